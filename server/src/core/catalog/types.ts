@@ -1,0 +1,87 @@
+/**
+ * The schema catalog: what the workspace's migrations and DDL files say the
+ * database looks like, after applying them in order. Rules read it; they never
+ * build it.
+ */
+import type { IndexKey, Span } from '../sql/model';
+
+/** Where a catalog object was declared. */
+export interface Origin {
+  /** Absolute path of the file. */
+  file: string;
+  span: Span;
+  /** Position of that file in the apply order (0 = first migration); DDL files come after migrations. */
+  order: number;
+}
+
+export interface ColumnInfo {
+  name: string;
+  type: string;
+  notNull: boolean;
+  origin: Origin;
+}
+
+export interface KeyInfo {
+  name?: string;
+  columns: string[];
+  origin: Origin;
+}
+
+export interface ForeignKeyInfo {
+  name?: string;
+  table: string;
+  columns: string[];
+  refTable: string;
+  refColumns: string[];
+  origin: Origin;
+}
+
+export interface IndexInfo {
+  name: string;
+  table: string;
+  keys: IndexKey[];
+  unique: boolean;
+  partial: boolean;
+  method: string;
+  /** Implicit indexes back PRIMARY KEY and UNIQUE constraints. */
+  implicit?: 'primaryKey' | 'unique';
+  origin: Origin;
+}
+
+export interface TableInfo {
+  name: string;
+  /** Columns in declaration order. */
+  columns: Map<string, ColumnInfo>;
+  primaryKey?: KeyInfo;
+  uniques: KeyInfo[];
+  foreignKeys: ForeignKeyInfo[];
+  /** Explicit and implicit (primary key, unique) indexes. */
+  indexes: IndexInfo[];
+  origin: Origin;
+}
+
+export interface Catalog {
+  /** Keyed by lower-case unqualified table name. */
+  tables: Map<string, TableInfo>;
+  getTable(name: string): TableInfo | undefined;
+}
+
+/** A recognised migration layout. */
+export type MigrationTool = 'sqlx' | 'golang-migrate' | 'flyway' | 'prisma' | 'plain';
+
+export interface Migration {
+  /** Version or sequence as the tool sees it (`20240101120000`, `0003`, `V3`). */
+  version: string;
+  description: string;
+  /** Absolute path of the file (or Prisma's `migration.sql`) that applies it. */
+  upFile: string;
+  downFile?: string;
+}
+
+export interface MigrationSet {
+  tool: MigrationTool;
+  /** Absolute path of the migrations folder. */
+  dir: string;
+  /** In apply order. */
+  migrations: Migration[];
+}

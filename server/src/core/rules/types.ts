@@ -1,0 +1,73 @@
+/**
+ * The contract between the engine and the rules. A rule reads one analysed
+ * file (its parsed statements) plus the workspace's schema catalog and reports
+ * findings with spans; the engine turns spans into LSP ranges, applies the
+ * configured severity and inline suppressions.
+ */
+import type { Dialect, RuleMeta } from '../../../../shared/types';
+import type { Catalog, MigrationSet } from '../catalog/types';
+import type { ParsedDocument, Span } from '../sql/model';
+
+/** A fix as a rule builds it: offsets, not line/character. */
+export type CoreChange =
+  | { kind: 'edit'; file: string; edits: { span: Span; newText: string }[] }
+  | { kind: 'create'; file: string; content: string };
+
+export interface CoreFix {
+  title: string;
+  changes: CoreChange[];
+  isPreferred?: boolean;
+  /** File to open after the fix is applied. */
+  open?: string;
+}
+
+/** An index QueryLens wants to exist. */
+export interface IndexSuggestion {
+  table: string;
+  columns: string[];
+  /** `gin` with opclass `gin_trgm_ops` for trigram indexes; btree by default. */
+  method?: string;
+  opclass?: string;
+}
+
+export interface RuleReport {
+  span: Span;
+  message: string;
+  /** Markdown for the hover. */
+  explanation?: string;
+  fixes?: CoreFix[];
+}
+
+/** Where the analysed file sits among the workspace's migrations, if it is one. */
+export interface MigrationPosition {
+  set: MigrationSet;
+  /** Index in `set.migrations`. */
+  index: number;
+  /** Apply order of this file across the workspace (same scale as `Origin.order`). */
+  order: number;
+  /** True for a down/revert file (not applied to the catalog). */
+  isDown: boolean;
+}
+
+export interface FileContext {
+  /** Absolute path. */
+  file: string;
+  text: string;
+  dialect: Dialect;
+  document: ParsedDocument;
+  catalog: Catalog;
+  migration?: MigrationPosition;
+  migrations: MigrationSet[];
+  report(report: RuleReport): void;
+  /**
+   * The fixes that create `suggestion`: a new migration in the project's own
+   * layout (opened after applying), or, without migrations, the CREATE INDEX
+   * statement placed after the table's CREATE TABLE (or above `near`).
+   */
+  indexFixes(suggestion: IndexSuggestion, near: Span): CoreFix[];
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(ctx: FileContext): void;
+}

@@ -1,0 +1,213 @@
+/**
+ * The one query model every dialect parser produces and every rule reads.
+ * Rules never look at parser ASTs or text: only at these types.
+ *
+ * All spans are offsets into the analysed document text (UTF-16 code units,
+ * the same unit as JavaScript strings and LSP characters), end exclusive.
+ */
+import type { Dialect } from '../../../../shared/types';
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export type StatementKind =
+  | 'select'
+  | 'insert'
+  | 'update'
+  | 'delete'
+  | 'merge'
+  | 'create_table'
+  | 'create_index'
+  | 'alter_table'
+  | 'drop'
+  | 'rename'
+  | 'other_ddl'
+  | 'transaction'
+  | 'other';
+
+/** A table as named in a FROM/JOIN/UPDATE/DELETE/INSERT target. Names are lower-cased unless quoted. */
+export interface TableRef {
+  name: string;
+  schema?: string;
+  alias?: string;
+  span: Span;
+}
+
+export interface ColumnRef {
+  /** The real table name the column belongs to, resolved from aliases; undefined when ambiguous/unknown. */
+  table?: string;
+  /** The qualifier as written (alias or table), if any. */
+  qualifier?: string;
+  column: string;
+  span: Span;
+}
+
+export type PredicateOp =
+  | 'eq' // a = x
+  | 'in' // a IN (...), a = ANY($1)
+  | 'range' // <, <=, >, >=, BETWEEN
+  | 'like' // LIKE / GLOB
+  | 'ilike' // ILIKE
+  | 'is_null' // IS NULL
+  | 'not_eq' // <>, !=, NOT IN, IS NOT NULL, NOT LIKE
+  | 'other';
+
+export type ValueKind = 'param' | 'literal' | 'column' | 'subquery' | 'expression' | 'null';
+
+export interface Predicate {
+  column: ColumnRef;
+  op: PredicateOp;
+  valueKind: ValueKind;
+  /** For LIKE/ILIKE with a string literal: the pattern text, without quotes. */
+  pattern?: string;
+  /** True when the predicate sits under an OR/NOT (it cannot use an index on its own). */
+  disjunctive: boolean;
+  /** Span of the whole predicate expression (`a LIKE '%x'`). */
+  span: Span;
+}
+
+export interface JoinCondition {
+  left: ColumnRef;
+  right: ColumnRef;
+}
+
+export interface JoinInfo {
+  table: TableRef;
+  kind: 'inner' | 'left' | 'right' | 'full' | 'cross';
+  conditions: JoinCondition[];
+}
+
+export interface OrderItem {
+  column: ColumnRef;
+  desc: boolean;
+}
+
+/** One SELECT (or the row source of an UPDATE/DELETE): what an index could serve. */
+export interface QueryModel {
+  kind: StatementKind;
+  /** Tables in FROM (and the target of UPDATE/DELETE/INSERT), excluding JOINed ones. */
+  tables: TableRef[];
+  joins: JoinInfo[];
+  /** The select list's columns; empty for `*`. */
+  columns: ColumnRef[];
+  /** Span of the `*` or `t.*` in the select list, when present. */
+  selectStar?: Span;
+  /** WHERE conjuncts (and, for JOINs, non-join ON predicates). */
+  predicates: Predicate[];
+  orderBy: OrderItem[];
+  groupBy: ColumnRef[];
+  /** Present when the statement has LIMIT / FETCH FIRST / TOP. */
+  limit?: { span: Span; value?: number };
+  offset?: { span: Span; value?: number };
+  /** Aggregate in the select list (count/sum/...) without GROUP BY: returns one row. */
+  isAggregate: boolean;
+  distinct: boolean;
+  /** Nested SELECTs: CTEs, subqueries in FROM/WHERE, UNION arms (the first arm is the model itself). */
+  subqueries: QueryModel[];
+  /** Set operation (UNION ...) on top level: the rules treat such statements conservatively. */
+  setOp?: 'union' | 'intersect' | 'except';
+  /** Whether a FROM-less SELECT (`SELECT 1`). */
+  fromless: boolean;
+}
+
+/** A column of a CREATE TABLE / ADD COLUMN. */
+export interface ColumnDef {
+  name: string;
+  type: string;
+  notNull: boolean;
+  primaryKey: boolean;
+  unique: boolean;
+  references?: { table: string; column?: string };
+  span: Span;
+}
+
+export interface ForeignKeyDef {
+  name?: string;
+  columns: string[];
+  refTable: string;
+  refColumns: string[];
+  span: Span;
+}
+
+/** One key part of an index: a plain column, or an expression (name undefined). */
+export interface IndexKey {
+  column?: string;
+  expression?: string;
+  desc?: boolean;
+  /** Operator class, e.g. gin_trgm_ops. */
+  opclass?: string;
+}
+
+export type SchemaChange =
+  | {
+      kind: 'createTable';
+      table: string;
+      columns: ColumnDef[];
+      primaryKey?: string[];
+      uniques: { name?: string; columns: string[] }[];
+      foreignKeys: ForeignKeyDef[];
+      ifNotExists: boolean;
+      span: Span;
+    }
+  | {
+      kind: 'createIndex';
+      name?: string;
+      table: string;
+      keys: IndexKey[];
+      unique: boolean;
+      /** Has a WHERE clause. */
+      partial: boolean;
+      where?: string;
+      method: string; // btree, gin, gist, hash ...
+      concurrently: boolean;
+      ifNotExists: boolean;
+      span: Span;
+      /** Span of the `CREATE INDEX` keywords, where a missing CONCURRENTLY belongs. */
+      keywordSpan: Span;
+    }
+  | { kind: 'dropTable'; tables: string[]; span: Span }
+  | { kind: 'dropIndex'; names: string[]; span: Span }
+  | { kind: 'addColumn'; table: string; column: ColumnDef; span: Span }
+  | { kind: 'dropColumn'; table: string; column: string; span: Span }
+  | { kind: 'renameColumn'; table: string; from: string; to: string; span: Span }
+  | { kind: 'renameTable'; from: string; to: string; span: Span }
+  | { kind: 'renameIndex'; from: string; to: string; span: Span }
+  | {
+      kind: 'addConstraint';
+      table: string;
+      constraint:
+        | { type: 'primaryKey'; name?: string; columns: string[] }
+        | { type: 'unique'; name?: string; columns: string[] }
+        | { type: 'foreignKey'; fk: ForeignKeyDef };
+      span: Span;
+    }
+  | { kind: 'dropConstraint'; table: string; name: string; span: Span };
+
+/** One statement of a document, parsed. */
+export interface Statement {
+  kind: StatementKind;
+  /** Span of the statement text (without the trailing semicolon). */
+  span: Span;
+  text: string;
+  /** For SELECT/UPDATE/DELETE/INSERT ... SELECT: the query model. */
+  query?: QueryModel;
+  /** DDL effects, in order, for the schema catalog. */
+  changes: SchemaChange[];
+  /** Whether the statement runs inside an explicit BEGIN ... COMMIT block of this file. */
+  inTransaction: boolean;
+}
+
+export interface SyntaxError {
+  message: string;
+  span: Span;
+}
+
+export interface ParsedDocument {
+  dialect: Dialect;
+  statements: Statement[];
+  errors: SyntaxError[];
+  /** Spans of psql meta-commands (`\set`, `\d`, `\if` ...) that were skipped. */
+  metaCommands: Span[];
+}

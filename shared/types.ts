@@ -1,0 +1,74 @@
+/**
+ * Types shared by the language server, the CLI and the VS Code client.
+ * Everything here is plain data (JSON-serialisable): findings travel over LSP,
+ * into CLI JSON/SARIF output and into the webviews unchanged.
+ */
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+/** What a user may write for a rule in `.querylens.json`. */
+export type SeveritySetting = 'off' | 'info' | 'warning' | 'error' | 'hint';
+
+export type Dialect = 'postgres' | 'sqlite' | 'mysql';
+
+/** 0-based line and UTF-16 character, exactly as LSP. */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+/** One change a fix makes. `file` is an absolute path. */
+export type FileChange =
+  | { kind: 'edit'; file: string; edits: TextEdit[] }
+  | { kind: 'create'; file: string; content: string };
+
+export interface Fix {
+  title: string;
+  changes: FileChange[];
+  /** Preferred fixes are applied by `source.fixAll.querylens` and `--fix`. */
+  isPreferred?: boolean;
+  /** A file the editor should open once the fix is applied (the new migration). */
+  open?: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  /** What is wrong, why it matters and how to fix it, in one or two sentences. */
+  message: string;
+  /** Absolute path of the file the finding is in. */
+  file: string;
+  range: Range;
+  fixes: Fix[];
+  /** Markdown shown on hover: the columns, the indexes that exist, why it is slow. */
+  explanation?: string;
+}
+
+export interface RuleMeta {
+  /** kebab-case id, e.g. `missing-composite-index`. */
+  id: string;
+  description: string;
+  defaultSeverity: Severity;
+  /** URL of the rule's documentation page. */
+  docs: string;
+  fixable: boolean;
+  /** `query` rules look at one statement, `schema` rules at the catalog, `migration` at migration files. */
+  category: 'query' | 'schema' | 'migration' | 'syntax';
+}
+
+export const SYNTAX_RULE_ID = 'syntax-error';
+export const CONFIG_RULE_ID = 'invalid-config';
+
+export const DOCS_BASE = 'https://github.com/querylens/querylens/blob/main/docs/rules/';
+export function docsUrl(ruleId: string): string {
+  return `${DOCS_BASE}${ruleId}.md`;
+}
