@@ -1,0 +1,38 @@
+/**
+ * `.querylens.json` (JSON with comments) at the workspace root. One loader
+ * (`loadConfig` in ./load.ts) serves the language server and the CLI.
+ */
+import type { Dialect, Range, SeveritySetting } from '../../../../shared/types';
+
+export interface QueryLensConfig {
+  /** SQL dialect of the project's SQL files; inferred per file when absent. */
+  dialect?: Dialect;
+  /** Migration folders, relative to the root; detected when absent. */
+  migrations?: string[];
+  /** Per-rule severity overrides, `off` disables a rule. */
+  rules: Record<string, SeveritySetting>;
+  /** Globs (relative to the root) of files to analyse; all SQL files when empty. */
+  include: string[];
+  /** Globs of files to skip, on top of .gitignore, node_modules and files.exclude. */
+  exclude: string[];
+}
+
+export interface ConfigProblem {
+  message: string;
+  /** Where in the config file, when known. */
+  range?: Range;
+}
+
+export interface LoadedConfig {
+  config: QueryLensConfig;
+  /** Absolute path of the file read, if any. */
+  file?: string;
+  /** Problems found; the config falls back to defaults for the bad parts. */
+  problems: ConfigProblem[];
+}
+
+export const CONFIG_FILE_NAME = '.querylens.json';
+
+export function defaultConfig(): QueryLensConfig {
+  return { rules: {}, include: [], exclude: [] };
+}
