@@ -3,13 +3,27 @@
  * schema catalog built from its migrations and DDL, and the findings of every
  * rule. Pure (no LSP, no vscode): the language server and the CLI both drive it.
  *
- * Incremental by construction: a file's parse is cached by its text, the
- * catalog is rebuilt only when a file that contributes DDL changes, and
- * `affectedBy` tells the caller which files' findings may have changed.
+ * Incremental by construction: a file's parse is cached by its text (and the
+ * parser caches statements), the catalog is rebuilt only when a file's schema
+ * changes differ, and `affectedBy` tells the caller which files' findings may
+ * have changed.
  */
-import type { Finding } from '../../../../shared/types';
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { Dialect, Finding, Fix, Severity } from '../../../../shared/types';
+import { SYNTAX_RULE_ID } from '../../../../shared/types';
+import { buildCatalog } from '../catalog/build';
 import type { Catalog, MigrationSet } from '../catalog/types';
+import { listWorkspaceFiles } from '../config/files';
 import type { QueryLensConfig } from '../config/types';
+import { detectMigrations, migrationPositionOf } from '../migrations/detect';
+import { rules } from '../rules/index';
+import type { CoreFix, FileContext, MigrationPosition, Rule, RuleReport } from '../rules/types';
+import type { ParsedDocument } from '../sql/model';
+import { inferDialect, parseDocument } from '../sql/parse';
+import { makeIndexFixes } from './fixes';
+import { LineIndex } from './lineIndex';
+import { findSuppressions } from './suppression';
 
 export interface WorkspaceOptions {
   /** Absolute path of the workspace root. */
@@ -17,28 +31,335 @@ export interface WorkspaceOptions {
   config: QueryLensConfig;
   /** Extra exclude globs (VS Code's `files.exclude`), relative to the root. */
   extraExcludes?: string[];
+  /** Called when a rule throws: the rule is skipped for that file, the rest goes on. */
+  onError?: (message: string) => void;
 }
 
-export declare class Workspace {
+interface FileEntry {
+  text: string;
+  lines?: LineIndex;
+  document?: ParsedDocument;
+  dialect?: Dialect;
+  /** Schema changes of the file without positions: what the catalog depends on. */
+  schemaSignature?: string;
+  findings?: Finding[];
+  findingsCatalogVersion?: number;
+}
+
+const ANALYSED_EXTENSIONS = ['.sql'];
+
+export class Workspace {
   readonly root: string;
+  private readonly entries = new Map<string, FileEntry>();
+  private sets: MigrationSet[] = [];
+  private cachedCatalog?: Catalog;
+  private catalogVersion = 0;
+  private workspaceDialect?: Dialect;
+  /** Files whose last update changed the schema (their dependents are everything). */
+  private readonly schemaChanged = new Set<string>();
+
+  private constructor(private readonly options: WorkspaceOptions) {
+    this.root = options.root;
+  }
+
   /** Scans the root for SQL files (respecting .gitignore, node_modules, excludes) and reads them. */
-  static create(options: WorkspaceOptions): Promise<Workspace>;
-  /** Absolute paths of the SQL files the workspace knows. */
-  files(): string[];
+  static async create(options: WorkspaceOptions): Promise<Workspace> {
+    const ws = new Workspace(options);
+    const files = await listWorkspaceFiles(options.root, {
+      include: options.config.include,
+      exclude: options.config.exclude,
+      extraExcludes: options.extraExcludes ?? [],
+    });
+    const texts = await Promise.all(files.map((f) => readFile(f, 'utf8').catch(() => undefined)));
+    files.forEach((file, i) => {
+      const text = texts[i];
+      if (text !== undefined) ws.entries.set(file, { text });
+    });
+    ws.detect();
+    return ws;
+  }
+
+  /** An in-memory workspace over the given files (tests, single-file CLI runs). */
+  static fromFiles(options: WorkspaceOptions, files: Record<string, string>): Workspace {
+    const ws = new Workspace(options);
+    for (const [file, text] of Object.entries(files)) ws.entries.set(path.resolve(options.root, file), { text });
+    ws.detect();
+    return ws;
+  }
+
+  /** Absolute paths of the SQL files the workspace analyses. */
+  files(): string[] {
+    return [...this.entries.keys()].filter(isAnalysed).sort();
+  }
+
+  textOf(file: string): string | undefined {
+    return this.entries.get(file)?.text;
+  }
+
   /** Adds or replaces a file's text (an open editor's buffer wins over the disk). */
-  setFile(file: string, text: string): void;
+  setFile(file: string, text: string): void {
+    const previous = this.entries.get(file);
+    if (previous && previous.text === text) return;
+    const entry: FileEntry = { text };
+    this.entries.set(file, entry);
+    if (!previous) this.detect();
+    if (file.endsWith('migration_lock.toml')) this.invalidateSchema(file);
+    if (!isAnalysed(file)) return;
+    const before = previous ? this.signatureOf(file, previous) : '';
+    const after = this.signatureOf(file, entry);
+    if (before !== after) this.invalidateSchema(file);
+    else this.schemaChanged.delete(file);
+  }
+
   /** Forgets a file (deleted, or excluded). */
-  deleteFile(file: string): void;
-  /** Whether `file` would be analysed (SQL file, not excluded). */
-  includes(file: string): boolean;
+  deleteFile(file: string): void {
+    const previous = this.entries.get(file);
+    if (!previous) return;
+    const hadSchema = isAnalysed(file) && this.signatureOf(file, previous) !== '';
+    this.entries.delete(file);
+    this.detect();
+    if (hadSchema) this.invalidateSchema(file);
+  }
+
+  /** Whether `file` is a file the workspace analyses. */
+  includes(file: string): boolean {
+    return this.entries.has(file) && isAnalysed(file);
+  }
+
   /**
-   * Files whose findings may change after `file` changed: just `file` for a
-   * query file, every file for a file that contributes to the catalog.
+   * Files whose findings may change after `file`'s last update: just `file`
+   * for a query file, every file when the update changed the schema.
    */
-  affectedBy(file: string): string[];
+  affectedBy(file: string): string[] {
+    if (this.schemaChanged.has(file)) return this.files();
+    return this.includes(file) ? [file] : [];
+  }
+
+  /** The current schema catalog, built from migrations (in order) then other DDL files. */
+  catalog(): Catalog {
+    if (!this.cachedCatalog) {
+      this.cachedCatalog = buildCatalog(this.catalogInputs());
+      this.catalogVersion++;
+    }
+    return this.cachedCatalog;
+  }
+
+  migrationSets(): MigrationSet[] {
+    return this.sets;
+  }
+
+  dialectOf(file: string): Dialect {
+    const entry = this.entries.get(file);
+    if (!entry) return this.options.config.dialect ?? this.workspaceDialect ?? 'postgres';
+    return (entry.dialect ??= this.options.config.dialect ?? this.workspaceDialect ?? inferDialect(entry.text, file));
+  }
+
+  /** The parsed statements of a file (cached by text). */
+  document(file: string): ParsedDocument | undefined {
+    const entry = this.entries.get(file);
+    if (!entry || !isAnalysed(file)) return undefined;
+    return (entry.document ??= parseDocument(entry.text, this.dialectOf(file)));
+  }
+
   /** All findings of one file (syntax errors included), severities and suppressions applied. */
-  analyze(file: string): Finding[];
-  /** The current schema catalog. */
-  catalog(): Catalog;
-  migrationSets(): MigrationSet[];
+  analyze(file: string): Finding[] {
+    const entry = this.entries.get(file);
+    const document = this.document(file);
+    if (!entry || !document) return [];
+    const catalog = this.catalog();
+    if (entry.findings && entry.findingsCatalogVersion === this.catalogVersion) return entry.findings;
+    const lines = (entry.lines ??= new LineIndex(entry.text));
+    const findings: Finding[] = [];
+    const syntaxSeverity = this.severityFor(SYNTAX_RULE_ID, 'error');
+    if (syntaxSeverity) {
+      for (const error of document.errors) {
+        findings.push({
+          ruleId: SYNTAX_RULE_ID,
+          severity: syntaxSeverity,
+          message: error.message,
+          file,
+          range: lines.rangeOf(error.span),
+          fixes: [],
+        });
+      }
+    }
+    const migration = this.migrationPosition(file);
+    for (const rule of rules) {
+      const severity = this.severityFor(rule.meta.id, rule.meta.defaultSeverity);
+      if (!severity) continue;
+      this.runRule(rule, file, entry.text, document, catalog, migration, (report) =>
+        findings.push(this.toFinding(rule, severity, file, lines, report)),
+      );
+    }
+    const suppressions = findSuppressions(entry.text, lines);
+    const kept = findings
+      .filter((f) => !suppressions.isSuppressed(f.ruleId, f.range.start.line))
+      .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    entry.findings = kept;
+    entry.findingsCatalogVersion = this.catalogVersion;
+    return kept;
+  }
+
+  private runRule(
+    rule: Rule,
+    file: string,
+    text: string,
+    document: ParsedDocument,
+    catalog: Catalog,
+    migration: MigrationPosition | undefined,
+    report: (r: RuleReport) => void,
+  ): void {
+    const dialect = this.dialectOf(file);
+    const ctx: FileContext = {
+      file,
+      text,
+      dialect,
+      document,
+      catalog,
+      migration,
+      migrations: this.sets,
+      report,
+      indexFixes: (suggestion, near) =>
+        makeIndexFixes({
+          suggestion,
+          near,
+          file,
+          dialect,
+          catalog,
+          migrations: this.sets,
+          textOf: (f) => this.textOf(f),
+          now: new Date(),
+        }),
+    };
+    try {
+      rule.check(ctx);
+    } catch (error) {
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      this.options.onError?.(`QueryLens rule ${rule.meta.id} failed on ${file}: ${message}`);
+    }
+  }
+
+  private toFinding(rule: Rule, severity: Severity, file: string, lines: LineIndex, report: RuleReport): Finding {
+    return {
+      ruleId: rule.meta.id,
+      severity,
+      message: report.message,
+      file,
+      range: lines.rangeOf(report.span),
+      fixes: (report.fixes ?? []).map((fix) => this.toFix(fix, file, lines)),
+      ...(report.explanation ? { explanation: report.explanation } : {}),
+    };
+  }
+
+  private toFix(fix: CoreFix, file: string, lines: LineIndex): Fix {
+    return {
+      title: fix.title,
+      ...(fix.isPreferred ? { isPreferred: true } : {}),
+      ...(fix.open ? { open: fix.open } : {}),
+      changes: fix.changes.map((change) => {
+        if (change.kind === 'create') return change;
+        const target = change.file === file ? lines : new LineIndex(this.textOf(change.file) ?? '');
+        return {
+          kind: 'edit' as const,
+          file: change.file,
+          edits: change.edits.map((e) => ({ range: target.rangeOf(e.span), newText: e.newText })),
+        };
+      }),
+    };
+  }
+
+  /** The configured severity of a rule, or undefined when it is off. */
+  private severityFor(ruleId: string, fallback: Severity): Severity | undefined {
+    const setting = this.options.config.rules[ruleId];
+    if (setting === 'off') return undefined;
+    return setting ?? fallback;
+  }
+
+  private migrationPosition(file: string): MigrationPosition | undefined {
+    const found = migrationPositionOf(this.sets, file);
+    if (!found) return undefined;
+    const order = this.migrationOrder().get(found.set.migrations[found.index]!.upFile) ?? 0;
+    return { ...found, order };
+  }
+
+  /** Apply order of every migration up file across all sets. */
+  private migrationOrder(): Map<string, number> {
+    const order = new Map<string, number>();
+    for (const set of this.sets) for (const m of set.migrations) order.set(m.upFile, order.size);
+    return order;
+  }
+
+  private catalogInputs(): { file: string; document: ParsedDocument; order: number }[] {
+    const order = this.migrationOrder();
+    const downFiles = new Set(this.sets.flatMap((s) => s.migrations.map((m) => m.downFile).filter(Boolean)));
+    const inputs: { file: string; document: ParsedDocument; order: number }[] = [];
+    for (const [file, position] of order) {
+      const document = this.document(file);
+      if (document) inputs.push({ file, document, order: position });
+    }
+    let next = order.size;
+    for (const file of this.files()) {
+      if (order.has(file) || downFiles.has(file)) continue;
+      const document = this.document(file);
+      if (document && document.statements.some((s) => s.changes.length > 0)) {
+        inputs.push({ file, document, order: next++ });
+      }
+    }
+    return inputs;
+  }
+
+  private signatureOf(file: string, entry: FileEntry): string {
+    if (entry.schemaSignature !== undefined) return entry.schemaSignature;
+    const document = (entry.document ??= parseDocument(entry.text, this.dialectOf(file)));
+    const changes = document.statements.flatMap((s) => s.changes);
+    entry.schemaSignature = changes.length === 0 ? '' : JSON.stringify(changes, (k, v) => (k === 'span' || k === 'keywordSpan' ? undefined : v));
+    return entry.schemaSignature;
+  }
+
+  private invalidateSchema(file: string): void {
+    this.cachedCatalog = undefined;
+    this.schemaChanged.add(file);
+  }
+
+  private detect(): void {
+    const all = [...this.entries.keys()];
+    this.sets = detectMigrations(this.root, all, this.options.config.migrations);
+    this.cachedCatalog = undefined;
+    const dialect = this.options.config.dialect ?? this.inferWorkspaceDialect();
+    if (dialect !== this.workspaceDialect) {
+      this.workspaceDialect = dialect;
+      for (const entry of this.entries.values()) {
+        entry.dialect = undefined;
+        entry.document = undefined;
+        entry.schemaSignature = undefined;
+        entry.findings = undefined;
+      }
+    }
+  }
+
+  /** Prisma's lock file names the provider; otherwise the migrations' SQL tells. */
+  private inferWorkspaceDialect(): Dialect | undefined {
+    for (const [file, entry] of this.entries) {
+      if (!file.endsWith('migration_lock.toml')) continue;
+      if (/provider\s*=\s*"(sqlite)"/.test(entry.text)) return 'sqlite';
+      if (/provider\s*=\s*"(mysql)"/.test(entry.text)) return 'mysql';
+      if (/provider\s*=\s*"(postgresql|postgres)"/.test(entry.text)) return 'postgres';
+    }
+    const votes = new Map<Dialect, number>();
+    for (const set of this.sets) {
+      for (const m of set.migrations) {
+        const text = this.entries.get(m.upFile)?.text;
+        if (text === undefined) continue;
+        const d = inferDialect(text, m.upFile);
+        votes.set(d, (votes.get(d) ?? 0) + 1);
+      }
+    }
+    let best: Dialect | undefined;
+    for (const [d, n] of votes) if (!best || n > votes.get(best)!) best = d;
+    return best;
+  }
+}
+
+function isAnalysed(file: string): boolean {
+  return ANALYSED_EXTENSIONS.some((ext) => file.endsWith(ext));
 }

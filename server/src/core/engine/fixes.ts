@@ -1,0 +1,90 @@
+/**
+ * The fix for every index finding: the index written the way the project
+ * writes schema changes. With migrations, a new migration in the project's own
+ * layout (opened after applying); without, the CREATE INDEX statement placed
+ * after the table's CREATE TABLE in its DDL file, or above the query.
+ */
+import type { Dialect } from '../../../../shared/types';
+import type { Catalog, MigrationSet } from '../catalog/types';
+import { createIndexSql, planIndexMigration } from '../migrations/writer';
+import type { CoreFix, IndexSuggestion } from '../rules/types';
+import type { Span } from '../sql/model';
+
+export interface IndexFixInput {
+  suggestion: IndexSuggestion;
+  /** The statement the finding is about. */
+  near: Span;
+  /** The file the finding is in. */
+  file: string;
+  dialect: Dialect;
+  catalog: Catalog;
+  migrations: MigrationSet[];
+  /** Text of a workspace file, for edits in another file. */
+  textOf(file: string): string | undefined;
+  now: Date;
+}
+
+export function describeIndex(s: IndexSuggestion): string {
+  const method = s.method && s.method !== 'btree' ? ` using ${s.method}` : '';
+  return `${s.table}(${s.columns.join(', ')})${method}`;
+}
+
+export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
+  const { suggestion, dialect } = input;
+  const set = chooseMigrationSet(input);
+  if (set) {
+    const plan = planIndexMigration(set, suggestion, dialect, input.now);
+    return [
+      {
+        title: `Add index on ${describeIndex(suggestion)} in a new migration`,
+        changes: plan.files.map((f) => ({ kind: 'create' as const, file: f.file, content: f.content })),
+        isPreferred: true,
+        open: plan.open,
+      },
+    ];
+  }
+  const extension = suggestion.opclass === 'gin_trgm_ops' ? 'CREATE EXTENSION IF NOT EXISTS pg_trgm;\n' : '';
+  const statement = extension + createIndexSql(suggestion, dialect, { concurrently: false }) + '\n';
+  const table = input.catalog.getTable(suggestion.table);
+  const ddlFile = table?.origin.file;
+  const ddlText = ddlFile ? input.textOf(ddlFile) : undefined;
+  if (ddlFile && ddlText !== undefined) {
+    const at = endOfStatementLine(ddlText, table!.origin.span.end);
+    return [
+      {
+        title: `Add CREATE INDEX on ${describeIndex(suggestion)} after the CREATE TABLE`,
+        changes: [{ kind: 'edit', file: ddlFile, edits: [{ span: { start: at, end: at }, newText: '\n' + statement }] }],
+        isPreferred: true,
+      },
+    ];
+  }
+  const fileText = input.textOf(input.file) ?? '';
+  const at = lineStart(fileText, input.near.start);
+  return [
+    {
+      title: `Insert CREATE INDEX on ${describeIndex(suggestion)}`,
+      changes: [{ kind: 'edit', file: input.file, edits: [{ span: { start: at, end: at }, newText: statement }] }],
+    },
+  ];
+}
+
+/** The set holding the table's migration, else the workspace's first set. */
+function chooseMigrationSet(input: IndexFixInput): MigrationSet | undefined {
+  const origin = input.catalog.getTable(input.suggestion.table)?.origin.file;
+  return (
+    input.migrations.find((set) => set.migrations.some((m) => m.upFile === origin)) ?? input.migrations[0]
+  );
+}
+
+/** Offset just past the `;` ending the statement at `end`, and the rest of its line. */
+function endOfStatementLine(text: string, end: number): number {
+  let i = end;
+  while (i < text.length && text[i] !== '\n') i++;
+  return i;
+}
+
+function lineStart(text: string, offset: number): number {
+  let i = Math.min(offset, text.length);
+  while (i > 0 && text[i - 1] !== '\n') i--;
+  return i;
+}
