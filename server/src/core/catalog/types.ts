@@ -58,6 +58,11 @@ export interface TableInfo {
   /** Explicit and implicit (primary key, unique) indexes. */
   indexes: IndexInfo[];
   origin: Origin;
+  /**
+   * True when no CREATE TABLE was seen: the table exists in the catalog only
+   * because an index, column or constraint named it (see buildCatalog).
+   */
+  stub?: boolean;
 }
 
 export interface Catalog {
@@ -84,4 +89,6 @@ export interface MigrationSet {
   dir: string;
   /** In apply order. */
   migrations: Migration[];
+  /** Prisma: the `provider` of `migration_lock.toml` (`postgresql`, `sqlite`, `mysql` ...). */
+  provider?: string;
 }
