@@ -1,0 +1,169 @@
+/**
+ * Recognises the migration folders of a workspace from file names alone, and
+ * which tool wrote them.
+ *
+ * Layouts (one folder = one set; several sets may coexist):
+ * - Prisma: `<dir>/<timestamp>_<name>/migration.sql` (+ `<dir>/migration_lock.toml`, its provider).
+ * - Flyway: `V<version>__<desc>.sql`, undo `U<version>__<desc>.sql`, any folder.
+ *   Repeatable `R__` scripts are not part of the versioned order and are skipped.
+ * - golang-migrate: `<n>_<desc>.up.sql` / `.down.sql`, any folder.
+ * - sqlx: `<VERSION>_<desc>.sql`, or reversible `<VERSION>_<desc>.up.sql` / `.down.sql`.
+ * - plain: `001_init.sql`, `0002-add.sql` in a folder named like migrations/migration/db/sql/schema.
+ *
+ * sqlx and golang-migrate can write the same names. The heuristic: a folder
+ * whose versions are all timestamps (14 digits, `YYYYMMDDHHMMSS`, what
+ * `sqlx migrate add` writes) is sqlx, with plain `.sql` or `.up.sql`;
+ * `.up.sql`/`.down.sql` with small integer versions (`migrate create -seq`)
+ * is golang-migrate. Plain `.sql` files with small integers are `plain`.
+ *
+ * With `configured` folders, only those folders are read, and every `.sql`
+ * file in them counts (unnumbered ones ordered by name after numbered ones).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Migration, MigrationSet, MigrationTool } from '../catalog/types';
+import type { MigrationPosition } from '../rules/types';
+
+const PRISMA_FOLDER = /^(\d{8,})_(.+)$/;
+const FLYWAY = /^([VU])(\d+(?:[._]\d+)*)__(.+)\.sql$/i;
+const UP_DOWN = /^(\d+)_(.+)\.(up|down)\.sql$/i;
+const NUMBERED = /^(\d+)[_-](.+)\.sql$/i;
+const PLAIN_FOLDERS = new Set(['migrations', 'migration', 'migrate', 'db', 'sql', 'schema', 'database', 'ddl']);
+const TIMESTAMP_DIGITS = 14;
+
+export function detectMigrations(root: string, files: string[], configured?: string[]): MigrationSet[] {
+  const byDir = new Map<string, string[]>();
+  for (const file of files.map((f) => path.resolve(f))) {
+    const dir = path.dirname(file);
+    const list = byDir.get(dir) ?? [];
+    list.push(path.basename(file));
+    byDir.set(dir, list);
+  }
+  const wanted = configured?.length ? new Set(configured.map((d) => path.resolve(root, d))) : undefined;
+  const sets: MigrationSet[] = [];
+  const prismaDirs = new Set<string>();
+
+  // Prisma first: its migration.sql files live one level below the set's folder.
+  for (const [dir, names] of byDir) {
+    if (!names.includes('migration.sql') || !PRISMA_FOLDER.test(path.basename(dir))) continue;
+    prismaDirs.add(path.dirname(dir));
+  }
+  for (const dir of prismaDirs) {
+    if (wanted && !wanted.has(dir)) continue;
+    const migrations: Migration[] = [];
+    for (const [sub, names] of byDir) {
+      const m = PRISMA_FOLDER.exec(path.basename(sub));
+      if (path.dirname(sub) !== dir || !m || !names.includes('migration.sql')) continue;
+      migrations.push({ version: m[1], description: m[2], upFile: path.join(sub, 'migration.sql') });
+    }
+    sets.push({ tool: 'prisma', dir, migrations: sortByVersion(migrations), provider: prismaProvider(path.join(dir, 'migration_lock.toml'), byDir.get(dir)) });
+  }
+
+  for (const [dir, names] of byDir) {
+    if (prismaDirs.has(path.dirname(dir)) && PRISMA_FOLDER.test(path.basename(dir))) continue;
+    if (wanted && !wanted.has(dir)) continue;
+    const set = classifyFolder(dir, names.filter((n) => n.toLowerCase().endsWith('.sql')).sort(), !!wanted);
+    if (set) sets.push(set);
+  }
+  return sets.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+}
+
+function classifyFolder(dir: string, names: string[], configured: boolean): MigrationSet | undefined {
+  const flyway = names.filter((n) => FLYWAY.test(n));
+  const upDown = names.filter((n) => UP_DOWN.test(n));
+  const numbered = names.filter((n) => NUMBERED.test(n) && !UP_DOWN.test(n));
+  const best = Math.max(flyway.length, upDown.length, numbered.length);
+
+  if (best > 0 && flyway.length === best) return { tool: 'flyway', dir, migrations: sortByVersion(flywayMigrations(dir, flyway)) };
+  if (best > 0 && upDown.length === best) {
+    const migrations = upDownMigrations(dir, upDown);
+    const tool: MigrationTool = migrations.every((m) => isTimestamp(m.version)) ? 'sqlx' : 'golang-migrate';
+    return { tool, dir, migrations: sortByVersion(migrations) };
+  }
+  const single: Migration[] = numbered.map((n) => {
+    const m = NUMBERED.exec(n)!;
+    return { version: m[1], description: m[2], upFile: path.join(dir, n) };
+  });
+  if (single.length > 0 && single.every((m) => isTimestamp(m.version)) && numbered.every((n) => /^\d+_/.test(n))) {
+    return { tool: 'sqlx', dir, migrations: sortByVersion(single) };
+  }
+  if (configured) {
+    const unnumbered = names.filter((n) => !numbered.includes(n) && !upDown.includes(n) && !flyway.includes(n));
+    const rest = unnumbered.map((n) => ({ version: '', description: n.replace(/\.sql$/i, ''), upFile: path.join(dir, n) }));
+    if (single.length + rest.length === 0) return undefined;
+    return { tool: 'plain', dir, migrations: [...sortByVersion(single), ...rest] };
+  }
+  if (single.length > 0 && PLAIN_FOLDERS.has(path.basename(dir).toLowerCase())) {
+    return { tool: 'plain', dir, migrations: sortByVersion(single) };
+  }
+  return undefined;
+}
+
+function flywayMigrations(dir: string, names: string[]): Migration[] {
+  const byVersion = new Map<string, Migration>();
+  const undo = new Map<string, string>();
+  for (const n of names) {
+    const m = FLYWAY.exec(n)!;
+    const version = m[2].replace(/_/g, '.'); // what flyway_schema_history.version holds
+    if (m[1].toUpperCase() === 'U') undo.set(version, path.join(dir, n));
+    else byVersion.set(version, { version, description: m[3], upFile: path.join(dir, n) });
+  }
+  for (const [version, file] of undo) {
+    const migration = byVersion.get(version);
+    if (migration) migration.downFile = file;
+  }
+  return [...byVersion.values()];
+}
+
+function upDownMigrations(dir: string, names: string[]): Migration[] {
+  const byVersion = new Map<string, Migration>();
+  for (const n of names) {
+    const m = UP_DOWN.exec(n)!;
+    const entry = byVersion.get(m[1]) ?? { version: m[1], description: m[2], upFile: '' };
+    if (m[3].toLowerCase() === 'up') entry.upFile = path.join(dir, n);
+    else entry.downFile = path.join(dir, n);
+    byVersion.set(m[1], entry);
+  }
+  // A down file without its up applies nothing: not a migration.
+  return [...byVersion.values()].filter((m) => m.upFile !== '');
+}
+
+function prismaProvider(lockFile: string, namesInDir: string[] | undefined): string | undefined {
+  if (!namesInDir?.includes('migration_lock.toml')) return undefined;
+  try {
+    const text = fs.readFileSync(lockFile, 'utf8');
+    return /^\s*provider\s*=\s*"([^"]+)"/m.exec(text)?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+export function isTimestamp(version: string): boolean {
+  return /^\d+$/.test(version) && version.length >= TIMESTAMP_DIGITS;
+}
+
+/** Numeric comparison of dotted versions: `1.10` after `1.9`, `0010` after `9`. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[._]/);
+  const pb = b.split(/[._]/);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = /^\d+$/.test(pa[i] ?? '') ? BigInt(pa[i]) : -1n;
+    const y = /^\d+$/.test(pb[i] ?? '') ? BigInt(pb[i]) : -1n;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+function sortByVersion(migrations: Migration[]): Migration[] {
+  return migrations.sort((a, b) => compareVersions(a.version, b.version) || (a.upFile < b.upFile ? -1 : a.upFile > b.upFile ? 1 : 0));
+}
+
+/** Where `file` sits among the sets: the migration it applies (or reverts), if any. */
+export function migrationPositionOf(sets: MigrationSet[], file: string): Omit<MigrationPosition, 'order'> | undefined {
+  const target = path.resolve(file);
+  for (const set of sets) {
+    const index = set.migrations.findIndex((m) => m.upFile === target || m.downFile === target);
+    if (index >= 0) return { set, index, isDown: set.migrations[index].downFile === target };
+  }
+  return undefined;
+}
