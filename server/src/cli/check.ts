@@ -1,0 +1,88 @@
+/**
+ * `querylens check`: loads the config, builds one workspace over the root,
+ * analyses the requested files and returns the findings. Everything is read
+ * once and parsed once; output is the caller's business.
+ */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { CONFIG_RULE_ID, type Finding } from '../../../shared/types';
+import { loadConfig } from '../core/config/load';
+import { CONFIG_FILE_NAME, type ConfigProblem } from '../core/config/types';
+import { Workspace } from '../core/engine/workspace';
+import { rules } from '../core/rules/index';
+import { initParsers } from '../core/sql/parse';
+import { UsageError } from './args';
+import { applyFixes, writeFixedFiles } from './fix';
+import { compareFindings, type CheckReport } from './report';
+import { findRoot, isDirectory } from './root';
+
+export interface CheckOptions {
+  paths: string[];
+  config?: string;
+  fix: boolean;
+  cwd: string;
+  /** Where warnings about skipped paths and rule crashes go. */
+  warn(message: string): void;
+}
+
+export async function runCheck(options: CheckOptions): Promise<CheckReport> {
+  const targets = (options.paths.length > 0 ? options.paths : ['.']).map((p) => path.resolve(options.cwd, p));
+  for (const target of targets) {
+    if (!existsSync(target)) throw new UsageError(`no such file or folder: ${target}`);
+  }
+  const explicitConfig = options.config === undefined ? undefined : path.resolve(options.cwd, options.config);
+  if (explicitConfig !== undefined && !existsSync(explicitConfig)) throw new UsageError(`no such config file: ${explicitConfig}`);
+
+  const root = findRoot(targets[0]);
+  const [loaded] = await Promise.all([loadConfig(root, explicitConfig), initParsers()]);
+  const workspace = await Workspace.create({
+    root,
+    config: loaded.config,
+    onError: (message) => options.warn(`internal error (analysis goes on): ${message}`),
+  });
+
+  const files = selectFiles(workspace.files(), targets, options.warn);
+  let findings = files.flatMap((file) => workspace.analyze(file));
+
+  if (options.fix) {
+    const changed = applyFixes(findings, (file) => workspace.textOf(file));
+    if (changed.size > 0) {
+      writeFixedFiles(changed);
+      for (const [file, text] of changed) workspace.setFile(file, text);
+      findings = files.flatMap((file) => workspace.analyze(file));
+    }
+  }
+
+  const configFile = loaded.file ?? explicitConfig ?? path.join(root, CONFIG_FILE_NAME);
+  findings.push(...loaded.problems.map((problem) => configFinding(configFile, problem)));
+  findings.sort(compareFindings);
+  return { root, files: files.length, findings, rules: rules.map((r) => r.meta) };
+}
+
+/** The workspace's files under the requested targets (a target may be a file or a folder). */
+function selectFiles(all: string[], targets: string[], warn: (message: string) => void): string[] {
+  const folders = targets.filter(isDirectory).map((dir) => (dir.endsWith(path.sep) ? dir : dir + path.sep));
+  const known = new Set(all);
+  const selected = new Set<string>();
+  for (const target of targets) {
+    if (folders.some((f) => f === target + path.sep)) continue;
+    if (known.has(target)) selected.add(target);
+    else warn(`skipped ${target}: not an analysed SQL file (excluded, ignored, or another language)`);
+  }
+  for (const file of all) {
+    if (folders.some((folder) => file.startsWith(folder))) selected.add(file);
+  }
+  return [...selected].sort();
+}
+
+function configFinding(file: string, problem: ConfigProblem): Finding {
+  const zero = { line: 0, character: 0 };
+  return {
+    ruleId: CONFIG_RULE_ID,
+    severity: 'error',
+    message: problem.message,
+    file,
+    range: problem.range ?? { start: zero, end: zero },
+    fixes: [],
+  };
+}

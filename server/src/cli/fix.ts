@@ -1,0 +1,58 @@
+/**
+ * `--fix`: applies each finding's preferred fix when it only edits files that
+ * already exist (fixes that create a migration are left to the editor, where
+ * the user sees the new file). Overlapping edits in one file are skipped, so
+ * a second run may fix more.
+ */
+import { writeFileSync } from 'node:fs';
+import type { Finding, TextEdit } from '../../../shared/types';
+import { LineIndex } from '../core/engine/lineIndex';
+
+interface OffsetEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+/** Applies the fixes to the texts; returns the new texts of the files it changed. */
+export function applyFixes(findings: readonly Finding[], textOf: (file: string) => string | undefined): Map<string, string> {
+  const editsByFile = new Map<string, TextEdit[][]>();
+  for (const finding of findings) {
+    const fix = finding.fixes.find((f) => f.isPreferred);
+    if (!fix || fix.changes.length === 0 || !fix.changes.every((c) => c.kind === 'edit')) continue;
+    for (const change of fix.changes) {
+      if (change.kind !== 'edit') continue;
+      const groups = editsByFile.get(change.file) ?? [];
+      groups.push(change.edits);
+      editsByFile.set(change.file, groups);
+    }
+  }
+
+  const changed = new Map<string, string>();
+  for (const [file, groups] of editsByFile) {
+    const text = textOf(file);
+    if (text === undefined) continue;
+    const lines = new LineIndex(text);
+    const accepted: OffsetEdit[] = [];
+    for (const group of groups) {
+      const edits = group.map((e) => ({ start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), newText: e.newText }));
+      // A fix is all or nothing: skip it when any of its edits touches an accepted one.
+      if (edits.some((e) => accepted.some((a) => overlaps(a, e)))) continue;
+      accepted.push(...edits);
+    }
+    accepted.sort((a, b) => b.start - a.start || b.end - a.end);
+    let result = text;
+    for (const e of accepted) result = result.slice(0, e.start) + e.newText + result.slice(e.end);
+    if (result !== text) changed.set(file, result);
+  }
+  return changed;
+}
+
+function overlaps(a: OffsetEdit, b: OffsetEdit): boolean {
+  if (a.start === a.end && b.start === b.end) return a.start === b.start;
+  return a.start < b.end && b.start < a.end;
+}
+
+export function writeFixedFiles(changed: Map<string, string>): void {
+  for (const [file, text] of changed) writeFileSync(file, text);
+}

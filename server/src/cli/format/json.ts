@@ -1,0 +1,59 @@
+/**
+ * `--format json`: the stable machine format. Version 1 is
+ * `{"version":1,"files":N,"findings":[{ruleId,severity,message,file,range,fixes}]}`
+ * with paths relative to the workspace root (forward slashes) and 0-based LSP ranges.
+ */
+import type { FileChange, Finding, Range, Severity, TextEdit } from '../../../../shared/types';
+import { relativePath, type CheckReport } from '../report';
+
+export type JsonFileChange =
+  | { kind: 'edit'; file: string; edits: TextEdit[] }
+  | { kind: 'create'; file: string; content: string };
+
+export interface JsonFinding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  file: string;
+  range: Range;
+  fixes: { title: string; changes: JsonFileChange[] }[];
+}
+
+export interface JsonReport {
+  version: 1;
+  files: number;
+  findings: JsonFinding[];
+}
+
+function toJsonChange(root: string, change: FileChange): JsonFileChange {
+  const file = relativePath(root, change.file);
+  return change.kind === 'edit'
+    ? { kind: 'edit', file, edits: change.edits.map((e) => ({ range: e.range, newText: e.newText })) }
+    : { kind: 'create', file, content: change.content };
+}
+
+export function toJsonFinding(root: string, finding: Finding): JsonFinding {
+  return {
+    ruleId: finding.ruleId,
+    severity: finding.severity,
+    message: finding.message,
+    file: relativePath(root, finding.file),
+    range: {
+      start: { line: finding.range.start.line, character: finding.range.start.character },
+      end: { line: finding.range.end.line, character: finding.range.end.character },
+    },
+    fixes: finding.fixes.map((fix) => ({
+      title: fix.title,
+      changes: fix.changes.map((change) => toJsonChange(root, change)),
+    })),
+  };
+}
+
+export function formatJson(report: CheckReport): string {
+  const out: JsonReport = {
+    version: 1,
+    files: report.files,
+    findings: report.findings.map((f) => toJsonFinding(report.root, f)),
+  };
+  return JSON.stringify(out, null, 2) + '\n';
+}

@@ -1,0 +1,80 @@
+/**
+ * The `querylens` command line (bundled to dist/cli.js, run by bin/querylens.js).
+ * Exit codes: 0 no finding of error severity, 1 at least one, 2 usage or
+ * internal error (the message goes to stderr).
+ */
+import { version } from '../../../package.json';
+import { parseArgs, USAGE, UsageError } from './args';
+import { runCheck } from './check';
+import { formatGithub } from './format/github';
+import { formatJson } from './format/json';
+import { formatSarif } from './format/sarif';
+import { formatText } from './format/text';
+import { formatRules } from './format/rules';
+import { hasErrors, type CheckReport, type OutputFormat } from './report';
+import { rules } from '../core/rules/index';
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_FAILURE = 2;
+
+function render(report: CheckReport, format: OutputFormat): string {
+  switch (format) {
+    case 'json':
+      return formatJson(report);
+    case 'sarif':
+      return formatSarif(report, version);
+    case 'github':
+      return formatGithub(report);
+    case 'text':
+      return formatText(report);
+  }
+}
+
+/** Writes all of `text` before resolving, so a large report is not cut off by process exit. */
+function write(text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (text === '') return resolve();
+    process.stdout.write(text, (error) => (error ? reject(error) : resolve()));
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const command = parseArgs(argv);
+  switch (command.kind) {
+    case 'help':
+      await write(USAGE);
+      return EXIT_OK;
+    case 'version':
+      await write(`${version}\n`);
+      return EXIT_OK;
+    case 'rules':
+      await write(formatRules(rules.map((r) => r.meta), command.format));
+      return EXIT_OK;
+    case 'check': {
+      const report = await runCheck({
+        paths: command.paths,
+        config: command.config,
+        fix: command.fix,
+        cwd: process.cwd(),
+        warn: (message) => process.stderr.write(`querylens: ${message}\n`),
+      });
+      await write(render(report, command.format));
+      return hasErrors(report.findings) ? EXIT_FINDINGS : EXIT_OK;
+    }
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`querylens: ${error.message}\nRun 'querylens --help' for usage.\n`);
+    } else {
+      process.stderr.write(`querylens: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    }
+    process.exitCode = EXIT_FAILURE;
+  },
+);

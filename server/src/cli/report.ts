@@ -1,0 +1,48 @@
+/**
+ * What one `querylens check` run produced: the input every output format
+ * renders. Findings keep absolute paths; each format decides how to show them.
+ */
+import * as path from 'node:path';
+import type { Finding, RuleMeta, Severity } from '../../../shared/types';
+
+export interface CheckReport {
+  /** Absolute path of the workspace root; JSON and SARIF paths are relative to it. */
+  root: string;
+  /** Number of files analysed. */
+  files: number;
+  /** Sorted by file, then position. */
+  findings: Finding[];
+  /** Every known rule (for SARIF's rule table and the text summary). */
+  rules: RuleMeta[];
+}
+
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'github';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif', 'github'];
+
+/** `file` relative to `base`, with forward slashes (absolute, if outside `base`). */
+export function relativePath(base: string, file: string): string {
+  const rel = path.relative(base, file);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return file.split(path.sep).join('/');
+  return rel.split(path.sep).join('/');
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
+
+export function compareFindings(a: Finding, b: Finding): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return (
+    a.range.start.line - b.range.start.line ||
+    a.range.start.character - b.range.start.character ||
+    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0)
+  );
+}
+
+export function hasErrors(findings: readonly Finding[]): boolean {
+  return findings.some((f) => f.severity === 'error');
+}
+
+/** Messages are one or two sentences, but a rule could still put a newline in one. */
+export function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}

@@ -1,0 +1,139 @@
+// The output formats on hand-made findings: no engine, no build.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import type { Finding, RuleMeta } from '../../../shared/types';
+import { escapeData, escapeProperty, formatGithub } from '../../../server/src/cli/format/github';
+import { formatJson } from '../../../server/src/cli/format/json';
+import { buildSarif } from '../../../server/src/cli/format/sarif';
+import { formatText } from '../../../server/src/cli/format/text';
+import type { CheckReport } from '../../../server/src/cli/report';
+import { assertValidSarif } from './sarif-shape';
+
+const root = path.resolve('/tmp/ql-format-root');
+const queries = path.join(root, 'queries', 'tasks.sql');
+
+const rules: RuleMeta[] = [
+  {
+    id: 'missing-composite-index',
+    description: 'A query filters on several columns that no index leads with.',
+    defaultSeverity: 'warning',
+    docs: 'https://example.invalid/docs/rules/missing-composite-index.md',
+    fixable: true,
+    category: 'query',
+  },
+  {
+    id: 'select-star',
+    description: 'SELECT * reads every column.',
+    defaultSeverity: 'info',
+    docs: 'https://example.invalid/docs/rules/select-star.md',
+    fixable: false,
+    category: 'query',
+  },
+];
+
+const composite: Finding = {
+  ruleId: 'missing-composite-index',
+  severity: 'error',
+  message: 'Query filters workers on planner_id, task_status: 100% scanned',
+  file: queries,
+  range: { start: { line: 2, character: 4 }, end: { line: 2, character: 40 } },
+  fixes: [
+    {
+      title: 'Add index',
+      isPreferred: true,
+      changes: [{ kind: 'create', file: path.join(root, 'migrations', '2_idx.sql'), content: 'CREATE INDEX x ON workers (planner_id, task_status);\n' }],
+    },
+  ],
+};
+const star: Finding = {
+  ruleId: 'select-star',
+  severity: 'info',
+  message: 'SELECT * reads every column,\nname them.',
+  file: queries,
+  range: { start: { line: 5, character: 7 }, end: { line: 6, character: 2 } },
+  fixes: [],
+};
+
+const report: CheckReport = { root, files: 3, findings: [composite, star], rules };
+
+describe('cli formats (hand-made findings)', () => {
+  it('json: exact shape, relative paths, no extra fields', () => {
+    const json = JSON.parse(formatJson(report));
+    assert.deepEqual(json, {
+      version: 1,
+      files: 3,
+      findings: [
+        {
+          ruleId: 'missing-composite-index',
+          severity: 'error',
+          message: composite.message,
+          file: 'queries/tasks.sql',
+          range: { start: { line: 2, character: 4 }, end: { line: 2, character: 40 } },
+          fixes: [
+            {
+              title: 'Add index',
+              changes: [{ kind: 'create', file: 'migrations/2_idx.sql', content: 'CREATE INDEX x ON workers (planner_id, task_status);\n' }],
+            },
+          ],
+        },
+        {
+          ruleId: 'select-star',
+          severity: 'info',
+          message: star.message,
+          file: 'queries/tasks.sql',
+          range: { start: { line: 5, character: 7 }, end: { line: 6, character: 2 } },
+          fixes: [],
+        },
+      ],
+    });
+  });
+
+  it('text: 1-based file:line:col lines and a grouped summary', () => {
+    const out = formatText(report, root).split('\n');
+    assert.equal(out[0], 'queries/tasks.sql:3:5: error missing-composite-index Query filters workers on planner_id, task_status: 100% scanned');
+    assert.equal(out[1], 'queries/tasks.sql:6:8: info select-star SELECT * reads every column, name them.');
+    assert.ok(out.includes('  1  missing-composite-index (error)'));
+    assert.ok(out.some((l) => l.startsWith('2 problems (1 error, 1 info) in 1 file; 3 files checked')));
+    assert.match(formatText({ ...report, findings: [] }, root), /^No problems found \(3 files checked\)\.\n$/);
+  });
+
+  it('github: one escaped workflow command per finding', () => {
+    const lines = formatGithub(report, root).trimEnd().split('\n');
+    assert.equal(
+      lines[0],
+      '::error file=queries/tasks.sql,line=3,col=5,endLine=3,endColumn=40,title=missing-composite-index::Query filters workers on planner_id, task_status: 100%25 scanned',
+    );
+    // Multi-line range: GitHub refuses col/endColumn, and the newline is escaped.
+    assert.equal(lines[1], '::notice file=queries/tasks.sql,line=6,endLine=7,title=select-star::SELECT * reads every column,%0Aname them.');
+    assert.equal(escapeProperty('a,b:c%\r\n'), 'a%2Cb%3Ac%25%0D%0A');
+    assert.equal(escapeData('a,b:c%'), 'a,b:c%25');
+  });
+
+  it('sarif: 2.1.0 structure GitHub code scanning accepts', () => {
+    const log = buildSarif(report, '0.1.0');
+    assertValidSarif(log);
+    const run = log.runs[0];
+    assert.equal(run.tool.driver.name, 'QueryLens');
+    assert.deepEqual(
+      run.tool.driver.rules.map((r) => r.id),
+      ['missing-composite-index', 'select-star'],
+    );
+    const [first, second] = run.results;
+    assert.equal(first.ruleIndex, 0);
+    assert.equal(first.level, 'error');
+    assert.equal(second.level, 'note');
+    assert.equal(run.tool.driver.rules[second.ruleIndex].id, 'select-star');
+    assert.deepEqual(first.locations[0].physicalLocation, {
+      artifactLocation: { uri: 'queries/tasks.sql', uriBaseId: '%SRCROOT%' },
+      region: { startLine: 3, startColumn: 5, endLine: 3, endColumn: 41 },
+    });
+  });
+
+  it('sarif: findings of unregistered rules (syntax, config) still get a rule entry', () => {
+    const syntax: Finding = { ...star, ruleId: 'syntax-error', severity: 'error' };
+    const log = buildSarif({ ...report, findings: [syntax] }, '0.1.0');
+    assertValidSarif(log);
+    const result = log.runs[0].results[0];
+    assert.equal(log.runs[0].tool.driver.rules[result.ruleIndex].id, 'syntax-error');
+  });
+});
