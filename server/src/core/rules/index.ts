@@ -1,0 +1,30 @@
+/**
+ * The registry: every rule QueryLens runs, in one place. The engine, the
+ * docs check and the tests all read this list.
+ */
+import { leadingWildcardLike } from './leading-wildcard-like';
+import { missingCompositeIndex } from './missing-composite-index';
+import { missingIndex } from './missing-index';
+import { nonConcurrentIndexCreation } from './non-concurrent-index-creation';
+import { redundantIndex } from './redundant-index';
+import { selectStar } from './select-star';
+import { unindexedForeignKey } from './unindexed-foreign-key';
+import { unpaginatedQuery } from './unpaginated-query';
+import type { Rule } from './types';
+
+export const rules: Rule[] = [
+  missingCompositeIndex,
+  missingIndex,
+  unpaginatedQuery,
+  leadingWildcardLike,
+  unindexedForeignKey,
+  redundantIndex,
+  nonConcurrentIndexCreation,
+  selectStar,
+];
+
+const byId = new Map(rules.map((rule) => [rule.meta.id, rule]));
+
+export function ruleById(id: string): Rule | undefined {
+  return byId.get(id);
+}

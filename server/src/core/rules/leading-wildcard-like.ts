@@ -1,0 +1,69 @@
+/**
+ * `col LIKE '%abc'`: a pattern that starts with a wildcard cannot use a
+ * B-tree index, so every call scans the table. On PostgreSQL a trigram GIN
+ * index serves it; elsewhere the answer is full-text search.
+ */
+import { docsUrl } from '../../../../shared/types';
+import type { TableInfo } from '../catalog/types';
+import type { Predicate } from '../sql/model';
+import { columnTable, eachQuery, indexList, startsWithWildcard } from './query-helpers';
+import type { Rule } from './types';
+
+const ID = 'leading-wildcard-like';
+
+export const leadingWildcardLike: Rule = {
+  meta: {
+    id: ID,
+    description: 'LIKE/ILIKE with a pattern that starts with a wildcard cannot use a B-tree index.',
+    defaultSeverity: 'warning',
+    docs: docsUrl(ID),
+    fixable: true,
+    category: 'query',
+  },
+  check(ctx) {
+    const postgres = ctx.dialect === 'postgres';
+    for (const { query, statement } of eachQuery(ctx.document.statements)) {
+      for (const p of query.predicates) {
+        if (!isLeadingWildcard(p)) continue;
+        const tableName = columnTable(query, p.column);
+        const table = tableName ? ctx.catalog.getTable(tableName) : undefined;
+        if (postgres && table && hasTrigramIndex(table, p.column.column)) continue;
+        const column = tableName ? `${tableName}.${p.column.column}` : p.column.column;
+        const operator = p.op === 'ilike' ? 'ILIKE' : 'LIKE';
+        const how = postgres
+          ? `Add a trigram index: CREATE INDEX ... USING gin (${p.column.column} gin_trgm_ops) (needs the pg_trgm extension).`
+          : `Use full-text search (${ctx.dialect === 'sqlite' ? 'an FTS5 table' : 'a FULLTEXT index with MATCH ... AGAINST'}) or anchor the pattern at the start.`;
+        ctx.report({
+          span: p.span,
+          message: `${column} ${operator} '${p.pattern}' starts with a wildcard, so no B-tree index can serve it: every call scans ${tableName ?? 'the table'}. ${how}`,
+          explanation: [
+            `**Column:** \`${column}\` — ${operator} with pattern \`${p.pattern}\` (leading \`${p.pattern![0]}\`)`,
+            '',
+            table ? indexList(table) : 'The table is not in the schema catalog.',
+            '',
+            'A B-tree index is sorted by the value from its first character, so only patterns anchored at the start ' +
+              "(`'abc%'`) can seek into it. A leading `%` or `_` makes the database test every row." +
+              (postgres ? ' A `gin_trgm_ops` index indexes three-letter pieces of the value and serves any LIKE/ILIKE pattern.' : ''),
+          ].join('\n'),
+          fixes:
+            postgres && table
+              ? ctx.indexFixes(
+                  { table: table.name, columns: [p.column.column], method: 'gin', opclass: 'gin_trgm_ops' },
+                  statement.span,
+                )
+              : [],
+        });
+      }
+    }
+  },
+};
+
+function isLeadingWildcard(p: Predicate): boolean {
+  return (p.op === 'like' || p.op === 'ilike') && p.pattern !== undefined && startsWithWildcard(p.pattern);
+}
+
+function hasTrigramIndex(table: TableInfo, column: string): boolean {
+  return table.indexes.some(
+    (i) => ['gin', 'gist'].includes(i.method) && i.keys.some((k) => k.column === column && /trgm/i.test(k.opclass ?? '')),
+  );
+}

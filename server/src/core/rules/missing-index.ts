@@ -1,0 +1,47 @@
+/**
+ * A query looks a table up by one column (a filter, a JOIN condition, or an
+ * ORDER BY ... LIMIT without a filter) and no index leads with it. Lookups on
+ * several columns belong to `missing-composite-index` (see `indexNeeds`).
+ */
+import { docsUrl } from '../../../../shared/types';
+import { eachQuery, formatColumns, indexNeeds, needExplanation, type IndexNeed } from './query-helpers';
+import type { Rule } from './types';
+
+const ID = 'missing-index';
+
+export const missingIndex: Rule = {
+  meta: {
+    id: ID,
+    description: 'A query filters, joins or sorts a table by a column that no index leads with.',
+    defaultSeverity: 'warning',
+    docs: docsUrl(ID),
+    fixable: true,
+    category: 'query',
+  },
+  check(ctx) {
+    for (const { query, statement } of eachQuery(ctx.document.statements)) {
+      for (const need of indexNeeds(query, ctx.catalog)) {
+        if (need.kind !== 'single') continue;
+        ctx.report({
+          span: need.span,
+          message: singleMessage(need),
+          explanation: needExplanation(need),
+          fixes: ctx.indexFixes(need.suggestion, statement.span),
+        });
+      }
+    }
+  },
+};
+
+function singleMessage(need: IndexNeed): string {
+  const table = need.table.name;
+  const add = `Add an index on ${formatColumns(table, need.suggestion.columns)}.`;
+  switch (need.reason) {
+    case 'join':
+      return `Query joins ${table} on ${need.join!.column}, but no index on ${table} leads with it: each joined row scans ${table}. ${add}`;
+    case 'order':
+      return `Query takes the first rows of ${table} by ${need.order.map((c) => c.column).join(', ')}, but no index leads with it: every call reads and sorts the whole table. ${add}`;
+    default:
+      return `Query filters ${table} on ${need.filters[0].column}, but no index leads with it: every call scans the table. ${add}`;
+  }
+}

@@ -1,0 +1,360 @@
+/**
+ * What the query rules share: walking query models, resolving predicate
+ * columns to catalog tables, deciding which index a query needs and whether
+ * one already exists. Rules read only the query model and the catalog.
+ *
+ * `indexNeeds` is the single place that decides what index each table of a
+ * query wants; `missing-index` and `missing-composite-index` both read it and
+ * each takes the needs of its own kind, so one query is never reported twice.
+ */
+import type { Catalog, IndexInfo, TableInfo } from '../catalog/types';
+import type { ColumnRef, Predicate, QueryModel, Span, Statement, TableRef } from '../sql/model';
+import type { IndexSuggestion } from './types';
+
+/** A query model together with where it sits in its statement. */
+export interface QueryVisit {
+  query: QueryModel;
+  statement: Statement;
+  /** True for the statement's own model, false for CTEs, subqueries and UNION arms. */
+  topLevel: boolean;
+}
+
+/** Every query model of the statements (the statement's own model and all nested ones). */
+export function* eachQuery(statements: Statement[]): Generator<QueryVisit> {
+  for (const statement of statements) {
+    if (!statement.query) continue;
+    const stack: { query: QueryModel; topLevel: boolean }[] = [{ query: statement.query, topLevel: true }];
+    const seen = new Set<QueryModel>();
+    while (stack.length > 0) {
+      const { query, topLevel } = stack.pop()!;
+      if (seen.has(query)) continue; // the first UNION arm may be the model itself
+      seen.add(query);
+      yield { query, statement, topLevel };
+      for (let i = query.subqueries.length - 1; i >= 0; i--) {
+        stack.push({ query: query.subqueries[i], topLevel: false });
+      }
+    }
+  }
+}
+
+/** All table references of a query: FROM/target tables, then JOINed ones. */
+export function tableRefs(query: QueryModel): TableRef[] {
+  return [...query.tables, ...query.joins.map((j) => j.table)];
+}
+
+/**
+ * The real table a column belongs to: the parser's resolution, else the
+ * qualifier matched against aliases and names, else the only table of the query.
+ */
+export function columnTable(query: QueryModel, column: ColumnRef): string | undefined {
+  if (column.table) return column.table;
+  const refs = tableRefs(query);
+  if (column.qualifier) {
+    const q = column.qualifier.toLowerCase();
+    const ref = refs.find((r) => (r.alias ?? r.name).toLowerCase() === q || r.name.toLowerCase() === q);
+    return ref?.name;
+  }
+  return refs.length === 1 ? refs[0].name : undefined;
+}
+
+/** The catalog table, when it is known and (if it lists columns) has `column`. */
+export function knownColumn(table: TableInfo, column: string): boolean {
+  return table.columns.size === 0 || table.columns.has(column);
+}
+
+// ---------------------------------------------------------------------------
+// Indexes
+
+/** Methods whose keys are ordered, so a leading prefix serves equality, ranges and sorts. */
+const ORDERED_METHODS = new Set(['', 'btree']);
+
+/** Whether a LIKE pattern is a plain prefix (`abc%`) a B-tree can serve as a range. */
+export function isPrefixPattern(pattern: string): boolean {
+  return pattern.length > 0 && !/^[%_]/.test(pattern) && /[%_]/.test(pattern);
+}
+
+export function startsWithWildcard(pattern: string): boolean {
+  return /^[%_]/.test(pattern);
+}
+
+/** The plain columns an index leads with, up to its first expression key. */
+export function leadingIndexColumns(index: IndexInfo): string[] {
+  const columns: string[] = [];
+  for (const key of index.keys) {
+    if (!key.column) break;
+    columns.push(key.column);
+  }
+  return columns;
+}
+
+/** Whether the index keys can serve lookups and ordering by their leading columns. */
+export function isOrderedIndex(index: IndexInfo): boolean {
+  return ORDERED_METHODS.has((index.method ?? '').toLowerCase());
+}
+
+/**
+ * Whether `index` serves a lookup by `equality` columns (any order among
+ * themselves) followed by the `tail` columns in order (one range column, or
+ * the ORDER BY columns). A hash index serves a single equality only.
+ * Partial indexes count: QueryLens cannot prove a query implies their
+ * predicate, and a developer who wrote one usually wrote it for that query.
+ */
+export function indexServes(index: IndexInfo, equality: string[], tail: string[] = []): boolean {
+  const lead = leadingIndexColumns(index);
+  if (!isOrderedIndex(index)) {
+    return index.method === 'hash' && tail.length === 0 && equality.length === 1 && lead[0] === equality[0];
+  }
+  if (lead.length < equality.length + tail.length) return false;
+  const head = new Set(lead.slice(0, equality.length));
+  if (!equality.every((c) => head.has(c))) return false;
+  return tail.every((c, i) => lead[equality.length + i] === c);
+}
+
+/** Whether some index of the table serves the lookup. */
+export function tableServes(table: TableInfo, equality: string[], tail: string[] = []): boolean {
+  return table.indexes.some((index) => indexServes(index, equality, tail));
+}
+
+/** Whether equality on `columns` pins at most one row (covers the primary key or a unique key). */
+export function isSingleRowLookup(table: TableInfo, columns: string[]): boolean {
+  const set = new Set(columns);
+  const keys = [table.primaryKey, ...table.uniques].filter((k) => k !== undefined);
+  for (const key of keys) {
+    if (key.columns.length > 0 && key.columns.every((c) => set.has(c))) return true;
+  }
+  // Unique indexes that are not partial and have only plain columns are keys too.
+  return table.indexes.some((index) => {
+    if (!index.unique || index.partial) return false;
+    const cols = leadingIndexColumns(index);
+    return cols.length === index.keys.length && cols.every((c) => set.has(c));
+  });
+}
+
+export function describeIndex(index: IndexInfo): string {
+  const keys = index.keys.map((k) => (k.column ?? `(${k.expression ?? '?'})`) + (k.desc ? ' DESC' : '')).join(', ');
+  const traits = [
+    index.implicit === 'primaryKey' ? 'primary key' : index.implicit === 'unique' ? 'unique constraint' : undefined,
+    index.unique && !index.implicit ? 'unique' : undefined,
+    index.partial ? 'partial' : undefined,
+    isOrderedIndex(index) ? undefined : index.method,
+  ].filter(Boolean);
+  return `\`${index.name}\` (${keys})${traits.length ? ` — ${traits.join(', ')}` : ''}`;
+}
+
+/** The markdown list of a table's indexes for a hover. */
+export function indexList(table: TableInfo): string {
+  if (table.indexes.length === 0) return `Indexes on \`${table.name}\`: none.`;
+  return [`Indexes on \`${table.name}\`:`, ...table.indexes.map((i) => `- ${describeIndex(i)}`)].join('\n');
+}
+
+export function formatColumns(table: string, columns: string[]): string {
+  return `${table}(${columns.join(', ')})`;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+export function listWords(words: string[]): string {
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
+
+export function spanUnion(spans: Span[]): Span {
+  return {
+    start: Math.min(...spans.map((s) => s.start)),
+    end: Math.max(...spans.map((s) => s.end)),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// What index a query needs
+
+/** A filter column and how the query uses it. */
+export interface FilterColumn {
+  column: string;
+  /** eq, in, range, or `prefix` for `LIKE 'abc%'`. */
+  kind: 'eq' | 'in' | 'range' | 'prefix';
+  span: Span;
+}
+
+export interface IndexNeed {
+  /**
+   * `single`: one filter column, a JOIN lookup column, or ORDER BY ... LIMIT
+   * without a filter (missing-index). `composite`: two or more filter columns,
+   * or equality filters plus an ORDER BY an index should serve
+   * (missing-composite-index).
+   */
+  kind: 'single' | 'composite';
+  reason: 'filter' | 'join' | 'order';
+  table: TableInfo;
+  /** The filter columns used in the suggestion, in query order. */
+  filters: FilterColumn[];
+  /** ORDER BY columns the suggestion ends with (composite order, or single order). */
+  order: ColumnRef[];
+  /** For a JOIN need: the joined table's condition column. */
+  join?: ColumnRef;
+  suggestion: IndexSuggestion;
+  /** What to underline. */
+  span: Span;
+}
+
+/** The index-usable filters of one table in a query. */
+function tableFilters(query: QueryModel, table: TableInfo): FilterColumn[] {
+  const filters: FilterColumn[] = [];
+  for (const p of query.predicates) {
+    const kind = filterKind(p);
+    if (!kind || p.disjunctive) continue;
+    if (columnTable(query, p.column) !== table.name) continue;
+    if (!knownColumn(table, p.column.column)) continue;
+    if (filters.some((f) => f.column === p.column.column)) continue;
+    filters.push({ column: p.column.column, kind, span: p.span });
+  }
+  return filters;
+}
+
+function filterKind(p: Predicate): FilterColumn['kind'] | undefined {
+  if (p.valueKind === 'null') return undefined;
+  switch (p.op) {
+    case 'eq':
+    case 'in':
+    case 'range':
+      return p.op;
+    case 'like':
+      if (p.pattern === undefined) return undefined;
+      if (isPrefixPattern(p.pattern)) return 'prefix';
+      return /[%_]/.test(p.pattern) ? undefined : 'eq';
+    default:
+      return undefined;
+  }
+}
+
+/** ORDER BY columns when they all belong to `table`, else none. */
+function orderColumns(query: QueryModel, table: TableInfo): ColumnRef[] {
+  if (query.orderBy.length === 0) return [];
+  const cols = query.orderBy.map((o) => o.column);
+  const onTable = cols.every((c) => columnTable(query, c) === table.name && knownColumn(table, c.column));
+  return onTable ? cols : [];
+}
+
+/**
+ * The indexes the query wants and does not have, one need at most per table.
+ * Tables not in the catalog are skipped: QueryLens does not guess.
+ */
+export function indexNeeds(query: QueryModel, catalog: Catalog): IndexNeed[] {
+  if (query.fromless) return [];
+  const needs: IndexNeed[] = [];
+  const seen = new Set<string>();
+  for (const ref of tableRefs(query)) {
+    const table = catalog.getTable(ref.name);
+    if (!table || seen.has(table.name)) continue;
+    seen.add(table.name);
+    const need = filterNeed(query, table) ?? joinNeed(query, table) ?? orderNeed(query, table);
+    if (need) needs.push(need);
+  }
+  return needs;
+}
+
+function filterNeed(query: QueryModel, table: TableInfo): IndexNeed | undefined {
+  const filters = tableFilters(query, table);
+  const equality = filters.filter((f) => f.kind === 'eq' || f.kind === 'in');
+  const eqColumns = equality.map((f) => f.column);
+  if (eqColumns.length > 0 && isSingleRowLookup(table, eqColumns)) return undefined;
+  const range = filters.find((f) => f.kind === 'range' || f.kind === 'prefix');
+  const order = range ? [] : orderColumns(query, table);
+  const orderNames = order.map((c) => c.column).filter((c) => !eqColumns.includes(c));
+
+  const used = range ? [...equality, range] : equality;
+  if (used.length === 0) return undefined;
+  const tail = range ? [range.column] : orderNames;
+  const composite = used.length >= 2 || (equality.length >= 1 && tail.length >= 1);
+  if (!composite) {
+    // One filter column: any index leading with it will do (a hash index serves equality only).
+    const only = used[0];
+    const isEquality = only.kind === 'eq' || only.kind === 'in';
+    if (isEquality ? tableServes(table, [only.column]) : tableServes(table, [], [only.column])) return undefined;
+    return makeNeed('single', 'filter', table, used, [], [only.span]);
+  }
+  if (tableServes(table, eqColumns, tail)) return undefined;
+  const usedOrder = range ? [] : order.filter((c) => !eqColumns.includes(c.column));
+  return makeNeed('composite', 'filter', table, used, usedOrder, [
+    ...used.map((f) => f.span),
+    ...usedOrder.map((c) => c.span),
+  ]);
+}
+
+function joinNeed(query: QueryModel, table: TableInfo): IndexNeed | undefined {
+  const join = query.joins.find((j) => j.table.name === table.name);
+  if (!join) return undefined;
+  const columns: ColumnRef[] = [];
+  for (const c of join.conditions) {
+    for (const side of [c.left, c.right]) {
+      if (sideOf(query, side, join.table) && knownColumn(table, side.column)) columns.push(side);
+    }
+  }
+  if (columns.length === 0) return undefined;
+  if (columns.some((c) => tableServes(table, [c.column]))) return undefined;
+  const first = columns[0];
+  return {
+    kind: 'single',
+    reason: 'join',
+    table,
+    filters: [],
+    order: [],
+    join: first,
+    suggestion: { table: table.name, columns: [first.column] },
+    span: first.span,
+  };
+}
+
+/** Whether a join condition column refers to the joined table `ref`. */
+function sideOf(query: QueryModel, column: ColumnRef, ref: TableRef): boolean {
+  if (column.qualifier) {
+    const q = column.qualifier.toLowerCase();
+    return (ref.alias ?? ref.name).toLowerCase() === q || (!ref.alias && ref.name.toLowerCase() === q);
+  }
+  return columnTable(query, column) === ref.name;
+}
+
+function orderNeed(query: QueryModel, table: TableInfo): IndexNeed | undefined {
+  if (!query.limit || query.predicates.some((p) => columnTable(query, p.column) === table.name)) return undefined;
+  if (tableRefs(query).length !== 1) return undefined;
+  const order = orderColumns(query, table);
+  if (order.length === 0) return undefined;
+  if (tableServes(table, [], [order[0].column])) return undefined;
+  return makeNeed('single', 'order', table, [], order, order.map((c) => c.span));
+}
+
+function makeNeed(
+  kind: IndexNeed['kind'],
+  reason: IndexNeed['reason'],
+  table: TableInfo,
+  filters: FilterColumn[],
+  order: ColumnRef[],
+  spans: Span[],
+): IndexNeed {
+  const columns = [...filters.map((f) => f.column), ...order.map((c) => c.column)];
+  return { kind, reason, table, filters, order, suggestion: { table: table.name, columns }, span: spanUnion(spans) };
+}
+
+const OPERATOR_WORDS: Record<FilterColumn['kind'], string> = {
+  eq: 'equality',
+  in: 'IN list',
+  range: 'range',
+  prefix: "LIKE prefix ('abc%', a range)",
+};
+
+/** The hover for an index need: columns with operator kinds, existing indexes, why it is slow. */
+export function needExplanation(need: IndexNeed): string {
+  const lines = [`**Columns QueryLens looked at on \`${need.table.name}\`:**`];
+  for (const f of need.filters) lines.push(`- \`${f.column}\` — ${OPERATOR_WORDS[f.kind]}`);
+  for (const c of need.order) lines.push(`- \`${c.column}\` — ORDER BY`);
+  if (need.join) lines.push(`- \`${need.join.column}\` — JOIN condition (looked up once per outer row)`);
+  lines.push('', indexList(need.table), '');
+  lines.push(
+    'Without an index whose leading columns are these (equality columns first, in any order, then one range or ' +
+      'the ORDER BY columns), the database reads every row of the table on each call' +
+      (need.order.length > 0 ? ' and sorts the result' : '') +
+      '. The cost grows with the table, not with the rows returned.',
+    '',
+    `Suggested: \`CREATE INDEX ON ${formatColumns(need.suggestion.table, need.suggestion.columns)}\`.`,
+  );
+  return lines.join('\n');
+}

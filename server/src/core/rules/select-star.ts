@@ -1,0 +1,61 @@
+/**
+ * `SELECT *` at the top level: it reads and sends every column (including
+ * wide ones added later) and prevents index-only scans. The fix spells out the
+ * columns the catalog knows, in declaration order.
+ */
+import { docsUrl, type Dialect } from '../../../../shared/types';
+import { tableRefs } from './query-helpers';
+import type { CoreFix, FileContext, Rule } from './types';
+import type { Span } from '../sql/model';
+
+const ID = 'select-star';
+
+export const selectStar: Rule = {
+  meta: {
+    id: ID,
+    description: 'SELECT * reads every column, including ones added later, and rules out index-only scans.',
+    defaultSeverity: 'info',
+    docs: docsUrl(ID),
+    fixable: true,
+    category: 'query',
+  },
+  check(ctx) {
+    for (const statement of ctx.document.statements) {
+      const query = statement.query;
+      if (statement.kind !== 'select' || !query?.selectStar) continue;
+      const refs = tableRefs(query);
+      const table = refs.length === 1 ? ctx.catalog.getTable(refs[0].name) : undefined;
+      const columns = table ? [...table.columns.keys()] : [];
+      const fixable = !query.setOp && columns.length > 0;
+      ctx.report({
+        span: query.selectStar,
+        message:
+          'SELECT * reads and sends every column, including ones added later, and rules out index-only scans. ' +
+          (fixable ? `List the columns you need (${table!.name} has ${columns.length}).` : 'List the columns you need.'),
+        explanation: table
+          ? `**Columns of \`${table.name}\`:** ${columns.map((c) => `\`${c}\``).join(', ')}\n\nName only the ones the caller reads: less I/O, and an index that contains them can answer without touching the table.`
+          : 'Name only the columns the caller reads: less I/O, and an index that contains them can answer without touching the table.',
+        fixes: fixable ? [columnListFix(ctx, query.selectStar, columns)] : [],
+      });
+    }
+  },
+};
+
+function columnListFix(ctx: FileContext, star: Span, columns: string[]): CoreFix {
+  const written = ctx.text.slice(star.start, star.end);
+  // Keep the qualifier of `t.*`.
+  const qualifier = written.endsWith('*') ? written.slice(0, -1).trimEnd() : '';
+  const list = columns.map((c) => qualifier + quoteIdent(c, ctx.dialect)).join(', ');
+  return {
+    title: 'Replace * with the column list',
+    changes: [{ kind: 'edit', file: ctx.file, edits: [{ span: star, newText: list }] }],
+  };
+}
+
+/** Words that are common column names and reserved in at least one dialect. */
+const RESERVED = new Set(['order', 'group', 'user', 'select', 'from', 'where', 'table', 'limit', 'key', 'desc', 'check', 'default', 'column', 'to', 'end']);
+
+function quoteIdent(name: string, dialect: Dialect): string {
+  if (/^[a-z_][a-z0-9_]*$/.test(name) && !RESERVED.has(name)) return name;
+  return dialect === 'mysql' ? `\`${name.replace(/`/g, '``')}\`` : `"${name.replace(/"/g, '""')}"`;
+}

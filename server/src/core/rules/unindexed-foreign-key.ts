@@ -1,0 +1,55 @@
+/**
+ * A foreign key whose referencing columns no index leads with: every DELETE
+ * or key UPDATE on the referenced table scans the referencing table to check
+ * the constraint, and joins from parent to children scan too. PostgreSQL and
+ * SQLite do not index the referencing side automatically.
+ */
+import { docsUrl } from '../../../../shared/types';
+import type { ForeignKeyInfo, TableInfo } from '../catalog/types';
+import { formatColumns, indexList, tableServes } from './query-helpers';
+import type { Rule } from './types';
+
+const ID = 'unindexed-foreign-key';
+
+export const unindexedForeignKey: Rule = {
+  meta: {
+    id: ID,
+    description: 'A foreign key has no index on its referencing columns.',
+    defaultSeverity: 'warning',
+    docs: docsUrl(ID),
+    fixable: true,
+    category: 'schema',
+  },
+  check(ctx) {
+    // MySQL's InnoDB creates the index itself when a foreign key is declared.
+    if (ctx.dialect === 'mysql') return;
+    for (const table of ctx.catalog.tables.values()) {
+      for (const fk of table.foreignKeys) {
+        if (fk.origin.file !== ctx.file || fk.columns.length === 0) continue;
+        if (tableServes(table, fk.columns)) continue;
+        const cols = formatColumns(table.name, fk.columns);
+        ctx.report({
+          span: fk.origin.span,
+          message:
+            `Foreign key ${cols} → ${formatColumns(fk.refTable, fk.refColumns)} has no index leading with ` +
+            `${fk.columns.join(', ')}: deleting or re-keying a ${fk.refTable} row, and joining ${fk.refTable} to ` +
+            `${table.name}, scans ${table.name}. Add an index on ${cols}.`,
+          explanation: explain(table, fk),
+          fixes: ctx.indexFixes({ table: table.name, columns: fk.columns }, fk.origin.span),
+        });
+      }
+    }
+  },
+};
+
+function explain(table: TableInfo, fk: ForeignKeyInfo): string {
+  return [
+    `**Foreign key** ${fk.name ? `\`${fk.name}\` ` : ''}\`${formatColumns(table.name, fk.columns)}\` references \`${formatColumns(fk.refTable, fk.refColumns)}\`.`,
+    '',
+    indexList(table),
+    '',
+    'The referenced side is indexed by its key; the referencing side is not indexed automatically. Each ' +
+      `DELETE or key UPDATE on \`${fk.refTable}\` must find the \`${table.name}\` rows that point at it, and ` +
+      'without an index leading with the foreign-key columns (in any order) that is a full scan, often while holding locks.',
+  ].join('\n');
+}

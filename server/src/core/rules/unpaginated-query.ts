@@ -1,0 +1,88 @@
+/**
+ * A top-level SELECT that can return every row of a table: no LIMIT/FETCH,
+ * no aggregate, not a lookup by primary or unique key. Migration files are
+ * skipped (they run once, on purpose over everything).
+ */
+import { docsUrl } from '../../../../shared/types';
+import type { TableInfo } from '../catalog/types';
+import type { QueryModel, Statement } from '../sql/model';
+import { columnTable, isSingleRowLookup, spanUnion, tableRefs } from './query-helpers';
+import type { CoreFix, FileContext, Rule } from './types';
+
+const ID = 'unpaginated-query';
+const DEFAULT_LIMIT = 100;
+
+export const unpaginatedQuery: Rule = {
+  meta: {
+    id: ID,
+    description: 'A SELECT without LIMIT returns every matching row, however large the table grows.',
+    defaultSeverity: 'warning',
+    docs: docsUrl(ID),
+    fixable: true,
+    category: 'query',
+  },
+  check(ctx) {
+    if (ctx.migration) return;
+    for (const statement of ctx.document.statements) {
+      const query = statement.query;
+      if (statement.kind !== 'select' || !query || !isUnbounded(query)) continue;
+      const known = tableRefs(query)
+        .map((ref) => ({ ref, table: ctx.catalog.getTable(ref.name) }))
+        .filter((t): t is { ref: (typeof t)['ref']; table: TableInfo } => t.table !== undefined);
+      if (known.length === 0) continue;
+      if (tableRefs(query).length === 1 && pinsOneRow(query, known[0].table)) continue;
+      const first = known[0];
+      const names = known.map((k) => k.table.name).join(', ');
+      ctx.report({
+        span: spanUnion([{ start: statement.span.start, end: statement.span.start }, first.ref.span]),
+        message:
+          `Query reads ${names} without LIMIT, so it returns every matching row: it gets slower and heavier as the ` +
+          `table grows. Add LIMIT (and paginate, e.g. by key) or narrow it to one row by key.`,
+        explanation: [
+          `**Tables:** ${known.map((k) => `\`${k.table.name}\``).join(', ')}`,
+          '',
+          'Nothing bounds the result: no `LIMIT`/`FETCH FIRST`, no aggregate, and the filter does not pin a primary ' +
+            'or unique key. Each call transfers and materialises every matching row, which is fine at 100 rows and ' +
+            'a timeout at 10 million. Page through results with `LIMIT` plus a keyset (`WHERE id > $last ORDER BY id`).',
+        ].join('\n'),
+        fixes: limitFix(ctx, statement),
+      });
+    }
+  },
+};
+
+function isUnbounded(query: QueryModel): boolean {
+  return (
+    !query.limit &&
+    !query.isAggregate &&
+    !query.fromless &&
+    !query.setOp &&
+    // GROUP BY results are as many as the groups: usually reports over a bounded set.
+    query.groupBy.length === 0
+  );
+}
+
+function pinsOneRow(query: QueryModel, table: TableInfo): boolean {
+  const eq = query.predicates
+    .filter((p) => p.op === 'eq' && !p.disjunctive && columnTable(query, p.column) === table.name)
+    .map((p) => p.column.column);
+  return eq.length > 0 && isSingleRowLookup(table, eq);
+}
+
+/** Appends ` LIMIT 100` to the statement, unless it ends with a locking clause LIMIT must precede. */
+function limitFix(ctx: FileContext, statement: Statement): CoreFix[] {
+  if (/\bfor\s+(update|share|no\s+key\s+update|key\s+share)\b[^;]*$/i.test(statement.text)) return [];
+  return [
+    {
+      title: `Add LIMIT ${DEFAULT_LIMIT}`,
+      isPreferred: true,
+      changes: [
+        {
+          kind: 'edit',
+          file: ctx.file,
+          edits: [{ span: { start: statement.span.end, end: statement.span.end }, newText: ` LIMIT ${DEFAULT_LIMIT}` }],
+        },
+      ],
+    },
+  ];
+}
