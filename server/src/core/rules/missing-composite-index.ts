@@ -5,7 +5,7 @@
  * indexes. Which need is composite is decided once, in `indexNeeds`.
  */
 import { docsUrl } from '../../../../shared/types';
-import { eachQuery, formatColumns, indexNeeds, listWords, needExplanation, type IndexNeed } from './query-helpers';
+import { formatColumns, listWords, reportIndexNeeds, type IndexNeed } from './query-helpers';
 import type { Rule } from './types';
 
 const ID = 'missing-composite-index';
@@ -20,17 +20,7 @@ export const missingCompositeIndex: Rule = {
     category: 'query',
   },
   check(ctx) {
-    for (const { query, statement } of eachQuery(ctx.document.statements)) {
-      for (const need of indexNeeds(query, ctx.catalog)) {
-        if (need.kind !== 'composite') continue;
-        ctx.report({
-          span: need.span,
-          message: compositeMessage(need),
-          explanation: needExplanation(need),
-          fixes: ctx.indexFixes(need.suggestion, statement.span),
-        });
-      }
-    }
+    reportIndexNeeds(ctx, 'composite', compositeMessage);
   },
 };
 

@@ -4,7 +4,7 @@
  * several columns belong to `missing-composite-index` (see `indexNeeds`).
  */
 import { docsUrl } from '../../../../shared/types';
-import { eachQuery, formatColumns, indexNeeds, needExplanation, type IndexNeed } from './query-helpers';
+import { formatColumns, reportIndexNeeds, type IndexNeed } from './query-helpers';
 import type { Rule } from './types';
 
 const ID = 'missing-index';
@@ -19,17 +19,7 @@ export const missingIndex: Rule = {
     category: 'query',
   },
   check(ctx) {
-    for (const { query, statement } of eachQuery(ctx.document.statements)) {
-      for (const need of indexNeeds(query, ctx.catalog)) {
-        if (need.kind !== 'single') continue;
-        ctx.report({
-          span: need.span,
-          message: singleMessage(need),
-          explanation: needExplanation(need),
-          fixes: ctx.indexFixes(need.suggestion, statement.span),
-        });
-      }
-    }
+    reportIndexNeeds(ctx, 'single', singleMessage);
   },
 };
 

@@ -9,7 +9,7 @@
  */
 import type { Catalog, IndexInfo, TableInfo } from '../catalog/types';
 import type { ColumnRef, Predicate, QueryModel, Span, Statement, TableRef } from '../sql/model';
-import type { IndexSuggestion } from './types';
+import type { FileContext, IndexSuggestion } from './types';
 
 /** A query model together with where it sits in its statement. */
 export interface QueryVisit {
@@ -357,4 +357,19 @@ export function needExplanation(need: IndexNeed): string {
     `Suggested: \`CREATE INDEX ON ${formatColumns(need.suggestion.table, need.suggestion.columns)}\`.`,
   );
   return lines.join('\n');
+}
+
+/** Reports every need of `kind` in the file's queries, with the index fix. */
+export function reportIndexNeeds(ctx: FileContext, kind: IndexNeed['kind'], message: (need: IndexNeed) => string): void {
+  for (const { query, statement } of eachQuery(ctx.document.statements)) {
+    for (const need of indexNeeds(query, ctx.catalog)) {
+      if (need.kind !== kind) continue;
+      ctx.report({
+        span: need.span,
+        message: message(need),
+        explanation: needExplanation(need),
+        fixes: ctx.indexFixes(need.suggestion, statement.span),
+      });
+    }
+  }
 }
