@@ -6,7 +6,7 @@
 import { docsUrl } from '../../../../shared/types';
 import type { TableInfo } from '../catalog/types';
 import type { Predicate } from '../sql/model';
-import { columnTable, eachQuery, indexList, startsWithWildcard } from './query-helpers';
+import { columnTable, eachQuery, indexList, knownTable, startsWithWildcard } from './query-helpers';
 import type { Rule } from './types';
 
 const ID = 'leading-wildcard-like';
@@ -25,8 +25,8 @@ export const leadingWildcardLike: Rule = {
     for (const { query, statement } of eachQuery(ctx.document.statements)) {
       for (const p of query.predicates) {
         if (!isLeadingWildcard(p)) continue;
-        const tableName = columnTable(query, p.column);
-        const table = tableName ? ctx.catalog.getTable(tableName) : undefined;
+        const tableName = columnTable(query, p.column, ctx.catalog);
+        const table = tableName ? knownTable(ctx.catalog, tableName) : undefined;
         if (postgres && table && hasTrigramIndex(table, p.column.column)) continue;
         const column = tableName ? `${tableName}.${p.column.column}` : p.column.column;
         const operator = p.op === 'ilike' ? 'ILIKE' : 'LIKE';

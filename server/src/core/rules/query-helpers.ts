@@ -7,6 +7,7 @@
  * query wants; `missing-index` and `missing-composite-index` both read it and
  * each takes the needs of its own kind, so one query is never reported twice.
  */
+import { indexCovers, leadingColumns } from '../catalog/build';
 import type { Catalog, IndexInfo, TableInfo } from '../catalog/types';
 import type { ColumnRef, Predicate, QueryModel, Span, Statement, TableRef } from '../sql/model';
 import type { FileContext, IndexSuggestion } from './types';
@@ -44,9 +45,11 @@ export function tableRefs(query: QueryModel): TableRef[] {
 
 /**
  * The real table a column belongs to: the parser's resolution, else the
- * qualifier matched against aliases and names, else the only table of the query.
+ * qualifier matched against aliases and names, else the only table of the
+ * query, else the only table of the query whose catalog columns include it
+ * (when every table of the query is known).
  */
-export function columnTable(query: QueryModel, column: ColumnRef): string | undefined {
+export function columnTable(query: QueryModel, column: ColumnRef, catalog?: Catalog): string | undefined {
   if (column.table) return column.table;
   const refs = tableRefs(query);
   if (column.qualifier) {
@@ -54,7 +57,12 @@ export function columnTable(query: QueryModel, column: ColumnRef): string | unde
     const ref = refs.find((r) => (r.alias ?? r.name).toLowerCase() === q || r.name.toLowerCase() === q);
     return ref?.name;
   }
-  return refs.length === 1 ? refs[0].name : undefined;
+  if (refs.length === 1) return refs[0].name;
+  if (!catalog) return undefined;
+  const tables = refs.map((r) => knownTable(catalog, r.name));
+  if (tables.some((t) => !t || t.columns.size === 0)) return undefined;
+  const owners = [...new Set(tables.filter((t) => t!.columns.has(column.column)).map((t) => t!.name))];
+  return owners.length === 1 ? owners[0] : undefined;
 }
 
 /** The catalog table, when it is known and (if it lists columns) has `column`. */
@@ -65,9 +73,6 @@ export function knownColumn(table: TableInfo, column: string): boolean {
 // ---------------------------------------------------------------------------
 // Indexes
 
-/** Methods whose keys are ordered, so a leading prefix serves equality, ranges and sorts. */
-const ORDERED_METHODS = new Set(['', 'btree']);
-
 /** Whether a LIKE pattern is a plain prefix (`abc%`) a B-tree can serve as a range. */
 export function isPrefixPattern(pattern: string): boolean {
   return pattern.length > 0 && !/^[%_]/.test(pattern) && /[%_]/.test(pattern);
@@ -77,42 +82,21 @@ export function startsWithWildcard(pattern: string): boolean {
   return /^[%_]/.test(pattern);
 }
 
-/** The plain columns an index leads with, up to its first expression key. */
-export function leadingIndexColumns(index: IndexInfo): string[] {
-  const columns: string[] = [];
-  for (const key of index.keys) {
-    if (!key.column) break;
-    columns.push(key.column);
-  }
-  return columns;
-}
-
-/** Whether the index keys can serve lookups and ordering by their leading columns. */
-export function isOrderedIndex(index: IndexInfo): boolean {
-  return ORDERED_METHODS.has((index.method ?? '').toLowerCase());
-}
-
 /**
- * Whether `index` serves a lookup by `equality` columns (any order among
- * themselves) followed by the `tail` columns in order (one range column, or
- * the ORDER BY columns). A hash index serves a single equality only.
- * Partial indexes count: QueryLens cannot prove a query implies their
- * predicate, and a developer who wrote one usually wrote it for that query.
+ * A table the catalog knows from its CREATE TABLE. Stub tables (only seen in
+ * a CREATE INDEX or ALTER) are skipped: their keys and other indexes are
+ * unknown, and QueryLens does not guess.
  */
-export function indexServes(index: IndexInfo, equality: string[], tail: string[] = []): boolean {
-  const lead = leadingIndexColumns(index);
-  if (!isOrderedIndex(index)) {
-    return index.method === 'hash' && tail.length === 0 && equality.length === 1 && lead[0] === equality[0];
-  }
-  if (lead.length < equality.length + tail.length) return false;
-  const head = new Set(lead.slice(0, equality.length));
-  if (!equality.every((c) => head.has(c))) return false;
-  return tail.every((c, i) => lead[equality.length + i] === c);
+export function knownTable(catalog: Catalog, name: string): TableInfo | undefined {
+  const table = catalog.getTable(name);
+  return table && !table.stub ? table : undefined;
 }
 
 /** Whether some index of the table serves the lookup. */
 export function tableServes(table: TableInfo, equality: string[], tail: string[] = []): boolean {
-  return table.indexes.some((index) => indexServes(index, equality, tail));
+  // Partial indexes count: QueryLens cannot prove a query implies their
+  // predicate, and a developer who wrote one usually wrote it for that query.
+  return table.indexes.some((index) => indexCovers(index, equality, tail));
 }
 
 /** Whether equality on `columns` pins at most one row (covers the primary key or a unique key). */
@@ -125,7 +109,7 @@ export function isSingleRowLookup(table: TableInfo, columns: string[]): boolean 
   // Unique indexes that are not partial and have only plain columns are keys too.
   return table.indexes.some((index) => {
     if (!index.unique || index.partial) return false;
-    const cols = leadingIndexColumns(index);
+    const cols = leadingColumns(index);
     return cols.length === index.keys.length && cols.every((c) => set.has(c));
   });
 }
@@ -136,7 +120,7 @@ export function describeIndex(index: IndexInfo): string {
     index.implicit === 'primaryKey' ? 'primary key' : index.implicit === 'unique' ? 'unique constraint' : undefined,
     index.unique && !index.implicit ? 'unique' : undefined,
     index.partial ? 'partial' : undefined,
-    isOrderedIndex(index) ? undefined : index.method,
+    !index.method || index.method === 'btree' ? undefined : index.method,
   ].filter(Boolean);
   return `\`${index.name}\` (${keys})${traits.length ? ` — ${traits.join(', ')}` : ''}`;
 }
@@ -197,12 +181,12 @@ export interface IndexNeed {
 }
 
 /** The index-usable filters of one table in a query. */
-function tableFilters(query: QueryModel, table: TableInfo): FilterColumn[] {
+function tableFilters(query: QueryModel, table: TableInfo, catalog: Catalog): FilterColumn[] {
   const filters: FilterColumn[] = [];
   for (const p of query.predicates) {
     const kind = filterKind(p);
     if (!kind || p.disjunctive) continue;
-    if (columnTable(query, p.column) !== table.name) continue;
+    if (columnTable(query, p.column, catalog) !== table.name) continue;
     if (!knownColumn(table, p.column.column)) continue;
     if (filters.some((f) => f.column === p.column.column)) continue;
     filters.push({ column: p.column.column, kind, span: p.span });
@@ -227,10 +211,10 @@ function filterKind(p: Predicate): FilterColumn['kind'] | undefined {
 }
 
 /** ORDER BY columns when they all belong to `table`, else none. */
-function orderColumns(query: QueryModel, table: TableInfo): ColumnRef[] {
+function orderColumns(query: QueryModel, table: TableInfo, catalog: Catalog): ColumnRef[] {
   if (query.orderBy.length === 0) return [];
   const cols = query.orderBy.map((o) => o.column);
-  const onTable = cols.every((c) => columnTable(query, c) === table.name && knownColumn(table, c.column));
+  const onTable = cols.every((c) => columnTable(query, c, catalog) === table.name && knownColumn(table, c.column));
   return onTable ? cols : [];
 }
 
@@ -243,22 +227,22 @@ export function indexNeeds(query: QueryModel, catalog: Catalog): IndexNeed[] {
   const needs: IndexNeed[] = [];
   const seen = new Set<string>();
   for (const ref of tableRefs(query)) {
-    const table = catalog.getTable(ref.name);
+    const table = knownTable(catalog, ref.name);
     if (!table || seen.has(table.name)) continue;
     seen.add(table.name);
-    const need = filterNeed(query, table) ?? joinNeed(query, table) ?? orderNeed(query, table);
+    const need = filterNeed(query, table, catalog) ?? joinNeed(query, table, catalog) ?? orderNeed(query, table, catalog);
     if (need) needs.push(need);
   }
   return needs;
 }
 
-function filterNeed(query: QueryModel, table: TableInfo): IndexNeed | undefined {
-  const filters = tableFilters(query, table);
+function filterNeed(query: QueryModel, table: TableInfo, catalog: Catalog): IndexNeed | undefined {
+  const filters = tableFilters(query, table, catalog);
   const equality = filters.filter((f) => f.kind === 'eq' || f.kind === 'in');
   const eqColumns = equality.map((f) => f.column);
   if (eqColumns.length > 0 && isSingleRowLookup(table, eqColumns)) return undefined;
   const range = filters.find((f) => f.kind === 'range' || f.kind === 'prefix');
-  const order = range ? [] : orderColumns(query, table);
+  const order = range ? [] : orderColumns(query, table, catalog);
   const orderNames = order.map((c) => c.column).filter((c) => !eqColumns.includes(c));
 
   const used = range ? [...equality, range] : equality;
@@ -280,13 +264,13 @@ function filterNeed(query: QueryModel, table: TableInfo): IndexNeed | undefined 
   ]);
 }
 
-function joinNeed(query: QueryModel, table: TableInfo): IndexNeed | undefined {
+function joinNeed(query: QueryModel, table: TableInfo, catalog: Catalog): IndexNeed | undefined {
   const join = query.joins.find((j) => j.table.name === table.name);
   if (!join) return undefined;
   const columns: ColumnRef[] = [];
   for (const c of join.conditions) {
     for (const side of [c.left, c.right]) {
-      if (sideOf(query, side, join.table) && knownColumn(table, side.column)) columns.push(side);
+      if (sideOf(query, side, join.table, catalog) && knownColumn(table, side.column)) columns.push(side);
     }
   }
   if (columns.length === 0) return undefined;
@@ -305,18 +289,18 @@ function joinNeed(query: QueryModel, table: TableInfo): IndexNeed | undefined {
 }
 
 /** Whether a join condition column refers to the joined table `ref`. */
-function sideOf(query: QueryModel, column: ColumnRef, ref: TableRef): boolean {
+function sideOf(query: QueryModel, column: ColumnRef, ref: TableRef, catalog: Catalog): boolean {
   if (column.qualifier) {
     const q = column.qualifier.toLowerCase();
     return (ref.alias ?? ref.name).toLowerCase() === q || (!ref.alias && ref.name.toLowerCase() === q);
   }
-  return columnTable(query, column) === ref.name;
+  return columnTable(query, column, catalog) === ref.name;
 }
 
-function orderNeed(query: QueryModel, table: TableInfo): IndexNeed | undefined {
-  if (!query.limit || query.predicates.some((p) => columnTable(query, p.column) === table.name)) return undefined;
+function orderNeed(query: QueryModel, table: TableInfo, catalog: Catalog): IndexNeed | undefined {
+  if (!query.limit || query.predicates.some((p) => columnTable(query, p.column, catalog) === table.name)) return undefined;
   if (tableRefs(query).length !== 1) return undefined;
-  const order = orderColumns(query, table);
+  const order = orderColumns(query, table, catalog);
   if (order.length === 0) return undefined;
   if (tableServes(table, [], [order[0].column])) return undefined;
   return makeNeed('single', 'order', table, [], order, order.map((c) => c.span));

@@ -4,7 +4,7 @@
  * columns the catalog knows, in declaration order.
  */
 import { docsUrl, type Dialect } from '../../../../shared/types';
-import { tableRefs } from './query-helpers';
+import { knownTable, tableRefs } from './query-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
 import type { Span } from '../sql/model';
 
@@ -24,7 +24,7 @@ export const selectStar: Rule = {
       const query = statement.query;
       if (statement.kind !== 'select' || !query?.selectStar) continue;
       const refs = tableRefs(query);
-      const table = refs.length === 1 ? ctx.catalog.getTable(refs[0].name) : undefined;
+      const table = refs.length === 1 ? knownTable(ctx.catalog, refs[0].name) : undefined;
       const columns = table ? [...table.columns.keys()] : [];
       const fixable = !query.setOp && columns.length > 0;
       ctx.report({

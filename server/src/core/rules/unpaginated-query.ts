@@ -4,9 +4,9 @@
  * skipped (they run once, on purpose over everything).
  */
 import { docsUrl } from '../../../../shared/types';
-import type { TableInfo } from '../catalog/types';
+import type { Catalog, TableInfo } from '../catalog/types';
 import type { QueryModel, Statement } from '../sql/model';
-import { columnTable, isSingleRowLookup, spanUnion, tableRefs } from './query-helpers';
+import { columnTable, isSingleRowLookup, knownTable, spanUnion, tableRefs } from './query-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
 
 const ID = 'unpaginated-query';
@@ -27,10 +27,10 @@ export const unpaginatedQuery: Rule = {
       const query = statement.query;
       if (statement.kind !== 'select' || !query || !isUnbounded(query)) continue;
       const known = tableRefs(query)
-        .map((ref) => ({ ref, table: ctx.catalog.getTable(ref.name) }))
+        .map((ref) => ({ ref, table: knownTable(ctx.catalog, ref.name) }))
         .filter((t): t is { ref: (typeof t)['ref']; table: TableInfo } => t.table !== undefined);
       if (known.length === 0) continue;
-      if (tableRefs(query).length === 1 && pinsOneRow(query, known[0].table)) continue;
+      if (tableRefs(query).length === 1 && pinsOneRow(query, known[0].table, ctx.catalog)) continue;
       const first = known[0];
       const names = known.map((k) => k.table.name).join(', ');
       ctx.report({
@@ -62,9 +62,9 @@ function isUnbounded(query: QueryModel): boolean {
   );
 }
 
-function pinsOneRow(query: QueryModel, table: TableInfo): boolean {
+function pinsOneRow(query: QueryModel, table: TableInfo, catalog: Catalog): boolean {
   const eq = query.predicates
-    .filter((p) => p.op === 'eq' && !p.disjunctive && columnTable(query, p.column) === table.name)
+    .filter((p) => p.op === 'eq' && !p.disjunctive && columnTable(query, p.column, catalog) === table.name)
     .map((p) => p.column.column);
   return eq.length > 0 && isSingleRowLookup(table, eq);
 }
