@@ -210,4 +210,6 @@ export interface ParsedDocument {
   errors: SyntaxError[];
   /** Spans of psql meta-commands (`\set`, `\d`, `\if` ...) that were skipped. */
   metaCommands: Span[];
+  /** Inline data rows of `COPY ... FROM stdin` (up to the `\.` line), skipped like meta-commands. */
+  copyData?: Span[];
 }

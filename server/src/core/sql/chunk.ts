@@ -1,0 +1,46 @@
+/** The parse result of one split chunk, relative to the chunk's start, and how to place it in a document. */
+import type { Dialect } from '../../../../shared/types';
+import type { Span, Statement, SyntaxError } from './model';
+import { Lexer, Tok, isTrivia } from './split/lexer';
+
+export interface ChunkResult {
+  statements: Statement[];
+  errors: SyntaxError[];
+}
+
+/**
+ * The span to underline for an error at `offset`: the token there, or, at the
+ * end of the input, the last token (a zero-width range is invisible in an editor).
+ */
+export function errorSpanAt(text: string, offset: number, dialect: Dialect): Span {
+  const lx = new Lexer(text, dialect);
+  let pos = 0;
+  let last: Span | undefined;
+  while (pos < text.length) {
+    const t = lx.next(pos);
+    if (t === Tok.Eof) break;
+    if (!isTrivia(t)) {
+      if (pos >= offset || lx.end > offset) return { start: Math.max(pos, Math.min(offset, lx.end - 1)), end: lx.end };
+      last = { start: pos, end: lx.end };
+    }
+    pos = lx.end;
+  }
+  if (last) return last;
+  return { start: Math.min(offset, text.length), end: Math.min(offset + 1, text.length) };
+}
+
+/** A deep copy of a chunk result with every span moved by `delta` (cache entries are shared). */
+export function rebase<T>(value: T, delta: number): T {
+  if (Array.isArray(value)) return value.map((v) => rebase(v, delta)) as T;
+  if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    if (typeof o.start === 'number' && typeof o.end === 'number') return { start: o.start + delta, end: o.end + delta } as T;
+    const out: Record<string, unknown> = {};
+    for (const k in o) {
+      const v = o[k];
+      out[k] = v && typeof v === 'object' ? rebase(v, delta) : v;
+    }
+    return out as T;
+  }
+  return value;
+}

@@ -1,0 +1,90 @@
+/**
+ * Entry point of the SQL core: a document's text → ParsedDocument.
+ * `initParsers()` once (loads libpg-query's WASM), then `parseDocument` is
+ * synchronous and never throws.
+ */
+import { loadModule } from 'libpg-query';
+import type { Dialect } from '../../../../shared/types';
+import { ChunkCache } from './cache';
+import { type ChunkResult, rebase } from './chunk';
+import type { ParsedDocument, Statement } from './model';
+import { parsePgChunk } from './pg/statement';
+import { splitStatements } from './split/split';
+import { parseSqlParserChunk } from './sqlparser/statement';
+
+export { inferDialect } from './dialect';
+export { splitStatements } from './split/split';
+
+let ready: Promise<void> | undefined;
+let loaded = false;
+
+export function initParsers(): Promise<void> {
+  ready ??= loadModule().then(() => {
+    loaded = true;
+  });
+  return ready;
+}
+
+const cache = new ChunkCache();
+
+/** Parses one statement's text (no trailing `;` needed); spans are relative to `text`. */
+export function parseStatement(text: string, dialect: Dialect): ChunkResult {
+  const key = dialect + '\u0000' + text;
+  let result = cache.get(key);
+  if (!result) {
+    result = parseUncached(text, dialect);
+    cache.set(key, result);
+  }
+  return result;
+}
+
+function parseUncached(text: string, dialect: Dialect): ChunkResult {
+  try {
+    if (dialect === 'postgres') {
+      if (!loaded) return { statements: [], errors: [{ message: 'PostgreSQL parser not initialised (call initParsers first)', span: { start: 0, end: text.length } }] };
+      return parsePgChunk(text);
+    }
+    return parseSqlParserChunk(text, dialect);
+  } catch (e) {
+    return { statements: [], errors: [{ message: `could not parse: ${(e as Error)?.message ?? e}`, span: { start: 0, end: text.length } }] };
+  }
+}
+
+export function parseDocument(text: string, dialect: Dialect): ParsedDocument {
+  const doc: ParsedDocument = { dialect, statements: [], errors: [], metaCommands: [] };
+  try {
+    const split = splitStatements(text, dialect);
+    doc.metaCommands = split.metaCommands;
+    if (split.copyData.length) doc.copyData = split.copyData;
+    for (const span of split.statements) {
+      const chunk = parseStatement(text.slice(span.start, span.end), dialect);
+      for (const s of chunk.statements) doc.statements.push(rebase(s, span.start));
+      for (const e of chunk.errors) doc.errors.push(rebase(e, span.start));
+    }
+    markTransactions(doc.statements);
+  } catch (e) {
+    doc.errors.push({ message: `internal error: ${(e as Error)?.message ?? e}`, span: { start: 0, end: Math.min(1, text.length) } });
+  }
+  return doc;
+}
+
+/** Sets `inTransaction` on statements between BEGIN/START TRANSACTION and COMMIT/ROLLBACK/END. */
+function markTransactions(statements: Statement[]): void {
+  let open = false;
+  for (const s of statements) {
+    const m = /^\s*(\w+)(?:\s+(\w+))?/.exec(s.text);
+    const first = m?.[1]?.toUpperCase();
+    const second = m?.[2]?.toUpperCase();
+    if (first === 'BEGIN' || (first === 'START' && second === 'TRANSACTION')) {
+      if (s.kind === 'transaction' || !second || second === 'TRANSACTION' || second === 'WORK' || second === 'ISOLATION' || second === 'DEFERRED' || second === 'IMMEDIATE' || second === 'EXCLUSIVE') {
+        open = true;
+        continue;
+      }
+    }
+    if (first === 'COMMIT' || first === 'END' || first === 'ABORT' || (first === 'ROLLBACK' && !/\bTO\b/i.test(s.text))) {
+      open = false;
+      continue;
+    }
+    s.inTransaction = open;
+  }
+}

@@ -1,0 +1,91 @@
+/** One PostgreSQL statement's text → Statements and at most one SyntaxError (statement-relative spans). */
+import { parseSync } from 'libpg-query';
+import { codePointToUtf16 } from '../bytes';
+import type { Statement, StatementKind, SyntaxError } from '../model';
+import type { ChunkResult } from '../chunk';
+import { errorSpanAt } from '../chunk';
+import { PgDdlBuilder } from './ddl';
+import { PgQueryBuilder, type PgNode } from './query';
+import { StatementText } from './text';
+
+export function parsePgChunk(text: string): ChunkResult {
+  let tree: PgNode;
+  try {
+    tree = parseSync(text);
+  } catch (e) {
+    return { statements: [], errors: [pgError(text, e)] };
+  }
+  const st = new StatementText(text);
+  const stmts: PgNode[] = tree.stmts ?? [];
+  const statements: Statement[] = [];
+  for (const raw of stmts) {
+    // Offsets of sub-statements (when the splitter left two in one chunk) are bytes too.
+    const from = st.at(raw.stmt_location ?? 0);
+    const to = raw.stmt_len ? st.at((raw.stmt_location ?? 0) + raw.stmt_len) : text.length;
+    const sub = stmts.length === 1 ? st : new StatementText(text.slice(from, to).trim());
+    const lead = stmts.length === 1 ? 0 : from + (text.slice(from, to).length - text.slice(from, to).trimStart().length);
+    const s = buildStatement(sub, raw.stmt ?? {});
+    statements.push(lead ? shift(s, lead) : s);
+  }
+  return { statements, errors: [] };
+}
+
+function buildStatement(st: StatementText, node: PgNode): Statement {
+  const span = { start: 0, end: st.text.length };
+  const q = new PgQueryBuilder(st);
+  const statement: Statement = { kind: pgKind(node), span, text: st.text, changes: [], inTransaction: false };
+  try {
+    const query = q.statement(node);
+    if (query) statement.query = query;
+    statement.changes = new PgDdlBuilder(st, q).changes(node, span);
+  } catch {
+    // An unexpected tree shape costs this statement its model, never the document.
+  }
+  return statement;
+}
+
+function shift(s: Statement, delta: number): Statement {
+  // Only used for the rare chunk holding several statements.
+  const json = JSON.stringify(s);
+  return JSON.parse(json, (_k, v) => (v && typeof v === 'object' && typeof v.start === 'number' && typeof v.end === 'number' ? { ...v, start: v.start + delta, end: v.end + delta } : v));
+}
+
+function pgError(text: string, e: unknown): SyntaxError {
+  const err = e as { message?: string; sqlDetails?: { cursorPosition?: number; message?: string } };
+  const message = err.sqlDetails?.message ?? err.message ?? 'syntax error';
+  // libpg-query's cursor counts characters (code points), 0-based.
+  const cursor = err.sqlDetails?.cursorPosition;
+  const offset = typeof cursor === 'number' ? codePointToUtf16(text, cursor) : 0;
+  return { message, span: errorSpanAt(text, offset, 'postgres') };
+}
+
+export function pgKind(node: PgNode): StatementKind {
+  const type = Object.keys(node)[0] ?? '';
+  switch (type) {
+    case 'SelectStmt':
+      return 'select';
+    case 'InsertStmt':
+      return 'insert';
+    case 'UpdateStmt':
+      return 'update';
+    case 'DeleteStmt':
+      return 'delete';
+    case 'MergeStmt':
+      return 'merge';
+    case 'CreateStmt':
+    case 'CreateTableAsStmt':
+      return 'create_table';
+    case 'IndexStmt':
+      return 'create_index';
+    case 'AlterTableStmt':
+      return 'alter_table';
+    case 'DropStmt':
+      return 'drop';
+    case 'RenameStmt':
+      return 'rename';
+    case 'TransactionStmt':
+      return 'transaction';
+    default:
+      return /^(Create|Alter|Drop|Comment|Grant|Define|Rule|View)/.test(type) ? 'other_ddl' : 'other';
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Positions inside one PostgreSQL statement: converts the parser's byte
+ * locations to UTF-16 offsets and finds token ends the AST does not give.
+ * All offsets here are relative to the statement text.
+ */
+import { byteToUtf16Map, type OffsetMap } from '../bytes';
+import { Lexer, Tok, tokenize, wordIs, type Token } from '../split/lexer';
+import type { Dialect } from '../../../../../shared/types';
+import type { Span } from '../model';
+
+export class StatementText {
+  private readonly toUtf16: OffsetMap;
+  private tokenList?: Token[];
+
+  constructor(
+    readonly text: string,
+    readonly dialect: Dialect = 'postgres',
+    bytes = true,
+  ) {
+    this.toUtf16 = bytes ? byteToUtf16Map(text) : (o) => o;
+  }
+
+  /** Parser location (bytes) → UTF-16 offset in the statement. */
+  at(location: number): number {
+    return this.toUtf16(location);
+  }
+
+  get tokens(): Token[] {
+    return (this.tokenList ??= tokenize(this.text, this.dialect));
+  }
+
+  /** Index of the first token ending after `offset`. */
+  tokenIndexAt(offset: number): number {
+    const t = this.tokens;
+    let lo = 0;
+    let hi = t.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (t[mid].end <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  tokenEnd(offset: number): number {
+    const lx = new Lexer(this.text, this.dialect);
+    lx.next(offset);
+    return Math.max(lx.end, offset);
+  }
+
+  /** Span of a dotted name (`s.t`, `a.*`, `"X".y`) starting at `offset`. */
+  nameSpan(offset: number): Span {
+    const t = this.tokens;
+    let i = this.tokenIndexAt(offset);
+    if (i >= t.length) return { start: offset, end: offset };
+    let end = t[i].end;
+    while (i + 2 < t.length && this.isChar(t[i + 1], 46) && t[i + 1].start === end) {
+      end = t[i + 2].end;
+      i += 2;
+    }
+    return { start: offset, end };
+  }
+
+  /**
+   * Span from `start` to the end of the token at `lastTokenStart`, extended over
+   * the closing parentheses that balance ones opened inside it.
+   */
+  balancedSpan(start: number, lastTokenStart: number): Span {
+    const t = this.tokens;
+    let i = this.tokenIndexAt(start);
+    const last = this.tokenIndexAt(lastTokenStart);
+    let depth = 0;
+    for (; i <= last && i < t.length; i++) {
+      if (this.isChar(t[i], 40)) depth++;
+      else if (this.isChar(t[i], 41)) depth--;
+    }
+    let end = last < t.length ? t[last].end : this.text.length;
+    while (depth > 0 && i < t.length) {
+      if (this.isChar(t[i], 40)) depth++;
+      else if (this.isChar(t[i], 41)) depth--;
+      end = t[i].end;
+      i++;
+    }
+    return { start, end };
+  }
+
+  /** Extends `end` over the following keywords while they are in `words`. */
+  extendOverWords(end: number, words: readonly string[]): number {
+    const t = this.tokens;
+    for (let i = this.tokenIndexAt(end); i < t.length; i++) {
+      if (t[i].kind !== Tok.Word || !words.some((w) => this.is(t[i], w))) break;
+      end = t[i].end;
+    }
+    return end;
+  }
+
+  /** Start of the keyword just before `offset` when it is one of `words`. */
+  keywordBefore(offset: number, words: readonly string[]): number | undefined {
+    const i = this.tokenIndexAt(offset) - 1;
+    const tok = this.tokens[i];
+    if (tok && tok.kind === Tok.Word && words.some((w) => this.is(tok, w))) return tok.start;
+    return undefined;
+  }
+
+  is(tok: Token, upperWord: string): boolean {
+    return wordIs(this.text, tok.start, tok.end, upperWord);
+  }
+
+  isChar(tok: Token, code: number): boolean {
+    return tok.kind === Tok.Punct && this.text.charCodeAt(tok.start) === code;
+  }
+
+  slice(span: Span): string {
+    return this.text.slice(span.start, span.end);
+  }
+}

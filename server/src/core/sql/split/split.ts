@@ -1,0 +1,111 @@
+/**
+ * Splits a SQL document into statements on top-level `;`, the way psql does,
+ * so that one broken statement never hides the ones after it.
+ * Blank lines do not end a statement. psql meta-commands (`\set x 1`, `\gset`)
+ * are cut out and reported; `\g`-style commands also end the pending statement.
+ */
+import type { Dialect } from '../../../../../shared/types';
+import type { Span } from '../model';
+import { Lexer, Tok, isTrivia, wordIs } from './lexer';
+
+export interface SplitResult {
+  /** Statement spans: no leading/trailing comments or whitespace, no `;`. */
+  statements: Span[];
+  metaCommands: Span[];
+  /** Inline data of `COPY ... FROM stdin` up to its `\.` line. */
+  copyData: Span[];
+}
+
+const COPY_FROM_STDIN = /\bfrom\s+stdin\b/i;
+
+export function splitStatements(text: string, dialect: Dialect): SplitResult {
+  const out: SplitResult = { statements: [], metaCommands: [], copyData: [] };
+  const lx = new Lexer(text, dialect);
+  const n = text.length;
+  let pos = 0;
+  let stmtStart = -1; // start of the first token of the pending statement
+  let stmtEnd = -1; // end of its last non-trivia token
+  let tokenCount = 0;
+  let firstIsCopy = false;
+  let isRule = false; // CREATE [OR REPLACE] RULE ... DO (a; b): `;` inside parens belongs to the rule
+  let parenDepth = 0;
+  let atomicDepth = 0; // BEGIN ATOMIC ... END bodies (CASE ... END nests inside)
+  let prevWordBegin = false;
+
+  const finish = (): void => {
+    if (stmtStart < 0) return;
+    out.statements.push({ start: stmtStart, end: stmtEnd });
+    const copy = firstIsCopy && COPY_FROM_STDIN.test(text.slice(stmtStart, stmtEnd));
+    stmtStart = stmtEnd = -1;
+    tokenCount = 0;
+    firstIsCopy = isRule = false;
+    parenDepth = atomicDepth = 0;
+    prevWordBegin = false;
+    if (copy) pos = skipCopyData(text, pos, out.copyData);
+  };
+
+  while (pos < n) {
+    const tok = lx.next(pos);
+    const start = pos;
+    pos = lx.end;
+    if (isTrivia(tok)) continue;
+    if (tok === Tok.Backslash && dialect === 'postgres') {
+      let eol = text.indexOf('\n', start);
+      if (eol < 0) eol = n;
+      let metaEnd = eol;
+      while (metaEnd > start && (text.charCodeAt(metaEnd - 1) === 13 || text.charCodeAt(metaEnd - 1) === 32)) metaEnd--;
+      finish();
+      out.metaCommands.push({ start, end: metaEnd });
+      pos = eol;
+      continue;
+    }
+    if (tok === Tok.Punct) {
+      const c = text.charCodeAt(start);
+      if (c === 59 /* ; */) {
+        if (atomicDepth > 0 || (isRule && parenDepth > 0)) {
+          stmtEnd = pos;
+          continue;
+        }
+        finish();
+        continue;
+      }
+      if (c === 40) parenDepth++;
+      else if (c === 41 && parenDepth > 0) parenDepth--;
+    }
+    if (stmtStart < 0) stmtStart = start;
+    stmtEnd = pos;
+    tokenCount++;
+    if (tok === Tok.Word) {
+      if (tokenCount === 1) firstIsCopy = wordIs(text, start, pos, 'COPY');
+      else if (tokenCount <= 4 && wordIs(text, start, pos, 'RULE') && wordIs(text, stmtStart, stmtStart + 6, 'CREATE')) isRule = true;
+      if (dialect === 'postgres') {
+        if (prevWordBegin && wordIs(text, start, pos, 'ATOMIC')) atomicDepth++;
+        else if (atomicDepth > 0 && wordIs(text, start, pos, 'CASE')) atomicDepth++;
+        else if (atomicDepth > 0 && wordIs(text, start, pos, 'END')) atomicDepth--;
+        prevWordBegin = wordIs(text, start, pos, 'BEGIN');
+      }
+    } else prevWordBegin = false;
+  }
+  finish();
+  return out;
+}
+
+/** Skips the lines after `COPY ... FROM stdin;` up to and including the `\.` line. */
+function skipCopyData(text: string, pos: number, spans: Span[]): number {
+  let lineStart = text.indexOf('\n', pos);
+  if (lineStart < 0) return pos;
+  lineStart++;
+  const dataStart = lineStart;
+  while (lineStart < text.length) {
+    let eol = text.indexOf('\n', lineStart);
+    if (eol < 0) eol = text.length;
+    const line = text.slice(lineStart, eol).trimEnd();
+    if (line === '\\.') {
+      spans.push({ start: dataStart, end: lineStart + 2 });
+      return eol;
+    }
+    lineStart = eol + 1;
+  }
+  spans.push({ start: dataStart, end: text.length });
+  return text.length;
+}

@@ -1,0 +1,131 @@
+import * as assert from 'node:assert/strict';
+import { initParsers, parseDocument } from '../../../server/src/core/sql/parse';
+import type { ParsedDocument, Span } from '../../../server/src/core/sql/model';
+
+/** The text a span covers, so assertions read as SQL rather than numbers. */
+function at(text: string, span: Span | undefined): string {
+  assert.ok(span, 'span missing');
+  return text.slice(span.start, span.end);
+}
+
+function pg(text: string): ParsedDocument {
+  return parseDocument(text, 'postgres');
+}
+
+describe('sql/postgres queries', () => {
+  before(async () => {
+    await initParsers();
+  });
+
+  it('splits the seed query into two equality predicates', () => {
+    const text = "SELECT worker_id FROM workers WHERE planner_id = $1 AND task_status = 'pending'";
+    const doc = pg(text);
+    assert.equal(doc.errors.length, 0);
+    const q = doc.statements[0].query!;
+    assert.equal(q.kind, 'select');
+    assert.deepEqual(q.tables.map((t) => t.name), ['workers']);
+    assert.deepEqual(q.tables[0].span, { start: 22, end: 29 });
+    assert.deepEqual(q.columns.map((c) => [c.table, c.column]), [['workers', 'worker_id']]);
+    assert.deepEqual(
+      q.predicates.map((p) => [p.column.table, p.column.column, p.op, p.valueKind, p.disjunctive, at(text, p.span)]),
+      [
+        ['workers', 'planner_id', 'eq', 'param', false, 'planner_id = $1'],
+        ['workers', 'task_status', 'eq', 'literal', false, "task_status = 'pending'"],
+      ],
+    );
+    assert.deepEqual(q.predicates[0].span, { start: 36, end: 51 });
+  });
+
+  it('resolves aliases and keeps join conditions apart from filters', () => {
+    const text = 'SELECT w.id, p.name FROM app.workers AS w LEFT JOIN planners p ON p.id = w.planner_id AND p.active = true WHERE w.status <> $1 OR w.x IS NOT NULL';
+    const q = pg(text).statements[0].query!;
+    assert.deepEqual(q.tables.map((t) => [t.schema, t.name, t.alias]), [['app', 'workers', 'w']]);
+    assert.equal(q.joins.length, 1);
+    assert.equal(q.joins[0].kind, 'left');
+    assert.equal(q.joins[0].table.name, 'planners');
+    assert.deepEqual(q.joins[0].conditions.map((c) => [c.left.table, c.left.column, c.right.table, c.right.column]), [['planners', 'id', 'workers', 'planner_id']]);
+    assert.deepEqual(
+      q.predicates.map((p) => [p.column.table, p.column.column, p.op, p.disjunctive, at(text, p.span)]),
+      [
+        ['planners', 'active', 'eq', false, 'p.active = true'],
+        ['workers', 'status', 'not_eq', true, 'w.status <> $1'],
+        ['workers', 'x', 'not_eq', true, 'w.x IS NOT NULL'],
+      ],
+    );
+    assert.equal(at(text, q.columns[0].span), 'w.id');
+  });
+
+  it('reads ORDER BY, LIMIT and OFFSET with spans and values', () => {
+    const text = 'SELECT * FROM jobs WHERE queue = $1 ORDER BY created_at DESC, id LIMIT 50 OFFSET 100';
+    const q = pg(text).statements[0].query!;
+    assert.equal(at(text, q.selectStar), '*');
+    assert.deepEqual(q.orderBy.map((o) => [o.column.column, o.desc]), [['created_at', true], ['id', false]]);
+    assert.equal(at(text, q.limit!.span), 'LIMIT 50');
+    assert.equal(q.limit!.value, 50);
+    assert.equal(at(text, q.offset!.span), 'OFFSET 100');
+    assert.equal(q.offset!.value, 100);
+  });
+
+  it('reads FETCH FIRST as a limit', () => {
+    const text = 'SELECT id FROM jobs ORDER BY id FETCH FIRST 10 ROWS ONLY';
+    const q = pg(text).statements[0].query!;
+    assert.equal(at(text, q.limit!.span), 'FETCH FIRST 10 ROWS ONLY');
+    assert.equal(q.limit!.value, 10);
+  });
+
+  it('marks aggregates without GROUP BY, and distinct', () => {
+    assert.equal(pg('SELECT count(*) FROM jobs WHERE state = $1').statements[0].query!.isAggregate, true);
+    const grouped = pg('SELECT state, count(*) FROM jobs GROUP BY state').statements[0].query!;
+    assert.equal(grouped.isAggregate, false);
+    assert.deepEqual(grouped.groupBy.map((c) => c.column), ['state']);
+    assert.equal(pg('SELECT DISTINCT state FROM jobs').statements[0].query!.distinct, true);
+  });
+
+  it('classifies LIKE, ILIKE, IN, ANY, BETWEEN and NOT IN', () => {
+    const text = "SELECT id FROM t WHERE name LIKE '%abc' AND mail ILIKE 'x%' AND a IN (1, 2) AND b = ANY($2) AND c BETWEEN 1 AND 5 AND d NOT IN (3) AND e NOT LIKE 'z'";
+    const q = pg(text).statements[0].query!;
+    assert.deepEqual(
+      q.predicates.map((p) => [p.column.column, p.op, p.pattern, at(text, p.span)]),
+      [
+        ['name', 'like', '%abc', "name LIKE '%abc'"],
+        ['mail', 'ilike', 'x%', "mail ILIKE 'x%'"],
+        ['a', 'in', undefined, 'a IN (1, 2)'],
+        ['b', 'in', undefined, 'b = ANY($2)'],
+        ['c', 'range', undefined, 'c BETWEEN 1 AND 5'],
+        ['d', 'not_eq', undefined, 'd NOT IN (3)'],
+        ['e', 'not_eq', 'z', "e NOT LIKE 'z'"],
+      ],
+    );
+    assert.equal(q.predicates[3].valueKind, 'param');
+  });
+
+  it('collects CTEs, subqueries and UNION arms', () => {
+    const text = 'WITH recent AS (SELECT id FROM jobs WHERE at > now()) SELECT id FROM recent WHERE id IN (SELECT job_id FROM runs) UNION SELECT id FROM archive';
+    const q = pg(text).statements[0].query!;
+    assert.equal(q.setOp, 'union');
+    const tables = q.subqueries.flatMap((s) => s.tables.map((t) => t.name)).sort();
+    assert.deepEqual(tables, ['archive', 'jobs', 'runs']);
+    assert.equal(q.predicates[0].valueKind, 'subquery');
+    assert.equal(q.predicates[0].op, 'in');
+  });
+
+  it('models UPDATE, DELETE and INSERT ... SELECT', () => {
+    const u = pg('UPDATE jobs SET state = 1 WHERE id = $1').statements[0];
+    assert.equal(u.kind, 'update');
+    assert.deepEqual(u.query!.predicates.map((p) => [p.column.table, p.column.column, p.op]), [['jobs', 'id', 'eq']]);
+    const d = pg('DELETE FROM jobs').statements[0];
+    assert.equal(d.kind, 'delete');
+    assert.equal(d.query!.predicates.length, 0);
+    const i = pg('INSERT INTO a (x) SELECT x FROM b WHERE y = 1').statements[0];
+    assert.equal(i.kind, 'insert');
+    assert.equal(i.query!.subqueries[0].tables[0].name, 'b');
+    assert.equal(pg('INSERT INTO a VALUES (1)').statements[0].query, undefined);
+  });
+
+  it('keeps quoted identifiers as written and lower-cases the rest', () => {
+    const q = pg('SELECT "Name" FROM Public."Users" WHERE Email = $1').statements[0].query!;
+    assert.deepEqual([q.tables[0].schema, q.tables[0].name], ['public', 'Users']);
+    assert.deepEqual(q.columns.map((c) => c.column), ['Name']);
+    assert.equal(q.predicates[0].column.column, 'email');
+  });
+});
