@@ -1,0 +1,103 @@
+import { missingIndex } from '../../../server/src/core/rules/missing-index';
+import { AGENT_SCHEMA } from './fixtures';
+import { ruleTester } from './harness';
+
+const schema = AGENT_SCHEMA + `
+CREATE TABLE routers (router_id text PRIMARY KEY, status text, created_at timestamptz);
+CREATE TABLE router_planner_links (link_id text PRIMARY KEY, router_id text NOT NULL, planner_id text NOT NULL);
+`;
+
+ruleTester(missingIndex, {
+  valid: [
+    { name: 'indexed column', schema, code: 'SELECT worker_id FROM workers WHERE planner_id = $1 LIMIT 10' },
+    { name: 'primary key lookup', schema, code: 'SELECT * FROM planners WHERE planner_id = $1' },
+    { name: 'two columns belong to missing-composite-index', schema, code: 'SELECT link_id FROM router_planner_links WHERE router_id = $1 AND planner_id = $2' },
+    { name: 'equality plus ORDER BY belongs to missing-composite-index', schema, code: 'SELECT * FROM routers WHERE status = $1 ORDER BY created_at' },
+    { name: 'unknown table: no guessing', schema, code: 'SELECT * FROM events WHERE kind = $1' },
+    { name: 'disjunctive filter', schema, code: "SELECT * FROM routers WHERE status = 'up' OR router_id = $1" },
+    { name: 'leading wildcard LIKE is another rule', schema, code: "SELECT * FROM routers WHERE status LIKE '%up'" },
+    { name: 'join on a primary key', schema, code: 'SELECT w.worker_id FROM workers w JOIN planners p ON p.planner_id = w.planner_id WHERE w.task_status = $1' },
+    { name: 'ORDER BY without LIMIT on its own is not a lookup', schema, code: 'SELECT * FROM routers ORDER BY created_at' },
+    { name: 'ORDER BY LIMIT on the primary key', schema, code: 'SELECT * FROM routers ORDER BY router_id LIMIT 20' },
+    {
+      name: 'hash index serves equality',
+      schema: schema + 'CREATE INDEX r_status ON routers USING hash (status);',
+      code: 'SELECT * FROM routers WHERE status = $1',
+    },
+    {
+      name: 'a stub table (only seen in CREATE INDEX) is not guessed about',
+      schema: 'CREATE INDEX e_kind ON events (kind);',
+      code: 'SELECT * FROM events WHERE id = $1',
+    },
+  ],
+  invalid: [
+    {
+      name: 'equality on an unindexed column',
+      schema,
+      code: 'SELECT router_id FROM routers WHERE status = $1',
+      errors: [
+        {
+          message: ['Query filters routers on status, but no index leads with it: every call scans the table.', 'Add an index on routers(status).'],
+          span: 'status = $1',
+          fixes: ['Add CREATE INDEX on routers(status) after the CREATE TABLE'],
+          explanation: ['`status` — equality', '`routers_pkey` (router_id) — primary key'],
+        },
+      ],
+    },
+    {
+      name: 'range on an unindexed column',
+      schema,
+      code: 'SELECT router_id FROM routers WHERE created_at >= $1 LIMIT 50',
+      errors: [{ message: ['routers(created_at)'], span: 'created_at >= $1', explanation: ['`created_at` — range'] }],
+    },
+    {
+      name: 'a hash index does not serve a range',
+      schema: schema + 'CREATE INDEX r_created ON routers USING hash (created_at);',
+      code: 'SELECT router_id FROM routers WHERE created_at >= $1',
+      errors: [{ message: ['routers(created_at)'], span: 'created_at >= $1' }],
+    },
+    {
+      name: 'a second-position column does not lead',
+      schema: schema + 'CREATE INDEX l_rp ON router_planner_links (router_id, planner_id);',
+      code: 'SELECT link_id FROM router_planner_links WHERE planner_id = $1',
+      errors: [{ message: ['router_planner_links(planner_id)'], span: 'planner_id = $1', explanation: ['`l_rp` (router_id, planner_id)'] }],
+    },
+    {
+      name: 'JOIN condition column on the joined table (aliases)',
+      schema,
+      code: 'SELECT l.link_id FROM planners p JOIN router_planner_links l ON l.planner_id = p.planner_id WHERE p.planner_id = $1',
+      errors: [
+        {
+          message: ['Query joins router_planner_links on planner_id', 'each joined row scans router_planner_links', 'router_planner_links(planner_id)'],
+          span: 'l.planner_id',
+          explanation: ['JOIN condition'],
+        },
+      ],
+    },
+    {
+      name: 'ORDER BY ... LIMIT without a filter',
+      schema,
+      code: 'SELECT * FROM routers ORDER BY created_at DESC LIMIT 20',
+      errors: [{ message: ['takes the first rows of routers by created_at', 'routers(created_at)'], span: 'created_at' }],
+    },
+    {
+      name: 'filter in an EXISTS subquery',
+      schema,
+      code: 'SELECT name FROM planners p WHERE EXISTS (SELECT 1 FROM routers r WHERE r.status = $1)',
+      errors: [{ message: ['routers(status)'], span: 'r.status = $1' }],
+    },
+    {
+      name: 'partial index on another column does not help; schema in the same file gets the fix',
+      code: "CREATE TABLE jobs (id int PRIMARY KEY, state text, owner int);\nCREATE INDEX jobs_owner ON jobs (owner) WHERE state = 'open';\nSELECT id FROM jobs WHERE state = $1;\n",
+      errors: [{ message: ['jobs(state)'], span: 'state = $1', fixes: ['Add CREATE INDEX on jobs(state) after the CREATE TABLE'] }],
+      output: "CREATE TABLE jobs (id int PRIMARY KEY, state text, owner int);\nCREATE INDEX idx_jobs_state ON jobs (state);\n\nCREATE INDEX jobs_owner ON jobs (owner) WHERE state = 'open';\nSELECT id FROM jobs WHERE state = $1;\n",
+    },
+    {
+      name: 'sqlite with ? parameters',
+      dialect: 'sqlite',
+      schema: 'CREATE TABLE routers (router_id TEXT PRIMARY KEY, status TEXT);',
+      code: 'SELECT router_id FROM routers WHERE status = ?',
+      errors: [{ message: ['routers(status)'], span: 'status = ?' }],
+    },
+  ],
+});

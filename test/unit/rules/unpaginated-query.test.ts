@@ -1,0 +1,76 @@
+import { unpaginatedQuery } from '../../../server/src/core/rules/unpaginated-query';
+import { AGENT_SCHEMA } from './fixtures';
+import { ruleTester } from './harness';
+
+const schema = AGENT_SCHEMA;
+
+ruleTester(unpaginatedQuery, {
+  valid: [
+    { name: 'LIMIT', schema, code: 'SELECT * FROM workers WHERE planner_id = $1 LIMIT 20' },
+    { name: 'FETCH FIRST', schema, code: 'SELECT * FROM workers ORDER BY created_at FETCH FIRST 10 ROWS ONLY' },
+    { name: 'aggregate', schema, code: 'SELECT count(*) FROM workers WHERE planner_id = $1' },
+    { name: 'GROUP BY', schema, code: 'SELECT task_status, count(*) FROM workers GROUP BY task_status' },
+    { name: 'primary key lookup', schema, code: 'SELECT * FROM planners WHERE planner_id = $1' },
+    { name: 'unique key lookup', schema: 'CREATE TABLE users (id int PRIMARY KEY, email text UNIQUE);', code: 'SELECT id FROM users WHERE email = $1' },
+    { name: 'INSERT ... SELECT', schema, code: "INSERT INTO planners (planner_id, name) SELECT planner_id, 'x' FROM workers" },
+    { name: 'EXISTS and IN subqueries', schema, code: 'SELECT name FROM planners WHERE planner_id = $1 AND EXISTS (SELECT 1 FROM workers)' },
+    { name: 'unknown table', schema, code: 'SELECT * FROM events' },
+    { name: 'FROM-less select', schema, code: 'SELECT 1' },
+    {
+      name: 'migration files run once over everything on purpose',
+      migrations: [AGENT_SCHEMA],
+      code: 'SELECT * FROM workers',
+      asMigration: { index: 1 },
+    },
+  ],
+  invalid: [
+    {
+      name: 'filter on a non-key column',
+      schema,
+      code: "SELECT worker_id FROM workers WHERE task_status = 'pending';",
+      errors: [
+        {
+          message: ['Query reads workers without LIMIT', 'returns every matching row', 'Add LIMIT'],
+          span: 'SELECT worker_id FROM workers',
+          fixes: ['Add LIMIT 100'],
+        },
+      ],
+      output: "SELECT worker_id FROM workers WHERE task_status = 'pending' LIMIT 100;",
+    },
+    {
+      name: 'LIMIT goes after ORDER BY',
+      schema,
+      code: 'SELECT * FROM planner_messages WHERE agent_id = $1 ORDER BY created_at\n',
+      errors: [{ message: ['planner_messages'], span: 'SELECT * FROM planner_messages' }],
+      output: 'SELECT * FROM planner_messages WHERE agent_id = $1 ORDER BY created_at LIMIT 100\n',
+    },
+    {
+      name: 'join with aliases, key lookup on one side only',
+      schema,
+      code: 'SELECT w.* FROM planners p JOIN workers w ON w.planner_id = p.planner_id WHERE p.planner_id = $1;',
+      errors: [{ message: ['reads planners, workers'], span: 'SELECT w.* FROM planners' }],
+      output: 'SELECT w.* FROM planners p JOIN workers w ON w.planner_id = p.planner_id WHERE p.planner_id = $1 LIMIT 100;',
+    },
+    {
+      name: 'a partial primary key is not a single-row lookup',
+      schema: 'CREATE TABLE memberships (org_id int, user_id int, role text, PRIMARY KEY (org_id, user_id));',
+      code: 'SELECT role FROM memberships WHERE org_id = $1',
+      errors: [{ message: ['memberships'], span: 'SELECT role FROM memberships' }],
+      output: 'SELECT role FROM memberships WHERE org_id = $1 LIMIT 100',
+    },
+    {
+      name: 'locking clause: no automatic fix',
+      schema,
+      code: "SELECT worker_id FROM workers WHERE task_status = 'pending' FOR UPDATE",
+      errors: [{ message: ['workers'], span: 'SELECT worker_id FROM workers', fixes: [] }],
+    },
+    {
+      name: 'sqlite with ? parameters',
+      dialect: 'sqlite',
+      schema: 'CREATE TABLE workers (worker_id TEXT PRIMARY KEY, planner_id TEXT);',
+      code: 'SELECT worker_id FROM workers WHERE planner_id = ?;',
+      errors: [{ message: ['workers'], span: 'SELECT worker_id FROM workers' }],
+      output: 'SELECT worker_id FROM workers WHERE planner_id = ? LIMIT 100;',
+    },
+  ],
+});
