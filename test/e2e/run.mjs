@@ -1,0 +1,580 @@
+#!/usr/bin/env node
+// End-to-end test of QueryLens in a real VS Code (code-server), driven by headless Chromium.
+//
+//   npm run test:e2e
+//
+// What it does, in order (each phase is timed):
+//   1. tools:     Node 24 + code-server 4.139.x into a cache outside the repo (reused), Debian chromium.
+//   2. package:   `npm run package` -> querylens.vsix (skipped with QUERYLENS_E2E_VSIX=path).
+//   3. install:   `code-server --install-extension querylens.vsix` into a fresh extensions dir.
+//   4. start:     copy the fixture workspace to a temp dir, start code-server on a free port.
+//   5. browser:   open the workspace, open queries.sql, wait for the diagnostic in the Problems panel,
+//                 run the quick fix, check the migration it writes, check the diagnostic goes away.
+// Screenshots and logs land in test-results/e2e/.
+//
+// Environment:
+//   QUERYLENS_E2E_CACHE        tool cache (default ~/.cache/querylens-e2e)
+//   QUERYLENS_E2E_VSIX         use this .vsix instead of building one
+//   QUERYLENS_E2E_KEEP=1       keep the temp dir (workspace, user data) for inspection
+//   QUERYLENS_E2E_TIMEOUT_MS   how long to wait for each editor-side effect (default 60000)
+
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync,
+  writeFileSync, closeSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// ---------------------------------------------------------------------------------------------
+// What we expect from the extension. Adjust here when the server's wording changes.
+// ---------------------------------------------------------------------------------------------
+const EXPECT = {
+  /** Rule id: the diagnostic's `code`, shown by the Problems panel as `QueryLens(<code>)`. */
+  ruleId: 'missing-composite-index',
+  /** Diagnostic source. */
+  source: 'QueryLens',
+  /** Text the diagnostic message must mention (checked loosely: spaces ignored). */
+  messageMentions: 'workers(planner_id, task_status)',
+  /** File to open, relative to the workspace, and a unique piece of the flagged query in it. */
+  sqlFile: 'queries.sql',
+  flaggedQuery: "SELECT worker_id FROM workers WHERE planner_id = $1 AND task_status = 'pending'",
+  /** Put the cursor on this word inside the flagged query before asking for quick fixes. */
+  cursorOn: 'workers',
+  /** The quick fix to choose: first menu item whose title matches. */
+  fixTitle: /^Add index|workers\(planner_id, task_status\)/,
+  /** Exact title the server team announced (only printed if it differs, not asserted). */
+  fixTitleExact: 'Add index on workers(planner_id, task_status) in a new migration',
+  /** Folder (relative to the workspace) where the fix writes a new migration file. */
+  migrationsDir: 'migrations',
+  /** The new file's name (golang-migrate: 000002_add_index_..._planner_id_task_status.up.sql). */
+  migrationName: /^\d+_.*workers.*planner_id.*task_status.*\.sql$/i,
+  /** What the new migration must contain. */
+  migrationContent: [
+    /CREATE\s+INDEX\s+CONCURRENTLY/i,
+    /\bworkers\s*\(\s*"?planner_id"?\s*,\s*"?task_status"?\s*\)/i,
+  ],
+};
+
+const CODE_SERVER_VERSION = '4.139.1';
+const NODE_PACKAGE = 'node@24';
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage',
+];
+const TIMEOUT = Number(process.env.QUERYLENS_E2E_TIMEOUT_MS || 60_000);
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const fixture = join(repo, 'test/fixtures/e2e-workspace');
+const results = join(repo, 'test-results/e2e');
+const cache = resolve(process.env.QUERYLENS_E2E_CACHE || join(homedir(), '.cache/querylens-e2e'));
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+// ---------------------------------------------------------------------------------------------
+const t0 = Date.now();
+const timings = [];
+const failures = [];
+const cleanups = [];
+
+function log(msg) {
+  const s = ((Date.now() - t0) / 1000).toFixed(1).padStart(6);
+  console.log(`[e2e ${s}s] ${msg}`);
+}
+
+class E2EError extends Error {}
+function fail(msg) { throw new E2EError(msg); }
+/** A failed check that does not stop the run: later checks still say what they see. */
+function softFail(msg) { failures.push(msg); log(`FAIL: ${msg}`); }
+
+async function phase(name, fn) {
+  const start = Date.now();
+  log(`== ${name}`);
+  try {
+    return await fn();
+  } finally {
+    const ms = Date.now() - start;
+    timings.push([name, ms]);
+    log(`== ${name}: ${(ms / 1000).toFixed(1)} s`);
+  }
+}
+
+function run(cmd, args, opts = {}) {
+  log(`$ ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
+  if (r.error) fail(`${cmd} could not start: ${r.error.message}`);
+  if (r.status !== 0) fail(`${cmd} ${args.join(' ')} exited with ${r.status ?? r.signal}`);
+  return r;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `fn` until it returns a truthy value; returns that value, or undefined on timeout. */
+async function waitFor(fn, { timeout = TIMEOUT, interval = 250 } = {}) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) return undefined;
+    await sleep(interval);
+  }
+}
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+
+const squash = (s) => s.replace(/\s+/g, '');
+
+// ---------------------------------------------------------------------------------------------
+// Phase 1: tools
+// ---------------------------------------------------------------------------------------------
+const node24Prefix = join(cache, 'node24');
+const node24Bin = join(node24Prefix, 'node_modules/.bin');
+const csPrefix = join(cache, 'code-server');
+const csBin = join(csPrefix, 'node_modules/.bin/code-server');
+const pathWithNode24 = `${node24Bin}:${process.env.PATH}`;
+
+function ensureTools() {
+  mkdirSync(cache, { recursive: true });
+  const nodeMarker = join(node24Prefix, '.installed');
+  if (!existsSync(nodeMarker) || !existsSync(join(node24Bin, 'node'))) {
+    log(`installing ${NODE_PACKAGE} into ${node24Prefix}`);
+    run('npm', ['install', '--prefix', node24Prefix, '--no-audit', '--no-fund', '--loglevel=error', NODE_PACKAGE]);
+    writeFileSync(nodeMarker, `${NODE_PACKAGE}\n`);
+  }
+  const v = spawnSync(join(node24Bin, 'node'), ['--version'], { encoding: 'utf8' });
+  if (v.status !== 0 || !/^v24\./.test(v.stdout)) fail(`Node 24 from ${node24Bin} does not run: ${v.stdout}${v.stderr}`);
+  log(`node ${v.stdout.trim()} (for code-server)`);
+
+  const csMarker = join(csPrefix, `.installed-${CODE_SERVER_VERSION}`);
+  if (!existsSync(csMarker) || !existsSync(csBin)) {
+    // code-server's postinstall builds the `kerberos` native module: it needs gssapi headers.
+    aptInstall('libkrb5-dev', existsSync('/usr/include/gssapi/gssapi.h'), 'code-server install needs gssapi headers');
+    log(`installing code-server@${CODE_SERVER_VERSION} into ${csPrefix} (takes ~1.5 min once)`);
+    run('npm', ['install', '--prefix', csPrefix, '--no-audit', '--no-fund', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`], {
+      env: { ...process.env, PATH: pathWithNode24, npm_config_unsafe_perm: 'true' },
+    });
+    writeFileSync(csMarker, `${CODE_SERVER_VERSION}\n`);
+  }
+  const cv = spawnSync(csBin, ['--version'], { encoding: 'utf8', env: { ...process.env, PATH: pathWithNode24 } });
+  if (cv.status !== 0) fail(`code-server does not run: ${cv.stdout}${cv.stderr}`);
+  log(`code-server ${cv.stdout.trim().split('\n')[0]}`);
+
+  aptInstall('chromium', existsSync(CHROMIUM), `${CHROMIUM} is missing`);
+}
+
+let aptUpdated = false;
+/** Installs a Debian package when `present` is false; only as root, else a clear error. */
+function aptInstall(pkg, present, why) {
+  if (present) return;
+  if (process.getuid?.() !== 0) {
+    fail(`${why}. Install Debian's ${pkg} first: sudo apt-get update && sudo apt-get install -y ${pkg}`);
+  }
+  log(`installing Debian ${pkg} (${why})`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if (!aptUpdated) { run('apt-get', ['update', '-qq'], { env }); aptUpdated = true; }
+  run('apt-get', ['install', '-y', '-qq', pkg], { env });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phase 2 and 3: package and install the extension
+// ---------------------------------------------------------------------------------------------
+function packageExtension() {
+  if (process.env.QUERYLENS_E2E_VSIX) {
+    const vsix = resolve(process.env.QUERYLENS_E2E_VSIX);
+    if (!existsSync(vsix)) fail(`QUERYLENS_E2E_VSIX=${vsix} does not exist`);
+    log(`using prebuilt ${vsix} (QUERYLENS_E2E_VSIX)`);
+    return vsix;
+  }
+  const vsix = join(repo, 'querylens.vsix');
+  rmSync(vsix, { force: true });
+  run('npm', ['run', 'package'], { cwd: repo, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (!existsSync(vsix)) fail(`npm run package succeeded but ${vsix} is missing`);
+  return vsix;
+}
+
+function vsixManifest(vsix) {
+  const r = spawnSync('unzip', ['-p', vsix, 'extension/package.json'], { encoding: 'utf8' });
+  if (r.status !== 0) fail(`cannot read extension/package.json from ${vsix}: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+function installExtension(vsix, extDir, userDataDir) {
+  const manifest = vsixManifest(vsix);
+  const id = `${manifest.publisher}.${manifest.name}`.toLowerCase();
+  log(`extension ${id}@${manifest.version}`);
+  const r = spawnSync(csBin, ['--install-extension', vsix, '--extensions-dir', extDir, '--user-data-dir', userDataDir, '--force'], {
+    encoding: 'utf8', env: codeServerEnv(),
+  });
+  process.stdout.write(r.stdout || '');
+  process.stderr.write(r.stderr || '');
+  const installed = existsSync(extDir) && readdirSync(extDir).some((d) => d.toLowerCase().startsWith(`${id}-`));
+  if (r.status === 0 && installed) {
+    log(`installed with code-server --install-extension into ${extDir}`);
+    return { id, manifest, how: 'install-extension' };
+  }
+  log(`WARNING: code-server --install-extension failed (exit ${r.status}); falling back to unpacking the .vsix`);
+  const target = join(extDir, `${id}-${manifest.version}`);
+  const tmp = mkdtempSync(join(tmpdir(), 'querylens-vsix-'));
+  try {
+    run('unzip', ['-q', vsix, 'extension/*', '-d', tmp]);
+    mkdirSync(extDir, { recursive: true });
+    cpSync(join(tmp, 'extension'), target, { recursive: true });
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  log(`unpacked into ${target} (FALLBACK: a user's "Install from VSIX" would have failed)`);
+  return { id, manifest, how: 'unpacked' };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phase 4: code-server
+// ---------------------------------------------------------------------------------------------
+let runDir;
+function codeServerEnv() {
+  return {
+    ...process.env,
+    PATH: pathWithNode24,
+    // Keep code-server's own config.yaml and state out of the user's home.
+    XDG_CONFIG_HOME: join(runDir, 'xdg-config'),
+    XDG_DATA_HOME: join(runDir, 'xdg-data'),
+    XDG_CACHE_HOME: join(runDir, 'xdg-cache'),
+  };
+}
+
+const USER_SETTINGS = {
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoUpdate': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.ignoreRecommendations': true,
+  'workbench.enableExperiments': false,
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'chat.disableAIFeatures': true,
+  'git.enabled': false,
+  'files.autoSave': 'off',
+  'editor.codeActionWidget.includeNearbyQuickFixes': true,
+};
+
+function stopProcessGroup(child, name) {
+  return new Promise((res) => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return res();
+    const killGroup = (sig) => { try { process.kill(-child.pid, sig); } catch { /* gone */ } };
+    const timer = setTimeout(() => { killGroup('SIGKILL'); res(); }, 5000);
+    child.once('exit', () => { clearTimeout(timer); killGroup('SIGKILL'); res(); });
+    log(`stopping ${name} (process group ${child.pid})`);
+    killGroup('SIGTERM');
+  });
+}
+
+/** Children that left our process group but still run on our temp dirs: end them by pid. */
+function killStragglers(marker) {
+  let n = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    if (Number(pid) === process.pid) continue;
+    let cmd = '';
+    try { cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { continue; }
+    if (cmd.includes(marker)) {
+      try { process.kill(Number(pid), 'SIGKILL'); n++; } catch { /* gone */ }
+    }
+  }
+  if (n) log(`ended ${n} leftover process(es) using ${marker}`);
+}
+
+async function startCodeServer({ extDir, userDataDir, workspace }) {
+  const port = await freePort();
+  const logFile = join(results, 'code-server.log');
+  const fd = openSync(logFile, 'w');
+  const args = [
+    '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
+    '--disable-workspace-trust', '--extensions-dir', extDir, '--user-data-dir', userDataDir, workspace,
+  ];
+  log(`$ code-server ${args.join(' ')}`);
+  const child = spawn(csBin, args, { detached: true, stdio: ['ignore', fd, fd], env: codeServerEnv() });
+  closeSync(fd);
+  let exited = null;
+  child.on('exit', (code, sig) => { exited = `exit ${code ?? sig}`; });
+  cleanups.push(() => stopProcessGroup(child, 'code-server'));
+  const url = `http://127.0.0.1:${port}`;
+  const ok = await waitFor(async () => {
+    if (exited) return 'exited';
+    try {
+      const r = await fetch(`${url}/healthz`);
+      return r.ok ? 'up' : false;
+    } catch { return false; }
+  }, { timeout: 60_000, interval: 200 });
+  if (ok !== 'up') {
+    fail(`code-server did not answer on ${url} (${exited || 'timeout'}); see ${logFile}:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
+  }
+  log(`code-server up at ${url}`);
+  return url;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phase 5: the browser
+// ---------------------------------------------------------------------------------------------
+const MOD = 'Control';
+
+async function shot(page, name) {
+  const file = join(results, name);
+  try {
+    await page.screenshot({ path: file });
+    log(`screenshot ${file}`);
+  } catch (e) {
+    log(`screenshot ${name} failed: ${e.message}`);
+  }
+}
+
+/** Texts of the rows the Problems panel shows. */
+async function markerRows(page) {
+  return page.evaluate(() => {
+    const panel = document.querySelector('.markers-panel');
+    if (!panel) return null;
+    return [...panel.querySelectorAll('.monaco-list-row')].map((r) => (r.innerText || r.textContent || '').replace(/\s+/g, ' ').trim());
+  });
+}
+
+async function ensureProblemsPanel(page) {
+  const visible = await page.locator('.markers-panel').first().isVisible().catch(() => false);
+  if (visible) return;
+  await page.keyboard.press(`${MOD}+Shift+M`);
+  const ok = await waitFor(() => page.locator('.markers-panel').first().isVisible().catch(() => false), { timeout: 10_000 });
+  if (!ok) fail('the Problems panel (.markers-panel) did not open with Ctrl+Shift+M');
+}
+
+async function quickOpen(page, text) {
+  await page.keyboard.press(`${MOD}+P`);
+  const input = page.locator('.quick-input-widget input').first();
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(text);
+  return input;
+}
+
+async function openFile(page, relPath) {
+  const name = relPath.split('/').pop();
+  await quickOpen(page, relPath);
+  // Wait until the file shows up in the results, then take it.
+  const row = page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: name }).first();
+  await row.waitFor({ state: 'visible', timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await page.locator(`.tab[aria-label*="${name}"]`).first().waitFor({ state: 'visible', timeout: 15_000 });
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 15_000 });
+}
+
+/** Moves the cursor with Ctrl+G to a 1-based line and column. */
+async function goTo(page, line, column) {
+  await page.keyboard.press(`${MOD}+G`);
+  const input = page.locator('.quick-input-widget input').first();
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`:${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
+}
+
+function listMigrations(workspace) {
+  const dir = join(workspace, EXPECT.migrationsDir);
+  return existsSync(dir) ? readdirSync(dir).sort() : [];
+}
+
+async function drive(url, workspace) {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  cleanups.push(() => browser.close().catch(() => {}));
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const consoleLines = [];
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') consoleLines.push(`[${m.type()}] ${m.text()}`); });
+  page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
+  cleanups.push(() => writeFileSync(join(results, 'browser-console.log'), consoleLines.join('\n') + '\n'));
+
+  try {
+    await phase('workbench ready', async () => {
+      await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded' });
+      await page.locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: TIMEOUT });
+      // The explorer shows the workspace once the folder is open.
+      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: TIMEOUT })
+        .catch(() => log('note: explorer rows not visible (not fatal)'));
+      await page.locator('.monaco-workbench').first().click({ position: { x: 700, y: 400 } }).catch(() => {});
+    });
+
+    await phase(`open ${EXPECT.sqlFile}`, () => openFile(page, EXPECT.sqlFile));
+
+    const found = await phase('diagnostic visible in Problems panel', async () => {
+      await ensureProblemsPanel(page);
+      let last = [];
+      const row = await waitFor(async () => {
+        last = (await markerRows(page)) || [];
+        return last.find((r) => r.includes(EXPECT.ruleId));
+      });
+      await shot(page, 'problems.png');
+      if (!row) {
+        fail(`no diagnostic with rule id "${EXPECT.ruleId}" in the Problems panel after ${TIMEOUT / 1000} s. ` +
+          `Rows seen: ${last.length ? JSON.stringify(last) : '(none)'}`);
+      }
+      log(`marker: ${row}`);
+      return row;
+    });
+    if (!found.includes(EXPECT.source)) softFail(`marker row does not show source "${EXPECT.source}": ${found}`);
+    if (!squash(found).includes(squash(EXPECT.messageMentions))) {
+      softFail(`marker message does not mention "${EXPECT.messageMentions}": ${found}`);
+    }
+
+    const before = listMigrations(workspace);
+    let created;
+    await phase('quick fix', async () => {
+      // Put the cursor on the flagged query.
+      const lines = readFileSync(join(workspace, EXPECT.sqlFile), 'utf8').split('\n');
+      const idx = lines.findIndex((l) => l.includes(EXPECT.flaggedQuery));
+      if (idx < 0) fail(`fixture ${EXPECT.sqlFile} has no line with the flagged query`);
+      const col = lines[idx].indexOf(EXPECT.cursorOn, lines[idx].indexOf('FROM')) + 2;
+      await page.locator(`.tab[aria-label*="${EXPECT.sqlFile}"]`).first().click();
+      await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+      await goTo(page, idx + 1, col);
+
+      await page.keyboard.press(`${MOD}+.`);
+      const rows = page.locator('.action-widget .monaco-list-row');
+      const menuUp = await waitFor(async () => (await rows.count()) > 0 && await rows.first().isVisible().catch(() => false), { timeout: 15_000 });
+      const titles = menuUp ? (await rows.allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim()) : [];
+      await shot(page, 'quickfix.png');
+      if (!menuUp) fail('Ctrl+. did not open the quick fix menu (.action-widget) on the flagged query');
+      log(`quick fix menu: ${JSON.stringify(titles)}`);
+      const i = titles.findIndex((t) => EXPECT.fixTitle.test(t));
+      if (i < 0) fail(`no quick fix matching ${EXPECT.fixTitle} in the menu: ${JSON.stringify(titles)}`);
+      if (titles[i] !== EXPECT.fixTitleExact) log(`note: fix title is "${titles[i]}" (announced: "${EXPECT.fixTitleExact}")`);
+      await rows.nth(i).click();
+
+      created = await waitFor(() => {
+        const now = listMigrations(workspace).filter((f) => !before.includes(f));
+        return now.length ? now : undefined;
+      });
+      if (!created) fail(`the quick fix wrote no new file in ${EXPECT.migrationsDir}/ within ${TIMEOUT / 1000} s`);
+      log(`new migration file(s): ${created.join(', ')}`);
+    });
+
+    await phase('migration content and editor', async () => {
+      const sqlFiles = created.filter((f) => f.endsWith('.sql'));
+      const named = sqlFiles.find((f) => EXPECT.migrationName.test(f));
+      if (!named) softFail(`new migration name(s) ${JSON.stringify(created)} do not match ${EXPECT.migrationName}`);
+      const withIndex = sqlFiles.find((f) => {
+        const text = readFileSync(join(workspace, EXPECT.migrationsDir, f), 'utf8');
+        return EXPECT.migrationContent.every((re) => re.test(text));
+      });
+      for (const f of created) {
+        const text = readFileSync(join(workspace, EXPECT.migrationsDir, f), 'utf8');
+        log(`--- ${EXPECT.migrationsDir}/${f}\n${text.trimEnd()}\n---`);
+        writeFileSync(join(results, `migration-${f}`), text);
+      }
+      if (!withIndex) softFail(`no new migration contains ${EXPECT.migrationContent.map(String).join(' and ')}`);
+      const opened = withIndex || named || created[0];
+      const tab = await waitFor(() => page.locator(`.tab[aria-label*="${opened}"]`).first().isVisible().catch(() => false), { timeout: 15_000 });
+      if (!tab) softFail(`the fix did not open ${opened} in an editor`);
+      await shot(page, 'migration.png');
+    });
+
+    await phase('diagnostic gone after the fix', async () => {
+      await ensureProblemsPanel(page);
+      // Gone means: the panel is rendered and has had no such row for 1.5 s in a row
+      // (a server may clear diagnostics and publish them again).
+      let last = [];
+      let since = 0;
+      const gone = await waitFor(async () => {
+        const rows = await markerRows(page);
+        last = rows || [];
+        if (!rows || rows.some((r) => r.includes(EXPECT.ruleId))) { since = 0; return false; }
+        since ||= Date.now();
+        return Date.now() - since >= 1500;
+      });
+      await shot(page, 'after-fix.png');
+      if (!gone) softFail(`"${EXPECT.ruleId}" is still in the Problems panel ${TIMEOUT / 1000} s after the fix: ${JSON.stringify(last)}`);
+    });
+  } catch (e) {
+    await shot(page, 'failure.png');
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+// ---------------------------------------------------------------------------------------------
+async function cleanup() {
+  while (cleanups.length) {
+    try { await cleanups.pop()(); } catch (e) { log(`cleanup: ${e.message}`); }
+  }
+  if (runDir) {
+    killStragglers(runDir);
+    // Keep code-server's logs (extension host, the QueryLens output channel) next to the screenshots.
+    const logs = join(runDir, 'user-data/logs');
+    if (existsSync(logs)) cpSync(logs, join(results, 'vscode-logs'), { recursive: true });
+    if (process.env.QUERYLENS_E2E_KEEP) log(`kept ${runDir}`);
+    else rmSync(runDir, { recursive: true, force: true });
+  }
+}
+
+let stopping = false;
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, async () => {
+    if (stopping) return;
+    stopping = true;
+    log(`${sig}: cleaning up`);
+    await cleanup();
+    process.exit(130);
+  });
+}
+
+async function main() {
+  rmSync(results, { recursive: true, force: true });
+  mkdirSync(results, { recursive: true });
+  runDir = mkdtempSync(join(tmpdir(), 'querylens-e2e-'));
+  const extDir = join(runDir, 'extensions');
+  const userDataDir = join(runDir, 'user-data');
+  const workspace = join(runDir, 'workspace');
+  mkdirSync(extDir, { recursive: true });
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+
+  await phase('tools (node 24, code-server, chromium)', ensureTools);
+  const vsix = await phase('package (npm run package)', packageExtension);
+  const ext = await phase('install extension', () => installExtension(vsix, extDir, userDataDir));
+
+  cpSync(fixture, workspace, { recursive: true });
+  writeFileSync(join(userDataDir, 'User/settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  const url = await phase('start code-server', () => startCodeServer({ extDir, userDataDir, workspace }));
+  await drive(url, workspace);
+  if (ext.how !== 'install-extension') softFail('the .vsix did not install with code-server --install-extension (unpacked instead)');
+}
+
+let exitCode = 0;
+try {
+  await main();
+} catch (e) {
+  exitCode = 1;
+  console.error(`\n[e2e] FAILED: ${e instanceof E2EError ? e.message : e.stack || e}`);
+} finally {
+  await cleanup();
+}
+
+console.log('\n[e2e] timings:');
+for (const [name, ms] of timings) console.log(`  ${(ms / 1000).toFixed(1).padStart(7)} s  ${name}`);
+console.log(`  ${((Date.now() - t0) / 1000).toFixed(1).padStart(7)} s  total`);
+console.log(`[e2e] screenshots and logs: ${results}`);
+if (failures.length) {
+  exitCode = 1;
+  console.error(`\n[e2e] ${failures.length} check(s) failed:`);
+  for (const f of failures) console.error(`  - ${f}`);
+}
+console.log(exitCode === 0 ? '\n[e2e] PASSED' : '\n[e2e] FAILED');
+process.exit(exitCode);
