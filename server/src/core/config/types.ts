@@ -21,6 +21,8 @@ export interface ConfigProblem {
   message: string;
   /** Where in the config file, when known. */
   range?: Range;
+  /** `warning` for what is ignored but harmless (an unknown setting); `error` otherwise (the default). */
+  severity?: 'error' | 'warning';
 }
 
 export interface LoadedConfig {

@@ -1,0 +1,118 @@
+/**
+ * Which workspace files QueryLens reads: `.sql` files, plus the files that
+ * describe migrations (`schema.prisma`, `migration_lock.toml`), minus
+ * node_modules, .git, whatever `.gitignore` files (root and nested) ignore, and
+ * the configured excludes.
+ *
+ * `include` globs narrow the `.sql` files only: the Prisma files are still
+ * listed so that migrations are recognised whatever is analysed.
+ */
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import picomatch from 'picomatch';
+
+export interface FileListOptions {
+  /** Globs relative to the root; when non-empty, only matching `.sql` files are listed. */
+  include: string[];
+  /** Globs relative to the root to skip. */
+  exclude: string[];
+  /** More excludes (VS Code's `files.exclude`), relative to the root. */
+  extraExcludes?: string[];
+}
+
+const ALWAYS_SKIPPED = new Set(['node_modules', '.git']);
+const SCHEMA_FILES = new Set(['schema.prisma', 'migration_lock.toml']);
+
+/** A matcher for root-relative, `/`-separated paths; never matches with no globs. */
+export function globMatcher(globs: string[]): (relativePath: string) => boolean {
+  const patterns = globs.filter((g) => g.trim() !== '').map((g) => g.replace(/^\.\//, ''));
+  if (patterns.length === 0) return () => false;
+  const match = picomatch(patterns, { dot: true });
+  // `legacy` or `legacy/` as a glob means the folder and everything below it.
+  const folders = picomatch(patterns.map((g) => `${g.replace(/\/+$/, '')}/**`), { dot: true });
+  return (p) => match(p) || folders(p);
+}
+
+/** Whether `file` (absolute) is under `root` and matched by one of `globs`. */
+export function isExcluded(root: string, file: string, globs: string[]): boolean {
+  const rel = toRelative(root, file);
+  return rel !== undefined && globMatcher(globs)(rel);
+}
+
+/** Whether `file` is of a kind QueryLens reads (before include/exclude). */
+export function isWorkspaceFileKind(file: string): boolean {
+  const base = path.basename(file);
+  return base.toLowerCase().endsWith('.sql') || SCHEMA_FILES.has(base);
+}
+
+function toRelative(root: string, file: string): string | undefined {
+  const rel = path.relative(root, file);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+  return rel.split(path.sep).join('/');
+}
+
+interface GitignoreScope {
+  /** Root-relative folder of the .gitignore ('' for the root). */
+  dir: string;
+  rules: Ignore;
+}
+
+/** Absolute paths of the files QueryLens reads under `root`, sorted. */
+export async function listWorkspaceFiles(root: string, options: FileListOptions): Promise<string[]> {
+  const excluded = globMatcher([...options.exclude, ...(options.extraExcludes ?? [])]);
+  const included = options.include.length > 0 ? globMatcher(options.include) : () => true;
+  const found: string[] = [];
+
+  const ignoredBy = (scopes: GitignoreScope[], rel: string, isDir: boolean) =>
+    scopes.some((s) => {
+      const inner = s.dir === '' ? rel : rel.slice(s.dir.length + 1);
+      return s.rules.ignores(isDir ? `${inner}/` : inner);
+    });
+
+  async function walk(dir: string, rel: string, scopes: GitignoreScope[]): Promise<void> {
+    let entries;
+    try {
+      entries = await fsp.readdir(dir, { withFileTypes: true });
+    } catch {
+      return; // unreadable folder: skip it, never fail the scan
+    }
+    const own = entries.some((e) => e.name === '.gitignore' && e.isFile()) ? await readGitignore(path.join(dir, '.gitignore'), rel) : undefined;
+    const active = own ? [...scopes, own] : scopes;
+    const subfolders: Promise<void>[] = [];
+    for (const entry of entries) {
+      const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      const abs = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (ALWAYS_SKIPPED.has(entry.name) || excluded(childRel) || ignoredBy(active, childRel, true)) continue;
+        subfolders.push(walk(abs, childRel, active));
+      } else if (entry.isFile() || entry.isSymbolicLink()) {
+        // Symbolic links to files are read; links to folders are not followed (cycles).
+        if (!isWorkspaceFileKind(entry.name) || excluded(childRel) || ignoredBy(active, childRel, false)) continue;
+        if (entry.name.toLowerCase().endsWith('.sql') && !included(childRel)) continue;
+        if (entry.isSymbolicLink() && !(await isFile(abs))) continue;
+        found.push(abs);
+      }
+    }
+    await Promise.all(subfolders);
+  }
+
+  await walk(path.resolve(root), '', []);
+  return found.sort();
+}
+
+async function readGitignore(file: string, dir: string): Promise<GitignoreScope | undefined> {
+  try {
+    return { dir, rules: ignore().add(await fsp.readFile(file, 'utf8')) };
+  } catch {
+    return undefined;
+  }
+}
+
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await fsp.stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Reads `.querylens.json` (JSON with comments and trailing commas). Never
+ * throws: every problem is reported with the exact range of the offending
+ * text, and the bad parts fall back to their defaults.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { type Node, type ParseError, getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
+import type { Dialect, Range, SeveritySetting } from '../../../../shared/types';
+import { CONFIG_FILE_NAME, type ConfigProblem, type LoadedConfig, defaultConfig } from './types';
+
+const DIALECTS: readonly Dialect[] = ['postgres', 'sqlite', 'mysql'];
+const SEVERITIES: readonly SeveritySetting[] = ['off', 'info', 'warning', 'error', 'hint'];
+const KNOWN_KEYS = ['$schema', 'dialect', 'rules', 'include', 'exclude', 'migrations'];
+
+/** Reads `explicitFile` (relative to `root`) or `<root>/.querylens.json`; defaults when there is none. */
+export function loadConfig(root: string, explicitFile?: string): LoadedConfig {
+  const file = path.resolve(root, explicitFile ?? CONFIG_FILE_NAME);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    if (missing && explicitFile === undefined) return { config: defaultConfig(), problems: [] };
+    const message = missing ? `Config file ${file} does not exist.` : `Cannot read config file ${file}: ${(error as Error).message}`;
+    return { config: defaultConfig(), file, problems: [{ message, severity: 'error' }] };
+  }
+  return parseConfigText(text, file);
+}
+
+export function parseConfigText(text: string, file?: string): LoadedConfig {
+  const config = defaultConfig();
+  const problems: ConfigProblem[] = [];
+  const lines = lineStarts(text);
+  const rangeOf = (offset: number, length: number): Range => ({ start: positionAt(lines, offset), end: positionAt(lines, offset + length) });
+  const problem = (node: Node | { offset: number; length: number }, message: string, severity: 'error' | 'warning' = 'error') =>
+    problems.push({ message, range: rangeOf(node.offset, node.length), severity });
+
+  if (text.trim() === '') return { config, file, problems }; // an empty file is an empty config
+  const errors: ParseError[] = [];
+  const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  for (const e of errors) problem(e, `Invalid JSON: ${describeParseError(e)}.`);
+  if (errors.length > 0 || !tree) {
+    if (!tree && errors.length === 0) problem({ offset: 0, length: text.length }, 'Invalid JSON.');
+    return { config, file, problems };
+  }
+  if (tree.type !== 'object') {
+    problem(tree, 'The config must be a JSON object, e.g. { "dialect": "postgres" }.');
+    return { config, file, problems };
+  }
+
+  for (const property of tree.children ?? []) {
+    const [keyNode, valueNode] = property.children ?? [];
+    if (!keyNode || !valueNode) continue;
+    const key = keyNode.value as string;
+    switch (key) {
+      case '$schema':
+        break;
+      case 'dialect':
+        if (valueNode.type === 'string' && (DIALECTS as string[]).includes(valueNode.value)) config.dialect = valueNode.value as Dialect;
+        else problem(valueNode, `"dialect" must be one of ${list(DIALECTS)}.`);
+        break;
+      case 'rules':
+        if (valueNode.type !== 'object') {
+          problem(valueNode, '"rules" must be an object mapping rule ids to a severity, e.g. { "select-star": "off" }.');
+          break;
+        }
+        for (const rule of valueNode.children ?? []) {
+          const [ruleKey, ruleValue] = rule.children ?? [];
+          if (!ruleKey || !ruleValue) continue;
+          if (ruleValue.type === 'string' && (SEVERITIES as string[]).includes(ruleValue.value)) config.rules[ruleKey.value as string] = ruleValue.value as SeveritySetting;
+          else problem(ruleValue, `The severity of rule "${ruleKey.value}" must be one of ${list(SEVERITIES)}.`);
+        }
+        break;
+      case 'include':
+      case 'exclude':
+      case 'migrations': {
+        const strings = stringArray(valueNode);
+        if (strings) config[key] = strings;
+        else problem(valueNode, `"${key}" must be an array of strings (${key === 'migrations' ? 'folders' : 'globs'} relative to the workspace root).`);
+        break;
+      }
+      default:
+        problem(keyNode, `Unknown setting "${key}"; known settings: ${list(KNOWN_KEYS.slice(1))}.`, 'warning');
+    }
+  }
+  return { config, file, problems };
+}
+
+function stringArray(node: Node): string[] | undefined {
+  if (node.type !== 'array' || !(node.children ?? []).every((c) => c.type === 'string')) return undefined;
+  return getNodeValue(node) as string[];
+}
+
+function list(values: readonly string[]): string {
+  return values.map((v) => `"${v}"`).join(', ');
+}
+
+function describeParseError(e: ParseError): string {
+  return printParseErrorCode(e.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 13 /* \r */ && text.charCodeAt(i + 1) === 10) continue;
+    if (ch === 10 || ch === 13) starts.push(i + 1);
+  }
+  return starts;
+}
+
+function positionAt(starts: number[], offset: number): Range['start'] {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo, character: offset - starts[lo] };
+}
