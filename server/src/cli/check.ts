@@ -23,6 +23,24 @@ export interface CheckOptions {
   cwd: string;
   /** Where warnings about skipped paths and rule crashes go. */
   warn(message: string): void;
+  /** Report phase timings through `warn` (QUERYLENS_TIMING=1). */
+  timing?: boolean;
+}
+
+/** Phase timings for `QUERYLENS_TIMING=1`: where a slow run spends its time. */
+class PhaseTimer {
+  private last = performance.now();
+  private readonly phases: string[] = [];
+  constructor(private readonly enabled = false) {}
+  mark(phase: string): void {
+    if (!this.enabled) return;
+    const now = performance.now();
+    this.phases.push(`${phase} ${(now - this.last).toFixed(0)} ms`);
+    this.last = now;
+  }
+  report(warn: (message: string) => void): void {
+    if (this.enabled) warn(`timing: ${this.phases.join(', ')}`);
+  }
 }
 
 export async function runCheck(options: CheckOptions): Promise<CheckReport> {
@@ -33,16 +51,20 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const explicitConfig = options.config === undefined ? undefined : path.resolve(options.cwd, options.config);
   if (explicitConfig !== undefined && !existsSync(explicitConfig)) throw new UsageError(`no such config file: ${explicitConfig}`);
 
+  const timing = new PhaseTimer(options.timing);
   const root = findRoot(targets[0]);
   const [loaded] = await Promise.all([loadConfig(root, explicitConfig), initParsers()]);
+  timing.mark('config + parsers');
   const workspace = await Workspace.create({
     root,
     config: loaded.config,
     onError: (message) => options.warn(`internal error (analysis goes on): ${message}`),
   });
 
+  timing.mark('scan + read');
   const files = selectFiles(workspace.files(), targets, options.warn);
   let findings = files.flatMap((file) => workspace.analyze(file));
+  timing.mark(`analyse ${files.length} files`);
 
   if (options.fix) {
     const changed = applyFixes(findings, (file) => workspace.textOf(file));
@@ -56,6 +78,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const configFile = loaded.file ?? explicitConfig ?? path.join(root, CONFIG_FILE_NAME);
   findings.push(...loaded.problems.map((problem) => configFinding(configFile, problem)));
   findings.sort(compareFindings);
+  timing.report(options.warn);
   return { root, files: files.length, findings, rules: rules.map((r) => r.meta) };
 }
 

@@ -57,6 +57,7 @@ export async function main(argv: string[]): Promise<number> {
         config: command.config,
         fix: command.fix,
         cwd: process.cwd(),
+        timing: process.env.QUERYLENS_TIMING === '1',
         warn: (message) => process.stderr.write(`querylens: ${message}\n`),
       });
       await write(render(report, command.format));

@@ -19,8 +19,21 @@ export interface CheckReport {
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'github';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif', 'github'];
 
+const relativeCache = new Map<string, string>();
+
 /** `file` relative to `base`, with forward slashes (absolute, if outside `base`). */
 export function relativePath(base: string, file: string): string {
+  // Thousands of findings share a few hundred files; path.relative is not free.
+  const key = base + '\0' + file;
+  let rel = relativeCache.get(key);
+  if (rel === undefined) {
+    rel = computeRelative(base, file);
+    relativeCache.set(key, rel);
+  }
+  return rel;
+}
+
+function computeRelative(base: string, file: string): string {
   const rel = path.relative(base, file);
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return file.split(path.sep).join('/');
   return rel.split(path.sep).join('/');

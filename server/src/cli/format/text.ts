@@ -7,7 +7,8 @@ import type { Severity } from '../../../../shared/types';
 import { oneLine, relativePath, type CheckReport } from '../report';
 
 function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+  // "info" is uncountable: 3 info, not 3 infos.
+  return `${n} ${word}${n === 1 || word === 'info' ? '' : 's'}`;
 }
 
 export function formatText(report: CheckReport, cwd: string = process.cwd()): string {

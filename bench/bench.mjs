@@ -1,0 +1,401 @@
+#!/usr/bin/env node
+// QueryLens benchmark (`npm run bench`, which builds first; this script builds nothing).
+//
+//  (a) CLI on the PostgreSQL regression corpus: wall time (median of 3), statements/s, peak RSS.
+//  (b) Language server: 100 incremental edits of a 5,000-line file, didChange -> publishDiagnostics.
+//  (c) postgres-language-server `check` on the same corpus, when available, and the ratio.
+//
+// Prints a table and writes bench/results.json. Timings are reported, never asserted in tests.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(path.join(repo, 'package.json'));
+const corpus = path.resolve(process.env.QUERYLENS_CORPUS ?? path.join(repo, '..', 'shared', 'corpus', 'pg_regress'));
+const cliBin = path.join(repo, 'bin', 'querylens.js');
+const serverJs = path.join(repo, 'dist', 'server.js');
+const RUNS = 3;
+const EDITS = 100;
+const TARGETS = { corpusSeconds: 1.35, incrementalP95Ms: 50 };
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const percentile = (xs, p) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+const round = (x, digits = 1) => (x === undefined || x === null ? x : Number(x.toFixed(digits)));
+
+// ---------------------------------------------------------------------------------------------
+// Timing a child process, with its peak memory.
+
+/** Runs `command args`, returns { seconds, peakRssMB, code, stdout }. */
+async function timed(command, args, options = {}) {
+  const useTime = existsSync('/usr/bin/time');
+  const [cmd, argv] = useTime ? ['/usr/bin/time', ['-v', command, ...args]] : [command, args];
+  const started = performance.now();
+  const child = spawn(cmd, argv, { cwd: options.cwd ?? repo, stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
+  const out = [];
+  const err = [];
+  child.stdout.on('data', (d) => out.push(d));
+  child.stderr.on('data', (d) => err.push(d));
+  let polledKB = 0;
+  const poll = useTime
+    ? undefined
+    : setInterval(() => {
+        try {
+          const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+          if (m) polledKB = Math.max(polledKB, Number(m[1]));
+        } catch {
+          /* exited */
+        }
+      }, 5);
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  const seconds = (performance.now() - started) / 1000;
+  if (poll) clearInterval(poll);
+  const stderr = Buffer.concat(err).toString();
+  const rssKB = useTime ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1] ?? 0) : polledKB;
+  return { seconds, peakRssMB: rssKB / 1024, code, stdout: Buffer.concat(out).toString(), stderr };
+}
+
+// ---------------------------------------------------------------------------------------------
+// (a) The CLI on the corpus.
+
+/** Statements in the corpus: `;` tokens of libpg-query's own scanner (psql meta-commands aside). */
+async function countStatements(files) {
+  const pg = require('libpg-query');
+  await pg.loadModule();
+  let count = 0;
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    try {
+      count += pg.scanSync(text).tokens.filter((t) => t.text === ';').length;
+    } catch {
+      count += (text.match(/;\s*$/gm) ?? []).length;
+    }
+  }
+  return count;
+}
+
+async function benchCli() {
+  const files = readdirSync(corpus).filter((f) => f.endsWith('.sql')).map((f) => path.join(corpus, f));
+  const lines = files.reduce((n, f) => n + readFileSync(f, 'utf8').split('\n').length, 0);
+  const statements = await countStatements(files);
+  const runs = [];
+  let report;
+  for (let i = 0; i < RUNS; i++) {
+    const run = await timed(process.execPath, [cliBin, 'check', '--format', 'json', corpus]);
+    if (run.code !== 0 && run.code !== 1) throw new Error(`querylens check failed (exit ${run.code}):\n${run.stderr}`);
+    report = JSON.parse(run.stdout);
+    runs.push(run);
+  }
+  const seconds = median(runs.map((r) => r.seconds));
+  const byRule = {};
+  for (const f of report.findings) byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
+  return {
+    corpus,
+    files: report.files,
+    lines,
+    statements,
+    runsSeconds: runs.map((r) => round(r.seconds, 3)),
+    wallSeconds: round(seconds, 3),
+    statementsPerSecond: Math.round(statements / seconds),
+    peakRssMB: round(Math.max(...runs.map((r) => r.peakRssMB))),
+    findings: report.findings.length,
+    findingsByRule: byRule,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// (b) The language server: incremental edits of a 5,000-line file.
+
+/** Deterministic pseudo-random numbers, so every run edits the same places. */
+function prng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+const SCHEMA = `CREATE TABLE accounts (id BIGSERIAL PRIMARY KEY, email TEXT NOT NULL UNIQUE, tenant_id BIGINT NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now());
+CREATE TABLE projects (id BIGSERIAL PRIMARY KEY, account_id BIGINT NOT NULL REFERENCES accounts (id), name TEXT NOT NULL, status TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now());
+CREATE INDEX idx_projects_account ON projects (account_id);
+CREATE TABLE tasks (id BIGSERIAL PRIMARY KEY, project_id BIGINT NOT NULL REFERENCES projects (id), assignee_id BIGINT REFERENCES accounts (id), status TEXT NOT NULL, priority INT NOT NULL DEFAULT 0, title TEXT NOT NULL, due_at TIMESTAMPTZ);
+CREATE INDEX idx_tasks_project ON tasks (project_id);
+CREATE TABLE comments (id BIGSERIAL PRIMARY KEY, task_id BIGINT NOT NULL REFERENCES tasks (id), author_id BIGINT NOT NULL, body TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now());
+`;
+
+/** A 5,000-line file: some DDL, then queries of every shape against the schema above. */
+function generateFile(lineCount) {
+  const random = prng(42);
+  const pick = (xs) => xs[Math.floor(random() * xs.length)];
+  const templates = [
+    (n) => [`-- task list ${n}`, `SELECT id, title, status`, `FROM tasks`, `WHERE project_id = $1 AND status = 'open'`, `ORDER BY priority DESC`, `LIMIT ${10 + (n % 50)};`],
+    (n) => [`SELECT * FROM comments WHERE task_id = $1 ORDER BY created_at; -- ${n}`],
+    (n) => [`SELECT id, name FROM projects WHERE account_id = $1 LIMIT 20;`, `-- ${n}`],
+    (n) => [`SELECT t.id, t.title, a.email`, `FROM tasks t`, `JOIN accounts a ON a.id = t.assignee_id`, `WHERE t.project_id = $1 AND t.due_at < now()`, `LIMIT 100;`, `-- ${n}`],
+    (n) => [`UPDATE tasks SET status = 'done' WHERE id = $1;`, `INSERT INTO comments (task_id, author_id, body) VALUES ($1, $2, 'note ${n}');`],
+    (n) => [`SELECT id FROM projects WHERE name LIKE '%${n}%';`],
+    (n) => [`SELECT count(*) FROM tasks WHERE assignee_id = $1 AND status = 'open';`],
+    (n) => [`CREATE TABLE IF NOT EXISTS audit_${n} (id BIGSERIAL PRIMARY KEY, task_id BIGINT NOT NULL REFERENCES tasks (id), at TIMESTAMPTZ);`],
+    (n) => [`DELETE FROM comments WHERE task_id = $1 AND created_at < now() - interval '${n % 90} days';`],
+    (n) => [`SELECT id, email FROM accounts WHERE tenant_id = $1 ORDER BY created_at DESC;`, ''],
+  ];
+  const lines = SCHEMA.trimEnd().split('\n');
+  lines.push('');
+  for (let n = 0; lines.length < lineCount; n++) lines.push(...pick(templates)(n), '');
+  return lines.slice(0, lineCount).join('\n') + '\n';
+}
+
+/** A minimal LSP client over stdio: framing, requests, and waiting for notifications. */
+class LspClient {
+  constructor(child, onServerRequest) {
+    this.child = child;
+    this.nextId = 1;
+    this.pending = new Map();
+    this.waiters = [];
+    this.buffer = Buffer.alloc(0);
+    this.onServerRequest = onServerRequest;
+    child.stdout.on('data', (chunk) => this.receive(chunk));
+  }
+  send(message) {
+    const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', ...message }));
+    this.child.stdin.write(Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`), body]));
+  }
+  request(method, params) {
+    const id = this.nextId++;
+    this.send({ id, method, params });
+    return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
+  }
+  notify(method, params) {
+    this.send({ method, params });
+  }
+  /** Resolves with the first notification after now for which `match(params)` holds. */
+  waitFor(method, match, timeoutMs = 30000) {
+    return new Promise((resolve, reject) => {
+      const waiter = { method, match, resolve };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`timed out waiting for ${method}`));
+      }, timeoutMs);
+      waiter.resolve = (params) => {
+        clearTimeout(timer);
+        resolve(params);
+      };
+      this.waiters.push(waiter);
+    });
+  }
+  receive(chunk) {
+    this.buffer = Buffer.concat([this.buffer, chunk]);
+    for (;;) {
+      const headerEnd = this.buffer.indexOf('\r\n\r\n');
+      if (headerEnd === -1) return;
+      const length = Number(/Content-Length: (\d+)/i.exec(this.buffer.subarray(0, headerEnd).toString())?.[1]);
+      if (this.buffer.length < headerEnd + 4 + length) return;
+      const message = JSON.parse(this.buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString());
+      this.buffer = this.buffer.subarray(headerEnd + 4 + length);
+      this.dispatch(message);
+    }
+  }
+  dispatch(message) {
+    const at = performance.now();
+    if (message.method && message.id !== undefined) {
+      this.send({ id: message.id, result: this.onServerRequest(message.method, message.params) });
+    } else if (message.method) {
+      const waiter = this.waiters.find((w) => w.method === message.method && w.match(message.params));
+      if (waiter) {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        waiter.resolve({ params: message.params, at });
+      }
+    } else if (this.pending.has(message.id)) {
+      const { resolve, reject } = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (message.error) reject(new Error(message.error.message));
+      else resolve(message.result);
+    }
+  }
+}
+
+async function benchIncremental() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'querylens-bench-'));
+  try {
+    mkdirSync(path.join(dir, 'migrations'));
+    writeFileSync(path.join(dir, '.querylens.json'), JSON.stringify({ dialect: 'postgres' }));
+    writeFileSync(path.join(dir, 'migrations', '20240101000000_schema.sql'), SCHEMA);
+    const file = path.join(dir, 'app.sql');
+    let text = generateFile(5000);
+    writeFileSync(file, text);
+    const uri = pathToFileURL(file).href;
+
+    const child = spawn(process.execPath, [serverJs, '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stderr.on('data', () => {});
+    // Debounce off: the figure is the server's own latency, not a typing pause it waits for on purpose.
+    const client = new LspClient(child, (method, params) => {
+      if (method === 'workspace/configuration') {
+        return params.items.map((item) => (item.section === 'querylens' ? { debounceMs: 0, diagnostics: { workspace: false } } : item.section ? {} : null));
+      }
+      return null;
+    });
+    const rootUri = pathToFileURL(dir).href;
+    await client.request('initialize', {
+      processId: process.pid,
+      rootUri,
+      workspaceFolders: [{ uri: rootUri, name: 'bench' }],
+      capabilities: {
+        workspace: { configuration: true, workspaceFolders: true, didChangeConfiguration: { dynamicRegistration: true } },
+        textDocument: { publishDiagnostics: { versionSupport: true }, synchronization: { dynamicRegistration: false } },
+      },
+    });
+    client.notify('initialized', {});
+
+    const forVersion = (version) => (p) => p.uri === uri && (p.version === undefined || p.version === null || p.version === version);
+    const openStarted = performance.now();
+    const opened = client.waitFor('textDocument/publishDiagnostics', forVersion(1), 60000);
+    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'sql', version: 1, text } });
+    const first = await opened;
+    const openMs = first.at - openStarted;
+
+    const random = prng(7);
+    const latencies = [];
+    for (let version = 2; version < EDITS + 2; version++) {
+      const lines = text.split('\n');
+      // Edit a query line (what typing mostly is): insert a space before its last character, or undo that.
+      let lineNo;
+      do lineNo = Math.floor(random() * (lines.length - 1));
+      while (!/^(SELECT|FROM|WHERE|UPDATE|DELETE)/.test(lines[lineNo]));
+      const line = lines[lineNo];
+      const at = Math.max(0, line.length - 1);
+      const change =
+        line[at - 1] === ' '
+          ? { range: { start: { line: lineNo, character: at - 1 }, end: { line: lineNo, character: at } }, text: '' }
+          : { range: { start: { line: lineNo, character: at }, end: { line: lineNo, character: at } }, text: ' ' };
+      lines[lineNo] = line.slice(0, change.range.start.character) + change.text + line.slice(change.range.end.character);
+      text = lines.join('\n');
+      const published = client.waitFor('textDocument/publishDiagnostics', forVersion(version));
+      const sent = performance.now();
+      client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
+      const { at: receivedAt } = await published;
+      latencies.push(receivedAt - sent);
+    }
+
+    await client.request('shutdown', null).catch(() => {});
+    client.notify('exit', null);
+    await new Promise((resolve) => {
+      const timer = setTimeout(() => (child.kill(), resolve()), 2000);
+      child.on('close', () => (clearTimeout(timer), resolve()));
+    });
+    return {
+      fileLines: 5000,
+      edits: EDITS,
+      debounceMs: 0,
+      openToFirstDiagnosticsMs: round(openMs),
+      p50Ms: round(percentile(latencies, 50)),
+      p95Ms: round(percentile(latencies, 95)),
+      maxMs: round(Math.max(...latencies)),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// (c) postgres-language-server on the same corpus.
+
+function findPeer() {
+  const cacheDir = path.join(os.homedir(), '.cache', 'querylens-bench');
+  const candidates = [path.join(repo, 'node_modules', '.bin', 'postgres-language-server'), path.join(cacheDir, 'node_modules', '.bin', 'postgres-language-server')];
+  const onPath = spawnSync('sh', ['-c', 'command -v postgres-language-server'], { encoding: 'utf8' }).stdout.trim();
+  if (onPath) candidates.splice(1, 0, onPath);
+  const found = candidates.find((c) => existsSync(c));
+  if (found || process.env.QUERYLENS_BENCH_PEERS !== '1') return found;
+  console.error(`installing @postgres-language-server/cli into ${cacheDir} ...`);
+  const npm = spawnSync('npm', ['install', '--prefix', cacheDir, '@postgres-language-server/cli'], { stdio: 'inherit' });
+  return npm.status === 0 && existsSync(candidates.at(-1)) ? candidates.at(-1) : undefined;
+}
+
+async function benchPeer() {
+  const bin = findPeer();
+  if (!bin) return undefined;
+  const version = spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout.trim().replace(/^Version:\s*/, '');
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await timed(bin, ['check', corpus], { cwd: path.dirname(corpus) }));
+  return {
+    tool: 'postgres-language-server',
+    version,
+    runsSeconds: runs.map((r) => round(r.seconds, 3)),
+    wallSeconds: round(median(runs.map((r) => r.seconds)), 3),
+    peakRssMB: round(Math.max(...runs.map((r) => r.peakRssMB))),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function printTable(rows) {
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => String(r[i] ?? '').length)));
+  for (const row of rows) console.log(row.map((cell, i) => String(cell ?? '').padEnd(widths[i])).join('  ').trimEnd());
+}
+
+async function main() {
+  if (!existsSync(path.join(repo, 'dist', 'cli.js'))) throw new Error('dist/ is missing: run `npm run bench` (it builds first)');
+  if (!existsSync(corpus)) throw new Error(`corpus not found: ${corpus} (set QUERYLENS_CORPUS)`);
+
+  const cli = await benchCli();
+  const incremental = existsSync(serverJs) ? await benchIncremental() : undefined;
+  const peer = await benchPeer();
+
+  const corpusTarget = peer?.wallSeconds ?? TARGETS.corpusSeconds;
+  const checks = {
+    corpusWithinPeerTime: { target: `<= ${corpusTarget} s`, value: cli.wallSeconds, pass: cli.wallSeconds <= corpusTarget },
+    incrementalP95: incremental
+      ? { target: `< ${TARGETS.incrementalP95Ms} ms`, value: incremental.p95Ms, pass: incremental.p95Ms < TARGETS.incrementalP95Ms }
+      : { target: `< ${TARGETS.incrementalP95Ms} ms`, value: null, pass: false },
+  };
+  const results = {
+    date: new Date().toISOString(),
+    machine: { platform: `${os.platform()} ${os.release()}`, arch: os.arch(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGB: round(os.totalmem() / 2 ** 30) },
+    node: process.version,
+    cli,
+    incremental: incremental ?? null,
+    peer: peer ?? null,
+    ratioToPeer: peer ? round(cli.wallSeconds / peer.wallSeconds, 2) : null,
+    targets: checks,
+  };
+
+  const mark = (pass) => (pass ? 'PASS' : 'FAIL');
+  console.log(`QueryLens benchmark — ${results.machine.cpus} × ${results.machine.cpuModel}, Node ${process.version}\n`);
+  const rows = [
+    ['measure', 'value', 'target'],
+    ['corpus files / lines / statements', `${cli.files} / ${cli.lines} / ${cli.statements}`, ''],
+    ['corpus check wall (median of 3)', `${cli.wallSeconds} s`, `${checks.corpusWithinPeerTime.target} ${mark(checks.corpusWithinPeerTime.pass)}`],
+    ['statements / second', cli.statementsPerSecond, ''],
+    ['peak RSS', `${cli.peakRssMB} MB`, ''],
+    ['findings', cli.findings, ''],
+  ];
+  if (incremental) {
+    rows.push(
+      ['LSP open 5,000 lines -> diagnostics', `${incremental.openToFirstDiagnosticsMs} ms`, ''],
+      [`LSP edit -> diagnostics p50 (${EDITS} edits)`, `${incremental.p50Ms} ms`, ''],
+      ['LSP edit -> diagnostics p95', `${incremental.p95Ms} ms`, `${checks.incrementalP95.target} ${mark(checks.incrementalP95.pass)}`],
+      ['LSP edit -> diagnostics max', `${incremental.maxMs} ms`, ''],
+    );
+  } else rows.push(['LSP incremental', 'dist/server.js missing', 'FAIL']);
+  if (peer) {
+    rows.push(
+      [`postgres-language-server ${peer.version} check`, `${peer.wallSeconds} s (${peer.peakRssMB} MB)`, ''],
+      ['QueryLens / postgres-language-server', `${results.ratioToPeer}x`, ''],
+    );
+  } else rows.push(['postgres-language-server', 'not found (QUERYLENS_BENCH_PEERS=1 installs it)', '']);
+  printTable(rows);
+
+  writeFileSync(path.join(repo, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  console.log(`\nwrote bench/results.json`);
+}
+
+main().catch((error) => {
+  console.error(`bench: ${error.stack ?? error}`);
+  process.exitCode = 2;
+});
