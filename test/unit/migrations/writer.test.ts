@@ -1,8 +1,11 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { MigrationSet } from '../../../server/src/core/catalog/types';
+import { detectMigrations } from '../../../server/src/core/migrations/detect';
 import { createIndexSql, dropIndexSql, indexName, planIndexMigration } from '../../../server/src/core/migrations/writer';
 import type { IndexSuggestion } from '../../../server/src/core/rules/types';
+import { makeWorkspace } from './workspace';
 
 const seed: IndexSuggestion = { table: 'workers', columns: ['planner_id', 'task_status'] };
 const trigram: IndexSuggestion = { table: 'workers', columns: ['name'], method: 'gin', opclass: 'gin_trgm_ops' };
@@ -113,4 +116,37 @@ describe('planIndexMigration', () => {
     const plan = planIndexMigration(set('sqlx', [['20240101120000_init.sql']]), seed, 'sqlite', now);
     assert.equal(plan.files[0].content, 'CREATE INDEX idx_workers_planner_id_task_status ON workers (planner_id, task_status);\n');
   });
+});
+
+describe('planIndexMigration round trip through detectMigrations', () => {
+  const layouts: Record<string, Record<string, string>> = {
+    sqlx: { 'migrations/20240101120000_init.sql': '' },
+    'sqlx reversible': { 'migrations/20240101120000_init.up.sql': '', 'migrations/20240101120000_init.down.sql': '' },
+    'golang-migrate': { 'db/000001_init.up.sql': '', 'db/000001_init.down.sql': '' },
+    flyway: { 'db/migration/V1__init.sql': '', 'db/migration/V1_1__more.sql': '' },
+    prisma: { 'prisma/migrations/migration_lock.toml': 'provider = "postgresql"\n', 'prisma/migrations/20240101000000_init/migration.sql': '' },
+    plain: { 'sql/001_init.sql': '', 'sql/002-more.sql': '' },
+  };
+  for (const [name, files] of Object.entries(layouts)) {
+    it(`${name}: the new migration is detected last in the same set`, () => {
+      const { root, paths } = makeWorkspace(files);
+      try {
+        const [before] = detectMigrations(root, paths);
+        const plan = planIndexMigration(before, seed, 'postgres', now);
+        for (const f of plan.files) {
+          fs.mkdirSync(path.dirname(f.file), { recursive: true });
+          fs.writeFileSync(f.file, f.content);
+        }
+        const after = detectMigrations(root, [...paths, ...plan.files.map((f) => f.file)]);
+        assert.equal(after.length, 1);
+        assert.equal(after[0].tool, before.tool);
+        assert.equal(after[0].migrations.length, before.migrations.length + 1);
+        const last = after[0].migrations[after[0].migrations.length - 1];
+        assert.equal(last.upFile, plan.open);
+        assert.equal(last.downFile !== undefined, before.migrations.some((m) => m.downFile !== undefined));
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+      }
+    });
+  }
 });

@@ -197,6 +197,8 @@ class CatalogBuilder {
     // `REFERENCES t` without columns means t's primary key.
     const target = refTable === table.name ? table : this.catalog.tables.get(refTable);
     const refColumns = fk.refColumns.length > 0 ? [...fk.refColumns] : [...(target?.primaryKey?.columns ?? [])];
+    // Parsers may report an inline REFERENCES both on the column and as a table constraint.
+    if (table.foreignKeys.some((f) => f.refTable === refTable && sameColumns(f.columns, fk.columns) && sameColumns(f.refColumns, refColumns))) return;
     const info: ForeignKeyInfo = {
       name: fk.name ?? `${table.name}_${fk.columns.join('_')}_fkey`,
       table: table.name,
