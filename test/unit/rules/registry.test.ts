@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { docsUrl } from '../../../shared/types';
 import { ruleById, rules } from '../../../server/src/core/rules';
@@ -30,7 +30,7 @@ describe('rule registry', () => {
   }
 
   it('the README table lists every rule and only those', () => {
-    const readme = require('node:fs').readFileSync(join(ROOT, 'docs', 'rules', 'README.md'), 'utf8') as string;
+    const readme = readFileSync(join(ROOT, 'docs', 'rules', 'README.md'), 'utf8');
     const listed = [...readme.matchAll(/\]\(\.\/([a-z-]+)\.md\)/g)].map((m) => m[1]).sort();
     assert.deepEqual(listed, rules.map((r) => r.meta.id).sort());
   });
