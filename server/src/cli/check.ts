@@ -102,7 +102,8 @@ function configFinding(file: string, problem: ConfigProblem): Finding {
   const zero = { line: 0, character: 0 };
   return {
     ruleId: CONFIG_RULE_ID,
-    severity: 'error',
+    // The loader marks what it can safely ignore (an unknown setting) as a warning.
+    severity: problem.severity ?? 'error',
     message: problem.message,
     file,
     range: problem.range ?? { start: zero, end: zero },

@@ -1,0 +1,206 @@
+// The built CLI (bin/querylens.js -> dist/cli.js), run as users and CI run it, on a
+// temporary workspace. QUERYLENS_CLI points at another prebuilt bin to skip the build.
+import * as assert from 'node:assert/strict';
+import { execSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { assertValidSarif } from './sarif-shape';
+
+const repo = path.resolve(__dirname, '..', '..', '..');
+const cli = process.env.QUERYLENS_CLI ?? path.join(repo, 'bin', 'querylens.js');
+
+const SCHEMA = `CREATE TABLE planners (
+    planner_id VARCHAR(32) PRIMARY KEY,
+    goal TEXT NOT NULL
+);
+CREATE TABLE workers (
+    worker_id VARCHAR(32) PRIMARY KEY,
+    planner_id VARCHAR(32) NOT NULL REFERENCES planners (planner_id),
+    task_status VARCHAR(50) NOT NULL
+);
+CREATE INDEX idx_workers_planner_id ON workers (planner_id);
+CREATE INDEX idx_workers_task_status ON workers (task_status);
+`;
+
+const QUERIES = `-- TaskManager
+SELECT worker_id FROM workers WHERE planner_id = $1 AND task_status = 'pending' LIMIT 1;
+SELECT worker_id, task_status FROM workers WHERE worker_id = $1;
+`;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(cwd: string, ...args: string[]): Run {
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...process.env, GITHUB_WORKSPACE: '' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A fresh workspace: `.querylens.json`, one sqlx migration, one query file. */
+function makeWorkspace(config: object = { dialect: 'postgres' }): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'querylens-cli-'));
+  writeFileSync(path.join(dir, '.querylens.json'), JSON.stringify(config, null, 2));
+  mkdirSync(path.join(dir, 'migrations'));
+  writeFileSync(path.join(dir, 'migrations', '20240101000000_init.sql'), SCHEMA);
+  mkdirSync(path.join(dir, 'queries'));
+  writeFileSync(path.join(dir, 'queries', 'tasks.sql'), QUERIES);
+  return dir;
+}
+
+describe('querylens CLI (built)', function () {
+  const dirs: string[] = [];
+  const workspace = (config?: object) => {
+    const dir = makeWorkspace(config);
+    dirs.push(dir);
+    return dir;
+  };
+
+  before(function () {
+    this.timeout(180_000);
+    if (!process.env.QUERYLENS_CLI) execSync('npm run build --silent', { cwd: repo, stdio: 'inherit' });
+  });
+  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('json: exact shape, paths relative to the root, 0-based ranges, exit 0 on warnings', () => {
+    const dir = workspace();
+    const { code, stdout } = run(dir, 'check', '--format', 'json');
+    assert.equal(code, 0);
+    const report = JSON.parse(stdout);
+    assert.deepEqual(Object.keys(report), ['version', 'files', 'findings']);
+    assert.equal(report.version, 1);
+    assert.equal(report.files, 2);
+    for (const f of report.findings) {
+      assert.deepEqual(Object.keys(f), ['ruleId', 'severity', 'message', 'file', 'range', 'fixes']);
+      assert.ok(!path.isAbsolute(f.file) && !f.file.includes('\\'), f.file);
+      for (const fix of f.fixes) {
+        assert.deepEqual(Object.keys(fix), ['title', 'changes']);
+        for (const change of fix.changes) assert.ok(!path.isAbsolute(change.file), change.file);
+      }
+    }
+    const composite = report.findings.find((f: any) => f.ruleId === 'missing-composite-index');
+    assert.ok(composite, 'missing-composite-index reported');
+    assert.equal(composite.file, 'queries/tasks.sql');
+    assert.equal(composite.severity, 'warning');
+    assert.equal(composite.range.start.line, 1);
+    assert.deepEqual(Object.keys(composite.range.start), ['line', 'character']);
+    const created = composite.fixes[0].changes.find((c: any) => c.kind === 'create');
+    assert.match(created.file, /^migrations\/\d+_[a-z0-9_]+\.sql$/);
+    assert.match(created.content, /CREATE INDEX/i);
+    assert.ok(!report.findings.some((f: any) => f.range.start.line === 2 && f.file === 'queries/tasks.sql'), 'the key lookup is not flagged');
+  });
+
+  it('sarif: valid 2.1.0 for GitHub code scanning, same findings as json', () => {
+    const dir = workspace();
+    const json = JSON.parse(run(dir, 'check', '--format', 'json').stdout);
+    const { code, stdout } = run(dir, 'check', '--format', 'sarif');
+    assert.equal(code, 0);
+    const log = JSON.parse(stdout);
+    assertValidSarif(log);
+    const run0 = log.runs[0];
+    assert.equal(run0.tool.driver.name, 'QueryLens');
+    assert.equal(run0.results.length, json.findings.length);
+    const ids = run0.tool.driver.rules.map((r: any) => r.id);
+    for (const id of ['missing-composite-index', 'unpaginated-query', 'select-star']) assert.ok(ids.includes(id), id);
+    const composite = run0.results.find((r: any) => r.ruleId === 'missing-composite-index');
+    assert.equal(composite.level, 'warning');
+    assert.equal(composite.locations[0].physicalLocation.artifactLocation.uri, 'queries/tasks.sql');
+    assert.equal(composite.locations[0].physicalLocation.region.startLine, 2);
+  });
+
+  it('github: one workflow command per finding', () => {
+    const dir = workspace();
+    const { code, stdout } = run(dir, 'check', '--format', 'github');
+    assert.equal(code, 0);
+    const lines = stdout.trimEnd().split('\n');
+    assert.ok(lines.length >= 1);
+    for (const line of lines) assert.match(line, /^::(error|warning|notice) file=[^,]+,line=\d+(,col=\d+)?,endLine=\d+(,endColumn=\d+)?,title=[a-z-]+::\S/);
+    assert.ok(lines.some((l) => l.startsWith('::warning file=queries/tasks.sql,line=2,col=') && l.includes('title=missing-composite-index::')));
+  });
+
+  it('text: file:line:col lines with 1-based positions and a summary', () => {
+    const dir = workspace();
+    const { code, stdout } = run(dir, 'check');
+    assert.equal(code, 0);
+    assert.match(stdout, /^queries\/tasks\.sql:2:\d+: warning missing-composite-index \S.*$/m);
+    assert.match(stdout, /^\s+\d+\s+missing-composite-index \(warning\)$/m);
+    assert.match(stdout, /^\d+ problems? \(.*\) in \d+ files?; 2 files checked\.$/m);
+  });
+
+  it('exit 1 when a rule is raised to error (via --config), and only the requested files', () => {
+    const dir = workspace();
+    writeFileSync(path.join(dir, 'strict.json'), JSON.stringify({ rules: { 'missing-composite-index': 'error' } }));
+    const strict = run(dir, 'check', '--config', 'strict.json', '--format', 'json', 'queries/tasks.sql');
+    assert.equal(strict.code, 1, strict.stderr);
+    const report = JSON.parse(strict.stdout);
+    assert.equal(report.files, 1);
+    assert.ok(report.findings.every((f: any) => f.file === 'queries/tasks.sql'));
+    assert.ok(report.findings.some((f: any) => f.ruleId === 'missing-composite-index' && f.severity === 'error'));
+  });
+
+  it('finds the root upward from a sub-folder and applies its .querylens.json', () => {
+    const dir = workspace({ rules: { 'missing-composite-index': 'off' } });
+    const { code, stdout } = run(path.join(dir, 'queries'), 'check', '--format', 'json', '.');
+    assert.equal(code, 0);
+    const report = JSON.parse(stdout);
+    assert.equal(report.files, 1);
+    assert.ok(report.findings.length === 0 || report.findings.every((f: any) => f.ruleId !== 'missing-composite-index'));
+  });
+
+  it('config problems are reported as invalid-config errors (exit 1)', () => {
+    const dir = workspace({ dialect: 'oracle', rules: { 'select-star': 'loud' } });
+    const { code, stdout } = run(dir, 'check', '--format', 'json');
+    assert.equal(code, 1);
+    const problems = JSON.parse(stdout).findings.filter((f: any) => f.ruleId === 'invalid-config');
+    assert.equal(problems.length, 2);
+    assert.ok(problems.every((p: any) => p.file === '.querylens.json' && p.severity === 'error'));
+    assert.match(problems[0].message, /dialect/);
+  });
+
+  it('exit 2 with a message on usage errors', () => {
+    const dir = workspace();
+    for (const args of [['check', '--bogus'], ['check', '--format', 'xml'], ['check', 'no-such-dir'], ['lint'], ['check', '--config', 'missing.json']]) {
+      const result = run(dir, ...args);
+      assert.equal(result.code, 2, args.join(' '));
+      assert.match(result.stderr, /^querylens: /, args.join(' '));
+      assert.equal(result.stdout, '');
+    }
+  });
+
+  it('--fix applies preferred in-file fixes and reports what remains', () => {
+    const dir = workspace();
+    const file = path.join(dir, 'queries', 'tasks.sql');
+    writeFileSync(file, 'SELECT worker_id FROM workers WHERE planner_id = $1;\n');
+    const before = JSON.parse(run(dir, 'check', '--format', 'json').stdout);
+    assert.ok(before.findings.some((f: any) => f.ruleId === 'unpaginated-query'));
+    const { code, stdout } = run(dir, 'check', '--format', 'json', '--fix');
+    assert.equal(code, 0);
+    assert.match(readFileSync(file, 'utf8'), /LIMIT \d+;/);
+    assert.ok(!JSON.parse(stdout).findings.some((f: any) => f.ruleId === 'unpaginated-query'));
+  });
+
+  it('rules, --version and --help', () => {
+    const rules = run(repo, 'rules', '--format', 'json');
+    assert.equal(rules.code, 0);
+    const ids = JSON.parse(rules.stdout).map((r: any) => r.id);
+    for (const id of [
+      'missing-composite-index',
+      'missing-index',
+      'unpaginated-query',
+      'leading-wildcard-like',
+      'unindexed-foreign-key',
+      'redundant-index',
+      'non-concurrent-index-creation',
+      'select-star',
+    ]) {
+      assert.ok(ids.includes(id), id);
+    }
+    const pkg = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8'));
+    assert.equal(run(repo, '--version').stdout.trim(), pkg.version);
+    const help = run(repo, '--help');
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /Usage: querylens/);
+  });
+});
