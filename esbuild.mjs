@@ -24,6 +24,8 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
+  // jsonc-parser's UMD `main` hides its requires from the bundler: take its ESM build.
+  mainFields: ['module', 'main'],
 };
 
 const builds = [
