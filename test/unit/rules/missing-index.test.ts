@@ -17,6 +17,11 @@ ruleTester(missingIndex, {
     { name: 'disjunctive filter', schema, code: "SELECT * FROM routers WHERE status = 'up' OR router_id = $1" },
     { name: 'leading wildcard LIKE is another rule', schema, code: "SELECT * FROM routers WHERE status LIKE '%up'" },
     { name: 'join on a primary key', schema, code: 'SELECT w.worker_id FROM workers w JOIN planners p ON p.planner_id = w.planner_id WHERE w.task_status = $1' },
+    {
+      name: 'a joined table with its own indexed filter is entered through the filter',
+      schema,
+      code: 'SELECT l.link_id FROM planners p JOIN router_planner_links l ON l.planner_id = p.planner_id WHERE l.link_id = $1',
+    },
     { name: 'ORDER BY without LIMIT on its own is not a lookup', schema, code: 'SELECT * FROM routers ORDER BY created_at' },
     { name: 'ORDER BY LIMIT on the primary key', schema, code: 'SELECT * FROM routers ORDER BY router_id LIMIT 20' },
     {

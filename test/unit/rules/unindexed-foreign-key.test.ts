@@ -65,6 +65,8 @@ ruleTester(unindexedForeignKey, {
       dialect: 'sqlite',
       code: 'CREATE TABLE planners (planner_id TEXT PRIMARY KEY);\nCREATE TABLE workers (worker_id TEXT PRIMARY KEY, planner_id TEXT REFERENCES planners (planner_id));',
       errors: [{ message: ['workers(planner_id)'], span: 'planner_id TEXT REFERENCES planners (planner_id)' }],
+      output:
+        'CREATE TABLE planners (planner_id TEXT PRIMARY KEY);\nCREATE TABLE workers (worker_id TEXT PRIMARY KEY, planner_id TEXT REFERENCES planners (planner_id));\nCREATE INDEX idx_workers_planner_id ON workers (planner_id);\n',
     },
   ],
 });

@@ -266,7 +266,8 @@ function filterNeed(query: QueryModel, table: TableInfo, catalog: Catalog): Inde
 
 function joinNeed(query: QueryModel, table: TableInfo, catalog: Catalog): IndexNeed | undefined {
   const join = query.joins.find((j) => j.table.name === table.name);
-  if (!join) return undefined;
+  // A table with its own filters is entered through them, not through the join.
+  if (!join || tableFilters(query, table, catalog).length > 0) return undefined;
   const columns: ColumnRef[] = [];
   for (const c of join.conditions) {
     for (const side of [c.left, c.right]) {

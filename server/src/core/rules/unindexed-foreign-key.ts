@@ -24,7 +24,7 @@ export const unindexedForeignKey: Rule = {
     // MySQL's InnoDB creates the index itself when a foreign key is declared.
     if (ctx.dialect === 'mysql') return;
     for (const table of ctx.catalog.tables.values()) {
-      for (const fk of distinct(table.foreignKeys)) {
+      for (const fk of table.foreignKeys) {
         if (fk.origin.file !== ctx.file || fk.columns.length === 0) continue;
         if (tableServes(table, fk.columns)) continue;
         const cols = formatColumns(table.name, fk.columns);
@@ -41,17 +41,6 @@ export const unindexedForeignKey: Rule = {
     }
   },
 };
-
-/** One entry per (columns, referenced table): an inline REFERENCES may reach the catalog twice. */
-function distinct(fks: ForeignKeyInfo[]): ForeignKeyInfo[] {
-  const byKey = new Map<string, ForeignKeyInfo>();
-  for (const fk of fks) {
-    const key = `${[...fk.columns].sort().join(',')}>${fk.refTable}`;
-    const seen = byKey.get(key);
-    if (!seen || (seen.refColumns.length === 0 && fk.refColumns.length > 0)) byKey.set(key, fk);
-  }
-  return [...byKey.values()];
-}
 
 function explain(table: TableInfo, fk: ForeignKeyInfo): string {
   return [
