@@ -1,6 +1,9 @@
+import assert from 'node:assert/strict';
 import { missingCompositeIndex } from '../../../server/src/core/rules/missing-composite-index';
+import { missingIndex } from '../../../server/src/core/rules/missing-index';
+import { initParsers } from '../../../server/src/core/sql/parse';
 import { AGENT_SCHEMA } from './fixtures';
-import { ruleTester } from './harness';
+import { ruleTester, runRule } from './harness';
 
 const schema = AGENT_SCHEMA;
 const SCHEMA_FIX = (cols: string) => `Add CREATE INDEX on ${cols} after the CREATE TABLE`;
@@ -152,4 +155,24 @@ ruleTester(missingCompositeIndex, {
       errors: [{ message: ['workers(planner_id, task_status)'], span: "planner_id = ? AND task_status = 'pending'" }],
     },
   ],
+});
+
+describe('missing-index and missing-composite-index together', () => {
+  const queries = [
+    "SELECT worker_id FROM workers WHERE planner_id = $1 AND task_status = 'pending'",
+    'SELECT * FROM planner_messages WHERE agent_id = $1 ORDER BY created_at',
+    'SELECT * FROM planner_messages WHERE body = $1 ORDER BY created_at',
+    'SELECT * FROM planner_messages WHERE created_at > $1 ORDER BY created_at LIMIT 5',
+    'SELECT * FROM planner_messages ORDER BY created_at LIMIT 5',
+    'SELECT w.worker_id FROM workers w JOIN planner_messages m ON m.agent_id = w.worker_id WHERE m.body = $1 AND w.task_status = $2',
+  ];
+  before(() => initParsers());
+  for (const code of queries) {
+    it(`report one query once: ${code}`, () => {
+      const spans = [missingIndex, missingCompositeIndex].flatMap((rule) => runRule(rule, { schema, code }).reports);
+      const tables = spans.map((r) => r.message.match(/(?:filters|joins|rows of) (\w+)/)?.[1]);
+      assert.equal(new Set(tables).size, tables.length, JSON.stringify(spans.map((r) => r.message)));
+      assert.ok(spans.length > 0, 'each of these queries needs an index');
+    });
+  }
 });
