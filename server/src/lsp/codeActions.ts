@@ -1,0 +1,108 @@
+/**
+ * Code actions for one document: a quick fix per fix of each finding under the
+ * cursor, "ignore this rule for this line", and `source.fixAll.querylens`.
+ */
+import {
+  CodeAction,
+  CodeActionKind,
+  TextDocumentEdit,
+  type CodeActionParams,
+  type Diagnostic,
+  type TextEdit,
+} from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { CONFIG_RULE_ID, SYNTAX_RULE_ID, type Finding } from '../../../shared/types';
+import { FIX_ALL_KIND, OPEN_FILE_COMMAND } from '../../../shared/protocol';
+import { fixToWorkspaceEdit, intersects, SOURCE, sameRange, toDiagnostic, type VersionOf } from './convert';
+
+/** Whether a client that asked for `only` kinds wants actions of `kind` (kinds are hierarchical). */
+function wanted(kind: string, only: string[] | undefined): boolean {
+  return !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
+}
+
+/** The diagnostic the client showed for `finding`, so the editor links the two. */
+function diagnosticFor(finding: Finding, shown: Diagnostic[]): Diagnostic {
+  return (
+    shown.find((d) => d.source === SOURCE && d.code === finding.ruleId && sameRange(d.range, finding.range)) ??
+    toDiagnostic(finding)
+  );
+}
+
+function quickFixes(finding: Finding, diagnostic: Diagnostic, versionOf: VersionOf): CodeAction[] {
+  return finding.fixes.map((fix) => {
+    const action = CodeAction.create(fix.title, fixToWorkspaceEdit(fix, versionOf), CodeActionKind.QuickFix);
+    action.diagnostics = [diagnostic];
+    action.isPreferred = fix.isPreferred === true;
+    if (fix.open) action.command = { title: 'Open file', command: OPEN_FILE_COMMAND, arguments: [fix.open] };
+    return action;
+  });
+}
+
+/** Suppression comments are SQL comments; host-language files get them when their extractor lands. */
+function ignoreAction(finding: Finding, diagnostic: Diagnostic, document: TextDocument): CodeAction | undefined {
+  if (finding.ruleId === SYNTAX_RULE_ID || finding.ruleId === CONFIG_RULE_ID) return undefined;
+  if (!document.uri.toLowerCase().endsWith('.sql')) return undefined;
+  const line = finding.range.start.line;
+  const text = document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
+  const indent = /^[ \t]*/.exec(text)?.[0] ?? '';
+  const start = { line, character: 0 };
+  const edit: TextEdit = { range: { start, end: start }, newText: `${indent}-- querylens-ignore ${finding.ruleId}\n` };
+  const action = CodeAction.create(
+    `Ignore ${finding.ruleId} for this line`,
+    { documentChanges: [TextDocumentEdit.create({ uri: document.uri, version: document.version }, [edit])] },
+    CodeActionKind.QuickFix,
+  );
+  action.diagnostics = [diagnostic];
+  return action;
+}
+
+/** Preferred fixes that only edit this document, without overlapping edits. */
+function fixAll(findings: Finding[], document: TextDocument, file: string): CodeAction | undefined {
+  const edits: TextEdit[] = [];
+  for (const finding of findings) {
+    const fix = finding.fixes.find((f) => f.isPreferred);
+    if (!fix || !fix.changes.every((c) => c.kind === 'edit' && c.file === file)) continue;
+    for (const change of fix.changes) if (change.kind === 'edit') edits.push(...change.edits);
+  }
+  const byStart = edits
+    .map((edit) => ({ edit, start: document.offsetAt(edit.range.start), end: document.offsetAt(edit.range.end) }))
+    .sort((a, b) => a.start - b.start || a.end - b.end);
+  const kept: TextEdit[] = [];
+  let lastEnd = -1;
+  for (const { edit, start, end } of byStart) {
+    if (start < lastEnd) continue; // overlaps a kept edit: the next fix-all run picks it up
+    kept.push(edit);
+    lastEnd = end;
+  }
+  if (kept.length === 0) return undefined;
+  return CodeAction.create(
+    'Fix all QueryLens problems',
+    { documentChanges: [TextDocumentEdit.create({ uri: document.uri, version: document.version }, kept)] },
+    FIX_ALL_KIND,
+  );
+}
+
+export function codeActions(
+  params: CodeActionParams,
+  document: TextDocument,
+  file: string,
+  findings: Finding[],
+  versionOf: VersionOf,
+): CodeAction[] {
+  const only = params.context.only;
+  const actions: CodeAction[] = [];
+  if (wanted(CodeActionKind.QuickFix, only)) {
+    for (const finding of findings) {
+      if (!intersects(finding.range, params.range)) continue;
+      const diagnostic = diagnosticFor(finding, params.context.diagnostics);
+      actions.push(...quickFixes(finding, diagnostic, versionOf));
+      const ignore = ignoreAction(finding, diagnostic, document);
+      if (ignore) actions.push(ignore);
+    }
+  }
+  if (only && wanted(FIX_ALL_KIND, only)) {
+    const all = fixAll(findings, document, file);
+    if (all) actions.push(all);
+  }
+  return actions;
+}

@@ -1,0 +1,78 @@
+/**
+ * Findings (engine data) → LSP diagnostics and workspace edits. No state: the
+ * caller says which documents are open (their versions go into edits).
+ */
+import {
+  CreateFile,
+  Diagnostic,
+  DiagnosticSeverity,
+  TextDocumentEdit,
+  WorkspaceEdit,
+} from 'vscode-languageserver/node';
+import { docsUrl, type Finding, type Fix, type Range, type Severity } from '../../../shared/types';
+import { pathToUri } from './uris';
+
+export const SOURCE = 'QueryLens';
+
+/** What a diagnostic carries for code actions: enough to find its finding again. */
+export interface DiagnosticData {
+  ruleId: string;
+}
+
+const SEVERITIES: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function toDiagnostic(finding: Finding): Diagnostic {
+  const data: DiagnosticData = { ruleId: finding.ruleId };
+  return {
+    range: finding.range,
+    severity: SEVERITIES[finding.severity],
+    source: SOURCE,
+    code: finding.ruleId,
+    codeDescription: { href: docsUrl(finding.ruleId) },
+    message: finding.message,
+    data,
+  };
+}
+
+export function sameRange(a: Range, b: Range): boolean {
+  return (
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
+}
+
+function before(a: Range['start'], b: Range['start']): boolean {
+  return a.line < b.line || (a.line === b.line && a.character < b.character);
+}
+
+/** Touching ranges intersect: a cursor at either end of a finding is on it. */
+export function intersects(a: Range, b: Range): boolean {
+  return !before(a.end, b.start) && !before(b.end, a.start);
+}
+
+/** Version of an open document, or null for a file only on disk. */
+export type VersionOf = (uri: string) => number | null;
+
+export function fixToWorkspaceEdit(fix: Fix, versionOf: VersionOf): WorkspaceEdit {
+  const documentChanges: (TextDocumentEdit | CreateFile)[] = [];
+  for (const change of fix.changes) {
+    const uri = pathToUri(change.file);
+    if (change.kind === 'create') {
+      documentChanges.push(CreateFile.create(uri, { ignoreIfExists: false, overwrite: false }));
+      const start = { line: 0, character: 0 };
+      documentChanges.push(
+        TextDocumentEdit.create({ uri, version: null }, [{ range: { start, end: start }, newText: change.content }]),
+      );
+    } else {
+      documentChanges.push(TextDocumentEdit.create({ uri, version: versionOf(uri) }, change.edits));
+    }
+  }
+  return { documentChanges };
+}

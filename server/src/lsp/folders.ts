@@ -1,0 +1,121 @@
+/**
+ * One `Workspace` per workspace folder (multi-root), with the config and
+ * settings it was built from. Loading is idempotent and last-call-wins: a
+ * reload started while another is running supersedes it.
+ */
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { Workspace } from '../core/engine/workspace';
+import { isExcluded, isWorkspaceFileKind } from '../core/config/files';
+import { loadConfig } from '../core/config/load';
+import { CONFIG_FILE_NAME, type ConfigProblem, type QueryLensConfig } from '../core/config/types';
+import { initParsers } from '../core/sql/parse';
+import type { FolderSettings } from './settingsCache';
+import { uriToPath } from './uris';
+
+export interface FolderState {
+  uri: string;
+  name: string;
+  /** Absolute path of the folder. */
+  root: string;
+  settings?: FolderSettings;
+  workspace?: Workspace;
+  /** Absolute path of the config file this folder reads (it may not exist). */
+  configFile: string;
+  configProblems: ConfigProblem[];
+  /** Set when building the workspace failed. */
+  error?: string;
+  /** The user asked for the whole folder (`querylens.analyzeWorkspace`). */
+  analyzedOnDemand: boolean;
+  /** Include globs of the config, and its excludes plus `files.exclude`: for files created after indexing. */
+  include: string[];
+  exclude: string[];
+  /** `rebuildKey` of the settings the workspace was built with. */
+  rebuildKey?: string;
+  /** Bumped by every load; a load whose token is stale drops its result. */
+  loadToken: number;
+}
+
+let parsersReady: Promise<void> | undefined;
+function ensureParsers(): Promise<void> {
+  parsersReady ??= Promise.resolve(initParsers()).catch((error) => {
+    parsersReady = undefined; // retry on the next load
+    throw error;
+  });
+  return parsersReady;
+}
+
+export function createFolder(uri: string, name: string): FolderState | undefined {
+  const root = uriToPath(uri);
+  if (!root) return undefined;
+  return { uri, name, root, configFile: join(root, CONFIG_FILE_NAME), configProblems: [], include: [], exclude: [], analyzedOnDemand: false, loadToken: 0 };
+}
+
+export function contains(folder: FolderState, file: string): boolean {
+  const rel = relative(folder.root, file);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+/** The innermost folder holding `file` (nested folders are allowed in multi-root workspaces). */
+export function folderFor(folders: Iterable<FolderState>, file: string): FolderState | undefined {
+  let best: FolderState | undefined;
+  for (const folder of folders) {
+    if (contains(folder, file) && (!best || folder.root.length > best.root.length)) best = folder;
+  }
+  return best;
+}
+
+/**
+ * Whether the folder's workspace should hold `file`: a file it knows, or a new
+ * file of a kind it reads that the config does not exclude. (Workspace.includes
+ * only answers for files it already knows.)
+ */
+export function accepts(folder: FolderState, file: string): boolean {
+  if (!folder.workspace) return false;
+  if (folder.workspace.includes(file)) return true;
+  if (!contains(folder, file) || !isWorkspaceFileKind(file) || isExcluded(folder.root, file, folder.exclude)) return false;
+  return folder.include.length === 0 || isExcluded(folder.root, file, folder.include);
+}
+
+export function configFileOf(root: string, settings: FolderSettings): string {
+  return settings.querylens.configFile ? resolve(root, settings.querylens.configFile) : join(root, CONFIG_FILE_NAME);
+}
+
+/** What, in the settings, requires rebuilding the workspace when it changes. */
+export function rebuildKey(settings: FolderSettings): string {
+  const { dialect, configFile } = settings.querylens;
+  return JSON.stringify([dialect, configFile, settings.filesExclude]);
+}
+
+export interface LoadResult {
+  workspace?: Workspace;
+  problems: ConfigProblem[];
+  configFile: string;
+  config?: QueryLensConfig;
+  error?: string;
+  /** False when a newer load superseded this one. */
+  current: boolean;
+}
+
+export async function loadFolder(
+  folder: FolderState,
+  settings: FolderSettings,
+  onError: (message: string) => void,
+): Promise<LoadResult> {
+  const token = ++folder.loadToken;
+  let configFile = configFileOf(folder.root, settings);
+  let problems: ConfigProblem[] = [];
+  try {
+    await ensureParsers();
+    const loaded = await loadConfig(folder.root, settings.querylens.configFile || undefined);
+    configFile = loaded.file ?? configFile;
+    problems = loaded.problems;
+    const config: QueryLensConfig = { ...loaded.config };
+    // The project's file wins over a user's setting: it is what CI and the CLI see too.
+    if (!config.dialect && settings.querylens.dialect !== 'auto') config.dialect = settings.querylens.dialect;
+    const workspace = await Workspace.create({ root: folder.root, config, extraExcludes: settings.filesExclude, onError });
+    return { workspace, problems, configFile, config, current: token === folder.loadToken };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { problems, configFile, error: message, current: token === folder.loadToken };
+  }
+}

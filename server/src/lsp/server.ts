@@ -1,0 +1,290 @@
+/**
+ * The QueryLens language server: LSP wiring around the engine's `Workspace`.
+ * The connection is injected so tests can run the server over any stream.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type ClientCapabilities,
+  type Connection,
+  type FileEvent,
+  type InitializeResult,
+  type WorkspaceFolder,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { AnalyzeWorkspaceRequest, FIX_ALL_KIND, StatusNotification, type AnalyzeWorkspaceResult, type ServerState } from '../../../shared/protocol';
+import { defaultSettings } from '../../../shared/settings';
+import { codeActions } from './codeActions';
+import { publishConfigProblems } from './configDiagnostics';
+import { DiagnosticsPublisher } from './diagnostics';
+import { accepts, createFolder, folderFor, loadFolder, rebuildKey, type FolderState } from './folders';
+import { describe, guard } from './guard';
+import { hover } from './hover';
+import { SettingsCache } from './settingsCache';
+import { pathToUri, uriToPath } from './uris';
+
+/** Files whose change on disk matters: SQL, the config and Prisma schemas. */
+const WATCHED_GLOBS = ['**/*.sql', '**/.querylens.json', '**/schema.prisma'];
+
+export function startServer(connection: Connection): void {
+  const logger = connection.console;
+  const documents = new TextDocuments(TextDocument);
+  const folders = new Map<string, FolderState>();
+  /** Open documents by absolute path (the client's own URI spelling is kept for publishing). */
+  const openByPath = new Map<string, string>();
+  let capabilities: ClientCapabilities = {};
+  let rootFallback: WorkspaceFolder[] = [];
+
+  const settings = new SettingsCache(connection, () => capabilities.workspace?.configuration === true);
+  const host = {
+    folderFor: (file: string) => folderFor(folders.values(), file),
+    openUri: (file: string) => openByPath.get(file),
+    openVersion: (uri: string) => documents.get(uri)?.version,
+    uriOf: pathToUri,
+  };
+  const publisher = new DiagnosticsPublisher(connection, host, logger);
+  const versionOf = (uri: string) => documents.get(uri)?.version ?? null;
+  const debounceOf = (folder: FolderState | undefined) =>
+    (folder?.settings?.querylens ?? defaultSettings()).debounceMs;
+
+  function sendStatus(state: ServerState, error?: string): void {
+    let fileCount = 0;
+    for (const folder of folders.values()) fileCount += folder.workspace?.files().length ?? 0;
+    void connection.sendNotification(StatusNotification.type, { state, fileCount, error }).catch(() => undefined);
+  }
+
+  /** Every file the folder shows: open documents, or all of them in workspace mode. */
+  function filesToPublish(folder: FolderState): string[] {
+    const workspace = folder.workspace;
+    if (!workspace) return [];
+    const open = [...openByPath.keys()].filter((file) => host.folderFor(file) === folder);
+    return [...new Set([...open, ...workspace.files()])];
+  }
+
+  /** (Re)builds one folder's workspace, syncs open buffers into it and publishes. */
+  async function reload(folder: FolderState): Promise<void> {
+    folder.settings = await settings.get(folder.uri);
+    const result = await loadFolder(folder, folder.settings, (message) => logger.error(`QueryLens: ${message}`));
+    if (!result.current || !folders.has(folder.uri)) return;
+    folder.workspace = result.workspace;
+    folder.error = result.error;
+    folder.configProblems = result.problems;
+    folder.configFile = result.configFile;
+    folder.include = result.config?.include ?? [];
+    folder.exclude = [...(result.config?.exclude ?? []), ...folder.settings.filesExclude];
+    folder.rebuildKey = rebuildKey(folder.settings);
+    if (result.error) logger.error(`QueryLens: indexing ${folder.root} failed: ${result.error}`);
+    for (const [file, uri] of openByPath) {
+      const document = documents.get(uri);
+      if (document && result.workspace && host.folderFor(file) === folder && accepts(folder, file)) {
+        result.workspace.setFile(file, document.getText());
+      }
+    }
+    publishConfigProblems(connection, folder, logger);
+    publisher.invalidateAll();
+    publisher.schedule([...filesToPublish(folder), ...publisher.shownFiles()], 0);
+  }
+
+  async function reloadAll(targets: FolderState[]): Promise<void> {
+    if (targets.length === 0) return;
+    sendStatus('indexing');
+    const progress = await connection.window.createWorkDoneProgress();
+    progress.begin('QueryLens', 0, 'Indexing SQL files', false);
+    try {
+      let done = 0;
+      await Promise.all(
+        targets.map(async (folder) => {
+          await reload(folder);
+          progress.report(Math.round((++done / targets.length) * 100), `Indexed ${folder.name}`);
+        }),
+      );
+    } finally {
+      progress.done();
+    }
+    const failed = targets.find((folder) => folder.error);
+    sendStatus(failed ? 'error' : 'ready', failed?.error);
+  }
+
+  function addFolders(added: WorkspaceFolder[]): FolderState[] {
+    const created: FolderState[] = [];
+    for (const { uri, name } of added) {
+      const folder = createFolder(uri, name);
+      if (folder && !folders.has(uri)) {
+        folders.set(uri, folder);
+        created.push(folder);
+      }
+    }
+    return created;
+  }
+
+  connection.onInitialize((params): InitializeResult => {
+    capabilities = params.capabilities;
+    const rootUri = params.rootUri;
+    rootFallback = params.workspaceFolders ?? (rootUri ? [{ uri: rootUri, name: basename(uriToPath(rootUri) ?? rootUri) }] : []);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+        hoverProvider: true,
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'QueryLens' },
+    };
+  });
+
+  connection.onInitialized(
+    guard(logger, 'initialization', undefined, async () => {
+      if (capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
+        void connection.client.register(DidChangeConfigurationNotification.type, { section: ['querylens', 'files.exclude'] });
+      }
+      if (capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+        void connection.client.register(DidChangeWatchedFilesNotification.type, {
+          watchers: WATCHED_GLOBS.map((globPattern) => ({ globPattern })),
+        });
+      }
+      if (capabilities.workspace?.workspaceFolders) {
+        connection.workspace.onDidChangeWorkspaceFolders(
+          guard(logger, 'workspace folder change', undefined, async (event) => {
+            for (const { uri } of event.removed) {
+              const folder = folders.get(uri);
+              folders.delete(uri);
+              if (folder) publisher.schedule(publisher.shownFiles(), 0);
+            }
+            await reloadAll(addFolders(event.added));
+          }),
+        );
+      }
+      await reloadAll(addFolders(rootFallback));
+    }),
+  );
+
+  documents.onDidChangeContent(
+    guard(logger, 'document change', undefined, ({ document }) => {
+      const file = uriToPath(document.uri);
+      if (!file) return;
+      openByPath.set(file, document.uri);
+      const folder = host.folderFor(file);
+      const workspace = folder?.workspace;
+      if (!folder || !workspace || !accepts(folder, file)) return;
+      workspace.setFile(file, document.getText());
+      publisher.refresh(workspace.affectedBy(file), debounceOf(folder), file);
+    }),
+  );
+
+  documents.onDidClose(
+    guard(logger, 'document close', undefined, async ({ document }) => {
+      const file = uriToPath(document.uri);
+      if (!file) return;
+      openByPath.delete(file);
+      const folder = host.folderFor(file);
+      const workspace = folder?.workspace;
+      if (!workspace) return publisher.schedule([file], 0);
+      // The disk is the truth again once the editor lets go of the buffer.
+      const affected = workspace.affectedBy(file);
+      if (existsSync(file)) workspace.setFile(file, await readFile(file, 'utf8'));
+      else workspace.deleteFile(file);
+      publisher.refresh([file, ...affected], debounceOf(folder));
+    }),
+  );
+
+  async function onWatchedFile(change: FileEvent, reloads: Set<FolderState>): Promise<void> {
+    const file = uriToPath(change.uri);
+    const folder = file && host.folderFor(file);
+    if (!file || !folder) return;
+    if (file === folder.configFile) {
+      reloads.add(folder);
+      return;
+    }
+    const workspace = folder.workspace;
+    if (!workspace || openByPath.has(file)) return; // an open buffer wins over the disk
+    if (change.type === FileChangeType.Deleted) {
+      const affected = workspace.affectedBy(file);
+      workspace.deleteFile(file);
+      publisher.refresh([file, ...affected], debounceOf(folder));
+    } else if (accepts(folder, file)) {
+      workspace.setFile(file, await readFile(file, 'utf8'));
+      publisher.refresh(workspace.affectedBy(file), debounceOf(folder));
+    }
+  }
+
+  connection.onDidChangeWatchedFiles(
+    guard(logger, 'watched file change', undefined, async ({ changes }) => {
+      const reloads = new Set<FolderState>();
+      for (const change of changes) {
+        try {
+          await onWatchedFile(change, reloads);
+        } catch (error) {
+          logger.error(`QueryLens: reading ${change.uri} failed: ${describe(error)}`);
+        }
+      }
+      await reloadAll([...reloads]);
+    }),
+  );
+
+  connection.onDidChangeConfiguration(
+    guard(logger, 'configuration change', undefined, async (params) => {
+      settings.clear(params.settings);
+      const rebuild: FolderState[] = [];
+      for (const folder of folders.values()) {
+        const next = await settings.get(folder.uri);
+        if (rebuildKey(next) !== folder.rebuildKey) rebuild.push(folder);
+        else folder.settings = next;
+      }
+      for (const folder of folders.values()) {
+        if (!rebuild.includes(folder)) publisher.schedule([...filesToPublish(folder), ...publisher.shownFiles()], 0);
+      }
+      await reloadAll(rebuild);
+    }),
+  );
+
+  connection.onCodeAction(
+    guard(logger, 'code actions', [], (params) => {
+      const document = documents.get(params.textDocument.uri);
+      const file = uriToPath(params.textDocument.uri);
+      if (!document || !file) return [];
+      return codeActions(params, document, file, publisher.findingsOf(file), versionOf);
+    }),
+  );
+
+  connection.onHover(
+    guard(logger, 'hover', null, (params) => {
+      const file = uriToPath(params.textDocument.uri);
+      return file ? hover(publisher.findingsOf(file), params.position) : null;
+    }),
+  );
+
+  connection.onRequest(
+    AnalyzeWorkspaceRequest.type,
+    guard(logger, 'workspace analysis', emptyCounts(), () => {
+      const counts = emptyCounts();
+      for (const folder of folders.values()) {
+        if (!folder.workspace || folder.settings?.querylens.enable === false) continue;
+        counts.folders++;
+        folder.analyzedOnDemand = true;
+        for (const file of folder.workspace.files()) {
+          counts.files++;
+          for (const finding of publisher.findingsOf(file)) counts[`${finding.severity}s` as const]++;
+        }
+        publisher.schedule(folder.workspace.files(), 0);
+      }
+      return counts;
+    }),
+  );
+
+  process.on('uncaughtException', (error) => logger.error(`QueryLens: uncaught: ${describe(error)}`));
+  process.on('unhandledRejection', (error) => logger.error(`QueryLens: unhandled: ${describe(error)}`));
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+function emptyCounts(): AnalyzeWorkspaceResult {
+  return { folders: 0, files: 0, errors: 0, warnings: 0, infos: 0, hints: 0 };
+}

@@ -1,0 +1,108 @@
+/**
+ * The `querylens.*` settings: what the server reads, and the single source of
+ * the `contributes.configuration` entries in package.json (a test fails when
+ * the two drift).
+ */
+import type { Dialect } from './types';
+
+export type DialectSetting = Dialect | 'auto';
+export type TraceSetting = 'off' | 'messages' | 'verbose';
+
+/** The `querylens` section as `workspace/configuration` returns it for one resource. */
+export interface QueryLensSettings {
+  enable: boolean;
+  diagnostics: { workspace: boolean };
+  dialect: DialectSetting;
+  debounceMs: number;
+  trace: { server: TraceSetting };
+  configFile: string;
+}
+
+export interface SettingDeclaration {
+  /** Full key, e.g. `querylens.enable`. */
+  key: string;
+  type: 'boolean' | 'string' | 'number';
+  scope: 'resource' | 'window';
+  default: boolean | string | number;
+  enum?: string[];
+  minimum?: number;
+  maximum?: number;
+  description: string;
+}
+
+export const SETTINGS: SettingDeclaration[] = [
+  {
+    key: 'querylens.enable',
+    type: 'boolean',
+    scope: 'resource',
+    default: true,
+    description: 'Analyse SQL files in this folder.',
+  },
+  {
+    key: 'querylens.diagnostics.workspace',
+    type: 'boolean',
+    scope: 'resource',
+    default: false,
+    description: 'Report problems for every SQL file of the workspace, not only the open ones.',
+  },
+  {
+    key: 'querylens.dialect',
+    type: 'string',
+    scope: 'resource',
+    default: 'auto',
+    enum: ['auto', 'postgres', 'sqlite', 'mysql'],
+    description: 'SQL dialect used when `.querylens.json` sets none; `auto` infers it per file.',
+  },
+  {
+    key: 'querylens.debounceMs',
+    type: 'number',
+    scope: 'window',
+    default: 75,
+    minimum: 0,
+    maximum: 2000,
+    description: 'Milliseconds to wait after the last keystroke before re-analysing.',
+  },
+  {
+    key: 'querylens.trace.server',
+    type: 'string',
+    scope: 'window',
+    default: 'off',
+    enum: ['off', 'messages', 'verbose'],
+    description: 'Traces the communication between VS Code and the QueryLens language server.',
+  },
+  {
+    key: 'querylens.configFile',
+    type: 'string',
+    scope: 'resource',
+    default: '',
+    description: 'Path of the QueryLens config file, relative to the folder; `.querylens.json` when empty.',
+  },
+];
+
+export function defaultSettings(): QueryLensSettings {
+  return {
+    enable: true,
+    diagnostics: { workspace: false },
+    dialect: 'auto',
+    debounceMs: 75,
+    trace: { server: 'off' },
+    configFile: '',
+  };
+}
+
+/** Fills what a client left out (or sent with the wrong type) with the defaults. */
+export function normalizeSettings(raw: unknown): QueryLensSettings {
+  const defaults = defaultSettings();
+  const value = (raw ?? {}) as Partial<QueryLensSettings>;
+  const pick = <T>(candidate: unknown, fallback: T): T =>
+    typeof candidate === typeof fallback ? (candidate as T) : fallback;
+  const dialects: DialectSetting[] = ['auto', 'postgres', 'sqlite', 'mysql'];
+  return {
+    enable: pick(value.enable, defaults.enable),
+    diagnostics: { workspace: pick(value.diagnostics?.workspace, defaults.diagnostics.workspace) },
+    dialect: dialects.includes(value.dialect as DialectSetting) ? (value.dialect as DialectSetting) : defaults.dialect,
+    debounceMs: Math.max(0, pick(value.debounceMs, defaults.debounceMs)),
+    trace: { server: pick(value.trace?.server, defaults.trace.server) },
+    configFile: pick(value.configFile, defaults.configFile),
+  };
+}

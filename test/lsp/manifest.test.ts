@@ -1,0 +1,60 @@
+/**
+ * package.json's `contributes` against the code that reads it: settings
+ * declared in shared/settings.ts, commands the client registers, the schema
+ * of `.querylens.json`. A drift fails here rather than in a user's editor.
+ */
+import { strict as assert } from 'node:assert';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultSettings, SETTINGS, type QueryLensSettings } from '../../shared/settings';
+import { REPO } from './client';
+
+const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
+const contributes = manifest.contributes;
+
+function get(settings: QueryLensSettings, key: string): unknown {
+  return key
+    .replace(/^querylens\./, '')
+    .split('.')
+    .reduce<unknown>((value, part) => (value as Record<string, unknown>)[part], settings);
+}
+
+describe('package.json contributes', function () {
+  it('declares exactly the settings shared/settings.ts reads, with the same type, scope, default and values', function () {
+    const properties = contributes.configuration.properties as Record<string, Record<string, unknown>>;
+    assert.deepEqual(Object.keys(properties).sort(), SETTINGS.map((s) => s.key).sort());
+    for (const setting of SETTINGS) {
+      const declared = properties[setting.key]!;
+      assert.equal(declared.type, setting.type, setting.key);
+      assert.equal(declared.scope, setting.scope, setting.key);
+      assert.deepEqual(declared.default, setting.default, setting.key);
+      assert.deepEqual(declared.enum, setting.enum, setting.key);
+      assert.equal(declared.minimum, setting.minimum, setting.key);
+      assert.equal(declared.maximum, setting.maximum, setting.key);
+      assert.equal(declared.markdownDescription ?? declared.description, setting.description, setting.key);
+      assert.deepEqual(get(defaultSettings(), setting.key), setting.default, `default of ${setting.key}`);
+    }
+  });
+
+  it('declares every command the client registers, under the QueryLens category', function () {
+    const source = readFileSync(join(REPO, 'client/src/extension.ts'), 'utf8');
+    const registered = [...source.matchAll(/registerCommand\(\s*'([^']+)'/g)].map((m) => m[1]);
+    const declared = (contributes.commands as { command: string; category: string }[]).map((c) => c.command);
+    // querylens.openFile is run by code actions, not by users: it stays out of the palette.
+    assert.deepEqual(declared.sort(), registered.filter((c) => c !== 'querylens.openFile').sort());
+    for (const command of contributes.commands) assert.equal(command.category, 'QueryLens');
+  });
+
+  it('validates .querylens.json with a schema that exists and covers the config fields', function () {
+    const [validation] = contributes.jsonValidation as { fileMatch: string; url: string }[];
+    assert.equal(validation!.fileMatch, '.querylens.json');
+    const schemaFile = join(REPO, validation!.url);
+    assert.ok(existsSync(schemaFile), `${schemaFile} exists`);
+    const schema = JSON.parse(readFileSync(schemaFile, 'utf8'));
+    assert.deepEqual(Object.keys(schema.properties).sort(), ['$schema', 'dialect', 'exclude', 'include', 'migrations', 'rules']);
+  });
+
+  it('ships every grammar it contributes', function () {
+    for (const grammar of contributes.grammars ?? []) assert.ok(existsSync(join(REPO, grammar.path)), grammar.path);
+  });
+});
