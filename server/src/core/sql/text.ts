@@ -3,10 +3,13 @@
  * locations to UTF-16 offsets and finds token ends the AST does not give.
  * All offsets here are relative to the statement text.
  */
-import { byteToUtf16Map, type OffsetMap } from '../bytes';
-import { Lexer, Tok, tokenize, wordIs, type Token } from '../split/lexer';
-import type { Dialect } from '../../../../../shared/types';
-import type { Span } from '../model';
+import { byteToUtf16Map, type OffsetMap } from './bytes';
+import { Lexer, Tok, tokenize, wordIs, type Token } from './split/lexer';
+import type { Dialect } from '../../../../shared/types';
+import type { Span } from './model';
+
+/** Words that end a column's type in a column definition. */
+export const COLUMN_OPTION_WORDS = ['NOT', 'NULL', 'PRIMARY', 'UNIQUE', 'REFERENCES', 'DEFAULT', 'CHECK', 'CONSTRAINT', 'COLLATE', 'GENERATED', 'COMPRESSION', 'STORAGE', 'AUTO_INCREMENT', 'AUTOINCREMENT', 'COMMENT', 'ON'];
 
 export class StatementText {
   private readonly toUtf16: OffsetMap;
@@ -100,6 +103,26 @@ export class StatementText {
     const tok = this.tokens[i];
     if (tok && tok.kind === Tok.Word && words.some((w) => this.is(tok, w))) return tok.start;
     return undefined;
+  }
+
+  /** Tokens from `start` up to a top-level `,`, `;`, unmatched `)` or one of `stopWords`. */
+  definitionSpan(start: number, stopWords: readonly string[]): Span {
+    const toks = this.tokens;
+    let i = this.tokenIndexAt(start);
+    const from = toks[i]?.start ?? start;
+    let end = from;
+    let depth = 0;
+    for (; i < toks.length; i++) {
+      const tok = toks[i];
+      if (this.isChar(tok, 40)) depth++;
+      else if (this.isChar(tok, 41)) {
+        if (depth === 0) break;
+        depth--;
+      } else if (depth === 0 && (this.isChar(tok, 44) || this.isChar(tok, 59))) break;
+      else if (depth === 0 && tok.kind === Tok.Word && stopWords.some((w) => this.is(tok, w))) break;
+      end = tok.end;
+    }
+    return { start: from, end };
   }
 
   is(tok: Token, upperWord: string): boolean {

@@ -1,10 +1,8 @@
 /** PostgreSQL DDL parse trees → SchemaChanges for the catalog. */
 import type { ColumnDef, ForeignKeyDef, IndexKey, SchemaChange, Span } from '../model';
-import { Tok } from '../split/lexer';
 import type { PgNode, PgQueryBuilder } from './query';
-import type { StatementText } from './text';
+import { COLUMN_OPTION_WORDS, type StatementText } from '../text';
 
-const COLUMN_OPTION_WORDS = ['NOT', 'NULL', 'PRIMARY', 'UNIQUE', 'REFERENCES', 'DEFAULT', 'CHECK', 'CONSTRAINT', 'COLLATE', 'GENERATED', 'COMPRESSION', 'STORAGE'];
 
 export class PgDdlBuilder {
   constructor(
@@ -72,33 +70,13 @@ export class PgDdlBuilder {
   /** The type as written (`varchar(20)`, `timestamp with time zone`), lower-cased. */
   private typeText(t: PgNode): string {
     if (!t) return '';
-    const span = this.definitionSpan(this.st.at(t.location ?? 0), COLUMN_OPTION_WORDS);
+    const span = this.st.definitionSpan(this.st.at(t.location ?? 0), COLUMN_OPTION_WORDS);
     return this.st.slice(span).replace(/\s+/g, ' ').toLowerCase();
   }
 
   /** From a column's name to the `,` or `)` that ends its definition. */
   private columnDefSpan(start: number): Span {
-    return this.definitionSpan(start, []);
-  }
-
-  /** Tokens from `start` up to a top-level `,`, `;`, unmatched `)` or one of `stopWords`. */
-  private definitionSpan(start: number, stopWords: readonly string[]): Span {
-    const toks = this.st.tokens;
-    let i = this.st.tokenIndexAt(start);
-    const from = toks[i]?.start ?? start;
-    let end = from;
-    let depth = 0;
-    for (; i < toks.length; i++) {
-      const tok = toks[i];
-      if (this.st.isChar(tok, 40)) depth++;
-      else if (this.st.isChar(tok, 41)) {
-        if (depth === 0) break;
-        depth--;
-      } else if (depth === 0 && (this.st.isChar(tok, 44) || this.st.isChar(tok, 59))) break;
-      else if (depth === 0 && tok.kind === Tok.Word && stopWords.some((w) => this.st.is(tok, w))) break;
-      end = tok.end;
-    }
-    return { start: from, end };
+    return this.st.definitionSpan(start, []);
   }
 
   private foreignKey(c: PgNode, columns: string[]): ForeignKeyDef {

@@ -4,7 +4,7 @@
  */
 import { AGGREGATES, emptyQuery, resolveColumns } from '../build';
 import type { ColumnRef, JoinInfo, Predicate, PredicateOp, QueryModel, Span, TableRef, ValueKind } from '../model';
-import type { StatementText } from './text';
+import type { StatementText } from '../text';
 
 // The parse tree is plain JSON whose shape @pgsql/types describes only loosely.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

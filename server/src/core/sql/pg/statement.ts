@@ -6,7 +6,7 @@ import type { ChunkResult } from '../chunk';
 import { errorSpanAt } from '../chunk';
 import { PgDdlBuilder } from './ddl';
 import { PgQueryBuilder, type PgNode } from './query';
-import { StatementText } from './text';
+import { StatementText } from '../text';
 
 export function parsePgChunk(text: string): ChunkResult {
   let tree: PgNode;

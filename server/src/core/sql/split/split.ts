@@ -28,6 +28,7 @@ export function splitStatements(text: string, dialect: Dialect): SplitResult {
   let tokenCount = 0;
   let firstIsCopy = false;
   let isRule = false; // CREATE [OR REPLACE] RULE ... DO (a; b): `;` inside parens belongs to the rule
+  let isTrigger = false; // SQLite/MySQL CREATE TRIGGER ... BEGIN a; b; END
   let parenDepth = 0;
   let atomicDepth = 0; // BEGIN ATOMIC ... END bodies (CASE ... END nests inside)
   let prevWordBegin = false;
@@ -38,7 +39,7 @@ export function splitStatements(text: string, dialect: Dialect): SplitResult {
     const copy = firstIsCopy && COPY_FROM_STDIN.test(text.slice(stmtStart, stmtEnd));
     stmtStart = stmtEnd = -1;
     tokenCount = 0;
-    firstIsCopy = isRule = false;
+    firstIsCopy = isRule = isTrigger = false;
     parenDepth = atomicDepth = 0;
     prevWordBegin = false;
     if (copy) pos = skipCopyData(text, pos, out.copyData);
@@ -78,6 +79,10 @@ export function splitStatements(text: string, dialect: Dialect): SplitResult {
     if (tok === Tok.Word) {
       if (tokenCount === 1) firstIsCopy = wordIs(text, start, pos, 'COPY');
       else if (tokenCount <= 4 && wordIs(text, start, pos, 'RULE') && wordIs(text, stmtStart, stmtStart + 6, 'CREATE')) isRule = true;
+      else if (tokenCount <= 6 && dialect !== 'postgres' && wordIs(text, start, pos, 'TRIGGER') && wordIs(text, stmtStart, stmtStart + 6, 'CREATE')) isTrigger = true;
+      if (isTrigger && wordIs(text, start, pos, 'BEGIN')) atomicDepth++;
+      else if (isTrigger && atomicDepth > 0 && wordIs(text, start, pos, 'CASE')) atomicDepth++;
+      else if (isTrigger && atomicDepth > 0 && wordIs(text, start, pos, 'END')) atomicDepth--;
       if (dialect === 'postgres') {
         if (prevWordBegin && wordIs(text, start, pos, 'ATOMIC')) atomicDepth++;
         else if (atomicDepth > 0 && wordIs(text, start, pos, 'CASE')) atomicDepth++;

@@ -1,5 +1,107 @@
+/** One SQLite/MySQL statement → Statements or one SyntaxError, via node-sql-parser (statement-relative spans). */
+import { Parser } from 'node-sql-parser';
 import type { Dialect } from '../../../../../shared/types';
-import type { ChunkResult } from '../chunk';
-export function parseSqlParserChunk(text: string, _dialect: Dialect): ChunkResult {
-  return { statements: [{ kind: 'other', span: { start: 0, end: text.length }, text, changes: [], inTransaction: false }], errors: [] };
+import { resolveColumns } from '../build';
+import { type ChunkResult, errorSpanAt } from '../chunk';
+import type { Statement, StatementKind } from '../model';
+import { Tok, tokenize } from '../split/lexer';
+import { StatementText } from '../text';
+import { SqlParserDdlBuilder } from './ddl';
+import { Locator } from './locate';
+import { SqlParserQueryBuilder, type SpNode } from './query';
+
+const parser = new Parser();
+
+/** Statements node-sql-parser does not know but that are valid: kept, never reported. */
+const PASS_THROUGH: Record<string, StatementKind> = {
+  BEGIN: 'transaction', COMMIT: 'transaction', ROLLBACK: 'transaction', END: 'transaction', START: 'transaction',
+  SAVEPOINT: 'transaction', RELEASE: 'transaction', PRAGMA: 'other', VACUUM: 'other', ANALYZE: 'other',
+  ATTACH: 'other', DETACH: 'other', REINDEX: 'other', EXPLAIN: 'other', SET: 'other', USE: 'other',
+  LOCK: 'other', UNLOCK: 'other', SHOW: 'other', DELIMITER: 'other', GRANT: 'other', REVOKE: 'other',
+  FLUSH: 'other', OPTIMIZE: 'other', DESCRIBE: 'other', DESC: 'other', CALL: 'other',
+};
+
+export function parseSqlParserChunk(text: string, dialect: Dialect): ChunkResult {
+  const first = /^\s*([A-Za-z]+)/.exec(text)?.[1]?.toUpperCase() ?? '';
+  const passKind = PASS_THROUGH[first];
+  if (passKind) return { statements: [plain(text, passKind)], errors: [] };
+  let ast: SpNode;
+  try {
+    ast = parser.astify(text, { database: dialect === 'mysql' ? 'mysql' : 'sqlite' });
+  } catch (e) {
+    return fallback(text, dialect, e);
+  }
+  const nodes: SpNode[] = Array.isArray(ast) ? ast : [ast];
+  return { statements: nodes.map((n) => buildStatement(text, dialect, n)), errors: [] };
+}
+
+function plain(text: string, kind: StatementKind): Statement {
+  return { kind, span: { start: 0, end: text.length }, text, changes: [], inTransaction: false };
+}
+
+function buildStatement(text: string, dialect: Dialect, node: SpNode): Statement {
+  const statement = plain(text, kindOf(node));
+  try {
+    const st = new StatementText(text, dialect, false);
+    const loc = new Locator(st);
+    const query = new SqlParserQueryBuilder(loc).build(node);
+    if (query) {
+      resolveColumns(query);
+      statement.query = query;
+    }
+    statement.changes = new SqlParserDdlBuilder(st, loc).changes(node, statement.span);
+  } catch {
+    // An AST shape we did not expect costs the statement its model, never the document.
+  }
+  return statement;
+}
+
+function kindOf(node: SpNode): StatementKind {
+  switch (node?.type) {
+    case 'select':
+    case 'insert':
+    case 'update':
+    case 'delete':
+    case 'drop':
+    case 'rename':
+      return node.type;
+    case 'replace':
+      return 'insert';
+    case 'create':
+      return node.keyword === 'table' ? 'create_table' : node.keyword === 'index' ? 'create_index' : 'other_ddl';
+    case 'alter':
+      return 'alter_table';
+    default:
+      return 'other';
+  }
+}
+
+/** node-sql-parser rejects some valid DROP forms (`DROP INDEX IF EXISTS` in SQLite): read those from tokens. */
+function fallback(text: string, dialect: Dialect, e: unknown): ChunkResult {
+  const toks = tokenize(text, dialect);
+  const word = (i: number) => (toks[i]?.kind === Tok.Word || toks[i]?.kind === Tok.QuotedIdent ? text.slice(toks[i].start, toks[i].end).replace(/^[`"[]|[`"\]]$/g, '') : '');
+  if (word(0).toUpperCase() === 'DROP' && /^(INDEX|TABLE)$/i.test(word(1))) {
+    const isIndex = /^INDEX$/i.test(word(1));
+    let i = 2;
+    if (/^IF$/i.test(word(i)) && /^EXISTS$/i.test(word(i + 1))) i += 2;
+    const names: string[] = [];
+    for (; i < toks.length; i++) {
+      const w = word(i);
+      if (!w || /^(ON|CASCADE|RESTRICT)$/i.test(w)) break;
+      if (i + 1 < toks.length && text[toks[i + 1].start] === '.') continue;
+      names.push(toks[i].kind === Tok.QuotedIdent ? w : w.toLowerCase());
+      if (text[toks[i + 1]?.start] !== ',') break;
+      i++;
+    }
+    if (names.length) {
+      const s = plain(text, 'drop');
+      s.changes = [isIndex ? { kind: 'dropIndex', names, span: s.span } : { kind: 'dropTable', tables: names, span: s.span }];
+      return { statements: [s], errors: [] };
+    }
+  }
+  const err = e as { location?: { start?: { offset?: number } }; message?: string };
+  const offset = err.location?.start?.offset ?? 0;
+  const span = errorSpanAt(text, offset, dialect);
+  const near = span.end > span.start && offset < text.trimEnd().length ? `at or near "${text.slice(span.start, span.end)}"` : 'at end of input';
+  return { statements: [], errors: [{ message: `syntax error ${near}`, span }] };
 }
