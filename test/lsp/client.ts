@@ -3,7 +3,7 @@
  * over stdio and answers the requests a real editor answers. Everything waits
  * for events; nothing sleeps a fixed time.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,6 +14,7 @@ import {
   createProtocolConnection,
   DidChangeTextDocumentNotification,
   DidChangeWatchedFilesNotification,
+  DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   ExitNotification,
   HoverRequest,
@@ -40,6 +41,25 @@ import { defaultSettings, type QueryLensSettings } from '../../shared/settings';
 export const REPO = resolve(__dirname, '../..');
 /** QUERYLENS_SERVER points the tests at another build of the server (e.g. a private one). */
 export const SERVER = process.env.QUERYLENS_SERVER ?? join(REPO, 'dist/server.js');
+
+let built = false;
+/**
+ * Builds dist/ once per test run (`npm run build`), so the tests always talk to
+ * the current server. QUERYLENS_SKIP_BUILD=1 skips it when the caller has just
+ * built (`npm test`) or points QUERYLENS_SERVER at another build.
+ */
+export function buildServerOnce(): void {
+  if (built || process.env.QUERYLENS_SKIP_BUILD) return;
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: REPO, stdio: 'inherit' });
+  built = true;
+}
+
+/** Prints what a failed test still waited for and what the server logged. */
+export function reportFailure(context: Mocha.Context, client: TestClient | undefined): void {
+  if (context.currentTest?.state === 'failed' && client) {
+    console.error('still waiting for:', client.pending(), '\nserver log:\n', client.logs.join('\n'));
+  }
+}
 
 /** A temporary copy of a fixture workspace, removed by `dispose`. */
 export function copyFixture(name: string): string {
@@ -69,7 +89,7 @@ export class TestClient {
   private readonly process: ChildProcess;
   private readonly connection: ProtocolConnection;
 
-  private constructor(readonly root: string) {
+  private constructor(readonly roots: string[]) {
     this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.process.stderr!.on('data', (chunk) => this.logs.push(String(chunk)));
     this.process.on('exit', (code) => this.failAll(`server exited (${code})\n${this.logs.join('\n')}`));
@@ -97,17 +117,18 @@ export class TestClient {
     this.connection.listen();
   }
 
-  /** Starts the server on `root` and waits until it has indexed the workspace. */
-  static async start(root: string, settings?: Partial<QueryLensSettings>): Promise<TestClient> {
-    const client = new TestClient(root);
+  /** Starts the server on the folders `roots` (the first is the root) and waits until it has indexed them. */
+  static async start(roots: string | string[], settings?: Partial<QueryLensSettings>): Promise<TestClient> {
+    const folders = typeof roots === 'string' ? [roots] : roots;
+    const client = new TestClient(folders);
     client.settings = { ...client.settings, ...settings };
     const exited = new Promise<never>((_, reject) =>
       client.process.once('exit', (code) => reject(new Error(`server exited (${code}):\n${client.logs.join('\n')}`))),
     );
     const initialized = client.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
-      rootUri: uriOf(root),
-      workspaceFolders: [{ uri: uriOf(root), name: 'fixture' }],
+      rootUri: uriOf(folders[0]!),
+      workspaceFolders: folders.map((folder, i) => ({ uri: uriOf(folder), name: `folder${i}` })),
       capabilities: {
         workspace: {
           configuration: true,
@@ -150,6 +171,11 @@ export class TestClient {
     });
   }
 
+  async close(uri: string): Promise<void> {
+    this.versions.delete(uri);
+    await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  }
+
   async watchedFilesChanged(changes: FileEvent[]): Promise<void> {
     await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes });
   }
@@ -189,7 +215,7 @@ export class TestClient {
     }
     this.connection.dispose();
     this.process.kill();
-    rmSync(this.root, { recursive: true, force: true });
+    for (const root of this.roots) rmSync(root, { recursive: true, force: true });
   }
 
   /** What the test is still waiting for (printed when a test times out). */

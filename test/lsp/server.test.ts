@@ -4,10 +4,8 @@
  * whose query filters workers on two columns indexed one by one.
  */
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import {
   CreateFile,
   FileChangeType,
@@ -19,7 +17,7 @@ import {
 } from 'vscode-languageserver/node';
 import { FIX_ALL_KIND, OPEN_FILE_COMMAND } from '../../shared/protocol';
 import { CONFIG_RULE_ID, docsUrl, SYNTAX_RULE_ID } from '../../shared/types';
-import { copyFixture, REPO, TestClient, uriOf } from './client';
+import { buildServerOnce, copyFixture, reportFailure, TestClient, uriOf } from './client';
 
 const RULE = 'missing-composite-index';
 const SEED = "SELECT worker_id FROM workers WHERE planner_id = $1 AND task_status = 'pending';\n";
@@ -62,10 +60,8 @@ describe('language server (built, over stdio)', function () {
   let queriesUri: string;
 
   before(function () {
-    // `npm test` has just built; QUERYLENS_SKIP_BUILD=1 saves the second build.
-    if (process.env.QUERYLENS_SKIP_BUILD) return;
     this.timeout(120_000);
-    execFileSync('npm', ['run', 'build', '--silent'], { cwd: REPO, stdio: 'inherit' });
+    buildServerOnce();
   });
 
   beforeEach(async function () {
@@ -75,9 +71,7 @@ describe('language server (built, over stdio)', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      console.error('still waiting for:', client.pending(), '\nserver log:\n', client.logs.join('\n'));
-    }
+    reportFailure(this, client);
     await client?.dispose();
   });
 

@@ -92,8 +92,17 @@ export function startServer(connection: Connection): void {
     publisher.schedule([...filesToPublish(folder), ...publisher.shownFiles()], 0);
   }
 
-  async function reloadAll(targets: FolderState[]): Promise<void> {
-    if (targets.length === 0) return;
+  /** The indexing under way, if any: workspace-wide requests wait for it. */
+  let indexing: Promise<void> = Promise.resolve();
+
+  function reloadAll(targets: FolderState[]): Promise<void> {
+    if (targets.length === 0) return indexing;
+    const run = indexing.then(() => reloadNow(targets));
+    indexing = run.catch(() => undefined);
+    return run;
+  }
+
+  async function reloadNow(targets: FolderState[]): Promise<void> {
     sendStatus('indexing');
     const progress = await connection.window.createWorkDoneProgress();
     progress.begin('QueryLens', 0, 'Indexing SQL files', false);
@@ -262,7 +271,8 @@ export function startServer(connection: Connection): void {
 
   connection.onRequest(
     AnalyzeWorkspaceRequest.type,
-    guard(logger, 'workspace analysis', emptyCounts(), () => {
+    guard(logger, 'workspace analysis', emptyCounts(), async () => {
+      await indexing;
       const counts = emptyCounts();
       for (const folder of folders.values()) {
         if (!folder.workspace || folder.settings?.querylens.enable === false) continue;
