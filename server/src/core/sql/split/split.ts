@@ -18,6 +18,14 @@ export interface SplitResult {
 
 const COPY_FROM_STDIN = /\bfrom\s+stdin\b/i;
 
+// Module-local copies: per-file transpilers (the test loader) turn each use of an
+// imported binding into a property getter call, which shows up in this hot loop.
+const T_BACKSLASH = Tok.Backslash;
+const T_PUNCT = Tok.Punct;
+const T_WORD = Tok.Word;
+const trivia = isTrivia;
+const isWord = wordIs;
+
 export function splitStatements(text: string, dialect: Dialect): SplitResult {
   const out: SplitResult = { statements: [], metaCommands: [], copyData: [] };
   const lx = new Lexer(text, dialect);
@@ -49,8 +57,8 @@ export function splitStatements(text: string, dialect: Dialect): SplitResult {
     const tok = lx.next(pos);
     const start = pos;
     pos = lx.end;
-    if (isTrivia(tok)) continue;
-    if (tok === Tok.Backslash && dialect === 'postgres') {
+    if (trivia(tok)) continue;
+    if (tok === T_BACKSLASH && dialect === 'postgres') {
       let eol = text.indexOf('\n', start);
       if (eol < 0) eol = n;
       let metaEnd = eol;
@@ -60,7 +68,7 @@ export function splitStatements(text: string, dialect: Dialect): SplitResult {
       pos = eol;
       continue;
     }
-    if (tok === Tok.Punct) {
+    if (tok === T_PUNCT) {
       const c = text.charCodeAt(start);
       if (c === 59 /* ; */) {
         if (atomicDepth > 0 || (isRule && parenDepth > 0)) {
@@ -76,18 +84,18 @@ export function splitStatements(text: string, dialect: Dialect): SplitResult {
     if (stmtStart < 0) stmtStart = start;
     stmtEnd = pos;
     tokenCount++;
-    if (tok === Tok.Word) {
-      if (tokenCount === 1) firstIsCopy = wordIs(text, start, pos, 'COPY');
-      else if (tokenCount <= 4 && wordIs(text, start, pos, 'RULE') && wordIs(text, stmtStart, stmtStart + 6, 'CREATE')) isRule = true;
-      else if (tokenCount <= 6 && dialect !== 'postgres' && wordIs(text, start, pos, 'TRIGGER') && wordIs(text, stmtStart, stmtStart + 6, 'CREATE')) isTrigger = true;
-      if (isTrigger && wordIs(text, start, pos, 'BEGIN')) atomicDepth++;
-      else if (isTrigger && atomicDepth > 0 && wordIs(text, start, pos, 'CASE')) atomicDepth++;
-      else if (isTrigger && atomicDepth > 0 && wordIs(text, start, pos, 'END')) atomicDepth--;
+    if (tok === T_WORD) {
+      if (tokenCount === 1) firstIsCopy = isWord(text, start, pos, 'COPY');
+      else if (tokenCount <= 4 && isWord(text, start, pos, 'RULE') && isWord(text, stmtStart, stmtStart + 6, 'CREATE')) isRule = true;
+      else if (tokenCount <= 6 && dialect !== 'postgres' && isWord(text, start, pos, 'TRIGGER') && isWord(text, stmtStart, stmtStart + 6, 'CREATE')) isTrigger = true;
+      if (isTrigger && isWord(text, start, pos, 'BEGIN')) atomicDepth++;
+      else if (isTrigger && atomicDepth > 0 && isWord(text, start, pos, 'CASE')) atomicDepth++;
+      else if (isTrigger && atomicDepth > 0 && isWord(text, start, pos, 'END')) atomicDepth--;
       if (dialect === 'postgres') {
-        if (prevWordBegin && wordIs(text, start, pos, 'ATOMIC')) atomicDepth++;
-        else if (atomicDepth > 0 && wordIs(text, start, pos, 'CASE')) atomicDepth++;
-        else if (atomicDepth > 0 && wordIs(text, start, pos, 'END')) atomicDepth--;
-        prevWordBegin = wordIs(text, start, pos, 'BEGIN');
+        if (prevWordBegin && isWord(text, start, pos, 'ATOMIC')) atomicDepth++;
+        else if (atomicDepth > 0 && isWord(text, start, pos, 'CASE')) atomicDepth++;
+        else if (atomicDepth > 0 && isWord(text, start, pos, 'END')) atomicDepth--;
+        prevWordBegin = isWord(text, start, pos, 'BEGIN');
       }
     } else prevWordBegin = false;
   }
