@@ -12,6 +12,7 @@ import {
   CodeActionRequest,
   ConfigurationRequest,
   createProtocolConnection,
+  DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
   DidChangeWatchedFilesNotification,
   DidCloseTextDocumentNotification,
@@ -169,6 +170,12 @@ export class TestClient {
       textDocument: { uri, version },
       contentChanges: [change],
     });
+  }
+
+  /** Changes the settings the client answers with and tells the server, as VS Code does. */
+  async configure(settings: Partial<QueryLensSettings>): Promise<void> {
+    this.settings = { ...this.settings, ...settings };
+    await this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
   }
 
   async close(uri: string): Promise<void> {

@@ -48,6 +48,17 @@ describe('language server diagnostics scope (built, over stdio)', function () {
     assert.equal(client.statuses.at(-1)?.fileCount, 7);
   });
 
+  it('pulls settings again when they change: disabling clears, enabling re-reports', async function () {
+    const root = copyFixture('lsp-workspace');
+    client = await TestClient.start(root);
+    const uri = await client.open(join(root, 'queries.sql'), SEED);
+    await client.waitForDiagnostics(uri, has);
+    await client.configure({ enable: false });
+    await client.waitForDiagnostics(uri, (d) => d.length === 0);
+    await client.configure({ enable: true });
+    await client.waitForDiagnostics(uri, has);
+  });
+
   it('clears a closed document outside workspace mode', async function () {
     const root = copyFixture('lsp-workspace');
     client = await TestClient.start(root);
