@@ -437,14 +437,20 @@ async function drive(url, workspace) {
     const before = listMigrations(workspace);
     let created;
     await phase('quick fix', async () => {
-      // Put the cursor on the flagged query.
+      // Put the cursor where the diagnostic starts (the Problems panel shows `[Ln L, Col C]`):
+      // quick fixes are offered for diagnostics under the cursor. Without a position, use a
+      // word inside the flagged query.
       const lines = readFileSync(join(workspace, EXPECT.sqlFile), 'utf8').split('\n');
       const idx = lines.findIndex((l) => l.includes(EXPECT.flaggedQuery));
       if (idx < 0) fail(`fixture ${EXPECT.sqlFile} has no line with the flagged query`);
-      const col = lines[idx].indexOf(EXPECT.cursorOn, lines[idx].indexOf('FROM')) + 2;
+      const at = /\[Ln (\d+), Col (\d+)\]/.exec(found);
+      const line = at ? Number(at[1]) : idx + 1;
+      const col = at ? Number(at[2]) + 1 : lines[idx].indexOf(EXPECT.cursorOn, lines[idx].indexOf('FROM')) + 2;
+      if (line !== idx + 1) softFail(`diagnostic is on line ${line}, the flagged query on line ${idx + 1}`);
+      log(`cursor to line ${line}, column ${col}`);
       await page.locator(`.tab[aria-label*="${EXPECT.sqlFile}"]`).first().click();
       await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-      await goTo(page, idx + 1, col);
+      await goTo(page, line, col);
 
       await page.keyboard.press(`${MOD}+.`);
       const rows = page.locator('.action-widget .monaco-list-row');
@@ -520,11 +526,25 @@ async function cleanup() {
     // Keep code-server's logs (extension host, the QueryLens output channel) next to the screenshots.
     const logs = join(runDir, 'user-data/logs');
     if (existsSync(logs)) cpSync(logs, join(results, 'vscode-logs'), { recursive: true });
+    if (exitCode !== 0 || failures.length) printExtensionLogs(join(results, 'vscode-logs'));
     if (process.env.QUERYLENS_E2E_KEEP) log(`kept ${runDir}`);
     else rmSync(runDir, { recursive: true, force: true });
   }
 }
 
+/** On failure: the tail of the extension's output channel(s) and of the extension host log. */
+function printExtensionLogs(dir) {
+  if (!existsSync(dir)) return;
+  const files = readdirSync(dir, { recursive: true }).map(String)
+    .filter((f) => /QueryLens.*\.log$/i.test(f) || f.endsWith('remoteexthost.log'));
+  for (const f of files) {
+    const text = readFileSync(join(dir, f), 'utf8').trimEnd();
+    const tail = text.split('\n').slice(-40).join('\n');
+    console.error(`\n[e2e] ---- ${f} (last 40 lines) ----\n${tail}\n[e2e] ---- end ${f} ----`);
+  }
+}
+
+let exitCode = 0;
 let stopping = false;
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, async () => {
@@ -557,7 +577,6 @@ async function main() {
   if (ext.how !== 'install-extension') softFail('the .vsix did not install with code-server --install-extension (unpacked instead)');
 }
 
-let exitCode = 0;
 try {
   await main();
 } catch (e) {
