@@ -356,7 +356,8 @@ async function main() {
   };
   const results = {
     date: new Date().toISOString(),
-    machine: { platform: `${os.platform()} ${os.release()}`, arch: os.arch(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGB: round(os.totalmem() / 2 ** 30) },
+    // Load average at the start: a busy machine (parallel builds, tests) inflates every figure.
+    machine: { platform: `${os.platform()} ${os.release()}`, arch: os.arch(), loadAverage1m: round(os.loadavg()[0], 2), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGB: round(os.totalmem() / 2 ** 30) },
     node: process.version,
     cli,
     incremental: incremental ?? null,

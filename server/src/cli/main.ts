@@ -5,14 +5,12 @@
  */
 import { version } from '../../../package.json';
 import { parseArgs, USAGE, UsageError } from './args';
-import { runCheck } from './check';
 import { formatGithub } from './format/github';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
 import { formatRules } from './format/rules';
 import { hasErrors, type CheckReport, type OutputFormat } from './report';
-import { rules } from '../core/rules/index';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -48,10 +46,14 @@ export async function main(argv: string[]): Promise<number> {
     case 'version':
       await write(`${version}\n`);
       return EXIT_OK;
-    case 'rules':
+    case 'rules': {
+      const { rules } = await import('../core/rules/index');
       await write(formatRules(rules.map((r) => r.meta), command.format));
       return EXIT_OK;
+    }
     case 'check': {
+      // Loaded on demand: --help, --version and usage errors answer without initialising the engine.
+      const { runCheck } = await import('./check');
       const report = await runCheck({
         paths: command.paths,
         config: command.config,
