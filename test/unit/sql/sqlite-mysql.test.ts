@@ -124,5 +124,12 @@ ALTER TABLE workers RENAME COLUMN note TO notes;`;
     assert.equal(inferDialect('CREATE TABLE `t` (id INT AUTO_INCREMENT) ENGINE=InnoDB;'), 'mysql');
     assert.equal(inferDialect("SELECT 'AUTOINCREMENT' -- PRAGMA\nFROM t WHERE a = $1"), 'postgres');
     assert.equal(inferDialect('SELECT 1', 'db/app.sqlite.sql'), 'sqlite');
+    assert.equal(inferDialect('CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT) WITHOUT ROWID;'), 'sqlite');
+  });
+
+  it('keeps PostgreSQL files that share words with SQLite as postgres', () => {
+    // VACUUM and WITHOUT (TIME ZONE, OIDS) exist in both; pg_regress is full of them.
+    assert.equal(inferDialect('VACUUM ANALYZE t;\nCREATE TABLE u (ts timestamp WITHOUT TIME ZONE);'), 'postgres');
+    assert.equal(inferDialect("\\set x 1\nSELECT '1'::int;"), 'postgres');
   });
 });

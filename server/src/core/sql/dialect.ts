@@ -2,9 +2,11 @@
 import type { Dialect } from '../../../../shared/types';
 import { Lexer, Tok, wordIs } from './split/lexer';
 
-const SQLITE_WORDS = ['AUTOINCREMENT', 'PRAGMA', 'WITHOUT', 'GLOB', 'VACUUM'];
+// Words only one dialect has. VACUUM and WITHOUT (OIDS, TIME ZONE) are PostgreSQL too, so
+// SQLite's WITHOUT ROWID counts through ROWID.
+const SQLITE_WORDS = ['AUTOINCREMENT', 'PRAGMA', 'ROWID', 'GLOB'];
 const MYSQL_WORDS = ['AUTO_INCREMENT', 'ENGINE', 'UNSIGNED', 'CHARSET', 'TINYINT', 'MEDIUMTEXT', 'LONGTEXT'];
-const PG_WORDS = ['SERIAL', 'BIGSERIAL', 'JSONB', 'ILIKE', 'CONCURRENTLY', 'TIMESTAMPTZ', 'RETURNING'];
+const PG_WORDS = ['SERIAL', 'BIGSERIAL', 'JSONB', 'ILIKE', 'CONCURRENTLY', 'TIMESTAMPTZ', 'RETURNING', 'PLPGSQL', 'EXTENSION', 'BYTEA', 'TABLESPACE'];
 
 export function inferDialect(text: string, fileName?: string): Dialect {
   const name = fileName?.toLowerCase() ?? '';
@@ -23,6 +25,8 @@ export function inferDialect(text: string, fileName?: string): Dialect {
     pos = lx.end;
     if (t === Tok.QuotedIdent && text.charCodeAt(start) === 96) mysql++;
     else if (t === Tok.Param && text.charCodeAt(start) === 36) pg++;
+    else if (t === Tok.Backslash) pg += 2; // psql meta-command
+    else if (t === Tok.Punct && text.charCodeAt(start) === 58 && text.charCodeAt(pos) === 58) pg++; // :: cast
     else if (t === Tok.Word) {
       const len = pos - start;
       if (len < 4 || len > 14) continue;
