@@ -5,7 +5,6 @@
  */
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { Workspace } from '../core/engine/workspace';
-import { isExcluded, isWorkspaceFileKind } from '../core/config/files';
 import { loadConfig } from '../core/config/load';
 import { CONFIG_FILE_NAME, type ConfigProblem, type QueryLensConfig } from '../core/config/types';
 import { initParsers } from '../core/sql/parse';
@@ -26,9 +25,6 @@ export interface FolderState {
   error?: string;
   /** The user asked for the whole folder (`querylens.analyzeWorkspace`). */
   analyzedOnDemand: boolean;
-  /** Include globs of the config, and its excludes plus `files.exclude`: for files created after indexing. */
-  include: string[];
-  exclude: string[];
   /** `rebuildKey` of the settings the workspace was built with. */
   rebuildKey?: string;
   /** Bumped by every load; a load whose token is stale drops its result. */
@@ -47,7 +43,7 @@ function ensureParsers(): Promise<void> {
 export function createFolder(uri: string, name: string): FolderState | undefined {
   const root = uriToPath(uri);
   if (!root) return undefined;
-  return { uri, name, root, configFile: join(root, CONFIG_FILE_NAME), configProblems: [], include: [], exclude: [], analyzedOnDemand: false, loadToken: 0 };
+  return { uri, name, root, configFile: join(root, CONFIG_FILE_NAME), configProblems: [], analyzedOnDemand: false, loadToken: 0 };
 }
 
 export function contains(folder: FolderState, file: string): boolean {
@@ -64,16 +60,9 @@ export function folderFor(folders: Iterable<FolderState>, file: string): FolderS
   return best;
 }
 
-/**
- * Whether the folder's workspace should hold `file`: a file it knows, or a new
- * file of a kind it reads that the config does not exclude. (Workspace.includes
- * only answers for files it already knows.)
- */
+/** Whether the folder's workspace should hold `file`: a file it knows, or a new one its scan would list. */
 export function accepts(folder: FolderState, file: string): boolean {
-  if (!folder.workspace) return false;
-  if (folder.workspace.includes(file)) return true;
-  if (!contains(folder, file) || !isWorkspaceFileKind(file) || isExcluded(folder.root, file, folder.exclude)) return false;
-  return folder.include.length === 0 || isExcluded(folder.root, file, folder.include);
+  return folder.workspace?.includes(file) ?? false;
 }
 
 export function configFileOf(root: string, settings: FolderSettings): string {

@@ -77,8 +77,6 @@ export function startServer(connection: Connection): void {
     folder.error = result.error;
     folder.configProblems = result.problems;
     folder.configFile = result.configFile;
-    folder.include = result.config?.include ?? [];
-    folder.exclude = [...(result.config?.exclude ?? []), ...folder.settings.filesExclude];
     folder.rebuildKey = rebuildKey(folder.settings);
     if (result.error) logger.error(`QueryLens: indexing ${folder.root} failed: ${result.error}`);
     for (const [file, uri] of openByPath) {

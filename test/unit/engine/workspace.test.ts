@@ -130,4 +130,17 @@ PRAGMA journal_mode = WAL;
     assert.equal(ws.dialectOf(at('queries.sql')), 'sqlite');
     assert.deepEqual(ids(ws.analyze(at('queries.sql'))), ['missing-composite-index']);
   });
+
+  it('accepts new files its scan would list, and nothing the config or node_modules excludes', () => {
+    const ws = Workspace.fromFiles(
+      { root: ROOT, config: { ...defaultConfig(), exclude: ['legacy/**'] }, extraExcludes: ['build'] },
+      golangMigrate(),
+    );
+    assert.equal(ws.includes(at('migrations/000002_add.up.sql')), true);
+    assert.equal(ws.includes(at('legacy/old.sql')), false);
+    assert.equal(ws.includes(at('build/out.sql')), false);
+    assert.equal(ws.includes(at('node_modules/pkg/schema.sql')), false);
+    assert.equal(ws.includes(at('notes.txt')), false);
+    assert.equal(ws.includes('/elsewhere/q.sql'), false);
+  });
 });

@@ -14,7 +14,7 @@ import type { Dialect, Finding, Fix, Severity } from '../../../../shared/types';
 import { SYNTAX_RULE_ID } from '../../../../shared/types';
 import { buildCatalog } from '../catalog/build';
 import type { Catalog, MigrationSet } from '../catalog/types';
-import { listWorkspaceFiles } from '../config/files';
+import { isExcluded, isWorkspaceFileKind, listWorkspaceFiles } from '../config/files';
 import type { QueryLensConfig } from '../config/types';
 import { detectMigrations, migrationPositionOf } from '../migrations/detect';
 import { rules } from '../rules/index';
@@ -121,9 +121,19 @@ export class Workspace {
     if (hadSchema) this.invalidateSchema(file);
   }
 
-  /** Whether `file` is a file the workspace analyses. */
+  /**
+   * Whether `file` belongs to this workspace: a known file, or a new one (a
+   * migration a fix just wrote, a file opened in the editor) that the scan
+   * would have listed. Nested .gitignore files are only read by the scan.
+   */
   includes(file: string): boolean {
-    return this.entries.has(file) && isAnalysed(file);
+    if (this.entries.has(file)) return true;
+    const rel = path.relative(this.root, file);
+    if (rel.startsWith('..') || path.isAbsolute(rel) || !isWorkspaceFileKind(file)) return false;
+    if (rel.split(path.sep).some((part) => part === 'node_modules' || part === '.git')) return false;
+    const { include, exclude } = this.options.config;
+    if (isExcluded(this.root, file, [...exclude, ...(this.options.extraExcludes ?? [])])) return false;
+    return include.length === 0 || !file.endsWith('.sql') || isExcluded(this.root, file, include);
   }
 
   /**
@@ -132,7 +142,7 @@ export class Workspace {
    */
   affectedBy(file: string): string[] {
     if (this.schemaChanged.has(file)) return this.files();
-    return this.includes(file) ? [file] : [];
+    return this.entries.has(file) && isAnalysed(file) ? [file] : [];
   }
 
   /** The current schema catalog, built from migrations (in order) then other DDL files. */
