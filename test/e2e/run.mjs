@@ -394,7 +394,11 @@ function listMigrations(workspace) {
 
 async function drive(url, workspace) {
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS,
+    // Our own signal handlers end code-server too; Playwright's would exit first.
+    handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+  });
   cleanups.push(() => browser.close().catch(() => {}));
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   const consoleLines = [];
@@ -517,6 +521,8 @@ async function drive(url, workspace) {
 // ---------------------------------------------------------------------------------------------
 // Main
 // ---------------------------------------------------------------------------------------------
+let cleaning;
+const cleanupOnce = () => (cleaning ||= cleanup());
 async function cleanup() {
   while (cleanups.length) {
     try { await cleanups.pop()(); } catch (e) { log(`cleanup: ${e.message}`); }
@@ -550,8 +556,9 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, async () => {
     if (stopping) return;
     stopping = true;
-    log(`${sig}: cleaning up`);
-    await cleanup();
+    log(`${sig}: interrupted, cleaning up`);
+    await cleanupOnce();
+    console.error(`[e2e] INTERRUPTED by ${sig}`);
     process.exit(130);
   });
 }
@@ -581,9 +588,10 @@ try {
   await main();
 } catch (e) {
   exitCode = 1;
+  if (stopping) await new Promise(() => {}); // the signal handler reports and exits
   console.error(`\n[e2e] FAILED: ${e instanceof E2EError ? e.message : e.stack || e}`);
 } finally {
-  await cleanup();
+  await cleanupOnce();
 }
 
 console.log('\n[e2e] timings:');
