@@ -28,9 +28,27 @@ const common = {
   mainFields: ['module', 'main'],
 };
 
+/**
+ * node-sql-parser (SQLite/MySQL) is most of the bundle's size and only needed for those
+ * dialects: it is bundled on its own and required lazily, so a PostgreSQL run never
+ * pays for compiling it.
+ */
+const sqlParserAsSibling = {
+  name: 'node-sql-parser-sibling',
+  setup(build) {
+    build.onResolve({ filter: /^node-sql-parser$/ }, () => ({ path: './node-sql-parser.js', external: true }));
+  },
+};
+
 const builds = [
   { ...common, entryPoints: { client: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
-  { ...common, entryPoints: { server: 'server/src/lsp/main.ts', cli: 'server/src/cli/main.ts' }, outdir: 'dist' },
+  {
+    ...common,
+    entryPoints: { server: 'server/src/lsp/main.ts', cli: 'server/src/cli/main.ts' },
+    outdir: 'dist',
+    plugins: [sqlParserAsSibling],
+  },
+  { ...common, entryPoints: { 'node-sql-parser': 'node-sql-parser' }, outdir: 'dist' },
 ];
 
 copyAssets();

@@ -1,5 +1,5 @@
 /** One SQLite/MySQL statement → Statements or one SyntaxError, via node-sql-parser (statement-relative spans). */
-import { Parser } from 'node-sql-parser';
+import type { Parser } from 'node-sql-parser';
 import type { Dialect } from '../../../../../shared/types';
 import { resolveColumns } from '../build';
 import { type ChunkResult, errorSpanAt } from '../chunk';
@@ -10,7 +10,17 @@ import { SqlParserDdlBuilder } from './ddl';
 import { Locator } from './locate';
 import { SqlParserQueryBuilder, type SpNode } from './query';
 
-const parser = new Parser();
+let parser: Parser | undefined;
+/**
+ * node-sql-parser is large (its grammars are most of the bundle): load it on the
+ * first SQLite/MySQL statement, so PostgreSQL-only runs never compile it. The
+ * bundle ships it as its own file (see esbuild.mjs).
+ */
+function sqlParser(): Parser {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  parser ??= new (require('node-sql-parser') as typeof import('node-sql-parser')).Parser();
+  return parser;
+}
 
 /** Statements node-sql-parser does not know but that are valid: kept, never reported. */
 const PASS_THROUGH: Record<string, StatementKind> = {
@@ -27,7 +37,7 @@ export function parseSqlParserChunk(text: string, dialect: Dialect): ChunkResult
   if (passKind) return { statements: [plain(text, passKind)], errors: [] };
   let ast: SpNode;
   try {
-    ast = parser.astify(text, { database: dialect === 'mysql' ? 'mysql' : 'sqlite' });
+    ast = sqlParser().astify(text, { database: dialect === 'mysql' ? 'mysql' : 'sqlite' });
   } catch (e) {
     return fallback(text, dialect, e);
   }
