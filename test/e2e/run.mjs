@@ -10,7 +10,8 @@
 //   4. start:     copy the fixture workspace to a temp dir, start code-server on a free port.
 //   5. browser:   open the workspace, open queries.sql, wait for the diagnostic in the Problems panel,
 //                 run the quick fix, check the migration it writes, check the diagnostic goes away.
-// Screenshots and logs land in test-results/e2e/.
+// Screenshots (problems.png, quickfix.png, migration.png, after-fix.png, failure.png) and logs
+// (code-server.log, browser-console.log, vscode-logs/, migration-*.sql) land in test-results/.
 //
 // Environment:
 //   QUERYLENS_E2E_CACHE        tool cache (default ~/.cache/querylens-e2e)
@@ -69,7 +70,7 @@ const TIMEOUT = Number(process.env.QUERYLENS_E2E_TIMEOUT_MS || 60_000);
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const fixture = join(repo, 'test/fixtures/e2e-workspace');
-const results = join(repo, 'test-results/e2e');
+const results = join(repo, 'test-results');
 const cache = resolve(process.env.QUERYLENS_E2E_CACHE || join(homedir(), '.cache/querylens-e2e'));
 
 // ---------------------------------------------------------------------------------------------
@@ -563,9 +564,17 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   });
 }
 
+const OUR_OUTPUTS = [
+  /^(problems|quickfix|migration|after-fix|failure)\.png$/, /^code-server\.log$/, /^browser-console\.log$/,
+  /^vscode-logs$/, /^migration-.*\.sql$/,
+];
+
 async function main() {
-  rmSync(results, { recursive: true, force: true });
+  // test-results/ may hold other suites' output: remove only what an earlier run of this one left.
   mkdirSync(results, { recursive: true });
+  for (const f of readdirSync(results)) {
+    if (OUR_OUTPUTS.some((re) => re.test(f))) rmSync(join(results, f), { recursive: true, force: true });
+  }
   runDir = mkdtempSync(join(tmpdir(), 'querylens-e2e-'));
   const extDir = join(runDir, 'extensions');
   const userDataDir = join(runDir, 'user-data');
