@@ -214,16 +214,21 @@ class CatalogBuilder {
     const key = tableKey(name);
     if (!this.catalog.tables.delete(key)) return;
     // Only DROP ... CASCADE succeeds with referencing FKs; it drops them.
+    // Scripts drop thousands of tables: look before allocating a filtered copy.
+    const pointsHere = (fk: ForeignKeyInfo) => fk.refTable === key;
     for (const other of this.catalog.tables.values()) {
-      other.foreignKeys = other.foreignKeys.filter((fk) => fk.refTable !== key);
+      if (other.foreignKeys.some(pointsHere)) other.foreignKeys = other.foreignKeys.filter((fk) => !pointsHere(fk));
     }
   }
 
   private dropIndex(name: string): void {
+    const unqualified = tableKey(name);
     for (const table of this.catalog.tables.values()) {
-      const before = table.indexes.length;
-      table.indexes = table.indexes.filter((i) => !sameName(i.name, tableKey(name)) && !sameName(i.name, name));
-      if (table.indexes.length !== before) return;
+      const at = table.indexes.findIndex((i) => sameName(i.name, unqualified) || sameName(i.name, name));
+      if (at >= 0) {
+        table.indexes = table.indexes.filter((_, i) => i !== at);
+        return;
+      }
     }
   }
 
@@ -234,8 +239,9 @@ class CatalogBuilder {
     if (table.primaryKey && uses(table.primaryKey.columns)) table.primaryKey = undefined;
     table.uniques = table.uniques.filter((u) => !uses(u.columns));
     table.foreignKeys = table.foreignKeys.filter((fk) => !uses(fk.columns));
+    const pointsHere = (fk: ForeignKeyInfo) => fk.refTable === table.name && uses(fk.refColumns);
     for (const other of this.catalog.tables.values()) {
-      other.foreignKeys = other.foreignKeys.filter((fk) => !(fk.refTable === table.name && uses(fk.refColumns)));
+      if (other.foreignKeys.some(pointsHere)) other.foreignKeys = other.foreignKeys.filter((fk) => !pointsHere(fk));
     }
   }
 
