@@ -59,6 +59,12 @@ const EXPECT = {
   ],
 };
 
+/** What the .vsix must hold and must not hold (checks .vscodeignore). */
+const VSIX = {
+  required: ['extension/package.json', 'extension/dist/client.js', 'extension/dist/server.js', 'extension/dist/libpg-query.wasm'],
+  forbidden: [/\.ts$/, /\.map$/, /(^|\/)node_modules\//, /^extension\/(test|client|server|shared|bench|examples)\//, /\.vsix$/],
+};
+
 const CODE_SERVER_VERSION = '4.139.1';
 const NODE_PACKAGE = 'node@24';
 const CHROMIUM = '/usr/bin/chromium';
@@ -90,6 +96,9 @@ class E2EError extends Error {}
 function fail(msg) { throw new E2EError(msg); }
 /** A failed check that does not stop the run: later checks still say what they see. */
 function softFail(msg) { failures.push(msg); log(`FAIL: ${msg}`); }
+let passed = 0;
+/** A check that held. */
+function ok(what) { passed++; log(`ok: ${what}`); }
 
 async function phase(name, fn) {
   const start = Date.now();
@@ -212,7 +221,22 @@ function vsixManifest(vsix) {
   return JSON.parse(r.stdout);
 }
 
+function checkVsixContents(vsix) {
+  const r = spawnSync('unzip', ['-Z1', vsix], { encoding: 'utf8' });
+  if (r.status !== 0) fail(`cannot list ${vsix}: ${r.stderr}`);
+  const entries = r.stdout.split('\n').filter(Boolean);
+  const files = entries.filter((e) => e.startsWith('extension/'));
+  log(`vsix holds ${files.length} files: ${files.map((f) => f.slice('extension/'.length)).join(', ')}`);
+  const missing = VSIX.required.filter((f) => !entries.includes(f));
+  if (missing.length) softFail(`the .vsix lacks ${missing.join(', ')}`);
+  else ok('the .vsix holds the bundles and the wasm');
+  const extra = files.filter((f) => VSIX.forbidden.some((re) => re.test(f)));
+  if (extra.length) softFail(`the .vsix ships files .vscodeignore should leave out: ${extra.slice(0, 20).join(', ')}`);
+  else ok('the .vsix ships no sources, maps or node_modules');
+}
+
 function installExtension(vsix, extDir, userDataDir) {
+  checkVsixContents(vsix);
   const manifest = vsixManifest(vsix);
   const id = `${manifest.publisher}.${manifest.name}`.toLowerCase();
   log(`extension ${id}@${manifest.version}`);
@@ -431,13 +455,14 @@ async function drive(url, workspace) {
         fail(`no diagnostic with rule id "${EXPECT.ruleId}" in the Problems panel after ${TIMEOUT / 1000} s. ` +
           `Rows seen: ${last.length ? JSON.stringify(last) : '(none)'}`);
       }
-      log(`marker: ${row}`);
+      ok(`Problems panel shows ${EXPECT.ruleId}: ${row}`);
       return row;
     });
     if (!found.includes(EXPECT.source)) softFail(`marker row does not show source "${EXPECT.source}": ${found}`);
+    else ok(`source is ${EXPECT.source}`);
     if (!squash(found).includes(squash(EXPECT.messageMentions))) {
       softFail(`marker message does not mention "${EXPECT.messageMentions}": ${found}`);
-    }
+    } else ok(`message mentions ${EXPECT.messageMentions}`);
 
     const before = listMigrations(workspace);
     let created;
@@ -467,6 +492,7 @@ async function drive(url, workspace) {
       const i = titles.findIndex((t) => EXPECT.fixTitle.test(t));
       if (i < 0) fail(`no quick fix matching ${EXPECT.fixTitle} in the menu: ${JSON.stringify(titles)}`);
       if (titles[i] !== EXPECT.fixTitleExact) log(`note: fix title is "${titles[i]}" (announced: "${EXPECT.fixTitleExact}")`);
+      ok(`quick fix offered: ${titles[i]}`);
       await rows.nth(i).click();
 
       created = await waitFor(() => {
@@ -474,13 +500,15 @@ async function drive(url, workspace) {
         return now.length ? now : undefined;
       });
       if (!created) fail(`the quick fix wrote no new file in ${EXPECT.migrationsDir}/ within ${TIMEOUT / 1000} s`);
-      log(`new migration file(s): ${created.join(', ')}`);
+      ok(`the fix wrote ${created.join(', ')}`);
     });
 
     await phase('migration content and editor', async () => {
       const sqlFiles = created.filter((f) => f.endsWith('.sql'));
-      const named = sqlFiles.find((f) => EXPECT.migrationName.test(f));
+      const named = sqlFiles.find((f) => EXPECT.migrationName.test(f) && /\.up\.sql$/i.test(f)) ||
+        sqlFiles.find((f) => EXPECT.migrationName.test(f));
       if (!named) softFail(`new migration name(s) ${JSON.stringify(created)} do not match ${EXPECT.migrationName}`);
+      else ok(`migration name ${named}`);
       const withIndex = sqlFiles.find((f) => {
         const text = readFileSync(join(workspace, EXPECT.migrationsDir, f), 'utf8');
         return EXPECT.migrationContent.every((re) => re.test(text));
@@ -491,9 +519,11 @@ async function drive(url, workspace) {
         writeFileSync(join(results, `migration-${f}`), text);
       }
       if (!withIndex) softFail(`no new migration contains ${EXPECT.migrationContent.map(String).join(' and ')}`);
+      else ok(`${withIndex} creates the index concurrently`);
       const opened = withIndex || named || created[0];
       const tab = await waitFor(() => page.locator(`.tab[aria-label*="${opened}"]`).first().isVisible().catch(() => false), { timeout: 15_000 });
       if (!tab) softFail(`the fix did not open ${opened} in an editor`);
+      else ok(`the fix opened ${opened}`);
       await shot(page, 'migration.png');
     });
 
@@ -512,6 +542,7 @@ async function drive(url, workspace) {
       });
       await shot(page, 'after-fix.png');
       if (!gone) softFail(`"${EXPECT.ruleId}" is still in the Problems panel ${TIMEOUT / 1000} s after the fix: ${JSON.stringify(last)}`);
+      else ok(`${EXPECT.ruleId} left the Problems panel after the fix`);
     });
   } catch (e) {
     await shot(page, 'failure.png');
@@ -552,6 +583,7 @@ function printExtensionLogs(dir) {
 }
 
 let exitCode = 0;
+let hardFailed = false;
 let stopping = false;
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, async () => {
@@ -591,12 +623,14 @@ async function main() {
   const url = await phase('start code-server', () => startCodeServer({ extDir, userDataDir, workspace }));
   await drive(url, workspace);
   if (ext.how !== 'install-extension') softFail('the .vsix did not install with code-server --install-extension (unpacked instead)');
+  else ok('the .vsix installs with code-server --install-extension');
 }
 
 try {
   await main();
 } catch (e) {
   exitCode = 1;
+  hardFailed = true;
   if (stopping) await new Promise(() => {}); // the signal handler reports and exits
   console.error(`\n[e2e] FAILED: ${e instanceof E2EError ? e.message : e.stack || e}`);
 } finally {
@@ -613,4 +647,7 @@ if (failures.length) {
   for (const f of failures) console.error(`  - ${f}`);
 }
 console.log(exitCode === 0 ? '\n[e2e] PASSED' : '\n[e2e] FAILED');
+// Hard failures stop the run: they count once, the checks they prevented are not counted.
+const failedCount = failures.length + (hardFailed ? 1 : 0);
+console.log(`e2e: ${passed} passed, ${failedCount} failed`);
 process.exit(exitCode);
