@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initParsers, parseDocument } from '../../../server/src/core/sql/parse';
+import { CORPUS } from '../../corpus';
 
-const CORPUS = '/work/shared/corpus/pg_regress';
 
 describe('sql/splitting and errors', () => {
   before(async () => {
