@@ -504,15 +504,22 @@ async function drive(url, workspace) {
     });
 
     await phase('migration content and editor', async () => {
-      const sqlFiles = created.filter((f) => f.endsWith('.sql'));
+      // The fix may create the file empty and write its text a moment later (create, edit, save):
+      // wait until one new file holds the index, then list what is there.
+      const newSql = () => listMigrations(workspace).filter((f) => !before.includes(f) && f.endsWith('.sql'));
+      const holdsIndex = (f) => {
+        try {
+          const text = readFileSync(join(workspace, EXPECT.migrationsDir, f), 'utf8');
+          return EXPECT.migrationContent.every((re) => re.test(text));
+        } catch { return false; }
+      };
+      const withIndex = await waitFor(() => newSql().find(holdsIndex), { timeout: Math.min(TIMEOUT, 20_000) });
+      created = listMigrations(workspace).filter((f) => !before.includes(f));
+      const sqlFiles = newSql();
       const named = sqlFiles.find((f) => EXPECT.migrationName.test(f) && /\.up\.sql$/i.test(f)) ||
         sqlFiles.find((f) => EXPECT.migrationName.test(f));
       if (!named) softFail(`new migration name(s) ${JSON.stringify(created)} do not match ${EXPECT.migrationName}`);
       else ok(`migration name ${named}`);
-      const withIndex = sqlFiles.find((f) => {
-        const text = readFileSync(join(workspace, EXPECT.migrationsDir, f), 'utf8');
-        return EXPECT.migrationContent.every((re) => re.test(text));
-      });
       for (const f of created) {
         const text = readFileSync(join(workspace, EXPECT.migrationsDir, f), 'utf8');
         log(`--- ${EXPECT.migrationsDir}/${f}\n${text.trimEnd()}\n---`);
@@ -524,6 +531,8 @@ async function drive(url, workspace) {
       const tab = await waitFor(() => page.locator(`.tab[aria-label*="${opened}"]`).first().isVisible().catch(() => false), { timeout: 15_000 });
       if (!tab) softFail(`the fix did not open ${opened} in an editor`);
       else ok(`the fix opened ${opened}`);
+      const dirty = await page.locator(`.tab.dirty[aria-label*="${opened}"]`).count().catch(() => 0);
+      if (dirty) log(`note: the editor of ${opened} is dirty (unsaved changes) after the fix`);
       await shot(page, 'migration.png');
     });
 
