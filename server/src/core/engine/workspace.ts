@@ -4,9 +4,10 @@
  * rule. Pure (no LSP, no vscode): the language server and the CLI both drive it.
  *
  * Incremental by construction: a file's parse is cached by its text (and the
- * parser caches statements), the catalog is rebuilt only when a file's schema
- * changes differ, and `affectedBy` tells the caller which files' findings may
- * have changed.
+ * parser caches statements), each statement's schema signature and rule reports
+ * are cached by its text (see statementReports.ts), the catalog's content is
+ * rebuilt only when a file's schema changes differ, and `affectedBy` tells the
+ * caller which files' findings may have changed.
  */
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -19,10 +20,11 @@ import type { QueryLensConfig } from '../config/types';
 import { detectMigrations, migrationPositionOf } from '../migrations/detect';
 import { rules } from '../rules/index';
 import type { CoreFix, FileContext, MigrationPosition, Rule, RuleReport } from '../rules/types';
-import type { ParsedDocument } from '../sql/model';
+import type { ParsedDocument, Span, Statement } from '../sql/model';
 import { inferDialect, parseDocument } from '../sql/parse';
 import { makeIndexFixes } from './fixes';
 import { LineIndex } from './lineIndex';
+import { RecordingCatalog, relativeReports, StatementReportCache, statementKey, type StatementReports } from './statementReports';
 import { findSuppressions } from './suppression';
 
 export interface WorkspaceOptions {
@@ -42,6 +44,10 @@ interface FileEntry {
   dialect?: Dialect;
   /** Schema changes of the file without positions: what the catalog depends on. */
   schemaSignature?: string;
+  /** Schema signature of each statement text, carried over from the file's previous version. */
+  statementSignatures: Map<string, string>;
+  /** Statement-scope rule reports, carried over from the file's previous version. */
+  statementReports: StatementReportCache;
   findings?: Finding[];
   findingsCatalogVersion?: number;
 }
@@ -53,7 +59,12 @@ export class Workspace {
   private readonly entries = new Map<string, FileEntry>();
   private sets: MigrationSet[] = [];
   private cachedCatalog?: Catalog;
+  /** Bumped on every catalog build, also when only positions moved: keys whole-file findings. */
   private catalogVersion = 0;
+  /** Bumped when the catalog's content may have changed: cached statement reports then check their tables. */
+  private schemaVersion = 0;
+  /** Bumped when the migration sets or the dialect change: every cached statement report is dropped. */
+  private layoutVersion = 0;
   private workspaceDialect?: Dialect;
   /** Files whose last update changed the schema (their dependents are everything). */
   private readonly schemaChanged = new Set<string>();
@@ -73,7 +84,7 @@ export class Workspace {
     const texts = await Promise.all(files.map((f) => readFile(f, 'utf8').catch(() => undefined)));
     files.forEach((file, i) => {
       const text = texts[i];
-      if (text !== undefined) ws.entries.set(file, { text });
+      if (text !== undefined) ws.entries.set(file, newEntry(text));
     });
     ws.detect();
     return ws;
@@ -82,7 +93,7 @@ export class Workspace {
   /** An in-memory workspace over the given files (tests, single-file CLI runs). */
   static fromFiles(options: WorkspaceOptions, files: Record<string, string>): Workspace {
     const ws = new Workspace(options);
-    for (const [file, text] of Object.entries(files)) ws.entries.set(path.resolve(options.root, file), { text });
+    for (const [file, text] of Object.entries(files)) ws.entries.set(path.resolve(options.root, file), newEntry(text));
     ws.detect();
     return ws;
   }
@@ -100,7 +111,7 @@ export class Workspace {
   setFile(file: string, text: string): void {
     const previous = this.entries.get(file);
     if (previous && previous.text === text) return;
-    const entry: FileEntry = { text };
+    const entry = newEntry(text, previous);
     this.entries.set(file, entry);
     if (!previous) this.detect();
     if (file.endsWith('migration_lock.toml')) this.invalidateSchema(file);
@@ -108,7 +119,12 @@ export class Workspace {
     const before = previous ? this.signatureOf(file, previous) : '';
     const after = this.signatureOf(file, entry);
     if (before !== after) this.invalidateSchema(file);
-    else this.schemaChanged.delete(file);
+    else {
+      this.schemaChanged.delete(file);
+      // Same schema, but its DDL may have moved: the catalog's positions (which
+      // fixes and schema findings point at) must follow the text.
+      if (after !== '') this.cachedCatalog = undefined;
+    }
   }
 
   /** Forgets a file (deleted, or excluded). */
@@ -194,11 +210,21 @@ export class Workspace {
       }
     }
     const migration = this.migrationPosition(file);
+    const statementRules = rules.filter((rule) => rule.scope === 'statement' && this.severityFor(rule.meta.id, rule.meta.defaultSeverity));
+    const perStatement = this.statementReports(file, entry, document, catalog, migration, statementRules);
     for (const rule of rules) {
       const severity = this.severityFor(rule.meta.id, rule.meta.defaultSeverity);
       if (!severity) continue;
+      if (rule.scope === 'statement') {
+        // Rule by rule, statement by statement: the order a whole-file run reports in.
+        const slot = statementRules.indexOf(rule);
+        for (const { byRule, offset } of perStatement) {
+          for (const report of byRule[slot]!) findings.push(this.toFinding(rule, severity, file, lines, report, offset));
+        }
+        continue;
+      }
       this.runRule(rule, file, entry.text, document, catalog, migration, (report) =>
-        findings.push(this.toFinding(rule, severity, file, lines, report)),
+        findings.push(this.toFinding(rule, severity, file, lines, report, 0)),
       );
     }
     const suppressions = findSuppressions(entry.text, lines);
@@ -210,6 +236,57 @@ export class Workspace {
     return kept;
   }
 
+  /**
+   * The statement-scope rules' reports for each statement, with the offset to
+   * add to their spans: reused when the statement's text and what it read did
+   * not change, else computed on the statement alone.
+   */
+  private statementReports(
+    file: string,
+    entry: FileEntry,
+    document: ParsedDocument,
+    catalog: Catalog,
+    migration: MigrationPosition | undefined,
+    statementRules: Rule[],
+  ): { byRule: RuleReport[][]; offset: number }[] {
+    const cache = entry.statementReports;
+    cache.begin();
+    const out = document.statements.map((statement) => {
+      const key = statementKey(statement, entry.text);
+      const hit = cache.get(key, catalog, this.schemaVersion, this.layoutVersion);
+      if (hit) return { byRule: hit.byRule, offset: statement.span.start };
+      const { reports, failed } = this.runOnStatement(file, entry.text, document, statement, catalog, migration, statementRules);
+      const relative = failed ? undefined : relativeReports(reports.byRule, statement, file);
+      if (!relative) return { byRule: reports.byRule, offset: 0 };
+      cache.set(key, { ...reports, byRule: relative });
+      return { byRule: relative, offset: statement.span.start };
+    });
+    cache.end();
+    return out;
+  }
+
+  private runOnStatement(
+    file: string,
+    text: string,
+    document: ParsedDocument,
+    statement: Statement,
+    catalog: Catalog,
+    migration: MigrationPosition | undefined,
+    statementRules: Rule[],
+  ): { reports: StatementReports; failed: boolean } {
+    const recording = new RecordingCatalog(catalog);
+    const single: ParsedDocument = { ...document, statements: [statement] };
+    let failed = false;
+    const byRule = statementRules.map((rule) => {
+      const reports: RuleReport[] = [];
+      if (!this.runRule(rule, file, text, single, recording, migration, (r) => reports.push(r))) failed = true;
+      return reports;
+    });
+    const reports = { byRule, tables: recording.reads(), schemaVersion: this.schemaVersion, layoutVersion: this.layoutVersion };
+    return { reports, failed };
+  }
+
+  /** Runs one rule; false when it threw (reported through `onError`). */
   private runRule(
     rule: Rule,
     file: string,
@@ -218,7 +295,7 @@ export class Workspace {
     catalog: Catalog,
     migration: MigrationPosition | undefined,
     report: (r: RuleReport) => void,
-  ): void {
+  ): boolean {
     const dialect = this.dialectOf(file);
     const ctx: FileContext = {
       file,
@@ -243,36 +320,40 @@ export class Workspace {
     };
     try {
       rule.check(ctx);
+      return true;
     } catch (error) {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       this.options.onError?.(`QueryLens rule ${rule.meta.id} failed on ${file}: ${message}`);
+      return false;
     }
   }
 
-  private toFinding(rule: Rule, severity: Severity, file: string, lines: LineIndex, report: RuleReport): Finding {
+  /** `offset` moves the report's spans in `file` (cached reports are relative to their statement). */
+  private toFinding(rule: Rule, severity: Severity, file: string, lines: LineIndex, report: RuleReport, offset: number): Finding {
     return {
       ruleId: rule.meta.id,
       severity,
       message: report.message,
       file,
-      range: lines.rangeOf(report.span),
-      fixes: (report.fixes ?? []).map((fix) => this.toFix(fix, file, lines)),
+      range: lines.rangeOf(shift(report.span, offset)),
+      fixes: (report.fixes ?? []).map((fix) => this.toFix(fix, file, lines, offset)),
       ...(report.explanation ? { explanation: report.explanation } : {}),
     };
   }
 
-  private toFix(fix: CoreFix, file: string, lines: LineIndex): Fix {
+  private toFix(fix: CoreFix, file: string, lines: LineIndex, offset: number): Fix {
     return {
       title: fix.title,
       ...(fix.isPreferred ? { isPreferred: true } : {}),
       ...(fix.open ? { open: fix.open } : {}),
       changes: fix.changes.map((change) => {
         if (change.kind === 'create') return change;
-        const target = change.file === file ? lines : new LineIndex(this.textOf(change.file) ?? '');
+        const here = change.file === file;
+        const target = here ? lines : new LineIndex(this.textOf(change.file) ?? '');
         return {
           kind: 'edit' as const,
           file: change.file,
-          edits: change.edits.map((e) => ({ range: target.rangeOf(e.span), newText: e.newText })),
+          edits: change.edits.map((e) => ({ range: target.rangeOf(shift(e.span, here ? offset : 0)), newText: e.newText })),
         };
       }),
     };
@@ -318,16 +399,32 @@ export class Workspace {
     return inputs;
   }
 
+  /**
+   * The file's schema changes without positions, '' when it has none. Built
+   * from per-statement signatures cached by statement text, so an edit only
+   * serialises the statements it changed.
+   */
   private signatureOf(file: string, entry: FileEntry): string {
     if (entry.schemaSignature !== undefined) return entry.schemaSignature;
     const document = (entry.document ??= parseDocument(entry.text, this.dialectOf(file)));
-    const changes = document.statements.flatMap((s) => s.changes);
-    entry.schemaSignature = changes.length === 0 ? '' : JSON.stringify(changes, (k, v) => (k === 'span' || k === 'keywordSpan' ? undefined : v));
+    const previous = entry.statementSignatures;
+    const current = new Map<string, string>();
+    const parts: string[] = [];
+    for (const statement of document.statements) {
+      if (statement.changes.length === 0) continue;
+      let part = current.get(statement.text) ?? previous.get(statement.text);
+      part ??= JSON.stringify(statement.changes, (k, v) => (k === 'span' || k === 'keywordSpan' ? undefined : v));
+      current.set(statement.text, part);
+      parts.push(part);
+    }
+    entry.statementSignatures = current;
+    entry.schemaSignature = parts.join('\n');
     return entry.schemaSignature;
   }
 
   private invalidateSchema(file: string): void {
     this.cachedCatalog = undefined;
+    this.schemaVersion++;
     this.schemaChanged.add(file);
   }
 
@@ -335,6 +432,8 @@ export class Workspace {
     const all = [...this.entries.keys()];
     this.sets = detectMigrations(this.root, all, this.options.config.migrations);
     this.cachedCatalog = undefined;
+    this.schemaVersion++;
+    this.layoutVersion++;
     const dialect = this.options.config.dialect ?? this.inferWorkspaceDialect();
     if (dialect !== this.workspaceDialect) {
       this.workspaceDialect = dialect;
@@ -342,6 +441,7 @@ export class Workspace {
         entry.dialect = undefined;
         entry.document = undefined;
         entry.schemaSignature = undefined;
+        entry.statementSignatures = new Map();
         entry.findings = undefined;
       }
     }
@@ -368,6 +468,19 @@ export class Workspace {
     for (const [d, n] of votes) if (!best || n > votes.get(best)!) best = d;
     return best;
   }
+}
+
+/** A file's entry; a new version of a file keeps its per-statement caches. */
+function newEntry(text: string, previous?: FileEntry): FileEntry {
+  return {
+    text,
+    statementSignatures: previous?.statementSignatures ?? new Map(),
+    statementReports: previous?.statementReports ?? new StatementReportCache(),
+  };
+}
+
+function shift(span: Span, offset: number): Span {
+  return offset === 0 ? span : { start: span.start + offset, end: span.end + offset };
 }
 
 function isAnalysed(file: string): boolean {

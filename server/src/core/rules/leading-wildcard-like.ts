@@ -20,6 +20,7 @@ export const leadingWildcardLike: Rule = {
     fixable: true,
     category: 'query',
   },
+  scope: 'statement',
   check(ctx) {
     const postgres = ctx.dialect === 'postgres';
     for (const { query, statement } of eachQuery(ctx.document.statements)) {

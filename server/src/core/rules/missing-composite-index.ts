@@ -19,6 +19,7 @@ export const missingCompositeIndex: Rule = {
     fixable: true,
     category: 'query',
   },
+  scope: 'statement',
   check(ctx) {
     reportIndexNeeds(ctx, 'composite', compositeMessage);
   },

@@ -18,6 +18,7 @@ export const missingIndex: Rule = {
     fixable: true,
     category: 'query',
   },
+  scope: 'statement',
   check(ctx) {
     reportIndexNeeds(ctx, 'single', singleMessage);
   },

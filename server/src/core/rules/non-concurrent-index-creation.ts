@@ -16,6 +16,7 @@ export const nonConcurrentIndexCreation: Rule = {
     fixable: true,
     category: 'migration',
   },
+  scope: 'statement',
   check(ctx) {
     const migration = ctx.migration;
     if (ctx.dialect !== 'postgres' || !migration || migration.isDown) return;

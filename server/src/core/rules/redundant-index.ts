@@ -20,6 +20,7 @@ export const redundantIndex: Rule = {
     fixable: true,
     category: 'schema',
   },
+  scope: 'file',
   check(ctx) {
     for (const table of ctx.catalog.tables.values()) {
       for (const index of table.indexes) {

@@ -19,6 +19,7 @@ export const selectStar: Rule = {
     fixable: true,
     category: 'query',
   },
+  scope: 'statement',
   check(ctx) {
     for (const statement of ctx.document.statements) {
       const query = statement.query;

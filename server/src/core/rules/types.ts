@@ -69,5 +69,13 @@ export interface FileContext {
 
 export interface Rule {
   meta: RuleMeta;
+  /**
+   * `statement`: every report is about one statement and depends only on that
+   * statement, the catalog tables it looks up, the migration sets and the file's
+   * place among them, so the engine may run the rule one statement at a time and
+   * reuse the reports of statements whose text did not change. `file`: the rule
+   * reads the whole document or walks the whole catalog.
+   */
+  scope: 'statement' | 'file';
   check(ctx: FileContext): void;
 }

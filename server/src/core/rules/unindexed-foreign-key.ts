@@ -20,6 +20,7 @@ export const unindexedForeignKey: Rule = {
     fixable: true,
     category: 'schema',
   },
+  scope: 'file',
   check(ctx) {
     // MySQL's InnoDB creates the index itself when a foreign key is declared.
     if (ctx.dialect === 'mysql') return;

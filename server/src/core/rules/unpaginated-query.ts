@@ -21,6 +21,7 @@ export const unpaginatedQuery: Rule = {
     fixable: true,
     category: 'query',
   },
+  scope: 'statement',
   check(ctx) {
     if (ctx.migration) return;
     for (const statement of ctx.document.statements) {

@@ -1,0 +1,136 @@
+/**
+ * Reports of the statement-scope rules, kept per statement so that an edit
+ * re-runs the rules only on the statements it touched. Typing in a 5,000-line
+ * file changes one statement; the other thousands keep their reports, moved to
+ * their new offsets.
+ *
+ * A statement's reports depend on its text, on whether it sits in a
+ * transaction block and at the start of a line (the only context around it the
+ * rules and their fixes read), on the migration sets, and on the catalog tables
+ * the rules looked up for it. The tables are recorded while the rules run and
+ * compared by content on reuse, so a schema change (a column typed into a
+ * CREATE TABLE) re-runs only the statements that read the changed table.
+ */
+import type { Catalog, TableInfo } from '../catalog/types';
+import { rebase } from '../sql/chunk';
+import type { Span, Statement } from '../sql/model';
+import type { RuleReport } from '../rules/types';
+
+/** The context of a statement's reports that does not live in its text. */
+export function statementKey(statement: Statement, text: string): string {
+  const start = statement.span.start;
+  const atLineStart = start === 0 || text.charCodeAt(start - 1) === 10 || text.charCodeAt(start - 1) === 13;
+  return `${statement.inTransaction ? 1 : 0}${atLineStart ? 1 : 0}${statement.text}`;
+}
+
+/** What one statement's rules reported, spans relative to the statement start. */
+export interface StatementReports {
+  /** Reports by rule, in the order the engine passed the rules. */
+  byRule: RuleReport[][];
+  /** Catalog tables the rules looked up, with their fingerprint then; undefined when they walked the whole catalog. */
+  tables?: Map<string, string>;
+  schemaVersion: number;
+  layoutVersion: number;
+}
+
+/**
+ * Per-file store of statement reports. `begin` starts an analysis; entries not
+ * used by it are dropped at `end`, so the store holds one file version's worth.
+ */
+export class StatementReportCache {
+  private entries = new Map<string, StatementReports>();
+  private used = new Map<string, StatementReports>();
+
+  begin(): void {
+    this.used = new Map();
+  }
+
+  end(): void {
+    this.entries = this.used;
+  }
+
+  /** Reusable reports for the statement under `key`, if none of what they depend on changed. */
+  get(key: string, catalog: Catalog, schemaVersion: number, layoutVersion: number): StatementReports | undefined {
+    const hit = this.used.get(key) ?? this.entries.get(key);
+    if (!hit || hit.layoutVersion !== layoutVersion) return undefined;
+    if (hit.schemaVersion !== schemaVersion) {
+      if (!hit.tables) return undefined;
+      for (const [name, fingerprint] of hit.tables) if (tableFingerprint(catalog, name) !== fingerprint) return undefined;
+      hit.schemaVersion = schemaVersion;
+    }
+    this.used.set(key, hit);
+    return hit;
+  }
+
+  set(key: string, reports: StatementReports): void {
+    this.used.set(key, reports);
+  }
+}
+
+/**
+ * The reports made relative to `statement`, or undefined when one of them
+ * points outside it (an edit in another file, or in this file before or after
+ * the statement): such positions move independently of the statement's text.
+ */
+export function relativeReports(byRule: RuleReport[][], statement: Statement, file: string): RuleReport[][] | undefined {
+  const { start, end } = statement.span;
+  const inside = (span: Span) => span.start >= start && span.end <= end;
+  for (const reports of byRule) {
+    for (const report of reports) {
+      if (!inside(report.span)) return undefined;
+      for (const fix of report.fixes ?? []) {
+        for (const change of fix.changes) {
+          if (change.kind === 'edit' && (change.file !== file || !change.edits.every((e) => inside(e.span)))) return undefined;
+        }
+      }
+    }
+  }
+  return rebase(byRule, -start);
+}
+
+/** A catalog that remembers which tables were looked up; walking all tables is remembered too. */
+export class RecordingCatalog implements Catalog {
+  readonly looked = new Set<string>();
+  walkedAll = false;
+
+  constructor(private readonly inner: Catalog) {}
+
+  get tables(): Map<string, TableInfo> {
+    this.walkedAll = true;
+    return this.inner.tables;
+  }
+
+  getTable(name: string): TableInfo | undefined {
+    this.looked.add(name);
+    return this.inner.getTable(name);
+  }
+
+  /** The looked-up tables with their fingerprints, or undefined after a walk of the whole catalog. */
+  reads(): Map<string, string> | undefined {
+    if (this.walkedAll) return undefined;
+    return new Map([...this.looked].map((name) => [name, tableFingerprint(this.inner, name)]));
+  }
+}
+
+const fingerprints = new WeakMap<Catalog, Map<string, string>>();
+
+/**
+ * A table's content without source positions: cached statement reports never
+ * carry catalog positions (see `relativeReports`), so only the content matters.
+ */
+export function tableFingerprint(catalog: Catalog, name: string): string {
+  let memo = fingerprints.get(catalog);
+  if (!memo) fingerprints.set(catalog, (memo = new Map()));
+  let fingerprint = memo.get(name);
+  if (fingerprint === undefined) {
+    const table = catalog.getTable(name);
+    fingerprint = table ? JSON.stringify(table, withoutPositions) : '';
+    memo.set(name, fingerprint);
+  }
+  return fingerprint;
+}
+
+function withoutPositions(key: string, value: unknown): unknown {
+  if (key === 'span' || key === 'keywordSpan') return undefined;
+  return value instanceof Map ? [...value] : value;
+}

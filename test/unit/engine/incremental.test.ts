@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { defaultConfig } from '../../../server/src/core/config/types';
+import { Workspace } from '../../../server/src/core/engine/workspace';
+import { initParsers } from '../../../server/src/core/sql/parse';
+
+// The engine reuses per-statement parses, schema signatures and rule reports
+// across edits. Whatever it reuses, the findings after an edit must be those
+// of a fresh workspace over the same texts: these tests catch a stale cache.
+
+const ROOT = '/project';
+const at = (rel: string) => path.join(ROOT, rel);
+
+const SCHEMA = `CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL, tenant_id bigint NOT NULL);
+CREATE TABLE tasks (id bigint PRIMARY KEY, account_id bigint NOT NULL REFERENCES accounts (id), status text NOT NULL, title text);
+`;
+
+const QUERIES = `SELECT id, title FROM tasks WHERE account_id = $1 AND status = 'open' LIMIT 10;
+SELECT * FROM tasks WHERE status = 'open';
+SELECT id FROM accounts WHERE email LIKE '%x' LIMIT 5;
+SELECT * FROM tasks WHERE status = 'open';
+`;
+
+/** Every text edit of a file goes through here: the incremental workspace, then a fresh one compared. */
+class Editor {
+  readonly files: Record<string, string>;
+  readonly ws: Workspace;
+
+  constructor(files: Record<string, string>) {
+    this.files = { ...files };
+    this.ws = Workspace.fromFiles({ root: ROOT, config: { ...defaultConfig(), dialect: 'postgres' } }, this.files);
+    this.assertFresh();
+  }
+
+  replace(file: string, from: string, to: string): void {
+    const text = this.files[file]!;
+    assert.ok(text.includes(from), `${file} has no ${JSON.stringify(from)}`);
+    this.files[file] = text.replace(from, to);
+    this.ws.setFile(at(file), this.files[file]!);
+    this.assertFresh();
+  }
+
+  assertFresh(): void {
+    const fresh = Workspace.fromFiles({ root: ROOT, config: { ...defaultConfig(), dialect: 'postgres' } }, this.files);
+    for (const file of Object.keys(this.files).filter((f) => f.endsWith('.sql'))) {
+      assert.deepEqual(this.ws.analyze(at(file)), fresh.analyze(at(file)), `findings of ${file} differ from a fresh analysis`);
+    }
+  }
+}
+
+describe('engine: incremental analysis', () => {
+  before(initParsers);
+
+  it('matches a fresh analysis after edits to queries that move the statements below them', () => {
+    const editor = new Editor({ 'schema.sql': SCHEMA, 'queries.sql': QUERIES });
+    const before = editor.ws.analyze(at('queries.sql')).length;
+    editor.replace('queries.sql', 'SELECT id, title', 'SELECT  id,\n  title');
+    editor.replace('queries.sql', "status = 'open' LIMIT 10", "status = 'done' LIMIT 10");
+    editor.replace('queries.sql', "LIKE '%x'", "LIKE 'x%'");
+    editor.replace('queries.sql', 'SELECT * FROM tasks', '-- querylens-ignore select-star\nSELECT * FROM tasks');
+    assert.notEqual(editor.ws.analyze(at('queries.sql')).length, before);
+  });
+
+  it('matches a fresh analysis after edits that move DDL without changing the schema', () => {
+    // Without migrations, index fixes edit the DDL file after its CREATE TABLE:
+    // their positions must follow the DDL as it moves.
+    const editor = new Editor({ 'app.sql': SCHEMA + QUERIES });
+    editor.replace('app.sql', 'CREATE TABLE accounts', '-- accounts\nCREATE  TABLE accounts');
+    editor.replace('app.sql', 'status text NOT NULL,', 'status  text NOT NULL,');
+    const fixEdits = editor.ws
+      .analyze(at('app.sql'))
+      .flatMap((f) => f.fixes.flatMap((fix) => fix.changes))
+      .filter((c) => c.kind === 'edit');
+    assert.ok(fixEdits.length > 0, 'the workload has fixes with positions');
+  });
+
+  it('re-runs the statements that read a table whose schema changed, in another file or the same', () => {
+    const editor = new Editor({ 'schema.sql': SCHEMA, 'queries.sql': QUERIES, 'app.sql': SCHEMA.replace(/accounts|tasks/g, 'other_$&') });
+    const composite = () => editor.ws.analyze(at('queries.sql')).filter((f) => f.ruleId === 'missing-composite-index');
+    assert.equal(composite().length, 1);
+    editor.replace('schema.sql', 'title text);', 'title text);\nCREATE INDEX idx_tasks ON tasks (account_id, status);');
+    assert.equal(composite().length, 0);
+    editor.replace('schema.sql', 'title text);', 'title text, body text);');
+    editor.replace('schema.sql', 'email text NOT NULL', 'email2 text NOT NULL');
+    editor.replace('app.sql', 'other_tasks', 'other_tasks2');
+    editor.replace('schema.sql', 'CREATE INDEX idx_tasks ON tasks (account_id, status);', '');
+    assert.equal(composite().length, 1);
+  });
+
+  it('matches a fresh analysis when a statement moves into or out of a transaction block', () => {
+    const migration = 'CREATE INDEX idx_tasks_status ON tasks (status);\n';
+    const editor = new Editor({
+      'migrations/000001_init.up.sql': SCHEMA,
+      'migrations/000002_index.up.sql': migration,
+      'queries.sql': QUERIES,
+    });
+    editor.replace('migrations/000002_index.up.sql', migration, `BEGIN;\n${migration}COMMIT;\n`);
+    editor.replace('migrations/000002_index.up.sql', 'BEGIN;\n', '');
+  });
+});
