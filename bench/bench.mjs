@@ -2,7 +2,8 @@
 // QueryLens benchmark (`npm run bench`, which builds first; this script builds nothing).
 //
 //  (a) CLI on the PostgreSQL regression corpus: wall time (median of 3), statements/s, peak RSS.
-//  (b) Language server: 100 incremental edits of a 5,000-line file, didChange -> publishDiagnostics.
+//  (b) Language server: 100 incremental edits of a 5,000-line file (queries and DDL, see workload.mjs),
+//      from sending didChange for version v to receiving publishDiagnostics for version v.
 //  (c) postgres-language-server `check` on the same corpus, when available, and the ratio.
 //
 // Prints a table and writes bench/results.json. Timings are reported, never asserted in tests.
@@ -12,6 +13,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { SCHEMA, generateFile, nextEdit, prng } from './workload.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(repo, 'package.json'));
@@ -112,45 +114,6 @@ async function benchCli() {
 // ---------------------------------------------------------------------------------------------
 // (b) The language server: incremental edits of a 5,000-line file.
 
-/** Deterministic pseudo-random numbers, so every run edits the same places. */
-function prng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-const SCHEMA = `CREATE TABLE accounts (id BIGSERIAL PRIMARY KEY, email TEXT NOT NULL UNIQUE, tenant_id BIGINT NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now());
-CREATE TABLE projects (id BIGSERIAL PRIMARY KEY, account_id BIGINT NOT NULL REFERENCES accounts (id), name TEXT NOT NULL, status TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now());
-CREATE INDEX idx_projects_account ON projects (account_id);
-CREATE TABLE tasks (id BIGSERIAL PRIMARY KEY, project_id BIGINT NOT NULL REFERENCES projects (id), assignee_id BIGINT REFERENCES accounts (id), status TEXT NOT NULL, priority INT NOT NULL DEFAULT 0, title TEXT NOT NULL, due_at TIMESTAMPTZ);
-CREATE INDEX idx_tasks_project ON tasks (project_id);
-CREATE TABLE comments (id BIGSERIAL PRIMARY KEY, task_id BIGINT NOT NULL REFERENCES tasks (id), author_id BIGINT NOT NULL, body TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now());
-`;
-
-/** A 5,000-line file: some DDL, then queries of every shape against the schema above. */
-function generateFile(lineCount) {
-  const random = prng(42);
-  const pick = (xs) => xs[Math.floor(random() * xs.length)];
-  const templates = [
-    (n) => [`-- task list ${n}`, `SELECT id, title, status`, `FROM tasks`, `WHERE project_id = $1 AND status = 'open'`, `ORDER BY priority DESC`, `LIMIT ${10 + (n % 50)};`],
-    (n) => [`SELECT * FROM comments WHERE task_id = $1 ORDER BY created_at; -- ${n}`],
-    (n) => [`SELECT id, name FROM projects WHERE account_id = $1 LIMIT 20;`, `-- ${n}`],
-    (n) => [`SELECT t.id, t.title, a.email`, `FROM tasks t`, `JOIN accounts a ON a.id = t.assignee_id`, `WHERE t.project_id = $1 AND t.due_at < now()`, `LIMIT 100;`, `-- ${n}`],
-    (n) => [`UPDATE tasks SET status = 'done' WHERE id = $1;`, `INSERT INTO comments (task_id, author_id, body) VALUES ($1, $2, 'note ${n}');`],
-    (n) => [`SELECT id FROM projects WHERE name LIKE '%${n}%';`],
-    (n) => [`SELECT count(*) FROM tasks WHERE assignee_id = $1 AND status = 'open';`],
-    (n) => [`CREATE TABLE IF NOT EXISTS audit_${n} (id BIGSERIAL PRIMARY KEY, task_id BIGINT NOT NULL REFERENCES tasks (id), at TIMESTAMPTZ);`],
-    (n) => [`DELETE FROM comments WHERE task_id = $1 AND created_at < now() - interval '${n % 90} days';`],
-    (n) => [`SELECT id, email FROM accounts WHERE tenant_id = $1 ORDER BY created_at DESC;`, ''],
-  ];
-  const lines = SCHEMA.trimEnd().split('\n');
-  lines.push('');
-  for (let n = 0; lines.length < lineCount; n++) lines.push(...pick(templates)(n), '');
-  return lines.slice(0, lineCount).join('\n') + '\n';
-}
-
 /** A minimal LSP client over stdio: framing, requests, and waiting for notifications. */
 class LspClient {
   constructor(child, onServerRequest) {
@@ -159,6 +122,10 @@ class LspClient {
     this.pending = new Map();
     this.waiters = [];
     this.buffer = Buffer.alloc(0);
+    /** Chunks received after `buffer`, joined only once a whole message is there (diagnostics run to a megabyte). */
+    this.chunks = [];
+    this.chunkBytes = 0;
+    this.needed = 0;
     this.onServerRequest = onServerRequest;
     child.stdout.on('data', (chunk) => this.receive(chunk));
   }
@@ -190,12 +157,21 @@ class LspClient {
     });
   }
   receive(chunk) {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
+    this.chunks.push(chunk);
+    this.chunkBytes += chunk.length;
+    if (this.buffer.length + this.chunkBytes < this.needed) return;
+    this.buffer = Buffer.concat([this.buffer, ...this.chunks]);
+    this.chunks = [];
+    this.chunkBytes = 0;
+    this.needed = 0;
     for (;;) {
       const headerEnd = this.buffer.indexOf('\r\n\r\n');
       if (headerEnd === -1) return;
       const length = Number(/Content-Length: (\d+)/i.exec(this.buffer.subarray(0, headerEnd).toString())?.[1]);
-      if (this.buffer.length < headerEnd + 4 + length) return;
+      if (this.buffer.length < headerEnd + 4 + length) {
+        this.needed = headerEnd + 4 + length;
+        return;
+      }
       const message = JSON.parse(this.buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString());
       this.buffer = this.buffer.subarray(headerEnd + 4 + length);
       this.dispatch(message);
@@ -252,7 +228,8 @@ async function benchIncremental() {
     });
     client.notify('initialized', {});
 
-    const forVersion = (version) => (p) => p.uri === uri && (p.version === undefined || p.version === null || p.version === version);
+    // Only the publish for this very version counts: the server sends versions (the client declares versionSupport).
+    const forVersion = (version) => (p) => p.uri === uri && p.version === version;
     const openStarted = performance.now();
     const opened = client.waitFor('textDocument/publishDiagnostics', forVersion(1), 60000);
     client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'sql', version: 1, text } });
@@ -261,25 +238,18 @@ async function benchIncremental() {
 
     const random = prng(7);
     const latencies = [];
+    const ddlLatencies = [];
+    const queryLatencies = [];
     for (let version = 2; version < EDITS + 2; version++) {
-      const lines = text.split('\n');
-      // Edit a query line (what typing mostly is): insert a space before its last character, or undo that.
-      let lineNo;
-      do lineNo = Math.floor(random() * (lines.length - 1));
-      while (!/^(SELECT|FROM|WHERE|UPDATE|DELETE)/.test(lines[lineNo]));
-      const line = lines[lineNo];
-      const at = Math.max(0, line.length - 1);
-      const change =
-        line[at - 1] === ' '
-          ? { range: { start: { line: lineNo, character: at - 1 }, end: { line: lineNo, character: at } }, text: '' }
-          : { range: { start: { line: lineNo, character: at }, end: { line: lineNo, character: at } }, text: ' ' };
-      lines[lineNo] = line.slice(0, change.range.start.character) + change.text + line.slice(change.range.end.character);
-      text = lines.join('\n');
+      const edit = nextEdit(text, random, version - 2);
+      text = edit.text;
+      const change = edit.change;
       const published = client.waitFor('textDocument/publishDiagnostics', forVersion(version));
       const sent = performance.now();
       client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
       const { at: receivedAt } = await published;
       latencies.push(receivedAt - sent);
+      (edit.ddl ? ddlLatencies : queryLatencies).push(receivedAt - sent);
     }
 
     await client.request('shutdown', null).catch(() => {});
@@ -296,6 +266,8 @@ async function benchIncremental() {
       p50Ms: round(percentile(latencies, 50)),
       p95Ms: round(percentile(latencies, 95)),
       maxMs: round(Math.max(...latencies)),
+      queryEdits: { count: queryLatencies.length, p50Ms: round(percentile(queryLatencies, 50)), maxMs: round(Math.max(...queryLatencies)) },
+      ddlEdits: { count: ddlLatencies.length, p50Ms: round(percentile(ddlLatencies, 50)), maxMs: round(Math.max(...ddlLatencies)) },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -343,6 +315,11 @@ async function main() {
   if (!existsSync(path.join(repo, 'dist', 'cli.js'))) throw new Error('dist/ is missing: run `npm run bench` (it builds first)');
   if (!existsSync(corpus)) throw new Error(`corpus not found: ${corpus} (set QUERYLENS_CORPUS)`);
 
+  // QUERYLENS_BENCH=incremental runs only (b), prints it and writes nothing: for iterating on the server.
+  if (process.env.QUERYLENS_BENCH === 'incremental') {
+    console.log(JSON.stringify(await benchIncremental(), null, 2));
+    return;
+  }
   const cli = await benchCli();
   const incremental = existsSync(serverJs) ? await benchIncremental() : undefined;
   const peer = await benchPeer();
@@ -382,6 +359,8 @@ async function main() {
       [`LSP edit -> diagnostics p50 (${EDITS} edits)`, `${incremental.p50Ms} ms`, ''],
       ['LSP edit -> diagnostics p95', `${incremental.p95Ms} ms`, `${checks.incrementalP95.target} ${mark(checks.incrementalP95.pass)}`],
       ['LSP edit -> diagnostics max', `${incremental.maxMs} ms`, ''],
+      [`  edits in queries: p50 / max (${incremental.queryEdits.count})`, `${incremental.queryEdits.p50Ms} / ${incremental.queryEdits.maxMs} ms`, ''],
+      [`  edits in DDL: p50 / max (${incremental.ddlEdits.count})`, `${incremental.ddlEdits.p50Ms} / ${incremental.ddlEdits.maxMs} ms`, ''],
     );
   } else rows.push(['LSP incremental', 'dist/server.js missing', 'FAIL']);
   if (peer) {
