@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { defaultConfig } from '../../../server/src/core/config/types';
 import { Workspace } from '../../../server/src/core/engine/workspace';
-import { initParsers } from '../../../server/src/core/sql/parse';
+import { initParsers, parseDocument } from '../../../server/src/core/sql/parse';
 
 // The engine reuses per-statement parses, schema signatures and rule reports
 // across edits. Whatever it reuses, the findings after an edit must be those
@@ -50,6 +50,23 @@ class Editor {
 
 describe('engine: incremental analysis', () => {
   before(initParsers);
+
+  it('parses a new version like a fresh parse when it takes statements over from the previous one', () => {
+    const versions = [
+      QUERIES + 'BEGIN;\nCREATE INDEX i ON tasks (status);\nCOMMIT;\nSELECT FROM WHERE;\n',
+      QUERIES.replace('SELECT id, title', 'SELECT  id, title') + 'BEGIN;\nCREATE INDEX i ON tasks (status);\nCOMMIT;\nSELECT FROM WHERE;\n',
+      'SELECT 1;\n' + QUERIES + 'CREATE INDEX i ON tasks (status);\nCOMMIT;\nSELECT FROM WHERE x;\n',
+      QUERIES.split('\n').reverse().join('\n') + 'BEGIN;\nCREATE INDEX i ON tasks (status);\n',
+      '',
+      QUERIES,
+    ];
+    let previous = parseDocument(versions[0]!, 'postgres');
+    for (const text of versions.slice(1)) {
+      const next = parseDocument(text, 'postgres', previous);
+      assert.deepEqual(next, parseDocument(text, 'postgres'));
+      previous = next;
+    }
+  });
 
   it('matches a fresh analysis after edits to queries that move the statements below them', () => {
     const editor = new Editor({ 'schema.sql': SCHEMA, 'queries.sql': QUERIES });

@@ -41,6 +41,8 @@ interface FileEntry {
   text: string;
   lines?: LineIndex;
   document?: ParsedDocument;
+  /** The previous version's parse, handed to the next parse to take over its unchanged statements. */
+  replaced?: ParsedDocument;
   dialect?: Dialect;
   /** Schema changes of the file without positions: what the catalog depends on. */
   schemaSignature?: string;
@@ -180,11 +182,22 @@ export class Workspace {
     return (entry.dialect ??= this.options.config.dialect ?? this.workspaceDialect ?? inferDialect(entry.text, file));
   }
 
-  /** The parsed statements of a file (cached by text). */
+  /**
+   * The parsed statements of a file (cached by text). Valid until the file's
+   * next `setFile`: the next parse takes its unchanged statements over.
+   */
   document(file: string): ParsedDocument | undefined {
     const entry = this.entries.get(file);
     if (!entry || !isAnalysed(file)) return undefined;
-    return (entry.document ??= parseDocument(entry.text, this.dialectOf(file)));
+    return this.parse(file, entry);
+  }
+
+  private parse(file: string, entry: FileEntry): ParsedDocument {
+    if (!entry.document) {
+      entry.document = parseDocument(entry.text, this.dialectOf(file), entry.replaced);
+      entry.replaced = undefined; // its statements now belong to entry.document
+    }
+    return entry.document;
   }
 
   /** All findings of one file (syntax errors included), severities and suppressions applied. */
@@ -406,7 +419,7 @@ export class Workspace {
    */
   private signatureOf(file: string, entry: FileEntry): string {
     if (entry.schemaSignature !== undefined) return entry.schemaSignature;
-    const document = (entry.document ??= parseDocument(entry.text, this.dialectOf(file)));
+    const document = this.parse(file, entry);
     const previous = entry.statementSignatures;
     const current = new Map<string, string>();
     const parts: string[] = [];
@@ -474,6 +487,7 @@ export class Workspace {
 function newEntry(text: string, previous?: FileEntry): FileEntry {
   return {
     text,
+    replaced: previous?.document,
     statementSignatures: previous?.statementSignatures ?? new Map(),
     statementReports: previous?.statementReports ?? new StatementReportCache(),
   };

@@ -36,3 +36,45 @@ export class ChunkCache {
     return this.map.size;
   }
 }
+
+/** One chunk of a parsed document: its text, where it starts, and its (document-owned) results. */
+export interface PlacedChunk {
+  text: string;
+  start: number;
+  result: ChunkResult;
+}
+
+const placements = new WeakMap<object, PlacedChunk[]>();
+
+/** Remembers how `document` was assembled, so the next parse of its file can take its chunks over. */
+export function recordChunks(document: object, chunks: PlacedChunk[]): void {
+  placements.set(document, chunks);
+}
+
+/**
+ * The chunks of a document being replaced, by text. Taking one moves its
+ * results to the new start in place: a one-line edit then costs the parse of
+ * one statement and a walk of the others, not a copy of the whole document.
+ * The previous document must not be read afterwards.
+ */
+export class PreviousChunks {
+  private readonly byText = new Map<string, PlacedChunk[]>();
+
+  constructor(previous: object | undefined) {
+    for (const chunk of (previous && placements.get(previous)) ?? []) {
+      const list = this.byText.get(chunk.text);
+      if (list) list.push(chunk);
+      else this.byText.set(chunk.text, [chunk]);
+    }
+  }
+
+  /** The previous results of a chunk with this text (the one at the same start if any), moved to `start`. */
+  take(text: string, start: number, shift: (value: unknown, delta: number) => void): ChunkResult | undefined {
+    const list = this.byText.get(text);
+    if (!list || list.length === 0) return undefined;
+    const i = Math.max(0, list.findIndex((c) => c.start === start));
+    const [chunk] = list.splice(i, 1);
+    shift(chunk!.result, start - chunk!.start);
+    return chunk!.result;
+  }
+}

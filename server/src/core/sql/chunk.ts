@@ -44,3 +44,25 @@ export function rebase<T>(value: T, delta: number): T {
   }
   return value;
 }
+
+/**
+ * Moves every span of `value` by `delta`, in place. Only for values a document
+ * owns (made by `rebase`, so no span object is shared): never for cache entries.
+ */
+export function shiftInPlace(value: unknown, delta: number): void {
+  if (delta === 0 || !value || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (const v of value) shiftInPlace(v, delta);
+    return;
+  }
+  const o = value as Record<string, unknown>;
+  if (typeof o.start === 'number' && typeof o.end === 'number') {
+    o.start += delta;
+    o.end += delta;
+    return;
+  }
+  for (const k in o) {
+    const v = o[k];
+    if (v && typeof v === 'object') shiftInPlace(v, delta);
+  }
+}

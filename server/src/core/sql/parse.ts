@@ -5,8 +5,8 @@
  */
 import { loadModule } from 'libpg-query';
 import type { Dialect } from '../../../../shared/types';
-import { ChunkCache } from './cache';
-import { type ChunkResult, rebase } from './chunk';
+import { ChunkCache, PreviousChunks, recordChunks, type PlacedChunk } from './cache';
+import { type ChunkResult, rebase, shiftInPlace } from './chunk';
 import type { ParsedDocument, Statement } from './model';
 import { parsePgChunk } from './pg/statement';
 import { splitStatements } from './split/split';
@@ -50,17 +50,27 @@ function parseUncached(text: string, dialect: Dialect): ChunkResult {
   }
 }
 
-export function parseDocument(text: string, dialect: Dialect): ParsedDocument {
+/**
+ * Parses a document. With `previous` (the same file's last parse, in the same
+ * dialect, which the caller then drops), unchanged statements are taken over
+ * from it instead of being copied again from the statement cache.
+ */
+export function parseDocument(text: string, dialect: Dialect, previous?: ParsedDocument): ParsedDocument {
   const doc: ParsedDocument = { dialect, statements: [], errors: [], metaCommands: [] };
   try {
     const split = splitStatements(text, dialect);
     doc.metaCommands = split.metaCommands;
     if (split.copyData.length) doc.copyData = split.copyData;
+    const reusable = new PreviousChunks(previous?.dialect === dialect ? previous : undefined);
+    const placed: PlacedChunk[] = [];
     for (const span of split.statements) {
-      const chunk = parseStatement(text.slice(span.start, span.end), dialect);
-      for (const s of chunk.statements) doc.statements.push(rebase(s, span.start));
-      for (const e of chunk.errors) doc.errors.push(rebase(e, span.start));
+      const chunkText = text.slice(span.start, span.end);
+      const result = reusable.take(chunkText, span.start, shiftInPlace) ?? rebase(parseStatement(chunkText, dialect), span.start);
+      placed.push({ text: chunkText, start: span.start, result });
+      doc.statements.push(...result.statements);
+      doc.errors.push(...result.errors);
     }
+    recordChunks(doc, placed);
     markTransactions(doc.statements);
   } catch (e) {
     doc.errors.push({ message: `internal error: ${(e as Error)?.message ?? e}`, span: { start: 0, end: Math.min(1, text.length) } });
