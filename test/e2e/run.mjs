@@ -482,9 +482,25 @@ async function drive(url, workspace) {
       await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
       await goTo(page, line, col);
 
-      await page.keyboard.press(`${MOD}+.`);
+      // Ctrl+. right after moving the cursor may come before the server answers (VS Code then
+      // says "No code actions available"): ask again, up to 20 s.
       const rows = page.locator('.action-widget .monaco-list-row');
-      const menuUp = await waitFor(async () => (await rows.count()) > 0 && await rows.first().isVisible().catch(() => false), { timeout: 15_000 });
+      const menuVisible = async () => (await rows.count()) > 0 && await rows.first().isVisible().catch(() => false);
+      let menuUp = false;
+      for (let attempt = 1, end = Date.now() + 20_000; !menuUp && Date.now() < end; attempt++) {
+        if (!(await page.locator('.editor-instance .monaco-editor.focused').count())) {
+          log('editor lost focus: clicking into it and moving the cursor again');
+          await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+          await goTo(page, line, col);
+        }
+        await page.keyboard.press(`${MOD}+.`);
+        menuUp = Boolean(await waitFor(menuVisible, { timeout: 4000 }));
+        if (!menuUp) {
+          const msg = await page.locator('.monaco-editor-overlaymessage').first().innerText().catch(() => '');
+          log(`quick fix menu not shown (attempt ${attempt})${msg ? `: "${msg.trim()}"` : ''}`);
+          await page.keyboard.press('Escape');
+        }
+      }
       const titles = menuUp ? (await rows.allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim()) : [];
       await shot(page, 'quickfix.png');
       if (!menuUp) fail('Ctrl+. did not open the quick fix menu (.action-widget) on the flagged query');
