@@ -75,6 +75,9 @@ describe('engine: incremental analysis', () => {
     editor.replace('queries.sql', "status = 'open' LIMIT 10", "status = 'done' LIMIT 10");
     editor.replace('queries.sql', "LIKE '%x'", "LIKE 'x%'");
     editor.replace('queries.sql', 'SELECT * FROM tasks', '-- querylens-ignore select-star\nSELECT * FROM tasks');
+    // Two statements on one line: typing in the first moves the second within the line.
+    editor.replace('queries.sql', "LIKE 'x%' LIMIT 5;\n", "LIKE 'x%' LIMIT 5; SELECT * FROM accounts WHERE tenant_id = $1;\n");
+    editor.replace('queries.sql', "LIKE 'x%' LIMIT 5;", "LIKE 'xy%'  LIMIT 5;");
     assert.notEqual(editor.ws.analyze(at('queries.sql')).length, before);
   });
 

@@ -11,6 +11,7 @@
  * compared by content on reuse, so a schema change (a column typed into a
  * CREATE TABLE) re-runs only the statements that read the changed table.
  */
+import type { Finding, Position } from '../../../../shared/types';
 import type { Catalog, TableInfo } from '../catalog/types';
 import { rebase } from '../sql/chunk';
 import type { Span, Statement } from '../sql/model';
@@ -31,6 +32,26 @@ export interface StatementReports {
   tables?: Map<string, string>;
   schemaVersion: number;
   layoutVersion: number;
+  /** The findings made of `byRule` at a few start positions (line:character) the statement had lately. */
+  placed?: Map<string, Finding[][]>;
+}
+
+/**
+ * The findings of cached reports for a statement starting at `at`. Their ranges
+ * depend only on the statement's text and start position, so a statement an
+ * edit did not move (typing within a line moves only that line) keeps its
+ * finding objects, and the LSP layer its diagnostics.
+ */
+export function placedFindings(reports: StatementReports, at: Position, make: () => Finding[][]): Finding[][] {
+  const key = `${at.line}:${at.character}`;
+  let findings = reports.placed?.get(key);
+  if (!findings) {
+    findings = make();
+    // A few positions serve identical statements in one file; more is a statement moving around.
+    if (!reports.placed || reports.placed.size >= 8) reports.placed = new Map();
+    reports.placed.set(key, findings);
+  }
+  return findings;
 }
 
 /**

@@ -24,7 +24,14 @@ import type { ParsedDocument, Span, Statement } from '../sql/model';
 import { inferDialect, parseDocument } from '../sql/parse';
 import { makeIndexFixes } from './fixes';
 import { LineIndex } from './lineIndex';
-import { RecordingCatalog, relativeReports, StatementReportCache, statementKey, type StatementReports } from './statementReports';
+import {
+  placedFindings,
+  RecordingCatalog,
+  relativeReports,
+  StatementReportCache,
+  statementKey,
+  type StatementReports,
+} from './statementReports';
 import { findSuppressions } from './suppression';
 
 export interface WorkspaceOptions {
@@ -67,6 +74,8 @@ export class Workspace {
   private schemaVersion = 0;
   /** Bumped when the migration sets or the dialect change: every cached statement report is dropped. */
   private layoutVersion = 0;
+  /** Index fixes that write a new migration, by dialect, table origin and suggestion; cleared with the migration sets. */
+  private readonly migrationFixes = new Map<string, CoreFix[]>();
   private workspaceDialect?: Dialect;
   /** Files whose last update changed the schema (their dependents are everything). */
   private readonly schemaChanged = new Set<string>();
@@ -224,16 +233,23 @@ export class Workspace {
     }
     const migration = this.migrationPosition(file);
     const statementRules = rules.filter((rule) => rule.scope === 'statement' && this.severityFor(rule.meta.id, rule.meta.defaultSeverity));
-    const perStatement = this.statementReports(file, entry, document, catalog, migration, statementRules);
+    const perStatement = this.statementReports(file, entry, document, catalog, migration, statementRules).map(
+      ({ cached, byRule, offset }) => {
+        const convert = () =>
+          statementRules.map((rule, slot) => {
+            const severity = this.severityFor(rule.meta.id, rule.meta.defaultSeverity)!;
+            return byRule[slot]!.map((report) => this.toFinding(rule, severity, file, lines, report, offset));
+          });
+        return cached ? placedFindings(cached, lines.positionAt(offset), convert) : convert();
+      },
+    );
     for (const rule of rules) {
       const severity = this.severityFor(rule.meta.id, rule.meta.defaultSeverity);
       if (!severity) continue;
       if (rule.scope === 'statement') {
         // Rule by rule, statement by statement: the order a whole-file run reports in.
         const slot = statementRules.indexOf(rule);
-        for (const { byRule, offset } of perStatement) {
-          for (const report of byRule[slot]!) findings.push(this.toFinding(rule, severity, file, lines, report, offset));
-        }
+        for (const byRule of perStatement) for (const finding of byRule[slot]!) findings.push(finding);
         continue;
       }
       this.runRule(rule, file, entry.text, document, catalog, migration, (report) =>
@@ -261,18 +277,19 @@ export class Workspace {
     catalog: Catalog,
     migration: MigrationPosition | undefined,
     statementRules: Rule[],
-  ): { byRule: RuleReport[][]; offset: number }[] {
+  ): { cached?: StatementReports; byRule: RuleReport[][]; offset: number }[] {
     const cache = entry.statementReports;
     cache.begin();
     const out = document.statements.map((statement) => {
       const key = statementKey(statement, entry.text);
       const hit = cache.get(key, catalog, this.schemaVersion, this.layoutVersion);
-      if (hit) return { byRule: hit.byRule, offset: statement.span.start };
+      if (hit) return { cached: hit, byRule: hit.byRule, offset: statement.span.start };
       const { reports, failed } = this.runOnStatement(file, entry.text, document, statement, catalog, migration, statementRules);
       const relative = failed ? undefined : relativeReports(reports.byRule, statement, file);
       if (!relative) return { byRule: reports.byRule, offset: 0 };
-      cache.set(key, { ...reports, byRule: relative });
-      return { byRule: relative, offset: statement.span.start };
+      const cached = { ...reports, byRule: relative };
+      cache.set(key, cached);
+      return { cached, byRule: relative, offset: statement.span.start };
     });
     cache.end();
     return out;
@@ -319,17 +336,18 @@ export class Workspace {
       migration,
       migrations: this.sets,
       report,
-      indexFixes: (suggestion, near) =>
-        makeIndexFixes({
-          suggestion,
-          near,
-          file,
-          dialect,
-          catalog,
-          migrations: this.sets,
-          textOf: (f) => this.textOf(f),
-          now: new Date(),
-        }),
+      indexFixes: (suggestion, near) => {
+        const make = () =>
+          makeIndexFixes({ suggestion, near, file, dialect, catalog, migrations: this.sets, textOf: (f) => this.textOf(f), now: new Date() });
+        if (this.sets.length === 0) return make();
+        // With migrations the fix is a new migration, whatever `near` and the
+        // positions are; writing it is the costliest part of a finding.
+        const origin = catalog.getTable(suggestion.table)?.origin.file;
+        const key = JSON.stringify([dialect, origin, suggestion]);
+        let fixes = this.migrationFixes.get(key);
+        if (!fixes) this.migrationFixes.set(key, (fixes = make()));
+        return fixes;
+      },
     };
     try {
       rule.check(ctx);
@@ -447,6 +465,7 @@ export class Workspace {
     this.cachedCatalog = undefined;
     this.schemaVersion++;
     this.layoutVersion++;
+    this.migrationFixes.clear();
     const dialect = this.options.config.dialect ?? this.inferWorkspaceDialect();
     if (dialect !== this.workspaceDialect) {
       this.workspaceDialect = dialect;
