@@ -207,7 +207,9 @@ async function benchIncremental() {
     writeFileSync(file, text);
     const uri = pathToFileURL(file).href;
 
-    const child = spawn(process.execPath, [serverJs, '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+    // QUERYLENS_BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the server under this workload.
+    const nodeArgs = (process.env.QUERYLENS_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, serverJs, '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
     child.stderr.on('data', () => {});
     // Debounce off: the figure is the server's own latency, not a typing pause it waits for on purpose.
     const client = new LspClient(child, (method, params) => {
