@@ -26,7 +26,19 @@ const SEVERITIES: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
+/**
+ * Diagnostics by finding: the engine keeps the finding objects of statements an
+ * edit did not touch, so re-publishing a large file converts only the new ones.
+ */
+const diagnostics = new WeakMap<Finding, Diagnostic>();
+
 export function toDiagnostic(finding: Finding): Diagnostic {
+  let diagnostic = diagnostics.get(finding);
+  if (!diagnostic) diagnostics.set(finding, (diagnostic = makeDiagnostic(finding)));
+  return diagnostic;
+}
+
+function makeDiagnostic(finding: Finding): Diagnostic {
   const data: DiagnosticData = { ruleId: finding.ruleId };
   return {
     range: finding.range,

@@ -17,11 +17,11 @@ import { rebase } from '../sql/chunk';
 import type { Span, Statement } from '../sql/model';
 import type { RuleReport } from '../rules/types';
 
-/** The context of a statement's reports that does not live in its text. */
-export function statementKey(statement: Statement, text: string): string {
+/** The context of a statement's reports that does not live in its text: 0 to 3. */
+export function statementContext(statement: Statement, text: string): number {
   const start = statement.span.start;
   const atLineStart = start === 0 || text.charCodeAt(start - 1) === 10 || text.charCodeAt(start - 1) === 13;
-  return `${statement.inTransaction ? 1 : 0}${atLineStart ? 1 : 0}${statement.text}`;
+  return (statement.inTransaction ? 2 : 0) + (atLineStart ? 1 : 0);
 }
 
 /** What one statement's rules reported, spans relative to the statement start. */
@@ -32,8 +32,8 @@ export interface StatementReports {
   tables?: Map<string, string>;
   schemaVersion: number;
   layoutVersion: number;
-  /** The findings made of `byRule` at a few start positions (line:character) the statement had lately. */
-  placed?: Map<string, Finding[][]>;
+  /** The findings made of `byRule` at a few start positions the statement had lately. */
+  placed?: { line: number; character: number; findings: Finding[][] }[];
 }
 
 /**
@@ -43,24 +43,28 @@ export interface StatementReports {
  * finding objects, and the LSP layer its diagnostics.
  */
 export function placedFindings(reports: StatementReports, at: Position, make: () => Finding[][]): Finding[][] {
-  const key = `${at.line}:${at.character}`;
-  let findings = reports.placed?.get(key);
-  if (!findings) {
-    findings = make();
-    // A few positions serve identical statements in one file; more is a statement moving around.
-    if (!reports.placed || reports.placed.size >= 8) reports.placed = new Map();
-    reports.placed.set(key, findings);
-  }
+  const known = reports.placed?.find((p) => p.line === at.line && p.character === at.character);
+  if (known) return known.findings;
+  const findings = make();
+  // A few positions serve identical statements in one file; more is a statement moving around.
+  if (!reports.placed || reports.placed.length >= 8) reports.placed = [];
+  reports.placed.push({ line: at.line, character: at.character, findings });
   return findings;
 }
 
+/** Reports by statement context (`statementContext`). */
+type ByContext = (StatementReports | undefined)[];
+
 /**
- * Per-file store of statement reports. `begin` starts an analysis; entries not
- * used by it are dropped at `end`, so the store holds one file version's worth.
+ * Per-file store of statement reports, by statement text then context (keyed
+ * by the text itself: the strings of unchanged statements carry over from the
+ * previous parse, so their hashes are already known). `begin` starts an
+ * analysis; entries not used by it are dropped at `end`, so the store holds
+ * one file version's worth.
  */
 export class StatementReportCache {
-  private entries = new Map<string, StatementReports>();
-  private used = new Map<string, StatementReports>();
+  private entries = new Map<string, ByContext>();
+  private used = new Map<string, ByContext>();
 
   begin(): void {
     this.used = new Map();
@@ -70,21 +74,23 @@ export class StatementReportCache {
     this.entries = this.used;
   }
 
-  /** Reusable reports for the statement under `key`, if none of what they depend on changed. */
-  get(key: string, catalog: Catalog, schemaVersion: number, layoutVersion: number): StatementReports | undefined {
-    const hit = this.used.get(key) ?? this.entries.get(key);
+  /** Reusable reports for the statement, if none of what they depend on changed. */
+  get(text: string, context: number, catalog: Catalog, schemaVersion: number, layoutVersion: number): StatementReports | undefined {
+    const hit = this.used.get(text)?.[context] ?? this.entries.get(text)?.[context];
     if (!hit || hit.layoutVersion !== layoutVersion) return undefined;
     if (hit.schemaVersion !== schemaVersion) {
       if (!hit.tables) return undefined;
       for (const [name, fingerprint] of hit.tables) if (tableFingerprint(catalog, name) !== fingerprint) return undefined;
       hit.schemaVersion = schemaVersion;
     }
-    this.used.set(key, hit);
+    this.set(text, context, hit);
     return hit;
   }
 
-  set(key: string, reports: StatementReports): void {
-    this.used.set(key, reports);
+  set(text: string, context: number, reports: StatementReports): void {
+    let byContext = this.used.get(text);
+    if (!byContext) this.used.set(text, (byContext = []));
+    byContext[context] = reports;
   }
 }
 

@@ -29,7 +29,7 @@ import {
   RecordingCatalog,
   relativeReports,
   StatementReportCache,
-  statementKey,
+  statementContext,
   type StatementReports,
 } from './statementReports';
 import { findSuppressions } from './suppression';
@@ -281,14 +281,14 @@ export class Workspace {
     const cache = entry.statementReports;
     cache.begin();
     const out = document.statements.map((statement) => {
-      const key = statementKey(statement, entry.text);
-      const hit = cache.get(key, catalog, this.schemaVersion, this.layoutVersion);
+      const context = statementContext(statement, entry.text);
+      const hit = cache.get(statement.text, context, catalog, this.schemaVersion, this.layoutVersion);
       if (hit) return { cached: hit, byRule: hit.byRule, offset: statement.span.start };
       const { reports, failed } = this.runOnStatement(file, entry.text, document, statement, catalog, migration, statementRules);
       const relative = failed ? undefined : relativeReports(reports.byRule, statement, file);
       if (!relative) return { byRule: reports.byRule, offset: 0 };
       const cached = { ...reports, byRule: relative };
-      cache.set(key, cached);
+      cache.set(statement.text, context, cached);
       return { cached, byRule: relative, offset: statement.span.start };
     });
     cache.end();
