@@ -483,11 +483,11 @@ async function drive(url, workspace) {
       await goTo(page, line, col);
 
       // Ctrl+. right after moving the cursor may come before the server answers (VS Code then
-      // says "No code actions available"): ask again, up to 20 s.
+      // says "No code actions available"): ask again, up to 30 s.
       const rows = page.locator('.action-widget .monaco-list-row');
       const menuVisible = async () => (await rows.count()) > 0 && await rows.first().isVisible().catch(() => false);
       let menuUp = false;
-      for (let attempt = 1, end = Date.now() + 20_000; !menuUp && Date.now() < end; attempt++) {
+      for (let attempt = 1, end = Date.now() + 30_000; !menuUp && Date.now() < end; attempt++) {
         if (!(await page.locator('.editor-instance .monaco-editor.focused').count())) {
           log('editor lost focus: clicking into it and moving the cursor again');
           await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
@@ -496,7 +496,7 @@ async function drive(url, workspace) {
         await page.keyboard.press(`${MOD}+.`);
         menuUp = Boolean(await waitFor(menuVisible, { timeout: 4000 }));
         if (!menuUp) {
-          const msg = await page.locator('.monaco-editor-overlaymessage').first().innerText().catch(() => '');
+          const msg = await page.evaluate(() => document.querySelector('.monaco-editor-overlaymessage')?.textContent || '');
           log(`quick fix menu not shown (attempt ${attempt})${msg ? `: "${msg.trim()}"` : ''}`);
           await page.keyboard.press('Escape');
         }
