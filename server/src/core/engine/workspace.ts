@@ -11,28 +11,18 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Dialect, Finding, Fix, Severity } from '../../../../shared/types';
-import { SYNTAX_RULE_ID } from '../../../../shared/types';
+import type { Dialect, Finding, Severity } from '../../../../shared/types';
 import { buildCatalog } from '../catalog/build';
 import type { Catalog, MigrationSet } from '../catalog/types';
 import { isExcluded, isWorkspaceFileKind, listWorkspaceFiles } from '../config/files';
 import type { QueryLensConfig } from '../config/types';
 import { detectMigrations, migrationPositionOf } from '../migrations/detect';
-import { rules } from '../rules/index';
-import type { CoreFix, FileContext, MigrationPosition, Rule, RuleReport } from '../rules/types';
-import type { ParsedDocument, Span, Statement } from '../sql/model';
+import type { MigrationPosition } from '../rules/types';
+import type { ParsedDocument } from '../sql/model';
 import { inferDialect, parseDocument } from '../sql/parse';
-import { makeIndexFixes } from './fixes';
+import { analyzeFile, type AnalysisHost } from './analysis';
 import { LineIndex } from './lineIndex';
-import {
-  placedFindings,
-  RecordingCatalog,
-  relativeReports,
-  StatementReportCache,
-  statementContext,
-  type StatementReports,
-} from './statementReports';
-import { findSuppressions } from './suppression';
+import { StatementReportCache } from './statementReports';
 
 export interface WorkspaceOptions {
   /** Absolute path of the workspace root. */
@@ -74,14 +64,19 @@ export class Workspace {
   private schemaVersion = 0;
   /** Bumped when the migration sets or the dialect change: every cached statement report is dropped. */
   private layoutVersion = 0;
-  /** Index fixes that write a new migration, by dialect, table origin and suggestion; cleared with the migration sets. */
-  private readonly migrationFixes = new Map<string, CoreFix[]>();
+  private readonly analysisHost: AnalysisHost;
   private workspaceDialect?: Dialect;
   /** Files whose last update changed the schema (their dependents are everything). */
   private readonly schemaChanged = new Set<string>();
 
   private constructor(private readonly options: WorkspaceOptions) {
     this.root = options.root;
+    this.analysisHost = {
+      severityFor: (ruleId, fallback) => this.severityFor(ruleId, fallback),
+      textOf: (file) => this.textOf(file),
+      onError: (message) => this.options.onError?.(message),
+      migrationFixes: new Map(),
+    };
   }
 
   /** Scans the root for SQL files (respecting .gitignore, node_modules, excludes) and reads them. */
@@ -216,178 +211,24 @@ export class Workspace {
     if (!entry || !document) return [];
     const catalog = this.catalog();
     if (entry.findings && entry.findingsCatalogVersion === this.catalogVersion) return entry.findings;
-    const lines = (entry.lines ??= new LineIndex(entry.text));
-    const findings: Finding[] = [];
-    const syntaxSeverity = this.severityFor(SYNTAX_RULE_ID, 'error');
-    if (syntaxSeverity) {
-      for (const error of document.errors) {
-        findings.push({
-          ruleId: SYNTAX_RULE_ID,
-          severity: syntaxSeverity,
-          message: error.message,
-          file,
-          range: lines.rangeOf(error.span),
-          fixes: [],
-        });
-      }
-    }
-    const migration = this.migrationPosition(file);
-    const statementRules = rules.filter((rule) => rule.scope === 'statement' && this.severityFor(rule.meta.id, rule.meta.defaultSeverity));
-    const perStatement = this.statementReports(file, entry, document, catalog, migration, statementRules).map(
-      ({ cached, byRule, offset }) => {
-        const convert = () =>
-          statementRules.map((rule, slot) => {
-            const severity = this.severityFor(rule.meta.id, rule.meta.defaultSeverity)!;
-            return byRule[slot]!.map((report) => this.toFinding(rule, severity, file, lines, report, offset));
-          });
-        return cached ? placedFindings(cached, lines.positionAt(offset), convert) : convert();
+    entry.findings = analyzeFile(
+      {
+        file,
+        text: entry.text,
+        dialect: this.dialectOf(file),
+        document,
+        lines: (entry.lines ??= new LineIndex(entry.text)),
+        catalog,
+        migration: this.migrationPosition(file),
+        migrations: this.sets,
+        reports: entry.statementReports,
+        schemaVersion: this.schemaVersion,
+        layoutVersion: this.layoutVersion,
       },
+      this.analysisHost,
     );
-    for (const rule of rules) {
-      const severity = this.severityFor(rule.meta.id, rule.meta.defaultSeverity);
-      if (!severity) continue;
-      if (rule.scope === 'statement') {
-        // Rule by rule, statement by statement: the order a whole-file run reports in.
-        const slot = statementRules.indexOf(rule);
-        for (const byRule of perStatement) for (const finding of byRule[slot]!) findings.push(finding);
-        continue;
-      }
-      this.runRule(rule, file, entry.text, document, catalog, migration, (report) =>
-        findings.push(this.toFinding(rule, severity, file, lines, report, 0)),
-      );
-    }
-    const suppressions = findSuppressions(entry.text, lines);
-    const kept = findings
-      .filter((f) => !suppressions.isSuppressed(f.ruleId, f.range.start.line))
-      .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-    entry.findings = kept;
     entry.findingsCatalogVersion = this.catalogVersion;
-    return kept;
-  }
-
-  /**
-   * The statement-scope rules' reports for each statement, with the offset to
-   * add to their spans: reused when the statement's text and what it read did
-   * not change, else computed on the statement alone.
-   */
-  private statementReports(
-    file: string,
-    entry: FileEntry,
-    document: ParsedDocument,
-    catalog: Catalog,
-    migration: MigrationPosition | undefined,
-    statementRules: Rule[],
-  ): { cached?: StatementReports; byRule: RuleReport[][]; offset: number }[] {
-    const cache = entry.statementReports;
-    cache.begin();
-    const out = document.statements.map((statement) => {
-      const context = statementContext(statement, entry.text);
-      const hit = cache.get(statement.text, context, catalog, this.schemaVersion, this.layoutVersion);
-      if (hit) return { cached: hit, byRule: hit.byRule, offset: statement.span.start };
-      const { reports, failed } = this.runOnStatement(file, entry.text, document, statement, catalog, migration, statementRules);
-      const relative = failed ? undefined : relativeReports(reports.byRule, statement, file);
-      if (!relative) return { byRule: reports.byRule, offset: 0 };
-      const cached = { ...reports, byRule: relative };
-      cache.set(statement.text, context, cached);
-      return { cached, byRule: relative, offset: statement.span.start };
-    });
-    cache.end();
-    return out;
-  }
-
-  private runOnStatement(
-    file: string,
-    text: string,
-    document: ParsedDocument,
-    statement: Statement,
-    catalog: Catalog,
-    migration: MigrationPosition | undefined,
-    statementRules: Rule[],
-  ): { reports: StatementReports; failed: boolean } {
-    const recording = new RecordingCatalog(catalog);
-    const single: ParsedDocument = { ...document, statements: [statement] };
-    let failed = false;
-    const byRule = statementRules.map((rule) => {
-      const reports: RuleReport[] = [];
-      if (!this.runRule(rule, file, text, single, recording, migration, (r) => reports.push(r))) failed = true;
-      return reports;
-    });
-    const reports = { byRule, tables: recording.reads(), schemaVersion: this.schemaVersion, layoutVersion: this.layoutVersion };
-    return { reports, failed };
-  }
-
-  /** Runs one rule; false when it threw (reported through `onError`). */
-  private runRule(
-    rule: Rule,
-    file: string,
-    text: string,
-    document: ParsedDocument,
-    catalog: Catalog,
-    migration: MigrationPosition | undefined,
-    report: (r: RuleReport) => void,
-  ): boolean {
-    const dialect = this.dialectOf(file);
-    const ctx: FileContext = {
-      file,
-      text,
-      dialect,
-      document,
-      catalog,
-      migration,
-      migrations: this.sets,
-      report,
-      indexFixes: (suggestion, near) => {
-        const make = () =>
-          makeIndexFixes({ suggestion, near, file, dialect, catalog, migrations: this.sets, textOf: (f) => this.textOf(f), now: new Date() });
-        if (this.sets.length === 0) return make();
-        // With migrations the fix is a new migration, whatever `near` and the
-        // positions are; writing it is the costliest part of a finding.
-        const origin = catalog.getTable(suggestion.table)?.origin.file;
-        const key = JSON.stringify([dialect, origin, suggestion]);
-        let fixes = this.migrationFixes.get(key);
-        if (!fixes) this.migrationFixes.set(key, (fixes = make()));
-        return fixes;
-      },
-    };
-    try {
-      rule.check(ctx);
-      return true;
-    } catch (error) {
-      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      this.options.onError?.(`QueryLens rule ${rule.meta.id} failed on ${file}: ${message}`);
-      return false;
-    }
-  }
-
-  /** `offset` moves the report's spans in `file` (cached reports are relative to their statement). */
-  private toFinding(rule: Rule, severity: Severity, file: string, lines: LineIndex, report: RuleReport, offset: number): Finding {
-    return {
-      ruleId: rule.meta.id,
-      severity,
-      message: report.message,
-      file,
-      range: lines.rangeOf(shift(report.span, offset)),
-      fixes: (report.fixes ?? []).map((fix) => this.toFix(fix, file, lines, offset)),
-      ...(report.explanation ? { explanation: report.explanation } : {}),
-    };
-  }
-
-  private toFix(fix: CoreFix, file: string, lines: LineIndex, offset: number): Fix {
-    return {
-      title: fix.title,
-      ...(fix.isPreferred ? { isPreferred: true } : {}),
-      ...(fix.open ? { open: fix.open } : {}),
-      changes: fix.changes.map((change) => {
-        if (change.kind === 'create') return change;
-        const here = change.file === file;
-        const target = here ? lines : new LineIndex(this.textOf(change.file) ?? '');
-        return {
-          kind: 'edit' as const,
-          file: change.file,
-          edits: change.edits.map((e) => ({ range: target.rangeOf(shift(e.span, here ? offset : 0)), newText: e.newText })),
-        };
-      }),
-    };
+    return entry.findings;
   }
 
   /** The configured severity of a rule, or undefined when it is off. */
@@ -465,7 +306,7 @@ export class Workspace {
     this.cachedCatalog = undefined;
     this.schemaVersion++;
     this.layoutVersion++;
-    this.migrationFixes.clear();
+    this.analysisHost.migrationFixes.clear();
     const dialect = this.options.config.dialect ?? this.inferWorkspaceDialect();
     if (dialect !== this.workspaceDialect) {
       this.workspaceDialect = dialect;
@@ -510,10 +351,6 @@ function newEntry(text: string, previous?: FileEntry): FileEntry {
     statementSignatures: previous?.statementSignatures ?? new Map(),
     statementReports: previous?.statementReports ?? new StatementReportCache(),
   };
-}
-
-function shift(span: Span, offset: number): Span {
-  return offset === 0 ? span : { start: span.start + offset, end: span.end + offset };
 }
 
 function isAnalysed(file: string): boolean {

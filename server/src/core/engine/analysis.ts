@@ -1,0 +1,202 @@
+/**
+ * One file's findings: syntax errors, every enabled rule, severities and
+ * inline suppressions. Statement-scope rules run one statement at a time and
+ * their reports are reused across edits (statementReports.ts); file-scope
+ * rules run on the whole document each time.
+ */
+import type { Dialect, Finding, Fix, Severity } from '../../../../shared/types';
+import { SYNTAX_RULE_ID } from '../../../../shared/types';
+import type { Catalog, MigrationSet } from '../catalog/types';
+import { rules } from '../rules/index';
+import type { CoreFix, FileContext, MigrationPosition, Rule, RuleReport } from '../rules/types';
+import type { ParsedDocument, Span, Statement } from '../sql/model';
+import { makeIndexFixes } from './fixes';
+import { LineIndex } from './lineIndex';
+import {
+  placedFindings,
+  RecordingCatalog,
+  relativeReports,
+  statementContext,
+  type StatementReportCache,
+  type StatementReports,
+} from './statementReports';
+import { findSuppressions } from './suppression';
+
+/** The file and what of the workspace its analysis reads. */
+export interface AnalysisInput {
+  file: string;
+  text: string;
+  dialect: Dialect;
+  document: ParsedDocument;
+  lines: LineIndex;
+  catalog: Catalog;
+  migration?: MigrationPosition;
+  migrations: MigrationSet[];
+  /** The file's statement reports, carried over from its previous versions. */
+  reports: StatementReportCache;
+  schemaVersion: number;
+  layoutVersion: number;
+}
+
+/** What the workspace lends every analysis. */
+export interface AnalysisHost {
+  /** The configured severity of a rule, or undefined when it is off. */
+  severityFor(ruleId: string, fallback: Severity): Severity | undefined;
+  textOf(file: string): string | undefined;
+  /** Called when a rule throws: the rule is skipped there, the rest goes on. */
+  onError(message: string): void;
+  /** Index fixes that write a new migration, by dialect, table origin and suggestion; cleared with the migration sets. */
+  migrationFixes: Map<string, CoreFix[]>;
+}
+
+export function analyzeFile(input: AnalysisInput, host: AnalysisHost): Finding[] {
+  return new FileAnalysis(input, host).findings();
+}
+
+class FileAnalysis {
+  constructor(
+    private readonly input: AnalysisInput,
+    private readonly host: AnalysisHost,
+  ) {}
+
+  findings(): Finding[] {
+    const { file, document, lines, text } = this.input;
+    const findings: Finding[] = [];
+    const syntaxSeverity = this.host.severityFor(SYNTAX_RULE_ID, 'error');
+    if (syntaxSeverity) {
+      for (const error of document.errors) {
+        findings.push({ ruleId: SYNTAX_RULE_ID, severity: syntaxSeverity, message: error.message, file, range: lines.rangeOf(error.span), fixes: [] });
+      }
+    }
+    const enabled = rules.flatMap((rule) => {
+      const severity = this.host.severityFor(rule.meta.id, rule.meta.defaultSeverity);
+      return severity ? [{ rule, severity }] : [];
+    });
+    const statementRules = enabled.filter(({ rule }) => rule.scope === 'statement');
+    const perStatement = this.statementReports(statementRules.map(({ rule }) => rule)).map(({ cached, byRule, offset }) => {
+      const convert = () =>
+        statementRules.map(({ rule, severity }, slot) => byRule[slot]!.map((report) => this.toFinding(rule, severity, report, offset)));
+      return cached ? placedFindings(cached, lines.positionAt(offset), convert) : convert();
+    });
+    for (const { rule, severity } of enabled) {
+      if (rule.scope === 'statement') {
+        // Rule by rule, statement by statement: the order a whole-file run reports in.
+        const slot = statementRules.findIndex((r) => r.rule === rule);
+        for (const byRule of perStatement) for (const finding of byRule[slot]!) findings.push(finding);
+      } else {
+        this.runRule(rule, document, this.input.catalog, (report) => findings.push(this.toFinding(rule, severity, report, 0)));
+      }
+    }
+    const suppressions = findSuppressions(text, lines);
+    return findings
+      .filter((f) => !suppressions.isSuppressed(f.ruleId, f.range.start.line))
+      .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  }
+
+  /**
+   * The statement-scope rules' reports for each statement, with the offset to
+   * add to their spans: reused when the statement's text and what it read did
+   * not change, else computed on the statement alone.
+   */
+  private statementReports(statementRules: Rule[]): { cached?: StatementReports; byRule: RuleReport[][]; offset: number }[] {
+    const { reports: cache, catalog, schemaVersion, layoutVersion, text, file } = this.input;
+    cache.begin();
+    const out = this.input.document.statements.map((statement) => {
+      const context = statementContext(statement, text);
+      const hit = cache.get(statement.text, context, catalog, schemaVersion, layoutVersion);
+      if (hit) return { cached: hit, byRule: hit.byRule, offset: statement.span.start };
+      const { reports, failed } = this.runOnStatement(statement, statementRules);
+      const relative = failed ? undefined : relativeReports(reports.byRule, statement, file);
+      if (!relative) return { byRule: reports.byRule, offset: 0 };
+      const cached = { ...reports, byRule: relative };
+      cache.set(statement.text, context, cached);
+      return { cached, byRule: relative, offset: statement.span.start };
+    });
+    cache.end();
+    return out;
+  }
+
+  private runOnStatement(statement: Statement, statementRules: Rule[]): { reports: StatementReports; failed: boolean } {
+    const recording = new RecordingCatalog(this.input.catalog);
+    const single: ParsedDocument = { ...this.input.document, statements: [statement] };
+    let failed = false;
+    const byRule = statementRules.map((rule) => {
+      const reports: RuleReport[] = [];
+      if (!this.runRule(rule, single, recording, (r) => reports.push(r))) failed = true;
+      return reports;
+    });
+    const { schemaVersion, layoutVersion } = this.input;
+    return { reports: { byRule, tables: recording.reads(), schemaVersion, layoutVersion }, failed };
+  }
+
+  /** Runs one rule; false when it threw (reported through `onError`). */
+  private runRule(rule: Rule, document: ParsedDocument, catalog: Catalog, report: (r: RuleReport) => void): boolean {
+    const { file, text, dialect, migration, migrations } = this.input;
+    const ctx: FileContext = {
+      file,
+      text,
+      dialect,
+      document,
+      catalog,
+      migration,
+      migrations,
+      report,
+      indexFixes: (suggestion, near) => {
+        const make = () =>
+          makeIndexFixes({ suggestion, near, file, dialect, catalog, migrations, textOf: (f) => this.host.textOf(f), now: new Date() });
+        if (migrations.length === 0) return make();
+        // With migrations the fix is a new migration, whatever `near` and the
+        // positions are; writing it is the costliest part of a finding.
+        const origin = catalog.getTable(suggestion.table)?.origin.file;
+        const key = JSON.stringify([dialect, origin, suggestion]);
+        let fixes = this.host.migrationFixes.get(key);
+        if (!fixes) this.host.migrationFixes.set(key, (fixes = make()));
+        return fixes;
+      },
+    };
+    try {
+      rule.check(ctx);
+      return true;
+    } catch (error) {
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      this.host.onError(`QueryLens rule ${rule.meta.id} failed on ${file}: ${message}`);
+      return false;
+    }
+  }
+
+  /** `offset` moves the report's spans in this file (cached reports are relative to their statement). */
+  private toFinding(rule: Rule, severity: Severity, report: RuleReport, offset: number): Finding {
+    return {
+      ruleId: rule.meta.id,
+      severity,
+      message: report.message,
+      file: this.input.file,
+      range: this.input.lines.rangeOf(shift(report.span, offset)),
+      fixes: (report.fixes ?? []).map((fix) => this.toFix(fix, offset)),
+      ...(report.explanation ? { explanation: report.explanation } : {}),
+    };
+  }
+
+  private toFix(fix: CoreFix, offset: number): Fix {
+    const { file, lines } = this.input;
+    return {
+      title: fix.title,
+      ...(fix.isPreferred ? { isPreferred: true } : {}),
+      ...(fix.open ? { open: fix.open } : {}),
+      changes: fix.changes.map((change) => {
+        if (change.kind === 'create') return change;
+        const here = change.file === file;
+        const target = here ? lines : new LineIndex(this.host.textOf(change.file) ?? '');
+        return {
+          kind: 'edit' as const,
+          file: change.file,
+          edits: change.edits.map((e) => ({ range: target.rangeOf(shift(e.span, here ? offset : 0)), newText: e.newText })),
+        };
+      }),
+    };
+  }
+}
+
+function shift(span: Span, offset: number): Span {
+  return offset === 0 ? span : { start: span.start + offset, end: span.end + offset };
+}
