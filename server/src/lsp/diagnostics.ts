@@ -24,7 +24,8 @@ const SLICE_MS = 15;
 export class DiagnosticsPublisher {
   private readonly urgent = new Set<string>();
   private readonly rest = new Set<string>();
-  private timer: NodeJS.Timeout | undefined;
+  /** Cancels the pending drain; undefined while none is pending (or while draining). */
+  private timer: (() => void) | undefined;
   private sliceScheduled = false;
   /** Findings by file, dropped when the file may have changed. */
   private readonly findings = new Map<string, Finding[]>();
@@ -90,11 +91,19 @@ export class DiagnosticsPublisher {
       const folder = this.host.folderFor(file);
       if ((folder && this.isShown(folder, file)) || this.nonEmpty.has(file)) this.rest.add(file);
     }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    this.timer?.();
+    const run = () => {
       this.timer = undefined;
       this.drain();
-    }, delayMs);
+    };
+    // No debounce: right after the pending I/O, not after a timer's minimum millisecond.
+    if (delayMs <= 0) {
+      const immediate = setImmediate(run);
+      this.timer = () => clearImmediate(immediate);
+    } else {
+      const timeout = setTimeout(run, delayMs);
+      this.timer = () => clearTimeout(timeout);
+    }
   }
 
   /** Files that show diagnostics now (to clear them when a folder goes away). */

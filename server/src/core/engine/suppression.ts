@@ -32,14 +32,16 @@ export function findSuppressions(text: string, lines: LineIndex): Suppressions {
     byLine.set(line, set);
   }
   return {
+    // Asked for every finding of a file: no allocation, and nothing to look up in a file without comments.
     isSuppressed(ruleId, line) {
-      for (const candidate of [line, line - 1]) {
-        const set = byLine.get(candidate);
-        if (set && (set.has('*') || set.has(ruleId))) return true;
-      }
-      return false;
+      if (byLine.size === 0) return false;
+      return suppresses(byLine.get(line), ruleId) || suppresses(byLine.get(line - 1), ruleId);
     },
   };
+}
+
+function suppresses(ids: Set<string> | undefined, ruleId: string): boolean {
+  return ids !== undefined && (ids.has('*') || ids.has(ruleId));
 }
 
 function readToLineEnd(text: string, from: number): string {
