@@ -28,7 +28,7 @@ class Editor {
 
   constructor(files: Record<string, string>) {
     this.files = { ...files };
-    this.ws = Workspace.fromFiles({ root: ROOT, config: { ...defaultConfig(), dialect: 'postgres' } }, this.files);
+    this.ws = Workspace.fromFiles({ root: ROOT, config: { ...defaultConfig(), dialect: 'postgres' }, incremental: true }, this.files);
     this.assertFresh();
   }
 
@@ -40,6 +40,7 @@ class Editor {
     this.assertFresh();
   }
 
+  /** A one-shot workspace runs every rule on whole documents: the reference the incremental one must match. */
   assertFresh(): void {
     const fresh = Workspace.fromFiles({ root: ROOT, config: { ...defaultConfig(), dialect: 'postgres' } }, this.files);
     for (const file of Object.keys(this.files).filter((f) => f.endsWith('.sql'))) {
@@ -60,9 +61,9 @@ describe('engine: incremental analysis', () => {
       '',
       QUERIES,
     ];
-    let previous = parseDocument(versions[0]!, 'postgres');
+    let previous = parseDocument(versions[0]!, 'postgres', {});
     for (const text of versions.slice(1)) {
-      const next = parseDocument(text, 'postgres', previous);
+      const next = parseDocument(text, 'postgres', { previous });
       assert.deepEqual(next, parseDocument(text, 'postgres'));
       previous = next;
     }

@@ -32,8 +32,8 @@ export interface AnalysisInput {
   catalog: Catalog;
   migration?: MigrationPosition;
   migrations: MigrationSet[];
-  /** The file's statement reports, carried over from its previous versions. */
-  reports: StatementReportCache;
+  /** The file's statement reports, carried over from its previous versions; without, every rule runs on the whole document. */
+  reports?: StatementReportCache;
   schemaVersion: number;
   layoutVersion: number;
 }
@@ -73,13 +73,15 @@ class FileAnalysis {
       return severity ? [{ rule, severity }] : [];
     });
     const statementRules = enabled.filter(({ rule }) => rule.scope === 'statement');
-    const perStatement = this.statementReports(statementRules.map(({ rule }) => rule)).map(({ cached, byRule, offset }) => {
-      const convert = () =>
-        statementRules.map(({ rule, severity }, slot) => byRule[slot]!.map((report) => this.toFinding(rule, severity, report, offset)));
-      return cached ? placedFindings(cached, lines.positionAt(offset), convert) : convert();
-    });
+    const perStatement = this.input.reports
+      ? this.statementReports(this.input.reports, statementRules.map(({ rule }) => rule)).map(({ cached, byRule, offset }) => {
+          const convert = () =>
+            statementRules.map(({ rule, severity }, slot) => byRule[slot]!.map((report) => this.toFinding(rule, severity, report, offset)));
+          return cached ? placedFindings(cached, lines.positionAt(offset), convert) : convert();
+        })
+      : undefined;
     for (const { rule, severity } of enabled) {
-      if (rule.scope === 'statement') {
+      if (rule.scope === 'statement' && perStatement) {
         // Rule by rule, statement by statement: the order a whole-file run reports in.
         const slot = statementRules.findIndex((r) => r.rule === rule);
         for (const byRule of perStatement) for (const finding of byRule[slot]!) findings.push(finding);
@@ -98,8 +100,11 @@ class FileAnalysis {
    * add to their spans: reused when the statement's text and what it read did
    * not change, else computed on the statement alone.
    */
-  private statementReports(statementRules: Rule[]): { cached?: StatementReports; byRule: RuleReport[][]; offset: number }[] {
-    const { reports: cache, catalog, schemaVersion, layoutVersion, text, file } = this.input;
+  private statementReports(
+    cache: StatementReportCache,
+    statementRules: Rule[],
+  ): { cached?: StatementReports; byRule: RuleReport[][]; offset: number }[] {
+    const { catalog, schemaVersion, layoutVersion, text, file } = this.input;
     cache.begin();
     const out = this.input.document.statements.map((statement) => {
       const context = statementContext(statement, text);

@@ -32,6 +32,12 @@ export interface WorkspaceOptions {
   extraExcludes?: string[];
   /** Called when a rule throws: the rule is skipped for that file, the rest goes on. */
   onError?: (message: string) => void;
+  /**
+   * Keep per-statement parses and rule reports to re-analyse files after edits
+   * (the language server). Off for one-shot runs (the CLI): each file is
+   * analysed once, and the kept results would only cost time and memory.
+   */
+  incremental?: boolean;
 }
 
 interface FileEntry {
@@ -198,7 +204,7 @@ export class Workspace {
 
   private parse(file: string, entry: FileEntry): ParsedDocument {
     if (!entry.document) {
-      entry.document = parseDocument(entry.text, this.dialectOf(file), entry.replaced);
+      entry.document = parseDocument(entry.text, this.dialectOf(file), this.options.incremental ? { previous: entry.replaced } : undefined);
       entry.replaced = undefined; // its statements now belong to entry.document
     }
     return entry.document;
@@ -221,7 +227,7 @@ export class Workspace {
         catalog,
         migration: this.migrationPosition(file),
         migrations: this.sets,
-        reports: entry.statementReports,
+        reports: this.options.incremental ? entry.statementReports : undefined,
         schemaVersion: this.schemaVersion,
         layoutVersion: this.layoutVersion,
       },

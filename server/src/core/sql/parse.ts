@@ -51,16 +51,18 @@ function parseUncached(text: string, dialect: Dialect): ChunkResult {
 }
 
 /**
- * Parses a document. With `previous` (the same file's last parse, in the same
- * dialect, which the caller then drops), unchanged statements are taken over
- * from it instead of being copied again from the statement cache.
+ * Parses a document. `incremental` is for a file that will be parsed again
+ * after edits: the result remembers its chunks, and with `previous` (the same
+ * file's last parse, which the caller then drops) unchanged statements are
+ * taken over from it instead of being copied again from the statement cache.
  */
-export function parseDocument(text: string, dialect: Dialect, previous?: ParsedDocument): ParsedDocument {
+export function parseDocument(text: string, dialect: Dialect, incremental?: { previous?: ParsedDocument }): ParsedDocument {
   const doc: ParsedDocument = { dialect, statements: [], errors: [], metaCommands: [] };
   try {
     const split = splitStatements(text, dialect);
     doc.metaCommands = split.metaCommands;
     if (split.copyData.length) doc.copyData = split.copyData;
+    const previous = incremental?.previous;
     const reusable = new PreviousChunks(previous?.dialect === dialect ? previous : undefined);
     const placed: PlacedChunk[] = [];
     for (const span of split.statements) {
@@ -70,7 +72,7 @@ export function parseDocument(text: string, dialect: Dialect, previous?: ParsedD
       doc.statements.push(...result.statements);
       doc.errors.push(...result.errors);
     }
-    recordChunks(doc, placed);
+    if (incremental) recordChunks(doc, placed);
     markTransactions(doc.statements);
   } catch (e) {
     doc.errors.push({ message: `internal error: ${(e as Error)?.message ?? e}`, span: { start: 0, end: Math.min(1, text.length) } });
