@@ -4,6 +4,7 @@
  * in the server.
  */
 import * as vscode from 'vscode';
+import { MigrationOpener } from './migrationOpener';
 import {
   LanguageClient,
   State,
@@ -33,9 +34,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
+  const migrationOpener = new MigrationOpener();
+  context.subscriptions.push(migrationOpener);
   const clientOptions: LanguageClientOptions = {
     documentSelector: LANGUAGES.map((language) => ({ scheme: 'file', language })),
     outputChannel: output,
+    middleware: { provideCodeActions: migrationOpener.provideCodeActions },
   };
 
   async function start(): Promise<void> {

@@ -575,6 +575,47 @@ async function drive(url, workspace) {
   }
 }
 
+/**
+ * The fix is only right if the migration it wrote runs: apply every up migration of the
+ * fixture (the fix's included) on the real PostgreSQL server in a schema of its own, check
+ * the index is there and valid, then run the down migrations in reverse.
+ */
+async function applyMigrations(workspace) {
+  const { default: pg } = await import('pg');
+  const url = process.env.QUERYLENS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const client = new pg.Client({ connectionString: url });
+  const schema = `querylens_e2e_${process.pid}`;
+  const dir = join(workspace, EXPECT.migrationsDir);
+  const files = listMigrations(workspace).sort();
+  try {
+    await client.connect();
+  } catch (e) {
+    return softFail(`PostgreSQL at ${url} is unreachable (${e.message}): the new migration was not applied`);
+  }
+  try {
+    await client.query(`CREATE SCHEMA ${schema}`);
+    await client.query(`SET search_path TO ${schema}`);
+    for (const f of files.filter((f) => f.endsWith('.up.sql'))) await client.query(readFileSync(join(dir, f), 'utf8'));
+    const { rows } = await client.query(
+      `SELECT i.indisvalid, pg_get_indexdef(i.indexrelid) AS def FROM pg_index i
+       JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = $1 AND pg_get_indexdef(i.indexrelid) LIKE '%(planner_id, task_status)%'`,
+      [schema],
+    );
+    if (rows.length !== 1 || !rows[0].indisvalid) softFail(`after the migrations, no valid index on workers (planner_id, task_status): ${JSON.stringify(rows)}`);
+    else ok(`the new migration applies on PostgreSQL: ${rows[0].def}`);
+    for (const f of files.filter((f) => f.endsWith('.down.sql')).reverse()) await client.query(readFileSync(join(dir, f), 'utf8'));
+    const left = await client.query(`SELECT count(*)::int AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1`, [schema]);
+    if (left.rows[0].n !== 0) softFail(`the down migrations left ${left.rows[0].n} relations behind`);
+    else ok('the down migrations revert it');
+  } catch (e) {
+    softFail(`applying the migrations on PostgreSQL failed: ${e.message}`);
+  } finally {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => {});
+    await client.end().catch(() => {});
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Main
 // ---------------------------------------------------------------------------------------------
@@ -647,6 +688,7 @@ async function main() {
   writeFileSync(join(userDataDir, 'User/settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
   const url = await phase('start code-server', () => startCodeServer({ extDir, userDataDir, workspace }));
   await drive(url, workspace);
+  await phase('migrations apply on PostgreSQL', () => applyMigrations(workspace));
   if (ext.how !== 'install-extension') softFail('the .vsix did not install with code-server --install-extension (unpacked instead)');
   else ok('the .vsix installs with code-server --install-extension');
 }
