@@ -89,6 +89,22 @@ describe('language server (built, over stdio)', function () {
     assert.match(diagnostic.message, /planner_id/);
   });
 
+  it('after incremental edits publishes what a freshly opened copy of the text gets', async function () {
+    // The server reuses statement results and diagnostics across edits: moved statements must move their diagnostics.
+    await compositeIndexDiagnostic();
+    const edits: [Range, string][] = [
+      [{ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, 'SELECT * FROM workers;\n'],
+      [{ start: { line: 0, character: 6 }, end: { line: 0, character: 6 } }, '  '],
+      [{ start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, 'SELECT 1; '],
+    ];
+    for (const [range, text] of edits) await client.change(queriesUri, text, range);
+    const finalText = "SELECT   * FROM workers;\nSELECT 1; " + SEED;
+    const copyUri = await client.open(join(root, 'copy.sql'), finalText);
+    const expected = await client.waitForDiagnostics(copyUri, has(RULE));
+    assert.ok(expected.some((d) => d.code === 'select-star' && d.range.start.character === 9));
+    await client.waitForDiagnostics(queriesUri, (diagnostics) => JSON.stringify(diagnostics) === JSON.stringify(expected));
+  });
+
   it('offers a quick fix that creates the next migration and opens it', async function () {
     const diagnostic = await compositeIndexDiagnostic();
     const actions = await client.codeActions(queriesUri, diagnostic.range, [diagnostic]);
