@@ -1,19 +1,30 @@
 // One bundler for everything: the VS Code client, the language server and the CLI.
 // `--production` minifies, `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 
-const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-/** libpg-query loads its WebAssembly next to the bundle (`__dirname`): ship it in dist/. */
+/**
+ * The parsers load their WebAssembly next to the bundle (`__dirname`): libpg-query's,
+ * web-tree-sitter's runtime and the grammar packages' own .wasm files.
+ */
+const WASM_ASSETS = [
+  ['libpg-query', 'libpg-query.wasm'],
+  ['web-tree-sitter', 'web-tree-sitter.wasm'],
+  ['tree-sitter-python', 'tree-sitter-python.wasm'],
+  ['tree-sitter-rust', 'tree-sitter-rust.wasm'],
+];
 function copyAssets() {
   mkdirSync('dist', { recursive: true });
-  const wasm = join(dirname(require.resolve('libpg-query')), 'libpg-query.wasm');
-  copyFileSync(wasm, 'dist/libpg-query.wasm');
+  for (const [pkg, file] of WASM_ASSETS) {
+    const dir = join('node_modules', pkg);
+    const found = [join(dir, file), join(dir, 'wasm', file)].find((p) => existsSync(p));
+    if (!found) throw new Error(`esbuild.mjs: ${file} not found in ${pkg}`);
+    copyFileSync(found, join('dist', file));
+  }
 }
 
 const common = {
@@ -26,6 +37,9 @@ const common = {
   logLevel: 'warning',
   // jsonc-parser's UMD `main` hides its requires from the bundler: take its ESM build.
   mainFields: ['module', 'main'],
+  // web-tree-sitter's ESM build finds itself through import.meta.url, which a CommonJS
+  // bundle does not have: take its CommonJS build.
+  alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/web-tree-sitter.cjs' },
 };
 
 /**

@@ -1,0 +1,136 @@
+/**
+ * What the host-language extractors (Python: SQLAlchemy, Alembic, raw SQL;
+ * Rust: sqlx, tokio-postgres) find in application code. Extractors use real
+ * parsers (web-tree-sitter with the grammar packages' own .wasm files) and
+ * report everything with exact file offsets (UTF-16, like every Span).
+ *
+ * The engine turns an extraction into an ordinary ParsedDocument (raw SQL
+ * parsed by the SQL core and mapped back into the file; ORM chains already as
+ * QueryModels) so every SQL rule applies to host code unchanged, and hands the
+ * extraction itself to the host rules (n-plus-one, commit-in-loop).
+ */
+import type { Dialect } from '../../../../shared/types';
+import type { QueryModel, SchemaChange, Span, StatementKind } from '../sql/model';
+
+export type HostLanguage = 'python' | 'rust';
+
+/** A loop around a call: `for`, `while`, a comprehension, `async for`, a Rust `for` or iterator closure. */
+export interface LoopContext {
+  kind: 'for' | 'async-for' | 'while' | 'comprehension' | 'iterator-closure';
+  /** The whole loop statement / comprehension / closure call. */
+  span: Span;
+  /** Names bound by the loop (`for agent in agents` → ['agent']; `for (id, name) in rows` → ['id', 'name']). */
+  targets: string[];
+  /** The iterated expression's source text (`agents`, `session.query(Agent).all()`). */
+  iterable?: string;
+  /** When the iterated value is (a variable holding) the result of an extracted query: its index in `queries`. */
+  iterableQuery?: number;
+}
+
+/** Raw SQL inside a string literal. */
+export interface EmbeddedSql {
+  /** The SQL as the database receives it (string escapes resolved; f-string holes replaced by a `$n`/`?` placeholder). */
+  text: string;
+  /**
+   * File offset of each UTF-16 unit of `text`, plus one final entry for the
+   * end: `offsets[i]` is where `text[i]` comes from. Lets a span inside the
+   * SQL become a span in the file, escapes and concatenations included.
+   */
+  offsets: number[];
+  /** Span of the string literal(s) in the file, quotes included. */
+  literal: Span;
+  /** Dialect if the code tells (engine URL, sqlx::Sqlite, ...). */
+  dialect?: Dialect;
+}
+
+export type Terminal =
+  | 'all' | 'first' | 'one' | 'one_or_none' | 'scalar' | 'scalars' | 'get' | 'count'
+  | 'fetch_all' | 'fetch_one' | 'fetch_optional' | 'fetch' | 'execute'
+  | 'iterate' | 'unknown';
+
+export interface HostQuery {
+  kind: 'sql' | 'orm';
+  /** The whole call chain (`session.query(Worker).filter(...).all()`, `sqlx::query!(...).fetch_all(&pool).await`). */
+  span: Span;
+  statementKind: StatementKind;
+  /** kind 'sql': the SQL string. */
+  sql?: EmbeddedSql;
+  /** kind 'orm': the query the ORM sends, spans in file coordinates (column spans on `Worker.planner_id`, ...). */
+  model?: QueryModel;
+  /** What is done with the result. */
+  terminal: Terminal;
+  /** Enclosing loops, outermost first. */
+  loops: LoopContext[];
+  /** Variable the result (or the query object) is assigned to, if any. */
+  assignedTo?: string;
+  /** Identifiers passed as parameters or used in filter values (`pid`, `agent.id` → 'agent'). */
+  parameterRoots: string[];
+  /** ORM: the mapped class selected (`Worker`). */
+  entity?: string;
+  /** ORM: relationships loaded eagerly through `.options(selectinload(A.rel), joinedload(...), subqueryload(...))`: 'A.rel'. */
+  eagerLoads: string[];
+  /** Where fixes go: the offset just before the terminal call (`.all()`), for `.limit(...)`/`.options(...)` insertions. */
+  beforeTerminal?: number;
+}
+
+/** A write that is expensive one row at a time: `session.add(x)`, `session.commit()`, an INSERT executed per item. */
+export interface HostWrite {
+  kind: 'add' | 'commit' | 'flush' | 'insert';
+  span: Span;
+  loops: LoopContext[];
+  /** For 'add': the receiver (`session`) and the added expression text. */
+  receiver?: string;
+  argument?: string;
+  /** For 'insert': the index in `queries` of the INSERT. */
+  query?: number;
+}
+
+/** `obj.attr` read inside a loop, for lazy-loaded relationships (`agent.messages`). */
+export interface AttributeAccess {
+  object: string;
+  attribute: string;
+  span: Span;
+  loops: LoopContext[];
+}
+
+export interface Relationship {
+  attribute: string;
+  /** Target mapped class name. */
+  target: string;
+  /** `lazy=` setting as written ('select' when absent: SQLAlchemy's default lazy load). */
+  lazy: string;
+  span: Span;
+}
+
+/** A declarative SQLAlchemy model: its table as schema changes for the catalog. */
+export interface HostModel {
+  className: string;
+  table: string;
+  span: Span;
+  /** createTable (columns, primary key, unique, foreign keys) then createIndex for `index=True`, `Index(...)`, `__table_args__`. */
+  changes: SchemaChange[];
+  relationships: Relationship[];
+}
+
+/** One Alembic revision file. */
+export interface AlembicRevision {
+  revision: string;
+  /** `None` → null; a tuple for merge revisions. */
+  downRevision: string | string[] | null;
+  branchLabels?: string[];
+  /** The upgrade() operations in order (`op.create_table`, `op.create_index`, `op.execute` through the SQL core, ...). */
+  changes: SchemaChange[];
+  /** Spans of `op.create_index(...)` calls without `postgresql_concurrently=True`, with their table. */
+  indexCreations: { span: Span; table: string; concurrently: boolean }[];
+}
+
+export interface HostExtraction {
+  language: HostLanguage;
+  queries: HostQuery[];
+  writes: HostWrite[];
+  accesses: AttributeAccess[];
+  models: HostModel[];
+  alembic?: AlembicRevision;
+  /** Parse problems of the host file itself (tree-sitter ERROR nodes), reported by nobody for now. */
+  errors: { message: string; span: Span }[];
+}
