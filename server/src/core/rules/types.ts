@@ -6,6 +6,7 @@
  */
 import type { Dialect, RuleMeta } from '../../../../shared/types';
 import type { Catalog, MigrationSet } from '../catalog/types';
+import type { HostExtraction } from '../host/types';
 import type { ParsedDocument, Span } from '../sql/model';
 
 /** A fix as a rule builds it: offsets, not line/character. */
@@ -58,6 +59,12 @@ export interface FileContext {
   catalog: Catalog;
   migration?: MigrationPosition;
   migrations: MigrationSet[];
+  /**
+   * For Python/Rust files: what the extractor found. `document` then holds one
+   * statement per extracted query (raw SQL mapped into the file, ORM chains as
+   * models) with `hostQuery` pointing back here.
+   */
+  host?: HostExtraction;
   report(report: RuleReport): void;
   /**
    * The fixes that create `suggestion`: a new migration in the project's own

@@ -197,6 +197,8 @@ export interface Statement {
   changes: SchemaChange[];
   /** Whether the statement runs inside an explicit BEGIN ... COMMIT block of this file. */
   inTransaction: boolean;
+  /** In host code (Python, Rust): index of the extracted query in `FileContext.host.queries`. */
+  hostQuery?: number;
 }
 
 export interface SyntaxError {
