@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { defaultConfig } from '../../../server/src/core/config/types';
+import { defaultConfig, type QueryLensConfig } from '../../../server/src/core/config/types';
 import { Workspace } from '../../../server/src/core/engine/workspace';
 import { initParsers, parseDocument } from '../../../server/src/core/sql/parse';
 
@@ -26,9 +26,12 @@ class Editor {
   readonly files: Record<string, string>;
   readonly ws: Workspace;
 
-  constructor(files: Record<string, string>) {
+  constructor(
+    files: Record<string, string>,
+    private readonly config: Partial<QueryLensConfig> = { dialect: 'postgres' },
+  ) {
     this.files = { ...files };
-    this.ws = Workspace.fromFiles({ root: ROOT, config: { ...defaultConfig(), dialect: 'postgres' }, incremental: true }, this.files);
+    this.ws = Workspace.fromFiles({ root: ROOT, config: { ...defaultConfig(), ...config }, incremental: true }, this.files);
     this.assertFresh();
   }
 
@@ -42,7 +45,7 @@ class Editor {
 
   /** A one-shot workspace runs every rule on whole documents: the reference the incremental one must match. */
   assertFresh(): void {
-    const fresh = Workspace.fromFiles({ root: ROOT, config: { ...defaultConfig(), dialect: 'postgres' } }, this.files);
+    const fresh = Workspace.fromFiles({ root: ROOT, config: { ...defaultConfig(), ...this.config } }, this.files);
     for (const file of Object.keys(this.files).filter((f) => f.endsWith('.sql'))) {
       assert.deepEqual(this.ws.analyze(at(file)), fresh.analyze(at(file)), `findings of ${file} differ from a fresh analysis`);
     }
@@ -106,6 +109,17 @@ describe('engine: incremental analysis', () => {
     editor.replace('app.sql', 'other_tasks', 'other_tasks2');
     editor.replace('schema.sql', 'CREATE INDEX idx_tasks ON tasks (account_id, status);', '');
     assert.equal(composite().length, 1);
+  });
+
+  it('matches a fresh analysis when typing changes the dialect a file is inferred to be in', () => {
+    const query = "SELECT id FROM tasks WHERE title LIKE '%x' LIMIT 5;\n";
+    const editor = new Editor({ 'schema.sql': SCHEMA, 'queries.sql': query }, {});
+    const dialectOf = () => editor.ws.dialectOf(at('queries.sql'));
+    assert.equal(dialectOf(), 'postgres');
+    editor.replace('queries.sql', query, query + 'SELECT `a`, `b` FROM tasks LIMIT 1;\n');
+    assert.equal(dialectOf(), 'mysql');
+    editor.replace('queries.sql', 'SELECT `a`, `b` FROM tasks LIMIT 1;\n', '');
+    assert.equal(dialectOf(), 'postgres');
   });
 
   it('matches a fresh analysis when a statement moves into or out of a transaction block', () => {

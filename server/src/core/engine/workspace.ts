@@ -126,6 +126,11 @@ export class Workspace {
     const entry = newEntry(text, previous);
     this.entries.set(file, entry);
     if (!previous) this.detect();
+    if (previous?.dialect !== undefined && previous.dialect !== this.dialectOf(file)) {
+      // Typing changed the inferred dialect: statements parse (and are checked) differently.
+      entry.statementSignatures = new Map();
+      entry.statementReports = new StatementReportCache();
+    }
     if (file.endsWith('migration_lock.toml')) this.invalidateSchema(file);
     if (!isAnalysed(file)) return;
     const before = previous ? this.signatureOf(file, previous) : '';
@@ -189,6 +194,11 @@ export class Workspace {
   dialectOf(file: string): Dialect {
     const entry = this.entries.get(file);
     if (!entry) return this.options.config.dialect ?? this.workspaceDialect ?? 'postgres';
+    return this.entryDialect(file, entry);
+  }
+
+  /** The dialect of one version of a file (a previous version may have been inferred differently). */
+  private entryDialect(file: string, entry: FileEntry): Dialect {
     return (entry.dialect ??= this.options.config.dialect ?? this.workspaceDialect ?? inferDialect(entry.text, file));
   }
 
@@ -204,7 +214,8 @@ export class Workspace {
 
   private parse(file: string, entry: FileEntry): ParsedDocument {
     if (!entry.document) {
-      entry.document = parseDocument(entry.text, this.dialectOf(file), this.options.incremental ? { previous: entry.replaced } : undefined);
+      const dialect = this.entryDialect(file, entry);
+      entry.document = parseDocument(entry.text, dialect, this.options.incremental ? { previous: entry.replaced } : undefined);
       entry.replaced = undefined; // its statements now belong to entry.document
     }
     return entry.document;
