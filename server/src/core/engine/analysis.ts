@@ -107,11 +107,14 @@ class FileAnalysis {
     const { catalog, schemaVersion, layoutVersion, text, file } = this.input;
     cache.begin();
     const out = this.input.document.statements.map((statement) => {
+      // A statement from host code (Python, Rust) has spans mapped through string
+      // escapes and rules that may read the code around it: not a function of its text.
+      const reusable = statement.hostQuery === undefined;
       const context = statementContext(statement, text);
-      const hit = cache.get(statement.text, context, catalog, schemaVersion, layoutVersion);
+      const hit = reusable ? cache.get(statement.text, context, catalog, schemaVersion, layoutVersion) : undefined;
       if (hit) return { cached: hit, byRule: hit.byRule, offset: statement.span.start };
       const { reports, failed } = this.runOnStatement(statement, statementRules);
-      const relative = failed ? undefined : relativeReports(reports.byRule, statement, file);
+      const relative = failed || !reusable ? undefined : relativeReports(reports.byRule, statement, file);
       if (!relative) return { byRule: reports.byRule, offset: 0 };
       const cached = { ...reports, byRule: relative };
       cache.set(statement.text, context, cached);
