@@ -26,14 +26,18 @@ describe('listWorkspaceFiles', () => {
       'svc/q.sql': '',
       'legacy/old.sql': '',
       'vendor/v.sql': '',
+      'app/models.py': '',
+      'app/README.md': '',
+      'svc/src/db.rs': '',
     }).root;
   });
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 
   const rel = (files: string[]) => files.map((f) => path.relative(root, f).split(path.sep).join('/'));
 
-  it('lists SQL and Prisma files, honouring root and nested .gitignore files', async () => {
+  it('lists SQL, Python, Rust and Prisma files, honouring root and nested .gitignore files', async () => {
     assert.deepEqual(rel(await listWorkspaceFiles(root, { include: [], exclude: [] })), [
+      'app/models.py',
       'db/migrations/001_init.sql',
       'db/migrations/002_more.SQL',
       'legacy/old.sql',
@@ -42,6 +46,7 @@ describe('listWorkspaceFiles', () => {
       'prisma/schema.prisma',
       'schema.sql',
       'svc/q.sql',
+      'svc/src/db.rs',
       'vendor/v.sql',
     ]);
   });

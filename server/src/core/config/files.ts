@@ -1,10 +1,11 @@
 /**
- * Which workspace files QueryLens reads: `.sql` files, plus the files that
- * describe migrations (`schema.prisma`, `migration_lock.toml`), minus
- * node_modules, .git, whatever `.gitignore` files (root and nested) ignore, and
- * the configured excludes.
+ * Which workspace files QueryLens reads: `.sql` files and the host code that
+ * holds SQL and ORM queries (`.py`, `.rs`), plus the files that describe
+ * migrations (`schema.prisma`, `migration_lock.toml`), minus node_modules,
+ * .git, whatever `.gitignore` files (root and nested) ignore, and the
+ * configured excludes.
  *
- * `include` globs narrow the `.sql` files only: the Prisma files are still
+ * `include` globs narrow the analysed files only: the Prisma files are still
  * listed so that migrations are recognised whatever is analysed.
  */
 import { promises as fsp } from 'node:fs';
@@ -13,7 +14,7 @@ import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 
 export interface FileListOptions {
-  /** Globs relative to the root; when non-empty, only matching `.sql` files are listed. */
+  /** Globs relative to the root; when non-empty, only matching analysed files are listed. */
   include: string[];
   /** Globs relative to the root to skip. */
   exclude: string[];
@@ -40,10 +41,18 @@ export function isExcluded(root: string, file: string, globs: string[]): boolean
   return rel !== undefined && globMatcher(globs)(rel);
 }
 
+/** Extensions of the files QueryLens analyses: SQL, and the host code that holds SQL and ORM queries. */
+const ANALYSED_EXTENSIONS = ['.sql', '.py', '.rs'];
+
+/** Whether `file` is one QueryLens analyses (include globs apply to these). */
+export function isAnalysedFile(file: string): boolean {
+  const lower = file.toLowerCase();
+  return ANALYSED_EXTENSIONS.some((ext) => lower.endsWith(ext));
+}
+
 /** Whether `file` is of a kind QueryLens reads (before include/exclude). */
 export function isWorkspaceFileKind(file: string): boolean {
-  const base = path.basename(file);
-  return base.toLowerCase().endsWith('.sql') || SCHEMA_FILES.has(base);
+  return isAnalysedFile(file) || SCHEMA_FILES.has(path.basename(file));
 }
 
 function toRelative(root: string, file: string): string | undefined {
@@ -89,7 +98,7 @@ export async function listWorkspaceFiles(root: string, options: FileListOptions)
       } else if (entry.isFile() || entry.isSymbolicLink()) {
         // Symbolic links to files are read; links to folders are not followed (cycles).
         if (!isWorkspaceFileKind(entry.name) || excluded(childRel) || ignoredBy(active, childRel, false)) continue;
-        if (entry.name.toLowerCase().endsWith('.sql') && !included(childRel)) continue;
+        if (isAnalysedFile(entry.name) && !included(childRel)) continue;
         if (entry.isSymbolicLink() && !(await isFile(abs))) continue;
         found.push(abs);
       }
