@@ -1,0 +1,173 @@
+/**
+ * Rust host extraction: sqlx queries (functions and macros) and
+ * tokio-postgres style client calls, with the loops around them, the
+ * variables their results go to, INSERTs run per item and transaction
+ * commits. Syntax tree only (tree-sitter), never patterns over the source.
+ */
+import type { Dialect } from '../../../../../shared/types';
+import { hostParser } from '../treesitter';
+import type { HostExtraction, HostQuery, HostWrite } from '../types';
+import { assignedVariable, followChain, queryOrigin, type QueryOrigin } from './calls';
+import { DialectVotes } from './dialect';
+import { iteratedVariable, LoopFinder, type FoundLoop } from './loops';
+import { statementKindOf } from './statement-kind';
+import { decodeStringLiteral } from './strings';
+import { asMethodCall, spanOf, walk, within, type Node } from './syntax';
+
+export interface RustExtractOptions {
+  /** The project's dialect (configuration); otherwise the file's pool type tells, else PostgreSQL. */
+  dialect?: Dialect;
+}
+
+/** Everything QueryLens needs from one Rust file. Synchronous once `initHostParsers()` has resolved; never throws. */
+export function extractRust(text: string, file: string, options: RustExtractOptions = {}): HostExtraction {
+  const extraction: HostExtraction = { language: 'rust', queries: [], writes: [], accesses: [], models: [], errors: [] };
+  let tree;
+  try {
+    tree = hostParser('rust').parse(text);
+    if (!tree) throw new Error('tree-sitter returned no tree');
+    extractFromTree(tree.rootNode, options, extraction);
+  } catch (e) {
+    extraction.errors.push({ message: `QueryLens could not analyse ${file}: ${e instanceof Error ? e.message : String(e)}`, span: { start: 0, end: 0 } });
+  } finally {
+    tree?.delete();
+  }
+  return extraction;
+}
+
+interface Scan {
+  candidates: Node[];
+  commits: Node[];
+  sqlxImports: Set<string>;
+  votes: DialectVotes;
+}
+
+function scan(root: Node): Scan {
+  const found: Scan = { candidates: [], commits: [], sqlxImports: new Set(), votes: new DialectVotes() };
+  walk(root, (node) => {
+    switch (node.type) {
+      case 'identifier':
+      case 'type_identifier':
+        found.votes.see(node.text);
+        break;
+      case 'macro_invocation':
+        found.candidates.push(node);
+        break;
+      case 'call_expression': {
+        found.candidates.push(node);
+        const method = asMethodCall(node);
+        if (method?.name === 'commit' && method.args.length === 0) found.commits.push(node);
+        break;
+      }
+      case 'use_declaration': {
+        const argument = node.childForFieldName('argument');
+        if (argument && argument.text.startsWith('sqlx')) {
+          walk(argument, (n) => {
+            if (n.type === 'identifier') found.sqlxImports.add(n.text);
+            if (n.type === 'use_wildcard') found.sqlxImports.add('*');
+          });
+        }
+        break;
+      }
+    }
+  });
+  return found;
+}
+
+interface Found {
+  query: HostQuery;
+  loops: FoundLoop[];
+  functionId: number;
+}
+
+function extractFromTree(root: Node, options: RustExtractOptions, out: HostExtraction): void {
+  const scanned = scan(root);
+  const dialect = options.dialect ?? scanned.votes.winner() ?? 'postgres';
+  const loops = new LoopFinder();
+  const found: Found[] = [];
+  for (const candidate of scanned.candidates) {
+    const origin = queryOrigin(candidate, scanned.sqlxImports);
+    if (origin) found.push(buildQuery(origin, dialect, loops));
+  }
+  for (const entry of found) for (const loop of entry.loops) resolveIterable(loop, entry.functionId, found);
+  out.queries = found.map((f) => f.query);
+  out.writes = [...insertsInLoops(out.queries), ...scanned.commits.map((c) => commitWrite(c, loops))].sort((a, b) => a.span.start - b.span.start);
+  out.errors = syntaxErrors(root);
+}
+
+function buildQuery(origin: QueryOrigin, dialect: Dialect, loops: LoopFinder): Found {
+  const chain = followChain(origin);
+  const sql = { ...decodeStringLiteral(origin.literal), dialect };
+  const around = loops.around(origin.node);
+  const query: HostQuery = {
+    kind: 'sql',
+    span: { start: origin.node.startIndex, end: chain.end.endIndex },
+    statementKind: statementKindOf(sql.text),
+    sql,
+    terminal: chain.terminal,
+    loops: around.map((l) => l.context),
+    parameterRoots: [...new Set([...origin.parameterRoots, ...chain.bindRoots])],
+    eagerLoads: [],
+  };
+  const assignedTo = assignedVariable(chain.end);
+  if (assignedTo) query.assignedTo = assignedTo;
+  if (origin.entity) query.entity = origin.entity;
+  if (chain.beforeTerminal !== undefined) query.beforeTerminal = chain.beforeTerminal;
+  return { query, loops: around, functionId: enclosingFunctionId(origin.node) };
+}
+
+function enclosingFunctionId(node: Node): number {
+  for (let n = node.parent; n; n = n.parent) if (n.type === 'function_item') return n.id;
+  return -1;
+}
+
+/**
+ * `iterableQuery`: the loop walks a query's rows, either the query itself
+ * (`for row in sqlx::query(..).fetch_all(..).await?`) or the variable the
+ * latest earlier query in the same function assigned (`for a in &agents`).
+ */
+function resolveIterable(loop: FoundLoop, functionId: number, found: Found[]): void {
+  if (!loop.iterable || loop.context.iterableQuery !== undefined) return;
+  const iterableSpan = spanOf(loop.iterable);
+  let index = found.findIndex((f) => within(f.query.span, iterableSpan));
+  if (index < 0) {
+    const variable = iteratedVariable(loop.iterable);
+    if (!variable) return;
+    for (let i = 0; i < found.length; i++) {
+      const f = found[i];
+      if (f.functionId === functionId && f.query.assignedTo === variable && f.query.span.end <= loop.start) index = i;
+    }
+  }
+  if (index >= 0) loop.context.iterableQuery = index;
+}
+
+function insertsInLoops(queries: HostQuery[]): HostWrite[] {
+  const writes: HostWrite[] = [];
+  queries.forEach((q, index) => {
+    if (q.statementKind === 'insert' && q.loops.length > 0) writes.push({ kind: 'insert', span: q.span, loops: q.loops, query: index });
+  });
+  return writes;
+}
+
+function commitWrite(call: Node, loops: LoopFinder): HostWrite {
+  const end = call.parent?.type === 'await_expression' ? call.parent : call;
+  return {
+    kind: 'commit',
+    span: spanOf(end),
+    loops: loops.around(call).map((l) => l.context),
+    receiver: asMethodCall(call)?.receiver.text,
+  };
+}
+
+/** ERROR and MISSING nodes, for the record (the rest of the file is still extracted). */
+function syntaxErrors(root: Node): HostExtraction['errors'] {
+  const errors: HostExtraction['errors'] = [];
+  const visit = (node: Node): void => {
+    if (errors.length >= 50) return;
+    if (node.isMissing) errors.push({ message: `Rust syntax error: missing ${node.type}`, span: spanOf(node) });
+    else if (node.isError) errors.push({ message: 'Rust syntax error', span: spanOf(node) });
+    else if (node.hasError) for (const child of node.children) visit(child);
+  };
+  if (root.hasError) visit(root);
+  return errors;
+}

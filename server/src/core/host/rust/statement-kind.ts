@@ -1,0 +1,76 @@
+/**
+ * The kind of a SQL string from its leading keywords, before (and without)
+ * the SQL core's parse: enough for the host rules (INSERT per item, SELECT
+ * result iterated) and to tell SQL from other strings passed to `execute`.
+ * Reads SQL text only, never Rust source.
+ */
+import type { StatementKind } from '../../sql/model';
+
+/** Upper-cased words at parenthesis depth 0, comments and quoted text skipped. */
+function topLevelWords(sql: string, max: number): string[] {
+  const words: string[] = [];
+  let depth = 0;
+  let i = 0;
+  while (i < sql.length && words.length < max) {
+    const c = sql[i];
+    if (c === '-' && sql[i + 1] === '-') {
+      const nl = sql.indexOf('\n', i);
+      i = nl < 0 ? sql.length : nl + 1;
+    } else if (c === '/' && sql[i + 1] === '*') {
+      const close = sql.indexOf('*/', i + 2);
+      i = close < 0 ? sql.length : close + 2;
+    } else if (c === '\'' || c === '"' || c === '`') {
+      const close = sql.indexOf(c, i + 1);
+      i = close < 0 ? sql.length : close + 1;
+    } else if (c === '(') {
+      depth++;
+      i++;
+    } else if (c === ')') {
+      depth = Math.max(0, depth - 1);
+      i++;
+    } else if (isWordChar(c)) {
+      let j = i;
+      while (j < sql.length && isWordChar(sql[j])) j++;
+      if (depth === 0) words.push(sql.slice(i, j).toUpperCase());
+      i = j;
+    } else {
+      i++;
+    }
+  }
+  return words;
+}
+
+function isWordChar(c: string): boolean {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c === '_';
+}
+
+const MAIN: Record<string, StatementKind> = {
+  SELECT: 'select', VALUES: 'select', TABLE: 'select',
+  INSERT: 'insert', REPLACE: 'insert', UPDATE: 'update', DELETE: 'delete', MERGE: 'merge',
+};
+
+const TRANSACTION = new Set(['BEGIN', 'COMMIT', 'ROLLBACK', 'START', 'SAVEPOINT', 'RELEASE', 'END']);
+
+export function statementKindOf(sql: string): StatementKind {
+  const words = topLevelWords(sql, 64);
+  const first = words[0];
+  if (!first) return 'other';
+  if (MAIN[first]) return MAIN[first];
+  // WITH cte AS (...) [, ...] <main statement>: the CTE bodies sit inside parentheses.
+  if (first === 'WITH') return words.slice(1).map((w) => MAIN[w]).find(Boolean) ?? 'other';
+  if (TRANSACTION.has(first)) return 'transaction';
+  if (first === 'CREATE') {
+    const what = words.slice(1).find((w) => !['OR', 'REPLACE', 'UNIQUE', 'TEMP', 'TEMPORARY', 'UNLOGGED', 'GLOBAL', 'LOCAL'].includes(w));
+    return what === 'TABLE' ? 'create_table' : what === 'INDEX' ? 'create_index' : 'other_ddl';
+  }
+  if (first === 'ALTER') return words[1] === 'TABLE' ? 'alter_table' : 'other_ddl';
+  if (first === 'DROP') return 'drop';
+  if (first === 'COMMENT' || first === 'GRANT' || first === 'REVOKE' || first === 'TRUNCATE') return 'other_ddl';
+  return 'other';
+}
+
+/** Whether a string passed to an `execute`/`query`-like method is SQL at all. */
+export function looksLikeSql(sql: string): boolean {
+  const first = topLevelWords(sql, 1)[0];
+  return first !== undefined && (statementKindOf(sql) !== 'other' || ['EXPLAIN', 'SET', 'SHOW', 'PRAGMA', 'LOCK', 'VACUUM', 'ANALYZE', 'COPY', 'CALL'].includes(first));
+}
