@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { makeWorkspace } from './workspace';
+import { useWorkspaces } from './workspace';
 import { compareVersions, detectMigrations, migrationPositionOf } from '../../../server/src/core/migrations/detect';
 
 function shape(root: string, sets: ReturnType<typeof detectMigrations>) {
@@ -15,13 +14,7 @@ function shape(root: string, sets: ReturnType<typeof detectMigrations>) {
 }
 
 describe('detectMigrations', () => {
-  const roots: string[] = [];
-  after(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
-  const ws = (files: Record<string, string>) => {
-    const w = makeWorkspace(files);
-    roots.push(w.root);
-    return w;
-  };
+  const ws = useWorkspaces();
 
   it('recognises sqlx single-file and reversible timestamped migrations', () => {
     const { root, paths } = ws({

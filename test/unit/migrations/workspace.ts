@@ -11,3 +11,14 @@ export function makeWorkspace(files: Record<string, string>): { root: string; pa
   }
   return { root, paths: Object.keys(files).map((rel) => path.join(root, rel)) };
 }
+
+/** For a mocha `describe`: a `makeWorkspace` whose folders are removed after the suite. */
+export function useWorkspaces(): typeof makeWorkspace {
+  const roots: string[] = [];
+  after(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
+  return (files) => {
+    const w = makeWorkspace(files);
+    roots.push(w.root);
+    return w;
+  };
+}

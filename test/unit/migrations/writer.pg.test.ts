@@ -6,12 +6,11 @@
  */
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { Client } from 'pg';
 import type { MigrationSet } from '../../../server/src/core/catalog/types';
 import { planIndexMigration } from '../../../server/src/core/migrations/writer';
 import type { IndexSuggestion } from '../../../server/src/core/rules/types';
+import { useTestSchema } from './pg';
 
-const url = process.env.QUERYLENS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const dir = path.resolve('/ws/migrations');
 const now = new Date(Date.UTC(2024, 4, 6, 7, 8, 9));
 
@@ -25,37 +24,7 @@ const layouts: { tool: MigrationSet['tool']; existing: [string, string?][] }[] =
 ];
 
 describe('generated migrations on PostgreSQL', function () {
-  const client = new Client({ connectionString: url });
-  const schema = `querylens_test_${process.pid}_${Date.now()}`;
-  let available = false;
-
-  before(async function () {
-    try {
-      await client.connect();
-      available = true;
-    } catch {
-      this.skip();
-    }
-    // The extension is database-wide: install it in public once, so that a
-    // concurrent run never finds it inside another run's (soon dropped) schema.
-    await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public').catch(() => undefined);
-    await client.query(`CREATE SCHEMA ${schema}`);
-    // public stays on the path: CREATE EXTENSION IF NOT EXISTS finds pg_trgm there if already installed.
-    await client.query(`SET search_path TO ${schema}, public`);
-    await client.query('CREATE TABLE workers (id serial PRIMARY KEY, planner_id int NOT NULL, task_status text NOT NULL, name text)');
-    await client.query("INSERT INTO workers (planner_id, task_status, name) SELECT g % 10, 'todo', 'worker ' || g FROM generate_series(1, 100) g");
-  });
-
-  after(async () => {
-    if (!available) return;
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await client.end();
-  });
-
-  async function indexes(): Promise<string[]> {
-    const r = await client.query('SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = $2 ORDER BY indexname', [schema, 'workers']);
-    return r.rows.map((row) => row.indexname as string);
-  }
+  const { client, indexes, isValid } = useTestSchema();
 
   async function run(tool: MigrationSet['tool'], sql: string): Promise<void> {
     if (tool === 'prisma') {
@@ -93,8 +62,7 @@ describe('generated migrations on PostgreSQL', function () {
       const downs = plan.files.filter((f) => isDown(f.file)).reverse();
       for (const f of ups) await run(tool, f.content);
       assert.deepEqual(await indexes(), [name, 'workers_pkey'].sort());
-      const valid = await client.query('SELECT indisvalid FROM pg_index WHERE indexrelid = $1::regclass', [`${schema}.${name}`]);
-      assert.equal(valid.rows[0].indisvalid, true);
+      assert.equal(await isValid(name), true);
       if (downs.length === 0) {
         // Tools without down migrations (plain, single-file sqlx, Prisma, Flyway without undo): clean up by hand.
         await client.query(`DROP INDEX ${name}`);

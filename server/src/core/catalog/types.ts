@@ -72,7 +72,7 @@ export interface Catalog {
 }
 
 /** A recognised migration layout. */
-export type MigrationTool = 'sqlx' | 'golang-migrate' | 'flyway' | 'prisma' | 'plain';
+export type MigrationTool = 'sqlx' | 'golang-migrate' | 'flyway' | 'prisma' | 'plain' | 'alembic';
 
 export interface Migration {
   /** Version or sequence as the tool sees it (`20240101120000`, `0003`, `V3`). */
@@ -81,6 +81,8 @@ export interface Migration {
   /** Absolute path of the file (or Prisma's `migration.sql`) that applies it. */
   upFile: string;
   downFile?: string;
+  /** Alembic: the revisions this one revises (`down_revision`; several for a merge, none for a root). */
+  parents?: string[];
 }
 
 export interface MigrationSet {
@@ -91,4 +93,6 @@ export interface MigrationSet {
   migrations: Migration[];
   /** Prisma: the `provider` of `migration_lock.toml` (`postgresql`, `sqlite`, `mysql` ...). */
   provider?: string;
+  /** Alembic: the revisions nothing revises yet, in apply order (one per branch; several until merged). */
+  heads?: string[];
 }

@@ -18,11 +18,17 @@
  *
  * With `configured` folders, only those folders are read, and every `.sql`
  * file in them counts (unnumbered ones ordered by name after numbered ones).
+ *
+ * Alembic (`versions/*.py` beside `env.py`, see alembic.ts) needs each
+ * revision's `revision`/`down_revision`, which only the Python extractor
+ * knows: without `revisionOf`, Alembic folders are not detected. A configured
+ * folder selects an Alembic set when it is the versions folder or its parent.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Migration, MigrationSet, MigrationTool } from '../catalog/types';
 import type { MigrationPosition } from '../rules/types';
+import { detectAlembic, type RevisionOf } from './alembic';
 
 const PRISMA_FOLDER = /^(\d{8,})_(.+)$/;
 const FLYWAY = /^([VU])(\d+(?:[._]\d+)*)__(.+)\.sql$/i;
@@ -31,7 +37,7 @@ const NUMBERED = /^(\d+)[_-](.+)\.sql$/i;
 const PLAIN_FOLDERS = new Set(['migrations', 'migration', 'migrate', 'db', 'sql', 'schema', 'database', 'ddl']);
 const TIMESTAMP_DIGITS = 14;
 
-export function detectMigrations(root: string, files: string[], configured?: string[]): MigrationSet[] {
+export function detectMigrations(root: string, files: string[], configured?: string[], revisionOf?: RevisionOf): MigrationSet[] {
   const byDir = new Map<string, string[]>();
   for (const file of files.map((f) => path.resolve(f))) {
     const dir = path.dirname(file);
@@ -42,6 +48,13 @@ export function detectMigrations(root: string, files: string[], configured?: str
   const wanted = configured?.length ? new Set(configured.map((d) => path.resolve(root, d))) : undefined;
   const sets: MigrationSet[] = [];
   const prismaDirs = new Set<string>();
+  const alembicDirs = new Set<string>();
+
+  for (const set of revisionOf ? detectAlembic(root, files, revisionOf) : []) {
+    if (wanted && !wanted.has(set.dir) && !wanted.has(path.dirname(set.dir))) continue;
+    alembicDirs.add(set.dir);
+    sets.push(set);
+  }
 
   // Prisma first: its migration.sql files live one level below the set's folder.
   for (const [dir, names] of byDir) {
@@ -61,7 +74,7 @@ export function detectMigrations(root: string, files: string[], configured?: str
 
   for (const [dir, names] of byDir) {
     if (prismaDirs.has(path.dirname(dir)) && PRISMA_FOLDER.test(path.basename(dir))) continue;
-    if (wanted && !wanted.has(dir)) continue;
+    if ((wanted && !wanted.has(dir)) || alembicDirs.has(dir)) continue;
     const set = classifyFolder(dir, names.filter((n) => n.toLowerCase().endsWith('.sql')).sort(), !!wanted);
     if (set) sets.push(set);
   }

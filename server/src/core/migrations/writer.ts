@@ -12,11 +12,14 @@
  * - Prisma runs every migration in a transaction: plain CREATE INDEX.
  * For the same reason a trigram index's `CREATE EXTENSION pg_trgm` goes in a
  * migration of its own just before the index's (except for Prisma).
+ * - Alembic: a new revision file whose `op.create_index(...,
+ *   postgresql_concurrently=True)` runs in `autocommit_block()` (alembic.ts).
  */
 import * as path from 'node:path';
 import type { Dialect } from '../../../../shared/types';
 import type { MigrationSet } from '../catalog/types';
 import type { IndexSuggestion } from '../rules/types';
+import { planAlembicRevision, type AlembicPlanOptions } from './alembic';
 import { compareVersions, isTimestamp } from './detect';
 
 const MAX_IDENTIFIER = 63; // PostgreSQL's NAMEDATALEN - 1; MySQL allows 64.
@@ -31,6 +34,11 @@ export interface DropIndexOptions {
   concurrently: boolean;
   /** `IF EXISTS`; on by default (not on MySQL, which has no such clause). */
   ifExists?: boolean;
+}
+
+export interface PlanOptions {
+  /** Alembic: makes the new revision id (default: derived from the time, the suggestion and the heads). */
+  revisionId?: AlembicPlanOptions['revisionId'];
 }
 
 export interface MigrationPlan {
@@ -154,13 +162,14 @@ const TRANSACTION_NOTE = '-- CREATE INDEX CONCURRENTLY builds the index without 
  * A new migration (two for a trigram index outside Prisma: the extension,
  * then the index) that creates the suggested index, in the set's layout.
  */
-export function planIndexMigration(set: MigrationSet, s: IndexSuggestion, dialect: Dialect, now: Date): MigrationPlan {
+export function planIndexMigration(set: MigrationSet, s: IndexSuggestion, dialect: Dialect, now: Date, options: PlanOptions = {}): MigrationPlan {
+  const slug = snake(`add_index_${unqualified(s.table)}_${s.columns.join('_')}`).slice(0, 80).replace(/_+$/, '');
+  if (set.tool === 'alembic') return planAlembicRevision(set, s, dialect, now, { name: indexName(s), slug, revisionId: options.revisionId });
   const postgres = dialect === 'postgres';
   const concurrently = postgres && set.tool !== 'prisma';
   const extension = extensionSql(s, dialect);
   const create = createIndexSql(s, dialect, { concurrently });
   const drop = dropIndexSql(s, dialect, { concurrently });
-  const slug = snake(`add_index_${unqualified(s.table)}_${s.columns.join('_')}`).slice(0, 80).replace(/_+$/, '');
   const steps: Step[] = [];
 
   if (set.tool === 'prisma') {

@@ -1,0 +1,276 @@
+/**
+ * Alembic: finding a project's revision folders, ordering its revisions along
+ * `down_revision`, and writing a new revision that creates an index.
+ *
+ * Where the revisions are: `versions/` beside an `env.py` (what `alembic init`
+ * writes), or the folders an `alembic.ini` names (`version_locations`, else
+ * `<script_location>/versions`). Which `.py` file is a revision, and what it
+ * revises, comes from the caller (`revisionOf`, fed by the Python extractor):
+ * this module reads no Python.
+ *
+ * Order: a topological sort of the revision graph, root first, a merge
+ * revision after all its parents, ties by file path. Several heads (unmerged
+ * branches) are allowed and recorded in `MigrationSet.heads`.
+ */
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Dialect } from '../../../../shared/types';
+import type { Migration, MigrationSet } from '../catalog/types';
+import type { IndexSuggestion } from '../rules/types';
+import type { MigrationPlan } from './writer';
+
+export interface RevisionInfo {
+  revision: string;
+  /** `None` → null; a tuple for merge revisions. */
+  downRevision: string | string[] | null;
+}
+
+export type RevisionOf = (file: string) => RevisionInfo | undefined;
+
+export function detectAlembic(root: string, files: string[], revisionOf: RevisionOf): MigrationSet[] {
+  const byDir = new Map<string, string[]>();
+  for (const file of files.map((f) => path.resolve(root, f))) {
+    const list = byDir.get(path.dirname(file)) ?? [];
+    list.push(path.basename(file));
+    byDir.set(path.dirname(file), list);
+  }
+  const candidates = new Set<string>();
+  for (const [dir, names] of byDir) {
+    if (path.basename(dir) === 'versions' && (byDir.get(path.dirname(dir))?.includes('env.py') || fs.existsSync(path.join(path.dirname(dir), 'env.py')))) {
+      candidates.add(dir);
+    }
+    if (names.includes('alembic.ini')) for (const d of versionDirsOfIni(path.join(dir, 'alembic.ini'))) candidates.add(d);
+  }
+  const sets: MigrationSet[] = [];
+  for (const dir of [...candidates].sort()) {
+    const revisions: { file: string; info: RevisionInfo }[] = [];
+    for (const name of (byDir.get(dir) ?? []).filter((n) => n.endsWith('.py') && n !== '__init__.py').sort()) {
+      const file = path.join(dir, name);
+      const info = revisionOf(file);
+      if (info?.revision) revisions.push({ file, info });
+    }
+    if (revisions.length > 0) sets.push(orderRevisions(dir, revisions));
+  }
+  return sets;
+}
+
+/**
+ * The folders an `alembic.ini` keeps revisions in. A tiny INI reader: the
+ * `[alembic]` section's `script_location` and `version_locations`, with
+ * `%(here)s` (the ini's folder). `package:path` locations are read as folders
+ * below the ini (`myapp.db:migrations` → `myapp/db/migrations`).
+ */
+export function versionDirsOfIni(iniFile: string): string[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(iniFile, 'utf8');
+  } catch {
+    return [];
+  }
+  const here = path.dirname(iniFile);
+  const options = new Map<string, string>();
+  let section = '';
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
+    const header = /^\[([^\]]+)\]$/.exec(line);
+    if (header) section = header[1].trim();
+    else if (section === 'alembic') {
+      const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line);
+      if (kv) options.set(kv[1].toLowerCase(), kv[2]);
+    }
+  }
+  const resolve = (value: string) => {
+    const v = value.replace(/%\(here\)s/g, here);
+    const pkg = /^([\w.]+):(.+)$/.exec(v);
+    return path.resolve(here, pkg && !/^[A-Za-z]$/.test(pkg[1]) ? path.join(...pkg[1].split('.'), pkg[2]) : v);
+  };
+  const locations = options.get('version_locations');
+  if (locations) return locations.split(/[\s,;]+/).filter(Boolean).map(resolve);
+  const script = options.get('script_location');
+  return script ? [path.join(resolve(script), 'versions')] : [];
+}
+
+function parentsOf(info: RevisionInfo): string[] {
+  const down = info.downRevision;
+  return down === null ? [] : typeof down === 'string' ? [down] : [...down];
+}
+
+/** `<rev>_<slug>.py` → `slug`; other file templates keep the name, minus the revision id where it appears. */
+function descriptionOf(file: string, revision: string): string {
+  const base = path.basename(file, '.py');
+  if (base.startsWith(`${revision}_`)) return base.slice(revision.length + 1);
+  return base.replace(`_${revision}_`, '_').replace(revision, '').replace(/^_+|_+$/g, '') || base;
+}
+
+/**
+ * Kahn's algorithm: a revision is ready once every parent present in the
+ * folder is placed. Parents that are not there (another version location, a
+ * deleted file) do not hold a revision back. Revisions in a cycle, or sharing
+ * an id with an earlier file, follow in file order so nothing is lost.
+ */
+function orderRevisions(dir: string, revisions: { file: string; info: RevisionInfo }[]): MigrationSet {
+  const byId = new Map<string, { file: string; info: RevisionInfo }>();
+  const duplicates: { file: string; info: RevisionInfo }[] = [];
+  for (const r of revisions) {
+    if (byId.has(r.info.revision)) duplicates.push(r);
+    else byId.set(r.info.revision, r);
+  }
+  const waiting = new Map<string, number>();
+  const children = new Map<string, string[]>();
+  for (const [id, r] of byId) {
+    const parents = parentsOf(r.info).filter((p) => byId.has(p));
+    waiting.set(id, parents.length);
+    for (const p of parents) children.set(p, [...(children.get(p) ?? []), id]);
+  }
+  const byFile = (a: string, b: string) => (byId.get(a)!.file < byId.get(b)!.file ? -1 : 1);
+  const ready = [...waiting].filter(([, n]) => n === 0).map(([id]) => id).sort(byFile);
+  const order: string[] = [];
+  while (ready.length > 0) {
+    const id = ready.shift()!;
+    order.push(id);
+    for (const child of children.get(id) ?? []) {
+      const left = waiting.get(child)! - 1;
+      waiting.set(child, left);
+      if (left === 0) {
+        ready.push(child);
+        ready.sort(byFile);
+      }
+    }
+  }
+  const placed = new Set(order);
+  const stuck = [...byId.keys()].filter((id) => !placed.has(id)).sort(byFile);
+  const entries = [...order, ...stuck].map((id) => byId.get(id)!).concat(duplicates);
+  const migrations: Migration[] = entries.map(({ file, info }) => ({
+    version: info.revision,
+    description: descriptionOf(file, info.revision),
+    upFile: file,
+    parents: parentsOf(info),
+  }));
+  const revised = new Set(migrations.flatMap((m) => m.parents ?? []));
+  const heads = [...new Set(migrations.map((m) => m.version))].filter((id) => !revised.has(id));
+  return { tool: 'alembic', dir, migrations, heads };
+}
+
+/** The heads a new revision revises: `set.heads`, else worked out from the parents, else the last revision. */
+export function headsOf(set: MigrationSet): string[] {
+  if (set.heads) return set.heads;
+  const revised = new Set(set.migrations.flatMap((m) => m.parents ?? []));
+  const heads = set.migrations.map((m) => m.version).filter((v) => v && !revised.has(v));
+  return heads.length > 0 || set.migrations.length === 0 ? heads : [set.migrations[set.migrations.length - 1].version];
+}
+
+/**
+ * A fresh 12-hex revision id, like Alembic's `uuid4().hex[-12:]`, but derived
+ * from `seed` (time, suggestion, heads) so that one request always writes the
+ * same file; re-hashed while it collides with an existing revision.
+ */
+export function newRevisionId(seed: string, taken: ReadonlySet<string>): string {
+  for (let i = 0; ; i++) {
+    const id = crypto.createHash('sha256').update(`${seed}\n${i}`).digest('hex').slice(0, 12);
+    if (!taken.has(id)) return id;
+  }
+}
+
+export interface AlembicPlanOptions {
+  /** Index name and file-name slug, as the writer names them for every tool. */
+  name: string;
+  slug: string;
+  /** Overrides the revision id (tests, or a caller that wants Alembic's random ids). */
+  revisionId?: (seed: string, taken: ReadonlySet<string>) => string;
+}
+
+/** A Python string literal. */
+export function py(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+}
+
+/** Alembic's `Create Date`, `str(datetime)` style (UTC here; Alembic writes local time). */
+function createDate(now: Date): string {
+  const iso = now.toISOString();
+  const ms = now.getUTCMilliseconds();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${ms ? `.${String(ms * 1000).padStart(6, '0')}` : ''}`;
+}
+
+/**
+ * The new revision file: `versions/<rev>_<slug>.py` in the layout of Alembic's
+ * default `script.py.mako`, revising the current head (all heads, as a tuple,
+ * when there are several: the revision then also merges them).
+ *
+ * On PostgreSQL the index is built CONCURRENTLY, which cannot run inside a
+ * transaction: Alembic's `autocommit_block()` commits the migration's
+ * transaction first and runs the block in autocommit mode.
+ */
+export function planAlembicRevision(set: MigrationSet, s: IndexSuggestion, dialect: Dialect, now: Date, opts: AlembicPlanOptions): MigrationPlan {
+  const heads = headsOf(set);
+  const taken = new Set(set.migrations.map((m) => m.version));
+  const seed = [now.toISOString(), s.table, ...s.columns, s.method ?? '', s.opclass ?? '', ...heads].join('\n');
+  const revision = (opts.revisionId ?? newRevisionId)(seed, taken);
+  const postgres = dialect === 'postgres';
+  const parts = s.table.split('.');
+  const table = parts[parts.length - 1];
+  const schema = parts.length > 1 ? `, schema=${py(parts.slice(0, -1).join('.'))}` : '';
+  const trigram = postgres && s.opclass === 'gin_trgm_ops';
+  const method = postgres ? s.method ?? (trigram ? 'gin' : undefined) : undefined;
+
+  const createArgs = [py(opts.name), py(table), `[${s.columns.map(py).join(', ')}]`, 'unique=False'];
+  if (schema) createArgs.push(schema.slice(2));
+  if (method && method.toLowerCase() !== 'btree') createArgs.push(`postgresql_using=${py(method.toLowerCase())}`);
+  if (postgres && s.opclass) createArgs.push(`postgresql_ops={${s.columns.map((c) => `${py(c)}: ${py(s.opclass!)}`).join(', ')}}`);
+  const dropArgs = [py(opts.name), `table_name=${py(table)}`, ...(schema ? [schema.slice(2)] : [])];
+  if (postgres) {
+    createArgs.push('postgresql_concurrently=True');
+    dropArgs.push('postgresql_concurrently=True');
+  }
+  const create = `op.create_index(${createArgs.join(', ')})`;
+  const drop = `op.drop_index(${dropArgs.join(', ')})`;
+
+  const upgrade = postgres
+    ? [
+        ...(trigram ? ["    op.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')"] : []),
+        '    # CREATE INDEX CONCURRENTLY builds the index without blocking writes, but cannot run in a',
+        "    # transaction block: autocommit_block() commits Alembic's transaction and runs this outside one.",
+        '    with op.get_context().autocommit_block():',
+        `        ${create}`,
+      ]
+    : [`    ${create}`];
+  const downgrade = postgres
+    ? [
+        ...(trigram ? ['    # pg_trgm stays installed: other objects may depend on it.'] : []),
+        '    with op.get_context().autocommit_block():',
+        `        ${drop}`,
+      ]
+    : [`    ${drop}`];
+  const message = `add index on ${s.table} (${s.columns.join(', ')})`.replace(/\\/g, '/').replace(/"/g, "'");
+  const downRevision = heads.length === 0 ? 'None' : heads.length === 1 ? py(heads[0]) : `(${heads.map(py).join(', ')})`;
+  const content = [
+    `"""${message}`,
+    '',
+    `Revision ID: ${revision}`,
+    `Revises: ${heads.join(', ')}`,
+    `Create Date: ${createDate(now)}`,
+    '',
+    '"""',
+    'from alembic import op',
+    '',
+    '',
+    '# revision identifiers, used by Alembic.',
+    `revision = ${py(revision)}`,
+    ...(heads.length > 1 ? ['# Revises every head, so this revision also merges the branches.'] : []),
+    `down_revision = ${downRevision}`,
+    'branch_labels = None',
+    'depends_on = None',
+    '',
+    '',
+    'def upgrade():',
+    ...upgrade,
+    '',
+    '',
+    'def downgrade():',
+    ...downgrade,
+    '',
+  ].join('\n');
+  const file = path.join(set.dir, `${revision}_${opts.slug}.py`);
+  return { files: [{ file, content }], open: file };
+}
