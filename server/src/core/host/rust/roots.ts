@@ -22,7 +22,9 @@ export function expressionRoots(node: Node | null | undefined, into: Set<string>
       expressionRoots(node.childForFieldName('value') ?? node.namedChildren[0], into);
       break;
     case 'call_expression': {
-      const callee = node.childForFieldName('function');
+      let callee = node.childForFieldName('function');
+      // `row.get::<i64, _>("id")`: the turbofish wraps the method.
+      if (callee?.type === 'generic_function') callee = callee.childForFieldName('function');
       // `agent.id.clone()` comes from `agent`; `Some(agent.id)` / `Json(x)` from their arguments.
       if (callee?.type === 'field_expression') expressionRoots(callee.childForFieldName('value'), into);
       for (const arg of node.childForFieldName('arguments')?.namedChildren ?? []) expressionRoots(arg, into);

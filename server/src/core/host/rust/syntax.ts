@@ -74,6 +74,8 @@ export function patternNames(pattern: Node | null): string[] {
   if (!pattern) return [];
   const names: string[] = [];
   walk(pattern, (n) => {
+    // `Agent { id, .. }` binds `id`.
+    if (n.type === 'shorthand_field_identifier') names.push(n.text);
     if (n.type === 'identifier') {
       // The constructor of a tuple-struct pattern (`Some` in `Some(row)`) binds nothing.
       if (n.parent?.type === 'tuple_struct_pattern' && n.parent.childForFieldName('type')?.id === n.id) return;
