@@ -41,6 +41,40 @@ async fn f(client: &Client, user: &User, ids: &[i64]) -> Result<(), Error> {
     assert.ok(queries.every((q) => q.sql?.dialect === 'postgres'));
   });
 
+  it('runs a prepared statement where it is executed: in the loop, preparedFrom the prepare', () => {
+    const text = `async fn f(client: &Client) -> Result<(), Error> {
+    let orders = client.query("SELECT id FROM orders", &[]).await?;
+    let stmt = client.prepare("SELECT * FROM items WHERE order_id = $1").await?;
+    for order in &orders {
+        let order_id: i64 = order.get(0);
+        let items = client.query(&stmt, &[&order_id]).await?;
+    }
+    Ok(())
+}`;
+    const queries = extractRust(text, 't.rs').queries;
+    assert.equal(queries.length, 3);
+    const [, prepare, execution] = queries;
+    assert.equal(prepare.terminal, 'unknown');
+    assert.equal(prepare.preparedFrom, undefined);
+    assert.equal(covered(text, execution.span), 'client.query(&stmt, &[&order_id]).await');
+    assert.equal(execution.preparedFrom, 1);
+    assert.equal(execution.terminal, 'fetch_all');
+    assert.equal(execution.assignedTo, 'items');
+    assert.deepEqual(execution.parameterRoots, ['order_id']);
+    assert.equal(execution.sql, prepare.sql);
+    assert.deepEqual(execution.loops.map((l) => [l.targets, l.iterableQuery]), [[['order'], 0]]);
+  });
+
+  it('gives a sqlx query built first the terminal it is run with later', () => {
+    const text = `async fn f(pool: &PgPool, id: i64) {
+    let q = sqlx::query_as::<_, User>("SELECT * FROM users WHERE id = $1").bind(id);
+    let user = q.fetch_optional(pool).await?;
+}`;
+    const [q] = extractRust(text, 'd.rs').queries;
+    assert.equal(q.terminal, 'fetch_optional');
+    assert.equal(text.slice(q.beforeTerminal!, q.beforeTerminal! + 16), '.fetch_optional(');
+  });
+
   it('still extracts what it can from a file with a syntax error, and never throws', () => {
     const text = `async fn broken(pool: &PgPool) {
     let agents = sqlx::query_as::<_, Agent>("SELECT * FROM agents").fetch_all(pool).await?;

@@ -27,7 +27,7 @@ const SQLX_FUNCTIONS = new Set(['query', 'query_as', 'query_scalar', 'query_with
 const SQLX_MACROS = new Set(['query', 'query_as', 'query_scalar', 'query_unchecked', 'query_as_unchecked', 'query_scalar_unchecked']);
 
 /** Methods that run a SQL string directly (tokio-postgres, rusqlite, sqlx's Executor on `&str`). */
-const CLIENT_METHODS: Record<string, Terminal> = {
+export const CLIENT_METHODS: Record<string, Terminal> = {
   query: 'fetch_all',
   query_one: 'fetch_one',
   query_opt: 'fetch_optional',
@@ -46,7 +46,7 @@ const CLIENT_METHODS: Record<string, Terminal> = {
 };
 
 /** sqlx's terminal calls on a query object. */
-const SQLX_TERMINALS: Record<string, Terminal> = {
+export const SQLX_TERMINALS: Record<string, Terminal> = {
   fetch_all: 'fetch_all',
   fetch_one: 'fetch_one',
   fetch_optional: 'fetch_optional',

@@ -9,7 +9,10 @@ import { hostParser } from '../treesitter';
 import type { HostExtraction, HostQuery, HostWrite } from '../types';
 import { assignedVariable, followChain, queryOrigin, type QueryOrigin } from './calls';
 import { DialectVotes } from './dialect';
+import { followVariables, type FoundQuery, type RustHostQuery } from './deferred';
 import { iteratedVariable, LoopFinder, type FoundLoop } from './loops';
+
+export type { RustHostQuery } from './deferred';
 import { statementKindOf } from './statement-kind';
 import { decodeStringLiteral } from './strings';
 import { asMethodCall, spanOf, walk, within, type Node } from './syntax';
@@ -20,8 +23,8 @@ export interface RustExtractOptions {
 }
 
 /** Everything QueryLens needs from one Rust file. Synchronous once `initHostParsers()` has resolved; never throws. */
-export function extractRust(text: string, file: string, options: RustExtractOptions = {}): HostExtraction {
-  const extraction: HostExtraction = { language: 'rust', queries: [], writes: [], accesses: [], models: [], errors: [] };
+export function extractRust(text: string, file: string, options: RustExtractOptions = {}): RustHostExtraction {
+  const extraction: RustHostExtraction = { language: 'rust', queries: [], writes: [], accesses: [], models: [], errors: [] };
   let tree;
   try {
     tree = hostParser('rust').parse(text);
@@ -33,6 +36,11 @@ export function extractRust(text: string, file: string, options: RustExtractOpti
     tree?.delete();
   }
   return extraction;
+}
+
+/** A HostExtraction whose queries may say which prepared statement they execute. */
+export interface RustHostExtraction extends HostExtraction {
+  queries: RustHostQuery[];
 }
 
 interface Scan {
@@ -74,32 +82,31 @@ function scan(root: Node): Scan {
   return found;
 }
 
-interface Found {
-  query: HostQuery;
-  loops: FoundLoop[];
-  functionId: number;
-}
-
-function extractFromTree(root: Node, options: RustExtractOptions, out: HostExtraction): void {
+function extractFromTree(root: Node, options: RustExtractOptions, out: RustHostExtraction): void {
   const scanned = scan(root);
   const dialect = options.dialect ?? scanned.votes.winner() ?? 'postgres';
   const loops = new LoopFinder();
-  const found: Found[] = [];
+  const direct: FoundQuery[] = [];
   for (const candidate of scanned.candidates) {
     const origin = queryOrigin(candidate, scanned.sqlxImports);
-    if (origin) found.push(buildQuery(origin, dialect, loops));
+    if (origin) direct.push(buildQuery(origin, dialect, loops));
   }
-  for (const entry of found) for (const loop of entry.loops) resolveIterable(loop, entry.functionId, found);
+  const calls = scanned.candidates.filter((c) => c.type === 'call_expression');
+  const found = [...direct, ...followVariables(calls, direct, loops, enclosingFunctionId)].sort((a, b) => a.query.span.start - b.query.span.start);
+  for (const entry of found) {
+    if (entry.prepared) entry.query.preparedFrom = found.indexOf(entry.prepared);
+    for (const loop of entry.loops) resolveIterable(loop, entry.functionId, found);
+  }
   out.queries = found.map((f) => f.query);
   out.writes = [...insertsInLoops(out.queries), ...scanned.commits.map((c) => commitWrite(c, loops))].sort((a, b) => a.span.start - b.span.start);
   out.errors = syntaxErrors(root);
 }
 
-function buildQuery(origin: QueryOrigin, dialect: Dialect, loops: LoopFinder): Found {
+function buildQuery(origin: QueryOrigin, dialect: Dialect, loops: LoopFinder): FoundQuery {
   const chain = followChain(origin);
   const sql = { ...decodeStringLiteral(origin.literal), dialect };
   const around = loops.around(origin.node);
-  const query: HostQuery = {
+  const query: RustHostQuery = {
     kind: 'sql',
     span: { start: origin.node.startIndex, end: chain.end.endIndex },
     statementKind: statementKindOf(sql.text),
@@ -113,7 +120,7 @@ function buildQuery(origin: QueryOrigin, dialect: Dialect, loops: LoopFinder): F
   if (assignedTo) query.assignedTo = assignedTo;
   if (origin.entity) query.entity = origin.entity;
   if (chain.beforeTerminal !== undefined) query.beforeTerminal = chain.beforeTerminal;
-  return { query, loops: around, functionId: enclosingFunctionId(origin.node) };
+  return { query, loops: around, functionId: enclosingFunctionId(origin.node), api: origin.api };
 }
 
 function enclosingFunctionId(node: Node): number {
@@ -126,7 +133,7 @@ function enclosingFunctionId(node: Node): number {
  * (`for row in sqlx::query(..).fetch_all(..).await?`) or the variable the
  * latest earlier query in the same function assigned (`for a in &agents`).
  */
-function resolveIterable(loop: FoundLoop, functionId: number, found: Found[]): void {
+function resolveIterable(loop: FoundLoop, functionId: number, found: FoundQuery[]): void {
   if (!loop.iterable || loop.context.iterableQuery !== undefined) return;
   const iterableSpan = spanOf(loop.iterable);
   let index = found.findIndex((f) => within(f.query.span, iterableSpan));
