@@ -1,0 +1,259 @@
+/**
+ * Alembic revision files → AlembicRevision: the revision identifiers and the
+ * schema changes of `upgrade()` in order (`op.create_table`, `op.add_column`,
+ * `op.create_index`, ..., `op.execute("...")` through the SQL core).
+ */
+import type { Dialect } from '../../../../../shared/types';
+import { parseDocument } from '../../sql/parse';
+import type { ColumnDef, ForeignKeyDef, IndexKey, SchemaChange, Span } from '../../sql/model';
+import type { AlembicRevision, EmbeddedSql } from '../types';
+import { sqlType } from './models';
+import { calleeName, descendants, isTrue, keywordArgs, type Node, positionalArgs, receiverOf, spanOf, stringList, stringValue, unwrap } from './nodes';
+import { embeddedSql, isStringLiteral, mapSqlSpan } from './sql-strings';
+
+function moduleAssignments(root: Node): Map<string, Node> {
+  const out = new Map<string, Node>();
+  for (const stmt of root.namedChildren) {
+    const a = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
+    const left = a?.type === 'assignment' ? a.childForFieldName('left') : undefined;
+    const right = a?.childForFieldName('right');
+    if (left?.type === 'identifier' && right) out.set(left.text, right);
+  }
+  return out;
+}
+
+function upgradeFunction(root: Node): Node | undefined {
+  for (const stmt of root.namedChildren) {
+    const fn = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (fn?.type === 'function_definition' && fn.childForFieldName('name')?.text === 'upgrade') return fn;
+  }
+  return undefined;
+}
+
+/** Whether the module looks like an Alembic revision: `revision = '...'` and `def upgrade()`. */
+export function isAlembicRevision(root: Node): boolean {
+  return stringValue(moduleAssignments(root).get('revision')) !== undefined && !!upgradeFunction(root);
+}
+
+function refParts(ref: string): { table: string; column: string } {
+  const parts = ref.split('.');
+  return { table: parts[parts.length - 2] ?? '', column: parts[parts.length - 1] };
+}
+
+/** `sa.Column('name', sa.String(32), sa.ForeignKey('t.c'), nullable=False)`. */
+function columnDef(call: Node): { def: ColumnDef; index: boolean; fk?: ForeignKeyDef } | undefined {
+  const args = positionalArgs(call);
+  const name = stringValue(args[0]);
+  if (name === undefined) return undefined;
+  const kw = keywordArgs(call);
+  const fkCall = args.find((a) => a.type === 'call' && calleeName(a) === 'ForeignKey');
+  const typeNode = args.slice(1).find((a) => a.id !== fkCall?.id && !(a.type === 'call' && ['Sequence', 'Identity', 'Computed'].includes(calleeName(a) ?? '')));
+  const primaryKey = isTrue(kw.get('primary_key'));
+  const def: ColumnDef = {
+    name, type: sqlType(typeNode), primaryKey, unique: isTrue(kw.get('unique')),
+    notNull: primaryKey || kw.get('nullable')?.type === 'false', span: spanOf(call),
+  };
+  let fk: ForeignKeyDef | undefined;
+  const target = fkCall ? stringValue(positionalArgs(fkCall)[0]) : undefined;
+  if (target) {
+    const { table, column } = refParts(target);
+    def.references = { table, column };
+    fk = { columns: [name], refTable: table, refColumns: [column], span: spanOf(fkCall!) };
+  }
+  return { def, index: isTrue(kw.get('index')), ...(fk ? { fk } : {}) };
+}
+
+/** `op.f('ix_name')` → 'ix_name'. */
+function nameOf(node: Node | undefined): string | undefined {
+  if (!node) return undefined;
+  const n = unwrap(node);
+  if (n.type === 'call' && calleeName(n) === 'f') return stringValue(positionalArgs(n)[0]);
+  return stringValue(n);
+}
+
+function indexKeys(node: Node | undefined): IndexKey[] {
+  const n = node ? unwrap(node) : undefined;
+  if (!n) return [];
+  const items = n.type === 'list' || n.type === 'tuple' ? n.namedChildren : [n];
+  return items.map((item) => {
+    const s = stringValue(item);
+    if (s !== undefined) return { column: s };
+    const inner = unwrap(item);
+    const textArg = inner.type === 'call' ? stringValue(positionalArgs(inner)[0]) : undefined;
+    return { expression: textArg ?? inner.text };
+  });
+}
+
+/** Every span of a change from the SQL core, moved from SQL text into the file. */
+function mapSpans<T>(value: T, sql: EmbeddedSql): T {
+  if (Array.isArray(value)) return value.map((v) => mapSpans(v, sql)) as T;
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    out[k] = (k === 'span' || k === 'keywordSpan') && v && typeof v === 'object' ? mapSqlSpan(sql, v as Span) : mapSpans(v, sql);
+  }
+  return out as T;
+}
+
+class UpgradeReader {
+  readonly changes: SchemaChange[] = [];
+  readonly indexCreations: AlembicRevision['indexCreations'] = [];
+  constructor(private readonly dialect: Dialect) {}
+
+  read(call: Node, op: string, batchTable?: string): void {
+    const args = positionalArgs(call);
+    const kw = keywordArgs(call);
+    const span = spanOf(call);
+    const str = (n: Node | string | undefined) => (typeof n === 'string' ? n : stringValue(n));
+    // batch_op.add_column(col) has no table argument: it comes from batch_alter_table('t')
+    const [tableArg, ...rest]: (Node | string)[] = batchTable !== undefined ? [batchTable, ...args] : args;
+    const table = str(tableArg) ?? '';
+    switch (op) {
+      case 'create_table':
+        return this.createTable(call, table, rest.filter((a): a is Node => typeof a !== 'string'));
+      case 'add_column': {
+        const col = rest[0] && typeof rest[0] !== 'string' ? columnDef(unwrap(rest[0])) : undefined;
+        if (!col) return;
+        this.changes.push({ kind: 'addColumn', table, column: col.def, span });
+        if (col.index) this.changes.push(this.simpleIndex(table, col.def.name, span));
+        return;
+      }
+      case 'drop_column':
+        return void this.changes.push({ kind: 'dropColumn', table, column: str(rest[0]) ?? '', span });
+      case 'drop_table':
+        return void this.changes.push({ kind: 'dropTable', tables: [str(args[0]) ?? ''], span });
+      case 'rename_table':
+        return void this.changes.push({ kind: 'renameTable', from: str(args[0]) ?? '', to: str(args[1]) ?? '', span });
+      case 'alter_column': {
+        const to = stringValue(kw.get('new_column_name'));
+        if (to) this.changes.push({ kind: 'renameColumn', table, from: str(rest[0]) ?? '', to, span });
+        return;
+      }
+      case 'create_index': {
+        const idxTable = batchTable ?? stringValue(args[1]) ?? stringValue(kw.get('table_name')) ?? '';
+        const concurrently = isTrue(kw.get('postgresql_concurrently'));
+        const where = kw.get('postgresql_where') ?? kw.get('sqlite_where');
+        this.changes.push({
+          kind: 'createIndex', name: nameOf(args[0] ?? kw.get('index_name')), table: idxTable,
+          keys: indexKeys(batchTable !== undefined ? args[1] : args[2] ?? kw.get('columns')), unique: isTrue(kw.get('unique')),
+          partial: !!where, ...(where ? { where: where.text } : {}), method: stringValue(kw.get('postgresql_using')) ?? 'btree',
+          concurrently, ifNotExists: isTrue(kw.get('if_not_exists')), span, keywordSpan: spanOf(call.childForFieldName('function')!),
+        });
+        this.indexCreations.push({ span, table: idxTable, concurrently });
+        return;
+      }
+      case 'drop_index':
+        return void this.changes.push({ kind: 'dropIndex', names: [nameOf(args[0] ?? kw.get('index_name')) ?? ''], span });
+      case 'create_foreign_key': {
+        const o = batchTable !== undefined ? 1 : 0;
+        const src = batchTable ?? str(args[1]) ?? '';
+        const fk: ForeignKeyDef = {
+          ...(nameOf(args[0]) ? { name: nameOf(args[0]) } : {}), columns: stringList(args[3 - o] ?? kw.get('local_cols')),
+          refTable: str(args[2 - o] ?? kw.get('referent_table')) ?? '', refColumns: stringList(args[4 - o] ?? kw.get('remote_cols')), span,
+        };
+        return void this.changes.push({ kind: 'addConstraint', table: src, constraint: { type: 'foreignKey', fk }, span });
+      }
+      case 'create_unique_constraint':
+      case 'create_primary_key': {
+        const t = batchTable ?? str(args[1]) ?? '';
+        const cols = stringList(batchTable !== undefined ? args[1] : args[2]);
+        const name = nameOf(args[0]);
+        const type = op === 'create_unique_constraint' ? 'unique' : 'primaryKey';
+        return void this.changes.push({ kind: 'addConstraint', table: t, constraint: { type, ...(name ? { name } : {}), columns: cols }, span });
+      }
+      case 'drop_constraint':
+        return void this.changes.push({ kind: 'dropConstraint', table: batchTable ?? str(args[1]) ?? '', name: nameOf(args[0]) ?? '', span });
+      case 'execute':
+        return this.execute(args[0]);
+    }
+  }
+
+  private simpleIndex(table: string, column: string, span: Span): SchemaChange {
+    return { kind: 'createIndex', name: `ix_${table}_${column}`, table, keys: [{ column }], unique: false, partial: false, method: 'btree', concurrently: false, ifNotExists: false, span, keywordSpan: span };
+  }
+
+  private createTable(call: Node, table: string, items: Node[]): void {
+    const columns: ColumnDef[] = [];
+    const foreignKeys: ForeignKeyDef[] = [];
+    const uniques: { name?: string; columns: string[] }[] = [];
+    const indexes: SchemaChange[] = [];
+    let primaryKey: string[] | undefined;
+    for (const raw of items) {
+      const item = unwrap(raw);
+      if (item.type !== 'call') continue;
+      const name = stringValue(keywordArgs(item).get('name'));
+      const args = positionalArgs(item);
+      switch (calleeName(item)) {
+        case 'Column': {
+          const col = columnDef(item);
+          if (!col) break;
+          columns.push(col.def);
+          if (col.fk) foreignKeys.push(col.fk);
+          if (col.index) indexes.push(this.simpleIndex(table, col.def.name, spanOf(item)));
+          break;
+        }
+        case 'PrimaryKeyConstraint':
+          primaryKey = args.map((a) => stringValue(a) ?? '');
+          break;
+        case 'UniqueConstraint':
+          uniques.push({ ...(name ? { name } : {}), columns: args.map((a) => stringValue(a) ?? '') });
+          break;
+        case 'ForeignKeyConstraint': {
+          const refs = stringList(args[1]);
+          foreignKeys.push({
+            ...(name ? { name } : {}), columns: stringList(args[0]), refTable: refs[0] ? refParts(refs[0]).table : '',
+            refColumns: refs.map((r) => refParts(r).column), span: spanOf(item),
+          });
+          break;
+        }
+      }
+    }
+    primaryKey ??= columns.filter((c) => c.primaryKey).map((c) => c.name);
+    this.changes.push({ kind: 'createTable', table, columns, ...(primaryKey.length ? { primaryKey } : {}), uniques, foreignKeys, ifNotExists: false, span: spanOf(call) });
+    this.changes.push(...indexes);
+  }
+
+  private execute(arg: Node | undefined): void {
+    if (!arg) return;
+    let literal = unwrap(arg);
+    if (literal.type === 'call' && calleeName(literal) === 'text') literal = positionalArgs(literal)[0] ?? literal;
+    if (!isStringLiteral(literal)) return;
+    const sql = embeddedSql(literal, this.dialect);
+    if (!sql) return;
+    const doc = parseDocument(sql.text, this.dialect);
+    for (const st of doc.statements) for (const c of st.changes) this.changes.push(mapSpans(c, sql));
+  }
+}
+
+/** Reads an Alembic revision module; undefined when the module is not one. */
+export function extractAlembic(root: Node, dialect: Dialect): AlembicRevision | undefined {
+  const vars = moduleAssignments(root);
+  const revision = stringValue(vars.get('revision'));
+  const upgrade = upgradeFunction(root);
+  if (revision === undefined || !upgrade) return undefined;
+  const down = vars.get('down_revision');
+  const downRevision = !down || unwrap(down).type === 'none' ? null : (stringValue(down) ?? stringList(down));
+  const labels = vars.get('branch_labels');
+  const branchLabels = labels && unwrap(labels).type !== 'none' ? stringList(labels) : undefined;
+  const reader = new UpgradeReader(dialect);
+  const batches = new Map<string, string>();
+  const body = upgrade.childForFieldName('body');
+  for (const n of body ? descendants(body) : []) {
+    if (n.type === 'as_pattern') {
+      const value = unwrap(n.namedChildren[0]);
+      const alias = n.childForFieldName('alias')?.text ?? n.namedChildren[n.namedChildren.length - 1]?.text;
+      if (value.type === 'call' && calleeName(value) === 'batch_alter_table' && alias) batches.set(alias, stringValue(positionalArgs(value)[0]) ?? '');
+      continue;
+    }
+    if (n.type !== 'call') continue;
+    const recv = receiverOf(n)?.text;
+    const op = calleeName(n);
+    if (!recv || !op) continue;
+    if (recv === 'op') reader.read(n, op);
+    else if (batches.has(recv)) reader.read(n, op, batches.get(recv));
+  }
+  return {
+    revision, downRevision, ...(branchLabels ? { branchLabels } : {}),
+    changes: reader.changes, indexCreations: reader.indexCreations,
+  };
+}

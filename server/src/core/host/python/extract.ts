@@ -1,0 +1,111 @@
+/**
+ * Python host extraction: SQLAlchemy models, ORM queries (1.x and 2.0, sync
+ * and async), raw SQL strings, writes, loops and Alembic revisions, found by
+ * walking the tree-sitter syntax tree. Synchronous once `initHostParsers()`
+ * (and, for Alembic `op.execute`, the SQL core's `initParsers()`) completed.
+ */
+import type { Dialect } from '../../../../../shared/types';
+import { hostParser } from '../treesitter';
+import type { HostExtraction, HostModel } from '../types';
+import { extractAlembic } from './alembic';
+import { extractModels, type ModelInfo } from './models';
+import { calleeName, type Node, positionalArgs, spanOf } from './nodes';
+import { literalText } from './sql-strings';
+import { PythonWalker } from './walk';
+
+export interface PythonExtractOptions {
+  /** The configured dialect; otherwise the engine URL in the file tells, else PostgreSQL. */
+  dialect?: Dialect;
+  /** Mapped classes defined in other files: class name → table. */
+  modelTables?: Map<string, string>;
+  /** Models extracted from other files (richer than modelTables: primary keys, renamed columns, relationships). */
+  models?: HostModel[];
+}
+
+export function extractPython(text: string, file: string, options: PythonExtractOptions = {}): HostExtraction {
+  const out: HostExtraction = { language: 'python', queries: [], writes: [], accesses: [], models: [], errors: [] };
+  let tree;
+  try {
+    tree = hostParser('python').parse(text);
+    if (!tree) return out;
+    const root = tree.rootNode;
+    collectErrors(root, out);
+    const known = foreignModels(options);
+    const { models, infos } = extractModels(root, (cls) => known.get(cls));
+    out.models = models;
+    const resolve = (cls: string) => infos.get(cls) ?? known.get(cls);
+    const codeDialect = dialectInCode(root);
+    const dialect = options.dialect ?? codeDialect ?? 'postgres';
+    const walker = new PythonWalker(resolve, dialect, codeDialect);
+    walker.run(root);
+    out.queries = walker.queries;
+    out.writes = walker.writes;
+    out.accesses = walker.accesses;
+    const alembic = extractAlembic(root, dialect);
+    if (alembic) out.alembic = alembic;
+  } catch (e) {
+    out.errors.push({ message: `internal error extracting ${file}: ${(e as Error)?.message ?? e}`, span: { start: 0, end: Math.min(1, text.length) } });
+  } finally {
+    tree?.delete();
+  }
+  return out;
+}
+
+/** ModelInfo for classes of other files, from their HostModels or just their tables. */
+function foreignModels(options: PythonExtractOptions): Map<string, ModelInfo> {
+  const out = new Map<string, ModelInfo>();
+  for (const [className, table] of options.modelTables ?? []) {
+    out.set(className, { className, table, columns: new Map(), primaryKey: [], relationships: new Map() });
+  }
+  for (const m of options.models ?? []) {
+    const create = m.changes.find((c) => c.kind === 'createTable');
+    const byAttr = (m as HostModel & { columnsByAttribute?: Record<string, string> }).columnsByAttribute ?? {};
+    out.set(m.className, {
+      className: m.className, table: m.table, columns: new Map(Object.entries(byAttr)),
+      primaryKey: create?.kind === 'createTable' ? (create.primaryKey ?? []) : [],
+      relationships: new Map(m.relationships.map((r) => [r.attribute, r.target])),
+    });
+  }
+  return out;
+}
+
+const URL_SCHEMES: Record<string, Dialect> = { sqlite: 'sqlite', postgresql: 'postgres', postgres: 'postgres', mysql: 'mysql', mariadb: 'mysql' };
+const DRIVER_MODULES: Record<string, Dialect> = {
+  sqlite3: 'sqlite', aiosqlite: 'sqlite', psycopg2: 'postgres', psycopg: 'postgres', asyncpg: 'postgres', pymysql: 'mysql', MySQLdb: 'mysql', aiomysql: 'mysql',
+};
+
+/** The dialect the code names: an engine URL (`create_engine("sqlite:///...")`), else an imported driver. */
+function dialectInCode(root: Node): Dialect | undefined {
+  let fromImport: Dialect | undefined;
+  for (const n of root.descendantsOfType(['call', 'import_statement', 'import_from_statement'])) {
+    if (n.type !== 'call') {
+      for (const name of n.descendantsOfType('dotted_name')) fromImport ??= DRIVER_MODULES[name.text.split('.')[0]];
+      continue;
+    }
+    const callee = calleeName(n);
+    if (callee !== 'create_engine' && callee !== 'create_async_engine') continue;
+    const url = positionalArgs(n)[0];
+    const value = url ? literalText(url) : undefined;
+    if (!value) continue;
+    let scheme = '';
+    for (const ch of value) {
+      if (ch === ':' || ch === '+') break;
+      scheme += ch;
+    }
+    const d = URL_SCHEMES[scheme.toLowerCase()];
+    if (d) return d;
+  }
+  return fromImport;
+}
+
+function collectErrors(root: Node, out: HostExtraction): void {
+  if (!root.hasError) return;
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'ERROR') out.errors.push({ message: 'Python syntax error', span: spanOf(n) });
+    else if (n.isMissing) out.errors.push({ message: `Python syntax error: missing ${n.type}`, span: spanOf(n) });
+    if (!n.hasError && n.type !== 'ERROR') continue;
+    for (const c of n.children) if (c) stack.push(c);
+  }
+}

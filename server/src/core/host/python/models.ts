@@ -1,0 +1,292 @@
+/**
+ * SQLAlchemy declarative models → HostModel: the table as schema changes
+ * (createTable, then createIndex for `index=True`, `__table_args__` and
+ * module-level `Index(...)`), plus relationships with their `lazy=` setting.
+ */
+import type { ColumnDef, ForeignKeyDef, IndexKey, SchemaChange, Span } from '../../sql/model';
+import type { HostModel, Relationship } from '../types';
+import { calleeName, descendants, isTrue, keywordArgs, keywordNode, type Node, positionalArgs, spanOf, stringList, stringValue, unwrap } from './nodes';
+
+/** What queries need to know of a mapped class. */
+export interface ModelInfo {
+  className: string;
+  table: string;
+  /** Attribute → column name (differs with `Column('name', ...)`). */
+  columns: Map<string, string>;
+  primaryKey: string[];
+  /** Relationship attribute → target class. */
+  relationships: Map<string, string>;
+}
+
+/** A HostModel plus the attribute → column map (extra fields, same shape for the engine). */
+export interface PythonModel extends HostModel {
+  columnsByAttribute: Record<string, string>;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  integer: 'integer', int: 'integer', biginteger: 'bigint', smallinteger: 'smallint', string: 'varchar', str: 'varchar',
+  unicode: 'varchar', text: 'text', unicodetext: 'text', boolean: 'boolean', bool: 'boolean', datetime: 'timestamp',
+  timestamp: 'timestamp', date: 'date', time: 'time', float: 'float', numeric: 'numeric', decimal: 'numeric',
+  json: 'json', jsonb: 'jsonb', uuid: 'uuid', largebinary: 'bytea', bytes: 'bytea', interval: 'interval', enum: 'enum',
+  array: 'array', varchar: 'varchar', char: 'char', real: 'real', double: 'double precision',
+};
+
+/** `String(32)` → 'varchar(32)', `sa.Integer` → 'integer', `Mapped[Optional[int]]` inner `int` → 'integer'. */
+export function sqlType(node: Node | undefined): string {
+  if (!node) return '';
+  const n = unwrap(node);
+  const base = n.type === 'call' ? n.childForFieldName('function') : n;
+  const name = base?.type === 'attribute' ? base.childForFieldName('attribute')?.text : base?.text;
+  const mapped = name ? TYPE_NAMES[name.toLowerCase()] : undefined;
+  if (!mapped) return (name ?? n.text).toLowerCase();
+  const size = n.type === 'call' ? positionalArgs(n).filter((a) => a.type === 'integer').map((a) => a.text) : [];
+  return size.length ? `${mapped}(${size.join(', ')})` : mapped;
+}
+
+/** `Mapped[Optional[str]]` → { inner: str node, optional: true }. */
+function mappedInner(annotation: Node | null): { inner?: Node; optional: boolean; text: string } | undefined {
+  const gen = annotation?.type === 'type' ? annotation.namedChildren[0] : annotation;
+  if (!gen || gen.type !== 'generic_type' || gen.namedChildren[0]?.text !== 'Mapped') return undefined;
+  let inner: Node | undefined = gen.namedChildren[1]?.namedChildren[0];
+  if (inner?.type === 'type') inner = inner.namedChildren[0];
+  let optional = false;
+  if (inner?.type === 'generic_type' && inner.namedChildren[0]?.text === 'Optional') {
+    optional = true;
+    inner = inner.namedChildren[1]?.namedChildren[0];
+    if (inner?.type === 'type') inner = inner.namedChildren[0];
+  } else if (inner?.type === 'binary_operator' && inner.childForFieldName('right')?.text === 'None') {
+    optional = true;
+    inner = inner.childForFieldName('left') ?? undefined;
+  }
+  return { inner: inner ?? undefined, optional, text: inner?.text ?? '' };
+}
+
+/** `List["Agent"]` / `list[Agent]` / `"Agent"` → 'Agent'. */
+function classInAnnotation(text: string): string | undefined {
+  let t = text;
+  const open = t.indexOf('[');
+  if (open >= 0 && t.endsWith(']')) t = t.slice(open + 1, -1);
+  t = t.split('"').join('').split("'").join('').trim();
+  return t ? t : undefined;
+}
+
+function foreignKeyTarget(call: Node, resolve: (cls: string) => ModelInfo | undefined): { table: string; column?: string } | undefined {
+  const arg = positionalArgs(call)[0];
+  if (!arg) return undefined;
+  const s = stringValue(arg);
+  if (s !== undefined) {
+    const parts = s.split('.');
+    return parts.length >= 2 ? { table: parts[parts.length - 2], column: parts[parts.length - 1] } : { table: s };
+  }
+  const a = unwrap(arg);
+  if (a.type === 'attribute') {
+    const info = resolve(a.childForFieldName('object')?.text ?? '');
+    const attr = a.childForFieldName('attribute')?.text ?? '';
+    if (info) return { table: info.table, column: info.columns.get(attr) ?? attr };
+  }
+  return undefined;
+}
+
+interface ClassParts {
+  table: string;
+  tableNode: Node;
+  body: Node;
+}
+
+function tablenameOf(cls: Node): ClassParts | undefined {
+  const body = cls.childForFieldName('body');
+  for (const stmt of body?.namedChildren ?? []) {
+    const assign = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
+    if (assign?.type !== 'assignment' || assign.childForFieldName('left')?.text !== '__tablename__') continue;
+    const value = assign.childForFieldName('right');
+    const table = stringValue(value);
+    if (table !== undefined && value && body) return { table, tableNode: value, body };
+  }
+  return undefined;
+}
+
+/** Keys of an `Index(...)`: strings are column names, `Model.attr` resolved, anything else an expression. */
+function indexKeys(args: Node[], columnOf: (n: Node) => string | undefined): IndexKey[] {
+  return args.map((a) => {
+    const s = stringValue(a);
+    if (s !== undefined) return { column: s };
+    let n = unwrap(a);
+    let desc = false;
+    if (n.type === 'call' && (calleeName(n) === 'desc' || calleeName(n) === 'asc')) {
+      const recv = n.childForFieldName('function')?.childForFieldName('object');
+      desc = calleeName(n) === 'desc';
+      n = recv ?? positionalArgs(n)[0] ?? n;
+    }
+    const col = columnOf(n);
+    return col ? { column: col, ...(desc ? { desc } : {}) } : { expression: n.text };
+  });
+}
+
+function indexChange(call: Node, table: string, keys: IndexKey[]): SchemaChange {
+  const kw = keywordArgs(call);
+  const where = kw.get('postgresql_where') ?? kw.get('sqlite_where');
+  const fn = call.childForFieldName('function')!;
+  return {
+    kind: 'createIndex',
+    name: stringValue(positionalArgs(call)[0]),
+    table,
+    keys,
+    unique: isTrue(kw.get('unique')),
+    partial: !!where,
+    ...(where ? { where: where.text } : {}),
+    method: stringValue(kw.get('postgresql_using')) ?? 'btree',
+    concurrently: false,
+    ifNotExists: false,
+    span: spanOf(call),
+    keywordSpan: spanOf(fn),
+  };
+}
+
+/** Extracts every declarative model of a module. `known` resolves classes of other files. */
+export function extractModels(root: Node, known: (cls: string) => ModelInfo | undefined): { models: PythonModel[]; infos: Map<string, ModelInfo> } {
+  const infos = new Map<string, ModelInfo>();
+  const models: PythonModel[] = [];
+  const resolve = (cls: string) => infos.get(cls) ?? known(cls);
+  const classes = [...descendants(root)].filter((n) => n.type === 'class_definition');
+  // First pass: names, so ForeignKey(Other.id) and Index(Model.a) resolve regardless of order.
+  const parts = new Map<Node, ClassParts>();
+  for (const cls of classes) {
+    const p = tablenameOf(cls);
+    const name = cls.childForFieldName('name')?.text;
+    if (!p || !name) continue;
+    parts.set(cls, p);
+    infos.set(name, { className: name, table: p.table, columns: new Map(), primaryKey: [], relationships: new Map() });
+  }
+  for (const [cls, p] of parts) models.push(modelOf(cls, p, infos.get(cls.childForFieldName('name')!.text)!, resolve));
+  attachModuleIndexes(root, models, infos);
+  return { models, infos };
+}
+
+function modelOf(cls: Node, p: ClassParts, info: ModelInfo, resolve: (cls: string) => ModelInfo | undefined): PythonModel {
+  const columns: ColumnDef[] = [];
+  const foreignKeys: ForeignKeyDef[] = [];
+  const uniques: { name?: string; columns: string[] }[] = [];
+  const indexes: SchemaChange[] = [];
+  const relationships: Relationship[] = [];
+  let tableArgs: Node | undefined;
+  for (const stmt of p.body.namedChildren) {
+    const assign = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
+    if (assign?.type !== 'assignment') continue;
+    const left = assign.childForFieldName('left');
+    if (left?.type !== 'identifier') continue;
+    const attr = left.text;
+    if (attr === '__table_args__') {
+      tableArgs = assign.childForFieldName('right') ?? undefined;
+      continue;
+    }
+    const value = assign.childForFieldName('right');
+    const annotation = mappedInner(assign.childForFieldName('type'));
+    const call = value && unwrap(value).type === 'call' ? unwrap(value) : undefined;
+    const callee = call ? calleeName(call) : undefined;
+    if (callee === 'relationship') {
+      const rel = relationshipOf(attr, call!, annotation?.text, stmt);
+      if (rel) {
+        relationships.push(rel);
+        info.relationships.set(attr, rel.target);
+      }
+      continue;
+    }
+    if (callee !== 'Column' && callee !== 'mapped_column' && !(annotation && !value)) continue;
+    if (annotation && !call && classInAnnotation(annotation.text) && resolve(classInAnnotation(annotation.text)!)) continue;
+    const args = call ? positionalArgs(call) : [];
+    const kw = call ? keywordArgs(call) : new Map<string, Node>();
+    const explicitName = stringValue(args[0]);
+    const name = explicitName ?? attr;
+    const typeNode = args.find((a) => stringValue(a) === undefined && !(a.type === 'call' && ['ForeignKey', 'Sequence', 'Identity', 'Computed'].includes(calleeName(a) ?? '')));
+    const fkCall = args.find((a) => a.type === 'call' && calleeName(a) === 'ForeignKey');
+    const primaryKey = isTrue(kw.get('primary_key'));
+    const nullableNode = kw.get('nullable');
+    const notNull = primaryKey || nullableNode?.type === 'false' || (nullableNode === undefined && !!annotation && !annotation.optional);
+    const unique = isTrue(kw.get('unique'));
+    const def: ColumnDef = { name, type: sqlType(typeNode ?? annotation?.inner), notNull, primaryKey, unique, span: spanOf(stmt) };
+    const target = fkCall ? foreignKeyTarget(fkCall, resolve) : undefined;
+    if (target) {
+      def.references = target;
+      foreignKeys.push({ columns: [name], refTable: target.table, refColumns: target.column ? [target.column] : [], span: spanOf(fkCall!) });
+    }
+    columns.push(def);
+    info.columns.set(attr, name);
+    if (primaryKey) info.primaryKey.push(name);
+    const indexKw = call ? keywordNode(call, 'index') : undefined;
+    if (indexKw && isTrue(kw.get('index'))) {
+      indexes.push({
+        kind: 'createIndex', name: `ix_${p.table}_${name}`, table: p.table, keys: [{ column: name }], unique,
+        partial: false, method: 'btree', concurrently: false, ifNotExists: false, span: spanOf(indexKw), keywordSpan: spanOf(indexKw),
+      });
+    } else if (unique) uniques.push({ columns: [name] });
+  }
+  const columnOf = (n: Node) => columnOfAttribute(n, info);
+  let tablePk: string[] | undefined;
+  const argItems = tableArgs ? (['tuple', 'list'].includes(unwrap(tableArgs).type) ? unwrap(tableArgs).namedChildren : [tableArgs]) : [];
+  for (const item of argItems) {
+    const c = unwrap(item);
+    if (c.type !== 'call') continue;
+    const callee = calleeName(c);
+    const args = positionalArgs(c);
+    const name = stringValue(keywordArgs(c).get('name'));
+    if (callee === 'Index') indexes.push(indexChange(c, p.table, indexKeys(args.slice(1), columnOf)));
+    else if (callee === 'UniqueConstraint') uniques.push({ ...(name ? { name } : {}), columns: args.map((a) => stringValue(a) ?? columnOf(a) ?? a.text) });
+    else if (callee === 'PrimaryKeyConstraint') tablePk = args.map((a) => stringValue(a) ?? columnOf(a) ?? a.text);
+    else if (callee === 'ForeignKeyConstraint') {
+      const refs = stringList(args[1]);
+      const refTable = refs[0]?.split('.').slice(-2, -1)[0] ?? '';
+      foreignKeys.push({ ...(name ? { name } : {}), columns: stringList(args[0]), refTable, refColumns: refs.map((r) => r.split('.').pop()!), span: spanOf(c) });
+    }
+  }
+  if (tablePk) info.primaryKey.splice(0, info.primaryKey.length, ...tablePk);
+  const pk = info.primaryKey.length ? [...info.primaryKey] : undefined;
+  const createTable: SchemaChange = { kind: 'createTable', table: p.table, columns, ...(pk ? { primaryKey: pk } : {}), uniques, foreignKeys, ifNotExists: false, span: spanOf(cls) };
+  return {
+    className: info.className, table: p.table, span: spanOf(cls), changes: [createTable, ...indexes], relationships,
+    columnsByAttribute: Object.fromEntries(info.columns),
+  };
+}
+
+/** `Worker.planner_id` (or `planner_id` inside the class body) → the column name. */
+function columnOfAttribute(n: Node, info: ModelInfo): string | undefined {
+  if (n.type === 'identifier') return info.columns.get(n.text) ?? undefined;
+  if (n.type !== 'attribute' || n.childForFieldName('object')?.text !== info.className) return undefined;
+  const attr = n.childForFieldName('attribute')?.text ?? '';
+  return info.columns.get(attr) ?? attr;
+}
+
+function relationshipOf(attr: string, call: Node, annotation: string | undefined, stmt: Node): Relationship | undefined {
+  let targetNode: Node | undefined = positionalArgs(call)[0];
+  if (targetNode?.type === 'lambda') targetNode = targetNode.childForFieldName('body') ?? undefined;
+  const target = (targetNode && (stringValue(targetNode) ?? targetNode.text)) || (annotation ? classInAnnotation(annotation) : undefined);
+  if (!target) return undefined;
+  const lazyNode = keywordArgs(call).get('lazy');
+  const lazy = lazyNode ? (stringValue(lazyNode) ?? lazyNode.text) : 'select';
+  return { attribute: attr, target: target.split('.').pop()!, lazy, span: spanOf(stmt) };
+}
+
+/** `Index('name', Worker.a, Worker.b)` outside any class: attached to Worker's model. */
+function attachModuleIndexes(root: Node, models: PythonModel[], infos: Map<string, ModelInfo>): void {
+  for (const n of descendants(root)) {
+    if (n.type !== 'call' || calleeName(n) !== 'Index') continue;
+    if (insideClass(n)) continue;
+    const args = positionalArgs(n).slice(1);
+    const first = args.map(unwrap).find((a) => a.type === 'attribute');
+    const owner = first ? infos.get(first.childForFieldName('object')?.text ?? '') : undefined;
+    const model = owner && models.find((m) => m.className === owner.className);
+    if (!owner || !model) continue;
+    model.changes.push(indexChange(n, owner.table, indexKeys(args, (a) => columnOfAttribute(a, owner))));
+  }
+}
+
+function insideClass(n: Node): boolean {
+  for (let p = n.parent; p; p = p.parent) if (p.type === 'class_definition') return true;
+  return false;
+}
+
+/** Resolves a relationship attribute (`Agent.conversations`) to its target class. */
+export function relationshipTarget(infos: (cls: string) => ModelInfo | undefined, cls: string, attr: string): string | undefined {
+  return infos(cls)?.relationships.get(attr);
+}
+
+export type { Span };

@@ -1,0 +1,450 @@
+/**
+ * One pass over a Python syntax tree: queries (ORM chains and raw SQL), writes
+ * and attribute reads, each with its enclosing loops. Scopes follow functions:
+ * a statement or result held in a variable is followed within its function.
+ */
+import type { Dialect } from '../../../../../shared/types';
+import type { AttributeAccess, EmbeddedSql, HostQuery, HostWrite, LoopContext, Terminal } from '../types';
+import { type Chain, type ChainStep, enclosingParent, EXECUTORS, flatten, isChainTop, QUERY_TERMINALS, RESULT_TERMINALS, STATEMENT_STARTS } from './chains';
+import { COMPREHENSIONS, comprehensionLoop, forLoop, whileLoop } from './loops';
+import { calleeName, type Node, positionalArgs, rootIdentifier, spanOf, unwrap, valueRoots } from './nodes';
+import { type ModelResolver, OrmQuery } from './orm-query';
+import { statementKindOf } from '../rust/statement-kind'; // SQL text only: shared with the Rust extractor
+import { embeddedSql, isStringLiteral } from './sql-strings';
+
+interface PendingOrm {
+  kind: 'orm';
+  q: OrmQuery;
+  node: Node;
+  /** Where `.limit(...)` would be appended to the statement. */
+  end: number;
+  loops: LoopContext[];
+  consumed: boolean;
+}
+interface PendingSql {
+  kind: 'sql';
+  sql: EmbeddedSql;
+  node: Node;
+  loops: LoopContext[];
+  consumed: boolean;
+}
+type Pending = PendingOrm | PendingSql;
+
+class Scope {
+  readonly vars = new Map<string, number>();
+  readonly pending = new Map<string, Pending>();
+  readonly strings = new Map<string, Node>();
+  readonly all: Pending[] = [];
+  constructor(readonly parent?: Scope) {}
+  lookup<T>(pick: (s: Scope) => T | undefined): T | undefined {
+    for (let s: Scope | undefined = this; s; s = s.parent) {
+      const v = pick(s);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+}
+
+const TEXT_FUNCTIONS = new Set(['text', 'literal_column', 'SQL']);
+const SESSION_METHODS = new Set(['commit', 'flush', 'query', 'execute', 'scalars', 'scalar', 'add_all', 'refresh', 'rollback', 'merge', 'expunge', 'bulk_save_objects', 'get']);
+
+export class PythonWalker {
+  readonly queries: HostQuery[] = [];
+  readonly writes: HostWrite[] = [];
+  readonly accesses: AttributeAccess[] = [];
+  private readonly consumed = new Set<number>();
+  private loops: LoopContext[] = [];
+  private scope = new Scope();
+  private readonly sessions = new Set<string>();
+
+  constructor(
+    private readonly resolve: ModelResolver,
+    private readonly dialect: Dialect,
+    private readonly codeDialect: Dialect | undefined,
+  ) {}
+
+  run(root: Node): void {
+    for (const n of root.descendantsOfType('call')) {
+      const fn = n.childForFieldName('function');
+      if (fn?.type === 'attribute' && SESSION_METHODS.has(calleeName(n) ?? '')) this.sessions.add(fn.childForFieldName('object')!.text);
+    }
+    this.visit(root);
+    this.flushScope();
+  }
+
+  private visit(node: Node): void {
+    switch (node.type) {
+      case 'function_definition':
+        return this.visitFunction(node);
+      case 'for_statement':
+        return this.visitFor(node);
+      case 'while_statement': {
+        this.loops.push(whileLoop(node));
+        this.children(node);
+        this.loops.pop();
+        return;
+      }
+      case 'assignment':
+        return this.visitAssignment(node);
+      case 'call':
+        if (isChainTop(node) && !this.consumed.has(node.id)) this.chain(node);
+        return this.children(node);
+      case 'attribute':
+        this.access(node);
+        return this.children(node);
+      default:
+        if (COMPREHENSIONS.has(node.type)) return this.visitComprehension(node);
+        return this.children(node);
+    }
+  }
+
+  private children(node: Node): void {
+    for (const c of node.namedChildren) this.visit(c);
+  }
+
+  private visitFunction(node: Node): void {
+    const outerLoops = this.loops;
+    const outerScope = this.scope;
+    this.loops = [];
+    this.scope = new Scope(outerScope);
+    const body = node.childForFieldName('body');
+    if (body) this.visit(body);
+    this.flushScope();
+    this.scope = outerScope;
+    this.loops = outerLoops;
+  }
+
+  /** Statements built but never executed in their function: reported where they were built. */
+  private flushScope(): void {
+    for (const p of this.scope.all) {
+      if (p.consumed) continue;
+      p.consumed = true;
+      if (p.kind === 'orm') this.emitOrm(p.q, p.node, 'unknown', p.loops, p.end);
+      else this.emitSql(p.sql, p.node, 'unknown', p.loops, []);
+    }
+  }
+
+  private visitFor(node: Node): void {
+    const right = node.childForFieldName('right');
+    const loop = forLoop(node);
+    if (right) {
+      const q = this.iterated(right);
+      if (q !== undefined) loop.iterableQuery = q;
+    }
+    this.loops.push(loop);
+    const body = node.childForFieldName('body');
+    if (body) this.visit(body);
+    this.loops.pop();
+    const alt = node.childForFieldName('alternative');
+    if (alt) this.visit(alt);
+  }
+
+  private visitComprehension(node: Node): void {
+    const clauses = node.namedChildren.filter((c) => c.type === 'for_in_clause');
+    const first = clauses[0]?.childForFieldName('right');
+    const loop = comprehensionLoop(node);
+    if (first) {
+      const q = this.iterated(first);
+      if (q !== undefined) loop.iterableQuery = q;
+    }
+    this.loops.push(loop);
+    for (const c of node.namedChildren) {
+      if (c.id === clauses[0]?.id) continue;
+      this.visit(c);
+    }
+    this.loops.pop();
+  }
+
+  /** Visits an iterated expression; returns the query whose rows it walks. */
+  private iterated(right: Node): number | undefined {
+    const before = this.queries.length;
+    const ident = unwrap(right);
+    const pending = ident.type === 'identifier' ? this.scope.lookup((s) => s.pending.get(ident.text)) : undefined;
+    if (pending && !pending.consumed) {
+      pending.consumed = true;
+      return pending.kind === 'orm'
+        ? this.emitOrm(pending.q, pending.node, 'iterate', pending.loops, pending.end)
+        : this.emitSql(pending.sql, pending.node, 'iterate', pending.loops, []);
+    }
+    this.visit(right);
+    let found: number | undefined;
+    if (this.queries.length > before) found = before;
+    else {
+      const root = rootIdentifier(right);
+      found = root !== undefined ? this.scope.lookup((s) => s.vars.get(root)) : undefined;
+    }
+    const q = found !== undefined ? this.queries[found] : undefined;
+    if (q && (q.terminal === 'execute' || q.terminal === 'unknown')) q.terminal = 'iterate';
+    return found;
+  }
+
+  private visitAssignment(node: Node): void {
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    if (!right) return this.children(node);
+    const name = left?.type === 'identifier' ? left.text : undefined;
+    const before = this.queries.length;
+    const value = unwrap(right);
+    if (name && value.type === 'call' && TEXT_FUNCTIONS.has(calleeName(value) ?? '')) this.pendingText(value, name);
+    this.visit(right);
+    if (left && left.type !== 'identifier') this.visit(left);
+    if (!name) return;
+    const made = this.queries.slice(before).findIndex((q) => q.assignedTo === name);
+    if (made >= 0) this.scope.vars.set(name, before + made);
+    else {
+      const root = rootIdentifier(right);
+      const from = root !== undefined && root !== name ? this.scope.lookup((s) => s.vars.get(root)) : undefined;
+      if (from !== undefined && !this.scope.pending.has(name)) this.scope.vars.set(name, from);
+      else if (!(root === name && this.scope.vars.has(name))) this.scope.vars.delete(name);
+    }
+    if (isStringLiteral(right)) this.scope.strings.set(name, right);
+  }
+
+  private access(node: Node): void {
+    const obj = node.childForFieldName('object');
+    const attr = node.childForFieldName('attribute');
+    if (obj?.type !== 'identifier' || !attr || !this.loops.some((l) => l.targets.includes(obj.text))) return;
+    const parent = node.parent;
+    if (parent?.type === 'call' && parent.childForFieldName('function')?.id === node.id) return; // a method call
+    this.accesses.push({ object: obj.text, attribute: attr.text, span: spanOf(node), loops: [...this.loops] });
+  }
+
+  // ---- chains -------------------------------------------------------------
+
+  private chain(top: Node): void {
+    const chain = flatten(top);
+    if (this.write(top, chain)) return;
+    if (this.ormChain(top, chain)) return;
+    const exec = chain.steps.findIndex((s) => s.receiver && EXECUTORS.has(s.name) && s.args.length > 0);
+    if (exec >= 0) return this.execute(top, chain, exec);
+    const get = chain.steps[0];
+    if (get?.name === 'get' && get.receiver && get.args.length >= 2 && this.isSession(get.receiver)) this.sessionGet(top, chain);
+  }
+
+  private isSession(receiver: Node): boolean {
+    const t = receiver.text;
+    const last = t.split('.').pop()!.toLowerCase();
+    return this.sessions.has(t) || last.includes('session') || last === 'db' || last === 'sess';
+  }
+
+  private write(top: Node, chain: Chain): boolean {
+    const step = chain.steps[0];
+    if (!step?.receiver || chain.steps.length !== 1) return false;
+    const loops = [...this.loops];
+    if ((step.name === 'commit' || step.name === 'flush') && step.args.length === 0) {
+      this.writes.push({ kind: step.name, span: spanOf(top), loops, receiver: step.receiver.text });
+      return true;
+    }
+    if ((step.name === 'add' || step.name === 'add_all') && step.args.length === 1 && this.isSession(step.receiver)) {
+      this.writes.push({ kind: 'add', span: spanOf(top), loops, receiver: step.receiver.text, argument: step.args[0].text });
+      return true;
+    }
+    return false;
+  }
+
+  /** Builds an OrmQuery from a chain that starts one; `from` is the index after the start. */
+  private ormStart(chain: Chain): { q: OrmQuery; from: number; pending?: Pending } | undefined {
+    const { root, steps } = chain;
+    const first = steps[0];
+    if (root.type === 'attribute' && root.childForFieldName('attribute')?.text === 'query' && this.resolve(root.childForFieldName('object')?.text ?? '')) {
+      const q = new OrmQuery('select', this.resolve); // Flask-SQLAlchemy `Model.query`
+      q.addEntities([root.childForFieldName('object')!]);
+      return { q, from: 0 };
+    }
+    if (root.type === 'identifier' && !first?.receiver) {
+      // `select(M)` as a plain call
+      const kind = first ? STATEMENT_STARTS[first.name] : undefined;
+      if (kind && first.args.length) {
+        const q = new OrmQuery(kind, this.resolve);
+        q.addEntities(first.args);
+        return { q, from: 1 };
+      }
+    }
+    if (first?.receiver && ['sa', 'sqlalchemy', 'sql'].includes(first.receiver.text) && STATEMENT_STARTS[first.name]) {
+      const q = new OrmQuery(STATEMENT_STARTS[first.name], this.resolve);
+      q.addEntities(first.args);
+      return { q, from: 1 };
+    }
+    if (first?.name === 'query' && first.receiver && first.args.length) {
+      const q = new OrmQuery('select', this.resolve);
+      q.addEntities(first.args);
+      return { q, from: 1 };
+    }
+    if (root.type === 'identifier' && first?.receiver) {
+      const pending = this.scope.lookup((s) => s.pending.get(root.text));
+      if (pending?.kind === 'orm') return { q: pending.q.clone(), from: 0, pending };
+    }
+    return undefined;
+  }
+
+  private ormChain(top: Node, chain: Chain): boolean {
+    const start = this.ormStart(chain);
+    if (!start) return false;
+    const { q, pending } = start;
+    let i = start.from;
+    while (i < chain.steps.length && q.apply(chain.steps[i])) i++;
+    const stepAt = chain.steps[i];
+    const isSelect2 = !chain.steps.some((s) => s.name === 'query') && !(chain.root.type === 'attribute');
+    if (!stepAt) {
+      // No terminal: a statement (2.0) or Query object (1.x) held for later, iterated, or handed on.
+      const { parent, child } = enclosingParent(top);
+      const assigned = parent?.type === 'assignment' && parent.childForFieldName('right')?.id === child.id ? parent.childForFieldName('left') : null;
+      if (pending) pending.consumed = true;
+      if (assigned?.type === 'identifier') {
+        const p: PendingOrm = { kind: 'orm', q, node: top, end: top.endIndex, loops: [...this.loops], consumed: false };
+        this.scope.pending.set(assigned.text, p);
+        this.scope.all.push(p);
+        return true;
+      }
+      const iterated = (parent?.type === 'for_statement' || parent?.type === 'for_in_clause') && parent.childForFieldName('right')?.id === child.id;
+      this.emitOrm(q, top, iterated ? 'iterate' : 'unknown', [...this.loops], top.endIndex);
+      return true;
+    }
+    if (isSelect2 && !pending && ['subquery', 'scalar_subquery', 'cte', 'exists', 'alias', 'union', 'union_all', 'label'].includes(stepAt.name)) return true;
+    if (pending) pending.consumed = true;
+    let terminal: Terminal = QUERY_TERMINALS[stepAt.name] ?? 'unknown';
+    if (stepAt.name === 'count') q.model.isAggregate = true;
+    if (stepAt.name === 'first') q.limitOne(stepAt);
+    if (stepAt.name === 'delete' || stepAt.name === 'update') {
+      q.model.kind = stepAt.name;
+      stepAt.args.forEach((a) => q.predicate(a, false));
+    }
+    if (stepAt.name === 'get') q.primaryKeyLookup(stepAt.call, stepAt.args[0]);
+    if (stepAt.name === 'paginate') q.model.limit = { span: spanOf(stepAt.call) };
+    if (terminal === 'unknown' && EXECUTORS.has(stepAt.name)) terminal = 'execute';
+    this.emitOrm(q, top, terminal, [...this.loops], stepAt.receiver?.endIndex ?? top.endIndex);
+    return true;
+  }
+
+  private execute(top: Node, chain: Chain, at: number): void {
+    const step = chain.steps[at];
+    const arg = unwrap(step.args[0]);
+    const params = new Set<string>();
+    for (const extra of step.args.slice(1)) valueRoots(extra, params, () => false);
+    for (const kw of step.call.childForFieldName('arguments')?.namedChildren ?? []) if (kw.type === 'keyword_argument') valueRoots(kw, params, () => false);
+    const terminal = this.resultTerminal(chain.steps.slice(at + 1), step.name);
+    const loops = [...this.loops];
+    const percent = step.name === 'exec_driver_sql' || step.receiver!.text.toLowerCase().includes('cur');
+    if (isStringLiteral(arg)) {
+      const sql = embeddedSql(arg, this.dialect, this.codeDialect, percent);
+      if (sql) this.emitSql(sql, top, terminal, loops, [...params]);
+      return;
+    }
+    if (arg.type === 'call' && TEXT_FUNCTIONS.has(calleeName(arg) ?? '') && positionalArgs(arg)[0] && isStringLiteral(positionalArgs(arg)[0])) {
+      this.consumed.add(arg.id);
+      const sql = embeddedSql(positionalArgs(arg)[0], this.dialect, this.codeDialect);
+      if (sql) this.emitSql(sql, top, terminal, loops, [...params]);
+      return;
+    }
+    if (arg.type === 'call') {
+      const inner = flatten(arg);
+      const start = this.ormStart(inner);
+      if (!start) return;
+      this.consumed.add(arg.id);
+      let i = start.from;
+      while (i < inner.steps.length && start.q.apply(inner.steps[i])) i++;
+      if (start.pending) start.pending.consumed = true;
+      for (const p of params) start.q.roots.add(p);
+      this.emitOrm(start.q, top, terminal, loops, arg.endIndex);
+      return;
+    }
+    if (arg.type === 'identifier') {
+      const pending = this.scope.lookup((s) => s.pending.get(arg.text));
+      if (pending) {
+        pending.consumed = true;
+        if (pending.kind === 'orm') {
+          const q = pending.q.clone();
+          for (const p of params) q.roots.add(p);
+          this.emitOrm(q, top, terminal, loops, pending.end);
+        } else this.emitSql(pending.sql, top, terminal, loops, [...params]);
+        return;
+      }
+      const str = this.scope.lookup((s) => s.strings.get(arg.text));
+      const sql = str ? embeddedSql(str, this.dialect, this.codeDialect, percent) : undefined;
+      if (sql) this.emitSql(sql, top, terminal, loops, [...params]);
+    }
+  }
+
+  /** `text("...")` held in a variable: pending until executed. */
+  private pendingText(call: Node, name: string): boolean {
+    const arg = positionalArgs(call)[0];
+    if (!arg || !isStringLiteral(arg)) return false;
+    const sql = embeddedSql(arg, this.dialect, this.codeDialect);
+    if (!sql) return false;
+    const p: PendingSql = { kind: 'sql', sql, node: call, loops: [...this.loops], consumed: false };
+    this.scope.pending.set(name, p);
+    this.scope.all.push(p);
+    return true;
+  }
+
+  private resultTerminal(after: ChainStep[], executor: string): Terminal {
+    for (const s of after) {
+      if (s.name === 'scalars' || s.name === 'mappings' || s.name === 'unique' || s.name === 'tuples') continue;
+      const t = RESULT_TERMINALS[s.name];
+      if (t) return t;
+      break;
+    }
+    if (after.some((s) => s.name === 'scalars')) return 'scalars';
+    switch (executor) {
+      case 'scalars':
+      case 'stream_scalars':
+        return 'scalars';
+      case 'scalar':
+      case 'fetchval':
+        return 'scalar';
+      case 'fetch':
+        return 'all';
+      case 'fetchrow':
+        return 'first';
+      default:
+        return 'execute';
+    }
+  }
+
+  /** `session.get(Agent, agent_id)`: a primary-key lookup. */
+  private sessionGet(top: Node, chain: Chain): void {
+    const step = chain.steps[0];
+    const cls = unwrap(step.args[0]);
+    if (cls.type !== 'identifier' || !this.resolve(cls.text)) return;
+    const q = new OrmQuery('select', this.resolve);
+    q.addEntities([cls]);
+    q.primaryKeyLookup(step.call, step.args[1]);
+    this.emitOrm(q, top, 'get', [...this.loops], undefined);
+  }
+
+  // ---- results ------------------------------------------------------------
+
+  private assignedName(top: Node): string | undefined {
+    const { parent, child } = enclosingParent(top);
+    if (parent?.type !== 'assignment' || parent.childForFieldName('right')?.id !== child.id) return undefined;
+    const left = parent.childForFieldName('left');
+    return left?.type === 'identifier' ? left.text : undefined;
+  }
+
+  private emitOrm(q: OrmQuery, top: Node, terminal: Terminal, loops: LoopContext[], beforeTerminal: number | undefined): number {
+    const assignedTo = this.assignedName(top);
+    const hq: HostQuery = {
+      kind: 'orm', span: spanOf(top), statementKind: q.model.kind, model: q.model, terminal, loops,
+      parameterRoots: [...q.roots], eagerLoads: q.eagerLoads,
+      ...(assignedTo ? { assignedTo } : {}), ...(q.entity ? { entity: q.entity } : {}),
+      ...(beforeTerminal !== undefined ? { beforeTerminal } : {}),
+    };
+    return this.push(hq);
+  }
+
+  private emitSql(sql: EmbeddedSql, top: Node, terminal: Terminal, loops: LoopContext[], params: string[]): number {
+    const assignedTo = this.assignedName(top);
+    const hq: HostQuery = {
+      kind: 'sql', span: spanOf(top), statementKind: statementKindOf(sql.text), sql, terminal, loops,
+      parameterRoots: params, eagerLoads: [], ...(assignedTo ? { assignedTo } : {}),
+    };
+    return this.push(hq);
+  }
+
+  private push(hq: HostQuery): number {
+    const index = this.queries.length;
+    this.queries.push(hq);
+    if (hq.statementKind === 'insert') this.writes.push({ kind: 'insert', span: hq.span, loops: hq.loops, query: index });
+    return index;
+  }
+}
