@@ -15,6 +15,7 @@ import { iteratedVariable, LoopFinder, type FoundLoop } from './loops';
 export type { RustHostQuery } from './deferred';
 import { statementKindOf } from './statement-kind';
 import { decodeStringLiteral } from './strings';
+import type { TreeCursor } from 'web-tree-sitter';
 import { asMethodCall, spanOf, walk, within, type Node } from './syntax';
 
 export interface RustExtractOptions {
@@ -50,36 +51,60 @@ interface Scan {
   votes: DialectVotes;
 }
 
+/**
+ * One pass over the tree with a cursor: materialising a Node for every
+ * token is what costs, so only the few kinds extraction reads become Nodes.
+ */
 function scan(root: Node): Scan {
   const found: Scan = { candidates: [], commits: [], sqlxImports: new Set(), votes: new DialectVotes() };
-  walk(root, (node) => {
-    switch (node.type) {
-      case 'identifier':
-      case 'type_identifier':
-        found.votes.see(node.text);
-        break;
-      case 'macro_invocation':
-        found.candidates.push(node);
-        break;
-      case 'call_expression': {
-        found.candidates.push(node);
-        const method = asMethodCall(node);
-        if (method?.name === 'commit' && method.args.length === 0) found.commits.push(node);
-        break;
+  const cursor = root.walk();
+  try {
+    let descend = true;
+    for (;;) {
+      if (descend) {
+        visitScanned(cursor.nodeType, cursor, found);
+        if (cursor.gotoFirstChild()) continue;
       }
-      case 'use_declaration': {
-        const argument = node.childForFieldName('argument');
-        if (argument && argument.text.startsWith('sqlx')) {
-          walk(argument, (n) => {
-            if (n.type === 'identifier') found.sqlxImports.add(n.text);
-            if (n.type === 'use_wildcard') found.sqlxImports.add('*');
-          });
-        }
-        break;
+      if (cursor.gotoNextSibling()) {
+        descend = true;
+        continue;
       }
+      if (!cursor.gotoParent()) break;
+      descend = false;
     }
-  });
+  } finally {
+    cursor.delete();
+  }
   return found;
+}
+
+function visitScanned(type: string, cursor: TreeCursor, found: Scan): void {
+  switch (type) {
+    case 'identifier':
+    case 'type_identifier':
+      found.votes.see(cursor.nodeText);
+      break;
+    case 'macro_invocation':
+      found.candidates.push(cursor.currentNode);
+      break;
+    case 'call_expression': {
+      const node = cursor.currentNode;
+      found.candidates.push(node);
+      const method = asMethodCall(node);
+      if (method?.name === 'commit' && method.args.length === 0) found.commits.push(node);
+      break;
+    }
+    case 'use_declaration': {
+      const argument = cursor.currentNode.childForFieldName('argument');
+      if (argument && argument.text.startsWith('sqlx')) {
+        walk(argument, (n) => {
+          if (n.type === 'identifier') found.sqlxImports.add(n.text);
+          if (n.type === 'use_wildcard') found.sqlxImports.add('*');
+        });
+      }
+      break;
+    }
+  }
 }
 
 function extractFromTree(root: Node, options: RustExtractOptions, out: RustHostExtraction): void {
