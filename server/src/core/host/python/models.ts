@@ -39,7 +39,8 @@ export function sqlType(node: Node | undefined): string {
   const name = base?.type === 'attribute' ? base.childForFieldName('attribute')?.text : base?.text;
   const mapped = name ? TYPE_NAMES[name.toLowerCase()] : undefined;
   if (!mapped) return (name ?? n.text).toLowerCase();
-  const size = n.type === 'call' ? positionalArgs(n).filter((a) => a.type === 'integer').map((a) => a.text) : [];
+  const length = n.type === 'call' ? keywordArgs(n).get('length') : undefined;
+  const size = n.type === 'call' ? [...positionalArgs(n), ...(length ? [length] : [])].filter((a) => a.type === 'integer').map((a) => a.text) : [];
   return size.length ? `${mapped}(${size.join(', ')})` : mapped;
 }
 
