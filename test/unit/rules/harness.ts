@@ -181,7 +181,7 @@ export function ruleTester(rule: Rule, cases: { valid: ValidCase[]; invalid: Inv
   });
 }
 
-function checkReport(code: string, report: RuleReport, expected: ExpectedError): void {
+export function checkReport(code: string, report: RuleReport, expected: ExpectedError): void {
   for (const part of expected.message) {
     if (typeof part === 'string') assert.ok(report.message.includes(part), `message ${JSON.stringify(report.message)} lacks ${JSON.stringify(part)}`);
     else assert.match(report.message, part);

@@ -2,9 +2,11 @@
  * The registry: every rule QueryLens runs, in one place. The engine, the
  * docs check and the tests all read this list.
  */
+import { commitInLoop } from './commit-in-loop';
 import { leadingWildcardLike } from './leading-wildcard-like';
 import { missingCompositeIndex } from './missing-composite-index';
 import { missingIndex } from './missing-index';
+import { nPlusOne } from './n-plus-one';
 import { nonConcurrentIndexCreation } from './non-concurrent-index-creation';
 import { redundantIndex } from './redundant-index';
 import { selectStar } from './select-star';
@@ -21,6 +23,8 @@ export const rules: Rule[] = [
   redundantIndex,
   nonConcurrentIndexCreation,
   selectStar,
+  nPlusOne,
+  commitInLoop,
 ];
 
 const byId = new Map(rules.map((rule) => [rule.meta.id, rule]));

@@ -6,6 +6,7 @@
 import { docsUrl } from '../../../../shared/types';
 import type { TableInfo } from '../catalog/types';
 import type { Predicate } from '../sql/model';
+import { hostQueryOf, spanText } from './host-helpers';
 import { columnTable, eachQuery, indexList, knownTable, startsWithWildcard } from './query-helpers';
 import type { Rule } from './types';
 
@@ -31,12 +32,15 @@ export const leadingWildcardLike: Rule = {
         if (postgres && table && hasTrigramIndex(table, p.column.column)) continue;
         const column = tableName ? `${tableName}.${p.column.column}` : p.column.column;
         const operator = p.op === 'ilike' ? 'ILIKE' : 'LIKE';
+        // ORM code (`Agent.name.contains("x")`): quote the call as written, then the SQL it sends.
+        const orm = hostQueryOf(ctx, statement)?.kind === 'orm';
+        const what = `${column} ${operator} '${p.pattern}'`;
         const how = postgres
           ? `Add a trigram index: CREATE INDEX ... USING gin (${p.column.column} gin_trgm_ops) (needs the pg_trgm extension).`
-          : `Use full-text search (${ctx.dialect === 'sqlite' ? 'an FTS5 table' : 'a FULLTEXT index with MATCH ... AGAINST'}) or anchor the pattern at the start.`;
+          : `Use full-text search (${ctx.dialect === 'sqlite' ? 'an FTS5 table' : 'a FULLTEXT index with MATCH ... AGAINST'}) or anchor the pattern at the start${orm ? ' (.startswith())' : ''}.`;
         ctx.report({
           span: p.span,
-          message: `${column} ${operator} '${p.pattern}' starts with a wildcard, so no B-tree index can serve it: every call scans ${tableName ?? 'the table'}. ${how}`,
+          message: `${orm ? `${spanText(ctx.text, p.span)} sends ${what}, which` : what} starts with a wildcard, so no B-tree index can serve it: every call scans ${tableName ?? 'the table'}. ${how}`,
           explanation: [
             `**Column:** \`${column}\` — ${operator} with pattern \`${p.pattern}\` (leading \`${p.pattern![0]}\`)`,
             '',

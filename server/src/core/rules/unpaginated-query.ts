@@ -5,7 +5,9 @@
  */
 import { docsUrl } from '../../../../shared/types';
 import type { Catalog, TableInfo } from '../catalog/types';
+import type { HostQuery } from '../host/types';
 import type { QueryModel, Statement } from '../sql/model';
+import { hostQueryOf, returnsAllRows } from './host-helpers';
 import { columnTable, isSingleRowLookup, knownTable, spanUnion, tableRefs } from './query-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
 
@@ -27,6 +29,9 @@ export const unpaginatedQuery: Rule = {
     for (const statement of ctx.document.statements) {
       const query = statement.query;
       if (statement.kind !== 'select' || !query || !isUnbounded(query)) continue;
+      // In host code only calls that hand over every row count (`.all()`, `fetch_all`), not `.first()`/`fetch_one`.
+      const hostQuery = hostQueryOf(ctx, statement);
+      if (hostQuery && !returnsAllRows(hostQuery, ctx.host!)) continue;
       const known = tableRefs(query)
         .map((ref) => ({ ref, table: knownTable(ctx.catalog, ref.name) }))
         .filter((t): t is { ref: (typeof t)['ref']; table: TableInfo } => t.table !== undefined);
@@ -38,7 +43,7 @@ export const unpaginatedQuery: Rule = {
         span: spanUnion([{ start: statement.span.start, end: statement.span.start }, first.ref.span]),
         message:
           `Query reads ${names} without LIMIT, so it returns every matching row: it gets slower and heavier as the ` +
-          `table grows. Add LIMIT (and paginate, e.g. by key) or narrow it to one row by key.`,
+          `table grows. ${hostQuery?.kind === 'orm' ? 'Add .limit(...)' : 'Add LIMIT'} (and paginate, e.g. by key) or narrow it to one row by key.`,
         explanation: [
           `**Tables:** ${known.map((k) => `\`${k.table.name}\``).join(', ')}`,
           '',
@@ -46,7 +51,7 @@ export const unpaginatedQuery: Rule = {
             'or unique key. Each call transfers and materialises every matching row, which is fine at 100 rows and ' +
             'a timeout at 10 million. Page through results with `LIMIT` plus a keyset (`WHERE id > $last ORDER BY id`).',
         ].join('\n'),
-        fixes: limitFix(ctx, statement),
+        fixes: hostQuery ? hostLimitFix(ctx, statement, hostQuery) : limitFix(ctx, statement),
       });
     }
   },
@@ -73,17 +78,28 @@ function pinsOneRow(query: QueryModel, table: TableInfo, catalog: Catalog): bool
 /** Appends ` LIMIT 100` to the statement, unless it ends with a locking clause LIMIT must precede. */
 function limitFix(ctx: FileContext, statement: Statement): CoreFix[] {
   if (/\bfor\s+(update|share|no\s+key\s+update|key\s+share)\b[^;]*$/i.test(statement.text)) return [];
-  return [
-    {
-      title: `Add LIMIT ${DEFAULT_LIMIT}`,
-      isPreferred: true,
-      changes: [
-        {
-          kind: 'edit',
-          file: ctx.file,
-          edits: [{ span: { start: statement.span.end, end: statement.span.end }, newText: ` LIMIT ${DEFAULT_LIMIT}` }],
-        },
-      ],
-    },
-  ];
+  return [insertion(ctx, `Add LIMIT ${DEFAULT_LIMIT}`, statement.span.end, ` LIMIT ${DEFAULT_LIMIT}`)];
+}
+
+/**
+ * Host code: `.limit(100)` before the ORM call's terminal, or ` LIMIT 100`
+ * at the end of the embedded SQL. The statement's end is mapped into the file;
+ * the edit is made only when that offset is one the SQL string's own
+ * characters come from (so it lands inside the quotes).
+ */
+function hostLimitFix(ctx: FileContext, statement: Statement, hostQuery: HostQuery): CoreFix[] {
+  if (hostQuery.kind === 'orm') {
+    if (hostQuery.beforeTerminal === undefined) return [];
+    return [insertion(ctx, `Add .limit(${DEFAULT_LIMIT})`, hostQuery.beforeTerminal, `.limit(${DEFAULT_LIMIT})`)];
+  }
+  if (!hostQuery.sql?.offsets.includes(statement.span.end)) return [];
+  return limitFix(ctx, statement);
+}
+
+function insertion(ctx: FileContext, title: string, at: number, newText: string): CoreFix {
+  return {
+    title,
+    isPreferred: true,
+    changes: [{ kind: 'edit', file: ctx.file, edits: [{ span: { start: at, end: at }, newText }] }],
+  };
 }

@@ -1,0 +1,147 @@
+/**
+ * What the host-code rules (n-plus-one, commit-in-loop, and the host-aware
+ * fixes of the SQL rules) share: reading an extraction (which loop walks the
+ * rows of which query, whether a terminal returns many rows) and the layout
+ * operations their fixes need in the host file (lines, indentation, imports,
+ * string literals).
+ *
+ * Rules still never parse SQL or host code: queries, loops and spans come from
+ * the extractors. What is read here is layout (line starts, indentation,
+ * top-level import lines) and the source text of spans an extractor reported.
+ */
+import type { HostExtraction, HostQuery, LoopContext, Terminal } from '../host/types';
+import type { Span, Statement } from '../sql/model';
+import type { FileContext } from './types';
+
+/** Terminals that fetch at most one row: no pagination needed, and not a row source for a loop. */
+const SINGLE_ROW: ReadonlySet<Terminal> = new Set<Terminal>([
+  'first', 'one', 'one_or_none', 'scalar', 'get', 'count', 'fetch_one', 'fetch_optional',
+]);
+/** Terminals that hand every row to the caller. */
+const MULTI_ROW: ReadonlySet<Terminal> = new Set<Terminal>(['all', 'fetch_all', 'scalars', 'fetch', 'iterate']);
+
+export function isSingleRowTerminal(terminal: Terminal): boolean {
+  return SINGLE_ROW.has(terminal);
+}
+
+/**
+ * Whether the call hands every selected row to the code: a multi-row
+ * terminal, or Python's `session.execute(select(...))` (a Result over all
+ * rows). sqlx's `.execute()` discards rows and `unknown` (a query object
+ * passed on) may be paginated by its caller: neither counts.
+ */
+export function returnsAllRows(query: HostQuery, host: HostExtraction): boolean {
+  return MULTI_ROW.has(query.terminal) || (query.terminal === 'execute' && host.language === 'python');
+}
+
+/** The statement of `ctx.document` that carries host query `index`. */
+export function statementOf(ctx: FileContext, index: number): Statement | undefined {
+  return ctx.document.statements.find((s) => s.hostQuery === index);
+}
+
+/** The host query behind a statement, when the file is host code. */
+export function hostQueryOf(ctx: FileContext, statement: Statement): HostQuery | undefined {
+  return statement.hostQuery === undefined ? undefined : ctx.host?.queries[statement.hostQuery];
+}
+
+// ---------------------------------------------------------------------------
+// Loops
+
+/** A loop of the code, with the query whose rows it walks (when it walks one). */
+export interface RowLoop {
+  loop: LoopContext;
+  /** The loop's bound name that the caller asked about. */
+  target: string;
+  rowsOf?: { query: HostQuery; index: number };
+}
+
+/** Iterables that are many rows even when the extractor did not link them to a query. */
+const MULTI_ROW_ITERABLE = /(\.(all|fetchall|scalars)\(\)|\.fetch_all\([^)]*\)(\.await)?\??)\s*$/;
+
+/**
+ * The innermost of `loops` that binds one of `names` and walks many rows:
+ * the rows of an extracted multi-row query, or an iterable that is visibly a
+ * multi-row result (`....all()`, `fetch_all(...)`).
+ */
+export function rowLoop(host: HostExtraction, loops: LoopContext[], names: string[]): RowLoop | undefined {
+  for (let i = loops.length - 1; i >= 0; i--) {
+    const loop = loops[i];
+    const target = loop.targets.find((t) => names.includes(t));
+    if (!target) continue;
+    if (loop.iterableQuery !== undefined) {
+      const query = host.queries[loop.iterableQuery];
+      if (query && !isSingleRowTerminal(query.terminal)) return { loop, target, rowsOf: { query, index: loop.iterableQuery } };
+    } else if (loop.iterable && MULTI_ROW_ITERABLE.test(loop.iterable)) {
+      return { loop, target };
+    }
+  }
+  return undefined;
+}
+
+/** `of the query on line 12` / `of agents.all()`: where the loop's rows come from. */
+export function rowsSource(text: string, row: RowLoop): string {
+  if (row.rowsOf) return `of the query on line ${lineNumber(text, row.rowsOf.query.span.start)}`;
+  return `of \`${row.loop.iterable}\``;
+}
+
+// ---------------------------------------------------------------------------
+// Layout
+
+/** 1-based line number of `offset`. */
+export function lineNumber(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+export function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+/** Offset of the line's `\n` (or the end of the text). */
+export function lineEnd(text: string, offset: number): number {
+  const end = text.indexOf('\n', offset);
+  return end === -1 ? text.length : end;
+}
+
+/** The whitespace that starts the line holding `offset`. */
+export function indentationAt(text: string, offset: number): string {
+  const start = lineStart(text, offset);
+  return /^[ \t]*/.exec(text.slice(start, lineEnd(text, offset)))![0];
+}
+
+/** Whether only whitespace precedes `offset` on its line. */
+export function startsLine(text: string, offset: number): boolean {
+  return /^[ \t]*$/.test(text.slice(lineStart(text, offset), offset));
+}
+
+export function spanText(text: string, span: Span): string {
+  return text.slice(span.start, span.end);
+}
+
+/** Whether `await` directly precedes the call at `span` (Python's async sessions). */
+export function awaited(text: string, span: Span): boolean {
+  return /\bawait\s+$/.test(text.slice(lineStart(text, span.start), span.start)) || /^await\b/.test(spanText(text, span));
+}
+
+// ---------------------------------------------------------------------------
+// Python imports
+
+/**
+ * The edit that adds `from <module> import <name>` after the file's last
+ * top-level import statement (or at the top), or undefined when `name` is
+ * already imported.
+ */
+export function pythonImportEdit(text: string, module: string, name: string): { span: Span; newText: string } | undefined {
+  const imported = new RegExp(`^(from\\s+[\\w.]+\\s+import\\s+(\\([^)]*|[^\\n]*)\\b${name}\\b|import\\s+[^\\n]*\\b${name}\\b)`, 'm');
+  if (imported.test(text)) return undefined;
+  const line = `from ${module} import ${name}`;
+  let after = -1;
+  for (const m of text.matchAll(/^(from\s+[\w.]+\s+import\s+\([^)]*\)|from\s+[\w.]+\s+import\b[^\n]*|import\s+[^\n]*)/gm)) {
+    after = m.index! + m[0].length;
+  }
+  if (after >= 0) return { span: { start: after, end: after }, newText: `\n${line}` };
+  // No imports: below a shebang / encoding line, else at the very top.
+  const header = /^(#![^\n]*\n)?(#[^\n]*coding[:=][^\n]*\n)?/.exec(text)![0].length;
+  return { span: { start: header, end: header }, newText: `${line}\n` };
+}

@@ -1,0 +1,122 @@
+import { extractRust } from '../../../server/src/core/host/rust/extract';
+import type { HostWrite } from '../../../server/src/core/host/types';
+import { commitInLoop } from '../../../server/src/core/rules/commit-in-loop';
+import { at, between, extraction, hostRuleTester, loop } from './host-harness';
+
+const covered = (code: string, span: { start: number; end: number }) => code.slice(span.start, span.end);
+
+/** `add`/`commit` writes of a Python snippet, inside the loop `header` ... `last` when they sit in it. */
+function writes(code: string, header: string | undefined, last: string, calls: [HostWrite['kind'], string][]): HostWrite[] {
+  const loops = header ? [loop(code, header, last)] : [];
+  return calls.map(([kind, call]) => {
+    const span = at(code, call);
+    const inside = loops.filter((l) => span.start >= l.span.start && span.end <= l.span.end);
+    return { kind, span, loops: inside, receiver: call.split('.')[0], argument: kind === 'add' ? /\((.*)\)/.exec(call)?.[1] : undefined };
+  });
+}
+
+const seed = `async def save(db, documents):
+    for document in documents:
+        db.add(document)
+        await db.commit()
+`;
+
+const rustLoop = `async fn save(pool: &PgPool, docs: Vec<Doc>) -> Result<()> {
+    for doc in &docs {
+        let mut tx = pool.begin().await?;
+        sqlx::query("INSERT INTO documents (title, body) VALUES ($1, $2)")
+            .bind(&doc.title)
+            .bind(&doc.body)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}`;
+
+hostRuleTester(commitInLoop, 'hand-built extractions', {
+  valid: [
+    {
+      name: 'add in the loop, one commit after it',
+      code: 'def save(session, docs):\n    for doc in docs:\n        session.add(doc)\n    session.commit()\n',
+      host: (code) => extraction({ writes: writes(code, 'for doc in docs:', 'session.add(doc)', [['add', 'session.add(doc)'], ['commit', 'session.commit()']]) }),
+    },
+    {
+      name: 'periodic batching: commit under an if in the loop',
+      code: 'def save(session, docs):\n    for i, doc in enumerate(docs):\n        session.add(doc)\n        if i % 1000 == 0:\n            session.commit()\n',
+      host: (code) => extraction({ writes: writes(code, 'for i, doc in enumerate(docs):', 'session.commit()', [['add', 'session.add(doc)'], ['commit', 'session.commit()']]) }),
+    },
+    {
+      name: 'add_all and one commit',
+      code: 'def save(session, docs):\n    session.add_all(docs)\n    session.commit()\n',
+      host: (code) => extraction({ writes: writes(code, undefined, '', [['commit', 'session.commit()']]) }),
+    },
+  ],
+  invalid: [
+    {
+      name: 'seed: add + await commit per document: the commit moves after the loop',
+      code: seed,
+      host: (code) => extraction({ writes: writes(code, 'for document in documents:', 'await db.commit()', [['add', 'db.add(document)'], ['commit', 'db.commit()']]) }),
+      errors: [
+        {
+          message: ['db.commit() runs once per document of documents', 'its own transaction', 'db.add_all(documents)', 'commit once after the loop'],
+          span: 'db.commit()',
+          fixes: ['Move await db.commit() after the loop'],
+          explanation: ['`db.add(document)` per item'],
+        },
+      ],
+      output: 'async def save(db, documents):\n    for document in documents:\n        db.add(document)\n    await db.commit()\n',
+    },
+    {
+      name: 'commit in the middle of the body, code after the loop kept',
+      code: 'def save(session, docs):\n    for doc in docs:\n        session.merge(doc)\n        session.commit()\n        log(doc)\n    return len(docs)\n',
+      host: (code) => extraction({ writes: writes(code, 'for doc in docs:', 'log(doc)', [['commit', 'session.commit()']]) }),
+      errors: [{ message: ['session.commit() runs once per doc of docs', 'Commit once after the loop.'], span: 'session.commit()' }],
+      output: 'def save(session, docs):\n    for doc in docs:\n        session.merge(doc)\n        log(doc)\n    session.commit()\n    return len(docs)\n',
+    },
+    {
+      name: 'commit inside try in the loop: reported, not moved',
+      code: 'def save(session, docs):\n    for doc in docs:\n        session.add(doc)\n        try:\n            session.commit()\n        except Exception:\n            session.rollback()\n',
+      host: (code) => extraction({ writes: writes(code, 'for doc in docs:', 'session.rollback()', [['add', 'session.add(doc)'], ['commit', 'session.commit()']]) }),
+      errors: [{ message: ['session.add_all(docs)'], span: 'session.commit()', fixes: [] }],
+    },
+    {
+      name: 'a commit alone in the loop is not moved (the loop would be empty)',
+      code: 'def save(session, docs):\n    for doc in docs:\n        session.commit()\n',
+      host: (code) => extraction({ writes: writes(code, 'for doc in docs:', 'session.commit()', [['commit', 'session.commit()']]) }),
+      errors: [{ message: ['runs once per doc'], span: 'session.commit()', fixes: [] }],
+    },
+    {
+      name: 'flush per item: reported without a fix',
+      code: 'def save(session, docs):\n    for doc in docs:\n        session.add(doc)\n        session.flush()\n',
+      host: (code) => extraction({ writes: writes(code, 'for doc in docs:', 'session.flush()', [['add', 'session.add(doc)'], ['flush', 'session.flush()']]) }),
+      errors: [{ message: ['session.flush() runs once per doc', 'per flush'], span: 'session.flush()', fixes: [] }],
+    },
+  ],
+});
+
+hostRuleTester(commitInLoop, 'Rust extractor', {
+  valid: [
+    {
+      name: 'one INSERT and one commit, no loop',
+      language: 'rust',
+      code: 'async fn once(pool: &PgPool, a: i64) -> Result<()> {\n    let mut tx = pool.begin().await?;\n    sqlx::query!("INSERT INTO t (a) VALUES ($1)", a).execute(&mut *tx).await?;\n    tx.commit().await?;\n    Ok(())\n}\n',
+      host: (code) => extractRust(code, '/ws/app.rs'),
+    },
+  ],
+  invalid: [
+    {
+      name: 'an INSERT and a commit per document',
+      language: 'rust',
+      code: rustLoop,
+      host: (code) => extractRust(code, '/ws/app.rs'),
+      errors: [
+        {
+          message: ['INSERT runs once per doc of &docs', 'QueryBuilder::push_values', 'UNNEST'],
+          span: covered(rustLoop, between(rustLoop, 'sqlx::query("INSERT', '.await')),
+        },
+        { message: ['tx.commit().await runs once per doc', 'QueryBuilder::push_values'], span: 'tx.commit().await', fixes: [] },
+      ],
+    },
+  ],
+});

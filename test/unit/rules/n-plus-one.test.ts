@@ -1,0 +1,241 @@
+import { extractRust } from '../../../server/src/core/host/rust/extract';
+import { nPlusOne } from '../../../server/src/core/rules/n-plus-one';
+import { AGENT_SCHEMA } from './fixtures';
+import { at, between, embedded, extraction, hostRuleTester, loop, ormModel, query } from './host-harness';
+
+// The seed's N+1: agents, then the conversations of each agent (SQLAlchemy 2.0, async).
+const seedOrm = `from sqlalchemy import select
+
+async def conversations(db):
+    agents = await db.execute(select(Agent))
+    for agent in agents:
+        conversations = await db.execute(
+            select(Conversation).where(Conversation.agent_id == agent.id)
+        )
+`;
+const seedOrmHost = (code: string) =>
+  extraction({
+    queries: [
+      query({ kind: 'orm', span: at(code, 'db.execute(select(Agent))'), terminal: 'execute', entity: 'Agent', assignedTo: 'agents', model: ormModel(code, 'agents') }),
+      query({
+        kind: 'orm',
+        span: between(code, 'db.execute(\n            select(Conversation)', ')\n        )'),
+        terminal: 'execute',
+        entity: 'Conversation',
+        parameterRoots: ['agent'],
+        loops: [loop(code, 'for agent in agents:', ')\n        )', { iterableQuery: 0 })],
+        model: ormModel(code, 'conversations', [{ text: 'Conversation.agent_id == agent.id', columnText: 'Conversation.agent_id', column: 'agent_id' }]),
+      }),
+    ],
+  });
+
+// Raw SQL through text(), one query per row of an earlier list.
+const rawSql = `import os
+from sqlalchemy import text
+
+def messages(session):
+    agents = session.execute(text("SELECT planner_id FROM planners")).all()
+    for agent in agents:
+        rows = session.execute(text("SELECT body FROM planner_messages WHERE agent_id = :agent_id"), {"agent_id": agent.planner_id}).all()
+        print(rows)
+`;
+const rawSqlHost = (dialect: 'postgres' | 'sqlite') => (code: string) =>
+  extraction({
+    queries: [
+      query({ kind: 'sql', span: at(code, 'session.execute(text("SELECT planner_id FROM planners")).all()'), sql: embedded(code, '"SELECT planner_id FROM planners"', dialect) }),
+      query({
+        kind: 'sql',
+        span: between(code, 'session.execute(text("SELECT body', '.all()'),
+        sql: embedded(code, '"SELECT body FROM planner_messages WHERE agent_id = :agent_id"', dialect, dialect === 'postgres' ? { ':agent_id': '$1' } : {}),
+        parameterRoots: ['agent'],
+        loops: [loop(code, 'for agent in agents:', 'print(rows)', { iterableQuery: 0 })],
+      }),
+    ],
+  });
+
+// The lazy relationship read per row.
+const lazy = (options = '') => `from sqlalchemy.orm import Session
+
+def report(session):
+    agents = session.query(Agent).filter(Agent.tenant_id == 1)${options}.all()
+    for agent in agents:
+        print(len(agent.conversations), agent.conversations)
+`;
+const lazyHost = (lazyMode: string, eagerLoads: string[] = []) => (code: string) =>
+  extraction({
+    queries: [
+      query({
+        kind: 'orm',
+        span: between(code, 'session.query(Agent)', '.all()'),
+        entity: 'Agent',
+        eagerLoads,
+        beforeTerminal: at(code, '.all()').start,
+        model: ormModel(code, 'agents', [{ text: 'Agent.tenant_id == 1', columnText: 'Agent.tenant_id', column: 'tenant_id', valueKind: 'literal' }]),
+      }),
+    ],
+    accesses: [0, 1].map((nth) => ({
+      object: 'agent',
+      attribute: 'conversations',
+      span: at(code, 'agent.conversations', nth),
+      loops: [loop(code, 'for agent in agents:', 'agent.conversations)', { iterableQuery: 0 })],
+    })),
+    models: [
+      {
+        className: 'Agent',
+        table: 'agents',
+        span: { start: 0, end: 0 },
+        changes: [],
+        relationships: [{ attribute: 'conversations', target: 'Conversation', lazy: lazyMode, span: { start: 0, end: 0 } }],
+      },
+    ],
+  });
+
+const rustSeed = `use sqlx::PgPool;
+
+async fn memories_per_agent(pool: &PgPool, org: Uuid) -> Result<()> {
+    let agents = sqlx::query_as!(Agent, "SELECT id, name FROM agents WHERE organization_id = $1", org)
+        .fetch_all(pool)
+        .await?;
+    for agent in &agents {
+        let memories = sqlx::query!("SELECT * FROM memories WHERE agent_id = $1", agent.id)
+            .fetch_all(pool)
+            .await?;
+    }
+    Ok(())
+}
+`;
+const rust = (code: string) => extractRust(code, '/ws/app.rs');
+
+hostRuleTester(nPlusOne, 'hand-built extractions', {
+  valid: [
+    {
+      name: 'a query in a loop over a parameter list, not over query rows',
+      code: 'def f(session, ids):\n    for i in ids:\n        session.execute(text("SELECT 1 FROM planners WHERE planner_id = $1"), {"p": i})\n',
+      host: (code) =>
+        extraction({
+          queries: [query({ kind: 'sql', span: between(code, 'session.execute', '{"p": i})'), sql: embedded(code, '"SELECT 1 FROM planners WHERE planner_id = $1"'), parameterRoots: ['i'], loops: [loop(code, 'for i in ids:', '{"p": i})')] })],
+        }),
+    },
+    {
+      name: 'a query in a loop over rows whose parameters do not come from the loop',
+      code: seedOrm,
+      host: (code) => {
+        const h = seedOrmHost(code);
+        h.queries[1].parameterRoots = ['tenant_id'];
+        return h;
+      },
+    },
+    { name: 'relationship already loaded with selectinload', code: lazy('.options(selectinload(Agent.conversations))'), host: lazyHost('select', ['Agent.conversations']) },
+    { name: 'relationship eager by its lazy= setting', code: lazy(), host: lazyHost('selectin') },
+    { name: 'relationship lazy="raise"', code: lazy(), host: lazyHost('raise') },
+    { name: 'not host code: no extraction, no report', code: 'SELECT 1', host: () => extraction({}) },
+  ],
+  invalid: [
+    {
+      name: 'seed: select(Conversation) per agent (async ORM), batched select with in_()',
+      code: seedOrm,
+      host: seedOrmHost,
+      errors: [
+        {
+          message: ['Query on conversations runs once per agent of the query on line 4', 'N+1 round trips', 'Conversation.agent_id.in_(keys)'],
+          span: 'db.execute(\n            select(Conversation).where(Conversation.agent_id == agent.id)\n        )',
+          fixes: ['Insert one query for all agent rows above the loop (review, then use its rows)'],
+        },
+      ],
+      output: seedOrm.replace(
+        '    for agent in agents:\n',
+        '    # QueryLens n-plus-one: one query for every agent; use these rows in the loop instead of its query.\n' +
+          '    agents = list(agents)\n' +
+          '    agent_ids = [agent.id for agent in agents]\n' +
+          '    all_conversations = (await db.execute(select(Conversation).where(Conversation.agent_id.in_(agent_ids)))).scalars().all()\n' +
+          '    for agent in agents:\n',
+      ),
+    },
+    {
+      name: 'raw SQL on PostgreSQL: = ANY(:keys) over the collected keys',
+      schema: AGENT_SCHEMA,
+      code: rawSql,
+      host: rawSqlHost('postgres'),
+      errors: [{ message: ['Query on planner_messages runs once per agent of the query on line 5', 'WHERE agent_id = ANY($1)'], span: 'session.execute(text("SELECT body FROM planner_messages WHERE agent_id = :agent_id"), {"agent_id": agent.planner_id}).all()' }],
+      output: rawSql.replace(
+        '    for agent in agents:\n',
+        '    # QueryLens n-plus-one: one query for every agent; use these rows in the loop instead of its query.\n' +
+          '    planner_ids = [agent.planner_id for agent in agents]\n' +
+          '    all_planner_messages = session.execute(text("SELECT body FROM planner_messages WHERE agent_id = ANY(:planner_ids)"), {"planner_ids": planner_ids}).all()\n' +
+          '    for agent in agents:\n',
+      ),
+    },
+    {
+      name: 'raw SQL on SQLite: IN with an expanding bind parameter, bindparam imported',
+      dialect: 'sqlite',
+      code: rawSql,
+      host: rawSqlHost('sqlite'),
+      errors: [{ message: ['WHERE agent_id IN (...)'], span: 'session.execute(text("SELECT body FROM planner_messages WHERE agent_id = :agent_id"), {"agent_id": agent.planner_id}).all()' }],
+      output: rawSql
+        .replace('from sqlalchemy import text\n', 'from sqlalchemy import text\nfrom sqlalchemy import bindparam\n')
+        .replace(
+          '    for agent in agents:\n',
+          '    # QueryLens n-plus-one: one query for every agent; use these rows in the loop instead of its query.\n' +
+            '    planner_ids = [agent.planner_id for agent in agents]\n' +
+            '    all_planner_messages = session.execute(text("SELECT body FROM planner_messages WHERE agent_id IN :planner_ids").bindparams(bindparam("planner_ids", expanding=True)), {"planner_ids": planner_ids}).all()\n' +
+            '    for agent in agents:\n',
+        ),
+    },
+    {
+      name: 'lazy relationship per row: selectinload on the outer query, import added, one report per relationship',
+      code: lazy(),
+      host: lazyHost('select'),
+      errors: [
+        {
+          message: ['agent.conversations lazy-loads Agent.conversations once per agent of the query on line 4', 'N+1 queries', '.options(selectinload(Agent.conversations))'],
+          span: 'agent.conversations',
+          fixes: ['Load Agent.conversations with the query (selectinload)'],
+          explanation: ['lazy=`select`'],
+        },
+      ],
+      output: lazy('.options(selectinload(Agent.conversations))').replace(
+        'from sqlalchemy.orm import Session\n',
+        'from sqlalchemy.orm import Session\nfrom sqlalchemy.orm import selectinload\n',
+      ),
+    },
+  ],
+});
+
+hostRuleTester(nPlusOne, 'Rust extractor', {
+  valid: [
+    {
+      name: 'one query with = ANY($1) before the loop',
+      language: 'rust',
+      code: `async fn f(pool: &PgPool, ids: Vec<Uuid>) -> Result<()> {
+    let memories = sqlx::query!("SELECT * FROM memories WHERE agent_id = ANY($1)", &ids[..]).fetch_all(pool).await?;
+    for m in &memories {
+        println!("{}", m.id);
+    }
+    Ok(())
+}
+`,
+      host: rust,
+    },
+  ],
+  invalid: [
+    {
+      name: 'seed: query! per agent of query_as!(...).fetch_all',
+      language: 'rust',
+      code: rustSeed,
+      host: rust,
+      errors: [
+        {
+          message: ['Query on memories runs once per agent of the query on line 4', 'WHERE agent_id = ANY($1)'],
+          span: 'sqlx::query!("SELECT * FROM memories WHERE agent_id = $1", agent.id)\n            .fetch_all(pool)\n            .await',
+        },
+      ],
+      output: rustSeed.replace(
+        '    for agent in &agents {\n',
+        '    // QueryLens n-plus-one: one query for every agent; use these rows in the loop instead of its query.\n' +
+          '    let agent_ids: Vec<_> = agents.iter().map(|agent| agent.id.clone()).collect();\n' +
+          '    let all_memories = sqlx::query!("SELECT * FROM memories WHERE agent_id = ANY($1)", &agent_ids[..]).fetch_all(pool).await?;\n' +
+          '    for agent in &agents {\n',
+      ),
+    },
+  ],
+});
