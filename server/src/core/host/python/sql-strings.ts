@@ -15,6 +15,8 @@ const HOLE = '\u0000';
 interface Decoded {
   text: string;
   offsets: number[];
+  /** Start offset of each f-string hole → its end, so a placeholder spans the hole. */
+  holeEnds?: Map<number, number>;
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = {
@@ -44,6 +46,7 @@ function decodeLiteral(node: Node, out: Decoded): void {
     if (part.type === 'interpolation') {
       out.text += HOLE;
       out.offsets.push(part.startIndex);
+      (out.holeEnds ??= new Map()).set(part.startIndex, part.endIndex);
       continue;
     }
     if (part.type !== 'string_content') continue;
@@ -112,6 +115,15 @@ function placeholders(src: Decoded, dialect: Dialect, percentParams: boolean): D
       out.offsets.push(src.offsets[Math.min(from + k, to - 1)]);
     }
   };
+  const putHole = (at: number) => {
+    const start = src.offsets[at];
+    const end = src.holeEnds?.get(start) ?? start + 1;
+    const s = next();
+    for (let k = 0; k < s.length; k++) {
+      out.text += s[k];
+      out.offsets.push(Math.min(start + k, end - 1));
+    }
+  };
   let i = 0;
   const copyUntil = (end: number) => {
     for (; i < end && i < t.length; i++) {
@@ -122,7 +134,7 @@ function placeholders(src: Decoded, dialect: Dialect, percentParams: boolean): D
   while (i < t.length) {
     const c = t[i];
     if (c === HOLE) {
-      put(next(), i, i + 1);
+      putHole(i);
       i++;
     } else if (c === "'" || c === '"' || c === '`') {
       let j = i + 1;
@@ -131,7 +143,7 @@ function placeholders(src: Decoded, dialect: Dialect, percentParams: boolean): D
       const end = Math.min(j + 1, t.length);
       while (i < end) {
         if (t[i] === HOLE) {
-          put(next(), i, i + 1);
+          putHole(i);
           i++;
         } else copyUntil(i + 1);
       }

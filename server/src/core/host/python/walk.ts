@@ -330,9 +330,11 @@ export class PythonWalker {
       if (sql) this.emitSql(sql, top, terminal, loops, [...params]);
       return;
     }
-    if (arg.type === 'call' && TEXT_FUNCTIONS.has(calleeName(arg) ?? '') && positionalArgs(arg)[0] && isStringLiteral(positionalArgs(arg)[0])) {
+    if (arg.type === 'call' && TEXT_FUNCTIONS.has(calleeName(arg) ?? '') && positionalArgs(arg)[0]) {
       this.consumed.add(arg.id);
-      const sql = embeddedSql(positionalArgs(arg)[0], this.dialect, this.codeDialect);
+      const inner = unwrap(positionalArgs(arg)[0]);
+      const literal = inner.type === 'identifier' ? this.scope.lookup((s) => s.strings.get(inner.text)) : inner;
+      const sql = literal && isStringLiteral(literal) ? embeddedSql(literal, this.dialect, this.codeDialect) : undefined;
       if (sql) this.emitSql(sql, top, terminal, loops, [...params]);
       return;
     }
