@@ -7,6 +7,7 @@
 import type { Dialect, Finding, Fix, Severity } from '../../../../shared/types';
 import { SYNTAX_RULE_ID } from '../../../../shared/types';
 import type { Catalog, MigrationSet } from '../catalog/types';
+import type { HostExtraction } from '../host/types';
 import { rules } from '../rules/index';
 import type { CoreFix, FileContext, MigrationPosition, Rule, RuleReport } from '../rules/types';
 import type { ParsedDocument, Span, Statement } from '../sql/model';
@@ -32,6 +33,8 @@ export interface AnalysisInput {
   catalog: Catalog;
   migration?: MigrationPosition;
   migrations: MigrationSet[];
+  /** Host code (Python, Rust): what the extractor found. */
+  host?: HostExtraction;
   /** The file's statement reports, carried over from its previous versions; without, every rule runs on the whole document. */
   reports?: StatementReportCache;
   schemaVersion: number;
@@ -139,7 +142,7 @@ class FileAnalysis {
 
   /** Runs one rule; false when it threw (reported through `onError`). */
   private runRule(rule: Rule, document: ParsedDocument, catalog: Catalog, report: (r: RuleReport) => void): boolean {
-    const { file, text, dialect, migration, migrations } = this.input;
+    const { file, text, dialect, migration, migrations, host } = this.input;
     const ctx: FileContext = {
       file,
       text,
@@ -148,6 +151,7 @@ class FileAnalysis {
       catalog,
       migration,
       migrations,
+      ...(host ? { host } : {}),
       report,
       indexFixes: (suggestion, near) => {
         const make = () =>

@@ -15,11 +15,15 @@ import { parseDocument } from '../sql/parse';
 export function hostDocument(text: string, extraction: HostExtraction, dialect: Dialect): ParsedDocument {
   const document: ParsedDocument = { dialect, statements: [], errors: [], metaCommands: [] };
   extraction.queries.forEach((query, index) => {
+    if (query.preparedFrom !== undefined) return; // its SQL is the prepare's statement
     if (query.kind === 'sql' && query.sql) {
       const sqlDocument = parseDocument(query.sql.text, query.sql.dialect ?? dialect);
       const toFile = fileOffsets(query.sql);
       for (const statement of sqlDocument.statements) {
-        document.statements.push({ ...remap(statement, toFile), hostQuery: index });
+        const mapped: Statement = { ...remap(statement, toFile), hostQuery: index };
+        // In an Alembic revision, `op.execute` DDL is already among the revision's changes.
+        if (extraction.alembic) mapped.changes = [];
+        document.statements.push(mapped);
       }
       for (const error of sqlDocument.errors) document.errors.push(remap(error, toFile));
     } else if (query.kind === 'orm' && query.model) {

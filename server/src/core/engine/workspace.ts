@@ -14,13 +14,17 @@ import * as path from 'node:path';
 import type { Dialect, Finding, Severity } from '../../../../shared/types';
 import { buildCatalog } from '../catalog/build';
 import type { Catalog, MigrationSet } from '../catalog/types';
-import { isExcluded, isWorkspaceFileKind, listWorkspaceFiles } from '../config/files';
+import { isAnalysedFile, isExcluded, isWorkspaceFileKind, listWorkspaceFiles } from '../config/files';
 import type { QueryLensConfig } from '../config/types';
 import { detectMigrations, migrationPositionOf } from '../migrations/detect';
 import type { MigrationPosition } from '../rules/types';
 import type { ParsedDocument } from '../sql/model';
-import { inferDialect, parseDocument } from '../sql/parse';
+import { inferDialect, initParsers, parseDocument } from '../sql/parse';
+import { initHostParsers } from '../host/treesitter';
+import { extractHost, hostLanguageOf } from '../host/extract';
+import type { HostExtraction, HostModel } from '../host/types';
 import { analyzeFile, type AnalysisHost } from './analysis';
+import { hostDocument } from './hostDocument';
 import { LineIndex } from './lineIndex';
 import { StatementReportCache } from './statementReports';
 
@@ -55,9 +59,11 @@ interface FileEntry {
   statementReports: StatementReportCache;
   findings?: Finding[];
   findingsCatalogVersion?: number;
+  /** Host code (Python, Rust): the extraction on its own (no other file's models); cached by text. */
+  base?: HostExtraction;
+  /** Host code: the extraction the document was built from (with the workspace's models). */
+  host?: HostExtraction;
 }
-
-const ANALYSED_EXTENSIONS = ['.sql'];
 
 export class Workspace {
   readonly root: string;
@@ -72,6 +78,8 @@ export class Workspace {
   private layoutVersion = 0;
   private readonly analysisHost: AnalysisHost;
   private workspaceDialect?: Dialect;
+  /** SQLAlchemy models of every Python file; undefined until needed or after one changed. */
+  private models?: HostModel[];
   /** Files whose last update changed the schema (their dependents are everything). */
   private readonly schemaChanged = new Set<string>();
 
@@ -88,6 +96,7 @@ export class Workspace {
   /** Scans the root for SQL files (respecting .gitignore, node_modules, excludes) and reads them. */
   static async create(options: WorkspaceOptions): Promise<Workspace> {
     const ws = new Workspace(options);
+    await Promise.all([initParsers(), initHostParsers()]);
     const files = await listWorkspaceFiles(options.root, {
       include: options.config.include,
       exclude: options.config.exclude,
@@ -102,7 +111,7 @@ export class Workspace {
     return ws;
   }
 
-  /** An in-memory workspace over the given files (tests, single-file CLI runs). */
+  /** An in-memory workspace over the given files (tests); `initParsers()` and `initHostParsers()` must have completed. */
   static fromFiles(options: WorkspaceOptions, files: Record<string, string>): Workspace {
     const ws = new Workspace(options);
     for (const [file, text] of Object.entries(files)) ws.entries.set(path.resolve(options.root, file), newEntry(text));
@@ -133,6 +142,7 @@ export class Workspace {
     }
     if (file.endsWith('migration_lock.toml')) this.invalidateSchema(file);
     if (!isAnalysed(file)) return;
+    if (previous && hostLanguageOf(file) === 'python') this.pythonFileChanged(file, previous, entry);
     const before = previous ? this.signatureOf(file, previous) : '';
     const after = this.signatureOf(file, entry);
     if (before !== after) this.invalidateSchema(file);
@@ -144,12 +154,35 @@ export class Workspace {
     }
   }
 
+  /**
+   * A Python file's models feed every other Python file's queries, and its
+   * Alembic revision ids the migration order: when either changed, those are
+   * extracted (and the migrations detected) again.
+   */
+  private pythonFileChanged(file: string, previous: FileEntry, entry: FileEntry): void {
+    const before = previous.base ?? this.baseExtraction(file, previous);
+    const after = this.baseExtraction(file, entry);
+    const withoutSpans = (v: unknown) => JSON.stringify(v, (k, x) => (k === 'span' || k === 'keywordSpan' ? undefined : x));
+    if (withoutSpans(before?.models) !== withoutSpans(after?.models)) {
+      this.models = undefined;
+      for (const [other, e] of this.entries) {
+        if (other === file || hostLanguageOf(other) !== 'python') continue;
+        e.document = undefined;
+        e.host = undefined;
+        e.findings = undefined;
+      }
+    }
+    const revision = (x?: HostExtraction) => JSON.stringify([x?.alembic?.revision, x?.alembic?.downRevision]);
+    if (revision(before) !== revision(after)) this.detect();
+  }
+
   /** Forgets a file (deleted, or excluded). */
   deleteFile(file: string): void {
     const previous = this.entries.get(file);
     if (!previous) return;
     const hadSchema = isAnalysed(file) && this.signatureOf(file, previous) !== '';
     this.entries.delete(file);
+    if (hostLanguageOf(file) === 'python') this.models = undefined;
     this.detect();
     if (hadSchema) this.invalidateSchema(file);
   }
@@ -166,7 +199,7 @@ export class Workspace {
     if (rel.split(path.sep).some((part) => part === 'node_modules' || part === '.git')) return false;
     const { include, exclude } = this.options.config;
     if (isExcluded(this.root, file, [...exclude, ...(this.options.extraExcludes ?? [])])) return false;
-    return include.length === 0 || !file.endsWith('.sql') || isExcluded(this.root, file, include);
+    return include.length === 0 || !isAnalysedFile(file) || isExcluded(this.root, file, include);
   }
 
   /**
@@ -199,7 +232,14 @@ export class Workspace {
 
   /** The dialect of one version of a file (a previous version may have been inferred differently). */
   private entryDialect(file: string, entry: FileEntry): Dialect {
-    return (entry.dialect ??= this.options.config.dialect ?? this.workspaceDialect ?? inferDialect(entry.text, file));
+    if (entry.dialect) return entry.dialect;
+    const configured = this.options.config.dialect ?? this.workspaceDialect;
+    if (hostLanguageOf(file)) {
+      // Host code: the SQL it sends says which database (engine URL, pool type), else the project's.
+      const told = this.baseExtraction(file, entry)?.queries.find((q) => q.sql?.dialect)?.sql?.dialect;
+      return (entry.dialect = configured ?? told ?? 'postgres');
+    }
+    return (entry.dialect = configured ?? inferDialect(entry.text, file));
   }
 
   /**
@@ -213,12 +253,54 @@ export class Workspace {
   }
 
   private parse(file: string, entry: FileEntry): ParsedDocument {
+    if (!entry.document && hostLanguageOf(file)) {
+      entry.host = this.hostExtraction(file, entry);
+      entry.document = hostDocument(entry.text, entry.host, this.entryDialect(file, entry));
+    }
     if (!entry.document) {
       const dialect = this.entryDialect(file, entry);
       entry.document = parseDocument(entry.text, dialect, this.options.incremental ? { previous: entry.replaced } : undefined);
       entry.replaced = undefined; // its statements now belong to entry.document
     }
     return entry.document;
+  }
+
+  /** The extraction of a host file, as its rules see it. */
+  hostOf(file: string): HostExtraction | undefined {
+    const entry = this.entries.get(file);
+    if (!entry || !hostLanguageOf(file)) return undefined;
+    this.parse(file, entry);
+    return entry.host;
+  }
+
+  /** A host file's extraction on its own: its models, Alembic revision, and (for Rust) everything. */
+  private baseExtraction(file: string, entry: FileEntry): HostExtraction | undefined {
+    if (!entry.base && hostLanguageOf(file)) {
+      entry.base = extractHost(file, entry.text, { dialect: this.options.config.dialect });
+    }
+    return entry.base;
+  }
+
+  /**
+   * The extraction a host file's document is built from: Python queries on
+   * classes of other files need those files' models, so a Python file with
+   * queries is extracted again with every model of the workspace.
+   */
+  private hostExtraction(file: string, entry: FileEntry): HostExtraction {
+    const base = this.baseExtraction(file, entry)!;
+    if (hostLanguageOf(file) !== 'python' || (base.queries.length === 0 && base.accesses.length === 0)) return base;
+    return extractHost(file, entry.text, { dialect: this.options.config.dialect, models: this.workspaceModels() }) ?? base;
+  }
+
+  /** Every SQLAlchemy model of the workspace (cached until a Python file's models change). */
+  private workspaceModels(): HostModel[] {
+    if (!this.models) {
+      this.models = [];
+      for (const [file, entry] of this.entries) {
+        if (hostLanguageOf(file) === 'python') this.models.push(...(this.baseExtraction(file, entry)?.models ?? []));
+      }
+    }
+    return this.models;
   }
 
   /** All findings of one file (syntax errors included), severities and suppressions applied. */
@@ -238,6 +320,7 @@ export class Workspace {
         catalog,
         migration: this.migrationPosition(file),
         migrations: this.sets,
+        host: entry.host,
         reports: this.options.incremental ? entry.statementReports : undefined,
         schemaVersion: this.schemaVersion,
         layoutVersion: this.layoutVersion,
@@ -273,13 +356,20 @@ export class Workspace {
     const order = this.migrationOrder();
     const downFiles = new Set(this.sets.flatMap((s) => s.migrations.map((m) => m.downFile).filter(Boolean)));
     const inputs: { file: string; document: ParsedDocument; order: number }[] = [];
+    // ORM models first: a migration that creates the same table replaces it (migrations win).
+    let early = -1_000_000;
+    for (const file of this.files()) {
+      if (order.has(file) || hostLanguageOf(file) !== 'python') continue;
+      const document = this.document(file);
+      if (document && document.statements.some((s) => s.changes.length > 0)) inputs.push({ file, document, order: early++ });
+    }
     for (const [file, position] of order) {
       const document = this.document(file);
       if (document) inputs.push({ file, document, order: position });
     }
     let next = order.size;
     for (const file of this.files()) {
-      if (order.has(file) || downFiles.has(file)) continue;
+      if (order.has(file) || downFiles.has(file) || hostLanguageOf(file)) continue;
       const document = this.document(file);
       if (document && document.statements.some((s) => s.changes.length > 0)) {
         inputs.push({ file, document, order: next++ });
@@ -319,7 +409,10 @@ export class Workspace {
 
   private detect(): void {
     const all = [...this.entries.keys()];
-    this.sets = detectMigrations(this.root, all, this.options.config.migrations);
+    this.sets = detectMigrations(this.root, all, this.options.config.migrations, (file) => {
+      const entry = this.entries.get(file);
+      return entry ? this.baseExtraction(file, entry)?.alembic : undefined;
+    });
     this.cachedCatalog = undefined;
     this.schemaVersion++;
     this.layoutVersion++;
@@ -333,6 +426,7 @@ export class Workspace {
         entry.schemaSignature = undefined;
         entry.statementSignatures = new Map();
         entry.findings = undefined;
+        entry.host = undefined;
       }
     }
   }
@@ -349,7 +443,7 @@ export class Workspace {
     for (const set of this.sets) {
       for (const m of set.migrations) {
         const text = this.entries.get(m.upFile)?.text;
-        if (text === undefined) continue;
+        if (text === undefined || hostLanguageOf(m.upFile)) continue;
         const d = inferDialect(text, m.upFile);
         votes.set(d, (votes.get(d) ?? 0) + 1);
       }
@@ -371,5 +465,5 @@ function newEntry(text: string, previous?: FileEntry): FileEntry {
 }
 
 function isAnalysed(file: string): boolean {
-  return ANALYSED_EXTENSIONS.some((ext) => file.endsWith(ext));
+  return isAnalysedFile(file);
 }

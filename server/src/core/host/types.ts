@@ -71,6 +71,12 @@ export interface HostQuery {
   eagerLoads: string[];
   /** Where fixes go: the offset just before the terminal call (`.all()`), for `.limit(...)`/`.options(...)` insertions. */
   beforeTerminal?: number;
+  /**
+   * The execution of a statement prepared earlier (`client.query(&stmt, ..)` after
+   * `let stmt = client.prepare("...")`): index of the prepare, which holds the same SQL.
+   * SQL rules read the prepare; loop rules read the execution.
+   */
+  preparedFrom?: number;
 }
 
 /** A write that is expensive one row at a time: `session.add(x)`, `session.commit()`, an INSERT executed per item. */

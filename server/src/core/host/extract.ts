@@ -1,0 +1,29 @@
+/**
+ * One entry point for host code: the extractor for the file's language.
+ * Python extraction can take the SQLAlchemy models of other files, so that a
+ * query on a class defined elsewhere still knows its table and columns.
+ */
+import type { Dialect } from '../../../../shared/types';
+import { extractPython } from './python/extract';
+import { extractRust } from './rust/extract';
+import { hostLanguageOf } from './treesitter';
+import type { HostExtraction, HostModel } from './types';
+
+export interface HostExtractOptions {
+  dialect?: Dialect;
+  /** SQLAlchemy models of the whole workspace (Python only). */
+  models?: HostModel[];
+}
+
+export function extractHost(file: string, text: string, options: HostExtractOptions = {}): HostExtraction | undefined {
+  switch (hostLanguageOf(file)) {
+    case 'python':
+      return extractPython(text, file, { dialect: options.dialect, models: options.models });
+    case 'rust':
+      return extractRust(text, file, { dialect: options.dialect });
+    default:
+      return undefined;
+  }
+}
+
+export { hostLanguageOf } from './treesitter';
