@@ -1,3 +1,4 @@
+import { extractPython } from '../../../server/src/core/host/python/extract';
 import { extractRust } from '../../../server/src/core/host/rust/extract';
 import type { HostWrite } from '../../../server/src/core/host/types';
 import { commitInLoop } from '../../../server/src/core/rules/commit-in-loop';
@@ -117,6 +118,25 @@ hostRuleTester(commitInLoop, 'Rust extractor', {
         },
         { message: ['tx.commit().await runs once per doc', 'QueryBuilder::push_values'], span: 'tx.commit().await', fixes: [] },
       ],
+    },
+  ],
+});
+
+hostRuleTester(commitInLoop, 'Python extractor', {
+  valid: [
+    {
+      name: 'seed good example: add_all and one commit',
+      code: 'async def save(db, documents):\n    db.add_all(documents)\n    await db.commit()\n',
+      host: (code) => extractPython(code, '/ws/app.py'),
+    },
+  ],
+  invalid: [
+    {
+      name: 'seed: add + commit per document',
+      code: seed,
+      host: (code) => extractPython(code, '/ws/app.py'),
+      errors: [{ message: ['db.commit() runs once per document of documents', 'db.add_all(documents)'], span: 'db.commit()', fixes: ['Move await db.commit() after the loop'] }],
+      output: 'async def save(db, documents):\n    for document in documents:\n        db.add(document)\n    await db.commit()\n',
     },
   ],
 });

@@ -1,20 +1,20 @@
 /**
  * The RuleTester for host code (Python, Rust): a case gives the source text
  * and its extraction — hand-built with the builders below, or produced by the
- * real extractor — and the harness builds the FileContext the engine would:
- * `host` set, and a document with one statement per extracted query (raw SQL
- * parsed by the real SQL parser with every span mapped into the file through
- * `offsets`; ORM chains as their model), each linked by `hostQuery`.
+ * real extractor — and the harness builds the FileContext the engine does:
+ * `host` set, and the engine's own `hostDocument` (one statement per extracted
+ * query, spans mapped into the file, linked by `hostQuery`).
  * Valid/invalid cases, exact spans and fixed output as in `harness.ts`.
  */
 import assert from 'node:assert/strict';
 import type { Dialect } from '../../../shared/types';
 import { buildCatalog, type CatalogInput } from '../../../server/src/core/catalog/build';
 import { makeIndexFixes } from '../../../server/src/core/engine/fixes';
+import { hostDocument } from '../../../server/src/core/engine/hostDocument';
 import type {
   EmbeddedSql, HostExtraction, HostQuery, HostWrite, LoopContext, AttributeAccess, HostModel,
 } from '../../../server/src/core/host/types';
-import type { ParsedDocument, Predicate, QueryModel, Span, Statement } from '../../../server/src/core/sql/model';
+import type { Predicate, QueryModel, Span } from '../../../server/src/core/sql/model';
 import type { FileContext, Rule, RuleReport } from '../../../server/src/core/rules/types';
 import { emptyQuery } from '../../../server/src/core/sql/build';
 import { initParsers, parseDocument } from '../../../server/src/core/sql/parse';
@@ -42,50 +42,13 @@ export interface HostInvalidCase extends HostSetup {
   output?: string;
 }
 
-// ---------------------------------------------------------------------------
-// The document the engine builds from an extraction
-
-/** Maps every Span inside `value` (SQL-text offsets) to file offsets. */
-function mapSpans<T>(value: T, offsets: number[]): T {
-  if (Array.isArray(value)) return value.map((v) => mapSpans(v, offsets)) as T;
-  if (!value || typeof value !== 'object') return value;
-  const entries = Object.entries(value as Record<string, unknown>);
-  const keys = entries.map(([k]) => k).sort().join(',');
-  if (keys === 'end,start') {
-    const { start, end } = value as unknown as Span;
-    // The end is where the next unit comes from: a placeholder ($1 for `:agent_id`) maps onto its first units.
-    return { start: offsets[start], end: offsets[end] } as T;
-  }
-  return Object.fromEntries(entries.map(([k, v]) => [k, mapSpans(v, offsets)])) as T;
-}
-
-export function hostDocument(code: string, host: HostExtraction, dialect: Dialect): ParsedDocument {
-  const statements: Statement[] = [];
-  host.queries.forEach((query, hostQuery) => {
-    if (query.kind === 'orm' && query.model) {
-      statements.push({
-        kind: query.statementKind,
-        span: query.span,
-        text: code.slice(query.span.start, query.span.end),
-        query: query.model,
-        changes: [],
-        inTransaction: false,
-        hostQuery,
-      });
-    } else if (query.sql) {
-      const parsed = parseDocument(query.sql.text, query.sql.dialect ?? dialect);
-      for (const s of parsed.statements) statements.push({ ...mapSpans(s, query.sql.offsets), text: s.text, hostQuery });
-    }
-  });
-  return { dialect, statements, errors: [], metaCommands: [] };
-}
-
 export function runHostRule(rule: Rule, setup: HostSetup): { reports: RuleReport[]; file: string } {
   const dialect = setup.dialect ?? 'postgres';
   const file = `${ROOT}/app.${setup.language === 'rust' ? 'rs' : 'py'}`;
   const host = setup.host(setup.code);
   const document = hostDocument(setup.code, host, dialect);
-  const inputs: CatalogInput[] = [];
+  // The file's own ORM models count, as in the engine.
+  const inputs: CatalogInput[] = [{ file, document, order: 1 }];
   if (setup.schema) inputs.push({ file: SCHEMA_FILE, document: parseDocument(setup.schema, dialect), order: 0 });
   const catalog = buildCatalog(inputs);
   const reports: RuleReport[] = [];

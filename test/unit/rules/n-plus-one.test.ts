@@ -1,3 +1,4 @@
+import { extractPython } from '../../../server/src/core/host/python/extract';
 import { extractRust } from '../../../server/src/core/host/rust/extract';
 import { nPlusOne } from '../../../server/src/core/rules/n-plus-one';
 import { AGENT_SCHEMA } from './fixtures';
@@ -28,6 +29,17 @@ const seedOrmHost = (code: string) =>
       }),
     ],
   });
+
+/** The seed's code with the batched select inserted above its loop. */
+const withSeedOrmFix = (code: string) =>
+  code.replace(
+    '    for agent in agents:\n',
+    '    # QueryLens n-plus-one: one query for every agent; use these rows in the loop instead of its query.\n' +
+      '    agents = list(agents)\n' +
+      '    agent_ids = [agent.id for agent in agents]\n' +
+      '    all_conversations = (await db.execute(select(Conversation).where(Conversation.agent_id.in_(agent_ids)))).scalars().all()\n' +
+      '    for agent in agents:\n',
+  );
 
 // Raw SQL through text(), one query per row of an earlier list.
 const rawSql = `import os
@@ -142,21 +154,14 @@ hostRuleTester(nPlusOne, 'hand-built extractions', {
           fixes: ['Insert one query for all agent rows above the loop (review, then use its rows)'],
         },
       ],
-      output: seedOrm.replace(
-        '    for agent in agents:\n',
-        '    # QueryLens n-plus-one: one query for every agent; use these rows in the loop instead of its query.\n' +
-          '    agents = list(agents)\n' +
-          '    agent_ids = [agent.id for agent in agents]\n' +
-          '    all_conversations = (await db.execute(select(Conversation).where(Conversation.agent_id.in_(agent_ids)))).scalars().all()\n' +
-          '    for agent in agents:\n',
-      ),
+      output: withSeedOrmFix(seedOrm),
     },
     {
       name: 'raw SQL on PostgreSQL: = ANY(:keys) over the collected keys',
       schema: AGENT_SCHEMA,
       code: rawSql,
       host: rawSqlHost('postgres'),
-      errors: [{ message: ['Query on planner_messages runs once per agent of the query on line 5', 'WHERE agent_id = ANY($1)'], span: 'session.execute(text("SELECT body FROM planner_messages WHERE agent_id = :agent_id"), {"agent_id": agent.planner_id}).all()' }],
+      errors: [{ message: ['Query on planner_messages runs once per agent of the query on line 5', 'WHERE agent_id = ANY(:keys)'], span: 'session.execute(text("SELECT body FROM planner_messages WHERE agent_id = :agent_id"), {"agent_id": agent.planner_id}).all()' }],
       output: rawSql.replace(
         '    for agent in agents:\n',
         '    # QueryLens n-plus-one: one query for every agent; use these rows in the loop instead of its query.\n' +
@@ -235,6 +240,96 @@ hostRuleTester(nPlusOne, 'Rust extractor', {
           '    let agent_ids: Vec<_> = agents.iter().map(|agent| agent.id.clone()).collect();\n' +
           '    let all_memories = sqlx::query!("SELECT * FROM memories WHERE agent_id = ANY($1)", &agent_ids[..]).fetch_all(pool).await?;\n' +
           '    for agent in &agents {\n',
+      ),
+    },
+  ],
+});
+
+const python = (code: string) => extractPython(code, '/ws/app.py');
+
+const pyModels = `from sqlalchemy import Column, ForeignKey, Integer, String, select, text
+from sqlalchemy.orm import relationship
+
+
+class Agent(Base):
+    __tablename__ = "agents"
+    id = Column(Integer, primary_key=True)
+    tenant_id = Column(Integer)
+    conversations = relationship("Conversation")
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+    id = Column(Integer, primary_key=True)
+    agent_id = Column(Integer, ForeignKey("agents.id"))
+`;
+
+const pySeed = `${pyModels}
+
+async def conversations(db):
+    agents = await db.execute(select(Agent))
+    for agent in agents:
+        conversations = await db.execute(
+            select(Conversation).where(Conversation.agent_id == agent.id)
+        )
+`;
+
+const pyLazy = (options = '') => `${pyModels}
+
+def report(session, tenant_id):
+    agents = session.query(Agent).filter(Agent.tenant_id == tenant_id)${options}.all()
+    for agent in agents:
+        print(agent.conversations)
+`;
+
+const pyRaw = `${pyModels}
+
+def messages(session):
+    agents = session.execute(text("SELECT id FROM agents")).all()
+    for agent in agents:
+        rows = session.execute(
+            text("SELECT id FROM conversations WHERE agent_id = :agent_id"), {"agent_id": agent.id}
+        ).all()
+`;
+
+hostRuleTester(nPlusOne, 'Python extractor', {
+  valid: [
+    { name: 'selectinload already there', code: pyLazy('.options(selectinload(Agent.conversations))'), host: python },
+    {
+      name: 'one query with in_() before the loop',
+      code: `${pyModels}\n\ndef f(session, ids):\n    rows = session.execute(select(Conversation).where(Conversation.agent_id.in_(ids))).scalars().all()\n    for row in rows:\n        print(row.id)\n`,
+      host: python,
+    },
+  ],
+  invalid: [
+    {
+      name: 'seed: select(Conversation) per agent',
+      code: pySeed,
+      host: python,
+      errors: [{ message: ['Query on conversations runs once per agent of the query on line 19'], span: 'db.execute(\n            select(Conversation).where(Conversation.agent_id == agent.id)\n        )' }],
+      output: withSeedOrmFix(pySeed),
+    },
+    {
+      name: 'lazy relationship read per row of session.query(...).all()',
+      code: pyLazy(),
+      host: python,
+      errors: [{ message: ['agent.conversations lazy-loads Agent.conversations once per agent of the query on line 19'], span: 'agent.conversations' }],
+      output: pyLazy('.options(selectinload(Agent.conversations))').replace(
+        'from sqlalchemy.orm import relationship\n',
+        'from sqlalchemy.orm import relationship\nfrom sqlalchemy.orm import selectinload\n',
+      ),
+    },
+    {
+      name: 'text() per row: ANY(:keys), the literal kept as written',
+      code: pyRaw,
+      host: python,
+      errors: [{ message: ['Query on conversations runs once per agent of the query on line 19', 'ANY(:keys)'], span: 'session.execute(\n            text("SELECT id FROM conversations WHERE agent_id = :agent_id"), {"agent_id": agent.id}\n        ).all()' }],
+      output: pyRaw.replace(
+        '    for agent in agents:\n',
+        '    # QueryLens n-plus-one: one query for every agent; use these rows in the loop instead of its query.\n' +
+          '    agent_ids = [agent.id for agent in agents]\n' +
+          '    all_conversations = session.execute(\n            text("SELECT id FROM conversations WHERE agent_id = ANY(:agent_ids)"), {"agent_ids": agent_ids}).all()\n' +
+          '    for agent in agents:\n',
       ),
     },
   ],

@@ -57,9 +57,11 @@ function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQue
   const batched =
     query.kind === 'orm'
       ? `${query.entity ?? 'Model'}.${column}.in_(keys)`
-      : ctx.dialect === 'postgres'
-        ? `WHERE ${column} = ANY($1)`
-        : `WHERE ${column} IN (...)`;
+      : ctx.dialect !== 'postgres'
+        ? `WHERE ${column} IN (...)`
+        : host.language === 'python'
+          ? `WHERE ${column} = ANY(:keys)`
+          : `WHERE ${column} = ANY($1)`;
   ctx.report({
     span: query.span,
     message:
