@@ -118,6 +118,16 @@ async fn memories_per_agent(pool: &PgPool, org: Uuid) -> Result<()> {
 `;
 const rust = (code: string) => extractRust(code, '/ws/app.rs');
 
+const tokioLoop = `async fn f(client: &Client) -> Result<()> {
+    let rows = client.query("SELECT id FROM agents", &[]).await?;
+    let stmt = client.prepare("SELECT body FROM messages WHERE agent_id = $1").await?;
+    for row in &rows {
+        let msgs = client.query(&stmt, &[&row.get::<_, i64>(0)]).await?;
+    }
+    Ok(())
+}
+`;
+
 hostRuleTester(nPlusOne, 'hand-built extractions', {
   valid: [
     {
@@ -223,6 +233,13 @@ hostRuleTester(nPlusOne, 'Rust extractor', {
     },
   ],
   invalid: [
+    {
+      name: 'tokio-postgres: a prepared statement executed per row (reported, no automatic fix)',
+      language: 'rust',
+      code: tokioLoop,
+      host: rust,
+      errors: [{ message: ['Query on messages runs once per row of the query on line 2', 'WHERE agent_id = ANY($1)'], span: 'client.query(&stmt, &[&row.get::<_, i64>(0)]).await', fixes: [] }],
+    },
     {
       name: 'seed: query! per agent of query_as!(...).fetch_all',
       language: 'rust',

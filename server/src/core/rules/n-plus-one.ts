@@ -50,7 +50,8 @@ function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQue
   if (query.loops.length === 0 || query.statementKind !== 'select') return;
   const row = rowLoop(host, query.loops, query.parameterRoots);
   if (!row || row.rowsOf?.index === index) return;
-  const model = query.model ?? statementOf(ctx, index)?.query;
+  // A tokio-postgres execution of a prepared statement: its SQL is the prepare's statement.
+  const model = query.model ?? statementOf(ctx, query.preparedFrom ?? index)?.query;
   const table = model?.tables[0]?.name ?? query.entity ?? 'a table';
   const key = keyPredicate(ctx, query, index, row);
   const column = key ? key.column.column : 'the key column';
@@ -84,7 +85,7 @@ function keyPredicate(ctx: FileContext, query: HostQuery, index: number, row: Ro
     const mentions = (p: Predicate) => new RegExp(`\\b${row.target}\\b`).test(ctx.text.slice(p.column.span.end, p.span.end));
     return query.model?.predicates.find((p) => !p.disjunctive && p.op === 'eq' && mentions(p));
   }
-  const params = (statementOf(ctx, index)?.query?.predicates ?? []).filter((p) => p.valueKind === 'param');
+  const params = (statementOf(ctx, query.preparedFrom ?? index)?.query?.predicates ?? []).filter((p) => p.valueKind === 'param');
   return params.length === 1 && params[0].op === 'eq' && !params[0].disjunctive ? params[0] : undefined;
 }
 
