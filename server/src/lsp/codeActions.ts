@@ -38,15 +38,24 @@ function quickFixes(finding: Finding, diagnostic: Diagnostic, versionOf: Version
   });
 }
 
-/** Suppression comments are SQL comments; host-language files get them when their extractor lands. */
+/** The line-comment marker of the file's language, for suppression comments. */
+function lineComment(uri: string): string | undefined {
+  const lower = uri.toLowerCase();
+  if (lower.endsWith('.sql')) return '--';
+  if (lower.endsWith('.py')) return '#';
+  if (lower.endsWith('.rs')) return '//';
+  return undefined;
+}
+
 function ignoreAction(finding: Finding, diagnostic: Diagnostic, document: TextDocument): CodeAction | undefined {
   if (finding.ruleId === SYNTAX_RULE_ID || finding.ruleId === CONFIG_RULE_ID) return undefined;
-  if (!document.uri.toLowerCase().endsWith('.sql')) return undefined;
+  const comment = lineComment(document.uri);
+  if (!comment) return undefined;
   const line = finding.range.start.line;
   const text = document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
   const indent = /^[ \t]*/.exec(text)?.[0] ?? '';
   const start = { line, character: 0 };
-  const edit: TextEdit = { range: { start, end: start }, newText: `${indent}-- querylens-ignore ${finding.ruleId}\n` };
+  const edit: TextEdit = { range: { start, end: start }, newText: `${indent}${comment} querylens-ignore ${finding.ruleId}\n` };
   const action = CodeAction.create(
     `Ignore ${finding.ruleId} for this line`,
     { documentChanges: [TextDocumentEdit.create({ uri: document.uri, version: document.version }, [edit])] },

@@ -31,7 +31,7 @@ import { SettingsCache } from './settingsCache';
 import { pathToUri, uriToPath } from './uris';
 
 /** Files whose change on disk matters: SQL, the config and Prisma schemas. */
-const WATCHED_GLOBS = ['**/*.sql', '**/.querylens.json', '**/schema.prisma'];
+const WATCHED_GLOBS = ['**/*.sql', '**/*.py', '**/*.rs', '**/.querylens.json', '**/schema.prisma', '**/alembic.ini'];
 
 export function startServer(connection: Connection): void {
   const logger = connection.console;
