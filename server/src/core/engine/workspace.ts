@@ -289,7 +289,9 @@ export class Workspace {
   private hostExtraction(file: string, entry: FileEntry): HostExtraction {
     const base = this.baseExtraction(file, entry)!;
     if (hostLanguageOf(file) !== 'python' || (base.queries.length === 0 && base.accesses.length === 0)) return base;
-    return extractHost(file, entry.text, { dialect: this.options.config.dialect, models: this.workspaceModels() }) ?? base;
+    const models = this.workspaceModels();
+    const extraction = extractHost(file, entry.text, { dialect: this.options.config.dialect, models }) ?? base;
+    return { ...extraction, workspaceModels: models };
   }
 
   /** Every SQLAlchemy model of the workspace (cached until a Python file's models change). */

@@ -136,6 +136,8 @@ export interface HostExtraction {
   writes: HostWrite[];
   accesses: AttributeAccess[];
   models: HostModel[];
+  /** Set by the engine for Python files: the models of the whole workspace (this file's included). */
+  workspaceModels?: HostModel[];
   alembic?: AlembicRevision;
   /** Parse problems of the host file itself (tree-sitter ERROR nodes), reported by nobody for now. */
   errors: { message: string; span: Span }[];

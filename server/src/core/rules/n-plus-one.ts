@@ -239,7 +239,8 @@ function checkLazyAccess(ctx: FileContext, host: HostExtraction, access: Attribu
   const outer = row?.rowsOf?.query;
   if (!row || !outer || outer.kind !== 'orm' || !outer.entity) return;
   const entity = outer.entity;
-  const relationship = host.models.find((m) => m.className === entity)?.relationships.find((r) => r.attribute === access.attribute);
+  const relationship = (host.workspaceModels ?? host.models)
+    .find((m) => m.className === entity)?.relationships.find((r) => r.attribute === access.attribute);
   if (!relationship || NOT_LAZY.has(relationship.lazy)) return;
   const path = `${entity}.${relationship.attribute}`;
   if (outer.eagerLoads.includes(path)) return;
