@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Finding } from '../../../shared/types';
 import { defaultConfig } from '../../../server/src/core/config/types';
@@ -149,5 +152,46 @@ CREATE INDEX idx_memories_kind ON memories (kind);
 `,
     });
     assert.deepEqual(underlined(ws, 'src/db.rs', 'missing-composite-index'), ["agent_id = $1 AND kind = 'fact'"]);
+  });
+
+  it('makes a non-concurrent Alembic create_index concurrent, in an autocommit block', () => {
+    const revision = `revision = 'bbb'
+down_revision = 'aaa'
+
+
+def upgrade():
+    op.create_index('ix_workers_task_status', 'workers',
+                    ['task_status'])
+`;
+    const ws = workspace({
+      'alembic/env.py': '# env\n',
+      'alembic/versions/aaa_init.py': `revision = 'aaa'\ndown_revision = None\n\n\ndef upgrade():\n    op.create_table('workers', sa.Column('worker_id', sa.String(32), primary_key=True), sa.Column('task_status', sa.String(50)))\n`,
+      'alembic/versions/bbb_index.py': revision,
+    });
+    const finding = ws.analyze(at('alembic/versions/bbb_index.py')).find((f) => f.ruleId === 'non-concurrent-index-creation')!;
+    assert.ok(finding, 'flagged');
+    assert.match(finding.message, /postgresql_concurrently=True/);
+    const edit = finding.fixes[0]!.changes[0]!;
+    assert.equal(edit.kind, 'edit');
+    if (edit.kind !== 'edit') return;
+    const e = edit.edits[0]!;
+    const lines = revision.split('\n');
+    const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+    const fixed = revision.slice(0, offset(e.range.start)) + e.newText + revision.slice(offset(e.range.end));
+    assert.equal(
+      fixed,
+      `revision = 'bbb'
+down_revision = 'aaa'
+
+
+def upgrade():
+    with op.get_context().autocommit_block():
+        op.create_index('ix_workers_task_status', 'workers',
+                        ['task_status'], postgresql_concurrently=True)
+`,
+    );
+    const tmp = path.join(mkdtempSync(path.join(tmpdir(), 'ql-alembic-')), 'bbb_index.py');
+    writeFileSync(tmp, fixed);
+    execFileSync('python3', ['-m', 'py_compile', tmp]);
   });
 });

@@ -11,6 +11,7 @@ import { nonConcurrentIndexCreation } from './non-concurrent-index-creation';
 import { redundantIndex } from './redundant-index';
 import { selectStar } from './select-star';
 import { unindexedForeignKey } from './unindexed-foreign-key';
+import { unmigratedModelIndex } from './unmigrated-model-index';
 import { unpaginatedQuery } from './unpaginated-query';
 import type { Rule } from './types';
 
@@ -25,6 +26,7 @@ export const rules: Rule[] = [
   selectStar,
   nPlusOne,
   commitInLoop,
+  unmigratedModelIndex,
 ];
 
 const byId = new Map(rules.map((rule) => [rule.meta.id, rule]));

@@ -3,7 +3,8 @@
  * it for the whole build. In a migration, index existing tables CONCURRENTLY.
  */
 import { docsUrl } from '../../../../shared/types';
-import type { Rule } from './types';
+import type { Span } from '../sql/model';
+import type { Rule, RuleReport } from './types';
 
 const ID = 'non-concurrent-index-creation';
 
@@ -26,6 +27,10 @@ export const nonConcurrentIndexCreation: Rule = {
         const table = ctx.catalog.getTable(change.table);
         // Unknown tables, and tables created by this very migration, are empty: nothing to lock.
         if (!table || table.origin.order >= migration.order) continue;
+        if (ctx.host?.alembic) {
+          ctx.report(alembicReport(ctx.file, ctx.text, change.span, change.keywordSpan, table.name, change.name));
+          continue;
+        }
         const transaction = statement.inTransaction
           ? ' This statement is inside a BEGIN ... COMMIT block in this file: move it out, since CREATE INDEX CONCURRENTLY cannot run inside a transaction block.'
           : ' CREATE INDEX CONCURRENTLY cannot run inside a transaction block: make sure your migration tool runs this file without one.';
@@ -60,3 +65,37 @@ export const nonConcurrentIndexCreation: Rule = {
     }
   },
 };
+
+/**
+ * Alembic runs each revision in a transaction, where CREATE INDEX CONCURRENTLY
+ * fails: the fix wraps the call in `autocommit_block()` and passes
+ * `postgresql_concurrently=True`, re-indenting a call that spans lines.
+ */
+function alembicReport(file: string, text: string, call: Span, keyword: Span, table: string, name?: string): RuleReport {
+  const source = text.slice(call.start, call.end);
+  let lineStart = call.start;
+  while (lineStart > 0 && text[lineStart - 1] !== '\n') lineStart--;
+  const indent = text.slice(lineStart, call.start);
+  const onlyCallOnLine = /^[ \t]*$/.test(indent) && source.endsWith(')');
+  const inner = `${indent}    `;
+  const rewritten =
+    `with op.get_context().autocommit_block():\n${inner}` +
+    source.slice(0, -1).replace(/\n/g, '\n    ') +
+    `, postgresql_concurrently=True)`;
+  return {
+    span: keyword,
+    message:
+      `op.create_index${name ? ` ${name}` : ''} on existing table ${table} without postgresql_concurrently=True blocks every ` +
+      `write to ${table} until the index is built. Pass postgresql_concurrently=True inside ` +
+      `\`with op.get_context().autocommit_block():\` (CONCURRENTLY cannot run in Alembic's migration transaction).`,
+    fixes: onlyCallOnLine
+      ? [
+          {
+            title: 'Create the index concurrently in an autocommit block',
+            isPreferred: true,
+            changes: [{ kind: 'edit', file, edits: [{ span: call, newText: rewritten }] }],
+          },
+        ]
+      : [],
+  };
+}
