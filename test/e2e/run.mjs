@@ -9,9 +9,14 @@
 //   3. install:   `code-server --install-extension querylens.vsix` into a fresh extensions dir.
 //   4. start:     copy the fixture workspace to a temp dir, start code-server on a free port.
 //   5. browser:   open the workspace, open queries.sql, wait for the diagnostic in the Problems panel,
-//                 run the quick fix, check the migration it writes, check the diagnostic goes away.
-// Screenshots (problems.png, quickfix.png, migration.png, after-fix.png, failure.png) and logs
-// (code-server.log, browser-console.log, vscode-logs/, migration-*.sql) land in test-results/.
+//                 run the quick fix, check the migration it writes, check the diagnostic goes away;
+//                 then open app/report.py, wait for `n-plus-one` (a lazy SQLAlchemy relationship read in
+//                 a loop; the models are in app/models.py), apply the selectinload fix, save, check the
+//                 file on disk and that the diagnostic goes away.
+// Screenshots (problems.png, quickfix.png, migration.png, after-fix.png, failure.png,
+// python-n-plus-one.png, python-quickfix.png, python-after-fix.png, python-failure.png) and logs
+// (code-server.log, browser-console.log, vscode-logs/, migration-*.sql, python-report.py) land in
+// test-results/.
 //
 // Environment:
 //   QUERYLENS_E2E_CACHE        tool cache (default ~/.cache/querylens-e2e)
@@ -56,6 +61,23 @@ const EXPECT = {
   migrationContent: [
     /CREATE\s+INDEX\s+CONCURRENTLY/i,
     /\bworkers\s*\(\s*"?planner_id"?\s*,\s*"?task_status"?\s*\)/i,
+  ],
+};
+
+/** The Python part: a lazy SQLAlchemy relationship read in a loop (issue 3, section 6). */
+const EXPECT_PY = {
+  ruleId: 'n-plus-one',
+  /** The file with the loop; its models (Agent.messages, lazy by default) are in app/models.py. */
+  file: 'app/report.py',
+  /** The flagged expression: the relationship read inside the loop. */
+  flagged: 'agent.messages',
+  messageMentions: 'selectinload(Agent.messages)',
+  /** The quick fix to choose: first menu item whose title matches. */
+  fixTitle: /selectinload/,
+  /** What the saved file must hold after the fix. */
+  after: [
+    { what: '.options(selectinload(Agent.messages)) in the outer query', re: /session\.query\(Agent\)[^\n]*\.options\(selectinload\(Agent\.messages\)\)[^\n]*\.all\(\)/ },
+    { what: 'the selectinload import', re: /^from\s+sqlalchemy\.orm\s+import\s+[^\n]*\bselectinload\b/m },
   ],
 };
 
@@ -375,6 +397,20 @@ async function markerRows(page) {
   });
 }
 
+/** Error notifications the workbench shows, each reported once (a note, not a failed check). */
+const errorToastsSeen = new Set();
+async function noteErrorToasts(page, when) {
+  const texts = await page.evaluate(() => [...document.querySelectorAll('.notification-toast, .notifications-center .monaco-list-row')]
+    .filter((n) => n.querySelector('.codicon-error'))
+    .map((n) => (n.querySelector('.notification-list-item-message')?.textContent || n.textContent || '').replace(/\s+/g, ' ').trim()))
+    .catch(() => []);
+  for (const t of texts) {
+    if (errorToastsSeen.has(t)) continue;
+    errorToastsSeen.add(t);
+    log(`NOTE: error notification ${when}: "${t}"`);
+  }
+}
+
 async function ensureProblemsPanel(page) {
   const visible = await page.locator('.markers-panel').first().isVisible().catch(() => false);
   if (visible) return;
@@ -412,6 +448,37 @@ async function goTo(page, line, column) {
   await input.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
 }
 
+/**
+ * Puts the cursor on 1-based `line`:`col` of the open file `tabName` and opens the quick fix
+ * menu with Ctrl+. Right after moving the cursor, Ctrl+. may come before the server answers
+ * (VS Code then says "No code actions available"): ask again, up to 30 s.
+ */
+async function openQuickFixMenu(page, tabName, line, col) {
+  log(`cursor to line ${line}, column ${col} of ${tabName}`);
+  await page.locator(`.tab[aria-label*="${tabName}"]`).first().click();
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await goTo(page, line, col);
+  const rows = page.locator('.action-widget .monaco-list-row');
+  const menuVisible = async () => (await rows.count()) > 0 && await rows.first().isVisible().catch(() => false);
+  let menuUp = false;
+  for (let attempt = 1, end = Date.now() + 30_000; !menuUp && Date.now() < end; attempt++) {
+    if (!(await page.locator('.editor-instance .monaco-editor.focused').count())) {
+      log('editor lost focus: clicking into it and moving the cursor again');
+      await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+      await goTo(page, line, col);
+    }
+    await page.keyboard.press(`${MOD}+.`);
+    menuUp = Boolean(await waitFor(menuVisible, { timeout: 4000 }));
+    if (!menuUp) {
+      const msg = await page.evaluate(() => document.querySelector('.monaco-editor-overlaymessage')?.textContent || '');
+      log(`quick fix menu not shown (attempt ${attempt})${msg ? `: "${msg.trim()}"` : ''}`);
+      await page.keyboard.press('Escape');
+    }
+  }
+  const titles = menuUp ? (await rows.allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim()) : [];
+  return { rows, titles, menuUp };
+}
+
 function listMigrations(workspace) {
   const dir = join(workspace, EXPECT.migrationsDir);
   return existsSync(dir) ? readdirSync(dir).sort() : [];
@@ -430,6 +497,13 @@ async function drive(url, workspace) {
   page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') consoleLines.push(`[${m.type()}] ${m.text()}`); });
   page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
   cleanups.push(() => writeFileSync(join(results, 'browser-console.log'), consoleLines.join('\n') + '\n'));
+  // Errors the workbench logs about QueryLens (e.g. a code action command it cannot run) are
+  // notes, like error notifications: the user sees them, but they do not fail the run.
+  const noteConsoleErrors = () => {
+    for (const l of consoleLines) {
+      if (/^\[(error|pageerror)\]/.test(l) && /querylens/i.test(l)) errorToastsSeen.add(l.split('\n')[0].replace(/^\[\w+\] /, ''));
+    }
+  };
 
   try {
     await phase('workbench ready', async () => {
@@ -444,17 +518,7 @@ async function drive(url, workspace) {
     await phase(`open ${EXPECT.sqlFile}`, () => openFile(page, EXPECT.sqlFile));
 
     const found = await phase('diagnostic visible in Problems panel', async () => {
-      await ensureProblemsPanel(page);
-      let last = [];
-      const row = await waitFor(async () => {
-        last = (await markerRows(page)) || [];
-        return last.find((r) => r.includes(EXPECT.ruleId));
-      });
-      await shot(page, 'problems.png');
-      if (!row) {
-        fail(`no diagnostic with rule id "${EXPECT.ruleId}" in the Problems panel after ${TIMEOUT / 1000} s. ` +
-          `Rows seen: ${last.length ? JSON.stringify(last) : '(none)'}`);
-      }
+      const row = await waitRuleRow(page, EXPECT.ruleId, 'problems.png', '');
       ok(`Problems panel shows ${EXPECT.ruleId}: ${row}`);
       return row;
     });
@@ -477,31 +541,7 @@ async function drive(url, workspace) {
       const line = at ? Number(at[1]) : idx + 1;
       const col = at ? Number(at[2]) + 1 : lines[idx].indexOf(EXPECT.cursorOn, lines[idx].indexOf('FROM')) + 2;
       if (line !== idx + 1) softFail(`diagnostic is on line ${line}, the flagged query on line ${idx + 1}`);
-      log(`cursor to line ${line}, column ${col}`);
-      await page.locator(`.tab[aria-label*="${EXPECT.sqlFile}"]`).first().click();
-      await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-      await goTo(page, line, col);
-
-      // Ctrl+. right after moving the cursor may come before the server answers (VS Code then
-      // says "No code actions available"): ask again, up to 30 s.
-      const rows = page.locator('.action-widget .monaco-list-row');
-      const menuVisible = async () => (await rows.count()) > 0 && await rows.first().isVisible().catch(() => false);
-      let menuUp = false;
-      for (let attempt = 1, end = Date.now() + 30_000; !menuUp && Date.now() < end; attempt++) {
-        if (!(await page.locator('.editor-instance .monaco-editor.focused').count())) {
-          log('editor lost focus: clicking into it and moving the cursor again');
-          await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-          await goTo(page, line, col);
-        }
-        await page.keyboard.press(`${MOD}+.`);
-        menuUp = Boolean(await waitFor(menuVisible, { timeout: 4000 }));
-        if (!menuUp) {
-          const msg = await page.evaluate(() => document.querySelector('.monaco-editor-overlaymessage')?.textContent || '');
-          log(`quick fix menu not shown (attempt ${attempt})${msg ? `: "${msg.trim()}"` : ''}`);
-          await page.keyboard.press('Escape');
-        }
-      }
-      const titles = menuUp ? (await rows.allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim()) : [];
+      const { rows, titles, menuUp } = await openQuickFixMenu(page, EXPECT.sqlFile, line, col);
       await shot(page, 'quickfix.png');
       if (!menuUp) fail('Ctrl+. did not open the quick fix menu (.action-widget) on the flagged query');
       log(`quick fix menu: ${JSON.stringify(titles)}`);
@@ -550,21 +590,13 @@ async function drive(url, workspace) {
       const dirty = await page.locator(`.tab.dirty[aria-label*="${opened}"]`).count().catch(() => 0);
       if (dirty) log(`note: the editor of ${opened} is dirty (unsaved changes) after the fix`);
       await shot(page, 'migration.png');
+      await noteErrorToasts(page, 'after the index fix');
     });
 
     await phase('diagnostic gone after the fix', async () => {
-      await ensureProblemsPanel(page);
       // Gone means: the panel is rendered and has had no such row for 1.5 s in a row
       // (a server may clear diagnostics and publish them again).
-      let last = [];
-      let since = 0;
-      const gone = await waitFor(async () => {
-        const rows = await markerRows(page);
-        last = rows || [];
-        if (!rows || rows.some((r) => r.includes(EXPECT.ruleId))) { since = 0; return false; }
-        since ||= Date.now();
-        return Date.now() - since >= 1500;
-      });
+      const [gone, last] = await waitRuleGone(page, EXPECT.ruleId);
       await shot(page, 'after-fix.png');
       if (!gone) softFail(`"${EXPECT.ruleId}" is still in the Problems panel ${TIMEOUT / 1000} s after the fix: ${JSON.stringify(last)}`);
       else ok(`${EXPECT.ruleId} left the Problems panel after the fix`);
@@ -573,6 +605,126 @@ async function drive(url, workspace) {
     await shot(page, 'failure.png');
     throw e;
   }
+
+  noteConsoleErrors();
+  // The Python part runs after the SQL part and does not stop the run: a failure here is one
+  // failed check, the SQL checks and the PostgreSQL phase still report.
+  try {
+    await drivePython(page, workspace);
+  } catch (e) {
+    await shot(page, 'python-failure.png');
+    softFail(`python: ${e instanceof E2EError ? e.message : e.stack || e}`);
+  }
+  noteConsoleErrors();
+}
+
+/** Polls the Problems panel for a row mentioning `ruleId`, takes the screenshot, returns the row (or fails). */
+async function waitRuleRow(page, ruleId, screenshot, context) {
+  await ensureProblemsPanel(page);
+  let last = [];
+  const row = await waitFor(async () => {
+    last = (await markerRows(page)) || [];
+    return last.find((r) => r.includes(ruleId));
+  });
+  await shot(page, screenshot);
+  if (!row) {
+    fail(`no diagnostic with rule id "${ruleId}" in the Problems panel within ${TIMEOUT / 1000} s${context}. ` +
+      `Rows seen: ${last.length ? JSON.stringify(last) : '(none)'}`);
+  }
+  return row;
+}
+
+/** Polls the Problems panel until no row mentions `ruleId` for 1.5 s in a row; returns [gone, lastRows]. */
+async function waitRuleGone(page, ruleId) {
+  await ensureProblemsPanel(page);
+  let last = [];
+  let since = 0;
+  const gone = await waitFor(async () => {
+    const rows = await markerRows(page);
+    last = rows || [];
+    if (!rows || rows.some((r) => r.includes(ruleId))) { since = 0; return false; }
+    since ||= Date.now();
+    return Date.now() - since >= 1500;
+  });
+  return [Boolean(gone), last];
+}
+
+async function drivePython(page, workspace) {
+  const X = EXPECT_PY;
+  const name = X.file.split('/').pop();
+  const path = join(workspace, X.file);
+  const original = readFileSync(path, 'utf8');
+
+  await phase(`open ${X.file}`, () => openFile(page, X.file));
+
+  const found = await phase(`${X.ruleId} visible in Problems panel`, async () => {
+    const row = await waitRuleRow(page, X.ruleId, 'python-n-plus-one.png', ` after opening ${X.file}`);
+    ok(`Problems panel shows ${X.ruleId}: ${row}`);
+    return row;
+  });
+  if (!squash(found).includes(squash(X.messageMentions))) softFail(`${X.ruleId} message does not mention ${X.messageMentions}: ${found}`);
+  else ok(`${X.ruleId} message mentions ${X.messageMentions}`);
+
+  await phase(`${X.ruleId} quick fix`, async () => {
+    const lines = original.split('\n');
+    const idx = lines.findIndex((l) => l.includes(X.flagged));
+    if (idx < 0) fail(`fixture ${X.file} has no line with ${X.flagged}`);
+    const at = /\[Ln (\d+), Col (\d+)\]/.exec(found);
+    const line = at ? Number(at[1]) : idx + 1;
+    const col = at ? Number(at[2]) + 1 : lines[idx].indexOf(X.flagged) + 2;
+    if (line !== idx + 1) softFail(`${X.ruleId} is on line ${line}, ${X.flagged} on line ${idx + 1}`);
+    else ok(`${X.ruleId} is on the line reading ${X.flagged}`);
+    const { rows, titles, menuUp } = await openQuickFixMenu(page, name, line, col);
+    await shot(page, 'python-quickfix.png');
+    if (!menuUp) fail(`Ctrl+. did not open the quick fix menu on ${X.flagged}`);
+    log(`quick fix menu: ${JSON.stringify(titles)}`);
+    const i = titles.findIndex((t) => X.fixTitle.test(t));
+    if (i < 0) fail(`no quick fix matching ${X.fixTitle} in the menu: ${JSON.stringify(titles)}`);
+    ok(`quick fix offered: ${titles[i]}`);
+    await rows.nth(i).click();
+
+    // The fix edits the open document: wait until its tab is dirty, then save it.
+    const dirtyTab = page.locator(`.tab.dirty[aria-label*="${name}"]`).first();
+    const dirty = await waitFor(async () => (await dirtyTab.count()) > 0 || readFileSync(path, 'utf8') !== original, { timeout: 15_000 });
+    if (!dirty) fail(`the quick fix did not change ${X.file} (its editor never became dirty)`);
+    if (await dirtyTab.count()) {
+      await page.locator(`.tab[aria-label*="${name}"]`).first().click();
+      await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+      await page.keyboard.press(`${MOD}+S`);
+      const saved = await waitFor(async () => (await dirtyTab.count()) === 0, { timeout: 15_000 });
+      if (!saved) fail(`Ctrl+S did not save ${X.file} (its tab is still dirty)`);
+      ok(`saved ${X.file} with Ctrl+S`);
+    } else log(`note: ${X.file} changed on disk without a dirty editor`);
+  });
+
+  await phase(`${X.file} after the fix`, async () => {
+    let text = '';
+    const all = await waitFor(() => {
+      text = readFileSync(path, 'utf8');
+      return X.after.every(({ re }) => re.test(text));
+    }, { timeout: 15_000 });
+    writeFileSync(join(results, `python-${name}`), text);
+    log(`--- ${X.file}\n${text.trimEnd()}\n---`);
+    for (const { what, re } of X.after) {
+      if (re.test(text)) ok(`${X.file} has ${what}`);
+      else softFail(`${X.file} lacks ${what}`);
+    }
+    if (!all) return;
+    // The fixed file must still be Python (parsed only: no bytecode written into the workspace).
+    const py = spawnSync('python3', ['-c', 'import ast,sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])', path], { encoding: 'utf8' });
+    if (py.error) log(`note: python3 not available (${py.error.message}): the fixed file was not parsed`);
+    else if (py.status !== 0) softFail(`the fixed ${X.file} does not parse: ${py.stderr.trim()}`);
+    else ok(`the fixed ${X.file} parses as Python`);
+  });
+
+  await phase(`${X.ruleId} gone after the fix`, async () => {
+    const [gone, last] = await waitRuleGone(page, X.ruleId);
+    await shot(page, 'python-after-fix.png');
+    await noteErrorToasts(page, `after the ${X.ruleId} fix`);
+    if (!gone) softFail(`"${X.ruleId}" is still in the Problems panel ${TIMEOUT / 1000} s after the fix: ${JSON.stringify(last)}`);
+    else ok(`${X.ruleId} left the Problems panel after the fix`);
+    log(`Problems panel now: ${JSON.stringify(last)}`);
+  });
 }
 
 /**
@@ -663,7 +815,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 }
 
 const OUR_OUTPUTS = [
-  /^(problems|quickfix|migration|after-fix|failure)\.png$/, /^code-server\.log$/, /^browser-console\.log$/,
+  /^(problems|quickfix|migration|after-fix|failure)\.png$/, /^python-.*\.(png|py)$/, /^code-server\.log$/, /^browser-console\.log$/,
   /^vscode-logs$/, /^migration-.*\.sql$/,
 ];
 
@@ -708,6 +860,10 @@ console.log('\n[e2e] timings:');
 for (const [name, ms] of timings) console.log(`  ${(ms / 1000).toFixed(1).padStart(7)} s  ${name}`);
 console.log(`  ${((Date.now() - t0) / 1000).toFixed(1).padStart(7)} s  total`);
 console.log(`[e2e] screenshots and logs: ${results}`);
+if (errorToastsSeen.size) {
+  console.log(`\n[e2e] note: the editor showed or logged ${errorToastsSeen.size} error(s) (notes, not counted as failures):`);
+  for (const t of errorToastsSeen) console.log(`  - ${t}`);
+}
 if (failures.length) {
   exitCode = 1;
   console.error(`\n[e2e] ${failures.length} check(s) failed:`);
