@@ -5,12 +5,14 @@ import type { Middleware } from 'vscode-languageclient/node';
 const OPEN_AFTER_MS = 1500;
 
 /**
- * Opens the migration an index quick fix creates. The code action carries the
- * `querylens.openFile` command, but VS Code forgets a code action's command
- * (with arguments) as soon as it asks for code actions again, and applying the
- * fix's edit makes the server re-analyse, which does exactly that. So the
- * files those commands name are remembered here, and each is opened once VS
- * Code has created and saved it (opening it earlier shows an empty, unsaved file).
+ * Opens the migration an index quick fix creates. The server attaches the
+ * `querylens.openFile` command to the code action (what other LSP clients
+ * run), but VS Code forgets a code action's command (with arguments) as soon
+ * as it asks for code actions again, and applying the fix's edit makes the
+ * server re-analyse, which does exactly that: running it then fails with
+ * "command not found". So the files those commands name are remembered here,
+ * the command is taken off the action, and each file is opened once VS Code
+ * has created and saved it (opening it earlier shows an empty, unsaved file).
  */
 export class MigrationOpener implements vscode.Disposable {
   private readonly pending = new Set<string>();
@@ -27,9 +29,13 @@ export class MigrationOpener implements vscode.Disposable {
   readonly provideCodeActions: Middleware['provideCodeActions'] = async (document, range, context, token, next) => {
     const actions = await next(document, range, context, token);
     for (const action of actions ?? []) {
-      const command = (action as vscode.CodeAction).command;
+      const codeAction = action as vscode.CodeAction;
+      const command = codeAction.command;
       const target = command?.command === 'querylens.openFile' ? command.arguments?.[0] : undefined;
-      if (typeof target === 'string') this.pending.add(vscode.Uri.file(target).toString());
+      if (typeof target !== 'string') continue;
+      this.pending.add(vscode.Uri.file(target).toString());
+      // The file is opened from here; left on the action, VS Code may try the forgotten command and show an error.
+      codeAction.command = undefined;
     }
     return actions;
   };

@@ -36,14 +36,14 @@ hostRuleTester(unpaginatedQuery, 'host code', {
       name: 'ORM 1.x .all(): .limit(100) before the terminal',
       code: `${models}\ndef f(session, t):\n    return session.query(Agent).filter(Agent.tenant_id == t).all()\n`,
       host: python,
-      errors: [{ message: ['Query reads agents without LIMIT', 'Add .limit(...)'], span: 'session.query(Agent', fixes: ['Add .limit(100)'] }],
+      errors: [{ message: ['Query reads agents without LIMIT', 'Add .limit(...)'], span: 'session.query(Agent).filter(Agent.tenant_id == t).all()', fixes: ['Add .limit(100)'] }],
       output: `${models}\ndef f(session, t):\n    return session.query(Agent).filter(Agent.tenant_id == t).limit(100).all()\n`,
     },
     {
       name: 'seed: 2.0 execute(select(...).where(...)): .limit(100) on the select',
       code: `${models}\nasync def f(db, tenant_id):\n    agents = await db.execute(\n        select(Agent).where(Agent.tenant_id == tenant_id)\n    )\n    return agents\n`,
       host: python,
-      errors: [{ message: ['Query reads agents without LIMIT'], span: 'db.execute(\n        select(Agent', fixes: ['Add .limit(100)'] }],
+      errors: [{ message: ['Query reads agents without LIMIT'], span: 'db.execute(\n        select(Agent).where(Agent.tenant_id == tenant_id)\n    )', fixes: ['Add .limit(100)'] }],
       output: `${models}\nasync def f(db, tenant_id):\n    agents = await db.execute(\n        select(Agent).where(Agent.tenant_id == tenant_id).limit(100)\n    )\n    return agents\n`,
     },
     {

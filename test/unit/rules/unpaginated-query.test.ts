@@ -11,6 +11,8 @@ ruleTester(unpaginatedQuery, {
     { name: 'aggregate', schema, code: 'SELECT count(*) FROM workers WHERE planner_id = $1' },
     { name: 'GROUP BY', schema, code: 'SELECT task_status, count(*) FROM workers GROUP BY task_status' },
     { name: 'primary key lookup', schema, code: 'SELECT * FROM planners WHERE planner_id = $1' },
+    { name: 'batched primary key lookup (= ANY)', schema, code: 'SELECT * FROM planners WHERE planner_id = ANY($1)' },
+    { name: 'batched primary key lookup (IN list)', schema, code: "SELECT * FROM planners WHERE planner_id IN ('a', 'b')" },
     { name: 'unique key lookup', schema: 'CREATE TABLE users (id int PRIMARY KEY, email text UNIQUE);', code: 'SELECT id FROM users WHERE email = $1' },
     { name: 'INSERT ... SELECT', schema, code: "INSERT INTO planners (planner_id, name) SELECT planner_id, 'x' FROM workers" },
     { name: 'EXISTS and IN subqueries', schema, code: 'SELECT name FROM planners WHERE planner_id = $1 AND EXISTS (SELECT 1 FROM workers)' },

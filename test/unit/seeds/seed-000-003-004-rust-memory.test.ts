@@ -79,7 +79,7 @@ describe('seeds 000, 003, 004: memory stores (Rust, sqlx, pgvector)', () => {
 
     // unpaginated-query reports it today: it treats only equality on the key as bounded,
     // while \`id = ANY($1)\` returns at most as many rows as ids were passed.
-    it.skip('"Good: Single batch query" (primary key = ANY($1)) is not flagged unpaginated-query: key = ANY(array) is not yet taken as bounded', () => {
+    it('"Good: Single batch query" (primary key = ANY($1)) is not flagged: the key list bounds the rows', () => {
       assert.deepEqual(findingsIn(workspace({ 'src/store.rs': batch }), 'src/store.rs'), []);
     });
 

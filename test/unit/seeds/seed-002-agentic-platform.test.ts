@@ -84,7 +84,7 @@ async def active(db, tenant_id):
     it('Good (as the seed indexes it): reported missing-composite-index agents(tenant_id, status) and unpaginated-query', () => {
       const ws = workspace(good);
       assert.deepEqual(findingsIn(ws, 'src/api.py'), [
-        'unpaginated-query: db.execute(\n        select(Agent',
+        'unpaginated-query: db.execute(\n        select(Agent).where(\n            Agent.tenant_id == tenant_id,\n            Agent.status == "active"\n        )\n    )',
         'missing-composite-index: Agent.tenant_id == tenant_id,\n            Agent.status == "active"',
       ]);
     });
@@ -168,7 +168,7 @@ async def agents_of(db, tenant_id):
 
     it('Bad: select(Agent).where(tenant_id) without limit is flagged unpaginated-query', () => {
       assert.deepEqual(flaggedBy(workspace(bad), 'src/api.py', 'unpaginated-query'), [
-        'db.execute(\n        select(Agent',
+        'db.execute(\n        select(Agent).where(Agent.tenant_id == tenant_id)\n    )',
       ]);
     });
 
@@ -184,7 +184,7 @@ async def agents_of(db, tenant_id):
     return result.scalars().all()
 `;
       assert.deepEqual(flaggedBy(workspace(code), 'src/api.py', 'unpaginated-query'), [
-        'db.execute(select(Agent',
+        'db.execute(select(Agent).where(Agent.tenant_id == tenant_id))',
       ]);
     });
   });

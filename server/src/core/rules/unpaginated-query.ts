@@ -36,11 +36,12 @@ export const unpaginatedQuery: Rule = {
         .map((ref) => ({ ref, table: knownTable(ctx.catalog, ref.name) }))
         .filter((t): t is { ref: (typeof t)['ref']; table: TableInfo } => t.table !== undefined);
       if (known.length === 0) continue;
-      if (tableRefs(query).length === 1 && pinsOneRow(query, known[0].table, ctx.catalog)) continue;
+      if (tableRefs(query).length === 1 && pinsKnownRows(query, known[0].table, ctx.catalog)) continue;
       const first = known[0];
       const names = known.map((k) => k.table.name).join(', ');
       ctx.report({
-        span: spanUnion([{ start: statement.span.start, end: statement.span.start }, first.ref.span]),
+        // An ORM call chain is underlined whole; SQL from its start to the first table.
+        span: hostQuery?.kind === 'orm' ? statement.span : spanUnion([{ start: statement.span.start, end: statement.span.start }, first.ref.span]),
         message:
           `Query reads ${names} without LIMIT, so it returns every matching row: it gets slower and heavier as the ` +
           `table grows. ${hostQuery?.kind === 'orm' ? 'Add .limit(...)' : 'Add LIMIT'} (and paginate, e.g. by key) or narrow it to one row by key.`,
@@ -68,11 +69,15 @@ function isUnbounded(query: QueryModel): boolean {
   );
 }
 
-function pinsOneRow(query: QueryModel, table: TableInfo, catalog: Catalog): boolean {
-  const eq = query.predicates
-    .filter((p) => p.op === 'eq' && !p.disjunctive && columnTable(query, p.column, catalog) === table.name)
+/**
+ * Equality on a primary or unique key pins one row; `key IN (...)` / `key = ANY($1)`
+ * pins as many rows as the list the caller passes (the batched form of a lookup).
+ */
+function pinsKnownRows(query: QueryModel, table: TableInfo, catalog: Catalog): boolean {
+  const keyed = query.predicates
+    .filter((p) => (p.op === 'eq' || p.op === 'in') && !p.disjunctive && p.valueKind !== 'subquery' && columnTable(query, p.column, catalog) === table.name)
     .map((p) => p.column.column);
-  return eq.length > 0 && isSingleRowLookup(table, eq);
+  return keyed.length > 0 && isSingleRowLookup(table, keyed);
 }
 
 /** Appends ` LIMIT 100` to the statement, unless it ends with a locking clause LIMIT must precede. */
