@@ -14,6 +14,11 @@ ruleTester(missingIndex, {
     { name: 'two columns belong to missing-composite-index', schema, code: 'SELECT link_id FROM router_planner_links WHERE router_id = $1 AND planner_id = $2' },
     { name: 'equality plus ORDER BY belongs to missing-composite-index', schema, code: 'SELECT * FROM routers WHERE status = $1 ORDER BY created_at' },
     { name: 'unknown table: no guessing', schema, code: 'SELECT * FROM events WHERE kind = $1' },
+    {
+      name: 'a boolean flag alone is not worth an index',
+      schema: 'CREATE TABLE agents (id int PRIMARY KEY, active boolean NOT NULL);',
+      code: 'SELECT id FROM agents WHERE active = true LIMIT 50',
+    },
     { name: 'disjunctive filter', schema, code: "SELECT * FROM routers WHERE status = 'up' OR router_id = $1" },
     { name: 'leading wildcard LIKE is another rule', schema, code: "SELECT * FROM routers WHERE status LIKE '%up'" },
     { name: 'join on a primary key', schema, code: 'SELECT w.worker_id FROM workers w JOIN planners p ON p.planner_id = w.planner_id WHERE w.task_status = $1' },

@@ -20,9 +20,20 @@ export const missingIndex: Rule = {
   },
   scope: 'statement',
   check(ctx) {
-    reportIndexNeeds(ctx, 'single', singleMessage);
+    reportIndexNeeds(ctx, 'single', singleMessage, (need) => !isFlagFilter(need));
   },
 };
+
+/**
+ * A filter on a boolean column alone: two values, so a B-tree on it rarely
+ * beats a scan; not worth an index suggestion (a partial index on the rare
+ * value can be, but which value is rare the schema does not tell).
+ */
+function isFlagFilter(need: IndexNeed): boolean {
+  if (need.reason !== 'filter') return false;
+  const type = need.table.columns.get(need.filters[0]!.column)?.type.toLowerCase() ?? '';
+  return type === 'boolean' || type === 'bool';
+}
 
 function singleMessage(need: IndexNeed): string {
   const table = need.table.name;

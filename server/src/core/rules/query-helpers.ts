@@ -345,10 +345,15 @@ export function needExplanation(need: IndexNeed): string {
 }
 
 /** Reports every need of `kind` in the file's queries, with the index fix. */
-export function reportIndexNeeds(ctx: FileContext, kind: IndexNeed['kind'], message: (need: IndexNeed) => string): void {
+export function reportIndexNeeds(
+  ctx: FileContext,
+  kind: IndexNeed['kind'],
+  message: (need: IndexNeed) => string,
+  worthIt: (need: IndexNeed) => boolean = () => true,
+): void {
   for (const { query, statement } of eachQuery(ctx.document.statements)) {
     for (const need of indexNeeds(query, ctx.catalog)) {
-      if (need.kind !== kind) continue;
+      if (need.kind !== kind || !worthIt(need)) continue;
       ctx.report({
         span: need.span,
         message: message(need),
