@@ -5,6 +5,9 @@
 //  (b) Language server: 100 incremental edits of a 5,000-line file (queries and DDL, see workload.mjs),
 //      from sending didChange for version v to receiving publishDiagnostics for version v.
 //  (c) postgres-language-server `check` on the same corpus, when available, and the ratio.
+//  (d) Host code: the CLI on a generated workspace of 2,000+ Python (SQLAlchemy) and Rust (sqlx)
+//      files with a few SQL migrations (hostWorkload.mjs): wall time, files/s, peak RSS; and the
+//      language server typing in a 3,000-line Python file of that workspace (100 edits).
 //
 // Prints a table and writes bench/results.json. Timings are reported, never asserted in tests.
 import { spawn, spawnSync } from 'node:child_process';
@@ -13,6 +16,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { generatePythonFile, nextPythonEdit, writeHostWorkspace } from './hostWorkload.mjs';
 import { SCHEMA, generateFile, nextEdit, prng } from './workload.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,7 +26,8 @@ const cliBin = path.join(repo, 'bin', 'querylens.js');
 const serverJs = path.join(repo, 'dist', 'server.js');
 const RUNS = 3;
 const EDITS = 100;
-const TARGETS = { corpusSeconds: 1.35, incrementalP95Ms: 50 };
+const TARGETS = { corpusSeconds: 1.35, incrementalP95Ms: 50, hostIncrementalP95Ms: 50 };
+const PYTHON_LINES = 3000;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const percentile = (xs, p) => {
@@ -82,21 +87,26 @@ async function countStatements(files) {
   return count;
 }
 
-async function benchCli() {
-  const files = readdirSync(corpus).filter((f) => f.endsWith('.sql')).map((f) => path.join(corpus, f));
-  const lines = files.reduce((n, f) => n + readFileSync(f, 'utf8').split('\n').length, 0);
-  const statements = await countStatements(files);
+/** `querylens check --format json <dir>` RUNS times: the runs, the median wall time, the last report and its findings by rule. */
+async function checkRuns(dir) {
   const runs = [];
   let report;
   for (let i = 0; i < RUNS; i++) {
-    const run = await timed(process.execPath, [cliBin, 'check', '--format', 'json', corpus]);
+    const run = await timed(process.execPath, [cliBin, 'check', '--format', 'json', dir]);
     if (run.code !== 0 && run.code !== 1) throw new Error(`querylens check failed (exit ${run.code}):\n${run.stderr}`);
     report = JSON.parse(run.stdout);
     runs.push(run);
   }
-  const seconds = median(runs.map((r) => r.seconds));
   const byRule = {};
   for (const f of report.findings) byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
+  return { runs, seconds: median(runs.map((r) => r.seconds)), report, byRule };
+}
+
+async function benchCli() {
+  const files = readdirSync(corpus).filter((f) => f.endsWith('.sql')).map((f) => path.join(corpus, f));
+  const lines = files.reduce((n, f) => n + readFileSync(f, 'utf8').split('\n').length, 0);
+  const statements = await countStatements(files);
+  const { runs, seconds, report, byRule } = await checkRuns(corpus);
   return {
     corpus,
     files: report.files,
@@ -196,6 +206,80 @@ class LspClient {
   }
 }
 
+/**
+ * Opens `file` (with `text`) in a language server rooted at `dir`, then types
+ * EDITS edits (`next(text, random, n)` → { change, text, kind? }) and times each
+ * from didChange for version v to publishDiagnostics for version v.
+ */
+async function typingSession({ dir, file, languageId, text, next, seed }) {
+  const uri = pathToFileURL(file).href;
+  // QUERYLENS_BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the server under this workload.
+  const nodeArgs = (process.env.QUERYLENS_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, serverJs, '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stderr.on('data', () => {});
+  // Debounce off: the figure is the server's own latency, not a typing pause it waits for on purpose.
+  const client = new LspClient(child, (method, params) => {
+    if (method === 'workspace/configuration') {
+      return params.items.map((item) => (item.section === 'querylens' ? { debounceMs: 0, diagnostics: { workspace: false } } : item.section ? {} : null));
+    }
+    return null;
+  });
+  const rootUri = pathToFileURL(dir).href;
+  await client.request('initialize', {
+    processId: process.pid,
+    rootUri,
+    workspaceFolders: [{ uri: rootUri, name: 'bench' }],
+    capabilities: {
+      workspace: { configuration: true, workspaceFolders: true, didChangeConfiguration: { dynamicRegistration: true } },
+      textDocument: { publishDiagnostics: { versionSupport: true }, synchronization: { dynamicRegistration: false } },
+    },
+  });
+  client.notify('initialized', {});
+
+  // Only the publish for this very version counts: the server sends versions (the client declares versionSupport).
+  const forVersion = (version) => (p) => p.uri === uri && p.version === version;
+  const openStarted = performance.now();
+  const opened = client.waitFor('textDocument/publishDiagnostics', forVersion(1), 120000);
+  client.notify('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+  const first = await opened;
+  const openMs = first.at - openStarted;
+
+  const random = prng(seed);
+  const latencies = [];
+  const byKind = new Map();
+  let diagnostics = first.params.diagnostics.length;
+  for (let version = 2; version < EDITS + 2; version++) {
+    const edit = next(text, random, version - 2);
+    text = edit.text;
+    const published = client.waitFor('textDocument/publishDiagnostics', forVersion(version));
+    const sent = performance.now();
+    client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [edit.change] });
+    const { at: receivedAt, params } = await published;
+    latencies.push(receivedAt - sent);
+    if (!byKind.has(edit.kind)) byKind.set(edit.kind, []);
+    byKind.get(edit.kind).push(receivedAt - sent);
+    diagnostics = params.diagnostics.length;
+  }
+
+  await client.request('shutdown', null).catch(() => {});
+  client.notify('exit', null);
+  await new Promise((resolve) => {
+    const timer = setTimeout(() => (child.kill(), resolve()), 2000);
+    child.on('close', () => (clearTimeout(timer), resolve()));
+  });
+  const summary = (xs) => ({ count: xs.length, p50Ms: round(percentile(xs, 50)), maxMs: round(Math.max(...xs)) });
+  return {
+    edits: EDITS,
+    debounceMs: 0,
+    openToFirstDiagnosticsMs: round(openMs),
+    p50Ms: round(percentile(latencies, 50)),
+    p95Ms: round(percentile(latencies, 95)),
+    maxMs: round(Math.max(...latencies)),
+    diagnosticsAtEnd: diagnostics,
+    byKind: Object.fromEntries([...byKind].map(([kind, xs]) => [kind, summary(xs)])),
+  };
+}
+
 async function benchIncremental() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'querylens-bench-'));
   try {
@@ -203,74 +287,61 @@ async function benchIncremental() {
     writeFileSync(path.join(dir, '.querylens.json'), JSON.stringify({ dialect: 'postgres' }));
     writeFileSync(path.join(dir, 'migrations', '20240101000000_schema.sql'), SCHEMA);
     const file = path.join(dir, 'app.sql');
-    let text = generateFile(5000);
+    const text = generateFile(5000);
     writeFileSync(file, text);
-    const uri = pathToFileURL(file).href;
-
-    // QUERYLENS_BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the server under this workload.
-    const nodeArgs = (process.env.QUERYLENS_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const child = spawn(process.execPath, [...nodeArgs, serverJs, '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
-    child.stderr.on('data', () => {});
-    // Debounce off: the figure is the server's own latency, not a typing pause it waits for on purpose.
-    const client = new LspClient(child, (method, params) => {
-      if (method === 'workspace/configuration') {
-        return params.items.map((item) => (item.section === 'querylens' ? { debounceMs: 0, diagnostics: { workspace: false } } : item.section ? {} : null));
-      }
-      return null;
-    });
-    const rootUri = pathToFileURL(dir).href;
-    await client.request('initialize', {
-      processId: process.pid,
-      rootUri,
-      workspaceFolders: [{ uri: rootUri, name: 'bench' }],
-      capabilities: {
-        workspace: { configuration: true, workspaceFolders: true, didChangeConfiguration: { dynamicRegistration: true } },
-        textDocument: { publishDiagnostics: { versionSupport: true }, synchronization: { dynamicRegistration: false } },
-      },
-    });
-    client.notify('initialized', {});
-
-    // Only the publish for this very version counts: the server sends versions (the client declares versionSupport).
-    const forVersion = (version) => (p) => p.uri === uri && p.version === version;
-    const openStarted = performance.now();
-    const opened = client.waitFor('textDocument/publishDiagnostics', forVersion(1), 60000);
-    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'sql', version: 1, text } });
-    const first = await opened;
-    const openMs = first.at - openStarted;
-
-    const random = prng(7);
-    const latencies = [];
-    const ddlLatencies = [];
-    const queryLatencies = [];
-    for (let version = 2; version < EDITS + 2; version++) {
-      const edit = nextEdit(text, random, version - 2);
-      text = edit.text;
-      const change = edit.change;
-      const published = client.waitFor('textDocument/publishDiagnostics', forVersion(version));
-      const sent = performance.now();
-      client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
-      const { at: receivedAt } = await published;
-      latencies.push(receivedAt - sent);
-      (edit.ddl ? ddlLatencies : queryLatencies).push(receivedAt - sent);
-    }
-
-    await client.request('shutdown', null).catch(() => {});
-    client.notify('exit', null);
-    await new Promise((resolve) => {
-      const timer = setTimeout(() => (child.kill(), resolve()), 2000);
-      child.on('close', () => (clearTimeout(timer), resolve()));
-    });
-    return {
-      fileLines: 5000,
-      edits: EDITS,
-      debounceMs: 0,
-      openToFirstDiagnosticsMs: round(openMs),
-      p50Ms: round(percentile(latencies, 50)),
-      p95Ms: round(percentile(latencies, 95)),
-      maxMs: round(Math.max(...latencies)),
-      queryEdits: { count: queryLatencies.length, p50Ms: round(percentile(queryLatencies, 50)), maxMs: round(Math.max(...queryLatencies)) },
-      ddlEdits: { count: ddlLatencies.length, p50Ms: round(percentile(ddlLatencies, 50)), maxMs: round(Math.max(...ddlLatencies)) },
+    const next = (current, random, n) => {
+      const edit = nextEdit(current, random, n);
+      return { ...edit, kind: edit.ddl ? 'ddl' : 'query' };
     };
+    const { byKind, ...run } = await typingSession({ dir, file, languageId: 'sql', text, next, seed: 7 });
+    return { fileLines: 5000, ...run, queryEdits: byKind.query, ddlEdits: byKind.ddl };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// (d) Host code: the CLI on a generated Python + Rust workspace, and typing in a Python file.
+
+/** A fresh generated host workspace in a temp dir; the caller removes it. */
+function hostWorkspace() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'querylens-bench-host-'));
+  return { dir, written: writeHostWorkspace(dir) };
+}
+
+async function benchHostCli() {
+  const { dir, written } = hostWorkspace();
+  try {
+    const { runs, seconds, report, byRule } = await checkRuns(dir);
+    return {
+      files: report.files,
+      pythonFiles: written.python,
+      rustFiles: written.rust,
+      sqlFiles: written.sql,
+      lines: written.lines,
+      runsSeconds: runs.map((r) => round(r.seconds, 3)),
+      wallSeconds: round(seconds, 3),
+      filesPerSecond: Math.round(report.files / seconds),
+      linesPerSecond: Math.round(written.lines / seconds),
+      peakRssMB: round(Math.max(...runs.map((r) => r.peakRssMB))),
+      findings: report.findings.length,
+      findingsByRule: byRule,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Typing in a 3,000-line Python service module of the generated workspace (its models in another module). */
+async function benchHostIncremental() {
+  const { dir, written } = hostWorkspace();
+  try {
+    const file = path.join(dir, 'app', 'services', 'context_0', 'big_service.py');
+    const text = generatePythonFile(PYTHON_LINES);
+    writeFileSync(file, text);
+    const next = (current, random, n) => ({ ...nextPythonEdit(current, random, n), kind: n % 10 === 9 ? 'limit' : 'space' });
+    const { byKind, ...run } = await typingSession({ dir, file, languageId: 'python', text, next, seed: 11 });
+    return { fileLines: text.split('\n').length - 1, workspaceFiles: written.files + 1, ...run, spaceEdits: byKind.space, limitEdits: byKind.limit };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -322,9 +393,20 @@ async function main() {
     console.log(JSON.stringify(await benchIncremental(), null, 2));
     return;
   }
+  // QUERYLENS_BENCH=host runs only (d), prints it and writes nothing; host-cli / host-incremental one half of it.
+  if (process.env.QUERYLENS_BENCH?.startsWith('host')) {
+    const which = process.env.QUERYLENS_BENCH;
+    const out = {};
+    if (which !== 'host-incremental') out.hostCli = await benchHostCli();
+    if (which !== 'host-cli') out.hostIncremental = await benchHostIncremental();
+    console.log(JSON.stringify(out, null, 2));
+    return;
+  }
   const cli = await benchCli();
   const incremental = existsSync(serverJs) ? await benchIncremental() : undefined;
   const peer = await benchPeer();
+  const hostCli = await benchHostCli();
+  const hostIncremental = existsSync(serverJs) ? await benchHostIncremental() : undefined;
 
   const corpusTarget = peer?.wallSeconds ?? TARGETS.corpusSeconds;
   const checks = {
@@ -332,6 +414,9 @@ async function main() {
     incrementalP95: incremental
       ? { target: `< ${TARGETS.incrementalP95Ms} ms`, value: incremental.p95Ms, pass: incremental.p95Ms < TARGETS.incrementalP95Ms }
       : { target: `< ${TARGETS.incrementalP95Ms} ms`, value: null, pass: false },
+    hostIncrementalP95: hostIncremental
+      ? { target: `< ${TARGETS.hostIncrementalP95Ms} ms`, value: hostIncremental.p95Ms, pass: hostIncremental.p95Ms < TARGETS.hostIncrementalP95Ms }
+      : { target: `< ${TARGETS.hostIncrementalP95Ms} ms`, value: null, pass: false },
   };
   const results = {
     date: new Date().toISOString(),
@@ -342,6 +427,8 @@ async function main() {
     incremental: incremental ?? null,
     peer: peer ?? null,
     ratioToPeer: peer ? round(cli.wallSeconds / peer.wallSeconds, 2) : null,
+    hostCli,
+    hostIncremental: hostIncremental ?? null,
     targets: checks,
   };
 
@@ -371,6 +458,21 @@ async function main() {
       ['QueryLens / postgres-language-server', `${results.ratioToPeer}x`, ''],
     );
   } else rows.push(['postgres-language-server', 'not found (QUERYLENS_BENCH_PEERS=1 installs it)', '']);
+  rows.push(
+    ['host workspace files (py / rs / sql) / lines', `${hostCli.files} (${hostCli.pythonFiles} / ${hostCli.rustFiles} / ${hostCli.sqlFiles}) / ${hostCli.lines}`, ''],
+    ['host check wall (median of 3)', `${hostCli.wallSeconds} s`, ''],
+    ['host files / second', `${hostCli.filesPerSecond} (${hostCli.linesPerSecond} lines/s)`, ''],
+    ['host peak RSS', `${hostCli.peakRssMB} MB`, ''],
+    ['host findings', hostCli.findings, ''],
+  );
+  if (hostIncremental) {
+    rows.push(
+      [`LSP open ${hostIncremental.fileLines}-line Python -> diagnostics`, `${hostIncremental.openToFirstDiagnosticsMs} ms`, ''],
+      [`LSP Python edit -> diagnostics p50 (${EDITS} edits)`, `${hostIncremental.p50Ms} ms`, ''],
+      ['LSP Python edit -> diagnostics p95', `${hostIncremental.p95Ms} ms`, `${checks.hostIncrementalP95.target} ${mark(checks.hostIncrementalP95.pass)}`],
+      ['LSP Python edit -> diagnostics max', `${hostIncremental.maxMs} ms`, ''],
+    );
+  } else rows.push(['LSP Python typing', 'dist/server.js missing', 'FAIL']);
   printTable(rows);
 
   writeFileSync(path.join(repo, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');

@@ -73,15 +73,26 @@ export function nextEdit(text, random, n) {
     change = m[1]
       ? { range: { start: { line: lineNo, character: at }, end: { line: lineNo, character: at + 1 } }, text: '' }
       : { range: { start: { line: lineNo, character: at }, end: { line: lineNo, character: at } }, text: '2' };
-  } else {
-    const spaces = [...line.matchAll(/ /g)].map((m) => m.index).filter((i) => line[i - 1] !== ' ');
-    const at = spaces.length ? spaces[Math.floor(random() * spaces.length)] : line.length;
-    change =
-      line[at + 1] === ' '
-        ? { range: { start: { line: lineNo, character: at }, end: { line: lineNo, character: at + 1 } }, text: '' }
-        : { range: { start: { line: lineNo, character: at }, end: { line: lineNo, character: at } }, text: ' ' };
-  }
+  } else change = spaceEdit(line, lineNo, random);
+  return { change, text: applyChange(lines, lineNo, change), ddl: wantDdl };
+}
+
+/**
+ * A space inserted after a random word of `line` (or the one inserted there
+ * before removed again), past column `from`: the text changes, the code stays valid.
+ */
+export function spaceEdit(line, lineNo, random, from = 0) {
+  const spaces = [...line.matchAll(/ /g)].map((m) => m.index).filter((i) => i >= from && line[i - 1] !== ' ');
+  const at = spaces.length ? spaces[Math.floor(random() * spaces.length)] : line.length;
+  return line[at + 1] === ' '
+    ? { range: { start: { line: lineNo, character: at }, end: { line: lineNo, character: at + 1 } }, text: '' }
+    : { range: { start: { line: lineNo, character: at }, end: { line: lineNo, character: at } }, text: ' ' };
+}
+
+/** Applies a one-line LSP content change to `lines` (in place) and returns the new text. */
+export function applyChange(lines, lineNo, change) {
+  const line = lines[lineNo];
   const { start, end } = change.range;
   lines[lineNo] = line.slice(0, start.character) + change.text + line.slice(end.character);
-  return { change, text: lines.join('\n'), ddl: wantDdl };
+  return lines.join('\n');
 }

@@ -3,10 +3,20 @@
  * once (async: loads the runtime and the grammars), then `hostParser(lang)` is
  * synchronous. The bundle ships the .wasm files next to itself (esbuild.mjs);
  * unbundled (tests) they are read from node_modules.
+ *
+ * Speed: the extractors walk the syntax tree many times over, and every call
+ * on a web-tree-sitter Node crosses into WebAssembly and allocates a new Node.
+ * `hostParser(lang).parse(text)` therefore hands them a plain JavaScript copy
+ * of the tree (`SyntaxNode`: the part of the Node API the extractors use, with
+ * the same answers), built once with a tree cursor. Recent trees are kept by
+ * text: the same text parsed again (a file extracted with and without the
+ * workspace's models) costs nothing, and a text that differs from a recent one
+ * by an edit (typing) is parsed incrementally (`tree.edit()` + `parse(text,
+ * oldTree)`) and its copy takes over the old copy's unchanged subtrees.
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { Language, Parser } from 'web-tree-sitter';
+import { Edit, Language, Parser, type Node, type Tree, type TreeCursor } from 'web-tree-sitter';
 import type { HostLanguage } from './types';
 
 const WASM: Record<HostLanguage | 'runtime', { pkg: string; file: string }> = {
@@ -23,7 +33,7 @@ function locate(which: keyof typeof WASM): string {
 }
 
 let ready: Promise<void> | undefined;
-const parsers = new Map<HostLanguage, Parser>();
+const parsers = new Map<HostLanguage, HostParser>();
 
 export function initHostParsers(): Promise<void> {
   ready ??= (async () => {
@@ -31,14 +41,14 @@ export function initHostParsers(): Promise<void> {
     for (const lang of ['python', 'rust'] as const) {
       const parser = new Parser();
       parser.setLanguage(await Language.load(locate(lang)));
-      parsers.set(lang, parser);
+      parsers.set(lang, new HostParser(parser));
     }
   })();
   return ready;
 }
 
 /** The parser for `lang`; throws if `initHostParsers()` has not completed. */
-export function hostParser(lang: HostLanguage): Parser {
+export function hostParser(lang: HostLanguage): HostParser {
   const parser = parsers.get(lang);
   if (!parser) throw new Error(`tree-sitter ${lang} grammar not loaded: call initHostParsers() first`);
   return parser;
@@ -48,4 +58,383 @@ export function hostLanguageOf(file: string): HostLanguage | undefined {
   if (file.endsWith('.py')) return 'python';
   if (file.endsWith('.rs')) return 'rust';
   return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The JavaScript syntax tree.
+
+/** The text a tree's nodes read; shared by the versions of one tree, so reused subtrees read the new text. */
+interface Source {
+  text: string;
+}
+
+/**
+ * A node of the copied tree, answering like web-tree-sitter's Node for what the
+ * extractors read: type, text, indices (UTF-16), id, parent, children, named
+ * children, fields, error flags, descendantsOfType and a cursor.
+ */
+export class SyntaxNode {
+  parent: SyntaxNode | null = null;
+  children: readonly SyntaxNode[] = NO_NODES;
+  /** Field name of each child (null when none). */
+  fields: readonly (string | null)[] = NO_FIELDS;
+  hasError = false;
+  private named?: readonly SyntaxNode[];
+  /** The root's answers to `descendantsOfType`, by types (a root is never reused: it is always new). */
+  private found?: Map<string, SyntaxNode[]>;
+
+  constructor(
+    private readonly source: Source,
+    readonly id: number,
+    readonly type: string,
+    public startIndex: number,
+    public endIndex: number,
+    readonly isNamed: boolean,
+    readonly isMissing: boolean,
+  ) {}
+
+  get isError(): boolean {
+    return this.type === 'ERROR';
+  }
+
+  get text(): string {
+    return this.source.text.slice(this.startIndex, this.endIndex);
+  }
+
+  get namedChildren(): readonly SyntaxNode[] {
+    if (!this.named) this.named = this.children.every((c) => c.isNamed) ? this.children : this.children.filter((c) => c.isNamed);
+    return this.named;
+  }
+
+  get childCount(): number {
+    return this.children.length;
+  }
+
+  child(index: number): SyntaxNode | null {
+    return this.children[index] ?? null;
+  }
+
+  childForFieldName(name: string): SyntaxNode | null {
+    const at = this.fields.indexOf(name);
+    return at < 0 ? null : this.children[at]!;
+  }
+
+  /** This node and its descendants of the given type(s), in document order (like web-tree-sitter's, which includes the node). */
+  descendantsOfType(types: string | readonly string[]): SyntaxNode[] {
+    const wanted = typeof types === 'string' ? [types] : types;
+    // The extractors ask the root for its calls, imports... once per extraction, and a file
+    // is extracted twice (with and without the workspace's models): remember the answer.
+    const key = wanted.join(' ');
+    const known = this.found?.get(key);
+    if (known) return [...known];
+    const out: SyntaxNode[] = [];
+    const stack: SyntaxNode[] = [this];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (wanted.includes(n.type)) out.push(n);
+      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+    }
+    if (this.parent === null) (this.found ??= new Map()).set(key, out);
+    return [...out];
+  }
+
+  walk(): SyntaxCursor {
+    return new SyntaxCursor(this);
+  }
+}
+
+const NO_NODES: readonly SyntaxNode[] = [];
+const NO_FIELDS: readonly (string | null)[] = [];
+
+/** A cursor over the copied tree (the part of TreeCursor the extractors use). */
+export class SyntaxCursor {
+  private path: { node: SyntaxNode; index: number }[] = [];
+  constructor(private node: SyntaxNode) {}
+  get currentNode(): SyntaxNode {
+    return this.node;
+  }
+  get nodeType(): string {
+    return this.node.type;
+  }
+  get nodeText(): string {
+    return this.node.text;
+  }
+  get nodeIsNamed(): boolean {
+    return this.node.isNamed;
+  }
+  get startIndex(): number {
+    return this.node.startIndex;
+  }
+  get endIndex(): number {
+    return this.node.endIndex;
+  }
+  gotoFirstChild(): boolean {
+    const first = this.node.children[0];
+    if (!first) return false;
+    this.path.push({ node: this.node, index: 0 });
+    this.node = first;
+    return true;
+  }
+  gotoNextSibling(): boolean {
+    const top = this.path[this.path.length - 1];
+    const next = top?.node.children[top.index + 1];
+    if (!top || !next) return false;
+    top.index++;
+    this.node = next;
+    return true;
+  }
+  gotoParent(): boolean {
+    const top = this.path.pop();
+    if (!top) return false;
+    this.node = top.node;
+    return true;
+  }
+  delete(): void {}
+}
+
+/** What `hostParser(lang).parse(text)` returns: the copied tree (its `delete()` is a no-op, the cache owns it). */
+export interface HostTree {
+  readonly rootNode: Node;
+  delete(): void;
+}
+
+/** A parsed text: the real tree (for incremental parsing), its copy, and the shared source. */
+interface Parsed {
+  text: string;
+  tree: Tree;
+  root: SyntaxNode;
+  source: Source;
+}
+
+/** Trees kept per language: a few files' latest versions. */
+const KEEP = 6;
+
+export class HostParser {
+  /** Most recently used last. */
+  private recent: Parsed[] = [];
+
+  constructor(readonly parser: Parser) {}
+
+  /** The syntax tree of `text`, as web-tree-sitter would give it (the nodes are `SyntaxNode`s). */
+  parse(text: string): HostTree | null {
+    let parsed = this.take((p) => p.text === text, false);
+    if (!parsed) parsed = this.incremental(text) ?? this.fresh(text);
+    if (!parsed) return null;
+    this.recent.push(parsed);
+    while (this.recent.length > KEEP) this.recent.shift()!.tree.delete();
+    return { rootNode: parsed.root as unknown as Node, delete: () => {} };
+  }
+
+  /** Drops every kept tree (tests, and memory). */
+  clear(): void {
+    for (const p of this.recent) p.tree.delete();
+    this.recent = [];
+  }
+
+  private take(match: (p: Parsed) => boolean, consume: boolean): Parsed | undefined {
+    const at = this.recent.findIndex(match);
+    if (at < 0) return undefined;
+    const [found] = this.recent.splice(at, 1);
+    if (consume) found!.tree.delete();
+    return found;
+  }
+
+  private fresh(text: string): Parsed | undefined {
+    const tree = this.parser.parse(text);
+    if (!tree) return undefined;
+    const source = { text };
+    return { text, tree, root: copyTree(tree, source), source };
+  }
+
+  /**
+   * `text` as an edit of a kept text: parsed from the edited old tree, copied
+   * reusing the old copy's unchanged subtrees. Only between error-free trees
+   * (error recovery may differ from a fresh parse); the old version is
+   * consumed (its copy's nodes now belong to the new one).
+   */
+  private incremental(text: string): Parsed | undefined {
+    const limit = text.length / 4 + 64;
+    let best: { parsed: Parsed; edit: TextEdit } | undefined;
+    for (let i = this.recent.length - 1; i >= 0; i--) {
+      const parsed = this.recent[i]!;
+      if (parsed.root.hasError || Math.abs(parsed.text.length - text.length) > limit) continue;
+      const edit = editBetween(parsed.text, text);
+      if (edit.size <= limit && (!best || edit.size < best.edit.size)) best = { parsed, edit };
+      if (edit.size < 64) break; // a keystroke away: no need to look further
+    }
+    if (!best) return undefined;
+    const { parsed: old, edit } = best;
+    const edited = old.tree.copy();
+    let tree: Tree | null;
+    try {
+      edited.edit(edit.input);
+      tree = this.parser.parse(text, edited);
+    } finally {
+      edited.delete();
+    }
+    if (!tree) return undefined;
+    if (tree.rootNode.hasError) {
+      tree.delete();
+      return undefined;
+    }
+    this.take((p) => p === old, false);
+    old.source.text = text;
+    const root = copyTree(tree, old.source, reusable(old.root, edit.input.startIndex, edit.input.oldEndIndex));
+    old.tree.delete();
+    return { text, tree, root, source: old.source };
+  }
+}
+
+interface TextEdit {
+  /** Changed UTF-16 units (the larger of removed and inserted). */
+  size: number;
+  input: Edit;
+}
+
+/** The single edit turning `before` into `after`: common prefix and suffix kept. */
+function editBetween(before: string, after: string): TextEdit {
+  const max = Math.min(before.length, after.length);
+  // Binary searches over slice comparisons: native compares, not a character loop in JavaScript.
+  let lo = 0;
+  let hi = max;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (before.slice(lo, mid) === after.slice(lo, mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  const start = lo;
+  lo = 0;
+  hi = max - start;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (before.slice(before.length - mid, before.length - lo) === after.slice(after.length - mid, after.length - lo)) lo = mid;
+    else hi = mid - 1;
+  }
+  const oldEnd = before.length - lo;
+  const newEnd = after.length - lo;
+  const startPosition = pointAt(before, start);
+  return {
+    size: Math.max(oldEnd - start, newEnd - start),
+    input: new Edit({
+      startIndex: start,
+      oldEndIndex: oldEnd,
+      newEndIndex: newEnd,
+      startPosition,
+      oldEndPosition: pointAt(before, oldEnd, start, startPosition),
+      newEndPosition: pointAt(after, newEnd, start, startPosition),
+    }),
+  };
+}
+
+/** Row and column (UTF-16 units) of `offset`, counting from a known point. */
+function pointAt(text: string, offset: number, from = 0, at = { row: 0, column: 0 }): { row: number; column: number } {
+  let row = at.row;
+  let lineStart = from - at.column;
+  for (let i = text.indexOf('\n', from); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
+}
+
+/**
+ * Subtrees of an old copy an incremental parse may have kept, by id: the
+ * children and grandchildren of every node the edit touches (a subtree the
+ * edit does not touch is kept whole; tree-sitter's node id is the address of
+ * its slot in the parent, so a kept subtree whose parent was rebuilt shows
+ * under a new id, its children under their old ones). Any other node is copied again.
+ */
+function reusable(root: SyntaxNode, start: number, oldEnd: number): Map<number, SyntaxNode> {
+  const byId = new Map<number, SyntaxNode>();
+  const add = (n: SyntaxNode) => {
+    if (n.children.length > 0) byId.set(n.id, n);
+  };
+  let spine: SyntaxNode[] = [root];
+  while (spine.length) {
+    const next: SyntaxNode[] = [];
+    for (const n of spine) {
+      for (const c of n.children) {
+        add(c);
+        for (const g of c.children) add(g);
+        if (c.startIndex <= oldEnd && c.endIndex >= start) next.push(c);
+      }
+    }
+    spine = next;
+  }
+  return byId;
+}
+
+/** Moves a reused subtree by `delta` units. */
+function shift(node: SyntaxNode, delta: number): void {
+  const stack = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    n.startIndex += delta;
+    n.endIndex += delta;
+    for (const c of n.children) stack.push(c);
+  }
+}
+
+/**
+ * The JavaScript copy of `tree`, one cursor walk: visible nodes (named and
+ * anonymous) with their field names. A node the old copy has (same id, type
+ * and length: the parse kept that subtree) is taken over instead of walked.
+ */
+function copyTree(tree: Tree, source: Source, old?: Map<number, SyntaxNode>): SyntaxNode {
+  const errors = tree.rootNode.hasError;
+  const cursor: TreeCursor = tree.walk();
+  try {
+    const make = (): { node: SyntaxNode; reused: boolean } => {
+      const id = cursor.nodeId;
+      const start = cursor.startIndex;
+      const end = cursor.endIndex;
+      const type = cursor.nodeType;
+      const previous = old?.get(id);
+      if (previous && previous.type === type && previous.endIndex - previous.startIndex === end - start) {
+        old!.delete(id);
+        if (previous.startIndex !== start) shift(previous, start - previous.startIndex);
+        return { node: previous, reused: true };
+      }
+      const node = new SyntaxNode(source, id, type, start, end, cursor.nodeIsNamed, cursor.nodeIsMissing);
+      // tree-sitter's `hasError` is an error cost (a recovery may leave no ERROR node, a small
+      // ERROR token stored inline has none): asked of tree-sitter when the tree has errors at all.
+      if (errors) node.hasError = cursor.currentNode.hasError;
+      return { node, reused: false };
+    };
+    const root = make().node;
+    if (root.children.length > 0) return root; // the whole tree was kept
+    const finish = (node: SyntaxNode, children: SyntaxNode[], fields: (string | null)[]) => {
+      if (children.length > 0) {
+        node.children = children;
+        node.fields = fields;
+      }
+    };
+    // Pre-order walk; `stack` holds the nodes being filled and their children so far.
+    const stack: { node: SyntaxNode; children: SyntaxNode[]; fields: (string | null)[] }[] = [{ node: root, children: [], fields: [] }];
+    if (!cursor.gotoFirstChild()) {
+      finish(root, [], []);
+      return root;
+    }
+    for (;;) {
+      const { node, reused } = make();
+      const top = stack[stack.length - 1]!;
+      node.parent = top.node;
+      top.children.push(node);
+      // An ERROR node has no field map: tree-sitter finds no field child in it, whatever the cursor says.
+      top.fields.push(top.node.type === 'ERROR' ? null : (cursor.currentFieldName ?? null));
+      if (!reused && cursor.gotoFirstChild()) {
+        stack.push({ node, children: [], fields: [] });
+        continue;
+      }
+      if (!reused) finish(node, [], []);
+      while (!cursor.gotoNextSibling()) {
+        const done = stack.pop()!;
+        finish(done.node, done.children, done.fields);
+        if (stack.length === 0) return root;
+        cursor.gotoParent();
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
 }

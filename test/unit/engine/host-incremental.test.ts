@@ -1,0 +1,210 @@
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import type { Node } from 'web-tree-sitter';
+import { defaultConfig } from '../../../server/src/core/config/types';
+import { Workspace } from '../../../server/src/core/engine/workspace';
+import { extractHost } from '../../../server/src/core/host/extract';
+import { hostParser, initHostParsers } from '../../../server/src/core/host/treesitter';
+import type { HostLanguage } from '../../../server/src/core/host/types';
+import { initParsers } from '../../../server/src/core/sql/parse';
+
+// Host files are parsed once into a JavaScript copy of the tree-sitter tree,
+// kept by text and parsed incrementally after an edit (treesitter.ts). Whatever
+// is reused, the copy must answer like web-tree-sitter's own nodes, and the
+// findings after a series of edits must be those of a fresh analysis.
+
+const ROOT = '/project';
+const at = (rel: string) => path.join(ROOT, rel);
+
+const MODELS = `from sqlalchemy import Column, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+
+class Agent(Base):
+    __tablename__ = 'agents'
+    id = Column(Integer, primary_key=True)
+    org_id = Column(Integer, nullable=False, index=True)
+    status = Column(String(20), nullable=False, index=True)
+    messages = relationship('Message')
+
+
+class Message(Base):
+    __tablename__ = 'messages'
+    id = Column(Integer, primary_key=True)
+    agent_id = Column(ForeignKey('agents.id'), index=True)
+    body = Column(Text, nullable=False)
+`;
+
+const SERVICE = `from sqlalchemy import select, text
+
+from app.models import Agent, Message
+
+
+def active(session, org_id):
+    return session.query(Agent).filter(Agent.org_id == org_id, Agent.status == 'active').all()
+
+
+def report(session, org_id):
+    agents = session.query(Agent).filter(Agent.org_id == org_id).limit(50).all()
+    for agent in agents:
+        print(len(agent.messages))
+
+
+def per_agent(session, ids):
+    for agent_id in ids:
+        session.add(Message(agent_id=agent_id, body="hi"))
+        session.commit()
+
+
+def raw(session, pid):
+    return session.execute(text("SELECT id, body FROM messages WHERE agent_id = :pid AND body LIKE '%x%'"), {"pid": pid}).all()
+`;
+
+const RUST = `use sqlx::PgPool;
+
+pub async fn per_order(pool: &PgPool, user: i64) -> sqlx::Result<()> {
+    let agents = sqlx::query!("SELECT id FROM agents WHERE org_id = $1", user).fetch_all(pool).await?;
+    for agent in &agents {
+        let rows = sqlx::query!(r#"SELECT body FROM messages WHERE agent_id = $1"#, agent.id)
+            .fetch_all(pool)
+            .await?;
+        println!("{}", rows.len());
+    }
+    Ok(())
+}
+`;
+
+/** Every property the extractors read, compared node by node (ids through the pairing: the trees are two parses). */
+function assertSameTree(lang: HostLanguage, text: string): void {
+  const real = hostParser(lang).parser.parse(text)!;
+  try {
+    const copy = hostParser(lang).parse(text)!.rootNode;
+    const pairs = new Map<number, number>();
+    const pair = (a: Node, b: Node) => {
+      pairs.set(a.id, b.id);
+      a.children.forEach((c, i) => pair(c!, b.children[i]!));
+    };
+    pair(real.rootNode, copy);
+    const id = (n: Node | null) => (n ? pairs.get(n.id) : null);
+    const fields = hostParser(lang).parser.language!.fields.filter((f): f is string => !!f);
+    const check = (a: Node, b: Node) => {
+      const where = `${lang} ${a.type} at ${a.startIndex}`;
+      for (const key of ['type', 'startIndex', 'endIndex', 'text', 'isNamed', 'isMissing', 'isError', 'hasError'] as const) {
+        assert.equal(b[key], a[key], `${key} of ${where}`);
+      }
+      assert.equal(b.id, id(a), where);
+      assert.equal(b.parent?.id ?? null, id(a.parent) ?? null, `parent of ${where}`);
+      assert.deepEqual(b.children.map((c) => c!.id), a.children.map(id), `children of ${where}`);
+      assert.deepEqual(b.namedChildren.map((c) => c!.id), a.namedChildren.map(id), `named children of ${where}`);
+      for (const f of fields) assert.equal(b.childForFieldName(f)?.id ?? null, id(a.childForFieldName(f)) ?? null, `${f} of ${where}`);
+      a.children.forEach((c, i) => check(c!, b.children[i]!));
+    };
+    check(real.rootNode, copy);
+    for (const types of [['call'], ['call', 'import_statement', 'import_from_statement'], ['ERROR'], ['macro_invocation'], ['string', 'identifier']]) {
+      assert.deepEqual(copy.descendantsOfType(types).map((n) => n!.id), real.rootNode.descendantsOfType(types).map(id), types.join());
+    }
+  } finally {
+    real.delete();
+  }
+}
+
+/** The extraction of `text` with no tree kept: what a first parse gives. */
+function coldExtraction(file: string, text: string, options: Parameters<typeof extractHost>[2] = {}) {
+  hostParser('python').clear();
+  hostParser('rust').clear();
+  return extractHost(file, text, options);
+}
+
+/** Edits applied one after the other, as typed: insertions, deletions, broken and repaired syntax. */
+const EDITS: { file: string; from: string; to: string }[] = [
+  { file: 'app/service.py', from: 'Agent.status == ', to: 'Agent.status  == ' },
+  { file: 'app/service.py', from: '.limit(50)', to: '.limit(5)' },
+  { file: 'app/service.py', from: 'print(len(agent.messages))', to: 'print(len(agent.messages)' }, // unclosed: a syntax error
+  { file: 'app/service.py', from: 'print(len(agent.messages)', to: 'print(len(agent.messages))' },
+  { file: 'app/service.py', from: "body LIKE '%x%'", to: "body LIKE 'x%'" },
+  { file: 'app/service.py', from: '        session.commit()\n', to: '    session.commit()\n' },
+  { file: 'app/service.py', from: 'def active(session, org_id):', to: 'def active(session, org_id, status):' },
+  { file: 'app/service.py', from: "Agent.status  == 'active'", to: 'Agent.status == status' },
+  { file: 'app/models.py', from: '    status = Column(String(20), nullable=False, index=True)\n', to: '    status = Column(String(20), nullable=False)\n' },
+  { file: 'app/service.py', from: 'def raw(', to: 'def raw_sql(' },
+  { file: 'app/service.py', from: '    for agent in agents:\n', to: '    for agent in agents:\n        agent.id\n' },
+  { file: 'src/db.rs', from: '.fetch_all(pool)\n            .await?;', to: '.fetch_one(pool)\n            .await?;' },
+  { file: 'src/db.rs', from: 'for agent in &agents {', to: 'for agent in &agents { if true {' }, // unbalanced braces
+  { file: 'src/db.rs', from: 'for agent in &agents { if true {', to: 'for agent in &agents {' },
+  { file: 'src/db.rs', from: 'org_id = $1', to: 'org_id = $1 LIMIT 10' },
+];
+
+describe('engine: host files parsed incrementally', () => {
+  before(async () => {
+    await initParsers();
+    await initHostParsers();
+  });
+
+  it('copies the tree-sitter tree faithfully, syntax errors included', () => {
+    assertSameTree('python', MODELS);
+    assertSameTree('python', SERVICE);
+    assertSameTree('rust', RUST);
+    // Broken code: ERROR and MISSING nodes, recoveries that leave no ERROR node but an error cost.
+    assertSameTree('python', SERVICE.replace('.limit(50).all()', '.limit(50.all('));
+    assertSameTree('python', MODELS.replace("'Message')\n\n", "'Message')   ").replace('class Message', 'class Message(:'));
+    assertSameTree('python', 'def f(:\n    x = [1, 2\n  y = é"😀\n');
+    // An ERROR node whose children the cursor sees under fields of a hidden node: tree-sitter finds no field in it.
+    assertSameTree('python', 'de report(sessi[on, org_id):\n    agents = session.query(Agent).limit(50).all()\n    x = rows[1:2]\n');
+    assertSameTree('rust', RUST.replace('for agent in &agents {', 'for agent in &agents { if {'));
+    assertSameTree('rust', 'fn f( { let x = query!("a", ; }');
+    assertSameTree('python', '');
+  });
+
+  it('extracts after a series of edits what a first parse of the same text extracts', () => {
+    const texts: Record<string, string> = { 'app/service.py': SERVICE, 'app/models.py': MODELS, 'src/db.rs': RUST };
+    const models = extractHost('/p/app/models.py', MODELS)!.models;
+    for (const edit of EDITS) {
+      const text = texts[edit.file]!;
+      assert.ok(text.includes(edit.from), edit.from);
+      texts[edit.file] = text.replace(edit.from, edit.to);
+      const file = `/p/${edit.file}`;
+      const options = edit.file.endsWith('.py') ? { models } : {};
+      // Twice: the second parse of a text is the kept one.
+      const warm = JSON.stringify(extractHost(file, texts[edit.file]!, options));
+      assert.equal(JSON.stringify(extractHost(file, texts[edit.file]!, options)), warm);
+      assert.equal(warm, JSON.stringify(coldExtraction(file, texts[edit.file]!, options)), `after ${edit.from} -> ${edit.to}`);
+    }
+  });
+
+  it('reports after every edit what a fresh workspace reports for the same texts', () => {
+    const files: Record<string, string> = {
+      'app/models.py': MODELS,
+      'app/service.py': SERVICE,
+      'src/db.rs': RUST,
+      'migrations/20240101000000_init.sql': 'CREATE TABLE agents (id bigint PRIMARY KEY, org_id bigint NOT NULL);\n',
+    };
+    const config = { ...defaultConfig(), dialect: 'postgres' as const };
+    const ws = Workspace.fromFiles({ root: ROOT, config, incremental: true }, files);
+    // Fixes that write a migration carry the time they were made.
+    const stable = (file: string, w: Workspace) => JSON.stringify(w.analyze(at(file))).replace(/\d{14}/g, 'T');
+    const all = Object.keys(files);
+    for (const f of all) ws.analyze(at(f));
+    for (const edit of EDITS) {
+      files[edit.file] = files[edit.file]!.replace(edit.from, edit.to);
+      ws.setFile(at(edit.file), files[edit.file]!);
+      const fresh = Workspace.fromFiles({ root: ROOT, config, incremental: true }, files);
+      for (const f of all) assert.equal(stable(f, ws), stable(f, fresh), `${f} after ${edit.from} -> ${edit.to}`);
+    }
+  });
+
+  it('gives every file its own tree when several similar files are typed in turn', () => {
+    const versions = (base: string) => [0, 1, 2, 3].map((i) => base.replace('limit(50)', `limit(${50 + i})`));
+    const a = versions(SERVICE);
+    const b = versions(SERVICE.replace('def report(', 'def report_all('));
+    const expected = (texts: string[], file: string) => texts.map((t) => JSON.stringify(coldExtraction(file, t)));
+    const coldA = expected(a, '/p/a.py');
+    const coldB = expected(b, '/p/b.py');
+    // Alternating edits of two similar files: each parse starts from the closest kept text.
+    for (let i = 0; i < 4; i++) {
+      assert.equal(JSON.stringify(extractHost('/p/a.py', a[i]!)), coldA[i]);
+      assert.equal(JSON.stringify(extractHost('/p/b.py', b[i]!)), coldB[i]);
+    }
+  });
+});
