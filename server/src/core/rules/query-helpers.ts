@@ -363,3 +363,27 @@ export function reportIndexNeeds(
     }
   }
 }
+
+const declaredIn = new WeakMap<Catalog, Map<string, TableInfo[]>>();
+
+/**
+ * The tables with an index or foreign key declared in `file`. Schema rules
+ * report where a declaration is; looking them up by file (once per catalog)
+ * keeps a whole-workspace run from walking the whole catalog for every file.
+ */
+export function tablesDeclaringIn(catalog: Catalog, file: string): TableInfo[] {
+  let byFile = declaredIn.get(catalog);
+  if (!byFile) {
+    byFile = new Map();
+    for (const table of catalog.tables.values()) {
+      const files = new Set([...table.indexes.map((i) => i.origin.file), ...table.foreignKeys.map((fk) => fk.origin.file)]);
+      for (const f of files) {
+        const list = byFile.get(f);
+        if (list) list.push(table);
+        else byFile.set(f, [table]);
+      }
+    }
+    declaredIn.set(catalog, byFile);
+  }
+  return byFile.get(file) ?? [];
+}

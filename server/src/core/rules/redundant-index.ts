@@ -6,7 +6,7 @@
 import { docsUrl } from '../../../../shared/types';
 import type { IndexInfo, TableInfo } from '../catalog/types';
 import type { IndexKey, Span } from '../sql/model';
-import { describeIndex, indexList } from './query-helpers';
+import { describeIndex, indexList, tablesDeclaringIn } from './query-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
 
 const ID = 'redundant-index';
@@ -22,7 +22,7 @@ export const redundantIndex: Rule = {
   },
   scope: 'file',
   check(ctx) {
-    for (const table of ctx.catalog.tables.values()) {
+    for (const table of tablesDeclaringIn(ctx.catalog, ctx.file)) {
       for (const index of table.indexes) {
         if (index.origin.file !== ctx.file || !isDroppable(index)) continue;
         const cover = table.indexes.find((other) => other !== index && makesRedundant(other, index));

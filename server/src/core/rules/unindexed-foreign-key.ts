@@ -6,7 +6,7 @@
  */
 import { docsUrl } from '../../../../shared/types';
 import type { ForeignKeyInfo, TableInfo } from '../catalog/types';
-import { formatColumns, indexList, tableServes } from './query-helpers';
+import { formatColumns, indexList, tableServes, tablesDeclaringIn } from './query-helpers';
 import type { Rule } from './types';
 
 const ID = 'unindexed-foreign-key';
@@ -24,7 +24,7 @@ export const unindexedForeignKey: Rule = {
   check(ctx) {
     // MySQL's InnoDB creates the index itself when a foreign key is declared.
     if (ctx.dialect === 'mysql') return;
-    for (const table of ctx.catalog.tables.values()) {
+    for (const table of tablesDeclaringIn(ctx.catalog, ctx.file)) {
       for (const fk of table.foreignKeys) {
         if (fk.origin.file !== ctx.file || fk.columns.length === 0) continue;
         if (tableServes(table, fk.columns)) continue;
