@@ -277,6 +277,8 @@ async function typingSession({ dir, file, languageId, text, next, seed }) {
     maxMs: round(Math.max(...latencies)),
     diagnosticsAtEnd: diagnostics,
     byKind: Object.fromEntries([...byKind].map(([kind, xs]) => [kind, summary(xs)])),
+    // Iterating on the server (QUERYLENS_BENCH set): every edit's latency, in order, to tell warm-up from steady state.
+    ...(process.env.QUERYLENS_BENCH ? { latenciesMs: latencies.map((x) => Math.round(x)) } : {}),
   };
 }
 
@@ -386,10 +388,10 @@ function printTable(rows) {
 
 async function main() {
   if (!existsSync(path.join(repo, 'dist', 'cli.js'))) throw new Error('dist/ is missing: run `npm run bench` (it builds first)');
-  if (!existsSync(corpus)) throw new Error(`corpus not found: ${corpus} (set QUERYLENS_CORPUS)`);
 
   // QUERYLENS_BENCH=incremental runs only (b), prints it and writes nothing: for iterating on the server.
   if (process.env.QUERYLENS_BENCH === 'incremental') {
+    if (!existsSync(corpus)) throw new Error(`corpus not found: ${corpus} (set QUERYLENS_CORPUS)`);
     console.log(JSON.stringify(await benchIncremental(), null, 2));
     return;
   }
@@ -402,6 +404,7 @@ async function main() {
     console.log(JSON.stringify(out, null, 2));
     return;
   }
+  if (!existsSync(corpus)) throw new Error(`corpus not found: ${corpus} (set QUERYLENS_CORPUS)`);
   const cli = await benchCli();
   const incremental = existsSync(serverJs) ? await benchIncremental() : undefined;
   const peer = await benchPeer();

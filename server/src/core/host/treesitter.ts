@@ -206,8 +206,9 @@ interface Parsed {
   source: Source;
 }
 
-/** Trees kept per language: a few files' latest versions. */
-const KEEP = 6;
+/** Trees kept per language: the latest few texts, and of the older ones the largest (the costliest to parse again). */
+const KEEP = 8;
+const KEEP_LATEST = 4;
 
 export class HostParser {
   /** Most recently used last. */
@@ -221,7 +222,12 @@ export class HostParser {
     if (!parsed) parsed = this.incremental(text) ?? this.fresh(text);
     if (!parsed) return null;
     this.recent.push(parsed);
-    while (this.recent.length > KEEP) this.recent.shift()!.tree.delete();
+    if (this.recent.length > KEEP) {
+      // A workspace scan parses every file once after the one being typed in: keep the big one.
+      let smallest = 0;
+      for (let i = 1; i < this.recent.length - KEEP_LATEST; i++) if (this.recent[i]!.text.length < this.recent[smallest]!.text.length) smallest = i;
+      this.recent.splice(smallest, 1)[0]!.tree.delete();
+    }
     return { rootNode: parsed.root as unknown as Node, delete: () => {} };
   }
 
@@ -279,7 +285,7 @@ export class HostParser {
     }
     this.take((p) => p === old, false);
     old.source.text = text;
-    const root = copyTree(tree, old.source, reusable(old.root, edit.input.startIndex, edit.input.oldEndIndex));
+    const root = copyTree(tree, old.source, reusable(old.root));
     old.tree.delete();
     return { text, tree, root, source: old.source };
   }
@@ -338,28 +344,21 @@ function pointAt(text: string, offset: number, from = 0, at = { row: 0, column: 
 }
 
 /**
- * Subtrees of an old copy an incremental parse may have kept, by id: the
- * children and grandchildren of every node the edit touches (a subtree the
- * edit does not touch is kept whole; tree-sitter's node id is the address of
- * its slot in the parent, so a kept subtree whose parent was rebuilt shows
- * under a new id, its children under their old ones). Any other node is copied again.
+ * Subtrees of an old copy an incremental parse may have kept, by id: every
+ * node with children. (tree-sitter's node id is the address of its slot in
+ * the parent, so a subtree kept under a rebuilt parent shows under a new id,
+ * its children under their old ones: reuse happens at any depth.)
  */
-function reusable(root: SyntaxNode, start: number, oldEnd: number): Map<number, SyntaxNode> {
+function reusable(root: SyntaxNode): Map<number, SyntaxNode> {
   const byId = new Map<number, SyntaxNode>();
-  const add = (n: SyntaxNode) => {
-    if (n.children.length > 0) byId.set(n.id, n);
-  };
-  let spine: SyntaxNode[] = [root];
-  while (spine.length) {
-    const next: SyntaxNode[] = [];
-    for (const n of spine) {
-      for (const c of n.children) {
-        add(c);
-        for (const g of c.children) add(g);
-        if (c.startIndex <= oldEnd && c.endIndex >= start) next.push(c);
-      }
+  const stack = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    for (const c of n.children) {
+      if (c.children.length === 0) continue;
+      byId.set(c.id, c);
+      stack.push(c);
     }
-    spine = next;
   }
   return byId;
 }
