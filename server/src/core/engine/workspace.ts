@@ -236,7 +236,7 @@ export class Workspace {
     const configured = this.options.config.dialect ?? this.workspaceDialect;
     if (hostLanguageOf(file)) {
       // Host code: the SQL it sends says which database (engine URL, pool type), else the project's.
-      const told = this.baseExtraction(file, entry)?.queries.find((q) => q.sql?.dialect)?.sql?.dialect;
+      const told = (entry.host ?? this.baseExtraction(file, entry))?.queries.find((q) => q.sql?.dialect)?.sql?.dialect;
       return (entry.dialect = configured ?? told ?? 'postgres');
     }
     return (entry.dialect = configured ?? inferDialect(entry.text, file));
@@ -273,22 +273,26 @@ export class Workspace {
     return entry.host;
   }
 
-  /** A host file's extraction on its own: its models, Alembic revision, and (for Rust) everything. */
+  /**
+   * A host file's extraction on its own: for Python only its models and Alembic
+   * revision (what the catalog, the other files and the migration order need),
+   * for Rust everything.
+   */
   private baseExtraction(file: string, entry: FileEntry): HostExtraction | undefined {
     if (!entry.base && hostLanguageOf(file)) {
-      entry.base = extractHost(file, entry.text, { dialect: this.options.config.dialect });
+      entry.base = extractHost(file, entry.text, { dialect: this.options.config.dialect, schemaOnly: true });
     }
     return entry.base;
   }
 
   /**
    * The extraction a host file's document is built from: Python queries on
-   * classes of other files need those files' models, so a Python file with
-   * queries is extracted again with every model of the workspace.
+   * classes of other files need those files' models, so Python queries are
+   * extracted with every model of the workspace.
    */
   private hostExtraction(file: string, entry: FileEntry): HostExtraction {
     const base = this.baseExtraction(file, entry)!;
-    if (hostLanguageOf(file) !== 'python' || (base.queries.length === 0 && base.accesses.length === 0)) return base;
+    if (hostLanguageOf(file) !== 'python') return base;
     const models = this.workspaceModels();
     const extraction = extractHost(file, entry.text, { dialect: this.options.config.dialect, models }) ?? base;
     return { ...extraction, workspaceModels: models };

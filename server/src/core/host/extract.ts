@@ -13,12 +13,14 @@ export interface HostExtractOptions {
   dialect?: Dialect;
   /** SQLAlchemy models of the whole workspace (Python only). */
   models?: HostModel[];
+  /** Python: only models and Alembic operations (what the catalog and the migration order need). */
+  schemaOnly?: boolean;
 }
 
 export function extractHost(file: string, text: string, options: HostExtractOptions = {}): HostExtraction | undefined {
   switch (hostLanguageOf(file)) {
     case 'python':
-      return extractPython(text, file, { dialect: options.dialect, models: options.models });
+      return extractPython(text, file, { dialect: options.dialect, models: options.models, schemaOnly: options.schemaOnly });
     case 'rust':
       return extractRust(text, file, { dialect: options.dialect });
     default:

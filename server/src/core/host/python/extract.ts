@@ -20,6 +20,8 @@ export interface PythonExtractOptions {
   modelTables?: Map<string, string>;
   /** Models extracted from other files (richer than modelTables: primary keys, renamed columns, relationships). */
   models?: HostModel[];
+  /** Only what the schema needs (models, Alembic revision): no queries, loops or writes. */
+  schemaOnly?: boolean;
 }
 
 export function extractPython(text: string, file: string, options: PythonExtractOptions = {}): HostExtraction {
@@ -36,11 +38,13 @@ export function extractPython(text: string, file: string, options: PythonExtract
     const resolve = (cls: string) => infos.get(cls) ?? known.get(cls);
     const codeDialect = dialectInCode(root);
     const dialect = options.dialect ?? codeDialect ?? 'postgres';
-    const walker = new PythonWalker(resolve, dialect, codeDialect);
-    walker.run(root);
-    out.queries = walker.queries;
-    out.writes = walker.writes;
-    out.accesses = walker.accesses;
+    if (!options.schemaOnly) {
+      const walker = new PythonWalker(resolve, dialect, codeDialect);
+      walker.run(root);
+      out.queries = walker.queries;
+      out.writes = walker.writes;
+      out.accesses = walker.accesses;
+    }
     const alembic = extractAlembic(root, dialect);
     if (alembic) out.alembic = alembic;
   } catch (e) {

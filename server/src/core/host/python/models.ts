@@ -5,7 +5,7 @@
  */
 import type { ColumnDef, ForeignKeyDef, IndexKey, SchemaChange, Span } from '../../sql/model';
 import type { HostModel, Relationship } from '../types';
-import { calleeName, descendants, isTrue, keywordArgs, keywordNode, type Node, positionalArgs, spanOf, stringList, stringValue, unwrap } from './nodes';
+import { calleeName, isTrue, keywordArgs, keywordNode, type Node, positionalArgs, spanOf, stringList, stringValue, unwrap } from './nodes';
 
 /** What queries need to know of a mapped class. */
 export interface ModelInfo {
@@ -148,7 +148,8 @@ export function extractModels(root: Node, known: (cls: string) => ModelInfo | un
   const infos = new Map<string, ModelInfo>();
   const models: PythonModel[] = [];
   const resolve = (cls: string) => infos.get(cls) ?? known(cls);
-  const classes = [...descendants(root)].filter((n) => n.type === 'class_definition');
+  // The root answers type queries from one cached walk (treesitter.ts): cheaper than a generator walk.
+  const classes = root.descendantsOfType('class_definition');
   // First pass: names, so ForeignKey(Other.id) and Index(Model.a) resolve regardless of order.
   const parts = new Map<Node, ClassParts>();
   for (const cls of classes) {
@@ -268,8 +269,8 @@ function relationshipOf(attr: string, call: Node, annotation: string | undefined
 
 /** `Index('name', Worker.a, Worker.b)` outside any class: attached to Worker's model. */
 function attachModuleIndexes(root: Node, models: PythonModel[], infos: Map<string, ModelInfo>): void {
-  for (const n of descendants(root)) {
-    if (n.type !== 'call' || calleeName(n) !== 'Index') continue;
+  for (const n of root.descendantsOfType('call')) {
+    if (calleeName(n) !== 'Index') continue;
     if (insideClass(n)) continue;
     const args = positionalArgs(n).slice(1);
     const first = args.map(unwrap).find((a) => a.type === 'attribute');
