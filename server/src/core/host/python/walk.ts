@@ -9,7 +9,7 @@ import { type Chain, type ChainStep, enclosingParent, EXECUTORS, flatten, isChai
 import { COMPREHENSIONS, comprehensionLoop, forLoop, whileLoop } from './loops';
 import { calleeName, type Node, positionalArgs, rootIdentifier, spanOf, unwrap, valueRoots } from './nodes';
 import { type ModelResolver, OrmQuery } from './orm-query';
-import { statementKindOf } from '../rust/statement-kind'; // SQL text only: shared with the Rust extractor
+import { statementKindOf } from '../statement-kind';
 import { embeddedSql, isStringLiteral } from './sql-strings';
 
 interface PendingOrm {

@@ -6,7 +6,7 @@
  */
 import type { Terminal } from '../types';
 import { expressionRoots, macroArgumentRoots } from './roots';
-import { looksLikeSql } from './statement-kind';
+import { looksLikeSql } from '../statement-kind';
 import { decodeStringLiteral, isStringLiteral } from './strings';
 import { argumentsOf, asMethodCall, enclosingMethodCall, pathName, unwrapExpression, type Node } from './syntax';
 

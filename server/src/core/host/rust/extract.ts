@@ -13,7 +13,7 @@ import { followVariables, type FoundQuery, type RustHostQuery } from './deferred
 import { iteratedVariable, LoopFinder, type FoundLoop } from './loops';
 
 export type { RustHostQuery } from './deferred';
-import { statementKindOf } from './statement-kind';
+import { statementKindOf } from '../statement-kind';
 import { decodeStringLiteral } from './strings';
 import type { TreeCursor } from 'web-tree-sitter';
 import { asMethodCall, spanOf, walk, within, type Node } from './syntax';

@@ -4,7 +4,7 @@
  * result iterated) and to tell SQL from other strings passed to `execute`.
  * Reads SQL text only, never Rust source.
  */
-import type { StatementKind } from '../../sql/model';
+import type { StatementKind } from '../sql/model';
 
 /** Upper-cased words at parenthesis depth 0, comments and quoted text skipped. */
 function topLevelWords(sql: string, max: number): string[] {
