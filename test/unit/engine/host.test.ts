@@ -65,12 +65,15 @@ describe('engine: host code (Python, Rust)', () => {
     ]);
     const finding = ws.analyze(at('app/tasks.py')).find((f) => f.ruleId === 'missing-composite-index')!;
     assert.match(finding.message, /workers\(planner_id, task_status\)/);
-    // No migrations: the fix adds the Index to the model, after the class.
+    // No migrations: the fix adds the Index to the model's __table_args__.
     const change = finding.fixes[0]!.changes[0]!;
     assert.equal(change.kind, 'edit');
     if (change.kind === 'edit') {
       assert.equal(change.file, at('app/models.py'));
-      assert.match(change.edits.map((e) => e.newText).join(''), /Index\('idx_workers_planner_id_task_status', Worker\.planner_id, Worker\.task_status\)/);
+      assert.deepEqual(
+        change.edits.map((e) => e.newText),
+        ['from sqlalchemy import Index\n', "\n    __table_args__ = (Index('idx_workers_planner_id_task_status', 'planner_id', 'task_status'),)"],
+      );
     }
   });
 

@@ -24,13 +24,13 @@ hostRuleTester(leadingWildcardLike, 'ORM code', {
         {
           message: [`Agent.name.like("%test%") sends agents.name LIKE '%test%', which starts with a wildcard`, 'every call scans agents', 'trigram index'],
           span: 'Agent.name.like("%test%")',
-          fixes: ['Add Index on agents(name) using gin to the Agent model'],
+          fixes: ['Add Index on agents(name) using gin to the Agent model (needs the pg_trgm extension)'],
         },
       ],
-      // The index fix of a project without migrations: an Index(...) after the model (engine's makeIndexFixes).
+      // The index fix of a project without migrations: an Index(...) in the model's __table_args__ (engine's makeIndexFixes).
       output: models.replace('select\n', 'select\nfrom sqlalchemy import Index\n').replace(
-        '    name = Column(String)\n\n',
-        "    name = Column(String)\n\n\n# Needs the pg_trgm extension: CREATE EXTENSION IF NOT EXISTS pg_trgm;\nIndex('idx_agents_name_trgm', Agent.name, postgresql_using='gin', postgresql_ops={'name': 'gin_trgm_ops'})\n\n",
+        '    __tablename__ = "agents"\n',
+        "    __tablename__ = \"agents\"\n    __table_args__ = (Index('idx_agents_name_trgm', 'name', postgresql_using='gin', postgresql_ops={'name': 'gin_trgm_ops'}),)\n",
       ) + '\ndef f(db):\n    return db.execute(select(Agent).where(Agent.name.like("%test%")))\n',
     },
     {
