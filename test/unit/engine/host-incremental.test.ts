@@ -157,6 +157,25 @@ describe('engine: host files parsed incrementally', () => {
     assertSameTree('python', '');
   });
 
+  it('keeps the copy faithful over a long series of incremental edits (its node map carried edit to edit)', () => {
+    let text = SERVICE;
+    const edits: ((t: string) => string)[] = [
+      (t) => t.replace(/limit\((\d+)\)/, (_, n: string) => `limit(${Number(n) + 1})`),
+      (t) => t.replace('def raw(session, pid):\n', 'def raw(session, pid):\n    pass\n'),
+      (t) => t + '\n\ndef extra(session):\n    return session.query(Agent).all()\n',
+      (t) => t.replace('    pass\n', ''),
+      (t) => t.replace('\n\ndef extra(session):\n    return session.query(Agent).all()\n', ''),
+      (t) => t.replace('org_id == org_id', 'org_id  ==  org_id'),
+      (t) => t.replace('org_id  ==  org_id', 'org_id == org_id'),
+    ];
+    for (let i = 0; i < 35; i++) {
+      const next = edits[i % edits.length]!(text);
+      assert.notEqual(next, text, `edit ${i} changed nothing`);
+      text = next;
+      assertSameTree('python', text);
+    }
+  });
+
   it('extracts after a series of edits what a first parse of the same text extracts', () => {
     const texts: Record<string, string> = { 'app/service.py': SERVICE, 'app/models.py': MODELS, 'src/db.rs': RUST };
     const models = extractHost('/p/app/models.py', MODELS)!.models;

@@ -204,6 +204,8 @@ interface Parsed {
   tree: Tree;
   root: SyntaxNode;
   source: Source;
+  /** The copy's nodes with children, by tree-sitter id: built once, then kept up to date edit by edit. */
+  byId?: Map<number, SyntaxNode>;
 }
 
 /** Trees kept per language: the latest few texts, and of the older ones the largest (the costliest to parse again). */
@@ -285,9 +287,12 @@ export class HostParser {
     }
     this.take((p) => p === old, false);
     old.source.text = text;
-    const root = copyTree(tree, old.source, reusable(old.root));
+    const byId = old.byId ?? reusable(old.root);
+    const reuse: Reuse = { byId, reused: new Set(), created: [] };
+    const root = copyTree(tree, old.source, reuse);
     old.tree.delete();
-    return { text, tree, root, source: old.source };
+    updateReusable(old.root, reuse);
+    return { text, tree, root, source: old.source, byId };
   }
 }
 
@@ -379,7 +384,32 @@ function shift(node: SyntaxNode, delta: number): void {
  * anonymous) with their field names. A node the old copy has (same id, type
  * and length: the parse kept that subtree) is taken over instead of walked.
  */
-function copyTree(tree: Tree, source: Source, old?: Map<number, SyntaxNode>): SyntaxNode {
+/** What an incremental copy may take over, and what it took and made (to keep `byId` current). */
+interface Reuse {
+  byId: Map<number, SyntaxNode>;
+  reused: Set<SyntaxNode>;
+  created: SyntaxNode[];
+}
+
+/**
+ * Turns the old copy's map into the new copy's: the old nodes that were not
+ * taken over (the edited spine, walked down to the taken-over subtrees) leave,
+ * the new nodes with children come in. Cheaper than walking the whole new
+ * copy again, which on a large file cost more than the parse itself.
+ */
+function updateReusable(oldRoot: SyntaxNode, reuse: Reuse): void {
+  const { byId, reused, created } = reuse;
+  const stack = [oldRoot];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (reused.has(n)) continue;
+    if (byId.get(n.id) === n) byId.delete(n.id);
+    for (const c of n.children) stack.push(c);
+  }
+  for (const n of created) if (n.children.length > 0) byId.set(n.id, n);
+}
+
+function copyTree(tree: Tree, source: Source, reuse?: Reuse): SyntaxNode {
   const errors = tree.rootNode.hasError;
   const cursor: TreeCursor = tree.walk();
   try {
@@ -388,13 +418,14 @@ function copyTree(tree: Tree, source: Source, old?: Map<number, SyntaxNode>): Sy
       const start = cursor.startIndex;
       const end = cursor.endIndex;
       const type = cursor.nodeType;
-      const previous = old?.get(id);
-      if (previous && previous.type === type && previous.endIndex - previous.startIndex === end - start) {
-        old!.delete(id);
+      const previous = reuse?.byId.get(id);
+      if (previous && !reuse!.reused.has(previous) && previous.type === type && previous.endIndex - previous.startIndex === end - start) {
+        reuse!.reused.add(previous);
         if (previous.startIndex !== start) shift(previous, start - previous.startIndex);
         return { node: previous, reused: true };
       }
       const node = new SyntaxNode(source, id, type, start, end, cursor.nodeIsNamed, cursor.nodeIsMissing);
+      reuse?.created.push(node);
       // tree-sitter's `hasError` is an error cost (a recovery may leave no ERROR node, a small
       // ERROR token stored inline has none): asked of tree-sitter when the tree has errors at all.
       if (errors) node.hasError = cursor.currentNode.hasError;
