@@ -8,7 +8,8 @@
  * host rules and host-aware fixes can find the code around it.
  */
 import type { Dialect } from '../../../../shared/types';
-import type { EmbeddedSql, HostExtraction } from '../host/types';
+import { spansToFile } from '../host/offsets';
+import type { HostExtraction } from '../host/types';
 import type { ParsedDocument, SchemaChange, Span, Statement } from '../sql/model';
 import { parseDocument } from '../sql/parse';
 
@@ -18,14 +19,13 @@ export function hostDocument(text: string, extraction: HostExtraction, dialect: 
     if (query.preparedFrom !== undefined) return; // its SQL is the prepare's statement
     if (query.kind === 'sql' && query.sql) {
       const sqlDocument = parseDocument(query.sql.text, query.sql.dialect ?? dialect);
-      const toFile = fileOffsets(query.sql);
       for (const statement of sqlDocument.statements) {
-        const mapped: Statement = { ...remap(statement, toFile), hostQuery: index };
+        const mapped: Statement = { ...spansToFile(statement, query.sql), hostQuery: index };
         // In an Alembic revision, `op.execute` DDL is already among the revision's changes.
         if (extraction.alembic) mapped.changes = [];
         document.statements.push(mapped);
       }
-      for (const error of sqlDocument.errors) document.errors.push(remap(error, toFile));
+      for (const error of sqlDocument.errors) document.errors.push(spansToFile(error, query.sql));
     } else if (query.kind === 'orm' && query.model) {
       document.statements.push({
         kind: query.statementKind,
@@ -58,28 +58,4 @@ function schemaStatement(text: string, span: Span, changes: SchemaChange[]): Sta
     changes,
     inTransaction: false,
   };
-}
-
-/** Offset in the SQL text → offset in the host file. */
-function fileOffsets(sql: EmbeddedSql): (offset: number) => number {
-  const last = sql.offsets.length - 1;
-  return (offset) => sql.offsets[Math.max(0, Math.min(offset, last))]!;
-}
-
-/** A copy of `value` with every span (`{start, end}`) moved from SQL to file offsets. */
-function remap<T>(value: T, toFile: (offset: number) => number): T {
-  if (Array.isArray(value)) return value.map((v) => remap(v, toFile)) as T;
-  if (value && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    if (typeof o.start === 'number' && typeof o.end === 'number') {
-      return { start: toFile(o.start), end: toFile(o.end) } as T;
-    }
-    const out: Record<string, unknown> = {};
-    for (const key in o) {
-      const v = o[key];
-      out[key] = v && typeof v === 'object' ? remap(v, toFile) : v;
-    }
-    return out as T;
-  }
-  return value;
 }

@@ -6,10 +6,11 @@
 import type { Dialect } from '../../../../../shared/types';
 import { parseDocument } from '../../sql/parse';
 import type { ColumnDef, ForeignKeyDef, IndexKey, SchemaChange, Span } from '../../sql/model';
-import type { AlembicRevision, EmbeddedSql } from '../types';
+import type { AlembicRevision } from '../types';
 import { sqlType } from './models';
 import { calleeName, descendants, isTrue, keywordArgs, type Node, positionalArgs, receiverOf, spanOf, stringList, stringValue, unwrap } from './nodes';
-import { embeddedSql, isStringLiteral, mapSqlSpan } from './sql-strings';
+import { spansToFile } from '../offsets';
+import { embeddedSql, isStringLiteral } from './sql-strings';
 
 function moduleAssignments(root: Node): Map<string, Node> {
   const out = new Map<string, Node>();
@@ -82,17 +83,6 @@ function indexKeys(node: Node | undefined): IndexKey[] {
     const textArg = inner.type === 'call' ? stringValue(positionalArgs(inner)[0]) : undefined;
     return { expression: textArg ?? inner.text };
   });
-}
-
-/** Every span of a change from the SQL core, moved from SQL text into the file. */
-function mapSpans<T>(value: T, sql: EmbeddedSql): T {
-  if (Array.isArray(value)) return value.map((v) => mapSpans(v, sql)) as T;
-  if (!value || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    out[k] = (k === 'span' || k === 'keywordSpan') && v && typeof v === 'object' ? mapSqlSpan(sql, v as Span) : mapSpans(v, sql);
-  }
-  return out as T;
 }
 
 class UpgradeReader {
@@ -221,7 +211,7 @@ class UpgradeReader {
     const sql = embeddedSql(literal, this.dialect);
     if (!sql) return;
     const doc = parseDocument(sql.text, this.dialect);
-    for (const st of doc.statements) for (const c of st.changes) this.changes.push(mapSpans(c, sql));
+    for (const st of doc.statements) for (const c of st.changes) this.changes.push(spansToFile(c, sql));
   }
 }
 

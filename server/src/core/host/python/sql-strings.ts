@@ -200,11 +200,3 @@ export function embeddedSql(node: Node, dialect: Dialect, codeDialect?: Dialect,
 export function literalText(node: Node): string | undefined {
   return decode(node)?.text.split(HOLE).join('');
 }
-
-/** Maps a span of `sql.text` into file offsets. */
-export function mapSqlSpan(sql: EmbeddedSql, span: Span): Span {
-  const at = (i: number) => sql.offsets[Math.max(0, Math.min(i, sql.offsets.length - 1))];
-  const start = at(span.start);
-  const end = span.end > span.start ? at(span.end - 1) + 1 : start;
-  return { start, end: Math.max(start, end) };
-}
