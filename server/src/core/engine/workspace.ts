@@ -121,7 +121,7 @@ export class Workspace {
 
   /** Absolute paths of the SQL files the workspace analyses. */
   files(): string[] {
-    return [...this.entries.keys()].filter(isAnalysed).sort();
+    return [...this.entries.keys()].filter(isAnalysedFile).sort();
   }
 
   textOf(file: string): string | undefined {
@@ -141,7 +141,7 @@ export class Workspace {
       entry.statementReports = new StatementReportCache();
     }
     if (file.endsWith('migration_lock.toml')) this.invalidateSchema(file);
-    if (!isAnalysed(file)) return;
+    if (!isAnalysedFile(file)) return;
     if (previous && hostLanguageOf(file) === 'python') this.pythonFileChanged(file, previous, entry);
     const before = previous ? this.signatureOf(file, previous) : '';
     const after = this.signatureOf(file, entry);
@@ -162,8 +162,7 @@ export class Workspace {
   private pythonFileChanged(file: string, previous: FileEntry, entry: FileEntry): void {
     const before = previous.base ?? this.baseExtraction(file, previous);
     const after = this.baseExtraction(file, entry);
-    const withoutSpans = (v: unknown) => JSON.stringify(v, (k, x) => (k === 'span' || k === 'keywordSpan' ? undefined : x));
-    if (withoutSpans(before?.models) !== withoutSpans(after?.models)) {
+    if (withoutPositions(before?.models) !== withoutPositions(after?.models)) {
       this.models = undefined;
       for (const [other, e] of this.entries) {
         if (other === file || hostLanguageOf(other) !== 'python') continue;
@@ -180,7 +179,7 @@ export class Workspace {
   deleteFile(file: string): void {
     const previous = this.entries.get(file);
     if (!previous) return;
-    const hadSchema = isAnalysed(file) && this.signatureOf(file, previous) !== '';
+    const hadSchema = isAnalysedFile(file) && this.signatureOf(file, previous) !== '';
     this.entries.delete(file);
     if (hostLanguageOf(file) === 'python') this.models = undefined;
     this.detect();
@@ -208,7 +207,7 @@ export class Workspace {
    */
   affectedBy(file: string): string[] {
     if (this.schemaChanged.has(file)) return this.files();
-    return this.entries.has(file) && isAnalysed(file) ? [file] : [];
+    return this.entries.has(file) && isAnalysedFile(file) ? [file] : [];
   }
 
   /** The current schema catalog, built from migrations (in order) then other DDL files. */
@@ -248,7 +247,7 @@ export class Workspace {
    */
   document(file: string): ParsedDocument | undefined {
     const entry = this.entries.get(file);
-    if (!entry || !isAnalysed(file)) return undefined;
+    if (!entry || !isAnalysedFile(file)) return undefined;
     return this.parse(file, entry);
   }
 
@@ -263,14 +262,6 @@ export class Workspace {
       entry.replaced = undefined; // its statements now belong to entry.document
     }
     return entry.document;
-  }
-
-  /** The extraction of a host file, as its rules see it. */
-  hostOf(file: string): HostExtraction | undefined {
-    const entry = this.entries.get(file);
-    if (!entry || !hostLanguageOf(file)) return undefined;
-    this.parse(file, entry);
-    return entry.host;
   }
 
   /**
@@ -398,7 +389,7 @@ export class Workspace {
     for (const statement of document.statements) {
       if (statement.changes.length === 0) continue;
       let part = current.get(statement.text) ?? previous.get(statement.text);
-      part ??= JSON.stringify(statement.changes, (k, v) => (k === 'span' || k === 'keywordSpan' ? undefined : v));
+      part ??= withoutPositions(statement.changes);
       current.set(statement.text, part);
       parts.push(part);
     }
@@ -470,6 +461,7 @@ function newEntry(text: string, previous?: FileEntry): FileEntry {
   };
 }
 
-function isAnalysed(file: string): boolean {
-  return isAnalysedFile(file);
+/** Schema changes without positions: what the catalog depends on, not where it is written. */
+function withoutPositions(value: unknown): string {
+  return JSON.stringify(value, (k, v) => (k === 'span' || k === 'keywordSpan' ? undefined : v));
 }
