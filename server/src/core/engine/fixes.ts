@@ -8,6 +8,7 @@
 import type { Dialect } from '../../../../shared/types';
 import type { Catalog, MigrationSet } from '../catalog/types';
 import { createIndexSql, indexName, planIndexMigration } from '../migrations/writer';
+import { formatColumns } from '../rules/query-helpers';
 import type { CoreFix, IndexSuggestion } from '../rules/types';
 import type { Span } from '../sql/model';
 import { modelIndexEdits } from '../host/python/model-index';
@@ -26,9 +27,9 @@ export interface IndexFixInput {
   now: Date;
 }
 
-export function describeIndex(s: IndexSuggestion): string {
+function describeIndex(s: IndexSuggestion): string {
   const method = s.method && s.method !== 'btree' ? ` using ${s.method}` : '';
-  return `${s.table}(${s.columns.join(', ')})${method}`;
+  return `${formatColumns(s.table, s.columns)}${method}`;
 }
 
 export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
