@@ -196,7 +196,9 @@ function ensureTools() {
     aptInstall('libkrb5-dev', existsSync('/usr/include/gssapi/gssapi.h'), 'code-server install needs gssapi headers');
     log(`installing code-server@${CODE_SERVER_VERSION} into ${csPrefix} (takes ~1.5 min once)`);
     run('npm', ['install', '--prefix', csPrefix, '--no-audit', '--no-fund', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`], {
-      env: { ...process.env, PATH: pathWithNode24, npm_config_unsafe_perm: 'true' },
+      // code-server's postinstall reads the Node version from npm_config_user_agent: drop the one
+      // an outer `npm run test:e2e` (on Node 20) exported, so the inner npm (on Node 24) sets its own.
+      env: { ...withoutKey(process.env, 'npm_config_user_agent'), PATH: pathWithNode24, npm_config_unsafe_perm: 'true' },
     });
     writeFileSync(csMarker, `${CODE_SERVER_VERSION}\n`);
   }
@@ -205,6 +207,12 @@ function ensureTools() {
   log(`code-server ${cv.stdout.trim().split('\n')[0]}`);
 
   aptInstall('chromium', existsSync(CHROMIUM), `${CHROMIUM} is missing`);
+}
+
+function withoutKey(env, key) {
+  const copy = { ...env };
+  delete copy[key];
+  return copy;
 }
 
 let aptUpdated = false;

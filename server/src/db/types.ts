@@ -1,0 +1,75 @@
+/**
+ * The database layer's contracts (issue 4). A Driver owns the connection(s) to
+ * one configured database; a DbSession is one connection taken from it for
+ * the length of one job (an explain, a proof), so that BEGIN ... ROLLBACK and
+ * SET LOCAL apply to that job alone.
+ *
+ * Everything above this (explain runner, index proofs, shadow database,
+ * LSP handlers, CLI) talks to databases only through these interfaces.
+ */
+import type { DriverKind } from '../../../shared/connections';
+
+export type DbDialect = 'postgres' | 'sqlite';
+
+export interface QueryResult {
+  rows: Record<string, unknown>[];
+  /** Rows changed by a write, when the driver tells. */
+  rowCount?: number;
+}
+
+export interface DbSession {
+  readonly dialect: DbDialect;
+  /** Runs one statement with positional parameters. */
+  query(sql: string, params?: readonly unknown[]): Promise<QueryResult>;
+  /**
+   * Stops the statement running on this session, on the server where there is
+   * one (`pg_cancel_backend`), else by the driver's own means. The pending
+   * `query` then rejects with a DbError of kind `cancelled`.
+   */
+  cancel(): Promise<void>;
+  /** Gives the connection back (rolls back anything left open). */
+  release(): Promise<void>;
+}
+
+export interface PoolStats {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+}
+
+export interface Driver {
+  readonly name: string;
+  readonly kind: DriverKind;
+  readonly dialect: DbDialect;
+  session(): Promise<DbSession>;
+  /** `PostgreSQL 15.19`, `SQLite 3.45.1`, `PGlite (PostgreSQL 17.4)`. */
+  serverVersion(): Promise<string>;
+  /** PostgreSQL major version number (15, 16, 17); undefined for SQLite. */
+  majorVersion(): Promise<number | undefined>;
+  poolStats?(): PoolStats;
+  close(): Promise<void>;
+}
+
+export type DbErrorKind =
+  | 'auth' // bad password / user
+  | 'unreachable' // host down, connection refused, DNS
+  | 'timeout' // connect timeout or statement timeout
+  | 'ssl'
+  | 'missing-database' // database or SQLite file does not exist
+  | 'cancelled'
+  | 'refused' // QueryLens refused to run it (DDL, write on a read-only connection ...)
+  | 'sql' // the database rejected the statement
+  | 'driver'; // the driver could not be loaded
+
+/** Every failure of the database layer: `message` names the connection and says what to do. */
+export class DbError extends Error {
+  constructor(
+    readonly kind: DbErrorKind,
+    message: string,
+    readonly connection: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+    this.name = 'DbError';
+  }
+}
