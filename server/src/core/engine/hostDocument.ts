@@ -35,6 +35,7 @@ export function hostDocument(text: string, extraction: HostExtraction, dialect: 
         changes: [],
         inTransaction: false,
         hostQuery: index,
+        orm: true,
       });
     }
   });

@@ -199,6 +199,8 @@ export interface Statement {
   inTransaction: boolean;
   /** In host code (Python, Rust): index of the extracted query in `FileContext.host.queries`. */
   hostQuery?: number;
+  /** An ORM call chain: `text` is the host code, `query` the SQL it sends (as a model). */
+  orm?: boolean;
 }
 
 export interface SyntaxError {

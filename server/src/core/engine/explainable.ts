@@ -1,0 +1,169 @@
+/**
+ * The queries of a file that a database can EXPLAIN (issue 4): SELECT, INSERT,
+ * UPDATE, DELETE and MERGE statements of SQL files, raw SQL in host code, and
+ * SQLAlchemy query chains rendered to the SQL the ORM sends. Each comes with
+ * its parameters (`$1`, `?`, `:name`) and, where the query compares a
+ * parameter with a column, that column and its type from the catalog, so the
+ * editor can ask for values by name and type.
+ */
+import type { Dialect } from '../../../../shared/types';
+import type { QueryParam } from '../../../../shared/explain';
+import type { Catalog } from '../catalog/types';
+import type { Predicate, QueryModel, Span, Statement, StatementKind } from '../sql/model';
+import { parseDocument } from '../sql/parse';
+import { Lexer, Tok } from '../sql/split/lexer';
+import type { Workspace } from './workspace';
+
+export const EXPLAINABLE_KINDS: ReadonlySet<StatementKind> = new Set(['select', 'insert', 'update', 'delete', 'merge']);
+
+export interface ExplainableQuery {
+  /** Where the query is in the file (the statement, or the whole ORM call chain). */
+  span: Span;
+  /** The SQL the database receives. */
+  sql: string;
+  dialect: Dialect;
+  kind: StatementKind;
+  params: QueryParam[];
+  /** Rendered from an ORM call chain (the SQL is QueryLens's rendering, not text of the file). */
+  orm: boolean;
+}
+
+/** Every explainable query of `file`, in file order. */
+export function explainableQueries(workspace: Workspace, file: string): ExplainableQuery[] {
+  const document = workspace.document(file);
+  if (!document) return [];
+  const catalog = workspace.catalog();
+  const queries: ExplainableQuery[] = [];
+  for (const statement of document.statements) {
+    if (!EXPLAINABLE_KINDS.has(statement.kind)) continue;
+    const query = explainable(statement, document.dialect, catalog);
+    if (query) queries.push(query);
+  }
+  return queries;
+}
+
+/** The explainable query containing `offset` (the innermost, when a host file nests them), if any. */
+export function explainableAt(workspace: Workspace, file: string, offset: number): ExplainableQuery | undefined {
+  let found: ExplainableQuery | undefined;
+  for (const query of explainableQueries(workspace, file)) {
+    if (query.span.start <= offset && offset <= query.span.end) {
+      if (!found || query.span.end - query.span.start < found.span.end - found.span.start) found = query;
+    }
+  }
+  return found;
+}
+
+function explainable(statement: Statement, dialect: Dialect, catalog: Catalog): ExplainableQuery | undefined {
+  if (statement.orm) {
+    const rendered = statement.query && renderOrmQuery(statement.query, dialect, catalog);
+    if (!rendered) return undefined;
+    return { span: statement.span, sql: rendered.sql, dialect, kind: statement.kind, params: rendered.params, orm: true };
+  }
+  return { span: statement.span, sql: statement.text, dialect, kind: statement.kind, params: sqlParams(statement.text, dialect, catalog), orm: false };
+}
+
+/**
+ * The parameters of a SQL text, in the order the database numbers them:
+ * `$n` by number, `?`/`:name`/`@name` by first appearance (a repeated `:name`
+ * is one parameter). Each typed from the column it is compared with.
+ */
+export function sqlParams(sql: string, dialect: Dialect, catalog: Catalog): QueryParam[] {
+  const tokens: { name: string; start: number }[] = [];
+  const lexer = new Lexer(sql, dialect);
+  for (let pos = 0; pos < sql.length; ) {
+    const tok = lexer.next(pos);
+    if (tok === Tok.Eof) break;
+    if (tok === Tok.Param) tokens.push({ name: sql.slice(pos, lexer.end), start: pos });
+    pos = lexer.end > pos ? lexer.end : pos + 1;
+  }
+  if (tokens.length === 0) return [];
+  const typed = paramColumns(sql, dialect, catalog);
+  const byName = new Map<string, QueryParam>();
+  const numbered: QueryParam[] = [];
+  for (const token of tokens) {
+    const column = typed.find((t) => t.start <= token.start && token.start < t.end);
+    const param: QueryParam = { name: token.name, ...(column ? { column: column.column, ...(column.type ? { type: column.type } : {}) } : {}) };
+    if (/^\$\d+$/.test(token.name)) {
+      const n = Number(token.name.slice(1));
+      numbered[n - 1] ??= param;
+    } else if (token.name === '?') {
+      numbered.push(param);
+    } else if (!byName.has(token.name)) {
+      byName.set(token.name, param);
+      numbered.push(param);
+    }
+  }
+  // `$2` without `$1` still takes two values: fill the gaps.
+  for (let i = 0; i < numbered.length; i++) numbered[i] ??= { name: `$${i + 1}` };
+  return numbered;
+}
+
+/** Spans (in `sql`) of predicates comparing a column with a parameter, with the column and its type. */
+function paramColumns(sql: string, dialect: Dialect, catalog: Catalog): { start: number; end: number; column: string; type?: string }[] {
+  const parsed = parseDocument(sql, dialect);
+  const out: { start: number; end: number; column: string; type?: string }[] = [];
+  const visit = (model: QueryModel) => {
+    for (const p of model.predicates) {
+      if (p.valueKind !== 'param') continue;
+      out.push({ ...p.span, ...typedColumn(p, catalog) });
+    }
+    model.subqueries.forEach(visit);
+  };
+  for (const statement of parsed.statements) if (statement.query) visit(statement.query);
+  return out;
+}
+
+function typedColumn(p: Predicate, catalog: Catalog): { column: string; type?: string } {
+  const table = p.column.table;
+  const type = table ? catalog.getTable(table)?.columns.get(p.column.column)?.type : undefined;
+  return { column: table ? `${table}.${p.column.column}` : p.column.column, ...(type ? { type } : {}) };
+}
+
+const OPERATORS: Partial<Record<Predicate['op'], string>> = { eq: '=', range: '>=', not_eq: '<>', like: 'LIKE', ilike: 'ILIKE' };
+
+/**
+ * The SQL a SQLAlchemy query sends, from its query model: every compared value
+ * becomes a bound parameter, as SQLAlchemy binds literals too. The model keeps
+ * comparison kinds, not exact operators: a range comparison is rendered `>=`,
+ * which the planner treats like any other range. Undefined when the model has
+ * no table QueryLens can name.
+ */
+export function renderOrmQuery(model: QueryModel, dialect: Dialect, catalog: Catalog): { sql: string; params: QueryParam[] } | undefined {
+  const table = model.tables[0];
+  if (!table || model.kind !== 'select') return undefined;
+  const params: QueryParam[] = [];
+  const placeholder = (p: Predicate) => {
+    const info = typedColumn(p, catalog);
+    params.push({ name: dialect === 'postgres' ? `$${params.length + 1}` : '?', ...info });
+    return params[params.length - 1]!.name;
+  };
+  const name = (column: { table?: string; column: string }) => `${quote(column.table ?? table.name)}.${quote(column.column)}`;
+  const where: string[] = [];
+  for (const p of model.predicates) {
+    const column = name(p.column);
+    if (p.op === 'is_null') where.push(`${column} IS NULL`);
+    else if (p.op === 'in') where.push(dialect === 'postgres' ? `${column} = ANY(${placeholder(p)})` : `${column} IN (${placeholder(p)})`);
+    else if ((p.op === 'like' || p.op === 'ilike') && p.pattern !== undefined) where.push(`${column} ${likeOperator(p.op, dialect)} '${p.pattern.replace(/'/g, "''")}'`);
+    else if (OPERATORS[p.op]) where.push(`${column} ${OPERATORS[p.op]} ${placeholder(p)}`);
+  }
+  const select = model.isAggregate ? 'count(*)' : model.columns.length > 0 ? model.columns.map(name).join(', ') : `${quote(table.name)}.*`;
+  const joins = model.joins.map((join) => {
+    const on = join.conditions.map((c) => `${name(c.left)} = ${name(c.right)}`).join(' AND ');
+    return ` ${join.kind === 'left' ? 'LEFT OUTER JOIN' : 'JOIN'} ${quote(join.table.name)}${on ? ` ON ${on}` : ''}`;
+  });
+  let sql = `SELECT ${model.distinct ? 'DISTINCT ' : ''}${select} FROM ${quote(table.name)}${joins.join('')}`;
+  if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
+  if (model.orderBy.length > 0) sql += ` ORDER BY ${model.orderBy.map((o) => `${name(o.column)}${o.desc ? ' DESC' : ''}`).join(', ')}`;
+  if (model.limit) sql += ` LIMIT ${model.limit.value ?? 100}`;
+  if (model.offset) sql += ` OFFSET ${model.offset.value ?? 0}`;
+  return { sql, params };
+}
+
+function likeOperator(op: 'like' | 'ilike', dialect: Dialect): string {
+  // SQLite's LIKE is case-insensitive already; it has no ILIKE.
+  return op === 'ilike' && dialect === 'postgres' ? 'ILIKE' : 'LIKE';
+}
+
+function quote(identifier: string): string {
+  return /^[a-z_][a-z0-9_]*$/.test(identifier) ? identifier : `"${identifier.replace(/"/g, '""')}"`;
+}
