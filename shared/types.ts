@@ -51,6 +51,8 @@ export interface Finding {
   fixes: Fix[];
   /** Markdown shown on hover: the columns, the indexes that exist, why it is slow. */
   explanation?: string;
+  /** The index the finding suggests (missing-index, missing-composite-index): what `Prove index` measures. */
+  index?: { table: string; columns: string[]; method?: string; opclass?: string };
 }
 
 export interface RuleMeta {

@@ -19,7 +19,9 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { AnalyzeWorkspaceRequest, FIX_ALL_KIND, StatusNotification, type AnalyzeWorkspaceResult, type ServerState } from '../../../shared/protocol';
+import { AnalyzeWorkspaceRequest, FIX_ALL_KIND, QueryAtRequest, StatusNotification, type AnalyzeWorkspaceResult, type ServerState } from '../../../shared/protocol';
+import { explainableQueries, innermostAt, type ExplainableQuery } from '../core/engine/explainable';
+import { codeLenses } from './codeLens';
 import { defaultSettings } from '../../../shared/settings';
 import { codeActions } from './codeActions';
 import { publishConfigProblems } from './configDiagnostics';
@@ -140,6 +142,7 @@ export function startServer(connection: Connection): void {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
         hoverProvider: true,
+        codeLensProvider: { resolveProvider: false },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'QueryLens' },
@@ -264,6 +267,40 @@ export function startServer(connection: Connection): void {
     guard(logger, 'hover', null, (params) => {
       const file = uriToPath(params.textDocument.uri);
       return file ? hover(publisher.findingsOf(file), params.position) : null;
+    }),
+  );
+
+  /** The explainable queries of an open document, from its folder's workspace. */
+  function queriesOf(uri: string): { document: TextDocument; queries: ExplainableQuery[]; folder: FolderState; file: string } | undefined {
+    const document = documents.get(uri);
+    const file = uriToPath(uri);
+    const folder = file ? host.folderFor(file) : undefined;
+    if (!document || !file || !folder?.workspace || !accepts(folder, file) || folder.settings?.querylens.enable === false) return undefined;
+    return { document, queries: explainableQueries(folder.workspace, file), folder, file };
+  }
+
+  connection.onCodeLens(
+    guard(logger, 'code lenses', [], (params) => {
+      const found = queriesOf(params.textDocument.uri);
+      return found ? codeLenses(found.queries, found.document) : [];
+    }),
+  );
+
+  connection.onRequest(
+    QueryAtRequest.type,
+    guard(logger, 'query lookup', null, (params) => {
+      const found = queriesOf(params.uri);
+      if (!found) return null;
+      const query = innermostAt(found.queries, found.document.offsetAt(params.position));
+      if (!query) return null;
+      return {
+        key: `${found.file}\n${query.sql}`,
+        sql: query.sql,
+        dialect: query.dialect,
+        statementKind: query.kind,
+        params: query.params,
+        range: { start: found.document.positionAt(query.span.start), end: found.document.positionAt(query.span.end) },
+      };
     }),
   );
 

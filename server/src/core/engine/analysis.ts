@@ -186,6 +186,7 @@ class FileAnalysis {
       range: this.input.lines.rangeOf(shift(report.span, offset)),
       fixes: (report.fixes ?? []).map((fix) => this.toFix(fix, offset)),
       ...(report.explanation ? { explanation: report.explanation } : {}),
+      ...(report.index ? { index: report.index } : {}),
     };
   }
 

@@ -44,8 +44,12 @@ export function explainableQueries(workspace: Workspace, file: string): Explaina
 
 /** The explainable query containing `offset` (the innermost, when a host file nests them), if any. */
 export function explainableAt(workspace: Workspace, file: string, offset: number): ExplainableQuery | undefined {
+  return innermostAt(explainableQueries(workspace, file), offset);
+}
+
+export function innermostAt(queries: ExplainableQuery[], offset: number): ExplainableQuery | undefined {
   let found: ExplainableQuery | undefined;
-  for (const query of explainableQueries(workspace, file)) {
+  for (const query of queries) {
     if (query.span.start <= offset && offset <= query.span.end) {
       if (!found || query.span.end - query.span.start < found.span.end - found.span.start) found = query;
     }

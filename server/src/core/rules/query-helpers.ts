@@ -359,6 +359,7 @@ export function reportIndexNeeds(
         message: message(need),
         explanation: needExplanation(need),
         fixes: ctx.indexFixes(need.suggestion, statement.span),
+        index: need.suggestion,
       });
     }
   }

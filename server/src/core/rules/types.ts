@@ -37,6 +37,8 @@ export interface RuleReport {
   /** Markdown for the hover. */
   explanation?: string;
   fixes?: CoreFix[];
+  /** The index the finding suggests, for tools that measure it on a database (issue 4's index proofs). */
+  index?: IndexSuggestion;
 }
 
 /** Where the analysed file sits among the workspace's migrations, if it is one. */
