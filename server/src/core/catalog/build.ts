@@ -81,6 +81,7 @@ class CatalogBuilder {
           keys: change.keys.map((k) => ({ ...k })),
           unique: change.unique,
           partial: change.partial,
+          ...(change.where !== undefined ? { where: change.where } : {}),
           method: (change.method || 'btree').toLowerCase(),
           origin: origin(change.span),
         });

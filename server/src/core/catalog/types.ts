@@ -42,6 +42,8 @@ export interface IndexInfo {
   keys: IndexKey[];
   unique: boolean;
   partial: boolean;
+  /** A partial index's predicate as written (SQL in DDL files; the Python expression in SQLAlchemy/Alembic code). */
+  where?: string;
   method: string;
   /** Implicit indexes back PRIMARY KEY and UNIQUE constraints. */
   implicit?: 'primaryKey' | 'unique';
