@@ -65,6 +65,44 @@ const builds = [
   { ...common, entryPoints: { 'node-sql-parser': 'node-sql-parser' }, outdir: 'dist' },
 ];
 
+// ---------------------------------------------------------------------------------------------
+// Plan webview (issue 4, VS Code client side). The webview loads local files only, all from
+// dist/webview (its localResourceRoots): its script (client/src/plan/webview/main.ts, bundled
+// for the browser), its stylesheet (media/webview/plan.css) and PEV2 with what PEV2 needs
+// (Vue's global build, Bootstrap's CSS), copied from node_modules. The page loads them in the
+// order client/src/plan/html.ts lists.
+// ---------------------------------------------------------------------------------------------
+const WEBVIEW_DIR = join('dist', 'webview');
+const WEBVIEW_ASSETS = [
+  'node_modules/vue/dist/vue.global.prod.js',
+  'node_modules/pev2/dist/pev2.umd.js',
+  'node_modules/pev2/dist/pev2.css',
+  'node_modules/bootstrap/dist/css/bootstrap.min.css',
+  'media/webview/plan.css',
+];
+function copyWebviewAssets() {
+  mkdirSync(WEBVIEW_DIR, { recursive: true });
+  for (const file of WEBVIEW_ASSETS) {
+    if (!existsSync(file)) throw new Error(`esbuild.mjs: webview asset ${file} not found`);
+    copyFileSync(file, join(WEBVIEW_DIR, file.split('/').pop()));
+  }
+}
+builds.push({
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2020',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  entryPoints: { plan: 'client/src/plan/webview/main.ts' },
+  outdir: WEBVIEW_DIR,
+});
+copyWebviewAssets();
+// ---------------------------------------------------------------------------------------------
+// End of the plan webview block.
+// ---------------------------------------------------------------------------------------------
+
 copyAssets();
 if (watch) {
   for (const options of builds) {

@@ -5,6 +5,9 @@
  */
 import * as vscode from 'vscode';
 import { MigrationOpener } from './migrationOpener';
+import { registerDatabaseFeatures } from './db/features';
+import { Redactor } from './db/redact';
+import { RedactingOutputChannel } from './db/redactingChannel';
 import {
   LanguageClient,
   State,
@@ -21,7 +24,10 @@ const LANGUAGES = ['sql', 'python', 'rust', 'typescript', 'typescriptreact', 'ja
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const output = vscode.window.createOutputChannel('QueryLens');
+  // Requests carry connection passwords: everything written to the channel (server log and
+  // the `querylens.trace.server` trace of request params) goes through the redactor.
+  const redactor = new Redactor();
+  const output = new RedactingOutputChannel(vscode.window.createOutputChannel('QueryLens'), redactor);
   const status = vscode.window.createStatusBarItem('querylens.status', vscode.StatusBarAlignment.Right, 100);
   status.name = 'QueryLens';
   status.command = 'querylens.showOutput';
@@ -39,6 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const clientOptions: LanguageClientOptions = {
     documentSelector: LANGUAGES.map((language) => ({ scheme: 'file', language })),
     outputChannel: output,
+    traceOutputChannel: output,
     middleware: { provideCodeActions: migrationOpener.provideCodeActions },
   };
 
@@ -90,6 +97,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (typeof file !== 'string') return;
       await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
     }),
+    registerDatabaseFeatures({ extension: context, output, redactor, runningClient }),
   );
 
   await start();

@@ -1,0 +1,68 @@
+/**
+ * The plan webview's page: a strict Content-Security-Policy with a fresh
+ * nonce per load, and local assets only (what asWebviewUri gives). Pure, so
+ * its guarantees are tested without VS Code.
+ */
+import { randomBytes } from 'node:crypto';
+
+/** The files the page loads, in order, from the webview asset folder (dist/webview, built by esbuild.mjs). */
+export const PLAN_STYLES = ['bootstrap.min.css', 'pev2.css', 'plan.css'];
+export const PLAN_SCRIPTS = ['vue.global.prod.js', 'pev2.umd.js', 'plan.js'];
+
+export interface PlanPageAssets {
+  /** `webview.cspSource`. */
+  cspSource: string;
+  nonce: string;
+  /** Webview URIs of PLAN_STYLES and PLAN_SCRIPTS, same order. */
+  styles: string[];
+  scripts: string[];
+}
+
+/** 128 random bits, base64: a nonce no page can guess. */
+export function makeNonce(): string {
+  return randomBytes(16).toString('base64');
+}
+
+/**
+ * Nothing by default; scripts only with the nonce (PEV2 is mounted with a
+ * render function, so no 'unsafe-eval'); styles from the extension plus
+ * inline ones, which PEV2's icon library injects at run time; images from
+ * the extension and `data:` (Bootstrap's inline SVGs).
+ */
+export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `img-src ${cspSource} data:`,
+    `font-src ${cspSource}`,
+    `style-src ${cspSource} 'unsafe-inline'`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** The whole page. The view itself is built by plan.js (client/src/plan/webview/main.ts) from the state it is sent. */
+export function planPageHtml(assets: PlanPageAssets): string {
+  const nonce = escapeHtml(assets.nonce);
+  const styles = assets.styles.map((href) => `  <link rel="stylesheet" href="${escapeHtml(href)}">`);
+  const scripts = assets.scripts.map((src) => `  <script nonce="${nonce}" src="${escapeHtml(src)}"></script>`);
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '  <meta charset="UTF-8">',
+    `  <meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(assets.cspSource, assets.nonce))}">`,
+    '  <meta name="viewport" content="width=device-width, initial-scale=1.0">',
+    ...styles,
+    '  <title>QueryLens Plan</title>',
+    '</head>',
+    '<body>',
+    '  <main id="ql-root" class="ql-root" aria-live="polite"></main>',
+    ...scripts,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
