@@ -23,29 +23,12 @@ import {
 } from '../../../shared/protocol';
 import { formatMs } from '../plan/format';
 import type { PlanPanel } from '../plan/panel';
+import { asQueryLocation, asSuggestedIndex } from './arguments';
 import type { ConnectionManager } from './connections';
 import { withCancellableProgress, type DatabaseContext } from './context';
 import { describeValues, ParamMemory, paramChoices, paramPrompt, parseParamInput, type ParamChoice, type QueryAction } from './params';
 import { ConnectionProblem } from './settings';
-import { ACTION_LABEL, benchmarkReport, failureMessage, productionConfirmation, progressTitle } from './texts';
-
-const WRITES = new Set(['insert', 'update', 'delete', 'merge']);
-
-/** A QueryLocation from a command argument (JSON from the server), checked. */
-export function asQueryLocation(value: unknown): QueryLocation | undefined {
-  const v = value as QueryLocation;
-  if (typeof v !== 'object' || v === null || typeof v.uri !== 'string') return undefined;
-  const p = v.position;
-  if (typeof p !== 'object' || p === null || !Number.isInteger(p.line) || !Number.isInteger(p.character)) return undefined;
-  return { uri: v.uri, position: { line: p.line, character: p.character } };
-}
-
-function asSuggestedIndex(value: unknown): SuggestedIndex | undefined {
-  const v = value as SuggestedIndex;
-  return typeof v === 'object' && v !== null && typeof v.table === 'string' && Array.isArray(v.columns) && typeof v.ddl === 'string'
-    ? { table: v.table, columns: v.columns.map(String), ddl: v.ddl }
-    : undefined;
-}
+import { ACTION_LABEL, benchmarkReport, failureMessage, productionConfirmation, progressTitle, readOnlyRefusal } from './texts';
 
 export class QueryCommands implements vscode.Disposable {
   private readonly memory: ParamMemory;
@@ -141,12 +124,7 @@ export class QueryCommands implements vscode.Disposable {
 
   /** Read-only connections refuse what writes: said here, before asking anything. */
   private allowedOn(setting: ConnectionSetting, action: QueryAction, info: QueryInfo): boolean {
-    let refusal: string | undefined;
-    if (setting.readOnly && action === 'proveIndex') {
-      refusal = `"${setting.name}" is read-only: an index proof builds an index there. Select another connection (the embedded shadow database proves indexes safely).`;
-    } else if (setting.readOnly && (action === 'explainAnalyze' || action === 'benchmark') && WRITES.has(info.statementKind)) {
-      refusal = `"${setting.name}" is read-only: ${ACTION_LABEL[action]} would execute this ${info.statementKind.toUpperCase()}. Use Explain (it does not run the statement) or another connection.`;
-    }
+    const refusal = readOnlyRefusal(setting, action, info.statementKind);
     if (refusal) void vscode.window.showWarningMessage(`QueryLens: ${refusal}`);
     return refusal === undefined;
   }

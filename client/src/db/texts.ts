@@ -17,6 +17,26 @@ export const ACTION_LABEL: Record<QueryAction, string> = {
 
 const WRITES = new Set(['insert', 'update', 'delete', 'merge']);
 
+/** Whether a statement kind (QueryInfo.statementKind) writes rows. */
+export function isWrite(statementKind: string): boolean {
+  return WRITES.has(statementKind);
+}
+
+/**
+ * Why a read-only connection refuses this, before anything is asked or sent
+ * (the server refuses too); undefined when it may run.
+ */
+export function readOnlyRefusal(connection: ConnectionSetting, action: QueryAction, statementKind: string): string | undefined {
+  if (!connection.readOnly) return undefined;
+  if (action === 'proveIndex') {
+    return `"${connection.name}" is read-only: an index proof builds an index there. Select another connection (the embedded shadow database proves indexes safely).`;
+  }
+  if ((action === 'explainAnalyze' || action === 'benchmark') && isWrite(statementKind)) {
+    return `"${connection.name}" is read-only: ${ACTION_LABEL[action]} would execute this ${statementKind.toUpperCase()}. Use Explain (it does not run the statement) or another connection.`;
+  }
+  return undefined;
+}
+
 /** First line of the SQL, shortened, for messages. */
 export function sqlExcerpt(sql: string, max = 120): string {
   const oneLine = sql.replace(/\s+/g, ' ').trim();
@@ -25,7 +45,7 @@ export function sqlExcerpt(sql: string, max = 120): string {
 
 /** The modal question asked before anything runs on a `production` connection: what runs, and what it does there. */
 export function productionConfirmation(action: QueryAction, connection: ConnectionSetting, query: QueryInfo, indexDdl?: string): string {
-  const write = WRITES.has(query.statementKind);
+  const write = isWrite(query.statementKind);
   const what: Record<QueryAction, string> = {
     explain: 'EXPLAIN (plans the query, does not run it)',
     explainAnalyze: write

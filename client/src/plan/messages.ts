@@ -5,6 +5,7 @@
  */
 import type { ExplainResult, IndexProof, SuggestedIndex } from '../../../shared/explain';
 import type { QueryLocation } from '../../../shared/protocol';
+import { isSuggestedIndex } from '../db/arguments';
 
 /** What the plan view shows. */
 export interface PlanViewState {
@@ -31,14 +32,6 @@ export type WebviewToExtension =
   | { type: 'copy'; text: string }
   /** The user clicked "Prove index" on a problem. */
   | { type: 'proveIndex'; index: SuggestedIndex };
-
-function isSuggestedIndex(value: unknown): value is SuggestedIndex {
-  const v = value as SuggestedIndex;
-  return (
-    typeof v === 'object' && v !== null && typeof v.table === 'string' && typeof v.ddl === 'string' &&
-    Array.isArray(v.columns) && v.columns.every((c) => typeof c === 'string')
-  );
-}
 
 /** A message from the webview, checked: the page shows database text, so the extension trusts nothing it sends. */
 export function isWebviewMessage(value: unknown): value is WebviewToExtension {

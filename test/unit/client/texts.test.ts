@@ -4,7 +4,8 @@
  * index proof locks the table), the benchmark summary has its percentiles.
  */
 import { strict as assert } from 'node:assert';
-import { benchmarkReport, failureMessage, productionConfirmation, progressTitle, sqlExcerpt } from '../../../client/src/db/texts';
+import { asQueryLocation, asSuggestedIndex } from '../../../client/src/db/arguments';
+import { benchmarkReport, failureMessage, productionConfirmation, progressTitle, readOnlyRefusal, sqlExcerpt } from '../../../client/src/db/texts';
 import { formatBuffers, formatCost, formatMs } from '../../../client/src/plan/format';
 import type { BenchmarkSummary, QueryInfo } from '../../../shared/protocol';
 
@@ -62,5 +63,26 @@ describe('client database texts', function () {
     assert.equal(formatBuffers({ sharedHit: 0, sharedRead: 0, sharedDirtied: 0, sharedWritten: 0, tempRead: 0, tempWritten: 3 }), 'temp written 3');
     assert.equal(sqlExcerpt('SELECT  a\n  FROM t', 100), 'SELECT a FROM t');
     assert.equal(sqlExcerpt('x'.repeat(10), 5), 'xxxx…');
+  });
+
+  it('refuses on a read-only connection what would write there, naming it, and nothing else', function () {
+    const ro = { name: 'replica', driver: 'postgres' as const, readOnly: true };
+    assert.match(readOnlyRefusal(ro, 'proveIndex', 'select')!, /^"replica" is read-only: an index proof builds an index there/);
+    assert.match(readOnlyRefusal(ro, 'explainAnalyze', 'delete')!, /^"replica" is read-only: EXPLAIN ANALYZE would execute this DELETE/);
+    assert.match(readOnlyRefusal(ro, 'benchmark', 'update')!, /UPDATE/);
+    assert.equal(readOnlyRefusal(ro, 'explainAnalyze', 'select'), undefined);
+    assert.equal(readOnlyRefusal(ro, 'explain', 'delete'), undefined, 'plain EXPLAIN does not run the statement');
+    assert.equal(readOnlyRefusal({ ...ro, readOnly: false }, 'proveIndex', 'select'), undefined);
+  });
+
+  it('checks command arguments from the server and copies only the known fields', function () {
+    const location = { uri: 'file:///w/q.sql', position: { line: 2, character: 5, extra: 1 }, connection: { password: 'x' } };
+    assert.deepEqual(asQueryLocation(location), { uri: 'file:///w/q.sql', position: { line: 2, character: 5 } });
+    assert.equal(asQueryLocation({ uri: 'file:///w/q.sql', position: { line: 1.5, character: 0 } }), undefined);
+    assert.equal(asQueryLocation(undefined), undefined);
+    assert.equal(asQueryLocation('file:///w/q.sql'), undefined);
+    const index = { table: 'workers', columns: ['planner_id'], ddl: 'CREATE INDEX ON workers (planner_id)' };
+    assert.deepEqual(asSuggestedIndex({ ...index, extra: true }), index);
+    assert.equal(asSuggestedIndex({ table: 'workers', columns: 'planner_id', ddl: '' }), undefined);
   });
 });
