@@ -17,7 +17,8 @@ export interface DatabaseContext {
 /**
  * Runs a request under a cancellable progress notification; cancelling it
  * cancels the request, which cancels the statement on the database.
- * `cancelled` when the user cancelled; other failures are thrown.
+ * `cancelled` when the user cancelled (a result that arrived anyway is kept);
+ * other failures, and an empty answer, are thrown.
  */
 export async function withCancellableProgress<T>(
   title: string,
@@ -32,6 +33,10 @@ export async function withCancellableProgress<T>(
         return run(token);
       },
     );
+    if (value === null || value === undefined) {
+      if (cancelled) return 'cancelled';
+      throw new Error('the language server sent no result');
+    }
     return { value };
   } catch (error) {
     if (cancelled) return 'cancelled';

@@ -16,6 +16,7 @@ export class PlanPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private state: PlanViewState = EMPTY_PLAN_STATE;
   private readonly assetRoot: vscode.Uri;
+  private readonly serializer: vscode.Disposable;
 
   constructor(
     extensionUri: vscode.Uri,
@@ -23,6 +24,9 @@ export class PlanPanel implements vscode.Disposable {
     private readonly proveIndex: (location: QueryLocation, index: SuggestedIndex) => void,
   ) {
     this.assetRoot = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
+    this.serializer = vscode.window.registerWebviewPanelSerializer(PLAN_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, saved) => this.restore(panel, saved),
+    });
   }
 
   showExplain(queryKey: string, location: QueryLocation, explain: ExplainResult): void {
@@ -34,6 +38,7 @@ export class PlanPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.serializer.dispose();
     this.panel?.dispose();
   }
 
@@ -57,9 +62,20 @@ export class PlanPanel implements vscode.Disposable {
       PLAN_VIEW_TYPE,
       'QueryLens Plan',
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      { enableScripts: true, enableFindWidget: true, localResourceRoots: [this.assetRoot] },
+      this.webviewOptions(),
     );
+    this.attach(panel);
+    return panel;
+  }
+
+  private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return { enableScripts: true, enableFindWidget: true, localResourceRoots: [this.assetRoot] };
+  }
+
+  /** Gives a panel (new, or restored by VS Code after a window reload) its page, with a fresh nonce, and its listeners. */
+  private attach(panel: vscode.WebviewPanel): void {
     const asset = (file: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(this.assetRoot, file)).toString();
+    panel.webview.options = this.webviewOptions();
     panel.webview.html = planPageHtml({
       cspSource: panel.webview.cspSource,
       nonce: makeNonce(),
@@ -71,7 +87,21 @@ export class PlanPanel implements vscode.Disposable {
       if (this.panel === panel) this.panel = undefined;
     });
     this.panel = panel;
-    return panel;
+  }
+
+  /**
+   * Restores the panel VS Code kept across a window reload, with the state its
+   * page saved (setState). Only when the extension is active by then: it does
+   * not declare `onWebviewPanel:querylens.plan` itself.
+   */
+  private restore(panel: vscode.WebviewPanel, saved: unknown): void {
+    if (this.panel) {
+      panel.dispose();
+      return;
+    }
+    const state = saved as PlanViewState | undefined;
+    if (state && typeof state.seq === 'number') this.state = state;
+    this.attach(panel);
   }
 
   private receive(panel: vscode.WebviewPanel, message: unknown): void {
