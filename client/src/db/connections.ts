@@ -64,12 +64,8 @@ export class ConnectionManager implements vscode.Disposable {
     return chooseConnection(this.list(), this.activeName());
   }
 
-  /** The active connection with its password, ready for the server; a ConnectionProblem when it cannot be used. */
-  async resolveActive(documentUri?: string): Promise<ResolvedConnection> {
-    return this.resolve(this.activeSetting(), documentUri);
-  }
-
-  private async resolve(setting: ConnectionSetting, documentUri?: string): Promise<ResolvedConnection> {
+  /** A connection with its password (and its SQLite file made absolute against the query's folder), ready for the server. */
+  async resolve(setting: ConnectionSetting, documentUri?: string): Promise<ResolvedConnection> {
     const password = setting.driver === 'postgres' ? await this.ctx.extension.secrets.get(secretKey(setting.name)) : undefined;
     this.ctx.redactor.add(password);
     const folder = documentUri

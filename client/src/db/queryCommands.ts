@@ -76,7 +76,8 @@ export class QueryCommands implements vscode.Disposable {
       if (setting.production && !(await this.confirm(action, setting, info, index))) return;
       const params = await this.askParams(action, info);
       if (!params) return;
-      const connection = await this.connections.resolveActive(location.uri);
+      // The connection confirmed above, even if the setting changed while the prompts were open.
+      const connection = await this.connections.resolve(setting, location.uri);
       const timeoutMs = this.connections.timeoutMs();
       const title = progressTitle(action, setting.name);
       const base = { uri: location.uri, position: location.position, connection, params: params.values, timeoutMs };
