@@ -35,6 +35,10 @@ declare const window: { addEventListener(type: 'message', listener: (event: { da
 /** From vue.global.prod.js and pev2.umd.js, loaded before this script. */
 declare const Vue: { createApp(options: { render: () => unknown }): VueApp; h(component: unknown, props: Record<string, unknown>): unknown } | undefined;
 declare const pev2: { Plan: unknown } | undefined;
+declare class MutationObserver {
+  constructor(callback: () => void);
+  observe(target: PageElement, options: { attributes: boolean; attributeFilter: string[] }): void;
+}
 
 const vscode = acquireVsCodeApi();
 let shown: PlanViewState = vscode.getState() ?? EMPTY_PLAN_STATE;
@@ -93,5 +97,7 @@ window.addEventListener('message', (event) => {
 });
 
 followTheme();
+// VS Code swaps the body's theme class when the user changes theme.
+new MutationObserver(followTheme).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 render(shown);
 vscode.postMessage({ type: 'ready', seq: shown.seq });
