@@ -200,6 +200,22 @@ describe('shadow database', function () {
         assert.equal(await count(session!, "SELECT count(DISTINCT kind) FROM handles"), 5);
       });
 
+      it('rebuilds in the same database with replace, after a schema change', async () => {
+        const first = catalogOf({ 'migrations/001_init.sql': 'CREATE TABLE parents (id INT PRIMARY KEY);\nCREATE TABLE children (id INT PRIMARY KEY, parent_id INT NOT NULL REFERENCES parents (id));' });
+        await buildShadow(session!, first, { dialect: session!.dialect, rowsPerTable: 100 });
+        const second = catalogOf({
+          'migrations/001_init.sql': 'CREATE TABLE parents (id INT PRIMARY KEY);\nCREATE TABLE children (id INT PRIMARY KEY, parent_id INT NOT NULL REFERENCES parents (id));',
+          'migrations/002_name.sql': 'ALTER TABLE children ADD COLUMN name TEXT;',
+        });
+        assert.notEqual(shadowSignature(first, { dialect: session!.dialect }), shadowSignature(second, { dialect: session!.dialect }));
+        const report = await buildShadow(session!, second, { dialect: session!.dialect, rowsPerTable: 200, replace: true });
+        assert.deepEqual(report.failed, []);
+        assert.equal(report.signature, shadowSignature(second, { dialect: session!.dialect, rowsPerTable: 200 }));
+        const named = await count(session!, 'SELECT count(name) FROM children');
+        assert.ok(named > 150 && named < 200, `${named} of 200 children named (the new column, mostly filled)`);
+        assert.equal(await count(session!, 'SELECT count(*) FROM children'), 200);
+      });
+
       it('creates columns of types the database lacks as text, reports them, and goes on past a failing index', async function () {
         if (session!.dialect === 'sqlite') this.skip(); // SQLite takes any type name
         const catalog = catalogOf({

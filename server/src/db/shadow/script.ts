@@ -32,9 +32,9 @@ export function shadowScript(catalog: Catalog, options: ShadowOptions): ShadowSc
   };
 }
 
-/** Changes exactly when the shadow built from `catalog` with `options` would change (types the target lacks aside). */
+/** Changes exactly when the shadow built from `catalog` with `options` would change (types the target lacks, and `replace`, aside). */
 export function shadowSignature(catalog: Catalog, options: ShadowOptions): string {
-  const script = shadowScript(catalog, { ...options, unknownTypes: undefined });
+  const script = shadowScript(catalog, { ...options, unknownTypes: undefined, replace: false });
   const hash = createHash('sha256').update(`v${GENERATOR_VERSION}\n`);
   for (const s of script.statements) hash.update(s.sql).update('\n');
   return hash.digest('hex').slice(0, 32);
@@ -44,6 +44,7 @@ class ScriptWriter {
   readonly skipped: ShadowSkip[] = [];
   private readonly dialect: ShadowDialect;
   private readonly seed: number;
+  private readonly replace: boolean;
 
   constructor(
     private readonly layout: ShadowLayout,
@@ -51,11 +52,17 @@ class ScriptWriter {
   ) {
     this.dialect = options.dialect;
     this.seed = options.seed ?? 1;
+    this.replace = options.replace ?? false;
   }
 
   statements(): ShadowStatement[] {
     const out: ShadowStatement[] = [];
     const { tables } = this.layout;
+    if (this.replace) {
+      // Children first, before SQLite enforces foreign keys: dropping a parent would check its children's rows.
+      const cascade = this.dialect === 'postgres' ? ' CASCADE' : '';
+      for (const table of [...tables].reverse()) out.push({ sql: `DROP TABLE IF EXISTS ${this.id(table.name)}${cascade}`, table: table.name, purpose: 'setup' });
+    }
     if (this.dialect === 'sqlite') out.push({ sql: 'PRAGMA foreign_keys = ON', purpose: 'setup' });
     const early = new Set<IndexInfo>();
     for (const table of tables) {

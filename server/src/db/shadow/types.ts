@@ -16,6 +16,8 @@ export interface ShadowOptions {
    * reported. `buildShadow` finds them by asking the database.
    */
   unknownTypes?: ReadonlySet<string>;
+  /** Drop the catalog's tables first (`DROP TABLE IF EXISTS`): rebuilds a shadow in the same database after a schema change. */
+  replace?: boolean;
 }
 
 export type ShadowPurpose = 'setup' | 'table' | 'fill' | 'unique-index' | 'foreign-key' | 'index' | 'analyze';
