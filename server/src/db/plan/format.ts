@@ -15,10 +15,6 @@ export function percent(part: number, whole: number): string {
   return `${Number.isInteger(value) ? value : value.toFixed(1)}%`;
 }
 
-export function ms(value: number): string {
-  return value >= 100 ? `${count(value)} ms` : `${Number(value.toPrecision(2))} ms`;
-}
-
 /** `6,520 kB`. */
 export function kb(value: number): string {
   return `${count(value)} kB`;
