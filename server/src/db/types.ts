@@ -15,6 +15,22 @@ export interface QueryResult {
   rows: Record<string, unknown>[];
   /** Rows changed by a write, when the driver tells. */
   rowCount?: number;
+  /**
+   * Time the statement itself took inside the driver (ms), without any
+   * transport: the SQLite and PGlite drivers measure it next to the database,
+   * so an EXPLAIN ANALYZE of SQLite reports the statement's own time.
+   */
+  elapsedMs?: number;
+}
+
+export interface SessionOptions {
+  /**
+   * Stop any statement of the session that runs longer (ms): the pending `query`
+   * rejects with a DbError of kind `timeout`. Drivers without a server-side
+   * `statement_timeout` (SQLite, PGlite) enforce it themselves; on PostgreSQL it
+   * is a safety net behind `SET LOCAL statement_timeout`.
+   */
+  timeoutMs?: number;
 }
 
 export interface DbSession {
@@ -27,6 +43,11 @@ export interface DbSession {
    * `query` then rejects with a DbError of kind `cancelled`.
    */
   cancel(): Promise<void>;
+  /**
+   * Runs a script of several statements without parameters (the shadow schema
+   * builder's migrations). Never used by explain: explain runs one statement.
+   */
+  exec?(sql: string): Promise<void>;
   /** Gives the connection back (rolls back anything left open). */
   release(): Promise<void>;
 }
@@ -41,7 +62,7 @@ export interface Driver {
   readonly name: string;
   readonly kind: DriverKind;
   readonly dialect: DbDialect;
-  session(): Promise<DbSession>;
+  session(options?: SessionOptions): Promise<DbSession>;
   /** `PostgreSQL 15.19`, `SQLite 3.45.1`, `PGlite (PostgreSQL 17.4)`. */
   serverVersion(): Promise<string>;
   /** PostgreSQL major version number (15, 16, 17); undefined for SQLite. */
