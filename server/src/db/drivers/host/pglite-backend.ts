@@ -10,7 +10,7 @@ import type { OpenRequest, OpenResult, QueryOutcome, QueryRequest } from './prot
 interface PGliteLike {
   waitReady: Promise<void>;
   query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[]; affectedRows?: number }>;
-  exec(sql: string): Promise<unknown>;
+  exec(sql: string): Promise<{ rows: Record<string, unknown>[]; affectedRows?: number }[]>;
 }
 
 export interface AsyncBackend {
@@ -31,7 +31,9 @@ export async function pgliteBackend(request: OpenRequest): Promise<AsyncBackend>
     },
     async query({ sql, params }) {
       const start = performance.now();
-      const r = await db.query<Record<string, unknown>>(sql, params && params.length ? params : undefined);
+      // Without values, the simple protocol (as node-postgres does): a statement that
+      // mentions $1 without binding it (EXPLAIN (GENERIC_PLAN)) must not be bound.
+      const r = params && params.length ? await db.query<Record<string, unknown>>(sql, params) : ((await db.exec(sql)).at(-1) ?? { rows: [] });
       return { rows: r.rows, rowCount: r.affectedRows, produced: r.rows.length, elapsedMs: performance.now() - start };
     },
     async exec(sql) {
