@@ -33,9 +33,12 @@ export async function genericPgPlan(job: Job, driver: Driver, sql: string): Prom
     const r = await job.q('SELECT cardinality(parameter_types) AS n FROM pg_prepared_statements WHERE name = $1', [name]);
     const nulls = Array.from({ length: Number(r.rows[0]?.n ?? pgParamCount(sql)) }, () => 'NULL').join(', ');
     return planOf(await job.q(`EXPLAIN (FORMAT JSON) EXECUTE ${name}${nulls ? `(${nulls})` : ''}`));
-  } finally {
-    // PREPARE outlives ROLLBACK: roll back first (an aborted transaction refuses DEALLOCATE), then drop it.
+  } catch (e) {
+    // An aborted transaction refuses DEALLOCATE: roll back first.
     await rollback(job);
+    throw e;
+  } finally {
+    // PREPARE is not transactional: it would outlive the ROLLBACK on the pooled connection.
     await job.session.query(`DEALLOCATE ${name}`).catch(() => undefined);
   }
 }
