@@ -61,8 +61,8 @@ export class PostgresDriver implements Driver {
 
   async session(options: SessionOptions = {}): Promise<DbSession> {
     // A pooled client may have lost its server since it was last used (restart,
-    // pg_terminate_backend); its first query fails. Destroy it and take another,
-    // so a dead connection never poisons the next job.
+    // pg_terminate_backend); its first query fails. Destroy it and take another
+    // (every idle one may be dead), so a dead connection never poisons the next job.
     for (let attempt = 0; ; attempt++) {
       let client: PoolClient;
       try {
@@ -80,7 +80,7 @@ export class PostgresDriver implements Driver {
         return new PostgresSession(this, client, Number(r.rows[0].pid), options);
       } catch (e) {
         client.release(e instanceof Error ? e : true);
-        if (attempt >= 1 || !isConnectionLost(e)) throw pgDbError(e, this.errorContext());
+        if (attempt >= (this.target.config.max ?? 3) || !isConnectionLost(e)) throw pgDbError(e, this.errorContext());
       }
     }
   }
