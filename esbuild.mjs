@@ -1,7 +1,7 @@
 // One bundler for everything: the VS Code client, the language server and the CLI.
 // `--production` minifies, `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -101,6 +101,37 @@ builds.push({
 copyWebviewAssets();
 // ---------------------------------------------------------------------------------------------
 // End of the plan webview block.
+// ---------------------------------------------------------------------------------------------
+
+// ---------------------------------------------------------------------------------------------
+// Database drivers (issue 4, server side; server/src/db/drivers/). SQLite and PGlite run in a
+// host process the server forks (dist/db-host.js) so a timeout or a cancel can kill them:
+// - pg is bundled into server.js/cli.js; its optional native binding `pg-native` is not shipped;
+// - better-sqlite3 is bundled into db-host.js and loads its compiled binding from
+//   dist/better_sqlite3.node (the `nativeBinding` option); where that binary does not match the
+//   Node ABI (code-server on Node 24), the host falls back to node:sqlite;
+// - PGlite is ESM and finds its .wasm/.data through import.meta.url, which a CommonJS bundle
+//   lacks: its dist files are copied to dist/pglite/ (marked ESM by a package.json) and the host
+//   imports them from there at run time.
+// ---------------------------------------------------------------------------------------------
+for (const options of builds) {
+  if (options.entryPoints?.server) options.external = [...(options.external ?? []), 'pg-native'];
+}
+builds.push({ ...common, entryPoints: { 'db-host': 'server/src/db/drivers/host/child.ts' }, outdir: 'dist', external: ['pg-native'] });
+function copyDatabaseAssets() {
+  const pgliteDist = join('node_modules', '@electric-sql', 'pglite', 'dist');
+  const target = join('dist', 'pglite');
+  mkdirSync(target, { recursive: true });
+  // Its code, WebAssembly and data, with sub-folders (fs/, ...); not the extension tarballs or maps.
+  cpSync(pgliteDist, target, { recursive: true, filter: (src) => statSync(src).isDirectory() || /\.(js|wasm|data)$/.test(src) });
+  writeFileSync(join(target, 'package.json'), '{ "type": "module" }\n');
+  const binding = join('node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+  if (!existsSync(binding)) throw new Error(`esbuild.mjs: ${binding} not found (better-sqlite3 not built)`);
+  copyFileSync(binding, join('dist', 'better_sqlite3.node'));
+}
+copyDatabaseAssets();
+// ---------------------------------------------------------------------------------------------
+// End of the database drivers block.
 // ---------------------------------------------------------------------------------------------
 
 copyAssets();

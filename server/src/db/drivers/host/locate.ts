@@ -27,8 +27,10 @@ export function hostEntry(): HostEntry {
 export function pgliteModule(): string {
   const bundled = path.join(__dirname, 'pglite', 'index.js');
   if (!fromSource && existsSync(bundled)) return bundled;
-  // The package's `require` export is its CJS build; the ESM one sits next to it.
-  return path.join(path.dirname(require.resolve('@electric-sql/pglite')), 'index.js');
+  // The package's `require` export is its CJS build; the ESM one sits next to it. (The name
+  // is a variable so the bundler leaves this source-only lookup alone.)
+  const pkg = '@electric-sql/pglite';
+  return path.join(path.dirname(require.resolve(pkg)), 'index.js');
 }
 
 /** better-sqlite3's compiled binding shipped next to the bundle, if any. */
