@@ -7,6 +7,7 @@
 import type { Dialect, Finding, Fix, Severity } from '../../../../shared/types';
 import { SYNTAX_RULE_ID } from '../../../../shared/types';
 import type { Catalog, MigrationSet } from '../catalog/types';
+import { hostQueryKey } from '../host/python/walk-cache';
 import type { HostExtraction } from '../host/types';
 import { rules } from '../rules/index';
 import type { CoreFix, FileContext, MigrationPosition, Rule, RuleReport } from '../rules/types';
@@ -108,23 +109,43 @@ class FileAnalysis {
     statementRules: Rule[],
   ): { cached?: StatementReports; byRule: RuleReport[][]; offset: number }[] {
     const { catalog, schemaVersion, layoutVersion, text, file } = this.input;
+    const keyOf = this.reuseKeys();
     cache.begin();
     const out = this.input.document.statements.map((statement) => {
-      // A statement from host code (Python, Rust) has spans mapped through string
-      // escapes and rules that may read the code around it: not a function of its text.
-      const reusable = statement.hostQuery === undefined;
+      const key = keyOf(statement);
       const context = statementContext(statement, text);
-      const hit = reusable ? cache.get(statement.text, context, catalog, schemaVersion, layoutVersion) : undefined;
+      const hit = key !== undefined ? cache.get(key, context, catalog, schemaVersion, layoutVersion) : undefined;
       if (hit) return { cached: hit, byRule: hit.byRule, offset: statement.span.start };
       const { reports, failed } = this.runOnStatement(statement, statementRules);
-      const relative = failed || !reusable ? undefined : relativeReports(reports.byRule, statement, file);
+      const relative = failed || key === undefined ? undefined : relativeReports(reports.byRule, statement, file);
       if (!relative) return { byRule: reports.byRule, offset: 0 };
       const cached = { ...reports, byRule: relative };
-      cache.set(statement.text, context, cached);
+      cache.set(key!, context, cached);
       return { cached, byRule: relative, offset: statement.span.start };
     });
     cache.end();
     return out;
+  }
+
+  /**
+   * What a statement's reports are kept under: its text; for a statement from
+   * host code (Python, Rust), whose spans are mapped through string escapes and
+   * whose rules read the code around it (the call's terminal, where `.limit()`
+   * goes), the key of its host query (host/python/walk-cache.ts: same function
+   * text, same place in it) and its place among that query's statements; none
+   * when the query has no key.
+   */
+  private reuseKeys(): (statement: Statement) => string | undefined {
+    const queries = this.input.host?.queries;
+    const seen = new Map<number, number>();
+    return (statement) => {
+      if (statement.hostQuery === undefined) return statement.text;
+      const ordinal = seen.get(statement.hostQuery) ?? 0;
+      seen.set(statement.hostQuery, ordinal + 1);
+      const query = queries?.[statement.hostQuery];
+      const key = query && hostQueryKey(query);
+      return key === undefined ? undefined : `\u0000${key}:${ordinal}\u0000${statement.text}`;
+    };
   }
 
   private runOnStatement(statement: Statement, statementRules: Rule[]): { reports: StatementReports; failed: boolean } {

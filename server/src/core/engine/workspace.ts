@@ -23,6 +23,7 @@ import { inferDialect, initParsers, parseDocument } from '../sql/parse';
 import { initHostParsers } from '../host/treesitter';
 import { extractHost, hostLanguageOf } from '../host/extract';
 import type { HostExtraction, HostModel } from '../host/types';
+import { WalkCache } from '../host/python/walk-cache';
 import { analyzeFile, type AnalysisHost } from './analysis';
 import { hostDocument } from './hostDocument';
 import { LineIndex } from './lineIndex';
@@ -63,6 +64,8 @@ interface FileEntry {
   base?: HostExtraction;
   /** Host code: the extraction the document was built from (with the workspace's models). */
   host?: HostExtraction;
+  /** Python, incremental: what the walk found per top-level function, carried over from the file's previous version. */
+  walkCache?: WalkCache;
 }
 
 export class Workspace {
@@ -285,7 +288,8 @@ export class Workspace {
     const base = this.baseExtraction(file, entry)!;
     if (hostLanguageOf(file) !== 'python') return base;
     const models = this.workspaceModels();
-    const extraction = extractHost(file, entry.text, { dialect: this.options.config.dialect, models }) ?? base;
+    if (this.options.incremental) entry.walkCache ??= new WalkCache();
+    const extraction = extractHost(file, entry.text, { dialect: this.options.config.dialect, models, walkCache: entry.walkCache }) ?? base;
     return { ...extraction, workspaceModels: models };
   }
 
@@ -458,6 +462,7 @@ function newEntry(text: string, previous?: FileEntry): FileEntry {
     replaced: previous?.document,
     statementSignatures: previous?.statementSignatures ?? new Map(),
     statementReports: previous?.statementReports ?? new StatementReportCache(),
+    walkCache: previous?.walkCache,
   };
 }
 

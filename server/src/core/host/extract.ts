@@ -8,6 +8,7 @@ import { extractPython } from './python/extract';
 import { extractRust } from './rust/extract';
 import { hostLanguageOf } from './treesitter';
 import type { HostExtraction, HostModel } from './types';
+import type { WalkCache } from './python/walk-cache';
 
 export interface HostExtractOptions {
   dialect?: Dialect;
@@ -15,12 +16,14 @@ export interface HostExtractOptions {
   models?: HostModel[];
   /** Python: only models and Alembic operations (what the catalog and the migration order need). */
   schemaOnly?: boolean;
+  /** Python: the file's walk findings kept from its previous versions (walk-cache.ts). */
+  walkCache?: WalkCache;
 }
 
 export function extractHost(file: string, text: string, options: HostExtractOptions = {}): HostExtraction | undefined {
   switch (hostLanguageOf(file)) {
     case 'python':
-      return extractPython(text, file, { dialect: options.dialect, models: options.models, schemaOnly: options.schemaOnly });
+      return extractPython(text, file, { dialect: options.dialect, models: options.models, schemaOnly: options.schemaOnly, walkCache: options.walkCache });
     case 'rust':
       return extractRust(text, file, { dialect: options.dialect });
     default:

@@ -80,12 +80,17 @@ export class SyntaxNode {
   fields: readonly (string | null)[] = NO_FIELDS;
   hasError = false;
   private named?: readonly SyntaxNode[];
-  /** The root's answers to `descendantsOfType`, by types (a root is never reused: it is always new). */
+  /**
+   * Answers to `descendantsOfType` by types, kept by the root and its children (a subtree
+   * taken over by a later copy keeps its children, so its answers stay true; their nodes
+   * are moved in place).
+   */
   private found?: Map<string, SyntaxNode[]>;
 
   constructor(
     private readonly source: Source,
-    readonly id: number,
+    /** tree-sitter's id; an unchanged statement taken back under a rebuilt parent takes its new one (see `copyTree`). */
+    public id: number,
     readonly type: string,
     public startIndex: number,
     public endIndex: number,
@@ -122,25 +127,40 @@ export class SyntaxNode {
   /** This node and its descendants of the given type(s), in document order (like web-tree-sitter's, which includes the node). */
   descendantsOfType(types: string | readonly string[]): SyntaxNode[] {
     const wanted = typeof types === 'string' ? [types] : types;
-    // The extractors ask the root for its calls, imports... once per extraction, and a file
-    // is extracted twice (with and without the workspace's models): remember the answer.
+    if (this.parent !== null) return collect(this, wanted);
+    // The extractors ask the root for its calls, imports... several times per extraction, and a
+    // file is extracted twice (with and without the workspace's models): the root remembers
+    // its answers. Each top-level statement remembers its own: an edit's copy takes the
+    // unchanged ones over (see `takeBack`), so typing in one function walks only that one again.
     const key = wanted.join(' ');
-    const known = this.found?.get(key);
-    if (known) return [...known];
-    const out: SyntaxNode[] = [];
-    const stack: SyntaxNode[] = [this];
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (wanted.includes(n.type)) out.push(n);
-      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+    let known = this.found?.get(key);
+    if (!known) {
+      known = wanted.includes(this.type) ? [this] : [];
+      for (const statement of this.children) {
+        let below = statement.found?.get(key);
+        if (!below) (statement.found ??= new Map()).set(key, (below = collect(statement, wanted)));
+        for (const n of below) known.push(n);
+      }
+      (this.found ??= new Map()).set(key, known);
     }
-    if (this.parent === null) (this.found ??= new Map()).set(key, out);
-    return [...out];
+    return [...known];
   }
 
   walk(): SyntaxCursor {
     return new SyntaxCursor(this);
   }
+}
+
+/** `node` and its descendants whose type is one of `wanted`, in document order. */
+function collect(node: SyntaxNode, wanted: readonly string[]): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  const stack: SyntaxNode[] = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (wanted.includes(n.type)) out.push(n);
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+  }
+  return out;
 }
 
 const NO_NODES: readonly SyntaxNode[] = [];
@@ -288,7 +308,7 @@ export class HostParser {
     this.take((p) => p === old, false);
     old.source.text = text;
     const byId = old.byId ?? reusable(old.root);
-    const reuse: Reuse = { byId, reused: new Set(), created: [] };
+    const reuse: Reuse = { byId, reused: new Set(), created: new Set(), renamed: [], formerParent: new Map() };
     const root = copyTree(tree, old.source, reuse);
     old.tree.delete();
     updateReusable(old.root, reuse);
@@ -384,11 +404,15 @@ function shift(node: SyntaxNode, delta: number): void {
  * anonymous) with their field names. A node the old copy has (same id, type
  * and length: the parse kept that subtree) is taken over instead of walked.
  */
-/** What an incremental copy may take over, and what it took and made (to keep `byId` current). */
+/** What an incremental copy may take over, and what it took, took back and made (to keep `byId` current). */
 interface Reuse {
   byId: Map<number, SyntaxNode>;
   reused: Set<SyntaxNode>;
-  created: SyntaxNode[];
+  created: Set<SyntaxNode>;
+  /** Old nodes taken back as the parent of their unchanged children, with the id they had. */
+  renamed: { node: SyntaxNode; oldId: number }[];
+  /** The parent each taken-over node had in the old copy. */
+  formerParent: Map<SyntaxNode, SyntaxNode | null>;
 }
 
 /**
@@ -398,7 +422,7 @@ interface Reuse {
  * copy again, which on a large file cost more than the parse itself.
  */
 function updateReusable(oldRoot: SyntaxNode, reuse: Reuse): void {
-  const { byId, reused, created } = reuse;
+  const { byId, reused, created, renamed } = reuse;
   const stack = [oldRoot];
   while (stack.length) {
     const n = stack.pop()!;
@@ -406,7 +430,55 @@ function updateReusable(oldRoot: SyntaxNode, reuse: Reuse): void {
     if (byId.get(n.id) === n) byId.delete(n.id);
     for (const c of n.children) stack.push(c);
   }
+  for (const { node, oldId } of renamed) {
+    if (byId.get(oldId) === node) byId.delete(oldId);
+    byId.set(node.id, node);
+  }
   for (const n of created) if (n.children.length > 0) byId.set(n.id, n);
+}
+
+/**
+ * A node rebuilt only because its parent was (tree-sitter's id is its slot in
+ * the parent: after an edit anywhere, every top-level statement shows under a
+ * new id) has the very children of an old node: each taken over by id, or a
+ * leaf in the same slot. The old node is taken back in its place, so the
+ * unchanged statements of a file keep their identity edit after edit, and
+ * what is cached on them (`descendantsOfType`, the extractors' per-statement
+ * answers) with it. `siblings` ends with `node`.
+ */
+function takeBack(node: SyntaxNode, siblings: SyntaxNode[], reuse: Reuse): void {
+  const { children } = node;
+  const anchor = children.find((c) => reuse.reused.has(c));
+  const former = anchor && reuse.formerParent.get(anchor);
+  if (!former || reuse.reused.has(former) || former.type !== node.type || former.children.length !== children.length) return;
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i]!;
+    const o = former.children[i]!;
+    const same = c === o || (c.children.length === 0 && o.children.length === 0 && c.id === o.id && c.type === o.type);
+    if (!same || former.fields[i] !== node.fields[i]) return;
+  }
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i]!;
+    const o = former.children[i]!;
+    if (c === o) c.parent = former;
+    else {
+      // The old leaf stays; it takes the new one's place.
+      o.startIndex = c.startIndex;
+      o.endIndex = c.endIndex;
+      reuse.created.delete(c);
+    }
+  }
+  reuse.created.delete(node);
+  reuse.reused.add(former);
+  reuse.formerParent.set(former, former.parent);
+  if (former.id !== node.id) {
+    reuse.renamed.push({ node: former, oldId: former.id });
+    former.id = node.id;
+  }
+  former.startIndex = node.startIndex;
+  former.endIndex = node.endIndex;
+  former.parent = node.parent;
+  siblings[siblings.length - 1] = former;
 }
 
 function copyTree(tree: Tree, source: Source, reuse?: Reuse): SyntaxNode {
@@ -421,11 +493,12 @@ function copyTree(tree: Tree, source: Source, reuse?: Reuse): SyntaxNode {
       const previous = reuse?.byId.get(id);
       if (previous && !reuse!.reused.has(previous) && previous.type === type && previous.endIndex - previous.startIndex === end - start) {
         reuse!.reused.add(previous);
+        reuse!.formerParent.set(previous, previous.parent);
         if (previous.startIndex !== start) shift(previous, start - previous.startIndex);
         return { node: previous, reused: true };
       }
       const node = new SyntaxNode(source, id, type, start, end, cursor.nodeIsNamed, cursor.nodeIsMissing);
-      reuse?.created.push(node);
+      reuse?.created.add(node);
       // tree-sitter's `hasError` is an error cost (a recovery may leave no ERROR node, a small
       // ERROR token stored inline has none): asked of tree-sitter when the tree has errors at all.
       if (errors) node.hasError = cursor.currentNode.hasError;
@@ -461,6 +534,7 @@ function copyTree(tree: Tree, source: Source, reuse?: Reuse): SyntaxNode {
         const done = stack.pop()!;
         finish(done.node, done.children, done.fields);
         if (stack.length === 0) return root;
+        if (reuse) takeBack(done.node, stack[stack.length - 1]!.children, reuse);
         cursor.gotoParent();
       }
     }

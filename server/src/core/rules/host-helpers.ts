@@ -87,11 +87,26 @@ export function rowsSource(text: string, row: RowLoop): string {
 // ---------------------------------------------------------------------------
 // Layout
 
+/** Offsets just after each newline of the text last asked about: a file's findings ask it many lines. */
+let newlines: { text: string; after: number[] } | undefined;
+
 /** 1-based line number of `offset`. */
 export function lineNumber(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+  if (newlines?.text !== text) {
+    const after: number[] = [];
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) after.push(i + 1);
+    newlines = { text, after };
+  }
+  // Lines before `offset`'s: the newlines strictly before it.
+  const { after } = newlines;
+  let lo = 0;
+  let hi = after.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (after[mid]! <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo + 1;
 }
 
 export function lineStart(text: string, offset: number): number {

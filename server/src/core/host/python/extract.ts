@@ -12,6 +12,7 @@ import { extractModels, type ModelInfo } from './models';
 import { calleeName, type Node, positionalArgs, spanOf } from './nodes';
 import { literalText } from './sql-strings';
 import { PythonWalker } from './walk';
+import type { WalkCache } from './walk-cache';
 
 export interface PythonExtractOptions {
   /** The configured dialect; otherwise the engine URL in the file tells, else PostgreSQL. */
@@ -22,6 +23,8 @@ export interface PythonExtractOptions {
   models?: HostModel[];
   /** Only what the schema needs (models, Alembic revision): no queries, loops or writes. */
   schemaOnly?: boolean;
+  /** The file's walk findings from its previous versions, to take over unchanged functions (the language server). */
+  walkCache?: WalkCache;
 }
 
 export function extractPython(text: string, file: string, options: PythonExtractOptions = {}): HostExtraction {
@@ -31,16 +34,17 @@ export function extractPython(text: string, file: string, options: PythonExtract
     tree = hostParser('python').parse(text);
     if (!tree) return out;
     const root = tree.rootNode;
-    collectErrors(root, out);
+    const shared = ofTree(root);
+    for (const e of shared.errors) out.errors.push({ message: e.message, span: { ...e.span } });
     const known = foreignModels(options);
     const { models, infos } = extractModels(root, (cls) => known.get(cls));
     out.models = models;
     const resolve = (cls: string) => infos.get(cls) ?? known.get(cls);
-    const codeDialect = dialectInCode(root);
+    const codeDialect = shared.codeDialect;
     const dialect = options.dialect ?? codeDialect ?? 'postgres';
     if (!options.schemaOnly) {
       const walker = new PythonWalker(resolve, dialect, codeDialect);
-      walker.run(root);
+      walker.run(root, options.walkCache && { cache: options.walkCache, context: localModels(infos), models: [options.models, options.modelTables] });
       out.queries = walker.queries;
       out.writes = walker.writes;
       out.accesses = walker.accesses;
@@ -53,6 +57,34 @@ export function extractPython(text: string, file: string, options: PythonExtract
     tree?.delete();
   }
   return out;
+}
+
+/** What a tree says whatever the options: its syntax errors and the dialect its code names. */
+interface TreeFacts {
+  errors: HostExtraction['errors'];
+  codeDialect: Dialect | undefined;
+}
+
+/**
+ * Kept by tree: the parser hands out one tree per text (treesitter.ts), and a file is
+ * extracted twice per version (its models alone, then its queries with the workspace's).
+ */
+const treeFacts = new WeakMap<Node, TreeFacts>();
+
+function ofTree(root: Node): TreeFacts {
+  let facts = treeFacts.get(root);
+  if (!facts) {
+    const errors: HostExtraction['errors'] = [];
+    collectErrors(root, errors);
+    treeFacts.set(root, (facts = { errors, codeDialect: dialectInCode(root) }));
+  }
+  return facts;
+}
+
+/** The file's own models as the walk reads them (class, table, columns, primary key, relationships): no positions. */
+function localModels(infos: Map<string, ModelInfo>): string {
+  if (infos.size === 0) return '';
+  return JSON.stringify([...infos.values()].map((i) => [i.className, i.table, [...i.columns], i.primaryKey, [...i.relationships]]));
 }
 
 /** ModelInfo for classes of other files, from their HostModels or just their tables. */
@@ -102,13 +134,13 @@ function dialectInCode(root: Node): Dialect | undefined {
   return fromImport;
 }
 
-function collectErrors(root: Node, out: HostExtraction): void {
+function collectErrors(root: Node, errors: HostExtraction['errors']): void {
   if (!root.hasError) return;
   const stack: Node[] = [root];
   while (stack.length) {
     const n = stack.pop()!;
-    if (n.type === 'ERROR') out.errors.push({ message: 'Python syntax error', span: spanOf(n) });
-    else if (n.isMissing) out.errors.push({ message: `Python syntax error: missing ${n.type}`, span: spanOf(n) });
+    if (n.type === 'ERROR') errors.push({ message: 'Python syntax error', span: spanOf(n) });
+    else if (n.isMissing) errors.push({ message: `Python syntax error: missing ${n.type}`, span: spanOf(n) });
     if (!n.hasError && n.type !== 'ERROR') continue;
     for (const c of n.children) if (c) stack.push(c);
   }

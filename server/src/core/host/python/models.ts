@@ -269,6 +269,7 @@ function relationshipOf(attr: string, call: Node, annotation: string | undefined
 
 /** `Index('name', Worker.a, Worker.b)` outside any class: attached to Worker's model. */
 function attachModuleIndexes(root: Node, models: PythonModel[], infos: Map<string, ModelInfo>): void {
+  if (models.length === 0) return; // nothing to attach to: skip the walk over every call
   for (const n of root.descendantsOfType('call')) {
     if (calleeName(n) !== 'Index') continue;
     if (insideClass(n)) continue;

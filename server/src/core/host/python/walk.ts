@@ -11,6 +11,7 @@ import { calleeName, type Node, positionalArgs, rootIdentifier, spanOf, unwrap, 
 import { type ModelResolver, OrmQuery } from './orm-query';
 import { statementKindOf } from '../statement-kind';
 import { embeddedSql, isStringLiteral } from './sql-strings';
+import { newWalkId, type WalkCache } from './walk-cache';
 
 interface PendingOrm {
   kind: 'orm';
@@ -36,6 +37,9 @@ class Scope {
   readonly strings = new Map<string, Node>();
   readonly all: Pending[] = [];
   constructor(readonly parent?: Scope) {}
+  isEmpty(): boolean {
+    return this.vars.size === 0 && this.pending.size === 0 && this.strings.size === 0 && this.all.length === 0;
+  }
   lookup<T>(pick: (s: Scope) => T | undefined): T | undefined {
     for (let s: Scope | undefined = this; s; s = s.parent) {
       const v = pick(s);
@@ -63,13 +67,51 @@ export class PythonWalker {
     private readonly codeDialect: Dialect | undefined,
   ) {}
 
-  run(root: Node): void {
+  /**
+   * Walks the module. With `reuse` (a file's cache, `context` what else the
+   * findings depend on: the models the queries resolve against), top-level
+   * functions met before are taken over instead of walked (walk-cache.ts).
+   */
+  run(root: Node, reuse?: { cache: WalkCache; context: string; models: readonly unknown[] }): void {
     for (const n of root.descendantsOfType('call')) {
       const fn = n.childForFieldName('function');
       if (fn?.type === 'attribute' && SESSION_METHODS.has(calleeName(n) ?? '')) this.sessions.add(fn.childForFieldName('object')!.text);
     }
-    this.visit(root);
+    if (!reuse || root.type !== 'module') this.visit(root);
+    else {
+      const { cache } = reuse;
+      cache.begin(JSON.stringify([this.dialect, this.codeDialect ?? null, [...this.sessions].sort(), reuse.context]), reuse.models);
+      for (const statement of root.namedChildren) this.visitTopLevel(statement, cache);
+      cache.end();
+    }
     this.flushScope();
+  }
+
+  /** A module-level statement; a function is taken over from `cache` when its text is known there. */
+  private visitTopLevel(node: Node, cache: WalkCache): void {
+    // Only with nothing in the module's scope is a function's walk a function of its text.
+    if ((node.type !== 'function_definition' && node.type !== 'decorated_definition') || !this.scope.isEmpty()) return this.visit(node);
+    const text = node.text;
+    const firstQuery = this.queries.length;
+    const known = cache.take(text, node.startIndex, firstQuery);
+    if (known) {
+      this.queries.push(...known.queries);
+      this.writes.push(...known.writes);
+      this.accesses.push(...known.accesses);
+      return;
+    }
+    const writes = this.writes.length;
+    const accesses = this.accesses.length;
+    this.visit(node);
+    if (!this.scope.isEmpty()) return;
+    cache.keep(text, {
+      id: newWalkId(),
+      start: node.startIndex,
+      firstQuery,
+      queries: this.queries.slice(firstQuery),
+      writes: this.writes.slice(writes),
+      accesses: this.accesses.slice(accesses),
+    });
   }
 
   private visit(node: Node): void {

@@ -1,0 +1,118 @@
+/**
+ * What the walker found in each top-level function of a Python file, kept from
+ * one version of the file to the next (the language server). Typing in one
+ * function of a 3,000-line module walks that function again; the queries,
+ * writes and attribute reads of the others are taken over, moved to their new
+ * offsets.
+ *
+ * A top-level function's findings are a function of its text, as long as the
+ * walk enters it with nothing in the module's scope (no module-level query,
+ * statement or SQL string it could read or consume: the walker checks) and of
+ * what the whole walk shares: the dialects, the session receivers named in the
+ * file and the models the queries resolve against. Those form the cache's
+ * context: when it differs, nothing is taken over.
+ */
+import type { AttributeAccess, HostQuery, HostWrite, LoopContext } from '../types';
+import { rebase } from '../../sql/chunk';
+
+/** A function's findings: file offsets, query indices in the file's `queries`. */
+export interface FunctionFindings {
+  /** Names this walk of the function's text; moved copies keep it (see `hostQueryKey`). */
+  id: string;
+  /** Offset of the function when these were found or last moved. */
+  start: number;
+  /** Index of its first query in the file's `queries`. */
+  firstQuery: number;
+  queries: HostQuery[];
+  writes: HostWrite[];
+  accesses: AttributeAccess[];
+}
+
+let walks = 0;
+
+/** The next `FunctionFindings.id`. */
+export function newWalkId(): string {
+  return `walk${++walks}`;
+}
+
+const queryKeys = new WeakMap<HostQuery, string>();
+
+/**
+ * A key that two host queries share only when they came from the same walk of
+ * the same function text, at the same place in it: what the code around the
+ * query says is then the same, relative to the query (terminal, loops, where
+ * `.limit()` goes, how the SQL maps into the file). Undefined for a query the
+ * cache does not hold. Lets the engine reuse rule reports of host statements.
+ */
+export function hostQueryKey(query: HostQuery): string | undefined {
+  return queryKeys.get(query);
+}
+
+function nameQueries(f: FunctionFindings): void {
+  f.queries.forEach((q, i) => queryKeys.set(q, `${f.id}:${i}`));
+}
+
+export class WalkCache {
+  private context?: string;
+  private models?: readonly unknown[];
+  private entries = new Map<string, FunctionFindings>();
+  private used = new Map<string, FunctionFindings>();
+
+  /** Starts a walk; `models` are compared by identity (the workspace's model list is rebuilt when one changes). */
+  begin(context: string, models: readonly unknown[]): void {
+    if (context !== this.context || models.length !== this.models?.length || models.some((m, i) => m !== this.models![i])) {
+      this.entries = new Map();
+      this.context = context;
+      this.models = models;
+    }
+    this.used = new Map();
+  }
+
+  /** Ends a walk: findings of functions it did not meet are dropped. */
+  end(): void {
+    this.entries = this.used;
+  }
+
+  /** The findings of a function with this text, at `start` and numbered from `firstQuery`. */
+  take(text: string, start: number, firstQuery: number): FunctionFindings | undefined {
+    const known = this.used.get(text) ?? this.entries.get(text);
+    if (!known) return undefined;
+    let found = known;
+    if (known.start !== start || known.firstQuery !== firstQuery) nameQueries((found = moved(known, start, firstQuery)));
+    this.used.set(text, found);
+    return found;
+  }
+
+  keep(text: string, findings: FunctionFindings): void {
+    nameQueries(findings);
+    this.used.set(text, findings);
+  }
+}
+
+/**
+ * A copy of `f` moved to `start` and renumbered from `firstQuery`. A copy, not
+ * a move in place: the previous version of the file still holds `f`'s objects.
+ */
+function moved(f: FunctionFindings, start: number, firstQuery: number): FunctionFindings {
+  const delta = start - f.start;
+  const renumber = firstQuery - f.firstQuery;
+  const loops = (list: LoopContext[]) => {
+    for (const loop of list) if (loop.iterableQuery !== undefined) loop.iterableQuery += renumber;
+  };
+  // `rebase` copies deeply and moves every span; offsets and indices that are plain numbers follow.
+  const queries = rebase(f.queries, delta);
+  for (const q of queries) {
+    loops(q.loops);
+    if (q.beforeTerminal !== undefined) q.beforeTerminal += delta;
+    if (q.preparedFrom !== undefined) q.preparedFrom += renumber;
+    if (q.sql) q.sql.offsets = q.sql.offsets.map((o) => o + delta);
+  }
+  const writes = rebase(f.writes, delta);
+  for (const w of writes) {
+    loops(w.loops);
+    if (w.query !== undefined) w.query += renumber;
+  }
+  const accesses = rebase(f.accesses, delta);
+  for (const a of accesses) loops(a.loops);
+  return { id: f.id, start, firstQuery, queries, writes, accesses };
+}
