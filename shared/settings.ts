@@ -16,6 +16,12 @@ export interface QueryLensSettings {
   debounceMs: number;
   trace: { server: TraceSetting };
   configFile: string;
+  /**
+   * `querylens.activeConnection`, declared with the other connection settings by
+   * the client (client/src/db/settings.ts): the server only names it in the
+   * `Prove index on <connection>` action. Empty: the embedded shadow database.
+   */
+  activeConnection: string;
 }
 
 export interface SettingDeclaration {
@@ -87,6 +93,7 @@ export function defaultSettings(): QueryLensSettings {
     debounceMs: 75,
     trace: { server: 'off' },
     configFile: '',
+    activeConnection: '',
   };
 }
 
@@ -104,5 +111,6 @@ export function normalizeSettings(raw: unknown): QueryLensSettings {
     debounceMs: Math.max(0, pick(value.debounceMs, defaults.debounceMs)),
     trace: { server: pick(value.trace?.server, defaults.trace.server) },
     configFile: pick(value.configFile, defaults.configFile),
+    activeConnection: pick(value.activeConnection, defaults.activeConnection),
   };
 }

@@ -33,6 +33,7 @@ import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { driveExplain } from './explain.mjs';
 
 // ---------------------------------------------------------------------------------------------
 // What we expect from the extension. Adjust here when the server's wording changes.
@@ -624,6 +625,15 @@ async function drive(url, workspace) {
     softFail(`python: ${e instanceof E2EError ? e.message : e.stack || e}`);
   }
   noteConsoleErrors();
+  // Issue 4: Explain Analyze from the CodeLens into the plan webview (embedded shadow database).
+  try {
+    await phase('explain analyze from the CodeLens', () =>
+      driveExplain(page, { log, ok, softFail, fail, shot, waitFor, openFile, timeout: TIMEOUT }));
+  } catch (e) {
+    await shot(page, 'explain-failure.png');
+    softFail(`explain: ${e instanceof E2EError ? e.message : e.stack || e}`);
+  }
+  noteConsoleErrors();
 }
 
 /** Polls the Problems panel for a row mentioning `ruleId`, takes the screenshot, returns the row (or fails). */
@@ -824,7 +834,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 
 const OUR_OUTPUTS = [
   /^(problems|quickfix|migration|after-fix|failure)\.png$/, /^python-.*\.(png|py)$/, /^code-server\.log$/, /^browser-console\.log$/,
-  /^vscode-logs$/, /^migration-.*\.sql$/,
+  /^vscode-logs$/, /^migration-.*\.sql$/, /^explain-.*\.png$/,
 ];
 
 async function main() {

@@ -8,8 +8,30 @@ import { OUTPUT_FORMATS, type OutputFormat } from './report';
 export type Command =
   | { kind: 'check'; paths: string[]; format: OutputFormat; config?: string; fix: boolean }
   | { kind: 'rules'; format: 'text' | 'json' }
+  | { kind: 'explain' | 'prove-index'; target: QueryTarget; db: DbOptions; format: 'text' | 'json' }
   | { kind: 'help' }
   | { kind: 'version' };
+
+/** `FILE:LINE` (1-based line, as editors and `check` print it). */
+export interface QueryTarget {
+  file: string;
+  line: number;
+}
+
+/** Options of `explain` and `prove-index`. */
+export interface DbOptions {
+  /** `postgres://...`, a SQLite file (`app.db`, `sqlite:app.db`), or a connection name from `.querylens.json`; the embedded shadow database when absent. */
+  connection?: string;
+  analyze: boolean;
+  /** Parameter values in order; none asks for a generic plan. */
+  params: string[];
+  /** Statement timeout, ms. */
+  timeoutMs?: number;
+  /** Synthetic rows per table of the embedded shadow database. */
+  rows?: number;
+  /** prove-index: `table(col1, col2)`; the finding's suggestion when absent. */
+  index?: string;
+}
 
 export class UsageError extends Error {}
 
@@ -25,6 +47,21 @@ Options (check):
   --fix              Apply the preferred in-file fixes, then report what remains
 
 Options (rules):
+  --format <f>       text (default) or json
+
+Database commands (PostgreSQL, SQLite, or the embedded shadow database by default):
+  explain FILE:LINE      Explain the query at that line: plan summary and problems
+  prove-index FILE:LINE  Measure the index the finding there suggests: before/after, rolled back
+
+Options (explain, prove-index):
+  --connection <c>   postgres://user@host/db, a SQLite file, or a connection name
+                     from .querylens.json (passwords from PGPASSWORD / DATABASE_URL)
+  --embedded         The in-process shadow database built from the migrations (default)
+  --analyze          explain: run it (EXPLAIN ANALYZE; writes are rolled back)
+  --param <value>    A parameter value, in order (repeat); none: a generic plan
+  --timeout <ms>     Statement timeout (default 30000)
+  --rows <n>         Rows per table of the shadow database (default 10000)
+  --index <t(c,..)>  prove-index: the index to prove instead of the suggestion
   --format <f>       text (default) or json
 
   -h, --help         Show this help
@@ -51,6 +88,7 @@ export function parseArgs(argv: string[]): Command {
 
   const [command, ...rest] = argv;
   if (command === 'help') return { kind: 'help' };
+  if (command === 'explain' || command === 'prove-index') return parseDbCommand(command, rest);
   if (command !== 'check' && command !== 'rules') throw new UsageError(`unknown command '${command}'`);
 
   const paths: string[] = [];
@@ -95,4 +133,73 @@ export function parseArgs(argv: string[]): Command {
     throw new UsageError(`unknown format '${format}' (expected ${OUTPUT_FORMATS.join(', ')})`);
   }
   return { kind: 'check', paths, format: (format ?? 'text') as OutputFormat, config, fix };
+}
+
+function parseDbCommand(kind: 'explain' | 'prove-index', argv: string[]): Command {
+  const positional: string[] = [];
+  const db: DbOptions = { analyze: false, params: [] };
+  let format = 'text';
+  let embedded = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    const inline = eq === -1 ? undefined : arg.slice(eq + 1);
+    let value: string;
+    switch (name) {
+      case '--analyze':
+        if (kind !== 'explain') throw new UsageError(`option --analyze is only for 'explain'`);
+        db.analyze = true;
+        break;
+      case '--embedded':
+        embedded = true;
+        break;
+      case '--connection':
+        [db.connection, i] = optionValue(argv, i, name, inline);
+        break;
+      case '--param':
+        // A value may itself start with '--' only in the --param=value form.
+        [value, i] = inline !== undefined ? [inline, i] : optionValue(argv, i, name, inline);
+        db.params.push(value);
+        break;
+      case '--timeout':
+        [value, i] = optionValue(argv, i, name, inline);
+        db.timeoutMs = positiveInteger(name, value);
+        break;
+      case '--rows':
+        [value, i] = optionValue(argv, i, name, inline);
+        db.rows = positiveInteger(name, value);
+        break;
+      case '--index':
+        if (kind !== 'prove-index') throw new UsageError(`option --index is only for 'prove-index'`);
+        [db.index, i] = optionValue(argv, i, name, inline);
+        break;
+      case '--format':
+        [format, i] = optionValue(argv, i, name, inline);
+        break;
+      default:
+        throw new UsageError(`unknown option '${arg}'`);
+    }
+  }
+  if (embedded && db.connection !== undefined) throw new UsageError('--embedded and --connection exclude each other');
+  if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format '${format}' for '${kind}' (expected text or json)`);
+  if (positional.length !== 1) throw new UsageError(`'${kind}' takes one FILE:LINE`);
+  return { kind, target: parseTarget(positional[0]!), db, format };
+}
+
+function parseTarget(arg: string): QueryTarget {
+  const colon = arg.lastIndexOf(':');
+  const line = colon > 0 ? Number(arg.slice(colon + 1)) : NaN;
+  if (!Number.isInteger(line) || line < 1) throw new UsageError(`expected FILE:LINE (1-based line), got '${arg}'`);
+  return { file: arg.slice(0, colon), line };
+}
+
+function positiveInteger(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`option ${name} needs a positive whole number, got '${value}'`);
+  return n;
 }

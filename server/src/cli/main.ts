@@ -65,6 +65,20 @@ export async function main(argv: string[]): Promise<number> {
       await write(render(report, command.format));
       return hasErrors(report.findings) ? EXIT_FINDINGS : EXIT_OK;
     }
+    case 'explain':
+    case 'prove-index': {
+      const { runDbCommand } = await import('./database');
+      const { DbError } = await import('../db/types');
+      try {
+        await write(await runDbCommand({ ...command, cwd: process.cwd(), env: process.env, warn: (m) => process.stderr.write(`querylens: ${m}\n`) }));
+        return EXIT_OK;
+      } catch (error) {
+        // A database that says no is an answer, not a crash: its message names the connection.
+        if (!(error instanceof DbError)) throw error;
+        process.stderr.write(`querylens: ${error.message}\n`);
+        return EXIT_FAILURE;
+      }
+    }
   }
 }
 

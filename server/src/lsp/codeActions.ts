@@ -11,8 +11,11 @@ import {
   type TextEdit,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { CONFIG_RULE_ID, SYNTAX_RULE_ID, type Finding } from '../../../shared/types';
-import { FIX_ALL_KIND, OPEN_FILE_COMMAND } from '../../../shared/protocol';
+import { CONFIG_RULE_ID, SYNTAX_RULE_ID, type Dialect, type Finding } from '../../../shared/types';
+import type { SuggestedIndex } from '../../../shared/explain';
+import { createIndexSql } from '../core/migrations/writer';
+import { FIX_ALL_KIND, OPEN_FILE_COMMAND, PROVE_INDEX_COMMAND, type QueryLocation } from '../../../shared/protocol';
+import { EMBEDDED_CONNECTION } from '../../../shared/connections';
 import { fixToWorkspaceEdit, intersects, SOURCE, sameRange, toDiagnostic, type VersionOf } from './convert';
 
 /** Whether a client that asked for `only` kinds wants actions of `kind` (kinds are hierarchical). */
@@ -91,12 +94,35 @@ function fixAll(findings: Finding[], document: TextDocument, file: string): Code
   );
 }
 
+/**
+ * `Prove index on <connection>` for a finding that suggests an index: the
+ * client runs the proof (confirmation on production connections) and the
+ * result shows in the finding's hover.
+ */
+function proveAction(finding: Finding, diagnostic: Diagnostic, document: TextDocument, database: DatabaseContext): CodeAction | undefined {
+  if (!finding.index) return undefined;
+  const { table, columns } = finding.index;
+  const location: QueryLocation = { uri: document.uri, position: finding.range.start };
+  const index: SuggestedIndex = { table, columns, ddl: createIndexSql(finding.index, database.dialect, { concurrently: false }) };
+  const action = CodeAction.create(`Prove index ${table}(${columns.join(', ')}) on ${database.connectionName}`, CodeActionKind.QuickFix);
+  action.command = { title: action.title, command: PROVE_INDEX_COMMAND, arguments: [location, index] };
+  action.diagnostics = [diagnostic];
+  return action;
+}
+
+/** What the `Prove index` action names: the active connection, and the dialect its CREATE INDEX is written in. */
+export interface DatabaseContext {
+  connectionName: string;
+  dialect: Dialect;
+}
+
 export function codeActions(
   params: CodeActionParams,
   document: TextDocument,
   file: string,
   findings: Finding[],
   versionOf: VersionOf,
+  database: DatabaseContext = { connectionName: EMBEDDED_CONNECTION.name, dialect: 'postgres' },
 ): CodeAction[] {
   const only = params.context.only;
   const actions: CodeAction[] = [];
@@ -105,6 +131,8 @@ export function codeActions(
       if (!intersects(finding.range, params.range)) continue;
       const diagnostic = diagnosticFor(finding, params.context.diagnostics);
       actions.push(...quickFixes(finding, diagnostic, versionOf));
+      const prove = proveAction(finding, diagnostic, document, database);
+      if (prove) actions.push(prove);
       const ignore = ignoreAction(finding, diagnostic, document);
       if (ignore) actions.push(ignore);
     }

@@ -22,6 +22,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalyzeWorkspaceRequest, FIX_ALL_KIND, QueryAtRequest, StatusNotification, type AnalyzeWorkspaceResult, type ServerState } from '../../../shared/protocol';
 import { explainableQueries, innermostAt, type ExplainableQuery } from '../core/engine/explainable';
 import { codeLenses } from './codeLens';
+import { DatabaseHandlers } from './database';
+import { EMBEDDED_CONNECTION } from '../../../shared/connections';
 import { defaultSettings } from '../../../shared/settings';
 import { codeActions } from './codeActions';
 import { publishConfigProblems } from './configDiagnostics';
@@ -259,14 +261,19 @@ export function startServer(connection: Connection): void {
       const document = documents.get(params.textDocument.uri);
       const file = uriToPath(params.textDocument.uri);
       if (!document || !file) return [];
-      return codeActions(params, document, file, publisher.findingsOf(file), versionOf);
+      const folder = host.folderFor(file);
+      const database = {
+        connectionName: folder?.settings?.querylens.activeConnection || EMBEDDED_CONNECTION.name,
+        dialect: folder?.workspace?.dialectOf(file) ?? 'postgres',
+      };
+      return codeActions(params, document, file, publisher.findingsOf(file), versionOf, database);
     }),
   );
 
   connection.onHover(
     guard(logger, 'hover', null, (params) => {
       const file = uriToPath(params.textDocument.uri);
-      return file ? hover(publisher.findingsOf(file), params.position) : null;
+      return file ? hover(publisher.findingsOf(file), params.position, (finding) => database.proofFor(finding)) : null;
     }),
   );
 
@@ -303,6 +310,18 @@ export function startServer(connection: Connection): void {
       };
     }),
   );
+
+  const database = new DatabaseHandlers(
+    connection,
+    {
+      queriesOf,
+      anyFolder: () => folders.values().next().value,
+      // The hover reads proofs on demand; re-publishing is not needed.
+      onProof: () => undefined,
+    },
+    logger,
+  );
+  connection.onShutdown(() => database.close());
 
   connection.onRequest(
     AnalyzeWorkspaceRequest.type,

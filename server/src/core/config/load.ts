@@ -7,11 +7,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Node, type ParseError, getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { Dialect, Range, SeveritySetting } from '../../../../shared/types';
-import { CONFIG_FILE_NAME, type ConfigProblem, type LoadedConfig, defaultConfig } from './types';
+import { CONFIG_FILE_NAME, type ConfigProblem, type LoadedConfig, type QueryLensConfig, defaultConfig } from './types';
 
 const DIALECTS: readonly Dialect[] = ['postgres', 'sqlite', 'mysql'];
 const SEVERITIES: readonly SeveritySetting[] = ['off', 'info', 'warning', 'error', 'hint'];
-const KNOWN_KEYS = ['$schema', 'dialect', 'rules', 'include', 'exclude', 'migrations'];
+const KNOWN_KEYS = ['$schema', 'dialect', 'rules', 'include', 'exclude', 'migrations', 'shadow'];
 
 /** Reads `explicitFile` (relative to `root`) or `<root>/.querylens.json`; defaults when there is none. */
 export function loadConfig(root: string, explicitFile?: string): LoadedConfig {
@@ -80,11 +80,46 @@ export function parseConfigText(text: string, file?: string): LoadedConfig {
         else problem(valueNode, `"${key}" must be an array of strings (${key === 'migrations' ? 'folders' : 'globs'} relative to the workspace root).`);
         break;
       }
+      case 'shadow': {
+        const shadow = shadowConfig(valueNode, problem);
+        if (shadow) config.shadow = shadow;
+        break;
+      }
       default:
         problem(keyNode, `Unknown setting "${key}"; known settings: ${list(KNOWN_KEYS.slice(1))}.`, 'warning');
     }
   }
   return { config, file, problems };
+}
+
+const positiveCount = (node: Node | undefined) => node?.type === 'number' && Number.isInteger(node.value) && node.value > 0;
+
+/** `"shadow": { "rowsPerTable": 10000, "tables": { "planners": 50 } }`. */
+function shadowConfig(node: Node, problem: (node: Node, message: string) => void): QueryLensConfig['shadow'] {
+  if (node.type !== 'object') {
+    problem(node, '"shadow" must be an object, e.g. { "rowsPerTable": 10000, "tables": { "planners": 50 } }.');
+    return undefined;
+  }
+  const shadow: NonNullable<QueryLensConfig['shadow']> = {};
+  for (const property of node.children ?? []) {
+    const [key, value] = property.children ?? [];
+    if (!key || !value) continue;
+    if (key.value === 'rowsPerTable') {
+      if (positiveCount(value)) shadow.rowsPerTable = value.value as number;
+      else problem(value, '"shadow.rowsPerTable" must be a whole number of rows, at least 1.');
+    } else if (key.value === 'tables' && value.type === 'object') {
+      shadow.tables = {};
+      for (const table of value.children ?? []) {
+        const [name, rows] = table.children ?? [];
+        if (!name || !rows) continue;
+        if (positiveCount(rows)) shadow.tables[String(name.value).toLowerCase()] = rows.value as number;
+        else problem(rows, `The rows of table "${name.value}" must be a whole number, at least 1.`);
+      }
+    } else {
+      problem(key.value === 'tables' ? value : key, key.value === 'tables' ? '"shadow.tables" must map table names to row counts.' : `Unknown shadow setting "${key.value}"; known: "rowsPerTable", "tables".`);
+    }
+  }
+  return shadow;
 }
 
 function stringArray(node: Node): string[] | undefined {

@@ -15,6 +15,8 @@ export interface QueryLensConfig {
   include: string[];
   /** Globs of files to skip, on top of .gitignore, node_modules and files.exclude. */
   exclude: string[];
+  /** The embedded shadow database (issue 4): synthetic rows per table, and per named table. */
+  shadow?: { rowsPerTable?: number; tables?: Record<string, number> };
 }
 
 export interface ConfigProblem {

@@ -8,6 +8,8 @@ import type { BufferCounts, PlanSummary } from '../../../../shared/explain';
 /** One plan node as PostgreSQL writes it (the fields QueryLens reads). */
 export interface PgPlanNode {
   'Node Type': string;
+  /** ModifyTable's `Insert`, `Update`, `Delete`, `Merge`. */
+  Operation?: string;
   'Relation Name'?: string;
   Schema?: string;
   Alias?: string;
@@ -109,7 +111,8 @@ export function visitPlan(root: PgPlanNode): PlanVisit[] {
 
 /** `Seq Scan on workers`, `Index Scan using i on workers w`, `Bitmap Index Scan on i`, `Hash Join`. */
 export function nodeLabel(node: PgPlanNode): string {
-  const type = node['Node Type'];
+  // JSON says `ModifyTable` + `Operation`; EXPLAIN's text (and everyone reading plans) says `Delete on t`.
+  const type = node['Node Type'] === 'ModifyTable' && node.Operation ? node.Operation : node['Node Type'];
   const relation = node['Relation Name'];
   const index = node['Index Name'];
   if (!relation) return index ? `${type} on ${index}` : type;

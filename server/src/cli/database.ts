@@ -1,0 +1,114 @@
+/**
+ * `querylens explain FILE:LINE` and `querylens prove-index FILE:LINE`: the
+ * CodeLens's work from a terminal or a CI job, through the same database
+ * service as the editor.
+ */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { EMBEDDED_CONNECTION, type ResolvedConnection } from '../../../shared/connections';
+import type { ExplainResult, IndexProof, ParamValue } from '../../../shared/explain';
+import { loadConfig } from '../core/config/load';
+import { explainableQueries, type ExplainableQuery } from '../core/engine/explainable';
+import { LineIndex } from '../core/engine/lineIndex';
+import { Workspace } from '../core/engine/workspace';
+import { initParsers } from '../core/sql/parse';
+import { DatabaseService } from '../db/service';
+import { UsageError, type DbOptions, type QueryTarget } from './args';
+import { formatExplain, formatProof } from './format/plan';
+import { findRoot } from './root';
+
+export interface DbCommand {
+  kind: 'explain' | 'prove-index';
+  target: QueryTarget;
+  db: DbOptions;
+  format: 'text' | 'json';
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  warn(message: string): void;
+}
+
+export async function runDbCommand(command: DbCommand): Promise<string> {
+  const file = path.resolve(command.cwd, command.target.file);
+  if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
+  const root = findRoot(file);
+  const [loaded] = await Promise.all([loadConfig(root), initParsers()]);
+  const workspace = await Workspace.create({ root, config: loaded.config, onError: (m) => command.warn(`internal error (analysis goes on): ${m}`) });
+  const text = workspace.textOf(file);
+  if (text === undefined) throw new UsageError(`${file} is not analysed by QueryLens (not SQL, Python or Rust, or excluded by the config)`);
+  const where = `${path.relative(command.cwd, file) || file}:${command.target.line}`;
+  const query = queryOnLine(explainableQueries(workspace, file), new LineIndex(text), command.target.line - 1);
+  if (!query) throw new UsageError(`no query to explain at ${where} (SELECT, INSERT, UPDATE, DELETE or MERGE, or an ORM query)`);
+
+  const service = new DatabaseService({ log: command.warn });
+  try {
+    const connection = resolveConnection(command.db, command.env);
+    const base = {
+      workspace,
+      root,
+      query,
+      connection,
+      params: command.db.params.length > 0 ? command.db.params.map(parseValue) : undefined,
+      ...(command.db.timeoutMs ? { timeoutMs: command.db.timeoutMs } : {}),
+    };
+    if (command.kind === 'explain') {
+      const result: ExplainResult = await service.explain({ ...base, analyze: command.db.analyze });
+      return command.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatExplain(result, where);
+    }
+    const index = command.db.index ? parseIndex(command.db.index) : suggestedIndexOnLine(workspace, file, command.target.line - 1);
+    if (!index) throw new UsageError(`no index suggestion at ${where}: pass --index "table(col1, col2)"`);
+    const proof: IndexProof = await service.proveIndex({ ...base, index });
+    return command.format === 'json' ? `${JSON.stringify(proof, null, 2)}\n` : formatProof(proof, where);
+  } finally {
+    await service.close();
+  }
+}
+
+/** The query that starts on the line, else the innermost one covering it. */
+function queryOnLine(queries: ExplainableQuery[], lines: LineIndex, line: number): ExplainableQuery | undefined {
+  if (line >= lines.lineCount) return undefined;
+  const start = lines.offsetAt({ line, character: 0 });
+  const end = lines.offsetAt({ line: line + 1, character: 0 });
+  const starting = queries.find((q) => q.span.start >= start && q.span.start < end);
+  if (starting) return starting;
+  return queries.filter((q) => q.span.start < start && q.span.end >= start).sort((a, b) => a.span.end - a.span.start - (b.span.end - b.span.start))[0];
+}
+
+function suggestedIndexOnLine(workspace: Workspace, file: string, line: number) {
+  return workspace.analyze(file).find((f) => f.index && f.range.start.line <= line && line <= f.range.end.line)?.index;
+}
+
+/** `table(col1, col2)`: the index to prove. */
+function parseIndex(spec: string): { table: string; columns: string[] } {
+  const open = spec.indexOf('(');
+  const close = spec.lastIndexOf(')');
+  const table = spec.slice(0, open).trim();
+  const columns = spec.slice(open + 1, close).split(',').map((c) => c.trim()).filter(Boolean);
+  if (open <= 0 || close < open || columns.length === 0 || !table) throw new UsageError(`--index expects table(col1, col2), got '${spec}'`);
+  return { table, columns };
+}
+
+/** Command-line values: numbers, booleans and `null` as such, the rest as text. */
+function parseValue(value: string): ParamValue {
+  if (value === 'null') return null;
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (value.trim() !== '' && Number.isFinite(Number(value)) && String(Number(value)) === value) return Number(value);
+  return value;
+}
+
+/**
+ * `--connection`: a PostgreSQL URL, a SQLite file, or nothing (the embedded
+ * shadow database). The password comes from the URL or PGPASSWORD, as psql's.
+ */
+export function resolveConnection(options: DbOptions, env: NodeJS.ProcessEnv): ResolvedConnection {
+  const spec = options.connection;
+  const rows = options.rows ? { rowsPerTable: options.rows } : {};
+  if (spec === undefined) return { ...EMBEDDED_CONNECTION, ...rows };
+  if (/^postgres(ql)?:\/\//i.test(spec)) {
+    const url = new URL(spec);
+    const password = url.password ? decodeURIComponent(url.password) : env.PGPASSWORD;
+    url.password = '';
+    return { name: url.host + url.pathname, driver: 'postgres', url: url.toString(), ...(password ? { password } : {}) };
+  }
+  const file = spec.startsWith('sqlite:') ? spec.slice('sqlite:'.length) : spec;
+  return { name: path.basename(file), driver: 'sqlite', file: path.resolve(file) };
+}
