@@ -123,6 +123,11 @@ export class Workspace {
   }
 
   /** Absolute paths of the SQL files the workspace analyses. */
+  /** The `.querylens.json` this workspace was built with. */
+  config(): QueryLensConfig {
+    return this.options.config;
+  }
+
   files(): string[] {
     return [...this.entries.keys()].filter(isAnalysedFile).sort();
   }
