@@ -5,6 +5,7 @@
  */
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import type { ResolvedConnection } from './connections';
+import type { BenchmarkRun, IndexHealthReport, MigrationActionResult, MigrationsReport, PoolReport } from './dashboard';
 import type { ExplainResult, IndexProof, ParamValue, QueryParam, SuggestedIndex } from './explain';
 import type { Dialect, Position, Range } from './types';
 
@@ -158,3 +159,71 @@ export const EXPLAIN_ANALYZE_COMMAND = 'querylens.explainAnalyze';
 export const BENCHMARK_COMMAND = 'querylens.benchmark';
 /** Arguments: [QueryLocation, SuggestedIndex]. */
 export const PROVE_INDEX_COMMAND = 'querylens.proveIndex';
+
+// ---------------------------------------------------------------------------------------------
+// Review dashboard (issue 5). All sent by the client (dashboard webview and tree views, commands);
+// `folderUri` picks the workspace folder (the first when absent). Failures answer with the
+// DbError's message, naming the connection, as for Explain.
+// ---------------------------------------------------------------------------------------------
+
+export interface DashboardParams {
+  connection: ResolvedConnection;
+  folderUri?: string;
+}
+
+/** Every migration set of the folder with each migration's status on the connection. */
+export namespace MigrationsRequest {
+  export const method = 'querylens/migrations';
+  export const type = new RequestType<DashboardParams, MigrationsReport, void>(method);
+}
+
+export interface MigrationActionParams extends DashboardParams {
+  /** The set's folder (MigrationSetReport.dir). */
+  dir: string;
+  /** `apply`: every pending migration, in order; `revert`: the last applied one (with its down file). */
+  action: 'apply' | 'revert';
+}
+
+/** Applies pending migrations or reverts the last one of a SQL-file tool, writing the tool's own tracking rows. */
+export namespace MigrationActionRequest {
+  export const method = 'querylens/migrationAction';
+  export const type = new RequestType<MigrationActionParams, MigrationActionResult, void>(method);
+}
+
+/** Connections of the database (PostgreSQL) or the SQLite pragmas, and QueryLens's own pool. */
+export namespace PoolRequest {
+  export const method = 'querylens/pool';
+  export const type = new RequestType<DashboardParams, PoolReport, void>(method);
+}
+
+/** Unused, duplicate and redundant indexes, unindexed foreign keys, seq-scan-heavy tables, cache hit ratio, slow statements. */
+export namespace IndexHealthRequest {
+  export const method = 'querylens/indexHealth';
+  export const type = new RequestType<DashboardParams, IndexHealthReport, void>(method);
+}
+
+export interface BenchmarkRunParams extends ExplainParams {
+  iterations?: number;
+  warmup?: number;
+  concurrency?: number;
+  /** A name for the run (default: the file and line). */
+  name?: string;
+}
+
+/** A full benchmark of the query at the location, saved to `.querylens/benchmarks/<id>.json`. */
+export namespace BenchmarkRunRequest {
+  export const method = 'querylens/benchmarkRun';
+  export const type = new RequestType<BenchmarkRunParams, BenchmarkRun, void>(method);
+}
+
+/** The saved runs of the folder, newest first. */
+export namespace BenchmarkListRequest {
+  export const method = 'querylens/benchmarks';
+  export const type = new RequestType<{ folderUri?: string }, BenchmarkRun[], void>(method);
+}
+
+/** The review report (findings by rule, migrations, benchmark comparison, index health) as Markdown. */
+export namespace ReportRequest {
+  export const method = 'querylens/report';
+  export const type = new RequestType<DashboardParams, { markdown: string }, void>(method);
+}
