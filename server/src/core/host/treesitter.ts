@@ -131,7 +131,7 @@ export class SyntaxNode {
     // The extractors ask the root for its calls, imports... several times per extraction, and a
     // file is extracted twice (with and without the workspace's models): the root remembers
     // its answers. Each top-level statement remembers its own: an edit's copy takes the
-    // unchanged ones over (see `takeBack`), so typing in one function walks only that one again.
+    // unchanged ones over (see `keptStatement`), so typing in one function walks only that one again.
     const key = wanted.join(' ');
     let known = this.found?.get(key);
     if (!known) {
@@ -308,7 +308,7 @@ export class HostParser {
     this.take((p) => p === old, false);
     old.source.text = text;
     const byId = old.byId ?? reusable(old.root);
-    const reuse: Reuse = { byId, reused: new Set(), created: new Set(), renamed: [], formerParent: new Map() };
+    const reuse: Reuse = { byId, reused: new Set(), created: new Set(), renamed: [], topByFirstChild: topLevelByFirstChild(old.root) };
     const root = copyTree(tree, old.source, reuse);
     old.tree.delete();
     updateReusable(old.root, reuse);
@@ -409,10 +409,36 @@ interface Reuse {
   byId: Map<number, SyntaxNode>;
   reused: Set<SyntaxNode>;
   created: Set<SyntaxNode>;
-  /** Old nodes taken back as the parent of their unchanged children, with the id they had. */
+  /** Top-level statements taken over under a new id (see `keptStatement`), with the id they had. */
   renamed: { node: SyntaxNode; oldId: number }[];
-  /** The parent each taken-over node had in the old copy. */
-  formerParent: Map<SyntaxNode, SyntaxNode | null>;
+  /** The old copy's top-level statements with children, by their first child's id. */
+  topByFirstChild: Map<number, SyntaxNode>;
+}
+
+function topLevelByFirstChild(root: SyntaxNode): Map<number, SyntaxNode> {
+  const out = new Map<number, SyntaxNode>();
+  for (const statement of root.children) if (statement.children.length > 0) out.set(statement.children[0]!.id, statement);
+  return out;
+}
+
+/**
+ * The old copy of the top-level statement at the cursor, when the parse kept
+ * it whole. tree-sitter's id is a node's slot in its parent, so after an edit
+ * anywhere every top-level statement shows under a new id (the root was
+ * rebuilt), but an unchanged statement's children sit in the same slots: same
+ * ids, all of them (a child's slot lies in the allocation of the node holding
+ * it, alive in the old tree while the copy is made). Asked of tree-sitter in
+ * one call for all children, instead of a cursor visit of each; the statement
+ * keeps its identity edit after edit, and what is cached on it with it
+ * (`descendantsOfType`, the extractors' per-statement answers).
+ */
+function keptStatement(cursor: TreeCursor, reuse: Reuse, type: string, start: number, end: number): SyntaxNode | undefined {
+  const children = cursor.currentNode.children;
+  const first = children[0];
+  const old = first ? reuse.topByFirstChild.get(first.id) : undefined;
+  if (!old || reuse.reused.has(old) || old.type !== type || old.endIndex - old.startIndex !== end - start) return undefined;
+  if (old.children.length !== children.length || children.some((c, i) => c!.id !== old.children[i]!.id)) return undefined;
+  return old;
 }
 
 /**
@@ -437,63 +463,25 @@ function updateReusable(oldRoot: SyntaxNode, reuse: Reuse): void {
   for (const n of created) if (n.children.length > 0) byId.set(n.id, n);
 }
 
-/**
- * A node rebuilt only because its parent was (tree-sitter's id is its slot in
- * the parent: after an edit anywhere, every top-level statement shows under a
- * new id) has the very children of an old node: each taken over by id, or a
- * leaf in the same slot. The old node is taken back in its place, so the
- * unchanged statements of a file keep their identity edit after edit, and
- * what is cached on them (`descendantsOfType`, the extractors' per-statement
- * answers) with it. `siblings` ends with `node`.
- */
-function takeBack(node: SyntaxNode, siblings: SyntaxNode[], reuse: Reuse): void {
-  const { children } = node;
-  const anchor = children.find((c) => reuse.reused.has(c));
-  const former = anchor && reuse.formerParent.get(anchor);
-  if (!former || reuse.reused.has(former) || former.type !== node.type || former.children.length !== children.length) return;
-  for (let i = 0; i < children.length; i++) {
-    const c = children[i]!;
-    const o = former.children[i]!;
-    const same = c === o || (c.children.length === 0 && o.children.length === 0 && c.id === o.id && c.type === o.type);
-    if (!same || former.fields[i] !== node.fields[i]) return;
-  }
-  for (let i = 0; i < children.length; i++) {
-    const c = children[i]!;
-    const o = former.children[i]!;
-    if (c === o) c.parent = former;
-    else {
-      // The old leaf stays; it takes the new one's place.
-      o.startIndex = c.startIndex;
-      o.endIndex = c.endIndex;
-      reuse.created.delete(c);
-    }
-  }
-  reuse.created.delete(node);
-  reuse.reused.add(former);
-  reuse.formerParent.set(former, former.parent);
-  if (former.id !== node.id) {
-    reuse.renamed.push({ node: former, oldId: former.id });
-    former.id = node.id;
-  }
-  former.startIndex = node.startIndex;
-  former.endIndex = node.endIndex;
-  former.parent = node.parent;
-  siblings[siblings.length - 1] = former;
-}
-
 function copyTree(tree: Tree, source: Source, reuse?: Reuse): SyntaxNode {
   const errors = tree.rootNode.hasError;
   const cursor: TreeCursor = tree.walk();
   try {
-    const make = (): { node: SyntaxNode; reused: boolean } => {
+    const make = (atTop = false): { node: SyntaxNode; reused: boolean } => {
       const id = cursor.nodeId;
       const start = cursor.startIndex;
       const end = cursor.endIndex;
       const type = cursor.nodeType;
-      const previous = reuse?.byId.get(id);
+      let previous = reuse?.byId.get(id);
+      if (reuse && atTop && !(previous && previous.type === type)) {
+        previous = keptStatement(cursor, reuse, type, start, end);
+        if (previous && previous.id !== id) {
+          reuse.renamed.push({ node: previous, oldId: previous.id });
+          previous.id = id;
+        }
+      }
       if (previous && !reuse!.reused.has(previous) && previous.type === type && previous.endIndex - previous.startIndex === end - start) {
         reuse!.reused.add(previous);
-        reuse!.formerParent.set(previous, previous.parent);
         if (previous.startIndex !== start) shift(previous, start - previous.startIndex);
         return { node: previous, reused: true };
       }
@@ -519,7 +507,7 @@ function copyTree(tree: Tree, source: Source, reuse?: Reuse): SyntaxNode {
       return root;
     }
     for (;;) {
-      const { node, reused } = make();
+      const { node, reused } = make(stack.length === 1);
       const top = stack[stack.length - 1]!;
       node.parent = top.node;
       top.children.push(node);
@@ -534,7 +522,6 @@ function copyTree(tree: Tree, source: Source, reuse?: Reuse): SyntaxNode {
         const done = stack.pop()!;
         finish(done.node, done.children, done.fields);
         if (stack.length === 0) return root;
-        if (reuse) takeBack(done.node, stack[stack.length - 1]!.children, reuse);
         cursor.gotoParent();
       }
     }

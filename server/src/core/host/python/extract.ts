@@ -87,8 +87,20 @@ function localModels(infos: Map<string, ModelInfo>): string {
   return JSON.stringify([...infos.values()].map((i) => [i.className, i.table, [...i.columns], i.primaryKey, [...i.relationships]]));
 }
 
+/** `foreignModels` by the workspace's model list (rebuilt whenever a model changes), for files given no modelTables. */
+const foreignByModels = new WeakMap<HostModel[], Map<string, ModelInfo>>();
+
 /** ModelInfo for classes of other files, from their HostModels or just their tables. */
 function foreignModels(options: PythonExtractOptions): Map<string, ModelInfo> {
+  if (options.models && !options.modelTables) {
+    let known = foreignByModels.get(options.models);
+    if (!known) foreignByModels.set(options.models, (known = readForeignModels({ models: options.models })));
+    return known;
+  }
+  return readForeignModels(options);
+}
+
+function readForeignModels(options: PythonExtractOptions): Map<string, ModelInfo> {
   const out = new Map<string, ModelInfo>();
   for (const [className, table] of options.modelTables ?? []) {
     out.set(className, { className, table, columns: new Map(), primaryKey: [], relationships: new Map() });
@@ -113,9 +125,26 @@ const DRIVER_MODULES: Record<string, Dialect> = {
 /** The dialect the code names: an engine URL (`create_engine("sqlite:///...")`), else an imported driver. */
 function dialectInCode(root: Node): Dialect | undefined {
   let fromImport: Dialect | undefined;
-  for (const n of root.descendantsOfType(['call', 'import_statement', 'import_from_statement'])) {
+  for (const statement of root.children) {
+    const named = dialectsNamedIn(statement);
+    if (named.engine) return named.engine;
+    fromImport ??= named.imported;
+  }
+  return fromImport;
+}
+
+/** Kept per top-level statement: the copy of an edited file takes the unchanged ones over (treesitter.ts). */
+const namedDialects = new WeakMap<Node, { engine?: Dialect; imported?: Dialect }>();
+
+/** The first engine URL's dialect in a statement, and the first imported driver's. */
+function dialectsNamedIn(statement: Node): { engine?: Dialect; imported?: Dialect } {
+  const known = namedDialects.get(statement);
+  if (known) return known;
+  const named: { engine?: Dialect; imported?: Dialect } = {};
+  namedDialects.set(statement, named);
+  for (const n of statement.descendantsOfType(['call', 'import_statement', 'import_from_statement'])) {
     if (n.type !== 'call') {
-      for (const name of n.descendantsOfType('dotted_name')) fromImport ??= DRIVER_MODULES[name.text.split('.')[0]];
+      for (const name of n.descendantsOfType('dotted_name')) named.imported ??= DRIVER_MODULES[name.text.split('.')[0]];
       continue;
     }
     const callee = calleeName(n);
@@ -129,9 +158,12 @@ function dialectInCode(root: Node): Dialect | undefined {
       scheme += ch;
     }
     const d = URL_SCHEMES[scheme.toLowerCase()];
-    if (d) return d;
+    if (d) {
+      named.engine = d;
+      break;
+    }
   }
-  return fromImport;
+  return named;
 }
 
 function collectErrors(root: Node, errors: HostExtraction['errors']): void {

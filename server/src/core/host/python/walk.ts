@@ -52,6 +52,23 @@ class Scope {
 const TEXT_FUNCTIONS = new Set(['text', 'literal_column', 'SQL']);
 const SESSION_METHODS = new Set(['commit', 'flush', 'query', 'execute', 'scalars', 'scalar', 'add_all', 'refresh', 'rollback', 'merge', 'expunge', 'bulk_save_objects', 'get']);
 
+/** Kept per top-level statement: the copy of an edited file takes the unchanged ones over (treesitter.ts). */
+const sessionsByStatement = new WeakMap<Node, string[]>();
+
+/** Receivers of session methods (`db` in `db.commit()`) in a statement, in order. */
+function sessionsIn(statement: Node): string[] {
+  let names = sessionsByStatement.get(statement);
+  if (!names) {
+    names = [];
+    for (const n of statement.descendantsOfType('call')) {
+      const fn = n.childForFieldName('function');
+      if (fn?.type === 'attribute' && SESSION_METHODS.has(calleeName(n) ?? '')) names.push(fn.childForFieldName('object')!.text);
+    }
+    sessionsByStatement.set(statement, names);
+  }
+  return names;
+}
+
 export class PythonWalker {
   readonly queries: HostQuery[] = [];
   readonly writes: HostWrite[] = [];
@@ -73,10 +90,7 @@ export class PythonWalker {
    * functions met before are taken over instead of walked (walk-cache.ts).
    */
   run(root: Node, reuse?: { cache: WalkCache; context: string; models: readonly unknown[] }): void {
-    for (const n of root.descendantsOfType('call')) {
-      const fn = n.childForFieldName('function');
-      if (fn?.type === 'attribute' && SESSION_METHODS.has(calleeName(n) ?? '')) this.sessions.add(fn.childForFieldName('object')!.text);
-    }
+    for (const statement of root.children) for (const name of sessionsIn(statement)) this.sessions.add(name);
     if (!reuse || root.type !== 'module') this.visit(root);
     else {
       const { cache } = reuse;
