@@ -25,7 +25,13 @@ export const EXPECT_EXPLAIN = {
  */
 export async function driveExplain(page, t) {
   const X = EXPECT_EXPLAIN;
-  await t.openFile(page, X.file);
+  // The file is open in a tab since the SQL part: bring that tab to the front (Quick Open would
+  // not switch when another editor has focus), else open it.
+  const tab = page.locator(`.tab[aria-label*="${X.file}"]`).first();
+  if (await tab.count()) await tab.click();
+  else await t.openFile(page, X.file);
+  const active = await t.waitFor(() => page.locator(`.tab.active[aria-label*="${X.file}"]`).count().then((n) => n > 0), { timeout: 10_000 });
+  if (!active) t.fail(`${X.file} is not the active editor`);
   // Bring the query into view: lenses render only for visible lines.
   await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
   await page.keyboard.press('Control+End');
