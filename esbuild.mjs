@@ -1,7 +1,7 @@
 // One bundler for everything: the VS Code client, the language server and the CLI.
 // `--production` minifies, `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { copyFileSync, cpSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -134,6 +134,17 @@ copyDatabaseAssets();
 // End of the database drivers block.
 // ---------------------------------------------------------------------------------------------
 
+/** A production build (what `npm run package` ships) leaves no source map of an earlier development build behind. */
+function removeSourceMaps(dir) {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) removeSourceMaps(path);
+    else if (entry.name.endsWith('.map')) rmSync(path);
+  }
+}
+
+if (production) removeSourceMaps('dist');
 copyAssets();
 if (watch) {
   for (const options of builds) {
