@@ -34,8 +34,19 @@ describe('parseConfigText', () => {
       { message: 'The severity of rule "a" must be one of "off", "info", "warning", "error", "hint".', range: range(2, 18, 2, 24), severity: 'error' },
       { message: '"include" must be an array of strings (globs relative to the workspace root).', range: range(3, 13, 3, 20), severity: 'error' },
       { message: '"exclude" must be an array of strings (globs relative to the workspace root).', range: range(4, 13, 4, 16), severity: 'error' },
-      { message: 'Unknown setting "colour"; known settings: "dialect", "rules", "include", "exclude", "migrations".', range: range(5, 2, 5, 10), severity: 'warning' },
+      { message: 'Unknown setting "colour"; known settings: "dialect", "rules", "include", "exclude", "migrations", "shadow".', range: range(5, 2, 5, 10), severity: 'warning' },
     ]);
+  });
+
+  it('reads the shadow database rows, per table in lower case, and reports bad counts where they are', () => {
+    const text = '{\n  "shadow": { "rowsPerTable": 500, "tables": { "Planners": 20, "workers": 0 }, "seed": 3 }\n}';
+    const loaded = parseConfigText(text);
+    assert.deepEqual(loaded.config.shadow, { rowsPerTable: 500, tables: { planners: 20 } });
+    assert.deepEqual(loaded.problems, [
+      { message: 'The rows of table "workers" must be a whole number, at least 1.', range: range(1, 74, 1, 75), severity: 'error' },
+      { message: 'Unknown shadow setting "seed"; known: "rowsPerTable", "tables".', range: range(1, 79, 1, 85), severity: 'error' },
+    ]);
+    assert.deepEqual(parseConfigText('{ "shadow": 5 }').problems.map((p) => p.message), ['"shadow" must be an object, e.g. { "rowsPerTable": 10000, "tables": { "planners": 50 } }.']);
   });
 
   it('gives problems and the default config for malformed text, never throwing', () => {
