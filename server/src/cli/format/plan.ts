@@ -4,6 +4,7 @@
  * in a CI log. JSON output is the ExplainResult / IndexProof itself.
  */
 import type { ExplainResult, IndexProof, PlanSummary, SqlitePlanNode } from '../../../../shared/explain';
+import { nodeLabel, pgExplainOf, type PgPlanNode } from '../../db/plan/pg-plan';
 
 const ms = (x: number | undefined) => (x === undefined ? undefined : `${x < 10 ? x.toFixed(2) : x.toFixed(1)} ms`);
 const count = (x: number) => x.toLocaleString('en-US');
@@ -41,36 +42,18 @@ export function summaryLine(summary: PlanSummary): string {
   return parts.join('   ');
 }
 
-interface PgNode {
-  'Node Type'?: string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  'Total Cost'?: number;
-  'Plan Rows'?: number;
-  'Actual Total Time'?: number;
-  'Actual Rows'?: number;
-  'Actual Loops'?: number;
-  Filter?: string;
-  'Index Cond'?: string;
-  'Rows Removed by Filter'?: number;
-  Plans?: PgNode[];
-}
-
 /** EXPLAIN's own text layout, from the JSON plan. */
 function pgPlanLines(plan: unknown): string[] {
-  const root = (Array.isArray(plan) ? (plan[0] as { Plan?: PgNode })?.Plan : undefined) ?? undefined;
+  const root = pgExplainOf(plan)?.Plan;
   if (!root) return [];
   const lines: string[] = [];
-  const visit = (node: PgNode, depth: number) => {
+  const visit = (node: PgPlanNode, depth: number) => {
     const pad = depth === 0 ? '' : `${'   '.repeat(depth - 1)}-> `;
-    let label = node['Node Type'] ?? '?';
-    if (node['Index Name']) label += ` using ${node['Index Name']}`;
-    if (node['Relation Name']) label += ` on ${node['Relation Name']}`;
     let figures = `(cost=${node['Total Cost']?.toFixed(2) ?? '?'} rows=${node['Plan Rows'] ?? '?'})`;
     if (node['Actual Total Time'] !== undefined) {
       figures += ` (actual time=${node['Actual Total Time'].toFixed(3)} rows=${node['Actual Rows']} loops=${node['Actual Loops']})`;
     }
-    lines.push(`${pad}${label}  ${figures}`);
+    lines.push(`${pad}${nodeLabel(node)}  ${figures}`);
     const detail = `${'   '.repeat(depth)}   `;
     if (node['Index Cond']) lines.push(`${detail}Index Cond: ${node['Index Cond']}`);
     if (node.Filter) lines.push(`${detail}Filter: ${node.Filter}`);
