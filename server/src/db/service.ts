@@ -59,7 +59,7 @@ export class DatabaseService {
   constructor(private readonly options: ServiceOptions) {}
 
   async explain(job: QueryJob & { analyze: boolean }): Promise<ExplainResult> {
-    const driver = await this.driverFor(job);
+    const driver = await this.driverFor(job, job.query.dialect);
     const catalog = job.workspace.catalog();
     const raw = await explain(driver, {
       sql: job.query.sql,
@@ -100,7 +100,7 @@ export class DatabaseService {
   }
 
   async benchmark(job: QueryJob & { iterations?: number; warmup?: number }): Promise<BenchmarkSummary> {
-    const driver = await this.driverFor(job);
+    const driver = await this.driverFor(job, job.query.dialect);
     return runBenchmark(driver, {
       sql: job.query.sql,
       params: job.params ?? [],
@@ -113,7 +113,7 @@ export class DatabaseService {
   }
 
   async proveIndex(job: QueryJob & { index: IndexToProve | SuggestedIndex }): Promise<IndexProof> {
-    const driver = await this.driverFor(job);
+    const driver = await this.driverFor(job, job.query.dialect);
     const index: SuggestedIndex = 'ddl' in job.index ? job.index : { table: job.index.table, columns: job.index.columns, ddl: createIndexSql(job.index, driver.dialect, { concurrently: false }) };
     const raw = await proveIndex(driver, {
       sql: job.query.sql,
@@ -143,11 +143,16 @@ export class DatabaseService {
     await Promise.all(open.map(async (entry) => (await entry.driver.catch(() => undefined))?.close().catch(() => undefined)));
   }
 
-  /** The connection's driver, with the shadow schema of this workspace built in it when embedded. */
-  private async driverFor(job: QueryJob): Promise<Driver> {
-    const connection = job.connection.driver === 'embedded' && !job.connection.dialect ? { ...job.connection, dialect: embeddedDialect(job.query.dialect, job.connection.name) } : job.connection;
-    const driver = await this.openFor(connection, job.root);
-    if (connection.driver === 'embedded') await this.ensureShadow(this.drivers.get(keyOf(connection, job.root))!, driver, job.workspace.catalog(), connection, job.workspace.config().shadow);
+  /**
+   * The connection's driver, with the shadow schema of this workspace built in
+   * it when embedded (in the query's dialect; the dashboard passes the
+   * workspace's).
+   */
+  async driverFor(target: { connection: ResolvedConnection; workspace: Workspace; root: string }, dialect: string): Promise<Driver> {
+    const { workspace, root } = target;
+    const connection = target.connection.driver === 'embedded' && !target.connection.dialect ? { ...target.connection, dialect: embeddedDialect(dialect, target.connection.name) } : target.connection;
+    const driver = await this.openFor(connection, root);
+    if (connection.driver === 'embedded') await this.ensureShadow(this.drivers.get(keyOf(connection, root))!, driver, workspace.catalog(), connection, workspace.config().shadow);
     return driver;
   }
 
