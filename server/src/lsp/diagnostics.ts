@@ -54,6 +54,8 @@ export class DiagnosticsPublisher {
     let findings: Finding[] = [];
     try {
       findings = workspace.analyze(file);
+      // Typing usually follows opening: make its first edit as quick as the next ones.
+      if (this.host.openUri(file)) workspace.prepareForEdits(file);
     } catch (error) {
       this.logger.error(`QueryLens: analysing ${file} failed: ${describe(error)}`);
     }
