@@ -191,13 +191,21 @@ export interface BenchmarkRun {
   targets: BenchmarkTarget[];
   /** `git rev-parse --short HEAD` and branch when the workspace is a git repository. */
   git?: { commit: string; branch?: string };
+  /** Wall time of the timed iterations (warm-up excluded), ms. */
+  wallMs?: number;
+  /** The first error's message, when iterations failed. */
+  firstError?: string;
+  /** What the engine changed or wants known (concurrency clamped to the driver's sessions, ...). */
+  notes?: string[];
 }
 
 export interface BenchmarkComparison {
   base: string;
   head: string;
-  /** head / base for each latency statistic and ops/s. */
+  /** head / base for each latency statistic and ops/s (1 when both are 0; Infinity, i.e. JSON null, when only base is 0). */
   ratios: Record<keyof LatencyStats, number>;
+  /** head - base for each statistic (the errors' change is read here). */
+  deltas: Record<keyof LatencyStats, number>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@
  */
 import type { ParamValue } from '../../../shared/explain';
 import type { BenchmarkSummary } from '../../../shared/protocol';
+import { latencyStats } from './bench/stats';
 import { dbError } from './drivers/errors';
 import { classifyStatement } from './explain';
 import { rollback, withJob } from './explain/run';
@@ -65,26 +66,9 @@ export async function runBenchmark(driver: Driver, options: BenchmarkOptions): P
   });
 }
 
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
+/** Kept for callers of the quick benchmark's module; the statistics live in ./bench/stats.ts. */
+export { percentile } from './bench/stats';
 
 function summarize(connection: string, sql: string, times: number[], errors: number, wallMs: number, writes: boolean): BenchmarkSummary {
-  const sorted = [...times].sort((a, b) => a - b);
-  const mean = sorted.length ? sorted.reduce((a, b) => a + b, 0) / sorted.length : 0;
-  return {
-    connection,
-    sql,
-    iterations: times.length + errors,
-    errors,
-    minMs: sorted[0] ?? 0,
-    meanMs: mean,
-    p50Ms: percentile(sorted, 50),
-    p95Ms: percentile(sorted, 95),
-    p99Ms: percentile(sorted, 99),
-    maxMs: sorted[sorted.length - 1] ?? 0,
-    opsPerSec: wallMs > 0 ? (times.length / wallMs) * 1000 : 0,
-    rolledBack: writes,
-  };
+  return { connection, sql, iterations: times.length + errors, ...latencyStats(times, errors, wallMs), rolledBack: writes };
 }

@@ -68,6 +68,12 @@ export interface Driver {
   /** PostgreSQL major version number (15, 16, 17); undefined for SQLite. */
   majorVersion(): Promise<number | undefined>;
   poolStats?(): PoolStats;
+  /**
+   * How many sessions may be out at once (the pool's size): the benchmark
+   * engine runs at most this many in parallel. Absent: one (a host driver's
+   * sessions take turns).
+   */
+  readonly maxSessions?: number;
   close(): Promise<void>;
 }
 

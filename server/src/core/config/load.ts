@@ -7,11 +7,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Node, type ParseError, getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { Dialect, Range, SeveritySetting } from '../../../../shared/types';
+import { parseBenchmarkConfig } from './benchmarks';
 import { CONFIG_FILE_NAME, type ConfigProblem, type LoadedConfig, type QueryLensConfig, defaultConfig } from './types';
 
 const DIALECTS: readonly Dialect[] = ['postgres', 'sqlite', 'mysql'];
 const SEVERITIES: readonly SeveritySetting[] = ['off', 'info', 'warning', 'error', 'hint'];
-const KNOWN_KEYS = ['$schema', 'dialect', 'rules', 'include', 'exclude', 'migrations', 'shadow'];
+const KNOWN_KEYS = ['$schema', 'dialect', 'rules', 'include', 'exclude', 'migrations', 'shadow', 'benchmarks'];
 
 /** Reads `explicitFile` (relative to `root`) or `<root>/.querylens.json`; defaults when there is none. */
 export function loadConfig(root: string, explicitFile?: string): LoadedConfig {
@@ -83,6 +84,11 @@ export function parseConfigText(text: string, file?: string): LoadedConfig {
       case 'shadow': {
         const shadow = shadowConfig(valueNode, problem);
         if (shadow) config.shadow = shadow;
+        break;
+      }
+      case 'benchmarks': {
+        const benchmarks = parseBenchmarkConfig(valueNode, problem);
+        if (benchmarks) config.benchmarks = benchmarks;
         break;
       }
       default:

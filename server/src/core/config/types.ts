@@ -3,6 +3,7 @@
  * (`loadConfig` in ./load.ts) serves the language server and the CLI.
  */
 import type { Dialect, Range, SeveritySetting } from '../../../../shared/types';
+import type { BenchmarkConfig } from './benchmarks';
 
 export interface QueryLensConfig {
   /** SQL dialect of the project's SQL files; inferred per file when absent. */
@@ -17,6 +18,8 @@ export interface QueryLensConfig {
   exclude: string[];
   /** The embedded shadow database (issue 4): synthetic rows per table, and per named table. */
   shadow?: { rowsPerTable?: number; tables?: Record<string, number> };
+  /** Benchmark targets (pass/fail of every run) and run defaults (issue 5). */
+  benchmarks?: BenchmarkConfig;
 }
 
 export interface ConfigProblem {

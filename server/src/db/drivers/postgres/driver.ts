@@ -123,6 +123,10 @@ export class PostgresDriver implements Driver {
     return (await this.versionInfo()).major;
   }
 
+  get maxSessions(): number {
+    return this.target.config.max ?? 10; // pg's own default when unset
+  }
+
   poolStats(): PoolStats {
     return { totalCount: this.pool.totalCount, idleCount: this.pool.idleCount, waitingCount: this.pool.waitingCount };
   }
