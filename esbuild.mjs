@@ -80,9 +80,9 @@ const WEBVIEW_ASSETS = [
   'node_modules/bootstrap/dist/css/bootstrap.min.css',
   'media/webview/plan.css',
 ];
-function copyWebviewAssets() {
+function copyWebviewAssets(files = WEBVIEW_ASSETS) {
   mkdirSync(WEBVIEW_DIR, { recursive: true });
-  for (const file of WEBVIEW_ASSETS) {
+  for (const file of files) {
     if (!existsSync(file)) throw new Error(`esbuild.mjs: webview asset ${file} not found`);
     copyFileSync(file, join(WEBVIEW_DIR, file.split('/').pop()));
   }
@@ -101,6 +101,21 @@ builds.push({
 copyWebviewAssets();
 // ---------------------------------------------------------------------------------------------
 // End of the plan webview block.
+// ---------------------------------------------------------------------------------------------
+
+// ---------------------------------------------------------------------------------------------
+// Dashboard webview (issue 5, VS Code client side). Like the plan webview, it loads local files
+// only, from dist/webview: its script (client/src/dashboard/webview/main.ts, bundled for the
+// browser), its stylesheet (media/webview/dashboard.css) and uPlot's IIFE build and CSS (no eval,
+// no injected <style>: the page's CSP allows no inline styles). Loaded in the order
+// client/src/dashboard/page.ts lists.
+// ---------------------------------------------------------------------------------------------
+const DASHBOARD_ASSETS = ['node_modules/uplot/dist/uPlot.iife.min.js', 'node_modules/uplot/dist/uPlot.min.css', 'media/webview/dashboard.css'];
+// The same browser build as the plan's script, another entry point.
+builds.push({ ...builds.find((options) => options.entryPoints?.plan), entryPoints: { dashboard: 'client/src/dashboard/webview/main.ts' } });
+copyWebviewAssets(DASHBOARD_ASSETS);
+// ---------------------------------------------------------------------------------------------
+// End of the dashboard webview block.
 // ---------------------------------------------------------------------------------------------
 
 // ---------------------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ export class ConnectionManager implements vscode.Disposable {
       vscode.commands.registerCommand('querylens.selectConnection', () => this.select()),
       vscode.commands.registerCommand('querylens.setConnectionPassword', (name?: unknown) => this.setPassword(name)),
       vscode.commands.registerCommand('querylens.clearConnectionPassword', (name?: unknown) => this.clearPassword(name)),
-      vscode.commands.registerCommand('querylens.testConnection', () => this.test()),
+      vscode.commands.registerCommand('querylens.testConnection', (name?: unknown) => this.test(name)),
     );
     this.refresh();
     void this.learnPasswords();
@@ -75,11 +75,13 @@ export class ConnectionManager implements vscode.Disposable {
     return resolveConnection(setting, password, file);
   }
 
-  private list(): ConnectionList {
+  /** The configured connections (and the refused entries, with why). */
+  list(): ConnectionList {
     return readConnections(vscode.workspace.getConfiguration('querylens').get('connections'));
   }
 
-  private activeName(): string {
+  /** The name in `querylens.activeConnection` ('' is the embedded shadow database). */
+  activeName(): string {
     return vscode.workspace.getConfiguration('querylens').get<string>('activeConnection') ?? '';
   }
 
@@ -143,8 +145,13 @@ export class ConnectionManager implements vscode.Disposable {
       matchOnDetail: true,
     });
     if (!picked) return;
+    await this.use(picked.name);
+  }
+
+  /** Makes a connection the active one ('' for the embedded shadow database). */
+  async use(name: string): Promise<void> {
     const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-    await vscode.workspace.getConfiguration('querylens').update('activeConnection', picked.name, target);
+    await vscode.workspace.getConfiguration('querylens').update('activeConnection', name, target);
     this.showStatus();
   }
 
@@ -200,11 +207,12 @@ export class ConnectionManager implements vscode.Disposable {
     void vscode.window.showInformationMessage(`QueryLens: password of "${connection.name}" removed from VS Code's secret storage.`);
   }
 
-  private async test(): Promise<void> {
+  /** Tests the active connection, or the one named (the Connections view's Test action). */
+  private async test(name?: unknown): Promise<void> {
     if (!this.ctx.mayRunOnDatabases()) return;
     let setting: ConnectionSetting;
     try {
-      setting = this.activeSetting();
+      setting = typeof name === 'string' ? chooseConnection(this.list(), name) : this.activeSetting();
     } catch (error) {
       void vscode.window.showErrorMessage(failureMessage('test', error instanceof ConnectionProblem ? error.connection : '?', error));
       return;

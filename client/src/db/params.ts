@@ -12,7 +12,8 @@ export interface ParamStore {
   update(key: string, value: unknown): PromiseLike<void>;
 }
 
-export type QueryAction = 'explain' | 'explainAnalyze' | 'benchmark' | 'proveIndex';
+/** `benchmark` is the CodeLens's quick one; `benchmarkRun` the full one the dashboard saves and compares. */
+export type QueryAction = 'explain' | 'explainAnalyze' | 'benchmark' | 'benchmarkRun' | 'proveIndex';
 
 export type ParamChoice = 'enter' | 'last' | 'generic';
 

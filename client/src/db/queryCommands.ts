@@ -8,10 +8,12 @@
  */
 import * as vscode from 'vscode';
 import type { ConnectionSetting } from '../../../shared/connections';
+import type { BenchmarkRun } from '../../../shared/dashboard';
 import type { ExplainResult, ParamValue, SuggestedIndex } from '../../../shared/explain';
 import {
   BENCHMARK_COMMAND,
   BenchmarkRequest,
+  BenchmarkRunRequest,
   EXPLAIN_ANALYZE_COMMAND,
   EXPLAIN_COMMAND,
   ExplainRequest,
@@ -28,11 +30,20 @@ import type { ConnectionManager } from './connections';
 import { withCancellableProgress, type DatabaseContext } from './context';
 import { describeValues, ParamMemory, paramChoices, paramPrompt, parseParamInput, type ParamChoice, type QueryAction } from './params';
 import { ConnectionProblem } from './settings';
-import { ACTION_LABEL, benchmarkReport, failureMessage, productionConfirmation, progressTitle, readOnlyRefusal } from './texts';
+import { ACTION_LABEL, benchmarkLine, benchmarkReport, failureMessage, productionConfirmation, progressTitle, readOnlyRefusal } from './texts';
+
+/** The full benchmark (issue 5's dashboard): saved in .querylens/benchmarks/ and shown in the dashboard. Arguments: [QueryLocation?]. */
+export const BENCHMARK_RUN_COMMAND = 'querylens.benchmarkRun';
 
 export class QueryCommands implements vscode.Disposable {
   private readonly memory: ParamMemory;
   private readonly disposables: vscode.Disposable[];
+  private readonly benchmarkRuns = new vscode.EventEmitter<BenchmarkRun>();
+  /** A full benchmark finished and was saved (the dashboard lists and shows it). */
+  readonly onDidRunBenchmark = this.benchmarkRuns.event;
+  private readonly benchmarkRunning = new vscode.EventEmitter<boolean>();
+  /** A full benchmark started (true) or ended (false). */
+  readonly onDidChangeBenchmarkRunning = this.benchmarkRunning.event;
 
   constructor(
     private readonly ctx: DatabaseContext,
@@ -44,6 +55,9 @@ export class QueryCommands implements vscode.Disposable {
       vscode.commands.registerCommand(EXPLAIN_COMMAND, (location?: unknown) => this.run('explain', location)),
       vscode.commands.registerCommand(EXPLAIN_ANALYZE_COMMAND, (location?: unknown) => this.run('explainAnalyze', location)),
       vscode.commands.registerCommand(BENCHMARK_COMMAND, (location?: unknown) => this.run('benchmark', location)),
+      vscode.commands.registerCommand('querylens.benchmarkRun', (location?: unknown) => this.run('benchmarkRun', location)),
+      this.benchmarkRuns,
+      this.benchmarkRunning,
       vscode.commands.registerCommand(PROVE_INDEX_COMMAND, (location?: unknown, index?: unknown) => this.run('proveIndex', location, index)),
     ];
   }
@@ -95,6 +109,17 @@ export class QueryCommands implements vscode.Disposable {
         const report = benchmarkReport(outcome.value);
         for (const line of report.lines) this.ctx.output.appendLine(line);
         void vscode.window.showInformationMessage(report.message, 'Show Output').then((choice) => choice && this.ctx.output.show(true));
+      } else if (action === 'benchmarkRun') {
+        this.benchmarkRunning.fire(true);
+        try {
+          const outcome = await withCancellableProgress(title, (token) => client.sendRequest(BenchmarkRunRequest.type, { ...base, analyze: true }, token));
+          if (outcome === 'cancelled') return this.cancelled(action, setting.name);
+          const run = outcome.value;
+          this.ctx.output.appendLine(`Full benchmark "${run.name}" on "${run.connection}" saved as .querylens/benchmarks/${run.id}.json: ${benchmarkLine({ ...run.stats, ...run })}`);
+          this.benchmarkRuns.fire(run);
+        } finally {
+          this.benchmarkRunning.fire(false);
+        }
       } else {
         const outcome = await withCancellableProgress(title, (token) => client.sendRequest(ProveIndexRequest.type, { ...base, index }, token));
         if (outcome === 'cancelled') return this.cancelled(action, setting.name);

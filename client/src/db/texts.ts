@@ -12,6 +12,7 @@ export const ACTION_LABEL: Record<QueryAction, string> = {
   explain: 'EXPLAIN',
   explainAnalyze: 'EXPLAIN ANALYZE',
   benchmark: 'Benchmark',
+  benchmarkRun: 'Full benchmark',
   proveIndex: 'Index proof',
 };
 
@@ -31,7 +32,7 @@ export function readOnlyRefusal(connection: ConnectionSetting, action: QueryActi
   if (action === 'proveIndex') {
     return `"${connection.name}" is read-only: an index proof builds an index there. Select another connection (the embedded shadow database proves indexes safely).`;
   }
-  if ((action === 'explainAnalyze' || action === 'benchmark') && isWrite(statementKind)) {
+  if ((action === 'explainAnalyze' || action === 'benchmark' || action === 'benchmarkRun') && isWrite(statementKind)) {
     return `"${connection.name}" is read-only: ${ACTION_LABEL[action]} would execute this ${statementKind.toUpperCase()}. Use Explain (it does not run the statement) or another connection.`;
   }
   return undefined;
@@ -54,6 +55,9 @@ export function productionConfirmation(action: QueryAction, connection: Connecti
     benchmark: write
       ? `a benchmark — this ${query.statementKind.toUpperCase()} executes many times, each in a rolled-back transaction`
       : 'a benchmark — the query executes many times',
+    benchmarkRun: write
+      ? `a full benchmark — this ${query.statementKind.toUpperCase()} executes many times, concurrently, each in a rolled-back transaction`
+      : 'a full benchmark — the query executes many times, concurrently, over several connections',
     proveIndex:
       `an index proof — ${indexDdl ? sqlExcerpt(indexDdl, 200) : 'the suggested CREATE INDEX'} is built inside a transaction that is rolled back; ` +
       'building it locks the table against writes until then (with HypoPG installed, a hypothetical index is used instead and nothing is locked)',

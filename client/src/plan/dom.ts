@@ -3,7 +3,7 @@
  * textContent only: text from the database can never become markup. The DOM
  * is described by the few members used, so tests run it on a fake document.
  */
-import type { ViewAction, ViewNode } from './view';
+import type { ViewAttr, ViewNode } from './view';
 
 export interface DomNode {
   appendChild(child: DomNode): unknown;
@@ -20,17 +20,22 @@ export interface DomDocument {
 }
 
 const DATA_NAME = /^[a-z][a-z0-9-]*$/;
+/** The attributes ViewAttr names, checked again at run time: nothing else (no src, href, style, on*) is ever set. */
+const SAFE_ATTRS: ReadonlySet<string> = new Set<ViewAttr>([
+  'value', 'min', 'max', 'low', 'high', 'optimum', 'colspan', 'role', 'aria-selected', 'aria-label', 'aria-pressed', 'aria-busy', 'disabled',
+]);
 
-export function renderView(doc: DomDocument, parent: DomNode, nodes: ViewNode[], onAction: (action: ViewAction) => void): void {
+export function renderView<A>(doc: DomDocument, parent: DomNode, nodes: ViewNode<A>[], onAction: (action: A) => void): void {
   for (const node of nodes) parent.appendChild(renderNode(doc, node, onAction));
 }
 
-function renderNode(doc: DomDocument, node: ViewNode, onAction: (action: ViewAction) => void): DomElement {
+function renderNode<A>(doc: DomDocument, node: ViewNode<A>, onAction: (action: A) => void): DomElement {
   const element = doc.createElement(node.tag);
   if (node.id) element.setAttribute('id', node.id);
   if (node.classes?.length) element.setAttribute('class', node.classes.join(' '));
   for (const [name, value] of Object.entries(node.data ?? {})) if (DATA_NAME.test(name)) element.setAttribute(`data-${name}`, value);
   if (node.title !== undefined) element.setAttribute('title', node.title);
+  for (const [name, value] of Object.entries(node.attrs ?? {})) if (SAFE_ATTRS.has(name) && value !== undefined) element.setAttribute(name, value);
   if (node.tag === 'button') element.setAttribute('type', 'button');
   if (node.text !== undefined) element.textContent = node.text;
   for (const child of node.children ?? []) element.appendChild(renderNode(doc, child, onAction));

@@ -14,35 +14,45 @@ import { formatBuffers, formatCost, formatCount, formatMs } from './format';
 import type { PlanViewState } from './messages';
 
 export type ViewTag =
-  | 'section' | 'header' | 'div' | 'h2' | 'h3' | 'p' | 'span' | 'strong' | 'pre' | 'code'
-  | 'ul' | 'li' | 'dl' | 'dt' | 'dd' | 'table' | 'thead' | 'tbody' | 'tr' | 'th' | 'td' | 'button';
+  | 'section' | 'header' | 'div' | 'h1' | 'h2' | 'h3' | 'p' | 'span' | 'strong' | 'em' | 'small' | 'pre' | 'code'
+  | 'ul' | 'ol' | 'li' | 'dl' | 'dt' | 'dd' | 'table' | 'thead' | 'tbody' | 'tr' | 'th' | 'td' | 'button' | 'nav' | 'meter';
+
+/**
+ * The only attributes a view may set besides id, class, data-* and title (dom.ts checks):
+ * numbers of a `<meter>`, table spans and ARIA. Never src, href, style or event handlers.
+ */
+export type ViewAttr =
+  | 'value' | 'min' | 'max' | 'low' | 'high' | 'optimum' | 'colspan'
+  | 'role' | 'aria-selected' | 'aria-label' | 'aria-pressed' | 'aria-busy' | 'disabled';
 
 /** What a button does: handled by the webview script (which asks the extension). */
 export type ViewAction = { type: 'copy'; text: string } | { type: 'proveIndex'; index: SuggestedIndex };
 
-export interface ViewNode {
+/** A view's element; `A` is what its buttons do (the plan's ViewAction by default, the dashboard has its own). */
+export interface ViewNode<A = ViewAction> {
   tag: ViewTag;
   id?: string;
   classes?: string[];
   /** `data-*` attributes (names are lower-case words). */
   data?: Record<string, string>;
   title?: string;
+  attrs?: Partial<Record<ViewAttr, string>>;
   /** Text content: shown as text, whatever it holds. */
   text?: string;
-  children?: ViewNode[];
-  action?: ViewAction;
+  children?: ViewNode<A>[];
+  action?: A;
 }
 
-type Options = Omit<ViewNode, 'tag' | 'children' | 'text'>;
+export type ViewOptions<A = ViewAction> = Omit<ViewNode<A>, 'tag' | 'children' | 'text'>;
 
-function el(tag: ViewTag, options: Options | string = {}, ...children: (ViewNode | false | undefined)[]): ViewNode {
-  const node: ViewNode = typeof options === 'string' ? { tag, text: options } : { tag, ...options };
-  const kept = children.filter((c): c is ViewNode => !!c);
+export function el<A = ViewAction>(tag: ViewTag, options: ViewOptions<A> | string = {}, ...children: (ViewNode<A> | false | undefined)[]): ViewNode<A> {
+  const node: ViewNode<A> = typeof options === 'string' ? { tag, text: options } : { tag, ...options };
+  const kept = children.filter((c): c is ViewNode<A> => !!c);
   if (kept.length) node.children = kept;
   return node;
 }
 
-function text(tag: ViewTag, value: string, options: Options = {}): ViewNode {
+export function text<A = ViewAction>(tag: ViewTag, value: string, options: ViewOptions<A> = {}): ViewNode<A> {
   return { tag, ...options, text: value };
 }
 
