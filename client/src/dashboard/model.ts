@@ -248,11 +248,10 @@ export function cacheHitLevel(ratio: number): Level {
 // Formatting
 // ---------------------------------------------------------------------------------------------
 
-/** `42 %`, `99.5 %`. */
+/** `42 %`, `99.5 %` (one decimal at most: a 99.5 % cache hit ratio is not 100 %). */
 export function formatPercent(ratio: number): string {
   if (!Number.isFinite(ratio)) return '—';
-  const pct = ratio * 100;
-  return `${pct >= 10 || Number.isInteger(pct) ? Math.round(pct) : Number(pct.toFixed(1))} %`;
+  return `${Number((ratio * 100).toFixed(1))} %`;
 }
 
 /** `8 kB`, `1.2 MB`. */

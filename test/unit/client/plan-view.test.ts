@@ -5,56 +5,12 @@
  * markup, and the messages between the webview and the extension.
  */
 import { strict as assert } from 'node:assert';
-import { renderView, type DomDocument, type DomElement, type DomNode } from '../../../client/src/plan/dom';
-import { escapeHtml } from '../../../client/src/plan/html';
+import { renderView } from '../../../client/src/plan/dom';
+import { FakeElement, fakeDocument } from './fakeDom';
 import { EMPTY_PLAN_STATE, isExtensionMessage, isWebviewMessage, nextPlanState, type PlanViewState } from '../../../client/src/plan/messages';
 import { planView, type ViewAction } from '../../../client/src/plan/view';
 import { pgExplain, proof, sqliteExplain, XSS } from './fixtures';
 
-/** A document that records what the renderer does and fails on anything that parses markup. */
-class FakeElement implements DomElement {
-  readonly attributes = new Map<string, string>();
-  readonly children: FakeElement[] = [];
-  readonly listeners: (() => void)[] = [];
-  private ownText: string | null = null;
-
-  constructor(readonly tag: string) {}
-
-  get textContent(): string | null {
-    return (this.ownText ?? '') + this.children.map((c) => c.textContent).join('');
-  }
-  set textContent(value: string | null) {
-    this.ownText = value;
-    this.children.length = 0;
-  }
-  set innerHTML(_value: string) {
-    throw new Error('innerHTML must not be used');
-  }
-  setAttribute(name: string, value: string): void {
-    if (/^on/i.test(name) || /^(src|href|style)$/i.test(name)) throw new Error(`attribute ${name} must not be set`);
-    this.attributes.set(name, value);
-  }
-  appendChild(child: DomNode): unknown {
-    this.children.push(child as FakeElement);
-    return child;
-  }
-  addEventListener(_type: 'click', listener: () => void): void {
-    this.listeners.push(listener);
-  }
-  /** Serialised as a browser would, text escaped. */
-  get outerHTML(): string {
-    const attrs = [...this.attributes].map(([k, v]) => ` ${k}="${escapeHtml(v)}"`).join('');
-    return `<${this.tag}${attrs}>${escapeHtml(this.ownText ?? '')}${this.children.map((c) => c.outerHTML).join('')}</${this.tag}>`;
-  }
-  all(predicate: (e: FakeElement) => boolean): FakeElement[] {
-    return [...(predicate(this) ? [this] : []), ...this.children.flatMap((c) => c.all(predicate))];
-  }
-  hasClass(name: string): boolean {
-    return (this.attributes.get('class') ?? '').split(' ').includes(name);
-  }
-}
-
-const fakeDocument: DomDocument = { createElement: (tag) => new FakeElement(tag) };
 
 function render(state: PlanViewState, actions: ViewAction[] = []): FakeElement {
   const root = new FakeElement('main');
