@@ -69,6 +69,8 @@ export interface MigrationSetReport {
   canApply: boolean;
   /** ORM tools: the command that applies them (`alembic upgrade head`, `npx prisma migrate deploy`). */
   command?: string;
+  /** The tracking table could not be read (an unknown layout, no permission): why. `rows` is then empty. */
+  error?: string;
 }
 
 export interface MigrationsReport {

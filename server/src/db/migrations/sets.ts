@@ -1,0 +1,10 @@
+/** Every migration set of a workspace: the ones the core detects, plus Knex's (found here, by file name). */
+import type { Workspace } from '../../core/engine/workspace';
+import { detectKnex } from './tools/knex';
+import type { AnySet } from './tools/types';
+
+export function migrationSetsOf(workspace: Workspace): AnySet[] {
+  const core: AnySet[] = workspace.migrationSets();
+  const taken = new Set(core.map((s) => s.dir));
+  return [...core, ...detectKnex(workspace.root).filter((s) => !taken.has(s.dir))];
+}

@@ -1,0 +1,20 @@
+/** The tool modules, by the name the report uses. */
+import type { MigrationToolName } from '../../../../../shared/dashboard';
+import { alembic } from './alembic';
+import { flyway } from './flyway';
+import { golangMigrate } from './golang-migrate';
+import { knex } from './knex';
+import { plain } from './plain';
+import { prisma } from './prisma';
+import { sqlx } from './sqlx';
+import type { ToolModule } from './types';
+
+export const TOOLS: Record<MigrationToolName, ToolModule> = {
+  alembic,
+  sqlx,
+  prisma,
+  knex,
+  flyway,
+  'golang-migrate': golangMigrate,
+  plain,
+};
