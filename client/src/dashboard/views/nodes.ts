@@ -49,7 +49,7 @@ export function table(options: Options, headers: string[], rows: Node[]): Node {
 }
 
 export function cells(...values: (string | Node)[]): Node[] {
-  return values.map((v) => (typeof v === 'string' ? t('td', v) : v.tag === 'td' ? v : h('td', {}, v)));
+  return values.map((v) => (typeof v === 'string' ? t('td', v) : v.tag === 'td' || v.tag === 'th' ? v : h('td', {}, v)));
 }
 
 /**
