@@ -107,6 +107,13 @@ describe('client dashboard view', function () {
     assert.deepEqual(revisions.map(marks), [['head', 'merge'], ['current'], [], ['branch point', 'base']]);
   });
 
+  it('Migrations: a set the server could not read says why', function () {
+    const report = migrationsReport();
+    report.sets[0]!.error = 'permission denied for table _sqlx_migrations';
+    const root = render(state({ migrations: { value: report } }));
+    assert.equal(byClass(root, 'ql-set-error')[0]!.textContent, 'permission denied for table _sqlx_migrations');
+  });
+
   it('Pool: utilisation level against 70 / 90 %, counts by state, applications, our pool, long-running and blocked sessions', function () {
     const root = render(state({ tab: 'pool', pool: { value: poolReport(), history: [] } }));
     const gauge = byId(root, 'ql-pool-utilisation')!;

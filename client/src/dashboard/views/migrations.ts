@@ -35,6 +35,7 @@ function migrationSet(set: MigrationSetReport): Node {
     t('p', set.trackingTableFound
       ? `Status from the tracking table ${set.trackingTable}.`
       : `The tracking table ${set.trackingTable} does not exist yet: nothing has been applied.`, { classes: ['ql-legend'] }),
+    set.error !== undefined && t('p', set.error, { classes: ['ql-error', 'ql-set-error'], attrs: { role: 'alert' } }),
     setActions(set),
     set.rows.length === 0
       ? placeholder('No migrations in this folder.')
