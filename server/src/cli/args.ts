@@ -9,6 +9,8 @@ export type Command =
   | { kind: 'check'; paths: string[]; format: OutputFormat; config?: string; fix: boolean }
   | { kind: 'rules'; format: 'text' | 'json' }
   | { kind: 'explain' | 'prove-index'; target: QueryTarget; db: DbOptions; format: 'text' | 'json' }
+  | { kind: 'bench'; target: QueryTarget; db: DbOptions; bench: BenchArgs; format: 'text' | 'json' }
+  | { kind: 'report'; path?: string; db: DbOptions; database: boolean; format: 'markdown' | 'json' }
   | { kind: 'help' }
   | { kind: 'version' };
 
@@ -31,6 +33,20 @@ export interface DbOptions {
   rows?: number;
   /** prove-index: `table(col1, col2)`; the finding's suggestion when absent. */
   index?: string;
+}
+
+/** Options of `bench`. */
+export interface BenchArgs {
+  iterations?: number;
+  warmup?: number;
+  concurrency?: number;
+  name?: string;
+  /** A saved run's id, or `latest` (the latest earlier run of the same query). */
+  compare?: string;
+  /** Also measure the engine's overhead against a plain driver loop. */
+  overhead: boolean;
+  /** Do not write the run to `.querylens/benchmarks/`. */
+  noSave: boolean;
 }
 
 export class UsageError extends Error {}
@@ -64,10 +80,28 @@ Options (explain, prove-index):
   --index <t(c,..)>  prove-index: the index to prove instead of the suggestion
   --format <f>       text (default) or json
 
+Benchmarks and the review report:
+  bench FILE:LINE    Run the query N times over C sessions (writes rolled back), save the run in
+                     .querylens/benchmarks/, judge .querylens.json's targets (exit 1 when one fails)
+  report [path]      A Markdown review report for a pull request: findings by rule, migrations,
+                     benchmark comparisons, index health (the database sections need a connection)
+
+Options (bench): --connection, --embedded, --param, --timeout, --rows as above, and
+  --iterations <n>   Timed iterations (default 100, or "benchmarks.iterations")
+  --warmup <n>       Untimed iterations first (default 10)
+  --concurrency <n>  Sessions at once (PostgreSQL; SQLite and the embedded database run one)
+  --name <name>      The run's name (default FILE:LINE)
+  --compare <id>     Compare with a saved run, or 'latest' (the latest earlier run of the query)
+  --overhead         Also measure the engine's overhead against a plain driver loop
+  --no-save          Do not save the run
+  --format <f>       text (default) or json
+
+Options (report): --connection <c> or --embedded (migrations, index health), --format markdown|json
+
   -h, --help         Show this help
   -v, --version      Show the version
 
-Exit codes: 0 no error-severity finding, 1 at least one, 2 usage or internal error.
+Exit codes: 0 no error-severity finding, 1 at least one (bench: a target missed), 2 usage or internal error.
 The workspace root is the nearest folder upward holding .querylens.json or .git.
 `;
 
@@ -89,6 +123,8 @@ export function parseArgs(argv: string[]): Command {
   const [command, ...rest] = argv;
   if (command === 'help') return { kind: 'help' };
   if (command === 'explain' || command === 'prove-index') return parseDbCommand(command, rest);
+  if (command === 'bench') return parseBenchCommand(rest);
+  if (command === 'report') return parseReportCommand(rest);
   if (command !== 'check' && command !== 'rules') throw new UsageError(`unknown command '${command}'`);
 
   const paths: string[] = [];
@@ -135,10 +171,23 @@ export function parseArgs(argv: string[]): Command {
   return { kind: 'check', paths, format: (format ?? 'text') as OutputFormat, config, fix };
 }
 
-function parseDbCommand(kind: 'explain' | 'prove-index', argv: string[]): Command {
+interface DbArgs {
+  positional: string[];
+  db: DbOptions;
+  format: string | undefined;
+  /** `--embedded` or `--connection` was given. */
+  database: boolean;
+}
+
+/**
+ * The options every database command takes; `extra` reads the command's own
+ * (it returns the index of the last argument it used, or undefined when the
+ * option is not one of its).
+ */
+export function parseDbArgs(kind: string, argv: string[], extra?: (name: string, inline: string | undefined, i: number) => number | undefined): DbArgs {
   const positional: string[] = [];
   const db: DbOptions = { analyze: false, params: [] };
-  let format = 'text';
+  let format: string | undefined;
   let embedded = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -181,14 +230,65 @@ function parseDbCommand(kind: 'explain' | 'prove-index', argv: string[]): Comman
       case '--format':
         [format, i] = optionValue(argv, i, name, inline);
         break;
-      default:
-        throw new UsageError(`unknown option '${arg}'`);
+      default: {
+        const used = extra?.(name, inline, i);
+        if (used === undefined) throw new UsageError(`unknown option '${arg}'`);
+        i = used;
+      }
     }
   }
   if (embedded && db.connection !== undefined) throw new UsageError('--embedded and --connection exclude each other');
+  return { positional, db, format, database: embedded || db.connection !== undefined };
+}
+
+function parseDbCommand(kind: 'explain' | 'prove-index', argv: string[]): Command {
+  const { positional, db, format = 'text' } = parseDbArgs(kind, argv);
   if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format '${format}' for '${kind}' (expected text or json)`);
   if (positional.length !== 1) throw new UsageError(`'${kind}' takes one FILE:LINE`);
   return { kind, target: parseTarget(positional[0]!), db, format };
+}
+
+/** `bench FILE:LINE [--iterations N] [--concurrency C] [--warmup W] [--name NAME] [--compare ID|latest] [--overhead] [--no-save]`. */
+function parseBenchCommand(argv: string[]): Command {
+  const bench: BenchArgs = { overhead: false, noSave: false };
+  const { positional, db, format = 'text' } = parseDbArgs('bench', argv, (name, inline, i) => {
+    let value: string;
+    switch (name) {
+      case '--iterations':
+      case '--concurrency':
+        [value, i] = optionValue(argv, i, name, inline);
+        bench[name === '--iterations' ? 'iterations' : 'concurrency'] = positiveInteger(name, value);
+        return i;
+      case '--warmup':
+        [value, i] = optionValue(argv, i, name, inline);
+        bench.warmup = value === '0' ? 0 : positiveInteger(name, value);
+        return i;
+      case '--name':
+        [bench.name, i] = optionValue(argv, i, name, inline);
+        return i;
+      case '--compare':
+        [bench.compare, i] = optionValue(argv, i, name, inline);
+        return i;
+      case '--overhead':
+      case '--no-save':
+        if (inline !== undefined) return undefined;
+        bench[name === '--overhead' ? 'overhead' : 'noSave'] = true;
+        return i;
+      default:
+        return undefined;
+    }
+  });
+  if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format '${format}' for 'bench' (expected text or json)`);
+  if (positional.length !== 1) throw new UsageError(`'bench' takes one FILE:LINE`);
+  return { kind: 'bench', target: parseTarget(positional[0]!), db, bench, format };
+}
+
+/** `report [path] [--connection C | --embedded] [--format markdown|json]`. */
+function parseReportCommand(argv: string[]): Command {
+  const { positional, db, format = 'markdown', database } = parseDbArgs('report', argv);
+  if (format !== 'markdown' && format !== 'json') throw new UsageError(`unknown format '${format}' for 'report' (expected markdown or json)`);
+  if (positional.length > 1) throw new UsageError(`'report' takes at most one path`);
+  return { kind: 'report', ...(positional[0] !== undefined ? { path: positional[0] } : {}), db, database, format };
 }
 
 function parseTarget(arg: string): QueryTarget {

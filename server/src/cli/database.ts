@@ -27,17 +27,33 @@ export interface DbCommand {
   warn(message: string): void;
 }
 
-export async function runDbCommand(command: DbCommand): Promise<string> {
-  const file = path.resolve(command.cwd, command.target.file);
+/** The query at FILE:LINE and the workspace around it (shared by explain, prove-index and bench). */
+export interface TargetQuery {
+  root: string;
+  workspace: Workspace;
+  /** Absolute path. */
+  file: string;
+  /** `FILE:LINE` as the user gave it (relative to the current folder). */
+  where: string;
+  query: ExplainableQuery;
+}
+
+export async function queryAt(target: QueryTarget, cwd: string, warn: (message: string) => void, verb = 'explain'): Promise<TargetQuery> {
+  const file = path.resolve(cwd, target.file);
   if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
   const root = findRoot(file);
   const [loaded] = await Promise.all([loadConfig(root), initParsers()]);
-  const workspace = await Workspace.create({ root, config: loaded.config, onError: (m) => command.warn(`internal error (analysis goes on): ${m}`) });
+  const workspace = await Workspace.create({ root, config: loaded.config, onError: (m) => warn(`internal error (analysis goes on): ${m}`) });
   const text = workspace.textOf(file);
   if (text === undefined) throw new UsageError(`${file} is not analysed by QueryLens (not SQL, Python or Rust, or excluded by the config)`);
-  const where = `${path.relative(command.cwd, file) || file}:${command.target.line}`;
-  const query = queryOnLine(explainableQueries(workspace, file), new LineIndex(text), command.target.line - 1);
-  if (!query) throw new UsageError(`no query to explain at ${where} (SELECT, INSERT, UPDATE, DELETE or MERGE, or an ORM query)`);
+  const where = `${path.relative(cwd, file) || file}:${target.line}`;
+  const query = queryOnLine(explainableQueries(workspace, file), new LineIndex(text), target.line - 1);
+  if (!query) throw new UsageError(`no query to ${verb} at ${where} (SELECT, INSERT, UPDATE, DELETE or MERGE, or an ORM query)`);
+  return { root, workspace, file, where, query };
+}
+
+export async function runDbCommand(command: DbCommand): Promise<string> {
+  const { root, workspace, file, where, query } = await queryAt(command.target, command.cwd, command.warn);
 
   const service = new DatabaseService({ log: command.warn });
   try {
@@ -88,7 +104,7 @@ function parseIndex(spec: string): { table: string; columns: string[] } {
 }
 
 /** Command-line values: numbers, booleans and `null` as such, the rest as text. */
-function parseValue(value: string): ParamValue {
+export function parseValue(value: string): ParamValue {
   if (value === 'null') return null;
   if (value === 'true' || value === 'false') return value === 'true';
   if (value.trim() !== '' && Number.isFinite(Number(value)) && String(Number(value)) === value) return Number(value);

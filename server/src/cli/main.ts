@@ -65,6 +65,24 @@ export async function main(argv: string[]): Promise<number> {
       await write(render(report, command.format));
       return hasErrors(report.findings) ? EXIT_FINDINGS : EXIT_OK;
     }
+    case 'bench': {
+      const { runBenchCommand } = await import('./bench');
+      const { DbError } = await import('../db/types');
+      try {
+        const outcome = await runBenchCommand({ ...command, cwd: process.cwd(), env: process.env, warn: (m) => process.stderr.write(`querylens: ${m}\n`) });
+        await write(outcome.output);
+        return outcome.failed ? EXIT_FINDINGS : EXIT_OK; // a missed target fails CI like an error finding
+      } catch (error) {
+        if (!(error instanceof DbError)) throw error;
+        process.stderr.write(`querylens: ${error.message}\n`);
+        return EXIT_FAILURE;
+      }
+    }
+    case 'report': {
+      const { runReportCommand } = await import('./review');
+      await write(await runReportCommand({ ...command, cwd: process.cwd(), env: process.env, warn: (m) => process.stderr.write(`querylens: ${m}\n`) }));
+      return EXIT_OK;
+    }
     case 'explain':
     case 'prove-index': {
       const { runDbCommand } = await import('./database');

@@ -14,7 +14,7 @@ import { gitInfo, saveRun } from './store';
 export { runBenchmark, engineOverhead, type BenchmarkRunOptions, type EngineRun, type Overhead } from './engine';
 export { compareRuns, evaluateTargets, failedTargets, isRegression } from './compare';
 export { benchmarksDir, findRun, gitInfo, listRuns, runId, sameQuery, saveRun, stableStringify, BENCHMARKS_DIR } from './store';
-export { histogram, latencyStats, percentile, timeline } from './stats';
+export { histogram, latencyStats, percentile, STAT_LABELS, timeline } from './stats';
 
 /** Run defaults when neither the request nor `.querylens.json` sets them. */
 export const BENCH_DEFAULTS = { iterations: 100, warmup: 10, concurrency: 1 } as const;

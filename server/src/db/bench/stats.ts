@@ -6,6 +6,18 @@
  */
 import type { LatencyStats } from '../../../../shared/dashboard';
 
+/** The statistics in the order every view prints them, with their short labels. */
+export const STAT_LABELS: readonly [keyof LatencyStats, string][] = [
+  ['minMs', 'min'],
+  ['meanMs', 'mean'],
+  ['p50Ms', 'p50'],
+  ['p95Ms', 'p95'],
+  ['p99Ms', 'p99'],
+  ['maxMs', 'max'],
+  ['opsPerSec', 'ops/s'],
+  ['errors', 'errors'],
+];
+
 /** Nearest-rank percentile of ascending `sorted` (0 when empty). */
 export function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return 0;

@@ -1,0 +1,70 @@
+/**
+ * `querylens bench FILE:LINE`: the dashboard's benchmark from a terminal or a
+ * CI job, on the same drivers (and embedded shadow database) as `explain`.
+ * The run is saved in `.querylens/benchmarks/`; a failed target makes the
+ * exit code 1, so CI can hold a query to "p95 under 50 ms".
+ */
+import * as path from 'node:path';
+import { DEFAULT_STATEMENT_TIMEOUT_MS } from '../../../shared/connections';
+import type { BenchmarkComparison, BenchmarkRun } from '../../../shared/dashboard';
+import { BENCH_DEFAULTS, compareRuns, failedTargets, findRun, listRuns, recordRun, runBenchmark } from '../db/bench';
+import { DatabaseService } from '../db/service';
+import { UsageError, type BenchArgs, type DbOptions, type QueryTarget } from './args';
+import { parseValue, queryAt, resolveConnection } from './database';
+import { formatBench } from './format/bench';
+
+export interface BenchCommand {
+  target: QueryTarget;
+  db: DbOptions;
+  bench: BenchArgs;
+  format: 'text' | 'json';
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  warn(message: string): void;
+}
+
+export interface BenchOutcome {
+  output: string;
+  run: BenchmarkRun;
+  /** A target failed: exit code 1. */
+  failed: boolean;
+}
+
+export async function runBenchCommand(command: BenchCommand): Promise<BenchOutcome> {
+  const { root, workspace, file, where, query } = await queryAt(command.target, command.cwd, command.warn, 'benchmark');
+  const config = workspace.config().benchmarks;
+  const earlier = listRuns(root, (f, why) => command.warn(`skipped ${path.relative(command.cwd, f)}: ${why}`));
+  const service = new DatabaseService({ log: command.warn });
+  try {
+    const connection = resolveConnection(command.db, command.env);
+    const driver = await service.driverFor({ connection, workspace, root }, query.dialect);
+    const engineRun = await runBenchmark(driver, {
+      sql: query.sql,
+      params: command.db.params.map(parseValue),
+      iterations: command.bench.iterations ?? config?.iterations ?? BENCH_DEFAULTS.iterations,
+      warmup: command.bench.warmup ?? config?.warmup ?? BENCH_DEFAULTS.warmup,
+      concurrency: command.bench.concurrency ?? config?.concurrency ?? BENCH_DEFAULTS.concurrency,
+      timeoutMs: command.db.timeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+      readOnlyConnection: connection.readOnly === true,
+      measureOverhead: command.bench.overhead,
+    });
+    const run = recordRun(root, engineRun, {
+      ...(command.bench.name ? { name: command.bench.name } : {}),
+      source: { file, line: command.target.line },
+      ...(config ? { config } : {}),
+      save: !command.bench.noSave,
+    });
+    let comparison: { base: BenchmarkRun; result: BenchmarkComparison } | undefined;
+    if (command.bench.compare) {
+      const base = findRun(earlier, command.bench.compare, run);
+      if (!base) throw new UsageError(command.bench.compare === 'latest' ? `no earlier run of ${where} in .querylens/benchmarks/ to compare with` : `no saved run '${command.bench.compare}' in .querylens/benchmarks/`);
+      comparison = { base, result: compareRuns(base, run) };
+    }
+    const savedAs = command.bench.noSave ? undefined : path.relative(command.cwd, path.join(root, '.querylens', 'benchmarks', `${run.id}.json`));
+    const output =
+      command.format === 'json' ? `${JSON.stringify(comparison ? { run, comparison: comparison.result } : run, null, 2)}\n` : formatBench(run, where, comparison, savedAs);
+    return { output, run, failed: failedTargets(run).length > 0 };
+  } finally {
+    await service.close();
+  }
+}
