@@ -108,6 +108,8 @@ export interface SessionInfo {
 export interface BlockedSession extends SessionInfo {
   /** pids holding the locks it waits for (pg_blocking_pids). */
   blockedBy: number[];
+  /** The lock it waits for, from pg_locks (`ShareLock on transactionid`, `AccessExclusiveLock on relation app.orders`). */
+  lock?: string;
 }
 
 export interface PostgresPoolReport {
@@ -122,6 +124,10 @@ export interface PostgresPoolReport {
   level: Level;
   longRunning: SessionInfo[];
   blocked: BlockedSession[];
+  /** Sessions holding a lock that some session of `blocked` waits for. */
+  blocking?: SessionInfo[];
+  /** `longRunning` lists the non-idle sessions whose query started at least this long ago (ms). */
+  longRunningThresholdMs?: number;
 }
 
 export interface SqlitePragma {
@@ -132,6 +138,12 @@ export interface SqlitePragma {
   /** The statement that applies the recommendation. */
   fix?: string;
   why: string;
+  /**
+   * `file`: stored in the database file (journal_mode = WAL), fixed once.
+   * `connection`: a setting of each connection; `value` is what a new
+   * connection gets, so the application must run `fix` on every connection it opens.
+   */
+  scope?: 'file' | 'connection';
 }
 
 export interface PoolReport {
@@ -215,7 +227,7 @@ export interface BenchmarkComparison {
 // ---------------------------------------------------------------------------------------------
 
 export interface HealthItem {
-  /** `unused-index`, `duplicate-index`, `redundant-index`, `unindexed-foreign-key`, `seq-scan-table`, `low-cache-hit`, `slow-statement` */
+  /** `unused-index`, `duplicate-index`, `redundant-index`, `invalid-index`, `unindexed-foreign-key`, `seq-scan-table`, `low-cache-hit`, `slow-statement` */
   kind: string;
   level: Level;
   table?: string;
@@ -235,6 +247,8 @@ export interface IndexHealthReport {
   items: HealthItem[];
   /** Heap blocks hit in cache / read, 0..1 (target 0.99). */
   cacheHitRatio?: number;
-  /** pg_stat_statements: installed and readable, or why not. */
-  statements: { available: true } | { available: false; reason: string };
+  /** pg_stat_statements: installed and readable (and the rule that picked the slow ones), or why not. */
+  statements: { available: true; rule?: string } | { available: false; reason: string };
+  /** The schemas looked at (`current_schemas(false)` of the connection). */
+  schemas?: string[];
 }

@@ -1,0 +1,101 @@
+/**
+ * Where a table or a statement the database reports appears in the
+ * workspace's code, so each index-health item can link to it.
+ *
+ * Tables: every explainable query (SQL files, raw SQL in host code, ORM
+ * chains) whose model reads or writes the table, in FROM, a JOIN or a
+ * subquery. Statements: pg_stat_statements keeps a normalised text (`$1` for
+ * every constant); the workspace's queries keep theirs as written. Both go
+ * through libpg-query's fingerprint, which ignores constants and parameter
+ * numbers, so `WHERE a = 5` and `WHERE a = $1` meet.
+ */
+import { fingerprintSync } from 'libpg-query';
+import type { HealthItem } from '../../../../shared/dashboard';
+import type { QueryModel } from '../../core/sql/model';
+import { explainableQueries } from '../../core/engine/explainable';
+import { LineIndex } from '../../core/engine/lineIndex';
+import type { Workspace } from '../../core/engine/workspace';
+
+export type CodeLocation = NonNullable<HealthItem['code']>[number];
+
+/** Links per item at most: a table read in 200 places needs a search, not 200 links. */
+const MAX_LINKS = 20;
+
+export interface CodeIndex {
+  /** Queries touching the table (unqualified name, any case). */
+  table(name: string): CodeLocation[];
+  /** Queries whose fingerprint is the statement's, and the tables they read. */
+  statement(sql: string): { code: CodeLocation[]; tables: string[] };
+  /** The first index QueryLens's own rules suggest for the table (missing-index, missing-composite-index). */
+  suggestedIndex(table: string): { table: string; columns: string[]; method?: string; opclass?: string } | undefined;
+}
+
+function fingerprint(sql: string): string | undefined {
+  try {
+    return fingerprintSync(sql);
+  } catch {
+    return undefined; // not PostgreSQL's grammar (a SQLite-only query, a truncated pg_stat_statements text)
+  }
+}
+
+function tablesOf(model: QueryModel, into: Set<string>): void {
+  for (const t of model.tables) into.add(t.name.toLowerCase());
+  for (const j of model.joins) into.add(j.table.name.toLowerCase());
+  for (const sub of model.subqueries) tablesOf(sub, into);
+}
+
+function push(map: Map<string, CodeLocation[]>, key: string, location: CodeLocation): void {
+  const list = map.get(key) ?? [];
+  if (list.length < MAX_LINKS && !list.some((l) => l.file === location.file && l.line === location.line)) list.push(location);
+  map.set(key, list);
+}
+
+/** Reads the workspace once; the report then asks per table and per statement. */
+export function codeIndex(workspace: Workspace): CodeIndex {
+  const byTable = new Map<string, CodeLocation[]>();
+  const byFingerprint = new Map<string, CodeLocation[]>();
+  const tablesByFingerprint = new Map<string, Set<string>>();
+  const suggestions = new Map<string, { table: string; columns: string[]; method?: string; opclass?: string }>();
+  for (const file of workspace.files()) {
+    const text = workspace.textOf(file);
+    const document = workspace.document(file);
+    if (text === undefined || !document) continue;
+    const lines = new LineIndex(text);
+    const tablesAt = new Map<number, Set<string>>();
+    for (const statement of document.statements) {
+      if (!statement.query) continue;
+      const tables = new Set<string>();
+      tablesOf(statement.query, tables);
+      tablesAt.set(statement.span.start, tables);
+      const location = { file, line: lines.positionAt(statement.span.start).line };
+      for (const t of tables) push(byTable, t, location);
+    }
+    // The SQL the database receives (an ORM chain rendered), fingerprinted as pg_stat_statements' text will be.
+    for (const query of explainableQueries(workspace, file)) {
+      if (query.dialect !== 'postgres') continue;
+      const print = fingerprint(query.sql);
+      if (!print) continue;
+      push(byFingerprint, print, { file, line: lines.positionAt(query.span.start).line });
+      const tables = tablesByFingerprint.get(print) ?? new Set<string>();
+      for (const t of tablesAt.get(query.span.start) ?? []) tables.add(t);
+      tablesByFingerprint.set(print, tables);
+    }
+    for (const finding of workspace.analyze(file)) {
+      const key = finding.index ? unqualified(finding.index.table) : undefined;
+      if (finding.index && key && !suggestions.has(key)) suggestions.set(key, finding.index);
+    }
+  }
+  return {
+    table: (name) => byTable.get(unqualified(name)) ?? [],
+    statement(sql) {
+      const print = fingerprint(sql);
+      if (!print) return { code: [], tables: [] };
+      return { code: byFingerprint.get(print) ?? [], tables: [...(tablesByFingerprint.get(print) ?? [])] };
+    },
+    suggestedIndex: (table) => suggestions.get(unqualified(table)),
+  };
+}
+
+function unqualified(name: string): string {
+  return name.split('.').pop()!.replace(/"/g, '').toLowerCase();
+}
