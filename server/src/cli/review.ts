@@ -38,7 +38,7 @@ const indexHealth: ((driver: Driver, workspace: Workspace) => Promise<IndexHealt
 export async function runReportCommand(command: ReportCommand): Promise<string> {
   const check = await runCheck({ paths: command.path ? [command.path] : [], fix: false, cwd: command.cwd, warn: command.warn });
   const root = check.root;
-  const noDb = { unavailable: 'no database given: run `querylens report --connection postgres://...` (or `--embedded`)' };
+  const noDb = { unavailable: 'no database given (pass --connection postgres://... or --embedded)' };
   let migrations: Section<MigrationsReport> = noDb;
   let health: Section<IndexHealthReport> = noDb;
   if (command.database) {
