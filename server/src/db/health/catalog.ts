@@ -65,8 +65,8 @@ ORDER BY n.nspname, t.relname, i.relname`;
 // An index serves a foreign key when the key's columns are its leading
 // columns (in any order) and it is complete (not partial) and valid.
 const UNINDEXED_FKS_SQL = `
-SELECT n.nspname AS schema, t.relname AS "table", c.conname AS name,
-       ARRAY(SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY k(attnum, ord)
+SELECT n.nspname::text AS schema, t.relname::text AS "table", c.conname::text AS name,
+       ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(attnum, ord)
              JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum ORDER BY k.ord) AS columns,
        c.confrelid::regclass::text AS referenced,
        pg_relation_size(c.conrelid)::float8 AS bytes

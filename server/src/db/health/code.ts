@@ -24,11 +24,13 @@ const MAX_LINKS = 20;
 export interface CodeIndex {
   /** Queries touching the table (unqualified name, any case). */
   table(name: string): CodeLocation[];
-  /** Queries whose fingerprint is the statement's, and the tables they read. */
-  statement(sql: string): { code: CodeLocation[]; tables: string[] };
+  /** Queries whose fingerprint is the statement's, and the index QueryLens's rules suggest for one of them. */
+  statement(sql: string): { code: CodeLocation[]; suggestion?: Suggestion };
   /** The first index QueryLens's own rules suggest for the table (missing-index, missing-composite-index). */
-  suggestedIndex(table: string): { table: string; columns: string[]; method?: string; opclass?: string } | undefined;
+  suggestedIndex(table: string): Suggestion | undefined;
 }
+
+type Suggestion = { table: string; columns: string[]; method?: string; opclass?: string };
 
 function fingerprint(sql: string): string | undefined {
   try {
@@ -54,19 +56,18 @@ function push(map: Map<string, CodeLocation[]>, key: string, location: CodeLocat
 export function codeIndex(workspace: Workspace): CodeIndex {
   const byTable = new Map<string, CodeLocation[]>();
   const byFingerprint = new Map<string, CodeLocation[]>();
-  const tablesByFingerprint = new Map<string, Set<string>>();
-  const suggestions = new Map<string, { table: string; columns: string[]; method?: string; opclass?: string }>();
+  const suggestionByFingerprint = new Map<string, Suggestion>();
+  const suggestions = new Map<string, Suggestion>();
   for (const file of workspace.files()) {
     const text = workspace.textOf(file);
     const document = workspace.document(file);
     if (text === undefined || !document) continue;
     const lines = new LineIndex(text);
-    const tablesAt = new Map<number, Set<string>>();
+    const findings = workspace.analyze(file).filter((f) => f.index);
     for (const statement of document.statements) {
       if (!statement.query) continue;
       const tables = new Set<string>();
       tablesOf(statement.query, tables);
-      tablesAt.set(statement.span.start, tables);
       const location = { file, line: lines.positionAt(statement.span.start).line };
       for (const t of tables) push(byTable, t, location);
     }
@@ -75,22 +76,25 @@ export function codeIndex(workspace: Workspace): CodeIndex {
       if (query.dialect !== 'postgres') continue;
       const print = fingerprint(query.sql);
       if (!print) continue;
-      push(byFingerprint, print, { file, line: lines.positionAt(query.span.start).line });
-      const tables = tablesByFingerprint.get(print) ?? new Set<string>();
-      for (const t of tablesAt.get(query.span.start) ?? []) tables.add(t);
-      tablesByFingerprint.set(print, tables);
+      const start = lines.positionAt(query.span.start).line;
+      const end = lines.positionAt(query.span.end).line;
+      push(byFingerprint, print, { file, line: start });
+      // A finding inside this query that suggests an index (missing-index, missing-composite-index).
+      const own = findings.find((f) => f.range.start.line >= start && f.range.start.line <= end);
+      if (own?.index && !suggestionByFingerprint.has(print)) suggestionByFingerprint.set(print, own.index);
     }
-    for (const finding of workspace.analyze(file)) {
-      const key = finding.index ? unqualified(finding.index.table) : undefined;
-      if (finding.index && key && !suggestions.has(key)) suggestions.set(key, finding.index);
+    for (const finding of findings) {
+      const key = unqualified(finding.index!.table);
+      if (!suggestions.has(key)) suggestions.set(key, finding.index!);
     }
   }
   return {
     table: (name) => byTable.get(unqualified(name)) ?? [],
     statement(sql) {
       const print = fingerprint(sql);
-      if (!print) return { code: [], tables: [] };
-      return { code: byFingerprint.get(print) ?? [], tables: [...(tablesByFingerprint.get(print) ?? [])] };
+      if (!print) return { code: [] };
+      const suggestion = suggestionByFingerprint.get(print);
+      return { code: byFingerprint.get(print) ?? [], ...(suggestion ? { suggestion } : {}) };
     },
     suggestedIndex: (table) => suggestions.get(unqualified(table)),
   };

@@ -33,6 +33,8 @@ function mib(bytes: number): string {
 
 /** Reads the pragmas on the job's connection (read-only: PRAGMA name without a value never writes). */
 export async function sqlitePragmas(job: Job): Promise<SqlitePragma[]> {
+  // A read first: a long-lived connection learns that another one switched the file to WAL only when it next reads it.
+  await job.q('SELECT count(*) AS n FROM sqlite_master');
   const journal = String(await pragma(job, 'journal_mode')).toUpperCase();
   const synchronous = Number(await pragma(job, 'synchronous'));
   const cacheSize = Number(await pragma(job, 'cache_size'));
@@ -81,7 +83,7 @@ export function judgePragmas(v: PragmaValues): SqlitePragma[] {
       ok: cacheBytes >= recommendedCacheBytes,
       fixSql: `PRAGMA cache_size = ${RECOMMENDED_CACHE_PAGES};`,
       scope: 'connection',
-      why: `The default page cache is about 2 MiB: a working set larger than that is read from the file again and again. ${EVERY_CONNECTION}`,
+      why: `SQLite's default page cache is 2 MiB (better-sqlite3 builds it with 16 MB): a working set larger than the cache is read from the file again and again. ${EVERY_CONNECTION}`,
     },
     {
       name: 'temp_store',

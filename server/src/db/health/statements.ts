@@ -62,8 +62,7 @@ export async function slowStatements(job: Job, options: SlowStatementOptions, co
     const query = String(r.query);
     const meanMs = Number(r.mean_ms);
     const calls = Number(r.calls);
-    const { code: found, tables } = code?.statement(query) ?? { code: [], tables: [] };
-    const suggestion = tables.map((t) => code!.suggestedIndex(t)).find((s) => s !== undefined);
+    const { code: found, suggestion } = code?.statement(query) ?? { code: [] };
     return {
       kind: 'slow-statement',
       level: meanMs >= SLOW_CRITICAL_MS ? 'critical' : 'warn',
