@@ -37,7 +37,7 @@ describe('db/health: SQLite pragmas', function () {
   });
 
   // better-sqlite3 is built with SQLITE_DEFAULT_WAL_SYNCHRONOUS=1: in WAL mode a connection's synchronous defaults to NORMAL.
-  it('the file switched to WAL: journal_mode is fixed for every connection (and this build's WAL default synchronous), the others are not', async () => {
+  it("the file switched to WAL: journal_mode is fixed for every connection (and this build's WAL default synchronous), the others are not", async () => {
     const db = new Database(f.file);
     db.pragma('journal_mode = WAL');
     db.close();
