@@ -94,6 +94,9 @@ describe('CLI: bench and report on examples/agent-platform (embedded)', function
     assert.match(md, /^### task\\_manager\.sql:5$/m);
     assert.match(md, /^\| p95 \| [\d.]+ ms \| [\d.]+ ms \| ×[\d.]+( ⚠️)? \|$/m);
     assert.match(md, /✅ p95Ms ≤ 50/);
+    // Index health on the shadow database, its items linked to the code that reads their tables.
+    assert.match(md, /## Index health\n\nConnection `embedded`/);
+    assert.match(md, /In the code: \[queries\/task_manager\.sql:\d+\]/);
     assert.ok(!existsSync(path.join(example, '.querylens')), 'the example itself is untouched');
   });
 

@@ -8,9 +8,9 @@
  */
 import type { IndexHealthReport, MigrationsReport } from '../../../shared/dashboard';
 import { gitInfo, listRuns } from '../db/bench';
+import { indexHealth } from '../db/health';
 import { migrationsReport } from '../db/migrations';
 import { DatabaseService } from '../db/service';
-import type { Driver } from '../db/types';
 import { loadConfig } from '../core/config/load';
 import { Workspace } from '../core/engine/workspace';
 import { reviewJson, reviewMarkdown, type ReviewInput, type Section } from '../report/review';
@@ -29,12 +29,6 @@ export interface ReportCommand {
   warn(message: string): void;
 }
 
-/**
- * The index-health report (server/src/db/health/) had not landed when this
- * was written: its section says so until it is wired here.
- */
-const indexHealth: ((driver: Driver, workspace: Workspace) => Promise<IndexHealthReport>) | undefined = undefined;
-
 export async function runReportCommand(command: ReportCommand): Promise<string> {
   const check = await runCheck({ paths: command.path ? [command.path] : [], fix: false, cwd: command.cwd, warn: command.warn });
   const root = check.root;
@@ -49,7 +43,7 @@ export async function runReportCommand(command: ReportCommand): Promise<string> 
       const workspace = await Workspace.create({ root, config: loadConfig(root).config, onError: (m) => command.warn(`internal error (analysis goes on): ${m}`) });
       const driver = await service.driverFor({ connection, workspace, root }, workspace.config().dialect ?? 'postgres');
       migrations = await settle(() => migrationsReport(driver, workspace, command.db.timeoutMs ? { timeoutMs: command.db.timeoutMs } : {}));
-      health = indexHealth ? await settle(() => indexHealth(driver, workspace)) : { unavailable: 'the index-health report is not part of this build yet' };
+      health = await settle(() => indexHealth(driver, workspace, command.db.timeoutMs ? { timeoutMs: command.db.timeoutMs } : {}));
     } catch (error) {
       // The connection itself failed: every database section carries its message.
       migrations = health = { unavailable: messageOf(error) };

@@ -9,7 +9,8 @@ import type { BenchmarkComparison, BenchmarkRun, IndexHealthReport, MigrationsRe
 import type { Finding, RuleMeta } from '../../../shared/types';
 import { compareRuns, sameQuery } from '../db/bench';
 import { cell, code } from './markdown';
-import { formatBenchmarksMarkdown, formatFindingsMarkdown, formatIndexHealthMarkdown, formatMigrationsMarkdown, formatPoolMarkdown } from './sections';
+import { formatIndexHealthMarkdown } from '../db/health/format';
+import { formatBenchmarksMarkdown, formatFindingsMarkdown, formatMigrationsMarkdown, formatPoolMarkdown, relativeTo } from './sections';
 
 /** A database section: its report, or why there is none. */
 export type Section<T> = { report: T } | { unavailable: string };
@@ -39,7 +40,7 @@ export function reviewMarkdown(input: ReviewInput): string {
     section('## Migrations', input.migrations, (r) => formatMigrationsMarkdown(input.root, r)),
     ...(input.pool ? [section('## Connections', input.pool, formatPoolMarkdown)] : []),
     formatBenchmarksMarkdown(input.runs),
-    section('## Index health', input.health, (r) => formatIndexHealthMarkdown(input.root, r)),
+    section('## Index health', input.health, (r) => formatIndexHealthMarkdown(r, (file) => relativeTo(input.root, file)).trimEnd()),
   ];
   return `${parts.join('\n\n')}\n`;
 }

@@ -1,18 +1,20 @@
 /**
  * The review report's sections, each a pure formatter from the data the
- * dashboard shows (shared/dashboard.ts) to Markdown. Paths are printed
+ * dashboard shows (shared/dashboard.ts) to Markdown. Index health's is
+ * db/health's own (formatIndexHealthMarkdown), written with its data. Paths are printed
  * relative to the workspace root: the report is pasted into a pull request.
  */
 import * as path from 'node:path';
-import type { BenchmarkRun, IndexHealthReport, LatencyStats, MigrationsReport, MigrationStatus, PoolReport } from '../../../shared/dashboard';
+import type { BenchmarkRun, LatencyStats, MigrationsReport, MigrationStatus, PoolReport } from '../../../shared/dashboard';
 import type { Finding, RuleMeta } from '../../../shared/types';
 import { compareRuns, isRegression, sameQuery, STAT_LABELS } from '../db/bench';
-import { block, bytes, cell, code, inline, ms, ratio, table } from './markdown';
+import { block, cell, code, inline, ms, ratio, table } from './markdown';
 
 /** Findings listed per rule before "and N more". */
 const PER_RULE = 10;
 
-function rel(root: string, file: string): string {
+/** `file` relative to the root, with forward slashes (absolute when outside it). */
+export function relativeTo(root: string, file: string): string {
   const r = path.relative(root, file);
   return (r === '' || r.startsWith('..') || path.isAbsolute(r) ? file : r).split(path.sep).join('/');
 }
@@ -39,7 +41,7 @@ export function formatFindingsMarkdown(root: string, findings: Finding[], rules:
     out.push('', `### ${inline(id)} (${fs.length})`);
     if (title.get(id)) out.push('', inline(title.get(id)!));
     out.push('');
-    for (const f of fs.slice(0, PER_RULE)) out.push(`- ${code(`${rel(root, f.file)}:${f.range.start.line + 1}`)} ${cell(f.message)}`);
+    for (const f of fs.slice(0, PER_RULE)) out.push(`- ${code(`${relativeTo(root, f.file)}:${f.range.start.line + 1}`)} ${cell(f.message)}`);
     if (fs.length > PER_RULE) out.push(`- … and ${fs.length - PER_RULE} more`);
   }
   return out.join('\n');
@@ -58,7 +60,7 @@ export function formatMigrationsMarkdown(root: string, report: MigrationsReport)
   for (const set of report.sets) {
     const counts = new Map<MigrationStatus, number>();
     for (const row of set.rows) counts.set(row.status, (counts.get(row.status) ?? 0) + 1);
-    out.push('', `### ${inline(set.tool)}: ${code(rel(root, set.dir))}`, '');
+    out.push('', `### ${inline(set.tool)}: ${code(relativeTo(root, set.dir))}`, '');
     out.push(
       set.trackingTableFound
         ? `${[...counts].map(([s, n]) => `${n} ${s}`).join(', ') || 'no migrations'} (tracking table ${code(set.trackingTable)}).`
@@ -150,30 +152,4 @@ function describeRun(run: BenchmarkRun): string {
   const where = run.source ? ` at ${code(`${run.source.file}:${run.source.line}`)}` : '';
   const git = run.git ? ` on ${code(run.git.branch ? `${run.git.branch}@${run.git.commit}` : run.git.commit)}` : '';
   return `${code(run.id)}${where}: ${run.iterations} iterations × ${run.concurrency} session(s) on ${code(run.connection)}${git}, ${cell(run.createdAt)}${run.rolledBack ? ', rolled back' : ''}`;
-}
-
-const LEVEL_MARK = { ok: '✅', warn: '⚠️', critical: '❌' } as const;
-
-export function formatIndexHealthMarkdown(root: string, report: IndexHealthReport): string {
-  const out = ['## Index health', '', `On ${code(report.connection)} at ${cell(report.at)}.`];
-  if (report.cacheHitRatio !== undefined) out.push('', `Cache hit ratio ${(report.cacheHitRatio * 100).toFixed(2)} % (target 99 %).`);
-  if (!report.statements.available) out.push('', `Slowest statements unavailable: ${cell(report.statements.reason)}.`);
-  if (report.items.length === 0) return [...out, '', 'Nothing to fix.'].join('\n');
-  out.push(
-    '',
-    table(
-      ['', 'Kind', 'Table', 'Index', 'Size', 'Problem', 'Fix', 'Code'],
-      report.items.map((item) => [
-        LEVEL_MARK[item.level],
-        cell(item.kind),
-        item.table ? code(item.table) : '',
-        item.index ? code(item.index) : '',
-        bytes(item.bytes),
-        cell(item.message),
-        item.fix ? code(item.fix) : '',
-        (item.code ?? []).slice(0, 3).map((c) => code(`${rel(root, c.file)}:${c.line + 1}`)).join(' '),
-      ]),
-    ),
-  );
-  return out.join('\n');
 }
