@@ -3,6 +3,7 @@
  * (`check [paths...] [--format F] [--config FILE] [--fix]`, `rules`, `--help`,
  * `--version`), and every mistake must become exit code 2 with a clear message.
  */
+import { parsePoolCommand, type PoolCommand } from './pool-args';
 import { OUTPUT_FORMATS, type OutputFormat } from './report';
 
 export type Command =
@@ -11,6 +12,7 @@ export type Command =
   | { kind: 'explain' | 'prove-index'; target: QueryTarget; db: DbOptions; format: 'text' | 'json' }
   | { kind: 'bench'; target: QueryTarget; db: DbOptions; bench: BenchArgs; format: 'text' | 'json' }
   | { kind: 'report'; path?: string; db: DbOptions; database: boolean; format: 'markdown' | 'json' }
+  | PoolCommand
   | { kind: 'help' }
   | { kind: 'version' };
 
@@ -98,6 +100,14 @@ Options (bench): --connection, --embedded, --param, --timeout, --rows as above, 
 
 Options (report): --connection <c> or --embedded (migrations, index health), --format markdown|json
 
+Pool:
+  pool               Connections by state and application against max_connections (warning
+                     from 70 %, critical from 90 %), long-running and blocked sessions,
+                     QueryLens's own pool; SQLite: pragmas against the recommended ones
+Options (pool): --connection (or DATABASE_URL), --timeout as above, --format text|json, and
+  --watch [seconds]  Print it again every few seconds (default 5) until Ctrl+C
+  --long-running <ms>  List non-idle sessions whose query started this long ago (default 60000)
+
   -h, --help         Show this help
   -v, --version      Show the version
 
@@ -125,6 +135,7 @@ export function parseArgs(argv: string[]): Command {
   if (command === 'explain' || command === 'prove-index') return parseDbCommand(command, rest);
   if (command === 'bench') return parseBenchCommand(rest);
   if (command === 'report') return parseReportCommand(rest);
+  if (command === 'pool') return parsePoolCommand(rest);
   if (command !== 'check' && command !== 'rules') throw new UsageError(`unknown command '${command}'`);
 
   const paths: string[] = [];

@@ -83,6 +83,23 @@ export async function main(argv: string[]): Promise<number> {
       await write(await runReportCommand({ ...command, cwd: process.cwd(), env: process.env, warn: (m) => process.stderr.write(`querylens: ${m}\n`) }));
       return EXIT_OK;
     }
+    case 'pool': {
+      const { runPoolCommand } = await import('./pool');
+      const { DbError } = await import('../db/types');
+      const stop = new AbortController();
+      const onSigint = () => stop.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        await runPoolCommand({ ...command, cwd: process.cwd(), env: process.env, write, signal: stop.signal });
+        return EXIT_OK;
+      } catch (error) {
+        if (!(error instanceof DbError)) throw error;
+        process.stderr.write(`querylens: ${error.message}\n`);
+        return EXIT_FAILURE;
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    }
     case 'explain':
     case 'prove-index': {
       const { runDbCommand } = await import('./database');
