@@ -3,6 +3,7 @@
  * (`check [paths...] [--format F] [--config FILE] [--fix]`, `rules`, `--help`,
  * `--version`), and every mistake must become exit code 2 with a clear message.
  */
+import { parseMigrationsCommand, type MigrationsCommand } from './migrations-args';
 import { parsePoolCommand, type PoolCommand } from './pool-args';
 import { OUTPUT_FORMATS, type OutputFormat } from './report';
 
@@ -12,6 +13,7 @@ export type Command =
   | { kind: 'explain' | 'prove-index'; target: QueryTarget; db: DbOptions; format: 'text' | 'json' }
   | { kind: 'bench'; target: QueryTarget; db: DbOptions; bench: BenchArgs; format: 'text' | 'json' }
   | { kind: 'report'; path?: string; db: DbOptions; database: boolean; format: 'markdown' | 'json' }
+  | MigrationsCommand
   | PoolCommand
   | { kind: 'help' }
   | { kind: 'version' };
@@ -100,6 +102,14 @@ Options (bench): --connection, --embedded, --param, --timeout, --rows as above, 
 
 Options (report): --connection <c> or --embedded (migrations, index health), --format markdown|json
 
+Migrations:
+  migrations [path]  Every migration folder (sqlx, golang-migrate, Flyway, Prisma, Knex, Alembic, plain)
+                     with each migration's status on the connection, as its tool computes it
+                     (exit 1 when one is failed, modified or missing)
+Options (migrations): --connection, --embedded, --timeout as above, --format text|json, and
+  --apply <dir>      Apply the pending migrations of that folder (sqlx, golang-migrate, Flyway, plain)
+  --revert <dir>     Revert its last applied migration with its down / undo file
+
 Pool:
   pool               Connections by state and application against max_connections (warning
                      from 70 %, critical from 90 %), long-running and blocked sessions,
@@ -136,6 +146,7 @@ export function parseArgs(argv: string[]): Command {
   if (command === 'bench') return parseBenchCommand(rest);
   if (command === 'report') return parseReportCommand(rest);
   if (command === 'pool') return parsePoolCommand(rest);
+  if (command === 'migrations') return parseMigrationsCommand(rest);
   if (command !== 'check' && command !== 'rules') throw new UsageError(`unknown command '${command}'`);
 
   const paths: string[] = [];

@@ -83,6 +83,19 @@ export async function main(argv: string[]): Promise<number> {
       await write(await runReportCommand({ ...command, cwd: process.cwd(), env: process.env, warn: (m) => process.stderr.write(`querylens: ${m}\n`) }));
       return EXIT_OK;
     }
+    case 'migrations': {
+      const { runMigrationsCommand } = await import('./migrations');
+      const { DbError } = await import('../db/types');
+      try {
+        const outcome = await runMigrationsCommand({ ...command, cwd: process.cwd(), env: process.env, warn: (m) => process.stderr.write(`querylens: ${m}\n`) });
+        await write(outcome.output);
+        return outcome.problems ? EXIT_FINDINGS : EXIT_OK; // failed, modified or missing: what the tools stop on
+      } catch (error) {
+        if (!(error instanceof DbError)) throw error;
+        process.stderr.write(`querylens: ${error.message}\n`);
+        return EXIT_FAILURE;
+      }
+    }
     case 'pool': {
       const { runPoolCommand } = await import('./pool');
       const { DbError } = await import('../db/types');
