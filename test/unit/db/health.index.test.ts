@@ -39,6 +39,11 @@ SELECT count(*) FROM orders WHERE note LIKE 'n%';
 SELECT id, pg_sleep(0.021) AS ql_slow_${SUFFIX} FROM customers WHERE id = 7;
 `;
 
+/** pg_stat_statements outlives the schema: this test's slow statements are reset (only those) so runs do not pile up on the shared server. */
+async function forgetOwnStatements(admin: Client): Promise<void> {
+  await admin.query(`SELECT public.pg_stat_statements_reset(userid, dbid, queryid) FROM public.pg_stat_statements WHERE query LIKE 'SELECT id, pg_sleep($_) AS ql\\_slow%'`);
+}
+
 describe('db/health: index health (PostgreSQL)', function () {
   this.timeout(120_000);
   const schema = `ql_health_${process.pid}_${Date.now()}`;
@@ -54,6 +59,7 @@ describe('db/health: index health (PostgreSQL)', function () {
     } catch {
       return this.skip();
     }
+    await forgetOwnStatements(admin);
     await admin.query(`CREATE SCHEMA ${schema}`);
     await admin.query(`SET search_path TO ${schema}`);
     await admin.query(DDL);
@@ -95,6 +101,7 @@ describe('db/health: index health (PostgreSQL)', function () {
     await driver?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
     await admin?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    if (admin) await forgetOwnStatements(admin).catch(() => undefined);
     await admin?.end().catch(() => undefined);
   });
 
