@@ -87,7 +87,7 @@ describe('CLI: bench and report on examples/agent-platform (embedded)', function
   it('writes the review report: findings by rule, migrations on the shadow database, the benchmark comparison', async () => {
     const md = await report('--embedded');
     const headings = md.split('\n').filter((l) => /^##? /.test(l));
-    assert.deepEqual(headings, [`# QueryLens review: ${path.basename(dir)}`, '## Findings by rule', '## Migrations', '## Benchmarks', '## Index health']);
+    assert.deepEqual(headings, [`# QueryLens review: ${path.basename(dir)}`, '## Findings by rule', '## Migrations', '## Connections', '## Benchmarks', '## Index health']);
     assert.match(md, /^\| \[`missing-composite-index`\]\([^)]+\) \| warning \| 3 \| 1 \|$/m);
     assert.match(md, /^### sqlx: `migrations`$/m);
     assert.match(md, /^\| `20240105090000` \| create\\_agents\\_and\\_conversations \| ⏳ pending \|/m);

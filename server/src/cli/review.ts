@@ -6,14 +6,11 @@
  * the connection given (`--connection` or `--embedded`); without one they
  * say so.
  */
-import type { IndexHealthReport, MigrationsReport } from '../../../shared/dashboard';
-import { gitInfo, listRuns } from '../db/bench';
-import { indexHealth } from '../db/health';
-import { migrationsReport } from '../db/migrations';
 import { DatabaseService } from '../db/service';
 import { loadConfig } from '../core/config/load';
 import { Workspace } from '../core/engine/workspace';
-import { reviewJson, reviewMarkdown, type ReviewInput, type Section } from '../report/review';
+import { collectReview } from '../report/collect';
+import { reviewJson, reviewMarkdown } from '../report/review';
 import type { DbOptions } from './args';
 import { runCheck } from './check';
 import { resolveConnection } from './database';
@@ -32,48 +29,24 @@ export interface ReportCommand {
 export async function runReportCommand(command: ReportCommand): Promise<string> {
   const check = await runCheck({ paths: command.path ? [command.path] : [], fix: false, cwd: command.cwd, warn: command.warn });
   const root = check.root;
-  const noDb = { unavailable: 'no database given (pass --connection postgres://... or --embedded)' };
-  let migrations: Section<MigrationsReport> = noDb;
-  let health: Section<IndexHealthReport> = noDb;
-  if (command.database) {
-    const service = new DatabaseService({ log: command.warn });
-    try {
-      const connection = resolveConnection(command.db, command.env);
-      // The same root `check` analysed: its catalog builds the embedded shadow database.
-      const workspace = await Workspace.create({ root, config: loadConfig(root).config, onError: (m) => command.warn(`internal error (analysis goes on): ${m}`) });
-      const driver = await service.driverFor({ connection, workspace, root }, workspace.config().dialect ?? 'postgres');
-      migrations = await settle(() => migrationsReport(driver, workspace, command.db.timeoutMs ? { timeoutMs: command.db.timeoutMs } : {}));
-      health = await settle(() => indexHealth(driver, workspace, command.db.timeoutMs ? { timeoutMs: command.db.timeoutMs } : {}));
-    } catch (error) {
-      // The connection itself failed: every database section carries its message.
-      migrations = health = { unavailable: messageOf(error) };
-    } finally {
-      await service.close();
-    }
-  }
-  const git = gitInfo(root);
-  const input: ReviewInput = {
-    root,
-    files: check.files,
-    findings: check.findings,
-    rules: check.rules,
-    runs: listRuns(root, (file, why) => command.warn(`skipped ${file}: ${why}`)),
-    migrations,
-    health,
-    ...(git ? { git } : {}),
-    at: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-  };
-  return command.format === 'json' ? `${JSON.stringify(reviewJson(input), null, 2)}\n` : reviewMarkdown(input);
-}
-
-async function settle<T>(read: () => Promise<T>): Promise<Section<T>> {
+  const service = new DatabaseService({ log: command.warn });
   try {
-    return { report: await read() };
-  } catch (error) {
-    return { unavailable: messageOf(error) };
+    // The same root `check` analysed: its catalog builds the embedded shadow database.
+    const workspace = await Workspace.create({ root, config: loadConfig(root).config, onError: (m) => command.warn(`internal error (analysis goes on): ${m}`) });
+    const input = await collectReview({
+      root,
+      workspace,
+      files: check.files,
+      findings: check.findings,
+      rules: check.rules,
+      driver: command.database
+        ? () => service.driverFor({ connection: resolveConnection(command.db, command.env), workspace, root }, workspace.dialectOf(root))
+        : { unavailable: 'no database given (pass --connection postgres://... or --embedded)' },
+      ...(command.db.timeoutMs ? { timeoutMs: command.db.timeoutMs } : {}),
+      warn: command.warn,
+    });
+    return command.format === 'json' ? `${JSON.stringify(reviewJson(input), null, 2)}\n` : reviewMarkdown(input);
+  } finally {
+    await service.close();
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
