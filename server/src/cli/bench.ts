@@ -5,9 +5,8 @@
  * exit code 1, so CI can hold a query to "p95 under 50 ms".
  */
 import * as path from 'node:path';
-import { DEFAULT_STATEMENT_TIMEOUT_MS } from '../../../shared/connections';
 import type { BenchmarkComparison, BenchmarkRun } from '../../../shared/dashboard';
-import { BENCH_DEFAULTS, compareRuns, failedTargets, findRun, listRuns, recordRun, runBenchmark } from '../db/bench';
+import { compareRuns, failedTargets, findRun, listRuns } from '../db/bench';
 import { DatabaseService } from '../db/service';
 import { UsageError, type BenchArgs, type DbOptions, type QueryTarget } from './args';
 import { parseValue, queryAt, resolveConnection } from './database';
@@ -32,28 +31,26 @@ export interface BenchOutcome {
 
 export async function runBenchCommand(command: BenchCommand): Promise<BenchOutcome> {
   const { root, workspace, file, where, query } = await queryAt(command.target, command.cwd, command.warn, 'benchmark');
-  const config = workspace.config().benchmarks;
   const earlier = listRuns(root, (f, why) => command.warn(`skipped ${path.relative(command.cwd, f)}: ${why}`));
   const service = new DatabaseService({ log: command.warn });
   try {
-    const connection = resolveConnection(command.db, command.env);
-    const driver = await service.driverFor({ connection, workspace, root }, query.dialect);
-    const engineRun = await runBenchmark(driver, {
-      sql: query.sql,
-      params: command.db.params.map(parseValue),
-      iterations: command.bench.iterations ?? config?.iterations ?? BENCH_DEFAULTS.iterations,
-      warmup: command.bench.warmup ?? config?.warmup ?? BENCH_DEFAULTS.warmup,
-      concurrency: command.bench.concurrency ?? config?.concurrency ?? BENCH_DEFAULTS.concurrency,
-      timeoutMs: command.db.timeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
-      readOnlyConnection: connection.readOnly === true,
-      measureOverhead: command.bench.overhead,
-    });
-    const run = recordRun(root, engineRun, {
-      ...(command.bench.name ? { name: command.bench.name } : {}),
-      source: { file, line: command.target.line },
-      ...(config ? { config } : {}),
-      save: !command.bench.noSave,
-    });
+    const run = await service.benchmarkRun(
+      {
+        workspace,
+        root,
+        query,
+        connection: resolveConnection(command.db, command.env),
+        params: command.db.params.map(parseValue),
+        ...(command.db.timeoutMs ? { timeoutMs: command.db.timeoutMs } : {}),
+        ...(command.bench.iterations ? { iterations: command.bench.iterations } : {}),
+        ...(command.bench.warmup !== undefined ? { warmup: command.bench.warmup } : {}),
+        ...(command.bench.concurrency ? { concurrency: command.bench.concurrency } : {}),
+        ...(command.bench.name ? { name: command.bench.name } : {}),
+        measureOverhead: command.bench.overhead,
+        save: !command.bench.noSave,
+      },
+      { file, line: command.target.line },
+    );
     let comparison: { base: BenchmarkRun; result: BenchmarkComparison } | undefined;
     if (command.bench.compare) {
       const base = findRun(earlier, command.bench.compare, run);

@@ -8,12 +8,14 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_SHADOW_ROWS, DEFAULT_STATEMENT_TIMEOUT_MS, type ResolvedConnection } from '../../../shared/connections';
 import type { ExplainResult, IndexProof, ParamValue, PlanSummary, SuggestedIndex } from '../../../shared/explain';
+import type { BenchmarkRun } from '../../../shared/dashboard';
 import type { BenchmarkSummary, TestConnectionResult } from '../../../shared/protocol';
 import type { Catalog } from '../core/catalog/types';
 import type { QueryLensConfig } from '../core/config/types';
 import type { ExplainableQuery } from '../core/engine/explainable';
 import type { Workspace } from '../core/engine/workspace';
 import { runBenchmark } from './benchmark';
+import { BENCH_DEFAULTS, recordRun, runBenchmark as runFullBenchmark } from './bench';
 import { openDriver } from './drivers';
 import { dbError } from './drivers/errors';
 import { explain } from './explain';
@@ -33,6 +35,16 @@ export interface QueryJob {
   params?: ParamValue[];
   timeoutMs?: number;
   signal?: AbortSignal;
+}
+
+export interface FullBenchmarkOptions {
+  iterations?: number;
+  warmup?: number;
+  concurrency?: number;
+  name?: string;
+  measureOverhead?: boolean;
+  /** Default true: the run is written to `.querylens/benchmarks/`. */
+  save?: boolean;
 }
 
 export interface IndexToProve {
@@ -109,6 +121,34 @@ export class DatabaseService {
       timeoutMs: job.timeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
       readOnlyConnection: job.connection.readOnly === true,
       ...(job.signal ? { signal: job.signal } : {}),
+    });
+  }
+
+  /**
+   * The dashboard's full benchmark (`querylens bench`, the Benchmarks tab): the
+   * engine with the options, else `.querylens.json`'s `benchmarks`, else the
+   * defaults; saved in `.querylens/benchmarks/` unless `save` is false, its
+   * targets judged.
+   */
+  async benchmarkRun(job: QueryJob & FullBenchmarkOptions, source: { file: string; line: number }): Promise<BenchmarkRun> {
+    const config = job.workspace.config().benchmarks;
+    const driver = await this.driverFor(job, job.query.dialect);
+    const engineRun = await runFullBenchmark(driver, {
+      sql: job.query.sql,
+      params: job.params ?? [],
+      iterations: job.iterations ?? config?.iterations ?? BENCH_DEFAULTS.iterations,
+      warmup: job.warmup ?? config?.warmup ?? BENCH_DEFAULTS.warmup,
+      concurrency: job.concurrency ?? config?.concurrency ?? BENCH_DEFAULTS.concurrency,
+      timeoutMs: job.timeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+      readOnlyConnection: job.connection.readOnly === true,
+      ...(job.measureOverhead ? { measureOverhead: true } : {}),
+      ...(job.signal ? { signal: job.signal } : {}),
+    });
+    return recordRun(job.root, engineRun, {
+      ...(job.name ? { name: job.name } : {}),
+      source,
+      ...(config ? { config } : {}),
+      save: job.save !== false,
     });
   }
 

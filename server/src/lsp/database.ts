@@ -39,7 +39,7 @@ export interface DatabaseHost {
 }
 
 export class DatabaseHandlers {
-  private readonly service: DatabaseService;
+  readonly service: DatabaseService;
   /** Proofs by file, then by `table(columns)`. */
   private readonly proofs = new Map<string, Map<string, IndexProof>>();
 
@@ -88,7 +88,7 @@ export class DatabaseHandlers {
     return this.service.close();
   }
 
-  private target(params: Omit<ExplainParams, 'analyze'>, signal: AbortSignal): { job: QueryJob; file: string; document: TextDocument } {
+  target(params: Omit<ExplainParams, 'analyze'>, signal: AbortSignal): { job: QueryJob; file: string; document: TextDocument } {
     const found = this.host.queriesOf(params.uri);
     if (!found?.folder.workspace) throw new ResponseError(ErrorCodes.InvalidParams, 'QueryLens: this document is not analysed (open a file of the workspace folder).');
     const query = innermostAt(found.queries, found.document.offsetAt(params.position));
@@ -106,7 +106,7 @@ export class DatabaseHandlers {
   }
 
   /** Runs one request: cancellation becomes an abort, a DbError its message, anything else a logged failure. */
-  private async run<T>(what: string, token: CancellationToken | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  async run<T>(what: string, token: CancellationToken | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();
     const subscription = token?.onCancellationRequested(() => controller.abort());
     try {

@@ -23,6 +23,7 @@ import { AnalyzeWorkspaceRequest, FIX_ALL_KIND, QueryAtRequest, StatusNotificati
 import { explainableQueries, innermostAt, type ExplainableQuery } from '../core/engine/explainable';
 import { codeLenses } from './codeLens';
 import { DatabaseHandlers } from './database';
+import { registerDashboard } from './dashboard';
 import { EMBEDDED_CONNECTION } from '../../../shared/connections';
 import { defaultSettings } from '../../../shared/settings';
 import { codeActions } from './codeActions';
@@ -322,6 +323,12 @@ export function startServer(connection: Connection): void {
     logger,
   );
   connection.onShutdown(() => database.close());
+  registerDashboard(
+    connection,
+    database,
+    { folder: (folderUri) => (folderUri ? folders.get(folderUri) : undefined) ?? folders.values().next().value },
+    logger,
+  );
 
   connection.onRequest(
     AnalyzeWorkspaceRequest.type,

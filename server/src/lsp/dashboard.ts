@@ -1,0 +1,103 @@
+/**
+ * The review dashboard's requests (issue 5): migrations and their actions,
+ * pool, index health, full benchmarks and the review report, each read from
+ * the folder's workspace and the connection the client resolved, through the
+ * same DatabaseService (drivers, shadow database) and error handling as
+ * Explain.
+ */
+import { ErrorCodes, ResponseError, type Connection } from 'vscode-languageserver/node';
+import {
+  BenchmarkListRequest,
+  BenchmarkRunRequest,
+  IndexHealthRequest,
+  MigrationActionRequest,
+  MigrationsRequest,
+  PoolRequest,
+  ReportRequest,
+  type DashboardParams,
+} from '../../../shared/protocol';
+import { rules } from '../core/rules/index';
+import { listRuns } from '../db/bench';
+import { indexHealth, poolReport } from '../db/health';
+import { applyMigrations, migrationsReport } from '../db/migrations';
+import type { Driver } from '../db/types';
+import { collectReview } from '../report/collect';
+import { reviewMarkdown } from '../report/review';
+import type { DatabaseHandlers } from './database';
+import type { FolderState } from './folders';
+import type { Logger } from './guard';
+
+export interface DashboardHost {
+  /** The folder of `folderUri`, or the first one. */
+  folder(folderUri?: string): FolderState | undefined;
+}
+
+export function registerDashboard(connection: Connection, database: DatabaseHandlers, host: DashboardHost, logger: Logger): void {
+  const { service } = database;
+  /** The folder's workspace and the connection's driver (the shadow database in the workspace's dialect). */
+  const open = async (params: DashboardParams) => {
+    const folder = host.folder(params.folderUri);
+    const workspace = folder?.workspace;
+    if (!folder || !workspace) throw new ResponseError(ErrorCodes.InvalidParams, 'QueryLens: no analysed workspace folder (is it still indexing?).');
+    const driver = (): Promise<Driver> => service.driverFor({ connection: params.connection, workspace, root: folder.root }, workspace.dialectOf(folder.root));
+    return { folder, workspace, driver };
+  };
+
+  connection.onRequest(MigrationsRequest.type, (params, token) =>
+    database.run('migrations', token, async (signal) => {
+      const { workspace, driver } = await open(params);
+      return migrationsReport(await driver(), workspace, { signal });
+    }),
+  );
+  connection.onRequest(MigrationActionRequest.type, (params, token) =>
+    database.run(`migrations ${params.action}`, token, async (signal) => {
+      const { workspace, driver } = await open(params);
+      return applyMigrations(await driver(), workspace, params.dir, params.action, { readOnly: params.connection.readOnly === true, signal });
+    }),
+  );
+  connection.onRequest(PoolRequest.type, (params, token) =>
+    database.run('pool', token, async (signal) => poolReport(await (await open(params)).driver(), { signal })),
+  );
+  connection.onRequest(IndexHealthRequest.type, (params, token) =>
+    database.run('index health', token, async (signal) => {
+      const { workspace, driver } = await open(params);
+      return indexHealth(await driver(), workspace, { signal });
+    }),
+  );
+  connection.onRequest(BenchmarkRunRequest.type, (params, token) =>
+    database.run('benchmark', token, async (signal) => {
+      const { job, file, document } = database.target(params, signal);
+      const line = document.positionAt(job.query.span.start).line + 1;
+      return service.benchmarkRun(
+        {
+          ...job,
+          ...(params.iterations ? { iterations: params.iterations } : {}),
+          ...(params.warmup !== undefined ? { warmup: params.warmup } : {}),
+          ...(params.concurrency ? { concurrency: params.concurrency } : {}),
+          ...(params.name ? { name: params.name } : {}),
+        },
+        { file, line },
+      );
+    }),
+  );
+  connection.onRequest(BenchmarkListRequest.type, async ({ folderUri }) => {
+    const folder = host.folder(folderUri);
+    return folder ? listRuns(folder.root, (file, why) => logger.info(`QueryLens: skipped ${file}: ${why}`)) : [];
+  });
+  connection.onRequest(ReportRequest.type, (params, token) =>
+    database.run('review report', token, async () => {
+      const { folder, workspace, driver } = await open(params);
+      const files = workspace.files();
+      const input = await collectReview({
+        root: folder.root,
+        workspace,
+        files: files.length,
+        findings: files.flatMap((file) => workspace.analyze(file)),
+        rules: rules.map((rule) => rule.meta),
+        driver,
+        warn: (message) => logger.info(`QueryLens: ${message}`),
+      });
+      return { markdown: reviewMarkdown(input) };
+    }),
+  );
+}
