@@ -33,6 +33,7 @@ import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { driveDashboard } from './dashboard.mjs';
 import { driveExplain } from './explain.mjs';
 
 // ---------------------------------------------------------------------------------------------
@@ -634,6 +635,15 @@ async function drive(url, workspace) {
     softFail(`explain: ${e instanceof E2EError ? e.message : e.stack || e}`);
   }
   noteConsoleErrors();
+  // Issue 5: the review dashboard (migrations, pool, a benchmark run).
+  try {
+    await phase('review dashboard', () =>
+      driveDashboard(page, { log, ok, softFail, fail, shot, waitFor, goTo, timeout: TIMEOUT }));
+  } catch (e) {
+    await shot(page, 'dashboard-failure.png');
+    softFail(`dashboard: ${e instanceof E2EError ? e.message : e.stack || e}`);
+  }
+  noteConsoleErrors();
 }
 
 /** Polls the Problems panel for a row mentioning `ruleId`, takes the screenshot, returns the row (or fails). */
@@ -834,7 +844,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 
 const OUR_OUTPUTS = [
   /^(problems|quickfix|migration|after-fix|failure)\.png$/, /^python-.*\.(png|py)$/, /^code-server\.log$/, /^browser-console\.log$/,
-  /^vscode-logs$/, /^migration-.*\.sql$/, /^explain-.*\.png$/,
+  /^vscode-logs$/, /^migration-.*\.sql$/, /^explain-.*\.png$/, /^dashboard-.*\.png$/,
 ];
 
 async function main() {
