@@ -1,6 +1,7 @@
 // The review dashboard in the real editor (issue 5): open it from the command palette, see the
-// migrations of the fixture (on the embedded shadow database nothing is applied: all pending), the
-// pool numbers, and run a benchmark of the query under the cursor from the Benchmarks tab. Every
+// migrations of the fixture (on the embedded shadow database nothing is applied: all pending), run
+// a benchmark of the query under the cursor from the Benchmarks tab, then switch to the real
+// PostgreSQL server and see the pool numbers count a session of ours. Every
 // step leaves a screenshot (dashboard-*.png); dashboard-migrations.png is the README's picture.
 
 export const EXPECT_DASHBOARD = {
@@ -11,6 +12,9 @@ export const EXPECT_DASHBOARD = {
   param: '2000-01-01 00:00:00+00',
   /** golang-migrate versions of the fixture, plus the one the SQL quick fix wrote. */
   migrations: ['000001', '000002'],
+  /** The connection of the user settings (run.mjs) the Pool tab reads, and its server. */
+  pgConnection: 'local-pg',
+  pgUrl: process.env.QUERYLENS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
 };
 
 /**
@@ -20,6 +24,8 @@ export const EXPECT_DASHBOARD = {
  */
 export async function driveDashboard(page, t) {
   const X = EXPECT_DASHBOARD;
+  // A wide dashboard for the screenshots: close the plan view first.
+  await page.locator('.tab[aria-label*="QueryLens Plan"] .codicon-close').first().click().catch(() => {});
   // The benchmark runs on the last cursor position in a file editor: put it on the query.
   await page.locator(`.tab[aria-label*="${X.file}"]`).first().click();
   await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
@@ -54,26 +60,10 @@ export async function driveDashboard(page, t) {
     else t.softFail(`unexpected migrations ${JSON.stringify(rows)}`);
   }
 
-  // Pool.
-  await frame.locator('button.ql-tab[data-tab="pool"]').click();
-  const total = await t.waitFor(async () => {
-    const el = frame.locator('#ql-pool-total[data-total]');
-    if (!(await el.count())) return undefined;
-    return { total: Number(await el.getAttribute('data-total')), max: Number(await el.getAttribute('data-max')) };
-  }, { timeout: 30_000 });
-  await t.shot(page, 'dashboard-pool.png');
-  if (!total) t.softFail('the Pool tab shows no connection count (#ql-pool-total)');
-  else if (total.total >= 1 && total.max >= total.total) t.ok(`the Pool tab shows ${total.total} of ${total.max} connections`);
-  else t.softFail(`the Pool tab shows ${JSON.stringify(total)}`);
-
-  // Benchmarks: run one for the query under the cursor.
+  // Benchmarks: run one for the query under the cursor (on the embedded shadow database).
   await frame.locator('button.ql-tab[data-tab="benchmarks"]').click();
   await frame.locator('#ql-run-benchmark').click();
-  const prompt = page.locator('.quick-input-widget input').first();
-  if (await prompt.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false)) {
-    await prompt.fill(X.param);
-    await page.keyboard.press('Enter');
-  }
+  await answerPrompts(page, X.param);
   const run = await t.waitFor(async () => {
     const n = await frame.locator('tr.ql-run-row').count();
     return n > 0 ? n : undefined;
@@ -81,4 +71,57 @@ export async function driveDashboard(page, t) {
   await t.shot(page, 'dashboard-benchmarks.png');
   if (!run) t.softFail('no benchmark run appeared in the Benchmarks tab');
   else t.ok(`the Benchmarks tab lists the run (${run} run(s))`);
+
+  // Pool, on the real PostgreSQL server (connection "local-pg" of the user settings) under a small
+  // load of our own: one session idle in a transaction, which the Pool tab must count.
+  const { default: pg } = await import('pg');
+  const load = new pg.Client({ connectionString: X.pgUrl, application_name: 'querylens-e2e-load' });
+  await load.connect();
+  try {
+    await load.query('BEGIN');
+    await load.query('SELECT 1');
+    await selectConnection(page, t, X.pgConnection);
+    await frame.locator('button.ql-tab[data-tab="pool"]').click();
+    const pool = await t.waitFor(async () => {
+      const el = frame.locator('#ql-pool-total[data-total]');
+      if (!(await el.count())) return undefined;
+      const idleInTx = frame.locator('.ql-pool-count[data-state="idle in transaction"]');
+      const counted = (await idleInTx.count()) ? Number(await idleInTx.first().getAttribute('data-count')) : 0;
+      const seen = { total: Number(await el.getAttribute('data-total')), max: Number(await el.getAttribute('data-max')), idleInTransaction: counted };
+      return seen.idleInTransaction >= 1 ? seen : undefined;
+    }, { timeout: 30_000 });
+    await t.shot(page, 'dashboard-pool.png');
+    if (!pool) t.softFail('the Pool tab does not count our session idle in transaction on local-pg');
+    else t.ok(`the Pool tab on ${X.pgConnection} shows ${pool.total} of ${pool.max} connections, ${pool.idleInTransaction} idle in transaction`);
+  } finally {
+    await load.query('ROLLBACK').catch(() => {});
+    await load.end().catch(() => {});
+  }
+}
+
+/** Answers the benchmark's parameter prompts: "last values" when offered, else the value typed. */
+async function answerPrompts(page, value) {
+  const widget = page.locator('.quick-input-widget').first();
+  if (!(await widget.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false))) return;
+  const rows = widget.locator('.monaco-list-row');
+  if ((await rows.count()) > 0 && (await rows.first().isVisible().catch(() => false))) {
+    // A choice (last values / enter values / generic plan): the first row reuses the last values.
+    await page.keyboard.press('Enter');
+    return;
+  }
+  await widget.locator('input').first().fill(value);
+  await page.keyboard.press('Enter');
+}
+
+/** QueryLens: Select Connection, then the named connection. */
+async function selectConnection(page, t, name) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input').first();
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill('>QueryLens: Select Connection');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Select Connection' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ state: 'visible', timeout: 10_000 }).catch(() => t.fail(`connection ${name} is not offered by Select Connection`));
+  await row.click();
 }

@@ -327,6 +327,8 @@ const USER_SETTINGS = {
   'git.enabled': false,
   'files.autoSave': 'off',
   'editor.codeActionWidget.includeNearbyQuickFixes': true,
+  // The dashboard part reads the pool of the real server through this connection (trust auth, no password).
+  'querylens.connections': [{ name: 'local-pg', driver: 'postgres', url: process.env.QUERYLENS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test' }],
 };
 
 function stopProcessGroup(child, name) {
