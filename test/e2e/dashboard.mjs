@@ -24,19 +24,18 @@ export const EXPECT_DASHBOARD = {
  */
 export async function driveDashboard(page, t) {
   const X = EXPECT_DASHBOARD;
-  // A wide dashboard for the screenshots: close the plan view first.
-  await page.locator('.tab[aria-label*="QueryLens Plan"] .codicon-close').first().click().catch(() => {});
+  // A wide dashboard for the screenshots: close the plan view's editor group first.
+  const planTab = page.locator('.tab', { hasText: 'QueryLens Plan' }).first();
+  if (await planTab.count()) {
+    await planTab.click();
+    await runCommand(page, 'View: Close Editor Group', 'Close Editor Group').catch((e) => t.log(`note: could not close the plan view: ${e.message}`));
+  }
   // The benchmark runs on the last cursor position in a file editor: put it on the query.
   await page.locator(`.tab[aria-label*="${X.file}"]`).first().click();
   await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
   await t.goTo(page, X.benchmarkLine, 10);
 
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input').first();
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(`>${X.command}`);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Open Dashboard' }).first().waitFor({ state: 'visible', timeout: 10_000 });
-  await page.keyboard.press('Enter');
+  await runCommand(page, X.command, 'Open Dashboard');
 
   const frame = await t.waitFor(async () => {
     for (const f of page.frames()) if (await f.locator('#ql-root[data-tab]').count().catch(() => 0)) return f;
@@ -113,14 +112,19 @@ async function answerPrompts(page, value) {
   await page.keyboard.press('Enter');
 }
 
-/** QueryLens: Select Connection, then the named connection. */
-async function selectConnection(page, t, name) {
+/** Runs a command from the command palette (F1), once its row (`rowText`) is offered. */
+async function runCommand(page, command, rowText) {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input').first();
   await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill('>QueryLens: Select Connection');
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Select Connection' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`>${command}`);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: rowText }).first().waitFor({ state: 'visible', timeout: 10_000 });
   await page.keyboard.press('Enter');
+}
+
+/** QueryLens: Select Connection, then the named connection. */
+async function selectConnection(page, t, name) {
+  await runCommand(page, 'QueryLens: Select Connection', 'Select Connection');
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first();
   await row.waitFor({ state: 'visible', timeout: 10_000 }).catch(() => t.fail(`connection ${name} is not offered by Select Connection`));
   await row.click();

@@ -26,7 +26,7 @@ export interface QueryTarget {
 
 /** Options of `explain` and `prove-index`. */
 export interface DbOptions {
-  /** `postgres://...`, a SQLite file (`app.db`, `sqlite:app.db`), or a connection name from `.querylens.json`; the embedded shadow database when absent. */
+  /** `postgres://...` or a SQLite file (`app.db`, `sqlite:app.db`); the embedded shadow database when absent. */
   connection?: string;
   analyze: boolean;
   /** Parameter values in order; none asks for a generic plan. */
@@ -74,8 +74,8 @@ Database commands (PostgreSQL, SQLite, or the embedded shadow database by defaul
   prove-index FILE:LINE  Measure the index the finding there suggests: before/after, rolled back
 
 Options (explain, prove-index):
-  --connection <c>   postgres://user@host/db, a SQLite file, or a connection name
-                     from .querylens.json (passwords from PGPASSWORD / DATABASE_URL)
+  --connection <c>   postgres://user@host/db or a SQLite file (the password from the URL
+                     or PGPASSWORD)
   --embedded         The in-process shadow database built from the migrations (default)
   --analyze          explain: run it (EXPLAIN ANALYZE; writes are rolled back)
   --param <value>    A parameter value, in order (repeat); none: a generic plan
