@@ -640,7 +640,7 @@ async function drive(url, workspace) {
   // Issue 5: the review dashboard (migrations, pool, a benchmark run).
   try {
     await phase('review dashboard', () =>
-      driveDashboard(page, { log, ok, softFail, fail, shot, waitFor, goTo, timeout: TIMEOUT }));
+      driveDashboard(page, { log, ok, softFail, fail, shot, waitFor, goTo, openFile, timeout: TIMEOUT }));
   } catch (e) {
     await shot(page, 'dashboard-failure.png');
     softFail(`dashboard: ${e instanceof E2EError ? e.message : e.stack || e}`);
