@@ -6,7 +6,6 @@
  */
 import type {
   AlembicRevision,
-  BenchmarkComparison,
   BenchmarkRun,
   HealthItem,
   LatencyStats,
@@ -15,21 +14,15 @@ import type {
   MigrationStatus,
   PoolReport,
 } from '../../../shared/dashboard';
+import { LATENCY_STATS } from '../../../shared/judge';
 import type { PoolSample } from './messages';
 
 // ---------------------------------------------------------------------------------------------
 // Pool
 // ---------------------------------------------------------------------------------------------
 
-/** The seed's thresholds (PoolManager): warn from 70 % of max_connections, critical from 90 %. */
-export const UTILISATION_WARN = 0.7;
-export const UTILISATION_CRITICAL = 0.9;
-
-export function utilisationLevel(utilisation: number): Level {
-  if (utilisation >= UTILISATION_CRITICAL) return 'critical';
-  if (utilisation >= UTILISATION_WARN) return 'warn';
-  return 'ok';
-}
+/** The seed's thresholds (PoolManager): warn from 70 % of max_connections, critical from 90 %; one copy in shared/. */
+export { UTILISATION_CRITICAL, UTILISATION_WARN, utilisationLevel } from '../../../shared/judge';
 
 /** The states shown first, in this order; others (`fastpath function call`, `disabled` ...) after, by name. */
 export const POOL_STATE_ORDER = ['active', 'idle', 'idle in transaction', 'idle in transaction (aborted)', 'waiting'];
@@ -73,7 +66,7 @@ export function poolChartData(history: PoolSample[]): ChartData {
 // Benchmarks
 // ---------------------------------------------------------------------------------------------
 
-export const STAT_KEYS: (keyof LatencyStats)[] = ['minMs', 'meanMs', 'p50Ms', 'p95Ms', 'p99Ms', 'maxMs', 'opsPerSec', 'errors'];
+export const STAT_KEYS: readonly (keyof LatencyStats)[] = LATENCY_STATS;
 
 export const STAT_LABEL: Record<keyof LatencyStats, string> = {
   minMs: 'min',
@@ -86,18 +79,8 @@ export const STAT_LABEL: Record<keyof LatencyStats, string> = {
   errors: 'errors',
 };
 
-/** As BenchmarkComparison says: head / base per statistic (1 when both are 0, Infinity when only base is), and head - base. */
-export function compareRuns(base: BenchmarkRun, head: BenchmarkRun): BenchmarkComparison {
-  const ratios = {} as Record<keyof LatencyStats, number>;
-  const deltas = {} as Record<keyof LatencyStats, number>;
-  for (const key of STAT_KEYS) {
-    const b = base.stats[key];
-    const h = head.stats[key];
-    ratios[key] = b === 0 ? (h === 0 ? 1 : Number.POSITIVE_INFINITY) : h / b;
-    deltas[key] = h - b;
-  }
-  return { base: base.id, head: head.id, ratios, deltas };
-}
+/** As BenchmarkComparison says; one copy in shared/. */
+export { compareRuns } from '../../../shared/judge';
 
 export type Verdict = 'better' | 'worse' | 'same' | 'unknown';
 

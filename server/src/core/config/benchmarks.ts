@@ -10,6 +10,7 @@
  * A bare number is a ceiling for latencies and errors, a floor for ops/s
  * (what "p95 under 50 ms" and ">1000 ops/sec" in the seed documents mean).
  */
+import { LATENCY_STATS } from '../../../../shared/judge';
 import type { Node } from 'jsonc-parser';
 import type { LatencyStats } from '../../../../shared/dashboard';
 
@@ -23,7 +24,7 @@ export interface BenchmarkConfig {
   concurrency?: number;
 }
 
-export const BENCHMARK_METRICS: readonly BenchmarkMetric[] = ['minMs', 'meanMs', 'p50Ms', 'p95Ms', 'p99Ms', 'maxMs', 'opsPerSec', 'errors'];
+export const BENCHMARK_METRICS: readonly BenchmarkMetric[] = LATENCY_STATS;
 
 const COUNTS = ['iterations', 'warmup', 'concurrency'] as const;
 

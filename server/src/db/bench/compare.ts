@@ -2,9 +2,8 @@
  * Judging runs: against the targets of `.querylens.json`, and against each
  * other (before/after an index, main vs branch).
  */
-import type { BenchmarkComparison, BenchmarkRun, BenchmarkTarget, LatencyStats } from '../../../../shared/dashboard';
+import type { BenchmarkRun, BenchmarkTarget, LatencyStats } from '../../../../shared/dashboard';
 import { BENCHMARK_METRICS, type BenchmarkConfig } from '../../core/config/benchmarks';
-import { round } from './stats';
 
 /**
  * Each configured target with its verdict. A run without one successful
@@ -24,18 +23,7 @@ export function evaluateTargets(stats: LatencyStats, targets: BenchmarkConfig['t
   return out;
 }
 
-/** head / base per statistic (and head - base); lower is better for all but ops/s. */
-export function compareRuns(base: BenchmarkRun, head: BenchmarkRun): BenchmarkComparison {
-  const ratios = {} as Record<keyof LatencyStats, number>;
-  const deltas = {} as Record<keyof LatencyStats, number>;
-  for (const metric of BENCHMARK_METRICS) {
-    const b = base.stats[metric];
-    const h = head.stats[metric];
-    ratios[metric] = b === 0 ? (h === 0 ? 1 : Infinity) : round(h / b, 3);
-    deltas[metric] = round(h - b, metric === 'opsPerSec' ? 1 : 3);
-  }
-  return { base: base.id, head: head.id, ratios, deltas };
-}
+export { compareRuns } from '../../../../shared/judge';
 
 /** Whether the head is worse than the base on this statistic (ops/s: fewer; the rest: more). */
 export function isRegression(metric: keyof LatencyStats, ratio: number, tolerance = 0.1): boolean {

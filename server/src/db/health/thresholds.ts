@@ -3,11 +3,9 @@
  * with where it comes from (the seed documents and PgHero's checks, see
  * /work/shared/REFERENCE.md "Health checks" and "Connection pools").
  */
-import type { Level } from '../../../../shared/dashboard';
 
-/** Seed 004 "Alert Configuration": pool utilisation WARNING above 70 %, CRITICAL above 90 %. */
-export const UTILISATION_WARN = 0.7;
-export const UTILISATION_CRITICAL = 0.9;
+/** Seed 004 "Alert Configuration": pool utilisation WARNING above 70 %, CRITICAL above 90 % (shared with the dashboard). */
+export { UTILISATION_CRITICAL, UTILISATION_WARN, utilisationLevel } from '../../../../shared/judge';
 
 /** PgHero's long-running queries: non-idle sessions whose query started over 60 s ago. */
 export const LONG_RUNNING_MS = 60_000;
@@ -25,9 +23,3 @@ export const SLOW_CRITICAL_MS = 100;
 
 /** PgHero's missing-index check only looks at tables of at least 10,000 live rows: on smaller ones a sequential scan is cheap. */
 export const SEQ_SCAN_MIN_ROWS = 10_000;
-
-export function utilisationLevel(utilisation: number): Level {
-  if (utilisation >= UTILISATION_CRITICAL) return 'critical';
-  if (utilisation >= UTILISATION_WARN) return 'warn';
-  return 'ok';
-}
