@@ -129,5 +129,15 @@ async function selectConnection(page, t, name) {
   await runCommand(page, 'QueryLens: Select Connection', 'Select Connection');
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first();
   await row.waitFor({ state: 'visible', timeout: 10_000 }).catch(() => t.fail(`connection ${name} is not offered by Select Connection`));
-  await row.click();
+  // Filter the pick down to the connection and take it with Enter (a click can land while the list still moves).
+  await page.locator('.quick-input-widget input').first().fill(name);
+  await page.waitForFunction(
+    (wanted) => {
+      const rows = [...document.querySelectorAll('.quick-input-widget .monaco-list-row')];
+      return rows.length > 0 && rows[0].textContent.includes(wanted);
+    },
+    name,
+    { timeout: 10_000 },
+  );
+  await page.keyboard.press('Enter');
 }
