@@ -5,7 +5,7 @@
  */
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import type { ResolvedConnection } from './connections';
-import type { BenchmarkRun, IndexHealthReport, MigrationActionResult, MigrationsReport, PoolReport } from './dashboard';
+import type { BenchmarkRun, IndexHealthReport, LatencyStats, MigrationActionResult, MigrationsReport, PoolReport } from './dashboard';
 import type { ExplainResult, IndexProof, ParamValue, QueryParam, SuggestedIndex } from './explain';
 import type { Dialect, Position, Range } from './types';
 
@@ -105,18 +105,11 @@ export interface BenchmarkParams extends ExplainParams {
   warmup?: number;
 }
 
-export interface BenchmarkSummary {
+/** The quick benchmark's answer: the statistics of a full run (LatencyStats), without its histogram and timeline. */
+export interface BenchmarkSummary extends LatencyStats {
   connection: string;
   sql: string;
   iterations: number;
-  errors: number;
-  minMs: number;
-  meanMs: number;
-  p50Ms: number;
-  p95Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  opsPerSec: number;
   /** Writes ran in rolled-back transactions. */
   rolledBack: boolean;
 }
