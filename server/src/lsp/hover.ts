@@ -9,7 +9,7 @@ export function hover(findings: Finding[], position: Position, proofOf: (finding
   if (here.length === 0) return null;
   const sections = here.map((f) => {
     const proof = proofOf(f);
-    const proven = proof ? `\n\n**${proof.indexUsed ? 'Proven' : 'Not proven'}** (${proof.method === 'hypopg' ? 'HypoPG hypothetical index' : 'real index, rolled back'}): ${proof.headline}` : '';
+    const proven = proof ? `\n\n**${proof.proven ? 'Proven' : 'Not proven'}** (${proof.method === 'hypopg' ? 'HypoPG hypothetical index' : 'real index, rolled back'}): ${proof.headline}` : '';
     return `${f.explanation ?? f.message}${proven}\n\n[QueryLens: ${f.ruleId}](${docsUrl(f.ruleId)})`;
   });
   return {

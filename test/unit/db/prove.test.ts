@@ -124,3 +124,26 @@ describe('db/prove on SQLite and PGlite', function () {
     }
   });
 });
+
+describe('index proof verdict', () => {
+  const plan = (ms: number, node: Record<string, unknown>) => [{ Plan: { 'Total Cost': 10, ...node }, 'Execution Time': ms }];
+  const raw = (beforeMs: number, afterMs: number, indexUsed: boolean) => ({
+    connection: 'embedded', driver: 'embedded' as const, dialect: 'postgres' as const, sql: SQL, params: [], index: INDEX, ddl: INDEX.ddl,
+    genericPlan: false, serverVersion: 'PGlite', wallMs: 1, method: 'transaction' as const, indexName: 'querylens_proof_1',
+    before: { analyzed: true, pgPlan: plan(beforeMs, { 'Node Type': 'Seq Scan', 'Relation Name': 'workers' }) },
+    after: { analyzed: true, pgPlan: plan(afterMs, { 'Node Type': 'Index Scan', 'Index Name': 'querylens_proof_1', 'Relation Name': 'workers' }) },
+    indexUsed,
+  });
+
+  it('says proven only when the index is used and the query got faster', () => {
+    const proven = indexProofOf(raw(8, 2, true), summarise);
+    assert.equal(proven.proven, true);
+    assert.match(proven.headline, /^proven on embedded: 8\.00 ms → 2\.00 ms \(Seq Scan on workers → Index Scan using querylens_proof_1 on workers\)$/);
+    const slower = indexProofOf(raw(3.72, 4.41, true), summarise);
+    assert.equal(slower.proven, false);
+    assert.match(slower.headline, /^used but not faster on embedded: 3\.72 ms → 4\.41 ms/);
+    const unused = indexProofOf(raw(3, 3, false), summarise);
+    assert.equal(unused.proven, false);
+    assert.match(unused.headline, /^not used on embedded:/);
+  });
+});

@@ -74,7 +74,7 @@ export function formatProof(proof: IndexProof, where: string): string {
   const method =
     proof.method === 'hypopg'
       ? 'hypothetical index (HypoPG), plain EXPLAIN: costs only, nothing built'
-      : 'real index built inside a transaction, measured with EXPLAIN ANALYZE, then rolled back';
+      : 'real index built inside a transaction, measured with EXPLAIN ANALYZE (median of 5 runs per side), then rolled back';
   return [
     `${where}  (${proof.connection})`,
     proof.sql,

@@ -27,7 +27,9 @@ export function indexProofOf(raw: RawProof, summarise: SideSummariser): IndexPro
   const after = proofSide(raw.after, summarise(raw.after, raw));
   const planChange = `${describe(before.summary)} → ${describe(after.summary)}`;
   const how = raw.method === 'hypopg' ? ' (HypoPG hypothetical index)' : '';
-  const verb = raw.indexUsed ? 'proven' : 'not used';
+  // Proven means the planner takes the index and it pays: less time (or, without timings, less cost).
+  const faster = before.executionMs !== undefined && after.executionMs !== undefined ? after.executionMs < before.executionMs : (after.totalCost ?? 0) < (before.totalCost ?? 0);
+  const verb = !raw.indexUsed ? 'not used' : faster ? 'proven' : 'used but not faster';
   return {
     connection: raw.connection,
     sql: raw.sql,
@@ -37,6 +39,7 @@ export function indexProofOf(raw: RawProof, summarise: SideSummariser): IndexPro
     after,
     planChange,
     indexUsed: raw.indexUsed,
+    proven: raw.indexUsed && faster,
     headline: `${verb} on ${raw.connection}${how}: ${measure(before)} → ${measure(after)} (${planChange})`,
   };
 }
