@@ -14,8 +14,7 @@ import type { Catalog } from '../core/catalog/types';
 import type { QueryLensConfig } from '../core/config/types';
 import type { ExplainableQuery } from '../core/engine/explainable';
 import type { Workspace } from '../core/engine/workspace';
-import { runBenchmark } from './benchmark';
-import { BENCH_DEFAULTS, recordRun, runBenchmark as runFullBenchmark } from './bench';
+import { BENCH_DEFAULTS, recordRun, runBenchmark } from './bench';
 import { openDriver } from './drivers';
 import { dbError } from './drivers/errors';
 import { explain } from './explain';
@@ -111,17 +110,23 @@ export class DatabaseService {
     };
   }
 
+  /**
+   * The CodeLens's quick benchmark: the dashboard's engine on one session,
+   * nothing saved; its statistics without the histogram and timeline.
+   */
   async benchmark(job: QueryJob & { iterations?: number; warmup?: number }): Promise<BenchmarkSummary> {
     const driver = await this.driverFor(job, job.query.dialect);
-    return runBenchmark(driver, {
+    const run = await runBenchmark(driver, {
       sql: job.query.sql,
       params: job.params ?? [],
       iterations: job.iterations ?? 50,
       warmup: job.warmup ?? 5,
+      concurrency: 1,
       timeoutMs: job.timeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
       readOnlyConnection: job.connection.readOnly === true,
       ...(job.signal ? { signal: job.signal } : {}),
     });
+    return { connection: run.connection, sql: run.sql, iterations: run.iterations, ...run.stats, rolledBack: run.rolledBack };
   }
 
   /**
@@ -133,7 +138,7 @@ export class DatabaseService {
   async benchmarkRun(job: QueryJob & FullBenchmarkOptions, source: { file: string; line: number }): Promise<BenchmarkRun> {
     const config = job.workspace.config().benchmarks;
     const driver = await this.driverFor(job, job.query.dialect);
-    const engineRun = await runFullBenchmark(driver, {
+    const engineRun = await runBenchmark(driver, {
       sql: job.query.sql,
       params: job.params ?? [],
       iterations: job.iterations ?? config?.iterations ?? BENCH_DEFAULTS.iterations,

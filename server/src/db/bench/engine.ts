@@ -5,7 +5,7 @@
  * the lanes are pooled connections running in parallel; the host drivers
  * (SQLite, PGlite) have one connection, so C is clamped to 1 and the run says so.
  *
- * Safety as in explain and the quick benchmark: the statement is classified
+ * Safety as in explain: the statement is classified
  * by the SQL core first; a SELECT runs inside one read-only transaction per
  * lane, a write inside its own transaction per iteration, rolled back.
  *

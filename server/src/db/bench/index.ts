@@ -1,8 +1,8 @@
 /**
  * Benchmarks (issue 5): the engine, the saved runs, targets and comparisons.
  * DatabaseService.benchmarkRun, the CLI's `bench` and the review report use
- * this module; the CodeLens's quick benchmark (../benchmark.ts) shares its
- * statistics.
+ * this module; the CodeLens's quick benchmark is the same engine on one
+ * session (DatabaseService.benchmark).
  */
 import * as path from 'node:path';
 import type { BenchmarkRun } from '../../../../shared/dashboard';

@@ -1,7 +1,6 @@
 /**
- * Statistics of a benchmark's latencies: the one copy shared by the
- * CodeLens's quick benchmark (../benchmark.ts) and the dashboard's engine
- * (./engine.ts). Everything here runs once per run, after the timed loop,
+ * Statistics of a benchmark's latencies, for the engine (./engine.ts), which
+ * serves both the dashboard and the CodeLens's quick benchmark. Everything here runs once per run, after the timed loop,
  * so none of it counts against the engine's per-iteration overhead.
  */
 import type { LatencyStats } from '../../../../shared/dashboard';
