@@ -24,16 +24,10 @@ import type { Driver } from '../db/types';
 import { collectReview } from '../report/collect';
 import { reviewMarkdown } from '../report/review';
 import type { DatabaseHandlers } from './database';
-import type { FolderState } from './folders';
 import type { Logger } from './guard';
 
-export interface DashboardHost {
-  /** The folder of `folderUri`, or the first one. */
-  folder(folderUri?: string): FolderState | undefined;
-}
-
-export function registerDashboard(connection: Connection, database: DatabaseHandlers, host: DashboardHost, logger: Logger): void {
-  const { service } = database;
+export function registerDashboard(connection: Connection, database: DatabaseHandlers, logger: Logger): void {
+  const { service, host } = database;
   /** The folder's workspace and the connection's driver (the shadow database in the workspace's dialect). */
   const open = async (params: DashboardParams) => {
     const folder = host.folder(params.folderUri);

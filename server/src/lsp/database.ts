@@ -32,10 +32,8 @@ import { describe, type Logger } from './guard';
 export interface DatabaseHost {
   /** The explainable queries of an open document and its folder. */
   queriesOf(uri: string): { document: TextDocument; queries: ExplainableQuery[]; folder: FolderState; file: string } | undefined;
-  /** The folder a test-connection request is about (the first one). */
-  anyFolder(): FolderState | undefined;
-  /** A proof arrived: the hover of its finding changes. */
-  onProof(file: string): void;
+  /** The folder of `folderUri`, or the first one (a connection test, the dashboard's requests). */
+  folder(folderUri?: string): FolderState | undefined;
 }
 
 export class DatabaseHandlers {
@@ -45,7 +43,7 @@ export class DatabaseHandlers {
 
   constructor(
     connection: Connection,
-    private readonly host: DatabaseHost,
+    readonly host: DatabaseHost,
     private readonly logger: Logger,
   ) {
     this.service = new DatabaseService({ log: (message) => logger.info(`QueryLens: ${message}`) });
@@ -70,12 +68,11 @@ export class DatabaseHandlers {
         const byIndex = this.proofs.get(file) ?? new Map<string, IndexProof>();
         byIndex.set(indexKey(proof.index), proof);
         this.proofs.set(file, byIndex);
-        this.host.onProof(file);
         return proof;
       }),
     );
     connection.onRequest(TestConnectionRequest.type, ({ connection: target }) =>
-      this.run('connection test', undefined, async () => this.service.test(target, this.host.anyFolder()?.root ?? process.cwd())),
+      this.run('connection test', undefined, async () => this.service.test(target, this.host.folder()?.root ?? process.cwd())),
     );
   }
 

@@ -316,19 +316,12 @@ export function startServer(connection: Connection): void {
     connection,
     {
       queriesOf,
-      anyFolder: () => folders.values().next().value,
-      // The hover reads proofs on demand; re-publishing is not needed.
-      onProof: () => undefined,
+      folder: (folderUri) => (folderUri ? folders.get(folderUri) : undefined) ?? folders.values().next().value,
     },
     logger,
   );
   connection.onShutdown(() => database.close());
-  registerDashboard(
-    connection,
-    database,
-    { folder: (folderUri) => (folderUri ? folders.get(folderUri) : undefined) ?? folders.values().next().value },
-    logger,
-  );
+  registerDashboard(connection, database, logger);
 
   connection.onRequest(
     AnalyzeWorkspaceRequest.type,
