@@ -78,6 +78,7 @@ const WEBVIEW_ASSETS = [
   'node_modules/pev2/dist/pev2.umd.js',
   'node_modules/pev2/dist/pev2.css',
   'node_modules/bootstrap/dist/css/bootstrap.min.css',
+  'media/webview/theme.css',
   'media/webview/plan.css',
 ];
 function copyWebviewAssets(files = WEBVIEW_ASSETS) {

@@ -7,7 +7,7 @@
 import { webviewPageHtml, type PlanPageAssets } from '../plan/html';
 
 /** The files the page loads, in order, from dist/webview (esbuild.mjs's dashboard block puts them there). */
-export const DASHBOARD_STYLES = ['uPlot.min.css', 'dashboard.css'];
+export const DASHBOARD_STYLES = ['uPlot.min.css', 'theme.css', 'dashboard.css'];
 export const DASHBOARD_SCRIPTS = ['uPlot.iife.min.js', 'dashboard.js'];
 
 export function dashboardPageHtml(assets: PlanPageAssets): string {

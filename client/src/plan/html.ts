@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 
 /** The files the page loads, in order, from the webview asset folder (dist/webview, built by esbuild.mjs). */
-export const PLAN_STYLES = ['bootstrap.min.css', 'pev2.css', 'plan.css'];
+export const PLAN_STYLES = ['bootstrap.min.css', 'pev2.css', 'theme.css', 'plan.css'];
 export const PLAN_SCRIPTS = ['vue.global.prod.js', 'pev2.umd.js', 'plan.js'];
 
 export interface PlanPageAssets {
