@@ -11,7 +11,7 @@ import type { QueryParam } from '../../../../shared/explain';
 import type { Catalog } from '../catalog/types';
 import type { Predicate, QueryModel, Span, Statement, StatementKind } from '../sql/model';
 import { parseDocument } from '../sql/parse';
-import { Lexer, Tok } from '../sql/split/lexer';
+import { statementParams } from '../sql/params';
 import type { Workspace } from './workspace';
 
 export const EXPLAINABLE_KINDS: ReadonlySet<StatementKind> = new Set(['select', 'insert', 'update', 'delete', 'merge']);
@@ -67,39 +67,21 @@ function explainable(statement: Statement, dialect: Dialect, catalog: Catalog): 
 }
 
 /**
- * The parameters of a SQL text, in the order the database numbers them:
- * `$n` by number, `?`/`:name`/`@name` by first appearance (a repeated `:name`
- * is one parameter). Each typed from the column it is compared with.
+ * The parameters of a SQL text, in the order the database takes their values
+ * (core/sql/params.ts), each typed from the column it is compared with.
  */
 export function sqlParams(sql: string, dialect: Dialect, catalog: Catalog): QueryParam[] {
-  const tokens: { name: string; start: number }[] = [];
-  const lexer = new Lexer(sql, dialect);
-  for (let pos = 0; pos < sql.length; ) {
-    const tok = lexer.next(pos);
-    if (tok === Tok.Eof) break;
-    if (tok === Tok.Param) tokens.push({ name: sql.slice(pos, lexer.end), start: pos });
-    pos = lexer.end > pos ? lexer.end : pos + 1;
-  }
-  if (tokens.length === 0) return [];
+  const found = statementParams(sql, dialect);
+  if (found.length === 0) return [];
   const typed = paramColumns(sql, dialect, catalog);
-  const byName = new Map<string, QueryParam>();
-  const numbered: QueryParam[] = [];
-  for (const token of tokens) {
-    const column = typed.find((t) => t.start <= token.start && token.start < t.end);
-    const param: QueryParam = { name: token.name, ...(column ? { column: column.column, ...(column.type ? { type: column.type } : {}) } : {}) };
-    if (/^\$\d+$/.test(token.name)) {
-      const n = Number(token.name.slice(1));
-      numbered[n - 1] ??= param;
-    } else if (token.name === '?') {
-      numbered.push(param);
-    } else if (!byName.has(token.name)) {
-      byName.set(token.name, param);
-      numbered.push(param);
-    }
+  const params: QueryParam[] = [];
+  for (const p of found) {
+    const column = typed.find((t) => t.start <= p.start && p.start < t.end);
+    params[p.valueIndex] ??= { name: p.text, ...(column ? { column: column.column, ...(column.type ? { type: column.type } : {}) } : {}) };
   }
   // `$2` without `$1` still takes two values: fill the gaps.
-  for (let i = 0; i < numbered.length; i++) numbered[i] ??= { name: `$${i + 1}` };
-  return numbered;
+  for (let i = 0; i < params.length; i++) params[i] ??= { name: `$${i + 1}` };
+  return params;
 }
 
 /** Spans (in `sql`) of predicates comparing a column with a parameter, with the column and its type. */

@@ -1,45 +1,10 @@
 /**
- * The parameters a statement takes, read with the SQL core's lexer (so `?`
- * inside a string or a comment is never taken for one), and how values given
- * in order bind to them.
+ * How values given in order bind to a statement's parameters (which the SQL
+ * core finds: core/sql/params.ts).
  */
-import type { DbDialect } from '../types';
-import { Tok, tokenize } from '../../core/sql/split/lexer';
+import { statementParams } from '../../core/sql/params';
 
-export interface StatementParam {
-  /** As written: `$1`, `?`, `?2`, `:id`, `@id`. */
-  text: string;
-  /** Index of the value it takes in the values given in order. */
-  valueIndex: number;
-}
-
-/**
- * Distinct parameters in order of first appearance. `$N` and `?N` take value N
- * (1-based); every `?` takes the next value; each name takes the next value
- * on its first appearance. On PostgreSQL only `$N` are parameters (`?` is a
- * jsonb operator there).
- */
-export function statementParams(sql: string, dialect: DbDialect): StatementParam[] {
-  const out: StatementParam[] = [];
-  const seen = new Map<string, number>();
-  let next = 0;
-  for (const token of tokenize(sql, dialect)) {
-    if (token.kind !== Tok.Param) continue;
-    const text = sql.slice(token.start, token.end);
-    if (dialect === 'postgres' && !text.startsWith('$')) continue;
-    const numbered = /^[$?](\d+)$/.exec(text);
-    if (text === '?') {
-      out.push({ text, valueIndex: next++ });
-    } else if (!seen.has(text)) {
-      const valueIndex = numbered ? Number(numbered[1]) - 1 : next;
-      if (numbered) next = Math.max(next, valueIndex + 1);
-      else next++;
-      seen.set(text, valueIndex);
-      out.push({ text, valueIndex });
-    }
-  }
-  return out;
-}
+export { statementParams, type StatementParam } from '../../core/sql/params';
 
 /** Number of values a PostgreSQL statement takes (its highest `$N`). */
 export function pgParamCount(sql: string): number {
