@@ -32,14 +32,14 @@ export interface BenchOutcome {
 export async function runBenchCommand(command: BenchCommand): Promise<BenchOutcome> {
   const { root, workspace, file, where, query } = await queryAt(command.target, command.cwd, command.warn, 'benchmark');
   const earlier = listRuns(root, (f, why) => command.warn(`skipped ${path.relative(command.cwd, f)}: ${why}`));
-  const service = new DatabaseService({ log: command.warn });
+  const service = new DatabaseService({ log: command.warn, env: command.env });
   try {
     const run = await service.benchmarkRun(
       {
         workspace,
         root,
         query,
-        connection: resolveConnection(command.db, command.env),
+        connection: resolveConnection(command.db),
         params: command.db.params.map(parseValue),
         ...(command.db.timeoutMs ? { timeoutMs: command.db.timeoutMs } : {}),
         ...(command.bench.iterations ? { iterations: command.bench.iterations } : {}),

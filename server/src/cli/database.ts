@@ -55,9 +55,9 @@ export async function queryAt(target: QueryTarget, cwd: string, warn: (message: 
 export async function runDbCommand(command: DbCommand): Promise<string> {
   const { root, workspace, file, where, query } = await queryAt(command.target, command.cwd, command.warn);
 
-  const service = new DatabaseService({ log: command.warn });
+  const service = new DatabaseService({ log: command.warn, env: command.env });
   try {
-    const connection = resolveConnection(command.db, command.env);
+    const connection = resolveConnection(command.db);
     const base = {
       workspace,
       root,
@@ -113,17 +113,17 @@ export function parseValue(value: string): ParamValue {
 
 /**
  * `--connection`: a PostgreSQL URL, a SQLite file, or nothing (the embedded
- * shadow database). The password comes from the URL or PGPASSWORD, as psql's.
+ * shadow database). The password is the driver's business (the URL's own,
+ * else PGPASSWORD from the command's environment, as psql's); the name
+ * leaves it out.
  */
-export function resolveConnection(options: DbOptions, env: NodeJS.ProcessEnv): ResolvedConnection {
+export function resolveConnection(options: DbOptions): ResolvedConnection {
   const spec = options.connection;
   const rows = options.rows ? { rowsPerTable: options.rows } : {};
   if (spec === undefined) return { ...EMBEDDED_CONNECTION, ...rows };
   if (/^postgres(ql)?:\/\//i.test(spec)) {
     const url = new URL(spec);
-    const password = url.password ? decodeURIComponent(url.password) : env.PGPASSWORD;
-    url.password = '';
-    return { name: url.host + url.pathname, driver: 'postgres', url: url.toString(), ...(password ? { password } : {}) };
+    return { name: url.host + url.pathname, driver: 'postgres', url: spec };
   }
   const file = spec.startsWith('sqlite:') ? spec.slice('sqlite:'.length) : spec;
   return { name: path.basename(file), driver: 'sqlite', file: path.resolve(file) };

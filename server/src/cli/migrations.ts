@@ -19,8 +19,8 @@ export async function runMigrationsCommand(command: MigrationsCommand & { cwd: s
   const root = findRoot(path.resolve(command.cwd, command.path ?? '.'));
   const [loaded] = await Promise.all([loadConfig(root), initParsers()]);
   const workspace = await Workspace.create({ root, config: loaded.config, onError: (m) => command.warn(`internal error (analysis goes on): ${m}`) });
-  const connection = resolveConnection(command.db, command.env);
-  const service = new DatabaseService({ log: command.warn });
+  const connection = resolveConnection(command.db);
+  const service = new DatabaseService({ log: command.warn, env: command.env });
   try {
     const driver = await service.driverFor({ connection, workspace, root }, workspace.dialectOf(root));
     const timeout = command.db.timeoutMs ? { timeoutMs: command.db.timeoutMs } : {};

@@ -24,7 +24,7 @@ export interface PoolRun extends PoolCommand {
 function connectionOf(run: PoolRun): ResolvedConnection {
   const spec = run.db.connection ?? run.env.DATABASE_URL;
   if (!spec) throw new UsageError(`'pool' needs a database: --connection postgres://... or a SQLite file (or DATABASE_URL)`);
-  return resolveConnection({ ...run.db, connection: spec }, run.env);
+  return resolveConnection({ ...run.db, connection: spec });
 }
 
 export async function runPoolCommand(run: PoolRun): Promise<void> {

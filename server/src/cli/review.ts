@@ -29,7 +29,7 @@ export interface ReportCommand {
 export async function runReportCommand(command: ReportCommand): Promise<string> {
   const check = await runCheck({ paths: command.path ? [command.path] : [], fix: false, cwd: command.cwd, warn: command.warn });
   const root = check.root;
-  const service = new DatabaseService({ log: command.warn });
+  const service = new DatabaseService({ log: command.warn, env: command.env });
   try {
     // The same root `check` analysed: its catalog builds the embedded shadow database.
     const workspace = await Workspace.create({ root, config: loadConfig(root).config, onError: (m) => command.warn(`internal error (analysis goes on): ${m}`) });
@@ -40,7 +40,7 @@ export async function runReportCommand(command: ReportCommand): Promise<string> 
       findings: check.findings,
       rules: check.rules,
       driver: command.database
-        ? () => service.driverFor({ connection: resolveConnection(command.db, command.env), workspace, root }, workspace.dialectOf(root))
+        ? () => service.driverFor({ connection: resolveConnection(command.db), workspace, root }, workspace.dialectOf(root))
         : { unavailable: 'no database given (pass --connection postgres://... or --embedded)' },
       ...(command.db.timeoutMs ? { timeoutMs: command.db.timeoutMs } : {}),
       warn: command.warn,
