@@ -8,6 +8,7 @@
  * over 20 ms (PgHero's rule) in pg_stat_statements, linked to its line in the
  * workspace. Then a second database without the extension.
  */
+import { skipWithoutPart } from '../../optional';
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,9 +62,8 @@ describe('db/health: index health (PostgreSQL)', function () {
     }
     const preloaded = await admin.query(`SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'`);
     if (!preloaded.rowCount || !/pg_stat_statements/.test((await admin.query('SHOW shared_preload_libraries')).rows[0].shared_preload_libraries)) {
-      console.log('      (skipped: pg_stat_statements is not preloaded and created in this database; .ci/setup-machine sets it up)');
       await admin.end();
-      return this.skip();
+      skipWithoutPart(this, 'pg_stat_statements is not preloaded and created in this database');
     }
     await forgetOwnStatements(admin);
     await admin.query(`CREATE SCHEMA ${schema}`);

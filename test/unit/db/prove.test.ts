@@ -3,6 +3,7 @@
  * the times come from EXPLAIN ANALYZE (or costs with HypoPG), and afterwards
  * the index does not exist.
  */
+import { skipWithoutPart } from '../../optional';
 import * as assert from 'node:assert/strict';
 import type { PlanSummary } from '../../../shared/explain';
 import { indexProofOf, proveIndex, type RawProofSide } from '../../../server/src/db/prove';
@@ -35,16 +36,13 @@ describe('db/prove on PostgreSQL (server)', function () {
   let f: PgFixture | undefined;
   before(async function () {
     f = await pgFixture(50_000);
-    if (!f) this.skip();
+    if (!f) skipWithoutPart(this, 'no PostgreSQL server at the test URL');
   });
   after(() => dropPgFixture(f));
 
   it('with HypoPG installed: a hypothetical index and plain EXPLAIN; nothing left behind', async function () {
     const installed = await f!.admin.query(`SELECT 1 FROM pg_extension WHERE extname = 'hypopg'`);
-    if (!installed.rowCount) {
-      console.log('      (skipped: the HypoPG extension is not installed in this database; .ci/setup-machine installs it)');
-      return this.skip();
-    }
+    if (!installed.rowCount) skipWithoutPart(this, 'the HypoPG extension is not installed in this database');
     const raw = await proveIndex(f!.driver, { sql: SQL, index: INDEX, timeoutMs: 10_000 });
     assert.equal(raw.method, 'hypopg');
     assert.equal(raw.indexUsed, true);
