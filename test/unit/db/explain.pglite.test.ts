@@ -1,6 +1,6 @@
 /**
  * The explain runner on the embedded PGlite (PostgreSQL 18 in WebAssembly,
- * in a host process): analysed plans, EXPLAIN (GENERIC_PLAN), the DELETE
+ * in a host process): analysed plans, generic plans, the DELETE
  * rolled back, and a timeout that kills the host while the data survives.
  */
 import * as assert from 'node:assert/strict';
@@ -26,7 +26,7 @@ describe('db/explain on PGlite (embedded)', function () {
     assert.equal(await (driver as HostDriver).library(), 'pglite');
   });
 
-  it('plans without values with EXPLAIN (GENERIC_PLAN)', async () => {
+  it('plans without values: the generic plan of a prepared statement', async () => {
     const r = await explain(driver, { sql: 'SELECT id FROM workers WHERE planner_id = $1', analyze: false, timeoutMs: 10_000 });
     assert.equal(r.genericPlan, true);
     assert.match(JSON.stringify(r.pgPlan), /planner_id = \$1/);

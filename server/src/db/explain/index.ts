@@ -39,7 +39,7 @@ export interface RawExplain {
   statementKind: ExplainableKind;
   params: ParamValue[];
   analyzed: boolean;
-  /** Planned without values: `EXPLAIN (GENERIC_PLAN)` (16+) or a prepared statement forced generic (15). */
+  /** Planned without values: a prepared statement forced to its generic plan. */
   genericPlan: boolean;
   /** Ran inside a transaction that was rolled back (always on PostgreSQL; with analyze on SQLite). */
   rolledBack: boolean;
@@ -88,7 +88,7 @@ export async function explain(driver: Driver, options: ExplainOptions): Promise<
   };
   return withJob(driver, options, async (job) => {
     if (driver.dialect === 'postgres') {
-      const pgPlan = await explainPg(job, driver, statement, options, generic);
+      const pgPlan = await explainPg(job, statement, options, generic);
       return { ...base, rolledBack: true, pgPlan, wallMs: job.elapsed() };
     }
     const { plan, run } = await explainSqlite(job, statement.sql, statement.writes, options.analyze, options.params);

@@ -128,7 +128,7 @@ function medianRun(runs: RawProofSide[]): RawProofSide {
 
 async function planSide(job: Job, driver: Driver, sql: string, params: ParamValue[] | undefined, analyze: boolean, generic: boolean): Promise<RawProofSide> {
   if (driver.dialect === 'postgres') {
-    const plan = generic ? await genericPgPlan(job, driver, sql) : await pgPlan(job, sql, analyze, params);
+    const plan = generic ? await genericPgPlan(job, sql) : await pgPlan(job, sql, analyze, params);
     return { analyzed: analyze, pgPlan: plan };
   }
   const plan = await sqlitePlan(job, sql, params);
