@@ -12,7 +12,7 @@
 import type { DriverKind } from '../../../../shared/connections';
 import type { ParamValue, SuggestedIndex } from '../../../../shared/explain';
 import { dbError } from '../drivers/errors';
-import { classifyStatement } from '../explain/classify';
+import { checkCatalogEffects, classifyStatement } from '../explain/classify';
 import { statementParams } from '../explain/params';
 import { beginPg, genericPgPlan, pgPlan } from '../explain/postgres';
 import { rollback, withJob, type Job } from '../explain/run';
@@ -64,11 +64,13 @@ export interface RawProof {
 }
 
 export async function proveIndex(driver: Driver, options: ProveOptions): Promise<RawProof> {
-  const statement = await classifyStatement(options.sql, driver.dialect, driver.name);
+  // The proof builds the index in a read-write transaction and runs the statement: it refuses what Explain Analyze refuses.
+  const statement = await classifyStatement(options.sql, driver.dialect, driver.name, 'run');
   const index = await proofIndex(options.index, driver.dialect, driver.name);
   const generic = options.params === undefined && statementParams(statement.sql, driver.dialect).length > 0;
   const serverVersion = await driver.serverVersion();
   return withJob(driver, options, async (job) => {
+    await checkCatalogEffects(job.q, statement, driver.dialect, 'run', driver.name);
     const hypopg = driver.dialect === 'postgres' && options.method !== 'transaction' ? await hypopgSchema(job) : undefined;
     if (!hypopg && options.readOnlyConnection) {
       throw dbError('refused', driver.name, 'proving an index creates it (inside a transaction that is rolled back), and the connection is read-only', { advice: 'Install HypoPG (hypothetical indexes), or prove on the embedded shadow database.' });
