@@ -3,7 +3,8 @@
 // Explain Analyze, prove-index, bench), and the database shows nothing changed: no row
 // committed through dblink (even from an IMMUTABLE function, which planning runs), no sequence
 // advanced, no advisory lock or SET left on the pooled connection. Then QueryLens under a real
-// read-only role: Explain works, and what the role may not do fails with the server's message.
+// read-only role (SELECT only, default_transaction_read_only on, as the README recommends):
+// Explain works, and what the role may not do fails with the server's message.
 import * as assert from 'node:assert/strict';
 import { Client } from 'pg';
 import { runBenchmark } from '../../../server/src/db/bench';
@@ -126,7 +127,7 @@ describe('what a rollback cannot undo is refused (PostgreSQL server)', function 
 
   it('works under a read-only role: Explain, Explain Analyze and bench of a SELECT; what the role may not do fails with the server\'s reason', async () => {
     const role = `querylens_ro_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
-    await db!.run(`CREATE ROLE ${role} LOGIN; GRANT CONNECT ON DATABASE ${db!.name} TO ${role}; GRANT USAGE ON SCHEMA public TO ${role}; GRANT SELECT ON workers TO ${role}`);
+    await db!.run(`CREATE ROLE ${role} LOGIN; GRANT CONNECT ON DATABASE ${db!.name} TO ${role}; GRANT USAGE ON SCHEMA public TO ${role}; GRANT SELECT ON workers TO ${role}; ALTER ROLE ${role} SET default_transaction_read_only = on`);
     const url = new URL(db!.url);
     url.username = role;
     const readOnly = await openDriver({ name: 'read-only', driver: 'postgres', url: url.toString() });
