@@ -58,6 +58,7 @@ describe('what a rollback cannot undo is refused (PostgreSQL server)', function 
       CREATE FUNCTION frozen_ticket() RETURNS bigint IMMUTABLE LANGUAGE plpgsql AS $$ BEGIN RETURN nextval('tickets'); END $$;
       CREATE FUNCTION remote_note() RETURNS integer IMMUTABLE LANGUAGE plpgsql AS $$
         BEGIN PERFORM dblink_exec('${loopback}', 'INSERT INTO ledger VALUES (''remote'')'); RETURN 1; END $$;
+      CREATE FUNCTION wrapped_note() RETURNS integer IMMUTABLE LANGUAGE sql AS $$ SELECT remote_note() + 0 $$;
       CREATE FUNCTION touch_ledger() RETURNS integer VOLATILE LANGUAGE plpgsql AS $$ BEGIN INSERT INTO ledger VALUES ('local'); RETURN 1; END $$;
       CREATE FUNCTION twice(x integer) RETURNS integer IMMUTABLE LANGUAGE sql AS $$ SELECT x * 2 $$;`);
     driver = await openDriver({ name: 'effects', driver: 'postgres', url: db.url });
@@ -82,10 +83,14 @@ describe('what a rollback cannot undo is refused (PostgreSQL server)', function 
   });
 
   for (const path of PATHS) {
-    it(`${path}: refuses a user function whose source calls dblink, and nothing is committed`, async () => {
+    it(`${path}: refuses a user function whose source calls dblink (directly or through another), and nothing is committed`, async () => {
       await assert.rejects(
         runOn(driver, path, 'SELECT * FROM workers WHERE id = remote_note()'),
         refusedWith('QueryLens did not run this: it calls public.remote_note(), whose source calls dblink_exec(), which runs SQL on a connection of its own, which commits whatever QueryLens rolls back.'),
+      );
+      await assert.rejects(
+        runOn(driver, path, 'SELECT * FROM workers WHERE id = wrapped_note()'),
+        refusedWith('it calls public.wrapped_note(), which calls public.remote_note(), whose source calls dblink_exec(), which runs SQL'),
       );
       await assert.rejects(runOn(driver, path, "SELECT dblink_exec('dbname=x', 'DELETE FROM workers')"), refusedWith('it calls dblink_exec(), which runs SQL on a connection of its own'));
       assert.deepEqual(await ledger(), []);

@@ -10,11 +10,12 @@
  * - from the catalog, where connected: a user function that is VOLATILE is
  *   refused when the statement runs (Explain Analyze, index proofs,
  *   benchmarks), and one whose source calls a denied function is refused
- *   always, since planning runs IMMUTABLE functions on constants.
+ *   always, since planning runs IMMUTABLE functions on constants; the user
+ *   functions a function's source calls are followed, a few levels deep.
  *
  * What is not seen: functions reached through views, operators, defaults,
- * triggers and policies, and calls two functions deep. The README's safety
- * section says so and recommends a read-only role.
+ * triggers and policies, and dynamic SQL (EXECUTE of a built string). The
+ * README's safety section says so and recommends a read-only role.
  */
 import type { QueryResult } from '../types';
 
@@ -97,38 +98,57 @@ interface CatalogFunction {
   visible: boolean;
 }
 
+/** How deep the catalog check follows calls from function to function. */
+const MAX_DEPTH = 4;
+
 /**
  * The user functions (outside pg_catalog and information_schema) the calls
- * may resolve to, looked up in the catalog, and why one of them is refused.
+ * may resolve to, looked up in the catalog, and, from their source, the user
+ * functions they call in turn (MAX_DEPTH levels); why one of them is refused.
  */
 export async function refusedByCatalog(run: (sql: string, params: unknown[]) => Promise<QueryResult>, calls: readonly FunctionCall[], mode: RunMode): Promise<string | undefined> {
-  if (calls.length === 0) return undefined;
-  const names = [...new Set(calls.map((c) => c.name))];
+  // A call in the statement resolves through the search path; one inside a function's source may name any schema.
+  let frontier = calls.map((call) => ({ call, via: [] as string[], anySchema: false }));
+  const seen = new Set<string>();
+  for (let depth = 0; depth < MAX_DEPTH && frontier.length > 0; depth++) {
+    const found = await userFunctions(run, [...new Set(frontier.map((f) => f.call.name))]);
+    const next: typeof frontier = [];
+    for (const { call, via, anySchema } of frontier) {
+      for (const f of found.filter((f) => f.name === call.name && (call.schema ? f.schema === call.schema : anySchema || f.visible))) {
+        const chain = [...via, `${f.schema}.${f.name}()`];
+        const what = chain.join(', which calls ');
+        const body = f.language === 'c' || f.language === 'internal' ? [] : calledNames(f.source);
+        const inside = body.map((name) => ({ name, denied: deniedFunction(name, 'run') })).find((c) => c.denied);
+        if (inside) return `it calls ${what}, whose source calls ${inside.name}(), which ${inside.denied!.why}`;
+        if (mode === 'run' && f.volatility === 'v' && !(f.language === 'c' && HARMLESS_VOLATILE_C.has(f.name))) {
+          return `it calls ${what}, a VOLATILE function: it may change data in ways a rollback does not undo (another connection, a sequence, a file)`;
+        }
+        const key = `${f.schema}.${f.name}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        next.push(...body.map((name) => ({ call: { name }, via: chain, anySchema: true })));
+      }
+    }
+    frontier = next;
+  }
+  return undefined;
+}
+
+async function userFunctions(run: (sql: string, params: unknown[]) => Promise<QueryResult>, names: string[]): Promise<CatalogFunction[]> {
   const { rows } = await run(
     `SELECT n.nspname AS schema, p.proname AS name, p.provolatile AS volatility, l.lanname AS language, p.prosrc AS source, pg_function_is_visible(p.oid) AS visible
        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
       WHERE p.proname = ANY($1::text[]) AND n.nspname NOT IN ('pg_catalog', 'information_schema')`,
     [names],
   );
-  const found = rows as unknown as CatalogFunction[];
-  for (const call of calls) {
-    for (const f of found.filter((f) => f.name === call.name && (call.schema ? f.schema === call.schema : f.visible))) {
-      const what = `${f.schema}.${f.name}()`;
-      const inside = f.language === 'c' || f.language === 'internal' ? undefined : sourceCall(f.source);
-      if (inside) return `it calls ${what}, whose source calls ${inside.name}(), which ${inside.why}`;
-      if (mode === 'run' && f.volatility === 'v' && !(f.language === 'c' && HARMLESS_VOLATILE_C.has(f.name))) {
-        return `it calls ${what}, a VOLATILE function: it may change data in ways a rollback does not undo (another connection, a sequence, a file)`;
-      }
-    }
-  }
-  return undefined;
+  return rows as unknown as CatalogFunction[];
 }
 
-/** A denied function named in a function's source text (`name(`), in any mode: planning may run the function. */
-function sourceCall(source: string): { name: string; why: string } | undefined {
-  for (const m of source.matchAll(/([A-Za-z_][A-Za-z0-9_$]*)\s*\(/g)) {
-    const denied = deniedFunction(m[1]!, 'run');
-    if (denied) return { name: m[1]!.toLowerCase(), why: denied.why };
-  }
-  return undefined;
+/**
+ * The names a function's source calls (`name(`), lower-cased as PostgreSQL
+ * folds them: read from the text, so a comment or a keyword before `(` counts
+ * too, which can only make the check stricter.
+ */
+function calledNames(source: string): string[] {
+  return [...new Set([...source.matchAll(/([A-Za-z_][A-Za-z0-9_$]*)\s*\(/g)].map((m) => m[1]!.toLowerCase()))];
 }
