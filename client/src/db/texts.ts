@@ -3,6 +3,7 @@
  * benchmark summary and failure messages (each naming the connection). Pure.
  */
 import type { ConnectionSetting } from '../../../shared/connections';
+import { NOT_UNDONE } from '../../../shared/effects';
 import type { BenchmarkSummary, QueryInfo } from '../../../shared/protocol';
 import { formatMs } from '../plan/format';
 import type { QueryAction } from './params';
@@ -50,17 +51,17 @@ export function productionConfirmation(action: QueryAction, connection: Connecti
   const what: Record<QueryAction, string> = {
     explain: 'EXPLAIN (plans the query, does not run it)',
     explainAnalyze: write
-      ? `EXPLAIN ANALYZE — this ${query.statementKind.toUpperCase()} really executes, inside a transaction that is rolled back`
+      ? `EXPLAIN ANALYZE — this ${query.statementKind.toUpperCase()} really executes, inside a transaction that is rolled back; ${NOT_UNDONE.write}`
       : 'EXPLAIN ANALYZE — the query really executes (read-only transaction)',
     benchmark: write
-      ? `a benchmark — this ${query.statementKind.toUpperCase()} executes many times, each in a rolled-back transaction`
+      ? `a benchmark — this ${query.statementKind.toUpperCase()} executes many times, each in a rolled-back transaction; ${NOT_UNDONE.write}`
       : 'a benchmark — the query executes many times',
     benchmarkRun: write
-      ? `a full benchmark — this ${query.statementKind.toUpperCase()} executes many times, concurrently, each in a rolled-back transaction`
+      ? `a full benchmark — this ${query.statementKind.toUpperCase()} executes many times, concurrently, each in a rolled-back transaction; ${NOT_UNDONE.write}`
       : 'a full benchmark — the query executes many times, concurrently, over several connections',
     proveIndex:
       `an index proof — ${indexDdl ? sqlExcerpt(indexDdl, 200) : 'the suggested CREATE INDEX'} is built inside a transaction that is rolled back; ` +
-      'building it locks the table against writes until then (with HypoPG installed, a hypothetical index is used instead and nothing is locked)',
+      `${NOT_UNDONE.proof} (with HypoPG installed, a hypothetical index is used instead: nothing is built, locked or analysed)`,
   };
   return `"${connection.name}" is a production connection. Run ${what[action]}?\n\n${sqlExcerpt(query.sql, 400)}`;
 }

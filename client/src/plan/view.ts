@@ -9,6 +9,7 @@
  * `#ql-pev2` (PEV2 mounts there), `#ql-proof` with `#ql-proof-headline`,
  * `#ql-empty` before anything ran.
  */
+import { NOT_UNDONE } from '../../../shared/effects';
 import type { ExplainResult, IndexProof, PlanProblem, PlanProblemKind, ProofSide, SqlitePlanNode, SuggestedIndex } from '../../../shared/explain';
 import { formatBuffers, formatCost, formatCount, formatMs } from './format';
 import type { PlanViewState } from './messages';
@@ -94,8 +95,8 @@ function paramsText(result: ExplainResult): string {
 }
 
 function transactionText(result: ExplainResult): string {
-  if (result.rolledBack) return 'Rolled back: nothing it wrote was kept';
-  return result.analyzed ? 'Ran read-only' : 'Not executed';
+  if (!result.analyzed) return 'Not executed';
+  return result.rolledBack ? `Rolled back: the rows it wrote are gone; ${NOT_UNDONE.write}` : 'Ran read-only';
 }
 
 function summarySection(result: ExplainResult): ViewNode {
@@ -204,7 +205,7 @@ function proofSection(proof: IndexProof): ViewNode {
   const method =
     proof.method === 'hypopg'
       ? 'HypoPG hypothetical index: plain EXPLAIN, nothing built or locked (costs only, no times).'
-      : 'Real CREATE INDEX and ANALYZE inside a transaction that was rolled back (the table was locked while it built).';
+      : `Real CREATE INDEX and ANALYZE inside a transaction that was rolled back: the index is gone; ${NOT_UNDONE.proof}.`;
   return el('section', { id: 'ql-proof', classes: ['ql-section'], data: { method: proof.method, 'index-used': String(proof.indexUsed) } },
     el('header', { classes: ['ql-header'] },
       text('h2', 'Index proof'),

@@ -37,7 +37,7 @@ describe('client plan view', function () {
     assert.equal(fact(root, 'server'), 'PGlite (PostgreSQL 17.4)');
     assert.equal(fact(root, 'analyzed'), 'Analyzed: the statement ran');
     assert.equal(fact(root, 'params'), '42');
-    assert.equal(fact(root, 'transaction'), 'Rolled back: nothing it wrote was kept');
+    assert.equal(fact(root, 'transaction'), 'Rolled back: the rows it wrote are gone; sequences it advances (serial and identity columns, defaults calling nextval) stay advanced');
     assert.equal(fact(root, 'execution'), '41.2 ms');
     assert.equal(fact(root, 'planning'), '0.31 ms');
     assert.equal(fact(root, 'rows'), '12');
@@ -53,6 +53,8 @@ describe('client plan view', function () {
     assert.equal(fact(root, 'params'), 'Generic plan (no parameter values)');
     assert.equal(fact(root, 'analyzed'), 'Estimated: planned, not run');
     assert.equal(fact(root, 'transaction'), 'Not executed');
+    const planned = render({ seq: 1, explain: pgExplain({ analyzed: false, rolledBack: true }) });
+    assert.equal(fact(planned, 'transaction'), 'Not executed', 'a plain EXPLAIN runs nothing, even inside its rolled-back transaction');
   });
 
   it('lists the problems with kind, severity, the fix in a copyable block and a Prove index button', function () {
@@ -101,6 +103,10 @@ describe('client plan view', function () {
     assert.deepEqual(row('time'), ['Execution time', '41 ms', '0.2 ms']);
     assert.deepEqual(row('cost'), ['Total cost', '180.5', '8.3']);
     assert.equal(byClass(section, 'ql-plan-change')[0]!.textContent, proof().planChange);
+    assert.equal(
+      byClass(section, 'ql-proof-method')[0]!.textContent,
+      "Real CREATE INDEX and ANALYZE inside a transaction that was rolled back: the index is gone; building the index locks the table against writes until the rollback, and ANALYZE's row estimate (reltuples) and analyze count stay updated.",
+    );
     const hypo = render({ seq: 1, proof: proof({ method: 'hypopg', before: { summary: { topNode: 'Seq Scan on workers', scans: [], totalCost: 180 } }, after: { summary: { topNode: 'Index Scan', scans: [], totalCost: 8 } } }) });
     assert.match(byClass(hypo, 'ql-proof-method')[0]!.textContent!, /HypoPG hypothetical index/);
     assert.deepEqual(hypo.all((e) => e.attributes.get('data-row') === 'time')[0]!.children.map((c) => c.textContent), ['Execution time', '— (not executed)', '— (not executed)']);

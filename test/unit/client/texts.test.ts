@@ -35,9 +35,17 @@ describe('client database texts', function () {
     assert.match(select, /^"prod" is a production connection\. Run EXPLAIN ANALYZE — the query really executes/);
     assert.match(select, /SELECT 1 FROM workers$/);
     const del = productionConfirmation('explainAnalyze', prod, query('DELETE FROM workers', 'delete'));
-    assert.match(del, /this DELETE really executes, inside a transaction that is rolled back/);
+    assert.equal(del, '"prod" is a production connection. Run EXPLAIN ANALYZE — this DELETE really executes, inside a transaction that is rolled back; sequences it advances (serial and identity columns, defaults calling nextval) stay advanced?\n\nDELETE FROM workers');
+    assert.doesNotMatch(select, /sequences/);
+    const bench = productionConfirmation('benchmark', prod, query("INSERT INTO workers (name) VALUES ('w')", 'insert'));
+    assert.match(bench, /each in a rolled-back transaction; sequences it advances \(serial and identity columns, defaults calling nextval\) stay advanced\?/);
     const prove = productionConfirmation('proveIndex', prod, query('SELECT 1', 'select'), 'CREATE INDEX ON workers (planner_id)');
-    assert.match(prove, /CREATE INDEX ON workers \(planner_id\) is built inside a transaction that is rolled back; building it locks the table/);
+    assert.equal(
+      prove,
+      '"prod" is a production connection. Run an index proof — CREATE INDEX ON workers (planner_id) is built inside a transaction that is rolled back; ' +
+        "building the index locks the table against writes until the rollback, and ANALYZE's row estimate (reltuples) and analyze count stay updated " +
+        '(with HypoPG installed, a hypothetical index is used instead: nothing is built, locked or analysed)?\n\nSELECT 1',
+    );
     assert.match(productionConfirmation('explain', prod, query('SELECT 1', 'select')), /does not run it/);
     assert.equal(progressTitle('benchmark', 'prod'), 'QueryLens: Benchmark on "prod"');
   });

@@ -53,10 +53,18 @@ describe('db/explain on PostgreSQL (server)', function () {
     assert.equal(await rows(), before);
   });
 
-  it('SELECTs run in a READ ONLY transaction: a write hidden in a function call fails', async () => {
+  it('a write hidden in a VOLATILE function call is refused before it runs', async () => {
     await f!.admin.query('CREATE FUNCTION sneaky_delete() RETURNS int LANGUAGE sql AS $$ DELETE FROM workers RETURNING 1 $$');
     const before = await rows();
-    await assert.rejects(explain(f!.driver, { sql: 'SELECT sneaky_delete()', analyze: true, timeoutMs: 10_000 }), (e: DbError) => e.kind === 'sql' && /read-only transaction/.test(e.message));
+    await assert.rejects(explain(f!.driver, { sql: 'SELECT sneaky_delete()', analyze: true, timeoutMs: 10_000 }), (e: DbError) => e.kind === 'refused' && new RegExp(`it calls ${f!.schema}\\.sneaky_delete\\(\\), a VOLATILE function`).test(e.message));
+    assert.equal(await rows(), before);
+  });
+
+  it('SELECTs run in a READ ONLY transaction: a write where the statement names no function fails', async () => {
+    await f!.admin.query('CREATE FUNCTION erase(integer) RETURNS integer LANGUAGE plpgsql AS $$ BEGIN DELETE FROM workers; RETURN $1; END $$');
+    await f!.admin.query('CREATE OPERATOR !!! (RIGHTARG = integer, FUNCTION = erase)');
+    const before = await rows();
+    await assert.rejects(explain(f!.driver, { sql: 'SELECT !!! 1', analyze: true, timeoutMs: 10_000 }), (e: DbError) => e.kind === 'sql' && /read-only transaction/.test(e.message));
     assert.equal(await rows(), before);
   });
 

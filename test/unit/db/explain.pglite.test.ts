@@ -1,7 +1,7 @@
 /**
  * The explain runner on the embedded PGlite (PostgreSQL 18 in WebAssembly,
- * in a host process): analysed plans, EXPLAIN (GENERIC_PLAN), the DELETE
- * rolled back, and a timeout that kills the host while the data survives.
+ * in a host process): analysed plans, generic plans, one statement per
+ * query and no session state kept, the DELETE rolled back, and a timeout that kills the host while the data survives.
  */
 import * as assert from 'node:assert/strict';
 import { explain } from '../../../server/src/db/explain';
@@ -26,10 +26,25 @@ describe('db/explain on PGlite (embedded)', function () {
     assert.equal(await (driver as HostDriver).library(), 'pglite');
   });
 
-  it('plans without values with EXPLAIN (GENERIC_PLAN)', async () => {
+  it('plans without values: the generic plan of a prepared statement', async () => {
     const r = await explain(driver, { sql: 'SELECT id FROM workers WHERE planner_id = $1', analyze: false, timeoutMs: 10_000 });
     assert.equal(r.genericPlan, true);
     assert.match(JSON.stringify(r.pgPlan), /planner_id = \$1/);
+  });
+
+  it('one statement per query, and a session leaves no SET behind for the next', async () => {
+    const session = await driver.session();
+    await assert.rejects(session.query('SELECT 1; DELETE FROM workers'), (e: DbError) => e.kind === 'sql' && /cannot insert multiple commands into a prepared statement/.test(e.message));
+    const workMem = (await session.query('SHOW work_mem')).rows;
+    await session.query("SET work_mem = '1234kB'");
+    await session.release();
+    const next = await driver.session();
+    try {
+      assert.deepEqual((await next.query('SHOW work_mem')).rows, workMem);
+    } finally {
+      await next.release();
+    }
+    assert.equal(await count(driver), 5_000);
   });
 
   it('EXPLAIN ANALYZE of DELETE FROM every row leaves every row in place', async () => {

@@ -113,3 +113,68 @@ export async function count(driver: Driver, table = 'workers'): Promise<number> 
     await session.release();
   }
 }
+
+/** A database of its own on the test server (unique name), for what a schema cannot hold (database defaults, extensions). */
+export interface OwnDatabase {
+  name: string;
+  url: string;
+  /** Runs SQL (a script) on the database over a connection of its own. */
+  run(sql: string): Promise<Record<string, unknown>[]>;
+  drop(): Promise<void>;
+}
+
+async function asAdmin<T>(url: string, work: (c: Client) => Promise<T>): Promise<T> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await work(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** Undefined (suite skipped) when no server answers. */
+export async function ownDatabase(prefix: string): Promise<OwnDatabase | undefined> {
+  const name = `${prefix}_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
+  try {
+    await asAdmin(PG_URL, (c) => c.query(`CREATE DATABASE ${name}`));
+  } catch {
+    return undefined;
+  }
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    run: (sql) => asAdmin(url.toString(), async (c) => ((await c.query(sql)) as unknown as { rows?: Record<string, unknown>[] }).rows ?? []),
+    drop: () => asAdmin(PG_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+/**
+ * The database of issue 9's attack: its default is `standard_conforming_strings
+ * = off`, where `'x\''` is one string for the server and not for libpg-query,
+ * with a `victim` table of `rows` rows.
+ */
+export interface LegacyStringsDatabase extends OwnDatabase {
+  /** The same, asking for the setting off in the URL's options too. */
+  urlWithOptions: string;
+  /** Rows of `victim`, read over a connection of its own. */
+  victims(): Promise<number>;
+}
+
+export const ATTACK = "SELECT 'x\\'';COMMIT;DELETE FROM victim;--' AS s;";
+
+export async function legacyStringsDatabase(rows = 5): Promise<LegacyStringsDatabase | undefined> {
+  const db = await ownDatabase('querylens_scs');
+  if (!db) return undefined;
+  await asAdmin(PG_URL, (c) => c.query(`ALTER DATABASE ${db.name} SET standard_conforming_strings = off`));
+  await db.run(`CREATE TABLE victim (id integer PRIMARY KEY); INSERT INTO victim SELECT generate_series(1, ${rows})`);
+  const urlWithOptions = new URL(db.url);
+  urlWithOptions.searchParams.set('options', '-c standard_conforming_strings=off');
+  return {
+    ...db,
+    urlWithOptions: urlWithOptions.toString(),
+    victims: async () => Number((await db.run('SELECT count(*) AS n FROM victim'))[0]!.n),
+  };
+}

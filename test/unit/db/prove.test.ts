@@ -80,6 +80,22 @@ describe('db/prove on PostgreSQL (server)', function () {
     assert.equal(Number((await f!.admin.query('SELECT count(*) AS n FROM workers')).rows[0].n), 50_000);
   });
 
+  it('behind an open write transaction, the proof gives up waiting for its lock rather than hold up the writers behind it', async () => {
+    await f!.admin.query('BEGIN');
+    try {
+      await f!.admin.query('UPDATE workers SET name = name WHERE id = 1');
+      await assert.rejects(
+        proveIndex(f!.driver, { sql: SQL, index: INDEX, timeoutMs: 10_000, method: 'transaction' }),
+        (e: DbError) =>
+          e.kind === 'refused' &&
+          e.message === 'Connection "test-pg": the proof did not build its index: workers is locked by another transaction, and waiting for it (over 2 s) would hold up every writer of workers behind the proof. Try again when the table is quieter, install HypoPG (it locks nothing), or prove on the embedded shadow database.',
+      );
+    } finally {
+      await f!.admin.query('ROLLBACK');
+    }
+    assert.deepEqual(await pgIndexes(f!), ['workers_pkey']);
+  });
+
   it('a read-only connection refuses the transaction method', async () => {
     await assert.rejects(proveIndex(f!.driver, { sql: SQL, index: INDEX, timeoutMs: 10_000, method: 'transaction', readOnlyConnection: true }), (e: DbError) => e.kind === 'refused');
   });

@@ -5,8 +5,8 @@
  * the lanes are pooled connections running in parallel; the host drivers
  * (SQLite, PGlite) have one connection, so C is clamped to 1 and the run says so.
  *
- * Safety as in explain: the statement is classified
- * by the SQL core first; a SELECT runs inside one read-only transaction per
+ * Safety as in Explain Analyze: the statement is classified by the SQL core
+ * first and its functions checked (explain/effects.ts); a SELECT runs inside one read-only transaction per
  * lane, a write inside its own transaction per iteration, rolled back.
  *
  * The timed loop (`lane`) is the hot path: per iteration it reads the clock
@@ -18,7 +18,7 @@
 import type { BenchmarkRun } from '../../../../shared/dashboard';
 import type { ParamValue } from '../../../../shared/explain';
 import { dbError } from '../drivers/errors';
-import { classifyStatement, type ClassifiedStatement } from '../explain';
+import { checkCatalogEffects, classifyStatement, type ClassifiedStatement } from '../explain';
 import { DbError, type DbSession, type Driver } from '../types';
 import { histogram, latencyStats, percentile, round, roundStats, timeline } from './stats';
 
@@ -68,7 +68,7 @@ interface Plan {
 const ignore = () => undefined;
 
 export async function runBenchmark(driver: Driver, options: BenchmarkRunOptions): Promise<EngineRun> {
-  const statement = await classifyStatement(options.sql, driver.dialect, driver.name);
+  const statement = await classifyStatement(options.sql, driver.dialect, driver.name, 'run');
   if (statement.writes && options.readOnlyConnection) {
     throw dbError('refused', driver.name, `the benchmark runs the ${statement.kind.toUpperCase()}, and the connection is read-only`, {
       advice: 'Benchmark it on a connection that is not marked "readOnly" (every run is rolled back).',
@@ -87,6 +87,7 @@ export async function runBenchmark(driver: Driver, options: BenchmarkRunOptions)
   let loop: Loop;
   let overheadPct: number | undefined;
   try {
+    await checkCatalogEffects((sql, params) => sessions[0]!.query(sql, params), statement, driver.dialect, 'run', driver.name);
     await Promise.all(sessions.map((s) => enter(s, plan, options.timeoutMs)));
     if (warmup > 0) {
       const warm = newLoop(warmup);
@@ -319,10 +320,11 @@ export async function measureOverhead(session: DbSession, plan: Plan, perSide: n
  * and for reporting the number without a full run.
  */
 export async function engineOverhead(driver: Driver, options: Pick<BenchmarkRunOptions, 'sql' | 'params' | 'timeoutMs'> & { perSide: number }): Promise<Overhead> {
-  const statement = await classifyStatement(options.sql, driver.dialect, driver.name);
+  const statement = await classifyStatement(options.sql, driver.dialect, driver.name, 'run');
   const plan: Plan = { statement, params: options.params, dialect: driver.dialect };
   const session = await driver.session({ timeoutMs: options.timeoutMs });
   try {
+    await checkCatalogEffects((sql, params) => session.query(sql, params), statement, driver.dialect, 'run', driver.name);
     await enter(session, plan, options.timeoutMs);
     return await measureOverhead(session, plan, options.perSide);
   } finally {

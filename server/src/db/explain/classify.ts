@@ -2,14 +2,16 @@
  * What a statement is, decided by the project's SQL core (never by looking at
  * its text here), and whether QueryLens may run it: Explain takes exactly one
  * SELECT, INSERT, UPDATE, DELETE or MERGE (WITH ... of those included) and
- * refuses everything else before anything reaches the database.
+ * refuses everything else before anything reaches the database, including a
+ * call of a function a rollback cannot undo (effects.ts).
  */
 import { parseSync } from 'libpg-query';
 import { statementKindOf } from '../../core/host/statement-kind';
 import type { StatementKind } from '../../core/sql/model';
 import { initParsers, parseDocument, splitStatements } from '../../core/sql/parse';
 import { dbError } from '../drivers/errors';
-import type { DbDialect } from '../types';
+import type { DbDialect, QueryResult } from '../types';
+import { functionCalls, refusedByCatalog, refusedCall, type FunctionCall, type RunMode } from './effects';
 
 export type ExplainableKind = 'select' | 'insert' | 'update' | 'delete' | 'merge';
 
@@ -19,6 +21,8 @@ export interface ClassifiedStatement {
   sql: string;
   /** Whether running it changes data or takes row locks (a write, a data-modifying CTE, SELECT ... FOR UPDATE). */
   writes: boolean;
+  /** The functions it calls by name, anywhere in it (PostgreSQL; none read on SQLite). */
+  functions: FunctionCall[];
 }
 
 const EXPLAINABLE = new Set<StatementKind>(['select', 'insert', 'update', 'delete', 'merge']);
@@ -34,10 +38,15 @@ const WHAT: Partial<Record<StatementKind, string>> = {
   transaction: 'a transaction command',
 };
 
-export async function classifyStatement(sql: string, dialect: DbDialect, connection: string): Promise<ClassifiedStatement> {
+/**
+ * `mode` says whether the statement will run (Explain Analyze, index proofs,
+ * benchmarks) or only be planned: the deny-list of functions a rollback cannot
+ * undo (effects.ts) is checked accordingly, on the parsed statement.
+ */
+export async function classifyStatement(sql: string, dialect: DbDialect, connection: string, mode: RunMode): Promise<ClassifiedStatement> {
   await initParsers();
-  const refuse = (what: string) =>
-    dbError('refused', connection, `QueryLens did not run this: ${what}`, { advice: 'Explain runs one SELECT, INSERT, UPDATE, DELETE or MERGE (or WITH ... of those), and never DDL.' });
+  const refuse = (what: string, advice = 'Explain runs one SELECT, INSERT, UPDATE, DELETE or MERGE (or WITH ... of those), and never DDL.') =>
+    dbError('refused', connection, `QueryLens did not run this: ${what}`, { advice });
   const doc = parseDocument(sql, dialect);
   if (doc.metaCommands.length) throw refuse('it holds psql meta-commands');
   let kind: StatementKind;
@@ -59,17 +68,23 @@ export async function classifyStatement(sql: string, dialect: DbDialect, connect
   }
   if (!EXPLAINABLE.has(kind)) throw refuse(`it is ${WHAT[kind] ?? 'not a query'} (${kind}), not a query`);
   let writes = kind !== 'select';
-  if (dialect === 'postgres' && kind === 'select') {
-    const shape = pgSelectShape(text);
-    if (shape.into) throw refuse('SELECT ... INTO creates a table');
-    writes = shape.writes;
+  let functions: FunctionCall[] = [];
+  if (dialect === 'postgres') {
+    const root = (parseSync(text) as { stmts: { stmt: Record<string, unknown> }[] }).stmts[0]?.stmt ?? {};
+    if (kind === 'select') {
+      const shape = pgSelectShape(root);
+      if (shape.into) throw refuse('SELECT ... INTO creates a table');
+      writes = shape.writes;
+    }
+    functions = functionCalls(root);
+    const denied = refusedCall(functions, mode);
+    if (denied) throw refuse(denied, 'A rollback cannot undo that, so QueryLens never runs it; run it yourself if you mean it.');
   }
-  return { kind: kind as ExplainableKind, sql: text, writes };
+  return { kind: kind as ExplainableKind, sql: text, writes, functions };
 }
 
 /** A PostgreSQL SELECT that creates a table (INTO), or writes through a CTE, or locks rows (FOR UPDATE/SHARE). */
-function pgSelectShape(sql: string): { into: boolean; writes: boolean } {
-  const root = (parseSync(sql) as { stmts: { stmt: Record<string, unknown> }[] }).stmts[0]?.stmt ?? {};
+function pgSelectShape(root: Record<string, unknown>): { into: boolean; writes: boolean } {
   const select = root.SelectStmt as Record<string, unknown> | undefined;
   let writes = false;
   const visit = (node: unknown): void => {
@@ -82,4 +97,15 @@ function pgSelectShape(sql: string): { into: boolean; writes: boolean } {
   };
   visit(root);
   return { into: Boolean(select?.intoClause), writes };
+}
+
+/**
+ * Refuses the statement when a function it calls may resolve, in the
+ * database's catalog, to a user function a rollback cannot undo (effects.ts).
+ * PostgreSQL only (server or PGlite); `run` is one statement on a session of the job.
+ */
+export async function checkCatalogEffects(run: (sql: string, params: unknown[]) => Promise<QueryResult>, statement: ClassifiedStatement, dialect: DbDialect, mode: RunMode, connection: string): Promise<void> {
+  if (dialect !== 'postgres') return;
+  const denied = await refusedByCatalog(run, statement.functions, mode);
+  if (denied) throw dbError('refused', connection, `QueryLens did not run this: ${denied}`, { advice: 'Run it yourself if you mean it, or explain it without Analyze.' });
 }

@@ -9,13 +9,14 @@ import type { DriverKind } from '../../../../shared/connections';
 import type { ParamValue } from '../../../../shared/explain';
 import { dbError } from '../drivers/errors';
 import type { DbDialect, Driver } from '../types';
-import { classifyStatement, type ExplainableKind } from './classify';
+import { checkCatalogEffects, classifyStatement, type ExplainableKind } from './classify';
 import { statementParams } from './params';
 import { explainPg } from './postgres';
 import { withJob } from './run';
 import { explainSqlite, type SqlitePlanRow, type SqliteRun } from './sqlite';
 
-export { classifyStatement, type ClassifiedStatement, type ExplainableKind } from './classify';
+export { checkCatalogEffects, classifyStatement, type ClassifiedStatement, type ExplainableKind } from './classify';
+export type { RunMode } from './effects';
 export { statementParams, sqliteBinding, type StatementParam } from './params';
 export type { SqlitePlanRow, SqliteRun } from './sqlite';
 
@@ -39,7 +40,7 @@ export interface RawExplain {
   statementKind: ExplainableKind;
   params: ParamValue[];
   analyzed: boolean;
-  /** Planned without values: `EXPLAIN (GENERIC_PLAN)` (16+) or a prepared statement forced generic (15). */
+  /** Planned without values: a prepared statement forced to its generic plan. */
   genericPlan: boolean;
   /** Ran inside a transaction that was rolled back (always on PostgreSQL; with analyze on SQLite). */
   rolledBack: boolean;
@@ -61,7 +62,8 @@ export interface RawExplain {
  * falling back to a plain EXPLAIN the user did not ask for.
  */
 export async function explain(driver: Driver, options: ExplainOptions): Promise<RawExplain> {
-  const statement = await classifyStatement(options.sql, driver.dialect, driver.name);
+  const mode = options.analyze ? 'run' : 'plan';
+  const statement = await classifyStatement(options.sql, driver.dialect, driver.name, mode);
   if (options.analyze && statement.writes && options.readOnlyConnection) {
     throw dbError('refused', driver.name, `EXPLAIN ANALYZE runs the ${statement.kind.toUpperCase()}, and the connection is read-only`, {
       advice: 'Use Explain (without Analyze), or a connection that is not marked "readOnly" (it is rolled back either way).',
@@ -87,8 +89,9 @@ export async function explain(driver: Driver, options: ExplainOptions): Promise<
     serverVersion,
   };
   return withJob(driver, options, async (job) => {
+    await checkCatalogEffects(job.q, statement, driver.dialect, mode, driver.name);
     if (driver.dialect === 'postgres') {
-      const pgPlan = await explainPg(job, driver, statement, options, generic);
+      const pgPlan = await explainPg(job, statement, options, generic);
       return { ...base, rolledBack: true, pgPlan, wallMs: job.elapsed() };
     }
     const { plan, run } = await explainSqlite(job, statement.sql, statement.writes, options.analyze, options.params);

@@ -4,7 +4,6 @@
  * statement_timeout.
  */
 import type { ParamValue } from '../../../../shared/explain';
-import type { Driver } from '../types';
 import type { ClassifiedStatement } from './classify';
 import { pgParamCount } from './params';
 import { rollback, type Job } from './run';
@@ -22,10 +21,12 @@ export async function beginPg(job: Job, readWrite: boolean, timeoutMs: number): 
   await job.q(`SET LOCAL statement_timeout = ${Math.max(1, Math.round(timeoutMs))}`);
 }
 
-/** Plans without values: EXPLAIN (GENERIC_PLAN) on 16+, else a prepared statement forced to its generic plan. */
-export async function genericPgPlan(job: Job, driver: Driver, sql: string): Promise<unknown> {
-  const major = (await driver.majorVersion()) ?? 0;
-  if (major >= 16) return planOf(await job.q(`EXPLAIN (GENERIC_PLAN, FORMAT JSON) ${sql}`));
+/**
+ * Plans without values: a prepared statement forced to its generic plan. Not
+ * `EXPLAIN (GENERIC_PLAN)` (16+): in the extended protocol every `$N` must be
+ * bound, and the values bound would be folded into the plan.
+ */
+export async function genericPgPlan(job: Job, sql: string): Promise<unknown> {
   const name = `querylens_generic_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
   await job.q(`PREPARE ${name} AS ${sql}`);
   try {
@@ -49,10 +50,10 @@ export async function pgPlan(job: Job, sql: string, analyze: boolean, params?: P
   return planOf(await job.q(`EXPLAIN (${options}) ${sql}`, params));
 }
 
-export async function explainPg(job: Job, driver: Driver, statement: ClassifiedStatement, options: PgExplainOptions, generic: boolean): Promise<unknown> {
+export async function explainPg(job: Job, statement: ClassifiedStatement, options: PgExplainOptions, generic: boolean): Promise<unknown> {
   await beginPg(job, options.analyze && statement.writes, options.timeoutMs);
   try {
-    return generic ? await genericPgPlan(job, driver, statement.sql) : await pgPlan(job, statement.sql, options.analyze, options.params);
+    return generic ? await genericPgPlan(job, statement.sql) : await pgPlan(job, statement.sql, options.analyze, options.params);
   } finally {
     await rollback(job);
   }

@@ -50,12 +50,13 @@ function refusesTransaction(sql: string): boolean {
   return false;
 }
 
-/** Runs the script: whole (as the tools send it) when it may, else statement by statement. */
+/**
+ * Runs the script: whole, in the simple protocol, as the tools send it (a
+ * migration file is multi-statement by nature: the one place QueryLens sends
+ * more than one statement at once), when it may; else statement by statement,
+ * each alone.
+ */
 export async function runScript(session: DbSession, text: string, dialect: DbDialect, mode: TransactionMode): Promise<void> {
   if (mode !== 'none' && session.exec) return session.exec(text);
-  if (mode !== 'none' && dialect === 'postgres') {
-    await session.query(text); // pg's simple protocol takes a whole script
-    return;
-  }
   for (const span of splitStatements(text, dialect).statements) await session.query(text.slice(span.start, span.end));
 }

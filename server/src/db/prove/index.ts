@@ -12,12 +12,12 @@
 import type { DriverKind } from '../../../../shared/connections';
 import type { ParamValue, SuggestedIndex } from '../../../../shared/explain';
 import { dbError } from '../drivers/errors';
-import { classifyStatement } from '../explain/classify';
+import { checkCatalogEffects, classifyStatement } from '../explain/classify';
 import { statementParams } from '../explain/params';
 import { beginPg, genericPgPlan, pgPlan } from '../explain/postgres';
 import { rollback, withJob, type Job } from '../explain/run';
 import { sqliteMeasure, sqlitePlan, type SqlitePlanRow, type SqliteRun } from '../explain/sqlite';
-import type { DbDialect, Driver } from '../types';
+import { DbError, type DbDialect, type Driver } from '../types';
 import { proofIndex, qualified } from './ddl';
 
 export { indexProofOf, type SideSummariser } from './result';
@@ -64,11 +64,13 @@ export interface RawProof {
 }
 
 export async function proveIndex(driver: Driver, options: ProveOptions): Promise<RawProof> {
-  const statement = await classifyStatement(options.sql, driver.dialect, driver.name);
+  // The proof builds the index in a read-write transaction and runs the statement: it refuses what Explain Analyze refuses.
+  const statement = await classifyStatement(options.sql, driver.dialect, driver.name, 'run');
   const index = await proofIndex(options.index, driver.dialect, driver.name);
   const generic = options.params === undefined && statementParams(statement.sql, driver.dialect).length > 0;
   const serverVersion = await driver.serverVersion();
   return withJob(driver, options, async (job) => {
+    await checkCatalogEffects(job.q, statement, driver.dialect, 'run', driver.name);
     const hypopg = driver.dialect === 'postgres' && options.method !== 'transaction' ? await hypopgSchema(job) : undefined;
     if (!hypopg && options.readOnlyConnection) {
       throw dbError('refused', driver.name, 'proving an index creates it (inside a transaction that is rolled back), and the connection is read-only', { advice: 'Install HypoPG (hypothetical indexes), or prove on the embedded shadow database.' });
@@ -99,8 +101,7 @@ export async function proveIndex(driver: Driver, options: ProveOptions): Promise
         const r = await job.q(`SELECT indexname FROM ${hypopg}.hypopg_create_index($1)`, [index.ddl]);
         indexName = String(r.rows[0].indexname);
       } else {
-        await job.q(index.ddl);
-        await job.q(`ANALYZE ${qualified(index.table)}`);
+        await buildIndex(job, driver, index.ddl, index.table);
       }
       const after = await side();
       if (hypopg) await job.q(`SELECT ${hypopg}.hypopg_reset()`);
@@ -109,6 +110,30 @@ export async function proveIndex(driver: Driver, options: ProveOptions): Promise
       await rollback(job);
     }
   });
+}
+
+/**
+ * How long the proof's CREATE INDEX and ANALYZE may wait for their locks (ms). While it waits,
+ * every writer that comes after queues behind it: behind a long transaction
+ * the proof gives up rather than hold up the table's writers.
+ */
+export const PROOF_LOCK_WAIT_MS = 2_000;
+
+async function buildIndex(job: Job, driver: Driver, ddl: string, table: string): Promise<void> {
+  if (driver.dialect === 'postgres') await job.q(`SET LOCAL lock_timeout = ${PROOF_LOCK_WAIT_MS}`);
+  try {
+    await job.q(ddl);
+    await job.q(`ANALYZE ${qualified(table)}`);
+  } catch (e) {
+    if (e instanceof DbError && (e.cause as { code?: unknown } | undefined)?.code === '55P03') {
+      throw dbError('refused', driver.name, `the proof did not build its index: ${table} is locked by another transaction, and waiting for it (over ${PROOF_LOCK_WAIT_MS / 1000} s) would hold up every writer of ${table} behind the proof`, {
+        cause: e,
+        advice: 'Try again when the table is quieter, install HypoPG (it locks nothing), or prove on the embedded shadow database.',
+      });
+    }
+    throw e;
+  }
+  if (driver.dialect === 'postgres') await job.q('SET LOCAL lock_timeout = DEFAULT');
 }
 
 /** Timed runs per side of a proof (the median is kept). */
@@ -128,7 +153,7 @@ function medianRun(runs: RawProofSide[]): RawProofSide {
 
 async function planSide(job: Job, driver: Driver, sql: string, params: ParamValue[] | undefined, analyze: boolean, generic: boolean): Promise<RawProofSide> {
   if (driver.dialect === 'postgres') {
-    const plan = generic ? await genericPgPlan(job, driver, sql) : await pgPlan(job, sql, analyze, params);
+    const plan = generic ? await genericPgPlan(job, sql) : await pgPlan(job, sql, analyze, params);
     return { analyzed: analyze, pgPlan: plan };
   }
   const plan = await sqlitePlan(job, sql, params);

@@ -230,7 +230,10 @@ class HostSession implements DbSession {
 
   async release(): Promise<void> {
     if (this.released) return;
-    if (this.host.alive) await this.host.request({ op: 'query', sql: 'ROLLBACK' }).catch(() => undefined);
+    // Undo what the job left open and, on PGlite, what it set for the session (SET, advisory locks, PREPARE).
+    for (const sql of this.dialect === 'postgres' ? ['ROLLBACK', 'DISCARD ALL'] : ['ROLLBACK']) {
+      if (this.host.alive) await this.host.request({ op: 'query', sql }).catch(() => undefined);
+    }
     this.released = true;
     this.done();
   }

@@ -31,9 +31,9 @@ export async function pgliteBackend(request: OpenRequest): Promise<AsyncBackend>
     },
     async query({ sql, params }) {
       const start = performance.now();
-      // Without values, the simple protocol (as node-postgres does): a statement that
-      // mentions $1 without binding it (EXPLAIN (GENERIC_PLAN)) must not be bound.
-      const r = params && params.length ? await db.query<Record<string, unknown>>(sql, params) : ((await db.exec(sql)).at(-1) ?? { rows: [] });
+      // Always the extended protocol (one statement per Parse); only `exec` (migration
+      // files and the shadow schema) takes a script.
+      const r = await db.query<Record<string, unknown>>(sql, params ?? []);
       return { rows: r.rows, rowCount: r.affectedRows, produced: r.rows.length, elapsedMs: performance.now() - start };
     },
     async exec(sql) {

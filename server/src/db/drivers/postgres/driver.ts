@@ -3,8 +3,17 @@
  * one pooled client for one job; it knows its backend pid so that cancelling
  * is `pg_cancel_backend(pid)` from a second connection, which stops the
  * statement on the server and not merely the wait in QueryLens.
+ *
+ * One statement, always (issue 9): `query` uses the extended protocol
+ * (Parse/Bind/Execute), in which a second statement in the text is a server
+ * error, never a second statement run; and every session forces
+ * `standard_conforming_strings = on` and checks it took, so the server reads
+ * string literals as the SQL core (libpg-query) read them when it classified
+ * the statement. Only `exec` (a migration file, multi-statement by nature)
+ * uses the simple protocol. A session's state (SET, advisory locks, prepared
+ * statements, temporary tables) is discarded when it goes back to the pool.
  */
-import type { Pool, PoolClient, PoolConfig } from 'pg';
+import type { Pool, PoolClient, PoolConfig, QueryConfig } from 'pg';
 import type { ResolvedConnection } from '../../../../../shared/connections';
 import type { DbSession, Driver, PoolStats, QueryResult, SessionOptions } from '../../types';
 import { dbError } from '../errors';
@@ -17,6 +26,22 @@ const SAFETY_MARGIN_MS = 2_000;
 type PgModule = typeof import('pg');
 
 const quieted = new WeakSet<PoolClient>();
+
+/**
+ * A query node-postgres sends with the extended protocol even without values
+ * (pg ≥ 8.12 reads `queryMode`; its type declarations do not list it yet).
+ */
+function extended(text: string, values?: readonly unknown[]): QueryConfig {
+  return Object.assign({ text, values: values ? [...values] : undefined }, { queryMode: 'extended' });
+}
+
+/**
+ * Run first on every session: its backend pid (for cancelling) and the
+ * string-literal rule forced on. With it off (a database, role or URL may say
+ * so), `'x\\''` ends differently for the server than for libpg-query, which
+ * always reads it on: a statement QueryLens checked could hide another.
+ */
+const SESSION_START = "SELECT pg_backend_pid() AS pid, set_config('standard_conforming_strings', 'on', false) AS scs";
 
 function loadPg(connection: string): PgModule {
   try {
@@ -75,13 +100,21 @@ export class PostgresDriver implements Driver {
         quieted.add(client);
         client.on('error', () => undefined);
       }
+      let r;
       try {
-        const r = await client.query('SELECT pg_backend_pid() AS pid');
-        return new PostgresSession(this, client, Number(r.rows[0].pid), options);
+        r = await client.query(extended(SESSION_START));
       } catch (e) {
         client.release(e instanceof Error ? e : true);
         if (attempt >= (this.target.config.max ?? 3) || !isConnectionLost(e)) throw pgDbError(e, this.errorContext());
+        continue;
       }
+      if (r.rows[0]?.scs !== 'on') {
+        client.release(true);
+        throw dbError('refused', this.name, `the server kept standard_conforming_strings = ${String(r.rows[0]?.scs)} after QueryLens set it on, so its reading of string literals could differ from QueryLens's`, {
+          advice: 'Check the server for an extension or setting that pins standard_conforming_strings.',
+        });
+      }
+      return new PostgresSession(this, client, Number(r.rows[0].pid), options);
     }
   }
 
@@ -155,7 +188,7 @@ class PostgresSession implements DbSession {
     this.stopReason = undefined;
     const timer = this.options.timeoutMs ? setTimeout(() => this.stop('timeout'), this.options.timeoutMs + SAFETY_MARGIN_MS) : undefined;
     try {
-      const r = await this.client.query({ text: sql, values: params ? [...params] : undefined });
+      const r = await this.client.query(extended(sql, params));
       return { rows: r.rows, rowCount: r.rowCount ?? undefined };
     } catch (e) {
       if (isConnectionLost(e)) this.lost = true;
@@ -165,9 +198,15 @@ class PostgresSession implements DbSession {
     }
   }
 
+  /** A whole script in the simple protocol (migration files only, which their tools send the same way). */
   async exec(sql: string): Promise<void> {
-    // Without parameters pg uses the simple protocol, which takes a whole script.
-    await this.query(sql);
+    if (this.released) throw dbError('driver', this.driver.name, 'this session was already released', {});
+    try {
+      await this.client.query(sql);
+    } catch (e) {
+      if (isConnectionLost(e)) this.lost = true;
+      throw pgDbError(e, this.driver.errorContext());
+    }
   }
 
   cancel(): Promise<void> {
@@ -182,12 +221,14 @@ class PostgresSession implements DbSession {
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
-    if (!this.lost) {
-      // Whatever the job left open is undone before the client goes back to the pool.
-      await this.client.query('ROLLBACK').catch((e) => {
-        if (isConnectionLost(e)) this.lost = true;
-      });
+    // Whatever the job left open is undone, and whatever it set or took for the
+    // session (SET, an advisory lock, PREPARE, a temporary table) discarded,
+    // before the client goes back to the pool; a client that cannot be reset is closed.
+    let reset = !this.lost;
+    for (const sql of ['ROLLBACK', 'DISCARD ALL']) {
+      if (!reset) break;
+      await this.client.query(extended(sql)).catch(() => (reset = false));
     }
-    this.client.release(this.lost ? true : undefined);
+    this.client.release(reset ? undefined : true);
   }
 }
