@@ -2,7 +2,7 @@
 // temporary workspace. QUERYLENS_CLI points at another prebuilt bin to skip the build.
 import * as assert from 'node:assert/strict';
 import { execSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { assertValidSarif } from './sarif-shape';
@@ -179,6 +179,25 @@ describe('querylens CLI (built)', function () {
     assert.equal(code, 0);
     assert.match(readFileSync(file, 'utf8'), /LIMIT \d+;/);
     assert.ok(!JSON.parse(stdout).findings.some((f: any) => f.ruleId === 'unpaginated-query'));
+  });
+
+  it('--fix never writes through a link to a file outside the workspace; a link inside it is fixed', () => {
+    const dir = workspace();
+    const outside = mkdtempSync(path.join(os.tmpdir(), 'querylens-outside-'));
+    dirs.push(outside);
+    const unpaginated = 'SELECT worker_id FROM workers WHERE planner_id = $1;\n';
+    writeFileSync(path.join(outside, 'victim.sql'), unpaginated);
+    symlinkSync(path.join(outside, 'victim.sql'), path.join(dir, 'queries', 'linked.sql'));
+    writeFileSync(path.join(dir, 'queries', 'real.sql'), unpaginated);
+    symlinkSync(path.join(dir, 'queries', 'real.sql'), path.join(dir, 'queries', 'alias.sql'));
+    writeFileSync(path.join(dir, 'queries', 'tasks.sql'), '');
+    const { code, stdout, stderr } = run(dir, 'check', '--format', 'json', '--fix', 'queries/linked.sql', 'queries/alias.sql');
+    assert.equal(code, 0);
+    assert.equal(readFileSync(path.join(outside, 'victim.sql'), 'utf8'), unpaginated, 'the file outside is untouched');
+    assert.equal(stderr, `querylens: not fixed: ${path.join(dir, 'queries', 'linked.sql')} is a link to ${realpathSync(path.join(outside, 'victim.sql'))}, outside the workspace ${dir} (--fix writes only inside it)\n`);
+    assert.match(readFileSync(path.join(dir, 'queries', 'real.sql'), 'utf8'), /LIMIT \d+;/, 'a link inside the workspace is fixed');
+    const remaining = JSON.parse(stdout).findings.filter((f: any) => f.ruleId === 'unpaginated-query').map((f: any) => f.file);
+    assert.deepEqual(remaining, ['queries/linked.sql'], 'what was not fixed is still reported');
   });
 
   it('rules, --version and --help', () => {
