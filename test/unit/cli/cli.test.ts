@@ -2,7 +2,7 @@
 // temporary workspace. QUERYLENS_CLI points at another prebuilt bin to skip the build.
 import * as assert from 'node:assert/strict';
 import { execSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { assertValidSarif } from './sarif-shape';
@@ -198,6 +198,17 @@ describe('querylens CLI (built)', function () {
     assert.match(readFileSync(path.join(dir, 'queries', 'real.sql'), 'utf8'), /LIMIT \d+;/, 'a link inside the workspace is fixed');
     const remaining = JSON.parse(stdout).findings.filter((f: any) => f.ruleId === 'unpaginated-query').map((f: any) => f.file);
     assert.deepEqual(remaining, ['queries/linked.sql'], 'what was not fixed is still reported');
+  });
+
+  it('bench fails (exit 2, the first error, nothing saved) when every iteration fails', function () {
+    this.timeout(60_000);
+    const dir = workspace();
+    writeFileSync(path.join(dir, 'queries', 'zero.sql'), 'SELECT 1 / 0;\n');
+    const { code, stdout, stderr } = run(dir, 'bench', 'queries/zero.sql:1', '--embedded', '--rows', '10', '--iterations', '5', '--warmup', '0');
+    assert.equal(code, 2);
+    assert.equal(stdout, '');
+    assert.match(stderr, /^querylens: Connection "embedded": the benchmark measured nothing: all 5 timed iterations failed \(division by zero\)\. Fix the statement/m);
+    assert.ok(!existsSync(path.join(dir, '.querylens', 'benchmarks')), 'no run of zeros saved');
   });
 
   it('rules, --version and --help', () => {
