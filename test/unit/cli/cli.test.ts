@@ -211,6 +211,18 @@ describe('querylens CLI (built)', function () {
     assert.ok(!existsSync(path.join(dir, '.querylens', 'benchmarks')), 'no run of zeros saved');
   });
 
+  it('an invalid --connection URL or bench count is a usage error (exit 2), not a stack trace; the password is not echoed', () => {
+    const dir = workspace();
+    const url = run(dir, 'explain', 'queries/tasks.sql:2', '--connection', 'postgres://app:pw-51x@[::1/db');
+    assert.equal(url.code, 2);
+    assert.equal(url.stderr, "querylens: --connection is not a valid URL; write it as postgres://user@host:port/database (percent-encode @, :, / and % in a password)\nRun 'querylens --help' for usage.\n");
+    const port = run(dir, 'explain', 'queries/tasks.sql:2', '--connection', 'postgres://app@localhost:99999999/db');
+    assert.equal(port.stderr, url.stderr);
+    const iterations = run(dir, 'bench', 'queries/tasks.sql:2', '--iterations', '1e12');
+    assert.equal(iterations.code, 2);
+    assert.equal(iterations.stderr, "querylens: option --iterations must be a whole number from 1 to 1,000,000, got '1e12'\nRun 'querylens --help' for usage.\n");
+  });
+
   it('rules, --version and --help', () => {
     const rules = run(repo, 'rules', '--format', 'json');
     assert.equal(rules.code, 0);

@@ -17,6 +17,7 @@
  */
 import type { BenchmarkRun } from '../../../../shared/dashboard';
 import type { ParamValue } from '../../../../shared/explain';
+import { benchCountProblem } from '../../core/config/benchmarks';
 import { dbError } from '../drivers/errors';
 import { classifyStatement, type ClassifiedStatement } from '../explain';
 import { DbError, type DbSession, type Driver } from '../types';
@@ -74,8 +75,13 @@ export async function runBenchmark(driver: Driver, options: BenchmarkRunOptions)
       advice: 'Benchmark it on a connection that is not marked "readOnly" (every run is rolled back).',
     });
   }
-  const iterations = Math.max(1, Math.floor(options.iterations));
-  const warmup = Math.max(0, Math.floor(options.warmup));
+  // Checked here too, whoever the caller: 1e12 iterations would need 8 TB of timings (concurrency is clamped below).
+  for (const count of ['iterations', 'warmup'] as const) {
+    const why = benchCountProblem(count, options[count]);
+    if (why) throw dbError('refused', driver.name, `the benchmark's ${count} ${why} (got ${String(options[count])})`, { advice: '' });
+  }
+  const iterations = options.iterations;
+  const warmup = options.warmup;
   const notes: string[] = [];
   const concurrency = laneCount(driver, options.concurrency, iterations, notes);
   const plan: Plan = { statement, params: options.params, dialect: driver.dialect, ...(options.signal ? { signal: options.signal } : {}) };
