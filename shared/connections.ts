@@ -6,6 +6,9 @@
 
 export type DriverKind = 'postgres' | 'sqlite' | 'embedded';
 
+/** Every DriverKind, for the settings schema and the server's request checks. */
+export const DRIVER_KINDS: readonly DriverKind[] = ['postgres', 'sqlite', 'embedded'];
+
 /** One entry of the `querylens.connections` setting. Never holds a password. */
 export interface ConnectionSetting {
   /** Unique name shown in the status bar and in every message about the connection. */

@@ -181,4 +181,33 @@ CREATE TABLE workers (
     const lenses = await client.sendRequest<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: uriOf(join(root, 'queries.sql')) } });
     assert.equal(lenses.length, 6, 'the server still answers');
   });
+
+  it('answers a malformed request with what is wrong (InvalidParams), never a TypeError, and keeps serving', async function () {
+    const at = { uri, position: start(1) };
+    const invalid = (message: string) => (error: Error & { code?: number }) => {
+      assert.equal(error.code, -32602, error.message);
+      assert.equal(error.message, message);
+      return true;
+    };
+    const cases: [string, unknown, string][] = [
+      [ExplainRequest.method, { ...at, analyze: false }, 'QueryLens: the request names no connection (pick one with "QueryLens: Select Connection").'],
+      [ExplainRequest.method, { ...at, analyze: false, connection: { name: 'bad url', driver: 'postgres', url: 'postgres://app:pw-9f3@[::1/db' } }, 'QueryLens: connection "bad url": "url" is not a valid postgres:// URL (write it as postgres://user@host:port/database).'],
+      [ExplainRequest.method, { ...at, analyze: false, connection: { name: 'x', driver: 'mysql' } }, 'QueryLens: connection "x": "driver" must be one of postgres, sqlite, embedded.'],
+      [ExplainRequest.method, { uri, analyze: false, connection: EMBEDDED }, 'QueryLens: "position" must be { line, character } with whole numbers from 0.'],
+      [BenchmarkRequest.method, { ...at, connection: EMBEDDED, params: [1], iterations: 1e12 }, 'QueryLens: "iterations" must be a whole number from 1 to 1,000,000 (got 1000000000000).'],
+      [BenchmarkRequest.method, { ...at, connection: EMBEDDED, params: [1], iterations: -5 }, 'QueryLens: "iterations" must be a whole number from 1 to 1,000,000 (got -5).'],
+      [BenchmarkRequest.method, { ...at, connection: EMBEDDED, params: [1], iterations: 2.5 }, 'QueryLens: "iterations" must be a whole number from 1 to 1,000,000 (got 2.5).'],
+      [BenchmarkRequest.method, { ...at, connection: EMBEDDED, params: [1], warmup: -1 }, 'QueryLens: "warmup" must be a whole number from 0 to 1,000,000 (got -1).'],
+      [BenchmarkRequest.method, { ...at, connection: EMBEDDED, timeoutMs: 'soon' }, 'QueryLens: "timeoutMs" must be a whole number of ms from 1 to 2147483647.'],
+      [TestConnectionRequest.method, {}, 'QueryLens: the request names no connection (pick one with "QueryLens: Select Connection").'],
+      ['querylens/migrations', { folderUri: uriOf(root) }, 'QueryLens: the request names no connection (pick one with "QueryLens: Select Connection").'],
+      ['querylens/migrationAction', { connection: EMBEDDED, action: 'apply' }, 'QueryLens: the request names no migration folder ("dir").'],
+    ];
+    for (const [method, params, message] of cases) await assert.rejects(client.sendRequest(method, params), invalid(message), method);
+    assert.ok(!client.logs.join('\n').includes('TypeError'), 'no TypeError logged');
+    assert.ok(!client.logs.join('\n').includes('pw-9f3'), 'the URL, with its password, is not echoed');
+    // A valid request with the limits' own values still runs.
+    const summary = await client.sendRequest<BenchmarkSummary>(BenchmarkRequest.method, { ...at, connection: EMBEDDED, params: [1], iterations: 1, warmup: 0 });
+    assert.equal(summary.iterations, 1);
+  });
 });

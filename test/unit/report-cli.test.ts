@@ -111,7 +111,15 @@ describe('CLI: bench and report on examples/agent-platform (embedded)', function
 
   it('rejects bad arguments with usage errors', () => {
     assert.throws(() => parseArgs(['bench']), (e) => e instanceof UsageError && /'bench' takes one FILE:LINE/.test(e.message));
-    assert.throws(() => parseArgs(['bench', 'q.sql:1', '--iterations', '0']), /--iterations needs a positive whole number/);
+    const usage = (argv: string[], message: string) => assert.throws(() => parseArgs(argv), (e) => e instanceof UsageError && e.message === message);
+    usage(['bench', 'q.sql:1', '--iterations', '0'], "option --iterations must be a whole number from 1 to 1,000,000, got '0'");
+    usage(['bench', 'q.sql:1', '--iterations', '1e12'], "option --iterations must be a whole number from 1 to 1,000,000, got '1e12'");
+    usage(['bench', 'q.sql:1', '--iterations=-5'], "option --iterations must be a whole number from 1 to 1,000,000, got '-5'");
+    usage(['bench', 'q.sql:1', '--iterations', 'NaN'], "option --iterations must be a whole number from 1 to 1,000,000, got 'NaN'");
+    usage(['bench', 'q.sql:1', '--warmup', '-1'], "option --warmup must be a whole number from 0 to 1,000,000, got '-1'");
+    usage(['bench', 'q.sql:1', '--warmup=-1'], "option --warmup must be a whole number from 0 to 1,000,000, got '-1'");
+    usage(['bench', 'q.sql:1', '--concurrency', '2.5'], "option --concurrency must be a whole number from 1 to 1,000, got '2.5'");
+    assert.equal((parseArgs(['bench', 'q.sql:1', '--iterations', '1000000']) as { bench: { iterations: number } }).bench.iterations, 1_000_000);
     assert.throws(() => parseArgs(['bench', 'q.sql:1', '--embedded', '--connection', 'x.db']), /exclude each other/);
     assert.throws(() => parseArgs(['report', '--format', 'html']), /expected markdown or json/);
     assert.deepEqual(parseArgs(['bench', 'q.sql:2', '--warmup', '0', '--overhead']), {

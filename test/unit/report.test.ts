@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import type { BenchmarkRun, IndexHealthReport, MigrationsReport } from '../../shared/dashboard';
 import type { Finding, RuleMeta } from '../../shared/types';
-import { block, cell, code } from '../../server/src/report/markdown';
+import { block, cell, code, fileLink } from '../../server/src/report/markdown';
 import { reviewJson, reviewMarkdown, type ReviewInput } from '../../server/src/report/review';
 
 const root = '/work/app';
@@ -146,6 +146,18 @@ describe('review report (Markdown)', () => {
     assert.equal(json.benchmarks.length, 1);
     assert.equal(json.benchmarks[0]!.base, 'base');
     assert.equal(json.benchmarks[0]!.comparison!.ratios.p95Ms, 0.5);
+  });
+
+  it('links a file named like a URL to the file itself, never to a javascript: URL', () => {
+    const evil = `${root}/javascript:alert(8).sql`;
+    const withCode = { ...health, items: [{ ...health.items[0]!, code: [{ file: evil, line: 2 }, { file: `${root}/a b/x)y[z].sql`, line: 0 }] }] };
+    const md = reviewMarkdown(input({ health: { report: withCode } }));
+    const line = md.split('\n').find((l) => l.startsWith('  In the code: '));
+    assert.equal(line, '  In the code: [javascript:alert(8).sql:3](javascript%3Aalert%288%29.sql#L3), [a b/x)y\\[z\\].sql:1](a%20b/x%29y%5Bz%5D.sql#L1)');
+    // No link target of the whole report starts with a scheme.
+    const targets = [...md.matchAll(/\]\(([^)\s]*)\)/g)].map((m) => m[1]!);
+    assert.deepEqual(targets.filter((t) => /^[a-z][a-z0-9+.-]*:/i.test(t) && !t.startsWith('https://')), []);
+    assert.equal(fileLink('/abs/q.sql', 1), '[/abs/q.sql:1](/abs/q.sql#L1)');
   });
 
   it('escapes cells, code spans and blocks whatever they hold', () => {

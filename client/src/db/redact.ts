@@ -16,10 +16,13 @@ const MIN_VALUE_LENGTH = 4;
 const STRUCTURAL: [RegExp, string][] = [
   // JSON: "password": "..." (LSP trace of a ResolvedConnection)
   [/("password"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, `$1"${REDACTED}"`],
-  // URL userinfo: scheme://user:secret@host
-  [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/]*:)[^\s@/]*@/gi, `$1${REDACTED}@`],
-  // key=value strings and query parameters: password=secret, PGPASSWORD=secret
-  [/(\b(?:pg)?password=)[^\s&;'"]+/gi, `$1${REDACTED}`],
+  // URL userinfo: scheme://user:secret@host. The secret runs to the URL's last `@` (an unencoded
+  // password may hold `@` or `/`: postgres://u:p@ss@h/db, postgres://u:pa/ss@h/db); the URL ends at
+  // whitespace, a quote or a bracket.
+  [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>:@/]*:)[^\s"'<>]*@/gi, `$1${REDACTED}@`],
+  // key=value strings (libpq's conninfo allows spaces around `=` and quoted values) and query
+  // parameters: password=secret, password = 'abc', PGPASSWORD="x y"
+  [/(\b(?:pg)?password\s*=\s*)(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s&;'"]+)/gi, `$1${REDACTED}`],
 ];
 
 export class Redactor {

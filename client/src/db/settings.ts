@@ -8,18 +8,17 @@ import { isAbsolute, join } from 'node:path';
 import {
   DEFAULT_SHADOW_ROWS,
   DEFAULT_STATEMENT_TIMEOUT_MS,
+  DRIVER_KINDS,
   EMBEDDED_CONNECTION,
   type ConnectionSetting,
   type DriverKind,
   type ResolvedConnection,
 } from '../../../shared/connections';
 
-export const DRIVERS: DriverKind[] = ['postgres', 'sqlite', 'embedded'];
-
 /** The JSON schema of one entry, keyed by every field of ConnectionSetting (the type keeps the two in step). */
 const CONNECTION_FIELDS: Record<keyof ConnectionSetting, Record<string, unknown>> = {
   name: { type: 'string', minLength: 1, description: 'Unique name, shown in the status bar and in every message about this connection.' },
-  driver: { type: 'string', enum: DRIVERS, description: '`postgres` (a PostgreSQL server), `sqlite` (a database file) or `embedded` (the in-process shadow database).' },
+  driver: { type: 'string', enum: DRIVER_KINDS, description: '`postgres` (a PostgreSQL server), `sqlite` (a database file) or `embedded` (the in-process shadow database).' },
   url: {
     type: 'string',
     markdownDescription:
@@ -150,7 +149,7 @@ export function readConnections(raw: unknown): ConnectionList {
 function connectionProblem(name: string, value: Record<string, unknown>, seen: Set<string>): string | undefined {
   if (seen.has(name)) return `Connection "${name}" is declared twice in querylens.connections; the first one is used.`;
   if ('password' in value) return passwordRefusal(name, 'its "password" field');
-  if (!DRIVERS.includes(value.driver as DriverKind)) {
+  if (!DRIVER_KINDS.includes(value.driver as DriverKind)) {
     return `Connection "${name}": "driver" must be postgres, sqlite or embedded (found ${JSON.stringify(value.driver ?? null)}).`;
   }
   if (value.url !== undefined && typeof value.url !== 'string') return `Connection "${name}": "url" must be a string.`;

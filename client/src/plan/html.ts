@@ -5,6 +5,7 @@
  * guarantees are tested without VS Code.
  */
 import { randomBytes } from 'node:crypto';
+import { escapeHtml } from './escape';
 
 /** The files the page loads, in order, from the webview asset folder (dist/webview, built by esbuild.mjs). */
 export const PLAN_STYLES = ['bootstrap.min.css', 'pev2.css', 'theme.css', 'plan.css'];
@@ -42,9 +43,6 @@ export function contentSecurityPolicy(cspSource: string, nonce: string, options:
   ].join('; ');
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 /** The whole page. The view itself is built by plan.js (client/src/plan/webview/main.ts) from the state it is sent. */
 export function planPageHtml(assets: PlanPageAssets): string {

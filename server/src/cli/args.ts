@@ -3,6 +3,7 @@
  * (`check [paths...] [--format F] [--config FILE] [--fix]`, `rules`, `--help`,
  * `--version`), and every mistake must become exit code 2 with a clear message.
  */
+import { benchCountProblem, type BenchCount } from '../core/config/benchmarks';
 import { parseMigrationsCommand, type MigrationsCommand } from './migrations-args';
 import { parsePoolCommand, type PoolCommand } from './pool-args';
 import { OUTPUT_FORMATS, type OutputFormat } from './report';
@@ -278,13 +279,14 @@ function parseBenchCommand(argv: string[]): Command {
     switch (name) {
       case '--iterations':
       case '--concurrency':
+      case '--warmup': {
         [value, i] = optionValue(argv, i, name, inline);
-        bench[name === '--iterations' ? 'iterations' : 'concurrency'] = positiveInteger(name, value);
+        const count = name.slice(2) as BenchCount;
+        const why = benchCountProblem(count, value.trim() === '' ? NaN : Number(value));
+        if (why) throw new UsageError(`option ${name} ${why}, got '${value}'`);
+        bench[count] = Number(value);
         return i;
-      case '--warmup':
-        [value, i] = optionValue(argv, i, name, inline);
-        bench.warmup = value === '0' ? 0 : positiveInteger(name, value);
-        return i;
+      }
       case '--name':
         [bench.name, i] = optionValue(argv, i, name, inline);
         return i;

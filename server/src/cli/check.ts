@@ -69,8 +69,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   if (options.fix) {
     const changed = applyFixes(findings, (file) => workspace.textOf(file));
     if (changed.size > 0) {
-      writeFixedFiles(changed);
-      for (const [file, text] of changed) workspace.setFile(file, text);
+      for (const file of writeFixedFiles(root, changed, options.warn)) workspace.setFile(file, changed.get(file)!);
       findings = files.flatMap((file) => workspace.analyze(file));
     }
   }

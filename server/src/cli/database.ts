@@ -122,7 +122,13 @@ export function resolveConnection(options: DbOptions): ResolvedConnection {
   const rows = options.rows ? { rowsPerTable: options.rows } : {};
   if (spec === undefined) return { ...EMBEDDED_CONNECTION, ...rows };
   if (/^postgres(ql)?:\/\//i.test(spec)) {
-    const url = new URL(spec);
+    let url: URL;
+    try {
+      url = new URL(spec);
+    } catch {
+      // Not echoed: the URL may hold a password.
+      throw new UsageError('--connection is not a valid URL; write it as postgres://user@host:port/database (percent-encode @, :, / and % in a password)');
+    }
     return { name: url.host + url.pathname, driver: 'postgres', url: spec };
   }
   const file = spec.startsWith('sqlite:') ? spec.slice('sqlite:'.length) : spec;

@@ -2,9 +2,10 @@
  * `--fix`: applies each finding's preferred fix when it only edits files that
  * already exist (fixes that create a migration are left to the editor, where
  * the user sees the new file). Overlapping edits in one file are skipped, so
- * a second run may fix more.
+ * a second run may fix more. Files are written only inside the workspace.
  */
-import { writeFileSync } from 'node:fs';
+import { closeSync, constants, openSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import type { Finding, TextEdit } from '../../../shared/types';
 import { LineIndex } from '../core/engine/lineIndex';
 
@@ -53,6 +54,40 @@ function overlaps(a: OffsetEdit, b: OffsetEdit): boolean {
   return a.start < b.end && b.start < a.end;
 }
 
-export function writeFixedFiles(changed: Map<string, string>): void {
-  for (const [file, text] of changed) writeFileSync(file, text);
+/**
+ * Writes the fixed texts, only to existing regular files whose real path is
+ * inside the workspace: a symlink to a file elsewhere (another checkout, a
+ * system file) is left alone, and no file is created. Returns the files
+ * written; each refusal goes to `refuse` with its reason.
+ */
+export function writeFixedFiles(root: string, changed: Map<string, string>, refuse: (message: string) => void): string[] {
+  const realRoot = realpathSync(root);
+  const written: string[] = [];
+  for (const [file, text] of changed) {
+    let real: string;
+    try {
+      real = realpathSync(file);
+    } catch {
+      refuse(`not fixed: ${file} no longer exists (--fix never creates files)`);
+      continue;
+    }
+    const inside = path.relative(realRoot, real);
+    if (inside === '' || inside.startsWith('..') || path.isAbsolute(inside)) {
+      refuse(`not fixed: ${file} is a link to ${real}, outside the workspace ${root} (--fix writes only inside it)`);
+      continue;
+    }
+    if (!statSync(real).isFile()) {
+      refuse(`not fixed: ${file} is not a regular file`);
+      continue;
+    }
+    // O_NOFOLLOW: a link swapped in since realpath is not followed either.
+    const fd = openSync(real, constants.O_WRONLY | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0));
+    try {
+      writeFileSync(fd, text);
+    } finally {
+      closeSync(fd);
+    }
+    written.push(file);
+  }
+  return written;
 }

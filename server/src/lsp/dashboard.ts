@@ -25,11 +25,13 @@ import { collectReview } from '../report/collect';
 import { reviewMarkdown } from '../report/review';
 import type { DatabaseHandlers } from './database';
 import type { Logger } from './guard';
+import { checkDashboardRequest } from './validate';
 
 export function registerDashboard(connection: Connection, database: DatabaseHandlers, logger: Logger): void {
   const { service, host } = database;
   /** The folder's workspace and the connection's driver (the shadow database in the workspace's dialect). */
-  const open = async (params: DashboardParams) => {
+  const open = async (params: DashboardParams, migrationAction = false) => {
+    checkDashboardRequest(params, migrationAction);
     const folder = host.folder(params.folderUri);
     const workspace = folder?.workspace;
     if (!folder || !workspace) throw new ResponseError(ErrorCodes.InvalidParams, 'QueryLens: no analysed workspace folder (is it still indexing?).');
@@ -45,7 +47,7 @@ export function registerDashboard(connection: Connection, database: DatabaseHand
   );
   connection.onRequest(MigrationActionRequest.type, (params, token) =>
     database.run(`migrations ${params.action}`, token, async (signal) => {
-      const { workspace, driver } = await open(params);
+      const { workspace, driver } = await open(params, true);
       return applyMigrations(await driver(), workspace, params.dir, params.action, { readOnly: params.connection.readOnly === true, signal });
     }),
   );

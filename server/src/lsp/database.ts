@@ -28,6 +28,7 @@ import { DatabaseService, type QueryJob } from '../db/service';
 import { DbError } from '../db/types';
 import type { FolderState } from './folders';
 import { describe, type Logger } from './guard';
+import { checkConnection, checkQueryRequest } from './validate';
 
 export interface DatabaseHost {
   /** The explainable queries of an open document and its folder. */
@@ -71,8 +72,11 @@ export class DatabaseHandlers {
         return proof;
       }),
     );
-    connection.onRequest(TestConnectionRequest.type, ({ connection: target }) =>
-      this.run('connection test', undefined, async () => this.service.test(target, this.host.folder()?.root ?? process.cwd())),
+    connection.onRequest(TestConnectionRequest.type, (params) =>
+      this.run('connection test', undefined, async () => {
+        checkConnection(params?.connection);
+        return this.service.test(params.connection, this.host.folder()?.root ?? process.cwd());
+      }),
     );
   }
 
@@ -86,6 +90,7 @@ export class DatabaseHandlers {
   }
 
   target(params: Omit<ExplainParams, 'analyze'>, signal: AbortSignal): { job: QueryJob; file: string; document: TextDocument } {
+    checkQueryRequest(params);
     const found = this.host.queriesOf(params.uri);
     if (!found?.folder.workspace) throw new ResponseError(ErrorCodes.InvalidParams, 'QueryLens: this document is not analysed (open a file of the workspace folder).');
     const query = innermostAt(found.queries, found.document.offsetAt(params.position));

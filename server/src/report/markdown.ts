@@ -32,6 +32,20 @@ export function code(text: string): string {
   return `${fence}${pad}${safe}${pad}${fence}`;
 }
 
+/**
+ * A link to a file of the repository, `[path:line](path#Lline)`. The target is
+ * a path, never a URL: each segment is percent-encoded (parentheses and quotes
+ * too), so a file named `javascript:alert(8).sql` links to that file instead of
+ * reading as a `javascript:` URL, and no space or `)` can end the target early.
+ */
+export function fileLink(file: string, line: number): string {
+  const target = file
+    .split('/')
+    .map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+    .join('/');
+  return `[${inline(`${file}:${line}`)}](${target}#L${line})`;
+}
+
 /** A fenced block (SQL): the fence is longer than any backtick run inside, so the text cannot close it. */
 export function block(text: string, language = ''): string {
   const longest = Math.max(0, ...(text.match(/`{3,}/g) ?? []).map((run) => run.length));

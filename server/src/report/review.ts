@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { BenchmarkComparison, BenchmarkRun, IndexHealthReport, MigrationsReport, PoolReport } from '../../../shared/dashboard';
 import type { Finding, RuleMeta } from '../../../shared/types';
 import { compareRuns, sameQuery } from '../db/bench';
-import { cell, code } from './markdown';
+import { cell, code, fileLink } from './markdown';
 import { formatIndexHealthMarkdown } from '../db/health/format';
 import { formatBenchmarksMarkdown, formatFindingsMarkdown, formatMigrationsMarkdown, formatPoolMarkdown, relativeTo } from './sections';
 
@@ -40,7 +40,7 @@ export function reviewMarkdown(input: ReviewInput): string {
     section('## Migrations', input.migrations, (r) => formatMigrationsMarkdown(input.root, r)),
     ...(input.pool ? [section('## Connections', input.pool, formatPoolMarkdown)] : []),
     formatBenchmarksMarkdown(input.runs),
-    section('## Index health', input.health, (r) => formatIndexHealthMarkdown(r, (file) => relativeTo(input.root, file)).trimEnd()),
+    section('## Index health', input.health, (r) => formatIndexHealthMarkdown(r, (file, line) => fileLink(relativeTo(input.root, file), line)).trimEnd()),
   ];
   return `${parts.join('\n\n')}\n`;
 }

@@ -2,7 +2,7 @@
 // temporary workspace. QUERYLENS_CLI points at another prebuilt bin to skip the build.
 import * as assert from 'node:assert/strict';
 import { execSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { assertValidSarif } from './sarif-shape';
@@ -179,6 +179,48 @@ describe('querylens CLI (built)', function () {
     assert.equal(code, 0);
     assert.match(readFileSync(file, 'utf8'), /LIMIT \d+;/);
     assert.ok(!JSON.parse(stdout).findings.some((f: any) => f.ruleId === 'unpaginated-query'));
+  });
+
+  it('--fix never writes through a link to a file outside the workspace; a link inside it is fixed', () => {
+    const dir = workspace();
+    const outside = mkdtempSync(path.join(os.tmpdir(), 'querylens-outside-'));
+    dirs.push(outside);
+    const unpaginated = 'SELECT worker_id FROM workers WHERE planner_id = $1;\n';
+    writeFileSync(path.join(outside, 'victim.sql'), unpaginated);
+    symlinkSync(path.join(outside, 'victim.sql'), path.join(dir, 'queries', 'linked.sql'));
+    writeFileSync(path.join(dir, 'queries', 'real.sql'), unpaginated);
+    symlinkSync(path.join(dir, 'queries', 'real.sql'), path.join(dir, 'queries', 'alias.sql'));
+    writeFileSync(path.join(dir, 'queries', 'tasks.sql'), '');
+    const { code, stdout, stderr } = run(dir, 'check', '--format', 'json', '--fix', 'queries/linked.sql', 'queries/alias.sql');
+    assert.equal(code, 0);
+    assert.equal(readFileSync(path.join(outside, 'victim.sql'), 'utf8'), unpaginated, 'the file outside is untouched');
+    assert.equal(stderr, `querylens: not fixed: ${path.join(dir, 'queries', 'linked.sql')} is a link to ${realpathSync(path.join(outside, 'victim.sql'))}, outside the workspace ${dir} (--fix writes only inside it)\n`);
+    assert.match(readFileSync(path.join(dir, 'queries', 'real.sql'), 'utf8'), /LIMIT \d+;/, 'a link inside the workspace is fixed');
+    const remaining = JSON.parse(stdout).findings.filter((f: any) => f.ruleId === 'unpaginated-query').map((f: any) => f.file);
+    assert.deepEqual(remaining, ['queries/linked.sql'], 'what was not fixed is still reported');
+  });
+
+  it('bench fails (exit 2, the first error, nothing saved) when every iteration fails', function () {
+    this.timeout(60_000);
+    const dir = workspace();
+    writeFileSync(path.join(dir, 'queries', 'zero.sql'), 'SELECT 1 / 0;\n');
+    const { code, stdout, stderr } = run(dir, 'bench', 'queries/zero.sql:1', '--embedded', '--rows', '10', '--iterations', '5', '--warmup', '0');
+    assert.equal(code, 2);
+    assert.equal(stdout, '');
+    assert.match(stderr, /^querylens: Connection "embedded": the benchmark measured nothing: all 5 timed iterations failed \(division by zero\)\. Fix the statement/m);
+    assert.ok(!existsSync(path.join(dir, '.querylens', 'benchmarks')), 'no run of zeros saved');
+  });
+
+  it('an invalid --connection URL or bench count is a usage error (exit 2), not a stack trace; the password is not echoed', () => {
+    const dir = workspace();
+    const url = run(dir, 'explain', 'queries/tasks.sql:2', '--connection', 'postgres://app:pw-51x@[::1/db');
+    assert.equal(url.code, 2);
+    assert.equal(url.stderr, "querylens: --connection is not a valid URL; write it as postgres://user@host:port/database (percent-encode @, :, / and % in a password)\nRun 'querylens --help' for usage.\n");
+    const port = run(dir, 'explain', 'queries/tasks.sql:2', '--connection', 'postgres://app@localhost:99999999/db');
+    assert.equal(port.stderr, url.stderr);
+    const iterations = run(dir, 'bench', 'queries/tasks.sql:2', '--iterations', '1e12');
+    assert.equal(iterations.code, 2);
+    assert.equal(iterations.stderr, "querylens: option --iterations must be a whole number from 1 to 1,000,000, got '1e12'\nRun 'querylens --help' for usage.\n");
   });
 
   it('rules, --version and --help', () => {

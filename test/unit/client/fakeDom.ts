@@ -4,7 +4,7 @@
  * (src, href, style, on*). Serialises as a browser would, text escaped.
  */
 import type { DomDocument, DomElement, DomNode } from '../../../client/src/plan/dom';
-import { escapeHtml } from '../../../client/src/plan/html';
+import { escapeHtml } from '../../../client/src/plan/escape';
 
 /** A document that records what the renderer does and fails on anything that parses markup. */
 export class FakeElement implements DomElement {

@@ -4,7 +4,8 @@
  * anywhere but the extension's own files.
  */
 import { strict as assert } from 'node:assert';
-import { contentSecurityPolicy, escapeHtml, makeNonce, planPageHtml, PLAN_SCRIPTS, PLAN_STYLES } from '../../../client/src/plan/html';
+import { escapeHtml } from '../../../client/src/plan/escape';
+import { contentSecurityPolicy, makeNonce, planPageHtml, PLAN_SCRIPTS, PLAN_STYLES } from '../../../client/src/plan/html';
 
 const CSP_SOURCE = 'vscode-webview-resource://ext';
 const asset = (file: string) => `vscode-webview-resource://ext/dist/webview/${file}`;

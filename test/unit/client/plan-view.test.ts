@@ -8,6 +8,7 @@ import { strict as assert } from 'node:assert';
 import { renderView } from '../../../client/src/plan/dom';
 import { FakeElement, fakeDocument } from './fakeDom';
 import { EMPTY_PLAN_STATE, isExtensionMessage, isWebviewMessage, nextPlanState, type PlanViewState } from '../../../client/src/plan/messages';
+import { mountPev2, type Pev2Libraries, type Pev2Props } from '../../../client/src/plan/pev2';
 import { planView, type ViewAction } from '../../../client/src/plan/view';
 import { pgExplain, proof, sqliteExplain, XSS } from './fixtures';
 
@@ -145,6 +146,52 @@ describe('client plan view', function () {
       assert.ok(root.all((e) => (e.textContent ?? '').includes(XSS)).length > 0, 'shown verbatim as text');
     }
     assert.equal(fact(render(states[0]!), 'top'), `Seq Scan on ${XSS}`);
+  });
+
+  it('hands PEV2 a plan whose every string is HTML-escaped (PEV2 renders Sort Key, Group Key, Output through innerHTML)', function () {
+    const plan = [{
+      Plan: {
+        'Node Type': 'Sort', 'Sort Key': [`"${XSS}".name`], 'Total Cost': 12.5, 'Plan Rows': 3, 'Parallel Aware': false,
+        Output: [`"${XSS}".name`, 'count(*)'],
+        Plans: [{ 'Node Type': 'Aggregate', 'Group Key': [XSS], Plans: [{ 'Node Type': 'Seq Scan', 'Relation Name': XSS, Alias: XSS, Filter: "(status = 'a&b')" }] }],
+      },
+      'Execution Time': 0.5,
+    }];
+    const given: { component: unknown; props: Pev2Props }[] = [];
+    let mountedOn: FakeElement | undefined;
+    const Plan = { name: 'pev2.Plan' };
+    const libraries: Pev2Libraries = {
+      Vue: {
+        createApp: ({ render }) => ({ mount: (target) => { mountedOn = target as FakeElement; render(); }, unmount: () => undefined }),
+        h: (component, props) => given.push({ component, props }),
+      },
+      pev2: { Plan },
+    };
+    const target = new FakeElement('div');
+    assert.ok(mountPev2(fakeDocument, target, plan, libraries));
+    assert.equal(mountedOn, target);
+    assert.equal(given.length, 1);
+    assert.equal(given[0]!.component, Plan);
+    assert.equal(given[0]!.props.planQuery, '', 'the SQL is shown by the view itself, as text');
+    const source = given[0]!.props.planSource;
+    assert.ok(!/[<>]/.test(source), 'no markup reaches PEV2');
+    const x = '&lt;img src=x onerror=alert(1)&gt;';
+    assert.deepEqual(JSON.parse(source), [{
+      Plan: {
+        'Node Type': 'Sort', 'Sort Key': [`&quot;${x}&quot;.name`], 'Total Cost': 12.5, 'Plan Rows': 3, 'Parallel Aware': false,
+        Output: [`&quot;${x}&quot;.name`, 'count(*)'],
+        Plans: [{ 'Node Type': 'Aggregate', 'Group Key': [x], Plans: [{ 'Node Type': 'Seq Scan', 'Relation Name': x, Alias: x, Filter: '(status = &#39;a&amp;b&#39;)' }] }],
+      },
+      'Execution Time': 0.5,
+    }]);
+  });
+
+  it('without PEV2 shows the raw plan as text, and nothing is mounted', function () {
+    const target = new FakeElement('div');
+    assert.equal(mountPev2(fakeDocument, target, [{ Plan: { 'Relation Name': XSS } }], undefined), undefined);
+    assert.equal(target.children[0]?.tag, 'pre');
+    assert.equal(target.children[0]?.textContent, JSON.stringify([{ Plan: { 'Relation Name': XSS } }], null, 2));
+    assert.ok(!target.outerHTML.includes('<img'));
   });
 
   describe('messages', function () {

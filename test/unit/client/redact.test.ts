@@ -45,6 +45,18 @@ describe('client redaction of secrets', function () {
     assert.equal(redactor.redact('PGPASSWORD=zz'), 'PGPASSWORD=***');
   });
 
+  it('hides a short quoted password and URL passwords holding @ or / (issue 9)', function () {
+    const redactor = new Redactor();
+    assert.equal(redactor.redact("host=db password='abc' dbname=app"), 'host=db password=*** dbname=app');
+    assert.equal(redactor.redact('host=db password = "a b\\"c" dbname=app'), 'host=db password = *** dbname=app');
+    assert.equal(redactor.redact("PGPASSWORD='abc'"), 'PGPASSWORD=***');
+    assert.equal(redactor.redact('connect postgres://u:p@ss@h/db failed'), 'connect postgres://u:***@h/db failed');
+    assert.equal(redactor.redact('connect postgres://u:pa/ss@h/db failed'), 'connect postgres://u:***@h/db failed');
+    assert.equal(redactor.redact('{"url":"postgres://u:p@ss@h:5432/db","name":"a@b"}'), '{"url":"postgres://u:***@h:5432/db","name":"a@b"}');
+    // No password in the URL: nothing to hide, the host and port stay.
+    assert.equal(redactor.redact('connect postgres://u@h:5432/db and postgres://h:5432/db failed'), 'connect postgres://u@h:5432/db and postgres://h:5432/db failed');
+  });
+
   it('does not blank short common strings a tiny password would match', function () {
     const redactor = new Redactor();
     redactor.add('a');

@@ -106,7 +106,7 @@ describe('saved benchmark runs', function () {
     const ok = parseConfigText('{ "benchmarks": { "targets": { "p95Ms": 50, "opsPerSec": 1000, "p99Ms": { "max": 200 } }, "iterations": 200, "warmup": 0, "concurrency": 4 } }');
     assert.deepEqual(ok.problems, []);
     assert.deepEqual(ok.config.benchmarks, { targets: { p95Ms: { max: 50 }, opsPerSec: { min: 1000 }, p99Ms: { max: 200 } }, iterations: 200, warmup: 0, concurrency: 4 });
-    const text = '{ "benchmarks": { "targets": { "p42Ms": 5, "p95Ms": "fast", "maxMs": { "under": 3 } }, "iterations": 0, "runs": 3 } }';
+    const text = '{ "benchmarks": { "targets": { "p42Ms": 5, "p95Ms": "fast", "maxMs": { "under": 3 } }, "iterations": 0, "warmup": 1e12, "runs": 3 } }';
     const bad = parseConfigText(text);
     const at = (p: (typeof bad.problems)[number]) => text.slice(p.range!.start.character, p.range!.end.character);
     assert.deepEqual(
@@ -115,7 +115,8 @@ describe('saved benchmark runs', function () {
         ['"p42Ms"', 'Unknown benchmark statistic "p42Ms"; known: "minMs", "meanMs", "p50Ms", "p95Ms", "p99Ms", "maxMs", "opsPerSec", "errors".'],
         ['"fast"', 'The target for "p95Ms" must be a number (a ceiling) or { "max": n } / { "min": n }, not negative.'],
         ['{ "under": 3 }', 'The target for "maxMs" must be a number (a ceiling) or { "max": n } / { "min": n }, not negative.'],
-        ['0', '"benchmarks.iterations" must be a whole number, at least 1.'],
+        ['0', '"benchmarks.iterations" must be a whole number from 1 to 1,000,000.'],
+        ['1e12', '"benchmarks.warmup" must be a whole number from 0 to 1,000,000.'],
         ['"runs"', 'Unknown benchmarks setting "runs"; known: "targets", "iterations", "warmup", "concurrency".'],
       ],
     );

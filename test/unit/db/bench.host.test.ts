@@ -30,12 +30,15 @@ describe('benchmark engine on SQLite', function () {
     assert.equal(f.count(), 5_000);
   });
 
-  it('counts rejected statements as errors: every iteration fails, latency targets would see zero runs', async () => {
-    const run = await runBenchmark(f.driver, { ...base, sql: "INSERT INTO workers (id, planner_id, task_status) VALUES (1, 1, 'x')", iterations: 10, concurrency: 1 });
-    assert.equal(run.stats.errors, 10);
-    assert.equal(run.stats.opsPerSec, 0);
-    assert.deepEqual(run.histogram, { bucketsMs: [], counts: [] });
-    assert.match(run.firstError ?? '', /UNIQUE constraint failed/);
+  it('fails when every iteration fails (no run of zeros that reads as fast), after the warm-up or without one', async () => {
+    const sql = "INSERT INTO workers (id, planner_id, task_status) VALUES (1, 1, 'x')";
+    await assert.rejects(runBenchmark(f.driver, { ...base, sql, iterations: 10, concurrency: 1 }), {
+      name: 'DbError',
+      message: 'Connection "test-sqlite": the benchmark measured nothing: all 3 warm-up iterations failed (UNIQUE constraint failed: workers.id). Fix the statement or its parameter values (Explain shows the same error), then run it again.',
+    });
+    await assert.rejects(runBenchmark(f.driver, { ...base, warmup: 0, sql, iterations: 10, concurrency: 1 }), {
+      message: 'Connection "test-sqlite": the benchmark measured nothing: all 10 timed iterations failed (UNIQUE constraint failed: workers.id). Fix the statement or its parameter values (Explain shows the same error), then run it again.',
+    });
     assert.equal(f.count(), 5_000);
   });
 

@@ -9,18 +9,7 @@ import * as assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { openDriver } from '../../../server/src/db/drivers';
 import { explain } from '../../../server/src/db/explain';
-import { DbError } from '../../../server/src/db/types';
-import { dropPgFixture, PG_URL, pgFixture, type PgFixture } from './fixtures';
-
-async function failure(promise: Promise<unknown>): Promise<DbError> {
-  try {
-    await promise;
-  } catch (e) {
-    assert.ok(e instanceof DbError, String(e));
-    return e;
-  }
-  throw new Error('expected a DbError');
-}
+import { dropPgFixture, failure, PG_URL, pgFixture, type PgFixture } from './fixtures';
 
 /** Asks for a cleartext password, then rejects it as PostgreSQL does (FATAL 28P01). */
 function passwordRejectingServer(): Promise<{ server: Server; port: number; received: string[] }> {

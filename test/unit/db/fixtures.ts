@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import { openDriver } from '../../../server/src/db/drivers';
-import type { Driver } from '../../../server/src/db/types';
+import { DbError, type Driver } from '../../../server/src/db/types';
+import * as assert from 'node:assert/strict';
 
 export const PG_URL = process.env.QUERYLENS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -177,4 +178,15 @@ export async function legacyStringsDatabase(rows = 5): Promise<LegacyStringsData
     urlWithOptions: urlWithOptions.toString(),
     victims: async () => Number((await db.run('SELECT count(*) AS n FROM victim'))[0]!.n),
   };
+}
+
+/** The DbError a promise is rejected with (the test fails when it resolves or throws anything else). */
+export async function failure(promise: Promise<unknown>): Promise<DbError> {
+  try {
+    await promise;
+  } catch (e) {
+    assert.ok(e instanceof DbError, String(e));
+    return e;
+  }
+  throw new Error('expected a DbError');
 }

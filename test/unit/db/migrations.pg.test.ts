@@ -13,18 +13,8 @@ import { openDriver } from '../../../server/src/db/drivers';
 import { applyMigrations, migrationsReport } from '../../../server/src/db/migrations';
 import { DbError, type Driver } from '../../../server/src/db/types';
 import type { MigrationSetReport } from '../../../shared/dashboard';
-import { PG_URL } from './fixtures';
+import { failure, PG_URL } from './fixtures';
 import { FLYWAY_FILES, FLYWAY_KNOWN, javaFlywayChecksums, openssl, reload, workspaceOf } from './migrations-helpers';
-
-async function refusal(promise: Promise<unknown>): Promise<DbError> {
-  try {
-    await promise;
-  } catch (e) {
-    assert.ok(e instanceof DbError, String(e));
-    return e;
-  }
-  throw new Error('expected a refusal');
-}
 
 const statuses = (set: MigrationSetReport) => set.rows.map((r) => `${r.version}:${r.status}`);
 
@@ -123,7 +113,7 @@ describe('db/migrations on PostgreSQL', function () {
     const modified = set.rows[1];
     assert.equal(modified.checksum?.file, openssl('sha384', path.join(dir, '20240101000000_a.sql')));
     assert.notEqual(modified.checksum?.recorded, modified.checksum?.file);
-    const e = await refusal(applyMigrations(driver, ws, dir, 'apply'));
+    const e = await failure(applyMigrations(driver, ws, dir, 'apply'));
     assert.equal(e.kind, 'refused');
     assert.match(e.message, /20240101000000 is modified after it was applied/);
     assert.match(e.message, /20240102000000 is failed \(dirty\)/);
@@ -161,7 +151,7 @@ describe('db/migrations on PostgreSQL', function () {
     await admin.query('UPDATE schema_migrations SET dirty = true');
     const dirty = (await migrationsReport(driver, workspace)).sets[0];
     assert.deepEqual(statuses(dirty), ['000001:applied', '000002:applied', '000003:failed']);
-    const e = await refusal(applyMigrations(driver, workspace, dir, 'revert'));
+    const e = await failure(applyMigrations(driver, workspace, dir, 'revert'));
     assert.equal(e.kind, 'refused');
     assert.match(e.message, /000003 is failed \(dirty\).*migrate force/);
   });
@@ -192,7 +182,7 @@ describe('db/migrations on PostgreSQL', function () {
     assert.equal(set.rows[1].checksum?.file, String(FLYWAY_KNOWN['V1_1__Add_email.sql']));
 
     // V2 has no undo file: revert refuses it rather than guessing.
-    const e = await refusal(applyMigrations(driver, workspace, dir, 'revert'));
+    const e = await failure(applyMigrations(driver, workspace, dir, 'revert'));
     assert.match(e.message, /2 \(V2__Posts\.sql\) has no down file.*U2__ undo file/);
 
     // Modified: an edit that only changes line endings is not one for Flyway; a real edit is.
@@ -258,7 +248,7 @@ describe('db/migrations on PostgreSQL', function () {
     assert.equal(set.rows[1].checksum?.file, sum('20240101000000_init'));
     assert.equal(set.canApply, false);
     assert.equal(set.command, 'npx prisma migrate deploy');
-    const e = await refusal(applyMigrations(driver, workspace, dir, 'apply'));
+    const e = await failure(applyMigrations(driver, workspace, dir, 'apply'));
     assert.match(e.message, /does not apply prisma migrations.*npx prisma migrate deploy/);
   });
 
@@ -313,7 +303,7 @@ describe('db/migrations on PostgreSQL', function () {
     ]);
     report = await migrationsReport(driver, workspace);
     assert.deepEqual(statuses(report.sets.find((s) => s.tool === 'plain')!), ['001:applied', '002:applied']);
-    const e = await refusal(applyMigrations(driver, workspace, plainDir, 'revert'));
+    const e = await failure(applyMigrations(driver, workspace, plainDir, 'revert'));
     assert.match(e.message, /002 \(002_more\.sql\) has no down file/);
   });
 });

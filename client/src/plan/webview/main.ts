@@ -2,11 +2,13 @@
  * The plan webview's script (bundled by esbuild.mjs into dist/webview/plan.js,
  * loaded with the page's nonce). It renders the state the extension sends,
  * keeps it with setState so the view survives being hidden and reloaded, and
- * mounts PEV2 for PostgreSQL plans. The browser globals it uses are declared
- * here (the project's tsconfig has no DOM library).
+ * mounts PEV2 for PostgreSQL plans (pev2.ts: every plan string escaped first).
+ * The browser globals it uses are declared here (the project's tsconfig has no
+ * DOM library).
  */
 import { renderView, type DomDocument, type DomElement } from '../dom';
 import { EMPTY_PLAN_STATE, isExtensionMessage, type PlanViewState, type WebviewToExtension } from '../messages';
+import { mountPev2, type Pev2Libraries, type VueApp } from '../pev2';
 import { planView, type ViewAction } from '../view';
 
 interface WebviewApi {
@@ -20,11 +22,6 @@ interface PageElement extends DomElement {
   classList: { contains(name: string): boolean };
 }
 
-interface VueApp {
-  mount(target: PageElement): unknown;
-  unmount(): void;
-}
-
 declare function acquireVsCodeApi(): WebviewApi;
 declare const document: DomDocument & {
   getElementById(id: string): PageElement | null;
@@ -33,8 +30,8 @@ declare const document: DomDocument & {
 };
 declare const window: { addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void };
 /** From vue.global.prod.js and pev2.umd.js, loaded before this script. */
-declare const Vue: { createApp(options: { render: () => unknown }): VueApp; h(component: unknown, props: Record<string, unknown>): unknown } | undefined;
-declare const pev2: { Plan: unknown } | undefined;
+declare const Vue: Pev2Libraries['Vue'] | undefined;
+declare const pev2: Pev2Libraries['pev2'] | undefined;
 declare class MutationObserver {
   constructor(callback: () => void);
   observe(target: PageElement, options: { attributes: boolean; attributeFilter: string[] }): void;
@@ -57,22 +54,12 @@ function followTheme(): void {
   document.documentElement.setAttribute('data-bs-theme', dark ? 'dark' : 'light');
 }
 
-function mountPev2(state: PlanViewState): void {
+function mountPlan(state: PlanViewState): void {
   const target = document.getElementById('ql-pev2');
   const plan = state.explain?.pgPlan;
   if (!target || plan === undefined) return;
-  const planSource = JSON.stringify(plan, null, 2);
-  if (typeof Vue === 'undefined' || typeof pev2 === 'undefined') {
-    // PEV2 did not load: the raw plan, as text, is still worth showing.
-    const pre = document.createElement('pre');
-    pre.setAttribute('class', 'ql-code ql-raw-plan');
-    pre.textContent = planSource;
-    target.appendChild(pre);
-    return;
-  }
-  const planQuery = state.explain?.sql ?? '';
-  planApp = Vue.createApp({ render: () => Vue.h(pev2.Plan, { planSource, planQuery }) });
-  planApp.mount(target);
+  const libraries = typeof Vue === 'undefined' || typeof pev2 === 'undefined' ? undefined : { Vue, pev2 };
+  planApp = mountPev2(document, target, plan, libraries);
 }
 
 function render(state: PlanViewState): void {
@@ -82,7 +69,7 @@ function render(state: PlanViewState): void {
   planApp = undefined;
   root.replaceChildren();
   renderView(document, root, planView(state), onAction);
-  mountPev2(state);
+  mountPlan(state);
   root.setAttribute('data-seq', String(state.seq));
   renderedSeq = state.seq;
 }

@@ -26,7 +26,26 @@ export interface BenchmarkConfig {
 
 export const BENCHMARK_METRICS: readonly BenchmarkMetric[] = LATENCY_STATS;
 
-const COUNTS = ['iterations', 'warmup', 'concurrency'] as const;
+/**
+ * The counts a run may ask for, wherever they come from (.querylens.json, the
+ * CLI, an LSP request): a million timings take 8 MB; 1e12 would take 8 TB.
+ */
+export const BENCH_COUNT_LIMITS = {
+  iterations: { min: 1, max: 1_000_000 },
+  warmup: { min: 0, max: 1_000_000 },
+  concurrency: { min: 1, max: 1_000 },
+} as const;
+
+export type BenchCount = keyof typeof BENCH_COUNT_LIMITS;
+
+const COUNTS = Object.keys(BENCH_COUNT_LIMITS) as BenchCount[];
+
+/** What is wrong with `value` as the count `name` ("must be a whole number from 1 to 1,000,000"), or undefined. */
+export function benchCountProblem(name: BenchCount, value: unknown): string | undefined {
+  const { min, max } = BENCH_COUNT_LIMITS[name];
+  if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return undefined;
+  return `must be a whole number from ${min} to ${max.toLocaleString('en-US')}`;
+}
 
 export function parseBenchmarkConfig(node: Node, problem: (node: Node, message: string) => void): BenchmarkConfig | undefined {
   if (node.type !== 'object') {
@@ -41,10 +60,10 @@ export function parseBenchmarkConfig(node: Node, problem: (node: Node, message: 
     if (name === 'targets') {
       const targets = parseTargets(value, problem);
       if (targets) config.targets = targets;
-    } else if ((COUNTS as readonly string[]).includes(name)) {
-      const min = name === 'warmup' ? 0 : 1;
-      if (value.type === 'number' && Number.isInteger(value.value) && value.value >= min) config[name as (typeof COUNTS)[number]] = value.value as number;
-      else problem(value, `"benchmarks.${name}" must be a whole number, at least ${min}.`);
+    } else if ((COUNTS as string[]).includes(name)) {
+      const why = benchCountProblem(name as BenchCount, value.type === 'number' ? value.value : undefined);
+      if (why) problem(value, `"benchmarks.${name}" ${why}.`);
+      else config[name as BenchCount] = value.value as number;
     } else {
       problem(key, `Unknown benchmarks setting "${name}"; known: "targets", ${COUNTS.map((c) => `"${c}"`).join(', ')}.`);
     }

@@ -17,6 +17,7 @@
  */
 import type { BenchmarkRun } from '../../../../shared/dashboard';
 import type { ParamValue } from '../../../../shared/explain';
+import { benchCountProblem } from '../../core/config/benchmarks';
 import { dbError } from '../drivers/errors';
 import { checkCatalogEffects, classifyStatement, type ClassifiedStatement } from '../explain';
 import { DbError, type DbSession, type Driver } from '../types';
@@ -74,8 +75,13 @@ export async function runBenchmark(driver: Driver, options: BenchmarkRunOptions)
       advice: 'Benchmark it on a connection that is not marked "readOnly" (every run is rolled back).',
     });
   }
-  const iterations = Math.max(1, Math.floor(options.iterations));
-  const warmup = Math.max(0, Math.floor(options.warmup));
+  // Checked here too, whoever the caller: 1e12 iterations would need 8 TB of timings (concurrency is clamped below).
+  for (const count of ['iterations', 'warmup'] as const) {
+    const why = benchCountProblem(count, options[count]);
+    if (why) throw dbError('refused', driver.name, `the benchmark's ${count} ${why} (got ${String(options[count])})`, { advice: '' });
+  }
+  const iterations = options.iterations;
+  const warmup = options.warmup;
   const notes: string[] = [];
   const concurrency = laneCount(driver, options.concurrency, iterations, notes);
   const plan: Plan = { statement, params: options.params, dialect: driver.dialect, ...(options.signal ? { signal: options.signal } : {}) };
@@ -93,12 +99,14 @@ export async function runBenchmark(driver: Driver, options: BenchmarkRunOptions)
       const warm = newLoop(warmup);
       await Promise.all(sessions.map((s) => lane(s, plan, warm)));
       throwIfFatal(warm, driver);
+      throwIfNothingMeasured(warm, 'warm-up', driver);
     }
     loop = newLoop(iterations);
     loop.t0 = performance.now();
     await Promise.all(sessions.map((s) => lane(s, plan, loop)));
     const wallMs = performance.now() - loop.t0;
     throwIfFatal(loop, driver);
+    throwIfNothingMeasured(loop, 'timed', driver);
     if (options.measureOverhead) overheadPct = round((await measureOverhead(sessions[0]!, plan, overheadSamples(loop, wallMs, concurrency))).overheadPct, 2);
     return result(driver, options, { statement, createdAt, loop, wallMs, warmup, concurrency, notes, overheadPct });
   } finally {
@@ -208,6 +216,16 @@ function throwIfFatal(loop: Loop, driver: Driver): void {
   if (loop.fatal === undefined) return;
   if (loop.fatal instanceof DbError) throw loop.fatal;
   throw dbError('driver', driver.name, `the benchmark stopped: ${(loop.fatal as Error)?.message ?? String(loop.fatal)}`, { cause: loop.fatal });
+}
+
+/** Every iteration failed: a run of zeros would read as a fast query, so there is no run, only the error. */
+function throwIfNothingMeasured(loop: Loop, phase: 'warm-up' | 'timed', driver: Driver): void {
+  if (loop.errors < loop.latency.length) return;
+  const first = messageOf(loop.firstError).replace(/^Connection "[^"]*": /, '').replace(/\.$/, '');
+  throw dbError('sql', driver.name, `the benchmark measured nothing: all ${loop.latency.length} ${phase} iterations failed (${first})`, {
+    cause: loop.firstError,
+    advice: 'Fix the statement or its parameter values (Explain shows the same error), then run it again.',
+  });
 }
 
 interface Measured {

@@ -126,11 +126,11 @@ function codeBlock(text: string): string {
 }
 
 /**
- * The Index health section of the review report. `relative` turns an
- * absolute code path into the link text and target the report wants
- * (e.g. relative to the repository root).
+ * The Index health section of the review report. `link` writes the place in
+ * the code a finding is about (the report links it, relative to the
+ * repository root, with report/markdown's fileLink); a code span by default.
  */
-export function formatIndexHealthMarkdown(report: IndexHealthReport, relative: (file: string) => string = (f) => f): string {
+export function formatIndexHealthMarkdown(report: IndexHealthReport, link: (file: string, line: number) => string = (file, line) => codeSpan(`${file}:${line}`)): string {
   const out = ['## Index health', ''];
   out.push(`Connection ${codeSpan(report.connection)}${report.schemas ? `, schemas ${report.schemas.map(codeSpan).join(', ')}` : ''}, read ${report.at}.`, '');
   out.push(`- Cache hit ratio: ${report.cacheHitRatio === undefined ? 'no reads yet' : `**${percent(report.cacheHitRatio)}** (target 99 %)`}`);
@@ -141,7 +141,7 @@ export function formatIndexHealthMarkdown(report: IndexHealthReport, relative: (
     for (const item of items) {
       const what = [item.table && `table ${codeSpan(item.table)}`, item.index && `index ${codeSpan(item.index)}`, item.bytes !== undefined && formatBytes(item.bytes)].filter(Boolean).join(', ');
       out.push(`- **${LEVEL_WORD[item.level]}**${what ? ` ${what}` : ''}: ${escapeMarkdown(item.message)}`);
-      if (item.code?.length) out.push(`  In the code: ${item.code.map((c) => `[${relative(c.file)}:${c.line + 1}](${encodeURI(relative(c.file))}#L${c.line + 1})`).join(', ')}`);
+      if (item.code?.length) out.push(`  In the code: ${item.code.map((c) => link(c.file, c.line + 1)).join(', ')}`);
       if (item.fix) out.push('', codeBlock(item.fix).split('\n').map((l) => `  ${l}`).join('\n'));
     }
     out.push('');

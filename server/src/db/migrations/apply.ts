@@ -90,7 +90,8 @@ async function applyPending(job: Job, ctx: ToolContext & { connection: string },
     await runStep(job, ctx, step, mode, {
       before: () => writer.beforeApply?.(ctx, step),
       record: () => writer.recordApply(ctx, step),
-    });
+      failed: writer.recordFailure && (() => writer.recordFailure!(ctx, step, 'apply')),
+    }, TOOLS[set.tool].table);
     await writer.afterApply?.(ctx, step);
     done.push(migration.version);
   }
@@ -113,7 +114,8 @@ async function revertLast(job: Job, ctx: ToolContext & { connection: string }, s
   await runStep(job, ctx, step, mode, {
     before: () => writer.beforeRevert?.(ctx, step, previous),
     record: () => writer.recordRevert(ctx, step, previous),
-  });
+    failed: writer.recordFailure && (() => writer.recordFailure!(ctx, step, 'revert')),
+  }, TOOLS[set.tool].table);
   return [migration.version];
 }
 
@@ -126,8 +128,21 @@ function stepOf(migration: Migration, file: string): Step {
   return { migration, file, bytes: readFileSync(file), elapsedMs: 0, transactional: true };
 }
 
-/** The script and its tracking write: one transaction, or (outside one) the tool's before-mark, the script, the record. */
-async function runStep(job: Job, ctx: ToolContext & { connection: string }, step: Step, mode: Awaited<ReturnType<typeof transactionMode>>, write: { before(): Promise<void> | void; record(): Promise<void> }): Promise<void> {
+/**
+ * The script and its tracking write: one transaction, or (outside one) the
+ * tool's before-mark, the script, the record. A script that fails outside a
+ * transaction leaves what ran before the failing statement applied: the
+ * tool's failure mark records that (recordFailure), so the status reads
+ * failed and the next apply stops, as the tool's would.
+ */
+async function runStep(
+  job: Job,
+  ctx: ToolContext & { connection: string },
+  step: Step,
+  mode: Awaited<ReturnType<typeof transactionMode>>,
+  write: { before(): Promise<void> | void; record(): Promise<void>; failed?: () => Promise<void> },
+  table: string,
+): Promise<void> {
   const text = scriptText(step);
   if (mode === 'wrapped') await job.q('BEGIN');
   else await write.before();
@@ -138,13 +153,22 @@ async function runStep(job: Job, ctx: ToolContext & { connection: string }, step
     await write.record();
     if (mode === 'wrapped') await job.q('COMMIT');
   } catch (error) {
-    if (mode === 'wrapped') await rollback(job);
-    const what = error instanceof Error ? error.message.replace(/^Connection "[^"]*": /, '') : String(error);
-    const kept =
-      mode === 'wrapped'
-        ? 'it ran in a transaction, rolled back: nothing of it was kept'
-        : 'it ran outside a transaction: the statements before the failing one stay applied';
+    step.elapsedMs = performance.now() - started;
+    // A file that manages its own transactions may have left one open and aborted.
+    if (mode !== 'none') await rollback(job);
+    const what = error instanceof Error ? error.message.replace(/^Connection "[^"]*": /, '').replace(/\.$/, '') : String(error);
+    const kept = mode === 'wrapped' ? 'it ran in a transaction, rolled back: nothing of it was kept' : `it ran outside a transaction: the statements before the failing one stay applied; ${await markFailed(write.failed, table)}`;
     throw dbError(error instanceof DbError ? error.kind : 'sql', ctx.connection, `${path.basename(step.file)} failed: ${what} (${kept})`, { cause: error, advice: '' });
+  }
+}
+
+async function markFailed(failed: (() => Promise<void>) | undefined, table: string): Promise<string> {
+  if (!failed) return `${table} marks it dirty`;
+  try {
+    await failed();
+    return `${table} marks it failed`;
+  } catch (error) {
+    return `and marking it failed in ${table} failed too (${error instanceof Error ? error.message : String(error)}): check the database by hand`;
   }
 }
 
@@ -157,6 +181,6 @@ function fixAdvice(tool: string): string {
     case 'sqlx':
       return 'Restore the file, or fix the database and the _sqlx_migrations row by hand (sqlx has no repair command).';
     default:
-      return 'Restore the file or fix its querylens_migrations row.';
+      return 'Restore the file, or repair the database and delete its querylens_migrations row (the file then runs again).';
   }
 }

@@ -139,6 +139,8 @@ export const flyway: ToolModule = {
     },
     recordApply: (ctx, step) => insertRow(ctx, step, 'SQL'),
     recordRevert: (ctx, step) => insertRow(ctx, step, 'UNDO_SQL'),
+    // Flyway records a failed migration that ran outside a transaction with success = false.
+    recordFailure: (ctx, step, action) => insertRow(ctx, step, action === 'apply' ? 'SQL' : 'UNDO_SQL', false),
     refuseApply(pending, rows) {
       const applied = rows.filter((r) => r.status === 'applied').map((r) => r.version);
       const highest = applied.sort(compareFlyway).at(-1);
@@ -148,14 +150,14 @@ export const flyway: ToolModule = {
   },
 };
 
-async function insertRow(ctx: ToolContext, step: Step, type: 'SQL' | 'UNDO_SQL'): Promise<void> {
+async function insertRow(ctx: ToolContext, step: Step, type: 'SQL' | 'UNDO_SQL', success = true): Promise<void> {
   const p = (n: number) => param(ctx.dialect, n);
   const rank = await ctx.run(`SELECT COALESCE(MAX(installed_rank), 0) + 1 AS next FROM "${TABLE}"`);
   const user = ctx.dialect === 'postgres' ? String((await ctx.run('SELECT current_user AS u')).rows[0]?.u ?? '') : '';
   const m: Migration = step.migration;
   await ctx.run(
     `INSERT INTO "${TABLE}" ("installed_rank", "version", "description", "type", "script", "checksum", "installed_by", "execution_time", "success") ` +
-      `VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${bool(ctx.dialect, true)})`,
+      `VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${bool(ctx.dialect, success)})`,
     [Number(rank.rows[0]?.next ?? 1), m.version, descriptionOf(step.file), type, path.basename(step.file), flywayChecksum(step.bytes), user, Math.round(step.elapsedMs)],
   );
 }

@@ -4,13 +4,14 @@
  * QueryLens applies them: one row per file, keyed by the file's path under
  * the workspace root (two folders may both hold `001_init.sql`), with the
  * SHA-256 of its bytes (to tell an edited file), when and how long it ran,
- * and `success`. Plain files have no down file: revert is refused.
+ * and `success` (false: the file ran outside a transaction and failed
+ * half-way). Plain files have no down file: revert is refused.
  */
 import * as path from 'node:path';
 import { compareVersions } from '../../../core/migrations/detect';
 import { plainChecksum } from '../checksums';
 import { bool, isoOf, numberOf, param, readBytes, tableExists, truthy, mergeStatuses, type FileSide, type Tracked } from './common';
-import type { ToolContext, ToolModule } from './types';
+import type { Step, ToolContext, ToolModule } from './types';
 
 export const PLAIN_TABLE = 'querylens_migrations';
 
@@ -74,18 +75,22 @@ export const plain: ToolModule = {
     async ensureTable(ctx) {
       await ctx.run(DDL[ctx.dialect]);
     },
-    async recordApply(ctx, step) {
-      const p = (n: number) => param(ctx.dialect, n);
-      await ctx.run(`INSERT INTO ${PLAIN_TABLE} (script, version, description, checksum, execution_ms, success) VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${bool(ctx.dialect, true)})`, [
-        scriptOf(ctx, step.migration.upFile),
-        step.migration.version,
-        step.migration.description,
-        plainChecksum(step.bytes),
-        step.elapsedMs,
-      ]);
-    },
+    recordApply: (ctx, step) => insertRow(ctx, step, true),
+    // Plain files have no down file: only an apply can fail half-way.
+    recordFailure: (ctx, step) => insertRow(ctx, step, false),
     async recordRevert(ctx, step) {
       await ctx.run(`DELETE FROM ${PLAIN_TABLE} WHERE script = ${param(ctx.dialect, 1)}`, [scriptOf(ctx, step.migration.upFile)]);
     },
   },
 };
+
+async function insertRow(ctx: ToolContext, step: Step, success: boolean): Promise<void> {
+  const p = (n: number) => param(ctx.dialect, n);
+  await ctx.run(`INSERT INTO ${PLAIN_TABLE} (script, version, description, checksum, execution_ms, success) VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${bool(ctx.dialect, success)})`, [
+    scriptOf(ctx, step.migration.upFile),
+    step.migration.version,
+    step.migration.description,
+    plainChecksum(step.bytes),
+    step.elapsedMs,
+  ]);
+}

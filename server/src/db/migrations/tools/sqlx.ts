@@ -8,6 +8,8 @@
  *   execution_time) VALUES (v, d, TRUE, sha384, -1)`; after the commit,
  *   `UPDATE ... SET execution_time = <nanoseconds>`;
  * - revert: the down file's SQL, then `DELETE ... WHERE version = v`;
+ * - a `-- no-transaction` file that fails half-way: its row with
+ *   `success = false` (a failed down file: its row set to false);
  * - a row with `success = false` is a dirty database; a checksum that differs
  *   is a version mismatch; an applied version with no file is missing.
  * On PostgreSQL sqlx holds `pg_advisory_lock(0x3d32ad9e * crc32(database))`
@@ -18,7 +20,7 @@ import { compareVersions } from '../../../core/migrations/detect';
 import type { Migration } from '../../../core/catalog/types';
 import { crc32, hexOf, sqlxChecksum } from '../checksums';
 import { bool, isoOf, numberOf, param, readBytes, tableExists, truthy, mergeStatuses, type FileSide, type Tracked } from './common';
-import type { ToolContext, ToolModule } from './types';
+import type { Step, ToolContext, ToolModule } from './types';
 
 const TABLE = '_sqlx_migrations';
 
@@ -87,13 +89,11 @@ export const sqlx: ToolModule = {
       await ctx.run(DDL[ctx.dialect]);
     },
     noTransactionMarker: (text) => text.startsWith('-- no-transaction'),
-    async recordApply(ctx, step) {
-      const p = (n: number) => param(ctx.dialect, n);
-      await ctx.run(`INSERT INTO ${TABLE} ( version, description, success, checksum, execution_time ) VALUES ( ${p(1)}, ${p(2)}, ${bool(ctx.dialect, true)}, ${p(3)}, -1 )`, [
-        versionParam(ctx, step.migration.version),
-        sqlxDescription(step.migration),
-        sqlxChecksum(step.bytes),
-      ]);
+    recordApply: (ctx, step) => insertRow(ctx, step, true),
+    // sqlx reads a row with success = false as a dirty, partly applied version and stops there.
+    async recordFailure(ctx, step, action) {
+      if (action === 'apply') await insertRow(ctx, step, false);
+      else await ctx.run(`UPDATE ${TABLE} SET success = ${bool(ctx.dialect, false)} WHERE version = ${param(ctx.dialect, 1)}`, [versionParam(ctx, step.migration.version)]);
     },
     async afterApply(ctx, step) {
       const p = (n: number) => param(ctx.dialect, n);
@@ -104,6 +104,15 @@ export const sqlx: ToolModule = {
     },
   },
 };
+
+async function insertRow(ctx: ToolContext, step: Step, success: boolean): Promise<void> {
+  const p = (n: number) => param(ctx.dialect, n);
+  await ctx.run(`INSERT INTO ${TABLE} ( version, description, success, checksum, execution_time ) VALUES ( ${p(1)}, ${p(2)}, ${bool(ctx.dialect, success)}, ${p(3)}, -1 )`, [
+    versionParam(ctx, step.migration.version),
+    sqlxDescription(step.migration),
+    sqlxChecksum(step.bytes),
+  ]);
+}
 
 /** BIGINT versions travel as text to pg (no float rounding) and as a bigint to SQLite. */
 function versionParam(ctx: ToolContext, version: string): unknown {

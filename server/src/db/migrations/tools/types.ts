@@ -53,6 +53,14 @@ export interface TrackingWriter {
   beforeRevert?(ctx: ToolContext, step: Step, previous: Migration | undefined): Promise<void>;
   recordRevert(ctx: ToolContext, step: Step, previous: Migration | undefined): Promise<void>;
   /**
+   * After a script that ran outside a transaction failed half-way: the mark
+   * the tool itself leaves on a half-applied version (sqlx and Flyway a row
+   * with `success = false`, QueryLens's own table the same), so the status
+   * says failed, not pending. golang-migrate needs none: its before-mark is
+   * the dirty flag.
+   */
+  recordFailure?(ctx: ToolContext, step: Step, action: 'apply' | 'revert'): Promise<void>;
+  /**
    * Whether the file itself says it must run outside a transaction (sqlx's
    * `-- no-transaction` first line). Undefined: QueryLens decides from the
    * statements (see script.ts).
