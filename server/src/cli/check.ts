@@ -53,7 +53,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
 
   const timing = new PhaseTimer(options.timing);
   const root = findRoot(targets[0]);
-  const [loaded] = await Promise.all([loadConfig(root, explicitConfig), initParsers()]);
+  const [loaded] = await Promise.all([loadConfig(root, explicitConfig, { allowOutside: true }), initParsers()]);
   timing.mark('config + parsers');
   const workspace = await Workspace.create({
     root,
