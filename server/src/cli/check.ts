@@ -59,6 +59,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     root,
     config: loaded.config,
     onError: (message) => options.warn(`internal error (analysis goes on): ${message}`),
+    onSkipped: (file, reason) => options.warn(`skipped ${file}: ${reason}`),
   });
 
   timing.mark('scan + read');

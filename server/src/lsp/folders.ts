@@ -101,7 +101,8 @@ export async function loadFolder(
     const config: QueryLensConfig = { ...loaded.config };
     // The project's file wins over a user's setting: it is what CI and the CLI see too.
     if (!config.dialect && settings.querylens.dialect !== 'auto') config.dialect = settings.querylens.dialect;
-    const workspace = await Workspace.create({ root: folder.root, config, extraExcludes: settings.filesExclude, onError, incremental: true });
+    const onSkipped = (file: string, reason: string) => onError(`skipped ${file}: ${reason}`);
+    const workspace = await Workspace.create({ root: folder.root, config, extraExcludes: settings.filesExclude, onError, onSkipped, incremental: true });
     return { workspace, problems, configFile, config, current: token === folder.loadToken };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

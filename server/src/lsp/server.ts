@@ -2,8 +2,6 @@
  * The QueryLens language server: LSP wiring around the engine's `Workspace`.
  * The connection is injected so tests can run the server over any stream.
  */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
   CodeActionKind,
@@ -20,6 +18,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalyzeWorkspaceRequest, FIX_ALL_KIND, QueryAtRequest, StatusNotification, type AnalyzeWorkspaceResult, type ServerState } from '../../../shared/protocol';
+import { MAX_SOURCE_BYTES, readTextFile } from '../core/config/read';
 import { explainableQueries, innermostAt, type ExplainableQuery } from '../core/engine/explainable';
 import { codeLenses } from './codeLens';
 import { DatabaseHandlers } from './database';
@@ -201,7 +200,8 @@ export function startServer(connection: Connection): void {
       if (!workspace) return publisher.schedule([file], 0);
       // The disk is the truth again once the editor lets go of the buffer.
       const affected = workspace.affectedBy(file);
-      if (existsSync(file)) workspace.setFile(file, await readFile(file, 'utf8'));
+      const read = await readTextFile(file, { maxBytes: MAX_SOURCE_BYTES });
+      if (read.text !== undefined) workspace.setFile(file, read.text);
       else workspace.deleteFile(file);
       publisher.refresh([file, ...affected], debounceOf(folder));
     }),
@@ -222,7 +222,9 @@ export function startServer(connection: Connection): void {
       workspace.deleteFile(file);
       publisher.refresh([file, ...affected], debounceOf(folder));
     } else if (accepts(folder, file)) {
-      workspace.setFile(file, await readFile(file, 'utf8'));
+      const read = await readTextFile(file, { maxBytes: MAX_SOURCE_BYTES });
+      if (read.text === undefined) return logger.error(`QueryLens: skipped ${file}: ${read.error}`);
+      workspace.setFile(file, read.text);
       publisher.refresh(workspace.affectedBy(file), debounceOf(folder));
     }
   }

@@ -9,12 +9,12 @@
  * rebuilt only when a file's schema changes differ, and `affectedBy` tells the
  * caller which files' findings may have changed.
  */
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Dialect, Finding, Severity } from '../../../../shared/types';
 import { buildCatalog } from '../catalog/build';
 import type { Catalog, MigrationSet } from '../catalog/types';
 import { isAnalysedFile, isExcluded, isWorkspaceFileKind, listWorkspaceFiles } from '../config/files';
+import { MAX_SOURCE_BYTES, readTextFile } from '../config/read';
 import type { QueryLensConfig } from '../config/types';
 import { detectMigrations, migrationPositionOf } from '../migrations/detect';
 import type { MigrationPosition } from '../rules/types';
@@ -37,6 +37,8 @@ export interface WorkspaceOptions {
   extraExcludes?: string[];
   /** Called when a rule throws: the rule is skipped for that file, the rest goes on. */
   onError?: (message: string) => void;
+  /** Called for a listed file that could not be read (`reason` follows "skipped <file>: "). */
+  onSkipped?: (file: string, reason: string) => void;
   /**
    * Keep per-statement parses and rule reports to re-analyse files after edits
    * (the language server). Off for one-shot runs (the CLI): each file is
@@ -116,10 +118,11 @@ export class Workspace {
       exclude: options.config.exclude,
       extraExcludes: options.extraExcludes ?? [],
     });
-    const texts = await Promise.all(files.map((f) => readFile(f, 'utf8').catch(() => undefined)));
+    const reads = await Promise.all(files.map((f) => readTextFile(f, { maxBytes: MAX_SOURCE_BYTES })));
     files.forEach((file, i) => {
-      const text = texts[i];
-      if (text !== undefined) ws.entries.set(file, newEntry(text));
+      const read = reads[i]!;
+      if (read.text !== undefined) ws.entries.set(file, newEntry(read.text));
+      else options.onSkipped?.(file, read.error);
     });
     ws.detect();
     return ws;
