@@ -31,6 +31,7 @@ import { DiagnosticsPublisher } from './diagnostics';
 import { accepts, createFolder, folderFor, loadFolder, rebuildKey, type FolderState } from './folders';
 import { describe, guard } from './guard';
 import { hover } from './hover';
+import { PendingEdits } from './pendingEdits';
 import { SettingsCache } from './settingsCache';
 import { pathToUri, uriToPath } from './uris';
 
@@ -52,8 +53,21 @@ export function startServer(connection: Connection): void {
     openUri: (file: string) => openByPath.get(file),
     openVersion: (uri: string) => documents.get(uri)?.version,
     uriOf: pathToUri,
+    applyPendingEdits: () => pendingEdits.flush(),
   };
   const publisher = new DiagnosticsPublisher(connection, host, logger);
+  /** An open document's newest text, handed to its workspace when something reads it. */
+  const pendingEdits = new PendingEdits((file) => {
+    const uri = openByPath.get(file);
+    const document = uri === undefined ? undefined : documents.get(uri);
+    const folder = host.folderFor(file);
+    const workspace = folder?.workspace;
+    if (!document || !folder || !workspace || !accepts(folder, file)) return;
+    workspace.setFile(file, document.getText());
+    // An edit that changed the schema changes the other files' findings too.
+    const others = workspace.affectedBy(file).filter((other) => other !== file);
+    if (others.length > 0) publisher.refresh(others, 0);
+  });
   const versionOf = (uri: string) => documents.get(uri)?.version ?? null;
   const debounceOf = (folder: FolderState | undefined) =>
     (folder?.settings?.querylens ?? defaultSettings()).debounceMs;
@@ -183,10 +197,10 @@ export function startServer(connection: Connection): void {
       if (!file) return;
       openByPath.set(file, document.uri);
       const folder = host.folderFor(file);
-      const workspace = folder?.workspace;
-      if (!folder || !workspace || !accepts(folder, file)) return;
-      workspace.setFile(file, document.getText());
-      publisher.refresh(workspace.affectedBy(file), debounceOf(folder), file);
+      if (!folder?.workspace || !accepts(folder, file)) return;
+      // Nothing is parsed here: a burst of edits costs one analysis, of its last version.
+      pendingEdits.mark(file);
+      publisher.refresh([], debounceOf(folder), file);
     }),
   );
 
@@ -195,6 +209,7 @@ export function startServer(connection: Connection): void {
       const file = uriToPath(document.uri);
       if (!file) return;
       openByPath.delete(file);
+      pendingEdits.forget(file);
       const folder = host.folderFor(file);
       const workspace = folder?.workspace;
       if (!workspace) return publisher.schedule([file], 0);
@@ -286,6 +301,8 @@ export function startServer(connection: Connection): void {
     const file = uriToPath(uri);
     const folder = file ? host.folderFor(file) : undefined;
     if (!document || !file || !folder?.workspace || !accepts(folder, file) || folder.settings?.querylens.enable === false) return undefined;
+    pendingEdits.flush();
+    if (folder.workspace.tooLarge(file)) return undefined;
     return { document, queries: explainableQueries(folder.workspace, file), folder, file };
   }
 
@@ -329,6 +346,7 @@ export function startServer(connection: Connection): void {
     AnalyzeWorkspaceRequest.type,
     guard(logger, 'workspace analysis', emptyCounts(), async () => {
       await indexing;
+      pendingEdits.flush();
       const counts = emptyCounts();
       for (const folder of folders.values()) {
         if (!folder.workspace || folder.settings?.querylens.enable === false) continue;

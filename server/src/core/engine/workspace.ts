@@ -45,6 +45,12 @@ export interface WorkspaceOptions {
    * analysed once, and the kept results would only cost time and memory.
    */
   incremental?: boolean;
+  /**
+   * Files longer than this many characters are held but not read as code: no
+   * statements, findings, schema or queries come from them (the language
+   * server's as-you-type limit; it shows a notice on them instead).
+   */
+  maxFileChars?: number;
 }
 
 interface FileEntry {
@@ -212,7 +218,7 @@ export class Workspace {
    */
   prepareForEdits(file: string): void {
     const entry = this.entries.get(file);
-    if (!entry || !this.options.incremental || !hostLanguageOf(file) || this.prepared.has(file)) return;
+    if (!entry || !this.options.incremental || !hostLanguageOf(file) || this.prepared.has(file) || this.isTooLarge(entry)) return;
     this.prepared.add(file);
     if (this.signatureOf(file, entry) !== '') return;
     const { text } = entry;
@@ -314,7 +320,18 @@ export class Workspace {
     return this.parse(file, entry);
   }
 
+  /** Whether `file` is over the `maxFileChars` limit (see WorkspaceOptions). */
+  tooLarge(file: string): boolean {
+    const entry = this.entries.get(file);
+    return entry !== undefined && this.isTooLarge(entry);
+  }
+
+  private isTooLarge(entry: FileEntry): boolean {
+    return this.options.maxFileChars !== undefined && entry.text.length > this.options.maxFileChars;
+  }
+
   private parse(file: string, entry: FileEntry): ParsedDocument {
+    if (!entry.document && this.isTooLarge(entry)) entry.document = { dialect: this.entryDialect(file, entry), statements: [], errors: [], metaCommands: [] };
     if (!entry.document && hostLanguageOf(file)) {
       entry.host = this.hostExtraction(file, entry);
       entry.document = hostDocument(entry.text, entry.host, this.entryDialect(file, entry));
@@ -333,7 +350,7 @@ export class Workspace {
    * for Rust everything.
    */
   private baseExtraction(file: string, entry: FileEntry): HostExtraction | undefined {
-    if (!entry.base && hostLanguageOf(file)) {
+    if (!entry.base && hostLanguageOf(file) && !this.isTooLarge(entry)) {
       entry.base = extractHost(file, entry.text, { dialect: this.options.config.dialect, schemaOnly: true });
     }
     return entry.base;
@@ -368,7 +385,7 @@ export class Workspace {
   analyze(file: string): Finding[] {
     const entry = this.entries.get(file);
     const document = this.document(file);
-    if (!entry || !document) return [];
+    if (!entry || !document || this.isTooLarge(entry)) return [];
     const catalog = this.catalog();
     if (entry.findings && entry.findingsCatalogVersion === this.catalogVersion) return entry.findings;
     entry.findings = analyzeFile(
