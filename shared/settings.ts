@@ -16,6 +16,8 @@ export interface QueryLensSettings {
   debounceMs: number;
   trace: { server: TraceSetting };
   configFile: string;
+  /** Documents longer than this many KB are not analysed as you type (a notice says so). */
+  maxFileSizeKb: number;
   /**
    * `querylens.activeConnection`, declared with the other connection settings by
    * the client (client/src/db/settings.ts): the server only names it in the
@@ -34,6 +36,8 @@ export interface SettingDeclaration {
   minimum?: number;
   maximum?: number;
   description: string;
+  /** Listed in package.json's `restrictedConfigurations`: an untrusted workspace cannot set it, only the user. */
+  restricted?: boolean;
 }
 
 export const SETTINGS: SettingDeclaration[] = [
@@ -81,7 +85,16 @@ export const SETTINGS: SettingDeclaration[] = [
     type: 'string',
     scope: 'resource',
     default: '',
-    description: 'Path of the QueryLens config file, relative to the folder; `.querylens.json` when empty.',
+    description: 'Path of the QueryLens config file, relative to the folder; `.querylens.json` when empty. Only a file inside the folder is read.',
+    restricted: true,
+  },
+  {
+    key: 'querylens.maxFileSizeKb',
+    type: 'number',
+    scope: 'resource',
+    default: 1024,
+    minimum: 1,
+    description: 'Files larger than this (in KB) are not analysed as you type: the editor shows a notice instead. `querylens check` analyses them.',
   },
 ];
 
@@ -93,6 +106,7 @@ export function defaultSettings(): QueryLensSettings {
     debounceMs: 75,
     trace: { server: 'off' },
     configFile: '',
+    maxFileSizeKb: 1024,
     activeConnection: '',
   };
 }
@@ -111,6 +125,7 @@ export function normalizeSettings(raw: unknown): QueryLensSettings {
     debounceMs: Math.max(0, pick(value.debounceMs, defaults.debounceMs)),
     trace: { server: pick(value.trace?.server, defaults.trace.server) },
     configFile: pick(value.configFile, defaults.configFile),
+    maxFileSizeKb: Math.max(1, pick(value.maxFileSizeKb, defaults.maxFileSizeKb)),
     activeConnection: pick(value.activeConnection, defaults.activeConnection),
   };
 }

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   CodeActionRequest,
+  CodeLensRequest,
   ConfigurationRequest,
   createProtocolConnection,
   DidChangeConfigurationNotification,
@@ -28,6 +29,7 @@ import {
   StreamMessageWriter,
   WorkDoneProgressCreateRequest,
   type CodeAction,
+  type CodeLens,
   type Command,
   type Diagnostic,
   type FileEvent,
@@ -62,6 +64,24 @@ export function reportFailure(context: Mocha.Context, client: TestClient | undef
   }
 }
 
+/**
+ * The hooks of a suite that starts a server per test (in `state.client`): builds
+ * once before, and after each test reports a failure and disposes the server.
+ */
+export function serverPerTest(): { client?: TestClient } {
+  const state: { client?: TestClient } = {};
+  before(function () {
+    this.timeout(120_000);
+    buildServerOnce();
+  });
+  afterEach(async function () {
+    reportFailure(this, state.client);
+    await state.client?.dispose();
+    state.client = undefined;
+  });
+  return state;
+}
+
 /** A temporary copy of a fixture workspace, removed by `dispose`. */
 export function copyFixture(name: string): string {
   const dir = mkdtempSync(join(tmpdir(), `querylens-${name}-`));
@@ -82,6 +102,8 @@ interface Waiter {
 
 export class TestClient {
   readonly diagnostics = new Map<string, Diagnostic[]>();
+  /** The document version the latest diagnostics of each URI were published for. */
+  readonly diagnosticsVersions = new Map<string, number | undefined>();
   readonly statuses: StatusParams[] = [];
   readonly logs: string[] = [];
   settings: QueryLensSettings = defaultSettings();
@@ -98,8 +120,9 @@ export class TestClient {
       new StreamMessageReader(this.process.stdout!),
       new StreamMessageWriter(this.process.stdin!),
     );
-    this.connection.onNotification(PublishDiagnosticsNotification.type, ({ uri, diagnostics }) => {
+    this.connection.onNotification(PublishDiagnosticsNotification.type, ({ uri, version, diagnostics }) => {
       this.diagnostics.set(uri, diagnostics);
+      this.diagnosticsVersions.set(uri, version);
       this.wake();
     });
     this.connection.onNotification(StatusNotification.type, (status) => {
@@ -172,6 +195,11 @@ export class TestClient {
     });
   }
 
+  /** The version of `uri` last sent (1 when opened, +1 per change). */
+  versionOf(uri: string): number | undefined {
+    return this.versions.get(uri);
+  }
+
   /** Changes the settings the client answers with and tells the server, as VS Code does. */
   async configure(settings: Partial<QueryLensSettings>): Promise<void> {
     this.settings = { ...this.settings, ...settings };
@@ -203,6 +231,10 @@ export class TestClient {
       context: { diagnostics, only },
     });
     return (result ?? []).filter((action): action is CodeAction => !isCommand(action));
+  }
+
+  codeLenses(uri: string): Promise<CodeLens[] | null> {
+    return this.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
   }
 
   hover(uri: string, position: Range['start']): Promise<Hover | null> {

@@ -48,6 +48,13 @@ describe('package.json contributes', function () {
     }
   });
 
+  it('restricts in untrusted workspaces exactly the settings declared restricted, plus the connection settings', function () {
+    const restricted = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations as string[];
+    const expected = [...SETTINGS.filter((s) => s.restricted).map((s) => s.key), 'querylens.connections', 'querylens.activeConnection'];
+    assert.deepEqual([...restricted].sort(), expected.sort());
+    assert.ok(restricted.includes('querylens.configFile'), 'a repository must not point the config file elsewhere');
+  });
+
   it('declares every command the client registers, under the QueryLens category', function () {
     // Commands are registered with a string literal or with a command-id constant of shared/protocol.ts.
     const constants = protocol as unknown as Record<string, unknown>;

@@ -53,12 +53,13 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
 
   const timing = new PhaseTimer(options.timing);
   const root = findRoot(targets[0]);
-  const [loaded] = await Promise.all([loadConfig(root, explicitConfig), initParsers()]);
+  const [loaded] = await Promise.all([loadConfig(root, explicitConfig, { allowOutside: true }), initParsers()]);
   timing.mark('config + parsers');
   const workspace = await Workspace.create({
     root,
     config: loaded.config,
     onError: (message) => options.warn(`internal error (analysis goes on): ${message}`),
+    onSkipped: (file, reason) => options.warn(`skipped ${file}: ${reason}`),
   });
 
   timing.mark('scan + read');

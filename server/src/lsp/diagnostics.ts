@@ -3,11 +3,13 @@
  * one analysis. The document being typed in goes first; the other affected
  * files follow in small slices so new keystrokes are not kept waiting.
  */
-import type { Connection } from 'vscode-languageserver/node';
+import type { Connection, Diagnostic } from 'vscode-languageserver/node';
+import { defaultSettings } from '../../../shared/settings';
 import type { Finding } from '../../../shared/types';
 import { toDiagnostic } from './convert';
 import type { FolderState } from './folders';
 import { describe, type Logger } from './guard';
+import { tooLargeNotice } from './largeFiles';
 
 export interface DiagnosticsHost {
   folderFor(file: string): FolderState | undefined;
@@ -16,6 +18,8 @@ export interface DiagnosticsHost {
   /** Version of the open document, for clients that check it. */
   openVersion(uri: string): number | undefined;
   uriOf(file: string): string;
+  /** Hands pending buffer edits to the workspaces (see PendingEdits) before they are read. */
+  applyPendingEdits(): void;
 }
 
 /** How long one slice of publishing may hold the event loop. */
@@ -47,6 +51,7 @@ export class DiagnosticsPublisher {
 
   /** The findings of `file`, analysed now if they are not known. */
   findingsOf(file: string): Finding[] {
+    this.host.applyPendingEdits();
     const known = this.findings.get(file);
     if (known) return known;
     const workspace = this.host.folderFor(file)?.workspace;
@@ -140,15 +145,20 @@ export class DiagnosticsPublisher {
       if (this.nonEmpty.has(file)) this.send(this.nonEmpty.get(file)!, file, []);
       return;
     }
-    this.send(uri, file, this.findingsOf(file));
+    const findings = this.findingsOf(file);
+    const workspace = folder.workspace!;
+    if (workspace.tooLarge(file)) {
+      const limitKb = folder.settings?.querylens.maxFileSizeKb ?? defaultSettings().maxFileSizeKb;
+      this.send(uri, file, [tooLargeNotice(workspace.textOf(file) ?? '', limitKb)]);
+    } else this.send(uri, file, findings.map(toDiagnostic));
   }
 
-  private send(uri: string, file: string, findings: Finding[]): void {
-    if (findings.length > 0) this.nonEmpty.set(file, uri);
+  private send(uri: string, file: string, diagnostics: Diagnostic[]): void {
+    if (diagnostics.length > 0) this.nonEmpty.set(file, uri);
     else this.nonEmpty.delete(file);
     const version = this.host.openVersion(uri);
     void this.connection
-      .sendDiagnostics({ uri, version, diagnostics: findings.map(toDiagnostic) })
+      .sendDiagnostics({ uri, version, diagnostics })
       .catch((error) => this.logger.error(`QueryLens: publishing ${uri} failed: ${describe(error)}`));
   }
 }

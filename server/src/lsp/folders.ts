@@ -8,6 +8,7 @@ import { Workspace } from '../core/engine/workspace';
 import { loadConfig } from '../core/config/load';
 import { CONFIG_FILE_NAME, type ConfigProblem, type QueryLensConfig } from '../core/config/types';
 import { initParsers } from '../core/sql/parse';
+import { maxFileChars } from './largeFiles';
 import type { FolderSettings } from './settingsCache';
 import { uriToPath } from './uris';
 
@@ -71,8 +72,8 @@ export function configFileOf(root: string, settings: FolderSettings): string {
 
 /** What, in the settings, requires rebuilding the workspace when it changes. */
 export function rebuildKey(settings: FolderSettings): string {
-  const { dialect, configFile } = settings.querylens;
-  return JSON.stringify([dialect, configFile, settings.filesExclude]);
+  const { dialect, configFile, maxFileSizeKb } = settings.querylens;
+  return JSON.stringify([dialect, configFile, maxFileSizeKb, settings.filesExclude]);
 }
 
 export interface LoadResult {
@@ -101,7 +102,16 @@ export async function loadFolder(
     const config: QueryLensConfig = { ...loaded.config };
     // The project's file wins over a user's setting: it is what CI and the CLI see too.
     if (!config.dialect && settings.querylens.dialect !== 'auto') config.dialect = settings.querylens.dialect;
-    const workspace = await Workspace.create({ root: folder.root, config, extraExcludes: settings.filesExclude, onError, incremental: true });
+    const onSkipped = (file: string, reason: string) => onError(`skipped ${file}: ${reason}`);
+    const workspace = await Workspace.create({
+      root: folder.root,
+      config,
+      extraExcludes: settings.filesExclude,
+      onError,
+      onSkipped,
+      incremental: true,
+      maxFileChars: maxFileChars(settings.querylens.maxFileSizeKb),
+    });
     return { workspace, problems, configFile, config, current: token === folder.loadToken };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

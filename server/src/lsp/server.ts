@@ -2,8 +2,6 @@
  * The QueryLens language server: LSP wiring around the engine's `Workspace`.
  * The connection is injected so tests can run the server over any stream.
  */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
   CodeActionKind,
@@ -20,6 +18,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalyzeWorkspaceRequest, FIX_ALL_KIND, QueryAtRequest, StatusNotification, type AnalyzeWorkspaceResult, type ServerState } from '../../../shared/protocol';
+import { MAX_SOURCE_BYTES, readTextFile } from '../core/config/read';
 import { explainableQueries, innermostAt, type ExplainableQuery } from '../core/engine/explainable';
 import { codeLenses } from './codeLens';
 import { DatabaseHandlers } from './database';
@@ -32,6 +31,7 @@ import { DiagnosticsPublisher } from './diagnostics';
 import { accepts, createFolder, folderFor, loadFolder, rebuildKey, type FolderState } from './folders';
 import { describe, guard } from './guard';
 import { hover } from './hover';
+import { PendingEdits } from './pendingEdits';
 import { SettingsCache } from './settingsCache';
 import { pathToUri, uriToPath } from './uris';
 
@@ -53,8 +53,21 @@ export function startServer(connection: Connection): void {
     openUri: (file: string) => openByPath.get(file),
     openVersion: (uri: string) => documents.get(uri)?.version,
     uriOf: pathToUri,
+    applyPendingEdits: () => pendingEdits.flush(),
   };
   const publisher = new DiagnosticsPublisher(connection, host, logger);
+  /** An open document's newest text, handed to its workspace when something reads it. */
+  const pendingEdits = new PendingEdits((file) => {
+    const uri = openByPath.get(file);
+    const document = uri === undefined ? undefined : documents.get(uri);
+    const folder = host.folderFor(file);
+    const workspace = folder?.workspace;
+    if (!document || !folder || !workspace || !accepts(folder, file)) return;
+    workspace.setFile(file, document.getText());
+    // An edit that changed the schema changes the other files' findings too.
+    const others = workspace.affectedBy(file).filter((other) => other !== file);
+    if (others.length > 0) publisher.refresh(others, 0);
+  });
   const versionOf = (uri: string) => documents.get(uri)?.version ?? null;
   const debounceOf = (folder: FolderState | undefined) =>
     (folder?.settings?.querylens ?? defaultSettings()).debounceMs;
@@ -184,10 +197,10 @@ export function startServer(connection: Connection): void {
       if (!file) return;
       openByPath.set(file, document.uri);
       const folder = host.folderFor(file);
-      const workspace = folder?.workspace;
-      if (!folder || !workspace || !accepts(folder, file)) return;
-      workspace.setFile(file, document.getText());
-      publisher.refresh(workspace.affectedBy(file), debounceOf(folder), file);
+      if (!folder?.workspace || !accepts(folder, file)) return;
+      // Nothing is parsed here: a burst of edits costs one analysis, of its last version.
+      pendingEdits.mark(file);
+      publisher.refresh([], debounceOf(folder), file);
     }),
   );
 
@@ -196,12 +209,14 @@ export function startServer(connection: Connection): void {
       const file = uriToPath(document.uri);
       if (!file) return;
       openByPath.delete(file);
+      pendingEdits.forget(file);
       const folder = host.folderFor(file);
       const workspace = folder?.workspace;
       if (!workspace) return publisher.schedule([file], 0);
       // The disk is the truth again once the editor lets go of the buffer.
       const affected = workspace.affectedBy(file);
-      if (existsSync(file)) workspace.setFile(file, await readFile(file, 'utf8'));
+      const read = await readTextFile(file, { maxBytes: MAX_SOURCE_BYTES });
+      if (read.text !== undefined) workspace.setFile(file, read.text);
       else workspace.deleteFile(file);
       publisher.refresh([file, ...affected], debounceOf(folder));
     }),
@@ -222,7 +237,9 @@ export function startServer(connection: Connection): void {
       workspace.deleteFile(file);
       publisher.refresh([file, ...affected], debounceOf(folder));
     } else if (accepts(folder, file)) {
-      workspace.setFile(file, await readFile(file, 'utf8'));
+      const read = await readTextFile(file, { maxBytes: MAX_SOURCE_BYTES });
+      if (read.text === undefined) return logger.error(`QueryLens: skipped ${file}: ${read.error}`);
+      workspace.setFile(file, read.text);
       publisher.refresh(workspace.affectedBy(file), debounceOf(folder));
     }
   }
@@ -284,6 +301,8 @@ export function startServer(connection: Connection): void {
     const file = uriToPath(uri);
     const folder = file ? host.folderFor(file) : undefined;
     if (!document || !file || !folder?.workspace || !accepts(folder, file) || folder.settings?.querylens.enable === false) return undefined;
+    pendingEdits.flush();
+    if (folder.workspace.tooLarge(file)) return undefined;
     return { document, queries: explainableQueries(folder.workspace, file), folder, file };
   }
 
@@ -327,6 +346,7 @@ export function startServer(connection: Connection): void {
     AnalyzeWorkspaceRequest.type,
     guard(logger, 'workspace analysis', emptyCounts(), async () => {
       await indexing;
+      pendingEdits.flush();
       const counts = emptyCounts();
       for (const folder of folders.values()) {
         if (!folder.workspace || folder.settings?.querylens.enable === false) continue;

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig, parseConfigText } from '../../../server/src/core/config/load';
@@ -66,16 +67,85 @@ describe('loadConfig', () => {
   });
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  it('reads the root config file, or an explicit one', () => {
-    assert.deepEqual(loadConfig(root), { config: { dialect: 'sqlite', rules: {}, include: [], exclude: [] }, file: path.join(root, '.querylens.json'), problems: [] });
-    assert.deepEqual(loadConfig(root, 'other.json').problems.map((p) => p.range), [range(0, 13, 0, 14)]);
+  it('reads the root config file, or an explicit one', async () => {
+    assert.deepEqual(await loadConfig(root), { config: { dialect: 'sqlite', rules: {}, include: [], exclude: [] }, file: path.join(root, '.querylens.json'), problems: [] });
+    assert.deepEqual((await loadConfig(root, 'other.json')).problems.map((p) => p.range), [range(0, 13, 0, 14)]);
   });
 
-  it('defaults silently without a file, and reports a missing explicit file', () => {
+  it('defaults silently without a file, and reports a missing explicit file', async () => {
     const empty = makeWorkspace({}).root;
-    assert.deepEqual(loadConfig(empty), { config: { rules: {}, include: [], exclude: [] }, problems: [] });
-    const missing = loadConfig(empty, 'nope.json');
+    assert.deepEqual(await loadConfig(empty), { config: { rules: {}, include: [], exclude: [] }, problems: [] });
+    const missing = await loadConfig(empty, 'nope.json');
     assert.equal(missing.problems[0].message, `Config file ${path.join(empty, 'nope.json')} does not exist.`);
     fs.rmSync(empty, { recursive: true, force: true });
+  });
+});
+
+describe('loadConfig on files that are no config', () => {
+  let root = '';
+  let outside = '';
+  beforeEach(() => {
+    root = makeWorkspace({ 'q.sql': 'SELECT 1;\n' }).root;
+    outside = makeWorkspace({ 'shared.json': '{ "dialect": "mysql" }' }).root;
+  });
+  afterEach(() => {
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(outside, { recursive: true, force: true });
+  });
+
+  const configFile = () => path.join(root, '.querylens.json');
+  /** The one problem loading reported, with the defaults in force. */
+  async function onlyProblem(explicit?: string): Promise<string> {
+    const loaded = await loadConfig(root, explicit);
+    assert.deepEqual(loaded.config, { rules: {}, include: [], exclude: [] });
+    assert.equal(loaded.problems.length, 1, JSON.stringify(loaded.problems));
+    assert.equal(loaded.problems[0].severity, 'error');
+    return loaded.problems[0].message;
+  }
+
+  it('refuses a symbolic link to /dev/zero instead of reading forever', async () => {
+    fs.symlinkSync('/dev/zero', configFile());
+    assert.equal(await onlyProblem(), `Cannot read config file ${configFile()}: it is outside the folder ${root} (it leads to /dev/zero); QueryLens reads only files inside the folder.`);
+  });
+
+  it('refuses a named pipe instead of waiting for a writer', async () => {
+    execFileSync('mkfifo', [configFile()]);
+    assert.equal(await onlyProblem(), `Cannot read config file ${configFile()}: it is not a regular file (it is a named pipe (FIFO)).`);
+  });
+
+  it('refuses a folder', async () => {
+    fs.mkdirSync(configFile());
+    assert.equal(await onlyProblem(), `Cannot read config file ${configFile()}: it is not a regular file (it is a folder).`);
+  });
+
+  it('refuses a config over 1 MB', async () => {
+    fs.writeFileSync(configFile(), `{ "exclude": [${'"x/**", '.repeat(200_000)}"y"] }`);
+    assert.equal(await onlyProblem(), `Cannot read config file ${configFile()}: it is larger than the limit of 1 MB (1.5 MB).`);
+  });
+
+  it('refuses a configFile setting that points outside the folder, directly or through a link', async () => {
+    const shared = path.join(outside, 'shared.json');
+    const relative = path.relative(root, shared);
+    assert.equal(await onlyProblem(relative), `Cannot read config file ${shared}: it is outside the folder ${root}; QueryLens reads only files inside the folder.`);
+    fs.symlinkSync(shared, path.join(root, 'linked.json'));
+    assert.match(await onlyProblem('linked.json'), /: it is outside the folder .* \(it leads to .*shared\.json\)/);
+  });
+
+  it('reads a file outside the folder when the user named it (the CLI --config), and a link inside the folder', async () => {
+    const shared = path.join(outside, 'shared.json');
+    assert.equal((await loadConfig(root, shared, { allowOutside: true })).config.dialect, 'mysql');
+    fs.writeFileSync(path.join(root, 'real.json'), '{ "dialect": "sqlite" }');
+    fs.symlinkSync(path.join(root, 'real.json'), configFile());
+    assert.deepEqual(await loadConfig(root), { config: { dialect: 'sqlite', rules: {}, include: [], exclude: [] }, file: configFile(), problems: [] });
+  });
+
+  it('reports a config nested 5,000 levels deep at the bracket too deep, without overflowing the stack', async () => {
+    fs.writeFileSync(configFile(), '{"a":'.repeat(5000) + '1' + '}'.repeat(5000));
+    const loaded = await loadConfig(root);
+    assert.deepEqual(loaded.problems, [
+      { message: 'The config nests objects and arrays more than 64 levels deep; QueryLens reads none of it.', range: range(0, 5 * 64, 0, 5 * 64 + 1), severity: 'error' },
+    ]);
+    // 64 levels are fine.
+    assert.deepEqual(parseConfigText('{"rules":' + '['.repeat(63) + ']'.repeat(63) + '}').problems.map((p) => p.message), ['"rules" must be an object mapping rule ids to a severity, e.g. { "select-star": "off" }.']);
   });
 });

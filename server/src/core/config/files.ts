@@ -12,6 +12,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
+import { MAX_CONFIG_BYTES, readTextFile } from './read';
 
 export interface FileListOptions {
   /** Globs relative to the root; when non-empty, only matching analysed files are listed. */
@@ -112,9 +113,10 @@ export async function listWorkspaceFiles(root: string, options: FileListOptions)
 
 async function readGitignore(file: string, dir: string): Promise<GitignoreScope | undefined> {
   try {
-    return { dir, rules: ignore().add(await fsp.readFile(file, 'utf8')) };
+    const read = await readTextFile(file, { maxBytes: MAX_CONFIG_BYTES });
+    return read.text === undefined ? undefined : { dir, rules: ignore().add(read.text) };
   } catch {
-    return undefined;
+    return undefined; // a .gitignore the library cannot read ignores nothing
   }
 }
 

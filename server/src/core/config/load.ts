@@ -3,30 +3,41 @@
  * throws: every problem is reported with the exact range of the offending
  * text, and the bad parts fall back to their defaults.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type Node, type ParseError, getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { type Node, type ParseError, SyntaxKind, createScanner, getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { Dialect, Range, SeveritySetting } from '../../../../shared/types';
 import { parseBenchmarkConfig } from './benchmarks';
+import { MAX_CONFIG_BYTES, readTextFile } from './read';
 import { CONFIG_FILE_NAME, type ConfigProblem, type LoadedConfig, type QueryLensConfig, defaultConfig } from './types';
 
 const DIALECTS: readonly Dialect[] = ['postgres', 'sqlite', 'mysql'];
 const SEVERITIES: readonly SeveritySetting[] = ['off', 'info', 'warning', 'error', 'hint'];
+/** Deeper than any real config; the JSON parser recurses per level, so a deeper file could exhaust the stack. */
+const MAX_DEPTH = 64;
 const KNOWN_KEYS = ['$schema', 'dialect', 'rules', 'include', 'exclude', 'migrations', 'shadow', 'benchmarks'];
 
-/** Reads `explicitFile` (relative to `root`) or `<root>/.querylens.json`; defaults when there is none. */
-export function loadConfig(root: string, explicitFile?: string): LoadedConfig {
+export interface LoadOptions {
+  /**
+   * Whether an explicit file may lie outside `root` (the CLI's `--config`, typed
+   * by the user). The default file, and a path from the editor's settings (which
+   * a repository can set), must be inside.
+   */
+  allowOutside?: boolean;
+}
+
+/**
+ * Reads `explicitFile` (relative to `root`) or `<root>/.querylens.json`; defaults when there is none.
+ * Only a regular file of at most 1 MB inside the folder is read: anything else is an error, never a hang.
+ */
+export async function loadConfig(root: string, explicitFile?: string, options: LoadOptions = {}): Promise<LoadedConfig> {
   const file = path.resolve(root, explicitFile ?? CONFIG_FILE_NAME);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    if (missing && explicitFile === undefined) return { config: defaultConfig(), problems: [] };
-    const message = missing ? `Config file ${file} does not exist.` : `Cannot read config file ${file}: ${(error as Error).message}`;
-    return { config: defaultConfig(), file, problems: [{ message, severity: 'error' }] };
-  }
-  return parseConfigText(text, file);
+  const within = explicitFile !== undefined && options.allowOutside ? undefined : root;
+  const read = await readTextFile(file, { maxBytes: MAX_CONFIG_BYTES, within });
+  if (read.error === undefined) return parseConfigText(read.text, file);
+  const missing = read.missing === true;
+  if (missing && explicitFile === undefined) return { config: defaultConfig(), problems: [] };
+  const message = missing ? `Config file ${file} does not exist.` : `Cannot read config file ${file}: ${read.error}.`;
+  return { config: defaultConfig(), file, problems: [{ message, severity: 'error' }] };
 }
 
 export function parseConfigText(text: string, file?: string): LoadedConfig {
@@ -38,6 +49,11 @@ export function parseConfigText(text: string, file?: string): LoadedConfig {
     problems.push({ message, range: rangeOf(node.offset, node.length), severity });
 
   if (text.trim() === '') return { config, file, problems }; // an empty file is an empty config
+  const tooDeep = nestedTooDeep(text);
+  if (tooDeep !== undefined) {
+    problem({ offset: tooDeep, length: 1 }, `The config nests objects and arrays more than ${MAX_DEPTH} levels deep; QueryLens reads none of it.`);
+    return { config, file, problems };
+  }
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   for (const e of errors) problem(e, `Invalid JSON: ${describeParseError(e)}.`);
@@ -131,6 +147,18 @@ function shadowConfig(node: Node, problem: (node: Node, message: string) => void
 function stringArray(node: Node): string[] | undefined {
   if (node.type !== 'array' || !(node.children ?? []).every((c) => c.type === 'string')) return undefined;
   return getNodeValue(node) as string[];
+}
+
+/** The offset of the bracket that opens level `MAX_DEPTH + 1`, if any (a scan, no recursion). */
+function nestedTooDeep(text: string): number | undefined {
+  const scanner = createScanner(text, false);
+  let depth = 0;
+  for (let token = scanner.scan(); token !== SyntaxKind.EOF; token = scanner.scan()) {
+    if (token === SyntaxKind.OpenBraceToken || token === SyntaxKind.OpenBracketToken) {
+      if (++depth > MAX_DEPTH) return scanner.getTokenOffset();
+    } else if (token === SyntaxKind.CloseBraceToken || token === SyntaxKind.CloseBracketToken) depth--;
+  }
+  return undefined;
 }
 
 function list(values: readonly string[]): string {

@@ -9,12 +9,12 @@
  * rebuilt only when a file's schema changes differ, and `affectedBy` tells the
  * caller which files' findings may have changed.
  */
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Dialect, Finding, Severity } from '../../../../shared/types';
 import { buildCatalog } from '../catalog/build';
 import type { Catalog, MigrationSet } from '../catalog/types';
 import { isAnalysedFile, isExcluded, isWorkspaceFileKind, listWorkspaceFiles } from '../config/files';
+import { MAX_SOURCE_BYTES, readTextFile } from '../config/read';
 import type { QueryLensConfig } from '../config/types';
 import { detectMigrations, migrationPositionOf } from '../migrations/detect';
 import type { MigrationPosition } from '../rules/types';
@@ -37,12 +37,20 @@ export interface WorkspaceOptions {
   extraExcludes?: string[];
   /** Called when a rule throws: the rule is skipped for that file, the rest goes on. */
   onError?: (message: string) => void;
+  /** Called for a listed file that could not be read (`reason` follows "skipped <file>: "). */
+  onSkipped?: (file: string, reason: string) => void;
   /**
    * Keep per-statement parses and rule reports to re-analyse files after edits
    * (the language server). Off for one-shot runs (the CLI): each file is
    * analysed once, and the kept results would only cost time and memory.
    */
   incremental?: boolean;
+  /**
+   * Files longer than this many characters are held but not read as code: no
+   * statements, findings, schema or queries come from them (the language
+   * server's as-you-type limit; it shows a notice on them instead).
+   */
+  maxFileChars?: number;
 }
 
 interface FileEntry {
@@ -116,10 +124,11 @@ export class Workspace {
       exclude: options.config.exclude,
       extraExcludes: options.extraExcludes ?? [],
     });
-    const texts = await Promise.all(files.map((f) => readFile(f, 'utf8').catch(() => undefined)));
+    const reads = await Promise.all(files.map((f) => readTextFile(f, { maxBytes: MAX_SOURCE_BYTES })));
     files.forEach((file, i) => {
-      const text = texts[i];
-      if (text !== undefined) ws.entries.set(file, newEntry(text));
+      const read = reads[i]!;
+      if (read.text !== undefined) ws.entries.set(file, newEntry(read.text));
+      else options.onSkipped?.(file, read.error);
     });
     ws.detect();
     return ws;
@@ -209,7 +218,7 @@ export class Workspace {
    */
   prepareForEdits(file: string): void {
     const entry = this.entries.get(file);
-    if (!entry || !this.options.incremental || !hostLanguageOf(file) || this.prepared.has(file)) return;
+    if (!entry || !this.options.incremental || !hostLanguageOf(file) || this.prepared.has(file) || this.isTooLarge(entry)) return;
     this.prepared.add(file);
     if (this.signatureOf(file, entry) !== '') return;
     const { text } = entry;
@@ -311,7 +320,18 @@ export class Workspace {
     return this.parse(file, entry);
   }
 
+  /** Whether `file` is over the `maxFileChars` limit (see WorkspaceOptions). */
+  tooLarge(file: string): boolean {
+    const entry = this.entries.get(file);
+    return entry !== undefined && this.isTooLarge(entry);
+  }
+
+  private isTooLarge(entry: FileEntry): boolean {
+    return this.options.maxFileChars !== undefined && entry.text.length > this.options.maxFileChars;
+  }
+
   private parse(file: string, entry: FileEntry): ParsedDocument {
+    if (!entry.document && this.isTooLarge(entry)) entry.document = { dialect: this.entryDialect(file, entry), statements: [], errors: [], metaCommands: [] };
     if (!entry.document && hostLanguageOf(file)) {
       entry.host = this.hostExtraction(file, entry);
       entry.document = hostDocument(entry.text, entry.host, this.entryDialect(file, entry));
@@ -330,7 +350,7 @@ export class Workspace {
    * for Rust everything.
    */
   private baseExtraction(file: string, entry: FileEntry): HostExtraction | undefined {
-    if (!entry.base && hostLanguageOf(file)) {
+    if (!entry.base && hostLanguageOf(file) && !this.isTooLarge(entry)) {
       entry.base = extractHost(file, entry.text, { dialect: this.options.config.dialect, schemaOnly: true });
     }
     return entry.base;
@@ -365,7 +385,7 @@ export class Workspace {
   analyze(file: string): Finding[] {
     const entry = this.entries.get(file);
     const document = this.document(file);
-    if (!entry || !document) return [];
+    if (!entry || !document || this.isTooLarge(entry)) return [];
     const catalog = this.catalog();
     if (entry.findings && entry.findingsCatalogVersion === this.catalogVersion) return entry.findings;
     entry.findings = analyzeFile(

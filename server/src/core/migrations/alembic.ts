@@ -16,6 +16,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Dialect } from '../../../../shared/types';
+import { MAX_CONFIG_BYTES, readTextFileSync } from '../config/read';
 import type { Migration, MigrationSet } from '../catalog/types';
 import type { IndexSuggestion } from '../rules/types';
 import type { MigrationPlan } from './writer';
@@ -62,12 +63,8 @@ export function detectAlembic(root: string, files: string[], revisionOf: Revisio
  * below the ini (`myapp.db:migrations` → `myapp/db/migrations`).
  */
 export function versionDirsOfIni(iniFile: string): string[] {
-  let text: string;
-  try {
-    text = fs.readFileSync(iniFile, 'utf8');
-  } catch {
-    return [];
-  }
+  const { text } = readTextFileSync(iniFile, { maxBytes: MAX_CONFIG_BYTES });
+  if (text === undefined) return [];
   const here = path.dirname(iniFile);
   const options = new Map<string, string>();
   let section = '';

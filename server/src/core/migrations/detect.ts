@@ -24,9 +24,9 @@
  * knows: without `revisionOf`, Alembic folders are not detected. A configured
  * folder selects an Alembic set when it is the versions folder or its parent.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Migration, MigrationSet, MigrationTool } from '../catalog/types';
+import { MAX_CONFIG_BYTES, readTextFileSync } from '../config/read';
 import type { MigrationPosition } from '../rules/types';
 import { detectAlembic, type RevisionOf } from './alembic';
 
@@ -143,12 +143,8 @@ function upDownMigrations(dir: string, names: string[]): Migration[] {
 
 function prismaProvider(lockFile: string, namesInDir: string[] | undefined): string | undefined {
   if (!namesInDir?.includes('migration_lock.toml')) return undefined;
-  try {
-    const text = fs.readFileSync(lockFile, 'utf8');
-    return /^\s*provider\s*=\s*"([^"]+)"/m.exec(text)?.[1];
-  } catch {
-    return undefined;
-  }
+  const { text } = readTextFileSync(lockFile, { maxBytes: MAX_CONFIG_BYTES });
+  return text === undefined ? undefined : /^\s*provider\s*=\s*"([^"]+)"/m.exec(text)?.[1];
 }
 
 export function isTimestamp(version: string): boolean {

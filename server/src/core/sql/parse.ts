@@ -9,7 +9,7 @@ import { ChunkCache, PreviousChunks, recordChunks, type PlacedChunk } from './ca
 import { type ChunkResult, rebase, shiftInPlace } from './chunk';
 import type { ParsedDocument, Statement } from './model';
 import { parsePgChunk } from './pg/statement';
-import { splitStatements } from './split/split';
+import { readableText, splitStatements } from './split/split';
 import { parseSqlParserChunk } from './sqlparser/statement';
 
 export { inferDialect } from './dialect';
@@ -60,13 +60,16 @@ export function parseDocument(text: string, dialect: Dialect, incremental?: { pr
   const doc: ParsedDocument = { dialect, statements: [], errors: [], metaCommands: [] };
   try {
     const split = splitStatements(text, dialect);
+    doc.errors.push(...split.faults.map(({ message, span }) => ({ message, span })));
+    // The parsers get the text as the splitter read it (a NUL byte would end their input).
+    const source = readableText(text, split.faults);
     doc.metaCommands = split.metaCommands;
     if (split.copyData.length) doc.copyData = split.copyData;
     const previous = incremental?.previous;
     const reusable = new PreviousChunks(previous?.dialect === dialect ? previous : undefined);
     const placed: PlacedChunk[] = [];
     for (const span of split.statements) {
-      const chunkText = text.slice(span.start, span.end);
+      const chunkText = source.slice(span.start, span.end);
       const result = reusable.take(chunkText, span.start, shiftInPlace) ?? rebase(parseStatement(chunkText, dialect), span.start);
       placed.push({ text: chunkText, start: span.start, result });
       doc.statements.push(...result.statements);

@@ -58,5 +58,14 @@ function refusesTransaction(sql: string): boolean {
  */
 export async function runScript(session: DbSession, text: string, dialect: DbDialect, mode: TransactionMode): Promise<void> {
   if (mode !== 'none' && session.exec) return session.exec(text);
-  for (const span of splitStatements(text, dialect).statements) await session.query(text.slice(span.start, span.end));
+  const split = splitStatements(text, dialect);
+  // The database would read an unclosed comment to the end of the file, and reject a NUL
+  // byte: never send what the splitter recovered past such a fault (issue 9).
+  const fault = split.faults[0];
+  if (fault) {
+    const line = text.slice(0, fault.span.start).split('\n').length;
+    const what = fault.kind === 'nul' ? 'a NUL byte' : 'a /* comment that is never closed';
+    throw new Error(`QueryLens did not run this script: line ${line} holds ${what}, so its statements cannot be told apart as the database would.`);
+  }
+  for (const span of split.statements) await session.query(text.slice(span.start, span.end));
 }

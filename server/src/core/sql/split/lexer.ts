@@ -40,14 +40,20 @@ export function isIdentPart(c: number): boolean {
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
+/** NUL counts as a space: the splitter reports it, and nothing after it is lost (see split.ts). */
 function isSpace(c: number): boolean {
-  return c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11 || c === 0;
 }
 
 export class Lexer {
   /** End (exclusive) of the token returned by the last `next()`. */
   end = 0;
-  /** Set when a string/comment/quote ran to the end of the text unterminated. */
+  /**
+   * Set when a string/quote ran to the end of the text unterminated, or a block
+   * comment was never closed: that comment is read as ending at the end of its
+   * line (a database would read the rest of the file as comment; the splitter
+   * reports it, and the statements after it are still read).
+   */
   unterminated = false;
 
   constructor(
@@ -169,7 +175,8 @@ export class Lexer {
       } else i++;
     }
     this.unterminated = true;
-    return n;
+    const eol = s.indexOf('\n', from);
+    return eol < 0 || eol > n ? n : eol;
   }
 
   /** Scans to the closing quote; a doubled quote is an escaped quote. */

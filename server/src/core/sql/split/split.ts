@@ -14,7 +14,27 @@ export interface SplitResult {
   metaCommands: Span[];
   /** Inline data of `COPY ... FROM stdin` up to its `\.` line. */
   copyData: Span[];
+  /** What a database would not read as the splitter did: reported, never silently dropped. */
+  faults: LexicalFault[];
 }
+
+/**
+ * An unclosed block comment (read as ending at the end of its line) or NUL
+ * bytes (read as spaces), reported at `span`. The parsers get `blank` as
+ * spaces: the statements around the fault then parse as the splitter read them.
+ */
+export interface LexicalFault {
+  kind: 'unclosed-comment' | 'nul';
+  span: Span;
+  message: string;
+  blank: Span;
+}
+
+const UNCLOSED_COMMENT =
+  'This /* comment is never closed, so the database reads everything after it as comment. Close it with */ (QueryLens reads it as ending at the end of this line, and checks the statements after it).';
+const NUL_BYTES = 'NUL byte (U+0000): PostgreSQL rejects it and SQLite stops reading the statement there. Remove it (QueryLens reads it as a space).';
+/** A binary file is no SQL: a hundred reports say so as well as a million. */
+const MAX_NUL_REPORTS = 100;
 
 const COPY_FROM_STDIN = /\bfrom\s+stdin\b/i;
 
@@ -23,11 +43,12 @@ const COPY_FROM_STDIN = /\bfrom\s+stdin\b/i;
 const T_BACKSLASH = Tok.Backslash;
 const T_PUNCT = Tok.Punct;
 const T_WORD = Tok.Word;
+const T_BLOCK_COMMENT = Tok.BlockComment;
 const trivia = isTrivia;
 const isWord = wordIs;
 
 export function splitStatements(text: string, dialect: Dialect): SplitResult {
-  const out: SplitResult = { statements: [], metaCommands: [], copyData: [] };
+  const out: SplitResult = { statements: [], metaCommands: [], copyData: [], faults: nulRuns(text) };
   const lx = new Lexer(text, dialect);
   const n = text.length;
   let pos = 0;
@@ -57,6 +78,7 @@ export function splitStatements(text: string, dialect: Dialect): SplitResult {
     const tok = lx.next(pos);
     const start = pos;
     pos = lx.end;
+    if (tok === T_BLOCK_COMMENT && lx.unterminated) out.faults.push({ kind: 'unclosed-comment', span: { start, end: start + 2 }, message: UNCLOSED_COMMENT, blank: { start, end: pos } });
     if (trivia(tok)) continue;
     if (tok === T_BACKSLASH && dialect === 'postgres') {
       let eol = text.indexOf('\n', start);
@@ -100,7 +122,33 @@ export function splitStatements(text: string, dialect: Dialect): SplitResult {
     } else prevWordBegin = false;
   }
   finish();
+  if (out.faults.length > 1) out.faults.sort((a, b) => a.span.start - b.span.start);
   return out;
+}
+
+/** Runs of NUL bytes (the lexer reads them as spaces). */
+function nulRuns(text: string): LexicalFault[] {
+  const faults: LexicalFault[] = [];
+  for (let at = text.indexOf('\0'); at >= 0 && faults.length < MAX_NUL_REPORTS; at = text.indexOf('\0', at)) {
+    const start = at;
+    while (text.charCodeAt(at) === 0) at++;
+    faults.push({ kind: 'nul', span: { start, end: at }, message: NUL_BYTES, blank: { start, end: at } });
+  }
+  return faults;
+}
+
+/** `text` as the splitter read it: every fault's `blank` span turned to spaces (offsets unchanged). */
+export function readableText(text: string, faults: LexicalFault[]): string {
+  if (faults.length === 0) return text;
+  let out = '';
+  let from = 0;
+  for (const { blank } of faults) {
+    const start = Math.max(blank.start, from); // a NUL inside an unclosed comment's line is blanked already
+    if (blank.end <= start) continue;
+    out += text.slice(from, start) + ' '.repeat(blank.end - start);
+    from = blank.end;
+  }
+  return out + text.slice(from);
 }
 
 /** Skips the lines after `COPY ... FROM stdin;` up to and including the `\.` line. */

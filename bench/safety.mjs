@@ -1,0 +1,138 @@
+#!/usr/bin/env node
+// Responsiveness of the language server under input that used to stall it (issue 9, item 3).
+// Run after `npm run build`: `node bench/safety.mjs` (QUERYLENS_SERVER: another dist/server.js).
+//
+//  (a) A 20 MB SQL file opened in the editor: time to its first diagnostics, how many
+//      CodeLenses it gets and how long they take, and a hover on another (small) file
+//      sent right after the open.
+//  (b) A burst of 1,000 edits of a 5,000-line file sent back to back, then a hover:
+//      time from the last edit to the hover's answer, and to the diagnostics of the last version.
+//
+// Figures are printed (and reported in the commit/PR), never asserted in tests.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { LspClient } from './lspClient.mjs';
+import { SCHEMA, generateFile, nextEdit, prng } from './workload.mjs';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const serverJs = process.env.QUERYLENS_SERVER ?? path.join(repo, 'dist', 'server.js');
+const LIMIT_MS = 600_000;
+const round = (x) => Math.round(x);
+
+function workspace() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'querylens-safety-bench-'));
+  mkdirSync(path.join(dir, 'migrations'));
+  writeFileSync(path.join(dir, '.querylens.json'), JSON.stringify({ dialect: 'postgres' }));
+  writeFileSync(path.join(dir, 'migrations', '20240101000000_schema.sql'), SCHEMA);
+  return dir;
+}
+
+async function startServer(dir) {
+  const child = spawn(process.execPath, [serverJs, '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stderr.on('data', () => {});
+  const client = new LspClient(child, (method, params) =>
+    method === 'workspace/configuration' ? params.items.map((item) => (item.section === 'querylens' ? {} : item.section ? {} : null)) : null,
+  );
+  const rootUri = pathToFileURL(dir).href;
+  await client.request('initialize', {
+    processId: process.pid,
+    rootUri,
+    workspaceFolders: [{ uri: rootUri, name: 'bench' }],
+    capabilities: { workspace: { configuration: true, workspaceFolders: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+  });
+  client.notify('initialized', {});
+  const stop = async () => {
+    const closed = new Promise((resolve) => child.on('close', resolve));
+    await Promise.race([client.request('shutdown', null).catch(() => {}), new Promise((r) => setTimeout(r, 2000))]);
+    client.notify('exit', null);
+    child.kill();
+    await closed;
+  };
+  return { client, stop };
+}
+
+/** Milliseconds `promise` took, or `timed out after N s`. */
+async function time(promise, started = performance.now()) {
+  try {
+    const value = await promise;
+    return { ms: round(performance.now() - started), value };
+  } catch (error) {
+    return { ms: `timed out after ${LIMIT_MS / 1000} s`, error };
+  }
+}
+
+const within = (promise) => Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), LIMIT_MS))]);
+
+async function largeFile() {
+  const dir = workspace();
+  const small = path.join(dir, 'small.sql');
+  const smallText = "SELECT id FROM projects WHERE name LIKE '%x%';\n";
+  writeFileSync(small, smallText);
+  const big = path.join(dir, 'big.sql');
+  const unit = generateFile(5000);
+  const bigText = unit.repeat(Math.ceil((20 * 1024 * 1024) / unit.length));
+  writeFileSync(big, bigText);
+  const { client, stop } = await startServer(dir);
+  try {
+    const bigUri = pathToFileURL(big).href;
+    const smallUri = pathToFileURL(small).href;
+    const started = performance.now();
+    const firstBig = client.waitFor('textDocument/publishDiagnostics', (p) => p.uri === bigUri, LIMIT_MS);
+    client.notify('textDocument/didOpen', { textDocument: { uri: bigUri, languageId: 'sql', version: 1, text: bigText } });
+    client.notify('textDocument/didOpen', { textDocument: { uri: smallUri, languageId: 'sql', version: 1, text: smallText } });
+    const hover = await time(within(client.request('textDocument/hover', { textDocument: { uri: smallUri }, position: { line: 0, character: 32 } })), started);
+    const diagnostics = await time(firstBig, started);
+    const lenses = await time(within(client.request('textDocument/codeLens', { textDocument: { uri: bigUri } })));
+    return {
+      sizeMB: round(bigText.length / 1024 / 1024),
+      openToFirstDiagnosticsMs: diagnostics.ms,
+      diagnostics: diagnostics.value?.params.diagnostics.length,
+      firstDiagnostic: diagnostics.value?.params.diagnostics[0]?.message.slice(0, 80),
+      hoverOnOtherFileMs: hover.ms,
+      hoverAnswered: hover.value !== undefined && hover.value !== null,
+      codeLensMs: lenses.ms,
+      codeLenses: lenses.value?.length,
+    };
+  } finally {
+    await stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function editBurst() {
+  const dir = workspace();
+  const file = path.join(dir, 'app.sql');
+  let text = generateFile(5000);
+  writeFileSync(file, text);
+  const { client, stop } = await startServer(dir);
+  try {
+    const uri = pathToFileURL(file).href;
+    const opened = client.waitFor('textDocument/publishDiagnostics', (p) => p.uri === uri && p.version === 1, LIMIT_MS);
+    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'sql', version: 1, text } });
+    await opened;
+    const random = prng(9);
+    const changes = [];
+    for (let n = 0; n < 1000; n++) {
+      const edit = nextEdit(text, random, n);
+      text = edit.text;
+      changes.push(edit.change);
+    }
+    const lastVersion = changes.length + 1;
+    const final = client.waitFor('textDocument/publishDiagnostics', (p) => p.uri === uri && p.version === lastVersion, LIMIT_MS);
+    changes.forEach((change, i) => client.notify('textDocument/didChange', { textDocument: { uri, version: i + 2 }, contentChanges: [change] }));
+    const sent = performance.now();
+    const line = text.split('\n').findIndex((l) => l.includes("LIKE '%"));
+    const hover = await time(within(client.request('textDocument/hover', { textDocument: { uri }, position: { line, character: text.split('\n')[line].indexOf('LIKE') } })), sent);
+    const diagnostics = await time(final, sent);
+    return { edits: changes.length, hoverAfterBurstMs: hover.ms, hoverAnswered: Boolean(hover.value), finalDiagnosticsAfterBurstMs: diagnostics.ms };
+  } finally {
+    await stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const results = { server: serverJs, largeFile: await largeFile(), editBurst: await editBurst() };
+console.log(JSON.stringify(results, null, 2));
