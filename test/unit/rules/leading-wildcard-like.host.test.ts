@@ -12,9 +12,29 @@ class Agent(Base):
 
 `;
 const python = (code: string) => extractPython(code, '/ws/app.py');
+/** The models with the trigram index fix applied, then `code`. */
+const withTrigramIndex = (code: string) =>
+  models.replace('select\n', 'select\nfrom sqlalchemy import Index\n').replace(
+    '    __tablename__ = "agents"\n',
+    "    __tablename__ = \"agents\"\n    __table_args__ = (Index('idx_agents_name_trgm', 'name', postgresql_using='gin', postgresql_ops={'name': 'gin_trgm_ops'}),)\n",
+  ) + code;
 
 hostRuleTester(leadingWildcardLike, 'ORM code', {
-  valid: [{ name: '.startswith() / a prefix pattern', code: `${models}\ndef f(db):\n    return db.execute(select(Agent).where(Agent.name.like("test%")))\n`, host: python }],
+  valid: [
+    { name: '.startswith() / a prefix pattern', code: `${models}\ndef f(db):\n    return db.execute(select(Agent).where(Agent.name.like("test%")))\n`, host: python },
+    { name: 'an f-string prefix search', code: `${models}\ndef f(db, q):\n    return db.execute(select(Agent).where(Agent.name.ilike(f"{q}%")))\n`, host: python },
+    { name: 'a concatenated prefix search', code: `${models}\ndef f(db, q):\n    return db.execute(select(Agent).where(Agent.name.like(q + "%")))\n`, host: python },
+    {
+      name: 'a pattern the caller passes (nothing of it is known here)',
+      code: `${models}\ndef f(db, term):\n    return db.execute(select(Agent).where(Agent.name.ilike(term)))\n`,
+      host: python,
+    },
+    {
+      name: 'a variable last assigned a prefix pattern',
+      code: `${models}\ndef f(db, q):\n    term = f"%{q}%"\n    term = f"{q}%"\n    return db.execute(select(Agent).where(Agent.name.ilike(term)))\n`,
+      host: python,
+    },
+  ],
   invalid: [
     {
       name: 'seed: Agent.name.like("%test%")',
@@ -28,10 +48,28 @@ hostRuleTester(leadingWildcardLike, 'ORM code', {
         },
       ],
       // The index fix of a project without migrations: an Index(...) in the model's __table_args__ (engine's makeIndexFixes).
-      output: models.replace('select\n', 'select\nfrom sqlalchemy import Index\n').replace(
-        '    __tablename__ = "agents"\n',
-        "    __tablename__ = \"agents\"\n    __table_args__ = (Index('idx_agents_name_trgm', 'name', postgresql_using='gin', postgresql_ops={'name': 'gin_trgm_ops'}),)\n",
-      ) + '\ndef f(db):\n    return db.execute(select(Agent).where(Agent.name.like("%test%")))\n',
+      output: withTrigramIndex('\ndef f(db):\n    return db.execute(select(Agent).where(Agent.name.like("%test%")))\n'),
+    },
+    {
+      name: 'an f-string search: .ilike(f"%{q}%")',
+      code: `${models}\ndef f(db, q):\n    return db.execute(select(Agent).where(Agent.name.ilike(f"%{q}%")))\n`,
+      host: python,
+      output: withTrigramIndex(`\ndef f(db, q):\n    return db.execute(select(Agent).where(Agent.name.ilike(f"%{q}%")))\n`),
+      errors: [{ message: [`Agent.name.ilike(f"%{q}%") sends agents.name ILIKE '%{q}%', which starts with a wildcard`, 'trigram index'], span: 'Agent.name.ilike(f"%{q}%")' }],
+    },
+    {
+      name: 'a concatenated search: .like("%" + q + "%"), built up over a few statements',
+      code: `${models}\ndef f(db, q):\n    statement = select(Agent)\n    if q:\n        statement = statement.where(Agent.name.like("%" + q + "%"))\n    return db.execute(statement).scalars().all()\n`,
+      host: python,
+      output: withTrigramIndex(`\ndef f(db, q):\n    statement = select(Agent)\n    if q:\n        statement = statement.where(Agent.name.like("%" + q + "%"))\n    return db.execute(statement).scalars().all()\n`),
+      errors: [{ message: [`Agent.name.like("%" + q + "%") sends agents.name LIKE '%{q}%', which starts with a wildcard`], span: 'Agent.name.like("%" + q + "%")' }],
+    },
+    {
+      name: 'a pattern held in a local variable: term = "%" + q.lower() + "%"',
+      code: `${models}\ndef f(db, q):\n    term = "%" + q.lower() + "%"\n    return db.execute(select(Agent).where(Agent.name.ilike(term)))\n`,
+      host: python,
+      output: withTrigramIndex(`\ndef f(db, q):\n    term = "%" + q.lower() + "%"\n    return db.execute(select(Agent).where(Agent.name.ilike(term)))\n`),
+      errors: [{ message: [`Agent.name.ilike(term) sends agents.name ILIKE '%{q.lower()}%', which starts with a wildcard`], span: 'Agent.name.ilike(term)' }],
     },
     {
       name: 'SQLite: .contains() suggests full-text search or .startswith()',

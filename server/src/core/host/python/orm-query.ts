@@ -6,6 +6,7 @@
  */
 import { emptyQuery } from '../../sql/build';
 import type { ColumnRef, Predicate, PredicateOp, QueryModel, Span, StatementKind, ValueKind } from '../../sql/model';
+import { likePattern, type ValueLookup } from './like-pattern';
 import type { ModelInfo } from './models';
 import { calleeName, descendants, type Node, positionalArgs, receiverOf, spanOf, stringValue, unwrap, valueRoots } from './nodes';
 
@@ -28,12 +29,17 @@ export class OrmQuery {
   entities: string[] = [];
   eagerLoads: string[] = [];
   roots = new Set<string>();
-  constructor(kind: StatementKind, private readonly resolve: ModelResolver) {
+  constructor(
+    kind: StatementKind,
+    private readonly resolve: ModelResolver,
+    /** Local variables as last assigned, for LIKE patterns held in one (`term = f"%{q}%"`). */
+    private readonly valueOf: ValueLookup = () => undefined,
+  ) {
     this.model = emptyQuery(kind);
   }
 
   clone(): OrmQuery {
-    const copy = new OrmQuery(this.model.kind, this.resolve);
+    const copy = new OrmQuery(this.model.kind, this.resolve, this.valueOf);
     copy.model = structuredClone(this.model);
     copy.entities = [...this.entities];
     copy.eagerLoads = [...this.eagerLoads];
@@ -186,7 +192,7 @@ export class OrmQuery {
         return this.push(col, 'in', arg, disjunctive, span);
       case 'like':
       case 'ilike':
-        return this.push(col, name, arg, disjunctive, span, lit);
+        return this.push(col, name, arg, disjunctive, span, likePattern(arg, this.valueOf));
       case 'contains':
       case 'icontains':
         return this.push(col, name === 'contains' ? 'like' : 'ilike', arg, disjunctive, span, `%${lit ?? ''}%`);

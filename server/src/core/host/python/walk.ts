@@ -9,6 +9,7 @@ import { type Chain, type ChainStep, enclosingParent, EXECUTORS, flatten, isChai
 import { COMPREHENSIONS, comprehensionLoop, forLoop, whileLoop } from './loops';
 import { calleeName, type Node, positionalArgs, rootIdentifier, spanOf, unwrap, valueRoots } from './nodes';
 import { type ModelResolver, OrmQuery } from './orm-query';
+import type { StatementKind } from '../../sql/model';
 import { statementKindOf } from '../statement-kind';
 import { embeddedSql, isStringLiteral } from './sql-strings';
 import { newWalkId, type WalkCache } from './walk-cache';
@@ -35,6 +36,8 @@ class Scope {
   readonly vars = new Map<string, number>();
   readonly pending = new Map<string, Pending>();
   readonly strings = new Map<string, Node>();
+  /** What each local name was last assigned (LIKE patterns held in a variable); kept in functions only. */
+  readonly values = new Map<string, Node>();
   readonly all: Pending[] = [];
   constructor(readonly parent?: Scope) {}
   isEmpty(): boolean {
@@ -254,6 +257,8 @@ export class PythonWalker {
       else if (!(root === name && this.scope.vars.has(name))) this.scope.vars.delete(name);
     }
     if (isStringLiteral(right)) this.scope.strings.set(name, right);
+    // Function scopes only: a module-level value would make a function's walk depend on more than its text (walk-cache.ts).
+    if (this.scope.parent) this.scope.values.set(name, right);
   }
 
   private access(node: Node): void {
@@ -275,6 +280,10 @@ export class PythonWalker {
     if (exec >= 0) return this.execute(top, chain, exec);
     const get = chain.steps[0];
     if (get?.name === 'get' && get.receiver && get.args.length >= 2 && this.isSession(get.receiver)) this.sessionGet(top, chain);
+  }
+
+  private newQuery(kind: StatementKind): OrmQuery {
+    return new OrmQuery(kind, this.resolve, (name) => this.scope.lookup((s) => s.values.get(name)));
   }
 
   private isSession(receiver: Node): boolean {
@@ -303,7 +312,7 @@ export class PythonWalker {
     const { root, steps } = chain;
     const first = steps[0];
     if (root.type === 'attribute' && root.childForFieldName('attribute')?.text === 'query' && this.resolve(root.childForFieldName('object')?.text ?? '')) {
-      const q = new OrmQuery('select', this.resolve); // Flask-SQLAlchemy `Model.query`
+      const q = this.newQuery('select'); // Flask-SQLAlchemy `Model.query`
       q.addEntities([root.childForFieldName('object')!]);
       return { q, from: 0 };
     }
@@ -311,18 +320,18 @@ export class PythonWalker {
       // `select(M)` as a plain call
       const kind = first ? STATEMENT_STARTS[first.name] : undefined;
       if (kind && first.args.length) {
-        const q = new OrmQuery(kind, this.resolve);
+        const q = this.newQuery(kind);
         q.addEntities(first.args);
         return { q, from: 1 };
       }
     }
     if (first?.receiver && ['sa', 'sqlalchemy', 'sql'].includes(first.receiver.text) && STATEMENT_STARTS[first.name]) {
-      const q = new OrmQuery(STATEMENT_STARTS[first.name], this.resolve);
+      const q = this.newQuery(STATEMENT_STARTS[first.name]);
       q.addEntities(first.args);
       return { q, from: 1 };
     }
     if (first?.name === 'query' && first.receiver && first.args.length) {
-      const q = new OrmQuery('select', this.resolve);
+      const q = this.newQuery('select');
       q.addEntities(first.args);
       return { q, from: 1 };
     }
@@ -464,7 +473,7 @@ export class PythonWalker {
     const step = chain.steps[0];
     const cls = unwrap(step.args[0]);
     if (cls.type !== 'identifier' || !this.resolve(cls.text)) return;
-    const q = new OrmQuery('select', this.resolve);
+    const q = this.newQuery('select');
     q.addEntities([cls]);
     q.primaryKeyLookup(step.call, step.args[1]);
     this.emitOrm(q, top, 'get', [...this.loops], undefined);
