@@ -121,4 +121,113 @@ describe('engine: Python models and the schema catalog', () => {
       ]);
     });
   });
+
+  describe('__tablename__ computed by a base class (declared_attr)', () => {
+    const DB = `import re
+
+from sqlalchemy.orm import DeclarativeBase, declared_attr
+
+
+def table_name_of(name):
+    return "_".join(part.lower() for part in re.split("(?=[A-Z])", name) if part)
+
+
+class Base(DeclarativeBase):
+    @declared_attr.directive
+    def __tablename__(cls):
+        return table_name_of(cls.__name__)
+
+
+class OpaqueBase(DeclarativeBase):
+    @declared_attr
+    def __tablename__(cls):
+        return naming.compute(cls)
+`;
+    const MODELS = `from sqlalchemy import Column, DateTime, Integer, String
+from sqlalchemy.orm import DeclarativeBase, declared_attr
+
+from app.db import Base, OpaqueBase
+
+
+class TimestampMixin:
+    created_at = Column(DateTime)
+
+
+class ShiftReport(Base, TimestampMixin):
+    id = Column(Integer, primary_key=True)
+    crew_id = Column(Integer, index=True)
+    summary = Column(String)
+
+
+class NightShiftReport(ShiftReport):
+    id = Column(Integer, primary_key=True)
+
+
+class Note(Base):
+    __tablename__ = "notes"
+    id = Column(Integer, primary_key=True)
+
+
+class AuditBase(Base):
+    __abstract__ = True
+    id = Column(Integer, primary_key=True)
+
+
+class Thing(OpaqueBase):
+    id = Column(Integer, primary_key=True)
+
+
+class Stranger(SomethingElse):
+    id = Column(Integer, primary_key=True)
+
+
+class LowerBase(DeclarativeBase):
+    @declared_attr
+    def __tablename__(cls):
+        return cls.__name__.lower()
+
+
+class HTTPLogEntry(LowerBase):
+    id = Column(Integer, primary_key=True)
+
+
+class WordsBase(DeclarativeBase):
+    @declared_attr
+    def __tablename__(cls):
+        s1 = re.sub("(.)([A-Z][a-z]+)", r"\\1_\\2", cls.__name__)
+        return re.sub("([a-z0-9])([A-Z])", r"\\1_\\2", s1).lower()
+
+
+class DNSRecordSet(WordsBase):
+    id = Column(Integer, primary_key=True)
+`;
+    const SERVICE = `from sqlalchemy import select
+
+from app.models import ShiftReport
+
+
+def search(session, q):
+    return session.execute(select(ShiftReport).where(ShiftReport.summary.ilike(f"%{q}%"))).scalars().all()
+`;
+    const files = { 'app/db.py': DB, 'app/models.py': MODELS, 'app/service.py': SERVICE };
+
+    it('names the tables of the subclasses the way the base computes it, in another file or the same', () => {
+      const ws = workspace(files);
+      assert.deepEqual([...ws.catalog().tables.keys()].sort(), ['dns_record_set', 'httplogentry', 'night_shift_report', 'notes', 'shift_report']);
+      assert.deepEqual(columnsOf(ws, 'shift_report'), ['id', 'crew_id', 'summary']);
+      assert.deepEqual(indexesOf(ws, 'shift_report'), ['shift_report_pkey', 'ix_shift_report_crew_id']);
+    });
+
+    it('knows the model in the files that query it', () => {
+      const messages = rules(workspace(files), 'app/service.py', 'leading-wildcard-like');
+      assert.equal(messages.length, 1);
+      assert.match(messages[0]!, /sends shift_report\.summary ILIKE '%\{q\}%', which starts with a wildcard, so no B-tree index can serve it: every call scans shift_report\./);
+    });
+
+    it('takes no class for a table when the base is not known or its rule cannot be read', () => {
+      const ws = workspace({ 'app/models.py': MODELS });
+      // Without app/db.py, Base and OpaqueBase are unknown: only the explicit name and the rules of this file.
+      assert.deepEqual([...ws.catalog().tables.keys()].sort(), ['dns_record_set', 'httplogentry', 'notes']);
+    });
+  });
 });

@@ -108,6 +108,14 @@ export interface Relationship {
   span: Span;
 }
 
+/**
+ * How a base class computes `__tablename__` from a class name: lower-cased
+ * (IncidentCost → incidentcost), split before every capital (DNSRecord →
+ * d_n_s_record), or split into words with acronyms kept whole (DNSRecord →
+ * dns_record, the two-step `re.sub` of inflection-style helpers).
+ */
+export type TableNaming = 'lower' | 'snake-capitals' | 'snake-words';
+
 /** A declarative SQLAlchemy model: its table as schema changes for the catalog. */
 export interface HostModel {
   className: string;
@@ -116,6 +124,13 @@ export interface HostModel {
   /** createTable (columns, primary key, unique, foreign keys) then createIndex for `index=True`, `Index(...)`, `__table_args__`. */
   changes: SchemaChange[];
   relationships: Relationship[];
+  /**
+   * Python: the class computes `__tablename__` for its subclasses (`declared_attr`); such an
+   * entry has no table ('') and no changes, and is there for the classes that inherit from it.
+   */
+  tableNaming?: TableNaming;
+  /** Python: a class named by a base's rule in another file: its table is '' until resolved (resolveInheritedTables). */
+  bases?: string[];
 }
 
 /** One Alembic revision file. */

@@ -43,7 +43,9 @@ export function extractPython(text: string, file: string, options: PythonExtract
     const alembic = extractAlembic(root, dialect);
     // Classes of a revision are helper models for its data migration (often a few columns of
     // the real table): its queries read them, but the schema is what its operations do.
-    out.models = alembic ? [] : models;
+    // Schema-only extractions keep what the workspace resolves across files (resolveInheritedTables);
+    // otherwise only tables: a class whose table name no base here or known gives is no table yet.
+    out.models = alembic ? [] : options.schemaOnly ? models : models.filter((m) => m.table !== '');
     const resolve = (cls: string) => infos.get(cls) ?? known.get(cls);
     if (!options.schemaOnly) {
       const walker = new PythonWalker(resolve, dialect, codeDialect);
@@ -114,6 +116,7 @@ function readForeignModels(options: PythonExtractOptions): Map<string, ModelInfo
       className: m.className, table: m.table, columns: new Map(Object.entries(byAttr)),
       primaryKey: create?.kind === 'createTable' ? (create.primaryKey ?? []) : [],
       relationships: new Map(m.relationships.map((r) => [r.attribute, r.target])),
+      ...(m.tableNaming ? { tableNaming: m.tableNaming } : {}), ...(m.bases ? { bases: m.bases } : {}),
     });
   }
   return out;
