@@ -9,6 +9,7 @@ import { type Chain, type ChainStep, enclosingParent, EXECUTORS, flatten, isChai
 import { COMPREHENSIONS, comprehensionLoop, forLoop, whileLoop } from './loops';
 import { calleeName, type Node, positionalArgs, rootIdentifier, spanOf, unwrap, valueRoots } from './nodes';
 import { type ModelResolver, OrmQuery } from './orm-query';
+import { type RepositoryClass, repositoryClass, statementRunner } from './repository';
 import type { StatementKind } from '../../sql/model';
 import { statementKindOf } from '../statement-kind';
 import { embeddedSql, isStringLiteral } from './sql-strings';
@@ -80,6 +81,8 @@ export class PythonWalker {
   private loops: LoopContext[] = [];
   private scope = new Scope();
   private readonly sessions = new Set<string>();
+  /** Enclosing classes, innermost last: `self.model`, `self.get_all(statement)` (repository.ts). */
+  private readonly classes: RepositoryClass[] = [];
 
   constructor(
     private readonly resolve: ModelResolver,
@@ -135,6 +138,11 @@ export class PythonWalker {
     switch (node.type) {
       case 'function_definition':
         return this.visitFunction(node);
+      case 'class_definition':
+        this.classes.push(repositoryClass(node));
+        this.children(node);
+        this.classes.pop();
+        return;
       case 'for_statement':
         return this.visitFor(node);
       case 'while_statement': {
@@ -278,6 +286,7 @@ export class PythonWalker {
     if (this.ormChain(top, chain)) return;
     const exec = chain.steps.findIndex((s) => s.receiver && EXECUTORS.has(s.name) && s.args.length > 0);
     if (exec >= 0) return this.execute(top, chain, exec);
+    if (this.runByRepository(top, chain)) return;
     const get = chain.steps[0];
     if (get?.name === 'get' && get.receiver && get.args.length >= 2 && this.isSession(get.receiver)) this.sessionGet(top, chain);
   }
@@ -317,13 +326,21 @@ export class PythonWalker {
       return { q, from: 0 };
     }
     if (root.type === 'identifier' && !first?.receiver) {
-      // `select(M)` as a plain call
+      // `select(M)` as a plain call; `select(self.model)` in a repository
       const kind = first ? STATEMENT_STARTS[first.name] : undefined;
       if (kind && first.args.length) {
         const q = this.newQuery(kind);
-        q.addEntities(first.args);
+        const model = this.classes[this.classes.length - 1]?.model;
+        q.addEntities(first.args.map((a) => (model && unwrap(a).text === 'self.model' ? model : a)));
         return { q, from: 1 };
       }
+    }
+    const repository = this.classes[this.classes.length - 1];
+    if (root.text === 'self' && first?.receiver?.text === 'self' && repository?.model && first.name.endsWith('statement') && !repository.methods.has(first.name)) {
+      // `self.get_base_statement()` inherited from a repository base: a select of the class's model.
+      const q = this.newQuery('select');
+      q.addEntities([repository.model]);
+      return { q, from: 1 };
     }
     if (first?.receiver && ['sa', 'sqlalchemy', 'sql'].includes(first.receiver.text) && STATEMENT_STARTS[first.name]) {
       const q = this.newQuery(STATEMENT_STARTS[first.name]);
@@ -430,6 +447,25 @@ export class PythonWalker {
       const sql = str ? embeddedSql(str, this.dialect, this.codeDialect, percent) : undefined;
       if (sql) this.emitSql(sql, top, terminal, loops, [...params]);
     }
+  }
+
+  /**
+   * `self.get_all(statement)`: a statement built in this function, run by a
+   * method of the class (or of a repository base, by its conventional name).
+   */
+  private runByRepository(top: Node, chain: Chain): boolean {
+    const step = chain.steps[0];
+    const repository = this.classes[this.classes.length - 1];
+    const arg = step?.args[0] ? unwrap(step.args[0]) : undefined;
+    if (!repository || step?.receiver?.text !== 'self' || arg?.type !== 'identifier') return false;
+    const pending = this.scope.lookup((s) => s.pending.get(arg.text));
+    const runner = pending?.kind === 'orm' ? statementRunner(repository, step.name) : undefined;
+    if (!pending || pending.kind !== 'orm' || pending.consumed || !runner) return false;
+    pending.consumed = true;
+    const q = pending.q.clone();
+    if (runner.paginates) q.model.limit = { span: spanOf(step.call) };
+    this.emitOrm(q, top, runner.terminal, [...this.loops], pending.end);
+    return true;
   }
 
   /** `text("...")` held in a variable: pending until executed. */
