@@ -91,4 +91,32 @@ describe('host/python: queries run through a repository class', () => {
     `);
     assert.deepEqual(queries(text), []);
   });
+
+  it('follows a repository the function creates, by the <Model>Repository convention', () => {
+    const text = MODELS + py(`
+      async def list_parcels(session, depot_id, page):
+          repository = ParcelRepository.from_session(session)
+          statement = repository.get_base_statement().where(Parcel.depot_id == depot_id)
+          items, count = await repository.paginate(statement, limit=20, page=page)
+          return items
+
+      async def labelled(session, label):
+          repository = ParcelRepository(session)
+          statement = repository.get_base_statement().where(Parcel.label.ilike(f"%{label}%"))
+          return await repository.get_all(statement)
+
+      async def readable(session, user):
+          repository = ParcelRepository.from_session(session)
+          statement = repository.get_readable_statement(user)
+          return await repository.get_all(statement)
+
+      async def unknown_model(session):
+          repository = CrateRepository.from_session(session)
+          return await repository.get_all(repository.get_base_statement())
+    `);
+    assert.deepEqual(queries(text), [
+      ['repository.paginate(statement, limit=20, page=page)', 'all', ['parcels.depot_id eq'], true],
+      ['repository.get_all(statement)', 'all', ['parcels.label ilike'], false],
+    ]);
+  });
 });

@@ -52,15 +52,19 @@ export class OrmQuery {
   }
 
   /** `session.query(A, B.x)` / `select(A)` / `update(A)` arguments. */
+  /** A mapped class selected, by name; `span` is where the code names it. */
+  addEntity(cls: string, span: Span): void {
+    this.entities.push(cls);
+    const info = this.resolve(cls);
+    if (info && !this.model.tables.some((t) => t.name === info.table)) this.model.tables.push({ name: info.table, span });
+  }
+
   addEntities(args: Node[]): void {
     for (const a of args) {
       const n = unwrap(a);
       if (n.type === 'identifier' || (n.type === 'call' && calleeName(n) === 'aliased')) {
         const cls = n.type === 'identifier' ? n.text : positionalArgs(n)[0]?.text;
-        if (!cls) continue;
-        this.entities.push(cls);
-        const info = this.resolve(cls);
-        if (info && !this.model.tables.some((t) => t.name === info.table)) this.model.tables.push({ name: info.table, span: spanOf(n) });
+        if (cls) this.addEntity(cls, spanOf(n));
       } else if (n.type === 'attribute') {
         const col = this.column(n, true);
         if (col) {

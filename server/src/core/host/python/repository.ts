@@ -36,6 +36,32 @@ const CONVENTIONAL_RUNNERS: Record<string, StatementRunner> = {
   paginate: { terminal: 'all', paginates: true },
 };
 
+/** Methods of repository bases that return a select of the repository's model, unfiltered. */
+const BASE_STATEMENTS = new Set(['get_base_statement']);
+
+export function isBaseStatement(method: string): boolean {
+  return BASE_STATEMENTS.has(method);
+}
+
+/** How a repository defined elsewhere runs a statement: by the conventional names alone. */
+export function conventionalRunner(method: string): StatementRunner | undefined {
+  return CONVENTIONAL_RUNNERS[method];
+}
+
+/**
+ * The model of a repository created in the code (`OrderRepository.from_session(session)`,
+ * `OrderRepository(session)`), by the convention `<Model>Repository`; undefined otherwise.
+ */
+export function repositoryModel(value: Node, isModel: (cls: string) => boolean): string | undefined {
+  const v = unwrap(value);
+  if (v.type !== 'call') return undefined;
+  const fn = v.childForFieldName('function');
+  const cls = fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'from_session' ? fn.childForFieldName('object') : fn;
+  const name = cls?.type === 'identifier' ? cls.text : undefined;
+  const model = name?.endsWith('Repository') ? name.slice(0, -'Repository'.length) : undefined;
+  return model && isModel(model) ? model : undefined;
+}
+
 export function repositoryClass(cls: Node): RepositoryClass {
   const out: RepositoryClass = { methods: new Map() };
   for (const stmt of cls.childForFieldName('body')?.namedChildren ?? []) {
@@ -55,7 +81,7 @@ export function repositoryClass(cls: Node): RepositoryClass {
 /** How `self.<name>(statement)` runs the statement; undefined when it is not known to run it. */
 export function statementRunner(cls: RepositoryClass, name: string): StatementRunner | undefined {
   const method = cls.methods.get(name);
-  return method ? runnerOf(method) : CONVENTIONAL_RUNNERS[name];
+  return method ? runnerOf(method) : conventionalRunner(name);
 }
 
 /** A method whose first parameter after `self` is executed in its body; its terminal from what it returns. */

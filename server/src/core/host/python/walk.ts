@@ -9,7 +9,7 @@ import { type Chain, type ChainStep, enclosingParent, EXECUTORS, flatten, isChai
 import { COMPREHENSIONS, comprehensionLoop, forLoop, whileLoop } from './loops';
 import { calleeName, type Node, positionalArgs, rootIdentifier, spanOf, unwrap, valueRoots } from './nodes';
 import { type ModelResolver, OrmQuery } from './orm-query';
-import { type RepositoryClass, repositoryClass, statementRunner } from './repository';
+import { conventionalRunner, isBaseStatement, type RepositoryClass, repositoryClass, repositoryModel, statementRunner } from './repository';
 import type { StatementKind } from '../../sql/model';
 import { statementKindOf } from '../statement-kind';
 import { embeddedSql, isStringLiteral } from './sql-strings';
@@ -39,6 +39,8 @@ class Scope {
   readonly strings = new Map<string, Node>();
   /** What each local name was last assigned (LIKE patterns held in a variable); kept in functions only. */
   readonly values = new Map<string, Node>();
+  /** Local repositories (`repository = OrderRepository.from_session(session)`) → their model class. */
+  readonly repositories = new Map<string, string>();
   readonly all: Pending[] = [];
   constructor(readonly parent?: Scope) {}
   isEmpty(): boolean {
@@ -266,7 +268,12 @@ export class PythonWalker {
     }
     if (isStringLiteral(right)) this.scope.strings.set(name, right);
     // Function scopes only: a module-level value would make a function's walk depend on more than its text (walk-cache.ts).
-    if (this.scope.parent) this.scope.values.set(name, right);
+    if (this.scope.parent) {
+      this.scope.values.set(name, right);
+      const model = repositoryModel(right, (cls) => !!this.resolve(cls));
+      if (model) this.scope.repositories.set(name, model);
+      else this.scope.repositories.delete(name);
+    }
   }
 
   private access(node: Node): void {
@@ -335,12 +342,15 @@ export class PythonWalker {
         return { q, from: 1 };
       }
     }
-    const repository = this.classes[this.classes.length - 1];
-    if (root.text === 'self' && first?.receiver?.text === 'self' && repository?.model && first.name.endsWith('statement') && !repository.methods.has(first.name)) {
-      // `self.get_base_statement()` inherited from a repository base: a select of the class's model.
-      const q = this.newQuery('select');
-      q.addEntities([repository.model]);
-      return { q, from: 1 };
+    if (root.type === 'identifier' && first?.receiver?.id === root.id && isBaseStatement(first.name)) {
+      // `self.get_base_statement()` inherited from a repository base, `repository.get_base_statement()`: a select of its model.
+      const own = this.classes[this.classes.length - 1];
+      const model = root.text === 'self' ? (own && !own.methods.has(first.name) ? own.model?.text : undefined) : this.scope.lookup((s) => s.repositories.get(root.text));
+      if (model) {
+        const q = this.newQuery('select');
+        q.addEntity(model, spanOf(first.call));
+        return { q, from: 1 };
+      }
     }
     if (first?.receiver && ['sa', 'sqlalchemy', 'sql'].includes(first.receiver.text) && STATEMENT_STARTS[first.name]) {
       const q = this.newQuery(STATEMENT_STARTS[first.name]);
@@ -455,12 +465,16 @@ export class PythonWalker {
    */
   private runByRepository(top: Node, chain: Chain): boolean {
     const step = chain.steps[0];
-    const repository = this.classes[this.classes.length - 1];
+    const own = this.classes[this.classes.length - 1];
+    const receiver = step?.receiver?.text;
     const arg = step?.args[0] ? unwrap(step.args[0]) : undefined;
-    if (!repository || step?.receiver?.text !== 'self' || arg?.type !== 'identifier') return false;
+    if (!receiver || arg?.type !== 'identifier') return false;
     const pending = this.scope.lookup((s) => s.pending.get(arg.text));
-    const runner = pending?.kind === 'orm' ? statementRunner(repository, step.name) : undefined;
-    if (!pending || pending.kind !== 'orm' || pending.consumed || !runner) return false;
+    if (pending?.kind !== 'orm') return false;
+    const runner =
+      receiver === 'self' ? (own ? statementRunner(own, step.name) : undefined)
+      : this.scope.lookup((s) => s.repositories.get(receiver)) ? conventionalRunner(step.name) : undefined;
+    if (pending.consumed || !runner) return false;
     pending.consumed = true;
     const q = pending.q.clone();
     if (runner.paginates) q.model.limit = { span: spanOf(step.call) };
