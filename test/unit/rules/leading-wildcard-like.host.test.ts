@@ -30,6 +30,16 @@ hostRuleTester(leadingWildcardLike, 'ORM code', {
       host: python,
     },
     {
+      name: '.contains([x]) on an ARRAY column is containment, not LIKE',
+      code: `${models.replace('    name = Column(String)\n', '    name = Column(String)\n    tags = Column(ARRAY(String))\n')}\ndef f(db, tag):\n    return db.execute(select(Agent).where(Agent.tags.contains([tag])))\n`,
+      host: python,
+    },
+    {
+      name: '.contains(x) on an ARRAY column the catalog knows',
+      code: `${models.replace('    name = Column(String)\n', '    name = Column(String)\n    tags = Column(ARRAY(String))\n')}\ndef f(db, wanted):\n    return db.execute(select(Agent).where(Agent.tags.contains(wanted)))\n`,
+      host: python,
+    },
+    {
       name: 'a variable last assigned a prefix pattern',
       code: `${models}\ndef f(db, q):\n    term = f"%{q}%"\n    term = f"{q}%"\n    return db.execute(select(Agent).where(Agent.name.ilike(term)))\n`,
       host: python,

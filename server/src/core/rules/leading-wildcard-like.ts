@@ -30,6 +30,7 @@ export const leadingWildcardLike: Rule = {
         const tableName = columnTable(query, p.column, ctx.catalog);
         const table = tableName ? knownTable(ctx.catalog, tableName) : undefined;
         if (postgres && table && hasTrigramIndex(table, p.column.column)) continue;
+        if (table && isContainer(table.columns.get(p.column.column)?.type)) continue; // `.contains(x)` on an array/JSON column is `@>`
         const column = tableName ? `${tableName}.${p.column.column}` : p.column.column;
         const operator = p.op === 'ilike' ? 'ILIKE' : 'LIKE';
         // ORM code (`Agent.name.contains("x")`): quote the call as written, then the SQL it sends.
@@ -71,4 +72,9 @@ function hasTrigramIndex(table: TableInfo, column: string): boolean {
   return table.indexes.some(
     (i) => ['gin', 'gist'].includes(i.method) && i.keys.some((k) => k.column === column && /trgm/i.test(k.opclass ?? '')),
   );
+}
+
+/** Array and JSON columns: the ORM's `.contains()` on them is containment, never LIKE. */
+function isContainer(type: string | undefined): boolean {
+  return !!type && /^(array|jsonb?|hstore|list\b|list\[)|\[\]$/i.test(type);
 }

@@ -14,6 +14,7 @@ export type ModelResolver = (cls: string) => ModelInfo | undefined;
 
 const EAGER_LOADERS = new Set(['selectinload', 'joinedload', 'subqueryload', 'immediateload', 'contains_eager']);
 const NOT_VALUES = new Set(['None', 'True', 'False', 'func', 'text', 'self', 'cls', 'sa', 'sqlalchemy', 'literal', 'bindparam']);
+const CONTAINERS = new Set(['list', 'tuple', 'set', 'dictionary', 'list_comprehension']);
 const LITERALS = new Set(['string', 'concatenated_string', 'integer', 'float', 'true', 'false']);
 
 /** A step of a call chain: `.filter(...)` is { name: 'filter', call, args }. */
@@ -199,6 +200,8 @@ export class OrmQuery {
         return this.push(col, name, arg, disjunctive, span, likePattern(arg, this.valueOf));
       case 'contains':
       case 'icontains':
+        // `.contains([x])` on an ARRAY or JSON column is containment (`@>`), not LIKE.
+        if (arg && CONTAINERS.has(unwrap(arg).type)) return this.push(col, 'other', arg, disjunctive, span);
         return this.push(col, name === 'contains' ? 'like' : 'ilike', arg, disjunctive, span, `%${lit ?? ''}%`);
       case 'startswith':
       case 'istartswith':
