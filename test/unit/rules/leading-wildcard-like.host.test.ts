@@ -1,4 +1,5 @@
 import { extractPython } from '../../../server/src/core/host/python/extract';
+import { extractRust } from '../../../server/src/core/host/rust/extract';
 import { leadingWildcardLike } from '../../../server/src/core/rules/leading-wildcard-like';
 import { hostRuleTester } from './host-harness';
 
@@ -87,6 +88,55 @@ hostRuleTester(leadingWildcardLike, 'ORM code', {
       code: `${models}\ndef f(session):\n    return session.query(Agent).filter(Agent.name.contains("bob")).all()\n`,
       host: (code) => extractPython(code, '/ws/app.py', { dialect: 'sqlite' }),
       errors: [{ message: [`Agent.name.contains("bob") sends agents.name LIKE '%bob%'`, 'FTS5', '(.startswith())'], span: 'Agent.name.contains("bob")', fixes: [] }],
+    },
+  ],
+});
+
+const rust = (code: string) => extractRust(code, '/ws/app.rs');
+const releases = 'CREATE TABLE releases (id bigint PRIMARY KEY, repository_url text, note text);';
+const rustCase = (body: string) => `async fn search(pool: &PgPool, host: &str) -> Result<()> {\n${body}\n    Ok(())\n}\n`;
+
+hostRuleTester(leadingWildcardLike, 'Rust code: a LIKE placeholder bound to a pattern the code builds', {
+  valid: [
+    {
+      name: 'format!("{letter}%"): a prefix search',
+      language: 'rust',
+      schema: releases,
+      host: rust,
+      code: rustCase('    let letter_pattern = format!("{host}%");\n    sqlx::query!("SELECT id FROM releases WHERE repository_url ILIKE $1", letter_pattern).fetch_all(pool).await?;'),
+    },
+    {
+      name: 'the wildcard pattern goes to $2, an equality; $1 of the LIKE is the caller\'s',
+      language: 'rust',
+      schema: releases,
+      host: rust,
+      code: rustCase('    sqlx::query("SELECT id FROM releases WHERE repository_url LIKE $1 AND note = $2").bind(host).bind(format!("%{}%", host)).fetch_all(pool).await?;'),
+    },
+  ],
+  invalid: [
+    {
+      name: 'query! with format!("%{}%", ..) as its argument',
+      language: 'rust',
+      schema: releases,
+      host: rust,
+      code: rustCase('    sqlx::query!("SELECT id FROM releases WHERE repository_url LIKE $1", format!("%{}%", host)).fetch_all(pool).await?;'),
+      errors: [{ message: ["releases.repository_url LIKE '%{}%' starts with a wildcard", 'every call scans releases', 'trigram index'], span: 'repository_url LIKE $1' }],
+    },
+    {
+      name: '.bind(format!(..)) on the second placeholder',
+      language: 'rust',
+      schema: releases,
+      host: rust,
+      code: rustCase('    sqlx::query("SELECT id FROM releases WHERE note = $1 AND repository_url ILIKE $2").bind(host).bind(format!("%{host}")).fetch_all(pool).await?;'),
+      errors: [{ message: ["releases.repository_url ILIKE '%{host}' starts with a wildcard"], span: 'repository_url ILIKE $2' }],
+    },
+    {
+      name: 'a client slice with a pattern from a let',
+      language: 'rust',
+      schema: releases,
+      host: rust,
+      code: rustCase('    let pattern = format!("%{}%", host);\n    client.query("SELECT id FROM releases WHERE repository_url LIKE $1", &[&pattern]).await?;'),
+      errors: [{ message: ["releases.repository_url LIKE '%{}%' starts with a wildcard"], span: 'repository_url LIKE $1' }],
     },
   ],
 });

@@ -48,6 +48,13 @@ export type Terminal =
   | 'fetch_all' | 'fetch_one' | 'fetch_optional' | 'fetch' | 'execute'
   | 'iterate' | 'unknown';
 
+/** A placeholder of the query's SQL and the text the code binds to it (`{}`/`{q}` for the parts known only at run time). */
+export interface BoundPattern {
+  /** The placeholder (`$1`, `?`) in the file. */
+  span: Span;
+  pattern: string;
+}
+
 export interface HostQuery {
   kind: 'sql' | 'orm';
   /** The whole call chain (`session.query(Worker).filter(...).all()`, `sqlx::query!(...).fetch_all(&pool).await`). */
@@ -77,6 +84,8 @@ export interface HostQuery {
    * SQL rules read the prepare; loop rules read the execution.
    */
   preparedFrom?: number;
+  /** kind 'sql': placeholders bound to a string the code shows (`LIKE $1` with `format!("%{}%", q)`). */
+  boundPatterns?: BoundPattern[];
 }
 
 /** A write that is expensive one row at a time: `session.add(x)`, `session.commit()`, an INSERT executed per item. */
