@@ -21,7 +21,7 @@ import type { MigrationPosition } from '../rules/types';
 import type { ParsedDocument } from '../sql/model';
 import { inferDialect, initParsers, parseDocument } from '../sql/parse';
 import { initHostParsers } from '../host/treesitter';
-import { extractHost, hostLanguageOf } from '../host/extract';
+import { extractHost, hostLanguageOf, workspaceModelsOf } from '../host/extract';
 import type { HostExtraction, HostModel } from '../host/types';
 import { WalkCache } from '../host/python/walk-cache';
 import { analyzeFile, type AnalysisHost } from './analysis';
@@ -377,6 +377,7 @@ export class Workspace {
       for (const [file, entry] of this.entries) {
         if (hostLanguageOf(file) === 'python') this.models.push(...(this.baseExtraction(file, entry)?.models ?? []));
       }
+      this.models = workspaceModelsOf(this.models);
     }
     return this.models;
   }

@@ -32,3 +32,5 @@ export function extractHost(file: string, text: string, options: HostExtractOpti
 }
 
 export { hostLanguageOf } from './treesitter';
+/** The workspace's models from the files' schema-only extractions, tables named by a base in another file filled in. */
+export { resolveInheritedTables as workspaceModelsOf } from './python/models';

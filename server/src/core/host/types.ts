@@ -48,6 +48,13 @@ export type Terminal =
   | 'fetch_all' | 'fetch_one' | 'fetch_optional' | 'fetch' | 'execute'
   | 'iterate' | 'unknown';
 
+/** A placeholder of the query's SQL and the text the code binds to it (`{}`/`{q}` for the parts known only at run time). */
+export interface BoundPattern {
+  /** The placeholder (`$1`, `?`) in the file. */
+  span: Span;
+  pattern: string;
+}
+
 export interface HostQuery {
   kind: 'sql' | 'orm';
   /** The whole call chain (`session.query(Worker).filter(...).all()`, `sqlx::query!(...).fetch_all(&pool).await`). */
@@ -77,6 +84,8 @@ export interface HostQuery {
    * SQL rules read the prepare; loop rules read the execution.
    */
   preparedFrom?: number;
+  /** kind 'sql': placeholders bound to a string the code shows (`LIKE $1` with `format!("%{}%", q)`). */
+  boundPatterns?: BoundPattern[];
 }
 
 /** A write that is expensive one row at a time: `session.add(x)`, `session.commit()`, an INSERT executed per item. */
@@ -108,6 +117,14 @@ export interface Relationship {
   span: Span;
 }
 
+/**
+ * How a base class computes `__tablename__` from a class name: lower-cased
+ * (IncidentCost → incidentcost), split before every capital (DNSRecord →
+ * d_n_s_record), or split into words with acronyms kept whole (DNSRecord →
+ * dns_record, the two-step `re.sub` of inflection-style helpers).
+ */
+export type TableNaming = 'lower' | 'snake-capitals' | 'snake-words';
+
 /** A declarative SQLAlchemy model: its table as schema changes for the catalog. */
 export interface HostModel {
   className: string;
@@ -116,6 +133,13 @@ export interface HostModel {
   /** createTable (columns, primary key, unique, foreign keys) then createIndex for `index=True`, `Index(...)`, `__table_args__`. */
   changes: SchemaChange[];
   relationships: Relationship[];
+  /**
+   * Python: the class computes `__tablename__` for its subclasses (`declared_attr`); such an
+   * entry has no table ('') and no changes, and is there for the classes that inherit from it.
+   */
+  tableNaming?: TableNaming;
+  /** Python: a class named by a base's rule in another file: its table is '' until resolved (resolveInheritedTables). */
+  bases?: string[];
 }
 
 /** One Alembic revision file. */

@@ -5,7 +5,7 @@
  */
 import { docsUrl } from '../../../../shared/types';
 import type { TableInfo } from '../catalog/types';
-import type { Predicate } from '../sql/model';
+import type { Predicate, Span } from '../sql/model';
 import { hostQueryOf, spanText } from './host-helpers';
 import { columnTable, eachQuery, indexList, knownTable, startsWithWildcard } from './query-helpers';
 import type { Rule } from './types';
@@ -25,16 +25,20 @@ export const leadingWildcardLike: Rule = {
   check(ctx) {
     const postgres = ctx.dialect === 'postgres';
     for (const { query, statement } of eachQuery(ctx.document.statements)) {
+      const bound = hostQueryOf(ctx, statement)?.boundPatterns ?? [];
       for (const p of query.predicates) {
-        if (!isLeadingWildcard(p)) continue;
+        // `LIKE $1` where the code binds `format!("%{}%", q)` to $1: that text is the pattern.
+        const pattern = p.pattern ?? (p.valueKind === 'param' ? bound.find((b) => within(b.span, p.span))?.pattern : undefined);
+        if (!isLeadingWildcard(p.op, pattern)) continue;
         const tableName = columnTable(query, p.column, ctx.catalog);
         const table = tableName ? knownTable(ctx.catalog, tableName) : undefined;
         if (postgres && table && hasTrigramIndex(table, p.column.column)) continue;
+        if (table && isContainer(table.columns.get(p.column.column)?.type)) continue; // `.contains(x)` on an array/JSON column is `@>`
         const column = tableName ? `${tableName}.${p.column.column}` : p.column.column;
         const operator = p.op === 'ilike' ? 'ILIKE' : 'LIKE';
         // ORM code (`Agent.name.contains("x")`): quote the call as written, then the SQL it sends.
         const orm = hostQueryOf(ctx, statement)?.kind === 'orm';
-        const what = `${column} ${operator} '${p.pattern}'`;
+        const what = `${column} ${operator} '${pattern}'`;
         const how = postgres
           ? `Add a trigram index: CREATE INDEX ... USING gin (${p.column.column} gin_trgm_ops) (needs the pg_trgm extension).`
           : `Use full-text search (${ctx.dialect === 'sqlite' ? 'an FTS5 table' : 'a FULLTEXT index with MATCH ... AGAINST'}) or anchor the pattern at the start${orm ? ' (.startswith())' : ''}.`;
@@ -42,7 +46,7 @@ export const leadingWildcardLike: Rule = {
           span: p.span,
           message: `${orm ? `${spanText(ctx.text, p.span)} sends ${what}, which` : what} starts with a wildcard, so no B-tree index can serve it: every call scans ${tableName ?? 'the table'}. ${how}`,
           explanation: [
-            `**Column:** \`${column}\` — ${operator} with pattern \`${p.pattern}\` (leading \`${p.pattern![0]}\`)`,
+            `**Column:** \`${column}\` — ${operator} with pattern \`${pattern}\` (leading \`${pattern[0]}\`)`,
             '',
             table ? indexList(table) : 'The table is not in the schema catalog.',
             '',
@@ -63,12 +67,21 @@ export const leadingWildcardLike: Rule = {
   },
 };
 
-function isLeadingWildcard(p: Predicate): boolean {
-  return (p.op === 'like' || p.op === 'ilike') && p.pattern !== undefined && startsWithWildcard(p.pattern);
+function isLeadingWildcard(op: Predicate['op'], pattern: string | undefined): pattern is string {
+  return (op === 'like' || op === 'ilike') && pattern !== undefined && startsWithWildcard(pattern);
+}
+
+function within(inner: Span, outer: Span): boolean {
+  return inner.start >= outer.start && inner.end <= outer.end;
 }
 
 function hasTrigramIndex(table: TableInfo, column: string): boolean {
   return table.indexes.some(
     (i) => ['gin', 'gist'].includes(i.method) && i.keys.some((k) => k.column === column && /trgm/i.test(k.opclass ?? '')),
   );
+}
+
+/** Array and JSON columns: the ORM's `.contains()` on them is containment, never LIKE. */
+function isContainer(type: string | undefined): boolean {
+  return !!type && /^(array|jsonb?|hstore|list\b|list\[)|\[\]$/i.test(type);
 }

@@ -37,11 +37,16 @@ export function extractPython(text: string, file: string, options: PythonExtract
     const shared = ofTree(root);
     for (const e of shared.errors) out.errors.push({ message: e.message, span: { ...e.span } });
     const known = foreignModels(options);
-    const { models, infos } = extractModels(root, (cls) => known.get(cls));
-    out.models = models;
-    const resolve = (cls: string) => infos.get(cls) ?? known.get(cls);
     const codeDialect = shared.codeDialect;
     const dialect = options.dialect ?? codeDialect ?? 'postgres';
+    const { models, infos } = extractModels(root, (cls) => known.get(cls));
+    const alembic = extractAlembic(root, dialect);
+    // Classes of a revision are helper models for its data migration (often a few columns of
+    // the real table): its queries read them, but the schema is what its operations do.
+    // Schema-only extractions keep what the workspace resolves across files (resolveInheritedTables);
+    // otherwise only tables: a class whose table name no base here or known gives is no table yet.
+    out.models = alembic ? [] : options.schemaOnly ? models : models.filter((m) => m.table !== '');
+    const resolve = (cls: string) => infos.get(cls) ?? known.get(cls);
     if (!options.schemaOnly) {
       const walker = new PythonWalker(resolve, dialect, codeDialect);
       walker.run(root, options.walkCache && { cache: options.walkCache, context: localModels(infos), models: [options.models, options.modelTables] });
@@ -49,7 +54,6 @@ export function extractPython(text: string, file: string, options: PythonExtract
       out.writes = walker.writes;
       out.accesses = walker.accesses;
     }
-    const alembic = extractAlembic(root, dialect);
     if (alembic) out.alembic = alembic;
   } catch (e) {
     out.errors.push({ message: `internal error extracting ${file}: ${(e as Error)?.message ?? e}`, span: { start: 0, end: Math.min(1, text.length) } });
@@ -112,6 +116,7 @@ function readForeignModels(options: PythonExtractOptions): Map<string, ModelInfo
       className: m.className, table: m.table, columns: new Map(Object.entries(byAttr)),
       primaryKey: create?.kind === 'createTable' ? (create.primaryKey ?? []) : [],
       relationships: new Map(m.relationships.map((r) => [r.attribute, r.target])),
+      ...(m.tableNaming ? { tableNaming: m.tableNaming } : {}), ...(m.bases ? { bases: m.bases } : {}),
     });
   }
   return out;

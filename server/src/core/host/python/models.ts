@@ -5,6 +5,7 @@
  */
 import type { ColumnDef, ForeignKeyDef, IndexKey, SchemaChange, Span } from '../../sql/model';
 import type { HostModel, Relationship } from '../types';
+import { tableNameFor, type TableNaming, tableNamingOf } from './table-names';
 import { calleeName, isTrue, keywordArgs, keywordNode, type Node, positionalArgs, spanOf, stringList, stringValue, unwrap } from './nodes';
 
 /** What queries need to know of a mapped class. */
@@ -16,6 +17,10 @@ export interface ModelInfo {
   primaryKey: string[];
   /** Relationship attribute → target class. */
   relationships: Map<string, string>;
+  /** The class computes `__tablename__` for its subclasses (table-names.ts). */
+  tableNaming?: TableNaming;
+  /** Base classes by name, for a class that takes its table name from one. */
+  bases?: string[];
 }
 
 /** A HostModel plus the attribute → column map (extra fields, same shape for the engine). */
@@ -90,18 +95,44 @@ function foreignKeyTarget(call: Node, resolve: (cls: string) => ModelInfo | unde
 
 interface ClassParts {
   table: string;
-  tableNode: Node;
   body: Node;
 }
 
-function tablenameOf(cls: Node): ClassParts | undefined {
-  const body = cls.childForFieldName('body');
+/** `name = value` statements of a class body, by name. */
+function classAssignments(body: Node | null): Map<string, Node> {
+  const out = new Map<string, Node>();
   for (const stmt of body?.namedChildren ?? []) {
     const assign = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
-    if (assign?.type !== 'assignment' || assign.childForFieldName('left')?.text !== '__tablename__') continue;
+    const left = assign?.type === 'assignment' ? assign.childForFieldName('left') : undefined;
+    const right = assign?.childForFieldName('right');
+    if (left?.type === 'identifier' && right) out.set(left.text, right);
+  }
+  return out;
+}
+
+/** Whether a class body maps columns (`Column(...)`, `mapped_column(...)`, `x: Mapped[int]`). */
+function mapsColumns(body: Node): boolean {
+  return body.namedChildren.some((stmt) => {
+    const assign = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
+    if (assign?.type !== 'assignment') return false;
     const value = assign.childForFieldName('right');
-    const table = stringValue(value);
-    if (table !== undefined && value && body) return { table, tableNode: value, body };
+    const callee = value && unwrap(value).type === 'call' ? calleeName(unwrap(value)) : undefined;
+    return callee === 'Column' || callee === 'mapped_column' || !!mappedInner(assign.childForFieldName('type'));
+  });
+}
+
+function baseNames(cls: Node): string[] {
+  const list = cls.childForFieldName('superclasses');
+  return (list?.namedChildren ?? []).filter((b) => b.type === 'identifier' || b.type === 'attribute').map((b) => b.text.split('.').pop()!);
+}
+
+/** The naming rule a class inherits through its bases (depth-first, as Python's MRO finds the first). */
+export function inheritedNaming(bases: string[] | undefined, lookup: (cls: string) => { tableNaming?: TableNaming; bases?: string[] } | undefined, depth = 0): TableNaming | undefined {
+  if (!bases || depth > 8) return undefined;
+  for (const base of bases) {
+    const info = lookup(base);
+    const naming = info?.tableNaming ?? inheritedNaming(info?.bases, lookup, depth + 1);
+    if (naming) return naming;
   }
   return undefined;
 }
@@ -152,16 +183,73 @@ export function extractModels(root: Node, known: (cls: string) => ModelInfo | un
   const classes = root.descendantsOfType('class_definition');
   // First pass: names, so ForeignKey(Other.id) and Index(Model.a) resolve regardless of order.
   const parts = new Map<Node, ClassParts>();
+  const inheriting: Node[] = [];
   for (const cls of classes) {
-    const p = tablenameOf(cls);
     const name = cls.childForFieldName('name')?.text;
-    if (!p || !name) continue;
-    parts.set(cls, p);
-    infos.set(name, { className: name, table: p.table, columns: new Map(), primaryKey: [], relationships: new Map() });
+    const body = cls.childForFieldName('body');
+    if (!name || !body) continue;
+    const assigned = classAssignments(body);
+    const table = stringValue(assigned.get('__tablename__'));
+    const info: ModelInfo = { className: name, table: table ?? '', columns: new Map(), primaryKey: [], relationships: new Map() };
+    if (table !== undefined) {
+      parts.set(cls, { table, body });
+      infos.set(name, info);
+      continue;
+    }
+    const naming = tableNamingOf(cls, root);
+    if (naming) info.tableNaming = naming;
+    else if (assigned.has('__tablename__') || isTrue(assigned.get('__abstract__')) || !mapsColumns(body)) continue;
+    else inheriting.push(cls);
+    info.bases = baseNames(cls);
+    infos.set(name, info);
+    if (naming) models.push({ className: name, table: '', span: spanOf(cls), changes: [], relationships: [], tableNaming: naming, bases: info.bases, columnsByAttribute: {} });
   }
-  for (const [cls, p] of parts) models.push(modelOf(cls, p, infos.get(cls.childForFieldName('name')!.text)!, resolve));
+  // A class named by a base's rule: the table when the base is known here, else '' for the workspace to resolve (resolveInheritedTables).
+  for (const cls of inheriting) {
+    const info = infos.get(cls.childForFieldName('name')!.text)!;
+    const naming = inheritedNaming(info.bases, resolve);
+    if (naming) info.table = tableNameFor(naming, info.className);
+    parts.set(cls, { table: info.table, body: cls.childForFieldName('body')! });
+  }
+  for (const [cls, p] of parts) {
+    const info = infos.get(cls.childForFieldName('name')!.text)!;
+    models.push({ ...modelOf(cls, p, info, resolve), ...(info.table === '' ? { bases: info.bases } : {}) });
+  }
   attachModuleIndexes(root, models, infos);
   return { models, infos };
+}
+
+/**
+ * The workspace's models with the tables of classes named by a base in another
+ * file filled in; a class whose bases lead to no naming rule is dropped (not
+ * known to be a table). Classes with a naming rule stay, for the files that
+ * subclass them.
+ */
+export function resolveInheritedTables(models: HostModel[]): HostModel[] {
+  if (!models.some((m) => m.table === '' && !m.tableNaming)) return models;
+  const byClass = new Map<string, HostModel>();
+  for (const m of models) if (!byClass.has(m.className)) byClass.set(m.className, m);
+  const out: HostModel[] = [];
+  for (const m of models) {
+    if (m.table !== '' || m.tableNaming) {
+      out.push(m);
+      continue;
+    }
+    const naming = inheritedNaming(m.bases, (cls) => byClass.get(cls));
+    if (naming) out.push(withTable(m, tableNameFor(naming, m.className)));
+  }
+  return out;
+}
+
+/** A model built before its table was known ('' throughout, `ix__col` for `index=True`) with its table. */
+function withTable(model: HostModel, table: string): HostModel {
+  const changes = model.changes.map((c): SchemaChange => {
+    if (c.kind === 'createTable' && c.table === '') return { ...c, table };
+    if (c.kind === 'createIndex' && c.table === '') return { ...c, table, ...(c.name?.startsWith('ix__') ? { name: `ix_${table}_${c.name.slice(4)}` } : {}) };
+    return c;
+  });
+  const { bases: _bases, ...rest } = model;
+  return { ...rest, table, changes };
 }
 
 function modelOf(cls: Node, p: ClassParts, info: ModelInfo, resolve: (cls: string) => ModelInfo | undefined): PythonModel {

@@ -6,6 +6,7 @@
  */
 import { emptyQuery } from '../../sql/build';
 import type { ColumnRef, Predicate, PredicateOp, QueryModel, Span, StatementKind, ValueKind } from '../../sql/model';
+import { likePattern, type ValueLookup } from './like-pattern';
 import type { ModelInfo } from './models';
 import { calleeName, descendants, type Node, positionalArgs, receiverOf, spanOf, stringValue, unwrap, valueRoots } from './nodes';
 
@@ -13,6 +14,7 @@ export type ModelResolver = (cls: string) => ModelInfo | undefined;
 
 const EAGER_LOADERS = new Set(['selectinload', 'joinedload', 'subqueryload', 'immediateload', 'contains_eager']);
 const NOT_VALUES = new Set(['None', 'True', 'False', 'func', 'text', 'self', 'cls', 'sa', 'sqlalchemy', 'literal', 'bindparam']);
+const CONTAINERS = new Set(['list', 'tuple', 'set', 'dictionary', 'list_comprehension']);
 const LITERALS = new Set(['string', 'concatenated_string', 'integer', 'float', 'true', 'false']);
 
 /** A step of a call chain: `.filter(...)` is { name: 'filter', call, args }. */
@@ -28,12 +30,17 @@ export class OrmQuery {
   entities: string[] = [];
   eagerLoads: string[] = [];
   roots = new Set<string>();
-  constructor(kind: StatementKind, private readonly resolve: ModelResolver) {
+  constructor(
+    kind: StatementKind,
+    private readonly resolve: ModelResolver,
+    /** Local variables as last assigned, for LIKE patterns held in one (`term = f"%{q}%"`). */
+    private readonly valueOf: ValueLookup = () => undefined,
+  ) {
     this.model = emptyQuery(kind);
   }
 
   clone(): OrmQuery {
-    const copy = new OrmQuery(this.model.kind, this.resolve);
+    const copy = new OrmQuery(this.model.kind, this.resolve, this.valueOf);
     copy.model = structuredClone(this.model);
     copy.entities = [...this.entities];
     copy.eagerLoads = [...this.eagerLoads];
@@ -46,15 +53,19 @@ export class OrmQuery {
   }
 
   /** `session.query(A, B.x)` / `select(A)` / `update(A)` arguments. */
+  /** A mapped class selected, by name; `span` is where the code names it. */
+  addEntity(cls: string, span: Span): void {
+    this.entities.push(cls);
+    const info = this.resolve(cls);
+    if (info && !this.model.tables.some((t) => t.name === info.table)) this.model.tables.push({ name: info.table, span });
+  }
+
   addEntities(args: Node[]): void {
     for (const a of args) {
       const n = unwrap(a);
       if (n.type === 'identifier' || (n.type === 'call' && calleeName(n) === 'aliased')) {
         const cls = n.type === 'identifier' ? n.text : positionalArgs(n)[0]?.text;
-        if (!cls) continue;
-        this.entities.push(cls);
-        const info = this.resolve(cls);
-        if (info && !this.model.tables.some((t) => t.name === info.table)) this.model.tables.push({ name: info.table, span: spanOf(n) });
+        if (cls) this.addEntity(cls, spanOf(n));
       } else if (n.type === 'attribute') {
         const col = this.column(n, true);
         if (col) {
@@ -186,9 +197,11 @@ export class OrmQuery {
         return this.push(col, 'in', arg, disjunctive, span);
       case 'like':
       case 'ilike':
-        return this.push(col, name, arg, disjunctive, span, lit);
+        return this.push(col, name, arg, disjunctive, span, likePattern(arg, this.valueOf));
       case 'contains':
       case 'icontains':
+        // `.contains([x])` on an ARRAY or JSON column is containment (`@>`), not LIKE.
+        if (arg && CONTAINERS.has(unwrap(arg).type)) return this.push(col, 'other', arg, disjunctive, span);
         return this.push(col, name === 'contains' ? 'like' : 'ilike', arg, disjunctive, span, `%${lit ?? ''}%`);
       case 'startswith':
       case 'istartswith':

@@ -9,6 +9,8 @@ import { type Chain, type ChainStep, enclosingParent, EXECUTORS, flatten, isChai
 import { COMPREHENSIONS, comprehensionLoop, forLoop, whileLoop } from './loops';
 import { calleeName, type Node, positionalArgs, rootIdentifier, spanOf, unwrap, valueRoots } from './nodes';
 import { type ModelResolver, OrmQuery } from './orm-query';
+import { conventionalRunner, isBaseStatement, type RepositoryClass, repositoryClass, repositoryModel, statementRunner } from './repository';
+import type { StatementKind } from '../../sql/model';
 import { statementKindOf } from '../statement-kind';
 import { embeddedSql, isStringLiteral } from './sql-strings';
 import { newWalkId, type WalkCache } from './walk-cache';
@@ -35,6 +37,10 @@ class Scope {
   readonly vars = new Map<string, number>();
   readonly pending = new Map<string, Pending>();
   readonly strings = new Map<string, Node>();
+  /** What each local name was last assigned (LIKE patterns held in a variable); kept in functions only. */
+  readonly values = new Map<string, Node>();
+  /** Local repositories (`repository = OrderRepository.from_session(session)`) → their model class. */
+  readonly repositories = new Map<string, string>();
   readonly all: Pending[] = [];
   constructor(readonly parent?: Scope) {}
   isEmpty(): boolean {
@@ -77,6 +83,8 @@ export class PythonWalker {
   private loops: LoopContext[] = [];
   private scope = new Scope();
   private readonly sessions = new Set<string>();
+  /** Enclosing classes, innermost last: `self.model`, `self.get_all(statement)` (repository.ts). */
+  private readonly classes: RepositoryClass[] = [];
 
   constructor(
     private readonly resolve: ModelResolver,
@@ -132,6 +140,11 @@ export class PythonWalker {
     switch (node.type) {
       case 'function_definition':
         return this.visitFunction(node);
+      case 'class_definition':
+        this.classes.push(repositoryClass(node));
+        this.children(node);
+        this.classes.pop();
+        return;
       case 'for_statement':
         return this.visitFor(node);
       case 'while_statement': {
@@ -254,6 +267,13 @@ export class PythonWalker {
       else if (!(root === name && this.scope.vars.has(name))) this.scope.vars.delete(name);
     }
     if (isStringLiteral(right)) this.scope.strings.set(name, right);
+    // Function scopes only: a module-level value would make a function's walk depend on more than its text (walk-cache.ts).
+    if (this.scope.parent) {
+      this.scope.values.set(name, right);
+      const model = repositoryModel(right, (cls) => !!this.resolve(cls));
+      if (model) this.scope.repositories.set(name, model);
+      else this.scope.repositories.delete(name);
+    }
   }
 
   private access(node: Node): void {
@@ -273,8 +293,13 @@ export class PythonWalker {
     if (this.ormChain(top, chain)) return;
     const exec = chain.steps.findIndex((s) => s.receiver && EXECUTORS.has(s.name) && s.args.length > 0);
     if (exec >= 0) return this.execute(top, chain, exec);
+    if (this.runByRepository(top, chain)) return;
     const get = chain.steps[0];
     if (get?.name === 'get' && get.receiver && get.args.length >= 2 && this.isSession(get.receiver)) this.sessionGet(top, chain);
+  }
+
+  private newQuery(kind: StatementKind): OrmQuery {
+    return new OrmQuery(kind, this.resolve, (name) => this.scope.lookup((s) => s.values.get(name)));
   }
 
   private isSession(receiver: Node): boolean {
@@ -303,26 +328,37 @@ export class PythonWalker {
     const { root, steps } = chain;
     const first = steps[0];
     if (root.type === 'attribute' && root.childForFieldName('attribute')?.text === 'query' && this.resolve(root.childForFieldName('object')?.text ?? '')) {
-      const q = new OrmQuery('select', this.resolve); // Flask-SQLAlchemy `Model.query`
+      const q = this.newQuery('select'); // Flask-SQLAlchemy `Model.query`
       q.addEntities([root.childForFieldName('object')!]);
       return { q, from: 0 };
     }
     if (root.type === 'identifier' && !first?.receiver) {
-      // `select(M)` as a plain call
+      // `select(M)` as a plain call; `select(self.model)` in a repository
       const kind = first ? STATEMENT_STARTS[first.name] : undefined;
       if (kind && first.args.length) {
-        const q = new OrmQuery(kind, this.resolve);
-        q.addEntities(first.args);
+        const q = this.newQuery(kind);
+        const model = this.classes[this.classes.length - 1]?.model;
+        q.addEntities(first.args.map((a) => (model && unwrap(a).text === 'self.model' ? model : a)));
+        return { q, from: 1 };
+      }
+    }
+    if (root.type === 'identifier' && first?.receiver?.id === root.id && isBaseStatement(first.name)) {
+      // `self.get_base_statement()` inherited from a repository base, `repository.get_base_statement()`: a select of its model.
+      const own = this.classes[this.classes.length - 1];
+      const model = root.text === 'self' ? (own && !own.methods.has(first.name) ? own.model?.text : undefined) : this.scope.lookup((s) => s.repositories.get(root.text));
+      if (model) {
+        const q = this.newQuery('select');
+        q.addEntity(model, spanOf(first.call));
         return { q, from: 1 };
       }
     }
     if (first?.receiver && ['sa', 'sqlalchemy', 'sql'].includes(first.receiver.text) && STATEMENT_STARTS[first.name]) {
-      const q = new OrmQuery(STATEMENT_STARTS[first.name], this.resolve);
+      const q = this.newQuery(STATEMENT_STARTS[first.name]);
       q.addEntities(first.args);
       return { q, from: 1 };
     }
     if (first?.name === 'query' && first.receiver && first.args.length) {
-      const q = new OrmQuery('select', this.resolve);
+      const q = this.newQuery('select');
       q.addEntities(first.args);
       return { q, from: 1 };
     }
@@ -423,6 +459,29 @@ export class PythonWalker {
     }
   }
 
+  /**
+   * `self.get_all(statement)`: a statement built in this function, run by a
+   * method of the class (or of a repository base, by its conventional name).
+   */
+  private runByRepository(top: Node, chain: Chain): boolean {
+    const step = chain.steps[0];
+    const own = this.classes[this.classes.length - 1];
+    const receiver = step?.receiver?.text;
+    const arg = step?.args[0] ? unwrap(step.args[0]) : undefined;
+    if (!receiver || arg?.type !== 'identifier') return false;
+    const pending = this.scope.lookup((s) => s.pending.get(arg.text));
+    if (pending?.kind !== 'orm') return false;
+    const runner =
+      receiver === 'self' ? (own ? statementRunner(own, step.name) : undefined)
+      : this.scope.lookup((s) => s.repositories.get(receiver)) ? conventionalRunner(step.name) : undefined;
+    if (pending.consumed || !runner) return false;
+    pending.consumed = true;
+    const q = pending.q.clone();
+    if (runner.paginates) q.model.limit = { span: spanOf(step.call) };
+    this.emitOrm(q, top, runner.terminal, [...this.loops], pending.end);
+    return true;
+  }
+
   /** `text("...")` held in a variable: pending until executed. */
   private pendingText(call: Node, name: string): boolean {
     const arg = positionalArgs(call)[0];
@@ -464,7 +523,7 @@ export class PythonWalker {
     const step = chain.steps[0];
     const cls = unwrap(step.args[0]);
     if (cls.type !== 'identifier' || !this.resolve(cls.text)) return;
-    const q = new OrmQuery('select', this.resolve);
+    const q = this.newQuery('select');
     q.addEntities([cls]);
     q.primaryKeyLookup(step.call, step.args[1]);
     this.emitOrm(q, top, 'get', [...this.loops], undefined);

@@ -5,7 +5,8 @@
  * (`client.query("...", &[&id])`).
  */
 import type { Terminal } from '../types';
-import { expressionRoots, macroArgumentRoots } from './roots';
+import { type BoundValue, sliceValues } from './bound-patterns';
+import { expressionRoots, macroArgumentRoots, macroArguments } from './roots';
 import { looksLikeSql } from '../statement-kind';
 import { decodeStringLiteral, isStringLiteral } from './strings';
 import { argumentsOf, asMethodCall, enclosingMethodCall, pathName, unwrapExpression, type Node } from './syntax';
@@ -21,6 +22,8 @@ export interface QueryOrigin {
   parameterRoots: Set<string>;
   /** Client methods say what they do with the result themselves. */
   terminal?: Terminal;
+  /** The values bound to the placeholders in the call itself: macro arguments, a client's slice. */
+  values: BoundValue[];
 }
 
 const SQLX_FUNCTIONS = new Set(['query', 'query_as', 'query_scalar', 'query_with', 'query_as_with', 'query_scalar_with']);
@@ -88,7 +91,7 @@ function sqlxFunctionOrigin(call: Node, sqlxImports: Set<string>): QueryOrigin |
   if (!path.qualifier && !sqlxImports.has(path.name) && !sqlxImports.has('*') && !looksLikeSql(decodeStringLiteral(literal).text)) return undefined;
   const types = typeArguments?.namedChildren ?? [];
   const entity = path.name.startsWith('query_as') ? types[types.length - 1]?.text : undefined;
-  return { node: call, literal, api: path.name, entity, parameterRoots: new Set() };
+  return { node: call, literal, api: path.name, entity, parameterRoots: new Set(), values: [] };
 }
 
 function macroOrigin(invocation: Node): QueryOrigin | undefined {
@@ -99,7 +102,10 @@ function macroOrigin(invocation: Node): QueryOrigin | undefined {
   if (!tokens || !literal) return undefined;
   // query_as!(Record, "SELECT ...", args): the record type comes first.
   const entity = path.name.startsWith('query_as') ? tokens.namedChildren.find((t) => t.endIndex <= literal.startIndex && t.type === 'identifier')?.text : undefined;
-  return { node: invocation, literal, api: `${path.name}!`, entity, parameterRoots: macroArgumentRoots(tokens, literal.endIndex) };
+  return {
+    node: invocation, literal, api: `${path.name}!`, entity,
+    parameterRoots: macroArgumentRoots(tokens, literal.endIndex), values: macroArguments(tokens, literal.endIndex),
+  };
 }
 
 function clientOrigin(method: ReturnType<typeof asMethodCall> & object): QueryOrigin | undefined {
@@ -110,7 +116,7 @@ function clientOrigin(method: ReturnType<typeof asMethodCall> & object): QueryOr
   if (!looksLikeSql(decodeStringLiteral(literal).text)) return undefined;
   const parameterRoots = new Set<string>();
   for (const arg of method.args.slice(1)) expressionRoots(arg, parameterRoots);
-  return { node: method.call, literal, api: method.name, parameterRoots, terminal };
+  return { node: method.call, literal, api: method.name, parameterRoots, terminal, values: sliceValues(method.args[1]) };
 }
 
 export interface QueryChain {
@@ -121,11 +127,14 @@ export interface QueryChain {
   beforeTerminal?: number;
   /** Roots of `.bind(x)` arguments. */
   bindRoots: Set<string>;
+  /** The `.bind(x)` arguments, in order. */
+  binds: Node[];
 }
 
 /** Follows `.bind(..)`, `.map(..)`, ... up to the terminal call and its `.await`. */
 export function followChain(origin: QueryOrigin): QueryChain {
   const bindRoots = new Set<string>();
+  const binds: Node[] = [];
   let end = origin.node;
   let terminal: Terminal = origin.terminal ?? 'unknown';
   let beforeTerminal = origin.terminal ? origin.node.childForFieldName('function')?.childForFieldName('value')?.endIndex : undefined;
@@ -139,7 +148,10 @@ export function followChain(origin: QueryOrigin): QueryChain {
     if (terminal !== 'unknown') break;
     const next = enclosingMethodCall(end);
     if (!next) break;
-    if (next.name === 'bind') for (const arg of next.args) expressionRoots(arg, bindRoots);
+    if (next.name === 'bind') for (const arg of next.args) {
+      binds.push(arg);
+      expressionRoots(arg, bindRoots);
+    }
     const reached = SQLX_TERMINALS[next.name];
     if (reached) {
       terminal = reached;
@@ -147,7 +159,7 @@ export function followChain(origin: QueryOrigin): QueryChain {
     }
     end = next.call;
   }
-  return { end, terminal, beforeTerminal, bindRoots };
+  return { end, terminal, beforeTerminal, bindRoots, binds };
 }
 
 /** Calls that only unwrap a result on its way to a variable: `.await?`, `.unwrap()`, `.map_err(..)?`. */

@@ -8,6 +8,7 @@ import type { Dialect } from '../../../../../shared/types';
 import { hostParser } from '../treesitter';
 import type { HostExtraction, HostQuery, HostWrite } from '../types';
 import { assignedVariable, followChain, queryOrigin, type QueryOrigin } from './calls';
+import { boundPatterns } from './bound-patterns';
 import { DialectVotes } from './dialect';
 import { followVariables, type FoundQuery, type RustHostQuery } from './deferred';
 import { iteratedVariable, LoopFinder, type FoundLoop } from './loops';
@@ -145,6 +146,8 @@ function buildQuery(origin: QueryOrigin, dialect: Dialect, loops: LoopFinder): F
   if (assignedTo) query.assignedTo = assignedTo;
   if (origin.entity) query.entity = origin.entity;
   if (chain.beforeTerminal !== undefined) query.beforeTerminal = chain.beforeTerminal;
+  const bound = boundPatterns(sql, dialect, [...origin.values, ...chain.binds], origin.node);
+  if (bound.length) query.boundPatterns = bound;
   return { query, loops: around, functionId: enclosingFunctionId(origin.node), api: origin.api };
 }
 

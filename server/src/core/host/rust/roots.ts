@@ -48,18 +48,25 @@ export function expressionRoots(node: Node | null | undefined, into: Set<string>
  */
 export function macroArgumentRoots(tokenTree: Node, afterOffset: number): Set<string> {
   const into = new Set<string>();
+  for (const argument of macroArguments(tokenTree, afterOffset)) firstRoot(argument, into);
+  return into;
+}
+
+/** Macro arguments after the SQL string, split at top-level commas (tree-sitter leaves them as tokens). */
+export function macroArguments(tokenTree: Node, afterOffset: number): Node[][] {
+  const out: Node[][] = [];
   let argument: Node[] = [];
-  const flush = () => {
-    firstRoot(argument, into);
-    argument = [];
-  };
   for (const token of tokenTree.children) {
     if (token.startIndex < afterOffset || token.type === '(' || token.type === ')') continue;
-    if (token.type === ',') flush();
-    else argument.push(token);
+    if (token.type !== ',') argument.push(token);
+    else if (argument.length) {
+      // (the comma right after the SQL string closes no argument)
+      out.push(argument);
+      argument = [];
+    }
   }
-  flush();
-  return into;
+  if (argument.length) out.push(argument);
+  return out;
 }
 
 function tokenTreeRoots(tree: Node | undefined, into: Set<string>): void {
