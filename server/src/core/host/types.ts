@@ -79,6 +79,19 @@ export interface HostQuery {
   preparedFrom?: number;
 }
 
+/**
+ * How a statement sits in its innermost loop (Python), so rules can tell a
+ * write per item from deliberate batching or isolation.
+ */
+export interface LoopPlacement {
+  /** Under an `if`/`else` inside the loop: runs every N items, not every item. */
+  conditional: boolean;
+  /** In a `try` whose `except` goes on with the next item: one transaction per item, on purpose. */
+  isolated: boolean;
+  /** The receiver (`session`) is opened by the loop body itself: a new session per iteration. */
+  ownSession: boolean;
+}
+
 /** A write that is expensive one row at a time: `session.add(x)`, `session.commit()`, an INSERT executed per item. */
 export interface HostWrite {
   kind: 'add' | 'commit' | 'flush' | 'insert';
@@ -89,6 +102,8 @@ export interface HostWrite {
   argument?: string;
   /** For 'insert': the index in `queries` of the INSERT. */
   query?: number;
+  /** For 'commit' and 'flush' in Python: how the call sits in its innermost loop. */
+  placement?: LoopPlacement;
 }
 
 /** `obj.attr` read inside a loop, for lazy-loaded relationships (`agent.messages`). */

@@ -78,6 +78,52 @@ export function rowLoop(host: HostExtraction, loops: LoopContext[], names: strin
   return undefined;
 }
 
+/** Words of a loop's iterable (`batched(rows, 1000)`, `chunks`) or target (`batch`, `event_chunk`) that name batches of rows. */
+const BATCH_ITERABLE_WORDS = new Set(['batched', 'batches', 'chunked', 'chunks', 'partitions', 'pages', 'windows']);
+const BATCH_TARGET_WORDS = new Set(['batch', 'chunk', 'partition', 'page', 'window']);
+
+/**
+ * Whether each iteration of the loop handles a batch of rows, not one row: a
+ * `while` loop (it walks no collection; its body takes the next batch, as in
+ * keyset or LIMIT loops), `range(start, stop, step)`, or an iterable or target
+ * that names batches (`batched(...)`, `chunks(...)`, `.chunks(500)`, `for batch in ...`).
+ */
+export function isBatchLoop(loop: LoopContext): boolean {
+  if (loop.kind === 'while') return true;
+  const iterable = (loop.iterable ?? '').trim();
+  if (rangeWithStep(iterable)) return true;
+  const names = iterable.match(/[A-Za-z_]\w*(?=\s*\()|[A-Za-z_]\w*$/g) ?? [];
+  const words = (name: string) => name.toLowerCase().split('_');
+  return (
+    names.some((n) => words(n).some((w) => BATCH_ITERABLE_WORDS.has(w))) ||
+    loop.targets.some((t) => words(t).some((w) => BATCH_TARGET_WORDS.has(w)))
+  );
+}
+
+/** `range(0, len(rows), size)`: three arguments at the top level. */
+function rangeWithStep(iterable: string): boolean {
+  const args = /^range\s*\(([\s\S]*)\)$/.exec(iterable)?.[1];
+  if (args === undefined) return false;
+  let depth = 0;
+  let commas = 0;
+  for (const ch of args) {
+    if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch)) depth--;
+    else if (ch === ',' && depth === 0) commas++;
+  }
+  return commas >= 2;
+}
+
+/**
+ * Whether the loop walks a collection held by one object (`participant.roles`,
+ * `&s.tags`): its size is that object's children, usually a handful, so work
+ * per item there is plausible but small.
+ */
+export function walksChildCollection(loop: LoopContext): boolean {
+  const iterable = (loop.iterable ?? '').replace(/^&(mut\s+)?/, '').replace(/\.(iter|into_iter|iter_mut)\(\)$/, '');
+  return /^(?!self\.)[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$/.test(iterable) && loop.iterableQuery === undefined;
+}
+
 /** `of the query on line 12` / `of agents.all()`: where the loop's rows come from. */
 export function rowsSource(text: string, row: RowLoop): string {
   if (row.rowsOf) return `of the query on line ${lineNumber(text, row.rowsOf.query.span.start)}`;

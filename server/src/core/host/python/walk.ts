@@ -6,6 +6,7 @@
 import type { Dialect } from '../../../../../shared/types';
 import type { AttributeAccess, EmbeddedSql, HostQuery, HostWrite, LoopContext, Terminal } from '../types';
 import { type Chain, type ChainStep, enclosingParent, EXECUTORS, flatten, isChainTop, QUERY_TERMINALS, RESULT_TERMINALS, STATEMENT_STARTS } from './chains';
+import { loopPlacement } from './loop-placement';
 import { COMPREHENSIONS, comprehensionLoop, forLoop, whileLoop } from './loops';
 import { calleeName, type Node, positionalArgs, rootIdentifier, spanOf, unwrap, valueRoots } from './nodes';
 import { type ModelResolver, OrmQuery } from './orm-query';
@@ -288,7 +289,8 @@ export class PythonWalker {
     if (!step?.receiver || chain.steps.length !== 1) return false;
     const loops = [...this.loops];
     if ((step.name === 'commit' || step.name === 'flush') && step.args.length === 0) {
-      this.writes.push({ kind: step.name, span: spanOf(top), loops, receiver: step.receiver.text });
+      const placement = loopPlacement(top, step.receiver.text);
+      this.writes.push({ kind: step.name, span: spanOf(top), loops, receiver: step.receiver.text, ...(placement ? { placement } : {}) });
       return true;
     }
     if ((step.name === 'add' || step.name === 'add_all') && step.args.length === 1 && this.isSession(step.receiver)) {

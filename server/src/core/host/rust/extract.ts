@@ -183,12 +183,30 @@ function insertsInLoops(queries: HostQuery[]): HostWrite[] {
 
 function commitWrite(call: Node, loops: LoopFinder): HostWrite {
   const end = call.parent?.type === 'await_expression' ? call.parent : call;
+  const around = loops.around(call);
+  const receiver = asMethodCall(call)?.receiver.text;
+  const inner = around[around.length - 1];
   return {
     kind: 'commit',
     span: spanOf(end),
-    loops: loops.around(call).map((l) => l.context),
-    receiver: asMethodCall(call)?.receiver.text,
+    loops: around.map((l) => l.context),
+    receiver,
+    ...(inner ? { placement: { conditional: false, isolated: false, ownSession: !!receiver && boundInLoop(call, inner, receiver) } } : {}),
   };
+}
+
+/** Whether `let <receiver> = ...` inside the loop's body precedes the call: a transaction begun per iteration. */
+function boundInLoop(call: Node, loop: FoundLoop, receiver: string): boolean {
+  let found = false;
+  let node: Node | null = call;
+  while (node && node.startIndex !== loop.start) node = node.parent;
+  if (!node) return false;
+  walk(node, (n) => {
+    if (found || n.startIndex >= call.startIndex) return false;
+    if (n.type === 'let_declaration' && n.childForFieldName('pattern')?.text.replace(/^mut\s+/, '') === receiver) found = true;
+    return !found;
+  });
+  return found;
 }
 
 /** ERROR and MISSING nodes, for the record (the rest of the file is still extracted). */
