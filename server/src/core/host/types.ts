@@ -48,6 +48,18 @@ export type Terminal =
   | 'fetch_all' | 'fetch_one' | 'fetch_optional' | 'fetch' | 'execute'
   | 'iterate' | 'unknown';
 
+/**
+ * The functions a query is written in, as the code shows them, innermost
+ * first: what rules read to tell a request handler from a batch job.
+ */
+export interface EnclosingFunction {
+  name: string;
+  /** Python decorators without the `@` (`router.get("/items")`, `actor(actor_name="x")`); Rust attributes without `#[...]` (`tokio::main`, `get("/")`). */
+  decorators: string[];
+  /** Rust: the parameters' types as written (`Path<String>`, `State<AppState>`); Python: none. */
+  parameterTypes: string[];
+}
+
 export interface HostQuery {
   kind: 'sql' | 'orm';
   /** The whole call chain (`session.query(Worker).filter(...).all()`, `sqlx::query!(...).fetch_all(&pool).await`). */
@@ -77,6 +89,8 @@ export interface HostQuery {
    * SQL rules read the prepare; loop rules read the execution.
    */
   preparedFrom?: number;
+  /** The functions around the query, innermost first (none at module level). */
+  functions?: EnclosingFunction[];
 }
 
 /**

@@ -131,6 +131,57 @@ export function rowsSource(text: string, row: RowLoop): string {
 }
 
 // ---------------------------------------------------------------------------
+// Request path or batch path
+
+/** Where host code runs, as the code shows it, and the words that say why. */
+export interface CodePath {
+  kind: 'request' | 'batch';
+  why: string;
+}
+
+/** Route decorators (`@router.get(...)`, `@app.route(...)`, Slack's `@app.view(...)`) and actix/rocket attributes (`get("/")`). */
+const REQUEST_DECORATOR = /(^|\.)(get|post|put|patch|delete|route|api_route|websocket|view|action)\s*\(/;
+/** Task, job and CLI decorators: `@actor(...)`, `@celery.task`, `@shared_task`, `@background_task`, `@click.command()`, `@scheduler.add(...)`. */
+const BATCH_DECORATOR = /(^|\.)(actor|task|shared_task|\w+_task|command|group|scheduled_job|periodic_task|cron|job)\b|^scheduler\.|^tokio::main\b/;
+/** Rust handler parameters: axum and actix extractors. */
+const REQUEST_PARAMETER = /^(axum::extract::|web::)?(Path|Query|Json|Form|State|Extension|Data|HttpRequest|OriginalUri)\b/;
+/** Words of function names that do work over many rows on purpose. */
+const BATCH_NAME_WORDS = new Set(['main', 'backfill', 'export', 'migrate', 'migration', 'cleanup', 'purge', 'reindex', 'rebuild', 'dump', 'archive', 'seed', 'seeds', 'sync', 'import', 'recompute', 'recalculate']);
+/** Folders and files of scripts, jobs and command-line tools. */
+const BATCH_FOLDERS = new Set(['scripts', 'commands', 'jobs', 'tasks', 'workers', 'cron', 'management']);
+const BATCH_FILES = /^(tasks?|jobs?|cli|worker|workers|scheduled|cron|manage|__main__|main)\.(py|rs)$/;
+
+/**
+ * Whether a query runs on a request path (a route handler) or a batch path (a
+ * task, a CLI command, a script, a function named for work over all rows), as
+ * far as the file shows; undefined when it does not (a repository method).
+ */
+export function codePath(file: string, query: HostQuery): CodePath | undefined {
+  for (const fn of query.functions ?? []) {
+    const route = fn.decorators.find((d) => REQUEST_DECORATOR.test(d));
+    if (route) return { kind: 'request', why: `in the request handler ${fn.name} (${decoratorName(route)})` };
+    if (fn.parameterTypes.some((t) => REQUEST_PARAMETER.test(t)) || /(^|_)handler$/.test(fn.name)) {
+      return { kind: 'request', why: `in the request handler ${fn.name}` };
+    }
+    const job = fn.decorators.find((d) => BATCH_DECORATOR.test(d));
+    if (job) return { kind: 'batch', why: `in the job ${fn.name} (${decoratorName(job)})` };
+    if (fn.name.toLowerCase().split('_').some((w) => BATCH_NAME_WORDS.has(w)) || /^(load|iter|stream)_all/.test(fn.name)) {
+      return { kind: 'batch', why: `in ${fn.name}, which by its name works over every row` };
+    }
+  }
+  const parts = file.split(/[\\/]/);
+  const name = parts[parts.length - 1] ?? '';
+  const folders = parts.slice(0, -1);
+  const rustBin = folders.some((p, i) => p === 'bin' && folders[i - 1] === 'src');
+  if (BATCH_FILES.test(name) || rustBin || folders.some((p) => BATCH_FOLDERS.has(p))) return { kind: 'batch', why: `in a script or job file (${name})` };
+  return undefined;
+}
+
+function decoratorName(decorator: string): string {
+  return `@${decorator.split('(')[0]!.trim()}`;
+}
+
+// ---------------------------------------------------------------------------
 // Layout
 
 /** Offsets just after each newline of the text last asked about: a file's findings ask it many lines. */

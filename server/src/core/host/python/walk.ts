@@ -6,6 +6,7 @@
 import type { Dialect } from '../../../../../shared/types';
 import type { AttributeAccess, EmbeddedSql, HostQuery, HostWrite, LoopContext, Terminal } from '../types';
 import { type Chain, type ChainStep, enclosingParent, EXECUTORS, flatten, isChainTop, QUERY_TERMINALS, RESULT_TERMINALS, STATEMENT_STARTS } from './chains';
+import { enclosingFunctions } from './enclosing-functions';
 import { loopPlacement } from './loop-placement';
 import { COMPREHENSIONS, comprehensionLoop, forLoop, whileLoop } from './loops';
 import { calleeName, type Node, positionalArgs, rootIdentifier, spanOf, unwrap, valueRoots } from './nodes';
@@ -489,7 +490,7 @@ export class PythonWalker {
       ...(assignedTo ? { assignedTo } : {}), ...(q.entity ? { entity: q.entity } : {}),
       ...(beforeTerminal !== undefined ? { beforeTerminal } : {}),
     };
-    return this.push(hq);
+    return this.push(hq, top);
   }
 
   private emitSql(sql: EmbeddedSql, top: Node, terminal: Terminal, loops: LoopContext[], params: string[]): number {
@@ -498,10 +499,12 @@ export class PythonWalker {
       kind: 'sql', span: spanOf(top), statementKind: statementKindOf(sql.text), sql, terminal, loops,
       parameterRoots: params, eagerLoads: [], ...(assignedTo ? { assignedTo } : {}),
     };
-    return this.push(hq);
+    return this.push(hq, top);
   }
 
-  private push(hq: HostQuery): number {
+  private push(hq: HostQuery, top: Node): number {
+    const functions = enclosingFunctions(top);
+    if (functions.length > 0) hq.functions = functions;
     const index = this.queries.length;
     this.queries.push(hq);
     if (hq.statementKind === 'insert') this.writes.push({ kind: 'insert', span: hq.span, loops: hq.loops, query: index });

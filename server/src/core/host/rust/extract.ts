@@ -6,7 +6,7 @@
  */
 import type { Dialect } from '../../../../../shared/types';
 import { hostParser } from '../treesitter';
-import type { HostExtraction, HostQuery, HostWrite } from '../types';
+import type { EnclosingFunction, HostExtraction, HostQuery, HostWrite } from '../types';
 import { assignedVariable, followChain, queryOrigin, type QueryOrigin } from './calls';
 import { DialectVotes } from './dialect';
 import { followVariables, type FoundQuery, type RustHostQuery } from './deferred';
@@ -145,7 +145,26 @@ function buildQuery(origin: QueryOrigin, dialect: Dialect, loops: LoopFinder): F
   if (assignedTo) query.assignedTo = assignedTo;
   if (origin.entity) query.entity = origin.entity;
   if (chain.beforeTerminal !== undefined) query.beforeTerminal = chain.beforeTerminal;
+  const functions = enclosingFunctions(origin.node);
+  if (functions.length > 0) query.functions = functions;
   return { query, loops: around, functionId: enclosingFunctionId(origin.node), api: origin.api };
+}
+
+/** The functions around a node, innermost first, with their attributes and parameter types. */
+function enclosingFunctions(node: Node): EnclosingFunction[] {
+  const out: EnclosingFunction[] = [];
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type !== 'function_item') continue;
+    const decorators: string[] = [];
+    const siblings = n.parent?.namedChildren ?? [];
+    for (let i = siblings.findIndex((c) => c.id === n.id) - 1; i >= 0 && ['attribute_item', 'line_comment'].includes(siblings[i]!.type); i--) {
+      if (siblings[i]!.type === 'attribute_item') decorators.unshift(siblings[i]!.text.replace(/^#\[\s*|\s*\]$/g, ''));
+    }
+    const parameters = n.childForFieldName('parameters')?.namedChildren ?? [];
+    const parameterTypes = parameters.map((p) => p.childForFieldName('type')?.text).filter((t): t is string => !!t);
+    out.push({ name: n.childForFieldName('name')?.text ?? '', decorators, parameterTypes });
+  }
+  return out;
 }
 
 function enclosingFunctionId(node: Node): number {
