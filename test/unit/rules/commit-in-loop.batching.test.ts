@@ -107,6 +107,21 @@ hostRuleTester(commitInLoop, 'batching, isolation and per-row UPDATE/DELETE', {
       host: py,
     },
     {
+      name: 'one INSERT carrying every row of a table (execute with a list of rows), per table',
+      code: 'from sqlalchemy import insert\n\ndef restore(connection, dump):\n    for table, rows in dump.items():\n        connection.execute(insert(table), rows)\n',
+      host: py,
+    },
+    {
+      name: 'one INSERT with .values([...]) per tenant',
+      code: 'from sqlalchemy import insert\n\ndef seed(session, tenants):\n    for tenant in tenants:\n        session.execute(insert(Tag).values([{"tenant_id": tenant.id, "name": n} for n in DEFAULT_TAGS]))\n',
+      host: py,
+    },
+    {
+      name: 'an INSERT run only when the batch is full',
+      code: 'from sqlalchemy import insert\n\ndef load(session, source):\n    batch = []\n    for item in source:\n        batch.append(item)\n        if len(batch) >= 500:\n            session.execute(insert(Row).values(batch))\n            batch = []\n',
+      host: py,
+    },
+    {
       name: 'an UPDATE in a loop that does not depend on the item is not a write per row',
       code: 'def retry(session, attempts):\n    for attempt in attempts:\n        session.execute(update(Lock).values(owner=None))\n',
       host: py,
@@ -158,6 +173,20 @@ hostRuleTester(commitInLoop, 'batching, isolation and per-row UPDATE/DELETE', {
       errors: [
         {
           message: ['session.commit() runs once per role of member.roles', "member.roles is one object's own collection, likely a handful of items"],
+          span: 'session.commit()',
+          fixes: ['Move session.commit() after the loop'],
+          tentative: true,
+        },
+      ],
+    },
+    {
+      name: 'a commit per item in a CLI command: info, it may be meant to keep progress',
+      code: '@cli.command()\ndef fix_titles(session, tickets):\n    for ticket in tickets:\n        ticket.title = ticket.title.strip()\n        session.commit()\n',
+      host: py,
+      output: '@cli.command()\ndef fix_titles(session, tickets):\n    for ticket in tickets:\n        ticket.title = ticket.title.strip()\n    session.commit()\n',
+      errors: [
+        {
+          message: ['session.commit() runs once per ticket of tickets', 'It runs in the job fix_titles (@cli.command), where a commit per item may be meant to keep the work done'],
           span: 'session.commit()',
           fixes: ['Move session.commit() after the loop'],
           tentative: true,

@@ -91,6 +91,8 @@ export interface HostQuery {
   preparedFrom?: number;
   /** The functions around the query, innermost first (none at module level). */
   functions?: EnclosingFunction[];
+  /** Python INSERT: the statement writes many rows at once (`executemany`, `execute(stmt, rows)`, `.values([...])`). */
+  manyRows?: boolean;
 }
 
 /**
@@ -118,6 +120,8 @@ export interface HostWrite {
   query?: number;
   /** For 'commit' and 'flush' in Python: how the call sits in its innermost loop. */
   placement?: LoopPlacement;
+  /** For 'commit' in Python: the functions around it, innermost first. */
+  functions?: EnclosingFunction[];
 }
 
 /** `obj.attr` read inside a loop, for lazy-loaded relationships (`agent.messages`). */

@@ -19,7 +19,7 @@
 import { docsUrl } from '../../../../shared/types';
 import type { HostExtraction, HostQuery, HostWrite, LoopContext } from '../host/types';
 import type { Span } from '../sql/model';
-import { indentationAt, isBatchLoop, lineEnd, lineStart, spanText, startsLine, statementOf, walksChildCollection } from './host-helpers';
+import { codePath, indentationAt, isBatchLoop, lineEnd, lineStart, spanText, startsLine, statementOf, walksChildCollection } from './host-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
 
 const ID = 'commit-in-loop';
@@ -68,6 +68,8 @@ function checkCommit(ctx: FileContext, host: HostExtraction, write: HostWrite): 
   const placement = write.placement;
   if (block === 'conditional' || placement?.conditional || placement?.isolated || placement?.ownSession || isBatchLoop(loop)) return;
   const small = walksChildCollection(loop);
+  const path = codePath(ctx.file, write);
+  const job = path?.kind === 'batch' ? path : undefined;
   const call = spanText(ctx.text, write.span).replace(/^await\s+/, '');
   const receiver = /^([\w.]+)\./.exec(call)?.[1] ?? 'session';
   const add = host.writes.find((w) => w.kind === 'add' && w.loops.length > 0 && innermost(w.loops).span.start === loop.span.start);
@@ -83,8 +85,12 @@ function checkCommit(ctx: FileContext, host: HostExtraction, write: HostWrite): 
     message:
       `${call} runs ${perItem(loop)} of ${items}: every item pays a round trip and its own transaction ` +
       `(a durable flush to disk per commit), 10-50x slower than one write for all. ${how}` +
-      (small ? ` (${items} is one object's own collection, likely a handful of items: worth it only if it grows.)` : ''),
-    ...(small ? { tentative: true } : {}),
+      (small ? ` (${items} is one object's own collection, likely a handful of items: worth it only if it grows.)` : '') +
+      (job
+        ? ` (It runs ${job.why}, where a commit per item may be meant to keep the work done if the run stops halfway; ` +
+          'committing every few hundred items keeps that at a fraction of the cost.)'
+        : ''),
+    ...(small || job ? { tentative: true } : {}),
     explanation: [
       `**Loop:** \`${loop.targets.join(', ') || '?'}\` over \`${items}\`` + (add ? ` — \`${spanText(ctx.text, add.span)}\` per item` : ''),
       '',
@@ -154,6 +160,8 @@ function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number): v
   const loop = innermost(query.loops);
   if (isBatchLoop(loop)) return;
   const kind = query.statementKind;
+  // One INSERT carrying many rows, or one run only when a batch is full (`if len(batch) >= size:`), is the batching asked for.
+  if (kind === 'insert' && (query.manyRows || enclosingBlock(ctx.text, loop, query.span) === 'conditional')) return;
   if (kind !== 'insert' && !query.parameterRoots.some((r) => loop.targets.includes(r))) return;
   const model = query.model ?? statementOf(ctx, index)?.query;
   // INSERT ... SELECT writes many rows in one statement.

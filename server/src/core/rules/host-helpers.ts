@@ -9,7 +9,7 @@
  * the extractors. What is read here is layout (line starts, indentation,
  * top-level import lines) and the source text of spans an extractor reported.
  */
-import type { HostExtraction, HostQuery, LoopContext, Terminal } from '../host/types';
+import type { EnclosingFunction, HostExtraction, HostQuery, LoopContext, Terminal } from '../host/types';
 import type { Span, Statement } from '../sql/model';
 import type { FileContext } from './types';
 
@@ -156,8 +156,8 @@ const BATCH_FILES = /^(tasks?|jobs?|cli|worker|workers|scheduled|cron|manage|__m
  * task, a CLI command, a script, a function named for work over all rows), as
  * far as the file shows; undefined when it does not (a repository method).
  */
-export function codePath(file: string, query: HostQuery): CodePath | undefined {
-  for (const fn of query.functions ?? []) {
+export function codePath(file: string, at: { functions?: EnclosingFunction[] }): CodePath | undefined {
+  for (const fn of at.functions ?? []) {
     const route = fn.decorators.find((d) => REQUEST_DECORATOR.test(d));
     if (route) return { kind: 'request', why: `in the request handler ${fn.name} (${decoratorName(route)})` };
     if (fn.parameterTypes.some((t) => REQUEST_PARAMETER.test(t)) || /(^|_)handler$/.test(fn.name)) {

@@ -1,11 +1,12 @@
 /**
- * How a call sits in its innermost loop, for the rules that tell a write per
- * item from deliberate batching: under an `if` (every N rows), inside a `try`
- * that catches the item's failure (one transaction per item, on purpose), or
- * on a session the loop body opens itself (a new session per iteration).
+ * Facts for the rules that tell a write per item from deliberate batching:
+ * how a call sits in its innermost loop (under an `if`: every N rows; inside
+ * a `try` that catches the item's failure: one transaction per item, on
+ * purpose; on a session the loop body opens itself), and whether an INSERT
+ * carries many rows in one statement.
  */
 import type { LoopPlacement } from '../types';
-import { calleeName, descendants, type Node } from './nodes';
+import { calleeName, descendants, type Node, positionalArgs, unwrap } from './nodes';
 
 const LOOPS = new Set(['for_statement', 'while_statement']);
 
@@ -50,6 +51,32 @@ function bindsBefore(body: Node, receiver: string, offset: number): boolean {
       const right = n.childForFieldName('right');
       if (n.childForFieldName('left')?.text === receiver && right?.type === 'call' && calleeName(right) !== undefined) return true;
     }
+  }
+  return false;
+}
+
+/** Names of variables that hold many rows (`rows`, `batch`, `records`), as opposed to one parameter set (`params`). */
+const ROWS_NAME = /(rows|records|items|values|batch|chunk|mappings|objects|entries|payloads)$/i;
+
+function manyRowsArgument(node: Node | undefined): boolean {
+  if (!node) return false;
+  const n = unwrap(node);
+  if (n.type === 'list' || n.type === 'list_comprehension' || n.type === 'generator_expression') return true;
+  return (n.type === 'identifier' || n.type === 'attribute') && ROWS_NAME.test(n.text);
+}
+
+/**
+ * Whether the statement run by `top` writes many rows at once: `executemany`,
+ * `execute(stmt, rows)` with a list of parameter sets, or `.values([...])`.
+ */
+export function carriesManyRows(top: Node): boolean {
+  for (const n of descendants(top)) {
+    if (n.type !== 'call') continue;
+    const name = calleeName(n);
+    const args = positionalArgs(n);
+    if (name === 'executemany') return true;
+    if ((name === 'execute' || name === 'exec_driver_sql') && manyRowsArgument(args[1])) return true;
+    if (name === 'values' && args.length === 1 && manyRowsArgument(args[0])) return true;
   }
   return false;
 }

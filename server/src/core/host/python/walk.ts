@@ -7,7 +7,7 @@ import type { Dialect } from '../../../../../shared/types';
 import type { AttributeAccess, EmbeddedSql, HostQuery, HostWrite, LoopContext, Terminal } from '../types';
 import { type Chain, type ChainStep, enclosingParent, EXECUTORS, flatten, isChainTop, QUERY_TERMINALS, RESULT_TERMINALS, STATEMENT_STARTS } from './chains';
 import { enclosingFunctions } from './enclosing-functions';
-import { loopPlacement } from './loop-placement';
+import { carriesManyRows, loopPlacement } from './loop-placement';
 import { COMPREHENSIONS, comprehensionLoop, forLoop, whileLoop } from './loops';
 import { calleeName, type Node, positionalArgs, rootIdentifier, spanOf, unwrap, valueRoots } from './nodes';
 import { type ModelResolver, OrmQuery } from './orm-query';
@@ -291,7 +291,11 @@ export class PythonWalker {
     const loops = [...this.loops];
     if ((step.name === 'commit' || step.name === 'flush') && step.args.length === 0) {
       const placement = loopPlacement(top, step.receiver.text);
-      this.writes.push({ kind: step.name, span: spanOf(top), loops, receiver: step.receiver.text, ...(placement ? { placement } : {}) });
+      const functions = enclosingFunctions(top);
+      this.writes.push({
+        kind: step.name, span: spanOf(top), loops, receiver: step.receiver.text,
+        ...(placement ? { placement } : {}), ...(functions.length > 0 ? { functions } : {}),
+      });
       return true;
     }
     if ((step.name === 'add' || step.name === 'add_all') && step.args.length === 1 && this.isSession(step.receiver)) {
@@ -505,6 +509,7 @@ export class PythonWalker {
   private push(hq: HostQuery, top: Node): number {
     const functions = enclosingFunctions(top);
     if (functions.length > 0) hq.functions = functions;
+    if (hq.statementKind === 'insert' && hq.loops.length > 0 && carriesManyRows(top)) hq.manyRows = true;
     const index = this.queries.length;
     this.queries.push(hq);
     if (hq.statementKind === 'insert') this.writes.push({ kind: 'insert', span: hq.span, loops: hq.loops, query: index });
