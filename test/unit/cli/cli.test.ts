@@ -171,14 +171,21 @@ describe('querylens CLI (built)', function () {
 
   it('--fix applies preferred in-file fixes and reports what remains', () => {
     const dir = workspace();
-    const file = path.join(dir, 'queries', 'tasks.sql');
-    writeFileSync(file, 'SELECT worker_id FROM workers WHERE planner_id = $1;\n');
+    // A commit per item moves after the loop (preferred); a LIMIT would drop rows silently, so it is never applied.
+    const file = path.join(dir, 'queries', 'save.py');
+    writeFileSync(file, 'def save(session, docs):\n    for doc in docs:\n        session.merge(doc)\n        session.commit()\n');
+    const sql = path.join(dir, 'queries', 'tasks.sql');
+    writeFileSync(sql, 'SELECT worker_id FROM workers WHERE planner_id = $1;\n');
     const before = JSON.parse(run(dir, 'check', '--format', 'json').stdout);
+    assert.ok(before.findings.some((f: any) => f.ruleId === 'commit-in-loop'));
     assert.ok(before.findings.some((f: any) => f.ruleId === 'unpaginated-query'));
     const { code, stdout } = run(dir, 'check', '--format', 'json', '--fix');
     assert.equal(code, 0);
-    assert.match(readFileSync(file, 'utf8'), /LIMIT \d+;/);
-    assert.ok(!JSON.parse(stdout).findings.some((f: any) => f.ruleId === 'unpaginated-query'));
+    assert.equal(readFileSync(file, 'utf8'), 'def save(session, docs):\n    for doc in docs:\n        session.merge(doc)\n    session.commit()\n');
+    assert.equal(readFileSync(sql, 'utf8'), 'SELECT worker_id FROM workers WHERE planner_id = $1;\n');
+    const after = JSON.parse(stdout).findings.map((f: any) => f.ruleId);
+    assert.ok(!after.includes('commit-in-loop'));
+    assert.ok(after.includes('unpaginated-query'));
   });
 
   it('--fix never writes through a link to a file outside the workspace; a link inside it is fixed', () => {

@@ -132,6 +132,8 @@ export interface ExpectedError {
   fixes?: string[];
   /** Substrings the hover explanation must contain. */
   explanation?: string[];
+  /** True when the rule is unsure and the finding goes to `info` (RuleReport.tentative); false by default. */
+  tentative?: boolean;
 }
 
 export interface ValidCase extends Setup {
@@ -193,4 +195,5 @@ export function checkReport(code: string, report: RuleReport, expected: Expected
   for (const part of expected.explanation ?? []) {
     assert.ok(report.explanation?.includes(part), `explanation lacks ${JSON.stringify(part)}:\n${report.explanation}`);
   }
+  assert.equal(!!report.tentative, !!expected.tentative, `tentative (reported at info): ${report.message}`);
 }

@@ -61,13 +61,13 @@ ruleTester(missingCompositeIndex, {
       errors: [
         {
           message: [
-            'Query filters workers on planner_id and task_status',
-            'no index leads with these columns',
-            'Add an index on workers(planner_id, task_status).',
+            'Query filters workers on planner_id and task_status; the index idx_workers_planner_id on planner_id already narrows it ' +
+              'to the rows of one planner_id, which are then filtered. Add an index on workers(planner_id, task_status) only if one planner_id has many rows.',
           ],
           span: "planner_id = $1 AND task_status = 'pending'",
           fixes: [SCHEMA_FIX('workers(planner_id, task_status)')],
           explanation: ['`planner_id` — equality', '`task_status` — equality', '`idx_workers_planner_id` (planner_id)', '`workers_pkey` (worker_id) — primary key'],
+          tentative: true,
         },
       ],
     },
@@ -80,6 +80,7 @@ ruleTester(missingCompositeIndex, {
           message: ['on planner_id and task_status', 'workers(planner_id, task_status)'],
           span: "planner_id = $1 AND task_status IN ('completed', 'failed_validation')",
           explanation: ['`task_status` — IN list'],
+          tentative: true,
         },
       ],
     },
@@ -89,10 +90,11 @@ ruleTester(missingCompositeIndex, {
       code: 'SELECT * FROM planner_messages WHERE agent_id = $1 ORDER BY created_at',
       errors: [
         {
-          message: ['filters planner_messages on agent_id and sorts by created_at', 'Add an index on planner_messages(agent_id, created_at).'],
+          message: ['filters planner_messages on agent_id and sorts by created_at', 'which are then filtered and sorted', 'Add an index on planner_messages(agent_id, created_at) only if'],
           span: 'agent_id = $1 ORDER BY created_at',
           fixes: [SCHEMA_FIX('planner_messages(agent_id, created_at)')],
           explanation: ['`created_at` — ORDER BY'],
+          tentative: true,
         },
       ],
     },
@@ -100,40 +102,40 @@ ruleTester(missingCompositeIndex, {
       name: 'equality then one range column, the range column last',
       schema,
       code: 'SELECT worker_id FROM workers WHERE created_at > $2 AND planner_id = $1',
-      errors: [{ message: ['workers(planner_id, created_at)'], span: 'created_at > $2 AND planner_id = $1' }],
+      errors: [{ message: ['workers(planner_id, created_at)'], span: 'created_at > $2 AND planner_id = $1', tentative: true }],
     },
     {
       name: 'LIKE prefix counts as the range column',
       schema,
       code: "SELECT worker_id FROM workers WHERE planner_id = $1 AND task_status LIKE 'fail%'",
-      errors: [{ message: ['workers(planner_id, task_status)'], span: "planner_id = $1 AND task_status LIKE 'fail%'", explanation: ['LIKE prefix'] }],
+      errors: [{ message: ['workers(planner_id, task_status)'], span: "planner_id = $1 AND task_status LIKE 'fail%'", explanation: ['LIKE prefix'], tentative: true }],
     },
     {
       name: 'aliases and joins: filters on the aliased table',
       schema,
       code: "SELECT w.worker_id, p.name FROM workers w JOIN planners p ON p.planner_id = w.planner_id WHERE w.planner_id = $1 AND w.task_status = 'pending'",
-      errors: [{ message: ['filters workers on planner_id and task_status'], span: "w.planner_id = $1 AND w.task_status = 'pending'" }],
+      errors: [{ message: ['filters workers on planner_id and task_status'], span: "w.planner_id = $1 AND w.task_status = 'pending'", tentative: true }],
     },
     {
       name: 'inside a subquery',
       schema,
       code: "SELECT name FROM planners WHERE planner_id IN (SELECT planner_id FROM workers WHERE task_status = 'pending' AND created_at < $1)",
-      errors: [{ message: ['workers(task_status, created_at)'], span: "task_status = 'pending' AND created_at < $1" }],
+      errors: [{ message: ['workers(task_status, created_at)'], span: "task_status = 'pending' AND created_at < $1", tentative: true }],
     },
     {
       name: 'UPDATE and DELETE filter too',
       schema,
       code: "UPDATE workers SET task_status = 'done' WHERE planner_id = $1 AND task_status = 'pending';\nDELETE FROM workers WHERE task_status = 'recorded' AND created_at < $1;",
       errors: [
-        { message: ['workers(planner_id, task_status)'], span: "planner_id = $1 AND task_status = 'pending'" },
-        { message: ['workers(task_status, created_at)'], span: "task_status = 'recorded' AND created_at < $1" },
+        { message: ['workers(planner_id, task_status)'], span: "planner_id = $1 AND task_status = 'pending'", tentative: true },
+        { message: ['workers(task_status, created_at)'], span: "task_status = 'recorded' AND created_at < $1", tentative: true },
       ],
     },
     {
       name: 'an expression index does not serve plain columns',
       schema: 'CREATE TABLE users (id int PRIMARY KEY, email text, org_id int);\nCREATE INDEX u_lower ON users (org_id, lower(email));',
       code: 'SELECT id FROM users WHERE org_id = $1 AND email = $2',
-      errors: [{ message: ['users(org_id, email)'], span: 'org_id = $1 AND email = $2', explanation: ['`u_lower` (org_id, (lower(email)))'] }],
+      errors: [{ message: ['users(org_id, email)'], span: 'org_id = $1 AND email = $2', explanation: ['`u_lower` (org_id, (lower(email)))'], tentative: true }],
     },
     {
       name: 'schema in the same file: the fix inserts the index after its CREATE TABLE',
@@ -152,7 +154,7 @@ ruleTester(missingCompositeIndex, {
       dialect: 'sqlite',
       schema: 'CREATE TABLE workers (worker_id TEXT PRIMARY KEY, planner_id TEXT NOT NULL, task_status TEXT NOT NULL);\nCREATE INDEX ix_planner ON workers (planner_id);',
       code: "SELECT worker_id FROM workers WHERE planner_id = ? AND task_status = 'pending'",
-      errors: [{ message: ['workers(planner_id, task_status)'], span: "planner_id = ? AND task_status = 'pending'" }],
+      errors: [{ message: ['workers(planner_id, task_status)'], span: "planner_id = ? AND task_status = 'pending'" , tentative: true }],
     },
   ],
 });
@@ -164,7 +166,7 @@ describe('missing-index and missing-composite-index together', () => {
     'SELECT * FROM planner_messages WHERE body = $1 ORDER BY created_at',
     'SELECT * FROM planner_messages WHERE created_at > $1 ORDER BY created_at LIMIT 5',
     'SELECT * FROM planner_messages ORDER BY created_at LIMIT 5',
-    'SELECT w.worker_id FROM workers w JOIN planner_messages m ON m.agent_id = w.worker_id WHERE m.body = $1 AND w.task_status = $2',
+    'SELECT w.worker_id FROM workers w JOIN planner_messages m ON m.body = w.worker_id WHERE m.created_at > $1 AND w.created_at > $2',
   ];
   before(() => initParsers());
   for (const code of queries) {

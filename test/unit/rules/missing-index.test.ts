@@ -3,7 +3,7 @@ import { AGENT_SCHEMA } from './fixtures';
 import { ruleTester } from './harness';
 
 const schema = AGENT_SCHEMA + `
-CREATE TABLE routers (router_id text PRIMARY KEY, status text, created_at timestamptz);
+CREATE TABLE routers (router_id text PRIMARY KEY, status text, hostname text, created_at timestamptz);
 CREATE TABLE router_planner_links (link_id text PRIMARY KEY, router_id text NOT NULL, planner_id text NOT NULL);
 `;
 
@@ -44,13 +44,13 @@ ruleTester(missingIndex, {
     {
       name: 'equality on an unindexed column',
       schema,
-      code: 'SELECT router_id FROM routers WHERE status = $1',
+      code: 'SELECT router_id FROM routers WHERE hostname = $1',
       errors: [
         {
-          message: ['Query filters routers on status, but no index leads with it: every call scans the table.', 'Add an index on routers(status).'],
-          span: 'status = $1',
-          fixes: ['Add CREATE INDEX on routers(status) after the CREATE TABLE'],
-          explanation: ['`status` — equality', '`routers_pkey` (router_id) — primary key'],
+          message: ['Query filters routers on hostname, but no index leads with it: every call scans the table.', 'Add an index on routers(hostname).'],
+          span: 'hostname = $1',
+          fixes: ['Add CREATE INDEX on routers(hostname) after the CREATE TABLE'],
+          explanation: ['`hostname` — equality', '`routers_pkey` (router_id) — primary key'],
         },
       ],
     },
@@ -93,21 +93,21 @@ ruleTester(missingIndex, {
     {
       name: 'filter in an EXISTS subquery',
       schema,
-      code: 'SELECT name FROM planners p WHERE EXISTS (SELECT 1 FROM routers r WHERE r.status = $1)',
-      errors: [{ message: ['routers(status)'], span: 'r.status = $1' }],
+      code: 'SELECT name FROM planners p WHERE EXISTS (SELECT 1 FROM routers r WHERE r.hostname = $1)',
+      errors: [{ message: ['routers(hostname)'], span: 'r.hostname = $1' }],
     },
     {
       name: 'partial index on another column does not help; schema in the same file gets the fix',
-      code: "CREATE TABLE jobs (id int PRIMARY KEY, state text, owner int);\nCREATE INDEX jobs_owner ON jobs (owner) WHERE state = 'open';\nSELECT id FROM jobs WHERE state = $1;\n",
-      errors: [{ message: ['jobs(state)'], span: 'state = $1', fixes: ['Add CREATE INDEX on jobs(state) after the CREATE TABLE'] }],
-      output: "CREATE TABLE jobs (id int PRIMARY KEY, state text, owner int);\nCREATE INDEX idx_jobs_state ON jobs (state);\n\nCREATE INDEX jobs_owner ON jobs (owner) WHERE state = 'open';\nSELECT id FROM jobs WHERE state = $1;\n",
+      code: "CREATE TABLE jobs (id int PRIMARY KEY, state text, queue text, owner int);\nCREATE INDEX jobs_owner ON jobs (owner) WHERE state = 'open';\nSELECT id FROM jobs WHERE queue = $1;\n",
+      errors: [{ message: ['jobs(queue)'], span: 'queue = $1', fixes: ['Add CREATE INDEX on jobs(queue) after the CREATE TABLE'] }],
+      output: "CREATE TABLE jobs (id int PRIMARY KEY, state text, queue text, owner int);\nCREATE INDEX idx_jobs_queue ON jobs (queue);\n\nCREATE INDEX jobs_owner ON jobs (owner) WHERE state = 'open';\nSELECT id FROM jobs WHERE queue = $1;\n",
     },
     {
       name: 'sqlite with ? parameters',
       dialect: 'sqlite',
-      schema: 'CREATE TABLE routers (router_id TEXT PRIMARY KEY, status TEXT);',
-      code: 'SELECT router_id FROM routers WHERE status = ?',
-      errors: [{ message: ['routers(status)'], span: 'status = ?' }],
+      schema: 'CREATE TABLE routers (router_id TEXT PRIMARY KEY, hostname TEXT);',
+      code: 'SELECT router_id FROM routers WHERE hostname = ?',
+      errors: [{ message: ['routers(hostname)'], span: 'hostname = ?' }],
     },
   ],
 });

@@ -32,7 +32,7 @@ ruleTester(unpaginatedQuery, {
       code: "SELECT worker_id FROM workers WHERE task_status = 'pending';",
       errors: [
         {
-          message: ['Query reads workers without LIMIT', 'returns every matching row', 'Add LIMIT'],
+          message: ['Query reads workers without LIMIT', 'returns every matching row', 'paginate (LIMIT plus a keyset'],
           span: 'SELECT worker_id FROM workers',
           fixes: ['Add LIMIT 100'],
         },

@@ -201,7 +201,7 @@ class FileAnalysis {
   private toFinding(rule: Rule, severity: Severity, report: RuleReport, offset: number): Finding {
     return {
       ruleId: rule.meta.id,
-      severity,
+      severity: report.tentative && (severity === 'warning' || severity === 'error') ? 'info' : severity,
       message: report.message,
       file: this.input.file,
       range: this.input.lines.rangeOf(shift(report.span, offset)),

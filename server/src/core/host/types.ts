@@ -55,6 +55,18 @@ export interface BoundPattern {
   pattern: string;
 }
 
+/**
+ * The functions a query is written in, as the code shows them, innermost
+ * first: what rules read to tell a request handler from a batch job.
+ */
+export interface EnclosingFunction {
+  name: string;
+  /** Python decorators without the `@` (`router.get("/items")`, `actor(actor_name="x")`); Rust attributes without `#[...]` (`tokio::main`, `get("/")`). */
+  decorators: string[];
+  /** Rust: the parameters' types as written (`Path<String>`, `State<AppState>`); Python: none. */
+  parameterTypes: string[];
+}
+
 export interface HostQuery {
   kind: 'sql' | 'orm';
   /** The whole call chain (`session.query(Worker).filter(...).all()`, `sqlx::query!(...).fetch_all(&pool).await`). */
@@ -86,6 +98,23 @@ export interface HostQuery {
   preparedFrom?: number;
   /** kind 'sql': placeholders bound to a string the code shows (`LIKE $1` with `format!("%{}%", q)`). */
   boundPatterns?: BoundPattern[];
+  /** The functions around the query, innermost first (none at module level). */
+  functions?: EnclosingFunction[];
+  /** Python INSERT: the statement writes many rows at once (`executemany`, `execute(stmt, rows)`, `.values([...])`). */
+  manyRows?: boolean;
+}
+
+/**
+ * How a statement sits in its innermost loop (Python), so rules can tell a
+ * write per item from deliberate batching or isolation.
+ */
+export interface LoopPlacement {
+  /** Under an `if`/`else` inside the loop: runs every N items, not every item. */
+  conditional: boolean;
+  /** In a `try` whose `except` goes on with the next item: one transaction per item, on purpose. */
+  isolated: boolean;
+  /** The receiver (`session`) is opened by the loop body itself: a new session per iteration. */
+  ownSession: boolean;
 }
 
 /** A write that is expensive one row at a time: `session.add(x)`, `session.commit()`, an INSERT executed per item. */
@@ -98,6 +127,10 @@ export interface HostWrite {
   argument?: string;
   /** For 'insert': the index in `queries` of the INSERT. */
   query?: number;
+  /** For 'commit' and 'flush' in Python: how the call sits in its innermost loop. */
+  placement?: LoopPlacement;
+  /** For 'commit' in Python: the functions around it, innermost first. */
+  functions?: EnclosingFunction[];
 }
 
 /** `obj.attr` read inside a loop, for lazy-loaded relationships (`agent.messages`). */

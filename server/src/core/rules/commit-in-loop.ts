@@ -1,18 +1,25 @@
 /**
- * Row-by-row writes in host code: a `session.commit()`/`flush()` per loop
- * iteration (one transaction, one round trip and one durable flush per item)
- * and an INSERT executed once per item. `session.add(x)` alone in a loop is
- * not reported: the session keeps pending objects and writes them together at
- * the next flush; it is row-by-row only with a commit or flush in the same
- * loop, which this rule reports (and its message says `add_all`).
+ * Row-by-row writes in host code: a `session.commit()` per loop iteration
+ * (one transaction, one round trip and one durable flush per item), and an
+ * INSERT, UPDATE or DELETE executed once per item (`session.execute(update(T)
+ * .where(T.id == item.id))` in a loop over items). `session.add(x)` alone in a
+ * loop is not reported: the session writes pending objects together at the
+ * next flush.
  *
- * A commit under an `if` inside the loop (`if len(batch) >= 1000: commit()`)
- * is the batching this rule asks for and is not reported.
+ * Deliberate batching and isolation are not reported: a commit under an `if`
+ * (`if n % 1000 == 0: commit()`), a loop whose iterations are batches (`while`
+ * loops that take the next batch, `range(0, n, size)`, `batched(...)`,
+ * `for chunk in chunks`), a commit in a `try` whose `except` goes on with the
+ * next item (one transaction per item, so one failure does not undo the
+ * others), a session the loop body opens itself, and `flush()` (it sends
+ * pending rows inside the same transaction, often to get generated keys).
+ * Work per item of one object's own collection (`participant.roles`) is
+ * plausible but small: reported at `info`.
  */
 import { docsUrl } from '../../../../shared/types';
-import type { HostExtraction, HostWrite, LoopContext } from '../host/types';
+import type { HostExtraction, HostQuery, HostWrite, LoopContext } from '../host/types';
 import type { Span } from '../sql/model';
-import { indentationAt, lineEnd, lineStart, spanText, startsLine, statementOf } from './host-helpers';
+import { codePath, indentationAt, isBatchLoop, lineEnd, lineStart, spanText, startsLine, statementOf, walksChildCollection } from './host-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
 
 const ID = 'commit-in-loop';
@@ -20,7 +27,7 @@ const ID = 'commit-in-loop';
 export const commitInLoop: Rule = {
   meta: {
     id: ID,
-    description: 'A commit, flush or INSERT runs once per item inside a loop instead of once for all items.',
+    description: 'A commit, INSERT, UPDATE or DELETE runs once per item inside a loop instead of once for all items.',
     defaultSeverity: 'warning',
     docs: docsUrl(ID),
     fixable: true,
@@ -30,22 +37,22 @@ export const commitInLoop: Rule = {
   check(ctx) {
     const host = ctx.host;
     if (!host) return;
-    const inserts = new Set<number>();
+    const reported = new Set<number>();
     for (const write of host.writes) {
       if (write.loops.length === 0) continue;
-      if (write.kind === 'commit' || write.kind === 'flush') checkCommit(ctx, host, write);
-      if (write.kind === 'insert') {
-        if (write.query !== undefined) inserts.add(write.query);
-        reportInsert(ctx, host, write.span, write.loops, write.query);
+      if (write.kind === 'commit') checkCommit(ctx, host, write);
+      if (write.kind === 'insert' && write.query !== undefined) {
+        reported.add(write.query);
+        checkRowWrite(ctx, host, write.query);
       }
     }
     host.queries.forEach((query, index) => {
-      if (query.statementKind === 'insert' && query.loops.length > 0 && !inserts.has(index)) {
-        reportInsert(ctx, host, query.span, query.loops, index);
-      }
+      if (query.loops.length > 0 && ROW_WRITES.has(query.statementKind) && !reported.has(index)) checkRowWrite(ctx, host, index);
     });
   },
 };
+
+const ROW_WRITES = new Set(['insert', 'update', 'delete']);
 
 function innermost(loops: LoopContext[]): LoopContext {
   return loops[loops.length - 1];
@@ -58,7 +65,11 @@ function perItem(loop: LoopContext): string {
 function checkCommit(ctx: FileContext, host: HostExtraction, write: HostWrite): void {
   const loop = innermost(write.loops);
   const block = enclosingBlock(ctx.text, loop, write.span);
-  if (block === 'conditional') return;
+  const placement = write.placement;
+  if (block === 'conditional' || placement?.conditional || placement?.isolated || placement?.ownSession || isBatchLoop(loop)) return;
+  const small = walksChildCollection(loop);
+  const path = codePath(ctx.file, write);
+  const job = path?.kind === 'batch' ? path : undefined;
   const call = spanText(ctx.text, write.span).replace(/^await\s+/, '');
   const receiver = /^([\w.]+)\./.exec(call)?.[1] ?? 'session';
   const add = host.writes.find((w) => w.kind === 'add' && w.loops.length > 0 && innermost(w.loops).span.start === loop.span.start);
@@ -73,7 +84,13 @@ function checkCommit(ctx: FileContext, host: HostExtraction, write: HostWrite): 
     span: write.span,
     message:
       `${call} runs ${perItem(loop)} of ${items}: every item pays a round trip and its own transaction ` +
-      `(a durable flush to disk per ${write.kind}), 10-50x slower than one write for all. ${how}`,
+      `(a durable flush to disk per commit), 10-50x slower than one write for all. ${how}` +
+      (small ? ` (${items} is one object's own collection, likely a handful of items: worth it only if it grows.)` : '') +
+      (job
+        ? ` (It runs ${job.why}, where a commit per item may be meant to keep the work done if the run stops halfway; ` +
+          'committing every few hundred items keeps that at a fraction of the cost.)'
+        : ''),
+    ...(small || job ? { tentative: true } : {}),
     explanation: [
       `**Loop:** \`${loop.targets.join(', ') || '?'}\` over \`${items}\`` + (add ? ` — \`${spanText(ctx.text, add.span)}\` per item` : ''),
       '',
@@ -133,19 +150,47 @@ function moveAfterLoop(ctx: FileContext, loop: LoopContext, span: Span): CoreFix
   ];
 }
 
-function reportInsert(ctx: FileContext, host: HostExtraction, span: Span, loops: LoopContext[], index: number | undefined): void {
-  const loop = innermost(loops);
-  const query = index === undefined ? undefined : host.queries[index];
-  const table = (query?.model ?? (index === undefined ? undefined : statementOf(ctx, index)?.query))?.tables[0]?.name;
-  const how =
-    host.language === 'rust'
-      ? 'Build one multi-row INSERT with sqlx::QueryBuilder::push_values, or bind arrays: INSERT ... SELECT * FROM UNNEST($1::type[], ...).'
-      : `Insert all rows in one statement: session.execute(insert(${query?.entity ?? 'Model'}), rows) or insert(${table ?? 'table'}).values([...]).`;
+/**
+ * An INSERT, UPDATE or DELETE run once per item: reported unless each
+ * iteration is a batch, or (UPDATE/DELETE) the statement does not depend on
+ * the item (then it is not a write per row).
+ */
+function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number): void {
+  const query = host.queries[index]!;
+  const loop = innermost(query.loops);
+  if (isBatchLoop(loop)) return;
+  const kind = query.statementKind;
+  // One INSERT carrying many rows, or one run only when a batch is full (`if len(batch) >= size:`), is the batching asked for.
+  if (kind === 'insert' && (query.manyRows || enclosingBlock(ctx.text, loop, query.span) === 'conditional')) return;
+  if (kind !== 'insert' && !query.parameterRoots.some((r) => loop.targets.includes(r))) return;
+  const model = query.model ?? statementOf(ctx, index)?.query;
+  // INSERT ... SELECT writes many rows in one statement.
+  if (kind === 'insert' && model && model.subqueries.some((q) => q !== model && q.tables.length > 0)) return;
+  const table = model?.tables[0]?.name;
+  const small = walksChildCollection(loop);
+  const verb = kind.toUpperCase();
   ctx.report({
-    span,
-    message: `INSERT${table ? ` into ${table}` : ''} runs ${perItem(loop)} of ${loop.iterable ?? 'the loop'}: one round trip (and statement) per row. ${how}`,
+    span: query.span,
+    message:
+      `${verb}${table ? ` ${kind === 'insert' ? 'into' : kind === 'update' ? 'of' : 'from'} ${table}` : ''} runs ${perItem(loop)} of ` +
+      `${loop.iterable ?? 'the loop'}: one round trip (and statement) per row. ${howToBatch(host, query, kind, table)}` +
+      (small ? ` (${loop.iterable} is one object's own collection, likely a handful of items: worth it only if it grows.)` : ''),
     explanation:
-      'Row-by-row inserts pay network latency and statement overhead for every row; one multi-row INSERT (or a ' +
-      'bulk insert API) sends them together and is typically 10-50x faster.',
+      `Row-by-row ${verb}s pay network latency and statement overhead for every row; one statement for all rows ` +
+      '(a multi-row INSERT, an UPDATE ... FROM a list of values, a DELETE ... WHERE key IN a list, or a bulk API) sends ' +
+      'them together and is typically 10-50x faster.',
+    ...(small ? { tentative: true } : {}),
   });
+}
+
+function howToBatch(host: HostExtraction, query: HostQuery, kind: string, table: string | undefined): string {
+  const entity = query.entity ?? 'Model';
+  if (host.language === 'rust') {
+    if (kind === 'insert') return 'Build one multi-row INSERT with sqlx::QueryBuilder::push_values, or bind arrays: INSERT ... SELECT * FROM UNNEST($1::type[], ...).';
+    if (kind === 'update') return 'Bind arrays and update all rows at once: UPDATE ... FROM UNNEST($1::type[], $2::type[]) AS v(id, value) WHERE t.id = v.id.';
+    return 'Bind the keys as an array and delete them at once: DELETE ... WHERE id = ANY($1).';
+  }
+  if (kind === 'insert') return `Insert all rows in one statement: session.execute(insert(${entity}), rows) or insert(${table ?? 'table'}).values([...]).`;
+  if (kind === 'update') return `Update all rows in one call: session.execute(update(${entity}), [{"id": ..., ...}, ...]) (bulk UPDATE by primary key), or one UPDATE with WHERE id IN (...) when the values are the same.`;
+  return `Delete all rows in one statement: delete(${entity}).where(${entity}.id.in_(ids)).`;
 }

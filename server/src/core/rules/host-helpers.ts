@@ -9,7 +9,7 @@
  * the extractors. What is read here is layout (line starts, indentation,
  * top-level import lines) and the source text of spans an extractor reported.
  */
-import type { HostExtraction, HostQuery, LoopContext, Terminal } from '../host/types';
+import type { EnclosingFunction, HostExtraction, HostQuery, LoopContext, Terminal } from '../host/types';
 import type { Span, Statement } from '../sql/model';
 import type { FileContext } from './types';
 
@@ -78,10 +78,107 @@ export function rowLoop(host: HostExtraction, loops: LoopContext[], names: strin
   return undefined;
 }
 
+/** Words of a loop's iterable (`batched(rows, 1000)`, `chunks`) or target (`batch`, `event_chunk`) that name batches of rows. */
+const BATCH_ITERABLE_WORDS = new Set(['batched', 'batches', 'chunked', 'chunks', 'partitions', 'pages', 'windows']);
+const BATCH_TARGET_WORDS = new Set(['batch', 'chunk', 'partition', 'page', 'window']);
+
+/**
+ * Whether each iteration of the loop handles a batch of rows, not one row: a
+ * `while` loop (it walks no collection; its body takes the next batch, as in
+ * keyset or LIMIT loops), `range(start, stop, step)`, or an iterable or target
+ * that names batches (`batched(...)`, `chunks(...)`, `.chunks(500)`, `for batch in ...`).
+ */
+export function isBatchLoop(loop: LoopContext): boolean {
+  if (loop.kind === 'while') return true;
+  const iterable = (loop.iterable ?? '').trim();
+  if (rangeWithStep(iterable)) return true;
+  const names = iterable.match(/[A-Za-z_]\w*(?=\s*\()|[A-Za-z_]\w*$/g) ?? [];
+  const words = (name: string) => name.toLowerCase().split('_');
+  return (
+    names.some((n) => words(n).some((w) => BATCH_ITERABLE_WORDS.has(w))) ||
+    loop.targets.some((t) => words(t).some((w) => BATCH_TARGET_WORDS.has(w)))
+  );
+}
+
+/** `range(0, len(rows), size)`: three arguments at the top level. */
+function rangeWithStep(iterable: string): boolean {
+  const args = /^range\s*\(([\s\S]*)\)$/.exec(iterable)?.[1];
+  if (args === undefined) return false;
+  let depth = 0;
+  let commas = 0;
+  for (const ch of args) {
+    if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch)) depth--;
+    else if (ch === ',' && depth === 0) commas++;
+  }
+  return commas >= 2;
+}
+
+/**
+ * Whether the loop walks a collection held by one object (`participant.roles`,
+ * `&s.tags`): its size is that object's children, usually a handful, so work
+ * per item there is plausible but small.
+ */
+export function walksChildCollection(loop: LoopContext): boolean {
+  const iterable = (loop.iterable ?? '').replace(/^&(mut\s+)?/, '').replace(/\.(iter|into_iter|iter_mut)\(\)$/, '');
+  return /^(?!self\.)[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$/.test(iterable) && loop.iterableQuery === undefined;
+}
+
 /** `of the query on line 12` / `of agents.all()`: where the loop's rows come from. */
 export function rowsSource(text: string, row: RowLoop): string {
   if (row.rowsOf) return `of the query on line ${lineNumber(text, row.rowsOf.query.span.start)}`;
   return `of \`${row.loop.iterable}\``;
+}
+
+// ---------------------------------------------------------------------------
+// Request path or batch path
+
+/** Where host code runs, as the code shows it, and the words that say why. */
+export interface CodePath {
+  kind: 'request' | 'batch';
+  why: string;
+}
+
+/** Route decorators (`@router.get(...)`, `@app.route(...)`, Slack's `@app.view(...)`) and actix/rocket attributes (`get("/")`). */
+const REQUEST_DECORATOR = /(^|\.)(get|post|put|patch|delete|route|api_route|websocket|view|action)\s*\(/;
+/** Task, job and CLI decorators: `@actor(...)`, `@celery.task`, `@shared_task`, `@background_task`, `@click.command()`, `@scheduler.add(...)`. */
+const BATCH_DECORATOR = /(^|\.)(actor|task|shared_task|\w+_task|command|group|scheduled_job|periodic_task|cron|job)\b|^scheduler\.|^tokio::main\b/;
+/** Rust handler parameters: axum and actix extractors. */
+const REQUEST_PARAMETER = /^(axum::extract::|web::)?(Path|Query|Json|Form|State|Extension|Data|HttpRequest|OriginalUri)\b/;
+/** Words of function names that do work over many rows on purpose. */
+const BATCH_NAME_WORDS = new Set(['main', 'backfill', 'export', 'migrate', 'migration', 'cleanup', 'purge', 'reindex', 'rebuild', 'dump', 'archive', 'seed', 'seeds', 'sync', 'import', 'recompute', 'recalculate']);
+/** Folders and files of scripts, jobs and command-line tools. */
+const BATCH_FOLDERS = new Set(['scripts', 'commands', 'jobs', 'tasks', 'workers', 'cron', 'management']);
+const BATCH_FILES = /^(tasks?|jobs?|cli|worker|workers|scheduled|cron|manage|__main__|main)\.(py|rs)$/;
+
+/**
+ * Whether a query runs on a request path (a route handler) or a batch path (a
+ * task, a CLI command, a script, a function named for work over all rows), as
+ * far as the file shows; undefined when it does not (a repository method).
+ */
+export function codePath(file: string, at: { functions?: EnclosingFunction[] }): CodePath | undefined {
+  for (const fn of at.functions ?? []) {
+    const route = fn.decorators.find((d) => REQUEST_DECORATOR.test(d));
+    if (route) return { kind: 'request', why: `in the request handler ${fn.name} (${decoratorName(route)})` };
+    if (fn.parameterTypes.some((t) => REQUEST_PARAMETER.test(t)) || /(^|_)handler$/.test(fn.name)) {
+      return { kind: 'request', why: `in the request handler ${fn.name}` };
+    }
+    const job = fn.decorators.find((d) => BATCH_DECORATOR.test(d));
+    if (job) return { kind: 'batch', why: `in the job ${fn.name} (${decoratorName(job)})` };
+    if (fn.name.toLowerCase().split('_').some((w) => BATCH_NAME_WORDS.has(w)) || /^(load|iter|stream)_all/.test(fn.name)) {
+      return { kind: 'batch', why: `in ${fn.name}, which by its name works over every row` };
+    }
+  }
+  const parts = file.split(/[\\/]/);
+  const name = parts[parts.length - 1] ?? '';
+  const folders = parts.slice(0, -1);
+  const rustBin = folders.some((p, i) => p === 'bin' && folders[i - 1] === 'src');
+  if (BATCH_FILES.test(name) || rustBin || folders.some((p) => BATCH_FOLDERS.has(p))) return { kind: 'batch', why: `in a script or job file (${name})` };
+  return undefined;
+}
+
+function decoratorName(decorator: string): string {
+  return `@${decorator.split('(')[0]!.trim()}`;
 }
 
 // ---------------------------------------------------------------------------

@@ -3,8 +3,14 @@
  * BY) and no index leads with those columns: the seed case
  * `WHERE planner_id = ? AND task_status = 'pending'` with only single-column
  * indexes. Which need is composite is decided once, in `indexNeeds`.
+ *
+ * A warning only when nothing narrows the lookup. When an index on a
+ * selective column (a foreign key, an id) already leaves the rows of one
+ * parent, or the suggestion would lead with a column of few values (a
+ * status), the gain is plausible, not sure: `info`, with the reason.
  */
 import { docsUrl } from '../../../../shared/types';
+import { leadingColumns } from '../catalog/build';
 import { formatColumns, listWords, reportIndexNeeds, type IndexNeed } from './query-helpers';
 import type { Rule } from './types';
 
@@ -33,9 +39,28 @@ function compositeMessage(need: IndexNeed): string {
     orderCols.length > 0
       ? `Query filters ${table} on ${listWords(filterCols)} and sorts by ${listWords(orderCols)}`
       : `Query filters ${table} on ${listWords(filterCols)}`;
+  const add = `Add an index on ${formatColumns(table, need.suggestion.columns)}`;
+  const sorts = orderCols.length > 0 ? ' and sorts them' : '';
+  if (need.narrowedBy) {
+    const by = leadingColumns(need.narrowedBy)[0];
+    return (
+      `${what}; the index ${need.narrowedBy.name} on ${by} already narrows it to the rows of one ${by}, which are then ` +
+      `filtered${orderCols.length > 0 ? ' and sorted' : ''}. ${add} only if one ${by} has many rows.`
+    );
+  }
+  if (need.fewValuesLead) {
+    return (
+      `${what}, and no index leads with these columns, but ${need.fewValuesLead} has few distinct values: an index ` +
+      `leading with it pays off only when the wanted value is rare (then a partial index on that value is smaller). ${add}, or a partial index.`
+    );
+  }
+  const covered = need.table.indexes.filter((i) => filterCols.includes(leadingColumns(i)[0] ?? ''));
   const why =
-    orderCols.length > 0
-      ? 'no index leads with these columns in this order: every call reads all matching rows and sorts them'
-      : 'no index leads with these columns: every call scans the table or most of an index';
-  return `${what}, but ${why}. Add an index on ${formatColumns(table, need.suggestion.columns)}.`;
+    covered.length > 0
+      ? `the only index${covered.length > 1 ? 'es' : ''} that appl${covered.length > 1 ? 'y' : 'ies'} (${covered.map((i) => `${i.name} on ${leadingColumns(i)[0]}`).join(', ')}) ` +
+        `narrow${covered.length > 1 ? '' : 's'} it only to one value of a column with few values: every call reads all rows with that value${sorts}`
+      : orderCols.length > 0
+        ? 'no index leads with these columns in this order: every call reads all matching rows and sorts them'
+        : 'no index leads with any of these columns: every call scans the table';
+  return `${what}, but ${why}. ${add}.`;
 }

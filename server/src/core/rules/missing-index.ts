@@ -4,6 +4,7 @@
  * several columns belong to `missing-composite-index` (see `indexNeeds`).
  */
 import { docsUrl } from '../../../../shared/types';
+import { isLowCardinality } from './index-judgement';
 import { formatColumns, reportIndexNeeds, type IndexNeed } from './query-helpers';
 import type { Rule } from './types';
 
@@ -25,14 +26,13 @@ export const missingIndex: Rule = {
 };
 
 /**
- * A filter on a boolean column alone: two values, so a B-tree on it rarely
- * beats a scan; not worth an index suggestion (a partial index on the rare
- * value can be, but which value is rare the schema does not tell).
+ * A filter on a column of few values alone (a boolean, an enum, a status or
+ * kind): a B-tree on it rarely beats a scan; not worth an index suggestion (a
+ * partial index on the rare value can be, but which value is rare the schema
+ * does not tell).
  */
 function isFlagFilter(need: IndexNeed): boolean {
-  if (need.reason !== 'filter') return false;
-  const type = need.table.columns.get(need.filters[0]!.column)?.type.toLowerCase() ?? '';
-  return type === 'boolean' || type === 'bool';
+  return need.reason === 'filter' && isLowCardinality(need.table, need.filters[0]!.column);
 }
 
 function singleMessage(need: IndexNeed): string {

@@ -10,6 +10,7 @@
 import { indexCovers, leadingColumns } from '../catalog/build';
 import type { Catalog, IndexInfo, TableInfo } from '../catalog/types';
 import type { ColumnRef, Predicate, QueryModel, Span, Statement, TableRef } from '../sql/model';
+import { isLowCardinality, narrowingIndex, selectiveFirst } from './index-judgement';
 import type { FileContext, IndexSuggestion } from './types';
 
 /** A query model together with where it sits in its statement. */
@@ -178,6 +179,14 @@ export interface IndexNeed {
   suggestion: IndexSuggestion;
   /** What to underline. */
   span: Span;
+  /**
+   * An existing index that already narrows the lookup by a selective column
+   * (a foreign key, an id; possibly through a join): the new index is then a
+   * plausible gain, not a cure for a scan.
+   */
+  narrowedBy?: IndexInfo;
+  /** The suggestion leads with a column of few distinct values (a status, a kind): it pays off only for a rare value. */
+  fewValuesLead?: string;
 }
 
 /** The index-usable filters of one table in a query. */
@@ -238,9 +247,11 @@ export function indexNeeds(query: QueryModel, catalog: Catalog): IndexNeed[] {
 
 function filterNeed(query: QueryModel, table: TableInfo, catalog: Catalog): IndexNeed | undefined {
   const filters = tableFilters(query, table, catalog);
-  const equality = filters.filter((f) => f.kind === 'eq' || f.kind === 'in');
+  const equality = selectiveFirst(table, filters.filter((f) => f.kind === 'eq' || f.kind === 'in'));
   const eqColumns = equality.map((f) => f.column);
-  if (eqColumns.length > 0 && isSingleRowLookup(table, eqColumns)) return undefined;
+  // Equality that arrives through a join (`JOIN t ON t.parent_id = p.id`) narrows the lookup too.
+  const viaJoin = joinEqualityColumns(query, table, catalog);
+  if (eqColumns.length > 0 && isSingleRowLookup(table, [...eqColumns, ...viaJoin])) return undefined;
   const range = filters.find((f) => f.kind === 'range' || f.kind === 'prefix');
   const order = range ? [] : orderColumns(query, table, catalog);
   const orderNames = order.map((c) => c.column).filter((c) => !eqColumns.includes(c));
@@ -254,14 +265,37 @@ function filterNeed(query: QueryModel, table: TableInfo, catalog: Catalog): Inde
     const only = used[0];
     const isEquality = only.kind === 'eq' || only.kind === 'in';
     if (isEquality ? tableServes(table, [only.column]) : tableServes(table, [], [only.column])) return undefined;
+    // Entered through the join's index: the filter only sorts out the joined rows.
+    if (viaJoin.length > 0 && narrowingIndex(table, viaJoin)) return undefined;
     return makeNeed('single', 'filter', table, used, [], [only.span]);
   }
   if (tableServes(table, eqColumns, tail)) return undefined;
+  // Filters on columns of few values only (two flags, a status and a kind): no index is worth it.
+  if (!range && tail.length === 0 && eqColumns.every((c) => isLowCardinality(table, c))) return undefined;
   const usedOrder = range ? [] : order.filter((c) => !eqColumns.includes(c.column));
-  return makeNeed('composite', 'filter', table, used, usedOrder, [
+  const need = makeNeed('composite', 'filter', table, used, usedOrder, [
     ...used.map((f) => f.span),
     ...usedOrder.map((c) => c.span),
   ]);
+  const narrowedBy = narrowingIndex(table, [...eqColumns, ...viaJoin]);
+  if (narrowedBy) need.narrowedBy = narrowedBy;
+  const lead = need.suggestion.columns[0]!;
+  if (isLowCardinality(table, lead)) need.fewValuesLead = lead;
+  return need;
+}
+
+/** Columns of `table` that a join condition sets equal to a column of another table. */
+function joinEqualityColumns(query: QueryModel, table: TableInfo, catalog: Catalog): string[] {
+  const columns: string[] = [];
+  for (const join of query.joins) {
+    for (const c of join.conditions) {
+      const left = columnTable(query, c.left, catalog);
+      const right = columnTable(query, c.right, catalog);
+      if (left === table.name && right !== table.name) columns.push(c.left.column);
+      if (right === table.name && left !== table.name) columns.push(c.right.column);
+    }
+  }
+  return columns;
 }
 
 function joinNeed(query: QueryModel, table: TableInfo, catalog: Catalog): IndexNeed | undefined {
@@ -360,6 +394,7 @@ export function reportIndexNeeds(
         explanation: needExplanation(need),
         fixes: ctx.indexFixes(need.suggestion, statement.span),
         index: need.suggestion,
+        ...(need.narrowedBy || need.fewValuesLead ? { tentative: true } : {}),
       });
     }
   }

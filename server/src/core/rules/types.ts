@@ -39,6 +39,11 @@ export interface RuleReport {
   fixes?: CoreFix[];
   /** The index the finding suggests, for tools that measure it on a database (issue 4's index proofs). */
   index?: IndexSuggestion;
+  /**
+   * The gain is plausible but not sure (the message says why): the finding is
+   * reported at `info` when the rule is configured `warning` or `error`.
+   */
+  tentative?: boolean;
 }
 
 /** Where the analysed file sits among the workspace's migrations, if it is one. */

@@ -2,12 +2,20 @@
  * A top-level SELECT that can return every row of a table: no LIMIT/FETCH,
  * no aggregate, not a lookup by primary or unique key. Migration files are
  * skipped (they run once, on purpose over everything).
+ *
+ * In host code the fix depends on the path (`codePath`): a request handler
+ * should paginate (warning); a job, script or CLI command that must see every
+ * row should stream them or walk keyset chunks, never truncate (info); where
+ * the file does not show the path (a repository method), the finding is
+ * `info` and says both. A read already streamed (sqlx `fetch`, `yield_per`,
+ * `stream`) is not reported. Adding LIMIT drops rows silently, so it is never
+ * the preferred fix.
  */
 import { docsUrl } from '../../../../shared/types';
 import type { Catalog, TableInfo } from '../catalog/types';
 import type { HostQuery } from '../host/types';
 import type { QueryModel, Statement } from '../sql/model';
-import { hostQueryOf, returnsAllRows } from './host-helpers';
+import { codePath, hostQueryOf, returnsAllRows, spanText, type CodePath } from './host-helpers';
 import { columnTable, isSingleRowLookup, knownTable, spanUnion, tableRefs } from './query-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
 
@@ -31,7 +39,7 @@ export const unpaginatedQuery: Rule = {
       if (statement.kind !== 'select' || !query || !isUnbounded(query)) continue;
       // In host code only calls that hand over every row count (`.all()`, `fetch_all`), not `.first()`/`fetch_one`.
       const hostQuery = hostQueryOf(ctx, statement);
-      if (hostQuery && !returnsAllRows(hostQuery, ctx.host!)) continue;
+      if (hostQuery && (!returnsAllRows(hostQuery, ctx.host!) || streamsRows(ctx, hostQuery))) continue;
       const known = tableRefs(query)
         .map((ref) => ({ ref, table: knownTable(ctx.catalog, ref.name) }))
         .filter((t): t is { ref: (typeof t)['ref']; table: TableInfo } => t.table !== undefined);
@@ -39,24 +47,49 @@ export const unpaginatedQuery: Rule = {
       if (tableRefs(query).length === 1 && pinsKnownRows(query, known[0].table, ctx.catalog)) continue;
       const first = known[0];
       const names = known.map((k) => k.table.name).join(', ');
+      const path = hostQuery ? codePath(ctx.file, hostQuery) : undefined;
+      const orm = hostQuery?.kind === 'orm';
       ctx.report({
         // An ORM call chain is underlined whole; SQL from its start to the first table.
-        span: hostQuery?.kind === 'orm' ? statement.span : spanUnion([{ start: statement.span.start, end: statement.span.start }, first.ref.span]),
-        message:
-          `Query reads ${names} without LIMIT, so it returns every matching row: it gets slower and heavier as the ` +
-          `table grows. ${hostQuery?.kind === 'orm' ? 'Add .limit(...)' : 'Add LIMIT'} (and paginate, e.g. by key) or narrow it to one row by key.`,
+        span: orm ? statement.span : spanUnion([{ start: statement.span.start, end: statement.span.start }, first.ref.span]),
+        message: `Query reads ${names} without LIMIT${path ? ` ${path.why}` : ''}, so it returns every matching row. ${advice(path, hostQuery, ctx)}`,
         explanation: [
           `**Tables:** ${known.map((k) => `\`${k.table.name}\``).join(', ')}`,
           '',
           'Nothing bounds the result: no `LIMIT`/`FETCH FIRST`, no aggregate, and the filter does not pin a primary ' +
             'or unique key. Each call transfers and materialises every matching row, which is fine at 100 rows and ' +
-            'a timeout at 10 million. Page through results with `LIMIT` plus a keyset (`WHERE id > $last ORDER BY id`).',
+            'a timeout at 10 million. An endpoint pages through results (`LIMIT` plus a keyset: `WHERE id > $last ' +
+            'ORDER BY id`); a job that must see every row streams them or walks keyset chunks. A bare `LIMIT` ' +
+            'silently drops the rest.',
         ].join('\n'),
-        fixes: hostQuery ? hostLimitFix(ctx, statement, hostQuery) : limitFix(ctx, statement),
+        fixes: path?.kind === 'batch' ? [] : hostQuery ? hostLimitFix(ctx, statement, hostQuery) : limitFix(ctx, statement),
+        ...(hostQuery && path?.kind !== 'request' ? { tentative: true } : {}),
       });
     }
   },
 };
+
+/** What to do, for the path the query is on (host code) or for a query file. */
+function advice(path: CodePath | undefined, hostQuery: HostQuery | undefined, ctx: FileContext): string {
+  const rust = ctx.host?.language === 'rust';
+  const page = hostQuery?.kind === 'orm' ? '(.limit(...) plus a keyset: .where(T.id > last_id).order_by(T.id))' : '(LIMIT plus a keyset: WHERE id > $last ORDER BY id)';
+  const stream = rust
+    ? 'stream the rows with .fetch(..) instead of fetch_all, or walk keyset chunks (WHERE id > $last ORDER BY id LIMIT 1000)'
+    : 'stream them (.execution_options(yield_per=1000), session.stream_scalars(...)) or walk keyset chunks (WHERE id > :last ORDER BY id LIMIT 1000)';
+  if (!hostQuery) return `It gets slower and heavier as the table grows: paginate ${page}, or narrow it to one row by key.`;
+  if (path?.kind === 'request') return `Each request pays for the whole table as it grows: paginate ${page} and return a cursor.`;
+  if (path?.kind === 'batch') return `A job that must see every row is right not to truncate it, but it holds them all in memory at once: ${stream}.`;
+  return (
+    'Whether the caller needs every row is not visible here: on a request path, paginate ' +
+    `${page}; in a job, ${stream} rather than truncate.`
+  );
+}
+
+/** A read that already streams its rows: sqlx `.fetch(..)`, SQLAlchemy `yield_per`, `stream(...)`, `partitions()`. */
+function streamsRows(ctx: FileContext, hostQuery: HostQuery): boolean {
+  if (ctx.host?.language === 'rust') return hostQuery.terminal === 'fetch';
+  return /\b(yield_per|stream|stream_scalars|partitions)\b/.test(spanText(ctx.text, hostQuery.span));
+}
 
 function isUnbounded(query: QueryModel): boolean {
   return (
@@ -101,10 +134,11 @@ function hostLimitFix(ctx: FileContext, statement: Statement, hostQuery: HostQue
   return limitFix(ctx, statement);
 }
 
+/** Not preferred: a LIMIT alone silently drops the rows past it. */
 function insertion(ctx: FileContext, title: string, at: number, newText: string): CoreFix {
   return {
     title,
-    isPreferred: true,
+    isPreferred: false,
     changes: [{ kind: 'edit', file: ctx.file, edits: [{ span: { start: at, end: at }, newText }] }],
   };
 }

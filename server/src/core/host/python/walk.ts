@@ -6,6 +6,8 @@
 import type { Dialect } from '../../../../../shared/types';
 import type { AttributeAccess, EmbeddedSql, HostQuery, HostWrite, LoopContext, Terminal } from '../types';
 import { type Chain, type ChainStep, enclosingParent, EXECUTORS, flatten, isChainTop, QUERY_TERMINALS, RESULT_TERMINALS, STATEMENT_STARTS } from './chains';
+import { enclosingFunctions } from './enclosing-functions';
+import { carriesManyRows, loopPlacement } from './loop-placement';
 import { COMPREHENSIONS, comprehensionLoop, forLoop, whileLoop } from './loops';
 import { calleeName, type Node, positionalArgs, rootIdentifier, spanOf, unwrap, valueRoots } from './nodes';
 import { type ModelResolver, OrmQuery } from './orm-query';
@@ -313,7 +315,12 @@ export class PythonWalker {
     if (!step?.receiver || chain.steps.length !== 1) return false;
     const loops = [...this.loops];
     if ((step.name === 'commit' || step.name === 'flush') && step.args.length === 0) {
-      this.writes.push({ kind: step.name, span: spanOf(top), loops, receiver: step.receiver.text });
+      const placement = loopPlacement(top, step.receiver.text);
+      const functions = enclosingFunctions(top);
+      this.writes.push({
+        kind: step.name, span: spanOf(top), loops, receiver: step.receiver.text,
+        ...(placement ? { placement } : {}), ...(functions.length > 0 ? { functions } : {}),
+      });
       return true;
     }
     if ((step.name === 'add' || step.name === 'add_all') && step.args.length === 1 && this.isSession(step.receiver)) {
@@ -546,7 +553,7 @@ export class PythonWalker {
       ...(assignedTo ? { assignedTo } : {}), ...(q.entity ? { entity: q.entity } : {}),
       ...(beforeTerminal !== undefined ? { beforeTerminal } : {}),
     };
-    return this.push(hq);
+    return this.push(hq, top);
   }
 
   private emitSql(sql: EmbeddedSql, top: Node, terminal: Terminal, loops: LoopContext[], params: string[]): number {
@@ -555,10 +562,13 @@ export class PythonWalker {
       kind: 'sql', span: spanOf(top), statementKind: statementKindOf(sql.text), sql, terminal, loops,
       parameterRoots: params, eagerLoads: [], ...(assignedTo ? { assignedTo } : {}),
     };
-    return this.push(hq);
+    return this.push(hq, top);
   }
 
-  private push(hq: HostQuery): number {
+  private push(hq: HostQuery, top: Node): number {
+    const functions = enclosingFunctions(top);
+    if (functions.length > 0) hq.functions = functions;
+    if (hq.statementKind === 'insert' && hq.loops.length > 0 && carriesManyRows(top)) hq.manyRows = true;
     const index = this.queries.length;
     this.queries.push(hq);
     if (hq.statementKind === 'insert') this.writes.push({ kind: 'insert', span: hq.span, loops: hq.loops, query: index });

@@ -6,7 +6,7 @@
  */
 import type { Dialect } from '../../../../../shared/types';
 import { hostParser } from '../treesitter';
-import type { HostExtraction, HostQuery, HostWrite } from '../types';
+import type { EnclosingFunction, HostExtraction, HostQuery, HostWrite } from '../types';
 import { assignedVariable, followChain, queryOrigin, type QueryOrigin } from './calls';
 import { boundPatterns } from './bound-patterns';
 import { DialectVotes } from './dialect';
@@ -148,7 +148,26 @@ function buildQuery(origin: QueryOrigin, dialect: Dialect, loops: LoopFinder): F
   if (chain.beforeTerminal !== undefined) query.beforeTerminal = chain.beforeTerminal;
   const bound = boundPatterns(sql, dialect, [...origin.values, ...chain.binds], origin.node);
   if (bound.length) query.boundPatterns = bound;
+  const functions = enclosingFunctions(origin.node);
+  if (functions.length > 0) query.functions = functions;
   return { query, loops: around, functionId: enclosingFunctionId(origin.node), api: origin.api };
+}
+
+/** The functions around a node, innermost first, with their attributes and parameter types. */
+function enclosingFunctions(node: Node): EnclosingFunction[] {
+  const out: EnclosingFunction[] = [];
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type !== 'function_item') continue;
+    const decorators: string[] = [];
+    const siblings = n.parent?.namedChildren ?? [];
+    for (let i = siblings.findIndex((c) => c.id === n.id) - 1; i >= 0 && ['attribute_item', 'line_comment'].includes(siblings[i]!.type); i--) {
+      if (siblings[i]!.type === 'attribute_item') decorators.unshift(siblings[i]!.text.replace(/^#\[\s*|\s*\]$/g, ''));
+    }
+    const parameters = n.childForFieldName('parameters')?.namedChildren ?? [];
+    const parameterTypes = parameters.map((p) => p.childForFieldName('type')?.text).filter((t): t is string => !!t);
+    out.push({ name: n.childForFieldName('name')?.text ?? '', decorators, parameterTypes });
+  }
+  return out;
 }
 
 function enclosingFunctionId(node: Node): number {
@@ -186,12 +205,30 @@ function insertsInLoops(queries: HostQuery[]): HostWrite[] {
 
 function commitWrite(call: Node, loops: LoopFinder): HostWrite {
   const end = call.parent?.type === 'await_expression' ? call.parent : call;
+  const around = loops.around(call);
+  const receiver = asMethodCall(call)?.receiver.text;
+  const inner = around[around.length - 1];
   return {
     kind: 'commit',
     span: spanOf(end),
-    loops: loops.around(call).map((l) => l.context),
-    receiver: asMethodCall(call)?.receiver.text,
+    loops: around.map((l) => l.context),
+    receiver,
+    ...(inner ? { placement: { conditional: false, isolated: false, ownSession: !!receiver && boundInLoop(call, inner, receiver) } } : {}),
   };
+}
+
+/** Whether `let <receiver> = ...` inside the loop's body precedes the call: a transaction begun per iteration. */
+function boundInLoop(call: Node, loop: FoundLoop, receiver: string): boolean {
+  let found = false;
+  let node: Node | null = call;
+  while (node && node.startIndex !== loop.start) node = node.parent;
+  if (!node) return false;
+  walk(node, (n) => {
+    if (found || n.startIndex >= call.startIndex) return false;
+    if (n.type === 'let_declaration' && n.childForFieldName('pattern')?.text.replace(/^mut\s+/, '') === receiver) found = true;
+    return !found;
+  });
+  return found;
 }
 
 /** ERROR and MISSING nodes, for the record (the rest of the file is still extracted). */

@@ -1,0 +1,53 @@
+/**
+ * Judgement for index advice: which columns have few distinct values (an
+ * index leading with them rarely beats a scan), which columns are selective
+ * keys (a foreign key, an id, a unique column: equality on them leaves the
+ * rows of one parent), and which existing index already narrows a lookup.
+ * The index rules read this instead of proposing every column they see.
+ */
+import { leadingColumns } from '../catalog/build';
+import type { IndexInfo, TableInfo } from '../catalog/types';
+
+/** Column names (or their last word) that hold a few fixed values: states, kinds, roles, flags. */
+const FEW_VALUE_WORDS = new Set([
+  'status', 'state', 'type', 'kind', 'role', 'category', 'level', 'priority', 'visibility', 'provider', 'platform',
+  'source', 'trigger', 'mode', 'tier', 'gender', 'direction', 'method', 'stage', 'phase', 'flag', 'flags',
+]);
+/** Boolean-like column names. */
+const FLAG_NAMES = /^(is|has|can|should|was|needs)_|^(enabled|disabled|active|inactive|deleted|archived|visible|hidden|public|private|verified|locked|paid|published|draft|default)$/;
+
+/** Whether a column has few distinct values: a boolean, an enum, or named as a state, kind, role or flag. */
+export function isLowCardinality(table: TableInfo, column: string): boolean {
+  const type = (table.columns.get(column)?.type ?? '').toLowerCase();
+  if (['boolean', 'bool', 'bit'].includes(type) || type.includes('enum')) return true;
+  const name = column.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  const words = name.split('_');
+  return FEW_VALUE_WORDS.has(words[words.length - 1]!) || FLAG_NAMES.test(name);
+}
+
+/** Whether equality on a column leaves the rows of one parent or one key: a foreign key, an id, a unique column. */
+export function isSelectiveKey(table: TableInfo, column: string): boolean {
+  if (table.foreignKeys.some((fk) => fk.columns[0] === column)) return true;
+  if (table.primaryKey?.columns[0] === column || table.uniques.some((u) => u.columns[0] === column)) return true;
+  return /(^|_)id$|[a-z]Id$/.test(column) || column === 'uuid';
+}
+
+/**
+ * The existing index that already narrows an equality lookup on `columns`
+ * by a selective leading column (not a low-cardinality one): the lookup then
+ * reads only the rows of one parent or one key, not the table.
+ */
+export function narrowingIndex(table: TableInfo, columns: string[]): IndexInfo | undefined {
+  const set = new Set(columns);
+  return table.indexes.find((index) => {
+    if (index.method && index.method !== 'btree' && index.method !== 'hash') return false;
+    const lead = leadingColumns(index)[0];
+    return lead !== undefined && set.has(lead) && !isLowCardinality(table, lead);
+  });
+}
+
+/** Equality columns ordered for an index: keys (foreign keys, ids) first, columns of few values last (stable otherwise). */
+export function selectiveFirst<T extends { column: string }>(table: TableInfo, columns: T[]): T[] {
+  const rank = (c: string) => (isLowCardinality(table, c) ? 2 : isSelectiveKey(table, c) ? 0 : 1);
+  return [...columns].sort((a, b) => rank(a.column) - rank(b.column));
+}

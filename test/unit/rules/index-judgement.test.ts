@@ -1,0 +1,124 @@
+/**
+ * Index advice with judgement (issue 10, cause 4): a selective index that
+ * already narrows a lookup makes a composite index a plausible gain (info),
+ * never "scans the table"; equality arriving through a join counts; columns of
+ * few values (statuses, flags, kinds) are never proposed alone or first.
+ */
+import { missingCompositeIndex } from '../../../server/src/core/rules/missing-composite-index';
+import { missingIndex } from '../../../server/src/core/rules/missing-index';
+import { ruleTester } from './harness';
+
+const boards = 'CREATE TABLE boards (id bigint PRIMARY KEY, slug text UNIQUE, owner text);\n';
+const tickets = (extra = '') =>
+  boards +
+  `CREATE TABLE tickets (
+    id bigint PRIMARY KEY,
+    board_id bigint NOT NULL REFERENCES boards (id),
+    number int NOT NULL,
+    assignee text,
+    status text NOT NULL,
+    is_archived boolean NOT NULL DEFAULT false,
+    created_at timestamptz NOT NULL,
+    UNIQUE (board_id, number)
+);
+` + extra;
+
+ruleTester(missingCompositeIndex, {
+  valid: [
+    {
+      name: 'two columns of few values (a flag and a status): no index is worth it',
+      schema: tickets(),
+      code: "SELECT id FROM tickets WHERE is_archived = false AND status = 'open'",
+    },
+    {
+      name: 'the unique key (board_id, number) leads the lookup',
+      schema: tickets(),
+      code: 'SELECT id FROM tickets WHERE board_id = $1 AND assignee = $2 AND number = $3',
+    },
+  ],
+  invalid: [
+    {
+      name: 'no index on any filter column: warning, the table is scanned',
+      schema: tickets().replace('    UNIQUE (board_id, number)\n', '    CHECK (number > 0)\n'),
+      code: 'SELECT id FROM tickets WHERE assignee = $1 AND board_id = $2',
+      errors: [
+        {
+          message: [
+            'Query filters tickets on board_id and assignee, but no index leads with any of these columns: every call scans the table. Add an index on tickets(board_id, assignee).',
+          ],
+          span: 'assignee = $1 AND board_id = $2',
+        },
+      ],
+    },
+    {
+      name: 'only an index on the status: warning, the selective column goes first, and no "scans the table"',
+      schema: tickets('CREATE INDEX tickets_status ON tickets (status);\n').replace('    UNIQUE (board_id, number)\n', '    CHECK (number > 0)\n'),
+      code: "SELECT id FROM tickets WHERE status = 'open' AND board_id = $1",
+      errors: [
+        {
+          message: [
+            'Query filters tickets on board_id and status, but the only index that applies (tickets_status on status) narrows it only to one value ' +
+              'of a column with few values: every call reads all rows with that value. Add an index on tickets(board_id, status).',
+          ],
+          span: "status = 'open' AND board_id = $1",
+        },
+      ],
+    },
+    {
+      name: 'an index on a selective column already narrows the rows: info, with the reason',
+      schema: tickets('CREATE INDEX tickets_assignee ON tickets (assignee);\n'),
+      code: "SELECT id FROM tickets WHERE assignee = $1 AND status = 'open'",
+      errors: [
+        {
+          message: [
+            "Query filters tickets on assignee and status; the index tickets_assignee on assignee already narrows it to the rows of one assignee, which are then filtered. Add an index on tickets(assignee, status) only if one assignee has many rows.",
+          ],
+          span: "assignee = $1 AND status = 'open'",
+          tentative: true,
+        },
+      ],
+    },
+    {
+      name: 'a status first and a sort: info, a partial index is the better fit',
+      schema: tickets(),
+      code: "SELECT id FROM tickets WHERE status = 'open' ORDER BY created_at LIMIT 20",
+      errors: [
+        {
+          message: ['status has few distinct values: an index leading with it pays off only when the wanted value is rare', 'Add an index on tickets(status, created_at), or a partial index.'],
+          span: "status = 'open' ORDER BY created_at",
+          tentative: true,
+        },
+      ],
+    },
+  ],
+});
+
+ruleTester(missingIndex, {
+  valid: [
+    { name: 'a status alone is not proposed', schema: tickets(), code: 'SELECT id FROM tickets WHERE status = $1' },
+    { name: 'a flag alone is not proposed', schema: tickets(), code: 'SELECT id FROM tickets WHERE is_archived = true' },
+    {
+      name: 'equality through the join plus the filter is the unique key (board_id, number)',
+      schema: tickets(),
+      code: 'SELECT t.id FROM tickets t JOIN boards b ON b.id = t.board_id WHERE b.slug = $1 AND t.number = $2',
+    },
+    {
+      name: 'a foreign-key index narrows a composite lookup too (no missing-index for the second column)',
+      schema: tickets('CREATE INDEX tickets_board ON tickets (board_id);\n').replace('    UNIQUE (board_id, number)\n', '    CHECK (number > 0)\n'),
+      code: 'SELECT id FROM tickets WHERE board_id = $1 AND assignee = $2',
+    },
+    {
+      name: 'the joined table is entered through its indexed join column',
+      schema: tickets('CREATE INDEX tickets_board ON tickets (board_id);\n').replace('    UNIQUE (board_id, number)\n', '    CHECK (number > 0)\n'),
+      code: 'SELECT t.id FROM boards b JOIN tickets t ON t.board_id = b.id WHERE b.slug = $1 AND t.assignee = $2',
+    },
+  ],
+  invalid: [
+    {
+      name: 'a selective column alone with no index: still a warning',
+      schema: tickets(),
+      code: 'SELECT id FROM tickets WHERE assignee = $1',
+      errors: [{ message: ['Query filters tickets on assignee, but no index leads with it: every call scans the table.'], span: 'assignee = $1' }],
+    },
+  ],
+});
