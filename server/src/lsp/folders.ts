@@ -71,8 +71,8 @@ export function configFileOf(root: string, settings: FolderSettings): string {
 
 /** What, in the settings, requires rebuilding the workspace when it changes. */
 export function rebuildKey(settings: FolderSettings): string {
-  const { dialect, configFile } = settings.querylens;
-  return JSON.stringify([dialect, configFile, settings.filesExclude]);
+  const { dialect, configFile, includeTests } = settings.querylens;
+  return JSON.stringify([dialect, configFile, includeTests, settings.filesExclude]);
 }
 
 export interface LoadResult {
@@ -101,6 +101,7 @@ export async function loadFolder(
     const config: QueryLensConfig = { ...loaded.config };
     // The project's file wins over a user's setting: it is what CI and the CLI see too.
     if (!config.dialect && settings.querylens.dialect !== 'auto') config.dialect = settings.querylens.dialect;
+    config.includeTests ??= settings.querylens.includeTests;
     const workspace = await Workspace.create({ root: folder.root, config, extraExcludes: settings.filesExclude, onError, incremental: true });
     return { workspace, problems, configFile, config, current: token === folder.loadToken };
   } catch (error) {

@@ -12,7 +12,7 @@ import { CONFIG_FILE_NAME, type ConfigProblem, type LoadedConfig, type QueryLens
 
 const DIALECTS: readonly Dialect[] = ['postgres', 'sqlite', 'mysql'];
 const SEVERITIES: readonly SeveritySetting[] = ['off', 'info', 'warning', 'error', 'hint'];
-const KNOWN_KEYS = ['$schema', 'dialect', 'rules', 'include', 'exclude', 'migrations', 'shadow', 'benchmarks'];
+const KNOWN_KEYS = ['$schema', 'dialect', 'rules', 'include', 'exclude', 'includeTests', 'migrations', 'shadow', 'benchmarks'];
 
 /** Reads `explicitFile` (relative to `root`) or `<root>/.querylens.json`; defaults when there is none. */
 export function loadConfig(root: string, explicitFile?: string): LoadedConfig {
@@ -81,6 +81,10 @@ export function parseConfigText(text: string, file?: string): LoadedConfig {
         else problem(valueNode, `"${key}" must be an array of strings (${key === 'migrations' ? 'folders' : 'globs'} relative to the workspace root).`);
         break;
       }
+      case 'includeTests':
+        if (valueNode.type === 'boolean') config.includeTests = valueNode.value as boolean;
+        else problem(valueNode, '"includeTests" must be true or false (analyse tests, fixtures and vendored code too).');
+        break;
       case 'shadow': {
         const shadow = shadowConfig(valueNode, problem);
         if (shadow) config.shadow = shadow;

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import type { Dialect, Finding, Severity } from '../../../../shared/types';
 import { buildCatalog } from '../catalog/build';
 import type { Catalog, MigrationSet } from '../catalog/types';
-import { isAnalysedFile, isExcluded, isWorkspaceFileKind, listWorkspaceFiles } from '../config/files';
+import { isAnalysedFile, isExcluded, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles } from '../config/files';
 import type { QueryLensConfig } from '../config/types';
 import { detectMigrations, migrationPositionOf } from '../migrations/detect';
 import type { MigrationPosition } from '../rules/types';
@@ -115,6 +115,7 @@ export class Workspace {
       include: options.config.include,
       exclude: options.config.exclude,
       extraExcludes: options.extraExcludes ?? [],
+      includeTests: options.config.includeTests,
     });
     const texts = await Promise.all(files.map((f) => readFile(f, 'utf8').catch(() => undefined)));
     files.forEach((file, i) => {
@@ -128,7 +129,10 @@ export class Workspace {
   /** An in-memory workspace over the given files (tests); `initParsers()` and `initHostParsers()` must have completed. */
   static fromFiles(options: WorkspaceOptions, files: Record<string, string>): Workspace {
     const ws = new Workspace(options);
-    for (const [file, text] of Object.entries(files)) ws.entries.set(path.resolve(options.root, file), newEntry(text));
+    for (const [file, text] of Object.entries(files)) {
+      const absolute = path.resolve(options.root, file);
+      if (!isLeftOutTest(options.root, absolute, options.config.includeTests)) ws.entries.set(absolute, newEntry(text));
+    }
     ws.detect();
     return ws;
   }
@@ -256,6 +260,7 @@ export class Workspace {
     const rel = path.relative(this.root, file);
     if (rel.startsWith('..') || path.isAbsolute(rel) || !isWorkspaceFileKind(file)) return false;
     if (rel.split(path.sep).some((part) => part === 'node_modules' || part === '.git')) return false;
+    if (isLeftOutTest(this.root, file, this.options.config.includeTests)) return false;
     const { include, exclude } = this.options.config;
     if (isExcluded(this.root, file, [...exclude, ...(this.options.extraExcludes ?? [])])) return false;
     return include.length === 0 || !isAnalysedFile(file) || isExcluded(this.root, file, include);
@@ -331,7 +336,7 @@ export class Workspace {
    */
   private baseExtraction(file: string, entry: FileEntry): HostExtraction | undefined {
     if (!entry.base && hostLanguageOf(file)) {
-      entry.base = extractHost(file, entry.text, { dialect: this.options.config.dialect, schemaOnly: true });
+      entry.base = extractHost(file, entry.text, { dialect: this.options.config.dialect, schemaOnly: true, includeTests: this.options.config.includeTests });
     }
     return entry.base;
   }
