@@ -394,6 +394,11 @@ export class Workspace {
     return entry.findings;
   }
 
+  /** How many SQL strings of a host file could not be read as SQL (skipped quietly, not syntax errors). */
+  unreadableIn(file: string): number {
+    return this.document(file)?.unreadable?.length ?? 0;
+  }
+
   /** The configured severity of a rule, or undefined when it is off. */
   private severityFor(ruleId: string, fallback: Severity): Severity | undefined {
     const setting = this.options.config.rules[ruleId];
