@@ -5,23 +5,17 @@
  * true): `:name` becomes the identifier `_name`, `:'name'` the literal
  * ` 'name'`, `:"name"` the quoted identifier ` "name"`.
  */
-import { Lexer, Tok } from './split/lexer';
+import { Tok, tokenize } from './split/lexer';
 
 const COLON = 58;
 
 /** The text with its psql variables masked, or undefined when it has none. */
 export function maskPsqlVariables(text: string): string | undefined {
-  const lx = new Lexer(text, 'postgres', text.length);
   const at: { pos: number; by: string }[] = [];
-  let pos = 0;
-  for (;;) {
-    const t = lx.next(pos);
-    if (t === Tok.Eof) break;
-    const start = pos;
-    pos = lx.end;
+  for (const { kind, start } of tokenize(text, 'postgres')) {
     if (text.charCodeAt(start) !== COLON || !followsSeparator(text, start)) continue;
-    if (t === Tok.Param) at.push({ pos: start, by: '_' });
-    else if (t === Tok.Punct && (text[start + 1] === "'" || text[start + 1] === '"')) at.push({ pos: start, by: ' ' });
+    if (kind === Tok.Param) at.push({ pos: start, by: '_' });
+    else if (kind === Tok.Punct && (text[start + 1] === "'" || text[start + 1] === '"')) at.push({ pos: start, by: ' ' });
   }
   if (at.length === 0) return undefined;
   let out = '';
