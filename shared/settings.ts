@@ -13,6 +13,8 @@ export interface QueryLensSettings {
   enable: boolean;
   diagnostics: { workspace: boolean };
   dialect: DialectSetting;
+  /** Analyse tests, fixtures and vendored code too, when `.querylens.json` says nothing. */
+  includeTests: boolean;
   debounceMs: number;
   trace: { server: TraceSetting };
   configFile: string;
@@ -64,6 +66,13 @@ export const SETTINGS: SettingDeclaration[] = [
     description: 'SQL dialect used when `.querylens.json` sets none; `auto` infers it per file.',
   },
   {
+    key: 'querylens.includeTests',
+    type: 'boolean',
+    scope: 'resource',
+    default: false,
+    description: 'Analyse tests (tests/, test_*.py, *_test.rs, #[cfg(test)] modules, *.spec.ts), fixtures and vendored code too, when `.querylens.json` sets no `includeTests`.',
+  },
+  {
     key: 'querylens.debounceMs',
     type: 'number',
     scope: 'window',
@@ -103,6 +112,7 @@ export function defaultSettings(): QueryLensSettings {
     enable: true,
     diagnostics: { workspace: false },
     dialect: 'auto',
+    includeTests: false,
     debounceMs: 75,
     trace: { server: 'off' },
     configFile: '',
@@ -122,6 +132,7 @@ export function normalizeSettings(raw: unknown): QueryLensSettings {
     enable: pick(value.enable, defaults.enable),
     diagnostics: { workspace: pick(value.diagnostics?.workspace, defaults.diagnostics.workspace) },
     dialect: dialects.includes(value.dialect as DialectSetting) ? (value.dialect as DialectSetting) : defaults.dialect,
+    includeTests: pick(value.includeTests, defaults.includeTests),
     debounceMs: Math.max(0, pick(value.debounceMs, defaults.debounceMs)),
     trace: { server: pick(value.trace?.server, defaults.trace.server) },
     configFile: pick(value.configFile, defaults.configFile),

@@ -79,7 +79,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   findings.push(...loaded.problems.map((problem) => configFinding(configFile, problem)));
   findings.sort(compareFindings);
   timing.report(options.warn);
-  return { root, files: files.length, findings, rules: rules.map((r) => r.meta) };
+  const unreadable = files.reduce((sum, file) => sum + workspace.unreadableIn(file), 0);
+  return { root, files: files.length, unreadable, findings, rules: rules.map((r) => r.meta) };
 }
 
 /** The workspace's files under the requested targets (a target may be a file or a folder). */

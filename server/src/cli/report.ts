@@ -10,6 +10,8 @@ export interface CheckReport {
   root: string;
   /** Number of files analysed. */
   files: number;
+  /** SQL strings in host code that could not be read as SQL: skipped quietly, counted here. */
+  unreadable?: number;
   /** Sorted by file, then position. */
   findings: Finding[];
   /** Every known rule (for SARIF's rule table and the text summary). */

@@ -72,8 +72,8 @@ export function configFileOf(root: string, settings: FolderSettings): string {
 
 /** What, in the settings, requires rebuilding the workspace when it changes. */
 export function rebuildKey(settings: FolderSettings): string {
-  const { dialect, configFile, maxFileSizeKb } = settings.querylens;
-  return JSON.stringify([dialect, configFile, maxFileSizeKb, settings.filesExclude]);
+  const { dialect, configFile, maxFileSizeKb, includeTests } = settings.querylens;
+  return JSON.stringify([dialect, configFile, maxFileSizeKb, includeTests, settings.filesExclude]);
 }
 
 export interface LoadResult {
@@ -102,6 +102,7 @@ export async function loadFolder(
     const config: QueryLensConfig = { ...loaded.config };
     // The project's file wins over a user's setting: it is what CI and the CLI see too.
     if (!config.dialect && settings.querylens.dialect !== 'auto') config.dialect = settings.querylens.dialect;
+    config.includeTests ??= settings.querylens.includeTests;
     const onSkipped = (file: string, reason: string) => onError(`skipped ${file}: ${reason}`);
     const workspace = await Workspace.create({
       root: folder.root,

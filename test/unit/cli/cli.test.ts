@@ -69,9 +69,10 @@ describe('querylens CLI (built)', function () {
     const { code, stdout } = run(dir, 'check', '--format', 'json');
     assert.equal(code, 0);
     const report = JSON.parse(stdout);
-    assert.deepEqual(Object.keys(report), ['version', 'files', 'findings']);
+    assert.deepEqual(Object.keys(report), ['version', 'files', 'unreadableSql', 'findings']);
     assert.equal(report.version, 1);
     assert.equal(report.files, 2);
+    assert.equal(report.unreadableSql, 0);
     for (const f of report.findings) {
       assert.deepEqual(Object.keys(f), ['ruleId', 'severity', 'message', 'file', 'range', 'fixes']);
       assert.ok(!path.isAbsolute(f.file) && !f.file.includes('\\'), f.file);

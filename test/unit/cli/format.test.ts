@@ -62,6 +62,7 @@ describe('cli formats (hand-made findings)', () => {
     assert.deepEqual(json, {
       version: 1,
       files: 3,
+      unreadableSql: 0,
       findings: [
         {
           ruleId: 'missing-composite-index',
@@ -95,6 +96,8 @@ describe('cli formats (hand-made findings)', () => {
     assert.ok(out.includes('  1  missing-composite-index (error)'));
     assert.ok(out.some((l) => l.startsWith('2 problems (1 error, 1 info) in 1 file; 3 files checked')));
     assert.match(formatText({ ...report, findings: [] }, root), /^No problems found \(3 files checked\)\.\n$/);
+    assert.match(formatText({ ...report, findings: [], unreadable: 2 }, root), /^No problems found \(3 files checked, 2 embedded SQL strings skipped \(not readable as SQL\)\)\.\n$/);
+    assert.equal(JSON.parse(formatJson({ ...report, unreadable: 2 })).unreadableSql, 2);
   });
 
   it('github: one escaped workflow command per finding', () => {

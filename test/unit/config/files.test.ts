@@ -47,7 +47,6 @@ describe('listWorkspaceFiles', () => {
       'schema.sql',
       'svc/q.sql',
       'svc/src/db.rs',
-      'vendor/v.sql',
     ]);
   });
 

@@ -35,7 +35,7 @@ describe('parseConfigText', () => {
       { message: 'The severity of rule "a" must be one of "off", "info", "warning", "error", "hint".', range: range(2, 18, 2, 24), severity: 'error' },
       { message: '"include" must be an array of strings (globs relative to the workspace root).', range: range(3, 13, 3, 20), severity: 'error' },
       { message: '"exclude" must be an array of strings (globs relative to the workspace root).', range: range(4, 13, 4, 16), severity: 'error' },
-      { message: 'Unknown setting "colour"; known settings: "dialect", "rules", "include", "exclude", "migrations", "shadow", "benchmarks".', range: range(5, 2, 5, 10), severity: 'warning' },
+      { message: 'Unknown setting "colour"; known settings: "dialect", "rules", "include", "exclude", "includeTests", "migrations", "shadow", "benchmarks".', range: range(5, 2, 5, 10), severity: 'warning' },
     ]);
   });
 
@@ -48,6 +48,16 @@ describe('parseConfigText', () => {
       { message: 'Unknown shadow setting "seed"; known: "rowsPerTable", "tables".', range: range(1, 79, 1, 85), severity: 'error' },
     ]);
     assert.deepEqual(parseConfigText('{ "shadow": 5 }').problems.map((p) => p.message), ['"shadow" must be an object, e.g. { "rowsPerTable": 10000, "tables": { "planners": 50 } }.']);
+  });
+
+  it('reads includeTests as a boolean and reports any other value where it is', () => {
+    assert.equal(parseConfigText('{ "includeTests": true }').config.includeTests, true);
+    assert.equal(parseConfigText('{}').config.includeTests, undefined);
+    const loaded = parseConfigText('{\n  "includeTests": "yes"\n}');
+    assert.equal(loaded.config.includeTests, undefined);
+    assert.deepEqual(loaded.problems, [
+      { message: '"includeTests" must be true or false (analyse tests, fixtures and vendored code too).', range: range(1, 18, 1, 23), severity: 'error' },
+    ]);
   });
 
   it('gives problems and the default config for malformed text, never throwing', () => {

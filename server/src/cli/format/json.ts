@@ -1,6 +1,6 @@
 /**
  * `--format json`: the stable machine format. Version 1 is
- * `{"version":1,"files":N,"findings":[{ruleId,severity,message,file,range,fixes}]}`
+ * `{"version":1,"files":N,"unreadableSql":N,"findings":[{ruleId,severity,message,file,range,fixes}]}`
  * with paths relative to the workspace root (forward slashes) and 0-based LSP ranges.
  */
 import type { FileChange, Finding, Range, Severity, TextEdit } from '../../../../shared/types';
@@ -22,6 +22,8 @@ export interface JsonFinding {
 export interface JsonReport {
   version: 1;
   files: number;
+  /** SQL strings in host code skipped because they could not be read as SQL. */
+  unreadableSql: number;
   findings: JsonFinding[];
 }
 
@@ -53,6 +55,7 @@ export function formatJson(report: CheckReport): string {
   const out: JsonReport = {
     version: 1,
     files: report.files,
+    unreadableSql: report.unreadable ?? 0,
     findings: report.findings.map((f) => toJsonFinding(report.root, f)),
   };
   return JSON.stringify(out, null, 2) + '\n';

@@ -18,7 +18,8 @@ export function formatText(report: CheckReport, cwd: string = process.cwd()): st
     lines.push(`${where}: ${f.severity} ${f.ruleId} ${oneLine(f.message)}`);
   }
 
-  const checked = `${plural(report.files, 'file')} checked`;
+  const skipped = report.unreadable ? `, ${plural(report.unreadable, 'embedded SQL string')} skipped (not readable as SQL)` : '';
+  const checked = `${plural(report.files, 'file')} checked${skipped}`;
   if (report.findings.length === 0) {
     lines.push(`No problems found (${checked}).`);
     return lines.join('\n') + '\n';

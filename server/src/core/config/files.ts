@@ -2,8 +2,9 @@
  * Which workspace files QueryLens reads: `.sql` files and the host code that
  * holds SQL and ORM queries (`.py`, `.rs`), plus the files that describe
  * migrations (`schema.prisma`, `migration_lock.toml`), minus node_modules,
- * .git, whatever `.gitignore` files (root and nested) ignore, and the
- * configured excludes.
+ * .git, whatever `.gitignore` files (root and nested) ignore, the
+ * configured excludes, and (unless `includeTests`) tests, fixtures and
+ * vendored code (scope.ts).
  *
  * `include` globs narrow the analysed files only: the Prisma files are still
  * listed so that migrations are recognised whatever is analysed.
@@ -13,6 +14,7 @@ import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import { MAX_CONFIG_BYTES, readTextFile } from './read';
+import { isTestFileName, isTestFolder, isTestPath } from './scope';
 
 export interface FileListOptions {
   /** Globs relative to the root; when non-empty, only matching analysed files are listed. */
@@ -21,6 +23,8 @@ export interface FileListOptions {
   exclude: string[];
   /** More excludes (VS Code's `files.exclude`), relative to the root. */
   extraExcludes?: string[];
+  /** List tests, fixtures and vendored files too (scope.ts). */
+  includeTests?: boolean;
 }
 
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git']);
@@ -34,6 +38,13 @@ export function globMatcher(globs: string[]): (relativePath: string) => boolean 
   // `legacy` or `legacy/` as a glob means the folder and everything below it.
   const folders = picomatch(patterns.map((g) => `${g.replace(/\/+$/, '')}/**`), { dot: true });
   return (p) => match(p) || folders(p);
+}
+
+/** Whether `file` (absolute) is test, fixture or vendored code under `root` that the options leave out. */
+export function isLeftOutTest(root: string, file: string, includeTests: boolean | undefined): boolean {
+  if (includeTests) return false;
+  const rel = toRelative(root, file);
+  return rel !== undefined && isTestPath(rel);
 }
 
 /** Whether `file` (absolute) is under `root` and matched by one of `globs`. */
@@ -95,10 +106,12 @@ export async function listWorkspaceFiles(root: string, options: FileListOptions)
       const abs = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         if (ALWAYS_SKIPPED.has(entry.name) || excluded(childRel) || ignoredBy(active, childRel, true)) continue;
+        if (!options.includeTests && isTestFolder(entry.name)) continue;
         subfolders.push(walk(abs, childRel, active));
       } else if (entry.isFile() || entry.isSymbolicLink()) {
         // Symbolic links to files are read; links to folders are not followed (cycles).
         if (!isWorkspaceFileKind(entry.name) || excluded(childRel) || ignoredBy(active, childRel, false)) continue;
+        if (!options.includeTests && isTestFileName(entry.name)) continue;
         if (isAnalysedFile(entry.name) && !included(childRel)) continue;
         if (entry.isSymbolicLink() && !(await isFile(abs))) continue;
         found.push(abs);

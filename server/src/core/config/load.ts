@@ -14,7 +14,7 @@ const DIALECTS: readonly Dialect[] = ['postgres', 'sqlite', 'mysql'];
 const SEVERITIES: readonly SeveritySetting[] = ['off', 'info', 'warning', 'error', 'hint'];
 /** Deeper than any real config; the JSON parser recurses per level, so a deeper file could exhaust the stack. */
 const MAX_DEPTH = 64;
-const KNOWN_KEYS = ['$schema', 'dialect', 'rules', 'include', 'exclude', 'migrations', 'shadow', 'benchmarks'];
+const KNOWN_KEYS = ['$schema', 'dialect', 'rules', 'include', 'exclude', 'includeTests', 'migrations', 'shadow', 'benchmarks'];
 
 export interface LoadOptions {
   /**
@@ -97,6 +97,10 @@ export function parseConfigText(text: string, file?: string): LoadedConfig {
         else problem(valueNode, `"${key}" must be an array of strings (${key === 'migrations' ? 'folders' : 'globs'} relative to the workspace root).`);
         break;
       }
+      case 'includeTests':
+        if (valueNode.type === 'boolean') config.includeTests = valueNode.value as boolean;
+        else problem(valueNode, '"includeTests" must be true or false (analyse tests, fixtures and vendored code too).');
+        break;
       case 'shadow': {
         const shadow = shadowConfig(valueNode, problem);
         if (shadow) config.shadow = shadow;

@@ -16,6 +16,8 @@ export interface QueryLensConfig {
   include: string[];
   /** Globs of files to skip, on top of .gitignore, node_modules and files.exclude. */
   exclude: string[];
+  /** Analyse tests, fixtures and vendored code too (config/scope.ts says what they look like); off by default. */
+  includeTests?: boolean;
   /** The embedded shadow database (issue 4): synthetic rows per table, and per named table. */
   shadow?: { rowsPerTable?: number; tables?: Record<string, number> };
   /** Benchmark targets (pass/fail of every run) and run defaults (issue 5). */

@@ -1,7 +1,8 @@
 /**
  * A host file (Python, Rust) as the rules see every file: a ParsedDocument.
  * Raw SQL found in string literals goes through the SQL core and its spans are
- * mapped back into the file (escapes and concatenations included), ORM call
+ * mapped back into the file (escapes and concatenations included); a string
+ * the core cannot read is counted as unreadable, never a syntax error. ORM call
  * chains arrive as query models already, and ORM models and Alembic
  * operations become schema-changing statements for the catalog. Each
  * statement from a query keeps `hostQuery`, its index in the extraction, so
@@ -25,7 +26,8 @@ export function hostDocument(text: string, extraction: HostExtraction, dialect: 
         if (extraction.alembic) mapped.changes = [];
         document.statements.push(mapped);
       }
-      for (const error of sqlDocument.errors) document.errors.push(spansToFile(error, query.sql));
+      // Embedded SQL is surely SQL only to its author: what the parser cannot read is skipped, not an error.
+      if (sqlDocument.errors.length > 0) (document.unreadable ??= []).push(query.span);
     } else if (query.kind === 'orm' && query.model) {
       document.statements.push({
         kind: query.statementKind,

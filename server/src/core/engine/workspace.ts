@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import type { Dialect, Finding, Severity } from '../../../../shared/types';
 import { buildCatalog } from '../catalog/build';
 import type { Catalog, MigrationSet } from '../catalog/types';
-import { isAnalysedFile, isExcluded, isWorkspaceFileKind, listWorkspaceFiles } from '../config/files';
+import { isAnalysedFile, isExcluded, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles } from '../config/files';
 import { MAX_SOURCE_BYTES, readTextFile } from '../config/read';
 import type { QueryLensConfig } from '../config/types';
 import { detectMigrations, migrationPositionOf } from '../migrations/detect';
@@ -123,6 +123,7 @@ export class Workspace {
       include: options.config.include,
       exclude: options.config.exclude,
       extraExcludes: options.extraExcludes ?? [],
+      includeTests: options.config.includeTests,
     });
     const reads = await Promise.all(files.map((f) => readTextFile(f, { maxBytes: MAX_SOURCE_BYTES })));
     files.forEach((file, i) => {
@@ -137,7 +138,10 @@ export class Workspace {
   /** An in-memory workspace over the given files (tests); `initParsers()` and `initHostParsers()` must have completed. */
   static fromFiles(options: WorkspaceOptions, files: Record<string, string>): Workspace {
     const ws = new Workspace(options);
-    for (const [file, text] of Object.entries(files)) ws.entries.set(path.resolve(options.root, file), newEntry(text));
+    for (const [file, text] of Object.entries(files)) {
+      const absolute = path.resolve(options.root, file);
+      if (!isLeftOutTest(options.root, absolute, options.config.includeTests)) ws.entries.set(absolute, newEntry(text));
+    }
     ws.detect();
     return ws;
   }
@@ -265,6 +269,7 @@ export class Workspace {
     const rel = path.relative(this.root, file);
     if (rel.startsWith('..') || path.isAbsolute(rel) || !isWorkspaceFileKind(file)) return false;
     if (rel.split(path.sep).some((part) => part === 'node_modules' || part === '.git')) return false;
+    if (isLeftOutTest(this.root, file, this.options.config.includeTests)) return false;
     const { include, exclude } = this.options.config;
     if (isExcluded(this.root, file, [...exclude, ...(this.options.extraExcludes ?? [])])) return false;
     return include.length === 0 || !isAnalysedFile(file) || isExcluded(this.root, file, include);
@@ -351,7 +356,7 @@ export class Workspace {
    */
   private baseExtraction(file: string, entry: FileEntry): HostExtraction | undefined {
     if (!entry.base && hostLanguageOf(file) && !this.isTooLarge(entry)) {
-      entry.base = extractHost(file, entry.text, { dialect: this.options.config.dialect, schemaOnly: true });
+      entry.base = extractHost(file, entry.text, { dialect: this.options.config.dialect, schemaOnly: true, includeTests: this.options.config.includeTests });
     }
     return entry.base;
   }
@@ -408,6 +413,11 @@ export class Workspace {
     );
     entry.findingsCatalogVersion = this.catalogVersion;
     return entry.findings;
+  }
+
+  /** How many SQL strings of a host file could not be read as SQL (skipped quietly, not syntax errors). */
+  unreadableIn(file: string): number {
+    return this.document(file)?.unreadable?.length ?? 0;
   }
 
   /** The configured severity of a rule, or undefined when it is off. */

@@ -16,6 +16,8 @@ export interface HostExtractOptions {
   models?: HostModel[];
   /** Python: only models and Alembic operations (what the catalog and the migration order need). */
   schemaOnly?: boolean;
+  /** Rust: extract queries in `#[cfg(test)]` modules and `#[test]` functions too. */
+  includeTests?: boolean;
   /** Python: the file's walk findings kept from its previous versions (walk-cache.ts). */
   walkCache?: WalkCache;
 }
@@ -25,7 +27,7 @@ export function extractHost(file: string, text: string, options: HostExtractOpti
     case 'python':
       return extractPython(text, file, { dialect: options.dialect, models: options.models, schemaOnly: options.schemaOnly, walkCache: options.walkCache });
     case 'rust':
-      return extractRust(text, file, { dialect: options.dialect });
+      return extractRust(text, file, { dialect: options.dialect, includeTests: options.includeTests });
     default:
       return undefined;
   }

@@ -216,4 +216,10 @@ export interface ParsedDocument {
   metaCommands: Span[];
   /** Inline data rows of `COPY ... FROM stdin` (up to the `\.` line), skipped like meta-commands. */
   copyData?: Span[];
+  /**
+   * Host code: the SQL strings QueryLens could not read (another dialect, a
+   * hole standing for an identifier, a string that only looks like SQL). Not
+   * syntax errors: skipped quietly, and counted in the CLI's summary.
+   */
+  unreadable?: Span[];
 }

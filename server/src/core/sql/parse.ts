@@ -9,6 +9,7 @@ import { ChunkCache, PreviousChunks, recordChunks, type PlacedChunk } from './ca
 import { type ChunkResult, rebase, shiftInPlace } from './chunk';
 import type { ParsedDocument, Statement } from './model';
 import { parsePgChunk } from './pg/statement';
+import { maskPsqlVariables } from './psql';
 import { readableText, splitStatements } from './split/split';
 import { parseSqlParserChunk } from './sqlparser/statement';
 
@@ -42,12 +43,23 @@ function parseUncached(text: string, dialect: Dialect): ChunkResult {
   try {
     if (dialect === 'postgres') {
       if (!loaded) return { statements: [], errors: [{ message: 'PostgreSQL parser not initialised (call initParsers first)', span: { start: 0, end: text.length } }] };
-      return parsePgChunk(text);
+      const parsed = parsePgChunk(text);
+      return parsed.errors.length > 0 ? (withPsqlVariables(text) ?? parsed) : parsed;
     }
     return parseSqlParserChunk(text, dialect);
   } catch (e) {
     return { statements: [], errors: [{ message: `could not parse: ${(e as Error)?.message ?? e}`, span: { start: 0, end: text.length } }] };
   }
+}
+
+/** A statement that reads once its psql variables are masked (psql.ts), with its own text back; else undefined. */
+function withPsqlVariables(text: string): ChunkResult | undefined {
+  const masked = maskPsqlVariables(text);
+  if (masked === undefined) return undefined;
+  const parsed = parsePgChunk(masked);
+  if (parsed.errors.length > 0) return undefined;
+  for (const statement of parsed.statements) statement.text = text.slice(statement.span.start, statement.span.end);
+  return parsed;
 }
 
 /**

@@ -13,7 +13,7 @@ import { calleeName, type Node, positionalArgs, rootIdentifier, spanOf, unwrap, 
 import { type ModelResolver, OrmQuery } from './orm-query';
 import { conventionalRunner, isBaseStatement, type RepositoryClass, repositoryClass, repositoryModel, statementRunner } from './repository';
 import type { StatementKind } from '../../sql/model';
-import { statementKindOf } from '../statement-kind';
+import { looksLikeSql, statementKindOf } from '../statement-kind';
 import { embeddedSql, isStringLiteral } from './sql-strings';
 import { newWalkId, type WalkCache } from './walk-cache';
 
@@ -425,8 +425,9 @@ export class PythonWalker {
     const loops = [...this.loops];
     const percent = step.name === 'exec_driver_sql' || step.receiver!.text.toLowerCase().includes('cur');
     if (isStringLiteral(arg)) {
+      // A bare string is SQL only when it reads like a statement: `client.stream("GET", url)` is HTTP.
       const sql = embeddedSql(arg, this.dialect, this.codeDialect, percent);
-      if (sql) this.emitSql(sql, top, terminal, loops, [...params]);
+      if (sql && looksLikeSql(sql.text)) this.emitSql(sql, top, terminal, loops, [...params]);
       return;
     }
     if (arg.type === 'call' && TEXT_FUNCTIONS.has(calleeName(arg) ?? '') && positionalArgs(arg)[0]) {

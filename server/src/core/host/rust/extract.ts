@@ -16,12 +16,15 @@ import { iteratedVariable, LoopFinder, type FoundLoop } from './loops';
 export type { RustHostQuery } from './deferred';
 import { statementKindOf } from '../statement-kind';
 import { decodeStringLiteral } from './strings';
+import { isRustTestAttribute } from '../../config/scope';
 import type { TreeCursor } from 'web-tree-sitter';
 import { asMethodCall, spanOf, walk, within, type Node } from './syntax';
 
 export interface RustExtractOptions {
   /** The project's dialect (configuration); otherwise the file's pool type tells, else PostgreSQL. */
   dialect?: Dialect;
+  /** Extract queries in test code too (`#[cfg(test)]` modules, `#[test]` functions); skipped by default. */
+  includeTests?: boolean;
 }
 
 /** Everything QueryLens needs from one Rust file. Synchronous once `initHostParsers()` has resolved; never throws. */
@@ -113,18 +116,20 @@ function extractFromTree(root: Node, options: RustExtractOptions, out: RustHostE
   const dialect = options.dialect ?? scanned.votes.winner() ?? 'postgres';
   const loops = new LoopFinder();
   const direct: FoundQuery[] = [];
+  const testItems = new TestItems();
   for (const candidate of scanned.candidates) {
+    if (!options.includeTests && testItems.holds(candidate)) continue;
     const origin = queryOrigin(candidate, scanned.sqlxImports);
     if (origin) direct.push(buildQuery(origin, dialect, loops));
   }
-  const calls = scanned.candidates.filter((c) => c.type === 'call_expression');
+  const calls = scanned.candidates.filter((c) => c.type === 'call_expression' && (options.includeTests || !testItems.holds(c)));
   const found = [...direct, ...followVariables(calls, direct, loops, enclosingFunctionId)].sort((a, b) => a.query.span.start - b.query.span.start);
   for (const entry of found) {
     if (entry.prepared) entry.query.preparedFrom = found.indexOf(entry.prepared);
     for (const loop of entry.loops) resolveIterable(loop, entry.functionId, found);
   }
   out.queries = found.map((f) => f.query);
-  out.writes = [...insertsInLoops(out.queries), ...scanned.commits.map((c) => commitWrite(c, loops))].sort((a, b) => a.span.start - b.span.start);
+  out.writes = [...insertsInLoops(out.queries), ...scanned.commits.filter((c) => options.includeTests || !testItems.holds(c)).map((c) => commitWrite(c, loops))].sort((a, b) => a.span.start - b.span.start);
   out.errors = syntaxErrors(root);
 }
 
@@ -168,6 +173,36 @@ function enclosingFunctions(node: Node): EnclosingFunction[] {
     out.push({ name: n.childForFieldName('name')?.text ?? '', decorators, parameterTypes });
   }
   return out;
+}
+
+/** Whether a node lies in test code: an item (module, function, impl) with a test attribute (config/scope.ts), cached per item. */
+class TestItems {
+  private readonly known = new Map<number, boolean>();
+
+  holds(node: Node): boolean {
+    for (let n: Node | null = node.parent; n; n = n.parent) {
+      if (n.type !== 'mod_item' && n.type !== 'function_item' && n.type !== 'impl_item') continue;
+      let isTest = this.known.get(n.id);
+      if (isTest === undefined) this.known.set(n.id, (isTest = hasTestAttribute(n)));
+      if (isTest) return true;
+    }
+    return false;
+  }
+}
+
+/** The attributes written just before an item (`#[cfg(test)]` over `mod tests { .. }`). */
+function hasTestAttribute(item: Node): boolean {
+  // Siblings through the parent's children: `previousNamedSibling` misses attributes in this tree-sitter build.
+  const siblings = item.parent?.namedChildren ?? [];
+  const at = siblings.findIndex((s) => s?.id === item.id);
+  for (let i = at - 1; i >= 0; i--) {
+    const sibling = siblings[i];
+    if (!sibling) break;
+    if (sibling.type === 'line_comment' || sibling.type === 'block_comment') continue;
+    if (sibling.type !== 'attribute_item') return false;
+    if (isRustTestAttribute(sibling.text)) return true;
+  }
+  return false;
 }
 
 function enclosingFunctionId(node: Node): number {

@@ -1,0 +1,55 @@
+/**
+ * What code counts: the product's own code. Tests, fixtures and vendored
+ * copies are not the product (a query in a test runs against a throwaway
+ * database, a vendored file is someone else's): they are skipped unless
+ * `includeTests` (`.querylens.json`) or `querylens.includeTests` (VS Code)
+ * asks for them. The one place that says what a test looks like: the file
+ * scan reads the paths, the Rust extractor the attributes.
+ */
+
+/** Folders whose content is tests or their data. */
+const TEST_FOLDERS = ['test', 'tests', 'testing', '__tests__', 'spec', 'specs', 'fixtures', 'fixture', '__fixtures__', '__mocks__', 'testdata', 'test_data', 'test-data'];
+
+/** Folders holding copies of other people's code. */
+const VENDORED_FOLDERS = ['vendor', 'vendored', 'third_party', 'third-party', 'thirdparty'];
+
+/**
+ * File names of tests: `test_x.py`, `x_test.py`, `x_test.rs`, `x_test.go`,
+ * `x.test.ts`, `x.spec.js`, `conftest.py`, Rust's `tests.rs` (a `mod tests;`),
+ * and names with `test` between separators (`syntax_test_sql.sql`).
+ */
+const TEST_FILES = [
+  /^test_.*\.py$/,
+  /_test\.(py|rs|go)$/,
+  /\.(test|spec)\.[cm]?[jt]sx?$/,
+  /^conftest\.py$/,
+  /^tests?\.rs$/,
+  /[_.-]tests?[_.-]/,
+];
+
+/** Rust attributes that mark test code: `#[cfg(test)]`, `#[test]`, `#[tokio::test]`, `#[sqlx::test(...)]`, `#[rstest]`. */
+const RUST_TEST_ATTRIBUTE = /^#\[\s*(?:cfg\s*\(\s*test\s*\)|(?:[a-z_]+::)*(?:test|rstest)\b)/;
+
+/** Whether a folder name is a test, fixture or vendored folder. */
+export function isTestFolder(name: string): boolean {
+  const lower = name.toLowerCase();
+  return TEST_FOLDERS.includes(lower) || VENDORED_FOLDERS.includes(lower);
+}
+
+/** Whether a file name is a test file's. */
+export function isTestFileName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return TEST_FILES.some((pattern) => pattern.test(lower));
+}
+
+/** Whether a root-relative, `/`-separated path is test, fixture or vendored code. */
+export function isTestPath(relativePath: string): boolean {
+  const parts = relativePath.split('/');
+  const name = parts.pop() ?? '';
+  return parts.some(isTestFolder) || isTestFileName(name);
+}
+
+/** Whether a Rust attribute item (`#[...]` as written) marks the item after it as test code. */
+export function isRustTestAttribute(text: string): boolean {
+  return RUST_TEST_ATTRIBUTE.test(text);
+}
