@@ -8,6 +8,7 @@ import { Workspace } from '../core/engine/workspace';
 import { loadConfig } from '../core/config/load';
 import { CONFIG_FILE_NAME, type ConfigProblem, type QueryLensConfig } from '../core/config/types';
 import { initParsers } from '../core/sql/parse';
+import { gitHistory, type GitHistory } from '../history/git';
 import type { FolderSettings } from './settingsCache';
 import { uriToPath } from './uris';
 
@@ -27,6 +28,8 @@ export interface FolderState {
   analyzedOnDemand: boolean;
   /** `rebuildKey` of the settings the workspace was built with. */
   rebuildKey?: string;
+  /** What git says has shipped, as the workspace was last told. */
+  history?: GitHistory;
   /** Bumped by every load; a load whose token is stale drops its result. */
   loadToken: number;
 }
@@ -80,6 +83,7 @@ export interface LoadResult {
   problems: ConfigProblem[];
   configFile: string;
   config?: QueryLensConfig;
+  history?: GitHistory;
   error?: string;
   /** False when a newer load superseded this one. */
   current: boolean;
@@ -101,10 +105,26 @@ export async function loadFolder(
     const config: QueryLensConfig = { ...loaded.config };
     // The project's file wins over a user's setting: it is what CI and the CLI see too.
     if (!config.dialect && settings.querylens.dialect !== 'auto') config.dialect = settings.querylens.dialect;
-    const workspace = await Workspace.create({ root: folder.root, config, extraExcludes: settings.filesExclude, onError, incremental: true });
-    return { workspace, problems, configFile, config, current: token === folder.loadToken };
+    const history = await gitHistory(folder.root);
+    const workspace = await Workspace.create({ root: folder.root, config, extraExcludes: settings.filesExclude, onError, incremental: true, history });
+    return { workspace, problems, configFile, config, history, current: token === folder.loadToken };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { problems, configFile, error: message, current: token === folder.loadToken };
   }
+}
+
+/**
+ * Asks git again what has shipped (after files changed on disk: a commit, a
+ * checkout, a fix's new migration) and tells the workspace when that changed.
+ * True when it did: every finding may have changed.
+ */
+export async function refreshHistory(folder: FolderState): Promise<boolean> {
+  const workspace = folder.workspace;
+  if (!workspace) return false;
+  const history = await gitHistory(folder.root);
+  if (folder.workspace !== workspace || history.fingerprint === folder.history?.fingerprint) return false;
+  folder.history = history;
+  workspace.setHistory(history);
+  return true;
 }

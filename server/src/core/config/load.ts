@@ -12,7 +12,7 @@ import { CONFIG_FILE_NAME, type ConfigProblem, type LoadedConfig, type QueryLens
 
 const DIALECTS: readonly Dialect[] = ['postgres', 'sqlite', 'mysql'];
 const SEVERITIES: readonly SeveritySetting[] = ['off', 'info', 'warning', 'error', 'hint'];
-const KNOWN_KEYS = ['$schema', 'dialect', 'rules', 'include', 'exclude', 'migrations', 'shadow', 'benchmarks'];
+const KNOWN_KEYS = ['$schema', 'dialect', 'rules', 'include', 'exclude', 'migrations', 'migrationsFrom', 'shadow', 'benchmarks'];
 
 /** Reads `explicitFile` (relative to `root`) or `<root>/.querylens.json`; defaults when there is none. */
 export function loadConfig(root: string, explicitFile?: string): LoadedConfig {
@@ -81,6 +81,10 @@ export function parseConfigText(text: string, file?: string): LoadedConfig {
         else problem(valueNode, `"${key}" must be an array of strings (${key === 'migrations' ? 'folders' : 'globs'} relative to the workspace root).`);
         break;
       }
+      case 'migrationsFrom':
+        if (valueNode.type === 'string' && valueNode.value !== '') config.migrationsFrom = valueNode.value as string;
+        else problem(valueNode, '"migrationsFrom" must be the version (or file path) of the first migration to check, e.g. "20240101120000".');
+        break;
       case 'shadow': {
         const shadow = shadowConfig(valueNode, problem);
         if (shadow) config.shadow = shadow;
