@@ -11,6 +11,7 @@ import { CONFIG_FILE_NAME, type ConfigProblem } from '../core/config/types';
 import { Workspace } from '../core/engine/workspace';
 import { rules } from '../core/rules/index';
 import { initParsers } from '../core/sql/parse';
+import { gitHistory } from '../history/git';
 import { UsageError } from './args';
 import { applyFixes, writeFixedFiles } from './fix';
 import { compareFindings, type CheckReport } from './report';
@@ -53,11 +54,12 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
 
   const timing = new PhaseTimer(options.timing);
   const root = findRoot(targets[0]);
-  const [loaded] = await Promise.all([loadConfig(root, explicitConfig, { allowOutside: true }), initParsers()]);
+  const [loaded, , history] = await Promise.all([loadConfig(root, explicitConfig, { allowOutside: true }), initParsers(), gitHistory(root)]);
   timing.mark('config + parsers');
   const workspace = await Workspace.create({
     root,
     config: loaded.config,
+    history,
     onError: (message) => options.warn(`internal error (analysis goes on): ${message}`),
     onSkipped: (file, reason) => options.warn(`skipped ${file}: ${reason}`),
   });

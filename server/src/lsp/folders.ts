@@ -9,6 +9,7 @@ import { loadConfig } from '../core/config/load';
 import { CONFIG_FILE_NAME, type ConfigProblem, type QueryLensConfig } from '../core/config/types';
 import { initParsers } from '../core/sql/parse';
 import { maxFileChars } from './largeFiles';
+import { gitHistory, type GitHistory } from '../history/git';
 import type { FolderSettings } from './settingsCache';
 import { uriToPath } from './uris';
 
@@ -28,6 +29,8 @@ export interface FolderState {
   analyzedOnDemand: boolean;
   /** `rebuildKey` of the settings the workspace was built with. */
   rebuildKey?: string;
+  /** What git says has shipped, as the workspace was last told. */
+  history?: GitHistory;
   /** Bumped by every load; a load whose token is stale drops its result. */
   loadToken: number;
 }
@@ -81,6 +84,7 @@ export interface LoadResult {
   problems: ConfigProblem[];
   configFile: string;
   config?: QueryLensConfig;
+  history?: GitHistory;
   error?: string;
   /** False when a newer load superseded this one. */
   current: boolean;
@@ -104,6 +108,7 @@ export async function loadFolder(
     if (!config.dialect && settings.querylens.dialect !== 'auto') config.dialect = settings.querylens.dialect;
     config.includeTests ??= settings.querylens.includeTests;
     const onSkipped = (file: string, reason: string) => onError(`skipped ${file}: ${reason}`);
+    const history = await gitHistory(folder.root);
     const workspace = await Workspace.create({
       root: folder.root,
       config,
@@ -112,10 +117,26 @@ export async function loadFolder(
       onSkipped,
       incremental: true,
       maxFileChars: maxFileChars(settings.querylens.maxFileSizeKb),
+      history,
     });
-    return { workspace, problems, configFile, config, current: token === folder.loadToken };
+    return { workspace, problems, configFile, config, history, current: token === folder.loadToken };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { problems, configFile, error: message, current: token === folder.loadToken };
   }
+}
+
+/**
+ * Asks git again what has shipped (after files changed on disk: a commit, a
+ * checkout, a fix's new migration) and tells the workspace when that changed.
+ * True when it did: every finding may have changed.
+ */
+export async function refreshHistory(folder: FolderState): Promise<boolean> {
+  const workspace = folder.workspace;
+  if (!workspace) return false;
+  const history = await gitHistory(folder.root);
+  if (folder.workspace !== workspace || history.fingerprint === folder.history?.fingerprint) return false;
+  folder.history = history;
+  workspace.setHistory(history);
+  return true;
 }

@@ -28,7 +28,7 @@ import { defaultSettings } from '../../../shared/settings';
 import { codeActions } from './codeActions';
 import { publishConfigProblems } from './configDiagnostics';
 import { DiagnosticsPublisher } from './diagnostics';
-import { accepts, createFolder, folderFor, loadFolder, rebuildKey, type FolderState } from './folders';
+import { accepts, createFolder, folderFor, loadFolder, rebuildKey, refreshHistory, type FolderState } from './folders';
 import { describe, guard } from './guard';
 import { hover } from './hover';
 import { PendingEdits } from './pendingEdits';
@@ -92,6 +92,7 @@ export function startServer(connection: Connection): void {
     const result = await loadFolder(folder, folder.settings, (message) => logger.error(`QueryLens: ${message}`));
     if (!result.current || !folders.has(folder.uri)) return;
     folder.workspace = result.workspace;
+    folder.history = result.history;
     folder.error = result.error;
     folder.configProblems = result.problems;
     folder.configFile = result.configFile;
@@ -247,12 +248,19 @@ export function startServer(connection: Connection): void {
   connection.onDidChangeWatchedFiles(
     guard(logger, 'watched file change', undefined, async ({ changes }) => {
       const reloads = new Set<FolderState>();
+      const touched = new Set<FolderState>();
       for (const change of changes) {
         try {
           await onWatchedFile(change, reloads);
+          const path = uriToPath(change.uri);
+          const folder = path && host.folderFor(path);
+          if (folder) touched.add(folder);
         } catch (error) {
           logger.error(`QueryLens: reading ${change.uri} failed: ${describe(error)}`);
         }
+      }
+      for (const folder of touched) {
+        if (!reloads.has(folder) && (await refreshHistory(folder))) publisher.refresh(filesToPublish(folder), debounceOf(folder));
       }
       await reloadAll([...reloads]);
     }),

@@ -80,7 +80,7 @@ export function runRule(rule: Rule, setup: Setup): { reports: RuleReport[]; file
         ]
       : [];
   const migration: MigrationPosition | undefined = position
-    ? { set: sets[0], index: position.index, order: position.index, isDown: !!position.isDown }
+    ? { set: sets[0], index: position.index, order: position.index, isDown: !!position.isDown, shipped: false }
     : undefined;
 
   const reports: RuleReport[] = [];

@@ -14,7 +14,7 @@ const DIALECTS: readonly Dialect[] = ['postgres', 'sqlite', 'mysql'];
 const SEVERITIES: readonly SeveritySetting[] = ['off', 'info', 'warning', 'error', 'hint'];
 /** Deeper than any real config; the JSON parser recurses per level, so a deeper file could exhaust the stack. */
 const MAX_DEPTH = 64;
-const KNOWN_KEYS = ['$schema', 'dialect', 'rules', 'include', 'exclude', 'includeTests', 'migrations', 'shadow', 'benchmarks'];
+const KNOWN_KEYS = ['$schema', 'dialect', 'rules', 'include', 'exclude', 'includeTests', 'migrations', 'migrationsFrom', 'shadow', 'benchmarks'];
 
 export interface LoadOptions {
   /**
@@ -100,6 +100,10 @@ export function parseConfigText(text: string, file?: string): LoadedConfig {
       case 'includeTests':
         if (valueNode.type === 'boolean') config.includeTests = valueNode.value as boolean;
         else problem(valueNode, '"includeTests" must be true or false (analyse tests, fixtures and vendored code too).');
+        break;
+      case 'migrationsFrom':
+        if (valueNode.type === 'string' && valueNode.value !== '') config.migrationsFrom = valueNode.value as string;
+        else problem(valueNode, '"migrationsFrom" must be the version (or file path) of the first migration to check, e.g. "20240101120000".');
         break;
       case 'shadow': {
         const shadow = shadowConfig(valueNode, problem);

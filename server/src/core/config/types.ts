@@ -10,6 +10,11 @@ export interface QueryLensConfig {
   dialect?: Dialect;
   /** Migration folders, relative to the root; detected when absent. */
   migrations?: string[];
+  /**
+   * The first migration to check (its version, Alembic revision id, or file
+   * path relative to the root): earlier migrations of its set count as shipped.
+   */
+  migrationsFrom?: string;
   /** Per-rule severity overrides, `off` disables a rule. */
   rules: Record<string, SeveritySetting>;
   /** Globs (relative to the root) of files to analyse; all SQL files when empty. */

@@ -49,6 +49,8 @@ export interface AnalysisHost {
   textOf(file: string): string | undefined;
   /** Called when a rule throws: the rule is skipped there, the rest goes on. */
   onError(message: string): void;
+  /** Whether a file is a shipped migration: fixes that would edit one are dropped. */
+  isShipped(file: string): boolean;
   /** Index fixes that write a new migration, by dialect, table origin and suggestion; cleared with the migration sets. */
   migrationFixes: Map<string, CoreFix[]>;
 }
@@ -72,7 +74,10 @@ class FileAnalysis {
         findings.push({ ruleId: SYNTAX_RULE_ID, severity: syntaxSeverity, message: error.message, file, range: lines.rangeOf(error.span), fixes: [] });
       }
     }
+    // A shipped migration has run wherever it will run: migration rules speak only about the ones to come.
+    const shipped = this.input.migration?.shipped === true;
     const enabled = rules.flatMap((rule) => {
+      if (shipped && rule.meta.category === 'migration') return [];
       const severity = this.host.severityFor(rule.meta.id, rule.meta.defaultSeverity);
       return severity ? [{ rule, severity }] : [];
     });
@@ -205,10 +210,15 @@ class FileAnalysis {
       message: report.message,
       file: this.input.file,
       range: this.input.lines.rangeOf(shift(report.span, offset)),
-      fixes: (report.fixes ?? []).map((fix) => this.toFix(fix, offset)),
+      fixes: (report.fixes ?? []).filter((fix) => !this.editsShipped(fix)).map((fix) => this.toFix(fix, offset)),
       ...(report.explanation ? { explanation: report.explanation } : {}),
       ...(report.index ? { index: report.index } : {}),
     };
+  }
+
+  /** History is not rewritten: a fix that edits a shipped migration is not offered. */
+  private editsShipped(fix: CoreFix): boolean {
+    return fix.changes.some((change) => change.kind === 'edit' && this.host.isShipped(change.file));
   }
 
   private toFix(fix: CoreFix, offset: number): Fix {

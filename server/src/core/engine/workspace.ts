@@ -17,6 +17,7 @@ import { isAnalysedFile, isExcluded, isLeftOutTest, isWorkspaceFileKind, listWor
 import { MAX_SOURCE_BYTES, readTextFile } from '../config/read';
 import type { QueryLensConfig } from '../config/types';
 import { detectMigrations, migrationPositionOf } from '../migrations/detect';
+import { eitherShipped, firstCheckedHistory, NOTHING_SHIPPED, type MigrationHistory } from '../migrations/history';
 import type { MigrationPosition } from '../rules/types';
 import type { ParsedDocument } from '../sql/model';
 import { inferDialect, initParsers, parseDocument } from '../sql/parse';
@@ -51,6 +52,8 @@ export interface WorkspaceOptions {
    * server's as-you-type limit; it shows a notice on them instead).
    */
   maxFileChars?: number;
+  /** Which migrations have shipped (git, the tracking tables): computed by the caller; none by default. */
+  history?: MigrationHistory;
 }
 
 interface FileEntry {
@@ -104,6 +107,8 @@ export class Workspace {
   private readonly schemaChanged = new Set<string>();
   /** Host files `prepareForEdits` has readied. */
   private readonly prepared = new Set<string>();
+  /** The caller's history and `.querylens.json`'s `migrationsFrom`, together. */
+  private shippedHistory: MigrationHistory = NOTHING_SHIPPED;
 
   private constructor(private readonly options: WorkspaceOptions) {
     this.root = options.root;
@@ -111,6 +116,7 @@ export class Workspace {
       severityFor: (ruleId, fallback) => this.severityFor(ruleId, fallback),
       textOf: (file) => this.textOf(file),
       onError: (message) => this.options.onError?.(message),
+      isShipped: (file) => this.isShipped(file),
       migrationFixes: new Map(),
     };
   }
@@ -297,6 +303,17 @@ export class Workspace {
     return this.sets;
   }
 
+  /** Whether a file is a shipped migration (see migrations/history.ts): no fix edits it. */
+  isShipped(file: string): boolean {
+    return this.shippedHistory.isShipped(file);
+  }
+
+  /** New facts about what has shipped (a commit, a checkout, a connected database): findings are worked out again. */
+  setHistory(history: MigrationHistory): void {
+    this.options.history = history;
+    this.detect();
+  }
+
   dialectOf(file: string): Dialect {
     const entry = this.entries.get(file);
     if (!entry) return this.options.config.dialect ?? this.workspaceDialect ?? 'postgres';
@@ -431,7 +448,7 @@ export class Workspace {
     const found = migrationPositionOf(this.sets, file);
     if (!found) return undefined;
     const order = this.migrationOrder().get(found.set.migrations[found.index]!.upFile) ?? 0;
-    return { ...found, order };
+    return { ...found, order, shipped: this.isShipped(file) };
   }
 
   /** Apply order of every migration up file across all sets. */
@@ -506,6 +523,8 @@ export class Workspace {
     this.schemaVersion++;
     this.layoutVersion++;
     this.analysisHost.migrationFixes.clear();
+    const cut = firstCheckedHistory(this.root, this.sets, this.options.config.migrationsFrom);
+    this.shippedHistory = eitherShipped(this.options.history ?? NOTHING_SHIPPED, cut);
     const dialect = this.options.config.dialect ?? this.inferWorkspaceDialect();
     if (dialect !== this.workspaceDialect) {
       this.workspaceDialect = dialect;

@@ -168,7 +168,7 @@ function sortByVersion(migrations: Migration[]): Migration[] {
 }
 
 /** Where `file` sits among the sets: the migration it applies (or reverts), if any. */
-export function migrationPositionOf(sets: MigrationSet[], file: string): Omit<MigrationPosition, 'order'> | undefined {
+export function migrationPositionOf(sets: MigrationSet[], file: string): Omit<MigrationPosition, 'order' | 'shipped'> | undefined {
   const target = path.resolve(file);
   for (const set of sets) {
     const index = set.migrations.findIndex((m) => m.upFile === target || m.downFile === target);

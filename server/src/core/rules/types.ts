@@ -55,6 +55,8 @@ export interface MigrationPosition {
   order: number;
   /** True for a down/revert file (not applied to the catalog). */
   isDown: boolean;
+  /** Shipped (committed and unchanged, or applied; see migrations/history.ts): migration rules skip it, fixes never edit it. */
+  shipped: boolean;
 }
 
 export interface FileContext {
