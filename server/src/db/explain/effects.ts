@@ -10,11 +10,13 @@
  * - from the catalog, where connected: a user function that is VOLATILE is
  *   refused when the statement runs (Explain Analyze, index proofs,
  *   benchmarks), and one whose source calls a denied function is refused
- *   always, since planning runs IMMUTABLE functions on constants; the user
- *   functions a function's source calls are followed, a few levels deep.
+ *   always, since planning runs IMMUTABLE functions on constants; so is a
+ *   trigger on a table the statement writes to whose function calls one (when
+ *   the statement runs); the user functions a function's source calls are
+ *   followed, a few levels deep.
  *
- * What is not seen: functions reached through views, operators, defaults,
- * triggers and policies, and dynamic SQL (EXECUTE of a built string). The
+ * What is not seen: functions reached through views, operators, defaults
+ * and policies, and dynamic SQL (EXECUTE of a built string). The
  * README's safety section says so and recommends a read-only role.
  */
 import type { QueryResult } from '../types';
@@ -58,23 +60,46 @@ export function deniedFunction(name: string, mode: RunMode): DeniedFunctions | u
   return DENIED_FUNCTIONS.find((d) => (mode === 'run' || !d.onlyWhenRun) && (d.names?.includes(n) || d.prefixes?.some((p) => n.startsWith(p))));
 }
 
-/** Every function call in a libpg-query tree, wherever it sits. */
-export function functionCalls(tree: unknown): FunctionCall[] {
-  const calls: FunctionCall[] = [];
+export interface TableRef {
+  schema?: string;
+  name: string;
+}
+
+/** libpg-query's nodes of the statements that write rows. */
+export const WRITE_NODES: readonly string[] = ['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt'];
+
+/** Every node of a libpg-query tree held under one of `keys`, in the tree's order. */
+function nodesOf(tree: unknown, keys: readonly string[]): Record<string, unknown>[] {
+  const found: Record<string, unknown>[] = [];
   const visit = (node: unknown): void => {
     if (node === null || typeof node !== 'object') return;
     if (Array.isArray(node)) return node.forEach(visit);
     for (const [key, value] of Object.entries(node)) {
-      if (key === 'FuncCall') {
-        const parts = ((value as { funcname?: { String?: { sval?: string } }[] }).funcname ?? []).map((p) => p.String?.sval ?? '');
-        const name = parts.at(-1);
-        if (name) calls.push(parts.length > 1 ? { schema: parts.at(-2)!, name } : { name });
-      }
+      if (keys.includes(key)) found.push(value as Record<string, unknown>);
       visit(value);
     }
   };
   visit(tree);
-  return calls;
+  return found;
+}
+
+/** The tables a libpg-query tree writes to (its INSERT, UPDATE, DELETE and MERGE targets, CTEs included). */
+export function writtenTables(tree: unknown): TableRef[] {
+  return nodesOf(tree, WRITE_NODES).flatMap((stmt) => {
+    const r = stmt.relation as { relname?: string; schemaname?: string } | undefined;
+    if (!r?.relname) return [];
+    return [r.schemaname ? { schema: r.schemaname, name: r.relname } : { name: r.relname }];
+  });
+}
+
+/** Every function call in a libpg-query tree, wherever it sits. */
+export function functionCalls(tree: unknown): FunctionCall[] {
+  return nodesOf(tree, ['FuncCall']).flatMap((call) => {
+    const parts = ((call.funcname as { String?: { sval?: string } }[] | undefined) ?? []).map((p) => p.String?.sval ?? '');
+    const name = parts.at(-1);
+    if (!name) return [];
+    return [parts.length > 1 ? { schema: parts.at(-2)!, name } : { name }];
+  });
 }
 
 /** Why QueryLens refuses the calls by name, or undefined. */
@@ -101,32 +126,49 @@ interface CatalogFunction {
 /** How deep the catalog check follows calls from function to function. */
 const MAX_DEPTH = 4;
 
+/** A function to look up: where the chain to it started, and whether being VOLATILE refuses it. */
+interface Lookup {
+  call: FunctionCall;
+  /** `calls`, or `fires trigger t on public.workers, which calls`: how the statement reaches the chain. */
+  lead: string;
+  /** The user functions that led here, `public.f()`. */
+  via: string[];
+  /** A call inside a function's source may name a function of any schema. */
+  anySchema: boolean;
+  /** VOLATILE refuses it (a call the statement makes when it runs); not for trigger functions, whose writes are rolled back with the statement. */
+  volatileRefused: boolean;
+}
+
 /**
  * The user functions (outside pg_catalog and information_schema) the calls
- * may resolve to, looked up in the catalog, and, from their source, the user
- * functions they call in turn (MAX_DEPTH levels); why one of them is refused.
+ * may resolve to, and the functions of the triggers on the tables the
+ * statement writes to, looked up in the catalog; from their source, the user
+ * functions they call in turn (MAX_DEPTH levels). Why one of them is refused.
  */
-export async function refusedByCatalog(run: (sql: string, params: unknown[]) => Promise<QueryResult>, calls: readonly FunctionCall[], mode: RunMode): Promise<string | undefined> {
-  // A call in the statement resolves through the search path; one inside a function's source may name any schema.
-  let frontier = calls.map((call) => ({ call, via: [] as string[], anySchema: false }));
+export async function refusedByCatalog(run: Run, calls: readonly FunctionCall[], targets: readonly TableRef[], mode: RunMode): Promise<string | undefined> {
+  let frontier: Lookup[] = [
+    ...calls.map((call) => ({ call, lead: 'calls', via: [], anySchema: false, volatileRefused: mode === 'run' })),
+    ...(await triggerFunctions(run, targets)),
+  ];
   const seen = new Set<string>();
   for (let depth = 0; depth < MAX_DEPTH && frontier.length > 0; depth++) {
     const found = await userFunctions(run, [...new Set(frontier.map((f) => f.call.name))]);
-    const next: typeof frontier = [];
-    for (const { call, via, anySchema } of frontier) {
-      for (const f of found.filter((f) => f.name === call.name && (call.schema ? f.schema === call.schema : anySchema || f.visible))) {
-        const chain = [...via, `${f.schema}.${f.name}()`];
-        const what = chain.join(', which calls ');
+    const next: Lookup[] = [];
+    for (const item of frontier) {
+      const { call } = item;
+      for (const f of found.filter((f) => f.name === call.name && (call.schema ? f.schema === call.schema : item.anySchema || f.visible))) {
+        const via = [...item.via, `${f.schema}.${f.name}()`];
+        const what = `${item.lead} ${via.join(', which calls ')}`;
         const body = f.language === 'c' || f.language === 'internal' ? [] : calledNames(f.source);
         const inside = body.map((name) => ({ name, denied: deniedFunction(name, 'run') })).find((c) => c.denied);
-        if (inside) return `it calls ${what}, whose source calls ${inside.name}(), which ${inside.denied!.why}`;
-        if (mode === 'run' && f.volatility === 'v' && !(f.language === 'c' && HARMLESS_VOLATILE_C.has(f.name))) {
-          return `it calls ${what}, a VOLATILE function: it may change data in ways a rollback does not undo (another connection, a sequence, a file)`;
+        if (inside) return `it ${what}, whose source calls ${inside.name}(), which ${inside.denied!.why}`;
+        if (item.volatileRefused && f.volatility === 'v' && !(f.language === 'c' && HARMLESS_VOLATILE_C.has(f.name))) {
+          return `it ${what}, a VOLATILE function: it may change data in ways a rollback does not undo (another connection, a sequence, a file)`;
         }
         const key = `${f.schema}.${f.name}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        next.push(...body.map((name) => ({ call: { name }, via: chain, anySchema: true })));
+        next.push(...body.map((name) => ({ ...item, call: { name }, via, anySchema: true })));
       }
     }
     frontier = next;
@@ -134,7 +176,30 @@ export async function refusedByCatalog(run: (sql: string, params: unknown[]) => 
   return undefined;
 }
 
-async function userFunctions(run: (sql: string, params: unknown[]) => Promise<QueryResult>, names: string[]): Promise<CatalogFunction[]> {
+type Run = (sql: string, params: unknown[]) => Promise<QueryResult>;
+
+/** The enabled user triggers of the tables written to, as lookups of their functions. */
+async function triggerFunctions(run: Run, targets: readonly TableRef[]): Promise<Lookup[]> {
+  if (targets.length === 0) return [];
+  const { rows } = await run(
+    `SELECT t.tgname AS trigger, n.nspname AS schema, c.relname AS table, pg_table_is_visible(c.oid) AS visible, fn.nspname AS fschema, p.proname AS fname
+       FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+       JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace fn ON fn.oid = p.pronamespace
+      WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND c.relname = ANY($1::text[])`,
+    [[...new Set(targets.map((t) => t.name))]],
+  );
+  return rows
+    .filter((r) => targets.some((t) => t.name === r.table && (t.schema ? t.schema === r.schema : r.visible)))
+    .map((r) => ({
+      call: { schema: String(r.fschema), name: String(r.fname) },
+      lead: `fires trigger ${String(r.trigger)} on ${String(r.schema)}.${String(r.table)}, which calls`,
+      via: [],
+      anySchema: true,
+      volatileRefused: false,
+    }));
+}
+
+async function userFunctions(run: Run, names: string[]): Promise<CatalogFunction[]> {
   const { rows } = await run(
     `SELECT n.nspname AS schema, p.proname AS name, p.provolatile AS volatility, l.lanname AS language, p.prosrc AS source, pg_function_is_visible(p.oid) AS visible
        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
