@@ -47,6 +47,7 @@ export const DENIED_FUNCTIONS: readonly DeniedFunctions[] = [
     why: 'controls the server, its WAL or its replication',
   },
   { prefixes: ['dblink'], why: 'runs SQL on a connection of its own, which commits whatever QueryLens rolls back' },
+  { prefixes: ['query_to_xml', 'crosstab'], names: ['cursor_to_xml', 'ts_stat', 'connectby'], why: 'runs SQL given as a string, which QueryLens cannot check' },
   { prefixes: ['postgres_fdw_'], why: "controls postgres_fdw's remote connections" },
   { prefixes: ['lo_'], names: ['lowrite'], why: 'works on large objects and server files (lo_export writes a file no rollback removes)' },
   { prefixes: ['pg_file_'], names: ['pg_logdir_ls', 'pg_truncate_visibility_map'], why: 'writes, renames or removes files on the server' },
