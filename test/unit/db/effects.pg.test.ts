@@ -67,6 +67,10 @@ describe('what a rollback cannot undo is refused (PostgreSQL server)', function 
       CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.touched := now(); RETURN NEW; END $$;
       CREATE TRIGGER audit_remote AFTER INSERT ON audited FOR EACH ROW EXECUTE FUNCTION audit_remote();
       CREATE TRIGGER stamp BEFORE INSERT ON stamped FOR EACH ROW EXECUTE FUNCTION stamp();
+      CREATE VIEW remote_view AS SELECT w.id, remote_note() AS n FROM workers w;
+      CREATE VIEW remote_view_of_view AS SELECT id FROM remote_view;
+      CREATE VIEW locking_view AS SELECT id, pg_try_advisory_lock(id) AS locked FROM workers;
+      CREATE VIEW worker_names AS SELECT id, name FROM workers;
       CREATE FUNCTION twice(x integer) RETURNS integer IMMUTABLE LANGUAGE sql AS $$ SELECT x * 2 $$;`);
     driver = await openDriver({ name: 'effects', driver: 'postgres', url: db.url });
   });
@@ -132,6 +136,18 @@ describe('what a rollback cannot undo is refused (PostgreSQL server)', function 
     assert.deepEqual(stamped[0]!.Triggers.map((t) => [t['Trigger Name'], t.Calls]), [['stamp', 1]]);
     assert.deepEqual(await ledger(), []);
     assert.deepEqual(await db!.run('SELECT * FROM audited UNION ALL SELECT * FROM stamped'), []);
+  });
+
+  it('a view is read as what it is: one whose definition calls dblink or takes a lock is refused, a plain one explained', async () => {
+    for (const path of PATHS) {
+      await assert.rejects(
+        runOn(driver, path, 'SELECT id FROM remote_view_of_view WHERE id = 1'),
+        refusedWith('QueryLens did not run this: it reads view public.remote_view, which calls public.remote_note(), whose source calls dblink_exec()'),
+      );
+      await assert.rejects(runOn(driver, path, 'SELECT count(*) FROM public.locking_view'), refusedWith('it reads view public.locking_view, which calls pg_try_advisory_lock(), which takes or releases an advisory lock'));
+      await runOn(driver, path, 'SELECT name FROM worker_names WHERE id = 7');
+    }
+    assert.deepEqual(await ledger(), []);
   });
 
   it('an advisory lock or a SET does not stay on the pooled connection after the session', async () => {

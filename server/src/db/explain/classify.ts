@@ -11,7 +11,7 @@ import type { StatementKind } from '../../core/sql/model';
 import { initParsers, parseDocument, splitStatements } from '../../core/sql/parse';
 import { dbError } from '../drivers/errors';
 import type { DbDialect, QueryResult } from '../types';
-import { functionCalls, refusedByCatalog, refusedCall, WRITE_NODES, writtenTables, type FunctionCall, type RunMode, type TableRef } from './effects';
+import { functionCalls, namedRelations, refusedByCatalog, refusedCall, WRITE_NODES, writtenTables, type FunctionCall, type RunMode, type TableRef } from './effects';
 
 export type ExplainableKind = 'select' | 'insert' | 'update' | 'delete' | 'merge';
 
@@ -25,6 +25,8 @@ export interface ClassifiedStatement {
   functions: FunctionCall[];
   /** The tables it inserts into, updates, deletes from or merges into, anywhere in it (PostgreSQL): their triggers fire when it runs. */
   targets: TableRef[];
+  /** Every table or view it names (PostgreSQL): views are followed into their definitions. */
+  relations: TableRef[];
 }
 
 const EXPLAINABLE = new Set<StatementKind>(['select', 'insert', 'update', 'delete', 'merge']);
@@ -71,6 +73,7 @@ export async function classifyStatement(sql: string, dialect: DbDialect, connect
   let writes = kind !== 'select';
   let functions: FunctionCall[] = [];
   let targets: TableRef[] = [];
+  let relations: TableRef[] = [];
   if (dialect === 'postgres') {
     const root = (parseSync(text) as { stmts: { stmt: Record<string, unknown> }[] }).stmts[0]?.stmt ?? {};
     if (kind === 'select') {
@@ -80,10 +83,11 @@ export async function classifyStatement(sql: string, dialect: DbDialect, connect
     }
     functions = functionCalls(root);
     targets = writtenTables(root);
+    relations = namedRelations(root);
     const denied = refusedCall(functions, mode);
     if (denied) throw refuse(denied, 'A rollback cannot undo that, so QueryLens never runs it; run it yourself if you mean it.');
   }
-  return { kind: kind as ExplainableKind, sql: text, writes, functions, targets };
+  return { kind: kind as ExplainableKind, sql: text, writes, functions, targets, relations };
 }
 
 /** A PostgreSQL SELECT that creates a table (INTO), or writes through a CTE, or locks rows (FOR UPDATE/SHARE). */
@@ -109,6 +113,6 @@ function pgSelectShape(root: Record<string, unknown>): { into: boolean; writes: 
  */
 export async function checkCatalogEffects(run: (sql: string, params: unknown[]) => Promise<QueryResult>, statement: ClassifiedStatement, dialect: DbDialect, mode: RunMode, connection: string): Promise<void> {
   if (dialect !== 'postgres') return;
-  const denied = await refusedByCatalog(run, statement.functions, mode === 'run' ? statement.targets : [], mode);
+  const denied = await refusedByCatalog(run, statement, mode);
   if (denied) throw dbError('refused', connection, `QueryLens did not run this: ${denied}`, { advice: 'Run it yourself if you mean it, or explain it without Analyze.' });
 }

@@ -15,10 +15,13 @@
  *   the statement runs); the user functions a function's source calls are
  *   followed, a few levels deep.
  *
- * What is not seen: functions reached through views, operators, defaults
- * and policies, and dynamic SQL (EXECUTE of a built string). The
+ * The views the statement reads are followed into their definitions.
+ *
+ * What is not seen: functions reached through operators, defaults and
+ * policies, and dynamic SQL (EXECUTE of a built string). The
  * README's safety section says so and recommends a read-only role.
  */
+import { parseSync } from 'libpg-query';
 import type { QueryResult } from '../types';
 
 /** `plan`: plain EXPLAIN (nothing VOLATILE runs); `run`: the statement runs (Explain Analyze, prove-index, bench). */
@@ -93,6 +96,11 @@ export function writtenTables(tree: unknown): TableRef[] {
   });
 }
 
+/** Every table or view a libpg-query tree names (FROM, JOIN, subqueries, write targets). */
+export function namedRelations(tree: unknown): TableRef[] {
+  return nodesOf(tree, ['RangeVar']).flatMap((r) => (typeof r.relname === 'string' ? [typeof r.schemaname === 'string' ? { schema: r.schemaname, name: r.relname } : { name: r.relname }] : []));
+}
+
 /** Every function call in a libpg-query tree, wherever it sits. */
 export function functionCalls(tree: unknown): FunctionCall[] {
   return nodesOf(tree, ['FuncCall']).flatMap((call) => {
@@ -146,10 +154,13 @@ interface Lookup {
  * statement writes to, looked up in the catalog; from their source, the user
  * functions they call in turn (MAX_DEPTH levels). Why one of them is refused.
  */
-export async function refusedByCatalog(run: Run, calls: readonly FunctionCall[], targets: readonly TableRef[], mode: RunMode): Promise<string | undefined> {
+export async function refusedByCatalog(run: Run, statement: StatementReach, mode: RunMode): Promise<string | undefined> {
+  const views = await viewCalls(run, statement.relations, mode);
+  if (typeof views === 'string') return views;
   let frontier: Lookup[] = [
-    ...calls.map((call) => ({ call, lead: 'calls', via: [], anySchema: false, volatileRefused: mode === 'run' })),
-    ...(await triggerFunctions(run, targets)),
+    ...statement.functions.map((call) => ({ call, lead: 'calls', via: [], anySchema: false, volatileRefused: mode === 'run' })),
+    ...views,
+    ...(mode === 'run' ? await triggerFunctions(run, statement.targets) : []),
   ];
   const seen = new Set<string>();
   for (let depth = 0; depth < MAX_DEPTH && frontier.length > 0; depth++) {
@@ -178,6 +189,53 @@ export async function refusedByCatalog(run: Run, calls: readonly FunctionCall[],
 }
 
 type Run = (sql: string, params: unknown[]) => Promise<QueryResult>;
+
+/** What the parsed statement reaches: the functions it calls, the tables it writes to, every relation it names. */
+export interface StatementReach {
+  functions: readonly FunctionCall[];
+  targets: readonly TableRef[];
+  relations: readonly TableRef[];
+}
+
+/**
+ * The function calls in the definitions of the views the statement reads
+ * (planning inlines a view, so its calls are the statement's), views of views
+ * included; or why one of them is refused by name.
+ */
+async function viewCalls(run: Run, relations: readonly TableRef[], mode: RunMode): Promise<Lookup[] | string> {
+  const lookups: Lookup[] = [];
+  const seen = new Set<string>();
+  let frontier = relations.map((relation) => ({ relation, anySchema: false }));
+  for (let depth = 0; depth < MAX_DEPTH && frontier.length > 0; depth++) {
+    const { rows } = await run(
+      `SELECT n.nspname AS schema, c.relname AS name, pg_table_is_visible(c.oid) AS visible, pg_get_viewdef(c.oid) AS definition
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind = 'v' AND c.relname = ANY($1::text[]) AND n.nspname NOT IN ('pg_catalog', 'information_schema')`,
+      [[...new Set(frontier.map((f) => f.relation.name))]],
+    );
+    const next: typeof frontier = [];
+    for (const { relation, anySchema } of frontier) {
+      for (const view of rows.filter((v) => v.name === relation.name && (relation.schema ? v.schema === relation.schema : anySchema || v.visible))) {
+        const key = `${String(view.schema)}.${String(view.name)}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        let tree: unknown;
+        try {
+          tree = parseSync(String(view.definition));
+        } catch {
+          continue; // the server's own text of a view it accepted; nothing to read if it does not parse here
+        }
+        const calls = functionCalls(tree);
+        const denied = refusedCall(calls, mode);
+        if (denied) return `it reads view ${key}, which ${denied.replace(/^it /, '')}`;
+        lookups.push(...calls.map((call) => ({ call, lead: `reads view ${key}, which calls`, via: [], anySchema: false, volatileRefused: mode === 'run' })));
+        next.push(...namedRelations(tree).map((r) => ({ relation: r, anySchema: false })));
+      }
+    }
+    frontier = next;
+  }
+  return lookups;
+}
 
 /** The enabled user triggers of the tables written to, as lookups of their functions. */
 async function triggerFunctions(run: Run, targets: readonly TableRef[]): Promise<Lookup[]> {
