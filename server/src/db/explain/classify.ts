@@ -11,7 +11,8 @@ import type { StatementKind } from '../../core/sql/model';
 import { initParsers, parseDocument, splitStatements } from '../../core/sql/parse';
 import { dbError } from '../drivers/errors';
 import type { DbDialect, QueryResult } from '../types';
-import { functionCalls, namedRelations, refusedByCatalog, refusedCall, WRITE_NODES, writtenTables, type FunctionCall, type RunMode, type TableRef } from './effects';
+import { refusedByCatalog } from './catalog-effects';
+import { functionCalls, namedRelations, refusedCall, WRITE_NODES, writtenTables, type FunctionCall, type RunMode, type TableRef } from './effects';
 
 export type ExplainableKind = 'select' | 'insert' | 'update' | 'delete' | 'merge';
 
