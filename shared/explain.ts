@@ -100,7 +100,7 @@ export interface ExplainResult {
   sql: string;
   params: ParamValue[];
   analyzed: boolean;
-  /** Planned without parameter values (`EXPLAIN (GENERIC_PLAN)` or a forced generic prepared plan). */
+  /** Planned without parameter values (a prepared statement forced to its generic plan). */
   genericPlan: boolean;
   /** The statement ran inside a transaction that was rolled back (every ANALYZE of a write; every run on PostgreSQL). */
   rolledBack: boolean;

@@ -189,6 +189,15 @@ describe('client dashboard view', function () {
     assert.equal(byId(empty, 'ql-run-detail'), undefined);
   });
 
+  it('Benchmarks: a run of a write says what its rollbacks do not undo', function () {
+    const writes = (rolledBack: boolean) => {
+      const root = render(state({ tab: 'benchmarks', benchmarks: { value: [benchmarkRun('w', 10, { rolledBack })], selected: 'w' } }));
+      return root.all((e) => e.attributes.get('data-fact') === 'transaction')[0]!.children[1]!.textContent;
+    };
+    assert.equal(writes(true), 'Rolled back after each run; sequences it advances (serial and identity columns, defaults calling nextval) stay advanced');
+    assert.equal(writes(false), 'None (read-only)');
+  });
+
   it('Index health: grouped by kind, worst level first, fixes to copy, links to the code, cache hit ratio, pg_stat_statements', function () {
     const actions: DashboardAction[] = [];
     const root = render(state({ tab: 'health', health: { value: healthReport() } }), actions);

@@ -60,6 +60,17 @@ describe('what a rollback cannot undo is refused (PostgreSQL server)', function 
         BEGIN PERFORM dblink_exec('${loopback}', 'INSERT INTO ledger VALUES (''remote'')'); RETURN 1; END $$;
       CREATE FUNCTION wrapped_note() RETURNS integer IMMUTABLE LANGUAGE sql AS $$ SELECT remote_note() + 0 $$;
       CREATE FUNCTION touch_ledger() RETURNS integer VOLATILE LANGUAGE plpgsql AS $$ BEGIN INSERT INTO ledger VALUES ('local'); RETURN 1; END $$;
+      CREATE TABLE audited (id integer PRIMARY KEY, touched timestamptz);
+      CREATE TABLE stamped (id integer PRIMARY KEY, touched timestamptz);
+      CREATE FUNCTION audit_remote() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN PERFORM dblink_exec('${loopback}', 'INSERT INTO ledger VALUES (''audit'')'); RETURN NEW; END $$;
+      CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.touched := now(); RETURN NEW; END $$;
+      CREATE TRIGGER audit_remote AFTER INSERT ON audited FOR EACH ROW EXECUTE FUNCTION audit_remote();
+      CREATE TRIGGER stamp BEFORE INSERT ON stamped FOR EACH ROW EXECUTE FUNCTION stamp();
+      CREATE VIEW remote_view AS SELECT w.id, remote_note() AS n FROM workers w;
+      CREATE VIEW remote_view_of_view AS SELECT id FROM remote_view;
+      CREATE VIEW locking_view AS SELECT id, pg_try_advisory_lock(id) AS locked FROM workers;
+      CREATE VIEW worker_names AS SELECT id, name FROM workers;
       CREATE FUNCTION twice(x integer) RETURNS integer IMMUTABLE LANGUAGE sql AS $$ SELECT x * 2 $$;`);
     driver = await openDriver({ name: 'effects', driver: 'postgres', url: db.url });
   });
@@ -111,6 +122,33 @@ describe('what a rollback cannot undo is refused (PostgreSQL server)', function 
       assert.deepEqual(await ledger(), []);
     });
   }
+
+  it('a write whose trigger calls dblink is refused when it would run; an ordinary trigger runs and is rolled back', async () => {
+    const sql = 'INSERT INTO audited (id) VALUES (1)';
+    await runOn(driver, 'Explain', sql);
+    for (const path of ['Explain Analyze', 'prove-index', 'bench'] as const) {
+      await assert.rejects(
+        runOn(driver, path, sql),
+        refusedWith('QueryLens did not run this: it fires trigger audit_remote on public.audited, which calls public.audit_remote(), whose source calls dblink_exec(), which runs SQL on a connection of its own'),
+      );
+    }
+    const stamped = (await explain(driver, { sql: 'INSERT INTO stamped (id) VALUES (1)', analyze: true, timeoutMs: 10_000 })).pgPlan as { Triggers: { 'Trigger Name': string; Calls: number }[] }[];
+    assert.deepEqual(stamped[0]!.Triggers.map((t) => [t['Trigger Name'], t.Calls]), [['stamp', 1]]);
+    assert.deepEqual(await ledger(), []);
+    assert.deepEqual(await db!.run('SELECT * FROM audited UNION ALL SELECT * FROM stamped'), []);
+  });
+
+  it('a view is read as what it is: one whose definition calls dblink or takes a lock is refused, a plain one explained', async () => {
+    for (const path of PATHS) {
+      await assert.rejects(
+        runOn(driver, path, 'SELECT id FROM remote_view_of_view WHERE id = 1'),
+        refusedWith('QueryLens did not run this: it reads view public.remote_view, which calls public.remote_note(), whose source calls dblink_exec()'),
+      );
+      await assert.rejects(runOn(driver, path, 'SELECT count(*) FROM public.locking_view'), refusedWith('it reads view public.locking_view, which calls pg_try_advisory_lock(), which takes or releases an advisory lock'));
+      await runOn(driver, path, 'SELECT name FROM worker_names WHERE id = 7');
+    }
+    assert.deepEqual(await ledger(), []);
+  });
 
   it('an advisory lock or a SET does not stay on the pooled connection after the session', async () => {
     const first = (await driver.session()) as Awaited<ReturnType<Driver['session']>> & { pid: number };

@@ -17,6 +17,7 @@ describe('db/explain: functions a rollback cannot undo, on the parsed statement'
     ["UPDATE workers SET name = (SELECT x FROM public.dblink('dbname=app', 'SELECT 1') AS t(x text))", 'dblink', 'runs SQL on a connection of its own, which commits whatever QueryLens rolls back'],
     ["SELECT lo_export(42, '/tmp/out')", 'lo_export', 'works on large objects and server files (lo_export writes a file no rollback removes)'],
     ["SELECT pg_file_write('f', 'x', false)", 'pg_file_write', 'writes, renames or removes files on the server'],
+    ["SELECT id FROM workers WHERE name = query_to_xml('SELECT dblink_exec(''x'', ''DELETE FROM workers'')', true, true, '')::text", 'query_to_xml', 'runs SQL given as a string, which QueryLens cannot check'],
     ['SELECT count(*) FROM workers WHERE pg_try_advisory_lock(id)', 'pg_try_advisory_lock', 'takes or releases an advisory lock, which other sessions wait on'],
   ];
   for (const [sql, name, why] of refused) {

@@ -8,6 +8,7 @@
  * drawn by the webview script). Pure.
  */
 import type { BenchmarkRun, BenchmarkTarget } from '../../../../shared/dashboard';
+import { NOT_UNDONE } from '../../../../shared/effects';
 import { formatCount, formatMs } from '../../plan/format';
 import type { DashboardState } from '../messages';
 import { compareRuns, formatDateTime, formatPercent, formatRatio, STAT_KEYS, STAT_LABEL, targetSummary, verdict } from '../model';
@@ -104,7 +105,7 @@ function runDetail(run: BenchmarkRun): Node {
       fact('source', 'Query', run.source ? `${run.source.file}:${run.source.line}` : undefined),
       fact('params', 'Parameters', params),
       fact('iterations', 'Iterations', `${formatCount(run.iterations)} after ${formatCount(run.warmup)} warm-up, concurrency ${run.concurrency}`),
-      fact('transaction', 'Writes', run.rolledBack ? 'Rolled back after each run' : 'None (read-only)'),
+      fact('transaction', 'Writes', run.rolledBack ? `Rolled back after each run; ${NOT_UNDONE.write}` : 'None (read-only)'),
       fact('overhead', 'Engine overhead', run.overheadPct === undefined ? undefined : `${formatPercent(run.overheadPct / 100)} per iteration`),
       fact('git', 'Git', run.git ? `${run.git.commit}${run.git.branch ? ` on ${run.git.branch}` : ''}` : undefined),
       fact('created', 'When', formatDateTime(run.createdAt))),

@@ -11,7 +11,8 @@ import type { StatementKind } from '../../core/sql/model';
 import { initParsers, parseDocument, splitStatements } from '../../core/sql/parse';
 import { dbError } from '../drivers/errors';
 import type { DbDialect, QueryResult } from '../types';
-import { functionCalls, refusedByCatalog, refusedCall, type FunctionCall, type RunMode } from './effects';
+import { refusedByCatalog } from './catalog-effects';
+import { functionCalls, namedRelations, refusedCall, WRITE_NODES, writtenTables, type FunctionCall, type RunMode, type TableRef } from './effects';
 
 export type ExplainableKind = 'select' | 'insert' | 'update' | 'delete' | 'merge';
 
@@ -23,10 +24,13 @@ export interface ClassifiedStatement {
   writes: boolean;
   /** The functions it calls by name, anywhere in it (PostgreSQL; none read on SQLite). */
   functions: FunctionCall[];
+  /** The tables it inserts into, updates, deletes from or merges into, anywhere in it (PostgreSQL): their triggers fire when it runs. */
+  targets: TableRef[];
+  /** Every table or view it names (PostgreSQL): views are followed into their definitions. */
+  relations: TableRef[];
 }
 
 const EXPLAINABLE = new Set<StatementKind>(['select', 'insert', 'update', 'delete', 'merge']);
-const WRITE_NODES = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
 
 const WHAT: Partial<Record<StatementKind, string>> = {
   create_table: 'a CREATE TABLE',
@@ -69,6 +73,8 @@ export async function classifyStatement(sql: string, dialect: DbDialect, connect
   if (!EXPLAINABLE.has(kind)) throw refuse(`it is ${WHAT[kind] ?? 'not a query'} (${kind}), not a query`);
   let writes = kind !== 'select';
   let functions: FunctionCall[] = [];
+  let targets: TableRef[] = [];
+  let relations: TableRef[] = [];
   if (dialect === 'postgres') {
     const root = (parseSync(text) as { stmts: { stmt: Record<string, unknown> }[] }).stmts[0]?.stmt ?? {};
     if (kind === 'select') {
@@ -77,10 +83,12 @@ export async function classifyStatement(sql: string, dialect: DbDialect, connect
       writes = shape.writes;
     }
     functions = functionCalls(root);
+    targets = writtenTables(root);
+    relations = namedRelations(root);
     const denied = refusedCall(functions, mode);
     if (denied) throw refuse(denied, 'A rollback cannot undo that, so QueryLens never runs it; run it yourself if you mean it.');
   }
-  return { kind: kind as ExplainableKind, sql: text, writes, functions };
+  return { kind: kind as ExplainableKind, sql: text, writes, functions, targets, relations };
 }
 
 /** A PostgreSQL SELECT that creates a table (INTO), or writes through a CTE, or locks rows (FOR UPDATE/SHARE). */
@@ -91,7 +99,7 @@ function pgSelectShape(root: Record<string, unknown>): { into: boolean; writes: 
     if (writes || node === null || typeof node !== 'object') return;
     if (Array.isArray(node)) return node.forEach(visit);
     for (const [key, value] of Object.entries(node)) {
-      if (WRITE_NODES.has(key) || key === 'lockingClause') writes = true;
+      if (WRITE_NODES.includes(key) || key === 'lockingClause') writes = true;
       visit(value);
     }
   };
@@ -106,6 +114,6 @@ function pgSelectShape(root: Record<string, unknown>): { into: boolean; writes: 
  */
 export async function checkCatalogEffects(run: (sql: string, params: unknown[]) => Promise<QueryResult>, statement: ClassifiedStatement, dialect: DbDialect, mode: RunMode, connection: string): Promise<void> {
   if (dialect !== 'postgres') return;
-  const denied = await refusedByCatalog(run, statement.functions, mode);
+  const denied = await refusedByCatalog(run, statement, mode);
   if (denied) throw dbError('refused', connection, `QueryLens did not run this: ${denied}`, { advice: 'Run it yourself if you mean it, or explain it without Analyze.' });
 }

@@ -7,17 +7,18 @@
  *
  * - by name, on the parsed statement (every function call anywhere in it,
  *   subqueries and CTEs included): the deny-list below, kept in this one place;
- * - from the catalog, where connected: a user function that is VOLATILE is
- *   refused when the statement runs (Explain Analyze, index proofs,
- *   benchmarks), and one whose source calls a denied function is refused
- *   always, since planning runs IMMUTABLE functions on constants; the user
- *   functions a function's source calls are followed, a few levels deep.
+ * - from the catalog, where connected (catalog-effects.ts): a user function
+ *   that is VOLATILE is refused when the statement runs (Explain Analyze,
+ *   index proofs, benchmarks); one whose source calls a denied function is
+ *   refused always, since planning runs IMMUTABLE functions on constants; the
+ *   views the statement reads are followed into their definitions, and the
+ *   triggers of the tables it writes to (when it runs) into their functions;
+ *   the user functions a function's source calls are followed a few levels deep.
  *
- * What is not seen: functions reached through views, operators, defaults,
- * triggers and policies, and dynamic SQL (EXECUTE of a built string). The
+ * What is not seen: functions reached through operators, defaults and
+ * policies, and dynamic SQL (EXECUTE of a built string). The
  * README's safety section says so and recommends a read-only role.
  */
-import type { QueryResult } from '../types';
 
 /** `plan`: plain EXPLAIN (nothing VOLATILE runs); `run`: the statement runs (Explain Analyze, prove-index, bench). */
 export type RunMode = 'plan' | 'run';
@@ -45,6 +46,7 @@ export const DENIED_FUNCTIONS: readonly DeniedFunctions[] = [
     why: 'controls the server, its WAL or its replication',
   },
   { prefixes: ['dblink'], why: 'runs SQL on a connection of its own, which commits whatever QueryLens rolls back' },
+  { prefixes: ['query_to_xml', 'crosstab'], names: ['cursor_to_xml', 'ts_stat', 'connectby'], why: 'runs SQL given as a string, which QueryLens cannot check' },
   { prefixes: ['postgres_fdw_'], why: "controls postgres_fdw's remote connections" },
   { prefixes: ['lo_'], names: ['lowrite'], why: 'works on large objects and server files (lo_export writes a file no rollback removes)' },
   { prefixes: ['pg_file_'], names: ['pg_logdir_ls', 'pg_truncate_visibility_map'], why: 'writes, renames or removes files on the server' },
@@ -58,23 +60,51 @@ export function deniedFunction(name: string, mode: RunMode): DeniedFunctions | u
   return DENIED_FUNCTIONS.find((d) => (mode === 'run' || !d.onlyWhenRun) && (d.names?.includes(n) || d.prefixes?.some((p) => n.startsWith(p))));
 }
 
-/** Every function call in a libpg-query tree, wherever it sits. */
-export function functionCalls(tree: unknown): FunctionCall[] {
-  const calls: FunctionCall[] = [];
+export interface TableRef {
+  schema?: string;
+  name: string;
+}
+
+/** libpg-query's nodes of the statements that write rows. */
+export const WRITE_NODES: readonly string[] = ['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt'];
+
+/** Every node of a libpg-query tree held under one of `keys`, in the tree's order. */
+function nodesOf(tree: unknown, keys: readonly string[]): Record<string, unknown>[] {
+  const found: Record<string, unknown>[] = [];
   const visit = (node: unknown): void => {
     if (node === null || typeof node !== 'object') return;
     if (Array.isArray(node)) return node.forEach(visit);
     for (const [key, value] of Object.entries(node)) {
-      if (key === 'FuncCall') {
-        const parts = ((value as { funcname?: { String?: { sval?: string } }[] }).funcname ?? []).map((p) => p.String?.sval ?? '');
-        const name = parts.at(-1);
-        if (name) calls.push(parts.length > 1 ? { schema: parts.at(-2)!, name } : { name });
-      }
+      if (keys.includes(key)) found.push(value as Record<string, unknown>);
       visit(value);
     }
   };
   visit(tree);
-  return calls;
+  return found;
+}
+
+/** The tables a libpg-query tree writes to (its INSERT, UPDATE, DELETE and MERGE targets, CTEs included). */
+export function writtenTables(tree: unknown): TableRef[] {
+  return nodesOf(tree, WRITE_NODES).flatMap((stmt) => {
+    const r = stmt.relation as { relname?: string; schemaname?: string } | undefined;
+    if (!r?.relname) return [];
+    return [r.schemaname ? { schema: r.schemaname, name: r.relname } : { name: r.relname }];
+  });
+}
+
+/** Every table or view a libpg-query tree names (FROM, JOIN, subqueries, write targets). */
+export function namedRelations(tree: unknown): TableRef[] {
+  return nodesOf(tree, ['RangeVar']).flatMap((r) => (typeof r.relname === 'string' ? [typeof r.schemaname === 'string' ? { schema: r.schemaname, name: r.relname } : { name: r.relname }] : []));
+}
+
+/** Every function call in a libpg-query tree, wherever it sits. */
+export function functionCalls(tree: unknown): FunctionCall[] {
+  return nodesOf(tree, ['FuncCall']).flatMap((call) => {
+    const parts = ((call.funcname as { String?: { sval?: string } }[] | undefined) ?? []).map((p) => p.String?.sval ?? '');
+    const name = parts.at(-1);
+    if (!name) return [];
+    return [parts.length > 1 ? { schema: parts.at(-2)!, name } : { name }];
+  });
 }
 
 /** Why QueryLens refuses the calls by name, or undefined. */
@@ -84,71 +114,4 @@ export function refusedCall(calls: readonly FunctionCall[], mode: RunMode): stri
     if (denied) return `it calls ${call.name}(), which ${denied.why}`;
   }
   return undefined;
-}
-
-/** Volatile extension functions that only make a value: allowed where they are C code of that name. */
-const HARMLESS_VOLATILE_C = new Set(['uuid_generate_v1', 'uuid_generate_v1mc', 'uuid_generate_v4', 'gen_random_uuid', 'gen_random_bytes', 'gen_salt', 'crypt']);
-
-interface CatalogFunction {
-  schema: string;
-  name: string;
-  volatility: string;
-  language: string;
-  source: string;
-  visible: boolean;
-}
-
-/** How deep the catalog check follows calls from function to function. */
-const MAX_DEPTH = 4;
-
-/**
- * The user functions (outside pg_catalog and information_schema) the calls
- * may resolve to, looked up in the catalog, and, from their source, the user
- * functions they call in turn (MAX_DEPTH levels); why one of them is refused.
- */
-export async function refusedByCatalog(run: (sql: string, params: unknown[]) => Promise<QueryResult>, calls: readonly FunctionCall[], mode: RunMode): Promise<string | undefined> {
-  // A call in the statement resolves through the search path; one inside a function's source may name any schema.
-  let frontier = calls.map((call) => ({ call, via: [] as string[], anySchema: false }));
-  const seen = new Set<string>();
-  for (let depth = 0; depth < MAX_DEPTH && frontier.length > 0; depth++) {
-    const found = await userFunctions(run, [...new Set(frontier.map((f) => f.call.name))]);
-    const next: typeof frontier = [];
-    for (const { call, via, anySchema } of frontier) {
-      for (const f of found.filter((f) => f.name === call.name && (call.schema ? f.schema === call.schema : anySchema || f.visible))) {
-        const chain = [...via, `${f.schema}.${f.name}()`];
-        const what = chain.join(', which calls ');
-        const body = f.language === 'c' || f.language === 'internal' ? [] : calledNames(f.source);
-        const inside = body.map((name) => ({ name, denied: deniedFunction(name, 'run') })).find((c) => c.denied);
-        if (inside) return `it calls ${what}, whose source calls ${inside.name}(), which ${inside.denied!.why}`;
-        if (mode === 'run' && f.volatility === 'v' && !(f.language === 'c' && HARMLESS_VOLATILE_C.has(f.name))) {
-          return `it calls ${what}, a VOLATILE function: it may change data in ways a rollback does not undo (another connection, a sequence, a file)`;
-        }
-        const key = `${f.schema}.${f.name}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        next.push(...body.map((name) => ({ call: { name }, via: chain, anySchema: true })));
-      }
-    }
-    frontier = next;
-  }
-  return undefined;
-}
-
-async function userFunctions(run: (sql: string, params: unknown[]) => Promise<QueryResult>, names: string[]): Promise<CatalogFunction[]> {
-  const { rows } = await run(
-    `SELECT n.nspname AS schema, p.proname AS name, p.provolatile AS volatility, l.lanname AS language, p.prosrc AS source, pg_function_is_visible(p.oid) AS visible
-       FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
-      WHERE p.proname = ANY($1::text[]) AND n.nspname NOT IN ('pg_catalog', 'information_schema')`,
-    [names],
-  );
-  return rows as unknown as CatalogFunction[];
-}
-
-/**
- * The names a function's source calls (`name(`), lower-cased as PostgreSQL
- * folds them: read from the text, so a comment or a keyword before `(` counts
- * too, which can only make the check stricter.
- */
-function calledNames(source: string): string[] {
-  return [...new Set([...source.matchAll(/([A-Za-z_][A-Za-z0-9_$]*)\s*\(/g)].map((m) => m[1]!.toLowerCase()))];
 }

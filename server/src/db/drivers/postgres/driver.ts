@@ -184,28 +184,26 @@ class PostgresSession implements DbSession {
   ) {}
 
   async query(sql: string, params?: readonly unknown[]): Promise<QueryResult> {
+    return this.send(extended(sql, params));
+  }
+
+  /** A whole script in the simple protocol (migration files only, which their tools send the same way). */
+  async exec(sql: string): Promise<void> {
+    await this.send(sql);
+  }
+
+  private async send(query: QueryConfig | string): Promise<QueryResult> {
     if (this.released) throw dbError('driver', this.driver.name, 'this session was already released', {});
     this.stopReason = undefined;
     const timer = this.options.timeoutMs ? setTimeout(() => this.stop('timeout'), this.options.timeoutMs + SAFETY_MARGIN_MS) : undefined;
     try {
-      const r = await this.client.query(extended(sql, params));
+      const r = await this.client.query(query);
       return { rows: r.rows, rowCount: r.rowCount ?? undefined };
     } catch (e) {
       if (isConnectionLost(e)) this.lost = true;
       throw pgDbError(e, { ...this.driver.errorContext(), cancelled: this.stopReason === 'cancelled' });
     } finally {
       if (timer) clearTimeout(timer);
-    }
-  }
-
-  /** A whole script in the simple protocol (migration files only, which their tools send the same way). */
-  async exec(sql: string): Promise<void> {
-    if (this.released) throw dbError('driver', this.driver.name, 'this session was already released', {});
-    try {
-      await this.client.query(sql);
-    } catch (e) {
-      if (isConnectionLost(e)) this.lost = true;
-      throw pgDbError(e, this.driver.errorContext());
     }
   }
 
