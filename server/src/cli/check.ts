@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_RULE_ID, type Finding } from '../../../shared/types';
-import { loadConfig } from '../core/config/load';
+import { loadConfig, unmatchedIncludes } from '../core/config/load';
 import { CONFIG_FILE_NAME, type ConfigProblem } from '../core/config/types';
 import { Workspace } from '../core/engine/workspace';
 import { rules } from '../core/rules/index';
@@ -63,6 +63,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   });
 
   timing.mark('scan + read');
+  const unmatched = unmatchedIncludes(loaded, root, workspace.files());
+  for (const problem of unmatched) options.warn(problem.message);
   const files = selectFiles(workspace.files(), targets, options.warn);
   let findings = files.flatMap((file) => workspace.analyze(file));
   timing.mark(`analyse ${files.length} files`);
@@ -77,7 +79,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   }
 
   const configFile = loaded.file ?? explicitConfig ?? path.join(root, CONFIG_FILE_NAME);
-  findings.push(...loaded.problems.map((problem) => configFinding(configFile, problem)));
+  findings.push(...[...loaded.problems, ...unmatched].map((problem) => configFinding(configFile, problem)));
   findings.sort(compareFindings);
   timing.report(options.warn);
   return { root, files: files.length, findings, rules: rules.map((r) => r.meta) };

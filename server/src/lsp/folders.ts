@@ -5,7 +5,7 @@
  */
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { Workspace } from '../core/engine/workspace';
-import { loadConfig } from '../core/config/load';
+import { loadConfig, unmatchedIncludes } from '../core/config/load';
 import { CONFIG_FILE_NAME, type ConfigProblem, type QueryLensConfig } from '../core/config/types';
 import { initParsers } from '../core/sql/parse';
 import { maxFileChars } from './largeFiles';
@@ -112,6 +112,7 @@ export async function loadFolder(
       incremental: true,
       maxFileChars: maxFileChars(settings.querylens.maxFileSizeKb),
     });
+    problems = [...problems, ...unmatchedIncludes(loaded, folder.root, workspace.files())];
     return { workspace, problems, configFile, config, current: token === folder.loadToken };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
