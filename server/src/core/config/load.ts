@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { type Node, type ParseError, SyntaxKind, createScanner, getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { Dialect, Range, SeveritySetting } from '../../../../shared/types';
 import { parseBenchmarkConfig } from './benchmarks';
-import { globProblem, unmatchedGlobs } from './files';
+import { globProblem, unmatchedGlobs } from './globs';
 import { MAX_CONFIG_BYTES, readTextFile } from './read';
 import { CONFIG_FILE_NAME, type ConfigProblem, type LoadedConfig, type QueryLensConfig, defaultConfig } from './types';
 
