@@ -3,7 +3,7 @@
  * analyses the requested files and returns the findings. Everything is read
  * once and parsed once; output is the caller's business.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_RULE_ID, type Finding } from '../../../shared/types';
 import { loadConfig, unmatchedIncludes } from '../core/config/load';
@@ -93,12 +93,20 @@ function selectFiles(all: string[], targets: string[], warn: (message: string) =
   for (const target of targets) {
     if (folders.some((f) => f === target + path.sep)) continue;
     if (known.has(target)) selected.add(target);
-    else warn(`skipped ${target}: not an analysed SQL file (excluded, ignored, or another language)`);
+    else warn(`skipped ${target}: ${isRegularFile(target) ? 'not an analysed SQL file (excluded, ignored, or another language)' : 'not a regular file (a named pipe, a device or a socket is never read)'}`);
   }
   for (const file of all) {
     if (folders.some((folder) => file.startsWith(folder))) selected.add(file);
   }
   return [...selected].sort();
+}
+
+function isRegularFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function configFinding(file: string, problem: ConfigProblem): Finding {

@@ -11,8 +11,8 @@ import * as path from 'node:path';
 const repo = path.resolve(__dirname, '..', '..', '..');
 const cli = process.env.QUERYLENS_CLI ?? path.join(repo, 'bin', 'querylens.js');
 
-function check(cwd: string, format = 'json'): { code: number | null; findings: { ruleId: string; file: string; message: string; severity: string; range: unknown }[]; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cli, 'check', '--format', format], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, GITHUB_WORKSPACE: '' } });
+function check(cwd: string, format = 'json', paths: string[] = []): { code: number | null; findings: { ruleId: string; file: string; message: string; severity: string; range: unknown }[]; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [cli, 'check', '--format', format, ...paths], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, GITHUB_WORKSPACE: '' } });
   assert.equal(result.signal, null, `check was killed (it hung): ${result.stderr}`);
   const report = format === 'json' ? JSON.parse(result.stdout) : { findings: [] };
   return { code: result.status, findings: report.findings, stdout: result.stdout, stderr: result.stderr };
@@ -38,6 +38,14 @@ describe('querylens check on files that are no text (built)', function () {
     const { code, findings } = check(dir);
     assert.equal(code, 0);
     assert.deepEqual(findings.map((f) => [f.file, f.ruleId]), [['queries.sql', 'select-star']]);
+    // Named on the command line, each is skipped with the reason.
+    const named = check(dir, 'json', ['pipe.sql', 'zero.sql', 'queries.sql']);
+    assert.equal(named.code, 0);
+    assert.deepEqual(named.findings.map((f) => f.file), ['queries.sql']);
+    assert.deepEqual(named.stderr.trim().split('\n'), [
+      `querylens: skipped ${path.join(dir, 'pipe.sql')}: not a regular file (a named pipe, a device or a socket is never read)`,
+      `querylens: skipped ${path.join(dir, 'zero.sql')}: not a regular file (a named pipe, a device or a socket is never read)`,
+    ]);
   });
 
   it('reports a .querylens.json linked to /dev/zero as invalid-config and analyses the folder with defaults', () => {
