@@ -131,4 +131,19 @@ describe('language server under hostile input (built, over stdio)', function () 
     // The rule the outside file turns off is still on: nothing of it was read.
     await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'select-star'));
   });
+
+  it('shows an include glob that matches no file, and one that does not parse, on .querylens.json', async function () {
+    const root = workspace({ 'q.sql': QUERY });
+    writeFileSync(join(root, '.querylens.json'), '{ "include": ["querys/**", "q.sql", "[x"] }');
+    const client = (server.client = await TestClient.start(root));
+    const configUri = new URL(`file://${join(root, '.querylens.json')}`).href;
+    const problems = await client.waitForDiagnostics(configUri, (d) => d.length > 0);
+    assert.deepEqual(
+      problems.map((d) => [d.severity, d.range, d.message]),
+      [
+        [1, { start: { line: 0, character: 36 }, end: { line: 0, character: 40 } }, 'Invalid glob "[x" in "include": its "[" is never closed (a backslash before a bracket matches the character itself).'],
+        [2, { start: { line: 0, character: 14 }, end: { line: 0, character: 25 } }, 'The "include" glob "querys/**" matches no file QueryLens analyses (after "exclude" and .gitignore): nothing is checked for it.'],
+      ],
+    );
+  });
 });

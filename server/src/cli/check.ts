@@ -3,10 +3,10 @@
  * analyses the requested files and returns the findings. Everything is read
  * once and parsed once; output is the caller's business.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_RULE_ID, type Finding } from '../../../shared/types';
-import { loadConfig } from '../core/config/load';
+import { loadConfig, unmatchedIncludes } from '../core/config/load';
 import { CONFIG_FILE_NAME, type ConfigProblem } from '../core/config/types';
 import { Workspace } from '../core/engine/workspace';
 import { rules } from '../core/rules/index';
@@ -65,6 +65,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   });
 
   timing.mark('scan + read');
+  const unmatched = unmatchedIncludes(loaded, root, workspace.files());
+  for (const problem of unmatched) options.warn(problem.message);
   const files = selectFiles(workspace.files(), targets, options.warn);
   let findings = files.flatMap((file) => workspace.analyze(file));
   timing.mark(`analyse ${files.length} files`);
@@ -78,7 +80,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   }
 
   const configFile = loaded.file ?? explicitConfig ?? path.join(root, CONFIG_FILE_NAME);
-  findings.push(...loaded.problems.map((problem) => configFinding(configFile, problem)));
+  findings.push(...[...loaded.problems, ...unmatched].map((problem) => configFinding(configFile, problem)));
   findings.sort(compareFindings);
   timing.report(options.warn);
   const unreadable = files.reduce((sum, file) => sum + workspace.unreadableIn(file), 0);
@@ -93,12 +95,20 @@ function selectFiles(all: string[], targets: string[], warn: (message: string) =
   for (const target of targets) {
     if (folders.some((f) => f === target + path.sep)) continue;
     if (known.has(target)) selected.add(target);
-    else warn(`skipped ${target}: not an analysed SQL file (excluded, ignored, or another language)`);
+    else warn(`skipped ${target}: ${isRegularFile(target) ? 'not an analysed SQL file (excluded, ignored, or another language)' : 'not a regular file (a named pipe, a device or a socket is never read)'}`);
   }
   for (const file of all) {
     if (folders.some((folder) => file.startsWith(folder))) selected.add(file);
   }
   return [...selected].sort();
+}
+
+function isRegularFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function configFinding(file: string, problem: ConfigProblem): Finding {

@@ -5,7 +5,7 @@
  */
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { Workspace } from '../core/engine/workspace';
-import { loadConfig } from '../core/config/load';
+import { loadConfig, unmatchedIncludes } from '../core/config/load';
 import { CONFIG_FILE_NAME, type ConfigProblem, type QueryLensConfig } from '../core/config/types';
 import { initParsers } from '../core/sql/parse';
 import { maxFileChars } from './largeFiles';
@@ -119,6 +119,7 @@ export async function loadFolder(
       maxFileChars: maxFileChars(settings.querylens.maxFileSizeKb),
       history,
     });
+    problems = [...problems, ...unmatchedIncludes(loaded, folder.root, workspace.files())];
     return { workspace, problems, configFile, config, history, current: token === folder.loadToken };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadConfig, parseConfigText } from '../../../server/src/core/config/load';
+import { loadConfig, parseConfigText, unmatchedIncludes } from '../../../server/src/core/config/load';
 import { makeWorkspace } from '../migrations/workspace';
 
 const range = (l1: number, c1: number, l2: number, c2: number) => ({ start: { line: l1, character: c1 }, end: { line: l2, character: c2 } });
@@ -23,7 +23,35 @@ describe('parseConfigText', () => {
       config: { dialect: 'postgres', rules: { 'select-star': 'off', 'missing-index': 'error' }, include: ['src/**/*.sql'], exclude: ['legacy/**'], migrations: ['db/migrations'] },
       file: '/w/.querylens.json',
       problems: [],
+      includeRanges: [range(6, 14, 6, 28)],
     });
+  });
+
+  it('reports each glob that can match nothing at its place, and keeps the others', () => {
+    const text = '{\n  "include": ["src/**/*.sql", "*.{sql", "/abs/**"],\n  "exclude": ["legacy/**", "../x/**", "", "a]"]\n}';
+    const loaded = parseConfigText(text);
+    assert.deepEqual(loaded.config, { rules: {}, include: ['src/**/*.sql'], exclude: ['legacy/**'] });
+    assert.deepEqual(loaded.includeRanges, [range(1, 14, 1, 28)]);
+    const bracket = 'a backslash before a bracket matches the character itself';
+    const relative = 'globs are relative to the workspace root, so one that';
+    const invalid = (glob: string, key: string, reason: string, at: ReturnType<typeof range>) => ({ message: `Invalid glob ${JSON.stringify(glob)} in "${key}": ${reason}.`, range: at, severity: 'error' });
+    assert.deepEqual(loaded.problems, [
+      invalid('*.{sql', 'include', `its "{" is never closed (${bracket})`, range(1, 30, 1, 38)),
+      invalid('/abs/**', 'include', `${relative} starts at / matches nothing`, range(1, 40, 1, 49)),
+      invalid('../x/**', 'exclude', `${relative} goes up with ../ matches nothing`, range(2, 27, 2, 36)),
+      invalid('', 'exclude', 'an empty glob matches nothing', range(2, 38, 2, 40)),
+      invalid('a]', 'exclude', `its "]" closes nothing (${bracket})`, range(2, 42, 2, 46)),
+    ]);
+  });
+
+  it('warns at each include glob that matches no listed file', () => {
+    const text = '{ "include": ["queries/**", "querys/**"] }';
+    const loaded = parseConfigText(text, '/w/.querylens.json');
+    assert.deepEqual(unmatchedIncludes(loaded, '/w', ['/w/queries/a.sql', '/w/migrations/1.sql']), [
+      { message: 'The "include" glob "querys/**" matches no file QueryLens analyses (after "exclude" and .gitignore): nothing is checked for it.', range: range(0, 28, 0, 39), severity: 'warning' },
+    ]);
+    assert.deepEqual(unmatchedIncludes(loaded, '/w', ['/w/queries/a.sql', '/w/querys/b.sql']), []);
+    assert.deepEqual(unmatchedIncludes(parseConfigText('{}'), '/w', []), []);
   });
 
   it('reports each bad field at its exact range and keeps the good ones', () => {

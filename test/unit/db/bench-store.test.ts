@@ -3,7 +3,7 @@
 // targets from .querylens.json judged pass/fail, and the config key's validation.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { BenchmarkRun, LatencyStats } from '../../../shared/dashboard';
@@ -74,6 +74,23 @@ describe('saved benchmark runs', function () {
     assert.equal(listRuns(root, (file) => skipped.push(path.basename(file))).length, 2);
     assert.deepEqual(skipped, ['notes.json']);
     assert.equal(readdirSync(path.join(root, '.querylens', 'benchmarks')).length, 3);
+  });
+
+  it('skips, with the reason, a FIFO or a /dev/zero link among the runs instead of hanging', () => {
+    const dir = path.join(root, '.querylens', 'benchmarks');
+    execFileSync('mkfifo', [path.join(dir, 'pipe.json')]);
+    symlinkSync('/dev/zero', path.join(dir, 'zero.json'));
+    try {
+      const skipped: string[] = [];
+      assert.equal(listRuns(root, (file, why) => skipped.push(`${path.basename(file)}: ${why}`)).length, 2);
+      assert.deepEqual(skipped.filter((s) => !s.startsWith('notes.json')).sort(), [
+        'pipe.json: it is not a regular file (it is a named pipe (FIFO))',
+        'zero.json: it is not a regular file (it is a character device)',
+      ]);
+    } finally {
+      rmSync(path.join(dir, 'pipe.json'));
+      rmSync(path.join(dir, 'zero.json'));
+    }
   });
 
   it('compares two runs: head / base per statistic, and the difference', () => {

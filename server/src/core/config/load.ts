@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { type Node, type ParseError, SyntaxKind, createScanner, getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { Dialect, Range, SeveritySetting } from '../../../../shared/types';
 import { parseBenchmarkConfig } from './benchmarks';
+import { globProblem, unmatchedGlobs } from './globs';
 import { MAX_CONFIG_BYTES, readTextFile } from './read';
 import { CONFIG_FILE_NAME, type ConfigProblem, type LoadedConfig, type QueryLensConfig, defaultConfig } from './types';
 
@@ -47,6 +48,7 @@ export function parseConfigText(text: string, file?: string): LoadedConfig {
   const rangeOf = (offset: number, length: number): Range => ({ start: positionAt(lines, offset), end: positionAt(lines, offset + length) });
   const problem = (node: Node | { offset: number; length: number }, message: string, severity: 'error' | 'warning' = 'error') =>
     problems.push({ message, range: rangeOf(node.offset, node.length), severity });
+  let includeRanges: Range[] = [];
 
   if (text.trim() === '') return { config, file, problems }; // an empty file is an empty config
   const tooDeep = nestedTooDeep(text);
@@ -93,8 +95,22 @@ export function parseConfigText(text: string, file?: string): LoadedConfig {
       case 'exclude':
       case 'migrations': {
         const strings = stringArray(valueNode);
-        if (strings) config[key] = strings;
-        else problem(valueNode, `"${key}" must be an array of strings (${key === 'migrations' ? 'folders' : 'globs'} relative to the workspace root).`);
+        if (!strings) {
+          problem(valueNode, `"${key}" must be an array of strings (${key === 'migrations' ? 'folders' : 'globs'} relative to the workspace root).`);
+          break;
+        }
+        if (key === 'migrations') {
+          config[key] = strings;
+          break;
+        }
+        // A glob that can match nothing is reported where it is written, and left out.
+        const valid = (valueNode.children ?? []).filter((node) => {
+          const reason = globProblem(node.value as string);
+          if (reason) problem(node, `Invalid glob ${JSON.stringify(node.value)} in "${key}": ${reason}.`);
+          return reason === undefined;
+        });
+        config[key] = valid.map((node) => node.value as string);
+        if (key === 'include') includeRanges = valid.map((node) => rangeOf(node.offset, node.length));
         break;
       }
       case 'includeTests':
@@ -119,7 +135,7 @@ export function parseConfigText(text: string, file?: string): LoadedConfig {
         problem(keyNode, `Unknown setting "${key}"; known settings: ${list(KNOWN_KEYS.slice(1))}.`, 'warning');
     }
   }
-  return { config, file, problems };
+  return includeRanges.length > 0 ? { config, file, problems, includeRanges } : { config, file, problems };
 }
 
 const positiveCount = (node: Node | undefined) => node?.type === 'number' && Number.isInteger(node.value) && node.value > 0;
@@ -155,6 +171,20 @@ function shadowConfig(node: Node, problem: (node: Node, message: string) => void
 function stringArray(node: Node): string[] | undefined {
   if (node.type !== 'array' || !(node.children ?? []).every((c) => c.type === 'string')) return undefined;
   return getNodeValue(node) as string[];
+}
+
+/**
+ * Each `include` glob that matches none of the files the workspace lists
+ * (`files`, absolute): a warning at the glob, since nothing it names is checked.
+ */
+export function unmatchedIncludes(loaded: LoadedConfig, root: string, files: readonly string[]): ConfigProblem[] {
+  const { include } = loaded.config;
+  const unmatched = new Set(unmatchedGlobs(root, files, include));
+  return include.flatMap((glob, i) =>
+    unmatched.has(glob)
+      ? [{ message: `The "include" glob ${JSON.stringify(glob)} matches no file QueryLens analyses (after "exclude" and .gitignore): nothing is checked for it.`, range: loaded.includeRanges?.[i], severity: 'warning' as const }]
+      : [],
+  );
 }
 
 /** The offset of the bracket that opens level `MAX_DEPTH + 1`, if any (a scan, no recursion). */

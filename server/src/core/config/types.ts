@@ -43,6 +43,8 @@ export interface LoadedConfig {
   file?: string;
   /** Problems found; the config falls back to defaults for the bad parts. */
   problems: ConfigProblem[];
+  /** Where each `config.include` glob is written in the file (same order), to report one that matches nothing. */
+  includeRanges?: Range[];
 }
 
 export const CONFIG_FILE_NAME = '.querylens.json';

@@ -6,8 +6,9 @@
  * two runs of the same query differ only where their measurements do.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { MAX_SOURCE_BYTES, readTextFileSync } from '../../core/config/read';
 import type { BenchmarkRun } from '../../../../shared/dashboard';
 
 export const BENCHMARKS_DIR = path.join('.querylens', 'benchmarks');
@@ -116,7 +117,10 @@ export function listRuns(root: string, skip?: (file: string, why: string) => voi
   const runs: BenchmarkRun[] = [];
   for (const name of names) {
     try {
-      const run = JSON.parse(readFileSync(path.join(dir, name), 'utf8')) as BenchmarkRun;
+      // Bounded, regular files only: a FIFO or a /dev/zero link named *.json must not hang the history.
+      const read = readTextFileSync(path.join(dir, name), { maxBytes: MAX_SOURCE_BYTES });
+      if (read.text === undefined) throw new Error(read.error);
+      const run = JSON.parse(read.text) as BenchmarkRun;
       if (!run || typeof run !== 'object' || typeof run.createdAt !== 'string' || !run.stats) throw new Error('not a benchmark run');
       run.id ??= name.slice(0, -'.json'.length);
       runs.push(run);
