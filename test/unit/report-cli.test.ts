@@ -96,7 +96,8 @@ describe('CLI: bench and report on examples/agent-platform (embedded)', function
     assert.match(md, /✅ p95Ms ≤ 50/);
     // Index health on the shadow database, its items linked to the code that reads their tables.
     assert.match(md, /## Index health\n\nConnection `embedded`/);
-    assert.match(md, /In the code: \[queries\/task_manager\.sql:\d+\]/);
+    // The link text is escaped Markdown (`\_` renders as `_`); the target is the encoded path.
+    assert.match(md, /In the code: \[queries\/task\\_manager\.sql:(\d+)\]\(queries\/task_manager\.sql#L\1\)/);
     assert.ok(!existsSync(path.join(example, '.querylens')), 'the example itself is untouched');
   });
 
