@@ -46,5 +46,12 @@ export const EMBEDDED_CONNECTION: ConnectionSetting = { name: 'embedded', driver
 /** Default statement timeout of everything QueryLens runs on a database (ms). */
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 
+/**
+ * The longest statement timeout anything may ask for (ms, about 23 days):
+ * PostgreSQL's statement_timeout and Node's timers are 32-bit, and QueryLens's
+ * own timer waits a little longer than the server's.
+ */
+export const MAX_STATEMENT_TIMEOUT_MS = 2_000_000_000;
+
 /** Default synthetic rows per table of the shadow database. */
 export const DEFAULT_SHADOW_ROWS = 10_000;

@@ -96,7 +96,8 @@ describe('CLI: bench and report on examples/agent-platform (embedded)', function
     assert.match(md, /✅ p95Ms ≤ 50/);
     // Index health on the shadow database, its items linked to the code that reads their tables.
     assert.match(md, /## Index health\n\nConnection `embedded`/);
-    assert.match(md, /In the code: \[queries\/task_manager\.sql:\d+\]/);
+    // The link text is escaped Markdown (`\_` renders as `_`); the target is the encoded path.
+    assert.match(md, /In the code: \[queries\/task\\_manager\.sql:(\d+)\]\(queries\/task_manager\.sql#L\1\)/);
     assert.ok(!existsSync(path.join(example, '.querylens')), 'the example itself is untouched');
   });
 
@@ -119,6 +120,8 @@ describe('CLI: bench and report on examples/agent-platform (embedded)', function
     usage(['bench', 'q.sql:1', '--warmup', '-1'], "option --warmup must be a whole number from 0 to 1,000,000, got '-1'");
     usage(['bench', 'q.sql:1', '--warmup=-1'], "option --warmup must be a whole number from 0 to 1,000,000, got '-1'");
     usage(['bench', 'q.sql:1', '--concurrency', '2.5'], "option --concurrency must be a whole number from 1 to 1,000, got '2.5'");
+    usage(['bench', 'q.sql:1', '--timeout', '1e12'], "option --timeout needs a whole number from 1 to 2,000,000,000, got '1e12'");
+    usage(['bench', 'q.sql:1', '--rows', '0'], "option --rows needs a whole number from 1 up, got '0'");
     assert.equal((parseArgs(['bench', 'q.sql:1', '--iterations', '1000000']) as { bench: { iterations: number } }).bench.iterations, 1_000_000);
     assert.throws(() => parseArgs(['bench', 'q.sql:1', '--embedded', '--connection', 'x.db']), /exclude each other/);
     assert.throws(() => parseArgs(['report', '--format', 'html']), /expected markdown or json/);

@@ -3,6 +3,7 @@
  * (`check [paths...] [--format F] [--config FILE] [--fix]`, `rules`, `--help`,
  * `--version`), and every mistake must become exit code 2 with a clear message.
  */
+import { MAX_STATEMENT_TIMEOUT_MS } from '../../../shared/connections';
 import { benchCountProblem, type BenchCount } from '../core/config/benchmarks';
 import { parseMigrationsCommand, type MigrationsCommand } from './migrations-args';
 import { parsePoolCommand, type PoolCommand } from './pool-args';
@@ -240,7 +241,7 @@ export function parseDbArgs(kind: string, argv: string[], extra?: (name: string,
         break;
       case '--timeout':
         [value, i] = optionValue(argv, i, name, inline);
-        db.timeoutMs = positiveInteger(name, value);
+        db.timeoutMs = positiveInteger(name, value, MAX_STATEMENT_TIMEOUT_MS);
         break;
       case '--rows':
         [value, i] = optionValue(argv, i, name, inline);
@@ -322,8 +323,10 @@ function parseTarget(arg: string): QueryTarget {
   return { file: arg.slice(0, colon), line };
 }
 
-function positiveInteger(name: string, value: string): number {
+function positiveInteger(name: string, value: string, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`option ${name} needs a positive whole number, got '${value}'`);
+  if (!Number.isInteger(n) || n <= 0 || n > max) {
+    throw new UsageError(`option ${name} needs a whole number from 1${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max.toLocaleString('en-US')}`}, got '${value}'`);
+  }
   return n;
 }

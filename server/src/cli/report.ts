@@ -57,7 +57,17 @@ export function hasErrors(findings: readonly Finding[]): boolean {
   return findings.some((f) => f.severity === 'error');
 }
 
-/** Messages are one or two sentences, but a rule could still put a newline in one. */
+/**
+ * Text a terminal (or a CI log, which reads `::command::` lines) shows as
+ * text: every control character, line breaks and the ESC of a terminal
+ * sequence included, written as `\xNN`. For file names, which a repository
+ * chooses.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** Messages are one or two sentences, but a rule could still put a newline in one (or quote a control character). */
 export function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ');
+  return printable(text.replace(/\s*[\r\n]+\s*/g, ' '));
 }

@@ -6,11 +6,8 @@
  * Messages do not echo a URL: it may hold a password.
  */
 import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
-import { DRIVER_KINDS } from '../../../shared/connections';
+import { DRIVER_KINDS, MAX_STATEMENT_TIMEOUT_MS } from '../../../shared/connections';
 import { BENCH_COUNT_LIMITS, benchCountProblem, type BenchCount } from '../core/config/benchmarks';
-
-/** The longest statement timeout a request may ask for: PostgreSQL's statement_timeout is a 32-bit int of ms. */
-const MAX_TIMEOUT_MS = 2_147_483_647;
 
 function invalid(message: string): ResponseError<void> {
   return new ResponseError(ErrorCodes.InvalidParams, `QueryLens: ${message}.`);
@@ -48,7 +45,9 @@ export function checkQueryRequest(params: unknown): void {
   }
   checkConnection(params.connection);
   if (params.params !== undefined && !Array.isArray(params.params)) throw invalid('"params" must be a list of values');
-  if (params.timeoutMs !== undefined && !isCount(params.timeoutMs, 1, MAX_TIMEOUT_MS)) throw invalid(`"timeoutMs" must be a whole number of ms from 1 to ${MAX_TIMEOUT_MS}`);
+  if (params.timeoutMs !== undefined && !isCount(params.timeoutMs, 1, MAX_STATEMENT_TIMEOUT_MS)) {
+    throw invalid(`"timeoutMs" must be a whole number of ms from 1 to ${MAX_STATEMENT_TIMEOUT_MS.toLocaleString('en-US')}`);
+  }
   for (const count of Object.keys(BENCH_COUNT_LIMITS) as BenchCount[]) {
     const why = params[count] === undefined ? undefined : benchCountProblem(count, params[count]);
     if (why) throw invalid(`"${count}" ${why} (got ${JSON.stringify(params[count])})`);

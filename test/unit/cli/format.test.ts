@@ -100,6 +100,14 @@ describe('cli formats (hand-made findings)', () => {
     assert.equal(JSON.parse(formatJson({ ...report, unreadable: 2 })).unreadableSql, 2);
   });
 
+  it('text: a file name or message with line breaks or terminal escapes stays one line of text (no injected ::command:: line)', () => {
+    const evil: Finding = { ...star, file: path.join(root, 'a\n::error file=x::pwned\u001b[2J.sql'), message: 'reads\u001b]8;;https://x\u0007 *\n::warning::y' };
+    const out = formatText({ ...report, findings: [evil] }, root).split('\n');
+    assert.equal(out[0], 'a\\x0a::error file=x::pwned\\x1b[2J.sql:6:8: info select-star reads\\x1b]8;;https://x\\x07 * ::warning::y');
+    assert.ok(!out.some((l) => l.startsWith('::')), 'no line a CI runner would read as a command');
+    assert.ok(!out.join('\n').includes('\u001b'), 'no terminal escape');
+  });
+
   it('github: one escaped workflow command per finding', () => {
     const lines = formatGithub(report, root).trimEnd().split('\n');
     assert.equal(

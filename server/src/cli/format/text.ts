@@ -4,7 +4,7 @@
  * directory so terminals make it clickable), then a summary grouped by rule.
  */
 import type { Severity } from '../../../../shared/types';
-import { oneLine, relativePath, type CheckReport } from '../report';
+import { oneLine, printable, relativePath, type CheckReport } from '../report';
 
 function plural(n: number, word: string): string {
   // "info" is uncountable: 3 info, not 3 infos.
@@ -14,7 +14,7 @@ function plural(n: number, word: string): string {
 export function formatText(report: CheckReport, cwd: string = process.cwd()): string {
   const lines: string[] = [];
   for (const f of report.findings) {
-    const where = `${relativePath(cwd, f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
+    const where = `${printable(relativePath(cwd, f.file))}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
     lines.push(`${where}: ${f.severity} ${f.ruleId} ${oneLine(f.message)}`);
   }
 

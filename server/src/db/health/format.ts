@@ -134,7 +134,8 @@ export function formatIndexHealthMarkdown(report: IndexHealthReport, link: (file
   const out = ['## Index health', ''];
   out.push(`Connection ${codeSpan(report.connection)}${report.schemas ? `, schemas ${report.schemas.map(codeSpan).join(', ')}` : ''}, read ${report.at}.`, '');
   out.push(`- Cache hit ratio: ${report.cacheHitRatio === undefined ? 'no reads yet' : `**${percent(report.cacheHitRatio)}** (target 99 %)`}`);
-  out.push(`- ${statementsLine(report).replace(/^pg_stat_statements/, '`pg_stat_statements`')}`, '');
+  // The reason names the database, whose name is the server's: escaped like any database string.
+  out.push(`- \`pg_stat_statements\`${escapeMarkdown(statementsLine(report).slice('pg_stat_statements'.length))}`, '');
   if (report.items.length === 0) out.push('No unused, duplicate or redundant indexes, unindexed foreign keys, sequential-scan tables or slow statements.', '');
   for (const [kind, items] of groups(report.items)) {
     out.push(`### ${KIND_TITLE[kind] ?? kind} (${items.length})`, '');
