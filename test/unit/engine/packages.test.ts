@@ -4,7 +4,7 @@
  * in that package's dialect, and another engine's folder is left alone.
  */
 import assert from 'node:assert/strict';
-import type { CreateFileChange } from '../../../shared/types';
+import type { FileChange } from '../../../shared/types';
 import { defaultConfig } from '../../../server/src/core/config/types';
 import { Workspace } from '../../../server/src/core/engine/workspace';
 import { initHostParsers } from '../../../server/src/core/host/treesitter';
@@ -66,7 +66,7 @@ describe('packages: one catalog and dialect per package', () => {
       ['missing-index@1'],
     );
     // The fix goes to the set that owns the table, written for SQLite (no CONCURRENTLY).
-    const change = found[0]!.fixes[0]!.changes[0] as CreateFileChange;
+    const change = found[0]!.fixes[0]!.changes[0] as Extract<FileChange, { kind: 'create' }>;
     assert.equal(change.kind, 'create');
     assert.match(change.file, /^\/cargo\/crates\/notebook\/migrations\/\d{14}_[a-z_]+\.sql$/);
     assert.equal(change.content.trim().split('\n').pop(), 'CREATE INDEX idx_notes_author ON notes (author);');
@@ -95,6 +95,32 @@ describe('packages: one catalog and dialect per package', () => {
     });
     assert.deepEqual(findings(ws, 'crates/notebook/migrations/20240102000000_tags.sql').filter((f) => f.startsWith('syntax')), []);
     assert.deepEqual(findings(ws, 'crates/notebook/migrations/20240103000000_drop.sql').map((f) => f.split(':')[0]), ['syntax-error@0']);
+  });
+});
+
+describe('packages: a set whose own SQL and manifest name no database', () => {
+  before(async () => {
+    await initParsers();
+    await initHostParsers();
+  });
+
+  it('takes the dialect of the crates it depends on, so what that database cannot read is an error', () => {
+    const files = {
+      ...CRATES,
+      'crates/snippets/Cargo.toml': '[package]\nname = "snippets"\n\n[dependencies]\nnotebook = { path = "../notebook" }\nsqlx = { workspace = true }\n',
+      'crates/snippets/migrations/20240101000000_snippets.up.sql': 'create table snippets (id text primary key, name text not null);\n',
+      'crates/snippets/migrations/20240101000000_snippets.down.sql': 'drop table snippets;\n',
+      'crates/snippets/migrations/20240102000000_names.up.sql': 'create unique index snippets_name on snippets(name);\n',
+      // MySQL's form, not SQLite's: a real error in a SQLite project.
+      'crates/snippets/migrations/20240102000000_names.down.sql': 'alter table snippets drop index snippets_name;\n',
+    };
+    const ws = Workspace.fromFiles({ root: ROOT, config: defaultConfig() }, files);
+    assert.equal(ws.dialectOf(`${ROOT}/crates/snippets/migrations/20240102000000_names.down.sql`), 'sqlite');
+    const [error] = ws.analyze(`${ROOT}/crates/snippets/migrations/20240102000000_names.down.sql`);
+    assert.equal(error?.ruleId, 'syntax-error');
+    assert.equal(error?.message, "SQLite's ALTER TABLE cannot DROP INDEX: it only renames a table or column and adds or drops a column");
+    assert.deepEqual(error?.range, { start: { line: 0, character: 26 }, end: { line: 0, character: 31 } });
+    assert.deepEqual(findings(ws, 'crates/snippets/migrations/20240102000000_names.up.sql'), []);
   });
 });
 

@@ -96,9 +96,10 @@ export class Layout {
     return this.packages.packageOf(path.join(set.dir, '_'));
   }
 
-  /** A set's dialect: Prisma's provider, the set's own SQL, else its package's manifest. */
+  /** A set's dialect: Prisma's provider, the set's own SQL, its folder's name, else its package's. */
   private setDialect(set: MigrationSet): Dialect | undefined {
     if (this.setDialects.has(set)) return this.setDialects.get(set);
+    this.setDialects.set(set, undefined); // asked again while deciding (through its package): no answer yet
     let dialect = set.provider ? PROVIDERS[set.provider] : undefined;
     if (!dialect && set.tool !== 'alembic') {
       const votes = new Map<Dialect, number>();
@@ -108,7 +109,7 @@ export class Layout {
       }
       for (const [d, n] of votes) if (!dialect || n > votes.get(dialect)!) dialect = d;
     }
-    dialect ??= dialectOfName(this.relative(set.dir) + '/') ?? this.packages.dialectOf(this.packageOfSet(set));
+    dialect ??= dialectOfName(this.relative(set.dir) + '/') ?? this.packageDialect(this.packageOfSet(set));
     this.setDialects.set(set, dialect);
     return dialect;
   }
