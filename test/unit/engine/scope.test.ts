@@ -4,7 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
+import type { Severity } from '../../../shared/types';
 import { listWorkspaceFiles } from '../../../server/src/core/config/files';
+import { analyzeFile } from '../../../server/src/core/engine/analysis';
+import { LineIndex } from '../../../server/src/core/engine/lineIndex';
+import { migrationPositionOf } from '../../../server/src/core/migrations/detect';
 import { isTestPath } from '../../../server/src/core/config/scope';
 import { defaultConfig } from '../../../server/src/core/config/types';
 import { Workspace } from '../../../server/src/core/engine/workspace';
@@ -85,6 +89,27 @@ describe('scope: tests, fixtures and vendored code', () => {
     const ws = await Workspace.create({ root, config: defaultConfig() });
     assert.equal(ws.includes(path.join(root, 'tests', 'new.sql')), false);
     assert.equal(ws.includes(path.join(root, 'queries', 'new.sql')), true);
+  });
+
+  it('a query in a shipped data migration gets no query rule; in one not shipped yet it does', () => {
+    const files = {
+      'db/migrations/001_parcels.sql': SCHEMA,
+      'db/migrations/002_backfill.sql': "UPDATE parcels SET weight = 0 WHERE courier = 'retired';\n",
+    };
+    const ws = Workspace.fromFiles({ root: '/m', config: defaultConfig() }, files);
+    const file = '/m/db/migrations/002_backfill.sql';
+    const run = (shipped: boolean) => {
+      const position = migrationPositionOf(ws.migrationSets(), file)!;
+      const text = ws.textOf(file)!;
+      const input = {
+        file, text, dialect: ws.dialectOf(file), document: ws.document(file)!, lines: new LineIndex(text), catalog: ws.catalogFor(file),
+        migration: { ...position, order: 1, shipped }, migrations: ws.migrationSets(), schemaVersion: 0, layoutVersion: 0,
+      };
+      const host = { severityFor: (_id: string, fallback: Severity) => fallback, textOf: (f: string) => ws.textOf(f), onError: (m: string) => assert.fail(m), migrationFixes: new Map() };
+      return analyzeFile(input, host).map((f) => `${f.ruleId}@${f.range.start.line}`);
+    };
+    assert.deepEqual(run(false), ['missing-index@0']);
+    assert.deepEqual(run(true), []);
   });
 
   it('queries in #[cfg(test)] modules and #[test] functions are left out of a Rust file unless includeTests', () => {

@@ -50,6 +50,8 @@ export interface MigrationPosition {
   order: number;
   /** True for a down/revert file (not applied to the catalog). */
   isDown: boolean;
+  /** True when the migration has shipped (run wherever it will run); set from the project's history. */
+  shipped?: boolean;
 }
 
 export interface FileContext {
