@@ -51,7 +51,7 @@ describe('scope: tests, fixtures and vendored code', () => {
     const tests = ['tests/q.sql', 'server/test/a.py', 'pkg/test_orders.py', 'pkg/orders_test.py', 'src/db_test.rs', 'src/db/tests.rs', 'web/__tests__/q.sql',
       'web/orders.spec.ts', 'web/orders.test.ts', 'conftest.py', 'db/fixtures/seed.sql', 'go/testdata/x.sql', 'vendor/lib/q.sql', 'third_party/q.sql',
       'assets/Packages/SQL/syntax_test_sql.sql'];
-    const product = ['src/testing_utils.rs'.replace('testing_', 'contest_'), 'app/latest.py', 'db/migrations/001_init.sql', 'src/attestation.rs', 'protests/q.sql', 'app/tester.py'];
+    const product = ['src/contest_utils.rs', 'app/latest.py', 'db/migrations/001_init.sql', 'src/attestation.rs', 'protests/q.sql', 'app/tester.py', 'app/ab_test_service.py', 'sql/load-test-report.sql'];
     assert.deepEqual(tests.filter((p) => !isTestPath(p)), []);
     assert.deepEqual(product.filter(isTestPath), []);
   });
