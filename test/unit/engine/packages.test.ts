@@ -150,6 +150,10 @@ describe('packages: another engine\'s SQL beside PostgreSQL', () => {
     assert.deepEqual(ws.migrationSets().map((s) => `${s.tool} ${rel(s.dir)}`), ['prisma prisma/migrations']);
     assert.equal(ws.catalog().getTable('rollup'), undefined);
     assert.equal(ws.includes(`${ROOT}/db/clickhouse/migrations/03_new.sql`), false);
+    // Typed into an editor: a file that turns out to be ClickHouse's is dropped, never parsed as PostgreSQL.
+    ws.setFile(`${ROOT}/db/scripts/typo.sql`, 'CREATE TABLE t (a String) ENGINE = MergeTree ORDER BY a;\n');
+    assert.deepEqual(ws.analyze(`${ROOT}/db/scripts/typo.sql`), []);
+    assert.equal(ws.files().includes(`${ROOT}/db/scripts/typo.sql`), false);
   });
 
   it('a MySQL folder is read as MySQL; a script for several databases reports nothing it cannot read, a typo in one database\'s script still is an error', () => {

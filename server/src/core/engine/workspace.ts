@@ -173,6 +173,7 @@ export class Workspace {
   setFile(file: string, text: string): void {
     const previous = this.entries.get(file);
     if (previous && previous.text === text) return;
+    if (this.isOtherEngine(file, text)) return this.deleteFile(file); // now another engine's SQL: left alone
     const entry = newEntry(text, previous);
     this.entries.set(file, entry);
     if (!previous) this.detect();
