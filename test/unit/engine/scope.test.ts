@@ -4,7 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
+import type { Severity } from '../../../shared/types';
 import { listWorkspaceFiles } from '../../../server/src/core/config/files';
+import { analyzeFile } from '../../../server/src/core/engine/analysis';
+import { LineIndex } from '../../../server/src/core/engine/lineIndex';
+import { migrationPositionOf } from '../../../server/src/core/migrations/detect';
 import { isTestPath } from '../../../server/src/core/config/scope';
 import { defaultConfig } from '../../../server/src/core/config/types';
 import { Workspace } from '../../../server/src/core/engine/workspace';
@@ -47,7 +51,7 @@ describe('scope: tests, fixtures and vendored code', () => {
     const tests = ['tests/q.sql', 'server/test/a.py', 'pkg/test_orders.py', 'pkg/orders_test.py', 'src/db_test.rs', 'src/db/tests.rs', 'web/__tests__/q.sql',
       'web/orders.spec.ts', 'web/orders.test.ts', 'conftest.py', 'db/fixtures/seed.sql', 'go/testdata/x.sql', 'vendor/lib/q.sql', 'third_party/q.sql',
       'assets/Packages/SQL/syntax_test_sql.sql'];
-    const product = ['src/testing_utils.rs'.replace('testing_', 'contest_'), 'app/latest.py', 'db/migrations/001_init.sql', 'src/attestation.rs', 'protests/q.sql', 'app/tester.py'];
+    const product = ['src/contest_utils.rs', 'app/latest.py', 'db/migrations/001_init.sql', 'src/attestation.rs', 'protests/q.sql', 'app/tester.py', 'app/ab_test_service.py', 'sql/load-test-report.sql'];
     assert.deepEqual(tests.filter((p) => !isTestPath(p)), []);
     assert.deepEqual(product.filter(isTestPath), []);
   });
@@ -85,6 +89,27 @@ describe('scope: tests, fixtures and vendored code', () => {
     const ws = await Workspace.create({ root, config: defaultConfig() });
     assert.equal(ws.includes(path.join(root, 'tests', 'new.sql')), false);
     assert.equal(ws.includes(path.join(root, 'queries', 'new.sql')), true);
+  });
+
+  it('a query in a shipped data migration gets no query rule; in one not shipped yet it does', () => {
+    const files = {
+      'db/migrations/001_parcels.sql': SCHEMA,
+      'db/migrations/002_backfill.sql': "UPDATE parcels SET weight = 0 WHERE courier = 'retired';\n",
+    };
+    const ws = Workspace.fromFiles({ root: '/m', config: defaultConfig() }, files);
+    const file = '/m/db/migrations/002_backfill.sql';
+    const run = (shipped: boolean) => {
+      const position = migrationPositionOf(ws.migrationSets(), file)!;
+      const text = ws.textOf(file)!;
+      const input = {
+        file, text, dialect: ws.dialectOf(file), document: ws.document(file)!, lines: new LineIndex(text), catalog: ws.catalogFor(file),
+        migration: { ...position, order: 1, shipped }, migrations: ws.migrationSets(), schemaVersion: 0, layoutVersion: 0,
+      };
+      const host = { severityFor: (_id: string, fallback: Severity) => fallback, textOf: (f: string) => ws.textOf(f), onError: (m: string) => assert.fail(m), migrationFixes: new Map(), isShipped: () => shipped };
+      return analyzeFile(input, host).map((f) => `${f.ruleId}@${f.range.start.line}`);
+    };
+    assert.deepEqual(run(false), ['missing-index@0']);
+    assert.deepEqual(run(true), []);
   });
 
   it('queries in #[cfg(test)] modules and #[test] functions are left out of a Rust file unless includeTests', () => {

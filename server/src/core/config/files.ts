@@ -1,7 +1,8 @@
 /**
  * Which workspace files QueryLens reads: `.sql` files and the host code that
  * holds SQL and ORM queries (`.py`, `.rs`), plus the files that describe
- * migrations (`schema.prisma`, `migration_lock.toml`), minus node_modules,
+ * migrations (`schema.prisma`, `migration_lock.toml`) and packages
+ * (`Cargo.toml`, `pyproject.toml`, `package.json` ...), minus node_modules,
  * .git, whatever `.gitignore` files (root and nested) ignore, the
  * configured excludes, and (unless `includeTests`) tests, fixtures and
  * vendored code (scope.ts).
@@ -14,6 +15,7 @@ import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import { MAX_CONFIG_BYTES, readTextFile } from './read';
+import { MANIFESTS } from '../engine/packages';
 import { isTestFileName, isTestFolder, isTestPath } from './scope';
 
 export interface FileListOptions {
@@ -28,7 +30,8 @@ export interface FileListOptions {
 }
 
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git']);
-const SCHEMA_FILES = new Set(['schema.prisma', 'migration_lock.toml']);
+/** Files read but not analysed: what describes migrations, and the manifests that make packages (engine/packages.ts). */
+const SCHEMA_FILES = new Set(['schema.prisma', 'migration_lock.toml', ...MANIFESTS]);
 
 /** A matcher for root-relative, `/`-separated paths; never matches with no globs. */
 export function globMatcher(globs: string[]): (relativePath: string) => boolean {

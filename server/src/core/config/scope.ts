@@ -16,7 +16,8 @@ const VENDORED_FOLDERS = ['vendor', 'vendored', 'third_party', 'third-party', 't
 /**
  * File names of tests: `test_x.py`, `x_test.py`, `x_test.rs`, `x_test.go`,
  * `x.test.ts`, `x.spec.js`, `conftest.py`, Rust's `tests.rs` (a `mod tests;`),
- * and names with `test` between separators (`syntax_test_sql.sql`).
+ * and Sublime Text's syntax tests (`syntax_test_sql.sql`, vendored with its
+ * grammars). Not any name holding `test`: `ab_test_service.py` is product code.
  */
 const TEST_FILES = [
   /^test_.*\.py$/,
@@ -24,7 +25,7 @@ const TEST_FILES = [
   /\.(test|spec)\.[cm]?[jt]sx?$/,
   /^conftest\.py$/,
   /^tests?\.rs$/,
-  /[_.-]tests?[_.-]/,
+  /^syntax_test_/,
 ];
 
 /** Rust attributes that mark test code: `#[cfg(test)]`, `#[test]`, `#[tokio::test]`, `#[sqlx::test(...)]`, `#[rstest]`. */

@@ -74,10 +74,11 @@ class FileAnalysis {
         findings.push({ ruleId: SYNTAX_RULE_ID, severity: syntaxSeverity, message: error.message, file, range: lines.rangeOf(error.span), fixes: [] });
       }
     }
-    // A shipped migration has run wherever it will run: migration rules speak only about the ones to come.
+    // A shipped migration has run wherever it will run: migration rules speak only about the ones
+    // to come, and the queries of a shipped (data) migration ran once, long ago: no query rule there.
     const shipped = this.input.migration?.shipped === true;
     const enabled = rules.flatMap((rule) => {
-      if (shipped && rule.meta.category === 'migration') return [];
+      if (shipped && (rule.meta.category === 'migration' || rule.meta.category === 'query')) return [];
       const severity = this.host.severityFor(rule.meta.id, rule.meta.defaultSeverity);
       return severity ? [{ rule, severity }] : [];
     });

@@ -20,6 +20,7 @@ import { detectMigrations, migrationPositionOf } from '../migrations/detect';
 import { eitherShipped, firstCheckedHistory, NOTHING_SHIPPED, type MigrationHistory } from '../migrations/history';
 import type { MigrationPosition } from '../rules/types';
 import type { ParsedDocument } from '../sql/model';
+import { otherEngineOf } from '../sql/dialect';
 import { inferDialect, initParsers, parseDocument } from '../sql/parse';
 import { initHostParsers } from '../host/treesitter';
 import { extractHost, hostLanguageOf, workspaceModelsOf } from '../host/extract';
@@ -27,6 +28,8 @@ import type { HostExtraction, HostModel } from '../host/types';
 import { WalkCache } from '../host/python/walk-cache';
 import { analyzeFile, type AnalysisHost } from './analysis';
 import { hostDocument } from './hostDocument';
+import { dialectSignals, Layout, type DialectSignals } from './layout';
+import { isManifest, Packages } from './packages';
 import { LineIndex } from './lineIndex';
 import { StatementReportCache } from './statementReports';
 
@@ -63,6 +66,10 @@ interface FileEntry {
   /** The previous version's parse, handed to the next parse to take over its unchanged statements. */
   replaced?: ParsedDocument;
   dialect?: Dialect;
+  /** False when `dialect` is a guess (layout.ts): what does not parse in it is not reported. */
+  dialectSure?: boolean;
+  /** What a SQL file's own tokens say of its dialect (layout.ts). */
+  signals?: DialectSignals;
   /** Schema changes of the file without positions: what the catalog depends on. */
   schemaSignature?: string;
   /** Schema signature of each statement text, carried over from the file's previous version. */
@@ -92,7 +99,10 @@ export class Workspace {
   readonly root: string;
   private readonly entries = new Map<string, FileEntry>();
   private sets: MigrationSet[] = [];
+  private layout!: Layout;
   private cachedCatalog?: Catalog;
+  /** The catalog each package sees (its own schema, its dependencies', its enclosing packages'), by the packages it sees. */
+  private readonly packageCatalogs = new Map<string, Catalog>();
   /** Bumped on every catalog build, also when only positions moved: keys whole-file findings. */
   private catalogVersion = 0;
   /** Bumped when the catalog's content may have changed: cached statement reports then check their tables. */
@@ -134,8 +144,8 @@ export class Workspace {
     const reads = await Promise.all(files.map((f) => readTextFile(f, { maxBytes: MAX_SOURCE_BYTES })));
     files.forEach((file, i) => {
       const read = reads[i]!;
-      if (read.text !== undefined) ws.entries.set(file, newEntry(read.text));
-      else options.onSkipped?.(file, read.error);
+      if (read.text === undefined) options.onSkipped?.(file, read.error);
+      else if (!ws.isOtherEngine(file, read.text)) ws.entries.set(file, newEntry(read.text));
     });
     ws.detect();
     return ws;
@@ -146,18 +156,26 @@ export class Workspace {
     const ws = new Workspace(options);
     for (const [file, text] of Object.entries(files)) {
       const absolute = path.resolve(options.root, file);
-      if (!isLeftOutTest(options.root, absolute, options.config.includeTests)) ws.entries.set(absolute, newEntry(text));
+      if (!isLeftOutTest(options.root, absolute, options.config.includeTests) && !ws.isOtherEngine(absolute, text)) ws.entries.set(absolute, newEntry(text));
     }
     ws.detect();
     return ws;
   }
 
-  /** Absolute paths of the SQL files the workspace analyses. */
+  /**
+   * A SQL file of an engine QueryLens has no parser for (ClickHouse): left
+   * alone, neither analysed nor read into the schema, never parsed as PostgreSQL.
+   */
+  private isOtherEngine(file: string, text?: string): boolean {
+    return file.toLowerCase().endsWith('.sql') && otherEngineOf(path.relative(this.root, file), text) !== undefined;
+  }
+
   /** The `.querylens.json` this workspace was built with. */
   config(): QueryLensConfig {
     return this.options.config;
   }
 
+  /** Absolute paths of the SQL and host files the workspace analyses. */
   files(): string[] {
     return [...this.entries.keys()].filter(isAnalysedFile).sort();
   }
@@ -170,6 +188,7 @@ export class Workspace {
   setFile(file: string, text: string): void {
     const previous = this.entries.get(file);
     if (previous && previous.text === text) return;
+    if (this.isOtherEngine(file, text)) return this.deleteFile(file); // now another engine's SQL: left alone
     const entry = newEntry(text, previous);
     this.entries.set(file, entry);
     if (!previous) this.detect();
@@ -179,6 +198,10 @@ export class Workspace {
       entry.statementReports = new StatementReportCache();
     }
     if (file.endsWith('migration_lock.toml')) this.invalidateSchema(file);
+    if (isManifest(file) && previous) {
+      this.detect(); // dependencies or the named database may have changed
+      this.invalidateSchema(file);
+    }
     if (!isAnalysedFile(file)) return;
     if (previous && hostLanguageOf(file) === 'python') this.pythonFileChanged(file, previous, entry);
     const before = previous ? this.signatureOf(file, previous) : '';
@@ -275,7 +298,7 @@ export class Workspace {
     const rel = path.relative(this.root, file);
     if (rel.startsWith('..') || path.isAbsolute(rel) || !isWorkspaceFileKind(file)) return false;
     if (rel.split(path.sep).some((part) => part === 'node_modules' || part === '.git')) return false;
-    if (isLeftOutTest(this.root, file, this.options.config.includeTests)) return false;
+    if (isLeftOutTest(this.root, file, this.options.config.includeTests) || this.isOtherEngine(file)) return false;
     const { include, exclude } = this.options.config;
     if (isExcluded(this.root, file, [...exclude, ...(this.options.extraExcludes ?? [])])) return false;
     return include.length === 0 || !isAnalysedFile(file) || isExcluded(this.root, file, include);
@@ -293,10 +316,33 @@ export class Workspace {
   /** The current schema catalog, built from migrations (in order) then other DDL files. */
   catalog(): Catalog {
     if (!this.cachedCatalog) {
+      this.packageCatalogs.clear();
       this.cachedCatalog = buildCatalog(this.catalogInputs());
       this.catalogVersion++;
     }
     return this.cachedCatalog;
+  }
+
+  /**
+   * The catalog code in `file` is checked against: the schema of its package,
+   * the packages it depends on and those it sits in. The whole workspace's
+   * when those hold no table at all (a package that names its schema's
+   * package in no way QueryLens reads).
+   */
+  catalogFor(file: string): Catalog {
+    const whole = this.catalog();
+    const visible = this.layout.visiblePackages(file);
+    const key = visible.join('\n');
+    let catalog = this.packageCatalogs.get(key);
+    if (!catalog) {
+      const seen = new Set(visible);
+      const inputs = this.catalogInputs();
+      const own = inputs.filter((input) => seen.has(this.layout.packages.packageOf(input.file)));
+      catalog = own.length === inputs.length ? whole : buildCatalog(own);
+      if (catalog.tables.size === 0) catalog = whole;
+      this.packageCatalogs.set(key, catalog);
+    }
+    return catalog;
   }
 
   migrationSets(): MigrationSet[] {
@@ -323,13 +369,12 @@ export class Workspace {
   /** The dialect of one version of a file (a previous version may have been inferred differently). */
   private entryDialect(file: string, entry: FileEntry): Dialect {
     if (entry.dialect) return entry.dialect;
-    const configured = this.options.config.dialect ?? this.workspaceDialect;
-    if (hostLanguageOf(file)) {
-      // Host code: the SQL it sends says which database (engine URL, pool type), else the project's.
-      const told = (entry.host ?? this.baseExtraction(file, entry))?.queries.find((q) => q.sql?.dialect)?.sql?.dialect;
-      return (entry.dialect = configured ?? told ?? 'postgres');
-    }
-    return (entry.dialect = configured ?? inferDialect(entry.text, file));
+    const host = hostLanguageOf(file) !== undefined;
+    // Host code: the SQL it sends says which database (engine URL, pool type), else its package's.
+    const told = host ? (entry.host ?? this.baseExtraction(file, entry))?.queries.find((q) => q.sql?.dialect)?.sql?.dialect : undefined;
+    const { dialect, sure } = this.layout.dialectOf(file, host, told);
+    entry.dialectSure = sure;
+    return (entry.dialect = dialect);
   }
 
   /**
@@ -360,7 +405,7 @@ export class Workspace {
     }
     if (!entry.document) {
       const dialect = this.entryDialect(file, entry);
-      entry.document = parseDocument(entry.text, dialect, this.options.incremental ? { previous: entry.replaced } : undefined);
+      entry.document = parseDocument(entry.text, dialect, this.options.incremental ? { previous: entry.replaced } : undefined, { dialectGuessed: !entry.dialectSure });
       entry.replaced = undefined; // its statements now belong to entry.document
     }
     return entry.document;
@@ -409,7 +454,7 @@ export class Workspace {
     const entry = this.entries.get(file);
     const document = this.document(file);
     if (!entry || !document || this.isTooLarge(entry)) return [];
-    const catalog = this.catalog();
+    const catalog = this.catalogFor(file);
     if (entry.findings && entry.findingsCatalogVersion === this.catalogVersion) return entry.findings;
     entry.findings = analyzeFile(
       {
@@ -420,7 +465,7 @@ export class Workspace {
         lines: (entry.lines ??= new LineIndex(entry.text)),
         catalog,
         migration: this.migrationPosition(file),
-        migrations: this.sets,
+        migrations: this.layout.setsFor(file),
         host: entry.host,
         reports: this.options.incremental ? entry.statementReports : undefined,
         schemaVersion: this.schemaVersion,
@@ -513,6 +558,13 @@ export class Workspace {
     this.schemaChanged.add(file);
   }
 
+  /** What a SQL file's own tokens say of its dialect, kept with its text. */
+  private signalsOf(file: string): DialectSignals | undefined {
+    const entry = this.entries.get(file);
+    if (!entry || hostLanguageOf(file)) return undefined;
+    return (entry.signals ??= dialectSignals(entry.text));
+  }
+
   private detect(): void {
     const all = [...this.entries.keys()];
     this.sets = detectMigrations(this.root, all, this.options.config.migrations, (file) => {
@@ -526,9 +578,17 @@ export class Workspace {
     const cut = firstCheckedHistory(this.root, this.sets, this.options.config.migrationsFrom);
     this.shippedHistory = eitherShipped(this.options.history ?? NOTHING_SHIPPED, cut);
     const dialect = this.options.config.dialect ?? this.inferWorkspaceDialect();
-    if (dialect !== this.workspaceDialect) {
-      this.workspaceDialect = dialect;
-      for (const entry of this.entries.values()) {
+    const manifests: [string, string][] = [...this.entries].filter(([file]) => isManifest(file)).map(([file, entry]) => [file, entry.text]);
+    this.layout = new Layout(new Packages(this.root, manifests), this.sets, (file) => this.signalsOf(file), this.options.config.dialect, dialect);
+    this.packageCatalogs.clear();
+    this.workspaceDialect = dialect;
+    for (const [file, entry] of this.entries) {
+      if (entry.dialect === undefined) continue;
+      const before = [entry.dialect, entry.dialectSure];
+      entry.dialect = undefined;
+      const after = [this.entryDialect(file, entry), entry.dialectSure];
+      if (before[0] !== after[0] || before[1] !== after[1]) {
+        // The file now reads in another dialect (a new set, manifest or migration): parse it again.
         entry.dialect = undefined;
         entry.document = undefined;
         entry.schemaSignature = undefined;

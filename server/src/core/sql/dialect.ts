@@ -8,10 +8,61 @@ const SQLITE_WORDS = ['AUTOINCREMENT', 'PRAGMA', 'ROWID', 'GLOB'];
 const MYSQL_WORDS = ['AUTO_INCREMENT', 'ENGINE', 'UNSIGNED', 'CHARSET', 'TINYINT', 'MEDIUMTEXT', 'LONGTEXT'];
 const PG_WORDS = ['SERIAL', 'BIGSERIAL', 'JSONB', 'ILIKE', 'CONCURRENTLY', 'TIMESTAMPTZ', 'RETURNING', 'PLPGSQL', 'EXTENSION', 'BYTEA', 'TABLESPACE'];
 
-export function inferDialect(text: string, fileName?: string): Dialect {
-  const name = fileName?.toLowerCase() ?? '';
+/**
+ * Engines QueryLens has no parser for, recognised so that their SQL is left
+ * alone instead of being read (and reported) as PostgreSQL: by a folder
+ * named for the engine, or by what only that engine writes.
+ */
+const OTHER_ENGINES: { name: string; folder: RegExp; content: RegExp }[] = [
+  {
+    name: 'ClickHouse',
+    folder: /(^|\/)clickhouse[^/]*\//i,
+    content: /\bENGINE\s*=\s*(?:Replicated|Shared)?(?:\w*MergeTree|TinyLog|StripeLog|Kafka|Distributed)\b|\bLowCardinality\s*\(|\bCODEC\s*\(/i,
+  },
+];
+
+/** The engine without a parser here that a SQL file is written for (`relativePath` from the workspace root), if any. */
+export function otherEngineOf(relativePath: string, text?: string): string | undefined {
+  const slashed = relativePath.split('\\').join('/');
+  return OTHER_ENGINES.find((e) => e.folder.test(slashed) || (text !== undefined && e.content.test(text.slice(0, 200_000))))?.name;
+}
+
+/** The dialect a path names (`sqlite/`, `mysql_schema.sql`), if any. */
+export function dialectOfName(fileName: string): Dialect | undefined {
+  const name = fileName.toLowerCase();
   if (/\b(sqlite|sqlite3)\b|\.sqlite/.test(name)) return 'sqlite';
   if (/\b(mysql|mariadb)\b/.test(name)) return 'mysql';
+  if (/\b(postgres|postgresql|pg)\b/.test(name)) return 'postgres';
+  return undefined;
+}
+
+export function inferDialect(text: string, fileName?: string): Dialect {
+  const name = dialectOfName(fileName ?? '');
+  if (name === 'sqlite' || name === 'mysql') return name;
+  return winner(dialectVotes(text)) ?? 'postgres';
+}
+
+/** The dialect a text's own tokens point to, undefined when they show none. */
+export function signalledDialect(text: string): Dialect | undefined {
+  return winner(dialectVotes(text));
+}
+
+/** Whether a text's tokens show the marks of more than one dialect (a script written for several databases). */
+export function showsSeveralDialects(text: string): boolean {
+  return [...dialectVotes(text).values()].filter((n) => n > 0).length > 1;
+}
+
+function winner(votes: Map<Dialect, number>): Dialect | undefined {
+  const sqlite = votes.get('sqlite')!;
+  const mysql = votes.get('mysql')!;
+  const pg = votes.get('postgres')!;
+  if (sqlite > mysql && sqlite > pg) return 'sqlite';
+  if (mysql > sqlite && mysql > pg) return 'mysql';
+  return pg > 0 ? 'postgres' : undefined;
+}
+
+/** Marks of each dialect among a text's tokens (never inside strings or comments). */
+function dialectVotes(text: string): Map<Dialect, number> {
   // Lex as mysql so that backticks come out as identifiers we can count.
   const lx = new Lexer(text, 'mysql', Math.min(text.length, 200_000));
   let sqlite = 0;
@@ -35,7 +86,9 @@ export function inferDialect(text: string, fileName?: string): Dialect {
       else if (PG_WORDS.some((w) => wordIs(text, start, pos, w))) pg += 2;
     }
   }
-  if (sqlite > mysql && sqlite > pg) return 'sqlite';
-  if (mysql > sqlite && mysql > pg) return 'mysql';
-  return 'postgres';
+  return new Map<Dialect, number>([
+    ['sqlite', sqlite],
+    ['mysql', mysql],
+    ['postgres', pg],
+  ]);
 }

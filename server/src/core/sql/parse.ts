@@ -10,6 +10,7 @@ import { type ChunkResult, rebase, shiftInPlace } from './chunk';
 import type { ParsedDocument, Statement } from './model';
 import { parsePgChunk } from './pg/statement';
 import { maskPsqlVariables } from './psql';
+import { maskSqliteOnly } from './sqlite-fallback';
 import { readableText, splitStatements } from './split/split';
 import { parseSqlParserChunk } from './sqlparser/statement';
 
@@ -46,16 +47,27 @@ function parseUncached(text: string, dialect: Dialect): ChunkResult {
       const parsed = parsePgChunk(text);
       return parsed.errors.length > 0 ? (withPsqlVariables(text) ?? parsed) : parsed;
     }
-    return parseSqlParserChunk(text, dialect);
+    const parsed = parseSqlParserChunk(text, dialect);
+    return dialect === 'sqlite' && parsed.errors.length > 0 && loaded ? (readAsPostgres(text, maskSqliteOnly(text) ?? text) ?? parsed) : parsed;
   } catch (e) {
     return { statements: [], errors: [{ message: `could not parse: ${(e as Error)?.message ?? e}`, span: { start: 0, end: text.length } }] };
   }
 }
 
+const DIALECTS: Dialect[] = ['postgres', 'sqlite', 'mysql'];
+
+function readsInAnotherDialect(text: string, dialect: Dialect): boolean {
+  return DIALECTS.some((other) => other !== dialect && parseStatement(text, other).errors.length === 0);
+}
+
 /** A statement that reads once its psql variables are masked (psql.ts), with its own text back; else undefined. */
 function withPsqlVariables(text: string): ChunkResult | undefined {
   const masked = maskPsqlVariables(text);
-  if (masked === undefined) return undefined;
+  return masked === undefined ? undefined : readAsPostgres(text, masked);
+}
+
+/** `masked` (same length as `text`) read by PostgreSQL's parser, the statements with their own text back; undefined when it does not parse. */
+function readAsPostgres(text: string, masked: string): ChunkResult | undefined {
   const parsed = parsePgChunk(masked);
   if (parsed.errors.length > 0) return undefined;
   for (const statement of parsed.statements) statement.text = text.slice(statement.span.start, statement.span.end);
@@ -68,7 +80,7 @@ function withPsqlVariables(text: string): ChunkResult | undefined {
  * file's last parse, which the caller then drops) unchanged statements are
  * taken over from it instead of being copied again from the statement cache.
  */
-export function parseDocument(text: string, dialect: Dialect, incremental?: { previous?: ParsedDocument }): ParsedDocument {
+export function parseDocument(text: string, dialect: Dialect, incremental?: { previous?: ParsedDocument }, options?: { dialectGuessed?: boolean }): ParsedDocument {
   const doc: ParsedDocument = { dialect, statements: [], errors: [], metaCommands: [] };
   try {
     const split = splitStatements(text, dialect);
@@ -84,6 +96,11 @@ export function parseDocument(text: string, dialect: Dialect, incremental?: { pr
       const chunkText = source.slice(span.start, span.end);
       const result = reusable.take(chunkText, span.start, shiftInPlace) ?? rebase(parseStatement(chunkText, dialect), span.start);
       placed.push({ text: chunkText, start: span.start, result });
+      if (result.errors.length > 0 && options?.dialectGuessed && readsInAnotherDialect(chunkText, dialect)) {
+        // Not surely SQL of the guessed dialect: another database's statement, skipped like a meta-command.
+        (doc.unreadable ??= []).push(span);
+        continue;
+      }
       doc.statements.push(...result.statements);
       doc.errors.push(...result.errors);
     }

@@ -105,14 +105,14 @@ async fn f(pool: &SqlitePool, id: i64, t: &Task) {
     assert.ok(queries.every((q) => q.sql?.dialect === 'sqlite'), 'SqlitePool tells the dialect');
   });
 
-  it('takes the dialect from options first, then the pool type, else PostgreSQL', () => {
+  it('takes the dialect from options first, then the pool type, else leaves it to the workspace', () => {
     const mysql = 'async fn f(p: &MySqlPool) { sqlx::query("SELECT 1 FROM t").execute(p).await; }';
     assert.equal(extractRust(mysql, 'a.rs').queries[0].sql?.dialect, 'mysql');
     assert.equal(extractRust(mysql, 'a.rs', { dialect: 'sqlite' }).queries[0].sql?.dialect, 'sqlite');
     const generic = 'async fn f(p: &Pool<Sqlite>) { sqlx::query("SELECT 1 FROM t").execute(p).await; }';
     assert.equal(extractRust(generic, 'a.rs').queries[0].sql?.dialect, 'sqlite');
     const none = 'async fn f(p: &Pool) { sqlx::query("SELECT 1 FROM t").execute(p).await; }';
-    assert.equal(extractRust(none, 'a.rs').queries[0].sql?.dialect, 'postgres');
+    assert.equal(extractRust(none, 'a.rs').queries[0].sql?.dialect, undefined);
   });
 
   it('leaves alone what is not a sqlx query', () => {

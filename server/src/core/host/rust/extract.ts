@@ -21,7 +21,7 @@ import type { TreeCursor } from 'web-tree-sitter';
 import { asMethodCall, spanOf, walk, within, type Node } from './syntax';
 
 export interface RustExtractOptions {
-  /** The project's dialect (configuration); otherwise the file's pool type tells, else PostgreSQL. */
+  /** The project's dialect (configuration); otherwise the file's pool type tells, else the workspace decides. */
   dialect?: Dialect;
   /** Extract queries in test code too (`#[cfg(test)]` modules, `#[test]` functions); skipped by default. */
   includeTests?: boolean;
@@ -113,7 +113,8 @@ function visitScanned(type: string, cursor: TreeCursor, found: Scan): void {
 
 function extractFromTree(root: Node, options: RustExtractOptions, out: RustHostExtraction): void {
   const scanned = scan(root);
-  const dialect = options.dialect ?? scanned.votes.winner() ?? 'postgres';
+  // Nothing named: the query's dialect is left to the workspace (the crate's manifest, its migrations).
+  const dialect = options.dialect ?? scanned.votes.winner();
   const loops = new LoopFinder();
   const direct: FoundQuery[] = [];
   const testItems = new TestItems();
@@ -133,9 +134,9 @@ function extractFromTree(root: Node, options: RustExtractOptions, out: RustHostE
   out.errors = syntaxErrors(root);
 }
 
-function buildQuery(origin: QueryOrigin, dialect: Dialect, loops: LoopFinder): FoundQuery {
+function buildQuery(origin: QueryOrigin, dialect: Dialect | undefined, loops: LoopFinder): FoundQuery {
   const chain = followChain(origin);
-  const sql = { ...decodeStringLiteral(origin.literal), dialect };
+  const sql = dialect ? { ...decodeStringLiteral(origin.literal), dialect } : decodeStringLiteral(origin.literal);
   const around = loops.around(origin.node);
   const query: RustHostQuery = {
     kind: 'sql',
@@ -151,7 +152,8 @@ function buildQuery(origin: QueryOrigin, dialect: Dialect, loops: LoopFinder): F
   if (assignedTo) query.assignedTo = assignedTo;
   if (origin.entity) query.entity = origin.entity;
   if (chain.beforeTerminal !== undefined) query.beforeTerminal = chain.beforeTerminal;
-  const bound = boundPatterns(sql, dialect, [...origin.values, ...chain.binds], origin.node);
+  // Without a dialect yet (the workspace decides later), the placeholders tell: `$1` is PostgreSQL's, `?`/`?1` SQLite's.
+  const bound = boundPatterns(sql, dialect ?? (/\$\d/.test(sql.text) ? 'postgres' : 'sqlite'), [...origin.values, ...chain.binds], origin.node);
   if (bound.length) query.boundPatterns = bound;
   const functions = enclosingFunctions(origin.node);
   if (functions.length > 0) query.functions = functions;

@@ -3,7 +3,7 @@ import type { Parser } from 'node-sql-parser';
 import type { Dialect } from '../../../../../shared/types';
 import { resolveColumns } from '../build';
 import { type ChunkResult, errorSpanAt } from '../chunk';
-import type { Statement, StatementKind } from '../model';
+import type { Statement, StatementKind, SyntaxError } from '../model';
 import { Tok, tokenize } from '../split/lexer';
 import { StatementText } from '../text';
 import { SqlParserDdlBuilder } from './ddl';
@@ -42,7 +42,21 @@ export function parseSqlParserChunk(text: string, dialect: Dialect): ChunkResult
     return fallback(text, dialect, e);
   }
   const nodes: SpNode[] = Array.isArray(ast) ? ast : [ast];
+  const refused = dialect === 'sqlite' ? sqliteAlterRefused(text) : undefined;
+  if (refused) return { statements: [], errors: [refused] };
   return { statements: nodes.map((n) => buildStatement(text, dialect, n)), errors: [] };
+}
+
+/**
+ * SQLite's ALTER TABLE renames a table or a column, adds or drops a column,
+ * nothing else; node-sql-parser's SQLite grammar also takes MySQL's forms
+ * (`DROP INDEX x`, `ADD CONSTRAINT ...`), which SQLite refuses.
+ */
+function sqliteAlterRefused(text: string): SyntaxError | undefined {
+  const m = /^(\s*ALTER\s+TABLE\s+(?:"[^"]*"|`[^`]*`|\[[^\]]*\]|[\w.]+)\s+(?:ADD|DROP)\s+)(INDEX|KEY|CONSTRAINT|PRIMARY|FOREIGN|UNIQUE|CHECK)\b/i.exec(text);
+  if (!m) return undefined;
+  const start = m[1]!.length;
+  return { message: `SQLite's ALTER TABLE cannot ${m[0].trim().split(/\s+/).slice(-2).join(' ').toUpperCase()}: it only renames a table or column and adds or drops a column`, span: { start, end: start + m[2]!.length } };
 }
 
 function plain(text: string, kind: StatementKind): Statement {

@@ -1,0 +1,36 @@
+/**
+ * SQLite reads more than node-sql-parser's SQLite grammar: any words as a
+ * column type (`bigserial`, `timestamp with time zone`, `uuid`), partial
+ * indexes, keywords as column names. A statement that grammar rejects is
+ * read again by PostgreSQL's parser with the few SQLite-only words masked,
+ * length kept so spans stay true: `AUTOINCREMENT`, `OR IGNORE`/`OR REPLACE`
+ * after INSERT, `WITHOUT ROWID`, `STRICT`, `?NNN` (as `$NNN`) and GLOB (as
+ * LIKE). What neither reads is a syntax error.
+ */
+import { Tok, tokenize, wordIs } from './split/lexer';
+
+/** The text with SQLite-only words masked for PostgreSQL's parser, or undefined when it has none to mask. */
+export function maskSqliteOnly(text: string): string | undefined {
+  const tokens = tokenize(text, 'sqlite');
+  const chars = text.split('');
+  let changed = false;
+  const blank = (start: number, end: number) => {
+    for (let i = start; i < end; i++) chars[i] = ' ';
+    changed = true;
+  };
+  const is = (i: number, word: string) => tokens[i]?.kind === Tok.Word && wordIs(text, tokens[i]!.start, tokens[i]!.end, word);
+  tokens.forEach((t, i) => {
+    if (is(i, 'AUTOINCREMENT') || is(i, 'STRICT')) blank(t.start, t.end);
+    else if (is(i, 'WITHOUT') && is(i + 1, 'ROWID')) blank(t.start, tokens[i + 1]!.end);
+    else if (is(i, 'OR') && (is(i + 1, 'IGNORE') || is(i + 1, 'REPLACE') || is(i + 1, 'ABORT') || is(i + 1, 'FAIL') || is(i + 1, 'ROLLBACK')) && (is(i - 1, 'INSERT') || is(i - 1, 'UPDATE'))) {
+      blank(t.start, tokens[i + 1]!.end);
+    } else if (is(i, 'GLOB')) {
+      chars.splice(t.start, 4, 'L', 'I', 'K', 'E');
+      changed = true;
+    } else if (t.kind === Tok.Param && text[t.start] === '?' && t.end > t.start + 1) {
+      chars[t.start] = '$';
+      changed = true;
+    }
+  });
+  return changed ? chars.join('') : undefined;
+}
