@@ -42,17 +42,35 @@ export const redundantIndex: Rule = {
   },
 };
 
-/** Only plain, non-unique, non-partial column indexes can go without changing behaviour. */
+/** Only plain, non-unique column indexes can go without changing behaviour. */
 function isDroppable(index: IndexInfo): boolean {
-  return !index.unique && !index.partial && !index.implicit && index.keys.every((k) => k.column !== undefined);
+  return !index.unique && !index.implicit && index.keys.every((k) => k.column !== undefined);
 }
 
+/**
+ * Whether `cover` serves every lookup `index` serves: same method, keys a
+ * prefix with the same order and operator class (a `text_pattern_ops` index
+ * serves LIKE 'abc%', a plain one does not), and a partial cover only for an
+ * index with the very same predicate.
+ */
 function makesRedundant(cover: IndexInfo, index: IndexInfo): boolean {
-  if (cover.partial || cover.method !== index.method || cover.keys.length < index.keys.length) return false;
+  if (methodOf(cover) !== methodOf(index) || cover.keys.length < index.keys.length) return false;
+  if ((cover.partial || index.partial) && !(cover.partial && index.partial && samePredicate(cover, index))) return false;
+  // Only B-tree keys are ordered: a prefix of a GIN, GiST or hash index does not serve the same lookups.
+  if (methodOf(cover) !== 'btree' && cover.keys.length !== index.keys.length) return false;
   if (!index.keys.every((k, i) => sameKey(k, cover.keys[i]))) return false;
   if (cover.keys.length > index.keys.length || cover.unique || cover.implicit) return true;
   // Two identical plain indexes: the one created later is the redundant one.
   return before(cover, index);
+}
+
+function methodOf(index: IndexInfo): string {
+  return (index.method || 'btree').toLowerCase();
+}
+
+function samePredicate(a: IndexInfo, b: IndexInfo): boolean {
+  const norm = (w: string | undefined) => (w ?? '').replace(/\s+/g, ' ').replace(/^\(+|\)+$/g, '').trim().toLowerCase();
+  return a.where !== undefined && norm(a.where) === norm(b.where);
 }
 
 function sameKey(a: IndexKey, b: IndexKey): boolean {
