@@ -115,6 +115,24 @@ ruleTester(missingIndex, {
   ],
   invalid: [
     {
+      name: 'a reference list of kinds (a few rows): info, with the reason',
+      schema: boards + 'CREATE TABLE ticket_priority (id bigint PRIMARY KEY, board_id bigint REFERENCES boards (id), name text);',
+      code: 'SELECT id, name FROM ticket_priority WHERE board_id = $1',
+      errors: [
+        {
+          message: ['Query filters ticket_priority on board_id, but no index leads with it', 'ticket_priority looks like a reference list of kinds, usually a few rows'],
+          span: 'board_id = $1',
+          tentative: true,
+        },
+      ],
+    },
+    {
+      name: 'an association table named for roles is not a reference list: warning',
+      schema: boards + 'CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE board_roles (id bigint PRIMARY KEY, board_id bigint REFERENCES boards (id), user_id bigint REFERENCES users (id));',
+      code: 'SELECT id FROM board_roles WHERE user_id = $1',
+      errors: [{ message: ['Query filters board_roles on user_id, but no index leads with it: every call scans the table. Add an index on board_roles(user_id).'], span: 'user_id = $1' }],
+    },
+    {
       name: 'a selective column alone with no index: still a warning',
       schema: tickets(),
       code: 'SELECT id FROM tickets WHERE assignee = $1',
