@@ -194,6 +194,13 @@ hostRuleTester(commitInLoop, 'batching, isolation and per-row UPDATE/DELETE', {
       ],
     },
     {
+      name: 'a commit per item in a function whose name sounds like a batch (import_*) stays a warning',
+      code: 'def import_notes(session, notes):\n    for note in notes:\n        session.add(note)\n        session.commit()\n',
+      host: py,
+      output: 'def import_notes(session, notes):\n    for note in notes:\n        session.add(note)\n    session.commit()\n',
+      errors: [{ message: ['session.commit() runs once per note of notes', 'session.add_all(notes)'], span: 'session.commit()', fixes: ['Move session.commit() after the loop'] }],
+    },
+    {
       name: 'Rust: an UPDATE per id',
       language: 'rust',
       code: rustUpdate,
