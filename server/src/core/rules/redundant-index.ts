@@ -33,7 +33,7 @@ export const redundantIndex: Rule = {
           message:
             `Index ${index.name} on ${table.name}(${keyNames(index.keys)}) is redundant: ${cover.name} ` +
             `(${keyNames(cover.keys)}) ${same ? 'has the same keys' : 'starts with the same keys'} and serves the same ` +
-            `lookups. It only slows down writes and takes space; drop it.`,
+            `lookups. It only slows down writes and takes space; ${ctx.migration ? `drop it in a new migration (DROP INDEX ${index.name}).` : 'drop it.'}`,
           explanation: explain(table, index, cover),
           fixes: deleteFix(ctx, index),
         });
@@ -100,8 +100,14 @@ function explain(table: TableInfo, index: IndexInfo, cover: IndexInfo): string {
   ].join('\n');
 }
 
-/** Deletes the CREATE INDEX statement (with its semicolon and line) when it stands alone in this file. */
+/**
+ * Deletes the CREATE INDEX statement (with its semicolon and line) when it
+ * stands alone in this file. Never in a migration: one that has run would be
+ * left out of step with the databases it ran on; the message asks for a new
+ * migration that drops the index instead.
+ */
 function deleteFix(ctx: FileContext, index: IndexInfo): CoreFix[] {
+  if (ctx.migration) return [];
   const statement = ctx.document.statements.find(
     (s) =>
       s.kind === 'create_index' &&
