@@ -79,6 +79,18 @@ ruleTester(missingCompositeIndex, {
       ],
     },
     {
+      name: 'narrowed through a join: the message says so',
+      schema: tickets('CREATE INDEX tickets_board ON tickets (board_id);\n').replace('    UNIQUE (board_id, number)\n', '    CHECK (number > 0)\n'),
+      code: 'SELECT t.id FROM boards b JOIN tickets t ON t.board_id = b.id WHERE b.slug = $1 AND t.assignee = $2 AND t.created_at > $3',
+      errors: [
+        {
+          message: ['Query filters tickets on assignee and created_at; the index tickets_board on board_id, reached through the join, already narrows it to the rows of one board_id'],
+          span: 't.assignee = $2 AND t.created_at > $3',
+          tentative: true,
+        },
+      ],
+    },
+    {
       name: 'a status first and a sort: info, a partial index is the better fit',
       schema: tickets(),
       code: "SELECT id FROM tickets WHERE status = 'open' ORDER BY created_at LIMIT 20",
