@@ -194,6 +194,21 @@ hostRuleTester(commitInLoop, 'batching, isolation and per-row UPDATE/DELETE', {
       ],
     },
     {
+      name: "a commit per tenant schema in a migration environment (alembic/env.py): info",
+      code: 'def run_migrations_online(connection, schemas):\n    for schema in schemas:\n        connection.execute(text(f"set search_path to {schema}"))\n        connection.commit()\n',
+      path: 'alembic/env.py',
+      host: (code) => extractPython(code, '/ws/alembic/env.py'),
+      output: 'def run_migrations_online(connection, schemas):\n    for schema in schemas:\n        connection.execute(text(f"set search_path to {schema}"))\n    connection.commit()\n',
+      errors: [{ message: ['connection.commit() runs once per schema of schemas', 'in a script or job file (env.py)'], span: 'connection.commit()', fixes: ['Move connection.commit() after the loop'], tentative: true }],
+    },
+    {
+      name: 'a commit per item in a function whose name sounds like a batch (import_*) stays a warning',
+      code: 'def import_notes(session, notes):\n    for note in notes:\n        session.add(note)\n        session.commit()\n',
+      host: py,
+      output: 'def import_notes(session, notes):\n    for note in notes:\n        session.add(note)\n    session.commit()\n',
+      errors: [{ message: ['session.commit() runs once per note of notes', 'session.add_all(notes)'], span: 'session.commit()', fixes: ['Move session.commit() after the loop'] }],
+    },
+    {
       name: 'Rust: an UPDATE per id',
       language: 'rust',
       code: rustUpdate,

@@ -25,6 +25,8 @@ export interface HostSetup {
   code: string;
   /** `python` (default) or `rust`; names the file `app.py` / `app.rs`. */
   language?: 'python' | 'rust';
+  /** The analysed file's path under the workspace root, when its place matters (`scripts/fix.py`). */
+  path?: string;
   dialect?: Dialect;
   /** DDL for the catalog. */
   schema?: string;
@@ -44,7 +46,7 @@ export interface HostInvalidCase extends HostSetup {
 
 export function runHostRule(rule: Rule, setup: HostSetup): { reports: RuleReport[]; file: string } {
   const dialect = setup.dialect ?? 'postgres';
-  const file = `${ROOT}/app.${setup.language === 'rust' ? 'rs' : 'py'}`;
+  const file = `${ROOT}/${setup.path ?? `app.${setup.language === 'rust' ? 'rs' : 'py'}`}`;
   const host = setup.host(setup.code);
   const document = hostDocument(setup.code, host, dialect);
   // The file's own ORM models count, as in the engine.

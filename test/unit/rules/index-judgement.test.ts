@@ -79,6 +79,18 @@ ruleTester(missingCompositeIndex, {
       ],
     },
     {
+      name: 'narrowed through a join: the message says so',
+      schema: tickets('CREATE INDEX tickets_board ON tickets (board_id);\n').replace('    UNIQUE (board_id, number)\n', '    CHECK (number > 0)\n'),
+      code: 'SELECT t.id FROM boards b JOIN tickets t ON t.board_id = b.id WHERE b.slug = $1 AND t.assignee = $2 AND t.created_at > $3',
+      errors: [
+        {
+          message: ['Query filters tickets on assignee and created_at; the index tickets_board on board_id, reached through the join, already narrows it to the rows of one board_id'],
+          span: 't.assignee = $2 AND t.created_at > $3',
+          tentative: true,
+        },
+      ],
+    },
+    {
       name: 'a status first and a sort: info, a partial index is the better fit',
       schema: tickets(),
       code: "SELECT id FROM tickets WHERE status = 'open' ORDER BY created_at LIMIT 20",
@@ -114,6 +126,24 @@ ruleTester(missingIndex, {
     },
   ],
   invalid: [
+    {
+      name: 'a reference list of kinds (a few rows): info, with the reason',
+      schema: boards + 'CREATE TABLE ticket_priority (id bigint PRIMARY KEY, board_id bigint REFERENCES boards (id), name text);',
+      code: 'SELECT id, name FROM ticket_priority WHERE board_id = $1',
+      errors: [
+        {
+          message: ['Query filters ticket_priority on board_id, but no index leads with it', 'ticket_priority looks like a reference list of kinds, usually a few rows'],
+          span: 'board_id = $1',
+          tentative: true,
+        },
+      ],
+    },
+    {
+      name: 'an association table named for roles is not a reference list: warning',
+      schema: boards + 'CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE board_roles (id bigint PRIMARY KEY, board_id bigint REFERENCES boards (id), user_id bigint REFERENCES users (id));',
+      code: 'SELECT id FROM board_roles WHERE user_id = $1',
+      errors: [{ message: ['Query filters board_roles on user_id, but no index leads with it: every call scans the table. Add an index on board_roles(user_id).'], span: 'user_id = $1' }],
+    },
     {
       name: 'a selective column alone with no index: still a warning',
       schema: tickets(),

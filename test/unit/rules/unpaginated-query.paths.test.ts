@@ -26,8 +26,15 @@ class Ticket(Base):
 const schema = 'CREATE TABLE tickets (id bigint PRIMARY KEY, board_id bigint, title text);';
 
 const endpoint = `${models}
+@router.get("/tickets")
+async def list_tickets(q: str, session: AsyncSession = Depends(get_session)):
+    result = await session.execute(select(Ticket).where(Ticket.title == q))
+    return result.scalars().all()
+`;
+
+const boardEndpoint = `${models}
 @router.get("/boards/{board_id}/tickets")
-async def list_tickets(board_id: int, session: AsyncSession = Depends(get_session)):
+async def board_tickets(board_id: int, session: AsyncSession = Depends(get_session)):
     result = await session.execute(select(Ticket).where(Ticket.board_id == board_id))
     return result.scalars().all()
 `;
@@ -64,11 +71,25 @@ hostRuleTester(unpaginatedQuery, 'request path and batch path', {
             'Query reads tickets without LIMIT in the request handler list_tickets (@router.get), so it returns every matching row.',
             'paginate (.limit(...) plus a keyset: .where(T.id > last_id).order_by(T.id)) and return a cursor.',
           ],
-          span: 'session.execute(select(Ticket).where(Ticket.board_id == board_id))',
+          span: 'session.execute(select(Ticket).where(Ticket.title == q))',
           fixes: ['Add .limit(100)'],
         },
       ],
-      output: endpoint.replace('Ticket.board_id == board_id))', 'Ticket.board_id == board_id).limit(100))'),
+      output: endpoint.replace('Ticket.title == q))', 'Ticket.title == q).limit(100))'),
+    },
+    {
+      name: "an endpoint that returns one board's tickets (a foreign key pinned): info, the rows of one parent",
+      code: boardEndpoint,
+      host: py,
+      errors: [
+        {
+          message: ['in the request handler board_tickets (@router.get)', '(It reads the rows of one board_id, often a bounded set: this matters only if one board_id can have many.)'],
+          span: 'session.execute(select(Ticket).where(Ticket.board_id == board_id))',
+          fixes: ['Add .limit(100)'],
+          tentative: true,
+        },
+      ],
+      output: boardEndpoint.replace('Ticket.board_id == board_id))', 'Ticket.board_id == board_id).limit(100))'),
     },
     {
       name: 'a task that must see every ticket: info, stream or keyset chunks, no LIMIT fix',
@@ -109,13 +130,13 @@ hostRuleTester(unpaginatedQuery, 'request path and batch path', {
       output: repository.replace('board_id).all()', 'board_id).limit(100).all()'),
     },
     {
-      name: 'Rust: an axum handler (Path extractor) returns every row: warning',
+      name: 'Rust: an axum handler (Query extractor) returns every matching row: warning',
       language: 'rust',
       schema,
-      code: 'async fn tickets(Path(board): Path<i64>, State(pool): State<PgPool>) -> Result<Json<Vec<Ticket>>> {\n    let rows = sqlx::query_as("SELECT id, title FROM tickets WHERE board_id = $1").bind(board).fetch_all(&pool).await?;\n    Ok(Json(rows))\n}\n',
+      code: 'async fn tickets(Query(q): Query<String>, State(pool): State<PgPool>) -> Result<Json<Vec<Ticket>>> {\n    let rows = sqlx::query_as("SELECT id, title FROM tickets WHERE title = $1").bind(q).fetch_all(&pool).await?;\n    Ok(Json(rows))\n}\n',
       host: rs,
       errors: [{ message: ['in the request handler tickets, so it returns every matching row', 'and return a cursor'], span: 'SELECT id, title FROM tickets', fixes: ['Add LIMIT 100'] }],
-      output: 'async fn tickets(Path(board): Path<i64>, State(pool): State<PgPool>) -> Result<Json<Vec<Ticket>>> {\n    let rows = sqlx::query_as("SELECT id, title FROM tickets WHERE board_id = $1 LIMIT 100").bind(board).fetch_all(&pool).await?;\n    Ok(Json(rows))\n}\n',
+      output: 'async fn tickets(Query(q): Query<String>, State(pool): State<PgPool>) -> Result<Json<Vec<Ticket>>> {\n    let rows = sqlx::query_as("SELECT id, title FROM tickets WHERE title = $1 LIMIT 100").bind(q).fetch_all(&pool).await?;\n    Ok(Json(rows))\n}\n',
     },
     {
       name: 'Rust: a #[tokio::main] command: batch path',

@@ -68,8 +68,9 @@ function checkCommit(ctx: FileContext, host: HostExtraction, write: HostWrite): 
   const placement = write.placement;
   if (block === 'conditional' || placement?.conditional || placement?.isolated || placement?.ownSession || isBatchLoop(loop)) return;
   const small = walksChildCollection(loop);
+  // A job, command or script, as its decorator or file says (a name like import_documents is no sign of a one-off run).
   const path = codePath(ctx.file, write);
-  const job = path?.kind === 'batch' ? path : undefined;
+  const job = path?.kind === 'batch' && path.by !== 'name' ? path : undefined;
   const call = spanText(ctx.text, write.span).replace(/^await\s+/, '');
   const receiver = /^([\w.]+)\./.exec(call)?.[1] ?? 'session';
   const add = host.writes.find((w) => w.kind === 'add' && w.loops.length > 0 && innermost(w.loops).span.start === loop.span.start);

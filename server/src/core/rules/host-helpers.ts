@@ -137,6 +137,8 @@ export function rowsSource(text: string, row: RowLoop): string {
 export interface CodePath {
   kind: 'request' | 'batch';
   why: string;
+  /** What tells: a decorator or attribute, a handler's signature, the function's name, or the file's place. */
+  by: 'decorator' | 'signature' | 'name' | 'file';
 }
 
 /** Route decorators (`@router.get(...)`, `@app.route(...)`, Slack's `@app.view(...)`) and actix/rocket attributes (`get("/")`). */
@@ -148,7 +150,8 @@ const REQUEST_PARAMETER = /^(axum::extract::|web::)?(Path|Query|Json|Form|State|
 /** Words of function names that do work over many rows on purpose. */
 const BATCH_NAME_WORDS = new Set(['main', 'backfill', 'export', 'migrate', 'migration', 'cleanup', 'purge', 'reindex', 'rebuild', 'dump', 'archive', 'seed', 'seeds', 'sync', 'import', 'recompute', 'recalculate']);
 /** Folders and files of scripts, jobs and command-line tools. */
-const BATCH_FOLDERS = new Set(['scripts', 'commands', 'jobs', 'tasks', 'workers', 'cron', 'management']);
+/** Migration code (Alembic's env.py, revisions) runs once per deploy, like a script. */
+const BATCH_FOLDERS = new Set(['scripts', 'commands', 'jobs', 'tasks', 'workers', 'cron', 'management', 'migrations', 'alembic', 'revisions']);
 const BATCH_FILES = /^(tasks?|jobs?|cli|worker|workers|scheduled|cron|manage|__main__|main)\.(py|rs)$/;
 
 /**
@@ -159,21 +162,21 @@ const BATCH_FILES = /^(tasks?|jobs?|cli|worker|workers|scheduled|cron|manage|__m
 export function codePath(file: string, at: { functions?: EnclosingFunction[] }): CodePath | undefined {
   for (const fn of at.functions ?? []) {
     const route = fn.decorators.find((d) => REQUEST_DECORATOR.test(d));
-    if (route) return { kind: 'request', why: `in the request handler ${fn.name} (${decoratorName(route)})` };
+    if (route) return { kind: 'request', why: `in the request handler ${fn.name} (${decoratorName(route)})`, by: 'decorator' };
     if (fn.parameterTypes.some((t) => REQUEST_PARAMETER.test(t)) || /(^|_)handler$/.test(fn.name)) {
-      return { kind: 'request', why: `in the request handler ${fn.name}` };
+      return { kind: 'request', why: `in the request handler ${fn.name}`, by: 'signature' };
     }
     const job = fn.decorators.find((d) => BATCH_DECORATOR.test(d));
-    if (job) return { kind: 'batch', why: `in the job ${fn.name} (${decoratorName(job)})` };
+    if (job) return { kind: 'batch', why: `in the job ${fn.name} (${decoratorName(job)})`, by: 'decorator' };
     if (fn.name.toLowerCase().split('_').some((w) => BATCH_NAME_WORDS.has(w)) || /^(load|iter|stream)_all/.test(fn.name)) {
-      return { kind: 'batch', why: `in ${fn.name}, which by its name works over every row` };
+      return { kind: 'batch', why: `in ${fn.name}, which by its name works over every row`, by: 'name' };
     }
   }
   const parts = file.split(/[\\/]/);
   const name = parts[parts.length - 1] ?? '';
   const folders = parts.slice(0, -1);
   const rustBin = folders.some((p, i) => p === 'bin' && folders[i - 1] === 'src');
-  if (BATCH_FILES.test(name) || rustBin || folders.some((p) => BATCH_FOLDERS.has(p))) return { kind: 'batch', why: `in a script or job file (${name})` };
+  if (BATCH_FILES.test(name) || rustBin || folders.some((p) => BATCH_FOLDERS.has(p))) return { kind: 'batch', why: `in a script or job file (${name})`, by: 'file' };
   return undefined;
 }
 

@@ -25,6 +25,20 @@ export function isLowCardinality(table: TableInfo, column: string): boolean {
   return FEW_VALUE_WORDS.has(words[words.length - 1]!) || FLAG_NAMES.test(name);
 }
 
+/** Last words of table names that hold a list of kinds (`incident_severity`, `case_type`, `app_settings`): a few rows. */
+const REFERENCE_TABLE_WORDS = new Set([...FEW_VALUE_WORDS, 'severity', 'priorities', 'types', 'kinds', 'roles', 'statuses', 'categories', 'setting', 'settings', 'config', 'configuration']);
+
+/**
+ * Whether a table is a reference list (its name says it holds kinds, roles,
+ * severities, settings): a few rows, where a scan is cheap. A table linking two
+ * others (`user_roles`) is an association, not a list.
+ */
+export function isReferenceTable(table: TableInfo): boolean {
+  if (table.foreignKeys.length >= 2) return false;
+  const words = table.name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split('_');
+  return words.length > 1 && REFERENCE_TABLE_WORDS.has(words[words.length - 1]!);
+}
+
 /** Whether equality on a column leaves the rows of one parent or one key: a foreign key, an id, a unique column. */
 export function isSelectiveKey(table: TableInfo, column: string): boolean {
   if (table.foreignKeys.some((fk) => fk.columns[0] === column)) return true;

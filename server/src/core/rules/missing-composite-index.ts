@@ -43,8 +43,9 @@ function compositeMessage(need: IndexNeed): string {
   const sorts = orderCols.length > 0 ? ' and sorts them' : '';
   if (need.narrowedBy) {
     const by = leadingColumns(need.narrowedBy)[0];
+    const throughJoin = !need.filters.some((f) => f.column === by) ? ', reached through the join,' : '';
     return (
-      `${what}; the index ${need.narrowedBy.name} on ${by} already narrows it to the rows of one ${by}, which are then ` +
+      `${what}; the index ${need.narrowedBy.name} on ${by}${throughJoin} already narrows it to the rows of one ${by}, which are then ` +
       `filtered${orderCols.length > 0 ? ' and sorted' : ''}. ${add} only if one ${by} has many rows.`
     );
   }

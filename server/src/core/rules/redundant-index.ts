@@ -33,7 +33,7 @@ export const redundantIndex: Rule = {
           message:
             `Index ${index.name} on ${table.name}(${keyNames(index.keys)}) is redundant: ${cover.name} ` +
             `(${keyNames(cover.keys)}) ${same ? 'has the same keys' : 'starts with the same keys'} and serves the same ` +
-            `lookups. It only slows down writes and takes space; drop it.`,
+            `lookups. It only slows down writes and takes space; ${ctx.migration ? `drop it in a new migration (DROP INDEX ${index.name}).` : 'drop it.'}`,
           explanation: explain(table, index, cover),
           fixes: deleteFix(ctx, index),
         });
@@ -42,17 +42,35 @@ export const redundantIndex: Rule = {
   },
 };
 
-/** Only plain, non-unique, non-partial column indexes can go without changing behaviour. */
+/** Only plain, non-unique column indexes can go without changing behaviour. */
 function isDroppable(index: IndexInfo): boolean {
-  return !index.unique && !index.partial && !index.implicit && index.keys.every((k) => k.column !== undefined);
+  return !index.unique && !index.implicit && index.keys.every((k) => k.column !== undefined);
 }
 
+/**
+ * Whether `cover` serves every lookup `index` serves: same method, keys a
+ * prefix with the same order and operator class (a `text_pattern_ops` index
+ * serves LIKE 'abc%', a plain one does not), and a partial cover only for an
+ * index with the very same predicate.
+ */
 function makesRedundant(cover: IndexInfo, index: IndexInfo): boolean {
-  if (cover.partial || cover.method !== index.method || cover.keys.length < index.keys.length) return false;
+  if (methodOf(cover) !== methodOf(index) || cover.keys.length < index.keys.length) return false;
+  if ((cover.partial || index.partial) && !(cover.partial && index.partial && samePredicate(cover, index))) return false;
+  // Only B-tree keys are ordered: a prefix of a GIN, GiST or hash index does not serve the same lookups.
+  if (methodOf(cover) !== 'btree' && cover.keys.length !== index.keys.length) return false;
   if (!index.keys.every((k, i) => sameKey(k, cover.keys[i]))) return false;
   if (cover.keys.length > index.keys.length || cover.unique || cover.implicit) return true;
   // Two identical plain indexes: the one created later is the redundant one.
   return before(cover, index);
+}
+
+function methodOf(index: IndexInfo): string {
+  return (index.method || 'btree').toLowerCase();
+}
+
+function samePredicate(a: IndexInfo, b: IndexInfo): boolean {
+  const norm = (w: string | undefined) => (w ?? '').replace(/\s+/g, ' ').replace(/^\(+|\)+$/g, '').trim().toLowerCase();
+  return a.where !== undefined && norm(a.where) === norm(b.where);
 }
 
 function sameKey(a: IndexKey, b: IndexKey): boolean {
@@ -82,8 +100,14 @@ function explain(table: TableInfo, index: IndexInfo, cover: IndexInfo): string {
   ].join('\n');
 }
 
-/** Deletes the CREATE INDEX statement (with its semicolon and line) when it stands alone in this file. */
+/**
+ * Deletes the CREATE INDEX statement (with its semicolon and line) when it
+ * stands alone in this file. Never in a migration: one that has run would be
+ * left out of step with the databases it ran on; the message asks for a new
+ * migration that drops the index instead.
+ */
 function deleteFix(ctx: FileContext, index: IndexInfo): CoreFix[] {
+  if (ctx.migration) return [];
   const statement = ctx.document.statements.find(
     (s) =>
       s.kind === 'create_index' &&

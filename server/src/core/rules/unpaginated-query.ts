@@ -16,6 +16,7 @@ import type { Catalog, TableInfo } from '../catalog/types';
 import type { HostQuery } from '../host/types';
 import type { QueryModel, Statement } from '../sql/model';
 import { codePath, hostQueryOf, returnsAllRows, spanText, type CodePath } from './host-helpers';
+import { isSelectiveKey } from './index-judgement';
 import { columnTable, isSingleRowLookup, knownTable, spanUnion, tableRefs } from './query-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
 
@@ -49,10 +50,13 @@ export const unpaginatedQuery: Rule = {
       const names = known.map((k) => k.table.name).join(', ');
       const path = hostQuery ? codePath(ctx.file, hostQuery) : undefined;
       const orm = hostQuery?.kind === 'orm';
+      const parent = parentKey(query, first.table, ctx.catalog);
       ctx.report({
         // An ORM call chain is underlined whole; SQL from its start to the first table.
         span: orm ? statement.span : spanUnion([{ start: statement.span.start, end: statement.span.start }, first.ref.span]),
-        message: `Query reads ${names} without LIMIT${path ? ` ${path.why}` : ''}, so it returns every matching row. ${advice(path, hostQuery, ctx)}`,
+        message:
+          `Query reads ${names} without LIMIT${path ? ` ${path.why}` : ''}, so it returns every matching row. ${advice(path, hostQuery, ctx)}` +
+          (parent ? ` (It reads the rows of one ${parent}, often a bounded set: this matters only if one ${parent} can have many.)` : ''),
         explanation: [
           `**Tables:** ${known.map((k) => `\`${k.table.name}\``).join(', ')}`,
           '',
@@ -63,7 +67,7 @@ export const unpaginatedQuery: Rule = {
             'silently drops the rest.',
         ].join('\n'),
         fixes: path?.kind === 'batch' ? [] : hostQuery ? hostLimitFix(ctx, statement, hostQuery) : limitFix(ctx, statement),
-        ...(hostQuery && path?.kind !== 'request' ? { tentative: true } : {}),
+        ...((hostQuery && path?.kind !== 'request') || parent ? { tentative: true } : {}),
       });
     }
   },
@@ -97,9 +101,19 @@ function isUnbounded(query: QueryModel): boolean {
     !query.isAggregate &&
     !query.fromless &&
     !query.setOp &&
-    // GROUP BY results are as many as the groups: usually reports over a bounded set.
-    query.groupBy.length === 0
+    // GROUP BY and DISTINCT results are as many as the groups or values: usually a bounded set.
+    query.groupBy.length === 0 &&
+    !query.distinct
   );
+}
+
+/** A selective key (a foreign key, an id) the query pins by equality: it reads the rows of one parent. */
+function parentKey(query: QueryModel, table: TableInfo, catalog: Catalog): string | undefined {
+  if (tableRefs(query).length !== 1) return undefined;
+  const pinned = query.predicates.find(
+    (p) => p.op === 'eq' && !p.disjunctive && p.valueKind !== 'subquery' && columnTable(query, p.column, catalog) === table.name && isSelectiveKey(table, p.column.column),
+  );
+  return pinned?.column.column;
 }
 
 /**

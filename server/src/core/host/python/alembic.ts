@@ -85,10 +85,50 @@ function indexKeys(node: Node | undefined): IndexKey[] {
   });
 }
 
+/** `postgresql_ops={"col": "text_pattern_ops"}`: the operator class of each named key. */
+function withOpclasses(keys: IndexKey[], ops: Node | undefined): IndexKey[] {
+  const dict = ops ? unwrap(ops) : undefined;
+  if (dict?.type !== 'dictionary') return keys;
+  const byColumn = new Map<string, string>();
+  for (const pair of dict.namedChildren) {
+    const column = stringValue(pair.childForFieldName('key'));
+    const opclass = stringValue(pair.childForFieldName('value'));
+    if (column !== undefined && opclass !== undefined) byColumn.set(column, opclass);
+  }
+  return keys.map((k) => (k.column !== undefined && byColumn.has(k.column) ? { ...k, opclass: byColumn.get(k.column)! } : k));
+}
+
 class UpgradeReader {
   readonly changes: SchemaChange[] = [];
   readonly indexCreations: AlembicRevision['indexCreations'] = [];
-  constructor(private readonly dialect: Dialect) {}
+  constructor(
+    private readonly dialect: Dialect,
+    private readonly moduleVars: Map<string, Node> = new Map(),
+  ) {}
+
+  /**
+   * The names a loop variable takes: `for name in INDEXES:` (a module-level
+   * list, tuple, set or dict of strings, or its `.keys()`/`.items()`), or an
+   * inline literal. Unknown: none.
+   */
+  private loopNames(variable: Node): string[] {
+    const name = unwrap(variable).text;
+    for (let p = variable.parent; p; p = p.parent) {
+      if (p.type !== 'for_statement') continue;
+      const left = p.childForFieldName('left');
+      const first = left?.type === 'identifier' ? left : left?.namedChildren[0];
+      if (first?.text !== name) continue;
+      let right = p.childForFieldName('right');
+      if (right?.type === 'call' && ['items', 'keys'].includes(calleeName(right) ?? '')) right = receiverOf(right) ?? null;
+      if (right?.type === 'identifier') right = this.moduleVars.get(right.text) ?? null;
+      if (!right) return [];
+      const r = unwrap(right);
+      if (r.type === 'dictionary') return r.namedChildren.map((pair) => stringValue(pair.childForFieldName('key'))).filter((k): k is string => k !== undefined);
+      const items = r.type === 'list' || r.type === 'tuple' || r.type === 'set' ? r.namedChildren : [];
+      return items.map((c) => stringValue(c)).filter((k): k is string => k !== undefined);
+    }
+    return [];
+  }
 
   read(call: Node, op: string, batchTable?: string): void {
     const args = positionalArgs(call);
@@ -125,15 +165,19 @@ class UpgradeReader {
         const where = kw.get('postgresql_where') ?? kw.get('sqlite_where');
         this.changes.push({
           kind: 'createIndex', name: nameOf(args[0] ?? kw.get('index_name')), table: idxTable,
-          keys: indexKeys(batchTable !== undefined ? args[1] : args[2] ?? kw.get('columns')), unique: isTrue(kw.get('unique')),
+          keys: withOpclasses(indexKeys(batchTable !== undefined ? args[1] : args[2] ?? kw.get('columns')), kw.get('postgresql_ops')),
+          unique: isTrue(kw.get('unique')),
           partial: !!where, ...(where ? { where: where.text } : {}), method: stringValue(kw.get('postgresql_using')) ?? 'btree',
           concurrently, ifNotExists: isTrue(kw.get('if_not_exists')), span, keywordSpan: spanOf(call.childForFieldName('function')!),
         });
         this.indexCreations.push({ span, table: idxTable, concurrently });
         return;
       }
-      case 'drop_index':
-        return void this.changes.push({ kind: 'dropIndex', names: [nameOf(args[0] ?? kw.get('index_name')) ?? ''], span });
+      case 'drop_index': {
+        const nameArg = args[0] ?? kw.get('index_name');
+        const names = nameArg && unwrap(nameArg).type === 'identifier' ? this.loopNames(nameArg) : [nameOf(nameArg) ?? ''];
+        return void this.changes.push({ kind: 'dropIndex', names, span });
+      }
       case 'create_foreign_key': {
         const o = batchTable !== undefined ? 1 : 0;
         const src = batchTable ?? str(args[1]) ?? '';
@@ -225,7 +269,7 @@ export function extractAlembic(root: Node, dialect: Dialect): AlembicRevision | 
   const downRevision = !down || unwrap(down).type === 'none' ? null : (stringValue(down) ?? stringList(down));
   const labels = vars.get('branch_labels');
   const branchLabels = labels && unwrap(labels).type !== 'none' ? stringList(labels) : undefined;
-  const reader = new UpgradeReader(dialect);
+  const reader = new UpgradeReader(dialect, vars);
   const batches = new Map<string, string>();
   const body = upgrade.childForFieldName('body');
   for (const n of body ? descendants(body) : []) {
