@@ -155,6 +155,8 @@ export class PythonWalker {
       }
       case 'assignment':
         return this.visitAssignment(node);
+      case 'return_statement':
+        return this.visitReturn(node);
       case 'call':
         if (isChainTop(node) && !this.consumed.has(node.id)) this.chain(node);
         return this.children(node);
@@ -274,6 +276,18 @@ export class PythonWalker {
       if (model) this.scope.repositories.set(name, model);
       else this.scope.repositories.delete(name);
     }
+  }
+
+  /**
+   * `return statement`: a statement handed to the caller, who adds filters,
+   * pagination, or runs it in a loop. It is checked where it is run (when that
+   * can be followed), not here as if this were the whole query.
+   */
+  private visitReturn(node: Node): void {
+    const value = node.namedChildren[0] ? unwrap(node.namedChildren[0]) : undefined;
+    const pending = value?.type === 'identifier' ? this.scope.lookup((s) => s.pending.get(value.text)) : undefined;
+    if (pending?.kind === 'orm' && !pending.consumed) pending.consumed = true;
+    else this.children(node);
   }
 
   private access(node: Node): void {
