@@ -4,7 +4,8 @@
  * a statement or result held in a variable is followed within its function.
  */
 import type { Dialect } from '../../../../../shared/types';
-import type { AttributeAccess, EmbeddedSql, HostQuery, HostWrite, LoopContext, Terminal } from '../types';
+import type { AttributeAccess, BoundPattern, EmbeddedSql, HostQuery, HostWrite, LoopContext, Terminal } from '../types';
+import { boundPatterns, namedValues } from './bound-params';
 import { type Chain, type ChainStep, enclosingParent, EXECUTORS, flatten, isChainTop, QUERY_TERMINALS, RESULT_TERMINALS, STATEMENT_STARTS } from './chains';
 import { COMPREHENSIONS, comprehensionLoop, forLoop, whileLoop } from './loops';
 import { calleeName, type Node, positionalArgs, rootIdentifier, spanOf, unwrap, valueRoots } from './nodes';
@@ -312,8 +313,11 @@ export class PythonWalker {
     if (get?.name === 'get' && get.receiver && get.args.length >= 2 && this.isSession(get.receiver)) this.sessionGet(top, chain);
   }
 
+  /** What a local name was last assigned in the enclosing functions. */
+  private readonly valueOf = (name: string): Node | undefined => this.scope.lookup((s) => s.values.get(name));
+
   private newQuery(kind: StatementKind): OrmQuery {
-    return new OrmQuery(kind, this.resolve, (name) => this.scope.lookup((s) => s.values.get(name)));
+    return new OrmQuery(kind, this.resolve, this.valueOf);
   }
 
   private isSession(receiver: Node): boolean {
@@ -431,9 +435,11 @@ export class PythonWalker {
     const terminal = this.resultTerminal(chain.steps.slice(at + 1), step.name);
     const loops = [...this.loops];
     const percent = step.name === 'exec_driver_sql' || step.receiver!.text.toLowerCase().includes('cur');
+    const values = namedValues(step.args[1]);
+    const bound = (sql: EmbeddedSql, literal: Node) => boundPatterns(sql, literal, this.dialect, values, this.valueOf);
     if (isStringLiteral(arg)) {
       const sql = embeddedSql(arg, this.dialect, this.codeDialect, percent);
-      if (sql) this.emitSql(sql, top, terminal, loops, [...params]);
+      if (sql) this.emitSql(sql, top, terminal, loops, [...params], bound(sql, arg));
       return;
     }
     if (arg.type === 'call' && TEXT_FUNCTIONS.has(calleeName(arg) ?? '') && positionalArgs(arg)[0]) {
@@ -441,7 +447,7 @@ export class PythonWalker {
       const inner = unwrap(positionalArgs(arg)[0]);
       const literal = inner.type === 'identifier' ? this.scope.lookup((s) => s.strings.get(inner.text)) : inner;
       const sql = literal && isStringLiteral(literal) ? embeddedSql(literal, this.dialect, this.codeDialect) : undefined;
-      if (sql) this.emitSql(sql, top, terminal, loops, [...params]);
+      if (sql) this.emitSql(sql, top, terminal, loops, [...params], bound(sql, literal!));
       return;
     }
     if (arg.type === 'call') {
@@ -563,11 +569,11 @@ export class PythonWalker {
     return this.push(hq);
   }
 
-  private emitSql(sql: EmbeddedSql, top: Node, terminal: Terminal, loops: LoopContext[], params: string[]): number {
+  private emitSql(sql: EmbeddedSql, top: Node, terminal: Terminal, loops: LoopContext[], params: string[], bound: BoundPattern[] = []): number {
     const assignedTo = this.assignedName(top);
     const hq: HostQuery = {
       kind: 'sql', span: spanOf(top), statementKind: statementKindOf(sql.text), sql, terminal, loops,
-      parameterRoots: params, eagerLoads: [], ...(assignedTo ? { assignedTo } : {}),
+      parameterRoots: params, eagerLoads: [], ...(assignedTo ? { assignedTo } : {}), ...(bound.length ? { boundPatterns: bound } : {}),
     };
     return this.push(hq);
   }
