@@ -132,6 +132,12 @@ describe('host/python: queries run through a repository class', () => {
               elif label is not None:
                   statement = statement.where(Parcel.label == label)
               return statement
+
+          def get_depot_statement(self, depot_id):
+              return self.get_base_statement().where(Parcel.depot_id == depot_id)
+
+      def labelled(label):
+          return select(Parcel).where(Parcel.label == label)
     `);
     assert.deepEqual(queries(text), []);
   });

@@ -406,6 +406,7 @@ export class PythonWalker {
         this.scope.all.push(p);
         return true;
       }
+      if (parent?.type === 'return_statement') return true; // the caller's to run (visitReturn)
       const iterated = (parent?.type === 'for_statement' || parent?.type === 'for_in_clause') && parent.childForFieldName('right')?.id === child.id;
       this.emitOrm(q, top, iterated ? 'iterate' : 'unknown', [...this.loops], top.endIndex);
       return true;
