@@ -31,6 +31,11 @@ hostRuleTester(leadingWildcardLike, 'ORM code', {
       host: python,
     },
     {
+      name: 'raw SQL: the LIKE parameter takes a prefix; the wildcard value goes to another name',
+      code: `${models}\ndef f(session, q):\n    return session.execute(text("SELECT id FROM agents WHERE name LIKE :q AND id <> :other"), {"q": q + "%", "other": f"%{q}"}).all()\n`,
+      host: python,
+    },
+    {
       name: '.contains([x]) on an ARRAY column is containment, not LIKE',
       code: `${models.replace('    name = Column(String)\n', '    name = Column(String)\n    tags = Column(ARRAY(String))\n')}\ndef f(db, tag):\n    return db.execute(select(Agent).where(Agent.tags.contains([tag])))\n`,
       host: python,
@@ -81,6 +86,13 @@ hostRuleTester(leadingWildcardLike, 'ORM code', {
       host: python,
       output: withTrigramIndex(`\ndef f(db, q):\n    term = "%" + q.lower() + "%"\n    return db.execute(select(Agent).where(Agent.name.ilike(term)))\n`),
       errors: [{ message: [`Agent.name.ilike(term) sends agents.name ILIKE '%{q.lower()}%', which starts with a wildcard`], span: 'Agent.name.ilike(term)' }],
+    },
+    {
+      name: 'raw SQL: ILIKE :q with {"q": "%" + q + "%"}',
+      code: `${models}\ndef f(session, q):\n    return session.execute(text("SELECT id FROM agents WHERE name ILIKE :q"), {"q": "%" + q + "%"}).all()\n`,
+      host: python,
+      output: withTrigramIndex(`\ndef f(session, q):\n    return session.execute(text("SELECT id FROM agents WHERE name ILIKE :q"), {"q": "%" + q + "%"}).all()\n`),
+      errors: [{ message: ["agents.name ILIKE '%{q}%' starts with a wildcard"], span: 'name ILIKE :q' }],
     },
     {
       name: 'SQLite: .contains() suggests full-text search or .startswith()',

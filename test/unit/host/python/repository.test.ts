@@ -119,4 +119,26 @@ describe('host/python: queries run through a repository class', () => {
       ['repository.get_all(statement)', 'all', ['parcels.label ilike'], false],
     ]);
   });
+
+  it('leaves a statement the function returns to the caller that runs it (its branches are not one query)', () => {
+    const text = MODELS + py(`
+      class ParcelRepository(RepositoryBase):
+          model = Parcel
+
+          def get_scoped_statement(self, depot_id, label):
+              statement = self.get_base_statement()
+              if depot_id is not None:
+                  statement = statement.where(Parcel.depot_id == depot_id)
+              elif label is not None:
+                  statement = statement.where(Parcel.label == label)
+              return statement
+
+          def get_depot_statement(self, depot_id):
+              return self.get_base_statement().where(Parcel.depot_id == depot_id)
+
+      def labelled(label):
+          return select(Parcel).where(Parcel.label == label)
+    `);
+    assert.deepEqual(queries(text), []);
+  });
 });

@@ -2,8 +2,9 @@
  * The pattern a LIKE/ILIKE argument sends, as far as the code shows it:
  * `"%abc"` → `%abc`, `f"%{q}%"` → `%{q}%`, `"%" + q + "%"` → `%{q}%`, and a
  * local variable holding one of these. Parts only known at run time appear as
- * `{expr}`; a pattern with no literal part at all is unknown (undefined), so a
- * rule never guesses what a caller passes.
+ * `{expr}`; a pattern with no literal part, or none at its start, is unknown
+ * (undefined): a rule never guesses what a caller passes (`q + "%"` may start
+ * with a wildcard itself).
  */
 import { type Node, unwrap } from './nodes';
 
@@ -16,7 +17,8 @@ const MAX_HOPS = 4;
 export function likePattern(node: Node | undefined, valueOf: ValueLookup): string | undefined {
   if (!node) return undefined;
   const part = patternPart(node, valueOf, 0);
-  return part?.known ? part.text : undefined;
+  // What decides how the database can search is the start: unknown there, the pattern is unknown.
+  return part?.known && !part.text.startsWith('{') ? part.text : undefined;
 }
 
 interface Part {

@@ -4,7 +4,8 @@
  * a statement or result held in a variable is followed within its function.
  */
 import type { Dialect } from '../../../../../shared/types';
-import type { AttributeAccess, EmbeddedSql, HostQuery, HostWrite, LoopContext, Terminal } from '../types';
+import type { AttributeAccess, BoundPattern, EmbeddedSql, HostQuery, HostWrite, LoopContext, Terminal } from '../types';
+import { boundPatterns, namedValues } from './bound-params';
 import { type Chain, type ChainStep, enclosingParent, EXECUTORS, flatten, isChainTop, QUERY_TERMINALS, RESULT_TERMINALS, STATEMENT_STARTS } from './chains';
 import { enclosingFunctions } from './enclosing-functions';
 import { carriesManyRows, loopPlacement } from './loop-placement';
@@ -157,6 +158,8 @@ export class PythonWalker {
       }
       case 'assignment':
         return this.visitAssignment(node);
+      case 'return_statement':
+        return this.visitReturn(node);
       case 'call':
         if (isChainTop(node) && !this.consumed.has(node.id)) this.chain(node);
         return this.children(node);
@@ -278,6 +281,18 @@ export class PythonWalker {
     }
   }
 
+  /**
+   * `return statement`: a statement handed to the caller, who adds filters,
+   * pagination, or runs it in a loop. It is checked where it is run (when that
+   * can be followed), not here as if this were the whole query.
+   */
+  private visitReturn(node: Node): void {
+    const value = node.namedChildren[0] ? unwrap(node.namedChildren[0]) : undefined;
+    const pending = value?.type === 'identifier' ? this.scope.lookup((s) => s.pending.get(value.text)) : undefined;
+    if (pending?.kind === 'orm' && !pending.consumed) pending.consumed = true;
+    else this.children(node);
+  }
+
   private access(node: Node): void {
     const obj = node.childForFieldName('object');
     const attr = node.childForFieldName('attribute');
@@ -300,8 +315,11 @@ export class PythonWalker {
     if (get?.name === 'get' && get.receiver && get.args.length >= 2 && this.isSession(get.receiver)) this.sessionGet(top, chain);
   }
 
+  /** What a local name was last assigned in the enclosing functions. */
+  private readonly valueOf = (name: string): Node | undefined => this.scope.lookup((s) => s.values.get(name));
+
   private newQuery(kind: StatementKind): OrmQuery {
-    return new OrmQuery(kind, this.resolve, (name) => this.scope.lookup((s) => s.values.get(name)));
+    return new OrmQuery(kind, this.resolve, this.valueOf);
   }
 
   private isSession(receiver: Node): boolean {
@@ -395,6 +413,7 @@ export class PythonWalker {
         this.scope.all.push(p);
         return true;
       }
+      if (parent?.type === 'return_statement') return true; // the caller's to run (visitReturn)
       const iterated = (parent?.type === 'for_statement' || parent?.type === 'for_in_clause') && parent.childForFieldName('right')?.id === child.id;
       this.emitOrm(q, top, iterated ? 'iterate' : 'unknown', [...this.loops], top.endIndex);
       return true;
@@ -424,10 +443,12 @@ export class PythonWalker {
     const terminal = this.resultTerminal(chain.steps.slice(at + 1), step.name);
     const loops = [...this.loops];
     const percent = step.name === 'exec_driver_sql' || step.receiver!.text.toLowerCase().includes('cur');
+    const values = namedValues(step.args[1]);
+    const bound = (sql: EmbeddedSql, literal: Node) => boundPatterns(sql, literal, this.dialect, values, this.valueOf);
     if (isStringLiteral(arg)) {
       // A bare string is SQL only when it reads like a statement: `client.stream("GET", url)` is HTTP.
       const sql = embeddedSql(arg, this.dialect, this.codeDialect, percent);
-      if (sql && looksLikeSql(sql.text)) this.emitSql(sql, top, terminal, loops, [...params]);
+      if (sql && looksLikeSql(sql.text)) this.emitSql(sql, top, terminal, loops, [...params], bound(sql, arg));
       return;
     }
     if (arg.type === 'call' && TEXT_FUNCTIONS.has(calleeName(arg) ?? '') && positionalArgs(arg)[0]) {
@@ -435,7 +456,7 @@ export class PythonWalker {
       const inner = unwrap(positionalArgs(arg)[0]);
       const literal = inner.type === 'identifier' ? this.scope.lookup((s) => s.strings.get(inner.text)) : inner;
       const sql = literal && isStringLiteral(literal) ? embeddedSql(literal, this.dialect, this.codeDialect) : undefined;
-      if (sql) this.emitSql(sql, top, terminal, loops, [...params]);
+      if (sql) this.emitSql(sql, top, terminal, loops, [...params], bound(sql, literal!));
       return;
     }
     if (arg.type === 'call') {
@@ -557,11 +578,11 @@ export class PythonWalker {
     return this.push(hq, top);
   }
 
-  private emitSql(sql: EmbeddedSql, top: Node, terminal: Terminal, loops: LoopContext[], params: string[]): number {
+  private emitSql(sql: EmbeddedSql, top: Node, terminal: Terminal, loops: LoopContext[], params: string[], bound: BoundPattern[] = []): number {
     const assignedTo = this.assignedName(top);
     const hq: HostQuery = {
       kind: 'sql', span: spanOf(top), statementKind: statementKindOf(sql.text), sql, terminal, loops,
-      parameterRoots: params, eagerLoads: [], ...(assignedTo ? { assignedTo } : {}),
+      parameterRoots: params, eagerLoads: [], ...(assignedTo ? { assignedTo } : {}), ...(bound.length ? { boundPatterns: bound } : {}),
     };
     return this.push(hq, top);
   }

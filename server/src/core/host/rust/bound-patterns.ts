@@ -66,9 +66,9 @@ function formatText(tree: Node): string | undefined {
   return literal ? known(decodeStringLiteral(literal).text) : undefined;
 }
 
-/** A text with something besides `{..}` holes in it; a bare hole says nothing. */
+/** A text that starts with literal text: a leading `{..}` hole leaves the start, which decides the search, unknown. */
 function known(text: string): string | undefined {
-  return text.replace(/\{[^}]*\}/g, '') === '' ? undefined : text;
+  return text === '' || /^\{[^}]*\}/.test(text) ? undefined : text;
 }
 
 /** The value of the last `let name = ...` before `at` in its function. */
