@@ -82,8 +82,13 @@ function explain(table: TableInfo, index: IndexInfo, cover: IndexInfo): string {
   ].join('\n');
 }
 
-/** Deletes the CREATE INDEX statement (with its semicolon and line) when it stands alone in this file. */
+/**
+ * Deletes the CREATE INDEX statement (with its semicolon and line) when it
+ * stands alone in this file; in a shipped migration (history is not edited),
+ * or where no statement can be deleted, a new migration drops the index.
+ */
 function deleteFix(ctx: FileContext, index: IndexInfo): CoreFix[] {
+  if (ctx.migration?.shipped) return ctx.dropIndexFixes(index);
   const statement = ctx.document.statements.find(
     (s) =>
       s.kind === 'create_index' &&
@@ -91,7 +96,7 @@ function deleteFix(ctx: FileContext, index: IndexInfo): CoreFix[] {
       s.span.start <= index.origin.span.start &&
       index.origin.span.end <= s.span.end,
   );
-  if (!statement) return [];
+  if (!statement) return ctx.migration ? ctx.dropIndexFixes(index) : [];
   return [
     {
       title: `Remove redundant index ${index.name}`,
