@@ -13,7 +13,8 @@ import { rules } from '../core/rules/index';
 import { initParsers } from '../core/sql/parse';
 import { gitHistory } from '../history/git';
 import { UsageError } from './args';
-import { applyFixes, writeFixedFiles } from './fix';
+import { chainMigrationFixes } from '../core/engine/chain';
+import { applyFixes, preferredFixes, writeFixedFiles, writeNewFiles } from './fix';
 import { compareFindings, type CheckReport } from './report';
 import { findRoot, isDirectory } from './root';
 
@@ -70,11 +71,12 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
 
   if (options.fix) {
     const changed = applyFixes(findings, (file) => workspace.textOf(file));
-    if (changed.size > 0) {
-      writeFixedFiles(changed);
-      for (const [file, text] of changed) workspace.setFile(file, text);
-      findings = files.flatMap((file) => workspace.analyze(file));
-    }
+    const chained = chainMigrationFixes(preferredFixes(findings), workspace.migrationSets(), workspace.catalog(), new Date());
+    if (changed.size > 0) writeFixedFiles(changed);
+    for (const [file, text] of changed) workspace.setFile(file, text);
+    const created = writeNewFiles(chained.files, options.warn);
+    for (const file of created) if (workspace.includes(file)) workspace.setFile(file, chained.files.find((f) => f.file === file)!.content);
+    if (changed.size > 0 || created.length > 0) findings = files.flatMap((file) => workspace.analyze(file));
   }
 
   const configFile = loaded.file ?? explicitConfig ?? path.join(root, CONFIG_FILE_NAME);

@@ -1,11 +1,13 @@
 /**
- * `--fix`: applies each finding's preferred fix when it only edits files that
- * already exist (fixes that create a migration are left to the editor, where
- * the user sees the new file). Overlapping edits in one file are skipped, so
- * a second run may fix more.
+ * `--fix`: applies each finding's preferred fix. Edits of existing files:
+ * overlapping edits in one file are skipped, so a second run may fix more.
+ * Fixes that write a new migration are planned again together as one chain
+ * per migration set (core/engine/chain.ts) and written as new files: an
+ * existing file is never overwritten.
  */
-import { writeFileSync } from 'node:fs';
-import type { Finding, TextEdit } from '../../../shared/types';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Finding, Fix, TextEdit } from '../../../shared/types';
 import { LineIndex } from '../core/engine/lineIndex';
 
 interface OffsetEdit {
@@ -55,4 +57,24 @@ function overlaps(a: OffsetEdit, b: OffsetEdit): boolean {
 
 export function writeFixedFiles(changed: Map<string, string>): void {
   for (const [file, text] of changed) writeFileSync(file, text);
+}
+
+/** The preferred fix of each finding. */
+export function preferredFixes(findings: readonly Finding[]): Fix[] {
+  return findings.flatMap((f) => f.fixes.filter((fix) => fix.isPreferred).slice(0, 1));
+}
+
+/** Writes new files; one that exists already is left alone and reported. Returns the files written. */
+export function writeNewFiles(files: readonly { file: string; content: string }[], warn: (message: string) => void): string[] {
+  const written: string[] = [];
+  for (const { file, content } of files) {
+    try {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, content, { flag: 'wx' });
+      written.push(file);
+    } catch (error) {
+      warn(`not written: ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return written;
 }

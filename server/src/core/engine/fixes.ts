@@ -45,7 +45,7 @@ function spelled(s: IndexSuggestion, table: TableInfo | undefined): IndexSuggest
 }
 
 /** Every index name of the catalog, lower-case: PostgreSQL names indexes per schema, not per table. */
-function takenIndexNames(catalog: Catalog): Set<string> {
+export function takenIndexNames(catalog: Catalog): Set<string> {
   const taken = new Set<string>();
   for (const table of catalog.tables.values()) for (const index of table.indexes) taken.add(index.name.toLowerCase());
   return taken;
