@@ -331,6 +331,7 @@ export function startServer(connection: Connection): void {
     {
       queriesOf,
       folder: (folderUri) => (folderUri ? folders.get(folderUri) : undefined) ?? folders.values().next().value,
+      historyChanged: (folder) => publisher.refresh(filesToPublish(folder), 0),
     },
     logger,
   );
