@@ -31,6 +31,31 @@ export type FileChange =
   | { kind: 'edit'; file: string; edits: TextEdit[] }
   | { kind: 'create'; file: string; content: string };
 
+/** An index as a generated migration writes it: name, table and column names exactly as the schema spells them. */
+export interface IndexDefinition {
+  name: string;
+  /** The table, maybe schema-qualified (`app.ApiToken`). */
+  table: string;
+  keys: { column: string; desc?: boolean; opclass?: string }[];
+  /** `gin`, `gist` ...; B-tree when absent. */
+  method?: string;
+}
+
+/** What a fix's new migration does. */
+export type MigrationChange = { kind: 'createIndex' | 'dropIndex'; index: IndexDefinition };
+
+/**
+ * A fix that writes a new migration says what it does, so that several such
+ * fixes applied together (`check --fix`, Fix all) are planned again as one
+ * chain: distinct versions and names, each Alembic revision on the previous.
+ */
+export interface PlannedMigration {
+  /** The migration folder (absolute path). */
+  set: string;
+  dialect: Dialect;
+  change: MigrationChange;
+}
+
 export interface Fix {
   title: string;
   changes: FileChange[];
@@ -38,6 +63,8 @@ export interface Fix {
   isPreferred?: boolean;
   /** A file the editor should open once the fix is applied (the new migration). */
   open?: string;
+  /** Set when the fix only creates a new migration: what that migration does. */
+  migration?: PlannedMigration;
 }
 
 export interface Finding {

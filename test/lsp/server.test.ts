@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import {
   CreateFile,
   FileChangeType,
@@ -198,6 +198,19 @@ describe('language server (built, over stdio)', function () {
     assert.equal(edit!.textDocument.uri, uri);
     assert.equal(edit!.textDocument.version, 1);
     assert.ok(edit!.edits.some((e) => e.newText.includes('CONCURRENTLY')));
+  });
+
+  it('fix all writes the new migrations of several findings as one chain: distinct versions', async function () {
+    const file = join(root, 'more.sql');
+    const text = `${SEED}SELECT planner_id FROM planners WHERE name = $1;\n`;
+    writeFileSync(file, text);
+    const uri = await client.open(file, text);
+    const diagnostics = await client.waitForDiagnostics(uri, (d) => has(RULE)(d) && has('missing-index')(d));
+    const whole = { start: { line: 0, character: 0 }, end: { line: 2, character: 0 } };
+    const [action] = await client.codeActions(uri, whole, diagnostics, ['source.fixAll']);
+    const created = (action!.edit!.documentChanges ?? []).filter(CreateFile.is).map((c) => basename(new URL(c.uri).pathname));
+    assert.deepEqual(created.map((f) => f.slice(0, 7)).sort(), ['000002_', '000002_', '000003_', '000003_'], created.join(', '));
+    assert.ok(created.some((f) => /^00000[23]_add_index_planners_name\.up\.sql$/.test(f)), created.join(', '));
   });
 
   it('explains a finding on hover, with a link to the rule', async function () {

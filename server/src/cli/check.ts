@@ -13,7 +13,8 @@ import { rules } from '../core/rules/index';
 import { initParsers } from '../core/sql/parse';
 import { gitHistory } from '../history/git';
 import { UsageError } from './args';
-import { applyFixes, writeFixedFiles } from './fix';
+import { chainMigrationFixes } from '../core/engine/chain';
+import { applyFixes, preferredFixes, writeFixedFiles, writeNewFiles } from './fix';
 import { compareFindings, type CheckReport } from './report';
 import { findRoot, isDirectory } from './root';
 
@@ -73,10 +74,12 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
 
   if (options.fix) {
     const changed = applyFixes(findings, (file) => workspace.textOf(file));
-    if (changed.size > 0) {
-      for (const file of writeFixedFiles(root, changed, options.warn)) workspace.setFile(file, changed.get(file)!);
-      findings = files.flatMap((file) => workspace.analyze(file));
-    }
+    const chained = chainMigrationFixes(preferredFixes(findings), workspace.migrationSets(), workspace.catalog(), new Date());
+    const written = changed.size > 0 ? writeFixedFiles(root, changed, options.warn) : [];
+    for (const file of written) workspace.setFile(file, changed.get(file)!);
+    const created = writeNewFiles(root, chained.files, options.warn);
+    for (const file of created) if (workspace.includes(file)) workspace.setFile(file, chained.files.find((f) => f.file === file)!.content);
+    if (written.length > 0 || created.length > 0) findings = files.flatMap((file) => workspace.analyze(file));
   }
 
   const configFile = loaded.file ?? explicitConfig ?? path.join(root, CONFIG_FILE_NAME);

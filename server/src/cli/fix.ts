@@ -1,12 +1,13 @@
 /**
- * `--fix`: applies each finding's preferred fix when it only edits files that
- * already exist (fixes that create a migration are left to the editor, where
- * the user sees the new file). Overlapping edits in one file are skipped, so
- * a second run may fix more. Files are written only inside the workspace.
+ * `--fix`: applies each finding's preferred fix. Edits of existing files:
+ * overlapping edits in one file are skipped, so a second run may fix more.
+ * Fixes that write a new migration are planned again together as one chain
+ * per migration set (core/engine/chain.ts) and written as new files: an
+ * existing file is never overwritten. Files are written only inside the workspace.
  */
-import { closeSync, constants, openSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Finding, TextEdit } from '../../../shared/types';
+import type { Finding, Fix, TextEdit } from '../../../shared/types';
 import { LineIndex } from '../core/engine/lineIndex';
 
 interface OffsetEdit {
@@ -88,6 +89,33 @@ export function writeFixedFiles(root: string, changed: Map<string, string>, refu
       closeSync(fd);
     }
     written.push(file);
+  }
+  return written;
+}
+
+/** The preferred fix of each finding. */
+export function preferredFixes(findings: readonly Finding[]): Fix[] {
+  return findings.flatMap((f) => f.fixes.filter((fix) => fix.isPreferred).slice(0, 1));
+}
+
+/** Writes new files; one that exists already is left alone and reported. Returns the files written. */
+export function writeNewFiles(root: string, files: readonly { file: string; content: string }[], warn: (message: string) => void): string[] {
+  const realRoot = realpathSync(root);
+  const written: string[] = [];
+  for (const { file, content } of files) {
+    try {
+      mkdirSync(path.dirname(file), { recursive: true });
+      // The folder's real path: a linked migrations folder pointing elsewhere is not written into.
+      const inside = path.relative(realRoot, realpathSync(path.dirname(file)));
+      if (inside.startsWith('..') || path.isAbsolute(inside)) {
+        warn(`not written: ${file}: its folder is a link to a place outside the workspace ${root} (--fix writes only inside it)`);
+        continue;
+      }
+      writeFileSync(file, content, { flag: 'wx' });
+      written.push(file);
+    } catch (error) {
+      warn(`not written: ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
   return written;
 }

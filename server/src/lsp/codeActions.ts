@@ -11,7 +11,7 @@ import {
   type TextEdit,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { CONFIG_RULE_ID, SYNTAX_RULE_ID, type Dialect, type Finding } from '../../../shared/types';
+import { CONFIG_RULE_ID, SYNTAX_RULE_ID, type Dialect, type Finding, type Fix } from '../../../shared/types';
 import type { SuggestedIndex } from '../../../shared/explain';
 import { createIndexSql } from '../core/migrations/writer';
 import { FIX_ALL_KIND, OPEN_FILE_COMMAND, PROVE_INDEX_COMMAND, type QueryLocation } from '../../../shared/protocol';
@@ -68,11 +68,19 @@ function ignoreAction(finding: Finding, diagnostic: Diagnostic, document: TextDo
   return action;
 }
 
-/** Preferred fixes that only edit this document, without overlapping edits. */
-function fixAll(findings: Finding[], document: TextDocument, file: string): CodeAction | undefined {
+/** Plans fixes that each write a new migration as one chain (core/engine/chain.ts): the files to create. */
+export type ChainMigrations = (fixes: Fix[]) => { file: string; content: string }[];
+
+/**
+ * Preferred fixes that only edit this document, without overlapping edits,
+ * and the new migrations of those that write one, planned as one chain.
+ */
+function fixAll(findings: Finding[], document: TextDocument, file: string, versionOf: VersionOf, chain?: ChainMigrations): CodeAction | undefined {
   const edits: TextEdit[] = [];
+  const migrations: Fix[] = [];
   for (const finding of findings) {
     const fix = finding.fixes.find((f) => f.isPreferred);
+    if (fix?.migration && chain) migrations.push(fix);
     if (!fix || !fix.changes.every((c) => c.kind === 'edit' && c.file === file)) continue;
     for (const change of fix.changes) if (change.kind === 'edit') edits.push(...change.edits);
   }
@@ -86,12 +94,16 @@ function fixAll(findings: Finding[], document: TextDocument, file: string): Code
     kept.push(edit);
     lastEnd = end;
   }
-  if (kept.length === 0) return undefined;
-  return CodeAction.create(
-    'Fix all QueryLens problems',
-    { documentChanges: [TextDocumentEdit.create({ uri: document.uri, version: document.version }, kept)] },
-    FIX_ALL_KIND,
-  );
+  const created = migrations.length > 0 && chain ? chain(migrations) : [];
+  if (kept.length === 0 && created.length === 0) return undefined;
+  const all: Fix = {
+    title: 'Fix all QueryLens problems',
+    changes: [
+      ...(kept.length > 0 ? [{ kind: 'edit' as const, file, edits: kept }] : []),
+      ...created.map((f) => ({ kind: 'create' as const, file: f.file, content: f.content })),
+    ],
+  };
+  return CodeAction.create(all.title, fixToWorkspaceEdit(all, (uri) => (uri === document.uri ? document.version : versionOf(uri))), FIX_ALL_KIND);
 }
 
 /**
@@ -123,6 +135,7 @@ export function codeActions(
   findings: Finding[],
   versionOf: VersionOf,
   database: DatabaseContext = { connectionName: EMBEDDED_CONNECTION.name, dialect: 'postgres' },
+  chain?: ChainMigrations,
 ): CodeAction[] {
   const only = params.context.only;
   const actions: CodeAction[] = [];
@@ -138,7 +151,7 @@ export function codeActions(
     }
   }
   if (only && wanted(FIX_ALL_KIND, only)) {
-    const all = fixAll(findings, document, file);
+    const all = fixAll(findings, document, file, versionOf, chain);
     if (all) actions.push(all);
   }
   return actions;

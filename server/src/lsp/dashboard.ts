@@ -23,7 +23,10 @@ import { applyMigrations, migrationsReport } from '../db/migrations';
 import type { Driver } from '../db/types';
 import { collectReview } from '../report/collect';
 import { reviewMarkdown } from '../report/review';
+import { EMBEDDED_CONNECTION } from '../../../shared/connections';
+import { trackedHistory } from '../history/tracked';
 import type { DatabaseHandlers } from './database';
+import { applyHistory } from './folders';
 import type { Logger } from './guard';
 import { checkDashboardRequest } from './validate';
 
@@ -41,8 +44,15 @@ export function registerDashboard(connection: Connection, database: DatabaseHand
 
   connection.onRequest(MigrationsRequest.type, (params, token) =>
     database.run('migrations', token, async (signal) => {
-      const { workspace, driver } = await open(params);
-      return migrationsReport(await driver(), workspace, { signal });
+      const { folder, workspace, driver } = await open(params);
+      const report = await migrationsReport(await driver(), workspace, { signal });
+      if (params.connection.driver !== EMBEDDED_CONNECTION.driver && folder.workspace === workspace) {
+        // The shadow database applies every migration itself: only a real database's tables tell what shipped.
+        folder.tracked = trackedHistory(report);
+        applyHistory(folder);
+        host.historyChanged?.(folder);
+      }
+      return report;
     }),
   );
   connection.onRequest(MigrationActionRequest.type, (params, token) =>

@@ -35,6 +35,8 @@ export interface DatabaseHost {
   queriesOf(uri: string): { document: TextDocument; queries: ExplainableQuery[]; folder: FolderState; file: string } | undefined;
   /** The folder of `folderUri`, or the first one (a connection test, the dashboard's requests). */
   folder(folderUri?: string): FolderState | undefined;
+  /** What has shipped in the folder changed (a tracking table was read): its findings are published again. */
+  historyChanged?(folder: FolderState): void;
 }
 
 export class DatabaseHandlers {

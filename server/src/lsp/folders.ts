@@ -9,6 +9,7 @@ import { loadConfig, unmatchedIncludes } from '../core/config/load';
 import { CONFIG_FILE_NAME, type ConfigProblem, type QueryLensConfig } from '../core/config/types';
 import { initParsers } from '../core/sql/parse';
 import { maxFileChars } from './largeFiles';
+import { eitherShipped, NOTHING_SHIPPED, type MigrationHistory } from '../core/migrations/history';
 import { gitHistory, type GitHistory } from '../history/git';
 import type { FolderSettings } from './settingsCache';
 import { uriToPath } from './uris';
@@ -31,6 +32,8 @@ export interface FolderState {
   rebuildKey?: string;
   /** What git says has shipped, as the workspace was last told. */
   history?: GitHistory;
+  /** What the tracking tables of the last real connection read record (see history/tracked.ts). */
+  tracked?: MigrationHistory;
   /** Bumped by every load; a load whose token is stale drops its result. */
   loadToken: number;
 }
@@ -138,6 +141,11 @@ export async function refreshHistory(folder: FolderState): Promise<boolean> {
   const history = await gitHistory(folder.root);
   if (folder.workspace !== workspace || history.fingerprint === folder.history?.fingerprint) return false;
   folder.history = history;
-  workspace.setHistory(history);
+  applyHistory(folder);
   return true;
+}
+
+/** Tells the folder's workspace what git and the tracking tables say has shipped. */
+export function applyHistory(folder: FolderState): void {
+  folder.workspace?.setHistory(eitherShipped(folder.history ?? NOTHING_SHIPPED, folder.tracked ?? NOTHING_SHIPPED));
 }

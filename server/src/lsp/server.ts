@@ -20,6 +20,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalyzeWorkspaceRequest, FIX_ALL_KIND, QueryAtRequest, StatusNotification, type AnalyzeWorkspaceResult, type ServerState } from '../../../shared/protocol';
 import { MAX_SOURCE_BYTES, readTextFile } from '../core/config/read';
 import { explainableQueries, innermostAt, type ExplainableQuery } from '../core/engine/explainable';
+import { chainMigrationFixes } from '../core/engine/chain';
+import type { Fix } from '../../../shared/types';
 import { codeLenses } from './codeLens';
 import { DatabaseHandlers } from './database';
 import { registerDashboard } from './dashboard';
@@ -292,7 +294,11 @@ export function startServer(connection: Connection): void {
         connectionName: folder?.settings?.querylens.activeConnection || EMBEDDED_CONNECTION.name,
         dialect: folder?.workspace?.dialectOf(file) ?? 'postgres',
       };
-      return codeActions(params, document, file, publisher.findingsOf(file), versionOf, database);
+      const workspace = folder?.workspace;
+      const chain = workspace
+        ? (fixes: Fix[]) => chainMigrationFixes(fixes, workspace.migrationSets(), workspace.catalog(), new Date()).files
+        : undefined;
+      return codeActions(params, document, file, publisher.findingsOf(file), versionOf, database, chain);
     }),
   );
 
@@ -344,6 +350,7 @@ export function startServer(connection: Connection): void {
     {
       queriesOf,
       folder: (folderUri) => (folderUri ? folders.get(folderUri) : undefined) ?? folders.values().next().value,
+      historyChanged: (folder) => publisher.refresh(filesToPublish(folder), 0),
     },
     logger,
   );

@@ -13,7 +13,9 @@ import { Workspace } from '../../../server/src/core/engine/workspace';
 import { initHostParsers } from '../../../server/src/core/host/treesitter';
 import type { MigrationHistory } from '../../../server/src/core/migrations/history';
 import { initParsers } from '../../../server/src/core/sql/parse';
+import type { MigrationStatus } from '../../../shared/dashboard';
 import { gitHistory } from '../../../server/src/history/git';
+import { trackedHistory } from '../../../server/src/history/tracked';
 import { useWorkspaces } from '../migrations/workspace';
 
 const ROOT = path.resolve('/ws');
@@ -108,5 +110,29 @@ describe('git history', () => {
     git(root, 'commit', '-qm', 'first');
     const history = await gitHistory(path.join(root, 'app'));
     assert.equal(history.isShipped(path.join(root, 'app/migrations/1_init.sql')), true);
+  });
+});
+
+describe('tracked history (a real connection’s tracking tables)', () => {
+  it('applied, failed and modified rows are history; pending and missing ones are not', () => {
+    const row = (file: string, status: MigrationStatus, downFile?: string) => ({ version: file, description: '', file, status, findings: [], ...(downFile ? { downFile } : {}) });
+    const history = trackedHistory({
+      connection: 'prod',
+      at: '2026-01-01T00:00:00Z',
+      sets: [
+        {
+          tool: 'sqlx',
+          dir: '/ws/migrations',
+          trackingTable: '_sqlx_migrations',
+          trackingTableFound: true,
+          canApply: true,
+          rows: [row('/ws/m/1.up.sql', 'applied', '/ws/m/1.down.sql'), row('/ws/m/2.sql', 'failed'), row('/ws/m/3.sql', 'modified'), row('/ws/m/4.sql', 'pending')],
+        },
+      ],
+    });
+    assert.deepEqual(
+      ['/ws/m/1.up.sql', '/ws/m/1.down.sql', '/ws/m/2.sql', '/ws/m/3.sql', '/ws/m/4.sql', '/ws/m/5.sql'].map((f) => history.isShipped(f)),
+      [true, true, true, true, false, false],
+    );
   });
 });

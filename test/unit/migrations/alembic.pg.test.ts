@@ -1,60 +1,114 @@
 /**
- * Generated Alembic revisions against a real PostgreSQL server. Alembic and
- * SQLAlchemy cannot be installed on this machine (no PyPI), so `alembic
- * upgrade` itself cannot run: the revision's upgrade()/downgrade() run under
- * python3 with a stub `alembic` (alembic-stub/) that records the statements
- * SQLAlchemy's PostgreSQL dialect would emit, and this test applies them the
- * way Alembic does: statements outside `autocommit_block()` in the migration's
- * transaction, those inside it on their own, outside any transaction.
+ * Generated Alembic revisions run by real Alembic (`python3 -m alembic`,
+ * Debian's python3-alembic with SQLAlchemy and psycopg2) against the
+ * PostgreSQL server, in a database of its own: a fixture project whose first
+ * revision creates a table (with a redundant index), then every kind of
+ * revision QueryLens writes, planned in one run so they chain: a B-tree index,
+ * a trigram index (extension, then the index in an autocommit block), and the
+ * drop of the redundant index. `alembic heads` shows one head; `upgrade head`
+ * builds valid indexes; `downgrade` takes each back.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { Client } from 'pg';
+import type { MigrationChange } from '../../../shared/types';
 import type { MigrationSet } from '../../../server/src/core/catalog/types';
-import { planIndexMigration } from '../../../server/src/core/migrations/writer';
-import type { IndexSuggestion } from '../../../server/src/core/rules/types';
-import { runRevision } from './alembic-stub/run';
-import { useTestSchema } from './pg';
+import { planMigrations } from '../../../server/src/core/migrations/writer';
+import { alembicProject } from './alembic-cli';
 
+const server = process.env.QUERYLENS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const now = new Date(Date.UTC(2024, 4, 6, 7, 8, 9));
 
-describe('generated Alembic revisions on PostgreSQL', function () {
-  const { client, indexes, isValid } = useTestSchema();
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'querylens-alembic-pg-'));
-  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const BASE = `from alembic import op
+import sqlalchemy as sa
 
-  async function apply(statements: [string, boolean][]): Promise<void> {
-    let inTransaction = false;
-    for (const [sql, autocommit] of statements) {
-      if (autocommit && inTransaction) await client.query('COMMIT'); // what autocommit_block() does first
-      if (!autocommit && !inTransaction) await client.query('BEGIN');
-      inTransaction = !autocommit;
-      await client.query(sql);
+revision = 'b0'
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('Worker', sa.Column('id', sa.Integer, primary_key=True), sa.Column('plannerId', sa.Integer, nullable=False), sa.Column('name', sa.Text))
+    op.execute('INSERT INTO "Worker" ("plannerId", name) SELECT g % 10, \\'worker \\' || g FROM generate_series(1, 100) g')
+    op.create_index('worker_planner', 'Worker', ['plannerId', 'name'])
+    op.create_index('worker_planner_only', 'Worker', ['plannerId'])
+
+
+def downgrade():
+    op.drop_table('Worker')
+`;
+
+describe('generated Alembic revisions, run by real Alembic on PostgreSQL', function () {
+  this.timeout(120_000);
+  const admin = new Client({ connectionString: server });
+  const database = `querylens_alembic_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
+  const url = (() => {
+    const u = new URL(server);
+    u.pathname = `/${database}`;
+    return u.toString().replace(/^postgres:/, 'postgresql:');
+  })();
+  const project = alembicProject();
+  let db: Client | undefined;
+
+  before(async function () {
+    try {
+      await admin.connect();
+    } catch {
+      this.skip();
     }
-    if (inTransaction) await client.query('COMMIT');
+    await admin.query(`CREATE DATABASE ${database}`);
+    db = new Client({ connectionString: url.replace(/^postgresql:/, 'postgres:') });
+    await db.connect();
+  });
+
+  after(async () => {
+    await db?.end();
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+    await admin.end().catch(() => undefined);
+    project.remove();
+  });
+
+  async function indexes(): Promise<string[]> {
+    const r = await db!.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'Worker' ORDER BY indexname`);
+    return r.rows.map((row) => row.indexname as string);
   }
 
-  const cases: [IndexSuggestion, string][] = [
-    [{ table: 'workers', columns: ['planner_id', 'task_status'] }, 'idx_workers_planner_id_task_status'],
-    [{ table: 'workers', columns: ['name'], method: 'gin', opclass: 'gin_trgm_ops' }, 'idx_workers_name_trgm'],
-  ];
-  for (const [suggestion, name] of cases) {
-    it(`${suggestion.columns.join(', ')}: upgrade creates a valid index, downgrade removes it`, async () => {
-      const set: MigrationSet = { tool: 'alembic', dir: tmp, migrations: [{ version: 'a1', description: 'init', upFile: path.join(tmp, 'a1_init.py'), parents: [] }], heads: ['a1'] };
-      const plan = planIndexMigration(set, suggestion, 'postgres', now);
-      fs.writeFileSync(plan.open, plan.files[0].content);
-      await apply(runRevision(plan.open, 'upgrade').statements);
-      assert.deepEqual(await indexes(), [name, 'workers_pkey'].sort());
-      assert.equal(await isValid(name), true);
-      await apply(runRevision(plan.open, 'downgrade').statements);
-      assert.deepEqual(await indexes(), ['workers_pkey']);
-    });
-  }
+  it('several fixes of one run chain to one head; upgrade builds valid indexes, downgrade takes them back', async () => {
+    fs.writeFileSync(path.join(project.versions, 'b0_base.py'), BASE);
+    const set: MigrationSet = { tool: 'alembic', dir: project.versions, migrations: [{ version: 'b0', description: 'base', upFile: path.join(project.versions, 'b0_base.py'), parents: [] }], heads: ['b0'] };
+    const changes: MigrationChange[] = [
+      { kind: 'createIndex', index: { name: 'idx_worker_plannerid_name', table: 'Worker', keys: [{ column: 'name' }, { column: 'plannerId' }] } },
+      { kind: 'createIndex', index: { name: 'idx_worker_name_trgm', table: 'Worker', keys: [{ column: 'name', opclass: 'gin_trgm_ops' }], method: 'gin' } },
+      { kind: 'dropIndex', index: { name: 'worker_planner_only', table: 'Worker', keys: [{ column: 'plannerId' }] } },
+    ];
+    const plans = planMigrations(set, changes, 'postgres', now);
+    for (const plan of plans) for (const f of plan.files) fs.writeFileSync(f.file, f.content);
+    const revisions = plans.map((p) => path.basename(p.open).slice(0, 12));
+    assert.equal(new Set(revisions).size, 3);
 
-  it('the same CREATE INDEX CONCURRENTLY inside the migration transaction fails: why the autocommit block', async () => {
-    await client.query('BEGIN');
-    await assert.rejects(client.query('CREATE INDEX CONCURRENTLY idx_probe ON workers (planner_id)'), /cannot run inside a transaction block/);
-    await client.query('ROLLBACK');
+    const heads = project.run(['heads'], url).trim();
+    assert.equal(heads, `${revisions[2]} (head)`);
+
+    project.run(['upgrade', 'b0'], url);
+    assert.deepEqual(await indexes(), ['Worker_pkey', 'worker_planner', 'worker_planner_only']);
+    project.run(['upgrade', 'head'], url);
+    assert.deepEqual(await indexes(), ['Worker_pkey', 'idx_worker_name_trgm', 'idx_worker_plannerid_name', 'worker_planner']);
+    const invalid = await db!.query(`SELECT count(*)::int AS n FROM pg_index WHERE indrelid = '"Worker"'::regclass AND NOT indisvalid`);
+    assert.equal(invalid.rows[0].n, 0);
+    const version = await db!.query('SELECT version_num FROM alembic_version');
+    assert.deepEqual(version.rows, [{ version_num: revisions[2] }]);
+
+    project.run(['downgrade', revisions[1]], url);
+    assert.deepEqual(await indexes(), ['Worker_pkey', 'idx_worker_name_trgm', 'idx_worker_plannerid_name', 'worker_planner', 'worker_planner_only']);
+    project.run(['downgrade', 'b0'], url);
+    assert.deepEqual(await indexes(), ['Worker_pkey', 'worker_planner', 'worker_planner_only']);
+  });
+
+  it('the same CREATE INDEX CONCURRENTLY inside a transaction fails: why the autocommit block', async () => {
+    await db!.query('BEGIN');
+    await assert.rejects(db!.query('CREATE INDEX CONCURRENTLY idx_probe ON "Worker" ("plannerId")'), /cannot run inside a transaction block/);
+    await db!.query('ROLLBACK');
   });
 });

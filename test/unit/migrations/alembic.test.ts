@@ -1,13 +1,12 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { MigrationSet } from '../../../server/src/core/catalog/types';
 import { detectAlembic, headsOf, type RevisionInfo } from '../../../server/src/core/migrations/alembic';
 import { detectMigrations } from '../../../server/src/core/migrations/detect';
 import { planIndexMigration } from '../../../server/src/core/migrations/writer';
 import type { IndexSuggestion } from '../../../server/src/core/rules/types';
-import { pyCompile, runRevision } from './alembic-stub/run';
+import { alembicProject, emptyRevision, offlineStatements } from './alembic-cli';
 import { makeWorkspace, useWorkspaces } from './workspace';
 
 const seed: IndexSuggestion = { table: 'workers', columns: ['planner_id', 'task_status'] };
@@ -122,15 +121,24 @@ describe('planIndexMigration for Alembic', () => {
     heads,
   });
   const fixedId = () => '0123456789ab';
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'querylens-alembic-'));
-  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const project = alembicProject();
+  after(() => project.remove());
 
-  /** Writes the plan's file under tmp, compiles it, runs upgrade and downgrade with the stub. */
-  function compileAndRun(content: string) {
-    const file = path.join(tmp, `rev_${Math.random().toString(16).slice(2)}.py`);
-    fs.writeFileSync(file, content);
-    pyCompile(file);
-    return { up: runRevision(file, 'upgrade'), down: runRevision(file, 'downgrade') };
+  /**
+   * Puts the revision (and empty parents) in a real Alembic project and has
+   * Alembic print its SQL offline: upgrade from base, and (one parent)
+   * downgrade back to the parent.
+   */
+  function compileAndRun(content: string, dialect: 'postgres' | 'sqlite' = 'postgres') {
+    for (const f of fs.readdirSync(project.versions)) fs.rmSync(path.join(project.versions, f), { recursive: true, force: true });
+    const revision = /^revision = '([^']+)'$/m.exec(content)![1];
+    const parents = [...(/^down_revision = (.*)$/m.exec(content)![1].matchAll(/'([^']+)'/g))].map((m) => m[1]);
+    for (const parent of parents) fs.writeFileSync(path.join(project.versions, `${parent}_parent.py`), emptyRevision(parent, null));
+    fs.writeFileSync(path.join(project.versions, `${revision}_generated.py`), content);
+    const url = dialect === 'postgres' ? 'postgresql://' : 'sqlite://';
+    const up = offlineStatements(project.run(['upgrade', 'heads', '--sql'], url));
+    const down = parents.length === 1 ? offlineStatements(project.run(['downgrade', `${revision}:${parents[0]}`, '--sql'], url)) : [];
+    return { revision, parents, up, down };
   }
 
   it('PostgreSQL: a revision of the head, CONCURRENTLY inside autocommit_block()', () => {
@@ -139,7 +147,7 @@ describe('planIndexMigration for Alembic', () => {
     assert.deepEqual(plan.files.map((f) => f.file), [plan.open]);
     assert.equal(
       plan.files[0].content,
-      `"""add index on workers (planner_id, task_status)
+      `"""add index idx_workers_planner_id_task_status on workers
 
 Revision ID: 0123456789ab
 Revises: a1b2c3d4e5f6
@@ -157,30 +165,31 @@ depends_on = None
 
 
 def upgrade():
-    # CREATE INDEX CONCURRENTLY builds the index without blocking writes, but cannot run in a
-    # transaction block: autocommit_block() commits Alembic's transaction and runs this outside one.
+    # CONCURRENTLY does not block writes, but cannot run in a transaction block:
+    # autocommit_block() commits Alembic's transaction and runs this outside one.
     with op.get_context().autocommit_block():
         op.create_index('idx_workers_planner_id_task_status', 'workers', ['planner_id', 'task_status'], unique=False, postgresql_concurrently=True)
 
 
 def downgrade():
+    # CONCURRENTLY does not block writes, but cannot run in a transaction block:
+    # autocommit_block() commits Alembic's transaction and runs this outside one.
     with op.get_context().autocommit_block():
         op.drop_index('idx_workers_planner_id_task_status', table_name='workers', postgresql_concurrently=True)
 `,
     );
     const { up, down } = compileAndRun(plan.files[0].content);
-    assert.equal(up.revision, '0123456789ab');
-    assert.equal(up.down_revision, 'a1b2c3d4e5f6');
-    assert.deepEqual(up.statements, [['CREATE INDEX CONCURRENTLY idx_workers_planner_id_task_status ON workers (planner_id, task_status)', true]]);
-    assert.deepEqual(down.statements, [['DROP INDEX CONCURRENTLY idx_workers_planner_id_task_status', true]]);
+    // Alembic commits its transaction before the autocommit block and begins a new one after it.
+    assert.deepEqual(up, ['BEGIN', 'COMMIT', 'CREATE INDEX CONCURRENTLY idx_workers_planner_id_task_status ON workers (planner_id, task_status)', 'BEGIN', 'COMMIT']);
+    assert.deepEqual(down, ['BEGIN', 'COMMIT', 'DROP INDEX CONCURRENTLY idx_workers_planner_id_task_status', 'BEGIN', 'COMMIT']);
   });
 
   it('SQLite: plain op.create_index / op.drop_index in the migration transaction', () => {
     const plan = planIndexMigration(alembicSet(['a1']), seed, 'sqlite', now, { revisionId: fixedId });
     const content = plan.files[0].content;
     assert.match(content, /\ndef upgrade\(\):\n {4}op\.create_index\('idx_workers_planner_id_task_status', 'workers', \['planner_id', 'task_status'\], unique=False\)\n\n\ndef downgrade\(\):\n {4}op\.drop_index\('idx_workers_planner_id_task_status', table_name='workers'\)\n$/);
-    const { up } = compileAndRun(content);
-    assert.deepEqual(up.statements, [['CREATE INDEX idx_workers_planner_id_task_status ON workers (planner_id, task_status)', false]]);
+    const { up } = compileAndRun(content, 'sqlite');
+    assert.deepEqual(up, ['BEGIN', 'CREATE INDEX idx_workers_planner_id_task_status ON workers (planner_id, task_status)', 'COMMIT']);
   });
 
   it('several heads: down_revision is their tuple, which merges them', () => {
@@ -188,23 +197,29 @@ def downgrade():
     const content = plan.files[0].content;
     assert.match(content, /\nRevises: e5, f6\n/);
     assert.match(content, /\n# Revises every head, so this revision also merges the branches\.\ndown_revision = \('e5', 'f6'\)\n/);
-    assert.deepEqual(compileAndRun(content).up.down_revision, ['e5', 'f6']);
+    const run = compileAndRun(content);
+    assert.deepEqual(run.parents, ['e5', 'f6']);
+    assert.ok(run.up.includes('CREATE INDEX CONCURRENTLY idx_workers_planner_id_task_status ON workers (planner_id, task_status)'));
   });
 
   it('trigram: pg_trgm first, then a gin index with gin_trgm_ops, schema-qualified tables', () => {
     const plan = planIndexMigration(alembicSet(['a1']), { ...trigram, table: 'app.workers' }, 'postgres', now, { revisionId: fixedId });
     const { up, down } = compileAndRun(plan.files[0].content);
-    assert.deepEqual(up.statements, [
-      ['CREATE EXTENSION IF NOT EXISTS pg_trgm', false],
-      ['CREATE INDEX CONCURRENTLY idx_workers_name_trgm ON app.workers USING gin (name gin_trgm_ops)', true],
+    assert.deepEqual(up, [
+      'BEGIN',
+      'CREATE EXTENSION IF NOT EXISTS pg_trgm',
+      'COMMIT',
+      'CREATE INDEX CONCURRENTLY idx_workers_name_trgm ON app.workers USING gin (name gin_trgm_ops)',
+      'BEGIN',
+      'COMMIT',
     ]);
-    assert.deepEqual(down.statements, [['DROP INDEX CONCURRENTLY app.idx_workers_name_trgm', true]]);
+    assert.deepEqual(down, ['BEGIN', 'COMMIT', 'DROP INDEX CONCURRENTLY app.idx_workers_name_trgm', 'BEGIN', 'COMMIT']);
   });
 
   it('an empty versions folder: down_revision = None', () => {
     const plan = planIndexMigration(alembicSet([]), seed, 'postgres', now, { revisionId: fixedId });
     assert.match(plan.files[0].content, /\nRevises: \nCreate Date/);
-    assert.equal(compileAndRun(plan.files[0].content).up.down_revision, null);
+    assert.deepEqual(compileAndRun(plan.files[0].content).parents, []);
   });
 
   it('default ids: 12 hex digits, the same for the same request, never an existing revision', () => {

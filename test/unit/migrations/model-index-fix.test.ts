@@ -10,7 +10,7 @@ import type { Catalog, MigrationSet, TableInfo } from '../../../server/src/core/
 import { makeIndexFixes } from '../../../server/src/core/engine/fixes';
 import type { CoreFix, IndexSuggestion } from '../../../server/src/core/rules/types';
 import { initHostParsers } from '../../../server/src/core/host/treesitter';
-import { pyCompile } from './alembic-stub/run';
+import { pyCompile } from './alembic-cli';
 
 const seed: IndexSuggestion = { table: 'workers', columns: ['planner_id', 'task_status'] };
 const file = path.resolve('/ws/app/models.py');
@@ -65,7 +65,7 @@ function apply(text: string, fix: CoreFix): string {
 }
 
 function fixesFor(text: string, origin: number, suggestion = seed, migrations: MigrationSet[] = [], dialect: 'postgres' | 'sqlite' = 'postgres'): CoreFix[] {
-  const table = { name: suggestion.table, origin: { file, span: { start: origin, end: origin + 5 }, order: 0 } } as TableInfo;
+  const table = { name: suggestion.table, columns: new Map(), indexes: [], uniques: [], foreignKeys: [], origin: { file, span: { start: origin, end: origin + 5 }, order: 0 } } as TableInfo;
   const catalog: Catalog = { tables: new Map([[suggestion.table, table]]), getTable: (n) => (n === suggestion.table ? table : undefined) };
   return makeIndexFixes({ suggestion, near: { start: 0, end: 0 }, file: '/ws/app/service.py', dialect, catalog, migrations, textOf: (f) => (f === file ? text : undefined), now: new Date(0) });
 }

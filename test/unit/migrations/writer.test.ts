@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { MigrationSet } from '../../../server/src/core/catalog/types';
 import { detectMigrations } from '../../../server/src/core/migrations/detect';
-import { createIndexSql, dropIndexSql, indexName, planIndexMigration } from '../../../server/src/core/migrations/writer';
+import type { IndexDefinition, MigrationChange } from '../../../shared/types';
+import { freeIndexName } from '../../../server/src/core/migrations/sql';
+import { createIndexSql, dropIndexSql, indexName, planIndexMigration, planMigrations } from '../../../server/src/core/migrations/writer';
 import type { IndexSuggestion } from '../../../server/src/core/rules/types';
 import { makeWorkspace } from './workspace';
 
@@ -47,13 +49,13 @@ describe('createIndexSql / dropIndexSql', () => {
 describe('planIndexMigration', () => {
   const create = 'CREATE INDEX CONCURRENTLY idx_workers_planner_id_task_status ON workers (planner_id, task_status);';
   const drop = 'DROP INDEX CONCURRENTLY IF EXISTS idx_workers_planner_id_task_status;';
-  const note = '-- CREATE INDEX CONCURRENTLY builds the index without blocking writes, but cannot run in a transaction block.';
-  const alone = '-- Keep it the only statement of this file: several statements sent as one query run as one transaction.';
+  const note = '-- CONCURRENTLY does not block writes to the table, but cannot run in a transaction block\n-- nor next to another statement: keep it the only statement of this file.';
+  const sqlxNote = '-- The first line tells sqlx to run this file outside a transaction.';
 
   it('sqlx single file: UTC timestamp and -- no-transaction', () => {
     const plan = planIndexMigration(set('sqlx', [['20240101120000_init.sql']]), seed, 'postgres', now);
     assert.deepEqual(rel(plan), {
-      files: [['20240506070809_add_index_workers_planner_id_task_status.sql', `-- no-transaction\n${note}\n-- The first line tells sqlx to run this file outside a transaction.\n${create}\n`]],
+      files: [['20240506070809_add_index_workers_planner_id_task_status.sql', `-- no-transaction\n${note}\n${sqlxNote}\n${create}\n`]],
       open: '20240506070809_add_index_workers_planner_id_task_status.sql',
     });
   });
@@ -61,15 +63,15 @@ describe('planIndexMigration', () => {
   it('sqlx reversible: up and down, both outside a transaction; never behind the last version', () => {
     const plan = planIndexMigration(set('sqlx', [['20990101000000_future.up.sql', '20990101000000_future.down.sql']]), seed, 'postgres', now);
     assert.deepEqual(plan.files.map((f) => path.basename(f.file)), ['20990101000001_add_index_workers_planner_id_task_status.up.sql', '20990101000001_add_index_workers_planner_id_task_status.down.sql']);
-    assert.equal(plan.files[1].content, `-- no-transaction\n${drop}\n`);
+    assert.equal(plan.files[1].content, `-- no-transaction\n${note}\n${sqlxNote}\n${drop}\n`);
   });
 
   it('golang-migrate: next number with the same padding, up and down', () => {
     const plan = planIndexMigration(set('golang-migrate', [['000001_init.up.sql', '000001_init.down.sql'], ['000009_more.up.sql']]), seed, 'postgres', now);
     assert.deepEqual(rel(plan), {
       files: [
-        ['000010_add_index_workers_planner_id_task_status.up.sql', `${note}\n${alone}\n${create}\n`],
-        ['000010_add_index_workers_planner_id_task_status.down.sql', `${drop}\n`],
+        ['000010_add_index_workers_planner_id_task_status.up.sql', `${note}\n${create}\n`],
+        ['000010_add_index_workers_planner_id_task_status.down.sql', `${note}\n${drop}\n`],
       ],
       open: '000010_add_index_workers_planner_id_task_status.up.sql',
     });
@@ -80,27 +82,35 @@ describe('planIndexMigration', () => {
     assert.deepEqual(plan.files.map((f) => path.basename(f.file)), ['003-add_index_workers_planner_id_task_status.sql']);
   });
 
-  it('Flyway: next major version, undo only when the set has undo scripts', () => {
+  it('Flyway: next major version, undo only when the set has undo scripts, each with executeInTransaction=false', () => {
     const flyway = (files: [string, string?][]) => set('flyway', files, (f) => /^V([\d._]+)__/.exec(path.basename(f))![1].replace(/_/g, '.'));
     const plan = planIndexMigration(flyway([['V1__init.sql'], ['V1_2__more.sql']]), seed, 'postgres', now);
-    assert.deepEqual(plan.files.map((f) => path.basename(f.file)), ['V2__add_index_workers_planner_id_task_status.sql']);
-    assert.match(plan.files[0].content, /Flyway 9\+ detects this/);
+    assert.deepEqual(rel(plan).files, [
+      ['V2__add_index_workers_planner_id_task_status.sql', `${note}\n-- The .sql.conf file beside this script tells Flyway to run it outside a transaction.\n${create}\n`],
+      ['V2__add_index_workers_planner_id_task_status.sql.conf', 'executeInTransaction=false\n'],
+    ]);
     const undo = planIndexMigration(flyway([['V3__init.sql', 'U3__init.sql']]), seed, 'postgres', now);
-    assert.deepEqual(undo.files.map((f) => path.basename(f.file)), ['V4__add_index_workers_planner_id_task_status.sql', 'U4__add_index_workers_planner_id_task_status.sql']);
+    assert.deepEqual(undo.files.map((f) => path.basename(f.file)), [
+      'V4__add_index_workers_planner_id_task_status.sql',
+      'U4__add_index_workers_planner_id_task_status.sql',
+      'V4__add_index_workers_planner_id_task_status.sql.conf',
+      'U4__add_index_workers_planner_id_task_status.sql.conf',
+    ]);
   });
 
-  it('Prisma: timestamped folder, plain CREATE INDEX with the reason', () => {
+  it('Prisma: timestamped folders, the extension first, then CONCURRENTLY alone in its file', () => {
     const plan = planIndexMigration(set('prisma', [['20240101000000_init/migration.sql']]), trigram, 'postgres', now);
-    assert.deepEqual(plan.files.map((f) => path.relative(dir, f.file)), [path.join('20240506070809_add_index_workers_name', 'migration.sql')]);
+    assert.deepEqual(plan.files.map((f) => path.relative(dir, f.file)), [
+      path.join('20240506070809_enable_pg_trgm', 'migration.sql'),
+      path.join('20240506070810_add_index_workers_name', 'migration.sql'),
+    ]);
+    assert.equal(plan.files[0].content, '-- Trigram operators for the index of the next migration.\nCREATE EXTENSION IF NOT EXISTS pg_trgm;\n');
     assert.equal(
-      plan.files[0].content,
+      plan.files[1].content,
       [
-        '-- Prisma runs each migration in a transaction on PostgreSQL, where CREATE INDEX CONCURRENTLY',
-        '-- cannot run, so this is a plain CREATE INDEX: it blocks writes to workers while it builds.',
-        '-- On a large, busy table, create it CONCURRENTLY by hand first (this statement would then fail: use IF NOT EXISTS).',
-        '-- Also add @@index([name]) to the model in schema.prisma, or prisma migrate will report drift.',
-        'CREATE EXTENSION IF NOT EXISTS pg_trgm;',
-        'CREATE INDEX idx_workers_name_trgm ON workers USING gin (name gin_trgm_ops);',
+        '-- Also add this index to its model in schema.prisma (@@index, with map: the name below), or prisma migrate dev will want to drop it.',
+        note,
+        'CREATE INDEX CONCURRENTLY idx_workers_name_trgm ON workers USING gin (name gin_trgm_ops);',
         '',
       ].join('\n'),
     );
@@ -149,4 +159,59 @@ describe('planIndexMigration round trip through detectMigrations', () => {
       }
     });
   }
+});
+
+describe('generated migrations: identifiers, names, chains (issue 11)', () => {
+  const create = (index: IndexDefinition): MigrationChange => ({ kind: 'createIndex', index });
+  const apiToken: IndexDefinition = { name: 'idx_apitoken_userid', table: 'ApiToken', keys: [{ column: 'userId' }] };
+
+  it('quotes table and columns exactly as the schema spells them', () => {
+    const [plan] = planMigrations(set('golang-migrate', [['1_init.up.sql']]), [create(apiToken)], 'postgres', now);
+    assert.match(plan.files[0].content, /^CREATE INDEX CONCURRENTLY idx_apitoken_userid ON "ApiToken" \("userId"\);$/m);
+    assert.match(plan.files[1].content, /^DROP INDEX CONCURRENTLY IF EXISTS idx_apitoken_userid;$/m);
+  });
+
+  it('several changes chain: distinct versions in order, in one set', () => {
+    const second: IndexDefinition = { name: 'idx_apitoken_expires', table: 'ApiToken', keys: [{ column: 'expires' }] };
+    const plans = planMigrations(set('sqlx', [['20240101120000_init.sql']]), [create(apiToken), create(second)], 'postgres', now);
+    assert.deepEqual(plans.map((p) => path.basename(p.open)), ['20240506070809_add_index_apitoken_userid.sql', '20240506070810_add_index_apitoken_expires.sql']);
+    const golang = planMigrations(set('golang-migrate', [['000004_init.up.sql']]), [create(apiToken), create(second)], 'postgres', now);
+    assert.deepEqual(golang.map((p) => path.basename(p.open)), ['000005_add_index_apitoken_userid.up.sql', '000006_add_index_apitoken_expires.up.sql']);
+  });
+
+  it('a drop: DROP INDEX CONCURRENTLY up, the index rebuilt CONCURRENTLY down, keys as they were', () => {
+    const index: IndexDefinition = { name: 'Jobs_Owner', table: 'app.jobs', keys: [{ column: 'owner_id' }, { column: 'created', desc: true }] };
+    const [plan] = planMigrations(set('golang-migrate', [['1_init.up.sql']]), [{ kind: 'dropIndex', index }], 'postgres', now);
+    assert.deepEqual(plan.files.map((f) => path.basename(f.file)), ['2_drop_index_jobs_owner.up.sql', '2_drop_index_jobs_owner.down.sql']);
+    assert.match(plan.files[0].content, /^DROP INDEX CONCURRENTLY IF EXISTS app\."Jobs_Owner";$/m);
+    assert.match(plan.files[1].content, /^CREATE INDEX CONCURRENTLY "Jobs_Owner" ON app\.jobs \(owner_id, created DESC\);$/m);
+  });
+
+  it('SQLite: the same chain without CONCURRENTLY', () => {
+    const [plan] = planMigrations(set('sqlx', [['20240101120000_init.sql']]), [create(apiToken)], 'sqlite', now);
+    assert.equal(plan.files[0].content, 'CREATE INDEX idx_apitoken_userid ON "ApiToken" ("userId");\n');
+  });
+
+  it('an identifier with a newline stays inside its quotes: no line of its own, in SQL or in Python', () => {
+    const evil: IndexDefinition = { name: 'idx_x', table: 'users', keys: [{ column: 'x\nDROP TABLE users; --' }] };
+    for (const tool of ['prisma', 'golang-migrate', 'flyway'] as const) {
+      const [plan] = planMigrations(set(tool, [['20240101000000_init/migration.sql']]), [create(evil)], 'postgres', now);
+      for (const f of plan.files) assert.doesNotMatch(f.content, /^DROP TABLE/m, `${tool} ${f.file}`);
+    }
+    const [revision] = planMigrations({ tool: 'alembic', dir, migrations: [], heads: [] }, [{ kind: 'dropIndex', index: { ...evil, name: 'x\n"""\nimport os' } }], 'postgres', now);
+    const text = revision.files[0].content;
+    assert.doesNotMatch(text, /^import os/m);
+    assert.doesNotMatch(text, /^DROP TABLE/m);
+    assert.match(text, /op\.create_index\('x\\u000a"""\\u000aimport os', 'users', \['x\\u000aDROP TABLE users; --'\]/);
+  });
+
+  it('index names: within 63 bytes, and not one that exists', () => {
+    assert.equal(freeIndexName('idx_jobs_owner', new Set(['idx_jobs_owner'])), 'idx_jobs_owner_2');
+    assert.equal(freeIndexName('idx_jobs_owner', new Set(['idx_jobs_owner', 'idx_jobs_owner_2'])), 'idx_jobs_owner_3');
+    const long = 'i'.repeat(63);
+    const free = freeIndexName(long, new Set([long]));
+    assert.equal(free, `${'i'.repeat(61)}_2`);
+    assert.equal(Buffer.byteLength(free), 63);
+    assert.equal(freeIndexName('idx_new', new Set(['idx_jobs_owner'])), 'idx_new');
+  });
 });

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import type { Dialect } from '../../../shared/types';
 import { buildCatalog, type CatalogInput } from '../../../server/src/core/catalog/build';
 import type { MigrationSet } from '../../../server/src/core/catalog/types';
-import { makeIndexFixes } from '../../../server/src/core/engine/fixes';
+import { dropIndexFixes, makeIndexFixes } from '../../../server/src/core/engine/fixes';
 import type { CoreFix, FileContext, MigrationPosition, Rule, RuleReport } from '../../../server/src/core/rules/types';
 import { initParsers, parseDocument } from '../../../server/src/core/sql/parse';
 
@@ -104,6 +104,7 @@ export function runRule(rule: Rule, setup: Setup): { reports: RuleReport[]; file
         textOf: (f) => texts.get(f),
         now: new Date('2026-01-02T03:04:05Z'),
       }),
+    dropIndexFixes: (index) => dropIndexFixes(index, { dialect, catalog, migrations: sets, now: new Date('2026-01-02T03:04:05Z') }),
   };
   rule.check(ctx);
   return { reports, file };

@@ -69,6 +69,7 @@ export function runHostRule(rule: Rule, setup: HostSetup): { reports: RuleReport
         textOf: (f) => (f === file ? setup.code : f === SCHEMA_FILE ? setup.schema : undefined),
         now: new Date('2026-01-02T03:04:05Z'),
       }),
+    dropIndexFixes: () => [],
   };
   rule.check(ctx);
   return { reports, file };

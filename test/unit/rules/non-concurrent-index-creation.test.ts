@@ -46,8 +46,15 @@ ruleTester(nonConcurrentIndexCreation, {
       migrations: [createWorkers],
       code: 'BEGIN;\nCREATE UNIQUE INDEX w_ps ON workers (planner_id, task_status);\nCOMMIT;\n',
       asMigration: { index: 1 },
-      errors: [{ message: ['inside a BEGIN ... COMMIT block in this file: move it out'], span: 'CREATE UNIQUE INDEX' }],
-      output: 'BEGIN;\nCREATE UNIQUE INDEX CONCURRENTLY w_ps ON workers (planner_id, task_status);\nCOMMIT;\n',
+      // CONCURRENTLY would fail there: no fix, the message says what to do.
+      errors: [{ message: ['inside a BEGIN ... COMMIT block in this file: move it out'], span: 'CREATE UNIQUE INDEX', fixes: [] }],
+    },
+    {
+      name: 'next to another statement of its file: no fix (one query, one implicit transaction)',
+      migrations: [createWorkers],
+      code: 'ALTER TABLE workers ADD COLUMN note text;\nCREATE INDEX w_p ON workers (planner_id);\n',
+      asMigration: { index: 1 },
+      errors: [{ message: ['without CONCURRENTLY'], span: 'CREATE INDEX', fixes: [] }],
     },
   ],
 });

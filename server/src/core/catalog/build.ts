@@ -136,6 +136,7 @@ class CatalogBuilder {
     const table: TableInfo = existing?.stub
       ? existing // keep what was recorded against the stub (indexes created earlier)
       : { name: tableKey(change.table), columns: new Map(), uniques: [], foreignKeys: [], indexes: [], origin: origin(change.span) };
+    table.spelled = change.table;
     if (existing?.stub) {
       delete table.stub;
       table.origin = origin(change.span);
@@ -270,6 +271,7 @@ class CatalogBuilder {
     const newName = tableKey(to);
     this.catalog.tables.delete(tableKey(from));
     table.name = newName;
+    table.spelled = to;
     this.catalog.tables.set(newName, table);
     for (const index of table.indexes) index.table = newName;
     for (const other of this.catalog.tables.values()) {

@@ -51,7 +51,10 @@ export interface IndexInfo {
 }
 
 export interface TableInfo {
+  /** Lower-case, unqualified: the catalog's key. */
   name: string;
+  /** The name as its CREATE TABLE (or rename) spells it, case kept (`ApiToken`, `app.jobs`): what generated SQL writes. */
+  spelled?: string;
   /** Columns in declaration order. */
   columns: Map<string, ColumnInfo>;
   primaryKey?: KeyInfo;

@@ -12,7 +12,7 @@ import type { HostExtraction } from '../host/types';
 import { rules } from '../rules/index';
 import type { CoreFix, FileContext, MigrationPosition, Rule, RuleReport } from '../rules/types';
 import type { ParsedDocument, Span, Statement } from '../sql/model';
-import { makeIndexFixes } from './fixes';
+import { dropIndexFixes, makeIndexFixes } from './fixes';
 import { LineIndex } from './lineIndex';
 import {
   placedFindings,
@@ -192,6 +192,7 @@ class FileAnalysis {
         if (!fixes) this.host.migrationFixes.set(key, (fixes = make()));
         return fixes;
       },
+      dropIndexFixes: (index) => dropIndexFixes(index, { dialect, catalog, migrations, now: new Date() }),
     };
     try {
       rule.check(ctx);
@@ -228,6 +229,7 @@ class FileAnalysis {
       title: fix.title,
       ...(fix.isPreferred ? { isPreferred: true } : {}),
       ...(fix.open ? { open: fix.open } : {}),
+      ...(fix.migration ? { migration: fix.migration } : {}),
       changes: fix.changes.map((change) => {
         if (change.kind === 'create') return change;
         const here = change.file === file;

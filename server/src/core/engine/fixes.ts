@@ -1,17 +1,22 @@
 /**
- * The fix for every index finding: the index written the way the project
- * writes schema changes. With migrations, a new migration in the project's own
- * layout (opened after applying); without, the CREATE INDEX statement placed
+ * The fixes that change indexes: the index written the way the project writes
+ * schema changes. With migrations, a new migration in the set that owns the
+ * table (opened after applying); without, the CREATE INDEX statement placed
  * after the table's CREATE TABLE in its DDL file, an `Index(...)` in the
- * `__table_args__` of the table's SQLAlchemy model, or the statement above the query.
+ * `__table_args__` of the table's SQLAlchemy model, or the statement above the
+ * query in a SQL file. Names are spelled as the schema spells them; a new
+ * index's name collides with no existing one.
  */
-import type { Dialect } from '../../../../shared/types';
-import type { Catalog, MigrationSet } from '../catalog/types';
-import { createIndexSql, indexName, planIndexMigration } from '../migrations/writer';
+import type { Dialect, IndexDefinition, MigrationChange } from '../../../../shared/types';
+import type { Catalog, IndexInfo, MigrationSet, TableInfo } from '../catalog/types';
+import { hostLanguageOf } from '../host/treesitter';
+import { planMigrations } from '../migrations/writer';
+import { createIndexStatement, definitionOf, freeIndexName, indexName } from '../migrations/sql';
 import { formatColumns } from '../rules/query-helpers';
 import type { CoreFix, IndexSuggestion } from '../rules/types';
 import type { Span } from '../sql/model';
 import { modelIndexEdits } from '../host/python/model-index';
+import { py } from '../migrations/alembic';
 
 export interface IndexFixInput {
   suggestion: IndexSuggestion;
@@ -32,30 +37,39 @@ function describeIndex(s: IndexSuggestion): string {
   return `${formatColumns(s.table, s.columns)}${method}`;
 }
 
+/** The suggestion with the table and column names as the schema spells them (`ApiToken`, `userId`). */
+function spelled(s: IndexSuggestion, table: TableInfo | undefined): IndexSuggestion {
+  if (!table) return s;
+  const column = (c: string) => table.columns.get(c)?.name ?? [...table.columns.keys()].find((k) => k.toLowerCase() === c.toLowerCase()) ?? c;
+  return { ...s, table: table.spelled ?? s.table, columns: s.columns.map(column) };
+}
+
+/** Every index name of the catalog, lower-case: PostgreSQL names indexes per schema, not per table. */
+export function takenIndexNames(catalog: Catalog): Set<string> {
+  const taken = new Set<string>();
+  for (const table of catalog.tables.values()) for (const index of table.indexes) taken.add(index.name.toLowerCase());
+  return taken;
+}
+
 export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
-  const { suggestion, dialect } = input;
-  const set = chooseMigrationSet(input);
+  const table = input.catalog.getTable(input.suggestion.table);
+  const suggestion = spelled(input.suggestion, table);
+  const index = definitionOf(suggestion, freeIndexName(indexName(suggestion), takenIndexNames(input.catalog)));
+  const set = owningSet(input.catalog, input.suggestion.table, input.migrations);
   if (set) {
-    const plan = planIndexMigration(set, suggestion, dialect, input.now);
-    return [
-      {
-        title: `Add index on ${describeIndex(suggestion)} in a new migration`,
-        changes: plan.files.map((f) => ({ kind: 'create' as const, file: f.file, content: f.content })),
-        isPreferred: true,
-        open: plan.open,
-      },
-    ];
+    const fix = migrationFix(set, { kind: 'createIndex', index }, dialectOfSet(set, input.dialect), input.now);
+    return [{ ...fix, title: `Add index on ${describeIndex(suggestion)} in a new migration`, isPreferred: true }];
   }
-  const extension = suggestion.opclass === 'gin_trgm_ops' ? 'CREATE EXTENSION IF NOT EXISTS pg_trgm;\n' : '';
-  const statement = extension + createIndexSql(suggestion, dialect, { concurrently: false }) + '\n';
-  const table = input.catalog.getTable(suggestion.table);
+  const { dialect } = input;
+  const extension = suggestion.opclass === 'gin_trgm_ops' && dialect === 'postgres' ? 'CREATE EXTENSION IF NOT EXISTS pg_trgm;\n' : '';
+  const statement = extension + createIndexStatement(index, dialect, { concurrently: false }) + '\n';
   const ddlFile = table?.origin.file;
   const ddlText = ddlFile ? input.textOf(ddlFile) : undefined;
   if (ddlFile?.endsWith('.py')) {
-    const fix = ddlText === undefined ? undefined : modelIndexFix(suggestion, dialect, ddlFile, ddlText, table!.origin.span.start);
+    const fix = ddlText === undefined ? undefined : modelIndexFix(suggestion, index, dialect, ddlFile, ddlText, table!.origin.span.start);
     return fix ? [fix] : [];
   }
-  if (ddlFile && ddlText !== undefined) {
+  if (ddlFile && ddlText !== undefined && !hostLanguageOf(ddlFile)) {
     const at = endOfStatementLine(ddlText, table!.origin.span.end);
     return [
       {
@@ -65,6 +79,8 @@ export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
       },
     ];
   }
+  // SQL text above a query in Python or Rust code would not compile.
+  if (hostLanguageOf(input.file)) return [];
   const fileText = input.textOf(input.file) ?? '';
   const at = lineStart(fileText, input.near.start);
   return [
@@ -75,14 +91,58 @@ export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
   ];
 }
 
-/** The set holding the table's migration, else (a Python model's table) an Alembic set, else the workspace's first set. */
-function chooseMigrationSet(input: IndexFixInput): MigrationSet | undefined {
-  const origin = input.catalog.getTable(input.suggestion.table)?.origin.file;
-  return (
-    input.migrations.find((set) => set.migrations.some((m) => m.upFile === origin)) ??
-    (origin?.endsWith('.py') ? input.migrations.find((set) => set.tool === 'alembic') : undefined) ??
-    input.migrations[0]
-  );
+/**
+ * A new migration dropping `index` (a redundant index in shipped history: the
+ * migration that created it is not edited). On PostgreSQL `DROP INDEX
+ * CONCURRENTLY`, alone in its migration; the down part creates it again.
+ */
+export function dropIndexFixes(index: IndexInfo, input: Omit<IndexFixInput, 'suggestion' | 'near' | 'file' | 'textOf'>): CoreFix[] {
+  const set = owningSet(input.catalog, index.table, input.migrations);
+  const table = input.catalog.getTable(index.table);
+  if (!set || !table || index.keys.some((k) => k.column === undefined)) return [];
+  const column = (c: string) => [...table.columns.keys()].find((k) => k.toLowerCase() === c.toLowerCase()) ?? c;
+  const definition: IndexDefinition = {
+    name: index.name,
+    table: table.spelled ?? table.name,
+    keys: index.keys.map((k) => ({ column: column(k.column!), ...(k.desc ? { desc: true } : {}), ...(k.opclass ? { opclass: k.opclass } : {}) })),
+    ...(index.method && index.method !== 'btree' ? { method: index.method } : {}),
+  };
+  const fix = migrationFix(set, { kind: 'dropIndex', index: definition }, dialectOfSet(set, input.dialect), input.now);
+  return [{ ...fix, title: `Drop redundant index ${index.name} in a new migration`, isPreferred: false }];
+}
+
+function migrationFix(set: MigrationSet, change: MigrationChange, dialect: Dialect, now: Date): Omit<CoreFix, 'title'> {
+  const [plan] = planMigrations(set, [change], dialect, now);
+  return {
+    changes: plan.files.map((f) => ({ kind: 'create' as const, file: f.file, content: f.content })),
+    open: plan.open,
+    migration: { set: set.dir, dialect, change },
+  };
+}
+
+/**
+ * The migration set that owns a table: the one whose migrations created it;
+ * for a table of a SQLAlchemy model, the Alembic set when there is exactly one.
+ * None otherwise (the fix then goes next to the table's DDL, or is not offered):
+ * a fix never lands in another package's or another engine's folder.
+ * The one place that decides it, so per-package scope can plug in here.
+ */
+export function owningSet(catalog: Catalog, tableName: string, sets: MigrationSet[]): MigrationSet | undefined {
+  const origin = catalog.getTable(tableName)?.origin.file;
+  if (origin === undefined) return undefined;
+  const creator = sets.find((set) => set.migrations.some((m) => m.upFile === origin));
+  if (creator) return creator;
+  const alembic = sets.filter((set) => set.tool === 'alembic');
+  return origin.endsWith('.py') && alembic.length === 1 ? alembic[0] : undefined;
+}
+
+/** The dialect a set's migrations are written in: Prisma's lock file says; else the workspace's. */
+export function dialectOfSet(set: MigrationSet, fallback: Dialect): Dialect {
+  const provider = set.provider?.toLowerCase();
+  if (provider === 'sqlite') return 'sqlite';
+  if (provider === 'mysql') return 'mysql';
+  if (provider === 'postgresql' || provider === 'postgres') return 'postgres';
+  return fallback;
 }
 
 /** Offset just past the `;` ending the statement at `end`, and the rest of its line. */
@@ -103,13 +163,13 @@ function lineStart(text: string, offset: number): number {
  * model's `__table_args__` (edited through the Python syntax tree, see
  * host/python/model-index.ts).
  */
-function modelIndexFix(s: IndexSuggestion, dialect: Dialect, file: string, text: string, origin: number): CoreFix | undefined {
+function modelIndexFix(s: IndexSuggestion, index: IndexDefinition, dialect: Dialect, file: string, text: string, origin: number): CoreFix | undefined {
   const postgres = dialect === 'postgres';
   const trigram = postgres && s.opclass === 'gin_trgm_ops';
-  const method = postgres ? s.method ?? (trigram ? 'gin' : undefined) : undefined;
-  const args = [pyString(indexName(s)), ...s.columns.map(pyString)];
-  if (method && method.toLowerCase() !== 'btree') args.push(`postgresql_using=${pyString(method.toLowerCase())}`);
-  if (postgres && s.opclass) args.push(`postgresql_ops={${s.columns.map((c) => `${pyString(c)}: ${pyString(s.opclass!)}`).join(', ')}}`);
+  const method = postgres ? index.method : undefined;
+  const args = [py(index.name), ...s.columns.map(py)];
+  if (method && method.toLowerCase() !== 'btree') args.push(`postgresql_using=${py(method.toLowerCase())}`);
+  if (postgres && s.opclass) args.push(`postgresql_ops={${s.columns.map((c) => `${py(c)}: ${py(s.opclass!)}`).join(', ')}}`);
   const found = modelIndexEdits(text, origin, args);
   if (!found) return undefined;
   return {
@@ -117,8 +177,4 @@ function modelIndexFix(s: IndexSuggestion, dialect: Dialect, file: string, text:
     changes: [{ kind: 'edit', file, edits: found.edits }],
     isPreferred: true,
   };
-}
-
-function pyString(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }

@@ -6,7 +6,8 @@
  * writes), or the folders an `alembic.ini` names (`version_locations`, else
  * `<script_location>/versions`). Which `.py` file is a revision, and what it
  * revises, comes from the caller (`revisionOf`, fed by the Python extractor):
- * this module reads no Python.
+ * this module reads no Python. New revisions are proven with real Alembic
+ * (test/unit/migrations/alembic.real.pg.test.ts).
  *
  * Order: a topological sort of the revision graph, root first, a merge
  * revision after all its parents, ties by file path. Several heads (unmerged
@@ -15,10 +16,10 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Dialect } from '../../../../shared/types';
+import type { Dialect, IndexDefinition, MigrationChange } from '../../../../shared/types';
 import { MAX_CONFIG_BYTES, readTextFileSync } from '../config/read';
 import type { Migration, MigrationSet } from '../catalog/types';
-import type { IndexSuggestion } from '../rules/types';
+import { commentSafe, needsTrigram, slugOf } from './sql';
 import type { MigrationPlan } from './writer';
 
 export interface RevisionInfo {
@@ -171,16 +172,16 @@ export function newRevisionId(seed: string, taken: ReadonlySet<string>): string 
 }
 
 export interface AlembicPlanOptions {
-  /** Index name and file-name slug, as the writer names them for every tool. */
-  name: string;
-  slug: string;
-  /** Overrides the revision id (tests, or a caller that wants Alembic's random ids). */
+  /** Overrides the revision ids (tests, or a caller that wants Alembic's random ids). */
   revisionId?: (seed: string, taken: ReadonlySet<string>) => string;
 }
 
-/** A Python string literal. */
+/** A Python string literal: every character that could end it or the line is escaped. */
 export function py(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+  const escaped = text.replace(/[\\'\u0000-\u001f\u007f\u2028\u2029]/g, (c) =>
+    c === '\\' ? '\\\\' : c === "'" ? "\\'" : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return `'${escaped}'`;
 }
 
 /** Alembic's `Create Date`, `str(datetime)` style (UTC here; Alembic writes local time). */
@@ -190,84 +191,89 @@ function createDate(now: Date): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${ms ? `.${String(ms * 1000).padStart(6, '0')}` : ''}`;
 }
 
-/**
- * The new revision file: `versions/<rev>_<slug>.py` in the layout of Alembic's
- * default `script.py.mako`, revising the current head (all heads, as a tuple,
- * when there are several: the revision then also merges them).
- *
- * On PostgreSQL the index is built CONCURRENTLY, which cannot run inside a
- * transaction: Alembic's `autocommit_block()` commits the migration's
- * transaction first and runs the block in autocommit mode.
- */
-export function planAlembicRevision(set: MigrationSet, s: IndexSuggestion, dialect: Dialect, now: Date, opts: AlembicPlanOptions): MigrationPlan {
-  const heads = headsOf(set);
-  const taken = new Set(set.migrations.map((m) => m.version));
-  const seed = [now.toISOString(), s.table, ...s.columns, s.method ?? '', s.opclass ?? '', ...heads].join('\n');
-  const revision = (opts.revisionId ?? newRevisionId)(seed, taken);
+/** `op.create_index(...)` of the index, with its PostgreSQL options. */
+function createCall(index: IndexDefinition, dialect: Dialect): string {
   const postgres = dialect === 'postgres';
-  const parts = s.table.split('.');
-  const table = parts[parts.length - 1];
-  const schema = parts.length > 1 ? `, schema=${py(parts.slice(0, -1).join('.'))}` : '';
-  const trigram = postgres && s.opclass === 'gin_trgm_ops';
-  const method = postgres ? s.method ?? (trigram ? 'gin' : undefined) : undefined;
+  const parts = index.table.split('.');
+  const args = [py(index.name), py(parts[parts.length - 1]), `[${index.keys.map((k) => py(k.column)).join(', ')}]`, 'unique=False'];
+  if (parts.length > 1) args.push(`schema=${py(parts.slice(0, -1).join('.'))}`);
+  const method = index.method?.toLowerCase();
+  if (postgres && method && method !== 'btree') args.push(`postgresql_using=${py(method)}`);
+  const ops = index.keys.filter((k) => k.opclass);
+  if (postgres && ops.length > 0) args.push(`postgresql_ops={${ops.map((k) => `${py(k.column)}: ${py(k.opclass!)}`).join(', ')}}`);
+  if (postgres) args.push('postgresql_concurrently=True');
+  return `op.create_index(${args.join(', ')})`;
+}
 
-  const createArgs = [py(opts.name), py(table), `[${s.columns.map(py).join(', ')}]`, 'unique=False'];
-  if (schema) createArgs.push(schema.slice(2));
-  if (method && method.toLowerCase() !== 'btree') createArgs.push(`postgresql_using=${py(method.toLowerCase())}`);
-  if (postgres && s.opclass) createArgs.push(`postgresql_ops={${s.columns.map((c) => `${py(c)}: ${py(s.opclass!)}`).join(', ')}}`);
-  const dropArgs = [py(opts.name), `table_name=${py(table)}`, ...(schema ? [schema.slice(2)] : [])];
-  if (postgres) {
-    createArgs.push('postgresql_concurrently=True');
-    dropArgs.push('postgresql_concurrently=True');
-  }
-  const create = `op.create_index(${createArgs.join(', ')})`;
-  const drop = `op.drop_index(${dropArgs.join(', ')})`;
+function dropCall(index: IndexDefinition, dialect: Dialect): string {
+  const parts = index.table.split('.');
+  const args = [py(index.name), `table_name=${py(parts[parts.length - 1])}`];
+  if (parts.length > 1) args.push(`schema=${py(parts.slice(0, -1).join('.'))}`);
+  if (dialect === 'postgres') args.push('postgresql_concurrently=True');
+  return `op.drop_index(${args.join(', ')})`;
+}
 
-  const upgrade = postgres
-    ? [
-        ...(trigram ? ["    op.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')"] : []),
-        '    # CREATE INDEX CONCURRENTLY builds the index without blocking writes, but cannot run in a',
-        "    # transaction block: autocommit_block() commits Alembic's transaction and runs this outside one.",
-        '    with op.get_context().autocommit_block():',
-        `        ${create}`,
-      ]
-    : [`    ${create}`];
-  const downgrade = postgres
-    ? [
-        ...(trigram ? ['    # pg_trgm stays installed: other objects may depend on it.'] : []),
-        '    with op.get_context().autocommit_block():',
-        `        ${drop}`,
-      ]
-    : [`    ${drop}`];
-  const message = `add index on ${s.table} (${s.columns.join(', ')})`.replace(/\\/g, '/').replace(/"/g, "'");
-  const downRevision = heads.length === 0 ? 'None' : heads.length === 1 ? py(heads[0]) : `(${heads.map(py).join(', ')})`;
-  const content = [
-    `"""${message}`,
-    '',
-    `Revision ID: ${revision}`,
-    `Revises: ${heads.join(', ')}`,
-    `Create Date: ${createDate(now)}`,
-    '',
-    '"""',
-    'from alembic import op',
-    '',
-    '',
-    '# revision identifiers, used by Alembic.',
-    `revision = ${py(revision)}`,
-    ...(heads.length > 1 ? ['# Revises every head, so this revision also merges the branches.'] : []),
-    `down_revision = ${downRevision}`,
-    'branch_labels = None',
-    'depends_on = None',
-    '',
-    '',
-    'def upgrade():',
-    ...upgrade,
-    '',
-    '',
-    'def downgrade():',
-    ...downgrade,
-    '',
-  ].join('\n');
-  const file = path.join(set.dir, `${revision}_${opts.slug}.py`);
-  return { files: [{ file, content }], open: file };
+/** The body of upgrade() or downgrade(): on PostgreSQL the call in an autocommit block. */
+function body(call: string, dialect: Dialect, extension: boolean): string[] {
+  if (dialect !== 'postgres') return [`    ${call}`];
+  return [
+    ...(extension ? ["    op.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')"] : []),
+    '    # CONCURRENTLY does not block writes, but cannot run in a transaction block:',
+    "    # autocommit_block() commits Alembic's transaction and runs this outside one.",
+    '    with op.get_context().autocommit_block():',
+    `        ${call}`,
+  ];
+}
+
+/**
+ * New revision files `versions/<rev>_<slug>.py` in the layout of Alembic's
+ * default `script.py.mako`, one per change: the first revises the current head
+ * (all heads, as a tuple, when there are several: it then also merges them),
+ * each next one the previous new revision, so `alembic heads` shows one head.
+ */
+export function planAlembicRevisions(set: MigrationSet, changes: MigrationChange[], dialect: Dialect, now: Date, opts: AlembicPlanOptions): MigrationPlan[] {
+  let heads = headsOf(set);
+  const taken = new Set(set.migrations.map((m) => m.version));
+  return changes.map((change) => {
+    const { index } = change;
+    const seed = [now.toISOString(), change.kind, index.table, index.name, ...index.keys.map((k) => k.column), ...heads].join('\n');
+    const revision = (opts.revisionId ?? newRevisionId)(seed, taken);
+    taken.add(revision);
+    const extension = dialect === 'postgres' && change.kind === 'createIndex' && needsTrigram(index);
+    const [up, down] =
+      change.kind === 'createIndex' ? [createCall(index, dialect), dropCall(index, dialect)] : [dropCall(index, dialect), createCall(index, dialect)];
+    const message = commentSafe(`${change.kind === 'createIndex' ? 'add' : 'drop'} index ${index.name} on ${index.table}`);
+    const downRevision = heads.length === 0 ? 'None' : heads.length === 1 ? py(heads[0]) : `(${heads.map(py).join(', ')})`;
+    const content = [
+      `"""${message}`,
+      '',
+      `Revision ID: ${revision}`,
+      `Revises: ${heads.join(', ')}`,
+      `Create Date: ${createDate(now)}`,
+      '',
+      '"""',
+      'from alembic import op',
+      '',
+      '',
+      '# revision identifiers, used by Alembic.',
+      `revision = ${py(revision)}`,
+      ...(heads.length > 1 ? ['# Revises every head, so this revision also merges the branches.'] : []),
+      `down_revision = ${downRevision}`,
+      'branch_labels = None',
+      'depends_on = None',
+      '',
+      '',
+      'def upgrade():',
+      ...body(up, dialect, extension),
+      '',
+      '',
+      'def downgrade():',
+      ...(extension ? ['    # pg_trgm stays installed: other objects may depend on it.'] : []),
+      ...body(down, dialect, false),
+      '',
+    ].join('\n');
+    const file = path.join(set.dir, `${revision}_${slugOf(change)}.py`);
+    heads = [revision];
+    return { files: [{ file, content }], open: file };
+  });
 }

@@ -1,116 +1,51 @@
 /**
- * Writes the real fix for a missing index: the CREATE INDEX statement, and a
- * new migration in the project's own layout (folder, naming, numbering, up and
- * down parts) that applies cleanly with the project's tool.
+ * Writes fixes that change the schema as new migrations in the project's own
+ * layout (folder, naming, numbering, up and down parts), each in the form its
+ * tool runs: a shipped migration is never edited, a new one is added.
  *
- * On PostgreSQL the index is built CONCURRENTLY (no write lock on the table),
- * which cannot run inside a transaction block. Each tool needs its own answer:
- * - sqlx: `-- no-transaction` as the first line, which sqlx honours.
- * - golang-migrate / plain: the statement alone in its file. The file is sent
- *   as one query, and several statements in one query run as one transaction.
- * - Flyway: Flyway 9+ detects the non-transactional statement by itself.
- * - Prisma runs every migration in a transaction: plain CREATE INDEX.
- * For the same reason a trigram index's `CREATE EXTENSION pg_trgm` goes in a
- * migration of its own just before the index's (except for Prisma).
- * - Alembic: a new revision file whose `op.create_index(...,
- *   postgresql_concurrently=True)` runs in `autocommit_block()` (alembic.ts).
+ * On PostgreSQL an index is created or dropped CONCURRENTLY (no write lock on
+ * the table), which cannot run inside a transaction block, nor next to any
+ * other statement in one query. So the statement goes alone into its own
+ * migration, in the form its tool runs outside a transaction:
+ * - sqlx: `-- no-transaction` as the first line (else sqlx wraps the file in one).
+ * - golang-migrate, plain folders, Prisma: the statement alone in its file (each
+ *   sends the file as one query: one statement runs outside a transaction block).
+ * - Flyway: the statement alone in its script, plus the script's `.sql.conf`
+ *   with `executeInTransaction=false` (Flyway 9+ also detects it by itself).
+ * - Alembic: `autocommit_block()` (alembic.ts).
+ * A trigram index's `CREATE EXTENSION pg_trgm` goes in a migration of its own
+ * just before the index's. SQLite and MySQL get plain statements.
+ *
+ * Several changes planned together chain: distinct versions, each Alembic
+ * revision revising the previous new one.
  */
 import * as path from 'node:path';
-import type { Dialect } from '../../../../shared/types';
+import type { Dialect, MigrationChange } from '../../../../shared/types';
 import type { MigrationSet } from '../catalog/types';
 import type { IndexSuggestion } from '../rules/types';
-import { planAlembicRevision, type AlembicPlanOptions } from './alembic';
+import { planAlembicRevisions, type AlembicPlanOptions } from './alembic';
 import { compareVersions, isTimestamp } from './detect';
+import { createIndexStatement, definitionOf, dropIndexStatement, needsTrigram, slugOf } from './sql';
 
-const MAX_IDENTIFIER = 63; // PostgreSQL's NAMEDATALEN - 1; MySQL allows 64.
-
-export interface CreateIndexOptions {
-  concurrently: boolean;
-  /** `IF NOT EXISTS`: off by default, since it would keep an INVALID index left by a failed concurrent build. */
-  ifNotExists?: boolean;
-}
-
-export interface DropIndexOptions {
-  concurrently: boolean;
-  /** `IF EXISTS`; on by default (not on MySQL, which has no such clause). */
-  ifExists?: boolean;
-}
+export {
+  createIndexSql,
+  dropIndexSql,
+  extensionSql,
+  indexName,
+  quoteIdent,
+  type CreateIndexOptions,
+  type DropIndexOptions,
+} from './sql';
 
 export interface PlanOptions {
-  /** Alembic: makes the new revision id (default: derived from the time, the suggestion and the heads). */
+  /** Alembic: makes the new revision ids (default: derived from the time, the change and the heads). */
   revisionId?: AlembicPlanOptions['revisionId'];
 }
 
 export interface MigrationPlan {
   files: { file: string; content: string }[];
-  /** The file to open after applying: the index migration's up file. */
+  /** The file to open after applying: the change's up file. */
   open: string;
-}
-
-function isTrigram(s: IndexSuggestion): boolean {
-  return s.opclass === 'gin_trgm_ops';
-}
-
-function unqualified(table: string): string {
-  const parts = table.split('.');
-  return parts[parts.length - 1];
-}
-
-function snake(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/_+/g, '_').replace(/^_|_$/g, '');
-}
-
-/** `idx_<table>_<col1>_<col2>` (`_trgm` for trigram indexes), at most 63 characters. */
-export function indexName(s: IndexSuggestion): string {
-  const name = snake(['idx', unqualified(s.table), ...s.columns, ...(isTrigram(s) ? ['trgm'] : [])].join('_'));
-  return name.slice(0, MAX_IDENTIFIER).replace(/_+$/, '');
-}
-
-const RESERVED = new Set(['user', 'order', 'group', 'select', 'table', 'from', 'where', 'limit', 'offset', 'index', 'key', 'column', 'check', 'default', 'references', 'primary', 'unique', 'desc', 'asc', 'to', 'end', 'all', 'and', 'or', 'not', 'as', 'on', 'in', 'is', 'like', 'null', 'true', 'false', 'case', 'when', 'then', 'else', 'create', 'grant', 'union', 'having', 'window', 'analyse', 'analyze', 'both', 'cast', 'collate', 'constraint', 'current_user', 'distinct', 'do', 'for', 'foreign', 'into', 'leading', 'only', 'placing', 'returning', 'some', 'symmetric', 'trailing', 'using', 'variadic', 'with']);
-
-/** An identifier as SQL needs it written: bare when it can be, quoted otherwise. */
-export function quoteIdent(name: string, dialect: Dialect): string {
-  if (/^[a-z_][a-z0-9_]*$/.test(name) && !RESERVED.has(name)) return name;
-  return dialect === 'mysql' ? '`' + name.replace(/`/g, '``') + '`' : '"' + name.replace(/"/g, '""') + '"';
-}
-
-function quoteQualified(name: string, dialect: Dialect): string {
-  return name.split('.').map((part) => quoteIdent(part, dialect)).join('.');
-}
-
-function schemaPrefix(table: string, dialect: Dialect): string {
-  const parts = table.split('.');
-  return parts.length > 1 ? parts.slice(0, -1).map((p) => quoteIdent(p, dialect)).join('.') + '.' : '';
-}
-
-/** One `CREATE INDEX ...;` statement for the suggestion. */
-export function createIndexSql(s: IndexSuggestion, dialect: Dialect, opts: CreateIndexOptions): string {
-  const name = quoteIdent(indexName(s), dialect);
-  const table = quoteQualified(s.table, dialect);
-  const postgres = dialect === 'postgres';
-  const method = s.method ?? (isTrigram(s) ? 'gin' : undefined);
-  const using = postgres && method && method.toLowerCase() !== 'btree' ? ` USING ${method.toLowerCase()}` : '';
-  const opclass = postgres && s.opclass ? ` ${s.opclass}` : '';
-  const keys = s.columns.map((c) => quoteIdent(c, dialect) + opclass).join(', ');
-  const concurrently = postgres && opts.concurrently ? ' CONCURRENTLY' : '';
-  const ifNotExists = opts.ifNotExists && dialect !== 'mysql' ? ' IF NOT EXISTS' : '';
-  // MySQL builds indexes online with InnoDB's in-place algorithm when asked.
-  const online = dialect === 'mysql' && opts.concurrently ? ' ALGORITHM=INPLACE LOCK=NONE' : '';
-  return `CREATE INDEX${concurrently}${ifNotExists} ${name} ON ${table}${using} (${keys})${online};`;
-}
-
-/** The `DROP INDEX ...;` statement undoing `createIndexSql`. */
-export function dropIndexSql(s: IndexSuggestion, dialect: Dialect, opts: DropIndexOptions): string {
-  const name = quoteIdent(indexName(s), dialect);
-  if (dialect === 'mysql') return `DROP INDEX ${name} ON ${quoteQualified(s.table, dialect)};`;
-  const concurrently = dialect === 'postgres' && opts.concurrently ? ' CONCURRENTLY' : '';
-  const ifExists = opts.ifExists === false ? '' : ' IF EXISTS';
-  return `DROP INDEX${concurrently}${ifExists} ${schemaPrefix(s.table, dialect)}${name};`;
-}
-
-/** The statement a suggestion needs before its index can exist (`CREATE EXTENSION pg_trgm`), if any. */
-export function extensionSql(s: IndexSuggestion, dialect: Dialect): string | undefined {
-  return dialect === 'postgres' && isTrigram(s) ? 'CREATE EXTENSION IF NOT EXISTS pg_trgm;' : undefined;
 }
 
 /** `YYYYMMDDHHMMSS` in UTC. */
@@ -152,75 +87,91 @@ function usesUpDown(set: MigrationSet): boolean {
 
 interface Step {
   slug: string;
-  up: string;
-  down?: string;
+  up: string[];
+  down: string[];
+  /** The statements must run outside a transaction block. */
+  noTransaction: boolean;
 }
 
-const TRANSACTION_NOTE = '-- CREATE INDEX CONCURRENTLY builds the index without blocking writes, but cannot run in a transaction block.';
+const CONCURRENT_NOTE = [
+  '-- CONCURRENTLY does not block writes to the table, but cannot run in a transaction block',
+  '-- nor next to another statement: keep it the only statement of this file.',
+];
 
-/**
- * A new migration (two for a trigram index outside Prisma: the extension,
- * then the index) that creates the suggested index, in the set's layout.
- */
-export function planIndexMigration(set: MigrationSet, s: IndexSuggestion, dialect: Dialect, now: Date, options: PlanOptions = {}): MigrationPlan {
-  const slug = snake(`add_index_${unqualified(s.table)}_${s.columns.join('_')}`).slice(0, 80).replace(/_+$/, '');
-  if (set.tool === 'alembic') return planAlembicRevision(set, s, dialect, now, { name: indexName(s), slug, revisionId: options.revisionId });
-  const postgres = dialect === 'postgres';
-  const concurrently = postgres && set.tool !== 'prisma';
-  const extension = extensionSql(s, dialect);
-  const create = createIndexSql(s, dialect, { concurrently });
-  const drop = dropIndexSql(s, dialect, { concurrently });
+/** The migrations of one change: the extension first when a trigram index needs it, then the index. */
+function stepsOf(set: MigrationSet, change: MigrationChange, dialect: Dialect): Step[] {
+  const concurrently = dialect === 'postgres';
+  const { index } = change;
+  const create = createIndexStatement(index, dialect, { concurrently });
+  const drop = dropIndexStatement(index, dialect, { concurrently });
   const steps: Step[] = [];
-
-  if (set.tool === 'prisma') {
-    const note = postgres
-      ? [
-          '-- Prisma runs each migration in a transaction on PostgreSQL, where CREATE INDEX CONCURRENTLY',
-          `-- cannot run, so this is a plain CREATE INDEX: it blocks writes to ${s.table} while it builds.`,
-          '-- On a large, busy table, create it CONCURRENTLY by hand first (this statement would then fail: use IF NOT EXISTS).',
-        ]
-      : [];
-    const model = `-- Also add @@index([${s.columns.join(', ')}]) to the model in schema.prisma, or prisma migrate will report drift.`;
-    steps.push({ slug, up: [...note, model, ...(extension ? [extension] : []), create, ''].join('\n') });
-  } else {
-    if (extension && concurrently) {
-      steps.push({
-        slug: 'enable_pg_trgm',
-        up: wrap(set, ['-- Trigram operators for the index of the next migration.', extension]),
-        down: wrap(set, ['-- pg_trgm is left installed: other objects may depend on it.']),
-      });
-    }
-    const noteLines = concurrently ? [TRANSACTION_NOTE, ...transactionAdvice(set)] : [];
-    const upLines = [...noteLines, ...(extension && !concurrently ? [extension] : []), create];
-    steps.push({ slug, up: wrap(set, upLines, concurrently), down: wrap(set, [drop], concurrently) });
+  if (concurrently && change.kind === 'createIndex' && needsTrigram(index)) {
+    steps.push({
+      slug: 'enable_pg_trgm',
+      up: ['-- Trigram operators for the index of the next migration.', 'CREATE EXTENSION IF NOT EXISTS pg_trgm;'],
+      down: ['-- pg_trgm is left installed: other objects may depend on it.'],
+      noTransaction: false,
+    });
   }
-
-  const versions = nextVersions(set, now, steps.length);
-  const files: MigrationPlan['files'] = [];
-  let open = '';
-  steps.forEach((step, i) => {
-    const named = fileNames(set, versions[i], step.slug);
-    files.push({ file: named.up, content: step.up });
-    if (named.down && step.down !== undefined) files.push({ file: named.down, content: step.down });
-    open = named.up;
-  });
-  return { files, open };
+  const note = concurrently ? [...CONCURRENT_NOTE, ...toolNote(set)] : [];
+  const [up, down] = change.kind === 'createIndex' ? [create, drop] : [drop, create];
+  steps.push({ slug: slugOf(change), up: [...note, up], down: [...note, down], noTransaction: concurrently });
+  if (set.tool === 'prisma') {
+    const last = steps[steps.length - 1];
+    last.up.unshift(
+      change.kind === 'createIndex'
+        ? '-- Also add this index to its model in schema.prisma (@@index, with map: the name below), or prisma migrate dev will want to drop it.'
+        : '-- Also remove this index from its model in schema.prisma, or prisma migrate dev will want to create it again.',
+    );
+  }
+  return steps;
 }
 
-function transactionAdvice(set: MigrationSet): string[] {
+function toolNote(set: MigrationSet): string[] {
   switch (set.tool) {
     case 'sqlx':
       return ['-- The first line tells sqlx to run this file outside a transaction.'];
     case 'flyway':
-      return ['-- Flyway 9+ detects this and runs the script outside a transaction; older versions need', '-- a matching .sql.conf file with executeInTransaction=false.'];
+      return ['-- The .sql.conf file beside this script tells Flyway to run it outside a transaction.'];
     default:
-      return ['-- Keep it the only statement of this file: several statements sent as one query run as one transaction.'];
+      return [];
   }
 }
 
-function wrap(set: MigrationSet, lines: string[], noTransaction = false): string {
+function render(set: MigrationSet, lines: string[], noTransaction: boolean): string {
   const head = set.tool === 'sqlx' && noTransaction ? ['-- no-transaction'] : [];
   return [...head, ...lines, ''].join('\n');
+}
+
+/**
+ * New migrations for `changes`, one plan per change, chained in that order
+ * (the second's version after the first's; Alembic: each revision on the
+ * previous new one).
+ */
+export function planMigrations(set: MigrationSet, changes: MigrationChange[], dialect: Dialect, now: Date, options: PlanOptions = {}): MigrationPlan[] {
+  if (set.tool === 'alembic') return planAlembicRevisions(set, changes, dialect, now, { revisionId: options.revisionId });
+  const stepsPerChange = changes.map((change) => stepsOf(set, change, dialect));
+  const versions = nextVersions(set, now, stepsPerChange.reduce((n, steps) => n + steps.length, 0));
+  let next = 0;
+  return stepsPerChange.map((steps) => {
+    const files: MigrationPlan['files'] = [];
+    let open = '';
+    for (const step of steps) {
+      const named = fileNames(set, versions[next++], step.slug);
+      files.push({ file: named.up, content: render(set, step.up, step.noTransaction) });
+      if (named.down) files.push({ file: named.down, content: render(set, step.down, step.noTransaction) });
+      if (set.tool === 'flyway' && step.noTransaction) {
+        for (const file of [named.up, named.down]) if (file) files.push({ file: `${file}.conf`, content: 'executeInTransaction=false\n' });
+      }
+      open = named.up;
+    }
+    return { files, open };
+  });
+}
+
+/** A new migration (two for a trigram index: the extension, then the index) that creates the suggested index. */
+export function planIndexMigration(set: MigrationSet, s: IndexSuggestion, dialect: Dialect, now: Date, options: PlanOptions = {}): MigrationPlan {
+  return planMigrations(set, [{ kind: 'createIndex', index: definitionOf(s) }], dialect, now, options)[0];
 }
 
 function fileNames(set: MigrationSet, version: string, slug: string): { up: string; down?: string } {

@@ -3,8 +3,9 @@
  * it for the whole build. In a migration, index existing tables CONCURRENTLY.
  */
 import { docsUrl } from '../../../../shared/types';
-import type { Span } from '../sql/model';
-import type { Rule, RuleReport } from './types';
+import { concurrentIndexEdit } from '../host/python/concurrent-index';
+import type { Span, Statement } from '../sql/model';
+import type { CoreFix, FileContext, Rule, RuleReport } from './types';
 
 const ID = 'non-concurrent-index-creation';
 
@@ -17,7 +18,8 @@ export const nonConcurrentIndexCreation: Rule = {
     fixable: true,
     category: 'migration',
   },
-  scope: 'statement',
+  // Its fix depends on the file's other statements (CONCURRENTLY must stand alone).
+  scope: 'file',
   check(ctx) {
     const migration = ctx.migration;
     if (ctx.dialect !== 'postgres' || !migration || migration.isDown) return;
@@ -46,20 +48,7 @@ export const nonConcurrentIndexCreation: Rule = {
               'whole build, minutes on a large table. `CONCURRENTLY` builds without blocking writes, at the price of ' +
               'two table scans; it cannot run in a transaction block, and a failed build leaves an INVALID index to drop.',
           ].join('\n'),
-          fixes: [
-            {
-              title: 'Add CONCURRENTLY',
-              // Inside a transaction the edit alone would make the migration fail: let the user choose.
-              isPreferred: !statement.inTransaction,
-              changes: [
-                {
-                  kind: 'edit',
-                  file: ctx.file,
-                  edits: [{ span: { start: change.keywordSpan.end, end: change.keywordSpan.end }, newText: ' CONCURRENTLY' }],
-                },
-              ],
-            },
-          ],
+          fixes: concurrentlyFix(ctx, statement, change.keywordSpan),
         });
       }
     }
@@ -67,35 +56,34 @@ export const nonConcurrentIndexCreation: Rule = {
 };
 
 /**
+ * CONCURRENTLY cannot run in a transaction block nor next to another statement
+ * of the same query: the edit is offered only where the statement stands alone
+ * in its file, in the form its tool runs outside a transaction (sqlx: the
+ * `-- no-transaction` first line). Elsewhere the message says what to do.
+ */
+function concurrentlyFix(ctx: FileContext, statement: Statement, keyword: Span): CoreFix[] {
+  const alone = ctx.document.statements.length === 1 && !statement.inTransaction;
+  if (!alone) return [];
+  const edits = [{ span: { start: keyword.end, end: keyword.end }, newText: ' CONCURRENTLY' }];
+  if (ctx.migration?.set.tool === 'sqlx' && !ctx.text.startsWith('-- no-transaction')) edits.unshift({ span: { start: 0, end: 0 }, newText: '-- no-transaction\n' });
+  return [{ title: 'Add CONCURRENTLY', isPreferred: true, changes: [{ kind: 'edit', file: ctx.file, edits }] }];
+}
+
+/**
  * Alembic runs each revision in a transaction, where CREATE INDEX CONCURRENTLY
- * fails: the fix wraps the call in `autocommit_block()` and passes
- * `postgresql_concurrently=True`, re-indenting a call that spans lines.
+ * fails: the fix (made on the syntax tree, host/python/concurrent-index.ts)
+ * wraps the call in `autocommit_block()` and passes `postgresql_concurrently=True`.
  */
 function alembicReport(file: string, text: string, call: Span, keyword: Span, table: string, name?: string): RuleReport {
-  const source = text.slice(call.start, call.end);
-  let lineStart = call.start;
-  while (lineStart > 0 && text[lineStart - 1] !== '\n') lineStart--;
-  const indent = text.slice(lineStart, call.start);
-  const onlyCallOnLine = /^[ \t]*$/.test(indent) && source.endsWith(')');
-  const inner = `${indent}    `;
-  const rewritten =
-    `with op.get_context().autocommit_block():\n${inner}` +
-    source.slice(0, -1).replace(/\n/g, '\n    ') +
-    `, postgresql_concurrently=True)`;
+  const edit = concurrentIndexEdit(text, call.start);
   return {
     span: keyword,
     message:
       `op.create_index${name ? ` ${name}` : ''} on existing table ${table} without postgresql_concurrently=True blocks every ` +
       `write to ${table} until the index is built. Pass postgresql_concurrently=True inside ` +
       `\`with op.get_context().autocommit_block():\` (CONCURRENTLY cannot run in Alembic's migration transaction).`,
-    fixes: onlyCallOnLine
-      ? [
-          {
-            title: 'Create the index concurrently in an autocommit block',
-            isPreferred: true,
-            changes: [{ kind: 'edit', file, edits: [{ span: call, newText: rewritten }] }],
-          },
-        ]
+    fixes: edit
+      ? [{ title: 'Create the index concurrently in an autocommit block', isPreferred: true, changes: [{ kind: 'edit', file, edits: [edit] }] }]
       : [],
   };
 }

@@ -102,12 +102,11 @@ function explain(table: TableInfo, index: IndexInfo, cover: IndexInfo): string {
 
 /**
  * Deletes the CREATE INDEX statement (with its semicolon and line) when it
- * stands alone in this file. Never in a migration: one that has run would be
- * left out of step with the databases it ran on; the message asks for a new
- * migration that drops the index instead.
+ * stands alone in this file; in a shipped migration (history is not edited),
+ * or where no statement can be deleted, a new migration drops the index.
  */
 function deleteFix(ctx: FileContext, index: IndexInfo): CoreFix[] {
-  if (ctx.migration) return [];
+  if (ctx.migration?.shipped) return ctx.dropIndexFixes(index);
   const statement = ctx.document.statements.find(
     (s) =>
       s.kind === 'create_index' &&
@@ -115,7 +114,7 @@ function deleteFix(ctx: FileContext, index: IndexInfo): CoreFix[] {
       s.span.start <= index.origin.span.start &&
       index.origin.span.end <= s.span.end,
   );
-  if (!statement) return [];
+  if (!statement) return ctx.migration ? ctx.dropIndexFixes(index) : [];
   return [
     {
       title: `Remove redundant index ${index.name}`,

@@ -4,8 +4,8 @@
  * findings with spans; the engine turns spans into LSP ranges, applies the
  * configured severity and inline suppressions.
  */
-import type { Dialect, RuleMeta } from '../../../../shared/types';
-import type { Catalog, MigrationSet } from '../catalog/types';
+import type { Dialect, PlannedMigration, RuleMeta } from '../../../../shared/types';
+import type { Catalog, IndexInfo, MigrationSet } from '../catalog/types';
 import type { HostExtraction } from '../host/types';
 import type { ParsedDocument, Span } from '../sql/model';
 
@@ -20,6 +20,8 @@ export interface CoreFix {
   isPreferred?: boolean;
   /** File to open after the fix is applied. */
   open?: string;
+  /** Set when the fix only creates a new migration: what it does, to chain several (see shared/types.ts). */
+  migration?: PlannedMigration;
 }
 
 /** An index QueryLens wants to exist. */
@@ -81,6 +83,8 @@ export interface FileContext {
    * statement placed after the table's CREATE TABLE (or above `near`).
    */
   indexFixes(suggestion: IndexSuggestion, near: Span): CoreFix[];
+  /** A new migration dropping the index (DROP INDEX CONCURRENTLY on PostgreSQL), in the set that owns its table. */
+  dropIndexFixes(index: IndexInfo): CoreFix[];
 }
 
 export interface Rule {
