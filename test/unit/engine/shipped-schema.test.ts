@@ -1,0 +1,61 @@
+/**
+ * A schema finding (an unindexed foreign key, a redundant index) in a migration
+ * that has shipped is the schema as it stands, not a change under review: it is
+ * reported at info with the reason; in a migration still to ship it is a warning.
+ */
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { defaultConfig } from '../../../server/src/core/config/types';
+import { SHIPPED_SCHEMA_NOTE } from '../../../server/src/core/engine/analysis';
+import { Workspace } from '../../../server/src/core/engine/workspace';
+import { initHostParsers } from '../../../server/src/core/host/treesitter';
+import type { MigrationHistory } from '../../../server/src/core/migrations/history';
+import { initParsers } from '../../../server/src/core/sql/parse';
+
+const ROOT = path.resolve('/shop');
+const FIRST = 'migrations/20240301000000_orders.sql';
+const SECOND = 'migrations/20240302000000_lines.sql';
+const FILES = {
+  [FIRST]: 'CREATE TABLE orders (id bigint PRIMARY KEY, placed_at timestamptz NOT NULL);\n',
+  [SECOND]: 'CREATE TABLE order_lines (id bigint PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders (id), sku text NOT NULL);\n',
+};
+
+function fkFindings(history: MigrationHistory | undefined) {
+  const ws = Workspace.fromFiles({ root: ROOT, config: { ...defaultConfig(), dialect: 'postgres' }, history }, FILES);
+  return ws.analyze(path.join(ROOT, SECOND)).filter((f) => f.ruleId === 'unindexed-foreign-key');
+}
+
+describe('schema findings in shipped history', () => {
+  before(async () => {
+    await initParsers();
+    await initHostParsers();
+  });
+
+  it('a migration not shipped yet: the unindexed foreign key is a warning', () => {
+    const [finding, ...rest] = fkFindings(undefined);
+    assert.equal(rest.length, 0);
+    assert.equal(finding!.severity, 'warning');
+    assert.ok(!finding!.message.includes(SHIPPED_SCHEMA_NOTE));
+    assert.match(finding!.message, /^Foreign key order_lines\(order_id\) → orders\(id\) has no index leading with order_id/);
+  });
+
+  it('the same migration shipped: info, with the reason, the same range and a fix that is a new migration', () => {
+    const open = fkFindings(undefined)[0]!;
+    const [shipped] = fkFindings({ isShipped: () => true });
+    assert.equal(shipped!.severity, 'info');
+    assert.equal(shipped!.message, `${open.message} ${SHIPPED_SCHEMA_NOTE}`);
+    assert.deepEqual(shipped!.range, open.range);
+    for (const fix of shipped!.fixes) for (const change of fix.changes) assert.equal(change.kind, 'create', `${fix.title} edits a shipped migration`);
+  });
+
+  it('an error severity set in the config is kept for a migration not shipped, and lowered to info for a shipped one', () => {
+    const config = { ...defaultConfig(), dialect: 'postgres' as const, rules: { 'unindexed-foreign-key': 'error' as const } };
+    const severity = (history?: MigrationHistory) =>
+      Workspace.fromFiles({ root: ROOT, config, history }, FILES)
+        .analyze(path.join(ROOT, SECOND))
+        .filter((f) => f.ruleId === 'unindexed-foreign-key')
+        .map((f) => f.severity);
+    assert.deepEqual(severity(), ['error']);
+    assert.deepEqual(severity({ isShipped: () => true }), ['info']);
+  });
+});
