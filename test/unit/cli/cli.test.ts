@@ -19,7 +19,7 @@ CREATE TABLE workers (
     planner_id VARCHAR(32) NOT NULL REFERENCES planners (planner_id),
     task_status VARCHAR(50) NOT NULL
 );
-CREATE INDEX idx_workers_planner_id ON workers (planner_id);
+-- Only the status is indexed: the TaskManager's lookup by planner and status is a sure missing-composite-index.
 CREATE INDEX idx_workers_task_status ON workers (task_status);
 `;
 
