@@ -49,6 +49,15 @@ describe('parseConfigText', () => {
     assert.deepEqual(parseConfigText('{ "shadow": 5 }').problems.map((p) => p.message), ['"shadow" must be an object, e.g. { "rowsPerTable": 10000, "tables": { "planners": 50 } }.']);
   });
 
+  it('reads migrationsFrom, and reports a value that is not a migration name where it is', () => {
+    assert.equal(parseConfigText('{ "migrationsFrom": "20240101120000" }').config.migrationsFrom, '20240101120000');
+    const bad = parseConfigText('{ "migrationsFrom": 3 }');
+    assert.equal(bad.config.migrationsFrom, undefined);
+    assert.deepEqual(bad.problems, [
+      { message: '"migrationsFrom" must be the version (or file path) of the first migration to check, e.g. "20240101120000".', range: range(0, 20, 0, 21), severity: 'error' },
+    ]);
+  });
+
   it('gives problems and the default config for malformed text, never throwing', () => {
     const loaded = parseConfigText('{\r\n  "dialect": "postgres"\r\n  "rules": {}\r\n}');
     assert.deepEqual(loaded.config, { rules: {}, include: [], exclude: [] });
