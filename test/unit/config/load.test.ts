@@ -63,7 +63,7 @@ describe('parseConfigText', () => {
       { message: 'The severity of rule "a" must be one of "off", "info", "warning", "error", "hint".', range: range(2, 18, 2, 24), severity: 'error' },
       { message: '"include" must be an array of strings (globs relative to the workspace root).', range: range(3, 13, 3, 20), severity: 'error' },
       { message: '"exclude" must be an array of strings (globs relative to the workspace root).', range: range(4, 13, 4, 16), severity: 'error' },
-      { message: 'Unknown setting "colour"; known settings: "dialect", "rules", "include", "exclude", "includeTests", "migrations", "shadow", "benchmarks".', range: range(5, 2, 5, 10), severity: 'warning' },
+      { message: 'Unknown setting "colour"; known settings: "dialect", "rules", "include", "exclude", "includeTests", "migrations", "migrationsFrom", "shadow", "benchmarks".', range: range(5, 2, 5, 10), severity: 'warning' },
     ]);
   });
 
@@ -85,6 +85,15 @@ describe('parseConfigText', () => {
     assert.equal(loaded.config.includeTests, undefined);
     assert.deepEqual(loaded.problems, [
       { message: '"includeTests" must be true or false (analyse tests, fixtures and vendored code too).', range: range(1, 18, 1, 23), severity: 'error' },
+    ]);
+  });
+
+  it('reads migrationsFrom, and reports a value that is not a migration name where it is', () => {
+    assert.equal(parseConfigText('{ "migrationsFrom": "20240101120000" }').config.migrationsFrom, '20240101120000');
+    const bad = parseConfigText('{ "migrationsFrom": 3 }');
+    assert.equal(bad.config.migrationsFrom, undefined);
+    assert.deepEqual(bad.problems, [
+      { message: '"migrationsFrom" must be the version (or file path) of the first migration to check, e.g. "20240101120000".', range: range(0, 20, 0, 21), severity: 'error' },
     ]);
   });
 

@@ -193,7 +193,10 @@ class FileAnalysis {
         const origin = catalog.getTable(suggestion.table)?.origin.file;
         const key = JSON.stringify([dialect, origin, suggestion]);
         let fixes = this.host.migrationFixes.get(key);
-        if (!fixes) this.host.migrationFixes.set(key, (fixes = make()));
+        if (fixes) return fixes;
+        fixes = make();
+        // Only new-migration fixes hold no position; an edit (a model's Index) must follow the text.
+        if (fixes.every((fix) => fix.migration)) this.host.migrationFixes.set(key, fixes);
         return fixes;
       },
       dropIndexFixes: (index) => dropIndexFixes(index, { dialect, catalog, migrations, now: new Date() }),
