@@ -193,19 +193,19 @@ describe('querylens CLI (built)', function () {
     const dir = workspace();
     const outside = mkdtempSync(path.join(os.tmpdir(), 'querylens-outside-'));
     dirs.push(outside);
-    const unpaginated = 'SELECT worker_id FROM workers WHERE planner_id = $1;\n';
-    writeFileSync(path.join(outside, 'victim.sql'), unpaginated);
-    symlinkSync(path.join(outside, 'victim.sql'), path.join(dir, 'queries', 'linked.sql'));
-    writeFileSync(path.join(dir, 'queries', 'real.sql'), unpaginated);
-    symlinkSync(path.join(dir, 'queries', 'real.sql'), path.join(dir, 'queries', 'alias.sql'));
-    writeFileSync(path.join(dir, 'queries', 'tasks.sql'), '');
-    const { code, stdout, stderr } = run(dir, 'check', '--format', 'json', '--fix', 'queries/linked.sql', 'queries/alias.sql');
+    // Two migrations still to ship, each one CREATE INDEX whose preferred fix adds CONCURRENTLY in place.
+    const lockingIndex = (name: string) => `CREATE INDEX ${name} ON workers (planner_id);\n`;
+    writeFileSync(path.join(outside, 'victim.sql'), lockingIndex('idx_outside'));
+    symlinkSync(path.join(outside, 'victim.sql'), path.join(dir, 'migrations', '20240102000000_linked.sql'));
+    writeFileSync(path.join(dir, 'queries', 'real.sql'), lockingIndex('idx_inside'));
+    symlinkSync(path.join(dir, 'queries', 'real.sql'), path.join(dir, 'migrations', '20240103000000_alias.sql'));
+    const { code, stdout, stderr } = run(dir, 'check', '--format', 'json', '--fix', 'migrations');
     assert.equal(code, 0);
-    assert.equal(readFileSync(path.join(outside, 'victim.sql'), 'utf8'), unpaginated, 'the file outside is untouched');
-    assert.equal(stderr, `querylens: not fixed: ${path.join(dir, 'queries', 'linked.sql')} is a link to ${realpathSync(path.join(outside, 'victim.sql'))}, outside the workspace ${dir} (--fix writes only inside it)\n`);
-    assert.match(readFileSync(path.join(dir, 'queries', 'real.sql'), 'utf8'), /LIMIT \d+;/, 'a link inside the workspace is fixed');
-    const remaining = JSON.parse(stdout).findings.filter((f: any) => f.ruleId === 'unpaginated-query').map((f: any) => f.file);
-    assert.deepEqual(remaining, ['queries/linked.sql'], 'what was not fixed is still reported');
+    assert.equal(readFileSync(path.join(outside, 'victim.sql'), 'utf8'), lockingIndex('idx_outside'), 'the file outside is untouched');
+    assert.equal(stderr, `querylens: not fixed: ${path.join(dir, 'migrations', '20240102000000_linked.sql')} is a link to ${realpathSync(path.join(outside, 'victim.sql'))}, outside the workspace ${dir} (--fix writes only inside it)\n`);
+    assert.match(readFileSync(path.join(dir, 'queries', 'real.sql'), 'utf8'), /CREATE INDEX CONCURRENTLY idx_inside/, 'a link inside the workspace is fixed');
+    const remaining = JSON.parse(stdout).findings.filter((f: any) => f.ruleId === 'non-concurrent-index-creation').map((f: any) => f.file);
+    assert.deepEqual(remaining, ['migrations/20240102000000_linked.sql'], 'what was not fixed is still reported');
   });
 
   it('bench fails (exit 2, the first error, nothing saved) when every iteration fails', function () {
