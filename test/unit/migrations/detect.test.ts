@@ -89,6 +89,27 @@ describe('detectMigrations', () => {
     ]);
   });
 
+  it('recognises Prisma migrations a project numbers itself (01_init, 02_...), in order, with their provider', () => {
+    const { root, paths } = ws({
+      'prisma/migrations/migration_lock.toml': 'provider = "postgresql"\n',
+      'prisma/migrations/10_add_pages/migration.sql': '',
+      'prisma/migrations/02_add_users/migration.sql': '',
+      'prisma/migrations/01_init/migration.sql': '',
+    });
+    assert.deepEqual(shape(root, detectMigrations(root, paths)), [
+      {
+        tool: 'prisma',
+        dir: 'prisma/migrations',
+        provider: 'postgresql',
+        migrations: [
+          ['01', 'init', 'prisma/migrations/01_init/migration.sql', undefined],
+          ['02', 'add_users', 'prisma/migrations/02_add_users/migration.sql', undefined],
+          ['10', 'add_pages', 'prisma/migrations/10_add_pages/migration.sql', undefined],
+        ],
+      },
+    ]);
+  });
+
   it('recognises plain numbered folders by their name, and several sets side by side', () => {
     const { root, paths } = ws({
       'db/002-add.sql': '',

@@ -31,6 +31,13 @@ import type { MigrationPosition } from '../rules/types';
 import { detectAlembic, type RevisionOf } from './alembic';
 
 const PRISMA_FOLDER = /^(\d{8,})_(.+)$/;
+/** Prisma runs every folder of `migrations/` in name order: a project may number them itself (`01_init`). */
+const PRISMA_NUMBERED_FOLDER = /^(\d+)_(.+)$/;
+
+/** A Prisma migration's folder name (`20240101120000_init`; `01_init` inside a `migrations` folder), as version and description. */
+function prismaFolder(dir: string): RegExpExecArray | null {
+  return PRISMA_FOLDER.exec(path.basename(dir)) ?? (path.basename(path.dirname(dir)) === 'migrations' ? PRISMA_NUMBERED_FOLDER.exec(path.basename(dir)) : null);
+}
 const FLYWAY = /^([VU])(\d+(?:[._]\d+)*)__(.+)\.sql$/i;
 const UP_DOWN = /^(\d+)_(.+)\.(up|down)\.sql$/i;
 const NUMBERED = /^(\d+)[_-](.+)\.sql$/i;
@@ -58,14 +65,14 @@ export function detectMigrations(root: string, files: string[], configured?: str
 
   // Prisma first: its migration.sql files live one level below the set's folder.
   for (const [dir, names] of byDir) {
-    if (!names.includes('migration.sql') || !PRISMA_FOLDER.test(path.basename(dir))) continue;
+    if (!names.includes('migration.sql') || !prismaFolder(dir)) continue;
     prismaDirs.add(path.dirname(dir));
   }
   for (const dir of prismaDirs) {
     if (wanted && !wanted.has(dir)) continue;
     const migrations: Migration[] = [];
     for (const [sub, names] of byDir) {
-      const m = PRISMA_FOLDER.exec(path.basename(sub));
+      const m = prismaFolder(sub);
       if (path.dirname(sub) !== dir || !m || !names.includes('migration.sql')) continue;
       migrations.push({ version: m[1], description: m[2], upFile: path.join(sub, 'migration.sql') });
     }
@@ -73,7 +80,7 @@ export function detectMigrations(root: string, files: string[], configured?: str
   }
 
   for (const [dir, names] of byDir) {
-    if (prismaDirs.has(path.dirname(dir)) && PRISMA_FOLDER.test(path.basename(dir))) continue;
+    if (prismaDirs.has(path.dirname(dir)) && prismaFolder(dir)) continue;
     if ((wanted && !wanted.has(dir)) || alembicDirs.has(dir)) continue;
     const set = classifyFolder(dir, names.filter((n) => n.toLowerCase().endsWith('.sql')).sort(), !!wanted);
     if (set) sets.push(set);
