@@ -59,3 +59,30 @@ describe('schema findings in shipped history', () => {
     assert.deepEqual(severity({ isShipped: () => true }), ['info']);
   });
 });
+
+describe('one-off scripts in a data-migrations folder', () => {
+  const files = {
+    'migrations/20240301000000_notes.sql': 'CREATE TABLE notes (id bigint PRIMARY KEY, body text NOT NULL, tag text);\n',
+    'db/data-migrations/backfill-tags.sql': "UPDATE notes SET tag = 'invoice' WHERE body ILIKE '%invoice%';\n",
+    'queries/search.sql': "SELECT id FROM notes WHERE body ILIKE '%invoice%' LIMIT 20;\n",
+  };
+  const wildcards = (history?: MigrationHistory) => {
+    const ws = Workspace.fromFiles({ root: ROOT, config: { ...defaultConfig(), dialect: 'postgres' }, history }, files);
+    return ['db/data-migrations/backfill-tags.sql', 'queries/search.sql'].map((f) =>
+      ws.analyze(path.join(ROOT, f)).filter((x) => x.ruleId === 'leading-wildcard-like').length,
+    );
+  };
+
+  before(async () => {
+    await initParsers();
+    await initHostParsers();
+  });
+
+  it('committed, it has run once: no query rule there; the application query committed beside it still gets its finding', () => {
+    assert.deepEqual(wildcards({ isShipped: () => true }), [0, 1]);
+  });
+
+  it('not committed yet, it is about to run: its queries are checked', () => {
+    assert.deepEqual(wildcards(undefined), [1, 1]);
+  });
+});

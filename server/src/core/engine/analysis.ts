@@ -33,6 +33,11 @@ export interface AnalysisInput {
   lines: LineIndex;
   catalog: Catalog;
   migration?: MigrationPosition;
+  /**
+   * A one-off SQL script of a migrations folder that no tool runs in order
+   * (`data-migrations/backfill.sql`), committed: it ran once, so no query rule there.
+   */
+  shippedScript?: boolean;
   migrations: MigrationSet[];
   /** Host code (Python, Rust): what the extractor found. */
   host?: HostExtraction;
@@ -80,7 +85,7 @@ class FileAnalysis {
     }
     // A shipped migration has run wherever it will run: migration rules speak only about the ones
     // to come, and the queries of a shipped (data) migration ran once, long ago: no query rule there.
-    const shipped = this.input.migration?.shipped === true;
+    const shipped = this.input.migration?.shipped === true || this.input.shippedScript === true;
     const enabled = rules.flatMap((rule) => {
       if (shipped && (rule.meta.category === 'migration' || rule.meta.category === 'query')) return [];
       const severity = this.host.severityFor(rule.meta.id, rule.meta.defaultSeverity);

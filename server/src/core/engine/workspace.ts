@@ -95,6 +95,9 @@ interface FileEntry {
 const PREPARE_ROUNDS = 3;
 let editPathCompiled = false;
 
+/** A folder of migrations or data migrations (`migrations`, `data-migrations`, `data_migration`). */
+const MIGRATION_FOLDER = /(^|[-_])migrations?$/i;
+
 export class Workspace {
   readonly root: string;
   private readonly entries = new Map<string, FileEntry>();
@@ -465,6 +468,7 @@ export class Workspace {
         lines: (entry.lines ??= new LineIndex(entry.text)),
         catalog,
         migration: this.migrationPosition(file),
+        shippedScript: this.isShippedScript(file),
         migrations: this.layout.setsFor(file),
         host: entry.host,
         reports: this.options.incremental ? entry.statementReports : undefined,
@@ -487,6 +491,13 @@ export class Workspace {
     const setting = this.options.config.rules[ruleId];
     if (setting === 'off') return undefined;
     return setting ?? fallback;
+  }
+
+  /** A committed SQL file in a migrations folder that is no migration set (`db/data-migrations/x.sql`): a one-off script that has run. */
+  private isShippedScript(file: string): boolean {
+    if (!file.endsWith('.sql') || migrationPositionOf(this.sets, file)) return false;
+    const folders = path.relative(this.root, path.dirname(file)).split(path.sep);
+    return folders.some((f) => MIGRATION_FOLDER.test(f)) && this.isShipped(file);
   }
 
   private migrationPosition(file: string): MigrationPosition | undefined {
