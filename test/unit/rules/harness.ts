@@ -104,7 +104,7 @@ export function runRule(rule: Rule, setup: Setup): { reports: RuleReport[]; file
         textOf: (f) => texts.get(f),
         now: new Date('2026-01-02T03:04:05Z'),
       }),
-    dropIndexFixes: (index) => dropIndexFixes(index, { dialect, catalog, migrations: sets, now: new Date('2026-01-02T03:04:05Z') }),
+    dropIndexFixes: (index) => dropIndexFixes(index, { dialect, catalog, migrations: sets, textOf: (f) => texts.get(f), now: new Date('2026-01-02T03:04:05Z') }),
   };
   rule.check(ctx);
   return { reports, file };

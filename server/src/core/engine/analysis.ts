@@ -204,7 +204,7 @@ class FileAnalysis {
         if (fixes.every((fix) => fix.migration)) this.host.migrationFixes.set(key, fixes);
         return fixes;
       },
-      dropIndexFixes: (index) => dropIndexFixes(index, { dialect, catalog, migrations, now: new Date() }),
+      dropIndexFixes: (index) => dropIndexFixes(index, { dialect, catalog, migrations, textOf: (f) => this.host.textOf(f), now: new Date() }),
     };
     try {
       rule.check(ctx);

@@ -10,6 +10,7 @@
 import type { Dialect, IndexDefinition, MigrationChange } from '../../../../shared/types';
 import type { Catalog, IndexInfo, MigrationSet, TableInfo } from '../catalog/types';
 import { hostLanguageOf } from '../host/treesitter';
+import { inferDialect } from '../sql/dialect';
 import { planMigrations } from '../migrations/writer';
 import { createIndexStatement, definitionOf, freeIndexName, indexName } from '../migrations/sql';
 import { formatColumns } from '../rules/query-helpers';
@@ -57,7 +58,7 @@ export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
   const index = definitionOf(suggestion, freeIndexName(indexName(suggestion), takenIndexNames(input.catalog)));
   const set = owningSet(input.catalog, input.suggestion.table, input.migrations);
   if (set) {
-    const fix = migrationFix(set, { kind: 'createIndex', index }, dialectOfSet(set, input.dialect), input.now);
+    const fix = migrationFix(set, { kind: 'createIndex', index }, dialectOfSet(set, input.dialect, input.textOf), input.now);
     return [{ ...fix, title: `Add index on ${describeIndex(suggestion)} in a new migration`, isPreferred: true }];
   }
   const { dialect } = input;
@@ -96,7 +97,7 @@ export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
  * migration that created it is not edited). On PostgreSQL `DROP INDEX
  * CONCURRENTLY`, alone in its migration; the down part creates it again.
  */
-export function dropIndexFixes(index: IndexInfo, input: Omit<IndexFixInput, 'suggestion' | 'near' | 'file' | 'textOf'>): CoreFix[] {
+export function dropIndexFixes(index: IndexInfo, input: Omit<IndexFixInput, 'suggestion' | 'near' | 'file'>): CoreFix[] {
   const set = owningSet(input.catalog, index.table, input.migrations);
   const table = input.catalog.getTable(index.table);
   if (!set || !table || index.keys.some((k) => k.column === undefined)) return [];
@@ -107,7 +108,7 @@ export function dropIndexFixes(index: IndexInfo, input: Omit<IndexFixInput, 'sug
     keys: index.keys.map((k) => ({ column: column(k.column!), ...(k.desc ? { desc: true } : {}), ...(k.opclass ? { opclass: k.opclass } : {}) })),
     ...(index.method && index.method !== 'btree' ? { method: index.method } : {}),
   };
-  const fix = migrationFix(set, { kind: 'dropIndex', index: definition }, dialectOfSet(set, input.dialect), input.now);
+  const fix = migrationFix(set, { kind: 'dropIndex', index: definition }, dialectOfSet(set, input.dialect, input.textOf), input.now);
   return [{ ...fix, title: `Drop redundant index ${index.name} in a new migration`, isPreferred: false }];
 }
 
@@ -136,14 +137,32 @@ export function owningSet(catalog: Catalog, tableName: string, sets: MigrationSe
   return origin.endsWith('.py') && alembic.length === 1 ? alembic[0] : undefined;
 }
 
-/** The dialect a set's migrations are written in: Prisma's lock file says; else the workspace's. */
-export function dialectOfSet(set: MigrationSet, fallback: Dialect): Dialect {
+/**
+ * The dialect a set's migrations are written in: Prisma's lock file says;
+ * else their SQL, by majority (a SQLite crate in a PostgreSQL workspace gets
+ * no CONCURRENTLY); else the workspace's.
+ */
+export function dialectOfSet(set: MigrationSet, fallback: Dialect, textOf: (file: string) => string | undefined): Dialect {
   const provider = set.provider?.toLowerCase();
   if (provider === 'sqlite') return 'sqlite';
   if (provider === 'mysql') return 'mysql';
   if (provider === 'postgresql' || provider === 'postgres') return 'postgres';
-  return fallback;
+  let cached = setDialects.get(set);
+  if (!cached) {
+    const votes = new Map<Dialect, number>();
+    for (const m of set.migrations) {
+      const text = hostLanguageOf(m.upFile) ? undefined : textOf(m.upFile);
+      const dialect = text === undefined ? undefined : inferDialect(text, m.upFile);
+      if (dialect) votes.set(dialect, (votes.get(dialect) ?? 0) + 1);
+    }
+    const [best] = [...votes].sort((a, b) => b[1] - a[1]);
+    cached = best?.[0] ?? 'unknown';
+    setDialects.set(set, cached);
+  }
+  return cached === 'unknown' ? fallback : cached;
 }
+
+const setDialects = new WeakMap<MigrationSet, Dialect | 'unknown'>();
 
 /** Offset just past the `;` ending the statement at `end`, and the rest of its line. */
 function endOfStatementLine(text: string, end: number): number {
