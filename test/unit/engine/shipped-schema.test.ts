@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { defaultConfig } from '../../../server/src/core/config/types';
-import { SHIPPED_SCHEMA_NOTE } from '../../../server/src/core/engine/analysis';
+import { SCRIPT_NOTE, SHIPPED_SCHEMA_NOTE } from '../../../server/src/core/engine/analysis';
 import { Workspace } from '../../../server/src/core/engine/workspace';
 import { initHostParsers } from '../../../server/src/core/host/treesitter';
 import type { MigrationHistory } from '../../../server/src/core/migrations/history';
@@ -84,5 +84,31 @@ describe('one-off scripts in a data-migrations folder', () => {
 
   it('not committed yet, it is about to run: its queries are checked', () => {
     assert.deepEqual(wildcards(undefined), [1, 1]);
+  });
+});
+
+describe('query findings in a scripts folder', () => {
+  const search = "SELECT id FROM notes WHERE body ILIKE '%invoice%' LIMIT 20;\n";
+  const files = {
+    'migrations/20240301000000_notes.sql': 'CREATE TABLE notes (id bigint PRIMARY KEY, body text NOT NULL);\n',
+    'scripts/find-invoices.sql': search,
+    'app/queries/find-invoices.sql': search,
+    'app/scripts_helper/find-invoices.sql': search,
+  };
+
+  before(async () => {
+    await initParsers();
+    await initHostParsers();
+  });
+
+  it('are info with the reason in scripts/, warnings elsewhere (a folder merely named like it included)', () => {
+    const ws = Workspace.fromFiles({ root: ROOT, config: { ...defaultConfig(), dialect: 'postgres' } }, files);
+    const found = (rel: string) => ws.analyze(path.join(ROOT, rel)).filter((f) => f.ruleId === 'leading-wildcard-like');
+    const [inScript] = found('scripts/find-invoices.sql');
+    const [inApp] = found('app/queries/find-invoices.sql');
+    assert.equal(inApp!.severity, 'warning');
+    assert.equal(inScript!.severity, 'info');
+    assert.equal(inScript!.message, `${inApp!.message} ${SCRIPT_NOTE}`);
+    assert.equal(found('app/scripts_helper/find-invoices.sql')[0]!.severity, 'warning');
   });
 });

@@ -50,6 +50,19 @@ export function isTestPath(relativePath: string): boolean {
   return parts.some(isTestFolder) || isTestFileName(name);
 }
 
+/**
+ * Folders of one-off scripts (`scripts/backfill.py`): product code, checked, but run by hand or
+ * once, not on a request path, so a query finding there is plausible rather than sure (info).
+ */
+const SCRIPT_FOLDERS = ['scripts'];
+
+/** Whether a root-relative, `/`-separated path lies in a scripts folder. */
+export function isScriptPath(relativePath: string): boolean {
+  const parts = relativePath.split('/');
+  parts.pop();
+  return parts.some((part) => SCRIPT_FOLDERS.includes(part.toLowerCase()));
+}
+
 /** Whether a Rust attribute item (`#[...]` as written) marks the item after it as test code. */
 export function isRustTestAttribute(text: string): boolean {
   return RUST_TEST_ATTRIBUTE.test(text);

@@ -38,6 +38,8 @@ export interface AnalysisInput {
    * (`data-migrations/backfill.sql`), committed: it ran once, so no query rule there.
    */
   shippedScript?: boolean;
+  /** The file lies in a scripts folder (config/scope.ts): its query findings are info. */
+  inScripts?: boolean;
   migrations: MigrationSet[];
   /** Host code (Python, Rust): what the extractor found. */
   host?: HostExtraction;
@@ -67,6 +69,9 @@ export function analyzeFile(input: AnalysisInput, host: AnalysisHost): Finding[]
 /** Appended to a schema finding in a shipped migration, which is reported at info. */
 export const SHIPPED_SCHEMA_NOTE =
   'Info, not warning: this migration has shipped, so this is the schema as it stands rather than a change under review, and what it costs depends on table sizes the code does not show (connect a database for the Index health view).';
+
+/** Appended to a query finding in a scripts folder, which is reported at info. */
+export const SCRIPT_NOTE = 'Info, not warning: this is a script (a scripts folder), run by hand or once rather than on a request path.';
 
 class FileAnalysis {
   constructor(
@@ -221,11 +226,13 @@ class FileAnalysis {
     // A schema finding in shipped history is the schema as it stands, not a change under review:
     // true, but whether it costs anything depends on table sizes and traffic the code does not show.
     const inHistory = rule.meta.category === 'schema' && this.input.migration?.shipped === true;
-    const quieter = (report.tentative || inHistory) && (severity === 'warning' || severity === 'error');
+    const inScripts = rule.meta.category === 'query' && this.input.inScripts === true;
+    const quieter = (report.tentative || inHistory || inScripts) && (severity === 'warning' || severity === 'error');
+    const note = !quieter ? undefined : inHistory ? SHIPPED_SCHEMA_NOTE : inScripts && !report.tentative ? SCRIPT_NOTE : undefined;
     return {
       ruleId: rule.meta.id,
       severity: quieter ? 'info' : severity,
-      message: inHistory && quieter ? `${report.message} ${SHIPPED_SCHEMA_NOTE}` : report.message,
+      message: note ? `${report.message} ${note}` : report.message,
       file: this.input.file,
       range: this.input.lines.rangeOf(shift(report.span, offset)),
       fixes: (report.fixes ?? []).filter((fix) => !this.editsShipped(fix)).map((fix) => this.toFix(fix, offset)),

@@ -15,6 +15,7 @@ import { buildCatalog } from '../catalog/build';
 import type { Catalog, MigrationSet } from '../catalog/types';
 import { isAnalysedFile, isExcluded, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles } from '../config/files';
 import { MAX_SOURCE_BYTES, readTextFile } from '../config/read';
+import { isScriptPath } from '../config/scope';
 import type { QueryLensConfig } from '../config/types';
 import { detectMigrations, migrationPositionOf } from '../migrations/detect';
 import { eitherShipped, firstCheckedHistory, NOTHING_SHIPPED, type MigrationHistory } from '../migrations/history';
@@ -469,6 +470,7 @@ export class Workspace {
         catalog,
         migration: this.migrationPosition(file),
         shippedScript: this.isShippedScript(file),
+        inScripts: isScriptPath(path.relative(this.root, file).split(path.sep).join('/')),
         migrations: this.layout.setsFor(file),
         host: entry.host,
         reports: this.options.incremental ? entry.statementReports : undefined,
