@@ -216,6 +216,56 @@ hostRuleTester(nPlusOne, 'hand-built extractions', {
   ],
 });
 
+// The many-to-one read per row: conversation.agent, where conversations holds the foreign key to agents.
+const manyToOne = `from sqlalchemy.orm import Session
+
+def report(session):
+    conversations = session.query(Conversation).filter(Conversation.user_id == 1).all()
+    for conversation in conversations:
+        print(conversation.agent.name)
+`;
+const manyToOneHost = (code: string) =>
+  extraction({
+    queries: [
+      query({
+        kind: 'orm',
+        span: between(code, 'session.query(Conversation)', '.all()'),
+        entity: 'Conversation',
+        beforeTerminal: at(code, '.all()').start,
+        model: ormModel(code, 'conversations', [{ text: 'Conversation.user_id == 1', columnText: 'Conversation.user_id', column: 'user_id', valueKind: 'literal' }]),
+      }),
+    ],
+    accesses: [{ object: 'conversation', attribute: 'agent', span: at(code, 'conversation.agent'), loops: [loop(code, 'for conversation in conversations:', 'agent.name)', { iterableQuery: 0 })] }],
+    models: [
+      { className: 'Conversation', table: 'conversations', span: { start: 0, end: 0 }, changes: [], relationships: [{ attribute: 'agent', target: 'Agent', lazy: 'select', span: { start: 0, end: 0 } }] },
+      { className: 'Agent', table: 'agents', span: { start: 0, end: 0 }, changes: [], relationships: [] },
+    ],
+  });
+
+hostRuleTester(nPlusOne, 'many-to-one lazy loads', {
+  valid: [],
+  // The collection direction (agent.conversations) stays a sure N+1: the Python extractor cases above.
+  invalid: [
+    {
+      name: 'a many-to-one per row is one query per distinct parent (identity map): info, with selectinload still offered',
+      code: manyToOne,
+      schema: 'CREATE TABLE agents (id bigint PRIMARY KEY, name text NOT NULL);\nCREATE TABLE conversations (id bigint PRIMARY KEY, user_id bigint NOT NULL, agent_id bigint NOT NULL REFERENCES agents (id));\n',
+      host: manyToOneHost,
+      errors: [
+        {
+          message: ['conversation.agent lazy-loads Conversation.agent (many-to-one) on each conversation of the query on line 4', 'one query per distinct Agent, up to one per row'],
+          span: 'conversation.agent',
+          fixes: ['Load Conversation.agent with the query (selectinload)'],
+          tentative: true,
+        },
+      ],
+      output: manyToOne
+        .replace('from sqlalchemy.orm import Session\n', 'from sqlalchemy.orm import Session\nfrom sqlalchemy.orm import selectinload\n')
+        .replace('.all()', '.options(selectinload(Conversation.agent)).all()'),
+    },
+  ],
+});
+
 hostRuleTester(nPlusOne, 'Rust extractor', {
   valid: [
     {

@@ -239,9 +239,11 @@ function checkLazyAccess(ctx: FileContext, host: HostExtraction, access: Attribu
   const outer = row?.rowsOf?.query;
   if (!row || !outer || outer.kind !== 'orm' || !outer.entity) return;
   const entity = outer.entity;
-  const relationship = (host.workspaceModels ?? host.models)
-    .find((m) => m.className === entity)?.relationships.find((r) => r.attribute === access.attribute);
+  const models = host.workspaceModels ?? host.models;
+  const model = models.find((m) => m.className === entity);
+  const relationship = model?.relationships.find((r) => r.attribute === access.attribute);
   if (!relationship || NOT_LAZY.has(relationship.lazy)) return;
+  const scalar = isManyToOne(ctx, model!.table, models.find((m) => m.className === relationship.target)?.table);
   const path = `${entity}.${relationship.attribute}`;
   if (outer.eagerLoads.includes(path)) return;
   const once = `${row.rowsOf!.index}:${path}`;
@@ -249,9 +251,13 @@ function checkLazyAccess(ctx: FileContext, host: HostExtraction, access: Attribu
   seen.add(once);
   ctx.report({
     span: access.span,
-    message:
-      `${access.object}.${access.attribute} lazy-loads ${path} once per ${row.target} ${rowsSource(ctx.text, row)}: ` +
-      `N+1 queries (one per row). Load it with the rows: add .options(selectinload(${path})) to that query.`,
+    message: scalar
+      ? `${access.object}.${access.attribute} lazy-loads ${path} (many-to-one) on each ${row.target} ${rowsSource(ctx.text, row)}: ` +
+        `SQLAlchemy answers a parent it already loaded from the session's identity map, so this is one query per distinct ` +
+        `${relationship.target}, up to one per row. Load it with the rows if they have many distinct ones: add .options(selectinload(${path})) to that query.`
+      : `${access.object}.${access.attribute} lazy-loads ${path} once per ${row.target} ${rowsSource(ctx.text, row)}: ` +
+        `N+1 queries (one per row). Load it with the rows: add .options(selectinload(${path})) to that query.`,
+    ...(scalar ? { tentative: true } : {}),
     explanation: [
       `**Relationship:** \`${path}\` → \`${relationship.target}\` (lazy=\`${relationship.lazy}\`)`,
       '',
@@ -261,6 +267,16 @@ function checkLazyAccess(ctx: FileContext, host: HostExtraction, access: Attribu
     ].join('\n'),
     fixes: selectinFix(ctx, outer, path),
   });
+}
+
+/**
+ * Whether the relationship from `table` to `target` is many-to-one: `table` holds a foreign
+ * key to `target` (and it is not a self-reference, where the direction is unknown).
+ */
+function isManyToOne(ctx: FileContext, table: string, target: string | undefined): boolean {
+  if (!target || !table || target === table) return false;
+  const info = ctx.catalog.getTable(table);
+  return !!info?.foreignKeys.some((fk) => fk.refTable.toLowerCase() === target.toLowerCase());
 }
 
 function selectinFix(ctx: FileContext, outer: HostQuery, path: string): CoreFix[] {
