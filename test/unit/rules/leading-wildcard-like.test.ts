@@ -42,6 +42,32 @@ ruleTester(leadingWildcardLike, {
         "CREATE TABLE users (id int PRIMARY KEY, email text);\nCREATE EXTENSION IF NOT EXISTS pg_trgm;\nCREATE INDEX idx_users_email_trgm ON users USING gin (email gin_trgm_ops);\n\nSELECT id FROM users WHERE email LIKE '%x%';\n",
     },
     {
+      name: 'in an OR with another column: info with the reason (one index alone may not remove the scan), both arms reported',
+      schema,
+      code: "SELECT id FROM users WHERE email ILIKE '%bob%' OR name ILIKE '%bob%' LIMIT 20",
+      errors: [
+        {
+          message: ["users.email ILIKE '%bob%' starts with a wildcard", 'It sits in an OR with name: the scan goes only when every arm of the OR can use an index'],
+          span: "email ILIKE '%bob%'",
+          tentative: true,
+        },
+        {
+          message: ["users.name ILIKE '%bob%' starts with a wildcard", 'It sits in an OR with email'],
+          span: "name ILIKE '%bob%'",
+          tentative: true,
+        },
+      ],
+    },
+    {
+      name: 'in an OR with the same column only: still a warning',
+      schema,
+      code: "SELECT id FROM users WHERE email LIKE '%@a.test' OR email LIKE '%@b.test' LIMIT 20",
+      errors: [
+        { message: ["users.email LIKE '%@a.test'"], span: "email LIKE '%@a.test'" },
+        { message: ["users.email LIKE '%@b.test'"], span: "email LIKE '%@b.test'" },
+      ],
+    },
+    {
       name: 'unknown table still reported, without a fix',
       code: "SELECT id FROM events WHERE kind LIKE '%x'",
       errors: [{ message: ['kind LIKE'], span: "kind LIKE '%x'", fixes: [] }],

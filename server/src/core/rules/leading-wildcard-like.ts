@@ -42,9 +42,16 @@ export const leadingWildcardLike: Rule = {
         const how = postgres
           ? `Add a trigram index: CREATE INDEX ... USING gin (${p.column.column} gin_trgm_ops) (needs the pg_trgm extension).`
           : `Use full-text search (${ctx.dialect === 'sqlite' ? 'an FTS5 table' : 'a FULLTEXT index with MATCH ... AGAINST'}) or anchor the pattern at the start${orm ? ' (.startswith())' : ''}.`;
+        // Under an OR with conditions on other columns, the scan goes only when every arm can use an
+        // index (a BitmapOr): this column's index alone may change nothing.
+        const otherArms = p.disjunctive ? query.predicates.filter((o) => o.disjunctive && o !== p && o.column.column !== p.column.column) : [];
+        const orNote = otherArms.length
+          ? ` It sits in an OR with ${otherArms.map((o) => o.column.column).filter((c, i, all) => all.indexOf(c) === i).join(', ')}: the scan goes only when every arm of the OR can use an index, so this index alone may not remove it (info, not warning).`
+          : '';
         ctx.report({
           span: p.span,
-          message: `${orm ? `${spanText(ctx.text, p.span)} sends ${what}, which` : what} starts with a wildcard, so no B-tree index can serve it: every call scans ${tableName ?? 'the table'}. ${how}`,
+          message: `${orm ? `${spanText(ctx.text, p.span)} sends ${what}, which` : what} starts with a wildcard, so no B-tree index can serve it: every call scans ${tableName ?? 'the table'}. ${how}${orNote}`,
+          ...(orNote ? { tentative: true } : {}),
           explanation: [
             `**Column:** \`${column}\` — ${operator} with pattern \`${pattern}\` (leading \`${pattern[0]}\`)`,
             '',
