@@ -107,9 +107,11 @@ function isUnbounded(query: QueryModel): boolean {
   );
 }
 
-/** A selective key (a foreign key, an id) the query pins by equality: it reads the rows of one parent. */
+/**
+ * A selective key (a foreign key, an id) the query pins by equality on its first table: it reads
+ * the rows of one parent (with whatever it joins to them).
+ */
 function parentKey(query: QueryModel, table: TableInfo, catalog: Catalog): string | undefined {
-  if (tableRefs(query).length !== 1) return undefined;
   const pinned = query.predicates.find(
     (p) => p.op === 'eq' && !p.disjunctive && p.valueKind !== 'subquery' && columnTable(query, p.column, catalog) === table.name && isSelectiveKey(table, p.column.column),
   );
