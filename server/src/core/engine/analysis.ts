@@ -58,6 +58,8 @@ export interface AnalysisHost {
   onError(message: string): void;
   /** Whether a file is a shipped migration: fixes that would edit one are dropped. */
   isShipped(file: string): boolean;
+  /** The dialect a workspace file is surely read in (a migration: its set's, its package's), else undefined: what a new migration of its set is written in. */
+  sureDialectOf?(file: string): Dialect | undefined;
   /** Index fixes that write a new migration, by dialect, table origin and suggestion; cleared with the migration sets. */
   migrationFixes: Map<string, CoreFix[]>;
 }
@@ -196,7 +198,7 @@ class FileAnalysis {
       report,
       indexFixes: (suggestion, near) => {
         const make = () =>
-          makeIndexFixes({ suggestion, near, file, dialect, catalog, migrations, textOf: (f) => this.host.textOf(f), now: new Date() });
+          makeIndexFixes({ suggestion, near, file, dialect, catalog, migrations, textOf: (f) => this.host.textOf(f), sureDialectOf: this.host.sureDialectOf, now: new Date() });
         if (migrations.length === 0) return make();
         // With migrations the fix is a new migration, whatever `near` and the
         // positions are; writing it is the costliest part of a finding.
@@ -209,7 +211,7 @@ class FileAnalysis {
         if (fixes.every((fix) => fix.migration)) this.host.migrationFixes.set(key, fixes);
         return fixes;
       },
-      dropIndexFixes: (index) => dropIndexFixes(index, { dialect, catalog, migrations, textOf: (f) => this.host.textOf(f), now: new Date() }),
+      dropIndexFixes: (index) => dropIndexFixes(index, { dialect, catalog, migrations, textOf: (f) => this.host.textOf(f), sureDialectOf: this.host.sureDialectOf, now: new Date() }),
     };
     try {
       rule.check(ctx);

@@ -30,6 +30,8 @@ export interface IndexFixInput {
   migrations: MigrationSet[];
   /** Text of a workspace file, for edits in another file. */
   textOf(file: string): string | undefined;
+  /** The dialect the workspace surely reads a file in (per package and set), else undefined. */
+  sureDialectOf?(file: string): Dialect | undefined;
   now: Date;
 }
 
@@ -58,7 +60,7 @@ export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
   const index = definitionOf(suggestion, freeIndexName(indexName(suggestion), takenIndexNames(input.catalog)));
   const set = owningSet(input.catalog, input.suggestion.table, input.migrations);
   if (set) {
-    const fix = migrationFix(set, { kind: 'createIndex', index }, dialectOfSet(set, input.dialect, input.textOf), input.now);
+    const fix = migrationFix(set, { kind: 'createIndex', index }, dialectOfSet(set, input.dialect, input.textOf, input.sureDialectOf), input.now);
     return [{ ...fix, title: `Add index on ${describeIndex(suggestion)} in a new migration`, isPreferred: true }];
   }
   const { dialect } = input;
@@ -108,7 +110,7 @@ export function dropIndexFixes(index: IndexInfo, input: Omit<IndexFixInput, 'sug
     keys: index.keys.map((k) => ({ column: column(k.column!), ...(k.desc ? { desc: true } : {}), ...(k.opclass ? { opclass: k.opclass } : {}) })),
     ...(index.method && index.method !== 'btree' ? { method: index.method } : {}),
   };
-  const fix = migrationFix(set, { kind: 'dropIndex', index: definition }, dialectOfSet(set, input.dialect, input.textOf), input.now);
+  const fix = migrationFix(set, { kind: 'dropIndex', index: definition }, dialectOfSet(set, input.dialect, input.textOf, input.sureDialectOf), input.now);
   return [{ ...fix, title: `Drop redundant index ${index.name} in a new migration`, isPreferred: false }];
 }
 
@@ -142,11 +144,20 @@ export function owningSet(catalog: Catalog, tableName: string, sets: MigrationSe
  * else their SQL, by majority (a SQLite crate in a PostgreSQL workspace gets
  * no CONCURRENTLY); else the workspace's.
  */
-export function dialectOfSet(set: MigrationSet, fallback: Dialect, textOf: (file: string) => string | undefined): Dialect {
+export function dialectOfSet(
+  set: MigrationSet,
+  fallback: Dialect,
+  textOf: (file: string) => string | undefined,
+  sureDialectOf?: (file: string) => Dialect | undefined,
+): Dialect {
   const provider = set.provider?.toLowerCase();
   if (provider === 'sqlite') return 'sqlite';
   if (provider === 'mysql') return 'mysql';
   if (provider === 'postgresql' || provider === 'postgres') return 'postgres';
+  // The workspace's reading of the set's own files: its package's database (sqlx's `sqlite` feature) included.
+  const first = set.migrations.find((m) => !hostLanguageOf(m.upFile))?.upFile;
+  const sure = first ? sureDialectOf?.(first) : undefined;
+  if (sure) return sure;
   let cached = setDialects.get(set);
   if (!cached) {
     const votes = new Map<Dialect, number>();

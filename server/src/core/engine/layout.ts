@@ -104,7 +104,7 @@ export class Layout {
     if (!dialect && set.tool !== 'alembic') {
       const votes = new Map<Dialect, number>();
       for (const m of set.migrations) {
-        const d = this.signalsOf(m.upFile)?.own;
+        const d = this.signalsOf(m.upFile)?.own ?? dialectOfName(path.basename(m.upFile)); // its words, else its name (`init.sqlite.sql`)
         if (d) votes.set(d, (votes.get(d) ?? 0) + 1);
       }
       for (const [d, n] of votes) if (!dialect || n > votes.get(dialect)!) dialect = d;

@@ -131,6 +131,7 @@ export class Workspace {
       textOf: (file) => this.textOf(file),
       onError: (message) => this.options.onError?.(message),
       isShipped: (file) => this.isShipped(file),
+      sureDialectOf: (file) => this.sureDialectOf(file),
       migrationFixes: new Map(),
     };
   }
@@ -362,6 +363,14 @@ export class Workspace {
   setHistory(history: MigrationHistory): void {
     this.options.history = history;
     this.detect();
+  }
+
+  /** The file's dialect when configuration, its package or its set says it; undefined when only guessed. */
+  sureDialectOf(file: string): Dialect | undefined {
+    const entry = this.entries.get(file);
+    if (!entry) return this.options.config.dialect;
+    const dialect = this.entryDialect(file, entry);
+    return entry.dialectSure ? dialect : undefined;
   }
 
   dialectOf(file: string): Dialect {

@@ -33,7 +33,7 @@ export const redundantIndex: Rule = {
           message:
             `Index ${index.name} on ${table.name}(${keyNames(index.keys)}) is redundant: ${cover.name} ` +
             `(${keyNames(cover.keys)}) ${same ? 'has the same keys' : 'starts with the same keys'} and serves the same ` +
-            `lookups. It only slows down writes and takes space; ${ctx.migration ? `drop it in a new migration (DROP INDEX ${index.name}).` : 'drop it.'}`,
+            `lookups. It only slows down writes and takes space; ${ctx.migration?.shipped ? `drop it in a new migration (DROP INDEX ${index.name}).` : ctx.migration ? 'drop it (this migration has not shipped yet, so it can still be removed here).' : 'drop it.'}`,
           explanation: explain(table, index, cover),
           fixes: deleteFix(ctx, index),
         });
