@@ -216,6 +216,50 @@ hostRuleTester(nPlusOne, 'hand-built extractions', {
   ],
 });
 
+// A per-row lookup in the table the loop walks: a duplicate check against rows the loop updates.
+const selfLookup = `from sqlalchemy import text
+
+def assign(session):
+    grants = session.execute(text("SELECT worker_id, planner_id FROM workers WHERE task_status = 'new'")).all()
+    for grant in grants:
+        taken = session.execute(text("SELECT worker_id FROM workers WHERE planner_id = :planner_id"), {"planner_id": grant.planner_id}).first()
+        print(taken)
+`;
+const selfLookupHost = (code: string) =>
+  extraction({
+    queries: [
+      query({ kind: 'sql', span: at(code, `session.execute(text("SELECT worker_id, planner_id FROM workers WHERE task_status = 'new'")).all()`), sql: embedded(code, `"SELECT worker_id, planner_id FROM workers WHERE task_status = 'new'"`, 'postgres') }),
+      query({
+        kind: 'sql',
+        span: between(code, 'session.execute(text("SELECT worker_id FROM workers WHERE planner_id', '.first()'),
+        sql: embedded(code, '"SELECT worker_id FROM workers WHERE planner_id = :planner_id"', 'postgres', { ':planner_id': '$1' }),
+        terminal: 'first',
+        parameterRoots: ['grant'],
+        loops: [loop(code, 'for grant in grants:', 'print(taken)', { iterableQuery: 0 })],
+      }),
+    ],
+  });
+
+hostRuleTester(nPlusOne, 'a per-row lookup in the table the loop walks', {
+  valid: [],
+  invalid: [
+    {
+      name: 'info with the reason, and no batched rewrite (it could miss rows the loop changes)',
+      schema: AGENT_SCHEMA,
+      code: selfLookup,
+      host: selfLookupHost,
+      errors: [
+        {
+          message: ['Query on workers runs once per grant of the query on line 4', 'It reads workers, the table the loop walks', 'no automatic rewrite'],
+          span: 'session.execute(text("SELECT worker_id FROM workers WHERE planner_id = :planner_id"), {"planner_id": grant.planner_id}).first()',
+          fixes: [],
+          tentative: true,
+        },
+      ],
+    },
+  ],
+});
+
 // The many-to-one read per row: conversation.agent, where conversations holds the foreign key to agents.
 const manyToOne = `from sqlalchemy.orm import Session
 

@@ -55,6 +55,11 @@ function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQue
   const table = model?.tables[0]?.name ?? query.entity ?? 'a table';
   const key = keyPredicate(ctx, query, index, row);
   const column = key ? key.column.column : 'the key column';
+  // A per-row lookup in the very table the loop walks is often a check against rows the loop itself
+  // changes (a duplicate check before an update, seen through autoflush): rows fetched before the
+  // loop would miss those changes, so the batched rewrite is not offered and the finding is info.
+  const outer = row.rowsOf ? (row.rowsOf.query.model ?? statementOf(ctx, row.rowsOf.query.preparedFrom ?? row.rowsOf.index)?.query) : undefined;
+  const selfLookup = !!model?.tables[0] && outer?.tables[0]?.name === model.tables[0].name;
   const batched =
     query.kind === 'orm'
       ? `${query.entity ?? 'Model'}.${column}.in_(keys)`
@@ -68,14 +73,18 @@ function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQue
     message:
       `Query on ${table} runs once per ${row.target} ${rowsSource(ctx.text, row)}: N+1 round trips (one for the list, ` +
       `one per row), so the time grows with the rows. Fetch them in one query over the collected keys (${batched}) ` +
-      `before the loop and match rows by ${column} inside it.`,
+      `before the loop and match rows by ${column} inside it.` +
+      (selfLookup
+        ? ` It reads ${table}, the table the loop walks: if the loop changes those rows (a duplicate check before an update), rows fetched before the loop would miss the changes, so check that first (info, no automatic rewrite).`
+        : ''),
+    ...(selfLookup ? { tentative: true } : {}),
     explanation: [
       `**Loop:** \`${row.target}\` over \`${row.loop.iterable ?? '?'}\``,
       '',
       'Each iteration sends its own query and waits for the answer. With 1,000 rows that is 1,001 round trips; ' +
         'latency, not the database, sets the time. One query over all the keys does the same work in one trip.',
     ].join('\n'),
-    fixes: key ? batchFix(ctx, query, index, row, key) : [],
+    fixes: key && !selfLookup ? batchFix(ctx, query, index, row, key) : [],
   });
 }
 
