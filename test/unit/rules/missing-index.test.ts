@@ -28,6 +28,11 @@ ruleTester(missingIndex, {
       code: 'SELECT l.link_id FROM planners p JOIN router_planner_links l ON l.planner_id = p.planner_id WHERE l.link_id = $1',
     },
     { name: 'ORDER BY without LIMIT on its own is not a lookup', schema, code: 'SELECT * FROM routers ORDER BY created_at' },
+    {
+      name: 'a wide range filter with ORDER BY ... LIMIT served by an index on the sort column (walked in order, stops early)',
+      schema: 'CREATE TABLE runs (id bigint PRIMARY KEY, duration bigint NOT NULL, started_at timestamptz NOT NULL);\nCREATE INDEX runs_started_at ON runs (started_at);',
+      code: 'SELECT id FROM runs WHERE duration >= 0 ORDER BY started_at DESC LIMIT 1',
+    },
     { name: 'ORDER BY LIMIT on the primary key', schema, code: 'SELECT * FROM routers ORDER BY router_id LIMIT 20' },
     {
       name: 'hash index serves equality',
@@ -41,6 +46,12 @@ ruleTester(missingIndex, {
     },
   ],
   invalid: [
+    {
+      name: 'the same range filter without an index on the sort column: reported',
+      schema: 'CREATE TABLE runs (id bigint PRIMARY KEY, duration bigint NOT NULL, started_at timestamptz NOT NULL);',
+      code: 'SELECT id FROM runs WHERE duration >= 0 ORDER BY started_at DESC LIMIT 1',
+      errors: [{ message: ['Query filters runs on duration, but no index leads with it'], span: 'duration >= 0' }],
+    },
     {
       name: 'equality on an unindexed column',
       schema,

@@ -5,6 +5,7 @@
  */
 import { docsUrl } from '../../../../shared/types';
 import { isLowCardinality } from './index-judgement';
+import type { QueryModel } from '../sql/model';
 import { formatColumns, reportIndexNeeds, type IndexNeed } from './query-helpers';
 import type { Rule } from './types';
 
@@ -21,9 +22,26 @@ export const missingIndex: Rule = {
   },
   scope: 'statement',
   check(ctx) {
-    reportIndexNeeds(ctx, 'single', singleMessage, (need) => !isFlagFilter(need));
+    reportIndexNeeds(ctx, 'single', singleMessage, (need, query) => !isFlagFilter(need) && !servedInOrder(need, query));
   },
 };
+
+/**
+ * Only range filters, and `ORDER BY x LIMIT n` with an index leading with x: the
+ * database walks that index in order and stops after n rows that pass the range,
+ * which matches most rows when the range is wide (`duration >= 0`); an index on
+ * the range column would not be chosen.
+ */
+function servedInOrder(need: IndexNeed, query: QueryModel): boolean {
+  const first = query.orderBy[0]?.column.column;
+  return (
+    need.reason === 'filter' &&
+    need.filters.every((f) => f.kind === 'range') &&
+    !!query.limit &&
+    first !== undefined &&
+    need.table.indexes.some((index) => index.keys[0]?.column === first)
+  );
+}
 
 /**
  * A filter on a column of few values alone (a boolean, an enum, a status or

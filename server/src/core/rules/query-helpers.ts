@@ -383,11 +383,11 @@ export function reportIndexNeeds(
   ctx: FileContext,
   kind: IndexNeed['kind'],
   message: (need: IndexNeed) => string,
-  worthIt: (need: IndexNeed) => boolean = () => true,
+  worthIt: (need: IndexNeed, query: QueryModel) => boolean = () => true,
 ): void {
   for (const { query, statement } of eachQuery(ctx.document.statements)) {
     for (const need of indexNeeds(query, ctx.catalog)) {
-      if (need.kind !== kind || !worthIt(need)) continue;
+      if (need.kind !== kind || !worthIt(need, query)) continue;
       const reference = isReferenceTable(need.table);
       ctx.report({
         span: need.span,
