@@ -35,6 +35,8 @@ const rustLoop = `async fn save(pool: &PgPool, docs: Vec<Doc>) -> Result<()> {
     Ok(())
 }`;
 
+const rustSqliteLoop = rustLoop.replace('PgPool', 'SqlitePool').replace('VALUES ($1, $2)', 'VALUES (?1, ?2)');
+
 hostRuleTester(commitInLoop, 'hand-built extractions', {
   valid: [
     {
@@ -110,6 +112,20 @@ hostRuleTester(commitInLoop, 'Rust extractor', {
         {
           message: ['INSERT runs once per doc of &docs', 'QueryBuilder::push_values', 'UNNEST'],
           span: covered(rustLoop, between(rustLoop, 'sqlx::query("INSERT', '.await')),
+        },
+      ],
+    },
+    {
+      // SQLite binds no arrays: the advice is push_values, never PostgreSQL's UNNEST.
+      name: 'SQLite: an INSERT per document, batched with push_values only',
+      language: 'rust',
+      dialect: 'sqlite',
+      code: rustSqliteLoop,
+      host: (code) => extractRust(code, '/ws/app.rs'),
+      errors: [
+        {
+          message: ['INSERT runs once per doc of &docs', 'Build one multi-row INSERT with sqlx::QueryBuilder::push_values, inside one transaction.'],
+          span: covered(rustSqliteLoop, between(rustSqliteLoop, 'sqlx::query("INSERT', '.await')),
         },
       ],
     },

@@ -16,7 +16,7 @@
  * Work per item of one object's own collection (`participant.roles`) is
  * plausible but small: reported at `info`.
  */
-import { docsUrl } from '../../../../shared/types';
+import { docsUrl, type Dialect } from '../../../../shared/types';
 import type { HostExtraction, HostQuery, HostWrite, LoopContext } from '../host/types';
 import type { Span } from '../sql/model';
 import { codePath, indentationAt, isBatchLoop, lineEnd, lineStart, spanText, startsLine, statementOf, walksChildCollection } from './host-helpers';
@@ -77,7 +77,7 @@ function checkCommit(ctx: FileContext, host: HostExtraction, write: HostWrite): 
   const items = loop.iterable ?? 'items';
   const python = host.language === 'python';
   const how = !python
-    ? 'Write all items in one transaction and one statement (sqlx QueryBuilder::push_values, or INSERT ... SELECT FROM UNNEST($1, ...)), then commit once.'
+    ? `Write all items in one transaction and one statement (sqlx QueryBuilder::push_values${ctx.dialect === 'postgres' ? ', or INSERT ... SELECT FROM UNNEST($1, ...)' : ''}), then commit once.`
     : add
       ? `Add them all with ${receiver}.add_all(${items}) and commit once after the loop.`
       : `Commit once after the loop.`;
@@ -174,7 +174,7 @@ function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number): v
     span: query.span,
     message:
       `${verb}${table ? ` ${kind === 'insert' ? 'into' : kind === 'update' ? 'of' : 'from'} ${table}` : ''} runs ${perItem(loop)} of ` +
-      `${loop.iterable ?? 'the loop'}: one round trip (and statement) per row. ${howToBatch(host, query, kind, table)}` +
+      `${loop.iterable ?? 'the loop'}: one round trip (and statement) per row. ${howToBatch(host, query, kind, table, ctx.dialect)}` +
       (small ? ` (${loop.iterable} is one object's own collection, likely a handful of items: worth it only if it grows.)` : ''),
     explanation:
       `Row-by-row ${verb}s pay network latency and statement overhead for every row; one statement for all rows ` +
@@ -184,8 +184,15 @@ function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number): v
   });
 }
 
-function howToBatch(host: HostExtraction, query: HostQuery, kind: string, table: string | undefined): string {
+function howToBatch(host: HostExtraction, query: HostQuery, kind: string, table: string | undefined, dialect: Dialect): string {
   const entity = query.entity ?? 'Model';
+  if (host.language === 'rust' && dialect !== 'postgres') {
+    // No arrays to bind outside PostgreSQL (UNNEST, ANY($1) are PostgreSQL's); SQLite runs in-process, so the
+    // cost per row is the statement, not a network round trip.
+    if (kind === 'insert') return 'Build one multi-row INSERT with sqlx::QueryBuilder::push_values, inside one transaction.';
+    if (kind === 'update') return 'Run them in one transaction, or build one UPDATE ... FROM (VALUES ...) with sqlx::QueryBuilder.';
+    return 'Build one DELETE ... WHERE id IN (...) with sqlx::QueryBuilder (push_tuples / separated).';
+  }
   if (host.language === 'rust') {
     if (kind === 'insert') return 'Build one multi-row INSERT with sqlx::QueryBuilder::push_values, or bind arrays: INSERT ... SELECT * FROM UNNEST($1::type[], ...).';
     if (kind === 'update') return 'Bind arrays and update all rows at once: UPDATE ... FROM UNNEST($1::type[], $2::type[]) AS v(id, value) WHERE t.id = v.id.';
