@@ -5,9 +5,10 @@
  * per migration set (core/engine/chain.ts) and written as new files: an
  * existing file is never overwritten. Files are written only inside the workspace.
  */
-import { closeSync, constants, mkdirSync, openSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, mkdirSync, openSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Finding, Fix, TextEdit } from '../../../shared/types';
+import { isWithin } from '../core/config/read';
 import { LineIndex } from '../core/engine/lineIndex';
 
 interface OffsetEdit {
@@ -72,8 +73,7 @@ export function writeFixedFiles(root: string, changed: Map<string, string>, refu
       refuse(`not fixed: ${file} no longer exists (--fix never creates files)`);
       continue;
     }
-    const inside = path.relative(realRoot, real);
-    if (inside === '' || inside.startsWith('..') || path.isAbsolute(inside)) {
+    if (real === realRoot || !isWithin(realRoot, real)) {
       refuse(`not fixed: ${file} is a link to ${real}, outside the workspace ${root} (--fix writes only inside it)`);
       continue;
     }
@@ -104,13 +104,13 @@ export function writeNewFiles(root: string, files: readonly { file: string; cont
   const written: string[] = [];
   for (const { file, content } of files) {
     try {
-      mkdirSync(path.dirname(file), { recursive: true });
-      // The folder's real path: a linked migrations folder pointing elsewhere is not written into.
-      const inside = path.relative(realRoot, realpathSync(path.dirname(file)));
-      if (inside.startsWith('..') || path.isAbsolute(inside)) {
+      // The nearest folder that exists, by its real path, before any is created: a linked migrations
+      // folder pointing elsewhere is neither written nor created into.
+      if (!isWithin(realRoot, realpathSync(nearestExisting(path.dirname(file))))) {
         warn(`not written: ${file}: its folder is a link to a place outside the workspace ${root} (--fix writes only inside it)`);
         continue;
       }
+      mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, content, { flag: 'wx' });
       written.push(file);
     } catch (error) {
@@ -118,4 +118,11 @@ export function writeNewFiles(root: string, files: readonly { file: string; cont
     }
   }
   return written;
+}
+
+/** `folder`, or its nearest ancestor that exists. */
+function nearestExisting(folder: string): string {
+  let at = folder;
+  while (!existsSync(at) && path.dirname(at) !== at) at = path.dirname(at);
+  return at;
 }

@@ -114,9 +114,15 @@ class Accumulator {
   }
 }
 
+/** Whether a real path is the real folder itself or lies inside it (both resolved: no link left to follow). */
+export function isWithin(realFolder: string, real: string): boolean {
+  const rel = path.relative(realFolder, real);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
 function outsideReason(real: string, realFolder: string, file: string, folder: string): string | undefined {
   const rel = path.relative(realFolder, real);
-  if (rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel)) return undefined;
+  if (rel !== '' && isWithin(realFolder, real)) return undefined;
   const target = real === path.resolve(file) ? '' : ` (it leads to ${real})`;
   return `it is outside the folder ${folder}${target}; QueryLens reads only files inside the folder`;
 }
