@@ -45,9 +45,12 @@ export function isTestFileName(name: string): boolean {
 
 /** Whether a root-relative, `/`-separated path is test, fixture or vendored code. */
 export function isTestPath(relativePath: string): boolean {
-  const parts = relativePath.split('/');
-  const name = parts.pop() ?? '';
-  return parts.some(isTestFolder) || isTestFileName(name);
+  return folderNames(relativePath).some(isTestFolder) || isTestFileName(relativePath.split('/').pop() ?? '');
+}
+
+/** The folders of a root-relative, `/`-separated file path, outermost first. */
+function folderNames(relativePath: string): string[] {
+  return relativePath.split('/').slice(0, -1);
 }
 
 /**
@@ -58,9 +61,15 @@ const SCRIPT_FOLDERS = ['scripts'];
 
 /** Whether a root-relative, `/`-separated path lies in a scripts folder. */
 export function isScriptPath(relativePath: string): boolean {
-  const parts = relativePath.split('/');
-  parts.pop();
-  return parts.some((part) => SCRIPT_FOLDERS.includes(part.toLowerCase()));
+  return folderNames(relativePath).some((folder) => SCRIPT_FOLDERS.includes(folder.toLowerCase()));
+}
+
+/** A folder of migrations or data migrations (`migrations`, `data-migrations`, `data_migration`). */
+const MIGRATION_FOLDER = /(^|[-_])migrations?$/i;
+
+/** Whether a root-relative, `/`-separated path lies in a migrations or data-migrations folder. */
+export function isInMigrationsFolder(relativePath: string): boolean {
+  return folderNames(relativePath).some((folder) => MIGRATION_FOLDER.test(folder));
 }
 
 /** Whether a Rust attribute item (`#[...]` as written) marks the item after it as test code. */

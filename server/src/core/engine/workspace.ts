@@ -15,7 +15,7 @@ import { buildCatalog } from '../catalog/build';
 import type { Catalog, MigrationSet } from '../catalog/types';
 import { isAnalysedFile, isExcluded, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles } from '../config/files';
 import { MAX_SOURCE_BYTES, readTextFile } from '../config/read';
-import { isScriptPath } from '../config/scope';
+import { isInMigrationsFolder, isScriptPath } from '../config/scope';
 import type { QueryLensConfig } from '../config/types';
 import { detectMigrations, migrationPositionOf } from '../migrations/detect';
 import { eitherShipped, firstCheckedHistory, NOTHING_SHIPPED, type MigrationHistory } from '../migrations/history';
@@ -96,8 +96,6 @@ interface FileEntry {
 const PREPARE_ROUNDS = 3;
 let editPathCompiled = false;
 
-/** A folder of migrations or data migrations (`migrations`, `data-migrations`, `data_migration`). */
-const MIGRATION_FOLDER = /(^|[-_])migrations?$/i;
 
 export class Workspace {
   readonly root: string;
@@ -469,6 +467,8 @@ export class Workspace {
     if (!entry || !document || this.isTooLarge(entry)) return [];
     const catalog = this.catalogFor(file);
     if (entry.findings && entry.findingsCatalogVersion === this.catalogVersion) return entry.findings;
+    const migration = this.migrationPosition(file);
+    const relative = path.relative(this.root, file).split(path.sep).join('/');
     entry.findings = analyzeFile(
       {
         file,
@@ -477,9 +477,10 @@ export class Workspace {
         document,
         lines: (entry.lines ??= new LineIndex(entry.text)),
         catalog,
-        migration: this.migrationPosition(file),
-        shippedScript: this.isShippedScript(file),
-        inScripts: isScriptPath(path.relative(this.root, file).split(path.sep).join('/')),
+        migration,
+        // A committed SQL file in a migrations folder that is no migration set (`db/data-migrations/x.sql`): a one-off script that has run.
+        shippedScript: !migration && file.endsWith('.sql') && isInMigrationsFolder(relative) && this.isShipped(file),
+        inScripts: isScriptPath(relative),
         migrations: this.layout.setsFor(file),
         host: entry.host,
         reports: this.options.incremental ? entry.statementReports : undefined,
@@ -502,13 +503,6 @@ export class Workspace {
     const setting = this.options.config.rules[ruleId];
     if (setting === 'off') return undefined;
     return setting ?? fallback;
-  }
-
-  /** A committed SQL file in a migrations folder that is no migration set (`db/data-migrations/x.sql`): a one-off script that has run. */
-  private isShippedScript(file: string): boolean {
-    if (!file.endsWith('.sql') || migrationPositionOf(this.sets, file)) return false;
-    const folders = path.relative(this.root, path.dirname(file)).split(path.sep);
-    return folders.some((f) => MIGRATION_FOLDER.test(f)) && this.isShipped(file);
   }
 
   private migrationPosition(file: string): MigrationPosition | undefined {
