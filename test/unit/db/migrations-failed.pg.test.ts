@@ -14,28 +14,21 @@ import { runMigrationsCommand } from '../../../server/src/cli/migrations';
 import { openDriver } from '../../../server/src/db/drivers';
 import { applyMigrations, migrationsReport } from '../../../server/src/db/migrations';
 import type { Driver } from '../../../server/src/db/types';
-import { failure, PG_URL } from './fixtures';
+import { failure, ownDatabase, type OwnDatabase } from './fixtures';
 import { workspaceOf } from './migrations-helpers';
 
 describe('db/migrations: a failed migration outside a transaction is recorded as failed (PostgreSQL)', function () {
   this.timeout(60_000);
-  const admin = new Client({ connectionString: PG_URL });
-  const database = `ql_migfail_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
+  let own: OwnDatabase | undefined;
   let url = '';
   let db: Client;
   let driver: Driver;
   const disposers: (() => void)[] = [];
 
   before(async function () {
-    try {
-      await admin.connect();
-    } catch {
-      this.skip();
-    }
-    await admin.query(`CREATE DATABASE ${database}`);
-    const u = new URL(PG_URL);
-    u.pathname = `/${database}`;
-    url = u.toString();
+    own = await ownDatabase('ql_migfail');
+    if (!own) return this.skip();
+    url = own.url;
   });
   beforeEach(async () => {
     db = new Client({ connectionString: url });
@@ -49,8 +42,7 @@ describe('db/migrations: a failed migration outside a transaction is recorded as
     disposers.splice(0).forEach((d) => d());
   });
   after(async () => {
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
-    await admin.end().catch(() => undefined);
+    await own?.drop().catch(() => undefined);
   });
 
   async function fixture(files: Record<string, string>) {

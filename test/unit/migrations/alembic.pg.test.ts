@@ -15,9 +15,9 @@ import { Client } from 'pg';
 import type { MigrationChange } from '../../../shared/types';
 import type { MigrationSet } from '../../../server/src/core/catalog/types';
 import { planMigrations } from '../../../server/src/core/migrations/writer';
+import { ownDatabase, type OwnDatabase } from '../db/fixtures';
 import { alembicProject } from './alembic-cli';
 
-const server = process.env.QUERYLENS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const now = new Date(Date.UTC(2024, 4, 6, 7, 8, 9));
 
 const BASE = `from alembic import op
@@ -42,31 +42,23 @@ def downgrade():
 
 describe('generated Alembic revisions, run by real Alembic on PostgreSQL', function () {
   this.timeout(120_000);
-  const admin = new Client({ connectionString: server });
-  const database = `querylens_alembic_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
-  const url = (() => {
-    const u = new URL(server);
-    u.pathname = `/${database}`;
-    return u.toString().replace(/^postgres:/, 'postgresql:');
-  })();
   const project = alembicProject();
+  let own: OwnDatabase | undefined;
+  /** The database's URL as SQLAlchemy spells the scheme. */
+  let url = '';
   let db: Client | undefined;
 
   before(async function () {
-    try {
-      await admin.connect();
-    } catch {
-      this.skip();
-    }
-    await admin.query(`CREATE DATABASE ${database}`);
-    db = new Client({ connectionString: url.replace(/^postgresql:/, 'postgres:') });
+    own = await ownDatabase('querylens_alembic');
+    if (!own) return this.skip();
+    url = own.url.replace(/^postgres:/, 'postgresql:');
+    db = new Client({ connectionString: own.url });
     await db.connect();
   });
 
   after(async () => {
     await db?.end();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
-    await admin.end().catch(() => undefined);
+    await own?.drop().catch(() => undefined);
     project.remove();
   });
 
