@@ -11,6 +11,7 @@ import type { Dialect, IndexDefinition, MigrationChange } from '../../../../shar
 import type { Catalog, IndexInfo, MigrationSet, TableInfo } from '../catalog/types';
 import { hostLanguageOf } from '../host/treesitter';
 import { inferDialect } from '../sql/dialect';
+import { providerDialect } from '../migrations/detect';
 import { planMigrations } from '../migrations/writer';
 import { createIndexStatement, definitionOf, freeIndexName, indexName } from '../migrations/sql';
 import { formatColumns } from '../rules/query-helpers';
@@ -150,10 +151,8 @@ export function dialectOfSet(
   textOf: (file: string) => string | undefined,
   sureDialectOf?: (file: string) => Dialect | undefined,
 ): Dialect {
-  const provider = set.provider?.toLowerCase();
-  if (provider === 'sqlite') return 'sqlite';
-  if (provider === 'mysql') return 'mysql';
-  if (provider === 'postgresql' || provider === 'postgres') return 'postgres';
+  const provided = providerDialect(set);
+  if (provided) return provided;
   // The workspace's reading of the set's own files: its package's database (sqlx's `sqlite` feature) included.
   const first = set.migrations.find((m) => !hostLanguageOf(m.upFile))?.upFile;
   const sure = first ? sureDialectOf?.(first) : undefined;

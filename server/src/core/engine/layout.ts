@@ -15,6 +15,7 @@
 import * as path from 'node:path';
 import type { Dialect } from '../../../../shared/types';
 import type { MigrationSet } from '../catalog/types';
+import { providerDialect } from '../migrations/detect';
 import { dialectOfName, showsSeveralDialects, signalledDialect } from '../sql/dialect';
 
 /** What a SQL text's own tokens say of its dialect. */
@@ -35,8 +36,6 @@ export interface FileDialect {
   /** False when the dialect is a guess: text that does not parse is then not reported as a syntax error. */
   sure: boolean;
 }
-
-const PROVIDERS: Record<string, Dialect> = { postgresql: 'postgres', postgres: 'postgres', sqlite: 'sqlite', mysql: 'mysql' };
 
 export class Layout {
   private readonly setDialects = new Map<MigrationSet, Dialect | undefined>();
@@ -100,7 +99,7 @@ export class Layout {
   private setDialect(set: MigrationSet): Dialect | undefined {
     if (this.setDialects.has(set)) return this.setDialects.get(set);
     this.setDialects.set(set, undefined); // asked again while deciding (through its package): no answer yet
-    let dialect = set.provider ? PROVIDERS[set.provider] : undefined;
+    let dialect = providerDialect(set);
     if (!dialect && set.tool !== 'alembic') {
       const votes = new Map<Dialect, number>();
       for (const m of set.migrations) {

@@ -25,6 +25,7 @@
  * folder selects an Alembic set when it is the versions folder or its parent.
  */
 import * as path from 'node:path';
+import type { Dialect } from '../../../../shared/types';
 import type { Migration, MigrationSet, MigrationTool } from '../catalog/types';
 import { MAX_CONFIG_BYTES, readTextFileSync } from '../config/read';
 import type { MigrationPosition } from '../rules/types';
@@ -146,6 +147,13 @@ function upDownMigrations(dir: string, names: string[]): Migration[] {
   }
   // A down file without its up applies nothing: not a migration.
   return [...byVersion.values()].filter((m) => m.upFile !== '');
+}
+
+const PROVIDERS: Record<string, Dialect> = { postgresql: 'postgres', postgres: 'postgres', sqlite: 'sqlite', mysql: 'mysql' };
+
+/** The dialect a set's provider (Prisma's `migration_lock.toml`) names, if any. */
+export function providerDialect(set: MigrationSet): Dialect | undefined {
+  return set.provider ? PROVIDERS[set.provider.toLowerCase()] : undefined;
 }
 
 function prismaProvider(lockFile: string, namesInDir: string[] | undefined): string | undefined {
