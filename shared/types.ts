@@ -80,6 +80,11 @@ export interface Finding {
   explanation?: string;
   /** The index the finding suggests (missing-index, missing-composite-index): what `Prove index` measures. */
   index?: { table: string; columns: string[]; method?: string; opclass?: string };
+  /**
+   * Hash of the whitespace-collapsed text of the statement (or code) the finding
+   * is about: what its fingerprint (core/baseline/fingerprint.ts) is keyed by instead of a line.
+   */
+  codeHash?: string;
 }
 
 export interface RuleMeta {

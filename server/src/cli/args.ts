@@ -10,7 +10,7 @@ import { parsePoolCommand, type PoolCommand } from './pool-args';
 import { OUTPUT_FORMATS, type OutputFormat } from './report';
 
 export type Command =
-  | { kind: 'check'; paths: string[]; format: OutputFormat; config?: string; fix: boolean }
+  | { kind: 'check'; paths: string[]; format: OutputFormat; config?: string; fix: boolean; baseline?: string; updateBaseline: boolean; maxWarnings?: number }
   | { kind: 'rules'; format: 'text' | 'json' }
   | { kind: 'explain' | 'prove-index'; target: QueryTarget; db: DbOptions; format: 'text' | 'json' }
   | { kind: 'bench'; target: QueryTarget; db: DbOptions; bench: BenchArgs; format: 'text' | 'json' }
@@ -67,6 +67,10 @@ Options (check):
   --format <f>       Output format: text (default), json, sarif, github
   --config <file>    Use this configuration file instead of <root>/.querylens.json
   --fix              Apply the preferred in-file fixes, then report what remains
+  --baseline <file>  Fail only on findings this baseline does not hold (the others are counted
+                     as baselined); any new warning or error fails, unless --max-warnings allows it
+  --update-baseline  With --baseline: write this run's findings to the file instead, exit 0
+  --max-warnings <n> Exit 1 when more than n warnings are found (baselined ones not counted)
 
 Options (rules):
   --format <f>       text (default) or json
@@ -123,7 +127,8 @@ Options (pool): --connection (or DATABASE_URL), --timeout as above, --format tex
   -h, --help         Show this help
   -v, --version      Show the version
 
-Exit codes: 0 no error-severity finding, 1 at least one (bench: a target missed), 2 usage or internal error.
+Exit codes: 0 no error-severity finding, 1 at least one (or too many warnings, or with --baseline
+a new warning; bench: a target missed), 2 usage or internal error.
 The workspace root is the nearest folder upward holding .querylens.json or .git.
 `;
 
@@ -155,6 +160,9 @@ export function parseArgs(argv: string[]): Command {
   let format: string | undefined;
   let config: string | undefined;
   let fix = false;
+  let baseline: string | undefined;
+  let updateBaseline = false;
+  let maxWarnings: number | undefined;
   let onlyPaths = false;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
@@ -177,6 +185,15 @@ export function parseArgs(argv: string[]): Command {
     } else if (name === '--fix' && inline === undefined) {
       if (command !== 'check') throw new UsageError(`option --fix is only for 'check'`);
       fix = true;
+    } else if (command === 'check' && name === '--baseline') {
+      [baseline, i] = optionValue(rest, i, name, inline);
+    } else if (command === 'check' && name === '--update-baseline' && inline === undefined) {
+      updateBaseline = true;
+    } else if (command === 'check' && name === '--max-warnings') {
+      let value: string;
+      [value, i] = optionValue(rest, i, name, inline);
+      maxWarnings = Number(value);
+      if (!/^\d+$/.test(value) || !Number.isSafeInteger(maxWarnings)) throw new UsageError(`option --max-warnings needs a whole number from 0 up, got '${value}'`);
     } else {
       throw new UsageError(`unknown option '${arg}'`);
     }
@@ -192,7 +209,17 @@ export function parseArgs(argv: string[]): Command {
   if (format !== undefined && !(OUTPUT_FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`unknown format '${format}' (expected ${OUTPUT_FORMATS.join(', ')})`);
   }
-  return { kind: 'check', paths, format: (format ?? 'text') as OutputFormat, config, fix };
+  if (updateBaseline && baseline === undefined) throw new UsageError('--update-baseline needs --baseline <file>: the file to write');
+  return {
+    kind: 'check',
+    paths,
+    format: (format ?? 'text') as OutputFormat,
+    config,
+    fix,
+    updateBaseline,
+    ...(baseline !== undefined ? { baseline } : {}),
+    ...(maxWarnings !== undefined ? { maxWarnings } : {}),
+  };
 }
 
 interface DbArgs {

@@ -15,7 +15,8 @@ import { gitHistory } from '../history/git';
 import { UsageError } from './args';
 import { chainMigrationFixes } from '../core/engine/chain';
 import { applyFixes, preferredFixes, writeFixedFiles, writeNewFiles } from './fix';
-import { compareFindings, type CheckReport } from './report';
+import { compareFindings, fingerprintsOf, type CheckReport } from './report';
+import { readBaseline, writeBaseline } from './baseline';
 import { findRoot, isDirectory } from './root';
 
 export interface CheckOptions {
@@ -27,6 +28,10 @@ export interface CheckOptions {
   warn(message: string): void;
   /** Report phase timings through `warn` (QUERYLENS_TIMING=1). */
   timing?: boolean;
+  /** `--baseline FILE` (relative to `cwd`): mark the findings it holds. */
+  baseline?: string;
+  /** `--update-baseline`: write `baseline` from this run's findings instead. */
+  updateBaseline?: boolean;
 }
 
 /** Phase timings for `QUERYLENS_TIMING=1`: where a slow run spends its time. */
@@ -55,6 +60,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
 
   const timing = new PhaseTimer(options.timing);
   const root = findRoot(targets[0]);
+  const baselineFile = options.baseline === undefined ? undefined : path.resolve(options.cwd, options.baseline);
+  // Read first: a missing or broken baseline is a usage error, not worth an analysis.
+  const known = baselineFile !== undefined && !options.updateBaseline ? await readBaseline(baselineFile, root, options.baseline!) : undefined;
   const [loaded, , history] = await Promise.all([loadConfig(root, explicitConfig, { allowOutside: true }), initParsers(), gitHistory(root)]);
   timing.mark('config + parsers');
   const workspace = await Workspace.create({
@@ -87,7 +95,13 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   findings.sort(compareFindings);
   timing.report(options.warn);
   const unreadable = files.reduce((sum, file) => sum + workspace.unreadableIn(file), 0);
-  return { root, files: files.length, unreadable, findings, rules: rules.map((r) => r.meta) };
+  const report: CheckReport = { root, files: files.length, unreadable, findings, rules: rules.map((r) => r.meta) };
+  if (known) report.baselined = fingerprintsOf(report).map((print) => known.has(print));
+  if (baselineFile !== undefined && options.updateBaseline) {
+    report.baselineUpdate = await writeBaseline(baselineFile, root, findings);
+    report.baselined = findings.map(() => true);
+  }
+  return report;
 }
 
 /** The workspace's files under the requested targets (a target may be a file or a folder). */

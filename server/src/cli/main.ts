@@ -1,6 +1,7 @@
 /**
  * The `querylens` command line (bundled to dist/cli.js, run by bin/querylens.js).
- * Exit codes: 0 no finding of error severity, 1 at least one, 2 usage or
+ * Exit codes: 0 no finding of error severity, 1 at least one (not counting
+ * baselined ones; or too many warnings: report.ts checkFails), 2 usage or
  * internal error (the message goes to stderr).
  */
 import { version } from '../../../package.json';
@@ -10,7 +11,7 @@ import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
 import { formatRules } from './format/rules';
-import { hasErrors, type CheckReport, type OutputFormat } from './report';
+import { checkFails, type CheckReport, type OutputFormat } from './report';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -58,12 +59,15 @@ export async function main(argv: string[]): Promise<number> {
         paths: command.paths,
         config: command.config,
         fix: command.fix,
+        ...(command.baseline !== undefined ? { baseline: command.baseline, updateBaseline: command.updateBaseline } : {}),
         cwd: process.cwd(),
         timing: process.env.QUERYLENS_TIMING === '1',
         warn: (message) => process.stderr.write(`querylens: ${message}\n`),
       });
       await write(render(report, command.format));
-      return hasErrors(report.findings) ? EXIT_FINDINGS : EXIT_OK;
+      const { fails, tooMany } = checkFails(report, command.maxWarnings);
+      if (tooMany) process.stderr.write(`querylens: ${tooMany}\n`);
+      return fails ? EXIT_FINDINGS : EXIT_OK;
     }
     case 'bench': {
       const { runBenchCommand } = await import('./bench');

@@ -4,6 +4,8 @@
  */
 import * as path from 'node:path';
 import type { Finding, RuleMeta, Severity } from '../../../shared/types';
+import { fingerprints } from '../core/baseline/fingerprint';
+import type { BaselineUpdate } from './baseline';
 
 export interface CheckReport {
   /** Absolute path of the workspace root; JSON and SARIF paths are relative to it. */
@@ -16,6 +18,23 @@ export interface CheckReport {
   findings: Finding[];
   /** Every known rule (for SARIF's rule table and the text summary). */
   rules: RuleMeta[];
+  /** Each finding's fingerprint (same order as `findings`; core/baseline/fingerprint.ts). */
+  fingerprints?: string[];
+  /** With `--baseline`: whether each finding (same order) is in the baseline. */
+  baselined?: boolean[];
+  /** With `--update-baseline`: what was written. */
+  baselineUpdate?: BaselineUpdate;
+}
+
+/** The report's fingerprints, computed when the report was built without them (tests). */
+export function fingerprintsOf(report: CheckReport): string[] {
+  return (report.fingerprints ??= fingerprints(report.findings, report.root));
+}
+
+/** The findings not in the baseline (all of them without one): what fails a run and what annotations show. */
+export function newFindings(report: CheckReport): Finding[] {
+  const { baselined } = report;
+  return baselined ? report.findings.filter((_, i) => !baselined[i]) : report.findings;
 }
 
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'github';
@@ -58,6 +77,25 @@ export function hasErrors(findings: readonly Finding[]): boolean {
 }
 
 /**
+ * Whether a `check` run fails: an error not in the baseline, or more new
+ * warnings than allowed: `--max-warnings`, else none with a baseline (it is
+ * there to stop new problems), else any number. `tooMany` says why when the
+ * warnings decide it.
+ */
+export function checkFails(report: CheckReport, maxWarnings?: number): { fails: boolean; tooMany?: string } {
+  if (report.baselineUpdate) return { fails: false };
+  const fresh = newFindings(report);
+  const warnings = fresh.filter((f) => f.severity === 'warning').length;
+  const allowed = maxWarnings ?? (report.baselined ? 0 : Infinity);
+  if (warnings <= allowed) return { fails: hasErrors(fresh) };
+  const tooMany =
+    maxWarnings === undefined
+      ? `${plural(warnings, 'new warning')} not in the baseline: with --baseline any new warning fails (--max-warnings N allows some)`
+      : `${plural(warnings, report.baselined ? 'new warning' : 'warning')}, more than --max-warnings ${maxWarnings} allows${report.baselined ? ' (baselined ones are not counted)' : ''}`;
+  return { fails: true, tooMany };
+}
+
+/**
  * Text a terminal (or a CI log, which reads `::command::` lines) shows as
  * text: every control character, line breaks and the ESC of a terminal
  * sequence included, written as `\xNN`. For file names, which a repository
@@ -70,4 +108,32 @@ export function printable(text: string): string {
 /** Messages are one or two sentences, but a rule could still put a newline in one (or quote a control character). */
 export function oneLine(text: string): string {
   return printable(text.replace(/\s*[\r\n]+\s*/g, ' '));
+}
+
+export function plural(n: number, word: string): string {
+  // "info" is uncountable: 3 info, not 3 infos.
+  return `${n} ${word}${n === 1 || word === 'info' ? '' : 's'}`;
+}
+
+/** `12 files checked`, with the embedded SQL strings skipped. */
+export function checkedFiles(report: CheckReport): string {
+  const skipped = report.unreadable ? `, ${plural(report.unreadable, 'embedded SQL string')} skipped (not readable as SQL)` : '';
+  return `${plural(report.files, 'file')} checked${skipped}`;
+}
+
+/**
+ * The last line of the text and GitHub outputs: `3 problems (1 error, 2
+ * warnings) in 2 files; 12 files checked.`; with a baseline, `1 new problem
+ * (1 warning) in 1 file; 571 baselined; ...` (baselined findings are counted, not listed).
+ */
+export function summaryLine(report: CheckReport): string {
+  const shown = newFindings(report);
+  const baselined = report.baselined ? `${report.findings.length - shown.length} baselined; ` : '';
+  const adjective = report.baselined ? 'new ' : '';
+  if (shown.length === 0) return `No ${adjective}problems found (${baselined}${checkedFiles(report)}).`;
+  const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
+  for (const f of shown) bySeverity[f.severity]++;
+  const parts = (['error', 'warning', 'info', 'hint'] as const).filter((s) => bySeverity[s] > 0).map((s) => plural(bySeverity[s], s));
+  const files = new Set(shown.map((f) => f.file)).size;
+  return `${plural(shown.length, `${adjective}problem`)} (${parts.join(', ')}) in ${plural(files, 'file')}; ${baselined}${checkedFiles(report)}.`;
 }

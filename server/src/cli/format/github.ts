@@ -3,10 +3,11 @@
  * annotations on the pull request's diff:
  * `::warning file=F,line=L,col=C,endLine=L2,endColumn=C2,title=rule-id::message`.
  * Paths are relative to `GITHUB_WORKSPACE` (the checkout) when set, else to
- * the current directory.
+ * the current directory. The log folds each file's annotations into a
+ * `::group::` and ends with a summary line; baselined findings are counted there, not annotated.
  */
 import type { Finding, Severity } from '../../../../shared/types';
-import { relativePath, type CheckReport } from '../report';
+import { newFindings, plural, relativePath, summaryLine, type CheckReport } from '../report';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice', hint: 'notice' };
 
@@ -35,5 +36,20 @@ export function githubAnnotation(finding: Finding, base: string): string {
 }
 
 export function formatGithub(report: CheckReport, base: string = process.env.GITHUB_WORKSPACE || process.cwd()): string {
-  return report.findings.map((f) => githubAnnotation(f, base) + '\n').join('');
+  const shown = newFindings(report);
+  const byFile = new Map<string, Finding[]>();
+  for (const f of shown) {
+    const list = byFile.get(f.file);
+    if (list) list.push(f);
+    else byFile.set(f.file, [f]);
+  }
+  const out: string[] = [];
+  for (const [file, findings] of byFile) {
+    out.push(`::group::${escapeData(relativePath(base, file))} (${plural(findings.length, 'problem')})`);
+    for (const f of findings) out.push(githubAnnotation(f, base));
+    out.push('::endgroup::');
+  }
+  out.push(`QueryLens: ${summaryLine(report)}`);
+  return out.map((line) => line + '\n').join('');
 }
+

@@ -1,10 +1,11 @@
 /**
  * `--format json`: the stable machine format. Version 1 is
- * `{"version":1,"files":N,"unreadableSql":N,"findings":[{ruleId,severity,message,file,range,fixes}]}`
+ * `{"version":1,"files":N,"unreadableSql":N,"findings":[{ruleId,severity,message,file,range,fixes,fingerprint}]}`
+ * (with `--baseline`, each finding also says `baselined` and the report counts them)
  * with paths relative to the workspace root (forward slashes) and 0-based LSP ranges.
  */
 import type { FileChange, Finding, Range, Severity, TextEdit } from '../../../../shared/types';
-import { relativePath, type CheckReport } from '../report';
+import { fingerprintsOf, relativePath, type CheckReport } from '../report';
 
 export type JsonFileChange =
   | { kind: 'edit'; file: string; edits: TextEdit[] }
@@ -17,6 +18,10 @@ export interface JsonFinding {
   file: string;
   range: Range;
   fixes: { title: string; changes: JsonFileChange[] }[];
+  /** Stable across edits elsewhere in the file (core/baseline/fingerprint.ts): what baselines record. */
+  fingerprint: string;
+  /** Only with `--baseline`: whether the baseline holds this finding. */
+  baselined?: boolean;
 }
 
 export interface JsonReport {
@@ -25,6 +30,8 @@ export interface JsonReport {
   /** SQL strings in host code skipped because they could not be read as SQL. */
   unreadableSql: number;
   findings: JsonFinding[];
+  /** Only with `--baseline`: how many findings it holds (they are in `findings` too, marked). */
+  baselined?: number;
 }
 
 function toJsonChange(root: string, change: FileChange): JsonFileChange {
@@ -34,7 +41,7 @@ function toJsonChange(root: string, change: FileChange): JsonFileChange {
     : { kind: 'create', file, content: change.content };
 }
 
-export function toJsonFinding(root: string, finding: Finding): JsonFinding {
+export function toJsonFinding(root: string, finding: Finding, fingerprint: string, baselined?: boolean): JsonFinding {
   return {
     ruleId: finding.ruleId,
     severity: finding.severity,
@@ -48,15 +55,19 @@ export function toJsonFinding(root: string, finding: Finding): JsonFinding {
       title: fix.title,
       changes: fix.changes.map((change) => toJsonChange(root, change)),
     })),
+    fingerprint,
+    ...(baselined !== undefined ? { baselined } : {}),
   };
 }
 
 export function formatJson(report: CheckReport): string {
+  const prints = fingerprintsOf(report);
   const out: JsonReport = {
     version: 1,
     files: report.files,
     unreadableSql: report.unreadable ?? 0,
-    findings: report.findings.map((f) => toJsonFinding(report.root, f)),
+    findings: report.findings.map((f, i) => toJsonFinding(report.root, f, prints[i]!, report.baselined?.[i])),
+    ...(report.baselined ? { baselined: report.baselined.filter(Boolean).length } : {}),
   };
   return JSON.stringify(out, null, 2) + '\n';
 }

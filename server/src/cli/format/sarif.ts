@@ -6,10 +6,13 @@
  */
 import { pathToFileURL } from 'node:url';
 import { CONFIG_RULE_ID, SYNTAX_RULE_ID, docsUrl, type RuleMeta, type Severity } from '../../../../shared/types';
-import { relativePath, type CheckReport } from '../report';
+import { fingerprintsOf, relativePath, type CheckReport } from '../report';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const INFORMATION_URI = 'https://github.com/querylens/querylens';
+
+/** Versioned: a new fingerprint scheme gets a new key, so old alerts are not matched against it. */
+export const FINGERPRINT_KEY = 'queryLens/v1';
 
 export type SarifLevel = 'error' | 'warning' | 'note';
 
@@ -27,6 +30,10 @@ export interface SarifResult {
   ruleIndex: number;
   level: SarifLevel;
   message: { text: string };
+  /** GitHub code scanning matches alerts across runs by these (instead of the line, which moves). */
+  partialFingerprints: { [FINGERPRINT_KEY]: string };
+  /** Only with `--baseline`. */
+  baselineState?: 'new' | 'unchanged';
   locations: {
     physicalLocation: {
       artifactLocation: { uri: string; uriBaseId: '%SRCROOT%' };
@@ -95,11 +102,14 @@ export function buildSarif(report: CheckReport, version: string): SarifLog {
   }
   const index = new Map(metas.map((m, i) => [m.id, i]));
 
-  const results: SarifResult[] = report.findings.map((f) => ({
+  const prints = fingerprintsOf(report);
+  const results: SarifResult[] = report.findings.map((f, i) => ({
     ruleId: f.ruleId,
     ruleIndex: index.get(f.ruleId)!,
     level: sarifLevel(f.severity),
     message: { text: f.message },
+    partialFingerprints: { [FINGERPRINT_KEY]: prints[i]! },
+    ...(report.baselined ? { baselineState: report.baselined[i] ? ('unchanged' as const) : ('new' as const) } : {}),
     locations: [
       {
         physicalLocation: {

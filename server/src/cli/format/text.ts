@@ -2,35 +2,31 @@
  * `--format text` (the default): one `file:line:col: severity rule-id message`
  * line per finding (1-based line and column, path relative to the current
  * directory so terminals make it clickable), then a summary grouped by rule.
+ * With a baseline only the new findings are listed; the baselined are counted.
  */
 import type { Severity } from '../../../../shared/types';
-import { oneLine, printable, relativePath, type CheckReport } from '../report';
-
-function plural(n: number, word: string): string {
-  // "info" is uncountable: 3 info, not 3 infos.
-  return `${n} ${word}${n === 1 || word === 'info' ? '' : 's'}`;
-}
+import { checkedFiles, newFindings, oneLine, plural, printable, relativePath, summaryLine, type CheckReport } from '../report';
 
 export function formatText(report: CheckReport, cwd: string = process.cwd()): string {
   const lines: string[] = [];
-  for (const f of report.findings) {
+  const shown = newFindings(report);
+  for (const f of shown) {
     const where = `${printable(relativePath(cwd, f.file))}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
     lines.push(`${where}: ${f.severity} ${f.ruleId} ${oneLine(f.message)}`);
   }
 
-  const skipped = report.unreadable ? `, ${plural(report.unreadable, 'embedded SQL string')} skipped (not readable as SQL)` : '';
-  const checked = `${plural(report.files, 'file')} checked${skipped}`;
-  if (report.findings.length === 0) {
-    lines.push(`No problems found (${checked}).`);
+  const update = report.baselineUpdate;
+  if (update) {
+    const where = printable(relativePath(cwd, update.file));
+    return `Baseline ${where} written: ${plural(update.entries, 'finding')} (${update.added} new, ${update.removed} gone since the last one); ${checkedFiles(report)}.\n`;
+  }
+  if (shown.length === 0) {
+    lines.push(summaryLine(report));
     return lines.join('\n') + '\n';
   }
 
-  const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
   const byRule = new Map<string, { count: number; severity: Severity }>();
-  const filesWithFindings = new Set<string>();
-  for (const f of report.findings) {
-    bySeverity[f.severity]++;
-    filesWithFindings.add(f.file);
+  for (const f of shown) {
     const entry = byRule.get(f.ruleId);
     if (entry) entry.count++;
     else byRule.set(f.ruleId, { count: 1, severity: f.severity });
@@ -42,12 +38,6 @@ export function formatText(report: CheckReport, cwd: string = process.cwd()): st
   for (const [ruleId, { count, severity }] of rows) {
     lines.push(`  ${String(count).padStart(width)}  ${ruleId} (${severity})`);
   }
-  const parts = (['error', 'warning', 'info', 'hint'] as const)
-    .filter((s) => bySeverity[s] > 0)
-    .map((s) => plural(bySeverity[s], s));
-  lines.push('');
-  lines.push(
-    `${plural(report.findings.length, 'problem')} (${parts.join(', ')}) in ${plural(filesWithFindings.size, 'file')}; ${checked}.`,
-  );
+  lines.push('', summaryLine(report));
   return lines.join('\n') + '\n';
 }

@@ -23,6 +23,7 @@ import {
   type StatementReports,
 } from './statementReports';
 import { findSuppressions } from './suppression';
+import { addCodeHashes } from '../baseline/fingerprint';
 
 /** The file and what of the workspace its analysis reads. */
 export interface AnalysisInput {
@@ -116,9 +117,11 @@ class FileAnalysis {
       }
     }
     const suppressions = findSuppressions(text, lines);
-    return findings
+    const kept = findings
       .filter((f) => !suppressions.isSuppressed(f.ruleId, f.range.start.line))
       .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    addCodeHashes(kept, document.statements, text, lines);
+    return kept;
   }
 
   /**

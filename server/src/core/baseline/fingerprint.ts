@@ -1,0 +1,95 @@
+/**
+ * A finding's stable identity, shared by baselines and SARIF's
+ * `partialFingerprints`: the rule, the workspace-relative file and the text of
+ * the statement (or code) the finding is about, whitespace-collapsed, plus an
+ * occurrence index among identical keys of one file. No line number: lines
+ * inserted above leave it unchanged, while editing the statement changes it.
+ */
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import type { Finding, Range } from '../../../../shared/types';
+import type { LineIndex } from '../engine/lineIndex';
+import type { Span, Statement } from '../sql/model';
+
+/** The text with every run of whitespace made one space, trimmed: reformatting is no change. */
+export function normalizeCode(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function hash(text: string, length = 16): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, length);
+}
+
+export function codeHashOf(text: string): string {
+  return hash(normalizeCode(text));
+}
+
+/**
+ * Sets `codeHash` on each finding that has none: the hash of the innermost
+ * statement holding the finding's start, or, outside every statement (a call
+ * in host code, a syntax error), of the lines the finding covers.
+ */
+export function addCodeHashes(findings: Finding[], statements: readonly Statement[], text: string, lines: LineIndex): void {
+  if (findings.every((f) => f.codeHash !== undefined)) return;
+  const spans = statements.map((s) => ({ span: s.span, statement: s })).sort((a, b) => a.span.start - b.span.start || b.span.end - a.span.end);
+  const byStatement = new Map<Statement, string>();
+  for (const finding of findings) {
+    if (finding.codeHash !== undefined) continue;
+    const statement = innermost(spans, lines.offsetAt(finding.range.start));
+    if (statement) {
+      let known = byStatement.get(statement);
+      if (known === undefined) byStatement.set(statement, (known = codeHashOf(statement.text)));
+      finding.codeHash = known;
+    } else {
+      finding.codeHash = codeHashOf(linesOf(text, lines, finding.range));
+    }
+  }
+}
+
+function innermost(spans: readonly { span: Span; statement: Statement }[], offset: number): Statement | undefined {
+  // The last statement starting at or before the offset, then back while earlier ones still enclose it.
+  let low = 0;
+  let high = spans.length - 1;
+  let at = -1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (spans[mid]!.span.start <= offset) {
+      at = mid;
+      low = mid + 1;
+    } else high = mid - 1;
+  }
+  for (let i = at; i >= 0; i--) {
+    const { span, statement } = spans[i]!;
+    if (span.end >= offset) return statement;
+    if (i < at - 8) break; // statements do not nest deeper than a few levels
+  }
+  return undefined;
+}
+
+function linesOf(text: string, lines: LineIndex, range: Range): string {
+  const start = lines.offsetAt({ line: range.start.line, character: 0 });
+  const end = lines.offsetAt({ line: range.end.line + 1, character: 0 });
+  return text.slice(start, end);
+}
+
+/** `file` relative to `root` with forward slashes: the same on every machine and system. */
+export function workspacePath(root: string, file: string): string {
+  return path.relative(root, file).split(path.sep).join('/');
+}
+
+/**
+ * The fingerprint of each finding (same order), `<hash>:<occurrence>`. The
+ * occurrence counts earlier findings of the same rule on the same code in the
+ * same file, in the order given (file, then position), so two identical
+ * statements keep apart. A finding without a code hash (a config problem) is
+ * keyed by its message.
+ */
+export function fingerprints(findings: readonly Finding[], root: string): string[] {
+  const seen = new Map<string, number>();
+  return findings.map((f) => {
+    const key = hash(`${f.ruleId}\0${workspacePath(root, f.file)}\0${f.codeHash ?? codeHashOf(f.message)}`);
+    const occurrence = seen.get(key) ?? 0;
+    seen.set(key, occurrence + 1);
+    return `${key}:${occurrence}`;
+  });
+}
