@@ -1,14 +1,11 @@
 // The built CLI (bin/querylens.js -> dist/cli.js), run as users and CI run it, on a
 // temporary workspace. QUERYLENS_CLI points at another prebuilt bin to skip the build.
 import * as assert from 'node:assert/strict';
-import { execSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { buildCli, repo, run } from './built-cli';
 import { assertValidSarif } from './sarif-shape';
-
-const repo = path.resolve(__dirname, '..', '..', '..');
-const cli = process.env.QUERYLENS_CLI ?? path.join(repo, 'bin', 'querylens.js');
 
 const SCHEMA = `CREATE TABLE planners (
     planner_id VARCHAR(32) PRIMARY KEY,
@@ -27,17 +24,6 @@ const QUERIES = `-- TaskManager
 SELECT worker_id FROM workers WHERE planner_id = $1 AND task_status = 'pending' LIMIT 1;
 SELECT worker_id, task_status FROM workers WHERE worker_id = $1;
 `;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(cwd: string, ...args: string[]): Run {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...process.env, GITHUB_WORKSPACE: '' } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 /** A fresh workspace: `.querylens.json`, one sqlx migration, one query file. */
 function makeWorkspace(config: object = { dialect: 'postgres' }): string {
@@ -60,7 +46,7 @@ describe('querylens CLI (built)', function () {
 
   before(function () {
     this.timeout(180_000);
-    if (!process.env.QUERYLENS_CLI) execSync('npm run build --silent', { cwd: repo, stdio: 'inherit' });
+    buildCli();
   });
   after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -74,7 +60,7 @@ describe('querylens CLI (built)', function () {
     assert.equal(report.files, 2);
     assert.equal(report.unreadableSql, 0);
     for (const f of report.findings) {
-      assert.deepEqual(Object.keys(f), ['ruleId', 'severity', 'message', 'file', 'range', 'fixes']);
+      assert.deepEqual(Object.keys(f), ['ruleId', 'severity', 'message', 'file', 'range', 'fixes', 'fingerprint']);
       assert.ok(!path.isAbsolute(f.file) && !f.file.includes('\\'), f.file);
       for (const fix of f.fixes) {
         assert.deepEqual(Object.keys(fix), ['title', 'changes']);
@@ -111,13 +97,17 @@ describe('querylens CLI (built)', function () {
     assert.equal(composite.locations[0].physicalLocation.region.startLine, 2);
   });
 
-  it('github: one workflow command per finding', () => {
+  it('github: one workflow command per finding, in a group per file, then a summary', () => {
     const dir = workspace();
     const { code, stdout } = run(dir, 'check', '--format', 'github');
     assert.equal(code, 0);
     const lines = stdout.trimEnd().split('\n');
-    assert.ok(lines.length >= 1);
-    for (const line of lines) assert.match(line, /^::(error|warning|notice) file=[^,]+,line=\d+(,col=\d+)?,endLine=\d+(,endColumn=\d+)?,title=[a-z-]+::\S/);
+    assert.match(lines.pop()!, /^QueryLens: \d+ problems \(.*\) in 2 files; 2 files checked\.$/);
+    assert.equal(lines.filter((l) => l.startsWith('::group::')).length, 2);
+    assert.equal(lines.filter((l) => l === '::endgroup::').length, 2);
+    const annotations = lines.filter((l) => !l.startsWith('::group::') && l !== '::endgroup::');
+    assert.ok(annotations.length >= 1);
+    for (const line of annotations) assert.match(line, /^::(error|warning|notice) file=[^,]+,line=\d+(,col=\d+)?,endLine=\d+(,endColumn=\d+)?,title=[a-z-]+::\S/);
     assert.ok(lines.some((l) => l.startsWith('::warning file=queries/tasks.sql,line=2,col=') && l.includes('title=missing-composite-index::')));
   });
 

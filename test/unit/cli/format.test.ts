@@ -7,6 +7,7 @@ import { formatJson } from '../../../server/src/cli/format/json';
 import { buildSarif } from '../../../server/src/cli/format/sarif';
 import { formatText } from '../../../server/src/cli/format/text';
 import type { CheckReport } from '../../../server/src/cli/report';
+import { fingerprints } from '../../../server/src/core/baseline/fingerprint';
 import { assertValidSarif } from './sarif-shape';
 
 const root = path.resolve('/tmp/ql-format-root');
@@ -59,6 +60,7 @@ const report: CheckReport = { root, files: 3, findings: [composite, star], rules
 describe('cli formats (hand-made findings)', () => {
   it('json: exact shape, relative paths, no extra fields', () => {
     const json = JSON.parse(formatJson(report));
+    const [compositePrint, starPrint] = fingerprints(report.findings, root);
     assert.deepEqual(json, {
       version: 1,
       files: 3,
@@ -76,6 +78,7 @@ describe('cli formats (hand-made findings)', () => {
               changes: [{ kind: 'create', file: 'migrations/2_idx.sql', content: 'CREATE INDEX x ON workers (planner_id, task_status);\n' }],
             },
           ],
+          fingerprint: compositePrint,
         },
         {
           ruleId: 'select-star',
@@ -84,9 +87,13 @@ describe('cli formats (hand-made findings)', () => {
           file: 'queries/tasks.sql',
           range: { start: { line: 5, character: 7 }, end: { line: 6, character: 2 } },
           fixes: [],
+          fingerprint: starPrint,
         },
       ],
     });
+    const marked = JSON.parse(formatJson({ ...report, baselined: [false, true] }));
+    assert.equal(marked.baselined, 1);
+    assert.deepEqual(marked.findings.map((f: { baselined: boolean }) => f.baselined), [false, true]);
   });
 
   it('text: 1-based file:line:col lines and a grouped summary', () => {
@@ -108,8 +115,12 @@ describe('cli formats (hand-made findings)', () => {
     assert.ok(!out.join('\n').includes('\u001b'), 'no terminal escape');
   });
 
-  it('github: one escaped workflow command per finding', () => {
+  it('github: one escaped workflow command per finding, grouped by file, then a summary line', () => {
     const lines = formatGithub(report, root).trimEnd().split('\n');
+    assert.equal(lines.length, 5);
+    assert.equal(lines.shift(), '::group::queries/tasks.sql (2 problems)');
+    assert.equal(lines[2], '::endgroup::');
+    assert.equal(lines[3], 'QueryLens: 2 problems (1 error, 1 info) in 1 file; 3 files checked.');
     assert.equal(
       lines[0],
       '::error file=queries/tasks.sql,line=3,col=5,endLine=3,endColumn=40,title=missing-composite-index::Query filters workers on planner_id, task_status: 100%25 scanned',
@@ -118,6 +129,26 @@ describe('cli formats (hand-made findings)', () => {
     assert.equal(lines[1], '::notice file=queries/tasks.sql,line=6,endLine=7,title=select-star::SELECT * reads every column,%0Aname them.');
     assert.equal(escapeProperty('a,b:c%\r\n'), 'a%2Cb%3Ac%25%0D%0A');
     assert.equal(escapeData('a,b:c%'), 'a,b:c%25');
+  });
+
+  it('github and text with a baseline: only new findings are shown, the baselined counted', () => {
+    const baselined = { ...report, baselined: [true, false] };
+    assert.deepEqual(formatGithub(baselined, root).trimEnd().split('\n'), [
+      '::group::queries/tasks.sql (1 problem)',
+      '::notice file=queries/tasks.sql,line=6,endLine=7,title=select-star::SELECT * reads every column,%0Aname them.',
+      '::endgroup::',
+      'QueryLens: 1 new problem (1 info) in 1 file; 1 baselined; 3 files checked.',
+    ]);
+    assert.equal(formatText({ ...report, baselined: [true, true] }, root), 'No new problems found (2 baselined; 3 files checked).\n');
+    assert.equal(formatGithub({ ...report, baselined: [true, true] }, root), 'QueryLens: No new problems found (2 baselined; 3 files checked).\n');
+  });
+
+  it('sarif: every result has a partialFingerprints entry; with a baseline, a baselineState', () => {
+    const plain = buildSarif(report, '0.1.0').runs[0].results;
+    assert.ok(plain.every((r) => /^[0-9a-f]{16}:0$/.test(r.partialFingerprints['queryLens/v1']) && r.baselineState === undefined));
+    assert.notEqual(plain[0].partialFingerprints['queryLens/v1'], plain[1].partialFingerprints['queryLens/v1']);
+    const marked = buildSarif({ ...report, baselined: [true, false] }, '0.1.0').runs[0].results;
+    assert.deepEqual(marked.map((r) => r.baselineState), ['unchanged', 'new']);
   });
 
   it('sarif: 2.1.0 structure GitHub code scanning accepts', () => {

@@ -40,6 +40,8 @@ export function assertValidSarif(log: unknown): void {
     assert.equal(driver.rules[result.ruleIndex]?.id, result.ruleId, 'ruleIndex points at the rule');
     assert.ok(['none', 'note', 'warning', 'error'].includes(result.level));
     assert.ok(typeof result.message?.text === 'string' && result.message.text.length > 0);
+    assert.ok(isObject(result.partialFingerprints) && Object.values(result.partialFingerprints).every((v) => typeof v === 'string'), 'partialFingerprints');
+    if (result.baselineState !== undefined) assert.ok(['new', 'unchanged', 'updated', 'absent'].includes(result.baselineState), 'baselineState');
     assert.ok(Array.isArray(result.locations) && result.locations.length >= 1);
     for (const location of result.locations) {
       const physical = location.physicalLocation;
