@@ -1,41 +1,11 @@
 // `check --baseline` / `--update-baseline` / `--max-warnings` with the built CLI on a small
-// workspace: a migration, a SQL file and a Python service (raw SQL in `text()`), as on polar.
+// workspace (service-workspace.ts): a migration, a SQL file and a Python service, as on polar.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildCli, run } from './built-cli';
-
-const SCHEMA = `CREATE TABLE planners (planner_id VARCHAR(32) PRIMARY KEY, goal TEXT NOT NULL);
-CREATE TABLE workers (
-    worker_id VARCHAR(32) PRIMARY KEY,
-    planner_id VARCHAR(32) NOT NULL REFERENCES planners (planner_id),
-    task_status VARCHAR(50) NOT NULL,
-    name TEXT NOT NULL
-);
-CREATE INDEX idx_workers_task_status ON workers (task_status);
-`;
-
-const QUERIES = `SELECT worker_id FROM workers WHERE name LIKE '%smith' LIMIT 5;
-SELECT worker_id FROM workers WHERE planner_id = $1 AND task_status = 'pending' LIMIT 1;
-`;
-
-const SERVICE = `from sqlalchemy import text
-
-
-def pending_worker(session, planner_id):
-    return session.execute(
-        text("SELECT worker_id FROM workers WHERE planner_id = :p AND task_status = 'pending' LIMIT 1"),
-        {"p": planner_id},
-    )
-`;
-
-/** What a new query appended to the service adds: one leading-wildcard LIKE. */
-const NEW_QUERY = `
-
-def workers_named(session, suffix):
-    return session.execute(text("SELECT worker_id FROM workers WHERE name LIKE '%-jr' LIMIT 20"))
-`;
+import { makeServiceWorkspace, NEW_QUERY, QUERIES, SERVICE } from './service-workspace';
 
 interface Entry {
   rule: string;
@@ -56,14 +26,7 @@ describe('querylens check --baseline (built)', function () {
     buildCli();
   });
   beforeEach(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'querylens-baseline-'));
-    write('.querylens.json', JSON.stringify({ dialect: 'postgres' }));
-    mkdirSync(path.join(dir, 'migrations'));
-    mkdirSync(path.join(dir, 'queries'));
-    mkdirSync(path.join(dir, 'app'));
-    write('migrations/20240101000000_init.sql', SCHEMA);
-    write('queries/workers.sql', QUERIES);
-    write('app/service.py', SERVICE);
+    dir = makeServiceWorkspace();
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
