@@ -7,6 +7,9 @@ import type { Dialect } from './types';
 
 export type DialectSetting = Dialect | 'auto';
 export type TraceSetting = 'off' | 'messages' | 'verbose';
+/** How a finding the baseline holds is shown: as a hint, as information, or not at all. */
+export type BaselineSeveritySetting = 'hint' | 'info' | 'off';
+const BASELINE_SEVERITIES: BaselineSeveritySetting[] = ['hint', 'info', 'off'];
 
 /** The `querylens` section as `workspace/configuration` returns it for one resource. */
 export interface QueryLensSettings {
@@ -26,6 +29,10 @@ export interface QueryLensSettings {
    * `Prove index on <connection>` action. Empty: the embedded shadow database.
    */
   activeConnection: string;
+  /** A baseline file (`querylens check --update-baseline --baseline FILE`) relative to the folder; empty: none. */
+  baseline: string;
+  /** The severity at most of the findings the baseline holds. */
+  baselineSeverity: BaselineSeveritySetting;
 }
 
 export interface SettingDeclaration {
@@ -105,6 +112,22 @@ export const SETTINGS: SettingDeclaration[] = [
     minimum: 1,
     description: 'Files larger than this (in KB) are not analysed as you type: the editor shows a notice instead. `querylens check` analyses them.',
   },
+  {
+    key: 'querylens.baseline',
+    type: 'string',
+    scope: 'resource',
+    default: '',
+    description:
+      'Path of a baseline file, relative to the folder (written by `querylens check --update-baseline --baseline FILE`). The findings it holds are shown at `querylens.baselineSeverity`. Only a file inside the folder is read.',
+  },
+  {
+    key: 'querylens.baselineSeverity',
+    type: 'string',
+    scope: 'resource',
+    default: 'hint',
+    enum: BASELINE_SEVERITIES,
+    description: 'How findings the baseline holds are shown: `hint` (default), `info`, or `off` to hide them. A finding already at a lower severity keeps it.',
+  },
 ];
 
 export function defaultSettings(): QueryLensSettings {
@@ -118,6 +141,8 @@ export function defaultSettings(): QueryLensSettings {
     configFile: '',
     maxFileSizeKb: 1024,
     activeConnection: '',
+    baseline: '',
+    baselineSeverity: 'hint',
   };
 }
 
@@ -138,5 +163,9 @@ export function normalizeSettings(raw: unknown): QueryLensSettings {
     configFile: pick(value.configFile, defaults.configFile),
     maxFileSizeKb: Math.max(1, pick(value.maxFileSizeKb, defaults.maxFileSizeKb)),
     activeConnection: pick(value.activeConnection, defaults.activeConnection),
+    baseline: pick(value.baseline, defaults.baseline),
+    baselineSeverity: BASELINE_SEVERITIES.includes(value.baselineSeverity as BaselineSeveritySetting)
+      ? (value.baselineSeverity as BaselineSeveritySetting)
+      : defaults.baselineSeverity,
   };
 }

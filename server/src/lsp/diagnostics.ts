@@ -6,6 +6,7 @@
 import type { Connection, Diagnostic } from 'vscode-languageserver/node';
 import { defaultSettings } from '../../../shared/settings';
 import type { Finding } from '../../../shared/types';
+import { diagnosticsWithBaseline } from './baseline';
 import { toDiagnostic } from './convert';
 import type { FolderState } from './folders';
 import { describe, type Logger } from './guard';
@@ -150,7 +151,11 @@ export class DiagnosticsPublisher {
     if (workspace.tooLarge(file)) {
       const limitKb = folder.settings?.querylens.maxFileSizeKb ?? defaultSettings().maxFileSizeKb;
       this.send(uri, file, [tooLargeNotice(workspace.textOf(file) ?? '', limitKb)]);
-    } else this.send(uri, file, findings.map(toDiagnostic));
+    } else {
+      const baseline = folder.baseline?.fingerprints;
+      const severity = folder.settings?.querylens.baselineSeverity ?? defaultSettings().baselineSeverity;
+      this.send(uri, file, baseline ? diagnosticsWithBaseline(findings, folder.root, baseline, severity) : findings.map(toDiagnostic));
+    }
   }
 
   private send(uri: string, file: string, diagnostics: Diagnostic[]): void {

@@ -11,6 +11,7 @@ import { initParsers } from '../core/sql/parse';
 import { maxFileChars } from './largeFiles';
 import { eitherShipped, NOTHING_SHIPPED, type MigrationHistory } from '../core/migrations/history';
 import { gitHistory, type GitHistory } from '../history/git';
+import type { FolderBaseline } from './baseline';
 import type { FolderSettings } from './settingsCache';
 import { uriToPath } from './uris';
 
@@ -36,6 +37,8 @@ export interface FolderState {
   tracked?: MigrationHistory;
   /** Bumped by every load; a load whose token is stale drops its result. */
   loadToken: number;
+  /** The `querylens.baseline` file and what it holds (lsp/baseline.ts). */
+  baseline?: FolderBaseline;
 }
 
 let parsersReady: Promise<void> | undefined;

@@ -12,6 +12,7 @@ import {
   TextDocumentSyncKind,
   type ClientCapabilities,
   type Connection,
+  type Disposable,
   type FileEvent,
   type InitializeResult,
   type WorkspaceFolder,
@@ -30,6 +31,7 @@ import { defaultSettings } from '../../../shared/settings';
 import { codeActions } from './codeActions';
 import { publishConfigProblems } from './configDiagnostics';
 import { DiagnosticsPublisher } from './diagnostics';
+import { baselineWatchPattern, readFolderBaseline } from './baseline';
 import { accepts, createFolder, folderFor, loadFolder, rebuildKey, refreshHistory, type FolderState } from './folders';
 import { describe, guard } from './guard';
 import { hover } from './hover';
@@ -106,9 +108,30 @@ export function startServer(connection: Connection): void {
         result.workspace.setFile(file, document.getText());
       }
     }
+    await refreshBaseline(folder);
     publishConfigProblems(connection, folder, logger);
     publisher.invalidateAll();
     publisher.schedule([...filesToPublish(folder), ...publisher.shownFiles()], 0);
+  }
+
+  /** Per folder URI: the watcher registered for its baseline file, and the pattern it follows. */
+  const baselineWatches = new Map<string, { pattern: string; registration: Promise<Disposable | undefined> }>();
+
+  /** Reads the folder's `querylens.baseline` again (its findings are shown lower) and follows the file. */
+  async function refreshBaseline(folder: FolderState): Promise<void> {
+    folder.baseline = await readFolderBaseline(folder.root, folder.settings?.querylens.baseline ?? '');
+    if (folder.baseline?.error) logger.error(`QueryLens: ${folder.baseline.error}`);
+    const watching = capabilities.workspace?.didChangeWatchedFiles;
+    if (!watching?.dynamicRegistration) return;
+    const pattern = folder.baseline && baselineWatchPattern(folder.root, folder.baseline);
+    const current = baselineWatches.get(folder.uri);
+    if (current?.pattern === pattern) return;
+    void current?.registration.then((registration) => registration?.dispose());
+    baselineWatches.delete(folder.uri);
+    if (!pattern) return;
+    const globPattern = watching.relativePatternSupport ? { baseUri: folder.uri, pattern } : `**/${pattern}`;
+    const registration = connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern }] }).catch(() => undefined);
+    baselineWatches.set(folder.uri, { pattern, registration });
   }
 
   /** The indexing under way, if any: workspace-wide requests wait for it. */
@@ -225,12 +248,16 @@ export function startServer(connection: Connection): void {
     }),
   );
 
-  async function onWatchedFile(change: FileEvent, reloads: Set<FolderState>): Promise<void> {
+  async function onWatchedFile(change: FileEvent, reloads: Set<FolderState>, baselines: Set<FolderState>): Promise<void> {
     const file = uriToPath(change.uri);
     const folder = file && host.folderFor(file);
     if (!file || !folder) return;
     if (file === folder.configFile) {
       reloads.add(folder);
+      return;
+    }
+    if (file === folder.baseline?.file) {
+      baselines.add(folder);
       return;
     }
     const workspace = folder.workspace;
@@ -250,10 +277,11 @@ export function startServer(connection: Connection): void {
   connection.onDidChangeWatchedFiles(
     guard(logger, 'watched file change', undefined, async ({ changes }) => {
       const reloads = new Set<FolderState>();
+      const baselines = new Set<FolderState>();
       const touched = new Set<FolderState>();
       for (const change of changes) {
         try {
-          await onWatchedFile(change, reloads);
+          await onWatchedFile(change, reloads, baselines);
           const path = uriToPath(change.uri);
           const folder = path && host.folderFor(path);
           if (folder) touched.add(folder);
@@ -263,6 +291,11 @@ export function startServer(connection: Connection): void {
       }
       for (const folder of touched) {
         if (!reloads.has(folder) && (await refreshHistory(folder))) publisher.refresh(filesToPublish(folder), debounceOf(folder));
+      }
+      for (const folder of baselines) {
+        if (reloads.has(folder)) continue; // the reload reads it
+        await refreshBaseline(folder);
+        publisher.schedule([...filesToPublish(folder), ...publisher.shownFiles()], 0);
       }
       await reloadAll([...reloads]);
     }),
@@ -278,7 +311,9 @@ export function startServer(connection: Connection): void {
         else folder.settings = next;
       }
       for (const folder of folders.values()) {
-        if (!rebuild.includes(folder)) publisher.schedule([...filesToPublish(folder), ...publisher.shownFiles()], 0);
+        if (rebuild.includes(folder)) continue;
+        await refreshBaseline(folder);
+        publisher.schedule([...filesToPublish(folder), ...publisher.shownFiles()], 0);
       }
       await reloadAll(rebuild);
     }),
