@@ -6,7 +6,7 @@
 import { existsSync, lstatSync, realpathSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../../../shared/types';
-import { buildBaseline, formatBaseline, loadBaseline } from '../core/baseline/file';
+import { buildBaseline, formatBaseline, loadBaseline, type BaselineEntry } from '../core/baseline/file';
 import { isWithin } from '../core/config/read';
 import { UsageError } from './args';
 
@@ -28,19 +28,27 @@ export async function readBaseline(file: string, root: string, arg: string): Pro
   throw new UsageError(loaded.error);
 }
 
-export async function writeBaseline(file: string, root: string, findings: readonly Finding[]): Promise<BaselineUpdate> {
+/**
+ * Writes the baseline of `findings`. The previous baseline's entries of files
+ * the run did not cover (`covers`, on workspace-relative paths) are kept:
+ * checking some paths updates their entries only, while a file deleted under
+ * them drops out.
+ */
+export async function writeBaseline(file: string, root: string, findings: readonly Finding[], covers: (relative: string) => boolean): Promise<BaselineUpdate> {
   const folder = path.dirname(file);
   if (!existsSync(folder) || !isWithin(realpathSync(root), realpathSync(folder))) {
     throw new UsageError(`the baseline ${file} must be inside the workspace ${root} (an existing folder there)`);
   }
   let previous = new Set<string>();
+  let kept: BaselineEntry[] = [];
   if (existsSync(file) || isLink(file)) {
     const loaded = await loadBaseline(file, root);
     // Only a baseline is replaced: never a link out of the workspace, a device, or some other file.
     if (loaded.error !== undefined) throw new UsageError(`${loaded.error}; not overwriting it`);
     previous = loaded.fingerprints;
+    kept = loaded.entries.filter((entry) => !covers(entry.file));
   }
-  const baseline = buildBaseline(findings, root);
+  const baseline = buildBaseline(findings, root, kept);
   writeFileSync(file, formatBaseline(baseline));
   const prints = baseline.findings.map((entry) => entry.fingerprint);
   const current = new Set(prints);

@@ -17,6 +17,7 @@ import { chainMigrationFixes } from '../core/engine/chain';
 import { applyFixes, preferredFixes, writeFixedFiles, writeNewFiles } from './fix';
 import { compareFindings, fingerprintsOf, type CheckReport } from './report';
 import { readBaseline, writeBaseline } from './baseline';
+import { workspacePath } from '../core/baseline/fingerprint';
 import { findRoot, isDirectory } from './root';
 
 export interface CheckOptions {
@@ -98,7 +99,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const report: CheckReport = { root, files: files.length, unreadable, findings, rules: rules.map((r) => r.meta) };
   if (known) report.baselined = fingerprintsOf(report).map((print) => known.has(print));
   if (baselineFile !== undefined && options.updateBaseline) {
-    report.baselineUpdate = await writeBaseline(baselineFile, root, findings);
+    const covered = [...targets, configFile].map((target) => workspacePath(root, target));
+    const covers = (file: string) => covered.some((target) => target === '' || file === target || file.startsWith(`${target}/`));
+    report.baselineUpdate = await writeBaseline(baselineFile, root, findings, covers);
     report.baselined = findings.map(() => true);
   }
   return report;

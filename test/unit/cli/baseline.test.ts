@@ -108,6 +108,25 @@ describe('querylens check --baseline (built)', function () {
     assert.ok(!baseline().findings.some((e) => e.rule === 'leading-wildcard-like'));
   });
 
+  it('reformatting a statement (whitespace, line breaks) keeps its finding baselined', () => {
+    assert.equal(run(dir, 'check', '--update-baseline', '--baseline', 'qb.json').code, 0);
+    write('queries/workers.sql', QUERIES.replace('SELECT worker_id FROM workers WHERE name', 'SELECT worker_id\n  FROM   workers\n WHERE name'));
+    const result = run(dir, 'check', '--baseline', 'qb.json');
+    assert.equal(result.stdout, 'No new problems found (4 baselined; 3 files checked).\n');
+    assert.equal(result.code, 0);
+  });
+
+  it('updating for some paths keeps the entries of the others; a deleted file under them drops out', () => {
+    assert.equal(run(dir, 'check', '--update-baseline', '--baseline', 'qb.json').code, 0);
+    rmSync(path.join(dir, 'queries', 'workers.sql'));
+    const update = run(dir, 'check', 'app', 'queries', '--update-baseline', '--baseline', 'qb.json');
+    assert.equal(update.stdout, 'Baseline qb.json written: 2 findings (0 new, 2 gone since the last one); 1 file checked.\n');
+    assert.deepEqual(
+      baseline().findings.map((e) => `${e.file} ${e.rule}`),
+      ['app/service.py missing-composite-index', 'migrations/20240101000000_init.sql unindexed-foreign-key'],
+    );
+  });
+
   it('identical statements in one file get occurrence indices; removing the first keeps one baselined', () => {
     const twice = `${QUERIES}SELECT worker_id FROM workers WHERE name LIKE '%smith' LIMIT 5;\n`;
     write('queries/workers.sql', twice);

@@ -25,9 +25,11 @@ export interface BaselineFile {
   findings: BaselineEntry[];
 }
 
-export function buildBaseline(findings: readonly Finding[], root: string): BaselineFile {
+/** The baseline of `findings`, plus `kept`: entries of files this run did not check, carried over. */
+export function buildBaseline(findings: readonly Finding[], root: string, kept: readonly BaselineEntry[] = []): BaselineFile {
   const prints = fingerprints(findings, root);
   const entries = findings.map((f, i) => ({ rule: f.ruleId, file: workspacePath(root, f.file), fingerprint: prints[i]!, message: f.message }));
+  entries.push(...kept.map(({ rule, file, fingerprint, message }) => ({ rule, file, fingerprint, message })));
   entries.sort((a, b) => compare(a.file, b.file) || compare(a.rule, b.rule) || compare(a.fingerprint, b.fingerprint));
   return { version: BASELINE_VERSION, findings: entries };
 }
@@ -40,8 +42,8 @@ export function formatBaseline(baseline: BaselineFile): string {
   return JSON.stringify(baseline, null, 2) + '\n';
 }
 
-/** The baseline's fingerprints, or why it cannot be used (`missing` when the file does not exist). */
-export type LoadedBaseline = { fingerprints: Set<string>; error?: undefined } | { error: string; missing?: boolean };
+/** The baseline's entries and fingerprints, or why it cannot be used (`missing` when the file does not exist). */
+export type LoadedBaseline = { entries: BaselineEntry[]; fingerprints: Set<string>; error?: undefined } | { error: string; missing?: boolean };
 
 /** Reads a baseline inside `root` with the bounded reader: a regular file of bounded size. */
 export async function loadBaseline(file: string, root: string): Promise<LoadedBaseline> {
@@ -58,12 +60,13 @@ export async function loadBaseline(file: string, root: string): Promise<LoadedBa
   if (typeof value !== 'object' || value === null || !Array.isArray(value.findings)) return problem('it has no "findings" list');
   if (value.version !== BASELINE_VERSION) return problem(`its version is ${JSON.stringify(value.version)}, this QueryLens reads version ${BASELINE_VERSION}`);
   const prints = new Set<string>();
-  for (const entry of value.findings) {
-    const fingerprint = (entry as Partial<BaselineEntry> | null)?.fingerprint;
-    if (typeof fingerprint !== 'string') return problem('an entry has no "fingerprint" string');
-    prints.add(fingerprint);
+  for (const entry of value.findings as Partial<BaselineEntry>[]) {
+    for (const field of ['rule', 'file', 'fingerprint', 'message'] as const) {
+      if (typeof entry?.[field] !== 'string') return problem(`an entry has no "${field}" string`);
+    }
+    prints.add(entry.fingerprint!);
   }
-  return { fingerprints: prints };
+  return { entries: value.findings, fingerprints: prints };
 }
 
 /** Which findings (same order) the baseline holds. */
