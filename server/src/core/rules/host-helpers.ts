@@ -115,6 +115,46 @@ function rangeWithStep(iterable: string): boolean {
 }
 
 /**
+ * How many times a loop runs when its code fixes it: `range(3)`, `range(1, 4)`,
+ * a literal list, tuple or set (`["a", "b"]`), a Rust array (`[a, b]`,
+ * `&[a, b]`, `vec![a, b]`, with `.iter()`); undefined otherwise. Work per item
+ * there is bounded by the code, not by a table.
+ */
+export function fixedBound(loop: LoopContext): number | undefined {
+  if (loop.kind === 'while' || loop.iterableQuery !== undefined) return undefined;
+  const iterable = (loop.iterable ?? '').trim().replace(/^&(mut\s+)?/, '').replace(/\.(iter|into_iter|iter_mut)\(\)$/, '').replace(/^vec!/, '');
+  const range = /^range\s*\(\s*(?:(-?\d+)\s*,\s*)?(-?\d+)\s*\)$/.exec(iterable);
+  if (range) return Math.max(0, Number(range[2]) - Number(range[1] ?? 0));
+  const literal = /^[[({]([\s\S]*)[\])}]$/.exec(iterable);
+  if (!literal || /\bfor\b|\.\./.test(literal[1]!)) return undefined;
+  const items = topLevelItems(literal[1]!);
+  return items.every((item) => /^("[^"]*"|'[^']*'|-?\d+(\.\d+)?|[A-Za-z_][\w.:]*|\([^()]*\))$/.test(item)) ? items.length : undefined;
+}
+
+/** The comma-separated items of a list's inside, brackets and strings respected. */
+function topLevelItems(inside: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let quote: string | undefined;
+  let current = '';
+  for (const ch of inside) {
+    if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch)) depth--;
+    else if (ch === ',' && depth === 0) {
+      items.push(current.trim());
+      current = '';
+      continue;
+    }
+    current += ch;
+  }
+  if (current.trim() !== '') items.push(current.trim());
+  return items;
+}
+
+/**
  * Whether the loop walks a collection held by one object (`participant.roles`,
  * `&s.tags`): its size is that object's children, usually a handful, so work
  * per item there is plausible but small.

@@ -11,7 +11,7 @@
  *   that query.
  */
 import { docsUrl } from '../../../../shared/types';
-import type { AttributeAccess, HostExtraction, HostQuery } from '../host/types';
+import type { AttributeAccess, HostExtraction, HostModel, HostQuery } from '../host/types';
 import type { Predicate, Span } from '../sql/model';
 import {
   awaited, indentationAt, lineStart, pythonImportEdit, rowLoop, rowsSource, spanText,
@@ -252,7 +252,7 @@ function checkLazyAccess(ctx: FileContext, host: HostExtraction, access: Attribu
   const model = models.find((m) => m.className === entity);
   const relationship = model?.relationships.find((r) => r.attribute === access.attribute);
   if (!relationship || NOT_LAZY.has(relationship.lazy)) return;
-  const scalar = isManyToOne(ctx, model!.table, models.find((m) => m.className === relationship.target)?.table);
+  const scalar = isManyToOne(ctx, model!, models.find((m) => m.className === relationship.target)?.table);
   const path = `${entity}.${relationship.attribute}`;
   if (outer.eagerLoads.includes(path)) return;
   const once = `${row.rowsOf!.index}:${path}`;
@@ -279,13 +279,16 @@ function checkLazyAccess(ctx: FileContext, host: HostExtraction, access: Attribu
 }
 
 /**
- * Whether the relationship from `table` to `target` is many-to-one: `table` holds a foreign
- * key to `target` (and it is not a self-reference, where the direction is unknown).
+ * Whether the relationship from `model` to the table `target` is many-to-one: the model's
+ * table holds a foreign key to `target` (and it is not a self-reference, where the direction
+ * is unknown). The catalog's foreign keys count, and the model's own (a table no migration
+ * creates, made by `create_all`, or a key the migrations add elsewhere).
  */
-function isManyToOne(ctx: FileContext, table: string, target: string | undefined): boolean {
+function isManyToOne(ctx: FileContext, model: HostModel, target: string | undefined): boolean {
+  const table = model.table;
   if (!target || !table || target === table) return false;
-  const info = ctx.catalog.getTable(table);
-  return !!info?.foreignKeys.some((fk) => fk.refTable.toLowerCase() === target.toLowerCase());
+  const foreignKeys = [...(ctx.catalog.getTable(table)?.foreignKeys ?? []), ...model.changes.flatMap((c) => (c.kind === 'createTable' ? c.foreignKeys : []))];
+  return foreignKeys.some((fk) => fk.refTable.toLowerCase() === target.toLowerCase());
 }
 
 function selectinFix(ctx: FileContext, outer: HostQuery, path: string): CoreFix[] {
