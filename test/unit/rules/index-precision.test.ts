@@ -105,6 +105,11 @@ ruleTester(missingIndex, {
 ruleTester(missingCompositeIndex, {
   valid: [
     { name: 'a scope key and a stage (both of few values): no index is worth it', schema: PROJECTS, code: 'SELECT id FROM tickets WHERE project_id = $1 AND stage = $2' },
+    {
+      name: 'a payment processor and a review decision name a choice among a few: no index is worth it',
+      schema: 'CREATE TABLE reviews (id bigint PRIMARY KEY, processor text NOT NULL, decision text NOT NULL);\n',
+      code: 'SELECT id FROM reviews WHERE processor = $1 AND decision = $2',
+    },
   ],
   invalid: [
     {

@@ -72,3 +72,67 @@ hostRuleTester(nPlusOne, 'declared_attr relationships, tables made by create_all
     },
   ],
 });
+
+// The parent class is defined in another file, under a name a base class computes: the key names no known table.
+const PARENT_ELSEWHERE = `from sqlalchemy import Boolean, Column, ForeignKey, Integer
+from sqlalchemy.orm import relationship
+
+from .registry import Plugin
+
+
+class PluginInstance(Base):
+    __tablename__ = "plugin_instance"
+    id = Column(Integer, primary_key=True)
+    enabled = Column(Boolean)
+    plugin_id = Column(Integer, ForeignKey("plugin.id"))
+    plugin = relationship(Plugin)
+
+
+def slugs(db):
+    instances = db.query(PluginInstance).filter(PluginInstance.enabled == True).all()
+    for i in instances:
+        print(i.plugin.slug)
+`;
+
+const GROUPS = `from sqlalchemy import Column, ForeignKey, Integer, String
+
+
+class Group(Base):
+    __tablename__ = "groups"
+    id = Column(Integer, primary_key=True)
+
+
+class Member(Base):
+    __tablename__ = "members"
+    id = Column(Integer, primary_key=True)
+    group_id = Column(Integer, ForeignKey("groups.id"))
+    name = Column(String)
+
+
+def first_members(session):
+    for group in session.query(Group).all():
+        print(session.query(Member).filter(Member.group_id == group.id).first())
+`;
+
+hostRuleTester(nPlusOne, 'many-to-one by key name, loops over a scope', {
+  valid: [],
+  invalid: [
+    {
+      name: 'relationship plugin with a key column plugin_id: many-to-one (info), even where the key names no known table',
+      code: PARENT_ELSEWHERE,
+      host: python,
+      errors: [{ message: ['i.plugin lazy-loads PluginInstance.plugin (many-to-one)', 'one query per distinct Plugin'], span: 'i.plugin', fixes: ['Load PluginInstance.plugin with the query (selectinload)'], tentative: true }],
+      output: PARENT_ELSEWHERE.replace('from .registry import Plugin\n', 'from .registry import Plugin\nfrom sqlalchemy.orm import selectinload\n').replace(
+        '.filter(PluginInstance.enabled == True).all()',
+        '.filter(PluginInstance.enabled == True).options(selectinload(PluginInstance.plugin)).all()',
+      ),
+    },
+    {
+      name: 'a query per row of all groups: info, an installation has a few groups',
+      code: GROUPS,
+      host: python,
+      errors: [{ message: ['Query on members runs once per group of the query on line 17', '(The loop walks groups, which splits an installation into a few parts: a few round trips, worth batching only if there are many.)'], span: 'session.query(Member).filter(Member.group_id == group.id).first()', tentative: true }],
+      output: GROUPS,
+    },
+  ],
+});

@@ -10,7 +10,7 @@ import type { IndexInfo, TableInfo } from '../catalog/types';
 
 /** Column names (or their last word) that hold a few fixed values: states, kinds, roles, flags. */
 const FEW_VALUE_WORDS = new Set([
-  'status', 'state', 'type', 'kind', 'role', 'category', 'level', 'priority', 'visibility', 'provider', 'platform',
+  'status', 'state', 'type', 'kind', 'role', 'category', 'level', 'priority', 'visibility', 'provider', 'processor', 'decision', 'platform',
   'source', 'trigger', 'mode', 'tier', 'gender', 'direction', 'method', 'stage', 'phase', 'flag', 'flags',
 ]);
 /** Boolean-like column names. */
@@ -26,11 +26,17 @@ export function isLowCardinality(table: TableInfo, column: string): boolean {
 }
 
 /**
- * Tables that group an installation's work (its projects, its environments):
- * there are a few, and each holds a large share of every table's rows. Tenants
- * and organizations of a hosted service are many, and stay selective.
+ * Tables that split an installation's data into a few large parts (its
+ * projects, environments, groups): there are a few, and each holds a large
+ * share of every table's rows. Tenants and organizations of a hosted service
+ * are many, and stay selective.
  */
-const SCOPE_TABLE_NAMES = new Set(['project', 'projects', 'environment', 'environments']);
+const SCOPE_TABLE_NAMES = new Set(['project', 'projects', 'environment', 'environments', 'group', 'groups']);
+
+/** Whether a table is a scope (`SCOPE_TABLE_NAMES`): a loop over all its rows runs a few times. */
+export function isScopeTable(name: string): boolean {
+  return SCOPE_TABLE_NAMES.has(snake(name));
+}
 
 /** Why a column has few distinct values: `text` is a clause for a message; a `scope` is narrowed only as far as one of its rows holds. */
 export interface FewValues {
