@@ -66,3 +66,49 @@ hostRuleTester(commitInLoop, 'loops of a fixed size', {
     },
   ],
 });
+
+const backfill = `async fn backfill(pool: &PgPool, rows: Vec<Row>) -> Result<()> {
+    for row in &rows {
+        if let Some(owner) = lookup_owner(&row.url).await? {
+            sqlx::query("UPDATE packages SET owner_id = $1 WHERE id = $2").bind(owner).bind(row.id).execute(pool).await?;
+        }
+    }
+    Ok(())
+}
+`;
+
+const pyNotify = `async def notify_all(session, client, users):
+    for user in users:
+        await client.post("/notify", json={"id": user.id})
+        await session.execute(text("UPDATE users SET notified = true WHERE id = :id"), {"id": user.id})
+`;
+
+hostRuleTester(commitInLoop, 'loops that await other work per item', {
+  valid: [],
+  invalid: [
+    {
+      name: 'Rust: each iteration also awaits another call: info, batching the UPDATE saves only a share',
+      code: backfill,
+      host: rs,
+      errors: [
+        {
+          message: ['UPDATE of packages runs once per row of &rows', '(Each iteration also awaits lookup_owner(&row.url), another round trip at least: batching this statement alone saves only a share of the loop\'s time.)'],
+          span: 'sqlx::query("UPDATE packages SET owner_id = $1 WHERE id = $2").bind(owner).bind(row.id).execute(pool).await',
+          tentative: true,
+        },
+      ],
+    },
+    {
+      name: 'Python: an awaited HTTP call per user beside the UPDATE: info',
+      code: pyNotify,
+      host: py,
+      errors: [
+        {
+          message: ['UPDATE of users runs once per user of users', '(Each iteration also awaits client.post("/notify", json={"id": user.id})'],
+          span: 'session.execute(text("UPDATE users SET notified = true WHERE id = :id"), {"id": user.id})',
+          tentative: true,
+        },
+      ],
+    },
+  ],
+});

@@ -19,7 +19,7 @@
 import { docsUrl, type Dialect } from '../../../../shared/types';
 import type { HostExtraction, HostQuery, HostWrite, LoopContext } from '../host/types';
 import type { Span } from '../sql/model';
-import { codePath, fixedBound, indentationAt, isBatchLoop, lineEnd, lineStart, spanText, startsLine, statementOf, walksChildCollection } from './host-helpers';
+import { codePath, fixedBound, indentationAt, isBatchLoop, otherAwait, lineEnd, lineStart, spanText, startsLine, statementOf, walksChildCollection } from './host-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
 
 const ID = 'commit-in-loop';
@@ -172,6 +172,7 @@ function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number): v
   const table = model?.tables[0]?.name;
   const small = walksChildCollection(loop);
   const bound = fixedBound(loop);
+  const awaits = otherAwait(ctx.text, host, loop);
   const verb = kind.toUpperCase();
   ctx.report({
     span: query.span,
@@ -179,13 +180,19 @@ function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number): v
       `${verb}${table ? ` ${kind === 'insert' ? 'into' : kind === 'update' ? 'of' : 'from'} ${table}` : ''} runs ${perItem(loop)} of ` +
       `${loop.iterable ?? 'the loop'}: one round trip (and statement) per row. ${howToBatch(host, query, kind, table, ctx.dialect)}` +
       (small ? ` (${loop.iterable} is one object's own collection, likely a handful of items: worth it only if it grows.)` : '') +
-      fixedNote(bound),
+      fixedNote(bound) +
+      awaitNote(awaits),
     explanation:
       `Row-by-row ${verb}s pay network latency and statement overhead for every row; one statement for all rows ` +
       '(a multi-row INSERT, an UPDATE ... FROM a list of values, a DELETE ... WHERE key IN a list, or a bulk API) sends ' +
       'them together and is typically 10-50x faster.',
-    ...(small || bound !== undefined ? { tentative: true } : {}),
+    ...(small || bound !== undefined || awaits ? { tentative: true } : {}),
   });
+}
+
+/** For a loop whose every iteration awaits another call too: batching this statement saves only a share. */
+function awaitNote(call: string | undefined): string {
+  return call ? ` (Each iteration also awaits ${call}, another round trip at least: batching this statement alone saves only a share of the loop's time.)` : '';
 }
 
 /** For a loop whose code fixes how often it runs: the note that says so (its cost does not grow with a table). */
