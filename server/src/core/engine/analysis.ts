@@ -117,9 +117,11 @@ class FileAnalysis {
       }
     }
     const suppressions = findSuppressions(text, lines);
-    const kept = findings
-      .filter((f) => !suppressions.isSuppressed(f.ruleId, f.range.start.line))
-      .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    const kept = oneWarningPerIndex(
+      findings
+        .filter((f) => !suppressions.isSuppressed(f.ruleId, f.range.start.line))
+        .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character),
+    );
     addCodeHashes(kept, document.statements, text, lines);
     return kept;
   }
@@ -270,6 +272,42 @@ class FileAnalysis {
       }),
     };
   }
+}
+
+/**
+ * One warning per missing index in a file: when several queries want the same
+ * index (or one that another suggestion of the file leads with), the widest
+ * suggestion, first in the file, stays a warning and the others are info that
+ * point at it. Each query is still shown; the index is counted once.
+ */
+function oneWarningPerIndex(findings: Finding[]): Finding[] {
+  const loud = (f: Finding) => f.index !== undefined && (f.severity === 'warning' || f.severity === 'error');
+  const byWidth = findings.filter(loud).sort((a, b) => b.index!.columns.length - a.index!.columns.length || findings.indexOf(a) - findings.indexOf(b));
+  const kept: Finding[] = [];
+  const servedBy = new Map<Finding, Finding>();
+  for (const f of byWidth) {
+    const wider = kept.find((k) => servesToo(k.index!, f.index!));
+    if (wider) servedBy.set(f, wider);
+    else kept.push(f);
+  }
+  if (servedBy.size === 0) return findings;
+  return findings.map((f) => {
+    const by = servedBy.get(f);
+    if (!by) return f;
+    const same = by.index!.columns.length === f.index!.columns.length;
+    const note = `Info, not warning: ${same ? 'the same index' : `the index on ${by.index!.table}(${by.index!.columns.join(', ')})`} is suggested on line ${by.range.start.line + 1} and serves this query too.`;
+    return { ...f, severity: 'info', message: `${f.message} ${note}` };
+  });
+}
+
+/** Whether the suggested index `wide` serves what `narrow` asks for: same table and kind, and it leads with `narrow`'s columns. */
+function servesToo(wide: NonNullable<Finding['index']>, narrow: NonNullable<Finding['index']>): boolean {
+  return (
+    wide.table === narrow.table &&
+    (wide.method ?? 'btree') === (narrow.method ?? 'btree') &&
+    wide.opclass === narrow.opclass &&
+    narrow.columns.every((c, i) => wide.columns[i] === c)
+  );
 }
 
 function shift(span: Span, offset: number): Span {

@@ -19,7 +19,7 @@
 import { docsUrl, type Dialect } from '../../../../shared/types';
 import type { HostExtraction, HostQuery, HostWrite, LoopContext } from '../host/types';
 import type { Span } from '../sql/model';
-import { codePath, indentationAt, isBatchLoop, lineEnd, lineStart, spanText, startsLine, statementOf, walksChildCollection } from './host-helpers';
+import { codePath, fixedBound, indentationAt, isBatchLoop, otherAwait, lineEnd, lineStart, spanText, startsLine, statementOf, walksChildCollection } from './host-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
 
 const ID = 'commit-in-loop';
@@ -68,6 +68,7 @@ function checkCommit(ctx: FileContext, host: HostExtraction, write: HostWrite): 
   const placement = write.placement;
   if (block === 'conditional' || placement?.conditional || placement?.isolated || placement?.ownSession || isBatchLoop(loop)) return;
   const small = walksChildCollection(loop);
+  const bound = fixedBound(loop);
   // A job, command or script, as its decorator or file says (a name like import_documents is no sign of a one-off run).
   const path = codePath(ctx.file, write);
   const job = path?.kind === 'batch' && path.by !== 'name' ? path : undefined;
@@ -87,11 +88,12 @@ function checkCommit(ctx: FileContext, host: HostExtraction, write: HostWrite): 
       `${call} runs ${perItem(loop)} of ${items}: every item pays a round trip and its own transaction ` +
       `(a durable flush to disk per commit), 10-50x slower than one write for all. ${how}` +
       (small ? ` (${items} is one object's own collection, likely a handful of items: worth it only if it grows.)` : '') +
+      fixedNote(bound) +
       (job
         ? ` (It runs ${job.why}, where a commit per item may be meant to keep the work done if the run stops halfway; ` +
           'committing every few hundred items keeps that at a fraction of the cost.)'
         : ''),
-    ...(small || job ? { tentative: true } : {}),
+    ...(small || job || bound !== undefined ? { tentative: true } : {}),
     explanation: [
       `**Loop:** \`${loop.targets.join(', ') || '?'}\` over \`${items}\`` + (add ? ` — \`${spanText(ctx.text, add.span)}\` per item` : ''),
       '',
@@ -169,19 +171,33 @@ function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number): v
   if (kind === 'insert' && model && model.subqueries.some((q) => q !== model && q.tables.length > 0)) return;
   const table = model?.tables[0]?.name;
   const small = walksChildCollection(loop);
+  const bound = fixedBound(loop);
+  const awaits = otherAwait(ctx.text, host, loop);
   const verb = kind.toUpperCase();
   ctx.report({
     span: query.span,
     message:
       `${verb}${table ? ` ${kind === 'insert' ? 'into' : kind === 'update' ? 'of' : 'from'} ${table}` : ''} runs ${perItem(loop)} of ` +
       `${loop.iterable ?? 'the loop'}: one round trip (and statement) per row. ${howToBatch(host, query, kind, table, ctx.dialect)}` +
-      (small ? ` (${loop.iterable} is one object's own collection, likely a handful of items: worth it only if it grows.)` : ''),
+      (small ? ` (${loop.iterable} is one object's own collection, likely a handful of items: worth it only if it grows.)` : '') +
+      fixedNote(bound) +
+      awaitNote(awaits),
     explanation:
       `Row-by-row ${verb}s pay network latency and statement overhead for every row; one statement for all rows ` +
       '(a multi-row INSERT, an UPDATE ... FROM a list of values, a DELETE ... WHERE key IN a list, or a bulk API) sends ' +
       'them together and is typically 10-50x faster.',
-    ...(small ? { tentative: true } : {}),
+    ...(small || bound !== undefined || awaits ? { tentative: true } : {}),
   });
+}
+
+/** For a loop whose every iteration awaits another call too: batching this statement saves only a share. */
+function awaitNote(call: string | undefined): string {
+  return call ? ` (Each iteration also awaits ${call}, another round trip at least: batching this statement alone saves only a share of the loop's time.)` : '';
+}
+
+/** For a loop whose code fixes how often it runs: the note that says so (its cost does not grow with a table). */
+function fixedNote(bound: number | undefined): string {
+  return bound === undefined ? '' : ` (The loop runs a fixed ${bound} time${bound === 1 ? '' : 's'}, as its code says: the cost does not grow with the data.)`;
 }
 
 function howToBatch(host: HostExtraction, query: HostQuery, kind: string, table: string | undefined, dialect: Dialect): string {

@@ -115,6 +115,72 @@ function rangeWithStep(iterable: string): boolean {
 }
 
 /**
+ * The first other call the loop's body awaits (`load_repository(&url).await`,
+ * `await client.post(...)`) that is not database work (a query or write
+ * QueryLens extracted, or a transaction, connection or statement call: those
+ * are part of the per-item cost): each iteration then waits on more than its
+ * statement, so batching the statement alone saves only a share of the loop's
+ * time. Undefined when the body awaits nothing else.
+ */
+const DATABASE_CALL = /\.(begin|begin_nested|commit|rollback|acquire|get_async|get_conn|connect|flush|close|execute|executemany|fetch\w*|scalars?|query\w*)\s*\([^]*\)$|^sqlx::/;
+
+export function otherAwait(text: string, host: HostExtraction, loop: LoopContext): string | undefined {
+  const spans = [...host.queries.map((q) => q.span), ...host.writes.map((w) => w.span)].filter((s) => s.start >= loop.span.start && s.end <= loop.span.end);
+  const known = (at: number) => spans.some((s) => s.start <= at && at <= s.end);
+  const body = text.slice(loop.span.start, loop.span.end);
+  const rust = host.language === 'rust';
+  for (const m of body.matchAll(rust ? /\.await\b/g : /\bawait\s+/g)) {
+    const at = loop.span.start + m.index!;
+    // Rust: the awaited call ends at `.await`; Python: it starts after `await `.
+    if (known(rust ? at - 1 : at + m[0].length)) continue;
+    const line = text.slice(lineStart(text, at), rust ? at : lineEnd(text, at)).trim();
+    const call = (rust ? line.replace(/^(let\s+[^=]+=\s*|.*\b(if|match|while)\s+(let\s+[^=]+=\s*)?)/, '') : line.replace(/^.*?\bawait\s+/, '')).replace(/[?;:]+$/, '');
+    if (call && !DATABASE_CALL.test(call)) return call.length > 60 ? `${call.slice(0, 57)}...` : call;
+  }
+  return undefined;
+}
+
+/**
+ * How many times a loop runs when its code fixes it: `range(3)`, `range(1, 4)`,
+ * a literal list, tuple or set (`["a", "b"]`), a Rust array (`[a, b]`,
+ * `&[a, b]`, `vec![a, b]`, with `.iter()`); undefined otherwise. Work per item
+ * there is bounded by the code, not by a table.
+ */
+export function fixedBound(loop: LoopContext): number | undefined {
+  if (loop.kind === 'while' || loop.iterableQuery !== undefined) return undefined;
+  const iterable = (loop.iterable ?? '').trim().replace(/^&(mut\s+)?/, '').replace(/\.(iter|into_iter|iter_mut)\(\)$/, '').replace(/^vec!/, '');
+  const range = /^range\s*\(\s*(?:(-?\d+)\s*,\s*)?(-?\d+)\s*\)$/.exec(iterable);
+  if (range) return Math.max(0, Number(range[2]) - Number(range[1] ?? 0));
+  const literal = /^[[({]([\s\S]*)[\])}]$/.exec(iterable);
+  if (!literal || /\bfor\b|\.\./.test(literal[1]!)) return undefined;
+  const items = topLevelItems(literal[1]!);
+  return items.every((item) => /^("[^"]*"|'[^']*'|-?\d+(\.\d+)?|[A-Za-z_][\w.:]*|\([^()]*\))$/.test(item)) ? items.length : undefined;
+}
+
+/** The comma-separated items of a list's inside, brackets and strings respected. */
+function topLevelItems(inside: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let quote: string | undefined;
+  let current = '';
+  for (const ch of inside) {
+    if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch)) depth--;
+    else if (ch === ',' && depth === 0) {
+      items.push(current.trim());
+      current = '';
+      continue;
+    }
+    current += ch;
+  }
+  if (current.trim() !== '') items.push(current.trim());
+  return items;
+}
+
+/**
  * Whether the loop walks a collection held by one object (`participant.roles`,
  * `&s.tags`): its size is that object's children, usually a handful, so work
  * per item there is plausible but small.

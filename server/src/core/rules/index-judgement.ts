@@ -10,19 +10,63 @@ import type { IndexInfo, TableInfo } from '../catalog/types';
 
 /** Column names (or their last word) that hold a few fixed values: states, kinds, roles, flags. */
 const FEW_VALUE_WORDS = new Set([
-  'status', 'state', 'type', 'kind', 'role', 'category', 'level', 'priority', 'visibility', 'provider', 'platform',
+  'status', 'state', 'type', 'kind', 'role', 'category', 'level', 'priority', 'visibility', 'provider', 'processor', 'decision', 'platform',
   'source', 'trigger', 'mode', 'tier', 'gender', 'direction', 'method', 'stage', 'phase', 'flag', 'flags',
 ]);
 /** Boolean-like column names. */
 const FLAG_NAMES = /^(is|has|can|should|was|needs)_|^(enabled|disabled|active|inactive|deleted|archived|visible|hidden|public|private|verified|locked|paid|published|draft|default)$/;
 
-/** Whether a column has few distinct values: a boolean, an enum, or named as a state, kind, role or flag. */
+/**
+ * Whether a column has few distinct values: a boolean, an enum, named as a
+ * state, kind, role or flag, or a key into a list of kinds or into a scope
+ * (`fewValuesReason`).
+ */
 export function isLowCardinality(table: TableInfo, column: string): boolean {
+  return fewValuesReason(table, column) !== undefined;
+}
+
+/**
+ * Tables that split an installation's data into a few large parts (its
+ * projects, environments, groups): there are a few, and each holds a large
+ * share of every table's rows. Tenants and organizations of a hosted service
+ * are many, and stay selective.
+ */
+const SCOPE_TABLE_NAMES = new Set(['project', 'projects', 'environment', 'environments', 'group', 'groups']);
+
+/** Whether a table is a scope (`SCOPE_TABLE_NAMES`): a loop over all its rows runs a few times. */
+export function isScopeTable(name: string): boolean {
+  return SCOPE_TABLE_NAMES.has(snake(name));
+}
+
+/** Why a column has few distinct values: `text` is a clause for a message; a `scope` is narrowed only as far as one of its rows holds. */
+export interface FewValues {
+  kind: 'flag' | 'list' | 'scope';
+  text: string;
+}
+
+/**
+ * Why a column has few distinct values, or undefined when it may have many. A key column counts when the table it
+ * points to (its foreign key's, else its name without `_id`) is a list of kinds
+ * (`case_type_id`: as many values as there are case types) or a scope
+ * (`project_id`: one project holds a large share of the rows).
+ */
+export function fewValuesReason(table: TableInfo, column: string): FewValues | undefined {
   const type = (table.columns.get(column)?.type ?? '').toLowerCase();
-  if (['boolean', 'bool', 'bit'].includes(type) || type.includes('enum')) return true;
-  const name = column.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  if (['boolean', 'bool', 'bit'].includes(type)) return { kind: 'flag', text: `${column} is a boolean` };
+  if (type.includes('enum')) return { kind: 'flag', text: `${column} is an enum` };
+  const name = snake(column);
   const words = name.split('_');
-  return FEW_VALUE_WORDS.has(words[words.length - 1]!) || FLAG_NAMES.test(name);
+  if (FEW_VALUE_WORDS.has(words[words.length - 1]!) || FLAG_NAMES.test(name)) return { kind: 'flag', text: `${column} has few distinct values` };
+  const target = table.foreignKeys.find((fk) => fk.columns.length === 1 && fk.columns[0] === column)?.refTable ?? /^(.+)_id$/.exec(name)?.[1];
+  if (!target) return undefined;
+  const scope = snake(target);
+  if (SCOPE_TABLE_NAMES.has(scope)) return { kind: 'scope', text: `${column} scopes the rows to one ${scope.replace(/s$/, '')}, which usually holds a large share of them` };
+  if (isListName(target)) return { kind: 'list', text: `${column} points into ${target}, a list of kinds (few distinct values)` };
+  return undefined;
+}
+
+function snake(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
 /** Last words of table names that hold a list of kinds (`incident_severity`, `case_type`, `app_settings`): a few rows. */
@@ -34,8 +78,12 @@ const REFERENCE_TABLE_WORDS = new Set([...FEW_VALUE_WORDS, 'severity', 'prioriti
  * others (`user_roles`) is an association, not a list.
  */
 export function isReferenceTable(table: TableInfo): boolean {
-  if (table.foreignKeys.length >= 2) return false;
-  const words = table.name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split('_');
+  return table.foreignKeys.length < 2 && isListName(table.name);
+}
+
+/** A table name whose last word says it lists kinds, roles, severities or settings (`case_type`; one word alone is not enough). */
+function isListName(name: string): boolean {
+  const words = snake(name).split('_');
   return words.length > 1 && REFERENCE_TABLE_WORDS.has(words[words.length - 1]!);
 }
 

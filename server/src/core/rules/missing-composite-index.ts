@@ -11,6 +11,7 @@
  */
 import { docsUrl } from '../../../../shared/types';
 import { leadingColumns } from '../catalog/build';
+import { fewValuesReason } from './index-judgement';
 import { formatColumns, listWords, reportIndexNeeds, type IndexNeed } from './query-helpers';
 import type { Rule } from './types';
 
@@ -50,8 +51,15 @@ function compositeMessage(need: IndexNeed): string {
     );
   }
   if (need.fewValuesLead) {
+    const few = fewValuesReason(need.table, need.fewValuesLead);
+    if (few?.kind === 'scope') {
+      return (
+        `${what}, and no index leads with these columns, but ${few.text}: whether an index pays off depends on how many ` +
+        `there are and how large the table grows, which the code does not show. ${add} if one holds many rows.`
+      );
+    }
     return (
-      `${what}, and no index leads with these columns, but ${need.fewValuesLead} has few distinct values: an index ` +
+      `${what}, and no index leads with these columns, but ${few?.text ?? `${need.fewValuesLead} has few distinct values`}: an index ` +
       `leading with it pays off only when the wanted value is rare (then a partial index on that value is smaller). ${add}, or a partial index.`
     );
   }

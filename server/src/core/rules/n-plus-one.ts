@@ -11,12 +11,13 @@
  *   that query.
  */
 import { docsUrl } from '../../../../shared/types';
-import type { AttributeAccess, HostExtraction, HostQuery } from '../host/types';
+import type { AttributeAccess, HostExtraction, HostModel, HostQuery } from '../host/types';
 import type { Predicate, Span } from '../sql/model';
 import {
   awaited, indentationAt, lineStart, pythonImportEdit, rowLoop, rowsSource, spanText,
   startsLine, statementOf, type RowLoop,
 } from './host-helpers';
+import { isScopeTable } from './index-judgement';
 import type { CoreFix, FileContext, Rule } from './types';
 
 const ID = 'n-plus-one';
@@ -60,6 +61,8 @@ function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQue
   // loop would miss those changes, so the batched rewrite is not offered and the finding is info.
   const outer = row.rowsOf ? (row.rowsOf.query.model ?? statementOf(ctx, row.rowsOf.query.preparedFrom ?? row.rowsOf.index)?.query) : undefined;
   const selfLookup = !!model?.tables[0] && outer?.tables[0]?.name === model.tables[0].name;
+  // The rows of a scope (all projects, all groups): an installation has a few, so the loop runs a few times.
+  const scope = outer?.tables[0] && isScopeTable(outer.tables[0].name) ? outer.tables[0].name : undefined;
   const batched =
     query.kind === 'orm'
       ? `${query.entity ?? 'Model'}.${column}.in_(keys)`
@@ -76,8 +79,9 @@ function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQue
       `before the loop and match rows by ${column} inside it.` +
       (selfLookup
         ? ` It reads ${table}, the table the loop walks: if the loop changes those rows (a duplicate check before an update), rows fetched before the loop would miss the changes, so check that first (info, no automatic rewrite).`
-        : ''),
-    ...(selfLookup ? { tentative: true } : {}),
+        : '') +
+      (scope ? ` (The loop walks ${scope}, which splits an installation into a few parts: a few round trips, worth batching only if there are many.)` : ''),
+    ...(selfLookup || scope ? { tentative: true } : {}),
     explanation: [
       `**Loop:** \`${row.target}\` over \`${row.loop.iterable ?? '?'}\``,
       '',
@@ -252,7 +256,7 @@ function checkLazyAccess(ctx: FileContext, host: HostExtraction, access: Attribu
   const model = models.find((m) => m.className === entity);
   const relationship = model?.relationships.find((r) => r.attribute === access.attribute);
   if (!relationship || NOT_LAZY.has(relationship.lazy)) return;
-  const scalar = isManyToOne(ctx, model!.table, models.find((m) => m.className === relationship.target)?.table);
+  const scalar = isManyToOne(ctx, model!, relationship.attribute, models.find((m) => m.className === relationship.target)?.table);
   const path = `${entity}.${relationship.attribute}`;
   if (outer.eagerLoads.includes(path)) return;
   const once = `${row.rowsOf!.index}:${path}`;
@@ -279,13 +283,18 @@ function checkLazyAccess(ctx: FileContext, host: HostExtraction, access: Attribu
 }
 
 /**
- * Whether the relationship from `table` to `target` is many-to-one: `table` holds a foreign
- * key to `target` (and it is not a self-reference, where the direction is unknown).
+ * Whether the relationship from `model` to the table `target` is many-to-one: the model's
+ * table holds a foreign key to `target` (and it is not a self-reference, where the direction
+ * is unknown). The catalog's foreign keys count, and the model's own (a table no migration
+ * creates, made by `create_all`, or a key the migrations add elsewhere).
  */
-function isManyToOne(ctx: FileContext, table: string, target: string | undefined): boolean {
-  if (!target || !table || target === table) return false;
-  const info = ctx.catalog.getTable(table);
-  return !!info?.foreignKeys.some((fk) => fk.refTable.toLowerCase() === target.toLowerCase());
+function isManyToOne(ctx: FileContext, model: HostModel, attribute: string, target: string | undefined): boolean {
+  const table = model.table;
+  if (!table || target === table) return false;
+  const foreignKeys = [...(ctx.catalog.getTable(table)?.foreignKeys ?? []), ...model.changes.flatMap((c) => (c.kind === 'createTable' ? c.foreignKeys : []))];
+  // By the referenced table, or by the key column named for the relationship (`plugin` → `plugin_id`), when the
+  // referenced class's table was not known where the key was read (a name a base class computes).
+  return foreignKeys.some((fk) => (!!target && fk.refTable.toLowerCase() === target.toLowerCase()) || (fk.columns.length === 1 && fk.columns[0] === `${attribute}_id`));
 }
 
 function selectinFix(ctx: FileContext, outer: HostQuery, path: string): CoreFix[] {

@@ -158,6 +158,8 @@ export interface FilterColumn {
   /** eq, in, range, or `prefix` for `LIKE 'abc%'`. */
   kind: 'eq' | 'in' | 'range' | 'prefix';
   span: Span;
+  /** Compared with another column (`a.x = b.y`): a join, not a value. */
+  toColumn?: boolean;
 }
 
 export interface IndexNeed {
@@ -187,6 +189,8 @@ export interface IndexNeed {
   narrowedBy?: IndexInfo;
   /** The suggestion leads with a column of few distinct values (a status, a kind): it pays off only for a rare value. */
   fewValuesLead?: string;
+  /** A DELETE by one range alone (`WHERE expires_at < now()`): a purge of old rows, run in the background. */
+  purge?: boolean;
 }
 
 /** The index-usable filters of one table in a query. */
@@ -198,7 +202,7 @@ function tableFilters(query: QueryModel, table: TableInfo, catalog: Catalog): Fi
     if (columnTable(query, p.column, catalog) !== table.name) continue;
     if (!knownColumn(table, p.column.column)) continue;
     if (filters.some((f) => f.column === p.column.column)) continue;
-    filters.push({ column: p.column.column, kind, span: p.span });
+    filters.push({ column: p.column.column, kind, span: p.span, ...(p.valueKind === 'column' ? { toColumn: true } : {}) });
   }
   return filters;
 }
@@ -239,10 +243,30 @@ export function indexNeeds(query: QueryModel, catalog: Catalog): IndexNeed[] {
     const table = knownTable(catalog, ref.name);
     if (!table || seen.has(table.name)) continue;
     seen.add(table.name);
-    const need = filterNeed(query, table, catalog) ?? joinNeed(query, table, catalog) ?? orderNeed(query, table, catalog);
+    // Another table pinned to one row by its key drives the query: this one is reached through the join,
+    // and its own filters only sift the joined rows (when the join's columns are unknown, nothing is said).
+    const driven = pinnedElsewhere(query, table, catalog);
+    const need = driven
+      ? (joinNeed(query, table, catalog, true) ?? (joinEqualityColumns(query, table, catalog).length > 0 ? filterNeed(query, table, catalog) : undefined))
+      : (filterNeed(query, table, catalog) ?? joinNeed(query, table, catalog) ?? orderNeed(query, table, catalog));
     if (need) needs.push(need);
   }
   return needs;
+}
+
+/**
+ * Whether another table of a join is looked up by its whole primary or unique
+ * key (`WHERE entity.id = $1`): the database starts there and reaches `table`
+ * through the join, so `table`'s own filters only sift the joined rows.
+ */
+function pinnedElsewhere(query: QueryModel, table: TableInfo, catalog: Catalog): boolean {
+  if (tableRefs(query).length < 2) return false;
+  return tableRefs(query).some((ref) => {
+    const other = knownTable(catalog, ref.name);
+    if (!other || other.name === table.name) return false;
+    const eq = tableFilters(query, other, catalog).filter((f) => (f.kind === 'eq' || f.kind === 'in') && !f.toColumn);
+    return eq.length > 0 && isSingleRowLookup(other, eq.map((f) => f.column));
+  });
 }
 
 function filterNeed(query: QueryModel, table: TableInfo, catalog: Catalog): IndexNeed | undefined {
@@ -267,7 +291,9 @@ function filterNeed(query: QueryModel, table: TableInfo, catalog: Catalog): Inde
     if (isEquality ? tableServes(table, [only.column]) : tableServes(table, [], [only.column])) return undefined;
     // Entered through the join's index: the filter only sorts out the joined rows.
     if (viaJoin.length > 0 && narrowingIndex(table, viaJoin)) return undefined;
-    return makeNeed('single', 'filter', table, used, [], [only.span]);
+    const need = makeNeed('single', 'filter', table, used, [], [only.span]);
+    if (query.kind === 'delete' && only.kind === 'range' && filters.length === 1) need.purge = true;
+    return need;
   }
   if (tableServes(table, eqColumns, tail)) return undefined;
   // Filters on columns of few values only (two flags, a status and a kind): no index is worth it.
@@ -284,11 +310,11 @@ function filterNeed(query: QueryModel, table: TableInfo, catalog: Catalog): Inde
   return need;
 }
 
-/** Columns of `table` that a join condition sets equal to a column of another table. */
+/** Columns of `table` that a join condition (ON, or `a.x = b.y` in WHERE) sets equal to a column of another table. */
 function joinEqualityColumns(query: QueryModel, table: TableInfo, catalog: Catalog): string[] {
   const columns: string[] = [];
-  for (const join of query.joins) {
-    for (const c of join.conditions) {
+  for (const conditions of [...query.joins.map((j) => j.conditions), query.equalities]) {
+    for (const c of conditions) {
       const left = columnTable(query, c.left, catalog);
       const right = columnTable(query, c.right, catalog);
       if (left === table.name && right !== table.name) columns.push(c.left.column);
@@ -298,15 +324,20 @@ function joinEqualityColumns(query: QueryModel, table: TableInfo, catalog: Catal
   return columns;
 }
 
-function joinNeed(query: QueryModel, table: TableInfo, catalog: Catalog): IndexNeed | undefined {
+function joinNeed(query: QueryModel, table: TableInfo, catalog: Catalog, driven = false): IndexNeed | undefined {
   const join = query.joins.find((j) => j.table.name === table.name);
-  // A table with its own filters is entered through them, not through the join.
-  if (!join || tableFilters(query, table, catalog).length > 0) return undefined;
+  // A table with its own filters is entered through them, not through the join (unless another table drives the query).
+  if ((!join && !driven) || (!driven && tableFilters(query, table, catalog).length > 0)) return undefined;
   const columns: ColumnRef[] = [];
-  for (const c of join.conditions) {
+  for (const c of join?.conditions ?? []) {
     for (const side of [c.left, c.right]) {
-      if (sideOf(query, side, join.table, catalog) && knownColumn(table, side.column)) columns.push(side);
+      if (sideOf(query, side, join!.table, catalog) && knownColumn(table, side.column)) columns.push(side);
     }
+  }
+  // Driven by a pinned row through `a.x = b.y` in WHERE: reached by this table's side.
+  for (const c of driven ? query.equalities : []) {
+    const [mine, other] = columnTable(query, c.left, catalog) === table.name ? [c.left, c.right] : [c.right, c.left];
+    if (columnTable(query, mine, catalog) === table.name && columnTable(query, other, catalog) !== table.name && knownColumn(table, mine.column)) columns.push(mine);
   }
   if (columns.length === 0) return undefined;
   if (columns.some((c) => tableServes(table, [c.column]))) return undefined;
@@ -395,7 +426,7 @@ export function reportIndexNeeds(
         explanation: needExplanation(need),
         fixes: ctx.indexFixes(need.suggestion, statement.span),
         index: need.suggestion,
-        ...(need.narrowedBy || need.fewValuesLead || reference ? { tentative: true } : {}),
+        ...(need.narrowedBy || need.fewValuesLead || need.purge || reference ? { tentative: true } : {}),
       });
     }
   }

@@ -8,6 +8,7 @@ export function emptyQuery(kind: StatementKind): QueryModel {
     joins: [],
     columns: [],
     predicates: [],
+    equalities: [],
     orderBy: [],
     groupBy: [],
     isAggregate: false,
@@ -30,6 +31,7 @@ function* columnRefs(q: QueryModel): Iterable<ColumnRef> {
   for (const p of q.predicates) yield p.column;
   for (const o of q.orderBy) yield o.column;
   for (const j of q.joins) for (const c of j.conditions) yield* [c.left, c.right];
+  for (const c of q.equalities) yield* [c.left, c.right];
 }
 
 /**

@@ -96,6 +96,11 @@ export interface QueryModel {
   selectStar?: Span;
   /** WHERE conjuncts (and, for JOINs, non-join ON predicates). */
   predicates: Predicate[];
+  /**
+   * WHERE conjuncts that set two columns equal (`crates.id = releases.crate_id`),
+   * both sides kept: an implicit join. Each also stays in `predicates` (on one side).
+   */
+  equalities: JoinCondition[];
   orderBy: OrderItem[];
   groupBy: ColumnRef[];
   /** Present when the statement has LIMIT / FETCH FIRST / TOP. */

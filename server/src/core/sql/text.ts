@@ -66,7 +66,9 @@ export class StatementText {
 
   /**
    * Span from `start` to the end of the token at `lastTokenStart`, extended over
-   * the closing parentheses that balance ones opened inside it.
+   * the closing parentheses that balance ones opened inside it, and over the
+   * argument list of a call that ends it (`now()`: the parser locates no token
+   * inside an empty one).
    */
   balancedSpan(start: number, lastTokenStart: number): Span {
     const t = this.tokens;
@@ -78,6 +80,11 @@ export class StatementText {
       else if (this.isChar(t[i], 41)) depth--;
     }
     let end = last < t.length ? t[last].end : this.text.length;
+    if (depth === 0 && last < t.length && t[last].kind === Tok.Word && i < t.length && this.isChar(t[i], 40)) {
+      depth = 1;
+      end = t[i].end;
+      i++;
+    }
     while (depth > 0 && i < t.length) {
       if (this.isChar(t[i], 40)) depth++;
       else if (this.isChar(t[i], 41)) depth--;

@@ -260,6 +260,12 @@ function modelOf(cls: Node, p: ClassParts, info: ModelInfo, resolve: (cls: strin
   const relationships: Relationship[] = [];
   let tableArgs: Node | undefined;
   for (const stmt of p.body.namedChildren) {
+    const declared = declaredRelationship(stmt);
+    if (declared) {
+      relationships.push(declared);
+      info.relationships.set(declared.attribute, declared.target);
+      continue;
+    }
     const assign = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
     if (assign?.type !== 'assignment') continue;
     const left = assign.childForFieldName('left');
@@ -343,6 +349,22 @@ function columnOfAttribute(n: Node, info: ModelInfo): string | undefined {
   if (n.type !== 'attribute' || n.childForFieldName('object')?.text !== info.className) return undefined;
   const attr = n.childForFieldName('attribute')?.text ?? '';
   return info.columns.get(attr) ?? attr;
+}
+
+/**
+ * A relationship a mixin or model declares through `@declared_attr`:
+ * `def payment(cls) -> Mapped["Payment"]: return relationship("Payment", lazy="raise")`.
+ */
+function declaredRelationship(stmt: Node): Relationship | undefined {
+  if (stmt.type !== 'decorated_definition' || !stmt.namedChildren.some((d) => d.type === 'decorator' && d.text.includes('declared_attr'))) return undefined;
+  const fn = stmt.childForFieldName('definition');
+  const name = fn?.type === 'function_definition' ? fn.childForFieldName('name')?.text : undefined;
+  const body = fn?.childForFieldName('body');
+  if (!name || !body) return undefined;
+  const ret = body.namedChildren.find((s) => s.type === 'return_statement')?.namedChildren[0];
+  const call = ret && unwrap(ret).type === 'call' ? unwrap(ret) : undefined;
+  if (!call || calleeName(call) !== 'relationship') return undefined;
+  return relationshipOf(name, call, mappedInner(fn!.childForFieldName('return_type'))?.text, stmt);
 }
 
 function relationshipOf(attr: string, call: Node, annotation: string | undefined, stmt: Node): Relationship | undefined {

@@ -175,6 +175,9 @@ export class OrmQuery {
       value = left;
     }
     if (!col) return this.noteValue(n);
+    // `A.x == B.y`: an implicit join; both sides count (the predicate keeps one).
+    const other = value === right ? this.column(right) : undefined;
+    if (other && operator === '==' && !disjunctive) this.model.equalities.push({ left: col, right: other });
     const isNone = unwrap(value).type === 'none';
     const op: PredicateOp =
       operator === '==' ? (isNone ? 'is_null' : 'eq') : operator === '!=' ? 'not_eq' : ['<', '<=', '>', '>='].includes(operator) ? 'range' : 'other';

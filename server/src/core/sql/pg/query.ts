@@ -222,6 +222,9 @@ export class PgQueryBuilder {
         join.conditions.push({ left: this.column(e.lexpr.ColumnRef), right: this.column(e.rexpr.ColumnRef) });
         return;
       }
+      if (!join && !disjunctive && e.kind === 'AEXPR_OP' && this.opName(e) === '=' && e.lexpr?.ColumnRef && e.rexpr?.ColumnRef) {
+        q.equalities.push({ left: this.column(e.lexpr.ColumnRef), right: this.column(e.rexpr.ColumnRef) });
+      }
       const p = this.aExpr(node, disjunctive);
       if (p) q.predicates.push(p);
       this.subLinks(q, node);

@@ -173,6 +173,9 @@ export class SqlParserQueryBuilder {
         join.conditions.push({ left: this.column(left), right: this.column(right) });
         return;
       }
+      if (!join && !disjunctive && e.operator === '=' && left?.type === 'column_ref' && right?.type === 'column_ref') {
+        q.equalities.push({ left: this.column(left), right: this.column(right) });
+      }
       if (left?.type !== 'column_ref' && right?.type === 'column_ref') [left, right] = [right, left];
       if (left?.type === 'column_ref') {
         const column = this.column(left);

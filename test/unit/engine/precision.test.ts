@@ -1,0 +1,80 @@
+/**
+ * Findings a reviewer can trust (issue 10): one warning per missing index in a
+ * file, however many queries want it, and a Python package's dialect read from
+ * the driver its manifest depends on.
+ */
+import assert from 'node:assert/strict';
+import { defaultConfig } from '../../../server/src/core/config/types';
+import { Workspace } from '../../../server/src/core/engine/workspace';
+import { initHostParsers } from '../../../server/src/core/host/treesitter';
+import { initParsers } from '../../../server/src/core/sql/parse';
+
+const ROOT = '/py';
+
+const SCHEMA = 'CREATE TABLE visits (id bigint PRIMARY KEY, clinic_ref text NOT NULL, room text, seen_at timestamptz NOT NULL);\n';
+
+describe('precision: one warning per missing index', () => {
+  before(async () => {
+    await initParsers();
+    await initHostParsers();
+  });
+
+  it('several queries wanting the same index, or one the wider suggestion leads with: one warning, the others info pointing at it', () => {
+    const queries = [
+      'SELECT id FROM visits WHERE clinic_ref = $1 LIMIT 10;',
+      'DELETE FROM visits WHERE clinic_ref = $1;',
+      'SELECT id FROM visits WHERE clinic_ref = $1 AND room = $2 LIMIT 10;',
+      'SELECT id FROM visits WHERE room = $1 LIMIT 10;',
+    ].join('\n');
+    const ws = Workspace.fromFiles({ root: ROOT, config: defaultConfig() }, { 'db/schema.sql': SCHEMA, 'db/queries.sql': `${queries}\n` });
+    const found = ws.analyze(`${ROOT}/db/queries.sql`).filter((f) => f.ruleId.startsWith('missing-'));
+    assert.deepEqual(
+      found.map((f) => `${f.range.start.line}: ${f.ruleId}/${f.severity} ${f.message.replace(/^.*?(Add an index|Info)/, '$1')}`),
+      [
+        '0: missing-index/info Add an index on visits(clinic_ref). Info, not warning: the index on visits(clinic_ref, room) is suggested on line 3 and serves this query too.',
+        '1: missing-index/info Add an index on visits(clinic_ref). Info, not warning: the index on visits(clinic_ref, room) is suggested on line 3 and serves this query too.',
+        '2: missing-composite-index/warning Add an index on visits(clinic_ref, room).',
+        '3: missing-index/warning Add an index on visits(room).',
+      ],
+    );
+  });
+
+  it('the same index in two queries: the first stays the warning', () => {
+    const queries = 'SELECT id FROM visits WHERE room = $1 LIMIT 10;\nUPDATE visits SET seen_at = now() WHERE room = $1;\n';
+    const ws = Workspace.fromFiles({ root: ROOT, config: defaultConfig() }, { 'db/schema.sql': SCHEMA, 'db/queries.sql': queries });
+    assert.deepEqual(
+      ws.analyze(`${ROOT}/db/queries.sql`).map((f) => `${f.range.start.line}: ${f.ruleId}/${f.severity}`),
+      ['0: missing-index/warning', '1: missing-index/info'],
+    );
+    assert.match(ws.analyze(`${ROOT}/db/queries.sql`)[1]!.message, /Info, not warning: the same index is suggested on line 1 and serves this query too\.$/);
+  });
+});
+
+describe('precision: a Python package names its database through its driver', () => {
+  before(async () => {
+    await initParsers();
+    await initHostParsers();
+  });
+
+  const app = 'def f(db):\n    return db.execute("SELECT 1")\n';
+  const dialectOf = (manifest: string, text: string) =>
+    Workspace.fromFiles({ root: ROOT, config: defaultConfig() }, { [`svc/${manifest}`]: text, 'svc/app/main.py': app }).dialectOf(`${ROOT}/svc/app/main.py`);
+
+  it('asyncpg in pyproject dependencies: PostgreSQL; aiosqlite in Poetry: SQLite; pymysql in setup.cfg: MySQL', () => {
+    assert.equal(dialectOf('pyproject.toml', '[project]\nname = "svc"\ndependencies = [\n  "fastapi",\n  "asyncpg>=0.29",\n]\n'), 'postgres');
+    assert.equal(dialectOf('pyproject.toml', '[tool.poetry.dependencies]\npython = "^3.12"\naiosqlite = "^0.20"\n'), 'sqlite');
+    assert.equal(dialectOf('setup.cfg', '[options]\ninstall_requires =\n    pymysql==1.1\n'), 'mysql');
+  });
+
+  it('a driver named only as an extra or in an optional group does not count: the required one decides', () => {
+    const text =
+      '[tool.poetry.dependencies]\naiosqlite = "^0.20"\npsycopg = { version = "^3.1", optional = true }\n\n' +
+      '[tool.poetry.group.postgres.dependencies]\nasyncpg = "^0.29"\n\n[tool.poetry.extras]\npg = ["psycopg"]\n';
+    assert.equal(dialectOf('pyproject.toml', text), 'sqlite');
+  });
+
+  it('psycopg2-binary counts as psycopg2; a package naming two databases\' drivers says nothing (the workspace default)', () => {
+    assert.equal(dialectOf('pyproject.toml', '[project]\ndependencies = ["psycopg2-binary>=2.9"]\n'), 'postgres');
+    assert.equal(dialectOf('pyproject.toml', '[project]\ndependencies = ["aiosqlite", "psycopg[binary]"]\n'), dialectOf('pyproject.toml', '[project]\nname = "svc"\n'));
+  });
+});
