@@ -11,6 +11,7 @@ import { extractAlembic } from './alembic';
 import { extractModels, type ModelInfo } from './models';
 import { calleeName, type Node, positionalArgs, spanOf } from './nodes';
 import { literalText } from './sql-strings';
+import { extractPythonPools } from './pools';
 import { PythonWalker } from './walk';
 import type { WalkCache } from './walk-cache';
 
@@ -53,6 +54,8 @@ export function extractPython(text: string, file: string, options: PythonExtract
       out.queries = walker.queries;
       out.writes = walker.writes;
       out.accesses = walker.accesses;
+      const pools = extractPythonPools(root, text);
+      if (pools.length) out.pools = pools;
     }
     if (alembic) out.alembic = alembic;
   } catch (e) {
