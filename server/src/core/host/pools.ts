@@ -37,13 +37,15 @@ export interface PoolSetting {
 
 export type PoolLibrary = 'sqlalchemy' | 'sqlx';
 
-/** Where and how new settings are written: `before + settings.join(separator)`, at `at`. */
+/** Where and how new settings are written: `before + settings.join(separator) + after`, at `at`. */
 export interface SettingInsertion {
   at: number;
   /** Before the first new setting: the separator after an existing item, `` in an empty `{}`. */
   before: string;
   /** `, ` or `,\n    ` between Python arguments; `\n    ` or `` before a Rust builder call. */
   separator: string;
+  /** After the last one: the trailing comma of arguments written one per line. */
+  after?: string;
 }
 
 export interface HostPool {
@@ -71,6 +73,8 @@ export interface HostPool {
   connectArgsInsertion?: SettingInsertion;
   /** SQLite in memory (`sqlite://`, `:memory:`): no file to journal, nothing to tune. */
   inMemory?: boolean;
+  /** Python: the file drives Alembic (its `env.py`): the engine lives for one migration run. */
+  runsMigrations?: boolean;
   /** Python: the variable the engine is assigned to (`engine`, `self.engine`). */
   assignedTo?: string;
   /** Python: the end of the statement that creates the engine and its indentation, where code using it can follow. */
@@ -179,7 +183,7 @@ export function urlFacts(url: string): UrlFacts {
     : /pgbouncer/i.test(authority) ? `the host ${authority}`
     : /:6432$/.test(authority) ? 'port 6432 (PgBouncer\'s)'
     : undefined;
-  const inMemory = dialect === 'sqlite' && (/^sqlite(\+\w+)?:\/\/\/?$/.test(url.split('?')[0]) || url.includes(':memory:') || parameters.get('mode') === 'memory');
+  const inMemory = url.includes(':memory:') || (dialect === 'sqlite' && (/^sqlite(\+\w+)?:\/\/\/?$/.test(url.split('?')[0]) || parameters.get('mode') === 'memory'));
   return { ...(dialect ? { dialect } : {}), ...(driver ? { driver } : {}), parameters, ...(proxy ? { proxy } : {}), inMemory };
 }
 

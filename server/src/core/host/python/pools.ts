@@ -26,7 +26,9 @@ export function extractPythonPools(root: Node, text: string): HostPool[] {
     const callee = call.childForFieldName('function');
     if (!callee || !isFactory(callee, names)) continue;
     hooks ??= connectHooks(root);
-    pools.push(enginePool(call, callee, text, hooks, names.imports));
+    const pool = enginePool(call, callee, text, hooks, names.imports);
+    if (names.alembic) pool.runsMigrations = true;
+    pools.push(pool);
   }
   return pools;
 }
@@ -38,10 +40,11 @@ interface SqlalchemyNames {
   modules: Set<string>;
   /** Every name imported from SQLAlchemy modules, and the end of the last top-level import's line. */
   imports: HostPool['imports'];
+  alembic: boolean;
 }
 
 function sqlalchemyNames(root: Node, text: string): SqlalchemyNames {
-  const names: SqlalchemyNames = { factories: new Set(), modules: new Set(), imports: { names: [], at: 0 } };
+  const names: SqlalchemyNames = { factories: new Set(), modules: new Set(), imports: { names: [], at: 0 }, alembic: false };
   for (const statement of root.namedChildren) {
     if (statement.type !== 'import_statement' && statement.type !== 'import_from_statement' && statement.type !== 'future_import_statement') continue;
     const end = text.indexOf('\n', statement.endIndex);
@@ -57,6 +60,7 @@ function sqlalchemyNames(root: Node, text: string): SqlalchemyNames {
       continue;
     }
     const module = statement.childForFieldName('module_name')?.text;
+    if (module === 'alembic') names.alembic = true;
     if (!module || !SQLALCHEMY_MODULES.has(module)) continue;
     const moduleNode = statement.childForFieldName('module_name');
     for (const item of statement.namedChildren) {
@@ -165,15 +169,18 @@ function readConnectArgs(pool: HostPool, value: Node, text: string): void {
 
 /**
  * After the last of `items` (arguments, dictionary entries): on one line `, x`;
- * one per line `,\n<their indentation>x` (a trailing comma stays after the new item).
+ * one per line, after the last one's line (its trailing comma and comment
+ * stay with it), `\n<their indentation>x,`.
  */
 function afterLast(items: Node[], text: string, inline: string): SettingInsertion | undefined {
   const last = items[items.length - 1];
   if (!last) return undefined;
   const lineStart = text.lastIndexOf('\n', last.startIndex - 1) + 1;
   const indentation = text.slice(lineStart, last.startIndex);
-  const separator = /^[ \t]*$/.test(indentation) ? `,\n${indentation}` : inline;
-  return { at: last.endIndex, before: separator, separator };
+  if (!/^[ \t]*$/.test(indentation)) return { at: last.endIndex, before: inline, separator: inline };
+  const trailing = /^[ \t]*,[ \t]*(#[^\n]*)?(?=\n)/.exec(text.slice(last.endIndex));
+  if (trailing) return { at: last.endIndex + trailing[0].length, before: `\n${indentation}`, separator: `,\n${indentation}`, after: ',' };
+  return { at: last.endIndex, before: `,\n${indentation}`, separator: `,\n${indentation}` };
 }
 
 /** The assignment `engine = create_engine(...)` / `self.engine = ...` the call is the value of. */
