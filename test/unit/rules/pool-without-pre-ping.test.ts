@@ -20,9 +20,19 @@ poolRuleTester(poolWithoutPrePing, {
       name: "Alembic's env.py: one migration run",
       code: 'from alembic import context\nfrom sqlalchemy import create_engine\nconnectable = create_engine(SQLALCHEMY_DATABASE_URI)\n',
     },
+    {
+      name: "an engine local to one call (polar's scripts)",
+      code: 'from sqlalchemy.ext.asyncio import create_async_engine\n\n\nasync def run(db_uri):\n    engine = create_async_engine(db_uri, pool_size=1, max_overflow=0)\n    try:\n        await work(engine)\n    finally:\n        await engine.dispose()\n',
+    },
     { name: "a project's own create_async_engine is not SQLAlchemy's", code: 'from app.db import create_async_engine\nengine = create_async_engine("worker")\n' },
   ],
   invalid: [
+    {
+      name: 'an engine a factory function hands on lives on',
+      code: 'from sqlalchemy import create_engine\n\n\ndef make_engine(url):\n    engine = create_engine(url)\n    return sessionmaker(bind=engine)\n',
+      errors: [{ message: ['create_engine(...) keeps connections'], span: 'create_engine', start: 'from sqlalchemy import create_engine\n\n\ndef make_engine(url):\n    engine = '.length, fixes: ['Add pool_pre_ping=True, pool_recycle=3600'], tentative: true }],
+      output: 'from sqlalchemy import create_engine\n\n\ndef make_engine(url):\n    engine = create_engine(url, pool_pre_ping=True, pool_recycle=3600)\n    return sessionmaker(bind=engine)\n',
+    },
     {
       name: 'seed 002 without pre-ping and recycle: info, both added on their own lines',
       code: seed002,

@@ -75,6 +75,8 @@ export interface HostPool {
   inMemory?: boolean;
   /** Python: the file drives Alembic (its `env.py`): the engine lives for one migration run. */
   runsMigrations?: boolean;
+  /** Python: the engine is a local variable of a function that neither returns nor publishes it: it lives for one call (a script, a one-off task). */
+  functionLocal?: boolean;
   /** Python: the variable the engine is assigned to (`engine`, `self.engine`). */
   assignedTo?: string;
   /** Python: the end of the statement that creates the engine and its indentation, where code using it can follow. */

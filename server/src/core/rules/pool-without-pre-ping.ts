@@ -7,7 +7,8 @@
  * connections; info otherwise, where it takes a server restart or a network
  * drop. Not reported for pools that keep no connections (NullPool,
  * StaticPool), SQLite (no server), engines of a migration run (Alembic's
- * env.py), or engines whose arguments come from `**options`.
+ * env.py), engines local to one function call (a script's), or engines
+ * whose arguments come from `**options`.
  * sqlx checks every connection before it hands it out (`test_before_acquire`
  * defaults to true), so sqlx pools are not reported.
  */
@@ -28,7 +29,7 @@ export const poolWithoutPrePing: Rule = poolRule(
 );
 
 function check(ctx: FileContext, pool: HostPool): void {
-  if (pool.library !== 'sqlalchemy' || !pool.pooled || pool.inMemory || pool.dialect === 'sqlite' || pool.opaque || pool.runsMigrations) return;
+  if (pool.library !== 'sqlalchemy' || !pool.pooled || pool.inMemory || pool.dialect === 'sqlite' || pool.opaque || pool.runsMigrations || pool.functionLocal) return;
   if (has(pool, 'prePing', 'maxLifetime')) return;
   const proxy = pool.proxyEvidence;
   ctx.report({

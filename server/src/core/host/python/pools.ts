@@ -127,6 +127,7 @@ function enginePool(call: Node, callee: Node, text: string, hooks: { target: str
   const assignment = assignmentOf(call);
   const assigned = assignment?.childForFieldName('left')?.text;
   if (assigned) pool.assignedTo = assigned;
+  if (assignment && isFunctionLocal(assignment)) pool.functionLocal = true;
   const statement = assignment?.parent?.type === 'expression_statement' ? assignment.parent : undefined;
   if (statement) pool.after = { at: statement.endIndex, indentation: text.slice(text.lastIndexOf('\n', statement.startIndex - 1) + 1, statement.startIndex) };
   const own = hooks.filter((h) => h.target === 'Engine' || (assigned !== undefined && (h.target === assigned || h.target === `${assigned}.sync_engine`)));
@@ -189,6 +190,30 @@ function assignmentOf(call: Node): Node | undefined {
   while (node.parent && (node.parent.type === 'await' || node.parent.type === 'parenthesized_expression')) node = node.parent;
   const parent = node.parent;
   return parent?.type === 'assignment' && parent.childForFieldName('right')?.id === node.id ? parent : undefined;
+}
+
+/**
+ * `engine = ...` in a function that does not hand the name on: no `return` /
+ * `yield` mentioning it (`return sessionmaker(bind=engine)` keeps it alive),
+ * no `self.x = ... engine ...`, no `global engine`.
+ */
+function isFunctionLocal(assignment: Node): boolean {
+  const left = assignment.childForFieldName('left');
+  if (left?.type !== 'identifier') return false;
+  let fn = assignment.parent;
+  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  const body = fn?.childForFieldName('body');
+  if (!body) return false;
+  const mentions = (n: Node | null | undefined) => !!n && (n.text === left.text || n.descendantsOfType('identifier').some((i) => i.text === left.text));
+  for (const n of body.descendantsOfType(['return_statement', 'yield', 'global_statement', 'nonlocal_statement', 'assignment'])) {
+    if (n.type !== 'assignment') {
+      if (mentions(n)) return false;
+      continue;
+    }
+    const target = n.childForFieldName('left');
+    if ((target?.type === 'attribute' || target?.type === 'subscript') && mentions(n.childForFieldName('right'))) return false;
+  }
+  return true;
 }
 
 /**
