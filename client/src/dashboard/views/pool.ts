@@ -5,9 +5,11 @@
  * the time series (`#ql-pool-chart`, drawn by the webview script), QueryLens's
  * own pool (`#ql-our-pool`), long-running queries (`#ql-long-running`) and
  * blocked sessions (`#ql-blocked`). SQLite: the pragmas against the
- * recommended values (`tr.ql-pragma[data-pragma][data-ok]`). Pure.
+ * recommended values (`tr.ql-pragma[data-pragma][data-ok]`). Both: the pools
+ * the code configures (`#ql-configured-pools`, `tr.ql-configured-pool`) and,
+ * on PostgreSQL, their sum against max_connections (`#ql-configured-total`). Pure.
  */
-import type { BlockedSession, PoolReport, PostgresPoolReport, SessionInfo, SqlitePragma } from '../../../../shared/dashboard';
+import type { BlockedSession, ConfiguredPool, PoolReport, PostgresPoolReport, SessionInfo, SqlitePragma } from '../../../../shared/dashboard';
 import { formatCount, formatMs } from '../../plan/format';
 import type { PoolSample } from '../messages';
 import { formatPercent, orderedStates, UTILISATION_CRITICAL, UTILISATION_WARN, utilisationLevel } from '../model';
@@ -18,6 +20,7 @@ export function poolTab(report: PoolReport | undefined, history: PoolSample[]): 
   const sections: Node[] = [];
   if (report.postgres) sections.push(...postgresSections(report.postgres, history));
   if (report.sqlite) sections.push(pragmaSection(report.sqlite.pragmas));
+  if (report.configured?.length) sections.push(configuredSection(report.configured, report.postgres));
   if (report.ourPool) sections.push(ourPoolSection(report.ourPool));
   if (!report.postgres && !report.sqlite) {
     sections.push(placeholder(`No pool statistics for "${report.connection}" (${report.driver}).`));
@@ -104,4 +107,37 @@ function pragmaSection(pragmas: SqlitePragma[]): Node {
           p.why,
           p.fix && !p.ok ? h('td', {}, codeBlock(p.fix, 'ql-fix')) : t('td', p.ok ? 'ok' : '—'),
         )))));
+}
+
+/** `20 + 10 overflow`, `5–20`, `5 (default) + 10 overflow (default)`; `set at run time` when a variable sets it. */
+export function poolSizeText(pool: ConfiguredPool): string {
+  if (pool.size === undefined) return 'set at run time';
+  const mark = (field: ConfiguredPool['defaults'][number]) => (pool.defaults.includes(field) ? ' (default)' : '');
+  const base = pool.min !== undefined && pool.min > 0 ? `${pool.min}–${pool.size}` : `${pool.size}${mark('size')}`;
+  return pool.overflow !== undefined ? `${base} + ${pool.overflow} overflow${mark('overflow')}` : base;
+}
+
+/** The most connections one instance of the code opens to a PostgreSQL server: the sum of its sized pools' size + overflow. */
+export function configuredMaximum(pools: ConfiguredPool[]): { total: number; counted: number } {
+  const counted = pools.filter((p) => p.size !== undefined && (p.dialect === undefined || p.dialect === 'postgres'));
+  return { total: counted.reduce((sum, p) => sum + p.size! + (p.overflow ?? 0), 0), counted: counted.length };
+}
+
+function settingsText(settings: Record<string, string>): string {
+  const words = (name: string) => name.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+  return Object.entries(settings).map(([name, value]) => `${words(name)}: ${value}`).join(', ') || '—';
+}
+
+function configuredSection(pools: ConfiguredPool[], live: PostgresPoolReport | undefined): Node {
+  const { total, counted } = configuredMaximum(pools);
+  return h('section', { id: 'ql-configured-pools', classes: ['ql-section'], data: { count: String(pools.length) } },
+    t('h2', `Pools in the code (${pools.length})`),
+    table({}, ['Where', 'Pool', 'Connections', 'Settings'], pools.map((p) =>
+      h('tr', { classes: ['ql-configured-pool'], data: { file: p.file, line: String(p.line), size: poolSizeText(p) } },
+        ...cells(`${p.file}:${p.line}`, `${p.name} (${p.library}${p.dialect ? `, ${p.dialect}` : ''})`, poolSizeText(p), settingsText(p.settings))))),
+    live && counted > 0 && t('p',
+      `Configured: up to ${formatCount(total)} connections per instance of the code (${counted === 1 ? 'one pool' : `${counted} pools`}), ` +
+        `against ${formatCount(live.maxConnections)} max_connections with ${formatCount(live.total)} in use now: ` +
+        `${formatCount(Math.floor(live.maxConnections / Math.max(1, total)))} instance(s) fit.`,
+      { id: 'ql-configured-total', data: { total: String(total), max: String(live.maxConnections) } }));
 }

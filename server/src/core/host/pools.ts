@@ -89,6 +89,12 @@ export interface HostPool {
   proxyEvidence?: string;
 }
 
+/** What a pool holds when the code does not say: SQLAlchemy's QueuePool 5 + 10 overflow, sqlx 0 to 10. */
+export const POOL_DEFAULTS: Record<PoolLibrary, { max: number; overflow?: number; min?: number }> = {
+  sqlalchemy: { max: 5, overflow: 10 },
+  sqlx: { max: 10, min: 0 },
+};
+
 /** SQLAlchemy's engine factories. */
 export const SQLALCHEMY_ENGINE_FACTORIES = new Set(['create_engine', 'create_async_engine']);
 /** The SQLAlchemy modules an engine factory is imported from. */

@@ -6,13 +6,11 @@
  * the maximum.
  */
 import { fileFix, poolName, poolRule } from './pool-helpers';
-import type { HostPool } from '../host/pools';
+import { type HostPool, POOL_DEFAULTS } from '../host/pools';
 import type { FileContext, Rule } from './types';
 
 const ID = 'pool-min-above-max';
 
-/** sqlx's max_connections when the builder does not set it. */
-const SQLX_DEFAULT_MAX = 10;
 
 export const poolMinAboveMax: Rule = poolRule(
   ID,
@@ -26,13 +24,13 @@ function check(ctx: FileContext, pool: HostPool): void {
   const max = pool.settings.max;
   if (pool.library !== 'sqlx' || min?.number === undefined) return;
   if (max && max.number === undefined) return;
-  const limit = max?.number ?? SQLX_DEFAULT_MAX;
+  const limit = max?.number ?? POOL_DEFAULTS.sqlx.max;
   if (min.number <= limit) return;
   ctx.report({
     span: min.span,
     message:
       `${poolName(ctx, pool)} asks for at least ${min.number} connections but allows at most ${limit}` +
-      `${max ? '' : ' (max_connections is not set: 10)'}: the pool can never reach its minimum. ` +
+      `${max ? '' : ` (max_connections is not set: ${limit})`}: the pool can never reach its minimum. ` +
       `Set min_connections to ${limit} or below, or raise max_connections.`,
     fixes: [fileFix(ctx, `Lower min_connections to ${limit}`, [{ span: min.span, newText: `.min_connections(${limit})` }])],
   });

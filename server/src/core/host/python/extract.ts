@@ -54,9 +54,10 @@ export function extractPython(text: string, file: string, options: PythonExtract
       out.queries = walker.queries;
       out.writes = walker.writes;
       out.accesses = walker.accesses;
-      const pools = extractPythonPools(root, text);
-      if (pools.length) out.pools = pools;
     }
+    // Schema-only extractions too: the workspace lists every file's pools (the dashboard's Pool tab).
+    const pools = extractPythonPools(root, text);
+    if (pools.length) out.pools = pools;
     if (alembic) out.alembic = alembic;
   } catch (e) {
     out.errors.push({ message: `internal error extracting ${file}: ${(e as Error)?.message ?? e}`, span: { start: 0, end: Math.min(1, text.length) } });
