@@ -82,7 +82,7 @@ poolRuleTester(sqliteWithoutPragmas, {
       name: 'sqlx SqliteConnectOptions: the builder calls added, types the file does not import written with their path',
       language: 'rust',
       code: rustStore,
-      errors: [{ message: ['SqliteConnectOptions::from_str() opens SQLite', 'Set journal_mode=WAL, synchronous=NORMAL, temp_store=MEMORY on every connection.'], span: 'SqliteConnectOptions::from_str', fixes: ['Add journal_mode=WAL, synchronous=NORMAL, temp_store=MEMORY to the connect options'] }],
+      errors: [{ message: ['SqliteConnectOptions::from_str() opens SQLite', '(sqlx 0.7+ sets no journal mode; 0.5 and 0.6 chose WAL themselves)', 'Set journal_mode=WAL, synchronous=NORMAL, temp_store=MEMORY on every connection.'], span: 'SqliteConnectOptions::from_str', fixes: ['Add journal_mode=WAL, synchronous=NORMAL, temp_store=MEMORY to the connect options'] }],
       output: rustStore.replace(
         'from_str(path)?\n',
         'from_str(path)?\n        .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)\n        .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)\n        .pragma("temp_store", "memory")\n',

@@ -44,7 +44,8 @@ function check(ctx: FileContext, pool: HostPool): void {
   ctx.report({
     span: pool.anchor,
     message:
-      `${poolName(ctx, pool)} opens SQLite with the default journal (a writer blocks every reader) and synchronous=FULL (a sync per commit). ` +
+      `${poolName(ctx, pool)} opens SQLite with the default journal (a writer blocks every reader) and synchronous=FULL (a sync per commit)` +
+      (pool.library === 'sqlx' ? ' (sqlx 0.7+ sets no journal mode; 0.5 and 0.6 chose WAL themselves). ' : '. ') +
       `Set ${missing.map((p) => p.pragma).join(', ')} on every connection` +
       (pool.library === 'sqlalchemy' ? ' in a "connect" event listener.' : pool.kind === 'pool' ? ' through SqliteConnectOptions and connect_with.' : '.'),
     explanation:

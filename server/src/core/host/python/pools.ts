@@ -38,7 +38,7 @@ interface SqlalchemyNames {
   factories: Set<string>;
   /** Local names of SQLAlchemy modules (`sa`, `sqlalchemy`, `engine` from `from sqlalchemy import engine`). */
   modules: Set<string>;
-  /** Every name imported from SQLAlchemy modules, and the end of the last top-level import's line. */
+  /** The names the module's top-level imports take from SQLAlchemy, and the end of the last top-level import's line. */
   imports: HostPool['imports'];
   alembic: boolean;
 }
@@ -68,7 +68,7 @@ function sqlalchemyNames(root: Node, text: string): SqlalchemyNames {
       const name = item.type === 'aliased_import' ? item.childForFieldName('name')?.text : item.text;
       const local = item.type === 'aliased_import' ? item.childForFieldName('alias')?.text : name;
       if (!name || !local) continue;
-      names.imports.names.push(local);
+      if (statement.parent?.type === 'module') names.imports.names.push(local); // in scope everywhere
       if (SQLALCHEMY_ENGINE_FACTORIES.has(name)) names.factories.add(local);
       else if (SQLALCHEMY_MODULES.has(`${module}.${name}`)) names.modules.add(local);
     }
