@@ -47,6 +47,7 @@ poolRuleTester(sqliteWithoutPragmas, {
     { name: 'sqlx: another journal mode chosen on purpose', language: 'rust', code: rustStore.replace('.create_if_missing(true)', '.journal_mode(SqliteJournalMode::Delete)') },
     { name: 'sqlx: synchronous set through pragma()', language: 'rust', code: rustStore.replace('.create_if_missing(true)', '.pragma("synchronous", "full")') },
     { name: 'sqlx: read-only', language: 'rust', code: rustStore.replace('.create_if_missing(true)', '.read_only(true)') },
+    { name: 'sqlx: SqlitePool::connect to memory', language: 'rust', code: 'async fn t() -> sqlx::Result<()> {\n    let pool = SqlitePool::connect("sqlite::memory:").await?;\n    Ok(())\n}\n' },
     { name: 'sqlx: in memory', language: 'rust', code: 'async fn t() { let pool = SqlitePoolOptions::new().min_connections(2).connect(":memory:").await.unwrap(); }\n' },
   ],
   invalid: [
@@ -93,6 +94,12 @@ poolRuleTester(sqliteWithoutPragmas, {
       language: 'rust',
       code: 'async fn open() -> sqlx::Result<sqlx::SqlitePool> {\n    SqlitePoolOptions::new().max_connections(4).connect("sqlite://app.db").await\n}\n',
       errors: [{ message: ['SqlitePoolOptions::new() opens SQLite', 'through SqliteConnectOptions and connect_with.'], span: 'SqlitePoolOptions::new', fixes: [] }],
+    },
+    {
+      name: 'sqlx SqlitePool::connect to a file URL: reported without a fix',
+      language: 'rust',
+      code: 'async fn open() -> sqlx::Result<sqlx::SqlitePool> {\n    sqlx::SqlitePool::connect("sqlite://app.db?mode=rwc").await\n}\n',
+      errors: [{ message: ['sqlx::SqlitePool::connect() opens SQLite'], span: 'sqlx::SqlitePool::connect', fixes: [] }],
     },
   ],
 });

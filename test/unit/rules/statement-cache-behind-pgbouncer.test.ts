@@ -54,5 +54,12 @@ poolRuleTester(statementCacheBehindPgbouncer, {
       errors: [{ message: ["port 6432 (PgBouncer's) says"], span: 'sqlx::postgres::PgPoolOptions::new', fixes: ['Add statement-cache-capacity=0 to the URL'] }],
       output: 'async fn pool() -> sqlx::Result<sqlx::PgPool> {\n    sqlx::postgres::PgPoolOptions::new().connect("postgres://app@db:6432/app?statement-cache-capacity=0").await\n}\n',
     },
+    {
+      name: 'sqlx PgPool::connect with ?pgbouncer=true in the URL: & added',
+      language: 'rust',
+      code: 'async fn pool() -> sqlx::Result<sqlx::PgPool> {\n    PgPool::connect("postgres://app@db/app?pgbouncer=true").await\n}\n',
+      errors: [{ message: ['PgPool::connect() caches prepared statements, and `pgbouncer=true` in the URL says'], span: 'PgPool::connect', fixes: ['Add statement-cache-capacity=0 to the URL'] }],
+      output: 'async fn pool() -> sqlx::Result<sqlx::PgPool> {\n    PgPool::connect("postgres://app@db/app?pgbouncer=true&statement-cache-capacity=0").await\n}\n',
+    },
   ],
 });

@@ -112,6 +112,11 @@ export const SQLX_POOL_TYPES: Record<string, { dialect: Dialect; kind: HostPool[
   MySqlConnectOptions: { dialect: 'mysql', kind: 'connect-options' },
 };
 
+/** sqlx pools opened without a builder (`PgPool::connect(url)`): sqlx's default options. */
+export const SQLX_POOLS: Record<string, Dialect> = { PgPool: 'postgres', SqlitePool: 'sqlite', MySqlPool: 'mysql' };
+/** The associated functions that open such a pool. */
+export const SQLX_POOL_CONNECTS = new Set(['connect', 'connect_lazy', 'connect_with', 'connect_lazy_with']);
+
 /** sqlx builder methods → neutral settings. */
 export const SQLX_METHODS: Record<string, PoolSettingName> = {
   min_connections: 'min',

@@ -4,7 +4,9 @@
  * its calls (`.max_connections(20)`, `.journal_mode(..)`, `.pragma(..)`) to
  * `.connect(url)` / `.connect_with(options)`, read from the syntax tree.
  */
-import { DRIVER_ARGUMENTS, type HostPool, type PoolSetting, proxyNamedIn, SQLITE_PRAGMAS, SQLX_METHODS, SQLX_POOL_TYPES, urlFacts } from '../pools';
+import {
+  DRIVER_ARGUMENTS, type HostPool, type PoolSetting, proxyNamedIn, SQLITE_PRAGMAS, SQLX_METHODS, SQLX_POOL_CONNECTS, SQLX_POOL_TYPES, SQLX_POOLS, urlFacts,
+} from '../pools';
 import { decodeStringLiteral, isStringLiteral } from './strings';
 import { enclosingMethodCall, pathName, spanOf, unwrapExpression, type Node } from './syntax';
 
@@ -18,7 +20,12 @@ export function extractRustPools(calls: Node[], text: string, imports: HostPool[
     const callee = call.childForFieldName('function');
     if (callee?.type !== 'scoped_identifier') continue;
     const type = pathName(callee.childForFieldName('path'))?.name;
-    const known = type !== undefined && Object.hasOwn(SQLX_POOL_TYPES, type) ? SQLX_POOL_TYPES[type] : undefined;
+    const name = callee.childForFieldName('name')?.text ?? '';
+    const known =
+      type === undefined ? undefined
+      : Object.hasOwn(SQLX_POOL_TYPES, type) ? SQLX_POOL_TYPES[type]
+      : Object.hasOwn(SQLX_POOLS, type) && SQLX_POOL_CONNECTS.has(name) ? { dialect: SQLX_POOLS[type]!, kind: 'pool' as const }
+      : undefined;
     if (!known) continue;
     pools.push(builderPool(call, callee, known, text, imports));
   }
