@@ -27,7 +27,7 @@ describe('configured pools (the Pool tab)', () => {
       'scripts/backfill.py': 'from sqlalchemy import create_engine\n\n\ndef run(url):\n    engine = create_engine(url)\n    engine.dispose()\n',
       'alembic/env.py': 'from alembic import context\nfrom sqlalchemy import create_engine\n\nconnectable = create_engine(URL)\n',
       'crates/store/src/lib.rs':
-        'use sqlx::postgres::PgPoolOptions;\n\npub async fn pool(url: &str) -> sqlx::Result<sqlx::PgPool> {\n    PgPoolOptions::new()\n        .min_connections(5)\n        .max_connections(20)\n        .acquire_timeout(std::time::Duration::from_secs(30))\n        .connect(url)\n        .await\n}\n',
+        'use sqlx::postgres::PgPoolOptions;\n\npub async fn pool(url: &str) -> sqlx::Result<sqlx::PgPool> {\n    PgPoolOptions::new()\n        .min_connections(5)\n        .max_connections(20)\n        .acquire_timeout(std::time::Duration::from_secs_f64(\n            settings.timeout,\n        ))\n        .connect(url)\n        .await\n}\n',
       'crates/api/src/main.rs': 'async fn main() -> sqlx::Result<()> {\n    let pool = sqlx::PgPool::connect(&std::env::var("DATABASE_URL").unwrap()).await?;\n    Ok(())\n}\n',
       'crates/cli/src/db.rs':
         'pub async fn open(path: &str) -> sqlx::Result<sqlx::SqlitePool> {\n    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(path);\n    sqlx::sqlite::SqlitePoolOptions::new().connect_with(options).await\n}\n',
@@ -37,7 +37,7 @@ describe('configured pools (the Pool tab)', () => {
       { file: 'app/env_engine.py', line: 3, library: 'sqlalchemy', name: 'create_engine', defaults: [], settings: {} },
       { file: 'crates/api/src/main.rs', line: 2, library: 'sqlx', name: 'sqlx::PgPool::connect', dialect: 'postgres', size: 10, min: 0, defaults: ['size', 'min'], settings: {} },
       { file: 'crates/cli/src/db.rs', line: 3, library: 'sqlx', name: 'sqlx::sqlite::SqlitePoolOptions::new', dialect: 'sqlite', size: 10, min: 0, defaults: ['size', 'min'], settings: {} },
-      { file: 'crates/store/src/lib.rs', line: 4, library: 'sqlx', name: 'PgPoolOptions::new', dialect: 'postgres', size: 20, min: 5, defaults: [], settings: { acquireTimeout: 'std::time::Duration::from_secs(30)' } },
+      { file: 'crates/store/src/lib.rs', line: 4, library: 'sqlx', name: 'PgPoolOptions::new', dialect: 'postgres', size: 20, min: 5, defaults: [], settings: { acquireTimeout: 'std::time::Duration::from_secs_f64( set…' } },
       { file: 'src/db/session.py', line: 4, library: 'sqlalchemy', name: 'create_async_engine', size: 20, overflow: 10, defaults: [], settings: { prePing: 'True', maxLifetime: '3600', poolClass: 'QueuePool' } },
     ]);
   });

@@ -37,7 +37,13 @@ function describe(pool: HostPool, file: string, line: number, text: string): Con
     }
   }
   for (const [name, setting] of Object.entries(pool.settings)) {
-    if (setting && !SIZES.some((s) => s.setting === name)) out.settings[name] = setting.value;
+    if (setting && !SIZES.some((s) => s.setting === name)) out.settings[name] = shortened(setting.value);
   }
   return out;
+}
+
+/** A setting's value on one line and at most 40 characters: `Duration::try_from_secs_f64(timeout).map_err(|e| {...})?` is not for a table cell. */
+function shortened(value: string): string {
+  const line = value.replace(/\s+/g, ' ');
+  return line.length > 40 ? `${line.slice(0, 39)}…` : line;
 }
