@@ -71,13 +71,13 @@ poolRuleTester(sqliteWithoutPragmas, {
       errors: [{ message: ['Set journal_mode=WAL'], span: 'create_engine', start: SEED_001_OPTIMIZED_ENGINE.indexOf('create_engine('), fixes: [] }],
     },
     {
-      name: 'module-level async engine: the listener on sync_engine, two blank lines',
-      code: 'from sqlalchemy.ext.asyncio import create_async_engine\n\nengine = create_async_engine("sqlite+aiosqlite:///app.db")\n',
+      name: 'module-level async engine: the listener on sync_engine, two blank lines around it',
+      code: 'from sqlalchemy.ext.asyncio import create_async_engine\n\nengine = create_async_engine("sqlite+aiosqlite:///app.db")\n\nSession = async_sessionmaker(engine)\n',
       errors: [{ message: ['create_async_engine(...) opens SQLite'], span: 'create_async_engine', start: 'from sqlalchemy.ext.asyncio import create_async_engine\n\nengine = '.length, fixes: ['Set the SQLite pragmas in a "connect" event listener'] }],
       output:
         'from sqlalchemy.ext.asyncio import create_async_engine\nfrom sqlalchemy import event\n\nengine = create_async_engine("sqlite+aiosqlite:///app.db")\n\n\n' +
         '@event.listens_for(engine.sync_engine, "connect")\ndef _set_sqlite_pragmas(dbapi_connection, connection_record):\n    cursor = dbapi_connection.cursor()\n' +
-        '    cursor.execute("PRAGMA journal_mode=WAL")\n    cursor.execute("PRAGMA synchronous=NORMAL")\n    cursor.execute("PRAGMA temp_store=MEMORY")\n    cursor.close()\n',
+        '    cursor.execute("PRAGMA journal_mode=WAL")\n    cursor.execute("PRAGMA synchronous=NORMAL")\n    cursor.execute("PRAGMA temp_store=MEMORY")\n    cursor.close()\n\n\nSession = async_sessionmaker(engine)\n',
     },
     {
       name: 'sqlx SqliteConnectOptions: the builder calls added, types the file does not import written with their path',

@@ -77,8 +77,10 @@ function listenerFix(ctx: FileContext, pool: HostPool, missing: typeof PRAGMAS):
     ...missing.map((p) => `    cursor.execute("PRAGMA ${p.pragma}")`),
     '    cursor.close()',
   ];
+  // PEP 8: two blank lines around a module-level function, one inside a function.
   const blank = indent === '' ? '\n\n\n' : '\n\n';
-  const edits = [{ span: { start: pool.after.at, end: pool.after.at }, newText: blank + body.map((line) => indent + line).join('\n') }];
+  const moreCode = ctx.text.slice(pool.after.at).trim() !== '';
+  const edits = [{ span: { start: pool.after.at, end: pool.after.at }, newText: blank + body.map((line) => indent + line).join('\n') + (indent === '' && moreCode ? '\n' : '') }];
   if (!pool.imports.names.includes('event')) edits.unshift({ span: { start: pool.imports.at, end: pool.imports.at }, newText: 'from sqlalchemy import event\n' });
   return [fileFix(ctx, 'Set the SQLite pragmas in a "connect" event listener', edits)];
 }
