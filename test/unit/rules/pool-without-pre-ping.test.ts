@@ -28,6 +28,12 @@ poolRuleTester(poolWithoutPrePing, {
   ],
   invalid: [
     {
+      name: "another engine's PgBouncer URL says nothing about this one's direct URL: info",
+      code: 'from sqlalchemy import create_engine\n\nengine = create_engine("postgresql://app@db:5432/app")\npooled = create_engine("postgresql://app@pgbouncer/app", pool_pre_ping=True)\n',
+      errors: [{ message: ['(Info: nothing here shows a proxy'], span: 'create_engine', start: 'from sqlalchemy import create_engine\n\nengine = '.length, fixes: ['Add pool_pre_ping=True, pool_recycle=3600'], tentative: true }],
+      output: 'from sqlalchemy import create_engine\n\nengine = create_engine("postgresql://app@db:5432/app", pool_pre_ping=True, pool_recycle=3600)\npooled = create_engine("postgresql://app@pgbouncer/app", pool_pre_ping=True)\n',
+    },
+    {
       name: 'an engine a factory function hands on lives on',
       code: 'from sqlalchemy import create_engine\n\n\ndef make_engine(url):\n    engine = create_engine(url)\n    return sessionmaker(bind=engine)\n',
       errors: [{ message: ['create_engine(...) keeps connections'], span: 'create_engine', start: 'from sqlalchemy import create_engine\n\n\ndef make_engine(url):\n    engine = '.length, fixes: ['Add pool_pre_ping=True, pool_recycle=3600'], tentative: true }],
@@ -38,7 +44,7 @@ poolRuleTester(poolWithoutPrePing, {
       code: seed002,
       errors: [
         {
-          message: ['create_async_engine(...) keeps connections without pool_pre_ping or pool_recycle', 'Add pool_pre_ping=True', '(Info: nothing in this file shows a proxy'],
+          message: ['create_async_engine(...) keeps connections without pool_pre_ping or pool_recycle', 'Add pool_pre_ping=True', '(Info: nothing here shows a proxy'],
           span: 'create_async_engine',
           start: seed002.indexOf('create_async_engine('),
           fixes: ['Add pool_pre_ping=True, pool_recycle=3600'],
@@ -52,7 +58,7 @@ poolRuleTester(poolWithoutPrePing, {
       code: 'import sqlalchemy as sa\n\nengine = sa.create_engine("postgresql://app@db:6432/app", pool_size=5)\n',
       errors: [
         {
-          message: ["Here port 6432 (PgBouncer's): proxies close idle connections."],
+          message: ["Here port 6432 (PgBouncer's) points to a proxy, and proxies close idle connections."],
           span: 'create_engine',
           fixes: ['Add pool_pre_ping=True, pool_recycle=3600'],
         },

@@ -44,7 +44,7 @@ poolRuleTester(statementCacheBehindPgbouncer, {
       name: 'sqlx PgConnectOptions in a file that names PgBouncer: .statement_cache_capacity(0) added',
       language: 'rust',
       code: rustOptions,
-      errors: [{ message: ['PgConnectOptions::new() caches prepared statements, and the file mentions PgBouncer says'], span: 'PgConnectOptions::new', start: at(rustOptions, 'PgConnectOptions::new'), fixes: ['Add .statement_cache_capacity(0)'] }],
+      errors: [{ message: ['PgConnectOptions::new() caches prepared statements, and a mention of PgBouncer in this file says'], span: 'PgConnectOptions::new', start: at(rustOptions, 'PgConnectOptions::new'), fixes: ['Add .statement_cache_capacity(0)'] }],
       output: rustOptions.replace('PgConnectOptions::new()\n', 'PgConnectOptions::new()\n        .statement_cache_capacity(0)\n'),
     },
     {

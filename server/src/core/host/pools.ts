@@ -85,7 +85,7 @@ export interface HostPool {
   imports: { names: string[]; at: number };
   /** Python: the `connect` event listeners of this engine (or of every Engine) in the file: their text. */
   connectHooks?: string[];
-  /** The file says a proxy pools the connections (PgBouncer, port 6432): what it says. */
+  /** The URL (or, for a URL the code does not write, the file) says a proxy pools the connections (PgBouncer, port 6432): what it says. */
   proxyEvidence?: string;
 }
 
@@ -202,5 +202,5 @@ export function urlFacts(url: string): UrlFacts {
 
 /** A file that names PgBouncer (a comment, a setting, a URL built elsewhere): a proxy sits in front of the server. */
 export function proxyNamedIn(text: string): string | undefined {
-  return /pgbouncer/i.test(text) ? 'the file mentions PgBouncer' : undefined;
+  return /pgbouncer/i.test(text) ? 'a mention of PgBouncer in this file' : undefined;
 }

@@ -3,7 +3,7 @@
  * `pool_pre_ping` and no `pool_recycle`. A connection the server, a proxy
  * (PgBouncer) or a load balancer closed while it sat idle in the pool fails
  * the first statement of the request that checks it out. A warning where
- * the file shows a proxy (PgBouncer, port 6432), which drops idle
+ * the code shows a proxy (PgBouncer, port 6432), which drops idle
  * connections; info otherwise, where it takes a server restart or a network
  * drop. Not reported for pools that keep no connections (NullPool,
  * StaticPool), SQLite (no server), engines of a migration run (Alembic's
@@ -39,8 +39,8 @@ function check(ctx: FileContext, pool: HostPool): void {
       `(by the server, a proxy or a load balancer) fails the first statement of the request that checks it out. ` +
       `Add pool_pre_ping=True (a ping at checkout) and pool_recycle=3600 (reopen connections after an hour).` +
       (proxy
-        ? ` Here ${proxy}: proxies close idle connections.`
-        : ' (Info: nothing in this file shows a proxy or load balancer in front of the database, where idle connections get dropped; a direct connection loses them on restarts and network drops.)'),
+        ? ` Here ${proxy} points to a proxy, and proxies close idle connections.`
+        : ' (Info: nothing here shows a proxy or load balancer between this engine and its database, where idle connections get dropped; a direct connection loses them on restarts and network drops.)'),
     ...(proxy ? {} : { tentative: true }),
     explanation:
       '`pool_pre_ping` runs a cheap ping when a connection is checked out and replaces it if it is dead; `pool_recycle` ' +

@@ -2,9 +2,9 @@
  * Prepared-statement caches behind PgBouncer: in transaction mode, each
  * transaction may run on another server connection, where a statement
  * prepared earlier does not exist ("prepared statement ... does not exist",
- * or "already exists"). Reported where the file shows PgBouncer (`pgbouncer`
- * in the URL's host or the file, `?pgbouncer=true`, port 6432) and the
- * driver caches prepared statements:
+ * or "already exists"). Reported where the code shows PgBouncer (`pgbouncer`
+ * in the URL's host, `?pgbouncer=true`, port 6432; for a URL the code does
+ * not write, a mention in the file) and the driver caches prepared statements:
  * - SQLAlchemy on asyncpg without `statement_cache_size: 0` and
  *   `prepared_statement_cache_size: 0` in `connect_args` (or in the URL);
  * - sqlx `PgConnectOptions` without `.statement_cache_capacity(0)`, and a

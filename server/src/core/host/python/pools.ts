@@ -132,7 +132,8 @@ function enginePool(call: Node, callee: Node, text: string, hooks: { target: str
   if (statement) pool.after = { at: statement.endIndex, indentation: text.slice(text.lastIndexOf('\n', statement.startIndex - 1) + 1, statement.startIndex) };
   const own = hooks.filter((h) => h.target === 'Engine' || (assigned !== undefined && (h.target === assigned || h.target === `${assigned}.sync_engine`)));
   if (own.length) pool.connectHooks = own.map((h) => h.text);
-  const proxy = facts?.proxy ?? proxyNamedIn(text);
+  // A URL written here tells where this engine connects; the file's words count only for a URL from elsewhere.
+  const proxy = facts ? facts.proxy : proxyNamedIn(text);
   if (proxy) pool.proxyEvidence = proxy;
   return pool;
 }

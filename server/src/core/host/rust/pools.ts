@@ -78,7 +78,7 @@ function builderPool(constructor: Node, callee: Node, known: (typeof SQLX_POOL_T
   }
   pool.span = { start: constructor.startIndex, end: node.endIndex };
   pool.insertion = builderInsertion(text, afterConstructor, firstCall);
-  if (!pool.proxyEvidence) {
+  if (!pool.url) {
     const proxy = proxyNamedIn(text);
     if (proxy) pool.proxyEvidence = proxy;
   }
