@@ -96,6 +96,15 @@ poolRuleTester(sqliteWithoutPragmas, {
       errors: [{ message: ['SqlitePoolOptions::new() opens SQLite', 'through SqliteConnectOptions and connect_with.'], span: 'SqlitePoolOptions::new', fixes: [] }],
     },
     {
+      name: 'sqlx from_str(..).expect(..): the builder calls go after the expect',
+      language: 'rust',
+      code: 'fn options(url: &str) -> SqliteConnectOptions {\n    SqliteConnectOptions::from_str(url).expect("a SQLite URL").create_if_missing(true)\n}\n',
+      errors: [{ message: ['opens SQLite'], span: 'SqliteConnectOptions::from_str', fixes: ['Add journal_mode=WAL, synchronous=NORMAL, temp_store=MEMORY to the connect options'] }],
+      output:
+        'fn options(url: &str) -> SqliteConnectOptions {\n    SqliteConnectOptions::from_str(url).expect("a SQLite URL").journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)' +
+        '.synchronous(sqlx::sqlite::SqliteSynchronous::Normal).pragma("temp_store", "memory").create_if_missing(true)\n}\n',
+    },
+    {
       name: 'sqlx SqlitePool::connect to a file URL: reported without a fix',
       language: 'rust',
       code: 'async fn open() -> sqlx::Result<sqlx::SqlitePool> {\n    sqlx::SqlitePool::connect("sqlite://app.db?mode=rwc").await\n}\n',

@@ -10,6 +10,9 @@ import {
 import { decodeStringLiteral, isStringLiteral } from './strings';
 import { enclosingMethodCall, pathName, spanOf, unwrapExpression, type Node } from './syntax';
 
+/** Calls that take the options out of `from_str`'s Result. */
+const RESULT_UNWRAPS = new Set(['unwrap', 'expect', 'unwrap_or_default']);
+
 /** Chain ends that take the URL. */
 const CONNECTS = new Set(['connect', 'connect_lazy']);
 
@@ -58,19 +61,24 @@ function builderPool(constructor: Node, callee: Node, known: (typeof SQLX_POOL_T
     }
   };
   readUrl(argumentsOf(constructor)[0]);
-  // The constructor with its `?`: new builder calls go right after it.
+  // New builder calls go right after the constructor and what unwraps its Result (`?`, `.unwrap()`, `.expect(..)`).
   let node = constructor;
-  while (node.parent?.type === 'try_expression') node = node.parent;
-  const afterConstructor = node.endIndex;
+  let afterConstructor = node.endIndex;
   let firstCall: Node | undefined;
   for (;;) {
     const parent = node.parent;
     if (parent && (parent.type === 'try_expression' || parent.type === 'await_expression')) {
       node = parent;
+      if (!firstCall) afterConstructor = node.endIndex;
       continue;
     }
     const method = enclosingMethodCall(node);
     if (!method) break;
+    if (!firstCall && RESULT_UNWRAPS.has(method.name)) {
+      node = method.call;
+      afterConstructor = node.endIndex;
+      continue;
+    }
     firstCall ??= method.call;
     readCall(pool, method.name, method.args, spanOf(method.call.childForFieldName('function')!.childForFieldName('field')!), method.call);
     if (CONNECTS.has(method.name)) readUrl(method.args[0]);
