@@ -13,6 +13,7 @@ const seed001Fixed = SEED_001_ENGINE.replace('sessionmaker\n', 'sessionmaker\nfr
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA temp_store=MEMORY")
             cursor.close()
+
 `,
 );
 
@@ -40,6 +41,10 @@ pub async fn open(path: &str) -> sqlx::Result<sqlx::SqlitePool> {
 poolRuleTester(sqliteWithoutPragmas, {
   valid: [
     { name: 'a connect listener sets the journal mode', code: withListener },
+    {
+      name: 'event.listen with a named function setting synchronous',
+      code: 'import sqlalchemy as sa\n\n\ndef tune(dbapi_connection, _record):\n    dbapi_connection.execute("PRAGMA synchronous = NORMAL")\n\n\nengine = sa.create_engine("sqlite:///app.db")\nsa.event.listen(engine, "connect", tune)\n',
+    },
     { name: 'in memory', code: 'from sqlalchemy import create_engine\nengine = create_engine("sqlite://")\n' },
     { name: 'PostgreSQL', code: 'from sqlalchemy import create_engine\nengine = create_engine("postgresql://db/app")\n' },
     { name: 'a URL from the settings: not known to be SQLite', code: 'from sqlalchemy import create_engine\nengine = create_engine(settings.DB_URL)\n' },
@@ -64,6 +69,18 @@ poolRuleTester(sqliteWithoutPragmas, {
         },
       ],
       output: seed001Fixed,
+    },
+    {
+      name: 'a connect listener that sets other pragmas only (foreign_keys): temp_store is kept when already set',
+      code: withListener.replace('"PRAGMA journal_mode=WAL"', '"PRAGMA foreign_keys=ON")\n    dbapi_connection.execute("PRAGMA temp_store=MEMORY"'),
+      errors: [{ message: ['Set journal_mode=WAL, synchronous=NORMAL on every connection'], span: 'create_engine', start: withListener.indexOf('create_engine('), fixes: ['Set the SQLite pragmas in a "connect" event listener'] }],
+      output: withListener
+        .replace('"PRAGMA journal_mode=WAL"', '"PRAGMA foreign_keys=ON")\n    dbapi_connection.execute("PRAGMA temp_store=MEMORY"')
+        .replace(
+          'create_engine("sqlite:///app.db")\n',
+          'create_engine("sqlite:///app.db")\n\n\n@event.listens_for(engine, "connect")\ndef _set_sqlite_pragmas(dbapi_connection, connection_record):\n' +
+            '    cursor = dbapi_connection.cursor()\n    cursor.execute("PRAGMA journal_mode=WAL")\n    cursor.execute("PRAGMA synchronous=NORMAL")\n    cursor.close()\n',
+        ),
     },
     {
       name: "seed 001's optimized engine, returned directly: reported, no place for a listener",

@@ -83,8 +83,8 @@ export interface HostPool {
   after?: { at: number; indentation: string };
   /** Names the file imports from the library (`event`, `SqliteJournalMode`), and where a new import line goes. */
   imports: { names: string[]; at: number };
-  /** Python: the `connect` event listeners of this engine (or of every Engine) in the file: their text. */
-  connectHooks?: string[];
+  /** Python: `create_async_engine` (its `connect` events are the `sync_engine`'s). */
+  asyncEngine?: boolean;
   /** The URL (or, for a URL the code does not write, the file) says a proxy pools the connections (PgBouncer, port 6432): what it says. */
   proxyEvidence?: string;
 }
@@ -152,7 +152,7 @@ export const DRIVER_ARGUMENTS: Record<string, PoolSettingName> = {
   'statement-cache-capacity': 'statementCache', // sqlx URL parameter
 };
 
-/** SQLite pragmas as `PRAGMA name` / sqlx `.pragma("name", ...)` → neutral settings. */
+/** SQLite pragmas as `PRAGMA name = ...` (a SQLAlchemy connect listener) / sqlx `.pragma("name", ...)` → neutral settings. */
 export const SQLITE_PRAGMAS: Record<string, PoolSettingName> = {
   journal_mode: 'journalMode',
   synchronous: 'synchronous',

@@ -58,15 +58,13 @@ function check(ctx: FileContext, pool: HostPool): void {
 
 /** The seed's pragmas the connections do not set, or undefined when the code chose a journal mode or synchronous itself. */
 function missingPragmas(pool: HostPool): typeof PRAGMAS | undefined {
-  const hooks = (pool.connectHooks ?? []).join('\n').toLowerCase();
-  const set = (p: (typeof PRAGMAS)[number]) => has(pool, p.setting) || hooks.includes(p.pragma.split('=')[0]);
-  if (set(PRAGMAS[0]) || set(PRAGMAS[1])) return undefined;
-  return PRAGMAS.filter((p) => !set(p));
+  if (has(pool, 'journalMode', 'synchronous')) return undefined;
+  return PRAGMAS.filter((p) => !has(pool, p.setting));
 }
 
 function listenerFix(ctx: FileContext, pool: HostPool, missing: typeof PRAGMAS): CoreFix[] {
   if (!pool.after || !pool.assignedTo) return [];
-  const target = spanIsAsync(ctx, pool) ? `${pool.assignedTo}.sync_engine` : pool.assignedTo;
+  const target = pool.asyncEngine ? `${pool.assignedTo}.sync_engine` : pool.assignedTo;
   const indent = pool.after.indentation;
   let name = '_set_sqlite_pragmas';
   while (ctx.text.includes(`def ${name}(`)) name += '_';
@@ -77,16 +75,14 @@ function listenerFix(ctx: FileContext, pool: HostPool, missing: typeof PRAGMAS):
     ...missing.map((p) => `    cursor.execute("PRAGMA ${p.pragma}")`),
     '    cursor.close()',
   ];
-  // PEP 8: two blank lines around a module-level function, one inside a function.
-  const blank = indent === '' ? '\n\n\n' : '\n\n';
-  const moreCode = ctx.text.slice(pool.after.at).trim() !== '';
-  const edits = [{ span: { start: pool.after.at, end: pool.after.at }, newText: blank + body.map((line) => indent + line).join('\n') + (indent === '' && moreCode ? '\n' : '') }];
+  // PEP 8: two blank lines around a module-level function (one inside a function), counting the blank lines already after the engine.
+  const around = indent === '' ? 2 : 1;
+  const rest = ctx.text.slice(pool.after.at);
+  const blankAfter = rest.trim() === '' ? around : Math.max(0, /^\n*/.exec(rest)![0].length - 1);
+  const newText = '\n'.repeat(around + 1) + body.map((line) => indent + line).join('\n') + '\n'.repeat(Math.max(0, around - blankAfter));
+  const edits = [{ span: { start: pool.after.at, end: pool.after.at }, newText }];
   if (!pool.imports.names.includes('event')) edits.unshift({ span: { start: pool.imports.at, end: pool.imports.at }, newText: 'from sqlalchemy import event\n' });
   return [fileFix(ctx, 'Set the SQLite pragmas in a "connect" event listener', edits)];
-}
-
-function spanIsAsync(ctx: FileContext, pool: HostPool): boolean {
-  return ctx.text.slice(pool.anchor.start, pool.anchor.end).endsWith('create_async_engine') || pool.driver === 'aiosqlite';
 }
 
 /** sqlx: the builder calls after the constructor; a type the file does not import is written with its path. */

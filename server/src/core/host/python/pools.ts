@@ -7,7 +7,7 @@
  */
 import {
   DRIVER_ARGUMENTS, type HostPool, type PoolSetting, type PoolSettingName, proxyNamedIn, SQLALCHEMY_ARGUMENTS, SQLALCHEMY_ENGINE_FACTORIES,
-  SQLALCHEMY_MODULES, type SettingInsertion, UNPOOLED_CLASSES, urlFacts,
+  SQLALCHEMY_MODULES, SQLITE_PRAGMAS, type SettingInsertion, UNPOOLED_CLASSES, urlFacts,
 } from '../pools';
 import { type Node, positionalArgs, spanOf, stringValue, unwrap } from './nodes';
 import { literalText } from './sql-strings';
@@ -21,12 +21,14 @@ export function extractPythonPools(root: Node, text: string): HostPool[] {
   if (![...SQLALCHEMY_ENGINE_FACTORIES].some((name) => text.includes(name))) return [];
   const names = sqlalchemyNames(root, text);
   const pools: HostPool[] = [];
-  let hooks: { target: string; text: string }[] | undefined;
+  let hooks: ConnectHook[] | undefined;
   for (const call of root.descendantsOfType('call')) {
     const callee = call.childForFieldName('function');
-    if (!callee || !isFactory(callee, names)) continue;
+    const factory = callee ? factoryOf(callee, names) : undefined;
+    if (!callee || !factory) continue;
     hooks ??= connectHooks(root);
     const pool = enginePool(call, callee, text, hooks, names.imports);
+    if (factory === 'create_async_engine') pool.asyncEngine = true;
     if (names.alembic) pool.runsMigrations = true;
     pools.push(pool);
   }
@@ -34,8 +36,8 @@ export function extractPythonPools(root: Node, text: string): HostPool[] {
 }
 
 interface SqlalchemyNames {
-  /** Local names of the engine factories (`create_engine`, `_create_async_engine`). */
-  factories: Set<string>;
+  /** Local names of the engine factories → their SQLAlchemy names (`_create_async_engine` → `create_async_engine`). */
+  factories: Map<string, string>;
   /** Local names of SQLAlchemy modules (`sa`, `sqlalchemy`, `engine` from `from sqlalchemy import engine`). */
   modules: Set<string>;
   /** The names the module's top-level imports take from SQLAlchemy, and the end of the last top-level import's line. */
@@ -44,7 +46,7 @@ interface SqlalchemyNames {
 }
 
 function sqlalchemyNames(root: Node, text: string): SqlalchemyNames {
-  const names: SqlalchemyNames = { factories: new Set(), modules: new Set(), imports: { names: [], at: 0 }, alembic: false };
+  const names: SqlalchemyNames = { factories: new Map(), modules: new Set(), imports: { names: [], at: 0 }, alembic: false };
   for (const statement of root.namedChildren) {
     if (statement.type !== 'import_statement' && statement.type !== 'import_from_statement' && statement.type !== 'future_import_statement') continue;
     const end = text.indexOf('\n', statement.endIndex);
@@ -69,22 +71,24 @@ function sqlalchemyNames(root: Node, text: string): SqlalchemyNames {
       const local = item.type === 'aliased_import' ? item.childForFieldName('alias')?.text : name;
       if (!name || !local) continue;
       if (statement.parent?.type === 'module') names.imports.names.push(local); // in scope everywhere
-      if (SQLALCHEMY_ENGINE_FACTORIES.has(name)) names.factories.add(local);
+      if (SQLALCHEMY_ENGINE_FACTORIES.has(name)) names.factories.set(local, name);
       else if (SQLALCHEMY_MODULES.has(`${module}.${name}`)) names.modules.add(local);
     }
   }
   return names;
 }
 
-function isFactory(callee: Node, names: SqlalchemyNames): boolean {
-  if (callee.type === 'identifier') return names.factories.has(callee.text);
-  if (callee.type !== 'attribute') return false;
+/** The SQLAlchemy factory a callee names (`create_engine`, `sa.create_async_engine`, an alias), if it names one. */
+function factoryOf(callee: Node, names: SqlalchemyNames): string | undefined {
+  if (callee.type === 'identifier') return names.factories.get(callee.text);
+  if (callee.type !== 'attribute') return undefined;
   const attribute = callee.childForFieldName('attribute')?.text;
   const object = callee.childForFieldName('object')?.text;
-  return !!attribute && SQLALCHEMY_ENGINE_FACTORIES.has(attribute) && !!object && (names.modules.has(object) || SQLALCHEMY_MODULES.has(object));
+  const fromModule = !!object && (names.modules.has(object) || SQLALCHEMY_MODULES.has(object));
+  return attribute && SQLALCHEMY_ENGINE_FACTORIES.has(attribute) && fromModule ? attribute : undefined;
 }
 
-function enginePool(call: Node, callee: Node, text: string, hooks: { target: string; text: string }[], imports: HostPool['imports']): HostPool {
+function enginePool(call: Node, callee: Node, text: string, hooks: ConnectHook[], imports: HostPool['imports']): HostPool {
   const args = call.childForFieldName('arguments');
   const pool: HostPool = {
     library: 'sqlalchemy',
@@ -131,7 +135,7 @@ function enginePool(call: Node, callee: Node, text: string, hooks: { target: str
   const statement = assignment?.parent?.type === 'expression_statement' ? assignment.parent : undefined;
   if (statement) pool.after = { at: statement.endIndex, indentation: text.slice(text.lastIndexOf('\n', statement.startIndex - 1) + 1, statement.startIndex) };
   const own = hooks.filter((h) => h.target === 'Engine' || (assigned !== undefined && (h.target === assigned || h.target === `${assigned}.sync_engine`)));
-  if (own.length) pool.connectHooks = own.map((h) => h.text);
+  for (const hook of own) readPragmas(pool, hook.body);
   // A URL written here tells where this engine connects; the file's words count only for a URL from elsewhere.
   const proxy = facts ? facts.proxy : proxyNamedIn(text);
   if (proxy) pool.proxyEvidence = proxy;
@@ -217,12 +221,18 @@ function isFunctionLocal(assignment: Node): boolean {
   return true;
 }
 
+/** A `connect` event listener: the engine expression it hooks and the function (or call) that runs per connection. */
+interface ConnectHook {
+  target: string;
+  body: Node;
+}
+
 /**
  * `@event.listens_for(engine, "connect")` functions and `event.listen(engine, "connect", fn)`
- * calls: the engine expression they hook and the listener's text.
+ * calls: the engine expression they hook and the listener.
  */
-function connectHooks(root: Node): { target: string; text: string }[] {
-  const hooks: { target: string; text: string }[] = [];
+function connectHooks(root: Node): ConnectHook[] {
+  const hooks: ConnectHook[] = [];
   const functions = new Map(root.descendantsOfType('function_definition').map((f) => [f.childForFieldName('name')?.text ?? '', f]));
   for (const call of root.descendantsOfType('call')) {
     const callee = call.childForFieldName('function');
@@ -232,7 +242,16 @@ function connectHooks(root: Node): { target: string; text: string }[] {
     if (!target || stringValue(event) !== 'connect') continue;
     const decorated = call.parent?.type === 'decorator' ? call.parent.parent : undefined;
     const body = name === 'listens_for' ? decorated : listener && functions.get(listener.text);
-    hooks.push({ target: target.text.replace(/^\w+\.(?=Engine$)/, ''), text: (body ?? call).text });
+    hooks.push({ target: target.text.replace(/^\w+\.(?=Engine$)/, ''), body: body ?? call });
   }
   return hooks;
+}
+
+/** The `PRAGMA name = value` strings a connect listener runs, as the pool's SQLite settings. */
+function readPragmas(pool: HostPool, body: Node): void {
+  for (const literal of body.descendantsOfType('string')) {
+    const pragma = /^\s*PRAGMA\s+(\w+)\s*=\s*'?(\w+)/i.exec(stringValue(literal) ?? '');
+    const setting = pragma ? SQLITE_PRAGMAS[pragma[1]!.toLowerCase()] : undefined;
+    if (setting) pool.settings[setting] = { span: spanOf(literal), value: pragma![2]!, ...numeric(pragma![2]!) };
+  }
 }
