@@ -12,6 +12,7 @@
 import type { BlockedSession, ConfiguredPool, PoolReport, PostgresPoolReport, SessionInfo, SqlitePragma } from '../../../../shared/dashboard';
 import { formatCount, formatMs } from '../../plan/format';
 import type { PoolSample } from '../messages';
+import { configuredSummary, poolLabel, poolSizeText, settingsText } from '../../../../shared/judge';
 import { formatPercent, orderedStates, UTILISATION_CRITICAL, UTILISATION_WARN, utilisationLevel } from '../model';
 import { cells, codeBlock, fact, h, levelBadge, placeholder, t, table, type Node } from './nodes';
 
@@ -109,35 +110,12 @@ function pragmaSection(pragmas: SqlitePragma[]): Node {
         )))));
 }
 
-/** `20 + 10 overflow`, `5–20`, `5 (default) + 10 overflow (default)`; `set at run time` when a variable sets it. */
-export function poolSizeText(pool: ConfiguredPool): string {
-  if (pool.size === undefined) return 'set at run time';
-  const mark = (field: ConfiguredPool['defaults'][number]) => (pool.defaults.includes(field) ? ' (default)' : '');
-  const base = pool.min !== undefined && pool.min > 0 ? `${pool.min}–${pool.size}` : `${pool.size}${mark('size')}`;
-  return pool.overflow !== undefined ? `${base} + ${pool.overflow} overflow${mark('overflow')}` : base;
-}
-
-/** The most connections one instance of the code opens to a PostgreSQL server: the sum of its sized pools' size + overflow. */
-export function configuredMaximum(pools: ConfiguredPool[]): { total: number; counted: number } {
-  const counted = pools.filter((p) => p.size !== undefined && (p.dialect === undefined || p.dialect === 'postgres'));
-  return { total: counted.reduce((sum, p) => sum + p.size! + (p.overflow ?? 0), 0), counted: counted.length };
-}
-
-function settingsText(settings: Record<string, string>): string {
-  const words = (name: string) => name.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
-  return Object.entries(settings).map(([name, value]) => `${words(name)}: ${value}`).join(', ') || '—';
-}
-
 function configuredSection(pools: ConfiguredPool[], live: PostgresPoolReport | undefined): Node {
-  const { total, counted } = configuredMaximum(pools);
+  const summary = live && configuredSummary(pools, live);
   return h('section', { id: 'ql-configured-pools', classes: ['ql-section'], data: { count: String(pools.length) } },
     t('h2', `Pools in the code (${pools.length})`),
     table({}, ['Where', 'Pool', 'Connections', 'Settings'], pools.map((p) =>
       h('tr', { classes: ['ql-configured-pool'], data: { file: p.file, line: String(p.line), size: poolSizeText(p) } },
-        ...cells(`${p.file}:${p.line}`, `${p.name} (${p.library}${p.dialect ? `, ${p.dialect}` : ''})`, poolSizeText(p), settingsText(p.settings))))),
-    live && counted > 0 && t('p',
-      `Configured: up to ${formatCount(total)} connections per instance of the code (${counted === 1 ? 'one pool' : `${counted} pools`}), ` +
-        `against ${formatCount(live.maxConnections)} max_connections with ${formatCount(live.total)} in use now: ` +
-        `${formatCount(Math.floor(live.maxConnections / Math.max(1, total)))} instance(s) fit.`,
-      { id: 'ql-configured-total', data: { total: String(total), max: String(live.maxConnections) } }));
+        ...cells(`${p.file}:${p.line}`, poolLabel(p), poolSizeText(p), settingsText(p.settings))))),
+    summary && t('p', summary.text, { id: 'ql-configured-total', data: { total: String(summary.total), max: String(live!.maxConnections) } }));
 }
