@@ -146,12 +146,37 @@ export interface SqlitePragma {
   scope?: 'file' | 'connection';
 }
 
+/** A pool the workspace's code configures (SQLAlchemy engine, sqlx builder), as the Pool tab lists it. */
+export interface ConfiguredPool {
+  /** Relative to the workspace folder, `/`-separated; `line` is 1-based. */
+  file: string;
+  line: number;
+  /** `sqlalchemy`, `sqlx`. */
+  library: string;
+  /** The constructor as written: `create_engine`, `PgPoolOptions::new`. */
+  name: string;
+  /** `postgres`, `sqlite`, `mysql` when the URL or the type says. */
+  dialect?: string;
+  /** Connections kept (SQLAlchemy pool_size, sqlx max_connections); the library's default when `defaults` names it; absent when a variable sets it. */
+  size?: number;
+  /** SQLAlchemy max_overflow, on top of `size`. */
+  overflow?: number;
+  /** sqlx min_connections. */
+  min?: number;
+  /** Which of size / overflow / min are the library's defaults (not written in the code). */
+  defaults: ('size' | 'overflow' | 'min')[];
+  /** The other settings as written, by name (`acquireTimeout`: `Duration::from_secs(30)`, `prePing`: `True`). */
+  settings: Record<string, string>;
+}
+
 export interface PoolReport {
   connection: string;
   driver: DriverKind;
   at: string;
   postgres?: PostgresPoolReport;
   sqlite?: { pragmas: SqlitePragma[] };
+  /** The pools the workspace's code configures, for comparison with the live numbers. */
+  configured?: ConfiguredPool[];
   /** QueryLens's own pool (node-postgres Pool). */
   ourPool?: { totalCount: number; idleCount: number; waitingCount: number };
 }

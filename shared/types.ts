@@ -95,8 +95,8 @@ export interface RuleMeta {
   /** URL of the rule's documentation page. */
   docs: string;
   fixable: boolean;
-  /** `query` rules look at one statement, `schema` rules at the catalog, `migration` at migration files. */
-  category: 'query' | 'schema' | 'migration' | 'syntax';
+  /** `query` rules look at one statement, `schema` rules at the catalog, `migration` at migration files, `config` at pools and connections set up in code. */
+  category: 'query' | 'schema' | 'migration' | 'config' | 'syntax';
 }
 
 export const SYNTAX_RULE_ID = 'syntax-error';

@@ -79,12 +79,17 @@ describe('language server: review dashboard on PostgreSQL', function () {
       const after = await request<MigrationsReport>(MigrationsRequest.method);
       assert.deepEqual(after.sets[0]!.rows.map((r) => r.status), ['applied']);
 
-      // The pool: this test's own connection and QueryLens's pool are among the server's sessions.
+      // The pool: this test's own connection and QueryLens's pool are among the server's sessions,
+      // next to the pool the workspace's code configures.
+      await client.open(join(root, 'app_db.py'), 'from sqlalchemy import create_engine\n\nengine = create_engine("postgresql://app@db/app", pool_size=20, max_overflow=10)\n');
       const pool = await request<PoolReport>(PoolRequest.method);
       assert.ok(pool.postgres, 'a PostgreSQL pool report');
       assert.ok(pool.postgres.maxConnections >= pool.postgres.total && pool.postgres.total >= 1);
       assert.equal(pool.postgres.utilisation, pool.postgres.total / pool.postgres.maxConnections);
       assert.ok(pool.ourPool && pool.ourPool.totalCount >= 1);
+      assert.deepEqual(pool.configured, [
+        { file: 'app_db.py', line: 3, library: 'sqlalchemy', name: 'create_engine', dialect: 'postgres', size: 20, overflow: 10, defaults: [], settings: {} },
+      ]);
 
       // Index health: the fixture's planner_id index is unused (nothing has read it yet).
       const health = await request<IndexHealthReport>(IndexHealthRequest.method);

@@ -2,14 +2,24 @@
  * `querylens pool`: the dashboard's Pool tab in a terminal. PostgreSQL:
  * connections by state and application against max_connections with the
  * seed thresholds, long-running and blocked sessions, QueryLens's own pool;
- * SQLite: the pragmas against the seed's. `--watch` repeats it (JSON: one
- * report per line) until Ctrl+C.
+ * SQLite: the pragmas against the seed's; both: the pools the project's code
+ * configures (read once). `--watch` repeats it (JSON: one report per line)
+ * until Ctrl+C.
  */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import type { ResolvedConnection } from '../../../shared/connections';
+import type { ConfiguredPool } from '../../../shared/dashboard';
+import { loadConfig } from '../core/config/load';
+import { CONFIG_FILE_NAME } from '../core/config/types';
+import { configuredPools } from '../core/engine/configured-pools';
+import { Workspace } from '../core/engine/workspace';
+import { initParsers } from '../core/sql/parse';
 import { openDriver } from '../db/drivers';
 import { formatPoolText, poolReport } from '../db/health';
 import { UsageError } from './args';
 import { resolveConnection } from './database';
+import { findRoot } from './root';
 import type { PoolCommand } from './pool-args';
 
 export interface PoolRun extends PoolCommand {
@@ -27,12 +37,23 @@ function connectionOf(run: PoolRun): ResolvedConnection {
   return resolveConnection({ ...run.db, connection: spec });
 }
 
+/** The pools the code of the current folder's project configures: none outside a project (no `.git`, no config file), where reading every file below would be a scan of anything. */
+async function poolsInCode(cwd: string): Promise<ConfiguredPool[]> {
+  const root = findRoot(cwd);
+  if (!existsSync(path.join(root, '.git')) && !existsSync(path.join(root, CONFIG_FILE_NAME))) return [];
+  const [loaded] = await Promise.all([loadConfig(root), initParsers()]);
+  const workspace = await Workspace.create({ root, config: loaded.config });
+  return configuredPools(workspace, root);
+}
+
 export async function runPoolCommand(run: PoolRun): Promise<void> {
   const connection = connectionOf(run);
+  const configured = await poolsInCode(run.cwd);
   const driver = await openDriver(connection, { root: run.cwd, env: run.env });
   try {
     for (;;) {
-      const report = await poolReport(driver, { ...(run.longRunningMs !== undefined ? { longRunningMs: run.longRunningMs } : {}), ...(run.db.timeoutMs ? { timeoutMs: run.db.timeoutMs } : {}) });
+      const live = await poolReport(driver, { ...(run.longRunningMs !== undefined ? { longRunningMs: run.longRunningMs } : {}), ...(run.db.timeoutMs ? { timeoutMs: run.db.timeoutMs } : {}) });
+      const report = configured.length ? { ...live, configured } : live;
       const text = run.format === 'json' ? `${JSON.stringify(report, null, run.watchSeconds ? undefined : 2)}\n` : formatPoolText(report);
       await run.write(run.watchSeconds && run.format === 'text' ? `${text}\n` : text);
       if (!run.watchSeconds || run.signal?.aborted) return;

@@ -16,6 +16,7 @@ import {
   ReportRequest,
   type DashboardParams,
 } from '../../../shared/protocol';
+import { configuredPools } from '../core/engine/configured-pools';
 import { rules } from '../core/rules/index';
 import { listRuns } from '../db/bench';
 import { indexHealth, poolReport } from '../db/health';
@@ -62,7 +63,12 @@ export function registerDashboard(connection: Connection, database: DatabaseHand
     }),
   );
   connection.onRequest(PoolRequest.type, (params, token) =>
-    database.run('pool', token, async (signal) => poolReport(await (await open(params)).driver(), { signal })),
+    database.run('pool', token, async (signal) => {
+      const { folder, workspace, driver } = await open(params);
+      const report = await poolReport(await driver(), { signal });
+      const configured = configuredPools(workspace, folder.root);
+      return configured.length ? { ...report, configured } : report;
+    }),
   );
   connection.onRequest(IndexHealthRequest.type, (params, token) =>
     database.run('index health', token, async (signal) => {

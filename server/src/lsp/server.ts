@@ -384,7 +384,10 @@ export function startServer(connection: Connection): void {
     connection,
     {
       queriesOf,
-      folder: (folderUri) => (folderUri ? folders.get(folderUri) : undefined) ?? folders.values().next().value,
+      folder: (folderUri) => {
+        pendingEdits.flush(); // the dashboard reads the workspace: open buffers first
+        return (folderUri ? folders.get(folderUri) : undefined) ?? folders.values().next().value;
+      },
       historyChanged: (folder) => publisher.refresh(filesToPublish(folder), 0),
     },
     logger,

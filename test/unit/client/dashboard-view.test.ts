@@ -6,6 +6,7 @@
  * `</script><script>`) coming out as text, never as markup.
  */
 import { strict as assert } from 'node:assert';
+import type { ConfiguredPool } from '../../../shared/dashboard';
 import { emptyDashboardState, type DashboardAction, type DashboardState } from '../../../client/src/dashboard/messages';
 import { dashboardView } from '../../../client/src/dashboard/view';
 import { renderView } from '../../../client/src/plan/dom';
@@ -140,6 +141,32 @@ describe('client dashboard view', function () {
     assert.equal(attr(byId(critical, 'ql-pool-utilisation'), 'data-level'), 'critical');
     const ok = render(state({ tab: 'pool', pool: { value: poolReport({ utilisation: 0.69, total: 69 }), history: [] } }));
     assert.equal(attr(byId(ok, 'ql-pool-utilisation'), 'data-level'), 'ok');
+  });
+
+  it('Pool: the pools the code configures, their sizes, and their sum against max_connections', function () {
+    const configured: ConfiguredPool[] = [
+      { file: 'src/db/session.py', line: 4, library: 'sqlalchemy', name: 'create_async_engine', size: 20, overflow: 10, defaults: [], settings: { prePing: 'True', maxLifetime: '3600' } },
+      { file: 'app/db.py', line: 9, library: 'sqlalchemy', name: 'create_engine', dialect: 'postgres', size: 5, overflow: 10, defaults: ['size', 'overflow'], settings: {} },
+      { file: 'crates/store/src/lib.rs', line: 12, library: 'sqlx', name: 'PgPoolOptions::new', dialect: 'postgres', size: 20, min: 5, defaults: [], settings: { acquireTimeout: 'Duration::from_secs(30)' } },
+      { file: 'crates/cli/src/db.rs', line: 3, library: 'sqlx', name: 'SqlitePoolOptions::new', dialect: 'sqlite', size: 10, min: 0, defaults: ['size', 'min'], settings: {} },
+      { file: 'app/other.py', line: 2, library: 'sqlalchemy', name: 'create_engine', defaults: [], settings: {} },
+    ];
+    const root = render(state({ tab: 'pool', pool: { value: { ...poolReport(), configured }, history: [] } }));
+    const rows = byClass(root, 'ql-configured-pool');
+    assert.deepEqual(rows.map((r) => [attr(r, 'data-file'), attr(r, 'data-size')]), [
+      ['src/db/session.py', '20 + 10 overflow'],
+      ['app/db.py', '5 (default) + 10 overflow (default)'],
+      ['crates/store/src/lib.rs', '5–20'],
+      ['crates/cli/src/db.rs', '10 (default)'],
+      ['app/other.py', 'set at run time'],
+    ]);
+    assert.deepEqual(rows[0]!.children.map((c) => c.textContent), ['src/db/session.py:4', 'create_async_engine (sqlalchemy)', '20 + 10 overflow', 'pre ping: True, max lifetime: 3600']);
+    const total = byId(root, 'ql-configured-total')!;
+    assert.deepEqual([attr(total, 'data-total'), attr(total, 'data-max')], ['65', '100']);
+    assert.equal(total.textContent, 'Configured: up to 65 connections per instance of the code (3 pools), against 100 max_connections with 75 in use now: 1 instance(s) fit.');
+    const onSqlite = render(state({ tab: 'pool', pool: { value: { ...sqlitePoolReport(), configured }, history: [] } }));
+    assert.equal(byClass(onSqlite, 'ql-configured-pool').length, 5);
+    assert.equal(byId(onSqlite, 'ql-configured-total'), undefined);
   });
 
   it('Pool on SQLite: the pragmas with recommended values, and the fix of the ones to change', function () {

@@ -61,6 +61,7 @@ describe('examples: querylens check reports exactly the seed cases', () => {
   it('python-agents (SQLAlchemy + Alembic): bad cases only, no good counterpart', async () => {
     const { findings, severities } = await check('python-agents');
     assert.deepEqual(findings, [
+      'app/database.py:19 sqlite-without-pragmas', // seed 001's create_engine(f'sqlite:///{db_path}'); seed 002's pool is left alone
       'app/reports.py:13 n-plus-one', //            conversations query per agent
       'app/reports.py:43 n-plus-one', //            lazy planner.workers per planner
       'app/reports.py:63 commit-in-loop', //        await db.commit() per document

@@ -4,6 +4,7 @@
  * messages read by agent in created_at order.
  */
 import assert from 'node:assert/strict';
+import { SEED_001_ENGINE, SEED_001_OPTIMIZED_ENGINE } from './connection-snippets';
 import { findingsIn, flaggedBy, initAllParsers, onlyFinding, seedWorkspace } from './helpers';
 
 // "Primary Keys (Automatic)" + "Existing Indexes": the schema the seed describes,
@@ -257,6 +258,21 @@ def cleanup_old_records(session):
 `;
       const ws = seedWorkspace({ 'app/models.py': WORKER_MODEL, 'app/agent_database.py': code }, 'sqlite');
       assert.deepEqual(findingsIn(ws, 'app/agent_database.py'), []);
+    });
+
+    // "Current SQLAlchemy Setup": the engine is created with SQLite's defaults, and
+    // optimize_connection's PRAGMAs reach one pooled connection only.
+    it('Current setup: create_engine(f\'sqlite:///{db_path}\') is flagged sqlite-without-pragmas (info), fixed by a connect listener', () => {
+      const ws = seedWorkspace({ 'app/models.py': WORKER_MODEL, 'app/agent_database.py': SEED_001_ENGINE }, 'sqlite');
+      assert.deepEqual(findingsIn(ws, 'app/agent_database.py'), ['sqlite-without-pragmas: create_engine']);
+      const finding = onlyFinding(ws, 'app/agent_database.py', 'sqlite-without-pragmas');
+      assert.equal(finding.severity, 'info');
+      assert.deepEqual(finding.fixes.map((f) => f.title), ['Set the SQLite pragmas in a "connect" event listener']);
+    });
+
+    it('Optimized connection configuration: pool_pre_ping and pool_recycle are kept, the pragmas are still missing', () => {
+      const ws = seedWorkspace({ 'app/models.py': WORKER_MODEL, 'app/agent_database.py': SEED_001_OPTIMIZED_ENGINE }, 'sqlite');
+      assert.deepEqual(findingsIn(ws, 'app/agent_database.py'), ['sqlite-without-pragmas: create_engine']);
     });
   });
 });

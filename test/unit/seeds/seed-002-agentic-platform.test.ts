@@ -5,7 +5,8 @@
  * Each bad example is quoted inside an async function, with the models it uses.
  */
 import assert from 'node:assert/strict';
-import { findingsIn, flaggedBy, initAllParsers, seedWorkspace } from './helpers';
+import { SEED_002_POOL } from './connection-snippets';
+import { findingsIn, flaggedBy, initAllParsers, onlyFinding, seedWorkspace } from './helpers';
 
 // The models the examples use, with the seed's single-column indexes on agents
 // (idx_agents_tenant_id, idx_agents_status) and conversations (idx_conversations_agent_id).
@@ -257,6 +258,19 @@ async def agent(db, agent_id):
     return agent
 `;
       assert.deepEqual(findingsIn(workspace(code), 'src/api.py'), []);
+    });
+  });
+
+  describe('Connection Pooling', () => {
+    it('the seed\'s pool (20 + 10 overflow, pre-ping, recycle) is flagged by nothing', () => {
+      assert.deepEqual(findingsIn(seedWorkspace({ 'src/db/session.py': SEED_002_POOL }, 'postgres'), 'src/db/session.py'), []);
+    });
+
+    it('the same pool without pool_pre_ping and pool_recycle is flagged pool-without-pre-ping, at info (no proxy in sight)', () => {
+      const code = SEED_002_POOL.replace(/ {4}pool_pre_ping.*\n {4}pool_recycle.*\n/, '');
+      const ws = seedWorkspace({ 'src/db/session.py': code }, 'postgres');
+      assert.deepEqual(findingsIn(ws, 'src/db/session.py'), ['pool-without-pre-ping: create_async_engine']);
+      assert.equal(onlyFinding(ws, 'src/db/session.py', 'pool-without-pre-ping').severity, 'info');
     });
   });
 

@@ -5,11 +5,14 @@
  * the time series (`#ql-pool-chart`, drawn by the webview script), QueryLens's
  * own pool (`#ql-our-pool`), long-running queries (`#ql-long-running`) and
  * blocked sessions (`#ql-blocked`). SQLite: the pragmas against the
- * recommended values (`tr.ql-pragma[data-pragma][data-ok]`). Pure.
+ * recommended values (`tr.ql-pragma[data-pragma][data-ok]`). Both: the pools
+ * the code configures (`#ql-configured-pools`, `tr.ql-configured-pool`) and,
+ * on PostgreSQL, their sum against max_connections (`#ql-configured-total`). Pure.
  */
-import type { BlockedSession, PoolReport, PostgresPoolReport, SessionInfo, SqlitePragma } from '../../../../shared/dashboard';
+import type { BlockedSession, ConfiguredPool, PoolReport, PostgresPoolReport, SessionInfo, SqlitePragma } from '../../../../shared/dashboard';
 import { formatCount, formatMs } from '../../plan/format';
 import type { PoolSample } from '../messages';
+import { configuredSummary, poolLabel, poolSizeText, settingsText } from '../../../../shared/judge';
 import { formatPercent, orderedStates, UTILISATION_CRITICAL, UTILISATION_WARN, utilisationLevel } from '../model';
 import { cells, codeBlock, fact, h, levelBadge, placeholder, t, table, type Node } from './nodes';
 
@@ -18,6 +21,7 @@ export function poolTab(report: PoolReport | undefined, history: PoolSample[]): 
   const sections: Node[] = [];
   if (report.postgres) sections.push(...postgresSections(report.postgres, history));
   if (report.sqlite) sections.push(pragmaSection(report.sqlite.pragmas));
+  if (report.configured?.length) sections.push(configuredSection(report.configured, report.postgres));
   if (report.ourPool) sections.push(ourPoolSection(report.ourPool));
   if (!report.postgres && !report.sqlite) {
     sections.push(placeholder(`No pool statistics for "${report.connection}" (${report.driver}).`));
@@ -104,4 +108,14 @@ function pragmaSection(pragmas: SqlitePragma[]): Node {
           p.why,
           p.fix && !p.ok ? h('td', {}, codeBlock(p.fix, 'ql-fix')) : t('td', p.ok ? 'ok' : '—'),
         )))));
+}
+
+function configuredSection(pools: ConfiguredPool[], live: PostgresPoolReport | undefined): Node {
+  const summary = live && configuredSummary(pools, live);
+  return h('section', { id: 'ql-configured-pools', classes: ['ql-section'], data: { count: String(pools.length) } },
+    t('h2', `Pools in the code (${pools.length})`),
+    table({}, ['Where', 'Pool', 'Connections', 'Settings'], pools.map((p) =>
+      h('tr', { classes: ['ql-configured-pool'], data: { file: p.file, line: String(p.line), size: poolSizeText(p) } },
+        ...cells(`${p.file}:${p.line}`, poolLabel(p), poolSizeText(p), settingsText(p.settings))))),
+    summary && t('p', summary.text, { id: 'ql-configured-total', data: { total: String(summary.total), max: String(live!.maxConnections) } }));
 }

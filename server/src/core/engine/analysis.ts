@@ -233,7 +233,7 @@ class FileAnalysis {
     // A schema finding in shipped history is the schema as it stands, not a change under review:
     // true, but whether it costs anything depends on table sizes and traffic the code does not show.
     const inHistory = rule.meta.category === 'schema' && this.input.migration?.shipped === true;
-    const inScripts = rule.meta.category === 'query' && this.input.inScripts === true;
+    const inScripts = (rule.meta.category === 'query' || rule.meta.category === 'config') && this.input.inScripts === true;
     const quieter = (report.tentative || inHistory || inScripts) && (severity === 'warning' || severity === 'error');
     const note = !quieter ? undefined : inHistory ? SHIPPED_SCHEMA_NOTE : inScripts && !report.tentative ? SCRIPT_NOTE : undefined;
     return {

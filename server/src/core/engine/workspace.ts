@@ -26,6 +26,7 @@ import { inferDialect, initParsers, parseDocument } from '../sql/parse';
 import { initHostParsers } from '../host/treesitter';
 import { extractHost, hostLanguageOf, workspaceModelsOf } from '../host/extract';
 import type { HostExtraction, HostModel } from '../host/types';
+import type { HostPool } from '../host/pools';
 import { WalkCache } from '../host/python/walk-cache';
 import { analyzeFile, type AnalysisHost } from './analysis';
 import { hostDocument } from './hostDocument';
@@ -458,6 +459,17 @@ export class Workspace {
       this.models = workspaceModelsOf(this.models);
     }
     return this.models;
+  }
+
+  /** The connection pools the workspace's code configures (host/pools.ts), in file order. */
+  pools(): { file: string; pool: HostPool; lines: LineIndex }[] {
+    const out: { file: string; pool: HostPool; lines: LineIndex }[] = [];
+    for (const file of this.files()) {
+      const entry = this.entries.get(file)!;
+      const pools = hostLanguageOf(file) ? this.baseExtraction(file, entry)?.pools : undefined;
+      if (pools?.length) for (const pool of pools) out.push({ file, pool, lines: (entry.lines ??= new LineIndex(entry.text)) });
+    }
+    return out;
   }
 
   /** All findings of one file (syntax errors included), severities and suppressions applied. */

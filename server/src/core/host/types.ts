@@ -11,6 +11,7 @@
  */
 import type { Dialect } from '../../../../shared/types';
 import type { QueryModel, SchemaChange, Span, StatementKind } from '../sql/model';
+import type { HostPool } from './pools';
 
 export type HostLanguage = 'python' | 'rust';
 
@@ -196,6 +197,8 @@ export interface HostExtraction {
   /** Set by the engine for Python files: the models of the whole workspace (this file's included). */
   workspaceModels?: HostModel[];
   alembic?: AlembicRevision;
+  /** Connection pools and connection options configured in the file (SQLAlchemy engines, sqlx builders). */
+  pools?: HostPool[];
   /** Parse problems of the host file itself (tree-sitter ERROR nodes), reported by nobody for now. */
   errors: { message: string; span: Span }[];
 }

@@ -7,6 +7,11 @@ import { leadingWildcardLike } from './leading-wildcard-like';
 import { missingCompositeIndex } from './missing-composite-index';
 import { missingIndex } from './missing-index';
 import { nPlusOne } from './n-plus-one';
+import { poolMinAboveMax } from './pool-min-above-max';
+import { poolWithoutConnectTimeout } from './pool-without-connect-timeout';
+import { poolWithoutPrePing } from './pool-without-pre-ping';
+import { sqliteWithoutPragmas } from './sqlite-without-pragmas';
+import { statementCacheBehindPgbouncer } from './statement-cache-behind-pgbouncer';
 import { nonConcurrentIndexCreation } from './non-concurrent-index-creation';
 import { redundantIndex } from './redundant-index';
 import { selectStar } from './select-star';
@@ -27,6 +32,11 @@ export const rules: Rule[] = [
   nPlusOne,
   commitInLoop,
   unmigratedModelIndex,
+  poolWithoutConnectTimeout,
+  poolWithoutPrePing,
+  poolMinAboveMax,
+  statementCacheBehindPgbouncer,
+  sqliteWithoutPragmas,
 ];
 
 const byId = new Map(rules.map((rule) => [rule.meta.id, rule]));

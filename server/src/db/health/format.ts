@@ -8,6 +8,7 @@ import type { HealthItem, IndexHealthReport, Level, PoolReport, SessionInfo } fr
 import { formatBytes } from './indexes';
 import { POOL_STATES } from './pool';
 import { UTILISATION_CRITICAL, UTILISATION_WARN } from './thresholds';
+import { configuredSummary, poolLabel, poolSizeText, settingsText } from '../../../../shared/judge';
 
 const LEVEL_WORD: Record<Level, string> = { ok: 'ok', warn: 'WARNING', critical: 'CRITICAL' };
 
@@ -63,6 +64,12 @@ export function formatPoolText(report: PoolReport): string {
       out.push(`  ${p.ok ? 'ok  ' : 'FIX '} ${p.name.padEnd(13)} ${p.value.padEnd(22)} recommended ${p.recommended}`);
       if (!p.ok) out.push(`       ${p.fix ?? ''}  ${p.why}`);
     }
+  }
+  if (report.configured?.length) {
+    out.push('Pools in the code:');
+    for (const p of report.configured) out.push(`  ${`${p.file}:${p.line}`.padEnd(30)} ${poolLabel(p).padEnd(40)} ${poolSizeText(p).padEnd(22)} ${settingsText(p.settings)}`);
+    const summary = pg && configuredSummary(report.configured, pg);
+    if (summary) out.push(summary.text);
   }
   if (report.ourPool) {
     const o = report.ourPool;

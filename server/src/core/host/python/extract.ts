@@ -11,6 +11,7 @@ import { extractAlembic } from './alembic';
 import { extractModels, type ModelInfo } from './models';
 import { calleeName, type Node, positionalArgs, spanOf } from './nodes';
 import { literalText } from './sql-strings';
+import { extractPythonPools } from './pools';
 import { PythonWalker } from './walk';
 import type { WalkCache } from './walk-cache';
 
@@ -54,6 +55,9 @@ export function extractPython(text: string, file: string, options: PythonExtract
       out.writes = walker.writes;
       out.accesses = walker.accesses;
     }
+    // Schema-only extractions too: the workspace lists every file's pools (the dashboard's Pool tab).
+    const pools = extractPythonPools(root, text);
+    if (pools.length) out.pools = pools;
     if (alembic) out.alembic = alembic;
   } catch (e) {
     out.errors.push({ message: `internal error extracting ${file}: ${(e as Error)?.message ?? e}`, span: { start: 0, end: Math.min(1, text.length) } });

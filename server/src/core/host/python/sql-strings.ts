@@ -196,7 +196,7 @@ export function embeddedSql(node: Node, dialect: Dialect, codeDialect?: Dialect,
   return sql;
 }
 
-/** The decoded text of a literal, holes removed (for engine URLs). */
-export function literalText(node: Node): string | undefined {
-  return decode(node)?.text.split(HOLE).join('');
+/** The decoded text of a literal, f-string holes removed or replaced by `hole` (for engine URLs). */
+export function literalText(node: Node, hole = ''): string | undefined {
+  return decode(node)?.text.split(HOLE).join(hole);
 }

@@ -12,6 +12,7 @@ import { boundPatterns } from './bound-patterns';
 import { DialectVotes } from './dialect';
 import { followVariables, type FoundQuery, type RustHostQuery } from './deferred';
 import { iteratedVariable, LoopFinder, type FoundLoop } from './loops';
+import { extractRustPools } from './pools';
 
 export type { RustHostQuery } from './deferred';
 import { statementKindOf } from '../statement-kind';
@@ -34,7 +35,7 @@ export function extractRust(text: string, file: string, options: RustExtractOpti
   try {
     tree = hostParser('rust').parse(text);
     if (!tree) throw new Error('tree-sitter returned no tree');
-    extractFromTree(tree.rootNode, options, extraction);
+    extractFromTree(tree.rootNode, text, options, extraction);
   } catch (e) {
     extraction.errors.push({ message: `QueryLens could not analyse ${file}: ${e instanceof Error ? e.message : String(e)}`, span: { start: 0, end: 0 } });
   } finally {
@@ -111,7 +112,7 @@ function visitScanned(type: string, cursor: TreeCursor, found: Scan): void {
   }
 }
 
-function extractFromTree(root: Node, options: RustExtractOptions, out: RustHostExtraction): void {
+function extractFromTree(root: Node, text: string, options: RustExtractOptions, out: RustHostExtraction): void {
   const scanned = scan(root);
   // Nothing named: the query's dialect is left to the workspace (the crate's manifest, its migrations).
   const dialect = options.dialect ?? scanned.votes.winner();
@@ -131,7 +132,22 @@ function extractFromTree(root: Node, options: RustExtractOptions, out: RustHostE
   }
   out.queries = found.map((f) => f.query);
   out.writes = [...insertsInLoops(out.queries), ...scanned.commits.filter((c) => options.includeTests || !testItems.holds(c)).map((c) => commitWrite(c, loops))].sort((a, b) => a.span.start - b.span.start);
+  const pools = extractRustPools(calls, text, topLevelImports(root, text));
+  if (pools.length) out.pools = pools;
   out.errors = syntaxErrors(root);
+}
+
+/** The names the file's top-level `use sqlx...` declarations import (in scope everywhere in it), and the start of the line after its last `use`. */
+function topLevelImports(root: Node, text: string): { names: string[]; at: number } {
+  const imports = { names: [] as string[], at: 0 };
+  for (const item of root.namedChildren) {
+    if (item.type !== 'use_declaration') continue;
+    const end = text.indexOf('\n', item.endIndex);
+    imports.at = end < 0 ? text.length : end + 1;
+    const argument = item.childForFieldName('argument');
+    if (argument?.text.startsWith('sqlx')) walk(argument, (n) => void (n.type === 'identifier' && imports.names.push(n.text)));
+  }
+  return imports;
 }
 
 function buildQuery(origin: QueryOrigin, dialect: Dialect | undefined, loops: LoopFinder): FoundQuery {

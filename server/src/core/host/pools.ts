@@ -1,0 +1,206 @@
+/**
+ * Connection pools and connection options configured in code, in one shape
+ * whatever the library: what the pool rules read. Each library's extractor
+ * (python/pools.ts for SQLAlchemy, rust/pools.ts for sqlx) fills it in; a
+ * TypeScript adapter (node-postgres `new Pool({...})`, Prisma URLs) can
+ * produce the same. The libraries' names and the URL facts live here, once.
+ */
+import type { Dialect } from '../../../../shared/types';
+import type { Span } from '../sql/model';
+
+/** What a pool or its connections are configured with, in neutral names. */
+export type PoolSettingName =
+  | 'min' //              sqlx min_connections
+  | 'max' //              SQLAlchemy pool_size, sqlx max_connections
+  | 'overflow' //         SQLAlchemy max_overflow
+  | 'acquireTimeout' //   SQLAlchemy pool_timeout, sqlx acquire_timeout
+  | 'connectTimeout' //   a driver's connect timeout (libpq connect_timeout, asyncpg timeout)
+  | 'idleTimeout' //      sqlx idle_timeout
+  | 'maxLifetime' //      SQLAlchemy pool_recycle, sqlx max_lifetime
+  | 'prePing' //          SQLAlchemy pool_pre_ping, sqlx test_before_acquire
+  | 'statementCache' //   asyncpg statement_cache_size / prepared_statement_cache_size, sqlx statement_cache_capacity
+  | 'poolClass' //        SQLAlchemy poolclass
+  | 'journalMode' //      SQLite journal_mode
+  | 'synchronous' //      SQLite synchronous
+  | 'busyTimeout' //      SQLite busy timeout (sqlite3 `timeout`, sqlx busy_timeout)
+  | 'tempStore' //        SQLite temp_store
+  | 'readOnly'; //        SQLite read-only / immutable
+
+export interface PoolSetting {
+  /** The argument or builder call as written (`pool_size=20`, `.max_connections(5)`, `"timeout": 30`). */
+  span: Span;
+  /** The value's source text (`20`, `Duration::from_secs(30)`, `True`, `SqliteJournalMode::Wal`). */
+  value: string;
+  /** The value when it is a literal number. */
+  number?: number;
+}
+
+export type PoolLibrary = 'sqlalchemy' | 'sqlx';
+
+/** Where and how new settings are written: `before + settings.join(separator) + after`, at `at`. */
+export interface SettingInsertion {
+  at: number;
+  /** Before the first new setting: the separator after an existing item, `` in an empty `{}`. */
+  before: string;
+  /** `, ` or `,\n    ` between Python arguments; `\n    ` or `` before a Rust builder call. */
+  separator: string;
+  /** After the last one: the trailing comma of arguments written one per line. */
+  after?: string;
+}
+
+export interface HostPool {
+  library: PoolLibrary;
+  /** A pool (SQLAlchemy engine, sqlx PoolOptions) or the options of each connection (sqlx ConnectOptions). */
+  kind: 'pool' | 'connect-options';
+  /** The whole call or builder chain. */
+  span: Span;
+  /** The constructor as written (`create_engine`, `PgPoolOptions::new`): where findings point. */
+  anchor: Span;
+  /** From the URL or the type (`SqlitePoolOptions`). */
+  dialect?: Dialect;
+  /** The driver the URL names (`asyncpg`, `psycopg2`), or the library's default one for its dialect. */
+  driver?: string;
+  /** The URL when the code writes it (f-string holes as `{}`). */
+  url?: { value: string; span: Span };
+  settings: Partial<Record<PoolSettingName, PoolSetting>>;
+  /** Some settings are passed in a form the code does not show (`**options`, a `connect_args` variable): an absent one may be set there. */
+  opaque: boolean;
+  /** False when the code turns pooling off (SQLAlchemy NullPool, StaticPool). */
+  pooled: boolean;
+  /** Where a new setting goes (a keyword argument, a builder call). */
+  insertion?: SettingInsertion;
+  /** Where a new entry of the driver's connect arguments goes (SQLAlchemy's `connect_args={...}` literal). */
+  connectArgsInsertion?: SettingInsertion;
+  /** SQLite in memory (`sqlite://`, `:memory:`): no file to journal, nothing to tune. */
+  inMemory?: boolean;
+  /** Python: the file drives Alembic (its `env.py`): the engine lives for one migration run. */
+  runsMigrations?: boolean;
+  /** Python: the engine is a local variable of a function that neither returns nor publishes it: it lives for one call (a script, a one-off task). */
+  functionLocal?: boolean;
+  /** Python: the variable the engine is assigned to (`engine`, `self.engine`). */
+  assignedTo?: string;
+  /** Python: the end of the statement that creates the engine and its indentation, where code using it can follow. */
+  after?: { at: number; indentation: string };
+  /** Names the file imports from the library (`event`, `SqliteJournalMode`), and where a new import line goes. */
+  imports: { names: string[]; at: number };
+  /** Python: `create_async_engine` (its `connect` events are the `sync_engine`'s). */
+  asyncEngine?: boolean;
+  /** The URL (or, for a URL the code does not write, the file) says a proxy pools the connections (PgBouncer, port 6432): what it says. */
+  proxyEvidence?: string;
+}
+
+/** What a pool holds when the code does not say: SQLAlchemy's QueuePool 5 + 10 overflow, sqlx 0 to 10. */
+export const POOL_DEFAULTS: Record<PoolLibrary, { max: number; overflow?: number; min?: number }> = {
+  sqlalchemy: { max: 5, overflow: 10 },
+  sqlx: { max: 10, min: 0 },
+};
+
+/** SQLAlchemy's engine factories. */
+export const SQLALCHEMY_ENGINE_FACTORIES = new Set(['create_engine', 'create_async_engine']);
+/** The SQLAlchemy modules an engine factory is imported from. */
+export const SQLALCHEMY_MODULES = new Set(['sqlalchemy', 'sqlalchemy.ext.asyncio', 'sqlalchemy.engine']);
+/** Pool classes that keep no connections: nothing to pre-ping, recycle or size. */
+export const UNPOOLED_CLASSES = new Set(['NullPool', 'StaticPool', 'SingletonThreadPool', 'AssertionPool']);
+
+/** sqlx pool builders and connect options by type, with their dialect. */
+export const SQLX_POOL_TYPES: Record<string, { dialect: Dialect; kind: HostPool['kind'] }> = {
+  PgPoolOptions: { dialect: 'postgres', kind: 'pool' },
+  SqlitePoolOptions: { dialect: 'sqlite', kind: 'pool' },
+  MySqlPoolOptions: { dialect: 'mysql', kind: 'pool' },
+  PgConnectOptions: { dialect: 'postgres', kind: 'connect-options' },
+  SqliteConnectOptions: { dialect: 'sqlite', kind: 'connect-options' },
+  MySqlConnectOptions: { dialect: 'mysql', kind: 'connect-options' },
+};
+
+/** sqlx pools opened without a builder (`PgPool::connect(url)`): sqlx's default options. */
+export const SQLX_POOLS: Record<string, Dialect> = { PgPool: 'postgres', SqlitePool: 'sqlite', MySqlPool: 'mysql' };
+/** The associated functions that open such a pool. */
+export const SQLX_POOL_CONNECTS = new Set(['connect', 'connect_lazy', 'connect_with', 'connect_lazy_with']);
+
+/** sqlx builder methods → neutral settings. */
+export const SQLX_METHODS: Record<string, PoolSettingName> = {
+  min_connections: 'min',
+  max_connections: 'max',
+  acquire_timeout: 'acquireTimeout',
+  connect_timeout: 'acquireTimeout', // sqlx 0.5's name for it
+  idle_timeout: 'idleTimeout',
+  max_lifetime: 'maxLifetime',
+  test_before_acquire: 'prePing',
+  statement_cache_capacity: 'statementCache',
+  journal_mode: 'journalMode',
+  synchronous: 'synchronous',
+  busy_timeout: 'busyTimeout',
+  read_only: 'readOnly',
+  immutable: 'readOnly',
+};
+
+/** SQLAlchemy create_engine keyword arguments → neutral settings. */
+export const SQLALCHEMY_ARGUMENTS: Record<string, PoolSettingName> = {
+  pool_size: 'max',
+  max_overflow: 'overflow',
+  pool_timeout: 'acquireTimeout',
+  pool_recycle: 'maxLifetime',
+  pool_pre_ping: 'prePing',
+  poolclass: 'poolClass',
+};
+
+/** Driver connect arguments (SQLAlchemy `connect_args`, URL query parameters) → neutral settings. */
+export const DRIVER_ARGUMENTS: Record<string, PoolSettingName> = {
+  connect_timeout: 'connectTimeout', // libpq (psycopg2, psycopg), pymysql
+  statement_cache_size: 'statementCache', // asyncpg
+  prepared_statement_cache_size: 'statementCache', // SQLAlchemy's asyncpg dialect
+  'statement-cache-capacity': 'statementCache', // sqlx URL parameter
+};
+
+/** SQLite pragmas as `PRAGMA name = ...` (a SQLAlchemy connect listener) / sqlx `.pragma("name", ...)` → neutral settings. */
+export const SQLITE_PRAGMAS: Record<string, PoolSettingName> = {
+  journal_mode: 'journalMode',
+  synchronous: 'synchronous',
+  busy_timeout: 'busyTimeout',
+  temp_store: 'tempStore',
+  query_only: 'readOnly',
+};
+
+const URL_SCHEMES: Record<string, Dialect> = { sqlite: 'sqlite', postgresql: 'postgres', postgres: 'postgres', mysql: 'mysql', mariadb: 'mysql' };
+
+/** SQLAlchemy's default driver per dialect, when the URL names none. */
+const DEFAULT_DRIVERS: Partial<Record<Dialect, string>> = { postgres: 'psycopg2', mysql: 'mysqldb', sqlite: 'pysqlite' };
+
+/** What a database URL says: `postgresql+asyncpg://u@pgbouncer:6432/db?connect_timeout=10`. */
+export interface UrlFacts {
+  dialect?: Dialect;
+  driver?: string;
+  /** Query parameters (`connect_timeout`, `pgbouncer`). */
+  parameters: Map<string, string>;
+  /** Why the URL looks like it goes through PgBouncer, if it does. */
+  proxy?: string;
+  /** SQLite in memory (`sqlite://`, `:memory:`). */
+  inMemory: boolean;
+}
+
+export function urlFacts(url: string): UrlFacts {
+  const scheme = /^([a-z][a-z0-9]*)(?:\+([a-z0-9_]+))?:/i.exec(url);
+  const dialect = scheme ? URL_SCHEMES[scheme[1].toLowerCase()] : undefined;
+  const driver = scheme?.[2]?.toLowerCase() ?? (dialect ? DEFAULT_DRIVERS[dialect] : undefined);
+  const parameters = new Map<string, string>();
+  const query = url.indexOf('?');
+  if (query >= 0) {
+    for (const pair of url.slice(query + 1).split('&')) {
+      const [name, value = ''] = pair.split('=');
+      if (name) parameters.set(name.toLowerCase(), value);
+    }
+  }
+  const authority = /^[^:]+:\/\/(?:[^@/]*@)?([^/?]*)/.exec(url)?.[1] ?? '';
+  const proxy =
+    parameters.get('pgbouncer') === 'true' ? '`pgbouncer=true` in the URL'
+    : /pgbouncer/i.test(authority) ? `the host ${authority}`
+    : /:6432$/.test(authority) ? 'port 6432 (PgBouncer\'s)'
+    : undefined;
+  const inMemory = url.includes(':memory:') || (dialect === 'sqlite' && (/^sqlite(\+\w+)?:\/\/\/?$/.test(url.split('?')[0]) || parameters.get('mode') === 'memory'));
+  return { ...(dialect ? { dialect } : {}), ...(driver ? { driver } : {}), parameters, ...(proxy ? { proxy } : {}), inMemory };
+}
+
+/** A file that names PgBouncer (a comment, a setting, a URL built elsewhere): a proxy sits in front of the server. */
+export function proxyNamedIn(text: string): string | undefined {
+  return /pgbouncer/i.test(text) ? 'a mention of PgBouncer in this file' : undefined;
+}
