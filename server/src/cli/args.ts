@@ -10,7 +10,7 @@ import { parsePoolCommand, type PoolCommand } from './pool-args';
 import { OUTPUT_FORMATS, type OutputFormat } from './report';
 
 export type Command =
-  | { kind: 'check'; paths: string[]; format: OutputFormat; config?: string; fix: boolean }
+  | { kind: 'check'; paths: string[]; format: OutputFormat; config?: string; fix: boolean; changed?: ChangedArgs }
   | { kind: 'rules'; format: 'text' | 'json' }
   | { kind: 'explain' | 'prove-index'; target: QueryTarget; db: DbOptions; format: 'text' | 'json' }
   | { kind: 'bench'; target: QueryTarget; db: DbOptions; bench: BenchArgs; format: 'text' | 'json' }
@@ -19,6 +19,12 @@ export type Command =
   | PoolCommand
   | { kind: 'help' }
   | { kind: 'version' };
+
+/** `check --changed [--since REF]`: only the files changed since the merge base of HEAD with REF, and their dependents. */
+export interface ChangedArgs {
+  /** The ref to compare with; the default branch (origin/HEAD, main, master) when absent. */
+  since?: string;
+}
 
 /** `FILE:LINE` (1-based line, as editors and `check` print it). */
 export interface QueryTarget {
@@ -67,6 +73,11 @@ Options (check):
   --format <f>       Output format: text (default), json, sarif, github
   --config <file>    Use this configuration file instead of <root>/.querylens.json
   --fix              Apply the preferred in-file fixes, then report what remains
+  --changed          Check only the files changed since the merge base of HEAD with the default
+                     branch (origin/HEAD, main or master; uncommitted and untracked changes
+                     included), and the files whose findings depend on them (the queries on the
+                     tables a changed migration, model or DDL file touches)
+  --since <ref>      With --changed: compare with the merge base of HEAD with <ref> instead
 
 Options (rules):
   --format <f>       text (default) or json
@@ -155,6 +166,8 @@ export function parseArgs(argv: string[]): Command {
   let format: string | undefined;
   let config: string | undefined;
   let fix = false;
+  let changed = false;
+  let since: string | undefined;
   let onlyPaths = false;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
@@ -177,6 +190,12 @@ export function parseArgs(argv: string[]): Command {
     } else if (name === '--fix' && inline === undefined) {
       if (command !== 'check') throw new UsageError(`option --fix is only for 'check'`);
       fix = true;
+    } else if (name === '--changed' && inline === undefined) {
+      if (command !== 'check') throw new UsageError(`option --changed is only for 'check'`);
+      changed = true;
+    } else if (name === '--since') {
+      if (command !== 'check') throw new UsageError(`option --since is only for 'check'`);
+      [since, i] = optionValue(rest, i, name, inline);
     } else {
       throw new UsageError(`unknown option '${arg}'`);
     }
@@ -192,7 +211,9 @@ export function parseArgs(argv: string[]): Command {
   if (format !== undefined && !(OUTPUT_FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`unknown format '${format}' (expected ${OUTPUT_FORMATS.join(', ')})`);
   }
-  return { kind: 'check', paths, format: (format ?? 'text') as OutputFormat, config, fix };
+  if (since !== undefined && !changed) throw new UsageError('option --since needs --changed');
+  if (since !== undefined && since.startsWith('-')) throw new UsageError(`option --since needs a git ref, got '${since}' (a ref cannot start with '-')`);
+  return { kind: 'check', paths, format: (format ?? 'text') as OutputFormat, config, fix, ...(changed ? { changed: since !== undefined ? { since } : {} } : {}) };
 }
 
 interface DbArgs {

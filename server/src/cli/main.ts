@@ -58,6 +58,7 @@ export async function main(argv: string[]): Promise<number> {
         paths: command.paths,
         config: command.config,
         fix: command.fix,
+        changed: command.changed,
         cwd: process.cwd(),
         timing: process.env.QUERYLENS_TIMING === '1',
         warn: (message) => process.stderr.write(`querylens: ${message}\n`),

@@ -16,6 +16,20 @@ export interface CheckReport {
   findings: Finding[];
   /** Every known rule (for SARIF's rule table and the text summary). */
   rules: RuleMeta[];
+  /** `--changed`: what the checked files are. */
+  changed?: ChangedSelection;
+}
+
+/** The files `check --changed` checked: those changed since `base`, and those whose findings depend on them. */
+export interface ChangedSelection {
+  /** The ref compared with, as named (`main`, or the `--since` value). */
+  since: string;
+  /** The merge base of HEAD with it. */
+  base: string;
+  changed: number;
+  dependents: number;
+  /** The configuration changed: every file is checked. */
+  configChanged?: boolean;
 }
 
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'github';

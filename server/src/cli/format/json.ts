@@ -4,7 +4,7 @@
  * with paths relative to the workspace root (forward slashes) and 0-based LSP ranges.
  */
 import type { FileChange, Finding, Range, Severity, TextEdit } from '../../../../shared/types';
-import { relativePath, type CheckReport } from '../report';
+import { relativePath, type ChangedSelection, type CheckReport } from '../report';
 
 export type JsonFileChange =
   | { kind: 'edit'; file: string; edits: TextEdit[] }
@@ -24,6 +24,8 @@ export interface JsonReport {
   files: number;
   /** SQL strings in host code skipped because they could not be read as SQL. */
   unreadableSql: number;
+  /** `--changed`: the ref compared with, its merge base with HEAD, and how many files changed or depend on them. */
+  changed?: ChangedSelection;
   findings: JsonFinding[];
 }
 
@@ -56,6 +58,7 @@ export function formatJson(report: CheckReport): string {
     version: 1,
     files: report.files,
     unreadableSql: report.unreadable ?? 0,
+    ...(report.changed ? { changed: report.changed } : {}),
     findings: report.findings.map((f) => toJsonFinding(report.root, f)),
   };
   return JSON.stringify(out, null, 2) + '\n';

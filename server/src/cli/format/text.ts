@@ -11,6 +11,14 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 || word === 'info' ? '' : 's'}`;
 }
 
+/** Why `--changed` checked these files: " (3 changed since main, 5 depend on them)". */
+function changedReason({ changed }: CheckReport): string {
+  if (!changed) return '';
+  const since = `since ${printable(changed.since)}`;
+  if (changed.configChanged) return ` (the configuration changed ${since}: every file)`;
+  return ` (${changed.changed} changed ${since}, ${changed.dependents} depend${changed.dependents === 1 ? 's' : ''} on them)`;
+}
+
 export function formatText(report: CheckReport, cwd: string = process.cwd()): string {
   const lines: string[] = [];
   for (const f of report.findings) {
@@ -19,7 +27,7 @@ export function formatText(report: CheckReport, cwd: string = process.cwd()): st
   }
 
   const skipped = report.unreadable ? `, ${plural(report.unreadable, 'embedded SQL string')} skipped (not readable as SQL)` : '';
-  const checked = `${plural(report.files, 'file')} checked${skipped}`;
+  const checked = `${plural(report.files, 'file')} checked${changedReason(report)}${skipped}`;
   if (report.findings.length === 0) {
     lines.push(`No problems found (${checked}).`);
     return lines.join('\n') + '\n';

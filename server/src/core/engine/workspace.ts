@@ -11,14 +11,15 @@
  */
 import * as path from 'node:path';
 import type { Dialect, Finding, Severity } from '../../../../shared/types';
-import { buildCatalog } from '../catalog/build';
+import { buildCatalog, tableKey } from '../catalog/build';
 import type { Catalog, MigrationSet } from '../catalog/types';
-import { isAnalysedFile, isExcluded, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles } from '../config/files';
+import { isAnalysedFile, isExcluded, isIgnoredByPatterns, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles } from '../config/files';
 import { MAX_SOURCE_BYTES, readTextFile } from '../config/read';
 import { isInMigrationsFolder, isScriptPath } from '../config/scope';
+import { ruleSettingsOf, type RuleSettings } from '../config/overrides';
 import type { QueryLensConfig } from '../config/types';
 import { detectMigrations, migrationPositionOf } from '../migrations/detect';
-import { eitherShipped, firstCheckedHistory, NOTHING_SHIPPED, type MigrationHistory } from '../migrations/history';
+import { firstCheckedHistory, NOTHING_SHIPPED, type MigrationHistory } from '../migrations/history';
 import type { MigrationPosition } from '../rules/types';
 import type { ParsedDocument } from '../sql/model';
 import { otherEngineOf } from '../sql/dialect';
@@ -29,6 +30,7 @@ import type { HostExtraction, HostModel } from '../host/types';
 import { WalkCache } from '../host/python/walk-cache';
 import { analyzeFile, type AnalysisHost } from './analysis';
 import { hostDocument } from './hostDocument';
+import { tablesWrittenBy, touchesTables } from './dependents';
 import { dialectSignals, Layout, type DialectSignals } from './layout';
 import { isManifest, Packages } from './packages';
 import { LineIndex } from './lineIndex';
@@ -119,13 +121,16 @@ export class Workspace {
   private readonly schemaChanged = new Set<string>();
   /** Host files `prepareForEdits` has readied. */
   private readonly prepared = new Set<string>();
-  /** The caller's history and `.querylens.json`'s `migrationsFrom`, together. */
+  /** Each file's rule settings: `.querylens.json`'s `rules` and the `overrides` that match it. */
+  private readonly ruleSettings: (file: string) => RuleSettings;
+  /** The caller's history, cut by `.querylens.json`'s `migrations.checkFrom`. */
   private shippedHistory: MigrationHistory = NOTHING_SHIPPED;
 
   private constructor(private readonly options: WorkspaceOptions) {
     this.root = options.root;
+    this.ruleSettings = ruleSettingsOf(options.root, options.config);
     this.analysisHost = {
-      severityFor: (ruleId, fallback) => this.severityFor(ruleId, fallback),
+      severityFor: (ruleId, fallback, file) => this.severityFor(ruleId, fallback, file),
       textOf: (file) => this.textOf(file),
       onError: (message) => this.options.onError?.(message),
       isShipped: (file) => this.isShipped(file),
@@ -143,6 +148,7 @@ export class Workspace {
       exclude: options.config.exclude,
       extraExcludes: options.extraExcludes ?? [],
       includeTests: options.config.includeTests,
+      ignorePatterns: options.config.ignorePatterns,
     });
     const reads = await Promise.all(files.map((f) => readTextFile(f, { maxBytes: MAX_SOURCE_BYTES })));
     files.forEach((file, i) => {
@@ -159,7 +165,8 @@ export class Workspace {
     const ws = new Workspace(options);
     for (const [file, text] of Object.entries(files)) {
       const absolute = path.resolve(options.root, file);
-      if (!isLeftOutTest(options.root, absolute, options.config.includeTests) && !ws.isOtherEngine(absolute, text)) ws.entries.set(absolute, newEntry(text));
+      if (ws.leftOut(absolute) || ws.isOtherEngine(absolute, text)) continue;
+      ws.entries.set(absolute, newEntry(text));
     }
     ws.detect();
     return ws;
@@ -171,6 +178,12 @@ export class Workspace {
    */
   private isOtherEngine(file: string, text?: string): boolean {
     return file.toLowerCase().endsWith('.sql') && otherEngineOf(path.relative(this.root, file), text) !== undefined;
+  }
+
+  /** Test code the config leaves out, or a file its `ignorePatterns` name. */
+  private leftOut(file: string): boolean {
+    const { includeTests, ignorePatterns } = this.options.config;
+    return isLeftOutTest(this.root, file, includeTests) || isIgnoredByPatterns(this.root, file, ignorePatterns);
   }
 
   /** The `.querylens.json` this workspace was built with. */
@@ -301,7 +314,7 @@ export class Workspace {
     const rel = path.relative(this.root, file);
     if (rel.startsWith('..') || path.isAbsolute(rel) || !isWorkspaceFileKind(file)) return false;
     if (rel.split(path.sep).some((part) => part === 'node_modules' || part === '.git')) return false;
-    if (isLeftOutTest(this.root, file, this.options.config.includeTests) || this.isOtherEngine(file)) return false;
+    if (this.leftOut(file) || this.isOtherEngine(file)) return false;
     const { include, exclude } = this.options.config;
     if (isExcluded(this.root, file, [...exclude, ...(this.options.extraExcludes ?? [])])) return false;
     return include.length === 0 || !isAnalysedFile(file) || isExcluded(this.root, file, include);
@@ -314,6 +327,35 @@ export class Workspace {
   affectedBy(file: string): string[] {
     if (this.schemaChanged.has(file)) return this.files();
     return this.entries.has(file) && isAnalysedFile(file) ? [file] : [];
+  }
+
+  /**
+   * The analysed files, other than `changed`, whose findings depend on those
+   * files (`check --changed`): the files whose statements read or write a
+   * table that a changed file's schema changes touch (a migration, a DDL file,
+   * an ORM model), and every analysed file in the folder of a changed manifest
+   * or Prisma file. Files are read by a cheap text test first (a table's or
+   * its model class's name must appear), and only those are parsed.
+   */
+  dependentsOf(changed: readonly string[]): string[] {
+    const own = new Set(changed);
+    const tables = new Set<string>();
+    const folders: string[] = [];
+    for (const file of changed) {
+      const entry = this.entries.get(file);
+      if (!entry) continue;
+      if (!isAnalysedFile(file)) folders.push(path.dirname(file) + path.sep);
+      else if (this.signatureOf(file, entry) !== '') for (const table of tablesWrittenBy(this.parse(file, entry))) tables.add(table);
+    }
+    const names = [...tables, ...(tables.size > 0 ? this.workspaceModels() : []).filter((m) => tables.has(tableKey(m.table))).map((m) => m.className.toLowerCase())];
+    return this.files().filter((file) => {
+      if (own.has(file)) return false;
+      if (folders.some((folder) => file.startsWith(folder))) return true;
+      const entry = this.entries.get(file)!;
+      if (names.length === 0 || this.isTooLarge(entry)) return false;
+      const lower = entry.text.toLowerCase();
+      return names.some((name) => lower.includes(name)) && touchesTables(this.parse(file, entry), tables);
+    });
   }
 
   /** The current schema catalog, built from migrations (in order) then other DDL files. */
@@ -498,9 +540,9 @@ export class Workspace {
     return this.document(file)?.unreadable?.length ?? 0;
   }
 
-  /** The configured severity of a rule, or undefined when it is off. */
-  private severityFor(ruleId: string, fallback: Severity): Severity | undefined {
-    const setting = this.options.config.rules[ruleId];
+  /** The configured severity of a rule in `file` (`rules`, then `overrides`), or undefined when it is off. */
+  private severityFor(ruleId: string, fallback: Severity, file: string): Severity | undefined {
+    const setting = this.ruleSettings(file)[ruleId];
     if (setting === 'off') return undefined;
     return setting ?? fallback;
   }
@@ -591,8 +633,7 @@ export class Workspace {
     this.schemaVersion++;
     this.layoutVersion++;
     this.analysisHost.migrationFixes.clear();
-    const cut = firstCheckedHistory(this.root, this.sets, this.options.config.migrationsFrom);
-    this.shippedHistory = eitherShipped(this.options.history ?? NOTHING_SHIPPED, cut);
+    this.shippedHistory = firstCheckedHistory(this.root, this.sets, this.options.config.migrationsFrom, this.options.history ?? NOTHING_SHIPPED);
     const dialect = this.options.config.dialect ?? this.inferWorkspaceDialect();
     const manifests: [string, string][] = [...this.entries].filter(([file]) => isManifest(file)).map(([file, entry]) => [file, entry.text]);
     this.layout = new Layout(new Packages(this.root, manifests), this.sets, (file) => this.signalsOf(file), this.options.config.dialect, dialect);
