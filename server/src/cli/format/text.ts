@@ -29,7 +29,7 @@ export function formatText(report: CheckReport, cwd: string = process.cwd()): st
   const skipped = report.unreadable ? `, ${plural(report.unreadable, 'embedded SQL string')} skipped (not readable as SQL)` : '';
   const checked = `${plural(report.files, 'file')} checked${changedReason(report)}${skipped}`;
   if (report.findings.length === 0) {
-    lines.push(`No problems found (${checked}).`);
+    lines.push(report.changed ? `No problems found; ${checked}.` : `No problems found (${checked}).`);
     return lines.join('\n') + '\n';
   }
 
