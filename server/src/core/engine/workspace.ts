@@ -470,6 +470,10 @@ export class Workspace {
    * for Rust everything.
    */
   private baseExtraction(file: string, entry: FileEntry): HostExtraction | undefined {
+    if (!entry.base && hostLanguageOf(file) === 'python' && !MAY_DEFINE_SCHEMA.test(entry.text)) {
+      // No class and no revision: no model, no Alembic revision, nothing to parse for the schema.
+      entry.base = { language: 'python', queries: [], writes: [], accesses: [], models: [], errors: [] };
+    }
     if (!entry.base && hostLanguageOf(file) && !this.isTooLarge(entry)) {
       entry.base = extractHost(file, entry.text, { dialect: this.options.config.dialect, schemaOnly: true, includeTests: this.options.config.includeTests });
     }
@@ -568,7 +572,7 @@ export class Workspace {
     // ORM models first: a migration that creates the same table replaces it (migrations win).
     let early = -1_000_000;
     for (const file of this.files()) {
-      if (order.has(file) || hostLanguageOf(file) !== 'python') continue;
+      if (order.has(file) || hostLanguageOf(file) !== 'python' || !this.mayWriteSchema(file)) continue;
       const document = this.document(file);
       if (document && document.statements.some((s) => s.changes.length > 0)) inputs.push({ file, document, order: early++ });
     }
@@ -585,6 +589,18 @@ export class Workspace {
       }
     }
     return inputs;
+  }
+
+  /**
+   * Whether a Python file outside the migrations may hold schema changes: ORM
+   * models, or DDL in a SQL string (no DDL is written without CREATE, ALTER or
+   * DROP before TABLE or INDEX). The others are not extracted in full just to
+   * build the catalog: `check --changed` analyses few files, and building the
+   * whole catalog from full extractions would cost as much as a full check.
+   */
+  private mayWriteSchema(file: string): boolean {
+    const entry = this.entries.get(file)!;
+    return (this.baseExtraction(file, entry)?.models.length ?? 0) > 0 || MAY_HOLD_DDL.test(entry.text);
   }
 
   /**
@@ -678,6 +694,12 @@ export class Workspace {
     return best;
   }
 }
+
+/** Text without which a host file's SQL strings hold no DDL QueryLens reads (see Workspace.mayWriteSchema). */
+const MAY_HOLD_DDL = /\b(?:create|alter|drop)\b[^;]{0,60}?\b(?:table|index)\b/is;
+
+/** Text without which a Python file defines no model (a class) and is no Alembic revision (`revision = ...`). */
+const MAY_DEFINE_SCHEMA = /\bclass\b|\brevision\b/;
 
 /** A file's entry; a new version of a file keeps its per-statement caches. */
 function newEntry(text: string, previous?: FileEntry): FileEntry {
