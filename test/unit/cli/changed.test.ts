@@ -172,6 +172,19 @@ describe('querylens check --changed (built, real git)', function () {
     assert.equal(summaryOf(run(onTrunk, '--changed', '--since', 'trunk').stdout), 'No problems found; 0 files checked (0 changed since trunk, 0 depend on them).');
   });
 
+  it('migrations.checkFrom: committed migrations from the named one on are checked, the earlier ones are not', () => {
+    const dir = repository();
+    write(dir, 'migrations/20240102000000_weight.sql', 'CREATE INDEX parcels_weight ON parcels (weight);\n');
+    write(dir, 'migrations/20240103000000_name.sql', 'CREATE INDEX couriers_name ON couriers (name);\n');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'two indexes');
+    const concurrent = (stdout: string) => stdout.split('\n').filter((line) => line.includes(': warning non-concurrent-index-creation ')).map((line) => line.split(':')[0]);
+    assert.deepEqual(concurrent(run(dir).stdout), [], 'committed: shipped, as git says');
+    write(dir, '.querylens.json', '{ "dialect": "postgres", "migrations": { "checkFrom": "20240103000000" } }\n');
+    git(dir, 'commit', '-qam', 'check from the third');
+    assert.deepEqual(concurrent(run(dir).stdout), ['migrations/20240103000000_name.sql']);
+  });
+
   it('refuses a ref that could be read as an option, an unknown ref, --since alone, and a folder outside git', () => {
     const dir = repository();
     const cases: [string[], string][] = [
