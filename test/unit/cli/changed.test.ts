@@ -136,6 +136,18 @@ describe('querylens check --changed (built, real git)', function () {
     assert.equal(json.changed.base, git(dir, 'rev-parse', 'main').trim());
   });
 
+  it('a migration that drops an index by name brings in the queries on the index\'s table', () => {
+    const dir = repository();
+    write(dir, 'migrations/20240102000000_drop.sql', 'DROP INDEX parcels_courier;\n');
+    const { stdout } = run(dir, '--changed');
+    assert.deepEqual(stdout.split('\n').filter((line) => /^\S+:\d+:\d+: /.test(line)).map((line) => line.split(' ').slice(0, 3).join(' ')), [
+      // Shipped at the base, so the foreign key the drop leaves unindexed is reported at info there.
+      'migrations/20240101000000_init.sql:2:46: info unindexed-foreign-key',
+      'queries/parcels.sql:1:30: warning missing-index',
+    ]);
+    assert.equal(summaryOf(stdout), '2 problems (1 warning, 1 info) in 2 files; 3 files checked (1 changed since main, 2 depend on them).');
+  });
+
   it('a changed ORM model brings in the code that queries its class; an untracked file counts as changed', () => {
     const dir = repository();
     write(dir, 'app/models.py', MODELS.replace('city = Column(Text, nullable=False)', 'city = Column(Text, nullable=False)\n    zip = Column(Text)'));

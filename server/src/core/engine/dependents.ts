@@ -7,10 +7,32 @@
 import { tableKey } from '../catalog/build';
 import type { ParsedDocument, QueryModel, SchemaChange } from '../sql/model';
 
-/** The tables (catalog keys) whose schema the document's statements write. */
-export function tablesWrittenBy(document: ParsedDocument): Set<string> {
+/**
+ * The tables (catalog keys) whose schema the document's statements write;
+ * `tableOfIndex` names the table of an index dropped or renamed by name.
+ */
+export function tablesWrittenBy(document: ParsedDocument, tableOfIndex: (index: string) => string | undefined): Set<string> {
   const tables = new Set<string>();
-  for (const statement of document.statements) for (const change of statement.changes) for (const t of changedTables(change)) tables.add(tableKey(t));
+  for (const statement of document.statements) {
+    for (const change of statement.changes) {
+      const indexes = change.kind === 'dropIndex' ? change.names : change.kind === 'renameIndex' ? [change.from] : [];
+      for (const t of [...changedTables(change), ...indexes.map(tableOfIndex)]) if (t) tables.add(tableKey(t));
+    }
+  }
+  return tables;
+}
+
+/** Index name (lower case, unqualified) → its table, from every CREATE INDEX (and index rename) of `documents`. */
+export function indexTables(documents: ParsedDocument[]): Map<string, string> {
+  const tables = new Map<string, string>();
+  for (const document of documents) {
+    for (const statement of document.statements) {
+      for (const change of statement.changes) {
+        if (change.kind === 'createIndex' && change.name) tables.set(tableKey(change.name), change.table);
+        if (change.kind === 'renameIndex' && tables.has(tableKey(change.from))) tables.set(tableKey(change.to), tables.get(tableKey(change.from))!);
+      }
+    }
+  }
   return tables;
 }
 
@@ -31,7 +53,7 @@ function readsTables(query: QueryModel, tables: ReadonlySet<string>): boolean {
   );
 }
 
-/** The tables a schema change is about (an index dropped by name names none: its table is not written down). */
+/** The tables a schema change names (an index dropped or renamed by name names none: see `tableOfIndex`). */
 function changedTables(change: SchemaChange): string[] {
   switch (change.kind) {
     case 'dropTable':

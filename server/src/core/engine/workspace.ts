@@ -30,7 +30,7 @@ import type { HostExtraction, HostModel } from '../host/types';
 import { WalkCache } from '../host/python/walk-cache';
 import { analyzeFile, type AnalysisHost } from './analysis';
 import { hostDocument } from './hostDocument';
-import { tablesWrittenBy, touchesTables } from './dependents';
+import { indexTables, tablesWrittenBy, touchesTables } from './dependents';
 import { dialectSignals, Layout, type DialectSignals } from './layout';
 import { isManifest, Packages } from './packages';
 import { LineIndex } from './lineIndex';
@@ -333,7 +333,7 @@ export class Workspace {
    * The analysed files, other than `changed`, whose findings depend on those
    * files (`check --changed`): the files whose statements read or write a
    * table that a changed file's schema changes touch (a migration, a DDL file,
-   * an ORM model), and every analysed file in the folder of a changed manifest
+   * an ORM model; an index dropped by name, its table), and every analysed file in the folder of a changed manifest
    * or Prisma file. Files are read by a cheap text test first (a table's or
    * its model class's name must appear), and only those are parsed.
    */
@@ -341,11 +341,13 @@ export class Workspace {
     const own = new Set(changed);
     const tables = new Set<string>();
     const folders: string[] = [];
+    let indexes: Map<string, string> | undefined;
+    const tableOfIndex = (name: string) => (indexes ??= indexTables(this.catalogInputs().map((input) => input.document))).get(tableKey(name));
     for (const file of changed) {
       const entry = this.entries.get(file);
       if (!entry) continue;
       if (!isAnalysedFile(file)) folders.push(path.dirname(file) + path.sep);
-      else if (this.signatureOf(file, entry) !== '') for (const table of tablesWrittenBy(this.parse(file, entry))) tables.add(table);
+      else if (this.signatureOf(file, entry) !== '') for (const table of tablesWrittenBy(this.parse(file, entry), tableOfIndex)) tables.add(table);
     }
     const names = [...tables, ...(tables.size > 0 ? this.workspaceModels() : []).filter((m) => tables.has(tableKey(m.table))).map((m) => m.className.toLowerCase())];
     return this.files().filter((file) => {
