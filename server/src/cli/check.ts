@@ -117,8 +117,9 @@ function selectChanged(workspace: Workspace, selected: string[], changes: Change
   if (configFile !== undefined && changes.files.includes(configFile)) {
     return { files: selected, changed: { ...about, changed: own.length, dependents: selected.length - own.length, configChanged: true } };
   }
-  const dependents = workspace.dependentsOf(changes.files.filter((file) => workspace.textOf(file) !== undefined)).filter((file) => wanted.has(file));
-  return { files: [...own, ...dependents].sort(), changed: { ...about, changed: own.length, dependents: dependents.length } };
+  const dependents = workspace.dependentsOf(changes.files.filter((file) => workspace.textOf(file) !== undefined), changes.deleted).filter((file) => wanted.has(file));
+  const deleted = changes.deleted.length > 0 ? { deleted: changes.deleted.length } : {};
+  return { files: [...own, ...dependents].sort(), changed: { ...about, changed: own.length, ...deleted, dependents: dependents.length } };
 }
 
 /** The workspace's files under the requested targets (a target may be a file or a folder). */

@@ -27,6 +27,8 @@ export interface ChangedSelection {
   /** The merge base of HEAD with it. */
   base: string;
   changed: number;
+  /** Analysed files deleted since (not checked: their dependents are). */
+  deleted?: number;
   dependents: number;
   /** The configuration changed: every file is checked. */
   configChanged?: boolean;

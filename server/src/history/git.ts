@@ -7,6 +7,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { isAnalysedFile } from '../core/config/files';
 import { NOTHING_SHIPPED, type MigrationHistory } from '../core/migrations/history';
 
 const MAX_OUTPUT = 256 * 1024 * 1024;
@@ -55,6 +56,8 @@ export interface ChangedFiles {
   base: string;
   /** Files under the root changed since `base`: committed, staged, modified or untracked (not ignored), deleted ones left out; absolute, sorted. */
   files: string[];
+  /** Files QueryLens analyses that were at `base` and are deleted since, with their text there: what they wrote to the schema is gone. */
+  deleted: { file: string; text: string }[];
   /** Shipped as of `base`: a migration there and unchanged since (new and changed ones are checked, as a pull request's). */
   history: MigrationHistory;
 }
@@ -94,6 +97,10 @@ export async function changedFiles(root: string, since?: string): Promise<Change
     git(root, ['ls-tree', '-r', '--name-only', '-z', base, '--', '.']),
   ]);
   if (changed === undefined || untracked === undefined || trackedAtBase === undefined) throw new ChangedFilesError(`git could not list the changes since ${ref}`);
-  const files = [...new Set([...absolutePaths(root, changed), ...absolutePaths(root, untracked)])].filter((file) => existsSync(file)).sort();
-  return { ref, base, files, history: shippedHistory(root, trackedAtBase, changed) };
+  const all = [...new Set([...absolutePaths(root, changed), ...absolutePaths(root, untracked)])].sort();
+  const files = all.filter((file) => existsSync(file));
+  const gone = all.filter((file) => !existsSync(file) && isAnalysedFile(file));
+  const texts = await Promise.all(gone.map((file) => git(root, ['show', `${base}:./${path.relative(root, file).split(path.sep).join('/')}`])));
+  const deleted = gone.flatMap((file, i) => (texts[i] === undefined ? [] : [{ file, text: texts[i]! }]));
+  return { ref, base, files, deleted, history: shippedHistory(root, trackedAtBase, changed) };
 }

@@ -148,6 +148,19 @@ describe('querylens check --changed (built, real git)', function () {
     assert.equal(summaryOf(stdout), '2 problems (1 warning, 1 info) in 2 files; 3 files checked (1 changed since main, 2 depend on them).');
   });
 
+  it('a deleted migration or model brings in the files on the tables its last version wrote', () => {
+    const dir = repository();
+    write(dir, 'migrations/20240102000000_weight.sql', 'CREATE INDEX parcels_weight ON parcels (weight);\n');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'index parcels by weight');
+    rmSync(path.join(dir, 'migrations/20240102000000_weight.sql'));
+    const { stdout } = run(dir, '--changed', '--since', 'HEAD');
+    assert.equal(stdout, [MISSING_WEIGHT, '', '  1  missing-index (warning)', '', '1 problem (1 warning) in 1 file; 2 files checked (0 changed since HEAD, 1 deleted, 2 depend on them).', ''].join('\n'));
+    git(dir, 'checkout', '-q', '--', '.');
+    rmSync(path.join(dir, 'app/models.py'));
+    assert.equal(summaryOf(run(dir, '--changed', '--since', 'HEAD').stdout), 'No problems found; 1 file checked (0 changed since HEAD, 1 deleted, 1 depends on them).');
+  });
+
   it('a changed ORM model brings in the code that queries its class; an untracked file counts as changed', () => {
     const dir = repository();
     write(dir, 'app/models.py', MODELS.replace('city = Column(Text, nullable=False)', 'city = Column(Text, nullable=False)\n    zip = Column(Text)'));

@@ -16,7 +16,8 @@ function changedReason({ changed }: CheckReport): string {
   if (!changed) return '';
   const since = `since ${printable(changed.since)}`;
   if (changed.configChanged) return ` (the configuration changed ${since}: every file)`;
-  return ` (${changed.changed} changed ${since}, ${changed.dependents} depend${changed.dependents === 1 ? 's' : ''} on them)`;
+  const deleted = changed.deleted ? `, ${changed.deleted} deleted` : '';
+  return ` (${changed.changed} changed ${since}${deleted}, ${changed.dependents} depend${changed.dependents === 1 ? 's' : ''} on them)`;
 }
 
 export function formatText(report: CheckReport, cwd: string = process.cwd()): string {

@@ -333,11 +333,12 @@ export class Workspace {
    * The analysed files, other than `changed`, whose findings depend on those
    * files (`check --changed`): the files whose statements read or write a
    * table that a changed file's schema changes touch (a migration, a DDL file,
-   * an ORM model; an index dropped by name, its table), and every analysed file in the folder of a changed manifest
+   * an ORM model; an index dropped by name, its table; `deleted` files' last
+   * versions too), and every analysed file in the folder of a changed manifest
    * or Prisma file. Files are read by a cheap text test first (a table's or
    * its model class's name must appear), and only those are parsed.
    */
-  dependentsOf(changed: readonly string[]): string[] {
+  dependentsOf(changed: readonly string[], deleted: readonly { file: string; text: string }[] = []): string[] {
     const own = new Set(changed);
     const tables = new Set<string>();
     const folders: string[] = [];
@@ -349,15 +350,32 @@ export class Workspace {
       if (!isAnalysedFile(file)) folders.push(path.dirname(file) + path.sep);
       else if (this.signatureOf(file, entry) !== '') for (const table of tablesWrittenBy(this.parse(file, entry), tableOfIndex)) tables.add(table);
     }
+    // A deleted model's class no longer resolves, so code naming it is found by the name alone.
+    const goneClasses: RegExp[] = [];
+    for (const { file, text } of deleted) {
+      const { document, classes } = this.schemaOfText(file, text);
+      for (const table of tablesWrittenBy(document, tableOfIndex)) tables.add(table);
+      goneClasses.push(...classes.filter((name) => /^\w+$/.test(name)).map((name) => new RegExp(`\\b${name}\\b`)));
+    }
     const names = [...tables, ...(tables.size > 0 ? this.workspaceModels() : []).filter((m) => tables.has(tableKey(m.table))).map((m) => m.className.toLowerCase())];
     return this.files().filter((file) => {
       if (own.has(file)) return false;
       if (folders.some((folder) => file.startsWith(folder))) return true;
       const entry = this.entries.get(file)!;
+      if (goneClasses.some((name) => name.test(entry.text))) return true;
       if (names.length === 0 || this.isTooLarge(entry)) return false;
       const lower = entry.text.toLowerCase();
       return names.some((name) => lower.includes(name)) && touchesTables(this.parse(file, entry), tables);
     });
+  }
+
+  /** The statements of a text no longer in the workspace (a deleted file's last version), read for its schema changes only, and its model classes. */
+  private schemaOfText(file: string, text: string): { document: ParsedDocument; classes: string[] } {
+    const dialect = this.dialectOf(file);
+    if (!hostLanguageOf(file)) return { document: parseDocument(text, dialect), classes: [] };
+    const extraction = extractHost(file, text, { dialect: this.options.config.dialect, schemaOnly: true, includeTests: this.options.config.includeTests });
+    if (!extraction) return { document: { dialect, statements: [], errors: [], metaCommands: [] }, classes: [] };
+    return { document: hostDocument(text, extraction, dialect), classes: extraction.models.map((m) => m.className) };
   }
 
   /** The current schema catalog, built from migrations (in order) then other DDL files. */
