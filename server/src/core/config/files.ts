@@ -55,10 +55,10 @@ export function ignorePatternMatcher(patterns: string[] | undefined): (relativeP
   return (p, isFolder = false) => rules.ignores(isFolder ? `${p}/` : p);
 }
 
-/** Whether `ignorePatterns` leave out `file` (absolute, under `root`). */
-export function isIgnoredByPatterns(root: string, file: string, patterns: string[] | undefined): boolean {
+/** Whether `ignored` (an `ignorePatternMatcher`) leaves out `file` (absolute, under `root`). */
+export function isIgnoredByPatterns(root: string, file: string, ignored: (relativePath: string) => boolean): boolean {
   const rel = toRelative(root, file);
-  return rel !== undefined && ignorePatternMatcher(patterns)(rel);
+  return rel !== undefined && ignored(rel);
 }
 
 /** Whether `file` (absolute) is test, fixture or vendored code under `root` that the options leave out. */

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import type { Dialect, Finding, Severity } from '../../../../shared/types';
 import { buildCatalog, tableKey } from '../catalog/build';
 import type { Catalog, MigrationSet } from '../catalog/types';
-import { isAnalysedFile, isExcluded, isIgnoredByPatterns, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles } from '../config/files';
+import { ignorePatternMatcher, isAnalysedFile, isExcluded, isIgnoredByPatterns, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles } from '../config/files';
 import { MAX_SOURCE_BYTES, readTextFile } from '../config/read';
 import { isInMigrationsFolder, isScriptPath } from '../config/scope';
 import { ruleSettingsOf, type RuleSettings } from '../config/overrides';
@@ -121,6 +121,8 @@ export class Workspace {
   private readonly schemaChanged = new Set<string>();
   /** Host files `prepareForEdits` has readied. */
   private readonly prepared = new Set<string>();
+  /** `.querylens.json`'s `ignorePatterns`, compiled once. */
+  private readonly ignored: (relativePath: string) => boolean;
   /** Each file's rule settings: `.querylens.json`'s `rules` and the `overrides` that match it. */
   private readonly ruleSettings: (file: string) => RuleSettings;
   /** The caller's history, cut by `.querylens.json`'s `migrations.checkFrom`. */
@@ -129,6 +131,7 @@ export class Workspace {
   private constructor(private readonly options: WorkspaceOptions) {
     this.root = options.root;
     this.ruleSettings = ruleSettingsOf(options.root, options.config);
+    this.ignored = ignorePatternMatcher(options.config.ignorePatterns);
     this.analysisHost = {
       severityFor: (ruleId, fallback, file) => this.severityFor(ruleId, fallback, file),
       textOf: (file) => this.textOf(file),
@@ -182,8 +185,7 @@ export class Workspace {
 
   /** Test code the config leaves out, or a file its `ignorePatterns` name. */
   private leftOut(file: string): boolean {
-    const { includeTests, ignorePatterns } = this.options.config;
-    return isLeftOutTest(this.root, file, includeTests) || isIgnoredByPatterns(this.root, file, ignorePatterns);
+    return isLeftOutTest(this.root, file, this.options.config.includeTests) || isIgnoredByPatterns(this.root, file, this.ignored);
   }
 
   /** The `.querylens.json` this workspace was built with. */
