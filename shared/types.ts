@@ -101,6 +101,8 @@ export interface RuleMeta {
 
 export const SYNTAX_RULE_ID = 'syntax-error';
 export const CONFIG_RULE_ID = 'invalid-config';
+/** A `querylens-ignore` comment (or a rule id in one) that silences nothing (core/engine/suppression.ts). */
+export const UNUSED_SUPPRESSION_RULE_ID = 'unused-suppression';
 
 export const DOCS_BASE = 'https://github.com/querylens/querylens/blob/main/docs/rules/';
 export function docsUrl(ruleId: string): string {

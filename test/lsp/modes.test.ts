@@ -83,4 +83,25 @@ describe('language server diagnostics scope (built, over stdio)', function () {
     await client.change(uri, edit!.edits[0]!.newText, edit!.edits[0]!.range);
     await client.waitForDiagnostics(uri, (d) => !has(d));
   });
+
+  it('reports a suppression that silences nothing, at the severity .querylens.json overrides give it, with a quick fix that removes it', async function () {
+    const root = copyFixture('lsp-workspace');
+    writeFileSync(
+      join(root, '.querylens.json'),
+      JSON.stringify({ dialect: 'postgres', overrides: [{ files: ['*.sql'], rules: { 'unused-suppression': 'warning' } }] }),
+    );
+    client = await TestClient.start(root);
+    const uri = await client.open(join(root, 'queries.sql'), `-- querylens-ignore select-star\n${SEED}`);
+    const unused = (d: Diagnostic[]) => d.find((x) => x.code === 'unused-suppression');
+    const diagnostic = unused(await client.waitForDiagnostics(uri, (d) => unused(d) !== undefined && has(d)))!;
+    assert.deepEqual(diagnostic.range, { start: { line: 0, character: 20 }, end: { line: 0, character: 31 } });
+    assert.equal(diagnostic.severity, 2, 'warning, from the override');
+    assert.equal(diagnostic.message, 'Unused suppression: select-star reports nothing on this line or the next any more. Remove "select-star" from the comment.');
+    const actions = await client.codeActions(uri, diagnostic.range, [diagnostic]);
+    assert.deepEqual(actions.map((a) => a.title), ['Remove the unused suppression comment']);
+    const [edit] = actions[0]!.edit!.documentChanges as TextDocumentEdit[];
+    assert.deepEqual(edit!.edits, [{ range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }, newText: '' }]);
+    await client.change(uri, '', edit!.edits[0]!.range);
+    await client.waitForDiagnostics(uri, (d) => unused(d) === undefined && has(d));
+  });
 });

@@ -10,7 +10,7 @@ import { parsePoolCommand, type PoolCommand } from './pool-args';
 import { OUTPUT_FORMATS, type OutputFormat } from './report';
 
 export type Command =
-  | { kind: 'check'; paths: string[]; format: OutputFormat; config?: string; fix: boolean; baseline?: string; updateBaseline: boolean; maxWarnings?: number }
+  | { kind: 'check'; paths: string[]; format: OutputFormat; config?: string; fix: boolean; baseline?: string; updateBaseline: boolean; maxWarnings?: number; changed?: ChangedArgs }
   | { kind: 'rules'; format: 'text' | 'json' }
   | { kind: 'explain' | 'prove-index'; target: QueryTarget; db: DbOptions; format: 'text' | 'json' }
   | { kind: 'bench'; target: QueryTarget; db: DbOptions; bench: BenchArgs; format: 'text' | 'json' }
@@ -19,6 +19,12 @@ export type Command =
   | PoolCommand
   | { kind: 'help' }
   | { kind: 'version' };
+
+/** `check --changed [--since REF]`: only the files changed since the merge base of HEAD with REF, and their dependents. */
+export interface ChangedArgs {
+  /** The ref to compare with; the default branch (origin/HEAD, main, master) when absent. */
+  since?: string;
+}
 
 /** `FILE:LINE` (1-based line, as editors and `check` print it). */
 export interface QueryTarget {
@@ -71,6 +77,11 @@ Options (check):
                      as baselined); any new warning or error fails, unless --max-warnings allows it
   --update-baseline  With --baseline: write this run's findings to the file instead, exit 0
   --max-warnings <n> Exit 1 when more than n warnings are found (baselined ones not counted)
+  --changed          Check only the files changed since the merge base of HEAD with the default
+                     branch (origin/HEAD, main or master; uncommitted and untracked changes
+                     included), and the files whose findings depend on them (the queries on the
+                     tables a changed migration, model or DDL file touches)
+  --since <ref>      With --changed: compare with the merge base of HEAD with <ref> instead
 
 Options (rules):
   --format <f>       text (default) or json
@@ -163,6 +174,8 @@ export function parseArgs(argv: string[]): Command {
   let baseline: string | undefined;
   let updateBaseline = false;
   let maxWarnings: number | undefined;
+  let changed = false;
+  let since: string | undefined;
   let onlyPaths = false;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
@@ -194,6 +207,12 @@ export function parseArgs(argv: string[]): Command {
       [value, i] = optionValue(rest, i, name, inline);
       maxWarnings = Number(value);
       if (!/^\d+$/.test(value) || !Number.isSafeInteger(maxWarnings)) throw new UsageError(`option --max-warnings needs a whole number from 0 up, got '${value}'`);
+    } else if (name === '--changed' && inline === undefined) {
+      if (command !== 'check') throw new UsageError(`option --changed is only for 'check'`);
+      changed = true;
+    } else if (name === '--since') {
+      if (command !== 'check') throw new UsageError(`option --since is only for 'check'`);
+      [since, i] = optionValue(rest, i, name, inline);
     } else {
       throw new UsageError(`unknown option '${arg}'`);
     }
@@ -210,6 +229,9 @@ export function parseArgs(argv: string[]): Command {
     throw new UsageError(`unknown format '${format}' (expected ${OUTPUT_FORMATS.join(', ')})`);
   }
   if (updateBaseline && baseline === undefined) throw new UsageError('--update-baseline needs --baseline <file>: the file to write');
+  if (updateBaseline && changed) throw new UsageError('--update-baseline cannot be used with --changed: a baseline records every file, not only the changed ones');
+  if (since !== undefined && !changed) throw new UsageError('option --since needs --changed');
+  if (since !== undefined && since.startsWith('-')) throw new UsageError(`option --since needs a git ref, got '${since}' (a ref cannot start with '-')`);
   return {
     kind: 'check',
     paths,
@@ -219,6 +241,7 @@ export function parseArgs(argv: string[]): Command {
     updateBaseline,
     ...(baseline !== undefined ? { baseline } : {}),
     ...(maxWarnings !== undefined ? { maxWarnings } : {}),
+    ...(changed ? { changed: since !== undefined ? { since } : {} } : {}),
   };
 }
 

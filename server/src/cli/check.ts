@@ -11,11 +11,11 @@ import { CONFIG_FILE_NAME, type ConfigProblem } from '../core/config/types';
 import { Workspace } from '../core/engine/workspace';
 import { rules } from '../core/rules/index';
 import { initParsers } from '../core/sql/parse';
-import { gitHistory } from '../history/git';
-import { UsageError } from './args';
+import { ChangedFilesError, changedFiles, gitHistory, type ChangedFiles } from '../history/git';
+import { UsageError, type ChangedArgs } from './args';
 import { chainMigrationFixes } from '../core/engine/chain';
 import { applyFixes, preferredFixes, writeFixedFiles, writeNewFiles } from './fix';
-import { compareFindings, fingerprintsOf, type CheckReport } from './report';
+import { compareFindings, fingerprintsOf, type ChangedSelection, type CheckReport } from './report';
 import { readBaseline, writeBaseline } from './baseline';
 import { workspacePath } from '../core/baseline/fingerprint';
 import { findRoot, isDirectory } from './root';
@@ -24,6 +24,8 @@ export interface CheckOptions {
   paths: string[];
   config?: string;
   fix: boolean;
+  /** `--changed [--since REF]`: only the files changed since the merge base, and their dependents. */
+  changed?: ChangedArgs;
   cwd: string;
   /** Where warnings about skipped paths and rule crashes go. */
   warn(message: string): void;
@@ -64,7 +66,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const baselineFile = options.baseline === undefined ? undefined : path.resolve(options.cwd, options.baseline);
   // Read first: a missing or broken baseline is a usage error, not worth an analysis.
   const known = baselineFile !== undefined && !options.updateBaseline ? await readBaseline(baselineFile, root, options.baseline!) : undefined;
-  const [loaded, , history] = await Promise.all([loadConfig(root, explicitConfig, { allowOutside: true }), initParsers(), gitHistory(root)]);
+  const [loaded, , changes] = await Promise.all([loadConfig(root, explicitConfig, { allowOutside: true }), initParsers(), changesSince(root, options.changed)]);
+  // A pull request's migrations are committed on its branch: with --changed, shipped means "at the base already".
+  const history = changes?.history ?? (await gitHistory(root));
   timing.mark('config + parsers');
   const workspace = await Workspace.create({
     root,
@@ -77,7 +81,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   timing.mark('scan + read');
   const unmatched = unmatchedIncludes(loaded, root, workspace.files());
   for (const problem of unmatched) options.warn(problem.message);
-  const files = selectFiles(workspace.files(), targets, options.warn);
+  let files = selectFiles(workspace.files(), targets, options.warn);
+  let changed: ChangedSelection | undefined;
+  if (changes) ({ files, changed } = selectChanged(workspace, files, changes, loaded.file ?? explicitConfig));
   let findings = files.flatMap((file) => workspace.analyze(file));
   timing.mark(`analyse ${files.length} files`);
 
@@ -96,7 +102,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   findings.sort(compareFindings);
   timing.report(options.warn);
   const unreadable = files.reduce((sum, file) => sum + workspace.unreadableIn(file), 0);
-  const report: CheckReport = { root, files: files.length, unreadable, findings, rules: rules.map((r) => r.meta) };
+  const report: CheckReport = { root, files: files.length, unreadable, findings, rules: rules.map((r) => r.meta), ...(changed ? { changed } : {}) };
   if (known) report.baselined = fingerprintsOf(report).map((print) => known.has(print));
   if (baselineFile !== undefined && options.updateBaseline) {
     const covered = [...targets, configFile].map((target) => workspacePath(root, target));
@@ -105,6 +111,32 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     report.baselined = findings.map(() => true);
   }
   return report;
+}
+
+async function changesSince(root: string, args: ChangedArgs | undefined): Promise<ChangedFiles | undefined> {
+  if (!args) return undefined;
+  try {
+    return await changedFiles(root, args.since);
+  } catch (error) {
+    if (error instanceof ChangedFilesError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/**
+ * `--changed`: of the selected files, those changed and those whose findings
+ * depend on a changed file; all of them when the configuration changed.
+ */
+function selectChanged(workspace: Workspace, selected: string[], changes: ChangedFiles, configFile: string | undefined): { files: string[]; changed: ChangedSelection } {
+  const about = { since: changes.ref, base: changes.base };
+  const wanted = new Set(selected);
+  const own = changes.files.filter((file) => wanted.has(file));
+  if (configFile !== undefined && changes.files.includes(configFile)) {
+    return { files: selected, changed: { ...about, changed: own.length, dependents: selected.length - own.length, configChanged: true } };
+  }
+  const dependents = workspace.dependentsOf(changes.files.filter((file) => workspace.textOf(file) !== undefined), changes.deleted).filter((file) => wanted.has(file));
+  const deleted = changes.deleted.length > 0 ? { deleted: changes.deleted.length } : {};
+  return { files: [...own, ...dependents].sort(), changed: { ...about, changed: own.length, ...deleted, dependents: dependents.length } };
 }
 
 /** The workspace's files under the requested targets (a target may be a file or a folder). */

@@ -60,6 +60,7 @@ export async function main(argv: string[]): Promise<number> {
         config: command.config,
         fix: command.fix,
         ...(command.baseline !== undefined ? { baseline: command.baseline, updateBaseline: command.updateBaseline } : {}),
+        changed: command.changed,
         cwd: process.cwd(),
         timing: process.env.QUERYLENS_TIMING === '1',
         warn: (message) => process.stderr.write(`querylens: ${message}\n`),

@@ -24,6 +24,8 @@ export interface CheckReport {
   baselined?: boolean[];
   /** With `--update-baseline`: what was written. */
   baselineUpdate?: BaselineUpdate;
+  /** `--changed`: what the checked files are. */
+  changed?: ChangedSelection;
 }
 
 /** The report's fingerprints, computed when the report was built without them (tests). */
@@ -35,6 +37,20 @@ export function fingerprintsOf(report: CheckReport): string[] {
 export function newFindings(report: CheckReport): Finding[] {
   const { baselined } = report;
   return baselined ? report.findings.filter((_, i) => !baselined[i]) : report.findings;
+}
+
+/** The files `check --changed` checked: those changed since `base`, and those whose findings depend on them. */
+export interface ChangedSelection {
+  /** The ref compared with, as named (`main`, or the `--since` value). */
+  since: string;
+  /** The merge base of HEAD with it. */
+  base: string;
+  changed: number;
+  /** Analysed files deleted since (not checked: their dependents are). */
+  deleted?: number;
+  dependents: number;
+  /** The configuration changed: every file is checked. */
+  configChanged?: boolean;
 }
 
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'github';
@@ -118,7 +134,16 @@ export function plural(n: number, word: string): string {
 /** `12 files checked`, with the embedded SQL strings skipped. */
 export function checkedFiles(report: CheckReport): string {
   const skipped = report.unreadable ? `, ${plural(report.unreadable, 'embedded SQL string')} skipped (not readable as SQL)` : '';
-  return `${plural(report.files, 'file')} checked${skipped}`;
+  return `${plural(report.files, 'file')} checked${changedReason(report)}${skipped}`;
+}
+
+/** Why `--changed` checked these files: " (3 changed since main, 5 depend on them)". */
+function changedReason({ changed }: CheckReport): string {
+  if (!changed) return '';
+  const since = `since ${printable(changed.since)}`;
+  if (changed.configChanged) return ` (the configuration changed ${since}: every file)`;
+  const deleted = changed.deleted ? `, ${changed.deleted} deleted` : '';
+  return ` (${changed.changed} changed ${since}${deleted}, ${changed.dependents} depend${changed.dependents === 1 ? 's' : ''} on them)`;
 }
 
 /**
@@ -130,7 +155,10 @@ export function summaryLine(report: CheckReport): string {
   const shown = newFindings(report);
   const baselined = report.baselined ? `${report.findings.length - shown.length} baselined; ` : '';
   const adjective = report.baselined ? 'new ' : '';
-  if (shown.length === 0) return `No ${adjective}problems found (${baselined}${checkedFiles(report)}).`;
+  if (shown.length === 0) {
+    // "(12 files checked (1 changed since main, ...))" would nest brackets.
+    return report.changed ? `No ${adjective}problems found; ${baselined}${checkedFiles(report)}.` : `No ${adjective}problems found (${baselined}${checkedFiles(report)}).`;
+  }
   const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
   for (const f of shown) bySeverity[f.severity]++;
   const parts = (['error', 'warning', 'info', 'hint'] as const).filter((s) => bySeverity[s] > 0).map((s) => plural(bySeverity[s], s));

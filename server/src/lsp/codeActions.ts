@@ -11,8 +11,9 @@ import {
   type TextEdit,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { CONFIG_RULE_ID, SYNTAX_RULE_ID, type Dialect, type Finding, type Fix } from '../../../shared/types';
+import { CONFIG_RULE_ID, SYNTAX_RULE_ID, UNUSED_SUPPRESSION_RULE_ID, type Dialect, type Finding, type Fix } from '../../../shared/types';
 import type { SuggestedIndex } from '../../../shared/explain';
+import { lineCommentOf } from '../core/engine/suppression';
 import { createIndexSql } from '../core/migrations/writer';
 import { FIX_ALL_KIND, OPEN_FILE_COMMAND, PROVE_INDEX_COMMAND, type QueryLocation } from '../../../shared/protocol';
 import { EMBEDDED_CONNECTION } from '../../../shared/connections';
@@ -41,18 +42,9 @@ function quickFixes(finding: Finding, diagnostic: Diagnostic, versionOf: Version
   });
 }
 
-/** The line-comment marker of the file's language, for suppression comments. */
-function lineComment(uri: string): string | undefined {
-  const lower = uri.toLowerCase();
-  if (lower.endsWith('.sql')) return '--';
-  if (lower.endsWith('.py')) return '#';
-  if (lower.endsWith('.rs')) return '//';
-  return undefined;
-}
-
 function ignoreAction(finding: Finding, diagnostic: Diagnostic, document: TextDocument): CodeAction | undefined {
-  if (finding.ruleId === SYNTAX_RULE_ID || finding.ruleId === CONFIG_RULE_ID) return undefined;
-  const comment = lineComment(document.uri);
+  if (finding.ruleId === SYNTAX_RULE_ID || finding.ruleId === CONFIG_RULE_ID || finding.ruleId === UNUSED_SUPPRESSION_RULE_ID) return undefined;
+  const comment = lineCommentOf(document.uri);
   if (!comment) return undefined;
   const line = finding.range.start.line;
   const text = document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });

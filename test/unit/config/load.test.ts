@@ -6,6 +6,7 @@ import { loadConfig, parseConfigText, unmatchedIncludes } from '../../../server/
 import { makeWorkspace } from '../migrations/workspace';
 
 const range = (l1: number, c1: number, l2: number, c2: number) => ({ start: { line: l1, character: c1 }, end: { line: l2, character: c2 } });
+const problemAt = (severity: 'error' | 'warning', message: string, l1: number, c1: number, l2: number, c2: number) => ({ message, range: range(l1, c1, l2, c2), severity });
 
 describe('parseConfigText', () => {
   it('reads every field, with comments and trailing commas', () => {
@@ -63,7 +64,7 @@ describe('parseConfigText', () => {
       { message: 'The severity of rule "a" must be one of "off", "info", "warning", "error", "hint".', range: range(2, 18, 2, 24), severity: 'error' },
       { message: '"include" must be an array of strings (globs relative to the workspace root).', range: range(3, 13, 3, 20), severity: 'error' },
       { message: '"exclude" must be an array of strings (globs relative to the workspace root).', range: range(4, 13, 4, 16), severity: 'error' },
-      { message: 'Unknown setting "colour"; known settings: "dialect", "rules", "include", "exclude", "includeTests", "migrations", "migrationsFrom", "shadow", "benchmarks".', range: range(5, 2, 5, 10), severity: 'warning' },
+      { message: 'Unknown setting "colour"; known settings: "dialect", "rules", "overrides", "include", "exclude", "ignorePatterns", "includeTests", "migrations", "migrationsFrom", "shadow", "benchmarks".', range: range(5, 2, 5, 10), severity: 'warning' },
     ]);
   });
 
@@ -94,6 +95,68 @@ describe('parseConfigText', () => {
     assert.equal(bad.config.migrationsFrom, undefined);
     assert.deepEqual(bad.problems, [
       { message: '"migrationsFrom" must be the version (or file path) of the first migration to check, e.g. "20240101120000".', range: range(0, 20, 0, 21), severity: 'error' },
+    ]);
+  });
+
+  it('reads "migrations" as { folders, checkFrom }; "migrationsFrom" is its older name, and "checkFrom" wins over it', () => {
+    const both = parseConfigText('{\n  "migrations": { "folders": ["db/migrations"], "checkFrom": "0042" },\n  "migrationsFrom": "0007"\n}');
+    assert.deepEqual([both.config.migrations, both.config.migrationsFrom], [['db/migrations'], '0042']);
+    assert.deepEqual(both.problems, [
+      problemAt('warning', '"migrationsFrom" is the older name of "migrations": { "checkFrom": ... }; both are set, so "checkFrom" applies.', 2, 20, 2, 26),
+    ]);
+    const bad = parseConfigText('{ "migrations": { "folders": "db", "checkFrom": "", "after": "1" } }');
+    assert.deepEqual(bad.config, { rules: {}, include: [], exclude: [] });
+    assert.deepEqual(bad.problems, [
+      problemAt('error', '"migrations.folders" must be an array of folders relative to the workspace root.', 0, 29, 0, 33),
+      problemAt('error', '"migrations.checkFrom" must be the version (or file path) of the first migration to check, e.g. "20240101120000".', 0, 48, 0, 50),
+      problemAt('warning', 'Unknown migrations setting "after"; known: "folders", "checkFrom".', 0, 52, 0, 59),
+    ]);
+    assert.deepEqual(parseConfigText('{ "migrations": 3 }').problems.map((p) => p.message), [
+      '"migrations" must be an array of folders relative to the workspace root, or an object { "folders": [...], "checkFrom": "<first migration to check>" }.',
+    ]);
+  });
+
+  it('reads overrides in order, and reports each bad part where it is written', () => {
+    const text = `{
+  "overrides": [
+    { "files": ["scripts/**", "*.{sql"], "rules": { "select-star": "off", "missing-index": "loud" } },
+    { "rules": { "n-plus-one": "off" } },
+    { "files": [], "rules": {} },
+    { "files": ["legacy/**"], "rules": { "commit-in-loop": "info" }, "excludedFiles": ["x"] },
+    "scripts/**"
+  ]
+}`;
+    const loaded = parseConfigText(text);
+    assert.deepEqual(loaded.config.overrides, [
+      { files: ['scripts/**'], rules: { 'select-star': 'off' } },
+      { files: ['legacy/**'], rules: { 'commit-in-loop': 'info' } },
+    ]);
+    assert.deepEqual(loaded.problems, [
+      problemAt('error', 'Invalid glob "*.{sql" in "overrides[0].files": its "{" is never closed (a backslash before a bracket matches the character itself).', 2, 30, 2, 38),
+      problemAt('error', 'The severity of rule "missing-index" must be one of "off", "info", "warning", "error", "hint".', 2, 91, 2, 97),
+      problemAt('error', '"overrides[1]" has no "files": name the files it applies to, e.g. "files": ["scripts/**"].', 3, 4, 3, 40),
+      problemAt('error', '"overrides[2].files" must be a non-empty array of globs relative to the workspace root.', 4, 15, 4, 17),
+      problemAt('warning', 'Unknown override setting "excludedFiles"; known: "files", "rules".', 5, 69, 5, 84),
+      problemAt('error', 'Each entry of "overrides" must be an object like { "files": ["scripts/**"], "rules": { "select-star": "off" } }.', 6, 4, 6, 16),
+    ]);
+    assert.deepEqual(parseConfigText('{ "overrides": {} }').problems.map((p) => p.message), [
+      '"overrides" must be an array of objects like { "files": ["scripts/**"], "rules": { "select-star": "off" } }.',
+    ]);
+  });
+
+  it('reads ignorePatterns, and reports a pattern that cannot match where it is written', () => {
+    const loaded = parseConfigText('{ "ignorePatterns": ["generated/", "*.gen.sql", "!keep.gen.sql", "", "#x", "./a", "b/../c"] }');
+    assert.deepEqual(loaded.config.ignorePatterns, ['generated/', '*.gen.sql', '!keep.gen.sql']);
+    const invalid = (pattern: string, reason: string, from: number, to: number) => ({ message: `Invalid pattern ${JSON.stringify(pattern)} in "ignorePatterns": ${reason}.`, range: range(0, from, 0, to), severity: 'error' });
+    const relative = 'patterns are relative to the workspace root, without ./ or ../ (start with / to anchor one at the root)';
+    assert.deepEqual(loaded.problems, [
+      invalid('', 'an empty pattern matches nothing', 65, 67),
+      invalid('#x', 'in .gitignore syntax a pattern starting with # is a comment (write \\# to match a name starting with #)', 69, 73),
+      invalid('./a', relative, 75, 80),
+      invalid('b/../c', relative, 82, 90),
+    ]);
+    assert.deepEqual(parseConfigText('{ "ignorePatterns": "generated/" }').problems.map((p) => p.message), [
+      '"ignorePatterns" must be an array of strings (patterns in .gitignore syntax, relative to the workspace root).',
     ]);
   });
 

@@ -98,8 +98,9 @@ describe('engine: Workspace', () => {
     });
     assert.deepEqual(ids(suppressed.analyze(at('queries.sql'))), []);
 
+    // A suppression of another rule silences nothing here: it is reported as unused.
     const otherRule = workspace({ ...golangMigrate(), 'queries.sql': `-- querylens-ignore select-star\n${SEED_QUERY} LIMIT 1;\n` });
-    assert.deepEqual(ids(otherRule.analyze(at('queries.sql'))), ['missing-composite-index']);
+    assert.deepEqual(ids(otherRule.analyze(at('queries.sql'))), ['unused-suppression', 'missing-composite-index']);
 
     // The seed query is narrowed by the planner_id index, so the finding is tentative: raising the rule
     // to error leaves it at info (only sure findings take the configured severity; the CLI test checks that).

@@ -63,6 +63,15 @@ describe('shipped migrations', () => {
     }
   });
 
+  it('migrations.checkFrom decides for its set over the history: before it shipped, it and later ones checked, even when committed', () => {
+    const committed = { isShipped: () => true };
+    const ws = workspace(committed, { migrationsFrom: '20240103000000' });
+    assert.deepEqual(concurrentFindings(ws, 'migrations/20240102000000_owner.sql'), []);
+    const [finding] = concurrentFindings(ws, 'migrations/20240103000000_state.sql');
+    assert.deepEqual(finding?.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 12 } });
+    assert.deepEqual(concurrentFindings(workspace(committed), 'migrations/20240103000000_state.sql'), [], 'without it, git decides');
+  });
+
   it('a query rule in a migration not shipped keeps its fix; in a shipped one it says nothing', () => {
     const files = { ...FILES, 'migrations/20240104000000_backfill.sql': 'SELECT * FROM jobs WHERE owner_id = 1;\n' };
     const config = { ...defaultConfig(), dialect: 'postgres' as const };

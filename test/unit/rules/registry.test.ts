@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { docsUrl } from '../../../shared/types';
+import { docsUrl, UNUSED_SUPPRESSION_RULE_ID } from '../../../shared/types';
 import { ruleById, rules } from '../../../server/src/core/rules';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -29,9 +29,10 @@ describe('rule registry', () => {
     });
   }
 
-  it('the README table lists every rule and only those', () => {
+  it('the README table lists every rule, and the built-in unused-suppression, and only those', () => {
     const readme = readFileSync(join(ROOT, 'docs', 'rules', 'README.md'), 'utf8');
     const listed = [...readme.matchAll(/\]\(\.\/([a-z-]+)\.md\)/g)].map((m) => m[1]).sort();
-    assert.deepEqual(listed, rules.map((r) => r.meta.id).sort());
+    assert.deepEqual(listed, [...rules.map((r) => r.meta.id), UNUSED_SUPPRESSION_RULE_ID].sort());
+    assert.ok(existsSync(join(ROOT, 'docs', 'rules', `${UNUSED_SUPPRESSION_RULE_ID}.md`)));
   });
 });

@@ -5,7 +5,7 @@
  * with paths relative to the workspace root (forward slashes) and 0-based LSP ranges.
  */
 import type { FileChange, Finding, Range, Severity, TextEdit } from '../../../../shared/types';
-import { fingerprintsOf, relativePath, type CheckReport } from '../report';
+import { fingerprintsOf, relativePath, type ChangedSelection, type CheckReport } from '../report';
 
 export type JsonFileChange =
   | { kind: 'edit'; file: string; edits: TextEdit[] }
@@ -29,6 +29,8 @@ export interface JsonReport {
   files: number;
   /** SQL strings in host code skipped because they could not be read as SQL. */
   unreadableSql: number;
+  /** `--changed`: the ref compared with, its merge base with HEAD, and how many files changed or depend on them. */
+  changed?: ChangedSelection;
   findings: JsonFinding[];
   /** Only with `--baseline`: how many findings it holds (they are in `findings` too, marked). */
   baselined?: number;
@@ -66,6 +68,7 @@ export function formatJson(report: CheckReport): string {
     version: 1,
     files: report.files,
     unreadableSql: report.unreadable ?? 0,
+    ...(report.changed ? { changed: report.changed } : {}),
     findings: report.findings.map((f, i) => toJsonFinding(report.root, f, prints[i]!, report.baselined?.[i])),
     ...(report.baselined ? { baselined: report.baselined.filter(Boolean).length } : {}),
   };

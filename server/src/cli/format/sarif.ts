@@ -5,7 +5,7 @@
  * exclusive end column, in UTF-16 code units (the same unit as LSP).
  */
 import { pathToFileURL } from 'node:url';
-import { CONFIG_RULE_ID, SYNTAX_RULE_ID, docsUrl, type RuleMeta, type Severity } from '../../../../shared/types';
+import { CONFIG_RULE_ID, SYNTAX_RULE_ID, UNUSED_SUPPRESSION_RULE_ID, docsUrl, type RuleMeta, type Severity } from '../../../../shared/types';
 import { fingerprintsOf, relativePath, type CheckReport } from '../report';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -73,6 +73,14 @@ const BUILTIN_RULES: RuleMeta[] = [
     defaultSeverity: 'error',
     docs: docsUrl(CONFIG_RULE_ID),
     fixable: false,
+    category: 'syntax',
+  },
+  {
+    id: UNUSED_SUPPRESSION_RULE_ID,
+    description: 'A querylens-ignore comment (or a rule named in one) silences nothing.',
+    defaultSeverity: 'info',
+    docs: docsUrl(UNUSED_SUPPRESSION_RULE_ID),
+    fixable: true,
     category: 'syntax',
   },
 ];

@@ -4,7 +4,7 @@
  * migrations (`schema.prisma`, `migration_lock.toml`) and packages
  * (`Cargo.toml`, `pyproject.toml`, `package.json` ...), minus node_modules,
  * .git, whatever `.gitignore` files (root and nested) ignore, the
- * configured excludes, and (unless `includeTests`) tests, fixtures and
+ * configured excludes and `ignorePatterns`, and (unless `includeTests`) tests, fixtures and
  * vendored code (scope.ts).
  *
  * `include` globs narrow the analysed files only: the Prisma files are still
@@ -27,6 +27,8 @@ export interface FileListOptions {
   extraExcludes?: string[];
   /** List tests, fixtures and vendored files too (scope.ts). */
   includeTests?: boolean;
+  /** `.querylens.json`'s `ignorePatterns`: .gitignore syntax, relative to the root. */
+  ignorePatterns?: string[];
 }
 
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git']);
@@ -41,6 +43,22 @@ export function globMatcher(globs: string[]): (relativePath: string) => boolean 
   // `legacy` or `legacy/` as a glob means the folder and everything below it.
   const folders = picomatch(patterns.map((g) => `${g.replace(/\/+$/, '')}/**`), { dot: true });
   return (p) => match(p) || folders(p);
+}
+
+/**
+ * A matcher for `ignorePatterns` (.gitignore syntax, root-relative `/`-separated
+ * paths, folders with a trailing `/`); never matches with no patterns.
+ */
+export function ignorePatternMatcher(patterns: string[] | undefined): (relativePath: string, isFolder?: boolean) => boolean {
+  if (!patterns || patterns.length === 0) return () => false;
+  const rules = ignore().add(patterns);
+  return (p, isFolder = false) => rules.ignores(isFolder ? `${p}/` : p);
+}
+
+/** Whether `ignored` (an `ignorePatternMatcher`) leaves out `file` (absolute, under `root`). */
+export function isIgnoredByPatterns(root: string, file: string, ignored: (relativePath: string) => boolean): boolean {
+  const rel = toRelative(root, file);
+  return rel !== undefined && ignored(rel);
 }
 
 /** Whether `file` (absolute) is test, fixture or vendored code under `root` that the options leave out. */
@@ -86,6 +104,7 @@ interface GitignoreScope {
 export async function listWorkspaceFiles(root: string, options: FileListOptions): Promise<string[]> {
   const excluded = globMatcher([...options.exclude, ...(options.extraExcludes ?? [])]);
   const included = options.include.length > 0 ? globMatcher(options.include) : () => true;
+  const ignoredByPatterns = ignorePatternMatcher(options.ignorePatterns);
   const found: string[] = [];
 
   const ignoredBy = (scopes: GitignoreScope[], rel: string, isDir: boolean) =>
@@ -108,12 +127,12 @@ export async function listWorkspaceFiles(root: string, options: FileListOptions)
       const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
       const abs = path.join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (ALWAYS_SKIPPED.has(entry.name) || excluded(childRel) || ignoredBy(active, childRel, true)) continue;
+        if (ALWAYS_SKIPPED.has(entry.name) || excluded(childRel) || ignoredByPatterns(childRel, true) || ignoredBy(active, childRel, true)) continue;
         if (!options.includeTests && isTestFolder(entry.name)) continue;
         subfolders.push(walk(abs, childRel, active));
       } else if (entry.isFile() || entry.isSymbolicLink()) {
         // Symbolic links to files are read; links to folders are not followed (cycles).
-        if (!isWorkspaceFileKind(entry.name) || excluded(childRel) || ignoredBy(active, childRel, false)) continue;
+        if (!isWorkspaceFileKind(entry.name) || excluded(childRel) || ignoredByPatterns(childRel) || ignoredBy(active, childRel, false)) continue;
         if (!options.includeTests && isTestFileName(entry.name)) continue;
         if (isAnalysedFile(entry.name) && !included(childRel)) continue;
         if (entry.isSymbolicLink() && !(await isFile(abs))) continue;

@@ -9,13 +9,17 @@ import type { Dialect, Range, SeveritySetting } from '../../../../shared/types';
 import { parseBenchmarkConfig } from './benchmarks';
 import { globProblem, unmatchedGlobs } from './globs';
 import { MAX_CONFIG_BYTES, readTextFile } from './read';
-import { CONFIG_FILE_NAME, type ConfigProblem, type LoadedConfig, type QueryLensConfig, defaultConfig } from './types';
+import { CONFIG_FILE_NAME, type ConfigProblem, type LoadedConfig, type QueryLensConfig, type RuleOverride, defaultConfig } from './types';
 
 const DIALECTS: readonly Dialect[] = ['postgres', 'sqlite', 'mysql'];
 const SEVERITIES: readonly SeveritySetting[] = ['off', 'info', 'warning', 'error', 'hint'];
 /** Deeper than any real config; the JSON parser recurses per level, so a deeper file could exhaust the stack. */
 const MAX_DEPTH = 64;
-const KNOWN_KEYS = ['$schema', 'dialect', 'rules', 'include', 'exclude', 'includeTests', 'migrations', 'migrationsFrom', 'shadow', 'benchmarks'];
+const KNOWN_KEYS = ['$schema', 'dialect', 'rules', 'overrides', 'include', 'exclude', 'ignorePatterns', 'includeTests', 'migrations', 'migrationsFrom', 'shadow', 'benchmarks'];
+const MIGRATIONS_SHAPE = '"migrations" must be an array of folders relative to the workspace root, or an object { "folders": [...], "checkFrom": "<first migration to check>" }.';
+const OVERRIDE_SHAPE = '{ "files": ["scripts/**"], "rules": { "select-star": "off" } }';
+
+type Problem = (node: Node, message: string, severity?: 'error' | 'warning') => void;
 
 export interface LoadOptions {
   /**
@@ -49,6 +53,8 @@ export function parseConfigText(text: string, file?: string): LoadedConfig {
   const problem = (node: Node | { offset: number; length: number }, message: string, severity: 'error' | 'warning' = 'error') =>
     problems.push({ message, range: rangeOf(node.offset, node.length), severity });
   let includeRanges: Range[] = [];
+  let checkFrom: Node | undefined;
+  let migrationsFrom: Node | undefined;
 
   if (text.trim() === '') return { config, file, problems }; // an empty file is an empty config
   const tooDeep = nestedTooDeep(text);
@@ -80,35 +86,29 @@ export function parseConfigText(text: string, file?: string): LoadedConfig {
         else problem(valueNode, `"dialect" must be one of ${list(DIALECTS)}.`);
         break;
       case 'rules':
-        if (valueNode.type !== 'object') {
-          problem(valueNode, '"rules" must be an object mapping rule ids to a severity, e.g. { "select-star": "off" }.');
-          break;
-        }
-        for (const rule of valueNode.children ?? []) {
-          const [ruleKey, ruleValue] = rule.children ?? [];
-          if (!ruleKey || !ruleValue) continue;
-          if (ruleValue.type === 'string' && (SEVERITIES as string[]).includes(ruleValue.value)) config.rules[ruleKey.value as string] = ruleValue.value as SeveritySetting;
-          else problem(ruleValue, `The severity of rule "${ruleKey.value}" must be one of ${list(SEVERITIES)}.`);
-        }
+        config.rules = ruleSeverities(valueNode, '"rules"', problem);
         break;
-      case 'include':
-      case 'exclude':
+      case 'overrides':
+        config.overrides = parseOverrides(valueNode, problem);
+        break;
+      case 'ignorePatterns':
+        config.ignorePatterns = parseIgnorePatterns(valueNode, problem);
+        break;
       case 'migrations': {
-        const strings = stringArray(valueNode);
-        if (!strings) {
-          problem(valueNode, `"${key}" must be an array of strings (${key === 'migrations' ? 'folders' : 'globs'} relative to the workspace root).`);
+        // An array of folders, or { "folders": [...], "checkFrom": "..." }.
+        const folders = stringArray(valueNode);
+        if (folders) config.migrations = folders;
+        else if (valueNode.type === 'object') checkFrom = parseMigrationsObject(valueNode, config, problem);
+        else problem(valueNode, MIGRATIONS_SHAPE);
+        break;
+      }
+      case 'include':
+      case 'exclude': {
+        if (!stringArray(valueNode)) {
+          problem(valueNode, `"${key}" must be an array of strings (globs relative to the workspace root).`);
           break;
         }
-        if (key === 'migrations') {
-          config[key] = strings;
-          break;
-        }
-        // A glob that can match nothing is reported where it is written, and left out.
-        const valid = (valueNode.children ?? []).filter((node) => {
-          const reason = globProblem(node.value as string);
-          if (reason) problem(node, `Invalid glob ${JSON.stringify(node.value)} in "${key}": ${reason}.`);
-          return reason === undefined;
-        });
+        const valid = validGlobs(valueNode, `"${key}"`, problem);
         config[key] = valid.map((node) => node.value as string);
         if (key === 'include') includeRanges = valid.map((node) => rangeOf(node.offset, node.length));
         break;
@@ -118,8 +118,8 @@ export function parseConfigText(text: string, file?: string): LoadedConfig {
         else problem(valueNode, '"includeTests" must be true or false (analyse tests, fixtures and vendored code too).');
         break;
       case 'migrationsFrom':
-        if (valueNode.type === 'string' && valueNode.value !== '') config.migrationsFrom = valueNode.value as string;
-        else problem(valueNode, '"migrationsFrom" must be the version (or file path) of the first migration to check, e.g. "20240101120000".');
+        // The older spelling of "migrations": { "checkFrom": ... }, still read.
+        migrationsFrom = firstMigration(valueNode, '"migrationsFrom"', problem);
         break;
       case 'shadow': {
         const shadow = shadowConfig(valueNode, problem);
@@ -135,7 +135,112 @@ export function parseConfigText(text: string, file?: string): LoadedConfig {
         problem(keyNode, `Unknown setting "${key}"; known settings: ${list(KNOWN_KEYS.slice(1))}.`, 'warning');
     }
   }
+  if (checkFrom && migrationsFrom && checkFrom.value !== migrationsFrom.value) {
+    problem(migrationsFrom, '"migrationsFrom" is the older name of "migrations": { "checkFrom": ... }; both are set, so "checkFrom" applies.', 'warning');
+  }
+  const first = checkFrom ?? migrationsFrom;
+  if (first) config.migrationsFrom = first.value as string;
   return includeRanges.length > 0 ? { config, file, problems, includeRanges } : { config, file, problems };
+}
+
+/** `{ "rule-id": "off" | ... }`: the valid entries; each bad severity is reported where it is written. */
+function ruleSeverities(node: Node, where: string, problem: Problem): Record<string, SeveritySetting> {
+  const severities: Record<string, SeveritySetting> = {};
+  if (node.type !== 'object') {
+    problem(node, `${where} must be an object mapping rule ids to a severity, e.g. { "select-star": "off" }.`);
+    return severities;
+  }
+  for (const rule of node.children ?? []) {
+    const [ruleKey, ruleValue] = rule.children ?? [];
+    if (!ruleKey || !ruleValue) continue;
+    if (ruleValue.type === 'string' && (SEVERITIES as string[]).includes(ruleValue.value)) severities[ruleKey.value as string] = ruleValue.value as SeveritySetting;
+    else problem(ruleValue, `The severity of rule "${ruleKey.value}" must be one of ${list(SEVERITIES)}.`);
+  }
+  return severities;
+}
+
+/** The globs of an array node that can match something; each that cannot is reported where it is written, and left out. */
+function validGlobs(node: Node, where: string, problem: Problem): Node[] {
+  return (node.children ?? []).filter((child) => {
+    const reason = globProblem(child.value as string);
+    if (reason) problem(child, `Invalid glob ${JSON.stringify(child.value)} in ${where}: ${reason}.`);
+    return reason === undefined;
+  });
+}
+
+/** `"overrides": [{ "files": [globs], "rules": {...} }, ...]`, in order (the last match wins). */
+function parseOverrides(node: Node, problem: Problem): RuleOverride[] | undefined {
+  if (node.type !== 'array') {
+    problem(node, `"overrides" must be an array of objects like ${OVERRIDE_SHAPE}.`);
+    return undefined;
+  }
+  const overrides: RuleOverride[] = [];
+  (node.children ?? []).forEach((entry, i) => {
+    const where = `"overrides[${i}]`;
+    if (entry.type !== 'object') return problem(entry, `Each entry of "overrides" must be an object like ${OVERRIDE_SHAPE}.`);
+    let files: string[] | undefined;
+    let rules: Record<string, SeveritySetting> | undefined;
+    for (const property of entry.children ?? []) {
+      const [key, value] = property.children ?? [];
+      if (!key || !value) continue;
+      if (key.value === 'files') {
+        if (!stringArray(value) || (value.children ?? []).length === 0) problem(value, `${where}.files" must be a non-empty array of globs relative to the workspace root.`);
+        else files = validGlobs(value, `${where}.files"`, problem).map((glob) => glob.value as string);
+      } else if (key.value === 'rules') {
+        rules = ruleSeverities(value, `${where}.rules"`, problem);
+      } else {
+        problem(key, `Unknown override setting "${key.value}"; known: "files", "rules".`, 'warning');
+      }
+    }
+    const missing = files === undefined && !entry.children?.some((p) => p.children?.[0]?.value === 'files');
+    if (missing) problem(entry, `${where}" has no "files": name the files it applies to, e.g. "files": ["scripts/**"].`);
+    if (files && files.length > 0 && rules) overrides.push({ files, rules });
+  });
+  return overrides;
+}
+
+/** `"ignorePatterns"`: patterns in .gitignore syntax; each that cannot match is reported where it is written, and left out. */
+function parseIgnorePatterns(node: Node, problem: Problem): string[] | undefined {
+  if (!stringArray(node)) {
+    problem(node, '"ignorePatterns" must be an array of strings (patterns in .gitignore syntax, relative to the workspace root).');
+    return undefined;
+  }
+  return (node.children ?? []).flatMap((child) => {
+    const pattern = child.value as string;
+    const reason =
+      pattern.trim() === '' ? 'an empty pattern matches nothing'
+      : pattern.startsWith('#') ? 'in .gitignore syntax a pattern starting with # is a comment (write \\# to match a name starting with #)'
+      : /(^|\/)\.\.?\//.test(pattern) ? 'patterns are relative to the workspace root, without ./ or ../ (start with / to anchor one at the root)'
+      : undefined;
+    if (reason) problem(child, `Invalid pattern ${JSON.stringify(pattern)} in "ignorePatterns": ${reason}.`);
+    return reason ? [] : [pattern];
+  });
+}
+
+/** `"migrations": { "folders": [...], "checkFrom": "..." }`: sets the folders on `config`, returns the checkFrom node. */
+function parseMigrationsObject(node: Node, config: QueryLensConfig, problem: Problem): Node | undefined {
+  let checkFrom: Node | undefined;
+  for (const property of node.children ?? []) {
+    const [key, value] = property.children ?? [];
+    if (!key || !value) continue;
+    if (key.value === 'folders') {
+      const folders = stringArray(value);
+      if (folders) config.migrations = folders;
+      else problem(value, '"migrations.folders" must be an array of folders relative to the workspace root.');
+    } else if (key.value === 'checkFrom') {
+      checkFrom = firstMigration(value, '"migrations.checkFrom"', problem);
+    } else {
+      problem(key, `Unknown migrations setting "${key.value}"; known: "folders", "checkFrom".`, 'warning');
+    }
+  }
+  return checkFrom;
+}
+
+/** The node naming the first migration to check, if it is a non-empty string. */
+function firstMigration(node: Node, where: string, problem: Problem): Node | undefined {
+  if (node.type === 'string' && node.value !== '') return node;
+  problem(node, `${where} must be the version (or file path) of the first migration to check, e.g. "20240101120000".`);
+  return undefined;
 }
 
 const positiveCount = (node: Node | undefined) => node?.type === 'number' && Number.isInteger(node.value) && node.value > 0;

@@ -13,10 +13,15 @@ export interface QueryLensConfig {
   /**
    * The first migration to check (its version, Alembic revision id, or file
    * path relative to the root): earlier migrations of its set count as shipped.
+   * Written `"migrations": { "checkFrom": ... }`; `"migrationsFrom"` is its older spelling.
    */
   migrationsFrom?: string;
   /** Per-rule severity overrides, `off` disables a rule. */
   rules: Record<string, SeveritySetting>;
+  /** Per-file rule severities on top of `rules`: every entry whose globs match a file applies, the last one winning (like ESLint). */
+  overrides?: RuleOverride[];
+  /** Files left out entirely, in .gitignore syntax (relative to the root): neither analysed nor read into the schema. */
+  ignorePatterns?: string[];
   /** Globs (relative to the root) of files to analyse; all SQL files when empty. */
   include: string[];
   /** Globs of files to skip, on top of .gitignore, node_modules and files.exclude. */
@@ -27,6 +32,12 @@ export interface QueryLensConfig {
   shadow?: { rowsPerTable?: number; tables?: Record<string, number> };
   /** Benchmark targets (pass/fail of every run) and run defaults (issue 5). */
   benchmarks?: BenchmarkConfig;
+}
+
+/** One entry of `overrides`: rule severities for the files its globs (relative to the root) match. */
+export interface RuleOverride {
+  files: string[];
+  rules: Record<string, SeveritySetting>;
 }
 
 export interface ConfigProblem {

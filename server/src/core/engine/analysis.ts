@@ -5,7 +5,7 @@
  * rules run on the whole document each time.
  */
 import type { Dialect, Finding, Fix, Severity } from '../../../../shared/types';
-import { SYNTAX_RULE_ID } from '../../../../shared/types';
+import { SYNTAX_RULE_ID, UNUSED_SUPPRESSION_RULE_ID } from '../../../../shared/types';
 import type { Catalog, MigrationSet } from '../catalog/types';
 import { hostQueryKey } from '../host/python/walk-cache';
 import type { HostExtraction } from '../host/types';
@@ -52,8 +52,8 @@ export interface AnalysisInput {
 
 /** What the workspace lends every analysis. */
 export interface AnalysisHost {
-  /** The configured severity of a rule, or undefined when it is off. */
-  severityFor(ruleId: string, fallback: Severity): Severity | undefined;
+  /** The configured severity of a rule in `file` (`rules` and `overrides`), or undefined when it is off. */
+  severityFor(ruleId: string, fallback: Severity, file: string): Severity | undefined;
   textOf(file: string): string | undefined;
   /** Called when a rule throws: the rule is skipped there, the rest goes on. */
   onError(message: string): void;
@@ -84,8 +84,10 @@ class FileAnalysis {
 
   findings(): Finding[] {
     const { file, document, lines, text } = this.input;
+    const suppressions = findSuppressions(file, text, lines);
+    if (suppressions.silencesFile) return []; // `querylens-ignore-file` with no rule: nothing to run
     const findings: Finding[] = [];
-    const syntaxSeverity = this.host.severityFor(SYNTAX_RULE_ID, 'error');
+    const syntaxSeverity = this.host.severityFor(SYNTAX_RULE_ID, 'error', file);
     if (syntaxSeverity) {
       for (const error of document.errors) {
         findings.push({ ruleId: SYNTAX_RULE_ID, severity: syntaxSeverity, message: error.message, file, range: lines.rangeOf(error.span), fixes: [] });
@@ -96,7 +98,7 @@ class FileAnalysis {
     const shipped = this.input.migration?.shipped === true || this.input.shippedScript === true;
     const enabled = rules.flatMap((rule) => {
       if (shipped && (rule.meta.category === 'migration' || rule.meta.category === 'query')) return [];
-      const severity = this.host.severityFor(rule.meta.id, rule.meta.defaultSeverity);
+      const severity = this.host.severityFor(rule.meta.id, rule.meta.defaultSeverity, file);
       return severity ? [{ rule, severity }] : [];
     });
     const statementRules = enabled.filter(({ rule }) => rule.scope === 'statement');
@@ -116,14 +118,17 @@ class FileAnalysis {
         this.runRule(rule, document, this.input.catalog, (report) => findings.push(this.toFinding(rule, severity, report, 0)));
       }
     }
-    const suppressions = findSuppressions(text, lines);
-    const kept = oneWarningPerIndex(
-      findings
-        .filter((f) => !suppressions.isSuppressed(f.ruleId, f.range.start.line))
-        .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character),
-    );
-    addCodeHashes(kept, document.statements, text, lines);
-    return kept;
+    const kept = findings.filter((f) => !suppressions.isSuppressed(f.ruleId, f.range.start.line));
+    // A shipped file is not edited, and the rules it skips cannot tell whether its suppressions still serve.
+    const unusedSeverity = shipped ? undefined : this.host.severityFor(UNUSED_SUPPRESSION_RULE_ID, 'info', file);
+    if (unusedSeverity) {
+      const ran = new Set(enabled.map(({ rule }) => rule.meta.id));
+      if (syntaxSeverity) ran.add(SYNTAX_RULE_ID);
+      kept.push(...suppressions.unused(unusedSeverity, (id) => ran.has(id), isRuleId));
+    }
+    const result = oneWarningPerIndex(kept.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character));
+    addCodeHashes(result, document.statements, text, lines);
+    return result;
   }
 
   /**
@@ -308,6 +313,13 @@ function servesToo(wide: NonNullable<Finding['index']>, narrow: NonNullable<Find
     wide.opclass === narrow.opclass &&
     narrow.columns.every((c, i) => wide.columns[i] === c)
   );
+}
+
+const RULE_IDS = new Set([SYNTAX_RULE_ID, ...rules.map((rule) => rule.meta.id)]);
+
+/** Whether `id` names a rule a suppression can silence. */
+function isRuleId(id: string): boolean {
+  return RULE_IDS.has(id);
 }
 
 function shift(span: Span, offset: number): Span {

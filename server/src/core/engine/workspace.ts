@@ -11,14 +11,15 @@
  */
 import * as path from 'node:path';
 import type { Dialect, Finding, Severity } from '../../../../shared/types';
-import { buildCatalog } from '../catalog/build';
+import { buildCatalog, tableKey } from '../catalog/build';
 import type { Catalog, MigrationSet } from '../catalog/types';
-import { isAnalysedFile, isExcluded, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles } from '../config/files';
+import { ignorePatternMatcher, isAnalysedFile, isExcluded, isIgnoredByPatterns, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles } from '../config/files';
 import { MAX_SOURCE_BYTES, readTextFile } from '../config/read';
 import { isInMigrationsFolder, isScriptPath } from '../config/scope';
+import { ruleSettingsOf, type RuleSettings } from '../config/overrides';
 import type { QueryLensConfig } from '../config/types';
 import { detectMigrations, migrationPositionOf } from '../migrations/detect';
-import { eitherShipped, firstCheckedHistory, NOTHING_SHIPPED, type MigrationHistory } from '../migrations/history';
+import { firstCheckedHistory, NOTHING_SHIPPED, type MigrationHistory } from '../migrations/history';
 import type { MigrationPosition } from '../rules/types';
 import type { ParsedDocument } from '../sql/model';
 import { otherEngineOf } from '../sql/dialect';
@@ -30,6 +31,7 @@ import type { HostPool } from '../host/pools';
 import { WalkCache } from '../host/python/walk-cache';
 import { analyzeFile, type AnalysisHost } from './analysis';
 import { hostDocument } from './hostDocument';
+import { indexTables, tablesWrittenBy, touchesTables } from './dependents';
 import { dialectSignals, Layout, type DialectSignals } from './layout';
 import { isManifest, Packages } from './packages';
 import { LineIndex } from './lineIndex';
@@ -120,13 +122,19 @@ export class Workspace {
   private readonly schemaChanged = new Set<string>();
   /** Host files `prepareForEdits` has readied. */
   private readonly prepared = new Set<string>();
-  /** The caller's history and `.querylens.json`'s `migrationsFrom`, together. */
+  /** `.querylens.json`'s `ignorePatterns`, compiled once. */
+  private readonly ignored: (relativePath: string) => boolean;
+  /** Each file's rule settings: `.querylens.json`'s `rules` and the `overrides` that match it. */
+  private readonly ruleSettings: (file: string) => RuleSettings;
+  /** The caller's history, cut by `.querylens.json`'s `migrations.checkFrom`. */
   private shippedHistory: MigrationHistory = NOTHING_SHIPPED;
 
   private constructor(private readonly options: WorkspaceOptions) {
     this.root = options.root;
+    this.ruleSettings = ruleSettingsOf(options.root, options.config);
+    this.ignored = ignorePatternMatcher(options.config.ignorePatterns);
     this.analysisHost = {
-      severityFor: (ruleId, fallback) => this.severityFor(ruleId, fallback),
+      severityFor: (ruleId, fallback, file) => this.severityFor(ruleId, fallback, file),
       textOf: (file) => this.textOf(file),
       onError: (message) => this.options.onError?.(message),
       isShipped: (file) => this.isShipped(file),
@@ -144,6 +152,7 @@ export class Workspace {
       exclude: options.config.exclude,
       extraExcludes: options.extraExcludes ?? [],
       includeTests: options.config.includeTests,
+      ignorePatterns: options.config.ignorePatterns,
     });
     const reads = await Promise.all(files.map((f) => readTextFile(f, { maxBytes: MAX_SOURCE_BYTES })));
     files.forEach((file, i) => {
@@ -160,7 +169,8 @@ export class Workspace {
     const ws = new Workspace(options);
     for (const [file, text] of Object.entries(files)) {
       const absolute = path.resolve(options.root, file);
-      if (!isLeftOutTest(options.root, absolute, options.config.includeTests) && !ws.isOtherEngine(absolute, text)) ws.entries.set(absolute, newEntry(text));
+      if (ws.leftOut(absolute) || ws.isOtherEngine(absolute, text)) continue;
+      ws.entries.set(absolute, newEntry(text));
     }
     ws.detect();
     return ws;
@@ -172,6 +182,11 @@ export class Workspace {
    */
   private isOtherEngine(file: string, text?: string): boolean {
     return file.toLowerCase().endsWith('.sql') && otherEngineOf(path.relative(this.root, file), text) !== undefined;
+  }
+
+  /** Test code the config leaves out, or a file its `ignorePatterns` name. */
+  private leftOut(file: string): boolean {
+    return isLeftOutTest(this.root, file, this.options.config.includeTests) || isIgnoredByPatterns(this.root, file, this.ignored);
   }
 
   /** The `.querylens.json` this workspace was built with. */
@@ -302,7 +317,7 @@ export class Workspace {
     const rel = path.relative(this.root, file);
     if (rel.startsWith('..') || path.isAbsolute(rel) || !isWorkspaceFileKind(file)) return false;
     if (rel.split(path.sep).some((part) => part === 'node_modules' || part === '.git')) return false;
-    if (isLeftOutTest(this.root, file, this.options.config.includeTests) || this.isOtherEngine(file)) return false;
+    if (this.leftOut(file) || this.isOtherEngine(file)) return false;
     const { include, exclude } = this.options.config;
     if (isExcluded(this.root, file, [...exclude, ...(this.options.extraExcludes ?? [])])) return false;
     return include.length === 0 || !isAnalysedFile(file) || isExcluded(this.root, file, include);
@@ -315,6 +330,55 @@ export class Workspace {
   affectedBy(file: string): string[] {
     if (this.schemaChanged.has(file)) return this.files();
     return this.entries.has(file) && isAnalysedFile(file) ? [file] : [];
+  }
+
+  /**
+   * The analysed files, other than `changed`, whose findings depend on those
+   * files (`check --changed`): the files whose statements read or write a
+   * table that a changed file's schema changes touch (a migration, a DDL file,
+   * an ORM model; an index dropped by name, its table; `deleted` files' last
+   * versions too), and every analysed file in the folder of a changed manifest
+   * or Prisma file. Files are read by a cheap text test first (a table's or
+   * its model class's name must appear), and only those are parsed.
+   */
+  dependentsOf(changed: readonly string[], deleted: readonly { file: string; text: string }[] = []): string[] {
+    const own = new Set(changed);
+    const tables = new Set<string>();
+    const folders: string[] = [];
+    let indexes: Map<string, string> | undefined;
+    const tableOfIndex = (name: string) => (indexes ??= indexTables(this.catalogInputs().map((input) => input.document))).get(tableKey(name));
+    for (const file of changed) {
+      const entry = this.entries.get(file);
+      if (!entry) continue;
+      if (!isAnalysedFile(file)) folders.push(path.dirname(file) + path.sep);
+      else if (this.signatureOf(file, entry) !== '') for (const table of tablesWrittenBy(this.parse(file, entry), tableOfIndex)) tables.add(table);
+    }
+    // A deleted model's class no longer resolves, so code naming it is found by the name alone.
+    const goneClasses: RegExp[] = [];
+    for (const { file, text } of deleted) {
+      const { document, classes } = this.schemaOfText(file, text);
+      for (const table of tablesWrittenBy(document, tableOfIndex)) tables.add(table);
+      goneClasses.push(...classes.filter((name) => /^\w+$/.test(name)).map((name) => new RegExp(`\\b${name}\\b`)));
+    }
+    const names = [...tables, ...(tables.size > 0 ? this.workspaceModels() : []).filter((m) => tables.has(tableKey(m.table))).map((m) => m.className.toLowerCase())];
+    return this.files().filter((file) => {
+      if (own.has(file)) return false;
+      if (folders.some((folder) => file.startsWith(folder))) return true;
+      const entry = this.entries.get(file)!;
+      if (goneClasses.some((name) => name.test(entry.text))) return true;
+      if (names.length === 0 || this.isTooLarge(entry)) return false;
+      const lower = entry.text.toLowerCase();
+      return names.some((name) => lower.includes(name)) && touchesTables(this.parse(file, entry), tables);
+    });
+  }
+
+  /** The statements of a text no longer in the workspace (a deleted file's last version), read for its schema changes only, and its model classes. */
+  private schemaOfText(file: string, text: string): { document: ParsedDocument; classes: string[] } {
+    const dialect = this.dialectOf(file);
+    if (!hostLanguageOf(file)) return { document: parseDocument(text, dialect), classes: [] };
+    const extraction = extractHost(file, text, { dialect: this.options.config.dialect, schemaOnly: true, includeTests: this.options.config.includeTests });
+    if (!extraction) return { document: { dialect, statements: [], errors: [], metaCommands: [] }, classes: [] };
+    return { document: hostDocument(text, extraction, dialect), classes: extraction.models.map((m) => m.className) };
   }
 
   /** The current schema catalog, built from migrations (in order) then other DDL files. */
@@ -429,6 +493,10 @@ export class Workspace {
    * for Rust everything.
    */
   private baseExtraction(file: string, entry: FileEntry): HostExtraction | undefined {
+    if (!entry.base && hostLanguageOf(file) === 'python' && !MAY_DEFINE_SCHEMA.test(entry.text)) {
+      // No class and no revision: no model, no Alembic revision, nothing to parse for the schema.
+      entry.base = { language: 'python', queries: [], writes: [], accesses: [], models: [], errors: [] };
+    }
     if (!entry.base && hostLanguageOf(file) && !this.isTooLarge(entry)) {
       entry.base = extractHost(file, entry.text, { dialect: this.options.config.dialect, schemaOnly: true, includeTests: this.options.config.includeTests });
     }
@@ -510,9 +578,9 @@ export class Workspace {
     return this.document(file)?.unreadable?.length ?? 0;
   }
 
-  /** The configured severity of a rule, or undefined when it is off. */
-  private severityFor(ruleId: string, fallback: Severity): Severity | undefined {
-    const setting = this.options.config.rules[ruleId];
+  /** The configured severity of a rule in `file` (`rules`, then `overrides`), or undefined when it is off. */
+  private severityFor(ruleId: string, fallback: Severity, file: string): Severity | undefined {
+    const setting = this.ruleSettings(file)[ruleId];
     if (setting === 'off') return undefined;
     return setting ?? fallback;
   }
@@ -538,7 +606,7 @@ export class Workspace {
     // ORM models first: a migration that creates the same table replaces it (migrations win).
     let early = -1_000_000;
     for (const file of this.files()) {
-      if (order.has(file) || hostLanguageOf(file) !== 'python') continue;
+      if (order.has(file) || hostLanguageOf(file) !== 'python' || !this.mayWriteSchema(file)) continue;
       const document = this.document(file);
       if (document && document.statements.some((s) => s.changes.length > 0)) inputs.push({ file, document, order: early++ });
     }
@@ -555,6 +623,18 @@ export class Workspace {
       }
     }
     return inputs;
+  }
+
+  /**
+   * Whether a Python file outside the migrations may hold schema changes: ORM
+   * models, or DDL in a SQL string (no DDL is written without CREATE, ALTER or
+   * DROP before TABLE or INDEX). The others are not extracted in full just to
+   * build the catalog: `check --changed` analyses few files, and building the
+   * whole catalog from full extractions would cost as much as a full check.
+   */
+  private mayWriteSchema(file: string): boolean {
+    const entry = this.entries.get(file)!;
+    return (this.baseExtraction(file, entry)?.models.length ?? 0) > 0 || MAY_HOLD_DDL.test(entry.text);
   }
 
   /**
@@ -603,8 +683,7 @@ export class Workspace {
     this.schemaVersion++;
     this.layoutVersion++;
     this.analysisHost.migrationFixes.clear();
-    const cut = firstCheckedHistory(this.root, this.sets, this.options.config.migrationsFrom);
-    this.shippedHistory = eitherShipped(this.options.history ?? NOTHING_SHIPPED, cut);
+    this.shippedHistory = firstCheckedHistory(this.root, this.sets, this.options.config.migrationsFrom, this.options.history ?? NOTHING_SHIPPED);
     const dialect = this.options.config.dialect ?? this.inferWorkspaceDialect();
     const manifests: [string, string][] = [...this.entries].filter(([file]) => isManifest(file)).map(([file, entry]) => [file, entry.text]);
     this.layout = new Layout(new Packages(this.root, manifests), this.sets, (file) => this.signalsOf(file), this.options.config.dialect, dialect);
@@ -649,6 +728,12 @@ export class Workspace {
     return best;
   }
 }
+
+/** Text without which a host file's SQL strings hold no DDL QueryLens reads (see Workspace.mayWriteSchema). */
+const MAY_HOLD_DDL = /\b(?:create|alter|drop)\b[^;]{0,60}?\b(?:table|index)\b/is;
+
+/** Text without which a Python file defines no model (a class) and is no Alembic revision (`revision = ...`). */
+const MAY_DEFINE_SCHEMA = /\bclass\b|\brevision\b/;
 
 /** A file's entry; a new version of a file keeps its per-statement caches. */
 function newEntry(text: string, previous?: FileEntry): FileEntry {

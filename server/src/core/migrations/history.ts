@@ -3,7 +3,7 @@
  * production: migration rules say nothing about it, and no fix edits it (a fix
  * about it is a new migration). Core knows no git and no database: the facts
  * come from the CLI and the language server (server/src/history), and
- * `.querylens.json`'s `migrationsFrom` adds the project's own cut.
+ * `.querylens.json`'s `migrations.checkFrom` sets the project's own cut.
  */
 import * as path from 'node:path';
 import type { MigrationSet } from '../catalog/types';
@@ -25,22 +25,24 @@ export function eitherShipped(a: MigrationHistory, b: MigrationHistory): Migrati
 }
 
 /**
- * `migrationsFrom`: the first migration to check, by version (Alembic: its
- * revision id) or by file path relative to the root. Every migration of its set
- * before it counts as shipped; other sets are not affected. Unknown values cut
- * nothing.
+ * `migrations.checkFrom` (or its older name `migrationsFrom`): the first
+ * migration to check, by version (Alembic: its revision id) or by file path
+ * relative to the root. It decides for its set, whatever `other` (git, the
+ * tracking tables) says: every migration before it counts as shipped, it and
+ * every later one are checked. Other sets, and files of no set, keep `other`'s
+ * answer. Unknown values cut nothing.
  */
-export function firstCheckedHistory(root: string, sets: MigrationSet[], first: string | undefined): MigrationHistory {
-  if (!first) return NOTHING_SHIPPED;
+export function firstCheckedHistory(root: string, sets: MigrationSet[], first: string | undefined, other: MigrationHistory): MigrationHistory {
+  if (!first) return other;
   const target = path.resolve(root, first);
   const before = new Set<string>();
+  const checked = new Set<string>();
   for (const set of sets) {
     const at = set.migrations.findIndex((m) => m.version === first || m.upFile === target || path.dirname(m.upFile) === target);
     if (at < 0) continue;
-    for (const m of set.migrations.slice(0, at)) {
-      before.add(m.upFile);
-      if (m.downFile) before.add(m.downFile);
-    }
+    set.migrations.forEach((m, i) => {
+      for (const file of [m.upFile, m.downFile]) if (file) (i < at ? before : checked).add(file);
+    });
   }
-  return { isShipped: (file) => before.has(file) };
+  return { isShipped: (file) => before.has(file) || (!checked.has(file) && other.isShipped(file)) };
 }
