@@ -177,7 +177,7 @@ describe('querylens check --changed (built, real git)', function () {
     write(dir, 'app/service.py', `${SERVICE}\n`);
     git(dir, 'commit', '-qam', 'three');
     assert.equal(summaryOf(run(dir, '--changed', '--since', 'HEAD~1').stdout), '1 problem (1 warning) in 1 file; 1 file checked (1 changed since HEAD~1, 0 depend on them).');
-    assert.equal(summaryOf(run(dir, '--changed', '--since=main', 'queries').stdout), '2 problems (2 warnings) in 1 file; 2 files checked (2 changed since main, 0 depend on them).');
+    assert.equal(summaryOf(run(dir, '--changed', '--since=main', 'queries').stdout), '2 problems (1 warning, 1 info) in 1 file; 2 files checked (2 changed since main, 0 depend on them).');
   });
 
   it('a changed configuration checks every file', () => {

@@ -27,7 +27,7 @@ import { inferDialect, initParsers, parseDocument } from '../sql/parse';
 import { initHostParsers } from '../host/treesitter';
 import { extractHost, hostLanguageOf, workspaceModelsOf } from '../host/extract';
 import type { HostExtraction, HostModel } from '../host/types';
-import type { HostPool } from '../host/pools';
+import { SQLALCHEMY_ENGINE_FACTORIES, type HostPool } from '../host/pools';
 import { WalkCache } from '../host/python/walk-cache';
 import { analyzeFile, type AnalysisHost } from './analysis';
 import { hostDocument } from './hostDocument';
@@ -494,7 +494,7 @@ export class Workspace {
    */
   private baseExtraction(file: string, entry: FileEntry): HostExtraction | undefined {
     if (!entry.base && hostLanguageOf(file) === 'python' && !MAY_DEFINE_SCHEMA.test(entry.text)) {
-      // No class and no revision: no model, no Alembic revision, nothing to parse for the schema.
+      // No class, no revision, no engine: no model, no Alembic revision, no pool, nothing to parse for the schema.
       entry.base = { language: 'python', queries: [], writes: [], accesses: [], models: [], errors: [] };
     }
     if (!entry.base && hostLanguageOf(file) && !this.isTooLarge(entry)) {
@@ -732,8 +732,11 @@ export class Workspace {
 /** Text without which a host file's SQL strings hold no DDL QueryLens reads (see Workspace.mayWriteSchema). */
 const MAY_HOLD_DDL = /\b(?:create|alter|drop)\b[^;]{0,60}?\b(?:table|index)\b/is;
 
-/** Text without which a Python file defines no model (a class) and is no Alembic revision (`revision = ...`). */
-const MAY_DEFINE_SCHEMA = /\bclass\b|\brevision\b/;
+/**
+ * Text without which a Python file defines no model (a class), is no Alembic
+ * revision (`revision = ...`) and creates no engine (its pool is read with the schema).
+ */
+const MAY_DEFINE_SCHEMA = new RegExp(['class', 'revision', ...SQLALCHEMY_ENGINE_FACTORIES].map((word) => `\\b${word}\\b`).join('|'));
 
 /** A file's entry; a new version of a file keeps its per-statement caches. */
 function newEntry(text: string, previous?: FileEntry): FileEntry {
