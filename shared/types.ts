@@ -37,8 +37,10 @@ export interface IndexDefinition {
   /** The table, maybe schema-qualified (`app.ApiToken`). */
   table: string;
   keys: { column: string; desc?: boolean; opclass?: string }[];
-  /** `gin`, `gist` ...; B-tree when absent. */
+  /** `gin`, `gist`, `hnsw` ...; B-tree when absent. */
   method?: string;
+  /** Storage parameters: `WITH (m = 16, ef_construction = 64)`. */
+  options?: Record<string, string>;
 }
 
 /** What a fix's new migration does. */
