@@ -42,3 +42,10 @@ describe('vector-search-without-index: the fix as a migration', () => {
     assert.match(up[1], /CREATE INDEX CONCURRENTLY idx_memories_embedding ON memories USING hnsw \(embedding vector_l2_ops\) WITH \(m = 48, ef_construction = 200\);/);
   });
 });
+
+describe('vector-search-without-index: a search without LIMIT', () => {
+  it('is left to vector-search-without-limit (no index serves it)', () => {
+    const { reports } = runRule(vectorSearchWithoutIndex, { schema: MEMORIES(384), code: 'SELECT id FROM memories ORDER BY embedding <=> $1;' });
+    assert.deepEqual(reports, []);
+  });
+});

@@ -20,7 +20,9 @@ export const vectorIndexOperatorMismatch: Rule = {
   },
   scope: 'statement',
   check(ctx) {
-    for (const { order, table } of similaritySearches(ctx)) {
+    for (const { query, order, table } of similaritySearches(ctx)) {
+      // Without LIMIT no vector index serves the search, whatever its operator (vector-search-without-limit says so).
+      if (!query.limit) continue;
       const column = order.column.column;
       const type = vectorType(table.columns.get(column)?.type);
       const indexes = vectorIndexes(table, column);

@@ -6,7 +6,7 @@
  * (a new migration, CONCURRENTLY on PostgreSQL).
  */
 import { docsUrl } from '../../../../shared/types';
-import type { Rule } from './types';
+import type { IndexSuggestion, Rule } from './types';
 import { distanceName, opclassFor, seedHnswParameters, similaritySearches, vectorIndexes, vectorType } from './vector-helpers';
 
 const ID = 'vector-search-without-index';
@@ -22,12 +22,21 @@ export const vectorSearchWithoutIndex: Rule = {
   },
   scope: 'statement',
   check(ctx) {
-    for (const { statement, order, table } of similaritySearches(ctx)) {
+    for (const { statement, query, order, table } of similaritySearches(ctx)) {
+      // Without LIMIT no vector index serves the search: vector-search-without-limit comes first.
+      if (!query.limit) continue;
       const column = order.column.column;
       const type = vectorType(table.columns.get(column)?.type);
       if (!type || type.type === 'sparsevec' || vectorIndexes(table, column).length > 0) continue;
       const opclass = opclassFor(order.operator, type.type);
       const params = type.dimension ? seedHnswParameters(type.dimension) : undefined;
+      const suggestion: IndexSuggestion = {
+        table: table.name,
+        columns: [column],
+        method: 'hnsw',
+        opclass,
+        ...(params ? { options: { m: String(params.m), ef_construction: String(params.ef_construction) } } : {}),
+      };
       const withText = params ? ` WITH (m = ${params.m}, ef_construction = ${params.ef_construction})` : '';
       ctx.report({
         span: order.span,
@@ -41,17 +50,8 @@ export const vectorSearchWithoutIndex: Rule = {
             'and needs no data at build time. IVFFlat (`USING ivfflat (... ) WITH (lists = rows / 1000)`) builds faster; build it after the table is filled. ' +
             `Seed values by dimension: 384 → m 16, ef_construction 64; 768 → 16/128; 1536 → 48/200.`,
         ].join('\n'),
-        fixes: ctx.indexFixes(
-          {
-            table: table.name,
-            columns: [column],
-            method: 'hnsw',
-            opclass,
-            ...(params ? { options: { m: String(params.m), ef_construction: String(params.ef_construction) } } : {}),
-          },
-          statement.span,
-        ),
-        index: { table: table.name, columns: [column], method: 'hnsw', opclass },
+        fixes: ctx.indexFixes(suggestion, statement.span),
+        index: suggestion,
       });
     }
   },
