@@ -10,6 +10,7 @@ ruleTester(vectorSearchWithoutLimit, {
     { name: 'LIMIT as a parameter', schema, code: 'SELECT id FROM memories ORDER BY embedding <-> $1 LIMIT $2;' },
     { name: 'an ordinary ORDER BY is unpaginated-query\'s', schema, code: 'SELECT id FROM memories ORDER BY id;' },
     { name: 'a table the catalog does not know (PostGIS <-> too)', schema, code: 'SELECT id FROM places ORDER BY geom <-> $1;' },
+    { name: 'a subquery ordered by distance under an outer LIMIT', schema, code: 'SELECT id FROM (SELECT id, embedding <=> $1 AS d FROM memories ORDER BY d) nearest LIMIT 10;' },
   ],
   invalid: [
     {

@@ -65,17 +65,19 @@ export const HNSW_DEFAULTS = { m: 16, ef_construction: 64 };
 export interface SimilaritySearch {
   statement: Statement;
   query: QueryModel;
+  /** The statement's own query, not a CTE or subquery (whose ORDER BY the outer LIMIT may bound). */
+  topLevel: boolean;
   order: SimilarityOrder;
   table: TableInfo;
 }
 
 /** Every similarity search of the file on a table the catalog knows from its CREATE TABLE (or model). */
 export function* similaritySearches(ctx: FileContext): Generator<SimilaritySearch> {
-  for (const { query, statement } of eachQuery(ctx.document.statements)) {
+  for (const { query, statement, topLevel } of eachQuery(ctx.document.statements)) {
     for (const order of query.similarity ?? []) {
       const name = columnTable(query, order.column, ctx.catalog);
       const table = name ? knownTable(ctx.catalog, name) : undefined;
-      if (table) yield { statement, query, order, table };
+      if (table) yield { statement, query, topLevel, order, table };
     }
   }
 }

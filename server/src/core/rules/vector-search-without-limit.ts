@@ -24,8 +24,9 @@ export const vectorSearchWithoutLimit: Rule = {
   },
   scope: 'statement',
   check(ctx) {
-    for (const { statement, query, order, table } of similaritySearches(ctx)) {
-      if (query.limit || !vectorType(table.columns.get(order.column.column)?.type)) continue;
+    for (const { statement, query, topLevel, order, table } of similaritySearches(ctx)) {
+      // A subquery's ORDER BY under an outer LIMIT is bounded by it (PostgreSQL pulls the subquery up).
+      if (!topLevel || query.limit || !vectorType(table.columns.get(order.column.column)?.type)) continue;
       ctx.report({
         span: order.span,
         message:
