@@ -37,6 +37,17 @@ const hnswArgs = `    __table_args__ = (
 const indexed = model(hnswArgs);
 const bare = model('');
 
+const mapped = `from pgvector.sqlalchemy import Vector
+from sqlalchemy import Index, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+
+class Chunk(Base):
+    __tablename__ = "chunks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    embedding: Mapped[list[float]] = mapped_column(Vector(1536))
+`;
+
 const search = (chain: string) => `\n\nasync def search(db, q):\n    return (await db.execute(${chain})).scalars().all()\n`;
 
 hostRuleTester(vectorSearchWithoutLimit, 'SQLAlchemy', {
@@ -83,6 +94,17 @@ hostRuleTester(vectorSearchWithoutIndex, 'SQLAlchemy', {
           '__tablename__ = "memories"\n',
           `__tablename__ = "memories"\n    __table_args__ = (Index('idx_memories_embedding', 'embedding', postgresql_using='hnsw', postgresql_ops={'embedding': 'vector_ip_ops'}, postgresql_with={'m': 16, 'ef_construction': 128}),)\n`,
         ) + search('select(Memory).order_by(Memory.embedding.max_inner_product(q)).limit(10)'),
+    },
+    {
+      name: 'SQLAlchemy 2.0: Mapped[list[float]] = mapped_column(Vector(1536)): the seed parameters for 1536 dimensions',
+      code: mapped + search('select(Chunk).order_by(Chunk.embedding.cosine_distance(q)).limit(5)'),
+      host: python,
+      errors: [{ message: ['orders chunks by cosine distance to embedding', 'USING hnsw (embedding vector_cosine_ops) WITH (m = 48, ef_construction = 200)'], span: 'Chunk.embedding.cosine_distance(q)' }],
+      output:
+        mapped.replace(
+          '__tablename__ = "chunks"\n',
+          `__tablename__ = "chunks"\n    __table_args__ = (Index('idx_chunks_embedding', 'embedding', postgresql_using='hnsw', postgresql_ops={'embedding': 'vector_cosine_ops'}, postgresql_with={'m': 48, 'ef_construction': 200}),)\n`,
+        ) + search('select(Chunk).order_by(Chunk.embedding.cosine_distance(q)).limit(5)'),
     },
     {
       name: 'sqlx raw SQL on a migration-declared table',
