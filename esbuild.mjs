@@ -141,6 +141,10 @@ function copyDatabaseAssets() {
   // Its code, WebAssembly and data, with sub-folders (fs/, ...); not the extension tarballs or maps.
   cpSync(pgliteDist, target, { recursive: true, filter: (src) => statSync(src).isDirectory() || /\.(js|wasm|data)$/.test(src) });
   writeFileSync(join(target, 'package.json'), '{ "type": "module" }\n');
+  // pgvector for PGlite: its ESM entry and the extension's tarball, which it finds next to itself.
+  const vectorDist = join('node_modules', '@electric-sql', 'pglite-pgvector', 'dist');
+  mkdirSync(join(target, 'vector'), { recursive: true });
+  for (const file of ['index.js', 'vector.tar.gz']) copyFileSync(join(vectorDist, file), join(target, 'vector', file));
   const binding = join('node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
   if (!existsSync(binding)) throw new Error(`esbuild.mjs: ${binding} not found (better-sqlite3 not built)`);
   copyFileSync(binding, join('dist', 'better_sqlite3.node'));

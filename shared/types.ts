@@ -37,8 +37,10 @@ export interface IndexDefinition {
   /** The table, maybe schema-qualified (`app.ApiToken`). */
   table: string;
   keys: { column: string; desc?: boolean; opclass?: string }[];
-  /** `gin`, `gist` ...; B-tree when absent. */
+  /** `gin`, `gist`, `hnsw` ...; B-tree when absent. */
   method?: string;
+  /** Storage parameters: `WITH (m = 16, ef_construction = 64)`. */
+  options?: Record<string, string>;
 }
 
 /** What a fix's new migration does. */
@@ -78,8 +80,8 @@ export interface Finding {
   fixes: Fix[];
   /** Markdown shown on hover: the columns, the indexes that exist, why it is slow. */
   explanation?: string;
-  /** The index the finding suggests (missing-index, missing-composite-index): what `Prove index` measures. */
-  index?: { table: string; columns: string[]; method?: string; opclass?: string };
+  /** The index the finding suggests (missing-index, missing-composite-index, vector-search-without-index): what `Prove index` measures. */
+  index?: { table: string; columns: string[]; method?: string; opclass?: string; options?: Record<string, string> };
   /**
    * Hash of the whitespace-collapsed text of the statement (or code) the finding
    * is about: what its fingerprint (core/baseline/fingerprint.ts) is keyed by instead of a line.

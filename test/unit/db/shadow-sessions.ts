@@ -17,9 +17,10 @@ function session(dialect: DbSession['dialect'], query: DbSession['query'], close
   return { dialect, query, cancel: async () => undefined, release: async () => undefined, close };
 }
 
-export async function pgliteSession(): Promise<ClosableSession> {
+/** PGlite, with pgvector loaded when `vector` (as the embedded database runs it). */
+export async function pgliteSession(options: { vector?: boolean } = {}): Promise<ClosableSession> {
   const { PGlite } = await import('@electric-sql/pglite');
-  const db = new PGlite();
+  const db = options.vector ? new PGlite({ extensions: { vector: (await import('@electric-sql/pglite-pgvector')).vector } }) : new PGlite();
   await db.waitReady;
   return session(
     'postgres',

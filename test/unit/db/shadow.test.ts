@@ -27,7 +27,7 @@ function catalogOf(files: Record<string, string>): Catalog {
 }
 
 const engines: { name: string; open: () => Promise<ClosableSession | undefined> }[] = [
-  { name: 'PGlite', open: pgliteSession },
+  { name: 'PGlite', open: () => pgliteSession() },
   { name: 'PostgreSQL server', open: pgSchemaSession },
   { name: 'SQLite', open: async () => sqliteSession() },
 ];
@@ -238,4 +238,31 @@ describe('shadow database', function () {
       });
     });
   }
+
+  describe('on PGlite with pgvector (the embedded database)', () => {
+    it('fills vector(n) columns with distinct vectors of their dimension and builds the HNSW index with its parameters', async () => {
+      const session = await pgliteSession({ vector: true });
+      try {
+        const catalog = catalogOf({
+          'migrations/001_memories.sql': [
+            'CREATE EXTENSION IF NOT EXISTS vector;',
+            "CREATE TABLE memories (id BIGSERIAL PRIMARY KEY, tier TEXT NOT NULL, embedding vector(384) NOT NULL, summary halfvec(4));",
+            'CREATE INDEX memories_hnsw ON memories USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 100);',
+          ].join('\n'),
+        });
+        const report = await buildShadow(session, catalog, { dialect: 'postgres', rowsPerTable: 2_000 });
+        assert.deepEqual(report.failed, []);
+        assert.deepEqual(report.fallbacks, []);
+        assert.equal(await count(session, 'SELECT count(*) FROM memories WHERE vector_dims(embedding) = 384'), 2_000);
+        assert.equal(await count(session, 'SELECT count(DISTINCT embedding::text) FROM memories'), 2_000);
+        assert.equal(await count(session, 'SELECT count(*) FROM memories WHERE summary IS NOT NULL AND vector_dims(summary::vector) = 4'), await count(session, 'SELECT count(summary) FROM memories'));
+        const def = (await session.query("SELECT indexdef FROM pg_indexes WHERE indexname = 'memories_hnsw'")).rows[0]?.indexdef;
+        assert.match(String(def), /USING hnsw \(embedding vector_cosine_ops\) WITH \(m='16', ef_construction='100'\)/);
+        const plan = (await session.query(`EXPLAIN (FORMAT JSON) SELECT id FROM memories ORDER BY embedding <=> '[${Array(384).fill(0.5).join(',')}]' LIMIT 5`)).rows[0]['QUERY PLAN'] as { Plan: { Plans: Record<string, unknown>[] } }[];
+        assert.deepEqual([plan[0].Plan.Plans[0]['Node Type'], plan[0].Plan.Plans[0]['Index Name']], ['Index Scan', 'memories_hnsw']);
+      } finally {
+        await session.close();
+      }
+    });
+  });
 });

@@ -78,11 +78,24 @@ describe('examples: querylens check reports exactly the seed cases', () => {
   it('rust-memory (sqlx): bad cases only, no good counterpart', async () => {
     const { findings, severities } = await check('rust-memory');
     assert.deepEqual(findings, [
+      'migrations/20240122100000_memories_embedding_hnsw.sql:2 hnsw-parameters-below-guide', // seed 004's 16/64 on 1536 dimensions
       'src/memory_store.rs:14 n-plus-one', //        memories query per agent
       'src/memory_store.rs:32 commit-in-loop', //    INSERT per item
       'src/memory_store.rs:54 unpaginated-query', // fetch_all without LIMIT
       'src/search.rs:18 missing-composite-index', // agent_id AND memory_type
       'src/search.rs:9 leading-wildcard-like', //    LIKE '%deadline%'
+    ]);
+    assert.ok(!severities.has('error'), 'the demo must exit 0');
+  });
+
+  it('vector-search (pgvector migrations + SQL queries): the seed snippets', async () => {
+    const { findings, severities } = await check('vector-search');
+    assert.deepEqual(findings, [
+      'migrations/20240302090000_create_document_chunks.sql:12 hnsw-parameters-below-guide', // seed 002's 16/64 on 768 dimensions
+      'queries/chunks.sql:5 vector-index-operator-mismatch', //   <-> against vector_cosine_ops
+      'queries/chunks.sql:9 filtered-vector-search', //           WHERE collection_id = $2 ... LIMIT 5 through HNSW
+      'queries/memories.sql:5 vector-search-without-index', //    no HNSW index on memories.embedding
+      'queries/memories.sql:9 vector-search-without-limit', //    ORDER BY distance without LIMIT
     ]);
     assert.ok(!severities.has('error'), 'the demo must exit 0');
   });

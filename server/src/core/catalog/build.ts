@@ -83,6 +83,7 @@ class CatalogBuilder {
           partial: change.partial,
           ...(change.where !== undefined ? { where: change.where } : {}),
           method: (change.method || 'btree').toLowerCase(),
+          ...(change.options ? { options: { ...change.options } } : {}),
           origin: origin(change.span),
         });
         return;

@@ -45,6 +45,8 @@ export interface IndexInfo {
   /** A partial index's predicate as written (SQL in DDL files; the Python expression in SQLAlchemy/Alembic code). */
   where?: string;
   method: string;
+  /** Storage parameters (`WITH (m = 16, ef_construction = 64)`, `lists = 100`), as written. */
+  options?: Record<string, string>;
   /** Implicit indexes back PRIMARY KEY and UNIQUE constraints. */
   implicit?: 'primaryKey' | 'unique';
   origin: Origin;

@@ -18,7 +18,7 @@ import { formatColumns } from '../rules/query-helpers';
 import type { CoreFix, IndexSuggestion } from '../rules/types';
 import type { Span } from '../sql/model';
 import { modelIndexEdits } from '../host/python/model-index';
-import { py } from '../migrations/alembic';
+import { py, pyDict } from '../migrations/alembic';
 
 export interface IndexFixInput {
   suggestion: IndexSuggestion;
@@ -199,6 +199,7 @@ function modelIndexFix(s: IndexSuggestion, index: IndexDefinition, dialect: Dial
   const args = [py(index.name), ...s.columns.map(py)];
   if (method && method.toLowerCase() !== 'btree') args.push(`postgresql_using=${py(method.toLowerCase())}`);
   if (postgres && s.opclass) args.push(`postgresql_ops={${s.columns.map((c) => `${py(c)}: ${py(s.opclass!)}`).join(', ')}}`);
+  if (postgres && s.options) args.push(`postgresql_with=${pyDict(Object.entries(s.options))}`);
   const found = modelIndexEdits(text, origin, args);
   if (!found) return undefined;
   return {

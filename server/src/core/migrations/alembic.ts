@@ -201,6 +201,8 @@ function createCall(index: IndexDefinition, dialect: Dialect): string {
   if (postgres && method && method !== 'btree') args.push(`postgresql_using=${py(method)}`);
   const ops = index.keys.filter((k) => k.opclass);
   if (postgres && ops.length > 0) args.push(`postgresql_ops={${ops.map((k) => `${py(k.column)}: ${py(k.opclass!)}`).join(', ')}}`);
+  const options = Object.entries(index.options ?? {});
+  if (postgres && options.length > 0) args.push(`postgresql_with=${pyDict(options)}`);
   if (postgres) args.push('postgresql_concurrently=True');
   return `op.create_index(${args.join(', ')})`;
 }
@@ -276,4 +278,9 @@ export function planAlembicRevisions(set: MigrationSet, changes: MigrationChange
     heads = [revision];
     return { files: [{ file, content }], open: file };
   });
+}
+
+/** `{"m": 16, "ef_construction": 64}`: numbers bare, anything else quoted. */
+export function pyDict(entries: [string, string][]): string {
+  return `{${entries.map(([k, v]) => `${py(k)}: ${/^\d+(\.\d+)?$/.test(v) ? v : py(v)}`).join(', ')}}`;
 }

@@ -72,6 +72,7 @@ export function definitionOf(s: IndexSuggestion, name = indexName(s)): IndexDefi
     table: s.table,
     keys: s.columns.map((column) => (s.opclass ? { column, opclass: s.opclass } : { column })),
     ...(method ? { method } : {}),
+    ...(s.options ? { options: { ...s.options } } : {}),
   };
 }
 
@@ -115,7 +116,9 @@ export function createIndexStatement(index: IndexDefinition, dialect: Dialect, o
   const ifNotExists = opts.ifNotExists && dialect !== 'mysql' ? ' IF NOT EXISTS' : '';
   // MySQL builds indexes online with InnoDB's in-place algorithm when asked.
   const online = dialect === 'mysql' && opts.concurrently ? ' ALGORITHM=INPLACE LOCK=NONE' : '';
-  return `CREATE INDEX${concurrently}${ifNotExists} ${quoteIdent(index.name, dialect)} ON ${quoteQualified(index.table, dialect)}${using} (${keys})${online};`;
+  const options = Object.entries(index.options ?? {});
+  const storage = postgres && options.length ? ` WITH (${options.map(([k, v]) => `${quoteIdent(k, dialect)} = ${/^[\w.]+$/.test(v) ? v : `'${v.replace(/'/g, "''")}'`}`).join(', ')})` : '';
+  return `CREATE INDEX${concurrently}${ifNotExists} ${quoteIdent(index.name, dialect)} ON ${quoteQualified(index.table, dialect)}${using} (${keys})${storage}${online};`;
 }
 
 /** One `DROP INDEX ...;` statement. */

@@ -18,6 +18,11 @@ import { selectStar } from './select-star';
 import { unindexedForeignKey } from './unindexed-foreign-key';
 import { unmigratedModelIndex } from './unmigrated-model-index';
 import { unpaginatedQuery } from './unpaginated-query';
+import { filteredVectorSearch } from './filtered-vector-search';
+import { hnswParametersBelowGuide } from './hnsw-parameters-below-guide';
+import { vectorIndexOperatorMismatch } from './vector-index-operator-mismatch';
+import { vectorSearchWithoutIndex } from './vector-search-without-index';
+import { vectorSearchWithoutLimit } from './vector-search-without-limit';
 import type { Rule } from './types';
 
 export const rules: Rule[] = [
@@ -37,6 +42,11 @@ export const rules: Rule[] = [
   poolMinAboveMax,
   statementCacheBehindPgbouncer,
   sqliteWithoutPragmas,
+  vectorSearchWithoutLimit,
+  vectorIndexOperatorMismatch,
+  vectorSearchWithoutIndex,
+  hnswParametersBelowGuide,
+  filteredVectorSearch,
 ];
 
 const byId = new Map(rules.map((rule) => [rule.meta.id, rule]));

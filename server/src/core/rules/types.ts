@@ -31,6 +31,8 @@ export interface IndexSuggestion {
   /** `gin` with opclass `gin_trgm_ops` for trigram indexes; btree by default. */
   method?: string;
   opclass?: string;
+  /** Storage parameters (`m`, `ef_construction` of an HNSW index). */
+  options?: Record<string, string>;
 }
 
 export interface RuleReport {

@@ -37,7 +37,8 @@ export const unpaginatedQuery: Rule = {
     if (ctx.migration) return;
     for (const statement of ctx.document.statements) {
       const query = statement.query;
-      if (statement.kind !== 'select' || !query || !isUnbounded(query)) continue;
+      // A similarity search (ORDER BY embedding <=> $1) without LIMIT is vector-search-without-limit's.
+      if (statement.kind !== 'select' || !query || !isUnbounded(query) || query.similarity?.length) continue;
       // In host code only calls that hand over every row count (`.all()`, `fetch_all`), not `.first()`/`fetch_one`.
       const hostQuery = hostQueryOf(ctx, statement);
       if (hostQuery && (!returnsAllRows(hostQuery, ctx.host!) || streamsRows(ctx, hostQuery))) continue;
@@ -129,10 +130,16 @@ function pinsKnownRows(query: QueryModel, table: TableInfo, catalog: Catalog): b
   return keyed.length > 0 && isSingleRowLookup(table, keyed);
 }
 
-/** Appends ` LIMIT 100` to the statement, unless it ends with a locking clause LIMIT must precede. */
-function limitFix(ctx: FileContext, statement: Statement): CoreFix[] {
+/** Appends ` LIMIT n` to the statement, unless it ends with a locking clause LIMIT must precede. */
+function limitFix(ctx: FileContext, statement: Statement, limit = DEFAULT_LIMIT, preferred = false): CoreFix[] {
   if (/\bfor\s+(update|share|no\s+key\s+update|key\s+share)\b[^;]*$/i.test(statement.text)) return [];
-  return [insertion(ctx, `Add LIMIT ${DEFAULT_LIMIT}`, statement.span.end, ` LIMIT ${DEFAULT_LIMIT}`)];
+  return [insertion(ctx, `Add LIMIT ${limit}`, statement.span.end, ` LIMIT ${limit}`, preferred)];
+}
+
+/** The LIMIT fix of a statement in a SQL file or host code (`.limit(n)` on an ORM chain). */
+export function addLimitFixes(ctx: FileContext, statement: Statement, limit: number, preferred: boolean): CoreFix[] {
+  const hostQuery = hostQueryOf(ctx, statement);
+  return hostQuery ? hostLimitFix(ctx, statement, hostQuery, limit, preferred) : limitFix(ctx, statement, limit, preferred);
 }
 
 /**
@@ -141,20 +148,20 @@ function limitFix(ctx: FileContext, statement: Statement): CoreFix[] {
  * the edit is made only when that offset is one the SQL string's own
  * characters come from (so it lands inside the quotes).
  */
-function hostLimitFix(ctx: FileContext, statement: Statement, hostQuery: HostQuery): CoreFix[] {
+function hostLimitFix(ctx: FileContext, statement: Statement, hostQuery: HostQuery, limit = DEFAULT_LIMIT, preferred = false): CoreFix[] {
   if (hostQuery.kind === 'orm') {
     if (hostQuery.beforeTerminal === undefined) return [];
-    return [insertion(ctx, `Add .limit(${DEFAULT_LIMIT})`, hostQuery.beforeTerminal, `.limit(${DEFAULT_LIMIT})`)];
+    return [insertion(ctx, `Add .limit(${limit})`, hostQuery.beforeTerminal, `.limit(${limit})`, preferred)];
   }
   if (!hostQuery.sql?.offsets.includes(statement.span.end)) return [];
-  return limitFix(ctx, statement);
+  return limitFix(ctx, statement, limit, preferred);
 }
 
-/** Not preferred: a LIMIT alone silently drops the rows past it. */
-function insertion(ctx: FileContext, title: string, at: number, newText: string): CoreFix {
+/** Not preferred here: a LIMIT alone silently drops the rows past it (a similarity search wants one: see vector-search-without-limit). */
+function insertion(ctx: FileContext, title: string, at: number, newText: string, preferred = false): CoreFix {
   return {
     title,
-    isPreferred: false,
+    isPreferred: preferred,
     changes: [{ kind: 'edit', file: ctx.file, edits: [{ span: { start: at, end: at }, newText }] }],
   };
 }

@@ -30,6 +30,7 @@ function* columnRefs(q: QueryModel): Iterable<ColumnRef> {
   yield* q.groupBy;
   for (const p of q.predicates) yield p.column;
   for (const o of q.orderBy) yield o.column;
+  for (const s of q.similarity ?? []) yield s.column;
   for (const j of q.joins) for (const c of j.conditions) yield* [c.left, c.right];
   for (const c of q.equalities) yield* [c.left, c.right];
 }

@@ -84,6 +84,17 @@ export interface OrderItem {
   desc: boolean;
 }
 
+/** pgvector's distance operators: L2, negative inner product, cosine, L1, Hamming, Jaccard. */
+export type DistanceOperator = '<->' | '<#>' | '<=>' | '<+>' | '<~>' | '<%>';
+
+export interface SimilarityOrder {
+  /** The vector column measured. */
+  column: ColumnRef;
+  operator: DistanceOperator;
+  /** The distance expression as written (`embedding <=> $1`, `Memory.embedding.cosine_distance(q)`). */
+  span: Span;
+}
+
 /** One SELECT (or the row source of an UPDATE/DELETE): what an index could serve. */
 export interface QueryModel {
   kind: StatementKind;
@@ -102,6 +113,8 @@ export interface QueryModel {
    */
   equalities: JoinCondition[];
   orderBy: OrderItem[];
+  /** ORDER BY a pgvector distance (`embedding <=> $1`, `.cosine_distance(q)`): a similarity search. Not in `orderBy`. */
+  similarity?: SimilarityOrder[];
   groupBy: ColumnRef[];
   /** Present when the statement has LIMIT / FETCH FIRST / TOP. */
   limit?: { span: Span; value?: number };
@@ -166,6 +179,8 @@ export type SchemaChange =
       partial: boolean;
       where?: string;
       method: string; // btree, gin, gist, hash ...
+      /** Storage parameters of `WITH (m = 16, ef_construction = 64)` / `postgresql_with={...}`, as written. */
+      options?: Record<string, string>;
       concurrently: boolean;
       ifNotExists: boolean;
       span: Span;

@@ -12,7 +12,7 @@ import type { ResolvedConnection } from '../../../../shared/connections';
 import type { Driver } from '../types';
 import { dbError } from './errors';
 import { HostDriver } from './host/driver';
-import { pgliteModule, sqliteNativeBinding } from './host/locate';
+import { pgliteExtensionModules, pgliteModule, sqliteNativeBinding } from './host/locate';
 import { PostgresDriver } from './postgres/driver';
 
 export interface OpenDriverOptions {
@@ -88,7 +88,7 @@ async function openPglite(connection: ResolvedConnection): Promise<Driver> {
     kind: 'embedded',
     dialect: 'postgres',
     describe: 'embedded PGlite shadow database',
-    open: { op: 'open', backend: 'pglite', dataDir: dir, pgliteModule: pgliteModule() },
+    open: { op: 'open', backend: 'pglite', dataDir: dir, pgliteModule: pgliteModule(), pgliteExtensions: pgliteExtensionModules() },
     cleanup: () => rm(dir, { recursive: true, force: true }),
   });
 }

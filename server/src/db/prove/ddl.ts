@@ -34,16 +34,20 @@ export async function proofIndex(index: SuggestedIndex, dialect: DbDialect, conn
   let keys: IndexKey[] = index.columns.map((column) => ({ column }));
   let method = '';
   let where = '';
+  let storage = '';
   let table = index.table;
   if (parsed && parsed.kind === 'createIndex') {
     keys = parsed.keys;
     table = parsed.table || table;
     if (dialect === 'postgres' && parsed.method && parsed.method !== 'btree') method = ` USING ${parsed.method}`;
     if (parsed.where) where = ` WHERE ${parsed.where}`;
+    // HNSW's m and ef_construction, IVFFlat's lists: plain words and numbers only.
+    const options = Object.entries(parsed.options ?? {}).filter(([k, v]) => /^\w+$/.test(k) && /^[\w.]+$/.test(v));
+    if (dialect === 'postgres' && options.length) storage = ` WITH (${options.map(([k, v]) => `${k} = ${v}`).join(', ')})`;
   }
   if (keys.length === 0) throw dbError('refused', connection, `the suggested index on ${index.table} has no columns`, {});
   const parts = keys.map((k) => `${k.column !== undefined ? ident(k.column) : `(${k.expression})`}${k.opclass ? ` ${k.opclass}` : ''}${k.desc ? ' DESC' : ''}`);
-  const ddl = `CREATE INDEX ${name} ON ${qualified(table)}${method} (${parts.join(', ')})${where}`;
+  const ddl = `CREATE INDEX ${name} ON ${qualified(table)}${method} (${parts.join(', ')})${storage}${where}`;
   // What runs must itself read as one CREATE INDEX, nothing more.
   const check = parseDocument(ddl, dialect);
   if (check.errors.length || check.statements.length !== 1 || check.statements[0].kind !== 'create_index') {

@@ -12,6 +12,7 @@ import { columnType } from './values';
 
 export async function buildShadow(session: DbSession, catalog: Catalog, options: ShadowOptions): Promise<ShadowReport> {
   const started = performance.now();
+  if (options.dialect === 'postgres' && hasVectorColumns(catalog)) await loadVectorExtension(session);
   const unknownTypes = options.dialect === 'postgres' ? await unknownPgTypes(session, catalog) : new Set<string>();
   const script = shadowScript(catalog, { ...options, unknownTypes });
   const failed: FailedStatement[] = [];
@@ -68,4 +69,22 @@ async function unknownPgTypes(session: DbSession, catalog: Catalog): Promise<Set
     }
   }
   return unknown;
+}
+
+function hasVectorColumns(catalog: Catalog): boolean {
+  return [...catalog.tables.values()].some((t) => [...t.columns.values()].some((c) => columnType(c.type).family === 'vector'));
+}
+
+/**
+ * pgvector, for the schema's vector columns: the embedded PGlite loads it
+ * (@electric-sql/pglite-pgvector). Where it is missing the vector types stay
+ * unknown and their columns become text (see unknownPgTypes): the shadow still
+ * explains every query that does not measure a distance.
+ */
+async function loadVectorExtension(session: DbSession): Promise<void> {
+  try {
+    await session.query('CREATE EXTENSION IF NOT EXISTS vector');
+  } catch {
+    // not available here: reported through the fallbacks
+  }
 }

@@ -151,7 +151,10 @@ class ScriptWriter {
     });
     const using = this.dialect === 'postgres' && index.method !== 'btree' ? ` USING ${index.method}` : '';
     const where = index.partial && index.where ? ` WHERE ${index.where}` : '';
-    const sql = `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${this.id(index.name)} ON ${this.id(table.name)}${using} (${keys.join(', ')})${where}`;
+    // Storage parameters as the schema writes them (HNSW's m, ef_construction; IVFFlat's lists), when they are plain words or numbers.
+    const options = Object.entries(index.options ?? {}).filter(([k, v]) => /^\w+$/.test(k) && /^[\w.]+$/.test(v));
+    const storage = this.dialect === 'postgres' && options.length ? ` WITH (${options.map(([k, v]) => `${k} = ${v}`).join(', ')})` : '';
+    const sql = `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${this.id(index.name)} ON ${this.id(table.name)}${using} (${keys.join(', ')})${storage}${where}`;
     return { sql, table: table.name, purpose, name: index.name };
   }
 

@@ -26,12 +26,16 @@ export type TypeFamily =
   | 'bytes'
   | 'array'
   | 'inet'
+  | 'vector'
   | 'other';
 
 export interface ColumnType {
   family: TypeFamily;
   /** Maximum characters of a varchar(n)/char(n). */
   maxLength?: number;
+  /** pgvector's `vector(n)` / `halfvec(n)`: the type and its dimension. */
+  vector?: 'vector' | 'halfvec';
+  dimension?: number;
 }
 
 const SERIALS = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2']);
@@ -55,6 +59,7 @@ export function columnType(declared: string): ColumnType {
   if (base === 'json' || base === 'jsonb') return { family: 'json' };
   if (base === 'bytea' || base === 'blob') return { family: 'bytes' };
   if (base === 'inet' || base === 'cidr') return { family: 'inet' };
+  if (base === 'vector' || base === 'halfvec') return { family: 'vector', vector: base, ...(length ? { dimension: Number(length[1]) } : {}) };
   if (['text', 'varchar', 'character varying', 'char', 'character', 'nchar', 'nvarchar', 'citext', 'name', 'string', 'clob', 'bpchar'].includes(base)) {
     return length ? { family: 'text', maxLength: Number(length[1]) } : { family: 'text' };
   }
@@ -194,6 +199,8 @@ function nonNullValue(ctx: ValueContext, ordinal: string): string {
       return dialect === 'postgres' ? `'\\x00'::bytea` : `X'00'`;
     case 'array':
       return `'{}'`;
+    case 'vector':
+      return vectorValue(ctx, ordinal);
     case 'inet':
       return `('10.0.' || ${below(s, ordinal, 250)} || '.' || ${below(s, ordinal, 250)})::inet`;
     case 'text':
@@ -207,4 +214,18 @@ function nonNullValue(ctx: ValueContext, ordinal: string): string {
       return fit(`${literal(prefix)} || ${below(s, ordinal, spread)}`, type, prefix.length + String(spread).length, dialect);
     }
   }
+}
+
+/**
+ * A pseudo-random vector of the column's dimension, components in [-1, 1]:
+ * one draw per (row, component), so rows differ in every component as real
+ * embeddings do and an HNSW or IVFFlat index built on them has a graph (or
+ * lists) to walk. Computed in real arithmetic, cast to the column's type.
+ */
+function vectorValue(ctx: ValueContext, ordinal: string): string {
+  // A column declared without a dimension holds vectors of any one length: 16 will do.
+  const dimension = ctx.type.dimension ?? 16;
+  if (ctx.dialect !== 'postgres') return literal('[]');
+  const component = draw(ctx.stream, `(${ordinal}) * ${dimension} + d`);
+  return `(SELECT array_agg((${component} % 2001 - 1000)::real / 1000 ORDER BY d) FROM generate_series(1, ${dimension}) AS d)::${ctx.type.vector ?? 'vector'}(${dimension})`;
 }

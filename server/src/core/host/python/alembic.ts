@@ -7,7 +7,7 @@ import type { Dialect } from '../../../../../shared/types';
 import { parseDocument } from '../../sql/parse';
 import type { ColumnDef, ForeignKeyDef, IndexKey, SchemaChange, Span } from '../../sql/model';
 import type { AlembicRevision } from '../types';
-import { sqlType } from './models';
+import { indexOptions, sqlType, withOpclasses } from './models';
 import { calleeName, descendants, isTrue, keywordArgs, type Node, positionalArgs, receiverOf, spanOf, stringList, stringValue, unwrap } from './nodes';
 import { spansToFile } from '../offsets';
 import { embeddedSql, isStringLiteral } from './sql-strings';
@@ -85,18 +85,6 @@ function indexKeys(node: Node | undefined): IndexKey[] {
   });
 }
 
-/** `postgresql_ops={"col": "text_pattern_ops"}`: the operator class of each named key. */
-function withOpclasses(keys: IndexKey[], ops: Node | undefined): IndexKey[] {
-  const dict = ops ? unwrap(ops) : undefined;
-  if (dict?.type !== 'dictionary') return keys;
-  const byColumn = new Map<string, string>();
-  for (const pair of dict.namedChildren) {
-    const column = stringValue(pair.childForFieldName('key'));
-    const opclass = stringValue(pair.childForFieldName('value'));
-    if (column !== undefined && opclass !== undefined) byColumn.set(column, opclass);
-  }
-  return keys.map((k) => (k.column !== undefined && byColumn.has(k.column) ? { ...k, opclass: byColumn.get(k.column)! } : k));
-}
 
 class UpgradeReader {
   readonly changes: SchemaChange[] = [];
@@ -167,7 +155,7 @@ class UpgradeReader {
           kind: 'createIndex', name: nameOf(args[0] ?? kw.get('index_name')), table: idxTable,
           keys: withOpclasses(indexKeys(batchTable !== undefined ? args[1] : args[2] ?? kw.get('columns')), kw.get('postgresql_ops')),
           unique: isTrue(kw.get('unique')),
-          partial: !!where, ...(where ? { where: where.text } : {}), method: stringValue(kw.get('postgresql_using')) ?? 'btree',
+          partial: !!where, ...(where ? { where: where.text } : {}), method: stringValue(kw.get('postgresql_using')) ?? 'btree', ...indexOptions(kw.get('postgresql_with')),
           concurrently, ifNotExists: isTrue(kw.get('if_not_exists')), span, keywordSpan: spanOf(call.childForFieldName('function')!),
         });
         this.indexCreations.push({ span, table: idxTable, concurrently });

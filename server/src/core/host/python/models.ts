@@ -34,6 +34,8 @@ const TYPE_NAMES: Record<string, string> = {
   timestamp: 'timestamp', date: 'date', time: 'time', float: 'float', numeric: 'numeric', decimal: 'numeric',
   json: 'json', jsonb: 'jsonb', uuid: 'uuid', largebinary: 'bytea', bytes: 'bytea', interval: 'interval', enum: 'enum',
   array: 'array', varchar: 'varchar', char: 'char', real: 'real', double: 'double precision',
+  // pgvector.sqlalchemy: Vector(384) → vector(384)
+  vector: 'vector', halfvec: 'halfvec', sparsevec: 'sparsevec',
 };
 
 /** `String(32)` → 'varchar(32)', `sa.Integer` → 'integer', `Mapped[Optional[int]]` inner `int` → 'integer'. */
@@ -154,8 +156,35 @@ function indexKeys(args: Node[], columnOf: (n: Node) => string | undefined): Ind
   });
 }
 
-function indexChange(call: Node, table: string, keys: IndexKey[]): SchemaChange {
+/** `postgresql_with={"m": 16, "ef_construction": 64}`: the index's storage parameters, as `{ options }` to spread. */
+export function indexOptions(node: Node | undefined): { options?: Record<string, string> } {
+  const dict = node ? unwrap(node) : undefined;
+  if (dict?.type !== 'dictionary') return {};
+  const options: Record<string, string> = {};
+  for (const pair of dict.namedChildren) {
+    const key = stringValue(pair.childForFieldName('key'));
+    const value = pair.childForFieldName('value');
+    if (key !== undefined && value) options[key.toLowerCase()] = stringValue(value) ?? value.text;
+  }
+  return Object.keys(options).length ? { options } : {};
+}
+
+/** `postgresql_ops={"col": "text_pattern_ops"}`: the operator class of each named key. */
+export function withOpclasses(keys: IndexKey[], ops: Node | undefined): IndexKey[] {
+  const dict = ops ? unwrap(ops) : undefined;
+  if (dict?.type !== 'dictionary') return keys;
+  const byColumn = new Map<string, string>();
+  for (const pair of dict.namedChildren) {
+    const column = stringValue(pair.childForFieldName('key'));
+    const opclass = stringValue(pair.childForFieldName('value'));
+    if (column !== undefined && opclass !== undefined) byColumn.set(column, opclass);
+  }
+  return keys.map((k) => (k.column !== undefined && byColumn.has(k.column) ? { ...k, opclass: byColumn.get(k.column)! } : k));
+}
+
+function indexChange(call: Node, table: string, plainKeys: IndexKey[]): SchemaChange {
   const kw = keywordArgs(call);
+  const keys = withOpclasses(plainKeys, kw.get('postgresql_ops'));
   const where = kw.get('postgresql_where') ?? kw.get('sqlite_where');
   const fn = call.childForFieldName('function')!;
   return {
@@ -167,6 +196,7 @@ function indexChange(call: Node, table: string, keys: IndexKey[]): SchemaChange 
     partial: !!where,
     ...(where ? { where: where.text } : {}),
     method: stringValue(kw.get('postgresql_using')) ?? 'btree',
+    ...indexOptions(kw.get('postgresql_with')),
     concurrently: false,
     ifNotExists: false,
     span: spanOf(call),

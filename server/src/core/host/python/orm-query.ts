@@ -5,13 +5,17 @@
  * variable are cloned and continued, so `stmt = stmt.where(...)` works too.
  */
 import { emptyQuery } from '../../sql/build';
-import type { ColumnRef, Predicate, PredicateOp, QueryModel, Span, StatementKind, ValueKind } from '../../sql/model';
+import type { ColumnRef, DistanceOperator, Predicate, PredicateOp, QueryModel, SimilarityOrder, Span, StatementKind, ValueKind } from '../../sql/model';
 import { likePattern, type ValueLookup } from './like-pattern';
 import type { ModelInfo } from './models';
 import { calleeName, descendants, type Node, positionalArgs, receiverOf, spanOf, stringValue, unwrap, valueRoots } from './nodes';
 
 export type ModelResolver = (cls: string) => ModelInfo | undefined;
 
+/** pgvector.sqlalchemy's comparator methods and the operators they write. */
+const DISTANCE_METHODS: Record<string, DistanceOperator> = {
+  l2_distance: '<->', max_inner_product: '<#>', cosine_distance: '<=>', l1_distance: '<+>', hamming_distance: '<~>', jaccard_distance: '<%>',
+};
 const EAGER_LOADERS = new Set(['selectinload', 'joinedload', 'subqueryload', 'immediateload', 'contains_eager']);
 const NOT_VALUES = new Set(['None', 'True', 'False', 'func', 'text', 'self', 'cls', 'sa', 'sqlalchemy', 'literal', 'bindparam']);
 const CONTAINERS = new Set(['list', 'tuple', 'set', 'dictionary', 'list_comprehension']);
@@ -303,9 +307,22 @@ export class OrmQuery {
       const recv = receiverOf(n);
       n = recv && this.column(recv) ? unwrap(recv) : unwrap(positionalArgs(n)[0] ?? n);
     }
+    const similarity = this.distance(n);
+    if (similarity) {
+      (this.model.similarity ??= []).push(similarity);
+      return;
+    }
     const str = stringValue(n);
     const col = this.column(n) ?? (str !== undefined ? this.entityColumn(str, spanOf(n)) : undefined);
     if (col) this.model.orderBy.push({ column: col, desc });
+  }
+
+  /** `Memory.embedding.cosine_distance(q)` (pgvector.sqlalchemy's comparators): the distance it orders by. */
+  private distance(n: Node): SimilarityOrder | undefined {
+    const operator = n.type === 'call' ? DISTANCE_METHODS[calleeName(n) ?? ''] : undefined;
+    const recv = operator ? receiverOf(n) : undefined;
+    const column = recv ? this.column(recv) : undefined;
+    return operator && column ? { column, operator, span: spanOf(n) } : undefined;
   }
 
   private join(step: Step): void {

@@ -114,6 +114,8 @@ export class PgDdlBuilder {
       keywordSpan,
     };
     if (s.idxname) change.name = s.idxname;
+    const options = storageParameters(s.options);
+    if (options) change.options = options;
     if (s.whereClause) change.where = this.st.slice(this.q.exprSpan(s.whereClause));
     return change;
   }
@@ -172,4 +174,18 @@ function names(list: PgNode[] | undefined): string[] {
 
 function withName<T extends object>(obj: T, name: string | undefined): T & { name?: string } {
   return name ? { ...obj, name } : obj;
+}
+
+/** `WITH (m = 16, ef_construction = 64)`: each parameter's value as text. */
+function storageParameters(options: PgNode[] | undefined): Record<string, string> | undefined {
+  if (!options?.length) return undefined;
+  const out: Record<string, string> = {};
+  for (const o of options) {
+    const d = o.DefElem;
+    if (!d?.defname) continue;
+    const a = d.arg ?? {};
+    const value = a.Integer ? String(a.Integer.ival ?? 0) : a.Float ? String(a.Float.fval) : a.String ? String(a.String.sval) : a.Boolean ? String(!!a.Boolean.boolval) : a.TypeName ? names(a.TypeName.names ?? []).join('.') : '';
+    out[String(d.defname).toLowerCase()] = value;
+  }
+  return out;
 }

@@ -3,7 +3,9 @@
  * Offsets are statement-relative UTF-16; the caller rebases them.
  */
 import { AGGREGATES, emptyQuery, resolveColumns } from '../build';
-import type { ColumnRef, JoinInfo, Predicate, PredicateOp, QueryModel, Span, TableRef, ValueKind } from '../model';
+import type { ColumnRef, DistanceOperator, JoinInfo, Predicate, PredicateOp, QueryModel, SimilarityOrder, Span, TableRef, ValueKind } from '../model';
+
+const DISTANCE_OPERATORS = new Set<string>(['<->', '<#>', '<=>', '<+>', '<~>', '<%>']);
 import type { StatementText } from '../text';
 
 // The parse tree is plain JSON whose shape @pgsql/types describes only loosely.
@@ -167,9 +169,31 @@ export class PgQueryBuilder {
       let node = sb?.node;
       const ordinal = node?.A_Const?.ival?.ival;
       if (typeof ordinal === 'number') node = targets[ordinal - 1]?.ResTarget?.val;
+      else if (node?.ColumnRef?.fields?.length === 1) {
+        // `ORDER BY distance` naming a select-list item `embedding <=> $1 AS distance`
+        const alias = node.ColumnRef.fields[0].String?.sval;
+        const target = targets.find((t: PgNode) => t.ResTarget?.name === alias && t.ResTarget?.val?.A_Expr);
+        if (target) node = target.ResTarget.val;
+      }
+      const similarity = this.distance(node);
+      if (similarity) {
+        (q.similarity ??= []).push(similarity);
+        continue;
+      }
       if (!node?.ColumnRef || node.ColumnRef.fields?.some((f: PgNode) => f.A_Star)) continue;
       q.orderBy.push({ column: this.column(node.ColumnRef), desc: sb.sortby_dir === 'SORTBY_DESC' });
     }
+  }
+
+  /** A pgvector distance between a column and a value (`embedding <=> $1::vector`), either side. */
+  private distance(node: PgNode): SimilarityOrder | undefined {
+    const e = node?.A_Expr;
+    if (!e || e.kind !== 'AEXPR_OP') return undefined;
+    const operator = this.opName(e);
+    if (!DISTANCE_OPERATORS.has(operator)) return undefined;
+    const col = e.lexpr?.ColumnRef ? e.lexpr : e.rexpr?.ColumnRef ? e.rexpr : undefined;
+    if (!col) return undefined;
+    return { column: this.column(col.ColumnRef), operator: operator as DistanceOperator, span: this.exprSpan(node) };
   }
 
   private limits(q: QueryModel, s: PgNode): void {

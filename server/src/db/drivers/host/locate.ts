@@ -33,6 +33,22 @@ export function pgliteModule(): string {
   return path.join(path.dirname(require.resolve(pkg)), 'index.js');
 }
 
+/**
+ * pgvector for PGlite (@electric-sql/pglite-pgvector): the bundle's copy in
+ * dist/pglite/vector/, else the package's; undefined when neither is there
+ * (the embedded database then runs without it, and says so on a vector query).
+ */
+export function pgliteExtensionModules(): Record<string, string> {
+  const bundled = path.join(__dirname, 'pglite', 'vector', 'index.js');
+  if (!fromSource && existsSync(bundled)) return { vector: bundled };
+  try {
+    const pkg = '@electric-sql/pglite-pgvector';
+    return { vector: path.join(path.dirname(require.resolve(pkg)), 'index.js') };
+  } catch {
+    return {};
+  }
+}
+
 /** better-sqlite3's compiled binding shipped next to the bundle, if any. */
 export function sqliteNativeBinding(): string | undefined {
   const bundled = path.join(__dirname, 'better_sqlite3.node');

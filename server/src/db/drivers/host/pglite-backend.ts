@@ -21,8 +21,13 @@ export interface AsyncBackend {
 
 export async function pgliteBackend(request: OpenRequest): Promise<AsyncBackend> {
   // PGlite is ESM only and finds its .wasm/.data through import.meta.url: import it from its own files.
-  const module = (await import(pathToFileURL(request.pgliteModule ?? '').href)) as { PGlite: new (dataDir?: string) => PGliteLike };
-  const db = new module.PGlite(request.dataDir);
+  const module = (await import(pathToFileURL(request.pgliteModule ?? '').href)) as { PGlite: new (dataDir?: string, options?: { extensions: Record<string, unknown> }) => PGliteLike };
+  // Each extension module exports the extension under its name (`export { vector }`); CREATE EXTENSION then finds it.
+  const extensions: Record<string, unknown> = {};
+  for (const [name, file] of Object.entries(request.pgliteExtensions ?? {})) {
+    extensions[name] = ((await import(pathToFileURL(file).href)) as Record<string, unknown>)[name];
+  }
+  const db = new module.PGlite(request.dataDir, { extensions });
   await db.waitReady;
   return {
     async open() {

@@ -22,6 +22,8 @@ export interface OpenRequest {
   dataDir?: string;
   /** pglite: the ESM entry of @electric-sql/pglite to import. */
   pgliteModule?: string;
+  /** pglite: extensions to load, by name: the ESM entry exporting it (`vector` → @electric-sql/pglite-pgvector). */
+  pgliteExtensions?: Record<string, string>;
 }
 
 export interface QueryRequest {

@@ -45,6 +45,8 @@ export function pgDbError(e: unknown, ctx: PgErrorContext): DbError {
   }
   if (UNREACHABLE_ERRNO.has(code)) return dbError('unreachable', name, `cannot reach ${ctx.display} (${code})`, base);
   if (SSL_ERRNO.test(code) || /\bSSL\b|\bTLS\b|certificate/i.test(message)) return dbError('ssl', name, `SSL/TLS failed with ${ctx.display}: ${message}`, base);
+  const vector = missingPgvector(code, message);
+  if (vector) return dbError('sql', name, `${vector} is not known on ${ctx.display}: pgvector (the \`vector\` extension) is not installed in this database (${message})`, { ...base, advice: PGVECTOR_ADVICE });
   if (/^[0-9A-Z]{5}$/.test(code)) {
     const extra = err.detail ? ` (${err.detail})` : '';
     return dbError('sql', name, `${message}${extra}`, base);
@@ -57,4 +59,25 @@ export function isConnectionLost(e: unknown): boolean {
   const err = e as PgLikeError;
   const code = err?.code ?? '';
   return code === '57P01' || code === '57P02' || code === '57P03' || UNREACHABLE_ERRNO.has(code) || /Connection terminated|terminating connection|Client has encountered a connection error|not queryable/i.test(err?.message ?? '');
+}
+
+const PGVECTOR_ADVICE =
+  'Install pgvector on the server (the package for its PostgreSQL version, postgresql-NN-pgvector, then CREATE EXTENSION vector), ' +
+  'or explain on the embedded database (PGlite), which has it.';
+
+/**
+ * What a vector query names that a server without pgvector does not know:
+ * the type (`type "vector" does not exist`, 42704) or a distance operator
+ * (`operator does not exist: real[] <=> unknown`, 42883).
+ */
+function missingPgvector(code: string, message: string): string | undefined {
+  if (code === '42704') {
+    const type = /type "(vector|halfvec|sparsevec)" does not exist/.exec(message)?.[1];
+    return type ? `the type ${type}` : undefined;
+  }
+  if (code === '42883') {
+    const operator = /operator does not exist: .* (<=>|<->|<#>|<\+>|<~>|<%>) /.exec(message + ' ')?.[1];
+    return operator ? `the distance operator ${operator}` : undefined;
+  }
+  return undefined;
 }
