@@ -56,8 +56,17 @@ export function startServer(connection: Connection): void {
     openVersion: (uri: string) => documents.get(uri)?.version,
     uriOf: pathToUri,
     applyPendingEdits: () => pendingEdits.flush(),
+    analysed: (file: string) => {
+      // An edit that changed the schema changes the other files' findings too
+      // (known once the edit is read, which its analysis does in slices).
+      const workspace = schemaUnchecked.delete(file) ? host.folderFor(file)?.workspace : undefined;
+      const others = workspace?.affectedBy(file).filter((other) => other !== file) ?? [];
+      if (others.length > 0) publisher.refresh(others, 0);
+    },
   };
   const publisher = new DiagnosticsPublisher(connection, host, logger);
+  /** Open documents handed to their workspace whose effect on the schema is not known yet. */
+  const schemaUnchecked = new Set<string>();
   /** An open document's newest text, handed to its workspace when something reads it. */
   const pendingEdits = new PendingEdits((file) => {
     const uri = openByPath.get(file);
@@ -66,9 +75,7 @@ export function startServer(connection: Connection): void {
     const workspace = folder?.workspace;
     if (!document || !folder || !workspace || !accepts(folder, file)) return;
     workspace.setFile(file, document.getText());
-    // An edit that changed the schema changes the other files' findings too.
-    const others = workspace.affectedBy(file).filter((other) => other !== file);
-    if (others.length > 0) publisher.refresh(others, 0);
+    schemaUnchecked.add(file);
   });
   const versionOf = (uri: string) => documents.get(uri)?.version ?? null;
   const debounceOf = (folder: FolderState | undefined) =>
@@ -213,6 +220,7 @@ export function startServer(connection: Connection): void {
       if (!file) return;
       openByPath.delete(file);
       pendingEdits.forget(file);
+      schemaUnchecked.delete(file);
       const folder = host.folderFor(file);
       const workspace = folder?.workspace;
       if (!workspace) return publisher.schedule([file], 0);
@@ -285,7 +293,7 @@ export function startServer(connection: Connection): void {
   );
 
   connection.onCodeAction(
-    guard(logger, 'code actions', [], (params) => {
+    guard(logger, 'code actions', [], async (params) => {
       const document = documents.get(params.textDocument.uri);
       const file = uriToPath(params.textDocument.uri);
       if (!document || !file) return [];
@@ -298,14 +306,16 @@ export function startServer(connection: Connection): void {
       const chain = workspace
         ? (fixes: Fix[]) => chainMigrationFixes(fixes, workspace.migrationSets(), workspace.catalog(), new Date()).files
         : undefined;
-      return codeActions(params, document, file, publisher.findingsOf(file), versionOf, database, chain);
+      const findings = await publisher.currentFindings(file);
+      // The document may have changed while its analysis ran: the actions are for the version analysed.
+      return codeActions(params, documents.get(params.textDocument.uri) ?? document, file, findings, versionOf, database, chain);
     }),
   );
 
   connection.onHover(
-    guard(logger, 'hover', null, (params) => {
+    guard(logger, 'hover', null, async (params) => {
       const file = uriToPath(params.textDocument.uri);
-      return file ? hover(publisher.findingsOf(file), params.position, (finding) => database.proofFor(finding)) : null;
+      return file ? hover(await publisher.currentFindings(file), params.position, (finding) => database.proofFor(finding)) : null;
     }),
   );
 
@@ -321,7 +331,10 @@ export function startServer(connection: Connection): void {
   }
 
   connection.onCodeLens(
-    guard(logger, 'code lenses', [], (params) => {
+    guard(logger, 'code lenses', [], async (params) => {
+      // Its analysis reads the document in slices: the lenses then need no parse of their own.
+      const file = uriToPath(params.textDocument.uri);
+      if (file && openByPath.has(file)) await publisher.currentFindings(file);
       const found = queriesOf(params.textDocument.uri);
       return found ? codeLenses(found.queries, found.document) : [];
     }),

@@ -22,12 +22,13 @@ import { eitherShipped, firstCheckedHistory, NOTHING_SHIPPED, type MigrationHist
 import type { MigrationPosition } from '../rules/types';
 import type { ParsedDocument } from '../sql/model';
 import { otherEngineOf } from '../sql/dialect';
-import { inferDialect, initParsers, parseDocument } from '../sql/parse';
+import { inferDialect, initParsers, parseDocumentSteps } from '../sql/parse';
 import { initHostParsers } from '../host/treesitter';
 import { extractHost, hostLanguageOf, workspaceModelsOf } from '../host/extract';
 import type { HostExtraction, HostModel } from '../host/types';
 import { WalkCache } from '../host/python/walk-cache';
-import { analyzeFile, type AnalysisHost } from './analysis';
+import { analyzeFileSteps, type AnalysisHost } from './analysis';
+import { runSteps, type Steps } from '../steps';
 import { hostDocument } from './hostDocument';
 import { dialectSignals, Layout, type DialectSignals } from './layout';
 import { isManifest, Packages } from './packages';
@@ -73,6 +74,11 @@ interface FileEntry {
   signals?: DialectSignals;
   /** Schema changes of the file without positions: what the catalog depends on. */
   schemaSignature?: string;
+  /**
+   * Set by `setFile` until the new text is first read (`settle`): the schema
+   * signature the workspace knew before it, undefined when that was never read.
+   */
+  unsettled?: { before?: string };
   /** Schema signature of each statement text, carried over from the file's previous version. */
   statementSignatures: Map<string, string>;
   /** Statement-scope rule reports, carried over from the file's previous version. */
@@ -117,6 +123,8 @@ export class Workspace {
   private models?: HostModel[];
   /** Files whose last update changed the schema (their dependents are everything). */
   private readonly schemaChanged = new Set<string>();
+  /** Files set but not yet read since: whether their schema changed is found out when they are (`settle`). */
+  private readonly unsettled = new Set<string>();
   /** Host files `prepareForEdits` has readied. */
   private readonly prepared = new Set<string>();
   /** The caller's history and `.querylens.json`'s `migrationsFrom`, together. */
@@ -207,14 +215,49 @@ export class Workspace {
     }
     if (!isAnalysedFile(file)) return;
     if (previous && hostLanguageOf(file) === 'python') this.pythonFileChanged(file, previous, entry);
-    const before = previous ? this.signatureOf(file, previous) : '';
-    const after = this.signatureOf(file, entry);
-    if (before !== after) this.invalidateSchema(file);
-    else {
-      this.schemaChanged.delete(file);
-      // Same schema, but its DDL may have moved: the catalog's positions (which
-      // fixes and schema findings point at) must follow the text.
-      if (after !== '') this.cachedCatalog = undefined;
+    // The new text is parsed when first read (by `analyzeSteps`, in steps): a
+    // large file's parse then never holds up the caller, and the schema
+    // signatures are compared once it is parsed.
+    entry.unsettled = { before: previous ? this.knownSignature(file, previous) : '' };
+    this.unsettled.add(file);
+  }
+
+  /** The schema signature the workspace has read of this version of a file; undefined when it never read it. */
+  private knownSignature(file: string, entry: FileEntry): string | undefined {
+    if (entry.unsettled) return entry.unsettled.before;
+    if (entry.schemaSignature !== undefined || entry.document) return this.signatureOf(file, entry);
+    return undefined; // never parsed since it was read or its dialect changed: no catalog was built from it
+  }
+
+  /**
+   * `settle` in steps: the files set since they were last read are parsed in
+   * steps first (the catalog every file is checked against depends on them).
+   */
+  private *settleSteps(): Steps<void> {
+    for (;;) {
+      const waiting = [...this.unsettled].find((file) => this.entries.get(file)?.document === undefined && this.entries.has(file));
+      if (waiting === undefined) break;
+      yield* this.parseSteps(waiting, this.entries.get(waiting)!);
+    }
+    this.settle();
+  }
+
+  /** Compares the schema of every file set since it was last read with the one before it (see `setFile`). */
+  private settle(): void {
+    for (const file of this.unsettled) {
+      this.unsettled.delete(file);
+      const entry = this.entries.get(file);
+      if (!entry?.unsettled) continue;
+      const { before } = entry.unsettled;
+      entry.unsettled = undefined;
+      const after = this.signatureOf(file, entry);
+      if (before === undefined ? after !== '' : before !== after) this.invalidateSchema(file);
+      else {
+        this.schemaChanged.delete(file);
+        // Same schema, but its DDL may have moved: the catalog's positions (which
+        // fixes and schema findings point at) must follow the text.
+        if (after !== '') this.cachedCatalog = undefined;
+      }
     }
   }
 
@@ -256,6 +299,7 @@ export class Workspace {
     const entry = this.entries.get(file);
     if (!entry || !this.options.incremental || !hostLanguageOf(file) || this.prepared.has(file) || this.isTooLarge(entry)) return;
     this.prepared.add(file);
+    this.settle();
     if (this.signatureOf(file, entry) !== '') return;
     const { text } = entry;
     const statementStart = /\n(?=[A-Za-z_@#])/g;
@@ -283,7 +327,7 @@ export class Workspace {
   deleteFile(file: string): void {
     const previous = this.entries.get(file);
     if (!previous) return;
-    const hadSchema = isAnalysedFile(file) && this.signatureOf(file, previous) !== '';
+    const hadSchema = isAnalysedFile(file) && this.knownSignature(file, previous) !== '';
     this.entries.delete(file);
     this.prepared.delete(file);
     if (hostLanguageOf(file) === 'python') this.models = undefined;
@@ -312,12 +356,14 @@ export class Workspace {
    * for a query file, every file when the update changed the schema.
    */
   affectedBy(file: string): string[] {
+    this.settle();
     if (this.schemaChanged.has(file)) return this.files();
     return this.entries.has(file) && isAnalysedFile(file) ? [file] : [];
   }
 
   /** The current schema catalog, built from migrations (in order) then other DDL files. */
   catalog(): Catalog {
+    this.settle();
     if (!this.cachedCatalog) {
       this.packageCatalogs.clear();
       this.cachedCatalog = buildCatalog(this.catalogInputs());
@@ -409,17 +455,38 @@ export class Workspace {
   }
 
   private parse(file: string, entry: FileEntry): ParsedDocument {
+    return runSteps(this.parseSteps(file, entry))!;
+  }
+
+  /**
+   * `parse` in steps: a SQL file one statement per step (host code in one).
+   * Undefined when the file got another text meanwhile: this version is no
+   * longer wanted. Stopped half-way, the statements it took over from the
+   * previous version stay for the next parse.
+   */
+  private *parseSteps(file: string, entry: FileEntry): Steps<ParsedDocument | undefined> {
     if (!entry.document && this.isTooLarge(entry)) entry.document = { dialect: this.entryDialect(file, entry), statements: [], errors: [], metaCommands: [] };
     if (!entry.document && hostLanguageOf(file)) {
       entry.host = this.hostExtraction(file, entry);
       entry.document = hostDocument(entry.text, entry.host, this.entryDialect(file, entry));
     }
-    if (!entry.document) {
-      const dialect = this.entryDialect(file, entry);
-      entry.document = parseDocument(entry.text, dialect, this.options.incremental ? { previous: entry.replaced } : undefined, { dialectGuessed: !entry.dialectSure });
-      entry.replaced = undefined; // its statements now belong to entry.document
+    if (entry.document) return entry.document;
+    const dialect = this.entryDialect(file, entry);
+    const steps = parseDocumentSteps(entry.text, dialect, this.options.incremental ? { previous: entry.replaced } : undefined, { dialectGuessed: !entry.dialectSure });
+    for (;;) {
+      const step = steps.next();
+      if (step.done) {
+        entry.document = step.value;
+        entry.replaced = undefined; // its statements now belong to entry.document
+        return entry.document;
+      }
+      yield;
+      if (this.entries.get(file) === entry && !entry.document && entry.dialect === dialect) continue;
+      // Replaced, parsed meanwhile (a caller that could not wait), or to be read in another dialect.
+      steps.return(undefined as never);
+      if (this.entries.get(file) !== entry) return undefined;
+      return yield* this.parseSteps(file, entry);
     }
-    return entry.document;
   }
 
   /**
@@ -462,14 +529,49 @@ export class Workspace {
 
   /** All findings of one file (syntax errors included), severities and suppressions applied. */
   analyze(file: string): Finding[] {
+    return runSteps(this.analyzeSteps(file)) ?? [];
+  }
+
+  /**
+   * `analyze` in steps (core/steps.ts), for a caller that must stay
+   * responsive: it pauses between steps, and may stop when the result is no
+   * longer wanted. Undefined when `file` got another text meanwhile; what the
+   * steps computed so far (parsed statements, rule reports) serves the next
+   * analysis. Changes to the schema meanwhile start the analysis over.
+   */
+  *analyzeSteps(file: string): Steps<Finding[] | undefined> {
     const entry = this.entries.get(file);
-    const document = this.document(file);
-    if (!entry || !document || this.isTooLarge(entry)) return [];
+    if (!entry || !isAnalysedFile(file)) return [];
+    const document = yield* this.parseSteps(file, entry);
+    if (!document || this.entries.get(file) !== entry) return undefined;
+    if (this.isTooLarge(entry)) return [];
+    yield* this.settleSteps();
+    if (this.entries.get(file) !== entry) return undefined;
     const catalog = this.catalogFor(file);
-    if (entry.findings && entry.findingsCatalogVersion === this.catalogVersion) return entry.findings;
+    const catalogVersion = this.catalogVersion;
+    if (entry.findings && entry.findingsCatalogVersion === catalogVersion) return entry.findings;
+    const steps = this.findingSteps(file, entry, document, catalog);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) {
+        entry.findings = step.value;
+        entry.findingsCatalogVersion = catalogVersion;
+        return entry.findings;
+      }
+      yield;
+      const current = this.entries.get(file) === entry && this.cachedCatalog !== undefined && this.catalogVersion === catalogVersion;
+      const finished = entry.findings !== undefined && entry.findingsCatalogVersion === catalogVersion;
+      if (current && !finished) continue;
+      steps.return(undefined as never);
+      if (this.entries.get(file) !== entry) return undefined;
+      return yield* this.analyzeSteps(file); // finished meanwhile (then this returns it), or the schema changed
+    }
+  }
+
+  private findingSteps(file: string, entry: FileEntry, document: ParsedDocument, catalog: Catalog): Steps<Finding[]> {
     const migration = this.migrationPosition(file);
     const relative = path.relative(this.root, file).split(path.sep).join('/');
-    entry.findings = analyzeFile(
+    return analyzeFileSteps(
       {
         file,
         text: entry.text,
@@ -489,8 +591,6 @@ export class Workspace {
       },
       this.analysisHost,
     );
-    entry.findingsCatalogVersion = this.catalogVersion;
-    return entry.findings;
   }
 
   /** How many SQL strings of a host file could not be read as SQL (skipped quietly, not syntax errors). */
