@@ -73,7 +73,12 @@ async function time(promise, started = performance.now()) {
   }
 }
 
-const within = (promise) => Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), LIMIT_MS))]);
+/** `promise`, or a rejection after LIMIT_MS (the timer is cleared once it settles: it would keep the process alive). */
+function within(promise) {
+  let timer;
+  const limit = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), LIMIT_MS)));
+  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
+}
 
 /** The workspace with a small file beside the one measured, for hovers elsewhere. */
 function workspaceWithSmallFile() {
