@@ -471,6 +471,9 @@ export class Workspace {
       entry.document = hostDocument(entry.text, entry.host, this.entryDialect(file, entry));
     }
     if (entry.document) return entry.document;
+    // An older version (its schema compared with the new one's) is parsed to the end.
+    const wasCurrent = this.entries.get(file) === entry;
+    const replaced = () => wasCurrent && this.entries.get(file) !== entry;
     const dialect = this.entryDialect(file, entry);
     const steps = parseDocumentSteps(entry.text, dialect, this.options.incremental ? { previous: entry.replaced } : undefined, { dialectGuessed: !entry.dialectSure });
     for (;;) {
@@ -481,10 +484,10 @@ export class Workspace {
         return entry.document;
       }
       yield;
-      if (this.entries.get(file) === entry && !entry.document && entry.dialect === dialect) continue;
+      if (!replaced() && !entry.document && entry.dialect === dialect) continue;
       // Replaced, parsed meanwhile (a caller that could not wait), or to be read in another dialect.
       steps.return(undefined as never);
-      if (this.entries.get(file) !== entry) return undefined;
+      if (replaced()) return undefined;
       return yield* this.parseSteps(file, entry);
     }
   }
@@ -738,11 +741,15 @@ export class Workspace {
   }
 }
 
-/** A file's entry; a new version of a file keeps its per-statement caches. */
+/**
+ * A file's entry; a new version of a file keeps its per-statement caches, and
+ * its parse takes over the statements of the previous one (of the one before
+ * when the previous one's parse was stopped half-way).
+ */
 function newEntry(text: string, previous?: FileEntry): FileEntry {
   return {
     text,
-    replaced: previous?.document,
+    replaced: previous?.document ?? previous?.replaced,
     statementSignatures: previous?.statementSignatures ?? new Map(),
     statementReports: previous?.statementReports ?? new StatementReportCache(),
     walkCache: previous?.walkCache,
