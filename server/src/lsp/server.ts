@@ -19,7 +19,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalyzeWorkspaceRequest, FIX_ALL_KIND, QueryAtRequest, StatusNotification, type AnalyzeWorkspaceResult, type ServerState } from '../../../shared/protocol';
 import { MAX_SOURCE_BYTES, readTextFile } from '../core/config/read';
-import { explainableQueries, innermostAt, type ExplainableQuery } from '../core/engine/explainable';
+import { explainableQueries, explainableQueriesSteps, innermostAt, type ExplainableQuery } from '../core/engine/explainable';
+import type { Workspace } from '../core/engine/workspace';
 import { chainMigrationFixes } from '../core/engine/chain';
 import type { Fix } from '../../../shared/types';
 import { codeLenses } from './codeLens';
@@ -35,6 +36,7 @@ import { describe, guard } from './guard';
 import { hover } from './hover';
 import { PendingEdits } from './pendingEdits';
 import { SettingsCache } from './settingsCache';
+import { inSlices } from './slices';
 import { pathToUri, uriToPath } from './uris';
 
 /** Files whose change on disk matters: SQL, the config and Prisma schemas. */
@@ -319,24 +321,35 @@ export function startServer(connection: Connection): void {
     }),
   );
 
-  /** The explainable queries of an open document, from its folder's workspace. */
-  function queriesOf(uri: string): { document: TextDocument; queries: ExplainableQuery[]; folder: FolderState; file: string } | undefined {
+  /** An open document whose explainable queries may be listed, with its folder (whose workspace it is in). */
+  function explainableDocument(uri: string): { document: TextDocument; workspace: Workspace; folder: FolderState; file: string } | undefined {
     const document = documents.get(uri);
     const file = uriToPath(uri);
     const folder = file ? host.folderFor(file) : undefined;
-    if (!document || !file || !folder?.workspace || !accepts(folder, file) || folder.settings?.querylens.enable === false) return undefined;
+    const workspace = folder?.workspace;
+    if (!document || !file || !folder || !workspace || !accepts(folder, file) || folder.settings?.querylens.enable === false) return undefined;
     pendingEdits.flush();
-    if (folder.workspace.tooLarge(file)) return undefined;
-    return { document, queries: explainableQueries(folder.workspace, file), folder, file };
+    return workspace.tooLarge(file) ? undefined : { document, workspace, folder, file };
+  }
+
+  /** The explainable queries of an open document, from its folder's workspace. */
+  function queriesOf(uri: string): { document: TextDocument; queries: ExplainableQuery[]; folder: FolderState; file: string } | undefined {
+    const found = explainableDocument(uri);
+    return found && { ...found, queries: explainableQueries(found.workspace, found.file) };
   }
 
   connection.onCodeLens(
     guard(logger, 'code lenses', [], async (params) => {
+      const uri = params.textDocument.uri;
       // Its analysis reads the document in slices: the lenses then need no parse of their own.
-      const file = uriToPath(params.textDocument.uri);
+      const file = uriToPath(uri);
       if (file && openByPath.has(file)) await publisher.currentFindings(file);
-      const found = queriesOf(params.textDocument.uri);
-      return found ? codeLenses(found.queries, found.document) : [];
+      const found = explainableDocument(uri);
+      if (!found) return [];
+      // Listed in slices too; a newer version stops them (the client asks again for it).
+      const version = found.document.version;
+      const queries = await inSlices(explainableQueriesSteps(found.workspace, found.file), () => documents.get(uri)?.version !== version);
+      return queries ? codeLenses(queries, found.document) : [];
     }),
   );
 
