@@ -182,6 +182,7 @@ async function mediumFile() {
     first.then(() => (analysing = false), () => (analysing = false));
     while (analysing) pings.push((await time(within(ping()))).ms);
     const opened = await time(first, started);
+    const lenses = await time(within(client.request('textDocument/codeLens', { textDocument: { uri } })));
     const hoverSmall = () => client.request('textDocument/hover', { textDocument: { uri: smallUri }, position: { line: 0, character: smallText.indexOf('LIKE') } });
     const random = prng(9);
     let version = 1;
@@ -217,6 +218,8 @@ async function mediumFile() {
       sizeKB: round(text.length / 1024),
       openToFirstDiagnosticsMs: opened.ms,
       diagnostics: opened.value?.params.diagnostics.length,
+      codeLensMs: lenses.ms,
+      codeLenses: lenses.value?.length,
       pingsDuringOpen: pings.length,
       slowestPingMs: Math.max(...pings),
       editToDiagnosticsMs: perEdit,
