@@ -11,7 +11,7 @@
  */
 import * as path from 'node:path';
 import type { Dialect, Finding, Severity } from '../../../../shared/types';
-import { buildCatalog } from '../catalog/build';
+import { buildCatalog, buildCatalogSteps } from '../catalog/build';
 import type { Catalog, MigrationSet } from '../catalog/types';
 import { isAnalysedFile, isExcluded, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles } from '../config/files';
 import { MAX_SOURCE_BYTES, readTextFile } from '../config/read';
@@ -109,6 +109,8 @@ export class Workspace {
   private sets: MigrationSet[] = [];
   private layout!: Layout;
   private cachedCatalog?: Catalog;
+  /** Bumped by every change of a file, the layout or the schema: a catalog built in steps meanwhile is not kept. */
+  private changes = 0;
   /** The catalog each package sees (its own schema, its dependencies', its enclosing packages'), by the packages it sees. */
   private readonly packageCatalogs = new Map<string, Catalog>();
   /** Bumped on every catalog build, also when only positions moved: keys whole-file findings. */
@@ -200,6 +202,7 @@ export class Workspace {
     const previous = this.entries.get(file);
     if (previous && previous.text === text) return;
     if (this.isOtherEngine(file, text)) return this.deleteFile(file); // now another engine's SQL: left alone
+    this.changes++; // its documents' statements may move (see catalogSteps)
     const entry = newEntry(text, previous);
     this.entries.set(file, entry);
     if (!previous) this.detect();
@@ -256,7 +259,7 @@ export class Workspace {
         this.schemaChanged.delete(file);
         // Same schema, but its DDL may have moved: the catalog's positions (which
         // fixes and schema findings point at) must follow the text.
-        if (after !== '') this.cachedCatalog = undefined;
+        if (after !== '') this.dropCatalog();
       }
     }
   }
@@ -328,6 +331,7 @@ export class Workspace {
     const previous = this.entries.get(file);
     if (!previous) return;
     const hadSchema = isAnalysedFile(file) && this.knownSignature(file, previous) !== '';
+    this.changes++;
     this.entries.delete(file);
     this.prepared.delete(file);
     if (hostLanguageOf(file) === 'python') this.models = undefined;
@@ -364,12 +368,28 @@ export class Workspace {
   /** The current schema catalog, built from migrations (in order) then other DDL files. */
   catalog(): Catalog {
     this.settle();
-    if (!this.cachedCatalog) {
-      this.packageCatalogs.clear();
-      this.cachedCatalog = buildCatalog(this.catalogInputs());
-      this.catalogVersion++;
-    }
-    return this.cachedCatalog;
+    return runSteps(this.catalogSteps())!;
+  }
+
+  /**
+   * The catalog, built in steps when it is not known (the files settled).
+   * Undefined when a file or the schema changed meanwhile: it is not kept.
+   */
+  private *catalogSteps(): Steps<Catalog | undefined> {
+    if (this.cachedCatalog) return this.cachedCatalog;
+    const before = this.changes;
+    const built = yield* buildCatalogSteps(this.catalogInputs());
+    if (this.cachedCatalog) return this.cachedCatalog; // built meanwhile by a caller that could not wait
+    if (this.changes !== before) return undefined;
+    this.packageCatalogs.clear();
+    this.cachedCatalog = built;
+    this.catalogVersion++;
+    return built;
+  }
+
+  private dropCatalog(): void {
+    this.cachedCatalog = undefined;
+    this.changes++;
   }
 
   /**
@@ -550,6 +570,8 @@ export class Workspace {
     if (this.isTooLarge(entry)) return [];
     yield* this.settleSteps();
     if (this.entries.get(file) !== entry) return undefined;
+    if (!(yield* this.catalogSteps())) return yield* this.analyzeSteps(file); // something changed meanwhile
+    if (this.entries.get(file) !== entry) return undefined;
     const catalog = this.catalogFor(file);
     const catalogVersion = this.catalogVersion;
     if (entry.findings && entry.findingsCatalogVersion === catalogVersion) return entry.findings;
@@ -672,7 +694,7 @@ export class Workspace {
   }
 
   private invalidateSchema(file: string): void {
-    this.cachedCatalog = undefined;
+    this.dropCatalog();
     this.schemaVersion++;
     this.schemaChanged.add(file);
   }
@@ -690,7 +712,7 @@ export class Workspace {
       const entry = this.entries.get(file);
       return entry ? this.baseExtraction(file, entry)?.alembic : undefined;
     });
-    this.cachedCatalog = undefined;
+    this.dropCatalog();
     this.schemaVersion++;
     this.layoutVersion++;
     this.analysisHost.migrationFixes.clear();
