@@ -7,7 +7,12 @@
 //      sent right after the open.
 //  (b) A burst of 1,000 edits of a 5,000-line file sent back to back, then a hover:
 //      time from the last edit to the hover's answer, and to the diagnostics of the last version.
+//  (c) An 880 KB file (30,000 lines, under querylens.maxFileSizeKb): time to its first
+//      diagnostics, edit → diagnostics of that version, a hover on another file and on the
+//      file itself while its analysis runs, and an edit sent while the previous version's
+//      analysis runs (whether that stale version was still published).
 //
+// Arguments pick the scenarios (`large`, `burst`, `medium`); all three by default.
 // Figures are printed (and reported in the commit/PR), never asserted in tests.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,7 +36,9 @@ function workspace() {
 }
 
 async function startServer(dir) {
-  const child = spawn(process.execPath, [serverJs, '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+  // QUERYLENS_BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the server, as in bench.mjs.
+  const nodeArgs = (process.env.QUERYLENS_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, serverJs, '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
   child.stderr.on('data', () => {});
   const client = new LspClient(child, (method, params) =>
     method === 'workspace/configuration' ? params.items.map((item) => (item.section === 'querylens' ? {} : item.section ? {} : null)) : null,
@@ -48,6 +55,8 @@ async function startServer(dir) {
     const closed = new Promise((resolve) => child.on('close', resolve));
     await Promise.race([client.request('shutdown', null).catch(() => {}), new Promise((r) => setTimeout(r, 2000))]);
     client.notify('exit', null);
+    // A moment to exit on its own (a --cpu-prof profile is written then), else it is stopped.
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 5000))]);
     child.kill();
     await closed;
   };
@@ -64,13 +73,24 @@ async function time(promise, started = performance.now()) {
   }
 }
 
-const within = (promise) => Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), LIMIT_MS))]);
+/** `promise`, or a rejection after LIMIT_MS (the timer is cleared once it settles: it would keep the process alive). */
+function within(promise) {
+  let timer;
+  const limit = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), LIMIT_MS)));
+  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
+}
 
-async function largeFile() {
+/** The workspace with a small file beside the one measured, for hovers elsewhere. */
+function workspaceWithSmallFile() {
   const dir = workspace();
   const small = path.join(dir, 'small.sql');
   const smallText = "SELECT id FROM projects WHERE name LIKE '%x%';\n";
   writeFileSync(small, smallText);
+  return { dir, small, smallText };
+}
+
+async function largeFile() {
+  const { dir, small, smallText } = workspaceWithSmallFile();
   const big = path.join(dir, 'big.sql');
   const unit = generateFile(5000);
   const bigText = unit.repeat(Math.ceil((20 * 1024 * 1024) / unit.length));
@@ -134,5 +154,93 @@ async function editBurst() {
   }
 }
 
-const results = { server: serverJs, largeFile: await largeFile(), editBurst: await editBurst() };
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function mediumFile() {
+  const { dir, small, smallText } = workspaceWithSmallFile();
+  const file = path.join(dir, 'medium.sql');
+  let text = generateFile(30_000);
+  const { client, stop } = await startServer(dir);
+  try {
+    const uri = pathToFileURL(file).href;
+    const smallUri = pathToFileURL(small).href;
+    const published = [];
+    const onDiagnostics = client.dispatch.bind(client);
+    client.dispatch = (message) => {
+      if (message.method === 'textDocument/publishDiagnostics' && message.params.uri === uri) published.push(message.params.version);
+      onDiagnostics(message);
+    };
+    client.notify('textDocument/didOpen', { textDocument: { uri: smallUri, languageId: 'sql', version: 1, text: smallText } });
+    const first = client.waitFor('textDocument/publishDiagnostics', (p) => p.uri === uri && p.version === 1, LIMIT_MS);
+    const started = performance.now();
+    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'sql', version: 1, text } });
+    // Hovers on a file outside the workspace (nothing to analyse) one after another while the
+    // first analysis runs: the slowest answer is about the longest the server held its event loop.
+    const ping = () => client.request('textDocument/hover', { textDocument: { uri: pathToFileURL(path.join(os.tmpdir(), 'elsewhere.sql')).href }, position: { line: 0, character: 0 } });
+    let analysing = true;
+    const pings = [];
+    first.then(() => (analysing = false), () => (analysing = false));
+    while (analysing) pings.push((await time(within(ping()))).ms);
+    const opened = await time(first, started);
+    const lenses = await time(within(client.request('textDocument/codeLens', { textDocument: { uri } })));
+    const hoverSmall = () => client.request('textDocument/hover', { textDocument: { uri: smallUri }, position: { line: 0, character: smallText.indexOf('LIKE') } });
+    const random = prng(9);
+    let version = 1;
+    const edit = () => {
+      const next = nextEdit(text, random, version);
+      text = next.text;
+      version++;
+      client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [next.change] });
+      return version;
+    };
+    const perEdit = [];
+    for (let n = 0; n < 5; n++) {
+      const v = edit();
+      perEdit.push((await time(client.waitFor('textDocument/publishDiagnostics', (p) => p.uri === uri && p.version === v, LIMIT_MS))).ms);
+    }
+    // Past the 75 ms debounce, the edited version's analysis is under way when the hover comes.
+    let v = edit();
+    let done = client.waitFor('textDocument/publishDiagnostics', (p) => p.uri === uri && p.version === v, LIMIT_MS);
+    await sleep(150);
+    const hoverOther = await time(within(hoverSmall()));
+    await done;
+    v = edit();
+    done = client.waitFor('textDocument/publishDiagnostics', (p) => p.uri === uri && p.version === v, LIMIT_MS);
+    const line = text.split('\n').findIndex((l) => l.includes("LIKE '%"));
+    const hoverSelf = await time(within(client.request('textDocument/hover', { textDocument: { uri }, position: { line, character: text.split('\n')[line].indexOf('LIKE') } })));
+    await done;
+    // An edit while the previous version is being analysed: is that stale version still published?
+    const stale = edit();
+    await sleep(150);
+    v = edit();
+    const superseded = await time(client.waitFor('textDocument/publishDiagnostics', (p) => p.uri === uri && p.version === v, LIMIT_MS));
+    return {
+      sizeKB: round(text.length / 1024),
+      openToFirstDiagnosticsMs: opened.ms,
+      diagnostics: opened.value?.params.diagnostics.length,
+      codeLensMs: lenses.ms,
+      codeLenses: lenses.value?.length,
+      pingsDuringOpen: pings.length,
+      slowestPingMs: Math.max(...pings),
+      editToDiagnosticsMs: perEdit,
+      hoverOnOtherFileDuringAnalysisMs: hoverOther.ms,
+      hoverOnFileAfterEditMs: hoverSelf.ms,
+      hoverAnswered: Boolean(hoverSelf.value),
+      editDuringAnalysisToDiagnosticsMs: superseded.ms,
+      staleVersionPublished: published.includes(stale),
+    };
+  } finally {
+    await stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const scenarios = { large: largeFile, burst: editBurst, medium: mediumFile };
+const names = { large: 'largeFile', burst: 'editBurst', medium: 'mediumFile' };
+const picked = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(scenarios);
+const results = { server: serverJs };
+for (const name of picked) {
+  if (!scenarios[name]) throw new Error(`unknown scenario ${name} (one of ${Object.keys(scenarios).join(', ')})`);
+  results[names[name]] = await scenarios[name]();
+}
 console.log(JSON.stringify(results, null, 2));

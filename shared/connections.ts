@@ -55,3 +55,9 @@ export const MAX_STATEMENT_TIMEOUT_MS = 2_000_000_000;
 
 /** Default synthetic rows per table of the shadow database. */
 export const DEFAULT_SHADOW_ROWS = 10_000;
+/**
+ * The most synthetic rows of one shadow table (`--rows`, `shadow.rowsPerTable`,
+ * `shadow.tables`, a connection's `rowsPerTable`): enough for plans of a large
+ * table; far more would fill the shadow database for hours, never a plan.
+ */
+export const MAX_SHADOW_ROWS = 10_000_000;

@@ -104,6 +104,8 @@ export class TestClient {
   readonly diagnostics = new Map<string, Diagnostic[]>();
   /** The document version the latest diagnostics of each URI were published for. */
   readonly diagnosticsVersions = new Map<string, number | undefined>();
+  /** Every publication of diagnostics, in the order they arrived. */
+  readonly published: { uri: string; version: number | undefined; count: number }[] = [];
   readonly statuses: StatusParams[] = [];
   readonly logs: string[] = [];
   settings: QueryLensSettings = defaultSettings();
@@ -123,6 +125,7 @@ export class TestClient {
     this.connection.onNotification(PublishDiagnosticsNotification.type, ({ uri, version, diagnostics }) => {
       this.diagnostics.set(uri, diagnostics);
       this.diagnosticsVersions.set(uri, version);
+      this.published.push({ uri, version, count: diagnostics.length });
       this.wake();
     });
     this.connection.onNotification(StatusNotification.type, (status) => {

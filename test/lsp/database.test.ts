@@ -199,6 +199,7 @@ CREATE TABLE workers (
       [BenchmarkRequest.method, { ...at, connection: EMBEDDED, params: [1], iterations: 2.5 }, 'QueryLens: "iterations" must be a whole number from 1 to 1,000,000 (got 2.5).'],
       [BenchmarkRequest.method, { ...at, connection: EMBEDDED, params: [1], warmup: -1 }, 'QueryLens: "warmup" must be a whole number from 0 to 1,000,000 (got -1).'],
       [BenchmarkRequest.method, { ...at, connection: EMBEDDED, timeoutMs: 'soon' }, 'QueryLens: "timeoutMs" must be a whole number of ms from 1 to 2,000,000,000.'],
+      [ExplainRequest.method, { ...at, analyze: false, connection: { ...EMBEDDED, rowsPerTable: 1e12 } }, 'QueryLens: connection "embedded": "rowsPerTable" must be a whole number from 0 to 10,000,000.'],
       [TestConnectionRequest.method, {}, 'QueryLens: the request names no connection (pick one with "QueryLens: Select Connection").'],
       ['querylens/migrations', { folderUri: uriOf(root) }, 'QueryLens: the request names no connection (pick one with "QueryLens: Select Connection").'],
       ['querylens/migrationAction', { connection: EMBEDDED, action: 'apply' }, 'QueryLens: the request names no migration folder ("dir").'],

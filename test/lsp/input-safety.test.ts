@@ -62,6 +62,43 @@ describe('language server under hostile input (built, over stdio)', function () 
     assert.deepEqual(final.slice(0, 2).map((d) => d.code), ['select-star', 'leading-wildcard-like']);
   });
 
+  it('stops analysing a large document once a newer version comes: the stale version is never published, and a hover answers on the newest', async function () {
+    this.timeout(120_000);
+    // 800 KB of distinct statements: seconds of analysis, well under querylens.maxFileSizeKb.
+    const body = Array.from({ length: 15_000 }, (_, i) => `SELECT id, name FROM projects WHERE id = ${i} LIMIT 1;\n`).join('');
+    assert.ok(body.length > 800_000 && body.length < 1024 * 1024);
+    const root = workspace();
+    const client = (server.client = await TestClient.start(root, { debounceMs: 0 }));
+    const uri = await client.open(join(root, 'large.sql'), QUERY + body);
+    // Read after the open: the analysis of version 1 is under way (or about to start) once this is answered.
+    const smallUri = await client.open(join(root, 'small.sql'), QUERY);
+    assert.match(JSON.stringify((await client.hover(smallUri, { line: 0, character: 7 }))?.contents), /QueryLens: select-star/);
+
+    // Version 2 turns `= 'x'` into `LIKE '%x'`; the hover asks about the LIKE right after.
+    const equals = QUERY.indexOf('=');
+    await client.change(uri, "LIKE '%x'", { start: { line: 0, character: equals }, end: { line: 0, character: QUERY.indexOf(';') } });
+    const hover = await client.hover(uri, { line: 0, character: equals });
+    assert.match(JSON.stringify(hover?.contents), /QueryLens: leading-wildcard-like/);
+    assert.deepEqual(client.published.filter((p) => p.uri === uri && p.version === 1), [], 'version 1 was not published before the hover answered');
+
+    const final = await client.waitForDiagnostics(uri, () => client.diagnosticsVersions.get(uri) === 2);
+    assert.deepEqual(client.published.filter((p) => p.uri === uri).map((p) => p.version), [2], 'only the newest version is published');
+    const line0 = (start: number, end: number) => ({ start: { line: 0, character: start }, end: { line: 0, character: end } });
+    assert.deepEqual(summary(final), [
+      {
+        code: 'select-star',
+        range: line0(7, 8),
+        message: 'SELECT * reads and sends every column, including ones added later, and rules out index-only scans. List the columns you need.',
+      },
+      {
+        code: 'leading-wildcard-like',
+        range: line0(29, 43),
+        message:
+          "projects.name LIKE '%x' starts with a wildcard, so no B-tree index can serve it: every call scans projects. Add a trigram index: CREATE INDEX ... USING gin (name gin_trgm_ops) (needs the pg_trgm extension).",
+      },
+    ]);
+  });
+
   it('shows one notice on a 20 MB file, computes no CodeLenses for it, and still answers a hover on another file', async function () {
     this.timeout(60_000);
     const line = "SELECT * FROM projects WHERE name LIKE '%x';\n";

@@ -122,7 +122,10 @@ describe('CLI: bench and report on examples/agent-platform (embedded)', function
     usage(['bench', 'q.sql:1', '--warmup=-1'], "option --warmup must be a whole number from 0 to 1,000,000, got '-1'");
     usage(['bench', 'q.sql:1', '--concurrency', '2.5'], "option --concurrency must be a whole number from 1 to 1,000, got '2.5'");
     usage(['bench', 'q.sql:1', '--timeout', '1e12'], "option --timeout needs a whole number from 1 to 2,000,000,000, got '1e12'");
-    usage(['bench', 'q.sql:1', '--rows', '0'], "option --rows needs a whole number from 1 up, got '0'");
+    usage(['bench', 'q.sql:1', '--rows', '0'], "option --rows needs a whole number from 1 to 10,000,000, got '0'");
+    usage(['explain', 'q.sql:1', '--embedded', '--rows', '1e12'], "option --rows needs a whole number from 1 to 10,000,000, got '1e12'");
+    usage(['bench', 'q.sql:1', '--rows', '10000001'], "option --rows needs a whole number from 1 to 10,000,000, got '10000001'");
+    assert.equal((parseArgs(['bench', 'q.sql:1', '--rows', '10000000']) as { db: { rows: number } }).db.rows, 10_000_000);
     assert.equal((parseArgs(['bench', 'q.sql:1', '--iterations', '1000000']) as { bench: { iterations: number } }).bench.iterations, 1_000_000);
     assert.throws(() => parseArgs(['bench', 'q.sql:1', '--embedded', '--connection', 'x.db']), /exclude each other/);
     assert.throws(() => parseArgs(['report', '--format', 'html']), /expected markdown or json/);

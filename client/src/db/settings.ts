@@ -7,6 +7,7 @@
 import { isAbsolute, join } from 'node:path';
 import {
   DEFAULT_SHADOW_ROWS,
+  MAX_SHADOW_ROWS,
   DEFAULT_STATEMENT_TIMEOUT_MS,
   DRIVER_KINDS,
   EMBEDDED_CONNECTION,
@@ -38,6 +39,7 @@ const CONNECTION_FIELDS: Record<keyof ConnectionSetting, Record<string, unknown>
   rowsPerTable: {
     type: 'integer',
     minimum: 0,
+    maximum: MAX_SHADOW_ROWS,
     default: DEFAULT_SHADOW_ROWS,
     description: 'embedded: synthetic rows per table of the shadow database.',
   },
@@ -156,6 +158,10 @@ function connectionProblem(name: string, value: Record<string, unknown>, seen: S
   if (typeof value.url === 'string' && urlHasPassword(value.url)) return passwordRefusal(name, 'its URL');
   if (value.port !== undefined && !(Number.isInteger(value.port) && (value.port as number) > 0 && (value.port as number) < 65536)) {
     return `Connection "${name}": "port" must be a whole number between 1 and 65535.`;
+  }
+  const rows = value.rowsPerTable;
+  if (rows !== undefined && !(Number.isInteger(rows) && (rows as number) >= 0 && (rows as number) <= MAX_SHADOW_ROWS)) {
+    return `Connection "${name}": "rowsPerTable" must be a whole number from 0 to ${MAX_SHADOW_ROWS.toLocaleString('en-US')}.`;
   }
   if (value.driver === 'sqlite' && typeof value.file !== 'string' && typeof value.url !== 'string') {
     return `Connection "${name}" (sqlite) needs a "file": the path of the database file.`;

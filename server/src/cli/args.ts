@@ -3,7 +3,7 @@
  * (`check [paths...] [--format F] [--config FILE] [--fix]`, `rules`, `--help`,
  * `--version`), and every mistake must become exit code 2 with a clear message.
  */
-import { MAX_STATEMENT_TIMEOUT_MS } from '../../../shared/connections';
+import { MAX_SHADOW_ROWS, MAX_STATEMENT_TIMEOUT_MS } from '../../../shared/connections';
 import { benchCountProblem, type BenchCount } from '../core/config/benchmarks';
 import { parseMigrationsCommand, type MigrationsCommand } from './migrations-args';
 import { parsePoolCommand, type PoolCommand } from './pool-args';
@@ -295,7 +295,7 @@ export function parseDbArgs(kind: string, argv: string[], extra?: (name: string,
         break;
       case '--rows':
         [value, i] = optionValue(argv, i, name, inline);
-        db.rows = positiveInteger(name, value);
+        db.rows = positiveInteger(name, value, MAX_SHADOW_ROWS);
         break;
       case '--index':
         if (kind !== 'prove-index') throw new UsageError(`option --index is only for 'prove-index'`);

@@ -2,6 +2,11 @@
  * Publishes findings as diagnostics, debounced: a burst of keystrokes costs
  * one analysis. The document being typed in goes first; the other affected
  * files follow in small slices so new keystrokes are not kept waiting.
+ *
+ * A file is analysed in slices (slices.ts) as a run: a newer version of the
+ * file stops the run of the older one, which is then never published; a
+ * hover or code action joins the run of the current version instead of
+ * waiting behind a stale one.
  */
 import type { Connection, Diagnostic } from 'vscode-languageserver/node';
 import { defaultSettings } from '../../../shared/settings';
@@ -11,6 +16,7 @@ import { toDiagnostic } from './convert';
 import type { FolderState } from './folders';
 import { describe, type Logger } from './guard';
 import { tooLargeNotice } from './largeFiles';
+import { inSlices, SLICE_MS } from './slices';
 
 export interface DiagnosticsHost {
   folderFor(file: string): FolderState | undefined;
@@ -21,21 +27,32 @@ export interface DiagnosticsHost {
   uriOf(file: string): string;
   /** Hands pending buffer edits to the workspaces (see PendingEdits) before they are read. */
   applyPendingEdits(): void;
+  /** `file`'s current version was analysed (its schema is known now). */
+  analysed?(file: string): void;
 }
 
-/** How long one slice of publishing may hold the event loop. */
-const SLICE_MS = 15;
+/** One file's analysis in slices; `cancelled` stops it at its next slice. */
+interface Run {
+  file: string;
+  cancelled: boolean;
+  /** Its findings; undefined when it was stopped or the file changed meanwhile. */
+  done: Promise<Finding[] | undefined>;
+}
 
 export class DiagnosticsPublisher {
   private readonly urgent = new Set<string>();
   private readonly rest = new Set<string>();
   /** Cancels the pending drain; undefined while none is pending (or while draining). */
   private timer: (() => void) | undefined;
-  private sliceScheduled = false;
   /** Findings by file, dropped when the file may have changed. */
   private readonly findings = new Map<string, Finding[]>();
   /** Files whose last published diagnostics were not empty, by URI. */
   private readonly nonEmpty = new Map<string, string>();
+  /** The analyses under way, by file. */
+  private readonly runs = new Map<string, Run>();
+  private draining = false;
+  /** The run the drain waits for, and whether its file was urgent. */
+  private drainRun: { run: Run; urgent: boolean } | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -50,7 +67,11 @@ export class DiagnosticsPublisher {
     return folder.analyzedOnDemand || folder.settings?.querylens.diagnostics.workspace === true;
   }
 
-  /** The findings of `file`, analysed now if they are not known. */
+  /**
+   * The findings of `file`, analysed now if they are not known (all at once:
+   * for a request that asks for every file; hover and code actions use
+   * `currentFindings`).
+   */
   findingsOf(file: string): Finding[] {
     this.host.applyPendingEdits();
     const known = this.findings.get(file);
@@ -60,22 +81,83 @@ export class DiagnosticsPublisher {
     let findings: Finding[] = [];
     try {
       findings = workspace.analyze(file);
-      // Typing usually follows opening: make its first edit as quick as the next ones.
-      if (this.host.openUri(file)) workspace.prepareForEdits(file);
     } catch (error) {
       this.logger.error(`QueryLens: analysing ${file} failed: ${describe(error)}`);
     }
-    this.findings.set(file, findings);
+    this.analysed(file, findings);
     return findings;
   }
 
-  /** Forgets cached findings; they are recomputed when next needed. */
+  /**
+   * The findings of `file`'s current version, analysed in slices if they are
+   * not known. When the file changes meanwhile, the newer version's.
+   */
+  async currentFindings(file: string): Promise<Finding[]> {
+    for (;;) {
+      const findings = await this.latestFindings(file);
+      if (findings) return findings;
+    }
+  }
+
+  /** The findings of the current version: known, or from its run (undefined when the file changed meanwhile). */
+  private latestFindings(file: string): Finding[] | Promise<Finding[] | undefined> {
+    this.host.applyPendingEdits();
+    const known = this.findings.get(file);
+    if (known) return known;
+    const workspace = this.host.folderFor(file)?.workspace;
+    if (!workspace || !workspace.includes(file)) return [];
+    const running = this.runs.get(file);
+    if (running) return running.done;
+    const run: Run = { file, cancelled: false, done: Promise.resolve(undefined) };
+    this.runs.set(file, run);
+    run.done = inSlices(workspace.analyzeSteps(file), () => run.cancelled).then(
+      (findings) => {
+        if (this.runs.get(file) === run) this.runs.delete(file);
+        if (run.cancelled || findings === undefined) return undefined;
+        this.analysed(file, findings);
+        return findings;
+      },
+      (error: unknown) => {
+        if (this.runs.get(file) === run) this.runs.delete(file);
+        this.logger.error(`QueryLens: analysing ${file} failed: ${describe(error)}`);
+        if (run.cancelled) return undefined;
+        this.analysed(file, []);
+        return [];
+      },
+    );
+    return run.done;
+  }
+
+  private analysed(file: string, findings: Finding[]): void {
+    this.findings.set(file, findings);
+    const workspace = this.host.folderFor(file)?.workspace;
+    try {
+      // Typing usually follows opening: make its first edit as quick as the next ones.
+      if (workspace && this.host.openUri(file)) workspace.prepareForEdits(file);
+      this.host.analysed?.(file);
+    } catch (error) {
+      this.logger.error(`QueryLens: after analysing ${file}: ${describe(error)}`);
+    }
+  }
+
+  /** Forgets cached findings (they are recomputed when next needed) and stops their analyses. */
   invalidate(files: Iterable<string>): void {
-    for (const file of files) this.findings.delete(file);
+    for (const file of files) {
+      this.findings.delete(file);
+      this.cancel(file);
+    }
   }
 
   invalidateAll(): void {
     this.findings.clear();
+    for (const file of [...this.runs.keys()]) this.cancel(file);
+  }
+
+  private cancel(file: string): void {
+    const run = this.runs.get(file);
+    if (!run) return;
+    run.cancelled = true;
+    this.runs.delete(file);
   }
 
   /** `files` may have new findings: forget the old ones and re-publish them. */
@@ -93,6 +175,12 @@ export class DiagnosticsPublisher {
     if (first !== undefined) {
       this.rest.delete(first);
       this.urgent.add(first);
+      // The document being typed in goes first: another file's analysis starts again after it.
+      const waiting = this.drainRun;
+      if (waiting && waiting.run.file !== first) {
+        this.cancel(waiting.run.file);
+        (waiting.urgent ? this.urgent : this.rest).add(waiting.run.file);
+      }
     }
     for (const file of files) {
       if (file === first || this.urgent.has(file)) continue;
@@ -120,42 +208,71 @@ export class DiagnosticsPublisher {
   }
 
   private drain(): void {
-    const started = Date.now();
+    if (this.draining) return; // the drain under way goes on with what is queued
+    this.draining = true;
+    void this.drainQueued()
+      .catch((error) => this.logger.error(`QueryLens: publishing diagnostics failed: ${describe(error)}`))
+      .finally(() => {
+        this.draining = false;
+        this.drainRun = undefined;
+      });
+  }
+
+  private async drainQueued(): Promise<void> {
+    let started = Date.now();
     // A new keystroke re-arms the timer: stop and let it drain after the new debounce.
     while (this.timer === undefined) {
+      const urgent = this.urgent.size > 0;
       const file = take(this.urgent) ?? take(this.rest);
       if (file === undefined) return;
-      this.publish(file);
-      if (Date.now() - started > SLICE_MS && !this.sliceScheduled) {
-        this.sliceScheduled = true;
-        setImmediate(() => {
-          this.sliceScheduled = false;
-          if (this.timer === undefined) this.drain();
-        });
-        return;
+      const publishing = this.publish(file, urgent);
+      if (publishing) {
+        await publishing;
+        started = Date.now();
+      } else if (Date.now() - started > SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        started = Date.now();
       }
     }
   }
 
-  /** Publishes `file`'s diagnostics now (empty when it is not shown). */
-  publish(file: string): void {
+  /**
+   * Publishes `file`'s diagnostics (empty when it is not shown): now when its
+   * findings are known, else once its run ends (a promise then), and not at
+   * all when the file changed meanwhile (the newer version is queued).
+   */
+  private publish(file: string, urgent: boolean): Promise<void> | undefined {
     const folder = this.host.folderFor(file);
     const shown = folder !== undefined && this.isShown(folder, file);
     const uri = this.host.openUri(file) ?? this.host.uriOf(file);
     if (!shown) {
       if (this.nonEmpty.has(file)) this.send(this.nonEmpty.get(file)!, file, []);
-      return;
+      return undefined;
     }
-    const findings = this.findingsOf(file);
     const workspace = folder.workspace!;
+    const findings = this.latestFindings(file);
     if (workspace.tooLarge(file)) {
       const limitKb = folder.settings?.querylens.maxFileSizeKb ?? defaultSettings().maxFileSizeKb;
       this.send(uri, file, [tooLargeNotice(workspace.textOf(file) ?? '', limitKb)]);
-    } else {
-      const baseline = folder.baseline?.fingerprints;
-      const severity = folder.settings?.querylens.baselineSeverity ?? defaultSettings().baselineSeverity;
-      this.send(uri, file, baseline ? diagnosticsWithBaseline(findings, folder.root, baseline, severity) : findings.map(toDiagnostic));
+      return undefined;
     }
+    if (Array.isArray(findings)) {
+      this.send(uri, file, this.toDiagnostics(folder, findings));
+      return undefined;
+    }
+    const run = this.runs.get(file);
+    if (run) this.drainRun = { run, urgent };
+    return findings.then((found) => {
+      this.drainRun = undefined;
+      if (found) this.send(this.host.openUri(file) ?? uri, file, this.toDiagnostics(folder, found));
+    });
+  }
+
+  /** The diagnostics of `findings`, those the folder's baseline holds at the baseline severity. */
+  private toDiagnostics(folder: FolderState, findings: Finding[]): Diagnostic[] {
+    const baseline = folder.baseline?.fingerprints;
+    const severity = folder.settings?.querylens.baselineSeverity ?? defaultSettings().baselineSeverity;
+    return baseline ? diagnosticsWithBaseline(findings, folder.root, baseline, severity) : findings.map(toDiagnostic);
   }
 
   private send(uri: string, file: string, diagnostics: Diagnostic[]): void {

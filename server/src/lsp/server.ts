@@ -20,7 +20,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalyzeWorkspaceRequest, FIX_ALL_KIND, QueryAtRequest, StatusNotification, type AnalyzeWorkspaceResult, type ServerState } from '../../../shared/protocol';
 import { MAX_SOURCE_BYTES, readTextFile } from '../core/config/read';
-import { explainableQueries, innermostAt, type ExplainableQuery } from '../core/engine/explainable';
+import { explainableQueries, explainableQueriesSteps, innermostAt, type ExplainableQuery } from '../core/engine/explainable';
+import type { Workspace } from '../core/engine/workspace';
 import { chainMigrationFixes } from '../core/engine/chain';
 import type { Fix } from '../../../shared/types';
 import { codeLenses } from './codeLens';
@@ -37,6 +38,7 @@ import { describe, guard } from './guard';
 import { hover } from './hover';
 import { PendingEdits } from './pendingEdits';
 import { SettingsCache } from './settingsCache';
+import { inSlices } from './slices';
 import { pathToUri, uriToPath } from './uris';
 
 /** Files whose change on disk matters: SQL, the config and Prisma schemas. */
@@ -58,8 +60,17 @@ export function startServer(connection: Connection): void {
     openVersion: (uri: string) => documents.get(uri)?.version,
     uriOf: pathToUri,
     applyPendingEdits: () => pendingEdits.flush(),
+    analysed: (file: string) => {
+      // An edit that changed the schema changes the other files' findings too
+      // (known once the edit is read, which its analysis does in slices).
+      const workspace = schemaUnchecked.delete(file) ? host.folderFor(file)?.workspace : undefined;
+      const others = workspace?.affectedBy(file).filter((other) => other !== file) ?? [];
+      if (others.length > 0) publisher.refresh(others, 0);
+    },
   };
   const publisher = new DiagnosticsPublisher(connection, host, logger);
+  /** Open documents handed to their workspace whose effect on the schema is not known yet. */
+  const schemaUnchecked = new Set<string>();
   /** An open document's newest text, handed to its workspace when something reads it. */
   const pendingEdits = new PendingEdits((file) => {
     const uri = openByPath.get(file);
@@ -68,9 +79,7 @@ export function startServer(connection: Connection): void {
     const workspace = folder?.workspace;
     if (!document || !folder || !workspace || !accepts(folder, file)) return;
     workspace.setFile(file, document.getText());
-    // An edit that changed the schema changes the other files' findings too.
-    const others = workspace.affectedBy(file).filter((other) => other !== file);
-    if (others.length > 0) publisher.refresh(others, 0);
+    schemaUnchecked.add(file);
   });
   const versionOf = (uri: string) => documents.get(uri)?.version ?? null;
   const debounceOf = (folder: FolderState | undefined) =>
@@ -236,6 +245,7 @@ export function startServer(connection: Connection): void {
       if (!file) return;
       openByPath.delete(file);
       pendingEdits.forget(file);
+      schemaUnchecked.delete(file);
       const folder = host.folderFor(file);
       const workspace = folder?.workspace;
       if (!workspace) return publisher.schedule([file], 0);
@@ -320,7 +330,7 @@ export function startServer(connection: Connection): void {
   );
 
   connection.onCodeAction(
-    guard(logger, 'code actions', [], (params) => {
+    guard(logger, 'code actions', [], async (params) => {
       const document = documents.get(params.textDocument.uri);
       const file = uriToPath(params.textDocument.uri);
       if (!document || !file) return [];
@@ -333,32 +343,48 @@ export function startServer(connection: Connection): void {
       const chain = workspace
         ? (fixes: Fix[]) => chainMigrationFixes(fixes, workspace.migrationSets(), workspace.catalog(), new Date()).files
         : undefined;
-      return codeActions(params, document, file, publisher.findingsOf(file), versionOf, database, chain);
+      const findings = await publisher.currentFindings(file);
+      // The document may have changed while its analysis ran: the actions are for the version analysed.
+      return codeActions(params, documents.get(params.textDocument.uri) ?? document, file, findings, versionOf, database, chain);
     }),
   );
 
   connection.onHover(
-    guard(logger, 'hover', null, (params) => {
+    guard(logger, 'hover', null, async (params) => {
       const file = uriToPath(params.textDocument.uri);
-      return file ? hover(publisher.findingsOf(file), params.position, (finding) => database.proofFor(finding)) : null;
+      return file ? hover(await publisher.currentFindings(file), params.position, (finding) => database.proofFor(finding)) : null;
     }),
   );
 
-  /** The explainable queries of an open document, from its folder's workspace. */
-  function queriesOf(uri: string): { document: TextDocument; queries: ExplainableQuery[]; folder: FolderState; file: string } | undefined {
+  /** An open document whose explainable queries may be listed, with its folder (whose workspace it is in). */
+  function explainableDocument(uri: string): { document: TextDocument; workspace: Workspace; folder: FolderState; file: string } | undefined {
     const document = documents.get(uri);
     const file = uriToPath(uri);
     const folder = file ? host.folderFor(file) : undefined;
-    if (!document || !file || !folder?.workspace || !accepts(folder, file) || folder.settings?.querylens.enable === false) return undefined;
+    const workspace = folder?.workspace;
+    if (!document || !file || !folder || !workspace || !accepts(folder, file) || folder.settings?.querylens.enable === false) return undefined;
     pendingEdits.flush();
-    if (folder.workspace.tooLarge(file)) return undefined;
-    return { document, queries: explainableQueries(folder.workspace, file), folder, file };
+    return workspace.tooLarge(file) ? undefined : { document, workspace, folder, file };
+  }
+
+  /** The explainable queries of an open document, from its folder's workspace. */
+  function queriesOf(uri: string): { document: TextDocument; queries: ExplainableQuery[]; folder: FolderState; file: string } | undefined {
+    const found = explainableDocument(uri);
+    return found && { ...found, queries: explainableQueries(found.workspace, found.file) };
   }
 
   connection.onCodeLens(
-    guard(logger, 'code lenses', [], (params) => {
-      const found = queriesOf(params.textDocument.uri);
-      return found ? codeLenses(found.queries, found.document) : [];
+    guard(logger, 'code lenses', [], async (params) => {
+      const uri = params.textDocument.uri;
+      // Its analysis reads the document in slices: the lenses then need no parse of their own.
+      const file = uriToPath(uri);
+      if (file && openByPath.has(file)) await publisher.currentFindings(file);
+      const found = explainableDocument(uri);
+      if (!found) return [];
+      // Listed in slices too; a newer version stops them (the client asks again for it).
+      const version = found.document.version;
+      const queries = await inSlices(explainableQueriesSteps(found.workspace, found.file), () => documents.get(uri)?.version !== version);
+      return queries ? codeLenses(queries, found.document) : [];
     }),
   );
 

@@ -6,7 +6,7 @@
  * Messages do not echo a URL: it may hold a password.
  */
 import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
-import { DRIVER_KINDS, MAX_STATEMENT_TIMEOUT_MS } from '../../../shared/connections';
+import { DRIVER_KINDS, MAX_SHADOW_ROWS, MAX_STATEMENT_TIMEOUT_MS } from '../../../shared/connections';
 import { BENCH_COUNT_LIMITS, benchCountProblem, type BenchCount } from '../core/config/benchmarks';
 
 function invalid(message: string): ResponseError<void> {
@@ -19,10 +19,13 @@ const isCount = (value: unknown, min: number, max: number) => typeof value === '
 /** The request's `connection`: a named connection of a known driver, a PostgreSQL URL that parses. */
 export function checkConnection(connection: unknown): void {
   if (!isObject(connection)) throw invalid('the request names no connection (pick one with "QueryLens: Select Connection")');
-  const { name, driver, url, port } = connection;
+  const { name, driver, url, port, rowsPerTable } = connection;
   if (typeof name !== 'string' || name === '') throw invalid('the connection has no name');
   if (!DRIVER_KINDS.includes(driver as never)) throw invalid(`connection "${name}": "driver" must be one of ${DRIVER_KINDS.join(', ')}`);
   if (port !== undefined && !isCount(port, 1, 65_535)) throw invalid(`connection "${name}": "port" must be a whole number from 1 to 65535`);
+  if (rowsPerTable !== undefined && !isCount(rowsPerTable, 0, MAX_SHADOW_ROWS)) {
+    throw invalid(`connection "${name}": "rowsPerTable" must be a whole number from 0 to ${MAX_SHADOW_ROWS.toLocaleString('en-US')}`);
+  }
   if (url === undefined || driver !== 'postgres') return;
   let protocol = '';
   try {

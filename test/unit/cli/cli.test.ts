@@ -219,6 +219,9 @@ describe('querylens CLI (built)', function () {
     const iterations = run(dir, 'bench', 'queries/tasks.sql:2', '--iterations', '1e12');
     assert.equal(iterations.code, 2);
     assert.equal(iterations.stderr, "querylens: option --iterations must be a whole number from 1 to 1,000,000, got '1e12'\nRun 'querylens --help' for usage.\n");
+    const rows = run(dir, 'explain', 'queries/tasks.sql:2', '--embedded', '--rows', '1e12');
+    assert.equal(rows.code, 2);
+    assert.equal(rows.stderr, "querylens: option --rows needs a whole number from 1 to 10,000,000, got '1e12'\nRun 'querylens --help' for usage.\n");
   });
 
   it('rules, --version and --help', () => {

@@ -64,7 +64,7 @@ describe('client connection settings', function () {
       assert.ok(!refused[0]!.reason.includes('hunter22'));
     });
 
-    it('refuses unnamed, duplicate, unknown-driver, bad-port and file-less sqlite entries, saying which', function () {
+    it('refuses unnamed, duplicate, unknown-driver, bad-port, file-less sqlite and over-large shadow entries, saying which', function () {
       const { connections, refused } = readConnections([
         local,
         { driver: 'postgres' },
@@ -73,6 +73,7 @@ describe('client connection settings', function () {
         { name: 'bad port', driver: 'postgres', port: 99999 },
         { name: 'nofile', driver: 'sqlite' },
         'local',
+        { name: 'huge', driver: 'embedded', rowsPerTable: 1e12 },
       ]);
       assert.deepEqual(connections.map((c) => c.name), ['local']);
       assert.deepEqual(
@@ -84,6 +85,7 @@ describe('client connection settings', function () {
           'Connection "bad port": "port" must be a whole number between 1 and 65535.',
           'Connection "nofile" (sqlite) needs a "file": the path of the database file.',
           'querylens.connections[6] is not an object.',
+          'Connection "huge": "rowsPerTable" must be a whole number from 0 to 10,000,000.',
         ],
       );
     });

@@ -73,10 +73,20 @@ describe('parseConfigText', () => {
     const loaded = parseConfigText(text);
     assert.deepEqual(loaded.config.shadow, { rowsPerTable: 500, tables: { planners: 20 } });
     assert.deepEqual(loaded.problems, [
-      { message: 'The rows of table "workers" must be a whole number, at least 1.', range: range(1, 74, 1, 75), severity: 'error' },
+      { message: 'The rows of table "workers" must be a whole number from 1 to 10,000,000.', range: range(1, 74, 1, 75), severity: 'error' },
       { message: 'Unknown shadow setting "seed"; known: "rowsPerTable", "tables".', range: range(1, 79, 1, 85), severity: 'error' },
     ]);
     assert.deepEqual(parseConfigText('{ "shadow": 5 }').problems.map((p) => p.message), ['"shadow" must be an object, e.g. { "rowsPerTable": 10000, "tables": { "planners": 50 } }.']);
+  });
+
+  it('refuses shadow row counts over 10,000,000 (a shadow database that would take hours to fill), at the count', () => {
+    const text = '{ "shadow": { "rowsPerTable": 1e12, "tables": { "workers": 10000001, "planners": 10000000 } } }';
+    const loaded = parseConfigText(text);
+    assert.deepEqual(loaded.config.shadow, { tables: { planners: 10_000_000 } });
+    assert.deepEqual(loaded.problems, [
+      { message: '"shadow.rowsPerTable" must be a whole number of rows from 1 to 10,000,000.', range: range(0, 30, 0, 34), severity: 'error' },
+      { message: 'The rows of table "workers" must be a whole number from 1 to 10,000,000.', range: range(0, 59, 0, 67), severity: 'error' },
+    ]);
   });
 
   it('reads includeTests as a boolean and reports any other value where it is', () => {

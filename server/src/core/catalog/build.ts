@@ -15,6 +15,7 @@
  */
 import type { ColumnDef, ForeignKeyDef, IndexKey, ParsedDocument, SchemaChange, Span } from '../sql/model';
 import type { Catalog, ColumnInfo, ForeignKeyInfo, IndexInfo, Origin, TableInfo } from './types';
+import { runSteps, type Steps } from '../steps';
 
 export interface CatalogInput {
   /** Absolute path of the file. */
@@ -42,10 +43,17 @@ class CatalogImpl implements Catalog {
 }
 
 export function buildCatalog(inputs: CatalogInput[]): Catalog {
+  return runSteps(buildCatalogSteps(inputs));
+}
+
+/** `buildCatalog` in steps (core/steps.ts): one statement with schema changes per step. */
+export function* buildCatalogSteps(inputs: CatalogInput[]): Steps<Catalog> {
   const builder = new CatalogBuilder();
   const sorted = [...inputs].sort((a, b) => a.order - b.order);
   for (const input of sorted) {
     for (const statement of input.document.statements) {
+      if (statement.changes.length === 0) continue;
+      yield;
       for (const change of statement.changes) {
         try {
           builder.apply(change, { file: input.file, order: input.order });

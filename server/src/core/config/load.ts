@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { type Node, type ParseError, SyntaxKind, createScanner, getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { MAX_SHADOW_ROWS } from '../../../../shared/connections';
 import type { Dialect, Range, SeveritySetting } from '../../../../shared/types';
 import { parseBenchmarkConfig } from './benchmarks';
 import { globProblem, unmatchedGlobs } from './globs';
@@ -243,7 +244,9 @@ function firstMigration(node: Node, where: string, problem: Problem): Node | und
   return undefined;
 }
 
-const positiveCount = (node: Node | undefined) => node?.type === 'number' && Number.isInteger(node.value) && node.value > 0;
+/** A shadow table's rows: a whole number from 1 to MAX_SHADOW_ROWS (more would fill the database for hours). */
+const rowCount = (node: Node | undefined) => node?.type === 'number' && Number.isInteger(node.value) && node.value > 0 && node.value <= MAX_SHADOW_ROWS;
+const ROW_RANGE = `from 1 to ${MAX_SHADOW_ROWS.toLocaleString('en-US')}`;
 
 /** `"shadow": { "rowsPerTable": 10000, "tables": { "planners": 50 } }`. */
 function shadowConfig(node: Node, problem: (node: Node, message: string) => void): QueryLensConfig['shadow'] {
@@ -256,15 +259,15 @@ function shadowConfig(node: Node, problem: (node: Node, message: string) => void
     const [key, value] = property.children ?? [];
     if (!key || !value) continue;
     if (key.value === 'rowsPerTable') {
-      if (positiveCount(value)) shadow.rowsPerTable = value.value as number;
-      else problem(value, '"shadow.rowsPerTable" must be a whole number of rows, at least 1.');
+      if (rowCount(value)) shadow.rowsPerTable = value.value as number;
+      else problem(value, `"shadow.rowsPerTable" must be a whole number of rows ${ROW_RANGE}.`);
     } else if (key.value === 'tables' && value.type === 'object') {
       shadow.tables = {};
       for (const table of value.children ?? []) {
         const [name, rows] = table.children ?? [];
         if (!name || !rows) continue;
-        if (positiveCount(rows)) shadow.tables[String(name.value).toLowerCase()] = rows.value as number;
-        else problem(rows, `The rows of table "${name.value}" must be a whole number, at least 1.`);
+        if (rowCount(rows)) shadow.tables[String(name.value).toLowerCase()] = rows.value as number;
+        else problem(rows, `The rows of table "${name.value}" must be a whole number ${ROW_RANGE}.`);
       }
     } else {
       problem(key.value === 'tables' ? value : key, key.value === 'tables' ? '"shadow.tables" must map table names to row counts.' : `Unknown shadow setting "${key.value}"; known: "rowsPerTable", "tables".`);

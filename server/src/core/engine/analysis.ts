@@ -24,6 +24,7 @@ import {
 } from './statementReports';
 import { findSuppressions } from './suppression';
 import { addCodeHashes } from '../baseline/fingerprint';
+import { runSteps, type Steps } from '../steps';
 
 /** The file and what of the workspace its analysis reads. */
 export interface AnalysisInput {
@@ -66,6 +67,11 @@ export interface AnalysisHost {
 }
 
 export function analyzeFile(input: AnalysisInput, host: AnalysisHost): Finding[] {
+  return runSteps(analyzeFileSteps(input, host));
+}
+
+/** `analyzeFile` in steps (core/steps.ts): one statement's rules per step, then the file-scope rules. */
+export function analyzeFileSteps(input: AnalysisInput, host: AnalysisHost): Steps<Finding[]> {
   return new FileAnalysis(input, host).findings();
 }
 
@@ -82,7 +88,7 @@ class FileAnalysis {
     private readonly host: AnalysisHost,
   ) {}
 
-  findings(): Finding[] {
+  *findings(): Steps<Finding[]> {
     const { file, document, lines, text } = this.input;
     const suppressions = findSuppressions(file, text, lines);
     if (suppressions.silencesFile) return []; // `querylens-ignore-file` with no rule: nothing to run
@@ -102,14 +108,18 @@ class FileAnalysis {
       return severity ? [{ rule, severity }] : [];
     });
     const statementRules = enabled.filter(({ rule }) => rule.scope === 'statement');
-    const perStatement = this.input.reports
-      ? this.statementReports(this.input.reports, statementRules.map(({ rule }) => rule)).map(({ cached, byRule, offset }) => {
-          const convert = () =>
-            statementRules.map(({ rule, severity }, slot) => byRule[slot]!.map((report) => this.toFinding(rule, severity, report, offset)));
-          return cached ? placedFindings(cached, lines.positionAt(offset), convert) : convert();
-        })
-      : undefined;
+    let perStatement: Finding[][][] | undefined;
+    if (this.input.reports) {
+      perStatement = [];
+      for (const { cached, byRule, offset } of yield* this.statementReports(this.input.reports, statementRules.map(({ rule }) => rule))) {
+        yield;
+        const convert = () =>
+          statementRules.map(({ rule, severity }, slot) => byRule[slot]!.map((report) => this.toFinding(rule, severity, report, offset)));
+        perStatement.push(cached ? placedFindings(cached, lines.positionAt(offset), convert) : convert());
+      }
+    }
     for (const { rule, severity } of enabled) {
+      yield;
       if (rule.scope === 'statement' && perStatement) {
         // Rule by rule, statement by statement: the order a whole-file run reports in.
         const slot = statementRules.findIndex((r) => r.rule === rule);
@@ -136,25 +146,33 @@ class FileAnalysis {
    * add to their spans: reused when the statement's text and what it read did
    * not change, else computed on the statement alone.
    */
-  private statementReports(
+  private *statementReports(
     cache: StatementReportCache,
     statementRules: Rule[],
-  ): { cached?: StatementReports; byRule: RuleReport[][]; offset: number }[] {
+  ): Steps<{ cached?: StatementReports; byRule: RuleReport[][]; offset: number }[]> {
     const { catalog, schemaVersion, layoutVersion, text, file } = this.input;
     const keyOf = this.reuseKeys();
     cache.begin();
-    const out = this.input.document.statements.map((statement) => {
+    const out: { cached?: StatementReports; byRule: RuleReport[][]; offset: number }[] = [];
+    for (const statement of this.input.document.statements) {
+      yield;
       const key = keyOf(statement);
       const context = statementContext(statement, text);
       const hit = key !== undefined ? cache.get(key, context, catalog, schemaVersion, layoutVersion) : undefined;
-      if (hit) return { cached: hit, byRule: hit.byRule, offset: statement.span.start };
+      if (hit) {
+        out.push({ cached: hit, byRule: hit.byRule, offset: statement.span.start });
+        continue;
+      }
       const { reports, failed } = this.runOnStatement(statement, statementRules);
       const relative = failed || key === undefined ? undefined : relativeReports(reports.byRule, statement, file);
-      if (!relative) return { byRule: reports.byRule, offset: 0 };
+      if (!relative) {
+        out.push({ byRule: reports.byRule, offset: 0 });
+        continue;
+      }
       const cached = { ...reports, byRule: relative };
       cache.set(key!, context, cached);
-      return { cached, byRule: relative, offset: statement.span.start };
-    });
+      out.push({ cached, byRule: relative, offset: statement.span.start });
+    }
     cache.end();
     return out;
   }

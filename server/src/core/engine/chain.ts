@@ -34,7 +34,7 @@ export function chainMigrationFixes(fixes: readonly Fix[], sets: readonly Migrat
     seen.add(key);
     bySet.set(planned.set, [...(bySet.get(planned.set) ?? []), planned]);
   }
-  const taken = takenIndexNames(catalog);
+  const taken = new Set(takenIndexNames(catalog)); // a copy: the chain's own names are added
   const files: ChainedFiles['files'] = [];
   for (const [dir, planned] of bySet) {
     const set = sets.find((s) => s.dir === dir)!;

@@ -13,6 +13,7 @@ import type { Predicate, QueryModel, Span, Statement, StatementKind } from '../s
 import { parseDocument } from '../sql/parse';
 import { statementParams } from '../sql/params';
 import type { Workspace } from './workspace';
+import { runSteps, type Steps } from '../steps';
 
 export const EXPLAINABLE_KINDS: ReadonlySet<StatementKind> = new Set(['select', 'insert', 'update', 'delete', 'merge']);
 
@@ -30,12 +31,22 @@ export interface ExplainableQuery {
 
 /** Every explainable query of `file`, in file order. */
 export function explainableQueries(workspace: Workspace, file: string): ExplainableQuery[] {
+  return runSteps(explainableQueriesSteps(workspace, file));
+}
+
+/**
+ * `explainableQueries` in steps (core/steps.ts), one statement per step. The
+ * caller stops them when the file changes: the statements are then the next
+ * version's to move.
+ */
+export function* explainableQueriesSteps(workspace: Workspace, file: string): Steps<ExplainableQuery[]> {
   const document = workspace.document(file);
   if (!document) return [];
   const catalog = workspace.catalog();
   const queries: ExplainableQuery[] = [];
   for (const statement of document.statements) {
     if (!EXPLAINABLE_KINDS.has(statement.kind)) continue;
+    yield;
     const query = explainable(statement, document.dialect, catalog);
     if (query) queries.push(query);
   }

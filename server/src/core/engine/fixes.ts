@@ -48,10 +48,22 @@ function spelled(s: IndexSuggestion, table: TableInfo | undefined): IndexSuggest
   return { ...s, table: table.spelled ?? s.table, columns: s.columns.map(column) };
 }
 
+/**
+ * The index names of each built catalog, by its table map (a catalog is never
+ * changed once built): every index finding asks, and a file with thousands of
+ * CREATE TABLEs would otherwise walk them all once per finding.
+ */
+const takenByTables = new WeakMap<Map<string, TableInfo>, ReadonlySet<string>>();
+
 /** Every index name of the catalog, lower-case: PostgreSQL names indexes per schema, not per table. */
-export function takenIndexNames(catalog: Catalog): Set<string> {
-  const taken = new Set<string>();
-  for (const table of catalog.tables.values()) for (const index of table.indexes) taken.add(index.name.toLowerCase());
+export function takenIndexNames(catalog: Catalog): ReadonlySet<string> {
+  const tables = catalog.tables;
+  let taken = takenByTables.get(tables);
+  if (!taken) {
+    const names = new Set<string>();
+    for (const table of tables.values()) for (const index of table.indexes) names.add(index.name.toLowerCase());
+    takenByTables.set(tables, (taken = names));
+  }
   return taken;
 }
 

@@ -65,13 +65,18 @@ type ByContext = (StatementReports | undefined)[];
 export class StatementReportCache {
   private entries = new Map<string, ByContext>();
   private used = new Map<string, ByContext>();
+  /** An analysis began and has not ended (it may have been stopped half-way). */
+  private open = false;
 
   begin(): void {
-    this.used = new Map();
+    // After an analysis stopped half-way, what it computed is kept for this one.
+    if (!this.open) this.used = new Map();
+    this.open = true;
   }
 
   end(): void {
     this.entries = this.used;
+    this.open = false;
   }
 
   /** Reusable reports for the statement, if none of what they depend on changed. */

@@ -11,7 +11,7 @@
  */
 import * as path from 'node:path';
 import type { Dialect, Finding, Severity } from '../../../../shared/types';
-import { buildCatalog, tableKey } from '../catalog/build';
+import { buildCatalog, buildCatalogSteps, tableKey } from '../catalog/build';
 import type { Catalog, MigrationSet } from '../catalog/types';
 import { ignorePatternMatcher, isAnalysedFile, isExcluded, isIgnoredByPatterns, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles } from '../config/files';
 import { MAX_SOURCE_BYTES, readTextFile } from '../config/read';
@@ -23,13 +23,14 @@ import { firstCheckedHistory, NOTHING_SHIPPED, type MigrationHistory } from '../
 import type { MigrationPosition } from '../rules/types';
 import type { ParsedDocument } from '../sql/model';
 import { otherEngineOf } from '../sql/dialect';
-import { inferDialect, initParsers, parseDocument } from '../sql/parse';
+import { inferDialect, initParsers, parseDocument, parseDocumentSteps } from '../sql/parse';
 import { initHostParsers } from '../host/treesitter';
 import { extractHost, hostLanguageOf, workspaceModelsOf } from '../host/extract';
 import type { HostExtraction, HostModel } from '../host/types';
 import { SQLALCHEMY_ENGINE_FACTORIES, type HostPool } from '../host/pools';
 import { WalkCache } from '../host/python/walk-cache';
-import { analyzeFile, type AnalysisHost } from './analysis';
+import { analyzeFileSteps, type AnalysisHost } from './analysis';
+import { runSteps, type Steps } from '../steps';
 import { hostDocument } from './hostDocument';
 import { indexTables, tablesWrittenBy, touchesTables } from './dependents';
 import { dialectSignals, Layout, type DialectSignals } from './layout';
@@ -76,6 +77,11 @@ interface FileEntry {
   signals?: DialectSignals;
   /** Schema changes of the file without positions: what the catalog depends on. */
   schemaSignature?: string;
+  /**
+   * Set by `setFile` until the new text is first read (`settle`): the schema
+   * signature the workspace knew before it, undefined when that was never read.
+   */
+  unsettled?: { before?: string };
   /** Schema signature of each statement text, carried over from the file's previous version. */
   statementSignatures: Map<string, string>;
   /** Statement-scope rule reports, carried over from the file's previous version. */
@@ -106,6 +112,8 @@ export class Workspace {
   private sets: MigrationSet[] = [];
   private layout!: Layout;
   private cachedCatalog?: Catalog;
+  /** Bumped by every change of a file, the layout or the schema: a catalog built in steps meanwhile is not kept. */
+  private changes = 0;
   /** The catalog each package sees (its own schema, its dependencies', its enclosing packages'), by the packages it sees. */
   private readonly packageCatalogs = new Map<string, Catalog>();
   /** Bumped on every catalog build, also when only positions moved: keys whole-file findings. */
@@ -120,6 +128,8 @@ export class Workspace {
   private models?: HostModel[];
   /** Files whose last update changed the schema (their dependents are everything). */
   private readonly schemaChanged = new Set<string>();
+  /** Files set but not yet read since: whether their schema changed is found out when they are (`settle`). */
+  private readonly unsettled = new Set<string>();
   /** Host files `prepareForEdits` has readied. */
   private readonly prepared = new Set<string>();
   /** `.querylens.json`'s `ignorePatterns`, compiled once. */
@@ -208,6 +218,7 @@ export class Workspace {
     const previous = this.entries.get(file);
     if (previous && previous.text === text) return;
     if (this.isOtherEngine(file, text)) return this.deleteFile(file); // now another engine's SQL: left alone
+    this.changes++; // its documents' statements may move (see catalogSteps)
     const entry = newEntry(text, previous);
     this.entries.set(file, entry);
     if (!previous) this.detect();
@@ -223,14 +234,49 @@ export class Workspace {
     }
     if (!isAnalysedFile(file)) return;
     if (previous && hostLanguageOf(file) === 'python') this.pythonFileChanged(file, previous, entry);
-    const before = previous ? this.signatureOf(file, previous) : '';
-    const after = this.signatureOf(file, entry);
-    if (before !== after) this.invalidateSchema(file);
-    else {
-      this.schemaChanged.delete(file);
-      // Same schema, but its DDL may have moved: the catalog's positions (which
-      // fixes and schema findings point at) must follow the text.
-      if (after !== '') this.cachedCatalog = undefined;
+    // The new text is parsed when first read (by `analyzeSteps`, in steps): a
+    // large file's parse then never holds up the caller, and the schema
+    // signatures are compared once it is parsed.
+    entry.unsettled = { before: previous ? this.knownSignature(file, previous) : '' };
+    this.unsettled.add(file);
+  }
+
+  /** The schema signature the workspace has read of this version of a file; undefined when it never read it. */
+  private knownSignature(file: string, entry: FileEntry): string | undefined {
+    if (entry.unsettled) return entry.unsettled.before;
+    if (entry.schemaSignature !== undefined || entry.document) return this.signatureOf(file, entry);
+    return undefined; // never parsed since it was read or its dialect changed: no catalog was built from it
+  }
+
+  /**
+   * `settle` in steps: the files set since they were last read are parsed in
+   * steps first (the catalog every file is checked against depends on them).
+   */
+  private *settleSteps(): Steps<void> {
+    for (;;) {
+      const waiting = [...this.unsettled].find((file) => this.entries.get(file)?.document === undefined && this.entries.has(file));
+      if (waiting === undefined) break;
+      yield* this.parseSteps(waiting, this.entries.get(waiting)!);
+    }
+    this.settle();
+  }
+
+  /** Compares the schema of every file set since it was last read with the one before it (see `setFile`). */
+  private settle(): void {
+    for (const file of this.unsettled) {
+      this.unsettled.delete(file);
+      const entry = this.entries.get(file);
+      if (!entry?.unsettled) continue;
+      const { before } = entry.unsettled;
+      entry.unsettled = undefined;
+      const after = this.signatureOf(file, entry);
+      if (before === undefined ? after !== '' : before !== after) this.invalidateSchema(file);
+      else {
+        this.schemaChanged.delete(file);
+        // Same schema, but its DDL may have moved: the catalog's positions (which
+        // fixes and schema findings point at) must follow the text.
+        if (after !== '') this.dropCatalog();
+      }
     }
   }
 
@@ -272,6 +318,7 @@ export class Workspace {
     const entry = this.entries.get(file);
     if (!entry || !this.options.incremental || !hostLanguageOf(file) || this.prepared.has(file) || this.isTooLarge(entry)) return;
     this.prepared.add(file);
+    this.settle();
     if (this.signatureOf(file, entry) !== '') return;
     const { text } = entry;
     const statementStart = /\n(?=[A-Za-z_@#])/g;
@@ -299,7 +346,8 @@ export class Workspace {
   deleteFile(file: string): void {
     const previous = this.entries.get(file);
     if (!previous) return;
-    const hadSchema = isAnalysedFile(file) && this.signatureOf(file, previous) !== '';
+    const hadSchema = isAnalysedFile(file) && this.knownSignature(file, previous) !== '';
+    this.changes++;
     this.entries.delete(file);
     this.prepared.delete(file);
     if (hostLanguageOf(file) === 'python') this.models = undefined;
@@ -328,6 +376,7 @@ export class Workspace {
    * for a query file, every file when the update changed the schema.
    */
   affectedBy(file: string): string[] {
+    this.settle();
     if (this.schemaChanged.has(file)) return this.files();
     return this.entries.has(file) && isAnalysedFile(file) ? [file] : [];
   }
@@ -383,12 +432,29 @@ export class Workspace {
 
   /** The current schema catalog, built from migrations (in order) then other DDL files. */
   catalog(): Catalog {
-    if (!this.cachedCatalog) {
-      this.packageCatalogs.clear();
-      this.cachedCatalog = buildCatalog(this.catalogInputs());
-      this.catalogVersion++;
-    }
-    return this.cachedCatalog;
+    this.settle();
+    return runSteps(this.catalogSteps())!;
+  }
+
+  /**
+   * The catalog, built in steps when it is not known (the files settled).
+   * Undefined when a file or the schema changed meanwhile: it is not kept.
+   */
+  private *catalogSteps(): Steps<Catalog | undefined> {
+    if (this.cachedCatalog) return this.cachedCatalog;
+    const before = this.changes;
+    const built = yield* buildCatalogSteps(this.catalogInputs());
+    if (this.cachedCatalog) return this.cachedCatalog; // built meanwhile by a caller that could not wait
+    if (this.changes !== before) return undefined;
+    this.packageCatalogs.clear();
+    this.cachedCatalog = built;
+    this.catalogVersion++;
+    return built;
+  }
+
+  private dropCatalog(): void {
+    this.cachedCatalog = undefined;
+    this.changes++;
   }
 
   /**
@@ -474,17 +540,41 @@ export class Workspace {
   }
 
   private parse(file: string, entry: FileEntry): ParsedDocument {
+    return runSteps(this.parseSteps(file, entry))!;
+  }
+
+  /**
+   * `parse` in steps: a SQL file one statement per step (host code in one).
+   * Undefined when the file got another text meanwhile: this version is no
+   * longer wanted. Stopped half-way, the statements it took over from the
+   * previous version stay for the next parse.
+   */
+  private *parseSteps(file: string, entry: FileEntry): Steps<ParsedDocument | undefined> {
     if (!entry.document && this.isTooLarge(entry)) entry.document = { dialect: this.entryDialect(file, entry), statements: [], errors: [], metaCommands: [] };
     if (!entry.document && hostLanguageOf(file)) {
       entry.host = this.hostExtraction(file, entry);
       entry.document = hostDocument(entry.text, entry.host, this.entryDialect(file, entry));
     }
-    if (!entry.document) {
-      const dialect = this.entryDialect(file, entry);
-      entry.document = parseDocument(entry.text, dialect, this.options.incremental ? { previous: entry.replaced } : undefined, { dialectGuessed: !entry.dialectSure });
-      entry.replaced = undefined; // its statements now belong to entry.document
+    if (entry.document) return entry.document;
+    // An older version (its schema compared with the new one's) is parsed to the end.
+    const wasCurrent = this.entries.get(file) === entry;
+    const replaced = () => wasCurrent && this.entries.get(file) !== entry;
+    const dialect = this.entryDialect(file, entry);
+    const steps = parseDocumentSteps(entry.text, dialect, this.options.incremental ? { previous: entry.replaced } : undefined, { dialectGuessed: !entry.dialectSure });
+    for (;;) {
+      const step = steps.next();
+      if (step.done) {
+        entry.document = step.value;
+        entry.replaced = undefined; // its statements now belong to entry.document
+        return entry.document;
+      }
+      yield;
+      if (!replaced() && !entry.document && entry.dialect === dialect) continue;
+      // Replaced, parsed meanwhile (a caller that could not wait), or to be read in another dialect.
+      steps.return(undefined as never);
+      if (replaced()) return undefined;
+      return yield* this.parseSteps(file, entry);
     }
-    return entry.document;
   }
 
   /**
@@ -542,14 +632,51 @@ export class Workspace {
 
   /** All findings of one file (syntax errors included), severities and suppressions applied. */
   analyze(file: string): Finding[] {
+    return runSteps(this.analyzeSteps(file)) ?? [];
+  }
+
+  /**
+   * `analyze` in steps (core/steps.ts), for a caller that must stay
+   * responsive: it pauses between steps, and may stop when the result is no
+   * longer wanted. Undefined when `file` got another text meanwhile; what the
+   * steps computed so far (parsed statements, rule reports) serves the next
+   * analysis. Changes to the schema meanwhile start the analysis over.
+   */
+  *analyzeSteps(file: string): Steps<Finding[] | undefined> {
     const entry = this.entries.get(file);
-    const document = this.document(file);
-    if (!entry || !document || this.isTooLarge(entry)) return [];
+    if (!entry || !isAnalysedFile(file)) return [];
+    const document = yield* this.parseSteps(file, entry);
+    if (!document || this.entries.get(file) !== entry) return undefined;
+    if (this.isTooLarge(entry)) return [];
+    yield* this.settleSteps();
+    if (this.entries.get(file) !== entry) return undefined;
+    if (!(yield* this.catalogSteps())) return yield* this.analyzeSteps(file); // something changed meanwhile
+    if (this.entries.get(file) !== entry) return undefined;
     const catalog = this.catalogFor(file);
-    if (entry.findings && entry.findingsCatalogVersion === this.catalogVersion) return entry.findings;
+    const catalogVersion = this.catalogVersion;
+    if (entry.findings && entry.findingsCatalogVersion === catalogVersion) return entry.findings;
+    const steps = this.findingSteps(file, entry, document, catalog);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) {
+        entry.findings = step.value;
+        entry.findingsCatalogVersion = catalogVersion;
+        return entry.findings;
+      }
+      yield;
+      const current = this.entries.get(file) === entry && this.cachedCatalog !== undefined && this.catalogVersion === catalogVersion;
+      const finished = entry.findings !== undefined && entry.findingsCatalogVersion === catalogVersion;
+      if (current && !finished) continue;
+      steps.return(undefined as never);
+      if (this.entries.get(file) !== entry) return undefined;
+      return yield* this.analyzeSteps(file); // finished meanwhile (then this returns it), or the schema changed
+    }
+  }
+
+  private findingSteps(file: string, entry: FileEntry, document: ParsedDocument, catalog: Catalog): Steps<Finding[]> {
     const migration = this.migrationPosition(file);
     const relative = path.relative(this.root, file).split(path.sep).join('/');
-    entry.findings = analyzeFile(
+    return analyzeFileSteps(
       {
         file,
         text: entry.text,
@@ -569,8 +696,6 @@ export class Workspace {
       },
       this.analysisHost,
     );
-    entry.findingsCatalogVersion = this.catalogVersion;
-    return entry.findings;
   }
 
   /** How many SQL strings of a host file could not be read as SQL (skipped quietly, not syntax errors). */
@@ -661,7 +786,7 @@ export class Workspace {
   }
 
   private invalidateSchema(file: string): void {
-    this.cachedCatalog = undefined;
+    this.dropCatalog();
     this.schemaVersion++;
     this.schemaChanged.add(file);
   }
@@ -679,7 +804,7 @@ export class Workspace {
       const entry = this.entries.get(file);
       return entry ? this.baseExtraction(file, entry)?.alembic : undefined;
     });
-    this.cachedCatalog = undefined;
+    this.dropCatalog();
     this.schemaVersion++;
     this.layoutVersion++;
     this.analysisHost.migrationFixes.clear();
@@ -738,11 +863,15 @@ const MAY_HOLD_DDL = /\b(?:create|alter|drop)\b[^;]{0,60}?\b(?:table|index)\b/is
  */
 const MAY_DEFINE_SCHEMA = new RegExp(['class', 'revision', ...SQLALCHEMY_ENGINE_FACTORIES].map((word) => `\\b${word}\\b`).join('|'));
 
-/** A file's entry; a new version of a file keeps its per-statement caches. */
+/**
+ * A file's entry; a new version of a file keeps its per-statement caches, and
+ * its parse takes over the statements of the previous one (of the one before
+ * when the previous one's parse was stopped half-way).
+ */
 function newEntry(text: string, previous?: FileEntry): FileEntry {
   return {
     text,
-    replaced: previous?.document,
+    replaced: previous?.document ?? previous?.replaced,
     statementSignatures: previous?.statementSignatures ?? new Map(),
     statementReports: previous?.statementReports ?? new StatementReportCache(),
     walkCache: previous?.walkCache,

@@ -55,7 +55,8 @@ export function recordChunks(document: object, chunks: PlacedChunk[]): void {
  * The chunks of a document being replaced, by text. Taking one moves its
  * results to the new start in place: a one-line edit then costs the parse of
  * one statement and a walk of the others, not a copy of the whole document.
- * The previous document must not be read afterwards.
+ * The previous document must not be read afterwards (a parse stopped
+ * half-way may hand it to the next parse of its file).
  */
 export class PreviousChunks {
   private readonly byText = new Map<string, PlacedChunk[]>();
@@ -75,6 +76,9 @@ export class PreviousChunks {
     const i = Math.max(0, list.findIndex((c) => c.start === start));
     const [chunk] = list.splice(i, 1);
     shift(chunk!.result, start - chunk!.start);
+    // The record follows its results: a parse stopped half-way leaves the
+    // previous document's chunks consistent for the next parse to take.
+    chunk!.start = start;
     return chunk!.result;
   }
 }

@@ -13,6 +13,7 @@ import { maskPsqlVariables } from './psql';
 import { maskSqliteOnly } from './sqlite-fallback';
 import { readableText, splitStatements } from './split/split';
 import { parseSqlParserChunk } from './sqlparser/statement';
+import { runSteps, type Steps } from '../steps';
 
 export { inferDialect } from './dialect';
 export { splitStatements } from './split/split';
@@ -81,6 +82,20 @@ function readAsPostgres(text: string, masked: string): ChunkResult | undefined {
  * taken over from it instead of being copied again from the statement cache.
  */
 export function parseDocument(text: string, dialect: Dialect, incremental?: { previous?: ParsedDocument }, options?: { dialectGuessed?: boolean }): ParsedDocument {
+  return runSteps(parseDocumentSteps(text, dialect, incremental, options));
+}
+
+/**
+ * `parseDocument` in steps (core/steps.ts): one statement per step. A caller
+ * may stop between steps; the previous document's statements taken over so
+ * far then stay where the next parse of the file can take them again.
+ */
+export function* parseDocumentSteps(
+  text: string,
+  dialect: Dialect,
+  incremental?: { previous?: ParsedDocument },
+  options?: { dialectGuessed?: boolean },
+): Steps<ParsedDocument> {
   const doc: ParsedDocument = { dialect, statements: [], errors: [], metaCommands: [] };
   try {
     const split = splitStatements(text, dialect);
@@ -93,6 +108,7 @@ export function parseDocument(text: string, dialect: Dialect, incremental?: { pr
     const reusable = new PreviousChunks(previous?.dialect === dialect ? previous : undefined);
     const placed: PlacedChunk[] = [];
     for (const span of split.statements) {
+      yield;
       const chunkText = source.slice(span.start, span.end);
       const result = reusable.take(chunkText, span.start, shiftInPlace) ?? rebase(parseStatement(chunkText, dialect), span.start);
       placed.push({ text: chunkText, start: span.start, result });
