@@ -12,6 +12,7 @@ import { boundPatterns } from './bound-patterns';
 import { DialectVotes } from './dialect';
 import { followVariables, type FoundQuery, type RustHostQuery } from './deferred';
 import { iteratedVariable, LoopFinder, type FoundLoop } from './loops';
+import { describeCollection } from './collections';
 
 export type { RustHostQuery } from './deferred';
 import { statementKindOf } from '../statement-kind';
@@ -131,6 +132,7 @@ function extractFromTree(root: Node, options: RustExtractOptions, out: RustHostE
   }
   out.queries = found.map((f) => f.query);
   out.writes = [...insertsInLoops(out.queries), ...scanned.commits.filter((c) => options.includeTests || !testItems.holds(c)).map((c) => commitWrite(c, loops))].sort((a, b) => a.span.start - b.span.start);
+  for (const loop of loops.found()) describeCollection(loop, (n) => testItems.holds(n));
   out.errors = syntaxErrors(root);
 }
 
