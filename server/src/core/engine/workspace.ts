@@ -333,7 +333,17 @@ export class Workspace {
    * package in no way QueryLens reads).
    */
   catalogFor(file: string): Catalog {
+    return this.schemaOf(file).catalog;
+  }
+
+  /**
+   * The catalog of `file` (see catalogFor), or the whole workspace's without
+   * a file, with a key naming it: '' for the whole workspace's, else the
+   * packages it holds (a shadow database is built once per key).
+   */
+  schemaOf(file?: string): { catalog: Catalog; key: string } {
     const whole = this.catalog();
+    if (file === undefined) return { catalog: whole, key: '' };
     const visible = this.layout.visiblePackages(file);
     const key = visible.join('\n');
     let catalog = this.packageCatalogs.get(key);
@@ -345,7 +355,7 @@ export class Workspace {
       if (catalog.tables.size === 0) catalog = whole;
       this.packageCatalogs.set(key, catalog);
     }
-    return catalog;
+    return { catalog, key: catalog === whole ? '' : key };
   }
 
   migrationSets(): MigrationSet[] {
