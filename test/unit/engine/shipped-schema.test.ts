@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { defaultConfig } from '../../../server/src/core/config/types';
-import { SCRIPT_NOTE, SHIPPED_SCHEMA_NOTE } from '../../../server/src/core/engine/analysis';
+import { SCRIPT_NOTE, SHIPPED_MODEL_NOTE, SHIPPED_SCHEMA_NOTE } from '../../../server/src/core/engine/analysis';
 import { Workspace } from '../../../server/src/core/engine/workspace';
 import { initHostParsers } from '../../../server/src/core/host/treesitter';
 import type { MigrationHistory } from '../../../server/src/core/migrations/history';
@@ -110,5 +110,52 @@ describe('query findings in a scripts folder', () => {
     assert.equal(inScript!.severity, 'info');
     assert.equal(inScript!.message, `${inApp!.message} ${SCRIPT_NOTE}`);
     assert.equal(found('app/scripts_helper/find-invoices.sql')[0]!.severity, 'warning');
+  });
+});
+
+describe('schema findings in a committed model (its table made by create_all)', () => {
+  const MODELS = `from sqlalchemy import Column, ForeignKey, Integer, String
+
+
+class Crate(Base):
+    __tablename__ = "crates"
+    id = Column(Integer, primary_key=True)
+
+
+class Bottle(Base):
+    __tablename__ = "bottles"
+    id = Column(Integer, primary_key=True)
+    crate_id = Column(Integer, ForeignKey("crates.id"))
+    label = Column(String)
+`;
+  const fk = (history: MigrationHistory | undefined, extra: Record<string, string> = {}) =>
+    Workspace.fromFiles({ root: ROOT, config: { ...defaultConfig(), dialect: 'postgres' }, history }, { 'app/models.py': MODELS, ...extra })
+      .analyze(path.join(ROOT, 'app/models.py'))
+      .filter((f) => f.ruleId === 'unindexed-foreign-key');
+
+  before(async () => {
+    await initParsers();
+    await initHostParsers();
+  });
+
+  it('a model under review (not committed, or changed): the unindexed foreign key is a warning', () => {
+    const [finding, ...rest] = fk(undefined);
+    assert.equal(rest.length, 0);
+    assert.equal(finding!.severity, 'warning');
+    assert.equal(finding!.message, 'Foreign key bottles(crate_id) → crates(id) has no index leading with crate_id: deleting or re-keying a crates row, and joining crates to bottles, scans bottles. Add an index on bottles(crate_id).');
+  });
+
+  it('the model committed unchanged: info, with the reason', () => {
+    const open = fk(undefined)[0]!;
+    const [shipped] = fk({ isShipped: (file) => file.endsWith('models.py') });
+    assert.equal(shipped!.severity, 'info');
+    assert.equal(shipped!.message, `${open.message} ${SHIPPED_MODEL_NOTE}`);
+    assert.deepEqual(shipped!.range, open.range);
+  });
+
+  it('a query over the committed model is still judged as a query: its missing index stays a warning', () => {
+    const service = 'from sqlalchemy import select\n\nfrom app.models import Bottle\n\n\ndef labelled(session, label):\n    return session.execute(select(Bottle).where(Bottle.label == label).limit(10)).scalars().all()\n';
+    const ws = Workspace.fromFiles({ root: ROOT, config: { ...defaultConfig(), dialect: 'postgres' }, history: { isShipped: () => true } }, { 'app/models.py': MODELS, 'app/service.py': service });
+    assert.deepEqual(ws.analyze(path.join(ROOT, 'app/service.py')).map((f) => `${f.ruleId}/${f.severity}`), ['missing-index/warning']);
   });
 });

@@ -73,6 +73,10 @@ export function analyzeFile(input: AnalysisInput, host: AnalysisHost): Finding[]
 export const SHIPPED_SCHEMA_NOTE =
   'Info, not warning: this migration has shipped, so this is the schema as it stands rather than a change under review, and what it costs depends on table sizes the code does not show (connect a database for the Index health view).';
 
+/** Appended to a schema finding in a committed, unchanged model file (its tables stand as they were made), reported at info. */
+export const SHIPPED_MODEL_NOTE =
+  'Info, not warning: this model is committed unchanged, so its table stands as it was created (by create_all or a migration) rather than being a change under review, and what it costs depends on table sizes the code does not show (connect a database for the Index health view).';
+
 /** Appended to a query finding in a scripts folder, which is reported at info. */
 export const SCRIPT_NOTE = 'Info, not warning: this is a script (a scripts folder), run by hand or once rather than on a request path.';
 
@@ -233,9 +237,11 @@ class FileAnalysis {
     // A schema finding in shipped history is the schema as it stands, not a change under review:
     // true, but whether it costs anything depends on table sizes and traffic the code does not show.
     const inHistory = rule.meta.category === 'schema' && this.input.migration?.shipped === true;
+    // The same of an ORM model committed unchanged: its table exists as it was made (create_all, no migration of it).
+    const shippedModel = rule.meta.category === 'schema' && !this.input.migration && this.input.host !== undefined && this.host.isShipped(this.input.file);
     const inScripts = rule.meta.category === 'query' && this.input.inScripts === true;
-    const quieter = (report.tentative || inHistory || inScripts) && (severity === 'warning' || severity === 'error');
-    const note = !quieter ? undefined : inHistory ? SHIPPED_SCHEMA_NOTE : inScripts && !report.tentative ? SCRIPT_NOTE : undefined;
+    const quieter = (report.tentative || inHistory || shippedModel || inScripts) && (severity === 'warning' || severity === 'error');
+    const note = !quieter ? undefined : inHistory ? SHIPPED_SCHEMA_NOTE : shippedModel ? SHIPPED_MODEL_NOTE : inScripts && !report.tentative ? SCRIPT_NOTE : undefined;
     return {
       ruleId: rule.meta.id,
       severity: quieter ? 'info' : severity,
