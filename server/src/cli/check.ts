@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { CONFIG_RULE_ID, type Finding } from '../../../shared/types';
 import { loadConfig, unmatchedIncludes } from '../core/config/load';
 import { CONFIG_FILE_NAME, type ConfigProblem } from '../core/config/types';
+import { oneWarningPerIndex } from '../core/engine/analysis';
 import { Workspace } from '../core/engine/workspace';
 import { rules } from '../core/rules/index';
 import { initParsers } from '../core/sql/parse';
@@ -78,7 +79,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const unmatched = unmatchedIncludes(loaded, root, workspace.files());
   for (const problem of unmatched) options.warn(problem.message);
   const files = selectFiles(workspace.files(), targets, options.warn);
-  let findings = files.flatMap((file) => workspace.analyze(file));
+  // One warning per missing index in the run: the same index wanted in several files is counted once.
+  const analyzeAll = () => oneWarningPerIndex(files.flatMap((file) => workspace.analyze(file)), (file) => workspacePath(root, file));
+  let findings = analyzeAll();
   timing.mark(`analyse ${files.length} files`);
 
   if (options.fix) {
@@ -88,7 +91,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     for (const file of written) workspace.setFile(file, changed.get(file)!);
     const created = writeNewFiles(root, chained.files, options.warn);
     for (const file of created) if (workspace.includes(file)) workspace.setFile(file, chained.files.find((f) => f.file === file)!.content);
-    if (written.length > 0 || created.length > 0) findings = files.flatMap((file) => workspace.analyze(file));
+    if (written.length > 0 || created.length > 0) findings = analyzeAll();
   }
 
   const configFile = loaded.file ?? explicitConfig ?? path.join(root, CONFIG_FILE_NAME);

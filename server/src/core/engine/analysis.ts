@@ -285,8 +285,10 @@ class FileAnalysis {
  * index (or one that another suggestion of the file leads with), the widest
  * suggestion, first in the file, stays a warning and the others are info that
  * point at it. Each query is still shown; the index is counted once.
+ * With `relative` (a run over many files, in file order: the CLI), the same
+ * across files: the others point at the file and line of the one kept.
  */
-function oneWarningPerIndex(findings: Finding[]): Finding[] {
+export function oneWarningPerIndex(findings: Finding[], relative?: (file: string) => string): Finding[] {
   const loud = (f: Finding) => f.index !== undefined && (f.severity === 'warning' || f.severity === 'error');
   const byWidth = findings.filter(loud).sort((a, b) => b.index!.columns.length - a.index!.columns.length || findings.indexOf(a) - findings.indexOf(b));
   const kept: Finding[] = [];
@@ -301,7 +303,8 @@ function oneWarningPerIndex(findings: Finding[]): Finding[] {
     const by = servedBy.get(f);
     if (!by) return f;
     const same = by.index!.columns.length === f.index!.columns.length;
-    const note = `Info, not warning: ${same ? 'the same index' : `the index on ${by.index!.table}(${by.index!.columns.join(', ')})`} is suggested on line ${by.range.start.line + 1} and serves this query too.`;
+    const where = by.file === f.file || !relative ? '' : ` in ${relative(by.file)}`;
+    const note = `Info, not warning: ${same ? 'the same index' : `the index on ${by.index!.table}(${by.index!.columns.join(', ')})`} is suggested${where} on line ${by.range.start.line + 1} and serves this query too.`;
     return { ...f, severity: 'info', message: `${f.message} ${note}` };
   });
 }

@@ -1,0 +1,42 @@
+/**
+ * querylens check counts a missing index once in the run (issue 10): the same
+ * index wanted by queries of several files is one warning, in the first file;
+ * the others are info naming the file and line of the one kept. An index
+ * wanted in one file only, or another index, stays a warning.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runCheck } from '../../../server/src/cli/check';
+
+const FILES: Record<string, string> = {
+  '.querylens.json': '{ "dialect": "postgres" }\n',
+  'db/schema.sql': 'CREATE TABLE tickets (id bigint PRIMARY KEY, desk_id bigint NOT NULL, kind text NOT NULL, opened_at timestamptz NOT NULL);\n',
+  'queries/desk.sql': 'SELECT id FROM tickets WHERE desk_id = $1 LIMIT 20;\n',
+  'queries/reports.sql': '-- per desk\nSELECT id, kind FROM tickets WHERE desk_id = $1 LIMIT 50;\nSELECT id FROM tickets WHERE opened_at > $1 LIMIT 50;\n',
+};
+
+describe('check: one warning per missing index across files', () => {
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'querylens-index-once-'));
+    for (const [file, text] of Object.entries(FILES)) {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), text);
+    }
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('the same index in two files: a warning in the first, info pointing at it in the second', async () => {
+    const report = await runCheck({ paths: ['.'], cwd: dir, fix: false, warn: () => undefined });
+    assert.deepEqual(
+      report.findings.filter((f) => f.ruleId === 'missing-index').map((f) => `${path.relative(dir, f.file)}:${f.range.start.line + 1} ${f.severity} ${f.message.replace(/^.*?(Add an index)/, '$1')}`),
+      [
+        'queries/desk.sql:1 warning Add an index on tickets(desk_id).',
+        'queries/reports.sql:2 info Add an index on tickets(desk_id). Info, not warning: the same index is suggested in queries/desk.sql on line 1 and serves this query too.',
+        'queries/reports.sql:3 warning Add an index on tickets(opened_at).',
+      ],
+    );
+  });
+});
