@@ -159,3 +159,21 @@ class Bottle(Base):
     assert.deepEqual(ws.analyze(path.join(ROOT, 'app/service.py')).map((f) => `${f.ruleId}/${f.severity}`), ['missing-index/warning']);
   });
 });
+
+describe('fixes in committed application code', () => {
+  before(async () => {
+    await initParsers();
+    await initHostParsers();
+  });
+
+  it('are offered: only a shipped migration is history that no fix edits', () => {
+    const files = {
+      'migrations/20240301000000_notes.sql': 'CREATE TABLE notes (id bigint PRIMARY KEY, body text NOT NULL);\n',
+      'app/notes.py': 'def save_all(session, notes):\n    for note in notes:\n        session.add(note)\n        session.commit()\n',
+    };
+    const ws = Workspace.fromFiles({ root: ROOT, config: { ...defaultConfig(), dialect: 'postgres' }, history: { isShipped: () => true } }, files);
+    const [finding] = ws.analyze(path.join(ROOT, 'app/notes.py'));
+    assert.equal(finding!.ruleId, 'commit-in-loop');
+    assert.deepEqual(finding!.fixes.map((f) => f.title), ['Move session.commit() after the loop']);
+  });
+});

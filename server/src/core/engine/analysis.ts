@@ -57,8 +57,10 @@ export interface AnalysisHost {
   textOf(file: string): string | undefined;
   /** Called when a rule throws: the rule is skipped there, the rest goes on. */
   onError(message: string): void;
-  /** Whether a file is a shipped migration: fixes that would edit one are dropped. */
+  /** Whether a file is a shipped migration (or a committed script of a migrations folder): fixes that would edit one are dropped. */
   isShipped(file: string): boolean;
+  /** Whether a file is committed and unchanged (any file: application code, models). */
+  isCommitted?(file: string): boolean;
   /** The dialect a workspace file is surely read in (a migration: its set's, its package's), else undefined: what a new migration of its set is written in. */
   sureDialectOf?(file: string): Dialect | undefined;
   /** Index fixes that write a new migration, by dialect, table origin and suggestion; cleared with the migration sets. */
@@ -238,7 +240,7 @@ class FileAnalysis {
     // true, but whether it costs anything depends on table sizes and traffic the code does not show.
     const inHistory = rule.meta.category === 'schema' && this.input.migration?.shipped === true;
     // The same of an ORM model committed unchanged: its table exists as it was made (create_all, no migration of it).
-    const shippedModel = rule.meta.category === 'schema' && !this.input.migration && this.input.host !== undefined && this.host.isShipped(this.input.file);
+    const shippedModel = rule.meta.category === 'schema' && !this.input.migration && this.input.host !== undefined && this.host.isCommitted?.(this.input.file) === true;
     const inScripts = rule.meta.category === 'query' && this.input.inScripts === true;
     const quieter = (report.tentative || inHistory || shippedModel || inScripts) && (severity === 'warning' || severity === 'error');
     const note = !quieter ? undefined : inHistory ? SHIPPED_SCHEMA_NOTE : shippedModel ? SHIPPED_MODEL_NOTE : inScripts && !report.tentative ? SCRIPT_NOTE : undefined;

@@ -128,7 +128,9 @@ export class Workspace {
       severityFor: (ruleId, fallback) => this.severityFor(ruleId, fallback),
       textOf: (file) => this.textOf(file),
       onError: (message) => this.options.onError?.(message),
-      isShipped: (file) => this.isShipped(file),
+      // History is the migrations': a committed application file is edited like any other.
+      isShipped: (file) => this.isShipped(file) && (migrationPositionOf(this.sets, file) !== undefined || isInMigrationsFolder(path.relative(this.root, file).split(path.sep).join('/'))),
+      isCommitted: (file) => this.isShipped(file),
       sureDialectOf: (file) => this.sureDialectOf(file),
       migrationFixes: new Map(),
     };
@@ -362,7 +364,7 @@ export class Workspace {
     return this.sets;
   }
 
-  /** Whether a file is a shipped migration (see migrations/history.ts): no fix edits it. */
+  /** Whether a file is committed and unchanged, or recorded as applied (see migrations/history.ts): a migration so is shipped. */
   isShipped(file: string): boolean {
     return this.shippedHistory.isShipped(file);
   }
