@@ -80,7 +80,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   for (const problem of unmatched) options.warn(problem.message);
   const files = selectFiles(workspace.files(), targets, options.warn);
   // One warning per missing index in the run: the same index wanted in several files is counted once.
-  const analyzeAll = () => oneWarningPerIndex(files.flatMap((file) => workspace.analyze(file)), (file) => workspacePath(root, file));
+  const across = { relative: (file: string) => workspacePath(root, file), schemaOf: (file: string) => workspace.schemaOf(file).key };
+  const analyzeAll = () => oneWarningPerIndex(files.flatMap((file) => workspace.analyze(file)), across);
   let findings = analyzeAll();
   timing.mark(`analyse ${files.length} files`);
 

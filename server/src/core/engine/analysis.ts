@@ -287,16 +287,18 @@ class FileAnalysis {
  * index (or one that another suggestion of the file leads with), the widest
  * suggestion, first in the file, stays a warning and the others are info that
  * point at it. Each query is still shown; the index is counted once.
- * With `relative` (a run over many files, in file order: the CLI), the same
- * across files: the others point at the file and line of the one kept.
+ * With `across` (a run over many files, in file order: the CLI), the same
+ * across the files that see one schema (`schemaOf`: a key of the catalog a
+ * file is checked against; two packages' `users` are two tables): the others
+ * point at the file and line of the one kept.
  */
-export function oneWarningPerIndex(findings: Finding[], relative?: (file: string) => string): Finding[] {
+export function oneWarningPerIndex(findings: Finding[], across?: { relative(file: string): string; schemaOf(file: string): string }): Finding[] {
   const loud = (f: Finding) => f.index !== undefined && (f.severity === 'warning' || f.severity === 'error');
   const byWidth = findings.filter(loud).sort((a, b) => b.index!.columns.length - a.index!.columns.length || findings.indexOf(a) - findings.indexOf(b));
   const kept: Finding[] = [];
   const servedBy = new Map<Finding, Finding>();
   for (const f of byWidth) {
-    const wider = kept.find((k) => servesToo(k.index!, f.index!));
+    const wider = kept.find((k) => servesToo(k.index!, f.index!) && (k.file === f.file || across?.schemaOf(k.file) === across?.schemaOf(f.file)));
     if (wider) servedBy.set(f, wider);
     else kept.push(f);
   }
@@ -305,7 +307,7 @@ export function oneWarningPerIndex(findings: Finding[], relative?: (file: string
     const by = servedBy.get(f);
     if (!by) return f;
     const same = by.index!.columns.length === f.index!.columns.length;
-    const where = by.file === f.file || !relative ? '' : ` in ${relative(by.file)}`;
+    const where = by.file === f.file || !across ? '' : ` in ${across.relative(by.file)}`;
     const note = `Info, not warning: ${same ? 'the same index' : `the index on ${by.index!.table}(${by.index!.columns.join(', ')})`} is suggested${where} on line ${by.range.start.line + 1} and serves this query too.`;
     return { ...f, severity: 'info', message: `${f.message} ${note}` };
   });
