@@ -94,6 +94,8 @@ describe('query findings in a scripts folder', () => {
     'scripts/find-invoices.sql': search,
     'app/queries/find-invoices.sql': search,
     'app/scripts_helper/find-invoices.sql': search,
+    'app/manage.py': 'def find_note(session, body):\n    return session.execute(text("SELECT id FROM notes WHERE body = :b LIMIT 20"), {"b": body}).all()\n',
+    'app/billing.py': 'def find_note(session, body):\n    return session.execute(text("SELECT id FROM notes WHERE body = :b LIMIT 20"), {"b": body}).all()\n',
   };
 
   before(async () => {
@@ -110,6 +112,16 @@ describe('query findings in a scripts folder', () => {
     assert.equal(inScript!.severity, 'info');
     assert.equal(inScript!.message, `${inApp!.message} ${SCRIPT_NOTE}`);
     assert.equal(found('app/scripts_helper/find-invoices.sql')[0]!.severity, 'warning');
+  });
+
+  it('the same in a command-line entry file (manage.py): info with the reason; in another module: a warning', () => {
+    const ws = Workspace.fromFiles({ root: ROOT, config: { ...defaultConfig(), dialect: 'postgres' } }, files);
+    const found = (rel: string) => ws.analyze(path.join(ROOT, rel)).filter((f) => f.ruleId === 'missing-index');
+    const [inManage] = found('app/manage.py');
+    const [inModule] = found('app/billing.py');
+    assert.equal(inModule!.severity, 'warning');
+    assert.equal(inManage!.severity, 'info');
+    assert.equal(inManage!.message, `${inModule!.message} ${SCRIPT_NOTE}`);
   });
 });
 

@@ -80,7 +80,7 @@ export const SHIPPED_MODEL_NOTE =
   'Info, not warning: this model is committed unchanged, so its table stands as it was created (by create_all or a migration) rather than being a change under review, and what it costs depends on table sizes the code does not show (connect a database for the Index health view).';
 
 /** Appended to a query finding in a scripts folder, which is reported at info. */
-export const SCRIPT_NOTE = 'Info, not warning: this is a script (a scripts folder), run by hand or once rather than on a request path.';
+export const SCRIPT_NOTE = 'Info, not warning: this is a script (a scripts folder, or a command-line entry file such as manage.py), run by hand or once rather than on a request path.';
 
 class FileAnalysis {
   constructor(
