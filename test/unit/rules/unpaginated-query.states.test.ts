@@ -5,6 +5,7 @@
  * state (`queued`) can pile up and stays a warning, as does a state bound by
  * a parameter.
  */
+import { extractPython } from '../../../server/src/core/host/python/extract';
 import { extractRust } from '../../../server/src/core/host/rust/extract';
 import { unpaginatedQuery } from '../../../server/src/core/rules/unpaginated-query';
 import { hostRuleTester } from './host-harness';
@@ -50,6 +51,52 @@ hostRuleTester(unpaginatedQuery, 'rows in a passing state', {
       host: rs,
       output: limited('job_state = $1'),
       errors: [{ message: ['Query reads jobs without LIMIT in the request handler jobs_handler, so it returns every matching row.'], span }],
+    },
+  ],
+});
+
+const python = (code: string) => extractPython(code, '/ws/app.py');
+const pluginModels = `from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, true
+
+
+class Plugin(Base):
+    __tablename__ = "plugins"
+    id = Column(Integer, primary_key=True)
+    slug = Column(String, unique=True)
+    kind = Column(String)
+
+
+class PluginInstance(Base):
+    __tablename__ = "plugin_instances"
+    id = Column(Integer, primary_key=True)
+    plugin_id = Column(Integer, ForeignKey("plugins.id"))
+    enabled = Column(Boolean)
+
+`;
+const instancesOf = (filter: string) => `${pluginModels}
+@router.get("/hooks")
+def hooks(session):
+    return session.query(PluginInstance).join(Plugin).filter(PluginInstance.enabled == true(), ${filter}).all()
+`;
+const chain = (filter: string) => `session.query(PluginInstance).join(Plugin).filter(PluginInstance.enabled == true(), ${filter}).all()`;
+const limitedChain = (filter: string) => instancesOf(filter).replace('.all()\n', '.limit(100).all()\n');
+
+hostRuleTester(unpaginatedQuery, 'rows of one parent pinned through a join', {
+  valid: [],
+  invalid: [
+    {
+      name: 'joined to one plugin by its unique slug: info, the rows of one plugins row',
+      code: instancesOf('Plugin.slug == "chat"'),
+      host: python,
+      errors: [{ message: ['Query reads plugin_instances, plugins without LIMIT in the request handler hooks (@router.get)', '(It reads the rows of one plugins, often a bounded set'], span: chain('Plugin.slug == "chat"'), tentative: true }],
+      output: limitedChain('Plugin.slug == "chat"'),
+    },
+    {
+      name: 'joined to the plugins of a kind (not a key): still a warning',
+      code: instancesOf('Plugin.kind == "chat"'),
+      host: python,
+      errors: [{ message: ['Query reads plugin_instances, plugins without LIMIT in the request handler hooks (@router.get), so it returns every matching row. Each request pays'], span: chain('Plugin.kind == "chat"') }],
+      output: limitedChain('Plugin.kind == "chat"'),
     },
   ],
 });

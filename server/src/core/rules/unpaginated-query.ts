@@ -15,7 +15,7 @@
 import { docsUrl } from '../../../../shared/types';
 import type { Catalog, TableInfo } from '../catalog/types';
 import type { HostQuery } from '../host/types';
-import type { QueryModel, Statement } from '../sql/model';
+import type { ColumnRef, QueryModel, Statement } from '../sql/model';
 import { codePath, hostQueryOf, returnsAllRows, spanText, type CodePath } from './host-helpers';
 import { isSelectiveKey } from './index-judgement';
 import { columnTable, isSingleRowLookup, knownTable, spanUnion, tableRefs } from './query-helpers';
@@ -51,7 +51,7 @@ export const unpaginatedQuery: Rule = {
       const names = known.map((k) => k.table.name).join(', ');
       const path = hostQuery ? codePath(ctx.file, hostQuery) : undefined;
       const orm = hostQuery?.kind === 'orm';
-      const parent = parentKey(query, first.table, ctx.catalog);
+      const parent = parentKey(query, first.table, ctx.catalog) ?? pinnedJoin(query, first.table, known.map((k) => k.table), ctx.catalog);
       const passing = parent ? undefined : transientState(ctx, query, first.table);
       ctx.report({
         // An ORM call chain is underlined whole; SQL from its start to the first table.
@@ -140,6 +140,28 @@ function transientState(ctx: FileContext, query: QueryModel, table: TableInfo): 
     if (!words.includes('status') && !words.includes('state')) continue;
     const value = /'([^']*)'\s*$/.exec(spanText(ctx.text, p.span))?.[1];
     if (value !== undefined && IN_FLIGHT.test(value)) return { column: p.column.column, value };
+  }
+  return undefined;
+}
+
+/**
+ * A joined table pinned to one row by a key (`JOIN plugin ... WHERE plugin.slug = 'x'`,
+ * slug unique) that the first table joins to: the query reads the rows of
+ * that one parent. Its name, for the message.
+ */
+function pinnedJoin(query: QueryModel, first: TableInfo, tables: TableInfo[], catalog: Catalog): string | undefined {
+  for (const other of tables) {
+    if (other === first) continue;
+    const keyed = query.predicates
+      .filter((p) => p.op === 'eq' && !p.disjunctive && p.valueKind !== 'subquery' && p.valueKind !== 'column' && columnTable(query, p.column, catalog) === other.name)
+      .map((p) => p.column.column);
+    if (keyed.length === 0 || !isSingleRowLookup(other, keyed)) continue;
+    const sides = (c: { left: ColumnRef; right: ColumnRef }) => [columnTable(query, c.left, catalog), columnTable(query, c.right, catalog)];
+    // An ORM join by relationship (`.join(Plugin)`) names no columns: the first table's foreign key to it links them.
+    const joined = query.joins.some((j) =>
+      j.conditions.length === 0 ? j.table.name === other.name && first.foreignKeys.some((fk) => fk.refTable === other.name) : j.conditions.some((c) => sides(c).includes(first.name) && sides(c).includes(other.name)),
+    );
+    if (joined) return other.name;
   }
   return undefined;
 }
