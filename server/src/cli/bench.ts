@@ -39,6 +39,7 @@ export async function runBenchCommand(command: BenchCommand): Promise<BenchOutco
         workspace,
         root,
         query,
+        file,
         connection: resolveConnection(command.db),
         params: command.db.params.map(parseValue),
         ...(command.db.timeoutMs ? { timeoutMs: command.db.timeoutMs } : {}),

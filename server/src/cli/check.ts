@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { CONFIG_RULE_ID, type Finding } from '../../../shared/types';
 import { loadConfig, unmatchedIncludes } from '../core/config/load';
 import { CONFIG_FILE_NAME, type ConfigProblem } from '../core/config/types';
+import { oneWarningPerIndex } from '../core/engine/analysis';
 import { Workspace } from '../core/engine/workspace';
 import { rules } from '../core/rules/index';
 import { initParsers } from '../core/sql/parse';
@@ -84,7 +85,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   let files = selectFiles(workspace.files(), targets, options.warn);
   let changed: ChangedSelection | undefined;
   if (changes) ({ files, changed } = selectChanged(workspace, files, changes, loaded.file ?? explicitConfig));
-  let findings = files.flatMap((file) => workspace.analyze(file));
+  // One warning per missing index in the run: the same index wanted in several files is counted once.
+  const across = { relative: (file: string) => workspacePath(root, file), schemaOf: (file: string) => workspace.schemaOf(file).key };
+  const analyzeAll = () => oneWarningPerIndex(files.flatMap((file) => workspace.analyze(file)), across);
+  let findings = analyzeAll();
   timing.mark(`analyse ${files.length} files`);
 
   if (options.fix) {
@@ -94,7 +98,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     for (const file of written) workspace.setFile(file, changed.get(file)!);
     const created = writeNewFiles(root, chained.files, options.warn);
     for (const file of created) if (workspace.includes(file)) workspace.setFile(file, chained.files.find((f) => f.file === file)!.content);
-    if (written.length > 0 || created.length > 0) findings = files.flatMap((file) => workspace.analyze(file));
+    if (written.length > 0 || created.length > 0) findings = analyzeAll();
   }
 
   const configFile = loaded.file ?? explicitConfig ?? path.join(root, CONFIG_FILE_NAME);

@@ -62,6 +62,7 @@ export async function runDbCommand(command: DbCommand): Promise<string> {
       workspace,
       root,
       query,
+      file,
       connection,
       params: command.db.params.length > 0 ? command.db.params.map(parseValue) : undefined,
       ...(command.db.timeoutMs ? { timeoutMs: command.db.timeoutMs } : {}),

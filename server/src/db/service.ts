@@ -30,6 +30,8 @@ export interface QueryJob {
   /** Workspace folder (relative SQLite paths, the shadow database's identity). */
   root: string;
   query: ExplainableQuery;
+  /** The file the query is in: the shadow database and the plan's judgement use the schema of its package. */
+  file?: string;
   connection: ResolvedConnection;
   params?: ParamValue[];
   timeoutMs?: number;
@@ -71,7 +73,7 @@ export class DatabaseService {
 
   async explain(job: QueryJob & { analyze: boolean }): Promise<ExplainResult> {
     const driver = await this.driverFor(job, job.query.dialect);
-    const catalog = job.workspace.catalog();
+    const catalog = job.workspace.schemaOf(job.file).catalog;
     const raw = await explain(driver, {
       sql: job.query.sql,
       ...(job.params ? { params: job.params } : {}),
@@ -189,20 +191,23 @@ export class DatabaseService {
   }
 
   /**
-   * The connection's driver, with the shadow schema of this workspace built in
-   * it when embedded (in the query's dialect; the dashboard passes the
-   * workspace's).
+   * The connection's driver, with the shadow schema built in it when embedded
+   * (in the query's dialect; the dashboard passes the workspace's): the schema
+   * of `file`'s package, one shadow database per package schema, or the
+   * whole workspace's without a file (the dashboard).
    */
-  async driverFor(target: { connection: ResolvedConnection; workspace: Workspace; root: string }, dialect: string): Promise<Driver> {
+  async driverFor(target: { connection: ResolvedConnection; workspace: Workspace; root: string; file?: string }, dialect: string): Promise<Driver> {
     const { workspace, root } = target;
     const connection = target.connection.driver === 'embedded' && !target.connection.dialect ? { ...target.connection, dialect: embeddedDialect(dialect, target.connection.name) } : target.connection;
-    const driver = await this.openFor(connection, root);
-    if (connection.driver === 'embedded') await this.ensureShadow(this.drivers.get(keyOf(connection, root))!, driver, workspace.catalog(), connection, workspace.config().shadow);
+    if (connection.driver !== 'embedded') return this.openFor(connection, root);
+    const schema = workspace.schemaOf(target.file);
+    const driver = await this.openFor(connection, root, schema.key);
+    await this.ensureShadow(this.drivers.get(keyOf(connection, root, schema.key))!, driver, schema.catalog, connection, workspace.config().shadow);
     return driver;
   }
 
-  private openFor(connection: ResolvedConnection, root: string): Promise<Driver> {
-    const key = keyOf(connection, root);
+  private openFor(connection: ResolvedConnection, root: string, schemaKey = ''): Promise<Driver> {
+    const key = keyOf(connection, root, schemaKey);
     let entry = this.drivers.get(key);
     if (!entry) {
       // A changed setting or password is another key: the old driver is closed when the service is.
@@ -268,10 +273,11 @@ function embeddedDialect(dialect: string, connection: string): 'postgres' | 'sql
 }
 
 /** Drivers are per connection setting, password and workspace folder (the password only as a hash). */
-function keyOf(connection: ResolvedConnection, root: string): string {
+/** A driver's identity: the connection, the folder, and (embedded) the package schema its shadow holds. */
+function keyOf(connection: ResolvedConnection, root: string, schemaKey = ''): string {
   const { password, ...setting } = connection;
   const secret = password ? createHash('sha256').update(password).digest('hex') : '';
-  return JSON.stringify([root, setting, secret]);
+  return JSON.stringify([root, setting, secret, schemaKey]);
 }
 
 function sqliteSummary(tree: ReturnType<typeof sqlitePlanTree>, run: { executionMs: number; rows: number } | undefined): PlanSummary {

@@ -101,6 +101,7 @@ export class DatabaseHandlers {
       workspace: found.folder.workspace,
       root: found.folder.root,
       query,
+      file: found.file,
       connection: params.connection,
       ...(params.params ? { params: params.params } : {}),
       ...(params.timeoutMs ? { timeoutMs: params.timeoutMs } : {}),

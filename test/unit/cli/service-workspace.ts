@@ -1,5 +1,6 @@
 // A small workspace like a real service's: a migration, a SQL file and a Python service
-// (raw SQL in `text()`), with four warnings; NEW_QUERY appended to the service adds one more.
+// (raw SQL in `text()`), with four warnings (the SQL file and the service want different indexes:
+// the same one would be counted once in a run); NEW_QUERY appended to the service adds one more.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,7 +16,7 @@ CREATE INDEX idx_workers_task_status ON workers (task_status);
 `;
 
 export const QUERIES = `SELECT worker_id FROM workers WHERE name LIKE '%smith' LIMIT 5;
-SELECT worker_id FROM workers WHERE planner_id = $1 AND task_status = 'pending' LIMIT 1;
+SELECT worker_id FROM workers WHERE planner_id = $1 AND name = $2 LIMIT 1;
 `;
 
 export const SERVICE = `from sqlalchemy import text

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { defaultConfig } from '../../../server/src/core/config/types';
-import { SCRIPT_NOTE, SHIPPED_SCHEMA_NOTE } from '../../../server/src/core/engine/analysis';
+import { SCRIPT_NOTE, SHIPPED_MODEL_NOTE, SHIPPED_SCHEMA_NOTE } from '../../../server/src/core/engine/analysis';
 import { Workspace } from '../../../server/src/core/engine/workspace';
 import { initHostParsers } from '../../../server/src/core/host/treesitter';
 import type { MigrationHistory } from '../../../server/src/core/migrations/history';
@@ -94,6 +94,8 @@ describe('query findings in a scripts folder', () => {
     'scripts/find-invoices.sql': search,
     'app/queries/find-invoices.sql': search,
     'app/scripts_helper/find-invoices.sql': search,
+    'app/manage.py': 'def find_note(session, body):\n    return session.execute(text("SELECT id FROM notes WHERE body = :b LIMIT 20"), {"b": body}).all()\n',
+    'app/billing.py': 'def find_note(session, body):\n    return session.execute(text("SELECT id FROM notes WHERE body = :b LIMIT 20"), {"b": body}).all()\n',
   };
 
   before(async () => {
@@ -110,5 +112,80 @@ describe('query findings in a scripts folder', () => {
     assert.equal(inScript!.severity, 'info');
     assert.equal(inScript!.message, `${inApp!.message} ${SCRIPT_NOTE}`);
     assert.equal(found('app/scripts_helper/find-invoices.sql')[0]!.severity, 'warning');
+  });
+
+  it('the same in a command-line entry file (manage.py): info with the reason; in another module: a warning', () => {
+    const ws = Workspace.fromFiles({ root: ROOT, config: { ...defaultConfig(), dialect: 'postgres' } }, files);
+    const found = (rel: string) => ws.analyze(path.join(ROOT, rel)).filter((f) => f.ruleId === 'missing-index');
+    const [inManage] = found('app/manage.py');
+    const [inModule] = found('app/billing.py');
+    assert.equal(inModule!.severity, 'warning');
+    assert.equal(inManage!.severity, 'info');
+    assert.equal(inManage!.message, `${inModule!.message} ${SCRIPT_NOTE}`);
+  });
+});
+
+describe('schema findings in a committed model (its table made by create_all)', () => {
+  const MODELS = `from sqlalchemy import Column, ForeignKey, Integer, String
+
+
+class Crate(Base):
+    __tablename__ = "crates"
+    id = Column(Integer, primary_key=True)
+
+
+class Bottle(Base):
+    __tablename__ = "bottles"
+    id = Column(Integer, primary_key=True)
+    crate_id = Column(Integer, ForeignKey("crates.id"))
+    label = Column(String)
+`;
+  const fk = (history: MigrationHistory | undefined, extra: Record<string, string> = {}) =>
+    Workspace.fromFiles({ root: ROOT, config: { ...defaultConfig(), dialect: 'postgres' }, history }, { 'app/models.py': MODELS, ...extra })
+      .analyze(path.join(ROOT, 'app/models.py'))
+      .filter((f) => f.ruleId === 'unindexed-foreign-key');
+
+  before(async () => {
+    await initParsers();
+    await initHostParsers();
+  });
+
+  it('a model under review (not committed, or changed): the unindexed foreign key is a warning', () => {
+    const [finding, ...rest] = fk(undefined);
+    assert.equal(rest.length, 0);
+    assert.equal(finding!.severity, 'warning');
+    assert.equal(finding!.message, 'Foreign key bottles(crate_id) → crates(id) has no index leading with crate_id: deleting or re-keying a crates row, and joining crates to bottles, scans bottles. Add an index on bottles(crate_id).');
+  });
+
+  it('the model committed unchanged: info, with the reason', () => {
+    const open = fk(undefined)[0]!;
+    const [shipped] = fk({ isShipped: (file) => file.endsWith('models.py') });
+    assert.equal(shipped!.severity, 'info');
+    assert.equal(shipped!.message, `${open.message} ${SHIPPED_MODEL_NOTE}`);
+    assert.deepEqual(shipped!.range, open.range);
+  });
+
+  it('a query over the committed model is still judged as a query: its missing index stays a warning', () => {
+    const service = 'from sqlalchemy import select\n\nfrom app.models import Bottle\n\n\ndef labelled(session, label):\n    return session.execute(select(Bottle).where(Bottle.label == label).limit(10)).scalars().all()\n';
+    const ws = Workspace.fromFiles({ root: ROOT, config: { ...defaultConfig(), dialect: 'postgres' }, history: { isShipped: () => true } }, { 'app/models.py': MODELS, 'app/service.py': service });
+    assert.deepEqual(ws.analyze(path.join(ROOT, 'app/service.py')).map((f) => `${f.ruleId}/${f.severity}`), ['missing-index/warning']);
+  });
+});
+
+describe('fixes in committed application code', () => {
+  before(async () => {
+    await initParsers();
+    await initHostParsers();
+  });
+
+  it('are offered: only a shipped migration is history that no fix edits', () => {
+    const files = {
+      'migrations/20240301000000_notes.sql': 'CREATE TABLE notes (id bigint PRIMARY KEY, body text NOT NULL);\n',
+      'app/notes.py': 'def save_all(session, notes):\n    for note in notes:\n        session.add(note)\n        session.commit()\n',
+    };
+    const ws = Workspace.fromFiles({ root: ROOT, config: { ...defaultConfig(), dialect: 'postgres' }, history: { isShipped: () => true } }, files);
+    const [finding] = ws.analyze(path.join(ROOT, 'app/notes.py'));
+    assert.equal(finding!.ruleId, 'commit-in-loop');
+    assert.deepEqual(finding!.fixes.map((f) => f.title), ['Move session.commit() after the loop']);
   });
 });

@@ -12,6 +12,8 @@
  *
  * Names follow PostgreSQL's defaults when the DDL gives none: `<table>_pkey`,
  * `<table>_<cols>_key` (unique), `<table>_<cols>_fkey`, `<table>_<cols>_idx`.
+ * Tables are keyed by their unqualified name; a DROP qualified with another
+ * schema than the table's (a clone's) does not drop it.
  */
 import type { ColumnDef, ForeignKeyDef, IndexKey, ParsedDocument, SchemaChange, Span } from '../sql/model';
 import type { Catalog, ColumnInfo, ForeignKeyInfo, IndexInfo, Origin, TableInfo } from './types';
@@ -29,6 +31,12 @@ export interface CatalogInput {
 export function tableKey(name: string): string {
   const parts = name.split('.');
   return parts[parts.length - 1].toLowerCase();
+}
+
+/** The schema a table name is qualified with, lower-case and unquoted; `public` when unqualified. */
+function schemaOf(name: string): string {
+  const parts = name.split('.');
+  return parts.length > 1 ? parts[parts.length - 2]!.replace(/"/g, '').toLowerCase() : 'public';
 }
 
 function sameName(a: string | undefined, b: string | undefined): boolean {
@@ -97,7 +105,7 @@ class CatalogBuilder {
         return;
       }
       case 'dropTable':
-        for (const name of change.tables) this.dropTable(name);
+        for (const name of change.tables) if (this.sameSchema(name)) this.dropTable(name);
         return;
       case 'dropIndex':
         for (const name of change.names) this.dropIndex(name);
@@ -146,6 +154,8 @@ class CatalogBuilder {
       ? existing // keep what was recorded against the stub (indexes created earlier)
       : { name: tableKey(change.table), columns: new Map(), uniques: [], foreignKeys: [], indexes: [], origin: origin(change.span) };
     table.spelled = change.table;
+    if (change.schema) table.schema = change.schema.toLowerCase();
+    else delete table.schema;
     if (existing?.stub) {
       delete table.stub;
       table.origin = origin(change.span);
@@ -219,6 +229,16 @@ class CatalogBuilder {
       origin,
     };
     table.foreignKeys.push(info);
+  }
+
+  /**
+   * Whether a DROP of `name` names the table the catalog holds under its name:
+   * the same schema, an unqualified name standing for `public`. A script that
+   * drops `tenant_copy.users` (a clone in another schema) leaves `users` alone.
+   */
+  private sameSchema(name: string): boolean {
+    const table = this.catalog.getTable(name);
+    return !table || schemaOf(name) === (table.schema ?? schemaOf(table.spelled ?? table.name));
   }
 
   private dropTable(name: string): void {

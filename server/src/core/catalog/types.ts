@@ -57,6 +57,8 @@ export interface TableInfo {
   name: string;
   /** The name as its CREATE TABLE (or rename) spells it, case kept (`ApiToken`, `app.jobs`): what generated SQL writes. */
   spelled?: string;
+  /** The schema its CREATE TABLE qualified it with, lower-case; none: the default (`public`). */
+  schema?: string;
   /** Columns in declaration order. */
   columns: Map<string, ColumnInfo>;
   primaryKey?: KeyInfo;

@@ -58,10 +58,13 @@ function folderNames(relativePath: string): string[] {
  * once, not on a request path, so a query finding there is plausible rather than sure (info).
  */
 const SCRIPT_FOLDERS = ['scripts'];
+/** Python command-line and management entry files (`manage.py`, `cli.py`, `__main__.py`): commands run by hand, like scripts. */
+const SCRIPT_FILES = /^(manage|cli|__main__)\.py$/;
 
-/** Whether a root-relative, `/`-separated path lies in a scripts folder. */
+/** Whether a root-relative, `/`-separated path lies in a scripts folder, or is a command-line entry file. */
 export function isScriptPath(relativePath: string): boolean {
-  return folderNames(relativePath).some((folder) => SCRIPT_FOLDERS.includes(folder.toLowerCase()));
+  const name = relativePath.split('/').pop() ?? '';
+  return SCRIPT_FILES.test(name) || folderNames(relativePath).some((folder) => SCRIPT_FOLDERS.includes(folder.toLowerCase()));
 }
 
 /** A folder of migrations or data migrations (`migrations`, `data-migrations`, `data_migration`). */

@@ -58,8 +58,10 @@ export interface AnalysisHost {
   textOf(file: string): string | undefined;
   /** Called when a rule throws: the rule is skipped there, the rest goes on. */
   onError(message: string): void;
-  /** Whether a file is a shipped migration: fixes that would edit one are dropped. */
+  /** Whether a file is a shipped migration (or a committed script of a migrations folder): fixes that would edit one are dropped. */
   isShipped(file: string): boolean;
+  /** Whether a file is committed and unchanged (any file: application code, models). */
+  isCommitted?(file: string): boolean;
   /** The dialect a workspace file is surely read in (a migration: its set's, its package's), else undefined: what a new migration of its set is written in. */
   sureDialectOf?(file: string): Dialect | undefined;
   /** Index fixes that write a new migration, by dialect, table origin and suggestion; cleared with the migration sets. */
@@ -79,8 +81,12 @@ export function analyzeFileSteps(input: AnalysisInput, host: AnalysisHost): Step
 export const SHIPPED_SCHEMA_NOTE =
   'Info, not warning: this migration has shipped, so this is the schema as it stands rather than a change under review, and what it costs depends on table sizes the code does not show (connect a database for the Index health view).';
 
+/** Appended to a schema finding in a committed, unchanged model file (its tables stand as they were made), reported at info. */
+export const SHIPPED_MODEL_NOTE =
+  'Info, not warning: this model is committed unchanged, so its table stands as it was created (by create_all or a migration) rather than being a change under review, and what it costs depends on table sizes the code does not show (connect a database for the Index health view).';
+
 /** Appended to a query finding in a scripts folder, which is reported at info. */
-export const SCRIPT_NOTE = 'Info, not warning: this is a script (a scripts folder), run by hand or once rather than on a request path.';
+export const SCRIPT_NOTE = 'Info, not warning: this is a script (a scripts folder, or a command-line entry file such as manage.py), run by hand or once rather than on a request path.';
 
 class FileAnalysis {
   constructor(
@@ -256,9 +262,11 @@ class FileAnalysis {
     // A schema finding in shipped history is the schema as it stands, not a change under review:
     // true, but whether it costs anything depends on table sizes and traffic the code does not show.
     const inHistory = rule.meta.category === 'schema' && this.input.migration?.shipped === true;
+    // The same of an ORM model committed unchanged: its table exists as it was made (create_all, no migration of it).
+    const shippedModel = rule.meta.category === 'schema' && !this.input.migration && this.input.host !== undefined && this.host.isCommitted?.(this.input.file) === true;
     const inScripts = (rule.meta.category === 'query' || rule.meta.category === 'config') && this.input.inScripts === true;
-    const quieter = (report.tentative || inHistory || inScripts) && (severity === 'warning' || severity === 'error');
-    const note = !quieter ? undefined : inHistory ? SHIPPED_SCHEMA_NOTE : inScripts && !report.tentative ? SCRIPT_NOTE : undefined;
+    const quieter = (report.tentative || inHistory || shippedModel || inScripts) && (severity === 'warning' || severity === 'error');
+    const note = !quieter ? undefined : inHistory ? SHIPPED_SCHEMA_NOTE : shippedModel ? SHIPPED_MODEL_NOTE : inScripts && !report.tentative ? SCRIPT_NOTE : undefined;
     return {
       ruleId: rule.meta.id,
       severity: quieter ? 'info' : severity,
@@ -302,14 +310,18 @@ class FileAnalysis {
  * index (or one that another suggestion of the file leads with), the widest
  * suggestion, first in the file, stays a warning and the others are info that
  * point at it. Each query is still shown; the index is counted once.
+ * With `across` (a run over many files, in file order: the CLI), the same
+ * across the files that see one schema (`schemaOf`: a key of the catalog a
+ * file is checked against; two packages' `users` are two tables): the others
+ * point at the file and line of the one kept.
  */
-function oneWarningPerIndex(findings: Finding[]): Finding[] {
+export function oneWarningPerIndex(findings: Finding[], across?: { relative(file: string): string; schemaOf(file: string): string }): Finding[] {
   const loud = (f: Finding) => f.index !== undefined && (f.severity === 'warning' || f.severity === 'error');
   const byWidth = findings.filter(loud).sort((a, b) => b.index!.columns.length - a.index!.columns.length || findings.indexOf(a) - findings.indexOf(b));
   const kept: Finding[] = [];
   const servedBy = new Map<Finding, Finding>();
   for (const f of byWidth) {
-    const wider = kept.find((k) => servesToo(k.index!, f.index!));
+    const wider = kept.find((k) => servesToo(k.index!, f.index!) && (k.file === f.file || across?.schemaOf(k.file) === across?.schemaOf(f.file)));
     if (wider) servedBy.set(f, wider);
     else kept.push(f);
   }
@@ -318,7 +330,8 @@ function oneWarningPerIndex(findings: Finding[]): Finding[] {
     const by = servedBy.get(f);
     if (!by) return f;
     const same = by.index!.columns.length === f.index!.columns.length;
-    const note = `Info, not warning: ${same ? 'the same index' : `the index on ${by.index!.table}(${by.index!.columns.join(', ')})`} is suggested on line ${by.range.start.line + 1} and serves this query too.`;
+    const where = by.file === f.file || !across ? '' : ` in ${across.relative(by.file)}`;
+    const note = `Info, not warning: ${same ? 'the same index' : `the index on ${by.index!.table}(${by.index!.columns.join(', ')})`} is suggested${where} on line ${by.range.start.line + 1} and serves this query too.`;
     return { ...f, severity: 'info', message: `${f.message} ${note}` };
   });
 }

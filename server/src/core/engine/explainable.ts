@@ -42,7 +42,8 @@ export function explainableQueries(workspace: Workspace, file: string): Explaina
 export function* explainableQueriesSteps(workspace: Workspace, file: string): Steps<ExplainableQuery[]> {
   const document = workspace.document(file);
   if (!document) return [];
-  const catalog = workspace.catalog();
+  // Typed and rendered against the schema of the file's own package (a monorepo's crates differ).
+  const catalog = workspace.catalogFor(file);
   const queries: ExplainableQuery[] = [];
   for (const statement of document.statements) {
     if (!EXPLAINABLE_KINDS.has(statement.kind)) continue;

@@ -147,7 +147,9 @@ export class Workspace {
       severityFor: (ruleId, fallback, file) => this.severityFor(ruleId, fallback, file),
       textOf: (file) => this.textOf(file),
       onError: (message) => this.options.onError?.(message),
-      isShipped: (file) => this.isShipped(file),
+      // History is the migrations': a committed application file is edited like any other.
+      isShipped: (file) => this.isShipped(file) && (migrationPositionOf(this.sets, file) !== undefined || isInMigrationsFolder(path.relative(this.root, file).split(path.sep).join('/'))),
+      isCommitted: (file) => this.isShipped(file),
       sureDialectOf: (file) => this.sureDialectOf(file),
       migrationFixes: new Map(),
     };
@@ -464,7 +466,17 @@ export class Workspace {
    * package in no way QueryLens reads).
    */
   catalogFor(file: string): Catalog {
+    return this.schemaOf(file).catalog;
+  }
+
+  /**
+   * The catalog of `file` (see catalogFor), or the whole workspace's without
+   * a file, with a key naming it: '' for the whole workspace's, else the
+   * packages it holds (a shadow database is built once per key).
+   */
+  schemaOf(file?: string): { catalog: Catalog; key: string } {
     const whole = this.catalog();
+    if (file === undefined) return { catalog: whole, key: '' };
     const visible = this.layout.visiblePackages(file);
     const key = visible.join('\n');
     let catalog = this.packageCatalogs.get(key);
@@ -476,14 +488,14 @@ export class Workspace {
       if (catalog.tables.size === 0) catalog = whole;
       this.packageCatalogs.set(key, catalog);
     }
-    return catalog;
+    return { catalog, key: catalog === whole ? '' : key };
   }
 
   migrationSets(): MigrationSet[] {
     return this.sets;
   }
 
-  /** Whether a file is a shipped migration (see migrations/history.ts): no fix edits it. */
+  /** Whether a file is committed and unchanged, or recorded as applied (see migrations/history.ts): a migration so is shipped. */
   isShipped(file: string): boolean {
     return this.shippedHistory.isShipped(file);
   }

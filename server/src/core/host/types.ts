@@ -26,6 +26,14 @@ export interface LoopContext {
   iterable?: string;
   /** When the iterated value is (a variable holding) the result of an extracted query: its index in `queries`. */
   iterableQuery?: number;
+  /**
+   * One object's own collection the loop walks, as the code shows it through
+   * locals and callers (`pkg.keywords` for `let wanted = pkg.keywords.iter()..`):
+   * its size is that object's children, usually a handful.
+   */
+  ownCollection?: string;
+  /** The type of the loop's items when it is a fieldless enum (`alg as i32` of a `Kind`): at most one item per variant. */
+  closedSet?: string;
 }
 
 /** Raw SQL inside a string literal. */

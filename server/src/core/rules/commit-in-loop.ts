@@ -19,7 +19,7 @@
 import { docsUrl, type Dialect } from '../../../../shared/types';
 import type { HostExtraction, HostQuery, HostWrite, LoopContext } from '../host/types';
 import type { Span } from '../sql/model';
-import { codePath, fixedBound, indentationAt, isBatchLoop, otherAwait, lineEnd, lineStart, spanText, startsLine, statementOf, walksChildCollection } from './host-helpers';
+import { codePath, fixedBound, indentationAt, isBatchLoop, otherAwait, lineEnd, lineStart, smallLoopNote, spanText, startsLine, statementOf } from './host-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
 
 const ID = 'commit-in-loop';
@@ -67,7 +67,7 @@ function checkCommit(ctx: FileContext, host: HostExtraction, write: HostWrite): 
   const block = enclosingBlock(ctx.text, loop, write.span);
   const placement = write.placement;
   if (block === 'conditional' || placement?.conditional || placement?.isolated || placement?.ownSession || isBatchLoop(loop)) return;
-  const small = walksChildCollection(loop);
+  const small = smallLoopNote(loop);
   const bound = fixedBound(loop);
   // A job, command or script, as its decorator or file says (a name like import_documents is no sign of a one-off run).
   const path = codePath(ctx.file, write);
@@ -87,7 +87,7 @@ function checkCommit(ctx: FileContext, host: HostExtraction, write: HostWrite): 
     message:
       `${call} runs ${perItem(loop)} of ${items}: every item pays a round trip and its own transaction ` +
       `(a durable flush to disk per commit), 10-50x slower than one write for all. ${how}` +
-      (small ? ` (${items} is one object's own collection, likely a handful of items: worth it only if it grows.)` : '') +
+      (small ?? '') +
       fixedNote(bound) +
       (job
         ? ` (It runs ${job.why}, where a commit per item may be meant to keep the work done if the run stops halfway; ` +
@@ -170,7 +170,7 @@ function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number): v
   // INSERT ... SELECT writes many rows in one statement.
   if (kind === 'insert' && model && model.subqueries.some((q) => q !== model && q.tables.length > 0)) return;
   const table = model?.tables[0]?.name;
-  const small = walksChildCollection(loop);
+  const small = smallLoopNote(loop);
   const bound = fixedBound(loop);
   const awaits = otherAwait(ctx.text, host, loop);
   const verb = kind.toUpperCase();
@@ -179,7 +179,7 @@ function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number): v
     message:
       `${verb}${table ? ` ${kind === 'insert' ? 'into' : kind === 'update' ? 'of' : 'from'} ${table}` : ''} runs ${perItem(loop)} of ` +
       `${loop.iterable ?? 'the loop'}: one round trip (and statement) per row. ${howToBatch(host, query, kind, table, ctx.dialect)}` +
-      (small ? ` (${loop.iterable} is one object's own collection, likely a handful of items: worth it only if it grows.)` : '') +
+      (small ?? '') +
       fixedNote(bound) +
       awaitNote(awaits),
     explanation:

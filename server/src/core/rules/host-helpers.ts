@@ -186,8 +186,24 @@ function topLevelItems(inside: string): string[] {
  * per item there is plausible but small.
  */
 export function walksChildCollection(loop: LoopContext): boolean {
+  if (loop.ownCollection) return true;
   const iterable = (loop.iterable ?? '').replace(/^&(mut\s+)?/, '').replace(/\.(iter|into_iter|iter_mut)\(\)$/, '');
   return /^(?!self\.)[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$/.test(iterable) && loop.iterableQuery === undefined;
+}
+
+/**
+ * Why the loop is likely small, as its code shows (one object's own
+ * collection, the values of a fieldless enum), as a note for a message;
+ * undefined when it does not show.
+ */
+export function smallLoopNote(loop: LoopContext): string | undefined {
+  const items = loop.iterable ?? 'the loop';
+  if (loop.closedSet) {
+    return ` (Its items are ${loop.closedSet} values cast to an integer, so ${loop.closedSet} is a fieldless enum: at most one item per variant, worth batching only if the enum grows large.)`;
+  }
+  if (!walksChildCollection(loop)) return undefined;
+  const from = loop.ownCollection && loop.ownCollection !== items ? ` comes from ${loop.ownCollection},` : ' is';
+  return ` (${items}${from} one object's own collection, likely a handful of items: worth it only if it grows.)`;
 }
 
 /** `of the query on line 12` / `of agents.all()`: where the loop's rows come from. */

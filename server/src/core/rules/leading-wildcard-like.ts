@@ -1,12 +1,14 @@
 /**
  * `col LIKE '%abc'`: a pattern that starts with a wildcard cannot use a
  * B-tree index, so every call scans the table. On PostgreSQL a trigram GIN
- * index serves it; elsewhere the answer is full-text search.
+ * index serves it; elsewhere the answer is full-text search. In a job or
+ * script (a batch path, host-helpers.ts `codePath`) the scan is paid per run,
+ * not per request: info, saying so.
  */
 import { docsUrl } from '../../../../shared/types';
 import type { TableInfo } from '../catalog/types';
 import type { Predicate, Span } from '../sql/model';
-import { hostQueryOf, spanText } from './host-helpers';
+import { codePath, hostQueryOf, spanText } from './host-helpers';
 import { columnTable, eachQuery, indexList, knownTable, startsWithWildcard } from './query-helpers';
 import type { Rule } from './types';
 
@@ -48,10 +50,16 @@ export const leadingWildcardLike: Rule = {
         const orNote = otherArms.length
           ? ` It sits in an OR with ${otherArms.map((o) => o.column.column).filter((c, i, all) => all.indexOf(c) === i).join(', ')}: the scan goes only when every arm of the OR can use an index, so this index alone may not remove it (info, not warning).`
           : '';
+        const hostQuery = hostQueryOf(ctx, statement);
+        const path = hostQuery ? codePath(ctx.file, hostQuery) : undefined;
+        const jobNote =
+          path?.kind === 'batch' && !orNote
+            ? ` It runs ${path.why}: a scan per run of the job, not per request, so the index pays off only if the job runs often (info, not warning).`
+            : '';
         ctx.report({
           span: p.span,
-          message: `${orm ? `${spanText(ctx.text, p.span)} sends ${what}, which` : what} starts with a wildcard, so no B-tree index can serve it: every call scans ${tableName ?? 'the table'}. ${how}${orNote}`,
-          ...(orNote ? { tentative: true } : {}),
+          message: `${orm ? `${spanText(ctx.text, p.span)} sends ${what}, which` : what} starts with a wildcard, so no B-tree index can serve it: every call scans ${tableName ?? 'the table'}. ${how}${orNote}${jobNote}`,
+          ...(orNote || jobNote ? { tentative: true } : {}),
           explanation: [
             `**Column:** \`${column}\` — ${operator} with pattern \`${pattern}\` (leading \`${pattern[0]}\`)`,
             '',

@@ -7,14 +7,15 @@
  * should paginate (warning); a job, script or CLI command that must see every
  * row should stream them or walk keyset chunks, never truncate (info); where
  * the file does not show the path (a repository method), the finding is
- * `info` and says both. A read already streamed (sqlx `fetch`, `yield_per`,
+ * `info` and says both. A read of the rows in a state work passes through
+ * (`status = 'in_progress'`) is bounded by the work under way: info, saying so. A read already streamed (sqlx `fetch`, `yield_per`,
  * `stream`) is not reported. Adding LIMIT drops rows silently, so it is never
  * the preferred fix.
  */
 import { docsUrl } from '../../../../shared/types';
 import type { Catalog, TableInfo } from '../catalog/types';
 import type { HostQuery } from '../host/types';
-import type { QueryModel, Statement } from '../sql/model';
+import type { ColumnRef, QueryModel, Statement } from '../sql/model';
 import { codePath, hostQueryOf, returnsAllRows, spanText, type CodePath } from './host-helpers';
 import { isSelectiveKey } from './index-judgement';
 import { columnTable, isSingleRowLookup, knownTable, spanUnion, tableRefs } from './query-helpers';
@@ -51,13 +52,18 @@ export const unpaginatedQuery: Rule = {
       const names = known.map((k) => k.table.name).join(', ');
       const path = hostQuery ? codePath(ctx.file, hostQuery) : undefined;
       const orm = hostQuery?.kind === 'orm';
-      const parent = parentKey(query, first.table, ctx.catalog);
+      const parent = parentKey(query, first.table, ctx.catalog) ?? pinnedJoin(query, first.table, known.map((k) => k.table), ctx.catalog);
+      const passing = parent ? undefined : transientState(ctx, query, first.table);
       ctx.report({
         // An ORM call chain is underlined whole; SQL from its start to the first table.
         span: orm ? statement.span : spanUnion([{ start: statement.span.start, end: statement.span.start }, first.ref.span]),
         message:
           `Query reads ${names} without LIMIT${path ? ` ${path.why}` : ''}, so it returns every matching row. ${advice(path, hostQuery, ctx)}` +
-          (parent ? ` (It reads the rows of one ${parent}, often a bounded set: this matters only if one ${parent} can have many.)` : ''),
+          (parent ? ` (It reads the rows of one ${parent}, often a bounded set: this matters only if one ${parent} can have many.)` : '') +
+          (passing
+            ? ` (It reads only the rows whose ${passing.column} is '${passing.value}', a state rows pass through while work on them runs: ` +
+              'as many as are in flight at once, not the whole table. This matters only if many can be.)'
+            : ''),
         explanation: [
           `**Tables:** ${known.map((k) => `\`${k.table.name}\``).join(', ')}`,
           '',
@@ -68,7 +74,7 @@ export const unpaginatedQuery: Rule = {
             'silently drops the rest.',
         ].join('\n'),
         fixes: path?.kind === 'batch' ? [] : hostQuery ? hostLimitFix(ctx, statement, hostQuery) : limitFix(ctx, statement),
-        ...((hostQuery && path?.kind !== 'request') || parent ? { tentative: true } : {}),
+        ...((hostQuery && path?.kind !== 'request') || parent || passing ? { tentative: true } : {}),
       });
     }
   },
@@ -117,6 +123,48 @@ function parentKey(query: QueryModel, table: TableInfo, catalog: Catalog): strin
     (p) => p.op === 'eq' && !p.disjunctive && p.valueKind !== 'subquery' && columnTable(query, p.column, catalog) === table.name && isSelectiveKey(table, p.column.column),
   );
   return pinned?.column.column;
+}
+
+/** Values of a status column that name work under way: rows hold them only while it runs. */
+const IN_FLIGHT = /^(in[_ -]?progress|running|processing|building|executing|in[_ -]?flight|started)$/i;
+
+/**
+ * `status = 'in_progress'` on the query's first table (a status or state
+ * column, a literal naming work under way): the rows in flight, bounded by how
+ * much work runs at once rather than by the table. Not a backlog state
+ * (`pending`, `queued`): those can pile up.
+ */
+function transientState(ctx: FileContext, query: QueryModel, table: TableInfo): { column: string; value: string } | undefined {
+  for (const p of query.predicates) {
+    if (p.op !== 'eq' || p.disjunctive || p.valueKind !== 'literal' || columnTable(query, p.column, ctx.catalog) !== table.name) continue;
+    const words = p.column.column.toLowerCase().split('_');
+    if (!words.includes('status') && !words.includes('state')) continue;
+    const value = /'([^']*)'\s*$/.exec(spanText(ctx.text, p.span))?.[1];
+    if (value !== undefined && IN_FLIGHT.test(value)) return { column: p.column.column, value };
+  }
+  return undefined;
+}
+
+/**
+ * A joined table pinned to one row by a key (`JOIN plugin ... WHERE plugin.slug = 'x'`,
+ * slug unique) that the first table joins to: the query reads the rows of
+ * that one parent. Its name, for the message.
+ */
+function pinnedJoin(query: QueryModel, first: TableInfo, tables: TableInfo[], catalog: Catalog): string | undefined {
+  for (const other of tables) {
+    if (other === first) continue;
+    const keyed = query.predicates
+      .filter((p) => p.op === 'eq' && !p.disjunctive && p.valueKind !== 'subquery' && p.valueKind !== 'column' && columnTable(query, p.column, catalog) === other.name)
+      .map((p) => p.column.column);
+    if (keyed.length === 0 || !isSingleRowLookup(other, keyed)) continue;
+    const sides = (c: { left: ColumnRef; right: ColumnRef }) => [columnTable(query, c.left, catalog), columnTable(query, c.right, catalog)];
+    // An ORM join by relationship (`.join(Plugin)`) names no columns: the first table's foreign key to it links them.
+    const joined = query.joins.some((j) =>
+      j.conditions.length === 0 ? j.table.name === other.name && first.foreignKeys.some((fk) => fk.refTable === other.name) : j.conditions.some((c) => sides(c).includes(first.name) && sides(c).includes(other.name)),
+    );
+    if (joined) return other.name;
+  }
+  return undefined;
 }
 
 /**

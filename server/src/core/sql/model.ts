@@ -162,6 +162,8 @@ export type SchemaChange =
   | {
       kind: 'createTable';
       table: string;
+      /** The schema the name is qualified with (`app` of `app.jobs`), when it is. */
+      schema?: string;
       columns: ColumnDef[];
       primaryKey?: string[];
       uniques: { name?: string; columns: string[] }[];
@@ -187,6 +189,7 @@ export type SchemaChange =
       /** Span of the `CREATE INDEX` keywords, where a missing CONCURRENTLY belongs. */
       keywordSpan: Span;
     }
+  /** `tables` as written, schema-qualified when they are (`tenant.jobs`). */
   | { kind: 'dropTable'; tables: string[]; span: Span }
   | { kind: 'dropIndex'; names: string[]; span: Span }
   | { kind: 'addColumn'; table: string; column: ColumnDef; span: Span }

@@ -13,6 +13,7 @@ import { DialectVotes } from './dialect';
 import { followVariables, type FoundQuery, type RustHostQuery } from './deferred';
 import { iteratedVariable, LoopFinder, type FoundLoop } from './loops';
 import { extractRustPools } from './pools';
+import { describeCollection } from './collections';
 
 export type { RustHostQuery } from './deferred';
 import { statementKindOf } from '../statement-kind';
@@ -134,6 +135,7 @@ function extractFromTree(root: Node, text: string, options: RustExtractOptions, 
   out.writes = [...insertsInLoops(out.queries), ...scanned.commits.filter((c) => options.includeTests || !testItems.holds(c)).map((c) => commitWrite(c, loops))].sort((a, b) => a.span.start - b.span.start);
   const pools = extractRustPools(calls, text, topLevelImports(root, text));
   if (pools.length) out.pools = pools;
+  for (const loop of loops.found()) describeCollection(loop, (n) => testItems.holds(n));
   out.errors = syntaxErrors(root);
 }
 

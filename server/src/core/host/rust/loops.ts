@@ -47,6 +47,11 @@ export class LoopFinder {
     if (!this.cache.has(parent.id)) this.cache.set(parent.id, describeLoop(parent) ?? null);
     return this.cache.get(parent.id) ?? undefined;
   }
+
+  /** Every loop found so far. */
+  found(): FoundLoop[] {
+    return [...this.cache.values()].filter((l): l is FoundLoop => l !== null);
+  }
 }
 
 function describeLoop(node: Node): FoundLoop | undefined {
@@ -55,13 +60,13 @@ function describeLoop(node: Node): FoundLoop | undefined {
   switch (node.type) {
     case 'for_expression': {
       const iterable = node.childForFieldName('value') ?? undefined;
-      return { context: { kind: 'for', span, targets: patternNames(node.childForFieldName('pattern')), iterable: iterable?.text }, iterable, start };
+      return { context: { kind: 'for', span, targets: patternNames(node.childForFieldName('pattern')), iterable: oneLine(iterable?.text) }, iterable, start };
     }
     case 'while_expression': {
       const condition = node.childForFieldName('condition');
       if (condition?.type === 'let_condition') {
         const iterable = condition.childForFieldName('value') ?? undefined;
-        return { context: { kind: 'while', span, targets: patternNames(condition.childForFieldName('pattern')), iterable: iterable?.text }, iterable, start };
+        return { context: { kind: 'while', span, targets: patternNames(condition.childForFieldName('pattern')), iterable: oneLine(iterable?.text) }, iterable, start };
       }
       return { context: { kind: 'while', span, targets: [] }, start };
     }
@@ -84,11 +89,16 @@ function iteratorClosure(closure: Node): FoundLoop | undefined {
       kind: 'iterator-closure',
       span: spanOf(method.call),
       targets: patternNames(closure.childForFieldName('parameters')),
-      iterable: method.receiver.text,
+      iterable: oneLine(method.receiver.text),
     },
     iterable: method.receiver,
     start: method.call.startIndex,
   };
+}
+
+/** A chain written over several lines (`rows\n    .iter()`) as one line, as messages quote it. */
+export function oneLine<T extends string | undefined>(text: T): T {
+  return (text === undefined ? text : text.replace(/\s*\n\s*/g, '')) as T;
 }
 
 /** Whether a method chain starts from an iterator source (`xs.iter().filter(..)`, `stream::iter(xs)`). */

@@ -38,7 +38,7 @@ export class PgDdlBuilder {
         else if (c.contype === 'CONSTR_FOREIGN') foreignKeys.push(this.foreignKey(c, names(c.fk_attrs)));
       }
     }
-    return { kind: 'createTable', table: s.relation.relname, columns, primaryKey, uniques, foreignKeys, ifNotExists: !!s.if_not_exists, span };
+    return { kind: 'createTable', table: s.relation.relname, ...(s.relation.schemaname ? { schema: s.relation.schemaname } : {}), columns, primaryKey, uniques, foreignKeys, ifNotExists: !!s.if_not_exists, span };
   }
 
   private columnDef(d: PgNode, _table: string, fks: ForeignKeyDef[]): ColumnDef {
@@ -121,11 +121,10 @@ export class PgDdlBuilder {
   }
 
   private drop(s: PgNode, span: Span): SchemaChange[] {
-    const objs: string[] = (s.objects ?? []).map((o: PgNode) => {
-      const parts = names(o.List?.items ?? []);
-      return parts[parts.length - 1] ?? '';
-    });
-    if (s.removeType === 'OBJECT_TABLE') return [{ kind: 'dropTable', tables: objs, span }];
+    const parts = (s.objects ?? []).map((o: PgNode) => names(o.List?.items ?? []));
+    const objs: string[] = parts.map((p: string[]) => p[p.length - 1] ?? '');
+    // A table keeps its schema: dropping another schema's table of the same name (a clone) is not dropping this one.
+    if (s.removeType === 'OBJECT_TABLE') return [{ kind: 'dropTable', tables: parts.map((p: string[]) => p.slice(-2).join('.')), span }];
     if (s.removeType === 'OBJECT_INDEX') return [{ kind: 'dropIndex', names: objs, span }];
     return [];
   }

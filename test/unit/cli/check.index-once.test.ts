@@ -1,0 +1,65 @@
+/**
+ * querylens check counts a missing index once in the run (issue 10): the same
+ * index wanted by queries of several files is one warning, in the first file;
+ * the others are info naming the file and line of the one kept. An index
+ * wanted in one file only, or another index, stays a warning, and so does
+ * the same index in another package (its own schema: another table).
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runCheck } from '../../../server/src/cli/check';
+
+const FILES: Record<string, string> = {
+  '.querylens.json': '{ "dialect": "postgres" }\n',
+  'db/schema.sql': 'CREATE TABLE tickets (id bigint PRIMARY KEY, desk_id bigint NOT NULL, kind text NOT NULL, opened_at timestamptz NOT NULL);\n',
+  'queries/desk.sql': 'SELECT id FROM tickets WHERE desk_id = $1 LIMIT 20;\n',
+  'queries/reports.sql': '-- per desk\nSELECT id, kind FROM tickets WHERE desk_id = $1 LIMIT 50;\nSELECT id FROM tickets WHERE opened_at > $1 LIMIT 50;\n',
+};
+
+function writeTree(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'querylens-index-once-'));
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), text);
+  }
+  return dir;
+}
+
+const missingIndexes = async (dir: string) =>
+  (await runCheck({ paths: ['.'], cwd: dir, fix: false, warn: () => undefined })).findings
+    .filter((f) => f.ruleId === 'missing-index')
+    .map((f) => `${path.relative(dir, f.file)}:${f.range.start.line + 1} ${f.severity} ${f.message.replace(/^.*?(Add an index)/, '$1')}`);
+
+describe('check: one warning per missing index across files', () => {
+  const dirs: string[] = [];
+  after(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+  it('the same index in two files: a warning in the first, info pointing at it in the second', async () => {
+    const dir = writeTree(FILES);
+    dirs.push(dir);
+    assert.deepEqual(
+      await missingIndexes(dir),
+      [
+        'queries/desk.sql:1 warning Add an index on tickets(desk_id).',
+        'queries/reports.sql:2 info Add an index on tickets(desk_id). Info, not warning: the same index is suggested in queries/desk.sql on line 1 and serves this query too.',
+        'queries/reports.sql:3 warning Add an index on tickets(opened_at).',
+      ],
+    );
+  });
+
+  it('the same index in two packages (two schemas): a warning in each', async () => {
+    const pkg = (name: string) => ({
+      [`${name}/package.json`]: `{ "name": "${name}" }\n`,
+      [`${name}/db/schema.sql`]: FILES['db/schema.sql']!,
+      [`${name}/queries/desk.sql`]: FILES['queries/desk.sql']!,
+    });
+    const dir = writeTree({ '.querylens.json': FILES['.querylens.json']!, ...pkg('north'), ...pkg('south') });
+    dirs.push(dir);
+    assert.deepEqual(await missingIndexes(dir), [
+      'north/queries/desk.sql:1 warning Add an index on tickets(desk_id).',
+      'south/queries/desk.sql:1 warning Add an index on tickets(desk_id).',
+    ]);
+  });
+});
