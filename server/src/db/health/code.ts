@@ -28,6 +28,10 @@ export interface CodeIndex {
   statement(sql: string): { code: CodeLocation[]; suggestion?: Suggestion };
   /** The first index QueryLens's own rules suggest for the table (missing-index, missing-composite-index). */
   suggestedIndex(table: string): Suggestion | undefined;
+  /** Whether any statement of the workspace (SQL or an ORM chain) deletes from the table. */
+  deletesFrom(table: string): boolean;
+  /** The statements that insert into the table. */
+  insertsInto(table: string): CodeLocation[];
 }
 
 type Suggestion = { table: string; columns: string[]; method?: string; opclass?: string };
@@ -58,6 +62,8 @@ export function codeIndex(workspace: Workspace): CodeIndex {
   const byFingerprint = new Map<string, CodeLocation[]>();
   const suggestionByFingerprint = new Map<string, Suggestion>();
   const suggestions = new Map<string, Suggestion>();
+  const deleted = new Set<string>();
+  const byInsert = new Map<string, CodeLocation[]>();
   for (const file of workspace.files()) {
     const text = workspace.textOf(file);
     const document = workspace.document(file);
@@ -70,6 +76,10 @@ export function codeIndex(workspace: Workspace): CodeIndex {
       tablesOf(statement.query, tables);
       const location = { file, line: lines.positionAt(statement.span.start).line };
       for (const t of tables) push(byTable, t, location);
+      // The target of a DELETE or an INSERT is the model's first table.
+      const target = statement.query.tables[0]?.name;
+      if (target && statement.query.kind === 'delete') deleted.add(unqualified(target));
+      if (target && statement.query.kind === 'insert') push(byInsert, unqualified(target), location);
     }
     // The SQL the database receives (an ORM chain rendered), fingerprinted as pg_stat_statements' text will be.
     for (const query of explainableQueries(workspace, file)) {
@@ -97,6 +107,8 @@ export function codeIndex(workspace: Workspace): CodeIndex {
       return { code: byFingerprint.get(print) ?? [], ...(suggestion ? { suggestion } : {}) };
     },
     suggestedIndex: (table) => suggestions.get(unqualified(table)),
+    deletesFrom: (table) => deleted.has(unqualified(table)),
+    insertsInto: (table) => byInsert.get(unqualified(table)) ?? [],
   };
 }
 
