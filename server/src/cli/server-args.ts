@@ -41,14 +41,19 @@ function value(argv: string[], i: number, name: string, inline: string | undefin
 }
 
 function parse(kind: 'settings' | 'health', argv: string[], extra: (name: string, v: () => [string, number]) => number | undefined) {
+  let database: string | undefined;
   const { positional, db, format = 'text' } = parseDbArgs(kind, argv, (name, inline, i) => {
     if (name === '--database') {
       let used: number;
-      [db.connection, used] = value(argv, i, name, inline);
+      [database, used] = value(argv, i, name, inline);
       return used;
     }
     return extra(name, () => value(argv, i, name, inline));
   });
+  if (database !== undefined) {
+    if (db.connection !== undefined) throw new UsageError('--database and --connection name the same thing: give one');
+    db.connection = database;
+  }
   if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format '${format}' for '${kind}' (expected text or json)`);
   if (positional.length > 0) throw new UsageError(`'${kind}' takes no paths`);
   return { db, format: format as 'text' | 'json' };
