@@ -9,7 +9,7 @@
  * through libpg-query's fingerprint, which ignores constants and parameter
  * numbers, so `WHERE a = 5` and `WHERE a = $1` meet.
  */
-import { fingerprintSync } from 'libpg-query';
+import { fingerprintSync, parseSync } from 'libpg-query';
 import type { HealthItem } from '../../../../shared/dashboard';
 import type { QueryModel } from '../../core/sql/model';
 import { explainableQueries } from '../../core/engine/explainable';
@@ -76,10 +76,9 @@ export function codeIndex(workspace: Workspace): CodeIndex {
       tablesOf(statement.query, tables);
       const location = { file, line: lines.positionAt(statement.span.start).line };
       for (const t of tables) push(byTable, t, location);
-      // The target of a DELETE or an INSERT is the model's first table.
+      // The target of a DELETE is the model's first table.
       const target = statement.query.tables[0]?.name;
       if (target && statement.query.kind === 'delete') deleted.add(unqualified(target));
-      if (target && statement.query.kind === 'insert') push(byInsert, unqualified(target), location);
     }
     // The SQL the database receives (an ORM chain rendered), fingerprinted as pg_stat_statements' text will be.
     for (const query of explainableQueries(workspace, file)) {
@@ -89,6 +88,12 @@ export function codeIndex(workspace: Workspace): CodeIndex {
       const start = lines.positionAt(query.span.start).line;
       const end = lines.positionAt(query.span.end).line;
       push(byFingerprint, print, { file, line: start });
+      // INSERT ... VALUES has no query model (nothing in it to judge): its target is read from the SQL sent.
+      const inserted = query.kind === 'insert' ? insertTarget(query.sql) : undefined;
+      if (inserted) {
+        push(byInsert, inserted, { file, line: start });
+        push(byTable, inserted, { file, line: start });
+      }
       // A finding inside this query that suggests an index (missing-index, missing-composite-index).
       const own = findings.find((f) => f.range.start.line >= start && f.range.start.line <= end);
       if (own?.index && !suggestionByFingerprint.has(print)) suggestionByFingerprint.set(print, own.index);
@@ -110,6 +115,15 @@ export function codeIndex(workspace: Workspace): CodeIndex {
     deletesFrom: (table) => deleted.has(unqualified(table)),
     insertsInto: (table) => byInsert.get(unqualified(table)) ?? [],
   };
+}
+
+function insertTarget(sql: string): string | undefined {
+  try {
+    const relation = (parseSync(sql) as { stmts?: { stmt?: { InsertStmt?: { relation?: { relname?: string } } } }[] }).stmts?.[0]?.stmt?.InsertStmt?.relation?.relname;
+    return relation?.toLowerCase();
+  } catch {
+    return undefined;
+  }
 }
 
 function unqualified(name: string): string {
