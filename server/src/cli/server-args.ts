@@ -5,7 +5,7 @@
  * text|json]` (apart from server.ts, which loads the database layer).
  * `--database URL` is another name for `--connection URL`.
  */
-import { parseSize } from '../db/health/settings';
+import { parseSize, SLOW_PRESETS as PRESETS } from '../core/config/health';
 import { UsageError, parseDbArgs, type DbOptions } from './args';
 
 export interface SettingsCommand {
@@ -23,9 +23,6 @@ export interface HealthCommand {
   retentionBytes?: number;
   slowMs?: number;
 }
-
-/** Seed 000's presets; one copy of the numbers is in db/health/tables.ts, these are the names the CLI takes. */
-const PRESETS: Record<string, number> = { production: 50, 'high-performance': 20 };
 
 /** `16GB`, `512MB`, `100 MB`: PostgreSQL's units (1024-based). */
 export function sizeArg(name: string, value: string): number {

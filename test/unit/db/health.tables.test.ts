@@ -15,6 +15,7 @@ import type { HealthItem, TableHealthReport } from '../../../shared/dashboard';
 import { parseHealthCommand } from '../../../server/src/cli/server-args';
 import { runHealthCommand } from '../../../server/src/cli/server';
 import { UsageError } from '../../../server/src/cli/args';
+import { loadConfig } from '../../../server/src/core/config/load';
 import { initHostParsers } from '../../../server/src/core/host/treesitter';
 import { bloatEstimate } from '../../../server/src/db/health/tables';
 import { ownDatabase, type OwnDatabase } from './fixtures';
@@ -132,6 +133,26 @@ describe('db/health: table health (PostgreSQL)', function () {
     ]);
     assert.ok(text.includes(`Retention candidates (1)\n  [WARNING] table events, `), text);
     assert.ok(text.includes(`    code: ${path.join(dir, 'app', 'events.sql')}:2\n`), text);
+  });
+
+  it('.querylens.json "health" sets the thresholds; the command line\'s options win', async function () {
+    const config = path.join(dir, '.querylens.json');
+    fs.writeFileSync(config, '{ "health": { "retentionSize": "64MB", "slowMs": "high-performance" } }\n');
+    try {
+      const run = async (args: string[]) => (JSON.parse(await runHealthCommand({ ...parseHealthCommand(['--connection', db!.url, '--format', 'json', ...args]), cwd: dir, env: {} })) as TableHealthReport);
+      const configured = await run([]);
+      assert.deepEqual(configured.thresholds, { retentionBytes: 64 * 1024 * 1024, slowMs: 20 });
+      assert.deepEqual(configured.items.filter((i) => i.kind === 'retention-candidate'), [], 'events is under 64 MB');
+      assert.deepEqual((await run(['--slow-ms', '75'])).thresholds, { retentionBytes: 64 * 1024 * 1024, slowMs: 75 });
+      fs.writeFileSync(config, '{ "health": { "retentionSize": "big", "slowMs": "fast", "ttl": 1 } }\n');
+      assert.deepEqual((await loadConfig(dir)).problems.map((p) => p.message), [
+        '"health.retentionSize" must be a size such as "100MB" or "1GB".',
+        '"health.slowMs" must be milliseconds, or "production" (50) or "high-performance" (20).',
+        'Unknown health setting "ttl"; known: "retentionSize", "slowMs".',
+      ]);
+    } finally {
+      fs.rmSync(config);
+    }
   });
 
   it('options: the seed presets and sizes; a bad one is a usage error', function () {

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { type Node, type ParseError, SyntaxKind, createScanner, getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { Dialect, Range, SeveritySetting } from '../../../../shared/types';
 import { parseBenchmarkConfig } from './benchmarks';
+import { parseHealthConfig } from './health';
 import { globProblem, unmatchedGlobs } from './globs';
 import { MAX_CONFIG_BYTES, readTextFile } from './read';
 import { CONFIG_FILE_NAME, type ConfigProblem, type LoadedConfig, type QueryLensConfig, defaultConfig } from './types';
@@ -15,7 +16,7 @@ const DIALECTS: readonly Dialect[] = ['postgres', 'sqlite', 'mysql'];
 const SEVERITIES: readonly SeveritySetting[] = ['off', 'info', 'warning', 'error', 'hint'];
 /** Deeper than any real config; the JSON parser recurses per level, so a deeper file could exhaust the stack. */
 const MAX_DEPTH = 64;
-const KNOWN_KEYS = ['$schema', 'dialect', 'rules', 'include', 'exclude', 'includeTests', 'migrations', 'migrationsFrom', 'shadow', 'benchmarks'];
+const KNOWN_KEYS = ['$schema', 'dialect', 'rules', 'include', 'exclude', 'includeTests', 'migrations', 'migrationsFrom', 'shadow', 'benchmarks', 'health'];
 
 export interface LoadOptions {
   /**
@@ -129,6 +130,11 @@ export function parseConfigText(text: string, file?: string): LoadedConfig {
       case 'benchmarks': {
         const benchmarks = parseBenchmarkConfig(valueNode, problem);
         if (benchmarks) config.benchmarks = benchmarks;
+        break;
+      }
+      case 'health': {
+        const health = parseHealthConfig(valueNode, problem);
+        if (health) config.health = health;
         break;
       }
       default:

@@ -20,7 +20,7 @@ export { judgePragmas, sqlitePragmas } from './sqlite';
 export { formatPoolText, formatIndexHealthText, formatIndexHealthMarkdown } from './format';
 export * from './thresholds';
 export { settingsReport, ramOf, parseSize, type SettingsOptions } from './settings';
-export { tableHealth, RETENTION_BYTES, SLOW_PRESETS, type TableHealthOptions } from './tables';
+export { tableHealth, RETENTION_BYTES, type TableHealthOptions } from './tables';
 export { formatSettingsText, formatTableHealthText } from './format-server';
 
 export interface IndexHealthOptions {

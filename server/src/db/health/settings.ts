@@ -18,6 +18,9 @@ import { configuredConnections } from '../../../../shared/judge';
 import type { Driver } from '../types';
 import { dbError } from '../drivers/errors';
 import { readOnlyJob } from './read-only';
+import { parseSize } from '../../core/config/health';
+
+export { parseSize };
 
 const KB = 1024;
 const MB = 1024 * KB;
@@ -32,16 +35,6 @@ export const BUFFER_HIT_TARGET = 0.99;
 const TOLERANCE = 0.1;
 
 const SEED_TABLE = 'seed 004 "Memory Sizing Guidelines" (16 GB: 4GB / 12GB / 128MB / 1GB … 128 GB: 32GB / 96GB / 1GB / 8GB)';
-
-/** `16GB`, `512MB`, `16 GiB`, `17179869184` (bytes): PostgreSQL's units, 1024-based. Undefined when not a size. */
-export function parseSize(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|bytes?|kb|kib|k|mb|mib|m|gb|gib|g|tb|tib|t)?\s*$/i.exec(text);
-  if (!m) return undefined;
-  const unit = (m[2] ?? 'b').toLowerCase()[0]!;
-  const factor = { b: 1, k: KB, m: MB, g: GB, t: TB }[unit]!;
-  const bytes = Math.round(Number(m[1]) * factor);
-  return bytes > 0 ? bytes : undefined;
-}
 
 /** As PostgreSQL writes a size setting: the largest unit that divides it (`4GB`, `1536MB`, `64kB`). */
 export function pgSize(bytes: number): string {

@@ -18,8 +18,10 @@
  *   linked to the code that inserts into them;
  * - slow statements at the seed's presets (seed 000: 50 ms production, 20 ms
  *   high performance).
+ * Options win over `.querylens.json`'s "health", which wins over the seeds' numbers.
  */
 import type { HealthItem, Level, TableHealthReport, TableStats } from '../../../../shared/dashboard';
+import { SLOW_PRESETS } from '../../core/config/health';
 import type { Workspace } from '../../core/engine/workspace';
 import { quoteIdent } from '../../core/migrations/writer';
 import { dbError } from '../drivers/errors';
@@ -33,8 +35,6 @@ import { slowStatements } from './statements';
 
 /** Seed 001 "Database Size Monitoring": alert over 100 MB. */
 export const RETENTION_BYTES = 100 * 1024 * 1024;
-/** Seed 000's pool presets: slow_statement_threshold_ms 50 (production), 20 (high performance). */
-export const SLOW_PRESETS = { production: 50, 'high-performance': 20 } as const;
 /** PgHero's transaction_id_danger: under 10 million transactions left. */
 export const XID_DANGER_LEFT = 10_000_000;
 export const XID_LIMIT = 2 ** 31 - 1;
@@ -260,8 +260,8 @@ export async function tableHealth(driver: Driver, workspace?: Workspace, options
     });
   }
   const code = workspace ? codeIndex(workspace) : undefined;
-  const retentionBytes = options.retentionBytes ?? RETENTION_BYTES;
-  const slowMs = options.slowMs ?? SLOW_PRESETS.production;
+  const retentionBytes = options.retentionBytes ?? workspace?.config().health?.retentionBytes ?? RETENTION_BYTES;
+  const slowMs = options.slowMs ?? workspace?.config().health?.slowMs ?? SLOW_PRESETS.production!;
   const at = new Date().toISOString();
   return readOnlyJob(driver, options, async (job) => {
     const schemas = await currentSchemas(job);
