@@ -1,8 +1,10 @@
 // The review dashboard in the real editor (issue 5): open it from the command palette, see the
 // migrations of the fixture (on the embedded shadow database nothing is applied: all pending), run
 // a benchmark of the query under the cursor from the Benchmarks tab, then switch to the real
-// PostgreSQL server and see the pool numbers count a session of ours. Every
-// step leaves a screenshot (dashboard-*.png); dashboard-migrations.png is the README's picture.
+// PostgreSQL server and see the pool numbers count a session of ours, the server settings against
+// the seed's advice for the connection's 16 GB, and the table health. Every step leaves a
+// screenshot (dashboard-*.png); dashboard-migrations.png, dashboard-settings.png and
+// dashboard-tables.png are the README's pictures.
 
 export const EXPECT_DASHBOARD = {
   command: 'QueryLens: Open Dashboard',
@@ -15,6 +17,8 @@ export const EXPECT_DASHBOARD = {
   /** The connection of the user settings (run.mjs) the Pool tab reads, and its server. */
   pgConnection: 'local-pg',
   pgUrl: process.env.QUERYLENS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+  /** Seed 004's row for the connection's "ram": 16GB. */
+  advised: { shared_buffers: '4GB', effective_cache_size: '12GB', work_mem: '128MB', maintenance_work_mem: '1GB' },
 };
 
 /**
@@ -98,6 +102,27 @@ export async function driveDashboard(page, t) {
     await load.query('ROLLBACK').catch(() => {});
     await load.end().catch(() => {});
   }
+
+  // Settings, on the same server: seed 004's advice for the connection's 16 GB, the current values.
+  await frame.locator('button.ql-tab[data-tab="settings"]').click();
+  const settings = await t.waitFor(async () => {
+    const found = await frame.locator('tr.ql-setting').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-setting'), tr.querySelector('.ql-setting-advised')?.textContent]));
+    return found.length > 0 ? Object.fromEntries(found) : undefined;
+  }, { timeout: 30_000 });
+  await t.shot(page, 'dashboard-settings.png');
+  if (!settings) t.softFail('the Settings tab shows no setting');
+  else if (Object.entries(X.advised).every(([name, value]) => settings[name] === value)) t.ok(`the Settings tab advises ${JSON.stringify(X.advised)} for 16 GB`);
+  else t.softFail(`the Settings tab advises ${JSON.stringify(settings)}`);
+
+  // Table health: the tables of the connection's schemas with their sizes.
+  await frame.locator('button.ql-tab[data-tab="tables"]').click();
+  const tables = await t.waitFor(async () => {
+    const el = frame.locator('#ql-table-stats[data-count]');
+    return (await el.count()) ? Number(await el.getAttribute('data-count')) : undefined;
+  }, { timeout: 30_000 });
+  await t.shot(page, 'dashboard-tables.png');
+  if (tables === undefined) t.softFail('the Table health tab did not show');
+  else t.ok(`the Table health tab lists ${tables} table(s) of ${X.pgConnection}`);
 }
 
 /** Answers the benchmark's parameter prompts: "last values" when offered, else the value typed. */
