@@ -19,8 +19,8 @@ import { UsageError } from '../../../server/src/cli/args';
 import { initHostParsers } from '../../../server/src/core/host/treesitter';
 import { openDriver } from '../../../server/src/db/drivers';
 import { readOnlyJob } from '../../../server/src/db/health/read-only';
-import { alterSystem, isLocal, judgeSettings, parseSize, pgSize } from '../../../server/src/db/health/settings';
-import { ownDatabase, PG_URL, type OwnDatabase } from './fixtures';
+import { alterSystem, isLocal, judgeSettings, parseSize, pgSize, settingsReport } from '../../../server/src/db/health/settings';
+import { failure, ownDatabase, PG_URL, type OwnDatabase } from './fixtures';
 
 const ADVISED_16GB: [string, string][] = [
   ['shared_buffers', '4GB'],
@@ -127,6 +127,17 @@ describe('db/health: server settings (PostgreSQL)', function () {
       assert.equal(r.rows[4]!.advised, 'no sized PostgreSQL pool in the code');
     } finally {
       await db.drop();
+    }
+  });
+
+  it('refuses the embedded shadow database, whose settings are not the server\'s', async function () {
+    const driver = await openDriver({ name: 'embedded', driver: 'embedded', dialect: 'postgres' });
+    try {
+      const error = await failure(settingsReport(driver));
+      assert.equal(error.kind, 'refused');
+      assert.match(error.message, /^Connection "embedded": the embedded shadow database is QueryLens's own PGlite: its settings say nothing of your server\. Select a connection to your PostgreSQL server/);
+    } finally {
+      await driver.close();
     }
   });
 

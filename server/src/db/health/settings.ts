@@ -83,7 +83,7 @@ export function ramOf(connection: ResolvedConnection, given?: string): SettingsR
     if (bytes === undefined) throw dbError('refused', connection.name, `"${stated}" is not an amount of RAM: write it as 16GB or 512MB`, {});
     return { bytes, source: given !== undefined ? '--ram' : `the connection's "ram" setting` };
   }
-  if (!isLocal(connection)) return undefined;
+  if (connection.driver !== 'postgres' || !isLocal(connection)) return undefined;
   const bytes = localRam();
   return bytes === undefined ? undefined : { bytes, source: '/proc/meminfo (the server is local)' };
 }
@@ -197,6 +197,11 @@ export async function settingsReport(driver: Driver, options: SettingsOptions = 
   if (driver.dialect !== 'postgres') {
     throw dbError('refused', driver.name, 'server settings are PostgreSQL settings (pg_settings); this is a SQLite database', {
       advice: 'SQLite pragmas are on the Pool tab (querylens pool).',
+    });
+  }
+  if (driver.kind === 'embedded') {
+    throw dbError('refused', driver.name, "the embedded shadow database is QueryLens's own PGlite: its settings say nothing of your server", {
+      advice: 'Select a connection to your PostgreSQL server (QueryLens: Select Connection) to compare its settings with the advice.',
     });
   }
   const at = new Date().toISOString();
