@@ -80,7 +80,7 @@ describe('package.json contributes', function () {
     const schemaFile = join(REPO, validation!.url);
     assert.ok(existsSync(schemaFile), `${schemaFile} exists`);
     const schema = JSON.parse(readFileSync(schemaFile, 'utf8'));
-    assert.deepEqual(Object.keys(schema.properties).sort(), ['$schema', 'benchmarks', 'dialect', 'exclude', 'include', 'includeTests', 'migrations', 'migrationsFrom', 'rules', 'shadow']);
+    assert.deepEqual(Object.keys(schema.properties).sort(), ['$schema', 'benchmarks', 'dialect', 'exclude', 'health', 'include', 'includeTests', 'migrations', 'migrationsFrom', 'rules', 'shadow']);
   });
 
   it('ships every grammar it contributes', function () {
