@@ -18,7 +18,7 @@ import { UsageError } from '../../../server/src/cli/args';
 import { loadConfig } from '../../../server/src/core/config/load';
 import { initHostParsers } from '../../../server/src/core/host/treesitter';
 import { bloatEstimate } from '../../../server/src/db/health/tables';
-import { ownDatabase, type OwnDatabase } from './fixtures';
+import { ownDatabase, PG_URL, type OwnDatabase } from './fixtures';
 
 const FIXTURE = `
 CREATE TABLE orders (id serial PRIMARY KEY, total integer NOT NULL);
@@ -153,6 +153,14 @@ describe('db/health: table health (PostgreSQL)', function () {
     } finally {
       fs.rmSync(config);
     }
+  });
+
+  it('slow statements: queries only, not the DDL pg_stat_statements also records', async function () {
+    const r: TableHealthReport = JSON.parse(await runHealthCommand({ ...parseHealthCommand(['--connection', PG_URL, '--slow-ms', '0', '--format', 'json']), cwd: os.tmpdir(), env: {} }));
+    if (!r.statements.available) return this.skip();
+    const slow = r.items.filter((i) => i.kind === 'slow-statement');
+    assert.ok(slow.length > 0, 'the shared server has run queries');
+    assert.deepEqual(slow.filter((i) => !/^(SELECT|INSERT|UPDATE|DELETE|MERGE|WITH|VALUES|TABLE)\b/i.test(i.message)).map((i) => i.message), []);
   });
 
   it('options: the seed presets and sizes; a bad one is a usage error', function () {

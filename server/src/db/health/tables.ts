@@ -276,10 +276,10 @@ export async function tableHealth(driver: Driver, workspace?: Workspace, options
       ...bloatItems(rows, code),
       ...retentionItems(rows, retentionBytes, code),
     ];
-    const statements = await slowStatements(job, { minMeanMs: slowMs, minCalls: 1, top: 10 }, code);
+    const statements = await slowStatements(job, { minMeanMs: slowMs, minCalls: 1, top: 10, queriesOnly: true }, code);
     items.push(...statements.items);
     const availability = statements.availability.available
-      ? { available: true as const, rule: `mean time >= ${slowMs} ms (seed 000's presets: 50 ms production, 20 ms high performance), the 10 slowest` }
+      ? { available: true as const, rule: `mean time >= ${slowMs} ms (seed 000's presets: 50 ms production, 20 ms high performance), queries only, the 10 slowest` }
       : statements.availability;
     return {
       connection: driver.name,
