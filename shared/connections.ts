@@ -32,6 +32,8 @@ export interface ConnectionSetting {
   rowsPerTable?: number;
   /** embedded: `postgres` (PGlite) or `sqlite` (in-memory); the workspace dialect when absent. */
   dialect?: 'postgres' | 'sqlite';
+  /** postgres: the server's RAM (`16GB`), for the Settings tab's advice; read from /proc/meminfo when the server is local. */
+  ram?: string;
 }
 
 /** A connection as the server uses it: the setting plus the secret the client looked up. */

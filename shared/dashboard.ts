@@ -277,3 +277,83 @@ export interface IndexHealthReport {
   /** The schemas looked at (`current_schemas(false)` of the connection). */
   schemas?: string[];
 }
+
+// ---------------------------------------------------------------------------------------------
+// Server settings (PostgreSQL): pg_settings against the seed's rules for the server's RAM
+// ---------------------------------------------------------------------------------------------
+
+export interface SettingRow {
+  /** `shared_buffers`. */
+  name: string;
+  /** As SHOW prints it (`128MB`, `100`); `current_setting(name)`. */
+  current: string;
+  /** The advised value (`4GB`, `>= 110`), or why there is none (`RAM unknown: pass --ram`). */
+  advised: string;
+  /** `ok`: the current value is the advised one (within 10 %); `warn`: change it; `unknown`: nothing to compare with. */
+  status: 'ok' | 'warn' | 'unknown';
+  /** Why, with the seed's reference. */
+  why: string;
+  /** `ALTER SYSTEM SET shared_buffers = '4GB';`: shown, never run by QueryLens. */
+  alterSystem?: string;
+  /** pg_settings.context: `postmaster` needs a restart, `sighup`/`user` a reload (`SELECT pg_reload_conf();`). */
+  applies?: 'restart' | 'reload';
+}
+
+export interface HitRatio {
+  /** 0..1, absent before anything was read. */
+  ratio?: number;
+  target: number;
+  level?: Level;
+}
+
+export interface SettingsReport {
+  connection: string;
+  at: string;
+  /** The RAM the advice is for, bytes, and where it was learnt; absent when unknown. */
+  ram?: { bytes: number; source: string };
+  rows: SettingRow[];
+  /** Index blocks found in shared buffers (pg_statio_user_indexes), seed 004 target 95 %. */
+  indexHit: HitRatio;
+  /** All blocks of the database found in shared buffers (pg_stat_database), seed 004 target 99 %. */
+  bufferHit: HitRatio;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Table health (PostgreSQL)
+// ---------------------------------------------------------------------------------------------
+
+export interface TableStats {
+  schema: string;
+  table: string;
+  /** Heap (with TOAST) and all its indexes, bytes. */
+  tableBytes: number;
+  indexBytes: number;
+  liveRows: number;
+  deadRows: number;
+  /** ISO times, absent when never. */
+  lastVacuum?: string;
+  lastAutovacuum?: string;
+  lastAnalyze?: string;
+  lastAutoanalyze?: string;
+  /** age(relfrozenxid): transactions since its rows were last frozen. */
+  xidAge: number;
+  /** Estimated bytes of the heap that hold no live row (from pg_class and pg_stats; an estimate, not pgstattuple). */
+  bloatBytes?: number;
+  /** autovacuum_enabled = false in its storage parameters. */
+  autovacuumOff?: boolean;
+}
+
+export interface TableHealthReport {
+  connection: string;
+  at: string;
+  schemas?: string[];
+  /** age(datfrozenxid) of the database and the limit (2^31 - 1). */
+  databaseXidAge: number;
+  tables: TableStats[];
+  /** Findings: dead-tuples, xid-wraparound, sequence-overflow, not-valid-constraint, bloat, retention-candidate, slow-statement. */
+  items: HealthItem[];
+  /** The thresholds used (bytes, ms), as set. */
+  thresholds: { retentionBytes: number; slowMs: number };
+  /** pg_stat_statements for the slow statements, or why not. */
+  statements: IndexHealthReport['statements'];
+}

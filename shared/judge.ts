@@ -34,9 +34,9 @@ export function poolLabel(pool: ConfiguredPool): string {
  * sized pools' size + overflow) against the server's max_connections; none when no pool is sized.
  */
 export function configuredSummary(pools: ConfiguredPool[], live: { maxConnections: number; total: number }): { total: number; text: string } | undefined {
-  const counted = pools.filter((p) => p.size !== undefined && (p.dialect === undefined || p.dialect === 'postgres'));
-  if (counted.length === 0) return undefined;
-  const total = counted.reduce((sum, p) => sum + p.size! + (p.overflow ?? 0), 0);
+  const sum = configuredConnections(pools);
+  if (!sum) return undefined;
+  const { total, counted } = sum;
   const fit = Math.floor(live.maxConnections / Math.max(1, total));
   return {
     total,
@@ -44,6 +44,13 @@ export function configuredSummary(pools: ConfiguredPool[], live: { maxConnection
       `Configured: up to ${total} connections per instance of the code (${counted.length === 1 ? 'one pool' : `${counted.length} pools`}), ` +
       `against ${live.maxConnections} max_connections with ${live.total} in use now: ${fit} instance(s) fit.`,
   };
+}
+
+/** The sized PostgreSQL pools (dialect unknown counts) and the most connections they open together: size + overflow each. */
+export function configuredConnections(pools: ConfiguredPool[]): { total: number; counted: ConfiguredPool[] } | undefined {
+  const counted = pools.filter((p) => p.size !== undefined && (p.dialect === undefined || p.dialect === 'postgres'));
+  if (counted.length === 0) return undefined;
+  return { total: counted.reduce((sum, p) => sum + p.size! + (p.overflow ?? 0), 0), counted };
 }
 
 /** `pre ping: True, max lifetime: 3600`. */
@@ -77,3 +84,13 @@ export function compareRuns(base: BenchmarkRun, head: BenchmarkRun): BenchmarkCo
   }
   return { base: base.id, head: head.id, ratios, deltas };
 }
+
+/** The table-health findings' headings, in the order they are shown (server text and the dashboard). */
+export const TABLE_HEALTH_KIND_LABEL: Record<string, string> = {
+  'xid-wraparound': 'Transaction ID wraparound',
+  'sequence-overflow': 'Sequences near their maximum',
+  'dead-tuples': 'Dead rows',
+  'bloat': 'Bloat (estimate)',
+  'not-valid-constraint': 'NOT VALID constraints',
+  'retention-candidate': 'Retention candidates',
+};

@@ -5,7 +5,7 @@
  */
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import type { ResolvedConnection } from './connections';
-import type { BenchmarkRun, IndexHealthReport, LatencyStats, MigrationActionResult, MigrationsReport, PoolReport } from './dashboard';
+import type { BenchmarkRun, IndexHealthReport, LatencyStats, MigrationActionResult, MigrationsReport, PoolReport, SettingsReport, TableHealthReport } from './dashboard';
 import type { ExplainResult, IndexProof, ParamValue, QueryParam, SuggestedIndex } from './explain';
 import type { Dialect, Position, Range } from './types';
 
@@ -193,6 +193,18 @@ export namespace PoolRequest {
 export namespace IndexHealthRequest {
   export const method = 'querylens/indexHealth';
   export const type = new RequestType<DashboardParams, IndexHealthReport, void>(method);
+}
+
+/** pg_settings against seed 004's rules for the server's RAM (the connection's `ram`, or /proc/meminfo when local) and the pools in the code; the hit ratios. */
+export namespace SettingsRequest {
+  export const method = 'querylens/settings';
+  export const type = new RequestType<DashboardParams, SettingsReport, void>(method);
+}
+
+/** Table sizes, dead rows and vacuum, wraparound, sequences, NOT VALID constraints, bloat estimate, retention candidates, slow statements. */
+export namespace TableHealthRequest {
+  export const method = 'querylens/tableHealth';
+  export const type = new RequestType<DashboardParams, TableHealthReport, void>(method);
 }
 
 export interface BenchmarkRunParams extends ExplainParams {

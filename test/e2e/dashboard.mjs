@@ -1,8 +1,10 @@
 // The review dashboard in the real editor (issue 5): open it from the command palette, see the
 // migrations of the fixture (on the embedded shadow database nothing is applied: all pending), run
 // a benchmark of the query under the cursor from the Benchmarks tab, then switch to the real
-// PostgreSQL server and see the pool numbers count a session of ours. Every
-// step leaves a screenshot (dashboard-*.png); dashboard-migrations.png is the README's picture.
+// PostgreSQL server and see the pool numbers count a session of ours, the server settings against
+// the seed's advice for the connection's 16 GB, and the table health. Every step leaves a
+// screenshot (dashboard-*.png); dashboard-migrations.png, dashboard-settings.png and
+// dashboard-tables.png are the README's pictures.
 
 export const EXPECT_DASHBOARD = {
   command: 'QueryLens: Open Dashboard',
@@ -15,6 +17,8 @@ export const EXPECT_DASHBOARD = {
   /** The connection of the user settings (run.mjs) the Pool tab reads, and its server. */
   pgConnection: 'local-pg',
   pgUrl: process.env.QUERYLENS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+  /** Seed 004's row for the connection's "ram": 16GB. */
+  advised: { shared_buffers: '4GB', effective_cache_size: '12GB', work_mem: '128MB', maintenance_work_mem: '1GB' },
 };
 
 /**
@@ -97,6 +101,42 @@ export async function driveDashboard(page, t) {
   } finally {
     await load.query('ROLLBACK').catch(() => {});
     await load.end().catch(() => {});
+  }
+
+  // Settings, on the same server: seed 004's advice for the connection's 16 GB, the current values.
+  await frame.locator('button.ql-tab[data-tab="settings"]').click();
+  const settings = await t.waitFor(async () => {
+    const found = await frame.locator('tr.ql-setting').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-setting'), tr.querySelector('.ql-setting-advised')?.textContent]));
+    return found.length > 0 ? Object.fromEntries(found) : undefined;
+  }, { timeout: 30_000 });
+  await t.shot(page, 'dashboard-settings.png');
+  if (!settings) t.softFail('the Settings tab shows no setting');
+  else if (Object.entries(X.advised).every(([name, value]) => settings[name] === value)) t.ok(`the Settings tab advises ${JSON.stringify(X.advised)} for 16 GB`);
+  else t.softFail(`the Settings tab advises ${JSON.stringify(settings)}`);
+
+  // Table health: a table of our own on the server (dropped after), with a serial column at 96 %
+  // of int4 and a NOT VALID constraint, which the tab must list and report.
+  const table = `ql_e2e_orders_${process.pid}`;
+  const admin = new pg.Client({ connectionString: X.pgUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE TABLE ${table} (id serial PRIMARY KEY, total integer NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
+    await admin.query(`INSERT INTO ${table} (total) SELECT g FROM generate_series(1, 1000) g`);
+    await admin.query(`SELECT setval('${table}_id_seq', 2061584302)`);
+    await admin.query(`ALTER TABLE ${table} ADD CONSTRAINT ${table}_total_positive CHECK (total > 0) NOT VALID`);
+    await frame.locator('button.ql-tab[data-tab="tables"]').click();
+    const tables = await t.waitFor(async () => {
+      const rows = await frame.locator('tr.ql-table-stats').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-table')));
+      const kinds = await frame.locator('section.ql-health-group').evaluateAll((ss) => ss.map((s) => s.getAttribute('data-kind')));
+      return rows.includes(table) ? { rows, kinds } : undefined;
+    }, { timeout: 30_000 });
+    await t.shot(page, 'dashboard-tables.png');
+    if (!tables) t.softFail(`the Table health tab does not list ${table}`);
+    else if (['sequence-overflow', 'not-valid-constraint'].every((k) => tables.kinds.includes(k))) t.ok(`the Table health tab lists ${table} with ${tables.kinds.join(', ')}`);
+    else t.softFail(`the Table health tab lists ${table} but reports ${JSON.stringify(tables.kinds)}`);
+  } finally {
+    await admin.query(`DROP TABLE IF EXISTS ${table}`).catch(() => {});
+    await admin.end().catch(() => {});
   }
 }
 

@@ -328,7 +328,8 @@ const USER_SETTINGS = {
   'files.autoSave': 'off',
   'editor.codeActionWidget.includeNearbyQuickFixes': true,
   // The dashboard part reads the pool of the real server through this connection (trust auth, no password).
-  'querylens.connections': [{ name: 'local-pg', driver: 'postgres', url: process.env.QUERYLENS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test' }],
+  // Its "ram" makes the Settings tab's advice the seed table's 16 GB row.
+  'querylens.connections': [{ name: 'local-pg', driver: 'postgres', url: process.env.QUERYLENS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test', ram: '16GB' }],
 };
 
 function stopProcessGroup(child, name) {

@@ -4,14 +4,15 @@
  * golang-migrate migrations pending, applied (with golang-migrate's own
  * tracking row), reverted; the pool with the server's connections; index
  * health; a full benchmark saved to .querylens/benchmarks and listed; the
- * review report in Markdown.
+ * review report in Markdown; server settings for the connection's `ram` with
+ * max_connections against the workspace's pool, and table health.
  */
 import { strict as assert } from 'node:assert';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import type { ResolvedConnection } from '../../shared/connections';
-import type { BenchmarkRun, IndexHealthReport, MigrationActionResult, MigrationsReport, PoolReport } from '../../shared/dashboard';
+import type { BenchmarkRun, IndexHealthReport, MigrationActionResult, MigrationsReport, PoolReport, SettingsReport, TableHealthReport } from '../../shared/dashboard';
 import {
   BenchmarkListRequest,
   BenchmarkRunRequest,
@@ -20,6 +21,8 @@ import {
   MigrationsRequest,
   PoolRequest,
   ReportRequest,
+  SettingsRequest,
+  TableHealthRequest,
 } from '../../shared/protocol';
 import { buildServerOnce, copyFixture, reportFailure, TestClient } from './client';
 
@@ -120,5 +123,15 @@ describe('language server: review dashboard on PostgreSQL', function () {
     assert.deepEqual(headings, ['## Findings by rule', '## Migrations', '## Connections', '## Benchmarks', '## Index health']);
     assert.match(markdown, /missing-composite-index/);
     assert.ok(existsSync(join(root, '.querylens', 'benchmarks', `${run.id}.json`)));
+  });
+
+  it('reads server settings for the connection\'s RAM against the pool in the code, and table health', async function () {
+    const reserved = Number((await admin.query('SHOW superuser_reserved_connections')).rows[0].superuser_reserved_connections);
+    const settings = await request<SettingsReport>(SettingsRequest.method, { connection: { ...connection, ram: '16GB' } });
+    assert.deepEqual(settings.ram, { bytes: 16 * 1024 ** 3, source: 'the connection\'s "ram" setting' });
+    assert.deepEqual(settings.rows.map((r) => r.advised), ['4GB', '12GB', '128MB', '1GB', `>= ${30 + reserved}`, '128MB', '2', 'try']);
+    const tables = await request<TableHealthReport>(TableHealthRequest.method);
+    assert.deepEqual(tables.tables.map((t) => t.table).sort(), ['planners', 'schema_migrations', 'workers']);
+    assert.deepEqual(tables.thresholds, { retentionBytes: 100 * 1024 * 1024, slowMs: 50 });
   });
 });

@@ -6,9 +6,9 @@
  * Pure: tested in Node, bundled into the webview.
  */
 import type { DriverKind } from '../../../shared/connections';
-import type { BenchmarkRun, IndexHealthReport, MigrationsReport, PoolReport } from '../../../shared/dashboard';
+import type { BenchmarkRun, IndexHealthReport, MigrationsReport, PoolReport, SettingsReport, TableHealthReport } from '../../../shared/dashboard';
 
-export const DASHBOARD_TABS = ['migrations', 'pool', 'benchmarks', 'health'] as const;
+export const DASHBOARD_TABS = ['migrations', 'pool', 'benchmarks', 'health', 'tables', 'settings'] as const;
 export type DashboardTab = (typeof DASHBOARD_TABS)[number];
 
 export const TAB_LABEL: Record<DashboardTab, string> = {
@@ -16,6 +16,8 @@ export const TAB_LABEL: Record<DashboardTab, string> = {
   pool: 'Pool',
   benchmarks: 'Benchmarks',
   health: 'Index health',
+  tables: 'Table health',
+  settings: 'Settings',
 };
 
 /** One report as the dashboard holds it: the last value read, the last error, when, and whether a read is running. */
@@ -67,6 +69,9 @@ export interface DashboardState {
     target?: string;
   };
   health: Loaded<IndexHealthReport>;
+  /** The last report and the one before it (sizes grow between two refreshes), this connection's only. */
+  tables: Loaded<TableHealthReport> & { previous?: TableHealthReport };
+  settings: Loaded<SettingsReport>;
   /** Milliseconds between two pool reads while the Pool tab is visible. */
   poolRefreshMs: number;
 }
@@ -81,6 +86,8 @@ export function emptyDashboardState(): DashboardState {
     pool: { history: [] },
     benchmarks: {},
     health: {},
+    tables: {},
+    settings: {},
     poolRefreshMs: DEFAULT_POOL_REFRESH_MS,
   };
 }
@@ -155,7 +162,7 @@ export function knownFiles(state: DashboardState): Set<string> {
     }
     for (const revision of set.revisions ?? []) files.add(revision.file);
   }
-  for (const item of state.health.value?.items ?? []) for (const code of item.code ?? []) files.add(code.file);
+  for (const item of [...(state.health.value?.items ?? []), ...(state.tables?.value?.items ?? [])]) for (const code of item.code ?? []) files.add(code.file);
   for (const run of state.benchmarks.value ?? []) if (run.source) files.add(run.source.file);
   return files;
 }

@@ -14,7 +14,7 @@ import type {
   MigrationStatus,
   PoolReport,
 } from '../../../shared/dashboard';
-import { LATENCY_STATS } from '../../../shared/judge';
+import { LATENCY_STATS, TABLE_HEALTH_KIND_LABEL } from '../../../shared/judge';
 import type { PoolSample } from './messages';
 
 // ---------------------------------------------------------------------------------------------
@@ -198,6 +198,7 @@ export const HEALTH_KIND_LABEL: Record<string, string> = {
   'unindexed-foreign-key': 'Foreign keys without an index',
   'seq-scan-table': 'Tables read by sequential scans',
   'low-cache-hit': 'Cache hit ratio',
+  ...TABLE_HEALTH_KIND_LABEL,
   'slow-statement': 'Slowest statements (pg_stat_statements)',
 };
 

@@ -8,8 +8,8 @@
  */
 import * as vscode from 'vscode';
 import type { ConnectionSetting } from '../../../shared/connections';
-import type { BenchmarkRun, IndexHealthReport, MigrationsReport, PoolReport } from '../../../shared/dashboard';
-import { BenchmarkListRequest, IndexHealthRequest, MigrationsRequest, PoolRequest, type DashboardParams } from '../../../shared/protocol';
+import type { BenchmarkRun, IndexHealthReport, MigrationsReport, PoolReport, SettingsReport, TableHealthReport } from '../../../shared/dashboard';
+import { BenchmarkListRequest, IndexHealthRequest, MigrationsRequest, PoolRequest, SettingsRequest, TableHealthRequest, type DashboardParams } from '../../../shared/protocol';
 import type { ConnectionManager } from '../db/connections';
 import type { DatabaseContext } from '../db/context';
 import type { DashboardConnection } from './messages';
@@ -40,6 +40,14 @@ export class ExtensionDashboardSource implements DashboardSource {
 
   health(userAsked: boolean): Promise<IndexHealthReport> {
     return this.read('Reading index health', userAsked, (client, params) => client.sendRequest(IndexHealthRequest.type, params));
+  }
+
+  tables(userAsked: boolean): Promise<TableHealthReport> {
+    return this.read('Reading table health', userAsked, (client, params) => client.sendRequest(TableHealthRequest.type, params));
+  }
+
+  settings(userAsked: boolean): Promise<SettingsReport> {
+    return this.read('Reading server settings', userAsked, (client, params) => client.sendRequest(SettingsRequest.type, params));
   }
 
   /** Saved runs are workspace files: no connection, no question. */

@@ -6,7 +6,7 @@
  * reads go through a DashboardSource (source.ts in the extension, fakes in
  * the tests).
  */
-import type { BenchmarkRun, IndexHealthReport, MigrationsReport, PoolReport } from '../../../shared/dashboard';
+import type { BenchmarkRun, IndexHealthReport, MigrationsReport, PoolReport, SettingsReport, TableHealthReport } from '../../../shared/dashboard';
 import { emptyDashboardState, type DashboardConnection, type DashboardState, type DashboardTab, type RunRole } from './messages';
 import { appendPoolSample } from './model';
 
@@ -18,6 +18,8 @@ export interface DashboardSource {
   pool(userAsked: boolean): Promise<PoolReport>;
   health(userAsked: boolean): Promise<IndexHealthReport>;
   benchmarks(userAsked: boolean): Promise<BenchmarkRun[]>;
+  tables(userAsked: boolean): Promise<TableHealthReport>;
+  settings(userAsked: boolean): Promise<SettingsReport>;
 }
 
 export class DashboardStore {
@@ -47,7 +49,7 @@ export class DashboardStore {
    */
   restore(saved: DashboardState): void {
     const c = this.current;
-    if (c.migrations.at || c.pool.at || c.health.at || c.benchmarks.at) return;
+    if (c.migrations.at || c.pool.at || c.health.at || c.benchmarks.at || c.tables.at || c.settings.at) return;
     this.current = { ...c, seq: Math.max(c.seq, saved.seq) };
     this.update({
       tab: saved.tab,
@@ -55,6 +57,9 @@ export class DashboardStore {
       migrations: { ...saved.migrations, loading: false },
       pool: { ...saved.pool, loading: false },
       health: { ...saved.health, loading: false },
+      // A page saved before these tabs existed has no entry for them.
+      tables: { ...saved.tables, loading: false },
+      settings: { ...saved.settings, loading: false },
       benchmarks: { ...saved.benchmarks, loading: false, running: false },
     });
     this.connectionChanged();
@@ -78,6 +83,8 @@ export class DashboardStore {
       migrations: {},
       pool: { history: [] },
       health: {},
+      tables: {},
+      settings: {},
       // Saved runs are files of the workspace, whatever the connection: kept.
       benchmarks: { ...this.current.benchmarks, loading: false, error: undefined },
     });
@@ -110,6 +117,16 @@ export class DashboardStore {
         case 'health': {
           const value = await this.source.health(userAsked);
           if (generation === this.generation) this.update({ health: { value, at: value.at } });
+          break;
+        }
+        case 'tables': {
+          const value = await this.source.tables(userAsked);
+          if (generation === this.generation) this.update({ tables: { value, at: value.at, ...(this.current.tables.value ? { previous: this.current.tables.value } : {}) } });
+          break;
+        }
+        case 'settings': {
+          const value = await this.source.settings(userAsked);
+          if (generation === this.generation) this.update({ settings: { value, at: value.at } });
           break;
         }
         case 'benchmarks': {
@@ -158,7 +175,7 @@ export class DashboardStore {
   }
 
   private loaded(tab: DashboardTab): { loading?: boolean; at?: string; error?: string } {
-    return tab === 'health' ? this.current.health : this.current[tab];
+    return this.current[tab];
   }
 
   private patch(tab: DashboardTab, change: { loading?: boolean; error?: string }): void {

@@ -21,7 +21,7 @@ export function productionReadQuestion(connection: ConnectionSetting): { message
     message: `QueryLens: read the dashboard's statistics from production connection "${connection.name}"?`,
     detail:
       'Read-only queries: the migration tracking tables, pg_stat_activity and pg_locks (refreshed every few seconds while the Pool tab is visible), ' +
-      'pg_stat_user_indexes / pg_stat_user_tables and pg_stat_statements. Asked once per connection until the window reloads.',
+      'pg_stat_user_indexes / pg_stat_user_tables, pg_sequences, pg_settings and pg_stat_statements. Asked once per connection until the window reloads.',
     confirm: `Read from ${connection.name}`,
   };
 }

@@ -11,6 +11,8 @@ import { healthTab } from './views/health';
 import { migrationsTab } from './views/migrations';
 import { button, h, t, statusLine, type Node } from './views/nodes';
 import { poolTab } from './views/pool';
+import { settingsTab } from './views/settings';
+import { tablesTab } from './views/tables';
 
 export type { Node as DashboardNode } from './views/nodes';
 
@@ -60,5 +62,9 @@ function tabContent(state: DashboardState): Node[] {
       return [statusLine(state.benchmarks), ...benchmarksTab(state.benchmarks)];
     case 'health':
       return [statusLine(state.health), ...healthTab(state.health.value)];
+    case 'tables':
+      return [statusLine(state.tables, 'Growth is since the previous refresh.'), ...tablesTab(state.tables.value, state.tables.previous)];
+    case 'settings':
+      return [statusLine(state.settings), ...settingsTab(state.settings.value)];
   }
 }

@@ -44,6 +44,7 @@ const CONNECTION_FIELDS: Record<keyof ConnectionSetting, Record<string, unknown>
     description: 'embedded: synthetic rows per table of the shadow database.',
   },
   dialect: { type: 'string', enum: ['postgres', 'sqlite'], description: 'embedded: PGlite (`postgres`) or in-memory SQLite (`sqlite`); the workspace dialect when absent.' },
+  ram: { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*(kB|MB|GB|TB)\\s*$', markdownDescription: 'postgres: the server\'s RAM (`16GB`), for the dashboard\'s Settings tab (seed 004\'s memory rules); read from `/proc/meminfo` when the server is local.' },
 };
 
 /** The `contributes.configuration.properties` entries of these settings, exactly as package.json declares them. */

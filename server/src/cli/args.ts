@@ -7,6 +7,7 @@ import { MAX_SHADOW_ROWS, MAX_STATEMENT_TIMEOUT_MS } from '../../../shared/conne
 import { benchCountProblem, type BenchCount } from '../core/config/benchmarks';
 import { parseMigrationsCommand, type MigrationsCommand } from './migrations-args';
 import { parsePoolCommand, type PoolCommand } from './pool-args';
+import { parseHealthCommand, parseSettingsCommand, type HealthCommand, type SettingsCommand } from './server-args';
 import { OUTPUT_FORMATS, type OutputFormat } from './report';
 
 export type Command =
@@ -17,6 +18,8 @@ export type Command =
   | { kind: 'report'; path?: string; db: DbOptions; database: boolean; format: 'markdown' | 'json' }
   | MigrationsCommand
   | PoolCommand
+  | SettingsCommand
+  | HealthCommand
   | { kind: 'help' }
   | { kind: 'version' };
 
@@ -135,6 +138,20 @@ Options (pool): --connection (or DATABASE_URL), --timeout as above, --format tex
   --watch [seconds]  Print it again every few seconds (default 5) until Ctrl+C
   --long-running <ms>  List non-idle sessions whose query started this long ago (default 60000)
 
+Server settings and table health (PostgreSQL; read-only catalog queries):
+  settings           pg_settings against seed 004's memory rules for the server's RAM
+                     (shared_buffers 25 %, effective_cache_size 75 %, work_mem, maintenance_work_mem),
+                     max_connections against the pools in the code, index / buffer cache hit ratios;
+                     each change as an ALTER SYSTEM line (shown, never run)
+  health             Table and index sizes, dead rows and last (auto)vacuum/analyze, transaction-ID
+                     age, sequences near overflow, NOT VALID constraints, a bloat estimate, retention
+                     candidates (large tables with a timestamp no code deletes from), slow statements
+Options (settings, health): --connection (or --database, or DATABASE_URL), --timeout, --format text|json, and
+  --ram <size>       settings: the server's RAM (16GB); read from /proc/meminfo when the server is local
+  --retention-size <size>  health: retention candidates from this size (default 100MB, seed 001)
+  --slow-ms <ms>     health: slow statements from this mean time (default 50, seed 000's production preset)
+  --preset <p>       health: production (50 ms) or high-performance (20 ms)
+
   -h, --help         Show this help
   -v, --version      Show the version
 
@@ -164,6 +181,8 @@ export function parseArgs(argv: string[]): Command {
   if (command === 'bench') return parseBenchCommand(rest);
   if (command === 'report') return parseReportCommand(rest);
   if (command === 'pool') return parsePoolCommand(rest);
+  if (command === 'settings') return parseSettingsCommand(rest);
+  if (command === 'health') return parseHealthCommand(rest);
   if (command === 'migrations') return parseMigrationsCommand(rest);
   if (command !== 'check' && command !== 'rules') throw new UsageError(`unknown command '${command}'`);
 

@@ -118,6 +118,20 @@ export async function main(argv: string[]): Promise<number> {
         process.off('SIGINT', onSigint);
       }
     }
+    case 'settings':
+    case 'health': {
+      const { runHealthCommand, runSettingsCommand } = await import('./server');
+      const { DbError } = await import('../db/types');
+      try {
+        const run = { cwd: process.cwd(), env: process.env };
+        await write(command.kind === 'settings' ? await runSettingsCommand({ ...command, ...run }) : await runHealthCommand({ ...command, ...run }));
+        return EXIT_OK;
+      } catch (error) {
+        if (!(error instanceof DbError)) throw error;
+        process.stderr.write(`querylens: ${error.message}\n`);
+        return EXIT_FAILURE;
+      }
+    }
     case 'explain':
     case 'prove-index': {
       const { runDbCommand } = await import('./database');

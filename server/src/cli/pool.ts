@@ -17,7 +17,7 @@ import { Workspace } from '../core/engine/workspace';
 import { initParsers } from '../core/sql/parse';
 import { openDriver } from '../db/drivers';
 import { formatPoolText, poolReport } from '../db/health';
-import { UsageError } from './args';
+import { UsageError, type DbOptions } from './args';
 import { resolveConnection } from './database';
 import { findRoot } from './root';
 import type { PoolCommand } from './pool-args';
@@ -30,20 +30,25 @@ export interface PoolRun extends PoolCommand {
   signal?: AbortSignal;
 }
 
-/** `--connection`, else DATABASE_URL: the pool of the embedded shadow database would say nothing. */
-function connectionOf(run: PoolRun): ResolvedConnection {
+/** `--connection`, else DATABASE_URL: the statistics of the embedded shadow database would say nothing. */
+export function connectionOf(run: { db: DbOptions; env: NodeJS.ProcessEnv }, command = 'pool', what = 'postgres://... or a SQLite file'): ResolvedConnection {
   const spec = run.db.connection ?? run.env.DATABASE_URL;
-  if (!spec) throw new UsageError(`'pool' needs a database: --connection postgres://... or a SQLite file (or DATABASE_URL)`);
+  if (!spec) throw new UsageError(`'${command}' needs a database: --connection ${what} (or DATABASE_URL)`);
   return resolveConnection({ ...run.db, connection: spec });
 }
 
-/** The pools the code of the current folder's project configures: none outside a project (no `.git`, no config file), where reading every file below would be a scan of anything. */
-async function poolsInCode(cwd: string): Promise<ConfiguredPool[]> {
+/** The workspace of the current folder's project: none outside a project (no `.git`, no config file), where reading every file below would be a scan of anything. */
+export async function projectWorkspace(cwd: string): Promise<{ root: string; workspace: Workspace } | undefined> {
   const root = findRoot(cwd);
-  if (!existsSync(path.join(root, '.git')) && !existsSync(path.join(root, CONFIG_FILE_NAME))) return [];
+  if (!existsSync(path.join(root, '.git')) && !existsSync(path.join(root, CONFIG_FILE_NAME))) return undefined;
   const [loaded] = await Promise.all([loadConfig(root), initParsers()]);
-  const workspace = await Workspace.create({ root, config: loaded.config });
-  return configuredPools(workspace, root);
+  return { root, workspace: await Workspace.create({ root, config: loaded.config }) };
+}
+
+/** The pools the code of the current folder's project configures. */
+export async function poolsInCode(cwd: string): Promise<ConfiguredPool[]> {
+  const project = await projectWorkspace(cwd);
+  return project ? configuredPools(project.workspace, project.root) : [];
 }
 
 export async function runPoolCommand(run: PoolRun): Promise<void> {

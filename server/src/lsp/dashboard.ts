@@ -14,12 +14,14 @@ import {
   MigrationsRequest,
   PoolRequest,
   ReportRequest,
+  SettingsRequest,
+  TableHealthRequest,
   type DashboardParams,
 } from '../../../shared/protocol';
 import { configuredPools } from '../core/engine/configured-pools';
 import { rules } from '../core/rules/index';
 import { listRuns } from '../db/bench';
-import { indexHealth, poolReport } from '../db/health';
+import { indexHealth, poolReport, ramOf, settingsReport, tableHealth } from '../db/health';
 import { applyMigrations, migrationsReport } from '../db/migrations';
 import type { Driver } from '../db/types';
 import { collectReview } from '../report/collect';
@@ -74,6 +76,19 @@ export function registerDashboard(connection: Connection, database: DatabaseHand
     database.run('index health', token, async (signal) => {
       const { workspace, driver } = await open(params);
       return indexHealth(await driver(), workspace, { signal });
+    }),
+  );
+  connection.onRequest(SettingsRequest.type, (params, token) =>
+    database.run('server settings', token, async (signal) => {
+      const { folder, workspace, driver } = await open(params);
+      const ram = ramOf(params.connection);
+      return settingsReport(await driver(), { ...(ram ? { ram } : {}), pools: configuredPools(workspace, folder.root), signal });
+    }),
+  );
+  connection.onRequest(TableHealthRequest.type, (params, token) =>
+    database.run('table health', token, async (signal) => {
+      const { workspace, driver } = await open(params);
+      return tableHealth(await driver(), workspace, { signal });
     }),
   );
   connection.onRequest(BenchmarkRunRequest.type, (params, token) =>

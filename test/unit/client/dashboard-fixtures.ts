@@ -1,5 +1,5 @@
 /** Dashboard reports as the server sends them, for the client's dashboard tests. */
-import type { BenchmarkRun, IndexHealthReport, MigrationsReport, PoolReport } from '../../../shared/dashboard';
+import type { BenchmarkRun, IndexHealthReport, SettingsReport, TableHealthReport, MigrationsReport, PoolReport } from '../../../shared/dashboard';
 
 export const XSS_TABLE = '<img src=x onerror=alert(1)>';
 export const XSS_QUERY = 'SELECT 1 /* </script><script>alert(1)</script> */';
@@ -117,5 +117,40 @@ export function healthReport(): IndexHealthReport {
       { kind: 'unused-index', level: 'ok', table: XSS_TABLE, index: 'idx_unused', bytes: 16384, message: 'never scanned', fix: 'DROP INDEX CONCURRENTLY idx_unused;' },
       { kind: 'unused-index', level: 'critical', table: 'workers', index: 'idx_big', bytes: 5 * 1024 * 1024, message: 'never scanned, 5 MB', fix: 'DROP INDEX CONCURRENTLY idx_big;' },
     ],
+  };
+}
+
+export function settingsReport(): SettingsReport {
+  return {
+    connection: 'local',
+    at: '2026-11-30T17:00:00.000Z',
+    ram: { bytes: 16 * 1024 ** 3, source: '--ram' },
+    rows: [
+      { name: 'shared_buffers', current: '128MB', advised: '4GB', status: 'warn', why: '25 % of RAM: seed 004.', alterSystem: "ALTER SYSTEM SET shared_buffers = '4GB';", applies: 'restart' },
+      { name: 'work_mem', current: '128MB', advised: '128MB', status: 'ok', why: 'RAM / 128: seed 004.', applies: 'reload' },
+      { name: 'huge_pages', current: XSS_TABLE, advised: 'try', status: 'warn', why: 'seed 004.', alterSystem: "ALTER SYSTEM SET huge_pages = 'try';", applies: 'restart' },
+      { name: 'max_connections', current: '100', advised: 'no sized PostgreSQL pool in the code', status: 'unknown', why: 'seed 004: 200.' },
+    ],
+    indexHit: { ratio: 0.9, target: 0.95, level: 'critical' },
+    bufferHit: { ratio: 0.995, target: 0.99, level: 'ok' },
+  };
+}
+
+export function tableHealthReport(grownBy = 0): TableHealthReport {
+  return {
+    connection: 'local',
+    at: '2026-11-30T17:00:00.000Z',
+    schemas: ['public'],
+    databaseXidAge: 1234,
+    tables: [
+      { schema: 'public', table: 'events', tableBytes: 1024 * 1024 + grownBy, indexBytes: 16384, liveRows: 1000, deadRows: 9000, lastAutovacuum: '2026-11-30T16:00:00.000Z', xidAge: 900, bloatBytes: 900 * 1024, autovacuumOff: true },
+      { schema: 'app', table: XSS_TABLE, tableBytes: 8192, indexBytes: 0, liveRows: 0, deadRows: 0, xidAge: 10 },
+    ],
+    items: [
+      { kind: 'retention-candidate', level: 'warn', table: 'events', bytes: 1024 * 1024, message: 'rows only accumulate', fix: "DELETE FROM public.events WHERE created_at < now() - interval '30 days';", code: [{ file: '/w/app/events.py', line: 11 }] },
+      { kind: 'sequence-overflow', level: 'critical', table: XSS_TABLE, message: 'used 96.0 %', fix: 'ALTER SEQUENCE s AS bigint;' },
+    ],
+    thresholds: { retentionBytes: 100 * 1024 * 1024, slowMs: 50 },
+    statements: { available: true },
   };
 }

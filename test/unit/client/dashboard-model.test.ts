@@ -17,7 +17,7 @@ import { DashboardStore, type DashboardSource } from '../../../client/src/dashbo
 import { dashboardFailure, locationLabel, migrationQuestion, migrationRefusal } from '../../../client/src/dashboard/texts';
 import { connectionItems, migrationRowItem, migrationSetContext, migrationSetItem } from '../../../client/src/dashboard/treeModel';
 import { makeNonce } from '../../../client/src/plan/html';
-import { benchmarkRun, healthReport, migrationsReport, poolReport } from './dashboard-fixtures';
+import { benchmarkRun, healthReport, migrationsReport, poolReport, settingsReport, tableHealthReport } from './dashboard-fixtures';
 
 describe('client dashboard model', function () {
   it('levels utilisation with the seed thresholds: warn from 70 %, critical from 90 %', function () {
@@ -100,13 +100,13 @@ describe('client dashboard messages and page', function () {
 
   it('accepts only well-formed messages from the webview', function () {
     const good = [
-      { type: 'ready', seq: 3 }, { type: 'tab', tab: 'pool' }, { type: 'refresh', tab: 'health' }, { type: 'open', file: '/w/a.sql' },
+      { type: 'ready', seq: 3 }, { type: 'tab', tab: 'pool' }, { type: 'refresh', tab: 'health' }, { type: 'tab', tab: 'settings' }, { type: 'refresh', tab: 'tables' }, { type: 'open', file: '/w/a.sql' },
       { type: 'open', file: '/w/a.sql', line: 0 }, { type: 'copy', text: 'x' }, { type: 'migration', dir: '/w/m', action: 'revert' },
       { type: 'runBenchmark' }, { type: 'pickRun', id: 'r1', role: 'base' },
     ];
     for (const m of good) assert.ok(isDashboardMessage(m), JSON.stringify(m));
     const bad = [
-      null, 'tab', {}, { type: 'tab', tab: 'settings' }, { type: 'open', file: '' }, { type: 'open', file: '/a', line: -1 },
+      null, 'tab', {}, { type: 'tab', tab: 'preferences' }, { type: 'open', file: '' }, { type: 'open', file: '/a', line: -1 },
       { type: 'open', file: '/a', line: 1.5 }, { type: 'copy' }, { type: 'migration', dir: '/w/m', action: 'drop' },
       { type: 'pickRun', id: 'r1', role: 'delete' }, { type: 'eval', code: 'x' }, { type: 'ready' },
     ];
@@ -154,10 +154,27 @@ describe('client dashboard store', function () {
       pool: async (userAsked: boolean) => (calls.push(`pool ${userAsked}`), poolReport({}, new Date(Date.parse('2026-11-30T17:00:00Z') + calls.length * 5000).toISOString())),
       health: async () => (calls.push('health'), healthReport()),
       benchmarks: async () => (calls.push('benchmarks'), [benchmarkRun('r1', 10), benchmarkRun('r2', 20)]),
+      tables: async () => (calls.push('tables'), tableHealthReport(calls.length * 1024)),
+      settings: async () => (calls.push('settings'), settingsReport()),
       ...overrides,
     };
     return source;
   }
+
+  it('keeps the previous table-health report for the growth column, and drops both when the connection changes', async function () {
+    const source = fakeSource();
+    const store = new DashboardStore(source);
+    await store.refresh('tables', true);
+    assert.equal(store.state.tables.previous, undefined);
+    await store.refresh('tables', true);
+    assert.equal(store.state.tables.previous!.tables[0]!.tableBytes, 1024 * 1024 + 1024);
+    assert.equal(store.state.tables.value!.tables[0]!.tableBytes, 1024 * 1024 + 2048);
+    await store.refresh('settings', true);
+    assert.equal(store.state.settings.value!.rows[0]!.advised, '4GB');
+    source.active = { ...connection, name: 'other' };
+    store.connectionChanged();
+    assert.deepEqual([store.state.tables, store.state.settings], [{}, {}]);
+  });
 
   it('reads a tab the first time it shows, records when, and grows the pool series', async function () {
     const source = fakeSource();

@@ -10,7 +10,7 @@ import type { ConfiguredPool } from '../../../shared/dashboard';
 import { emptyDashboardState, type DashboardAction, type DashboardState } from '../../../client/src/dashboard/messages';
 import { dashboardView } from '../../../client/src/dashboard/view';
 import { renderView } from '../../../client/src/plan/dom';
-import { benchmarkRun, healthReport, migrationsReport, poolReport, sqlitePoolReport, XSS_QUERY, XSS_TABLE } from './dashboard-fixtures';
+import { benchmarkRun, healthReport, migrationsReport, poolReport, settingsReport, sqlitePoolReport, tableHealthReport, XSS_QUERY, XSS_TABLE } from './dashboard-fixtures';
 import { FakeElement, fakeDocument } from './fakeDom';
 
 function render(state: DashboardState, actions: DashboardAction[] = []): FakeElement {
@@ -34,8 +34,8 @@ describe('client dashboard view', function () {
     const actions: DashboardAction[] = [];
     const root = render(state({ tab: 'pool', pool: { value: poolReport(), at, history: [] } }), actions);
     const tabs = byClass(root, 'ql-tab');
-    assert.deepEqual(tabs.map((t) => attr(t, 'data-tab')), ['migrations', 'pool', 'benchmarks', 'health']);
-    assert.deepEqual(tabs.map((t) => attr(t, 'aria-selected')), ['false', 'true', 'false', 'false']);
+    assert.deepEqual(tabs.map((t) => attr(t, 'data-tab')), ['migrations', 'pool', 'benchmarks', 'health', 'tables', 'settings']);
+    assert.deepEqual(tabs.map((t) => attr(t, 'aria-selected')), ['false', 'true', 'false', 'false', 'false', 'false']);
     assert.equal(attr(byId(root, 'ql-panel'), 'data-tab'), 'pool');
     assert.equal(attr(byId(root, 'ql-connection'), 'data-connection'), 'local');
     const updated = byId(root, 'ql-updated')!;
@@ -241,14 +241,51 @@ describe('client dashboard view', function () {
     assert.deepEqual(actions, [{ type: 'open', file: '/w/queries/tasks.sql', line: 3 }, { type: 'copy', text: 'CREATE INDEX CONCURRENTLY ON tasks (worker_id);' }]);
   });
 
+  it('Settings: a row per setting with current, advised, why and the ALTER SYSTEM line to copy; the hit ratios against 95 % / 99 %', function () {
+    const actions: DashboardAction[] = [];
+    const root = render(state({ tab: 'settings', settings: { value: settingsReport() } }), actions);
+    const rows = byClass(root, 'ql-setting');
+    assert.deepEqual(rows.map((r) => [attr(r, 'data-setting'), attr(r, 'data-status')]), [['shared_buffers', 'warn'], ['work_mem', 'ok'], ['huge_pages', 'warn'], ['max_connections', 'unknown']]);
+    assert.deepEqual(rows[0]!.children.slice(0, 3).map((c) => c.textContent), ['shared_buffers', '128MB', '4GB']);
+    assert.equal(byClass(rows[0]!, 'ql-legend')[0]!.textContent, 'then restart the server');
+    assert.equal(rows[1]!.children[4]!.textContent, 'ok');
+    assert.equal(attr(byId(root, 'ql-settings'), 'data-changes'), '2');
+    assert.equal(byId(root, 'ql-ram')!.textContent, 'Advice for 16 GB of RAM (from --ram).');
+    assert.deepEqual([attr(byId(root, 'ql-index-hit'), 'data-level'), attr(byId(root, 'ql-buffer-hit'), 'data-level')], ['critical', 'ok']);
+    assert.equal(byId(root, 'ql-index-hit')!.textContent, 'Index hit ratio 90 % target 95 % critical');
+    click(byClass(rows[0]!, 'ql-copy')[0]!);
+    assert.deepEqual(actions, [{ type: 'copy', text: "ALTER SYSTEM SET shared_buffers = '4GB';" }]);
+    const unknown = render(state({ tab: 'settings', settings: { value: { ...settingsReport(), ram: undefined } } }));
+    assert.equal(byId(unknown, 'ql-ram')!.textContent, 'RAM unknown: set "ram" on the connection (querylens.connections), e.g. "16GB".');
+  });
+
+  it('Table health: sizes with growth since the previous refresh, vacuum and bloat columns, findings grouped with links and fixes', function () {
+    const actions: DashboardAction[] = [];
+    const first = render(state({ tab: 'tables', tables: { value: tableHealthReport() } }));
+    assert.deepEqual(byClass(first, 'ql-growth').map((g) => g.textContent), ['—', '—'], 'no growth before a second read');
+    const root = render(state({ tab: 'tables', tables: { value: tableHealthReport(512 * 1024), previous: tableHealthReport() } }), actions);
+    const rows = byClass(root, 'ql-table-stats').filter((e) => e.tag === 'tr');
+    assert.deepEqual(rows.map((r) => attr(r, 'data-table')), ['events', `app.${XSS_TABLE}`]);
+    assert.deepEqual(rows[0]!.children.map((c) => c.textContent).filter((_, i) => i !== 6), ['events', '1.5 MB', '16 kB', '+512 kB', '1,000', '9,000', 'never', '900', '900 kB']);
+    assert.match(rows[0]!.children[6]!.textContent!, /^2026-11-30 \d\d:00 \(autovacuum off\)$/);
+    assert.equal(attr(byClass(rows[0]!, 'ql-growth')[0], 'data-bytes'), String(512 * 1024));
+    assert.equal(byId(root, 'ql-xid-age')!.textContent, 'Transaction ID age: 1,234 of 2,147,483,647');
+    const groups = byClass(root, 'ql-health-group');
+    assert.deepEqual(groups.map((g) => attr(g, 'data-kind')), ['sequence-overflow', 'retention-candidate']);
+    click(byClass(groups[1]!, 'ql-link')[0]!);
+    assert.deepEqual(actions, [{ type: 'open', file: '/w/app/events.py', line: 11 }]);
+  });
+
   it('renders every database string as text: a table named <img src=x onerror=...> and a query with </script><script>', function () {
     const full = state({
       migrations: { value: migrationsReport() },
       pool: { value: poolReport(), history: [] },
       benchmarks: { value: [benchmarkRun('x', 10)] },
       health: { value: healthReport() },
+      tables: { value: tableHealthReport() },
+      settings: { value: settingsReport() },
     });
-    for (const tab of ['migrations', 'pool', 'benchmarks', 'health'] as const) {
+    for (const tab of ['migrations', 'pool', 'benchmarks', 'health', 'tables', 'settings'] as const) {
       const root = render({ ...full, tab });
       const html = root.outerHTML;
       assert.ok(!/<img|<script/i.test(html), `${tab}: no markup from the data`);

@@ -164,7 +164,7 @@ describe('client connection settings', function () {
   it('declares a schema property for every ConnectionSetting field, and nothing else', function () {
     const items = CONNECTION_SETTING_DECLARATIONS['querylens.connections']!.items as { properties: Record<string, unknown>; additionalProperties: boolean };
     assert.deepEqual(Object.keys(items.properties).sort(), [
-      'database', 'dialect', 'driver', 'file', 'host', 'name', 'port', 'production', 'readOnly', 'rowsPerTable', 'ssl', 'url', 'user',
+      'database', 'dialect', 'driver', 'file', 'host', 'name', 'port', 'production', 'ram', 'readOnly', 'rowsPerTable', 'ssl', 'url', 'user',
     ]);
     assert.equal(items.additionalProperties, false, 'a "password" key is flagged by the settings editor too');
   });

@@ -64,7 +64,7 @@ describe('parseConfigText', () => {
       { message: 'The severity of rule "a" must be one of "off", "info", "warning", "error", "hint".', range: range(2, 18, 2, 24), severity: 'error' },
       { message: '"include" must be an array of strings (globs relative to the workspace root).', range: range(3, 13, 3, 20), severity: 'error' },
       { message: '"exclude" must be an array of strings (globs relative to the workspace root).', range: range(4, 13, 4, 16), severity: 'error' },
-      { message: 'Unknown setting "colour"; known settings: "dialect", "rules", "overrides", "include", "exclude", "ignorePatterns", "includeTests", "migrations", "migrationsFrom", "shadow", "benchmarks".', range: range(5, 2, 5, 10), severity: 'warning' },
+      { message: 'Unknown setting "colour"; known settings: "dialect", "rules", "overrides", "include", "exclude", "ignorePatterns", "includeTests", "migrations", "migrationsFrom", "shadow", "benchmarks", "health".', range: range(5, 2, 5, 10), severity: 'warning' },
     ]);
   });
 

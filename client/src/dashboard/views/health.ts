@@ -11,18 +11,22 @@ import { button, codeBlock, h, levelBadge, placeholder, t, type Node } from './n
 
 export function healthTab(report: IndexHealthReport | undefined): Node[] {
   if (!report) return [placeholder('Index health has not been read yet.')];
-  const groups = healthGroups(report.items);
   return [
     h('section', { id: 'ql-health-summary', classes: ['ql-section', 'ql-facts-row'] },
       cacheHit(report.cacheHitRatio),
       statements(report.statements)),
-    ...(groups.length === 0
-      ? [placeholder('No unused, duplicate or redundant indexes, no unindexed foreign keys, no table read mostly by sequential scans.')]
-      : groups.map((group) =>
-        h('section', { classes: ['ql-section', 'ql-health-group'], data: { kind: group.kind, count: String(group.items.length) } },
-          t('h2', `${group.label} (${group.items.length})`),
-          ...group.items.map(healthItem)))),
+    ...groupSections(report.items, 'No unused, duplicate or redundant indexes, no unindexed foreign keys, no table read mostly by sequential scans.'),
   ];
+}
+
+/** Findings grouped by kind (`section.ql-health-group[data-kind]`), or what it means that there are none. */
+export function groupSections(items: HealthItem[], none: string): Node[] {
+  const groups = healthGroups(items);
+  if (groups.length === 0) return [placeholder(none)];
+  return groups.map((group) =>
+    h('section', { classes: ['ql-section', 'ql-health-group'], data: { kind: group.kind, count: String(group.items.length) } },
+      t('h2', `${group.label} (${group.items.length})`),
+      ...group.items.map(healthItem)));
 }
 
 function cacheHit(ratio: number | undefined): Node {
@@ -40,7 +44,8 @@ function statements(availability: IndexHealthReport['statements']): Node {
       : t('span', `not available: ${availability.reason}`, { classes: ['ql-legend'] }));
 }
 
-function healthItem(item: HealthItem): Node {
+/** One finding: level, subject, message, the fix to copy, links to the code (the Table health tab shows its findings the same way). */
+export function healthItem(item: HealthItem): Node {
   const subject = [item.table && `table ${item.table}`, item.index && `index ${item.index}`, item.bytes !== undefined && formatBytes(item.bytes)]
     .filter((s): s is string => typeof s === 'string');
   return h('div', { classes: ['ql-health-item', `ql-level-${item.level}`], data: { kind: item.kind, level: item.level, table: item.table ?? '', index: item.index ?? '' } },

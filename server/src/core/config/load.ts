@@ -8,6 +8,7 @@ import { type Node, type ParseError, SyntaxKind, createScanner, getNodeValue, pa
 import { MAX_SHADOW_ROWS } from '../../../../shared/connections';
 import type { Dialect, Range, SeveritySetting } from '../../../../shared/types';
 import { parseBenchmarkConfig } from './benchmarks';
+import { parseHealthConfig } from './health';
 import { globProblem, unmatchedGlobs } from './globs';
 import { MAX_CONFIG_BYTES, readTextFile } from './read';
 import { CONFIG_FILE_NAME, type ConfigProblem, type LoadedConfig, type QueryLensConfig, type RuleOverride, defaultConfig } from './types';
@@ -16,7 +17,7 @@ const DIALECTS: readonly Dialect[] = ['postgres', 'sqlite', 'mysql'];
 const SEVERITIES: readonly SeveritySetting[] = ['off', 'info', 'warning', 'error', 'hint'];
 /** Deeper than any real config; the JSON parser recurses per level, so a deeper file could exhaust the stack. */
 const MAX_DEPTH = 64;
-const KNOWN_KEYS = ['$schema', 'dialect', 'rules', 'overrides', 'include', 'exclude', 'ignorePatterns', 'includeTests', 'migrations', 'migrationsFrom', 'shadow', 'benchmarks'];
+const KNOWN_KEYS = ['$schema', 'dialect', 'rules', 'overrides', 'include', 'exclude', 'ignorePatterns', 'includeTests', 'migrations', 'migrationsFrom', 'shadow', 'benchmarks', 'health'];
 const MIGRATIONS_SHAPE = '"migrations" must be an array of folders relative to the workspace root, or an object { "folders": [...], "checkFrom": "<first migration to check>" }.';
 const OVERRIDE_SHAPE = '{ "files": ["scripts/**"], "rules": { "select-star": "off" } }';
 
@@ -130,6 +131,11 @@ export function parseConfigText(text: string, file?: string): LoadedConfig {
       case 'benchmarks': {
         const benchmarks = parseBenchmarkConfig(valueNode, problem);
         if (benchmarks) config.benchmarks = benchmarks;
+        break;
+      }
+      case 'health': {
+        const health = parseHealthConfig(valueNode, problem);
+        if (health) config.health = health;
         break;
       }
       default:

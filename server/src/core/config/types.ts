@@ -4,6 +4,7 @@
  */
 import type { Dialect, Range, SeveritySetting } from '../../../../shared/types';
 import type { BenchmarkConfig } from './benchmarks';
+import type { HealthConfig } from './health';
 
 export interface QueryLensConfig {
   /** SQL dialect of the project's SQL files; inferred per file when absent. */
@@ -32,6 +33,8 @@ export interface QueryLensConfig {
   shadow?: { rowsPerTable?: number; tables?: Record<string, number> };
   /** Benchmark targets (pass/fail of every run) and run defaults (issue 5). */
   benchmarks?: BenchmarkConfig;
+  /** Table health thresholds (issue 13): retention candidates' size, slow statements' mean time. */
+  health?: HealthConfig;
 }
 
 /** One entry of `overrides`: rule severities for the files its globs (relative to the root) match. */

@@ -9,7 +9,7 @@
  * through libpg-query's fingerprint, which ignores constants and parameter
  * numbers, so `WHERE a = 5` and `WHERE a = $1` meet.
  */
-import { fingerprintSync } from 'libpg-query';
+import { fingerprintSync, parseSync } from 'libpg-query';
 import type { HealthItem } from '../../../../shared/dashboard';
 import type { QueryModel } from '../../core/sql/model';
 import { explainableQueries } from '../../core/engine/explainable';
@@ -28,6 +28,10 @@ export interface CodeIndex {
   statement(sql: string): { code: CodeLocation[]; suggestion?: Suggestion };
   /** The first index QueryLens's own rules suggest for the table (missing-index, missing-composite-index). */
   suggestedIndex(table: string): Suggestion | undefined;
+  /** Whether any statement of the workspace (SQL or an ORM chain) deletes from the table. */
+  deletesFrom(table: string): boolean;
+  /** The statements that insert into the table. */
+  insertsInto(table: string): CodeLocation[];
 }
 
 type Suggestion = { table: string; columns: string[]; method?: string; opclass?: string };
@@ -58,6 +62,8 @@ export function codeIndex(workspace: Workspace): CodeIndex {
   const byFingerprint = new Map<string, CodeLocation[]>();
   const suggestionByFingerprint = new Map<string, Suggestion>();
   const suggestions = new Map<string, Suggestion>();
+  const deleted = new Set<string>();
+  const byInsert = new Map<string, CodeLocation[]>();
   for (const file of workspace.files()) {
     const text = workspace.textOf(file);
     const document = workspace.document(file);
@@ -70,6 +76,9 @@ export function codeIndex(workspace: Workspace): CodeIndex {
       tablesOf(statement.query, tables);
       const location = { file, line: lines.positionAt(statement.span.start).line };
       for (const t of tables) push(byTable, t, location);
+      // The target of a DELETE is the model's first table.
+      const target = statement.query.tables[0]?.name;
+      if (target && statement.query.kind === 'delete') deleted.add(unqualified(target));
     }
     // The SQL the database receives (an ORM chain rendered), fingerprinted as pg_stat_statements' text will be.
     for (const query of explainableQueries(workspace, file)) {
@@ -79,6 +88,12 @@ export function codeIndex(workspace: Workspace): CodeIndex {
       const start = lines.positionAt(query.span.start).line;
       const end = lines.positionAt(query.span.end).line;
       push(byFingerprint, print, { file, line: start });
+      // INSERT ... VALUES has no query model (nothing in it to judge): its target is read from the SQL sent.
+      const inserted = query.kind === 'insert' ? insertTarget(query.sql) : undefined;
+      if (inserted) {
+        push(byInsert, inserted, { file, line: start });
+        push(byTable, inserted, { file, line: start });
+      }
       // A finding inside this query that suggests an index (missing-index, missing-composite-index).
       const own = findings.find((f) => f.range.start.line >= start && f.range.start.line <= end);
       if (own?.index && !suggestionByFingerprint.has(print)) suggestionByFingerprint.set(print, own.index);
@@ -97,7 +112,18 @@ export function codeIndex(workspace: Workspace): CodeIndex {
       return { code: byFingerprint.get(print) ?? [], ...(suggestion ? { suggestion } : {}) };
     },
     suggestedIndex: (table) => suggestions.get(unqualified(table)),
+    deletesFrom: (table) => deleted.has(unqualified(table)),
+    insertsInto: (table) => byInsert.get(unqualified(table)) ?? [],
   };
+}
+
+function insertTarget(sql: string): string | undefined {
+  try {
+    const relation = (parseSync(sql) as { stmts?: { stmt?: { InsertStmt?: { relation?: { relname?: string } } } }[] }).stmts?.[0]?.stmt?.InsertStmt?.relation?.relname;
+    return relation?.toLowerCase();
+  } catch {
+    return undefined;
+  }
 }
 
 function unqualified(name: string): string {

@@ -8,9 +8,9 @@ import type { HealthItem, IndexHealthReport, Level, PoolReport, SessionInfo } fr
 import { formatBytes } from './indexes';
 import { POOL_STATES } from './pool';
 import { UTILISATION_CRITICAL, UTILISATION_WARN } from './thresholds';
-import { configuredSummary, poolLabel, poolSizeText, settingsText } from '../../../../shared/judge';
+import { configuredSummary, poolLabel, poolSizeText, settingsText, TABLE_HEALTH_KIND_LABEL } from '../../../../shared/judge';
 
-const LEVEL_WORD: Record<Level, string> = { ok: 'ok', warn: 'WARNING', critical: 'CRITICAL' };
+export const LEVEL_WORD: Record<Level, string> = { ok: 'ok', warn: 'WARNING', critical: 'CRITICAL' };
 
 const KIND_TITLE: Record<string, string> = {
   'invalid-index': 'Invalid indexes',
@@ -20,10 +20,11 @@ const KIND_TITLE: Record<string, string> = {
   'unindexed-foreign-key': 'Foreign keys without an index',
   'seq-scan-table': 'Tables read mostly by sequential scans',
   'low-cache-hit': 'Cache hit ratio',
+  ...TABLE_HEALTH_KIND_LABEL,
   'slow-statement': 'Slowest statements (pg_stat_statements)',
 };
 
-function percent(ratio: number): string {
+export function percent(ratio: number): string {
   return `${(ratio * 100).toFixed(1)} %`;
 }
 
@@ -101,16 +102,23 @@ function statementsLine(report: IndexHealthReport): string {
 export function formatIndexHealthText(report: IndexHealthReport): string {
   const out = [`Index health of ${report.connection}${report.schemas ? ` (schemas ${report.schemas.join(', ')})` : ''} at ${report.at}`];
   out.push(`Cache hit ratio: ${report.cacheHitRatio === undefined ? 'no reads yet' : `${percent(report.cacheHitRatio)} (target 99 %)`}`, statementsLine(report));
-  if (report.items.length === 0) out.push('No problems found.');
-  for (const [kind, items] of groups(report.items)) {
+  out.push(...itemLines(report.items));
+  return `${out.join('\n')}\n`;
+}
+
+/** Health items grouped by kind under their headings (`No problems found.` when none), for the terminal. */
+export function itemLines(all: HealthItem[]): string[] {
+  const out: string[] = [];
+  if (all.length === 0) out.push('No problems found.');
+  for (const [kind, items] of groups(all)) {
     out.push('', `${KIND_TITLE[kind] ?? kind} (${items.length})`);
     for (const item of items) {
       out.push(`  [${LEVEL_WORD[item.level]}] ${subject(item)}`.trimEnd(), `    ${item.message}`);
-      if (item.fix) out.push(`    fix: ${item.fix}`);
+      if (item.fix) out.push(...item.fix.split('\n').map((line, i) => `    ${i === 0 ? 'fix: ' : '     '}${line}`));
       for (const c of item.code ?? []) out.push(`    code: ${c.file}:${c.line + 1}`);
     }
   }
-  return `${out.join('\n')}\n`;
+  return out;
 }
 
 /** A code span that holds any text: the fence is longer than the longest run of backticks inside. */

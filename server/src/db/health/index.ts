@@ -19,6 +19,9 @@ export { PoolHistory, type PoolHistorySample } from './history';
 export { judgePragmas, sqlitePragmas } from './sqlite';
 export { formatPoolText, formatIndexHealthText, formatIndexHealthMarkdown } from './format';
 export * from './thresholds';
+export { settingsReport, ramOf, parseSize, type SettingsOptions } from './settings';
+export { tableHealth, RETENTION_BYTES, type TableHealthOptions } from './tables';
+export { formatSettingsText, formatTableHealthText } from './format-server';
 
 export interface IndexHealthOptions {
   /** pg_stat_statements: mean time floor (ms; PgHero's 20), calls floor (PgHero's 100), how many (10). Set both floors to 0 for just the top N by mean time. */

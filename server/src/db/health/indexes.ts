@@ -16,7 +16,7 @@ export function tableName(schema: string, table: string): string {
   return schema === 'public' ? table : `${schema}.${table}`;
 }
 
-function qualified(schema: string, name: string): string {
+export function qualified(schema: string, name: string): string {
   return `${quoteIdent(schema, 'postgres')}.${quoteIdent(name, 'postgres')}`;
 }
 

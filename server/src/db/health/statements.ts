@@ -16,6 +16,8 @@ export interface SlowStatementOptions {
   minCalls: number;
   /** At most this many, slowest mean first. */
   top: number;
+  /** Only queries (SELECT, INSERT, UPDATE, DELETE, MERGE, WITH), not DDL and other utility statements. */
+  queriesOnly?: boolean;
 }
 
 export interface StatementsResult {
@@ -51,7 +53,7 @@ export async function slowStatements(job: Job, options: SlowStatementOptions, co
     rows = (await job.q(`SELECT s.query, s.calls::float8 AS calls, s.${mean}::float8 AS mean_ms, s.${total}::float8 AS total_ms, s.rows::float8 AS rows
       FROM ${quoteIdent(String(ext.schema), 'postgres')}.pg_stat_statements s
       WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-        AND s.calls >= $1 AND s.${mean} >= $2
+        AND s.calls >= $1 AND s.${mean} >= $2${options.queriesOnly ? ` AND s.query ~* '^\\s*(select|insert|update|delete|merge|with|values|table)\\M'` : ''}
       ORDER BY s.${mean} DESC LIMIT $3`, [options.minCalls, options.minMeanMs, options.top])).rows;
   } catch (e) {
     // Installed but not preloaded (after a config change without restart), or not allowed to read it.
