@@ -100,6 +100,10 @@ fn with_timeouts() -> Config {
     Config { pool: Some(PoolConfig { timeouts: Timeouts { wait: Some(Duration::from_secs(2)), create: None, recycle: None }, ..PoolConfig::new(8) }), ..Default::default() }
 }
 
+fn literal() -> deadpool_postgres::Config {
+    deadpool_postgres::Config { pool: Some(PoolConfig { max_size: 15, timeouts: Timeouts { wait: Some(Duration::from_secs(5)), ..Default::default() } }), ..Default::default() }
+}
+
 fn kept() -> PoolConfig {
     let pool = PoolConfig::new(4);
     pool
@@ -111,11 +115,12 @@ fn kept() -> PoolConfig {
       [
         ['deadpool', 'postgres', 'Pool::builder', false, { max: '.max_size(16)', acquireTimeout: '.wait_timeout(Some(Duration::from_secs(5)))' }],
         ['deadpool', 'postgres', 'PoolConfig::new', false, { max: '32' }],
-        ['deadpool', 'postgres', 'PoolConfig::new', false, { max: '8', acquireTimeout: 'wait: Some(Duration::from_secs(2))' }],
+        ['deadpool', 'postgres', 'PoolConfig', false, { acquireTimeout: 'wait: Some(Duration::from_secs(2))', max: '8' }],
+        ['deadpool', 'postgres', 'PoolConfig', false, { max: 'max_size: 15', acquireTimeout: 'wait: Some(Duration::from_secs(5))' }],
         ['deadpool', 'postgres', 'PoolConfig::new', true, { max: '4' }],
       ],
     );
-    assert.deepEqual(pools.map((p) => p.settings.max?.number), [16, 32, 8, 4]);
+    assert.deepEqual(pools.map((p) => p.settings.max?.number), [16, 32, 8, 15, 4]);
   });
 
   it('bb8 with bb8-postgres: the builder chain; r2d2 and a file without bb8-postgres are not read', () => {
@@ -143,5 +148,7 @@ fn sync_pool(manager: M) -> r2d2::Pool<M> {
     );
     assert.deepEqual([pools[0]!.settings.max?.number, pools[0]!.settings.min?.number], [20, 5]);
     assert.equal(extractRust('fn p() { let pool = bb8::Pool::builder().max_size(5).build(redis_manager); }\n', 'cache.rs').pools, undefined);
+    const diesel = 'async fn p(m: AsyncDieselConnectionManager<AsyncPgConnection>) {\n    let pool = diesel_async::pooled_connection::bb8::Pool::builder().max_size(8).build(m).await;\n}\n';
+    assert.deepEqual(extractRust(diesel, 'db.rs').pools!.map((p) => [p.library, p.settings.max?.number]), [['bb8', 8]]);
   });
 });

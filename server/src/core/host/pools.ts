@@ -147,13 +147,13 @@ export const SQLX_METHODS: Record<string, PoolSettingName> = {
 
 /**
  * tokio-postgres pools, each known by a crate the file names (deadpool-postgres; bb8 with
- * bb8-postgres, as bb8 and r2d2 pool other things too) and the call that starts its builder chain:
+ * bb8-postgres, as bb8 and r2d2 pool other things too; diesel-async's pools of `AsyncPgConnection`) and the call that starts its builder chain:
  * deadpool's `Pool::builder(manager)` (one argument), bb8's `Pool::builder()` / `Builder::new()`
  * (none). deadpool's `PoolConfig::new(n)` outside a chain is a pool too (`Config { pool: Some(..) }`).
  */
 export const TOKIO_POSTGRES_POOLS: Record<'deadpool' | 'bb8', { crate: RegExp; modules: string[]; builders: { type: string; name: string; args: number }[] }> = {
-  deadpool: { crate: /\bdeadpool_postgres\b/, modules: ['deadpool_postgres', 'deadpool', 'managed'], builders: [{ type: 'Pool', name: 'builder', args: 1 }] },
-  bb8: { crate: /\bbb8_postgres\b/, modules: ['bb8', 'bb8_postgres'], builders: [{ type: 'Pool', name: 'builder', args: 0 }, { type: 'Builder', name: 'new', args: 0 }] },
+  deadpool: { crate: /\bdeadpool_postgres\b|\bAsyncPgConnection\b/, modules: ['deadpool_postgres', 'deadpool', 'managed'], builders: [{ type: 'Pool', name: 'builder', args: 1 }] },
+  bb8: { crate: /\bbb8_postgres\b|\bAsyncPgConnection\b/, modules: ['bb8', 'bb8_postgres'], builders: [{ type: 'Pool', name: 'builder', args: 0 }, { type: 'Builder', name: 'new', args: 0 }] },
 };
 
 /** deadpool `PoolBuilder` methods and `PoolConfig` / `Timeouts` fields → neutral settings. */

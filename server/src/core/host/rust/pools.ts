@@ -26,6 +26,8 @@ export function extractRustPools(calls: Node[], text: string, imports: HostPool[
   const tokio = (['deadpool', 'bb8'] as const).filter((library) => TOKIO_POSTGRES_POOLS[library].crate.test(text));
   for (const call of calls) {
     const callee = call.childForFieldName('function');
+    const literal = tokio.includes('deadpool') ? configLiteral(call) : undefined;
+    if (literal) pools.push(deadpoolConfigPool(literal, literal.childForFieldName('name')!, text, imports));
     if (callee?.type !== 'scoped_identifier') continue;
     const path = pathName(callee.childForFieldName('path'));
     const type = path?.name;
@@ -46,9 +48,23 @@ export function extractRustPools(calls: Node[], text: string, imports: HostPool[
       return builders.some((b) => b.type === type && b.name === name && b.args === args) && (!modules || modules.some((m) => own.includes(m)));
     });
     if (library) pools.push(builderPool(call, callee, { dialect: 'postgres', kind: 'pool' }, text, imports, library));
-    else if (tokio.includes('deadpool') && type === 'PoolConfig' && name === 'new' && !isBuilderConfig(call)) pools.push(deadpoolConfigPool(call, callee, text, imports));
+    else if (tokio.includes('deadpool') && type === 'PoolConfig' && name === 'new' && !isBuilderConfig(call) && !inConfigLiteral(call)) pools.push(deadpoolConfigPool(call, callee, text, imports));
   }
   return pools;
+}
+
+/** `Some(PoolConfig { .. })` as a field of a struct literal (`deadpool_postgres::Config { pool: Some(..) }`): the PoolConfig literal. */
+function configLiteral(call: Node): Node | undefined {
+  if (call.childForFieldName('function')?.text !== 'Some' || call.parent?.type !== 'field_initializer') return undefined;
+  const arg = argumentsOf(call)[0];
+  return arg?.type === 'struct_expression' && /(^|::)PoolConfig$/.test(arg.childForFieldName('name')?.text ?? '') ? arg : undefined;
+}
+
+/** `..PoolConfig::new(8)` inside such a literal: read with it. */
+function inConfigLiteral(call: Node): boolean {
+  const literal = call.parent?.type === 'base_field_initializer' ? call.parent.parent?.parent : undefined;
+  const holder = literal?.parent?.type === 'arguments' ? literal.parent.parent : undefined;
+  return holder !== undefined && holder !== null && configLiteral(holder) !== undefined;
 }
 
 /** `PoolConfig::new(n)` as the argument of a builder's `.config(..)`: the chain reads it. */
@@ -57,20 +73,16 @@ function isBuilderConfig(call: Node): boolean {
 }
 
 /**
- * deadpool's `PoolConfig::new(n)` outside a builder chain: `Config { pool: Some(PoolConfig::new(16)), .. }`
- * (no timeouts), the base of `PoolConfig { timeouts: .., ..PoolConfig::new(16) }` (its fields read),
- * or a value kept in a variable (opaque: its timeouts may be set later).
+ * deadpool's pool configuration outside a builder chain: `Config { pool: Some(PoolConfig::new(16)), .. }`
+ * (no timeouts), `Config { pool: Some(PoolConfig { max_size: 16, timeouts: .., ..PoolConfig::new(16) }) }`
+ * (its fields read), or `PoolConfig::new(n)` kept in a variable (opaque: its timeouts may be set later).
  */
-function deadpoolConfigPool(call: Node, callee: Node, text: string, imports: HostPool['imports']): HostPool {
-  const pool = newPool('deadpool', { dialect: 'postgres', kind: 'pool' }, call, callee, imports);
-  readDeadpoolConfig(pool, call);
-  let outer: Node = call;
-  if (call.parent?.type === 'base_field_initializer') outer = call.parent.parent!.parent!; // the PoolConfig { .. } around it
-  if (outer !== call) readDeadpoolConfig(pool, outer);
-  const holder = outer.parent?.type === 'arguments' ? outer.parent.parent : undefined; // Some(..)
+function deadpoolConfigPool(value: Node, anchor: Node, text: string, imports: HostPool['imports']): HostPool {
+  const pool = newPool('deadpool', { dialect: 'postgres', kind: 'pool' }, value, anchor, imports);
+  readDeadpoolConfig(pool, value);
+  const holder = value.parent?.type === 'arguments' ? value.parent.parent : undefined; // Some(..)
   const direct = holder?.type === 'call_expression' && holder.childForFieldName('function')?.text === 'Some' && holder.parent?.type === 'field_initializer';
   if (!direct) pool.opaque = true;
-  pool.span = spanOf(outer);
   const proxy = proxyNamedIn(text);
   if (proxy) pool.proxyEvidence = proxy;
   return pool;
