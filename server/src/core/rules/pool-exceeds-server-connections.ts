@@ -14,7 +14,8 @@
  *
  * Each pool alone: two pools in different files may belong to different
  * services, so they are not summed here (the Pool tab and `querylens pool`
- * sum them). Not reported for a pool whose URL goes through PgBouncer (its
+ * sum them). `"server"` is one server: a pool to a read replica is judged
+ * against it too. Not reported for a pool whose URL goes through PgBouncer (its
  * connections are the proxy's), nor where the size is set at run time. No
  * fix: a smaller pool or a pooler in front are both right answers, and which
  * depends on the load.
