@@ -11,7 +11,7 @@ const advice = 'Lower the pool size, or put PgBouncer in transaction mode in fro
 poolRuleTester(poolExceedsServerConnections, {
   valid: [
     { name: 'no server configured: silent', code: seed },
-    { name: "seed 000's pool on one instance: 30 of 97", code: seed, server: { maxConnections: 100 } },
+    { name: "seed 002's pool on one instance: 30 of 97", code: seed, server: { maxConnections: 100 } },
     { name: 'exactly 90 % is not above it: 27 of 30', code: engine(', pool_size=20, max_overflow=7'), server: { maxConnections: 33 } },
     { name: 'the URL goes through PgBouncer: its connections are the proxy\'s', code: `${imports}engine = create_engine("postgresql://app@pgbouncer:6432/app", pool_size=20, max_overflow=10)\n`, server: three },
     { name: 'a size set at run time', code: engine(', pool_size=settings.pool_size'), server: three },
@@ -42,7 +42,7 @@ poolRuleTester(poolExceedsServerConnections, {
       errors: [{ message: ['bb8::Pool::builder(): configured 10 (default) × 10 instances = 100 of 97 available'], span: 'bb8::Pool::builder' }],
     },
     {
-      name: "seed 000's pool on three instances of max_connections 100: 90 of 97, above 90 % (info)",
+      name: "seed 002's pool on three instances of max_connections 100: 90 of 97, above 90 % (info)",
       code: seed,
       server: three,
       errors: [
@@ -64,6 +64,19 @@ poolRuleTester(poolExceedsServerConnections, {
           message: [`create_engine(...): configured 20 + 10 overflow × 4 instances = 120 of 97 available (max_connections 100 − 3 reserved): under load the server refuses the rest ("sorry, too many clients already"). ${advice}`],
           span: 'pool_size=20',
           fixes: [],
+        },
+      ],
+    },
+    {
+      name: 'max_overflow=-1: no limit, whatever the instances',
+      code: engine(', pool_size=5, max_overflow=-1'),
+      server: { maxConnections: 100 },
+      errors: [
+        {
+          message: [
+            `create_engine(...): max_overflow=-1 lets the pool open connections without limit, so under load it takes all 97 available (max_connections 100 − 3 reserved) and the server refuses the rest ("sorry, too many clients already"). Set a max_overflow (seed 002: pool_size=20, max_overflow=10). ${advice}`,
+          ],
+          span: 'max_overflow=-1',
         },
       ],
     },

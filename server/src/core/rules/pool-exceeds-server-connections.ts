@@ -12,6 +12,8 @@
  * connects (migrations, psql, monitoring, a second deploy during a rolling
  * update) shares what is left.
  *
+ * SQLAlchemy's `max_overflow=-1` (no limit) is a warning whatever the numbers.
+ *
  * Each pool alone: two pools in different files may belong to different
  * services, so they are not summed here (the Pool tab and `querylens pool`
  * sum them). `"server"` is one server: a pool to a read replica is judged
@@ -56,11 +58,23 @@ function check(ctx: FileContext, pool: HostPool): void {
   const defaults: PoolDefaults = POOL_DEFAULTS[pool.library];
   const max = size(pool, pool.settings.max, defaults.max);
   if (!max) return;
-  const overflow = defaults.overflow === undefined && !pool.settings.overflow ? { value: 0, defaulted: false } : size(pool, pool.settings.overflow, defaults.overflow);
-  if (!overflow) return;
   const instances = server.instances ?? 1;
   const reserved = server.reservedConnections ?? DEFAULT_RESERVED_CONNECTIONS;
   const available = server.maxConnections - reserved;
+  const advice = ' Lower the pool size, or put PgBouncer in transaction mode in front of the server (seed 004: max_connections 200 serving 2,000 clients).';
+  const unlimited = pool.library === 'sqlalchemy' && pool.settings.overflow?.value.replace(/\s+/g, '') === '-1' ? pool.settings.overflow : undefined;
+  if (unlimited) {
+    ctx.report({
+      span: unlimited.span,
+      message:
+        `${poolName(ctx, pool)}: max_overflow=-1 lets the pool open connections without limit, so under load it takes all ${available} available ` +
+        `(max_connections ${server.maxConnections} − ${reserved} reserved) and the server refuses the rest ("sorry, too many clients already"). ` +
+        `Set a max_overflow (seed 002: pool_size=20, max_overflow=10).${advice}`,
+    });
+    return;
+  }
+  const overflow = defaults.overflow === undefined && !pool.settings.overflow ? { value: 0, defaulted: false } : size(pool, pool.settings.overflow, defaults.overflow);
+  if (!overflow) return;
   const total = (max.value + overflow.value) * instances;
   if (total <= CRITICAL * available) return;
   const mark = (s: { defaulted: boolean }) => (s.defaulted ? ' (default)' : '');
@@ -76,7 +90,7 @@ function check(ctx: FileContext, pool: HostPool): void {
       (over
         ? ': under load the server refuses the rest ("sorry, too many clients already").'
         : `: ${Math.round((total / available) * 100)} %, above the 90 % at which seed 004 calls pool utilisation critical; migrations, psql and monitoring share what is left.`) +
-      ' Lower the pool size, or put PgBouncer in transaction mode in front of the server (seed 004: max_connections 200 serving 2,000 clients).',
+      advice,
     explanation:
       'Every instance of the code opens its own pool, so the server must hold all of them at once; `reservedConnections` are kept for superusers. ' +
       'The numbers come from `"server"` in `.querylens.json`; pools in other files are not added in (they may be other services), the Pool tab sums them.',
