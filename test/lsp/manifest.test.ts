@@ -80,7 +80,7 @@ describe('package.json contributes', function () {
     const schemaFile = join(REPO, validation!.url);
     assert.ok(existsSync(schemaFile), `${schemaFile} exists`);
     const schema = JSON.parse(readFileSync(schemaFile, 'utf8'));
-    assert.deepEqual(Object.keys(schema.properties).sort(), ['$schema', 'benchmarks', 'dialect', 'exclude', 'health', 'ignorePatterns', 'include', 'includeTests', 'migrations', 'migrationsFrom', 'overrides', 'rules', 'shadow']);
+    assert.deepEqual(Object.keys(schema.properties).sort(), ['$schema', 'benchmarks', 'dialect', 'exclude', 'health', 'ignorePatterns', 'include', 'includeTests', 'migrations', 'migrationsFrom', 'overrides', 'rules', 'server', 'shadow']);
   });
 
   it('ships every grammar it contributes', function () {

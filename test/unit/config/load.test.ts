@@ -64,7 +64,7 @@ describe('parseConfigText', () => {
       { message: 'The severity of rule "a" must be one of "off", "info", "warning", "error", "hint".', range: range(2, 18, 2, 24), severity: 'error' },
       { message: '"include" must be an array of strings (globs relative to the workspace root).', range: range(3, 13, 3, 20), severity: 'error' },
       { message: '"exclude" must be an array of strings (globs relative to the workspace root).', range: range(4, 13, 4, 16), severity: 'error' },
-      { message: 'Unknown setting "colour"; known settings: "dialect", "rules", "overrides", "include", "exclude", "ignorePatterns", "includeTests", "migrations", "migrationsFrom", "shadow", "benchmarks", "health".', range: range(5, 2, 5, 10), severity: 'warning' },
+      { message: 'Unknown setting "colour"; known settings: "dialect", "rules", "overrides", "include", "exclude", "ignorePatterns", "includeTests", "migrations", "migrationsFrom", "shadow", "benchmarks", "health", "server".', range: range(5, 2, 5, 10), severity: 'warning' },
     ]);
   });
 
@@ -87,6 +87,33 @@ describe('parseConfigText', () => {
       { message: '"shadow.rowsPerTable" must be a whole number of rows from 1 to 10,000,000.', range: range(0, 30, 0, 34), severity: 'error' },
       { message: 'The rows of table "workers" must be a whole number from 1 to 10,000,000.', range: range(0, 59, 0, 67), severity: 'error' },
     ]);
+  });
+
+  it('reads the server the pools share, and reports each bad value at the value', () => {
+    assert.deepEqual(parseConfigText('{ "server": { "maxConnections": 100, "reservedConnections": 3, "instances": 3 } }').config.server, { maxConnections: 100, reservedConnections: 3, instances: 3 });
+    const text = '{ "server": { "maxConnections": 0, "instances": 2.5, "reservedConnections": -1, "replicas": 2 } }';
+    const loaded = parseConfigText(text);
+    assert.deepEqual(loaded.config.server, {});
+    assert.deepEqual(loaded.problems, [
+      { message: '"server.maxConnections" must be a whole number from 1 (the server\'s max_connections).', range: range(0, 32, 0, 33), severity: 'error' },
+      { message: '"server.instances" must be a whole number from 1 (processes running the code at once, each with its own pools).', range: range(0, 48, 0, 51), severity: 'error' },
+      {
+        message: '"server.reservedConnections" must be a whole number from 0 (connections reserved for superusers (superuser_reserved_connections, default 3)).',
+        range: range(0, 76, 0, 78),
+        severity: 'error',
+      },
+      { message: 'Unknown server setting "replicas"; known: "maxConnections", "reservedConnections", "instances".', range: range(0, 80, 0, 90), severity: 'warning' },
+    ]);
+    const reserved = parseConfigText('{ "server": { "maxConnections": 10, "reservedConnections": 10 } }');
+    assert.deepEqual(reserved.config.server, { reservedConnections: 10 });
+    assert.deepEqual(reserved.problems, [
+      {
+        message: '"server.reservedConnections" (10) must be below "server.maxConnections" (10): PostgreSQL refuses to start otherwise; the pools are not summed.',
+        range: range(0, 59, 0, 61),
+        severity: 'error',
+      },
+    ]);
+    assert.deepEqual(parseConfigText('{ "server": 100 }').problems.map((p) => p.message), ['"server" must be an object, e.g. { "maxConnections": 100, "reservedConnections": 3, "instances": 3 }.']);
   });
 
   it('reads includeTests as a boolean and reports any other value where it is', () => {

@@ -41,4 +41,15 @@ describe('configured pools (the Pool tab)', () => {
       { file: 'src/db/session.py', line: 4, library: 'sqlalchemy', name: 'create_async_engine', size: 20, overflow: 10, defaults: [], settings: { prePing: 'True', maxLifetime: '3600', poolClass: 'QueuePool' } },
     ]);
   });
+  it('deadpool-postgres and bb8 pools too, with their sizes (bb8 defaults to 10; deadpool\'s default depends on the CPU count)', () => {
+    const ws = Workspace.fromFiles({ root: ROOT, config: defaultConfig() }, {
+      'src/pg.rs': 'use deadpool_postgres::{Config, Manager, Pool, PoolConfig};\n\nfn config() -> Config {\n    Config { pool: Some(PoolConfig::new(32)), ..Default::default() }\n}\n\nfn pool(m: Manager) -> Pool {\n    Pool::builder(m).build().unwrap()\n}\n',
+      'src/bb.rs': 'use bb8_postgres::PostgresConnectionManager;\n\nasync fn pool(m: PostgresConnectionManager<NoTls>) {\n    let pool = bb8::Pool::builder().connection_timeout(Duration::from_secs(5)).build(m).await.unwrap();\n}\n',
+    });
+    assert.deepEqual(configuredPools(ws, ROOT), [
+      { file: 'src/bb.rs', line: 4, library: 'bb8', name: 'bb8::Pool::builder', dialect: 'postgres', size: 10, min: 0, defaults: ['size', 'min'], settings: { acquireTimeout: 'Duration::from_secs(5)' } },
+      { file: 'src/pg.rs', line: 4, library: 'deadpool', name: 'PoolConfig::new', dialect: 'postgres', size: 32, defaults: [], settings: {} },
+      { file: 'src/pg.rs', line: 8, library: 'deadpool', name: 'Pool::builder', dialect: 'postgres', defaults: [], settings: {} },
+    ]);
+  });
 });

@@ -80,4 +80,75 @@ engine = create_engine(
     const [a, b] = extractPython(code, 'db.py').pools!;
     assert.deepEqual([a!.opaque, a!.url, a!.dialect, b!.opaque, b!.connectArgsInsertion], [true, undefined, undefined, true, undefined]);
   });
+  it('deadpool-postgres: a builder chain, PoolConfig::new in Config { pool: .. }, and its timeouts', () => {
+    const rust = `use deadpool_postgres::{Config, Manager, Pool, PoolConfig, Runtime, Timeouts};
+
+fn builder(manager: Manager) -> Pool {
+    Pool::builder(manager)
+        .max_size(16)
+        .wait_timeout(Some(Duration::from_secs(5)))
+        .runtime(Runtime::Tokio1)
+        .build()
+        .unwrap()
+}
+
+fn config() -> Config {
+    Config { dbname: Some("app".into()), pool: Some(PoolConfig::new(32)), ..Default::default() }
+}
+
+fn with_timeouts() -> Config {
+    Config { pool: Some(PoolConfig { timeouts: Timeouts { wait: Some(Duration::from_secs(2)), create: None, recycle: None }, ..PoolConfig::new(8) }), ..Default::default() }
+}
+
+fn literal() -> deadpool_postgres::Config {
+    deadpool_postgres::Config { pool: Some(PoolConfig { max_size: 15, timeouts: Timeouts { wait: Some(Duration::from_secs(5)), ..Default::default() } }), ..Default::default() }
+}
+
+fn kept() -> PoolConfig {
+    let pool = PoolConfig::new(4);
+    pool
+}
+`;
+    const pools = extractRust(rust, 'db.rs').pools!;
+    assert.deepEqual(
+      pools.map((p) => [p.library, p.dialect, rust.slice(p.anchor.start, p.anchor.end), p.opaque, settingsOf(rust, p)]),
+      [
+        ['deadpool', 'postgres', 'Pool::builder', false, { max: '.max_size(16)', acquireTimeout: '.wait_timeout(Some(Duration::from_secs(5)))' }],
+        ['deadpool', 'postgres', 'PoolConfig::new', false, { max: '32' }],
+        ['deadpool', 'postgres', 'PoolConfig', false, { acquireTimeout: 'wait: Some(Duration::from_secs(2))', max: '8' }],
+        ['deadpool', 'postgres', 'PoolConfig', false, { max: 'max_size: 15', acquireTimeout: 'wait: Some(Duration::from_secs(5))' }],
+        ['deadpool', 'postgres', 'PoolConfig::new', true, { max: '4' }],
+      ],
+    );
+    assert.deepEqual(pools.map((p) => p.settings.max?.number), [16, 32, 8, 15, 4]);
+  });
+
+  it('bb8 with bb8-postgres: the builder chain; r2d2 and a file without bb8-postgres are not read', () => {
+    const rust = `use bb8_postgres::PostgresConnectionManager;
+
+async fn pool(manager: PostgresConnectionManager<NoTls>) -> bb8::Pool<PostgresConnectionManager<NoTls>> {
+    bb8::Pool::builder()
+        .max_size(20)
+        .min_idle(Some(5))
+        .connection_timeout(Duration::from_secs(10))
+        .idle_timeout(None)
+        .build(manager)
+        .await
+        .unwrap()
+}
+
+fn sync_pool(manager: M) -> r2d2::Pool<M> {
+    r2d2::Pool::builder().max_size(50).build(manager).unwrap()
+}
+`;
+    const pools = extractRust(rust, 'db.rs').pools!;
+    assert.deepEqual(
+      pools.map((p) => [p.library, p.dialect, rust.slice(p.anchor.start, p.anchor.end), settingsOf(rust, p)]),
+      [['bb8', 'postgres', 'bb8::Pool::builder', { max: '.max_size(20)', min: '.min_idle(Some(5))', acquireTimeout: '.connection_timeout(Duration::from_secs(10))' }]],
+    );
+    assert.deepEqual([pools[0]!.settings.max?.number, pools[0]!.settings.min?.number], [20, 5]);
+    assert.equal(extractRust('fn p() { let pool = bb8::Pool::builder().max_size(5).build(redis_manager); }\n', 'cache.rs').pools, undefined);
+    const diesel = 'async fn p(m: AsyncDieselConnectionManager<AsyncPgConnection>) {\n    let pool = diesel_async::pooled_connection::bb8::Pool::builder().max_size(8).build(m).await;\n}\n';
+    assert.deepEqual(extractRust(diesel, 'db.rs').pools!.map((p) => [p.library, p.settings.max?.number]), [['bb8', 8]]);
+  });
 });

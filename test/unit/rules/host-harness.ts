@@ -30,6 +30,8 @@ export interface HostSetup {
   dialect?: Dialect;
   /** DDL for the catalog. */
   schema?: string;
+  /** The configured server the pools share. */
+  server?: FileContext['server'];
   /** The extraction of `code`. */
   host: (code: string) => HostExtraction;
 }
@@ -62,6 +64,7 @@ export function runHostRule(rule: Rule, setup: HostSetup): { reports: RuleReport
     catalog,
     migrations: [],
     host,
+    ...(setup.server ? { server: setup.server } : {}),
     report: (r) => reports.push(r),
     indexFixes: (suggestion, near) =>
       makeIndexFixes({

@@ -11,13 +11,13 @@ import { parseBenchmarkConfig } from './benchmarks';
 import { parseHealthConfig } from './health';
 import { globProblem, unmatchedGlobs } from './globs';
 import { MAX_CONFIG_BYTES, readTextFile } from './read';
-import { CONFIG_FILE_NAME, type ConfigProblem, type LoadedConfig, type QueryLensConfig, type RuleOverride, defaultConfig } from './types';
+import { CONFIG_FILE_NAME, type ConfigProblem, type LoadedConfig, type QueryLensConfig, type RuleOverride, type ServerLimits, defaultConfig } from './types';
 
 const DIALECTS: readonly Dialect[] = ['postgres', 'sqlite', 'mysql'];
 const SEVERITIES: readonly SeveritySetting[] = ['off', 'info', 'warning', 'error', 'hint'];
 /** Deeper than any real config; the JSON parser recurses per level, so a deeper file could exhaust the stack. */
 const MAX_DEPTH = 64;
-const KNOWN_KEYS = ['$schema', 'dialect', 'rules', 'overrides', 'include', 'exclude', 'ignorePatterns', 'includeTests', 'migrations', 'migrationsFrom', 'shadow', 'benchmarks', 'health'];
+const KNOWN_KEYS = ['$schema', 'dialect', 'rules', 'overrides', 'include', 'exclude', 'ignorePatterns', 'includeTests', 'migrations', 'migrationsFrom', 'shadow', 'benchmarks', 'health', 'server'];
 const MIGRATIONS_SHAPE = '"migrations" must be an array of folders relative to the workspace root, or an object { "folders": [...], "checkFrom": "<first migration to check>" }.';
 const OVERRIDE_SHAPE = '{ "files": ["scripts/**"], "rules": { "select-star": "off" } }';
 
@@ -136,6 +136,11 @@ export function parseConfigText(text: string, file?: string): LoadedConfig {
       case 'health': {
         const health = parseHealthConfig(valueNode, problem);
         if (health) config.health = health;
+        break;
+      }
+      case 'server': {
+        const server = serverConfig(valueNode, problem);
+        if (server) config.server = server;
         break;
       }
       default:
@@ -280,6 +285,41 @@ function shadowConfig(node: Node, problem: (node: Node, message: string) => void
     }
   }
   return shadow;
+}
+
+const SERVER_SHAPE = '{ "maxConnections": 100, "reservedConnections": 3, "instances": 3 }';
+/** Each server setting: its smallest value and what it counts. */
+const SERVER_SETTINGS: Record<keyof ServerLimits, { min: number; what: string }> = {
+  maxConnections: { min: 1, what: "the server's max_connections" },
+  reservedConnections: { min: 0, what: 'connections reserved for superusers (superuser_reserved_connections, default 3)' },
+  instances: { min: 1, what: 'processes running the code at once, each with its own pools' },
+};
+
+/** `"server": { "maxConnections": 100, "reservedConnections": 3, "instances": 3 }`. */
+function serverConfig(node: Node, problem: Problem): ServerLimits | undefined {
+  if (node.type !== 'object') {
+    problem(node, `"server" must be an object, e.g. ${SERVER_SHAPE}.`);
+    return undefined;
+  }
+  const server: ServerLimits = {};
+  for (const property of node.children ?? []) {
+    const [key, value] = property.children ?? [];
+    if (!key || !value) continue;
+    const name = String(key.value);
+    if (!Object.hasOwn(SERVER_SETTINGS, name)) {
+      problem(key, `Unknown server setting "${name}"; known: ${list(Object.keys(SERVER_SETTINGS))}.`, 'warning');
+      continue;
+    }
+    const { min, what } = SERVER_SETTINGS[name as keyof ServerLimits];
+    if (value.type === 'number' && Number.isInteger(value.value) && (value.value as number) >= min && (value.value as number) <= 1_000_000) server[name as keyof ServerLimits] = value.value as number;
+    else problem(value, `"server.${name}" must be a whole number from ${min} (${what}).`);
+  }
+  if (server.maxConnections !== undefined && (server.reservedConnections ?? 3) >= server.maxConnections) {
+    const reserved = (node.children ?? []).find((p) => p.children?.[0]?.value === 'reservedConnections')?.children?.[1] ?? node;
+    problem(reserved, `"server.reservedConnections" (${server.reservedConnections ?? 3}) must be below "server.maxConnections" (${server.maxConnections}): PostgreSQL refuses to start otherwise; the pools are not summed.`);
+    delete server.maxConnections;
+  }
+  return server;
 }
 
 function stringArray(node: Node): string[] | undefined {

@@ -35,6 +35,18 @@ export interface QueryLensConfig {
   benchmarks?: BenchmarkConfig;
   /** Table health thresholds (issue 13): retention candidates' size, slow statements' mean time. */
   health?: HealthConfig;
+  /** The PostgreSQL server the code's pools share (issue 13): what pool-exceeds-server-connections sums the pools against. */
+  server?: ServerLimits;
+}
+
+/** `"server": { "maxConnections": 100, "reservedConnections": 3, "instances": 3 }`. */
+export interface ServerLimits {
+  /** The server's `max_connections`; without it the pools are not summed. */
+  maxConnections?: number;
+  /** `superuser_reserved_connections` (+ `reserved_connections` on PostgreSQL 16+): PostgreSQL's default 3. */
+  reservedConnections?: number;
+  /** Processes running the code at once (replicas, workers), each with its own pools; 1 by default. */
+  instances?: number;
 }
 
 /** One entry of `overrides`: rule severities for the files its globs (relative to the root) match. */

@@ -9,6 +9,7 @@ import { SYNTAX_RULE_ID, UNUSED_SUPPRESSION_RULE_ID } from '../../../../shared/t
 import type { Catalog, MigrationSet } from '../catalog/types';
 import { hostQueryKey } from '../host/python/walk-cache';
 import type { HostExtraction } from '../host/types';
+import type { ServerLimits } from '../config/types';
 import { rules } from '../rules/index';
 import type { CoreFix, FileContext, MigrationPosition, Rule, RuleReport } from '../rules/types';
 import type { ParsedDocument, Span, Statement } from '../sql/model';
@@ -64,6 +65,8 @@ export interface AnalysisHost {
   isCommitted?(file: string): boolean;
   /** The dialect a workspace file is surely read in (a migration: its set's, its package's), else undefined: what a new migration of its set is written in. */
   sureDialectOf?(file: string): Dialect | undefined;
+  /** The PostgreSQL server the code's pools share (`.querylens.json` "server"). */
+  server?: ServerLimits;
   /** Index fixes that write a new migration, by dialect, table origin and suggestion; cleared with the migration sets. */
   migrationFixes: Map<string, CoreFix[]>;
 }
@@ -229,6 +232,7 @@ class FileAnalysis {
       migration,
       migrations,
       ...(host ? { host } : {}),
+      ...(this.host.server ? { server: this.host.server } : {}),
       report,
       indexFixes: (suggestion, near) => {
         const make = () =>

@@ -7,10 +7,10 @@
  */
 import * as path from 'node:path';
 import type { ConfiguredPool } from '../../../../shared/dashboard';
-import { POOL_DEFAULTS, type HostPool, type PoolSettingName } from '../host/pools';
+import { POOL_DEFAULTS, type HostPool, type PoolDefaults, type PoolSettingName } from '../host/pools';
 import type { Workspace } from './workspace';
 
-const SIZES: { field: 'size' | 'overflow' | 'min'; setting: PoolSettingName; fallback: keyof (typeof POOL_DEFAULTS)[keyof typeof POOL_DEFAULTS] }[] = [
+const SIZES: { field: 'size' | 'overflow' | 'min'; setting: PoolSettingName; fallback: keyof PoolDefaults }[] = [
   { field: 'size', setting: 'max', fallback: 'max' },
   { field: 'overflow', setting: 'overflow', fallback: 'overflow' },
   { field: 'min', setting: 'min', fallback: 'min' },
@@ -26,7 +26,7 @@ export function configuredPools(workspace: Workspace, root: string): ConfiguredP
 function describe(pool: HostPool, file: string, line: number, text: string): ConfiguredPool {
   const out: ConfiguredPool = { file, line, library: pool.library, name: text.slice(pool.anchor.start, pool.anchor.end), defaults: [], settings: {} };
   if (pool.dialect) out.dialect = pool.dialect;
-  const defaults = POOL_DEFAULTS[pool.library];
+  const defaults: PoolDefaults = POOL_DEFAULTS[pool.library];
   for (const { field, setting, fallback } of SIZES) {
     const written = pool.settings[setting];
     const fallbackValue = defaults[fallback];

@@ -152,6 +152,7 @@ export class Workspace {
       isCommitted: (file) => this.isShipped(file),
       sureDialectOf: (file) => this.sureDialectOf(file),
       migrationFixes: new Map(),
+      ...(options.config.server ? { server: options.config.server } : {}),
     };
   }
 

@@ -1,7 +1,8 @@
 /**
  * Connection pools and connection options configured in code, in one shape
  * whatever the library: what the pool rules read. Each library's extractor
- * (python/pools.ts for SQLAlchemy, rust/pools.ts for sqlx) fills it in; a
+ * (python/pools.ts for SQLAlchemy, rust/pools.ts for sqlx, deadpool-postgres
+ * and bb8) fills it in; a
  * TypeScript adapter (node-postgres `new Pool({...})`, Prisma URLs) can
  * produce the same. The libraries' names and the URL facts live here, once.
  */
@@ -35,7 +36,7 @@ export interface PoolSetting {
   number?: number;
 }
 
-export type PoolLibrary = 'sqlalchemy' | 'sqlx';
+export type PoolLibrary = 'sqlalchemy' | 'sqlx' | 'deadpool' | 'bb8';
 
 /** Where and how new settings are written: `before + settings.join(separator) + after`, at `at`. */
 export interface SettingInsertion {
@@ -89,11 +90,21 @@ export interface HostPool {
   proxyEvidence?: string;
 }
 
-/** What a pool holds when the code does not say: SQLAlchemy's QueuePool 5 + 10 overflow, sqlx 0 to 10. */
-export const POOL_DEFAULTS: Record<PoolLibrary, { max: number; overflow?: number; min?: number }> = {
+/**
+ * What a pool holds when the code does not say: SQLAlchemy's QueuePool 5 + 10 overflow, sqlx 0 to 10,
+ * bb8 0 to 10; deadpool's is 4 × the machine's CPU cores, which the code does not show.
+ */
+export interface PoolDefaults {
+  max?: number;
+  overflow?: number;
+  min?: number;
+}
+export const POOL_DEFAULTS = {
   sqlalchemy: { max: 5, overflow: 10 },
   sqlx: { max: 10, min: 0 },
-};
+  deadpool: {},
+  bb8: { max: 10, min: 0 },
+} satisfies Record<PoolLibrary, PoolDefaults>;
 
 /** SQLAlchemy's engine factories. */
 export const SQLALCHEMY_ENGINE_FACTORIES = new Set(['create_engine', 'create_async_engine']);
@@ -132,6 +143,36 @@ export const SQLX_METHODS: Record<string, PoolSettingName> = {
   busy_timeout: 'busyTimeout',
   read_only: 'readOnly',
   immutable: 'readOnly',
+};
+
+/**
+ * tokio-postgres pools, each known by a crate the file names (deadpool-postgres; bb8 with
+ * bb8-postgres, as bb8 and r2d2 pool other things too; diesel-async's pools of `AsyncPgConnection`) and the call that starts its builder chain:
+ * deadpool's `Pool::builder(manager)` (one argument), bb8's `Pool::builder()` / `Builder::new()`
+ * (none). deadpool's `PoolConfig::new(n)` outside a chain is a pool too (`Config { pool: Some(..) }`).
+ */
+export const TOKIO_POSTGRES_POOLS: Record<'deadpool' | 'bb8', { crate: RegExp; modules: string[]; builders: { type: string; name: string; args: number }[] }> = {
+  deadpool: { crate: /\bdeadpool_postgres\b|\bAsyncPgConnection\b/, modules: ['deadpool_postgres', 'deadpool', 'managed'], builders: [{ type: 'Pool', name: 'builder', args: 1 }] },
+  bb8: { crate: /\bbb8_postgres\b|\bAsyncPgConnection\b/, modules: ['bb8', 'bb8_postgres'], builders: [{ type: 'Pool', name: 'builder', args: 0 }, { type: 'Builder', name: 'new', args: 0 }] },
+};
+
+/** deadpool `PoolBuilder` methods and `PoolConfig` / `Timeouts` fields → neutral settings. */
+export const DEADPOOL_METHODS: Record<string, PoolSettingName> = {
+  max_size: 'max',
+  wait_timeout: 'acquireTimeout',
+  wait: 'acquireTimeout', // Timeouts { wait: Some(..) }
+  create_timeout: 'connectTimeout',
+  create: 'connectTimeout', // Timeouts { create: Some(..) }
+};
+
+/** bb8 `Builder` methods → neutral settings. */
+export const BB8_METHODS: Record<string, PoolSettingName> = {
+  max_size: 'max',
+  min_idle: 'min',
+  connection_timeout: 'acquireTimeout',
+  idle_timeout: 'idleTimeout',
+  max_lifetime: 'maxLifetime',
+  test_on_check_out: 'prePing',
 };
 
 /** SQLAlchemy create_engine keyword arguments → neutral settings. */

@@ -7,6 +7,7 @@ import { leadingWildcardLike } from './leading-wildcard-like';
 import { missingCompositeIndex } from './missing-composite-index';
 import { missingIndex } from './missing-index';
 import { nPlusOne } from './n-plus-one';
+import { poolExceedsServerConnections } from './pool-exceeds-server-connections';
 import { poolMinAboveMax } from './pool-min-above-max';
 import { poolWithoutConnectTimeout } from './pool-without-connect-timeout';
 import { poolWithoutPrePing } from './pool-without-pre-ping';
@@ -40,6 +41,7 @@ export const rules: Rule[] = [
   poolWithoutConnectTimeout,
   poolWithoutPrePing,
   poolMinAboveMax,
+  poolExceedsServerConnections,
   statementCacheBehindPgbouncer,
   sqliteWithoutPragmas,
   vectorSearchWithoutLimit,

@@ -9,9 +9,9 @@ import { spanText } from './host-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
 
 /** A `config` rule with a fix that reads the file's pools: its meta and its check over each pool. */
-export function poolRule(id: string, description: string, defaultSeverity: Severity, check: (ctx: FileContext, pool: HostPool) => void): Rule {
+export function poolRule(id: string, description: string, defaultSeverity: Severity, check: (ctx: FileContext, pool: HostPool) => void, fixable = true): Rule {
   return {
-    meta: { id, description, defaultSeverity, docs: docsUrl(id), fixable: true, category: 'config' },
+    meta: { id, description, defaultSeverity, docs: docsUrl(id), fixable, category: 'config' },
     scope: 'file',
     check(ctx) {
       for (const pool of ctx.host?.pools ?? []) check(ctx, pool);
@@ -22,7 +22,7 @@ export function poolRule(id: string, description: string, defaultSeverity: Sever
 /** `create_engine(...)`, `PgPoolOptions::new()...`: the constructor as written. */
 export function poolName(ctx: FileContext, pool: HostPool): string {
   const name = spanText(ctx.text, pool.anchor);
-  return pool.library === 'sqlx' ? `${name}()` : `${name}(...)`;
+  return pool.library === 'sqlx' || ctx.text.startsWith('()', pool.anchor.end) ? `${name}()` : `${name}(...)`;
 }
 
 export function has(pool: HostPool, ...names: PoolSettingName[]): boolean {

@@ -12,9 +12,20 @@
  * `acquire_timeout` (30 s, which covers opening the connection too), SQLite.
  * Info by default: a hang needs the host to vanish, and how bad two minutes
  * is depends on the service.
+ *
+ * deadpool-postgres too: its pools have no timeouts unless set (`PoolConfig::new(n)`
+ * says "without any timeouts"), so `Pool::get` waits for a free connection
+ * without limit once all are in use, and opening one waits as long as the
+ * host takes. Reported at the rule's info: the wait needs the pool to be
+ * exhausted (a burst, a leaked connection), where requests then pile up
+ * instead of failing. The fix (`.wait_timeout(..)`) only where the chain sets
+ * `.runtime(..)`: deadpool refuses timeouts without a runtime at `build()`
+ * (`NoRuntimeSpecified`), and the runtime needs a crate feature (`rt_tokio_1`)
+ * the code may not enable. bb8's `connection_timeout` is 30 s by default: not reported.
  */
-import { connectArgsEdit, fileFix, has, poolName, poolRule } from './pool-helpers';
+import { connectArgsEdit, fileFix, has, insertEdit, poolName, poolRule } from './pool-helpers';
 import type { HostPool } from '../host/pools';
+import { spanText } from './host-helpers';
 import type { FileContext, Rule } from './types';
 
 const ID = 'pool-without-connect-timeout';
@@ -33,6 +44,7 @@ export const poolWithoutConnectTimeout: Rule = poolRule(
 );
 
 function check(ctx: FileContext, pool: HostPool): void {
+  if (pool.library === 'deadpool') return deadpool(ctx, pool);
   if (pool.library !== 'sqlalchemy' || pool.dialect !== 'postgres' || !pool.url || pool.opaque || pool.runsMigrations) return;
   if (!pool.driver || !LIBPQ_DRIVERS.has(pool.driver) || has(pool, 'connectTimeout')) return;
   const edit = connectArgsEdit(pool, [`"connect_timeout": ${CONNECT_TIMEOUT}`]);
@@ -46,5 +58,29 @@ function check(ctx: FileContext, pool: HostPool): void {
       "SQLAlchemy's `pool_timeout` (30 s) bounds the wait for a free connection, not the time to open one. " +
       'libpq waits without limit unless `connect_timeout` is set, in `connect_args` or in the URL (`?connect_timeout=10`).',
     fixes: edit ? [fileFix(ctx, `Add connect_timeout=${CONNECT_TIMEOUT} to connect_args`, [edit])] : [],
+  });
+}
+
+/** `.wait_timeout(..)`: seed 000's `acquire_timeout: 30` (seconds). */
+const WAIT_TIMEOUT = 30;
+
+function deadpool(ctx: FileContext, pool: HostPool): void {
+  if (pool.opaque || has(pool, 'acquireTimeout')) return;
+  const builder = spanText(ctx.text, pool.anchor).endsWith('builder');
+  const withRuntime = builder && /\.runtime\s*\(/.test(spanText(ctx.text, pool.span));
+  const call = `.wait_timeout(Some(std::time::Duration::from_secs(${WAIT_TIMEOUT})))`;
+  const size = pool.settings.max?.number;
+  ctx.report({
+    span: pool.anchor,
+    message:
+      `${poolName(ctx, pool)} (deadpool) sets no wait timeout: once ${size === undefined ? 'all its' : `its ${size}`} connections are in use, ` +
+      'Pool::get waits for a free one without limit, and requests pile up instead of failing. ' +
+      (builder
+        ? `Add ${call}${withRuntime ? '' : ' with .runtime(Runtime::Tokio1) (deadpool refuses timeouts without a runtime)'}.`
+        : `Set its timeouts (PoolConfig { timeouts: Timeouts::wait_millis(${WAIT_TIMEOUT * 1000}), ..PoolConfig::new(${size ?? 'n'}) }) and pass a runtime to create_pool (Some(Runtime::Tokio1)).`),
+    explanation:
+      "deadpool's pools have no timeouts unless set: neither for waiting on a free connection (`wait`) nor for opening one (`create`). " +
+      'Timeouts need a runtime (`Runtime::Tokio1`, the `rt_tokio_1` feature of deadpool-postgres); without one `build()` fails with `NoRuntimeSpecified`.',
+    fixes: withRuntime && pool.insertion ? [fileFix(ctx, `Add a ${WAIT_TIMEOUT} s wait timeout`, [insertEdit(pool.insertion, [call])])] : [],
   });
 }

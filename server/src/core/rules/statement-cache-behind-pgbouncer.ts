@@ -28,7 +28,8 @@ export const statementCacheBehindPgbouncer: Rule = poolRule(
 );
 
 function check(ctx: FileContext, pool: HostPool): void {
-  if (!pool.proxyEvidence || pool.dialect !== 'postgres') return;
+  // tokio-postgres (deadpool, bb8) prepares unnamed statements unless the code asks for cached ones: not judged.
+  if (!pool.proxyEvidence || pool.dialect !== 'postgres' || (pool.library !== 'sqlalchemy' && pool.library !== 'sqlx')) return;
   const cache = pool.settings.statementCache;
   if (cache && cache.value.trim() === '0') return;
   const fixes = pool.library === 'sqlalchemy' ? sqlalchemyFix(ctx, pool) : sqlxFix(ctx, pool);

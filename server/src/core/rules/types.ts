@@ -6,6 +6,7 @@
  */
 import type { Dialect, PlannedMigration, RuleMeta } from '../../../../shared/types';
 import type { Catalog, IndexInfo, MigrationSet } from '../catalog/types';
+import type { ServerLimits } from '../config/types';
 import type { HostExtraction } from '../host/types';
 import type { ParsedDocument, Span } from '../sql/model';
 
@@ -78,6 +79,8 @@ export interface FileContext {
    * models) with `hostQuery` pointing back here.
    */
   host?: HostExtraction;
+  /** The PostgreSQL server the code's pools share, as configured (`.querylens.json` "server"). */
+  server?: ServerLimits;
   report(report: RuleReport): void;
   /**
    * The fixes that create `suggestion`: a new migration in the project's own
