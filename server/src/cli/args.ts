@@ -11,7 +11,7 @@ import { parseHealthCommand, parseSettingsCommand, type HealthCommand, type Sett
 import { OUTPUT_FORMATS, type OutputFormat } from './report';
 
 export type Command =
-  | { kind: 'check'; paths: string[]; format: OutputFormat; config?: string; fix: boolean; baseline?: string; updateBaseline: boolean; maxWarnings?: number; changed?: ChangedArgs }
+  | { kind: 'check'; paths: string[]; format: OutputFormat; config?: string; fix: boolean; baseline?: string; updateBaseline: boolean; maxWarnings?: number; changed?: ChangedArgs; cache?: CacheArgs }
   | { kind: 'rules'; format: 'text' | 'json' }
   | { kind: 'explain' | 'prove-index'; target: QueryTarget; db: DbOptions; format: 'text' | 'json' }
   | { kind: 'bench'; target: QueryTarget; db: DbOptions; bench: BenchArgs; format: 'text' | 'json' }
@@ -24,6 +24,11 @@ export type Command =
   | { kind: 'version' };
 
 /** `check --changed [--since REF]`: only the files changed since the merge base of HEAD with REF, and their dependents. */
+/** `--cache [--cache-location DIR]`: the folder (relative to the working directory); `.querylens/cache/` under the root when absent. */
+export interface CacheArgs {
+  location?: string;
+}
+
 export interface ChangedArgs {
   /** The ref to compare with; the default branch (origin/HEAD, main, master) when absent. */
   since?: string;
@@ -79,6 +84,9 @@ Options (check):
   --baseline <file>  Fail only on findings this baseline does not hold (the others are counted
                      as baselined); any new warning or error fails, unless --max-warnings allows it
   --update-baseline  With --baseline: write this run's findings to the file instead, exit 0
+  --cache            Reuse the findings of unchanged files from the last run (stored under
+                     .querylens/cache/ at the workspace root; git-ignore .querylens/)
+  --cache-location <dir>  With --cache: store the cache in this folder instead
   --max-warnings <n> Exit 1 when more than n warnings are found (baselined ones not counted)
   --changed          Check only the files changed since the merge base of HEAD with the default
                      branch (origin/HEAD, main or master; uncommitted and untracked changes
@@ -196,6 +204,8 @@ export function parseArgs(argv: string[]): Command {
   let changed = false;
   let since: string | undefined;
   let onlyPaths = false;
+  let cache = false;
+  let cacheLocation: string | undefined;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (onlyPaths || !arg.startsWith('-') || arg === '-') {
@@ -229,6 +239,10 @@ export function parseArgs(argv: string[]): Command {
     } else if (name === '--changed' && inline === undefined) {
       if (command !== 'check') throw new UsageError(`option --changed is only for 'check'`);
       changed = true;
+    } else if (command === 'check' && name === '--cache' && inline === undefined) {
+      cache = true;
+    } else if (command === 'check' && name === '--cache-location') {
+      [cacheLocation, i] = optionValue(rest, i, name, inline);
     } else if (name === '--since') {
       if (command !== 'check') throw new UsageError(`option --since is only for 'check'`);
       [since, i] = optionValue(rest, i, name, inline);
@@ -249,6 +263,7 @@ export function parseArgs(argv: string[]): Command {
   }
   if (updateBaseline && baseline === undefined) throw new UsageError('--update-baseline needs --baseline <file>: the file to write');
   if (updateBaseline && changed) throw new UsageError('--update-baseline cannot be used with --changed: a baseline records every file, not only the changed ones');
+  if (cacheLocation !== undefined && !cache) throw new UsageError('option --cache-location needs --cache');
   if (since !== undefined && !changed) throw new UsageError('option --since needs --changed');
   if (since !== undefined && since.startsWith('-')) throw new UsageError(`option --since needs a git ref, got '${since}' (a ref cannot start with '-')`);
   return {
@@ -258,6 +273,7 @@ export function parseArgs(argv: string[]): Command {
     config,
     fix,
     updateBaseline,
+    ...(cache ? { cache: cacheLocation !== undefined ? { location: cacheLocation } : {} } : {}),
     ...(baseline !== undefined ? { baseline } : {}),
     ...(maxWarnings !== undefined ? { maxWarnings } : {}),
     ...(changed ? { changed: since !== undefined ? { since } : {} } : {}),

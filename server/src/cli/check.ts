@@ -13,7 +13,9 @@ import { Workspace } from '../core/engine/workspace';
 import { rules } from '../core/rules/index';
 import { initParsers } from '../core/sql/parse';
 import { ChangedFilesError, changedFiles, gitHistory, type ChangedFiles } from '../history/git';
-import { UsageError, type ChangedArgs } from './args';
+import { UsageError, type CacheArgs, type ChangedArgs } from './args';
+import { CachedCheck } from '../cache/cachedCheck';
+import { version } from '../../../package.json';
 import { chainMigrationFixes } from '../core/engine/chain';
 import { applyFixes, preferredFixes, writeFixedFiles, writeNewFiles } from './fix';
 import { compareFindings, fingerprintsOf, type ChangedSelection, type CheckReport } from './report';
@@ -36,7 +38,12 @@ export interface CheckOptions {
   baseline?: string;
   /** `--update-baseline`: write `baseline` from this run's findings instead. */
   updateBaseline?: boolean;
+  /** `--cache [--cache-location DIR]`: reuse the findings of the last run where they still hold. */
+  cache?: CacheArgs;
 }
+
+/** Where `--cache` keeps its files when no `--cache-location` is given, under the workspace root. */
+export const DEFAULT_CACHE_FOLDER = path.join('.querylens', 'cache');
 
 /** Phase timings for `QUERYLENS_TIMING=1`: where a slow run spends its time. */
 class PhaseTimer {
@@ -71,7 +78,17 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   // A pull request's migrations are committed on its branch: with --changed, shipped means "at the base already".
   const history = changes?.history ?? (await gitHistory(root));
   timing.mark('config + parsers');
+  const cache = options.cache
+    ? await CachedCheck.load({
+        folder: options.cache.location !== undefined ? path.resolve(options.cwd, options.cache.location) : path.join(root, DEFAULT_CACHE_FOLDER),
+        root,
+        version,
+        readFindings: !options.fix,
+        warn: options.warn,
+      })
+    : undefined;
   const workspace = await Workspace.create({
+    ...(cache ? { knownRevision: (file: string, text: string) => cache.knownRevision(file, text) } : {}),
     root,
     config: loaded.config,
     history,
@@ -85,11 +102,14 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   let files = selectFiles(workspace.files(), targets, options.warn);
   let changed: ChangedSelection | undefined;
   if (changes) ({ files, changed } = selectChanged(workspace, files, changes, loaded.file ?? explicitConfig));
+  const configFile = loaded.file ?? explicitConfig ?? path.join(root, CONFIG_FILE_NAME);
+  cache?.begin(workspace, { configFile, config: loaded.config, isShipped: (file) => history.isShipped(file) });
+  const analyze = (file: string) => (cache ? cache.analyze(file) : workspace.analyze(file));
   // One warning per missing index in the run: the same index wanted in several files is counted once.
-  const across = { relative: (file: string) => workspacePath(root, file), schemaOf: (file: string) => workspace.schemaOf(file).key };
-  const analyzeAll = () => oneWarningPerIndex(files.flatMap((file) => workspace.analyze(file)), across);
+  const across = { relative: (file: string) => workspacePath(root, file), schemaOf: (file: string) => workspace.schemaKeyOf(file) };
+  const analyzeAll = () => oneWarningPerIndex(files.flatMap(analyze), across);
   let findings = analyzeAll();
-  timing.mark(`analyse ${files.length} files`);
+  timing.mark(`analyse ${files.length} files${cache ? ` (${cache.analysedCount()} not from the cache)` : ''}`);
 
   if (options.fix) {
     const changed = applyFixes(findings, (file) => workspace.textOf(file));
@@ -101,11 +121,11 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     if (written.length > 0 || created.length > 0) findings = analyzeAll();
   }
 
-  const configFile = loaded.file ?? explicitConfig ?? path.join(root, CONFIG_FILE_NAME);
+  await cache?.save();
   findings.push(...[...loaded.problems, ...unmatched].map((problem) => configFinding(configFile, problem)));
   findings.sort(compareFindings);
   timing.report(options.warn);
-  const unreadable = files.reduce((sum, file) => sum + workspace.unreadableIn(file), 0);
+  const unreadable = files.reduce((sum, file) => sum + (cache ?? workspace).unreadableIn(file), 0);
   const report: CheckReport = { root, files: files.length, unreadable, findings, rules: rules.map((r) => r.meta), ...(changed ? { changed } : {}) };
   if (known) report.baselined = fingerprintsOf(report).map((print) => known.has(print));
   if (baselineFile !== undefined && options.updateBaseline) {

@@ -61,6 +61,7 @@ export async function main(argv: string[]): Promise<number> {
         fix: command.fix,
         ...(command.baseline !== undefined ? { baseline: command.baseline, updateBaseline: command.updateBaseline } : {}),
         changed: command.changed,
+        ...(command.cache ? { cache: command.cache } : {}),
         cwd: process.cwd(),
         timing: process.env.QUERYLENS_TIMING === '1',
         warn: (message) => process.stderr.write(`querylens: ${message}\n`),

@@ -19,6 +19,7 @@ import { isInMigrationsFolder, isScriptPath } from '../config/scope';
 import { ruleSettingsOf, type RuleSettings } from '../config/overrides';
 import type { QueryLensConfig } from '../config/types';
 import { detectMigrations, migrationPositionOf } from '../migrations/detect';
+import type { RevisionInfo } from '../migrations/alembic';
 import { firstCheckedHistory, NOTHING_SHIPPED, type MigrationHistory } from '../migrations/history';
 import type { MigrationPosition } from '../rules/types';
 import type { ParsedDocument } from '../sql/model';
@@ -62,6 +63,11 @@ export interface WorkspaceOptions {
   maxFileChars?: number;
   /** Which migrations have shipped (git, the tracking tables): computed by the caller; none by default. */
   history?: MigrationHistory;
+  /**
+   * A Python file's Alembic revision known from an earlier run for this text
+   * (the check cache): read instead of extracting the file to order the migrations.
+   */
+  knownRevision?: (file: string, text: string) => RevisionInfo | undefined;
 }
 
 interface FileEntry {
@@ -210,6 +216,33 @@ export class Workspace {
   /** Absolute paths of the SQL and host files the workspace analyses. */
   files(): string[] {
     return [...this.entries.keys()].filter(isAnalysedFile).sort();
+  }
+
+  /** Every file the workspace read (manifests and lock files too), sorted: what its findings depend on. */
+  inputFiles(): string[] {
+    return [...this.entries.keys()].sort();
+  }
+
+  /** A Python file's Alembic revision and the one it revises (what orders the migrations), undefined when it is none. */
+  revisionOf(file: string): RevisionInfo | undefined {
+    const entry = this.entries.get(file);
+    const alembic = entry && hostLanguageOf(file) === 'python' ? this.baseExtraction(file, entry)?.alembic : undefined;
+    return alembic ? { revision: alembic.revision, downRevision: alembic.downRevision } : undefined;
+  }
+
+  /**
+   * Whether a file's text may change other files' findings (the check cache's
+   * catalog signature): every file but host code, migrations, and host code
+   * that may define models, an Alembic revision, a pool or DDL. Cheap: a text
+   * test, and at most the file's own schema-only extraction.
+   */
+  influencesOthers(file: string): boolean {
+    const entry = this.entries.get(file);
+    if (!entry) return false;
+    if (!hostLanguageOf(file) || migrationPositionOf(this.sets, file) !== undefined || MAY_HOLD_DDL.test(entry.text)) return true;
+    if (hostLanguageOf(file) === 'python' && !MAY_DEFINE_SCHEMA.test(entry.text)) return false;
+    const base = this.baseExtraction(file, entry);
+    return (base?.models.length ?? 0) > 0 || base?.alembic !== undefined || (base?.pools?.length ?? 0) > 0;
   }
 
   textOf(file: string): string | undefined {
@@ -470,6 +503,11 @@ export class Workspace {
     return this.schemaOf(file).catalog;
   }
 
+  /** The packages whose schema `file` sees, as one key (`schemaOf(file).key`), without building the catalog. */
+  schemaKeyOf(file: string): string {
+    return this.layout.visiblePackages(file).join('\n');
+  }
+
   /**
    * The catalog of `file` (see catalogFor), or the whole workspace's without
    * a file, with a key naming it: '' for the whole workspace's, else the
@@ -479,7 +517,7 @@ export class Workspace {
     const whole = this.catalog();
     if (file === undefined) return { catalog: whole, key: '' };
     const visible = this.layout.visiblePackages(file);
-    const key = visible.join('\n');
+    const key = this.schemaKeyOf(file);
     let catalog = this.packageCatalogs.get(key);
     if (!catalog) {
       const seen = new Set(visible);
@@ -815,7 +853,7 @@ export class Workspace {
     const all = [...this.entries.keys()];
     this.sets = detectMigrations(this.root, all, this.options.config.migrations, (file) => {
       const entry = this.entries.get(file);
-      return entry ? this.baseExtraction(file, entry)?.alembic : undefined;
+      return entry ? (this.options.knownRevision?.(file, entry.text) ?? this.baseExtraction(file, entry)?.alembic) : undefined;
     });
     this.dropCatalog();
     this.schemaVersion++;

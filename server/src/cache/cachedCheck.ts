@@ -1,0 +1,160 @@
+/**
+ * Which files `check --cache` analyses again, and which findings it takes
+ * from the cache: a file's cached findings hold when its text is the same
+ * and either no file that may change other files' findings (schema, models,
+ * migrations, manifests: the catalog signature) changed, or those that did
+ * change are no migration nor manifest and the file is none of their
+ * dependents (Workspace.dependentsOf). When the list of files, the
+ * configuration, what has shipped or QueryLens itself changed, no finding is
+ * reused. Alembic revisions are reused by file text, to order the migrations
+ * without extracting every revision again.
+ */
+import * as path from 'node:path';
+import type { Finding } from '../../../shared/types';
+import type { Workspace } from '../core/engine/workspace';
+import { isAnalysedFile } from '../core/config/files';
+import type { RevisionInfo } from '../core/migrations/alembic';
+import { buildId, CheckCache, hashOf, hashText, type CachedFile, type CheckCacheContent } from './checkCache';
+
+export interface CacheOptions {
+  folder: string;
+  root: string;
+  /** QueryLens's version (package.json). */
+  version: string;
+  /** `--fix`: the run changes files, so it reads no cached findings (it still writes the cache). */
+  readFindings: boolean;
+  warn(message: string): void;
+}
+
+export interface RunInputs {
+  /** The configuration file, and the configuration it holds (as loaded). */
+  configFile: string;
+  config: unknown;
+  /** Whether a file has shipped (git): some rules read it. */
+  isShipped(file: string): boolean;
+}
+
+/** A run's use of the cache: `knownRevision` while the workspace is built, then `begin`, `analyze` in place of `workspace.analyze`, and `save`. */
+export class CachedCheck {
+  private readonly analysed = new Map<string, { findings: Finding[]; unreadable: number }>();
+  private readonly hashes = new Map<string, { text: string; hash: string }>();
+  private reusable = new Map<string, CachedFile>();
+  private workspace?: Workspace;
+  private runKey = '';
+
+  private constructor(
+    private readonly store: CheckCache,
+    private readonly options: CacheOptions,
+    private readonly build: string,
+    private readonly previous: CheckCacheContent | undefined,
+  ) {}
+
+  static async load(options: CacheOptions): Promise<CachedCheck> {
+    const store = new CheckCache(options.folder);
+    const build = buildId(options.version);
+    return new CachedCheck(store, options, build, await store.read(build));
+  }
+
+  /** The Alembic revision of this text of the file, when the last run read it (WorkspaceOptions.knownRevision). */
+  knownRevision(file: string, text: string): RevisionInfo | undefined {
+    const cached = this.previous?.files[this.relative(file)];
+    return cached?.revision && cached.hash === this.hashOf(file, text) ? cached.revision : undefined;
+  }
+
+  /** Decides which cached findings hold for this workspace. */
+  begin(workspace: Workspace, inputs: RunInputs): void {
+    this.workspace = workspace;
+    const files = workspace.inputFiles();
+    this.runKey = hashOf([workspace.root, inputs.configFile, JSON.stringify(inputs.config), ...files.map((file) => `${this.relative(file)}${inputs.isShipped(file) ? ' shipped' : ''}`)]);
+    const previous = this.previous?.runKey === this.runKey && this.options.readFindings ? this.previous : undefined;
+    this.reusable = previous ? this.reusableFiles(workspace, previous) : new Map();
+  }
+
+  /** The file's findings: from the cache when they still hold, else analysed now. */
+  analyze(file: string): Finding[] {
+    const cached = this.reusable.get(file);
+    if (cached?.findings) return cached.findings;
+    const findings = this.workspace!.analyze(file);
+    this.analysed.set(file, { findings, unreadable: this.workspace!.unreadableIn(file) });
+    return findings;
+  }
+
+  /** How many files this run analysed (the others' findings came from the cache). */
+  analysedCount(): number {
+    return this.analysed.size;
+  }
+
+  /** How many SQL strings of the file could not be read as SQL (after `analyze`). */
+  unreadableIn(file: string): number {
+    return this.analysed.get(file)?.unreadable ?? this.reusable.get(file)?.unreadable ?? this.workspace!.unreadableIn(file);
+  }
+
+  /** Writes the cache for the workspace as it is now (after fixes): this run's findings, and those reused. */
+  async save(): Promise<void> {
+    const workspace = this.workspace!;
+    const alembic = new Set(workspace.migrationSets().filter((set) => set.tool === 'alembic').flatMap((set) => set.migrations.map((m) => m.upFile)));
+    const files: Record<string, CachedFile> = {};
+    const influencing: string[] = [];
+    for (const file of workspace.inputFiles()) {
+      const text = workspace.textOf(file)!;
+      const hash = this.hashOf(file, text);
+      const name = this.relative(file);
+      const cached = this.previous?.files[name];
+      const same = cached?.hash === hash;
+      const influences = same ? cached.influences : workspace.influencesOthers(file);
+      if (influences) influencing.push(name, hash);
+      const kept = this.reusable.get(file);
+      const result = this.analysed.get(file) ?? (kept?.findings ? { findings: kept.findings, unreadable: kept.unreadable ?? 0 } : undefined);
+      const revision = alembic.has(file) ? this.knownRevision(file, text) ?? workspace.revisionOf(file) : undefined;
+      files[name] = { hash, influences, ...(result && isAnalysedFile(file) ? { findings: result.findings, unreadable: result.unreadable } : {}), ...(revision ? { revision } : {}) };
+    }
+    const content: CheckCacheContent = { build: this.build, runKey: this.runKey, catalog: hashOf(influencing), files };
+    await this.store.write(content, this.options.warn);
+  }
+
+  private relative(file: string): string {
+    return path.relative(this.options.root, file).split(path.sep).join('/');
+  }
+
+  private hashOf(file: string, text: string): string {
+    const known = this.hashes.get(file);
+    if (known?.text === text) return known.hash;
+    const hash = hashText(text);
+    this.hashes.set(file, { text, hash });
+    return hash;
+  }
+
+  /**
+   * The cached entries (by absolute path) of the files whose text is unchanged;
+   * their findings are kept only where they still hold (see the top of the file).
+   */
+  private reusableFiles(workspace: Workspace, previous: CheckCacheContent): Map<string, CachedFile> {
+    const unchanged = new Map<string, CachedFile>();
+    const changedInfluencing: string[] = [];
+    const influencing: string[] = [];
+    for (const file of workspace.inputFiles()) {
+      const name = this.relative(file);
+      const cached = previous.files[name];
+      const hash = this.hashOf(file, workspace.textOf(file)!);
+      if (cached?.hash === hash) {
+        unchanged.set(file, cached);
+        if (cached.influences) influencing.push(name, hash);
+      } else if (workspace.influencesOthers(file) || cached?.influences) {
+        influencing.push(name, hash);
+        changedInfluencing.push(file);
+      }
+    }
+    if (hashOf(influencing) === previous.catalog) return unchanged;
+    const withoutFindings = (entry: CachedFile): CachedFile => ({ hash: entry.hash, influences: entry.influences });
+    // A changed migration or manifest: the migration order, the fixes' new migrations, the packages may all differ.
+    const migrations = new Set(workspace.migrationSets().flatMap((set) => set.migrations.flatMap((m) => [m.upFile, m.downFile])));
+    if (changedInfluencing.some((file) => !isAnalysedFile(file) || migrations.has(file))) {
+      return new Map([...unchanged].map(([file, entry]) => [file, withoutFindings(entry)]));
+    }
+    for (const file of workspace.dependentsOf(changedInfluencing)) {
+      const entry = unchanged.get(file);
+      if (entry) unchanged.set(file, withoutFindings(entry));
+    }
+    return unchanged;
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * `check --cache`: each file's findings from the last run, kept on disk and
+ * reused when nothing they depend on changed (like ESLint's and ruff's caches).
+ *
+ * One JSON file per cache folder, keyed as a whole by what every finding
+ * depends on (QueryLens's version and build, the root, the configuration,
+ * which files have shipped and the list of files: `runKey`), and per file by
+ * its content hash; `catalog` hashes the files that may change other files'
+ * findings (schema, models, migrations, manifests), so the caller can tell
+ * which cached findings still hold after such a file changed.
+ *
+ * Written to a temporary file then renamed, so concurrent runs never see half
+ * a cache (the last one wins); a cache that cannot be read or parsed, and any
+ * entry of the wrong shape, are ignored (and rewritten by the run).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, promises as fs, statSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Finding } from '../../../shared/types';
+import { readTextFile } from '../core/config/read';
+import type { RevisionInfo } from '../core/migrations/alembic';
+
+/** Bumped when the cache's layout changes: older caches are then ignored. */
+const CACHE_FORMAT = 1;
+const CACHE_FILE = 'check.json';
+/** A cache larger than this is not read (a run rewrites it). */
+const MAX_CACHE_BYTES = 512 * 1024 * 1024;
+/** The cache folder's own `.gitignore` (as ruff writes): the cache is never committed, whatever the project ignores. */
+const GITIGNORE = '# Written by querylens check --cache\n*\n';
+
+export interface CachedFile {
+  /** Hash of the file's text. */
+  hash: string;
+  /** Whether the file may change other files' findings (Workspace.influencesOthers). */
+  influences: boolean;
+  /** The file's findings (before cross-file deduplication), when it was analysed. */
+  findings?: Finding[];
+  /** SQL strings of the file that could not be read as SQL. */
+  unreadable?: number;
+  /** An Alembic migration's revision (what orders the migrations). */
+  revision?: RevisionInfo;
+}
+
+export interface CheckCacheContent {
+  /** The QueryLens build that wrote it (`buildId`): another build's cache is not read. */
+  build: string;
+  runKey: string;
+  catalog: string;
+  /** By path relative to the root, '/'-separated. */
+  files: Record<string, CachedFile>;
+}
+
+export function hashText(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
+}
+
+/** A hash of the parts, in order. */
+export function hashOf(parts: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part).update('\0');
+  return hash.digest('base64url');
+}
+
+/**
+ * This QueryLens: its version and its build (the size and time of the running
+ * bundle), so that a rebuilt QueryLens does not trust findings of the old one.
+ */
+export function buildId(version: string): string {
+  try {
+    const stats = statSync(__filename);
+    return `${version} ${stats.size} ${stats.mtimeMs}`;
+  } catch {
+    return `${version} ${Math.random()}`; // unknown build: never reuse
+  }
+}
+
+export class CheckCache {
+  private readonly file: string;
+
+  constructor(private readonly folder: string) {
+    this.file = path.join(folder, CACHE_FILE);
+  }
+
+  /** The cache of the last run of this QueryLens build; undefined when missing, unreadable, corrupt or of another build. */
+  async read(build: string): Promise<CheckCacheContent | undefined> {
+    const read = await readTextFile(this.file, { maxBytes: MAX_CACHE_BYTES });
+    if (read.text === undefined) return undefined;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(read.text);
+    } catch {
+      return undefined;
+    }
+    if (!isRecord(parsed) || parsed.format !== CACHE_FORMAT || parsed.build !== build || typeof parsed.runKey !== 'string' || typeof parsed.catalog !== 'string' || !isRecord(parsed.files)) return undefined;
+    const files: Record<string, CachedFile> = {};
+    for (const [name, entry] of Object.entries(parsed.files)) if (isCachedFile(entry)) files[name] = entry;
+    return { build, runKey: parsed.runKey, catalog: parsed.catalog, files };
+  }
+
+  /** Replaces the cache (atomically: a temporary file renamed over it). Failures are reported, never thrown. */
+  async write(content: CheckCacheContent, warn: (message: string) => void): Promise<void> {
+    const temporary = `${this.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    try {
+      await fs.mkdir(this.folder, { recursive: true });
+      const gitignore = path.join(this.folder, '.gitignore');
+      if (!existsSync(gitignore)) await fs.writeFile(gitignore, GITIGNORE);
+      await fs.writeFile(temporary, JSON.stringify({ format: CACHE_FORMAT, ...content }));
+      await fs.rename(temporary, this.file);
+    } catch (error) {
+      await fs.rm(temporary, { force: true }).catch(() => undefined);
+      warn(`could not write the cache in ${this.folder}: ${(error as Error).message}`);
+    }
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isCachedFile(value: unknown): value is CachedFile {
+  return (
+    isRecord(value) &&
+    typeof value.hash === 'string' &&
+    typeof value.influences === 'boolean' &&
+    (value.findings === undefined || (Array.isArray(value.findings) && value.findings.every(isFindingShaped))) &&
+    (value.unreadable === undefined || typeof value.unreadable === 'number') &&
+    (value.revision === undefined || isRevision(value.revision))
+  );
+}
+
+function isRevision(value: unknown): value is RevisionInfo {
+  const down = isRecord(value) ? value.downRevision : undefined;
+  return isRecord(value) && typeof value.revision === 'string' && (down === null || typeof down === 'string' || (Array.isArray(down) && down.every((d) => typeof d === 'string')));
+}
+
+function isFindingShaped(value: unknown): boolean {
+  return isRecord(value) && typeof value.ruleId === 'string' && typeof value.file === 'string' && typeof value.message === 'string' && isRecord(value.range) && Array.isArray(value.fixes);
+}
