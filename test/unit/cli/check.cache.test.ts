@@ -1,0 +1,140 @@
+/**
+ * `querylens check --cache` (issue 16 item 3): a re-run takes each unchanged
+ * file's findings from `.querylens/cache/`, re-checks a changed file and the
+ * files depending on a schema change, and reports exactly what a run without
+ * the cache reports; a corrupt cache is ignored and rewritten; `--fix` never
+ * replays findings it fixed. Which files were analysed is read from the
+ * timing line (QUERYLENS_TIMING=1), which names them.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs, UsageError } from '../../../server/src/cli/args';
+import { runCheck } from '../../../server/src/cli/check';
+
+const FILES: Record<string, string> = {
+  '.querylens.json': '{ "dialect": "postgres" }\n',
+  'db/tickets.sql': 'CREATE TABLE tickets (id bigint PRIMARY KEY, desk_id bigint NOT NULL, opened_at timestamptz NOT NULL);\n',
+  'db/desks.sql': 'CREATE TABLE desks (id bigint PRIMARY KEY, name text NOT NULL);\n',
+  'queries/tickets.sql': 'SELECT id FROM tickets WHERE desk_id = $1 LIMIT 20;\n',
+  'queries/desks.sql': 'SELECT id FROM desks WHERE name = $1 LIMIT 20;\n',
+  'app/repo.py': 'def open_tickets(conn, desk):\n    return conn.execute("SELECT id FROM tickets WHERE opened_at > %s LIMIT 50", (desk,))\n',
+};
+
+function writeTree(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'querylens-cache-'));
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), text);
+  }
+  return dir;
+}
+
+/** The run's findings as the JSON output lists them, and how many files it analysed (not from the cache). */
+async function check(dir: string, options: { cache?: boolean; location?: string; fix?: boolean } = {}): Promise<{ findings: string; analysed?: number }> {
+  const messages: string[] = [];
+  const report = await runCheck({
+    paths: ['.'],
+    cwd: dir,
+    fix: options.fix ?? false,
+    timing: true,
+    warn: (message) => messages.push(message),
+    ...(options.cache ? { cache: options.location !== undefined ? { location: options.location } : {} } : {}),
+  });
+  const analysed = /\((\d+) not from the cache\)/.exec(messages.join('\n'))?.[1];
+  return { findings: JSON.stringify(report.findings), ...(analysed !== undefined ? { analysed: Number(analysed) } : {}) };
+}
+
+const cacheFile = (dir: string) => path.join(dir, '.querylens', 'cache', 'check.json');
+
+describe('check --cache', function () {
+  this.timeout(60_000);
+  const dirs: string[] = [];
+  after(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+  const workspace = (files = FILES) => {
+    const dir = writeTree(files);
+    dirs.push(dir);
+    return dir;
+  };
+
+  it('a re-run of an unchanged workspace analyses no file and reports the same findings', async () => {
+    const dir = workspace();
+    const plain = await check(dir);
+    assert.ok(plain.findings.includes('missing-index'), plain.findings);
+    const first = await check(dir, { cache: true });
+    assert.equal(first.analysed, 5);
+    const second = await check(dir, { cache: true });
+    assert.equal(second.analysed, 0);
+    assert.equal(second.findings, plain.findings);
+    assert.equal(fs.readFileSync(path.join(dir, '.querylens', 'cache', '.gitignore'), 'utf8'), '# Written by querylens check --cache\n*\n');
+  });
+
+  it('a changed query file is the only one analysed again', async () => {
+    const dir = workspace();
+    await check(dir, { cache: true });
+    fs.writeFileSync(path.join(dir, 'queries/desks.sql'), 'SELECT id FROM desks WHERE name = $1 LIMIT 20;\nSELECT * FROM desks WHERE id = $1;\n');
+    const warm = await check(dir, { cache: true });
+    assert.equal(warm.analysed, 1);
+    assert.equal(warm.findings, (await check(dir)).findings);
+  });
+
+  it('a schema change re-checks its file and the files reading its tables, not the others', async () => {
+    const dir = workspace();
+    await check(dir, { cache: true });
+    fs.appendFileSync(path.join(dir, 'db/desks.sql'), 'CREATE INDEX desks_name_idx ON desks (name);\n');
+    const warm = await check(dir, { cache: true });
+    assert.equal(warm.analysed, 2); // db/desks.sql and queries/desks.sql
+    const plain = await check(dir);
+    assert.equal(warm.findings, plain.findings);
+    assert.ok(!plain.findings.includes('desks(name)'), plain.findings);
+  });
+
+  for (const [what, content] of [
+    ['garbage', 'not json at all {'],
+    ['a truncated file', '{"format":1,"build":"x","runKey":"'],
+    ['an entry of the wrong shape', null],
+  ] as const) {
+    it(`a cache holding ${what} is ignored and rewritten`, async () => {
+      const dir = workspace();
+      const plain = await check(dir, { cache: true });
+      let expected = 5;
+      if (content === null) {
+        const cache = JSON.parse(fs.readFileSync(cacheFile(dir), 'utf8'));
+        cache.files['queries/tickets.sql'].findings = 'broken';
+        fs.writeFileSync(cacheFile(dir), JSON.stringify(cache));
+        expected = 1;
+      } else fs.writeFileSync(cacheFile(dir), content);
+      const run = await check(dir, { cache: true });
+      assert.equal(run.analysed, expected);
+      assert.equal(run.findings, plain.findings);
+      assert.equal((await check(dir, { cache: true })).analysed, 0);
+    });
+  }
+
+  it('--cache-location keeps the cache in the given folder', async () => {
+    const dir = workspace();
+    await check(dir, { cache: true, location: 'elsewhere/cache' });
+    assert.ok(fs.existsSync(path.join(dir, 'elsewhere', 'cache', 'check.json')));
+    assert.ok(!fs.existsSync(path.join(dir, '.querylens')));
+    assert.equal((await check(dir, { cache: true, location: 'elsewhere/cache' })).analysed, 0);
+  });
+
+  it('--fix with the cache: the fixed findings are not replayed by the next run', async () => {
+    const dir = workspace({
+      '.querylens.json': '{ "dialect": "postgres" }\n',
+      'migrations/20240101000000_init.sql': 'CREATE TABLE owners (id bigint PRIMARY KEY);\nCREATE TABLE tasks (id bigint PRIMARY KEY, owner_id bigint NOT NULL REFERENCES owners (id));\n',
+    });
+    const fks = (findings: string) => (JSON.parse(findings) as { ruleId: string }[]).filter((f) => f.ruleId === 'unindexed-foreign-key').length;
+    assert.equal(fks((await check(dir, { cache: true })).findings), 1);
+    await check(dir, { cache: true, fix: true });
+    const after = await check(dir, { cache: true });
+    assert.equal(fks(after.findings), 0);
+    assert.equal(after.findings, (await check(dir)).findings);
+  });
+
+  it('--cache-location needs --cache', () => {
+    assert.throws(() => parseArgs(['check', '--cache-location', 'x']), (error: unknown) => error instanceof UsageError && error.message === 'option --cache-location needs --cache');
+    assert.deepEqual((parseArgs(['check', '--cache', '--cache-location=x']) as { cache?: unknown }).cache, { location: 'x' });
+  });
+});
