@@ -8,6 +8,9 @@
 //  (d) Host code: the CLI on a generated workspace of 2,000+ Python (SQLAlchemy) and Rust (sqlx)
 //      files with a few SQL migrations (hostWorkload.mjs): wall time, files/s, peak RSS; and the
 //      language server typing in a 3,000-line Python file of that workspace (100 edits).
+//  (e) Real projects (`--project DIR`, repeatable, or QUERYLENS_BENCH_PROJECTS=DIR:DIR; only
+//      these run then): cold check, check --cache unchanged and after a one-file edit
+//      (projectWorkload.mjs).
 //
 // Prints a table and writes bench/results.json. Timings are reported, never asserted in tests.
 import { spawn, spawnSync } from 'node:child_process';
@@ -18,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generatePythonFile, nextPythonEdit, writeHostWorkspace } from './hostWorkload.mjs';
 import { LspClient } from './lspClient.mjs';
+import { benchProject, projectRows } from './projectWorkload.mjs';
 import { SCHEMA, generateFile, nextEdit, prng } from './workload.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -308,6 +312,22 @@ function printTable(rows) {
 async function main() {
   if (!existsSync(path.join(repo, 'dist', 'cli.js'))) throw new Error('dist/ is missing: run `npm run bench` (it builds first)');
 
+  // --project DIR (or QUERYLENS_BENCH_PROJECTS) runs only (e), prints it and writes nothing.
+  const projects = [...process.argv.slice(2).flatMap((arg, i, all) => (all[i - 1] === '--project' ? [arg] : arg.startsWith('--project=') ? [arg.slice(10)] : [])), ...(process.env.QUERYLENS_BENCH_PROJECTS ?? '').split(':').filter(Boolean)];
+  if (projects.length > 0) {
+    const rows = [['measure', 'value', '']];
+    const results = [];
+    for (const dir of projects.map((p) => path.resolve(p))) {
+      if (!existsSync(dir)) throw new Error(`project not found: ${dir}`);
+      const loadAverage = round(os.loadavg()[0], 2);
+      const result = { ...(await benchProject(dir, { timed, cliBin, round })), loadAverage1m: loadAverage };
+      results.push(result);
+      rows.push(...projectRows(result, loadAverage));
+    }
+    printTable(rows);
+    if (process.env.QUERYLENS_BENCH_JSON === '1') console.log(JSON.stringify(results, null, 2));
+    return;
+  }
   // QUERYLENS_BENCH=incremental runs only (b), prints it and writes nothing: for iterating on the server.
   if (process.env.QUERYLENS_BENCH === 'incremental') {
     if (!existsSync(corpus)) throw new Error(`corpus not found: ${corpus} (set QUERYLENS_CORPUS)`);

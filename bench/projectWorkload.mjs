@@ -1,0 +1,85 @@
+// Real-project workload (`node bench/bench.mjs --project DIR [--project DIR ...]`, or
+// QUERYLENS_BENCH_PROJECTS=DIR:DIR): `querylens check` on a checkout of a real project, in a
+// copy of it (the checkout is never written to, and nothing of it is committed here):
+//   cold      a fresh process, no cache: files/s, wall time, peak RSS
+//   warm      `check --cache` again on the unchanged tree (after one run that fills the cache)
+//   one edit  `check --cache` after a comment line is appended to one file (the analysed file
+//             with the most findings): that file and its dependents are checked again
+// and whether the warm runs report the same findings as the cold one (generated migrations'
+// random revision ids and dates aside).
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const COMMENT = { '.py': '#', '.rs': '//', '.sql': '--', '.ts': '//', '.js': '//' };
+
+/** Findings as JSON with the random parts of generated migrations (revision ids, dates) masked. */
+const comparable = (report) =>
+  JSON.stringify(report.findings)
+    .replace(/[0-9a-f]{12}/g, 'REV')
+    .replace(/Create Date: [0-9 :.-]+/g, 'Create Date: D');
+
+/**
+ * Runs the workload on `dir` with `timed(command, args, { cwd })` (bench.mjs) and the CLI at
+ * `cliBin`; returns the figures.
+ */
+export async function benchProject(dir, { timed, cliBin, round }) {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'querylens-bench-project-'));
+  const copy = path.join(work, path.basename(dir));
+  try {
+    cpSync(dir, copy, { recursive: true, verbatimSymlinks: true });
+    const cacheDir = path.join(work, 'cache');
+    const check = async (...extra) => {
+      const run = await timed(process.execPath, [cliBin, 'check', '--format', 'json', ...extra], { cwd: copy });
+      if (run.code !== 0 && run.code !== 1) throw new Error(`querylens check failed in ${copy} (exit ${run.code}):\n${run.stderr}`);
+      return { ...run, report: JSON.parse(run.stdout) };
+    };
+    const cached = () => check('--cache', '--cache-location', cacheDir);
+    const cold = await check();
+    const filling = await cached();
+    const warm = await cached();
+    const edited = mostFindings(cold.report, copy);
+    if (edited) {
+      const ext = path.extname(edited);
+      writeFileSync(edited, `${readFileSync(edited, 'utf8')}\n${COMMENT[ext] ?? '#'} edited by the benchmark\n`);
+    }
+    const afterEdit = edited ? await cached() : undefined;
+    const figures = (run) => ({ wallSeconds: round(run.seconds, 2), peakRssMB: round(run.peakRssMB) });
+    return {
+      project: path.basename(dir),
+      files: cold.report.files,
+      findings: cold.report.findings.length,
+      cold: { ...figures(cold), filesPerSecond: Math.round(cold.report.files / cold.seconds) },
+      cacheFill: figures(filling),
+      warm: { ...figures(warm), sameFindings: comparable(warm.report) === comparable(cold.report) && comparable(filling.report) === comparable(cold.report) },
+      ...(afterEdit ? { oneEdit: { ...figures(afterEdit), file: path.relative(copy, edited) } } : {}),
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The application file (no migration: editing one re-checks everything) with the most
+ * findings, as an absolute path; undefined when none.
+ */
+function mostFindings(report, root) {
+  const counts = new Map();
+  for (const f of report.findings) {
+    if (!COMMENT[path.extname(f.file)] || /(^|\/)(migrations?|versions|alembic)\//.test(f.file)) continue;
+    const file = path.resolve(root, f.file);
+    counts.set(file, (counts.get(file) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+}
+
+/** Table rows for the results (bench.mjs prints them). */
+export function projectRows(result, loadAverage) {
+  const r = result;
+  return [
+    [`${r.project}: files / findings`, `${r.files} / ${r.findings}`, `load ${loadAverage}`],
+    [`${r.project}: cold check`, `${r.cold.wallSeconds} s, ${r.cold.filesPerSecond} files/s, ${r.cold.peakRssMB} MB`, ''],
+    [`${r.project}: check --cache, unchanged`, `${r.warm.wallSeconds} s, ${r.warm.peakRssMB} MB`, r.warm.sameFindings ? 'same findings' : 'FINDINGS DIFFER'],
+    ...(r.oneEdit ? [[`${r.project}: check --cache, one file edited`, `${r.oneEdit.wallSeconds} s, ${r.oneEdit.peakRssMB} MB`, r.oneEdit.file]] : []),
+  ];
+}
