@@ -6,14 +6,14 @@
  * change are no migration nor manifest and the file is none of their
  * dependents (Workspace.dependentsOf). When the list of files, the
  * configuration, what has shipped or QueryLens itself changed, no finding is
- * reused. Alembic revisions are reused by file text, to order the migrations
- * without extracting every revision again.
+ * reused. What a Python file tells the others (its Alembic revision, its
+ * models) is reused by file text, so that neither ordering the migrations nor
+ * reading a changed file's queries extracts every Python file again.
  */
 import * as path from 'node:path';
 import type { Finding } from '../../../shared/types';
-import type { Workspace } from '../core/engine/workspace';
+import type { FileFacts, Workspace } from '../core/engine/workspace';
 import { isAnalysedFile } from '../core/config/files';
-import type { RevisionInfo } from '../core/migrations/alembic';
 import { buildId, CheckCache, hashOf, hashText, type CachedFile, type CheckCacheContent } from './checkCache';
 
 export interface CacheOptions {
@@ -34,7 +34,7 @@ export interface RunInputs {
   isShipped(file: string): boolean;
 }
 
-/** A run's use of the cache: `knownRevision` while the workspace is built, then `begin`, `analyze` in place of `workspace.analyze`, and `save`. */
+/** A run's use of the cache: `known` while the workspace is built, then `begin`, `analyze` in place of `workspace.analyze`, and `save`. */
 export class CachedCheck {
   private readonly analysed = new Map<string, { findings: Finding[]; unreadable: number }>();
   private readonly hashes = new Map<string, { text: string; hash: string }>();
@@ -55,10 +55,10 @@ export class CachedCheck {
     return new CachedCheck(store, options, build, await store.read(build));
   }
 
-  /** The Alembic revision of this text of the file, when the last run read it (WorkspaceOptions.knownRevision). */
-  knownRevision(file: string, text: string): RevisionInfo | undefined {
+  /** What the last run read of this text of a Python file (WorkspaceOptions.known). */
+  known(file: string, text: string): FileFacts | undefined {
     const cached = this.previous?.files[this.relative(file)];
-    return cached?.revision && cached.hash === this.hashOf(file, text) ? cached.revision : undefined;
+    return cached?.facts && cached.hash === this.hashOf(file, text) ? cached.facts : undefined;
   }
 
   /** Decides which cached findings hold for this workspace. */
@@ -92,7 +92,6 @@ export class CachedCheck {
   /** Writes the cache for the workspace as it is now (after fixes): this run's findings, and those reused. */
   async save(): Promise<void> {
     const workspace = this.workspace!;
-    const alembic = new Set(workspace.migrationSets().filter((set) => set.tool === 'alembic').flatMap((set) => set.migrations.map((m) => m.upFile)));
     const files: Record<string, CachedFile> = {};
     const influencing: string[] = [];
     for (const file of workspace.inputFiles()) {
@@ -105,8 +104,8 @@ export class CachedCheck {
       if (influences) influencing.push(name, hash);
       const kept = this.reusable.get(file);
       const result = this.analysed.get(file) ?? (kept?.findings ? { findings: kept.findings, unreadable: kept.unreadable ?? 0 } : undefined);
-      const revision = alembic.has(file) ? this.knownRevision(file, text) ?? workspace.revisionOf(file) : undefined;
-      files[name] = { hash, influences, ...(result && isAnalysedFile(file) ? { findings: result.findings, unreadable: result.unreadable } : {}), ...(revision ? { revision } : {}) };
+      const facts = workspace.factsOf(file);
+      files[name] = { hash, influences, ...(result && isAnalysedFile(file) ? { findings: result.findings, unreadable: result.unreadable } : {}), ...(facts ? { facts } : {}) };
     }
     const content: CheckCacheContent = { build: this.build, runKey: this.runKey, catalog: hashOf(influencing), files };
     await this.store.write(content, this.options.warn);

@@ -18,7 +18,7 @@ import { existsSync, promises as fs, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../../../shared/types';
 import { readTextFile } from '../core/config/read';
-import type { RevisionInfo } from '../core/migrations/alembic';
+import type { FileFacts } from '../core/engine/workspace';
 
 /** Bumped when the cache's layout changes: older caches are then ignored. */
 const CACHE_FORMAT = 1;
@@ -37,8 +37,8 @@ export interface CachedFile {
   findings?: Finding[];
   /** SQL strings of the file that could not be read as SQL. */
   unreadable?: number;
-  /** An Alembic migration's revision (what orders the migrations). */
-  revision?: RevisionInfo;
+  /** A Python file: its Alembic revision and models (Workspace.factsOf). */
+  facts?: FileFacts;
 }
 
 export interface CheckCacheContent {
@@ -124,13 +124,20 @@ function isCachedFile(value: unknown): value is CachedFile {
     typeof value.influences === 'boolean' &&
     (value.findings === undefined || (Array.isArray(value.findings) && value.findings.every(isFindingShaped))) &&
     (value.unreadable === undefined || typeof value.unreadable === 'number') &&
-    (value.revision === undefined || isRevision(value.revision))
+    (value.facts === undefined || isFacts(value.facts))
   );
 }
 
-function isRevision(value: unknown): value is RevisionInfo {
-  const down = isRecord(value) ? value.downRevision : undefined;
-  return isRecord(value) && typeof value.revision === 'string' && (down === null || typeof down === 'string' || (Array.isArray(down) && down.every((d) => typeof d === 'string')));
+function isFacts(value: unknown): value is FileFacts {
+  if (!isRecord(value) || !Array.isArray(value.models) || !value.models.every(isModelShaped)) return false;
+  const revision = value.revision;
+  if (revision === undefined) return true;
+  const down = isRecord(revision) ? revision.downRevision : undefined;
+  return isRecord(revision) && typeof revision.revision === 'string' && (down === null || typeof down === 'string' || (Array.isArray(down) && down.every((d) => typeof d === 'string')));
+}
+
+function isModelShaped(value: unknown): boolean {
+  return isRecord(value) && typeof value.className === 'string' && typeof value.table === 'string' && isRecord(value.span) && Array.isArray(value.changes) && Array.isArray(value.relationships);
 }
 
 function isFindingShaped(value: unknown): boolean {

@@ -88,7 +88,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
       })
     : undefined;
   const workspace = await Workspace.create({
-    ...(cache ? { knownRevision: (file: string, text: string) => cache.knownRevision(file, text) } : {}),
+    ...(cache ? { known: (file: string, text: string) => cache.known(file, text) } : {}),
     root,
     config: loaded.config,
     history,

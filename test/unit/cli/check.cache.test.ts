@@ -90,6 +90,21 @@ describe('check --cache', function () {
     assert.ok(!plain.findings.includes('desks(name)'), plain.findings);
   });
 
+  it('a changed Python query file is read with the models the cache knows, and reports what a run without the cache does', async () => {
+    const dir = workspace({
+      'app/models.py': 'from sqlalchemy import BigInteger, Column, String\nfrom sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n\n\nclass Ticket(Base):\n    __tablename__ = "tickets"\n    id = Column(BigInteger, primary_key=True)\n    desk = Column(String, nullable=False)\n',
+      'app/queries.py': 'from app.models import Ticket\n\n\ndef by_desk(session, desk):\n    return session.query(Ticket).filter(Ticket.desk == desk).limit(20).all()\n',
+    });
+    const plain = await check(dir);
+    assert.ok(plain.findings.includes('tickets(desk)'), plain.findings);
+    await check(dir, { cache: true });
+    fs.appendFileSync(path.join(dir, 'app/queries.py'), '\n\ndef all_desks(session):\n    return session.query(Ticket).filter(Ticket.desk != "").all()\n');
+    const warm = await check(dir, { cache: true });
+    assert.equal(warm.analysed, 1);
+    assert.equal(warm.findings, (await check(dir)).findings);
+    assert.notEqual(warm.findings, plain.findings);
+  });
+
   for (const [what, content] of [
     ['garbage', 'not json at all {'],
     ['a truncated file', '{"format":1,"build":"x","runKey":"'],

@@ -64,10 +64,17 @@ export interface WorkspaceOptions {
   /** Which migrations have shipped (git, the tracking tables): computed by the caller; none by default. */
   history?: MigrationHistory;
   /**
-   * A Python file's Alembic revision known from an earlier run for this text
-   * (the check cache): read instead of extracting the file to order the migrations.
+   * What an earlier run (the check cache) read of this text of a Python file
+   * (`factsOf`): used instead of extracting the file to order the migrations
+   * and to know the models every Python file's queries are read with.
    */
-  knownRevision?: (file: string, text: string) => RevisionInfo | undefined;
+  known?: (file: string, text: string) => FileFacts | undefined;
+}
+
+/** What a Python file tells the rest of the workspace: its Alembic revision and its SQLAlchemy models. */
+export interface FileFacts {
+  revision?: RevisionInfo;
+  models: HostModel[];
 }
 
 interface FileEntry {
@@ -223,11 +230,20 @@ export class Workspace {
     return [...this.entries.keys()].sort();
   }
 
-  /** A Python file's Alembic revision and the one it revises (what orders the migrations), undefined when it is none. */
-  revisionOf(file: string): RevisionInfo | undefined {
+  /** What a Python file tells the rest of the workspace (WorkspaceOptions.known); undefined for other files. */
+  factsOf(file: string): FileFacts | undefined {
     const entry = this.entries.get(file);
-    const alembic = entry && hostLanguageOf(file) === 'python' ? this.baseExtraction(file, entry)?.alembic : undefined;
-    return alembic ? { revision: alembic.revision, downRevision: alembic.downRevision } : undefined;
+    if (!entry || hostLanguageOf(file) !== 'python') return undefined;
+    const known = this.options.known?.(file, entry.text);
+    if (known) return known;
+    const alembic = this.baseExtraction(file, entry)?.alembic;
+    return { models: this.modelsOf(file, entry), ...(alembic ? { revision: { revision: alembic.revision, downRevision: alembic.downRevision } } : {}) };
+  }
+
+  /** A host file's own models, known from an earlier run or extracted. */
+  private modelsOf(file: string, entry: FileEntry): HostModel[] {
+    const known = hostLanguageOf(file) === 'python' ? this.options.known?.(file, entry.text) : undefined;
+    return known?.models ?? this.baseExtraction(file, entry)?.models ?? [];
   }
 
   /**
@@ -241,8 +257,9 @@ export class Workspace {
     if (!entry) return false;
     if (!hostLanguageOf(file) || migrationPositionOf(this.sets, file) !== undefined || MAY_HOLD_DDL.test(entry.text)) return true;
     if (hostLanguageOf(file) === 'python' && !MAY_DEFINE_SCHEMA.test(entry.text)) return false;
+    if (this.modelsOf(file, entry).length > 0) return true;
     const base = this.baseExtraction(file, entry);
-    return (base?.models.length ?? 0) > 0 || base?.alembic !== undefined || (base?.pools?.length ?? 0) > 0;
+    return base?.alembic !== undefined || (base?.pools?.length ?? 0) > 0;
   }
 
   textOf(file: string): string | undefined {
@@ -663,7 +680,7 @@ export class Workspace {
     if (!this.models) {
       this.models = [];
       for (const [file, entry] of this.entries) {
-        if (hostLanguageOf(file) === 'python') this.models.push(...(this.baseExtraction(file, entry)?.models ?? []));
+        if (hostLanguageOf(file) === 'python') this.models.push(...this.modelsOf(file, entry));
       }
       this.models = workspaceModelsOf(this.models);
     }
@@ -810,7 +827,7 @@ export class Workspace {
    */
   private mayWriteSchema(file: string): boolean {
     const entry = this.entries.get(file)!;
-    return (this.baseExtraction(file, entry)?.models.length ?? 0) > 0 || MAY_HOLD_DDL.test(entry.text);
+    return this.modelsOf(file, entry).length > 0 || MAY_HOLD_DDL.test(entry.text);
   }
 
   /**
@@ -853,7 +870,9 @@ export class Workspace {
     const all = [...this.entries.keys()];
     this.sets = detectMigrations(this.root, all, this.options.config.migrations, (file) => {
       const entry = this.entries.get(file);
-      return entry ? (this.options.knownRevision?.(file, entry.text) ?? this.baseExtraction(file, entry)?.alembic) : undefined;
+      if (!entry) return undefined;
+      const known = hostLanguageOf(file) === 'python' ? this.options.known?.(file, entry.text) : undefined;
+      return known ? known.revision : this.baseExtraction(file, entry)?.alembic;
     });
     this.dropCatalog();
     this.schemaVersion++;
