@@ -4,9 +4,9 @@
  * and either no file that may change other files' findings (schema, models,
  * migrations, manifests: the catalog signature) changed, or those that did
  * change are no migration nor manifest and the file is none of their
- * dependents (Workspace.dependentsOf). When the list of files, the
- * configuration, what has shipped or QueryLens itself changed, no finding is
- * reused. What a Python file tells the others (its Alembic revision, its
+ * dependents (Workspace.dependentsOf). A file that was committed or
+ * modified since counts as changed. When the list of files, the configuration
+ * or QueryLens itself changed, no finding is reused. What a Python file tells the others (its Alembic revision, its
  * models) is reused by file text, so that neither ordering the migrations nor
  * reading a changed file's queries extracts every Python file again.
  */
@@ -40,6 +40,7 @@ export class CachedCheck {
   private readonly hashes = new Map<string, { text: string; hash: string }>();
   private reusable = new Map<string, CachedFile>();
   private workspace?: Workspace;
+  private isShipped: (file: string) => boolean = () => false;
   private runKey = '';
 
   private constructor(
@@ -64,8 +65,8 @@ export class CachedCheck {
   /** Decides which cached findings hold for this workspace. */
   begin(workspace: Workspace, inputs: RunInputs): void {
     this.workspace = workspace;
-    const files = workspace.inputFiles();
-    this.runKey = hashOf([workspace.root, inputs.configFile, JSON.stringify(inputs.config), ...files.map((file) => `${this.relative(file)}${inputs.isShipped(file) ? ' shipped' : ''}`)]);
+    this.isShipped = inputs.isShipped;
+    this.runKey = hashOf([workspace.root, inputs.configFile, JSON.stringify(inputs.config), ...workspace.inputFiles().map((file) => this.relative(file))]);
     const previous = this.previous?.runKey === this.runKey && this.options.readFindings ? this.previous : undefined;
     this.reusable = previous ? this.reusableFiles(workspace, previous) : new Map();
   }
@@ -99,13 +100,13 @@ export class CachedCheck {
       const hash = this.hashOf(file, text);
       const name = this.relative(file);
       const cached = this.previous?.files[name];
-      const same = cached?.hash === hash;
-      const influences = same ? cached.influences : workspace.influencesOthers(file);
-      if (influences) influencing.push(name, hash);
+      const shipped = this.isShipped(file);
+      const influences = cached?.hash === hash ? cached.influences : workspace.influencesOthers(file);
+      if (influences) influencing.push(name, hash, String(shipped));
       const kept = this.reusable.get(file);
       const result = this.analysed.get(file) ?? (kept?.findings ? { findings: kept.findings, unreadable: kept.unreadable ?? 0 } : undefined);
       const facts = workspace.factsOf(file);
-      files[name] = { hash, influences, ...(result && isAnalysedFile(file) ? { findings: result.findings, unreadable: result.unreadable } : {}), ...(facts ? { facts } : {}) };
+      files[name] = { hash, shipped, influences, ...(result && isAnalysedFile(file) ? { findings: result.findings, unreadable: result.unreadable } : {}), ...(facts ? { facts } : {}) };
     }
     const content: CheckCacheContent = { build: this.build, runKey: this.runKey, catalog: hashOf(influencing), files };
     await this.store.write(content, this.options.warn);
@@ -135,16 +136,17 @@ export class CachedCheck {
       const name = this.relative(file);
       const cached = previous.files[name];
       const hash = this.hashOf(file, workspace.textOf(file)!);
-      if (cached?.hash === hash) {
+      const shipped = this.isShipped(file);
+      if (cached?.hash === hash && (cached.shipped ?? false) === shipped) {
         unchanged.set(file, cached);
-        if (cached.influences) influencing.push(name, hash);
+        if (cached.influences) influencing.push(name, hash, String(shipped));
       } else if (workspace.influencesOthers(file) || cached?.influences) {
-        influencing.push(name, hash);
+        influencing.push(name, hash, String(shipped));
         changedInfluencing.push(file);
       }
     }
     if (hashOf(influencing) === previous.catalog) return unchanged;
-    const withoutFindings = (entry: CachedFile): CachedFile => ({ hash: entry.hash, influences: entry.influences });
+    const withoutFindings = ({ findings: _findings, unreadable: _unreadable, ...rest }: CachedFile): CachedFile => rest;
     // A changed migration or manifest: the migration order, the fixes' new migrations, the packages may all differ.
     const migrations = new Set(workspace.migrationSets().flatMap((set) => set.migrations.flatMap((m) => [m.upFile, m.downFile])));
     if (changedInfluencing.some((file) => !isAnalysedFile(file) || migrations.has(file))) {

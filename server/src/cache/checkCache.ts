@@ -3,9 +3,9 @@
  * reused when nothing they depend on changed (like ESLint's and ruff's caches).
  *
  * One JSON file per cache folder, keyed as a whole by what every finding
- * depends on (QueryLens's version and build, the root, the configuration,
- * which files have shipped and the list of files: `runKey`), and per file by
- * its content hash; `catalog` hashes the files that may change other files'
+ * depends on (QueryLens's version and build, the root, the configuration
+ * and the list of files: `runKey`), and per file by its content hash and
+ * whether it has shipped; `catalog` hashes the files that may change other files'
  * findings (schema, models, migrations, manifests), so the caller can tell
  * which cached findings still hold after such a file changed.
  *
@@ -31,6 +31,8 @@ const GITIGNORE = '# Written by querylens check --cache\n*\n';
 export interface CachedFile {
   /** Hash of the file's text. */
   hash: string;
+  /** Whether the file had shipped (committed, unchanged): some rules and fixes read it. */
+  shipped?: boolean;
   /** Whether the file may change other files' findings (Workspace.influencesOthers). */
   influences: boolean;
   /** The file's findings (before cross-file deduplication), when it was analysed. */
@@ -122,6 +124,7 @@ function isCachedFile(value: unknown): value is CachedFile {
     isRecord(value) &&
     typeof value.hash === 'string' &&
     typeof value.influences === 'boolean' &&
+    (value.shipped === undefined || typeof value.shipped === 'boolean') &&
     (value.findings === undefined || (Array.isArray(value.findings) && value.findings.every(isFindingShaped))) &&
     (value.unreadable === undefined || typeof value.unreadable === 'number') &&
     (value.facts === undefined || isFacts(value.facts))
