@@ -7,6 +7,7 @@
  * timing line (QUERYLENS_TIMING=1), which names them.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -146,6 +147,23 @@ describe('check --cache', function () {
     const after = await check(dir, { cache: true });
     assert.equal(fks(after.findings), 0);
     assert.equal(after.findings, (await check(dir)).findings);
+  });
+
+  it('a migration committed since the last run is checked again as shipped', async () => {
+    const dir = workspace({
+      '.querylens.json': '{ "dialect": "postgres" }\n',
+      'migrations/20240101000000_init.sql': 'CREATE TABLE owners (id bigint PRIMARY KEY);\nCREATE TABLE tasks (id bigint PRIMARY KEY, owner_id bigint NOT NULL REFERENCES owners (id));\n',
+    });
+    const git = (...args: string[]) => execFileSync('git', ['-C', dir, '-c', 'user.email=t@example.invalid', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args], { stdio: 'pipe' });
+    git('init', '-q');
+    const before = await check(dir, { cache: true });
+    git('add', '.');
+    git('commit', '-qm', 'init');
+    const warm = await check(dir, { cache: true });
+    assert.equal(warm.analysed, 1);
+    assert.equal(warm.findings, (await check(dir)).findings);
+    assert.notEqual(warm.findings, before.findings);
+    assert.ok(warm.findings.includes('this migration has shipped'), warm.findings);
   });
 
   it('--cache-location needs --cache', () => {
