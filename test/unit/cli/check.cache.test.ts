@@ -128,6 +128,16 @@ describe('check --cache', function () {
     });
   }
 
+  it('two runs at once leave a whole cache that the next run reads', async () => {
+    const dir = workspace();
+    const [a, b] = await Promise.all([check(dir, { cache: true }), check(dir, { cache: true })]);
+    assert.equal(a.findings, b.findings);
+    assert.deepEqual(fs.readdirSync(path.dirname(cacheFile(dir))).sort(), ['.gitignore', 'check.json']);
+    const next = await check(dir, { cache: true });
+    assert.equal(next.analysed, 0);
+    assert.equal(next.findings, a.findings);
+  });
+
   it('--cache-location keeps the cache in the given folder', async () => {
     const dir = workspace();
     await check(dir, { cache: true, location: 'elsewhere/cache' });
