@@ -49,7 +49,17 @@ export function signalledDialect(text: string): Dialect | undefined {
 
 /** Whether a text's tokens show the marks of more than one dialect (a script written for several databases). */
 export function showsSeveralDialects(text: string): boolean {
-  return [...dialectVotes(text).values()].filter((n) => n > 0).length > 1;
+  return several(dialectVotes(text));
+}
+
+/** `signalledDialect` and `showsSeveralDialects` of a text at once, its tokens read once. */
+export function dialectMarks(text: string): { own: Dialect | undefined; mixed: boolean } {
+  const votes = dialectVotes(text);
+  return { own: winner(votes), mixed: several(votes) };
+}
+
+function several(votes: Map<Dialect, number>): boolean {
+  return [...votes.values()].filter((n) => n > 0).length > 1;
 }
 
 function winner(votes: Map<Dialect, number>): Dialect | undefined {
