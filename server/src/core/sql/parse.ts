@@ -28,15 +28,16 @@ export function initParsers(): Promise<void> {
   return ready;
 }
 
-const cache = new ChunkCache();
+/** Statement caches by dialect: keyed by the text itself, no key string is built. */
+const caches: Record<Dialect, ChunkCache> = { postgres: new ChunkCache(), sqlite: new ChunkCache(), mysql: new ChunkCache() };
 
 /** Parses one statement's text (no trailing `;` needed); spans are relative to `text`. */
 export function parseStatement(text: string, dialect: Dialect): ChunkResult {
-  const key = dialect + '\u0000' + text;
-  let result = cache.get(key);
+  const cache = caches[dialect];
+  let result = cache.get(text);
   if (!result) {
     result = parseUncached(text, dialect);
-    cache.set(key, result);
+    cache.set(text, result);
   }
   return result;
 }
@@ -46,21 +47,22 @@ export function parseStatement(text: string, dialect: Dialect): ChunkResult {
  * a statement is cached (and copied out of the cache) from its second sight on,
  * and the first parse goes to the document as it is.
  */
-const seenOnce = new Set<string>();
+const seenOnce: Record<Dialect, Set<string>> = { postgres: new Set(), sqlite: new Set(), mysql: new Set() };
 const SEEN_MAX = 100_000;
 
 /** `parseStatement` placed at `start` of a document, owned by the caller. */
 function parseStatementAt(text: string, dialect: Dialect, start: number): ChunkResult {
-  const key = dialect + '\u0000' + text;
-  const hit = cache.get(key);
+  const cache = caches[dialect];
+  const hit = cache.get(text);
   if (hit) return rebase(hit, start);
-  if (seenOnce.delete(key)) {
+  const seen = seenOnce[dialect];
+  if (seen.delete(text)) {
     const result = parseUncached(text, dialect);
-    cache.set(key, result);
+    cache.set(text, result);
     return rebase(result, start);
   }
-  if (seenOnce.size >= SEEN_MAX) seenOnce.clear();
-  seenOnce.add(key);
+  if (seen.size >= SEEN_MAX) seen.clear();
+  seen.add(text);
   const result = parseUncached(text, dialect);
   shiftFresh(result, start);
   return result;
