@@ -157,10 +157,18 @@ export function* parseDocumentSteps(
   return doc;
 }
 
+const TRANSACTION_INITIALS = new Set([...'bscear'].map((ch) => ch.charCodeAt(0)));
+
 /** Sets `inTransaction` on statements between BEGIN/START TRANSACTION and COMMIT/ROLLBACK/END. */
 function markTransactions(statements: Statement[]): void {
   let open = false;
   for (const s of statements) {
+    // Only BEGIN, START, COMMIT, END, ABORT and ROLLBACK matter: any other first letter needs no regex.
+    const c = s.text.charCodeAt(0) | 32;
+    if (c >= 97 && c <= 122 && !TRANSACTION_INITIALS.has(c)) {
+      s.inTransaction = open;
+      continue;
+    }
     const m = /^\s*(\w+)(?:\s+(\w+))?/.exec(s.text);
     const first = m?.[1]?.toUpperCase();
     const second = m?.[2]?.toUpperCase();
