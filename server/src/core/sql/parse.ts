@@ -28,16 +28,15 @@ export function initParsers(): Promise<void> {
   return ready;
 }
 
-/** Statement caches by dialect: keyed by the text itself, no key string is built. */
-const caches: Record<Dialect, ChunkCache> = { postgres: new ChunkCache(), sqlite: new ChunkCache(), mysql: new ChunkCache() };
+const cache = new ChunkCache();
 
 /** Parses one statement's text (no trailing `;` needed); spans are relative to `text`. */
 export function parseStatement(text: string, dialect: Dialect): ChunkResult {
-  const cache = caches[dialect];
-  let result = cache.get(text);
+  const key = dialect + '\u0000' + text;
+  let result = cache.get(key);
   if (!result) {
     result = parseUncached(text, dialect);
-    cache.set(text, result);
+    cache.set(key, result);
   }
   return result;
 }
@@ -47,22 +46,23 @@ export function parseStatement(text: string, dialect: Dialect): ChunkResult {
  * a statement is cached (and copied out of the cache) from its second sight on,
  * and the first parse goes to the document as it is.
  */
-const seenOnce: Record<Dialect, Set<string>> = { postgres: new Set(), sqlite: new Set(), mysql: new Set() };
+// Keyed like the cache, by a built string: hashed, it becomes a flat copy, where the
+// statement's own text (a slice) would keep its whole file's text alive.
+const seenOnce = new Set<string>();
 const SEEN_MAX = 100_000;
 
 /** `parseStatement` placed at `start` of a document, owned by the caller. */
 function parseStatementAt(text: string, dialect: Dialect, start: number): ChunkResult {
-  const cache = caches[dialect];
-  const hit = cache.get(text);
+  const key = dialect + '\u0000' + text;
+  const hit = cache.get(key);
   if (hit) return rebase(hit, start);
-  const seen = seenOnce[dialect];
-  if (seen.delete(text)) {
+  if (seenOnce.delete(key)) {
     const result = parseUncached(text, dialect);
-    cache.set(text, result);
+    cache.set(key, result);
     return rebase(result, start);
   }
-  if (seen.size >= SEEN_MAX) seen.clear();
-  seen.add(text);
+  if (seenOnce.size >= SEEN_MAX) seenOnce.clear();
+  seenOnce.add(key);
   const result = parseUncached(text, dialect);
   shiftFresh(result, start);
   return result;
