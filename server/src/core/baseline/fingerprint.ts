@@ -86,8 +86,10 @@ export function workspacePath(root: string, file: string): string {
  */
 export function fingerprints(findings: readonly Finding[], root: string): string[] {
   const seen = new Map<string, number>();
+  const paths = new Map<string, string>();
+  const pathOf = (file: string) => paths.get(file) ?? paths.set(file, workspacePath(root, file)).get(file)!;
   return findings.map((f) => {
-    const key = hash(`${f.ruleId}\0${workspacePath(root, f.file)}\0${f.codeHash ?? codeHashOf(f.message)}`);
+    const key = hash(`${f.ruleId}\0${pathOf(f.file)}\0${f.codeHash ?? codeHashOf(f.message)}`);
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
     return `${key}:${occurrence}`;

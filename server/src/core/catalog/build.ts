@@ -29,8 +29,8 @@ export interface CatalogInput {
 
 /** The catalog key of a table name: unqualified, lower-case. */
 export function tableKey(name: string): string {
-  const parts = name.split('.');
-  return parts[parts.length - 1].toLowerCase();
+  const dot = name.lastIndexOf('.');
+  return (dot < 0 ? name : name.slice(dot + 1)).toLowerCase();
 }
 
 /** The schema a table name is qualified with, lower-case and unquoted; `public` when unqualified. */

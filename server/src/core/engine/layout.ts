@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import type { Dialect } from '../../../../shared/types';
 import type { MigrationSet } from '../catalog/types';
 import { providerDialect } from '../migrations/detect';
-import { dialectOfName, showsSeveralDialects, signalledDialect } from '../sql/dialect';
+import { dialectMarks, dialectOfName } from '../sql/dialect';
 
 /** What a SQL text's own tokens say of its dialect. */
 export interface DialectSignals {
@@ -27,7 +27,7 @@ export interface DialectSignals {
 }
 
 export function dialectSignals(text: string): DialectSignals {
-  return { own: signalledDialect(text), mixed: showsSeveralDialects(text) };
+  return dialectMarks(text);
 }
 import { Packages } from './packages';
 

@@ -409,6 +409,17 @@ export function needExplanation(need: IndexNeed): string {
   return lines.join('\n');
 }
 
+/** `indexNeeds` worked out once per query and catalog (a catalog is never changed once built), for the rules that report one kind each. */
+const needsByCatalog = new WeakMap<Catalog, WeakMap<QueryModel, IndexNeed[]>>();
+
+function catalogIndexNeeds(query: QueryModel, catalog: Catalog): IndexNeed[] {
+  let byQuery = needsByCatalog.get(catalog);
+  if (!byQuery) needsByCatalog.set(catalog, (byQuery = new WeakMap()));
+  let needs = byQuery.get(query);
+  if (!needs) byQuery.set(query, (needs = indexNeeds(query, catalog)));
+  return needs;
+}
+
 /** Reports every need of `kind` in the file's queries, with the index fix. */
 export function reportIndexNeeds(
   ctx: FileContext,
@@ -417,7 +428,7 @@ export function reportIndexNeeds(
   worthIt: (need: IndexNeed, query: QueryModel) => boolean = () => true,
 ): void {
   for (const { query, statement } of eachQuery(ctx.document.statements)) {
-    for (const need of indexNeeds(query, ctx.catalog)) {
+    for (const need of catalogIndexNeeds(query, ctx.catalog)) {
       if (need.kind !== kind || !worthIt(need, query)) continue;
       const reference = isReferenceTable(need.table);
       ctx.report({

@@ -66,3 +66,29 @@ export function shiftInPlace(value: unknown, delta: number): void {
     if (v && typeof v === 'object') shiftInPlace(v, delta);
   }
 }
+
+/**
+ * Moves every span of a freshly built chunk result by `delta`, in place: what
+ * `rebase` does without the copy, for a result nothing else holds. Builders
+ * may put one span object in several places (a statement's span in its
+ * changes), so each object moves once.
+ */
+export function shiftFresh(value: unknown, delta: number, moved = new Set<object>()): void {
+  if (delta === 0 || !value || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (const v of value) shiftFresh(v, delta, moved);
+    return;
+  }
+  const o = value as Record<string, unknown>;
+  if (typeof o.start === 'number' && typeof o.end === 'number') {
+    if (moved.has(o)) return;
+    moved.add(o);
+    o.start += delta;
+    o.end += delta;
+    return;
+  }
+  for (const k in o) {
+    const v = o[k];
+    if (v && typeof v === 'object') shiftFresh(v, delta, moved);
+  }
+}

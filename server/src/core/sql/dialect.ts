@@ -7,6 +7,11 @@ import { Lexer, Tok, wordIs } from './split/lexer';
 const SQLITE_WORDS = ['AUTOINCREMENT', 'PRAGMA', 'ROWID', 'GLOB'];
 const MYSQL_WORDS = ['AUTO_INCREMENT', 'ENGINE', 'UNSIGNED', 'CHARSET', 'TINYINT', 'MEDIUMTEXT', 'LONGTEXT'];
 const PG_WORDS = ['SERIAL', 'BIGSERIAL', 'JSONB', 'ILIKE', 'CONCURRENTLY', 'TIMESTAMPTZ', 'RETURNING', 'PLPGSQL', 'EXTENSION', 'BYTEA', 'TABLESPACE'];
+/** Those words by length: a word of the text is compared with the few of its length only. */
+const MARKED_WORDS: { word: string; dialect: Dialect }[][] = [];
+for (const [dialect, words] of [['sqlite', SQLITE_WORDS], ['mysql', MYSQL_WORDS], ['postgres', PG_WORDS]] as const) {
+  for (const word of words) (MARKED_WORDS[word.length] ??= []).push({ word, dialect });
+}
 
 /**
  * Engines QueryLens has no parser for, recognised so that their SQL is left
@@ -49,7 +54,17 @@ export function signalledDialect(text: string): Dialect | undefined {
 
 /** Whether a text's tokens show the marks of more than one dialect (a script written for several databases). */
 export function showsSeveralDialects(text: string): boolean {
-  return [...dialectVotes(text).values()].filter((n) => n > 0).length > 1;
+  return several(dialectVotes(text));
+}
+
+/** `signalledDialect` and `showsSeveralDialects` of a text at once, its tokens read once. */
+export function dialectMarks(text: string): { own: Dialect | undefined; mixed: boolean } {
+  const votes = dialectVotes(text);
+  return { own: winner(votes), mixed: several(votes) };
+}
+
+function several(votes: Map<Dialect, number>): boolean {
+  return [...votes.values()].filter((n) => n > 0).length > 1;
 }
 
 function winner(votes: Map<Dialect, number>): Dialect | undefined {
@@ -79,11 +94,10 @@ function dialectVotes(text: string): Map<Dialect, number> {
     else if (t === Tok.Backslash) pg += 2; // psql meta-command
     else if (t === Tok.Punct && text.charCodeAt(start) === 58 && text.charCodeAt(pos) === 58) pg++; // :: cast
     else if (t === Tok.Word) {
-      const len = pos - start;
-      if (len < 4 || len > 14) continue;
-      if (SQLITE_WORDS.some((w) => wordIs(text, start, pos, w))) sqlite += 2;
-      else if (MYSQL_WORDS.some((w) => wordIs(text, start, pos, w))) mysql += 2;
-      else if (PG_WORDS.some((w) => wordIs(text, start, pos, w))) pg += 2;
+      const marked = MARKED_WORDS[pos - start]?.find((m) => wordIs(text, start, pos, m.word));
+      if (marked?.dialect === 'sqlite') sqlite += 2;
+      else if (marked?.dialect === 'mysql') mysql += 2;
+      else if (marked) pg += 2;
     }
   }
   return new Map<Dialect, number>([

@@ -6,7 +6,7 @@
 import { loadModule } from 'libpg-query';
 import type { Dialect } from '../../../../shared/types';
 import { ChunkCache, PreviousChunks, recordChunks, type PlacedChunk } from './cache';
-import { type ChunkResult, rebase, shiftInPlace } from './chunk';
+import { type ChunkResult, rebase, shiftFresh, shiftInPlace } from './chunk';
 import type { ParsedDocument, Statement } from './model';
 import { parsePgChunk } from './pg/statement';
 import { maskPsqlVariables } from './psql';
@@ -38,6 +38,33 @@ export function parseStatement(text: string, dialect: Dialect): ChunkResult {
     result = parseUncached(text, dialect);
     cache.set(key, result);
   }
+  return result;
+}
+
+/**
+ * Texts parsed once and not cached: most statements of a corpus occur once, so
+ * a statement is cached (and copied out of the cache) from its second sight on,
+ * and the first parse goes to the document as it is.
+ */
+// Keyed like the cache, by a built string: hashed, it becomes a flat copy, where the
+// statement's own text (a slice) would keep its whole file's text alive.
+const seenOnce = new Set<string>();
+const SEEN_MAX = 100_000;
+
+/** `parseStatement` placed at `start` of a document, owned by the caller. */
+function parseStatementAt(text: string, dialect: Dialect, start: number): ChunkResult {
+  const key = dialect + '\u0000' + text;
+  const hit = cache.get(key);
+  if (hit) return rebase(hit, start);
+  if (seenOnce.delete(key)) {
+    const result = parseUncached(text, dialect);
+    cache.set(key, result);
+    return rebase(result, start);
+  }
+  if (seenOnce.size >= SEEN_MAX) seenOnce.clear();
+  seenOnce.add(key);
+  const result = parseUncached(text, dialect);
+  shiftFresh(result, start);
   return result;
 }
 
@@ -110,7 +137,9 @@ export function* parseDocumentSteps(
     for (const span of split.statements) {
       yield;
       const chunkText = source.slice(span.start, span.end);
-      const result = reusable.take(chunkText, span.start, shiftInPlace) ?? rebase(parseStatement(chunkText, dialect), span.start);
+      const result = reusable.take(chunkText, span.start, shiftInPlace) ?? (incremental
+          ? rebase(parseStatement(chunkText, dialect), span.start) // its spans move in place on the next parse: none shared
+          : parseStatementAt(chunkText, dialect, span.start));
       placed.push({ text: chunkText, start: span.start, result });
       if (result.errors.length > 0 && options?.dialectGuessed && readsInAnotherDialect(chunkText, dialect)) {
         // Not surely SQL of the guessed dialect: another database's statement, skipped like a meta-command.
@@ -128,10 +157,18 @@ export function* parseDocumentSteps(
   return doc;
 }
 
+const TRANSACTION_INITIALS = new Set([...'bscear'].map((ch) => ch.charCodeAt(0)));
+
 /** Sets `inTransaction` on statements between BEGIN/START TRANSACTION and COMMIT/ROLLBACK/END. */
 function markTransactions(statements: Statement[]): void {
   let open = false;
   for (const s of statements) {
+    // Only BEGIN, START, COMMIT, END, ABORT and ROLLBACK matter: any other first letter needs no regex.
+    const c = s.text.charCodeAt(0) | 32;
+    if (c >= 97 && c <= 122 && !TRANSACTION_INITIALS.has(c)) {
+      s.inTransaction = open;
+      continue;
+    }
     const m = /^\s*(\w+)(?:\s+(\w+))?/.exec(s.text);
     const first = m?.[1]?.toUpperCase();
     const second = m?.[2]?.toUpperCase();
