@@ -39,6 +39,8 @@ export interface FolderState {
   loadToken: number;
   /** The `querylens.baseline` file and what it holds (lsp/baseline.ts). */
   baseline?: FolderBaseline;
+  /** True while its workspace is read in the background for the catalog (see server.ts `indexFolder`). */
+  indexing?: boolean;
 }
 
 let parsersReady: Promise<void> | undefined;

@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import {
   CodeActionKind,
+  CodeLensRefreshRequest,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
@@ -18,7 +19,7 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { AnalyzeWorkspaceRequest, FIX_ALL_KIND, QueryAtRequest, StatusNotification, type AnalyzeWorkspaceResult, type ServerState } from '../../../shared/protocol';
+import { AnalyzeWorkspaceRequest, FIX_ALL_KIND, QueryAtRequest, ReleaseIndexingNotification, StatusNotification, type AnalyzeWorkspaceResult, type ServerState } from '../../../shared/protocol';
 import { MAX_SOURCE_BYTES, readTextFile } from '../core/config/read';
 import { explainableQueries, explainableQueriesSteps, innermostAt, type ExplainableQuery } from '../core/engine/explainable';
 import type { Workspace } from '../core/engine/workspace';
@@ -67,6 +68,7 @@ export function startServer(connection: Connection): void {
       const others = workspace?.affectedBy(file).filter((other) => other !== file) ?? [];
       if (others.length > 0) publisher.refresh(others, 0);
     },
+    indexing: (file: string) => host.folderFor(file)?.indexing === true,
   };
   const publisher = new DiagnosticsPublisher(connection, host, logger);
   /** Open documents handed to their workspace whose effect on the schema is not known yet. */
@@ -99,11 +101,15 @@ export function startServer(connection: Connection): void {
     return [...new Set([...open, ...workspace.files()])];
   }
 
-  /** (Re)builds one folder's workspace, syncs open buffers into it and publishes. */
-  async function reload(folder: FolderState): Promise<void> {
+  /**
+   * (Re)builds one folder's workspace, syncs open buffers into it and
+   * publishes: the open documents' syntax errors at once, every finding once
+   * the workspace is indexed (in slices, in the background).
+   */
+  async function reload(folder: FolderState): Promise<Workspace | undefined> {
     folder.settings = await settings.get(folder.uri);
     const result = await loadFolder(folder, folder.settings, (message) => logger.error(`QueryLens: ${message}`));
-    if (!result.current || !folders.has(folder.uri)) return;
+    if (!result.current || !folders.has(folder.uri)) return undefined;
     folder.workspace = result.workspace;
     folder.history = result.history;
     folder.error = result.error;
@@ -119,9 +125,49 @@ export function startServer(connection: Connection): void {
     }
     await refreshBaseline(folder);
     publishConfigProblems(connection, folder, logger);
+    if (result.workspace && !result.workspace.indexed()) {
+      folder.indexing = true;
+      publisher.invalidateAll();
+      publisher.schedule([...openByPath.keys()].filter((file) => host.folderFor(file) === folder), 0);
+    }
+    return result.workspace;
+  }
+
+  /** Indexes the folder's reloaded workspace (unless a newer load took over) and publishes every finding. */
+  async function publishIndexed(folder: FolderState, workspace: Workspace, progress: (percent: number, message: string) => void): Promise<void> {
+    if (folder.indexing) await indexFolder(folder, workspace, progress);
+    if (folder.workspace !== workspace) return; // a newer load took over
     publisher.invalidateAll();
     publisher.schedule([...filesToPublish(folder), ...publisher.shownFiles()], 0);
+    if (capabilities.workspace?.codeLens?.refreshSupport) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
   }
+
+  /**
+   * Reads the folder's workspace for its catalog in slices, the open
+   * documents shown first with what their own text says (findings that read
+   * the catalog could be false against part of it; see syntaxFindingsSteps).
+   */
+  async function indexFolder(folder: FolderState, workspace: Workspace, progress: (percent: number, message: string) => void): Promise<void> {
+    try {
+      await indexingHeld;
+      let reported = -1;
+      const onRead = (read: number, total: number) => {
+        const percent = Math.floor((read / Math.max(total, 1)) * 100);
+        if (percent === reported) return;
+        reported = percent;
+        progress(percent, `Indexing ${folder.name}: ${read}/${total} files`);
+      };
+      await inSlices(workspace.indexSteps(onRead), () => folder.workspace !== workspace || !folders.has(folder.uri));
+    } finally {
+      folder.indexing = false;
+    }
+  }
+
+  /** Resolved at once, or in tests when the client releases the indexing it asked to hold (ReleaseIndexingNotification). */
+  const indexingHeld = new Promise<void>((release) => {
+    if (process.env[ReleaseIndexingNotification.HOLD_ENV] !== '1') return release();
+    connection.onNotification(ReleaseIndexingNotification.type, () => release());
+  });
 
   /** Per folder URI: the watcher registered for its baseline file, and the pattern it follows. */
   const baselineWatches = new Map<string, { pattern: string; registration: Promise<Disposable | undefined> }>();
@@ -158,13 +204,12 @@ export function startServer(connection: Connection): void {
     const progress = await connection.window.createWorkDoneProgress();
     progress.begin('QueryLens', 0, 'Indexing SQL files', false);
     try {
-      let done = 0;
-      await Promise.all(
-        targets.map(async (folder) => {
-          await reload(folder);
-          progress.report(Math.round((++done / targets.length) * 100), `Indexed ${folder.name}`);
-        }),
-      );
+      const loaded = await Promise.all(targets.map((folder) => reload(folder)));
+      // One folder after the other: one folder's indexing at a time holds its files' syntax trees.
+      for (const [at, folder] of targets.entries()) {
+        const workspace = loaded[at];
+        if (workspace) await publishIndexed(folder, workspace, (percent, message) => progress.report(Math.round(((at + percent / 100) / targets.length) * 100), message));
+      }
     } finally {
       progress.done();
     }
@@ -363,6 +408,7 @@ export function startServer(connection: Connection): void {
     const folder = file ? host.folderFor(file) : undefined;
     const workspace = folder?.workspace;
     if (!document || !file || !folder || !workspace || !accepts(folder, file) || folder.settings?.querylens.enable === false) return undefined;
+    if (folder.indexing) return undefined; // asked again once indexed (codeLens.refresh)
     pendingEdits.flush();
     return workspace.tooLarge(file) ? undefined : { document, workspace, folder, file };
   }
