@@ -108,7 +108,13 @@ export function startServer(connection: Connection): void {
    */
   async function reload(folder: FolderState): Promise<Workspace | undefined> {
     folder.settings = await settings.get(folder.uri);
-    const result = await loadFolder(folder, folder.settings, (message) => logger.error(`QueryLens: ${message}`));
+    // On the first load, the open documents are shown (their syntax errors) before the folder is even read.
+    const preview = (workspace: Workspace) => {
+      if (folder.workspace || !folders.has(folder.uri)) return;
+      folder.workspace = workspace;
+      showOpenDocuments(folder, workspace);
+    };
+    const result = await loadFolder(folder, folder.settings, (message) => logger.error(`QueryLens: ${message}`), preview);
     if (!result.current || !folders.has(folder.uri)) return undefined;
     folder.workspace = result.workspace;
     folder.history = result.history;
@@ -117,20 +123,28 @@ export function startServer(connection: Connection): void {
     folder.configFile = result.configFile;
     folder.rebuildKey = rebuildKey(folder.settings);
     if (result.error) logger.error(`QueryLens: indexing ${folder.root} failed: ${result.error}`);
-    for (const [file, uri] of openByPath) {
-      const document = documents.get(uri);
-      if (document && result.workspace && host.folderFor(file) === folder && accepts(folder, file)) {
-        result.workspace.setFile(file, document.getText());
-      }
-    }
+    if (!result.workspace) folder.indexing = false;
+    else if (!result.workspace.indexed()) showOpenDocuments(folder, result.workspace);
+    else syncOpenDocuments(folder, result.workspace);
     await refreshBaseline(folder);
     publishConfigProblems(connection, folder, logger);
-    if (result.workspace && !result.workspace.indexed()) {
-      folder.indexing = true;
-      publisher.invalidateAll();
-      publisher.schedule([...openByPath.keys()].filter((file) => host.folderFor(file) === folder), 0);
-    }
     return result.workspace;
+  }
+
+  /** Hands the open documents of the folder to `workspace`. */
+  function syncOpenDocuments(folder: FolderState, workspace: Workspace): void {
+    for (const [file, uri] of openByPath) {
+      const document = documents.get(uri);
+      if (document && host.folderFor(file) === folder && accepts(folder, file)) workspace.setFile(file, document.getText());
+    }
+  }
+
+  /** Hands the open documents to the folder's `workspace`, not indexed yet, and publishes what their own text says. */
+  function showOpenDocuments(folder: FolderState, workspace: Workspace): void {
+    syncOpenDocuments(folder, workspace);
+    folder.indexing = true;
+    publisher.invalidateAll();
+    publisher.schedule([...openByPath.keys()].filter((file) => host.folderFor(file) === folder), 0);
   }
 
   /** Indexes the folder's reloaded workspace (unless a newer load took over) and publishes every finding. */
