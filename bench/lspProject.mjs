@@ -78,7 +78,8 @@ async function main() {
       ? params.items.map((item) => (item.section === 'querylens' ? { debounceMs: 0, diagnostics: { workspace: workspaceDiagnostics } } : item.section ? {} : null))
       : null,
   );
-  const ready = client.waitFor('querylens/status', (p) => p.state !== 'indexing', LIMIT_MS).then(({ at }) => at);
+  let readyYet = false;
+  const ready = client.waitFor('querylens/status', (p) => p.state !== 'indexing', LIMIT_MS).then(({ at }) => ((readyYet = true), at));
   await client.request('initialize', {
     processId: process.pid,
     rootUri: pathToFileURL(roots[0]).href,
@@ -103,10 +104,11 @@ async function main() {
   })();
   const firstDiagnostics = await first;
   diagnosticsAt.push({ ms: round(firstDiagnostics.at - started), count: firstDiagnostics.params.diagnostics.length });
+  // The file's findings once its folder's catalog is complete: its second publication (the first, if that came after indexing).
+  const next = readyYet ? undefined : client.waitFor('textDocument/publishDiagnostics', (p) => p.uri === uri, LIMIT_MS);
   const readyAt = await ready;
   indexing = false;
-  // The file's findings once the catalog is complete: the publication after indexing (or the first, if it came after).
-  const refined = firstDiagnostics.at >= readyAt ? firstDiagnostics : await client.waitFor('textDocument/publishDiagnostics', (p) => p.uri === uri, LIMIT_MS);
+  const refined = next ? await next : firstDiagnostics;
   diagnosticsAt.push({ ms: round(refined.at - started), count: refined.params.diagnostics.length });
   const hoverWaits = await hovers;
   const hoverDuringStart = { count: hoverWaits.length, maxMs: round(Math.max(...hoverWaits)) };

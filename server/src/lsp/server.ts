@@ -2,7 +2,7 @@
  * The QueryLens language server: LSP wiring around the engine's `Workspace`.
  * The connection is injected so tests can run the server over any stream.
  */
-import { basename } from 'node:path';
+import { basename, relative, sep } from 'node:path';
 import {
   CodeActionKind,
   CodeLensRefreshRequest,
@@ -34,7 +34,7 @@ import { codeActions } from './codeActions';
 import { publishConfigProblems } from './configDiagnostics';
 import { DiagnosticsPublisher } from './diagnostics';
 import { baselineWatchPattern, readFolderBaseline } from './baseline';
-import { accepts, createFolder, folderFor, loadFolder, rebuildKey, refreshHistory, type FolderState } from './folders';
+import { accepts, contains, createFolder, folderFor, loadFolder, rebuildKey, refreshHistory, type FolderState } from './folders';
 import { describe, guard } from './guard';
 import { hover } from './hover';
 import { PendingEdits } from './pendingEdits';
@@ -114,7 +114,10 @@ export function startServer(connection: Connection): void {
       folder.workspace = workspace;
       showOpenDocuments(folder, workspace);
     };
-    const result = await loadFolder(folder, folder.settings, (message) => logger.error(`QueryLens: ${message}`), preview);
+    // A folder nested in this one (multi-root) shows its own files: this one does not read them a second time.
+    const nested = [...folders.values()].filter((other) => other !== folder && contains(folder, other.root)).map((other) => relative(folder.root, other.root).split(sep).join('/'));
+    const loadSettings = { ...folder.settings, filesExclude: [...folder.settings.filesExclude, ...nested.flatMap((dir) => [dir, `${dir}/**`])] };
+    const result = await loadFolder(folder, loadSettings, (message) => logger.error(`QueryLens: ${message}`), preview);
     if (!result.current || !folders.has(folder.uri)) return undefined;
     folder.workspace = result.workspace;
     folder.history = result.history;
@@ -142,8 +145,9 @@ export function startServer(connection: Connection): void {
   /** Hands the open documents to the folder's `workspace`, not indexed yet, and publishes what their own text says. */
   function showOpenDocuments(folder: FolderState, workspace: Workspace): void {
     syncOpenDocuments(folder, workspace);
+    if (folder.indexing) return; // shown already, from the preview: the same texts say the same
     folder.indexing = true;
-    publisher.invalidateAll();
+    publisher.invalidate([...openByPath.keys(), ...publisher.shownFiles()].filter((file) => host.folderFor(file) === folder));
     publisher.schedule([...openByPath.keys()].filter((file) => host.folderFor(file) === folder), 0);
   }
 
@@ -151,8 +155,10 @@ export function startServer(connection: Connection): void {
   async function publishIndexed(folder: FolderState, workspace: Workspace, progress: (percent: number, message: string) => void): Promise<void> {
     if (folder.indexing) await indexFolder(folder, workspace, progress);
     if (folder.workspace !== workspace) return; // a newer load took over
-    publisher.invalidateAll();
-    publisher.schedule([...filesToPublish(folder), ...publisher.shownFiles()], 0);
+    // This folder's files only: the folders indexed before keep their findings.
+    const files = [...filesToPublish(folder), ...publisher.shownFiles().filter((file) => host.folderFor(file) === folder)];
+    publisher.invalidate(files);
+    publisher.schedule(files, 0);
     if (capabilities.workspace?.codeLens?.refreshSupport) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
   }
 
