@@ -5,7 +5,7 @@
  * (syntax errors); findings that read the catalog follow once it is complete.
  */
 import { strict as assert } from 'node:assert';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import { ReleaseIndexingNotification } from '../../shared/protocol';
@@ -44,5 +44,16 @@ describe('language server: the open file before the workspace', function () {
     assert.equal(client.progress[0], 'begin: Indexing SQL files');
     assert.match(client.progress.at(-2) ?? '', /^report: Indexing folder0: (\d+)\/\1 files$/);
     assert.equal(client.progress.at(-1), 'end');
+  });
+
+  it('reads a folder nested in another (multi-root) once: the outer folder leaves its files to it', async function () {
+    const root = copyFixture('lsp-workspace');
+    const inner = join(root, 'inner');
+    mkdirSync(inner);
+    writeFileSync(join(inner, 'report.sql'), 'SELECT planner_id FROM planners;\n');
+    const client = (state.client = await TestClient.start([root, inner]));
+    // queries.sql and the two migrations in the outer folder, report.sql in the inner one: four, not five.
+    assert.equal(client.statuses.at(-1)?.state, 'ready');
+    assert.equal(client.statuses.at(-1)?.fileCount, 4);
   });
 });
