@@ -308,6 +308,8 @@ function printTable(rows) {
 async function main() {
   if (!existsSync(path.join(repo, 'dist', 'cli.js'))) throw new Error('dist/ is missing: run `npm run bench` (it builds first)');
 
+  // QUERYLENS_BENCH=lsp-project npm run bench -- <checkout> <file> [more roots]: the language server on a real project (lspProject.mjs).
+  if (process.env.QUERYLENS_BENCH === 'lsp-project') return void (await import('./lspProject.mjs'));
   // QUERYLENS_BENCH=incremental runs only (b), prints it and writes nothing: for iterating on the server.
   if (process.env.QUERYLENS_BENCH === 'incremental') {
     if (!existsSync(corpus)) throw new Error(`corpus not found: ${corpus} (set QUERYLENS_CORPUS)`);
