@@ -312,6 +312,8 @@ function printTable(rows) {
 async function main() {
   if (!existsSync(path.join(repo, 'dist', 'cli.js'))) throw new Error('dist/ is missing: run `npm run bench` (it builds first)');
 
+  // QUERYLENS_BENCH=lsp-project npm run bench -- <checkout> <file> [more roots]: the language server on a real project (lspProject.mjs).
+  if (process.env.QUERYLENS_BENCH === 'lsp-project') return void (await import('./lspProject.mjs'));
   // --project DIR (or QUERYLENS_BENCH_PROJECTS) runs only (e), prints it and writes nothing.
   const projects = [...process.argv.slice(2).flatMap((arg, i, all) => (all[i - 1] === '--project' ? [arg] : arg.startsWith('--project=') ? [arg.slice(10)] : [])), ...(process.env.QUERYLENS_BENCH_PROJECTS ?? '').split(':').filter(Boolean)];
   if (projects.length > 0) {

@@ -52,6 +52,17 @@ export namespace StatusNotification {
   export const type = new NotificationType<StatusParams>(method);
 }
 
+/**
+ * Tests only, sent by the client: with QUERYLENS_TEST_HOLD_INDEXING=1 in its
+ * environment the server holds each folder's background indexing until this
+ * arrives, so a test can look at what is published meanwhile.
+ */
+export namespace ReleaseIndexingNotification {
+  export const method = 'querylens/test/releaseIndexing';
+  export const type = new NotificationType<void>(method);
+  export const HOLD_ENV = 'QUERYLENS_TEST_HOLD_INDEXING';
+}
+
 // ---------------------------------------------------------------------------------------------
 // Connected databases (issue 4). The client resolves the connection (setting + SecretStorage
 // password, confirmation on production connections) and sends it with each request; the server

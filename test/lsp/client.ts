@@ -38,7 +38,7 @@ import {
   type Range,
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver/node';
-import { StatusNotification, type StatusParams } from '../../shared/protocol';
+import { ReleaseIndexingNotification, StatusNotification, type StatusParams } from '../../shared/protocol';
 import { defaultSettings, type QueryLensSettings } from '../../shared/settings';
 
 export const REPO = resolve(__dirname, '../..');
@@ -114,8 +114,11 @@ export class TestClient {
   private readonly process: ChildProcess;
   private readonly connection: ProtocolConnection;
 
-  private constructor(readonly roots: string[]) {
-    this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** The messages of the server's work-done progress reports ($/progress), in order. */
+  readonly progress: string[] = [];
+
+  private constructor(readonly roots: string[], env?: Record<string, string>) {
+    this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     this.process.stderr!.on('data', (chunk) => this.logs.push(String(chunk)));
     this.process.on('exit', (code) => this.failAll(`server exited (${code})\n${this.logs.join('\n')}`));
     this.connection = createProtocolConnection(
@@ -140,14 +143,26 @@ export class TestClient {
       items.map((item) => (item.section === 'querylens' ? this.settings : item.section === 'files.exclude' ? {} : null)),
     );
     this.connection.onRequest(WorkDoneProgressCreateRequest.type, () => null);
+    this.connection.onNotification('$/progress', ({ value }: { value: { kind: string; message?: string } }) => {
+      this.progress.push(`${value.kind}${value.message ? `: ${value.message}` : ''}`);
+      this.wake();
+    });
     this.connection.onRequest(RegistrationRequest.type, () => undefined);
     this.connection.listen();
   }
 
-  /** Starts the server on the folders `roots` (the first is the root) and waits until it has indexed them. */
-  static async start(roots: string | string[], settings?: Partial<QueryLensSettings>): Promise<TestClient> {
+  /**
+   * Starts the server on the folders `roots` (the first is the root) and waits
+   * until it has indexed them (unless `indexed` is false), with `env` added to
+   * its environment.
+   */
+  static async start(
+    roots: string | string[],
+    settings?: Partial<QueryLensSettings>,
+    { env, indexed = true }: { env?: Record<string, string>; indexed?: boolean } = {},
+  ): Promise<TestClient> {
     const folders = typeof roots === 'string' ? [roots] : roots;
-    const client = new TestClient(folders);
+    const client = new TestClient(folders, env);
     client.settings = { ...client.settings, ...settings };
     const exited = new Promise<never>((_, reject) =>
       client.process.once('exit', (code) => reject(new Error(`server exited (${code}):\n${client.logs.join('\n')}`))),
@@ -171,6 +186,7 @@ export class TestClient {
     exited.catch(() => undefined); // only awaited while initializing; later exits reject the waiters
     await Promise.race([initialized, exited]);
     await client.connection.sendNotification(InitializedNotification.type, {});
+    if (!indexed) return client;
     await client.waitFor(
       () => client.statuses.some((s) => s.state !== 'indexing'),
       () => 'the server to finish indexing',
@@ -242,6 +258,16 @@ export class TestClient {
 
   hover(uri: string, position: Range['start']): Promise<Hover | null> {
     return this.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+  }
+
+  /** Lets a server started with ReleaseIndexingNotification.HOLD_ENV index its folders. */
+  releaseIndexing(): Promise<void> {
+    return this.connection.sendNotification(ReleaseIndexingNotification.type);
+  }
+
+  /** Resolves once the server has said its indexing ended (its status is no longer `indexing`). */
+  indexed(): Promise<void> {
+    return this.waitFor(() => this.statuses.some((s) => s.state !== 'indexing'), () => 'the server to finish indexing');
   }
 
   sendRequest<R>(method: string, params?: unknown): Promise<R> {

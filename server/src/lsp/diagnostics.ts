@@ -29,6 +29,8 @@ export interface DiagnosticsHost {
   applyPendingEdits(): void;
   /** `file`'s current version was analysed (its schema is known now). */
   analysed?(file: string): void;
+  /** Whether `file`'s workspace is being indexed: only the findings of its own text are given then (Workspace.syntaxFindingsSteps). */
+  indexing?(file: string): boolean;
 }
 
 /** One file's analysis in slices; `cancelled` stops it at its next slice. */
@@ -110,11 +112,15 @@ export class DiagnosticsPublisher {
     if (running) return running.done;
     const run: Run = { file, cancelled: false, done: Promise.resolve(undefined) };
     this.runs.set(file, run);
-    run.done = inSlices(workspace.analyzeSteps(file), () => run.cancelled).then(
+    // Partial findings are dropped when indexing ends (the server invalidates every file then).
+    const partial = this.host.indexing?.(file) === true;
+    const steps = partial ? workspace.syntaxFindingsSteps(file) : workspace.analyzeSteps(file);
+    run.done = inSlices(steps, () => run.cancelled).then(
       (findings) => {
         if (this.runs.get(file) === run) this.runs.delete(file);
         if (run.cancelled || findings === undefined) return undefined;
-        this.analysed(file, findings);
+        if (partial) this.findings.set(file, findings);
+        else this.analysed(file, findings);
         return findings;
       },
       (error: unknown) => {

@@ -8,6 +8,7 @@ import { Workspace } from '../core/engine/workspace';
 import { loadConfig, unmatchedIncludes } from '../core/config/load';
 import { CONFIG_FILE_NAME, type ConfigProblem, type QueryLensConfig } from '../core/config/types';
 import { initParsers } from '../core/sql/parse';
+import { initHostParsers } from '../core/host/treesitter';
 import { maxFileChars } from './largeFiles';
 import { eitherShipped, NOTHING_SHIPPED, type MigrationHistory } from '../core/migrations/history';
 import { gitHistory, type GitHistory } from '../history/git';
@@ -39,6 +40,8 @@ export interface FolderState {
   loadToken: number;
   /** The `querylens.baseline` file and what it holds (lsp/baseline.ts). */
   baseline?: FolderBaseline;
+  /** True while its workspace is read in the background for the catalog (see server.ts `indexFolder`). */
+  indexing?: boolean;
 }
 
 let parsersReady: Promise<void> | undefined;
@@ -96,10 +99,16 @@ export interface LoadResult {
   current: boolean;
 }
 
+/**
+ * Builds the folder's workspace (scans and reads every file). `onPreview`, if
+ * given, gets at once an empty workspace with the same config, for the open
+ * documents to be shown in before the scan and the read are done.
+ */
 export async function loadFolder(
   folder: FolderState,
   settings: FolderSettings,
   onError: (message: string) => void,
+  onPreview?: (workspace: Workspace) => void,
 ): Promise<LoadResult> {
   const token = ++folder.loadToken;
   let configFile = configFileOf(folder.root, settings);
@@ -114,17 +123,13 @@ export async function loadFolder(
     if (!config.dialect && settings.querylens.dialect !== 'auto') config.dialect = settings.querylens.dialect;
     config.includeTests ??= settings.querylens.includeTests;
     const onSkipped = (file: string, reason: string) => onError(`skipped ${file}: ${reason}`);
+    const options = { root: folder.root, config, extraExcludes: settings.filesExclude, onError, onSkipped, incremental: true, maxFileChars: maxFileChars(settings.querylens.maxFileSizeKb) };
+    if (onPreview) {
+      await initHostParsers();
+      if (token === folder.loadToken) onPreview(Workspace.fromFiles(options, {}));
+    }
     const history = await gitHistory(folder.root);
-    const workspace = await Workspace.create({
-      root: folder.root,
-      config,
-      extraExcludes: settings.filesExclude,
-      onError,
-      onSkipped,
-      incremental: true,
-      maxFileChars: maxFileChars(settings.querylens.maxFileSizeKb),
-      history,
-    });
+    const workspace = await Workspace.create({ ...options, history });
     problems = [...problems, ...unmatchedIncludes(loaded, folder.root, workspace.files())];
     return { workspace, problems, configFile, config, history, current: token === folder.loadToken };
   } catch (error) {

@@ -2,9 +2,10 @@
  * The QueryLens language server: LSP wiring around the engine's `Workspace`.
  * The connection is injected so tests can run the server over any stream.
  */
-import { basename } from 'node:path';
+import { basename, relative, sep } from 'node:path';
 import {
   CodeActionKind,
+  CodeLensRefreshRequest,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
@@ -18,7 +19,7 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { AnalyzeWorkspaceRequest, FIX_ALL_KIND, QueryAtRequest, StatusNotification, type AnalyzeWorkspaceResult, type ServerState } from '../../../shared/protocol';
+import { AnalyzeWorkspaceRequest, FIX_ALL_KIND, QueryAtRequest, ReleaseIndexingNotification, StatusNotification, type AnalyzeWorkspaceResult, type ServerState } from '../../../shared/protocol';
 import { MAX_SOURCE_BYTES, readTextFile } from '../core/config/read';
 import { explainableQueries, explainableQueriesSteps, innermostAt, type ExplainableQuery } from '../core/engine/explainable';
 import type { Workspace } from '../core/engine/workspace';
@@ -33,7 +34,7 @@ import { codeActions } from './codeActions';
 import { publishConfigProblems } from './configDiagnostics';
 import { DiagnosticsPublisher } from './diagnostics';
 import { baselineWatchPattern, readFolderBaseline } from './baseline';
-import { accepts, createFolder, folderFor, loadFolder, rebuildKey, refreshHistory, type FolderState } from './folders';
+import { accepts, contains, createFolder, folderFor, loadFolder, rebuildKey, refreshHistory, type FolderState } from './folders';
 import { describe, guard } from './guard';
 import { hover } from './hover';
 import { PendingEdits } from './pendingEdits';
@@ -67,6 +68,7 @@ export function startServer(connection: Connection): void {
       const others = workspace?.affectedBy(file).filter((other) => other !== file) ?? [];
       if (others.length > 0) publisher.refresh(others, 0);
     },
+    indexing: (file: string) => host.folderFor(file)?.indexing === true,
   };
   const publisher = new DiagnosticsPublisher(connection, host, logger);
   /** Open documents handed to their workspace whose effect on the schema is not known yet. */
@@ -99,11 +101,24 @@ export function startServer(connection: Connection): void {
     return [...new Set([...open, ...workspace.files()])];
   }
 
-  /** (Re)builds one folder's workspace, syncs open buffers into it and publishes. */
-  async function reload(folder: FolderState): Promise<void> {
+  /**
+   * (Re)builds one folder's workspace, syncs open buffers into it and
+   * publishes: the open documents' syntax errors at once, every finding once
+   * the workspace is indexed (in slices, in the background).
+   */
+  async function reload(folder: FolderState): Promise<Workspace | undefined> {
     folder.settings = await settings.get(folder.uri);
-    const result = await loadFolder(folder, folder.settings, (message) => logger.error(`QueryLens: ${message}`));
-    if (!result.current || !folders.has(folder.uri)) return;
+    // On the first load, the open documents are shown (their syntax errors) before the folder is even read.
+    const preview = (workspace: Workspace) => {
+      if (folder.workspace || !folders.has(folder.uri)) return;
+      folder.workspace = workspace;
+      showOpenDocuments(folder, workspace);
+    };
+    // A folder nested in this one (multi-root) shows its own files: this one does not read them a second time.
+    const nested = [...folders.values()].filter((other) => other !== folder && contains(folder, other.root)).map((other) => relative(folder.root, other.root).split(sep).join('/'));
+    const loadSettings = { ...folder.settings, filesExclude: [...folder.settings.filesExclude, ...nested.flatMap((dir) => [dir, `${dir}/**`])] };
+    const result = await loadFolder(folder, loadSettings, (message) => logger.error(`QueryLens: ${message}`), preview);
+    if (!result.current || !folders.has(folder.uri)) return undefined;
     folder.workspace = result.workspace;
     folder.history = result.history;
     folder.error = result.error;
@@ -111,17 +126,68 @@ export function startServer(connection: Connection): void {
     folder.configFile = result.configFile;
     folder.rebuildKey = rebuildKey(folder.settings);
     if (result.error) logger.error(`QueryLens: indexing ${folder.root} failed: ${result.error}`);
-    for (const [file, uri] of openByPath) {
-      const document = documents.get(uri);
-      if (document && result.workspace && host.folderFor(file) === folder && accepts(folder, file)) {
-        result.workspace.setFile(file, document.getText());
-      }
-    }
+    if (!result.workspace) folder.indexing = false;
+    else if (!result.workspace.indexed()) showOpenDocuments(folder, result.workspace);
+    else syncOpenDocuments(folder, result.workspace);
     await refreshBaseline(folder);
     publishConfigProblems(connection, folder, logger);
-    publisher.invalidateAll();
-    publisher.schedule([...filesToPublish(folder), ...publisher.shownFiles()], 0);
+    return result.workspace;
   }
+
+  /** Hands the open documents of the folder to `workspace`. */
+  function syncOpenDocuments(folder: FolderState, workspace: Workspace): void {
+    for (const [file, uri] of openByPath) {
+      const document = documents.get(uri);
+      if (document && host.folderFor(file) === folder && accepts(folder, file)) workspace.setFile(file, document.getText());
+    }
+  }
+
+  /** Hands the open documents to the folder's `workspace`, not indexed yet, and publishes what their own text says. */
+  function showOpenDocuments(folder: FolderState, workspace: Workspace): void {
+    syncOpenDocuments(folder, workspace);
+    if (folder.indexing) return; // shown already, from the preview: the same texts say the same
+    folder.indexing = true;
+    publisher.invalidate([...openByPath.keys(), ...publisher.shownFiles()].filter((file) => host.folderFor(file) === folder));
+    publisher.schedule([...openByPath.keys()].filter((file) => host.folderFor(file) === folder), 0);
+  }
+
+  /** Indexes the folder's reloaded workspace (unless a newer load took over) and publishes every finding. */
+  async function publishIndexed(folder: FolderState, workspace: Workspace, progress: (percent: number, message: string) => void): Promise<void> {
+    if (folder.indexing) await indexFolder(folder, workspace, progress);
+    if (folder.workspace !== workspace) return; // a newer load took over
+    // This folder's files only: the folders indexed before keep their findings.
+    const files = [...filesToPublish(folder), ...publisher.shownFiles().filter((file) => host.folderFor(file) === folder)];
+    publisher.invalidate(files);
+    publisher.schedule(files, 0);
+    if (capabilities.workspace?.codeLens?.refreshSupport) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+  }
+
+  /**
+   * Reads the folder's workspace for its catalog in slices, the open
+   * documents shown first with what their own text says (findings that read
+   * the catalog could be false against part of it; see syntaxFindingsSteps).
+   */
+  async function indexFolder(folder: FolderState, workspace: Workspace, progress: (percent: number, message: string) => void): Promise<void> {
+    try {
+      await indexingHeld;
+      let reported = -1;
+      const onRead = (read: number, total: number) => {
+        const percent = Math.floor((read / Math.max(total, 1)) * 100);
+        if (percent === reported) return;
+        reported = percent;
+        progress(percent, `Indexing ${folder.name}: ${read}/${total} files`);
+      };
+      await inSlices(workspace.indexSteps(onRead), () => folder.workspace !== workspace || !folders.has(folder.uri));
+    } finally {
+      folder.indexing = false;
+    }
+  }
+
+  /** Resolved at once, or in tests when the client releases the indexing it asked to hold (ReleaseIndexingNotification). */
+  const indexingHeld = new Promise<void>((release) => {
+    if (process.env[ReleaseIndexingNotification.HOLD_ENV] !== '1') return release();
+    connection.onNotification(ReleaseIndexingNotification.type, () => release());
+  });
 
   /** Per folder URI: the watcher registered for its baseline file, and the pattern it follows. */
   const baselineWatches = new Map<string, { pattern: string; registration: Promise<Disposable | undefined> }>();
@@ -158,13 +224,12 @@ export function startServer(connection: Connection): void {
     const progress = await connection.window.createWorkDoneProgress();
     progress.begin('QueryLens', 0, 'Indexing SQL files', false);
     try {
-      let done = 0;
-      await Promise.all(
-        targets.map(async (folder) => {
-          await reload(folder);
-          progress.report(Math.round((++done / targets.length) * 100), `Indexed ${folder.name}`);
-        }),
-      );
+      const loaded = await Promise.all(targets.map((folder) => reload(folder)));
+      // One folder after the other: one folder's indexing at a time holds its files' syntax trees.
+      for (const [at, folder] of targets.entries()) {
+        const workspace = loaded[at];
+        if (workspace) await publishIndexed(folder, workspace, (percent, message) => progress.report(Math.round(((at + percent / 100) / targets.length) * 100), message));
+      }
     } finally {
       progress.done();
     }
@@ -363,6 +428,7 @@ export function startServer(connection: Connection): void {
     const folder = file ? host.folderFor(file) : undefined;
     const workspace = folder?.workspace;
     if (!document || !file || !folder || !workspace || !accepts(folder, file) || folder.settings?.querylens.enable === false) return undefined;
+    if (folder.indexing) return undefined; // asked again once indexed (codeLens.refresh)
     pendingEdits.flush();
     return workspace.tooLarge(file) ? undefined : { document, workspace, folder, file };
   }

@@ -10,7 +10,7 @@
  * caller which files' findings may have changed.
  */
 import * as path from 'node:path';
-import type { Dialect, Finding, Severity } from '../../../../shared/types';
+import { SYNTAX_RULE_ID, type Dialect, type Finding, type Severity } from '../../../../shared/types';
 import { buildCatalog, buildCatalogSteps, tableKey } from '../catalog/build';
 import type { Catalog, MigrationSet } from '../catalog/types';
 import { ignorePatternMatcher, isAnalysedFile, isExcluded, isIgnoredByPatterns, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles } from '../config/files';
@@ -116,6 +116,9 @@ interface FileEntry {
  * get the edit path there before typing starts.
  */
 const PREPARE_ROUNDS = 3;
+
+/** The catalog findings that must not read one are checked against (`syntaxFindingsSteps`). */
+const EMPTY_CATALOG: Catalog = buildCatalog([]);
 let editPathCompiled = false;
 
 
@@ -136,6 +139,8 @@ export class Workspace {
   /** Bumped when the migration sets or the dialect change: every cached statement report is dropped. */
   private layoutVersion = 0;
   private readonly analysisHost: AnalysisHost;
+  /** `analysisHost` with every rule but syntax errors off (`syntaxFindingsSteps`). */
+  private readonly syntaxOnlyHost: AnalysisHost;
   private workspaceDialect?: Dialect;
   /** SQLAlchemy models of every Python file; undefined until needed or after one changed. */
   private models?: HostModel[];
@@ -166,6 +171,10 @@ export class Workspace {
       sureDialectOf: (file) => this.sureDialectOf(file),
       migrationFixes: new Map(),
       ...(options.config.server ? { server: options.config.server } : {}),
+    };
+    this.syntaxOnlyHost = {
+      ...this.analysisHost,
+      severityFor: (ruleId, fallback, file) => (ruleId === SYNTAX_RULE_ID ? this.severityFor(ruleId, fallback, file) : undefined),
     };
   }
 
@@ -495,6 +504,8 @@ export class Workspace {
    */
   private *catalogSteps(): Steps<Catalog | undefined> {
     if (this.cachedCatalog) return this.cachedCatalog;
+    yield* this.readCatalogInputsSteps();
+    if (this.cachedCatalog) return this.cachedCatalog;
     const before = this.changes;
     const built = yield* buildCatalogSteps(this.catalogInputs());
     if (this.cachedCatalog) return this.cachedCatalog; // built meanwhile by a caller that could not wait
@@ -675,6 +686,40 @@ export class Workspace {
     return { ...extraction, workspaceModels: models };
   }
 
+  /** `workspaceModels` in steps, one Python file per step; started over when a file changed meanwhile. */
+  private *workspaceModelsSteps(): Steps<HostModel[]> {
+    while (!this.models) {
+      const before = this.changes;
+      const models: HostModel[] = [];
+      for (const [file, entry] of [...this.entries]) {
+        if (hostLanguageOf(file) !== 'python') continue;
+        const had = entry.base !== undefined;
+        models.push(...(this.baseExtraction(file, entry)?.models ?? []));
+        if (!had) yield;
+      }
+      if (!this.models && this.changes === before) this.models = workspaceModelsOf(models);
+    }
+    return this.models;
+  }
+
+  /**
+   * Reads, one file per step (a SQL file one statement per step), what
+   * `catalogInputs` reads at once: the Python models, then every file that
+   * may change the schema. What is read is kept, so `catalogInputs` then
+   * finds it all parsed.
+   */
+  private *readCatalogInputsSteps(progress?: (read: number, total: number) => void): Steps<void> {
+    yield* this.workspaceModelsSteps();
+    const order = this.migrationOrder();
+    const files = this.files().filter((file) => order.has(file) || (hostLanguageOf(file) === 'python' ? this.mayWriteSchema(file) : !hostLanguageOf(file)));
+    let read = 0;
+    for (const file of files) {
+      const entry = this.entries.get(file);
+      if (entry && !entry.document && isAnalysedFile(file)) yield* this.parseSteps(file, entry);
+      progress?.(++read, files.length);
+    }
+  }
+
   /** Every SQLAlchemy model of the workspace (cached until a Python file's models change). */
   private workspaceModels(): HostModel[] {
     if (!this.models) {
@@ -713,6 +758,7 @@ export class Workspace {
   *analyzeSteps(file: string): Steps<Finding[] | undefined> {
     const entry = this.entries.get(file);
     if (!entry || !isAnalysedFile(file)) return [];
+    if (!entry.document && hostLanguageOf(file) === 'python') yield* this.workspaceModelsSteps();
     const document = yield* this.parseSteps(file, entry);
     if (!document || this.entries.get(file) !== entry) return undefined;
     if (this.isTooLarge(entry)) return [];
@@ -741,7 +787,7 @@ export class Workspace {
     }
   }
 
-  private findingSteps(file: string, entry: FileEntry, document: ParsedDocument, catalog: Catalog): Steps<Finding[]> {
+  private findingSteps(file: string, entry: FileEntry, document: ParsedDocument, catalog: Catalog, partial?: { host: HostExtraction | undefined }): Steps<Finding[]> {
     const migration = this.migrationPosition(file);
     const relative = path.relative(this.root, file).split(path.sep).join('/');
     return analyzeFileSteps(
@@ -757,13 +803,59 @@ export class Workspace {
         shippedScript: !migration && file.endsWith('.sql') && isInMigrationsFolder(relative) && this.isShipped(file),
         inScripts: isScriptPath(relative),
         migrations: this.layout.setsFor(file),
-        host: entry.host,
-        reports: this.options.incremental ? entry.statementReports : undefined,
+        host: partial ? partial.host : entry.host,
+        reports: this.options.incremental && !partial ? entry.statementReports : undefined,
         schemaVersion: this.schemaVersion,
         layoutVersion: this.layoutVersion,
       },
-      this.analysisHost,
+      partial ? this.syntaxOnlyHost : this.analysisHost,
     );
+  }
+
+  /**
+   * Whether the catalog every file is checked against is known: the whole
+   * workspace has been read (`indexSteps`) and nothing changed since.
+   */
+  indexed(): boolean {
+    return this.cachedCatalog !== undefined && this.unsettled.size === 0;
+  }
+
+  /**
+   * Reads the whole workspace and builds its catalog, in steps (the language
+   * server runs them in the background after start-up). `progress` is told
+   * how many of the files the catalog may need have been read.
+   */
+  *indexSteps(progress?: (read: number, total: number) => void): Steps<void> {
+    for (;;) {
+      yield* this.settleSteps();
+      yield* this.readCatalogInputsSteps(progress);
+      if (yield* this.catalogSteps()) return;
+    }
+  }
+
+  /**
+   * The findings of `file` that depend on its own text only, for an editor
+   * while the workspace is indexed: syntax errors. A finding that reads the
+   * catalog (a missing index) could be false against part of it (the index
+   * may be in a migration not read yet), so none is given here. A Python
+   * file is extracted with the models read so far: the SQL strings it holds
+   * (where syntax errors are) do not depend on other files' models. Nothing is
+   * kept but the parse of a SQL file.
+   */
+  *syntaxFindingsSteps(file: string): Steps<Finding[] | undefined> {
+    const entry = this.entries.get(file);
+    if (!entry || !isAnalysedFile(file) || this.isTooLarge(entry)) return [];
+    let document = entry.document;
+    let host = entry.host;
+    if (!document && hostLanguageOf(file)) {
+      const base = this.baseExtraction(file, entry)!;
+      host = hostLanguageOf(file) === 'python' ? (extractHost(file, entry.text, { dialect: this.options.config.dialect, models: workspaceModelsOf(base.models) }) ?? base) : base;
+      document = hostDocument(entry.text, host, this.entryDialect(file, entry));
+      yield;
+    }
+    document ??= yield* this.parseSteps(file, entry);
+    if (!document || this.entries.get(file) !== entry) return undefined;
+    return yield* this.findingSteps(file, entry, document, EMPTY_CATALOG, { host });
   }
 
   /** How many SQL strings of a host file could not be read as SQL (skipped quietly, not syntax errors). */
