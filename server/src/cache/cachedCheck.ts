@@ -10,10 +10,9 @@
  * models) is reused by file text, so that neither ordering the migrations nor
  * reading a changed file's queries extracts every Python file again.
  */
-import * as path from 'node:path';
 import type { Finding } from '../../../shared/types';
 import type { FileFacts, Workspace } from '../core/engine/workspace';
-import { isAnalysedFile } from '../core/config/files';
+import { isAnalysedFile, workspacePath } from '../core/config/files';
 import { buildId, CheckCache, hashOf, hashText, type CachedFile, type CheckCacheContent } from './checkCache';
 
 export interface CacheOptions {
@@ -113,7 +112,7 @@ export class CachedCheck {
   }
 
   private relative(file: string): string {
-    return path.relative(this.options.root, file).split(path.sep).join('/');
+    return workspacePath(this.options.root, file);
   }
 
   private hashOf(file: string, text: string): string {

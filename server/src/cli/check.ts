@@ -20,7 +20,7 @@ import { chainMigrationFixes } from '../core/engine/chain';
 import { applyFixes, preferredFixes, writeFixedFiles, writeNewFiles } from './fix';
 import { compareFindings, fingerprintsOf, type ChangedSelection, type CheckReport } from './report';
 import { readBaseline, writeBaseline } from './baseline';
-import { workspacePath } from '../core/baseline/fingerprint';
+import { workspacePath } from '../core/config/files';
 import { findRoot, isDirectory } from './root';
 
 export interface CheckOptions {

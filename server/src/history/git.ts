@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { isAnalysedFile } from '../core/config/files';
+import { isAnalysedFile, workspacePath } from '../core/config/files';
 import { NOTHING_SHIPPED, type MigrationHistory } from '../core/migrations/history';
 
 const MAX_OUTPUT = 256 * 1024 * 1024;
@@ -100,7 +100,7 @@ export async function changedFiles(root: string, since?: string): Promise<Change
   const all = [...new Set([...absolutePaths(root, changed), ...absolutePaths(root, untracked)])].sort();
   const files = all.filter((file) => existsSync(file));
   const gone = all.filter((file) => !existsSync(file) && isAnalysedFile(file));
-  const texts = await Promise.all(gone.map((file) => git(root, ['show', `${base}:./${path.relative(root, file).split(path.sep).join('/')}`])));
+  const texts = await Promise.all(gone.map((file) => git(root, ['show', `${base}:./${workspacePath(root, file)}`])));
   const deleted = gone.flatMap((file, i) => (texts[i] === undefined ? [] : [{ file, text: texts[i]! }]));
   return { ref, base, files, deleted, history: shippedHistory(root, trackedAtBase, changed) };
 }

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { BenchmarkComparison, BenchmarkRun, IndexHealthReport, MigrationsReport, PoolReport } from '../../../shared/dashboard';
 import type { Finding, RuleMeta } from '../../../shared/types';
 import { compareRuns, sameQuery } from '../db/bench';
+import { workspacePath } from '../core/config/files';
 import { cell, code, fileLink } from './markdown';
 import { formatIndexHealthMarkdown } from '../db/health/format';
 import { formatBenchmarksMarkdown, formatFindingsMarkdown, formatMigrationsMarkdown, formatPoolMarkdown, relativeTo } from './sections';
@@ -72,7 +73,7 @@ export function reviewJson(input: ReviewInput): unknown {
   for (const f of input.findings) {
     const entry = (byRule[f.ruleId] ??= { severity: f.severity, count: 0, findings: [] });
     entry.count++;
-    entry.findings.push({ file: path.relative(input.root, f.file).split(path.sep).join('/'), line: f.range.start.line + 1, message: f.message });
+    entry.findings.push({ file: workspacePath(input.root, f.file), line: f.range.start.line + 1, message: f.message });
   }
   const benchmarks = latestPerQuery(input.runs).map((head) => {
     const base = input.runs.find((r) => r !== head && sameQuery(r, head) && r.createdAt <= head.createdAt);

@@ -7,7 +7,8 @@
  */
 import type { Finding } from '../../../../shared/types';
 import { MAX_CONFIG_BYTES, readTextFile } from '../config/read';
-import { fingerprints, workspacePath } from './fingerprint';
+import { workspacePath } from '../config/files';
+import { fingerprints } from './fingerprint';
 
 export const BASELINE_VERSION = 1;
 /** A baseline of a large project is bigger than a config file: some ten thousand entries. */

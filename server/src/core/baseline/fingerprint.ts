@@ -6,8 +6,8 @@
  * inserted above leave it unchanged, while editing the statement changes it.
  */
 import { createHash } from 'node:crypto';
-import * as path from 'node:path';
 import type { Finding, Range } from '../../../../shared/types';
+import { workspacePath } from '../config/files';
 import type { LineIndex } from '../engine/lineIndex';
 import type { Span, Statement } from '../sql/model';
 
@@ -70,11 +70,6 @@ function linesOf(text: string, lines: LineIndex, range: Range): string {
   const start = lines.offsetAt({ line: range.start.line, character: 0 });
   const end = lines.offsetAt({ line: range.end.line + 1, character: 0 });
   return text.slice(start, end);
-}
-
-/** `file` relative to `root` with forward slashes: the same on every machine and system. */
-export function workspacePath(root: string, file: string): string {
-  return path.relative(root, file).split(path.sep).join('/');
 }
 
 /**

@@ -88,6 +88,11 @@ export function isWorkspaceFileKind(file: string): boolean {
   return isAnalysedFile(file) || SCHEMA_FILES.has(path.basename(file));
 }
 
+/** `file` relative to `root` with forward slashes: the same on every machine and system (how globs, baselines and caches name a file). */
+export function workspacePath(root: string, file: string): string {
+  return path.relative(root, file).split(path.sep).join('/');
+}
+
 function toRelative(root: string, file: string): string | undefined {
   const rel = path.relative(root, file);
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;

@@ -2,9 +2,8 @@
  * Globs that select nothing: one that cannot match any root-relative path
  * (reported where it is written, see load.ts), and one that matches no file.
  */
-import * as path from 'node:path';
 import picomatch from 'picomatch';
-import { globMatcher } from './files';
+import { globMatcher, workspacePath } from './files';
 
 /**
  * Why `glob` can match no root-relative path, if it cannot: empty, absolute,
@@ -30,7 +29,7 @@ export function globProblem(glob: string): string | undefined {
 
 /** The globs of `globs` that match none of `files` (absolute paths under `root`). */
 export function unmatchedGlobs(root: string, files: readonly string[], globs: readonly string[]): string[] {
-  const relative = files.map((file) => path.relative(root, file).split(path.sep).join('/'));
+  const relative = files.map((file) => workspacePath(root, file));
   return globs.filter((glob) => {
     const matches = globMatcher([glob]);
     return !relative.some(matches);

@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import type { SeveritySetting } from '../../../../shared/types';
-import { globMatcher } from './files';
+import { globMatcher, workspacePath } from './files';
 import type { QueryLensConfig } from './types';
 
 export type RuleSettings = Readonly<Record<string, SeveritySetting>>;
@@ -19,7 +19,7 @@ export function ruleSettingsOf(root: string, config: QueryLensConfig): (file: st
   return (file) => {
     let settings = byFile.get(file);
     if (!settings) {
-      const rel = path.relative(root, file).split(path.sep).join('/');
+      const rel = workspacePath(root, file);
       const matching = rel.startsWith('..') || path.isAbsolute(rel) ? [] : overrides.filter((o) => o.matches(rel));
       settings = matching.length === 0 ? config.rules : Object.assign({}, config.rules, ...matching.map((o) => o.rules));
       byFile.set(file, settings!);

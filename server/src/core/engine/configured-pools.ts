@@ -5,8 +5,8 @@
  * migration run or local to one function call (a script's) are left out:
  * they are not the application's pools.
  */
-import * as path from 'node:path';
 import type { ConfiguredPool } from '../../../../shared/dashboard';
+import { workspacePath } from '../config/files';
 import { POOL_DEFAULTS, type HostPool, type PoolDefaults, type PoolSettingName } from '../host/pools';
 import type { Workspace } from './workspace';
 
@@ -20,7 +20,7 @@ export function configuredPools(workspace: Workspace, root: string): ConfiguredP
   return workspace
     .pools()
     .filter(({ pool }) => pool.kind === 'pool' && pool.pooled && !pool.inMemory && !pool.runsMigrations && !pool.functionLocal)
-    .map(({ file, pool, lines }) => describe(pool, path.relative(root, file).split(path.sep).join('/'), lines.rangeOf(pool.anchor).start.line + 1, workspace.textOf(file) ?? ''));
+    .map(({ file, pool, lines }) => describe(pool, workspacePath(root, file), lines.rangeOf(pool.anchor).start.line + 1, workspace.textOf(file) ?? ''));
 }
 
 function describe(pool: HostPool, file: string, line: number, text: string): ConfiguredPool {

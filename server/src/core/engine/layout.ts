@@ -15,6 +15,7 @@
 import * as path from 'node:path';
 import type { Dialect } from '../../../../shared/types';
 import type { MigrationSet } from '../catalog/types';
+import { workspacePath } from '../config/files';
 import { providerDialect } from '../migrations/detect';
 import { dialectMarks, dialectOfName } from '../sql/dialect';
 
@@ -114,6 +115,6 @@ export class Layout {
   }
 
   private relative(file: string): string {
-    return path.relative(this.packages.root, file).split(path.sep).join('/');
+    return workspacePath(this.packages.root, file);
   }
 }

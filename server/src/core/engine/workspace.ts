@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { SYNTAX_RULE_ID, type Dialect, type Finding, type Severity } from '../../../../shared/types';
 import { buildCatalog, buildCatalogSteps, tableKey } from '../catalog/build';
 import type { Catalog, MigrationSet } from '../catalog/types';
-import { ignorePatternMatcher, isAnalysedFile, isExcluded, isIgnoredByPatterns, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles } from '../config/files';
+import { ignorePatternMatcher, isAnalysedFile, isExcluded, isIgnoredByPatterns, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles, workspacePath } from '../config/files';
 import { MAX_SOURCE_BYTES, readTextFile } from '../config/read';
 import { isInMigrationsFolder, isScriptPath } from '../config/scope';
 import { ruleSettingsOf, type RuleSettings } from '../config/overrides';
@@ -166,7 +166,7 @@ export class Workspace {
       textOf: (file) => this.textOf(file),
       onError: (message) => this.options.onError?.(message),
       // History is the migrations': a committed application file is edited like any other.
-      isShipped: (file) => this.isShipped(file) && (migrationPositionOf(this.sets, file) !== undefined || isInMigrationsFolder(path.relative(this.root, file).split(path.sep).join('/'))),
+      isShipped: (file) => this.isShipped(file) && (migrationPositionOf(this.sets, file) !== undefined || isInMigrationsFolder(workspacePath(this.root, file))),
       isCommitted: (file) => this.isShipped(file),
       sureDialectOf: (file) => this.sureDialectOf(file),
       migrationFixes: new Map(),
@@ -264,9 +264,7 @@ export class Workspace {
   influencesOthers(file: string): boolean {
     const entry = this.entries.get(file);
     if (!entry) return false;
-    if (!hostLanguageOf(file) || migrationPositionOf(this.sets, file) !== undefined || MAY_HOLD_DDL.test(entry.text)) return true;
-    if (hostLanguageOf(file) === 'python' && !MAY_DEFINE_SCHEMA.test(entry.text)) return false;
-    if (this.modelsOf(file, entry).length > 0) return true;
+    if (!hostLanguageOf(file) || migrationPositionOf(this.sets, file) !== undefined || this.mayWriteSchema(file)) return true;
     const base = this.baseExtraction(file, entry);
     return base?.alembic !== undefined || (base?.pools?.length ?? 0) > 0;
   }
@@ -545,7 +543,7 @@ export class Workspace {
     const whole = this.catalog();
     if (file === undefined) return { catalog: whole, key: '' };
     const visible = this.layout.visiblePackages(file);
-    const key = this.schemaKeyOf(file);
+    const key = visible.join('\n'); // schemaKeyOf(file)
     let catalog = this.packageCatalogs.get(key);
     if (!catalog) {
       const seen = new Set(visible);
@@ -694,7 +692,7 @@ export class Workspace {
       for (const [file, entry] of [...this.entries]) {
         if (hostLanguageOf(file) !== 'python') continue;
         const had = entry.base !== undefined;
-        models.push(...(this.baseExtraction(file, entry)?.models ?? []));
+        models.push(...this.modelsOf(file, entry));
         if (!had) yield;
       }
       if (!this.models && this.changes === before) this.models = workspaceModelsOf(models);
@@ -722,14 +720,7 @@ export class Workspace {
 
   /** Every SQLAlchemy model of the workspace (cached until a Python file's models change). */
   private workspaceModels(): HostModel[] {
-    if (!this.models) {
-      this.models = [];
-      for (const [file, entry] of this.entries) {
-        if (hostLanguageOf(file) === 'python') this.models.push(...this.modelsOf(file, entry));
-      }
-      this.models = workspaceModelsOf(this.models);
-    }
-    return this.models;
+    return runSteps(this.workspaceModelsSteps());
   }
 
   /** The connection pools the workspace's code configures (host/pools.ts), in file order. */
@@ -789,7 +780,7 @@ export class Workspace {
 
   private findingSteps(file: string, entry: FileEntry, document: ParsedDocument, catalog: Catalog, partial?: { host: HostExtraction | undefined }): Steps<Finding[]> {
     const migration = this.migrationPosition(file);
-    const relative = path.relative(this.root, file).split(path.sep).join('/');
+    const relative = workspacePath(this.root, file);
     return analyzeFileSteps(
       {
         file,
@@ -919,7 +910,7 @@ export class Workspace {
    */
   private mayWriteSchema(file: string): boolean {
     const entry = this.entries.get(file)!;
-    return this.modelsOf(file, entry).length > 0 || MAY_HOLD_DDL.test(entry.text);
+    return MAY_HOLD_DDL.test(entry.text) || this.modelsOf(file, entry).length > 0;
   }
 
   /**

@@ -8,6 +8,7 @@
  * half-way). Plain files have no down file: revert is refused.
  */
 import * as path from 'node:path';
+import { workspacePath } from '../../../core/config/files';
 import { compareVersions } from '../../../core/migrations/detect';
 import { plainChecksum } from '../checksums';
 import { bool, isoOf, numberOf, param, readBytes, tableExists, truthy, mergeStatuses, type FileSide, type Tracked } from './common';
@@ -38,7 +39,7 @@ const DDL = {
 
 /** The file's key: its path under the workspace root, `/`-separated. */
 function scriptOf(ctx: ToolContext, file: string): string {
-  return path.relative(ctx.root, file).split(path.sep).join('/');
+  return workspacePath(ctx.root, file);
 }
 
 export const plain: ToolModule = {
