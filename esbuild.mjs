@@ -16,6 +16,9 @@ const WASM_ASSETS = [
   ['web-tree-sitter', 'web-tree-sitter.wasm'],
   ['tree-sitter-python', 'tree-sitter-python.wasm'],
   ['tree-sitter-rust', 'tree-sitter-rust.wasm'],
+  ['tree-sitter-typescript', 'tree-sitter-typescript.wasm'],
+  ['tree-sitter-typescript', 'tree-sitter-tsx.wasm'],
+  ['tree-sitter-javascript', 'tree-sitter-javascript.wasm'],
 ];
 function copyAssets() {
   mkdirSync('dist', { recursive: true });

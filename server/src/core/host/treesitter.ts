@@ -19,10 +19,19 @@ import * as path from 'node:path';
 import { Edit, Language, Parser, type Node, type Tree, type TreeCursor } from 'web-tree-sitter';
 import type { HostLanguage } from './types';
 
-const WASM: Record<HostLanguage | 'runtime', { pkg: string; file: string }> = {
+/**
+ * A tree-sitter grammar: one per host language, except TypeScript, whose `.tsx`
+ * files need their own grammar, and JavaScript, read with the JavaScript grammar.
+ */
+export type HostGrammar = 'python' | 'rust' | 'typescript' | 'tsx' | 'javascript';
+
+const WASM: Record<HostGrammar | 'runtime', { pkg: string; file: string }> = {
   runtime: { pkg: 'web-tree-sitter', file: 'web-tree-sitter.wasm' },
   python: { pkg: 'tree-sitter-python', file: 'tree-sitter-python.wasm' },
   rust: { pkg: 'tree-sitter-rust', file: 'tree-sitter-rust.wasm' },
+  typescript: { pkg: 'tree-sitter-typescript', file: 'tree-sitter-typescript.wasm' },
+  tsx: { pkg: 'tree-sitter-typescript', file: 'tree-sitter-tsx.wasm' },
+  javascript: { pkg: 'tree-sitter-javascript', file: 'tree-sitter-javascript.wasm' },
 };
 
 function locate(which: keyof typeof WASM): string {
@@ -33,12 +42,12 @@ function locate(which: keyof typeof WASM): string {
 }
 
 let ready: Promise<void> | undefined;
-const parsers = new Map<HostLanguage, HostParser>();
+const parsers = new Map<HostGrammar, HostParser>();
 
 export function initHostParsers(): Promise<void> {
   ready ??= (async () => {
     await Parser.init({ locateFile: () => locate('runtime') });
-    for (const lang of ['python', 'rust'] as const) {
+    for (const lang of ['python', 'rust', 'typescript', 'tsx', 'javascript'] as const) {
       const parser = new Parser();
       parser.setLanguage(await Language.load(locate(lang)));
       parsers.set(lang, new HostParser(parser));
@@ -48,10 +57,21 @@ export function initHostParsers(): Promise<void> {
 }
 
 /** The parser for `lang`; throws if `initHostParsers()` has not completed. */
-export function hostParser(lang: HostLanguage): HostParser {
+export function hostParser(lang: HostGrammar): HostParser {
   const parser = parsers.get(lang);
   if (!parser) throw new Error(`tree-sitter ${lang} grammar not loaded: call initHostParsers() first`);
   return parser;
+}
+
+/** The grammar a file of a host language is parsed with (TypeScript and JavaScript by extension). */
+export function hostGrammarOf(file: string): HostGrammar | undefined {
+  const lower = file.toLowerCase();
+  if (lower.endsWith('.py')) return 'python';
+  if (lower.endsWith('.rs')) return 'rust';
+  if (lower.endsWith('.tsx')) return 'tsx';
+  if (/\.[mc]?ts$/.test(lower)) return 'typescript';
+  if (/\.[mc]?jsx?$/.test(lower)) return 'javascript';
+  return undefined;
 }
 
 export function hostLanguageOf(file: string): HostLanguage | undefined {
