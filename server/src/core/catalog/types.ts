@@ -81,7 +81,7 @@ export interface Catalog {
 }
 
 /** A recognised migration layout. */
-export type MigrationTool = 'sqlx' | 'golang-migrate' | 'flyway' | 'prisma' | 'plain' | 'alembic';
+export type MigrationTool = 'sqlx' | 'golang-migrate' | 'flyway' | 'prisma' | 'plain' | 'alembic' | 'knex' | 'kysely';
 
 export interface Migration {
   /** Version or sequence as the tool sees it (`20240101120000`, `0003`, `V3`). */
@@ -104,4 +104,8 @@ export interface MigrationSet {
   provider?: string;
   /** Alembic: the revisions nothing revises yet, in apply order (one per branch; several until merged). */
   heads?: string[];
+  /** knex, Kysely: how the folder's files are written (new migrations follow it). */
+  script?: { module: 'esm' | 'cjs'; extension: string };
+  /** Kysely: the project's Migrator runs without transactions (`disableTransactions: true`). */
+  noTransaction?: boolean;
 }
