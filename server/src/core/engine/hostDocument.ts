@@ -53,6 +53,13 @@ export function hostDocument(text: string, extraction: HostExtraction, dialect: 
   return document;
 }
 
+/** A migration read as schema changes only (knex and Kysely modules, host/typescript/migrations.ts): one statement holding them. */
+export function schemaDocument(text: string, changes: SchemaChange[], dialect: Dialect): ParsedDocument {
+  const document: ParsedDocument = { dialect, statements: [], errors: [], metaCommands: [] };
+  if (changes.length > 0) document.statements.push(schemaStatement(text, { start: changes[0]!.span.start, end: changes[changes.length - 1]!.span.end }, changes));
+  return document;
+}
+
 function schemaStatement(text: string, span: Span, changes: SchemaChange[]): Statement {
   return {
     kind: 'create_table',
