@@ -104,8 +104,10 @@ function nextPrefixes(set: MigrationSet, now: Date, count: number): string[] {
   let first: bigint;
   let width = 14;
   if (digits === undefined || digits.length === 14) first = BigInt(utcStamp(now));
-  else if (digits.length === 13) first = BigInt(now.getTime());
-  else {
+  else if (digits.length === 13) {
+    first = BigInt(now.getTime());
+    width = 13;
+  } else {
     first = BigInt(digits) + 1n;
     width = digits.length;
   }
