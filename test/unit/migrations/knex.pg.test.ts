@@ -19,7 +19,7 @@ import { initHostParsers } from '../../../server/src/core/host/treesitter';
 import { initParsers } from '../../../server/src/core/sql/parse';
 import { TOOLS } from '../../../server/src/db/migrations/tools';
 import { ownDatabase, type OwnDatabase } from '../db/fixtures';
-import { catalogOf, catalogShape, databaseShape, scratchProject, scriptSet, type Project } from './scripts-pg';
+import { catalogOf, catalogShape, databaseShape, scratchProject, scriptSet, toolContext, type Project } from './scripts-pg';
 
 const now = new Date(Date.UTC(2024, 4, 6, 7, 8, 9));
 
@@ -108,7 +108,7 @@ for (const fixture of ['knex-cjs', 'knex-ts']) {
       assert.deepEqual(await databaseShape(db), await catalogShape(catalogOf(after), db));
 
       // The dashboard's status: every file applied, from knex_migrations.
-      const status = await TOOLS.knex.status(after as MigrationSet, { run: (sql, params) => db.query(sql, params as unknown[]), dialect: 'postgres', root: project.root });
+      const status = await TOOLS.knex.status(after as MigrationSet, toolContext(db, project.root));
       assert.equal(status.trackingTableFound, true);
       assert.deepEqual(status.rows.map((r) => [r.version, r.status]), after.migrations.map((m) => [m.version, 'applied']));
 

@@ -18,7 +18,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { transformSync } from 'esbuild';
 import { Kysely, PostgresDialect } from 'kysely';
-import { FileMigrationProvider, Migrator } from 'kysely/migration';
+import type * as KyselyMigration from 'kysely/dist/migration/index';
+
+// Kysely 0.29 exports its Migrator from `kysely/migration`, which this project's module resolution (node10) cannot type: typed by its file.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { FileMigrationProvider, Migrator } = require('kysely/migration') as typeof KyselyMigration;
 import { Client, Pool } from 'pg';
 import type { MigrationSet } from '../../../server/src/core/catalog/types';
 import { makeIndexFixes } from '../../../server/src/core/engine/fixes';
@@ -26,7 +30,7 @@ import { initHostParsers } from '../../../server/src/core/host/treesitter';
 import { initParsers } from '../../../server/src/core/sql/parse';
 import { TOOLS } from '../../../server/src/db/migrations/tools';
 import { ownDatabase, type OwnDatabase } from '../db/fixtures';
-import { catalogOf, catalogShape, databaseShape, scratchProject, scriptSet, type Project } from './scripts-pg';
+import { catalogOf, catalogShape, databaseShape, scratchProject, scriptSet, toolContext, type Project } from './scripts-pg';
 
 const now = new Date(Date.UTC(2024, 4, 6, 7, 8, 9));
 
@@ -70,7 +74,7 @@ describe('Kysely migrations, run by the real Kysely Migrator on PostgreSQL', fun
     compile();
     const migrator = new Migrator({ db: kysely, provider: new FileMigrationProvider({ fs: fs.promises, path, migrationFolder: run }), ...options });
     const { error, results } = await migrator.migrateToLatest();
-    return { names: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName), ...(error ? { error } : {}) };
+    return { names: (results ?? []).filter((r: KyselyMigration.MigrationResult) => r.status === 'Success').map((r: KyselyMigration.MigrationResult) => r.migrationName), ...(error ? { error } : {}) };
   }
 
   async function valid(index: string): Promise<boolean[]> {
@@ -130,7 +134,7 @@ describe('Kysely migrations, run by the real Kysely Migrator on PostgreSQL', fun
 
     const after = scriptSet(project.migrations);
     assert.deepEqual(await databaseShape(db), await catalogShape(catalogOf(after), db));
-    const status = await TOOLS.kysely.status(after, { run: (sql, params) => db.query(sql, params as unknown[]), dialect: 'postgres', root: project.root });
+    const status = await TOOLS.kysely.status(after, toolContext(db, project.root));
     assert.equal(status.trackingTableFound, true);
     assert.deepEqual(status.rows.map((r) => [r.version, r.status]), after.migrations.map((m) => [m.version, 'applied']));
   });

@@ -16,6 +16,7 @@ import type { Catalog, MigrationSet } from '../../../server/src/core/catalog/typ
 import { schemaDocument } from '../../../server/src/core/engine/hostDocument';
 import { readScriptMigration } from '../../../server/src/core/host/typescript/migrations';
 import { detectScriptMigrations } from '../../../server/src/core/migrations/scripts';
+import type { ToolContext } from '../../../server/src/db/migrations/tools/types';
 
 export const FIXTURES = path.resolve(__dirname, '../../fixtures/js-migrations');
 
@@ -51,6 +52,15 @@ export function catalogOf(set: MigrationSet): Catalog {
       return { file: m.upFile, order, document: schemaDocument(text, read.changes, 'postgres') };
     }),
   );
+}
+
+/** The tool modules' context over a pg client (read-only: the status only SELECTs). */
+export function toolContext(db: Client, root: string): ToolContext {
+  return {
+    run: async (sql, params) => ({ rows: (await db.query(sql, params as unknown[])).rows as Record<string, unknown>[] }),
+    dialect: 'postgres',
+    root,
+  };
 }
 
 export interface Shape {

@@ -16,7 +16,8 @@ import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import { MAX_CONFIG_BYTES, readTextFile } from './read';
 import { MANIFESTS } from '../engine/packages';
-import { isTestFileName, isTestFolder, isTestPath } from './scope';
+import { isInMigrationsFolder, isTestFileName, isTestFolder, isTestPath } from './scope';
+import { isScriptFile } from '../migrations/scripts';
 
 export interface FileListOptions {
   /** Globs relative to the root; when non-empty, only matching analysed files are listed. */
@@ -83,9 +84,19 @@ export function isAnalysedFile(file: string): boolean {
   return ANALYSED_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }
 
-/** Whether `file` is of a kind QueryLens reads (before include/exclude). */
-export function isWorkspaceFileKind(file: string): boolean {
-  return isAnalysedFile(file) || SCHEMA_FILES.has(path.basename(file));
+/**
+ * knex and Kysely migrations: JavaScript and TypeScript modules in a
+ * migrations folder (`migrations/`, `db/migrations/`, `src/migrations/`).
+ * Read for the schema; which of them are migrations, and of which tool, the
+ * TypeScript reader decides (host/typescript/migrations.ts).
+ */
+export function isScriptMigrationPath(relativePath: string): boolean {
+  return isScriptFile(relativePath) && isInMigrationsFolder(relativePath);
+}
+
+/** Whether `file` is of a kind QueryLens reads (before include/exclude); with its root-relative path, knex and Kysely migrations too. */
+export function isWorkspaceFileKind(file: string, relativePath?: string): boolean {
+  return isAnalysedFile(file) || SCHEMA_FILES.has(path.basename(file)) || (relativePath !== undefined && isScriptMigrationPath(relativePath));
 }
 
 /** `file` relative to `root` with forward slashes: the same on every machine and system (how globs, baselines and caches name a file). */
@@ -137,7 +148,7 @@ export async function listWorkspaceFiles(root: string, options: FileListOptions)
         subfolders.push(walk(abs, childRel, active));
       } else if (entry.isFile() || entry.isSymbolicLink()) {
         // Symbolic links to files are read; links to folders are not followed (cycles).
-        if (!isWorkspaceFileKind(entry.name) || excluded(childRel) || ignoredByPatterns(childRel) || ignoredBy(active, childRel, false)) continue;
+        if (!isWorkspaceFileKind(entry.name, childRel) || excluded(childRel) || ignoredByPatterns(childRel) || ignoredBy(active, childRel, false)) continue;
         if (!options.includeTests && isTestFileName(entry.name)) continue;
         if (isAnalysedFile(entry.name) && !included(childRel)) continue;
         if (entry.isSymbolicLink() && !(await isFile(abs))) continue;

@@ -25,14 +25,16 @@ import type { MigrationPosition } from '../rules/types';
 import type { ParsedDocument } from '../sql/model';
 import { otherEngineOf } from '../sql/dialect';
 import { inferDialect, initParsers, parseDocument, parseDocumentSteps } from '../sql/parse';
-import { initHostParsers } from '../host/treesitter';
+import { hostGrammarOf, initHostParsers } from '../host/treesitter';
+import { readScriptMigration, type ScriptMigration } from '../host/typescript/migrations';
+import { isScriptFile } from '../migrations/scripts';
 import { extractHost, hostLanguageOf, workspaceModelsOf } from '../host/extract';
 import type { HostExtraction, HostModel } from '../host/types';
 import { SQLALCHEMY_ENGINE_FACTORIES, type HostPool } from '../host/pools';
 import { WalkCache } from '../host/python/walk-cache';
 import { analyzeFileSteps, type AnalysisHost } from './analysis';
 import { runSteps, type Steps } from '../steps';
-import { hostDocument } from './hostDocument';
+import { hostDocument, schemaDocument } from './hostDocument';
 import { indexTables, tablesWrittenBy, touchesTables } from './dependents';
 import { dialectSignals, Layout, type DialectSignals } from './layout';
 import { isManifest, Packages } from './packages';
@@ -107,6 +109,8 @@ interface FileEntry {
   host?: HostExtraction;
   /** Python, incremental: what the walk found per top-level function, carried over from the file's previous version. */
   walkCache?: WalkCache;
+  /** A JavaScript or TypeScript module: the knex or Kysely migration it is (null: none). */
+  script?: ScriptMigration | null;
 }
 
 /**
@@ -126,6 +130,8 @@ export class Workspace {
   readonly root: string;
   private readonly entries = new Map<string, FileEntry>();
   private sets: MigrationSet[] = [];
+  /** The files of the knex and Kysely sets: analysed like SQL migrations (their schema changes and migration rules). */
+  private scriptMigrations = new Set<string>();
   private layout!: Layout;
   private cachedCatalog?: Catalog;
   /** Bumped by every change of a file, the layout or the schema: a catalog built in steps meanwhile is not kept. */
@@ -231,7 +237,7 @@ export class Workspace {
 
   /** Absolute paths of the SQL and host files the workspace analyses. */
   files(): string[] {
-    return [...this.entries.keys()].filter(isAnalysedFile).sort();
+    return [...this.entries.keys()].filter((file) => this.analysed(file)).sort();
   }
 
   /** Every file the workspace read (manifests and lock files too), sorted: what its findings depend on. */
@@ -281,7 +287,7 @@ export class Workspace {
     this.changes++; // its documents' statements may move (see catalogSteps)
     const entry = newEntry(text, previous);
     this.entries.set(file, entry);
-    if (!previous) this.detect();
+    if (!previous || (isScriptFile(file) && scriptKind(this.scriptMigrationOf(file, previous)) !== scriptKind(this.scriptMigrationOf(file, entry)))) this.detect();
     if (previous?.dialect !== undefined && previous.dialect !== this.dialectOf(file)) {
       // Typing changed the inferred dialect: statements parse (and are checked) differently.
       entry.statementSignatures = new Map();
@@ -292,7 +298,7 @@ export class Workspace {
       this.detect(); // dependencies or the named database may have changed
       this.invalidateSchema(file);
     }
-    if (!isAnalysedFile(file)) return;
+    if (!this.analysed(file)) return;
     if (previous && hostLanguageOf(file) === 'python') this.pythonFileChanged(file, previous, entry);
     // The new text is parsed when first read (by `analyzeSteps`, in steps): a
     // large file's parse then never holds up the caller, and the schema
@@ -406,7 +412,7 @@ export class Workspace {
   deleteFile(file: string): void {
     const previous = this.entries.get(file);
     if (!previous) return;
-    const hadSchema = isAnalysedFile(file) && this.knownSignature(file, previous) !== '';
+    const hadSchema = this.analysed(file) && this.knownSignature(file, previous) !== '';
     this.changes++;
     this.entries.delete(file);
     this.prepared.delete(file);
@@ -423,7 +429,7 @@ export class Workspace {
   includes(file: string): boolean {
     if (this.entries.has(file)) return true;
     const rel = path.relative(this.root, file);
-    if (rel.startsWith('..') || path.isAbsolute(rel) || !isWorkspaceFileKind(file)) return false;
+    if (rel.startsWith('..') || path.isAbsolute(rel) || !isWorkspaceFileKind(file, workspacePath(this.root, file))) return false;
     if (rel.split(path.sep).some((part) => part === 'node_modules' || part === '.git')) return false;
     if (this.leftOut(file) || this.isOtherEngine(file)) return false;
     const { include, exclude } = this.options.config;
@@ -438,7 +444,7 @@ export class Workspace {
   affectedBy(file: string): string[] {
     this.settle();
     if (this.schemaChanged.has(file)) return this.files();
-    return this.entries.has(file) && isAnalysedFile(file) ? [file] : [];
+    return this.entries.has(file) && this.analysed(file) ? [file] : [];
   }
 
   /**
@@ -459,7 +465,7 @@ export class Workspace {
     for (const file of changed) {
       const entry = this.entries.get(file);
       if (!entry) continue;
-      if (!isAnalysedFile(file)) folders.push(path.dirname(file) + path.sep);
+      if (!this.analysed(file)) folders.push(path.dirname(file) + path.sep);
       else if (this.signatureOf(file, entry) !== '') for (const table of tablesWrittenBy(this.parse(file, entry), tableOfIndex)) tables.add(table);
     }
     // A deleted model's class no longer resolves, so code naming it is found by the name alone.
@@ -602,7 +608,7 @@ export class Workspace {
    */
   document(file: string): ParsedDocument | undefined {
     const entry = this.entries.get(file);
-    if (!entry || !isAnalysedFile(file)) return undefined;
+    if (!entry || !this.analysed(file)) return undefined;
     return this.parse(file, entry);
   }
 
@@ -628,6 +634,8 @@ export class Workspace {
    */
   private *parseSteps(file: string, entry: FileEntry): Steps<ParsedDocument | undefined> {
     if (!entry.document && this.isTooLarge(entry)) entry.document = { dialect: this.entryDialect(file, entry), statements: [], errors: [], metaCommands: [] };
+    const script = !entry.document && !hostLanguageOf(file) ? this.scriptMigrationOf(file, entry) : undefined;
+    if (script) entry.document = schemaDocument(entry.text, script.changes, this.entryDialect(file, entry));
     if (!entry.document && hostLanguageOf(file)) {
       entry.host = this.hostExtraction(file, entry);
       entry.document = hostDocument(entry.text, entry.host, this.entryDialect(file, entry));
@@ -713,7 +721,7 @@ export class Workspace {
     let read = 0;
     for (const file of files) {
       const entry = this.entries.get(file);
-      if (entry && !entry.document && isAnalysedFile(file)) yield* this.parseSteps(file, entry);
+      if (entry && !entry.document && this.analysed(file)) yield* this.parseSteps(file, entry);
       progress?.(++read, files.length);
     }
   }
@@ -748,7 +756,7 @@ export class Workspace {
    */
   *analyzeSteps(file: string): Steps<Finding[] | undefined> {
     const entry = this.entries.get(file);
-    if (!entry || !isAnalysedFile(file)) return [];
+    if (!entry || !this.analysed(file)) return [];
     if (!entry.document && hostLanguageOf(file) === 'python') yield* this.workspaceModelsSteps();
     const document = yield* this.parseSteps(file, entry);
     if (!document || this.entries.get(file) !== entry) return undefined;
@@ -835,7 +843,7 @@ export class Workspace {
    */
   *syntaxFindingsSteps(file: string): Steps<Finding[] | undefined> {
     const entry = this.entries.get(file);
-    if (!entry || !isAnalysedFile(file) || this.isTooLarge(entry)) return [];
+    if (!entry || !this.analysed(file) || this.isTooLarge(entry)) return [];
     let document = entry.document;
     let host = entry.host;
     if (!document && hostLanguageOf(file)) {
@@ -945,8 +953,22 @@ export class Workspace {
   /** What a SQL file's own tokens say of its dialect, kept with its text. */
   private signalsOf(file: string): DialectSignals | undefined {
     const entry = this.entries.get(file);
-    if (!entry || hostLanguageOf(file)) return undefined;
+    if (!entry || hostGrammarOf(file)) return undefined;
     return (entry.signals ??= dialectSignals(entry.text));
+  }
+
+  /** Whether the workspace analyses `file`: SQL and host code, and the knex and Kysely migrations. */
+  private analysed(file: string): boolean {
+    return isAnalysedFile(file) || this.scriptMigrations.has(file);
+  }
+
+  /** The knex or Kysely migration a JavaScript or TypeScript file of the workspace is, if any (read once per text). */
+  private scriptMigrationOf(file: string, entry = this.entries.get(file)): ScriptMigration | undefined {
+    if (!entry || !isScriptFile(file) || this.isTooLarge(entry)) return undefined;
+    if (entry.script === undefined) {
+      entry.script = MAY_BE_SCRIPT_MIGRATION.test(entry.text) ? (readScriptMigration(file, entry.text, this.options.config.dialect ?? 'postgres') ?? null) : null;
+    }
+    return entry.script ?? undefined;
   }
 
   private detect(): void {
@@ -956,7 +978,8 @@ export class Workspace {
       if (!entry) return undefined;
       const known = hostLanguageOf(file) === 'python' ? this.options.known?.(file, entry.text) : undefined;
       return known ? known.revision : this.baseExtraction(file, entry)?.alembic;
-    });
+    }, (file) => this.scriptMigrationOf(file));
+    this.scriptMigrations = new Set(this.sets.filter((set) => set.tool === 'knex' || set.tool === 'kysely').flatMap((set) => set.migrations.map((m) => m.upFile)));
     this.dropCatalog();
     this.schemaVersion++;
     this.layoutVersion++;
@@ -1005,6 +1028,14 @@ export class Workspace {
     for (const [d, n] of votes) if (!best || n > votes.get(best)!) best = d;
     return best;
   }
+}
+
+/** Text without which a JavaScript or TypeScript module is no knex or Kysely migration (it names the tool, or its schema builder). */
+const MAY_BE_SCRIPT_MIGRATION = /\bup\b[\s\S]*?(?:knex|kysely|\.schema\b)|(?:knex|kysely|\.schema\b)[\s\S]*?\bup\b/i;
+
+/** What decides a module's migration set: its tool (a file that becomes or stops being a migration changes the sets). */
+function scriptKind(script: ScriptMigration | undefined): string {
+  return script ? `${script.tool} ${script.module} ${script.extension}` : '';
 }
 
 /** Text without which a host file's SQL strings hold no DDL QueryLens reads (see Workspace.mayWriteSchema). */

@@ -103,7 +103,7 @@ function exportsOf(root: Node): Exports {
     if (!node) return undefined;
     const n = unwrap(node);
     if (FUNCTIONS.has(n.type)) return n;
-    if (n.type === 'identifier') return declared.get(n.text) ?? (values.has(n.text) && FUNCTIONS.has(values.get(n.text)!.type) ? values.get(n.text) : undefined);
+    if (n.type === 'identifier' || n.type === 'shorthand_property_identifier') return declared.get(n.text) ?? (values.has(n.text) && FUNCTIONS.has(values.get(n.text)!.type) ? values.get(n.text) : undefined);
     return undefined;
   };
   const out: Exports = { functions: new Map(), esm: false, transaction: true };
