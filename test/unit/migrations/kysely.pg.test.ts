@@ -28,7 +28,12 @@ import type { MigrationSet } from '../../../server/src/core/catalog/types';
 import { makeIndexFixes } from '../../../server/src/core/engine/fixes';
 import { initHostParsers } from '../../../server/src/core/host/treesitter';
 import { initParsers } from '../../../server/src/core/sql/parse';
+import { defaultConfig } from '../../../server/src/core/config/types';
+import { Workspace } from '../../../server/src/core/engine/workspace';
+import { openDriver } from '../../../server/src/db/drivers';
+import { migrationsReport } from '../../../server/src/db/migrations';
 import { TOOLS } from '../../../server/src/db/migrations/tools';
+import { trackedHistory } from '../../../server/src/history/tracked';
 import { ownDatabase, type OwnDatabase } from '../db/fixtures';
 import { catalogOf, catalogShape, databaseShape, scratchProject, scriptSet, toolContext, type Project } from './scripts-pg';
 
@@ -152,5 +157,36 @@ describe('Kysely migrations, run by the real Kysely Migrator on PostgreSQL', fun
     assert.equal(error, undefined);
     assert.deepEqual(names, [path.basename(created.file, '.ts')]);
     assert.deepEqual(await valid('idx_comments_body'), [true]);
+  });
+
+  it("the dashboard's migrations report reads kysely_migration: applied, pending and missing, and counts as shipped history", async () => {
+    fs.writeFileSync(path.join(project.migrations, '1800000000000_later.ts'), "import type { Kysely } from 'kysely';\n\nexport async function up(db: Kysely<any>): Promise<void> {\n  await db.schema.alterTable('accounts').addColumn('later', 'text').execute();\n}\n");
+    await db.query("INSERT INTO kysely_migration (name, timestamp) VALUES ('1600000000000_gone', '2020-09-13T12:26:40.000Z')");
+    const workspace = await Workspace.create({ root: project.root, config: { ...defaultConfig(), dialect: 'postgres' } });
+    const driver = await openDriver({ name: 'kysely-test', driver: 'postgres', url: own!.url });
+    try {
+      const report = await migrationsReport(driver, workspace);
+      const [set, ...others] = report.sets;
+      assert.deepEqual(others, []);
+      assert.deepEqual([set!.tool, set!.dir, set!.trackingTable, set!.trackingTableFound, set!.command], ['kysely', project.migrations, 'kysely_migration', true, 'migrator.migrateToLatest()']);
+      assert.deepEqual(set!.rows.map((r) => `${r.version}:${r.status}`), [
+        '1600000000000_gone:missing',
+        '1704067200000_init:applied',
+        '1706745600000_comments:applied',
+        // The second fix of the same minute follows the first: names keep the apply order.
+        `${now.getTime()}_add_index_posts_title_published_at:applied`,
+        `${now.getTime() + 1}_add_index_comments_body:applied`,
+        '1800000000000_later:pending',
+      ]);
+      assert.equal(set!.rows[0]!.appliedAt, '2020-09-13T12:26:40.000Z');
+      // What the table records has run on that database: shipped, no migration rule speaks about it.
+      const history = trackedHistory(report);
+      assert.deepEqual(
+        ['1704067200000_init.ts', '1800000000000_later.ts'].map((name) => history.isShipped(path.join(project.migrations, name))),
+        [true, false],
+      );
+    } finally {
+      await driver.close();
+    }
   });
 });

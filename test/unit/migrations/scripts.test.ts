@@ -14,6 +14,7 @@ import { Workspace } from '../../../server/src/core/engine/workspace';
 import { initHostParsers } from '../../../server/src/core/host/treesitter';
 import { readScriptMigration } from '../../../server/src/core/host/typescript/migrations';
 import type { MigrationHistory } from '../../../server/src/core/migrations/history';
+import { detectScriptMigrations } from '../../../server/src/core/migrations/scripts';
 import { initParsers } from '../../../server/src/core/sql/parse';
 import type { Finding } from '../../../shared/types';
 import { useWorkspaces } from './workspace';
@@ -176,7 +177,11 @@ describe('readScriptMigration: module forms', () => {
   it('is not fooled by modules that are no migrations', () => {
     assert.equal(readScriptMigration('knexfile.js', "module.exports = { client: 'pg', migrations: { directory: './migrations' } };"), undefined);
     assert.equal(readScriptMigration('seed.js', "exports.seed = async function (knex) { await knex('t').insert({ a: 1 }); };"), undefined);
-    assert.equal(readScriptMigration('anim.ts', 'export function up(el: HTMLElement) { el.style.top = "0"; }'), undefined);
+    // A module exporting `up` with no sign of either tool only joins a folder that has knex or Kysely migrations.
+    const anim = path.resolve('/ws/migrations/anim.ts');
+    const info = readScriptMigration(anim, 'export function up(el: HTMLElement) { el.style.top = "0"; }');
+    assert.deepEqual([info?.tool, info?.changes], [undefined, []]);
+    assert.deepEqual(detectScriptMigrations([anim], () => info), []);
     assert.equal(readScriptMigration('x.sql', 'exports.up = 1'), undefined);
   });
 

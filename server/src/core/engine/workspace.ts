@@ -1030,8 +1030,8 @@ export class Workspace {
   }
 }
 
-/** Text without which a JavaScript or TypeScript module is no knex or Kysely migration (it names the tool, or its schema builder). */
-const MAY_BE_SCRIPT_MIGRATION = /\bup\b[\s\S]*?(?:knex|kysely|\.schema\b)|(?:knex|kysely|\.schema\b)[\s\S]*?\bup\b/i;
+/** Text without which a JavaScript or TypeScript module exports no `up` (no knex or Kysely migration). */
+const MAY_BE_SCRIPT_MIGRATION = /\bexports?\b[\s\S]*?\bup\b|\bup\b[\s\S]*?\bexports?\b/;
 
 /** What decides a module's migration set: its tool (a file that becomes or stops being a migration changes the sets). */
 function scriptKind(script: ScriptMigration | undefined): string {

@@ -33,7 +33,8 @@ import type { MigrationPlan } from './writer';
 export type ScriptTool = 'knex' | 'kysely';
 
 export interface ScriptFileInfo {
-  tool: ScriptTool;
+  /** Undefined: a module that exports `up` but shows neither tool: it belongs to its folder's set, if the folder has one. */
+  tool: ScriptTool | undefined;
   module: 'esm' | 'cjs';
   /** The extension with its dot (`.ts`, `.js`, `.mjs`, ...). */
   extension: string;
@@ -73,14 +74,16 @@ export function detectScriptMigrations(files: string[], scriptOf: ScriptOf): Mig
   const sets: MigrationSet[] = [];
   for (const [dir, entries] of byDir) {
     const knex = entries.filter((e) => e.info.tool === 'knex').length;
-    const tool: ScriptTool = knex * 2 >= entries.length ? 'knex' : 'kysely';
-    const own = entries.filter((e) => e.info.tool === tool).sort((a, b) => byName(a.name, b.name));
+    const kysely = entries.filter((e) => e.info.tool === 'kysely').length;
+    if (knex + kysely === 0) continue;
+    const tool: ScriptTool = knex >= kysely ? 'knex' : 'kysely';
+    const own = entries.filter((e) => e.info.tool === tool || e.info.tool === undefined).sort((a, b) => byName(a.name, b.name));
     const migrations: Migration[] = own.map(({ name }) => ({
       version: tool === 'knex' ? name : name.slice(0, name.lastIndexOf('.')),
       description: descriptionOf(name),
       upFile: path.join(dir, name),
     }));
-    const last = own[own.length - 1]!.info;
+    const last = own.filter((e) => e.info.tool === tool).pop()!.info;
     sets.push({ tool, dir, migrations, script: { module: last.module, extension: last.extension } });
   }
   return sets.sort((a, b) => byName(a.dir, b.dir));

@@ -39,7 +39,8 @@ export interface ScriptStyle {
 }
 
 export interface ScriptMigration extends ScriptStyle {
-  tool: ScriptMigrationTool;
+  /** Undefined: a module exporting `up` with no sign of either tool (`exports.up = () => {}`): it joins its folder's set, if any. */
+  tool: ScriptMigrationTool | undefined;
   /** The schema changes of `up`, in order (spans in the file). */
   changes: SchemaChange[];
   /** knex: false when the file exports `config = { transaction: false }` (it runs outside a transaction). */
@@ -60,10 +61,9 @@ export function readScriptMigration(file: string, text: string, dialect: Dialect
   if (!up) return undefined;
   const param = firstParam(up);
   const tool = toolOf(root, up, param);
-  if (!tool || !param) return undefined;
   const body = up.childForFieldName('body');
-  const reader = new ChangeReader(dialect, param.name);
-  if (body) (tool === 'knex' ? reader.knex(body) : reader.kysely(body));
+  const reader = new ChangeReader(dialect, param?.name ?? '');
+  if (body && param && tool) (tool === 'knex' ? reader.knex(body) : reader.kysely(body));
   const extension = /\.[^./\\]+$/.exec(file)![0].toLowerCase();
   return { tool, module: exported.esm ? 'esm' : 'cjs', extension, changes: reader.changes, transaction: exported.transaction };
 }
