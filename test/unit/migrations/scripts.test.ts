@@ -196,4 +196,16 @@ describe('readScriptMigration: module forms', () => {
     // The raw SQL's spans are in the file: CREATE INDEX's keywords where the literal's text starts.
     assert.equal(text.slice(index.keywordSpan.start, index.keywordSpan.end), 'CREATE INDEX');
   });
+
+  it('knex: partial indexes from the predicate option, index types', () => {
+    const text = `exports.up = (knex) => knex.schema.alterTable('users', (t) => {
+  t.index(['email'], 'users_email_live', { predicate: knex.whereNotNull('email') });
+  t.index(['org_id', 'time'], 'users_important', { indexType: 'BRIN', predicate: knex.whereRaw('important = 1') });
+});`;
+    const changes = readScriptMigration('m.js', text)!.changes.map((c) => (c.kind === 'createIndex' ? [c.name, c.method, c.partial, c.where] : c.kind));
+    assert.deepEqual(changes, [
+      ['users_email_live', 'btree', true, 'email IS NOT NULL'],
+      ['users_important', 'brin', true, 'important = 1'],
+    ]);
+  });
 });

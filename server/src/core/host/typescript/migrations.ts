@@ -468,6 +468,19 @@ function knexName(table: string, columns: string[], kind: string): string {
   return `${table.replace(/\.|-/g, '_')}_${columns.join('_')}_${kind}`.toLowerCase();
 }
 
+/** A knex index predicate as SQL: `knex.whereRaw('important = 1')`, `knex.whereNotNull('email')`; else as written. */
+function predicateText(node: Node): string {
+  const chain = chainOf(node);
+  const last = chain?.links[chain.links.length - 1];
+  const arg = stringValue(last?.args?.[0]);
+  if (last && arg !== undefined && chain!.links.length === 1) {
+    if (last.name === 'whereRaw') return arg;
+    if (last.name === 'whereNotNull') return `${arg} IS NOT NULL`;
+    if (last.name === 'whereNull') return `${arg} IS NULL`;
+  }
+  return node.text;
+}
+
 /** `'orgs.id'` → table and column; `'id'` → the column only. */
 function reference(target: string): { table?: string; column: string } {
   const parts = target.split('.');
@@ -621,7 +634,7 @@ class ChangeReader {
           const method = o ? (stringValue(o.get('indexType')) ?? stringValue(o.get('storageEngineIndexType'))) : stringValue(options);
           const where = o?.get('predicate');
           const change = index(cols, this.indexNameOption(args[1]), method?.toLowerCase() || 'btree', at, keyword);
-          if (where && change.kind === 'createIndex') Object.assign(change, { partial: true, where: where.text });
+          if (where && change.kind === 'createIndex') Object.assign(change, { partial: true, where: predicateText(where) });
           after.push(change);
           break;
         }
