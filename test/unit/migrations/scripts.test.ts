@@ -208,4 +208,24 @@ describe('readScriptMigration: module forms', () => {
       ['users_important', 'brin', true, 'important = 1'],
     ]);
   });
+
+  it('skips what a migration does only on another database', () => {
+    const text = `exports.up = async function (knex) {
+  const isSQLite = knex.client.dialect === 'sqlite3';
+  if (isSQLite) {
+    await knex.raw('CREATE INDEX sqlite_only ON t (a) WHERE important = 1');
+  } else {
+    await knex.raw('CREATE INDEX elsewhere ON t (a)');
+  }
+  if (knex.client.config.client !== 'pg') return;
+  await knex.raw('CREATE INDEX pg_only ON t (b)');
+  if (knex.client.config.client === 'postgresql' || knex.client.config.client === 'pg') {
+    await knex.raw('CREATE INDEX pg_too ON t (c)');
+  }
+};`;
+    const names = (dialect: 'postgres' | 'sqlite') => readScriptMigration('m.js', text, dialect)!.changes.map((c) => (c.kind === 'createIndex' ? c.name : c.kind));
+    assert.deepEqual(names('postgres'), ['elsewhere', 'pg_only', 'pg_too']);
+    // An early return is not followed: what comes after it is read on every database.
+    assert.deepEqual(names('sqlite'), ['sqlite_only', 'pg_only']);
+  });
 });

@@ -387,6 +387,66 @@ function callbackOf(node: Node | undefined): { fn: Node; param: string } | undef
 }
 
 // ---------------------------------------------------------------------------------------------
+// Branches on the database: `if (knex.client.config.client === 'sqlite3') {...}`.
+
+/** knex's client names (and Kysely dialect words) → the dialect they run. */
+const CLIENTS: Record<string, Dialect> = {
+  pg: 'postgres', postgres: 'postgres', postgresql: 'postgres', pgnative: 'postgres', 'pg-native': 'postgres', cockroachdb: 'postgres',
+  sqlite: 'sqlite', sqlite3: 'sqlite', 'better-sqlite3': 'sqlite',
+  mysql: 'mysql', mysql2: 'mysql', mariadb: 'mysql',
+};
+
+/**
+ * Whether a condition holds on `dialect`, when it tests the database
+ * (`knex.client.config.client === 'sqlite3'`, `knex.client.dialect !== 'postgresql'`,
+ * `isSQLite` bound to such a test in the function, `!`, `&&`, `||`); undefined
+ * when it tests something else.
+ */
+function holdsOn(condition: Node, body: Node, dialect: Dialect, depth = 0): boolean | undefined {
+  const n = unwrap(condition);
+  if (depth > 8) return undefined;
+  if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '!') {
+    const inner = holdsOn(n.childForFieldName('argument')!, body, dialect, depth + 1);
+    return inner === undefined ? undefined : !inner;
+  }
+  if (n.type === 'identifier') {
+    for (const decl of body.descendantsOfType('variable_declarator')) {
+      const value = decl.childForFieldName('value');
+      if (decl.childForFieldName('name')?.text === n.text && value) return holdsOn(value, body, dialect, depth + 1);
+    }
+    return undefined;
+  }
+  if (n.type !== 'binary_expression') return undefined;
+  const op = n.childForFieldName('operator')?.text;
+  const left = n.childForFieldName('left')!;
+  const right = n.childForFieldName('right')!;
+  if (op === '&&' || op === '||') {
+    const [a, b] = [holdsOn(left, body, dialect, depth + 1), holdsOn(right, body, dialect, depth + 1)];
+    if (op === '&&') return a === false || b === false ? false : a === true && b === true ? true : undefined;
+    return a === true || b === true ? true : a === false && b === false ? false : undefined;
+  }
+  if (!['===', '==', '!==', '!='].includes(op ?? '')) return undefined;
+  const [literal, other] = stringValue(right) !== undefined ? [stringValue(right)!, left] : [stringValue(left), right];
+  const named = literal === undefined ? undefined : CLIENTS[literal.toLowerCase()];
+  if (!named || !/\b(client|dialect)\b/i.test(other.text)) return undefined;
+  return (named === dialect) === (op === '===' || op === '==');
+}
+
+/** Whether `call` runs on `dialect`: no `if` around it (within `body`) tests for another database. */
+function runsOn(call: Node, body: Node, dialect: Dialect): boolean {
+  for (let n: Node | null = call; n && n !== body; n = n.parent) {
+    const parent: Node | null = n.parent;
+    if (parent?.type !== 'if_statement') continue;
+    const condition = parent.childForFieldName('condition');
+    const holds = condition ? holdsOn(condition, body, dialect) : undefined;
+    if (holds === undefined) continue;
+    const inElse = parent.childForFieldName('alternative')?.id === n.id;
+    if (holds === inElse) return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
 // knex's and Kysely's schema builders → schema changes.
 
 /** knex's PostgreSQL column types (knex/lib/dialects/postgres/schema/pg-columncompiler.js). */
@@ -498,6 +558,7 @@ class ChangeReader {
 
   knex(body: Node): void {
     for (const call of outermostChains(body)) {
+      if (!runsOn(call, body, this.dialect)) continue;
       const chain = chainOf(call);
       if (!chain || chain.root.text !== this.param) continue;
       let schema: string | undefined;
@@ -720,6 +781,7 @@ class ChangeReader {
 
   kysely(body: Node): void {
     for (const call of outermostChains(body)) {
+      if (!runsOn(call, body, this.dialect)) continue;
       // sql`...`.execute(db), sql.raw('...').execute(db)
       const tagged = this.taggedSql(call);
       if (tagged) {
