@@ -105,7 +105,7 @@ export class CachedCheck {
       const kept = this.reusable.get(file);
       const result = this.analysed.get(file) ?? (kept?.findings ? { findings: kept.findings, unreadable: kept.unreadable ?? 0 } : undefined);
       const facts = workspace.factsOf(file);
-      files[name] = { hash, shipped, influences, ...(result && isAnalysedFile(file) ? { findings: result.findings, unreadable: result.unreadable } : {}), ...(facts ? { facts } : {}) };
+      files[name] = { hash, shipped, influences, ...(result && workspace.analyses(file) ? { findings: result.findings, unreadable: result.unreadable } : {}), ...(facts ? { facts } : {}) };
     }
     const content: CheckCacheContent = { build: this.build, runKey: this.runKey, catalog: hashOf(influencing), files };
     await this.store.write(content, this.options.warn);

@@ -237,7 +237,7 @@ export class Workspace {
 
   /** Absolute paths of the SQL and host files the workspace analyses. */
   files(): string[] {
-    return [...this.entries.keys()].filter((file) => this.analysed(file)).sort();
+    return [...this.entries.keys()].filter((file) => this.analyses(file)).sort();
   }
 
   /** Every file the workspace read (manifests and lock files too), sorted: what its findings depend on. */
@@ -298,7 +298,7 @@ export class Workspace {
       this.detect(); // dependencies or the named database may have changed
       this.invalidateSchema(file);
     }
-    if (!this.analysed(file)) return;
+    if (!this.analyses(file)) return;
     if (previous && hostLanguageOf(file) === 'python') this.pythonFileChanged(file, previous, entry);
     // The new text is parsed when first read (by `analyzeSteps`, in steps): a
     // large file's parse then never holds up the caller, and the schema
@@ -412,7 +412,7 @@ export class Workspace {
   deleteFile(file: string): void {
     const previous = this.entries.get(file);
     if (!previous) return;
-    const hadSchema = this.analysed(file) && this.knownSignature(file, previous) !== '';
+    const hadSchema = this.analyses(file) && this.knownSignature(file, previous) !== '';
     this.changes++;
     this.entries.delete(file);
     this.prepared.delete(file);
@@ -444,7 +444,7 @@ export class Workspace {
   affectedBy(file: string): string[] {
     this.settle();
     if (this.schemaChanged.has(file)) return this.files();
-    return this.entries.has(file) && this.analysed(file) ? [file] : [];
+    return this.entries.has(file) && this.analyses(file) ? [file] : [];
   }
 
   /**
@@ -465,7 +465,7 @@ export class Workspace {
     for (const file of changed) {
       const entry = this.entries.get(file);
       if (!entry) continue;
-      if (!this.analysed(file)) folders.push(path.dirname(file) + path.sep);
+      if (!this.analyses(file)) folders.push(path.dirname(file) + path.sep);
       else if (this.signatureOf(file, entry) !== '') for (const table of tablesWrittenBy(this.parse(file, entry), tableOfIndex)) tables.add(table);
     }
     // A deleted model's class no longer resolves, so code naming it is found by the name alone.
@@ -608,7 +608,7 @@ export class Workspace {
    */
   document(file: string): ParsedDocument | undefined {
     const entry = this.entries.get(file);
-    if (!entry || !this.analysed(file)) return undefined;
+    if (!entry || !this.analyses(file)) return undefined;
     return this.parse(file, entry);
   }
 
@@ -721,7 +721,7 @@ export class Workspace {
     let read = 0;
     for (const file of files) {
       const entry = this.entries.get(file);
-      if (entry && !entry.document && this.analysed(file)) yield* this.parseSteps(file, entry);
+      if (entry && !entry.document && this.analyses(file)) yield* this.parseSteps(file, entry);
       progress?.(++read, files.length);
     }
   }
@@ -756,7 +756,7 @@ export class Workspace {
    */
   *analyzeSteps(file: string): Steps<Finding[] | undefined> {
     const entry = this.entries.get(file);
-    if (!entry || !this.analysed(file)) return [];
+    if (!entry || !this.analyses(file)) return [];
     if (!entry.document && hostLanguageOf(file) === 'python') yield* this.workspaceModelsSteps();
     const document = yield* this.parseSteps(file, entry);
     if (!document || this.entries.get(file) !== entry) return undefined;
@@ -843,7 +843,7 @@ export class Workspace {
    */
   *syntaxFindingsSteps(file: string): Steps<Finding[] | undefined> {
     const entry = this.entries.get(file);
-    if (!entry || !this.analysed(file) || this.isTooLarge(entry)) return [];
+    if (!entry || !this.analyses(file) || this.isTooLarge(entry)) return [];
     let document = entry.document;
     let host = entry.host;
     if (!document && hostLanguageOf(file)) {
@@ -958,7 +958,7 @@ export class Workspace {
   }
 
   /** Whether the workspace analyses `file`: SQL and host code, and the knex and Kysely migrations. */
-  private analysed(file: string): boolean {
+  analyses(file: string): boolean {
     return isAnalysedFile(file) || this.scriptMigrations.has(file);
   }
 
