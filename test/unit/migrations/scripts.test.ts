@@ -65,9 +65,9 @@ describe('knex and Kysely migrations in a workspace', () => {
   const makeWorkspace = useWorkspaces();
   before(async () => Promise.all([initParsers(), initHostParsers()]));
 
-  async function open(files: Record<string, string>, history?: MigrationHistory): Promise<{ ws: Workspace; at: (rel: string) => string }> {
+  async function open(files: Record<string, string>, history?: MigrationHistory, dialect: 'postgres' | 'unset' = 'postgres'): Promise<{ ws: Workspace; at: (rel: string) => string }> {
     const { root } = makeWorkspace(files);
-    const ws = await Workspace.create({ root, config: { ...defaultConfig(), dialect: 'postgres' }, ...(history ? { history } : {}) });
+    const ws = await Workspace.create({ root, config: { ...defaultConfig(), ...(dialect === 'postgres' ? { dialect } : {}) }, ...(history ? { history } : {}) });
     return { ws, at: (rel) => path.join(root, rel) };
   }
   const rule = (findings: Finding[], id: string) => findings.filter((f) => f.ruleId === id);
@@ -124,6 +124,23 @@ describe('knex and Kysely migrations in a workspace', () => {
     assert.deepEqual(rule(ws.analyze(at('queries.sql')), 'missing-composite-index'), []);
     assert.deepEqual(ws.analyze(created.file), []);
     assert.deepEqual(ws.migrationSets()[0]!.migrations.map((m) => m.upFile), [at('migrations/20240101000000_init.js'), created.file]);
+  });
+
+  it("knex: the knexfile's client is the set's database (SQLite: no CONCURRENTLY, a plain index in knex's transaction)", async () => {
+    const { ws, at } = await open({
+      'knexfile.js': "module.exports = {\n  development: { client: 'better-sqlite3', connection: { filename: './dev.sqlite3' } },\n  production: { client: 'sqlite3', connection: { filename: '/data/app.sqlite3' } },\n};\n",
+      'migrations/20240101000000_init.js': KNEX_INIT,
+      'migrations/20240201000000_planner_index.js': KNEX_INDEX,
+      'queries.sql': QUERY,
+    }, undefined, 'unset');
+    assert.equal(ws.migrationSets()[0]!.provider, 'better-sqlite3');
+    assert.equal(ws.dialectOf(at('migrations/20240201000000_planner_index.js')), 'sqlite');
+    assert.deepEqual(rule(ws.analyze(at('migrations/20240201000000_planner_index.js')), 'non-concurrent-index-creation'), []);
+    const [missing] = rule(ws.analyze(at('queries.sql')), 'missing-composite-index');
+    const [created] = missing!.fixes[0]!.changes;
+    assert.ok(created?.kind === 'create');
+    assert.doesNotMatch(created.content, /CONCURRENTLY|config/);
+    assert.match(created.content, /^ {2}await knex\.raw\('CREATE INDEX idx_agents_planner_id_status ON agents \(planner_id, status\)'\);$/m);
   });
 
   it('Kysely: TypeScript migrations, a createIndex on an existing table flagged with Kysely advice, the fix a Kysely migration', async () => {

@@ -100,7 +100,7 @@ export interface MigrationSet {
   dir: string;
   /** In apply order. */
   migrations: Migration[];
-  /** Prisma: the `provider` of `migration_lock.toml` (`postgresql`, `sqlite`, `mysql` ...). */
+  /** Prisma: the `provider` of `migration_lock.toml` (`postgresql`, `sqlite`, `mysql` ...); knex: its knexfile's `client` (`pg`, `sqlite3` ...). */
   provider?: string;
   /** Alembic: the revisions nothing revises yet, in apply order (one per branch; several until merged). */
   heads?: string[];

@@ -18,7 +18,7 @@ import { MAX_SOURCE_BYTES, readTextFile } from '../config/read';
 import { isInMigrationsFolder, isScriptPath } from '../config/scope';
 import { ruleSettingsOf, type RuleSettings } from '../config/overrides';
 import type { QueryLensConfig } from '../config/types';
-import { detectMigrations, migrationPositionOf } from '../migrations/detect';
+import { detectMigrations, migrationPositionOf, providerDialect } from '../migrations/detect';
 import type { RevisionInfo } from '../migrations/alembic';
 import { firstCheckedHistory, NOTHING_SHIPPED, type MigrationHistory } from '../migrations/history';
 import type { MigrationPosition } from '../rules/types';
@@ -1017,10 +1017,11 @@ export class Workspace {
     }
     const votes = new Map<Dialect, number>();
     for (const set of this.sets) {
+      const provided = providerDialect(set); // a knexfile's client
       for (const m of set.migrations) {
         const text = this.entries.get(m.upFile)?.text;
-        if (text === undefined || hostLanguageOf(m.upFile)) continue;
-        const d = inferDialect(text, m.upFile);
+        if (text === undefined || (!provided && hostGrammarOf(m.upFile))) continue;
+        const d = provided ?? inferDialect(text, m.upFile);
         votes.set(d, (votes.get(d) ?? 0) + 1);
       }
     }

@@ -32,7 +32,7 @@ import type { Migration, MigrationSet, MigrationTool } from '../catalog/types';
 import { MAX_CONFIG_BYTES, readTextFileSync } from '../config/read';
 import type { MigrationPosition } from '../rules/types';
 import { detectAlembic, type RevisionOf } from './alembic';
-import { detectScriptMigrations, type ScriptOf } from './scripts';
+import { detectScriptMigrations, KNEX_CLIENTS, type ScriptOf } from './scripts';
 
 const PRISMA_FOLDER = /^(\d{8,})_(.+)$/;
 /** Prisma runs every folder of `migrations/` in name order: a project may number them itself (`01_init`). */
@@ -67,7 +67,7 @@ export function detectMigrations(root: string, files: string[], configured?: str
     sets.push(set);
   }
 
-  for (const set of scriptOf ? detectScriptMigrations(files.map((f) => path.resolve(root, f)), scriptOf) : []) {
+  for (const set of scriptOf ? detectScriptMigrations(files.map((f) => path.resolve(root, f)), scriptOf, root) : []) {
     if (!wanted || wanted.has(set.dir)) sets.push(set);
   }
 
@@ -156,9 +156,9 @@ function upDownMigrations(dir: string, names: string[]): Migration[] {
   return [...byVersion.values()].filter((m) => m.upFile !== '');
 }
 
-const PROVIDERS: Record<string, Dialect> = { postgresql: 'postgres', postgres: 'postgres', sqlite: 'sqlite', mysql: 'mysql' };
+const PROVIDERS: Record<string, Dialect> = { ...KNEX_CLIENTS, postgresql: 'postgres', postgres: 'postgres', sqlite: 'sqlite', mysql: 'mysql' };
 
-/** The dialect a set's provider (Prisma's `migration_lock.toml`) names, if any. */
+/** The dialect a set's provider (Prisma's `migration_lock.toml`, a knexfile's `client`) names, if any. */
 export function providerDialect(set: MigrationSet): Dialect | undefined {
   return set.provider ? PROVIDERS[set.provider.toLowerCase()] : undefined;
 }

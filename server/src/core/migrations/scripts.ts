@@ -24,8 +24,10 @@
  *   index with a plain `CREATE INDEX` (writes wait for the build), and says so;
  *   when the set is known to run without transactions (`noTransaction`), CONCURRENTLY.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Dialect, MigrationChange } from '../../../../shared/types';
+import { MAX_CONFIG_BYTES, readTextFileSync } from '../config/read';
 import type { Migration, MigrationSet } from '../catalog/types';
 import { createIndexStatement, dropIndexStatement, needsTrigram, slugOf } from './sql';
 import type { MigrationPlan } from './writer';
@@ -59,8 +61,39 @@ function byName(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The knex and Kysely sets among `files`: one per folder, of the tool most of its files are written for. */
-export function detectScriptMigrations(files: string[], scriptOf: ScriptOf): MigrationSet[] {
+/** knex's client names → the database they drive (`client` of a knexfile). */
+export const KNEX_CLIENTS: Record<string, Dialect> = {
+  pg: 'postgres', postgres: 'postgres', postgresql: 'postgres', pgnative: 'postgres', cockroachdb: 'postgres',
+  sqlite3: 'sqlite', 'better-sqlite3': 'sqlite', mysql: 'mysql', mysql2: 'mysql',
+};
+
+const KNEXFILE = /^knexfile\.[cm]?[jt]s$/;
+
+/**
+ * The `client` the nearest knexfile (in the set's folder or above it, up to
+ * `root`) names, when its environments all name one database (`pg` in
+ * development and production); a tiny reader of `client: '...'` properties.
+ */
+function knexClient(dir: string, root: string): string | undefined {
+  const top = path.resolve(root);
+  for (let at = dir; ; at = path.dirname(at)) {
+    let names: string[] = [];
+    try {
+      names = fs.readdirSync(at).filter((n) => KNEXFILE.test(n));
+    } catch {
+      // an unreadable folder names no client
+    }
+    for (const name of names) {
+      const { text } = readTextFileSync(path.join(at, name), { maxBytes: MAX_CONFIG_BYTES });
+      const clients = [...(text ?? '').matchAll(/\bclient\s*:\s*['"]([\w-]+)['"]/g)].map((m) => m[1]!.toLowerCase()).filter((c) => KNEX_CLIENTS[c]);
+      if (clients.length > 0) return new Set(clients.map((c) => KNEX_CLIENTS[c])).size === 1 ? clients[0] : undefined;
+    }
+    if (at === top || path.dirname(at) === at || !at.startsWith(top)) return undefined;
+  }
+}
+
+/** The knex and Kysely sets among `files`: one per folder, of the tool most of its files are written for; a knex set's `provider` is its knexfile's client. */
+export function detectScriptMigrations(files: string[], scriptOf: ScriptOf, root?: string): MigrationSet[] {
   const byDir = new Map<string, { name: string; info: ScriptFileInfo }[]>();
   for (const file of files) {
     if (!isScriptFile(file)) continue;
@@ -84,7 +117,8 @@ export function detectScriptMigrations(files: string[], scriptOf: ScriptOf): Mig
       upFile: path.join(dir, name),
     }));
     const last = own.filter((e) => e.info.tool === tool).pop()!.info;
-    sets.push({ tool, dir, migrations, script: { module: last.module, extension: last.extension } });
+    const client = tool === 'knex' && root !== undefined ? knexClient(dir, root) : undefined;
+    sets.push({ tool, dir, migrations, script: { module: last.module, extension: last.extension }, ...(client ? { provider: client } : {}) });
   }
   return sets.sort((a, b) => byName(a.dir, b.dir));
 }
