@@ -77,6 +77,7 @@ describe('knex and Kysely migrations in a workspace', () => {
       'migrations/20240201000000_planner_index.js': KNEX_INDEX,
       'migrations/20240101000000_init.js': KNEX_INIT,
       'knexfile.js': "module.exports = { client: 'pg' };\n",
+      'dist/migrations/20240101000000_init.js': KNEX_INIT,
       'seeds/agents.js': "exports.seed = async function (knex) { await knex('agents').insert({ planner_id: 1, status: 'idle' }); };\n",
       'queries.sql': QUERY,
     });

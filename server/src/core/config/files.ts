@@ -91,8 +91,11 @@ export function isAnalysedFile(file: string): boolean {
  * TypeScript reader decides (host/typescript/migrations.ts).
  */
 export function isScriptMigrationPath(relativePath: string): boolean {
-  return isScriptFile(relativePath) && isInMigrationsFolder(relativePath);
+  return isScriptFile(relativePath) && isInMigrationsFolder(relativePath) && !relativePath.split('/').some((folder) => BUILD_OUTPUT.has(folder));
 }
+
+/** Folders of compiled output: `dist/migrations/*.js` is the build of `src/migrations/*.ts`, not a second set. */
+const BUILD_OUTPUT = new Set(['dist', 'build', 'out', 'lib', '.next', 'coverage']);
 
 /** Whether `file` is of a kind QueryLens reads (before include/exclude); with its root-relative path, knex and Kysely migrations too. */
 export function isWorkspaceFileKind(file: string, relativePath?: string): boolean {
