@@ -17,6 +17,8 @@ import type { MigrationHistory } from '../../../server/src/core/migrations/histo
 import { detectScriptMigrations } from '../../../server/src/core/migrations/scripts';
 import { initParsers } from '../../../server/src/core/sql/parse';
 import type { Finding } from '../../../shared/types';
+import { hostDocument } from '../../../server/src/core/engine/hostDocument';
+import type { HostExtraction } from '../../../server/src/core/host/types';
 import { useWorkspaces } from './workspace';
 
 const KNEX_INIT = `exports.up = function (knex) {
@@ -245,5 +247,20 @@ describe('readScriptMigration: module forms', () => {
     assert.deepEqual(names('postgres'), ['elsewhere', 'pg_only', 'pg_too']);
     // An early return is not followed: what comes after it is read on every database.
     assert.deepEqual(names('sqlite'), ['sqlite_only', 'pg_only']);
+  });
+
+  it('hostDocument: a migration read by this reader keeps its schema changes once beside the extractor\'s queries', () => {
+    const text = "exports.up = (knex) => knex.raw('CREATE INDEX i ON t (a)');\n";
+    const migration = readScriptMigration('m.js', text)!.changes;
+    const literal = text.indexOf("'CREATE");
+    const sql = 'CREATE INDEX i ON t (a)';
+    // What a JavaScript extractor reports for knex.raw: the SQL string as a query.
+    const extraction: HostExtraction = {
+      language: 'python', writes: [], accesses: [], models: [], errors: [],
+      queries: [{ kind: 'sql', span: { start: literal - 9, end: literal + sql.length + 3 }, statementKind: 'create_index', terminal: 'execute', loops: [], parameterRoots: [], eagerLoads: [],
+        sql: { text: sql, offsets: [...Array.from({ length: sql.length }, (_, i) => literal + 1 + i), literal + 1 + sql.length], literal: { start: literal, end: literal + sql.length + 2 } } }],
+    };
+    const document = hostDocument(text, extraction, 'postgres', migration);
+    assert.deepEqual(document.statements.map((st) => [st.hostQuery, st.changes.map((c) => c.kind)]), [[0, []], [undefined, ['createIndex']]]);
   });
 });

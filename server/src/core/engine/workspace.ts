@@ -634,12 +634,12 @@ export class Workspace {
    */
   private *parseSteps(file: string, entry: FileEntry): Steps<ParsedDocument | undefined> {
     if (!entry.document && this.isTooLarge(entry)) entry.document = { dialect: this.entryDialect(file, entry), statements: [], errors: [], metaCommands: [] };
-    const script = !entry.document && !hostLanguageOf(file) ? this.scriptMigrationOf(file, entry) : undefined;
-    if (script) entry.document = schemaDocument(entry.text, script.changes, this.entryDialect(file, entry));
+    // A knex or Kysely migration: its schema changes, beside its queries when its language is analysed as host code.
+    const script = entry.document ? undefined : this.scriptMigrationOf(file, entry);
     if (!entry.document && hostLanguageOf(file)) {
       entry.host = this.hostExtraction(file, entry);
-      entry.document = hostDocument(entry.text, entry.host, this.entryDialect(file, entry));
-    }
+      entry.document = hostDocument(entry.text, entry.host, this.entryDialect(file, entry), script?.changes);
+    } else if (script) entry.document = schemaDocument(entry.text, script.changes, this.entryDialect(file, entry));
     if (entry.document) return entry.document;
     // An older version (its schema compared with the new one's) is parsed to the end.
     const wasCurrent = this.entries.get(file) === entry;
