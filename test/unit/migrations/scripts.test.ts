@@ -164,6 +164,23 @@ describe('knex and Kysely migrations in a workspace', () => {
     assert.match(path.relative(at('src/migrations'), created.file), /^\d{13}_add_index_agents_planner_id_status\.ts$/);
     assert.match(created.content, /^ {2}await sql`CREATE INDEX idx_agents_planner_id_status ON agents \(planner_id, status\)`\.execute\(db\);$/m);
   });
+
+  it('Kysely: a Migrator created with disableTransactions gets CONCURRENTLY', async () => {
+    const migrate = `import { Kysely } from 'kysely';\nimport { FileMigrationProvider, Migrator } from 'kysely/migration';\n\nexport const migrator = (db: Kysely<any>) => new Migrator({ db, provider, disableTransactions: true });\n`;
+    const { ws, at } = await open({
+      'src/migrate.ts': migrate,
+      'src/migrations/1704067200000_init.ts': KYSELY_INIT,
+      'src/migrations/1706745600000_planner_index.ts': KYSELY_INDEX,
+      'src/queries.sql': QUERY,
+    });
+    assert.equal(ws.migrationSets()[0]!.noTransaction, true);
+    const [finding] = rule(ws.analyze(at('src/migrations/1706745600000_planner_index.ts')), 'non-concurrent-index-creation');
+    assert.match(finding!.message, / Your Migrator runs without transactions \(disableTransactions: true\): build it with sql`CREATE INDEX CONCURRENTLY \.\.\.`\.execute\(db\)\.$/);
+    const [missing] = rule(ws.analyze(at('src/queries.sql')), 'missing-composite-index');
+    const [created] = missing!.fixes[0]!.changes;
+    assert.ok(created?.kind === 'create');
+    assert.match(created.content, /^ {2}await sql`CREATE INDEX CONCURRENTLY idx_agents_planner_id_status ON agents \(planner_id, status\)`\.execute\(db\);$/m);
+  });
 });
 
 describe('readScriptMigration: module forms', () => {

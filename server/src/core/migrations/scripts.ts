@@ -22,7 +22,9 @@
  *   a setting of the runner, not of a file: no migration can step out of it,
  *   and CREATE INDEX CONCURRENTLY fails in it. So the new migration builds the
  *   index with a plain `CREATE INDEX` (writes wait for the build), and says so;
- *   when the set is known to run without transactions (`noTransaction`), CONCURRENTLY.
+ *   when the project's Migrator runs without transactions (`noTransaction`: the
+ *   module above the folder that creates it passes `disableTransactions: true`),
+ *   CONCURRENTLY.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -92,6 +94,30 @@ function knexClient(dir: string, root: string): string | undefined {
   }
 }
 
+/**
+ * Whether the project runs its Kysely migrations without transactions: the
+ * nearest module above the set's folder (up to `root`) that creates the
+ * Migrator (`new Migrator({...})`, kysely-ctl's `defineConfig`) passes
+ * `disableTransactions: true`.
+ */
+function kyselyWithoutTransactions(dir: string, root: string): boolean {
+  const top = path.resolve(root);
+  for (let at = path.dirname(dir); at.startsWith(top); at = path.dirname(at)) {
+    let names: string[] = [];
+    try {
+      names = fs.readdirSync(at).filter((n) => isScriptFile(n)).sort();
+    } catch {
+      // an unreadable folder creates no Migrator
+    }
+    for (const name of names) {
+      const { text } = readTextFileSync(path.join(at, name), { maxBytes: MAX_CONFIG_BYTES });
+      if (text !== undefined && /\bnew\s+Migrator\s*\(|\bdefineConfig\s*\(/.test(text) && /\bkysely\b/.test(text)) return /\bdisableTransactions\s*:\s*true\b/.test(text);
+    }
+    if (at === top || path.dirname(at) === at) break;
+  }
+  return false;
+}
+
 /** The knex and Kysely sets among `files`: one per folder, of the tool most of its files are written for; a knex set's `provider` is its knexfile's client. */
 export function detectScriptMigrations(files: string[], scriptOf: ScriptOf, root?: string): MigrationSet[] {
   const byDir = new Map<string, { name: string; info: ScriptFileInfo }[]>();
@@ -118,7 +144,8 @@ export function detectScriptMigrations(files: string[], scriptOf: ScriptOf, root
     }));
     const last = own.filter((e) => e.info.tool === tool).pop()!.info;
     const client = tool === 'knex' && root !== undefined ? knexClient(dir, root) : undefined;
-    sets.push({ tool, dir, migrations, script: { module: last.module, extension: last.extension }, ...(client ? { provider: client } : {}) });
+    const noTransaction = tool === 'kysely' && root !== undefined && kyselyWithoutTransactions(dir, root);
+    sets.push({ tool, dir, migrations, script: { module: last.module, extension: last.extension }, ...(client ? { provider: client } : {}), ...(noTransaction ? { noTransaction } : {}) });
   }
   return sets.sort((a, b) => byName(a.dir, b.dir));
 }

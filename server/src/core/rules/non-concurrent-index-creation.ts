@@ -34,7 +34,7 @@ export const nonConcurrentIndexCreation: Rule = {
           continue;
         }
         if (migration.set.tool === 'knex' || migration.set.tool === 'kysely') {
-          ctx.report(scriptReport(migration.set.tool, change.keywordSpan, table.name, change.name));
+          ctx.report(scriptReport(migration.set.tool, migration.set.noTransaction === true, change.keywordSpan, table.name, change.name));
           continue;
         }
         const transaction = statement.inTransaction
@@ -79,11 +79,13 @@ function concurrentlyFix(ctx: FileContext, statement: Statement, keyword: Span):
  * The message says how that tool runs the statement concurrently; no edit is
  * offered (the index fix writes a new migration in that form).
  */
-function scriptReport(tool: 'knex' | 'kysely', keyword: Span, table: string, name?: string): RuleReport {
+function scriptReport(tool: 'knex' | 'kysely', noTransaction: boolean, keyword: Span, table: string, name?: string): RuleReport {
   const how =
     tool === 'knex'
       ? "Build it with knex.raw('CREATE INDEX CONCURRENTLY ...') in a migration that exports config = { transaction: false } (knex runs that file outside its migration transaction)."
-      : "Kysely's Migrator runs migrations in a transaction, where CONCURRENTLY cannot run: create it with disableTransactions: true and build the index with sql`CREATE INDEX CONCURRENTLY ...`.execute(db).";
+      : noTransaction
+        ? 'Your Migrator runs without transactions (disableTransactions: true): build it with sql`CREATE INDEX CONCURRENTLY ...`.execute(db).'
+        : "Kysely's Migrator runs migrations in a transaction, where CONCURRENTLY cannot run: create it with disableTransactions: true and build the index with sql`CREATE INDEX CONCURRENTLY ...`.execute(db).";
   return {
     span: keyword,
     message: `CREATE INDEX${name ? ` ${name}` : ''} on existing table ${table} without CONCURRENTLY blocks every write to ${table} until the index is built. ${how}`,
