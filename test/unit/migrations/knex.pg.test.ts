@@ -53,10 +53,11 @@ for (const fixture of ['knex-cjs', 'knex-ts']) {
     it('the catalog read from the migrations is what PostgreSQL has after migrate.latest()', async () => {
       const set = scriptSet(project.migrations);
       assert.equal(set.tool, 'knex');
-      const expected = await catalogShape(catalogOf(set), db);
+      const catalog = catalogOf(set);
       const [, applied] = await latest();
       assert.deepEqual(applied, set.migrations.map((m) => m.version));
-      assert.deepEqual(await databaseShape(db), expected);
+      // After the run: the catalog's types are spelled by PostgreSQL, whose enum types the migrations created.
+      assert.deepEqual(await databaseShape(db), await catalogShape(catalog, db));
     });
 
     it("the missing-index fix writes a knex migration that builds the index concurrently; the status reads knex_migrations", async () => {

@@ -657,14 +657,13 @@ class ChangeReader {
           if (name === undefined || type === undefined) continue;
           const options = args.map((a) => unwrap(a)).find((a) => a.type === 'object');
           const incrementsPk = increments && options ? propertiesOf(options).get('primaryKey')?.type !== 'false' : increments;
-          const primary = (incrementsPk && !alter) || has('primary');
+          const primary = incrementsPk || has('primary');
           const notNull = primary || (has('notNullable') && !modifiers.some((l, i) => l.name === 'nullable' && i > modifiers.findIndex((m) => m.name === 'notNullable')));
           defs.push({ name, type, notNull, primaryKey: false, unique: false, span: at });
           if (primary) {
             primaryKey = [name];
             primaryName = stringValue(modifier('primary')?.args?.[0]);
             if (alter) after.push({ kind: 'addConstraint', table, constraint: { type: 'primaryKey', name: primaryName ?? `${bare}_pkey`, columns: [name] }, span: at });
-            if (incrementsPk && alter) after.push({ kind: 'addConstraint', table, constraint: { type: 'primaryKey', name: `${bare}_pkey`, columns: [name] }, span: at });
           }
           const unique = modifier('unique');
           if (unique) addUnique(this.indexNameOption(unique.args?.[0]) ?? knexName(bare, [name], 'unique'), [name], at);
