@@ -16,7 +16,7 @@
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { Edit, Language, Parser, type Node, type Tree, type TreeCursor } from 'web-tree-sitter';
+import { Edit, Language, Parser, type Tree, type TreeCursor } from 'web-tree-sitter';
 import type { HostLanguage } from './types';
 
 /**
@@ -234,7 +234,7 @@ export class SyntaxCursor {
 
 /** What `hostParser(lang).parse(text)` returns: the copied tree (its `delete()` is a no-op, the cache owns it). */
 export interface HostTree {
-  readonly rootNode: Node;
+  readonly rootNode: SyntaxNode;
   delete(): void;
 }
 
@@ -270,7 +270,7 @@ export class HostParser {
       for (let i = 1; i < this.recent.length - KEEP_LATEST; i++) if (this.recent[i]!.text.length < this.recent[smallest]!.text.length) smallest = i;
       this.recent.splice(smallest, 1)[0]!.tree.delete();
     }
-    return { rootNode: parsed.root as unknown as Node, delete: () => {} };
+    return { rootNode: parsed.root, delete: () => {} };
   }
 
   /** Drops every kept tree (tests, and memory). */
