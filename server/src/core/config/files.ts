@@ -14,6 +14,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
+import { ANALYSED_EXTENSIONS } from '../../../../shared/languages';
 import { MAX_CONFIG_BYTES, readTextFile } from './read';
 import { MANIFESTS } from '../engine/packages';
 import { isTestFileName, isTestFolder, isTestPath } from './scope';
@@ -74,10 +75,7 @@ export function isExcluded(root: string, file: string, globs: string[]): boolean
   return rel !== undefined && globMatcher(globs)(rel);
 }
 
-/** Extensions of the files QueryLens analyses: SQL, and the host code that holds SQL and ORM queries. */
-const ANALYSED_EXTENSIONS = ['.sql', '.py', '.rs'];
-
-/** Whether `file` is one QueryLens analyses (include globs apply to these). */
+/** Whether `file` is one QueryLens analyses (include globs apply to these): SQL and host code (shared/languages.ts). */
 export function isAnalysedFile(file: string): boolean {
   const lower = file.toLowerCase();
   return ANALYSED_EXTENSIONS.some((ext) => lower.endsWith(ext));

@@ -9,7 +9,7 @@
  */
 import type { Dialect, IndexDefinition, MigrationChange } from '../../../../shared/types';
 import type { Catalog, IndexInfo, MigrationSet, TableInfo } from '../catalog/types';
-import { hostLanguageOf } from '../host/treesitter';
+import { hostLanguageOf } from '../host/languages';
 import { inferDialect } from '../sql/dialect';
 import { providerDialect } from '../migrations/detect';
 import { planMigrations } from '../migrations/writer';

@@ -10,7 +10,8 @@
  * top-level import lines) and the source text of spans an extractor reported.
  */
 import type { EnclosingFunction, HostExtraction, HostQuery, LoopContext, Terminal } from '../host/types';
-import type { Span, Statement } from '../sql/model';
+import type { Predicate, Span, Statement } from '../sql/model';
+import { adapterOf } from '../host/languages';
 import type { FileContext } from './types';
 
 /** Terminals that fetch at most one row: no pagination needed, and not a row source for a loop. */
@@ -31,7 +32,7 @@ export function isSingleRowTerminal(terminal: Terminal): boolean {
  * passed on) may be paginated by its caller: neither counts.
  */
 export function returnsAllRows(query: HostQuery, host: HostExtraction): boolean {
-  return MULTI_ROW.has(query.terminal) || (query.terminal === 'execute' && host.language === 'python');
+  return MULTI_ROW.has(query.terminal) || (adapterOf(host.language).allRowsTerminals?.includes(query.terminal) ?? false);
 }
 
 /** The statement of `ctx.document` that carries host query `index`. */
@@ -128,13 +129,13 @@ export function otherAwait(text: string, host: HostExtraction, loop: LoopContext
   const spans = [...host.queries.map((q) => q.span), ...host.writes.map((w) => w.span)].filter((s) => s.start >= loop.span.start && s.end <= loop.span.end);
   const known = (at: number) => spans.some((s) => s.start <= at && at <= s.end);
   const body = text.slice(loop.span.start, loop.span.end);
-  const rust = host.language === 'rust';
-  for (const m of body.matchAll(rust ? /\.await\b/g : /\bawait\s+/g)) {
+  const postfix = adapterOf(host.language).awaitSyntax === 'postfix';
+  for (const m of body.matchAll(postfix ? /\.await\b/g : /\bawait\s+/g)) {
     const at = loop.span.start + m.index!;
-    // Rust: the awaited call ends at `.await`; Python: it starts after `await `.
-    if (known(rust ? at - 1 : at + m[0].length)) continue;
-    const line = text.slice(lineStart(text, at), rust ? at : lineEnd(text, at)).trim();
-    const call = (rust ? line.replace(/^(let\s+[^=]+=\s*|.*\b(if|match|while)\s+(let\s+[^=]+=\s*)?)/, '') : line.replace(/^.*?\bawait\s+/, '')).replace(/[?;:]+$/, '');
+    // `call.await` (Rust): the awaited call ends at `.await`; `await call` (Python): it starts after `await `.
+    if (known(postfix ? at - 1 : at + m[0].length)) continue;
+    const line = text.slice(lineStart(text, at), postfix ? at : lineEnd(text, at)).trim();
+    const call = (postfix ? line.replace(/^(let\s+[^=]+=\s*|.*\b(if|match|while)\s+(let\s+[^=]+=\s*)?)/, '') : line.replace(/^.*?\bawait\s+/, '')).replace(/[?;:]+$/, '');
     if (call && !DATABASE_CALL.test(call)) return call.length > 60 ? `${call.slice(0, 57)}...` : call;
   }
   return undefined;
@@ -322,23 +323,23 @@ export function awaited(text: string, span: Span): boolean {
 }
 
 // ---------------------------------------------------------------------------
-// Python imports
+// String literals
 
 /**
- * The edit that adds `from <module> import <name>` after the file's last
- * top-level import statement (or at the top), or undefined when `name` is
- * already imported.
+ * The query's string literal as written (quotes, escapes, driver parameters
+ * such as `:agent_id` kept) with the key predicate replaced, or undefined when
+ * the predicate's spans do not sit inside the literal.
  */
-export function pythonImportEdit(text: string, module: string, name: string): { span: Span; newText: string } | undefined {
-  const imported = new RegExp(`^(from\\s+[\\w.]+\\s+import\\s+(\\([^)]*|[^\\n]*)\\b${name}\\b|import\\s+[^\\n]*\\b${name}\\b)`, 'm');
-  if (imported.test(text)) return undefined;
-  const line = `from ${module} import ${name}`;
-  let after = -1;
-  for (const m of text.matchAll(/^(from\s+[\w.]+\s+import\s+\([^)]*\)|from\s+[\w.]+\s+import\b[^\n]*|import\s+[^\n]*)/gm)) {
-    after = m.index! + m[0].length;
-  }
-  if (after >= 0) return { span: { start: after, end: after }, newText: `\n${line}` };
-  // No imports: below a shebang / encoding line, else at the very top.
-  const header = /^(#![^\n]*\n)?(#[^\n]*coding[:=][^\n]*\n)?/.exec(text)![0].length;
-  return { span: { start: header, end: header }, newText: `${line}\n` };
+export function rewriteLiteral(
+  ctx: FileContext,
+  query: HostQuery,
+  key: Predicate,
+  replacement: (column: string, placeholder: string) => string | undefined,
+): string | undefined {
+  const { literal } = query.sql!;
+  const { span, column } = key;
+  if (span.start < literal.start || span.end > literal.end || column.span.end > span.end) return undefined;
+  const placeholder = /(\$\d+|\?|:\w+|%\(\w+\)s|%s)\s*$/.exec(ctx.text.slice(column.span.end, span.end))?.[1];
+  const predicate = placeholder && replacement(spanText(ctx.text, column.span), placeholder);
+  return predicate ? ctx.text.slice(literal.start, span.start) + predicate + ctx.text.slice(span.end, literal.end) : undefined;
 }
