@@ -958,7 +958,7 @@ export class Workspace {
       if (!entry) return undefined;
       const known = hasCrossFileModels(file) ? this.options.known?.(file, entry.text) : undefined;
       return known ? known.revision : this.baseExtraction(file, entry)?.alembic;
-    });
+    }, (file) => this.entries.get(file)?.text);
     this.dropCatalog();
     this.schemaVersion++;
     this.layoutVersion++;
