@@ -76,7 +76,7 @@ export const LANGUAGES = [
     vscodeLanguages: ['prisma'],
     textMateScopes: [],
     extensions: [],
-    fileNames: ['schema.prisma'],
+    fileNames: ['schema.prisma', 'migration_lock.toml'],
     workspaceContains: ['**/prisma/schema.prisma'],
   },
   {
@@ -114,11 +114,12 @@ export function languageDataOf(file: string): LanguageData | undefined {
   return (LANGUAGES as readonly LanguageData[]).find((l) => l.extensions.some((ext) => lower.endsWith(ext)));
 }
 
-/** What the server asks the client to watch: every analysed extension, the tools' files and the config file. */
+/** The tools' files the server reads beside the analysed ones (`schema.prisma`, `alembic.ini`). */
+export const TOOL_FILE_NAMES: readonly string[] = (LANGUAGES as readonly LanguageData[]).flatMap((l) => l.fileNames ?? []);
+
+/** What the server asks the client to watch: every analysed extension, the config file and the tools' files. */
 export function watchedGlobs(): string[] {
-  const globs = ANALYSED_EXTENSIONS.map((ext) => `**/*${ext}`);
-  const names = (LANGUAGES as readonly LanguageData[]).flatMap((l) => l.fileNames ?? []);
-  return [...globs, `**/${CONFIG_FILE_NAME}`, ...names.map((name) => `**/${name}`)];
+  return [...ANALYSED_EXTENSIONS.map((ext) => `**/*${ext}`), `**/${CONFIG_FILE_NAME}`, ...TOOL_FILE_NAMES.map((name) => `**/${name}`)];
 }
 
 /** The VS Code language ids whose documents the client sends to the server. */

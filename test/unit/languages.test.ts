@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { activationEvents, documentLanguages, GRAMMARS, LANGUAGES, watchedGlobs, type LanguageData } from '../../shared/languages';
-import { isAnalysedFile } from '../../server/src/core/config/files';
+import { isAnalysedFile, isWorkspaceFileKind } from '../../server/src/core/config/files';
 import { lineCommentOf } from '../../server/src/core/engine/suppression';
 import { extractHost } from '../../server/src/core/host/extract';
 import { adapterOf, hasCrossFileModels, hostLanguageOf } from '../../server/src/core/host/languages';
@@ -40,11 +40,15 @@ describe('language registry', () => {
   });
 
   it('derives the watched globs, the analysed files and the client selector', () => {
-    assert.deepEqual(watchedGlobs(), ['**/*.sql', '**/*.py', '**/*.rs', '**/.querylens.json', '**/schema.prisma', '**/alembic.ini']);
+    // migration_lock.toml was read but not watched: a provider switch went unnoticed until a reload.
+    assert.deepEqual(watchedGlobs(), ['**/*.sql', '**/*.py', '**/*.rs', '**/.querylens.json', '**/schema.prisma', '**/migration_lock.toml', '**/alembic.ini']);
     assert.deepEqual(documentLanguages(), ['sql', 'prisma', 'python', 'rust']);
     for (const [file, analysed] of [['q.sql', true], ['app.py', true], ['src/main.rs', true], ['Q.SQL', true], ['schema.prisma', false], ['alembic.ini', false]] as const) {
       assert.equal(isAnalysedFile(file), analysed, file);
     }
+    // The tools' files are read (not analysed) wherever they are, like the manifests.
+    for (const file of ['prisma/schema.prisma', 'prisma/migrations/migration_lock.toml', 'svc/alembic.ini', 'Cargo.toml', 'q.sql']) assert.ok(isWorkspaceFileKind(file), file);
+    assert.equal(isWorkspaceFileKind('README.md'), false);
   });
 
   it('every host language has its grammars, its extractor and its adapter', () => {
