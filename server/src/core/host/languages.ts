@@ -9,6 +9,7 @@
  * `language.ts`), its entry in shared/languages.ts, and one line here
  * (CONTRIBUTING.md).
  */
+import * as path from 'node:path';
 import { languageDataOf, type HostLanguage } from '../../../../shared/languages';
 import type { HostAdapter } from './adapter';
 import { python } from './python/language';
@@ -52,6 +53,8 @@ export interface HostLanguageSupport {
   adapter: HostAdapter;
   /** Its files can define models other files' queries use (and so may write the schema). */
   models?: CrossFileModels;
+  /** Manifests whose dependencies name the database (a driver): the package's dialect (engine/packages.ts). */
+  manifests?: { files: readonly string[]; dialectOf(text: string): Dialect | undefined };
 }
 
 /** Every host language with data in shared/languages.ts: the compiler asks for an entry for each. */
@@ -66,6 +69,13 @@ export function hostLanguageOf(file: string): HostLanguage | undefined {
 export function hostSupportOf(file: string): HostLanguageSupport | undefined {
   const id = hostLanguageOf(file);
   return id && HOST_LANGUAGES[id];
+}
+
+/** The database a manifest's dependencies name, for the language whose manifest it is. */
+export function manifestDialectOf(file: string, text: string): Dialect | undefined {
+  const name = path.basename(file);
+  const support = Object.values(HOST_LANGUAGES).find((s) => s.manifests?.files.includes(name));
+  return support?.manifests?.dialectOf(text);
 }
 
 /** The adapter of an extraction's language. */

@@ -2,17 +2,20 @@
  * What the host-code rules (n-plus-one, commit-in-loop, and the host-aware
  * fixes of the SQL rules) share: reading an extraction (which loop walks the
  * rows of which query, whether a terminal returns many rows) and the layout
- * operations their fixes need in the host file (lines, indentation, imports,
- * string literals).
+ * operations their fixes need in the host file (lines, indentation, string
+ * literals: host-text.ts, which the language adapters use too).
  *
  * Rules still never parse SQL or host code: queries, loops and spans come from
  * the extractors. What is read here is layout (line starts, indentation,
  * top-level import lines) and the source text of spans an extractor reported.
  */
 import type { EnclosingFunction, HostExtraction, HostQuery, LoopContext, Terminal } from '../host/types';
-import type { Predicate, Span, Statement } from '../sql/model';
+import type { Statement } from '../sql/model';
 import { adapterOf } from '../host/languages';
+import { lineEnd, lineStart } from './host-text';
 import type { FileContext } from './types';
+
+export { awaited, indentationAt, lineEnd, lineStart, rewriteLiteral, spanText, startsLine } from './host-text';
 
 /** Terminals that fetch at most one row: no pagination needed, and not a row source for a loop. */
 const SINGLE_ROW: ReadonlySet<Terminal> = new Set<Terminal>([
@@ -290,56 +293,4 @@ export function lineNumber(text: string, offset: number): number {
     else hi = mid;
   }
   return lo + 1;
-}
-
-export function lineStart(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
-}
-
-/** Offset of the line's `\n` (or the end of the text). */
-export function lineEnd(text: string, offset: number): number {
-  const end = text.indexOf('\n', offset);
-  return end === -1 ? text.length : end;
-}
-
-/** The whitespace that starts the line holding `offset`. */
-export function indentationAt(text: string, offset: number): string {
-  const start = lineStart(text, offset);
-  return /^[ \t]*/.exec(text.slice(start, lineEnd(text, offset)))![0];
-}
-
-/** Whether only whitespace precedes `offset` on its line. */
-export function startsLine(text: string, offset: number): boolean {
-  return /^[ \t]*$/.test(text.slice(lineStart(text, offset), offset));
-}
-
-export function spanText(text: string, span: Span): string {
-  return text.slice(span.start, span.end);
-}
-
-/** Whether `await` directly precedes the call at `span` (Python's async sessions). */
-export function awaited(text: string, span: Span): boolean {
-  return /\bawait\s+$/.test(text.slice(lineStart(text, span.start), span.start)) || /^await\b/.test(spanText(text, span));
-}
-
-// ---------------------------------------------------------------------------
-// String literals
-
-/**
- * The query's string literal as written (quotes, escapes, driver parameters
- * such as `:agent_id` kept) with the key predicate replaced, or undefined when
- * the predicate's spans do not sit inside the literal.
- */
-export function rewriteLiteral(
-  ctx: FileContext,
-  query: HostQuery,
-  key: Predicate,
-  replacement: (column: string, placeholder: string) => string | undefined,
-): string | undefined {
-  const { literal } = query.sql!;
-  const { span, column } = key;
-  if (span.start < literal.start || span.end > literal.end || column.span.end > span.end) return undefined;
-  const placeholder = /(\$\d+|\?|:\w+|%\(\w+\)s|%s)\s*$/.exec(ctx.text.slice(column.span.end, span.end))?.[1];
-  const predicate = placeholder && replacement(spanText(ctx.text, column.span), placeholder);
-  return predicate ? ctx.text.slice(literal.start, span.start) + predicate + ctx.text.slice(span.end, literal.end) : undefined;
 }

@@ -2,7 +2,7 @@
  * Python's ORM and driver knowledge for the rules (host/adapter.ts):
  * SQLAlchemy sessions, `text()` queries with `:name` parameters, `selectinload`.
  */
-import { awaited, rewriteLiteral, spanText } from '../../rules/host-helpers';
+import { awaited, rewriteLiteral, spanText } from '../../rules/host-text';
 import type { Span } from '../../sql/model';
 import type { BuiltStatement, HostAdapter } from '../adapter';
 

@@ -3,6 +3,7 @@ import type { HostLanguageSupport } from '../languages';
 import { SQLALCHEMY_ENGINE_FACTORIES } from '../pools';
 import { pythonAdapter } from './adapter';
 import { extractPython } from './extract';
+import { PYTHON_MANIFESTS, pythonDialect } from './manifest';
 import { resolveInheritedTables } from './models';
 
 /** Words without which a Python file defines no model, no Alembic revision and no engine. */
@@ -14,4 +15,5 @@ export const python = {
     extractPython(text, file, { dialect: options.dialect, models: options.models, schemaOnly: options.schemaOnly, walkCache: options.walkCache }),
   adapter: pythonAdapter,
   models: { mayDefineSchema: (text) => MAY_DEFINE_SCHEMA.test(text), resolve: resolveInheritedTables },
+  manifests: { files: PYTHON_MANIFESTS, dialectOf: pythonDialect },
 } as const satisfies HostLanguageSupport;

@@ -2,7 +2,7 @@
  * Rust's driver knowledge for the rules (host/adapter.ts): sqlx queries and
  * macros with `$n` parameters, `QueryBuilder`, streams.
  */
-import { rewriteLiteral, spanText } from '../../rules/host-helpers';
+import { rewriteLiteral, spanText } from '../../rules/host-text';
 import type { HostAdapter } from '../adapter';
 
 export const rustAdapter: HostAdapter = {
