@@ -9,7 +9,7 @@
  */
 import type { Dialect, IndexDefinition, MigrationChange } from '../../../../shared/types';
 import type { Catalog, IndexInfo, MigrationSet, TableInfo } from '../catalog/types';
-import { hostLanguageOf } from '../host/languages';
+import { hostLanguageOf, hostSupportOf } from '../host/languages';
 import { inferDialect } from '../sql/dialect';
 import { providerDialect } from '../migrations/detect';
 import { planMigrations } from '../migrations/writer';
@@ -17,8 +17,6 @@ import { createIndexStatement, definitionOf, freeIndexName, indexName } from '..
 import { formatColumns } from '../rules/query-helpers';
 import type { CoreFix, IndexSuggestion } from '../rules/types';
 import type { Span } from '../sql/model';
-import { modelIndexEdits } from '../host/python/model-index';
-import { py, pyDict } from '../migrations/alembic';
 
 export interface IndexFixInput {
   suggestion: IndexSuggestion;
@@ -81,7 +79,7 @@ export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
   const statement = extension + createIndexStatement(index, dialect, { concurrently: false }) + '\n';
   const ddlFile = table?.origin.file;
   const ddlText = ddlFile ? input.textOf(ddlFile) : undefined;
-  if (ddlFile?.endsWith('.py')) {
+  if (ddlFile && hostSupportOf(ddlFile)?.adapter.modelIndexEdits) {
     const fix = ddlText === undefined ? undefined : modelIndexFix(suggestion, index, dialect, ddlFile, ddlText, table!.origin.span.start);
     return fix ? [fix] : [];
   }
@@ -200,19 +198,13 @@ function lineStart(text: string, offset: number): number {
 }
 
 /**
- * No migrations, a SQLAlchemy model: `Index('idx_..', 'a', 'b')` in the
- * model's `__table_args__` (edited through the Python syntax tree, see
- * host/python/model-index.ts).
+ * No migrations, a model in host code (a SQLAlchemy model: `Index('idx_..', 'a', 'b')`
+ * in its `__table_args__`): the index declared where the model declares its
+ * table, by the adapter of the model's language.
  */
 function modelIndexFix(s: IndexSuggestion, index: IndexDefinition, dialect: Dialect, file: string, text: string, origin: number): CoreFix | undefined {
-  const postgres = dialect === 'postgres';
-  const trigram = postgres && s.opclass === 'gin_trgm_ops';
-  const method = postgres ? index.method : undefined;
-  const args = [py(index.name), ...s.columns.map(py)];
-  if (method && method.toLowerCase() !== 'btree') args.push(`postgresql_using=${py(method.toLowerCase())}`);
-  if (postgres && s.opclass) args.push(`postgresql_ops={${s.columns.map((c) => `${py(c)}: ${py(s.opclass!)}`).join(', ')}}`);
-  if (postgres && s.options) args.push(`postgresql_with=${pyDict(Object.entries(s.options))}`);
-  const found = modelIndexEdits(text, origin, args);
+  const trigram = dialect === 'postgres' && s.opclass === 'gin_trgm_ops';
+  const found = hostSupportOf(file)?.adapter.modelIndexEdits?.(text, origin, s, index, dialect);
   if (!found) return undefined;
   return {
     title: `Add Index on ${describeIndex(s)} to the ${found.className} model${trigram ? ' (needs the pg_trgm extension)' : ''}`,

@@ -9,9 +9,9 @@
  * language can start without fixes (each optional builder missing means the
  * finding comes without that fix).
  */
-import type { Dialect } from '../../../../shared/types';
+import type { Dialect, IndexDefinition } from '../../../../shared/types';
 import type { Predicate, Span } from '../sql/model';
-import type { CoreFix, FileContext } from '../rules/types';
+import type { CoreFix, FileContext, IndexSuggestion } from '../rules/types';
 import type { HostQuery, Terminal } from './types';
 
 /** An edit of the host file a fix adds beside its main one (an import). */
@@ -73,6 +73,13 @@ export interface HostAdapter {
   movesCommitAfterLoop?: boolean;
   /** How to batch an INSERT/UPDATE/DELETE run per item. */
   batchWriteAdvice(dialect: Dialect, kind: string, entity: string, table: string | undefined): string;
+
+  // index fixes without migrations
+  /**
+   * The edits that declare `index` on the model defining the table (the model's
+   * statement starts at `origin`): SQLAlchemy's `Index(...)` in `__table_args__`.
+   */
+  modelIndexEdits?(text: string, origin: number, suggestion: IndexSuggestion, index: IndexDefinition, dialect: Dialect): { className: string; edits: ExtraEdit[] } | undefined;
 
   // unpaginated-query
   /** How a job reads every row without holding them all (`stream them (...)`). */

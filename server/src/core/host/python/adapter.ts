@@ -4,7 +4,9 @@
  */
 import { awaited, rewriteLiteral, spanText } from '../../rules/host-text';
 import type { Span } from '../../sql/model';
+import { py, pyDict } from '../../migrations/alembic';
 import type { BuiltStatement, HostAdapter } from '../adapter';
+import { modelIndexEdits } from './model-index';
 
 export const pythonAdapter: HostAdapter = {
   awaitSyntax: 'prefix',
@@ -74,6 +76,16 @@ export const pythonAdapter: HostAdapter = {
     if (kind === 'insert') return `Insert all rows in one statement: session.execute(insert(${entity}), rows) or insert(${table ?? 'table'}).values([...]).`;
     if (kind === 'update') return `Update all rows in one call: session.execute(update(${entity}), [{"id": ..., ...}, ...]) (bulk UPDATE by primary key), or one UPDATE with WHERE id IN (...) when the values are the same.`;
     return `Delete all rows in one statement: delete(${entity}).where(${entity}.id.in_(ids)).`;
+  },
+
+  modelIndexEdits(text, origin, s, index, dialect) {
+    const postgres = dialect === 'postgres';
+    const method = postgres ? index.method : undefined;
+    const args = [py(index.name), ...s.columns.map(py)];
+    if (method && method.toLowerCase() !== 'btree') args.push(`postgresql_using=${py(method.toLowerCase())}`);
+    if (postgres && s.opclass) args.push(`postgresql_ops={${s.columns.map((c) => `${py(c)}: ${py(s.opclass!)}`).join(', ')}}`);
+    if (postgres && s.options) args.push(`postgresql_with=${pyDict(Object.entries(s.options))}`);
+    return modelIndexEdits(text, origin, args);
   },
 
   streamAdvice: 'stream them (.execution_options(yield_per=1000), session.stream_scalars(...)) or walk keyset chunks (WHERE id > :last ORDER BY id LIMIT 1000)',
