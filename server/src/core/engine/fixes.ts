@@ -136,7 +136,8 @@ function migrationFix(set: MigrationSet, change: MigrationChange, dialect: Diale
 
 /**
  * The migration set that owns a table: the one whose migrations created it;
- * for a table of a SQLAlchemy model, the Alembic set when there is exactly one.
+ * for a table of a model in host code (SQLAlchemy), the set of the tool that
+ * migrates that language's models (Alembic) when there is exactly one.
  * None otherwise (the fix then goes next to the table's DDL, or is not offered):
  * a fix never lands in another package's or another engine's folder.
  * The one place that decides it, so per-package scope can plug in here.
@@ -146,8 +147,10 @@ export function owningSet(catalog: Catalog, tableName: string, sets: MigrationSe
   if (origin === undefined) return undefined;
   const creator = sets.find((set) => set.migrations.some((m) => m.upFile === origin));
   if (creator) return creator;
-  const alembic = sets.filter((set) => set.tool === 'alembic');
-  return origin.endsWith('.py') && alembic.length === 1 ? alembic[0] : undefined;
+  // A model's table: the set of the tool that migrates that language's models, when there is one such set.
+  const tool = hostSupportOf(origin)?.models?.migrationTool;
+  const migrating = tool ? sets.filter((set) => set.tool === tool) : [];
+  return migrating.length === 1 ? migrating[0] : undefined;
 }
 
 /**

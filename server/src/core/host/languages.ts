@@ -15,6 +15,7 @@ import type { HostAdapter } from './adapter';
 import { python } from './python/language';
 import { rust } from './rust/language';
 import type { Dialect } from '../../../../shared/types';
+import type { MigrationTool } from '../catalog/types';
 import type { HostExtraction, HostModel } from './types';
 import type { WalkCache } from './python/walk-cache';
 
@@ -45,6 +46,8 @@ export interface CrossFileModels {
   mayDefineSchema(text: string): boolean;
   /** The workspace's models from the files' own (a table named by a base class in another file filled in). */
   resolve(models: HostModel[]): HostModel[];
+  /** The migration tool that migrates these models (Alembic): an index fix for a model's table goes into its set. */
+  migrationTool?: MigrationTool;
 }
 
 export interface HostLanguageSupport {

@@ -14,6 +14,6 @@ export const python = {
   extract: (file, text, options) =>
     extractPython(text, file, { dialect: options.dialect, models: options.models, schemaOnly: options.schemaOnly, walkCache: options.walkCache }),
   adapter: pythonAdapter,
-  models: { mayDefineSchema: (text) => MAY_DEFINE_SCHEMA.test(text), resolve: resolveInheritedTables },
+  models: { mayDefineSchema: (text) => MAY_DEFINE_SCHEMA.test(text), resolve: resolveInheritedTables, migrationTool: 'alembic' },
   manifests: { files: PYTHON_MANIFESTS, dialectOf: pythonDialect },
 } as const satisfies HostLanguageSupport;
