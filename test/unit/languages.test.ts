@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { activationEvents, documentLanguages, GRAMMARS, LANGUAGES, watchedGlobs, type LanguageData } from '../../shared/languages';
+import { activationEvents, documentLanguages, GRAMMARS, LANGUAGES, watchedGlobs, type HostLanguage, type LanguageData } from '../../shared/languages';
 import { isAnalysedFile, isWorkspaceFileKind } from '../../server/src/core/config/files';
 import { lineCommentOf } from '../../server/src/core/engine/suppression';
 import { extractHost } from '../../server/src/core/host/extract';
@@ -59,7 +59,7 @@ describe('language registry', () => {
         assert.equal(hostLanguageOf(file), language.id);
         assert.ok(extractHost(file, '') !== undefined, `${language.id} has no extractor`);
       }
-      assert.ok(adapterOf(language.id as 'python' | 'rust').streamAdvice.length > 0);
+      assert.ok(adapterOf(language.id as HostLanguage).streamAdvice.length > 0);
       for (const grammar of language.grammars!) assert.ok(grammar in GRAMMARS);
     }
     assert.equal(hasCrossFileModels('models.py'), true);
