@@ -294,7 +294,7 @@ export class Workspace {
       this.invalidateSchema(file);
     }
     if (!isAnalysedFile(file)) return;
-    if (previous && hasCrossFileModels(file)) this.pythonFileChanged(file, previous, entry);
+    if (previous && hasCrossFileModels(file)) this.modelFileChanged(file, previous, entry);
     // The new text is parsed when first read (by `analyzeSteps`, in steps): a
     // large file's parse then never holds up the caller, and the schema
     // signatures are compared once it is parsed.
@@ -346,7 +346,7 @@ export class Workspace {
    * Alembic revision ids the migration order: when either changed, those are
    * extracted (and the migrations detected) again.
    */
-  private pythonFileChanged(file: string, previous: FileEntry, entry: FileEntry): void {
+  private modelFileChanged(file: string, previous: FileEntry, entry: FileEntry): void {
     const before = previous.base ?? this.baseExtraction(file, previous);
     const after = this.baseExtraction(file, entry);
     if (withoutPositions(before?.models) !== withoutPositions(after?.models)) {
@@ -1011,7 +1011,6 @@ export class Workspace {
 
 /** Text without which a host file's SQL strings hold no DDL QueryLens reads (see Workspace.mayWriteSchema). */
 const MAY_HOLD_DDL = /\b(?:create|alter|drop)\b[^;]{0,60}?\b(?:table|index)\b/is;
-
 
 /**
  * A file's entry; a new version of a file keeps its per-statement caches, and
