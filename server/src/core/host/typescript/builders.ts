@@ -179,8 +179,8 @@ function isKnexInstance(base: SyntaxNode, program: SyntaxNode): boolean {
     name = b.childForFieldName('property')!.text;
     member = true;
   } else return false;
-  const verdict = bindingVerdict(name, program, member);
-  return verdict ?? KNEX_NAMES.has(name);
+  // Unknown to the file, a usual name counts: `db(...)`, `this.db(...)`, but not `client.db(...)` (MongoDB's).
+  return bindingVerdict(name, program, member) ?? (KNEX_NAMES.has(name) && (!member || b.childForFieldName('object')?.type === 'this'));
 }
 
 /**
@@ -191,29 +191,56 @@ function isKnexInstance(base: SyntaxNode, program: SyntaxNode): boolean {
  */
 function bindingVerdict(name: string, program: SyntaxNode, member: boolean): boolean | undefined {
   let verdict: boolean | undefined;
-  const kinds = member
-    ? ['public_field_definition', 'property_signature', 'required_parameter', 'assignment_expression']
-    : ['variable_declarator', 'required_parameter', 'optional_parameter', 'assignment_expression'];
-  for (const d of program.descendantsOfType(kinds)) {
-    let bound: SyntaxNode | null;
-    let value: SyntaxNode | null = null;
-    let type: SyntaxNode | null = null;
-    if (d.type === 'assignment_expression') {
-      const left = d.childForFieldName('left');
-      const target = member ? (left?.type === 'member_expression' ? left.childForFieldName('property') : null) : left;
-      bound = target?.type === 'identifier' || target?.type === 'property_identifier' ? target : null;
-      value = d.childForFieldName('right');
-    } else {
-      bound = d.childForFieldName(d.type === 'variable_declarator' || d.type.endsWith('definition') || d.type === 'property_signature' ? 'name' : 'pattern');
-      value = d.childForFieldName('value');
-      type = d.childForFieldName('type');
-    }
-    if (bound?.text !== name) continue;
-    const says = type ? /\bKnex\b/.test(type.text) : value ? knexValue(value) : undefined;
+  for (const { decl, bound, value, type } of bindings(program, member)) {
+    if (bound.text !== name) continue;
+    const says = type ? /\bKnex\b/.test(type.text) : value ? knexValue(value) : transactionParameter(decl, program);
     if (says === true) return true;
     if (says === false) verdict = false;
   }
   return verdict;
+}
+
+interface Binding {
+  decl: SyntaxNode;
+  bound: SyntaxNode;
+  value?: SyntaxNode;
+  type?: SyntaxNode;
+}
+
+/** Where the file binds names: declarations, assignments, parameters (TypeScript's and JavaScript's); for `member`, fields and `this.x = ...`. */
+function* bindings(program: SyntaxNode, member: boolean): Iterable<Binding> {
+  const kinds = member
+    ? ['public_field_definition', 'property_signature', 'required_parameter', 'assignment_expression']
+    : ['variable_declarator', 'required_parameter', 'optional_parameter', 'assignment_expression', 'formal_parameters', 'arrow_function'];
+  for (const d of program.descendantsOfType(kinds)) {
+    if (d.type === 'formal_parameters') {
+      // JavaScript: plain identifiers
+      for (const p of d.namedChildren) if (p.type === 'identifier') yield { decl: p, bound: p };
+    } else if (d.type === 'arrow_function') {
+      const p = d.childForFieldName('parameter');
+      if (p?.type === 'identifier') yield { decl: p, bound: p };
+    } else if (d.type === 'assignment_expression') {
+      const left = d.childForFieldName('left');
+      const target = member ? (left?.type === 'member_expression' ? left.childForFieldName('property') : null) : left;
+      const value = d.childForFieldName('right') ?? undefined;
+      if (target?.type === 'identifier' || target?.type === 'property_identifier') yield { decl: d, bound: target, ...(value ? { value } : {}) };
+    } else {
+      const bound = d.childForFieldName(d.type === 'variable_declarator' || d.type.endsWith('definition') || d.type === 'property_signature' ? 'name' : 'pattern');
+      const value = d.childForFieldName('value') ?? undefined;
+      const type = d.childForFieldName('type') ?? undefined;
+      if (bound) yield { decl: d, bound, ...(value ? { value } : {}), ...(type ? { type } : {}) };
+    }
+  }
+}
+
+/** The parameter of the callback a knex instance runs a transaction with (`knex.transaction(async (trx) => ...)`). */
+function transactionParameter(param: SyntaxNode, program: SyntaxNode): boolean | undefined {
+  if (param.type !== 'identifier' && !param.type.endsWith('_parameter')) return undefined;
+  const fn = param.parent?.type === 'formal_parameters' ? param.parent.parent : param.parent;
+  const call = fn?.parent?.type === 'arguments' ? fn.parent.parent : undefined;
+  const callee = call?.type === 'call_expression' ? unwrap(call.childForFieldName('function')) : undefined;
+  if (callee?.type !== 'member_expression' || callee.childForFieldName('property')?.text !== 'transaction') return undefined;
+  return isKnexInstance(callee.childForFieldName('object')!, program) || undefined;
 }
 
 function knexValue(value: SyntaxNode): boolean | undefined {
@@ -237,7 +264,7 @@ class Builder {
   model: QueryModel;
   roots = new Set<string>();
   /** Nothing may be claimed about the predicates' conjunction (an OR at the top level). */
-  private anyOr = false;
+  anyOr = false;
   constructor(
     kind: StatementKind,
     private readonly program: SyntaxNode,
@@ -294,8 +321,14 @@ class Builder {
     return this.column(key);
   }
 
+  /** Names of the callback being read (`eb`, `qb`): not values of the program. */
+  readonly hidden = new Set<string>();
+
   note(value: SyntaxNode | undefined): void {
-    if (value) valueRoots(value, this.roots);
+    if (!value) return;
+    const found = new Set<string>();
+    valueRoots(value, found);
+    for (const name of found) if (!this.hidden.has(name)) this.roots.add(name);
   }
 
   valueKind(value: SyntaxNode | undefined): ValueKind {
@@ -514,12 +547,17 @@ const KNEX_JOINS: Record<string, JoinInfo['kind']> = {
 
 function knexQuery(base: SyntaxNode, steps: Step[], program: SyntaxNode, text: string, awaited: boolean): BuiltQuery | undefined {
   const q = new Builder('select', program, text);
+  if (base.type !== 'call_expression' && steps.length && !KNEX_STARTS.has(steps[0].name)) {
+    // `this.db('users')...`: the chain's first call is the instance's own
+    base = steps[0].call;
+    steps = steps.slice(1);
+  }
   if (base.type === 'call_expression') {
     // knex('users') / db<User>('users as u')
     const callee = base.childForFieldName('function');
     if (!callee || !isKnexInstance(callee, program)) return undefined;
     const args = argsOf(base);
-    if (args.length !== 1 || !q.addTable(args[0])) return undefined;
+    if (args.length !== 1 || !str(args[0]) || !q.addTable(args[0])) return undefined;
   } else {
     if (!steps.length || !KNEX_STARTS.has(steps[0].name) || !isKnexInstance(base, program)) return undefined;
   }
@@ -691,6 +729,7 @@ function knexWhere(q: Builder, step: Step, variant: string, or: boolean): void {
   const negated = variant.startsWith('Not');
   const fixed: Record<string, PredicateOp> = {
     In: 'in', NotIn: 'not_eq', Null: 'is_null', NotNull: 'not_eq', Between: 'range', NotBetween: 'not_eq', Like: 'like', ILike: 'ilike',
+    NotLike: 'not_eq', NotILike: 'not_eq',
   };
   if (variant in fixed) {
     const col = q.column(first);
@@ -698,23 +737,24 @@ function knexWhere(q: Builder, step: Step, variant: string, or: boolean): void {
     q.push(col, fixed[variant], args[1], or, span);
     return;
   }
-  if (first?.type === 'object') return q.objectPredicates(first, (value) => (negated ? 'not_eq' : equalityOp(value)), or);
+  // `whereNot(...)` sends `not "a" = ?`: the comparison under a NOT, as the SQL core reads it.
+  const disjunctive = or || negated;
+  if (first?.type === 'object') return q.objectPredicates(first, equalityOp, disjunctive);
   if (first?.type === 'arrow_function' || first?.type === 'function_expression') {
     // A group: `where(function () { this.where(..).orWhere(..) })` / `where((qb) => qb.where(..))`.
-    return knexGroup(q, first, or || negated);
+    return knexGroup(q, first, disjunctive);
   }
   const col = q.column(first);
   if (!col) return args.forEach((a) => q.note(a));
   if (args.length === 2) {
-    q.push(col, negated ? 'not_eq' : equalityOp(args[1]), args[1], or, span);
+    q.push(col, equalityOp(args[1]), args[1], disjunctive, span);
     return;
   }
   if (args.length === 3) {
     const operator = str(args[1])?.value.toLowerCase().trim();
     let op: PredicateOp = operator !== undefined ? (COMPARISONS[operator] ?? 'other') : 'other';
     if (operator === 'is' && unwrap(args[2])?.type !== 'null') op = 'other';
-    if (negated) op = 'not_eq';
-    q.push(col, op, args[2], or, span);
+    q.push(col, op, args[2], disjunctive, span);
     return;
   }
   args.forEach((a) => q.note(a));
@@ -742,7 +782,9 @@ function knexGroup(q: Builder, fn: SyntaxNode, disjunctive: boolean): void {
   }
   const or = chains.some((steps) => steps.some((s) => s.name.startsWith('or')));
   const start = q.model.predicates.length;
+  const outerOr = q.anyOr;
   for (const steps of chains) for (const s of steps) knexStep(q, s);
+  q.anyOr = outerOr;
   // The group's own ORs do not leak out (knex parenthesises it), but its conjuncts are only sure without them.
   for (const p of q.model.predicates.slice(start)) p.disjunctive = p.disjunctive || or || disjunctive;
 }
@@ -910,7 +952,10 @@ function kyselyWhere(q: Builder, step: Step, disjunctive: boolean): void {
   if (args.length === 1 && fn?.type === 'arrow_function') {
     const names = expressionNames(fn);
     const body = unwrap(fn.childForFieldName('body'));
+    const hidden = Object.values(names).filter((n) => !q.hidden.has(n));
+    hidden.forEach((n) => q.hidden.add(n));
     if (body) kyselyExpression(q, body, names, disjunctive);
+    hidden.forEach((n) => q.hidden.delete(n));
     return;
   }
   args.forEach((a) => q.note(a));
@@ -1028,7 +1073,7 @@ function kyselyJoin(q: Builder, step: Step): boolean {
         const right = q.column(s.args[2]);
         if (left && right) join.conditions.push({ left, right });
       } else if (s.name === 'on' && s.args.length === 3) {
-        kyselyComparison(q, s.args, join.kind !== 'inner', stepSpan(s));
+        kyselyComparison(q, s.args, false, stepSpan(s));
       } else s.args.forEach((x) => q.note(x));
     }
   }
