@@ -177,7 +177,7 @@ describe('knex and Kysely builder chains', () => {
         ["arr.where('a', 1)", undefined],
         ["db('users')", undefined],
         ["await cache('users')", undefined],
-        ["await client.db('app'", undefined],
+        ["await client.db('app", undefined],
       ]);
     });
 
