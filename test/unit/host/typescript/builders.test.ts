@@ -253,16 +253,23 @@ describe('knex and Kysely builder chains', () => {
         "const { sql } = db.selectFrom('t').select('id').compile();",
         "await db.selectFrom('t').select('id').$if(admin, (qb) => qb.where('x', '=', 1)).execute();",
         'await db.transaction().execute(async (trx) => {});',
+        "await db.selectFrom('e').select('id').where((eb) => eb.exists(eb.selectFrom('r').whereRef('r.e_id', '=', 'e.id'))).execute();",
+        "await db.transaction().execute(async (trx) => trx.selectFrom('t').select('id').execute());",
       ].join('\n');
       const all = chains(code, 'typescript').map((n) => [n.text.slice(0, 24), builderQuery(n, code)] as const);
       assert.deepEqual(all[0]![1]!.model.predicates.map((p) => p.column.column), ['org_id']);
       assert.deepEqual(all[0]![1]!.parameterRoots, ['org', 'input']);
-      assert.deepEqual(all.slice(1), [
+      assert.deepEqual(all.slice(1).map(([text, b]) => [text, b?.model.tables[0]!.name]), [
         ['buildFilter(eb, input)', undefined],
         ["db.selectFrom('t').selec", undefined],
         ["await db.selectFrom('t')", undefined],
         ["qb.where('x', '=', 1)", undefined],
         ['await db.transaction().e', undefined],
+        ["await db.selectFrom('e')", 'e'],
+        ['eb.exists(eb.selectFrom(', undefined],
+        ["eb.selectFrom('r').where", undefined], // the expression builder's: a subquery
+        ['await db.transaction().e', undefined],
+        ["trx.selectFrom('t').sele", 't'],
       ]);
     });
   });

@@ -851,6 +851,7 @@ function kyselyStart(steps: Step[]): StatementKind | undefined {
 function kyselyQuery(base: SyntaxNode, steps: Step[], program: SyntaxNode, text: string): BuiltQuery | undefined {
   const kind = kyselyStart(steps);
   if (!kind || !['identifier', 'member_expression', 'call_expression'].includes(base.type)) return undefined;
+  if (base.type === 'identifier' && isCallbackParameter(base)) return undefined; // `eb.selectFrom(..)`: a subquery of the query around it
   const q = new Builder(kind, program, text);
   const from = unwrap(steps[0].args[0]);
   if (from?.type === 'array') {
@@ -880,6 +881,27 @@ function kyselyQuery(base: SyntaxNode, steps: Step[], program: SyntaxNode, text:
     library: 'kysely', model: q.finish(), statementKind: kind, terminal: t, span: spanOf(base),
     ...(beforeTerminal !== undefined ? { beforeTerminal } : {}), parameterRoots: [...q.roots],
   };
+}
+
+/**
+ * Whether `name` is a parameter of a function passed to a method call
+ * (`.where((eb) => eb.exists(eb.selectFrom(..)))`): Kysely's expression
+ * builder, whose `selectFrom` builds a subquery, not a query of its own. A
+ * transaction's callback (`db.transaction().execute(async (trx) => ..)`) is
+ * the exception: `trx` is a Kysely instance.
+ */
+function isCallbackParameter(name: SyntaxNode): boolean {
+  for (let fn = name.parent; fn; fn = fn.parent) {
+    if (fn.type !== 'arrow_function' && fn.type !== 'function_expression') continue;
+    const params = fn.childForFieldName('parameters')?.namedChildren ?? [fn.childForFieldName('parameter')];
+    const own = params.some((p) => p && (p.childForFieldName('pattern') ?? p).text === name.text);
+    if (!own) continue;
+    const call = fn.parent?.type === 'arguments' ? fn.parent.parent : undefined;
+    const callee = call ? unwrap(call.childForFieldName('function')) : undefined;
+    return callee?.type === 'member_expression' && !/transaction\(\s*\)\s*\.\s*execute$/.test(callee.text.replace(/\s+/g, ''))
+      && !/^(transaction|connection)$/.test(callee.childForFieldName('property')?.text ?? '');
+  }
+  return false;
 }
 
 function kyselyStep(q: Builder, step: Step): boolean {
