@@ -255,6 +255,7 @@ describe('knex and Kysely builder chains', () => {
         'await db.transaction().execute(async (trx) => {});',
         "await db.selectFrom('e').select('id').where((eb) => eb.exists(eb.selectFrom('r').whereRef('r.e_id', '=', 'e.id'))).execute();",
         "await db.transaction().execute(async (trx) => trx.selectFrom('t').select('id').execute());",
+        "const sub = (b: ExpressionBuilder<DB, 'e'>) => b.selectFrom('r').select('id');",
       ].join('\n');
       const all = chains(code, 'typescript').map((n) => [n.text.slice(0, 24), builderQuery(n, code)] as const);
       assert.deepEqual(all[0]![1]!.model.predicates.map((p) => p.column.column), ['org_id']);
@@ -270,6 +271,7 @@ describe('knex and Kysely builder chains', () => {
         ["eb.selectFrom('r').where", undefined], // the expression builder's: a subquery
         ['await db.transaction().e', undefined],
         ["trx.selectFrom('t').sele", 't'],
+        ["b.selectFrom('r').select", undefined], // typed as the expression builder
       ]);
     });
   });

@@ -851,7 +851,7 @@ function kyselyStart(steps: Step[]): StatementKind | undefined {
 function kyselyQuery(base: SyntaxNode, steps: Step[], program: SyntaxNode, text: string): BuiltQuery | undefined {
   const kind = kyselyStart(steps);
   if (!kind || !['identifier', 'member_expression', 'call_expression'].includes(base.type)) return undefined;
-  if (base.type === 'identifier' && isCallbackParameter(base)) return undefined; // `eb.selectFrom(..)`: a subquery of the query around it
+  if (base.type === 'identifier' && isExpressionBuilder(base)) return undefined; // `eb.selectFrom(..)`: a subquery of the query around it
   const q = new Builder(kind, program, text);
   const from = unwrap(steps[0].args[0]);
   if (from?.type === 'array') {
@@ -884,18 +884,21 @@ function kyselyQuery(base: SyntaxNode, steps: Step[], program: SyntaxNode, text:
 }
 
 /**
- * Whether `name` is a parameter of a function passed to a method call
- * (`.where((eb) => eb.exists(eb.selectFrom(..)))`): Kysely's expression
- * builder, whose `selectFrom` builds a subquery, not a query of its own. A
- * transaction's callback (`db.transaction().execute(async (trx) => ..)`) is
+ * Whether `name` is Kysely's expression builder, whose `selectFrom` builds a
+ * subquery, not a query of its own: named `eb` (Kysely's own name for it),
+ * typed as one (`eb: ExpressionBuilder<DB, 'T'>`), or a parameter of a
+ * function passed to a method call (`.where((b) => b.exists(b.selectFrom(..)))`).
+ * A transaction's callback (`db.transaction().execute(async (trx) => ..)`) is
  * the exception: `trx` is a Kysely instance.
  */
-function isCallbackParameter(name: SyntaxNode): boolean {
+function isExpressionBuilder(name: SyntaxNode): boolean {
+  if (name.text === 'eb') return true;
   for (let fn = name.parent; fn; fn = fn.parent) {
-    if (fn.type !== 'arrow_function' && fn.type !== 'function_expression') continue;
+    if (fn.type !== 'arrow_function' && fn.type !== 'function_expression' && fn.type !== 'function_declaration' && fn.type !== 'method_definition') continue;
     const params = fn.childForFieldName('parameters')?.namedChildren ?? [fn.childForFieldName('parameter')];
-    const own = params.some((p) => p && (p.childForFieldName('pattern') ?? p).text === name.text);
+    const own = params.find((p) => p && (p.childForFieldName('pattern') ?? p).text === name.text);
     if (!own) continue;
+    if (/ExpressionBuilder/.test(own.childForFieldName('type')?.text ?? '')) return true;
     const call = fn.parent?.type === 'arguments' ? fn.parent.parent : undefined;
     const callee = call ? unwrap(call.childForFieldName('function')) : undefined;
     return callee?.type === 'member_expression' && !/transaction\(\s*\)\s*\.\s*execute$/.test(callee.text.replace(/\s+/g, ''))
