@@ -23,7 +23,7 @@ function col(c: ColumnRef): string {
 }
 
 /** What both renderings must agree on (not spans, not whether a value is a literal: knex and Kysely bind every value). */
-function meaning(m: QueryModel) {
+function meaning(m: QueryModel): Record<string, unknown> {
   return {
     kind: m.kind,
     tables: m.tables.map((t) => `${t.name}${t.alias ? ` as ${t.alias}` : ''}`),
@@ -37,6 +37,8 @@ function meaning(m: QueryModel) {
     offset: m.offset !== undefined,
     isAggregate: m.isAggregate,
     distinct: m.distinct,
+    equalities: m.equalities.map((e) => `${col(e.left)}=${col(e.right)}`),
+    subqueries: m.subqueries.map(meaning),
   };
 }
 
@@ -79,6 +81,8 @@ describe('knex and Kysely builder chains mean what the libraries send', () => {
     "knex('users').where({ id }).update({ name })",
     "knex('users').where('id', id).del()",
     "knex('users').where({ org_id: orgId }).count('* as n')",
+    "knex('users').select('id').whereIn('org_id', function () { this.select('id').from('orgs').where('plan', 'pro'); })",
+    "knex('users').select('users.id').whereIn('org_id', knex('orgs').select('id').where({ plan: 'pro' })).whereExists(function () { this.select('id').from('keys').where('keys.active', true).whereColumn('keys.user_id', 'users.id'); })",
     "knex('events').distinct('kind').whereNot({ kind: 'x' }).whereBetween('at', [1, 2]).orderBy([{ column: 'kind', order: 'desc' }, 'at'])",
   ];
 
@@ -90,6 +94,9 @@ describe('knex and Kysely builder chains mean what the libraries send', () => {
     "db.selectFrom('t').leftJoin('t3 as x', (j) => j.onRef('x.c', '=', 't.c').on('x.d', '=', 1)).select('t.id').where('t.a', 'is not', null)",
     "db.selectFrom('people').select((eb) => eb.fn.count('id').as('n')).where('age', '>=', min).where('name', 'not like', 'a%')",
     "db.selectFrom('people').select('city').groupBy('city').orderBy('city')",
+    "db.selectFrom('e').select('e.id').where((eb) => eb.exists(eb.selectFrom('r').select('r.id').whereRef('r.e_id', '=', 'e.id').where('r.email', '=', email)))",
+    "db.selectFrom('e').select('e.id').where(({ eb, exists }) => eb('e.kind', '=', kind).or(exists(eb.selectFrom('r').select('r.id').whereRef('r.e_id', '=', 'e.id'))))",
+    "db.selectFrom('e').select('e.id').where('e.id', 'in', (eb) => eb.selectFrom('r').select('r.e_id').where('r.email', '=', email))",
   ];
   /** Each library: how the code awaits the chain, and the SQL the real library sends for it. */
   const libraries = [

@@ -322,7 +322,7 @@ class Builder {
   }
 
   /** Names of the callback being read (`eb`, `qb`): not values of the program. */
-  readonly hidden = new Set<string>();
+  hidden = new Set<string>();
 
   note(value: SyntaxNode | undefined): void {
     if (!value) return;
@@ -351,6 +351,7 @@ class Builder {
   push(column: ColumnRef, op: PredicateOp, value: SyntaxNode | undefined, disjunctive: boolean, span: Span): Predicate {
     const valueKind: ValueKind = value ? this.valueKind(value) : 'literal';
     if (value) this.note(value);
+    if (valueKind === 'subquery' && value) this.subquery(value);
     const p: Predicate = { column, op, valueKind: op === 'is_null' ? 'null' : valueKind, disjunctive, span };
     if (op === 'like' || op === 'ilike') {
       const pattern = value ? likePattern(value, this.program, this.text) : undefined;
@@ -358,6 +359,17 @@ class Builder {
     }
     this.model.predicates.push(p);
     return p;
+  }
+
+  /** `('t.a', 't2.b')` / `('t.a', '=', 't2.b')`, written with two column names (knex's whereColumn, Kysely's whereRef). */
+  columnComparison(args: SyntaxNode[], span: Span): void {
+    const [l, op, r] = args.length === 2 ? [args[0], undefined, args[1]] : args;
+    const left = this.column(l);
+    const right = this.column(r);
+    const operator = op ? str(op)?.value.toLowerCase().trim() : '=';
+    if (!left || !right || operator === undefined) return;
+    if (operator === '=') return this.equality(left, right, false, span);
+    this.model.predicates.push({ column: left, op: COMPARISONS[operator] ?? 'other', valueKind: 'column', disjunctive: false, span });
   }
 
   /** `t.a = t2.b` between two columns: an implicit join, kept on both sides. */
@@ -413,6 +425,38 @@ class Builder {
   /** An `orWhere` at the top level: `a AND b OR c` groups as `a OR (b AND c)`; no conjunct is sure. */
   sawOr(): void {
     this.anyOr = true;
+  }
+
+  /**
+   * A subquery sent inside this query (`eb.selectFrom(..)` in `eb.exists(..)` or an `in`,
+   * `whereIn('id', function () { this.select('id').from('t') })`, `whereIn('id', knex('t').select('id'))`):
+   * into `subqueries`, its values among this query's parameters. False when it cannot be read.
+   */
+  subquery(value: SyntaxNode): boolean {
+    let v = unwrap(value);
+    // Kysely's `(eb) => eb.selectFrom(..)`: the chain it returns
+    const body = v?.type === 'arrow_function' ? unwrap(v.childForFieldName('body')) : undefined;
+    if (body?.type === 'call_expression' && kyselyStart(splitChain(body).steps)) v = body;
+    let sub: QueryModel | undefined;
+    let roots: Iterable<string> = [];
+    if (v?.type === 'function_expression' || v?.type === 'arrow_function') {
+      const inner = new Builder('select', this.program, this.text);
+      inner.roots = this.roots;
+      inner.hidden = this.hidden;
+      const chains = callbackChains(inner, v);
+      if (chains.every((steps) => steps.every((step) => knexStep(inner, step))) && inner.model.tables.length > 0) sub = inner.finish();
+    } else if (v?.type === 'call_expression') {
+      const { base, steps } = splitChain(v);
+      const built = base && (kyselyQuery(base, steps, this.program, this.text, true) ?? knexQuery(base, steps, this.program, this.text, false));
+      if (built && built.statementKind === 'select') {
+        sub = built.model;
+        roots = built.parameterRoots;
+      }
+    }
+    if (!sub) return false;
+    for (const name of roots) if (!this.hidden.has(name)) this.roots.add(name);
+    this.model.subqueries.push(sub);
+    return true;
   }
 
   finish(): QueryModel {
@@ -692,12 +736,15 @@ function knexStep(q: Builder, step: Step): boolean {
       return true;
     case 'orderBy':
       return knexOrderBy(q, args);
+    case 'whereExists':
+      if (args[0] && q.subquery(args[0])) return true;
+      args.forEach((a) => q.note(a));
+      return true;
     case 'having':
     case 'whereRaw':
     case 'havingRaw':
     case 'orderByRaw':
     case 'groupByRaw':
-    case 'whereExists':
     case 'whereNotExists':
       args.forEach((a) => q.note(a));
       return true;
@@ -711,6 +758,11 @@ function knexStep(q: Builder, step: Step): boolean {
       break;
   }
   if (name in KNEX_JOINS) return knexJoin(q, step);
+  if (name === 'whereColumn' || name === 'andWhereColumn' || name === 'orWhereColumn') {
+    if (name.startsWith('or')) q.sawOr();
+    q.columnComparison(args, stepSpan(step));
+    return true;
+  }
   if (q.sharedStep(step)) return true;
   const where = /^(or|and)?(where|Where)(Not)?(In|NotIn|Null|NotNull|Between|NotBetween|Like|ILike)?$/.exec(name);
   if (where) {
@@ -762,6 +814,18 @@ function knexWhere(q: Builder, step: Step, variant: string, or: boolean): void {
 
 /** A callback grouping conditions: its steps on `this` or its parameter are read as a nested chain. */
 function knexGroup(q: Builder, fn: SyntaxNode, disjunctive: boolean): void {
+  const chains = callbackChains(q, fn);
+  const or = chains.some((steps) => steps.some((s) => s.name.startsWith('or')));
+  const start = q.model.predicates.length;
+  const outerOr = q.anyOr;
+  for (const steps of chains) for (const s of steps) knexStep(q, s);
+  q.anyOr = outerOr;
+  // The group's own ORs do not leak out (knex parenthesises it), but its conjuncts are only sure without them.
+  for (const p of q.model.predicates.slice(start)) p.disjunctive = p.disjunctive || or || disjunctive;
+}
+
+/** The chains a knex callback makes on `this` or its parameter (`function () { this.where(..) }`, `(qb) => qb.where(..)`); anything else is noted as values. */
+function callbackChains(q: Builder, fn: SyntaxNode): Step[][] {
   const param = fn.childForFieldName('parameters')?.namedChildren[0] ?? fn.childForFieldName('parameter');
   const self = param ? (param.childForFieldName('pattern') ?? param).text : 'this';
   const body = fn.childForFieldName('body');
@@ -780,13 +844,7 @@ function knexGroup(q: Builder, fn: SyntaxNode, disjunctive: boolean): void {
     }
     chains.push(steps);
   }
-  const or = chains.some((steps) => steps.some((s) => s.name.startsWith('or')));
-  const start = q.model.predicates.length;
-  const outerOr = q.anyOr;
-  for (const steps of chains) for (const s of steps) knexStep(q, s);
-  q.anyOr = outerOr;
-  // The group's own ORs do not leak out (knex parenthesises it), but its conjuncts are only sure without them.
-  for (const p of q.model.predicates.slice(start)) p.disjunctive = p.disjunctive || or || disjunctive;
+  return chains;
 }
 
 function knexOrderBy(q: Builder, args: SyntaxNode[]): boolean {
@@ -848,10 +906,13 @@ function kyselyStart(steps: Step[]): StatementKind | undefined {
   return steps.length ? KYSELY_STARTS[steps[0].name] : undefined;
 }
 
-function kyselyQuery(base: SyntaxNode, steps: Step[], program: SyntaxNode, text: string): BuiltQuery | undefined {
+/** `subquery`: the chain is part of another query (`eb.selectFrom(..)`, may end in `.as('x')`, is not executed). */
+function kyselyQuery(base: SyntaxNode, steps: Step[], program: SyntaxNode, text: string, subquery = false): BuiltQuery | undefined {
   const kind = kyselyStart(steps);
   if (!kind || !['identifier', 'member_expression', 'call_expression'].includes(base.type)) return undefined;
-  if (base.type === 'identifier' && isExpressionBuilder(base)) return undefined; // `eb.selectFrom(..)`: a subquery of the query around it
+  // `eb.selectFrom(..)`: a subquery of the query around it, read there
+  if (!subquery && base.type === 'identifier' && isExpressionBuilder(base)) return undefined;
+  if (subquery && steps[steps.length - 1]?.name === 'as') steps = steps.slice(0, -1);
   const q = new Builder(kind, program, text);
   const from = unwrap(steps[0].args[0]);
   if (from?.type === 'array') {
@@ -866,6 +927,7 @@ function kyselyQuery(base: SyntaxNode, steps: Step[], program: SyntaxNode, text:
       continue;
     }
     if (step.name in KYSELY_TERMINALS) {
+      if (subquery) return undefined;
       terminal = KYSELY_TERMINALS[step.name];
       terminalAt = dotBefore(step);
       continue;
@@ -934,14 +996,9 @@ function kyselyStep(q: Builder, step: Step): boolean {
     case 'where':
       kyselyWhere(q, step, false);
       return true;
-    case 'whereRef': {
-      const [l, , r] = args;
-      const left = q.column(l);
-      const right = q.column(r);
-      const op = str(args[1])?.value.trim();
-      if (left && right && op === '=') q.equality(left, right, false, stepSpan(step));
+    case 'whereRef':
+      q.columnComparison(args, stepSpan(step));
       return true;
-    }
     case 'having':
     case 'havingRef':
       args.forEach((a) => q.note(a));
@@ -992,7 +1049,10 @@ interface ExpressionNames {
   and?: string;
   or?: string;
   not?: string;
+  exists?: string;
 }
+
+const EXPRESSION_NAMES = ['eb', 'and', 'or', 'not', 'exists'];
 
 function expressionNames(fn: SyntaxNode): ExpressionNames {
   const param = fn.childForFieldName('parameters')?.namedChildren[0] ?? fn.childForFieldName('parameter');
@@ -1001,11 +1061,11 @@ function expressionNames(fn: SyntaxNode): ExpressionNames {
   const names: ExpressionNames = {};
   if (pattern?.type === 'object_pattern') {
     for (const p of pattern.namedChildren) {
-      if (p.type === 'shorthand_property_identifier_pattern' && ['eb', 'and', 'or', 'not'].includes(p.text)) names[p.text as keyof ExpressionNames] = p.text;
+      if (p.type === 'shorthand_property_identifier_pattern' && EXPRESSION_NAMES.includes(p.text)) names[p.text as keyof ExpressionNames] = p.text;
       if (p.type === 'pair_pattern') {
         const key = p.childForFieldName('key')?.text;
         const value = p.childForFieldName('value');
-        if (key && ['eb', 'and', 'or', 'not'].includes(key) && value?.type === 'identifier') names[key as keyof ExpressionNames] = value.text;
+        if (key && EXPRESSION_NAMES.includes(key) && value?.type === 'identifier') names[key as keyof ExpressionNames] = value.text;
       }
     }
   }
@@ -1023,9 +1083,14 @@ function kyselyExpression(q: Builder, node: SyntaxNode, names: ExpressionNames, 
   let combinator: string | undefined;
   if (fn?.type === 'identifier') {
     if (fn.text === names.eb && args.length === 3) return kyselyComparison(q, args, disjunctive, spanOf(n));
-    combinator = fn.text === names.and ? 'and' : fn.text === names.or ? 'or' : fn.text === names.not ? 'not' : undefined;
+    combinator = fn.text === names.and ? 'and' : fn.text === names.or ? 'or' : fn.text === names.not ? 'not' : fn.text === names.exists ? 'exists' : undefined;
   } else if (fn?.type === 'member_expression' && names.eb && fn.childForFieldName('object')?.text === names.eb) {
     combinator = fn.childForFieldName('property')?.text;
+  } else if (fn?.type === 'member_expression' && args.length === 1 && ['and', 'or'].includes(fn.childForFieldName('property')?.text ?? '')) {
+    // `eb('a', '=', x).and(eb('b', '=', y))`, `.or(...)`: both sides
+    const or = disjunctive || fn.childForFieldName('property')!.text === 'or';
+    for (const side of [fn.childForFieldName('object'), args[0]]) if (side) kyselyExpression(q, side, names, or);
+    return;
   }
   const list = unwrap(args[0]);
   if ((combinator === 'and' || combinator === 'or') && list?.type === 'array') {
@@ -1036,6 +1101,7 @@ function kyselyExpression(q: Builder, node: SyntaxNode, names: ExpressionNames, 
     return q.objectPredicates(list, equalityOp, disjunctive || combinator === 'or');
   }
   if (combinator === 'not' && args[0]) return kyselyExpression(q, args[0], names, true);
+  if (combinator === 'exists' && args[0] && q.subquery(args[0])) return;
   q.note(n);
 }
 
