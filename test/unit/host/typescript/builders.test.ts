@@ -187,11 +187,13 @@ describe('knex and Kysely builder chains', () => {
         "await knex('users').modify(applyFilters).where({ id });", // modify may add anything
         "knex('users').where({ id }).toSQL();", // not sent
         "await knex('users').where({ [key]: value, org_id: orgId });", // a computed key: left out, the rest kept
+        "await knex('users').modify((qb) => { qb.where('a', 1); }).where({ id });", // an inline modify: applied every time
       ].join('\n');
       const all = chains(code, 'typescript').map((n) => builderQuery(n, code));
       assert.deepEqual(all.slice(0, 3), [undefined, undefined, undefined]);
       assert.deepEqual(all[3]!.model.predicates.map((p) => p.column.column), ['org_id']);
       assert.deepEqual(all[3]!.parameterRoots, ['value', 'orgId']);
+      assert.deepEqual(all[4]!.model.predicates.map((p) => [p.column.column, p.disjunctive]), [['a', false], ['id', false]]);
     });
   });
 
@@ -260,10 +262,12 @@ describe('knex and Kysely builder chains', () => {
       const all = chains(code, 'typescript').map((n) => [n.text.slice(0, 24), builderQuery(n, code)] as const);
       assert.deepEqual(all[0]![1]!.model.predicates.map((p) => p.column.column), ['org_id']);
       assert.deepEqual(all[0]![1]!.parameterRoots, ['org', 'input']);
+      assert.deepEqual(all[3]![1]!.model.predicates, []);
+      assert.deepEqual(all[3]![1]!.parameterRoots, ['admin']);
       assert.deepEqual(all.slice(1).map(([text, b]) => [text, b?.model.tables[0]!.name]), [
         ['buildFilter(eb, input)', undefined],
         ["db.selectFrom('t').selec", undefined],
-        ["await db.selectFrom('t')", undefined],
+        ["await db.selectFrom('t')", 't'], // without the condition $if adds only sometimes
         ["qb.where('x', '=', 1)", undefined],
         ['await db.transaction().e', undefined],
         ["await db.selectFrom('e')", 'e'],

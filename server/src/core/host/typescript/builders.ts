@@ -736,6 +736,13 @@ function knexStep(q: Builder, step: Step): boolean {
       return true;
     case 'orderBy':
       return knexOrderBy(q, args);
+    case 'modify': {
+      // `.modify((qb) => { qb.where(..) })`: applied every time; a function defined elsewhere cannot be read
+      const fn = unwrap(args[0]);
+      if (fn?.type !== 'arrow_function' && fn?.type !== 'function_expression') return false;
+      args.slice(1).forEach((a) => q.note(a));
+      return callbackChains(q, fn).every((steps) => steps.every((st) => knexStep(q, st)));
+    }
     case 'whereExists':
       if (args[0] && q.subquery(args[0])) return true;
       args.forEach((a) => q.note(a));
@@ -824,10 +831,15 @@ function knexGroup(q: Builder, fn: SyntaxNode, disjunctive: boolean): void {
   for (const p of q.model.predicates.slice(start)) p.disjunctive = p.disjunctive || or || disjunctive;
 }
 
+/** The name a callback's query builder goes by: its first parameter, or `this`. */
+function callbackSelf(fn: SyntaxNode): string {
+  const param = fn.childForFieldName('parameters')?.namedChildren[0] ?? fn.childForFieldName('parameter');
+  return param ? (param.childForFieldName('pattern') ?? param).text : 'this';
+}
+
 /** The chains a knex callback makes on `this` or its parameter (`function () { this.where(..) }`, `(qb) => qb.where(..)`); anything else is noted as values. */
 function callbackChains(q: Builder, fn: SyntaxNode): Step[][] {
-  const param = fn.childForFieldName('parameters')?.namedChildren[0] ?? fn.childForFieldName('parameter');
-  const self = param ? (param.childForFieldName('pattern') ?? param).text : 'this';
+  const self = callbackSelf(fn);
   const body = fn.childForFieldName('body');
   const chains: Step[][] = [];
   const calls = body?.type === 'statement_block' ? body.namedChildren.map((s) => (s.type === 'expression_statement' ? s.namedChildren[0] : s)) : [body];
@@ -877,9 +889,9 @@ function knexJoin(q: Builder, step: Step): boolean {
   };
   const fn = unwrap(rest[0]);
   if (rest.length >= 2) on(rest);
-  else if (fn?.type === 'arrow_function' || fn?.type === 'function_expression') {
-    const param = fn.childForFieldName('parameters')?.namedChildren[0] ?? fn.childForFieldName('parameter');
-    const self = param ? (param.childForFieldName('pattern') ?? param).text : 'this';
+  else if ((fn?.type === 'arrow_function' || fn?.type === 'function_expression') && !/\.\s*orOn/.test(fn.text)) {
+    // `(j) => j.on(..).andOn(..)`; with an `orOn` no condition is sure
+    const self = callbackSelf(fn);
     for (const call of (fn.childForFieldName('body') ?? fn).descendantsOfType('call_expression')) {
       const callee = unwrap(call.childForFieldName('function'));
       const method = callee?.childForFieldName('property')?.text;
@@ -969,6 +981,9 @@ function isExpressionBuilder(name: SyntaxNode): boolean {
   return false;
 }
 
+/** Steps a query may take only sometimes and still be read without them (see `$if`). */
+const SOMETIMES_SAFE = new Set(['where', 'whereRef', 'orderBy', 'select']);
+
 function kyselyStep(q: Builder, step: Step): boolean {
   const { name, args } = step;
   switch (name) {
@@ -1011,6 +1026,18 @@ function kyselyStep(q: Builder, step: Step): boolean {
     case 'onDuplicateKeyUpdate':
       args.forEach((a) => q.note(a));
       return true;
+    case '$if': {
+      // `.$if(cond, (qb) => qb.where(..))`: steps taken only sometimes. Conditions and order added
+      // sometimes are not sure, and leaving them out keeps the rest true; a limit or a join is not.
+      const fn = unwrap(args[1]);
+      const body = fn?.type === 'arrow_function' ? unwrap(fn.childForFieldName('body')) : undefined;
+      const inner = body?.type === 'call_expression' ? splitChain(body) : undefined;
+      const self = fn ? callbackSelf(fn) : undefined;
+      if (!inner || inner.base?.text !== self || !inner.steps.every((st) => SOMETIMES_SAFE.has(st.name))) return false;
+      q.note(args[0]);
+      for (const st of inner.steps) st.args.forEach((a) => q.note(a));
+      return true;
+    }
     case 'clearSelect':
       q.model.columns = [];
       delete q.model.selectStar;
