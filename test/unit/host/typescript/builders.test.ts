@@ -120,7 +120,9 @@ describe('knex and Kysely builder chains', () => {
         "const [{ n }] = await knex('users').where({ org_id: orgId }).count('* as n');",
         "knex('events').where({ kind }).stream();",
         "const q = knex('events').where({ kind });",
-        "function recent() { return knex('events').orderBy('id', 'desc'); }",
+        "function recent() { return knex('events').orderBy('id', 'desc'); }", // the caller may add to it
+        "async function latest() { return knex('events').orderBy('id', 'desc'); }", // an async function awaits what it returns
+        "await Promise.all([knex('events').where({ kind }), other()]);",
       ].join('\n');
       const all = chains(code, 'typescript').map((n) => builderQuery(n, code));
       assert.deepEqual(
@@ -133,7 +135,11 @@ describe('knex and Kysely builder chains', () => {
           ['select', 'all', 'users', true, true],
           ['select', 'iterate', 'events', true, false],
           ['select', 'unknown', 'events', false, false],
+          ['select', 'unknown', 'events', false, false],
           ['select', 'all', 'events', true, false],
+          undefined, // Promise.all(...) itself
+          ['select', 'all', 'events', true, false],
+          undefined, // other()
         ],
       );
       assert.deepEqual(all[2]!.parameterRoots, ['id', 'name']);

@@ -116,16 +116,24 @@ function rootOf(node: SyntaxNode): SyntaxNode {
 }
 
 /**
- * A knex chain is sent when it is awaited, returned (`return knex('t')...`,
- * `() => knex('t')`: the caller awaits it) or handed to `Promise.all([...])`.
+ * A knex chain is sent when it is awaited, returned from an async function
+ * (which awaits what it returns: `return knex('t')...`, `async () => knex('t')`)
+ * or handed to `Promise.all([...])`. Returned from a plain function, the
+ * builder goes back to the caller, who may add to it.
  */
 function sentByParent(node: SyntaxNode): boolean {
   const p = node.parent;
-  if (p?.type === 'await_expression' || p?.type === 'return_statement') return true;
-  if (p?.type === 'arrow_function' && p.childForFieldName('body')?.id === node.id) return true;
+  if (p?.type === 'await_expression') return true;
+  if (p?.type === 'return_statement' || (p?.type === 'arrow_function' && p.childForFieldName('body')?.id === node.id)) {
+    let fn: SyntaxNode | null = p;
+    while (fn && !FUNCTIONS.has(fn.type)) fn = fn.parent;
+    return !!fn?.children.some((c) => c.type === 'async');
+  }
   const call = p?.type === 'array' ? p.parent?.parent : undefined;
   return call?.type === 'call_expression' && /^Promise\.(all|allSettled)$/.test(call.childForFieldName('function')?.text ?? '');
 }
+
+const FUNCTIONS = new Set(['arrow_function', 'function_expression', 'function_declaration', 'method_definition', 'generator_function_declaration']);
 
 /** `.limit(10)` without the dot: from the method name to the closing parenthesis. */
 function stepSpan(step: Step): Span {
