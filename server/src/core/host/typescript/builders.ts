@@ -10,7 +10,24 @@
  * where object, a computed column, a callback QueryLens cannot read) is left
  * out when leaving it out keeps the rest true (more ANDed conditions), and the
  * chain is not read at all when it could change what the rest means (an
- * unknown method, `.modify(fn)`, `$if(...)`).
+ * unknown method, `.modify(fn)` with a function defined elsewhere, a `$if`
+ * that may add a limit or a join).
+ *
+ * Choices where the libraries leave room:
+ * - `select *` is marked (`selectStar`) only where the code writes it
+ *   (`.select('*')`, `.selectAll()`): a knex chain without `.select` sends
+ *   `select *` too, but that is how knex reads a whole row, as a SQLAlchemy
+ *   entity query does, and is not flagged there either.
+ * - Values are `literal` when the code writes a literal (both libraries bind
+ *   it as a parameter all the same), `null`, `column` (`knex.ref`, `eb.ref`,
+ *   `whereColumn`, `whereRef`), `subquery` (a callback or builder chain, read
+ *   into `subqueries` when it can be), `expression` (`knex.raw`, `sql```) or
+ *   `param`.
+ * - The terminal: awaited knex chains and `.execute()` return every row
+ *   ('all'); `.first()` / `executeTakeFirst()` one ('first'),
+ *   `executeTakeFirstOrThrow()` exactly one ('one'); `.stream()` iterates;
+ *   writes without `returning` are 'execute'; a chain neither awaited nor
+ *   executed is 'unknown' (a query object handed on).
  */
 import { emptyQuery, resolveColumns } from '../../sql/build';
 import type { ColumnRef, JoinInfo, Predicate, PredicateOp, QueryModel, Span, StatementKind, TableRef, ValueKind } from '../../sql/model';
