@@ -3,12 +3,12 @@
  * `initParsers()` once (loads libpg-query's WASM), then `parseDocument` is
  * synchronous and never throws.
  */
-import { loadModule } from 'libpg-query';
 import type { Dialect } from '../../../../shared/types';
 import { ChunkCache, PreviousChunks, recordChunks, type PlacedChunk } from './cache';
 import { type ChunkResult, rebase, shiftFresh, shiftInPlace } from './chunk';
 import type { ParsedDocument, Statement } from './model';
 import { parsePgChunk } from './pg/statement';
+import { loadPgWasm } from './pg/wasm';
 import { maskPsqlVariables } from './psql';
 import { maskSqliteOnly } from './sqlite-fallback';
 import { readableText, splitStatements } from './split/split';
@@ -22,7 +22,7 @@ let ready: Promise<void> | undefined;
 let loaded = false;
 
 export function initParsers(): Promise<void> {
-  ready ??= loadModule().then(() => {
+  ready ??= loadPgWasm().then(() => {
     loaded = true;
   });
   return ready;

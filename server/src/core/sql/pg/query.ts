@@ -12,6 +12,9 @@ import type { StatementText } from '../text';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type PgNode = any;
 
+/** The statement types `PgQueryBuilder.build` models (any other top-level statement has no query). */
+export const QUERY_STATEMENT_TYPES = ['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt'] as const;
+
 export class PgQueryBuilder {
   constructor(private readonly st: StatementText) {}
 
