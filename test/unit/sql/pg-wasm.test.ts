@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as libpg from 'libpg-query';
-import { fingerprintSync, loadPgWasm, parsePg, parseSync, PgSqlError } from '../../../server/src/core/sql/pg/wasm';
+import { fingerprintSync, loadPgWasm, parsePg, parseSync, PgSqlError, type PgTree } from '../../../server/src/core/sql/pg/wasm';
 import { initParsers, parseDocument } from '../../../server/src/core/sql/parse';
 
 const never = (): boolean => false;
@@ -17,8 +17,9 @@ describe('sql/postgres WebAssembly calls', () => {
       'SET search_path = public; SELECT 1',
       "SELECT '😀' AS emoji, x FROM t",
     ]) {
-      assert.deepEqual(parseSync(sql), libpg.parseSync(sql), sql);
-      assert.deepEqual(parsePg(sql, () => true), { type: Object.keys(libpg.parseSync(sql).stmts[0].stmt)[0], tree: libpg.parseSync(sql) });
+      const tree: PgTree = libpg.parseSync(sql);
+      assert.deepEqual(parseSync(sql), tree, sql);
+      assert.deepEqual(parsePg(sql, () => true), { type: Object.keys(tree.stmts[0].stmt)[0], tree });
     }
   });
 
@@ -75,6 +76,33 @@ describe('sql/postgres WebAssembly calls', () => {
         ['transaction', 'BEGIN', { start: 26, end: 31 }, [], undefined, false],
         ['other_ddl', 'GRANT SELECT ON t TO bob', { start: 33, end: 57 }, [], undefined, true],
         ['transaction', 'COMMIT', { start: 59, end: 65 }, [], undefined, false],
+      ],
+    );
+  });
+});
+
+describe('sql/postgres INSERT statements without a tree', () => {
+  before(async () => {
+    await initParsers();
+  });
+
+  it('models INSERT ... SELECT and leaves INSERT ... VALUES as a bare insert, CTEs and all', () => {
+    const text = [
+      'INSERT INTO t (a) VALUES (1), (2)',
+      "INSERT INTO t WITH x AS (SELECT 1) VALUES ('selectStmt')",
+      'INSERT INTO t DEFAULT VALUES',
+      'WITH v AS (INSERT INTO u VALUES (1) RETURNING a) INSERT INTO t SELECT a FROM v',
+      'INSERT INTO t SELECT a FROM u UNION SELECT b FROM w',
+    ].join(';\n');
+    const doc = parseDocument(text, 'postgres');
+    assert.deepEqual(
+      doc.statements.map((s) => [s.kind, s.query?.kind, s.query?.tables.map((t) => t.name), s.changes.length]),
+      [
+        ['insert', undefined, undefined, 0],
+        ['insert', undefined, undefined, 0],
+        ['insert', undefined, undefined, 0],
+        ['insert', 'insert', ['t'], 0],
+        ['insert', 'insert', ['t'], 0],
       ],
     );
   });

@@ -28,15 +28,17 @@ export function initParsers(): Promise<void> {
   return ready;
 }
 
-const cache = new ChunkCache();
+// One cache per dialect, keyed by the statement's text itself: no key string built per statement.
+const caches = new Map<Dialect, ChunkCache>();
+const cacheOf = (dialect: Dialect): ChunkCache => caches.get(dialect) ?? caches.set(dialect, new ChunkCache()).get(dialect)!;
 
 /** Parses one statement's text (no trailing `;` needed); spans are relative to `text`. */
 export function parseStatement(text: string, dialect: Dialect): ChunkResult {
-  const key = dialect + '\u0000' + text;
-  let result = cache.get(key);
+  const cache = cacheOf(dialect);
+  let result = cache.get(text);
   if (!result) {
     result = parseUncached(text, dialect);
-    cache.set(key, result);
+    cache.set(text, result);
   }
   return result;
 }
@@ -46,23 +48,25 @@ export function parseStatement(text: string, dialect: Dialect): ChunkResult {
  * a statement is cached (and copied out of the cache) from its second sight on,
  * and the first parse goes to the document as it is.
  */
-// Keyed like the cache, by a built string: hashed, it becomes a flat copy, where the
-// statement's own text (a slice) would keep its whole file's text alive.
-const seenOnce = new Set<string>();
+// Looked up by the statement's text (a slice of its file's), but added as a flat copy:
+// the slice would keep its whole file's text alive. A cache entry holds its statements'
+// text anyway.
+const seenOnce = new Map<Dialect, Set<string>>();
 const SEEN_MAX = 100_000;
 
 /** `parseStatement` placed at `start` of a document, owned by the caller. */
 function parseStatementAt(text: string, dialect: Dialect, start: number): ChunkResult {
-  const key = dialect + '\u0000' + text;
-  const hit = cache.get(key);
+  const cache = cacheOf(dialect);
+  const hit = cache.get(text);
   if (hit) return rebase(hit, start);
-  if (seenOnce.delete(key)) {
+  const seen = seenOnce.get(dialect) ?? seenOnce.set(dialect, new Set()).get(dialect)!;
+  if (seen.delete(text)) {
     const result = parseUncached(text, dialect);
-    cache.set(key, result);
+    cache.set(text, result);
     return rebase(result, start);
   }
-  if (seenOnce.size >= SEEN_MAX) seenOnce.clear();
-  seenOnce.add(key);
+  if (seen.size >= SEEN_MAX) seen.clear();
+  seen.add((' ' + text).slice(1));
   const result = parseUncached(text, dialect);
   shiftFresh(result, start);
   return result;

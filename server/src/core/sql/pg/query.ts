@@ -60,6 +60,7 @@ export class PgQueryBuilder {
 
   private insert(s: PgNode): QueryModel | undefined {
     const sel = s.selectStmt?.SelectStmt;
+    // No model for INSERT ... VALUES (pg/statement.ts then skips the tree: keep the two in step).
     if (!sel || sel.valuesLists) return undefined;
     const q = emptyQuery('insert');
     q.tables.push(this.table(s.relation));

@@ -10,7 +10,19 @@ import { parsePg } from './wasm';
 
 /** Top-level statement types with a model; the tree of any other statement is not even decoded. */
 const MODELLED = new Set<string>([...QUERY_STATEMENT_TYPES, ...DDL_STATEMENT_TYPES]);
-const modelled = (type: string): boolean => MODELLED.has(type);
+// The InsertStmt's fields come in the order relation, cols, selectStmt, ..., withClause: the first
+// `selectStmt` in its tree is its own, and a VALUES list is the first field of the SelectStmt it makes.
+const INSERT_SELECT = Buffer.from('"selectStmt":{"SelectStmt":{"');
+const VALUES_LISTS = Buffer.from('valuesLists"');
+
+function modelled(type: string, json: Buffer): boolean {
+  if (type === 'InsertStmt') {
+    // INSERT ... VALUES and INSERT ... DEFAULT VALUES have no query model (PgQueryBuilder's insert).
+    const at = json.indexOf(INSERT_SELECT);
+    return at >= 0 && !json.subarray(at + INSERT_SELECT.length, at + INSERT_SELECT.length + VALUES_LISTS.length).equals(VALUES_LISTS);
+  }
+  return MODELLED.has(type);
+}
 
 export function parsePgChunk(text: string): ChunkResult {
   let tree: PgNode;

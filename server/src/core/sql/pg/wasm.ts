@@ -111,10 +111,11 @@ export interface PgParse {
 
 /**
  * Parses `text` (throws PgSqlError on a syntax error). The tree is decoded only
- * when `wanted(type)` holds for the first statement's type, or when the text
- * holds more than one statement (every caller needs each statement's type then).
+ * when `wanted(type, json)` holds for the first statement's type (`json`: the
+ * tree's bytes, valid during the call only), or when the text holds more than
+ * one statement (every caller needs each statement's type then).
  */
-export function parsePg(text: string, wanted: (type: string) => boolean): PgParse {
+export function parsePg(text: string, wanted: (type: string, json: Buffer) => boolean): PgParse {
   const m = module();
   if (text === '') throw new Error('Query cannot be empty');
   const queryPtr = copyIn(m, text);
@@ -129,7 +130,10 @@ export function parsePg(text: string, wanted: (type: string) => boolean): PgPars
     if (!treePtr) throw new Error('No parse tree generated');
     const end = heap.indexOf(0, treePtr);
     const type = firstType(heap, treePtr, end);
-    if (type && !wanted(type) && Buffer.from(heap.buffer, treePtr, end - treePtr).indexOf(STMT_LOCATION) < 0) return { type };
+    if (type) {
+      const json = Buffer.from(heap.buffer, treePtr, end - treePtr);
+      if (!wanted(type, json) && json.indexOf(STMT_LOCATION) < 0) return { type };
+    }
     const tree = JSON.parse(decoder.decode(heap.subarray(treePtr, end))) as PgTree;
     return { type: type ?? '', tree };
   } finally {
