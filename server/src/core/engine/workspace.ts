@@ -185,14 +185,18 @@ export class Workspace {
   /** Scans the root for SQL files (respecting .gitignore, node_modules, excludes) and reads them. */
   static async create(options: WorkspaceOptions): Promise<Workspace> {
     const ws = new Workspace(options);
-    await Promise.all([initParsers(), initHostParsers()]);
-    const files = await listWorkspaceFiles(options.root, {
-      include: options.config.include,
-      exclude: options.config.exclude,
-      extraExcludes: options.extraExcludes ?? [],
-      includeTests: options.config.includeTests,
-      ignorePatterns: options.config.ignorePatterns,
-    });
+    const [files] = await Promise.all([
+      listWorkspaceFiles(options.root, {
+        include: options.config.include,
+        exclude: options.config.exclude,
+        extraExcludes: options.extraExcludes ?? [],
+        includeTests: options.config.includeTests,
+        ignorePatterns: options.config.ignorePatterns,
+      }),
+      initParsers(),
+    ]);
+    // tree-sitter's grammars are loaded for host code only: a SQL-only workspace never compiles them.
+    if (files.some((file) => hostLanguageOf(file))) await initHostParsers();
     const reads = await Promise.all(files.map((f) => readTextFile(f, { maxBytes: MAX_SOURCE_BYTES })));
     files.forEach((file, i) => {
       const read = reads[i]!;
