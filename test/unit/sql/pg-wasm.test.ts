@@ -107,3 +107,49 @@ describe('sql/postgres INSERT statements without a tree', () => {
     );
   });
 });
+
+describe('sql/postgres transactions', () => {
+  before(async () => {
+    await initParsers();
+  });
+
+  it('marks the statements between the words that open and close a transaction, whatever their case', () => {
+    const doc = parseDocument(
+      [
+        'START TRANSACTION',
+        'UPDATE t SET a = 1',
+        'end',
+        'SELECT 1',
+        'Begin ISOLATION LEVEL SERIALIZABLE',
+        'DELETE FROM t',
+        'ROLLBACK TO SAVEPOINT s',
+        'INSERT INTO t VALUES (1)',
+        'ABORT',
+        'SELECT 2',
+        'begin',
+        '(SELECT 3)',
+        'commit',
+        'ending_soon()',
+      ].join(';\n'),
+      'postgres',
+    );
+    assert.deepEqual(
+      doc.statements.map((s) => [s.text.split(' ')[0], s.inTransaction]),
+      [
+        ['START', false],
+        ['UPDATE', true],
+        ['end', false],
+        ['SELECT', false],
+        ['Begin', false],
+        ['DELETE', true],
+        ['ROLLBACK', true],
+        ['INSERT', true],
+        ['ABORT', false],
+        ['SELECT', false],
+        ['begin', false],
+        ['(SELECT', true],
+        ['commit', false],
+      ],
+    );
+  });
+});

@@ -161,15 +161,35 @@ export function* parseDocumentSteps(
   return doc;
 }
 
-const TRANSACTION_INITIALS = new Set([...'bscear'].map((ch) => ch.charCodeAt(0)));
+/** The words a statement that opens or closes a transaction starts with, lower-case, by length. */
+const TRANSACTION_WORDS = new Map<number, string[]>([
+  [3, ['end']],
+  [5, ['begin', 'start', 'abort']],
+  [6, ['commit']],
+  [8, ['rollback']],
+]);
+
+/** Whether `text` starts with a letter and its first word is none of TRANSACTION_WORDS: it neither opens nor closes a transaction. */
+function surelyNoTransactionWord(text: string): boolean {
+  let end = 0;
+  for (;;) {
+    const c = text.charCodeAt(end) | 32;
+    if (c < 97 || c > 122) break;
+    end++;
+  }
+  if (end === 0) return false; // space, comment, parenthesis...: the regex decides
+  const c = text.charCodeAt(end);
+  if ((c >= 48 && c <= 57) || c === 95 || c === 36 || c > 127) return false; // a longer identifier: the regex decides
+  const words = TRANSACTION_WORDS.get(end);
+  return !words || !words.some((word) => text.slice(0, end).toLowerCase() === word);
+}
 
 /** Sets `inTransaction` on statements between BEGIN/START TRANSACTION and COMMIT/ROLLBACK/END. */
 function markTransactions(statements: Statement[]): void {
   let open = false;
   for (const s of statements) {
-    // Only BEGIN, START, COMMIT, END, ABORT and ROLLBACK matter: any other first letter needs no regex.
-    const c = s.text.charCodeAt(0) | 32;
-    if (c >= 97 && c <= 122 && !TRANSACTION_INITIALS.has(c)) {
+    // Only BEGIN, START, COMMIT, END, ABORT and ROLLBACK matter: any other first word needs no regex.
+    if (surelyNoTransactionWord(s.text)) {
       s.inTransaction = open;
       continue;
     }
