@@ -184,10 +184,10 @@ export class CachedCheck {
       const entry = unchanged.get(file);
       if (entry) unchanged.set(file, withoutFindings(entry));
     }
-    // Edited SQL files that say what they said of the schema and their dialect: the others' schema still holds.
+    // Edited files that say what they said of the schema (and of their dialect, or their models): the others' schema still holds.
     const sameSchema = (file: string) => {
       const cached = previous.files[this.relative(file)];
-      return cached?.schema !== undefined && workspace.saysTheSameOfSchema(file, { schema: cached.schema, ...(cached.signals ? { signals: cached.signals } : {}) });
+      return cached !== undefined && workspace.saysTheSameOfSchema(file, cached);
     };
     if (changedInfluencing.every(sameSchema)) workspace.useKnownSchema(this.knownSchema(previous));
     return unchanged;

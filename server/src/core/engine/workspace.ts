@@ -754,17 +754,27 @@ export class Workspace {
   }
 
   /**
-   * Whether a SQL file (no migration) says what it said of the schema and of
-   * its dialect before: its schema changes (positions aside) and dialect
-   * signals are `before`'s. Then the other files' schema, read by an earlier
-   * run, still holds (`useKnownSchema`): an edited query file re-reads none.
+   * Whether an edited file (no migration) says what it said of the schema
+   * before: its schema changes (positions aside), and a SQL file its dialect
+   * signals, a Python file its models and Alembic revision, are `before`'s.
+   * Then the other files' schema, read by an earlier run, still holds
+   * (`useKnownSchema`): an edited query file re-reads none of them.
    */
-  saysTheSameOfSchema(file: string, before: { schema: SchemaChange[]; signals?: DialectSignals }): boolean {
+  saysTheSameOfSchema(file: string, before: { schema?: SchemaChange[]; signals?: DialectSignals; facts?: FileFacts }): boolean {
     const entry = this.entries.get(file);
-    if (!entry || hostLanguageOf(file) || !isAnalysedFile(file) || migrationPositionOf(this.sets, file) !== undefined || this.isTooLarge(entry)) return false;
-    const signals = this.signalsOf(file);
-    if (signals?.own !== before.signals?.own || (signals?.mixed ?? false) !== (before.signals?.mixed ?? false)) return false;
-    const document = this.document(file);
+    if (!entry || !isAnalysedFile(file) || migrationPositionOf(this.sets, file) !== undefined || this.isTooLarge(entry)) return false;
+    const host = hostLanguageOf(file);
+    if (host === 'python') {
+      const facts = this.factsOf(file);
+      if (!facts || withoutPositions(facts.models) !== withoutPositions(before.facts?.models ?? []) || withoutPositions(facts.revision) !== withoutPositions(before.facts?.revision)) return false;
+    } else if (host) return false;
+    else {
+      const signals = this.signalsOf(file);
+      if (signals?.own !== before.signals?.own || (signals?.mixed ?? false) !== (before.signals?.mixed ?? false)) return false;
+    }
+    // Not read for the schema, now as before (code that sends queries only).
+    if (!this.mayBeCatalogInput(file)) return before.schema === undefined;
+    const document = before.schema && this.document(file);
     return document !== undefined && withoutPositions(document.statements.flatMap((statement) => statement.changes)) === withoutPositions(before.schema);
   }
 
