@@ -25,6 +25,11 @@ export interface QueryVisit {
 export function* eachQuery(statements: Statement[]): Generator<QueryVisit> {
   for (const statement of statements) {
     if (!statement.query) continue;
+    if (statement.query.subqueries.length === 0) {
+      // Most statements: one query, nothing nested.
+      yield { query: statement.query, statement, topLevel: true };
+      continue;
+    }
     const stack: { query: QueryModel; topLevel: boolean }[] = [{ query: statement.query, topLevel: true }];
     const seen = new Set<QueryModel>();
     while (stack.length > 0) {
