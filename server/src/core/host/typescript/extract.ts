@@ -19,7 +19,7 @@ import { enclosingFunctions, functionIdOf } from './functions';
 import { fileLibraries, type Library } from './libraries';
 import { type FoundLoop, iteratedVariable, LoopFinder } from './loops';
 import { type Origin, rawCallOrigin, type SourceContext, STATEMENT_PASSES, STATEMENT_RUNS, TAG_RUNS, tagOrigin } from './sources';
-import { asCall, type Call, enclosingMethodCall, expressionRoots, FUNCTIONS, type Node, outerOf, patternNames, spanOf, unwrap, within } from './syntax';
+import { asCall, type Call, enclosingMethodCall, expressionRoots, FUNCTIONS, genericTag, type Node, outerOf, patternNames, spanOf, unwrap, within } from './syntax';
 
 /** What the builder reader (tsbuilders' builders.ts `builderQuery`) returns for a knex / Kysely chain. */
 export interface BuiltQuery {
@@ -106,6 +106,14 @@ class Extraction {
       }
       if (call.name === 'commit' && call.args.length === 0 && call.receiver && /^(trx|tx|transaction|t|client|conn|connection)$/i.test(call.receiver.text)) this.commits.push(node);
     }
+    // `sql<T>`...``, which the grammar reads as comparisons.
+    for (const template of this.root.descendantsOfType('template_string')) {
+      if (template.parent?.type === 'call_expression') continue;
+      const call = genericTag(template);
+      const origin = call && tagOrigin(call, this.ctx);
+      const found = origin && this.fromOrigin(origin, call);
+      if (found) claimed.push(found.query.span);
+    }
     // postgres.js: `const q = sql`...`` run later by `await q`.
     for (const node of this.root.descendantsOfType('await_expression')) {
       const inner = node.namedChildren[0];
@@ -122,7 +130,7 @@ class Extraction {
   // Raw SQL
 
   /** The query an origin starts, with its chain, its use and its context; undefined for a fragment. */
-  private fromOrigin(origin: Origin): Found | undefined {
+  private fromOrigin(origin: Origin, generic?: Call): Found | undefined {
     let node = origin.node;
     let terminal = origin.terminal;
     let beforeTerminal: number | undefined;
@@ -136,22 +144,22 @@ class Extraction {
       }
     } else if (origin.tag === 'kysely') {
       // Kysely's sql`` runs only through `.execute(db)`; anything else is a fragment of a builder.
-      const execute = enclosingMethodCall(node);
+      const execute = generic ? generic.run : enclosingMethodCall(node);
       // (`const q = sql`...`` is run later by `q.execute(db)`: deferredExecution.)
       if (execute?.name !== 'execute') return undefined;
       beforeTerminal = execute.callee.childForFieldName('object')?.endIndex;
-      node = execute.node;
+      if (!generic) node = execute.node;
     } else if (origin.tag) {
-      const run = enclosingMethodCall(node);
+      const run = generic ? generic.run : enclosingMethodCall(node);
       if (run?.name && Object.hasOwn(TAG_RUNS, run.name)) {
         terminal = TAG_RUNS[run.name];
-        beforeTerminal = node.endIndex;
-        node = run.node;
+        beforeTerminal = run.callee.childForFieldName('object')?.endIndex;
+        if (!generic) node = run.node;
       }
     }
     // A tagged template runs when awaited (or run by a method): kept in a `const`, it is a fragment or run later.
     const lazy = !!origin.tag && node === origin.node;
-    const use = useOf(node, origin.source.library, asCall(node)?.awaitedInside ?? false, lazy);
+    const use = useOf(node, origin.source.library, (generic ?? asCall(node))?.awaitedInside ?? false, lazy);
     if (origin.tag && !use.executed) return undefined;
     if (origin.api === 'raw' && !use.executed) return undefined; // knex.raw(..) as a fragment of a builder
     return this.addSql(origin, origin.node, use, terminal, roots, beforeTerminal);

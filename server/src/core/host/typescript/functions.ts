@@ -19,15 +19,16 @@
 import type { EnclosingFunction } from '../types';
 import { asCall, FUNCTIONS, type Node, plainString } from './syntax';
 
-const byFunction = new WeakMap<Node, EnclosingFunction>();
+/** Kept per function node (trees are shared by equal texts, so the file is part of the key: a route file's conventions). */
+const byFunction = new WeakMap<Node, { file: string; described: EnclosingFunction }>();
 
 export function enclosingFunctions(node: Node, file: string, isLoopCallback: (fn: Node) => boolean): EnclosingFunction[] {
   const out: EnclosingFunction[] = [];
   for (let p = node.parent; p; p = p.parent) {
     if (!FUNCTIONS.has(p.type) || isLoopCallback(p)) continue;
     let found = byFunction.get(p);
-    if (!found) byFunction.set(p, (found = describe(p, file)));
-    out.push(found);
+    if (found?.file !== file) byFunction.set(p, (found = { file, described: describe(p, file) }));
+    out.push(found.described);
   }
   return out;
 }

@@ -36,6 +36,16 @@ const RAW_METHODS: Record<string, Terminal | undefined> = {
   getAll: 'all', getRow: 'first', getCol: 'all', getCell: 'scalar', getAssoc: 'all', getAssocRow: 'first', // redbean-node
 };
 
+/**
+ * Method names other APIs have too (`cache.get(key)`, `items.all()`): SQL only on a receiver of a
+ * library that has them, or in a file that imports one.
+ */
+const AMBIGUOUS: Partial<Record<string, Library[]>> = {
+  all: ['sqlite'], get: ['sqlite'], run: ['sqlite'], each: ['sqlite'], exec: ['sqlite', 'redbean'],
+  any: ['pg-promise'], many: ['pg-promise'], manyOrNone: ['pg-promise'], one: ['pg-promise'], oneOrNone: ['pg-promise'], none: ['pg-promise'], result: ['pg-promise'],
+  getAll: ['redbean'], getRow: ['redbean'], getCol: ['redbean'], getCell: ['redbean'], getAssoc: ['redbean'], getAssocRow: ['redbean'],
+};
+
 /** What runs a statement made by `prepare` (better-sqlite3, node:sqlite), and what passes it on. */
 export const STATEMENT_RUNS: Record<string, Terminal> = { all: 'all', get: 'first', run: 'execute', iterate: 'iterate' };
 export const STATEMENT_PASSES = new Set(['pluck', 'raw', 'expand', 'bind', 'safeIntegers', 'setReadBigInts', 'setReturnArrays']);
@@ -80,6 +90,8 @@ export function rawCallOrigin(call: Call, ctx: SourceContext): Origin | undefine
   // Plain functions `all(..)`, `get(..)`, `query(..)` are not drivers; methods on a receiver are.
   if (!call.receiver) return undefined;
   const library = libraryOf(call.receiver, ctx);
+  const needs = AMBIGUOUS[name];
+  if (needs && !(library ? needs.includes(library) : needs.some((l) => ctx.libraries.libraries.has(l)))) return undefined;
   if (library === 'drizzle' || library === 'kysely' || (library === 'prisma' && !name.startsWith('$'))) return undefined;
   let first = unwrap(call.args[0]!);
   let valuesArg: Node | undefined = call.args[1];

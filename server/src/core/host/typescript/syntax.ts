@@ -73,6 +73,8 @@ export interface Call {
    * awaited although no await_expression encloses it.
    */
   awaitedInside: boolean;
+  /** A generic tagged template read as comparisons (see `genericTag`): the call run on it (`.execute(db)`). */
+  run?: Call;
 }
 
 export function asCall(node: Node | null | undefined): Call | undefined {
@@ -87,6 +89,15 @@ export function asCall(node: Node | null | undefined): Call | undefined {
     awaitedInside = true;
   }
   callee = unwrap(callee);
+  // `sql<{ id: number }[]>`...``: the grammar reads the type arguments as an instantiation of `await sql`.
+  if (callee.type === 'instantiation_expression' && callee.namedChildren[0]) {
+    callee = callee.namedChildren[0];
+    if (callee.type === 'await_expression' && callee.namedChildren[0]) {
+      callee = callee.namedChildren[0];
+      awaitedInside = true;
+    }
+    callee = unwrap(callee);
+  }
   const argsNode = node.childForFieldName('arguments');
   const template = argsNode?.type === 'template_string' ? argsNode : undefined;
   const args = template ? [] : (argsNode?.namedChildren.filter((a) => a.type !== 'comment') ?? []);
@@ -193,4 +204,40 @@ export function plainString(node: Node | null | undefined): string | undefined {
     return n.namedChildren.filter((c) => c.type === 'string_fragment').map((c) => c.text).join('');
   }
   return undefined;
+}
+
+/**
+ * `` sql<User>`SELECT ...`.execute(db) ``: the TypeScript grammar reads a tagged
+ * template with type arguments as `(sql < User) > `...`.execute(db)`, two
+ * comparisons. From the template, the tagged call it stands for: `node` is
+ * the outer comparison (the whole expression), `run` the call on the template.
+ */
+export function genericTag(template: Node): Call | undefined {
+  let top = template;
+  let run: Call | undefined;
+  const member = template.parent;
+  if (member?.type === 'member_expression' && member.childForFieldName('object')?.id === template.id) {
+    run = asCall(member.parent);
+    if (!run || run.callee.id !== member.id) return undefined;
+    top = run.node;
+  }
+  const greater = top.parent;
+  if (greater?.type !== 'binary_expression' || greater.childForFieldName('operator')?.text !== '>' || greater.childForFieldName('right')?.id !== top.id) return undefined;
+  const less = greater.childForFieldName('left');
+  if (less?.type !== 'binary_expression' || less.childForFieldName('operator')?.text !== '<') return undefined;
+  let tag = less.childForFieldName('left');
+  let awaitedInside = false;
+  if (tag?.type === 'await_expression') {
+    tag = tag.namedChildren[0] ?? null;
+    awaitedInside = true;
+  }
+  if (!tag || (tag.type !== 'identifier' && tag.type !== 'member_expression')) return undefined;
+  const call: Call = { node: greater, callee: tag, args: [], template, awaitedInside };
+  if (tag.type === 'member_expression') {
+    const object = tag.childForFieldName('object');
+    if (object) call.receiver = object;
+    call.name = tag.childForFieldName('property')?.text;
+  } else call.name = tag.text;
+  if (run) call.run = run;
+  return call;
 }
