@@ -161,6 +161,8 @@ describe('host/typescript: loops, writes and functions', () => {
       assert.deepEqual(roleOf(task), [{ kind: 'batch', why: 'in the task rebuild' }]);
       const main = HEADER + "async function main() { await pool.query('SELECT * FROM items'); }\nmain();";
       assert.deepEqual(roleOf(main), [{ kind: 'batch', why: 'in main, which by its name works over every row' }]);
+      const socket = HEADER + "io.on('connection', (socket) => { socket.on('deleteTag', async (id, callback) => { await pool.query('DELETE FROM tag WHERE id = $1', [id]); }); });";
+      assert.deepEqual(roleOf(socket), [{ kind: 'request', why: "in the request handler socket.on('deleteTag')" }]);
       const trpc = HEADER + "export const router = t.router({ list: publicProcedure.input(z.string()).query(async ({ input }) => pool.query('SELECT * FROM items')) });";
       assert.deepEqual(roleOf(trpc), [{ kind: 'request', why: 'in the tRPC query resolver of a tRPC procedure' }]);
     });

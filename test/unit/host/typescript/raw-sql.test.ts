@@ -103,6 +103,18 @@ describe('host/typescript: raw SQL', () => {
     });
   });
 
+  it('reads a hole where a name goes as that name, not a parameter (graphile-worker\'s schema)', () => {
+    const text = [
+      'async function f(client, schema, table, ids) {',
+      '  await client.query(`delete from ${schema}._private_jobs where id = any(${ids}::bigint[])`);',
+      '  await client.query(`select * from ${table} where state = $1`, [s]);',
+      '}',
+    ].join('\n');
+    const qs = extractTypeScript(text, 'a.ts').queries;
+    assert.deepEqual(qs.map((q) => q.sql?.text), ['delete from schema._private_jobs where id = any($1::bigint[])', 'select * from table where state = $1']);
+    assert.equal(sourceOf(text, qs[0]!, 'schema._private_jobs'), '${schema}._private_jobs');
+  });
+
   describe('postgres.js', () => {
     it('binds each ${} hole as a $n parameter, spanning the hole', () => {
       const text = [

@@ -43,6 +43,8 @@ const ROUTE_DECORATORS = new Set(['Get', 'Post', 'Put', 'Patch', 'Delete', 'All'
 const JOB_DECORATORS = new Set(['Cron', 'Interval', 'Timeout', 'Process', 'OnQueueActive', 'Command', 'SubCommand', 'OnEvent']);
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'head', 'options', 'use']);
 const REQUEST_TYPES = /^(express\.)?(Request|Response|NextRequest|NextApiRequest|NextApiResponse|FastifyRequest|FastifyReply|IncomingMessage|ServerResponse|Context|HonoRequest|RequestEvent|LoaderFunctionArgs|ActionFunctionArgs)\b/;
+/** socket.io events that are the connection's own, not a client's request. */
+const SOCKET_LIFECYCLE = new Set(['connect', 'connection', 'disconnect', 'disconnecting', 'error', 'connect_error']);
 const HTTP_VERBS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 const JOB_NAMES = /^(main|run|seed|migrate|backfill|cleanup|purge|reindex|rebuild|export|import|sync|cron)([A-Z_]|$)/;
 
@@ -138,7 +140,13 @@ function routeRegistration(fn: Node): { route: string; call: string } | undefine
   if (holder?.type !== 'arguments') return undefined;
   holder = holder.parent;
   const call = asCall(holder);
-  if (!call?.receiver || !call.name || !ROUTE_METHODS.has(call.name)) return undefined;
+  if (!call?.receiver || !call.name) return undefined;
+  // socket.io: `socket.on('deleteMonitor', async (id, callback) => ..)` answers a client's request.
+  const event = plainString(call.args[0]);
+  if (call.name === 'on' && event !== undefined && /^(socket|client|io)$/.test(call.receiver.text) && !SOCKET_LIFECYCLE.has(event)) {
+    return { route: `${call.receiver.text}.on('${event}')`, call: `${call.callee.text}('${event}')` };
+  }
+  if (!ROUTE_METHODS.has(call.name)) return undefined;
   const path = plainString(call.args[0]);
   if (path === undefined || !path.startsWith('/')) return undefined;
   return { route: `${call.name.toUpperCase()} ${path}`, call: `${call.callee.text}('${path}')` };

@@ -111,7 +111,7 @@ export function rawCallOrigin(call: Call, ctx: SourceContext): Origin | undefine
   const decoded = decode(first);
   if (!decoded || !looksLikeSql(decoded.text)) return undefined;
   const told = dialectOf(call.receiver, library, ctx);
-  const style: PlaceholderStyle = { dialect: told ?? ctx.dialect, ...(name === 'raw' ? { knexBindings: true } : {}) };
+  const style: PlaceholderStyle = { dialect: told ?? ctx.dialect, identifierHoles: true, ...(name === 'raw' ? { knexBindings: true } : {}) };
   const sql = embeddedSql(decoded, style);
   if (!sql) return undefined;
   if (told) sql.dialect = told;

@@ -112,6 +112,28 @@ export interface PlaceholderStyle {
   knexBindings?: boolean;
   /** A hole that is not a value (a nested fragment, an identifier helper): the query's text is not known, it is skipped. */
   isFragment?: (expression: Node) => boolean;
+  /**
+   * Plain templates given to a driver: the code interpolates text, so a hole where a name goes
+   * (`from ${schema}.jobs`, `FROM ${table}`) stands for an identifier, not a parameter.
+   */
+  identifierHoles?: boolean;
+}
+
+/** Words after which a name, not a value, follows. */
+const NAME_BEFORE = /\b(FROM|JOIN|INTO|UPDATE|TABLE|ONLY|EXISTS|DATABASE|SCHEMA|VIEW|SEQUENCE|ON\s+CONFLICT\s+ON\s+CONSTRAINT)\s*$/i;
+
+/** Whether a hole at `at` of `text` sits where a name goes: qualified (`${schema}.t`, `s.${t}`), quoted, or after FROM/JOIN/INTO... */
+function namePosition(text: string, at: number): boolean {
+  const before = text[at - 1];
+  const after = text[at];
+  if (after === '.' || before === '.' || (before === '"' && after === '"')) return true;
+  return NAME_BEFORE.test(text.slice(Math.max(0, at - 40), at));
+}
+
+/** An identifier standing for an interpolated name: the expression's last word (`escapedWorkerSchema`, `this.table` → `table`). */
+function nameFor(expression: Node): string {
+  const words = expression.text.match(/[A-Za-z_][A-Za-z0-9_]*/g);
+  return words?.[words.length - 1] ?? 'name';
 }
 
 /**
@@ -121,7 +143,8 @@ export interface PlaceholderStyle {
  */
 export function embeddedSql(decoded: Decoded, style: PlaceholderStyle): EmbeddedSql | undefined {
   if (style.isFragment && decoded.holes.some((h) => style.isFragment!(h.expression))) return undefined;
-  const postgres = style.dialect === 'postgres' || (style.dialect === undefined && /\$\d/.test(decoded.text));
+  // Without a dialect, `$n` (PostgreSQL's, and SQLite reads it too) unless the text already uses `?`.
+  const postgres = style.dialect === 'postgres' || (style.dialect === undefined && !/\?/.test(decoded.text.replace(/'[^']*'/g, '')));
   let count = 0;
   for (const m of decoded.text.matchAll(/\$(\d+)/g)) count = Math.max(count, Number(m[1]));
   const next = () => (postgres ? `$${++count}` : '?');
@@ -139,7 +162,7 @@ export function embeddedSql(decoded: Decoded, style: PlaceholderStyle): Embedded
   for (let i = 0; i <= src.length; i++) {
     while (hole < decoded.holes.length && decoded.holes[hole]!.at === i) {
       const h = decoded.holes[hole++]!;
-      put(next(), h.node.startIndex, h.node.endIndex);
+      put(style.identifierHoles && namePosition(src, i) ? nameFor(h.expression) : next(), h.node.startIndex, h.node.endIndex);
     }
     if (i === src.length) break;
     const c = src[i]!;
