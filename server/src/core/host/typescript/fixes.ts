@@ -165,9 +165,8 @@ export interface BatchLookupInput {
  */
 export function batchLookupFix(input: BatchLookupInput): TextEdit | undefined {
   const { text, query, loop, dialect } = input;
-  const shape = callShape(text, query);
   const iterable = loop.iterable?.trim();
-  if (!shape || !iterable || !/^[\w$]+(\.[\w$]+)*$/.test(iterable) || (loop.kind !== 'for' && loop.kind !== 'iterator-closure')) return undefined;
+  if (!iterable || !/^[\w$]+(\.[\w$]+)*$/.test(iterable) || (loop.kind !== 'for' && loop.kind !== 'iterator-closure')) return undefined;
   const binding = loopBinding(text, loop);
   const keyExpr = keyExpression(text, query, [input.target]);
   if (!binding || !keyExpr) return undefined;
@@ -176,13 +175,8 @@ export function batchLookupFix(input: BatchLookupInput): TextEdit | undefined {
   const itself = keyExpr === binding;
   const keys = itself ? iterable : freshName(text, attribute === 'id' ? `${camel(input.target)}Ids` : `${camel(attribute)}s`);
   const rows = freshName(text, `all${pascal(input.table)}`);
-  const predicate = manyKeysPredicate(text, input.predicate, shape, dialect, keys);
-  const call = predicate && callOverKeys(text, query, shape, input.predicate, predicate, keys, true);
-  if (!call) return undefined;
-  const declaration =
-    shape.api === 'postgres-tag' || shape.api === 'sqlite-prepare' ? `const ${rows} = ${call};`
-    : dialect === 'mysql' && shape.api === 'driver' ? `const [${rows}] = ${call};`
-    : `const { rows: ${rows} } = ${call};`;
+  const declaration = batchedLookup(text, query, input.predicate, dialect, keys, rows);
+  if (!declaration) return undefined;
   const at = lineStart(text, loop.span.start);
   const indent = indentation(text, loop.span.start);
   const lines = [
@@ -191,6 +185,21 @@ export function batchLookupFix(input: BatchLookupInput): TextEdit | undefined {
     declaration,
   ];
   return { span: { start: at, end: at }, newText: lines.map((l) => `${indent}${l}\n`).join('') };
+}
+
+/**
+ * The statement that runs `query` once over all `keys` (a variable holding an
+ * array) and puts the rows in `rows`: `const { rows: allOrgs } = await
+ * pool.query('... = ANY($1)', [orgIds]);`, in the query's own library.
+ */
+export function batchedLookup(text: string, query: HostQuery, predicate: Span, dialect: Dialect, keys: string, rows: string): string | undefined {
+  const shape = callShape(text, query);
+  const replacement = shape && manyKeysPredicate(text, predicate, shape, dialect, keys);
+  const call = replacement && callOverKeys(text, query, shape, predicate, replacement, keys, true);
+  if (!call) return undefined;
+  return shape.api === 'postgres-tag' || shape.api === 'sqlite-prepare' ? `const ${rows} = ${call};`
+    : dialect === 'mysql' && shape.api === 'driver' ? `const [${rows}] = ${call};`
+    : `const { rows: ${rows} } = ${call};`;
 }
 
 export interface LoopWriteInput {
