@@ -46,6 +46,11 @@ describe('host/typescript: raw SQL', () => {
         "  const { rows: [first] } = await client.query('SELECT * FROM orgs WHERE id = $1', [id]);",
         "  const { rowCount } = await client.query('DELETE FROM sessions WHERE user_id = $1', [id]);",
         "  const res = await client.query('SELECT * FROM teams');",
+        '  console.log(res.rows.length);',
+        "  const found = await client.query('SELECT * FROM members WHERE email = $1', [id]);",
+        '  if (!found.rows[0]) return null;',
+        "  const gone = await client.query('DELETE FROM tokens WHERE user_id = $1', [id]);",
+        '  if (gone.rowCount === 0) return null;',
         "  return client.query('SELECT * FROM audit').then((r) => r.rows[0]);",
         '}',
       ].join('\n');
@@ -55,6 +60,8 @@ describe('host/typescript: raw SQL', () => {
         ['select', 'first', 'first'],
         ['delete', 'execute', null],
         ['select', 'all', 'res'],
+        ['select', 'first', 'found'],
+        ['delete', 'execute', 'gone'],
         ['select', 'first', null],
       ]);
       assert.ok(qs.every((q) => q.sql?.dialect === 'postgres'));
@@ -265,6 +272,25 @@ describe('host/typescript: raw SQL', () => {
         ['first', 'user', 'mysql'],
       ]);
     });
+  });
+
+  it('redbean-node R.getAll/getRow/exec; a dialect from the text only when the code names none', () => {
+    const text = [
+      'const { R } = require("redbean-node");',
+      'async function f(id, client) {',
+      '  const list = await R.getAll("SELECT * FROM monitor WHERE user_id = ? ORDER BY `weight`", [id]);',
+      '  const row = await R.getRow("SELECT * FROM monitor WHERE id = ?", [id]);',
+      '  await R.exec("DELETE FROM heartbeat WHERE monitor_id = ?", [id]);',
+      "  await client.query('SELECT * FROM jobs WHERE id = $1', [id]);",
+      '}',
+    ].join('\n');
+    assert.deepEqual(extractTypeScript(text, 'server/model.js').queries.map((q) => [q.terminal, q.sql?.dialect ?? null]), [
+      ['all', 'sqlite'],
+      ['first', 'sqlite'],
+      ['execute', 'sqlite'],
+      ['all', null],
+    ]);
+    assert.equal(extractTypeScript(text, 'server/model.js', { dialect: 'mysql' }).queries[0]!.sql?.dialect, undefined);
   });
 
   describe('text that is not SQL sent to a database', () => {

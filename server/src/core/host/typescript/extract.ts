@@ -19,7 +19,7 @@ import { enclosingFunctions, functionIdOf } from './functions';
 import { fileLibraries, type Library } from './libraries';
 import { type FoundLoop, iteratedVariable, LoopFinder } from './loops';
 import { type Origin, rawCallOrigin, type SourceContext, STATEMENT_PASSES, STATEMENT_RUNS, TAG_RUNS, tagOrigin } from './sources';
-import { asCall, type Call, enclosingMethodCall, expressionRoots, FUNCTIONS, genericTag, type Node, outerOf, patternNames, spanOf, unwrap, within } from './syntax';
+import { asCall, type Call, enclosingMethodCall, expressionRoots, FUNCTIONS, genericTag, type Node, outerOf, patternNames, spanOf, unwrap, walk, within } from './syntax';
 
 /** What the builder reader (tsbuilders' builders.ts `builderQuery`) returns for a knex / Kysely chain. */
 export interface BuiltQuery {
@@ -374,7 +374,13 @@ function useOf(node: Node, library: Library | undefined, awaitedInside: boolean,
     case 'variable_declarator': {
       if (parent.childForFieldName('value')?.id !== child.id) break;
       const pattern = parent.childForFieldName('name');
-      return { end, executed: awaited || !lazy, ...assignment(pattern, mysql) };
+      const taken = assignment(pattern, mysql);
+      // `const res = await pool.query(..)` then only `res.rows[0]`: one row is used.
+      if (pattern?.type === 'identifier' && !taken.terminal && awaited) {
+        const used = usesOfResult(pattern.text, parent);
+        if (used) taken.terminal = used;
+      }
+      return { end, executed: awaited || !lazy, ...taken };
     }
     case 'assignment_expression': {
       if (parent.childForFieldName('right')?.id !== child.id) break;
@@ -429,6 +435,29 @@ function assignment(pattern: Node | null, mysql: boolean): { terminal?: Terminal
     return { ...firstName(pattern), terminal: 'first' };
   }
   return {};
+}
+
+/**
+ * How a variable holding a driver's result is read in the rest of its block:
+ * only ever `res.rows[0]` → 'first'; only `res.rowCount` → 'execute'; any other use says nothing.
+ */
+function usesOfResult(name: string, declarator: Node): Terminal | undefined {
+  let block: Node | null = declarator.parent;
+  while (block && block.type !== 'statement_block' && block.type !== 'program') block = block.parent;
+  if (!block) return undefined;
+  let first = 0;
+  let count = 0;
+  let other = 0;
+  walk(block, (n) => {
+    if (n.type !== 'identifier' || n.text !== name || n.startIndex < declarator.endIndex) return;
+    const { parent, child } = outerOf(n);
+    const property = parent?.type === 'member_expression' && parent.childForFieldName('object')?.id === child.id ? parent.childForFieldName('property')?.text : undefined;
+    if (property === 'rows' && firstIndexed(parent!)) first++;
+    else if (property === 'rowCount' || property === 'affectedRows' || property === 'changes') count++;
+    else other++;
+  });
+  if (other > 0) return undefined;
+  return first > 0 && count === 0 ? 'first' : count > 0 && first === 0 ? 'execute' : undefined;
 }
 
 function firstName(pattern: Node): { assignedTo?: string } {

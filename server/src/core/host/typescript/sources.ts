@@ -110,7 +110,9 @@ export function rawCallOrigin(call: Call, ctx: SourceContext): Origin | undefine
   if (!isStringExpression(first)) return undefined;
   const decoded = decode(first);
   if (!decoded || !looksLikeSql(decoded.text)) return undefined;
-  const told = dialectOf(call.receiver, library, ctx);
+  // Nothing in the code names the database, but the text does: `?` parameters and backquoted names are not PostgreSQL's
+  // (SQLite reads both, and MySQL's too), so the SQL is read as SQLite's rather than left unreadable.
+  const told = dialectOf(call.receiver, library, ctx) ?? (ctx.dialect ? undefined : textDialect(decoded.text));
   const style: PlaceholderStyle = { dialect: told ?? ctx.dialect, identifierHoles: true, ...(name === 'raw' ? { knexBindings: true } : {}) };
   const sql = embeddedSql(decoded, style);
   if (!sql) return undefined;
@@ -204,6 +206,12 @@ function dialectOf(receiver: Node, library: Library | undefined, ctx: SourceCont
   if (binding?.dialect) return binding.dialect;
   if (library === 'postgres' || library === 'pg' || library === 'pg-promise') return 'postgres';
   return ctx.libraries.dialect;
+}
+
+/** 'sqlite' for SQL written with `?` parameters or backquoted names (outside string literals), else nothing. */
+function textDialect(sql: string): Dialect | undefined {
+  const code = sql.replace(/'(?:[^']|'')*'/g, "''");
+  return /\?|`/.test(code) && !/\$\d/.test(code) ? 'sqlite' : undefined;
 }
 
 function pairValue(object: Node, key: string): Node | undefined {
