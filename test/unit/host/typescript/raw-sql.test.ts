@@ -293,6 +293,27 @@ describe('host/typescript: raw SQL', () => {
     assert.equal(extractTypeScript(text, 'server/model.js', { dialect: 'mysql' }).queries[0]!.sql?.dialect, undefined);
   });
 
+  it('reads the text bound to LIKE parameters (values array, holes, a const), run-time parts as {}', () => {
+    const text = [
+      "import { Pool } from 'pg';",
+      "import postgres from 'postgres';",
+      'const pool = new Pool();',
+      'const sql = postgres();',
+      'async function f(q: string) {',
+      '  await pool.query("SELECT * FROM users WHERE name ILIKE $2 AND org = $1", [org, `%${q}%`]);',
+      "  await sql`SELECT * FROM users WHERE email LIKE ${'%@' + q}`;",
+      "  const prefix = q + '%';",
+      "  await pool.query('SELECT * FROM users WHERE name LIKE $1', [prefix]);",
+      '}',
+    ].join('\n');
+    const qs = extractTypeScript(text, 'a.ts').queries;
+    assert.deepEqual(qs.map((q) => (q.boundPatterns ?? []).map((b) => [covered(text, b.span), b.pattern])), [
+      [['$2', '%{}%']],
+      [["${'%@' + q}", '%@{}']],
+      [],
+    ]);
+  });
+
   describe('text that is not SQL sent to a database', () => {
     it('log messages, errors, unused constants and non-driver calls are not SQL', () => {
       const text = [

@@ -15,6 +15,7 @@ import type { QueryModel, Span, StatementKind } from '../../sql/model';
 import { statementKindOf } from '../statement-kind';
 import { hostGrammarOf, hostParser, type SyntaxNode } from '../treesitter';
 import type { HostExtraction, HostQuery, HostWrite, Terminal } from '../types';
+import { boundPatterns } from './bound-patterns';
 import { enclosingFunctions, functionIdOf } from './functions';
 import { fileLibraries, type Library } from './libraries';
 import { type FoundLoop, iteratedVariable, LoopFinder } from './loops';
@@ -208,6 +209,8 @@ class Extraction {
    */
   private addSql(origin: Origin, start: Node, use: Use, terminal: Terminal | undefined, roots: Set<string>, beforeTerminal: number | undefined): Found {
     const statementKind = statementKindOf(origin.source.sql.text);
+    const { sql, holes, values } = origin.source;
+    const bound = boundPatterns(sql, sql.dialect ?? (/\$\d/.test(sql.text) ? 'postgres' : 'sqlite'), holes, values, constValue);
     const found = this.add(start, use.end, {
       kind: 'sql',
       statementKind,
@@ -216,6 +219,7 @@ class Extraction {
       parameterRoots: [...roots],
       ...(use.assignedTo ? { assignedTo: use.assignedTo } : {}),
       ...(beforeTerminal !== undefined ? { beforeTerminal } : {}),
+      ...(bound.length ? { boundPatterns: bound } : {}),
     });
     const owner = this.owners.get(origin.source.text.id);
     if (owner) found.owner = owner;

@@ -61,6 +61,9 @@ export interface SqlSource {
   /** Identifiers the values come from (holes, the values argument). */
   roots: Set<string>;
   library?: Library;
+  /** The template's `${}` holes (template_substitution nodes), and the values argument's items, for bound patterns. */
+  holes: Node[];
+  values: Node[];
 }
 
 export interface Origin {
@@ -121,7 +124,9 @@ export function rawCallOrigin(call: Call, ctx: SourceContext): Origin | undefine
   const roots = new Set<string>();
   for (const hole of decoded.holes) expressionRoots(hole.expression, roots);
   for (const arg of [valuesArg, ...call.args.slice(2)]) if (arg && !isCallback(arg)) expressionRoots(arg, roots);
-  return { node: call.node, source: { text: first, sql, roots, ...(library ? { library } : {}) }, api: name, terminal: RAW_METHODS[name] };
+  const valueList = valuesArg && unwrap(valuesArg).type === 'array' ? unwrap(valuesArg).namedChildren.filter((c) => c.type !== 'comment') : [];
+  const holes = decoded.holes.map((h) => h.node).filter((h) => h.type === 'template_substitution');
+  return { node: call.node, source: { text: first, sql, roots, holes, values: valueList, ...(library ? { library } : {}) }, api: name, terminal: RAW_METHODS[name] };
 }
 
 /** `` sql`...` `` (postgres.js, Kysely, @vercel/postgres), `` prisma.$queryRaw`...` ``: the query, when the tag is one. */
@@ -145,7 +150,8 @@ export function tagOrigin(call: Call, ctx: SourceContext): Origin | undefined {
   else delete sql.dialect;
   const roots = new Set<string>();
   for (const hole of decoded.holes) expressionRoots(hole.expression, roots);
-  return { node: call.node, source: { text: template, sql, roots, library: tag === 'postgres' ? 'postgres' : tag }, api: tag === 'prisma' ? (call.name ?? '$queryRaw') : `${tagRoot}\`\``, tag };
+  const holes = decoded.holes.map((h) => h.node);
+  return { node: call.node, source: { text: template, sql, roots, holes, values: [], library: tag === 'postgres' ? 'postgres' : tag }, api: tag === 'prisma' ? (call.name ?? '$queryRaw') : `${tagRoot}\`\``, tag };
 }
 
 /** Which tagged templates run SQL: Prisma's `$queryRaw`/`$executeRaw`, Kysely's imported `sql`, and postgres.js-style tags. */
