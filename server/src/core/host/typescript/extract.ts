@@ -19,7 +19,7 @@ import { boundPatterns } from './bound-patterns';
 import { enclosingFunctions, functionIdOf } from './functions';
 import { fileLibraries, type Library } from './libraries';
 import { type FoundLoop, iteratedVariable, LoopFinder } from './loops';
-import { type Origin, rawCallOrigin, type SourceContext, STATEMENT_PASSES, STATEMENT_RUNS, TAG_RUNS, tagOrigin } from './sources';
+import { type Origin, RAW_METHODS, rawCallOrigin, type SourceContext, STATEMENT_PASSES, STATEMENT_RUNS, TAG_RUNS, tagOrigin } from './sources';
 import { asCall, type Call, enclosingMethodCall, expressionRoots, FUNCTIONS, genericTag, type Node, outerOf, patternNames, spanOf, unwrap, walk, within } from './syntax';
 
 /** What the builder reader (tsbuilders' builders.ts `builderQuery`) returns for a knex / Kysely chain. */
@@ -76,6 +76,8 @@ class Extraction {
   /** The first query run from each SQL source (by the text node's id), which holds its SQL. */
   private readonly owners = new Map<number, Found>();
   private readonly commits: Node[] = [];
+  /** Loops whose iterable was looked up already (a loop holds many queries). */
+  private readonly resolved = new Set<FoundLoop>();
 
   constructor(
     private readonly root: Node,
@@ -92,6 +94,7 @@ class Extraction {
     const calls = this.root.descendantsOfType('call_expression');
     const claimed: Span[] = [];
     for (const node of calls) {
+      if (!mayStartQuery(node)) continue;
       const call = asCall(node);
       if (!call) continue;
       const origin = rawCallOrigin(call, this.ctx) ?? tagOrigin(call, this.ctx);
@@ -275,8 +278,9 @@ class Extraction {
   /** Indices, rows walked by loops, and the writes per item, once every query is known. */
   private settle(): void {
     const found = this.found.sort((a, b) => a.query.span.start - b.query.span.start);
+    const indexOf = new Map(found.map((f, i) => [f, i]));
     for (const f of found) {
-      if (f.owner && f.owner !== f) f.query.preparedFrom = found.indexOf(f.owner);
+      if (f.owner && f.owner !== f) f.query.preparedFrom = indexOf.get(f.owner);
       for (const loop of f.loops) this.resolveIterable(loop, f.functionId);
     }
     this.out.queries = found.map((f) => f.query);
@@ -304,7 +308,8 @@ class Extraction {
    * earlier query of the same function assigned (`for (const a of agents)`, `rows.map(..)`).
    */
   private resolveIterable(loop: FoundLoop, functionId: number): void {
-    if (!loop.iterable || loop.context.iterableQuery !== undefined) return;
+    if (!loop.iterable || loop.context.iterableQuery !== undefined || this.resolved.has(loop)) return;
+    this.resolved.add(loop);
     const span = spanOf(loop.iterable);
     let index = this.found.findIndex((f) => within(f.query.span, span));
     if (index < 0) {
@@ -316,6 +321,18 @@ class Extraction {
     }
     if (index >= 0) loop.context.iterableQuery = index;
   }
+}
+
+/** Calls worth reading further (most calls of a file are none of these): tagged templates and the methods that run or end SQL. */
+const QUERY_NAMES = new Set([...Object.keys(RAW_METHODS), ...Object.keys(STATEMENT_RUNS), ...Object.keys(TAG_RUNS), 'commit']);
+
+function mayStartQuery(call: Node): boolean {
+  const args = call.childForFieldName('arguments');
+  if (args?.type === 'template_string') return true;
+  const callee = call.childForFieldName('function');
+  if (callee?.type !== 'member_expression') return callee?.type === 'await_expression'; // `await pool.query<T>(..)`
+  const name = callee.childForFieldName('property')?.text;
+  return name !== undefined && QUERY_NAMES.has(name);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
  * and so the dialect the code talks.
  */
 import type { Dialect } from '../../../../../shared/types';
-import { asCall, type Node, plainString, unwrap, walk } from './syntax';
+import { asCall, type Node, plainString, unwrap } from './syntax';
 
 export type Library =
   | 'pg' | 'postgres' | 'pg-promise' | 'mysql' | 'sqlite' | 'knex' | 'kysely' | 'prisma' | 'drizzle' | 'redbean' | 'slonik';
@@ -74,8 +74,20 @@ export interface FileLibraries {
   libraries: Set<Library>;
 }
 
+/** The expressions a connection or a required module comes from (a declarator of any other kind is skipped at once). */
+const CONNECTION_VALUES = new Set(['call_expression', 'new_expression', 'await_expression', 'member_expression']);
+
+/** Kept per tree: the parser hands out one tree per text, and a file is extracted more than once per version. */
+const byRoot = new WeakMap<Node, FileLibraries>();
+
 /** Reads the file's imports, requires and connection constructors. */
 export function fileLibraries(root: Node): FileLibraries {
+  let known = byRoot.get(root);
+  if (!known) byRoot.set(root, (known = readLibraries(root)));
+  return known;
+}
+
+function readLibraries(root: Node): FileLibraries {
   const names = new Map<string, Binding>();
   const libraries = new Set<Library>();
   const votes: Dialect[] = [];
@@ -94,10 +106,11 @@ export function fileLibraries(root: Node): FileLibraries {
       }
     }
   };
-  walk(root, (n) => {
+  // The root keeps its answers per top-level statement (treesitter.ts): an edit reads only the statement it changed.
+  for (const n of root.descendantsOfType(['import_statement', 'variable_declarator', 'call_expression'])) {
     if (n.type === 'import_statement') {
       const info = moduleInfo(plainString(n.childForFieldName('source')) ?? '');
-      if (!info) return false;
+      if (!info) continue;
       libraries.add(info.library);
       if (info.dialect) votes.push(info.dialect);
       for (const clause of n.namedChildren.filter((c) => c.type === 'import_clause')) {
@@ -115,16 +128,16 @@ export function fileLibraries(root: Node): FileLibraries {
           }
         }
       }
-      return false;
+      continue;
     }
     if (n.type === 'variable_declarator') {
       const value = n.childForFieldName('value');
       const pattern = n.childForFieldName('name');
-      if (!value || !pattern) return;
+      if (!value || !pattern || !CONNECTION_VALUES.has(value.type)) continue;
       const required = requiredModule(value);
       if (required) {
         bind(pattern, required.info, required.member ?? 'default');
-        return;
+        continue;
       }
       const created = createdConnection(value, names);
       if (created && pattern.type === 'identifier') {
@@ -132,11 +145,11 @@ export function fileLibraries(root: Node): FileLibraries {
         if (created.dialect) votes.push(created.dialect);
       }
     }
-    if (n.type === 'call_expression') {
+    if (n.type === 'call_expression' && /^(knex|Knex|setup)$/.test(n.childForFieldName('function')?.text.split('.').pop() ?? '')) {
       const told = configuredDialect(n);
       if (told) votes.unshift(told);
     }
-  });
+  }
   const out: FileLibraries = { names, libraries };
   if (votes.length) out.dialect = votes[0];
   return out;

@@ -23,7 +23,7 @@ import { decode, embeddedSql, isStringExpression, type PlaceholderStyle } from '
 import { asCall, type Call, expressionRoots, type Node, outerOf, rootIdentifier, unwrap, walk } from './syntax';
 
 /** Methods that run the SQL string they are given, with the terminal they imply (undefined: read from the use). */
-const RAW_METHODS: Record<string, Terminal | undefined> = {
+export const RAW_METHODS: Record<string, Terminal | undefined> = {
   query: undefined, // pg, mysql2, mysql, @vercel/postgres' db.query
   execute: undefined, // mysql2
   unsafe: undefined, // postgres.js
