@@ -80,7 +80,7 @@ export interface EnclosingFunction {
    * registration, a handler's parameters, a scheduled job), with the words that say why
    * (`in the request handler GET /users`).
    */
-  role?: { kind: 'request' | 'batch'; why: string };
+  role?: { kind: 'request' | 'batch'; why: string; by: 'decorator' | 'signature' | 'name' | 'file' };
 }
 
 export interface HostQuery {

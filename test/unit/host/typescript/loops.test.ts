@@ -139,32 +139,32 @@ describe('host/typescript: loops, writes and functions', () => {
       const qs = extractTypeScript(text, 'src/users.controller.ts').queries;
       assert.deepEqual(qs.map((q) => q.functions?.map((f) => [f.name, f.decorators])), [[['find', ["Get(':id')"]]], [['sweep', ["Cron('0 * * * *')"]]]]);
       assert.deepEqual(qs.map((q) => q.functions?.[0]?.role), [
-        { kind: 'request', why: 'in the request handler find (@Get)' },
-        { kind: 'batch', why: 'in the job sweep (@Cron)' },
+        { kind: 'request', why: 'in the request handler find (@Get)', by: 'decorator' },
+        { kind: 'batch', why: 'in the job sweep (@Cron)', by: 'decorator' },
       ]);
     });
 
     it('express, fastify and Next.js handlers are requests; graphile-worker tasks and main() are jobs', () => {
       const express = HEADER + "router.get('/users/:id', auth, async (req, res) => { res.json(await pool.query('SELECT * FROM users')); });";
-      assert.deepEqual(roleOf(express), [{ kind: 'request', why: "in the request handler router.get('/users/:id')" }]);
+      assert.deepEqual(roleOf(express), [{ kind: 'request', why: "in the request handler router.get('/users/:id')", by: 'decorator' }]);
       assert.deepEqual(extractTypeScript(express, 'a.ts').queries[0]!.functions?.[0]?.name, 'GET /users/:id');
       const fastify = HEADER + "fastify.route({ method: 'GET', url: '/items', handler: async (request, reply) => pool.query('SELECT * FROM items') });";
-      assert.deepEqual(roleOf(fastify), [{ kind: 'request', why: "in the request handler fastify.route('/items')" }]);
+      assert.deepEqual(roleOf(fastify), [{ kind: 'request', why: "in the request handler fastify.route('/items')", by: 'decorator' }]);
       const plain = HEADER + "export async function list(req, res) { return pool.query('SELECT * FROM items'); }";
-      assert.deepEqual(roleOf(plain), [{ kind: 'request', why: 'in the request handler list' }]);
+      assert.deepEqual(roleOf(plain), [{ kind: 'request', why: 'in the request handler list', by: 'signature' }]);
       const next = HEADER + "export async function GET(request) { return Response.json(await pool.query('SELECT * FROM items')); }";
-      assert.deepEqual(roleOf(next, 'app/api/items/route.ts'), [{ kind: 'request', why: 'in the route handler GET' }]);
+      assert.deepEqual(roleOf(next, 'app/api/items/route.ts'), [{ kind: 'request', why: 'in the route handler GET', by: 'file' }]);
       assert.deepEqual(roleOf(next, 'src/lib/items.ts'), [null]);
       const typed = HEADER + "export const handler = async (event: NextApiRequest) => pool.query('SELECT * FROM items');";
-      assert.deepEqual(roleOf(typed), [{ kind: 'request', why: 'in the request handler handler (a NextApiRequest parameter)' }]);
+      assert.deepEqual(roleOf(typed), [{ kind: 'request', why: 'in the request handler handler (a NextApiRequest parameter)', by: 'signature' }]);
       const task = HEADER + "export const rebuild: Task = async (payload, helpers) => { await pool.query('SELECT * FROM items'); };";
-      assert.deepEqual(roleOf(task), [{ kind: 'batch', why: 'in the task rebuild' }]);
+      assert.deepEqual(roleOf(task), [{ kind: 'batch', why: 'in the task rebuild', by: 'signature' }]);
       const main = HEADER + "async function main() { await pool.query('SELECT * FROM items'); }\nmain();";
-      assert.deepEqual(roleOf(main), [{ kind: 'batch', why: 'in main, which by its name works over every row' }]);
+      assert.deepEqual(roleOf(main), [{ kind: 'batch', why: 'in main, which by its name works over every row', by: 'name' }]);
       const socket = HEADER + "io.on('connection', (socket) => { socket.on('deleteTag', async (id, callback) => { await pool.query('DELETE FROM tag WHERE id = $1', [id]); }); });";
-      assert.deepEqual(roleOf(socket), [{ kind: 'request', why: "in the request handler socket.on('deleteTag')" }]);
+      assert.deepEqual(roleOf(socket), [{ kind: 'request', why: "in the request handler socket.on('deleteTag')", by: 'decorator' }]);
       const trpc = HEADER + "export const router = t.router({ list: publicProcedure.input(z.string()).query(async ({ input }) => pool.query('SELECT * FROM items')) });";
-      assert.deepEqual(roleOf(trpc), [{ kind: 'request', why: 'in the tRPC query resolver of a tRPC procedure' }]);
+      assert.deepEqual(roleOf(trpc), [{ kind: 'request', why: 'in the tRPC query resolver of a tRPC procedure', by: 'decorator' }]);
     });
   });
 

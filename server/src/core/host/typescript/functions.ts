@@ -67,24 +67,24 @@ function roleOf(
   registered: { route: string; call: string } | undefined, file: string,
 ): EnclosingFunction['role'] {
   const route = own.find((d) => ROUTE_DECORATORS.has(decoratorName(d)));
-  if (route) return { kind: 'request', why: `in the request handler ${name} (@${decoratorName(route)})` };
+  if (route) return { kind: 'request', why: `in the request handler ${name} (@${decoratorName(route)})`, by: 'decorator' };
   const job = own.find((d) => JOB_DECORATORS.has(decoratorName(d)));
-  if (job) return { kind: 'batch', why: `in the job ${name} (@${decoratorName(job)})` };
-  if (registered) return { kind: 'request', why: `in the request handler ${registered.call}` };
+  if (job) return { kind: 'batch', why: `in the job ${name} (@${decoratorName(job)})`, by: 'decorator' };
+  if (registered) return { kind: 'request', why: `in the request handler ${registered.call}`, by: 'decorator' };
   const trpc = trpcProcedure(fn);
-  if (trpc) return { kind: 'request', why: `in the ${trpc} resolver ${name || 'of a tRPC procedure'}` };
+  if (trpc) return { kind: 'request', why: `in the ${trpc} resolver ${name || 'of a tRPC procedure'}`, by: 'decorator' };
   const requestType = types.find((t) => REQUEST_TYPES.test(t));
-  if (requestType) return { kind: 'request', why: `in the request handler ${name} (a ${requestType.split('<')[0]} parameter)` };
+  if (requestType) return { kind: 'request', why: `in the request handler ${name} (a ${requestType.split('<')[0]} parameter)`, by: 'signature' };
   if (params.length >= 2 && /^req(uest)?$/.test(params[0]!) && /^(res|reply|response)$/.test(params[1]!)) {
-    return { kind: 'request', why: `in the request handler ${name || '(req, res)'}` };
+    return { kind: 'request', why: `in the request handler ${name || '(req, res)'}`, by: 'signature' };
   }
   const exported = isExported(fn);
   const normalized = file.replace(/\\/g, '/');
-  if (exported && HTTP_VERBS.has(name) && /(^|\/)route\.[cm]?[jt]sx?$/.test(normalized)) return { kind: 'request', why: `in the route handler ${name}` };
-  if (exported && /(^|\/)pages\/api\//.test(normalized)) return { kind: 'request', why: `in the API route ${name || 'handler'}` };
-  if (exported && (name === 'loader' || name === 'action') && /(^|\/)(app\/routes|routes)\//.test(normalized)) return { kind: 'request', why: `in the route ${name}` };
-  if (types.some((t) => /^(Task|JobHelpers)\b/.test(t)) || typeOfDeclaration(fn) === 'Task') return { kind: 'batch', why: `in the task ${name}` };
-  if (JOB_NAMES.test(name)) return { kind: 'batch', why: `in ${name}, which by its name works over every row` };
+  if (exported && HTTP_VERBS.has(name) && /(^|\/)route\.[cm]?[jt]sx?$/.test(normalized)) return { kind: 'request', why: `in the route handler ${name}`, by: 'file' };
+  if (exported && /(^|\/)pages\/api\//.test(normalized)) return { kind: 'request', why: `in the API route ${name || 'handler'}`, by: 'file' };
+  if (exported && (name === 'loader' || name === 'action') && /(^|\/)(app\/routes|routes)\//.test(normalized)) return { kind: 'request', why: `in the route ${name}`, by: 'file' };
+  if (types.some((t) => /^(Task|JobHelpers)\b/.test(t)) || typeOfDeclaration(fn) === 'Task') return { kind: 'batch', why: `in the task ${name}`, by: 'signature' };
+  if (JOB_NAMES.test(name)) return { kind: 'batch', why: `in ${name}, which by its name works over every row`, by: 'name' };
   return undefined;
 }
 
