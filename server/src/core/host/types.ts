@@ -13,8 +13,9 @@ import type { Dialect } from '../../../../shared/types';
 import type { QueryModel, SchemaChange, Span, StatementKind } from '../sql/model';
 import type { HostPool } from './pools';
 
-/** TypeScript and JavaScript are one language here: the same libraries, the same extractor (the grammar is chosen per file). */
-export type HostLanguage = 'python' | 'rust' | 'typescript';
+/** A language whose code the host extractors read (shared/languages.ts). */
+export type { HostLanguage } from '../../../../shared/languages';
+import type { HostLanguage } from '../../../../shared/languages';
 
 /** A loop around a call: `for`, `while`, a comprehension, `async for`, a Rust `for` or iterator closure. */
 export interface LoopContext {
