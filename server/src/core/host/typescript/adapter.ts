@@ -4,8 +4,9 @@
  * The fixes are written in the library the query already uses (fixes.ts),
  * and compile (tests run `tsc --noEmit` on them).
  */
+import type { CoreFix } from '../../rules/types';
 import type { HostAdapter } from '../adapter';
-import { batchedLookup } from './fixes';
+import { batchByKeysFix, batchedLookup, multiRowInsertFix, type TextEdit } from './fixes';
 
 export const typescriptAdapter: HostAdapter = {
   awaitSyntax: 'prefix',
@@ -38,6 +39,30 @@ export const typescriptAdapter: HostAdapter = {
     if (kind === 'insert') return `Insert all rows in one statement: one multi-row INSERT into ${t} (VALUES ($1, $2), ($3, $4), ...), postgres.js sql(rows), knex .insert(rows), or INSERT ... SELECT * FROM UNNEST($1::int[], ...).`;
     if (kind === 'update') return 'Update all rows at once: one UPDATE ... WHERE id = ANY($1) when the values are the same, else UPDATE ... FROM UNNEST($1::int[], $2::text[]) AS v(id, value) WHERE t.id = v.id.';
     return 'Bind the keys as one array and delete them at once: DELETE ... WHERE id = ANY($1).';
+  },
+
+  batchWriteFix(ctx, index, loop) {
+    const host = ctx.host!;
+    const query = host.queries[index]!;
+    const prepared = query.preparedFrom === undefined ? undefined : host.queries[query.preparedFrom];
+    const dialect = (prepared ?? query).sql?.dialect ?? ctx.dialect;
+    const input = { text: ctx.text, query, loop, dialect, ...(prepared ? { prepared } : {}) };
+    let edit: TextEdit | undefined;
+    let title: string;
+    if (query.statementKind === 'insert') {
+      edit = multiRowInsertFix(input);
+      title = prepared ? 'Run the INSERTs in one transaction' : `Insert all of ${loop.iterable} with one INSERT`;
+    } else {
+      // The key comparison fed by the item: the statement's only parameter.
+      const params = (ctx.document.statements.find((s) => s.hostQuery === index)?.query?.predicates ?? []).filter((p) => p.valueKind === 'param');
+      const key = params.length === 1 && params[0]!.op === 'eq' && !params[0]!.disjunctive ? params[0] : undefined;
+      const target = loop.targets.length === 1 ? loop.targets[0] : undefined;
+      edit = key && target ? batchByKeysFix({ ...input, target, predicate: key.span }) : undefined;
+      title = `One ${query.statementKind.toUpperCase()} for all of ${loop.iterable}`;
+    }
+    if (!edit) return [];
+    const fix: CoreFix = { title, isPreferred: false, changes: [{ kind: 'edit', file: ctx.file, edits: [edit] }] };
+    return [fix];
   },
 
   streamAdvice: 'stream them (pg-cursor / pg-query-stream, postgres.js .cursor(), knex .stream(), better-sqlite3 .iterate()) or walk keyset chunks (WHERE id > $last ORDER BY id LIMIT 1000)',
