@@ -6,6 +6,7 @@ import { packageDialect, TYPESCRIPT_MANIFESTS } from './manifest';
 
 export const typescript = {
   id: 'typescript',
+  // Query builders: pass tsbuilders' `builderQuery` (./builders) as `builderQuery` here; extract.ts offers it every call chain that is not raw SQL.
   extract: (file, text, options) => extractTypeScript(text, file, { dialect: options.dialect }),
   adapter: typescriptAdapter,
   manifests: { files: TYPESCRIPT_MANIFESTS, dialectOf: packageDialect },
