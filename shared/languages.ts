@@ -97,6 +97,15 @@ export const LANGUAGES = [
     grammars: ['rust'],
     comments: { line: ['//'], block: true },
   },
+  {
+    // TypeScript and JavaScript are one host language: the same libraries and extractor, a grammar per file.
+    id: 'typescript',
+    vscodeLanguages: ['typescript', 'javascript', 'typescriptreact', 'javascriptreact'],
+    textMateScopes: ['source.ts', 'source.js', 'source.tsx', 'source.js.jsx'],
+    extensions: ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'],
+    grammars: ['typescript', 'tsx', 'javascript'],
+    comments: { line: ['//'], block: true },
+  },
 ] as const satisfies readonly LanguageData[];
 
 /** The languages whose code the host extractors read (those with grammars). */

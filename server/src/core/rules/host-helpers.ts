@@ -247,6 +247,8 @@ const BATCH_FILES = /^(tasks?|jobs?|cli|worker|workers|scheduled|cron|manage|__m
  */
 export function codePath(file: string, at: { functions?: EnclosingFunction[] }): CodePath | undefined {
   for (const fn of at.functions ?? []) {
+    // What the extractor already read from the code (TypeScript: route registrations, NestJS decorators, Next.js files).
+    if (fn.role) return fn.role;
     const route = fn.decorators.find((d) => REQUEST_DECORATOR.test(d));
     if (route) return { kind: 'request', why: `in the request handler ${fn.name} (${decoratorName(route)})`, by: 'decorator' };
     if (fn.parameterTypes.some((t) => REQUEST_PARAMETER.test(t)) || /(^|_)handler$/.test(fn.name)) {
