@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { SyntaxNode } from '../../../../server/src/core/host/treesitter';
-import { type BuiltQuery, extractTypeScript } from '../../../../server/src/core/host/typescript/extract';
+import type { BuiltQuery } from '../../../../server/src/core/host/typescript/builders';
+import { extractTypeScript } from '../../../../server/src/core/host/typescript/extract';
 import { initHostParsers } from '../../../../server/src/core/host/treesitter';
 import type { QueryModel } from '../../../../server/src/core/sql/model';
 import { covered } from '../rust/helpers';
@@ -174,7 +175,7 @@ describe('host/typescript: loops, writes and functions', () => {
     const builderQuery = (node: SyntaxNode, text: string): BuiltQuery | undefined => {
       offered.push(text.slice(node.startIndex, node.endIndex));
       if (!node.text.includes("knex('users')")) return undefined;
-      return { model, statementKind: 'select', terminal: 'all', span: { start: node.startIndex, end: node.endIndex }, parameterRoots: ['org'] };
+      return { library: 'knex', model, statementKind: 'select', terminal: 'all', span: { start: node.startIndex, end: node.endIndex }, parameterRoots: ['org'] };
     };
     const text = [
       "import Knex from 'knex';",

@@ -11,7 +11,7 @@
  * Syntax tree only (tree-sitter), never patterns over the source.
  */
 import type { Dialect } from '../../../../../shared/types';
-import type { QueryModel, Span, StatementKind } from '../../sql/model';
+import type { Span, StatementKind } from '../../sql/model';
 import { statementKindOf } from '../statement-kind';
 import { hostGrammarOf, hostParser, type SyntaxNode } from '../treesitter';
 import type { HostExtraction, HostQuery, HostWrite, Terminal } from '../types';
@@ -20,20 +20,8 @@ import { enclosingFunctions, functionIdOf } from './functions';
 import { fileLibraries, type Library } from './libraries';
 import { type FoundLoop, iteratedVariable, LoopFinder } from './loops';
 import { type Origin, RAW_METHODS, rawCallOrigin, type SourceContext, STATEMENT_PASSES, STATEMENT_RUNS, TAG_RUNS, tagOrigin } from './sources';
+import type { BuiltQuery } from './builders';
 import { asCall, type Call, enclosingMethodCall, expressionRoots, FUNCTIONS, genericTag, type Node, outerOf, patternNames, spanOf, unwrap, walk, within } from './syntax';
-
-/** What the builder reader (tsbuilders' builders.ts `builderQuery`) returns for a knex / Kysely chain. */
-export interface BuiltQuery {
-  model: QueryModel;
-  statementKind: StatementKind;
-  terminal: Terminal;
-  /** The chain (with its `await`). */
-  span: Span;
-  beforeTerminal?: number;
-  parameterRoots: string[];
-  /** The table or model the chain starts from, when it names one. */
-  entity?: string;
-}
 
 /** Reads a builder chain given its outermost node (the `await` expression or the outermost call). */
 export type BuilderQuery = (node: SyntaxNode, text: string) => BuiltQuery | undefined;
@@ -256,7 +244,6 @@ class Extraction {
         parameterRoots: built.parameterRoots,
         ...(use.assignedTo ? { assignedTo: use.assignedTo } : {}),
         ...(built.beforeTerminal !== undefined ? { beforeTerminal: built.beforeTerminal } : {}),
-        ...(built.entity ? { entity: built.entity } : {}),
       }, built.span);
     }
   }
