@@ -32,7 +32,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import {
   cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync,
-  writeFileSync, closeSync,
+  symlinkSync, writeFileSync, closeSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
@@ -87,7 +87,8 @@ const EXPECT_PY = {
     { what: '.options(selectinload(Agent.messages)) in the outer query', re: /session\.query\(Agent\)[^\n]*\.options\(selectinload\(Agent\.messages\)\)[^\n]*\.all\(\)/ },
     { what: 'the selectinload import', re: /^from\s+sqlalchemy\.orm\s+import\s+[^\n]*\bselectinload\b/m },
   ],
-  language: 'Python',
+  /** What the check of the fixed file proves. */
+  checked: 'parses as Python',
   /** Why the fixed file does not parse, if it does not (parsed only: no bytecode written into the workspace). */
   parseError(path) {
     const py = spawnSync('python3', ['-c', 'import ast,sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])', path], { encoding: 'utf8' });
@@ -112,12 +113,17 @@ const EXPECT_TS = {
     { what: 'the values of every item, flattened', re: /workerIds\.flatMap\(\(workerId\) => \[workerId, plannerId, 'pending'\]\)/ },
     { what: 'no INSERT per item left', re: /^(?![\s\S]*for \(const workerId of workerIds\))/ },
   ],
-  language: 'TypeScript',
-  /** Syntax errors of the fixed file, as TypeScript's parser reports them. */
+  checked: "type-checks as strict TypeScript against pg's and Node's types",
+  /** The fixed file's type errors: the workspace's tsconfig.json, pg's and Node's types from its node_modules. */
   async parseError(path) {
     const { default: ts } = await import('typescript');
-    const out = ts.transpileModule(readFileSync(path, 'utf8'), { fileName: path, reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.CommonJS } });
-    const errors = (out.diagnostics ?? []).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    const config = ts.getParsedCommandLineOfConfigFile(join(dirname(dirname(path)), 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+    if (!config) return { error: 'the workspace tsconfig.json does not load' };
+    const program = ts.createProgram([path], config.options);
+    const errors = ts.getPreEmitDiagnostics(program).map((d) => {
+      const at = d.file && d.start !== undefined ? `:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}` : '';
+      return `${d.file ? d.file.fileName.split('/').pop() : ''}${at} ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
+    });
     return errors.length ? { error: errors.join('; ') } : {};
   },
 };
@@ -799,7 +805,7 @@ async function driveHostFix(page, workspace, X) {
     const parsed = await X.parseError(path);
     if (parsed.skipped) log(`note: ${parsed.skipped}: the fixed file was not parsed`);
     else if (parsed.error) softFail(`the fixed ${X.file} does not parse: ${parsed.error}`);
-    else ok(`the fixed ${X.file} parses as ${X.language}`);
+    else ok(`the fixed ${X.file} ${X.checked}`);
   });
 
   await phase(`${X.ruleId} gone after the fix`, async () => {
@@ -922,6 +928,9 @@ async function main() {
   const ext = await phase('install extension', () => installExtension(vsix, extDir, userDataDir));
 
   cpSync(fixture, workspace, { recursive: true });
+  // The TypeScript part's project has its dependencies installed, as a user's would: pg and Node's
+  // types for VS Code's TypeScript service and for type-checking the fixed file (QueryLens skips node_modules).
+  symlinkSync(join(repo, 'node_modules'), join(workspace, 'node_modules'), 'dir');
   writeFileSync(join(userDataDir, 'User/settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
   const url = await phase('start code-server', () => startCodeServer({ extDir, userDataDir, workspace }));
   await drive(url, workspace);
