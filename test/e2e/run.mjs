@@ -14,7 +14,8 @@
 //                 a loop; the models are in app/models.py), apply the selectinload fix, save, check the
 //                 file on disk and that the diagnostic goes away; then the same in TypeScript: open
 //                 src/workers.ts, wait for `commit-in-loop` (a node-postgres INSERT per item), apply the
-//                 one-INSERT fix, save, check the file (it still parses as TypeScript).
+//                 one-INSERT fix, save, check the file (it type-checks); before that, the token
+//                 inspector shows the SQL in the call highlighted as SQL (the injection grammar).
 // Screenshots (problems.png, quickfix.png, migration.png, after-fix.png, failure.png,
 // python-n-plus-one.png, python-quickfix.png, python-after-fix.png, python-failure.png, and the same
 // typescript-*.png) and logs (code-server.log, browser-console.log, vscode-logs/, migration-*.sql,
@@ -38,7 +39,7 @@ import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { driveDashboard } from './dashboard.mjs';
+import { driveDashboard, runCommand } from './dashboard.mjs';
 import { driveExplain } from './explain.mjs';
 
 // ---------------------------------------------------------------------------------------------
@@ -105,6 +106,8 @@ const EXPECT_TS = {
   /** The flagged call: the INSERT inside the loop. */
   flagged: 'await pool.query(',
   messageMentions: 'INSERT into workers',
+  /** The SQL in the call is highlighted as SQL (the injection grammar), as the editor's token inspector shows it. */
+  highlight: { line: 'pool.query(', word: 'INSERT', language: 'sql', scopes: ['keyword.other.DML.sql', 'meta.embedded.block.sql', 'source.ts'] },
   /** The quick fix to choose: first menu item whose title matches. */
   fixTitle: /INSERT|one statement|multi-row/i,
   /** What the saved file must hold after the fix: the loop replaced by one INSERT of every item. */
@@ -747,6 +750,7 @@ async function driveHostFix(page, workspace, X) {
   const original = readFileSync(path, 'utf8');
 
   await phase(`open ${X.file}`, () => openFile(page, X.file));
+  if (X.highlight) await phase(`SQL highlighted in ${X.file}`, () => checkHighlight(page, X, name, original));
 
   const found = await phase(`${X.ruleId} visible in Problems panel`, async () => {
     const row = await waitRuleRow(page, X.ruleId, `${X.part}-${X.ruleId}.png`, ` after opening ${X.file}`);
@@ -816,6 +820,36 @@ async function driveHostFix(page, workspace, X) {
     else ok(`${X.ruleId} left the Problems panel after the fix`);
     log(`Problems panel now: ${JSON.stringify(last)}`);
   });
+}
+
+/**
+ * The tokens under `X.highlight.word` as the editor has them (Developer: Inspect Editor Tokens and
+ * Scopes): the TextMate scopes must include `X.highlight.scopes`.
+ */
+async function checkHighlight(page, X, tabName, text) {
+  const { line, word, language, scopes } = X.highlight;
+  const lines = text.split('\n');
+  const idx = lines.findIndex((l) => l.includes(line) && l.includes(word));
+  if (idx < 0) fail(`fixture ${X.file} has no line with ${line} and ${word}`);
+  await page.locator(`.tab[aria-label*="${tabName}"]`).first().click();
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await goTo(page, idx + 1, lines[idx].indexOf(word, lines[idx].indexOf(line)) + 2);
+  await runCommand(page, 'Developer: Inspect Editor Tokens and Scopes', 'Inspect Editor Tokens');
+  const widget = page.locator('.token-inspect-widget').first();
+  let info = '';
+  const shown = await waitFor(async () => {
+    info = (await widget.innerText().catch(() => '')).replace(/\s+/g, ' ').trim();
+    return /textmate scopes/i.test(info) && scopes.some((s) => info.includes(s));
+  });
+  await shot(page, `${X.part}-sql-highlight.png`);
+  await page.keyboard.press('Escape');
+  if (!shown && !info) return softFail(`the token inspector showed nothing for ${word} in ${X.file}`);
+  log(`tokens under ${word}: ${info}`);
+  const missing = scopes.filter((s) => !info.includes(s));
+  if (missing.length) softFail(`${word} in ${X.file} lacks the scopes ${missing.join(', ')}: ${info}`);
+  else ok(`${word} in ${X.file} is highlighted as SQL (${scopes.join(', ')})`);
+  if (!info.includes(`language ${language}`)) softFail(`the editor does not take ${word} in ${X.file} for ${language}: ${info}`);
+  else ok(`the editor takes ${word} in ${X.file} for ${language} (embedded language)`);
 }
 
 /**
