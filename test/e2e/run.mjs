@@ -107,6 +107,8 @@ const EXPECT_TS = {
   flagged: 'await pool.query(',
   messageMentions: 'INSERT into workers',
   /** The SQL in the call is highlighted as SQL (the injection grammar), as the editor's token inspector shows it. */
+  /** The CodeLenses drawn over the query (issue 14 item 4: the same as over SQL files' queries). */
+  codeLenses: ['Explain', 'Explain Analyze', 'Benchmark'],
   highlight: { line: 'pool.query(', word: 'INSERT', language: 'sql', scopes: ['keyword.other.DML.sql', 'meta.embedded.block.sql', 'source.ts'] },
   /** The quick fix to choose: first menu item whose title matches. */
   fixTitle: /INSERT|one statement|multi-row/i,
@@ -759,6 +761,7 @@ async function driveHostFix(page, workspace, X) {
   });
   if (!squash(found).includes(squash(X.messageMentions))) softFail(`${X.ruleId} message does not mention ${X.messageMentions}: ${found}`);
   else ok(`${X.ruleId} message mentions ${X.messageMentions}`);
+  if (X.codeLenses) await phase(`CodeLenses in ${X.file}`, () => checkCodeLenses(page, X));
 
   await phase(`${X.ruleId} quick fix`, async () => {
     const lines = original.split('\n');
@@ -820,6 +823,20 @@ async function driveHostFix(page, workspace, X) {
     else ok(`${X.ruleId} left the Problems panel after the fix`);
     log(`Problems panel now: ${JSON.stringify(last)}`);
   });
+}
+
+/** The titles of the CodeLenses the editor draws in `X.file` (its only query) are `X.codeLenses`. */
+async function checkCodeLenses(page, X) {
+  const name = X.file.split('/').pop();
+  await page.locator(`.tab[aria-label*="${name}"]`).first().click();
+  let titles = [];
+  const shown = await waitFor(async () => {
+    titles = (await page.locator('.editor-instance .codelens-decoration a').allInnerTexts().catch(() => [])).map((t) => t.trim());
+    return X.codeLenses.every((t) => titles.includes(t));
+  });
+  await shot(page, `${X.part}-codelens.png`);
+  if (!shown) softFail(`the CodeLenses over the query of ${X.file} are ${JSON.stringify(titles)}, not ${JSON.stringify(X.codeLenses)}`);
+  else ok(`CodeLenses ${X.codeLenses.join(' / ')} over the query of ${X.file}`);
 }
 
 /**
