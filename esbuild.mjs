@@ -9,17 +9,15 @@ const watch = process.argv.includes('--watch');
 
 /**
  * The parsers load their WebAssembly next to the bundle (`__dirname`): libpg-query's,
- * web-tree-sitter's runtime and the grammar packages' own .wasm files.
+ * web-tree-sitter's runtime and the grammar packages' own .wasm files (the grammars
+ * are listed in shared/languages.ts, read here through esbuild).
  */
-const WASM_ASSETS = [
-  ['libpg-query', 'libpg-query.wasm'],
-  ['web-tree-sitter', 'web-tree-sitter.wasm'],
-  ['tree-sitter-python', 'tree-sitter-python.wasm'],
-  ['tree-sitter-rust', 'tree-sitter-rust.wasm'],
-  ['tree-sitter-typescript', 'tree-sitter-typescript.wasm'],
-  ['tree-sitter-typescript', 'tree-sitter-tsx.wasm'],
-  ['tree-sitter-javascript', 'tree-sitter-javascript.wasm'],
-];
+async function grammars() {
+  const { outputFiles } = await esbuild.build({ entryPoints: ['shared/languages.ts'], bundle: true, write: false, format: 'esm', platform: 'node', logLevel: 'warning' });
+  const { GRAMMARS } = await import(`data:text/javascript;base64,${Buffer.from(outputFiles[0].text).toString('base64')}`);
+  return Object.values(GRAMMARS).map((g) => [g.pkg, g.wasm]);
+}
+const WASM_ASSETS = [['libpg-query', 'libpg-query.wasm'], ['web-tree-sitter', 'web-tree-sitter.wasm'], ...(await grammars())];
 function copyAssets() {
   mkdirSync('dist', { recursive: true });
   for (const [pkg, file] of WASM_ASSETS) {

@@ -20,6 +20,11 @@ ruleTester(missingIndex, {
       code: 'SELECT id FROM agents WHERE active = true LIMIT 50',
     },
     { name: 'disjunctive filter', schema, code: "SELECT * FROM routers WHERE status = 'up' OR router_id = $1" },
+    {
+      name: 'a comparison of two columns of the row gives no value to seek (graphile-worker: attempts = max_attempts)',
+      schema: 'CREATE TABLE jobs (id bigint PRIMARY KEY, attempts int NOT NULL, max_attempts int NOT NULL, locked_at timestamptz);',
+      code: 'DELETE FROM jobs WHERE attempts = max_attempts',
+    },
     { name: 'leading wildcard LIKE is another rule', schema, code: "SELECT * FROM routers WHERE status LIKE '%up'" },
     { name: 'join on a primary key', schema, code: 'SELECT w.worker_id FROM workers w JOIN planners p ON p.planner_id = w.planner_id WHERE w.task_status = $1' },
     {

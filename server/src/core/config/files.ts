@@ -14,6 +14,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
+import { ANALYSED_EXTENSIONS, TOOL_FILE_NAMES } from '../../../../shared/languages';
 import { MAX_CONFIG_BYTES, readTextFile } from './read';
 import { MANIFESTS } from '../engine/packages';
 import { isTestFileName, isTestFolder, isTestPath } from './scope';
@@ -32,8 +33,8 @@ export interface FileListOptions {
 }
 
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git']);
-/** Files read but not analysed: what describes migrations, and the manifests that make packages (engine/packages.ts). */
-const SCHEMA_FILES = new Set(['schema.prisma', 'migration_lock.toml', ...MANIFESTS]);
+/** Files read but not analysed: the languages' tool files that describe migrations (shared/languages.ts), and the manifests that make packages (engine/packages.ts). */
+const SCHEMA_FILES = new Set([...TOOL_FILE_NAMES, ...MANIFESTS]);
 
 /** A matcher for root-relative, `/`-separated paths; never matches with no globs. */
 export function globMatcher(globs: string[]): (relativePath: string) => boolean {
@@ -74,10 +75,7 @@ export function isExcluded(root: string, file: string, globs: string[]): boolean
   return rel !== undefined && globMatcher(globs)(rel);
 }
 
-/** Extensions of the files QueryLens analyses: SQL, and the host code that holds SQL and ORM queries. */
-const ANALYSED_EXTENSIONS = ['.sql', '.py', '.rs'];
-
-/** Whether `file` is one QueryLens analyses (include globs apply to these). */
+/** Whether `file` is one QueryLens analyses (include globs apply to these): SQL and host code (shared/languages.ts). */
 export function isAnalysedFile(file: string): boolean {
   const lower = file.toLowerCase();
   return ANALYSED_EXTENSIONS.some((ext) => lower.endsWith(ext));

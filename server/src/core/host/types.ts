@@ -13,7 +13,9 @@ import type { Dialect } from '../../../../shared/types';
 import type { QueryModel, SchemaChange, Span, StatementKind } from '../sql/model';
 import type { HostPool } from './pools';
 
-export type HostLanguage = 'python' | 'rust';
+/** A language whose code the host extractors read (shared/languages.ts). */
+export type { HostLanguage } from '../../../../shared/languages';
+import type { HostLanguage } from '../../../../shared/languages';
 
 /** A loop around a call: `for`, `while`, a comprehension, `async for`, a Rust `for` or iterator closure. */
 export interface LoopContext {
@@ -74,6 +76,12 @@ export interface EnclosingFunction {
   decorators: string[];
   /** Rust: the parameters' types as written (`Path<String>`, `State<AppState>`); Python: none. */
   parameterTypes: string[];
+  /**
+   * TypeScript: what the code makes of the function, when it tells (a route decorator or
+   * registration, a handler's parameters, a scheduled job), with the words that say why
+   * (`in the request handler GET /users`).
+   */
+  role?: { kind: 'request' | 'batch'; why: string; by: 'decorator' | 'signature' | 'name' | 'file' };
 }
 
 export interface HostQuery {

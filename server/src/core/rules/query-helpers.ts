@@ -196,9 +196,11 @@ export interface IndexNeed {
 /** The index-usable filters of one table in a query. */
 function tableFilters(query: QueryModel, table: TableInfo, catalog: Catalog): FilterColumn[] {
   const filters: FilterColumn[] = [];
+  // One table read alone: a comparison with another column of the row (`attempts = max_attempts`) gives no value to seek.
+  const alone = query.tables.length === 1 && query.joins.length === 0;
   for (const p of query.predicates) {
     const kind = filterKind(p);
-    if (!kind || p.disjunctive) continue;
+    if (!kind || p.disjunctive || (alone && p.valueKind === 'column')) continue;
     if (columnTable(query, p.column, catalog) !== table.name) continue;
     if (!knownColumn(table, p.column.column)) continue;
     if (filters.some((f) => f.column === p.column.column)) continue;
