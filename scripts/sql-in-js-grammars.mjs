@@ -26,7 +26,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The hosts: VS Code language id, its grammar's scope, and the suffix of that grammar's scope names. */
+/**
+ * The hosts: VS Code language id, its grammar's scope, and the suffix of that grammar's scope names.
+ * The ids and scopes are those of the TypeScript entry of shared/languages.ts (the unit test checks).
+ */
 export const SQL_IN_JS_HOSTS = [
   { language: 'typescript', scope: 'source.ts', suffix: 'ts' },
   { language: 'typescriptreact', scope: 'source.tsx', suffix: 'tsx' },

@@ -105,7 +105,7 @@ const EXPECT_TS = {
   file: 'src/workers.ts',
   /** The flagged call: the INSERT inside the loop. */
   flagged: 'await pool.query(',
-  messageMentions: 'INSERT into workers',
+  messageMentions: 'once per workerId of workerIds',
   /** The SQL in the call is highlighted as SQL (the injection grammar), as the editor's token inspector shows it. */
   /** The CodeLenses drawn over the query (issue 14 item 4: the same as over SQL files' queries). */
   codeLenses: ['Explain', 'Explain Analyze', 'Benchmark'],

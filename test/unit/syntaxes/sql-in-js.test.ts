@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LANGUAGES } from '../../../shared/languages';
 
 const root = join(__dirname, '..', '..', '..');
 
@@ -22,7 +23,10 @@ describe('SQL-in-TypeScript/JavaScript injection grammars', () => {
     gen = await import(join(root, 'scripts', 'sql-in-js-grammars.mjs')) as Generator;
   });
 
-  it('has one grammar per host, TypeScript, TSX, JavaScript and JSX', () => {
+  it("has one grammar per VS Code language and TextMate scope of the registry's TypeScript/JavaScript", () => {
+    const typescript = LANGUAGES.find((l) => l.id === 'typescript')!;
+    assert.deepEqual(gen.SQL_IN_JS_HOSTS.map((h) => h.scope).sort(), [...typescript.textMateScopes].sort());
+    assert.deepEqual(gen.SQL_IN_JS_HOSTS.map((h) => h.language).sort(), [...typescript.vscodeLanguages].sort());
     assert.deepEqual(gen.SQL_IN_JS_HOSTS.map((h) => h.scope), ['source.ts', 'source.tsx', 'source.js', 'source.js.jsx']);
   });
 
