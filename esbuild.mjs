@@ -2,14 +2,14 @@
 // `--production` minifies, `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
 /**
  * The parsers load their WebAssembly next to the bundle (`__dirname`): libpg-query's,
- * web-tree-sitter's runtime and the grammar packages' own .wasm files.
+ * web-tree-sitter's runtime, the grammar packages' own .wasm files and Prisma's schema parser.
  */
 const WASM_ASSETS = [
   ['libpg-query', 'libpg-query.wasm'],
@@ -19,6 +19,8 @@ const WASM_ASSETS = [
   ['tree-sitter-typescript', 'tree-sitter-typescript.wasm'],
   ['tree-sitter-typescript', 'tree-sitter-tsx.wasm'],
   ['tree-sitter-javascript', 'tree-sitter-javascript.wasm'],
+  // Prisma's schema parser (server/src/core/prisma/parser.ts), which reads it from `${__dirname}/`.
+  ['@prisma/prisma-schema-wasm', 'src/prisma_schema_build_bg.wasm'],
 ];
 function copyAssets() {
   mkdirSync('dist', { recursive: true });
@@ -26,7 +28,7 @@ function copyAssets() {
     const dir = join('node_modules', pkg);
     const found = [join(dir, file), join(dir, 'wasm', file)].find((p) => existsSync(p));
     if (!found) throw new Error(`esbuild.mjs: ${file} not found in ${pkg}`);
-    copyFileSync(found, join('dist', file));
+    copyFileSync(found, join('dist', basename(file)));
   }
 }
 

@@ -43,7 +43,7 @@ import { inSlices } from './slices';
 import { pathToUri, uriToPath } from './uris';
 
 /** Files whose change on disk matters: SQL, the config and Prisma schemas. */
-const WATCHED_GLOBS = ['**/*.sql', '**/*.py', '**/*.rs', '**/.querylens.json', '**/schema.prisma', '**/alembic.ini'];
+const WATCHED_GLOBS = ['**/*.sql', '**/*.py', '**/*.rs', '**/.querylens.json', '**/*.prisma', '**/alembic.ini'];
 
 export function startServer(connection: Connection): void {
   const logger = connection.console;

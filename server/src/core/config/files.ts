@@ -8,7 +8,7 @@
  * vendored code (scope.ts).
  *
  * `include` globs narrow the analysed files only: the Prisma files are still
- * listed so that migrations are recognised whatever is analysed.
+ * listed so that migrations and models are recognised whatever is analysed.
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
@@ -77,10 +77,23 @@ export function isExcluded(root: string, file: string, globs: string[]): boolean
 /** Extensions of the files QueryLens analyses: SQL, and the host code that holds SQL and ORM queries. */
 const ANALYSED_EXTENSIONS = ['.sql', '.py', '.rs'];
 
-/** Whether `file` is one QueryLens analyses (include globs apply to these). */
+/**
+ * Extensions of ORM schema files (Prisma's): analysed (their models feed the
+ * catalog, their errors and model findings are shown there), and read whatever
+ * `include` says, like the files that describe migrations.
+ */
+const ORM_SCHEMA_EXTENSIONS = ['.prisma'];
+
+/** Whether `file` is one QueryLens analyses (include globs apply to these, ORM schemas aside). */
 export function isAnalysedFile(file: string): boolean {
   const lower = file.toLowerCase();
-  return ANALYSED_EXTENSIONS.some((ext) => lower.endsWith(ext));
+  return ANALYSED_EXTENSIONS.some((ext) => lower.endsWith(ext)) || isOrmSchemaFile(file);
+}
+
+/** Whether `file` is an ORM's schema file (schema.prisma, a schema folder's .prisma files). */
+export function isOrmSchemaFile(file: string): boolean {
+  const lower = file.toLowerCase();
+  return ORM_SCHEMA_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }
 
 /** Whether `file` is of a kind QueryLens reads (before include/exclude). */
@@ -139,7 +152,7 @@ export async function listWorkspaceFiles(root: string, options: FileListOptions)
         // Symbolic links to files are read; links to folders are not followed (cycles).
         if (!isWorkspaceFileKind(entry.name) || excluded(childRel) || ignoredByPatterns(childRel) || ignoredBy(active, childRel, false)) continue;
         if (!options.includeTests && isTestFileName(entry.name)) continue;
-        if (isAnalysedFile(entry.name) && !included(childRel)) continue;
+        if (isAnalysedFile(entry.name) && !isOrmSchemaFile(entry.name) && !included(childRel)) continue;
         if (entry.isSymbolicLink() && !(await isFile(abs))) continue;
         found.push(abs);
       }
