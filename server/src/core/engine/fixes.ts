@@ -19,6 +19,8 @@ import type { CoreFix, IndexSuggestion } from '../rules/types';
 import type { Span } from '../sql/model';
 import { modelIndexEdits } from '../host/python/model-index';
 import { py, pyDict } from '../migrations/alembic';
+import { prismaIndexEdit } from '../prisma/fix';
+import { isPrismaSchema } from '../prisma/schemas';
 
 export interface IndexFixInput {
   suggestion: IndexSuggestion;
@@ -81,6 +83,11 @@ export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
   const statement = extension + createIndexStatement(index, dialect, { concurrently: false }) + '\n';
   const ddlFile = table?.origin.file;
   const ddlText = ddlFile ? input.textOf(ddlFile) : undefined;
+  if (ddlFile && isPrismaSchema(ddlFile)) {
+    const found = ddlText === undefined ? undefined : prismaIndexEdit(ddlText, table!.origin.span.start, suggestion);
+    if (!found) return [];
+    return [{ title: `Add @@index on ${describeIndex(suggestion)} to the ${found.model} model`, changes: [{ kind: 'edit', file: ddlFile, edits: [found.edit] }], isPreferred: true }];
+  }
   if (ddlFile?.endsWith('.py')) {
     const fix = ddlText === undefined ? undefined : modelIndexFix(suggestion, index, dialect, ddlFile, ddlText, table!.origin.span.start);
     return fix ? [fix] : [];
@@ -95,8 +102,8 @@ export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
       },
     ];
   }
-  // SQL text above a query in Python or Rust code would not compile.
-  if (hostLanguageOf(input.file)) return [];
+  // SQL text above a query in Python or Rust code would not compile, nor in a Prisma schema.
+  if (hostLanguageOf(input.file) || isPrismaSchema(input.file)) return [];
   const fileText = input.textOf(input.file) ?? '';
   const at = lineStart(fileText, input.near.start);
   return [

@@ -5,8 +5,8 @@
  * already accepted, each block, its fields' lines and its `@@` attributes, so
  * findings and fixes point at the model, the field or the `@@index` they are
  * about. It reads no meaning the data model does not confirm, except the
- * Unsupported fields' types and the `map:` of a relation (its foreign key's
- * name), which the data model does not carry.
+ * Unsupported fields' types, the `map:` of a relation (its foreign key's
+ * name) and the datasource's `relationMode`, which the data model does not carry.
  */
 import type { Span } from '../sql/model';
 
@@ -62,6 +62,16 @@ export function locateBlocks(text: string): BlockLocation[] {
     BLOCK.lastIndex = close + 1;
   }
   return blocks;
+}
+
+/** A string property of the file's `datasource` block (`relationMode = "prisma"` → prisma), which Prisma's config answer leaves out. */
+export function datasourceProperty(text: string, name: string): string | undefined {
+  const masked = withoutComments(text);
+  const block = /^[ \t]*datasource[ \t]+\w+[ \t]*\{/m.exec(masked);
+  if (!block) return undefined;
+  const open = block.index + block[0].length - 1;
+  const body = masked.slice(open + 1, matching(masked, open, '{', '}'));
+  return new RegExp(`^[ \\t]*${name}[ \\t]*=[ \\t]*"([^"]*)"`, 'm').exec(body)?.[1];
 }
 
 function readBody(masked: string, from: number, to: number, block: BlockLocation): void {

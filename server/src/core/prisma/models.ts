@@ -28,7 +28,7 @@ const IDENTIFIER_LIMIT: Record<Dialect, number> = { postgres: 63, mysql: 64, sql
 const ATTRIBUTE_OF: Record<DmmfIndex['type'], string> = { id: 'id', unique: 'unique', normal: 'index', fulltext: 'fulltext' };
 
 /** Every model of the data model with its file, as HostModel (className: the model's name). */
-export function prismaModels(datamodel: Datamodel, dialect: Dialect, blocks: LocatedBlock[]): { file: string; model: HostModel }[] {
+export function prismaModels(datamodel: Datamodel, dialect: Dialect, blocks: LocatedBlock[], options: { foreignKeys: boolean }): { file: string; model: HostModel }[] {
   const out: { file: string; model: HostModel }[] = [];
   const limit = IDENTIFIER_LIMIT[dialect];
   const tableOf = (name: string) => {
@@ -56,9 +56,13 @@ export function prismaModels(datamodel: Datamodel, dialect: Dialect, blocks: Loc
       },
     ];
     const unmatched = [...block.attributes];
-    for (const index of datamodel.indexes.filter((i) => i.model === model.name)) {
+    // In the order they are written (Prisma's data model lists them by kind).
+    const indexes = datamodel.indexes
+      .filter((i) => i.model === model.name)
+      .map((index) => ({ index, span: index.isDefinedOnField ? spanOf(index.fields[0]!.name) : (takeAttribute(unmatched, index)?.span ?? block.span) }))
+      .sort((a, b) => a.span.start - b.span.start);
+    for (const { index, span } of indexes) {
       const columns = index.fields.map((f) => column(f.name));
-      const span = index.isDefinedOnField ? spanOf(index.fields[0]!.name) : (takeAttribute(unmatched, index)?.span ?? block.span);
       if (index.type === 'id') {
         const name = index.dbName ?? withSuffix(table, '_pkey', limit);
         changes.push({ kind: 'addConstraint', table, constraint: { type: 'primaryKey', name, columns }, span });
@@ -85,7 +89,8 @@ export function prismaModels(datamodel: Datamodel, dialect: Dialect, blocks: Loc
       });
     }
     for (const field of model.fields) {
-      if (field.kind !== 'object' || !field.relationFromFields?.length) continue;
+      // `relationMode = "prisma"`: Prisma Client keeps relations itself, the database has no foreign key.
+      if (!options.foreignKeys || field.kind !== 'object' || !field.relationFromFields?.length) continue;
       const target = datamodel.models.find((m) => m.name === field.type);
       const columns = field.relationFromFields.map(column);
       const refColumns = (field.relationToFields ?? []).map((name) => target?.fields.find((f) => f.name === name)?.dbName ?? name);
@@ -95,7 +100,7 @@ export function prismaModels(datamodel: Datamodel, dialect: Dialect, blocks: Loc
     }
     out.push({ file: located.file, model: { className: model.name, table, span: block.span, changes, relationships: [] } });
   }
-  out.push(...joinTables(datamodel, dialect, blocks, tableOf));
+  out.push(...joinTables(datamodel, dialect, blocks, tableOf, options));
   return out;
 }
 
@@ -135,7 +140,7 @@ function takeAttribute(attributes: AttributeLocation[], index: DmmfIndex): Attri
  * sides lists, neither holds the keys): column A references the model whose
  * name sorts first, B the other, with Prisma's `_X_AB_pkey` and `_X_B_index`.
  */
-function joinTables(datamodel: Datamodel, dialect: Dialect, blocks: LocatedBlock[], tableOf: (model: string) => string): { file: string; model: HostModel }[] {
+function joinTables(datamodel: Datamodel, dialect: Dialect, blocks: LocatedBlock[], tableOf: (model: string) => string, options: { foreignKeys: boolean }): { file: string; model: HostModel }[] {
   const out: { file: string; model: HostModel }[] = [];
   const done = new Set<string>();
   for (const model of datamodel.models) {
@@ -160,7 +165,7 @@ function joinTables(datamodel: Datamodel, dialect: Dialect, blocks: LocatedBlock
         { kind: 'createTable', table, columns: [idColumn(first!, 'A'), idColumn(second!, 'B')], uniques: [], foreignKeys: [], ifNotExists: false, span },
         { kind: 'addConstraint', table, constraint: { type: 'primaryKey', name: `${table}_AB_pkey`, columns: ['A', 'B'] }, span },
         { kind: 'createIndex', name: `${table}_B_index`, table, keys: [{ column: 'B' }], unique: false, partial: false, method: 'btree', concurrently: false, ifNotExists: false, span, keywordSpan: span },
-        ...(['A', 'B'] as const).map(
+        ...(['A', 'B'] as const).filter(() => options.foreignKeys).map(
           (side, i): SchemaChange => ({
             kind: 'addConstraint',
             table,

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import type { Dialect } from '../../../../shared/types';
 import type { HostModel } from '../host/types';
 import type { ParsedDocument } from '../sql/model';
-import { locateBlocks } from './locate';
+import { datasourceProperty, locateBlocks } from './locate';
 import { prismaModels } from './models';
 import { readPrismaSchema, type PrismaFile } from './parser';
 import { dialectOfProvider } from './types';
@@ -86,7 +86,8 @@ function readGroup(files: PrismaFile[], fallback: Dialect, key: string): ReadGro
   // MongoDB and SQL Server hold no SQL QueryLens reads: their models make no tables.
   if (read.datamodel && (read.provider === undefined || dialectOfProvider(read.provider))) {
     const blocks = files.flatMap((f) => locateBlocks(f.text).map((block) => ({ file: f.file, block })));
-    for (const { file, model } of prismaModels(read.datamodel, dialect, blocks)) {
+    const relationMode = files.map((f) => datasourceProperty(f.text, 'relationMode') ?? datasourceProperty(f.text, 'referentialIntegrity')).find((mode) => mode !== undefined);
+    for (const { file, model } of prismaModels(read.datamodel, dialect, blocks, { foreignKeys: relationMode !== 'prisma' })) {
       const entry = out.get(file);
       if (!entry) continue;
       const text = files.find((f) => f.file === file)!.text;
