@@ -367,6 +367,12 @@ model Comment {
           ],
         ],
       );
+      // Its fix is a new Prisma migration creating the index under the model's name for it.
+      const created = findings[0]!.fixes.flatMap((fix) => fix.changes).filter((c) => c.kind === 'create');
+      assert.equal(created.length, 1);
+      const migration = created[0]! as { file: string; content: string };
+      assert.match(migration.file, /^\/project\/prisma\/migrations\/\d{14}_add_index_workers_task_status\/migration\.sql$/);
+      assert.match(migration.content, /^CREATE INDEX CONCURRENTLY workers_status ON workers \(task_status\);$/m);
     });
 
     it('finds nothing unmigrated when the migrations create every index', () => {

@@ -72,7 +72,7 @@ export function takenIndexNames(catalog: Catalog): ReadonlySet<string> {
 export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
   const table = input.catalog.getTable(input.suggestion.table);
   const suggestion = spelled(input.suggestion, table);
-  const index = definitionOf(suggestion, freeIndexName(indexName(suggestion), takenIndexNames(input.catalog)));
+  const index = definitionOf(suggestion, freeIndexName(suggestion.name ?? indexName(suggestion), takenIndexNames(input.catalog)));
   const set = owningSet(input.catalog, input.suggestion.table, input.migrations);
   if (set) {
     const fix = migrationFix(set, { kind: 'createIndex', index }, dialectOfSet(set, input.dialect, input.textOf, input.sureDialectOf), input.now);

@@ -66,12 +66,24 @@ export function locateBlocks(text: string): BlockLocation[] {
 
 /** A string property of the file's `datasource` block (`relationMode = "prisma"` → prisma), which Prisma's config answer leaves out. */
 export function datasourceProperty(text: string, name: string): string | undefined {
-  const masked = withoutComments(text);
+  const body = datasourceBody(withoutComments(text));
+  return body && new RegExp(`^[ \\t]*${name}[ \\t]*=[ \\t]*"([^"]*)"`, 'm').exec(body.text)?.[1];
+}
+
+/** `text` with these properties of its `datasource` block (their whole lines) replaced by spaces: offsets and lines kept. */
+export function withoutDatasourceProperties(text: string, names: string[]): string {
+  const body = datasourceBody(withoutComments(text));
+  if (!body) return text;
+  const property = new RegExp(`^[ \\t]*(?:${names.join('|')})[ \\t]*=[^\\n]*`, 'gm');
+  const blanked = body.text.replace(property, (line) => ' '.repeat(line.length));
+  return blanked === body.text ? text : text.slice(0, body.start) + blanked + text.slice(body.start + blanked.length);
+}
+
+function datasourceBody(masked: string): { start: number; text: string } | undefined {
   const block = /^[ \t]*datasource[ \t]+\w+[ \t]*\{/m.exec(masked);
   if (!block) return undefined;
   const open = block.index + block[0].length - 1;
-  const body = masked.slice(open + 1, matching(masked, open, '{', '}'));
-  return new RegExp(`^[ \\t]*${name}[ \\t]*=[ \\t]*"([^"]*)"`, 'm').exec(body)?.[1];
+  return { start: open + 1, text: masked.slice(open + 1, matching(masked, open, '{', '}')) };
 }
 
 function readBody(masked: string, from: number, to: number, block: BlockLocation): void {

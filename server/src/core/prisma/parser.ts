@@ -10,12 +10,14 @@
  *
  * The engine is Prisma 7's: it rejects the datasource's `url`, `directUrl` and
  * `shadowDatabaseUrl` (moved to prisma.config.ts), which every Prisma 5 and 6
- * schema has. Those properties say nothing of the tables, so their spans (as
- * `lint` reports them) are blanked before the model is read; every other
- * error is the user's, reported with Prisma's message and range.
+ * schema has. Those properties say nothing of the tables, so their lines are
+ * blanked before the schema is read; every other error is the user's,
+ * reported with Prisma's message and range. The data model is asked for
+ * first (one call for a valid schema); only a schema it rejects is linted.
  */
 import type * as PrismaSchemaWasm from '@prisma/prisma-schema-wasm';
 import type { Span } from '../sql/model';
+import { withoutDatasourceProperties } from './locate';
 
 /** One file of a schema (a single schema.prisma, or the files of a `prismaSchemaFolder`). */
 export interface PrismaFile {
@@ -95,7 +97,7 @@ export interface ReadSchema {
 }
 
 /** The datasource properties Prisma 7 moved to prisma.config.ts (see above). */
-const MOVED_PROPERTY = /^The datasource property `\w+` is no longer supported in schema files/;
+const MOVED_PROPERTIES = ['url', 'directUrl', 'shadowDatabaseUrl'];
 
 let engine: typeof PrismaSchemaWasm | undefined;
 /** Set when the engine panicked: its memory may be corrupt, so it is not called again. */
@@ -127,37 +129,31 @@ interface LintDiagnostic {
  */
 export function readPrismaSchema(files: PrismaFile[]): ReadSchema {
   if (broken) return { errors: [engineError(files, broken)] };
+  const texts = files.map((f) => ({ file: f.file, text: withoutDatasourceProperties(f.text, MOVED_PROPERTIES) }));
+  const input = JSON.stringify({ prismaSchema: texts.map((f) => [f.file, f.text]) });
+  let prisma: typeof PrismaSchemaWasm;
   try {
-    const prisma = prismaEngine();
-    const lint = (texts: PrismaFile[]) => (JSON.parse(prisma.lint(JSON.stringify(texts.map((f) => [f.file, f.text])))) as LintDiagnostic[]).filter((d) => !d.is_warning);
-    let texts = files;
-    let errors = lint(texts);
-    if (errors.some((d) => MOVED_PROPERTY.test(d.text))) {
-      texts = files.map((f) => ({ file: f.file, text: blank(f.text, errors.filter((d) => d.file_name === f.file && MOVED_PROPERTY.test(d.text))) }));
-      errors = lint(texts);
-    }
-    if (errors.length > 0) {
-      return { errors: errors.map((d) => toDiagnostic(files, d)) };
-    }
-    const input = JSON.stringify({ prismaSchema: texts.map((f) => [f.file, f.text]) });
+    prisma = prismaEngine();
+  } catch (error) {
+    return { errors: [engineError(files, firstLine(error))] };
+  }
+  try {
     const datamodel = JSON.parse(prisma.get_datamodel(input)) as Datamodel;
     const config = JSON.parse(prisma.get_config(input)) as { config?: { datasources?: { provider?: string; activeProvider?: string }[] } };
     const source = config.config?.datasources?.[0];
     const provider = source?.activeProvider ?? source?.provider;
     return { ...(provider ? { provider } : {}), datamodel, errors: [] };
   } catch (error) {
-    return { errors: [engineError(files, broken ?? firstLine(error))] };
+    // The schema has errors (or the engine failed): `lint` says where, in each file.
+    if (broken) return { errors: [engineError(files, broken)] };
+    try {
+      const lint = JSON.parse(prisma.lint(JSON.stringify(texts.map((f) => [f.file, f.text])))) as LintDiagnostic[];
+      const errors = lint.filter((d) => !d.is_warning).map((d) => toDiagnostic(files, d));
+      return { errors: errors.length > 0 ? errors : [engineError(files, firstLine(error))] };
+    } catch (lintError) {
+      return { errors: [engineError(files, broken ?? firstLine(lintError))] };
+    }
   }
-}
-
-/** `text` with the diagnostics' ranges replaced by spaces (offsets and lines kept). */
-function blank(text: string, ranges: LintDiagnostic[]): string {
-  let out = text;
-  for (const d of ranges) {
-    const span = utf16Span(text, d.start, d.end);
-    out = out.slice(0, span.start) + out.slice(span.start, span.end).replace(/[^\n]/g, ' ') + out.slice(span.end);
-  }
-  return out;
 }
 
 function toDiagnostic(files: PrismaFile[], d: LintDiagnostic): PrismaDiagnostic {

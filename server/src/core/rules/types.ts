@@ -34,6 +34,8 @@ export interface IndexSuggestion {
   opclass?: string;
   /** Storage parameters (`m`, `ef_construction` of an HNSW index). */
   options?: Record<string, string>;
+  /** The name the index must get: the one a Prisma model gives it (prisma migrate dev compares names). */
+  name?: string;
 }
 
 export interface RuleReport {

@@ -47,7 +47,8 @@ export const unmigratedModelIndex: Rule = {
             '',
             indexList(table),
           ].join('\n'),
-          fixes: ctx.indexFixes({ table: table.name, columns: wanted }, change.span),
+          // A Prisma model's index gets the model's name for it, which prisma migrate dev expects.
+          fixes: ctx.indexFixes({ table: table.name, columns: wanted, ...(ctx.models && change.name ? { name: change.name } : {}) }, change.span),
         });
       }
     }
