@@ -9,30 +9,16 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver/node';
-import { buildServerOnce, copyFixture, reportFailure, TestClient } from './client';
+import { copyFixture, serverPerTest, TestClient } from './client';
 
 const codes = (diagnostics: Diagnostic[]) => diagnostics.map((d) => d.code).sort();
 
 describe('language server on a Prisma schema (built, over stdio)', function () {
-  let client: TestClient;
-  let root: string;
-
-  before(function () {
-    this.timeout(120_000);
-    buildServerOnce();
-  });
-
-  beforeEach(async function () {
-    root = copyFixture('lsp-prisma');
-    client = await TestClient.start(root);
-  });
-
-  afterEach(async function () {
-    reportFailure(this, client);
-    await client?.dispose();
-  });
+  const state = serverPerTest();
 
   it("checks queries against the schema's models, and follows edits of the schema", async function () {
+    const root = copyFixture('lsp-prisma');
+    const client = (state.client = await TestClient.start(root));
     const query = join(root, 'db/queries.sql');
     const queryUri = await client.open(query, readFileSync(query, 'utf8'));
     await client.waitForDiagnostics(queryUri, (d) => codes(d).includes('missing-composite-index'));
