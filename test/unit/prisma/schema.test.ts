@@ -112,12 +112,14 @@ describe('schema.prisma into the catalog (Prisma schema parser)', () => {
     });
   });
 
-  for (const name of ['workers', 'names', 'many-to-many']) {
+  for (const name of ['workers', 'names', 'many-to-many', 'sqlite-notes']) {
     it(`gives the catalog of the migration Prisma's schema engine writes for ${name}.prisma`, () => {
       const fromSchema = workspace({ 'prisma/schema.prisma': fixture(`${name}.prisma`) }).catalog();
       const fromMigration = workspace({ 'db/schema.sql': fixture(`${name}.sql`) }).catalog();
       assert.ok(fromSchema.tables.size > 0);
-      assert.deepEqual(comparable(fromSchema), comparable(fromMigration));
+      // SQLite's names are not case-sensitive, and the SQL core reads its DDL in lower case.
+      const cased = (described: Record<string, string[]>) => (name.startsWith('sqlite') ? JSON.parse(JSON.stringify(described).toLowerCase()) : described);
+      assert.deepEqual(cased(comparable(fromSchema)), cased(comparable(fromMigration)));
     });
   }
 
