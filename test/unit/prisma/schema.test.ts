@@ -278,6 +278,16 @@ model Note {
     });
   });
 
+  it('brings in the files whose queries touch its tables when the schema changed (check --changed)', () => {
+    const ws = workspace({
+      'prisma/schema.prisma': SCHEMA,
+      'db/workers.sql': 'SELECT id FROM workers WHERE planner_id = $1 LIMIT 10;\n',
+      'db/other.sql': 'SELECT 1 FROM accounts LIMIT 1;\n',
+      'prisma/notes.sql': 'SELECT 1;\n',
+    });
+    assert.deepEqual(ws.dependentsOf([at('prisma/schema.prisma')]), [at('db/workers.sql')]);
+  });
+
   it('reads the provider of the datasource as the workspace dialect when no migration says', () => {
     const ws = workspace({ 'prisma/schema.prisma': SCHEMA.replace('"postgresql"', '"sqlite"').replace('@db.Uuid', '').replace(' @db.VarChar(120)', '').replace(' @db.Decimal(10, 2)', '').replace('  tags       String[]\n', ''), 'app/q.sql': 'SELECT 1;\n' });
     assert.equal(ws.dialectOf(at('app/q.sql')), 'sqlite');
