@@ -112,7 +112,7 @@ describe('schema.prisma into the catalog (Prisma schema parser)', () => {
     });
   });
 
-  for (const name of ['workers', 'names', 'many-to-many', 'sqlite-notes']) {
+  for (const name of ['workers', 'names', 'many-to-many', 'ignored', 'sqlite-notes']) {
     it(`gives the catalog of the migration Prisma's schema engine writes for ${name}.prisma`, () => {
       const fromSchema = workspace({ 'prisma/schema.prisma': fixture(`${name}.prisma`) }).catalog();
       const fromMigration = workspace({ 'db/schema.sql': fixture(`${name}.sql`) }).catalog();
@@ -223,6 +223,13 @@ model Note {
     );
     assert.equal(ws.catalog().tables.size, 0);
     assert.doesNotThrow(() => ws.analyze(at('app/queries.sql')));
+  });
+
+  it('reads a schema valid only with its @@ignore (a table without a unique key) as written, without error', () => {
+    const schema = `${SCHEMA}\nmodel AuditLog {\n  message String\n\n  @@ignore\n}\n`;
+    const ws = workspace({ 'prisma/schema.prisma': schema });
+    assert.deepEqual(ws.analyze(at('prisma/schema.prisma')).filter((f) => f.ruleId === 'syntax-error'), []);
+    assert.deepEqual([...ws.catalog().tables.keys()].sort(), ['planners', 'workers']);
   });
 
   it('reports the error of a schema folder in the file that holds it', () => {

@@ -6,7 +6,9 @@
  * findings and fixes point at the model, the field or the `@@index` they are
  * about. It reads no meaning the data model does not confirm, except the
  * Unsupported fields' types, the `map:` of a relation (its foreign key's
- * name) and the datasource's `relationMode`, which the data model does not carry.
+ * name) and the datasource's `relationMode`, which the data model does not
+ * carry, and where the `@ignore` attributes are (parser.ts reads the schema
+ * without them: Migrate creates ignored fields and models).
  */
 import type { Span } from '../sql/model';
 
@@ -77,6 +79,31 @@ export function withoutDatasourceProperties(text: string, names: string[]): stri
   const property = new RegExp(`^[ \\t]*(?:${names.join('|')})[ \\t]*=[^\\n]*`, 'gm');
   const blanked = body.text.replace(property, (line) => ' '.repeat(line.length));
   return blanked === body.text ? text : text.slice(0, body.start) + blanked + text.slice(body.start + blanked.length);
+}
+
+/**
+ * `text` without its `@ignore` and `@@ignore` attributes (replaced by spaces): Prisma's data
+ * model leaves ignored fields and models out, but Migrate still creates their columns and tables.
+ */
+export function withoutIgnore(text: string): string {
+  const masked = withoutComments(text);
+  let out = text;
+  const attribute = /@@?ignore\b/g;
+  for (let m = attribute.exec(masked); m; m = attribute.exec(masked)) {
+    if (insideString(masked, m.index)) continue;
+    out = out.slice(0, m.index) + ' '.repeat(m[0].length) + out.slice(m.index + m[0].length);
+  }
+  return out;
+}
+
+/** Whether `offset` is inside a string of its line. */
+function insideString(text: string, offset: number): boolean {
+  let inside = false;
+  for (let i = text.lastIndexOf('\n', offset - 1) + 1; i < offset; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '"') inside = !inside;
+  }
+  return inside;
 }
 
 function datasourceBody(masked: string): { start: number; text: string } | undefined {

@@ -17,7 +17,7 @@
  */
 import type * as PrismaSchemaWasm from '@prisma/prisma-schema-wasm';
 import type { Span } from '../sql/model';
-import { withoutDatasourceProperties } from './locate';
+import { withoutDatasourceProperties, withoutIgnore } from './locate';
 
 /** One file of a schema (a single schema.prisma, or the files of a `prismaSchemaFolder`). */
 export interface PrismaFile {
@@ -138,7 +138,10 @@ export function readPrismaSchema(files: PrismaFile[]): ReadSchema {
     return { errors: [engineError(files, firstLine(error))] };
   }
   try {
-    const datamodel = JSON.parse(prisma.get_datamodel(input)) as Datamodel;
+    // Ignored fields and models are tables and columns Migrate creates: read without `@ignore`
+    // first, and as written when only the attribute made the schema valid (a model without id).
+    const unignored = texts.map((f) => ({ file: f.file, text: withoutIgnore(f.text) }));
+    const datamodel = (unignored.some((f, i) => f.text !== texts[i]!.text) && datamodelOf(prisma, unignored)) || datamodelOf(prisma, texts, true)!;
     const config = JSON.parse(prisma.get_config(input)) as { config?: { datasources?: { provider?: string; activeProvider?: string }[] } };
     const source = config.config?.datasources?.[0];
     const provider = source?.activeProvider ?? source?.provider;
@@ -153,6 +156,16 @@ export function readPrismaSchema(files: PrismaFile[]): ReadSchema {
     } catch (lintError) {
       return { errors: [engineError(files, broken ?? firstLine(lintError))] };
     }
+  }
+}
+
+/** The data model of a schema; undefined when Prisma rejects it, unless `rethrow`. */
+function datamodelOf(prisma: typeof PrismaSchemaWasm, texts: PrismaFile[], rethrow = false): Datamodel | undefined {
+  try {
+    return JSON.parse(prisma.get_datamodel(JSON.stringify({ prismaSchema: texts.map((f) => [f.file, f.text]) }))) as Datamodel;
+  } catch (error) {
+    if (rethrow || broken) throw error;
+    return undefined;
   }
 }
 
