@@ -9,16 +9,18 @@ const watch = process.argv.includes('--watch');
 
 /**
  * The parsers load their WebAssembly next to the bundle (`__dirname`): libpg-query's,
- * web-tree-sitter's runtime, the grammar packages' own .wasm files and Prisma's schema parser.
+ * web-tree-sitter's runtime, the grammar packages' own .wasm files (the grammars
+ * are listed in shared/languages.ts, read here through esbuild) and Prisma's schema parser.
  */
+async function grammars() {
+  const { outputFiles } = await esbuild.build({ entryPoints: ['shared/languages.ts'], bundle: true, write: false, format: 'esm', platform: 'node', logLevel: 'warning' });
+  const { GRAMMARS } = await import(`data:text/javascript;base64,${Buffer.from(outputFiles[0].text).toString('base64')}`);
+  return Object.values(GRAMMARS).map((g) => [g.pkg, g.wasm]);
+}
 const WASM_ASSETS = [
   ['libpg-query', 'libpg-query.wasm'],
   ['web-tree-sitter', 'web-tree-sitter.wasm'],
-  ['tree-sitter-python', 'tree-sitter-python.wasm'],
-  ['tree-sitter-rust', 'tree-sitter-rust.wasm'],
-  ['tree-sitter-typescript', 'tree-sitter-typescript.wasm'],
-  ['tree-sitter-typescript', 'tree-sitter-tsx.wasm'],
-  ['tree-sitter-javascript', 'tree-sitter-javascript.wasm'],
+  ...(await grammars()),
   // Prisma's schema parser (server/src/core/prisma/parser.ts), which reads it from `${__dirname}/`.
   ['@prisma/prisma-schema-wasm', 'src/prisma_schema_build_bg.wasm'],
 ];

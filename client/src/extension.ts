@@ -16,10 +16,11 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { AnalyzeWorkspaceRequest, StatusNotification, type StatusParams } from '../../shared/protocol';
+import { documentLanguages } from '../../shared/languages';
 
 const CLIENT_ID = 'querylens'; // also the prefix of `querylens.trace.server`, which the client library reads
-/** SQL now; host languages as their extractors land in the server. */
-const LANGUAGES = ['sql', 'python', 'rust', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'prisma'];
+/** The documents the server reads: SQL, the schema files and the host languages it has extractors for (shared/languages.ts). */
+const LANGUAGES = documentLanguages();
 
 let client: LanguageClient | undefined;
 

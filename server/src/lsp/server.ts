@@ -41,9 +41,10 @@ import { PendingEdits } from './pendingEdits';
 import { SettingsCache } from './settingsCache';
 import { inSlices } from './slices';
 import { pathToUri, uriToPath } from './uris';
+import { watchedGlobs } from '../../../shared/languages';
 
-/** Files whose change on disk matters: SQL, the config and Prisma schemas. */
-const WATCHED_GLOBS = ['**/*.sql', '**/*.py', '**/*.rs', '**/.querylens.json', '**/*.prisma', '**/alembic.ini'];
+/** The files whose changes the server hears of: the analysed kinds, the tools' files and the config (shared/languages.ts). */
+const WATCHED_GLOBS = watchedGlobs();
 
 export function startServer(connection: Connection): void {
   const logger = connection.console;

@@ -4,7 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import { defaultConfig } from '../../../server/src/core/config/types';
 import { Workspace } from '../../../server/src/core/engine/workspace';
 import { extractHost } from '../../../server/src/core/host/extract';
-import { hostParser, initHostParsers } from '../../../server/src/core/host/treesitter';
+import { hostParser, initHostParsers, type SyntaxNode } from '../../../server/src/core/host/treesitter';
 import type { HostLanguage } from '../../../server/src/core/host/types';
 import { initParsers } from '../../../server/src/core/sql/parse';
 
@@ -82,14 +82,14 @@ function assertSameTree(lang: HostLanguage, text: string): void {
   try {
     const copy = hostParser(lang).parse(text)!.rootNode;
     const pairs = new Map<number, number>();
-    const pair = (a: Node, b: Node) => {
+    const pair = (a: Node, b: SyntaxNode) => {
       pairs.set(a.id, b.id);
       a.children.forEach((c, i) => pair(c!, b.children[i]!));
     };
     pair(real.rootNode, copy);
     const id = (n: Node | null) => (n ? pairs.get(n.id) : null);
     const fields = hostParser(lang).parser.language!.fields.filter((f): f is string => !!f);
-    const check = (a: Node, b: Node) => {
+    const check = (a: Node, b: SyntaxNode) => {
       const where = `${lang} ${a.type} at ${a.startIndex}`;
       for (const key of ['type', 'startIndex', 'endIndex', 'text', 'isNamed', 'isMissing', 'isError', 'hasError'] as const) {
         assert.equal(b[key], a[key], `${key} of ${where}`);

@@ -295,6 +295,14 @@ model Note {
     assert.deepEqual(ws.dependentsOf([at('prisma/schema.prisma')]), [at('db/workers.sql')]);
   });
 
+  it('silences a finding in the schema with a // querylens-ignore comment', () => {
+    const unindexed = SCHEMA.replace('  @@unique([plannerId, score])\n', '').replace('  @@index([plannerId, taskStatus])\n', '');
+    const codes = (text: string) => workspace({ 'prisma/schema.prisma': text }).analyze(at('prisma/schema.prisma')).map((f) => f.ruleId);
+    assert.deepEqual(codes(unindexed), ['unindexed-foreign-key']);
+    const silenced = unindexed.replace('  planner    Planner', '  // querylens-ignore unindexed-foreign-key\n  planner    Planner');
+    assert.deepEqual(codes(silenced), []);
+  });
+
   it('reads the provider of the datasource as the workspace dialect when no migration says', () => {
     const ws = workspace({ 'prisma/schema.prisma': SCHEMA.replace('"postgresql"', '"sqlite"').replace('@db.Uuid', '').replace(' @db.VarChar(120)', '').replace(' @db.Decimal(10, 2)', '').replace('  tags       String[]\n', ''), 'app/q.sql': 'SELECT 1;\n' });
     assert.equal(ws.dialectOf(at('app/q.sql')), 'sqlite');

@@ -7,6 +7,7 @@
  * Valid/invalid cases, exact spans and fixed output as in `harness.ts`.
  */
 import assert from 'node:assert/strict';
+import { LANGUAGES, type HostLanguage } from '../../../shared/languages';
 import type { Dialect } from '../../../shared/types';
 import { buildCatalog, type CatalogInput } from '../../../server/src/core/catalog/build';
 import { makeIndexFixes } from '../../../server/src/core/engine/fixes';
@@ -23,8 +24,8 @@ import { applyInFileFixes, checkReport, ROOT, SCHEMA_FILE, type ExpectedError } 
 
 export interface HostSetup {
   code: string;
-  /** `python` (default) or `rust`; names the file `app.py` / `app.rs`. */
-  language?: 'python' | 'rust';
+  /** A host language (python by default); names the file `app` plus its first extension (`app.py`, `app.rs`). */
+  language?: HostLanguage;
   /** The analysed file's path under the workspace root, when its place matters (`scripts/fix.py`). */
   path?: string;
   dialect?: Dialect;
@@ -48,7 +49,7 @@ export interface HostInvalidCase extends HostSetup {
 
 export function runHostRule(rule: Rule, setup: HostSetup): { reports: RuleReport[]; file: string } {
   const dialect = setup.dialect ?? 'postgres';
-  const file = `${ROOT}/${setup.path ?? `app.${setup.language === 'rust' ? 'rs' : 'py'}`}`;
+  const file = `${ROOT}/${setup.path ?? appFile(setup.language)}`;
   const host = setup.host(setup.code);
   const document = hostDocument(setup.code, host, dialect);
   // The file's own ORM models count, as in the engine.
@@ -201,8 +202,13 @@ export function ormModel(code: string, table: string, predicates: PredicateSpec[
   };
 }
 
+/** `app` plus the language's first extension (shared/languages.ts). */
+export function appFile(language: HostLanguage = 'python'): string {
+  return `app${LANGUAGES.find((l) => l.id === language)!.extensions[0]}`;
+}
+
 export function extraction(fields: {
-  language?: 'python' | 'rust';
+  language?: HostLanguage;
   queries?: HostQuery[];
   writes?: HostWrite[];
   accesses?: AttributeAccess[];

@@ -3,22 +3,23 @@
  * builders), and every fixed output must parse again without a syntax error.
  */
 import assert from 'node:assert/strict';
-import { extractPython } from '../../../server/src/core/host/python/extract';
-import { extractRust } from '../../../server/src/core/host/rust/extract';
-import { hostParser, initHostParsers } from '../../../server/src/core/host/treesitter';
+import type { HostLanguage } from '../../../shared/languages';
+import { extractHost } from '../../../server/src/core/host/extract';
+import { hostGrammarOf, hostParser, initHostParsers } from '../../../server/src/core/host/treesitter';
 import type { Rule } from '../../../server/src/core/rules/types';
-import { hostRuleTester, runHostRule, type HostInvalidCase, type HostValidCase } from './host-harness';
+import { appFile, hostRuleTester, runHostRule, type HostInvalidCase, type HostValidCase } from './host-harness';
 import { applyInFileFixes } from './harness';
 
-type Case<T> = Omit<T, 'host'> & { language?: 'python' | 'rust' };
+type Case<T> = Omit<T, 'host'> & { language?: HostLanguage };
 
-function extractorFor(language: 'python' | 'rust' | undefined) {
-  return language === 'rust' ? (code: string) => extractRust(code, 'app.rs') : (code: string) => extractPython(code, 'app.py');
+function extractorFor(language: HostLanguage | undefined) {
+  const file = appFile(language);
+  return (code: string) => extractHost(file, code)!;
 }
 
 /** hostRuleTester with the real extractor of each case's language, plus: the fixed code parses. */
 export function poolRuleTester(rule: Rule, cases: { valid: Case<HostValidCase>[]; invalid: Case<HostInvalidCase>[] }): void {
-  const withHost = <T extends { language?: 'python' | 'rust' }>(c: T) => ({ ...c, host: extractorFor(c.language) });
+  const withHost = <T extends { language?: HostLanguage }>(c: T) => ({ ...c, host: extractorFor(c.language) });
   hostRuleTester(rule, 'real extractors', { valid: cases.valid.map(withHost), invalid: cases.invalid.map(withHost) });
   describe(`${rule.meta.id}: fixed code parses`, () => {
     before(() => initHostParsers());
@@ -26,7 +27,7 @@ export function poolRuleTester(rule: Rule, cases: { valid: Case<HostValidCase>[]
       it(c.name, () => {
         const { reports, file } = runHostRule(rule, withHost(c));
         const fixed = applyInFileFixes(c.code, file, reports);
-        const tree = hostParser(c.language ?? 'python').parse(fixed)!;
+        const tree = hostParser(hostGrammarOf(appFile(c.language))!).parse(fixed)!;
         try {
           assert.equal(tree.rootNode.hasError, false, `syntax error in the fixed code:\n${fixed}`);
         } finally {

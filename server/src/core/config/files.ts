@@ -1,7 +1,7 @@
 /**
- * Which workspace files QueryLens reads: `.sql` files and the host code that
- * holds SQL and ORM queries (`.py`, `.rs`), plus the files that describe
- * migrations (`schema.prisma`, `migration_lock.toml`) and packages
+ * Which workspace files QueryLens reads: `.sql` files, the host code that
+ * holds SQL and ORM queries (`.py`, `.rs`) and ORM schemas (`.prisma`), plus
+ * the files that describe migrations (`migration_lock.toml`) and packages
  * (`Cargo.toml`, `pyproject.toml`, `package.json` ...), minus node_modules,
  * .git, whatever `.gitignore` files (root and nested) ignore, the
  * configured excludes and `ignorePatterns`, and (unless `includeTests`) tests, fixtures and
@@ -14,6 +14,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
+import { ANALYSED_EXTENSIONS, ORM_SCHEMA_EXTENSIONS, TOOL_FILE_NAMES } from '../../../../shared/languages';
 import { MAX_CONFIG_BYTES, readTextFile } from './read';
 import { MANIFESTS } from '../engine/packages';
 import { isTestFileName, isTestFolder, isTestPath } from './scope';
@@ -32,8 +33,8 @@ export interface FileListOptions {
 }
 
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git']);
-/** Files read but not analysed: what describes migrations, and the manifests that make packages (engine/packages.ts). */
-const SCHEMA_FILES = new Set(['schema.prisma', 'migration_lock.toml', ...MANIFESTS]);
+/** Files read but not analysed: the languages' tool files that describe migrations (shared/languages.ts), and the manifests that make packages (engine/packages.ts). */
+const SCHEMA_FILES = new Set([...TOOL_FILE_NAMES, ...MANIFESTS]);
 
 /** A matcher for root-relative, `/`-separated paths; never matches with no globs. */
 export function globMatcher(globs: string[]): (relativePath: string) => boolean {
@@ -74,23 +75,16 @@ export function isExcluded(root: string, file: string, globs: string[]): boolean
   return rel !== undefined && globMatcher(globs)(rel);
 }
 
-/** Extensions of the files QueryLens analyses: SQL, and the host code that holds SQL and ORM queries. */
-const ANALYSED_EXTENSIONS = ['.sql', '.py', '.rs'];
-
-/**
- * Extensions of ORM schema files (Prisma's): analysed (their models feed the
- * catalog, their errors and model findings are shown there), and read whatever
- * `include` says, like the files that describe migrations.
- */
-const ORM_SCHEMA_EXTENSIONS = ['.prisma'];
-
-/** Whether `file` is one QueryLens analyses (include globs apply to these, ORM schemas aside). */
+/** Whether `file` is one QueryLens analyses (include globs apply to these, ORM schemas aside): SQL, host code and ORM schemas (shared/languages.ts). */
 export function isAnalysedFile(file: string): boolean {
   const lower = file.toLowerCase();
-  return ANALYSED_EXTENSIONS.some((ext) => lower.endsWith(ext)) || isOrmSchemaFile(file);
+  return ANALYSED_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }
 
-/** Whether `file` is an ORM's schema file (schema.prisma, a schema folder's .prisma files). */
+/**
+ * Whether `file` is an ORM's schema file (schema.prisma, a schema folder's
+ * .prisma files): read whatever `include` says, like the files that describe migrations.
+ */
 export function isOrmSchemaFile(file: string): boolean {
   const lower = file.toLowerCase();
   return ORM_SCHEMA_EXTENSIONS.some((ext) => lower.endsWith(ext));

@@ -73,7 +73,8 @@ export interface LoadedConfig {
   includeRanges?: Range[];
 }
 
-export const CONFIG_FILE_NAME = '.querylens.json';
+/** The config file's name (shared/languages.ts, where the watched globs and activation events are derived). */
+export { CONFIG_FILE_NAME } from '../../../../shared/languages';
 
 export function defaultConfig(): QueryLensConfig {
   return { rules: {}, include: [], exclude: [] };

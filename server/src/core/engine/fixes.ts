@@ -9,7 +9,7 @@
  */
 import type { Dialect, IndexDefinition, MigrationChange } from '../../../../shared/types';
 import type { Catalog, IndexInfo, MigrationSet, TableInfo } from '../catalog/types';
-import { hostLanguageOf } from '../host/treesitter';
+import { hostLanguageOf, hostSupportOf } from '../host/languages';
 import { inferDialect } from '../sql/dialect';
 import { providerDialect } from '../migrations/detect';
 import { planMigrations } from '../migrations/writer';
@@ -17,8 +17,6 @@ import { createIndexStatement, definitionOf, freeIndexName, indexName } from '..
 import { formatColumns } from '../rules/query-helpers';
 import type { CoreFix, IndexSuggestion } from '../rules/types';
 import type { Span } from '../sql/model';
-import { modelIndexEdits } from '../host/python/model-index';
-import { py, pyDict } from '../migrations/alembic';
 import { prismaIndexEdit } from '../prisma/fix';
 import { isPrismaSchema } from '../prisma/schemas';
 
@@ -88,7 +86,7 @@ export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
     if (!found) return [];
     return [{ title: `Add @@index on ${describeIndex(suggestion)} to the ${found.model} model`, changes: [{ kind: 'edit', file: ddlFile, edits: [found.edit] }], isPreferred: true }];
   }
-  if (ddlFile?.endsWith('.py')) {
+  if (ddlFile && hostSupportOf(ddlFile)?.adapter.modelIndexEdits) {
     const fix = ddlText === undefined ? undefined : modelIndexFix(suggestion, index, dialect, ddlFile, ddlText, table!.origin.span.start);
     return fix ? [fix] : [];
   }
@@ -145,7 +143,8 @@ function migrationFix(set: MigrationSet, change: MigrationChange, dialect: Diale
 
 /**
  * The migration set that owns a table: the one whose migrations created it;
- * for a table of a SQLAlchemy model, the Alembic set when there is exactly one.
+ * for a table of a model in host code (SQLAlchemy), the set of the tool that
+ * migrates that language's models (Alembic) when there is exactly one.
  * None otherwise (the fix then goes next to the table's DDL, or is not offered):
  * a fix never lands in another package's or another engine's folder.
  * The one place that decides it, so per-package scope can plug in here.
@@ -155,8 +154,10 @@ export function owningSet(catalog: Catalog, tableName: string, sets: MigrationSe
   if (origin === undefined) return undefined;
   const creator = sets.find((set) => set.migrations.some((m) => m.upFile === origin));
   if (creator) return creator;
-  const alembic = sets.filter((set) => set.tool === 'alembic');
-  return origin.endsWith('.py') && alembic.length === 1 ? alembic[0] : undefined;
+  // A model's table: the set of the tool that migrates that language's models, when there is one such set.
+  const tool = hostSupportOf(origin)?.models?.migrationTool;
+  const migrating = tool ? sets.filter((set) => set.tool === tool) : [];
+  return migrating.length === 1 ? migrating[0] : undefined;
 }
 
 /**
@@ -207,19 +208,13 @@ function lineStart(text: string, offset: number): number {
 }
 
 /**
- * No migrations, a SQLAlchemy model: `Index('idx_..', 'a', 'b')` in the
- * model's `__table_args__` (edited through the Python syntax tree, see
- * host/python/model-index.ts).
+ * No migrations, a model in host code (a SQLAlchemy model: `Index('idx_..', 'a', 'b')`
+ * in its `__table_args__`): the index declared where the model declares its
+ * table, by the adapter of the model's language.
  */
 function modelIndexFix(s: IndexSuggestion, index: IndexDefinition, dialect: Dialect, file: string, text: string, origin: number): CoreFix | undefined {
-  const postgres = dialect === 'postgres';
-  const trigram = postgres && s.opclass === 'gin_trgm_ops';
-  const method = postgres ? index.method : undefined;
-  const args = [py(index.name), ...s.columns.map(py)];
-  if (method && method.toLowerCase() !== 'btree') args.push(`postgresql_using=${py(method.toLowerCase())}`);
-  if (postgres && s.opclass) args.push(`postgresql_ops={${s.columns.map((c) => `${py(c)}: ${py(s.opclass!)}`).join(', ')}}`);
-  if (postgres && s.options) args.push(`postgresql_with=${pyDict(Object.entries(s.options))}`);
-  const found = modelIndexEdits(text, origin, args);
+  const trigram = dialect === 'postgres' && s.opclass === 'gin_trgm_ops';
+  const found = hostSupportOf(file)?.adapter.modelIndexEdits?.(text, origin, s, index, dialect);
   if (!found) return undefined;
   return {
     title: `Add Index on ${describeIndex(s)} to the ${found.className} model${trigram ? ' (needs the pg_trgm extension)' : ''}`,

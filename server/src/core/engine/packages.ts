@@ -10,6 +10,7 @@
  */
 import * as path from 'node:path';
 import type { Dialect } from '../../../../shared/types';
+import { manifestDialectOf } from '../host/languages';
 
 /** The files that make a folder a package. */
 export const MANIFESTS = ['Cargo.toml', 'pyproject.toml', 'setup.cfg', 'setup.py', 'alembic.ini', 'package.json', 'go.mod'];
@@ -21,13 +22,6 @@ export function isManifest(file: string): boolean {
 /** Rust crates that name their database (sqlx's features say which drivers it builds). */
 const CRATE_DIALECTS: Record<string, Dialect> = { rusqlite: 'sqlite', 'tokio-postgres': 'postgres', postgres: 'postgres', 'deadpool-postgres': 'postgres', mysql: 'mysql', mysql_async: 'mysql' };
 const SQLX_FEATURES: Record<string, Dialect> = { sqlite: 'sqlite', postgres: 'postgres', mysql: 'mysql' };
-/** Python drivers that name their database (a dependency in pyproject.toml, setup.cfg or setup.py). */
-const PYTHON_DRIVERS: Record<string, Dialect> = {
-  psycopg: 'postgres', psycopg2: 'postgres', 'psycopg2-binary': 'postgres', asyncpg: 'postgres', pg8000: 'postgres',
-  aiosqlite: 'sqlite', pysqlite3: 'sqlite', 'pysqlite3-binary': 'sqlite',
-  pymysql: 'mysql', mysqlclient: 'mysql', aiomysql: 'mysql', asyncmy: 'mysql', 'mysql-connector-python': 'mysql',
-};
-const PYTHON_MANIFESTS = new Set(['pyproject.toml', 'setup.cfg', 'setup.py']);
 
 interface Package {
   dir: string;
@@ -51,7 +45,8 @@ export class Packages {
       const dir = path.dirname(file);
       if (!this.byDir.has(dir)) this.byDir.set(dir, { dir, dependencies: [] });
       if (path.basename(file) === 'Cargo.toml') cargo.push([dir, text]);
-      if (PYTHON_MANIFESTS.has(path.basename(file))) this.byDir.get(dir)!.dialect ??= pythonDialect(text);
+      const named = manifestDialectOf(file, text);
+      if (named) this.byDir.get(dir)!.dialect ??= named;
     }
     if (!this.byDir.has(root)) this.byDir.set(root, { dir: root, dependencies: [] });
     const workspacePaths = new Map<string, string>();
@@ -136,32 +131,6 @@ function cargoPathDependencies(text: string, workspace: boolean): [string, strin
     else if (!workspace && (entry[2] === undefined || /\bworkspace\s*=\s*true/.test(entry[2]))) out.push([entry[1]!, undefined]);
   }
   return out;
-}
-
-/**
- * The one database a Python manifest's dependencies name, by driver
- * (`"asyncpg>=0.29"`, `psycopg = {extras = ["binary"]}`, `aiosqlite==0.20` in
- * setup.cfg); none when it names several. A driver that is only optional (an
- * extra, an optional or dependency group, `optional = true`) does not count:
- * the project runs without it (SQLite by default, PostgreSQL as an extra).
- */
-function pythonDialect(text: string): Dialect | undefined {
-  const named = new Set<Dialect>();
-  let section = '';
-  const required = text
-    .split('\n')
-    .filter((line) => {
-      const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
-      if (header) section = header[1]!;
-      return !header && !/optional-dependencies|extras|dependency-groups|\.group\.|tests?_require/.test(section) && !/optional\s*=\s*true/.test(line);
-    })
-    .join('\n');
-  for (const [driver, dialect] of Object.entries(PYTHON_DRIVERS)) {
-    const name = driver.replace(/[-_.]/g, '[-_.]');
-    // At a line's start (Poetry's `name = ...`, setup.cfg's list) or opening a quoted requirement; then a version, extras, marker or the end.
-    if (new RegExp(`(^\\s*|["'])${name}\\s*(?=[\\[<>=~!;"'\\s]|$)`, 'im').test(required)) named.add(dialect);
-  }
-  return named.size === 1 ? [...named][0] : undefined;
 }
 
 /** The one database a crate's dependencies name: sqlx's driver features, or a driver crate. */

@@ -9,7 +9,7 @@
  * A suppression that silences nothing is itself reported (`unused-suppression`,
  * info), with a fix that removes it, so comments do not outlive their reason.
  */
-import * as path from 'node:path';
+import { languageDataOf, type CommentSyntax } from '../../../../shared/languages';
 import { UNUSED_SUPPRESSION_RULE_ID, type Finding, type Fix, type Severity } from '../../../../shared/types';
 import type { Span } from '../sql/model';
 import { LineIndex } from './lineIndex';
@@ -17,17 +17,15 @@ import { LineIndex } from './lineIndex';
 const DIRECTIVE = 'querylens-ignore';
 const FILE_SUFFIX = '-file';
 
-/** Comment syntax per file kind (by extension): its line-comment openers (the first is the one to write) and whether it has block comments. */
-const COMMENT_SYNTAX: Record<string, { line: string[]; block: boolean }> = {
-  '.sql': { line: ['--', '#'], block: true },
-  '.py': { line: ['#'], block: false },
-  '.rs': { line: ['//'], block: true },
-};
+/** Comment syntax of a file's kind (shared/languages.ts): its line-comment openers (the first is the one to write) and whether it has block comments. */
+function commentSyntaxOf(file: string): CommentSyntax | undefined {
+  return languageDataOf(file)?.comments;
+}
 const ANY_OPENER = ['--', '/*', '#', '//'];
 
 /** The line-comment marker to write a suppression with in `file`, if QueryLens knows its kind. */
 export function lineCommentOf(file: string): string | undefined {
-  return COMMENT_SYNTAX[path.extname(file).toLowerCase()]?.line[0];
+  return commentSyntaxOf(file)?.line[0];
 }
 
 interface Directive {
@@ -186,7 +184,7 @@ function commentStartOf(text: string, lineStart: number, at: number): number | u
  * (in the comment syntax of its kind). A file of another kind has no top.
  */
 function firstCodeOffset(text: string, file: string): number {
-  const syntax = COMMENT_SYNTAX[path.extname(file).toLowerCase()];
+  const syntax = commentSyntaxOf(file);
   if (!syntax) return 0;
   let at = 0;
   while (at < text.length) {

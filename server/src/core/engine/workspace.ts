@@ -26,9 +26,10 @@ import type { ParsedDocument } from '../sql/model';
 import { otherEngineOf } from '../sql/dialect';
 import { inferDialect, initParsers, parseDocument, parseDocumentSteps } from '../sql/parse';
 import { initHostParsers } from '../host/treesitter';
-import { extractHost, hostLanguageOf, workspaceModelsOf } from '../host/extract';
+import { extractHost, hasCrossFileModels, hostLanguageOf, workspaceModelsOf } from '../host/extract';
+import { hostSupportOf } from '../host/languages';
 import type { HostExtraction, HostModel } from '../host/types';
-import { SQLALCHEMY_ENGINE_FACTORIES, type HostPool } from '../host/pools';
+import type { HostPool } from '../host/pools';
 import { WalkCache } from '../host/python/walk-cache';
 import { analyzeFileSteps, type AnalysisHost } from './analysis';
 import { runSteps, type Steps } from '../steps';
@@ -246,7 +247,7 @@ export class Workspace {
   /** What a Python file tells the rest of the workspace (WorkspaceOptions.known); undefined for other files. */
   factsOf(file: string): FileFacts | undefined {
     const entry = this.entries.get(file);
-    if (!entry || hostLanguageOf(file) !== 'python') return undefined;
+    if (!entry || !hasCrossFileModels(file)) return undefined;
     const known = this.options.known?.(file, entry.text);
     if (known) return known;
     const alembic = this.baseExtraction(file, entry)?.alembic;
@@ -255,7 +256,7 @@ export class Workspace {
 
   /** A host file's own models, known from an earlier run or extracted. */
   private modelsOf(file: string, entry: FileEntry): HostModel[] {
-    const known = hostLanguageOf(file) === 'python' ? this.options.known?.(file, entry.text) : undefined;
+    const known = hasCrossFileModels(file) ? this.options.known?.(file, entry.text) : undefined;
     return known?.models ?? this.baseExtraction(file, entry)?.models ?? [];
   }
 
@@ -298,7 +299,7 @@ export class Workspace {
       this.invalidateSchema(file);
     }
     if (!isAnalysedFile(file)) return;
-    if (previous && hostLanguageOf(file) === 'python') this.pythonFileChanged(file, previous, entry);
+    if (previous && hasCrossFileModels(file)) this.modelFileChanged(file, previous, entry);
     // The new text is parsed when first read (by `analyzeSteps`, in steps): a
     // large file's parse then never holds up the caller, and the schema
     // signatures are compared once it is parsed.
@@ -350,13 +351,13 @@ export class Workspace {
    * Alembic revision ids the migration order: when either changed, those are
    * extracted (and the migrations detected) again.
    */
-  private pythonFileChanged(file: string, previous: FileEntry, entry: FileEntry): void {
+  private modelFileChanged(file: string, previous: FileEntry, entry: FileEntry): void {
     const before = previous.base ?? this.baseExtraction(file, previous);
     const after = this.baseExtraction(file, entry);
     if (withoutPositions(before?.models) !== withoutPositions(after?.models)) {
       this.models = undefined;
       for (const [other, e] of this.entries) {
-        if (other === file || hostLanguageOf(other) !== 'python') continue;
+        if (other === file || !hasCrossFileModels(other)) continue;
         e.document = undefined;
         e.host = undefined;
         e.findings = undefined;
@@ -415,7 +416,7 @@ export class Workspace {
     this.changes++;
     this.entries.delete(file);
     this.prepared.delete(file);
-    if (hostLanguageOf(file) === 'python') this.models = undefined;
+    if (hasCrossFileModels(file)) this.models = undefined;
     if (isPrismaSchema(file)) this.prismaFileChanged(file);
     this.detect();
     if (hadSchema) this.invalidateSchema(file);
@@ -694,9 +695,10 @@ export class Workspace {
    * for Rust everything.
    */
   private baseExtraction(file: string, entry: FileEntry): HostExtraction | undefined {
-    if (!entry.base && hostLanguageOf(file) === 'python' && !MAY_DEFINE_SCHEMA.test(entry.text)) {
+    const support = entry.base ? undefined : hostSupportOf(file);
+    if (support?.models && !support.models.mayDefineSchema(entry.text)) {
       // No class, no revision, no engine: no model, no Alembic revision, no pool, nothing to parse for the schema.
-      entry.base = { language: 'python', queries: [], writes: [], accesses: [], models: [], errors: [] };
+      entry.base = { language: support.id, queries: [], writes: [], accesses: [], models: [], errors: [] };
     }
     if (!entry.base && hostLanguageOf(file) && !this.isTooLarge(entry)) {
       entry.base = extractHost(file, entry.text, { dialect: this.options.config.dialect, schemaOnly: true, includeTests: this.options.config.includeTests });
@@ -711,7 +713,7 @@ export class Workspace {
    */
   private hostExtraction(file: string, entry: FileEntry): HostExtraction {
     const base = this.baseExtraction(file, entry)!;
-    if (hostLanguageOf(file) !== 'python') return base;
+    if (!hasCrossFileModels(file)) return base;
     const models = this.workspaceModels();
     if (this.options.incremental) entry.walkCache ??= new WalkCache();
     const extraction = extractHost(file, entry.text, { dialect: this.options.config.dialect, models, walkCache: entry.walkCache }) ?? base;
@@ -724,7 +726,7 @@ export class Workspace {
       const before = this.changes;
       const models: HostModel[] = [];
       for (const [file, entry] of [...this.entries]) {
-        if (hostLanguageOf(file) !== 'python') continue;
+        if (!hasCrossFileModels(file)) continue;
         const had = entry.base !== undefined;
         models.push(...this.modelsOf(file, entry));
         if (!had) yield;
@@ -743,7 +745,7 @@ export class Workspace {
   private *readCatalogInputsSteps(progress?: (read: number, total: number) => void): Steps<void> {
     yield* this.workspaceModelsSteps();
     const order = this.migrationOrder();
-    const files = this.files().filter((file) => order.has(file) || (hostLanguageOf(file) === 'python' ? this.mayWriteSchema(file) : !hostLanguageOf(file)));
+    const files = this.files().filter((file) => order.has(file) || (hasCrossFileModels(file) ? this.mayWriteSchema(file) : !hostLanguageOf(file)));
     let read = 0;
     for (const file of files) {
       const entry = this.entries.get(file);
@@ -783,7 +785,7 @@ export class Workspace {
   *analyzeSteps(file: string): Steps<Finding[] | undefined> {
     const entry = this.entries.get(file);
     if (!entry || !isAnalysedFile(file)) return [];
-    if (!entry.document && hostLanguageOf(file) === 'python') yield* this.workspaceModelsSteps();
+    if (!entry.document && hasCrossFileModels(file)) yield* this.workspaceModelsSteps();
     const document = yield* this.parseSteps(file, entry);
     if (!document || this.entries.get(file) !== entry) return undefined;
     if (this.isTooLarge(entry)) return [];
@@ -875,7 +877,7 @@ export class Workspace {
     let host = entry.host;
     if (!document && hostLanguageOf(file)) {
       const base = this.baseExtraction(file, entry)!;
-      host = hostLanguageOf(file) === 'python' ? (extractHost(file, entry.text, { dialect: this.options.config.dialect, models: workspaceModelsOf(base.models) }) ?? base) : base;
+      host = hasCrossFileModels(file) ? (extractHost(file, entry.text, { dialect: this.options.config.dialect, models: workspaceModelsOf(base.models) }) ?? base) : base;
       document = hostDocument(entry.text, host, this.entryDialect(file, entry));
       yield;
     }
@@ -917,7 +919,7 @@ export class Workspace {
     // ORM models first (SQLAlchemy, Prisma): a migration that creates the same table replaces it (migrations win).
     let early = -1_000_000;
     for (const file of this.files()) {
-      if (order.has(file) || !(isPrismaSchema(file) || (hostLanguageOf(file) === 'python' && this.mayWriteSchema(file)))) continue;
+      if (order.has(file) || !(isPrismaSchema(file) || (hasCrossFileModels(file) && this.mayWriteSchema(file)))) continue;
       const document = this.document(file);
       if (document && document.statements.some((s) => s.changes.length > 0)) inputs.push({ file, document, order: early++ });
     }
@@ -989,9 +991,9 @@ export class Workspace {
     this.sets = detectMigrations(this.root, all, this.options.config.migrations, (file) => {
       const entry = this.entries.get(file);
       if (!entry) return undefined;
-      const known = hostLanguageOf(file) === 'python' ? this.options.known?.(file, entry.text) : undefined;
+      const known = hasCrossFileModels(file) ? this.options.known?.(file, entry.text) : undefined;
       return known ? known.revision : this.baseExtraction(file, entry)?.alembic;
-    });
+    }, (file) => this.entries.get(file)?.text);
     this.dropCatalog();
     this.schemaVersion++;
     this.layoutVersion++;
@@ -1046,12 +1048,6 @@ export class Workspace {
 
 /** Text without which a host file's SQL strings hold no DDL QueryLens reads (see Workspace.mayWriteSchema). */
 const MAY_HOLD_DDL = /\b(?:create|alter|drop)\b[^;]{0,60}?\b(?:table|index)\b/is;
-
-/**
- * Text without which a Python file defines no model (a class), is no Alembic
- * revision (`revision = ...`) and creates no engine (its pool is read with the schema).
- */
-const MAY_DEFINE_SCHEMA = new RegExp(['class', 'revision', ...SQLALCHEMY_ENGINE_FACTORIES].map((word) => `\\b${word}\\b`).join('|'));
 
 /**
  * A file's entry; a new version of a file keeps its per-statement caches, and

@@ -16,26 +16,20 @@
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { Edit, Language, Parser, type Node, type Tree, type TreeCursor } from 'web-tree-sitter';
-import type { HostLanguage } from './types';
+import { Edit, Language, Parser, type Tree, type TreeCursor } from 'web-tree-sitter';
+import { GRAMMARS, type GrammarId } from '../../../../shared/languages';
 
 /**
- * A tree-sitter grammar: one per host language, except TypeScript, whose `.tsx`
- * files need their own grammar, and JavaScript, read with the JavaScript grammar.
+ * A tree-sitter grammar (shared/languages.ts): one per host language, except
+ * TypeScript, whose `.tsx` files need their own grammar, and JavaScript, read
+ * with the JavaScript grammar.
  */
-export type HostGrammar = 'python' | 'rust' | 'typescript' | 'tsx' | 'javascript';
+export type HostGrammar = GrammarId;
 
-const WASM: Record<HostGrammar | 'runtime', { pkg: string; file: string }> = {
-  runtime: { pkg: 'web-tree-sitter', file: 'web-tree-sitter.wasm' },
-  python: { pkg: 'tree-sitter-python', file: 'tree-sitter-python.wasm' },
-  rust: { pkg: 'tree-sitter-rust', file: 'tree-sitter-rust.wasm' },
-  typescript: { pkg: 'tree-sitter-typescript', file: 'tree-sitter-typescript.wasm' },
-  tsx: { pkg: 'tree-sitter-typescript', file: 'tree-sitter-tsx.wasm' },
-  javascript: { pkg: 'tree-sitter-javascript', file: 'tree-sitter-javascript.wasm' },
-};
+const RUNTIME = { pkg: 'web-tree-sitter', wasm: 'web-tree-sitter.wasm' };
 
-function locate(which: keyof typeof WASM): string {
-  const { pkg, file } = WASM[which];
+function locate(which: HostGrammar | 'runtime'): string {
+  const { pkg, wasm: file } = which === 'runtime' ? RUNTIME : GRAMMARS[which];
   const beside = path.join(__dirname, file);
   if (existsSync(beside)) return beside;
   return path.resolve(__dirname, '..', '..', '..', '..', 'node_modules', pkg, file);
@@ -47,7 +41,7 @@ const parsers = new Map<HostGrammar, HostParser>();
 export function initHostParsers(): Promise<void> {
   ready ??= (async () => {
     await Parser.init({ locateFile: () => locate('runtime') });
-    for (const lang of ['python', 'rust', 'typescript', 'tsx', 'javascript'] as const) {
+    for (const lang of Object.keys(GRAMMARS) as HostGrammar[]) {
       const parser = new Parser();
       parser.setLanguage(await Language.load(locate(lang)));
       parsers.set(lang, new HostParser(parser));
@@ -66,18 +60,7 @@ export function hostParser(lang: HostGrammar): HostParser {
 /** The grammar a file of a host language is parsed with (TypeScript and JavaScript by extension). */
 export function hostGrammarOf(file: string): HostGrammar | undefined {
   const lower = file.toLowerCase();
-  if (lower.endsWith('.py')) return 'python';
-  if (lower.endsWith('.rs')) return 'rust';
-  if (lower.endsWith('.tsx')) return 'tsx';
-  if (/\.[mc]?ts$/.test(lower)) return 'typescript';
-  if (/\.[mc]?jsx?$/.test(lower)) return 'javascript';
-  return undefined;
-}
-
-export function hostLanguageOf(file: string): HostLanguage | undefined {
-  if (file.endsWith('.py')) return 'python';
-  if (file.endsWith('.rs')) return 'rust';
-  return undefined;
+  return (Object.keys(GRAMMARS) as HostGrammar[]).find((g) => GRAMMARS[g].extensions.some((ext) => lower.endsWith(ext)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -234,7 +217,7 @@ export class SyntaxCursor {
 
 /** What `hostParser(lang).parse(text)` returns: the copied tree (its `delete()` is a no-op, the cache owns it). */
 export interface HostTree {
-  readonly rootNode: Node;
+  readonly rootNode: SyntaxNode;
   delete(): void;
 }
 
@@ -270,7 +253,7 @@ export class HostParser {
       for (let i = 1; i < this.recent.length - KEEP_LATEST; i++) if (this.recent[i]!.text.length < this.recent[smallest]!.text.length) smallest = i;
       this.recent.splice(smallest, 1)[0]!.tree.delete();
     }
-    return { rootNode: parsed.root as unknown as Node, delete: () => {} };
+    return { rootNode: parsed.root, delete: () => {} };
   }
 
   /** Drops every kept tree (tests, and memory). */

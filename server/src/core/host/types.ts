@@ -13,7 +13,9 @@ import type { Dialect } from '../../../../shared/types';
 import type { QueryModel, SchemaChange, Span, StatementKind } from '../sql/model';
 import type { HostPool } from './pools';
 
-export type HostLanguage = 'python' | 'rust';
+/** A language whose code the host extractors read (shared/languages.ts). */
+export type { HostLanguage } from '../../../../shared/languages';
+import type { HostLanguage } from '../../../../shared/languages';
 
 /** A loop around a call: `for`, `while`, a comprehension, `async for`, a Rust `for` or iterator closure. */
 export interface LoopContext {

@@ -29,8 +29,10 @@ export interface RevisionInfo {
 }
 
 export type RevisionOf = (file: string) => RevisionInfo | undefined;
+/** The text of a file as the workspace read it (undefined: read it from disk). */
+export type TextOf = (file: string) => string | undefined;
 
-export function detectAlembic(root: string, files: string[], revisionOf: RevisionOf): MigrationSet[] {
+export function detectAlembic(root: string, files: string[], revisionOf: RevisionOf, textOf?: TextOf): MigrationSet[] {
   const byDir = new Map<string, string[]>();
   for (const file of files.map((f) => path.resolve(root, f))) {
     const list = byDir.get(path.dirname(file)) ?? [];
@@ -42,7 +44,10 @@ export function detectAlembic(root: string, files: string[], revisionOf: Revisio
     if (path.basename(dir) === 'versions' && (byDir.get(path.dirname(dir))?.includes('env.py') || fs.existsSync(path.join(path.dirname(dir), 'env.py')))) {
       candidates.add(dir);
     }
-    if (names.includes('alembic.ini')) for (const d of versionDirsOfIni(path.join(dir, 'alembic.ini'))) candidates.add(d);
+    if (names.includes('alembic.ini')) {
+      const ini = path.join(dir, 'alembic.ini');
+      for (const d of versionDirsOfIni(ini, textOf?.(ini))) candidates.add(d);
+    }
   }
   const sets: MigrationSet[] = [];
   for (const dir of [...candidates].sort()) {
@@ -61,10 +66,12 @@ export function detectAlembic(root: string, files: string[], revisionOf: Revisio
  * The folders an `alembic.ini` keeps revisions in. A tiny INI reader: the
  * `[alembic]` section's `script_location` and `version_locations`, with
  * `%(here)s` (the ini's folder). `package:path` locations are read as folders
- * below the ini (`myapp.db:migrations` → `myapp/db/migrations`).
+ * below the ini (`myapp.db:migrations` → `myapp/db/migrations`). Its text as
+ * the workspace read it (so an in-memory workspace and the product read the
+ * same), else from disk.
  */
-export function versionDirsOfIni(iniFile: string): string[] {
-  const { text } = readTextFileSync(iniFile, { maxBytes: MAX_CONFIG_BYTES });
+export function versionDirsOfIni(iniFile: string, known?: string): string[] {
+  const text = known ?? readTextFileSync(iniFile, { maxBytes: MAX_CONFIG_BYTES }).text;
   if (text === undefined) return [];
   const here = path.dirname(iniFile);
   const options = new Map<string, string>();

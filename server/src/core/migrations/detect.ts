@@ -29,7 +29,7 @@ import type { Dialect } from '../../../../shared/types';
 import type { Migration, MigrationSet, MigrationTool } from '../catalog/types';
 import { MAX_CONFIG_BYTES, readTextFileSync } from '../config/read';
 import type { MigrationPosition } from '../rules/types';
-import { detectAlembic, type RevisionOf } from './alembic';
+import { detectAlembic, type RevisionOf, type TextOf } from './alembic';
 
 const PRISMA_FOLDER = /^(\d{8,})_(.+)$/;
 /** Prisma runs every folder of `migrations/` in name order: a project may number them itself (`01_init`). */
@@ -45,7 +45,7 @@ const NUMBERED = /^(\d+)[_-](.+)\.sql$/i;
 const PLAIN_FOLDERS = new Set(['migrations', 'migration', 'migrate', 'db', 'sql', 'schema', 'database', 'ddl']);
 const TIMESTAMP_DIGITS = 14;
 
-export function detectMigrations(root: string, files: string[], configured?: string[], revisionOf?: RevisionOf): MigrationSet[] {
+export function detectMigrations(root: string, files: string[], configured?: string[], revisionOf?: RevisionOf, textOf?: TextOf): MigrationSet[] {
   const byDir = new Map<string, string[]>();
   for (const file of files.map((f) => path.resolve(f))) {
     const dir = path.dirname(file);
@@ -58,7 +58,7 @@ export function detectMigrations(root: string, files: string[], configured?: str
   const prismaDirs = new Set<string>();
   const alembicDirs = new Set<string>();
 
-  for (const set of revisionOf ? detectAlembic(root, files, revisionOf) : []) {
+  for (const set of revisionOf ? detectAlembic(root, files, revisionOf, textOf) : []) {
     if (wanted && !wanted.has(set.dir) && !wanted.has(path.dirname(set.dir))) continue;
     alembicDirs.add(set.dir);
     sets.push(set);

@@ -17,6 +17,7 @@
  * plausible but small: reported at `info`.
  */
 import { docsUrl, type Dialect } from '../../../../shared/types';
+import { adapterOf } from '../host/languages';
 import type { HostExtraction, HostQuery, HostWrite, LoopContext } from '../host/types';
 import type { Span } from '../sql/model';
 import { codePath, fixedBound, indentationAt, isBatchLoop, otherAwait, lineEnd, lineStart, smallLoopNote, spanText, startsLine, statementOf } from './host-helpers';
@@ -76,12 +77,8 @@ function checkCommit(ctx: FileContext, host: HostExtraction, write: HostWrite): 
   const receiver = /^([\w.]+)\./.exec(call)?.[1] ?? 'session';
   const add = host.writes.find((w) => w.kind === 'add' && w.loops.length > 0 && innermost(w.loops).span.start === loop.span.start);
   const items = loop.iterable ?? 'items';
-  const python = host.language === 'python';
-  const how = !python
-    ? `Write all items in one transaction and one statement (sqlx QueryBuilder::push_values${ctx.dialect === 'postgres' ? ', or INSERT ... SELECT FROM UNNEST($1, ...)' : ''}), then commit once.`
-    : add
-      ? `Add them all with ${receiver}.add_all(${items}) and commit once after the loop.`
-      : `Commit once after the loop.`;
+  const adapter = adapterOf(host.language);
+  const how = adapter.commitOnceAdvice(ctx.dialect, receiver, items, add !== undefined);
   ctx.report({
     span: write.span,
     message:
@@ -101,7 +98,7 @@ function checkCommit(ctx: FileContext, host: HostExtraction, write: HostWrite): 
         'that wait repeats for every row. One commit after the loop (with `add_all`, or `insert(T).values([...])` ' +
         'for plain rows) writes the same rows in one transaction.',
     ].join('\n'),
-    fixes: python && write.kind === 'commit' && block === 'body' ? moveAfterLoop(ctx, loop, write.span) : [],
+    fixes: adapter.movesCommitAfterLoop && write.kind === 'commit' && block === 'body' ? moveAfterLoop(ctx, loop, write.span) : [],
   });
 }
 
@@ -201,20 +198,5 @@ function fixedNote(bound: number | undefined): string {
 }
 
 function howToBatch(host: HostExtraction, query: HostQuery, kind: string, table: string | undefined, dialect: Dialect): string {
-  const entity = query.entity ?? 'Model';
-  if (host.language === 'rust' && dialect !== 'postgres') {
-    // No arrays to bind outside PostgreSQL (UNNEST, ANY($1) are PostgreSQL's); SQLite runs in-process, so the
-    // cost per row is the statement, not a network round trip.
-    if (kind === 'insert') return 'Build one multi-row INSERT with sqlx::QueryBuilder::push_values, inside one transaction.';
-    if (kind === 'update') return 'Run them in one transaction, or build one UPDATE ... FROM (VALUES ...) with sqlx::QueryBuilder.';
-    return 'Build one DELETE ... WHERE id IN (...) with sqlx::QueryBuilder (push_tuples / separated).';
-  }
-  if (host.language === 'rust') {
-    if (kind === 'insert') return 'Build one multi-row INSERT with sqlx::QueryBuilder::push_values, or bind arrays: INSERT ... SELECT * FROM UNNEST($1::type[], ...).';
-    if (kind === 'update') return 'Bind arrays and update all rows at once: UPDATE ... FROM UNNEST($1::type[], $2::type[]) AS v(id, value) WHERE t.id = v.id.';
-    return 'Bind the keys as an array and delete them at once: DELETE ... WHERE id = ANY($1).';
-  }
-  if (kind === 'insert') return `Insert all rows in one statement: session.execute(insert(${entity}), rows) or insert(${table ?? 'table'}).values([...]).`;
-  if (kind === 'update') return `Update all rows in one call: session.execute(update(${entity}), [{"id": ..., ...}, ...]) (bulk UPDATE by primary key), or one UPDATE with WHERE id IN (...) when the values are the same.`;
-  return `Delete all rows in one statement: delete(${entity}).where(${entity}.id.in_(ids)).`;
+  return adapterOf(host.language).batchWriteAdvice(dialect, kind, query.entity ?? 'Model', table);
 }

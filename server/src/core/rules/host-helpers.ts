@@ -2,16 +2,20 @@
  * What the host-code rules (n-plus-one, commit-in-loop, and the host-aware
  * fixes of the SQL rules) share: reading an extraction (which loop walks the
  * rows of which query, whether a terminal returns many rows) and the layout
- * operations their fixes need in the host file (lines, indentation, imports,
- * string literals).
+ * operations their fixes need in the host file (lines, indentation, string
+ * literals: host-text.ts, which the language adapters use too).
  *
  * Rules still never parse SQL or host code: queries, loops and spans come from
  * the extractors. What is read here is layout (line starts, indentation,
  * top-level import lines) and the source text of spans an extractor reported.
  */
 import type { EnclosingFunction, HostExtraction, HostQuery, LoopContext, Terminal } from '../host/types';
-import type { Span, Statement } from '../sql/model';
+import type { Statement } from '../sql/model';
+import { adapterOf } from '../host/languages';
+import { lineEnd, lineStart } from './host-text';
 import type { FileContext } from './types';
+
+export { awaited, indentationAt, lineEnd, lineStart, rewriteLiteral, spanText, startsLine } from './host-text';
 
 /** Terminals that fetch at most one row: no pagination needed, and not a row source for a loop. */
 const SINGLE_ROW: ReadonlySet<Terminal> = new Set<Terminal>([
@@ -31,7 +35,7 @@ export function isSingleRowTerminal(terminal: Terminal): boolean {
  * passed on) may be paginated by its caller: neither counts.
  */
 export function returnsAllRows(query: HostQuery, host: HostExtraction): boolean {
-  return MULTI_ROW.has(query.terminal) || (query.terminal === 'execute' && host.language === 'python');
+  return MULTI_ROW.has(query.terminal) || (adapterOf(host.language).allRowsTerminals?.includes(query.terminal) ?? false);
 }
 
 /** The statement of `ctx.document` that carries host query `index`. */
@@ -128,13 +132,13 @@ export function otherAwait(text: string, host: HostExtraction, loop: LoopContext
   const spans = [...host.queries.map((q) => q.span), ...host.writes.map((w) => w.span)].filter((s) => s.start >= loop.span.start && s.end <= loop.span.end);
   const known = (at: number) => spans.some((s) => s.start <= at && at <= s.end);
   const body = text.slice(loop.span.start, loop.span.end);
-  const rust = host.language === 'rust';
-  for (const m of body.matchAll(rust ? /\.await\b/g : /\bawait\s+/g)) {
+  const postfix = adapterOf(host.language).awaitSyntax === 'postfix';
+  for (const m of body.matchAll(postfix ? /\.await\b/g : /\bawait\s+/g)) {
     const at = loop.span.start + m.index!;
-    // Rust: the awaited call ends at `.await`; Python: it starts after `await `.
-    if (known(rust ? at - 1 : at + m[0].length)) continue;
-    const line = text.slice(lineStart(text, at), rust ? at : lineEnd(text, at)).trim();
-    const call = (rust ? line.replace(/^(let\s+[^=]+=\s*|.*\b(if|match|while)\s+(let\s+[^=]+=\s*)?)/, '') : line.replace(/^.*?\bawait\s+/, '')).replace(/[?;:]+$/, '');
+    // `call.await` (Rust): the awaited call ends at `.await`; `await call` (Python): it starts after `await `.
+    if (known(postfix ? at - 1 : at + m[0].length)) continue;
+    const line = text.slice(lineStart(text, at), postfix ? at : lineEnd(text, at)).trim();
+    const call = (postfix ? line.replace(/^(let\s+[^=]+=\s*|.*\b(if|match|while)\s+(let\s+[^=]+=\s*)?)/, '') : line.replace(/^.*?\bawait\s+/, '')).replace(/[?;:]+$/, '');
     if (call && !DATABASE_CALL.test(call)) return call.length > 60 ? `${call.slice(0, 57)}...` : call;
   }
   return undefined;
@@ -289,56 +293,4 @@ export function lineNumber(text: string, offset: number): number {
     else hi = mid;
   }
   return lo + 1;
-}
-
-export function lineStart(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
-}
-
-/** Offset of the line's `\n` (or the end of the text). */
-export function lineEnd(text: string, offset: number): number {
-  const end = text.indexOf('\n', offset);
-  return end === -1 ? text.length : end;
-}
-
-/** The whitespace that starts the line holding `offset`. */
-export function indentationAt(text: string, offset: number): string {
-  const start = lineStart(text, offset);
-  return /^[ \t]*/.exec(text.slice(start, lineEnd(text, offset)))![0];
-}
-
-/** Whether only whitespace precedes `offset` on its line. */
-export function startsLine(text: string, offset: number): boolean {
-  return /^[ \t]*$/.test(text.slice(lineStart(text, offset), offset));
-}
-
-export function spanText(text: string, span: Span): string {
-  return text.slice(span.start, span.end);
-}
-
-/** Whether `await` directly precedes the call at `span` (Python's async sessions). */
-export function awaited(text: string, span: Span): boolean {
-  return /\bawait\s+$/.test(text.slice(lineStart(text, span.start), span.start)) || /^await\b/.test(spanText(text, span));
-}
-
-// ---------------------------------------------------------------------------
-// Python imports
-
-/**
- * The edit that adds `from <module> import <name>` after the file's last
- * top-level import statement (or at the top), or undefined when `name` is
- * already imported.
- */
-export function pythonImportEdit(text: string, module: string, name: string): { span: Span; newText: string } | undefined {
-  const imported = new RegExp(`^(from\\s+[\\w.]+\\s+import\\s+(\\([^)]*|[^\\n]*)\\b${name}\\b|import\\s+[^\\n]*\\b${name}\\b)`, 'm');
-  if (imported.test(text)) return undefined;
-  const line = `from ${module} import ${name}`;
-  let after = -1;
-  for (const m of text.matchAll(/^(from\s+[\w.]+\s+import\s+\([^)]*\)|from\s+[\w.]+\s+import\b[^\n]*|import\s+[^\n]*)/gm)) {
-    after = m.index! + m[0].length;
-  }
-  if (after >= 0) return { span: { start: after, end: after }, newText: `\n${line}` };
-  // No imports: below a shebang / encoding line, else at the very top.
-  const header = /^(#![^\n]*\n)?(#[^\n]*coding[:=][^\n]*\n)?/.exec(text)![0].length;
-  return { span: { start: header, end: header }, newText: `${line}\n` };
 }

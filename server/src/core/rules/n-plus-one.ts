@@ -12,11 +12,11 @@
  */
 import { docsUrl } from '../../../../shared/types';
 import type { AttributeAccess, HostExtraction, HostModel, HostQuery } from '../host/types';
-import type { Predicate, Span } from '../sql/model';
-import {
-  awaited, indentationAt, lineStart, pythonImportEdit, rowLoop, rowsSource, spanText,
-  startsLine, statementOf, type RowLoop,
-} from './host-helpers';
+import type { Predicate } from '../sql/model';
+import { languageDataOf } from '../../../../shared/languages';
+import { adapterOf } from '../host/languages';
+import type { BatchSite } from '../host/adapter';
+import { indentationAt, lineStart, rowLoop, rowsSource, spanText, startsLine, statementOf, type RowLoop } from './host-helpers';
 import { isScopeTable } from './index-judgement';
 import type { CoreFix, FileContext, Rule } from './types';
 
@@ -63,14 +63,14 @@ function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQue
   const selfLookup = !!model?.tables[0] && outer?.tables[0]?.name === model.tables[0].name;
   // The rows of a scope (all projects, all groups): an installation has a few, so the loop runs a few times.
   const scope = outer?.tables[0] && isScopeTable(outer.tables[0].name) ? outer.tables[0].name : undefined;
+  const adapter = adapterOf(host.language);
+  const generic = `WHERE ${column} IN (...)`;
   const batched =
     query.kind === 'orm'
-      ? `${query.entity ?? 'Model'}.${column}.in_(keys)`
+      ? (adapter.batchedOrmPredicate?.(query.entity ?? 'Model', column) ?? generic)
       : ctx.dialect !== 'postgres'
-        ? `WHERE ${column} IN (...)`
-        : host.language === 'python'
-          ? `WHERE ${column} = ANY(:keys)`
-          : `WHERE ${column} = ANY($1)`;
+        ? generic
+        : adapter.batchedSqlPredicate(column);
   ctx.report({
     span: query.span,
     message:
@@ -103,15 +103,13 @@ function keyPredicate(ctx: FileContext, query: HostQuery, index: number, row: Ro
 }
 
 /** Where and how the batched query goes: above the loop, collecting the keys from its iterable. */
-interface Batch {
+interface Batch extends BatchSite {
   indent: string;
   at: number;
-  keys: string;
   collect: string[];
-  rows: string;
 }
 
-function batchSetup(ctx: FileContext, query: HostQuery, index: number, row: RowLoop, rust: boolean): Batch | undefined {
+function batchSetup(ctx: FileContext, query: HostQuery, index: number, row: RowLoop): Batch | undefined {
   const { loop } = row;
   const iterable = (loop.iterable ?? '').replace(/^&(mut\s+)?/, '');
   if (!['for', 'async-for'].includes(loop.kind) || !startsLine(ctx.text, loop.span.start)) return undefined;
@@ -121,18 +119,8 @@ function batchSetup(ctx: FileContext, query: HostQuery, index: number, row: RowL
   const attr = /(\w+)\W*$/.exec(keyExpr)?.[1] ?? row.target;
   const keys = attr === row.target || attr === 'id' ? `${row.target}_ids` : `${attr}s`;
   const table = (query.model ?? statementOf(ctx, index)?.query)?.tables[0]?.name ?? 'rows';
-  const targets = loop.targets.join(', ');
-  const collect: string[] = [];
-  if (rust) {
-    // A stream (`fetch`) can be walked once only: the fix needs the rows in a Vec.
-    if (row.rowsOf.query.terminal !== 'fetch_all') return undefined;
-    const pattern = loop.targets.length === 1 ? targets : `(${targets})`;
-    collect.push(`let ${keys}: Vec<_> = ${iterable}.iter().map(|${pattern}| ${keyExpr}.clone()).collect();`);
-  } else {
-    // A Result/ScalarResult is consumed by one pass: keep its rows in a list for both passes.
-    if (row.rowsOf.query.terminal !== 'all') collect.push(`${iterable} = list(${iterable})`);
-    collect.push(`${keys} = [${keyExpr} for ${targets} in ${iterable}]`);
-  }
+  const collect = adapterOf(ctx.host!.language).collectKeys?.({ iterable, targets: loop.targets, keyExpression: keyExpr, rowsTerminal: row.rowsOf.query.terminal }, keys);
+  if (!collect) return undefined;
   return { indent: indentationAt(ctx.text, loop.span.start), at: lineStart(ctx.text, loop.span.start), keys, collect, rows: `all_${table}` };
 }
 
@@ -147,13 +135,15 @@ function keyExpression(ctx: FileContext, query: HostQuery, target: string): stri
 }
 
 function batchFix(ctx: FileContext, query: HostQuery, index: number, row: RowLoop, key: Predicate): CoreFix[] {
-  const rust = ctx.host!.language === 'rust';
-  const batch = batchSetup(ctx, query, index, row, rust);
+  const language = ctx.host!.language;
+  const adapter = adapterOf(language);
+  const batch = batchSetup(ctx, query, index, row);
   if (!batch) return [];
-  const built = query.kind === 'orm' ? ormBatch(ctx, query, row, key, batch) : rust ? sqlxBatch(ctx, query, key, batch) : pythonSqlBatch(ctx, query, key, batch);
-  if (!built) return [];
-  const comment = `${rust ? '//' : '#'} QueryLens n-plus-one: one query for every ${row.target}; use these rows in the loop instead of its query.`;
-  const lines = [comment, ...batch.collect, built.statement];
+  const built = query.kind === 'orm' ? adapter.batchOrmQuery?.(ctx, query, row.loop.targets, key, batch) : adapter.batchSqlQuery?.(ctx, query, key, batch);
+  const comment = languageDataOf(ctx.file)?.comments?.line[0];
+  if (!built || !comment) return [];
+  const note = `${comment} QueryLens n-plus-one: one query for every ${row.target}; use these rows in the loop instead of its query.`;
+  const lines = [note, ...batch.collect, built.statement];
   const edits = [{ span: { start: batch.at, end: batch.at }, newText: lines.map((l) => `${batch.indent}${l}\n`).join('') }];
   if (built.importEdit) edits.push(built.importEdit);
   return [
@@ -163,85 +153,6 @@ function batchFix(ctx: FileContext, query: HostQuery, index: number, row: RowLoo
       changes: [{ kind: 'edit', file: ctx.file, edits }],
     },
   ];
-}
-
-interface Built {
-  statement: string;
-  importEdit?: { span: Span; newText: string };
-}
-
-/**
- * The query's string literal as written (quotes, escapes, driver parameters
- * such as `:agent_id` kept) with the key predicate replaced, or undefined when
- * the predicate's spans do not sit inside the literal.
- */
-function rewriteLiteral(
-  ctx: FileContext,
-  query: HostQuery,
-  key: Predicate,
-  replacement: (column: string, placeholder: string) => string | undefined,
-): string | undefined {
-  const { literal } = query.sql!;
-  const { span, column } = key;
-  if (span.start < literal.start || span.end > literal.end || column.span.end > span.end) return undefined;
-  const placeholder = /(\$\d+|\?|:\w+|%\(\w+\)s|%s)\s*$/.exec(ctx.text.slice(column.span.end, span.end))?.[1];
-  const predicate = placeholder && replacement(spanText(ctx.text, column.span), placeholder);
-  return predicate ? ctx.text.slice(literal.start, span.start) + predicate + ctx.text.slice(span.end, literal.end) : undefined;
-}
-
-function pythonSqlBatch(ctx: FileContext, query: HostQuery, key: Predicate, batch: Batch): Built | undefined {
-  const postgres = (query.sql!.dialect ?? ctx.dialect) === 'postgres';
-  // SQLAlchemy text() binds `:name`; other driver styles are left to the user.
-  const sql = rewriteLiteral(ctx, query, key, (column, placeholder) =>
-    !placeholder.startsWith(':') ? undefined : postgres ? `${column} = ANY(:${batch.keys})` : `${column} IN :${batch.keys}`,
-  );
-  const prefix = ctx.text.slice(query.span.start, query.sql!.literal.start).replace(/^await\s+/, '');
-  const opens = [...prefix].filter((c) => c === '(').length - [...prefix].filter((c) => c === ')').length;
-  if (!sql || opens < 1) return undefined;
-  const params = `{"${batch.keys}": ${batch.keys}}`;
-  let call: string;
-  let importEdit: Built['importEdit'];
-  if (postgres) {
-    call = `${prefix}${sql}${')'.repeat(opens - 1)}, ${params})`;
-  } else {
-    // `IN :ids` needs an expanding bind parameter: SQLAlchemy writes one placeholder per key.
-    if (!/\btext\($/.test(prefix) || opens < 2) return undefined;
-    call = `${prefix}${sql}).bindparams(bindparam("${batch.keys}", expanding=True))${')'.repeat(opens - 2)}, ${params})`;
-    importEdit = pythonImportEdit(ctx.text, 'sqlalchemy', 'bindparam');
-  }
-  const rows = awaited(ctx.text, query.span) ? `(await ${call}).all()` : `${call}.all()`;
-  return { statement: `${batch.rows} = ${rows}`, importEdit };
-}
-
-function sqlxBatch(ctx: FileContext, query: HostQuery, key: Predicate, batch: Batch): Built | undefined {
-  if ((query.sql!.dialect ?? ctx.dialect) !== 'postgres') return undefined; // sqlx binds arrays on PostgreSQL only
-  const prefix = ctx.text.slice(query.span.start, query.sql!.literal.start);
-  const call = spanText(ctx.text, query.span);
-  const executor = /\.(?:fetch_all|fetch_one|fetch_optional|fetch|execute)\(([^()]*)\)/.exec(call)?.[1];
-  if (!/\bquery(_as|_scalar)?(!\s*\(|::<[^>]*>\s*\(|\s*\()/.test(prefix) || !executor) return undefined;
-  const sql = rewriteLiteral(ctx, query, key, (column, placeholder) => (placeholder === '$1' ? `${column} = ANY($1)` : undefined));
-  if (!sql) return undefined;
-  const bound = /!\s*\(/.test(prefix) ? `, &${batch.keys}[..])` : `).bind(&${batch.keys}[..])`;
-  const tried = /\.await\s*\?/.test(ctx.text.slice(query.span.start, query.span.end + 2)) ? '?' : '';
-  return { statement: `let ${batch.rows} = ${prefix}${sql}${bound}.fetch_all(${executor}).await${tried};` };
-}
-
-function ormBatch(ctx: FileContext, query: HostQuery, row: RowLoop, key: Predicate, batch: Batch): Built | undefined {
-  const entity = query.entity;
-  const call = spanText(ctx.text, query.span).replace(/^await\s+/, '');
-  const receiver = /^([\w.]+?)\.(?:execute|scalars|scalar|query|get|get_one)\(/.exec(call)?.[1];
-  if (!entity || !receiver) return undefined;
-  const written = spanText(ctx.text, key.column.span);
-  const column = /^\w+(\.\w+)+$/.test(written) ? written : `${entity}.${key.column.column}`;
-  const loopNames = new RegExp(`\\b(${row.loop.targets.join('|')})\\b`);
-  const others = (query.model?.predicates ?? []).filter((p) => p !== key).map((p) => spanText(ctx.text, p.span));
-  // Other conditions are kept as written: only when they are ORM expressions free of the loop variable.
-  if (others.some((o) => loopNames.test(o) || !/^\w+\.\w+/.test(o))) return undefined;
-  const conditions = [`${column}.in_(${batch.keys})`, ...others].join(', ');
-  if (/\.query\(/.test(call)) return { statement: `${batch.rows} = ${receiver}.query(${entity}).filter(${conditions}).all()` };
-  const execute = `${receiver}.execute(select(${entity}).where(${conditions}))`;
-  const rows = awaited(ctx.text, query.span) ? `(await ${execute}).scalars().all()` : `${execute}.scalars().all()`;
-  return { statement: `${batch.rows} = ${rows}`, importEdit: pythonImportEdit(ctx.text, 'sqlalchemy', 'select') };
 }
 
 // ---------------------------------------------------------------------------
@@ -278,7 +189,7 @@ function checkLazyAccess(ctx: FileContext, host: HostExtraction, access: Attribu
         'a loop over N rows sends N more queries. `selectinload` fetches it for all rows in one extra query ' +
         '(`WHERE ... IN (...)`); `joinedload` joins it into the first one.',
     ].join('\n'),
-    fixes: selectinFix(ctx, outer, path),
+    fixes: adapterOf(host.language).eagerLoadFix?.(ctx, outer, path) ?? [],
   });
 }
 
@@ -295,13 +206,4 @@ function isManyToOne(ctx: FileContext, model: HostModel, attribute: string, targ
   // By the referenced table, or by the key column named for the relationship (`plugin` → `plugin_id`), when the
   // referenced class's table was not known where the key was read (a name a base class computes).
   return foreignKeys.some((fk) => (!!target && fk.refTable.toLowerCase() === target.toLowerCase()) || (fk.columns.length === 1 && fk.columns[0] === `${attribute}_id`));
-}
-
-function selectinFix(ctx: FileContext, outer: HostQuery, path: string): CoreFix[] {
-  if (outer.beforeTerminal === undefined || ctx.host!.language !== 'python') return [];
-  const at = outer.beforeTerminal;
-  const edits = [{ span: { start: at, end: at }, newText: `.options(selectinload(${path}))` }];
-  const importEdit = pythonImportEdit(ctx.text, 'sqlalchemy.orm', 'selectinload');
-  if (importEdit) edits.push(importEdit);
-  return [{ title: `Load ${path} with the query (selectinload)`, isPreferred: true, changes: [{ kind: 'edit', file: ctx.file, edits }] }];
 }

@@ -27,7 +27,8 @@ export const selectStar: Rule = {
       const refs = tableRefs(query);
       const table = refs.length === 1 ? knownTable(ctx.catalog, refs[0].name) : undefined;
       const columns = table ? [...table.columns.keys()] : [];
-      const fixable = !query.setOp && columns.length > 0;
+      // A query builder's `*` (`.select('*')`, `.selectAll()`) is host code, not SQL: the SQL column list would not fit there.
+      const fixable = !query.setOp && columns.length > 0 && !statement.orm;
       ctx.report({
         span: query.selectStar,
         message:

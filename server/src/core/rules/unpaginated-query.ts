@@ -14,6 +14,7 @@
  */
 import { docsUrl } from '../../../../shared/types';
 import type { Catalog, TableInfo } from '../catalog/types';
+import { adapterOf } from '../host/languages';
 import type { HostQuery } from '../host/types';
 import type { ColumnRef, QueryModel, Statement } from '../sql/model';
 import { codePath, hostQueryOf, returnsAllRows, spanText, type CodePath } from './host-helpers';
@@ -82,12 +83,9 @@ export const unpaginatedQuery: Rule = {
 
 /** What to do, for the path the query is on (host code) or for a query file. */
 function advice(path: CodePath | undefined, hostQuery: HostQuery | undefined, ctx: FileContext): string {
-  const rust = ctx.host?.language === 'rust';
   const page = hostQuery?.kind === 'orm' ? '(.limit(...) plus a keyset: .where(T.id > last_id).order_by(T.id))' : '(LIMIT plus a keyset: WHERE id > $last ORDER BY id)';
-  const stream = rust
-    ? 'stream the rows with .fetch(..) instead of fetch_all, or walk keyset chunks (WHERE id > $last ORDER BY id LIMIT 1000)'
-    : 'stream them (.execution_options(yield_per=1000), session.stream_scalars(...)) or walk keyset chunks (WHERE id > :last ORDER BY id LIMIT 1000)';
-  if (!hostQuery) return `It gets slower and heavier as the table grows: paginate ${page}, or narrow it to one row by key.`;
+  if (!hostQuery || !ctx.host) return `It gets slower and heavier as the table grows: paginate ${page}, or narrow it to one row by key.`;
+  const stream = adapterOf(ctx.host.language).streamAdvice;
   if (path?.kind === 'request') return `Each request pays for the whole table as it grows: paginate ${page} and return a cursor.`;
   if (path?.kind === 'batch') return `A job that must see every row is right not to truncate it, but it holds them all in memory at once: ${stream}.`;
   return (
@@ -98,8 +96,7 @@ function advice(path: CodePath | undefined, hostQuery: HostQuery | undefined, ct
 
 /** A read that already streams its rows: sqlx `.fetch(..)`, SQLAlchemy `yield_per`, `stream(...)`, `partitions()`. */
 function streamsRows(ctx: FileContext, hostQuery: HostQuery): boolean {
-  if (ctx.host?.language === 'rust') return hostQuery.terminal === 'fetch';
-  return /\b(yield_per|stream|stream_scalars|partitions)\b/.test(spanText(ctx.text, hostQuery.span));
+  return ctx.host ? adapterOf(ctx.host.language).streamsRows(ctx.text, hostQuery) : false;
 }
 
 function isUnbounded(query: QueryModel): boolean {

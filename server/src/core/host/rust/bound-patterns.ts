@@ -16,7 +16,7 @@ import { type Node, unwrapExpression } from './syntax';
 export type BoundValue = Node | Node[];
 
 /** Placeholders of `sql` that take a value whose text the code shows, in file coordinates. */
-export function boundPatterns(sql: EmbeddedSql, dialect: Dialect, values: BoundValue[], at: Node): BoundPattern[] {
+export function boundPatterns(sql: EmbeddedSql, dialect: Dialect, values: readonly BoundValue[], at: Node): BoundPattern[] {
   if (values.length === 0) return [];
   const texts = values.map((v) => valueText(v, at, 0));
   const out: BoundPattern[] = [];
@@ -33,7 +33,7 @@ export function boundPatterns(sql: EmbeddedSql, dialect: Dialect, values: BoundV
 }
 
 /** The elements of a client's parameter slice (`&[&pattern, &id]`). */
-export function sliceValues(arg: Node | undefined): Node[] {
+export function sliceValues(arg: Node | undefined): readonly Node[] {
   const slice = arg && unwrapExpression(arg);
   return slice?.type === 'array_expression' ? slice.namedChildren : [];
 }

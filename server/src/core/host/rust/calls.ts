@@ -23,7 +23,7 @@ export interface QueryOrigin {
   /** Client methods say what they do with the result themselves. */
   terminal?: Terminal;
   /** The values bound to the placeholders in the call itself: macro arguments, a client's slice. */
-  values: BoundValue[];
+  values: readonly BoundValue[];
 }
 
 const SQLX_FUNCTIONS = new Set(['query', 'query_as', 'query_scalar', 'query_with', 'query_as_with', 'query_scalar_with']);

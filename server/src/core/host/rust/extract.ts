@@ -5,7 +5,7 @@
  * commits. Syntax tree only (tree-sitter), never patterns over the source.
  */
 import type { Dialect } from '../../../../../shared/types';
-import { hostParser } from '../treesitter';
+import { hostParser, type SyntaxCursor } from '../treesitter';
 import type { EnclosingFunction, HostExtraction, HostQuery, HostWrite } from '../types';
 import { assignedVariable, followChain, queryOrigin, type QueryOrigin } from './calls';
 import { boundPatterns } from './bound-patterns';
@@ -19,7 +19,6 @@ export type { RustHostQuery } from './deferred';
 import { statementKindOf } from '../statement-kind';
 import { decodeStringLiteral } from './strings';
 import { isRustTestAttribute } from '../../config/scope';
-import type { TreeCursor } from 'web-tree-sitter';
 import { asMethodCall, spanOf, walk, within, type Node } from './syntax';
 
 export interface RustExtractOptions {
@@ -84,7 +83,7 @@ function scan(root: Node): Scan {
   return found;
 }
 
-function visitScanned(type: string, cursor: TreeCursor, found: Scan): void {
+function visitScanned(type: string, cursor: SyntaxCursor, found: Scan): void {
   switch (type) {
     case 'identifier':
     case 'type_identifier':

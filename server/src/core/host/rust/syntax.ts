@@ -3,10 +3,11 @@
  * parser's indices, which are UTF-16 units when the parser is given a JS
  * string (checked by the non-ASCII tests), so they are file offsets as is.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../treesitter';
 import type { Span } from '../../sql/model';
 
-export type { Node };
+/** The extractors read the parser's copy of the tree (treesitter.ts), not web-tree-sitter's nodes. */
+export type Node = SyntaxNode;
 
 export function spanOf(node: Node): Span {
   return { start: node.startIndex, end: node.endIndex };

@@ -1,0 +1,89 @@
+/**
+ * What a host language's ORMs and drivers know, for the rules: how its code
+ * awaits, which calls hand every row over, and the fixes and advice written in
+ * that language. Rules read the extraction in neutral terms (loops, terminals,
+ * writes) and ask the adapter of the extraction's language
+ * (`adapterOf(host.language)`, host/languages.ts) for what is written in it.
+ *
+ * Only `awaitSyntax`, the advice texts and `streamsRows` are required: a new
+ * language can start without fixes (each optional builder missing means the
+ * finding comes without that fix).
+ */
+import type { Dialect, IndexDefinition } from '../../../../shared/types';
+import type { Predicate, Span } from '../sql/model';
+import type { CoreFix, FileContext, IndexSuggestion } from '../rules/types';
+import type { HostQuery, Terminal } from './types';
+
+/** An edit of the host file a fix adds beside its main one (an import). */
+export interface ExtraEdit {
+  span: Span;
+  newText: string;
+}
+
+/** n-plus-one: where the batched query goes (above the loop) and the names it uses. */
+export interface BatchSite {
+  /** The keys' variable (`agent_ids`). */
+  keys: string;
+  /** The rows' variable (`all_messages`). */
+  rows: string;
+}
+
+/** A statement a fix inserts, with the import it needs. */
+export interface BuiltStatement {
+  statement: string;
+  importEdit?: ExtraEdit;
+}
+
+/** The loop of a per-row query, as the batching fix needs it. */
+export interface BatchLoop {
+  /** The iterated variable, without `&`/`&mut` (`agents`). */
+  iterable: string;
+  /** The loop's bound names. */
+  targets: string[];
+  /** The key expression the query binds (`agent.id`). */
+  keyExpression: string;
+  /** What the query whose rows the loop walks does with its result. */
+  rowsTerminal: Terminal;
+}
+
+export interface HostAdapter {
+  /** `await call` (Python, TypeScript) or `call.await` (Rust). */
+  awaitSyntax: 'prefix' | 'postfix';
+  /** Terminals besides the multi-row ones that hand every selected row to the code (SQLAlchemy's `execute`: a Result). */
+  allRowsTerminals?: readonly Terminal[];
+
+  // n-plus-one
+  /** The batched lookup named in the message, in the language's SQL binding style (`col = ANY(:keys)`), for PostgreSQL. */
+  batchedSqlPredicate(column: string): string;
+  /** The batched ORM lookup named in the message (`Worker.planner_id.in_(keys)`). */
+  batchedOrmPredicate?(entity: string, column: string): string;
+  /** The lines above the loop that collect the keys; undefined when the rows cannot be walked twice. */
+  collectKeys?(loop: BatchLoop, keys: string): string[] | undefined;
+  /** One query over the collected keys, rewritten from a raw SQL query. */
+  batchSqlQuery?(ctx: FileContext, query: HostQuery, key: Predicate, site: BatchSite): BuiltStatement | undefined;
+  /** One query over the collected keys, rewritten from an ORM query. */
+  batchOrmQuery?(ctx: FileContext, query: HostQuery, loopTargets: string[], key: Predicate, site: BatchSite): BuiltStatement | undefined;
+  /** Loads relationship `path` (`Agent.messages`) with the rows of `query` (SQLAlchemy's selectinload). */
+  eagerLoadFix?(ctx: FileContext, query: HostQuery, path: string): CoreFix[];
+
+  // commit-in-loop
+  /** How to write all items of a loop that commits per item, in one transaction. */
+  commitOnceAdvice(dialect: Dialect, receiver: string, items: string, adds: boolean): string;
+  /** Whether a commit directly in the loop's body may be moved after the loop (the rule writes the edit). */
+  movesCommitAfterLoop?: boolean;
+  /** How to batch an INSERT/UPDATE/DELETE run per item. */
+  batchWriteAdvice(dialect: Dialect, kind: string, entity: string, table: string | undefined): string;
+
+  // index fixes without migrations
+  /**
+   * The edits that declare `index` on the model defining the table (the model's
+   * statement starts at `origin`): SQLAlchemy's `Index(...)` in `__table_args__`.
+   */
+  modelIndexEdits?(text: string, origin: number, suggestion: IndexSuggestion, index: IndexDefinition, dialect: Dialect): { className: string; edits: ExtraEdit[] } | undefined;
+
+  // unpaginated-query
+  /** How a job reads every row without holding them all (`stream them (...)`). */
+  streamAdvice: string;
+  /** Whether the read already streams its rows (sqlx `.fetch`, SQLAlchemy `yield_per`). */
+  streamsRows(text: string, query: HostQuery): boolean;
+}

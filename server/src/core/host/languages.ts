@@ -1,0 +1,101 @@
+/**
+ * The host languages, joined to their data in shared/languages.ts: for each,
+ * its extractor, the adapter rules ask for fixes (host/adapter.ts), and
+ * whether its files define models that other files' queries use. Everything
+ * else (which files, which grammar, comment syntax, watched globs, the
+ * client's selector, package.json) follows from shared/languages.ts.
+ *
+ * A new language: a folder server/src/core/host/<id>/ (its extractor and
+ * `language.ts`), its entry in shared/languages.ts, and one line here
+ * (CONTRIBUTING.md).
+ */
+import * as path from 'node:path';
+import { languageDataOf, type HostLanguage } from '../../../../shared/languages';
+import type { HostAdapter } from './adapter';
+import { python } from './python/language';
+import { rust } from './rust/language';
+import type { Dialect } from '../../../../shared/types';
+import type { MigrationTool } from '../catalog/types';
+import type { HostExtraction, HostModel } from './types';
+import type { WalkCache } from './python/walk-cache';
+
+export type { HostLanguage } from '../../../../shared/languages';
+
+export interface HostExtractOptions {
+  dialect?: Dialect;
+  /** Models of the whole workspace, for languages with cross-file models (`models` below). */
+  models?: HostModel[];
+  /** Only what the schema and the migration order need: models and migration operations. */
+  schemaOnly?: boolean;
+  /** Extract queries in test modules and test functions too. */
+  includeTests?: boolean;
+  /** The file's walk findings kept from its previous versions (Python: walk-cache.ts). */
+  walkCache?: WalkCache;
+}
+
+/**
+ * Models that queries in other files use (SQLAlchemy's declarative classes):
+ * the workspace collects each file's own from its schema-only extraction,
+ * resolves them together once, and extracts queries with the result.
+ */
+export interface CrossFileModels {
+  /**
+   * A cheap test of a file's text: false means its schema-only extraction is
+   * empty (no model, no migration revision, no pool), so it is not parsed for it.
+   */
+  mayDefineSchema(text: string): boolean;
+  /** The workspace's models from the files' own (a table named by a base class in another file filled in). */
+  resolve(models: HostModel[]): HostModel[];
+  /** The migration tool that migrates these models (Alembic): an index fix for a model's table goes into its set. */
+  migrationTool?: MigrationTool;
+}
+
+export interface HostLanguageSupport {
+  id: HostLanguage;
+  extract(file: string, text: string, options: HostExtractOptions): HostExtraction | undefined;
+  adapter: HostAdapter;
+  /** Its files can define models other files' queries use (and so may write the schema). */
+  models?: CrossFileModels;
+  /** Manifests whose dependencies name the database (a driver): the package's dialect (engine/packages.ts). */
+  manifests?: { files: readonly string[]; dialectOf(text: string): Dialect | undefined };
+}
+
+/** Every host language with data in shared/languages.ts: the compiler asks for an entry for each. */
+const HOST_LANGUAGES: { [id in HostLanguage]: HostLanguageSupport & { id: id } } = { python, rust };
+
+/** The host language a file is analysed as (by extension), if any. */
+export function hostLanguageOf(file: string): HostLanguage | undefined {
+  const id = languageDataOf(file)?.id;
+  return id !== undefined && id in HOST_LANGUAGES ? (id as HostLanguage) : undefined;
+}
+
+export function hostSupportOf(file: string): HostLanguageSupport | undefined {
+  const id = hostLanguageOf(file);
+  return id && HOST_LANGUAGES[id];
+}
+
+/** The database a manifest's dependencies name, for the language whose manifest it is. */
+export function manifestDialectOf(file: string, text: string): Dialect | undefined {
+  const name = path.basename(file);
+  const support = Object.values(HOST_LANGUAGES).find((s) => s.manifests?.files.includes(name));
+  return support?.manifests?.dialectOf(text);
+}
+
+/** The adapter of an extraction's language. */
+export function adapterOf(language: HostLanguage): HostAdapter {
+  return HOST_LANGUAGES[language].adapter;
+}
+
+/** Whether `file` is host code of a language whose files define models other files use. */
+export function hasCrossFileModels(file: string): boolean {
+  return hostSupportOf(file)?.models !== undefined;
+}
+
+/**
+ * The model registry: the workspace's models, each language's own resolved
+ * together (`models` holds every file's own models, of languages with cross-file models).
+ */
+export function resolveWorkspaceModels(models: HostModel[]): HostModel[] {
+  // One language has cross-file models today (Python); with more, HostModel would name its language.
+  return Object.values(HOST_LANGUAGES).reduce<HostModel[]>((all, support) => (support.models ? support.models.resolve(all) : all), models);
+}
