@@ -8,9 +8,13 @@
  * modified since counts as changed. When the list of files, the configuration
  * or QueryLens itself changed, no finding is reused. What a Python file tells the others (its Alembic revision, its
  * models) is reused by file text, so that neither ordering the migrations nor
- * reading a changed file's queries extracts every Python file again.
+ * reading a changed file's queries extracts every Python file again; and while
+ * the catalog signature is the same, so is what each file the catalog reads
+ * says of the schema (its schema changes), so that the catalog of a run that
+ * re-checks a changed query file is built without parsing the schema again.
  */
 import type { Finding } from '../../../shared/types';
+import type { SchemaChange } from '../core/sql/model';
 import type { FileFacts, Workspace } from '../core/engine/workspace';
 import { isAnalysedFile, workspacePath } from '../core/config/files';
 import { buildId, CheckCache, hashOf, hashText, type CachedFile, type CheckCacheContent } from './checkCache';
@@ -70,6 +74,18 @@ export class CachedCheck {
     this.reusable = previous ? this.reusableFiles(workspace, previous) : new Map();
   }
 
+  /**
+   * The schema changes the last run read of an unchanged file, while no file
+   * the catalog depends on changed (the catalog's signature is the same):
+   * the catalog is then built from them, without parsing those files again.
+   */
+  private knownSchema(previous: CheckCacheContent): (file: string, text: string) => SchemaChange[] | undefined {
+    return (file, text) => {
+      const cached = previous.files[this.relative(file)];
+      return cached?.schema && cached.hash === this.hashOf(file, text) ? cached.schema : undefined;
+    };
+  }
+
   /** The file's findings: from the cache when they still hold, else analysed now. */
   analyze(file: string): Finding[] {
     const cached = this.reusable.get(file);
@@ -105,7 +121,17 @@ export class CachedCheck {
       const kept = this.reusable.get(file);
       const result = this.analysed.get(file) ?? (kept?.findings ? { findings: kept.findings, unreadable: kept.unreadable ?? 0 } : undefined);
       const facts = workspace.factsOf(file);
-      files[name] = { hash, shipped, influences, ...(result && isAnalysedFile(file) ? { findings: result.findings, unreadable: result.unreadable } : {}), ...(facts ? { facts } : {}) };
+      const schema = workspace.schemaChangesOf(file) ?? (cached?.hash === hash ? cached.schema : undefined);
+      const signals = schema ? workspace.dialectSignalsOf(file) : undefined;
+      files[name] = {
+        hash,
+        shipped,
+        influences,
+        ...(result && isAnalysedFile(file) ? { findings: result.findings, unreadable: result.unreadable } : {}),
+        ...(facts ? { facts } : {}),
+        ...(schema ? { schema } : {}),
+        ...(signals ? { signals } : {}),
+      };
     }
     const content: CheckCacheContent = { build: this.build, runKey: this.runKey, catalog: hashOf(influencing), files };
     await this.store.write(content, this.options.warn);
@@ -144,7 +170,10 @@ export class CachedCheck {
         changedInfluencing.push(file);
       }
     }
-    if (hashOf(influencing) === previous.catalog) return unchanged;
+    if (hashOf(influencing) === previous.catalog) {
+      workspace.useKnownSchema(this.knownSchema(previous));
+      return unchanged;
+    }
     const withoutFindings = ({ findings: _findings, unreadable: _unreadable, ...rest }: CachedFile): CachedFile => rest;
     // A changed migration or manifest: the migration order, the fixes' new migrations, the packages may all differ.
     const migrations = new Set(workspace.migrationSets().flatMap((set) => set.migrations.flatMap((m) => [m.upFile, m.downFile])));
@@ -155,6 +184,12 @@ export class CachedCheck {
       const entry = unchanged.get(file);
       if (entry) unchanged.set(file, withoutFindings(entry));
     }
+    // Edited files that say what they said of the schema (and of their dialect, or their models): the others' schema still holds.
+    const sameSchema = (file: string) => {
+      const cached = previous.files[this.relative(file)];
+      return cached !== undefined && workspace.saysTheSameOfSchema(file, cached);
+    };
+    if (changedInfluencing.every(sameSchema)) workspace.useKnownSchema(this.knownSchema(previous));
     return unchanged;
   }
 }

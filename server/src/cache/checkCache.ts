@@ -17,11 +17,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, promises as fs, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../../../shared/types';
+import type { SchemaChange } from '../core/sql/model';
+import type { DialectSignals } from '../core/engine/layout';
 import { readTextFile } from '../core/config/read';
 import type { FileFacts } from '../core/engine/workspace';
 
 /** Bumped when the cache's layout changes: older caches are then ignored. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 const CACHE_FILE = 'check.json';
 /** A cache larger than this is not read (a run rewrites it). */
 const MAX_CACHE_BYTES = 512 * 1024 * 1024;
@@ -41,6 +43,10 @@ export interface CachedFile {
   unreadable?: number;
   /** A Python file: its Alembic revision and models (Workspace.factsOf). */
   facts?: FileFacts;
+  /** A file the catalog reads: its schema changes (Workspace.schemaChangesOf), reused while the catalog's signature is the same. */
+  schema?: SchemaChange[];
+  /** A SQL file: what its tokens say of its dialect (Workspace.dialectSignalsOf). */
+  signals?: DialectSignals;
 }
 
 export interface CheckCacheContent {
@@ -127,7 +133,9 @@ function isCachedFile(value: unknown): value is CachedFile {
     (value.shipped === undefined || typeof value.shipped === 'boolean') &&
     (value.findings === undefined || (Array.isArray(value.findings) && value.findings.every(isFindingShaped))) &&
     (value.unreadable === undefined || typeof value.unreadable === 'number') &&
-    (value.facts === undefined || isFacts(value.facts))
+    (value.facts === undefined || isFacts(value.facts)) &&
+    (value.schema === undefined || (Array.isArray(value.schema) && value.schema.every(isChangeShaped))) &&
+    (value.signals === undefined || (isRecord(value.signals) && typeof value.signals.mixed === 'boolean' && (value.signals.own === undefined || typeof value.signals.own === 'string')))
   );
 }
 
@@ -141,6 +149,10 @@ function isFacts(value: unknown): value is FileFacts {
 
 function isModelShaped(value: unknown): boolean {
   return isRecord(value) && typeof value.className === 'string' && typeof value.table === 'string' && isRecord(value.span) && Array.isArray(value.changes) && Array.isArray(value.relationships);
+}
+
+function isChangeShaped(value: unknown): boolean {
+  return isRecord(value) && typeof value.kind === 'string' && isRecord(value.span);
 }
 
 function isFindingShaped(value: unknown): boolean {

@@ -56,16 +56,17 @@ export interface ChangedSelection {
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'github';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif', 'github'];
 
-const relativeCache = new Map<string, string>();
+const relativeCache = new Map<string, Map<string, string>>();
 
 /** `file` relative to `base`, with forward slashes (absolute, if outside `base`). */
 export function relativePath(base: string, file: string): string {
-  // Thousands of findings share a few hundred files; path.relative is not free.
-  const key = base + '\0' + file;
-  let rel = relativeCache.get(key);
+  // Thousands of findings share a few hundred files; path.relative is not free (nor is a key built per call).
+  let byFile = relativeCache.get(base);
+  if (!byFile) relativeCache.set(base, (byFile = new Map()));
+  let rel = byFile.get(file);
   if (rel === undefined) {
     rel = computeRelative(base, file);
-    relativeCache.set(key, rel);
+    byFile.set(file, rel);
   }
   return rel;
 }

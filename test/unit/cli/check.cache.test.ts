@@ -80,6 +80,34 @@ describe('check --cache', function () {
     assert.equal(warm.findings, (await check(dir)).findings);
   });
 
+  it('keeps what each file the catalog reads says of the schema, and builds the next catalog from it while no file changed what it says of the schema', async () => {
+    const dir = workspace();
+    const plain = await check(dir);
+    assert.ok(plain.findings.includes('desks(name)'), plain.findings);
+    await check(dir, { cache: true });
+    const cache = JSON.parse(fs.readFileSync(cacheFile(dir), 'utf8'));
+    const tickets = cache.files['db/tickets.sql'].schema;
+    assert.deepEqual(
+      tickets.map((c: { kind: string; table: string; columns: { name: string }[] }) => [c.kind, c.table, c.columns.map((col) => col.name)]),
+      [['createTable', 'tickets', ['id', 'desk_id', 'opened_at']]],
+    );
+    assert.deepEqual(cache.files['queries/desks.sql'].schema, []); // read, no schema change
+    assert.equal(cache.files['app/repo.py'].schema, undefined); // Python without models or DDL: never read for the schema
+    // The cache says db/desks.sql indexes desks(name): a run that builds its catalog from the cache believes it.
+    const desks = cache.files['db/desks.sql'].schema;
+    desks.push({ kind: 'createIndex', name: 'desks_name_idx', table: 'desks', keys: [{ column: 'name' }], unique: false, partial: false, method: 'btree', span: desks[0].span });
+    fs.writeFileSync(cacheFile(dir), JSON.stringify(cache));
+    fs.writeFileSync(path.join(dir, 'queries/desks.sql'), 'SELECT id FROM desks WHERE name = $1 LIMIT 20;\nSELECT id FROM desks WHERE name = $2 LIMIT 10;\n');
+    const warm = await check(dir, { cache: true });
+    assert.equal(warm.analysed, 1);
+    assert.ok(!warm.findings.includes('desks(name)'), warm.findings);
+    // A schema file says something else of the schema (here: than the tampered cache): the catalog is read from the files again.
+    fs.appendFileSync(path.join(dir, 'db/desks.sql'), '-- desks\n');
+    const after = await check(dir, { cache: true });
+    assert.equal(after.findings, (await check(dir)).findings);
+    assert.ok(after.findings.includes('desks(name)'), after.findings);
+  });
+
   it('a schema change re-checks its file and the files reading its tables, not the others', async () => {
     const dir = workspace();
     await check(dir, { cache: true });

@@ -104,4 +104,6 @@ export interface MigrationSet {
   provider?: string;
   /** Alembic: the revisions nothing revises yet, in apply order (one per branch; several until merged). */
   heads?: string[];
+  /** Alembic: the `file_template` of its `alembic.ini` (`%(rev)s_%(slug)s` when none), `%%` already read as `%`. */
+  fileTemplate?: string;
 }

@@ -14,7 +14,7 @@ import { rules } from '../rules/index';
 import type { CoreFix, FileContext, MigrationPosition, Rule, RuleReport } from '../rules/types';
 import type { ParsedDocument, Span, Statement } from '../sql/model';
 import { dropIndexFixes, makeIndexFixes } from './fixes';
-import { LineIndex } from './lineIndex';
+import { LineIndex, lineIndexOf } from './lineIndex';
 import {
   placedFindings,
   RecordingCatalog,
@@ -301,7 +301,7 @@ class FileAnalysis {
       changes: fix.changes.map((change) => {
         if (change.kind === 'create') return change;
         const here = change.file === file;
-        const target = here ? lines : new LineIndex(this.host.textOf(change.file) ?? '');
+        const target = here ? lines : lineIndexOf(this.host.textOf(change.file) ?? '');
         return {
           kind: 'edit' as const,
           file: change.file,

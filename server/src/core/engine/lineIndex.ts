@@ -44,3 +44,17 @@ export class LineIndex {
     return this.lineStarts.length;
   }
 }
+
+/** The last few texts' line indexes: the fixes of many findings edit the same other file (its CREATE TABLE). */
+const recent = new Map<string, LineIndex>();
+const RECENT_MAX = 8;
+
+/** A LineIndex of `text`, shared with the last callers that asked for the same text. */
+export function lineIndexOf(text: string): LineIndex {
+  let index = recent.get(text);
+  if (index) return index;
+  index = new LineIndex(text);
+  if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value!);
+  recent.set(text, index);
+  return index;
+}

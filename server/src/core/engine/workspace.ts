@@ -22,7 +22,7 @@ import { detectMigrations, migrationPositionOf } from '../migrations/detect';
 import type { RevisionInfo } from '../migrations/alembic';
 import { firstCheckedHistory, NOTHING_SHIPPED, type MigrationHistory } from '../migrations/history';
 import type { MigrationPosition } from '../rules/types';
-import type { ParsedDocument } from '../sql/model';
+import type { ParsedDocument, SchemaChange } from '../sql/model';
 import { otherEngineOf } from '../sql/dialect';
 import { inferDialect, initParsers, parseDocument, parseDocumentSteps } from '../sql/parse';
 import { initHostParsers } from '../host/treesitter';
@@ -91,6 +91,8 @@ interface FileEntry {
   dialectSure?: boolean;
   /** What a SQL file's own tokens say of its dialect (layout.ts). */
   signals?: DialectSignals;
+  /** The file's schema changes as an earlier run read them (`useKnownSchema`), standing in for its document in the catalog. */
+  knownSchema?: ParsedDocument;
   /** Schema changes of the file without positions: what the catalog depends on. */
   schemaSignature?: string;
   /**
@@ -161,6 +163,8 @@ export class Workspace {
   private shippedHistory: MigrationHistory = NOTHING_SHIPPED;
   /** The Prisma schemas, read by Prisma's parser (core/prisma). */
   private readonly prisma = new PrismaSchemas();
+  /** Schema changes an earlier run read (`useKnownSchema`). */
+  private knownSchema?: (file: string, text: string) => SchemaChange[] | undefined;
 
   private constructor(private readonly options: WorkspaceOptions) {
     this.root = options.root;
@@ -186,14 +190,18 @@ export class Workspace {
   /** Scans the root for SQL files (respecting .gitignore, node_modules, excludes) and reads them. */
   static async create(options: WorkspaceOptions): Promise<Workspace> {
     const ws = new Workspace(options);
-    await Promise.all([initParsers(), initHostParsers()]);
-    const files = await listWorkspaceFiles(options.root, {
-      include: options.config.include,
-      exclude: options.config.exclude,
-      extraExcludes: options.extraExcludes ?? [],
-      includeTests: options.config.includeTests,
-      ignorePatterns: options.config.ignorePatterns,
-    });
+    const [files] = await Promise.all([
+      listWorkspaceFiles(options.root, {
+        include: options.config.include,
+        exclude: options.config.exclude,
+        extraExcludes: options.extraExcludes ?? [],
+        includeTests: options.config.includeTests,
+        ignorePatterns: options.config.ignorePatterns,
+      }),
+      initParsers(),
+    ]);
+    // tree-sitter's grammars are loaded for host code only: a SQL-only workspace never compiles them.
+    if (files.some((file) => hostLanguageOf(file))) await initHostParsers();
     const reads = await Promise.all(files.map((f) => readTextFile(f, { maxBytes: MAX_SOURCE_BYTES })));
     files.forEach((file, i) => {
       const read = reads[i]!;
@@ -745,13 +753,87 @@ export class Workspace {
   private *readCatalogInputsSteps(progress?: (read: number, total: number) => void): Steps<void> {
     yield* this.workspaceModelsSteps();
     const order = this.migrationOrder();
-    const files = this.files().filter((file) => order.has(file) || (hasCrossFileModels(file) ? this.mayWriteSchema(file) : !hostLanguageOf(file)));
+    const files = this.files().filter((file) => this.mayBeCatalogInput(file, order));
     let read = 0;
     for (const file of files) {
       const entry = this.entries.get(file);
-      if (entry && !entry.document && isAnalysedFile(file)) yield* this.parseSteps(file, entry);
+      if (entry && !entry.document && isAnalysedFile(file) && !this.knownSchemaOf(file, entry)) yield* this.parseSteps(file, entry);
       progress?.(++read, files.length);
     }
+  }
+
+  /** Whether the catalog reads `file`: a migration, a SQL file, or code of a language with cross-file models that may hold models or DDL (`catalogInputs` keeps those with schema changes). */
+  private mayBeCatalogInput(file: string, order = this.migrationOrder()): boolean {
+    return order.has(file) || (hasCrossFileModels(file) ? this.mayWriteSchema(file) : !hostLanguageOf(file));
+  }
+
+  /**
+   * Takes the schema changes an earlier run read of files whose text has not
+   * changed (the check cache, while the catalog's signature is the same): the
+   * catalog is then built without parsing or extracting those files again.
+   */
+  useKnownSchema(changesOf: (file: string, text: string) => SchemaChange[] | undefined): void {
+    this.knownSchema = changesOf;
+  }
+
+  /**
+   * The schema changes of `file` in its statements' order, for an earlier
+   * run's `useKnownSchema`: when the catalog reads the file and its document
+   * (or its known schema) is at hand; undefined otherwise, nothing is parsed.
+   */
+  schemaChangesOf(file: string): SchemaChange[] | undefined {
+    const entry = this.entries.get(file);
+    if (!entry || !isAnalysedFile(file) || this.isTooLarge(entry)) return undefined;
+    const document = entry.document ?? entry.knownSchema;
+    if (!document || !this.mayBeCatalogInput(file)) return undefined;
+    return document.statements.flatMap((statement) => statement.changes);
+  }
+
+  /**
+   * Whether an edited file (no migration) says what it said of the schema
+   * before: its schema changes (positions aside), and a SQL file its dialect
+   * signals, code with cross-file models (Python) its models and Alembic revision, are `before`'s.
+   * Then the other files' schema, read by an earlier run, still holds
+   * (`useKnownSchema`): an edited query file re-reads none of them.
+   */
+  saysTheSameOfSchema(file: string, before: { schema?: SchemaChange[]; signals?: DialectSignals; facts?: FileFacts }): boolean {
+    const entry = this.entries.get(file);
+    if (!entry || !isAnalysedFile(file) || migrationPositionOf(this.sets, file) !== undefined || this.isTooLarge(entry)) return false;
+    const host = hostLanguageOf(file);
+    if (host && hasCrossFileModels(file)) {
+      const facts = this.factsOf(file);
+      if (!facts || withoutPositions(facts.models) !== withoutPositions(before.facts?.models ?? []) || withoutPositions(facts.revision) !== withoutPositions(before.facts?.revision)) return false;
+    } else if (host) return false;
+    else {
+      const signals = this.signalsOf(file);
+      if (signals?.own !== before.signals?.own || (signals?.mixed ?? false) !== (before.signals?.mixed ?? false)) return false;
+    }
+    // Not read for the schema, now as before (code that sends queries only).
+    if (!this.mayBeCatalogInput(file)) return before.schema === undefined;
+    const document = before.schema && this.document(file);
+    return document !== undefined && withoutPositions(document.statements.flatMap((statement) => statement.changes)) === withoutPositions(before.schema);
+  }
+
+  /** What a SQL file's own tokens say of its dialect (layout.ts); undefined for host code. */
+  dialectSignalsOf(file: string): DialectSignals | undefined {
+    return hostLanguageOf(file) || !this.entries.has(file) ? undefined : this.signalsOf(file);
+  }
+
+  /** The stand-in document of a file whose schema changes an earlier run read (`useKnownSchema`), if any. */
+  private knownSchemaOf(file: string, entry: FileEntry): ParsedDocument | undefined {
+    if (entry.knownSchema || !this.knownSchema || this.isTooLarge(entry)) return entry.knownSchema;
+    const changes = this.knownSchema(file, entry.text);
+    if (!changes) return undefined;
+    const statements = changes.length > 0 ? [{ kind: 'other' as const, span: { start: 0, end: 0 }, text: '', changes, inTransaction: false }] : [];
+    entry.knownSchema = { dialect: entry.dialect ?? 'postgres', statements, errors: [], metaCommands: [] };
+    return entry.knownSchema;
+  }
+
+  /** What the catalog reads of a file: its document, or its known schema changes. */
+  private catalogDocument(file: string): ParsedDocument | undefined {
+    const entry = this.entries.get(file);
+    if (!entry || !isAnalysedFile(file)) return undefined;
+    return entry.document ?? this.knownSchemaOf(file, entry) ?? this.document(file);
   }
 
   /** Every SQLAlchemy model of the workspace (cached until a Python file's models change). */
@@ -920,17 +1002,17 @@ export class Workspace {
     let early = -1_000_000;
     for (const file of this.files()) {
       if (order.has(file) || !(isPrismaSchema(file) || (hasCrossFileModels(file) && this.mayWriteSchema(file)))) continue;
-      const document = this.document(file);
+      const document = this.catalogDocument(file);
       if (document && document.statements.some((s) => s.changes.length > 0)) inputs.push({ file, document, order: early++ });
     }
     for (const [file, position] of order) {
-      const document = this.document(file);
+      const document = this.catalogDocument(file);
       if (document) inputs.push({ file, document, order: position });
     }
     let next = order.size;
     for (const file of this.files()) {
       if (order.has(file) || downFiles.has(file) || hostLanguageOf(file) || isPrismaSchema(file)) continue;
-      const document = this.document(file);
+      const document = this.catalogDocument(file);
       if (document && document.statements.some((s) => s.changes.length > 0)) {
         inputs.push({ file, document, order: next++ });
       }

@@ -6,6 +6,7 @@
  * index is declared (CREATE INDEX, op.create_index, a model's Index(...)).
  */
 import { docsUrl } from '../../../../shared/types';
+import { tablesDeclaringIn } from './query-helpers';
 import type { Rule } from './types';
 import { HNSW_DEFAULTS, seedHnswParameters, vectorType } from './vector-helpers';
 
@@ -22,7 +23,8 @@ export const hnswParametersBelowGuide: Rule = {
   },
   scope: 'file',
   check(ctx) {
-    for (const table of ctx.catalog.tables.values()) {
+    // The tables with an index declared in this file (looked up once per catalog), not the whole catalog per file.
+    for (const table of tablesDeclaringIn(ctx.catalog, ctx.file)) {
       for (const index of table.indexes) {
         if (index.method !== 'hnsw' || index.origin.file !== ctx.file || !index.keys[0]?.column) continue;
         const column = index.keys[0].column;

@@ -10,7 +10,7 @@
 import { indexCovers, leadingColumns } from '../catalog/build';
 import type { Catalog, IndexInfo, TableInfo } from '../catalog/types';
 import type { ColumnRef, Predicate, QueryModel, Span, Statement, TableRef } from '../sql/model';
-import { isLowCardinality, isReferenceTable, narrowingIndex, selectiveFirst } from './index-judgement';
+import { isLowCardinality, narrowingIndex, selectiveFirst, smallTableReason } from './index-judgement';
 import type { FileContext, IndexSuggestion } from './types';
 
 /** A query model together with where it sits in its statement. */
@@ -25,6 +25,11 @@ export interface QueryVisit {
 export function* eachQuery(statements: Statement[]): Generator<QueryVisit> {
   for (const statement of statements) {
     if (!statement.query) continue;
+    if (statement.query.subqueries.length === 0) {
+      // Most statements: one query, nothing nested.
+      yield { query: statement.query, statement, topLevel: true };
+      continue;
+    }
     const stack: { query: QueryModel; topLevel: boolean }[] = [{ query: statement.query, topLevel: true }];
     const seen = new Set<QueryModel>();
     while (stack.length > 0) {
@@ -430,14 +435,14 @@ export function reportIndexNeeds(
   for (const { query, statement } of eachQuery(ctx.document.statements)) {
     for (const need of catalogIndexNeeds(query, ctx.catalog)) {
       if (need.kind !== kind || !worthIt(need, query)) continue;
-      const reference = isReferenceTable(need.table);
+      const small = smallTableReason(need.table, ctx.catalog);
       ctx.report({
         span: need.span,
-        message: message(need) + (reference ? ` (${need.table.name} looks like a reference list of kinds, usually a few rows that a scan reads at once: worth it only if it grows.)` : ''),
+        message: message(need) + (small ? ` (${small}.)` : ''),
         explanation: needExplanation(need),
         fixes: ctx.indexFixes(need.suggestion, statement.span),
         index: need.suggestion,
-        ...(need.narrowedBy || need.fewValuesLead || need.purge || reference ? { tentative: true } : {}),
+        ...(need.narrowedBy || need.fewValuesLead || need.purge || small ? { tentative: true } : {}),
       });
     }
   }

@@ -3,12 +3,12 @@
  * `initParsers()` once (loads libpg-query's WASM), then `parseDocument` is
  * synchronous and never throws.
  */
-import { loadModule } from 'libpg-query';
 import type { Dialect } from '../../../../shared/types';
 import { ChunkCache, PreviousChunks, recordChunks, type PlacedChunk } from './cache';
 import { type ChunkResult, rebase, shiftFresh, shiftInPlace } from './chunk';
 import type { ParsedDocument, Statement } from './model';
 import { parsePgChunk } from './pg/statement';
+import { loadPgWasm } from './pg/wasm';
 import { maskPsqlVariables } from './psql';
 import { maskSqliteOnly } from './sqlite-fallback';
 import { readableText, splitStatements } from './split/split';
@@ -22,21 +22,23 @@ let ready: Promise<void> | undefined;
 let loaded = false;
 
 export function initParsers(): Promise<void> {
-  ready ??= loadModule().then(() => {
+  ready ??= loadPgWasm().then(() => {
     loaded = true;
   });
   return ready;
 }
 
-const cache = new ChunkCache();
+// One cache per dialect, keyed by the statement's text itself: no key string built per statement.
+const caches = new Map<Dialect, ChunkCache>();
+const cacheOf = (dialect: Dialect): ChunkCache => caches.get(dialect) ?? caches.set(dialect, new ChunkCache()).get(dialect)!;
 
 /** Parses one statement's text (no trailing `;` needed); spans are relative to `text`. */
 export function parseStatement(text: string, dialect: Dialect): ChunkResult {
-  const key = dialect + '\u0000' + text;
-  let result = cache.get(key);
+  const cache = cacheOf(dialect);
+  let result = cache.get(text);
   if (!result) {
     result = parseUncached(text, dialect);
-    cache.set(key, result);
+    cache.set(text, result);
   }
   return result;
 }
@@ -46,23 +48,25 @@ export function parseStatement(text: string, dialect: Dialect): ChunkResult {
  * a statement is cached (and copied out of the cache) from its second sight on,
  * and the first parse goes to the document as it is.
  */
-// Keyed like the cache, by a built string: hashed, it becomes a flat copy, where the
-// statement's own text (a slice) would keep its whole file's text alive.
-const seenOnce = new Set<string>();
+// Looked up by the statement's text (a slice of its file's), but added as a flat copy:
+// the slice would keep its whole file's text alive. A cache entry holds its statements'
+// text anyway.
+const seenOnce = new Map<Dialect, Set<string>>();
 const SEEN_MAX = 100_000;
 
 /** `parseStatement` placed at `start` of a document, owned by the caller. */
 function parseStatementAt(text: string, dialect: Dialect, start: number): ChunkResult {
-  const key = dialect + '\u0000' + text;
-  const hit = cache.get(key);
+  const cache = cacheOf(dialect);
+  const hit = cache.get(text);
   if (hit) return rebase(hit, start);
-  if (seenOnce.delete(key)) {
+  const seen = seenOnce.get(dialect) ?? seenOnce.set(dialect, new Set()).get(dialect)!;
+  if (seen.delete(text)) {
     const result = parseUncached(text, dialect);
-    cache.set(key, result);
+    cache.set(text, result);
     return rebase(result, start);
   }
-  if (seenOnce.size >= SEEN_MAX) seenOnce.clear();
-  seenOnce.add(key);
+  if (seen.size >= SEEN_MAX) seen.clear();
+  seen.add((' ' + text).slice(1));
   const result = parseUncached(text, dialect);
   shiftFresh(result, start);
   return result;
@@ -157,15 +161,35 @@ export function* parseDocumentSteps(
   return doc;
 }
 
-const TRANSACTION_INITIALS = new Set([...'bscear'].map((ch) => ch.charCodeAt(0)));
+/** The words a statement that opens or closes a transaction starts with, lower-case, by length. */
+const TRANSACTION_WORDS = new Map<number, string[]>([
+  [3, ['end']],
+  [5, ['begin', 'start', 'abort']],
+  [6, ['commit']],
+  [8, ['rollback']],
+]);
+
+/** Whether `text` starts with a letter and its first word is none of TRANSACTION_WORDS: it neither opens nor closes a transaction. */
+function surelyNoTransactionWord(text: string): boolean {
+  let end = 0;
+  for (;;) {
+    const c = text.charCodeAt(end) | 32;
+    if (c < 97 || c > 122) break;
+    end++;
+  }
+  if (end === 0) return false; // space, comment, parenthesis...: the regex decides
+  const c = text.charCodeAt(end);
+  if ((c >= 48 && c <= 57) || c === 95 || c === 36 || c > 127) return false; // a longer identifier: the regex decides
+  const words = TRANSACTION_WORDS.get(end);
+  return !words || !words.some((word) => text.slice(0, end).toLowerCase() === word);
+}
 
 /** Sets `inTransaction` on statements between BEGIN/START TRANSACTION and COMMIT/ROLLBACK/END. */
 function markTransactions(statements: Statement[]): void {
   let open = false;
   for (const s of statements) {
-    // Only BEGIN, START, COMMIT, END, ABORT and ROLLBACK matter: any other first letter needs no regex.
-    const c = s.text.charCodeAt(0) | 32;
-    if (c >= 97 && c <= 122 && !TRANSACTION_INITIALS.has(c)) {
+    // Only BEGIN, START, COMMIT, END, ABORT and ROLLBACK matter: any other first word needs no regex.
+    if (surelyNoTransactionWord(s.text)) {
       s.inTransaction = open;
       continue;
     }

@@ -4,7 +4,7 @@
  * views it reads and the triggers of the tables it writes to, followed a few
  * levels deep through the functions' sources and the views' definitions.
  */
-import { parseSync } from 'libpg-query';
+import { parseSync } from '../../core/sql/pg/wasm';
 import type { QueryResult } from '../types';
 import { deniedFunction, functionCalls, namedRelations, refusedCall, type FunctionCall, type RunMode, type TableRef } from './effects';
 

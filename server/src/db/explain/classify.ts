@@ -5,7 +5,7 @@
  * refuses everything else before anything reaches the database, including a
  * call of a function a rollback cannot undo (effects.ts).
  */
-import { parseSync } from 'libpg-query';
+import { parseSync } from '../../core/sql/pg/wasm';
 import { statementKindOf } from '../../core/host/statement-kind';
 import type { StatementKind } from '../../core/sql/model';
 import { initParsers, parseDocument, splitStatements } from '../../core/sql/parse';

@@ -9,7 +9,7 @@
  * through libpg-query's fingerprint, which ignores constants and parameter
  * numbers, so `WHERE a = 5` and `WHERE a = $1` meet.
  */
-import { fingerprintSync, parseSync } from 'libpg-query';
+import { fingerprintSync, parseSync } from '../../core/sql/pg/wasm';
 import type { HealthItem } from '../../../../shared/dashboard';
 import type { QueryModel } from '../../core/sql/model';
 import { explainableQueries } from '../../core/engine/explainable';

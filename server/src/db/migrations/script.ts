@@ -11,7 +11,7 @@
  * Outside a transaction the statements run one by one: PostgreSQL runs a
  * multi-statement query as one implicit transaction, where CONCURRENTLY fails.
  */
-import { parseSync } from 'libpg-query';
+import { parseSync } from '../../core/sql/pg/wasm';
 import { initParsers, parseDocument, splitStatements } from '../../core/sql/parse';
 import type { DbDialect, DbSession } from '../types';
 

@@ -11,7 +11,7 @@
  * serves them, so they are cut out (located through libpg-query's parse tree)
  * before the SQL core sees the condition.
  */
-import { parseSync } from 'libpg-query';
+import { parseSync } from '../../core/sql/pg/wasm';
 import type { SuggestedIndex } from '../../../../shared/explain';
 import type { Catalog, TableInfo } from '../../core/catalog/types';
 import { createIndexSql, quoteIdent } from '../../core/migrations/writer';

@@ -4,6 +4,9 @@ import type { PgNode, PgQueryBuilder } from './query';
 import { COLUMN_OPTION_WORDS, type StatementText } from '../text';
 
 
+/** The statement types `PgDdlBuilder.changes` reads (any other top-level statement changes no schema). */
+export const DDL_STATEMENT_TYPES = ['CreateStmt', 'IndexStmt', 'DropStmt', 'AlterTableStmt', 'RenameStmt'] as const;
+
 export class PgDdlBuilder {
   constructor(
     private readonly st: StatementText,

@@ -12,6 +12,9 @@ import type { StatementText } from '../text';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type PgNode = any;
 
+/** The statement types `PgQueryBuilder.build` models (any other top-level statement has no query). */
+export const QUERY_STATEMENT_TYPES = ['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt'] as const;
+
 export class PgQueryBuilder {
   constructor(private readonly st: StatementText) {}
 
@@ -57,6 +60,7 @@ export class PgQueryBuilder {
 
   private insert(s: PgNode): QueryModel | undefined {
     const sel = s.selectStmt?.SelectStmt;
+    // No model for INSERT ... VALUES (pg/statement.ts then skips the tree: keep the two in step).
     if (!sel || sel.valuesLists) return undefined;
     const q = emptyQuery('insert');
     q.tables.push(this.table(s.relation));

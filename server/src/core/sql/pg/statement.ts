@@ -1,17 +1,36 @@
 /** One PostgreSQL statement's text → Statements and at most one SyntaxError (statement-relative spans). */
-import { parseSync } from 'libpg-query';
 import { codePointToUtf16 } from '../bytes';
 import type { Statement, StatementKind, SyntaxError } from '../model';
 import type { ChunkResult } from '../chunk';
 import { errorSpanAt } from '../chunk';
-import { PgDdlBuilder } from './ddl';
-import { PgQueryBuilder, type PgNode } from './query';
+import { DDL_STATEMENT_TYPES, PgDdlBuilder } from './ddl';
+import { PgQueryBuilder, QUERY_STATEMENT_TYPES, type PgNode } from './query';
 import { StatementText } from '../text';
+import { parsePg } from './wasm';
+
+/** Top-level statement types with a model; the tree of any other statement is not even decoded. */
+const MODELLED = new Set<string>([...QUERY_STATEMENT_TYPES, ...DDL_STATEMENT_TYPES]);
+// The InsertStmt's fields come in the order relation, cols, selectStmt, ..., withClause: the first
+// `selectStmt` in its tree is its own, and a VALUES list is the first field of the SelectStmt it makes.
+const INSERT_SELECT = Buffer.from('"selectStmt":{"SelectStmt":{"');
+const VALUES_LISTS = Buffer.from('valuesLists"');
+
+function modelled(type: string, json: Buffer): boolean {
+  if (type === 'InsertStmt') {
+    // INSERT ... VALUES and INSERT ... DEFAULT VALUES have no query model (PgQueryBuilder's insert).
+    const at = json.indexOf(INSERT_SELECT);
+    return at >= 0 && !json.subarray(at + INSERT_SELECT.length, at + INSERT_SELECT.length + VALUES_LISTS.length).equals(VALUES_LISTS);
+  }
+  return MODELLED.has(type);
+}
 
 export function parsePgChunk(text: string): ChunkResult {
   let tree: PgNode;
   try {
-    tree = parseSync(text);
+    const parsed = parsePg(text, modelled);
+    // One statement with no model: what buildStatement would make of it, without its tree.
+    if (!parsed.tree) return { statements: [{ kind: pgKindOf(parsed.type), span: { start: 0, end: text.length }, text, changes: [], inTransaction: false }], errors: [] };
+    tree = parsed.tree;
   } catch (e) {
     return { statements: [], errors: [pgError(text, e)] };
   }
@@ -60,7 +79,11 @@ function pgError(text: string, e: unknown): SyntaxError {
 }
 
 export function pgKind(node: PgNode): StatementKind {
-  const type = Object.keys(node)[0] ?? '';
+  return pgKindOf(Object.keys(node)[0] ?? '');
+}
+
+/** The kind of a statement by its node type (`SelectStmt`...). */
+function pgKindOf(type: string): StatementKind {
   switch (type) {
     case 'SelectStmt':
       return 'select';

@@ -10,16 +10,20 @@ import { SqlParserDdlBuilder } from './ddl';
 import { Locator } from './locate';
 import { SqlParserQueryBuilder, type SpNode } from './query';
 
-let parser: Parser | undefined;
+let mysqlParser: Parser | undefined;
+let sqliteParser: Parser | undefined;
 /**
- * node-sql-parser is large (its grammars are most of the bundle): load it on the
- * first SQLite/MySQL statement, so PostgreSQL-only runs never compile it. The
- * bundle ships it as its own file (see esbuild.mjs).
+ * node-sql-parser is large (its grammars are most of the bundle): load a dialect's
+ * grammar on its first statement, so PostgreSQL-only runs never compile it, and
+ * only that dialect's (its one-dialect builds). The bundle ships each as its own
+ * file (see esbuild.mjs).
  */
-function sqlParser(): Parser {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  parser ??= new (require('node-sql-parser') as typeof import('node-sql-parser')).Parser();
-  return parser;
+function sqlParser(dialect: Dialect): Parser {
+  type Module = typeof import('node-sql-parser');
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  if (dialect === 'mysql') return (mysqlParser ??= new (require('node-sql-parser/build/mysql') as Module).Parser());
+  return (sqliteParser ??= new (require('node-sql-parser/build/sqlite') as Module).Parser());
+  /* eslint-enable @typescript-eslint/no-require-imports */
 }
 
 /** Statements node-sql-parser does not know but that are valid: kept, never reported. */
@@ -37,7 +41,7 @@ export function parseSqlParserChunk(text: string, dialect: Dialect): ChunkResult
   if (passKind) return { statements: [plain(text, passKind)], errors: [] };
   let ast: SpNode;
   try {
-    ast = sqlParser().astify(text, { database: dialect === 'mysql' ? 'mysql' : 'sqlite' });
+    ast = sqlParser(dialect).astify(text, { database: dialect === 'mysql' ? 'mysql' : 'sqlite' });
   } catch (e) {
     return fallback(text, dialect, e);
   }
