@@ -42,11 +42,11 @@ describe('language registry', () => {
   it('derives the watched globs, the analysed files and the client selector', () => {
     // migration_lock.toml was read but not watched: a provider switch went unnoticed until a reload.
     assert.deepEqual(watchedGlobs(), [
-      '**/*.sql', '**/*.py', '**/*.rs', '**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts', '**/*.js', '**/*.jsx', '**/*.mjs', '**/*.cjs',
-      '**/.querylens.json', '**/schema.prisma', '**/migration_lock.toml', '**/alembic.ini',
+      '**/*.sql', '**/*.prisma', '**/*.py', '**/*.rs', '**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts', '**/*.js', '**/*.jsx', '**/*.mjs', '**/*.cjs',
+      '**/.querylens.json', '**/migration_lock.toml', '**/alembic.ini',
     ]);
     assert.deepEqual(documentLanguages(), ['sql', 'prisma', 'python', 'rust', 'typescript', 'javascript', 'typescriptreact', 'javascriptreact']);
-    for (const [file, analysed] of [['q.sql', true], ['app.py', true], ['src/main.rs', true], ['Q.SQL', true], ['src/db.ts', true], ['app/page.TSX', true], ['lib/db.cjs', true], ['schema.prisma', false], ['alembic.ini', false]] as const) {
+    for (const [file, analysed] of [['q.sql', true], ['app.py', true], ['src/main.rs', true], ['Q.SQL', true], ['src/db.ts', true], ['app/page.TSX', true], ['lib/db.cjs', true], ['schema.prisma', true], ['prisma/schema/user.prisma', true], ['alembic.ini', false]] as const) {
       assert.equal(isAnalysedFile(file), analysed, file);
     }
     // The tools' files are read (not analysed) wherever they are, like the manifests.
@@ -80,6 +80,6 @@ describe('language registry', () => {
   });
 
   it('writes suppressions in the comment syntax of the file', () => {
-    assert.deepEqual(['q.sql', 'app.py', 'main.rs', 'file:///w/App.PY', 'schema.prisma'].map(lineCommentOf), ['--', '#', '//', '#', undefined]);
+    assert.deepEqual(['q.sql', 'app.py', 'main.rs', 'file:///w/App.PY', 'schema.prisma'].map(lineCommentOf), ['--', '#', '//', '#', '//']);
   });
 });

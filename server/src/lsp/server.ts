@@ -43,7 +43,6 @@ import { inSlices } from './slices';
 import { pathToUri, uriToPath } from './uris';
 import { watchedGlobs } from '../../../shared/languages';
 
-/** Files whose change on disk matters: SQL, the config and Prisma schemas. */
 /** The files whose changes the server hears of: the analysed kinds, the tools' files and the config (shared/languages.ts). */
 const WATCHED_GLOBS = watchedGlobs();
 

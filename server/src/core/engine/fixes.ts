@@ -17,6 +17,8 @@ import { createIndexStatement, definitionOf, freeIndexName, indexName } from '..
 import { formatColumns } from '../rules/query-helpers';
 import type { CoreFix, IndexSuggestion } from '../rules/types';
 import type { Span } from '../sql/model';
+import { prismaIndexEdit } from '../prisma/fix';
+import { isPrismaSchema } from '../prisma/schemas';
 
 export interface IndexFixInput {
   suggestion: IndexSuggestion;
@@ -68,7 +70,7 @@ export function takenIndexNames(catalog: Catalog): ReadonlySet<string> {
 export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
   const table = input.catalog.getTable(input.suggestion.table);
   const suggestion = spelled(input.suggestion, table);
-  const index = definitionOf(suggestion, freeIndexName(indexName(suggestion), takenIndexNames(input.catalog)));
+  const index = definitionOf(suggestion, freeIndexName(suggestion.name ?? indexName(suggestion), takenIndexNames(input.catalog)));
   const set = owningSet(input.catalog, input.suggestion.table, input.migrations, input.textOf);
   if (set) {
     const fix = migrationFix(set, { kind: 'createIndex', index }, dialectOfSet(set, input.dialect, input.textOf, input.sureDialectOf), input.now);
@@ -79,6 +81,11 @@ export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
   const statement = extension + createIndexStatement(index, dialect, { concurrently: false }) + '\n';
   const ddlFile = table?.origin.file;
   const ddlText = ddlFile ? input.textOf(ddlFile) : undefined;
+  if (ddlFile && isPrismaSchema(ddlFile)) {
+    const found = ddlText === undefined ? undefined : prismaIndexEdit(ddlText, table!.origin.span.start, suggestion);
+    if (!found) return [];
+    return [{ title: `Add @@index on ${describeIndex(suggestion)} to the ${found.model} model`, changes: [{ kind: 'edit', file: ddlFile, edits: [found.edit] }], isPreferred: true }];
+  }
   if (ddlFile && hostSupportOf(ddlFile)?.adapter.modelIndexEdits) {
     const fix = ddlText === undefined ? undefined : modelIndexFix(suggestion, index, dialect, ddlFile, ddlText, table!.origin.span.start);
     return fix ? [fix] : [];
@@ -93,8 +100,8 @@ export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
       },
     ];
   }
-  // SQL text above a query in Python or Rust code would not compile.
-  if (hostLanguageOf(input.file)) return [];
+  // SQL text above a query in Python or Rust code would not compile, nor in a Prisma schema.
+  if (hostLanguageOf(input.file) || isPrismaSchema(input.file)) return [];
   const fileText = input.textOf(input.file) ?? '';
   const at = lineStart(fileText, input.near.start);
   return [
