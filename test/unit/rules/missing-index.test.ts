@@ -52,6 +52,12 @@ ruleTester(missingIndex, {
   ],
   invalid: [
     {
+      name: "a correlated subquery's comparison with the outer row's column seeks the inner table once per outer row",
+      schema: 'CREATE TABLE payouts (id bigint PRIMARY KEY, status text NOT NULL); CREATE TABLE attempts (id bigint PRIMARY KEY, payout_id bigint NOT NULL);',
+      code: "SELECT id FROM payouts WHERE status = 'pending' AND NOT EXISTS (SELECT 1 FROM attempts WHERE attempts.payout_id = payouts.id) LIMIT 50",
+      errors: [{ message: ['Query filters attempts on payout_id, but no index leads with it'], span: 'attempts.payout_id = payouts.id' }],
+    },
+    {
       name: 'the same range filter without an index on the sort column: reported',
       schema: 'CREATE TABLE runs (id bigint PRIMARY KEY, duration bigint NOT NULL, started_at timestamptz NOT NULL);',
       code: 'SELECT id FROM runs WHERE duration >= 0 ORDER BY started_at DESC LIMIT 1',

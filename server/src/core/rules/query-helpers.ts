@@ -201,11 +201,12 @@ export interface IndexNeed {
 /** The index-usable filters of one table in a query. */
 function tableFilters(query: QueryModel, table: TableInfo, catalog: Catalog): FilterColumn[] {
   const filters: FilterColumn[] = [];
-  // One table read alone: a comparison with another column of the row (`attempts = max_attempts`) gives no value to seek.
-  const alone = query.tables.length === 1 && query.joins.length === 0;
   for (const p of query.predicates) {
     const kind = filterKind(p);
-    if (!kind || p.disjunctive || (alone && p.valueKind === 'column')) continue;
+    if (!kind || p.disjunctive) continue;
+    // A comparison with another column of the same row (`attempts = max_attempts`) gives no value to seek;
+    // one with an outer query's column (a correlated subquery's `payout_id = payouts.id`) does.
+    if (p.valueColumn && columnTable(query, p.valueColumn, catalog) === table.name) continue;
     if (columnTable(query, p.column, catalog) !== table.name) continue;
     if (!knownColumn(table, p.column.column)) continue;
     if (filters.some((f) => f.column === p.column.column)) continue;
