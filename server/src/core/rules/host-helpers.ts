@@ -268,6 +268,14 @@ export function codePath(file: string, at: { functions?: EnclosingFunction[] }):
   return undefined;
 }
 
+/** Folders of staff-only tools (an admin panel, a back office). */
+const ADMIN_FOLDERS = new Set(['admin', 'backoffice', 'back-office', 'back_office', 'staff', 'superadmin']);
+
+/** The admin folder a file sits in (`server-only/admin/`, `backoffice/`): code staff run, not users on every request. */
+export function adminFolder(file: string): string | undefined {
+  return file.split(/[\\/]/).slice(0, -1).find((p) => ADMIN_FOLDERS.has(p.toLowerCase()));
+}
+
 function decoratorName(decorator: string): string {
   return `@${decorator.split('(')[0]!.trim()}`;
 }
