@@ -2,29 +2,35 @@
 // `--production` minifies, `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
 /**
  * The parsers load their WebAssembly next to the bundle (`__dirname`): libpg-query's,
- * web-tree-sitter's runtime and the grammar packages' own .wasm files (the grammars
- * are listed in shared/languages.ts, read here through esbuild).
+ * web-tree-sitter's runtime, the grammar packages' own .wasm files (the grammars
+ * are listed in shared/languages.ts, read here through esbuild) and Prisma's schema parser.
  */
 async function grammars() {
   const { outputFiles } = await esbuild.build({ entryPoints: ['shared/languages.ts'], bundle: true, write: false, format: 'esm', platform: 'node', logLevel: 'warning' });
   const { GRAMMARS } = await import(`data:text/javascript;base64,${Buffer.from(outputFiles[0].text).toString('base64')}`);
   return Object.values(GRAMMARS).map((g) => [g.pkg, g.wasm]);
 }
-const WASM_ASSETS = [['libpg-query', 'libpg-query.wasm'], ['web-tree-sitter', 'web-tree-sitter.wasm'], ...(await grammars())];
+const WASM_ASSETS = [
+  ['libpg-query', 'libpg-query.wasm'],
+  ['web-tree-sitter', 'web-tree-sitter.wasm'],
+  ...(await grammars()),
+  // Prisma's schema parser (server/src/core/prisma/parser.ts), which reads it from `${__dirname}/`.
+  ['@prisma/prisma-schema-wasm', 'src/prisma_schema_build_bg.wasm'],
+];
 function copyAssets() {
   mkdirSync('dist', { recursive: true });
   for (const [pkg, file] of WASM_ASSETS) {
     const dir = join('node_modules', pkg);
     const found = [join(dir, file), join(dir, 'wasm', file)].find((p) => existsSync(p));
     if (!found) throw new Error(`esbuild.mjs: ${file} not found in ${pkg}`);
-    copyFileSync(found, join('dist', file));
+    copyFileSync(found, join('dist', basename(file)));
   }
 }
 

@@ -55,6 +55,11 @@ export interface LanguageData {
   fileNames?: readonly string[];
   /** Globs whose presence in a workspace activates the extension (`workspaceContains:`). */
   workspaceContains?: readonly string[];
+  /**
+   * Its files are an ORM's schema (schema.prisma): analysed (their models feed the catalog,
+   * their errors and schema findings are shown there), and read whatever `include` says.
+   */
+  ormSchema?: boolean;
 }
 
 /**
@@ -74,9 +79,12 @@ export const LANGUAGES = [
   {
     id: 'prisma',
     vscodeLanguages: ['prisma'],
-    textMateScopes: [],
-    extensions: [],
-    fileNames: ['schema.prisma', 'migration_lock.toml'],
+    textMateScopes: ['source.prisma'],
+    // Read by Prisma's own parser (server/src/core/prisma/), a schema folder's files together.
+    extensions: ['.prisma'],
+    ormSchema: true,
+    comments: { line: ['//'], block: false },
+    fileNames: ['migration_lock.toml'],
     workspaceContains: ['**/prisma/schema.prisma'],
   },
   {
@@ -97,6 +105,15 @@ export const LANGUAGES = [
     grammars: ['rust'],
     comments: { line: ['//'], block: true },
   },
+  {
+    // TypeScript and JavaScript are one host language: the same libraries and extractor, a grammar per file.
+    id: 'typescript',
+    vscodeLanguages: ['typescript', 'javascript', 'typescriptreact', 'javascriptreact'],
+    textMateScopes: ['source.ts', 'source.js', 'source.tsx', 'source.js.jsx'],
+    extensions: ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'],
+    grammars: ['typescript', 'tsx', 'javascript'],
+    comments: { line: ['//'], block: true },
+  },
 ] as const satisfies readonly LanguageData[];
 
 /** The languages whose code the host extractors read (those with grammars). */
@@ -107,6 +124,9 @@ export const CONFIG_FILE_NAME = '.querylens.json';
 
 /** Extensions of the files QueryLens analyses. */
 export const ANALYSED_EXTENSIONS: readonly string[] = LANGUAGES.flatMap((l) => l.extensions);
+
+/** Extensions of the ORM schema files (LanguageData.ormSchema). */
+export const ORM_SCHEMA_EXTENSIONS: readonly string[] = (LANGUAGES as readonly LanguageData[]).flatMap((l) => (l.ormSchema ? l.extensions : []));
 
 /** The language a file is analysed as, by extension (case-insensitive). */
 export function languageDataOf(file: string): LanguageData | undefined {

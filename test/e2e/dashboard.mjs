@@ -155,7 +155,7 @@ async function answerPrompts(page, value) {
 }
 
 /** Runs a command from the command palette (F1), once its row (`rowText`) is offered. */
-async function runCommand(page, command, rowText) {
+export async function runCommand(page, command, rowText) {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input').first();
   await input.waitFor({ state: 'visible', timeout: 10_000 });

@@ -12,28 +12,34 @@
 //                 run the quick fix, check the migration it writes, check the diagnostic goes away;
 //                 then open app/report.py, wait for `n-plus-one` (a lazy SQLAlchemy relationship read in
 //                 a loop; the models are in app/models.py), apply the selectinload fix, save, check the
-//                 file on disk and that the diagnostic goes away.
+//                 file on disk and that the diagnostic goes away; then the same in TypeScript: open
+//                 src/workers.ts, wait for `commit-in-loop` (a node-postgres INSERT per item), apply the
+//                 one-INSERT fix, save, check the file (it type-checks); before that, the token
+//                 inspector shows the SQL in the call highlighted as SQL (the injection grammar).
 // Screenshots (problems.png, quickfix.png, migration.png, after-fix.png, failure.png,
-// python-n-plus-one.png, python-quickfix.png, python-after-fix.png, python-failure.png) and logs
-// (code-server.log, browser-console.log, vscode-logs/, migration-*.sql, python-report.py) land in
-// test-results/.
+// python-n-plus-one.png, python-quickfix.png, python-after-fix.png, python-failure.png, and the same
+// typescript-*.png) and logs (code-server.log, browser-console.log, vscode-logs/, migration-*.sql,
+// python-report.py, typescript-workers.ts) land in test-results/.
 //
 // Environment:
 //   QUERYLENS_E2E_CACHE        tool cache (default ~/.cache/querylens-e2e)
 //   QUERYLENS_E2E_VSIX         use this .vsix instead of building one
 //   QUERYLENS_E2E_KEEP=1       keep the temp dir (workspace, user data) for inspection
 //   QUERYLENS_E2E_TIMEOUT_MS   how long to wait for each editor-side effect (default 60000)
+//   QUERYLENS_E2E_ONLY         run only these parts, comma-separated: sql, python, typescript, explain,
+//                              dashboard (default: all; `sql` includes applying the migrations on
+//                              PostgreSQL, and the dashboard expects the migration the `sql` part writes)
 
 import { spawn, spawnSync } from 'node:child_process';
 import {
   cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync,
-  writeFileSync, closeSync,
+  symlinkSync, writeFileSync, closeSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { driveDashboard } from './dashboard.mjs';
+import { driveDashboard, runCommand } from './dashboard.mjs';
 import { driveExplain } from './explain.mjs';
 
 // ---------------------------------------------------------------------------------------------
@@ -68,6 +74,7 @@ const EXPECT = {
 
 /** The Python part: a lazy SQLAlchemy relationship read in a loop (issue 3, section 6). */
 const EXPECT_PY = {
+  part: 'python',
   ruleId: 'n-plus-one',
   /** The file with the loop; its models (Agent.messages, lazy by default) are in app/models.py. */
   file: 'app/report.py',
@@ -81,7 +88,54 @@ const EXPECT_PY = {
     { what: '.options(selectinload(Agent.messages)) in the outer query', re: /session\.query\(Agent\)[^\n]*\.options\(selectinload\(Agent\.messages\)\)[^\n]*\.all\(\)/ },
     { what: 'the selectinload import', re: /^from\s+sqlalchemy\.orm\s+import\s+[^\n]*\bselectinload\b/m },
   ],
+  /** What the check of the fixed file proves. */
+  checked: 'parses as Python',
+  /** Why the fixed file does not parse, if it does not (parsed only: no bytecode written into the workspace). */
+  parseError(path) {
+    const py = spawnSync('python3', ['-c', 'import ast,sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])', path], { encoding: 'utf8' });
+    if (py.error) return { skipped: `python3 not available (${py.error.message})` };
+    return py.status === 0 ? {} : { error: py.stderr.trim() };
+  },
 };
+
+/** The TypeScript part (issue 14): a node-postgres INSERT run once per item of a loop. */
+const EXPECT_TS = {
+  part: 'typescript',
+  ruleId: 'commit-in-loop',
+  file: 'src/workers.ts',
+  /** The flagged call: the INSERT inside the loop. */
+  flagged: 'await pool.query(',
+  messageMentions: 'once per workerId of workerIds',
+  /** The SQL in the call is highlighted as SQL (the injection grammar), as the editor's token inspector shows it. */
+  /** The CodeLenses drawn over the query (issue 14 item 4: the same as over SQL files' queries). */
+  codeLenses: ['Explain', 'Explain Analyze', 'Benchmark'],
+  highlight: { line: 'pool.query(', word: 'INSERT', language: 'sql', scopes: ['keyword.other.DML.sql', 'meta.embedded.block.sql', 'source.ts'] },
+  /** The quick fix to choose: first menu item whose title matches. */
+  fixTitle: /INSERT|one statement|multi-row/i,
+  /** What the saved file must hold after the fix: the loop replaced by one INSERT of every item. */
+  after: [
+    { what: 'one INSERT with a row of placeholders per worker id', re: /INSERT INTO workers \(worker_id, planner_id, task_status\) VALUES \$\{workerIds\.map\(/ },
+    { what: 'the values of every item, flattened', re: /workerIds\.flatMap\(\(workerId\) => \[workerId, plannerId, 'pending'\]\)/ },
+    { what: 'no INSERT per item left', re: /^(?![\s\S]*for \(const workerId of workerIds\))/ },
+  ],
+  checked: "type-checks as strict TypeScript against pg's and Node's types",
+  /** The fixed file's type errors: the workspace's tsconfig.json, pg's and Node's types from its node_modules. */
+  async parseError(path) {
+    const { default: ts } = await import('typescript');
+    const config = ts.getParsedCommandLineOfConfigFile(join(dirname(dirname(path)), 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+    if (!config) return { error: 'the workspace tsconfig.json does not load' };
+    const program = ts.createProgram([path], config.options);
+    const errors = ts.getPreEmitDiagnostics(program).map((d) => {
+      const at = d.file && d.start !== undefined ? `:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}` : '';
+      return `${d.file ? d.file.fileName.split('/').pop() : ''}${at} ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
+    });
+    return errors.length ? { error: errors.join('; ') } : {};
+  },
+};
+
+/** The parts QUERYLENS_E2E_ONLY asks for (all when unset). */
+const ONLY = new Set((process.env.QUERYLENS_E2E_ONLY ?? '').split(',').map((p) => p.trim()).filter(Boolean));
+const wants = (part) => ONLY.size === 0 || ONLY.has(part);
 
 /** What the .vsix must hold and must not hold (checks .vscodeignore). */
 const VSIX = {
@@ -528,125 +582,136 @@ async function drive(url, workspace) {
       await page.locator('.monaco-workbench').first().click({ position: { x: 700, y: 400 } }).catch(() => {});
     });
 
-    await phase(`open ${EXPECT.sqlFile}`, () => openFile(page, EXPECT.sqlFile));
-
-    const found = await phase('diagnostic visible in Problems panel', async () => {
-      const row = await waitRuleRow(page, EXPECT.ruleId, 'problems.png', '');
-      ok(`Problems panel shows ${EXPECT.ruleId}: ${row}`);
-      return row;
-    });
-    if (!found.includes(EXPECT.source)) softFail(`marker row does not show source "${EXPECT.source}": ${found}`);
-    else ok(`source is ${EXPECT.source}`);
-    if (!squash(found).includes(squash(EXPECT.messageMentions))) {
-      softFail(`marker message does not mention "${EXPECT.messageMentions}": ${found}`);
-    } else ok(`message mentions ${EXPECT.messageMentions}`);
-
-    const before = listMigrations(workspace);
-    let created;
-    await phase('quick fix', async () => {
-      // Put the cursor where the diagnostic starts (the Problems panel shows `[Ln L, Col C]`):
-      // quick fixes are offered for diagnostics under the cursor. Without a position, use a
-      // word inside the flagged query.
-      const lines = readFileSync(join(workspace, EXPECT.sqlFile), 'utf8').split('\n');
-      const idx = lines.findIndex((l) => l.includes(EXPECT.flaggedQuery));
-      if (idx < 0) fail(`fixture ${EXPECT.sqlFile} has no line with the flagged query`);
-      const at = /\[Ln (\d+), Col (\d+)\]/.exec(found);
-      const line = at ? Number(at[1]) : idx + 1;
-      const col = at ? Number(at[2]) + 1 : lines[idx].indexOf(EXPECT.cursorOn, lines[idx].indexOf('FROM')) + 2;
-      if (line !== idx + 1) softFail(`diagnostic is on line ${line}, the flagged query on line ${idx + 1}`);
-      const { rows, titles, menuUp } = await openQuickFixMenu(page, EXPECT.sqlFile, line, col);
-      await shot(page, 'quickfix.png');
-      if (!menuUp) fail('Ctrl+. did not open the quick fix menu (.action-widget) on the flagged query');
-      log(`quick fix menu: ${JSON.stringify(titles)}`);
-      const i = titles.findIndex((t) => EXPECT.fixTitle.test(t));
-      if (i < 0) fail(`no quick fix matching ${EXPECT.fixTitle} in the menu: ${JSON.stringify(titles)}`);
-      if (titles[i] !== EXPECT.fixTitleExact) log(`note: fix title is "${titles[i]}" (announced: "${EXPECT.fixTitleExact}")`);
-      ok(`quick fix offered: ${titles[i]}`);
-      await rows.nth(i).click();
-
-      created = await waitFor(() => {
-        const now = listMigrations(workspace).filter((f) => !before.includes(f));
-        return now.length ? now : undefined;
-      });
-      if (!created) fail(`the quick fix wrote no new file in ${EXPECT.migrationsDir}/ within ${TIMEOUT / 1000} s`);
-      ok(`the fix wrote ${created.join(', ')}`);
-    });
-
-    await phase('migration content and editor', async () => {
-      // The fix may create the file empty and write its text a moment later (create, edit, save):
-      // wait until one new file holds the index, then list what is there.
-      const newSql = () => listMigrations(workspace).filter((f) => !before.includes(f) && f.endsWith('.sql'));
-      const holdsIndex = (f) => {
-        try {
-          const text = readFileSync(join(workspace, EXPECT.migrationsDir, f), 'utf8');
-          return EXPECT.migrationContent.every((re) => re.test(text));
-        } catch { return false; }
-      };
-      const withIndex = await waitFor(() => newSql().find(holdsIndex), { timeout: Math.min(TIMEOUT, 20_000) });
-      created = listMigrations(workspace).filter((f) => !before.includes(f));
-      const sqlFiles = newSql();
-      const named = sqlFiles.find((f) => EXPECT.migrationName.test(f) && /\.up\.sql$/i.test(f)) ||
-        sqlFiles.find((f) => EXPECT.migrationName.test(f));
-      if (!named) softFail(`new migration name(s) ${JSON.stringify(created)} do not match ${EXPECT.migrationName}`);
-      else ok(`migration name ${named}`);
-      for (const f of created) {
-        const text = readFileSync(join(workspace, EXPECT.migrationsDir, f), 'utf8');
-        log(`--- ${EXPECT.migrationsDir}/${f}\n${text.trimEnd()}\n---`);
-        writeFileSync(join(results, `migration-${f}`), text);
-      }
-      if (!withIndex) softFail(`no new migration contains ${EXPECT.migrationContent.map(String).join(' and ')}`);
-      else ok(`${withIndex} creates the index concurrently`);
-      const opened = withIndex || named || created[0];
-      const tab = await waitFor(() => page.locator(`.tab[aria-label*="${opened}"]`).first().isVisible().catch(() => false), { timeout: 15_000 });
-      if (!tab) softFail(`the fix did not open ${opened} in an editor`);
-      else ok(`the fix opened ${opened}`);
-      const dirty = await page.locator(`.tab.dirty[aria-label*="${opened}"]`).count().catch(() => 0);
-      if (dirty) log(`note: the editor of ${opened} is dirty (unsaved changes) after the fix`);
-      await shot(page, 'migration.png');
-      await noteErrorToasts(page, 'after the index fix');
-    });
-
-    await phase('diagnostic gone after the fix', async () => {
-      // Gone means: the panel is rendered and has had no such row for 1.5 s in a row
-      // (a server may clear diagnostics and publish them again).
-      const [gone, last] = await waitRuleGone(page, EXPECT.ruleId);
-      await shot(page, 'after-fix.png');
-      if (!gone) softFail(`"${EXPECT.ruleId}" is still in the Problems panel ${TIMEOUT / 1000} s after the fix: ${JSON.stringify(last)}`);
-      else ok(`${EXPECT.ruleId} left the Problems panel after the fix`);
-    });
+    if (wants('sql')) await driveSql(page, workspace);
   } catch (e) {
     await shot(page, 'failure.png');
     throw e;
   }
 
   noteConsoleErrors();
-  // The Python part runs after the SQL part and does not stop the run: a failure here is one
-  // failed check, the SQL checks and the PostgreSQL phase still report.
-  try {
-    await drivePython(page, workspace);
-  } catch (e) {
-    await shot(page, 'python-failure.png');
-    softFail(`python: ${e instanceof E2EError ? e.message : e.stack || e}`);
+  // The Python and TypeScript parts run after the SQL part and do not stop the run: a failure
+  // there is one failed check, the SQL checks and the PostgreSQL phase still report.
+  for (const X of [EXPECT_PY, EXPECT_TS].filter((x) => wants(x.part))) {
+    try {
+      await driveHostFix(page, workspace, X);
+    } catch (e) {
+      await shot(page, `${X.part}-failure.png`);
+      softFail(`${X.part}: ${e instanceof E2EError ? e.message : e.stack || e}`);
+    }
+    noteConsoleErrors();
   }
-  noteConsoleErrors();
   // Issue 4: Explain Analyze from the CodeLens into the plan webview (embedded shadow database).
-  try {
-    await phase('explain analyze from the CodeLens', () =>
-      driveExplain(page, { log, ok, softFail, fail, shot, waitFor, openFile, timeout: TIMEOUT }));
-  } catch (e) {
-    await shot(page, 'explain-failure.png');
-    softFail(`explain: ${e instanceof E2EError ? e.message : e.stack || e}`);
+  if (wants('explain')) {
+    try {
+      await phase('explain analyze from the CodeLens', () =>
+        driveExplain(page, { log, ok, softFail, fail, shot, waitFor, openFile, timeout: TIMEOUT }));
+    } catch (e) {
+      await shot(page, 'explain-failure.png');
+      softFail(`explain: ${e instanceof E2EError ? e.message : e.stack || e}`);
+    }
+    noteConsoleErrors();
   }
-  noteConsoleErrors();
   // Issue 5: the review dashboard (migrations, pool, a benchmark run).
-  try {
-    await phase('review dashboard', () =>
-      driveDashboard(page, { log, ok, softFail, fail, shot, waitFor, goTo, openFile, timeout: TIMEOUT }));
-  } catch (e) {
-    await shot(page, 'dashboard-failure.png');
-    softFail(`dashboard: ${e instanceof E2EError ? e.message : e.stack || e}`);
+  if (wants('dashboard')) {
+    try {
+      await phase('review dashboard', () =>
+        driveDashboard(page, { log, ok, softFail, fail, shot, waitFor, goTo, openFile, timeout: TIMEOUT }));
+    } catch (e) {
+      await shot(page, 'dashboard-failure.png');
+      softFail(`dashboard: ${e instanceof E2EError ? e.message : e.stack || e}`);
+    }
+    noteConsoleErrors();
   }
-  noteConsoleErrors();
+}
+
+/** The SQL part: the missing index in queries.sql, its quick fix and the migration it writes. */
+async function driveSql(page, workspace) {
+  await phase(`open ${EXPECT.sqlFile}`, () => openFile(page, EXPECT.sqlFile));
+
+  const found = await phase('diagnostic visible in Problems panel', async () => {
+    const row = await waitRuleRow(page, EXPECT.ruleId, 'problems.png', '');
+    ok(`Problems panel shows ${EXPECT.ruleId}: ${row}`);
+    return row;
+  });
+  if (!found.includes(EXPECT.source)) softFail(`marker row does not show source "${EXPECT.source}": ${found}`);
+  else ok(`source is ${EXPECT.source}`);
+  if (!squash(found).includes(squash(EXPECT.messageMentions))) {
+    softFail(`marker message does not mention "${EXPECT.messageMentions}": ${found}`);
+  } else ok(`message mentions ${EXPECT.messageMentions}`);
+
+  const before = listMigrations(workspace);
+  let created;
+  await phase('quick fix', async () => {
+    // Put the cursor where the diagnostic starts (the Problems panel shows `[Ln L, Col C]`):
+    // quick fixes are offered for diagnostics under the cursor. Without a position, use a
+    // word inside the flagged query.
+    const lines = readFileSync(join(workspace, EXPECT.sqlFile), 'utf8').split('\n');
+    const idx = lines.findIndex((l) => l.includes(EXPECT.flaggedQuery));
+    if (idx < 0) fail(`fixture ${EXPECT.sqlFile} has no line with the flagged query`);
+    const at = /\[Ln (\d+), Col (\d+)\]/.exec(found);
+    const line = at ? Number(at[1]) : idx + 1;
+    const col = at ? Number(at[2]) + 1 : lines[idx].indexOf(EXPECT.cursorOn, lines[idx].indexOf('FROM')) + 2;
+    if (line !== idx + 1) softFail(`diagnostic is on line ${line}, the flagged query on line ${idx + 1}`);
+    const { rows, titles, menuUp } = await openQuickFixMenu(page, EXPECT.sqlFile, line, col);
+    await shot(page, 'quickfix.png');
+    if (!menuUp) fail('Ctrl+. did not open the quick fix menu (.action-widget) on the flagged query');
+    log(`quick fix menu: ${JSON.stringify(titles)}`);
+    const i = titles.findIndex((t) => EXPECT.fixTitle.test(t));
+    if (i < 0) fail(`no quick fix matching ${EXPECT.fixTitle} in the menu: ${JSON.stringify(titles)}`);
+    if (titles[i] !== EXPECT.fixTitleExact) log(`note: fix title is "${titles[i]}" (announced: "${EXPECT.fixTitleExact}")`);
+    ok(`quick fix offered: ${titles[i]}`);
+    await rows.nth(i).click();
+
+    created = await waitFor(() => {
+      const now = listMigrations(workspace).filter((f) => !before.includes(f));
+      return now.length ? now : undefined;
+    });
+    if (!created) fail(`the quick fix wrote no new file in ${EXPECT.migrationsDir}/ within ${TIMEOUT / 1000} s`);
+    ok(`the fix wrote ${created.join(', ')}`);
+  });
+
+  await phase('migration content and editor', async () => {
+    // The fix may create the file empty and write its text a moment later (create, edit, save):
+    // wait until one new file holds the index, then list what is there.
+    const newSql = () => listMigrations(workspace).filter((f) => !before.includes(f) && f.endsWith('.sql'));
+    const holdsIndex = (f) => {
+      try {
+        const text = readFileSync(join(workspace, EXPECT.migrationsDir, f), 'utf8');
+        return EXPECT.migrationContent.every((re) => re.test(text));
+      } catch { return false; }
+    };
+    const withIndex = await waitFor(() => newSql().find(holdsIndex), { timeout: Math.min(TIMEOUT, 20_000) });
+    created = listMigrations(workspace).filter((f) => !before.includes(f));
+    const sqlFiles = newSql();
+    const named = sqlFiles.find((f) => EXPECT.migrationName.test(f) && /\.up\.sql$/i.test(f)) ||
+      sqlFiles.find((f) => EXPECT.migrationName.test(f));
+    if (!named) softFail(`new migration name(s) ${JSON.stringify(created)} do not match ${EXPECT.migrationName}`);
+    else ok(`migration name ${named}`);
+    for (const f of created) {
+      const text = readFileSync(join(workspace, EXPECT.migrationsDir, f), 'utf8');
+      log(`--- ${EXPECT.migrationsDir}/${f}\n${text.trimEnd()}\n---`);
+      writeFileSync(join(results, `migration-${f}`), text);
+    }
+    if (!withIndex) softFail(`no new migration contains ${EXPECT.migrationContent.map(String).join(' and ')}`);
+    else ok(`${withIndex} creates the index concurrently`);
+    const opened = withIndex || named || created[0];
+    const tab = await waitFor(() => page.locator(`.tab[aria-label*="${opened}"]`).first().isVisible().catch(() => false), { timeout: 15_000 });
+    if (!tab) softFail(`the fix did not open ${opened} in an editor`);
+    else ok(`the fix opened ${opened}`);
+    const dirty = await page.locator(`.tab.dirty[aria-label*="${opened}"]`).count().catch(() => 0);
+    if (dirty) log(`note: the editor of ${opened} is dirty (unsaved changes) after the fix`);
+    await shot(page, 'migration.png');
+    await noteErrorToasts(page, 'after the index fix');
+  });
+
+  await phase('diagnostic gone after the fix', async () => {
+    // Gone means: the panel is rendered and has had no such row for 1.5 s in a row
+    // (a server may clear diagnostics and publish them again).
+    const [gone, last] = await waitRuleGone(page, EXPECT.ruleId);
+    await shot(page, 'after-fix.png');
+    if (!gone) softFail(`"${EXPECT.ruleId}" is still in the Problems panel ${TIMEOUT / 1000} s after the fix: ${JSON.stringify(last)}`);
+    else ok(`${EXPECT.ruleId} left the Problems panel after the fix`);
+  });
 }
 
 /** Polls the Problems panel for a row mentioning `ruleId`, takes the screenshot, returns the row (or fails). */
@@ -680,21 +745,23 @@ async function waitRuleGone(page, ruleId) {
   return [Boolean(gone), last];
 }
 
-async function drivePython(page, workspace) {
-  const X = EXPECT_PY;
+/** A host-language file's finding and its quick fix: open, see the finding, apply the fix, save, check, gone. */
+async function driveHostFix(page, workspace, X) {
   const name = X.file.split('/').pop();
   const path = join(workspace, X.file);
   const original = readFileSync(path, 'utf8');
 
   await phase(`open ${X.file}`, () => openFile(page, X.file));
+  if (X.highlight) await phase(`SQL highlighted in ${X.file}`, () => checkHighlight(page, X, name, original));
 
   const found = await phase(`${X.ruleId} visible in Problems panel`, async () => {
-    const row = await waitRuleRow(page, X.ruleId, 'python-n-plus-one.png', ` after opening ${X.file}`);
+    const row = await waitRuleRow(page, X.ruleId, `${X.part}-${X.ruleId}.png`, ` after opening ${X.file}`);
     ok(`Problems panel shows ${X.ruleId}: ${row}`);
     return row;
   });
   if (!squash(found).includes(squash(X.messageMentions))) softFail(`${X.ruleId} message does not mention ${X.messageMentions}: ${found}`);
   else ok(`${X.ruleId} message mentions ${X.messageMentions}`);
+  if (X.codeLenses) await phase(`CodeLenses in ${X.file}`, () => checkCodeLenses(page, X));
 
   await phase(`${X.ruleId} quick fix`, async () => {
     const lines = original.split('\n');
@@ -706,7 +773,7 @@ async function drivePython(page, workspace) {
     if (line !== idx + 1) softFail(`${X.ruleId} is on line ${line}, ${X.flagged} on line ${idx + 1}`);
     else ok(`${X.ruleId} is on the line reading ${X.flagged}`);
     const { rows, titles, menuUp } = await openQuickFixMenu(page, name, line, col);
-    await shot(page, 'python-quickfix.png');
+    await shot(page, `${X.part}-quickfix.png`);
     if (!menuUp) fail(`Ctrl+. did not open the quick fix menu on ${X.flagged}`);
     log(`quick fix menu: ${JSON.stringify(titles)}`);
     const i = titles.findIndex((t) => X.fixTitle.test(t));
@@ -734,28 +801,72 @@ async function drivePython(page, workspace) {
       text = readFileSync(path, 'utf8');
       return X.after.every(({ re }) => re.test(text));
     }, { timeout: 15_000 });
-    writeFileSync(join(results, `python-${name}`), text);
+    writeFileSync(join(results, `${X.part}-${name}`), text);
     log(`--- ${X.file}\n${text.trimEnd()}\n---`);
     for (const { what, re } of X.after) {
       if (re.test(text)) ok(`${X.file} has ${what}`);
       else softFail(`${X.file} lacks ${what}`);
     }
     if (!all) return;
-    // The fixed file must still be Python (parsed only: no bytecode written into the workspace).
-    const py = spawnSync('python3', ['-c', 'import ast,sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])', path], { encoding: 'utf8' });
-    if (py.error) log(`note: python3 not available (${py.error.message}): the fixed file was not parsed`);
-    else if (py.status !== 0) softFail(`the fixed ${X.file} does not parse: ${py.stderr.trim()}`);
-    else ok(`the fixed ${X.file} parses as Python`);
+    // The fixed file must still be code of its language.
+    const parsed = await X.parseError(path);
+    if (parsed.skipped) log(`note: ${parsed.skipped}: the fixed file was not parsed`);
+    else if (parsed.error) softFail(`the fixed ${X.file} does not parse: ${parsed.error}`);
+    else ok(`the fixed ${X.file} ${X.checked}`);
   });
 
   await phase(`${X.ruleId} gone after the fix`, async () => {
     const [gone, last] = await waitRuleGone(page, X.ruleId);
-    await shot(page, 'python-after-fix.png');
+    await shot(page, `${X.part}-after-fix.png`);
     await noteErrorToasts(page, `after the ${X.ruleId} fix`);
     if (!gone) softFail(`"${X.ruleId}" is still in the Problems panel ${TIMEOUT / 1000} s after the fix: ${JSON.stringify(last)}`);
     else ok(`${X.ruleId} left the Problems panel after the fix`);
     log(`Problems panel now: ${JSON.stringify(last)}`);
   });
+}
+
+/** The titles of the CodeLenses the editor draws in `X.file` (its only query) are `X.codeLenses`. */
+async function checkCodeLenses(page, X) {
+  const name = X.file.split('/').pop();
+  await page.locator(`.tab[aria-label*="${name}"]`).first().click();
+  let titles = [];
+  const shown = await waitFor(async () => {
+    titles = (await page.locator('.editor-instance .codelens-decoration a').allInnerTexts().catch(() => [])).map((t) => t.trim());
+    return X.codeLenses.every((t) => titles.includes(t));
+  });
+  await shot(page, `${X.part}-codelens.png`);
+  if (!shown) softFail(`the CodeLenses over the query of ${X.file} are ${JSON.stringify(titles)}, not ${JSON.stringify(X.codeLenses)}`);
+  else ok(`CodeLenses ${X.codeLenses.join(' / ')} over the query of ${X.file}`);
+}
+
+/**
+ * The tokens under `X.highlight.word` as the editor has them (Developer: Inspect Editor Tokens and
+ * Scopes): the TextMate scopes must include `X.highlight.scopes`.
+ */
+async function checkHighlight(page, X, tabName, text) {
+  const { line, word, language, scopes } = X.highlight;
+  const lines = text.split('\n');
+  const idx = lines.findIndex((l) => l.includes(line) && l.includes(word));
+  if (idx < 0) fail(`fixture ${X.file} has no line with ${line} and ${word}`);
+  await page.locator(`.tab[aria-label*="${tabName}"]`).first().click();
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await goTo(page, idx + 1, lines[idx].indexOf(word, lines[idx].indexOf(line)) + 2);
+  await runCommand(page, 'Developer: Inspect Editor Tokens and Scopes', 'Inspect Editor Tokens');
+  const widget = page.locator('.token-inspect-widget').first();
+  let info = '';
+  const shown = await waitFor(async () => {
+    info = (await widget.innerText().catch(() => '')).replace(/\s+/g, ' ').trim();
+    return /textmate scopes/i.test(info) && scopes.some((s) => info.includes(s));
+  });
+  await shot(page, `${X.part}-sql-highlight.png`);
+  await page.keyboard.press('Escape');
+  if (!shown && !info) return softFail(`the token inspector showed nothing for ${word} in ${X.file}`);
+  log(`tokens under ${word}: ${info}`);
+  const missing = scopes.filter((s) => !info.includes(s));
+  if (missing.length) softFail(`${word} in ${X.file} lacks the scopes ${missing.join(', ')}: ${info}`);
+  else ok(`${word} in ${X.file} is highlighted as SQL (${scopes.join(', ')})`);
+  if (!info.includes(`language ${language}`)) softFail(`the editor does not take ${word} in ${X.file} for ${language}: ${info}`);
+  else ok(`the editor takes ${word} in ${X.file} for ${language} (embedded language)`);
 }
 
 /**
@@ -846,7 +957,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 }
 
 const OUR_OUTPUTS = [
-  /^(problems|quickfix|migration|after-fix|failure)\.png$/, /^python-.*\.(png|py)$/, /^code-server\.log$/, /^browser-console\.log$/,
+  /^(problems|quickfix|migration|after-fix|failure)\.png$/, /^(python|typescript)-.*\.(png|py|ts)$/, /^code-server\.log$/, /^browser-console\.log$/,
   /^vscode-logs$/, /^migration-.*\.sql$/, /^explain-.*\.png$/, /^dashboard-.*\.png$/,
 ];
 
@@ -868,10 +979,13 @@ async function main() {
   const ext = await phase('install extension', () => installExtension(vsix, extDir, userDataDir));
 
   cpSync(fixture, workspace, { recursive: true });
+  // The TypeScript part's project has its dependencies installed, as a user's would: pg and Node's
+  // types for VS Code's TypeScript service and for type-checking the fixed file (QueryLens skips node_modules).
+  symlinkSync(join(repo, 'node_modules'), join(workspace, 'node_modules'), 'dir');
   writeFileSync(join(userDataDir, 'User/settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
   const url = await phase('start code-server', () => startCodeServer({ extDir, userDataDir, workspace }));
   await drive(url, workspace);
-  await phase('migrations apply on PostgreSQL', () => applyMigrations(workspace));
+  if (wants('sql')) await phase('migrations apply on PostgreSQL', () => applyMigrations(workspace));
   if (ext.how !== 'install-extension') softFail('the .vsix did not install with code-server --install-extension (unpacked instead)');
   else ok('the .vsix installs with code-server --install-extension');
 }

@@ -41,9 +41,12 @@ describe('language registry', () => {
 
   it('derives the watched globs, the analysed files and the client selector', () => {
     // migration_lock.toml was read but not watched: a provider switch went unnoticed until a reload.
-    assert.deepEqual(watchedGlobs(), ['**/*.sql', '**/*.py', '**/*.rs', '**/.querylens.json', '**/schema.prisma', '**/migration_lock.toml', '**/alembic.ini']);
-    assert.deepEqual(documentLanguages(), ['sql', 'prisma', 'python', 'rust']);
-    for (const [file, analysed] of [['q.sql', true], ['app.py', true], ['src/main.rs', true], ['Q.SQL', true], ['schema.prisma', false], ['alembic.ini', false]] as const) {
+    assert.deepEqual(watchedGlobs(), [
+      '**/*.sql', '**/*.prisma', '**/*.py', '**/*.rs', '**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts', '**/*.js', '**/*.jsx', '**/*.mjs', '**/*.cjs',
+      '**/.querylens.json', '**/migration_lock.toml', '**/alembic.ini',
+    ]);
+    assert.deepEqual(documentLanguages(), ['sql', 'prisma', 'python', 'rust', 'typescript', 'javascript', 'typescriptreact', 'javascriptreact']);
+    for (const [file, analysed] of [['q.sql', true], ['app.py', true], ['src/main.rs', true], ['Q.SQL', true], ['src/db.ts', true], ['app/page.TSX', true], ['lib/db.cjs', true], ['schema.prisma', true], ['prisma/schema/user.prisma', true], ['alembic.ini', false]] as const) {
       assert.equal(isAnalysedFile(file), analysed, file);
     }
     // The tools' files are read (not analysed) wherever they are, like the manifests.
@@ -66,17 +69,17 @@ describe('language registry', () => {
     assert.equal(hasCrossFileModels('src/db.rs'), false);
   });
 
-  it('TypeScript and JavaScript are parsed by grammars but not analysed until their extractor is registered', () => {
-    for (const file of ['src/db.ts', 'src/Page.tsx', 'src/db.mjs', 'src/db.js']) {
+  it('TypeScript and JavaScript are one host language: every extension, its grammar, its extractor, // comments', () => {
+    for (const file of ['src/db.ts', 'src/Page.tsx', 'src/db.mts', 'src/db.cts', 'src/db.mjs', 'src/db.js', 'src/db.cjs', 'src/Page.jsx']) {
       assert.ok(hostGrammarOf(file), file);
-      assert.equal(isAnalysedFile(file), false, file);
-      assert.equal(hostLanguageOf(file), undefined, file);
-      assert.equal(extractHost(file, 'await pool.query("SELECT 1")'), undefined, file);
-      assert.equal(lineCommentOf(file), undefined, file);
+      assert.equal(isAnalysedFile(file), true, file);
+      assert.equal(hostLanguageOf(file), 'typescript', file);
+      assert.deepEqual(extractHost(file, 'await pool.query("SELECT 1")')?.queries.map((q) => q.sql?.text), ['SELECT 1'], file);
+      assert.equal(lineCommentOf(file), '//', file);
     }
   });
 
   it('writes suppressions in the comment syntax of the file', () => {
-    assert.deepEqual(['q.sql', 'app.py', 'main.rs', 'file:///w/App.PY', 'schema.prisma'].map(lineCommentOf), ['--', '#', '//', '#', undefined]);
+    assert.deepEqual(['q.sql', 'app.py', 'main.rs', 'file:///w/App.PY', 'schema.prisma'].map(lineCommentOf), ['--', '#', '//', '#', '//']);
   });
 });

@@ -194,7 +194,8 @@ export class DatabaseService {
    * The connection's driver, with the shadow schema built in it when embedded
    * (in the query's dialect; the dashboard passes the workspace's): the schema
    * of `file`'s package, one shadow database per package schema, or the
-   * whole workspace's without a file (the dashboard).
+   * whole workspace's without a file (the dashboard, but for an action on a
+   * migration set: that set's package).
    */
   async driverFor(target: { connection: ResolvedConnection; workspace: Workspace; root: string; file?: string }, dialect: string): Promise<Driver> {
     const { workspace, root } = target;

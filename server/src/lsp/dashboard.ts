@@ -5,6 +5,7 @@
  * same DatabaseService (drivers, shadow database) and error handling as
  * Explain.
  */
+import * as path from 'node:path';
 import { ErrorCodes, ResponseError, type Connection } from 'vscode-languageserver/node';
 import {
   BenchmarkListRequest,
@@ -17,6 +18,7 @@ import {
   SettingsRequest,
   TableHealthRequest,
   type DashboardParams,
+  type MigrationActionParams,
 } from '../../../shared/protocol';
 import { configuredPools } from '../core/engine/configured-pools';
 import { rules } from '../core/rules/index';
@@ -35,13 +37,21 @@ import { checkDashboardRequest } from './validate';
 
 export function registerDashboard(connection: Connection, database: DatabaseHandlers, logger: Logger): void {
   const { service, host } = database;
-  /** The folder's workspace and the connection's driver (the shadow database in the workspace's dialect). */
+  /**
+   * The folder's workspace and the connection's driver. The shadow database
+   * (embedded) holds the schema of the package a migration set belongs to, in
+   * its dialect, for an action on that set (a SQLite crate beside a PostgreSQL
+   * one); the whole folder's, in the folder's dialect, otherwise.
+   */
   const open = async (params: DashboardParams, migrationAction = false) => {
     checkDashboardRequest(params, migrationAction);
     const folder = host.folder(params.folderUri);
     const workspace = folder?.workspace;
     if (!folder || !workspace) throw new ResponseError(ErrorCodes.InvalidParams, 'QueryLens: no analysed workspace folder (is it still indexing?).');
-    const driver = (): Promise<Driver> => service.driverFor({ connection: params.connection, workspace, root: folder.root }, workspace.dialectOf(folder.root));
+    const dir = migrationAction ? path.resolve(folder.root, (params as MigrationActionParams).dir) : undefined;
+    const file = dir === undefined ? undefined : workspace.migrationSets().find((set) => set.dir === dir)?.migrations[0]?.upFile;
+    const target = { connection: params.connection, workspace, root: folder.root, ...(file ? { file } : {}) };
+    const driver = (): Promise<Driver> => service.driverFor(target, workspace.dialectOf(file ?? folder.root));
     return { folder, workspace, driver };
   };
 

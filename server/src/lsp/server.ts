@@ -44,7 +44,6 @@ import { pathToUri, uriToPath } from './uris';
 import { watchedGlobs } from '../../../shared/languages';
 import { SCRIPT_MIGRATION_GLOB } from '../core/config/files';
 
-/** Files whose change on disk matters: SQL, the config and Prisma schemas. */
 /** The files whose changes the server hears of: the analysed kinds, the tools' files and the config (shared/languages.ts). */
 const WATCHED_GLOBS = [...watchedGlobs(), SCRIPT_MIGRATION_GLOB];
 

@@ -110,6 +110,24 @@ describe('detectAlembic', () => {
       ['aa', 'x_orphan', 'alembic/versions/x_orphan.py', ['9f8e']],
     ]);
   });
+
+  it("new revisions are named by the file_template of the alembic.ini above the set (INI's %% read as %), else <rev>_<slug>", () => {
+    const { root, paths } = ws({
+      'app/alembic.ini': '[alembic]\nfile_template = %%(year)d-%%(month).2d-%%(day).2d_%%(rev)s\n\n[core]\nscript_location = app:db/core\n',
+      'app/db/core/env.py': '',
+      'app/db/core/versions/a1_init.py': revisionFile('a1', null),
+      'other/env.py': '',
+      'other/versions/b1_init.py': revisionFile('b1', null),
+    });
+    const [core, other] = detectAlembic(root, paths, revisionOfText);
+    assert.equal(core!.fileTemplate, '%(year)d-%(month).2d-%(day).2d_%(rev)s');
+    assert.equal(other!.fileTemplate, undefined);
+    const fixedId = () => '0123456789ab';
+    assert.equal(path.basename(planIndexMigration(core!, seed, 'postgres', now, { revisionId: fixedId }).open), '2024-05-06_0123456789ab.py');
+    assert.equal(path.basename(planIndexMigration(other!, seed, 'postgres', now, { revisionId: fixedId }).open), '0123456789ab_add_index_workers_planner_id_task_status.py');
+    const hourly = { ...core!, fileTemplate: '%(year)d%(month).2d%(day).2d_%(hour).2d%(minute).2d_%(rev)s_%(slug)s' };
+    assert.equal(path.basename(planIndexMigration(hourly, seed, 'postgres', now, { revisionId: fixedId }).open), '20240506_0708_0123456789ab_add_index_workers_planner_id_task_status.py');
+  });
 });
 
 describe('planIndexMigration for Alembic', () => {

@@ -5,6 +5,7 @@
  * reason. A list of records a caller hands in (no caller in the file, a caller
  * that passes a list of its own, a test caller only) stays a warning.
  */
+import { extractPython } from '../../../server/src/core/host/python/extract';
 import { extractRust } from '../../../server/src/core/host/rust/extract';
 import { commitInLoop } from '../../../server/src/core/rules/commit-in-loop';
 import { hostRuleTester } from './host-harness';
@@ -138,6 +139,65 @@ hostRuleTester(commitInLoop, 'Rust loops small by construction', {
       language: 'rust',
       host: rs,
       errors: [{ message: ['INSERT runs once per points of scores: one round trip (and statement) per row.'], span: insertScore }],
+    },
+  ],
+});
+
+/**
+ * The same for Python locals: a list copied from, comprehended over, or
+ * filled by `append` only inside loops over one object's own collection is
+ * as small as that collection. Filled from anything else, or handed in as a
+ * parameter, it says nothing.
+ */
+const py = (code: string) => extractPython(code, '/ws/app.py');
+const pyMark = (fill: string) => `def mark_notified(session, ticket):
+    recipients = []
+    for watcher in ticket.watchers:
+        if watcher.email:
+            ${fill}
+    for person in recipients:
+        person.notified_at = now()
+        session.commit()
+`;
+const pyMarkOutput = (fill: string) => pyMark(fill).replace('        session.commit()\n', '    session.commit()\n');
+
+hostRuleTester(commitInLoop, 'Python loops over a local built from one object', {
+  valid: [],
+  invalid: [
+    {
+      name: "a list filled by append inside a loop over one object's collection: info, naming it",
+      code: pyMark('recipients.append(watcher)'),
+      host: py,
+      output: pyMarkOutput('recipients.append(watcher)'),
+      errors: [
+        {
+          message: ['session.commit() runs once per person of recipients', "(recipients comes from ticket.watchers, one object's own collection, likely a handful of items: worth it only if it grows.)"],
+          span: 'session.commit()',
+          fixes: ['Move session.commit() after the loop'],
+          tentative: true,
+        },
+      ],
+    },
+    {
+      name: 'a comprehension over one object\'s collection: info',
+      code: 'def close_all(session, board):\n    open_ones = [c for c in board.columns if c.open]\n    for column in open_ones:\n        column.open = False\n        session.commit()\n',
+      host: py,
+      output: 'def close_all(session, board):\n    open_ones = [c for c in board.columns if c.open]\n    for column in open_ones:\n        column.open = False\n    session.commit()\n',
+      errors: [{ message: ["(open_ones comes from board.columns, one object's own collection"], span: 'session.commit()', fixes: ['Move session.commit() after the loop'], tentative: true }],
+    },
+    {
+      name: 'the same list also extended with rows from elsewhere: still a warning',
+      code: pyMark('recipients.append(watcher)').replace('    for person in recipients:', '    recipients.extend(load_subscribers(session))\n    for person in recipients:'),
+      host: py,
+      output: pyMarkOutput('recipients.append(watcher)').replace('    for person in recipients:', '    recipients.extend(load_subscribers(session))\n    for person in recipients:'),
+      errors: [{ message: [/^session\.commit\(\) runs once per person of recipients: .* Commit once after the loop\.$/], span: 'session.commit()', fixes: ['Move session.commit() after the loop'] }],
+    },
+    {
+      name: 'appended inside a loop over a list handed in: still a warning',
+      code: pyMark('recipients.append(watcher)').replace('(session, ticket)', '(session, ticket, watchers)').replace('ticket.watchers', 'watchers'),
+      host: py,
+      output: pyMarkOutput('recipients.append(watcher)').replace('(session, ticket)', '(session, ticket, watchers)').replace('ticket.watchers', 'watchers'),
+      errors: [{ message: [/^session\.commit\(\) runs once per person of recipients: .* Commit once after the loop\.$/], span: 'session.commit()', fixes: ['Move session.commit() after the loop'] }],
     },
   ],
 });

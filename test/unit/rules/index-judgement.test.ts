@@ -152,3 +152,76 @@ ruleTester(missingIndex, {
     },
   ],
 });
+
+/**
+ * Small tables set up by hand (issue 10, cause 4): what the schema shows about
+ * a table of a few rows — a boolean `default` column (a list of choices), a
+ * table named for its runs (definitions), every row belonging to definitions —
+ * makes an index a plausible gain only: info, with the reason. The runs, and
+ * the rows that merely belong to a list of choices, stay warnings.
+ */
+const choices = (defaultType: string) =>
+  `CREATE TABLE warehouses (id bigint PRIMARY KEY, code text NOT NULL, "default" ${defaultType});\n` +
+  'CREATE TABLE stock (id bigint PRIMARY KEY, warehouse_id bigint REFERENCES warehouses (id), sku text NOT NULL);\n';
+const definitions =
+  'CREATE TABLE pipeline (id bigint PRIMARY KEY, name text NOT NULL);\n' +
+  'CREATE TABLE pipeline_step (id bigint PRIMARY KEY, pipeline_id bigint REFERENCES pipeline (id), name text NOT NULL);\n' +
+  'CREATE TABLE pipeline_run (id bigint PRIMARY KEY, pipeline_id bigint REFERENCES pipeline (id), started_at timestamptz NOT NULL);\n';
+
+ruleTester(missingIndex, {
+  valid: [],
+  invalid: [
+    {
+      name: 'a boolean "default" column: a list of choices, info with the reason',
+      schema: choices('boolean NOT NULL DEFAULT false'),
+      code: 'SELECT id FROM warehouses WHERE code = $1',
+      errors: [
+        {
+          message: [
+            'Query filters warehouses on code, but no index leads with it: every call scans the table. Add an index on warehouses(code). ' +
+              '(warehouses has a boolean default column, so its rows are choices set up by hand, one of them the default: usually a few rows, ' +
+              'and a scan reads them at once: an index is worth it only if it grows.)',
+          ],
+          span: 'code = $1',
+          tentative: true,
+        },
+      ],
+    },
+    {
+      name: 'a "default" column that is not a flag says nothing: warning',
+      schema: choices('text'),
+      code: 'SELECT id FROM warehouses WHERE code = $1',
+      errors: [{ message: ['Query filters warehouses on code, but no index leads with it: every call scans the table. Add an index on warehouses(code).'], span: 'code = $1' }],
+    },
+    {
+      name: 'rows belonging to a list of choices are not few: warning',
+      schema: choices('boolean'),
+      code: 'SELECT id FROM stock WHERE sku = $1',
+      errors: [{ message: ['Query filters stock on sku, but no index leads with it: every call scans the table. Add an index on stock(sku).'], span: 'sku = $1' }],
+    },
+    {
+      name: 'definitions whose runs have their own table: info, with the reason',
+      schema: definitions,
+      code: 'SELECT id FROM pipeline WHERE name = $1',
+      errors: [
+        {
+          message: ['(pipeline holds definitions whose runs are kept in pipeline_run: usually a few rows set up by hand, and a scan reads them at once: an index is worth it only if it grows.)'],
+          span: 'name = $1',
+          tentative: true,
+        },
+      ],
+    },
+    {
+      name: 'the parts of definitions: info, with the reason',
+      schema: definitions,
+      code: 'SELECT name FROM pipeline_step WHERE pipeline_id = $1',
+      errors: [{ message: ['(every row of pipeline_step belongs to the definitions in pipeline: usually a few rows'], span: 'pipeline_id = $1', tentative: true }],
+    },
+    {
+      name: 'the runs themselves are the growing data: warning',
+      schema: definitions,
+      code: 'SELECT id FROM pipeline_run WHERE pipeline_id = $1',
+      errors: [{ message: ['Query filters pipeline_run on pipeline_id, but no index leads with it: every call scans the table. Add an index on pipeline_run(pipeline_id).'], span: 'pipeline_id = $1' }],
+    },
+  ],
+});

@@ -42,6 +42,14 @@ hostRuleTester(leadingWildcardLike, 'batch path and request path', {
       errors: [{ message: ["documents.source_url LIKE '%{site}%' starts with a wildcard", `It runs in the job relink_documents (@shared_task): ${jobNote}`], span: 'source_url LIKE :p', tentative: true }],
     },
     {
+      name: "Python: in a staff tool's folder (backoffice/): info, naming it",
+      schema,
+      host: (code) => extractPython(code, '/ws/app/backoffice/documents.py'),
+      path: 'app/backoffice/documents.py',
+      code: 'def search(session, q):\n    return session.execute(text("SELECT id FROM documents WHERE source_url LIKE :p LIMIT 20"), {"p": f"%{q}%"}).all()\n',
+      errors: [{ message: ["documents.source_url LIKE '%{q}%' starts with a wildcard", 'It runs in a staff tool (folder backoffice/): searches by staff, not by users on every request, so the index pays off only if they search often (info, not warning).'], span: 'source_url LIKE :p', tentative: true }],
+    },
+    {
       name: 'Rust: a request handler: still a warning',
       language: 'rust',
       schema,

@@ -20,6 +20,11 @@ ruleTester(missingIndex, {
       code: 'SELECT id FROM agents WHERE active = true LIMIT 50',
     },
     { name: 'disjunctive filter', schema, code: "SELECT * FROM routers WHERE status = 'up' OR router_id = $1" },
+    {
+      name: 'a comparison of two columns of the row gives no value to seek (graphile-worker: attempts = max_attempts)',
+      schema: 'CREATE TABLE jobs (id bigint PRIMARY KEY, attempts int NOT NULL, max_attempts int NOT NULL, locked_at timestamptz);',
+      code: 'DELETE FROM jobs WHERE attempts = max_attempts',
+    },
     { name: 'leading wildcard LIKE is another rule', schema, code: "SELECT * FROM routers WHERE status LIKE '%up'" },
     { name: 'join on a primary key', schema, code: 'SELECT w.worker_id FROM workers w JOIN planners p ON p.planner_id = w.planner_id WHERE w.task_status = $1' },
     {
@@ -46,6 +51,12 @@ ruleTester(missingIndex, {
     },
   ],
   invalid: [
+    {
+      name: "a correlated subquery's comparison with the outer row's column seeks the inner table once per outer row",
+      schema: 'CREATE TABLE payouts (id bigint PRIMARY KEY, status text NOT NULL); CREATE TABLE attempts (id bigint PRIMARY KEY, payout_id bigint NOT NULL);',
+      code: "SELECT id FROM payouts WHERE status = 'pending' AND NOT EXISTS (SELECT 1 FROM attempts WHERE attempts.payout_id = payouts.id) LIMIT 50",
+      errors: [{ message: ['Query filters attempts on payout_id, but no index leads with it'], span: 'attempts.payout_id = payouts.id' }],
+    },
     {
       name: 'the same range filter without an index on the sort column: reported',
       schema: 'CREATE TABLE runs (id bigint PRIMARY KEY, duration bigint NOT NULL, started_at timestamptz NOT NULL);',

@@ -87,6 +87,17 @@ ALTER TABLE workers RENAME COLUMN note TO notes;`;
     assert.deepEqual(doc.statements.map((s) => s.inTransaction), [false, false, false, false, true, false, false, false]);
   });
 
+  it('reads SQLite [name] quoting (uptime-kuma\'s migrations), spans kept', () => {
+    const text = 'CREATE TABLE [maintenance] ([id] INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, [user_id] INTEGER REFERENCES [user]([id]));\nCREATE INDEX [monitor_id_index] ON [monitor_maintenance]([monitor_id]);';
+    const doc = parseDocument(text, 'sqlite');
+    assert.deepEqual(doc.errors, []);
+    const [table, index] = doc.statements.flatMap((s) => s.changes);
+    assert.ok(table?.kind === 'createTable' && index?.kind === 'createIndex');
+    assert.deepEqual([table.table, table.columns.map((c) => [c.name, c.references?.table ?? null])], ['maintenance', [['id', null], ['user_id', 'user']]]);
+    assert.deepEqual([index.name, index.table, index.keys], ['monitor_id_index', 'monitor_maintenance', [{ column: 'monitor_id' }]]);
+    assert.equal(at(text, table.columns[1]!.span), '[user_id] INTEGER REFERENCES [user]([id])');
+  });
+
   it('reads MySQL DDL with inline keys and ALTER TABLE actions', () => {
     const text = 'CREATE TABLE `orders` (id INT AUTO_INCREMENT PRIMARY KEY, user_id INT NOT NULL, KEY idx_user (user_id, created_at), CONSTRAINT fk_u FOREIGN KEY (user_id) REFERENCES users(id)) ENGINE=InnoDB;\nALTER TABLE orders ADD INDEX idx_s (status), DROP COLUMN legacy;';
     const doc = parseDocument(text, 'mysql');

@@ -108,4 +108,6 @@ export interface MigrationSet {
   script?: { module: 'esm' | 'cjs'; extension: string };
   /** Kysely: the project's Migrator runs without transactions (`disableTransactions: true`). */
   noTransaction?: boolean;
+  /** Alembic: the `file_template` of its `alembic.ini` (`%(rev)s_%(slug)s` when none), `%%` already read as `%`. */
+  fileTemplate?: string;
 }

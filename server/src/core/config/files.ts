@@ -1,20 +1,20 @@
 /**
- * Which workspace files QueryLens reads: `.sql` files and the host code that
- * holds SQL and ORM queries (`.py`, `.rs`), plus the files that describe
- * migrations (`schema.prisma`, `migration_lock.toml`) and packages
+ * Which workspace files QueryLens reads: `.sql` files, the host code that
+ * holds SQL and ORM queries (`.py`, `.rs`) and ORM schemas (`.prisma`), plus
+ * the files that describe migrations (`migration_lock.toml`) and packages
  * (`Cargo.toml`, `pyproject.toml`, `package.json` ...), minus node_modules,
  * .git, whatever `.gitignore` files (root and nested) ignore, the
  * configured excludes and `ignorePatterns`, and (unless `includeTests`) tests, fixtures and
  * vendored code (scope.ts).
  *
  * `include` globs narrow the analysed files only: the Prisma files are still
- * listed so that migrations are recognised whatever is analysed.
+ * listed so that migrations and models are recognised whatever is analysed.
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
-import { ANALYSED_EXTENSIONS, TOOL_FILE_NAMES } from '../../../../shared/languages';
+import { ANALYSED_EXTENSIONS, ORM_SCHEMA_EXTENSIONS, TOOL_FILE_NAMES } from '../../../../shared/languages';
 import { MAX_CONFIG_BYTES, readTextFile } from './read';
 import { MANIFESTS } from '../engine/packages';
 import { isInMigrationsFolder, isTestFileName, isTestFolder, isTestPath } from './scope';
@@ -76,10 +76,19 @@ export function isExcluded(root: string, file: string, globs: string[]): boolean
   return rel !== undefined && globMatcher(globs)(rel);
 }
 
-/** Whether `file` is one QueryLens analyses (include globs apply to these): SQL and host code (shared/languages.ts). */
+/** Whether `file` is one QueryLens analyses (include globs apply to these, ORM schemas aside): SQL, host code and ORM schemas (shared/languages.ts). */
 export function isAnalysedFile(file: string): boolean {
   const lower = file.toLowerCase();
   return ANALYSED_EXTENSIONS.some((ext) => lower.endsWith(ext));
+}
+
+/**
+ * Whether `file` is an ORM's schema file (schema.prisma, a schema folder's
+ * .prisma files): read whatever `include` says, like the files that describe migrations.
+ */
+export function isOrmSchemaFile(file: string): boolean {
+  const lower = file.toLowerCase();
+  return ORM_SCHEMA_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }
 
 /**
@@ -154,7 +163,7 @@ export async function listWorkspaceFiles(root: string, options: FileListOptions)
         // Symbolic links to files are read; links to folders are not followed (cycles).
         if (!isWorkspaceFileKind(entry.name, childRel) || excluded(childRel) || ignoredByPatterns(childRel) || ignoredBy(active, childRel, false)) continue;
         if (!options.includeTests && isTestFileName(entry.name)) continue;
-        if (isAnalysedFile(entry.name) && !included(childRel)) continue;
+        if (isAnalysedFile(entry.name) && !isOrmSchemaFile(entry.name) && !included(childRel)) continue;
         if (entry.isSymbolicLink() && !(await isFile(abs))) continue;
         found.push(abs);
       }

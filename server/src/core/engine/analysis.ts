@@ -8,7 +8,7 @@ import type { Dialect, Finding, Fix, Severity } from '../../../../shared/types';
 import { SYNTAX_RULE_ID, UNUSED_SUPPRESSION_RULE_ID } from '../../../../shared/types';
 import type { Catalog, MigrationSet } from '../catalog/types';
 import { hostQueryKey } from '../host/python/walk-cache';
-import type { HostExtraction } from '../host/types';
+import type { HostExtraction, HostModel } from '../host/types';
 import type { ServerLimits } from '../config/types';
 import { rules } from '../rules/index';
 import type { CoreFix, FileContext, MigrationPosition, Rule, RuleReport } from '../rules/types';
@@ -46,6 +46,8 @@ export interface AnalysisInput {
   migrations: MigrationSet[];
   /** Host code (Python, Rust): what the extractor found. */
   host?: HostExtraction;
+  /** A schema file of an ORM (schema.prisma): the models it declares. */
+  models?: HostModel[];
   /** The file's statement reports, carried over from its previous versions; without, every rule runs on the whole document. */
   reports?: StatementReportCache;
   schemaVersion: number;
@@ -222,7 +224,7 @@ class FileAnalysis {
 
   /** Runs one rule; false when it threw (reported through `onError`). */
   private runRule(rule: Rule, document: ParsedDocument, catalog: Catalog, report: (r: RuleReport) => void): boolean {
-    const { file, text, dialect, migration, migrations, host } = this.input;
+    const { file, text, dialect, migration, migrations, host, models } = this.input;
     const ctx: FileContext = {
       file,
       text,
@@ -232,6 +234,7 @@ class FileAnalysis {
       migration,
       migrations,
       ...(host ? { host } : {}),
+      ...(models ? { models } : {}),
       ...(this.host.server ? { server: this.host.server } : {}),
       report,
       indexFixes: (suggestion, near) => {
@@ -267,7 +270,7 @@ class FileAnalysis {
     // true, but whether it costs anything depends on table sizes and traffic the code does not show.
     const inHistory = rule.meta.category === 'schema' && this.input.migration?.shipped === true;
     // The same of an ORM model committed unchanged: its table exists as it was made (create_all, no migration of it).
-    const shippedModel = rule.meta.category === 'schema' && !this.input.migration && this.input.host !== undefined && this.host.isCommitted?.(this.input.file) === true;
+    const shippedModel = rule.meta.category === 'schema' && !this.input.migration && (this.input.host !== undefined || this.input.models !== undefined) && this.host.isCommitted?.(this.input.file) === true;
     const inScripts = (rule.meta.category === 'query' || rule.meta.category === 'config') && this.input.inScripts === true;
     const quieter = (report.tentative || inHistory || shippedModel || inScripts) && (severity === 'warning' || severity === 'error');
     const note = !quieter ? undefined : inHistory ? SHIPPED_SCHEMA_NOTE : shippedModel ? SHIPPED_MODEL_NOTE : inScripts && !report.tentative ? SCRIPT_NOTE : undefined;

@@ -18,6 +18,8 @@ import { createIndexStatement, definitionOf, freeIndexName, indexName } from '..
 import { formatColumns } from '../rules/query-helpers';
 import type { CoreFix, IndexSuggestion } from '../rules/types';
 import type { Span } from '../sql/model';
+import { prismaIndexEdit } from '../prisma/fix';
+import { isPrismaSchema } from '../prisma/schemas';
 
 export interface IndexFixInput {
   suggestion: IndexSuggestion;
@@ -69,8 +71,8 @@ export function takenIndexNames(catalog: Catalog): ReadonlySet<string> {
 export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
   const table = input.catalog.getTable(input.suggestion.table);
   const suggestion = spelled(input.suggestion, table);
-  const index = definitionOf(suggestion, freeIndexName(indexName(suggestion), takenIndexNames(input.catalog)));
-  const set = owningSet(input.catalog, input.suggestion.table, input.migrations);
+  const index = definitionOf(suggestion, freeIndexName(suggestion.name ?? indexName(suggestion), takenIndexNames(input.catalog)));
+  const set = owningSet(input.catalog, input.suggestion.table, input.migrations, input.textOf);
   if (set) {
     const fix = migrationFix(set, { kind: 'createIndex', index }, dialectOfSet(set, input.dialect, input.textOf, input.sureDialectOf), input.now);
     return [{ ...fix, title: `Add index on ${describeIndex(suggestion)} in a new migration`, isPreferred: true }];
@@ -80,6 +82,11 @@ export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
   const statement = extension + createIndexStatement(index, dialect, { concurrently: false }) + '\n';
   const ddlFile = table?.origin.file;
   const ddlText = ddlFile ? input.textOf(ddlFile) : undefined;
+  if (ddlFile && isPrismaSchema(ddlFile)) {
+    const found = ddlText === undefined ? undefined : prismaIndexEdit(ddlText, table!.origin.span.start, suggestion);
+    if (!found) return [];
+    return [{ title: `Add @@index on ${describeIndex(suggestion)} to the ${found.model} model`, changes: [{ kind: 'edit', file: ddlFile, edits: [found.edit] }], isPreferred: true }];
+  }
   if (ddlFile && hostSupportOf(ddlFile)?.adapter.modelIndexEdits) {
     const fix = ddlText === undefined ? undefined : modelIndexFix(suggestion, index, dialect, ddlFile, ddlText, table!.origin.span.start);
     return fix ? [fix] : [];
@@ -94,8 +101,8 @@ export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
       },
     ];
   }
-  // SQL text above a query in Python or Rust code would not compile.
-  if (hostLanguageOf(input.file)) return [];
+  // SQL text above a query in Python or Rust code would not compile, nor in a Prisma schema.
+  if (hostLanguageOf(input.file) || isPrismaSchema(input.file)) return [];
   const fileText = input.textOf(input.file) ?? '';
   const at = lineStart(fileText, input.near.start);
   return [
@@ -112,7 +119,7 @@ export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
  * CONCURRENTLY`, alone in its migration; the down part creates it again.
  */
 export function dropIndexFixes(index: IndexInfo, input: Omit<IndexFixInput, 'suggestion' | 'near' | 'file'>): CoreFix[] {
-  const set = owningSet(input.catalog, index.table, input.migrations);
+  const set = owningSet(input.catalog, index.table, input.migrations, input.textOf);
   const table = input.catalog.getTable(index.table);
   if (!set || !table || index.keys.some((k) => k.column === undefined)) return [];
   const column = (c: string) => [...table.columns.keys()].find((k) => k.toLowerCase() === c.toLowerCase()) ?? c;
@@ -143,15 +150,48 @@ function migrationFix(set: MigrationSet, change: MigrationChange, dialect: Diale
  * a fix never lands in another package's or another engine's folder.
  * The one place that decides it, so per-package scope can plug in here.
  */
-export function owningSet(catalog: Catalog, tableName: string, sets: MigrationSet[]): MigrationSet | undefined {
+export function owningSet(catalog: Catalog, tableName: string, sets: MigrationSet[], textOf?: (file: string) => string | undefined): MigrationSet | undefined {
   const origin = catalog.getTable(tableName)?.origin.file;
   if (origin === undefined) return undefined;
   const creator = sets.find((set) => set.migrations.some((m) => m.upFile === origin));
   if (creator) return creator;
-  // A model's table: the set of the tool that migrates that language's models, when there is one such set.
+  // A model's table: the set of the tool that migrates that language's models.
   const tool = hostSupportOf(origin)?.models?.migrationTool;
-  const migrating = tool ? sets.filter((set) => set.tool === tool) : [];
-  return migrating.length === 1 ? migrating[0] : undefined;
+  const alembic = tool ? sets.filter((set) => set.tool === tool) : [];
+  if (alembic.length <= 1) return alembic[0];
+  // Several Alembic sets (one per database schema, say): the one whose revisions create the table, else the only one whose revisions change it.
+  if (tool !== 'alembic' || !textOf) return undefined;
+  const name = tableName.toLowerCase();
+  const uses = alembic.map((set) => alembicTablesOf(set, textOf));
+  const creators = alembic.filter((_, i) => uses[i].created.has(name));
+  if (creators.length > 0) return creators.length === 1 ? creators[0] : undefined;
+  const changers = alembic.filter((_, i) => uses[i].changed.has(name));
+  return changers.length === 1 ? changers[0] : undefined;
+}
+
+/** Operations whose first argument is the table (`op.add_column('t', ...)`); the others name the constraint or index first, then the table. */
+const TABLE_FIRST = new Set(['create_table', 'drop_table', 'add_column', 'drop_column', 'alter_column', 'rename_table', 'batch_alter_table', 'create_table_comment']);
+const TABLE_SECOND = new Set(['create_index', 'drop_index', 'create_unique_constraint', 'create_foreign_key', 'create_primary_key', 'create_check_constraint', 'drop_constraint']);
+
+const alembicTables = new WeakMap<MigrationSet, { created: Set<string>; changed: Set<string> }>();
+
+/** The tables an Alembic set's revisions create, and those they change, read from their `op.*` calls (lower-case). */
+function alembicTablesOf(set: MigrationSet, textOf: (file: string) => string | undefined): { created: Set<string>; changed: Set<string> } {
+  let found = alembicTables.get(set);
+  if (found) return found;
+  found = { created: new Set(), changed: new Set() };
+  for (const m of set.migrations) {
+    const text = textOf(m.upFile) ?? '';
+    for (const call of text.matchAll(/\bop\.(\w+)\(\s*(?:(["'])([\w.]+)\2|op\.f\(\s*["'][\w.]+["']\s*\)|[^,()'"]*)\s*(?:,\s*(["'])([\w.]+)\4)?/g)) {
+      const table = TABLE_FIRST.has(call[1]!) ? call[3] : TABLE_SECOND.has(call[1]!) ? call[5] : undefined;
+      const named = table ?? (call[1] === 'drop_index' ? /table_name\s*=\s*["']([\w.]+)["']/.exec(text.slice(call.index!, call.index! + 300))?.[1] : undefined);
+      if (!named) continue;
+      const bare = named.toLowerCase().split('.').pop()!;
+      (call[1] === 'create_table' ? found.created : found.changed).add(bare);
+    }
+  }
+  alembicTables.set(set, found);
+  return found;
 }
 
 /**

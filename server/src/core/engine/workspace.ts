@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { SYNTAX_RULE_ID, type Dialect, type Finding, type Severity } from '../../../../shared/types';
 import { buildCatalog, buildCatalogSteps, tableKey } from '../catalog/build';
 import type { Catalog, MigrationSet } from '../catalog/types';
-import { ignorePatternMatcher, isAnalysedFile, isExcluded, isIgnoredByPatterns, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles, workspacePath } from '../config/files';
+import { ignorePatternMatcher, isAnalysedFile, isExcluded, isScriptMigrationPath, isOrmSchemaFile, isIgnoredByPatterns, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles, workspacePath } from '../config/files';
 import { MAX_SOURCE_BYTES, readTextFile } from '../config/read';
 import { isInMigrationsFolder, isScriptPath } from '../config/scope';
 import { ruleSettingsOf, type RuleSettings } from '../config/overrides';
@@ -41,6 +41,8 @@ import { dialectSignals, Layout, type DialectSignals } from './layout';
 import { isManifest, Packages } from './packages';
 import { LineIndex } from './lineIndex';
 import { StatementReportCache } from './statementReports';
+import { isPrismaSchema, PrismaSchemas } from '../prisma/schemas';
+import type { PrismaFile } from '../prisma/parser';
 
 export interface WorkspaceOptions {
   /** Absolute path of the workspace root. */
@@ -165,6 +167,8 @@ export class Workspace {
   private readonly ruleSettings: (file: string) => RuleSettings;
   /** The caller's history, cut by `.querylens.json`'s `migrations.checkFrom`. */
   private shippedHistory: MigrationHistory = NOTHING_SHIPPED;
+  /** The Prisma schemas, read by Prisma's parser (core/prisma). */
+  private readonly prisma = new PrismaSchemas();
   /** Schema changes an earlier run read (`useKnownSchema`). */
   private knownSchema?: (file: string, text: string) => SchemaChange[] | undefined;
 
@@ -303,6 +307,7 @@ export class Workspace {
       entry.statementReports = new StatementReportCache();
     }
     if (file.endsWith('migration_lock.toml')) this.invalidateSchema(file);
+    if (isPrismaSchema(file)) this.prismaFileChanged(file);
     if (isManifest(file) && previous) {
       this.detect(); // dependencies or the named database may have changed
       this.invalidateSchema(file);
@@ -426,8 +431,36 @@ export class Workspace {
     this.entries.delete(file);
     this.prepared.delete(file);
     if (hasCrossFileModels(file)) this.models = undefined;
+    if (isPrismaSchema(file)) this.prismaFileChanged(file);
     this.detect();
     if (hadSchema) this.invalidateSchema(file);
+  }
+
+  /**
+   * A Prisma schema is read whole: when one of its files changes, the others'
+   * models and errors may too (a relation to a model now gone), so they are
+   * read again and the catalog rebuilt. A lone schema.prisma is compared by
+   * its schema signature like any file (`settle`).
+   */
+  private prismaFileChanged(file: string): void {
+    let others = false;
+    for (const [other, entry] of this.entries) {
+      if (other === file || !isPrismaSchema(other)) continue;
+      others = true;
+      entry.document = undefined;
+      entry.schemaSignature = undefined;
+      entry.findings = undefined;
+    }
+    if (others) this.invalidateSchema(file);
+  }
+
+  /** Every Prisma schema file of the workspace: a schema is read with all its files. */
+  private prismaFiles(): PrismaFile[] {
+    return [...this.entries].filter(([file]) => isPrismaSchema(file)).map(([file, entry]) => ({ file, text: entry.text }));
+  }
+
+  private prismaSchemaOf(file: string) {
+    return this.prisma.of(file, this.prismaFiles(), this.options.config.dialect ?? this.workspaceDialect ?? 'postgres');
   }
 
   /**
@@ -443,7 +476,7 @@ export class Workspace {
     if (this.leftOut(file) || this.isOtherEngine(file)) return false;
     const { include, exclude } = this.options.config;
     if (isExcluded(this.root, file, [...exclude, ...(this.options.extraExcludes ?? [])])) return false;
-    return include.length === 0 || !isAnalysedFile(file) || isExcluded(this.root, file, include);
+    return include.length === 0 || !isAnalysedFile(file) || isOrmSchemaFile(file) || isExcluded(this.root, file, include);
   }
 
   /**
@@ -643,6 +676,7 @@ export class Workspace {
    */
   private *parseSteps(file: string, entry: FileEntry): Steps<ParsedDocument | undefined> {
     if (!entry.document && this.isTooLarge(entry)) entry.document = { dialect: this.entryDialect(file, entry), statements: [], errors: [], metaCommands: [] };
+    if (!entry.document && isPrismaSchema(file)) entry.document = this.prismaSchemaOf(file)?.document ?? { dialect: this.entryDialect(file, entry), statements: [], errors: [], metaCommands: [] };
     // A knex or Kysely migration: its schema changes, beside its queries when its language is analysed as host code.
     const script = entry.document ? undefined : this.scriptMigrationOf(file, entry);
     if (!entry.document && hostLanguageOf(file)) {
@@ -887,6 +921,7 @@ export class Workspace {
         inScripts: isScriptPath(relative),
         migrations: this.layout.setsFor(file),
         host: partial ? partial.host : entry.host,
+        ...(isPrismaSchema(file) ? { models: this.prismaSchemaOf(file)?.models ?? [] } : {}),
         reports: this.options.incremental && !partial ? entry.statementReports : undefined,
         schemaVersion: this.schemaVersion,
         layoutVersion: this.layoutVersion,
@@ -971,10 +1006,10 @@ export class Workspace {
     const order = this.migrationOrder();
     const downFiles = new Set(this.sets.flatMap((s) => s.migrations.map((m) => m.downFile).filter(Boolean)));
     const inputs: { file: string; document: ParsedDocument; order: number }[] = [];
-    // ORM models first: a migration that creates the same table replaces it (migrations win).
+    // ORM models first (SQLAlchemy, Prisma): a migration that creates the same table replaces it (migrations win).
     let early = -1_000_000;
     for (const file of this.files()) {
-      if (order.has(file) || !hasCrossFileModels(file) || !this.mayWriteSchema(file)) continue;
+      if (order.has(file) || !(isPrismaSchema(file) || (hasCrossFileModels(file) && this.mayWriteSchema(file)))) continue;
       const document = this.catalogDocument(file);
       if (document && document.statements.some((s) => s.changes.length > 0)) inputs.push({ file, document, order: early++ });
     }
@@ -984,7 +1019,7 @@ export class Workspace {
     }
     let next = order.size;
     for (const file of this.files()) {
-      if (order.has(file) || downFiles.has(file) || hostLanguageOf(file)) continue;
+      if (order.has(file) || downFiles.has(file) || hostLanguageOf(file) || isPrismaSchema(file)) continue;
       const document = this.catalogDocument(file);
       if (document && document.statements.some((s) => s.changes.length > 0)) {
         inputs.push({ file, document, order: next++ });
@@ -1037,7 +1072,7 @@ export class Workspace {
   /** What a SQL file's own tokens say of its dialect, kept with its text. */
   private signalsOf(file: string): DialectSignals | undefined {
     const entry = this.entries.get(file);
-    if (!entry || hostGrammarOf(file)) return undefined;
+    if (!entry || hostGrammarOf(file) || isPrismaSchema(file)) return undefined;
     return (entry.signals ??= dialectSignals(entry.text));
   }
 
@@ -1048,7 +1083,8 @@ export class Workspace {
 
   /** The knex or Kysely migration a JavaScript or TypeScript file of the workspace is, if any (read once per text). */
   private scriptMigrationOf(file: string, entry = this.entries.get(file)): ScriptMigration | undefined {
-    if (!entry || !isScriptFile(file) || this.isTooLarge(entry)) return undefined;
+    // Modules in a migrations folder (not build output), whether or not their language is analysed.
+    if (!entry || !isScriptMigrationPath(workspacePath(this.root, file)) || this.isTooLarge(entry)) return undefined;
     if (entry.script === undefined) {
       if (!MAY_BE_SCRIPT_MIGRATION.test(entry.text)) entry.script = null;
       else {
@@ -1108,6 +1144,8 @@ export class Workspace {
       if (/provider\s*=\s*"(mysql)"/.test(entry.text)) return 'mysql';
       if (/provider\s*=\s*"(postgresql|postgres)"/.test(entry.text)) return 'postgres';
     }
+    const datasource = this.prisma.dialect(this.prismaFiles(), 'postgres');
+    if (datasource) return datasource;
     const votes = new Map<Dialect, number>();
     for (const set of this.sets) {
       const provided = providerDialect(set); // a knexfile's client

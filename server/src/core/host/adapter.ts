@@ -12,7 +12,7 @@
 import type { Dialect, IndexDefinition } from '../../../../shared/types';
 import type { Predicate, Span } from '../sql/model';
 import type { CoreFix, FileContext, IndexSuggestion } from '../rules/types';
-import type { HostQuery, Terminal } from './types';
+import type { HostQuery, LoopContext, Terminal } from './types';
 
 /** An edit of the host file a fix adds beside its main one (an import). */
 export interface ExtraEdit {
@@ -73,6 +73,8 @@ export interface HostAdapter {
   movesCommitAfterLoop?: boolean;
   /** How to batch an INSERT/UPDATE/DELETE run per item. */
   batchWriteAdvice(dialect: Dialect, kind: string, entity: string, table: string | undefined): string;
+  /** The loop of an INSERT/UPDATE/DELETE run per item (query `index`) rewritten to write all items at once. */
+  batchWriteFix?(ctx: FileContext, index: number, loop: LoopContext): CoreFix[];
 
   // index fixes without migrations
   /**

@@ -14,6 +14,7 @@ import { languageDataOf, type HostLanguage } from '../../../../shared/languages'
 import type { HostAdapter } from './adapter';
 import { python } from './python/language';
 import { rust } from './rust/language';
+import { typescript } from './typescript/language';
 import type { Dialect } from '../../../../shared/types';
 import type { MigrationTool } from '../catalog/types';
 import type { HostExtraction, HostModel } from './types';
@@ -61,7 +62,7 @@ export interface HostLanguageSupport {
 }
 
 /** Every host language with data in shared/languages.ts: the compiler asks for an entry for each. */
-const HOST_LANGUAGES: { [id in HostLanguage]: HostLanguageSupport & { id: id } } = { python, rust };
+const HOST_LANGUAGES: { [id in HostLanguage]: HostLanguageSupport & { id: id } } = { python, rust, typescript };
 
 /** The host language a file is analysed as (by extension), if any. */
 export function hostLanguageOf(file: string): HostLanguage | undefined {

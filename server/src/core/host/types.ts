@@ -76,6 +76,12 @@ export interface EnclosingFunction {
   decorators: string[];
   /** Rust: the parameters' types as written (`Path<String>`, `State<AppState>`); Python: none. */
   parameterTypes: string[];
+  /**
+   * TypeScript: what the code makes of the function, when it tells (a route decorator or
+   * registration, a handler's parameters, a scheduled job), with the words that say why
+   * (`in the request handler GET /users`).
+   */
+  role?: { kind: 'request' | 'batch'; why: string; by: 'decorator' | 'signature' | 'name' | 'file' };
 }
 
 export interface HostQuery {

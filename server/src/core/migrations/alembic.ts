@@ -57,9 +57,56 @@ export function detectAlembic(root: string, files: string[], revisionOf: Revisio
       const info = revisionOf(file);
       if (info?.revision) revisions.push({ file, info });
     }
-    if (revisions.length > 0) sets.push(orderRevisions(dir, revisions));
+    if (revisions.length > 0) {
+      const set = orderRevisions(dir, revisions);
+      const template = fileTemplateOf(dir, path.resolve(root), byDir);
+      sets.push(template ? { ...set, fileTemplate: template } : set);
+    }
   }
   return sets;
+}
+
+/**
+ * The `file_template` of the `alembic.ini` nearest above a versions folder, within the workspace
+ * (`%%(year)d-%%(month).2d-%%(day).2d_%%(rev)s`), with the INI's `%%` read
+ * as `%`; undefined when none says (Alembic's default `%(rev)s_%(slug)s`).
+ */
+function fileTemplateOf(versions: string, root: string, byDir: Map<string, string[]>): string | undefined {
+  const prefix = root.endsWith(path.sep) ? root : root + path.sep;
+  for (let dir = path.dirname(versions); dir === root || dir.startsWith(prefix); dir = path.dirname(dir)) {
+    const ini = path.join(dir, 'alembic.ini');
+    if (byDir.get(dir)?.includes('alembic.ini') || fs.existsSync(ini)) {
+      const { text } = readTextFileSync(ini, { maxBytes: MAX_CONFIG_BYTES });
+      let section = '';
+      for (const raw of (text ?? '').split(/\r?\n/)) {
+        const line = raw.trim();
+        const header = /^\[([^\]]+)\]$/.exec(line);
+        if (header) section = header[1].trim();
+        const kv = section === 'alembic' ? /^file_template\s*[=:]\s*(.+)$/.exec(line) : null;
+        if (kv) return kv[1].trim().replace(/%%/g, '%');
+      }
+      return undefined;
+    }
+    if (dir === root) break;
+  }
+  return undefined;
+}
+
+/** A revision's file name by Alembic's `file_template` (Python `%`-format of rev, slug and the date parts, UTC here). */
+export function revisionFileName(template: string | undefined, revision: string, slug: string, now: Date): string {
+  const values: Record<string, string | number> = {
+    rev: revision, slug, epoch: Math.floor(now.getTime() / 1000),
+    year: now.getUTCFullYear(), month: now.getUTCMonth() + 1, day: now.getUTCDate(),
+    hour: now.getUTCHours(), minute: now.getUTCMinutes(), second: now.getUTCSeconds(),
+  };
+  const name = (template ?? '%(rev)s_%(slug)s').replace(/%\((\w+)\)(0?)(\d*)(?:\.(\d+))?([sd])/g, (whole, key: string, zero: string, width: string, precision: string, kind: string) => {
+    const value = values[key];
+    if (value === undefined) return whole;
+    let text = kind === 'd' ? String(Math.trunc(Number(value))).padStart(Number(precision || 0), '0') : String(value);
+    if (width) text = text.padStart(Number(width), zero ? '0' : ' ');
+    return text;
+  });
+  return `${name.replace(/[\\/]/g, '_')}.py`;
 }
 
 /**
@@ -281,7 +328,7 @@ export function planAlembicRevisions(set: MigrationSet, changes: MigrationChange
       ...body(down, dialect, false),
       '',
     ].join('\n');
-    const file = path.join(set.dir, `${revision}_${slugOf(change)}.py`);
+    const file = path.join(set.dir, revisionFileName(set.fileTemplate, revision, slugOf(change), now));
     heads = [revision];
     return { files: [{ file, content }], open: file };
   });

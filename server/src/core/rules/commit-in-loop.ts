@@ -184,6 +184,7 @@ function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number): v
       '(a multi-row INSERT, an UPDATE ... FROM a list of values, a DELETE ... WHERE key IN a list, or a bulk API) sends ' +
       'them together and is typically 10-50x faster.',
     ...(small || bound !== undefined || awaits ? { tentative: true } : {}),
+    fixes: adapterOf(host.language).batchWriteFix?.(ctx, index, loop) ?? [],
   });
 }
 

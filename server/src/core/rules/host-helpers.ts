@@ -247,6 +247,8 @@ const BATCH_FILES = /^(tasks?|jobs?|cli|worker|workers|scheduled|cron|manage|__m
  */
 export function codePath(file: string, at: { functions?: EnclosingFunction[] }): CodePath | undefined {
   for (const fn of at.functions ?? []) {
+    // What the extractor already read from the code (TypeScript: route registrations, NestJS decorators, Next.js files).
+    if (fn.role) return fn.role;
     const route = fn.decorators.find((d) => REQUEST_DECORATOR.test(d));
     if (route) return { kind: 'request', why: `in the request handler ${fn.name} (${decoratorName(route)})`, by: 'decorator' };
     if (fn.parameterTypes.some((t) => REQUEST_PARAMETER.test(t)) || /(^|_)handler$/.test(fn.name)) {
@@ -264,6 +266,14 @@ export function codePath(file: string, at: { functions?: EnclosingFunction[] }):
   const rustBin = folders.some((p, i) => p === 'bin' && folders[i - 1] === 'src');
   if (BATCH_FILES.test(name) || rustBin || folders.some((p) => BATCH_FOLDERS.has(p))) return { kind: 'batch', why: `in a script or job file (${name})`, by: 'file' };
   return undefined;
+}
+
+/** Folders of staff-only tools (an admin panel, a back office). */
+const ADMIN_FOLDERS = new Set(['admin', 'backoffice', 'back-office', 'back_office', 'staff', 'superadmin']);
+
+/** The admin folder a file sits in (`server-only/admin/`, `backoffice/`): code staff run, not users on every request. */
+export function adminFolder(file: string): string | undefined {
+  return file.split(/[\\/]/).slice(0, -1).find((p) => ADMIN_FOLDERS.has(p.toLowerCase()));
 }
 
 function decoratorName(decorator: string): string {

@@ -6,7 +6,7 @@
  * The index rules read this instead of proposing every column they see.
  */
 import { leadingColumns } from '../catalog/build';
-import type { IndexInfo, TableInfo } from '../catalog/types';
+import type { Catalog, IndexInfo, TableInfo } from '../catalog/types';
 
 /** Column names (or their last word) that hold a few fixed values: states, kinds, roles, flags. */
 const FEW_VALUE_WORDS = new Set([
@@ -85,6 +85,64 @@ export function isReferenceTable(table: TableInfo): boolean {
 function isListName(name: string): boolean {
   const words = snake(name).split('_');
   return words.length > 1 && REFERENCE_TABLE_WORDS.has(words[words.length - 1]!);
+}
+
+/**
+ * Why a table probably holds a few rows set up by hand, where a scan reads them
+ * at once, or undefined when nothing in the schema says so:
+ * - a reference list of kinds (`isReferenceTable`);
+ * - a list of choices: a boolean `default` (`is_default`) column marks one row
+ *   as the default among the others, which only a list picked from has;
+ * - definitions: another table is named for their runs (`workflow` and
+ *   `workflow_instance` pointing to it), so the growing data is there;
+ * - parts of definitions: every foreign key points to a table of definitions
+ *   (the events a plugin declares), and the table is not the runs' table itself.
+ * A table that only belongs to a list of choices (a project) is not small: a
+ * project holds a large share of the data.
+ * The text ends a message, in parentheses.
+ */
+export function smallTableReason(table: TableInfo, catalog: Catalog): string | undefined {
+  const scan = 'a scan reads them at once: an index is worth it only if it grows';
+  if (isReferenceTable(table)) return `${table.name} looks like a reference list of kinds, usually a few rows that a scan reads at once: worth it only if it grows`;
+  const choices = choicesFlag(table);
+  if (choices) return `${table.name} has a boolean ${choices} column, so its rows are choices set up by hand, one of them the default: usually a few rows, and ${scan}`;
+  const runs = runsTable(table, catalog);
+  if (runs) return `${table.name} holds definitions whose runs are kept in ${runs.name}: usually a few rows set up by hand, and ${scan}`;
+  if (!isRunsTable(table.name) && table.foreignKeys.length > 0) {
+    const parents = table.foreignKeys.map((fk) => catalog.getTable(fk.refTable));
+    if (parents.every((p) => p !== undefined && p.name !== table.name && runsTable(p, catalog))) {
+      const names = [...new Set(parents.map((p) => p!.name))].join(' and ');
+      return `every row of ${table.name} belongs to the definitions in ${names}: usually a few rows, and ${scan}`;
+    }
+  }
+  return undefined;
+}
+
+/** The boolean column that marks the default row (`default`, `is_default`). */
+function choicesFlag(table: TableInfo): string | undefined {
+  for (const name of ['default', 'is_default']) {
+    const type = (table.columns.get(name)?.type ?? '').toLowerCase();
+    if (type === 'boolean' || type === 'bool') return table.columns.get(name)!.name;
+  }
+  return undefined;
+}
+
+const RUNS_SUFFIXES = ['_instance', '_instances', '_run', '_runs', '_execution', '_executions'];
+
+function isRunsTable(name: string): boolean {
+  return RUNS_SUFFIXES.some((suffix) => snake(name).endsWith(suffix));
+}
+
+/** The table holding the runs of `table`'s definitions: named `<table>_instance` (or `_run`, `_execution`) and pointing to it. */
+function runsTable(table: TableInfo, catalog: Catalog): TableInfo | undefined {
+  const base = snake(table.name).replace(/s$/, '');
+  for (const suffix of RUNS_SUFFIXES) {
+    const runs = catalog.getTable(base + suffix);
+    if (!runs) continue;
+    const key = `${base}_id`;
+    if (runs.foreignKeys.some((fk) => fk.refTable.toLowerCase() === table.name) || runs.columns.has(key)) return runs;
+  }
+  return undefined;
 }
 
 /** Whether equality on a column leaves the rows of one parent or one key: a foreign key, an id, a unique column. */

@@ -3,12 +3,13 @@
  * B-tree index, so every call scans the table. On PostgreSQL a trigram GIN
  * index serves it; elsewhere the answer is full-text search. In a job or
  * script (a batch path, host-helpers.ts `codePath`) the scan is paid per run,
- * not per request: info, saying so.
+ * not per request: info, saying so. So in a staff tool (an `admin/` or
+ * `backoffice/` folder): staff search it, not every user's request.
  */
 import { docsUrl } from '../../../../shared/types';
 import type { TableInfo } from '../catalog/types';
 import type { Predicate, Span } from '../sql/model';
-import { codePath, hostQueryOf, spanText } from './host-helpers';
+import { adminFolder, codePath, hostQueryOf, spanText } from './host-helpers';
 import { columnTable, eachQuery, indexList, knownTable, startsWithWildcard } from './query-helpers';
 import type { Rule } from './types';
 
@@ -56,10 +57,14 @@ export const leadingWildcardLike: Rule = {
           path?.kind === 'batch' && !orNote
             ? ` It runs ${path.why}: a scan per run of the job, not per request, so the index pays off only if the job runs often (info, not warning).`
             : '';
+        const admin = !orNote && !jobNote ? adminFolder(ctx.file) : undefined;
+        const adminNote = admin
+          ? ` It runs in a staff tool (folder ${admin}/): searches by staff, not by users on every request, so the index pays off only if they search often (info, not warning).`
+          : '';
         ctx.report({
           span: p.span,
-          message: `${orm ? `${spanText(ctx.text, p.span)} sends ${what}, which` : what} starts with a wildcard, so no B-tree index can serve it: every call scans ${tableName ?? 'the table'}. ${how}${orNote}${jobNote}`,
-          ...(orNote || jobNote ? { tentative: true } : {}),
+          message: `${orm ? `${spanText(ctx.text, p.span)} sends ${what}, which` : what} starts with a wildcard, so no B-tree index can serve it: every call scans ${tableName ?? 'the table'}. ${how}${orNote}${jobNote}${adminNote}`,
+          ...(orNote || jobNote || adminNote ? { tentative: true } : {}),
           explanation: [
             `**Column:** \`${column}\` — ${operator} with pattern \`${pattern}\` (leading \`${pattern[0]}\`)`,
             '',

@@ -10,7 +10,7 @@
 import { indexCovers, leadingColumns } from '../catalog/build';
 import type { Catalog, IndexInfo, TableInfo } from '../catalog/types';
 import type { ColumnRef, Predicate, QueryModel, Span, Statement, TableRef } from '../sql/model';
-import { isLowCardinality, isReferenceTable, narrowingIndex, selectiveFirst } from './index-judgement';
+import { isLowCardinality, narrowingIndex, selectiveFirst, smallTableReason } from './index-judgement';
 import type { FileContext, IndexSuggestion } from './types';
 
 /** A query model together with where it sits in its statement. */
@@ -204,6 +204,9 @@ function tableFilters(query: QueryModel, table: TableInfo, catalog: Catalog): Fi
   for (const p of query.predicates) {
     const kind = filterKind(p);
     if (!kind || p.disjunctive) continue;
+    // A comparison with another column of the same row (`attempts = max_attempts`) gives no value to seek;
+    // one with an outer query's column (a correlated subquery's `payout_id = payouts.id`) does.
+    if (p.valueColumn && columnTable(query, p.valueColumn, catalog) === table.name) continue;
     if (columnTable(query, p.column, catalog) !== table.name) continue;
     if (!knownColumn(table, p.column.column)) continue;
     if (filters.some((f) => f.column === p.column.column)) continue;
@@ -435,14 +438,14 @@ export function reportIndexNeeds(
   for (const { query, statement } of eachQuery(ctx.document.statements)) {
     for (const need of catalogIndexNeeds(query, ctx.catalog)) {
       if (need.kind !== kind || !worthIt(need, query)) continue;
-      const reference = isReferenceTable(need.table);
+      const small = smallTableReason(need.table, ctx.catalog);
       ctx.report({
         span: need.span,
-        message: message(need) + (reference ? ` (${need.table.name} looks like a reference list of kinds, usually a few rows that a scan reads at once: worth it only if it grows.)` : ''),
+        message: message(need) + (small ? ` (${small}.)` : ''),
         explanation: needExplanation(need),
         fixes: ctx.indexFixes(need.suggestion, statement.span),
         index: need.suggestion,
-        ...(need.narrowedBy || need.fewValuesLead || need.purge || reference ? { tentative: true } : {}),
+        ...(need.narrowedBy || need.fewValuesLead || need.purge || small ? { tentative: true } : {}),
       });
     }
   }

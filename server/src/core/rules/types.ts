@@ -7,7 +7,7 @@
 import type { Dialect, PlannedMigration, RuleMeta } from '../../../../shared/types';
 import type { Catalog, IndexInfo, MigrationSet } from '../catalog/types';
 import type { ServerLimits } from '../config/types';
-import type { HostExtraction } from '../host/types';
+import type { HostExtraction, HostModel } from '../host/types';
 import type { ParsedDocument, Span } from '../sql/model';
 
 /** A fix as a rule builds it: offsets, not line/character. */
@@ -34,6 +34,8 @@ export interface IndexSuggestion {
   opclass?: string;
   /** Storage parameters (`m`, `ef_construction` of an HNSW index). */
   options?: Record<string, string>;
+  /** The name the index must get: the one a Prisma model gives it (prisma migrate dev compares names). */
+  name?: string;
 }
 
 export interface RuleReport {
@@ -79,6 +81,8 @@ export interface FileContext {
    * models) with `hostQuery` pointing back here.
    */
   host?: HostExtraction;
+  /** A schema file of an ORM (schema.prisma): the models it declares, as host code's `host.models`. */
+  models?: HostModel[];
   /** The PostgreSQL server the code's pools share, as configured (`.querylens.json` "server"). */
   server?: ServerLimits;
   report(report: RuleReport): void;

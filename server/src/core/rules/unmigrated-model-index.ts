@@ -1,6 +1,7 @@
 /**
  * A SQLAlchemy model declares an index (`index=True`, `Index(...)`,
- * `__table_args__`) that the project's migrations never create. The catalog
+ * `__table_args__`), or a Prisma model one (`@@index`, `@unique`,
+ * `@@unique`), that the project's migrations never create. The catalog
  * follows the migrations (they are what builds the real database), so the
  * queries are checked without that index; this hint says why, at the model.
  */
@@ -23,7 +24,7 @@ export const unmigratedModelIndex: Rule = {
   },
   scope: 'file',
   check(ctx) {
-    for (const model of ctx.host?.models ?? []) {
+    for (const model of ctx.host?.models ?? ctx.models ?? []) {
       const table = ctx.catalog.getTable(model.table);
       // Only when the table comes from migrations or DDL: the model's own table carries its indexes.
       if (!table || table.origin.file === ctx.file) continue;
@@ -46,7 +47,8 @@ export const unmigratedModelIndex: Rule = {
             '',
             indexList(table),
           ].join('\n'),
-          fixes: ctx.indexFixes({ table: table.name, columns: wanted }, change.span),
+          // A Prisma model's index gets the model's name for it, which prisma migrate dev expects.
+          fixes: ctx.indexFixes({ table: table.name, columns: wanted, ...(ctx.models && change.name ? { name: change.name } : {}) }, change.span),
         });
       }
     }

@@ -60,6 +60,8 @@ export interface Predicate {
   column: ColumnRef;
   op: PredicateOp;
   valueKind: ValueKind;
+  /** valueKind 'column': the column compared with (`a = b`), when the code names it. */
+  valueColumn?: ColumnRef;
   /** For LIKE/ILIKE with a string literal: the pattern text, without quotes. */
   pattern?: string;
   /** True when the predicate sits under an OR/NOT (it cannot use an index on its own). */

@@ -4,8 +4,8 @@
  * indexes, keywords as column names. A statement that grammar rejects is
  * read again by PostgreSQL's parser with the few SQLite-only words masked,
  * length kept so spans stay true: `AUTOINCREMENT`, `OR IGNORE`/`OR REPLACE`
- * after INSERT, `WITHOUT ROWID`, `STRICT`, `?NNN` (as `$NNN`) and GLOB (as
- * LIKE). What neither reads is a syntax error.
+ * after INSERT, `WITHOUT ROWID`, `STRICT`, `?NNN` (as `$NNN`), GLOB (as
+ * LIKE) and `[name]` (as `"name"`). What neither reads is a syntax error.
  */
 import { Tok, tokenize, wordIs } from './split/lexer';
 
@@ -29,6 +29,11 @@ export function maskSqliteOnly(text: string): string | undefined {
       changed = true;
     } else if (t.kind === Tok.Param && text[t.start] === '?' && t.end > t.start + 1) {
       chars[t.start] = '$';
+      changed = true;
+    } else if (t.kind === Tok.QuotedIdent && text[t.start] === '[' && text[t.end - 1] === ']' && !text.slice(t.start + 1, t.end - 1).includes('"')) {
+      // `[name]`, SQLite's MS Access-style quoted name (uptime-kuma's migrations): `"name"`.
+      chars[t.start] = '"';
+      chars[t.end - 1] = '"';
       changed = true;
     }
   });

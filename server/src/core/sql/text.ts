@@ -73,7 +73,9 @@ export class StatementText {
   balancedSpan(start: number, lastTokenStart: number): Span {
     const t = this.tokens;
     let i = this.tokenIndexAt(start);
-    const last = this.tokenIndexAt(lastTokenStart);
+    let last = this.tokenIndexAt(lastTokenStart);
+    // A qualified name (`payouts.id`) is located at its first part.
+    while (last + 2 < t.length && t[last].kind === Tok.Word && this.isChar(t[last + 1], 46) && t[last + 1].start === t[last].end && t[last + 2].start === t[last + 1].end) last += 2;
     let depth = 0;
     for (; i <= last && i < t.length; i++) {
       if (this.isChar(t[i], 40)) depth++;

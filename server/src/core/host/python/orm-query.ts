@@ -131,6 +131,8 @@ export class OrmQuery {
     const valueKind: ValueKind = value ? this.valueKind(value) : 'literal';
     if (value) this.noteValue(value);
     const p: Predicate = { column, op, valueKind, disjunctive, span };
+    const valueColumn = valueKind === 'column' && value ? this.column(unwrap(value)) : undefined;
+    if (valueColumn) p.valueColumn = valueColumn;
     if (pattern !== undefined) p.pattern = pattern;
     this.model.predicates.push(p);
   }

@@ -10,6 +10,7 @@ import { type Chain, type ChainStep, enclosingParent, EXECUTORS, flatten, isChai
 import { enclosingFunctions } from './enclosing-functions';
 import { carriesManyRows, loopPlacement } from './loop-placement';
 import { COMPREHENSIONS, comprehensionLoop, forLoop, whileLoop } from './loops';
+import { ownCollectionOf } from './collections';
 import { calleeName, type Node, positionalArgs, rootIdentifier, spanOf, unwrap, valueRoots } from './nodes';
 import { type ModelResolver, OrmQuery } from './orm-query';
 import { conventionalRunner, isBaseStatement, type RepositoryClass, repositoryClass, repositoryModel, statementRunner } from './repository';
@@ -204,6 +205,7 @@ export class PythonWalker {
     if (right) {
       const q = this.iterated(right);
       if (q !== undefined) loop.iterableQuery = q;
+      else describeCollection(loop, right);
     }
     this.loops.push(loop);
     const body = node.childForFieldName('body');
@@ -220,6 +222,7 @@ export class PythonWalker {
     if (first) {
       const q = this.iterated(first);
       if (q !== undefined) loop.iterableQuery = q;
+      else describeCollection(loop, first);
     }
     this.loops.push(loop);
     for (const c of node.namedChildren) {
@@ -596,4 +599,11 @@ export class PythonWalker {
     if (hq.statementKind === 'insert') this.writes.push({ kind: 'insert', span: hq.span, loops: hq.loops, query: index });
     return index;
   }
+}
+
+/** A loop over a local that holds one object's own collection (see collections.ts): its size is that object's children. */
+function describeCollection(loop: LoopContext, iterable: Node): void {
+  if (unwrap(iterable).type !== 'identifier') return; // `a.b` itself: the rules read the text
+  const own = ownCollectionOf(iterable);
+  if (own) loop.ownCollection = own;
 }

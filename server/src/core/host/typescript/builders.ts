@@ -394,12 +394,12 @@ class Builder {
     const operator = op ? str(op)?.value.toLowerCase().trim() : '=';
     if (!left || !right || operator === undefined) return;
     if (operator === '=') return this.equality(left, right, false, span);
-    this.model.predicates.push({ column: left, op: COMPARISONS[operator] ?? 'other', valueKind: 'column', disjunctive: false, span });
+    this.model.predicates.push({ column: left, op: COMPARISONS[operator] ?? 'other', valueKind: 'column', valueColumn: right, disjunctive: false, span });
   }
 
   /** `t.a = t2.b` between two columns: an implicit join, kept on both sides. */
   equality(left: ColumnRef, right: ColumnRef, disjunctive: boolean, span: Span): void {
-    this.model.predicates.push({ column: left, op: 'eq', valueKind: 'column', disjunctive, span });
+    this.model.predicates.push({ column: left, op: 'eq', valueKind: 'column', valueColumn: right, disjunctive, span });
     if (!disjunctive) this.model.equalities.push({ left, right });
   }
 

@@ -297,6 +297,7 @@ export class PgQueryBuilder {
     if (!colSide?.ColumnRef) return undefined;
     const op = predicateOp(e.kind, this.opName(e));
     const p: Predicate = { column: this.column(colSide.ColumnRef), op, valueKind: valueKind(other), disjunctive, span: this.exprSpan(node) };
+    if (other?.ColumnRef) p.valueColumn = this.column(other.ColumnRef);
     const pattern = other?.A_Const?.sval?.sval ?? other?.TypeCast?.arg?.A_Const?.sval?.sval;
     if ((op === 'like' || op === 'ilike' || e.kind === 'AEXPR_LIKE' || e.kind === 'AEXPR_ILIKE') && typeof pattern === 'string') p.pattern = pattern;
     return p;

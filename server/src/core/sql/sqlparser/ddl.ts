@@ -73,7 +73,9 @@ export class SqlParserDdlBuilder {
 
   private createIndex(name: SpNode, table: string | undefined, cols: SpNode[] | undefined, node: SpNode, span: Span): SchemaChange {
     const keys: IndexKey[] = (cols ?? []).map((c: SpNode) => {
-      const key: IndexKey = c?.type === 'column_ref' ? { column: lower(c.column?.expr?.value ?? c.column) } : { expression: this.st.text.slice(span.start, span.end) };
+      // SQLite reads a double-quoted name in the column list as the column (`ON "Note"("ownerId")`, as Prisma writes it).
+      const column = c?.type === 'column_ref' ? (c.column?.expr?.value ?? c.column) : c?.type === 'double_quote_string' ? c.value : undefined;
+      const key: IndexKey = column !== undefined ? { column: lower(column) } : { expression: this.st.text.slice(span.start, span.end) };
       if (/desc/i.test(c?.order_by ?? '')) key.desc = true;
       return key;
     });

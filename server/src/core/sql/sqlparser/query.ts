@@ -181,6 +181,7 @@ export class SqlParserQueryBuilder {
         const column = this.column(left);
         const op = predicateOp(String(e.operator).toUpperCase(), right);
         const p: Predicate = { column, op, valueKind: valueKind(right), disjunctive, span: { start: column.span.start, end: this.loc.predicateEnd(column.span.end) } };
+        if (right?.type === 'column_ref') p.valueColumn = this.column(right);
         if (/LIKE|GLOB/i.test(e.operator) && typeof right?.value === 'string' && /string/.test(right.type)) p.pattern = right.value;
         q.predicates.push(p);
       }

@@ -1,0 +1,70 @@
+/**
+ * TypeScript and JavaScript driver knowledge for the rules (host/adapter.ts):
+ * node-postgres, postgres.js, mysql2, knex.raw, Kysely's `sql`, better-sqlite3.
+ * The fixes are written in the library the query already uses (fixes.ts),
+ * and compile (tests run `tsc --noEmit` on them).
+ */
+import type { CoreFix } from '../../rules/types';
+import type { HostAdapter } from '../adapter';
+import { batchByKeysFix, batchedLookup, multiRowInsertFix, type TextEdit } from './fixes';
+
+export const typescriptAdapter: HostAdapter = {
+  awaitSyntax: 'prefix',
+
+  batchedSqlPredicate: (column) => `WHERE ${column} = ANY($1)`,
+  collectKeys(loop, keys) {
+    // Rows streamed by a cursor can be walked once only; a destructured item (`{ id, org }`) is not re-mapped.
+    if (loop.rowsTerminal === 'iterate' || loop.targets.length !== 1) return undefined;
+    const target = loop.targets[0]!;
+    return [`const ${keys} = ${loop.iterable}.map((${target}) => ${loop.keyExpression});`];
+  },
+  batchSqlQuery(ctx, query, key, site) {
+    const statement = batchedLookup(ctx.text, query, key.span, query.sql?.dialect ?? ctx.dialect, site.keys, site.rows);
+    return statement ? { statement } : undefined;
+  },
+
+  commitOnceAdvice: (dialect) =>
+    `Write all items in one transaction and one statement (one multi-row INSERT${dialect === 'postgres' ? ', or = ANY($1) over the keys' : ''}), then COMMIT once.`,
+  batchWriteAdvice(dialect, kind, _entity, table) {
+    const t = table ?? 'the table';
+    if (dialect === 'sqlite') {
+      // In-process: the cost per row is the statement and its own transaction, not a round trip.
+      if (kind === 'insert') return `Run them in one transaction (better-sqlite3: db.transaction(() => { ... })()), or insert all rows with one multi-row INSERT into ${t}.`;
+      return `Run them in one transaction (better-sqlite3: db.transaction(...)), or one statement over all keys: ... WHERE id IN (SELECT value FROM json_each(?)).`;
+    }
+    if (dialect === 'mysql') {
+      if (kind === 'insert') return `Insert all rows in one statement: mysql2's query('INSERT INTO ${t} (...) VALUES ?', [rows]) with one array per row.`;
+      return `Run one statement over all keys: ... WHERE id IN (?) with the keys as one array (mysql2's query expands it).`;
+    }
+    if (kind === 'insert') return `Insert all rows in one statement: one multi-row INSERT into ${t} (VALUES ($1, $2), ($3, $4), ...), postgres.js sql(rows), knex .insert(rows), or INSERT ... SELECT * FROM UNNEST($1::int[], ...).`;
+    if (kind === 'update') return 'Update all rows at once: one UPDATE ... WHERE id = ANY($1) when the values are the same, else UPDATE ... FROM UNNEST($1::int[], $2::text[]) AS v(id, value) WHERE t.id = v.id.';
+    return 'Bind the keys as one array and delete them at once: DELETE ... WHERE id = ANY($1).';
+  },
+
+  batchWriteFix(ctx, index, loop) {
+    const host = ctx.host!;
+    const query = host.queries[index]!;
+    const prepared = query.preparedFrom === undefined ? undefined : host.queries[query.preparedFrom];
+    const dialect = (prepared ?? query).sql?.dialect ?? ctx.dialect;
+    const input = { text: ctx.text, query, loop, dialect, ...(prepared ? { prepared } : {}) };
+    let edit: TextEdit | undefined;
+    let title: string;
+    if (query.statementKind === 'insert') {
+      edit = multiRowInsertFix(input);
+      title = prepared ? 'Run the INSERTs in one transaction' : `Insert all of ${loop.iterable} with one INSERT`;
+    } else {
+      // The key comparison fed by the item: the statement's only parameter.
+      const params = (ctx.document.statements.find((s) => s.hostQuery === index)?.query?.predicates ?? []).filter((p) => p.valueKind === 'param');
+      const key = params.length === 1 && params[0]!.op === 'eq' && !params[0]!.disjunctive ? params[0] : undefined;
+      const target = loop.targets.length === 1 ? loop.targets[0] : undefined;
+      edit = key && target ? batchByKeysFix({ ...input, target, predicate: key.span }) : undefined;
+      title = `One ${query.statementKind.toUpperCase()} for all of ${loop.iterable}`;
+    }
+    if (!edit) return [];
+    const fix: CoreFix = { title, isPreferred: false, changes: [{ kind: 'edit', file: ctx.file, edits: [edit] }] };
+    return [fix];
+  },
+
+  streamAdvice: 'stream them (pg-cursor / pg-query-stream, postgres.js .cursor(), knex .stream(), better-sqlite3 .iterate()) or walk keyset chunks (WHERE id > $last ORDER BY id LIMIT 1000)',
+  streamsRows: (_text, query) => query.terminal === 'iterate',
+};

@@ -1,0 +1,541 @@
+/**
+ * TypeScript and JavaScript host extraction (`.ts .tsx .mts .cts .js .jsx
+ * .mjs .cjs`, one language: the same libraries, the grammar chosen per file):
+ * raw SQL sent through node-postgres, postgres.js, mysql2, knex.raw, Kysely's
+ * `sql`, better-sqlite3 / node:sqlite, pg-promise, Prisma's raw queries
+ * (sources.ts); what is done with each result (its terminal and the variable
+ * it goes to); the loops around each query, the rows they walk and the
+ * writes run per item; the functions around it and whether they serve a
+ * request or run a job. Query-builder chains (knex, Kysely) are offered to
+ * the builder reader (builders.ts) at one place and get the same context.
+ * Syntax tree only (tree-sitter), never patterns over the source.
+ */
+import type { Dialect } from '../../../../../shared/types';
+import type { Span, StatementKind } from '../../sql/model';
+import { statementKindOf } from '../statement-kind';
+import { hostGrammarOf, hostParser, type SyntaxNode } from '../treesitter';
+import type { HostExtraction, HostQuery, HostWrite, Terminal } from '../types';
+import { boundPatterns } from './bound-patterns';
+import { enclosingFunctions, functionIdOf } from './functions';
+import { fileLibraries, type Library } from './libraries';
+import { type FoundLoop, iteratedVariable, LoopFinder } from './loops';
+import { type Origin, RAW_METHODS, rawCallOrigin, type SourceContext, STATEMENT_PASSES, STATEMENT_RUNS, TAG_RUNS, tagOrigin } from './sources';
+import type { BuiltQuery } from './builders';
+import { asCall, type Call, enclosingMethodCall, expressionRoots, FUNCTIONS, genericTag, type Node, outerOf, patternNames, spanOf, unwrap, walk, within } from './syntax';
+
+/** Reads a builder chain given its outermost node (the `await` expression or the outermost call). */
+export type BuilderQuery = (node: SyntaxNode, text: string) => BuiltQuery | undefined;
+
+export interface TypeScriptExtractOptions {
+  /** The configured dialect; otherwise the code tells (a driver import, a knex client), else the workspace decides. */
+  dialect?: Dialect;
+  /** The builder reader; without one, builder chains are not read. */
+  builderQuery?: BuilderQuery;
+}
+
+/** Everything QueryLens needs from one TypeScript or JavaScript file. Synchronous once `initHostParsers()` has resolved; never throws. */
+export function extractTypeScript(text: string, file: string, options: TypeScriptExtractOptions = {}): HostExtraction {
+  const out: HostExtraction = { language: 'typescript', queries: [], writes: [], accesses: [], models: [], errors: [] };
+  try {
+    const tree = hostParser(hostGrammarOf(file) ?? 'typescript').parse(text);
+    if (!tree) throw new Error('tree-sitter returned no tree');
+    const root = tree.rootNode as unknown as SyntaxNode;
+    new Extraction(root, text, file, options, out).run();
+    out.errors.push(...syntaxErrors(root));
+  } catch (e) {
+    out.errors.push({ message: `QueryLens could not analyse ${file}: ${e instanceof Error ? e.message : String(e)}`, span: { start: 0, end: 0 } });
+  }
+  return out;
+}
+
+/** A query of the file with what extraction needs to relate it to others. */
+interface Found {
+  query: HostQuery;
+  loops: FoundLoop[];
+  functionId: number;
+  /** The query whose SQL this one runs again (a prepared statement, a `const` query run twice). */
+  owner?: Found;
+}
+
+class Extraction {
+  private readonly loops = new LoopFinder();
+  private readonly ctx: SourceContext;
+  private readonly found: Found[] = [];
+  /** The first query run from each SQL source (by the text node's id), which holds its SQL. */
+  private readonly owners = new Map<number, Found>();
+  private readonly commits: Node[] = [];
+  /** Loops whose iterable was looked up already (a loop holds many queries). */
+  private readonly resolved = new Set<FoundLoop>();
+
+  constructor(
+    private readonly root: Node,
+    private readonly text: string,
+    private readonly file: string,
+    private readonly options: TypeScriptExtractOptions,
+    private readonly out: HostExtraction,
+  ) {
+    const libraries = fileLibraries(root);
+    this.ctx = { libraries, ...(options.dialect ? { dialect: options.dialect } : {}), constValue: (name, at) => constValue(name, at) };
+  }
+
+  run(): void {
+    const calls = this.root.descendantsOfType('call_expression');
+    const claimed: Span[] = [];
+    for (const node of calls) {
+      if (!mayStartQuery(node)) continue;
+      const call = asCall(node);
+      if (!call) continue;
+      const origin = rawCallOrigin(call, this.ctx) ?? tagOrigin(call, this.ctx);
+      if (origin) {
+        const found = this.fromOrigin(origin);
+        if (found) claimed.push(found.query.span);
+        continue;
+      }
+      const deferred = this.deferredExecution(call);
+      if (deferred) {
+        claimed.push(deferred.query.span);
+        continue;
+      }
+      if (call.name === 'commit' && call.args.length === 0 && call.receiver && /^(trx|tx|transaction|t|client|conn|connection)$/i.test(call.receiver.text)) this.commits.push(node);
+    }
+    // `sql<T>`...``, which the grammar reads as comparisons.
+    for (const template of this.root.descendantsOfType('template_string')) {
+      if (template.parent?.type === 'call_expression') continue;
+      const call = genericTag(template);
+      const origin = call && tagOrigin(call, this.ctx);
+      const found = origin && this.fromOrigin(origin, call);
+      if (found) claimed.push(found.query.span);
+    }
+    // postgres.js: `const q = sql`...`` run later by `await q`.
+    for (const node of this.root.descendantsOfType('await_expression')) {
+      const inner = node.namedChildren[0];
+      if (inner?.type === 'identifier') {
+        const deferred = this.deferredTag(inner, node);
+        if (deferred) claimed.push(deferred.query.span);
+      }
+    }
+    this.offerBuilders(calls, claimed);
+    this.settle();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Raw SQL
+
+  /** The query an origin starts, with its chain, its use and its context; undefined for a fragment. */
+  private fromOrigin(origin: Origin, generic?: Call): Found | undefined {
+    let node = origin.node;
+    let terminal = origin.terminal;
+    let beforeTerminal: number | undefined;
+    const roots = new Set(origin.source.roots);
+    if (origin.api === 'prepare') {
+      const run = followStatement(node, roots);
+      node = run.end;
+      if (run.terminal) {
+        terminal = run.terminal;
+        beforeTerminal = run.beforeTerminal;
+      }
+    } else if (origin.tag === 'kysely') {
+      // Kysely's sql`` runs only through `.execute(db)`; anything else is a fragment of a builder.
+      const execute = generic ? generic.run : enclosingMethodCall(node);
+      // (`const q = sql`...`` is run later by `q.execute(db)`: deferredExecution.)
+      if (execute?.name !== 'execute') return undefined;
+      beforeTerminal = execute.callee.childForFieldName('object')?.endIndex;
+      if (!generic) node = execute.node;
+    } else if (origin.tag) {
+      const run = generic ? generic.run : enclosingMethodCall(node);
+      if (run?.name && Object.hasOwn(TAG_RUNS, run.name)) {
+        terminal = TAG_RUNS[run.name];
+        beforeTerminal = run.callee.childForFieldName('object')?.endIndex;
+        if (!generic) node = run.node;
+      }
+    }
+    // A tagged template runs when awaited (or run by a method): kept in a `const`, it is a fragment or run later.
+    const lazy = !!origin.tag && node === origin.node;
+    const use = useOf(node, origin.source.library, (generic ?? asCall(node))?.awaitedInside ?? false, lazy);
+    if (origin.tag && !use.executed) return undefined;
+    if (origin.api === 'raw' && !use.executed) return undefined; // knex.raw(..) as a fragment of a builder
+    return this.addSql(origin, origin.node, use, terminal, roots, beforeTerminal);
+  }
+
+  /**
+   * `stmt.all(id)` where `const stmt = db.prepare('...')`, `q.execute(db)` where
+   * `const q = sql`...`` (Kysely): one more run of that SQL, here, in this
+   * call's loops.
+   */
+  private deferredExecution(call: Call): Found | undefined {
+    const receiver = call.receiver && unwrap(call.receiver);
+    if (receiver?.type !== 'identifier' || !call.name) return undefined;
+    const value = constValue(receiver.text, call.node);
+    const made = value ? asCall(unwrap(value)) : undefined;
+    if (!made) return undefined;
+    const origin = rawCallOrigin(made, this.ctx) ?? tagOrigin(made, this.ctx);
+    if (!origin) return undefined;
+    let terminal: Terminal | undefined;
+    if (origin.api === 'prepare' && Object.hasOwn(STATEMENT_RUNS, call.name)) terminal = STATEMENT_RUNS[call.name];
+    else if (origin.tag === 'kysely' && call.name === 'execute') terminal = undefined;
+    else if (origin.tag === 'postgres' && Object.hasOwn(TAG_RUNS, call.name)) terminal = TAG_RUNS[call.name];
+    else return undefined;
+    const roots = new Set(origin.source.roots);
+    for (const arg of call.args) expressionRoots(arg, roots);
+    return this.runAgain(origin, call.node, terminal, roots, call.callee.childForFieldName('object')?.endIndex);
+  }
+
+  /** `await q` where `const q = sql`...`` (postgres.js): the query runs here. */
+  private deferredTag(identifier: Node, awaited: Node): Found | undefined {
+    const value = constValue(identifier.text, awaited);
+    const made = value ? asCall(unwrap(value)) : undefined;
+    const origin = made?.template ? tagOrigin(made, this.ctx) : undefined;
+    if (!origin || origin.tag === 'kysely') return undefined;
+    return this.runAgain(origin, awaited, undefined, new Set(origin.source.roots), undefined);
+  }
+
+  private runAgain(origin: Origin, node: Node, terminal: Terminal | undefined, roots: Set<string>, beforeTerminal: number | undefined): Found {
+    return this.addSql(origin, node, useOf(node, origin.source.library, false), terminal, roots, beforeTerminal);
+  }
+
+  /**
+   * A run of an origin's SQL from `start` to the use's end. The first run of a
+   * SQL source holds its SQL; later runs (a prepared statement's, a `const`
+   * query's) point at it (`preparedFrom`), so SQL rules read it once.
+   */
+  private addSql(origin: Origin, start: Node, use: Use, terminal: Terminal | undefined, roots: Set<string>, beforeTerminal: number | undefined): Found {
+    const statementKind = statementKindOf(origin.source.sql.text);
+    const { sql, holes, values } = origin.source;
+    const bound = boundPatterns(sql, sql.dialect ?? (/\$\d/.test(sql.text) ? 'postgres' : 'sqlite'), holes, values, constValue);
+    const found = this.add(start, use.end, {
+      kind: 'sql',
+      statementKind,
+      sql: origin.source.sql,
+      terminal: finalTerminal(terminal, use.terminal, statementKind),
+      parameterRoots: [...roots],
+      ...(use.assignedTo ? { assignedTo: use.assignedTo } : {}),
+      ...(beforeTerminal !== undefined ? { beforeTerminal } : {}),
+      ...(bound.length ? { boundPatterns: bound } : {}),
+    });
+    const owner = this.owners.get(origin.source.text.id);
+    if (owner) found.owner = owner;
+    else this.owners.set(origin.source.text.id, found);
+    return found;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Query builders
+
+  /**
+   * Every call chain that is not raw SQL, offered whole (its `await` included) to the builder reader.
+   * ── The one call site of tsbuilders' `builderQuery` (builders.ts): wired through `options.builderQuery`. ──
+   */
+  private offerBuilders(calls: Node[], claimed: Span[]): void {
+    const builderQuery = this.options.builderQuery;
+    if (!builderQuery) return;
+    for (const node of calls) {
+      if (enclosingMethodCall(node) || node.parent?.type === 'call_expression' && node.parent.childForFieldName('function')?.id === node.id) continue;
+      const { parent } = outerOf(node);
+      const offered = parent?.type === 'await_expression' ? parent : node;
+      if (claimed.some((s) => within(spanOf(offered), s) || within(s, spanOf(offered)))) continue;
+      const built = builderQuery(offered, this.text);
+      if (!built) continue;
+      const use = useOf(offered, 'knex', false);
+      this.add(offered, offered, {
+        kind: 'orm',
+        statementKind: built.statementKind,
+        model: built.model,
+        terminal: built.terminal,
+        parameterRoots: built.parameterRoots,
+        ...(use.assignedTo ? { assignedTo: use.assignedTo } : {}),
+        ...(built.beforeTerminal !== undefined ? { beforeTerminal: built.beforeTerminal } : {}),
+      }, built.span);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Context
+
+  private add(start: Node, end: Node, fields: Omit<HostQuery, 'span' | 'loops' | 'eagerLoads'>, span?: Span): Found {
+    const loops = this.loops.around(start);
+    const isLoopCallback = (fn: Node) => this.loops.isLoopCallback(fn);
+    const query: HostQuery = { ...fields, span: span ?? { start: Math.min(start.startIndex, end.startIndex), end: end.endIndex }, loops: loops.map((l) => l.context), eagerLoads: [] };
+    const functions = enclosingFunctions(start, this.file, isLoopCallback);
+    if (functions.length) query.functions = functions;
+    const found: Found = { query, loops, functionId: functionIdOf(start, isLoopCallback) };
+    this.found.push(found);
+    return found;
+  }
+
+  /** Indices, rows walked by loops, and the writes per item, once every query is known. */
+  private settle(): void {
+    const found = this.found.sort((a, b) => a.query.span.start - b.query.span.start);
+    const indexOf = new Map(found.map((f, i) => [f, i]));
+    for (const f of found) {
+      if (f.owner && f.owner !== f) f.query.preparedFrom = indexOf.get(f.owner);
+      for (const loop of f.loops) this.resolveIterable(loop, f.functionId);
+    }
+    this.out.queries = found.map((f) => f.query);
+    const writes: HostWrite[] = [];
+    this.out.queries.forEach((q, index) => {
+      if (q.loops.length === 0) return;
+      if (q.statementKind === 'insert') writes.push({ kind: 'insert', span: q.span, loops: q.loops, query: index });
+      if (q.statementKind === 'transaction' && /^\s*(COMMIT|END)\b/i.test(q.sql?.text ?? '')) {
+        writes.push({ kind: 'commit', span: q.span, loops: q.loops, ...(q.functions ? { functions: q.functions } : {}) });
+      }
+    });
+    for (const call of this.commits) {
+      const loops = this.loops.around(call);
+      if (loops.length === 0) continue;
+      const { parent } = outerOf(call);
+      const end = parent?.type === 'await_expression' ? parent : call;
+      writes.push({ kind: 'commit', span: spanOf(end), loops: loops.map((l) => l.context), receiver: asCall(call)?.receiver?.text });
+    }
+    this.out.writes = writes.sort((a, b) => a.span.start - b.span.start);
+  }
+
+  /**
+   * `iterableQuery`: the loop walks a query's rows, the query itself
+   * (`for (const r of (await pool.query(..)).rows)`) or the variable the latest
+   * earlier query of the same function assigned (`for (const a of agents)`, `rows.map(..)`).
+   */
+  private resolveIterable(loop: FoundLoop, functionId: number): void {
+    if (!loop.iterable || loop.context.iterableQuery !== undefined || this.resolved.has(loop)) return;
+    this.resolved.add(loop);
+    const span = spanOf(loop.iterable);
+    let index = this.found.findIndex((f) => within(f.query.span, span));
+    if (index < 0) {
+      const variable = iteratedVariable(loop.iterable);
+      if (!variable) return;
+      this.found.forEach((f, i) => {
+        if (f.functionId === functionId && f.query.assignedTo === variable && f.query.span.end <= loop.start) index = i;
+      });
+    }
+    if (index >= 0) loop.context.iterableQuery = index;
+  }
+}
+
+/** Calls worth reading further (most calls of a file are none of these): tagged templates and the methods that run or end SQL. */
+const QUERY_NAMES = new Set([...Object.keys(RAW_METHODS), ...Object.keys(STATEMENT_RUNS), ...Object.keys(TAG_RUNS), 'commit']);
+
+function mayStartQuery(call: Node): boolean {
+  const args = call.childForFieldName('arguments');
+  if (args?.type === 'template_string') return true;
+  const callee = call.childForFieldName('function');
+  if (callee?.type !== 'member_expression') return callee?.type === 'await_expression'; // `await pool.query<T>(..)`
+  const name = callee.childForFieldName('property')?.text;
+  return name !== undefined && QUERY_NAMES.has(name);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chains and uses
+
+/** better-sqlite3: `db.prepare(..).pluck().all(x)`: the run, its terminal, and the bound values' roots. */
+function followStatement(prepare: Node, roots: Set<string>): { end: Node; terminal?: Terminal; beforeTerminal?: number } {
+  let end = prepare;
+  for (;;) {
+    const next = enclosingMethodCall(end);
+    if (!next?.name) return { end };
+    if (STATEMENT_PASSES.has(next.name)) {
+      end = next.node;
+      continue;
+    }
+    if (Object.hasOwn(STATEMENT_RUNS, next.name)) {
+      for (const arg of next.args) expressionRoots(arg, roots);
+      return { end: next.node, terminal: STATEMENT_RUNS[next.name], beforeTerminal: end.endIndex };
+    }
+    return { end };
+  }
+}
+
+interface Use {
+  /** The outermost node of the query expression (its `await` included). */
+  end: Node;
+  /** The code runs it: awaited, returned, assigned, or a statement of its own. */
+  executed: boolean;
+  terminal?: Terminal;
+  assignedTo?: string;
+}
+
+/**
+ * What the code does with a query's result: `(await q).rows[0]`, `const { rows } = await q`,
+ * `const [user] = await sql`..``, `return q`... (mysql2 resolves to `[rows, fields]`).
+ */
+function useOf(node: Node, library: Library | undefined, awaitedInside: boolean, lazy = false): Use {
+  let end = node;
+  let awaited = awaitedInside;
+  let { parent, child } = outerOf(end);
+  if (parent?.type === 'await_expression') {
+    end = parent;
+    awaited = true;
+    ({ parent, child } = outerOf(end));
+  }
+  const mysql = library === 'mysql';
+  if (!parent) return { end, executed: awaited };
+  switch (parent.type) {
+    case 'member_expression': {
+      if (parent.childForFieldName('object')?.id !== child.id) break;
+      const property = parent.childForFieldName('property')?.text;
+      if (property === 'then') return { end, executed: true, terminal: thenTerminal(parent) };
+      if (property === 'rows') return { end, executed: awaited, terminal: firstIndexed(parent) ? 'first' : 'all' };
+      if (property === 'rowCount' || property === 'affectedRows' || property === 'changes') return { end, executed: awaited, terminal: 'execute' };
+      return { end, executed: awaited };
+    }
+    case 'subscript_expression':
+      if (parent.childForFieldName('object')?.id !== child.id || parent.childForFieldName('index')?.text !== '0') break;
+      return { end, executed: awaited, terminal: mysql && !firstIndexed(parent) ? 'all' : 'first' };
+    case 'variable_declarator': {
+      if (parent.childForFieldName('value')?.id !== child.id) break;
+      const pattern = parent.childForFieldName('name');
+      const taken = assignment(pattern, mysql);
+      // `const res = await pool.query(..)` then only `res.rows[0]`: one row is used.
+      if (pattern?.type === 'identifier' && !taken.terminal && awaited) {
+        const used = usesOfResult(pattern.text, parent);
+        if (used) taken.terminal = used;
+      }
+      return { end, executed: awaited || !lazy, ...taken };
+    }
+    case 'assignment_expression': {
+      if (parent.childForFieldName('right')?.id !== child.id) break;
+      return { end, executed: awaited || !lazy, ...assignment(parent.childForFieldName('left'), mysql) };
+    }
+    case 'expression_statement':
+      return { end, executed: awaited || !lazy };
+    case 'return_statement':
+    case 'arrow_function':
+    case 'for_in_statement':
+    case 'yield_expression':
+      return { end, executed: true };
+    case 'arguments': {
+      // Promise.all([..]) / Promise.all(xs.map(..)) runs what it is given.
+      const call = asCall(parent.parent);
+      return { end, executed: awaited || (call?.receiver?.text === 'Promise') };
+    }
+    case 'array': {
+      const call = asCall(parent.parent?.parent);
+      return { end, executed: awaited || (call?.receiver?.text === 'Promise') };
+    }
+  }
+  return { end, executed: awaited };
+}
+
+/** What a pattern takes from a result: `{ rows }`, `{ rows: [first] }`, `[rows]` (mysql2), `[user]` (postgres.js), `result`. */
+function assignment(pattern: Node | null, mysql: boolean): { terminal?: Terminal; assignedTo?: string } {
+  if (!pattern) return {};
+  if (pattern.type === 'identifier') return { assignedTo: pattern.text };
+  if (pattern.type === 'member_expression' && pattern.text.startsWith('this.')) return { assignedTo: pattern.text };
+  if (pattern.type === 'object_pattern') {
+    for (const p of pattern.namedChildren) {
+      if (p.type === 'shorthand_property_identifier_pattern' && p.text === 'rows') return { assignedTo: 'rows', terminal: 'all' };
+      if (p.type === 'pair_pattern' && p.childForFieldName('key')?.text === 'rows') {
+        const value = p.childForFieldName('value');
+        if (value?.type === 'identifier') return { assignedTo: value.text, terminal: 'all' };
+        if (value?.type === 'array_pattern') return { ...firstName(value), terminal: 'first' };
+      }
+    }
+    if (pattern.namedChildren.some((p) => /^(rowCount|affectedRows|changes)$/.test(p.text))) return { terminal: 'execute' };
+    return {};
+  }
+  if (pattern.type === 'array_pattern') {
+    const first = pattern.namedChildren[0];
+    if (mysql) {
+      if (first?.type === 'identifier') return { assignedTo: first.text, terminal: 'all' };
+      if (first?.type === 'array_pattern') return { ...firstName(first), terminal: 'first' };
+      return {};
+    }
+    // A rest element (`[first, ...others]`) takes them all.
+    if (pattern.namedChildren.some((c) => c.type === 'rest_pattern')) return { ...firstName(pattern), terminal: 'all' };
+    return { ...firstName(pattern), terminal: 'first' };
+  }
+  return {};
+}
+
+/**
+ * How a variable holding a driver's result is read in the rest of its block:
+ * only ever `res.rows[0]` → 'first'; only `res.rowCount` → 'execute'; any other use says nothing.
+ */
+function usesOfResult(name: string, declarator: Node): Terminal | undefined {
+  let block: Node | null = declarator.parent;
+  while (block && block.type !== 'statement_block' && block.type !== 'program') block = block.parent;
+  if (!block) return undefined;
+  let first = 0;
+  let count = 0;
+  let other = 0;
+  walk(block, (n) => {
+    if (n.type !== 'identifier' || n.text !== name || n.startIndex < declarator.endIndex) return;
+    const { parent, child } = outerOf(n);
+    const property = parent?.type === 'member_expression' && parent.childForFieldName('object')?.id === child.id ? parent.childForFieldName('property')?.text : undefined;
+    if (property === 'rows' && firstIndexed(parent!)) first++;
+    else if (property === 'rowCount' || property === 'affectedRows' || property === 'changes') count++;
+    else other++;
+  });
+  if (other > 0) return undefined;
+  return first > 0 && count === 0 ? 'first' : count > 0 && first === 0 ? 'execute' : undefined;
+}
+
+function firstName(pattern: Node): { assignedTo?: string } {
+  const name = patternNames(pattern.namedChildren[0])[0];
+  return name ? { assignedTo: name } : {};
+}
+
+/** `x[0]` right after `node`. */
+function firstIndexed(node: Node): boolean {
+  const { parent, child } = outerOf(node);
+  return parent?.type === 'subscript_expression' && parent.childForFieldName('object')?.id === child.id && parent.childForFieldName('index')?.text === '0';
+}
+
+/** `.then((r) => r.rows[0])` reads one row; `.then((r) => r.rows)` all. */
+function thenTerminal(member: Node): Terminal | undefined {
+  const call = asCall(member.parent);
+  const body = call?.args[0] && unwrap(call.args[0]);
+  if (!body || !FUNCTIONS.has(body.type)) return undefined;
+  const text = body.childForFieldName('body')?.text ?? '';
+  if (/\.rows\s*\[\s*0\s*\]|^\s*\(?\s*\w+\s*\)?\s*=>\s*\w+\s*\[\s*0\s*\]/.test(text)) return 'first';
+  return /\.rows\b/.test(text) ? 'all' : undefined;
+}
+
+/** The API's own terminal, else the use's, else: a SELECT hands every row over, other statements are executed. */
+function finalTerminal(api: Terminal | undefined, use: Terminal | undefined, kind: StatementKind): Terminal {
+  if (api && api !== 'unknown') return api;
+  if (api === 'unknown') return 'unknown'; // a prepared statement: its runs have the terminals
+  if (use) return use;
+  return kind === 'select' ? 'all' : 'execute';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+/** Scopes whose statements a `const` lives in. */
+const SCOPES = new Set(['program', 'statement_block', 'class_body', 'switch_case', 'export_statement']);
+
+/**
+ * The initialiser of the `const` (or never-reassigned `let`) named `name` that is
+ * visible at `at`: declared before it in an enclosing block, the module included.
+ */
+export function constValue(name: string, at: Node): Node | undefined {
+  for (let scope: Node | null = at.parent; scope; scope = scope.parent) {
+    if (!SCOPES.has(scope.type)) continue;
+    for (const statement of scope.namedChildren) {
+      if (statement.startIndex >= at.startIndex) break;
+      const declaration = statement.type === 'export_statement' ? statement.namedChildren.find((c) => c.type === 'lexical_declaration') : statement;
+      if (declaration?.type !== 'lexical_declaration' || declaration.childForFieldName('kind')?.text !== 'const') continue;
+      for (const declarator of declaration.namedChildren) {
+        if (declarator.type !== 'variable_declarator' || declarator.childForFieldName('name')?.text !== name) continue;
+        const value = declarator.childForFieldName('value');
+        if (value) return value;
+      }
+    }
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+/** ERROR and MISSING nodes, for the record (the rest of the file is still extracted). */
+function syntaxErrors(root: Node): HostExtraction['errors'] {
+  const errors: HostExtraction['errors'] = [];
+  const visit = (node: Node): void => {
+    if (errors.length >= 50) return;
+    if (node.isMissing) errors.push({ message: `TypeScript syntax error: missing ${node.type}`, span: spanOf(node) });
+    else if (node.isError) errors.push({ message: 'TypeScript syntax error', span: spanOf(node) });
+    else if (node.hasError) for (const child of node.children) visit(child);
+  };
+  if (root.hasError) visit(root);
+  return errors;
+}

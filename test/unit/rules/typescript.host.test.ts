@@ -1,0 +1,158 @@
+import * as assert from 'node:assert/strict';
+import { extractTypeScript } from '../../../server/src/core/host/typescript/extract';
+import { commitInLoop } from '../../../server/src/core/rules/commit-in-loop';
+import { leadingWildcardLike } from '../../../server/src/core/rules/leading-wildcard-like';
+import { nPlusOne } from '../../../server/src/core/rules/n-plus-one';
+import { unpaginatedQuery } from '../../../server/src/core/rules/unpaginated-query';
+import { typecheck } from '../host/typescript/typecheck';
+import { applyInFileFixes } from './harness';
+import { hostRuleTester, runHostRule } from './host-harness';
+
+// The host rules on TypeScript and JavaScript, with the real extractor: the seed's agent platform on node-postgres.
+const schema = `
+CREATE TABLE agents (id bigint PRIMARY KEY, organization_id bigint NOT NULL, name text NOT NULL);
+CREATE INDEX agents_organization_id ON agents (organization_id);
+CREATE TABLE memories (id bigint PRIMARY KEY, agent_id bigint NOT NULL REFERENCES agents (id), body text NOT NULL);
+CREATE INDEX memories_agent_id ON memories (agent_id);
+CREATE TABLE events (id bigint PRIMARY KEY, kind text NOT NULL);
+`;
+const ts = (file = 'app.ts') => (code: string) => extractTypeScript(code, `/ws/${file}`);
+const base = { language: 'typescript' as const, schema, host: ts() };
+
+const PG = "import { Pool } from 'pg';\nconst pool = new Pool();\n";
+
+const seed = PG + `
+export async function memoriesPerAgent(org: number): Promise<void> {
+  const { rows: agents } = await pool.query<{ id: number; name: string }>('SELECT id, name FROM agents WHERE organization_id = $1', [org]);
+  for (const agent of agents) {
+    const { rows: memories } = await pool.query('SELECT * FROM memories WHERE agent_id = $1', [agent.id]);
+    console.log(agent.name, memories.length);
+  }
+}
+`;
+const seedFixed = seed.replace('  for (const agent of agents) {\n', [
+  '  // QueryLens n-plus-one: one query for every agent; use these rows in the loop instead of its query.',
+  '  const agent_ids = agents.map((agent) => agent.id);',
+  "  const { rows: all_memories } = await pool.query('SELECT * FROM memories WHERE agent_id = ANY($1)', [agent_ids]);",
+  '  for (const agent of agents) {',
+  '',
+].join('\n'));
+
+hostRuleTester(nPlusOne, 'TypeScript', {
+  valid: [
+    { ...base, name: 'a query per id of a parameter list (not the rows of a query)', code: PG + "export async function f(ids: number[]) {\n  for (const id of ids) await pool.query('SELECT * FROM memories WHERE agent_id = $1', [id]);\n}\n" },
+    { ...base, name: 'one query before the loop', code: PG + "export async function f() {\n  const { rows } = await pool.query('SELECT * FROM memories');\n  for (const m of rows) console.log(m);\n}\n" },
+  ],
+  invalid: [
+    {
+      ...base,
+      name: 'the seed: the memories of each agent, one query each (node-postgres)',
+      code: seed,
+      errors: [{
+        message: ['Query on memories runs once per agent of the query on line 5', '(WHERE agent_id = ANY($1))'],
+        span: "await pool.query('SELECT * FROM memories WHERE agent_id = $1', [agent.id])",
+        fixes: ['Insert one query for all agent rows above the loop (review, then use its rows)'],
+      }],
+      output: seedFixed,
+    },
+    {
+      ...base,
+      name: 'postgres.js in Promise.all(rows.map(..)): still one query per row, only sent together',
+      code: "import postgres from 'postgres';\nconst sql = postgres();\nexport async function f() {\n  const agents = await sql`SELECT id FROM agents`;\n  await Promise.all(agents.map(async (agent) => sql`SELECT * FROM memories WHERE agent_id = ${agent.id}`));\n}\n",
+      errors: [{ message: ['Query on memories runs once per agent of the query on line 4'], span: 'sql`SELECT * FROM memories WHERE agent_id = ${agent.id}`', fixes: [] }],
+    },
+  ],
+});
+
+const inserts = PG + `
+export async function save(items: { id: number; kind: string }[]): Promise<void> {
+  for (const item of items) {
+    await pool.query('INSERT INTO events (id, kind) VALUES ($1, $2)', [item.id, item.kind]);
+  }
+}
+`;
+
+hostRuleTester(commitInLoop, 'TypeScript', {
+  valid: [
+    { ...base, name: 'one INSERT after the loop', code: PG + "export async function f(items: { id: number }[]) {\n  const ids = items.map((i) => i.id);\n  await pool.query('INSERT INTO events (id, kind) SELECT unnest($1::bigint[]), $2', [ids, 'x']);\n}\n" },
+  ],
+  invalid: [
+    {
+      ...base,
+      name: 'an INSERT per item: one multi-row INSERT instead',
+      code: inserts,
+      errors: [{
+        message: ['INSERT runs once per item of items', 'one multi-row INSERT into the table (VALUES ($1, $2), ($3, $4), ...), postgres.js sql(rows), knex .insert(rows)'],
+        span: "await pool.query('INSERT INTO events (id, kind) VALUES ($1, $2)', [item.id, item.kind])",
+        fixes: ['Insert all of items with one INSERT'],
+      }],
+      output: inserts.replace(/  for \(const item[\s\S]*?\n  \}\n/, () => [
+        '  // QueryLens commit-in-loop: one statement for all of items (PostgreSQL takes up to 65,535 parameters: chunk longer lists).',
+        '  if (items.length > 0) {',
+        '    await pool.query(',
+        "      `INSERT INTO events (id, kind) VALUES ${items.map((_, i) => `($${i * 2 + 1}, $${i * 2 + 2})`).join(', ')}`,",
+        '      items.flatMap((item) => [item.id, item.kind]),',
+        '    );',
+        '  }',
+        '',
+      ].join('\n')),
+    },
+    {
+      ...base,
+      name: 'a DELETE per key: one DELETE over all keys',
+      code: PG + "export async function f(ids: number[]) {\n  for (const id of ids) await pool.query('DELETE FROM memories WHERE agent_id = $1', [id]);\n}\n",
+      errors: [{ message: ['DELETE from memories runs once per id of ids', 'DELETE ... WHERE id = ANY($1)'], span: "await pool.query('DELETE FROM memories WHERE agent_id = $1', [id])", fixes: ['One DELETE for all of ids'] }],
+      output: PG + "export async function f(ids: number[]) {\n  // QueryLens commit-in-loop: one DELETE for all of ids.\n  await pool.query('DELETE FROM memories WHERE agent_id = ANY($1)', [ids]);\n}\n",
+    },
+  ],
+});
+
+hostRuleTester(unpaginatedQuery, 'TypeScript', {
+  valid: [
+    { ...base, name: 'LIMIT', code: PG + "app.get('/agents', async (req, res) => res.json((await pool.query('SELECT * FROM agents LIMIT 50')).rows));\n" },
+    { ...base, name: 'one row', code: PG + "app.get('/agents/:id', async (req, res) => res.json((await pool.query('SELECT * FROM agents WHERE name = $1', [req.params.id])).rows[0]));\n" },
+    { ...base, name: 'a postgres.js cursor streams', code: "import postgres from 'postgres';\nconst sql = postgres();\nexport async function main() {\n  for await (const rows of sql`SELECT * FROM agents`.cursor(100)) console.log(rows);\n}\n" },
+  ],
+  invalid: [
+    {
+      ...base,
+      name: 'in an express route: a warning, and LIMIT as a fix',
+      code: PG + "app.get('/agents', async (req, res) => {\n  const { rows } = await pool.query('SELECT * FROM agents');\n  res.json(rows);\n});\n",
+      errors: [{ message: ["Query reads agents without LIMIT in the request handler app.get('/agents')", 'Each request pays for the whole table'], span: 'SELECT * FROM agents', fixes: ['Add LIMIT 100'] }],
+      output: PG + "app.get('/agents', async (req, res) => {\n  const { rows } = await pool.query('SELECT * FROM agents LIMIT 100');\n  res.json(rows);\n});\n",
+    },
+    {
+      ...base,
+      name: 'in a job (main): info, no LIMIT (a job must not drop rows), streaming advice',
+      code: PG + "export async function main() {\n  const { rows } = await pool.query('SELECT * FROM agents');\n  console.log(rows.length);\n}\n",
+      errors: [{ message: ['in main, which by its name works over every row', 'postgres.js .cursor()'], span: 'SELECT * FROM agents', fixes: [], tentative: true }],
+    },
+  ],
+});
+
+hostRuleTester(leadingWildcardLike, 'TypeScript', {
+  valid: [
+    { ...base, name: 'a prefix search', code: PG + "export async function f(q: string) {\n  return pool.query('SELECT id FROM agents WHERE name ILIKE $1 LIMIT 20', [`${q}%`]);\n}\n" },
+  ],
+  invalid: [
+    {
+      ...base,
+      name: 'a contains search bound from a template',
+      code: PG + "export async function f(q: string) {\n  return pool.query('SELECT id FROM agents WHERE name ILIKE $1 LIMIT 20', [`%${q}%`]);\n}\n",
+      errors: [{ message: ["agents.name ILIKE '%{}%' starts with a wildcard", 'gin_trgm_ops'], span: 'name ILIKE $1', fixes: ['Add CREATE INDEX on agents(name) using gin after the CREATE TABLE'] }],
+    },
+  ],
+});
+
+describe('rules/TypeScript: fixed files compile', function () {
+  this.timeout(120_000);
+  it('the n-plus-one and commit-in-loop fixes type-check against pg', () => {
+    const fixed: Record<string, string> = {};
+    for (const [name, code, rule] of [['n-plus-one.ts', seed, nPlusOne], ['inserts.ts', inserts, commitInLoop]] as const) {
+      const { reports, file } = runHostRule(rule, { ...base, code });
+      fixed[name] = applyInFileFixes(code, file, reports);
+      assert.notEqual(fixed[name], code, name);
+    }
+    assert.deepEqual(typecheck(fixed), { 'n-plus-one.ts': [], 'inserts.ts': [] });
+  });
+});
