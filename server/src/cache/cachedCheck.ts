@@ -127,7 +127,7 @@ export class CachedCheck {
         hash,
         shipped,
         influences,
-        ...(result && isAnalysedFile(file) ? { findings: result.findings, unreadable: result.unreadable } : {}),
+        ...(result && workspace.analyses(file) ? { findings: result.findings, unreadable: result.unreadable } : {}),
         ...(facts ? { facts } : {}),
         ...(schema ? { schema } : {}),
         ...(signals ? { signals } : {}),

@@ -131,7 +131,7 @@ Options (bench): --connection, --embedded, --param, --timeout, --rows as above, 
 Options (report): --connection <c> or --embedded (migrations, index health), --format markdown|json
 
 Migrations:
-  migrations [path]  Every migration folder (sqlx, golang-migrate, Flyway, Prisma, Knex, Alembic, plain)
+  migrations [path]  Every migration folder (sqlx, golang-migrate, Flyway, Prisma, Knex, Kysely, Alembic, plain)
                      with each migration's status on the connection, as its tool computes it
                      (exit 1 when one is failed, modified or missing)
 Options (migrations): --connection, --embedded, --timeout as above, --format text|json, and

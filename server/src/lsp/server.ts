@@ -42,9 +42,10 @@ import { SettingsCache } from './settingsCache';
 import { inSlices } from './slices';
 import { pathToUri, uriToPath } from './uris';
 import { watchedGlobs } from '../../../shared/languages';
+import { SCRIPT_MIGRATION_GLOB } from '../core/config/files';
 
 /** The files whose changes the server hears of: the analysed kinds, the tools' files and the config (shared/languages.ts). */
-const WATCHED_GLOBS = watchedGlobs();
+const WATCHED_GLOBS = [...watchedGlobs(), SCRIPT_MIGRATION_GLOB];
 
 export function startServer(connection: Connection): void {
   const logger = connection.console;

@@ -21,7 +21,7 @@ export const STATUS_TITLE: Record<MigrationRow['status'], string> = {
 export function migrationsTab(report: MigrationsReport | undefined): Node[] {
   if (!report) return [placeholder('Migrations have not been read yet.')];
   if (report.sets.length === 0) {
-    return [placeholder('No migrations found in this workspace (Alembic, sqlx, Prisma, Knex, Flyway, golang-migrate or numbered SQL files).')];
+    return [placeholder('No migrations found in this workspace (Alembic, sqlx, Prisma, Knex, Kysely, Flyway, golang-migrate or numbered SQL files).')];
   }
   return report.sets.map(migrationSet);
 }

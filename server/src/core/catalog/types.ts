@@ -81,7 +81,7 @@ export interface Catalog {
 }
 
 /** A recognised migration layout. */
-export type MigrationTool = 'sqlx' | 'golang-migrate' | 'flyway' | 'prisma' | 'plain' | 'alembic';
+export type MigrationTool = 'sqlx' | 'golang-migrate' | 'flyway' | 'prisma' | 'plain' | 'alembic' | 'knex' | 'kysely';
 
 export interface Migration {
   /** Version or sequence as the tool sees it (`20240101120000`, `0003`, `V3`). */
@@ -100,10 +100,14 @@ export interface MigrationSet {
   dir: string;
   /** In apply order. */
   migrations: Migration[];
-  /** Prisma: the `provider` of `migration_lock.toml` (`postgresql`, `sqlite`, `mysql` ...). */
+  /** Prisma: the `provider` of `migration_lock.toml` (`postgresql`, `sqlite`, `mysql` ...); knex: its knexfile's `client` (`pg`, `sqlite3` ...). */
   provider?: string;
   /** Alembic: the revisions nothing revises yet, in apply order (one per branch; several until merged). */
   heads?: string[];
+  /** knex, Kysely: how the folder's files are written (new migrations follow it). */
+  script?: { module: 'esm' | 'cjs'; extension: string };
+  /** Kysely: the project's Migrator runs without transactions (`disableTransactions: true`). */
+  noTransaction?: boolean;
   /** Alembic: the `file_template` of its `alembic.ini` (`%(rev)s_%(slug)s` when none), `%%` already read as `%`. */
   fileTemplate?: string;
 }

@@ -17,7 +17,8 @@ import picomatch from 'picomatch';
 import { ANALYSED_EXTENSIONS, ORM_SCHEMA_EXTENSIONS, TOOL_FILE_NAMES } from '../../../../shared/languages';
 import { MAX_CONFIG_BYTES, readTextFile } from './read';
 import { MANIFESTS } from '../engine/packages';
-import { isTestFileName, isTestFolder, isTestPath } from './scope';
+import { isInMigrationsFolder, isTestFileName, isTestFolder, isTestPath } from './scope';
+import { isScriptFile } from '../migrations/scripts';
 
 export interface FileListOptions {
   /** Globs relative to the root; when non-empty, only matching analysed files are listed. */
@@ -90,9 +91,25 @@ export function isOrmSchemaFile(file: string): boolean {
   return ORM_SCHEMA_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }
 
-/** Whether `file` is of a kind QueryLens reads (before include/exclude). */
-export function isWorkspaceFileKind(file: string): boolean {
-  return isAnalysedFile(file) || SCHEMA_FILES.has(path.basename(file));
+/**
+ * knex and Kysely migrations: JavaScript and TypeScript modules in a
+ * migrations folder (`migrations/`, `db/migrations/`, `src/migrations/`).
+ * Read for the schema; which of them are migrations, and of which tool, the
+ * TypeScript reader decides (host/typescript/migrations.ts).
+ */
+export function isScriptMigrationPath(relativePath: string): boolean {
+  return isScriptFile(relativePath) && isInMigrationsFolder(relativePath) && !relativePath.split('/').some((folder) => BUILD_OUTPUT.has(folder));
+}
+
+/** What a file watcher watches for `isScriptMigrationPath` (wider: the workspace's `includes` decides). */
+export const SCRIPT_MIGRATION_GLOB = '**/*migration*/**/*.{js,cjs,mjs,ts,cts,mts}';
+
+/** Folders of compiled output: `dist/migrations/*.js` is the build of `src/migrations/*.ts`, not a second set. */
+const BUILD_OUTPUT = new Set(['dist', 'build', 'out', 'lib', '.next', 'coverage']);
+
+/** Whether `file` is of a kind QueryLens reads (before include/exclude); with its root-relative path, knex and Kysely migrations too. */
+export function isWorkspaceFileKind(file: string, relativePath?: string): boolean {
+  return isAnalysedFile(file) || SCHEMA_FILES.has(path.basename(file)) || (relativePath !== undefined && isScriptMigrationPath(relativePath));
 }
 
 /** `file` relative to `root` with forward slashes: the same on every machine and system (how globs, baselines and caches name a file). */
@@ -144,7 +161,7 @@ export async function listWorkspaceFiles(root: string, options: FileListOptions)
         subfolders.push(walk(abs, childRel, active));
       } else if (entry.isFile() || entry.isSymbolicLink()) {
         // Symbolic links to files are read; links to folders are not followed (cycles).
-        if (!isWorkspaceFileKind(entry.name) || excluded(childRel) || ignoredByPatterns(childRel) || ignoredBy(active, childRel, false)) continue;
+        if (!isWorkspaceFileKind(entry.name, childRel) || excluded(childRel) || ignoredByPatterns(childRel) || ignoredBy(active, childRel, false)) continue;
         if (!options.includeTests && isTestFileName(entry.name)) continue;
         if (isAnalysedFile(entry.name) && !isOrmSchemaFile(entry.name) && !included(childRel)) continue;
         if (entry.isSymbolicLink() && !(await isFile(abs))) continue;

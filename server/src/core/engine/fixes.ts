@@ -10,6 +10,7 @@
 import type { Dialect, IndexDefinition, MigrationChange } from '../../../../shared/types';
 import type { Catalog, IndexInfo, MigrationSet, TableInfo } from '../catalog/types';
 import { hostLanguageOf, hostSupportOf } from '../host/languages';
+import { hostGrammarOf } from '../host/treesitter';
 import { inferDialect } from '../sql/dialect';
 import { providerDialect } from '../migrations/detect';
 import { planMigrations } from '../migrations/writer';
@@ -207,14 +208,14 @@ export function dialectOfSet(
   const provided = providerDialect(set);
   if (provided) return provided;
   // The workspace's reading of the set's own files: its package's database (sqlx's `sqlite` feature) included.
-  const first = set.migrations.find((m) => !hostLanguageOf(m.upFile))?.upFile;
+  const first = set.migrations.find((m) => !hostGrammarOf(m.upFile))?.upFile;
   const sure = first ? sureDialectOf?.(first) : undefined;
   if (sure) return sure;
   let cached = setDialects.get(set);
   if (!cached) {
     const votes = new Map<Dialect, number>();
     for (const m of set.migrations) {
-      const text = hostLanguageOf(m.upFile) ? undefined : textOf(m.upFile);
+      const text = hostGrammarOf(m.upFile) ? undefined : textOf(m.upFile);
       const dialect = text === undefined ? undefined : inferDialect(text, m.upFile);
       if (dialect) votes.set(dialect, (votes.get(dialect) ?? 0) + 1);
     }

@@ -14,7 +14,12 @@ import type { HostExtraction } from '../host/types';
 import type { ParsedDocument, SchemaChange, Span, Statement } from '../sql/model';
 import { parseDocument } from '../sql/parse';
 
-export function hostDocument(text: string, extraction: HostExtraction, dialect: Dialect): ParsedDocument {
+/**
+ * `migration`: the schema changes of the file as a migration whose reader is
+ * not the extractor's (a knex or Kysely module, host/typescript/migrations.ts);
+ * its raw SQL's DDL is among them, as for an Alembic revision.
+ */
+export function hostDocument(text: string, extraction: HostExtraction, dialect: Dialect, migration?: SchemaChange[]): ParsedDocument {
   const document: ParsedDocument = { dialect, statements: [], errors: [], metaCommands: [] };
   extraction.queries.forEach((query, index) => {
     if (query.preparedFrom !== undefined) return; // its SQL is the prepare's statement
@@ -23,7 +28,7 @@ export function hostDocument(text: string, extraction: HostExtraction, dialect: 
       for (const statement of sqlDocument.statements) {
         const mapped: Statement = { ...spansToFile(statement, query.sql), hostQuery: index };
         // In an Alembic revision, `op.execute` DDL is already among the revision's changes.
-        if (extraction.alembic) mapped.changes = [];
+        if (extraction.alembic || migration) mapped.changes = [];
         document.statements.push(mapped);
       }
       // Embedded SQL is surely SQL only to its author: what the parser cannot read is skipped, not an error.
@@ -46,10 +51,21 @@ export function hostDocument(text: string, extraction: HostExtraction, dialect: 
   }
   if (extraction.alembic && extraction.alembic.changes.length > 0) {
     const changes = extraction.alembic.changes;
-    const span = { start: changes[0]!.span.start, end: changes[changes.length - 1]!.span.end };
-    document.statements.push(schemaStatement(text, span, changes));
+    document.statements.push(schemaStatement(text, spanOfChanges(changes), changes));
   }
+  if (migration && migration.length > 0) document.statements.push(schemaStatement(text, spanOfChanges(migration), migration));
   document.statements.sort((a, b) => a.span.start - b.span.start);
+  return document;
+}
+
+function spanOfChanges(changes: SchemaChange[]): Span {
+  return { start: changes[0]!.span.start, end: changes[changes.length - 1]!.span.end };
+}
+
+/** A migration read as schema changes only (knex and Kysely modules, host/typescript/migrations.ts): one statement holding them. */
+export function schemaDocument(text: string, changes: SchemaChange[], dialect: Dialect): ParsedDocument {
+  const document: ParsedDocument = { dialect, statements: [], errors: [], metaCommands: [] };
+  if (changes.length > 0) document.statements.push(schemaStatement(text, spanOfChanges(changes), changes));
   return document;
 }
 

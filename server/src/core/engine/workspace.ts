@@ -13,19 +13,21 @@ import * as path from 'node:path';
 import { SYNTAX_RULE_ID, type Dialect, type Finding, type Severity } from '../../../../shared/types';
 import { buildCatalog, buildCatalogSteps, tableKey } from '../catalog/build';
 import type { Catalog, MigrationSet } from '../catalog/types';
-import { ignorePatternMatcher, isAnalysedFile, isExcluded, isOrmSchemaFile, isIgnoredByPatterns, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles, workspacePath } from '../config/files';
+import { ignorePatternMatcher, isAnalysedFile, isExcluded, isScriptMigrationPath, isOrmSchemaFile, isIgnoredByPatterns, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles, workspacePath } from '../config/files';
 import { MAX_SOURCE_BYTES, readTextFile } from '../config/read';
 import { isInMigrationsFolder, isScriptPath } from '../config/scope';
 import { ruleSettingsOf, type RuleSettings } from '../config/overrides';
 import type { QueryLensConfig } from '../config/types';
-import { detectMigrations, migrationPositionOf } from '../migrations/detect';
+import { detectMigrations, migrationPositionOf, providerDialect } from '../migrations/detect';
 import type { RevisionInfo } from '../migrations/alembic';
 import { firstCheckedHistory, NOTHING_SHIPPED, type MigrationHistory } from '../migrations/history';
 import type { MigrationPosition } from '../rules/types';
 import type { ParsedDocument, SchemaChange } from '../sql/model';
 import { otherEngineOf } from '../sql/dialect';
 import { inferDialect, initParsers, parseDocument, parseDocumentSteps } from '../sql/parse';
-import { initHostParsers } from '../host/treesitter';
+import { hostGrammarOf, initHostParsers } from '../host/treesitter';
+import { readScriptMigration, type ScriptMigration } from '../host/typescript/migrations';
+import { isScriptFile } from '../migrations/scripts';
 import { extractHost, hasCrossFileModels, hostLanguageOf, workspaceModelsOf } from '../host/extract';
 import { hostSupportOf } from '../host/languages';
 import type { HostExtraction, HostModel } from '../host/types';
@@ -33,7 +35,7 @@ import type { HostPool } from '../host/pools';
 import { WalkCache } from '../host/python/walk-cache';
 import { analyzeFileSteps, type AnalysisHost } from './analysis';
 import { runSteps, type Steps } from '../steps';
-import { hostDocument } from './hostDocument';
+import { hostDocument, schemaDocument } from './hostDocument';
 import { indexTables, tablesWrittenBy, touchesTables } from './dependents';
 import { dialectSignals, Layout, type DialectSignals } from './layout';
 import { isManifest, Packages } from './packages';
@@ -112,6 +114,8 @@ interface FileEntry {
   host?: HostExtraction;
   /** Python, incremental: what the walk found per top-level function, carried over from the file's previous version. */
   walkCache?: WalkCache;
+  /** A JavaScript or TypeScript module: the knex or Kysely migration it is (null: none). */
+  script?: ScriptMigration | null;
 }
 
 /**
@@ -131,6 +135,8 @@ export class Workspace {
   readonly root: string;
   private readonly entries = new Map<string, FileEntry>();
   private sets: MigrationSet[] = [];
+  /** The files of the knex and Kysely sets: analysed like SQL migrations (their schema changes and migration rules). */
+  private scriptMigrations = new Set<string>();
   private layout!: Layout;
   private cachedCatalog?: Catalog;
   /** Bumped by every change of a file, the layout or the schema: a catalog built in steps meanwhile is not kept. */
@@ -200,8 +206,8 @@ export class Workspace {
       }),
       initParsers(),
     ]);
-    // tree-sitter's grammars are loaded for host code only: a SQL-only workspace never compiles them.
-    if (files.some((file) => hostLanguageOf(file))) await initHostParsers();
+    // tree-sitter's grammars are loaded for host code (and knex/Kysely migrations) only: a SQL-only workspace never compiles them.
+    if (files.some((file) => hostLanguageOf(file) || isScriptFile(file))) await initHostParsers();
     const reads = await Promise.all(files.map((f) => readTextFile(f, { maxBytes: MAX_SOURCE_BYTES })));
     files.forEach((file, i) => {
       const read = reads[i]!;
@@ -244,7 +250,7 @@ export class Workspace {
 
   /** Absolute paths of the SQL and host files the workspace analyses. */
   files(): string[] {
-    return [...this.entries.keys()].filter(isAnalysedFile).sort();
+    return [...this.entries.keys()].filter((file) => this.analyses(file)).sort();
   }
 
   /** Every file the workspace read (manifests and lock files too), sorted: what its findings depend on. */
@@ -294,7 +300,7 @@ export class Workspace {
     this.changes++; // its documents' statements may move (see catalogSteps)
     const entry = newEntry(text, previous);
     this.entries.set(file, entry);
-    if (!previous) this.detect();
+    if (!previous || (isScriptFile(file) && scriptKind(this.scriptMigrationOf(file, previous)) !== scriptKind(this.scriptMigrationOf(file, entry)))) this.detect();
     if (previous?.dialect !== undefined && previous.dialect !== this.dialectOf(file)) {
       // Typing changed the inferred dialect: statements parse (and are checked) differently.
       entry.statementSignatures = new Map();
@@ -306,7 +312,7 @@ export class Workspace {
       this.detect(); // dependencies or the named database may have changed
       this.invalidateSchema(file);
     }
-    if (!isAnalysedFile(file)) return;
+    if (!this.analyses(file)) return;
     if (previous && hasCrossFileModels(file)) this.modelFileChanged(file, previous, entry);
     // The new text is parsed when first read (by `analyzeSteps`, in steps): a
     // large file's parse then never holds up the caller, and the schema
@@ -420,7 +426,7 @@ export class Workspace {
   deleteFile(file: string): void {
     const previous = this.entries.get(file);
     if (!previous) return;
-    const hadSchema = isAnalysedFile(file) && this.knownSignature(file, previous) !== '';
+    const hadSchema = this.analyses(file) && this.knownSignature(file, previous) !== '';
     this.changes++;
     this.entries.delete(file);
     this.prepared.delete(file);
@@ -465,7 +471,7 @@ export class Workspace {
   includes(file: string): boolean {
     if (this.entries.has(file)) return true;
     const rel = path.relative(this.root, file);
-    if (rel.startsWith('..') || path.isAbsolute(rel) || !isWorkspaceFileKind(file)) return false;
+    if (rel.startsWith('..') || path.isAbsolute(rel) || !isWorkspaceFileKind(file, workspacePath(this.root, file))) return false;
     if (rel.split(path.sep).some((part) => part === 'node_modules' || part === '.git')) return false;
     if (this.leftOut(file) || this.isOtherEngine(file)) return false;
     const { include, exclude } = this.options.config;
@@ -480,7 +486,7 @@ export class Workspace {
   affectedBy(file: string): string[] {
     this.settle();
     if (this.schemaChanged.has(file)) return this.files();
-    return this.entries.has(file) && isAnalysedFile(file) ? [file] : [];
+    return this.entries.has(file) && this.analyses(file) ? [file] : [];
   }
 
   /**
@@ -501,7 +507,7 @@ export class Workspace {
     for (const file of changed) {
       const entry = this.entries.get(file);
       if (!entry) continue;
-      if (!isAnalysedFile(file)) folders.push(path.dirname(file) + path.sep);
+      if (!this.analyses(file)) folders.push(path.dirname(file) + path.sep);
       else if (this.signatureOf(file, entry) !== '') for (const table of tablesWrittenBy(this.parse(file, entry), tableOfIndex)) tables.add(table);
     }
     // A deleted model's class no longer resolves, so code naming it is found by the name alone.
@@ -644,7 +650,7 @@ export class Workspace {
    */
   document(file: string): ParsedDocument | undefined {
     const entry = this.entries.get(file);
-    if (!entry || !isAnalysedFile(file)) return undefined;
+    if (!entry || !this.analyses(file)) return undefined;
     return this.parse(file, entry);
   }
 
@@ -671,10 +677,12 @@ export class Workspace {
   private *parseSteps(file: string, entry: FileEntry): Steps<ParsedDocument | undefined> {
     if (!entry.document && this.isTooLarge(entry)) entry.document = { dialect: this.entryDialect(file, entry), statements: [], errors: [], metaCommands: [] };
     if (!entry.document && isPrismaSchema(file)) entry.document = this.prismaSchemaOf(file)?.document ?? { dialect: this.entryDialect(file, entry), statements: [], errors: [], metaCommands: [] };
+    // A knex or Kysely migration: its schema changes, beside its queries when its language is analysed as host code.
+    const script = entry.document ? undefined : this.scriptMigrationOf(file, entry);
     if (!entry.document && hostLanguageOf(file)) {
       entry.host = this.hostExtraction(file, entry);
-      entry.document = hostDocument(entry.text, entry.host, this.entryDialect(file, entry));
-    }
+      entry.document = hostDocument(entry.text, entry.host, this.entryDialect(file, entry), script?.changes);
+    } else if (script) entry.document = schemaDocument(entry.text, script.changes, this.entryDialect(file, entry));
     if (entry.document) return entry.document;
     // An older version (its schema compared with the new one's) is parsed to the end.
     const wasCurrent = this.entries.get(file) === entry;
@@ -757,7 +765,7 @@ export class Workspace {
     let read = 0;
     for (const file of files) {
       const entry = this.entries.get(file);
-      if (entry && !entry.document && isAnalysedFile(file) && !this.knownSchemaOf(file, entry)) yield* this.parseSteps(file, entry);
+      if (entry && !entry.document && this.analyses(file) && !this.knownSchemaOf(file, entry)) yield* this.parseSteps(file, entry);
       progress?.(++read, files.length);
     }
   }
@@ -783,7 +791,7 @@ export class Workspace {
    */
   schemaChangesOf(file: string): SchemaChange[] | undefined {
     const entry = this.entries.get(file);
-    if (!entry || !isAnalysedFile(file) || this.isTooLarge(entry)) return undefined;
+    if (!entry || !this.analyses(file) || this.isTooLarge(entry)) return undefined;
     const document = entry.document ?? entry.knownSchema;
     if (!document || !this.mayBeCatalogInput(file)) return undefined;
     return document.statements.flatMap((statement) => statement.changes);
@@ -798,7 +806,7 @@ export class Workspace {
    */
   saysTheSameOfSchema(file: string, before: { schema?: SchemaChange[]; signals?: DialectSignals; facts?: FileFacts }): boolean {
     const entry = this.entries.get(file);
-    if (!entry || !isAnalysedFile(file) || migrationPositionOf(this.sets, file) !== undefined || this.isTooLarge(entry)) return false;
+    if (!entry || !this.analyses(file) || migrationPositionOf(this.sets, file) !== undefined || this.isTooLarge(entry)) return false;
     const host = hostLanguageOf(file);
     if (host && hasCrossFileModels(file)) {
       const facts = this.factsOf(file);
@@ -832,7 +840,7 @@ export class Workspace {
   /** What the catalog reads of a file: its document, or its known schema changes. */
   private catalogDocument(file: string): ParsedDocument | undefined {
     const entry = this.entries.get(file);
-    if (!entry || !isAnalysedFile(file)) return undefined;
+    if (!entry || !this.analyses(file)) return undefined;
     return entry.document ?? this.knownSchemaOf(file, entry) ?? this.document(file);
   }
 
@@ -866,7 +874,7 @@ export class Workspace {
    */
   *analyzeSteps(file: string): Steps<Finding[] | undefined> {
     const entry = this.entries.get(file);
-    if (!entry || !isAnalysedFile(file)) return [];
+    if (!entry || !this.analyses(file)) return [];
     if (!entry.document && hasCrossFileModels(file)) yield* this.workspaceModelsSteps();
     const document = yield* this.parseSteps(file, entry);
     if (!document || this.entries.get(file) !== entry) return undefined;
@@ -954,7 +962,7 @@ export class Workspace {
    */
   *syntaxFindingsSteps(file: string): Steps<Finding[] | undefined> {
     const entry = this.entries.get(file);
-    if (!entry || !isAnalysedFile(file) || this.isTooLarge(entry)) return [];
+    if (!entry || !this.analyses(file) || this.isTooLarge(entry)) return [];
     let document = entry.document;
     let host = entry.host;
     if (!document && hostLanguageOf(file)) {
@@ -1064,8 +1072,32 @@ export class Workspace {
   /** What a SQL file's own tokens say of its dialect, kept with its text. */
   private signalsOf(file: string): DialectSignals | undefined {
     const entry = this.entries.get(file);
-    if (!entry || hostLanguageOf(file) || isPrismaSchema(file)) return undefined;
+    if (!entry || hostGrammarOf(file) || isPrismaSchema(file)) return undefined;
     return (entry.signals ??= dialectSignals(entry.text));
+  }
+
+  /** Whether the workspace analyses `file`: SQL and host code, and the knex and Kysely migrations. */
+  analyses(file: string): boolean {
+    return isAnalysedFile(file) || this.scriptMigrations.has(file);
+  }
+
+  /** The knex or Kysely migration a JavaScript or TypeScript file of the workspace is, if any (read once per text). */
+  private scriptMigrationOf(file: string, entry = this.entries.get(file)): ScriptMigration | undefined {
+    // Modules in a migrations folder (not build output), whether or not their language is analysed.
+    if (!entry || !isScriptMigrationPath(workspacePath(this.root, file)) || this.isTooLarge(entry)) return undefined;
+    if (entry.script === undefined) {
+      if (!MAY_BE_SCRIPT_MIGRATION.test(entry.text)) entry.script = null;
+      else {
+        try {
+          entry.script = readScriptMigration(file, entry.text, this.options.config.dialect ?? 'postgres') ?? null;
+        } catch {
+          // The grammars are not loaded (a module added to a workspace that had no code): read once they are.
+          void initHostParsers();
+          return undefined;
+        }
+      }
+    }
+    return entry.script ?? undefined;
   }
 
   private detect(): void {
@@ -1075,7 +1107,8 @@ export class Workspace {
       if (!entry) return undefined;
       const known = hasCrossFileModels(file) ? this.options.known?.(file, entry.text) : undefined;
       return known ? known.revision : this.baseExtraction(file, entry)?.alembic;
-    }, (file) => this.entries.get(file)?.text);
+    }, (file) => this.entries.get(file)?.text, (file) => this.scriptMigrationOf(file));
+    this.scriptMigrations = new Set(this.sets.filter((set) => set.tool === 'knex' || set.tool === 'kysely').flatMap((set) => set.migrations.map((m) => m.upFile)));
     this.dropCatalog();
     this.schemaVersion++;
     this.layoutVersion++;
@@ -1115,10 +1148,11 @@ export class Workspace {
     if (datasource) return datasource;
     const votes = new Map<Dialect, number>();
     for (const set of this.sets) {
+      const provided = providerDialect(set); // a knexfile's client
       for (const m of set.migrations) {
         const text = this.entries.get(m.upFile)?.text;
-        if (text === undefined || hostLanguageOf(m.upFile)) continue;
-        const d = inferDialect(text, m.upFile);
+        if (text === undefined || (!provided && hostGrammarOf(m.upFile))) continue;
+        const d = provided ?? inferDialect(text, m.upFile);
         votes.set(d, (votes.get(d) ?? 0) + 1);
       }
     }
@@ -1126,6 +1160,14 @@ export class Workspace {
     for (const [d, n] of votes) if (!best || n > votes.get(best)!) best = d;
     return best;
   }
+}
+
+/** Text without which a JavaScript or TypeScript module exports no `up` (no knex or Kysely migration). */
+const MAY_BE_SCRIPT_MIGRATION = /\bexports?\b[\s\S]*?\bup\b|\bup\b[\s\S]*?\bexports?\b/;
+
+/** What decides a module's migration set: its tool (a file that becomes or stops being a migration changes the sets). */
+function scriptKind(script: ScriptMigration | undefined): string {
+  return script ? `${script.tool} ${script.module} ${script.extension}` : '';
 }
 
 /** Text without which a host file's SQL strings hold no DDL QueryLens reads (see Workspace.mayWriteSchema). */

@@ -23,6 +23,8 @@
  * revision's `revision`/`down_revision`, which only the Python extractor
  * knows: without `revisionOf`, Alembic folders are not detected. A configured
  * folder selects an Alembic set when it is the versions folder or its parent.
+ * knex and Kysely migrations (JavaScript and TypeScript modules, see
+ * scripts.ts) likewise need `scriptOf`, fed by the TypeScript reader.
  */
 import * as path from 'node:path';
 import type { Dialect } from '../../../../shared/types';
@@ -30,6 +32,7 @@ import type { Migration, MigrationSet, MigrationTool } from '../catalog/types';
 import { MAX_CONFIG_BYTES, readTextFileSync } from '../config/read';
 import type { MigrationPosition } from '../rules/types';
 import { detectAlembic, type RevisionOf, type TextOf } from './alembic';
+import { detectScriptMigrations, KNEX_CLIENTS, type ScriptOf } from './scripts';
 
 const PRISMA_FOLDER = /^(\d{8,})_(.+)$/;
 /** Prisma runs every folder of `migrations/` in name order: a project may number them itself (`01_init`). */
@@ -45,7 +48,7 @@ const NUMBERED = /^(\d+)[_-](.+)\.sql$/i;
 const PLAIN_FOLDERS = new Set(['migrations', 'migration', 'migrate', 'db', 'sql', 'schema', 'database', 'ddl']);
 const TIMESTAMP_DIGITS = 14;
 
-export function detectMigrations(root: string, files: string[], configured?: string[], revisionOf?: RevisionOf, textOf?: TextOf): MigrationSet[] {
+export function detectMigrations(root: string, files: string[], configured?: string[], revisionOf?: RevisionOf, textOf?: TextOf, scriptOf?: ScriptOf): MigrationSet[] {
   const byDir = new Map<string, string[]>();
   for (const file of files.map((f) => path.resolve(f))) {
     const dir = path.dirname(file);
@@ -62,6 +65,10 @@ export function detectMigrations(root: string, files: string[], configured?: str
     if (wanted && !wanted.has(set.dir) && !wanted.has(path.dirname(set.dir))) continue;
     alembicDirs.add(set.dir);
     sets.push(set);
+  }
+
+  for (const set of scriptOf ? detectScriptMigrations(files.map((f) => path.resolve(root, f)), scriptOf, root) : []) {
+    if (!wanted || wanted.has(set.dir)) sets.push(set);
   }
 
   // Prisma first: its migration.sql files live one level below the set's folder.
@@ -149,9 +156,9 @@ function upDownMigrations(dir: string, names: string[]): Migration[] {
   return [...byVersion.values()].filter((m) => m.upFile !== '');
 }
 
-const PROVIDERS: Record<string, Dialect> = { postgresql: 'postgres', postgres: 'postgres', sqlite: 'sqlite', mysql: 'mysql' };
+const PROVIDERS: Record<string, Dialect> = { ...KNEX_CLIENTS, postgresql: 'postgres', postgres: 'postgres', sqlite: 'sqlite', mysql: 'mysql' };
 
-/** The dialect a set's provider (Prisma's `migration_lock.toml`) names, if any. */
+/** The dialect a set's provider (Prisma's `migration_lock.toml`, a knexfile's `client`) names, if any. */
 export function providerDialect(set: MigrationSet): Dialect | undefined {
   return set.provider ? PROVIDERS[set.provider.toLowerCase()] : undefined;
 }

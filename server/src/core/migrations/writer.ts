@@ -13,6 +13,8 @@
  * - Flyway: the statement alone in its script, plus the script's `.sql.conf`
  *   with `executeInTransaction=false` (Flyway 9+ also detects it by itself).
  * - Alembic: `autocommit_block()` (alembic.ts).
+ * - knex: `config = { transaction: false }` in a new migration module; Kysely:
+ *   a plain CREATE INDEX, its Migrator's transaction cannot be left (scripts.ts).
  * A trigram index's `CREATE EXTENSION pg_trgm` goes in a migration of its own
  * just before the index's. SQLite and MySQL get plain statements.
  *
@@ -25,6 +27,7 @@ import type { MigrationSet } from '../catalog/types';
 import type { IndexSuggestion } from '../rules/types';
 import { planAlembicRevisions, type AlembicPlanOptions } from './alembic';
 import { compareVersions, isTimestamp } from './detect';
+import { planScriptMigrations } from './scripts';
 import { createIndexStatement, definitionOf, dropIndexStatement, needsTrigram, slugOf } from './sql';
 
 export {
@@ -150,6 +153,7 @@ function render(set: MigrationSet, lines: string[], noTransaction: boolean): str
  */
 export function planMigrations(set: MigrationSet, changes: MigrationChange[], dialect: Dialect, now: Date, options: PlanOptions = {}): MigrationPlan[] {
   if (set.tool === 'alembic') return planAlembicRevisions(set, changes, dialect, now, { revisionId: options.revisionId });
+  if (set.tool === 'knex' || set.tool === 'kysely') return planScriptMigrations(set, changes, dialect, now);
   const stepsPerChange = changes.map((change) => stepsOf(set, change, dialect));
   const versions = nextVersions(set, now, stepsPerChange.reduce((n, steps) => n + steps.length, 0));
   let next = 0;

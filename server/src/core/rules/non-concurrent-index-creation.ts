@@ -33,6 +33,10 @@ export const nonConcurrentIndexCreation: Rule = {
           ctx.report(alembicReport(ctx.file, ctx.text, change.span, change.keywordSpan, table.name, change.name));
           continue;
         }
+        if (migration.set.tool === 'knex' || migration.set.tool === 'kysely') {
+          ctx.report(scriptReport(migration.set.tool, migration.set.noTransaction === true, change.keywordSpan, table.name, change.name));
+          continue;
+        }
         const transaction = statement.inTransaction
           ? ' This statement is inside a BEGIN ... COMMIT block in this file: move it out, since CREATE INDEX CONCURRENTLY cannot run inside a transaction block.'
           : ' CREATE INDEX CONCURRENTLY cannot run inside a transaction block: make sure your migration tool runs this file without one.';
@@ -67,6 +71,26 @@ function concurrentlyFix(ctx: FileContext, statement: Statement, keyword: Span):
   const edits = [{ span: { start: keyword.end, end: keyword.end }, newText: ' CONCURRENTLY' }];
   if (ctx.migration?.set.tool === 'sqlx' && !ctx.text.startsWith('-- no-transaction')) edits.unshift({ span: { start: 0, end: 0 }, newText: '-- no-transaction\n' });
   return [{ title: 'Add CONCURRENTLY', isPreferred: true, changes: [{ kind: 'edit', file: ctx.file, edits }] }];
+}
+
+/**
+ * knex and Kysely: a schema-builder index (`table.index(...)`, `db.schema.createIndex(...)`)
+ * or a raw CREATE INDEX, in a migration that runs in the tool's transaction.
+ * The message says how that tool runs the statement concurrently; no edit is
+ * offered (the index fix writes a new migration in that form).
+ */
+function scriptReport(tool: 'knex' | 'kysely', noTransaction: boolean, keyword: Span, table: string, name?: string): RuleReport {
+  const how =
+    tool === 'knex'
+      ? "Build it with knex.raw('CREATE INDEX CONCURRENTLY ...') in a migration that exports config = { transaction: false } (knex runs that file outside its migration transaction)."
+      : noTransaction
+        ? 'Your Migrator runs without transactions (disableTransactions: true): build it with sql`CREATE INDEX CONCURRENTLY ...`.execute(db).'
+        : "Kysely's Migrator runs migrations in a transaction, where CONCURRENTLY cannot run: create it with disableTransactions: true and build the index with sql`CREATE INDEX CONCURRENTLY ...`.execute(db).";
+  return {
+    span: keyword,
+    message: `CREATE INDEX${name ? ` ${name}` : ''} on existing table ${table} without CONCURRENTLY blocks every write to ${table} until the index is built. ${how}`,
+    fixes: [],
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-/** Every migration set of a workspace: the ones the core detects, plus Knex's (found here, by file name). */
+/** Every migration set of a workspace: the ones the core detects (knex's and Kysely's read with the TypeScript grammars), plus knex folders found here by file name only. */
 import type { Workspace } from '../../core/engine/workspace';
 import { detectKnex } from './tools/knex';
 import type { AnySet } from './tools/types';

@@ -4,6 +4,7 @@ import { alembic } from './alembic';
 import { flyway } from './flyway';
 import { golangMigrate } from './golang-migrate';
 import { knex } from './knex';
+import { kysely } from './kysely';
 import { plain } from './plain';
 import { prisma } from './prisma';
 import { sqlx } from './sqlx';
@@ -14,6 +15,7 @@ export const TOOLS: Record<MigrationToolName, ToolModule> = {
   sqlx,
   prisma,
   knex,
+  kysely,
   flyway,
   'golang-migrate': golangMigrate,
   plain,

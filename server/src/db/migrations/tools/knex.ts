@@ -4,8 +4,9 @@
  * extension; no checksum. A name in the table with no file is what Knex calls
  * a corrupt migration directory: reported as missing.
  *
- * Detection is by file names only (the workspace reads no JavaScript and the
- * project has no JavaScript parser): a `knexfile.{js,cjs,mjs,ts}` and the
+ * The workspace reads knex migrations with the TypeScript/JavaScript grammars
+ * (core/migrations/scripts.ts) and detects their sets. What it does not list
+ * is found here by file names: a `knexfile.{js,cjs,mjs,ts}` and the
  * `migrations/` folder beside it (Knex's default `directory`), or any folder
  * named `migrations` whose files are named as `knex migrate:make` names them,
  * `YYYYMMDDHHMMSS_name.js|ts` (Sequelize writes `...-name.js`, TypeORM
@@ -25,7 +26,7 @@ const SCRIPT = /\.(c|m)?(js|ts)$/;
 const SKIPPED = new Set(['node_modules', '.git', 'dist', 'build', 'target', 'out', 'vendor']);
 const MAX_DEPTH = 6;
 
-/** Knex migration sets under `root` (a bounded walk: Knex files are not among the workspace's files). */
+/** Knex migration sets under `root` by file names (a bounded walk), for the folders the workspace's own detection missed. */
 export function detectKnex(root: string): AnySet[] {
   const sets = new Map<string, AnySet>();
   const visit = (dir: string, depth: number) => {
