@@ -11,6 +11,7 @@
 //  (e) Real projects (`--project DIR`, repeatable, or QUERYLENS_BENCH_PROJECTS=DIR:DIR; only
 //      these run then): cold check, check --cache unchanged and after a one-file edit
 //      (projectWorkload.mjs).
+//  (f) Language server typing in a 3,000-line TypeScript file (node-postgres and knex, tsWorkload.mjs).
 //
 // Prints a table and writes bench/results.json. Timings are reported, never asserted in tests.
 import { spawn, spawnSync } from 'node:child_process';
@@ -22,6 +23,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generatePythonFile, nextPythonEdit, writeHostWorkspace } from './hostWorkload.mjs';
 import { LspClient } from './lspClient.mjs';
 import { benchProject, projectRows } from './projectWorkload.mjs';
+import { generateTypeScriptFile, nextTypeScriptEdit } from './tsWorkload.mjs';
 import { SCHEMA, generateFile, nextEdit, prng } from './workload.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,8 +33,9 @@ const cliBin = path.join(repo, 'bin', 'querylens.js');
 const serverJs = path.join(repo, 'dist', 'server.js');
 const RUNS = 3;
 const EDITS = 100;
-const TARGETS = { corpusSeconds: 1.35, incrementalP95Ms: 50, hostIncrementalP95Ms: 50 };
+const TARGETS = { corpusSeconds: 1.35, incrementalP95Ms: 50, hostIncrementalP95Ms: 50, tsIncrementalP95Ms: 50 };
 const PYTHON_LINES = 3000;
+const TS_LINES = 3000;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const percentile = (xs, p) => {
@@ -272,6 +275,24 @@ async function benchHostIncremental() {
   }
 }
 
+/** (f) Typing in a 3,000-line TypeScript module (node-postgres, knex) beside a SQL migration of its tables. */
+async function benchTsIncremental() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'querylens-bench-ts-'));
+  try {
+    mkdirSync(path.join(dir, 'migrations'));
+    mkdirSync(path.join(dir, 'src'));
+    writeFileSync(path.join(dir, 'migrations', '001_schema.sql'), SCHEMA);
+    const file = path.join(dir, 'src', 'service.ts');
+    const text = generateTypeScriptFile(TS_LINES);
+    writeFileSync(file, text);
+    const next = (current, random, n) => ({ ...nextTypeScriptEdit(current, random, n), kind: n % 10 === 9 ? 'limit' : 'space' });
+    const { byKind, ...run } = await typingSession({ dir, file, languageId: 'typescript', text, next, seed: 13 });
+    return { fileLines: text.split('\n').length - 1, ...run, spaceEdits: byKind.space, limitEdits: byKind.limit };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // (c) postgres-language-server on the same corpus.
 
@@ -336,6 +357,11 @@ async function main() {
     console.log(JSON.stringify(await benchIncremental(), null, 2));
     return;
   }
+  // QUERYLENS_BENCH=ts-incremental runs only (f), prints it and writes nothing.
+  if (process.env.QUERYLENS_BENCH === 'ts-incremental') {
+    console.log(JSON.stringify(await benchTsIncremental(), null, 2));
+    return;
+  }
   // QUERYLENS_BENCH=host runs only (d), prints it and writes nothing; host-cli / host-incremental one half of it.
   if (process.env.QUERYLENS_BENCH?.startsWith('host')) {
     const which = process.env.QUERYLENS_BENCH;
@@ -351,6 +377,7 @@ async function main() {
   const peer = await benchPeer();
   const hostCli = await benchHostCli();
   const hostIncremental = existsSync(serverJs) ? await benchHostIncremental() : undefined;
+  const tsIncremental = existsSync(serverJs) ? await benchTsIncremental() : undefined;
 
   const corpusTarget = peer?.wallSeconds ?? TARGETS.corpusSeconds;
   const checks = {
@@ -361,6 +388,9 @@ async function main() {
     hostIncrementalP95: hostIncremental
       ? { target: `< ${TARGETS.hostIncrementalP95Ms} ms`, value: hostIncremental.p95Ms, pass: hostIncremental.p95Ms < TARGETS.hostIncrementalP95Ms }
       : { target: `< ${TARGETS.hostIncrementalP95Ms} ms`, value: null, pass: false },
+    tsIncrementalP95: tsIncremental
+      ? { target: `< ${TARGETS.tsIncrementalP95Ms} ms`, value: tsIncremental.p95Ms, pass: tsIncremental.p95Ms < TARGETS.tsIncrementalP95Ms }
+      : { target: `< ${TARGETS.tsIncrementalP95Ms} ms`, value: null, pass: false },
   };
   const results = {
     date: new Date().toISOString(),
@@ -373,6 +403,7 @@ async function main() {
     ratioToPeer: peer ? round(cli.wallSeconds / peer.wallSeconds, 2) : null,
     hostCli,
     hostIncremental: hostIncremental ?? null,
+    tsIncremental: tsIncremental ?? null,
     targets: checks,
   };
 
@@ -417,6 +448,14 @@ async function main() {
       ['LSP Python edit -> diagnostics max', `${hostIncremental.maxMs} ms`, ''],
     );
   } else rows.push(['LSP Python typing', 'dist/server.js missing', 'FAIL']);
+  if (tsIncremental) {
+    rows.push(
+      [`LSP open ${tsIncremental.fileLines}-line TypeScript -> diagnostics`, `${tsIncremental.openToFirstDiagnosticsMs} ms`, ''],
+      [`LSP TypeScript edit -> diagnostics p50 (${EDITS} edits)`, `${tsIncremental.p50Ms} ms`, ''],
+      ['LSP TypeScript edit -> diagnostics p95', `${tsIncremental.p95Ms} ms`, `${checks.tsIncrementalP95.target} ${mark(checks.tsIncrementalP95.pass)}`],
+      ['LSP TypeScript edit -> diagnostics max', `${tsIncremental.maxMs} ms`, ''],
+    );
+  } else rows.push(['LSP TypeScript typing', 'dist/server.js missing', 'FAIL']);
   printTable(rows);
 
   writeFileSync(path.join(repo, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');

@@ -60,6 +60,7 @@ describe('CLI: pgvector on the embedded database (examples/vector-search)', func
     assert.equal(proof.indexUsed, true);
     assert.deepEqual(proof.before.summary.scans, ['Seq Scan on memories']);
     assert.match(proof.after.summary.scans[0], /^Index Scan using querylens_proof_\d+_\d+ on memories$/);
-    assert.match(proof.headline, /^proven on embedded: [\d.]+ ms → [\d.]+ ms \(Seq Scan on memories → Index Scan using /);
+    // Whether it is also faster depends on the machine's load at that moment (a few milliseconds either way): the plan is what is proven.
+    assert.match(proof.headline, /^(proven|used but not faster) on embedded: [\d.]+ ms → [\d.]+ ms \(Seq Scan on memories → Index Scan using /);
   });
 });
