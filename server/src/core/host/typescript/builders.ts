@@ -215,15 +215,41 @@ function isKnexInstance(base: SyntaxNode, program: SyntaxNode): boolean {
  * parameter without a type).
  */
 function bindingVerdict(name: string, program: SyntaxNode, member: boolean): boolean | undefined {
+  // Asked for every chain of the file: the bindings are read once per tree, each name's verdict once
+  // (a name asked again while its own verdict is being decided — `trx` of a transaction on `trx` — tells nothing).
+  let known = verdicts.get(program);
+  if (!known) verdicts.set(program, (known = { byName: new Map(), bindings: new Map() }));
+  const key = `${member ? '.' : ''}${name}`;
+  if (known.byName.has(key)) {
+    const said = known.byName.get(key);
+    return said === PENDING ? undefined : said;
+  }
+  known.byName.set(key, PENDING);
+  let byName = known.bindings.get(member);
+  if (!byName) {
+    byName = new Map();
+    for (const binding of bindings(program, member)) {
+      const list = byName.get(binding.bound.text);
+      if (list) list.push(binding);
+      else byName.set(binding.bound.text, [binding]);
+    }
+    known.bindings.set(member, byName);
+  }
   let verdict: boolean | undefined;
-  for (const { decl, bound, value, type } of bindings(program, member)) {
-    if (bound.text !== name) continue;
+  for (const { decl, value, type } of byName.get(name) ?? []) {
     const says = type ? /\bKnex\b/.test(type.text) : value ? knexValue(value) : transactionParameter(decl, program);
-    if (says === true) return true;
+    if (says === true) {
+      verdict = true;
+      break;
+    }
     if (says === false) verdict = false;
   }
+  known.byName.set(key, verdict);
   return verdict;
 }
+
+const PENDING = Symbol('pending');
+const verdicts = new WeakMap<SyntaxNode, { byName: Map<string, boolean | undefined | typeof PENDING>; bindings: Map<boolean, Map<string, Binding[]>> }>();
 
 interface Binding {
   decl: SyntaxNode;
