@@ -166,18 +166,28 @@ export async function runCommand(page, command, rowText) {
 
 /** QueryLens: Select Connection, then the named connection. */
 async function selectConnection(page, t, name) {
-  await runCommand(page, 'QueryLens: Select Connection', 'Select Connection');
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first();
-  await row.waitFor({ state: 'visible', timeout: 10_000 }).catch(() => t.fail(`connection ${name} is not offered by Select Connection`));
-  // Filter the pick down to the connection and take it with Enter (a click can land while the list still moves).
-  await page.locator('.quick-input-widget input').first().fill(name);
-  await page.waitForFunction(
-    (wanted) => {
-      const rows = [...document.querySelectorAll('.quick-input-widget .monaco-list-row')];
-      return rows.length > 0 && rows[0].textContent.includes(wanted);
-    },
-    name,
-    { timeout: 10_000 },
-  );
-  await page.keyboard.press('Enter');
+  // The workbench can close a quick pick that opens while it is still busy (a webview taking focus):
+  // a second attempt, from a closed picker, tells that apart from a connection that is not offered.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await runCommand(page, 'QueryLens: Select Connection', 'Select Connection');
+      const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first();
+      await row.waitFor({ state: 'visible', timeout: 10_000 });
+      // Filter the pick down to the connection and take it with Enter (a click can land while the list still moves).
+      await page.locator('.quick-input-widget input').first().fill(name);
+      await page.waitForFunction(
+        (wanted) => {
+          const rows = [...document.querySelectorAll('.quick-input-widget .monaco-list-row')];
+          return rows.length > 0 && rows[0].textContent.includes(wanted);
+        },
+        name,
+        { timeout: 10_000 },
+      );
+      await page.keyboard.press('Enter');
+      return;
+    } catch (error) {
+      if (attempt >= 2) return t.fail(`connection ${name} could not be selected with Select Connection: ${error.message}`);
+      await page.keyboard.press('Escape');
+    }
+  }
 }
