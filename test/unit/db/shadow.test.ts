@@ -70,6 +70,26 @@ describe('shadow database', function () {
   });
 
   describe('script', () => {
+    it("gives a column declared only by its foreign key (Column(ForeignKey('agents.id'))) the referenced column's type", () => {
+      const models = [
+        'from sqlalchemy import Column, ForeignKey, Integer, Text',
+        'from sqlalchemy.orm import declarative_base',
+        'Base = declarative_base()',
+        'class Agent(Base):',
+        "    __tablename__ = 'agents'",
+        '    id = Column(Integer, primary_key=True)',
+        'class Message(Base):',
+        "    __tablename__ = 'messages'",
+        '    id = Column(Integer, primary_key=True)',
+        "    agent_id = Column(ForeignKey('agents.id'), index=True)",
+        '    body = Column(Text, nullable=False)',
+        '',
+      ].join('\n');
+      const script = shadowScript(catalogOf({ 'app/models.py': models }), { dialect: 'postgres', rowsPerTable: 10 });
+      const create = script.statements.find((st) => st.table === 'messages' && /^CREATE TABLE/i.test(st.sql))?.sql ?? '';
+      assert.match(create, /agent_id integer\b/i, create);
+    });
+
     it('creates tables parents first, fills them set-based, then foreign keys, indexes and ANALYZE', () => {
       const script = shadowScript(platform, { dialect: 'postgres', rowsPerTable: 500 });
       const purposes = script.statements.map((s) => s.purpose);

@@ -69,7 +69,7 @@ export function shadowLayout(catalog: Catalog, options: ShadowOptions): ShadowLa
       info,
       name: info.name,
       rows: Math.max(1, Math.floor(options.tableRows?.[info.name] ?? options.rowsPerTable ?? DEFAULT_SHADOW_ROWS)),
-      columns: [...info.columns.values()].map((c) => shadowColumn(info.name, c.name, c.type, c.notNull, options, fallbacks)),
+      columns: [...info.columns.values()].map((c) => shadowColumn(info.name, c.name, c.type.trim() ? c.type : referencedType(catalog, info, c.name), c.notNull, options, fallbacks)),
       distinct: new Set(),
       foreignKeys: [],
       keys: uniqueKeys(info),
@@ -88,6 +88,19 @@ export function shadowLayout(catalog: Catalog, options: ShadowOptions): ShadowLa
     for (const fk of t.foreignKeys) if (fk.parent !== t && position.get(fk.parent)! > position.get(t)!) forward.add(fk.info);
   }
   return { tables, forward, skipped, fallbacks };
+}
+
+/**
+ * The type of a column declared only by its foreign key (SQLAlchemy's `Column(ForeignKey('agents.id'))`
+ * takes the referenced column's): that column's, a serial one's integer; else text.
+ */
+function referencedType(catalog: Catalog, info: TableInfo, column: string): string {
+  for (const fk of info.foreignKeys) {
+    const at = fk.columns.indexOf(column);
+    const target = at < 0 ? undefined : [...catalog.tables.values()].find((t) => t.name === fk.refTable)?.columns.get(fk.refColumns[at] ?? '')?.type.trim();
+    if (target) return { serial: 'integer', serial4: 'integer', bigserial: 'bigint', serial8: 'bigint', smallserial: 'smallint', serial2: 'smallint' }[target.toLowerCase()] ?? target;
+  }
+  return 'text';
 }
 
 function shadowColumn(table: string, name: string, declared: string, notNull: boolean, options: ShadowOptions, fallbacks: TypeFallback[]): ShadowColumn {
