@@ -18,6 +18,7 @@
 import type { SyntaxNode } from '../treesitter';
 import type { HostModel, OrmId } from '../types';
 import type { BuiltQuery } from './builders';
+import { typeorm } from '../../orm/typeorm';
 
 /** What a query reader knows besides the call: the workspace's models (every ORM's), the file. */
 export interface QueryReaderContext {
@@ -31,6 +32,8 @@ export interface TypeScriptOrm {
   mayDeclareModels?(text: string): boolean;
   /** The models the file declares (tables with their columns, keys and indexes as schema changes; `fields` with the ORM's names). */
   models?(root: SyntaxNode, text: string, file: string): HostModel[];
+  /** The workspace's models once all are known (every ORM's: an ORM changes only its own), e.g. columns inherited from a base class. */
+  resolve?(models: HostModel[]): HostModel[];
   /** A cheap test of a file's text: false means no call of the file is one of this ORM's queries. */
   mayQuery?(text: string): boolean;
   /** One call chain, offered whole (its `await` included, as builders.ts's `builderQuery`) → the query it sends. */
@@ -38,7 +41,7 @@ export interface TypeScriptOrm {
 }
 
 /** Every ORM of TypeScript/JavaScript code (the list the ORM sessions fill in). */
-export const TYPESCRIPT_ORMS: readonly TypeScriptOrm[] = [];
+export const TYPESCRIPT_ORMS: readonly TypeScriptOrm[] = [typeorm];
 
 /** Whether a file's text may declare a model of some ORM. */
 export function mayDeclareOrmModels(text: string): boolean {
@@ -53,6 +56,11 @@ export function ormModels(root: SyntaxNode, text: string, file: string): HostMod
     for (const model of orm.models(root, text, file)) out.push(model.orm ? model : { ...model, orm: orm.id });
   }
   return out;
+}
+
+/** The workspace's models, resolved by each ORM in turn. */
+export function resolveOrmModels(models: HostModel[]): HostModel[] {
+  return TYPESCRIPT_ORMS.reduce((all, orm) => (orm.resolve ? orm.resolve(all) : all), models);
 }
 
 /** The query readers that may read a call of this file. */
