@@ -1118,7 +1118,7 @@ export class Workspace {
       const known = hasCrossFileModels(file) ? this.options.known?.(file, entry.text) : undefined;
       return known ? known.revision : this.baseExtraction(file, entry)?.alembic;
     }, (file) => this.entries.get(file)?.text, (file) => this.scriptMigrationOf(file));
-    this.scriptMigrations = new Set(this.sets.filter((set) => set.tool === 'knex' || set.tool === 'kysely').flatMap((set) => set.migrations.map((m) => m.upFile)));
+    this.scriptMigrations = new Set(this.sets.filter((set) => set.tool === 'knex' || set.tool === 'kysely' || set.tool === 'typeorm').flatMap((set) => set.migrations.map((m) => m.upFile)));
     this.dropCatalog();
     this.schemaVersion++;
     this.layoutVersion++;
