@@ -442,6 +442,7 @@ function operatorName(node: Node): string | undefined {
 
 function isLiteral(node: Node): boolean {
   const n = unwrap(node);
+  if (n.type === 'array') return n.namedChildren.length > 0 && n.namedChildren.every(isLiteral);
   return n.type === 'string' || n.type === 'number' || n.type === 'true' || n.type === 'false' || (n.type === 'template_string' && !n.namedChildren.some((c) => c.type === 'template_substitution'));
 }
 

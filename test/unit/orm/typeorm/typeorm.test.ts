@@ -1,0 +1,157 @@
+/**
+ * TypeORM through the real TypeScript extractor: entities as HostModels (names
+ * checked against typeorm 1.1.1's own DefaultNamingStrategy), the workspace's
+ * resolve step (base-class columns, join column types, SnakeNamingStrategy),
+ * repository and query-builder calls as query models, migration classes.
+ */
+import * as assert from 'node:assert/strict';
+import { DefaultNamingStrategy } from 'typeorm';
+import { initHostParsers } from '../../../../server/src/core/host/treesitter';
+import { extractTypeScript } from '../../../../server/src/core/host/typescript/extract';
+import { typescript } from '../../../../server/src/core/host/typescript/language';
+import { readScriptMigration } from '../../../../server/src/core/host/typescript/migrations';
+import type { HostModel } from '../../../../server/src/core/host/types';
+import { camelCase, defaultIndexName, snakeCase } from '../../../../server/src/core/orm/typeorm/naming';
+import { initParsers } from '../../../../server/src/core/sql/parse';
+
+const BASE = `import { PrimaryGeneratedColumn, CreateDateColumn } from 'typeorm';
+export abstract class Base {
+  @PrimaryGeneratedColumn() id!: number;
+  @CreateDateColumn() createdAt!: Date;
+}
+`;
+
+const TASK = `import { Entity, Column, ManyToOne, Index } from 'typeorm';
+@Entity('tasks')
+@Index(['plannerId', 'taskStatus'])
+export class Task extends Base {
+  @Column() plannerId!: number;
+  @Column({ name: 'task_status', length: 32 }) taskStatus!: string;
+  @Column({ type: 'text', nullable: true }) title!: string | null;
+  @Index() @Column() done!: boolean;
+  @ManyToOne(() => AgentProfile) agent!: AgentProfile;
+}
+`;
+
+const AGENT = `import { Entity, Column, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class AgentProfile {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column({ unique: true }) displayName!: string;
+}
+`;
+
+function modelsOf(files: Record<string, string>): HostModel[] {
+  const own = Object.entries(files).flatMap(([file, text]) => extractTypeScript(text, file).models);
+  return typescript.models.resolve(own);
+}
+
+function tableOf(models: HostModel[], className: string) {
+  const m = models.find((x) => x.className === className)!;
+  const create = m.changes.find((c) => c.kind === 'createTable')!;
+  assert.equal(create.kind, 'createTable');
+  return { model: m, create, indexes: m.changes.filter((c) => c.kind === 'createIndex') };
+}
+
+describe('TypeORM', () => {
+  before(() => Promise.all([initHostParsers(), initParsers()]));
+
+  it('names tables, join columns and indexes as typeorm 1.1.1 does', () => {
+    const naming = new DefaultNamingStrategy();
+    for (const name of ['AgentProfile', 'APIKey', 'User', 'OAuth2Client', 'userRole']) assert.equal(snakeCase(name), naming.tableName(name, undefined), name);
+    assert.equal(camelCase('agent_id'), naming.joinColumnName('agent', 'id'));
+    assert.equal(defaultIndexName('tasks', ['plannerId', 'task_status']), naming.indexName('tasks', ['plannerId', 'task_status']));
+    assert.equal(defaultIndexName('tasks', ['done'], '"done" = true'), naming.indexName('tasks', ['done'], '"done" = true'));
+  });
+
+  it('reads entities, with a base class of another file and the referenced key typed', () => {
+    const models = modelsOf({ 'base.ts': BASE, 'task.ts': TASK, 'agent.ts': AGENT });
+    assert.deepEqual(models.map((m) => m.className).sort(), ['AgentProfile', 'Task']);
+    const task = tableOf(models, 'Task');
+    assert.equal(task.model.table, 'tasks');
+    assert.deepEqual(
+      task.create.kind === 'createTable' && task.create.columns.map((c) => [c.name, c.type, c.notNull, c.primaryKey]),
+      [
+        ['id', 'integer', true, true],
+        ['createdAt', 'timestamp without time zone', true, false],
+        ['plannerId', 'integer', true, false],
+        ['task_status', 'character varying(32)', true, false],
+        ['title', 'text', false, false],
+        ['done', 'boolean', true, false],
+        ['agentId', 'uuid', false, false],
+      ],
+    );
+    assert.deepEqual(task.create.kind === 'createTable' && task.create.foreignKeys.map((fk) => [fk.columns, fk.refTable, fk.refColumns]), [[['agentId'], 'agent_profile', ['id']]]);
+    assert.deepEqual(
+      task.indexes.map((i) => i.kind === 'createIndex' && [i.name, i.keys.map((k) => k.column)]),
+      [
+        [new DefaultNamingStrategy().indexName('tasks', ['plannerId', 'task_status']), ['plannerId', 'task_status']],
+        [new DefaultNamingStrategy().indexName('tasks', ['done']), ['done']],
+      ],
+    );
+    assert.deepEqual(task.model.fields?.map((f) => [f.name, f.column]), [
+      ['id', 'id'], ['createdAt', 'createdAt'], ['plannerId', 'plannerId'], ['taskStatus', 'task_status'], ['title', 'title'], ['done', 'done'], ['agent', 'agentId'],
+    ]);
+    const agent = tableOf(models, 'AgentProfile');
+    assert.deepEqual(agent.create.kind === 'createTable' && agent.create.columns.map((c) => [c.name, c.type, c.unique]), [['id', 'uuid', false], ['displayName', 'character varying', true]]);
+  });
+
+  it('follows a SnakeNamingStrategy set in the DataSource options', () => {
+    const config = `import { DataSource } from 'typeorm';\nimport { SnakeNamingStrategy } from 'typeorm-naming-strategies';\nexport default new DataSource({ type: 'postgres', namingStrategy: new SnakeNamingStrategy() });\n`;
+    const models = modelsOf({ 'base.ts': BASE, 'task.ts': TASK, 'agent.ts': AGENT, 'data-source.ts': config });
+    const task = tableOf(models, 'Task');
+    assert.deepEqual(task.create.kind === 'createTable' && task.create.columns.map((c) => c.name), ['id', 'created_at', 'planner_id', 'task_status', 'title', 'done', 'agent_id']);
+    assert.deepEqual(task.indexes.map((i) => i.kind === 'createIndex' && i.keys.map((k) => k.column)), [['planner_id', 'task_status'], ['done']]);
+  });
+
+  it('reads repository and query-builder calls on known entities, with the columns TypeORM sends', () => {
+    const models = modelsOf({ 'base.ts': BASE, 'task.ts': TASK, 'agent.ts': AGENT });
+    const service = [
+      "import { Repository, In, Like } from 'typeorm';",
+      'export class Tasks {',
+      '  constructor(@InjectRepository(Task) private tasks: Repository<Task>) {}',
+      '  a(p: number) { return this.tasks.find({ where: { plannerId: p, taskStatus: In(["a", "b"]) }, order: { createdAt: "DESC" }, take: 20 }); }',
+      '  b(q: string) { return this.tasks.findOneBy({ title: Like(`%${q}`) }); }',
+      "  c(p: number) { return this.tasks.createQueryBuilder('t').where('t.plannerId = :p', { p }).andWhere('t.done IS NULL').getMany(); }",
+      '  d(id: string) { return this.tasks.delete({ agent: { id } }); }',
+      '  e(x: object) { return this.tasks.find({ where: [{ plannerId: 1 }, { done: true }] }); }',
+      '}',
+    ].join('\n');
+    const extraction = typescript.extract('service.ts', service, { models });
+    const queries = extraction.queries.map((q) => ({
+      kind: q.statementKind,
+      terminal: q.terminal,
+      tables: q.model?.tables.map((t) => t.name),
+      predicates: q.model?.predicates.map((p) => `${p.column.column} ${p.op} ${p.valueKind}${p.pattern ? ` ${p.pattern}` : ''} @${service.slice(p.column.span.start, p.column.span.end)}`),
+      order: q.model?.orderBy.map((o) => `${o.column.column}${o.desc ? ' desc' : ''}`),
+      limit: q.model?.limit?.value,
+    }));
+    assert.deepEqual(queries, [
+      { kind: 'select', terminal: 'all', tables: ['tasks'], predicates: ['plannerId eq param @plannerId', 'task_status in literal @taskStatus'], order: ['createdAt desc'], limit: 20 },
+      { kind: 'select', terminal: 'first', tables: ['tasks'], predicates: ['title like param %{q} @title'], order: [], limit: 1 },
+      { kind: 'select', terminal: 'all', tables: ['tasks'], predicates: ['plannerId eq param @plannerId', 'done is_null null @done'], order: [], limit: undefined },
+      { kind: 'delete', terminal: 'execute', tables: ['tasks'], predicates: ['agentId eq param @agent'], order: [], limit: undefined },
+    ]);
+  });
+
+  it('reads a migration class: its name, its raw SQL and createIndex', () => {
+    const text = [
+      "import { MigrationInterface, QueryRunner, TableIndex } from 'typeorm';",
+      'export class AddTasks1700000000000 implements MigrationInterface {',
+      '  public async up(queryRunner: QueryRunner): Promise<void> {',
+      '    await queryRunner.query(`CREATE TABLE "tasks" ("id" SERIAL NOT NULL, "plannerId" integer NOT NULL, CONSTRAINT "PK_1" PRIMARY KEY ("id"))`);',
+      "    await queryRunner.createIndex('tasks', new TableIndex({ name: 'IDX_planner', columnNames: ['plannerId'] }));",
+      '  }',
+      '  public async down(queryRunner: QueryRunner): Promise<void> {}',
+      '}',
+    ].join('\n');
+    const read = readScriptMigration('src/migrations/1700000000000-AddTasks.ts', text)!;
+    assert.equal(read.tool, 'typeorm');
+    assert.equal(read.name, 'AddTasks1700000000000');
+    assert.equal(read.transaction, true);
+    assert.deepEqual(read.changes.map((c) => [c.kind, c.kind === 'createTable' ? c.columns.map((x) => x.name) : c.kind === 'createIndex' ? [c.name, ...c.keys.map((k) => k.column)] : []]), [
+      ['createTable', ['id', 'plannerId']],
+      ['createIndex', ['IDX_planner', 'plannerId']],
+    ]);
+  });
+});
