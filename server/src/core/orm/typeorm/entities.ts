@@ -169,6 +169,7 @@ function readClass(cls: Node): HostModel | undefined {
   const columnOfProperty = (p: string) => columns.find((c) => c.property === p || c.column === p)?.column;
   for (const d of decorators) {
     if (d.name === 'Index') {
+      if (unsynchronized(d)) continue;
       const index = classIndex(d, table, columnOfProperty);
       if (index) indexes.push(index);
     } else if (d.name === 'Unique') {
@@ -177,6 +178,7 @@ function readClass(cls: Node): HostModel | undefined {
     }
   }
   for (const { property, decorator } of propertyIndexes) {
+    if (unsynchronized(decorator)) continue;
     const column = columnOfProperty(property);
     if (!column) continue;
     const { name, options } = indexArgs(decorator.args);
@@ -249,6 +251,12 @@ function classIndex(d: Decorator, table: string, columnOfProperty: (p: string) =
   const columns = properties.map(columnOfProperty);
   if (columns.some((c) => c === undefined)) return undefined;
   return indexChange(d, table, columns as string[], name, options);
+}
+
+/** `@Index('name', { synchronize: false })`: an index the project builds itself (an expression, say), which the decorator does not describe. */
+function unsynchronized(d: Decorator): boolean {
+  const options = d.args.map(unwrap).find((a) => a.type === 'object');
+  return !!options && isFalse(propertiesOf(options).get('synchronize'));
 }
 
 function indexArgs(args: Node[]): { name?: string; list?: Node; options?: Node } {
