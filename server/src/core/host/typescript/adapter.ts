@@ -7,6 +7,7 @@
 import type { CoreFix } from '../../rules/types';
 import type { HostAdapter } from '../adapter';
 import { batchByKeysFix, batchedLookup, multiRowInsertFix, type TextEdit } from './fixes';
+import { ormModelIndexEdits } from './orms';
 
 export const typescriptAdapter: HostAdapter = {
   awaitSyntax: 'prefix',
@@ -64,6 +65,10 @@ export const typescriptAdapter: HostAdapter = {
     const fix: CoreFix = { title, isPreferred: false, changes: [{ kind: 'edit', file: ctx.file, edits: [edit] }] };
     return [fix];
   },
+
+  // An ORM's model (a TypeORM entity): the index declared on it, in the ORM's terms (orms.ts).
+  modelIndexEdits: (text, origin, s, index) =>
+    ormModelIndexEdits('', text, origin, { name: index.name, columns: s.columns, ...(index.method ? { method: index.method } : {}), ...(s.opclass ? { opclass: s.opclass } : {}) }),
 
   streamAdvice: 'stream them (pg-cursor / pg-query-stream, postgres.js .cursor(), knex .stream(), better-sqlite3 .iterate()) or walk keyset chunks (WHERE id > $last ORDER BY id LIMIT 1000)',
   streamsRows: (_text, query) => query.terminal === 'iterate',

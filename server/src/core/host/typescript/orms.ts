@@ -15,7 +15,8 @@
  * A new ORM: a folder of its own (core/orm/<id>/ or core/prisma/), its entry
  * in `TYPESCRIPT_ORMS` below, and its id in `OrmId` (core/host/types.ts).
  */
-import type { SyntaxNode } from '../treesitter';
+import type { ExtraEdit } from '../adapter';
+import { hostGrammarOf, hostParser, type SyntaxNode } from '../treesitter';
 import type { HostModel, OrmId } from '../types';
 import type { BuiltQuery } from './builders';
 import { typeorm } from '../../orm/typeorm';
@@ -34,6 +35,8 @@ export interface TypeScriptOrm {
   models?(root: SyntaxNode, text: string, file: string): HostModel[];
   /** The workspace's models once all are known (every ORM's: an ORM changes only its own), e.g. columns inherited from a base class. */
   resolve?(models: HostModel[]): HostModel[];
+  /** The missing-index fix on the model whose declaration starts at `origin` (TypeORM's `@Index([...])`, Drizzle's `index().on()`). */
+  modelIndexEdits?(root: SyntaxNode, text: string, origin: number, index: { name: string; columns: string[]; method?: string; opclass?: string }): { className: string; edits: ExtraEdit[] } | undefined;
   /** A cheap test of a file's text: false means no call of the file is one of this ORM's queries. */
   mayQuery?(text: string): boolean;
   /** One call chain, offered whole (its `await` included, as builders.ts's `builderQuery`) → the query it sends. */
@@ -66,4 +69,17 @@ export function resolveOrmModels(models: HostModel[]): HostModel[] {
 /** The query readers that may read a call of this file. */
 export function ormQueryReaders(text: string): ((node: SyntaxNode, text: string, context: QueryReaderContext) => BuiltQuery | undefined)[] {
   return TYPESCRIPT_ORMS.filter((orm) => orm.query && (orm.mayQuery?.(text) ?? true)).map((orm) => orm.query!.bind(orm));
+}
+
+/** The first ORM's index edit on the model declared at `origin` of a file (`file` picks the grammar). */
+export function ormModelIndexEdits(file: string, text: string, origin: number, index: { name: string; columns: string[]; method?: string; opclass?: string }): { className: string; edits: ExtraEdit[] } | undefined {
+  const orms = TYPESCRIPT_ORMS.filter((orm) => orm.modelIndexEdits && (orm.mayDeclareModels?.(text) ?? true));
+  if (orms.length === 0) return undefined;
+  const root = hostParser(hostGrammarOf(file) ?? 'typescript').parse(text)?.rootNode as unknown as SyntaxNode | undefined;
+  if (!root) return undefined;
+  for (const orm of orms) {
+    const found = orm.modelIndexEdits!(root, text, origin, index);
+    if (found) return found;
+  }
+  return undefined;
 }

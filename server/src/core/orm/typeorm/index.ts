@@ -4,6 +4,7 @@ import type { HostModel } from '../../host/types';
 import type { TypeScriptOrm } from '../../host/typescript/orms';
 import { propertiesOf, readEntities, unwrap } from './entities';
 import { resolveTypeOrmModels } from './resolve';
+import { entityIndexEdits } from './fix';
 import { mayQueryTypeOrm, typeOrmQuery } from './queries';
 
 const MAY_DECLARE = /@(?:Entity|Column|PrimaryGeneratedColumn|PrimaryColumn|CreateDateColumn|ManyToOne)\b|\bSnakeNamingStrategy\b/;
@@ -13,6 +14,7 @@ export const typeorm: TypeScriptOrm = {
   mayDeclareModels: (text) => MAY_DECLARE.test(text),
   models: (root, text) => [...readEntities(root), ...(/\bSnakeNamingStrategy\b/.test(text) ? namingMarker(root) : [])],
   resolve: resolveTypeOrmModels,
+  modelIndexEdits: entityIndexEdits,
   mayQuery: mayQueryTypeOrm,
   query: typeOrmQuery,
 };
