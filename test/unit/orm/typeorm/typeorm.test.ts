@@ -13,6 +13,7 @@ import { readScriptMigration } from '../../../../server/src/core/host/typescript
 import type { HostModel } from '../../../../server/src/core/host/types';
 import { camelCase, defaultIndexName, snakeCase } from '../../../../server/src/core/orm/typeorm/naming';
 import { initParsers } from '../../../../server/src/core/sql/parse';
+import { codePath } from '../../../../server/src/core/rules/host-helpers';
 
 const BASE = `import { PrimaryGeneratedColumn, CreateDateColumn } from 'typeorm';
 export abstract class Base {
@@ -153,5 +154,14 @@ describe('TypeORM', () => {
       ['createTable', ['id', 'plannerId']],
       ['createIndex', ['IDX_planner', 'plannerId']],
     ]);
+  });
+});
+
+describe('codePath: a function named handler', () => {
+  const fn = (name: string) => ({ functions: [{ name, decorators: [], parameterTypes: [] }] });
+
+  it("is a cron job's handler in a cron/ folder (daily-api's `const cron: Cron = { name, handler }`), a request handler elsewhere", () => {
+    assert.deepEqual(codePath('src/cron/updateTagsStr.ts', fn('handler')), { kind: 'batch', why: 'in a script or job file (updateTagsStr.ts)', by: 'file' });
+    assert.deepEqual(codePath('src/routes/webhooks.ts', fn('handler')), { kind: 'request', why: 'in the request handler handler', by: 'signature' });
   });
 });
