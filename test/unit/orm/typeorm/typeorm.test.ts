@@ -5,6 +5,8 @@
  * repository and query-builder calls as query models, migration classes.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { DefaultNamingStrategy } from 'typeorm';
 import { initHostParsers } from '../../../../server/src/core/host/treesitter';
 import { extractTypeScript } from '../../../../server/src/core/host/typescript/extract';
@@ -13,6 +15,8 @@ import { readScriptMigration } from '../../../../server/src/core/host/typescript
 import type { HostModel } from '../../../../server/src/core/host/types';
 import { camelCase, defaultIndexName, snakeCase } from '../../../../server/src/core/orm/typeorm/naming';
 import { initParsers } from '../../../../server/src/core/sql/parse';
+import { detectScriptMigrations } from '../../../../server/src/core/migrations/scripts';
+import { makeWorkspace } from '../../migrations/workspace';
 import { codePath } from '../../../../server/src/core/rules/host-helpers';
 
 const BASE = `import { PrimaryGeneratedColumn, CreateDateColumn } from 'typeorm';
@@ -163,5 +167,42 @@ describe('codePath: a function named handler', () => {
   it("is a cron job's handler in a cron/ folder (daily-api's `const cron: Cron = { name, handler }`), a request handler elsewhere", () => {
     assert.deepEqual(codePath('src/cron/updateTagsStr.ts', fn('handler')), { kind: 'batch', why: 'in a script or job file (updateTagsStr.ts)', by: 'file' });
     assert.deepEqual(codePath('src/routes/webhooks.ts', fn('handler')), { kind: 'request', why: 'in the request handler handler', by: 'signature' });
+  });
+});
+
+describe('TypeORM migration sets', () => {
+  before(() => Promise.all([initHostParsers(), initParsers()]));
+  const roots: string[] = [];
+  after(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
+
+  const migration = (cls: string) => `import { MigrationInterface, QueryRunner } from 'typeorm';\nexport class ${cls} implements MigrationInterface {\n  async up(queryRunner: QueryRunner): Promise<void> {\n    await queryRunner.query('SELECT 1');\n  }\n  async down(): Promise<void> {}\n}\n`;
+
+  function setOf(files: Record<string, string>) {
+    const { root, paths } = makeWorkspace(files);
+    roots.push(root);
+    const sets = detectScriptMigrations(paths, (file) => readScriptMigration(file, fs.readFileSync(file, 'utf8')), root);
+    return { root, sets };
+  }
+
+  it("orders the classes by their names' timestamps (not their files'), records them by class name", () => {
+    const { root, sets } = setOf({
+      'src/migrations/a-first-file.ts': migration('Later1700000000002'),
+      'src/migrations/b-second-file.ts': migration('Earlier1700000000001'),
+      'src/migrations/helpers.ts': 'export const x = 1;\n',
+    });
+    assert.deepEqual(sets.map((s) => [s.tool, path.relative(root, s.dir), s.noTransaction ?? false]), [['typeorm', 'src/migrations', false]]);
+    assert.deepEqual(sets[0]!.migrations.map((m) => [m.version, m.description, path.basename(m.upFile)]), [
+      ['Earlier1700000000001', 'Earlier', 'b-second-file.ts'],
+      ['Later1700000000002', 'Later', 'a-first-file.ts'],
+    ]);
+  });
+
+  it("runs outside a transaction only where the DataSource says migrationsTransactionMode 'each' (or the CLI -t each)", () => {
+    const each = setOf({ 'src/data-source.ts': "export default new DataSource({ migrations: ['src/migrations/*.ts'], migrationsTransactionMode: 'each' });\n", 'src/migrations/1-a.ts': migration('A1700000000001') });
+    assert.equal(each.sets[0]!.noTransaction, true);
+    const cli = setOf({ 'package.json': '{ "scripts": { "migrate": "typeorm migration:run -d dist/ds.js -t each" } }', 'src/migrations/1-a.ts': migration('A1700000000001') });
+    assert.equal(cli.sets[0]!.noTransaction, true);
+    const all = setOf({ 'src/data-source.ts': "export default new DataSource({ migrations: ['src/migrations/*.ts'], migrationsTransactionMode: 'all' });\n", 'src/migrations/1-a.ts': migration('A1700000000001') });
+    assert.equal(all.sets[0]!.noTransaction, undefined);
   });
 });
