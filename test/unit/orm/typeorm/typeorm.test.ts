@@ -11,6 +11,7 @@ import { DefaultNamingStrategy } from 'typeorm';
 import { initHostParsers } from '../../../../server/src/core/host/treesitter';
 import { extractTypeScript } from '../../../../server/src/core/host/typescript/extract';
 import { typescript } from '../../../../server/src/core/host/typescript/language';
+import { typescriptAdapter } from '../../../../server/src/core/host/typescript/adapter';
 import { readScriptMigration } from '../../../../server/src/core/host/typescript/migrations';
 import type { HostModel } from '../../../../server/src/core/host/types';
 import { camelCase, defaultIndexName, snakeCase } from '../../../../server/src/core/orm/typeorm/naming';
@@ -204,5 +205,50 @@ describe('TypeORM migration sets', () => {
     assert.equal(cli.sets[0]!.noTransaction, true);
     const all = setOf({ 'src/data-source.ts': "export default new DataSource({ migrations: ['src/migrations/*.ts'], migrationsTransactionMode: 'all' });\n", 'src/migrations/1-a.ts': migration('A1700000000001') });
     assert.equal(all.sets[0]!.noTransaction, undefined);
+  });
+});
+
+describe('TypeORM entity index edit', () => {
+  before(() => Promise.all([initHostParsers(), initParsers()]));
+
+  const ENTITY = [
+    "import { Column, Entity, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';",
+    '',
+    "@Entity('tasks')",
+    'export class Task {',
+    '  @PrimaryGeneratedColumn() id!: number;',
+    '  @Column() plannerId!: number;',
+    "  @Column({ name: 'task_status' }) taskStatus!: string;",
+    '  @ManyToOne(() => Agent) agent!: Agent;',
+    '}',
+    '',
+  ].join('\n');
+  const origin = ENTITY.indexOf("@Entity('tasks')");
+
+  function edited(columns: string[], extra: { method?: string; opclass?: string } = {}, text = ENTITY): string | undefined {
+    const found = typescriptAdapter.modelIndexEdits!(text, text.indexOf('@Entity('), { table: 'tasks', columns, ...extra }, { name: 'idx_x', table: 'tasks', keys: columns.map((column) => ({ column })) }, 'postgres');
+    if (!found) return undefined;
+    let out = text;
+    for (const e of [...found.edits].sort((a, b) => b.span.start - a.span.start)) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
+    return `${found.className}\n${out}`;
+  }
+
+  it('adds @Index with the properties of the columns (a relation by its property) and imports Index', () => {
+    assert.equal(origin > 0, true);
+    assert.equal(
+      edited(['plannerId', 'task_status', 'agentId']),
+      `Task\n${ENTITY.replace('PrimaryGeneratedColumn }', 'PrimaryGeneratedColumn, Index }').replace("@Entity('tasks')", "@Index('idx_x', ['plannerId', 'taskStatus', 'agent'])\n@Entity('tasks')")}`,
+    );
+  });
+
+  it("finds the properties of a SnakeNamingStrategy's columns, and a base class's one-word column", () => {
+    assert.match(edited(['planner_id', 'agent_id', 'id'])!, /@Index\('idx_x', \['plannerId', 'agent', 'id'\]\)\n@Entity/);
+    assert.equal(edited(['created_at']), undefined);
+  });
+
+  it('offers nothing for an index the entity declares already, or one @Index cannot write (a trigram index)', () => {
+    const declared = ENTITY.replace("@Entity('tasks')", "@Entity('tasks')\n@Index(['plannerId'])").replace('PrimaryGeneratedColumn }', 'PrimaryGeneratedColumn, Index }');
+    assert.equal(edited(['plannerId'], {}, declared), undefined);
+    assert.equal(edited(['task_status'], { method: 'gin', opclass: 'gin_trgm_ops' }), undefined);
   });
 });

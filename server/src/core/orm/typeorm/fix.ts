@@ -10,6 +10,7 @@
 import type { ExtraEdit } from '../../host/adapter';
 import type { SyntaxNode } from '../../host/treesitter';
 import { decoratorsOf, readEntities } from './entities';
+import { snakeCase } from './naming';
 
 export interface EntityIndexRequest {
   name: string;
@@ -23,13 +24,18 @@ export function entityIndexEdits(root: SyntaxNode, text: string, origin: number,
   if (index.opclass || (index.method && index.method.toLowerCase() !== 'btree')) return undefined;
   const model = readEntities(root).find((m) => m.span.start === origin && m.table !== '');
   if (!model) return undefined;
+  // The entity declares it already (an index no migration creates: unmigrated-model-index): the migration alone is the fix.
+  const declared = model.changes.some((c) => c.kind === 'createIndex' && c.keys.length === index.columns.length && c.keys.every((k, i) => k.column !== undefined && [k.column, snakeCase(k.column)].includes(index.columns[i]!)));
+  if (declared) return undefined;
   const cls = root.descendantsOfType(['class_declaration', 'abstract_class_declaration']).find((c) => c.childForFieldName('name')?.text === model.className && decoratorsOf(c).some((d) => d.node.startIndex === origin));
   if (!cls) return undefined;
   const properties: string[] = [];
+  // The file's own reading names columns by TypeORM's default strategy; the catalog's may be a SnakeNamingStrategy's.
+  const names = (column: string) => [column, snakeCase(column)];
   for (const column of index.columns) {
-    const field = model.fields?.find((f) => (f.relation ? f.relation.columns.length === 1 && f.relation.columns[0] === column : f.column === column));
-    // A column of a base class in another file: its property is its name (TypeORM's default naming), if it can be one.
-    const property = field?.name ?? (/^[A-Za-z_$][\w$]*$/.test(column) ? column : undefined);
+    const field = model.fields?.find((f) => (f.relation ? f.relation.columns.length === 1 && names(f.relation.columns[0]!).includes(column) : names(f.column).includes(column)));
+    // A column of a base class in another file: its property is its name when it is one word (the same under both strategies).
+    const property = field?.name ?? (/^[A-Za-z$][A-Za-z0-9$]*$/.test(column) && column === snakeCase(column) ? column : undefined);
     if (!property) return undefined;
     properties.push(property);
   }
