@@ -102,6 +102,16 @@ describe('TypeORM', () => {
     assert.deepEqual(agent.create.kind === 'createTable' && agent.create.columns.map((c) => [c.name, c.type, c.unique]), [['id', 'uuid', false], ['displayName', 'character varying', true]]);
   });
 
+  it('reads a key column declared twice (`@Column() agentId` and the relation\'s `@JoinColumn({ name: \'agentId\' })`) as one column', () => {
+    const text = "@Entity()\nexport class Note {\n  @ManyToOne(() => AgentProfile) @JoinColumn({ name: 'agentId' }) agent!: AgentProfile;\n  @PrimaryColumn('uuid') agentId!: string;\n  @Column('text') body!: string;\n}\n";
+    const note = tableOf(modelsOf({ 'note.ts': text, 'agent.ts': AGENT }), 'Note');
+    assert.deepEqual(note.create.kind === 'createTable' && [note.create.columns.map((c) => [c.name, c.type, c.notNull, c.primaryKey]), note.create.primaryKey, note.create.foreignKeys.map((fk) => fk.refTable)], [
+      [['agentId', 'uuid', true, true], ['body', 'text', true, false]],
+      ['agentId'],
+      ['agent_profile'],
+    ]);
+  });
+
   it('follows a SnakeNamingStrategy set in the DataSource options', () => {
     const config = `import { DataSource } from 'typeorm';\nimport { SnakeNamingStrategy } from 'typeorm-naming-strategies';\nexport default new DataSource({ type: 'postgres', namingStrategy: new SnakeNamingStrategy() });\n`;
     const models = modelsOf({ 'base.ts': BASE, 'task.ts': TASK, 'agent.ts': AGENT, 'data-source.ts': config });

@@ -189,8 +189,8 @@ function readClass(cls: Node): HostModel | undefined {
     kind: 'createTable',
     table,
     ...(entityOptions.schema ? { schema: entityOptions.schema } : {}),
-    columns: columns.map((c) => c.def),
-    ...(primaryKey.length ? { primaryKey } : {}),
+    columns: tableColumns(columns),
+    ...(primaryKey.length ? { primaryKey: [...new Set(primaryKey)] } : {}),
     uniques,
     foreignKeys,
     ifNotExists: false,
@@ -209,6 +209,20 @@ function readClass(cls: Node): HostModel | undefined {
     fields,
     ...(baseName ? { bases: [baseName] } : {}),
   };
+}
+
+/**
+ * One definition a column: `@Column() userId` beside `@ManyToOne(() => User) @JoinColumn({ name: 'userId' }) user`
+ * is one column, the `@Column`'s (its type, its nullability), whichever comes first.
+ */
+function tableColumns(columns: EntityColumn[]): ColumnDef[] {
+  const out: ColumnDef[] = [];
+  for (const c of columns) {
+    const same = out.findIndex((d) => d.name === c.column);
+    if (same < 0) out.push(c.def);
+    else if (!c.relation) out[same] = { ...c.def, primaryKey: c.def.primaryKey || out[same]!.primaryKey };
+  }
+  return out;
 }
 
 function columnOf(d: Decorator, property: string, tsType: Node | undefined, all: Decorator[]): EntityColumn | undefined {
