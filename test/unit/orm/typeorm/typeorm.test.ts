@@ -118,6 +118,10 @@ describe('TypeORM', () => {
     const task = tableOf(models, 'Task');
     assert.deepEqual(task.create.kind === 'createTable' && task.create.columns.map((c) => c.name), ['id', 'created_at', 'planner_id', 'task_status', 'title', 'done', 'agent_id']);
     assert.deepEqual(task.indexes.map((i) => i.kind === 'createIndex' && i.keys.map((k) => k.column)), [['planner_id', 'task_status'], ['done']]);
+    // awesome-nest-boilerplate's PostEntity: `@Column() userId` and `@JoinColumn({ name: 'user_id' }) user` are one column.
+    const post = "@Entity({ name: 'posts' })\nexport class PostEntity {\n  @Column({ type: 'uuid' }) userId!: string;\n  @ManyToOne(() => AgentProfile) @JoinColumn({ name: 'user_id' }) user!: AgentProfile;\n}\n";
+    const posts = tableOf(modelsOf({ 'post.ts': post, 'agent.ts': AGENT, 'data-source.ts': config }), 'PostEntity');
+    assert.deepEqual(posts.create.kind === 'createTable' && posts.create.columns.map((c) => [c.name, c.type]), [['user_id', 'uuid']]);
   });
 
   it('reads repository and query-builder calls on known entities, with the columns TypeORM sends', () => {

@@ -118,8 +118,8 @@ function snakeNamed(m: HostModel): HostModel {
     if (c.kind === 'createTable') {
       return {
         ...c,
-        columns: c.columns.map((col): ColumnDef => ({ ...col, name: r(col.name) })),
-        ...(c.primaryKey ? { primaryKey: c.primaryKey.map(r) } : {}),
+        columns: oneEach(c.columns.map((col): ColumnDef => ({ ...col, name: r(col.name) }))),
+        ...(c.primaryKey ? { primaryKey: [...new Set(c.primaryKey.map(r))] } : {}),
         uniques: c.uniques.map((u) => ({ ...u, columns: u.columns.map(r) })),
         foreignKeys: c.foreignKeys.map((fk) => ({ ...fk, columns: fk.columns.map(r) })),
       };
@@ -133,4 +133,15 @@ function snakeNamed(m: HostModel): HostModel {
     return c;
   });
   return { ...m, changes, ...(fields ? { fields } : {}) };
+}
+
+/** `@Column() userId` and `@JoinColumn({ name: 'user_id' })` are one column once snake-cased: the typed one (the `@Column`'s) is kept. */
+function oneEach(columns: ColumnDef[]): ColumnDef[] {
+  const out: ColumnDef[] = [];
+  for (const c of columns) {
+    const same = out.findIndex((d) => d.name === c.name);
+    if (same < 0) out.push(c);
+    else if (!out[same]!.type && c.type) out[same] = { ...c, primaryKey: c.primaryKey || out[same]!.primaryKey };
+  }
+  return out;
 }
