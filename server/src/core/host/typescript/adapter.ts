@@ -7,7 +7,7 @@
 import type { CoreFix } from '../../rules/types';
 import type { HostAdapter } from '../adapter';
 import { batchByKeysFix, batchedLookup, multiRowInsertFix, type TextEdit } from './fixes';
-import { ormModelIndexEdits } from './orms';
+import { ormBatchQuery, ormModelIndexEdits } from './orms';
 
 export const typescriptAdapter: HostAdapter = {
   awaitSyntax: 'prefix',
@@ -22,6 +22,14 @@ export const typescriptAdapter: HostAdapter = {
   batchSqlQuery(ctx, query, key, site) {
     const statement = batchedLookup(ctx.text, query, key.span, query.sql?.dialect ?? ctx.dialect, site.keys, site.rows);
     return statement ? { statement } : undefined;
+  },
+
+  // An ORM's query per row (TypeORM's `repo.find({ where: { agent: { id: agent.id } } })`): the ORM writes it over the keys (orms.ts).
+  batchOrmQuery(ctx, query, loopTargets, key, site) {
+    const value = ctx.text.slice(key.column.span.end, key.span.end);
+    const expression = loopTargets.map((t) => new RegExp(`\\b${t}\\b(?:\\.\\w+)*`).exec(value)?.[0]).find((e) => e !== undefined);
+    if (!expression) return undefined;
+    return ormBatchQuery(ctx.text, { span: query.span, keySpan: key.span, keyExpression: expression, loopTargets }, site.keys, site.rows);
   },
 
   commitOnceAdvice: (dialect) =>

@@ -37,6 +37,8 @@ export interface TypeScriptOrm {
   resolve?(models: HostModel[]): HostModel[];
   /** The missing-index fix on the model whose declaration starts at `origin` (TypeORM's `@Index([...])`, Drizzle's `index().on()`). */
   modelIndexEdits?(root: SyntaxNode, text: string, origin: number, index: { name: string; columns: string[]; method?: string; opclass?: string }): { className: string; edits: ExtraEdit[] } | undefined;
+  /** n-plus-one: the loop's query (`span`, its key predicate `keySpan` fed by `keyExpression`) as one query over the keys in `keys`, assigned to `rows`. */
+  batchQuery?(root: SyntaxNode, text: string, query: { span: { start: number; end: number }; keySpan: { start: number; end: number }; keyExpression: string; loopTargets: string[] }, keys: string, rows: string): { statement: string; importEdit?: ExtraEdit } | undefined;
   /** A cheap test of a file's text: false means no call of the file is one of this ORM's queries. */
   mayQuery?(text: string): boolean;
   /** One call chain, offered whole (its `await` included, as builders.ts's `builderQuery`) → the query it sends. */
@@ -80,6 +82,19 @@ export function ormModelIndexEdits(file: string, text: string, origin: number, i
   for (const orm of orms) {
     const found = orm.modelIndexEdits!(root, text, origin, index);
     if (found) return found;
+  }
+  return undefined;
+}
+
+/** The first ORM's batched form of a query run per row (n-plus-one). */
+export function ormBatchQuery(text: string, query: { span: { start: number; end: number }; keySpan: { start: number; end: number }; keyExpression: string; loopTargets: string[] }, keys: string, rows: string): { statement: string; importEdit?: ExtraEdit } | undefined {
+  const orms = TYPESCRIPT_ORMS.filter((orm) => orm.batchQuery && (orm.mayQuery?.(text) ?? true));
+  if (orms.length === 0) return undefined;
+  const root = hostParser('typescript').parse(text)?.rootNode as unknown as SyntaxNode | undefined;
+  if (!root) return undefined;
+  for (const orm of orms) {
+    const built = orm.batchQuery!(root, text, query, keys, rows);
+    if (built) return built;
   }
   return undefined;
 }

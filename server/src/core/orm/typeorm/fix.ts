@@ -67,3 +67,42 @@ function importOfIndex(root: SyntaxNode): 'present' | 'missing' {
   }
   return 'missing';
 }
+
+/**
+ * n-plus-one: the loop's `repo.find({ where: { agent: { id: agent.id } } })` as one query
+ * over the collected keys, `repo.find({ where: { agent: { id: In(agent_ids) } } })`
+ * (`findOne` → `find`, `findOneBy` → `findBy`: every row of every key). Only for a call
+ * without `take`/`skip`/`order` (they would apply to all keys at once), whose other
+ * conditions do not use the loop's variables; `In` imported from typeorm when missing.
+ */
+export function batchedFind(
+  text: string, span: { start: number; end: number }, keySpan: { start: number; end: number }, keyExpression: string, loopTargets: string[], keys: string, rows: string,
+  root: SyntaxNode,
+): { statement: string; importEdit?: ExtraEdit } | undefined {
+  const call = text.slice(span.start, span.end);
+  const awaited = /^await\s+/.test(call);
+  const body = call.replace(/^await\s+/, '');
+  const method = /\.(find|findBy|findOne|findOneBy)\(/.exec(body);
+  if (!method || /\b(take|skip|order)\s*:/.test(body)) return undefined;
+  const keyText = text.slice(keySpan.start, keySpan.end);
+  const at = keyText.indexOf(keyExpression);
+  if (at < 0 || keyText.indexOf(keyExpression, at + 1) >= 0) return undefined;
+  const rest = call.slice(0, keySpan.start - span.start) + call.slice(keySpan.end - span.start);
+  if (loopTargets.some((t) => new RegExp(`\\b${t}\\b`).test(rest))) return undefined;
+  const batchedKey = keyText.slice(0, at) + `In(${keys})` + keyText.slice(at + keyExpression.length);
+  let batched = call.slice(0, keySpan.start - span.start) + batchedKey + call.slice(keySpan.end - span.start);
+  batched = batched.replace(`.${method[1]}(`, `.${method[1] === 'findOne' ? 'find' : method[1] === 'findOneBy' ? 'findBy' : method[1]}(`);
+  if (!awaited) return undefined;
+  const statement = `const ${rows} = ${batched};`;
+  const importEdit = inImportEdit(root);
+  return importEdit === null ? undefined : { statement, ...(importEdit ? { importEdit } : {}) };
+}
+
+/** `, In` added to the file's `import { ... } from 'typeorm'`; undefined when `In` is imported already, null when there is no such import. */
+function inImportEdit(root: SyntaxNode): ExtraEdit | undefined | null {
+  const typeorm = root.descendantsOfType('import_statement').filter((s) => /^['"]typeorm['"]$/.test(s.childForFieldName('source')?.text ?? '') && !/^import\s+type\b/.test(s.text));
+  for (const s of typeorm) for (const spec of s.descendantsOfType('import_specifier')) if ((spec.childForFieldName('alias') ?? spec.childForFieldName('name'))?.text === 'In') return undefined;
+  const named = typeorm[0]?.descendantsOfType('named_imports')[0];
+  const last = named?.namedChildren[named.namedChildren.length - 1];
+  return last ? { span: { start: last.endIndex, end: last.endIndex }, newText: ', In' } : null;
+}

@@ -4,7 +4,7 @@ import type { HostModel } from '../../host/types';
 import type { TypeScriptOrm } from '../../host/typescript/orms';
 import { propertiesOf, readEntities, unwrap } from './entities';
 import { resolveTypeOrmModels } from './resolve';
-import { entityIndexEdits } from './fix';
+import { batchedFind, entityIndexEdits } from './fix';
 import { mayQueryTypeOrm, typeOrmQuery } from './queries';
 
 const MAY_DECLARE = /@(?:Entity|Column|PrimaryGeneratedColumn|PrimaryColumn|CreateDateColumn|ManyToOne)\b|\bSnakeNamingStrategy\b/;
@@ -15,6 +15,7 @@ export const typeorm: TypeScriptOrm = {
   models: (root, text) => [...readEntities(root), ...(/\bSnakeNamingStrategy\b/.test(text) ? namingMarker(root) : [])],
   resolve: resolveTypeOrmModels,
   modelIndexEdits: entityIndexEdits,
+  batchQuery: (root, text, q, keys, rows) => batchedFind(text, q.span, q.keySpan, q.keyExpression, q.loopTargets, keys, rows, root),
   mayQuery: mayQueryTypeOrm,
   query: typeOrmQuery,
 };
