@@ -22,12 +22,12 @@ export class TaskManager {
     return this.workers.find({ where: { plannerId: this.plannerId, taskStatus: 'completed' }, order: { createdAt: 'DESC' }, take: 50 });
   }
 
-  // BAD: a workers query per agent: n-plus-one.
+  // BAD: a workers query per agent: n-plus-one (the fix writes one findBy over In(agent_ids) above the loop).
   async tasksPerAgent(tenantId: number): Promise<Map<number, Worker[]>> {
     const agents = await this.agents.find({ where: { tenantId }, take: 100 });
     const out = new Map<number, Worker[]>();
     for (const agent of agents) {
-      out.set(agent.id, await this.workers.find({ where: { agent: { id: agent.id } }, take: 100 }));
+      out.set(agent.id, await this.workers.findBy({ agent: { id: agent.id } }));
     }
     return out;
   }
