@@ -72,16 +72,28 @@ export function mayQueryTypeOrm(text: string): boolean {
 }
 
 export function typeOrmQuery(node: Node, text: string, context: QueryReaderContext): BuiltQuery | undefined {
-  const models = context.models.filter((m) => m.orm === 'typeorm' && m.table !== '');
-  if (models.length === 0) return undefined;
+  const byClass = entitiesOf(context.models);
+  if (byClass.size === 0) return undefined;
   const top = unwrap(node.type === 'await_expression' ? node.namedChildren[0]! : node);
   if (top.type !== 'call_expression') return undefined;
   const chain = splitChain(top);
   if (!chain) return undefined;
   const program = rootOf(node);
-  const byClass = (name: string) => models.find((m) => m.className === name);
-  const built = queryBuilderChain(chain, program, byClass, text) ?? repositoryCall(chain, program, byClass, text);
+  const entity = (name: string) => byClass.get(name);
+  const built = queryBuilderChain(chain, program, entity, text) ?? repositoryCall(chain, program, entity, text);
   return built && { ...built, span: spanOf(node) };
+}
+
+/** The workspace's TypeORM entities by class name (the first of a name), kept per models list (one per workspace version). */
+const entityMaps = new WeakMap<readonly HostModel[], Map<string, HostModel>>();
+function entitiesOf(models: readonly HostModel[]): Map<string, HostModel> {
+  let map = entityMaps.get(models);
+  if (!map) {
+    map = new Map();
+    for (const m of models) if (m.orm === 'typeorm' && m.table !== '' && !map.has(m.className)) map.set(m.className, m);
+    entityMaps.set(models, map);
+  }
+  return map;
 }
 
 // ---------------------------------------------------------------------------------------------
