@@ -67,6 +67,8 @@ export interface AnalysisHost {
   isCommitted?(file: string): boolean;
   /** The dialect a workspace file is surely read in (a migration: its set's, its package's), else undefined: what a new migration of its set is written in. */
   sureDialectOf?(file: string): Dialect | undefined;
+  /** The ORM model that declares a table (a TypeORM entity): its file and where its declaration starts, for a fix that also declares the index there. */
+  modelOf?(table: string): { file: string; origin: number } | undefined;
   /** The PostgreSQL server the code's pools share (`.querylens.json` "server"). */
   server?: ServerLimits;
   /** Index fixes that write a new migration, by dialect, table origin and suggestion; cleared with the migration sets. */
@@ -239,7 +241,7 @@ class FileAnalysis {
       report,
       indexFixes: (suggestion, near) => {
         const make = () =>
-          makeIndexFixes({ suggestion, near, file, dialect, catalog, migrations, textOf: (f) => this.host.textOf(f), sureDialectOf: this.host.sureDialectOf, now: new Date() });
+          makeIndexFixes({ suggestion, near, file, dialect, catalog, migrations, textOf: (f) => this.host.textOf(f), sureDialectOf: this.host.sureDialectOf, ...(this.host.modelOf ? { modelOf: this.host.modelOf } : {}), now: new Date() });
         if (migrations.length === 0) return make();
         // With migrations the fix is a new migration, whatever `near` and the
         // positions are; writing it is the costliest part of a finding.

@@ -34,6 +34,8 @@ export interface IndexFixInput {
   textOf(file: string): string | undefined;
   /** The dialect the workspace surely reads a file in (per package and set), else undefined. */
   sureDialectOf?(file: string): Dialect | undefined;
+  /** The ORM model declaring a table (a TypeORM entity), whose declaration a TypeORM migration fix also edits. */
+  modelOf?(table: string): { file: string; origin: number } | undefined;
   now: Date;
 }
 
@@ -74,7 +76,11 @@ export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
   const index = definitionOf(suggestion, freeIndexName(suggestion.name ?? indexName(suggestion), takenIndexNames(input.catalog)));
   const set = owningSet(input.catalog, input.suggestion.table, input.migrations, input.textOf);
   if (set) {
-    const fix = migrationFix(set, { kind: 'createIndex', index }, dialectOfSet(set, input.dialect, input.textOf, input.sureDialectOf), input.now);
+    const dialect = dialectOfSet(set, input.dialect, input.textOf, input.sureDialectOf);
+    const fix = migrationFix(set, { kind: 'createIndex', index }, dialect, input.now);
+    // TypeORM: the entity declares the index too (named as the migration names it), or `migration:generate` would drop it.
+    const entity = set.tool === 'typeorm' ? entityIndexEdit(input, suggestion, index, dialect) : undefined;
+    if (entity) return [{ ...fix, changes: [...fix.changes, entity.change], title: `Add index on ${describeIndex(suggestion)} in a new migration and on the ${entity.className} entity`, isPreferred: true }];
     return [{ ...fix, title: `Add index on ${describeIndex(suggestion)} in a new migration`, isPreferred: true }];
   }
   const { dialect } = input;
@@ -111,6 +117,15 @@ export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
       changes: [{ kind: 'edit', file: input.file, edits: [{ span: { start: at, end: at }, newText: statement }] }],
     },
   ];
+}
+
+/** The model's own declaration of the index (TypeORM's `@Index`), when the table's model is known and its language's adapter writes one. */
+function entityIndexEdit(input: IndexFixInput, s: IndexSuggestion, index: IndexDefinition, dialect: Dialect): { className: string; change: CoreFix['changes'][number] } | undefined {
+  const model = input.modelOf?.(s.table);
+  const text = model ? input.textOf(model.file) : undefined;
+  if (!model || text === undefined) return undefined;
+  const found = hostSupportOf(model.file)?.adapter.modelIndexEdits?.(text, model.origin, s, index, dialect);
+  return found && { className: found.className, change: { kind: 'edit', file: model.file, edits: found.edits } };
 }
 
 /**

@@ -195,6 +195,7 @@ export class Workspace {
       isShipped: (file) => this.isShipped(file) && (migrationPositionOf(this.sets, file) !== undefined || isInMigrationsFolder(workspacePath(this.root, file))),
       isCommitted: (file) => this.isShipped(file),
       sureDialectOf: (file) => this.sureDialectOf(file),
+      modelOf: (table) => this.modelOf(table),
       migrationFixes: new Map(),
       ...(options.config.server ? { server: options.config.server } : {}),
     };
@@ -280,6 +281,17 @@ export class Workspace {
   }
 
   /** A host file's own models, known from an earlier run or extracted. */
+  /** The file and position of the ORM model (a TypeORM entity) that declares `table`, when exactly one does. */
+  private modelOf(table: string): { file: string; origin: number } | undefined {
+    const name = table.toLowerCase();
+    const found: { file: string; origin: number }[] = [];
+    for (const [file, entry] of this.entries) {
+      if (!hasCrossFileModels(file) || !this.analyses(file)) continue;
+      for (const m of this.modelsOf(file, entry)) if (m.orm && m.table.toLowerCase() === name) found.push({ file, origin: m.span.start });
+    }
+    return found.length === 1 ? found[0] : undefined;
+  }
+
   private modelsOf(file: string, entry: FileEntry): HostModel[] {
     const known = hasCrossFileModels(file) ? this.options.known?.(file, entry.text) : undefined;
     return known?.models ?? this.baseExtraction(file, entry)?.models ?? [];
@@ -1118,7 +1130,7 @@ export class Workspace {
       const known = hasCrossFileModels(file) ? this.options.known?.(file, entry.text) : undefined;
       return known ? known.revision : this.baseExtraction(file, entry)?.alembic;
     }, (file) => this.entries.get(file)?.text, (file) => this.scriptMigrationOf(file));
-    this.scriptMigrations = new Set(this.sets.filter((set) => set.tool === 'knex' || set.tool === 'kysely').flatMap((set) => set.migrations.map((m) => m.upFile)));
+    this.scriptMigrations = new Set(this.sets.filter((set) => set.tool === 'knex' || set.tool === 'kysely' || set.tool === 'typeorm').flatMap((set) => set.migrations.map((m) => m.upFile)));
     this.dropCatalog();
     this.schemaVersion++;
     this.layoutVersion++;

@@ -216,6 +216,11 @@ export interface HostModel {
   orm?: OrmId;
   /** Its fields with the ORM's names and their columns (ORMs whose names differ from the columns'). */
   fields?: ModelField[];
+  /**
+   * TypeORM: the project's naming strategy (`SnakeNamingStrategy` as the DataSource's `namingStrategy`), on an
+   * entry with no table and no changes that stands for the file configuring it (core/orm/typeorm/resolve.ts).
+   */
+  namingStrategy?: 'snake';
 }
 
 /** One Alembic revision file. */

@@ -34,11 +34,13 @@ import type { Migration, MigrationSet } from '../catalog/types';
 import { createIndexStatement, dropIndexStatement, needsTrigram, slugOf } from './sql';
 import type { MigrationPlan } from './writer';
 
-export type ScriptTool = 'knex' | 'kysely';
+export type ScriptTool = 'knex' | 'kysely' | 'typeorm';
 
 export interface ScriptFileInfo {
   /** Undefined: a module that exports `up` but shows neither tool: it belongs to its folder's set, if the folder has one. */
   tool: ScriptTool | undefined;
+  /** TypeORM: the migration's name (its class name), what TypeORM orders by (the last 13 digits) and records. */
+  name?: string;
   module: 'esm' | 'cjs';
   /** The extension with its dot (`.ts`, `.js`, `.mjs`, ...). */
   extension: string;
@@ -118,6 +120,54 @@ function kyselyWithoutTransactions(dir: string, root: string): boolean {
   return false;
 }
 
+/** TypeORM's order key: the name's last 13 digits (MigrationExecutor.getMigrations); names without one sort first. */
+function typeOrmTimestamp(name: string): number {
+  const digits = /(\d{13})$/.exec(name)?.[1];
+  return digits ? Number(digits) : 0;
+}
+
+/** `AddUserTable1700000000000` → `AddUserTable`. */
+function typeOrmDescription(name: string): string {
+  return name.replace(/\d{13}$/, '') || name;
+}
+
+/** The transaction modes that let a TypeORM migration say `transaction = false` (in the default, 'all', TypeORM refuses it). */
+const TYPEORM_MODES = /\bmigrationsTransactionMode\s*:\s*['"](each|none)['"]/;
+/** The CLI's `migration:run -t each` / `--transaction none`. */
+const TYPEORM_CLI_MODES = /migration:run[^"&|;]*\s(?:-t|--transaction)[\s=]+['"]?(each|none)\b/;
+
+/**
+ * Whether the project runs its TypeORM migrations in the 'each' or 'none'
+ * transaction mode: the DataSource options (a module in the set's folder's
+ * parents, up to `root`, or in a `config`/`database`/`db` folder beside them)
+ * say `migrationsTransactionMode: 'each'`, or the package.json script that runs
+ * the migrations passes `-t each`. In the default mode ('all': every pending
+ * migration in one transaction), TypeORM 1.1.1 throws
+ * ForbiddenTransactionModeOverrideError for a migration that sets
+ * `transaction`, so a migration can only leave the transaction in those modes.
+ */
+function typeOrmWithoutTransactions(dir: string, root: string): boolean {
+  const top = path.resolve(root);
+  for (let at = path.dirname(dir); at.startsWith(top); at = path.dirname(at)) {
+    const folders = [at, ...['config', 'database', 'db', 'data-source', 'typeorm'].map((f) => path.join(at, f))];
+    for (const folder of folders) {
+      let names: string[] = [];
+      try {
+        names = fs.readdirSync(folder).filter((n) => isScriptFile(n) || n === 'package.json').sort();
+      } catch {
+        // an unreadable (or missing) folder says nothing
+      }
+      for (const name of names) {
+        const { text } = readTextFileSync(path.join(folder, name), { maxBytes: MAX_CONFIG_BYTES });
+        if (text === undefined) continue;
+        if (name === 'package.json' ? TYPEORM_CLI_MODES.test(text) : /\bmigrations\b/.test(text) && TYPEORM_MODES.test(text)) return true;
+      }
+    }
+    if (at === top || path.dirname(at) === at) break;
+  }
+  return false;
+}
+
 /** The knex and Kysely sets among `files`: one per folder, of the tool most of its files are written for; a knex set's `provider` is its knexfile's client. */
 export function detectScriptMigrations(files: string[], scriptOf: ScriptOf, root?: string): MigrationSet[] {
   const byDir = new Map<string, { name: string; info: ScriptFileInfo }[]>();
@@ -134,17 +184,21 @@ export function detectScriptMigrations(files: string[], scriptOf: ScriptOf, root
   for (const [dir, entries] of byDir) {
     const knex = entries.filter((e) => e.info.tool === 'knex').length;
     const kysely = entries.filter((e) => e.info.tool === 'kysely').length;
-    if (knex + kysely === 0) continue;
-    const tool: ScriptTool = knex >= kysely ? 'knex' : 'kysely';
-    const own = entries.filter((e) => e.info.tool === tool || e.info.tool === undefined).sort((a, b) => byName(a.name, b.name));
-    const migrations: Migration[] = own.map(({ name }) => ({
-      version: tool === 'knex' ? name : name.slice(0, name.lastIndexOf('.')),
-      description: descriptionOf(name),
+    const typeorm = entries.filter((e) => e.info.tool === 'typeorm').length;
+    if (knex + kysely + typeorm === 0) continue;
+    const tool: ScriptTool = typeorm > knex && typeorm > kysely ? 'typeorm' : knex >= kysely ? 'knex' : 'kysely';
+    // TypeORM runs its migration classes in the order of their names' timestamps (the last 13 digits), not of their files'.
+    const own = tool === 'typeorm'
+      ? entries.filter((e) => e.info.tool === 'typeorm').sort((a, b) => typeOrmTimestamp(a.info.name!) - typeOrmTimestamp(b.info.name!) || byName(a.name, b.name))
+      : entries.filter((e) => e.info.tool === tool || e.info.tool === undefined).sort((a, b) => byName(a.name, b.name));
+    const migrations: Migration[] = own.map(({ name, info }) => ({
+      version: tool === 'knex' ? name : tool === 'typeorm' ? info.name! : name.slice(0, name.lastIndexOf('.')),
+      description: tool === 'typeorm' ? typeOrmDescription(info.name!) : descriptionOf(name),
       upFile: path.join(dir, name),
     }));
     const last = own.filter((e) => e.info.tool === tool).pop()!.info;
     const client = tool === 'knex' && root !== undefined ? knexClient(dir, root) : undefined;
-    const noTransaction = tool === 'kysely' && root !== undefined && kyselyWithoutTransactions(dir, root);
+    const noTransaction = (tool === 'kysely' && root !== undefined && kyselyWithoutTransactions(dir, root)) || (tool === 'typeorm' && root !== undefined && typeOrmWithoutTransactions(dir, root));
     sets.push({ tool, dir, migrations, script: { module: last.module, extension: last.extension }, ...(client ? { provider: client } : {}), ...(noTransaction ? { noTransaction } : {}) });
   }
   return sets.sort((a, b) => byName(a.dir, b.dir));
@@ -274,8 +328,60 @@ function kyselyFile(set: MigrationSet, up: string[], down: string[], plain: bool
   return [...head, exported('up'), ...upBody, end, '', exported('down'), ...run(down), end, ''].join('\n');
 }
 
-/** New knex or Kysely migrations for `changes`, one plan per change (a trigram index: the extension in the same file first). */
+const TYPEORM_NOTE = [
+  "TypeORM runs pending migrations in one transaction by default (migrationsTransactionMode 'all'),",
+  'where CREATE INDEX CONCURRENTLY cannot run, and refuses a migration that sets `transaction`: this',
+  'index is built with a plain CREATE INDEX, which makes writes to the table wait for the build.',
+];
+
+/** `add_index_tasks_planner_id` → `AddIndexTasksPlannerId`. */
+function pascal(slug: string): string {
+  return slug.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('') || 'Migration';
+}
+
+/**
+ * A TypeORM migration class (what `typeorm migration:create` writes: `<ms>-<Name>.ts`,
+ * class `<Name><ms>`), its SQL through `queryRunner.query`. With `transaction = false`
+ * when the project runs migrations in the 'each' or 'none' mode (then CONCURRENTLY).
+ */
+function typeOrmFile(set: MigrationSet, className: string, up: string[], down: string[], concurrently: boolean, plain: boolean): string {
+  const ts = /\.[cm]?ts$/.test(set.script?.extension ?? '.ts');
+  const cjs = set.script?.module === 'cjs' && !ts;
+  const run = (lines: string[]) => lines.map((s) => `    await queryRunner.query(\`${templateText(s)}\`);`);
+  const param = ts ? 'queryRunner: QueryRunner' : 'queryRunner';
+  const returns = ts ? ': Promise<void>' : '';
+  const upBody = run(up);
+  if (plain) upBody.splice(upBody.length - 1, 0, ...[...TYPEORM_NOTE, 'querylens-ignore non-concurrent-index-creation'].map((l) => `    // ${l}`));
+  const head = ts ? ["import { MigrationInterface, QueryRunner } from 'typeorm';", ''] : [];
+  const declaration = cjs ? `module.exports = class ${className} {` : `export class ${className}${ts ? ' implements MigrationInterface' : ''} {`;
+  return [
+    ...head,
+    declaration,
+    `  name = ${jsString(className)};`,
+    ...(concurrently ? ['', '  // CREATE INDEX CONCURRENTLY cannot run in a transaction block: TypeORM runs this migration outside one.', '  transaction = false;'] : []),
+    '',
+    `  public async up(${param})${returns} {`.replace(ts ? '' : 'public ', ''),
+    ...upBody,
+    '  }',
+    '',
+    `  public async down(${param})${returns} {`.replace(ts ? '' : 'public ', ''),
+    ...run(down),
+    '  }',
+    cjs ? '};' : '}',
+    '',
+  ].join('\n');
+}
+
+/** Timestamps (ms) after every migration's of the set and not before `now`. */
+function nextTimestamps(set: MigrationSet, now: Date, count: number): number[] {
+  const last = Math.max(0, ...set.migrations.map((m) => Number(/(\d{13})$/.exec(m.version)?.[1] ?? 0)));
+  const first = Math.max(now.getTime(), last + 1);
+  return Array.from({ length: count }, (_, i) => first + i);
+}
+
+/** New knex, Kysely or TypeORM migrations for `changes`, one plan per change (a trigram index: the extension in the same file first). */
 export function planScriptMigrations(set: MigrationSet, changes: MigrationChange[], dialect: Dialect, now: Date): MigrationPlan[] {
+  if (set.tool === 'typeorm') return planTypeOrmMigrations(set, changes, dialect, now);
   const prefixes = nextPrefixes(set, now, changes.length);
   const extension = set.script?.extension ?? (set.tool === 'kysely' ? '.ts' : '.js');
   return changes.map((change, i) => {
@@ -289,6 +395,26 @@ export function planScriptMigrations(set: MigrationSet, changes: MigrationChange
     const [up, down] = change.kind === 'createIndex' ? [[...extensionFirst, create], [drop]] : [[drop], [create]];
     const content = set.tool === 'knex' ? knexFile(set, up, down, !concurrently) : kyselyFile(set, up, down, postgres && !concurrently && change.kind === 'createIndex');
     const file = path.join(set.dir, `${prefixes[i]}_${slugOf(change)}${extension}`);
+    return { files: [{ file, content }], open: file };
+  });
+}
+
+function planTypeOrmMigrations(set: MigrationSet, changes: MigrationChange[], dialect: Dialect, now: Date): MigrationPlan[] {
+  const stamps = nextTimestamps(set, now, changes.length);
+  const extension = set.script?.extension ?? '.ts';
+  return changes.map((change, i) => {
+    const postgres = dialect === 'postgres';
+    const concurrently = postgres && set.noTransaction === true;
+    const { index } = change;
+    const strip = (s: string) => s.replace(/;$/, '');
+    const create = strip(createIndexStatement(index, dialect, { concurrently }));
+    const drop = strip(dropIndexStatement(index, dialect, { concurrently }));
+    const extensionFirst = postgres && change.kind === 'createIndex' && needsTrigram(index) ? ['CREATE EXTENSION IF NOT EXISTS pg_trgm'] : [];
+    const [up, down] = change.kind === 'createIndex' ? [[...extensionFirst, create], [drop]] : [[drop], [create]];
+    const name = pascal(slugOf(change));
+    const className = `${name}${stamps[i]}`;
+    const content = typeOrmFile(set, className, up, down, concurrently, postgres && !concurrently && change.kind === 'createIndex');
+    const file = path.join(set.dir, `${stamps[i]}-${name}${extension}`);
     return { files: [{ file, content }], open: file };
   });
 }

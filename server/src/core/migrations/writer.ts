@@ -153,7 +153,7 @@ function render(set: MigrationSet, lines: string[], noTransaction: boolean): str
  */
 export function planMigrations(set: MigrationSet, changes: MigrationChange[], dialect: Dialect, now: Date, options: PlanOptions = {}): MigrationPlan[] {
   if (set.tool === 'alembic') return planAlembicRevisions(set, changes, dialect, now, { revisionId: options.revisionId });
-  if (set.tool === 'knex' || set.tool === 'kysely') return planScriptMigrations(set, changes, dialect, now);
+  if (set.tool === 'knex' || set.tool === 'kysely' || set.tool === 'typeorm') return planScriptMigrations(set, changes, dialect, now);
   const stepsPerChange = changes.map((change) => stepsOf(set, change, dialect));
   const versions = nextVersions(set, now, stepsPerChange.reduce((n, steps) => n + steps.length, 0));
   let next = 0;

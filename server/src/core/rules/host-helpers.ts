@@ -246,20 +246,26 @@ const BATCH_FILES = /^(tasks?|jobs?|cli|worker|workers|scheduled|cron|manage|__m
  * far as the file shows; undefined when it does not (a repository method).
  */
 export function codePath(file: string, at: { functions?: EnclosingFunction[] }): CodePath | undefined {
+  const inBatchFile = batchFile(file);
   for (const fn of at.functions ?? []) {
     // What the extractor already read from the code (TypeScript: route registrations, NestJS decorators, Next.js files).
     if (fn.role) return fn.role;
     const route = fn.decorators.find((d) => REQUEST_DECORATOR.test(d));
     if (route) return { kind: 'request', why: `in the request handler ${fn.name} (${decoratorName(route)})`, by: 'decorator' };
-    if (fn.parameterTypes.some((t) => REQUEST_PARAMETER.test(t)) || /(^|_)handler$/.test(fn.name)) {
-      return { kind: 'request', why: `in the request handler ${fn.name}`, by: 'signature' };
-    }
+    if (fn.parameterTypes.some((t) => REQUEST_PARAMETER.test(t))) return { kind: 'request', why: `in the request handler ${fn.name}`, by: 'signature' };
+    // A function named `handler` in a cron/ or workers/ folder is the job's handler (`const cron = { name, handler: async (con) => .. }`).
+    if (/(^|_)handler$/.test(fn.name)) return inBatchFile ?? { kind: 'request', why: `in the request handler ${fn.name}`, by: 'signature' };
     const job = fn.decorators.find((d) => BATCH_DECORATOR.test(d));
     if (job) return { kind: 'batch', why: `in the job ${fn.name} (${decoratorName(job)})`, by: 'decorator' };
     if (fn.name.toLowerCase().split('_').some((w) => BATCH_NAME_WORDS.has(w)) || /^(load|iter|stream)_all/.test(fn.name)) {
       return { kind: 'batch', why: `in ${fn.name}, which by its name works over every row`, by: 'name' };
     }
   }
+  return inBatchFile;
+}
+
+/** A file of scripts or jobs by its name or folders (`tasks.py`, `src/bin/`, `cron/`, `workers/`). */
+function batchFile(file: string): CodePath | undefined {
   const parts = file.split(/[\\/]/);
   const name = parts[parts.length - 1] ?? '';
   const folders = parts.slice(0, -1);

@@ -109,12 +109,12 @@ interface Batch extends BatchSite {
   collect: string[];
 }
 
-function batchSetup(ctx: FileContext, query: HostQuery, index: number, row: RowLoop): Batch | undefined {
+function batchSetup(ctx: FileContext, query: HostQuery, index: number, row: RowLoop, key: Predicate): Batch | undefined {
   const { loop } = row;
   const iterable = (loop.iterable ?? '').replace(/^&(mut\s+)?/, '');
   if (!['for', 'async-for'].includes(loop.kind) || !startsLine(ctx.text, loop.span.start)) return undefined;
   if (!/^[\w.]+$/.test(iterable) || !row.rowsOf) return undefined;
-  const keyExpr = keyExpression(ctx, query, row.target);
+  const keyExpr = keyExpression(ctx, query, row.target, key);
   if (!keyExpr) return undefined;
   const attr = /(\w+)\W*$/.exec(keyExpr)?.[1] ?? row.target;
   const keys = attr === row.target || attr === 'id' ? `${row.target}_ids` : `${attr}s`;
@@ -124,20 +124,25 @@ function batchSetup(ctx: FileContext, query: HostQuery, index: number, row: RowL
   return { indent: indentationAt(ctx.text, loop.span.start), at: lineStart(ctx.text, loop.span.start), keys, collect, rows: `all_${table}` };
 }
 
-/** The loop variable's expression the query binds (`agent.id`), read from the call's arguments. */
-function keyExpression(ctx: FileContext, query: HostQuery, target: string): string | undefined {
+/** The loop variable's expression the query binds (`agent.id`), read from the call's arguments (an ORM's: from its key predicate's value, not its key: `{ agent: { id: agent.id } }`). */
+function keyExpression(ctx: FileContext, query: HostQuery, target: string, key: Predicate): string | undefined {
+  const pattern = new RegExp(`\\b${target}\\b(?:\\.\\w+|\\[[^\\]\\n]+\\])*`);
+  if (query.kind === 'orm' && key.column.span.end <= key.span.end) {
+    const inValue = pattern.exec(ctx.text.slice(key.column.span.end, key.span.end))?.[0];
+    if (inValue) return inValue;
+  }
   let text = spanText(ctx.text, query.span);
   if (query.sql) {
     const { start, end } = query.sql.literal;
     text = ctx.text.slice(query.span.start, start) + ctx.text.slice(end, query.span.end);
   }
-  return new RegExp(`\\b${target}\\b(?:\\.\\w+|\\[[^\\]\\n]+\\])*`).exec(text)?.[0];
+  return pattern.exec(text)?.[0];
 }
 
 function batchFix(ctx: FileContext, query: HostQuery, index: number, row: RowLoop, key: Predicate): CoreFix[] {
   const language = ctx.host!.language;
   const adapter = adapterOf(language);
-  const batch = batchSetup(ctx, query, index, row);
+  const batch = batchSetup(ctx, query, index, row, key);
   if (!batch) return [];
   const built = query.kind === 'orm' ? adapter.batchOrmQuery?.(ctx, query, row.loop.targets, key, batch) : adapter.batchSqlQuery?.(ctx, query, key, batch);
   const comment = languageDataOf(ctx.file)?.comments?.line[0];

@@ -33,7 +33,7 @@ export const nonConcurrentIndexCreation: Rule = {
           ctx.report(alembicReport(ctx.file, ctx.text, change.span, change.keywordSpan, table.name, change.name));
           continue;
         }
-        if (migration.set.tool === 'knex' || migration.set.tool === 'kysely') {
+        if (migration.set.tool === 'knex' || migration.set.tool === 'kysely' || migration.set.tool === 'typeorm') {
           ctx.report(scriptReport(migration.set.tool, migration.set.noTransaction === true, change.keywordSpan, table.name, change.name));
           continue;
         }
@@ -79,10 +79,14 @@ function concurrentlyFix(ctx: FileContext, statement: Statement, keyword: Span):
  * The message says how that tool runs the statement concurrently; no edit is
  * offered (the index fix writes a new migration in that form).
  */
-function scriptReport(tool: 'knex' | 'kysely', noTransaction: boolean, keyword: Span, table: string, name?: string): RuleReport {
+function scriptReport(tool: 'knex' | 'kysely' | 'typeorm', noTransaction: boolean, keyword: Span, table: string, name?: string): RuleReport {
   const how =
     tool === 'knex'
       ? "Build it with knex.raw('CREATE INDEX CONCURRENTLY ...') in a migration that exports config = { transaction: false } (knex runs that file outside its migration transaction)."
+      : tool === 'typeorm'
+        ? noTransaction
+          ? "Build it with queryRunner.query('CREATE INDEX CONCURRENTLY ...') in a migration whose class sets transaction = false (your migrationsTransactionMode lets it run outside a transaction)."
+          : "TypeORM runs migrations in one transaction by default, where CONCURRENTLY cannot run: set migrationsTransactionMode: 'each' in the DataSource, then build it with queryRunner.query('CREATE INDEX CONCURRENTLY ...') in a migration whose class sets transaction = false."
       : noTransaction
         ? 'Your Migrator runs without transactions (disableTransactions: true): build it with sql`CREATE INDEX CONCURRENTLY ...`.execute(db).'
         : "Kysely's Migrator runs migrations in a transaction, where CONCURRENTLY cannot run: create it with disableTransactions: true and build the index with sql`CREATE INDEX CONCURRENTLY ...`.execute(db).";

@@ -47,8 +47,9 @@ export const unmigratedModelIndex: Rule = {
             '',
             indexList(table),
           ].join('\n'),
-          // A Prisma model's index gets the model's name for it, which prisma migrate dev expects.
-          fixes: ctx.indexFixes({ table: table.name, columns: wanted, ...(ctx.models && change.name ? { name: change.name } : {}) }, change.span),
+          // A Prisma model's index gets the model's name for it, which prisma migrate dev expects; a TypeORM
+          // entity's too (`typeorm migration:generate` compares indexes by name).
+          fixes: ctx.indexFixes({ table: table.name, columns: wanted, ...((ctx.models || model.orm === 'typeorm') && change.name ? { name: change.name } : {}) }, change.span),
         });
       }
     }

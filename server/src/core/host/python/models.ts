@@ -256,13 +256,13 @@ export function extractModels(root: Node, known: (cls: string) => ModelInfo | un
  * subclass them.
  */
 export function resolveInheritedTables(models: HostModel[]): HostModel[] {
-  if (!models.some((m) => m.table === '' && !m.tableNaming)) return models;
+  if (!models.some((m) => m.table === '' && !m.tableNaming && !m.orm)) return models;
   const byClass = new Map<string, HostModel>();
   for (const m of models) if (!byClass.has(m.className)) byClass.set(m.className, m);
   const out: HostModel[] = [];
   for (const m of models) {
-    if (m.table !== '' || m.tableNaming) {
-      out.push(m);
+    if (m.table !== '' || m.tableNaming || m.orm) {
+      out.push(m); // (a TypeScript ORM's entry without a table is resolved by its ORM: core/orm)
       continue;
     }
     const naming = inheritedNaming(m.bases, (cls) => byClass.get(cls));

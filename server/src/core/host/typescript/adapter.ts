@@ -7,6 +7,7 @@
 import type { CoreFix } from '../../rules/types';
 import type { HostAdapter } from '../adapter';
 import { batchByKeysFix, batchedLookup, multiRowInsertFix, type TextEdit } from './fixes';
+import { ormBatchQuery, ormModelIndexEdits } from './orms';
 
 export const typescriptAdapter: HostAdapter = {
   awaitSyntax: 'prefix',
@@ -21,6 +22,14 @@ export const typescriptAdapter: HostAdapter = {
   batchSqlQuery(ctx, query, key, site) {
     const statement = batchedLookup(ctx.text, query, key.span, query.sql?.dialect ?? ctx.dialect, site.keys, site.rows);
     return statement ? { statement } : undefined;
+  },
+
+  // An ORM's query per row (TypeORM's `repo.find({ where: { agent: { id: agent.id } } })`): the ORM writes it over the keys (orms.ts).
+  batchOrmQuery(ctx, query, loopTargets, key, site) {
+    const value = ctx.text.slice(key.column.span.end, key.span.end);
+    const expression = loopTargets.map((t) => new RegExp(`\\b${t}\\b(?:\\.\\w+)*`).exec(value)?.[0]).find((e) => e !== undefined);
+    if (!expression) return undefined;
+    return ormBatchQuery(ctx.text, { span: query.span, keySpan: key.span, keyExpression: expression, loopTargets }, site.keys, site.rows);
   },
 
   commitOnceAdvice: (dialect) =>
@@ -64,6 +73,10 @@ export const typescriptAdapter: HostAdapter = {
     const fix: CoreFix = { title, isPreferred: false, changes: [{ kind: 'edit', file: ctx.file, edits: [edit] }] };
     return [fix];
   },
+
+  // An ORM's model (a TypeORM entity): the index declared on it, in the ORM's terms (orms.ts).
+  modelIndexEdits: (text, origin, s, index) =>
+    ormModelIndexEdits('', text, origin, { name: index.name, columns: s.columns, ...(index.method ? { method: index.method } : {}), ...(s.opclass ? { opclass: s.opclass } : {}) }),
 
   streamAdvice: 'stream them (pg-cursor / pg-query-stream, postgres.js .cursor(), knex .stream(), better-sqlite3 .iterate()) or walk keyset chunks (WHERE id > $last ORDER BY id LIMIT 1000)',
   streamsRows: (_text, query) => query.terminal === 'iterate',

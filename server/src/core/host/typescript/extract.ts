@@ -45,9 +45,24 @@ export function extractTypeScript(text: string, file: string, options: TypeScrip
     const root = tree.rootNode as unknown as SyntaxNode;
     new Extraction(root, text, file, options, out).run();
     out.models = ormModels(root, text, file);
+    if (options.models) out.models = resolvedModels(out.models, options.models);
     out.errors.push(...syntaxErrors(root));
   } catch (e) {
     out.errors.push({ message: `QueryLens could not analyse ${file}: ${e instanceof Error ? e.message : String(e)}`, span: { start: 0, end: 0 } });
+  }
+  return out;
+}
+
+/**
+ * The file's own models as the workspace resolved them (an ORM's `resolve`: columns of a base class in
+ * another file, a project-wide naming strategy); entries without a table (bases, markers) leave the list.
+ */
+function resolvedModels(own: HostModel[], workspace: readonly HostModel[]): HostModel[] {
+  const out: HostModel[] = [];
+  for (const m of own) {
+    const resolved = workspace.find((w) => w.orm === m.orm && w.className === m.className && w.span.start === m.span.start && w.span.end === m.span.end);
+    if (resolved) out.push(resolved);
+    else if (m.table !== '') out.push(m);
   }
   return out;
 }

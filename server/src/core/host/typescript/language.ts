@@ -4,7 +4,7 @@ import { typescriptAdapter } from './adapter';
 import { builderQuery } from './builders';
 import { extractTypeScript, type BuilderQuery } from './extract';
 import { packageDialect, TYPESCRIPT_MANIFESTS } from './manifest';
-import { mayDeclareOrmModels, ormQueryReaders } from './orms';
+import { mayDeclareOrmModels, ormQueryReaders, resolveOrmModels } from './orms';
 
 export const typescript = {
   id: 'typescript',
@@ -19,7 +19,7 @@ export const typescript = {
   adapter: typescriptAdapter,
   // The ORMs' models (Drizzle tables, TypeORM entities) are cross-file, as SQLAlchemy's: a file's own are
   // its schema-only extraction (which, in TypeScript, is the whole extraction: it is cheap, and holds its pools).
-  models: { mayDefineSchema: mayDeclareOrmModels, resolve: (models) => models, ddlInCode: false },
+  models: { mayDefineSchema: mayDeclareOrmModels, resolve: resolveOrmModels, ddlInCode: false },
   manifests: { files: TYPESCRIPT_MANIFESTS, dialectOf: packageDialect },
 } as const satisfies HostLanguageSupport;
 

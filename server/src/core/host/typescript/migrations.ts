@@ -28,7 +28,7 @@ import { spansToFile } from '../offsets';
 import { hostGrammarOf, hostParser, type SyntaxNode } from '../treesitter';
 import type { EmbeddedSql } from '../types';
 
-export type ScriptMigrationTool = 'knex' | 'kysely';
+export type ScriptMigrationTool = 'knex' | 'kysely' | 'typeorm';
 
 /** How a migration file is written: what a new migration in its folder should look like. */
 export interface ScriptStyle {
@@ -43,8 +43,10 @@ export interface ScriptMigration extends ScriptStyle {
   tool: ScriptMigrationTool | undefined;
   /** The schema changes of `up`, in order (spans in the file). */
   changes: SchemaChange[];
-  /** knex: false when the file exports `config = { transaction: false }` (it runs outside a transaction). */
+  /** knex: false when the file exports `config = { transaction: false }` (it runs outside a transaction); TypeORM: the class's `transaction = false`. */
   transaction: boolean;
+  /** TypeORM: the migration class's name (or its `name` property), which TypeORM orders by (its last 13 digits) and records. */
+  name?: string;
 }
 
 type Node = SyntaxNode;
@@ -58,7 +60,7 @@ export function readScriptMigration(file: string, text: string, dialect: Dialect
   if (!root) return undefined;
   const exported = exportsOf(root);
   const up = exported.functions.get('up');
-  if (!up) return undefined;
+  if (!up) return typeOrmMigration(root, file, dialect, exported.esm);
   const param = firstParam(up);
   const tool = toolOf(root, up, param);
   const body = up.childForFieldName('body');
@@ -66,6 +68,37 @@ export function readScriptMigration(file: string, text: string, dialect: Dialect
   if (body && param && tool) (tool === 'knex' ? reader.knex(body) : reader.kysely(body));
   const extension = /\.[^./\\]+$/.exec(file)![0].toLowerCase();
   return { tool, module: exported.esm ? 'esm' : 'cjs', extension, changes: reader.changes, transaction: exported.transaction };
+}
+
+/**
+ * A TypeORM migration: a class with an `up(queryRunner)` method (`implements
+ * MigrationInterface`, as `typeorm migration:create/generate` write it) whose
+ * name ends in a 13-digit timestamp (TypeORM's order), or that says its `name`.
+ */
+function typeOrmMigration(root: Node, file: string, dialect: Dialect, esm: boolean): ScriptMigration | undefined {
+  for (const cls of root.descendantsOfType(['class_declaration', 'class'])) {
+    const body = cls.childForFieldName('body');
+    const up = body?.namedChildren.find((m) => m.type === 'method_definition' && m.childForFieldName('name')?.text === 'up');
+    if (!body || !up) continue;
+    const implementsInterface = /\bMigrationInterface\b/.test(cls.namedChildren.find((c) => c.type === 'class_heritage')?.text ?? '');
+    let name = cls.childForFieldName('name')?.text;
+    let transaction = true;
+    for (const member of body.namedChildren) {
+      if (member.type !== 'public_field_definition') continue;
+      const key = member.childForFieldName('name')?.text;
+      const value = member.childForFieldName('value');
+      if (key === 'name' && value && stringValue(value) !== undefined) name = stringValue(value);
+      if (key === 'transaction' && value?.type === 'false') transaction = false;
+    }
+    if (!name || (!implementsInterface && !/\d{13}$/.test(name))) continue;
+    const param = firstParam(up);
+    const reader = new ChangeReader(dialect, param?.name ?? '');
+    const fnBody = up.childForFieldName('body');
+    if (fnBody && param) reader.typeorm(fnBody);
+    const extension = /\.[^./\\]+$/.exec(file)![0].toLowerCase();
+    return { tool: 'typeorm', module: esm ? 'esm' : 'cjs', extension, changes: reader.changes, transaction, name };
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,6 +271,30 @@ function toolOf(root: Node, up: Node, param: { name: string; type?: string } | u
   }
   if (param.name === 'knex') return 'knex';
   return undefined;
+}
+
+/** `new TableIndex({...})` or a plain `{...}`: its properties. */
+function typeOrmObject(node: Node, constructor: string): Map<string, Node> | undefined {
+  let n = unwrap(node);
+  if (n.type === 'new_expression') {
+    if (n.childForFieldName('constructor')?.text !== constructor) return undefined;
+    const first = n.childForFieldName('arguments')?.namedChildren[0];
+    if (!first) return undefined;
+    n = unwrap(first);
+  }
+  return n.type === 'object' ? propertiesOf(n) : undefined;
+}
+
+function typeOrmIndex(table: string, index: Map<string, Node>, span: Span): SchemaChange | undefined {
+  const columns = index.get('columnNames') ? stringList(index.get('columnNames')) : [];
+  if (columns.length === 0) return undefined;
+  const where = stringValue(index.get('where'));
+  const name = stringValue(index.get('name'));
+  return {
+    kind: 'createIndex', ...(name !== undefined ? { name } : {}), table, keys: columns.map((column) => ({ column })), unique: index.get('isUnique')?.type === 'true',
+    partial: where !== undefined, ...(where !== undefined ? { where } : {}), method: index.get('isSpatial')?.type === 'true' ? 'gist' : 'btree',
+    concurrently: false, ifNotExists: false, span, keywordSpan: span,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -601,6 +658,87 @@ class ChangeReader {
             break;
         }
       }
+    }
+  }
+
+  // --- TypeORM ---------------------------------------------------------------------------------
+
+  /**
+   * `queryRunner.query('...')` through the SQL core; `createIndex('t', new TableIndex({ name, columnNames, isUnique, where }))`,
+   * `createTable(new Table({ name, columns: [...], indices: [...] }))`, `dropTable('t')`, `dropIndex('t', 'name')`.
+   */
+  typeorm(body: Node): void {
+    for (const call of outermostChains(body)) {
+      if (!runsOn(call, body, this.dialect)) continue;
+      const chain = chainOf(call);
+      if (!chain || chain.root.text !== this.param || chain.links.length !== 1) continue;
+      const link = chain.links[0]!;
+      const args = link.args ?? [];
+      const span = spanOf(link.node);
+      switch (link.name) {
+        case 'query':
+          this.raw(args[0]);
+          break;
+        case 'createIndex': {
+          const table = stringValue(args[0]);
+          const index = args[1] ? typeOrmObject(args[1], 'TableIndex') : undefined;
+          if (table !== undefined && index) {
+            const change = typeOrmIndex(table, index, span);
+            if (change) this.changes.push(change);
+          }
+          break;
+        }
+        case 'createTable': {
+          const table = args[0] ? typeOrmObject(args[0], 'Table') : undefined;
+          if (table) this.typeOrmTable(table, span);
+          break;
+        }
+        case 'dropTable': {
+          const table = stringValue(args[0]);
+          if (table !== undefined) this.changes.push({ kind: 'dropTable', tables: [table], span });
+          break;
+        }
+        case 'dropIndex': {
+          const name = stringValue(args[1]);
+          if (name !== undefined) this.changes.push({ kind: 'dropIndex', names: [name], span });
+          break;
+        }
+      }
+    }
+  }
+
+  private typeOrmTable(options: Map<string, Node>, span: Span): void {
+    const table = stringValue(options.get('name'));
+    if (table === undefined) return;
+    const columns: ColumnDef[] = [];
+    const primaryKey: string[] = [];
+    const list = options.get('columns');
+    for (const item of list && unwrap(list).type === 'array' ? unwrap(list).namedChildren : []) {
+      if (unwrap(item).type !== 'object') continue;
+      const props = propertiesOf(unwrap(item));
+      const name = stringValue(props.get('name'));
+      const type = stringValue(props.get('type'));
+      if (name === undefined) continue;
+      const primary = props.get('isPrimary')?.type === 'true';
+      const generated = props.get('isGenerated')?.type === 'true' && stringValue(props.get('generationStrategy')) !== 'uuid';
+      const length = stringValue(props.get('length')) ?? (props.get('length')?.type === 'number' ? props.get('length')!.text : undefined);
+      const sqlType = (type ?? '').toLowerCase();
+      columns.push({
+        name,
+        type: generated && /^(int|integer|int4)$/.test(sqlType) ? 'serial' : length && sqlType === 'varchar' ? `varchar(${length})` : sqlType,
+        notNull: primary || props.get('isNullable')?.type !== 'true',
+        primaryKey: primary,
+        unique: props.get('isUnique')?.type === 'true',
+        span: spanOf(item),
+      });
+      if (primary) primaryKey.push(name);
+    }
+    this.changes.push({ kind: 'createTable', table, columns, ...(primaryKey.length ? { primaryKey } : {}), uniques: [], foreignKeys: [], ifNotExists: false, span });
+    const indices = options.get('indices');
+    for (const item of indices && unwrap(indices).type === 'array' ? unwrap(indices).namedChildren : []) {
+      const index = typeOrmObject(item, 'TableIndex');
+      const change = index && typeOrmIndex(table, index, spanOf(item));
+      if (change) this.changes.push(change);
     }
   }
 

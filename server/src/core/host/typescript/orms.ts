@@ -15,9 +15,11 @@
  * A new ORM: a folder of its own (core/orm/<id>/ or core/prisma/), its entry
  * in `TYPESCRIPT_ORMS` below, and its id in `OrmId` (core/host/types.ts).
  */
-import type { SyntaxNode } from '../treesitter';
+import type { ExtraEdit } from '../adapter';
+import { hostGrammarOf, hostParser, type SyntaxNode } from '../treesitter';
 import type { HostModel, OrmId } from '../types';
 import type { BuiltQuery } from './builders';
+import { typeorm } from '../../orm/typeorm';
 
 /** What a query reader knows besides the call: the workspace's models (every ORM's), the file. */
 export interface QueryReaderContext {
@@ -31,6 +33,12 @@ export interface TypeScriptOrm {
   mayDeclareModels?(text: string): boolean;
   /** The models the file declares (tables with their columns, keys and indexes as schema changes; `fields` with the ORM's names). */
   models?(root: SyntaxNode, text: string, file: string): HostModel[];
+  /** The workspace's models once all are known (every ORM's: an ORM changes only its own), e.g. columns inherited from a base class. */
+  resolve?(models: HostModel[]): HostModel[];
+  /** The missing-index fix on the model whose declaration starts at `origin` (TypeORM's `@Index([...])`, Drizzle's `index().on()`). */
+  modelIndexEdits?(root: SyntaxNode, text: string, origin: number, index: { name: string; columns: string[]; method?: string; opclass?: string }): { className: string; edits: ExtraEdit[] } | undefined;
+  /** n-plus-one: the loop's query (`span`, its key predicate `keySpan` fed by `keyExpression`) as one query over the keys in `keys`, assigned to `rows`. */
+  batchQuery?(root: SyntaxNode, text: string, query: { span: { start: number; end: number }; keySpan: { start: number; end: number }; keyExpression: string; loopTargets: string[] }, keys: string, rows: string): { statement: string; importEdit?: ExtraEdit } | undefined;
   /** A cheap test of a file's text: false means no call of the file is one of this ORM's queries. */
   mayQuery?(text: string): boolean;
   /** One call chain, offered whole (its `await` included, as builders.ts's `builderQuery`) → the query it sends. */
@@ -38,7 +46,7 @@ export interface TypeScriptOrm {
 }
 
 /** Every ORM of TypeScript/JavaScript code (the list the ORM sessions fill in). */
-export const TYPESCRIPT_ORMS: readonly TypeScriptOrm[] = [];
+export const TYPESCRIPT_ORMS: readonly TypeScriptOrm[] = [typeorm];
 
 /** Whether a file's text may declare a model of some ORM. */
 export function mayDeclareOrmModels(text: string): boolean {
@@ -55,7 +63,38 @@ export function ormModels(root: SyntaxNode, text: string, file: string): HostMod
   return out;
 }
 
+/** The workspace's models, resolved by each ORM in turn. */
+export function resolveOrmModels(models: HostModel[]): HostModel[] {
+  return TYPESCRIPT_ORMS.reduce((all, orm) => (orm.resolve ? orm.resolve(all) : all), models);
+}
+
 /** The query readers that may read a call of this file. */
 export function ormQueryReaders(text: string): ((node: SyntaxNode, text: string, context: QueryReaderContext) => BuiltQuery | undefined)[] {
   return TYPESCRIPT_ORMS.filter((orm) => orm.query && (orm.mayQuery?.(text) ?? true)).map((orm) => orm.query!.bind(orm));
+}
+
+/** The first ORM's index edit on the model declared at `origin` of a file (`file` picks the grammar). */
+export function ormModelIndexEdits(file: string, text: string, origin: number, index: { name: string; columns: string[]; method?: string; opclass?: string }): { className: string; edits: ExtraEdit[] } | undefined {
+  const orms = TYPESCRIPT_ORMS.filter((orm) => orm.modelIndexEdits && (orm.mayDeclareModels?.(text) ?? true));
+  if (orms.length === 0) return undefined;
+  const root = hostParser(hostGrammarOf(file) ?? 'typescript').parse(text)?.rootNode as unknown as SyntaxNode | undefined;
+  if (!root) return undefined;
+  for (const orm of orms) {
+    const found = orm.modelIndexEdits!(root, text, origin, index);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The first ORM's batched form of a query run per row (n-plus-one). */
+export function ormBatchQuery(text: string, query: { span: { start: number; end: number }; keySpan: { start: number; end: number }; keyExpression: string; loopTargets: string[] }, keys: string, rows: string): { statement: string; importEdit?: ExtraEdit } | undefined {
+  const orms = TYPESCRIPT_ORMS.filter((orm) => orm.batchQuery && (orm.mayQuery?.(text) ?? true));
+  if (orms.length === 0) return undefined;
+  const root = hostParser('typescript').parse(text)?.rootNode as unknown as SyntaxNode | undefined;
+  if (!root) return undefined;
+  for (const orm of orms) {
+    const built = orm.batchQuery!(root, text, query, keys, rows);
+    if (built) return built;
+  }
+  return undefined;
 }

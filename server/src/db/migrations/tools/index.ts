@@ -8,6 +8,7 @@ import { kysely } from './kysely';
 import { plain } from './plain';
 import { prisma } from './prisma';
 import { sqlx } from './sqlx';
+import { typeorm } from './typeorm';
 import type { ToolModule } from './types';
 
 export const TOOLS: Record<MigrationToolName, ToolModule> = {
@@ -16,6 +17,7 @@ export const TOOLS: Record<MigrationToolName, ToolModule> = {
   prisma,
   knex,
   kysely,
+  typeorm,
   flyway,
   'golang-migrate': golangMigrate,
   plain,
