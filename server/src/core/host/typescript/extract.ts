@@ -18,6 +18,7 @@ import type { HostExtraction, HostQuery, HostWrite, Terminal } from '../types';
 import { boundPatterns } from './bound-patterns';
 import { enclosingFunctions, functionIdOf } from './functions';
 import { fileLibraries, type Library } from './libraries';
+import { extractTypeScriptPools } from './pools';
 import { type FoundLoop, iteratedVariable, LoopFinder } from './loops';
 import { type Origin, RAW_METHODS, rawCallOrigin, type SourceContext, STATEMENT_PASSES, STATEMENT_RUNS, TAG_RUNS, tagOrigin } from './sources';
 import type { BuiltQuery } from './builders';
@@ -41,6 +42,8 @@ export function extractTypeScript(text: string, file: string, options: TypeScrip
     if (!tree) throw new Error('tree-sitter returned no tree');
     const root = tree.rootNode as unknown as SyntaxNode;
     new Extraction(root, text, file, options, out).run();
+    const pools = extractTypeScriptPools(root, text, file, fileLibraries(root), constValue);
+    if (pools.length) out.pools = pools;
     out.errors.push(...syntaxErrors(root));
   } catch (e) {
     out.errors.push({ message: `QueryLens could not analyse ${file}: ${e instanceof Error ? e.message : String(e)}`, span: { start: 0, end: 0 } });
