@@ -20,7 +20,7 @@ import { enclosingFunctions, functionIdOf } from './functions';
 import { fileLibraries, type Library } from './libraries';
 import { extractTypeScriptPools } from './pools';
 import { type FoundLoop, iteratedVariable, LoopFinder } from './loops';
-import { type Origin, RAW_METHODS, rawCallOrigin, type SourceContext, STATEMENT_PASSES, STATEMENT_RUNS, TAG_RUNS, tagOrigin } from './sources';
+import { memberValue, type Origin, RAW_METHODS, rawCallOrigin, type SourceContext, STATEMENT_PASSES, STATEMENT_RUNS, TAG_RUNS, tagOrigin } from './sources';
 import type { BuiltQuery } from './builders';
 import { asCall, type Call, enclosingMethodCall, expressionRoots, FUNCTIONS, genericTag, type Node, outerOf, patternNames, spanOf, unwrap, walk, within } from './syntax';
 
@@ -167,8 +167,9 @@ class Extraction {
    */
   private deferredExecution(call: Call): Found | undefined {
     const receiver = call.receiver && unwrap(call.receiver);
-    if (receiver?.type !== 'identifier' || !call.name) return undefined;
-    const value = constValue(receiver.text, call.node);
+    if (!receiver || !call.name) return undefined;
+    // `stmt.get(id)`, or a statement kept in a class field: `this.findUser.get(id)`.
+    const value = receiver.type === 'identifier' ? constValue(receiver.text, call.node) : receiver.type === 'member_expression' ? memberValue(receiver, this.ctx) : undefined;
     const made = value ? asCall(unwrap(value)) : undefined;
     if (!made) return undefined;
     const origin = rawCallOrigin(made, this.ctx) ?? tagOrigin(made, this.ctx);
