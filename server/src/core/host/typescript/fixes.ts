@@ -197,9 +197,11 @@ export function batchedLookup(text: string, query: HostQuery, predicate: Span, d
   const replacement = shape && manyKeysPredicate(text, predicate, shape, dialect, keys);
   const call = replacement && callOverKeys(text, query, shape, predicate, replacement, keys, true);
   if (!call) return undefined;
-  return shape.api === 'postgres-tag' || shape.api === 'sqlite-prepare' ? `const ${rows} = ${call};`
-    : dialect === 'mysql' && shape.api === 'driver' ? `const [${rows}] = ${call};`
-    : `const { rows: ${rows} } = ${call};`;
+  // A query the loop's callback returns unawaited (`rows.map((r) => pool.query(..))`): the batched one is awaited (better-sqlite3 runs synchronously).
+  const run = shape.awaited || shape.api === 'sqlite-prepare' ? call : `await ${call}`;
+  return shape.api === 'postgres-tag' || shape.api === 'sqlite-prepare' ? `const ${rows} = ${run};`
+    : dialect === 'mysql' && shape.api === 'driver' ? `const [${rows}] = ${run};`
+    : `const { rows: ${rows} } = ${run};`;
 }
 
 export interface LoopWriteInput {
