@@ -19,16 +19,22 @@ import {
   type HostPool, KNEX_POOL_OPTIONS, MYSQL2_OPTIONS, NODE_POSTGRES_OPTIONS, type PoolLibrary, type PoolSettingName, POSTGRES_JS_OPTIONS,
   proxyNamedIn, type SettingInsertion, urlFacts,
 } from '../pools';
-import { configDialect, type FileLibraries } from './libraries';
+import { configDialect, type FileLibraries, type Library } from './libraries';
 import { asCall, FUNCTIONS, type Node, plainString, spanOf, unwrap } from './syntax';
 
 type ConstValue = (name: string, at: Node) => Node | undefined;
+
+/** The libraries whose pools are read. */
+const POOLING: Library[] = ['pg', 'postgres', 'knex', 'mysql'];
 
 /** A knexfile: its object literals with a `client` are knex configurations, one per environment. */
 const KNEXFILE = /^knexfile\.[cm]?[jt]s$/;
 
 /** The pools the file configures. Never throws on odd code: an unknown shape is no pool. */
 export function extractTypeScriptPools(root: Node, text: string, file: string, libraries: FileLibraries, constValue: ConstValue): HostPool[] {
+  const knexfile = KNEXFILE.test(path.basename(file));
+  // Most files make no pool: only those that import a pooling library (or call `require('knex')(..)` inline) are walked.
+  if (!knexfile && !POOLING.some((l) => libraries.libraries.has(l)) && !/\brequire\s*\(\s*['"](?:knex|postgres)['"]\s*\)\s*\(/.test(text)) return [];
   const pools: HostPool[] = [];
   const used = new Set<number>();
   for (const node of root.descendantsOfType(['new_expression', 'call_expression'])) {
@@ -39,7 +45,7 @@ export function extractTypeScriptPools(root: Node, text: string, file: string, l
     if (pool.config) used.add(pool.config.id);
     pools.push(pool.pool);
   }
-  if (KNEXFILE.test(path.basename(file))) {
+  if (knexfile) {
     for (const object of root.descendantsOfType('object')) {
       if (used.has(object.id) || !pairOf(object, 'client')) continue;
       pools.push(knexfilePool(object, text));
