@@ -177,6 +177,13 @@ poolRuleTester(poolMinAboveMax, {
 poolRuleTester(poolExceedsServerConnections, {
   valid: [
     { name: 'node-postgres: 20 × 2 of 97', language: ts, server: { maxConnections: 100, instances: 2 }, code: `${PG}export const pool = new Pool({ max: 20 });\n` },
+    {
+      name: "a knexfile's development environment is not production's server",
+      language: ts,
+      path: 'knexfile.js',
+      server: { maxConnections: 100, instances: 4 },
+      code: "module.exports = {\n  development: { client: 'pg', pool: { max: 50 } },\n  production: { client: 'pg', pool: { max: 20 } },\n};\n",
+    },
     { name: 'mysql2 is not judged against PostgreSQL', language: ts, server: { maxConnections: 10 }, code: "import mysql from 'mysql2';\n\nexport const pool = mysql.createPool({ connectionLimit: 50 });\n" },
   ],
   invalid: [

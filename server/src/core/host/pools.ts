@@ -59,6 +59,8 @@ export interface HostPool {
   anchor: Span;
   /** How messages name a pool whose anchor is no call (a knexfile's environment: `knexfile production`). */
   label?: string;
+  /** knex: the knexfile environment the configuration is for (`development`, `production`). */
+  environment?: string;
   /** From the URL or the type (`SqlitePoolOptions`). */
   dialect?: Dialect;
   /** The driver the URL names (`asyncpg`, `psycopg2`), or the library's default one for its dialect. */

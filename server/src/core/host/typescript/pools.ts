@@ -166,6 +166,7 @@ function knexfilePool(object: Node, text: string): HostPool {
     span: spanOf(object),
     anchor: spanOf(anchor),
     label: env ? `knexfile ${env}` : 'knexfile',
+    ...(env ? { environment: env } : {}),
     settings: {},
     opaque: false,
     pooled: true,
