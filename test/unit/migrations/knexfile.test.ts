@@ -45,23 +45,49 @@ describe('knexfile: where the migrations are, and their table', () => {
       "  production: { client: 'pg', migrations: { directory: ['./db/schema', `${__dirname}/db/extra`], tableName: 'knex_history' } },",
       '};',
     ].join('\n');
-    assert.deepEqual(readKnexfile('/p/knexfile.js', cjs), { directories: ['/p/db/schema', '/p/db/extra'], table: 'knex_history' });
+    assert.deepEqual(readKnexfile('/p/knexfile.js', cjs), { directories: ['/p/db/schema', '/p/db/extra'], tables: { '/p/db/schema': 'knex_history', '/p/db/extra': 'knex_history' } });
     const ts = [
       "import type { Knex } from 'knex';",
       "const migrations = { directory: '../migrations-pg', tableName: 'versions', schemaName: 'app' };",
       "const config: { [env: string]: Knex.Config } = { production: { client: 'pg', migrations } };",
       'export default config;',
     ].join('\n');
-    assert.deepEqual(readKnexfile('/p/server/knexfile.ts', ts), { directories: ['/p/migrations-pg'], table: 'app.versions' });
+    assert.deepEqual(readKnexfile('/p/server/knexfile.ts', ts), { directories: ['/p/migrations-pg'], tables: { '/p/migrations-pg': 'app.versions' } });
   });
 
   it("a table only, in knex's default folder; environments naming different tables, or a name that is no plain identifier, name none", () => {
-    assert.deepEqual(readKnexfile('/p/knexfile.js', "module.exports = { client: 'pg', migrations: { tableName: 'migrations_log' } };"), { directories: ['/p/migrations'], table: 'migrations_log' });
+    assert.deepEqual(readKnexfile('/p/knexfile.js', "module.exports = { client: 'pg', migrations: { tableName: 'migrations_log' } };"), { directories: ['/p/migrations'], tables: { '/p/migrations': 'migrations_log' } });
     const two = "module.exports = { dev: { migrations: { tableName: 'a' } }, prod: { migrations: { tableName: 'b' } } };";
-    assert.deepEqual(readKnexfile('/p/knexfile.js', two), { directories: ['/p/migrations'] });
+    assert.deepEqual(readKnexfile('/p/knexfile.js', two), { directories: ['/p/migrations'], tables: {} });
     const odd = "module.exports = { migrations: { directory: './m', tableName: 'x; DROP TABLE y' } };";
-    assert.deepEqual(readKnexfile('/p/knexfile.js', odd), { directories: ['/p/m'] });
+    assert.deepEqual(readKnexfile('/p/knexfile.js', odd), { directories: ['/p/m'], tables: {} });
     assert.equal(readKnexfile('/p/knexfile.js', "module.exports = { client: 'pg' };"), undefined);
+  });
+
+  it("knex's migrator called with settings outside a knexfile: a static field of a class, a literal; relative to the package's folder", () => {
+    const database = [
+      "const knex = require('knex');",
+      'class Database {',
+      "  static knexMigrationsPath = './db/patches';",
+      '  static async patch(db) {',
+      '    await db.migrate.latest({ directory: Database.knexMigrationsPath });',
+      "    await db.migrate.latest({ directory: path.join(__dirname, '..', 'db', 'more'), tableName: 'patches_log' });",
+      '  }',
+      '}',
+      'module.exports = Database;',
+    ].join('\n');
+    // Each call's table is its own folder's: db/patches keeps knex's default.
+    assert.deepEqual(readKnexfile('/p/server/database.js', database, '/p'), { directories: ['/p/db/patches', '/p/db/more'], tables: { '/p/db/more': 'patches_log' } });
+    const files = {
+      'package.json': '{ "name": "kuma" }\n',
+      'server/database.js': database,
+      'db/patches/2023-08-16-0000-create-uptime.js': "exports.up = function (knex) {\n  return knex.schema.createTable('stat_minutely', (table) => { table.increments('id'); table.integer('monitor_id'); });\n};\n",
+    };
+    const ws = Workspace.fromFiles({ root: ROOT, config: defaultConfig() }, files);
+    assert.deepEqual(ws.migrationSets().map((s) => [s.tool, path.relative(ROOT, s.dir), s.table, s.migrations.map((m) => m.version)]), [
+      ['knex', 'db/patches', undefined, ['2023-08-16-0000-create-uptime.js']],
+    ]);
+    assert.ok(ws.catalog().getTable('stat_minutely'));
   });
 
   it('a project with its migrations in db/schema: the set, its table and its catalog; the knexfile changing moves them', () => {

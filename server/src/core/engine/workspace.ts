@@ -26,7 +26,7 @@ import type { ParsedDocument, SchemaChange } from '../sql/model';
 import { otherEngineOf } from '../sql/dialect';
 import { inferDialect, initParsers, parseDocument, parseDocumentSteps } from '../sql/parse';
 import { hostGrammarOf, initHostParsers } from '../host/treesitter';
-import { type KnexfileMigrations, readKnexfile, readScriptMigration, type ScriptMigration } from '../host/typescript/migrations';
+import { type KnexfileMigrations, MAY_CALL_MIGRATOR, readKnexfile, readScriptMigration, type ScriptMigration } from '../host/typescript/migrations';
 import { isKnexfile, isScriptFile, type ScriptFileInfo } from '../migrations/scripts';
 import { extractHost, hasCrossFileModels, hostLanguageOf, workspaceModelsOf } from '../host/extract';
 import { hostSupportOf } from '../host/languages';
@@ -303,7 +303,7 @@ export class Workspace {
     const entry = newEntry(text, previous);
     this.entries.set(file, entry);
     if (!previous || (isScriptFile(file) && scriptKind(this.scriptMigrationOf(file, previous)) !== scriptKind(this.scriptMigrationOf(file, entry)))) this.detect();
-    else if (isKnexfile(file) && JSON.stringify(this.knexfileSettings(file, previous.text) ?? null) !== JSON.stringify(this.knexfileSettings(file, text) ?? null)) this.detect();
+    else if ((isKnexfile(file) || MAY_CALL_MIGRATOR.test(text) || MAY_CALL_MIGRATOR.test(previous.text)) && JSON.stringify(this.knexfileSettings(file, previous.text) ?? null) !== JSON.stringify(this.knexfileSettings(file, text) ?? null)) this.detect();
     if (previous?.dialect !== undefined && previous.dialect !== this.dialectOf(file)) {
       // Typing changed the inferred dialect: statements parse (and are checked) differently.
       entry.statementSignatures = new Map();
@@ -1103,14 +1103,28 @@ export class Workspace {
     return entry.script ?? undefined;
   }
 
-  /** The knexfile settings of `text`, or undefined (none, or the grammars are not loaded yet). */
+  /**
+   * The migration settings of a knexfile, or of a module calling knex's migrator with them
+   * (`knex.migrate.latest({ directory })`, relative to its package's folder); undefined when
+   * none (or the grammars are not loaded yet).
+   */
   private knexfileSettings(file: string, text: string): KnexfileMigrations | undefined {
+    if (!isKnexfile(file) && !(hostLanguageOf(file) === 'typescript' && MAY_CALL_MIGRATOR.test(text))) return undefined;
     try {
-      return readKnexfile(file, text);
+      return readKnexfile(file, text, isKnexfile(file) ? undefined : this.packageFolderOf(file));
     } catch {
       void initHostParsers();
       return undefined;
     }
+  }
+
+  /** The nearest folder above `file` with a package.json of the workspace (where its program runs), else the root. */
+  private packageFolderOf(file: string): string {
+    for (let dir = path.dirname(file); dir.startsWith(this.root) && dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      if (this.entries.has(path.join(dir, 'package.json'))) return dir;
+      if (dir === this.root) break;
+    }
+    return this.root;
   }
 
   /** The knexfile whose `migrations.directory` (or default `migrations/` beside it, when it sets a table) holds `file`. */
@@ -1125,14 +1139,15 @@ export class Workspace {
     const script = this.scriptMigrationOf(file);
     const knexfile = script && this.knexfileOf(file);
     if (!script || !knexfile) return script;
-    return { ...script, tool: script.tool ?? 'knex', ...(knexfile.table ? { table: knexfile.table } : {}) };
+    const table = knexfile.tables[path.dirname(file)];
+    return { ...script, tool: script.tool ?? 'knex', ...(table ? { table } : {}) };
   }
 
   private detect(): void {
     const all = [...this.entries.keys()];
     this.knexfiles = new Map();
     for (const [file, entry] of this.entries) {
-      const settings = isKnexfile(file) ? this.knexfileSettings(file, entry.text) : undefined;
+      const settings = this.knexfileSettings(file, entry.text);
       if (settings) this.knexfiles.set(file, settings);
     }
     this.sets = detectMigrations(this.root, all, this.options.config.migrations, (file) => {

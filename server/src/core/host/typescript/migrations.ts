@@ -32,6 +32,9 @@ import { parseDocument } from '../../sql/parse';
 import type { ColumnDef, ForeignKeyDef, IndexKey, SchemaChange, Span } from '../../sql/model';
 import { spansToFile } from '../offsets';
 import { hostGrammarOf, hostParser, type SyntaxNode } from '../treesitter';
+import { constValue } from './extract';
+import { fileLibraries } from './libraries';
+import { memberValue } from './sources';
 import type { EmbeddedSql } from '../types';
 
 export type ScriptMigrationTool = 'knex' | 'kysely';
@@ -1066,65 +1069,104 @@ class ChangeReader {
 
 /** What a knexfile says of its migrations (`migrations: { directory, tableName, schemaName }`). */
 export interface KnexfileMigrations {
-  /** The folders `directory` names (one or a list), absolute, resolved against the knexfile's folder (where knex's CLI runs). */
+  /** The folders `directory` names (one or a list), absolute: resolved against the knexfile's folder (where knex's CLI runs), or the program's for a migrator call. */
   directories: string[];
-  /** The tracking table when every environment that names one names the same: `knex_history`, `app.knex_history` with `schemaName`. */
-  table?: string;
+  /**
+   * The tracking table of a folder, when every setting naming the folder names that one:
+   * `knex_history`, `app.knex_history` with `schemaName` (a folder with none, or with different ones, has none here).
+   */
+  tables: Record<string, string>;
 }
 
 /** A plain SQL identifier: what a table name from a knexfile must be before QueryLens queries it. */
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 
-/** A knexfile's migration settings, from every environment; undefined when it sets none. */
-export function readKnexfile(file: string, text: string): KnexfileMigrations | undefined {
+/** knex's migrator methods that take the migration settings (`knex.migrate.latest({ directory })`). */
+const MIGRATOR_METHODS = new Set(['latest', 'up', 'down', 'rollback', 'list', 'status', 'currentVersion', 'make']);
+
+/** A module that may call knex's migrator with settings: worth reading with `readKnexfile`. */
+export const MAY_CALL_MIGRATOR = /\.migrate\.(?:latest|up|down|rollback|list|status|currentVersion|make)\s*\(/;
+
+/**
+ * A knexfile's migration settings, from every environment (`cwd` left out: the knexfile's own
+ * folder, where knex's CLI runs); for any other module, the settings it gives knex's migrator
+ * (`knex.migrate.latest({ directory: Database.knexMigrationsPath })`), relative folders resolved
+ * against `cwd` (the folder the program runs in). Undefined when it sets none.
+ */
+export function readKnexfile(file: string, text: string, cwd?: string): KnexfileMigrations | undefined {
   const grammar = hostGrammarOf(file);
-  if ((grammar !== 'typescript' && grammar !== 'tsx' && grammar !== 'javascript') || !/\bmigrations\b/.test(text)) return undefined;
+  const knexfile = cwd === undefined;
+  if ((grammar !== 'typescript' && grammar !== 'tsx' && grammar !== 'javascript') || !(knexfile ? /\bmigrations\b/ : MAY_CALL_MIGRATOR).test(text)) return undefined;
   const root = hostParser(grammar).parse(text)?.rootNode as unknown as Node | undefined;
   if (!root) return undefined;
-  const base = path.dirname(file);
+  const base = cwd ?? path.dirname(file);
   const constants = topLevel(root).values;
   const directories = new Set<string>();
-  const tables = new Set<string>();
-  for (const pair of root.descendantsOfType(['pair', 'shorthand_property_identifier'])) {
-    // `migrations: {...}`, or `{ client, migrations }` with `const migrations = {...}`.
-    const key = pair.type === 'pair' ? pair.childForFieldName('key') : pair;
-    if ((key ? (stringValue(key) ?? key.text) : undefined) !== 'migrations') continue;
-    let value = pair.type === 'pair' ? pair.childForFieldName('value') : pair;
-    if (value && (unwrap(value).type === 'identifier' || value.type === 'shorthand_property_identifier')) value = constants.get(unwrap(value).text) ?? null;
-    if (!value || unwrap(value).type !== 'object') continue;
-    const settings = propertiesOf(unwrap(value));
-    const directory = settings.get('directory');
-    const list = directory && unwrap(directory).type === 'array' ? unwrap(directory).namedChildren : directory ? [directory] : [];
-    for (const d of list) {
-      const folder = pathValue(d, base);
-      if (folder) directories.add(folder);
+  /** Per folder, the tables its settings name ('' for knex's default, or a name that is no plain identifier). */
+  const tables = new Map<string, Set<string>>();
+  const objects: Node[] = [];
+  if (knexfile) {
+    for (const pair of root.descendantsOfType(['pair', 'shorthand_property_identifier'])) {
+      // `migrations: {...}`, or `{ client, migrations }` with `const migrations = {...}`.
+      const key = pair.type === 'pair' ? pair.childForFieldName('key') : pair;
+      if ((key ? (stringValue(key) ?? key.text) : undefined) !== 'migrations') continue;
+      let value = pair.type === 'pair' ? pair.childForFieldName('value') : pair;
+      if (value && (unwrap(value).type === 'identifier' || value.type === 'shorthand_property_identifier')) value = constants.get(unwrap(value).text) ?? null;
+      if (value && unwrap(value).type === 'object') objects.push(unwrap(value));
     }
-    if (!directory) directories.add(path.resolve(base, 'migrations')); // knex's default
+  } else {
+    for (const call of root.descendantsOfType('call_expression')) {
+      const callee = call.childForFieldName('function');
+      const object = callee?.type === 'member_expression' ? callee.childForFieldName('object') : null;
+      if (!object || object.type !== 'member_expression' || object.childForFieldName('property')?.text !== 'migrate') continue;
+      if (!MIGRATOR_METHODS.has(callee!.childForFieldName('property')?.text ?? '')) continue;
+      const [first] = argsOf(call);
+      const value = first && unwrap(first).type === 'identifier' ? constants.get(unwrap(first).text) : first;
+      if (value && unwrap(value).type === 'object') objects.push(unwrap(value));
+    }
+  }
+  const ctx = { libraries: fileLibraries(root), constValue };
+  for (const object of objects) {
+    const settings = propertiesOf(object);
+    let directory = settings.get('directory');
+    // `directory: Database.knexMigrationsPath`: a static field or a const object's property of the file.
+    if (directory && unwrap(directory).type === 'member_expression') directory = memberValue(unwrap(directory), ctx) ?? directory;
+    const list = directory && unwrap(directory).type === 'array' ? unwrap(directory).namedChildren : directory ? [directory] : [];
+    const folders = list.map((d) => pathValue(d, base, path.dirname(file))).filter((f): f is string => f !== undefined);
+    if (!directory && knexfile) folders.push(path.resolve(base, 'migrations')); // knex's default
     const table = stringValue(settings.get('tableName'));
     const schema = stringValue(settings.get('schemaName'));
-    if (table !== undefined) tables.add(IDENTIFIER.test(table) && (schema === undefined || IDENTIFIER.test(schema)) ? (schema ? `${schema}.${table}` : table) : '');
+    const named = table !== undefined && IDENTIFIER.test(table) && (schema === undefined || IDENTIFIER.test(schema)) ? (schema ? `${schema}.${table}` : table) : '';
+    for (const folder of folders) {
+      directories.add(folder);
+      tables.set(folder, (tables.get(folder) ?? new Set()).add(named));
+    }
   }
-  if (directories.size === 0 && tables.size === 0) return undefined;
-  const [table] = tables;
-  return { directories: [...directories], ...(tables.size === 1 && table ? { table } : {}) };
+  if (directories.size === 0) return undefined;
+  const named: Record<string, string> = {};
+  for (const [folder, names] of tables) {
+    const [only] = names;
+    if (names.size === 1 && only) named[folder] = only;
+  }
+  return { directories: [...directories], tables: named };
 }
 
 /**
- * A folder as a knexfile writes it: `'./db/schema'`, `path.join(__dirname, 'db', 'schema')`,
- * `path.resolve(__dirname, 'db/schema')`, `` `${__dirname}/db/schema` ``; absolute, or undefined.
+ * A folder as a knexfile writes it: `'./db/schema'` (relative to `cwd`), `path.join(__dirname, 'db', 'schema')`,
+ * `path.resolve(__dirname, 'db/schema')`, `` `${__dirname}/db/schema` `` (relative to the module's folder, `here`); absolute, or undefined.
  */
-function pathValue(node: Node, base: string): string | undefined {
+function pathValue(node: Node, cwd: string, here: string): string | undefined {
   const n = unwrap(node);
   const plain = stringValue(n);
-  if (plain !== undefined) return path.resolve(base, plain);
+  if (plain !== undefined) return path.resolve(cwd, plain);
   if (n.type === 'template_string') {
     const subs = n.namedChildren.filter((c) => c.type === 'template_substitution');
     if (subs.length !== 1 || subs[0]!.namedChildren[0]?.text !== '__dirname' || subs[0]!.startIndex !== n.startIndex + 1) return undefined;
-    return path.resolve(base, `.${n.text.slice(subs[0]!.endIndex - n.startIndex, -1)}`);
+    return path.resolve(here, `.${n.text.slice(subs[0]!.endIndex - n.startIndex, -1)}`);
   }
   if (n.type !== 'call_expression' || !/^(?:path\.)?(?:join|resolve)$/.test(n.childForFieldName('function')?.text ?? '')) return undefined;
   const args = argsOf(n);
   if (args[0]?.text !== '__dirname') return undefined;
   const parts = args.slice(1).map((a) => stringValue(a));
-  return parts.every((p): p is string => p !== undefined) ? path.resolve(base, ...parts) : undefined;
+  return parts.every((p): p is string => p !== undefined) ? path.resolve(here, ...parts) : undefined;
 }
