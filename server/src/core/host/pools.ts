@@ -61,6 +61,12 @@ export interface HostPool {
   label?: string;
   /** knex: the knexfile environment the configuration is for (`development`, `production`). */
   environment?: string;
+  /**
+   * knex: a `pool: {...}` written inside `connection`, which knex hands to the driver (that ignores it)
+   * instead of its pool: `span` the entry, `removal` the entry with its separator, `insertion` where it
+   * belongs (the configuration object; absent when that already has a `pool`).
+   */
+  misplacedPool?: { span: Span; removal: Span; insertion?: SettingInsertion };
   /** From the URL or the type (`SqlitePoolOptions`). */
   dialect?: Dialect;
   /** The driver the URL names (`asyncpg`, `psycopg2`), or the library's default one for its dialect. */

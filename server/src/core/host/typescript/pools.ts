@@ -196,6 +196,11 @@ function readKnex(pool: HostPool, config: Node, text: string): void {
     if (insertion && !pool.opaque) pool.insertion = { ...insertion, before: `${insertion.before}pool: { `, after: ` }${insertion.after ?? ''}` };
   }
   const connection = pairOf(config, 'connection')?.childForFieldName('value');
+  const misplaced = connection && unwrap(connection).type === 'object' ? pairOf(unwrap(connection), 'pool') : undefined;
+  if (misplaced) {
+    const insertion = poolPair ? undefined : objectInsertion(config, text);
+    pool.misplacedPool = { span: spanOf(misplaced), removal: entryRemoval(misplaced, text), ...(insertion ? { insertion } : {}) };
+  }
   if (connection) {
     const value = unwrap(connection);
     const url = plainString(value) !== undefined ? value : value.type === 'object' ? stringPair(value, 'connectionString') : undefined;
@@ -264,6 +269,18 @@ function stringPair(object: Node, key: string): Node | undefined {
 function objectOf(node: Node | undefined): Node | undefined {
   const value = node ? unwrap(node) : undefined;
   return value?.type === 'object' ? value : undefined;
+}
+
+/** An object entry with the separator that goes with it: the comma before it when it is the last entry, else the one after it. */
+function entryRemoval(entry: Node, text: string): { start: number; end: number } {
+  const items = entry.parent!.namedChildren.filter((c) => c.type !== 'comment');
+  const index = items.findIndex((c) => c.id === entry.id);
+  const next = items[index + 1];
+  if (next) return { start: entry.startIndex, end: next.startIndex };
+  const previous = items[index - 1];
+  const close = entry.parent!.endIndex - 1;
+  // The last one: from the end of the previous entry, its comma and a trailing comma of this one included.
+  return { start: previous ? previous.endIndex : entry.startIndex, end: /^\s*,/.test(text.slice(entry.endIndex, close)) ? entry.endIndex + text.slice(entry.endIndex, close).indexOf(',') + 1 : entry.endIndex };
 }
 
 /**
