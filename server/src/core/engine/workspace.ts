@@ -169,6 +169,17 @@ export class Workspace {
   private readonly ruleSettings: (file: string) => RuleSettings;
   /** The caller's history, cut by `.querylens.json`'s `migrations.checkFrom`. */
   private shippedHistory: MigrationHistory = NOTHING_SHIPPED;
+  /** The workspace's models changed: the code of languages with cross-file models (but `except`) is extracted again with the new ones. */
+  private forgetModels(except?: string): void {
+    this.models = undefined;
+    for (const [other, e] of this.entries) {
+      if (other === except || !hasCrossFileModels(other)) continue;
+      e.document = undefined;
+      e.host = undefined;
+      e.findings = undefined;
+    }
+  }
+
   /** The Prisma schemas, read by Prisma's parser (core/prisma). */
   private readonly prisma = new PrismaSchemas();
   /** Schema changes an earlier run read (`useKnownSchema`). */
@@ -371,15 +382,7 @@ export class Workspace {
   private modelFileChanged(file: string, previous: FileEntry, entry: FileEntry): void {
     const before = previous.base ?? this.baseExtraction(file, previous);
     const after = this.baseExtraction(file, entry);
-    if (withoutPositions(before?.models) !== withoutPositions(after?.models)) {
-      this.models = undefined;
-      for (const [other, e] of this.entries) {
-        if (other === file || !hasCrossFileModels(other)) continue;
-        e.document = undefined;
-        e.host = undefined;
-        e.findings = undefined;
-      }
-    }
+    if (withoutPositions(before?.models) !== withoutPositions(after?.models)) this.forgetModels(file);
     const revision = (x?: HostExtraction) => JSON.stringify([x?.alembic?.revision, x?.alembic?.downRevision]);
     if (revision(before) !== revision(after)) this.detect();
   }
@@ -446,6 +449,8 @@ export class Workspace {
    * its schema signature like any file (`settle`).
    */
   private prismaFileChanged(file: string): void {
+    // Code reading Prisma's models (Prisma Client's queries) is extracted again with the new ones.
+    this.forgetModels();
     let others = false;
     for (const [other, entry] of this.entries) {
       if (other === file || !isPrismaSchema(other)) continue;
@@ -745,6 +750,11 @@ export class Workspace {
       const before = this.changes;
       const models: HostModel[] = [];
       for (const [file, entry] of [...this.entries]) {
+        if (isPrismaSchema(file)) {
+          // schema.prisma's models, for Prisma Client's queries in TypeScript (their table and column names).
+          if (this.analyses(file) && !this.isTooLarge(entry)) models.push(...(this.prismaSchemaOf(file)?.models ?? []));
+          continue;
+        }
         if (!hasCrossFileModels(file)) continue;
         const had = entry.base !== undefined;
         models.push(...this.modelsOf(file, entry));
@@ -1040,7 +1050,7 @@ export class Workspace {
    */
   private mayWriteSchema(file: string): boolean {
     const entry = this.entries.get(file)!;
-    return MAY_HOLD_DDL.test(entry.text) || this.modelsOf(file, entry).length > 0;
+    return (hostSupportOf(file)?.models?.ddlInCode !== false && MAY_HOLD_DDL.test(entry.text)) || this.modelsOf(file, entry).length > 0;
   }
 
   /**

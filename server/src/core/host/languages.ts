@@ -49,6 +49,8 @@ export interface CrossFileModels {
   resolve(models: HostModel[]): HostModel[];
   /** The migration tool that migrates these models (Alembic): an index fix for a model's table goes into its set. */
   migrationTool?: MigrationTool;
+  /** false: DDL in the language's SQL strings does not write the schema (only its models do); Python's does. */
+  ddlInCode?: boolean;
 }
 
 export interface HostLanguageSupport {
@@ -97,6 +99,6 @@ export function hasCrossFileModels(file: string): boolean {
  * together (`models` holds every file's own models, of languages with cross-file models).
  */
 export function resolveWorkspaceModels(models: HostModel[]): HostModel[] {
-  // One language has cross-file models today (Python); with more, HostModel would name its language.
+  // Each language's resolve passes the others' models through (a model of an ORM, `orm`, has its table).
   return Object.values(HOST_LANGUAGES).reduce<HostModel[]>((all, support) => (support.models ? support.models.resolve(all) : all), models);
 }

@@ -181,8 +181,30 @@ export interface Relationship {
  */
 export type TableNaming = 'lower' | 'snake-capitals' | 'snake-words';
 
-/** A declarative SQLAlchemy model: its table as schema changes for the catalog. */
+/** The ORM that declares a model (SQLAlchemy's have none: the Python extractor's own). */
+export type OrmId = 'prisma' | 'drizzle' | 'typeorm';
+
+/** A model field as the ORM names it, and the column it is (`@map`, `@Column({ name })`, Drizzle's column name). */
+export interface ModelField {
+  name: string;
+  column: string;
+  span?: Span;
+  /** A relation field (`author User @relation(fields: [authorId], references: [id])`, `@ManyToOne`, Drizzle `relations`). */
+  relation?: {
+    /** The related model's `className`. */
+    target: string;
+    /** Whether the field holds many rows (a one-to-many or many-to-many side). */
+    many: boolean;
+    /** The columns of this model's table that hold the key (empty on the side without the foreign key). */
+    columns: string[];
+    /** The columns of the target's table they reference (or, on the other side, the target's columns that reference this table). */
+    references: string[];
+  };
+}
+
+/** A model: a declarative SQLAlchemy class, a Prisma model, a Drizzle table, a TypeORM entity; its table as schema changes for the catalog. */
 export interface HostModel {
+  /** The name code uses for it: the class (SQLAlchemy, TypeORM), the Prisma model, the Drizzle table's variable. */
   className: string;
   table: string;
   span: Span;
@@ -196,6 +218,10 @@ export interface HostModel {
   tableNaming?: TableNaming;
   /** Python: a class named by a base's rule in another file: its table is '' until resolved (resolveInheritedTables). */
   bases?: string[];
+  /** The ORM of TypeScript code or schema files that declares it (typescript/orms.ts); absent for SQLAlchemy. */
+  orm?: OrmId;
+  /** Its fields with the ORM's names and their columns (ORMs whose names differ from the columns'). */
+  fields?: ModelField[];
 }
 
 /** One Alembic revision file. */

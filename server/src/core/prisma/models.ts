@@ -98,7 +98,7 @@ export function prismaModels(datamodel: Datamodel, dialect: Dialect, blocks: Loc
       const name = fieldAt(field.name)?.relationMap ?? withSuffix(`${table}_${columns.join('_')}`, '_fkey', limit);
       changes.push({ kind: 'addConstraint', table, constraint: { type: 'foreignKey', fk: { name, columns, refTable: tableOf(field.type), refColumns, span } }, span });
     }
-    out.push({ file: located.file, model: { className: model.name, table, span: block.span, changes, relationships: [] } });
+    out.push({ file: located.file, model: { className: model.name, table, span: block.span, changes, relationships: [], orm: 'prisma' } });
   }
   out.push(...joinTables(datamodel, dialect, blocks, tableOf, options));
   return out;
@@ -174,7 +174,7 @@ function joinTables(datamodel: Datamodel, dialect: Dialect, blocks: LocatedBlock
           }),
         ),
       ];
-      out.push({ file: located?.file ?? '', model: { className: table, table, span, changes, relationships: [] } });
+      out.push({ file: located?.file ?? '', model: { className: table, table, span, changes, relationships: [], orm: 'prisma' } });
     }
   }
   return out;

@@ -12,7 +12,7 @@ const MAY_DEFINE_SCHEMA = new RegExp(['class', 'revision', ...SQLALCHEMY_ENGINE_
 export const python = {
   id: 'python',
   extract: (file, text, options) =>
-    extractPython(text, file, { dialect: options.dialect, models: options.models, schemaOnly: options.schemaOnly, walkCache: options.walkCache }),
+    extractPython(text, file, { dialect: options.dialect, models: options.models?.filter((m) => m.orm === undefined), schemaOnly: options.schemaOnly, walkCache: options.walkCache }),
   adapter: pythonAdapter,
   models: { mayDefineSchema: (text) => MAY_DEFINE_SCHEMA.test(text), resolve: resolveInheritedTables, migrationTool: 'alembic' },
   manifests: { files: PYTHON_MANIFESTS, dialectOf: pythonDialect },

@@ -32,10 +32,11 @@
 import { emptyQuery, resolveColumns } from '../../sql/build';
 import type { ColumnRef, JoinInfo, Predicate, PredicateOp, QueryModel, Span, StatementKind, TableRef, ValueKind } from '../../sql/model';
 import type { SyntaxNode } from '../treesitter';
-import type { Terminal } from '../types';
+import type { OrmId, Terminal } from '../types';
 
 export interface BuiltQuery {
-  library: 'knex' | 'kysely';
+  /** The query builder or ORM that sends it. */
+  library: 'knex' | 'kysely' | OrmId;
   /** The query the builder sends, spans in file coordinates (column spans on the written column names). */
   model: QueryModel;
   statementKind: StatementKind;

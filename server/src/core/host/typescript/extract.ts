@@ -14,7 +14,7 @@ import type { Dialect } from '../../../../../shared/types';
 import type { Span, StatementKind } from '../../sql/model';
 import { statementKindOf } from '../statement-kind';
 import { hostGrammarOf, hostParser, type SyntaxNode } from '../treesitter';
-import type { HostExtraction, HostQuery, HostWrite, Terminal } from '../types';
+import type { HostExtraction, HostModel, HostQuery, HostWrite, Terminal } from '../types';
 import { boundPatterns } from './bound-patterns';
 import { enclosingFunctions, functionIdOf } from './functions';
 import { fileLibraries, type Library } from './libraries';
@@ -22,16 +22,19 @@ import { extractTypeScriptPools } from './pools';
 import { type FoundLoop, iteratedVariable, LoopFinder } from './loops';
 import { memberValue, type Origin, RAW_METHODS, rawCallOrigin, type SourceContext, STATEMENT_PASSES, STATEMENT_RUNS, TAG_RUNS, tagOrigin } from './sources';
 import type { BuiltQuery } from './builders';
+import { ormModels, type QueryReaderContext } from './orms';
 import { asCall, type Call, enclosingMethodCall, expressionRoots, FUNCTIONS, genericTag, type Node, outerOf, patternNames, spanOf, unwrap, walk, within } from './syntax';
 
-/** Reads a builder chain given its outermost node (the `await` expression or the outermost call). */
-export type BuilderQuery = (node: SyntaxNode, text: string) => BuiltQuery | undefined;
+/** Reads a builder or ORM call chain given its outermost node (the `await` expression or the outermost call). */
+export type BuilderQuery = (node: SyntaxNode, text: string, context: QueryReaderContext) => BuiltQuery | undefined;
 
 export interface TypeScriptExtractOptions {
   /** The configured dialect; otherwise the code tells (a driver import, a knex client), else the workspace decides. */
   dialect?: Dialect;
-  /** The builder reader; without one, builder chains are not read. */
+  /** The builder and ORM query reader; without one, builder chains are not read. */
   builderQuery?: BuilderQuery;
+  /** The workspace's models (every ORM's, schema.prisma's included), for the ORM query readers. */
+  models?: readonly HostModel[];
 }
 
 /** Everything QueryLens needs from one TypeScript or JavaScript file. Synchronous once `initHostParsers()` has resolved; never throws. */
@@ -44,6 +47,7 @@ export function extractTypeScript(text: string, file: string, options: TypeScrip
     new Extraction(root, text, file, options, out).run();
     const pools = extractTypeScriptPools(root, text, file, fileLibraries(root), constValue);
     if (pools.length) out.pools = pools;
+    out.models = ormModels(root, text, file);
     out.errors.push(...syntaxErrors(root));
   } catch (e) {
     out.errors.push({ message: `QueryLens could not analyse ${file}: ${e instanceof Error ? e.message : String(e)}`, span: { start: 0, end: 0 } });
@@ -69,6 +73,7 @@ class Extraction {
   private readonly commits: Node[] = [];
   /** Loops whose iterable was looked up already (a loop holds many queries). */
   private readonly resolved = new Set<FoundLoop>();
+  private readonly readerContext: QueryReaderContext;
 
   constructor(
     private readonly root: Node,
@@ -79,6 +84,7 @@ class Extraction {
   ) {
     const libraries = fileLibraries(root);
     this.ctx = { libraries, ...(options.dialect ? { dialect: options.dialect } : {}), constValue: (name, at) => constValue(name, at) };
+    this.readerContext = { models: options.models ?? [], file };
   }
 
   run(): void {
@@ -237,7 +243,7 @@ class Extraction {
       const { parent } = outerOf(node);
       const offered = parent?.type === 'await_expression' ? parent : node;
       if (claimed.some((s) => within(spanOf(offered), s) || within(s, spanOf(offered)))) continue;
-      const built = builderQuery(offered, this.text);
+      const built = builderQuery(offered, this.text, this.readerContext);
       if (!built) continue;
       const use = useOf(offered, 'knex', false);
       this.add(offered, offered, {

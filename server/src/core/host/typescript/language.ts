@@ -1,14 +1,32 @@
-/** TypeScript and JavaScript in the host-language registry (host/languages.ts): node-postgres, postgres.js, mysql2, knex, Kysely, better-sqlite3. */
+/** TypeScript and JavaScript in the host-language registry (host/languages.ts): node-postgres, postgres.js, mysql2, knex, Kysely, better-sqlite3, and the ORMs of orms.ts. */
 import type { HostLanguageSupport } from '../languages';
 import { typescriptAdapter } from './adapter';
 import { builderQuery } from './builders';
-import { extractTypeScript } from './extract';
+import { extractTypeScript, type BuilderQuery } from './extract';
 import { packageDialect, TYPESCRIPT_MANIFESTS } from './manifest';
+import { mayDeclareOrmModels, ormQueryReaders } from './orms';
 
 export const typescript = {
   id: 'typescript',
-  // Query builders (knex, Kysely): extract.ts offers every call chain that is not raw SQL to `builderQuery`.
-  extract: (file, text, options) => extractTypeScript(text, file, { dialect: options.dialect, builderQuery }),
+  // Query builders (knex, Kysely), then the ORMs' query readers: extract.ts offers every call chain that is not raw SQL to `readQuery`.
+  extract: (file, text, options) => {
+    const readers = ormQueryReaders(text);
+    const readQuery: BuilderQuery = readers.length === 0
+      ? (node, source) => builderQuery(node, source)
+      : (node, source, context) => builderQuery(node, source) ?? firstOf(readers, (read) => read(node, source, context));
+    return extractTypeScript(text, file, { dialect: options.dialect, builderQuery: readQuery, ...(options.models ? { models: options.models.filter((m) => m.orm !== undefined) } : {}) });
+  },
   adapter: typescriptAdapter,
+  // The ORMs' models (Drizzle tables, TypeORM entities) are cross-file, as SQLAlchemy's: a file's own are
+  // its schema-only extraction (which, in TypeScript, is the whole extraction: it is cheap, and holds its pools).
+  models: { mayDefineSchema: mayDeclareOrmModels, resolve: (models) => models, ddlInCode: false },
   manifests: { files: TYPESCRIPT_MANIFESTS, dialectOf: packageDialect },
 } as const satisfies HostLanguageSupport;
+
+function firstOf<T, R>(items: readonly T[], map: (item: T) => R | undefined): R | undefined {
+  for (const item of items) {
+    const result = map(item);
+    if (result !== undefined) return result;
+  }
+  return undefined;
+}

@@ -1,0 +1,61 @@
+/**
+ * The ORMs of TypeScript and JavaScript code, one entry each: what a file's
+ * code declares of the schema (Drizzle's `pgTable(...)`, TypeORM's `@Entity()`
+ * classes) and how one of its calls reads as the query it sends
+ * (`prisma.user.findMany({...})`, `db.select().from(users).where(...)`,
+ * `repository.find({...})`).
+ *
+ * Models are cross-file: the workspace collects every file's own (the
+ * schema-only extraction), adds the models of ORM schema files that are not
+ * code (schema.prisma: core/prisma), and extracts each file's queries with all
+ * of them (`QueryReaderContext.models`). A query reader finds the table and
+ * columns of a model there, by its class or variable name, after the ORM's
+ * own name mapping (`HostModel.fields`).
+ *
+ * A new ORM: a folder of its own (core/orm/<id>/ or core/prisma/), its entry
+ * in `TYPESCRIPT_ORMS` below, and its id in `OrmId` (core/host/types.ts).
+ */
+import type { SyntaxNode } from '../treesitter';
+import type { HostModel, OrmId } from '../types';
+import type { BuiltQuery } from './builders';
+
+/** What a query reader knows besides the call: the workspace's models (every ORM's), the file. */
+export interface QueryReaderContext {
+  models: readonly HostModel[];
+  file: string;
+}
+
+export interface TypeScriptOrm {
+  id: OrmId;
+  /** A cheap test of a file's text: false means the file declares no model of this ORM (it is not parsed for them). */
+  mayDeclareModels?(text: string): boolean;
+  /** The models the file declares (tables with their columns, keys and indexes as schema changes; `fields` with the ORM's names). */
+  models?(root: SyntaxNode, text: string, file: string): HostModel[];
+  /** A cheap test of a file's text: false means no call of the file is one of this ORM's queries. */
+  mayQuery?(text: string): boolean;
+  /** One call chain, offered whole (its `await` included, as builders.ts's `builderQuery`) → the query it sends. */
+  query?(node: SyntaxNode, text: string, context: QueryReaderContext): BuiltQuery | undefined;
+}
+
+/** Every ORM of TypeScript/JavaScript code (the list the ORM sessions fill in). */
+export const TYPESCRIPT_ORMS: readonly TypeScriptOrm[] = [];
+
+/** Whether a file's text may declare a model of some ORM. */
+export function mayDeclareOrmModels(text: string): boolean {
+  return TYPESCRIPT_ORMS.some((orm) => orm.models !== undefined && (orm.mayDeclareModels?.(text) ?? true));
+}
+
+/** The models the file declares, every ORM's. */
+export function ormModels(root: SyntaxNode, text: string, file: string): HostModel[] {
+  const out: HostModel[] = [];
+  for (const orm of TYPESCRIPT_ORMS) {
+    if (!orm.models || !(orm.mayDeclareModels?.(text) ?? true)) continue;
+    for (const model of orm.models(root, text, file)) out.push(model.orm ? model : { ...model, orm: orm.id });
+  }
+  return out;
+}
+
+/** The query readers that may read a call of this file. */
+export function ormQueryReaders(text: string): ((node: SyntaxNode, text: string, context: QueryReaderContext) => BuiltQuery | undefined)[] {
+  return TYPESCRIPT_ORMS.filter((orm) => orm.query && (orm.mayQuery?.(text) ?? true)).map((orm) => orm.query!.bind(orm));
+}
