@@ -12,14 +12,14 @@ import { applyInFileFixes } from './harness';
 
 type Case<T> = Omit<T, 'host'> & { language?: HostLanguage };
 
-function extractorFor(language: HostLanguage | undefined) {
-  const file = appFile(language);
+function extractorFor(language: HostLanguage | undefined, path?: string) {
+  const file = path ?? appFile(language);
   return (code: string) => extractHost(file, code)!;
 }
 
 /** hostRuleTester with the real extractor of each case's language, plus: the fixed code parses. */
 export function poolRuleTester(rule: Rule, cases: { valid: Case<HostValidCase>[]; invalid: Case<HostInvalidCase>[] }): void {
-  const withHost = <T extends { language?: HostLanguage }>(c: T) => ({ ...c, host: extractorFor(c.language) });
+  const withHost = <T extends { language?: HostLanguage; path?: string }>(c: T) => ({ ...c, host: extractorFor(c.language, c.path) });
   hostRuleTester(rule, 'real extractors', { valid: cases.valid.map(withHost), invalid: cases.invalid.map(withHost) });
   describe(`${rule.meta.id}: fixed code parses`, () => {
     before(() => initHostParsers());
@@ -27,7 +27,7 @@ export function poolRuleTester(rule: Rule, cases: { valid: Case<HostValidCase>[]
       it(c.name, () => {
         const { reports, file } = runHostRule(rule, withHost(c));
         const fixed = applyInFileFixes(c.code, file, reports);
-        const tree = hostParser(hostGrammarOf(appFile(c.language))!).parse(fixed)!;
+        const tree = hostParser(hostGrammarOf(c.path ?? appFile(c.language))!).parse(fixed)!;
         try {
           assert.equal(tree.rootNode.hasError, false, `syntax error in the fixed code:\n${fixed}`);
         } finally {

@@ -38,6 +38,23 @@ const seedFixed = seed.replace('  for (const agent of agents) {\n', [
   '',
 ].join('\n'));
 
+// `.map` into Promise.all: still one query per row; the batched query goes above the statement.
+const mapped = PG + `
+export async function memoriesPerAgent(org: number): Promise<number[]> {
+  const { rows: agents } = await pool.query<{ id: number }>('SELECT id FROM agents WHERE organization_id = $1', [org]);
+  const results = await Promise.all(agents.map((agent) => pool.query('SELECT * FROM memories WHERE agent_id = $1', [agent.id])));
+  return results.map((r) => r.rowCount ?? 0);
+}
+`;
+const mappedFixed = mapped.replace('  const results = await Promise.all(', [
+  '  // QueryLens n-plus-one: one query for every agent; use these rows in the loop instead of its query.',
+  '  const agent_ids = agents.map((agent) => agent.id);',
+  "  const { rows: all_memories } = await pool.query('SELECT * FROM memories WHERE agent_id = ANY($1)', [agent_ids]);",
+  '  const results = await Promise.all(',
+].join('\n'));
+
+const postgresMapped = "import postgres from 'postgres';\nconst sql = postgres();\nexport async function f() {\n  const agents = await sql<{ id: number }[]>`SELECT id FROM agents`;\n  await Promise.all(agents.map(async (agent) => sql`SELECT * FROM memories WHERE agent_id = ${agent.id}`));\n}\n";
+
 hostRuleTester(nPlusOne, 'TypeScript', {
   valid: [
     { ...base, name: 'a query per id of a parameter list (not the rows of a query)', code: PG + "export async function f(ids: number[]) {\n  for (const id of ids) await pool.query('SELECT * FROM memories WHERE agent_id = $1', [id]);\n}\n" },
@@ -57,9 +74,26 @@ hostRuleTester(nPlusOne, 'TypeScript', {
     },
     {
       ...base,
-      name: 'postgres.js in Promise.all(rows.map(..)): still one query per row, only sent together',
-      code: "import postgres from 'postgres';\nconst sql = postgres();\nexport async function f() {\n  const agents = await sql`SELECT id FROM agents`;\n  await Promise.all(agents.map(async (agent) => sql`SELECT * FROM memories WHERE agent_id = ${agent.id}`));\n}\n",
-      errors: [{ message: ['Query on memories runs once per agent of the query on line 4'], span: 'sql`SELECT * FROM memories WHERE agent_id = ${agent.id}`', fixes: [] }],
+      name: 'postgres.js in Promise.all(rows.map(..)): still one query per row, only sent together; the batched query awaited above the statement',
+      code: postgresMapped,
+      errors: [{ message: ['Query on memories runs once per agent of the query on line 4'], span: 'sql`SELECT * FROM memories WHERE agent_id = ${agent.id}`', fixes: ['Insert one query for all agent rows above the loop (review, then use its rows)'] }],
+      output: postgresMapped.replace('  await Promise.all(', [
+        '  // QueryLens n-plus-one: one query for every agent; use these rows in the loop instead of its query.',
+        '  const agent_ids = agents.map((agent) => agent.id);',
+        '  const all_memories = await sql`SELECT * FROM memories WHERE agent_id = ANY(${agent_ids})`;',
+        '  await Promise.all(',
+      ].join('\n')),
+    },
+    {
+      ...base,
+      name: 'node-postgres in await Promise.all(rows.map((r) => pool.query(..))): one = ANY($1) query above the statement',
+      code: mapped,
+      errors: [{
+        message: ['Query on memories runs once per agent of the query on line 5', '(WHERE agent_id = ANY($1))'],
+        span: "pool.query('SELECT * FROM memories WHERE agent_id = $1', [agent.id])",
+        fixes: ['Insert one query for all agent rows above the loop (review, then use its rows)'],
+      }],
+      output: mappedFixed,
     },
   ],
 });
@@ -148,11 +182,12 @@ describe('rules/TypeScript: fixed files compile', function () {
   this.timeout(120_000);
   it('the n-plus-one and commit-in-loop fixes type-check against pg', () => {
     const fixed: Record<string, string> = {};
-    for (const [name, code, rule] of [['n-plus-one.ts', seed, nPlusOne], ['inserts.ts', inserts, commitInLoop]] as const) {
+    const cases = [['n-plus-one.ts', seed, nPlusOne], ['inserts.ts', inserts, commitInLoop], ['map-pg.ts', mapped, nPlusOne], ['map-postgres.ts', postgresMapped, nPlusOne]] as const;
+    for (const [name, code, rule] of cases) {
       const { reports, file } = runHostRule(rule, { ...base, code });
       fixed[name] = applyInFileFixes(code, file, reports);
       assert.notEqual(fixed[name], code, name);
     }
-    assert.deepEqual(typecheck(fixed), { 'n-plus-one.ts': [], 'inserts.ts': [] });
+    assert.deepEqual(typecheck(fixed), Object.fromEntries(cases.map(([name]) => [name, []])));
   });
 });

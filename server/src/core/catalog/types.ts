@@ -108,6 +108,8 @@ export interface MigrationSet {
   script?: { module: 'esm' | 'cjs'; extension: string };
   /** Kysely: the project's Migrator runs without transactions (`disableTransactions: true`). */
   noTransaction?: boolean;
+  /** knex: the tracking table its knexfile names (`migrations.tableName`, with `schemaName`), when not the tool's own default. */
+  table?: string;
   /** Alembic: the `file_template` of its `alembic.ini` (`%(rev)s_%(slug)s` when none), `%%` already read as `%`. */
   fileTemplate?: string;
 }

@@ -26,8 +26,8 @@ import type { ParsedDocument, SchemaChange } from '../sql/model';
 import { otherEngineOf } from '../sql/dialect';
 import { inferDialect, initParsers, parseDocument, parseDocumentSteps } from '../sql/parse';
 import { hostGrammarOf, initHostParsers } from '../host/treesitter';
-import { readScriptMigration, type ScriptMigration } from '../host/typescript/migrations';
-import { isScriptFile } from '../migrations/scripts';
+import { type KnexfileMigrations, MAY_CALL_MIGRATOR, readKnexfile, readScriptMigration, type ScriptMigration } from '../host/typescript/migrations';
+import { isKnexfile, isScriptFile, type ScriptFileInfo } from '../migrations/scripts';
 import { extractHost, hasCrossFileModels, hostLanguageOf, workspaceModelsOf } from '../host/extract';
 import { hostSupportOf } from '../host/languages';
 import type { HostExtraction, HostModel } from '../host/types';
@@ -137,6 +137,8 @@ export class Workspace {
   private sets: MigrationSet[] = [];
   /** The files of the knex and Kysely sets: analysed like SQL migrations (their schema changes and migration rules). */
   private scriptMigrations = new Set<string>();
+  /** What each knexfile of the workspace says of its migrations (their folders and table), read at each detection. */
+  private knexfiles = new Map<string, KnexfileMigrations>();
   private layout!: Layout;
   private cachedCatalog?: Catalog;
   /** Bumped by every change of a file, the layout or the schema: a catalog built in steps meanwhile is not kept. */
@@ -324,6 +326,7 @@ export class Workspace {
     const entry = newEntry(text, previous);
     this.entries.set(file, entry);
     if (!previous || (isScriptFile(file) && scriptKind(this.scriptMigrationOf(file, previous)) !== scriptKind(this.scriptMigrationOf(file, entry)))) this.detect();
+    else if ((isKnexfile(file) || MAY_CALL_MIGRATOR.test(text) || MAY_CALL_MIGRATOR.test(previous.text)) && JSON.stringify(this.knexfileSettings(file, previous.text) ?? null) !== JSON.stringify(this.knexfileSettings(file, text) ?? null)) this.detect();
     if (previous?.dialect !== undefined && previous.dialect !== this.dialectOf(file)) {
       // Typing changed the inferred dialect: statements parse (and are checked) differently.
       entry.statementSignatures = new Map();
@@ -1105,8 +1108,8 @@ export class Workspace {
 
   /** The knex or Kysely migration a JavaScript or TypeScript file of the workspace is, if any (read once per text). */
   private scriptMigrationOf(file: string, entry = this.entries.get(file)): ScriptMigration | undefined {
-    // Modules in a migrations folder (not build output), whether or not their language is analysed.
-    if (!entry || !isScriptMigrationPath(workspacePath(this.root, file)) || this.isTooLarge(entry)) return undefined;
+    // Modules in a migrations folder (not build output) or in a folder a knexfile names, whether or not their language is analysed.
+    if (!entry || (!isScriptMigrationPath(workspacePath(this.root, file)) && !this.knexfileOf(file)) || this.isTooLarge(entry)) return undefined;
     if (entry.script === undefined) {
       if (!MAY_BE_SCRIPT_MIGRATION.test(entry.text)) entry.script = null;
       else {
@@ -1122,14 +1125,59 @@ export class Workspace {
     return entry.script ?? undefined;
   }
 
+  /**
+   * The migration settings of a knexfile, or of a module calling knex's migrator with them
+   * (`knex.migrate.latest({ directory })`, relative to its package's folder); undefined when
+   * none (or the grammars are not loaded yet).
+   */
+  private knexfileSettings(file: string, text: string): KnexfileMigrations | undefined {
+    if (!isKnexfile(file) && !(hostLanguageOf(file) === 'typescript' && MAY_CALL_MIGRATOR.test(text))) return undefined;
+    try {
+      return readKnexfile(file, text, isKnexfile(file) ? undefined : this.packageFolderOf(file));
+    } catch {
+      void initHostParsers();
+      return undefined;
+    }
+  }
+
+  /** The nearest folder above `file` with a package.json of the workspace (where its program runs), else the root. */
+  private packageFolderOf(file: string): string {
+    for (let dir = path.dirname(file); dir.startsWith(this.root) && dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      if (this.entries.has(path.join(dir, 'package.json'))) return dir;
+      if (dir === this.root) break;
+    }
+    return this.root;
+  }
+
+  /** The knexfile whose `migrations.directory` (or default `migrations/` beside it, when it sets a table) holds `file`. */
+  private knexfileOf(file: string): KnexfileMigrations | undefined {
+    const dir = path.dirname(file);
+    for (const settings of this.knexfiles.values()) if (settings.directories.includes(dir)) return settings;
+    return undefined;
+  }
+
+  /** A module of the workspace as a knex or Kysely migration, with what a knexfile naming its folder adds (knex, its table). */
+  private scriptInfoOf(file: string): ScriptFileInfo | undefined {
+    const script = this.scriptMigrationOf(file);
+    const knexfile = script && this.knexfileOf(file);
+    if (!script || !knexfile) return script;
+    const table = knexfile.tables[path.dirname(file)];
+    return { ...script, tool: script.tool ?? 'knex', ...(table ? { table } : {}) };
+  }
+
   private detect(): void {
     const all = [...this.entries.keys()];
+    this.knexfiles = new Map();
+    for (const [file, entry] of this.entries) {
+      const settings = this.knexfileSettings(file, entry.text);
+      if (settings) this.knexfiles.set(file, settings);
+    }
     this.sets = detectMigrations(this.root, all, this.options.config.migrations, (file) => {
       const entry = this.entries.get(file);
       if (!entry) return undefined;
       const known = hasCrossFileModels(file) ? this.options.known?.(file, entry.text) : undefined;
       return known ? known.revision : this.baseExtraction(file, entry)?.alembic;
-    }, (file) => this.entries.get(file)?.text, (file) => this.scriptMigrationOf(file));
+    }, (file) => this.entries.get(file)?.text, (file) => this.scriptInfoOf(file));
     this.scriptMigrations = new Set(this.sets.filter((set) => set.tool === 'knex' || set.tool === 'kysely' || set.tool === 'typeorm').flatMap((set) => set.migrations.map((m) => m.upFile)));
     this.dropCatalog();
     this.schemaVersion++;

@@ -2,9 +2,8 @@
  * Connection pools and connection options configured in code, in one shape
  * whatever the library: what the pool rules read. Each library's extractor
  * (python/pools.ts for SQLAlchemy, rust/pools.ts for sqlx, deadpool-postgres
- * and bb8) fills it in; a
- * TypeScript adapter (node-postgres `new Pool({...})`, Prisma URLs) can
- * produce the same. The libraries' names and the URL facts live here, once.
+ * and bb8, typescript/pools.ts for node-postgres, postgres.js, knex and
+ * mysql2) fills it in. The libraries' names and the URL facts live here, once.
  */
 import type { Dialect } from '../../../../shared/types';
 import type { Span } from '../sql/model';
@@ -24,6 +23,7 @@ export type PoolSettingName =
   | 'journalMode' //      SQLite journal_mode
   | 'synchronous' //      SQLite synchronous
   | 'busyTimeout' //      SQLite busy timeout (sqlite3 `timeout`, sqlx busy_timeout)
+  | 'statementTimeout' // node-postgres statement_timeout
   | 'tempStore' //        SQLite temp_store
   | 'readOnly'; //        SQLite read-only / immutable
 
@@ -36,7 +36,7 @@ export interface PoolSetting {
   number?: number;
 }
 
-export type PoolLibrary = 'sqlalchemy' | 'sqlx' | 'deadpool' | 'bb8';
+export type PoolLibrary = 'sqlalchemy' | 'sqlx' | 'deadpool' | 'bb8' | 'node-postgres' | 'postgres.js' | 'knex' | 'mysql2';
 
 /** Where and how new settings are written: `before + settings.join(separator) + after`, at `at`. */
 export interface SettingInsertion {
@@ -55,8 +55,18 @@ export interface HostPool {
   kind: 'pool' | 'connect-options';
   /** The whole call or builder chain. */
   span: Span;
-  /** The constructor as written (`create_engine`, `PgPoolOptions::new`): where findings point. */
+  /** The constructor as written (`create_engine`, `PgPoolOptions::new`, `new Pool`): where findings point. */
   anchor: Span;
+  /** How messages name a pool whose anchor is no call (a knexfile's environment: `knexfile production`). */
+  label?: string;
+  /** knex: the knexfile environment the configuration is for (`development`, `production`). */
+  environment?: string;
+  /**
+   * knex: a `pool: {...}` written inside `connection`, which knex hands to the driver (that ignores it)
+   * instead of its pool: `span` the entry, `removal` the entry with its separator, `insertion` where it
+   * belongs (the configuration object; absent when that already has a `pool`).
+   */
+  misplacedPool?: { span: Span; removal: Span; insertion?: SettingInsertion };
   /** From the URL or the type (`SqlitePoolOptions`). */
   dialect?: Dialect;
   /** The driver the URL names (`asyncpg`, `psycopg2`), or the library's default one for its dialect. */
@@ -92,7 +102,8 @@ export interface HostPool {
 
 /**
  * What a pool holds when the code does not say: SQLAlchemy's QueuePool 5 + 10 overflow, sqlx 0 to 10,
- * bb8 0 to 10; deadpool's is 4 × the machine's CPU cores, which the code does not show.
+ * bb8 0 to 10; deadpool's is 4 × the machine's CPU cores, which the code does not show. node-postgres
+ * (pg-pool) 0 to 10, postgres.js up to 10, knex (tarn) 2 to 10, mysql2 `connectionLimit` 10.
  */
 export interface PoolDefaults {
   max?: number;
@@ -104,6 +115,10 @@ export const POOL_DEFAULTS = {
   sqlx: { max: 10, min: 0 },
   deadpool: {},
   bb8: { max: 10, min: 0 },
+  'node-postgres': { max: 10, min: 0 },
+  'postgres.js': { max: 10 },
+  knex: { max: 10, min: 2 },
+  mysql2: { max: 10 },
 } satisfies Record<PoolLibrary, PoolDefaults>;
 
 /** SQLAlchemy's engine factories. */
@@ -173,6 +188,42 @@ export const BB8_METHODS: Record<string, PoolSettingName> = {
   idle_timeout: 'idleTimeout',
   max_lifetime: 'maxLifetime',
   test_on_check_out: 'prePing',
+};
+
+/** node-postgres `new Pool({...})` options → neutral settings (milliseconds, except `maxLifetimeSeconds`). */
+export const NODE_POSTGRES_OPTIONS: Record<string, PoolSettingName> = {
+  max: 'max',
+  min: 'min',
+  connectionTimeoutMillis: 'acquireTimeout', // bounds both the wait for a free client and opening one
+  idleTimeoutMillis: 'idleTimeout',
+  maxLifetimeSeconds: 'maxLifetime',
+  statement_timeout: 'statementTimeout',
+};
+
+/** postgres.js `postgres(url, {...})` options → neutral settings (seconds). */
+export const POSTGRES_JS_OPTIONS: Record<string, PoolSettingName> = {
+  max: 'max',
+  idle_timeout: 'idleTimeout',
+  connect_timeout: 'connectTimeout',
+  max_lifetime: 'maxLifetime',
+  prepare: 'statementCache', // `prepare: false` turns the named prepared statements off
+};
+
+/** knex `pool: {...}` (tarn) options and `acquireConnectionTimeout` → neutral settings (milliseconds). */
+export const KNEX_POOL_OPTIONS: Record<string, PoolSettingName> = {
+  min: 'min',
+  max: 'max',
+  idleTimeoutMillis: 'idleTimeout',
+  acquireTimeoutMillis: 'acquireTimeout',
+  createTimeoutMillis: 'connectTimeout',
+  acquireConnectionTimeout: 'acquireTimeout', // a top-level option of knex's config
+};
+
+/** mysql2 `createPool({...})` options → neutral settings (milliseconds). */
+export const MYSQL2_OPTIONS: Record<string, PoolSettingName> = {
+  connectionLimit: 'max',
+  connectTimeout: 'connectTimeout',
+  idleTimeout: 'idleTimeout',
 };
 
 /** SQLAlchemy create_engine keyword arguments → neutral settings. */

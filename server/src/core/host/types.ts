@@ -36,6 +36,12 @@ export interface LoopContext {
   ownCollection?: string;
   /** The type of the loop's items when it is a fieldless enum (`alg as i32` of a `Kind`): at most one item per variant. */
   closedSet?: string;
+  /**
+   * A loop written as an expression (`await Promise.all(rows.map(..))`): where the statement
+   * holding it starts, when code can run there once before it: in the same function, an
+   * `async` one, so what is inserted there may await. Where the n-plus-one fix goes.
+   */
+  statementStart?: number;
 }
 
 /** Raw SQL inside a string literal. */

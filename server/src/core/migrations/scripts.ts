@@ -44,6 +44,8 @@ export interface ScriptFileInfo {
   module: 'esm' | 'cjs';
   /** The extension with its dot (`.ts`, `.js`, `.mjs`, ...). */
   extension: string;
+  /** knex: the tracking table the knexfile naming this file's folder sets (`migrations.tableName`). */
+  table?: string;
 }
 
 export type ScriptOf = (file: string) => ScriptFileInfo | undefined;
@@ -72,6 +74,11 @@ export const KNEX_CLIENTS: Record<string, Dialect> = {
 };
 
 const KNEXFILE = /^knexfile\.[cm]?[jt]s$/;
+
+/** `knexfile.js`, `knexfile.ts`, `knexfile.mjs`...: knex's configuration module. */
+export function isKnexfile(file: string): boolean {
+  return KNEXFILE.test(path.basename(file));
+}
 
 /**
  * The `client` the nearest knexfile (in the set's folder or above it, up to
@@ -199,7 +206,11 @@ export function detectScriptMigrations(files: string[], scriptOf: ScriptOf, root
     const last = own.filter((e) => e.info.tool === tool).pop()!.info;
     const client = tool === 'knex' && root !== undefined ? knexClient(dir, root) : undefined;
     const noTransaction = (tool === 'kysely' && root !== undefined && kyselyWithoutTransactions(dir, root)) || (tool === 'typeorm' && root !== undefined && typeOrmWithoutTransactions(dir, root));
-    sets.push({ tool, dir, migrations, script: { module: last.module, extension: last.extension }, ...(client ? { provider: client } : {}), ...(noTransaction ? { noTransaction } : {}) });
+    const table = tool === 'knex' ? own.find((e) => e.info.table)?.info.table : undefined;
+    sets.push({
+      tool, dir, migrations, script: { module: last.module, extension: last.extension },
+      ...(client ? { provider: client } : {}), ...(noTransaction ? { noTransaction } : {}), ...(table ? { table } : {}),
+    });
   }
   return sets.sort((a, b) => byName(a.dir, b.dir));
 }

@@ -12,7 +12,7 @@
 import type { EnclosingFunction, HostExtraction, HostQuery, LoopContext, Terminal } from '../host/types';
 import type { Statement } from '../sql/model';
 import { adapterOf } from '../host/languages';
-import { lineEnd, lineStart } from './host-text';
+import { lineEnd, lineStart, topLevelItems } from './host-text';
 import type { FileContext } from './types';
 
 export { awaited, indentationAt, lineEnd, lineStart, rewriteLiteral, spanText, startsLine } from './host-text';
@@ -159,29 +159,6 @@ export function fixedBound(loop: LoopContext): number | undefined {
   if (!literal || /\bfor\b|\.\./.test(literal[1]!)) return undefined;
   const items = topLevelItems(literal[1]!);
   return items.every((item) => /^("[^"]*"|'[^']*'|-?\d+(\.\d+)?|[A-Za-z_][\w.:]*|\([^()]*\))$/.test(item)) ? items.length : undefined;
-}
-
-/** The comma-separated items of a list's inside, brackets and strings respected. */
-function topLevelItems(inside: string): string[] {
-  const items: string[] = [];
-  let depth = 0;
-  let quote: string | undefined;
-  let current = '';
-  for (const ch of inside) {
-    if (quote) {
-      if (ch === quote) quote = undefined;
-    } else if (ch === '"' || ch === "'") quote = ch;
-    else if ('([{'.includes(ch)) depth++;
-    else if (')]}'.includes(ch)) depth--;
-    else if (ch === ',' && depth === 0) {
-      items.push(current.trim());
-      current = '';
-      continue;
-    }
-    current += ch;
-  }
-  if (current.trim() !== '') items.push(current.trim());
-  return items;
 }
 
 /**

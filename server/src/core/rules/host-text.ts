@@ -58,3 +58,29 @@ export function rewriteLiteral(
   const predicate = placeholder && replacement(spanText(ctx.text, column.span), placeholder);
   return predicate ? ctx.text.slice(literal.start, span.start) + predicate + ctx.text.slice(span.end, literal.end) : undefined;
 }
+
+/** The comma-separated items of a list's inside (or of call arguments), brackets and strings (`"`, `'`, `` ` ``, with backslash escapes) respected. */
+export function topLevelItems(inside: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let quote: string | undefined;
+  let escaped = false;
+  let current = '';
+  for (const ch of inside) {
+    if (quote) {
+      if (escaped) escaped = false;
+      else if (ch === '\\') escaped = true;
+      else if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'" || ch === '`') quote = ch;
+    else if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch)) depth--;
+    else if (ch === ',' && depth === 0) {
+      items.push(current.trim());
+      current = '';
+      continue;
+    }
+    current += ch;
+  }
+  if (current.trim() !== '') items.push(current.trim());
+  return items;
+}

@@ -9,6 +9,7 @@ import { missingIndex } from './missing-index';
 import { nPlusOne } from './n-plus-one';
 import { poolExceedsServerConnections } from './pool-exceeds-server-connections';
 import { poolMinAboveMax } from './pool-min-above-max';
+import { poolSettingsIgnored } from './pool-settings-ignored';
 import { poolWithoutConnectTimeout } from './pool-without-connect-timeout';
 import { poolWithoutPrePing } from './pool-without-pre-ping';
 import { sqliteWithoutPragmas } from './sqlite-without-pragmas';
@@ -41,6 +42,7 @@ export const rules: Rule[] = [
   poolWithoutConnectTimeout,
   poolWithoutPrePing,
   poolMinAboveMax,
+  poolSettingsIgnored,
   poolExceedsServerConnections,
   statementCacheBehindPgbouncer,
   sqliteWithoutPragmas,

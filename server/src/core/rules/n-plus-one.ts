@@ -5,7 +5,8 @@
  * - a SELECT executed inside a loop whose parameters come from the loop's
  *   variable while the loop walks the rows of an earlier query; the fix (not
  *   preferred: the loop body still has to use it) inserts one batched query
- *   over the collected keys above the loop;
+ *   over the collected keys above the loop (above the statement holding a
+ *   loop written as an expression: `await Promise.all(rows.map(..))`);
  * - a lazy SQLAlchemy relationship read on the rows of a multi-row ORM query
  *   inside a loop; the fix (preferred) adds `.options(selectinload(...))` to
  *   that query.
@@ -112,7 +113,9 @@ interface Batch extends BatchSite {
 function batchSetup(ctx: FileContext, query: HostQuery, index: number, row: RowLoop, key: Predicate): Batch | undefined {
   const { loop } = row;
   const iterable = (loop.iterable ?? '').replace(/^&(mut\s+)?/, '');
-  if (!['for', 'async-for'].includes(loop.kind) || !startsLine(ctx.text, loop.span.start)) return undefined;
+  // Above a loop statement, or above the statement holding a loop written as an expression (`await Promise.all(rows.map(..))`).
+  const before = ['for', 'async-for'].includes(loop.kind) ? loop.span.start : loop.kind === 'iterator-closure' ? loop.statementStart : undefined;
+  if (before === undefined || !startsLine(ctx.text, before)) return undefined;
   if (!/^[\w.]+$/.test(iterable) || !row.rowsOf) return undefined;
   const keyExpr = keyExpression(ctx, query, row.target, key);
   if (!keyExpr) return undefined;
@@ -121,10 +124,14 @@ function batchSetup(ctx: FileContext, query: HostQuery, index: number, row: RowL
   const table = (query.model ?? statementOf(ctx, index)?.query)?.tables[0]?.name ?? 'rows';
   const collect = adapterOf(ctx.host!.language).collectKeys?.({ iterable, targets: loop.targets, keyExpression: keyExpr, rowsTerminal: row.rowsOf.query.terminal }, keys);
   if (!collect) return undefined;
-  return { indent: indentationAt(ctx.text, loop.span.start), at: lineStart(ctx.text, loop.span.start), keys, collect, rows: `all_${table}` };
+  return { indent: indentationAt(ctx.text, before), at: lineStart(ctx.text, before), keys, collect, rows: `all_${table}` };
 }
 
-/** The loop variable's expression the query binds (`agent.id`), read from the call's arguments (an ORM's: from its key predicate's value, not its key: `{ agent: { id: agent.id } }`). */
+/**
+ * The loop variable's expression the query binds (`agent.id`), read from the call's arguments
+ * (an ORM's: from its key predicate's value, not its key: `{ agent: { id: agent.id } }`),
+ * else from the key comparison's value as written in the SQL text (a template's hole: `= ${agent.id}`).
+ */
 function keyExpression(ctx: FileContext, query: HostQuery, target: string, key: Predicate): string | undefined {
   const pattern = new RegExp(`\\b${target}\\b(?:\\.\\w+|\\[[^\\]\\n]+\\])*`);
   if (query.kind === 'orm' && key.column.span.end <= key.span.end) {
@@ -135,6 +142,7 @@ function keyExpression(ctx: FileContext, query: HostQuery, target: string, key: 
   if (query.sql) {
     const { start, end } = query.sql.literal;
     text = ctx.text.slice(query.span.start, start) + ctx.text.slice(end, query.span.end);
+    if (key.span.start >= start && key.span.end <= end) text += ` ${ctx.text.slice(key.column.span.end, key.span.end)}`;
   }
   return pattern.exec(text)?.[0];
 }

@@ -18,7 +18,8 @@
  * services, so they are not summed here (the Pool tab and `querylens pool`
  * sum them). `"server"` is one server: a pool to a read replica is judged
  * against it too. Not reported for a pool whose URL goes through PgBouncer (its
- * connections are the proxy's), nor where the size is set at run time. No
+ * connections are the proxy's), nor where the size is set at run time, nor for
+ * a knexfile environment that is not production's (`development`, `test`). No
  * fix: a smaller pool or a pooler in front are both right answers, and which
  * depends on the load.
  */
@@ -55,6 +56,7 @@ function check(ctx: FileContext, pool: HostPool): void {
   if (server?.maxConnections === undefined) return;
   if (pool.kind !== 'pool' || !pool.pooled || pool.inMemory || pool.runsMigrations || pool.functionLocal) return;
   if ((pool.dialect !== undefined && pool.dialect !== 'postgres') || pool.proxyEvidence) return;
+  if (pool.environment !== undefined && !/prod/i.test(pool.environment)) return; // a developer's or a test run's database
   const defaults: PoolDefaults = POOL_DEFAULTS[pool.library];
   const max = size(pool, pool.settings.max, defaults.max);
   if (!max) return;

@@ -19,8 +19,9 @@ export function poolRule(id: string, description: string, defaultSeverity: Sever
   };
 }
 
-/** `create_engine(...)`, `PgPoolOptions::new()...`: the constructor as written. */
+/** `create_engine(...)`, `PgPoolOptions::new()...`, `new Pool(...)`: the constructor as written (a knexfile's environment by its label). */
 export function poolName(ctx: FileContext, pool: HostPool): string {
+  if (pool.label) return pool.label;
   const name = spanText(ctx.text, pool.anchor);
   return pool.library === 'sqlx' || ctx.text.startsWith('()', pool.anchor.end) ? `${name}()` : `${name}(...)`;
 }

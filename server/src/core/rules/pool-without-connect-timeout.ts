@@ -22,6 +22,14 @@
  * `.runtime(..)`: deadpool refuses timeouts without a runtime at `build()`
  * (`NoRuntimeSpecified`), and the runtime needs a crate feature (`rt_tokio_1`)
  * the code may not enable. bb8's `connection_timeout` is 30 s by default: not reported.
+ *
+ * node-postgres too: `new Pool()` without `connectionTimeoutMillis` (0 by
+ * default: no timeout) waits without limit both for a free client once all
+ * `max` are checked out (pg-pool's pending queue) and for a new connection to
+ * a host that does not answer. Info, like the others; the fix adds
+ * `connectionTimeoutMillis: 10000` (seed 004: "Connection Timeout: 10 seconds").
+ * postgres.js (`connect_timeout` 30 s), knex (`acquireConnectionTimeout` 60 s)
+ * and mysql2 (`connectTimeout` 10 s) have sane defaults: not reported.
  */
 import { connectArgsEdit, fileFix, has, insertEdit, poolName, poolRule } from './pool-helpers';
 import type { HostPool } from '../host/pools';
@@ -38,13 +46,14 @@ const CONNECT_TIMEOUT = 10;
 
 export const poolWithoutConnectTimeout: Rule = poolRule(
   ID,
-  'A SQLAlchemy engine on libpq (psycopg) with no connect_timeout: connecting to an unreachable host waits for the TCP timeout.',
+  'A pool with no connect or wait timeout (SQLAlchemy on libpq, node-postgres, deadpool): an unreachable host or an exhausted pool makes requests wait without limit.',
   'info',
   check,
 );
 
 function check(ctx: FileContext, pool: HostPool): void {
   if (pool.library === 'deadpool') return deadpool(ctx, pool);
+  if (pool.library === 'node-postgres') return nodePostgres(ctx, pool);
   if (pool.library !== 'sqlalchemy' || pool.dialect !== 'postgres' || !pool.url || pool.opaque || pool.runsMigrations) return;
   if (!pool.driver || !LIBPQ_DRIVERS.has(pool.driver) || has(pool, 'connectTimeout')) return;
   const edit = connectArgsEdit(pool, [`"connect_timeout": ${CONNECT_TIMEOUT}`]);
@@ -82,5 +91,24 @@ function deadpool(ctx: FileContext, pool: HostPool): void {
       "deadpool's pools have no timeouts unless set: neither for waiting on a free connection (`wait`) nor for opening one (`create`). " +
       'Timeouts need a runtime (`Runtime::Tokio1`, the `rt_tokio_1` feature of deadpool-postgres); without one `build()` fails with `NoRuntimeSpecified`.',
     fixes: withRuntime && pool.insertion ? [fileFix(ctx, `Add a ${WAIT_TIMEOUT} s wait timeout`, [insertEdit(pool.insertion, [call])])] : [],
+  });
+}
+
+/** node-postgres: seed 004's 10 seconds, in milliseconds. */
+const CONNECTION_TIMEOUT_MILLIS = CONNECT_TIMEOUT * 1000;
+
+function nodePostgres(ctx: FileContext, pool: HostPool): void {
+  if (pool.opaque || pool.functionLocal || has(pool, 'acquireTimeout', 'connectTimeout')) return;
+  const size = pool.settings.max?.number;
+  ctx.report({
+    span: pool.anchor,
+    message:
+      `${poolName(ctx, pool)} sets no connectionTimeoutMillis (node-postgres's default is 0: no timeout): once ${size === undefined ? 'all its clients' : `its ${size} clients`} ` +
+      'are checked out, pool.connect() and pool.query() wait for a free one without limit, and opening a connection to a host that does not answer ' +
+      `waits for the operating system's TCP timeout; requests pile up instead of failing. Add connectionTimeoutMillis: ${CONNECTION_TIMEOUT_MILLIS} to fail fast.`,
+    explanation:
+      "pg-pool queues a request for a client when every client is in use and, without `connectionTimeoutMillis`, never gives up on it; " +
+      'the same setting bounds the time to open a new connection. With it, the request fails with "timeout exceeded when trying to connect".',
+    fixes: pool.insertion ? [fileFix(ctx, `Add connectionTimeoutMillis: ${CONNECTION_TIMEOUT_MILLIS}`, [insertEdit(pool.insertion, [`connectionTimeoutMillis: ${CONNECTION_TIMEOUT_MILLIS}`])])] : [],
   });
 }

@@ -12,7 +12,8 @@
  *   with the `event` import;
  * - sqlx `SqliteConnectOptions` builders; the fix adds the builder calls;
  *   a `SqlitePoolOptions` connecting straight to a URL is reported without a fix.
- * Not for in-memory, read-only or immutable databases.
+ * Not for in-memory, read-only or immutable databases, nor (yet) for knex's
+ * SQLite pools, whose pragmas go in `pool.afterCreate`.
  *
  * Info by default: WAL suits a service with concurrent readers and a writer,
  * not a database on a network file system or one copied as a single file.
@@ -38,7 +39,7 @@ export const sqliteWithoutPragmas: Rule = poolRule(
 );
 
 function check(ctx: FileContext, pool: HostPool): void {
-  if (pool.dialect !== 'sqlite' || pool.inMemory || has(pool, 'readOnly')) return;
+  if (pool.dialect !== 'sqlite' || pool.inMemory || has(pool, 'readOnly') || (pool.library !== 'sqlalchemy' && pool.library !== 'sqlx')) return;
   const missing = missingPragmas(pool);
   if (!missing || (pool.library === 'sqlx' && pool.kind === 'pool' && !pool.url)) return;
   ctx.report({

@@ -10,6 +10,8 @@
  * - sqlx `PgConnectOptions` without `.statement_cache_capacity(0)`, and a
  *   `PgPoolOptions` connecting to a PgBouncer URL without
  *   `statement-cache-capacity=0` in it.
+ * - postgres.js `postgres(url, {...})`, which prepares named statements unless
+ *   given `prepare: false`.
  * PgBouncer 1.21+ with `max_prepared_statements` set handles prepared
  * statements itself; the message says so.
  */
@@ -29,7 +31,9 @@ export const statementCacheBehindPgbouncer: Rule = poolRule(
 
 function check(ctx: FileContext, pool: HostPool): void {
   // tokio-postgres (deadpool, bb8) prepares unnamed statements unless the code asks for cached ones: not judged.
-  if (!pool.proxyEvidence || pool.dialect !== 'postgres' || (pool.library !== 'sqlalchemy' && pool.library !== 'sqlx')) return;
+  if (!pool.proxyEvidence || pool.dialect !== 'postgres') return;
+  if (pool.library === 'postgres.js') return postgresJs(ctx, pool);
+  if (pool.library !== 'sqlalchemy' && pool.library !== 'sqlx') return;
   const cache = pool.settings.statementCache;
   if (cache && cache.value.trim() === '0') return;
   const fixes = pool.library === 'sqlalchemy' ? sqlalchemyFix(ctx, pool) : sqlxFix(ctx, pool);
@@ -68,4 +72,26 @@ function sqlxFix(ctx: FileContext, pool: HostPool): CoreFix[] | undefined {
   const close = literal.lastIndexOf('"');
   const parameter = `${pool.url.value.includes('?') ? '&' : '?'}statement-cache-capacity=0`;
   return [fileFix(ctx, 'Add statement-cache-capacity=0 to the URL', [{ span: { start: pool.url.span.start + close, end: pool.url.span.start + close }, newText: parameter }])];
+}
+
+/** postgres.js: `prepare: false`. */
+function postgresJs(ctx: FileContext, pool: HostPool): void {
+  const prepare = pool.settings.statementCache;
+  if (prepare && prepare.value.trim() !== 'true') return; // false, or a value set at run time
+  if (!prepare && pool.opaque) return;
+  const fixes = prepare
+    ? [fileFix(ctx, 'Set prepare: false', [{ span: prepare.span, newText: 'prepare: false' }])]
+    : pool.insertion ? [fileFix(ctx, 'Add prepare: false', [insertEdit(pool.insertion, ['prepare: false'])])] : [];
+  ctx.report({
+    span: prepare?.span ?? pool.anchor,
+    message:
+      `${poolName(ctx, pool)} prepares named statements (postgres.js does unless given prepare: false), and ${pool.proxyEvidence} says the connections go through PgBouncer: ` +
+      'in transaction mode each transaction may run on another server connection, where the prepared statement does not exist ' +
+      '(errors like "prepared statement \\"x1\\" does not exist"). Turn it off with prepare: false, ' +
+      'unless PgBouncer is 1.21+ with max_prepared_statements set.',
+    explanation:
+      'PgBouncer in transaction mode hands each transaction any free server connection. A statement a driver prepared on one ' +
+      'connection is unknown on the others. With `prepare: false`, postgres.js sends unnamed statements, which PgBouncer passes through.',
+    fixes,
+  });
 }

@@ -26,7 +26,7 @@ export async function migrationsReport(driver: Driver, workspace: Workspace, opt
     const out: MigrationSetReport[] = [];
     for (const set of sets) {
       const tool = TOOLS[set.tool];
-      const report: MigrationSetReport = { tool: set.tool, dir: set.dir, trackingTable: tool.table, trackingTableFound: false, rows: [], canApply: tool.writer !== undefined };
+      const report: MigrationSetReport = { tool: set.tool, dir: set.dir, trackingTable: set.table ?? tool.table, trackingTableFound: false, rows: [], canApply: tool.writer !== undefined };
       if (tool.command) report.command = tool.command;
       try {
         const status = await tool.status(set, ctx);

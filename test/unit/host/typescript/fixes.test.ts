@@ -156,6 +156,15 @@ describe('host/typescript: fixes that compile', function () {
       '}',
       '',
     ].join('\n'));
+    // A value with a comma inside a string is one value of the row.
+    const quoted = PG + [
+      'export async function tag(client: PoolClient, items: { id: number }[]): Promise<void> {',
+      "  for (const item of items) await client.query('INSERT INTO events (id, kind) VALUES ($1, $2)', [item.id, 'a, \\'b\\', c']);",
+      '}',
+      '',
+    ].join('\n');
+    fixed['pg-insert-quoted.ts'] = loopWrite(quoted);
+    assert.ok(fixed['pg-insert-quoted.ts'].includes("      items.flatMap((item) => [item.id, 'a, \\'b\\', c']),\n"), fixed['pg-insert-quoted.ts']);
     const postgres = [
       "import postgres from 'postgres';",
       'const sql = postgres();',

@@ -33,6 +33,26 @@ describe('host/typescript: loops, writes and functions', () => {
     assert.deepEqual(inner.parameterRoots, ['org']);
   });
 
+  it('a .map callback loop knows the statement above which code can await once: in an async function only, never past another function', () => {
+    const text = HEADER + [
+      'export async function a(ids: number[]) {',
+      "  const all = await Promise.all(ids.map((id) => pool.query('SELECT * FROM t WHERE id = $1', [id])));",
+      '  return all;',
+      '}',
+      'export function b(ids: number[]) {',
+      "  return Promise.all(ids.map((id) => pool.query('SELECT * FROM t WHERE id = $1', [id])));",
+      '}',
+      'export async function c(groups: number[][]) {',
+      "  await Promise.all(groups.map((ids) => Promise.all(ids.map((id) => pool.query('SELECT * FROM t WHERE id = $1', [id])))));",
+      '}',
+    ].join('\n');
+    const [first, second, third] = extractTypeScript(text, 'a.ts').queries;
+    assert.equal(covered(text, { start: first!.loops[0]!.statementStart!, end: first!.loops[0]!.statementStart! + 10 }), 'const all ');
+    assert.equal(second!.loops[0]!.statementStart, undefined);
+    // The inner .map sits in the outer one's callback: only the outer loop has a statement above it.
+    assert.deepEqual(third!.loops.map((l) => [l.iterable, l.statementStart === undefined ? undefined : covered(text, { start: l.statementStart, end: l.statementStart + 5 })]), [['groups', 'await'], ['ids', undefined]]);
+  });
+
   it('reads for await, for...in, C-style for over rows[i], while and do...while', () => {
     const text = HEADER + [
       'async function f(stream, byId, rows) {',

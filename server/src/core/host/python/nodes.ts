@@ -3,15 +3,9 @@
  * web-tree-sitter parses JavaScript strings as UTF-16, so `startIndex` and
  * `endIndex` are already UTF-16 offsets: the same unit as every Span.
  */
-import type { SyntaxNode } from '../treesitter';
-import type { Span } from '../../sql/model';
+import type { Node } from '../tree';
 
-/** The extractors read the parser's copy of the tree (treesitter.ts), not web-tree-sitter's nodes. */
-export type Node = SyntaxNode;
-
-export function spanOf(node: Node): Span {
-  return { start: node.startIndex, end: node.endIndex };
-}
+export { type Node, spanOf } from '../tree';
 
 /** Drops `(...)` and `await` around an expression. */
 export function unwrap(node: Node): Node {

@@ -3,26 +3,9 @@
  * parser's indices, which are UTF-16 units when the parser is given a JS
  * string (checked by the non-ASCII tests), so they are file offsets as is.
  */
-import type { SyntaxNode } from '../treesitter';
-import type { Span } from '../../sql/model';
+import { type Node, walk } from '../tree';
 
-/** The extractors read the parser's copy of the tree (treesitter.ts), not web-tree-sitter's nodes. */
-export type Node = SyntaxNode;
-
-export function spanOf(node: Node): Span {
-  return { start: node.startIndex, end: node.endIndex };
-}
-
-/** Pre-order walk; `visit` returning false skips the node's children. */
-export function walk(node: Node, visit: (node: Node) => boolean | void): void {
-  if (visit(node) === false) return;
-  for (const child of node.namedChildren) walk(child, visit);
-}
-
-/** True when `inner` lies within `outer` (same tree). */
-export function within(inner: Span, outer: Span): boolean {
-  return inner.start >= outer.start && inner.end <= outer.end;
-}
+export { type Node, spanOf, walk, within } from '../tree';
 
 /** The last segment of a path: `sqlx::query` → 'query', `query` → 'query'. */
 export function pathName(node: Node | null): { name: string; qualifier?: string } | undefined {

@@ -18,8 +18,9 @@ import type { HostExtraction, HostModel, HostQuery, HostWrite, Terminal } from '
 import { boundPatterns } from './bound-patterns';
 import { enclosingFunctions, functionIdOf } from './functions';
 import { fileLibraries, type Library } from './libraries';
+import { extractTypeScriptPools } from './pools';
 import { type FoundLoop, iteratedVariable, LoopFinder } from './loops';
-import { type Origin, RAW_METHODS, rawCallOrigin, type SourceContext, STATEMENT_PASSES, STATEMENT_RUNS, TAG_RUNS, tagOrigin } from './sources';
+import { memberValue, type Origin, RAW_METHODS, rawCallOrigin, type SourceContext, STATEMENT_PASSES, STATEMENT_RUNS, TAG_RUNS, tagOrigin } from './sources';
 import type { BuiltQuery } from './builders';
 import { ormModels, type QueryReaderContext } from './orms';
 import { asCall, type Call, enclosingMethodCall, expressionRoots, FUNCTIONS, genericTag, type Node, outerOf, patternNames, spanOf, unwrap, walk, within } from './syntax';
@@ -44,6 +45,8 @@ export function extractTypeScript(text: string, file: string, options: TypeScrip
     if (!tree) throw new Error('tree-sitter returned no tree');
     const root = tree.rootNode as unknown as SyntaxNode;
     new Extraction(root, text, file, options, out).run();
+    const pools = extractTypeScriptPools(root, text, file, fileLibraries(root), constValue);
+    if (pools.length) out.pools = pools;
     out.models = ormModels(root, text, file);
     if (options.models) out.models = resolvedModels(out.models, options.models);
     out.errors.push(...syntaxErrors(root));
@@ -185,8 +188,9 @@ class Extraction {
    */
   private deferredExecution(call: Call): Found | undefined {
     const receiver = call.receiver && unwrap(call.receiver);
-    if (receiver?.type !== 'identifier' || !call.name) return undefined;
-    const value = constValue(receiver.text, call.node);
+    if (!receiver || !call.name) return undefined;
+    // `stmt.get(id)`, or a statement kept in a class field: `this.findUser.get(id)`.
+    const value = receiver.type === 'identifier' ? constValue(receiver.text, call.node) : receiver.type === 'member_expression' ? memberValue(receiver, this.ctx) : undefined;
     const made = value ? asCall(unwrap(value)) : undefined;
     if (!made) return undefined;
     const origin = rawCallOrigin(made, this.ctx) ?? tagOrigin(made, this.ctx);

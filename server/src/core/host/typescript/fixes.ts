@@ -18,6 +18,7 @@
  */
 import type { Dialect } from '../../../../../shared/types';
 import type { Span } from '../../sql/model';
+import { indentationAt, lineStart, topLevelItems } from '../../rules/host-text';
 import type { HostQuery, LoopContext } from '../types';
 
 export interface TextEdit {
@@ -47,16 +48,6 @@ function callShape(text: string, query: HostQuery): CallShape | undefined {
   if (/\.(query|execute|unsafe)\s*(<[^()]*>)?\s*\($/.test(prefix)) return { prefix, suffix, api: 'driver', awaited };
   if (template && /(^|\s)[\w$.]+(<[^`]*>)?$/.test(prefix)) return { prefix, suffix, api: /\.execute\(/.test(suffix) ? 'kysely-tag' : 'postgres-tag', awaited };
   return undefined;
-}
-
-/** Indentation of the line `offset` is on. */
-function indentation(text: string, offset: number): string {
-  const start = text.lastIndexOf('\n', offset - 1) + 1;
-  return /^[ \t]*/.exec(text.slice(start))![0];
-}
-
-function lineStart(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
 }
 
 /** A name not used in the file yet: `base`, `base2`, ... */
@@ -178,7 +169,7 @@ export function batchLookupFix(input: BatchLookupInput): TextEdit | undefined {
   const declaration = batchedLookup(text, query, input.predicate, dialect, keys, rows);
   if (!declaration) return undefined;
   const at = lineStart(text, loop.span.start);
-  const indent = indentation(text, loop.span.start);
+  const indent = indentationAt(text, loop.span.start);
   const lines = [
     `// QueryLens n-plus-one: one query for every ${input.target}; use these rows in the loop instead of its query.`,
     ...(itself ? [] : [`const ${keys} = ${iterable}.map((${binding}) => ${keyExpr});`]),
@@ -197,9 +188,11 @@ export function batchedLookup(text: string, query: HostQuery, predicate: Span, d
   const replacement = shape && manyKeysPredicate(text, predicate, shape, dialect, keys);
   const call = replacement && callOverKeys(text, query, shape, predicate, replacement, keys, true);
   if (!call) return undefined;
-  return shape.api === 'postgres-tag' || shape.api === 'sqlite-prepare' ? `const ${rows} = ${call};`
-    : dialect === 'mysql' && shape.api === 'driver' ? `const [${rows}] = ${call};`
-    : `const { rows: ${rows} } = ${call};`;
+  // A query the loop's callback returns unawaited (`rows.map((r) => pool.query(..))`): the batched one is awaited (better-sqlite3 runs synchronously).
+  const run = shape.awaited || shape.api === 'sqlite-prepare' ? call : `await ${call}`;
+  return shape.api === 'postgres-tag' || shape.api === 'sqlite-prepare' ? `const ${rows} = ${run};`
+    : dialect === 'mysql' && shape.api === 'driver' ? `const [${rows}] = ${run};`
+    : `const { rows: ${rows} } = ${run};`;
 }
 
 export interface LoopWriteInput {
@@ -218,25 +211,6 @@ function loopHoldsOnly(text: string, loop: LoopContext, query: HostQuery): boole
   const after = text.slice(query.span.end, loop.span.end);
   if (loop.kind === 'for') return /^for\s*\([^{};]*\)\s*\{?\s*$/.test(before) && /^\s*;?\s*\}?$/.test(after);
   return false;
-}
-
-/** Top-level items of an array literal's inside (`item.id, item.kind`). */
-function arrayItems(inside: string): string[] {
-  const items: string[] = [];
-  let depth = 0;
-  let current = '';
-  for (const ch of inside) {
-    if ('([{'.includes(ch)) depth++;
-    else if (')]}'.includes(ch)) depth--;
-    else if (ch === ',' && depth === 0) {
-      items.push(current.trim());
-      current = '';
-      continue;
-    }
-    current += ch;
-  }
-  if (current.trim()) items.push(current.trim());
-  return items;
 }
 
 /** `INSERT INTO t (a, b) VALUES ($1, $2) ON CONFLICT ...` → its parts, when the row tuple is its parameters in order. */
@@ -266,7 +240,7 @@ export function multiRowInsertFix(input: LoopWriteInput): TextEdit | undefined {
   if (query.statementKind !== 'insert' || !iterable || !/^[\w$]+(\.[\w$]+)*$/.test(iterable) || !loopHoldsOnly(text, loop, query)) return undefined;
   const binding = loopBinding(text, loop);
   if (!binding) return undefined;
-  const indent = indentation(text, loop.span.start);
+  const indent = indentationAt(text, loop.span.start);
   const edit = (lines: string[]): TextEdit => ({ span: { ...loop.span }, newText: lines.map((l, i) => (i === 0 ? l : `${indent}${l}`)).join('\n') });
   const comment = `// QueryLens commit-in-loop: one statement for all of ${iterable}`;
   if (input.prepared) {
@@ -302,7 +276,7 @@ export function multiRowInsertFix(input: LoopWriteInput): TextEdit | undefined {
   if (shape.api !== 'driver') return undefined;
   const values = /^\s*,\s*\[([^\]]*)\]\s*\)$/.exec(shape.suffix)?.[1];
   if (values === undefined) return undefined;
-  const row = arrayItems(values);
+  const row = topLevelItems(values);
   if (dialect === 'mysql') {
     const parts = insertParts(sql, () => '?');
     if (!parts || parts.count !== row.length) return undefined;
@@ -349,6 +323,6 @@ export function batchByKeysFix(input: LoopWriteInput & { target: string; predica
   if (!call) return undefined;
   return {
     span: { ...loop.span },
-    newText: `// QueryLens commit-in-loop: one ${query.statementKind.toUpperCase()} for all of ${iterable}.\n${indentation(text, loop.span.start)}${call};`,
+    newText: `// QueryLens commit-in-loop: one ${query.statementKind.toUpperCase()} for all of ${iterable}.\n${indentationAt(text, loop.span.start)}${call};`,
   };
 }

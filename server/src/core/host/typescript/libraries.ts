@@ -216,7 +216,7 @@ function withDialect(library: Library, dialect: Dialect | undefined, config: Nod
 }
 
 /** `{ client: 'pg' }` (knex), `{ dialect: new PostgresDialect(..) }` (Kysely). */
-function configDialect(config: Node): Dialect | undefined {
+export function configDialect(config: Node): Dialect | undefined {
   const object = unwrap(config);
   if (object.type !== 'object') return undefined;
   for (const pair of object.namedChildren) {

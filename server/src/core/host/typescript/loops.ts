@@ -133,7 +133,24 @@ function callbackLoop(fn: Node): FoundLoop | undefined {
     targets: patternNames(itemParameter),
     iterable: oneLine(items.text),
   };
+  const statement = statementStart(call.node);
+  if (statement !== undefined) context.statementStart = statement;
   return { context, iterable: items, start: call.node.startIndex };
+}
+
+/** Statements that can follow another in a block. */
+const STATEMENTS = new Set(['expression_statement', 'lexical_declaration', 'variable_declaration', 'return_statement']);
+
+/** The start of the statement of a block holding `node` in the same function, when that function is `async`. */
+function statementStart(node: Node): number | undefined {
+  for (let n = node.parent; n; n = n.parent) {
+    if (FUNCTIONS.has(n.type)) return undefined;
+    if (!STATEMENTS.has(n.type) || n.parent?.type !== 'statement_block') continue;
+    let fn = n.parent.parent;
+    while (fn && !FUNCTIONS.has(fn.type)) fn = fn.parent;
+    return fn?.children.some((c) => c.type === 'async') ? n.startIndex : undefined;
+  }
+  return undefined;
 }
 
 function isPerItemFunction(call: Call): boolean {

@@ -19,13 +19,22 @@
  * .columns([...])`, `alterTable`, `dropTable`, `dropIndex`, and `` sql`...`.execute(db) ``.
  * Data types are written as given (Kysely sends them as they are).
  *
- * Only the `up` function is read (what `migrate:latest` / `migrateToLatest` run).
+ * Only the `up` function is read (what `migrate:latest` / `migrateToLatest` run),
+ * with the functions of the same file it calls and hands its `knex` / `db` to
+ * (`await createUsers(knex)`), their schema calls in the order of the calls.
+ *
+ * A knexfile (`readKnexfile`) tells where knex keeps its migrations and their
+ * table: `migrations: { directory, tableName, schemaName }` in any environment.
  */
+import * as path from 'node:path';
 import type { Dialect } from '../../../../../shared/types';
 import { parseDocument } from '../../sql/parse';
 import type { ColumnDef, ForeignKeyDef, IndexKey, SchemaChange, Span } from '../../sql/model';
 import { spansToFile } from '../offsets';
 import { hostGrammarOf, hostParser, type SyntaxNode } from '../treesitter';
+import { constValue } from './extract';
+import { fileLibraries } from './libraries';
+import { memberValue } from './sources';
 import type { EmbeddedSql } from '../types';
 
 export type ScriptMigrationTool = 'knex' | 'kysely' | 'typeorm';
@@ -64,7 +73,7 @@ export function readScriptMigration(file: string, text: string, dialect: Dialect
   const param = firstParam(up);
   const tool = toolOf(root, up, param);
   const body = up.childForFieldName('body');
-  const reader = new ChangeReader(dialect, param?.name ?? '');
+  const reader = new ChangeReader(dialect, param?.name ?? '', fileFunctions(root), [up.id]);
   if (body && param && tool) (tool === 'knex' ? reader.knex(body) : reader.kysely(body));
   const extension = /\.[^./\\]+$/.exec(file)![0].toLowerCase();
   return { tool, module: exported.esm ? 'esm' : 'cjs', extension, changes: reader.changes, transaction: exported.transaction };
@@ -112,7 +121,8 @@ interface Exports {
 
 const FUNCTIONS = new Set(['function_declaration', 'function_expression', 'function', 'arrow_function', 'generator_function_declaration', 'method_definition']);
 
-function exportsOf(root: Node): Exports {
+/** A module's top-level declarations, exported or not: its function declarations, and its variables' initialisers (unwrapped), by name. */
+function topLevel(root: Node): { declared: Map<string, Node>; values: Map<string, Node> } {
   const declared = new Map<string, Node>();
   const values = new Map<string, Node>();
   const remember = (decl: Node) => {
@@ -132,6 +142,11 @@ function exportsOf(root: Node): Exports {
     const decl = stmt.type === 'export_statement' ? stmt.childForFieldName('declaration') : null;
     if (decl) remember(decl);
   }
+  return { declared, values };
+}
+
+function exportsOf(root: Node): Exports {
+  const { declared, values } = topLevel(root);
   const fn = (node: Node | null | undefined): Node | undefined => {
     if (!node) return undefined;
     const n = unwrap(node);
@@ -221,6 +236,25 @@ function propertiesOf(object: Node): Map<string, Node> {
     }
   }
   return out;
+}
+
+/** The file's top-level functions by name: `function f(..) {..}`, `const f = async (..) => {..}` (exported or not). */
+function fileFunctions(root: Node): Map<string, Node> {
+  const { declared, values } = topLevel(root);
+  const out = new Map(declared);
+  for (const [name, value] of values) if (FUNCTIONS.has(value.type) && !out.has(name)) out.set(name, value);
+  return out;
+}
+
+/** The name of a function's parameter at `index`, when it is a plain name. */
+function paramName(fn: Node, index: number): string | undefined {
+  const params = fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter');
+  if (!params) return undefined;
+  if (params.type === 'identifier') return index === 0 ? params.text : undefined;
+  const param = params.namedChildren.filter((p) => p.type !== 'comment')[index];
+  if (param?.type === 'identifier') return param.text;
+  const pattern = param?.childForFieldName('pattern');
+  return pattern?.type === 'identifier' ? pattern.text : undefined;
 }
 
 /** The first parameter of a function: its name and its type annotation's text. */
@@ -604,18 +638,45 @@ function reference(target: string): { table?: string; column: string } {
   return parts.length > 1 ? { table: parts.slice(0, -1).join('.'), column: parts[parts.length - 1]! } : { column: target };
 }
 
+/** Helpers deeper than this (a helper's helper's helper) are not followed. */
+const MAX_HELPER_DEPTH = 3;
+
 class ChangeReader {
   readonly changes: SchemaChange[] = [];
   constructor(
     private readonly dialect: Dialect,
     private readonly param: string,
+    /** The file's functions by name (top-level declarations and `const f = (..) => ..`). */
+    private readonly functions: Map<string, Node> = new Map(),
+    /** The functions being read, `up` first: a helper calling itself is not followed again. */
+    private readonly reading: number[] = [],
   ) {}
+
+  /**
+   * `await createUsers(knex)`: a function of the file given the migration's `knex` / `db`;
+   * its schema calls are read as if written here (under its own parameter name).
+   */
+  private helper(call: Node, read: (reader: ChangeReader, body: Node) => void): boolean {
+    const callee = unwrap(call.childForFieldName('function') ?? call);
+    if (callee.type !== 'identifier' || !this.param) return false;
+    const fn = this.functions.get(callee.text);
+    if (!fn || this.reading.includes(fn.id) || this.reading.length > MAX_HELPER_DEPTH) return false;
+    const index = argsOf(call).findIndex((a) => unwrap(a).type === 'identifier' && unwrap(a).text === this.param);
+    const param = index >= 0 ? paramName(fn, index) : undefined;
+    const body = fn.childForFieldName('body');
+    if (!param || !body) return false;
+    const reader = new ChangeReader(this.dialect, param, this.functions, [...this.reading, fn.id]);
+    read(reader, body);
+    this.changes.push(...reader.changes);
+    return true;
+  }
 
   // --- knex ------------------------------------------------------------------------------------
 
   knex(body: Node): void {
     for (const call of outermostChains(body)) {
       if (!runsOn(call, body, this.dialect)) continue;
+      if (this.helper(call, (reader, b) => reader.knex(b))) continue;
       const chain = chainOf(call);
       if (!chain || chain.root.text !== this.param) continue;
       let schema: string | undefined;
@@ -919,6 +980,7 @@ class ChangeReader {
   kysely(body: Node): void {
     for (const call of outermostChains(body)) {
       if (!runsOn(call, body, this.dialect)) continue;
+      if (this.helper(call, (reader, b) => reader.kysely(b))) continue;
       // sql`...`.execute(db), sql.raw('...').execute(db)
       const tagged = this.taggedSql(call);
       if (tagged) {
@@ -1138,4 +1200,111 @@ class ChangeReader {
       method, concurrently: false, ifNotExists, span, keywordSpan: keyword,
     });
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// knexfiles: where the migrations are, and their table.
+
+/** What a knexfile says of its migrations (`migrations: { directory, tableName, schemaName }`). */
+export interface KnexfileMigrations {
+  /** The folders `directory` names (one or a list), absolute: resolved against the knexfile's folder (where knex's CLI runs), or the program's for a migrator call. */
+  directories: string[];
+  /**
+   * The tracking table of a folder, when every setting naming the folder names that one:
+   * `knex_history`, `app.knex_history` with `schemaName` (a folder with none, or with different ones, has none here).
+   */
+  tables: Record<string, string>;
+}
+
+/** A plain SQL identifier: what a table name from a knexfile must be before QueryLens queries it. */
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
+
+/** knex's migrator methods that take the migration settings (`knex.migrate.latest({ directory })`). */
+const MIGRATOR_METHODS = new Set(['latest', 'up', 'down', 'rollback', 'list', 'status', 'currentVersion', 'make']);
+
+/** A module that may call knex's migrator with settings: worth reading with `readKnexfile`. */
+export const MAY_CALL_MIGRATOR = /\.migrate\.(?:latest|up|down|rollback|list|status|currentVersion|make)\s*\(/;
+
+/**
+ * A knexfile's migration settings, from every environment (`cwd` left out: the knexfile's own
+ * folder, where knex's CLI runs); for any other module, the settings it gives knex's migrator
+ * (`knex.migrate.latest({ directory: Database.knexMigrationsPath })`), relative folders resolved
+ * against `cwd` (the folder the program runs in). Undefined when it sets none.
+ */
+export function readKnexfile(file: string, text: string, cwd?: string): KnexfileMigrations | undefined {
+  const grammar = hostGrammarOf(file);
+  const knexfile = cwd === undefined;
+  if ((grammar !== 'typescript' && grammar !== 'tsx' && grammar !== 'javascript') || !(knexfile ? /\bmigrations\b/ : MAY_CALL_MIGRATOR).test(text)) return undefined;
+  const root = hostParser(grammar).parse(text)?.rootNode as unknown as Node | undefined;
+  if (!root) return undefined;
+  const base = cwd ?? path.dirname(file);
+  const constants = topLevel(root).values;
+  const directories = new Set<string>();
+  /** Per folder, the tables its settings name ('' for knex's default, or a name that is no plain identifier). */
+  const tables = new Map<string, Set<string>>();
+  const objects: Node[] = [];
+  if (knexfile) {
+    for (const pair of root.descendantsOfType(['pair', 'shorthand_property_identifier'])) {
+      // `migrations: {...}`, or `{ client, migrations }` with `const migrations = {...}`.
+      const key = pair.type === 'pair' ? pair.childForFieldName('key') : pair;
+      if ((key ? (stringValue(key) ?? key.text) : undefined) !== 'migrations') continue;
+      let value = pair.type === 'pair' ? pair.childForFieldName('value') : pair;
+      if (value && (unwrap(value).type === 'identifier' || value.type === 'shorthand_property_identifier')) value = constants.get(unwrap(value).text) ?? null;
+      if (value && unwrap(value).type === 'object') objects.push(unwrap(value));
+    }
+  } else {
+    for (const call of root.descendantsOfType('call_expression')) {
+      const callee = call.childForFieldName('function');
+      const object = callee?.type === 'member_expression' ? callee.childForFieldName('object') : null;
+      if (!object || object.type !== 'member_expression' || object.childForFieldName('property')?.text !== 'migrate') continue;
+      if (!MIGRATOR_METHODS.has(callee!.childForFieldName('property')?.text ?? '')) continue;
+      const [first] = argsOf(call);
+      const value = first && unwrap(first).type === 'identifier' ? constants.get(unwrap(first).text) : first;
+      if (value && unwrap(value).type === 'object') objects.push(unwrap(value));
+    }
+  }
+  const ctx = { libraries: fileLibraries(root), constValue };
+  for (const object of objects) {
+    const settings = propertiesOf(object);
+    let directory = settings.get('directory');
+    // `directory: Database.knexMigrationsPath`: a static field or a const object's property of the file.
+    if (directory && unwrap(directory).type === 'member_expression') directory = memberValue(unwrap(directory), ctx) ?? directory;
+    const list = directory && unwrap(directory).type === 'array' ? unwrap(directory).namedChildren : directory ? [directory] : [];
+    const folders = list.map((d) => pathValue(d, base, path.dirname(file))).filter((f): f is string => f !== undefined);
+    if (!directory && knexfile) folders.push(path.resolve(base, 'migrations')); // knex's default
+    const table = stringValue(settings.get('tableName'));
+    const schema = stringValue(settings.get('schemaName'));
+    const named = table !== undefined && IDENTIFIER.test(table) && (schema === undefined || IDENTIFIER.test(schema)) ? (schema ? `${schema}.${table}` : table) : '';
+    for (const folder of folders) {
+      directories.add(folder);
+      tables.set(folder, (tables.get(folder) ?? new Set()).add(named));
+    }
+  }
+  if (directories.size === 0) return undefined;
+  const named: Record<string, string> = {};
+  for (const [folder, names] of tables) {
+    const [only] = names;
+    if (names.size === 1 && only) named[folder] = only;
+  }
+  return { directories: [...directories], tables: named };
+}
+
+/**
+ * A folder as a knexfile writes it: `'./db/schema'` (relative to `cwd`), `path.join(__dirname, 'db', 'schema')`,
+ * `path.resolve(__dirname, 'db/schema')`, `` `${__dirname}/db/schema` `` (relative to the module's folder, `here`); absolute, or undefined.
+ */
+function pathValue(node: Node, cwd: string, here: string): string | undefined {
+  const n = unwrap(node);
+  const plain = stringValue(n);
+  if (plain !== undefined) return path.resolve(cwd, plain);
+  if (n.type === 'template_string') {
+    const subs = n.namedChildren.filter((c) => c.type === 'template_substitution');
+    if (subs.length !== 1 || subs[0]!.namedChildren[0]?.text !== '__dirname' || subs[0]!.startIndex !== n.startIndex + 1) return undefined;
+    return path.resolve(here, `.${n.text.slice(subs[0]!.endIndex - n.startIndex, -1)}`);
+  }
+  if (n.type !== 'call_expression' || !/^(?:path\.)?(?:join|resolve)$/.test(n.childForFieldName('function')?.text ?? '')) return undefined;
+  const args = argsOf(n);
+  if (args[0]?.text !== '__dirname') return undefined;
+  const parts = args.slice(1).map((a) => stringValue(a));
+  return parts.every((p): p is string => p !== undefined) ? path.resolve(here, ...parts) : undefined;
 }

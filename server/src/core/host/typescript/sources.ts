@@ -98,17 +98,14 @@ export function rawCallOrigin(call: Call, ctx: SourceContext): Origin | undefine
   if (library === 'drizzle' || library === 'kysely' || (library === 'prisma' && !name.startsWith('$'))) return undefined;
   let first = unwrap(call.args[0]!);
   let valuesArg: Node | undefined = call.args[1];
-  // `query(text)` where `const text = '...'` (or `{ text, values }`) was written before.
-  if (first.type === 'identifier') {
-    const value = ctx.constValue(first.text, call.node);
-    if (value) first = unwrap(value);
-  }
+  // `query(text)` where `const text = '...'` (or `{ text, values }`) was written before, or a class field (`this.findSql`).
+  first = unwrap(namedValue(first, call.node, ctx) ?? first);
   if (first.type === 'object' && (name === 'query' || name === 'execute')) {
     const text = pairValue(first, 'text') ?? pairValue(first, 'sql');
     if (!text) return undefined;
     valuesArg = pairValue(first, 'values') ?? valuesArg;
     first = unwrap(text);
-    if (first.type === 'identifier') first = unwrap(ctx.constValue(first.text, call.node) ?? first);
+    first = unwrap(namedValue(first, call.node, ctx) ?? first);
   }
   if (!isStringExpression(first)) return undefined;
   const decoded = decode(first);
@@ -127,6 +124,94 @@ export function rawCallOrigin(call: Call, ctx: SourceContext): Origin | undefine
   const valueList = valuesArg && unwrap(valuesArg).type === 'array' ? unwrap(valuesArg).namedChildren.filter((c) => c.type !== 'comment') : [];
   const holes = decoded.holes.map((h) => h.node).filter((h) => h.type === 'template_substitution');
   return { node: call.node, source: { text: first, sql, roots, holes, values: valueList, ...(library ? { library } : {}) }, api: name, terminal: RAW_METHODS[name] };
+}
+
+/** The value a name stands for at `at`: a `const`'s initialiser, or a field's (`memberValue`). */
+function namedValue(node: Node, at: Node, ctx: SourceContext): Node | undefined {
+  if (node.type === 'identifier') return ctx.constValue(node.text, at);
+  if (node.type === 'member_expression') return memberValue(node, ctx);
+  return undefined;
+}
+
+/** Class fields in the TypeScript (`public_field_definition`) and JavaScript (`field_definition`) grammars. */
+const FIELDS = new Set(['public_field_definition', 'field_definition']);
+
+/**
+ * The initialiser a member expression reads, when the file shows it and nothing
+ * assigns it again:
+ * - `this.findSql`: a field of the enclosing class (`private readonly findSql = 'SELECT ..'`,
+ *   `#sql = ..`, `static readonly LIST = ..` from a static method), `readonly` or never
+ *   assigned with `this.findSql = ..` in the class;
+ * - `Repo.LIST`: a static field of a class the file declares;
+ * - `QUERIES.find`: a property of a `const` object literal (`const QUERIES = { find: 'SELECT ..' }`).
+ */
+export function memberValue(member: Node, ctx: SourceContext): Node | undefined {
+  const object = member.childForFieldName('object');
+  const property = member.childForFieldName('property')?.text;
+  if (!object || !property) return undefined;
+  const target = unwrap(object);
+  if (target.type === 'this') {
+    const inClass = enclosingClassMember(member);
+    return inClass ? fieldValue(inClass.body, property, inClass.isStatic) : undefined;
+  }
+  if (target.type !== 'identifier') return undefined;
+  const declared = classNamed(member, target.text);
+  if (declared) return fieldValue(declared, property, true);
+  const value = ctx.constValue(target.text, member);
+  const literal = value ? unwrap(value) : undefined;
+  return literal?.type === 'object' ? pairValue(literal, property) : undefined;
+}
+
+/**
+ * The class body `this` refers to at `node`, and whether it is the class itself (in a static
+ * method or a static field's initialiser): the nearest class, past arrow functions (a `function` rebinds `this`).
+ */
+function enclosingClassMember(node: Node): { body: Node; isStatic: boolean } | undefined {
+  let member: Node | undefined;
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'class_body') return { body: n, isStatic: !!member?.children.some((c) => c.type === 'static') };
+    if (n.type === 'method_definition' || FIELDS.has(n.type)) member ??= n;
+    if (n.type === 'function_declaration' || n.type === 'function_expression' || n.type === 'function' || n.type === 'generator_function' || n.type === 'generator_function_declaration') return undefined;
+  }
+  return undefined;
+}
+
+/** The file's class declarations by name, per tree. */
+const classesByRoot = new WeakMap<Node, Map<string, Node[]>>();
+
+/** The body of the class named `name` declared in the file (at any depth), if exactly one is. */
+function classNamed(at: Node, name: string): Node | undefined {
+  let root = at;
+  while (root.parent) root = root.parent;
+  let classes = classesByRoot.get(root);
+  if (!classes) {
+    classes = new Map();
+    for (const c of root.descendantsOfType(['class_declaration', 'abstract_class_declaration'])) {
+      const id = c.childForFieldName('name')?.text;
+      if (id) classes.set(id, [...(classes.get(id) ?? []), c]);
+    }
+    classesByRoot.set(root, classes);
+  }
+  const found = classes.get(name);
+  return found?.length === 1 ? (found[0]!.childForFieldName('body') ?? undefined) : undefined;
+}
+
+/** A field's initialiser in a class body, static or not as asked; a field assigned again in the class has none. */
+function fieldValue(body: Node, name: string, isStatic: boolean): Node | undefined {
+  const field = body.namedChildren.find((c) => FIELDS.has(c.type) && (c.childForFieldName('name') ?? c.childForFieldName('property'))?.text === name);
+  const value = field?.childForFieldName('value');
+  if (!field || !value) return undefined;
+  const modifiers = field.children.map((c) => c.type);
+  if (modifiers.includes('static') !== isStatic) return undefined;
+  if (!modifiers.includes('readonly')) {
+    const escaped = name.replace(/[$#]/g, (c) => `\\${c}`);
+    if (new RegExp(`\\b(?:this|${className(body)})\\.${escaped}\\s*(?:[-+*/%&|^]|\\?\\?|\\|\\||&&)?=(?!=)`).test(body.text)) return undefined;
+  }
+  return value;
+}
+
+function className(body: Node): string {
+  return body.parent?.childForFieldName('name')?.text ?? 'this';
 }
 
 /** `` sql`...` `` (postgres.js, Kysely, @vercel/postgres), `` prisma.$queryRaw`...` ``: the query, when the tag is one. */

@@ -2,24 +2,9 @@
  * Small helpers over the tree-sitter TypeScript / TSX / JavaScript trees (the
  * three grammars share these node kinds). Offsets are UTF-16 units, like every Span.
  */
-import type { Span } from '../../sql/model';
-import type { SyntaxNode } from '../treesitter';
+import { type Node, walk } from '../tree';
 
-export type Node = SyntaxNode;
-
-export function spanOf(node: Node): Span {
-  return { start: node.startIndex, end: node.endIndex };
-}
-
-/** Pre-order walk over named nodes; `visit` returning false skips the node's children. */
-export function walk(node: Node, visit: (node: Node) => boolean | void): void {
-  if (visit(node) === false) return;
-  for (const child of node.namedChildren) walk(child, visit);
-}
-
-export function within(inner: Span, outer: Span): boolean {
-  return inner.start >= outer.start && inner.end <= outer.end;
-}
+export { type Node, spanOf, walk, within } from '../tree';
 
 /** Node kinds that only wrap an expression for the type checker or for grouping. */
 const TRANSPARENT = new Set(['parenthesized_expression', 'as_expression', 'satisfies_expression', 'non_null_expression', 'type_assertion']);

@@ -10,8 +10,10 @@
  * `migrations/` folder beside it (Knex's default `directory`), or any folder
  * named `migrations` whose files are named as `knex migrate:make` names them,
  * `YYYYMMDDHHMMSS_name.js|ts` (Sequelize writes `...-name.js`, TypeORM
- * `<ms>-Name.ts`: neither matches). A knexfile that moves the folder or the
- * table (`migrations.directory`, `tableName`) is not read.
+ * `<ms>-Name.ts`: neither matches). The workspace's sets carry the table a
+ * knexfile names (`migrations.tableName`, `schemaName`), read there with the
+ * folders it names (`migrations.directory`); the table is a plain identifier
+ * (checked by the reader) and quoted here.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -68,10 +70,13 @@ export const knex: ToolModule = {
   table: TABLE,
   command: 'npx knex migrate:latest',
   async status(set, ctx) {
-    const found = await tableExists(ctx, TABLE);
+    // knex creates the table with the name as written (quoted): looked up the same way.
+    const table = set.table ?? TABLE;
+    const quoted = table.split('.').map((part) => `"${part.replace(/"/g, '""')}"`).join('.');
+    const found = await tableExists(ctx, ctx.dialect === 'postgres' ? quoted : table);
     const tracked = new Map<string, Tracked>();
     if (found) {
-      for (const row of (await ctx.run(`SELECT name, batch, migration_time FROM ${TABLE} ORDER BY id`)).rows) {
+      for (const row of (await ctx.run(`SELECT name, batch, migration_time FROM ${quoted} ORDER BY id`)).rows) {
         const name = String(row.name);
         tracked.set(name, { key: name, version: name, description: `batch ${String(row.batch)}`, success: true, appliedAt: isoOf(row.migration_time) });
       }
