@@ -38,9 +38,42 @@ function locate(which: HostGrammar | 'runtime'): string {
 let ready: Promise<void> | undefined;
 const parsers = new Map<HostGrammar, HostParser>();
 
+/**
+ * The exports of web-tree-sitter's WebAssembly module that `copyFresh` calls
+ * directly. The Emscripten module is the options object given to
+ * `Parser.init` (its factory fills that object in), so it is at hand here.
+ * Each cursor function reads the cursor from the module's transfer buffer,
+ * and the moves write it back there: a walk that calls nothing else in
+ * between needs none of web-tree-sitter's copying of the cursor in and out
+ * (four `setValue` calls before every call, four `getValue` after every move,
+ * which made up most of a tree's copy).
+ */
+interface TreeSitterModule {
+  HEAP32: Int32Array;
+  _ts_init(): number;
+  _ts_tree_cursor_goto_first_child_wasm(tree: number): number;
+  _ts_tree_cursor_goto_next_sibling_wasm(tree: number): number;
+  _ts_tree_cursor_goto_parent_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_id_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_type_id_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_is_named_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_is_missing_wasm(tree: number): number;
+  _ts_tree_cursor_current_field_id_wasm(tree: number): number;
+  _ts_tree_cursor_start_index_wasm(tree: number): number;
+  _ts_tree_cursor_end_index_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_wasm(tree: number): void;
+  _ts_node_has_error_wasm(tree: number): number;
+}
+
+let binding: { module: TreeSitterModule; transfer: number } | undefined;
+
 export function initHostParsers(): Promise<void> {
   ready ??= (async () => {
-    await Parser.init({ locateFile: () => locate('runtime') });
+    const options = { locateFile: () => locate('runtime') };
+    await Parser.init(options);
+    const module = options as unknown as TreeSitterModule;
+    // `_ts_init` only writes the language versions into the transfer buffer and returns its address.
+    if (typeof module._ts_tree_cursor_current_node_id_wasm === 'function' && module.HEAP32 instanceof Int32Array) binding = { module, transfer: module._ts_init() };
     for (const lang of Object.keys(GRAMMARS) as HostGrammar[]) {
       const parser = new Parser();
       parser.setLanguage(await Language.load(locate(lang)));
@@ -274,7 +307,7 @@ export class HostParser {
     const tree = this.parser.parse(text);
     if (!tree) return undefined;
     const source = { text };
-    return { text, tree, root: copyTree(tree, source), source };
+    return { text, tree, root: binding ? copyFresh(tree, source, binding) : copyTree(tree, source), source };
   }
 
   /**
@@ -529,6 +562,85 @@ function copyTree(tree: Tree, source: Source, reuse?: Reuse): SyntaxNode {
       }
     }
   } finally {
+    cursor.delete();
+  }
+}
+
+/**
+ * `copyTree` of a fresh parse (nothing to take over), calling the module's
+ * cursor functions directly (see `TreeSitterModule`): the same nodes, ids,
+ * types, fields and error flags, without the marshalling.
+ */
+function copyFresh(tree: Tree, source: Source, { module: m, transfer }: { module: TreeSitterModule; transfer: number }): SyntaxNode {
+  const errors = tree.rootNode.hasError;
+  const address = (tree as unknown as { 0: number })[0];
+  const { types, fields } = tree.language;
+  const cursor: TreeCursor = tree.walk();
+  const state = cursor as unknown as { 0: number; 1: number; 2: number; 3: number };
+  const at = transfer >> 2;
+  let heap = m.HEAP32;
+  heap[at] = state[0];
+  heap[at + 1] = state[1];
+  heap[at + 2] = state[2];
+  heap[at + 3] = state[3];
+  const make = (): SyntaxNode => {
+    const node = new SyntaxNode(
+      source,
+      m._ts_tree_cursor_current_node_id_wasm(address),
+      types[m._ts_tree_cursor_current_node_type_id_wasm(address)] || 'ERROR',
+      m._ts_tree_cursor_start_index_wasm(address),
+      m._ts_tree_cursor_end_index_wasm(address),
+      m._ts_tree_cursor_current_node_is_named_wasm(address) === 1,
+      m._ts_tree_cursor_current_node_is_missing_wasm(address) === 1,
+    );
+    if (errors) {
+      // The node goes through the transfer buffer too: the cursor is put back after.
+      heap = m.HEAP32;
+      const c0 = heap[at]!;
+      const c1 = heap[at + 1]!;
+      const c2 = heap[at + 2]!;
+      const c3 = heap[at + 3]!;
+      m._ts_tree_cursor_current_node_wasm(address);
+      node.hasError = m._ts_node_has_error_wasm(address) === 1;
+      heap = m.HEAP32;
+      heap[at] = c0;
+      heap[at + 1] = c1;
+      heap[at + 2] = c2;
+      heap[at + 3] = c3;
+    }
+    return node;
+  };
+  try {
+    const root = make();
+    // Pre-order walk; `stack` holds the nodes being filled and their children so far.
+    const stack: { node: SyntaxNode; children: SyntaxNode[]; fields: (string | null)[] }[] = [{ node: root, children: [], fields: [] }];
+    if (m._ts_tree_cursor_goto_first_child_wasm(address) !== 1) return root;
+    for (;;) {
+      const node = make();
+      const top = stack[stack.length - 1]!;
+      node.parent = top.node;
+      top.children.push(node);
+      // An ERROR node has no field map: tree-sitter finds no field child in it, whatever the cursor says.
+      top.fields.push(top.node.type === 'ERROR' ? null : (fields[m._ts_tree_cursor_current_field_id_wasm(address)] ?? null));
+      if (m._ts_tree_cursor_goto_first_child_wasm(address) === 1) {
+        stack.push({ node, children: [], fields: [] });
+        continue;
+      }
+      while (m._ts_tree_cursor_goto_next_sibling_wasm(address) !== 1) {
+        const done = stack.pop()!;
+        done.node.children = done.children;
+        done.node.fields = done.fields;
+        if (stack.length === 0) return root;
+        m._ts_tree_cursor_goto_parent_wasm(address);
+      }
+    }
+  } finally {
+    // The cursor as the module left it, for its `delete()`.
+    heap = m.HEAP32;
+    state[0] = heap[at]!;
+    state[1] = heap[at + 1]!;
+    state[2] = heap[at + 2]!;
+    state[3] = heap[at + 3]!;
     cursor.delete();
   }
 }
