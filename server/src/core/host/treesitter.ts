@@ -285,6 +285,13 @@ export function keepTreesForReuse(bytes: number): void {
   flatBudget.left = Math.floor(bytes / 4);
 }
 
+/** How many flat copies are kept (see `keepTreesForReuse`), over every grammar. */
+export function keptTreeCount(): number {
+  let count = 0;
+  for (const parser of parsers.values()) count += parser.keptCount;
+  return count;
+}
+
 /** A tree's nodes in pre-order, FLAT_INTS each: id, start, end, packed (type id, field + 1, flags), child count. */
 interface FlatTree {
   nodes: Int32Array;
@@ -299,6 +306,10 @@ export class HostParser {
   private flats = new Map<string, FlatTree>();
 
   constructor(readonly parser: Parser) {}
+
+  get keptCount(): number {
+    return this.flats.size;
+  }
 
   /**
    * The syntax tree of `text`, as web-tree-sitter would give it (the nodes are
