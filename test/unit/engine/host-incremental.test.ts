@@ -4,7 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import { defaultConfig } from '../../../server/src/core/config/types';
 import { Workspace } from '../../../server/src/core/engine/workspace';
 import { extractHost } from '../../../server/src/core/host/extract';
-import { hostParser, initHostParsers, type SyntaxNode } from '../../../server/src/core/host/treesitter';
+import { hostParser, initHostParsers, keepTreesForReuse, keptTreeCount, type SyntaxNode } from '../../../server/src/core/host/treesitter';
 import type { HostLanguage } from '../../../server/src/core/host/types';
 import { initParsers } from '../../../server/src/core/sql/parse';
 
@@ -155,6 +155,29 @@ describe('engine: host files parsed incrementally', () => {
     assertSameTree('rust', RUST.replace('for agent in &agents {', 'for agent in &agents { if {'));
     assertSameTree('rust', 'fn f( { let x = query!("a", ; }');
     assertSameTree('python', '');
+  });
+
+  it('rebuilds a tree kept for its second parse (the CLI check) as faithfully as a fresh copy', () => {
+    keepTreesForReuse(16 * 2 ** 20);
+    try {
+      const texts: [HostLanguage, string][] = [
+        ['python', MODELS],
+        ['python', 'de report(sessi[on, org_id):\n    agents = session.query(Agent).limit(50).all()\n    x = rows[1:2]\n'],
+        ['rust', RUST.replace('for agent in &agents {', 'for agent in &agents { if {')],
+      ];
+      for (const [lang, text] of texts) {
+        hostParser(lang).clear();
+        hostParser(lang).parse(text, { again: true });
+        assert.equal(keptTreeCount(), 1, `kept: ${text.slice(0, 20)}`);
+        hostParser(lang).clear(); // the tree itself gone: the next parse of the text is the kept copy's
+        assertSameTree(lang, text);
+        assert.equal(keptTreeCount(), 0, 'a kept copy serves once');
+      }
+      hostParser('python').parse(SERVICE);
+      assert.equal(keptTreeCount(), 0, 'only a parse that says it will come again is kept');
+    } finally {
+      keepTreesForReuse(0);
+    }
   });
 
   it('keeps the copy faithful over a long series of incremental edits (its node map carried edit to edit)', () => {

@@ -97,6 +97,8 @@ interface FileEntry {
   knownSchema?: ParsedDocument;
   /** Schema changes of the file without positions: what the catalog depends on. */
   schemaSignature?: string;
+  /** Whether the text matches MAY_HOLD_DDL (asked for every file each time the catalog's inputs are listed). */
+  mayHoldDdl?: boolean;
   /**
    * Set by `setFile` until the new text is first read (`settle`): the schema
    * signature the workspace knew before it, undefined when that was never read.
@@ -1062,7 +1064,7 @@ export class Workspace {
    */
   private mayWriteSchema(file: string): boolean {
     const entry = this.entries.get(file)!;
-    return (hostSupportOf(file)?.models?.ddlInCode !== false && MAY_HOLD_DDL.test(entry.text)) || this.modelsOf(file, entry).length > 0;
+    return (hostSupportOf(file)?.models?.ddlInCode !== false && (entry.mayHoldDdl ??= MAY_HOLD_DDL.test(entry.text))) || this.modelsOf(file, entry).length > 0;
   }
 
   /**

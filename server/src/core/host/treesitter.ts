@@ -38,9 +38,42 @@ function locate(which: HostGrammar | 'runtime'): string {
 let ready: Promise<void> | undefined;
 const parsers = new Map<HostGrammar, HostParser>();
 
+/**
+ * The exports of web-tree-sitter's WebAssembly module that `copyFresh` calls
+ * directly. The Emscripten module is the options object given to
+ * `Parser.init` (its factory fills that object in), so it is at hand here.
+ * Each cursor function reads the cursor from the module's transfer buffer,
+ * and the moves write it back there: a walk that calls nothing else in
+ * between needs none of web-tree-sitter's copying of the cursor in and out
+ * (four `setValue` calls before every call, four `getValue` after every move,
+ * which made up most of a tree's copy).
+ */
+interface TreeSitterModule {
+  HEAP32: Int32Array;
+  _ts_init(): number;
+  _ts_tree_cursor_goto_first_child_wasm(tree: number): number;
+  _ts_tree_cursor_goto_next_sibling_wasm(tree: number): number;
+  _ts_tree_cursor_goto_parent_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_id_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_type_id_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_is_named_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_is_missing_wasm(tree: number): number;
+  _ts_tree_cursor_current_field_id_wasm(tree: number): number;
+  _ts_tree_cursor_start_index_wasm(tree: number): number;
+  _ts_tree_cursor_end_index_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_wasm(tree: number): void;
+  _ts_node_has_error_wasm(tree: number): number;
+}
+
+let binding: { module: TreeSitterModule; transfer: number } | undefined;
+
 export function initHostParsers(): Promise<void> {
   ready ??= (async () => {
-    await Parser.init({ locateFile: () => locate('runtime') });
+    const options = { locateFile: () => locate('runtime') };
+    await Parser.init(options);
+    const module = options as unknown as TreeSitterModule;
+    // `_ts_init` only writes the language versions into the transfer buffer and returns its address.
+    if (typeof module._ts_tree_cursor_current_node_id_wasm === 'function' && module.HEAP32 instanceof Int32Array) binding = { module, transfer: module._ts_init() };
     for (const lang of Object.keys(GRAMMARS) as HostGrammar[]) {
       const parser = new Parser();
       parser.setLanguage(await Language.load(locate(lang)));
@@ -235,16 +268,62 @@ interface Parsed {
 const KEEP = 8;
 const KEEP_LATEST = 4;
 
+/**
+ * What is left of the budget for flat copies of trees (`keepTreesForReuse`), in
+ * 32-bit integers: zero (the default, the language server) keeps none.
+ */
+const flatBudget = { left: 0 };
+
+/**
+ * Lets a one-off run (the CLI's check) keep a flat copy of the trees it says
+ * it will parse again (`parse(text, { again: true })`: a Python file extracted
+ * for its models, then for its queries once every file's models are known),
+ * up to `bytes` in all: the second parse of that text is then a rebuild of the
+ * copy, without tree-sitter. A copy is dropped once used.
+ */
+export function keepTreesForReuse(bytes: number): void {
+  flatBudget.left = Math.floor(bytes / 4);
+}
+
+/** How many flat copies are kept (see `keepTreesForReuse`), over every grammar. */
+export function keptTreeCount(): number {
+  let count = 0;
+  for (const parser of parsers.values()) count += parser.keptCount;
+  return count;
+}
+
+/** A tree's nodes in pre-order, FLAT_INTS each: id, start, end, packed (type id, field + 1, flags), child count. */
+interface FlatTree {
+  nodes: Int32Array;
+}
+
+const FLAT_INTS = 5;
+
 export class HostParser {
   /** Most recently used last. */
   private recent: Parsed[] = [];
+  /** Flat copies of trees to be parsed again, by text (see `keepTreesForReuse`). */
+  private flats = new Map<string, FlatTree>();
 
   constructor(readonly parser: Parser) {}
 
-  /** The syntax tree of `text`, as web-tree-sitter would give it (the nodes are `SyntaxNode`s). */
-  parse(text: string): HostTree | null {
+  get keptCount(): number {
+    return this.flats.size;
+  }
+
+  /**
+   * The syntax tree of `text`, as web-tree-sitter would give it (the nodes are
+   * `SyntaxNode`s). `again`: the caller will parse the same text again soon.
+   */
+  parse(text: string, options?: { again?: boolean }): HostTree | null {
     let parsed = this.take((p) => p.text === text, false);
-    if (!parsed) parsed = this.incremental(text) ?? this.fresh(text);
+    const flat = this.flats.get(text);
+    if (flat) {
+      this.flats.delete(text);
+      flatBudget.left += flat.nodes.length;
+      if (!parsed) return { rootNode: rebuild(flat, { text }, this.parser.language!), delete: () => {} };
+    }
+    if (!parsed) parsed = this.incremental(text) ?? this.fresh(text, options?.again === true && flatBudget.left > 0);
     if (!parsed) return null;
     this.recent.push(parsed);
     if (this.recent.length > KEEP) {
@@ -270,11 +349,18 @@ export class HostParser {
     return found;
   }
 
-  private fresh(text: string): Parsed | undefined {
+  private fresh(text: string, keep: boolean): Parsed | undefined {
     const tree = this.parser.parse(text);
     if (!tree) return undefined;
     const source = { text };
-    return { text, tree, root: copyTree(tree, source), source };
+    const recorder = keep && binding ? new FlatRecorder() : undefined;
+    const root = binding ? copyFresh(tree, source, binding, recorder) : copyTree(tree, source);
+    const flat = recorder?.finish();
+    if (flat && flat.nodes.length <= flatBudget.left) {
+      flatBudget.left -= flat.nodes.length;
+      this.flats.set(text, flat);
+    }
+    return { text, tree, root, source };
   }
 
   /**
@@ -531,4 +617,158 @@ function copyTree(tree: Tree, source: Source, reuse?: Reuse): SyntaxNode {
   } finally {
     cursor.delete();
   }
+}
+
+/**
+ * `copyTree` of a fresh parse (nothing to take over), calling the module's
+ * cursor functions directly (see `TreeSitterModule`): the same nodes, ids,
+ * types, fields and error flags, without the marshalling.
+ */
+function copyFresh(tree: Tree, source: Source, { module: m, transfer }: { module: TreeSitterModule; transfer: number }, flat?: FlatRecorder): SyntaxNode {
+  const errors = tree.rootNode.hasError;
+  const address = (tree as unknown as { 0: number })[0];
+  const { types, fields } = tree.language;
+  const cursor: TreeCursor = tree.walk();
+  const state = cursor as unknown as { 0: number; 1: number; 2: number; 3: number };
+  const at = transfer >> 2;
+  let heap = m.HEAP32;
+  heap[at] = state[0];
+  heap[at + 1] = state[1];
+  heap[at + 2] = state[2];
+  heap[at + 3] = state[3];
+  /** The flat copy's slot of the node made last. */
+  let slot = -1;
+  const make = (field = 0): SyntaxNode => {
+    const typeId = m._ts_tree_cursor_current_node_type_id_wasm(address);
+    const node = new SyntaxNode(
+      source,
+      m._ts_tree_cursor_current_node_id_wasm(address),
+      types[typeId] || 'ERROR',
+      m._ts_tree_cursor_start_index_wasm(address),
+      m._ts_tree_cursor_end_index_wasm(address),
+      m._ts_tree_cursor_current_node_is_named_wasm(address) === 1,
+      m._ts_tree_cursor_current_node_is_missing_wasm(address) === 1,
+    );
+    if (errors) {
+      // The node goes through the transfer buffer too: the cursor is put back after.
+      heap = m.HEAP32;
+      const c0 = heap[at]!;
+      const c1 = heap[at + 1]!;
+      const c2 = heap[at + 2]!;
+      const c3 = heap[at + 3]!;
+      m._ts_tree_cursor_current_node_wasm(address);
+      node.hasError = m._ts_node_has_error_wasm(address) === 1;
+      heap = m.HEAP32;
+      heap[at] = c0;
+      heap[at + 1] = c1;
+      heap[at + 2] = c2;
+      heap[at + 3] = c3;
+    }
+    if (flat) slot = flat.add(node, typeId, field);
+    return node;
+  };
+  try {
+    const root = make();
+    // Pre-order walk; `stack` holds the nodes being filled, their children so far and their flat slots.
+    const stack: { node: SyntaxNode; children: SyntaxNode[]; fields: (string | null)[]; slot: number }[] = [{ node: root, children: [], fields: [], slot }];
+    if (m._ts_tree_cursor_goto_first_child_wasm(address) !== 1) return root;
+    for (;;) {
+      const top = stack[stack.length - 1]!;
+      // An ERROR node has no field map: tree-sitter finds no field child in it, whatever the cursor says.
+      const fieldId = top.node.type === 'ERROR' ? -1 : m._ts_tree_cursor_current_field_id_wasm(address);
+      const node = make(fieldId + 1);
+      node.parent = top.node;
+      top.children.push(node);
+      top.fields.push(fieldId < 0 ? null : (fields[fieldId] ?? null));
+      if (m._ts_tree_cursor_goto_first_child_wasm(address) === 1) {
+        stack.push({ node, children: [], fields: [], slot });
+        continue;
+      }
+      while (m._ts_tree_cursor_goto_next_sibling_wasm(address) !== 1) {
+        const done = stack.pop()!;
+        done.node.children = done.children;
+        done.node.fields = done.fields;
+        flat?.setChildCount(done.slot, done.children.length);
+        if (stack.length === 0) return root;
+        m._ts_tree_cursor_goto_parent_wasm(address);
+      }
+    }
+  } finally {
+    // The cursor as the module left it, for its `delete()`.
+    heap = m.HEAP32;
+    state[0] = heap[at]!;
+    state[1] = heap[at + 1]!;
+    state[2] = heap[at + 2]!;
+    state[3] = heap[at + 3]!;
+    cursor.delete();
+  }
+}
+
+/** Builds a `FlatTree` during `copyFresh`; gives up (no copy) on ids that do not fit its packing. */
+class FlatRecorder {
+  private nodes = new Int32Array(FLAT_INTS * 1024);
+  private count = 0;
+  private failed = false;
+
+  /** Appends a node (`field`: its field id + 1, 0 for none); returns its slot. */
+  add(node: SyntaxNode, typeId: number, field: number): number {
+    const at = this.count;
+    if (at + FLAT_INTS > this.nodes.length) {
+      const grown = new Int32Array(this.nodes.length * 2);
+      grown.set(this.nodes);
+      this.nodes = grown;
+    }
+    if (typeId > 0xffff || field > 0xff) this.failed = true;
+    const a = this.nodes;
+    a[at] = node.id;
+    a[at + 1] = node.startIndex;
+    a[at + 2] = node.endIndex;
+    a[at + 3] = typeId | (field << 16) | (node.isNamed ? 1 << 24 : 0) | (node.isMissing ? 1 << 25 : 0) | (node.hasError ? 1 << 26 : 0);
+    a[at + 4] = 0;
+    this.count = at + FLAT_INTS;
+    return at;
+  }
+
+  setChildCount(slot: number, count: number): void {
+    this.nodes[slot + 4] = count;
+  }
+
+  finish(): FlatTree | undefined {
+    return this.failed ? undefined : { nodes: this.nodes.slice(0, this.count) };
+  }
+}
+
+/** The `SyntaxNode` copy a `FlatTree` was recorded from: same nodes, ids, types, fields and flags. */
+function rebuild(flat: FlatTree, source: Source, language: Language): SyntaxNode {
+  const { types, fields } = language;
+  const a = flat.nodes;
+  const make = (at: number): SyntaxNode => {
+    const packed = a[at + 3]!;
+    const node = new SyntaxNode(source, a[at]!, types[packed & 0xffff] || 'ERROR', a[at + 1]!, a[at + 2]!, (packed & (1 << 24)) !== 0, (packed & (1 << 25)) !== 0);
+    if ((packed & (1 << 26)) !== 0) node.hasError = true;
+    return node;
+  };
+  const root = make(0);
+  if (a[4] === 0) return root;
+  const stack: { node: SyntaxNode; left: number; children: SyntaxNode[]; fields: (string | null)[] }[] = [{ node: root, left: a[4]!, children: [], fields: [] }];
+  for (let at = FLAT_INTS; stack.length > 0; at += FLAT_INTS) {
+    const top = stack[stack.length - 1]!;
+    const node = make(at);
+    const field = (a[at + 3]! >>> 16) & 0xff;
+    node.parent = top.node;
+    top.children.push(node);
+    top.fields.push(field === 0 ? null : (fields[field - 1] ?? null));
+    top.left--;
+    const count = a[at + 4]!;
+    if (count > 0) {
+      stack.push({ node, left: count, children: [], fields: [] });
+      continue;
+    }
+    while (stack.length > 0 && stack[stack.length - 1]!.left === 0) {
+      const done = stack.pop()!;
+      done.node.children = done.children;
+      done.node.fields = done.fields;
+    }
+  }
+  return root;
 }

@@ -45,13 +45,16 @@ export function parseStatement(text: string, dialect: Dialect): ChunkResult {
 
 /**
  * Texts parsed once and not cached: most statements of a corpus occur once, so
- * a statement is cached (and copied out of the cache) from its second sight on,
- * and the first parse goes to the document as it is.
+ * a statement is cached from its second sight on, and the first parse goes to
+ * the document as it is. At the second sight, the cache entry is a copy of
+ * that first result moved back to the statement's own offsets, not a second
+ * parse: only `markTransactions` changes a parsed statement afterwards (its
+ * `inTransaction`, which it sets again in every document, except on the
+ * statements that open or close a transaction, which keep their parsed `false`).
+ * Only for documents parsed without `incremental` (a one-off run, not the
+ * language server), whose statements are not moved in place later.
  */
-// Looked up by the statement's text (a slice of its file's), but added as a flat copy:
-// the slice would keep its whole file's text alive. A cache entry holds its statements'
-// text anyway.
-const seenOnce = new Map<Dialect, Set<string>>();
+const seenOnce = new Map<Dialect, Map<string, { result: ChunkResult; start: number }>>();
 const SEEN_MAX = 100_000;
 
 /** `parseStatement` placed at `start` of a document, owned by the caller. */
@@ -59,16 +62,18 @@ function parseStatementAt(text: string, dialect: Dialect, start: number): ChunkR
   const cache = cacheOf(dialect);
   const hit = cache.get(text);
   if (hit) return rebase(hit, start);
-  const seen = seenOnce.get(dialect) ?? seenOnce.set(dialect, new Set()).get(dialect)!;
-  if (seen.delete(text)) {
-    const result = parseUncached(text, dialect);
+  const seen = seenOnce.get(dialect) ?? seenOnce.set(dialect, new Map()).get(dialect)!;
+  const first = seen.get(text);
+  if (first) {
+    seen.delete(text);
+    const result = rebase(first.result, -first.start);
     cache.set(text, result);
     return rebase(result, start);
   }
   if (seen.size >= SEEN_MAX) seen.clear();
-  seen.add((' ' + text).slice(1));
   const result = parseUncached(text, dialect);
   shiftFresh(result, start);
+  seen.set(text, { result, start });
   return result;
 }
 

@@ -32,7 +32,8 @@ export function extractPython(text: string, file: string, options: PythonExtract
   const out: HostExtraction = { language: 'python', queries: [], writes: [], accesses: [], models: [], errors: [] };
   let tree;
   try {
-    tree = hostParser('python').parse(text);
+    // A file's models are read first, its queries once every file's models are known: the same text again.
+    tree = hostParser('python').parse(text, { again: options.schemaOnly === true });
     if (!tree) return out;
     const root = tree.rootNode;
     const shared = ofTree(root);
