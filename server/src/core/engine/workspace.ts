@@ -24,7 +24,7 @@ import { firstCheckedHistory, NOTHING_SHIPPED, type MigrationHistory } from '../
 import type { MigrationPosition } from '../rules/types';
 import type { ParsedDocument, SchemaChange } from '../sql/model';
 import { otherEngineOf } from '../sql/dialect';
-import { inferDialect, initParsers, parseDocument, parseDocumentSteps } from '../sql/parse';
+import { inferDialect, initParsers, parseDocument, parseDocumentSteps, type SyntaxOracle } from '../sql/parse';
 import { hostGrammarOf, initHostParsers } from '../host/treesitter';
 import { readScriptMigration, type ScriptMigration } from '../host/typescript/migrations';
 import { isScriptFile } from '../migrations/scripts';
@@ -74,6 +74,8 @@ export interface WorkspaceOptions {
    * and to know the models every Python file's queries are read with.
    */
   known?: (file: string, text: string) => FileFacts | undefined;
+  /** The database's own parser, asked about a statement of a SQL file QueryLens's parsers reject (the hosts give SQLite's). */
+  syntaxOracle?: SyntaxOracle;
 }
 
 /** What a Python file tells the rest of the workspace: its Alembic revision and its SQLAlchemy models. */
@@ -532,7 +534,7 @@ export class Workspace {
   /** The statements of a text no longer in the workspace (a deleted file's last version), read for its schema changes only, and its model classes. */
   private schemaOfText(file: string, text: string): { document: ParsedDocument; classes: string[] } {
     const dialect = this.dialectOf(file);
-    if (!hostLanguageOf(file)) return { document: parseDocument(text, dialect), classes: [] };
+    if (!hostLanguageOf(file)) return { document: parseDocument(text, dialect, undefined, { syntaxOracle: this.options.syntaxOracle }), classes: [] };
     const extraction = extractHost(file, text, { dialect: this.options.config.dialect, schemaOnly: true, includeTests: this.options.config.includeTests });
     if (!extraction) return { document: { dialect, statements: [], errors: [], metaCommands: [] }, classes: [] };
     return { document: hostDocument(text, extraction, dialect), classes: extraction.models.map((m) => m.className) };
@@ -688,7 +690,10 @@ export class Workspace {
     const wasCurrent = this.entries.get(file) === entry;
     const replaced = () => wasCurrent && this.entries.get(file) !== entry;
     const dialect = this.entryDialect(file, entry);
-    const steps = parseDocumentSteps(entry.text, dialect, this.options.incremental ? { previous: entry.replaced } : undefined, { dialectGuessed: !entry.dialectSure });
+    const steps = parseDocumentSteps(entry.text, dialect, this.options.incremental ? { previous: entry.replaced } : undefined, {
+      dialectGuessed: !entry.dialectSure,
+      syntaxOracle: this.options.syntaxOracle,
+    });
     for (;;) {
       const step = steps.next();
       if (step.done) {

@@ -13,7 +13,7 @@ export interface Backend {
   exec(sql: string): void;
 }
 
-interface Engine {
+export interface Engine {
   library: string;
   prepare(sql: string): { returnsRows: boolean; all(named: Record<string, unknown> | undefined, anon: unknown[]): Record<string, unknown>[]; iterateCount(named: Record<string, unknown> | undefined, anon: unknown[]): number; run(named: Record<string, unknown> | undefined, anon: unknown[]): number };
   exec(sql: string): void;
@@ -82,22 +82,24 @@ interface NodeSqliteDb {
   exec(sql: string): void;
 }
 
-export function sqliteBackend(request: OpenRequest): Backend {
-  const file = request.file ?? '';
-  // Never create a database: a missing file is the user's wrong path, not an empty database.
-  if (!existsSync(file)) throw Object.assign(new Error(`database file not found: ${file}`), { code: 'SQLITE_CANTOPEN' });
-  let engine: Engine;
-  let betterError: unknown;
+/** A SQLite database through better-sqlite3, else node:sqlite; throws (code `DRIVER`) when neither loads. */
+export function openSqliteEngine(file: string, readOnly: boolean, nativeBinding?: string): Engine {
   try {
-    engine = betterSqlite(file, request.readOnly ?? false, request.nativeBinding);
-  } catch (e) {
-    betterError = e;
+    return betterSqlite(file, readOnly, nativeBinding);
+  } catch (betterError) {
     try {
-      engine = nodeSqlite(file, request.readOnly ?? false);
+      return nodeSqlite(file, readOnly);
     } catch {
       throw Object.assign(new Error(`neither better-sqlite3 (${(betterError as Error).message}) nor node:sqlite could be loaded`), { code: 'DRIVER' });
     }
   }
+}
+
+export function sqliteBackend(request: OpenRequest): Backend {
+  const file = request.file ?? '';
+  // Never create a database: a missing file is the user's wrong path, not an empty database.
+  if (!existsSync(file)) throw Object.assign(new Error(`database file not found: ${file}`), { code: 'SQLITE_CANTOPEN' });
+  const engine = openSqliteEngine(file, request.readOnly ?? false, request.nativeBinding);
   return {
     open() {
       const version = engine.prepare('SELECT sqlite_version() AS v').all(undefined, [])[0].v;
