@@ -15,7 +15,7 @@ import { buildCatalog, buildCatalogSteps, tableKey } from '../catalog/build';
 import type { Catalog, MigrationSet } from '../catalog/types';
 import { ignorePatternMatcher, isAnalysedFile, isExcluded, isScriptMigrationPath, isOrmSchemaFile, isIgnoredByPatterns, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles, workspacePath } from '../config/files';
 import { MAX_SOURCE_BYTES, readTextFile } from '../config/read';
-import { isInMigrationsFolder, isScriptPath } from '../config/scope';
+import { isInMigrationsFolder, scriptKindOf } from '../config/scope';
 import { ruleSettingsOf, type RuleSettings } from '../config/overrides';
 import type { QueryLensConfig } from '../config/types';
 import { detectMigrations, migrationPositionOf, providerDialect } from '../migrations/detect';
@@ -923,7 +923,7 @@ export class Workspace {
         migration,
         // A committed SQL file in a migrations folder that is no migration set (`db/data-migrations/x.sql`): a one-off script that has run.
         shippedScript: !migration && file.endsWith('.sql') && isInMigrationsFolder(relative) && this.isShipped(file),
-        inScripts: isScriptPath(relative),
+        inScripts: scriptKindOf(relative),
         migrations: this.layout.setsFor(file),
         host: partial ? partial.host : entry.host,
         ...(isPrismaSchema(file) ? { models: this.prismaSchemaOf(file)?.models ?? [] } : {}),
