@@ -194,8 +194,11 @@ export interface IndexNeed {
   narrowedBy?: IndexInfo;
   /** The suggestion leads with a column of few distinct values (a status, a kind): it pays off only for a rare value. */
   fewValuesLead?: string;
-  /** A DELETE by one range alone (`WHERE expires_at < now()`): a purge of old rows, run in the background. */
-  purge?: boolean;
+  /**
+   * A DELETE or UPDATE by one range alone (`WHERE expires_at < now()`, `WHERE locked_at < now() - interval '4 hours'`):
+   * a purge of old rows or a sweep of stale ones, run in the background.
+   */
+  purge?: 'delete' | 'update';
 }
 
 /** The index-usable filters of one table in a query. */
@@ -300,7 +303,7 @@ function filterNeed(query: QueryModel, table: TableInfo, catalog: Catalog): Inde
     // Entered through the join's index: the filter only sorts out the joined rows.
     if (viaJoin.length > 0 && narrowingIndex(table, viaJoin)) return undefined;
     const need = makeNeed('single', 'filter', table, used, [], [only.span]);
-    if (query.kind === 'delete' && only.kind === 'range' && filters.length === 1) need.purge = true;
+    if ((query.kind === 'delete' || query.kind === 'update') && only.kind === 'range' && filters.length === 1) need.purge = query.kind;
     return need;
   }
   if (tableServes(table, eqColumns, tail)) return undefined;
