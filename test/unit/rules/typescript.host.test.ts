@@ -57,6 +57,40 @@ hostRuleTester(nPlusOne, 'TypeScript', {
     },
     {
       ...base,
+      name: "the latest rows of each agent (ORDER BY ... LIMIT per key): ranked per key in the advice, no rewrite (its LIMIT would cut all keys' rows)",
+      code: seed.replace("'SELECT * FROM memories WHERE agent_id = $1'", "'SELECT * FROM memories WHERE agent_id = $1 ORDER BY id DESC LIMIT 20'"),
+      errors: [{
+        message: [
+          'Query on memories runs once per agent of the query on line 5: N+1 round trips (one for the list, one per row), so the time grows with the rows. ' +
+            "Fetch them in one query over the collected keys (WHERE agent_id = ANY($1), each key's first 20 rows ranked by ROW_NUMBER() OVER (PARTITION BY agent_id ORDER BY id DESC) <= 20: " +
+            "a LIMIT would cut the whole result, not each key's rows) before the loop and match rows by agent_id inside it.",
+        ],
+        span: "await pool.query('SELECT * FROM memories WHERE agent_id = $1 ORDER BY id DESC LIMIT 20', [agent.id])",
+        fixes: [],
+      }],
+    },
+    {
+      ...base,
+      name: 'the latest row of each agent (LIMIT 1)',
+      code: seed.replace("'SELECT * FROM memories WHERE agent_id = $1'", "'SELECT * FROM memories WHERE agent_id = $1 ORDER BY id DESC LIMIT 1'"),
+      errors: [{
+        message: ["(WHERE agent_id = ANY($1), each key's first row, ranked by ROW_NUMBER() OVER (PARTITION BY agent_id ORDER BY id DESC) = 1: a LIMIT would cut the whole result, not each key's rows)"],
+        span: "await pool.query('SELECT * FROM memories WHERE agent_id = $1 ORDER BY id DESC LIMIT 1', [agent.id])",
+        fixes: [],
+      }],
+    },
+    {
+      ...base,
+      name: 'a count per agent: grouped by the key in the advice, no rewrite',
+      code: seed.replace("'SELECT * FROM memories WHERE agent_id = $1'", "'SELECT count(*) FROM memories WHERE agent_id = $1'"),
+      errors: [{
+        message: ["(WHERE agent_id = ANY($1), GROUP BY agent_id: the aggregate would otherwise add up every key's rows)"],
+        span: "await pool.query('SELECT count(*) FROM memories WHERE agent_id = $1', [agent.id])",
+        fixes: [],
+      }],
+    },
+    {
+      ...base,
       name: 'postgres.js in Promise.all(rows.map(..)): still one query per row, only sent together',
       code: "import postgres from 'postgres';\nconst sql = postgres();\nexport async function f() {\n  const agents = await sql`SELECT id FROM agents`;\n  await Promise.all(agents.map(async (agent) => sql`SELECT * FROM memories WHERE agent_id = ${agent.id}`));\n}\n",
       errors: [{ message: ['Query on memories runs once per agent of the query on line 4'], span: 'sql`SELECT * FROM memories WHERE agent_id = ${agent.id}`', fixes: [] }],
@@ -103,6 +137,27 @@ hostRuleTester(commitInLoop, 'TypeScript', {
       code: PG + "export async function f(ids: number[]) {\n  for (const id of ids) await pool.query('DELETE FROM memories WHERE agent_id = $1', [id]);\n}\n",
       errors: [{ message: ['DELETE from memories runs once per id of ids', 'DELETE ... WHERE id = ANY($1)'], span: "await pool.query('DELETE FROM memories WHERE agent_id = $1', [id])", fixes: ['One DELETE for all of ids'] }],
       output: PG + "export async function f(ids: number[]) {\n  // QueryLens commit-in-loop: one DELETE for all of ids.\n  await pool.query('DELETE FROM memories WHERE agent_id = ANY($1)', [ids]);\n}\n",
+    },
+    {
+      ...base,
+      name: "a DELETE per key that keeps each key's latest rows (a LIMIT in its subquery): no IN list does that, info, no rewrite",
+      code:
+        PG +
+        'export async function trim(ids: number[]) {\n' +
+        '  for (const id of ids) {\n' +
+        "    await pool.query('DELETE FROM memories WHERE agent_id = $1 AND id NOT IN (SELECT id FROM (SELECT id FROM memories WHERE agent_id = $1 ORDER BY id DESC LIMIT 100) AS kept)', [id]);\n" +
+        '  }\n' +
+        '}\n',
+      errors: [{
+        message: [
+          'DELETE from memories runs once per id of ids: one round trip (and statement) per row. ' +
+            "Its subquery takes each item's first rows (a LIMIT), so one statement over all keys would have to rank every key's rows " +
+            '(ROW_NUMBER() OVER (PARTITION BY the key)) rather than list the keys: worth it only when the loop is long (info, no automatic rewrite).',
+        ],
+        span: "await pool.query('DELETE FROM memories WHERE agent_id = $1 AND id NOT IN (SELECT id FROM (SELECT id FROM memories WHERE agent_id = $1 ORDER BY id DESC LIMIT 100) AS kept)', [id])",
+        fixes: [],
+        tentative: true,
+      }],
     },
   ],
 });
