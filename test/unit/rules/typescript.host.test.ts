@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import { extractTypeScript } from '../../../server/src/core/host/typescript/extract';
 import { commitInLoop } from '../../../server/src/core/rules/commit-in-loop';
 import { leadingWildcardLike } from '../../../server/src/core/rules/leading-wildcard-like';
+import { builderQuery } from '../../../server/src/core/host/typescript/builders';
+import { missingCompositeIndex } from '../../../server/src/core/rules/missing-composite-index';
 import { nPlusOne } from '../../../server/src/core/rules/n-plus-one';
 import { unpaginatedQuery } from '../../../server/src/core/rules/unpaginated-query';
 import { typecheck } from '../host/typescript/typecheck';
@@ -151,10 +153,27 @@ hostRuleTester(commitInLoop, 'TypeScript', {
       errors: [{
         message: [
           'DELETE from memories runs once per id of ids: one round trip (and statement) per row. ' +
-            "Its subquery takes each item's first rows (a LIMIT), so one statement over all keys would have to rank every key's rows " +
+            "Its subquery takes or skips each item's first rows (LIMIT, OFFSET), so one statement over all keys would have to rank every key's rows " +
             '(ROW_NUMBER() OVER (PARTITION BY the key)) rather than list the keys: worth it only when the loop is long (info, no automatic rewrite).',
         ],
         span: "await pool.query('DELETE FROM memories WHERE agent_id = $1 AND id NOT IN (SELECT id FROM (SELECT id FROM memories WHERE agent_id = $1 ORDER BY id DESC LIMIT 100) AS kept)', [id])",
+        fixes: [],
+        tentative: true,
+      }],
+    },
+    {
+      ...base,
+      name: 'the same with OFFSET (delete all but the newest rows of each key)',
+      code:
+        PG +
+        'export async function trim(ids: number[], keep: number) {\n' +
+        '  for (const id of ids) {\n' +
+        "    await pool.query('DELETE FROM memories WHERE id IN (SELECT id FROM memories WHERE agent_id = $1 ORDER BY id DESC OFFSET $2)', [id, keep]);\n" +
+        '  }\n' +
+        '}\n',
+      errors: [{
+        message: ["Its subquery takes or skips each item's first rows (LIMIT, OFFSET)"],
+        span: "await pool.query('DELETE FROM memories WHERE id IN (SELECT id FROM memories WHERE agent_id = $1 ORDER BY id DESC OFFSET $2)', [id, keep])",
         fixes: [],
         tentative: true,
       }],
@@ -210,4 +229,33 @@ describe('rules/TypeScript: fixed files compile', function () {
     }
     assert.deepEqual(typecheck(fixed), { 'n-plus-one.ts': [], 'inserts.ts': [] });
   });
+});
+
+// Kysely with its CamelCasePlugin: the code names `workspaceId`, the database (and the migrations) `workspace_id`.
+const camelSchema = `
+CREATE TABLE labels (id uuid PRIMARY KEY, name varchar NOT NULL, type varchar NOT NULL, workspace_id uuid NOT NULL, creator_id uuid);
+CREATE UNIQUE INDEX labels_workspace_id_type_name_unique ON labels (workspace_id, type, name);
+`;
+const KYSELY = "import { Kysely } from 'kysely';\ndeclare const db: Kysely<any>;\n";
+const kysely = { ...base, schema: camelSchema, host: (code: string) => extractTypeScript(code, '/ws/app.ts', { builderQuery }) };
+
+hostRuleTester(missingCompositeIndex, 'TypeScript (Kysely, camelCase names)', {
+  valid: [
+    {
+      ...kysely,
+      name: 'workspaceId is the workspace_id the unique index leads with: served',
+      code: KYSELY + "export async function find(name: string, type: string, workspaceId: string) {\n  return db.selectFrom('labels').selectAll().where('name', '=', name).where('type', '=', type).where('workspaceId', '=', workspaceId).executeTakeFirst();\n}\n",
+    },
+  ],
+  invalid: [
+    {
+      ...kysely,
+      name: 'creatorId and name: reported under the database names, creator_id first',
+      code: KYSELY + "export async function mine(creatorId: string, name: string) {\n  return db.selectFrom('labels').selectAll().where('creatorId', '=', creatorId).where('name', '=', name).execute();\n}\n",
+      errors: [{
+        message: ['Query filters labels on creator_id and name, but no index leads with any of these columns: every call scans the table. Add an index on labels(creator_id, name).'],
+        span: "where('creatorId', '=', creatorId).where('name', '=', name)",
+      }],
+    },
+  ],
 });

@@ -170,7 +170,7 @@ function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number): v
   const small = smallLoopNote(loop);
   const bound = fixedBound(loop);
   const awaits = otherAwait(ctx.text, host, loop);
-  // An UPDATE/DELETE whose subquery takes each item's first rows (keep the last 100 rows of each monitor):
+  // An UPDATE/DELETE whose subquery takes or skips each item's first rows (keep the last 100 rows of each monitor):
   // one statement over all keys would have to rank every key's rows, not just list the keys.
   const perKey = kind !== 'insert' && model !== undefined && limitedSubquery(model);
   const verb = kind.toUpperCase();
@@ -180,7 +180,7 @@ function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number): v
       `${verb}${table ? ` ${kind === 'insert' ? 'into' : kind === 'update' ? 'of' : 'from'} ${table}` : ''} runs ${perItem(loop)} of ` +
       `${loop.iterable ?? 'the loop'}: one round trip (and statement) per row. ` +
       (perKey
-        ? "Its subquery takes each item's first rows (a LIMIT), so one statement over all keys would have to rank every key's rows " +
+        ? "Its subquery takes or skips each item's first rows (LIMIT, OFFSET), so one statement over all keys would have to rank every key's rows " +
           '(ROW_NUMBER() OVER (PARTITION BY the key)) rather than list the keys: worth it only when the loop is long (info, no automatic rewrite).'
         : howToBatch(host, query, kind, table, ctx.dialect)) +
       (small ?? '') +
@@ -195,9 +195,9 @@ function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number): v
   });
 }
 
-/** Whether a subquery of the statement (at any depth) has a LIMIT. */
+/** Whether a subquery of the statement (at any depth) has a LIMIT or an OFFSET. */
 function limitedSubquery(model: QueryModel): boolean {
-  return model.subqueries.some((q) => q !== model && (q.limit !== undefined || limitedSubquery(q)));
+  return model.subqueries.some((q) => q !== model && (q.limit !== undefined || q.offset !== undefined || limitedSubquery(q)));
 }
 
 /** For a loop whose every iteration awaits another call too: batching this statement saves only a share. */
