@@ -93,6 +93,46 @@ hostRuleTester(nPlusOne, 'TypeScript', {
     },
     {
       ...base,
+      name: 'in a scheduled job (@Interval): info, with the reason',
+      code:
+        PG +
+        "import { Interval } from '@nestjs/schedule';\n" +
+        'export class Sweeper {\n' +
+        "  @Interval('sweep', 86400000)\n" +
+        '  async sweep(): Promise<void> {\n' +
+        "    const { rows: agents } = await pool.query<{ id: number }>('SELECT id FROM agents');\n" +
+        '    for (const agent of agents) {\n' +
+        "      await pool.query('SELECT * FROM memories WHERE agent_id = $1', [agent.id]);\n" +
+        '    }\n' +
+        '  }\n' +
+        '}\n',
+      errors: [{
+        message: [
+          'Query on memories runs once per agent of the query on line 7',
+          ' (It runs in the scheduled job sweep (@Interval), which no request waits for: worth batching only if the loop is long.)',
+        ],
+        span: "await pool.query('SELECT * FROM memories WHERE agent_id = $1', [agent.id])",
+        fixes: ['Insert one query for all agent rows above the loop (review, then use its rows)'],
+        tentative: true,
+      }],
+      output:
+        PG +
+        "import { Interval } from '@nestjs/schedule';\n" +
+        'export class Sweeper {\n' +
+        "  @Interval('sweep', 86400000)\n" +
+        '  async sweep(): Promise<void> {\n' +
+        "    const { rows: agents } = await pool.query<{ id: number }>('SELECT id FROM agents');\n" +
+        '    // QueryLens n-plus-one: one query for every agent; use these rows in the loop instead of its query.\n' +
+        '    const agent_ids = agents.map((agent) => agent.id);\n' +
+        "    const { rows: all_memories } = await pool.query('SELECT * FROM memories WHERE agent_id = ANY($1)', [agent_ids]);\n" +
+        '    for (const agent of agents) {\n' +
+        "      await pool.query('SELECT * FROM memories WHERE agent_id = $1', [agent.id]);\n" +
+        '    }\n' +
+        '  }\n' +
+        '}\n',
+    },
+    {
+      ...base,
       name: 'postgres.js in Promise.all(rows.map(..)): still one query per row, only sent together',
       code: "import postgres from 'postgres';\nconst sql = postgres();\nexport async function f() {\n  const agents = await sql`SELECT id FROM agents`;\n  await Promise.all(agents.map(async (agent) => sql`SELECT * FROM memories WHERE agent_id = ${agent.id}`));\n}\n",
       errors: [{ message: ['Query on memories runs once per agent of the query on line 4'], span: 'sql`SELECT * FROM memories WHERE agent_id = ${agent.id}`', fixes: [] }],
