@@ -40,6 +40,19 @@ const seedFixed = seed.replace('  for (const agent of agents) {\n', [
   '',
 ].join('\n'));
 
+// A NestJS job on a timer.
+const sweeper = PG + `import { Interval } from '@nestjs/schedule';
+export class Sweeper {
+  @Interval('sweep', 86400000)
+  async sweep(): Promise<void> {
+    const { rows: agents } = await pool.query<{ id: number }>('SELECT id FROM agents');
+    for (const agent of agents) {
+      await pool.query('SELECT * FROM memories WHERE agent_id = $1', [agent.id]);
+    }
+  }
+}
+`;
+
 hostRuleTester(nPlusOne, 'TypeScript', {
   valid: [
     { ...base, name: 'a query per id of a parameter list (not the rows of a query)', code: PG + "export async function f(ids: number[]) {\n  for (const id of ids) await pool.query('SELECT * FROM memories WHERE agent_id = $1', [id]);\n}\n" },
@@ -94,18 +107,7 @@ hostRuleTester(nPlusOne, 'TypeScript', {
     {
       ...base,
       name: 'in a scheduled job (@Interval): info, with the reason',
-      code:
-        PG +
-        "import { Interval } from '@nestjs/schedule';\n" +
-        'export class Sweeper {\n' +
-        "  @Interval('sweep', 86400000)\n" +
-        '  async sweep(): Promise<void> {\n' +
-        "    const { rows: agents } = await pool.query<{ id: number }>('SELECT id FROM agents');\n" +
-        '    for (const agent of agents) {\n' +
-        "      await pool.query('SELECT * FROM memories WHERE agent_id = $1', [agent.id]);\n" +
-        '    }\n' +
-        '  }\n' +
-        '}\n',
+      code: sweeper,
       errors: [{
         message: [
           'Query on memories runs once per agent of the query on line 7',
@@ -115,21 +117,13 @@ hostRuleTester(nPlusOne, 'TypeScript', {
         fixes: ['Insert one query for all agent rows above the loop (review, then use its rows)'],
         tentative: true,
       }],
-      output:
-        PG +
-        "import { Interval } from '@nestjs/schedule';\n" +
-        'export class Sweeper {\n' +
-        "  @Interval('sweep', 86400000)\n" +
-        '  async sweep(): Promise<void> {\n' +
-        "    const { rows: agents } = await pool.query<{ id: number }>('SELECT id FROM agents');\n" +
-        '    // QueryLens n-plus-one: one query for every agent; use these rows in the loop instead of its query.\n' +
-        '    const agent_ids = agents.map((agent) => agent.id);\n' +
-        "    const { rows: all_memories } = await pool.query('SELECT * FROM memories WHERE agent_id = ANY($1)', [agent_ids]);\n" +
-        '    for (const agent of agents) {\n' +
-        "      await pool.query('SELECT * FROM memories WHERE agent_id = $1', [agent.id]);\n" +
-        '    }\n' +
-        '  }\n' +
-        '}\n',
+      output: sweeper.replace('    for (const agent of agents) {\n', [
+        '    // QueryLens n-plus-one: one query for every agent; use these rows in the loop instead of its query.',
+        '    const agent_ids = agents.map((agent) => agent.id);',
+        "    const { rows: all_memories } = await pool.query('SELECT * FROM memories WHERE agent_id = ANY($1)', [agent_ids]);",
+        '    for (const agent of agents) {',
+        '',
+      ].join('\n')),
     },
     {
       ...base,
