@@ -218,21 +218,6 @@ ruleTester(missingIndex, {
       errors: [{ message: ['(every row of pipeline_step belongs to the definitions in pipeline: usually a few rows'], span: 'pipeline_id = $1', tentative: true }],
     },
     {
-      name: "a scope (an installation's groups): info, with the reason",
-      schema: 'CREATE TABLE "group" (id INTEGER PRIMARY KEY, name TEXT NOT NULL, board_id INTEGER);\n',
-      code: 'DELETE FROM "group" WHERE board_id = $1',
-      errors: [
-        {
-          message: [
-            'Query filters group on board_id, but no index leads with it: every call scans the table. Add an index on group(board_id). ' +
-              "(group is a scope that splits an installation's data into a few parts: usually a few rows, and a scan reads them at once: an index is worth it only if it grows.)",
-          ],
-          span: 'board_id = $1',
-          tentative: true,
-        },
-      ],
-    },
-    {
       name: 'the runs themselves are the growing data: warning',
       schema: definitions,
       code: 'SELECT id FROM pipeline_run WHERE pipeline_id = $1',

@@ -92,7 +92,6 @@ function isListName(name: string): boolean {
  * Why a table probably holds a few rows set up by hand, where a scan reads them
  * at once, or undefined when nothing in the schema says so:
  * - a reference list of kinds (`isReferenceTable`);
- * - a scope (`isScopeTable`: the projects, environments or groups of an installation);
  * - a list of choices: a boolean `default` (`is_default`) column marks one row
  *   as the default among the others, which only a list picked from has;
  * - definitions: another table is named for their runs (`workflow` and
@@ -106,7 +105,6 @@ function isListName(name: string): boolean {
 export function smallTableReason(table: TableInfo, catalog: Catalog): string | undefined {
   const scan = 'a scan reads them at once: an index is worth it only if it grows';
   if (isReferenceTable(table)) return `${table.name} looks like a reference list of kinds, usually a few rows that a scan reads at once: worth it only if it grows`;
-  if (isScopeTable(table.name)) return `${table.name} is a scope that splits an installation's data into a few parts: usually a few rows, and ${scan}`;
   const choices = choicesFlag(table);
   if (choices) return `${table.name} has a boolean ${choices} column, so its rows are choices set up by hand, one of them the default: usually a few rows, and ${scan}`;
   const runs = runsTable(table, catalog);
