@@ -8,8 +8,8 @@
  * unreadable rather than reported as a syntax error.
  *
  * The hosts (CLI, language server) pass it to the workspace; the core has no
- * database. Where neither better-sqlite3 nor node:sqlite loads, there is no
- * oracle and every rejected statement stays a syntax error.
+ * database. Where neither better-sqlite3 nor node:sqlite loads, the oracle has
+ * no answer and every rejected statement stays a syntax error.
  */
 import type { Dialect } from '../../../shared/types';
 import type { SyntaxOracle } from '../core/sql/parse';
@@ -35,17 +35,29 @@ const MAX_CHARS = 200_000;
 /** Answers kept by text: a file is parsed again on every edit. */
 const MAX_ANSWERS = 10_000;
 
-let engine: Engine | null | undefined;
+/** Whether this process can load SQLite at all (undefined until first asked). */
+let loadable: boolean | undefined;
 
-function database(): Engine | null {
-  if (engine === undefined) {
-    try {
-      engine = openSqliteEngine(':memory:', false, sqliteNativeBinding());
-    } catch {
-      engine = null; // no SQLite in this process: no oracle
-    }
+/**
+ * `ask` on a fresh in-memory database, closed right after: no SQLite handle stays open
+ * (one left open until the process exits made some CLI runs end in a segmentation fault),
+ * and a run whose SQL parsers reject nothing never loads SQLite at all.
+ */
+function withDatabase<T>(ask: (db: Engine) => T): T | undefined {
+  if (loadable === false) return undefined;
+  let db: Engine;
+  try {
+    db = openSqliteEngine(':memory:', false, sqliteNativeBinding());
+    loadable = true;
+  } catch {
+    loadable = false; // no SQLite in this process: no oracle
+    return undefined;
   }
-  return engine;
+  try {
+    return ask(db);
+  } finally {
+    db.close();
+  }
 }
 
 const answers = new Map<string, boolean | undefined>();
@@ -54,25 +66,24 @@ const answers = new Map<string, boolean | undefined>();
 export function sqliteAccepts(text: string): boolean | undefined {
   if (text.length > MAX_CHARS || NOT_ASKED.test(text)) return undefined;
   if (answers.has(text)) return answers.get(text);
-  const db = database();
-  if (!db) return undefined;
-  let answer: boolean | undefined;
-  try {
-    db.prepare(text);
-    answer = true;
-  } catch (error) {
-    const { code, message } = error as { code?: unknown; message?: unknown };
-    // SQLite's own errors: better-sqlite3's `SQLITE_ERROR`, node:sqlite's `ERR_SQLITE_ERROR`. A RangeError
-    // (no statement, or several) or anything else: no answer.
-    answer = typeof code === 'string' && code.includes('SQLITE_') && typeof message === 'string' ? NEEDS_SCHEMA.test(message) : undefined;
-  }
+  const answer = withDatabase((db) => {
+    try {
+      db.prepare(text);
+      return true;
+    } catch (error) {
+      const { code, message } = error as { code?: unknown; message?: unknown };
+      // SQLite's own errors: better-sqlite3's `SQLITE_ERROR`, node:sqlite's `ERR_SQLITE_ERROR`. A RangeError
+      // (no statement, or several) or anything else: no answer.
+      return typeof code === 'string' && code.includes('SQLITE_') && typeof message === 'string' ? NEEDS_SCHEMA.test(message) : undefined;
+    }
+  });
+  if (loadable === false) return undefined;
   if (answers.size >= MAX_ANSWERS) answers.clear();
   answers.set(text, answer);
   return answer;
 }
 
-/** The oracle for the hosts' workspaces: SQLite's statements only, undefined when this process has no SQLite. */
-export function sqliteSyntaxOracle(): SyntaxOracle | undefined {
-  if (!database()) return undefined;
+/** The oracle for the hosts' workspaces: SQLite's statements only (no answer where this process cannot load SQLite). */
+export function sqliteSyntaxOracle(): SyntaxOracle {
   return (text: string, dialect: Dialect) => (dialect === 'sqlite' ? sqliteAccepts(text) : undefined);
 }

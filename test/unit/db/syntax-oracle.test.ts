@@ -71,7 +71,7 @@ describe('the SQLite syntax oracle', () => {
     });
 
     it('answers for SQLite only', () => {
-      const oracle = sqliteSyntaxOracle()!;
+      const oracle = sqliteSyntaxOracle();
       assert.equal(oracle('create table t (a int references user)', 'sqlite'), true);
       assert.equal(oracle('create table t (a int references user)', 'postgres'), undefined);
     });

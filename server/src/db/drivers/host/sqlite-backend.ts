@@ -17,6 +17,7 @@ export interface Engine {
   library: string;
   prepare(sql: string): { returnsRows: boolean; all(named: Record<string, unknown> | undefined, anon: unknown[]): Record<string, unknown>[]; iterateCount(named: Record<string, unknown> | undefined, anon: unknown[]): number; run(named: Record<string, unknown> | undefined, anon: unknown[]): number };
   exec(sql: string): void;
+  close(): void;
 }
 
 function args(named: Record<string, unknown> | undefined, anon: unknown[]): unknown[] {
@@ -43,6 +44,7 @@ function betterSqlite(file: string, readOnly: boolean, nativeBinding?: string): 
       };
     },
     exec: (sql) => void db.exec(sql),
+    close: () => void db.close(),
   };
 }
 
@@ -69,6 +71,7 @@ function nodeSqlite(file: string, readOnly: boolean): Engine {
       };
     },
     exec: (sql) => db.exec(sql),
+    close: () => db.close(),
   };
 }
 
@@ -80,6 +83,7 @@ interface NodeSqliteDb {
     run(...values: unknown[]): { changes: number | bigint };
   };
   exec(sql: string): void;
+  close(): void;
 }
 
 /** A SQLite database through better-sqlite3, else node:sqlite; throws (code `DRIVER`) when neither loads. */
