@@ -23,6 +23,7 @@ import { compareFindings, fingerprintsOf, type ChangedSelection, type CheckRepor
 import { readBaseline, writeBaseline } from './baseline';
 import { workspacePath } from '../core/config/files';
 import { findRoot, isDirectory } from './root';
+import { sqliteSyntaxOracle } from '../db/syntax-oracle';
 
 export interface CheckOptions {
   paths: string[];
@@ -101,6 +102,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     history,
     onError: (message) => options.warn(`internal error (analysis goes on): ${message}`),
     onSkipped: (file, reason) => options.warn(`skipped ${file}: ${reason}`),
+    syntaxOracle: sqliteSyntaxOracle(),
   });
 
   timing.mark('scan + read');

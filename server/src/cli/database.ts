@@ -16,6 +16,7 @@ import { DatabaseService } from '../db/service';
 import { UsageError, type DbOptions, type QueryTarget } from './args';
 import { formatExplain, formatProof } from './format/plan';
 import { findRoot } from './root';
+import { sqliteSyntaxOracle } from '../db/syntax-oracle';
 
 export interface DbCommand {
   kind: 'explain' | 'prove-index';
@@ -43,7 +44,7 @@ export async function queryAt(target: QueryTarget, cwd: string, warn: (message: 
   if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
   const root = findRoot(file);
   const [loaded] = await Promise.all([loadConfig(root), initParsers()]);
-  const workspace = await Workspace.create({ root, config: loaded.config, onError: (m) => warn(`internal error (analysis goes on): ${m}`) });
+  const workspace = await Workspace.create({ root, config: loaded.config, syntaxOracle: sqliteSyntaxOracle(), onError: (m) => warn(`internal error (analysis goes on): ${m}`) });
   const text = workspace.textOf(file);
   if (text === undefined) throw new UsageError(`${file} is not analysed by QueryLens (not SQL, Python or Rust, or excluded by the config)`);
   const where = `${path.relative(cwd, file) || file}:${target.line}`;

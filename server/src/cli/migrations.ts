@@ -14,11 +14,12 @@ import { DatabaseService } from '../db/service';
 import { resolveConnection } from './database';
 import type { MigrationsCommand } from './migrations-args';
 import { findRoot } from './root';
+import { sqliteSyntaxOracle } from '../db/syntax-oracle';
 
 export async function runMigrationsCommand(command: MigrationsCommand & { cwd: string; env: NodeJS.ProcessEnv; warn(m: string): void }): Promise<{ output: string; problems: boolean }> {
   const root = findRoot(path.resolve(command.cwd, command.path ?? '.'));
   const [loaded] = await Promise.all([loadConfig(root), initParsers()]);
-  const workspace = await Workspace.create({ root, config: loaded.config, onError: (m) => command.warn(`internal error (analysis goes on): ${m}`) });
+  const workspace = await Workspace.create({ root, config: loaded.config, syntaxOracle: sqliteSyntaxOracle(), onError: (m) => command.warn(`internal error (analysis goes on): ${m}`) });
   const connection = resolveConnection(command.db);
   const service = new DatabaseService({ log: command.warn, env: command.env });
   try {

@@ -21,6 +21,7 @@ import { UsageError, type DbOptions } from './args';
 import { resolveConnection } from './database';
 import { findRoot } from './root';
 import type { PoolCommand } from './pool-args';
+import { sqliteSyntaxOracle } from '../db/syntax-oracle';
 
 export interface PoolRun extends PoolCommand {
   cwd: string;
@@ -42,7 +43,7 @@ export async function projectWorkspace(cwd: string): Promise<{ root: string; wor
   const root = findRoot(cwd);
   if (!existsSync(path.join(root, '.git')) && !existsSync(path.join(root, CONFIG_FILE_NAME))) return undefined;
   const [loaded] = await Promise.all([loadConfig(root), initParsers()]);
-  return { root, workspace: await Workspace.create({ root, config: loaded.config }) };
+  return { root, workspace: await Workspace.create({ root, config: loaded.config, syntaxOracle: sqliteSyntaxOracle() }) };
 }
 
 /** The pools the code of the current folder's project configures. */

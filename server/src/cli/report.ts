@@ -132,9 +132,12 @@ export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 || word === 'info' ? '' : 's'}`;
 }
 
-/** `12 files checked`, with the embedded SQL strings skipped. */
+/**
+ * `12 files checked`, with the SQL QueryLens skipped: embedded strings it cannot read, and statements of SQL
+ * files that only another dialect or the database's own parser reads.
+ */
 export function checkedFiles(report: CheckReport): string {
-  const skipped = report.unreadable ? `, ${plural(report.unreadable, 'embedded SQL string')} skipped (not readable as SQL)` : '';
+  const skipped = report.unreadable ? `, ${plural(report.unreadable, 'SQL statement')} skipped (QueryLens cannot read them)` : '';
   return `${plural(report.files, 'file')} checked${changedReason(report)}${skipped}`;
 }
 

@@ -14,6 +14,7 @@ import { reviewJson, reviewMarkdown } from '../report/review';
 import type { DbOptions } from './args';
 import { runCheck } from './check';
 import { resolveConnection } from './database';
+import { sqliteSyntaxOracle } from '../db/syntax-oracle';
 
 export interface ReportCommand {
   path?: string;
@@ -32,7 +33,7 @@ export async function runReportCommand(command: ReportCommand): Promise<string> 
   const service = new DatabaseService({ log: command.warn, env: command.env });
   try {
     // The same root `check` analysed: its catalog builds the embedded shadow database.
-    const workspace = await Workspace.create({ root, config: (await loadConfig(root)).config, onError: (m) => command.warn(`internal error (analysis goes on): ${m}`) });
+    const workspace = await Workspace.create({ root, config: (await loadConfig(root)).config, syntaxOracle: sqliteSyntaxOracle(), onError: (m) => command.warn(`internal error (analysis goes on): ${m}`) });
     const input = await collectReview({
       root,
       workspace,

@@ -15,6 +15,7 @@ import { gitHistory, type GitHistory } from '../history/git';
 import type { FolderBaseline } from './baseline';
 import type { FolderSettings } from './settingsCache';
 import { uriToPath } from './uris';
+import { sqliteSyntaxOracle } from '../db/syntax-oracle';
 
 export interface FolderState {
   uri: string;
@@ -123,7 +124,7 @@ export async function loadFolder(
     if (!config.dialect && settings.querylens.dialect !== 'auto') config.dialect = settings.querylens.dialect;
     config.includeTests ??= settings.querylens.includeTests;
     const onSkipped = (file: string, reason: string) => onError(`skipped ${file}: ${reason}`);
-    const options = { root: folder.root, config, extraExcludes: settings.filesExclude, onError, onSkipped, incremental: true, maxFileChars: maxFileChars(settings.querylens.maxFileSizeKb) };
+    const options = { root: folder.root, config, extraExcludes: settings.filesExclude, onError, onSkipped, incremental: true, maxFileChars: maxFileChars(settings.querylens.maxFileSizeKb), syntaxOracle: sqliteSyntaxOracle() };
     if (onPreview) {
       await initHostParsers();
       if (token === folder.loadToken) onPreview(Workspace.fromFiles(options, {}));

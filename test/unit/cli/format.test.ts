@@ -103,7 +103,7 @@ describe('cli formats (hand-made findings)', () => {
     assert.ok(out.includes('  1  missing-composite-index (error)'));
     assert.ok(out.some((l) => l.startsWith('2 problems (1 error, 1 info) in 1 file; 3 files checked')));
     assert.match(formatText({ ...report, findings: [] }, root), /^No problems found \(3 files checked\)\.\n$/);
-    assert.match(formatText({ ...report, findings: [], unreadable: 2 }, root), /^No problems found \(3 files checked, 2 embedded SQL strings skipped \(not readable as SQL\)\)\.\n$/);
+    assert.match(formatText({ ...report, findings: [], unreadable: 2 }, root), /^No problems found \(3 files checked, 2 SQL statements skipped \(QueryLens cannot read them\)\)\.\n$/);
     assert.equal(JSON.parse(formatJson({ ...report, unreadable: 2 })).unreadableSql, 2);
   });
 

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { defaultConfig } from '../../../server/src/core/config/types';
-import { SCRIPT_NOTE, SHIPPED_MODEL_NOTE, SHIPPED_SCHEMA_NOTE } from '../../../server/src/core/engine/analysis';
+import { BENCHMARK_NOTE, SCRIPT_NOTE, SHIPPED_MODEL_NOTE, SHIPPED_SCHEMA_NOTE } from '../../../server/src/core/engine/analysis';
 import { Workspace } from '../../../server/src/core/engine/workspace';
 import { initHostParsers } from '../../../server/src/core/host/treesitter';
 import type { MigrationHistory } from '../../../server/src/core/migrations/history';
@@ -87,6 +87,33 @@ describe('one-off scripts in a data-migrations folder', () => {
   });
 });
 
+describe('schema findings in a SQL migration the application applies itself (no known tool, a migrations folder)', () => {
+  const files = {
+    'db/old_migrations/patch-orders.sql': 'CREATE TABLE orders (id INTEGER PRIMARY KEY AUTOINCREMENT, placed_at DATETIME NOT NULL);\n',
+    'db/old_migrations/patch-lines.sql':
+      'CREATE TABLE order_lines (id INTEGER PRIMARY KEY AUTOINCREMENT, order_id INTEGER NOT NULL REFERENCES [orders]([id]) ON DELETE CASCADE, sku TEXT NOT NULL);\n',
+  };
+  const fk = (history?: MigrationHistory) =>
+    Workspace.fromFiles({ root: ROOT, config: { ...defaultConfig(), dialect: 'sqlite' }, history }, files)
+      .analyze(path.join(ROOT, 'db/old_migrations/patch-lines.sql'))
+      .filter((f) => f.ruleId === 'unindexed-foreign-key');
+
+  before(async () => {
+    await initParsers();
+    await initHostParsers();
+  });
+
+  it('committed: the schema as it stands, info with the reason', () => {
+    const [open] = fk(undefined);
+    const [shipped] = fk({ isShipped: () => true });
+    assert.equal(open!.severity, 'warning');
+    assert.match(open!.message, /^Foreign key order_lines\(order_id\) → orders\(id\) has no index leading with order_id/);
+    assert.equal(shipped!.severity, 'info');
+    assert.equal(shipped!.message, `${open!.message} ${SHIPPED_SCHEMA_NOTE}`);
+    assert.deepEqual(shipped!.range, open!.range);
+  });
+});
+
 describe('query findings in a scripts folder', () => {
   const search = "SELECT id FROM notes WHERE body ILIKE '%invoice%' LIMIT 20;\n";
   const files = {
@@ -112,6 +139,23 @@ describe('query findings in a scripts folder', () => {
     assert.equal(inScript!.severity, 'info');
     assert.equal(inScript!.message, `${inApp!.message} ${SCRIPT_NOTE}`);
     assert.equal(found('app/scripts_helper/find-invoices.sql')[0]!.severity, 'warning');
+  });
+
+  it('the same in a benchmarks folder (perfTest/, benches/), with its own reason; a folder merely named like it is the application', () => {
+    const ws = Workspace.fromFiles({ root: ROOT, config: { ...defaultConfig(), dialect: 'postgres' } }, {
+      ...files,
+      'perfTest/find-invoices.sql': search,
+      'crates/notes/benches/find-invoices.sql': search,
+      'app/perf_report/find-invoices.sql': search,
+    });
+    const found = (rel: string) => ws.analyze(path.join(ROOT, rel)).filter((f) => f.ruleId === 'leading-wildcard-like');
+    const [inApp] = found('app/queries/find-invoices.sql');
+    for (const rel of ['perfTest/find-invoices.sql', 'crates/notes/benches/find-invoices.sql']) {
+      const [inBench] = found(rel);
+      assert.equal(inBench!.severity, 'info', rel);
+      assert.equal(inBench!.message, `${inApp!.message} ${BENCHMARK_NOTE}`);
+    }
+    assert.equal(found('app/perf_report/find-invoices.sql')[0]!.severity, 'warning');
   });
 
   it('the same in a command-line entry file (manage.py): info with the reason; in another module: a warning', () => {

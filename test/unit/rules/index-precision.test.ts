@@ -82,6 +82,36 @@ ruleTester(missingIndex, {
       ],
     },
     {
+      name: 'an UPDATE by age alone is a sweep of stale rows run in the background: info, with the reason',
+      schema: 'CREATE TABLE leases (id bigint PRIMARY KEY, holder text, held_since timestamptz);\n',
+      code: "UPDATE leases SET holder = NULL, held_since = NULL WHERE held_since < now() - interval '4 hours'",
+      errors: [
+        {
+          message: [
+            'Query updates the rows of leases by a range on held_since alone, and no index leads with it: each run scans the table. ' +
+              'A sweep of stale rows like this (expired, or locked too long) usually runs in the background, where a scan costs little until the table is large. Add an index on leases(held_since).',
+          ],
+          span: "held_since < now() - interval '4 hours'",
+          tentative: true,
+        },
+      ],
+    },
+    {
+      name: 'the same sweep inside a WITH, beside another: both are sweeps',
+      schema: 'CREATE TABLE leases (id bigint PRIMARY KEY, holder text, held_since timestamptz);\nCREATE TABLE lease_queues (id bigint PRIMARY KEY, holder text, held_since timestamptz);\n',
+      code: "WITH l AS (UPDATE leases SET holder = NULL WHERE held_since < now() - interval '4 hours') UPDATE lease_queues SET holder = NULL WHERE held_since < now() - interval '4 hours'",
+      errors: [
+        { message: ['Query updates the rows of lease_queues by a range on held_since alone'], span: "held_since < now() - interval '4 hours'", start: 134, tentative: true },
+        { message: ['Query updates the rows of leases by a range on held_since alone'], span: "held_since < now() - interval '4 hours'", tentative: true },
+      ],
+    },
+    {
+      name: 'an UPDATE by equality is no sweep: a warning',
+      schema: 'CREATE TABLE leases (id bigint PRIMARY KEY, holder text, held_since timestamptz);\n',
+      code: 'UPDATE leases SET held_since = now() WHERE holder = $1',
+      errors: [{ message: ['Query filters leases on holder, but no index leads with it: every call scans the table.'], span: 'holder = $1' }],
+    },
+    {
       name: 'a SELECT by the same range stays a warning',
       schema: 'CREATE TABLE login_tokens (id bigint PRIMARY KEY, holder text NOT NULL, lapses_at timestamptz NOT NULL);\n',
       code: 'SELECT id FROM login_tokens WHERE lapses_at < now()',

@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import { extractTypeScript } from '../../../server/src/core/host/typescript/extract';
 import { commitInLoop } from '../../../server/src/core/rules/commit-in-loop';
 import { leadingWildcardLike } from '../../../server/src/core/rules/leading-wildcard-like';
+import { builderQuery } from '../../../server/src/core/host/typescript/builders';
+import { missingCompositeIndex } from '../../../server/src/core/rules/missing-composite-index';
 import { nPlusOne } from '../../../server/src/core/rules/n-plus-one';
 import { unpaginatedQuery } from '../../../server/src/core/rules/unpaginated-query';
 import { typecheck } from '../host/typescript/typecheck';
@@ -54,6 +56,18 @@ const mappedFixed = mapped.replace('  const results = await Promise.all(', [
 ].join('\n'));
 
 const postgresMapped = "import postgres from 'postgres';\nconst sql = postgres();\nexport async function f() {\n  const agents = await sql<{ id: number }[]>`SELECT id FROM agents`;\n  await Promise.all(agents.map(async (agent) => sql`SELECT * FROM memories WHERE agent_id = ${agent.id}`));\n}\n";
+// A NestJS job on a timer.
+const sweeper = PG + `import { Interval } from '@nestjs/schedule';
+export class Sweeper {
+  @Interval('sweep', 86400000)
+  async sweep(): Promise<void> {
+    const { rows: agents } = await pool.query<{ id: number }>('SELECT id FROM agents');
+    for (const agent of agents) {
+      await pool.query('SELECT * FROM memories WHERE agent_id = $1', [agent.id]);
+    }
+  }
+}
+`;
 
 hostRuleTester(nPlusOne, 'TypeScript', {
   valid: [
@@ -82,6 +96,61 @@ hostRuleTester(nPlusOne, 'TypeScript', {
         '  const agent_ids = agents.map((agent) => agent.id);',
         '  const all_memories = await sql`SELECT * FROM memories WHERE agent_id = ANY(${agent_ids})`;',
         '  await Promise.all(',
+      ].join('\n')),
+    },
+    {
+      ...base,
+      name: "the latest rows of each agent (ORDER BY ... LIMIT per key): ranked per key in the advice, no rewrite (its LIMIT would cut all keys' rows)",
+      code: seed.replace("'SELECT * FROM memories WHERE agent_id = $1'", "'SELECT * FROM memories WHERE agent_id = $1 ORDER BY id DESC LIMIT 20'"),
+      errors: [{
+        message: [
+          'Query on memories runs once per agent of the query on line 5: N+1 round trips (one for the list, one per row), so the time grows with the rows. ' +
+            "Fetch them in one query over the collected keys (WHERE agent_id = ANY($1), each key's first 20 rows ranked by ROW_NUMBER() OVER (PARTITION BY agent_id ORDER BY id DESC) <= 20: " +
+            "a LIMIT would cut the whole result, not each key's rows) before the loop and match rows by agent_id inside it.",
+        ],
+        span: "await pool.query('SELECT * FROM memories WHERE agent_id = $1 ORDER BY id DESC LIMIT 20', [agent.id])",
+        fixes: [],
+      }],
+    },
+    {
+      ...base,
+      name: 'the latest row of each agent (LIMIT 1)',
+      code: seed.replace("'SELECT * FROM memories WHERE agent_id = $1'", "'SELECT * FROM memories WHERE agent_id = $1 ORDER BY id DESC LIMIT 1'"),
+      errors: [{
+        message: ["(WHERE agent_id = ANY($1), each key's first row, ranked by ROW_NUMBER() OVER (PARTITION BY agent_id ORDER BY id DESC) = 1: a LIMIT would cut the whole result, not each key's rows)"],
+        span: "await pool.query('SELECT * FROM memories WHERE agent_id = $1 ORDER BY id DESC LIMIT 1', [agent.id])",
+        fixes: [],
+      }],
+    },
+    {
+      ...base,
+      name: 'a count per agent: grouped by the key in the advice, no rewrite',
+      code: seed.replace("'SELECT * FROM memories WHERE agent_id = $1'", "'SELECT count(*) FROM memories WHERE agent_id = $1'"),
+      errors: [{
+        message: ["(WHERE agent_id = ANY($1), GROUP BY agent_id: the aggregate would otherwise add up every key's rows)"],
+        span: "await pool.query('SELECT count(*) FROM memories WHERE agent_id = $1', [agent.id])",
+        fixes: [],
+      }],
+    },
+    {
+      ...base,
+      name: 'in a scheduled job (@Interval): info, with the reason',
+      code: sweeper,
+      errors: [{
+        message: [
+          'Query on memories runs once per agent of the query on line 7',
+          ' (It runs in the scheduled job sweep (@Interval), which no request waits for: worth batching only if the loop is long.)',
+        ],
+        span: "await pool.query('SELECT * FROM memories WHERE agent_id = $1', [agent.id])",
+        fixes: ['Insert one query for all agent rows above the loop (review, then use its rows)'],
+        tentative: true,
+      }],
+      output: sweeper.replace('    for (const agent of agents) {\n', [
+        '    // QueryLens n-plus-one: one query for every agent; use these rows in the loop instead of its query.',
+        '    const agent_ids = agents.map((agent) => agent.id);',
+        "    const { rows: all_memories } = await pool.query('SELECT * FROM memories WHERE agent_id = ANY($1)', [agent_ids]);",
+        '    for (const agent of agents) {',
+        '',
       ].join('\n')),
     },
     {
@@ -138,6 +207,44 @@ hostRuleTester(commitInLoop, 'TypeScript', {
       errors: [{ message: ['DELETE from memories runs once per id of ids', 'DELETE ... WHERE id = ANY($1)'], span: "await pool.query('DELETE FROM memories WHERE agent_id = $1', [id])", fixes: ['One DELETE for all of ids'] }],
       output: PG + "export async function f(ids: number[]) {\n  // QueryLens commit-in-loop: one DELETE for all of ids.\n  await pool.query('DELETE FROM memories WHERE agent_id = ANY($1)', [ids]);\n}\n",
     },
+    {
+      ...base,
+      name: "a DELETE per key that keeps each key's latest rows (a LIMIT in its subquery): no IN list does that, info, no rewrite",
+      code:
+        PG +
+        'export async function trim(ids: number[]) {\n' +
+        '  for (const id of ids) {\n' +
+        "    await pool.query('DELETE FROM memories WHERE agent_id = $1 AND id NOT IN (SELECT id FROM (SELECT id FROM memories WHERE agent_id = $1 ORDER BY id DESC LIMIT 100) AS kept)', [id]);\n" +
+        '  }\n' +
+        '}\n',
+      errors: [{
+        message: [
+          'DELETE from memories runs once per id of ids: one round trip (and statement) per row. ' +
+            "Its subquery takes or skips each item's first rows (LIMIT, OFFSET), so one statement over all keys would have to rank every key's rows " +
+            '(ROW_NUMBER() OVER (PARTITION BY the key)) rather than list the keys: worth it only when the loop is long (info, no automatic rewrite).',
+        ],
+        span: "await pool.query('DELETE FROM memories WHERE agent_id = $1 AND id NOT IN (SELECT id FROM (SELECT id FROM memories WHERE agent_id = $1 ORDER BY id DESC LIMIT 100) AS kept)', [id])",
+        fixes: [],
+        tentative: true,
+      }],
+    },
+    {
+      ...base,
+      name: 'the same with OFFSET (delete all but the newest rows of each key)',
+      code:
+        PG +
+        'export async function trim(ids: number[], keep: number) {\n' +
+        '  for (const id of ids) {\n' +
+        "    await pool.query('DELETE FROM memories WHERE id IN (SELECT id FROM memories WHERE agent_id = $1 ORDER BY id DESC OFFSET $2)', [id, keep]);\n" +
+        '  }\n' +
+        '}\n',
+      errors: [{
+        message: ["Its subquery takes or skips each item's first rows (LIMIT, OFFSET)"],
+        span: "await pool.query('DELETE FROM memories WHERE id IN (SELECT id FROM memories WHERE agent_id = $1 ORDER BY id DESC OFFSET $2)', [id, keep])",
+        fixes: [],
+        tentative: true,
+      }],
+    },
   ],
 });
 
@@ -190,4 +297,33 @@ describe('rules/TypeScript: fixed files compile', function () {
     }
     assert.deepEqual(typecheck(fixed), Object.fromEntries(cases.map(([name]) => [name, []])));
   });
+});
+
+// Kysely with its CamelCasePlugin: the code names `workspaceId`, the database (and the migrations) `workspace_id`.
+const camelSchema = `
+CREATE TABLE labels (id uuid PRIMARY KEY, name varchar NOT NULL, type varchar NOT NULL, workspace_id uuid NOT NULL, creator_id uuid);
+CREATE UNIQUE INDEX labels_workspace_id_type_name_unique ON labels (workspace_id, type, name);
+`;
+const KYSELY = "import { Kysely } from 'kysely';\ndeclare const db: Kysely<any>;\n";
+const kysely = { ...base, schema: camelSchema, host: (code: string) => extractTypeScript(code, '/ws/app.ts', { builderQuery }) };
+
+hostRuleTester(missingCompositeIndex, 'TypeScript (Kysely, camelCase names)', {
+  valid: [
+    {
+      ...kysely,
+      name: 'workspaceId is the workspace_id the unique index leads with: served',
+      code: KYSELY + "export async function find(name: string, type: string, workspaceId: string) {\n  return db.selectFrom('labels').selectAll().where('name', '=', name).where('type', '=', type).where('workspaceId', '=', workspaceId).executeTakeFirst();\n}\n",
+    },
+  ],
+  invalid: [
+    {
+      ...kysely,
+      name: 'creatorId and name: reported under the database names, creator_id first',
+      code: KYSELY + "export async function mine(creatorId: string, name: string) {\n  return db.selectFrom('labels').selectAll().where('creatorId', '=', creatorId).where('name', '=', name).execute();\n}\n",
+      errors: [{
+        message: ['Query filters labels on creator_id and name, but no index leads with any of these columns: every call scans the table. Add an index on labels(creator_id, name).'],
+        span: "where('creatorId', '=', creatorId).where('name', '=', name)",
+      }],
+    },
+  ],
 });

@@ -60,11 +60,21 @@ function folderNames(relativePath: string): string[] {
 const SCRIPT_FOLDERS = ['scripts'];
 /** Python command-line and management entry files (`manage.py`, `cli.py`, `__main__.py`): commands run by hand, like scripts. */
 const SCRIPT_FILES = /^(manage|cli|__main__)\.py$/;
+/**
+ * Folders of benchmarks and load tests (graphile-worker's `perfTest/`, Cargo's `benches/`): code
+ * that measures the product against a throwaway database, run by hand; checked like scripts.
+ */
+const BENCHMARK_FOLDERS = ['bench', 'benches', 'benchmark', 'benchmarks', 'perf', 'perftest', 'perftests', 'loadtest', 'loadtests'];
 
-/** Whether a root-relative, `/`-separated path lies in a scripts folder, or is a command-line entry file. */
-export function isScriptPath(relativePath: string): boolean {
+/** What a script path is: a one-off script or command, or a benchmark. */
+export type ScriptKind = 'script' | 'benchmark';
+
+/** Whether a root-relative, `/`-separated path lies in a scripts or benchmarks folder, or is a command-line entry file. */
+export function scriptKindOf(relativePath: string): ScriptKind | undefined {
+  const folders = folderNames(relativePath).map((folder) => folder.toLowerCase());
+  if (folders.some((folder) => BENCHMARK_FOLDERS.includes(folder))) return 'benchmark';
   const name = relativePath.split('/').pop() ?? '';
-  return SCRIPT_FILES.test(name) || folderNames(relativePath).some((folder) => SCRIPT_FOLDERS.includes(folder.toLowerCase()));
+  return SCRIPT_FILES.test(name) || folders.some((folder) => SCRIPT_FOLDERS.includes(folder)) ? 'script' : undefined;
 }
 
 /** A folder of migrations or data migrations (`migrations`, `data-migrations`, `data_migration`). */

@@ -12,6 +12,7 @@ import type { HostExtraction, HostModel } from '../host/types';
 import type { ServerLimits } from '../config/types';
 import { rules } from '../rules/index';
 import type { CoreFix, FileContext, MigrationPosition, Rule, RuleReport } from '../rules/types';
+import type { ScriptKind } from '../config/scope';
 import type { ParsedDocument, Span, Statement } from '../sql/model';
 import { dropIndexFixes, makeIndexFixes } from './fixes';
 import { LineIndex, lineIndexOf } from './lineIndex';
@@ -37,12 +38,14 @@ export interface AnalysisInput {
   catalog: Catalog;
   migration?: MigrationPosition;
   /**
-   * A one-off SQL script of a migrations folder that no tool runs in order
-   * (`data-migrations/backfill.sql`), committed: it ran once, so no query rule there.
+   * A SQL script of a migrations folder that no known tool runs in order, committed: a
+   * one-off (`data-migrations/backfill.sql`) or a migration the application applies
+   * itself (`old_migrations/patch-tags.sql`). It ran, so no query rule there, and its
+   * schema findings are the schema as it stands, like a shipped migration's (info).
    */
   shippedScript?: boolean;
-  /** The file lies in a scripts folder (config/scope.ts): its query findings are info. */
-  inScripts?: boolean;
+  /** The file lies in a scripts or benchmarks folder (config/scope.ts): its query findings are info. */
+  inScripts?: ScriptKind;
   migrations: MigrationSet[];
   /** Host code (Python, Rust): what the extractor found. */
   host?: HostExtraction;
@@ -94,6 +97,9 @@ export const SHIPPED_MODEL_NOTE =
 
 /** Appended to a query finding in a scripts folder, which is reported at info. */
 export const SCRIPT_NOTE = 'Info, not warning: this is a script (a scripts folder, or a command-line entry file such as manage.py), run by hand or once rather than on a request path.';
+
+/** Appended to a query finding in a benchmarks folder, which is reported at info. */
+export const BENCHMARK_NOTE = 'Info, not warning: this is a benchmark (a bench or perf folder), run by hand against a test database rather than on a request path.';
 
 class FileAnalysis {
   constructor(
@@ -270,12 +276,13 @@ class FileAnalysis {
   private toFinding(rule: Rule, severity: Severity, report: RuleReport, offset: number): Finding {
     // A schema finding in shipped history is the schema as it stands, not a change under review:
     // true, but whether it costs anything depends on table sizes and traffic the code does not show.
-    const inHistory = rule.meta.category === 'schema' && this.input.migration?.shipped === true;
+    const inHistory = rule.meta.category === 'schema' && (this.input.migration?.shipped === true || this.input.shippedScript === true);
     // The same of an ORM model committed unchanged: its table exists as it was made (create_all, no migration of it).
     const shippedModel = rule.meta.category === 'schema' && !this.input.migration && (this.input.host !== undefined || this.input.models !== undefined) && this.host.isCommitted?.(this.input.file) === true;
-    const inScripts = (rule.meta.category === 'query' || rule.meta.category === 'config') && this.input.inScripts === true;
+    const inScripts = (rule.meta.category === 'query' || rule.meta.category === 'config') && this.input.inScripts !== undefined;
     const quieter = (report.tentative || inHistory || shippedModel || inScripts) && (severity === 'warning' || severity === 'error');
-    const note = !quieter ? undefined : inHistory ? SHIPPED_SCHEMA_NOTE : shippedModel ? SHIPPED_MODEL_NOTE : inScripts && !report.tentative ? SCRIPT_NOTE : undefined;
+    const scriptNote = this.input.inScripts === 'benchmark' ? BENCHMARK_NOTE : SCRIPT_NOTE;
+    const note = !quieter ? undefined : inHistory ? SHIPPED_SCHEMA_NOTE : shippedModel ? SHIPPED_MODEL_NOTE : inScripts && !report.tentative ? scriptNote : undefined;
     return {
       ruleId: rule.meta.id,
       severity: quieter ? 'info' : severity,

@@ -15,7 +15,7 @@ import { buildCatalog, buildCatalogSteps, tableKey } from '../catalog/build';
 import type { Catalog, MigrationSet } from '../catalog/types';
 import { ignorePatternMatcher, isAnalysedFile, isExcluded, isScriptMigrationPath, isOrmSchemaFile, isIgnoredByPatterns, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles, workspacePath } from '../config/files';
 import { MAX_SOURCE_BYTES, readTextFile } from '../config/read';
-import { isInMigrationsFolder, isScriptPath } from '../config/scope';
+import { isInMigrationsFolder, scriptKindOf } from '../config/scope';
 import { ruleSettingsOf, type RuleSettings } from '../config/overrides';
 import type { QueryLensConfig } from '../config/types';
 import { detectMigrations, migrationPositionOf, providerDialect } from '../migrations/detect';
@@ -24,7 +24,7 @@ import { firstCheckedHistory, NOTHING_SHIPPED, type MigrationHistory } from '../
 import type { MigrationPosition } from '../rules/types';
 import type { ParsedDocument, SchemaChange } from '../sql/model';
 import { otherEngineOf } from '../sql/dialect';
-import { inferDialect, initParsers, parseDocument, parseDocumentSteps } from '../sql/parse';
+import { inferDialect, initParsers, parseDocument, parseDocumentSteps, type SyntaxOracle } from '../sql/parse';
 import { hostGrammarOf, initHostParsers } from '../host/treesitter';
 import { type KnexfileMigrations, MAY_CALL_MIGRATOR, readKnexfile, readScriptMigration, type ScriptMigration } from '../host/typescript/migrations';
 import { isKnexfile, isScriptFile, type ScriptFileInfo } from '../migrations/scripts';
@@ -74,6 +74,8 @@ export interface WorkspaceOptions {
    * and to know the models every Python file's queries are read with.
    */
   known?: (file: string, text: string) => FileFacts | undefined;
+  /** The database's own parser, asked about a statement of a SQL file QueryLens's parsers reject (the hosts give SQLite's). */
+  syntaxOracle?: SyntaxOracle;
 }
 
 /** What a Python file tells the rest of the workspace: its Alembic revision and its SQLAlchemy models. */
@@ -554,7 +556,7 @@ export class Workspace {
   /** The statements of a text no longer in the workspace (a deleted file's last version), read for its schema changes only, and its model classes. */
   private schemaOfText(file: string, text: string): { document: ParsedDocument; classes: string[] } {
     const dialect = this.dialectOf(file);
-    if (!hostLanguageOf(file)) return { document: parseDocument(text, dialect), classes: [] };
+    if (!hostLanguageOf(file)) return { document: parseDocument(text, dialect, undefined, { syntaxOracle: this.options.syntaxOracle }), classes: [] };
     const extraction = extractHost(file, text, { dialect: this.options.config.dialect, schemaOnly: true, includeTests: this.options.config.includeTests });
     if (!extraction) return { document: { dialect, statements: [], errors: [], metaCommands: [] }, classes: [] };
     return { document: hostDocument(text, extraction, dialect), classes: extraction.models.map((m) => m.className) };
@@ -710,7 +712,10 @@ export class Workspace {
     const wasCurrent = this.entries.get(file) === entry;
     const replaced = () => wasCurrent && this.entries.get(file) !== entry;
     const dialect = this.entryDialect(file, entry);
-    const steps = parseDocumentSteps(entry.text, dialect, this.options.incremental ? { previous: entry.replaced } : undefined, { dialectGuessed: !entry.dialectSure });
+    const steps = parseDocumentSteps(entry.text, dialect, this.options.incremental ? { previous: entry.replaced } : undefined, {
+      dialectGuessed: !entry.dialectSure,
+      syntaxOracle: this.options.syntaxOracle,
+    });
     for (;;) {
       const step = steps.next();
       if (step.done) {
@@ -945,7 +950,7 @@ export class Workspace {
         migration,
         // A committed SQL file in a migrations folder that is no migration set (`db/data-migrations/x.sql`): a one-off script that has run.
         shippedScript: !migration && file.endsWith('.sql') && isInMigrationsFolder(relative) && this.isShipped(file),
-        inScripts: isScriptPath(relative),
+        inScripts: scriptKindOf(relative),
         migrations: this.layout.setsFor(file),
         host: partial ? partial.host : entry.host,
         ...(isPrismaSchema(file) ? { models: this.prismaSchemaOf(file)?.models ?? [] } : {}),

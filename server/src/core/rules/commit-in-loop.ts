@@ -19,7 +19,7 @@
 import { docsUrl, type Dialect } from '../../../../shared/types';
 import { adapterOf } from '../host/languages';
 import type { HostExtraction, HostQuery, HostWrite, LoopContext } from '../host/types';
-import type { Span } from '../sql/model';
+import type { QueryModel, Span } from '../sql/model';
 import { codePath, fixedBound, indentationAt, isBatchLoop, otherAwait, lineEnd, lineStart, smallLoopNote, spanText, startsLine, statementOf } from './host-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
 
@@ -170,12 +170,19 @@ function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number): v
   const small = smallLoopNote(loop);
   const bound = fixedBound(loop);
   const awaits = otherAwait(ctx.text, host, loop);
+  // An UPDATE/DELETE whose subquery takes or skips each item's first rows (keep the last 100 rows of each monitor):
+  // one statement over all keys would have to rank every key's rows, not just list the keys.
+  const perKey = kind !== 'insert' && model !== undefined && limitedSubquery(model);
   const verb = kind.toUpperCase();
   ctx.report({
     span: query.span,
     message:
       `${verb}${table ? ` ${kind === 'insert' ? 'into' : kind === 'update' ? 'of' : 'from'} ${table}` : ''} runs ${perItem(loop)} of ` +
-      `${loop.iterable ?? 'the loop'}: one round trip (and statement) per row. ${howToBatch(host, query, kind, table, ctx.dialect)}` +
+      `${loop.iterable ?? 'the loop'}: one round trip (and statement) per row. ` +
+      (perKey
+        ? "Its subquery takes or skips each item's first rows (LIMIT, OFFSET), so one statement over all keys would have to rank every key's rows " +
+          '(ROW_NUMBER() OVER (PARTITION BY the key)) rather than list the keys: worth it only when the loop is long (info, no automatic rewrite).'
+        : howToBatch(host, query, kind, table, ctx.dialect)) +
       (small ?? '') +
       fixedNote(bound) +
       awaitNote(awaits),
@@ -183,9 +190,14 @@ function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number): v
       `Row-by-row ${verb}s pay network latency and statement overhead for every row; one statement for all rows ` +
       '(a multi-row INSERT, an UPDATE ... FROM a list of values, a DELETE ... WHERE key IN a list, or a bulk API) sends ' +
       'them together and is typically 10-50x faster.',
-    ...(small || bound !== undefined || awaits ? { tentative: true } : {}),
-    fixes: adapterOf(host.language).batchWriteFix?.(ctx, index, loop) ?? [],
+    ...(small || bound !== undefined || awaits || perKey ? { tentative: true } : {}),
+    fixes: perKey ? [] : (adapterOf(host.language).batchWriteFix?.(ctx, index, loop) ?? []),
   });
+}
+
+/** Whether a subquery of the statement (at any depth) has a LIMIT or an OFFSET. */
+function limitedSubquery(model: QueryModel): boolean {
+  return model.subqueries.some((q) => q !== model && (q.limit !== undefined || q.offset !== undefined || limitedSubquery(q)));
 }
 
 /** For a loop whose every iteration awaits another call too: batching this statement saves only a share. */

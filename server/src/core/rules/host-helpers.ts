@@ -251,6 +251,18 @@ function batchFile(file: string): CodePath | undefined {
   return undefined;
 }
 
+/** Scheduler decorators: the function runs on a timer (`@Cron(...)`, `@Interval(...)`, `@Timeout(...)`, `@scheduler.scheduled_job(...)`, `@periodic_task(...)`). */
+const SCHEDULED_DECORATOR = /^(?:[\w.]*\.)?(Cron|Interval|Timeout|scheduled_job|periodic_task)\s*\(/;
+
+/** The scheduled job a query runs in, by its function's scheduler decorator: `cleanupOldTrash (@Interval)`; undefined otherwise. */
+export function scheduledJob(at: { functions?: EnclosingFunction[] }): string | undefined {
+  for (const fn of at.functions ?? []) {
+    const decorator = fn.decorators.find((d) => SCHEDULED_DECORATOR.test(d));
+    if (decorator) return `${fn.name} (${decoratorName(decorator)})`;
+  }
+  return undefined;
+}
+
 /** Folders of staff-only tools (an admin panel, a back office). */
 const ADMIN_FOLDERS = new Set(['admin', 'backoffice', 'back-office', 'back_office', 'staff', 'superadmin']);
 

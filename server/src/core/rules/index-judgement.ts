@@ -65,7 +65,8 @@ export function fewValuesReason(table: TableInfo, column: string): FewValues | u
   return undefined;
 }
 
-function snake(name: string): string {
+/** `workspaceId` → `workspace_id`, as Kysely's CamelCasePlugin and knex's snake-case mappers name a column. */
+export function snake(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }
 

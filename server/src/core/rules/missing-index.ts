@@ -62,10 +62,16 @@ function singleMessage(need: IndexNeed): string {
     case 'order':
       return `Query takes the first rows of ${table} by ${need.order.map((c) => c.column).join(', ')}, but no index leads with it: every call reads and sorts the whole table. ${add}`;
     default:
-      if (need.purge) {
+      if (need.purge === 'delete') {
         return (
           `Query deletes the rows of ${table} by a range on ${need.filters[0].column} alone, and no index leads with it: each run scans the table. ` +
           `A purge of old rows like this usually runs in the background, where a scan costs little until the table is large. ${add}`
+        );
+      }
+      if (need.purge === 'update') {
+        return (
+          `Query updates the rows of ${table} by a range on ${need.filters[0].column} alone, and no index leads with it: each run scans the table. ` +
+          `A sweep of stale rows like this (expired, or locked too long) usually runs in the background, where a scan costs little until the table is large. ${add}`
         );
       }
       return `Query filters ${table} on ${need.filters[0].column}, but no index leads with it: every call scans the table. ${add}`;

@@ -13,11 +13,11 @@
  */
 import { docsUrl } from '../../../../shared/types';
 import type { AttributeAccess, HostExtraction, HostModel, HostQuery } from '../host/types';
-import type { Predicate } from '../sql/model';
+import type { Predicate, QueryModel } from '../sql/model';
 import { languageDataOf } from '../../../../shared/languages';
 import { adapterOf } from '../host/languages';
 import type { BatchSite } from '../host/adapter';
-import { indentationAt, lineStart, rowLoop, rowsSource, spanText, startsLine, statementOf, type RowLoop } from './host-helpers';
+import { indentationAt, lineStart, rowLoop, rowsSource, scheduledJob, spanText, startsLine, statementOf, type RowLoop } from './host-helpers';
 import { isScopeTable } from './index-judgement';
 import type { CoreFix, FileContext, Rule } from './types';
 
@@ -64,6 +64,12 @@ function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQue
   const selfLookup = !!model?.tables[0] && outer?.tables[0]?.name === model.tables[0].name;
   // The rows of a scope (all projects, all groups): an installation has a few, so the loop runs a few times.
   const scope = outer?.tables[0] && isScopeTable(outer.tables[0].name) ? outer.tables[0].name : undefined;
+  // A job on a timer (a nightly cleanup): no request waits for its round trips.
+  const scheduled = scheduledJob(query);
+  // Raw SQL that keeps each key's first rows (ORDER BY ... LIMIT n) or counts them (an aggregate): over all keys,
+  // its LIMIT would cut the whole result and its aggregate would add up every key's rows, so the keys' rows must be
+  // ranked (or grouped) by key, which the rewrite over an IN list does not do: advice only.
+  const perKey = query.kind === 'sql' && model ? perKeyShape(model, column) : undefined;
   const adapter = adapterOf(host.language);
   const generic = `WHERE ${column} IN (...)`;
   const batched =
@@ -76,21 +82,39 @@ function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQue
     span: query.span,
     message:
       `Query on ${table} runs once per ${row.target} ${rowsSource(ctx.text, row)}: N+1 round trips (one for the list, ` +
-      `one per row), so the time grows with the rows. Fetch them in one query over the collected keys (${batched}) ` +
+      `one per row), so the time grows with the rows. Fetch them in one query over the collected keys (${batched}${perKey ?? ''}) ` +
       `before the loop and match rows by ${column} inside it.` +
       (selfLookup
         ? ` It reads ${table}, the table the loop walks: if the loop changes those rows (a duplicate check before an update), rows fetched before the loop would miss the changes, so check that first (info, no automatic rewrite).`
         : '') +
-      (scope ? ` (The loop walks ${scope}, which splits an installation into a few parts: a few round trips, worth batching only if there are many.)` : ''),
-    ...(selfLookup || scope ? { tentative: true } : {}),
+      (scope ? ` (The loop walks ${scope}, which splits an installation into a few parts: a few round trips, worth batching only if there are many.)` : '') +
+      (scheduled ? ` (It runs in the scheduled job ${scheduled}, which no request waits for: worth batching only if the loop is long.)` : ''),
+    ...(selfLookup || scope || scheduled ? { tentative: true } : {}),
     explanation: [
       `**Loop:** \`${row.target}\` over \`${row.loop.iterable ?? '?'}\``,
       '',
       'Each iteration sends its own query and waits for the answer. With 1,000 rows that is 1,001 round trips; ' +
         'latency, not the database, sets the time. One query over all the keys does the same work in one trip.',
     ].join('\n'),
-    fixes: key && !selfLookup ? batchFix(ctx, query, index, row, key) : [],
+    fixes: key && !selfLookup && !perKey ? batchFix(ctx, query, index, row, key) : [],
   });
+}
+
+/**
+ * How one query over all keys keeps a per-key query's meaning, as a clause of the advice: each key's first rows
+ * ranked by a window function (`ORDER BY ... LIMIT n` per key), or its aggregate grouped by the key; undefined
+ * when a plain IN list does.
+ */
+function perKeyShape(model: QueryModel, column: string): string | undefined {
+  if (model.limit) {
+    const order = model.orderBy.map((o) => `${o.column.column}${o.desc ? ' DESC' : ''}`).join(', ');
+    const rank = `ROW_NUMBER() OVER (PARTITION BY ${column}${order ? ` ORDER BY ${order}` : ''})`;
+    const n = model.limit.value;
+    const rows = n === 1 ? `each key's first row, ranked by ${rank} = 1` : `each key's first ${n ?? 'n'} rows ranked by ${rank} <= ${n ?? 'n'}`;
+    return `, ${rows}: a LIMIT would cut the whole result, not each key's rows`;
+  }
+  if (model.isAggregate) return `, GROUP BY ${column}: the aggregate would otherwise add up every key's rows`;
+  return undefined;
 }
 
 /** The predicate fed by the loop variable: ORM, the one whose value mentions it; SQL, the only parameter. */

@@ -9,8 +9,8 @@
  */
 import { indexCovers, leadingColumns } from '../catalog/build';
 import type { Catalog, IndexInfo, TableInfo } from '../catalog/types';
-import type { ColumnRef, Predicate, QueryModel, Span, Statement, TableRef } from '../sql/model';
-import { isLowCardinality, narrowingIndex, selectiveFirst, smallTableReason } from './index-judgement';
+import type { ColumnRef, JoinCondition, Predicate, QueryModel, Span, Statement, TableRef } from '../sql/model';
+import { isLowCardinality, narrowingIndex, selectiveFirst, smallTableReason, snake } from './index-judgement';
 import type { FileContext, IndexSuggestion } from './types';
 
 /** A query model together with where it sits in its statement. */
@@ -50,6 +50,50 @@ export function tableRefs(query: QueryModel): TableRef[] {
 }
 
 /**
+ * The query with its columns named as the catalog names them: a camelCase
+ * name (`workspaceId`) that its table lacks becomes the table's snake_case
+ * column (`workspace_id`), the name the database gets from Kysely's
+ * CamelCasePlugin or knex's snake-case mappers. The query itself when no name
+ * changes (subqueries are read on their own and left as they are).
+ */
+export function withCatalogNames(query: QueryModel, catalog: Catalog): QueryModel {
+  let changed = false;
+  const named = (column: ColumnRef): ColumnRef => {
+    if (!/[a-z0-9][A-Z]/.test(column.column)) return column;
+    const owner = columnTable(query, column, catalog);
+    const table = owner === undefined ? undefined : knownTable(catalog, owner);
+    if (!table || table.columns.size === 0 || table.columns.has(column.column)) return column;
+    const name = snake(column.column);
+    if (!table.columns.has(name)) return column;
+    changed = true;
+    return { ...column, column: name };
+  };
+  const predicates = query.predicates.map((p) => {
+    const column = named(p.column);
+    const valueColumn = p.valueColumn && named(p.valueColumn);
+    return column === p.column && valueColumn === p.valueColumn ? p : { ...p, column, ...(valueColumn ? { valueColumn } : {}) };
+  });
+  const pair = (c: JoinCondition): JoinCondition => {
+    const left = named(c.left);
+    const right = named(c.right);
+    return left === c.left && right === c.right ? c : { left, right };
+  };
+  const resolved: QueryModel = {
+    ...query,
+    predicates,
+    equalities: query.equalities.map(pair),
+    joins: query.joins.map((j) => ({ ...j, conditions: j.conditions.map(pair) })),
+    orderBy: query.orderBy.map((o) => {
+      const column = named(o.column);
+      return column === o.column ? o : { ...o, column };
+    }),
+    columns: query.columns.map(named),
+    groupBy: query.groupBy.map(named),
+  };
+  return changed ? resolved : query;
+}
+
+/**
  * The real table a column belongs to: the parser's resolution, else the
  * qualifier matched against aliases and names, else the only table of the
  * query, else the only table of the query whose catalog columns include it
@@ -67,7 +111,7 @@ export function columnTable(query: QueryModel, column: ColumnRef, catalog?: Cata
   if (!catalog) return undefined;
   const tables = refs.map((r) => knownTable(catalog, r.name));
   if (tables.some((t) => !t || t.columns.size === 0)) return undefined;
-  const owners = [...new Set(tables.filter((t) => t!.columns.has(column.column)).map((t) => t!.name))];
+  const owners = [...new Set(tables.filter((t) => t!.columns.has(column.column) || t!.columns.has(snake(column.column))).map((t) => t!.name))];
   return owners.length === 1 ? owners[0] : undefined;
 }
 
@@ -194,8 +238,11 @@ export interface IndexNeed {
   narrowedBy?: IndexInfo;
   /** The suggestion leads with a column of few distinct values (a status, a kind): it pays off only for a rare value. */
   fewValuesLead?: string;
-  /** A DELETE by one range alone (`WHERE expires_at < now()`): a purge of old rows, run in the background. */
-  purge?: boolean;
+  /**
+   * A DELETE or UPDATE by one range alone (`WHERE expires_at < now()`, `WHERE locked_at < now() - interval '4 hours'`):
+   * a purge of old rows or a sweep of stale ones, run in the background.
+   */
+  purge?: 'delete' | 'update';
 }
 
 /** The index-usable filters of one table in a query. */
@@ -243,8 +290,9 @@ function orderColumns(query: QueryModel, table: TableInfo, catalog: Catalog): Co
  * The indexes the query wants and does not have, one need at most per table.
  * Tables not in the catalog are skipped: QueryLens does not guess.
  */
-export function indexNeeds(query: QueryModel, catalog: Catalog): IndexNeed[] {
-  if (query.fromless) return [];
+export function indexNeeds(written: QueryModel, catalog: Catalog): IndexNeed[] {
+  if (written.fromless) return [];
+  const query = withCatalogNames(written, catalog);
   const needs: IndexNeed[] = [];
   const seen = new Set<string>();
   for (const ref of tableRefs(query)) {
@@ -300,7 +348,7 @@ function filterNeed(query: QueryModel, table: TableInfo, catalog: Catalog): Inde
     // Entered through the join's index: the filter only sorts out the joined rows.
     if (viaJoin.length > 0 && narrowingIndex(table, viaJoin)) return undefined;
     const need = makeNeed('single', 'filter', table, used, [], [only.span]);
-    if (query.kind === 'delete' && only.kind === 'range' && filters.length === 1) need.purge = true;
+    if ((query.kind === 'delete' || query.kind === 'update') && only.kind === 'range' && filters.length === 1) need.purge = query.kind;
     return need;
   }
   if (tableServes(table, eqColumns, tail)) return undefined;

@@ -243,8 +243,10 @@ export interface ParsedDocument {
   copyData?: Span[];
   /**
    * Host code: the SQL strings QueryLens could not read (another dialect, a
-   * hole standing for an identifier, a string that only looks like SQL). Not
-   * syntax errors: skipped quietly, and counted in the CLI's summary.
+   * hole standing for an identifier, a string that only looks like SQL); SQL
+   * files: statements another dialect reads, or the database's own parser
+   * accepts (`SyntaxOracle`). Not syntax errors: skipped quietly, and counted
+   * in the CLI's summary.
    */
   unreadable?: Span[];
 }

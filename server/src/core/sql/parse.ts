@@ -117,7 +117,27 @@ function readAsPostgres(text: string, masked: string): ChunkResult | undefined {
  * file's last parse, which the caller then drops) unchanged statements are
  * taken over from it instead of being copied again from the statement cache.
  */
-export function parseDocument(text: string, dialect: Dialect, incremental?: { previous?: ParsedDocument }, options?: { dialectGuessed?: boolean }): ParsedDocument {
+/**
+ * A real database's parser, supplied by a host (the core knows no database):
+ * whether `text`, one statement that QueryLens's parsers reject, is valid
+ * syntax in `dialect` (`true`), a syntax error (`false`), or undefined when it
+ * cannot tell (no such database here, several statements). It never runs
+ * the statement.
+ */
+export type SyntaxOracle = (text: string, dialect: Dialect) => boolean | undefined;
+
+export interface ParseOptions {
+  /** The dialect is a guess (layout.ts): a statement another dialect reads is skipped, not reported. */
+  dialectGuessed?: boolean;
+  /**
+   * Asked about a statement the parsers reject: one it calls valid is valid
+   * SQL that QueryLens cannot read (`unreadable`), not a syntax error. Without
+   * it (the core's tests), every rejected statement is a syntax error.
+   */
+  syntaxOracle?: SyntaxOracle;
+}
+
+export function parseDocument(text: string, dialect: Dialect, incremental?: { previous?: ParsedDocument }, options?: ParseOptions): ParsedDocument {
   return runSteps(parseDocumentSteps(text, dialect, incremental, options));
 }
 
@@ -130,7 +150,7 @@ export function* parseDocumentSteps(
   text: string,
   dialect: Dialect,
   incremental?: { previous?: ParsedDocument },
-  options?: { dialectGuessed?: boolean },
+  options?: ParseOptions,
 ): Steps<ParsedDocument> {
   const doc: ParsedDocument = { dialect, statements: [], errors: [], metaCommands: [] };
   try {
@@ -152,6 +172,12 @@ export function* parseDocumentSteps(
       placed.push({ text: chunkText, start: span.start, result });
       if (result.errors.length > 0 && options?.dialectGuessed && readsInAnotherDialect(chunkText, dialect)) {
         // Not surely SQL of the guessed dialect: another database's statement, skipped like a meta-command.
+        (doc.unreadable ??= []).push(span);
+        continue;
+      }
+      if (result.errors.length > 0 && options?.syntaxOracle?.(chunkText, dialect) === true) {
+        // Valid in the database itself, beyond what the parsers read (SQLite's `REFERENCES user` with no
+        // column list): skipped like another dialect's statement, never a syntax error.
         (doc.unreadable ??= []).push(span);
         continue;
       }

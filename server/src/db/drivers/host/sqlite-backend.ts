@@ -13,10 +13,11 @@ export interface Backend {
   exec(sql: string): void;
 }
 
-interface Engine {
+export interface Engine {
   library: string;
   prepare(sql: string): { returnsRows: boolean; all(named: Record<string, unknown> | undefined, anon: unknown[]): Record<string, unknown>[]; iterateCount(named: Record<string, unknown> | undefined, anon: unknown[]): number; run(named: Record<string, unknown> | undefined, anon: unknown[]): number };
   exec(sql: string): void;
+  close(): void;
 }
 
 function args(named: Record<string, unknown> | undefined, anon: unknown[]): unknown[] {
@@ -43,6 +44,7 @@ function betterSqlite(file: string, readOnly: boolean, nativeBinding?: string): 
       };
     },
     exec: (sql) => void db.exec(sql),
+    close: () => void db.close(),
   };
 }
 
@@ -69,6 +71,7 @@ function nodeSqlite(file: string, readOnly: boolean): Engine {
       };
     },
     exec: (sql) => db.exec(sql),
+    close: () => db.close(),
   };
 }
 
@@ -80,24 +83,27 @@ interface NodeSqliteDb {
     run(...values: unknown[]): { changes: number | bigint };
   };
   exec(sql: string): void;
+  close(): void;
+}
+
+/** A SQLite database through better-sqlite3, else node:sqlite; throws (code `DRIVER`) when neither loads. */
+export function openSqliteEngine(file: string, readOnly: boolean, nativeBinding?: string): Engine {
+  try {
+    return betterSqlite(file, readOnly, nativeBinding);
+  } catch (betterError) {
+    try {
+      return nodeSqlite(file, readOnly);
+    } catch {
+      throw Object.assign(new Error(`neither better-sqlite3 (${(betterError as Error).message}) nor node:sqlite could be loaded`), { code: 'DRIVER' });
+    }
+  }
 }
 
 export function sqliteBackend(request: OpenRequest): Backend {
   const file = request.file ?? '';
   // Never create a database: a missing file is the user's wrong path, not an empty database.
   if (!existsSync(file)) throw Object.assign(new Error(`database file not found: ${file}`), { code: 'SQLITE_CANTOPEN' });
-  let engine: Engine;
-  let betterError: unknown;
-  try {
-    engine = betterSqlite(file, request.readOnly ?? false, request.nativeBinding);
-  } catch (e) {
-    betterError = e;
-    try {
-      engine = nodeSqlite(file, request.readOnly ?? false);
-    } catch {
-      throw Object.assign(new Error(`neither better-sqlite3 (${(betterError as Error).message}) nor node:sqlite could be loaded`), { code: 'DRIVER' });
-    }
-  }
+  const engine = openSqliteEngine(file, request.readOnly ?? false, request.nativeBinding);
   return {
     open() {
       const version = engine.prepare('SELECT sqlite_version() AS v').all(undefined, [])[0].v;
