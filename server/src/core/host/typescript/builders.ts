@@ -222,7 +222,9 @@ function bindingVerdict(name: string, program: SyntaxNode, member: boolean): boo
   const key = `${member ? '.' : ''}${name}`;
   if (known.byName.has(key)) {
     const said = known.byName.get(key);
-    return said === PENDING ? undefined : said;
+    if (said === PENDING) return undefined;
+    heard?.(key, said);
+    return said;
   }
   known.byName.set(key, PENDING);
   let byName = known.bindings.get(member);
@@ -245,10 +247,35 @@ function bindingVerdict(name: string, program: SyntaxNode, member: boolean): boo
     if (says === false) verdict = false;
   }
   known.byName.set(key, verdict);
+  heard?.(key, verdict);
   return verdict;
 }
 
 const PENDING = Symbol('pending');
+
+/** Told every name's verdict a chain is read with, while `hearingVerdicts` runs. */
+let heard: ((key: string, verdict: boolean | undefined) => void) | undefined;
+
+/**
+ * Runs `read` telling `hear` the knex verdict of every name the chains read
+ * look up (key: the name, `.name` for a member): what a function's builder
+ * queries depend on outside it. extract.ts keeps them with the function's
+ * cached findings and asks `knexVerdict` again on the next version's tree.
+ */
+export function hearingVerdicts<T>(hear: (key: string, verdict: boolean | undefined) => void, read: () => T): T {
+  const before = heard;
+  heard = hear;
+  try {
+    return read();
+  } finally {
+    heard = before;
+  }
+}
+
+/** The verdict `hearingVerdicts` told for `key`, on the tree `program`. */
+export function knexVerdict(key: string, program: SyntaxNode): boolean | undefined {
+  return key.startsWith('.') ? bindingVerdict(key.slice(1), program, true) : bindingVerdict(key, program, false);
+}
 const verdicts = new WeakMap<SyntaxNode, { byName: Map<string, boolean | undefined | typeof PENDING>; bindings: Map<boolean, Map<string, Binding[]>> }>();
 
 interface Binding {

@@ -8,7 +8,7 @@ import { packageDialect, TYPESCRIPT_MANIFESTS } from './manifest';
 export const typescript = {
   id: 'typescript',
   // Query builders (knex, Kysely): extract.ts offers every call chain that is not raw SQL to `builderQuery`.
-  extract: (file, text, options) => extractTypeScript(text, file, { dialect: options.dialect, builderQuery }),
+  extract: (file, text, options) => extractTypeScript(text, file, { dialect: options.dialect, builderQuery, walkCache: options.walkCache }),
   adapter: typescriptAdapter,
   manifests: { files: TYPESCRIPT_MANIFESTS, dialectOf: packageDialect },
 } as const satisfies HostLanguageSupport;
