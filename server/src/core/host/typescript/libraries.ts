@@ -106,8 +106,7 @@ function readLibraries(root: Node): FileLibraries {
       }
     }
   };
-  // The root keeps its answers per top-level statement (treesitter.ts): an edit reads only the statement it changed.
-  for (const n of root.descendantsOfType(['import_statement', 'variable_declarator', 'call_expression'])) {
+  for (const n of libraryNodes(root)) {
     if (n.type === 'import_statement') {
       const info = moduleInfo(plainString(n.childForFieldName('source')) ?? '');
       if (!info) continue;
@@ -131,9 +130,8 @@ function readLibraries(root: Node): FileLibraries {
       continue;
     }
     if (n.type === 'variable_declarator') {
-      const value = n.childForFieldName('value');
-      const pattern = n.childForFieldName('name');
-      if (!value || !pattern || !CONNECTION_VALUES.has(value.type)) continue;
+      const value = n.childForFieldName('value')!;
+      const pattern = n.childForFieldName('name')!;
       const required = requiredModule(value);
       if (required) {
         bind(pattern, required.info, required.member ?? 'default');
@@ -145,7 +143,7 @@ function readLibraries(root: Node): FileLibraries {
         if (created.dialect) votes.push(created.dialect);
       }
     }
-    if (n.type === 'call_expression' && /^(knex|Knex|setup)$/.test(n.childForFieldName('function')?.text.split('.').pop() ?? '')) {
+    if (n.type === 'call_expression') {
       const told = configuredDialect(n);
       if (told) votes.unshift(told);
     }
@@ -153,6 +151,33 @@ function readLibraries(root: Node): FileLibraries {
   const out: FileLibraries = { names, libraries };
   if (votes.length) out.dialect = votes[0];
   return out;
+}
+
+/**
+ * The nodes `readLibraries` reads, in document order: imports, declarators of
+ * a value that may be a connection, calls that may configure one. Kept per
+ * top-level statement (an edit's copy of the tree takes the unchanged ones
+ * over, treesitter.ts): typing reads only the statement it changed.
+ */
+function libraryNodes(root: Node): Node[] {
+  const out: Node[] = [];
+  for (const statement of root.children) {
+    let nodes = byStatement.get(statement);
+    if (!nodes) byStatement.set(statement, (nodes = statement.descendantsOfType(['import_statement', 'variable_declarator', 'call_expression']).filter(mayTell)));
+    for (const n of nodes) out.push(n);
+  }
+  return out;
+}
+
+const byStatement = new WeakMap<Node, Node[]>();
+
+function mayTell(n: Node): boolean {
+  if (n.type === 'import_statement') return true;
+  if (n.type === 'variable_declarator') {
+    const value = n.childForFieldName('value');
+    return !!value && !!n.childForFieldName('name') && CONNECTION_VALUES.has(value.type);
+  }
+  return /^(knex|Knex|setup)$/.test(n.childForFieldName('function')?.text.split('.').pop() ?? '');
 }
 
 /** `require('pg')`, `require('pg').Pool`, `require('knex')(config)`. */
