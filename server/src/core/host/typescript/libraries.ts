@@ -175,9 +175,26 @@ function mayTell(n: Node): boolean {
   if (n.type === 'import_statement') return true;
   if (n.type === 'variable_declarator') {
     const value = n.childForFieldName('value');
-    return !!value && !!n.childForFieldName('name') && CONNECTION_VALUES.has(value.type);
+    return !!value && !!n.childForFieldName('name') && CONNECTION_VALUES.has(value.type) && mayMakeConnection(value);
   }
   return /^(knex|Knex|setup)$/.test(n.childForFieldName('function')?.text.split('.').pop() ?? '');
+}
+
+/**
+ * What `requiredModule` or `createdConnection` may read as a module or a
+ * connection, by shape: `new X(..)`, `x(..)`, `require(..)(..)`,
+ * `require(..).X`, `lib.factory(..)` (not `pool.query(..)`, most of a file's declarations).
+ */
+function mayMakeConnection(value: Node): boolean {
+  let n = unwrap(value);
+  if (n.type === 'await_expression' && n.namedChildren[0]) n = unwrap(n.namedChildren[0]);
+  if (n.type === 'new_expression') return true;
+  if (n.type === 'member_expression') return n.childForFieldName('object') !== null && unwrap(n.childForFieldName('object')!).type === 'call_expression';
+  const callee = asCall(n)?.callee;
+  if (!callee) return false;
+  if (callee.type !== 'member_expression') return true;
+  const property = callee.childForFieldName('property')?.text;
+  return property !== undefined && FACTORY_NAMES.has(property);
 }
 
 /** `require('pg')`, `require('pg').Pool`, `require('knex')(config)`. */
@@ -207,6 +224,8 @@ const CONNECTION_FACTORIES: Partial<Record<Library, Set<string>>> = {
   kysely: new Set(['Kysely']),
   prisma: new Set(['PrismaClient']),
 };
+
+const FACTORY_NAMES = new Set(Object.values(CONNECTION_FACTORIES).flatMap((names) => [...names]));
 
 /**
  * `new Pool()`, `postgres(url)`, `new Database(file)`, `mysql.createPool(..)`,
