@@ -177,7 +177,11 @@ function mayTell(n: Node): boolean {
     const value = n.childForFieldName('value');
     return !!value && !!n.childForFieldName('name') && CONNECTION_VALUES.has(value.type) && mayMakeConnection(value);
   }
-  return /^(knex|Knex|setup)$/.test(n.childForFieldName('function')?.text.split('.').pop() ?? '');
+  // `knex({ client })`, `R.setup('sqlite')` (configuredDialect), not every `knex('table')` chain.
+  const name = n.childForFieldName('function')?.text.split('.').pop() ?? '';
+  if (name === 'setup') return true;
+  const first = n.childForFieldName('arguments')?.namedChildren.find((a) => a.type !== 'comment');
+  return (name === 'knex' || name === 'Knex') && first !== undefined && unwrap(first).type === 'object';
 }
 
 /**
