@@ -95,11 +95,49 @@ export class SyntaxNode {
     /** tree-sitter's id; an unchanged statement taken back under a rebuilt parent takes its new one (see `copyTree`). */
     public id: number,
     readonly type: string,
-    public startIndex: number,
-    public endIndex: number,
+    /** Offsets less `placement.by`. */
+    private start: number,
+    private end: number,
     readonly isNamed: boolean,
     readonly isMissing: boolean,
+    /** Shared by the nodes of one top-level statement (see `Placement`). */
+    public placement: Placement,
   ) {}
+
+  get startIndex(): number {
+    return this.start + this.placement.by;
+  }
+
+  get endIndex(): number {
+    return this.end + this.placement.by;
+  }
+
+  /**
+   * Moves the subtree by `delta` units: a top-level statement with its own
+   * placement at once; any other subtree node by node, into `placement` (the
+   * statement it now belongs to).
+   */
+  move(delta: number, placement: Placement): void {
+    if (this.placement === placement && placement.top === this) {
+      placement.by += delta;
+      return;
+    }
+    const stack: SyntaxNode[] = [this];
+    while (stack.length) {
+      const n = stack.pop()!;
+      const start = n.startIndex + delta;
+      const end = n.endIndex + delta;
+      n.placement = placement;
+      n.start = start - placement.by;
+      n.end = end - placement.by;
+      for (const c of n.children) stack.push(c);
+    }
+  }
+
+  /** The placement of a top-level statement that is its own (see `copyTree`). */
+  ownPlacement(): Placement {
+    return this.placement.top === this ? this.placement : { by: 0, top: this };
+  }
 
   get isError(): boolean {
     return this.type === 'ERROR';
@@ -219,6 +257,17 @@ export class SyntaxCursor {
 export interface HostTree {
   readonly rootNode: SyntaxNode;
   delete(): void;
+}
+
+/**
+ * How far the nodes of one top-level statement have moved since their offsets
+ * were stored: an edit above a statement moves it with one addition, not
+ * node by node (typing in a 3,000-line file moved every node below the edit).
+ */
+interface Placement {
+  by: number;
+  /** The top-level statement whose nodes share it (null: the root's). */
+  top: SyntaxNode | null;
 }
 
 /** A parsed text: the real tree (for incremental parsing), its copy, and the shared source. */
@@ -391,17 +440,6 @@ function reusable(root: SyntaxNode): Map<number, SyntaxNode> {
   return byId;
 }
 
-/** Moves a reused subtree by `delta` units. */
-function shift(node: SyntaxNode, delta: number): void {
-  const stack = [node];
-  while (stack.length) {
-    const n = stack.pop()!;
-    n.startIndex += delta;
-    n.endIndex += delta;
-    for (const c of n.children) stack.push(c);
-  }
-}
-
 /**
  * The JavaScript copy of `tree`, one cursor walk: visible nodes (named and
  * anonymous) with their field names. A node the old copy has (same id, type
@@ -470,7 +508,7 @@ function copyTree(tree: Tree, source: Source, reuse?: Reuse): SyntaxNode {
   const errors = tree.rootNode.hasError;
   const cursor: TreeCursor = tree.walk();
   try {
-    const make = (atTop = false): { node: SyntaxNode; reused: boolean } => {
+    const make = (atTop = false, top?: Placement): { node: SyntaxNode; reused: boolean } => {
       const id = cursor.nodeId;
       const start = cursor.startIndex;
       const end = cursor.endIndex;
@@ -485,10 +523,14 @@ function copyTree(tree: Tree, source: Source, reuse?: Reuse): SyntaxNode {
       }
       if (previous && !reuse!.reused.has(previous) && previous.type === type && previous.endIndex - previous.startIndex === end - start) {
         reuse!.reused.add(previous);
-        if (previous.startIndex !== start) shift(previous, start - previous.startIndex);
+        // A top-level statement keeps (or gets) a placement of its own; a subtree joins its new statement's.
+        const placement = atTop ? previous.ownPlacement() : top!;
+        if (previous.startIndex !== start || previous.placement !== placement) previous.move(start - previous.startIndex, placement);
         return { node: previous, reused: true };
       }
-      const node = new SyntaxNode(source, id, type, start, end, cursor.nodeIsNamed, cursor.nodeIsMissing);
+      const placement: Placement = atTop || !top ? { by: 0, top: null } : top;
+      const node = new SyntaxNode(source, id, type, start, end, cursor.nodeIsNamed, cursor.nodeIsMissing, placement);
+      if (atTop) placement.top = node;
       reuse?.created.add(node);
       // tree-sitter's `hasError` is an error cost (a recovery may leave no ERROR node, a small
       // ERROR token stored inline has none): asked of tree-sitter when the tree has errors at all.
@@ -510,7 +552,7 @@ function copyTree(tree: Tree, source: Source, reuse?: Reuse): SyntaxNode {
       return root;
     }
     for (;;) {
-      const { node, reused } = make(stack.length === 1);
+      const { node, reused } = make(stack.length === 1, stack[1]?.node.placement);
       const top = stack[stack.length - 1]!;
       node.parent = top.node;
       top.children.push(node);

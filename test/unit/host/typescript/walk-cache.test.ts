@@ -95,15 +95,23 @@ function replaced(text: string, from: string, to: string): string {
   return text.slice(0, at) + to + text.slice(at + from.length);
 }
 
-/** The extraction of every version, with the cache and fresh; the two must be the same. */
+/**
+ * The extraction of every version, with the cache and fresh; the two must be
+ * the same. Fresh: each text parsed anew. With the cache: each version parsed
+ * as an edit of the one before (the language server), the syntax tree's copy
+ * taking over the unchanged statements, version after version.
+ */
 function typing(versions: string[]): HostExtraction[] {
+  const parser = hostParser('typescript');
+  const fresh = versions.map((text) => {
+    parser.clear();
+    return extractTypeScript(text, 'src/service.ts', { builderQuery });
+  });
+  parser.clear();
   const cache = new WalkCache();
   return versions.map((text, i) => {
     const incremental = extractTypeScript(text, 'src/service.ts', { builderQuery, walkCache: cache });
-    // A fresh parse too: nothing the parser keeps per tree is shared with the cached extraction.
-    hostParser('typescript').clear();
-    const fresh = extractTypeScript(text, 'src/service.ts', { builderQuery });
-    assert.deepEqual(incremental, fresh, `version ${i}`);
+    assert.deepEqual(incremental, fresh[i], `version ${i}`);
     return incremental;
   });
 }
@@ -186,7 +194,26 @@ describe('host/typescript: the extraction cache (typing)', () => {
     const above = SERVICE.indexOf("const TITLE_PATTERN");
     const raised = SERVICE.slice(0, above) + SERVICE.slice(urgent, start) + SERVICE.slice(above, urgent) + SERVICE.slice(start);
     const twice = SERVICE + SERVICE.slice(SERVICE.indexOf('export async function overdue')).replace('overdue(', 'overdueAgain(');
-    const x = typing([SERVICE, broken, SERVICE, unclosed, SERVICE, moved, removed, SERVICE, twice, SERVICE, raised]);
+    // A function no longer exported, then exported again: its declaration moves in and out of the export statement.
+    const unexported = replaced(SERVICE, 'export async function overdue', 'async function overdue');
+    const x = typing([SERVICE, broken, SERVICE, unclosed, SERVICE, moved, removed, SERVICE, twice, SERVICE, raised, SERVICE, unexported, SERVICE, unexported]);
     assert.equal(query(x[10]!, raised, 'LIKE $1').boundPatterns, undefined);
+  });
+
+  it('keeps to a fresh read keystroke after keystroke, in one function and across the file', () => {
+    // Typing `WHERE` clauses and spaces at several places, each keystroke a version.
+    const places = ['ORDER BY created_at', 'project.tasks = rows;', '.limit(50)', "selectAll()", 'return rows;\n}\n\nexport async function activeUsers'];
+    const versions = [SERVICE];
+    let text = SERVICE;
+    for (const [i, place] of places.entries()) {
+      for (const c of (i % 2 ? ' x ' : '  ')) {
+        const at = text.indexOf(place) + Math.floor(place.length / 2);
+        text = text.slice(0, at) + c + text.slice(at);
+        versions.push(text);
+      }
+    }
+    for (let i = 0; i < 6; i++) versions.push((text = text.replace('  ', ' ')));
+    const x = typing(versions);
+    assert.equal(x.length, versions.length);
   });
 });
