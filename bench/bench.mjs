@@ -460,6 +460,7 @@ async function main() {
       [`LSP Python edit -> diagnostics p50 (${EDITS} edits)`, `${hostIncremental.p50Ms} ms`, ''],
       ['LSP Python edit -> diagnostics p95', `${hostIncremental.p95Ms} ms`, `${checks.hostIncrementalP95.target} ${mark(checks.hostIncrementalP95.pass)}`],
       ['LSP Python edit -> diagnostics max', `${hostIncremental.maxMs} ms`, ''],
+      ...(hostIncremental.cpuP50Ms !== undefined ? [['LSP Python edit: server CPU p50 / p95', `${hostIncremental.cpuP50Ms} / ${hostIncremental.cpuP95Ms} ms`, '']] : []),
     );
   } else rows.push(['LSP Python typing', 'dist/server.js missing', 'FAIL']);
   if (tsIncremental) {
@@ -468,6 +469,7 @@ async function main() {
       [`LSP TypeScript edit -> diagnostics p50 (${EDITS} edits)`, `${tsIncremental.p50Ms} ms`, ''],
       ['LSP TypeScript edit -> diagnostics p95', `${tsIncremental.p95Ms} ms`, `${checks.tsIncrementalP95.target} ${mark(checks.tsIncrementalP95.pass)}`],
       ['LSP TypeScript edit -> diagnostics max', `${tsIncremental.maxMs} ms`, ''],
+      ...(tsIncremental.cpuP50Ms !== undefined ? [['LSP TypeScript edit: server CPU p50 / p95', `${tsIncremental.cpuP50Ms} / ${tsIncremental.cpuP95Ms} ms`, '']] : []),
     );
   } else rows.push(['LSP TypeScript typing', 'dist/server.js missing', 'FAIL']);
   printTable(rows);
