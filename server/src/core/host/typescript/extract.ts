@@ -300,6 +300,10 @@ class Extraction {
   /**
    * Every call chain that is not raw SQL, offered whole (its `await` included) to the builder reader.
    * ── The one call site of tsbuilders' `builderQuery` (builders.ts): wired through `options.builderQuery`. ──
+   * A reader reads the chain's own top-level statement; what it asks of the rest of the file
+   * (builders.ts: whether a name is a knex instance) it tells through a hook like `hearingVerdicts`,
+   * kept in `part.facts` and asked again before the cache takes the statement's findings over
+   * (walk-cache.ts); the module's other statements, imports and `const`s are in the cache's context.
    */
   private offerBuilders(part: Part): void {
     const builderQuery = this.options.builderQuery;
