@@ -178,16 +178,29 @@ async function typingSession({ dir, file, languageId, text, next, seed }) {
 
   const random = prng(seed);
   const latencies = [];
+  // The server main thread's CPU time per edit, beside the wall latency (the machine may be shared): Linux's
+  // /proc/PID/schedstat (nanoseconds on a CPU); none elsewhere.
+  const cpuMs = () => {
+    try {
+      return Number(readFileSync(`/proc/${child.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+    } catch {
+      return undefined;
+    }
+  };
+  const cpu = [];
   const byKind = new Map();
   let diagnostics = first.params.diagnostics.length;
   for (let version = 2; version < EDITS + 2; version++) {
     const edit = next(text, random, version - 2);
     text = edit.text;
     const published = client.waitFor('textDocument/publishDiagnostics', forVersion(version));
+    const cpuBefore = cpuMs();
     const sent = performance.now();
     client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [edit.change] });
     const { at: receivedAt, params } = await published;
     latencies.push(receivedAt - sent);
+    const cpuAfter = cpuMs();
+    if (cpuBefore !== undefined && cpuAfter !== undefined) cpu.push(cpuAfter - cpuBefore);
     if (!byKind.has(edit.kind)) byKind.set(edit.kind, []);
     byKind.get(edit.kind).push(receivedAt - sent);
     diagnostics = params.diagnostics.length;
@@ -207,6 +220,7 @@ async function typingSession({ dir, file, languageId, text, next, seed }) {
     p50Ms: round(percentile(latencies, 50)),
     p95Ms: round(percentile(latencies, 95)),
     maxMs: round(Math.max(...latencies)),
+    ...(cpu.length ? { cpuP50Ms: round(percentile(cpu, 50)), cpuP95Ms: round(percentile(cpu, 95)), cpuMeanMs: round(cpu.reduce((a, b) => a + b, 0) / cpu.length) } : {}),
     diagnosticsAtEnd: diagnostics,
     byKind: Object.fromEntries([...byKind].map(([kind, xs]) => [kind, summary(xs)])),
     // Iterating on the server (QUERYLENS_BENCH set): every edit's latency, in order, to tell warm-up from steady state.
@@ -454,6 +468,7 @@ async function main() {
       [`LSP Python edit -> diagnostics p50 (${EDITS} edits)`, `${hostIncremental.p50Ms} ms`, ''],
       ['LSP Python edit -> diagnostics p95', `${hostIncremental.p95Ms} ms`, `${checks.hostIncrementalP95.target} ${mark(checks.hostIncrementalP95.pass)}`],
       ['LSP Python edit -> diagnostics max', `${hostIncremental.maxMs} ms`, ''],
+      ...(hostIncremental.cpuP50Ms !== undefined ? [['LSP Python edit: server CPU p50 / p95', `${hostIncremental.cpuP50Ms} / ${hostIncremental.cpuP95Ms} ms`, '']] : []),
     );
   } else rows.push(['LSP Python typing', 'dist/server.js missing', 'FAIL']);
   if (tsIncremental) {
@@ -462,6 +477,7 @@ async function main() {
       [`LSP TypeScript edit -> diagnostics p50 (${EDITS} edits)`, `${tsIncremental.p50Ms} ms`, ''],
       ['LSP TypeScript edit -> diagnostics p95', `${tsIncremental.p95Ms} ms`, `${checks.tsIncrementalP95.target} ${mark(checks.tsIncrementalP95.pass)}`],
       ['LSP TypeScript edit -> diagnostics max', `${tsIncremental.maxMs} ms`, ''],
+      ...(tsIncremental.cpuP50Ms !== undefined ? [['LSP TypeScript edit: server CPU p50 / p95', `${tsIncremental.cpuP50Ms} / ${tsIncremental.cpuP95Ms} ms`, '']] : []),
     );
   } else rows.push(['LSP TypeScript typing', 'dist/server.js missing', 'FAIL']);
   printTable(rows);

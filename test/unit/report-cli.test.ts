@@ -39,7 +39,7 @@ describe('CLI: bench and report on examples/agent-platform (embedded)', function
   before(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'querylens-bench-cli-'));
     cpSync(example, dir, { recursive: true });
-    setTargets({ p95Ms: 50 });
+    setTargets({ p95Ms: 60_000 }); // a target no run misses, whatever the machine's load: the test is about the output, not the speed
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -51,7 +51,7 @@ describe('CLI: bench and report on examples/agent-platform (embedded)', function
     assert.match(out, /^note: concurrency 2 asked, 1 used: embedded has one connection/m);
     assert.match(out, /^p95 +[\d.]+ ms$/m);
     assert.match(out, /^ {2}<= +[\d.]+ ms {2}█+ +\d+$/m);
-    assert.match(out, /^PASS {2}p95Ms <= 50 ms \([\d.]+ ms\)$/m);
+    assert.match(out, /^PASS {2}p95Ms <= 60000 ms \([\d.]+ ms\)$/m);
     const files = readdirSync(path.join(dir, '.querylens', 'benchmarks'));
     assert.deepEqual(files, [`${outcome.run.id}.json`]);
     assert.match(out, new RegExp(`^saved \\.querylens/benchmarks/${outcome.run.id}\\.json$`, 'm'));
@@ -81,7 +81,7 @@ describe('CLI: bench and report on examples/agent-platform (embedded)', function
     assert.match(outcome.output, /\(embedded · 10 iterations after 10 warm-up · 1 session\(s\) · writes rolled back\)/);
     assert.match(outcome.output, /^FAIL {2}p95Ms <= 0\.001 ms \([\d.]+ ms\)$/m);
     assert.match(outcome.output, /^PASS {2}errors <= 0 \(0\)$/m);
-    setTargets({ p95Ms: 50 });
+    setTargets({ p95Ms: 60_000 }); // a target no run misses, whatever the machine's load: the test is about the output, not the speed
   });
 
   it('writes the review report: findings by rule, migrations on the shadow database, the benchmark comparison', async () => {
@@ -94,7 +94,7 @@ describe('CLI: bench and report on examples/agent-platform (embedded)', function
     assert.match(md, /^\| `20240105090000` \| create\\_agents\\_and\\_conversations \| ⏳ pending \|/m);
     assert.match(md, /^### task\\_manager\.sql:5$/m);
     assert.match(md, /^\| p95 \| [\d.]+ ms \| [\d.]+ ms \| ×[\d.]+( ⚠️)? \|$/m);
-    assert.match(md, /✅ p95Ms ≤ 50/);
+    assert.match(md, /✅ p95Ms ≤ 60000/);
     // Index health on the shadow database, its items linked to the code that reads their tables.
     assert.match(md, /## Index health\n\nConnection `embedded`/);
     // The link text is escaped Markdown (`\_` renders as `_`); the target is the encoded path.

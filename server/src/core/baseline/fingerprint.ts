@@ -21,8 +21,16 @@ function hash(text: string, length = 16): string {
 }
 
 export function codeHashOf(text: string): string {
-  return hash(normalizeCode(text));
+  let known = codeHashes.get(text);
+  if (known === undefined) {
+    // The language server hashes the same statements again at every version of a file.
+    if (codeHashes.size >= 20_000) codeHashes.clear();
+    codeHashes.set(text, (known = hash(normalizeCode(text))));
+  }
+  return known;
 }
+
+const codeHashes = new Map<string, string>();
 
 /**
  * Sets `codeHash` on each finding that has none: the hash of the innermost

@@ -7,7 +7,7 @@
 import type { Dialect, Finding, Fix, Severity } from '../../../../shared/types';
 import { SYNTAX_RULE_ID, UNUSED_SUPPRESSION_RULE_ID } from '../../../../shared/types';
 import type { Catalog, MigrationSet } from '../catalog/types';
-import { hostQueryKey } from '../host/python/walk-cache';
+import { hostQueryKey } from '../host/walk-cache';
 import type { HostExtraction, HostModel } from '../host/types';
 import type { ServerLimits } from '../config/types';
 import { rules } from '../rules/index';
@@ -200,7 +200,7 @@ class FileAnalysis {
    * What a statement's reports are kept under: its text; for a statement from
    * host code (Python, Rust), whose spans are mapped through string escapes and
    * whose rules read the code around it (the call's terminal, where `.limit()`
-   * goes), the key of its host query (host/python/walk-cache.ts: same function
+   * goes), the key of its host query (host/walk-cache.ts: same function
    * text, same place in it) and its place among that query's statements; none
    * when the query has no key.
    */

@@ -32,7 +32,7 @@ import { extractHost, hasCrossFileModels, hostLanguageOf, workspaceModelsOf } fr
 import { hostSupportOf } from '../host/languages';
 import type { HostExtraction, HostModel } from '../host/types';
 import type { HostPool } from '../host/pools';
-import { WalkCache } from '../host/python/walk-cache';
+import { WalkCache } from '../host/walk-cache';
 import { analyzeFileSteps, type AnalysisHost } from './analysis';
 import { runSteps, type Steps } from '../steps';
 import { hostDocument, schemaDocument } from './hostDocument';
@@ -116,7 +116,7 @@ interface FileEntry {
   base?: HostExtraction;
   /** Host code: the extraction the document was built from (with the workspace's models). */
   host?: HostExtraction;
-  /** Python, incremental: what the walk found per top-level function, carried over from the file's previous version. */
+  /** Incremental: what the extraction found per top-level function (Python, TypeScript), carried over from the file's previous version. */
   walkCache?: WalkCache;
   /** A JavaScript or TypeScript module: the knex or Kysely migration it is (null: none). */
   script?: ScriptMigration | null;
@@ -744,7 +744,9 @@ export class Workspace {
       entry.base = { language: support.id, queries: [], writes: [], accesses: [], models: [], errors: [] };
     }
     if (!entry.base && hostLanguageOf(file) && !this.isTooLarge(entry)) {
-      entry.base = extractHost(file, entry.text, { dialect: this.options.config.dialect, schemaOnly: true, includeTests: this.options.config.includeTests });
+      // Without cross-file models this is the whole extraction (TypeScript, Rust): typing reads only the function typed in.
+      const walkCache = this.options.incremental && !hasCrossFileModels(file) ? (entry.walkCache ??= new WalkCache()) : undefined;
+      entry.base = extractHost(file, entry.text, { dialect: this.options.config.dialect, schemaOnly: true, includeTests: this.options.config.includeTests, ...(walkCache ? { walkCache } : {}) });
     }
     return entry.base;
   }

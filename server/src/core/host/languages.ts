@@ -18,7 +18,7 @@ import { typescript } from './typescript/language';
 import type { Dialect } from '../../../../shared/types';
 import type { MigrationTool } from '../catalog/types';
 import type { HostExtraction, HostModel } from './types';
-import type { WalkCache } from './python/walk-cache';
+import type { WalkCache } from './walk-cache';
 
 export type { HostLanguage } from '../../../../shared/languages';
 
@@ -30,7 +30,7 @@ export interface HostExtractOptions {
   schemaOnly?: boolean;
   /** Extract queries in test modules and test functions too. */
   includeTests?: boolean;
-  /** The file's walk findings kept from its previous versions (Python: walk-cache.ts). */
+  /** The file's walk findings kept from its previous versions (Python and TypeScript: walk-cache.ts). */
   walkCache?: WalkCache;
 }
 

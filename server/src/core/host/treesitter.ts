@@ -128,11 +128,49 @@ export class SyntaxNode {
     /** tree-sitter's id; an unchanged statement taken back under a rebuilt parent takes its new one (see `copyTree`). */
     public id: number,
     readonly type: string,
-    public startIndex: number,
-    public endIndex: number,
+    /** Offsets less `placement.by`. */
+    private start: number,
+    private end: number,
     readonly isNamed: boolean,
     readonly isMissing: boolean,
+    /** Shared by the nodes of one top-level statement (see `Placement`). */
+    public placement: Placement,
   ) {}
+
+  get startIndex(): number {
+    return this.start + this.placement.by;
+  }
+
+  get endIndex(): number {
+    return this.end + this.placement.by;
+  }
+
+  /**
+   * Moves the subtree by `delta` units: a top-level statement with its own
+   * placement at once; any other subtree node by node, into `placement` (the
+   * statement it now belongs to).
+   */
+  move(delta: number, placement: Placement): void {
+    if (this.placement === placement && placement.top === this) {
+      placement.by += delta;
+      return;
+    }
+    const stack: SyntaxNode[] = [this];
+    while (stack.length) {
+      const n = stack.pop()!;
+      const start = n.startIndex + delta;
+      const end = n.endIndex + delta;
+      n.placement = placement;
+      n.start = start - placement.by;
+      n.end = end - placement.by;
+      for (const c of n.children) stack.push(c);
+    }
+  }
+
+  /** The placement of a top-level statement that is its own (see `copyTree`). */
+  ownPlacement(): Placement {
+    return this.placement.top === this ? this.placement : { by: 0, top: this };
+  }
 
   get isError(): boolean {
     return this.type === 'ERROR';
@@ -252,6 +290,17 @@ export class SyntaxCursor {
 export interface HostTree {
   readonly rootNode: SyntaxNode;
   delete(): void;
+}
+
+/**
+ * How far the nodes of one top-level statement have moved since their offsets
+ * were stored: an edit above a statement moves it with one addition, not
+ * node by node (typing in a 3,000-line file moved every node below the edit).
+ */
+interface Placement {
+  by: number;
+  /** The top-level statement whose nodes share it (null: the root's). */
+  top: SyntaxNode | null;
 }
 
 /** A parsed text: the real tree (for incremental parsing), its copy, and the shared source. */
@@ -477,17 +526,6 @@ function reusable(root: SyntaxNode): Map<number, SyntaxNode> {
   return byId;
 }
 
-/** Moves a reused subtree by `delta` units. */
-function shift(node: SyntaxNode, delta: number): void {
-  const stack = [node];
-  while (stack.length) {
-    const n = stack.pop()!;
-    n.startIndex += delta;
-    n.endIndex += delta;
-    for (const c of n.children) stack.push(c);
-  }
-}
-
 /**
  * The JavaScript copy of `tree`, one cursor walk: visible nodes (named and
  * anonymous) with their field names. A node the old copy has (same id, type
@@ -556,7 +594,7 @@ function copyTree(tree: Tree, source: Source, reuse?: Reuse): SyntaxNode {
   const errors = tree.rootNode.hasError;
   const cursor: TreeCursor = tree.walk();
   try {
-    const make = (atTop = false): { node: SyntaxNode; reused: boolean } => {
+    const make = (atTop = false, top?: Placement): { node: SyntaxNode; reused: boolean } => {
       const id = cursor.nodeId;
       const start = cursor.startIndex;
       const end = cursor.endIndex;
@@ -571,10 +609,14 @@ function copyTree(tree: Tree, source: Source, reuse?: Reuse): SyntaxNode {
       }
       if (previous && !reuse!.reused.has(previous) && previous.type === type && previous.endIndex - previous.startIndex === end - start) {
         reuse!.reused.add(previous);
-        if (previous.startIndex !== start) shift(previous, start - previous.startIndex);
+        // A top-level statement keeps (or gets) a placement of its own; a subtree joins its new statement's.
+        const placement = atTop ? previous.ownPlacement() : top!;
+        if (previous.startIndex !== start || previous.placement !== placement) previous.move(start - previous.startIndex, placement);
         return { node: previous, reused: true };
       }
-      const node = new SyntaxNode(source, id, type, start, end, cursor.nodeIsNamed, cursor.nodeIsMissing);
+      const placement: Placement = atTop || !top ? { by: 0, top: null } : top;
+      const node = new SyntaxNode(source, id, type, start, end, cursor.nodeIsNamed, cursor.nodeIsMissing, placement);
+      if (atTop) placement.top = node;
       reuse?.created.add(node);
       // tree-sitter's `hasError` is an error cost (a recovery may leave no ERROR node, a small
       // ERROR token stored inline has none): asked of tree-sitter when the tree has errors at all.
@@ -596,7 +638,7 @@ function copyTree(tree: Tree, source: Source, reuse?: Reuse): SyntaxNode {
       return root;
     }
     for (;;) {
-      const { node, reused } = make(stack.length === 1);
+      const { node, reused } = make(stack.length === 1, stack[1]?.node.placement);
       const top = stack[stack.length - 1]!;
       node.parent = top.node;
       top.children.push(node);
@@ -638,8 +680,10 @@ function copyFresh(tree: Tree, source: Source, { module: m, transfer }: { module
   heap[at + 3] = state[3];
   /** The flat copy's slot of the node made last. */
   let slot = -1;
-  const make = (field = 0): SyntaxNode => {
+  // The root and each top-level statement get a placement of their own, deeper nodes their statement's (see `copyTree`).
+  const make = (field = 0, statement?: Placement): SyntaxNode => {
     const typeId = m._ts_tree_cursor_current_node_type_id_wasm(address);
+    const placement: Placement = statement ?? { by: 0, top: null };
     const node = new SyntaxNode(
       source,
       m._ts_tree_cursor_current_node_id_wasm(address),
@@ -648,7 +692,9 @@ function copyFresh(tree: Tree, source: Source, { module: m, transfer }: { module
       m._ts_tree_cursor_end_index_wasm(address),
       m._ts_tree_cursor_current_node_is_named_wasm(address) === 1,
       m._ts_tree_cursor_current_node_is_missing_wasm(address) === 1,
+      placement,
     );
+    if (stackDepth() === 1) placement.top = node;
     if (errors) {
       // The node goes through the transfer buffer too: the cursor is put back after.
       heap = m.HEAP32;
@@ -667,16 +713,18 @@ function copyFresh(tree: Tree, source: Source, { module: m, transfer }: { module
     if (flat) slot = flat.add(node, typeId, field);
     return node;
   };
+  // Pre-order walk; `stack` holds the nodes being filled, their children so far and their flat slots.
+  const stack: { node: SyntaxNode; children: SyntaxNode[]; fields: (string | null)[]; slot: number }[] = [];
+  const stackDepth = () => stack.length;
   try {
     const root = make();
-    // Pre-order walk; `stack` holds the nodes being filled, their children so far and their flat slots.
-    const stack: { node: SyntaxNode; children: SyntaxNode[]; fields: (string | null)[]; slot: number }[] = [{ node: root, children: [], fields: [], slot }];
+    stack.push({ node: root, children: [], fields: [], slot });
     if (m._ts_tree_cursor_goto_first_child_wasm(address) !== 1) return root;
     for (;;) {
       const top = stack[stack.length - 1]!;
       // An ERROR node has no field map: tree-sitter finds no field child in it, whatever the cursor says.
       const fieldId = top.node.type === 'ERROR' ? -1 : m._ts_tree_cursor_current_field_id_wasm(address);
-      const node = make(fieldId + 1);
+      const node = make(fieldId + 1, stack.length === 1 ? undefined : stack[1]!.node.placement);
       node.parent = top.node;
       top.children.push(node);
       top.fields.push(fieldId < 0 ? null : (fields[fieldId] ?? null));
@@ -742,9 +790,11 @@ class FlatRecorder {
 function rebuild(flat: FlatTree, source: Source, language: Language): SyntaxNode {
   const { types, fields } = language;
   const a = flat.nodes;
-  const make = (at: number): SyntaxNode => {
+  // Placements as `copyFresh` gives them: the root's and each top-level statement's own, deeper nodes their statement's.
+  const make = (at: number, statement?: Placement): SyntaxNode => {
     const packed = a[at + 3]!;
-    const node = new SyntaxNode(source, a[at]!, types[packed & 0xffff] || 'ERROR', a[at + 1]!, a[at + 2]!, (packed & (1 << 24)) !== 0, (packed & (1 << 25)) !== 0);
+    const placement: Placement = statement ?? { by: 0, top: null };
+    const node = new SyntaxNode(source, a[at]!, types[packed & 0xffff] || 'ERROR', a[at + 1]!, a[at + 2]!, (packed & (1 << 24)) !== 0, (packed & (1 << 25)) !== 0, placement);
     if ((packed & (1 << 26)) !== 0) node.hasError = true;
     return node;
   };
@@ -753,7 +803,8 @@ function rebuild(flat: FlatTree, source: Source, language: Language): SyntaxNode
   const stack: { node: SyntaxNode; left: number; children: SyntaxNode[]; fields: (string | null)[] }[] = [{ node: root, left: a[4]!, children: [], fields: [] }];
   for (let at = FLAT_INTS; stack.length > 0; at += FLAT_INTS) {
     const top = stack[stack.length - 1]!;
-    const node = make(at);
+    const node = make(at, stack.length === 1 ? undefined : stack[1]!.node.placement);
+    if (stack.length === 1) node.placement.top = node;
     const field = (a[at + 3]! >>> 16) & 0xff;
     node.parent = top.node;
     top.children.push(node);

@@ -40,8 +40,18 @@ export function returnsAllRows(query: HostQuery, host: HostExtraction): boolean 
 
 /** The statement of `ctx.document` that carries host query `index`. */
 export function statementOf(ctx: FileContext, index: number): Statement | undefined {
-  return ctx.document.statements.find((s) => s.hostQuery === index);
+  // Asked per query by file rules (n-plus-one, for every query in a loop): the statements indexed once per document.
+  const statements = ctx.document.statements;
+  let byQuery = statementsByQuery.get(statements);
+  if (!byQuery) {
+    byQuery = new Map();
+    for (const s of statements) if (s.hostQuery !== undefined && !byQuery.has(s.hostQuery)) byQuery.set(s.hostQuery, s);
+    statementsByQuery.set(statements, byQuery);
+  }
+  return byQuery.get(index);
 }
+
+const statementsByQuery = new WeakMap<readonly Statement[], Map<number, Statement>>();
 
 /** The host query behind a statement, when the file is host code. */
 export function hostQueryOf(ctx: FileContext, statement: Statement): HostQuery | undefined {

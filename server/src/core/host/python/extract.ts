@@ -13,7 +13,7 @@ import { calleeName, type Node, positionalArgs, spanOf } from './nodes';
 import { literalText } from './sql-strings';
 import { extractPythonPools } from './pools';
 import { PythonWalker } from './walk';
-import type { WalkCache } from './walk-cache';
+import type { WalkCache } from '../walk-cache';
 
 export interface PythonExtractOptions {
   /** The configured dialect; otherwise the engine URL in the file tells, else PostgreSQL. */

@@ -17,7 +17,7 @@ import { conventionalRunner, isBaseStatement, type RepositoryClass, repositoryCl
 import type { StatementKind } from '../../sql/model';
 import { looksLikeSql, statementKindOf } from '../statement-kind';
 import { embeddedSql, isStringLiteral } from './sql-strings';
-import { newWalkId, type WalkCache } from './walk-cache';
+import { newWalkId, type WalkCache } from '../walk-cache';
 
 interface PendingOrm {
   kind: 'orm';
@@ -99,7 +99,7 @@ export class PythonWalker {
   /**
    * Walks the module. With `reuse` (a file's cache, `context` what else the
    * findings depend on: the models the queries resolve against), top-level
-   * functions met before are taken over instead of walked (walk-cache.ts).
+   * functions met before are taken over instead of walked (../walk-cache.ts).
    */
   run(root: Node, reuse?: { cache: WalkCache; context: string; models: readonly unknown[] }): void {
     for (const statement of root.children) for (const name of sessionsIn(statement)) this.sessions.add(name);
@@ -275,7 +275,7 @@ export class PythonWalker {
       else if (!(root === name && this.scope.vars.has(name))) this.scope.vars.delete(name);
     }
     if (isStringLiteral(right)) this.scope.strings.set(name, right);
-    // Function scopes only: a module-level value would make a function's walk depend on more than its text (walk-cache.ts).
+    // Function scopes only: a module-level value would make a function's walk depend on more than its text (../walk-cache.ts).
     if (this.scope.parent) {
       this.scope.values.set(name, right);
       const model = repositoryModel(right, (cls) => !!this.resolve(cls));

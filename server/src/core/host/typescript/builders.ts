@@ -216,28 +216,20 @@ function isKnexInstance(base: SyntaxNode, program: SyntaxNode): boolean {
  * parameter without a type).
  */
 function bindingVerdict(name: string, program: SyntaxNode, member: boolean): boolean | undefined {
-  // Asked for every chain of the file: the bindings are read once per tree, each name's verdict once
+  // Asked for every chain of the file: each name's verdict is decided once per tree
   // (a name asked again while its own verdict is being decided — `trx` of a transaction on `trx` — tells nothing).
   let known = verdicts.get(program);
-  if (!known) verdicts.set(program, (known = { byName: new Map(), bindings: new Map() }));
+  if (!known) verdicts.set(program, (known = { byName: new Map() }));
   const key = `${member ? '.' : ''}${name}`;
   if (known.byName.has(key)) {
     const said = known.byName.get(key);
-    return said === PENDING ? undefined : said;
+    if (said === PENDING) return undefined;
+    heard?.(key, said);
+    return said;
   }
   known.byName.set(key, PENDING);
-  let byName = known.bindings.get(member);
-  if (!byName) {
-    byName = new Map();
-    for (const binding of bindings(program, member)) {
-      const list = byName.get(binding.bound.text);
-      if (list) list.push(binding);
-      else byName.set(binding.bound.text, [binding]);
-    }
-    known.bindings.set(member, byName);
-  }
   let verdict: boolean | undefined;
-  for (const { decl, value, type } of byName.get(name) ?? []) {
+  for (const { decl, value, type } of namedBindings(name, program, member)) {
     const says = type ? /\bKnex\b/.test(type.text) : value ? knexValue(value) : transactionParameter(decl, program);
     if (says === true) {
       verdict = true;
@@ -246,11 +238,65 @@ function bindingVerdict(name: string, program: SyntaxNode, member: boolean): boo
     if (says === false) verdict = false;
   }
   known.byName.set(key, verdict);
+  heard?.(key, verdict);
   return verdict;
 }
 
 const PENDING = Symbol('pending');
-const verdicts = new WeakMap<SyntaxNode, { byName: Map<string, boolean | undefined | typeof PENDING>; bindings: Map<boolean, Map<string, Binding[]>> }>();
+
+/** Told every name's verdict a chain is read with, while `hearingVerdicts` runs. */
+let heard: ((key: string, verdict: boolean | undefined) => void) | undefined;
+
+/**
+ * Runs `read` telling `hear` the knex verdict of every name the chains read
+ * look up (key: the name, `.name` for a member): what a function's builder
+ * queries depend on outside it. extract.ts keeps them with the function's
+ * cached findings and asks `knexVerdict` again on the next version's tree.
+ */
+export function hearingVerdicts<T>(hear: (key: string, verdict: boolean | undefined) => void, read: () => T): T {
+  const before = heard;
+  heard = hear;
+  try {
+    return read();
+  } finally {
+    heard = before;
+  }
+}
+
+/** The verdict `hearingVerdicts` told for `key`, on the tree `program`. */
+export function knexVerdict(key: string, program: SyntaxNode): boolean | undefined {
+  return key.startsWith('.') ? bindingVerdict(key.slice(1), program, true) : bindingVerdict(key, program, false);
+}
+const verdicts = new WeakMap<SyntaxNode, { byName: Map<string, boolean | undefined | typeof PENDING> }>();
+
+/**
+ * The file's bindings of `name`, in document order. Read once per top-level
+ * statement and grouped by name, kept per statement node (an edit's copy of the
+ * tree takes the unchanged ones over, treesitter.ts): typing reads only the
+ * statement it changed.
+ */
+function namedBindings(name: string, program: SyntaxNode, member: boolean): Binding[] {
+  const byStatement = member ? memberBindings : plainBindings;
+  const out: Binding[] = [];
+  for (const statement of program.children) {
+    let byName = byStatement.get(statement);
+    if (!byName) {
+      byName = new Map();
+      for (const binding of bindings(statement, member)) {
+        const list = byName.get(binding.bound.text);
+        if (list) list.push(binding);
+        else byName.set(binding.bound.text, [binding]);
+      }
+      byStatement.set(statement, byName);
+    }
+    const list = byName.get(name);
+    if (list) for (const b of list) out.push(b);
+  }
+  return out;
+}
+
+const plainBindings = new WeakMap<SyntaxNode, Map<string, Binding[]>>();
+const memberBindings = new WeakMap<SyntaxNode, Map<string, Binding[]>>();
 
 interface Binding {
   decl: SyntaxNode;
@@ -259,12 +305,12 @@ interface Binding {
   type?: SyntaxNode;
 }
 
-/** Where the file binds names: declarations, assignments, parameters (TypeScript's and JavaScript's); for `member`, fields and `this.x = ...`. */
-function* bindings(program: SyntaxNode, member: boolean): Iterable<Binding> {
+/** Where a statement binds names: declarations, assignments, parameters (TypeScript's and JavaScript's); for `member`, fields and `this.x = ...`. */
+function* bindings(statement: SyntaxNode, member: boolean): Iterable<Binding> {
   const kinds = member
     ? ['public_field_definition', 'property_signature', 'required_parameter', 'assignment_expression']
     : ['variable_declarator', 'required_parameter', 'optional_parameter', 'assignment_expression', 'formal_parameters', 'arrow_function'];
-  for (const d of program.descendantsOfType(kinds)) {
+  for (const d of statement.descendantsOfType(kinds)) {
     if (d.type === 'formal_parameters') {
       // JavaScript: plain identifiers
       for (const p of d.namedChildren) if (p.type === 'identifier') yield { decl: p, bound: p };

@@ -21,8 +21,9 @@ import { fileLibraries, type Library } from './libraries';
 import { extractTypeScriptPools } from './pools';
 import { type FoundLoop, iteratedVariable, LoopFinder } from './loops';
 import { memberValue, type Origin, RAW_METHODS, rawCallOrigin, type SourceContext, STATEMENT_PASSES, STATEMENT_RUNS, TAG_RUNS, tagOrigin } from './sources';
-import type { BuiltQuery } from './builders';
+import { type BuiltQuery, hearingVerdicts, knexVerdict } from './builders';
 import { ormModels, type QueryReaderContext } from './orms';
+import { type FunctionFindings, newWalkId, type WalkCache } from '../walk-cache';
 import { asCall, type Call, enclosingMethodCall, expressionRoots, FUNCTIONS, genericTag, type Node, outerOf, patternNames, spanOf, unwrap, walk, within } from './syntax';
 
 /** Reads a builder or ORM call chain given its outermost node (the `await` expression or the outermost call). */
@@ -35,6 +36,8 @@ export interface TypeScriptExtractOptions {
   builderQuery?: BuilderQuery;
   /** The workspace's models (every ORM's, schema.prisma's included), for the ORM query readers. */
   models?: readonly HostModel[];
+  /** The file's findings per top-level function, kept from its previous versions (../walk-cache.ts; the language server). */
+  walkCache?: WalkCache;
 }
 
 /** Everything QueryLens needs from one TypeScript or JavaScript file. Synchronous once `initHostParsers()` has resolved; never throws. */
@@ -44,7 +47,7 @@ export function extractTypeScript(text: string, file: string, options: TypeScrip
     const tree = hostParser(hostGrammarOf(file) ?? 'typescript').parse(text);
     if (!tree) throw new Error('tree-sitter returned no tree');
     const root = tree.rootNode as unknown as SyntaxNode;
-    new Extraction(root, text, file, options, out).run();
+    new Extraction(root, text, file, options, out).run(options.walkCache);
     const pools = extractTypeScriptPools(root, text, file, fileLibraries(root), constValue);
     if (pools.length) out.pools = pools;
     out.models = ormModels(root, text, file);
@@ -77,15 +80,40 @@ interface Found {
   functionId: number;
   /** The query whose SQL this one runs again (a prepared statement, a `const` query run twice). */
   owner?: Found;
+  /** The expression holding its SQL text (raw SQL). */
+  source?: Node;
+}
+
+/**
+ * A top-level statement read in this version. A function or class (`key`
+ * set) is read on its own, and its findings kept for the next version when
+ * they depend on nothing else of the file than the cache's context and the
+ * knex verdicts they heard (`facts`).
+ */
+interface Part {
+  node: Node;
+  key?: string;
+  calls: Node[];
+  templates: Node[];
+  awaits: Node[];
+  found: Found[];
+  commits: Node[];
+  facts: Map<string, unknown>;
+}
+
+/** A top-level function taken over from the cache. */
+interface Taken {
+  node: Node;
+  key: string;
 }
 
 class Extraction {
   private readonly loops = new LoopFinder();
   private readonly ctx: SourceContext;
-  private readonly found: Found[] = [];
+  /** The statement being read: where `add` puts what it finds. */
+  private part!: Part;
   /** The first query run from each SQL source (by the text node's id), which holds its SQL. */
   private readonly owners = new Map<number, Found>();
-  private readonly commits: Node[] = [];
   /** Loops whose iterable was looked up already (a loop holds many queries). */
   private readonly resolved = new Set<FoundLoop>();
   private readonly readerContext: QueryReaderContext;
@@ -102,44 +130,91 @@ class Extraction {
     this.readerContext = { models: options.models ?? [], file };
   }
 
-  run(): void {
-    const calls = this.root.descendantsOfType('call_expression');
-    const claimed: Span[] = [];
-    for (const node of calls) {
+  /**
+   * Reads every top-level statement, phase by phase over the file; with a
+   * cache, a function or class met before with the same text (and the same
+   * context, and the same answers to its `facts`) is taken over instead.
+   */
+  run(cache?: WalkCache): void {
+    const statements = this.root.children;
+    const keys = cache ? unitKeys(statements) : undefined;
+    if (cache && keys) cache.begin(this.cacheContext(keys.context), []);
+    const items: (Part | Taken)[] = [];
+    const parts: Part[] = [];
+    statements.forEach((node, i) => {
+      const key = keys?.keys[i];
+      const known = key !== undefined ? cache!.peek(key) : undefined;
+      if (key !== undefined && known && (known.facts ?? []).every(([fact, answer]) => knexVerdict(fact, this.root) === answer)) {
+        items.push({ node, key });
+        return;
+      }
+      const part: Part = { node, ...(key !== undefined ? { key } : {}), calls: [], templates: [], awaits: [], found: [], commits: [], facts: new Map() };
+      // One walk per statement for every node kind the phases read.
+      for (const n of node.descendantsOfType(READ)) (n.type === 'call_expression' ? part.calls : n.type === 'template_string' ? part.templates : part.awaits).push(n);
+      items.push(part);
+      parts.push(part);
+    });
+    for (const part of parts) {
+      this.part = part;
+      this.readCalls(part);
+    }
+    // `sql<T>`...``, which the grammar reads as comparisons.
+    for (const part of parts) {
+      this.part = part;
+      for (const template of part.templates) {
+        if (template.parent?.type === 'call_expression') continue;
+        const call = genericTag(template);
+        const origin = call && tagOrigin(call, this.ctx);
+        const found = origin && this.fromOrigin(origin, call);
+        if (found) this.claimed.push(found.query.span);
+      }
+    }
+    // postgres.js: `const q = sql`...`` run later by `await q`.
+    for (const part of parts) {
+      this.part = part;
+      for (const node of part.awaits) {
+        const inner = node.namedChildren[0];
+        if (inner?.type === 'identifier') {
+          const deferred = this.deferredTag(inner, node);
+          if (deferred) this.claimed.push(deferred.query.span);
+        }
+      }
+    }
+    for (const part of parts) {
+      this.part = part;
+      this.offerBuilders(part);
+    }
+    this.settle(items, cache);
+    if (cache && keys) cache.end();
+  }
+
+  /** Spans of the queries found so far, which builder chains are not read in. */
+  private readonly claimed: Span[] = [];
+
+  private readCalls(part: Part): void {
+    for (const node of part.calls) {
       if (!mayStartQuery(node)) continue;
       const call = asCall(node);
       if (!call) continue;
       const origin = rawCallOrigin(call, this.ctx) ?? tagOrigin(call, this.ctx);
       if (origin) {
         const found = this.fromOrigin(origin);
-        if (found) claimed.push(found.query.span);
+        if (found) this.claimed.push(found.query.span);
         continue;
       }
       const deferred = this.deferredExecution(call);
       if (deferred) {
-        claimed.push(deferred.query.span);
+        this.claimed.push(deferred.query.span);
         continue;
       }
-      if (call.name === 'commit' && call.args.length === 0 && call.receiver && /^(trx|tx|transaction|t|client|conn|connection)$/i.test(call.receiver.text)) this.commits.push(node);
+      if (call.name === 'commit' && call.args.length === 0 && call.receiver && /^(trx|tx|transaction|t|client|conn|connection)$/i.test(call.receiver.text)) part.commits.push(node);
     }
-    // `sql<T>`...``, which the grammar reads as comparisons.
-    for (const template of this.root.descendantsOfType('template_string')) {
-      if (template.parent?.type === 'call_expression') continue;
-      const call = genericTag(template);
-      const origin = call && tagOrigin(call, this.ctx);
-      const found = origin && this.fromOrigin(origin, call);
-      if (found) claimed.push(found.query.span);
-    }
-    // postgres.js: `const q = sql`...`` run later by `await q`.
-    for (const node of this.root.descendantsOfType('await_expression')) {
-      const inner = node.namedChildren[0];
-      if (inner?.type === 'identifier') {
-        const deferred = this.deferredTag(inner, node);
-        if (deferred) claimed.push(deferred.query.span);
-      }
-    }
-    this.offerBuilders(calls, claimed);
-    this.settle();
+  }
+
+  /** What every top-level function's findings depend on besides its text and place (see `unitKeys`). */
+  private cacheContext(statements: string[]): string {
+    const { names, dialect, libraries } = this.ctx.libraries;
+    return JSON.stringify([this.file, this.options.dialect ?? null, !!this.options.builderQuery, [...names], dialect ?? null, [...libraries], modelsKey(this.options.models), statements]);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -237,6 +312,7 @@ class Extraction {
       ...(beforeTerminal !== undefined ? { beforeTerminal } : {}),
       ...(bound.length ? { boundPatterns: bound } : {}),
     });
+    found.source = origin.source.text;
     const owner = this.owners.get(origin.source.text.id);
     if (owner) found.owner = owner;
     else this.owners.set(origin.source.text.id, found);
@@ -249,16 +325,22 @@ class Extraction {
   /**
    * Every call chain that is not raw SQL, offered whole (its `await` included) to the builder reader.
    * ── The one call site of tsbuilders' `builderQuery` (builders.ts): wired through `options.builderQuery`. ──
+   * A reader reads the chain's own top-level statement; what it asks of the rest of the file
+   * (builders.ts: whether a name is a knex instance) it tells through a hook like `hearingVerdicts`,
+   * kept in `part.facts` and asked again before the cache takes the statement's findings over
+   * (walk-cache.ts); the module's other statements, imports and `const`s are in the cache's context.
    */
-  private offerBuilders(calls: Node[], claimed: Span[]): void {
+  private offerBuilders(part: Part): void {
     const builderQuery = this.options.builderQuery;
     if (!builderQuery) return;
-    for (const node of calls) {
+    const claimed = this.claimed;
+    for (const node of part.calls) {
       if (enclosingMethodCall(node) || node.parent?.type === 'call_expression' && node.parent.childForFieldName('function')?.id === node.id) continue;
       const { parent } = outerOf(node);
       const offered = parent?.type === 'await_expression' ? parent : node;
       if (claimed.some((s) => within(spanOf(offered), s) || within(s, spanOf(offered)))) continue;
-      const built = builderQuery(offered, this.text, this.readerContext);
+      // What the chain reads of the rest of the file (whether a name is a knex instance) is kept with the part's findings.
+      const built = hearingVerdicts((fact, answer) => part.facts.set(fact, answer), () => builderQuery(offered, this.text, this.readerContext));
       if (!built) continue;
       const use = useOf(offered, 'knex', false);
       this.add(offered, offered, {
@@ -283,35 +365,96 @@ class Extraction {
     const functions = enclosingFunctions(start, this.file, isLoopCallback);
     if (functions.length) query.functions = functions;
     const found: Found = { query, loops, functionId: functionIdOf(start, isLoopCallback) };
-    this.found.push(found);
+    this.part.found.push(found);
     return found;
   }
 
-  /** Indices, rows walked by loops, and the writes per item, once every query is known. */
-  private settle(): void {
-    const found = this.found.sort((a, b) => a.query.span.start - b.query.span.start);
-    const indexOf = new Map(found.map((f, i) => [f, i]));
+  /**
+   * Indices, rows walked by loops, and the writes per item, once every query
+   * is known: statement by statement, the findings taken over from the cache
+   * moved to their place, those read now kept for the next version.
+   */
+  private settle(items: (Part | Taken)[], cache: WalkCache | undefined): void {
+    const queries: HostQuery[] = [];
+    const taken = new Map<Taken, FunctionFindings>();
+    const firstOf = new Map<Part, number>();
+    const found: Found[] = [];
+    for (const item of items) {
+      if (!('found' in item)) {
+        const findings = cache!.take(item.key, item.node.startIndex, queries.length)!;
+        taken.set(item, findings);
+        queries.push(...findings.queries);
+        continue;
+      }
+      firstOf.set(item, queries.length);
+      item.found.sort((a, b) => a.query.span.start - b.query.span.start);
+      for (const f of item.found) {
+        this.indexOf.set(f, queries.length);
+        queries.push(f.query);
+        found.push(f);
+      }
+    }
+    this.newFound = found;
     for (const f of found) {
-      if (f.owner && f.owner !== f) f.query.preparedFrom = indexOf.get(f.owner);
+      if (f.owner && f.owner !== f) f.query.preparedFrom = this.indexOf.get(f.owner);
       for (const loop of f.loops) this.resolveIterable(loop, f.functionId);
     }
-    this.out.queries = found.map((f) => f.query);
+    this.out.queries = queries;
     const writes: HostWrite[] = [];
-    this.out.queries.forEach((q, index) => {
-      if (q.loops.length === 0) return;
+    for (const item of items) {
+      const findings = taken.get(item as Taken);
+      if (findings) {
+        writes.push(...findings.writes);
+        continue;
+      }
+      const part = item as Part;
+      const own = this.writesOf(part);
+      writes.push(...own);
+      const first = firstOf.get(part)!;
+      if (cache && part.key !== undefined && this.isSelfContained(part)) {
+        const facts = [...part.facts];
+        cache.keep(part.key, { id: newWalkId(), start: part.node.startIndex, firstQuery: first, queries: queries.slice(first, first + part.found.length), writes: own, accesses: [], ...(facts.length ? { facts } : {}) });
+      }
+    }
+    this.out.writes = writes;
+  }
+
+  /** Global query index of each query found now. */
+  private readonly indexOf = new Map<Found, number>();
+  /** The queries found now, in file order. */
+  private newFound: Found[] = [];
+
+  /** A statement's writes: inserts and COMMITs run per item, commit calls in loops; by position. */
+  private writesOf(part: Part): HostWrite[] {
+    const writes: HostWrite[] = [];
+    for (const f of part.found) {
+      const q = f.query;
+      if (q.loops.length === 0) continue;
+      const index = this.indexOf.get(f)!;
       if (q.statementKind === 'insert') writes.push({ kind: 'insert', span: q.span, loops: q.loops, query: index });
       if (q.statementKind === 'transaction' && /^\s*(COMMIT|END)\b/i.test(q.sql?.text ?? '')) {
         writes.push({ kind: 'commit', span: q.span, loops: q.loops, ...(q.functions ? { functions: q.functions } : {}) });
       }
-    });
-    for (const call of this.commits) {
+    }
+    for (const call of part.commits) {
       const loops = this.loops.around(call);
       if (loops.length === 0) continue;
       const { parent } = outerOf(call);
       const end = parent?.type === 'await_expression' ? parent : call;
       writes.push({ kind: 'commit', span: spanOf(end), loops: loops.map((l) => l.context), receiver: asCall(call)?.receiver?.text });
     }
-    this.out.writes = writes.sort((a, b) => a.span.start - b.span.start);
+    return writes.sort((a, b) => a.span.start - b.span.start);
+  }
+
+  /**
+   * Whether a function's findings hold wherever its text is (at the same place
+   * among the statements of the cache's context): every query inside a function
+   * of its own (a class field's would see the module's variables) and its SQL
+   * written inside it (not a module-level `const`, whose offsets would not move with it).
+   */
+  private isSelfContained(part: Part): boolean {
+    const span = spanOf(part.node);
+    return part.found.every((f) => f.functionId !== -1 && (!f.source || within(spanOf(f.source), span)));
   }
 
   /**
@@ -323,16 +466,64 @@ class Extraction {
     if (!loop.iterable || loop.context.iterableQuery !== undefined || this.resolved.has(loop)) return;
     this.resolved.add(loop);
     const span = spanOf(loop.iterable);
-    let index = this.found.findIndex((f) => within(f.query.span, span));
-    if (index < 0) {
+    let match = this.newFound.find((f) => within(f.query.span, span));
+    if (!match) {
       const variable = iteratedVariable(loop.iterable);
       if (!variable) return;
-      this.found.forEach((f, i) => {
-        if (f.functionId === functionId && f.query.assignedTo === variable && f.query.span.end <= loop.start) index = i;
-      });
+      for (const f of this.newFound) if (f.functionId === functionId && f.query.assignedTo === variable && f.query.span.end <= loop.start) match = f;
     }
-    if (index >= 0) loop.context.iterableQuery = index;
+    if (match) loop.context.iterableQuery = this.indexOf.get(match);
   }
+}
+
+/** The node kinds the phases read, collected in one walk of each statement. */
+const READ = ['call_expression', 'template_string', 'await_expression'];
+
+/** Declarations whose findings can be a function of their text: functions and classes. */
+const UNIT_DECLARATIONS = new Set(['function_declaration', 'generator_function_declaration', 'class_declaration', 'abstract_class_declaration']);
+const FUNCTION_VALUES = new Set(['arrow_function', 'function_expression', 'function', 'generator_function']);
+
+/**
+ * A top-level function or class (declared, exported, or a `const` holding
+ * functions): the statements whose findings the cache keeps; the declared
+ * names of a `const`, which other statements' lookups may meet.
+ */
+function unitOf(statement: Node): { names: string[] } | undefined {
+  const declaration = statement.type === 'export_statement' ? statement.childForFieldName('declaration') ?? statement.childForFieldName('value') : statement;
+  if (!declaration) return undefined;
+  if (UNIT_DECLARATIONS.has(declaration.type) || (statement !== declaration && (FUNCTION_VALUES.has(declaration.type) || declaration.type === 'class'))) return { names: [] };
+  if (declaration.type !== 'lexical_declaration') return undefined;
+  const declarators = declaration.namedChildren.filter((c) => c.type !== 'comment');
+  const names: string[] = [];
+  for (const d of declarators) {
+    const value = d.type === 'variable_declarator' ? d.childForFieldName('value') : null;
+    if (!value || !FUNCTION_VALUES.has(unwrap(value).type)) return undefined;
+    names.push(d.childForFieldName('name')?.text ?? '');
+  }
+  return names.length ? { names } : undefined;
+}
+
+/**
+ * The cache key of each top-level function or class without syntax errors,
+ * and the rest of the file its findings may depend on (`context`): every other
+ * statement's text (comments aside), and the names of the `const`s holding
+ * functions. A key is the function's text and how many of those come before
+ * it (a `const` is visible only after its declaration).
+ */
+function unitKeys(statements: readonly Node[]): { keys: (string | undefined)[]; context: string[] } {
+  const context: string[] = [];
+  const keys = statements.map((statement) => {
+    if (statement.type === 'comment') return undefined;
+    const unit = unitOf(statement);
+    if (!unit) {
+      context.push(statement.text);
+      return undefined;
+    }
+    const key = statement.hasError ? undefined : `${context.length}\u0000${statement.text}`;
+    if (unit.names.length) context.push(`\u0000const ${unit.names.join(', ')}`);
+    return key;
+  });
+  return { keys, context };
 }
 
 /** Calls worth reading further (most calls of a file are none of these): tagged templates and the methods that run or end SQL. */
@@ -563,4 +754,16 @@ function syntaxErrors(root: Node): HostExtraction['errors'] {
   };
   if (root.hasError) visit(root);
   return errors;
+}
+
+/** The workspace's models as a cache context (an ORM query reads its table and columns there): computed once per models list. */
+const MODEL_KEYS = new WeakMap<readonly HostModel[], string>();
+function modelsKey(models: readonly HostModel[] | undefined): string {
+  if (!models || models.length === 0) return '';
+  let key = MODEL_KEYS.get(models);
+  if (key === undefined) {
+    key = JSON.stringify(models.map((m) => [m.orm, m.className, m.table, m.fields, m.changes]));
+    MODEL_KEYS.set(models, key);
+  }
+  return key;
 }

@@ -1,5 +1,6 @@
 /** TypeScript and JavaScript in the host-language registry (host/languages.ts): node-postgres, postgres.js, mysql2, knex, Kysely, better-sqlite3, and the ORMs of orms.ts. */
 import type { HostLanguageSupport } from '../languages';
+import type { HostModel } from '../types';
 import { typescriptAdapter } from './adapter';
 import { builderQuery } from './builders';
 import { extractTypeScript, type BuilderQuery } from './extract';
@@ -14,7 +15,7 @@ export const typescript = {
     const readQuery: BuilderQuery = readers.length === 0
       ? (node, source) => builderQuery(node, source)
       : (node, source, context) => builderQuery(node, source) ?? firstOf(readers, (read) => read(node, source, context));
-    return extractTypeScript(text, file, { dialect: options.dialect, builderQuery: readQuery, ...(options.models ? { models: options.models.filter((m) => m.orm !== undefined) } : {}) });
+    return extractTypeScript(text, file, { dialect: options.dialect, builderQuery: readQuery, walkCache: options.walkCache, ...(options.models ? { models: ormModelsOf(options.models) } : {}) });
   },
   adapter: typescriptAdapter,
   // The ORMs' models (Drizzle tables, TypeORM entities) are cross-file, as SQLAlchemy's: a file's own are
@@ -29,4 +30,12 @@ function firstOf<T, R>(items: readonly T[], map: (item: T) => R | undefined): R 
     if (result !== undefined) return result;
   }
   return undefined;
+}
+
+/** The ORMs' models of the workspace's (SQLAlchemy's left out), the same list for the same models (extract.ts keys its cache by it). */
+const ORM_MODELS = new WeakMap<readonly HostModel[], HostModel[]>();
+function ormModelsOf(models: readonly HostModel[]): HostModel[] {
+  let own = ORM_MODELS.get(models);
+  if (!own) ORM_MODELS.set(models, (own = models.filter((m) => m.orm !== undefined)));
+  return own;
 }

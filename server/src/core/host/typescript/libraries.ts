@@ -106,8 +106,7 @@ function readLibraries(root: Node): FileLibraries {
       }
     }
   };
-  // The root keeps its answers per top-level statement (treesitter.ts): an edit reads only the statement it changed.
-  for (const n of root.descendantsOfType(['import_statement', 'variable_declarator', 'call_expression'])) {
+  for (const n of libraryNodes(root)) {
     if (n.type === 'import_statement') {
       const info = moduleInfo(plainString(n.childForFieldName('source')) ?? '');
       if (!info) continue;
@@ -131,9 +130,8 @@ function readLibraries(root: Node): FileLibraries {
       continue;
     }
     if (n.type === 'variable_declarator') {
-      const value = n.childForFieldName('value');
-      const pattern = n.childForFieldName('name');
-      if (!value || !pattern || !CONNECTION_VALUES.has(value.type)) continue;
+      const value = n.childForFieldName('value')!;
+      const pattern = n.childForFieldName('name')!;
       const required = requiredModule(value);
       if (required) {
         bind(pattern, required.info, required.member ?? 'default');
@@ -145,7 +143,7 @@ function readLibraries(root: Node): FileLibraries {
         if (created.dialect) votes.push(created.dialect);
       }
     }
-    if (n.type === 'call_expression' && /^(knex|Knex|setup)$/.test(n.childForFieldName('function')?.text.split('.').pop() ?? '')) {
+    if (n.type === 'call_expression') {
       const told = configuredDialect(n);
       if (told) votes.unshift(told);
     }
@@ -153,6 +151,54 @@ function readLibraries(root: Node): FileLibraries {
   const out: FileLibraries = { names, libraries };
   if (votes.length) out.dialect = votes[0];
   return out;
+}
+
+/**
+ * The nodes `readLibraries` reads, in document order: imports, declarators of
+ * a value that may be a connection, calls that may configure one. Kept per
+ * top-level statement (an edit's copy of the tree takes the unchanged ones
+ * over, treesitter.ts): typing reads only the statement it changed.
+ */
+function libraryNodes(root: Node): Node[] {
+  const out: Node[] = [];
+  for (const statement of root.children) {
+    let nodes = byStatement.get(statement);
+    if (!nodes) byStatement.set(statement, (nodes = statement.descendantsOfType(['import_statement', 'variable_declarator', 'call_expression']).filter(mayTell)));
+    for (const n of nodes) out.push(n);
+  }
+  return out;
+}
+
+const byStatement = new WeakMap<Node, Node[]>();
+
+function mayTell(n: Node): boolean {
+  if (n.type === 'import_statement') return true;
+  if (n.type === 'variable_declarator') {
+    const value = n.childForFieldName('value');
+    return !!value && !!n.childForFieldName('name') && CONNECTION_VALUES.has(value.type) && mayMakeConnection(value);
+  }
+  // `knex({ client })`, `R.setup('sqlite')` (configuredDialect), not every `knex('table')` chain.
+  const name = n.childForFieldName('function')?.text.split('.').pop() ?? '';
+  if (name === 'setup') return true;
+  const first = n.childForFieldName('arguments')?.namedChildren.find((a) => a.type !== 'comment');
+  return (name === 'knex' || name === 'Knex') && first !== undefined && unwrap(first).type === 'object';
+}
+
+/**
+ * What `requiredModule` or `createdConnection` may read as a module or a
+ * connection, by shape: `new X(..)`, `x(..)`, `require(..)(..)`,
+ * `require(..).X`, `lib.factory(..)` (not `pool.query(..)`, most of a file's declarations).
+ */
+function mayMakeConnection(value: Node): boolean {
+  let n = unwrap(value);
+  if (n.type === 'await_expression' && n.namedChildren[0]) n = unwrap(n.namedChildren[0]);
+  if (n.type === 'new_expression') return true;
+  if (n.type === 'member_expression') return n.childForFieldName('object') !== null && unwrap(n.childForFieldName('object')!).type === 'call_expression';
+  const callee = asCall(n)?.callee;
+  if (!callee) return false;
+  if (callee.type !== 'member_expression') return true;
+  const property = callee.childForFieldName('property')?.text;
+  return property !== undefined && FACTORY_NAMES.has(property);
 }
 
 /** `require('pg')`, `require('pg').Pool`, `require('knex')(config)`. */
@@ -182,6 +228,8 @@ const CONNECTION_FACTORIES: Partial<Record<Library, Set<string>>> = {
   kysely: new Set(['Kysely']),
   prisma: new Set(['PrismaClient']),
 };
+
+const FACTORY_NAMES = new Set(Object.values(CONNECTION_FACTORIES).flatMap((names) => [...names]));
 
 /**
  * `new Pool()`, `postgres(url)`, `new Database(file)`, `mysql.createPool(..)`,

@@ -1,19 +1,22 @@
 /**
- * What the walker found in each top-level function of a Python file, kept from
- * one version of the file to the next (the language server). Typing in one
- * function of a 3,000-line module walks that function again; the queries,
- * writes and attribute reads of the others are taken over, moved to their new
- * offsets.
+ * What the extraction found in each top-level function of a Python or
+ * TypeScript file, kept from one version of the file to the next (the language
+ * server). Typing in one function of a 3,000-line module reads that function
+ * again; the queries, writes and attribute reads of the others are taken over,
+ * moved to their new offsets.
  *
  * A top-level function's findings are a function of its text, as long as the
- * walk enters it with nothing in the module's scope (no module-level query,
- * statement or SQL string it could read or consume: the walker checks) and of
- * what the whole walk shares: the dialects, the session receivers named in the
- * file and the models the queries resolve against. Those form the cache's
- * context: when it differs, nothing is taken over.
+ * extraction enters it with nothing in the module's scope it could read or
+ * consume (the extractors check: python/walk.ts, typescript/extract.ts) and of
+ * what the whole extraction shares: the dialects, the session receivers or
+ * libraries named in the file, the models the queries resolve against. Those
+ * form the cache's context: when it differs, nothing is taken over. What one
+ * function's findings read of the rest of the file beyond that (TypeScript:
+ * whether a name is a knex instance) is kept with them as `facts`, checked by
+ * the extractor before it takes them over.
  */
-import type { AttributeAccess, HostQuery, HostWrite, LoopContext } from '../types';
-import { rebase } from '../../sql/chunk';
+import type { AttributeAccess, HostQuery, HostWrite, LoopContext } from './types';
+import { rebase } from '../sql/chunk';
 
 /** A function's findings: file offsets, query indices in the file's `queries`. */
 export interface FunctionFindings {
@@ -26,6 +29,8 @@ export interface FunctionFindings {
   queries: HostQuery[];
   writes: HostWrite[];
   accesses: AttributeAccess[];
+  /** File-wide answers the findings were read with (the extractor's keys and answers), to be the same before they are taken over. */
+  facts?: readonly (readonly [string, unknown])[];
 }
 
 let walks = 0;
@@ -73,6 +78,11 @@ export class WalkCache {
     this.entries = this.used;
   }
 
+  /** The findings kept for a function with this text, as they were (not moved): to check their `facts` before taking them. */
+  peek(text: string): FunctionFindings | undefined {
+    return this.used.get(text) ?? this.entries.get(text);
+  }
+
   /** The findings of a function with this text, at `start` and numbered from `firstQuery`. */
   take(text: string, start: number, firstQuery: number): FunctionFindings | undefined {
     const known = this.used.get(text) ?? this.entries.get(text);
@@ -97,7 +107,10 @@ function moved(f: FunctionFindings, start: number, firstQuery: number): Function
   const delta = start - f.start;
   const renumber = firstQuery - f.firstQuery;
   const loops = (list: LoopContext[]) => {
-    for (const loop of list) if (loop.iterableQuery !== undefined) loop.iterableQuery += renumber;
+    for (const loop of list) {
+      if (loop.iterableQuery !== undefined) loop.iterableQuery += renumber;
+      if (loop.statementStart !== undefined) loop.statementStart += delta;
+    }
   };
   // `rebase` copies deeply and moves every span; offsets and indices that are plain numbers follow.
   const queries = rebase(f.queries, delta);
@@ -114,5 +127,5 @@ function moved(f: FunctionFindings, start: number, firstQuery: number): Function
   }
   const accesses = rebase(f.accesses, delta);
   for (const a of accesses) loops(a.loops);
-  return { id: f.id, start, firstQuery, queries, writes, accesses };
+  return { id: f.id, start, firstQuery, queries, writes, accesses, ...(f.facts ? { facts: f.facts } : {}) };
 }
