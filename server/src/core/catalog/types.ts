@@ -81,7 +81,7 @@ export interface Catalog {
 }
 
 /** A recognised migration layout. */
-export type MigrationTool = 'sqlx' | 'golang-migrate' | 'flyway' | 'prisma' | 'plain' | 'alembic' | 'knex' | 'kysely';
+export type MigrationTool = 'sqlx' | 'golang-migrate' | 'flyway' | 'prisma' | 'plain' | 'alembic' | 'knex' | 'kysely' | 'drizzle';
 
 export interface Migration {
   /** Version or sequence as the tool sees it (`20240101120000`, `0003`, `V3`). */

@@ -71,6 +71,8 @@ export interface AnalysisHost {
   server?: ServerLimits;
   /** Index fixes that write a new migration, by dialect, table origin and suggestion; cleared with the migration sets. */
   migrationFixes: Map<string, CoreFix[]>;
+  /** The file of the ORM model (a Drizzle table) that declares a table, if one does. */
+  modelFileOf?(table: string): string | undefined;
 }
 
 export function analyzeFile(input: AnalysisInput, host: AnalysisHost): Finding[] {
@@ -239,7 +241,7 @@ class FileAnalysis {
       report,
       indexFixes: (suggestion, near) => {
         const make = () =>
-          makeIndexFixes({ suggestion, near, file, dialect, catalog, migrations, textOf: (f) => this.host.textOf(f), sureDialectOf: this.host.sureDialectOf, now: new Date() });
+          makeIndexFixes({ suggestion, near, file, dialect, catalog, migrations, textOf: (f) => this.host.textOf(f), sureDialectOf: this.host.sureDialectOf, ...(this.host.modelFileOf ? { modelFileOf: this.host.modelFileOf } : {}), now: new Date() });
         if (migrations.length === 0) return make();
         // With migrations the fix is a new migration, whatever `near` and the
         // positions are; writing it is the costliest part of a finding.

@@ -196,6 +196,7 @@ export class Workspace {
       isCommitted: (file) => this.isShipped(file),
       sureDialectOf: (file) => this.sureDialectOf(file),
       migrationFixes: new Map(),
+      modelFileOf: (table) => this.modelFileOf(table),
       ...(options.config.server ? { server: options.config.server } : {}),
     };
     this.syntaxOnlyHost = {
@@ -280,6 +281,16 @@ export class Workspace {
   }
 
   /** A host file's own models, known from an earlier run or extracted. */
+  /** The file of the TypeScript ORM model (a Drizzle table) that declares `table`, if one does. */
+  private modelFileOf(table: string): string | undefined {
+    const name = tableKey(table);
+    for (const [file, entry] of this.entries) {
+      if (!hasCrossFileModels(file) || this.isTooLarge(entry) || !(hostSupportOf(file)?.models?.mayDefineSchema(entry.text) ?? false)) continue;
+      if (this.modelsOf(file, entry).some((m) => m.orm !== undefined && tableKey(m.table) === name)) return file;
+    }
+    return undefined;
+  }
+
   private modelsOf(file: string, entry: FileEntry): HostModel[] {
     const known = hasCrossFileModels(file) ? this.options.known?.(file, entry.text) : undefined;
     return known?.models ?? this.baseExtraction(file, entry)?.models ?? [];

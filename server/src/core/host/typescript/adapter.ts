@@ -7,6 +7,7 @@
 import type { CoreFix } from '../../rules/types';
 import type { HostAdapter } from '../adapter';
 import { batchByKeysFix, batchedLookup, multiRowInsertFix, type TextEdit } from './fixes';
+import { drizzleIndexEdits } from '../../orm/drizzle/fix';
 
 export const typescriptAdapter: HostAdapter = {
   awaitSyntax: 'prefix',
@@ -44,6 +45,8 @@ export const typescriptAdapter: HostAdapter = {
   batchWriteFix(ctx, index, loop) {
     const host = ctx.host!;
     const query = host.queries[index]!;
+    // The fixes rewrite SQL text: a builder or ORM write (knex, Drizzle) has none.
+    if (query.kind !== 'sql') return [];
     const prepared = query.preparedFrom === undefined ? undefined : host.queries[query.preparedFrom];
     const dialect = (prepared ?? query).sql?.dialect ?? ctx.dialect;
     const input = { text: ctx.text, query, loop, dialect, ...(prepared ? { prepared } : {}) };
@@ -64,6 +67,9 @@ export const typescriptAdapter: HostAdapter = {
     const fix: CoreFix = { title, isPreferred: false, changes: [{ kind: 'edit', file: ctx.file, edits: [edit] }] };
     return [fix];
   },
+
+  // A Drizzle table's index callback (orm/drizzle/fix.ts); the table call starts at `origin`.
+  modelIndexEdits: (text, origin, _suggestion, index) => drizzleIndexEdits('schema.ts', text, index, origin),
 
   streamAdvice: 'stream them (pg-cursor / pg-query-stream, postgres.js .cursor(), knex .stream(), better-sqlite3 .iterate()) or walk keyset chunks (WHERE id > $last ORDER BY id LIMIT 1000)',
   streamsRows: (_text, query) => query.terminal === 'iterate',

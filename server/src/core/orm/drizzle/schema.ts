@@ -321,17 +321,13 @@ function constraintOf(entry: Node, t: DrizzleTable, columnOf: (key: string) => s
       let keys: IndexKey[] | undefined;
       let method = 'btree';
       let partial = false;
-      let where: string | undefined;
       let concurrently = false;
       for (const step of chain) {
         if (step.name === 'on' || step.name === 'onOnly') keys = keysOf(step.args);
         else if (step.name === 'using') {
           method = (plainString(step.args[0]) ?? 'btree').toLowerCase();
           keys = keysOf(step.args.slice(1));
-        } else if (step.name === 'where') {
-          partial = true;
-          where = step.args[0]?.text;
-        } else if (step.name === 'concurrently') concurrently = true;
+        } else if (step.name === 'where') partial = true; // its condition is TypeScript (`sql\`...\``), not the SQL the catalog compares else if (step.name === 'concurrently') concurrently = true;
         else if (step.name !== 'with' && step.name !== 'nullsNotDistinct') return undefined;
       }
       if (!keys) return undefined;
@@ -339,7 +335,7 @@ function constraintOf(entry: Node, t: DrizzleTable, columnOf: (key: string) => s
       return {
         kind: 'index',
         change: {
-          kind: 'createIndex', name, table: t.table, keys, unique: start.name === 'uniqueIndex', partial, ...(where !== undefined ? { where } : {}),
+          kind: 'createIndex', name, table: t.table, keys, unique: start.name === 'uniqueIndex', partial,
           method, concurrently, ifNotExists: false, span: spanOf(entry), keywordSpan: spanOf(start.call),
         },
       };
