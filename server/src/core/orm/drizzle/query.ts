@@ -460,8 +460,12 @@ class Reader {
     return body ? read(body, false) : 0;
   }
 
+  /** The program's values `value` reads (drizzle-orm's own functions, `sql` and the operators, are none). */
   note(value: Node): void {
-    for (const name of expressionRoots(value)) if (!this.hidden.has(name) && name !== 'undefined') this.roots.add(name);
+    const names = fileLibraries(this.program).names;
+    for (const name of expressionRoots(value)) {
+      if (!this.hidden.has(name) && name !== 'undefined' && names.get(name)?.library !== 'drizzle') this.roots.add(name);
+    }
   }
 
   finish(): QueryModel {
