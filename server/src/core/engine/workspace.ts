@@ -11,7 +11,7 @@
  */
 import * as path from 'node:path';
 import { SYNTAX_RULE_ID, type Dialect, type Finding, type Severity } from '../../../../shared/types';
-import { buildCatalog, buildCatalogSteps, tableKey } from '../catalog/build';
+import { buildCatalog, buildCatalogSteps, type CatalogInput, tableKey } from '../catalog/build';
 import type { Catalog, MigrationSet } from '../catalog/types';
 import { ignorePatternMatcher, isAnalysedFile, isExcluded, isScriptMigrationPath, isOrmSchemaFile, isIgnoredByPatterns, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles, workspacePath } from '../config/files';
 import { MAX_SOURCE_BYTES, readTextFile } from '../config/read';
@@ -613,6 +613,7 @@ export class Workspace {
       const seen = new Set(visible);
       const inputs = this.catalogInputs();
       const own = inputs.filter((input) => seen.has(this.layout.packages.packageOf(input.file)));
+      own.push(...this.migrationsOfModels(own, inputs));
       catalog = own.length === inputs.length ? whole : buildCatalog(own);
       if (catalog.tables.size === 0) catalog = whole;
       this.packageCatalogs.set(key, catalog);
@@ -622,6 +623,28 @@ export class Workspace {
 
   migrationSets(): MigrationSet[] {
     return this.sets;
+  }
+
+  /**
+   * The migrations, in other packages, of the sets that create the tables of
+   * the ORM models among `own`: a monorepo's app may migrate its library's
+   * Drizzle or Prisma schema (migrations win over models, wherever they are).
+   */
+  private migrationsOfModels(own: CatalogInput[], inputs: CatalogInput[]): CatalogInput[] {
+    const modelTables = new Set<string>();
+    for (const input of own) {
+      if (!hostLanguageOf(input.file) || migrationPositionOf(this.sets, input.file)) continue;
+      for (const statement of input.document.statements) for (const change of statement.changes) if (change.kind === 'createTable') modelTables.add(tableKey(change.table));
+    }
+    if (modelTables.size === 0) return [];
+    const mine = new Set(own.map((input) => input.file));
+    const wanted = new Set<MigrationSet>();
+    for (const input of inputs) {
+      const position = mine.has(input.file) ? undefined : migrationPositionOf(this.sets, input.file);
+      if (!position || wanted.has(position.set)) continue;
+      if (input.document.statements.some((st) => st.changes.some((c) => c.kind === 'createTable' && modelTables.has(tableKey(c.table))))) wanted.add(position.set);
+    }
+    return inputs.filter((input) => !mine.has(input.file) && wanted.has(migrationPositionOf(this.sets, input.file)?.set as MigrationSet));
   }
 
   /** Whether a file is committed and unchanged, or recorded as applied (see migrations/history.ts): a migration so is shipped. */

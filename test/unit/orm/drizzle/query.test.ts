@@ -120,12 +120,14 @@ describe('Drizzle queries', () => {
     assert.deepEqual(first!.model!.predicates.map((p) => [p.column.table, p.column.column]), [['planners', 'id']]);
   });
 
-  it('leaves alone what it cannot read: dynamic chains, prepared queries, spread options, tables it does not know', () => {
+  it('leaves alone what it cannot read: dynamic chains, prepared queries, spread options, a where it cannot read at all, tables it does not know', () => {
     const { queries: found } = queries(
       'export async function f(opts: any, other: any) {\n' +
         '  const q = db.select().from(workers).$dynamic();\n' +
         "  const p = db.select().from(workers).where(eq(workers.id, sql.placeholder('id'))).prepare('p');\n" +
         '  await db.query.workers.findMany({ ...opts });\n' +
+        '  await db.query.workers.findMany({ where: opts.where, limit: 5 });\n' +
+        '  await db.select().from(workers).where(opts.cond).orderBy(desc(workers.createdAt)).limit(5);\n' +
         '  await db.select().from(other);\n' +
         "  await knex('workers').where({ id: 1 });\n" +
         '  return [q, p];\n' +

@@ -14,7 +14,7 @@
  * Conditions: `eq ne gt gte lt lte inArray notInArray like ilike notLike notIlike
  * isNull isNotNull between notBetween` under `and` / `or` / `not`. A condition
  * QueryLens cannot read (`sql\`...\``, a variable holding a condition, a
- * ternary) is left out of an `and` (what remains stays true); a write whose
+ * ternary) is left out of an `and` (what remains stays true); a query whose
  * whole WHERE cannot be read is not read at all (it is filtered, and nothing
  * says how). `with` loads relations in the same statement (lateral subqueries):
  * the main query's where, order and limit are what the model holds.
@@ -163,8 +163,8 @@ function sqlLikeQuery(q: Reader, steps: Step[], awaited: boolean): Omit<BuiltQue
     lastEnd = step.call.endIndex;
   }
   if (q.model.tables.length === 0) return undefined;
-  // A write filtered by a condition QueryLens cannot read: not the write of every row the model would say.
-  if (whereUnread && q.model.predicates.length === 0 && kind !== 'select') return undefined;
+  // Filtered by a condition QueryLens cannot read at all (a variable, a ternary): not the query of every row the model would say.
+  if (whereUnread && q.model.predicates.length === 0) return undefined;
   if (kind === 'select') q.selected(fields);
   let t: Terminal = terminal ?? (awaited ? 'all' : 'unknown');
   if (kind === 'select' && t === 'all' && q.model.limit?.value === 1) t = 'first';
@@ -203,10 +203,8 @@ function relationalQuery(q: Reader, base: Node, steps: Step[], awaited: boolean)
     if (!value) return undefined;
     switch (name) {
       case 'where':
-        if (q.callbackOrValue(value, model, (body, disjunctive) => q.condition(body, disjunctive)) === 0) {
-          // Filtered, but QueryLens cannot say how: an unread where is left out, as in an `and`.
-          q.note(value);
-        }
+        // Filtered, but QueryLens cannot say how: not the read of every row the model would say.
+        if (q.callbackOrValue(value, model, (body, disjunctive) => q.condition(body, disjunctive)) === 0) return undefined;
         break;
       case 'orderBy':
         q.callbackOrValue(value, model, (body) => {
