@@ -49,6 +49,20 @@ describe('drizzle-kit migrations in the workspace', () => {
     ]);
   });
 
+  it("lets a migration's CREATE TABLE IF NOT EXISTS win over the Drizzle table: the model's index is not in the database", async () => {
+    const { root } = makeWorkspace({
+      'package.json': JSON.stringify({ dependencies: { 'drizzle-orm': '0.45.4', pg: '8' } }),
+      'src/schema.ts': SCHEMA.replace("import { pgTable, serial, integer, text } from", "import { pgTable, serial, integer, text, index } from").replace("  name: text('name'),\n});", "  name: text('name'),\n}, (t) => [index('workers_planner_idx').on(t.plannerId)]);"),
+      'src/queries.ts': QUERY,
+      'drizzle/0000_init.sql': CREATE.replace('CREATE TABLE', 'CREATE TABLE IF NOT EXISTS'),
+      'drizzle/meta/_journal.json': journal('0000_init'),
+    });
+    const workspace = await Workspace.create({ root, config: defaultConfig() });
+    assert.equal(workspace.catalog().getTable('workers')!.origin.file, path.join(root, 'drizzle/0000_init.sql'));
+    const findings = workspace.analyze(path.join(root, 'src/queries.ts')).filter((f) => f.ruleId === 'missing-index');
+    assert.deepEqual(findings.map((f) => f.message.split(':')[0]), ['Query filters workers on planner_id, but no index leads with it']);
+  });
+
   it('lets the migrations of an app package win over the Drizzle tables of the library it migrates', async () => {
     const files = (withIndex: boolean) => ({
       'package.json': JSON.stringify({ private: true, workspaces: ['apps/*', 'packages/*'] }),

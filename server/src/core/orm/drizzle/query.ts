@@ -261,9 +261,18 @@ class Reader {
     this.imported = boundNames(program);
   }
 
-  /** The Drizzle model a key of `db.query` names (the schema object's key: the table's variable). */
+  /**
+   * The Drizzle model a variable or a key of `db.query` names (the table's variable). Two
+   * tables of one name (a second schema file) are one when they are the same table (their
+   * fields together); else the name is ambiguous.
+   */
   modelNamed(name: string): HostModel | undefined {
-    return this.models.find((m) => m.className === name);
+    const found = this.models.filter((m) => m.className === name);
+    if (found.length <= 1) return found[0];
+    if (found.some((m) => m.table !== found[0]!.table)) return undefined;
+    const fields = new Map<string, NonNullable<HostModel['fields']>[number]>();
+    for (const m of found) for (const f of m.fields ?? []) if (!fields.has(f.name)) fields.set(f.name, f);
+    return { ...found[0]!, fields: [...fields.values()] };
   }
 
   /** The model a table expression names: an imported or declared table variable, or `schema.users`. */
