@@ -626,6 +626,22 @@ export class Workspace {
   }
 
   /**
+   * The sets a file's schema comes from: its packages' (layout.ts), and the sets of other
+   * packages whose migrations its catalog holds (`migrationsOfModels`): where its index fixes go.
+   */
+  private setsSeenBy(file: string, catalog: Catalog): MigrationSet[] {
+    const own = this.layout.setsFor(file);
+    if (own.length === this.sets.length) return own;
+    let origins = this.catalogOrigins.get(catalog);
+    if (!origins) this.catalogOrigins.set(catalog, (origins = new Set([...catalog.tables.values()].map((t) => t.origin.file))));
+    const seen = origins;
+    return this.sets.filter((set) => own.includes(set) || set.migrations.some((m) => seen.has(m.upFile)));
+  }
+
+  /** The files the tables of each catalog come from (per built catalog, for `setsSeenBy`). */
+  private readonly catalogOrigins = new WeakMap<Catalog, Set<string>>();
+
+  /**
    * The migrations, in other packages, of the sets that create the tables of
    * the ORM models among `own`: a monorepo's app may migrate its library's
    * Drizzle or Prisma schema (migrations win over models, wherever they are).
@@ -963,7 +979,7 @@ export class Workspace {
         // A committed SQL file in a migrations folder that is no migration set (`db/data-migrations/x.sql`): a one-off script that has run.
         shippedScript: !migration && file.endsWith('.sql') && isInMigrationsFolder(relative) && this.isShipped(file),
         inScripts: isScriptPath(relative),
-        migrations: this.layout.setsFor(file),
+        migrations: this.setsSeenBy(file, catalog),
         host: partial ? partial.host : entry.host,
         ...(isPrismaSchema(file) ? { models: this.prismaSchemaOf(file)?.models ?? [] } : {}),
         reports: this.options.incremental && !partial ? entry.statementReports : undefined,

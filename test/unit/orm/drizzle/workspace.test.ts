@@ -73,13 +73,23 @@ describe('drizzle-kit migrations in the workspace', () => {
       'apps/web/drizzle/0000_init.sql': CREATE,
       ...(withIndex ? { 'apps/web/drizzle/0001_index.sql': INDEX } : {}),
       'apps/web/drizzle/meta/_journal.json': withIndex ? journal('0000_init', '0001_index') : journal('0000_init'),
+      'apps/web/drizzle/meta/0000_snapshot.json': JSON.stringify({ id: 'a', prevId: '0', version: '7', dialect: 'postgresql', tables: { 'public.workers': { name: 'workers', schema: '', columns: {}, indexes: {} } } }),
     });
     const missing = async (withIndex: boolean) => {
       const { root } = makeWorkspace(files(withIndex));
       const workspace = await Workspace.create({ root, config: defaultConfig() });
-      return workspace.analyze(path.join(root, 'packages/db/src/queries.ts')).filter((f) => f.ruleId === 'missing-index').map((f) => f.message.split(':')[0]);
+      const found = workspace.analyze(path.join(root, 'packages/db/src/queries.ts')).filter((f) => f.ruleId === 'missing-index');
+      return found.map((f) => [f.message.split(':')[0], ...f.fixes.flatMap((fix) => [fix.title, ...fix.changes.map((c) => `${c.kind} ${path.relative(root, c.file)}`)])]);
     };
-    assert.deepEqual(await missing(false), ['Query filters workers on planner_id, but no index leads with it']);
+    // The fix goes where the table is migrated: the app's drizzle folder, and the library's table.
+    assert.deepEqual(await missing(false), [[
+      'Query filters workers on planner_id, but no index leads with it',
+      'Add index on workers(planner_id) to its Drizzle table and a new drizzle-kit migration',
+      'create apps/web/drizzle/0001_add_index_workers_planner_id.sql',
+      'create apps/web/drizzle/meta/0001_snapshot.json',
+      'edit apps/web/drizzle/meta/_journal.json',
+      'edit packages/db/src/schema.ts',
+    ]]);
     assert.deepEqual(await missing(true), []);
   });
 });
