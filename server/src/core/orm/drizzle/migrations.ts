@@ -21,7 +21,7 @@ import type { Dialect, MigrationChange } from '../../../../../shared/types';
 import type { Migration, MigrationSet } from '../../catalog/types';
 import { MAX_CONFIG_BYTES, readTextFileSync } from '../../config/read';
 import type { ExtraEdit } from '../../host/adapter';
-import { createIndexStatement, dropIndexStatement, slugOf } from '../../migrations/sql';
+import { createIndexStatement, dropIndexStatement, needsTrigram, slugOf } from '../../migrations/sql';
 
 const JOURNAL = path.join('meta', '_journal.json');
 
@@ -116,12 +116,14 @@ export function planDrizzleMigrations(set: MigrationSet, changes: MigrationChang
     const statement = change.kind === 'createIndex'
       ? createIndexStatement(change.index, dialect, { concurrently: false })
       : dropIndexStatement(change.index, dialect, { concurrently: false });
+    // A trigram index needs pg_trgm first: one more statement of the same file, as drizzle-kit separates them.
+    const trigram = change.kind === 'createIndex' && dialect === 'postgres' && needsTrigram(change.index);
     const up = path.join(set.dir, `${tag}.sql`);
     const entry: JournalEntry = { idx, version: last?.version ?? journal.version ?? '7', when, tag, breakpoints: last?.breakpoints ?? true };
     entries.push(entry);
     plans.push({
       files: [
-        { file: up, content: `${statement}\n` },
+        { file: up, content: trigram ? `CREATE EXTENSION IF NOT EXISTS pg_trgm;--> statement-breakpoint\n${statement}\n` : `${statement}\n` },
         { file: path.join(set.dir, 'meta', `${prefix}_snapshot.json`), content: JSON.stringify(next, null, 2) },
       ],
       edits: [],
