@@ -9,6 +9,9 @@ import * as path from 'node:path';
 import * as ts from 'typescript';
 import { loadConfig } from '../../../server/src/core/config/load';
 import { Workspace } from '../../../server/src/core/engine/workspace';
+import { LineIndex } from '../../../server/src/core/engine/lineIndex';
+import { typecheck } from '../host/typescript/typecheck';
+import { readFileSync } from 'node:fs';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const example = path.join(ROOT, 'examples', 'drizzle-agents');
@@ -49,12 +52,36 @@ describe('examples/drizzle-agents', function () {
     assert.deepEqual(found, [
       'src/reports.ts:8 unpaginated-query info [Add .limit(100)]',
       'src/reports.ts:11 unpaginated-query info [Add .limit(100)]',
-      'src/reports.ts:11 n-plus-one warning',
+      'src/reports.ts:11 n-plus-one warning [Insert one query for all agent rows above the loop (review, then use its rows)]',
       'src/reports.ts:30 commit-in-loop warning',
       'src/reports.ts:41 leading-wildcard-like warning [Add index on agents(name) using gin to its Drizzle table and a new drizzle-kit migration]',
       "src/routes.ts:12 unpaginated-query info [Add .limit(100)]",
       'src/taskManager.ts:15 missing-composite-index info [Add index on workers(planner_id, task_status) to its Drizzle table and a new drizzle-kit migration]',
       'src/taskManager.ts:23 missing-composite-index info [Add index on workers(planner_id, task_status) to its Drizzle table and a new drizzle-kit migration]',
     ]);
+  });
+
+  it('batches the per-agent query with inArray before the loop, and the result compiles', async () => {
+    const { config } = await loadConfig(example);
+    const workspace = await Workspace.create({ root: example, config });
+    const reports = path.join(example, 'src/reports.ts');
+    const fix = workspace.analyze(reports).find((f) => f.ruleId === 'n-plus-one')!.fixes[0]!;
+    const text = readFileSync(reports, 'utf8');
+    const lines = new LineIndex(text);
+    let fixed = text;
+    const change = fix.changes[0]!;
+    assert.equal(change.kind, 'edit');
+    if (change.kind !== 'edit') return;
+    for (const e of [...change.edits].reverse()) fixed = fixed.slice(0, lines.offsetAt(e.range.start)) + e.newText + fixed.slice(lines.offsetAt(e.range.end));
+    assert.ok(fixed.includes(
+      '  // QueryLens n-plus-one: one query for every agent; use these rows in the loop instead of its query.\n' +
+        '  const agent_ids = list.map((agent) => agent.id);\n' +
+        '  const all_tasks = await db.select().from(tasks).where(inArray(tasks.agentId, agent_ids));\n' +
+        '  for (const agent of list) {\n',
+    ));
+    // The type-check helper compiles ES modules: relative imports spell their extension there.
+    const esm = (code: string) => code.replace(/from '\.\/(\w+)'/g, "from './$1.js'");
+    const source = (file: string) => esm(readFileSync(path.join(example, 'src', file), 'utf8'));
+    assert.deepEqual(typecheck({ 'schema.ts': source('schema.ts'), 'db.ts': source('db.ts'), 'reports.ts': esm(fixed) }), { 'schema.ts': [], 'db.ts': [], 'reports.ts': [] });
   });
 });

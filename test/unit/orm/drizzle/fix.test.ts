@@ -5,7 +5,9 @@
  * against drizzle-orm's type definitions.
  */
 import { strict as assert } from 'node:assert';
-import { drizzleIndexEdits } from '../../../../server/src/core/orm/drizzle/fix';
+import { drizzleBatchQuery, drizzleIndexEdits } from '../../../../server/src/core/orm/drizzle/fix';
+import { extractTypeScript } from '../../../../server/src/core/host/typescript/extract';
+import { typescript } from '../../../../server/src/core/host/typescript/language';
 import { initHostParsers } from '../../../../server/src/core/host/treesitter';
 import type { IndexDefinition } from '../../../../shared/types';
 import { typecheck } from '../../host/typescript/typecheck';
@@ -110,5 +112,17 @@ describe('Drizzle: the index fix on the table', () => {
     assert.equal(drizzleIndexEdits('schema.ts', text, LOOKUP), undefined);
     assert.equal(drizzleIndexEdits('schema.ts', text, { ...LOOKUP, table: 'agents', keys: [{ column: 'planner_id' }] }), undefined);
     assert.equal(drizzleIndexEdits('schema.ts', text, { ...LOOKUP, keys: [{ column: 'planner_id' }] }), undefined);
+  });
+
+  it('n-plus-one: the per-row query over the collected keys with inArray, imported when the file does not yet', () => {
+    const schema = "import { pgTable, serial, integer } from 'drizzle-orm/pg-core';\nexport const tasks = pgTable('tasks', { id: serial('id').primaryKey(), agentId: integer('agent_id').notNull() });\n";
+    const code = "import { eq } from 'drizzle-orm';\nimport { tasks } from './schema';\nexport async function f(db: any, list: { id: number }[]) {\n  for (const agent of list) {\n    const rows = await db\n      .select()\n      .from(tasks)\n      .where(eq(tasks.agentId, agent.id));\n    console.log(rows);\n  }\n}\n";
+    const [query] = typescript.extract('app.ts', code, { models: extractTypeScript(schema, 'schema.ts').models }).queries;
+    const built = drizzleBatchQuery(code, query!, query!.model!.predicates[0]!, { keys: 'agent_ids', rows: 'all_tasks' });
+    assert.deepEqual(built, {
+      statement: 'const all_tasks = await db.select().from(tasks).where(inArray(tasks.agentId, agent_ids));',
+      importEdit: { span: { start: code.indexOf('eq }') + 2, end: code.indexOf('eq }') + 2 }, newText: ', inArray' },
+    });
+    assert.equal(drizzleBatchQuery(code, { ...query!, terminal: 'first' }, query!.model!.predicates[0]!, { keys: 'k', rows: 'r' }), undefined);
   });
 });

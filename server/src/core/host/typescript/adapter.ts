@@ -7,7 +7,7 @@
 import type { CoreFix } from '../../rules/types';
 import type { HostAdapter } from '../adapter';
 import { batchByKeysFix, batchedLookup, multiRowInsertFix, type TextEdit } from './fixes';
-import { drizzleIndexEdits } from '../../orm/drizzle/fix';
+import { drizzleBatchQuery, drizzleIndexEdits } from '../../orm/drizzle/fix';
 
 export const typescriptAdapter: HostAdapter = {
   awaitSyntax: 'prefix',
@@ -19,6 +19,8 @@ export const typescriptAdapter: HostAdapter = {
     const target = loop.targets[0]!;
     return [`const ${keys} = ${loop.iterable}.map((${target}) => ${loop.keyExpression});`];
   },
+  // A Drizzle query per row (`eq(t.col, row.x)`) → one `inArray(t.col, keys)` query (orm/drizzle/fix.ts).
+  batchOrmQuery: (ctx, query, _targets, key, site) => drizzleBatchQuery(ctx.text, query, key, site),
   batchSqlQuery(ctx, query, key, site) {
     const statement = batchedLookup(ctx.text, query, key.span, query.sql?.dialect ?? ctx.dialect, site.keys, site.rows);
     return statement ? { statement } : undefined;

@@ -8,9 +8,11 @@
  * another method as `.using('gin', ...)`.
  */
 import type { IndexDefinition } from '../../../../../shared/types';
-import type { ExtraEdit } from '../../host/adapter';
+import type { BatchSite, BuiltStatement, ExtraEdit } from '../../host/adapter';
+import type { HostQuery } from '../../host/types';
+import type { Predicate } from '../../sql/model';
 import { hostGrammarOf, hostParser, type SyntaxNode } from '../../host/treesitter';
-import { plainString, unwrap } from '../../host/typescript/syntax';
+import { oneLine, plainString, unwrap } from '../../host/typescript/syntax';
 import type { MigrationSet } from '../../catalog/types';
 import type { CoreFix } from '../../rules/types';
 import type { Dialect } from '../../../../../shared/types';
@@ -157,4 +159,31 @@ export function drizzleMigrationFix(set: MigrationSet, index: IndexDefinition, d
     ],
     open: plan.open,
   };
+}
+
+/**
+ * n-plus-one: a Drizzle query run per row with `eq(t.col, row.x)` becomes one
+ * query over the collected keys, `inArray(t.col, keys)`, placed before the loop
+ * (`inArray` imported from drizzle-orm when the file does not yet). Not for a
+ * query of one row (`.limit(1)`, `findFirst`): over many keys it would still return one.
+ */
+export function drizzleBatchQuery(text: string, query: HostQuery, key: Predicate, site: BatchSite): BuiltStatement | undefined {
+  if (query.terminal !== 'all') return undefined;
+  const written = text.slice(key.span.start, key.span.end);
+  const call = /^(\w+)\s*\(/.exec(written);
+  const drizzleImport = /import\s*\{([^}]*)\}\s*from\s*['"]drizzle-orm['"]/.exec(text);
+  if (call?.[1] !== 'eq' || !drizzleImport || !/\beq\b/.test(drizzleImport[1]!) || key.column.span.start < key.span.start || key.column.span.end > key.span.end) return undefined;
+  const column = text.slice(key.column.span.start, key.column.span.end);
+  const before = text.slice(query.span.start, key.span.start);
+  const after = text.slice(key.span.end, query.span.end);
+  const statement = oneLine(`${before}inArray(${column}, ${site.keys})${after}`.replace(/\s*\n\s*\./g, '.')); // a chain over lines, on one
+  const out: BuiltStatement = { statement: `const ${site.rows} = ${statement.startsWith('await ') ? '' : 'await '}${statement};` };
+  if (!/\binArray\b/.test(drizzleImport[1]!)) {
+    const end = drizzleImport.index + drizzleImport[0].indexOf('}');
+    const inner = drizzleImport[1]!;
+    const trailing = /,\s*$/.test(inner);
+    const at = drizzleImport.index + drizzleImport[0].indexOf('{') + 1 + inner.replace(/[\s,]*$/, '').length;
+    out.importEdit = trailing ? { span: { start: end, end }, newText: `${/\n/.test(inner) ? '  ' : ' '}inArray,${/\n/.test(inner) ? '\n' : ' '}` } : { span: { start: at, end: at }, newText: ', inArray' };
+  }
+  return out;
 }
