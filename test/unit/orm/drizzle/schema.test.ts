@@ -109,4 +109,14 @@ describe('Drizzle tables as models', () => {
     assert.deepEqual(models("import { pgTable } from './my-orm';\nexport const t = pgTable('t', { id: serial('id') });\n"), []);
     assert.deepEqual(models("const t = pgTable('t', { id: serial('id') });\n"), []);
   });
+
+  it("resolves a foreign key to another file's table through the workspace's models", () => {
+    const planners = "import { pgTable, serial } from 'drizzle-orm/pg-core';\nexport const planners = pgTable('planner', { plannerId: serial('planner_id').primaryKey() });\n";
+    const code = "import { pgTable, serial, integer } from 'drizzle-orm/pg-core';\nimport { planners } from './planners';\nexport const workers = pgTable('workers', { id: serial('id').primaryKey(), plannerId: integer('planner_id').references(() => planners.plannerId) });\n";
+    const workspace = extractTypeScript(planners, 'planners.ts').models;
+    const foreignKeys = (models: HostModel[]) => models.flatMap((m) => m.changes.flatMap((c) => (c.kind === 'createTable' ? c.foreignKeys.map((fk) => `${fk.name}: ${fk.columns} -> ${fk.refTable}(${fk.refColumns})`) : [])));
+    assert.deepEqual(foreignKeys(extractTypeScript(code, 'workers.ts', { models: workspace }).models), ['workers_planner_id_planner_planner_id_fk: planner_id -> planner(planner_id)']);
+    // The schema-only extraction (no workspace models yet) leaves it out rather than guess.
+    assert.deepEqual(foreignKeys(extractTypeScript(code, 'workers.ts').models), []);
+  });
 });

@@ -44,7 +44,7 @@ export function extractTypeScript(text: string, file: string, options: TypeScrip
     if (!tree) throw new Error('tree-sitter returned no tree');
     const root = tree.rootNode as unknown as SyntaxNode;
     new Extraction(root, text, file, options, out).run();
-    out.models = ormModels(root, text, file);
+    out.models = ormModels(root, text, file, options.models);
     out.errors.push(...syntaxErrors(root));
   } catch (e) {
     out.errors.push({ message: `QueryLens could not analyse ${file}: ${e instanceof Error ? e.message : String(e)}`, span: { start: 0, end: 0 } });

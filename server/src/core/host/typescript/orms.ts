@@ -30,8 +30,11 @@ export interface TypeScriptOrm {
   id: OrmId;
   /** A cheap test of a file's text: false means the file declares no model of this ORM (it is not parsed for them). */
   mayDeclareModels?(text: string): boolean;
-  /** The models the file declares (tables with their columns, keys and indexes as schema changes; `fields` with the ORM's names). */
-  models?(root: SyntaxNode, text: string, file: string): HostModel[];
+  /**
+   * The models the file declares (tables with their columns, keys and indexes as schema changes; `fields` with the ORM's names).
+   * `workspace`: the workspace's models when the extraction has them (a foreign key to another file's table), else undefined.
+   */
+  models?(root: SyntaxNode, text: string, file: string, workspace?: readonly HostModel[]): HostModel[];
   /** A cheap test of a file's text: false means no call of the file is one of this ORM's queries. */
   mayQuery?(text: string): boolean;
   /** One call chain, offered whole (its `await` included, as builders.ts's `builderQuery`) → the query it sends. */
@@ -47,11 +50,11 @@ export function mayDeclareOrmModels(text: string): boolean {
 }
 
 /** The models the file declares, every ORM's. */
-export function ormModels(root: SyntaxNode, text: string, file: string): HostModel[] {
+export function ormModels(root: SyntaxNode, text: string, file: string, workspace?: readonly HostModel[]): HostModel[] {
   const out: HostModel[] = [];
   for (const orm of TYPESCRIPT_ORMS) {
     if (!orm.models || !(orm.mayDeclareModels?.(text) ?? true)) continue;
-    for (const model of orm.models(root, text, file)) out.push(model.orm ? model : { ...model, orm: orm.id });
+    for (const model of orm.models(root, text, file, workspace)) out.push(model.orm ? model : { ...model, orm: orm.id });
   }
   return out;
 }

@@ -6,7 +6,7 @@ import { drizzleModels, mayDeclareDrizzleTables } from './schema';
 export const drizzle: TypeScriptOrm = {
   id: 'drizzle',
   mayDeclareModels: mayDeclareDrizzleTables,
-  models: (root) => drizzleModels(root),
+  models: (root, _text, _file, workspace) => drizzleModels(root, workspace),
   mayQuery: mayQueryDrizzle,
   query: drizzleQuery,
 };

@@ -21,8 +21,9 @@
  * (`<table>_<columns>_index`, `<table>_<column>_unique`, `<table>_<columns>_fk`).
  *
  * A column's foreign key (`.references(() => other.id)`) is kept when the
- * referenced table is declared in the same file; one of another file is resolved
- * later by `resolveDrizzleReferences` over the workspace's models.
+ * referenced table is declared in the same file, or imported from another
+ * file whose model the extraction has (the workspace's models: the full
+ * extraction, not the schema-only one that collects them).
  */
 import type { ColumnDef, ForeignKeyDef, IndexKey, SchemaChange } from '../../sql/model';
 import type { SyntaxNode } from '../../host/treesitter';
@@ -67,11 +68,21 @@ export function mayDeclareDrizzleTables(text: string): boolean {
 }
 
 /** The Drizzle tables the file declares, as models. */
-export function drizzleModels(root: Node): HostModel[] {
+export function drizzleModels(root: Node, workspace: readonly HostModel[] = []): HostModel[] {
   const tables = drizzleTables(root);
   const byVariable = new Map(tables.map((t) => [t.variable, t]));
+  // Another file's table (imported): its model, when the workspace's models are at hand.
+  for (const model of workspace) {
+    if (model.orm !== 'drizzle' || byVariable.has(model.className) || !model.fields || !importsName(root, model.className)) continue;
+    byVariable.set(model.className, { variable: model.className, table: model.table, node: root, columnsNode: root, fields: model.fields });
+  }
   const enums = enumNames(root);
   return tables.map((t) => modelOf(t, byVariable, enums));
+}
+
+/** Whether the file imports `name` (`import { users } from './users'`). */
+function importsName(root: Node, name: string): boolean {
+  return root.descendantsOfType('import_specifier').some((s) => (s.childForFieldName('alias') ?? s.childForFieldName('name'))?.text === name);
 }
 
 /** The tables of the file (variable, name, columns), without their schema changes. */
