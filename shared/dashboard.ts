@@ -11,7 +11,7 @@ import type { DriverKind } from './connections';
 // Migrations
 // ---------------------------------------------------------------------------------------------
 
-export type MigrationToolName = 'alembic' | 'sqlx' | 'prisma' | 'knex' | 'kysely' | 'typeorm' | 'flyway' | 'golang-migrate' | 'plain';
+export type MigrationToolName = 'alembic' | 'sqlx' | 'prisma' | 'knex' | 'kysely' | 'typeorm' | 'flyway' | 'golang-migrate' | 'plain' | 'drizzle';
 
 /** The words users of these tools know. `failed` covers sqlx `success = false`, Flyway failures, golang-migrate `dirty`. */
 export type MigrationStatus = 'applied' | 'pending' | 'modified' | 'missing' | 'failed';

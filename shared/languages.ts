@@ -113,6 +113,8 @@ export const LANGUAGES = [
     extensions: ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'],
     grammars: ['typescript', 'tsx', 'javascript'],
     comments: { line: ['//'], block: true },
+    // drizzle-kit's journal: the order of its migrations (core/orm/drizzle/migrations.ts).
+    fileNames: ['_journal.json'],
   },
 ] as const satisfies readonly LanguageData[];
 

@@ -43,14 +43,14 @@ describe('language registry', () => {
     // migration_lock.toml was read but not watched: a provider switch went unnoticed until a reload.
     assert.deepEqual(watchedGlobs(), [
       '**/*.sql', '**/*.prisma', '**/*.py', '**/*.rs', '**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts', '**/*.js', '**/*.jsx', '**/*.mjs', '**/*.cjs',
-      '**/.querylens.json', '**/migration_lock.toml', '**/alembic.ini',
+      '**/.querylens.json', '**/migration_lock.toml', '**/alembic.ini', '**/_journal.json',
     ]);
     assert.deepEqual(documentLanguages(), ['sql', 'prisma', 'python', 'rust', 'typescript', 'javascript', 'typescriptreact', 'javascriptreact']);
     for (const [file, analysed] of [['q.sql', true], ['app.py', true], ['src/main.rs', true], ['Q.SQL', true], ['src/db.ts', true], ['app/page.TSX', true], ['lib/db.cjs', true], ['schema.prisma', true], ['prisma/schema/user.prisma', true], ['alembic.ini', false]] as const) {
       assert.equal(isAnalysedFile(file), analysed, file);
     }
     // The tools' files are read (not analysed) wherever they are, like the manifests.
-    for (const file of ['prisma/schema.prisma', 'prisma/migrations/migration_lock.toml', 'svc/alembic.ini', 'Cargo.toml', 'q.sql']) assert.ok(isWorkspaceFileKind(file), file);
+    for (const file of ['prisma/schema.prisma', 'prisma/migrations/migration_lock.toml', 'svc/alembic.ini', 'drizzle/meta/_journal.json', 'Cargo.toml', 'q.sql']) assert.ok(isWorkspaceFileKind(file), file);
     assert.equal(isWorkspaceFileKind('README.md'), false);
   });
 

@@ -149,7 +149,9 @@ class CatalogBuilder {
   private createTable(change: Extract<SchemaChange, { kind: 'createTable' }>, origin: (s: Span) => Origin): void {
     const key = tableKey(change.table);
     const existing = this.catalog.tables.get(key);
-    if (existing && !existing.stub && change.ifNotExists) return;
+    // IF NOT EXISTS keeps an existing table, but not an ORM model's (inputs before the migrations,
+    // negative orders): a migration's table is what the database has (older drizzle-kit writes IF NOT EXISTS).
+    if (existing && !existing.stub && change.ifNotExists && !(existing.origin.order < 0 && origin(change.span).order >= 0)) return;
     const table: TableInfo = existing?.stub
       ? existing // keep what was recorded against the stub (indexes created earlier)
       : { name: tableKey(change.table), columns: new Map(), uniques: [], foreignKeys: [], indexes: [], origin: origin(change.span) };

@@ -81,7 +81,7 @@ export interface Catalog {
 }
 
 /** A recognised migration layout. */
-export type MigrationTool = 'sqlx' | 'golang-migrate' | 'flyway' | 'prisma' | 'plain' | 'alembic' | 'knex' | 'kysely' | 'typeorm';
+export type MigrationTool = 'sqlx' | 'golang-migrate' | 'flyway' | 'prisma' | 'plain' | 'alembic' | 'knex' | 'kysely' | 'typeorm' | 'drizzle';
 
 export interface Migration {
   /** Version or sequence as the tool sees it (`20240101120000`, `0003`, `V3`). */

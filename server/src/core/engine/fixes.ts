@@ -20,6 +20,7 @@ import type { CoreFix, IndexSuggestion } from '../rules/types';
 import type { Span } from '../sql/model';
 import { prismaIndexEdit } from '../prisma/fix';
 import { isPrismaSchema } from '../prisma/schemas';
+import { drizzleMigrationFix } from '../orm/drizzle/fix';
 
 export interface IndexFixInput {
   suggestion: IndexSuggestion;
@@ -34,7 +35,7 @@ export interface IndexFixInput {
   textOf(file: string): string | undefined;
   /** The dialect the workspace surely reads a file in (per package and set), else undefined. */
   sureDialectOf?(file: string): Dialect | undefined;
-  /** The ORM model declaring a table (a TypeORM entity), whose declaration a TypeORM migration fix also edits. */
+  /** The ORM model declaring a table (a TypeORM entity, a Drizzle table), whose declaration an ORM's migration fix also edits. */
   modelOf?(table: string): { file: string; origin: number } | undefined;
   now: Date;
 }
@@ -75,6 +76,14 @@ export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
   const suggestion = spelled(input.suggestion, table);
   const index = definitionOf(suggestion, freeIndexName(suggestion.name ?? indexName(suggestion), takenIndexNames(input.catalog)));
   const set = owningSet(input.catalog, input.suggestion.table, input.migrations, input.textOf);
+  if (set?.tool === 'drizzle') {
+    // drizzle-kit: the index on the table's definition and the migration drizzle-kit would generate, together (orm/drizzle/fix.ts).
+    const schemaFile = input.modelOf?.(input.suggestion.table)?.file;
+    const schemaText = schemaFile === undefined ? undefined : input.textOf(schemaFile);
+    const dialect = dialectOfSet(set, input.dialect, input.textOf, input.sureDialectOf);
+    const fix = drizzleMigrationFix(set, index, dialect, input.now, schemaFile !== undefined && schemaText !== undefined ? { file: schemaFile, text: schemaText } : undefined);
+    return fix ? [{ ...fix, title: `Add index on ${describeIndex(suggestion)} to its Drizzle table and a new drizzle-kit migration`, isPreferred: true }] : [];
+  }
   if (set) {
     const dialect = dialectOfSet(set, input.dialect, input.textOf, input.sureDialectOf);
     const fix = migrationFix(set, { kind: 'createIndex', index }, dialect, input.now);
@@ -136,7 +145,8 @@ function entityIndexEdit(input: IndexFixInput, s: IndexSuggestion, index: IndexD
 export function dropIndexFixes(index: IndexInfo, input: Omit<IndexFixInput, 'suggestion' | 'near' | 'file'>): CoreFix[] {
   const set = owningSet(input.catalog, index.table, input.migrations, input.textOf);
   const table = input.catalog.getTable(index.table);
-  if (!set || !table || index.keys.some((k) => k.column === undefined)) return [];
+  // drizzle-kit: dropping an index is removing it from the table's definition, then `drizzle-kit generate`.
+  if (!set || set.tool === 'drizzle' || !table || index.keys.some((k) => k.column === undefined)) return [];
   const column = (c: string) => [...table.columns.keys()].find((k) => k.toLowerCase() === c.toLowerCase()) ?? c;
   const definition: IndexDefinition = {
     name: index.name,

@@ -11,7 +11,7 @@
  */
 import * as path from 'node:path';
 import { SYNTAX_RULE_ID, type Dialect, type Finding, type Severity } from '../../../../shared/types';
-import { buildCatalog, buildCatalogSteps, tableKey } from '../catalog/build';
+import { buildCatalog, buildCatalogSteps, type CatalogInput, tableKey } from '../catalog/build';
 import type { Catalog, MigrationSet } from '../catalog/types';
 import { ignorePatternMatcher, isAnalysedFile, isExcluded, isScriptMigrationPath, isOrmSchemaFile, isIgnoredByPatterns, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles, workspacePath } from '../config/files';
 import { MAX_SOURCE_BYTES, readTextFile } from '../config/read';
@@ -287,13 +287,13 @@ export class Workspace {
   }
 
   /** A host file's own models, known from an earlier run or extracted. */
-  /** The file and position of the ORM model (a TypeORM entity) that declares `table`, when exactly one does. */
+  /** The file and position of the TypeScript ORM model (a TypeORM entity, a Drizzle table) that declares `table`, when exactly one does. */
   private modelOf(table: string): { file: string; origin: number } | undefined {
-    const name = table.toLowerCase();
+    const name = tableKey(table);
     const found: { file: string; origin: number }[] = [];
     for (const [file, entry] of this.entries) {
-      if (!hasCrossFileModels(file) || !this.analyses(file)) continue;
-      for (const m of this.modelsOf(file, entry)) if (m.orm && m.table.toLowerCase() === name) found.push({ file, origin: m.span.start });
+      if (!hasCrossFileModels(file) || !this.analyses(file) || this.isTooLarge(entry) || !(hostSupportOf(file)?.models?.mayDefineSchema(entry.text) ?? false)) continue;
+      for (const m of this.modelsOf(file, entry)) if (m.orm && tableKey(m.table) === name) found.push({ file, origin: m.span.start });
     }
     return found.length === 1 ? found[0] : undefined;
   }
@@ -621,6 +621,7 @@ export class Workspace {
       const seen = new Set(visible);
       const inputs = this.catalogInputs();
       const own = inputs.filter((input) => seen.has(this.layout.packages.packageOf(input.file)));
+      own.push(...this.migrationsOfModels(own, inputs));
       catalog = own.length === inputs.length ? whole : buildCatalog(own);
       if (catalog.tables.size === 0) catalog = whole;
       this.packageCatalogs.set(key, catalog);
@@ -630,6 +631,44 @@ export class Workspace {
 
   migrationSets(): MigrationSet[] {
     return this.sets;
+  }
+
+  /**
+   * The sets a file's schema comes from: its packages' (layout.ts), and the sets of other
+   * packages whose migrations its catalog holds (`migrationsOfModels`): where its index fixes go.
+   */
+  private setsSeenBy(file: string, catalog: Catalog): MigrationSet[] {
+    const own = this.layout.setsFor(file);
+    if (own.length === this.sets.length) return own;
+    let origins = this.catalogOrigins.get(catalog);
+    if (!origins) this.catalogOrigins.set(catalog, (origins = new Set([...catalog.tables.values()].map((t) => t.origin.file))));
+    const seen = origins;
+    return this.sets.filter((set) => own.includes(set) || set.migrations.some((m) => seen.has(m.upFile)));
+  }
+
+  /** The files the tables of each catalog come from (per built catalog, for `setsSeenBy`). */
+  private readonly catalogOrigins = new WeakMap<Catalog, Set<string>>();
+
+  /**
+   * The migrations, in other packages, of the sets that create the tables of
+   * the ORM models among `own`: a monorepo's app may migrate its library's
+   * Drizzle or Prisma schema (migrations win over models, wherever they are).
+   */
+  private migrationsOfModels(own: CatalogInput[], inputs: CatalogInput[]): CatalogInput[] {
+    const modelTables = new Set<string>();
+    for (const input of own) {
+      if (!hostLanguageOf(input.file) || migrationPositionOf(this.sets, input.file)) continue;
+      for (const statement of input.document.statements) for (const change of statement.changes) if (change.kind === 'createTable') modelTables.add(tableKey(change.table));
+    }
+    if (modelTables.size === 0) return [];
+    const mine = new Set(own.map((input) => input.file));
+    const wanted = new Set<MigrationSet>();
+    for (const input of inputs) {
+      const position = mine.has(input.file) ? undefined : migrationPositionOf(this.sets, input.file);
+      if (!position || wanted.has(position.set)) continue;
+      if (input.document.statements.some((st) => st.changes.some((c) => c.kind === 'createTable' && modelTables.has(tableKey(c.table))))) wanted.add(position.set);
+    }
+    return inputs.filter((input) => !mine.has(input.file) && wanted.has(migrationPositionOf(this.sets, input.file)?.set as MigrationSet));
   }
 
   /** Whether a file is committed and unchanged, or recorded as applied (see migrations/history.ts): a migration so is shipped. */
@@ -953,7 +992,7 @@ export class Workspace {
         // A committed SQL file in a migrations folder that is no migration set (`db/data-migrations/x.sql`): a one-off script that has run.
         shippedScript: !migration && file.endsWith('.sql') && isInMigrationsFolder(relative) && this.isShipped(file),
         inScripts: scriptKindOf(relative),
-        migrations: this.layout.setsFor(file),
+        migrations: this.setsSeenBy(file, catalog),
         host: partial ? partial.host : entry.host,
         ...(isPrismaSchema(file) ? { models: this.prismaSchemaOf(file)?.models ?? [] } : {}),
         reports: this.options.incremental && !partial ? entry.statementReports : undefined,

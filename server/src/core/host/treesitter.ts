@@ -331,6 +331,8 @@ const flatBudget = { left: 0 };
  * copy, without tree-sitter. A copy is dropped once used.
  */
 export function keepTreesForReuse(bytes: number): void {
+  // No budget: none kept either (the copies an earlier run kept and never parsed again go).
+  if (bytes <= 0) for (const parser of parsers.values()) parser.dropKept();
   flatBudget.left = Math.floor(bytes / 4);
 }
 
@@ -382,6 +384,11 @@ export class HostParser {
       this.recent.splice(smallest, 1)[0]!.tree.delete();
     }
     return { rootNode: parsed.root, delete: () => {} };
+  }
+
+  /** Drops the flat copies kept for a parse to come (see `keepTreesForReuse`). */
+  dropKept(): void {
+    this.flats.clear();
   }
 
   /** Drops every kept tree (tests, and memory). */

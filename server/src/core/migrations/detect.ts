@@ -8,6 +8,7 @@
  *   Repeatable `R__` scripts are not part of the versioned order and are skipped.
  * - golang-migrate: `<n>_<desc>.up.sql` / `.down.sql`, any folder.
  * - sqlx: `<VERSION>_<desc>.sql`, or reversible `<VERSION>_<desc>.up.sql` / `.down.sql`.
+ * - drizzle-kit: `<out>/NNNN_<name>.sql` listed by `<out>/meta/_journal.json` (orm/drizzle/migrations.ts).
  * - plain: `001_init.sql`, `0002-add.sql` in a folder named like migrations/migration/db/sql/schema.
  *
  * sqlx and golang-migrate can write the same names. The heuristic: a folder
@@ -33,6 +34,7 @@ import { MAX_CONFIG_BYTES, readTextFileSync } from '../config/read';
 import type { MigrationPosition } from '../rules/types';
 import { detectAlembic, type RevisionOf, type TextOf } from './alembic';
 import { detectScriptMigrations, KNEX_CLIENTS, type ScriptOf } from './scripts';
+import { detectDrizzleMigrations } from '../orm/drizzle/migrations';
 
 const PRISMA_FOLDER = /^(\d{8,})_(.+)$/;
 /** Prisma runs every folder of `migrations/` in name order: a project may number them itself (`01_init`). */
@@ -67,6 +69,14 @@ export function detectMigrations(root: string, files: string[], configured?: str
     sets.push(set);
   }
 
+  // drizzle-kit: a folder with `meta/_journal.json`, in the journal's order (orm/drizzle/migrations.ts).
+  const drizzleDirs = new Set<string>();
+  for (const set of textOf ? detectDrizzleMigrations(files.map((f) => path.resolve(root, f)), textOf) : []) {
+    if (wanted && !wanted.has(set.dir)) continue;
+    drizzleDirs.add(set.dir);
+    sets.push(set);
+  }
+
   for (const set of scriptOf ? detectScriptMigrations(files.map((f) => path.resolve(root, f)), scriptOf, root) : []) {
     if (!wanted || wanted.has(set.dir)) sets.push(set);
   }
@@ -89,7 +99,7 @@ export function detectMigrations(root: string, files: string[], configured?: str
 
   for (const [dir, names] of byDir) {
     if (prismaDirs.has(path.dirname(dir)) && prismaFolder(dir)) continue;
-    if ((wanted && !wanted.has(dir)) || alembicDirs.has(dir)) continue;
+    if ((wanted && !wanted.has(dir)) || alembicDirs.has(dir) || drizzleDirs.has(dir)) continue;
     const set = classifyFolder(dir, names.filter((n) => n.toLowerCase().endsWith('.sql')).sort(), !!wanted);
     if (set) sets.push(set);
   }

@@ -33,6 +33,10 @@ export const nonConcurrentIndexCreation: Rule = {
           ctx.report(alembicReport(ctx.file, ctx.text, change.span, change.keywordSpan, table.name, change.name));
           continue;
         }
+        if (migration.set.tool === 'drizzle') {
+          ctx.report(drizzleReport(change.keywordSpan, table.name, change.name));
+          continue;
+        }
         if (migration.set.tool === 'knex' || migration.set.tool === 'kysely' || migration.set.tool === 'typeorm') {
           ctx.report(scriptReport(migration.set.tool, migration.set.noTransaction === true, change.keywordSpan, table.name, change.name));
           continue;
@@ -93,6 +97,21 @@ function scriptReport(tool: 'knex' | 'kysely' | 'typeorm', noTransaction: boolea
   return {
     span: keyword,
     message: `CREATE INDEX${name ? ` ${name}` : ''} on existing table ${table} without CONCURRENTLY blocks every write to ${table} until the index is built. ${how}`,
+    fixes: [],
+  };
+}
+
+/**
+ * drizzle-kit: drizzle-orm's migrator runs every pending migration in one
+ * transaction, where CONCURRENTLY fails; no edit is offered.
+ */
+function drizzleReport(keyword: Span, table: string, name?: string): RuleReport {
+  return {
+    span: keyword,
+    message:
+      `CREATE INDEX${name ? ` ${name}` : ''} on existing table ${table} without CONCURRENTLY blocks every write to ${table} until the index is built. ` +
+      "drizzle-kit's migrator runs pending migrations in one transaction, where CONCURRENTLY cannot run: on a large table, build the index with " +
+      'CREATE INDEX CONCURRENTLY outside the migrator first (and write this statement with IF NOT EXISTS).',
     fixes: [],
   };
 }

@@ -8,6 +8,7 @@ import type { CoreFix } from '../../rules/types';
 import type { HostAdapter } from '../adapter';
 import { batchByKeysFix, batchedLookup, multiRowInsertFix, type TextEdit } from './fixes';
 import { ormBatchQuery, ormModelIndexEdits } from './orms';
+import { drizzleBatchQuery, drizzleIndexEdits } from '../../orm/drizzle/fix';
 
 export const typescriptAdapter: HostAdapter = {
   awaitSyntax: 'prefix',
@@ -24,8 +25,11 @@ export const typescriptAdapter: HostAdapter = {
     return statement ? { statement } : undefined;
   },
 
-  // An ORM's query per row (TypeORM's `repo.find({ where: { agent: { id: agent.id } } })`): the ORM writes it over the keys (orms.ts).
+  // An ORM's query per row: Drizzle's (`eq(t.col, row.x)` → one `inArray(t.col, keys)` query, orm/drizzle/fix.ts), else
+  // TypeORM's (`repo.find({ where: { agent: { id: agent.id } } })`): the ORM writes it over the keys (orms.ts).
   batchOrmQuery(ctx, query, loopTargets, key, site) {
+    const drizzle = drizzleBatchQuery(ctx.text, query, key, site);
+    if (drizzle) return drizzle;
     const value = ctx.text.slice(key.column.span.end, key.span.end);
     const expression = loopTargets.map((t) => new RegExp(`\\b${t}\\b(?:\\.\\w+)*`).exec(value)?.[0]).find((e) => e !== undefined);
     if (!expression) return undefined;
@@ -53,6 +57,8 @@ export const typescriptAdapter: HostAdapter = {
   batchWriteFix(ctx, index, loop) {
     const host = ctx.host!;
     const query = host.queries[index]!;
+    // The fixes rewrite SQL text: a builder or ORM write (knex, Drizzle) has none.
+    if (query.kind !== 'sql') return [];
     const prepared = query.preparedFrom === undefined ? undefined : host.queries[query.preparedFrom];
     const dialect = (prepared ?? query).sql?.dialect ?? ctx.dialect;
     const input = { text: ctx.text, query, loop, dialect, ...(prepared ? { prepared } : {}) };
@@ -74,9 +80,11 @@ export const typescriptAdapter: HostAdapter = {
     return [fix];
   },
 
-  // An ORM's model (a TypeORM entity): the index declared on it, in the ORM's terms (orms.ts).
+  // An ORM's model: the index declared on it in the ORM's terms: a TypeORM entity's `@Index([...])` (orms.ts), a Drizzle
+  // table's index callback (orm/drizzle/fix.ts); the model's declaration starts at `origin`.
   modelIndexEdits: (text, origin, s, index) =>
-    ormModelIndexEdits('', text, origin, { name: index.name, columns: s.columns, ...(index.method ? { method: index.method } : {}), ...(s.opclass ? { opclass: s.opclass } : {}) }),
+    ormModelIndexEdits('', text, origin, { name: index.name, columns: s.columns, ...(index.method ? { method: index.method } : {}), ...(s.opclass ? { opclass: s.opclass } : {}) })
+    ?? drizzleIndexEdits('schema.ts', text, index, origin),
 
   streamAdvice: 'stream them (pg-cursor / pg-query-stream, postgres.js .cursor(), knex .stream(), better-sqlite3 .iterate()) or walk keyset chunks (WHERE id > $last ORDER BY id LIMIT 1000)',
   streamsRows: (_text, query) => query.terminal === 'iterate',

@@ -139,7 +139,7 @@ function rootOf(node: SyntaxNode): SyntaxNode {
  * or handed to `Promise.all([...])`. Returned from a plain function, the
  * builder goes back to the caller, who may add to it.
  */
-function sentByParent(node: SyntaxNode): boolean {
+export function sentByParent(node: SyntaxNode): boolean {
   const p = node.parent;
   if (p?.type === 'await_expression') return true;
   if (p?.type === 'return_statement' || (p?.type === 'arrow_function' && p.childForFieldName('body')?.id === node.id)) {
@@ -614,7 +614,7 @@ function valueRoots(node: SyntaxNode, out: Set<string>): void {
 
 const MAX_HOPS = 4;
 
-function likePattern(node: SyntaxNode, program: SyntaxNode, text: string): string | undefined {
+export function likePattern(node: SyntaxNode, program: SyntaxNode, text: string): string | undefined {
   const part = patternPart(node, program, text, 0);
   return part?.known && !part.text.startsWith('{') ? part.text : undefined;
 }

@@ -50,7 +50,7 @@ export function extractTypeScript(text: string, file: string, options: TypeScrip
     new Extraction(root, text, file, options, out).run(options.walkCache);
     const pools = extractTypeScriptPools(root, text, file, fileLibraries(root), constValue);
     if (pools.length) out.pools = pools;
-    out.models = ormModels(root, text, file);
+    out.models = ormModels(root, text, file, options.models);
     if (options.models) out.models = resolvedModels(out.models, options.models);
     out.errors.push(...syntaxErrors(root));
   } catch (e) {

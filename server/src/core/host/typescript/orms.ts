@@ -20,6 +20,7 @@ import { hostGrammarOf, hostParser, type SyntaxNode } from '../treesitter';
 import type { HostModel, OrmId } from '../types';
 import type { BuiltQuery } from './builders';
 import { typeorm } from '../../orm/typeorm';
+import { drizzle } from '../../orm/drizzle';
 
 /** What a query reader knows besides the call: the workspace's models (every ORM's), the file. */
 export interface QueryReaderContext {
@@ -32,7 +33,11 @@ export interface TypeScriptOrm {
   /** A cheap test of a file's text: false means the file declares no model of this ORM (it is not parsed for them). */
   mayDeclareModels?(text: string): boolean;
   /** The models the file declares (tables with their columns, keys and indexes as schema changes; `fields` with the ORM's names). */
-  models?(root: SyntaxNode, text: string, file: string): HostModel[];
+  /**
+   * The models the file declares (tables with their columns, keys and indexes as schema changes; `fields` with the ORM's names).
+   * `workspace`: the workspace's models when the extraction has them (a foreign key to another file's table), else undefined.
+   */
+  models?(root: SyntaxNode, text: string, file: string, workspace?: readonly HostModel[]): HostModel[];
   /** The workspace's models once all are known (every ORM's: an ORM changes only its own), e.g. columns inherited from a base class. */
   resolve?(models: HostModel[]): HostModel[];
   /** The missing-index fix on the model whose declaration starts at `origin` (TypeORM's `@Index([...])`, Drizzle's `index().on()`). */
@@ -46,7 +51,7 @@ export interface TypeScriptOrm {
 }
 
 /** Every ORM of TypeScript/JavaScript code (the list the ORM sessions fill in). */
-export const TYPESCRIPT_ORMS: readonly TypeScriptOrm[] = [typeorm];
+export const TYPESCRIPT_ORMS: readonly TypeScriptOrm[] = [typeorm, drizzle];
 
 /** Whether a file's text may declare a model of some ORM. */
 export function mayDeclareOrmModels(text: string): boolean {
@@ -54,11 +59,11 @@ export function mayDeclareOrmModels(text: string): boolean {
 }
 
 /** The models the file declares, every ORM's. */
-export function ormModels(root: SyntaxNode, text: string, file: string): HostModel[] {
+export function ormModels(root: SyntaxNode, text: string, file: string, workspace?: readonly HostModel[]): HostModel[] {
   const out: HostModel[] = [];
   for (const orm of TYPESCRIPT_ORMS) {
     if (!orm.models || !(orm.mayDeclareModels?.(text) ?? true)) continue;
-    for (const model of orm.models(root, text, file)) out.push(model.orm ? model : { ...model, orm: orm.id });
+    for (const model of orm.models(root, text, file, workspace)) out.push(model.orm ? model : { ...model, orm: orm.id });
   }
   return out;
 }

@@ -1,6 +1,7 @@
 /** The tool modules, by the name the report uses. */
 import type { MigrationToolName } from '../../../../../shared/dashboard';
 import { alembic } from './alembic';
+import { drizzle } from './drizzle';
 import { flyway } from './flyway';
 import { golangMigrate } from './golang-migrate';
 import { knex } from './knex';
@@ -21,4 +22,5 @@ export const TOOLS: Record<MigrationToolName, ToolModule> = {
   flyway,
   'golang-migrate': golangMigrate,
   plain,
+  drizzle,
 };

@@ -1,0 +1,189 @@
+/**
+ * The missing-index fix in Drizzle's terms: `index('name').on(t.a, t.b)` added
+ * to the table's index callback, or the callback created after the columns
+ * (`(t) => [index(...).on(...)]`) when the table has none; `index` imported
+ * from the module the table function comes from when the file does not yet.
+ * The columns are written as the table's field keys (`t.plannerId`), a
+ * descending key as `t.a.desc()`, an operator class as `t.a.op('gin_trgm_ops')`,
+ * another method as `.using('gin', ...)`.
+ */
+import type { IndexDefinition } from '../../../../../shared/types';
+import type { BatchSite, BuiltStatement, ExtraEdit } from '../../host/adapter';
+import type { HostQuery } from '../../host/types';
+import type { Predicate } from '../../sql/model';
+import { hostGrammarOf, hostParser, type SyntaxNode } from '../../host/treesitter';
+import { oneLine, plainString, unwrap } from '../../host/typescript/syntax';
+import type { MigrationSet } from '../../catalog/types';
+import type { CoreFix } from '../../rules/types';
+import type { Dialect } from '../../../../../shared/types';
+import { planDrizzleMigrations } from './migrations';
+import { drizzleTables, type DrizzleTable } from './schema';
+
+type Node = SyntaxNode;
+
+/**
+ * The edits that declare `index` on the Drizzle table `index.table` of
+ * `text` (the one whose table call starts at `origin`, when given).
+ */
+export function drizzleIndexEdits(file: string, text: string, index: IndexDefinition, origin?: number): { className: string; edits: ExtraEdit[] } | undefined {
+  const tree = hostParser(hostGrammarOf(file) ?? 'typescript').parse(text);
+  if (!tree) return undefined;
+  const root = tree.rootNode as unknown as Node;
+  const bare = index.table.split('.').pop()!;
+  const table = drizzleTables(root).find((t) => (origin === undefined || t.node.startIndex === origin) && t.table === bare);
+  if (!table) return undefined;
+  const importAs = indexImport(root, table);
+  if (!importAs) return undefined;
+  const callback = table.callback && unwrap(table.callback);
+  if (callback && callback.type !== 'arrow_function' && callback.type !== 'function_expression') return undefined;
+  const param = callback ? paramName(callback) : 't';
+  if (!param) return undefined;
+  const keys: string[] = [];
+  for (const key of index.keys) {
+    const field = table.fields.find((f) => f.column === key.column);
+    if (!field || !/^[A-Za-z_$][\w$]*$/.test(field.name)) return undefined;
+    keys.push(`${param}.${field.name}${key.opclass ? `.op(${quote(key.opclass)})` : ''}${key.desc ? '.desc()' : ''}`);
+  }
+  const method = index.method && index.method !== 'btree' ? index.method : undefined;
+  const call = `${importAs.name}(${quote(index.name)})${method ? `.using(${quote(method)}, ${keys.join(', ')})` : `.on(${keys.join(', ')})`}`;
+  const edits: ExtraEdit[] = [];
+  if (importAs.edit) edits.push(importAs.edit);
+  if (!callback) {
+    // After the columns object: `}, (t) => [index(...).on(...)])`
+    edits.push({ span: { start: table.columnsNode.endIndex, end: table.columnsNode.endIndex }, newText: `, (t) => [${call}]` });
+    return { className: table.variable, edits };
+  }
+  const body = returned(callback);
+  if (body?.type === 'array') edits.push(appendTo(text, body, call));
+  else if (body?.type === 'object') edits.push(appendTo(text, body, `${propertyKey(index.name, body)}: ${call}`));
+  else return undefined;
+  return { className: table.variable, edits };
+}
+
+/** The value the callback returns: its expression body, or the one `return` of its block. */
+function returned(fn: Node): Node | undefined {
+  const body = fn.childForFieldName('body');
+  if (!body) return undefined;
+  if (body.type !== 'statement_block') return unwrap(body);
+  const statements = body.namedChildren.filter((c) => c.type !== 'comment');
+  const ret = statements[statements.length - 1];
+  return ret?.type === 'return_statement' && ret.namedChildren[0] ? unwrap(ret.namedChildren[0]) : undefined;
+}
+
+/** An element added at the end of an array or object literal, in its layout (one per line, or inline). */
+function appendTo(text: string, literal: Node, element: string): ExtraEdit {
+  const items = literal.namedChildren.filter((c) => c.type !== 'comment');
+  const close = literal.endIndex - 1;
+  const last = items[items.length - 1];
+  if (!last) return { span: { start: literal.startIndex + 1, end: close }, newText: element };
+  const between = text.slice(last.endIndex, close);
+  const trailingComma = /^\s*,/.test(between);
+  const lineOf = (at: number) => text.slice(text.lastIndexOf('\n', at - 1) + 1, at);
+  if (text.slice(literal.startIndex, last.endIndex).includes('\n')) {
+    const indent = /^\s*/.exec(lineOf(last.startIndex))![0];
+    const at = trailingComma ? last.endIndex + between.indexOf(',') + 1 : last.endIndex;
+    return { span: { start: at, end: at }, newText: `${trailingComma ? '' : ','}\n${indent}${element}${trailingComma ? ',' : ''}` };
+  }
+  const at = trailingComma ? last.endIndex + between.indexOf(',') + 1 : last.endIndex;
+  return { span: { start: at, end: at }, newText: `${trailingComma ? ' ' : ', '}${element}` };
+}
+
+/** The callback's first parameter (`t` of `(t) => ...`, `table` of `table => ...`). */
+function paramName(fn: Node): string | undefined {
+  const single = fn.childForFieldName('parameter');
+  if (single?.type === 'identifier') return single.text;
+  const first = fn.childForFieldName('parameters')?.namedChildren[0];
+  const pattern = first?.childForFieldName('pattern') ?? first;
+  return pattern?.type === 'identifier' ? pattern.text : undefined;
+}
+
+/** A key for the older object callback: the index name in camel case, not taken. */
+function propertyKey(name: string, object: Node): string {
+  const base = name.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : '')).replace(/^[0-9]/, '_$&') || 'index';
+  const taken = new Set(object.namedChildren.map((p) => p.childForFieldName('key')?.text));
+  let key = base;
+  for (let n = 2; taken.has(key); n++) key = `${base}${n}`;
+  return key;
+}
+
+/**
+ * How the file names drizzle's `index`: already imported (maybe renamed), or a
+ * new specifier in the import of the table function (`pgTable`); a namespace
+ * import (`import * as p`) gives `p.index`. Undefined when `index` is another thing here.
+ */
+function indexImport(root: Node, table: DrizzleTable): { name: string; edit?: ExtraEdit } | undefined {
+  const fn = unwrap(table.node.childForFieldName('function')!);
+  const tableFn = fn.type === 'identifier' ? fn.text : undefined;
+  let home: Node | undefined;
+  for (const statement of root.descendantsOfType('import_statement')) {
+    const source = plainString(statement.childForFieldName('source'));
+    if (!source?.startsWith('drizzle-orm/')) continue;
+    for (const spec of statement.descendantsOfType('import_specifier')) {
+      const name = spec.childForFieldName('name')?.text;
+      const local = spec.childForFieldName('alias')?.text ?? name;
+      if (name === 'index' && source.endsWith('-core')) return { name: local! };
+      if (local === tableFn) home = statement;
+    }
+    const namespace = statement.descendantsOfType('namespace_import')[0]?.namedChildren.find((c) => c.type === 'identifier');
+    if (namespace && fn.type === 'member_expression' && fn.text.startsWith(`${namespace.text}.`)) return { name: `${namespace.text}.index` };
+  }
+  // A local `index` (a loop counter at the top level, another import) would shadow it.
+  const clash = root.descendantsOfType(['variable_declarator', 'import_specifier', 'function_declaration']).some((n) => (n.childForFieldName('alias') ?? n.childForFieldName('name'))?.text === 'index');
+  const named = home?.descendantsOfType('named_imports')[0];
+  if (!named || clash) return undefined;
+  const specs = named.namedChildren.filter((c) => c.type === 'import_specifier');
+  const last = specs[specs.length - 1]!;
+  return { name: 'index', edit: { span: { start: last.endIndex, end: last.endIndex }, newText: ', index' } };
+}
+
+function quote(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/**
+ * The fix where drizzle-kit migrates the table: the index on the table's
+ * Drizzle definition and the migration drizzle-kit would generate for it (its
+ * SQL file, journal entry and snapshot). Both or nothing: a migration without
+ * the schema's index, or the other way round, is what the next
+ * `drizzle-kit generate` would undo or write again.
+ */
+export function drizzleMigrationFix(set: MigrationSet, index: IndexDefinition, dialect: Dialect, now: Date, schema: { file: string; text: string } | undefined): Omit<CoreFix, 'title'> | undefined {
+  const model = schema && drizzleIndexEdits(schema.file, schema.text, index);
+  const [plan] = model ? (planDrizzleMigrations(set, [{ kind: 'createIndex', index }], dialect, now) ?? []) : [];
+  if (!plan || !model || !schema) return undefined;
+  return {
+    changes: [
+      ...plan.files.map((f) => ({ kind: 'create' as const, file: f.file, content: f.content })),
+      ...plan.edits.map((e) => ({ kind: 'edit' as const, file: e.file, edits: e.edits })),
+      { kind: 'edit', file: schema.file, edits: model.edits },
+    ],
+    open: plan.open,
+  };
+}
+
+/**
+ * n-plus-one: a Drizzle query run per row with `eq(t.col, row.x)` becomes one
+ * query over the collected keys, `inArray(t.col, keys)`, placed before the loop
+ * (`inArray` imported from drizzle-orm when the file does not yet). Not for a
+ * query of one row (`.limit(1)`, `findFirst`): over many keys it would still return one.
+ */
+export function drizzleBatchQuery(text: string, query: HostQuery, key: Predicate, site: BatchSite): BuiltStatement | undefined {
+  if (query.terminal !== 'all') return undefined;
+  const written = text.slice(key.span.start, key.span.end);
+  const call = /^(\w+)\s*\(/.exec(written);
+  const drizzleImport = /import\s*\{([^}]*)\}\s*from\s*['"]drizzle-orm['"]/.exec(text);
+  if (call?.[1] !== 'eq' || !drizzleImport || !/\beq\b/.test(drizzleImport[1]!) || key.column.span.start < key.span.start || key.column.span.end > key.span.end) return undefined;
+  const column = text.slice(key.column.span.start, key.column.span.end);
+  const before = text.slice(query.span.start, key.span.start);
+  const after = text.slice(key.span.end, query.span.end);
+  const statement = oneLine(`${before}inArray(${column}, ${site.keys})${after}`.replace(/\s*\n\s*\./g, '.')); // a chain over lines, on one
+  const out: BuiltStatement = { statement: `const ${site.rows} = ${statement.startsWith('await ') ? '' : 'await '}${statement};` };
+  if (!/\binArray\b/.test(drizzleImport[1]!)) {
+    const end = drizzleImport.index + drizzleImport[0].indexOf('}');
+    const inner = drizzleImport[1]!;
+    const trailing = /,\s*$/.test(inner);
+    const at = drizzleImport.index + drizzleImport[0].indexOf('{') + 1 + inner.replace(/[\s,]*$/, '').length;
+    out.importEdit = trailing ? { span: { start: end, end }, newText: `${/\n/.test(inner) ? '  ' : ' '}inArray,${/\n/.test(inner) ? '\n' : ' '}` } : { span: { start: at, end: at }, newText: ', inArray' };
+  }
+  return out;
+}

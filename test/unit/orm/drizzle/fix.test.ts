@@ -1,0 +1,128 @@
+/**
+ * The missing-index fix on a Drizzle table when the project has no
+ * migrations: `index(...).on(...)` in the table's callback (created when
+ * absent, `index` imported), in each callback form; the result compiles
+ * against drizzle-orm's type definitions.
+ */
+import { strict as assert } from 'node:assert';
+import { drizzleBatchQuery, drizzleIndexEdits } from '../../../../server/src/core/orm/drizzle/fix';
+import { extractTypeScript } from '../../../../server/src/core/host/typescript/extract';
+import { typescript } from '../../../../server/src/core/host/typescript/language';
+import { initHostParsers } from '../../../../server/src/core/host/treesitter';
+import type { IndexDefinition } from '../../../../shared/types';
+import { typecheck } from '../../host/typescript/typecheck';
+
+function fixed(text: string, index: IndexDefinition): string | undefined {
+  const found = drizzleIndexEdits('schema.ts', text, index);
+  if (!found) return undefined;
+  let out = text;
+  for (const e of [...found.edits].sort((a, b) => b.span.start - a.span.start)) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
+  return out;
+}
+
+const LOOKUP: IndexDefinition = { name: 'workers_planner_status_idx', table: 'workers', keys: [{ column: 'planner_id' }, { column: 'task_status' }] };
+
+describe('Drizzle: the index fix on the table', () => {
+  before(() => initHostParsers());
+
+  const cases: { name: string; before: string; after: string; index?: IndexDefinition }[] = [
+    {
+      name: 'creates the callback and imports index',
+      before: [
+        "import { pgTable, serial, integer, text } from 'drizzle-orm/pg-core';",
+        "export const workers = pgTable('workers', {",
+        "  id: serial('id').primaryKey(),",
+        "  plannerId: integer('planner_id').notNull(),",
+        "  taskStatus: text('task_status').notNull(),",
+        '});',
+        '',
+      ].join('\n'),
+      after: [
+        "import { pgTable, serial, integer, text, index } from 'drizzle-orm/pg-core';",
+        "export const workers = pgTable('workers', {",
+        "  id: serial('id').primaryKey(),",
+        "  plannerId: integer('planner_id').notNull(),",
+        "  taskStatus: text('task_status').notNull(),",
+        "}, (t) => [index('workers_planner_status_idx').on(t.plannerId, t.taskStatus)]);",
+        '',
+      ].join('\n'),
+    },
+    {
+      name: 'adds to a multi-line array callback, in its layout, with its parameter name',
+      before: [
+        "import { pgTable, serial, integer, text, index as idx, uniqueIndex } from 'drizzle-orm/pg-core';",
+        "export const workers = pgTable('workers', {",
+        "  id: serial('id').primaryKey(),",
+        "  plannerId: integer('planner_id').notNull(),",
+        "  taskStatus: text('task_status').notNull(),",
+        '}, (table) => [',
+        "  uniqueIndex('workers_id_key').on(table.id),",
+        ']);',
+        '',
+      ].join('\n'),
+      after: [
+        "import { pgTable, serial, integer, text, index as idx, uniqueIndex } from 'drizzle-orm/pg-core';",
+        "export const workers = pgTable('workers', {",
+        "  id: serial('id').primaryKey(),",
+        "  plannerId: integer('planner_id').notNull(),",
+        "  taskStatus: text('task_status').notNull(),",
+        '}, (table) => [',
+        "  uniqueIndex('workers_id_key').on(table.id),",
+        "  idx('workers_planner_status_idx').on(table.plannerId, table.taskStatus),",
+        ']);',
+        '',
+      ].join('\n'),
+    },
+    {
+      name: 'adds a key to the older object callback; a trigram index with its method and operator class',
+      index: { name: 'workers_status_trgm', table: 'workers', keys: [{ column: 'task_status', opclass: 'gin_trgm_ops' }], method: 'gin' },
+      before: [
+        "import { pgTable, serial, integer, text, index } from 'drizzle-orm/pg-core';",
+        "export const workers = pgTable('workers', {",
+        "  id: serial('id').primaryKey(),",
+        "  plannerId: integer('planner_id').notNull(),",
+        "  taskStatus: text('task_status').notNull(),",
+        '}, (t) => ({ byPlanner: index().on(t.plannerId) }));',
+        '',
+      ].join('\n'),
+      after: [
+        "import { pgTable, serial, integer, text, index } from 'drizzle-orm/pg-core';",
+        "export const workers = pgTable('workers', {",
+        "  id: serial('id').primaryKey(),",
+        "  plannerId: integer('planner_id').notNull(),",
+        "  taskStatus: text('task_status').notNull(),",
+        "}, (t) => ({ byPlanner: index().on(t.plannerId), workersStatusTrgm: index('workers_status_trgm').using('gin', t.taskStatus.op('gin_trgm_ops')) }));",
+        '',
+      ].join('\n'),
+    },
+  ];
+
+  for (const c of cases) {
+    it(c.name, () => assert.equal(fixed(c.before, c.index ?? LOOKUP), c.after));
+  }
+
+  it('compiles against drizzle-orm (tsc --noEmit)', function () {
+    this.timeout(120_000);
+    const files = Object.fromEntries(cases.map((c, i) => [`schema${i}.ts`, fixed(c.before, c.index ?? LOOKUP)!]));
+    assert.deepEqual(typecheck(files), Object.fromEntries(Object.keys(files).map((f) => [f, []])));
+  });
+
+  it('offers nothing it cannot write: a column the table does not map, a table of another name, a local index', () => {
+    const text = "import { pgTable, integer } from 'drizzle-orm/pg-core';\nconst index = 1;\nexport const workers = pgTable('workers', { plannerId: integer('planner_id') });\n";
+    assert.equal(drizzleIndexEdits('schema.ts', text, LOOKUP), undefined);
+    assert.equal(drizzleIndexEdits('schema.ts', text, { ...LOOKUP, table: 'agents', keys: [{ column: 'planner_id' }] }), undefined);
+    assert.equal(drizzleIndexEdits('schema.ts', text, { ...LOOKUP, keys: [{ column: 'planner_id' }] }), undefined);
+  });
+
+  it('n-plus-one: the per-row query over the collected keys with inArray, imported when the file does not yet', () => {
+    const schema = "import { pgTable, serial, integer } from 'drizzle-orm/pg-core';\nexport const tasks = pgTable('tasks', { id: serial('id').primaryKey(), agentId: integer('agent_id').notNull() });\n";
+    const code = "import { eq } from 'drizzle-orm';\nimport { tasks } from './schema';\nexport async function f(db: any, list: { id: number }[]) {\n  for (const agent of list) {\n    const rows = await db\n      .select()\n      .from(tasks)\n      .where(eq(tasks.agentId, agent.id));\n    console.log(rows);\n  }\n}\n";
+    const [query] = typescript.extract('app.ts', code, { models: extractTypeScript(schema, 'schema.ts').models }).queries;
+    const built = drizzleBatchQuery(code, query!, query!.model!.predicates[0]!, { keys: 'agent_ids', rows: 'all_tasks' });
+    assert.deepEqual(built, {
+      statement: 'const all_tasks = await db.select().from(tasks).where(inArray(tasks.agentId, agent_ids));',
+      importEdit: { span: { start: code.indexOf('eq }') + 2, end: code.indexOf('eq }') + 2 }, newText: ', inArray' },
+    });
+    assert.equal(drizzleBatchQuery(code, { ...query!, terminal: 'first' }, query!.model!.predicates[0]!, { keys: 'k', rows: 'r' }), undefined);
+  });
+});
