@@ -86,6 +86,8 @@ export interface HostAdapter {
   // unpaginated-query
   /** How a job reads every row without holding them all (`stream them (...)`). */
   streamAdvice: string;
+  /** How to paginate a query of the language's query builders or ORMs, in their terms (unpaginated-query); SQL's keyset advice without it. */
+  ormPageAdvice?: string;
   /** Whether the read already streams its rows (sqlx `.fetch`, SQLAlchemy `yield_per`). */
   streamsRows(text: string, query: HostQuery): boolean;
 }

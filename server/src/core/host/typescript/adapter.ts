@@ -86,6 +86,7 @@ export const typescriptAdapter: HostAdapter = {
     ormModelIndexEdits('', text, origin, { name: index.name, columns: s.columns, ...(index.method ? { method: index.method } : {}), ...(s.opclass ? { opclass: s.opclass } : {}) })
     ?? drizzleIndexEdits('schema.ts', text, index, origin),
 
+  ormPageAdvice: "a limit plus a keyset, in the query's own builder: knex .where('id', '>', lastId).orderBy('id').limit(n), Kysely .where('id', '>', lastId).orderBy('id').limit(n), Prisma take + cursor, Drizzle .where(gt(t.id, lastId)).orderBy(t.id).limit(n), TypeORM where: { id: MoreThan(lastId) }, order: { id: 'ASC' }, take",
   streamAdvice: 'stream them (pg-cursor / pg-query-stream, postgres.js .cursor(), knex .stream(), better-sqlite3 .iterate()) or walk keyset chunks (WHERE id > $last ORDER BY id LIMIT 1000)',
   streamsRows: (_text, query) => query.terminal === 'iterate',
 };
