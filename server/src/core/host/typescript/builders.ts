@@ -47,6 +47,8 @@ export interface BuiltQuery {
   beforeTerminal?: number;
   /** Identifiers used as values (`orgId`, `user.id` → 'user'). */
   parameterRoots: string[];
+  /** ORM: the model queried, by the name code uses (`User` of `prisma.user.findMany`). */
+  entity?: string;
 }
 
 /** A method call of the chain: `.where(...)` is { name: 'where', call, args }. */

@@ -18,6 +18,7 @@
 import type { SyntaxNode } from '../treesitter';
 import type { HostModel, OrmId } from '../types';
 import type { BuiltQuery } from './builders';
+import { mayQueryPrisma, prismaQuery } from '../../prisma/client';
 
 /** What a query reader knows besides the call: the workspace's models (every ORM's), the file. */
 export interface QueryReaderContext {
@@ -38,7 +39,10 @@ export interface TypeScriptOrm {
 }
 
 /** Every ORM of TypeScript/JavaScript code (the list the ORM sessions fill in). */
-export const TYPESCRIPT_ORMS: readonly TypeScriptOrm[] = [];
+export const TYPESCRIPT_ORMS: readonly TypeScriptOrm[] = [
+  // Prisma's models come from schema.prisma (core/prisma/schemas.ts), not from code.
+  { id: 'prisma', mayQuery: mayQueryPrisma, query: prismaQuery },
+];
 
 /** Whether a file's text may declare a model of some ORM. */
 export function mayDeclareOrmModels(text: string): boolean {
