@@ -100,6 +100,13 @@ export interface PrismaCall {
 
 /** The Prisma call at `node` (the outermost node of a chain, its `await` included). */
 export function prismaCall(node: SyntaxNode, models: readonly HostModel[]): PrismaCall | undefined {
+  const shape = prismaCallShape(node);
+  const model = shape && modelOfAccessor(models, shape.accessor.text);
+  return shape && model ? { ...shape, model } : undefined;
+}
+
+/** `receiver.accessor.method(args?)` with a Prisma Client method, whatever the accessor names. */
+export function prismaCallShape(node: SyntaxNode): Omit<PrismaCall, 'model'> | undefined {
   const top = unwrap(node.type === 'await_expression' ? (node.namedChildren[0] ?? node) : node);
   if (top.type !== 'call_expression') return undefined;
   const fn = unwrap(top.childForFieldName('function') ?? top);
@@ -111,11 +118,9 @@ export function prismaCall(node: SyntaxNode, models: readonly HostModel[]): Pris
   const accessor = owner.childForFieldName('property');
   const receiver = owner.childForFieldName('object');
   if (!accessor || accessor.type !== 'property_identifier' || !receiver || !isClient(unwrap(receiver))) return undefined;
-  const model = modelOfAccessor(models, accessor.text);
-  if (!model) return undefined;
   const args = (top.childForFieldName('arguments')?.namedChildren ?? []).filter((c) => c.type !== 'comment');
   if (args.length > 1) return undefined;
-  return { call: top, receiver: unwrap(receiver), accessor, method, ...(args[0] ? { args: unwrap(args[0]) } : {}), model };
+  return { call: top, receiver: unwrap(receiver), accessor, method, ...(args[0] ? { args: unwrap(args[0]) } : {}) };
 }
 
 /** `prisma`, `db`, `tx`, `this.prisma`, `ctx.db`, `prisma.client`: names and member paths; not Drizzle's `db.query`. */
@@ -415,7 +420,7 @@ class ArgsReader {
   }
 }
 
-function propertyName(pair: SyntaxNode): string | undefined {
+export function propertyName(pair: SyntaxNode): string | undefined {
   const key = pair.childForFieldName('key');
   if (!key) return undefined;
   if (key.type === 'property_identifier') return key.text;

@@ -199,5 +199,5 @@ function fixedNote(bound: number | undefined): string {
 }
 
 function howToBatch(host: HostExtraction, query: HostQuery, kind: string, table: string | undefined, dialect: Dialect): string {
-  return adapterOf(host.language).batchWriteAdvice(dialect, kind, query.entity ?? 'Model', table);
+  return adapterOf(host.language).batchWriteAdvice(dialect, kind, query.entity ?? 'Model', table, query);
 }

@@ -1,22 +1,28 @@
 /**
  * TypeScript and JavaScript driver knowledge for the rules (host/adapter.ts):
- * node-postgres, postgres.js, mysql2, knex.raw, Kysely's `sql`, better-sqlite3.
+ * node-postgres, postgres.js, mysql2, knex.raw, Kysely's `sql`, better-sqlite3,
+ * and the ORMs' calls (`HostQuery.orm`: Prisma Client's, core/prisma/client-fixes.ts).
  * The fixes are written in the library the query already uses (fixes.ts),
  * and compile (tests run `tsc --noEmit` on them).
  */
 import type { CoreFix } from '../../rules/types';
 import type { HostAdapter } from '../adapter';
 import { batchByKeysFix, batchedLookup, multiRowInsertFix, type TextEdit } from './fixes';
+import { prismaBatchLookup, prismaCreateManyEdit, prismaTakeEdit } from '../../prisma/client-fixes';
 
 export const typescriptAdapter: HostAdapter = {
   awaitSyntax: 'prefix',
 
   batchedSqlPredicate: (column) => `WHERE ${column} = ANY($1)`,
+  batchedOrmPredicate: (_entity, column, query, field) => (query?.orm === 'prisma' ? `where: { ${field ?? column}: { in: keys } }` : undefined),
   collectKeys(loop, keys) {
     // Rows streamed by a cursor can be walked once only; a destructured item (`{ id, org }`) is not re-mapped.
     if (loop.rowsTerminal === 'iterate' || loop.targets.length !== 1) return undefined;
     const target = loop.targets[0]!;
     return [`const ${keys} = ${loop.iterable}.map((${target}) => ${loop.keyExpression});`];
+  },
+  batchOrmQuery(ctx, query, loopTargets, key, site) {
+    return query.orm === 'prisma' ? prismaBatchLookup(ctx.text, ctx.file, query, loopTargets, key, site) : undefined;
   },
   batchSqlQuery(ctx, query, key, site) {
     const statement = batchedLookup(ctx.text, query, key.span, query.sql?.dialect ?? ctx.dialect, site.keys, site.rows);
@@ -25,8 +31,14 @@ export const typescriptAdapter: HostAdapter = {
 
   commitOnceAdvice: (dialect) =>
     `Write all items in one transaction and one statement (one multi-row INSERT${dialect === 'postgres' ? ', or = ANY($1) over the keys' : ''}), then COMMIT once.`,
-  batchWriteAdvice(dialect, kind, _entity, table) {
+  batchWriteAdvice(dialect, kind, _entity, table, query) {
     const t = table ?? 'the table';
+    if (query?.orm === 'prisma') {
+      const model = query.entity ? query.entity.charAt(0).toLowerCase() + query.entity.slice(1) : 'model';
+      if (kind === 'insert') return `Insert all rows in one statement: prisma.${model}.createMany({ data: items.map(...) }) (nested relation writes become their key fields).`;
+      if (kind === 'update') return `Update all rows at once: prisma.${model}.updateMany({ where: { id: { in: ids } }, data }) when the values are the same, else run the updates in one $transaction([...]).`;
+      return `Delete them at once: prisma.${model}.deleteMany({ where: { id: { in: ids } } }).`;
+    }
     if (dialect === 'sqlite') {
       // In-process: the cost per row is the statement and its own transaction, not a round trip.
       if (kind === 'insert') return `Run them in one transaction (better-sqlite3: db.transaction(() => { ... })()), or insert all rows with one multi-row INSERT into ${t}.`;
@@ -44,6 +56,10 @@ export const typescriptAdapter: HostAdapter = {
   batchWriteFix(ctx, index, loop) {
     const host = ctx.host!;
     const query = host.queries[index]!;
+    if (query.orm === 'prisma') {
+      const edit = query.statementKind === 'insert' ? prismaCreateManyEdit(ctx.text, ctx.file, query, loop) : undefined;
+      return edit ? [{ title: edit.title, isPreferred: false, changes: [{ kind: 'edit', file: ctx.file, edits: [{ span: edit.span, newText: edit.newText }] }] }] : [];
+    }
     const prepared = query.preparedFrom === undefined ? undefined : host.queries[query.preparedFrom];
     const dialect = (prepared ?? query).sql?.dialect ?? ctx.dialect;
     const input = { text: ctx.text, query, loop, dialect, ...(prepared ? { prepared } : {}) };
@@ -64,6 +80,12 @@ export const typescriptAdapter: HostAdapter = {
     const fix: CoreFix = { title, isPreferred: false, changes: [{ kind: 'edit', file: ctx.file, edits: [edit] }] };
     return [fix];
   },
+
+  ormLimitFix(ctx, query, limit) {
+    const edit = query.orm === 'prisma' ? prismaTakeEdit(ctx.text, ctx.file, query, limit) : undefined;
+    return edit && { title: edit.title, isPreferred: false, changes: [{ kind: 'edit', file: ctx.file, edits: [{ span: edit.span, newText: edit.newText }] }] };
+  },
+  paginationAdvice: (query) => (query.orm === 'prisma' ? "(take plus a cursor: take: 100, skip: 1, cursor: { id: lastId }, orderBy: { id: 'asc' })" : undefined),
 
   streamAdvice: 'stream them (pg-cursor / pg-query-stream, postgres.js .cursor(), knex .stream(), better-sqlite3 .iterate()) or walk keyset chunks (WHERE id > $last ORDER BY id LIMIT 1000)',
   streamsRows: (_text, query) => query.terminal === 'iterate',

@@ -1,0 +1,223 @@
+/**
+ * Prisma Client calls read as the queries Prisma sends (core/prisma/client.ts),
+ * through the workspace as the editor and the CLI see them: schema.prisma's
+ * models with their fields, a TypeScript file's calls on any client name, the
+ * SQL rules and the host rules on them, and their fixes written as Prisma
+ * Client code, compiled with `tsc --noEmit` against a client `prisma generate`
+ * wrote for the same schema (Prisma 7, `provider = "prisma-client"`).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { Finding, Range } from '../../../shared/types';
+import { defaultConfig } from '../../../server/src/core/config/types';
+import { Workspace } from '../../../server/src/core/engine/workspace';
+import { initHostParsers } from '../../../server/src/core/host/treesitter';
+import type { QueryModel } from '../../../server/src/core/sql/model';
+import { initParsers } from '../../../server/src/core/sql/parse';
+
+const ROOT = '/project';
+const APP = `${ROOT}/src/app.ts`;
+
+const MODELS = `model User {
+  id    Int     @id @default(autoincrement())
+  email String  @unique
+  name  String? @map("full_name")
+  orgId Int     @map("org_id")
+  posts Post[]
+
+  @@map("users")
+}
+
+model Post {
+  id        Int      @id @default(autoincrement())
+  title     String
+  published Boolean  @default(false)
+  score     Int      @default(0)
+  authorId  Int      @map("author_id")
+  author    User     @relation(fields: [authorId], references: [id])
+  createdAt DateTime @default(now()) @map("created_at")
+
+  @@index([authorId])
+}
+`;
+const SCHEMA = `datasource db {\n  provider = "postgresql"\n}\n\n${MODELS}`;
+
+function workspace(code: string, files: Record<string, string> = {}): Workspace {
+  return Workspace.fromFiles({ root: ROOT, config: defaultConfig() }, { 'prisma/schema.prisma': SCHEMA, 'src/app.ts': code, ...files });
+}
+
+/** A query model in one line: what the rules read. */
+function render(q: QueryModel): string {
+  const where = q.predicates.map((p) => `${p.column.table}.${p.column.column} ${p.op} ${p.valueKind}${p.pattern !== undefined ? ` '${p.pattern}'` : ''}${p.disjunctive ? ' (or)' : ''}`);
+  return [
+    `${q.kind} ${q.tables.map((t) => t.name).join(', ')}`,
+    ...(q.columns.length ? [`columns ${q.columns.map((c) => c.column).join(', ')}`] : []),
+    ...(where.length ? [`where ${where.join(', ')}`] : []),
+    ...q.subqueries.map((s) => `[${render(s)}]`),
+    ...(q.groupBy.length ? [`group by ${q.groupBy.map((c) => c.column).join(', ')}`] : []),
+    ...(q.orderBy.length ? [`order by ${q.orderBy.map((o) => `${o.column.column}${o.desc ? ' desc' : ''}`).join(', ')}`] : []),
+    ...(q.limit ? [`limit ${q.limit.value ?? '?'}`] : []),
+    ...(q.offset ? [`offset ${q.offset.value ?? '?'}`] : []),
+    ...(q.isAggregate ? ['aggregate'] : []),
+    ...(q.distinct ? ['distinct'] : []),
+  ].join(' | ');
+}
+
+/** Each call QueryLens reads in `code`, as `call text → model`. */
+function queries(code: string): string[] {
+  const document = workspace(code).document(APP)!;
+  return document.statements.filter((s) => s.query).map((s) => `${code.slice(s.span.start, s.span.end)} → ${render(s.query!)}`);
+}
+
+function offsetOf(text: string, position: { line: number; character: number }): number {
+  const lines = text.split('\n');
+  return lines.slice(0, position.line).reduce((n, l) => n + l.length + 1, 0) + position.character;
+}
+
+function covered(text: string, range: Range): string {
+  return text.slice(offsetOf(text, range.start), offsetOf(text, range.end));
+}
+
+/** `file` after the edits of `fix` in it. */
+function applied(text: string, fix: Finding['fixes'][number], file: string): string {
+  const edits = fix.changes.flatMap((c) => (c.kind === 'edit' && c.file === file ? c.edits : []));
+  return edits
+    .map((e) => ({ start: offsetOf(text, e.range.start), end: offsetOf(text, e.range.end), newText: e.newText }))
+    .sort((a, b) => b.start - a.start)
+    .reduce((t, e) => t.slice(0, e.start) + e.newText + t.slice(e.end), text);
+}
+
+function findings(code: string, files: Record<string, string> = {}): Finding[] {
+  return workspace(code, files).analyze(APP);
+}
+
+/** Type errors of each file, checked against the Prisma Client `prisma generate` writes for SCHEMA. */
+function typecheckWithClient(files: Record<string, string>): Record<string, string[]> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ql-prisma-client-'));
+  try {
+    const modules = path.resolve(__dirname, '..', '..', '..', 'node_modules');
+    symlinkSync(modules, path.join(dir, 'node_modules'), 'dir');
+    writeFileSync(path.join(dir, 'schema.prisma'), `generator client {\n  provider = "prisma-client"\n  output   = "./generated"\n}\n\n${SCHEMA}`);
+    // The schema engine is not needed to generate (and cannot be downloaded here).
+    const generated = spawnSync(process.execPath, [path.join(modules, 'prisma', 'build', 'index.js'), 'generate', '--schema', 'schema.prisma'], {
+      cwd: dir, encoding: 'utf8', env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: '/bin/true', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+    });
+    assert.equal(generated.status, 0, generated.stderr + generated.stdout);
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+    const config = {
+      compilerOptions: { strict: true, noEmit: true, target: 'es2022', module: 'esnext', moduleResolution: 'bundler', allowImportingTsExtensions: true, skipLibCheck: true, types: ['node'] },
+      files: Object.keys(files),
+    };
+    writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(config));
+    const run = spawnSync(process.execPath, [path.join(modules, 'typescript', 'bin', 'tsc'), '-p', '.'], { cwd: dir, encoding: 'utf8' });
+    const errors: Record<string, string[]> = Object.fromEntries(Object.keys(files).map((f) => [f, []]));
+    for (const line of run.stdout.split('\n')) {
+      const m = /^([^(]+)\((\d+),\d+\): error (TS\d+: .*)$/.exec(line.trim());
+      if (m) (errors[m[1]!] ??= []).push(`line ${m[2]}: ${m[3]}`);
+      else if (/error TS/.test(line)) (errors['(config)'] ??= []).push(line.trim());
+    }
+    return errors;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const HEADER = "import { PrismaClient } from './generated/client.ts';\n\nconst prisma = new PrismaClient({} as never);\n\n";
+
+describe('Prisma Client queries (core/prisma/client.ts)', () => {
+  before(async () => {
+    await Promise.all([initParsers(), initHostParsers()]);
+  });
+
+  describe('reading the calls', () => {
+    it('reads where, orderBy, take and skip on the mapped table and columns', () => {
+      const code =
+        HEADER +
+        'export async function list(orgId: number, q: string, ids: number[]) {\n' +
+        "  await prisma.user.findMany({ where: { orgId, name: { contains: q, mode: 'insensitive' } }, orderBy: [{ email: 'asc' }, { id: 'desc' }], take: 20, skip: 40 });\n" +
+        "  await prisma.post.findMany({ where: { title: { startsWith: 'A' }, published: true, score: { gte: 3, lt: 10 }, id: { in: ids, not: 4 } } });\n" +
+        "  await prisma.post.findMany({ where: { OR: [{ title: { endsWith: q } }, { authorId: null }], NOT: { published: false } }, orderBy: { createdAt: 'desc' } });\n" +
+        '}\n';
+      assert.deepEqual(queries(code).map((q) => q.slice(q.indexOf(' → ') + 3)), [
+        'select users | where users.org_id other param, users.full_name ilike param \'%{}%\' | order by email, id desc | limit 20 | offset 40',
+        "select Post | where Post.title like literal 'A%', Post.published eq literal, Post.score range literal, Post.score range literal, Post.id in param, Post.id not_eq literal",
+        "select Post | where Post.title like param '%{}' (or), Post.author_id is_null null (or), Post.published eq literal (or) | order by created_at desc",
+      ]);
+    });
+
+    it('reads relation filters as subqueries on the related table, by the relation keys', () => {
+      const code =
+        HEADER +
+        'export async function f(q: string) {\n' +
+        '  await prisma.user.findMany({ where: { posts: { some: { title: q } } } });\n' +
+        '  await prisma.post.findMany({ where: { author: { is: { email: q } } } });\n' +
+        '  await prisma.post.findMany({ where: { author: { orgId: 3 } } });\n' +
+        '  await prisma.user.findMany({ where: { posts: { none: { published: true } } } });\n' +
+        '}\n';
+      assert.deepEqual(queries(code).map((q) => q.slice(q.indexOf(' → ') + 3)), [
+        'select users | where users.id in subquery | [select Post | columns author_id | where Post.title eq param]',
+        'select Post | where Post.author_id in subquery | [select users | columns id | where users.email eq param]',
+        'select Post | where Post.author_id in subquery | [select users | columns id | where users.org_id eq literal]',
+        'select users | where users.id not_eq subquery | [select Post | columns author_id | where Post.published eq literal]',
+      ]);
+    });
+
+    it('reads each method as the statement it sends, with its selected columns and groups', () => {
+      const code =
+        HEADER +
+        'export async function f(id: number, email: string) {\n' +
+        '  await prisma.user.findUnique({ where: { email }, select: { id: true, name: true, posts: true } });\n' +
+        '  await prisma.user.findFirstOrThrow({ where: { orgId: id } });\n' +
+        '  await prisma.post.count({ where: { authorId: id } });\n' +
+        "  await prisma.post.groupBy({ by: ['authorId'], _count: true });\n" +
+        "  await prisma.post.create({ data: { title: 't', authorId: id } });\n" +
+        '  await prisma.post.updateMany({ where: { authorId: id }, data: { published: true } });\n' +
+        '  await prisma.post.deleteMany();\n' +
+        '}\n';
+      assert.deepEqual(queries(code).map((q) => q.slice(q.indexOf(' → ') + 3)), [
+        'select users | columns id, full_name | where users.email other param | limit 1',
+        'select users | where users.org_id eq param | limit 1',
+        'select Post | where Post.author_id eq param | aggregate',
+        'select Post | group by author_id',
+        'insert Post',
+        'update Post | where Post.author_id eq param',
+        'delete Post',
+      ]);
+    });
+
+    it('knows the client by any name: db, this.prisma, a transaction, prisma.client; not Drizzle’s db.query', () => {
+      const code =
+        HEADER +
+        'declare const db: PrismaClient;\n' +
+        'export class Users {\n' +
+        '  constructor(private readonly prisma: PrismaClient) {}\n' +
+        "  list() { return this.prisma.user.findMany({ where: { orgId: 1 } }); }\n" +
+        '}\n' +
+        'export async function f(client: { client: PrismaClient }, query: any) {\n' +
+        '  await db.user.findMany({ where: { orgId: 2 } });\n' +
+        '  await prisma.$transaction(async (tx) => { await tx.post.deleteMany({ where: { authorId: 3 } }); });\n' +
+        '  await client.client.user.findMany({ where: { orgId: 4 } });\n' +
+        '  await query.db.query.user.findMany({ where: { orgId: 5 } });\n' +
+        '  await prisma.comment.findMany();\n' +
+        '}\n';
+      assert.deepEqual(queries(code).map((q) => q.slice(0, q.indexOf('('))), ['this.prisma.user.findMany', 'await db.user.findMany', 'await tx.post.deleteMany', 'await client.client.user.findMany']);
+    });
+
+    it('leaves out what it cannot see, and does not read a call whose meaning it could change', () => {
+      const code =
+        HEADER +
+        'export async function f(args: any, filter: any, where: any) {\n' +
+        '  await prisma.user.findMany(args);\n' +
+        '  await prisma.user.findMany({ ...args, where: { orgId: 1 } });\n' +
+        '  await prisma.user.findMany({ where: { ...filter, orgId: 2 } });\n' +
+        '  await prisma.post.deleteMany({ where: { ...filter } });\n' +
+        '  await prisma.post.deleteMany({ where });\n' +
+        '  await prisma.post.updateMany({ where: { title: { search: "x" } }, data: {} });\n' +
+        '}\n';
+      assert.deepEqual(queries(code), ['await prisma.user.findMany({ where: { ...filter, orgId: 2 } }) → select users | where users.org_id eq literal']);
+    });
+  });
+});
