@@ -221,3 +221,105 @@ describe('Prisma Client queries (core/prisma/client.ts)', () => {
     });
   });
 });
+
+describe('rules and fixes on Prisma Client calls', () => {
+  before(async () => {
+    await Promise.all([initParsers(), initHostParsers()]);
+  });
+
+  const CODE =
+    HEADER +
+    'export async function GET(request: Request) {\n' +
+    '  const orgId = Number(new URL(request.url).searchParams.get("org"));\n' +
+    '  const users = await prisma.user.findMany({ where: { orgId: orgId } });\n' +
+    '  for (const user of users) {\n' +
+    '    const posts = await prisma.post.findMany({ where: { authorId: user.id, published: true } });\n' +
+    '    console.log(posts.length);\n' +
+    '  }\n' +
+    '  return Response.json(users);\n' +
+    '}\n' +
+    '\n' +
+    'export async function importPosts(authorId: number, titles: string[]) {\n' +
+    '  for (const title of titles) {\n' +
+    '    await prisma.post.create({ data: { title, authorId } });\n' +
+    '  }\n' +
+    "  const hits = await prisma.post.findMany({ where: { title: { contains: 'x' } }, select: { id: true } });\n" +
+    '  await prisma.post.deleteMany({});\n' +
+    '  return hits;\n' +
+    '}\n';
+
+  it('reports them as on any query, with advice in Prisma’s terms', () => {
+    assert.deepEqual(
+      findings(CODE).map((f) => [f.ruleId, f.severity, covered(CODE, f.range), f.fixes.map((x) => x.title)]),
+      [
+        ['unpaginated-query', 'info', 'await prisma.user.findMany({ where: { orgId: orgId } })', ['Add take: 100 to the findMany arguments']],
+        ['missing-index', 'warning', 'orgId: orgId', ['Add @@index on users(org_id) to the User model']],
+        ['unpaginated-query', 'warning', 'await prisma.post.findMany({ where: { authorId: user.id, published: true } })', ['Add take: 100 to the findMany arguments']],
+        ['n-plus-one', 'warning', 'await prisma.post.findMany({ where: { authorId: user.id, published: true } })', ['Insert one query for all user rows above the loop (review, then use its rows)']],
+        ['commit-in-loop', 'warning', 'await prisma.post.create({ data: { title, authorId } })', ['Create all of titles with one createMany']],
+        ['unpaginated-query', 'info', "await prisma.post.findMany({ where: { title: { contains: 'x' } }, select: { id: true } })", []],
+        ['leading-wildcard-like', 'info', "title: { contains: 'x' }", ['Add @@index on Post(title) using gin to the Post model']],
+        ['unfiltered-write', 'info', 'await prisma.post.deleteMany({})', []],
+      ],
+    );
+    const messages = findings(CODE).map((f) => f.message);
+    assert.ok(messages[2]!.includes("paginate (take plus a cursor: take: 100, skip: 1, cursor: { id: lastId }, orderBy: { id: 'asc' }) and return a cursor."));
+    assert.equal(
+      messages[3],
+      'Query on Post runs once per user of the query on line 7: N+1 round trips (one for the list, one per row), so the time grows with the rows. ' +
+        'Fetch them in one query over the collected keys (where: { authorId: { in: keys } }) before the loop and match rows by author_id inside it.',
+    );
+    assert.equal(
+      messages[4],
+      'INSERT into Post runs once per title of titles: one round trip (and statement) per row. Insert all rows in one statement: ' +
+        'prisma.post.createMany({ data: items.map(...) }) (nested relation writes become their key fields).',
+    );
+    assert.ok(messages[5]!.includes("walk them in chunks (take: 1000 with cursor: { id: lastId }, skip: 1, orderBy: { id: 'asc' }): Prisma Client does not stream"));
+    assert.equal(
+      messages[7],
+      'This DELETE has no WHERE: it deletes every row of Post. If that is not the intent, add the filter (a where built elsewhere or left empty here sends none). ' +
+        'It runs in importPosts, which by its name works over every row, where emptying or resetting a table is often the point (info, not error).',
+    );
+  });
+
+  it('writes fixes that compile against the generated client', function () {
+    this.timeout(60_000);
+    const found = findings(CODE);
+    const fixOf = (rule: string, nth = 0) => found.filter((f) => f.ruleId === rule)[nth]!.fixes[0]!;
+    const take = applied(CODE, fixOf('unpaginated-query'), APP);
+    const batched = applied(CODE, fixOf('n-plus-one'), APP);
+    const createMany = applied(CODE, fixOf('commit-in-loop'), APP);
+    assert.ok(take.includes('await prisma.user.findMany({ where: { orgId: orgId }, take: 100 });'));
+    assert.ok(
+      batched.includes(
+        '  // QueryLens n-plus-one: one query for every user; use these rows in the loop instead of its query.\n' +
+          '  const user_ids = users.map((user) => user.id);\n' +
+          '  const all_Post = await prisma.post.findMany({ where: { authorId: { in: user_ids }, published: true } });\n' +
+          '  for (const user of users) {\n',
+      ),
+    );
+    assert.ok(
+      createMany.includes(
+        '  // QueryLens commit-in-loop: one INSERT for all of titles (createMany writes no relations: their keys go in data).\n' +
+          '  await prisma.post.createMany({ data: titles.map((title) => ({ title, authorId })) });\n' +
+          '  const hits',
+      ),
+    );
+    // A findMany() with no arguments and a multi-line arguments object take `take` too.
+    const more =
+      HEADER +
+      'export async function GET() {\n' +
+      '  const a = await prisma.user.findMany();\n' +
+      '  const b = await prisma.post.findMany({\n' +
+      '    where: { published: true },\n' +
+      '  });\n' +
+      '  return Response.json([a, b]);\n' +
+      '}\n';
+    const fixes = workspace(more).analyze(APP).filter((f) => f.ruleId === 'unpaginated-query').map((f) => applied(more, f.fixes[0]!, APP));
+    assert.ok(fixes[0]!.includes('await prisma.user.findMany({ take: 100 });'));
+    assert.ok(fixes[1]!.includes('  const b = await prisma.post.findMany({\n    where: { published: true },\n    take: 100,\n  });\n'));
+    assert.deepEqual(typecheckWithClient({ 'original.ts': CODE, 'take.ts': take, 'batched.ts': batched, 'createMany.ts': createMany, 'bare.ts': fixes[0]!, 'multiline.ts': fixes[1]! }), {
+      'original.ts': [], 'take.ts': [], 'batched.ts': [], 'createMany.ts': [], 'bare.ts': [], 'multiline.ts': [],
+    });
+  });
+});

@@ -92,8 +92,8 @@ export interface HostAdapter {
    * undefined, an ORM query gets `.limit(n)` at its `beforeTerminal`, if it has one.
    */
   ormLimitFix?(ctx: FileContext, query: HostQuery, limit: number): CoreFix | undefined;
-  /** How to paginate an ORM query, in its terms (`take` plus a `cursor`); undefined: the default advice. */
-  paginationAdvice?(query: HostQuery): string | undefined;
+  /** How to paginate an ORM query, and how a job walks all its rows, in its terms (`take` plus a `cursor`); undefined: the default advice. */
+  paginationAdvice?(query: HostQuery): { page: string; walk: string } | undefined;
   /** How a job reads every row without holding them all (`stream them (...)`). */
   streamAdvice: string;
   /** Whether the read already streams its rows (sqlx `.fetch`, SQLAlchemy `yield_per`). */

@@ -21,6 +21,9 @@ import type { Rule } from './types';
 
 const ID = 'unfiltered-write';
 
+/** Seed scripts (Prisma's `prisma/seed.ts`, a `seeds/` folder): they reset tables on purpose. */
+const SEED_FILE = /[\\/](seeds?(\.[cm]?[jt]sx?|[\\/][^\\/]+)|[^\\/]*\.seed\.[cm]?[jt]sx?)$/i;
+
 export const unfilteredWrite: Rule = {
   meta: {
     id: ID,
@@ -39,7 +42,8 @@ export const unfilteredWrite: Rule = {
       const model = statementOf(ctx, index)?.query ?? query.model!;
       const table = model.tables[0]?.name ?? query.entity ?? 'the table';
       const verb = query.statementKind === 'delete' ? 'deletes' : 'updates';
-      const path = codePath(ctx.file, query);
+      const seed = SEED_FILE.exec(ctx.file);
+      const path = seed ? { kind: 'batch' as const, why: `in a seed file (${seed[0].replace(/^[\\/]/, '')})` } : codePath(ctx.file, query);
       const batch = path?.kind === 'batch';
       ctx.report({
         span: query.span,

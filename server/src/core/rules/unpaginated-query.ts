@@ -84,9 +84,9 @@ export const unpaginatedQuery: Rule = {
 /** What to do, for the path the query is on (host code) or for a query file. */
 function advice(path: CodePath | undefined, hostQuery: HostQuery | undefined, ctx: FileContext): string {
   const own = hostQuery && ctx.host ? adapterOf(ctx.host.language).paginationAdvice?.(hostQuery) : undefined;
-  const page = own ?? (hostQuery?.kind === 'orm' ? '(.limit(...) plus a keyset: .where(T.id > last_id).order_by(T.id))' : '(LIMIT plus a keyset: WHERE id > $last ORDER BY id)');
+  const page = own?.page ?? (hostQuery?.kind === 'orm' ? '(.limit(...) plus a keyset: .where(T.id > last_id).order_by(T.id))' : '(LIMIT plus a keyset: WHERE id > $last ORDER BY id)');
   if (!hostQuery || !ctx.host) return `It gets slower and heavier as the table grows: paginate ${page}, or narrow it to one row by key.`;
-  const stream = adapterOf(ctx.host.language).streamAdvice;
+  const stream = own?.walk ?? adapterOf(ctx.host.language).streamAdvice;
   if (path?.kind === 'request') return `Each request pays for the whole table as it grows: paginate ${page} and return a cursor.`;
   if (path?.kind === 'batch') return `A job that must see every row is right not to truncate it, but it holds them all in memory at once: ${stream}.`;
   return (

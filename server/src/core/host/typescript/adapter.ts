@@ -85,7 +85,10 @@ export const typescriptAdapter: HostAdapter = {
     const edit = query.orm === 'prisma' ? prismaTakeEdit(ctx.text, ctx.file, query, limit) : undefined;
     return edit && { title: edit.title, isPreferred: false, changes: [{ kind: 'edit', file: ctx.file, edits: [{ span: edit.span, newText: edit.newText }] }] };
   },
-  paginationAdvice: (query) => (query.orm === 'prisma' ? "(take plus a cursor: take: 100, skip: 1, cursor: { id: lastId }, orderBy: { id: 'asc' })" : undefined),
+  paginationAdvice: (query) =>
+    query.orm === 'prisma'
+      ? { page: "(take plus a cursor: take: 100, skip: 1, cursor: { id: lastId }, orderBy: { id: 'asc' })", walk: "walk them in chunks (take: 1000 with cursor: { id: lastId }, skip: 1, orderBy: { id: 'asc' }): Prisma Client does not stream" }
+      : undefined,
 
   streamAdvice: 'stream them (pg-cursor / pg-query-stream, postgres.js .cursor(), knex .stream(), better-sqlite3 .iterate()) or walk keyset chunks (WHERE id > $last ORDER BY id LIMIT 1000)',
   streamsRows: (_text, query) => query.terminal === 'iterate',
