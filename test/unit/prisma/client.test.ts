@@ -323,3 +323,37 @@ describe('rules and fixes on Prisma Client calls', () => {
     });
   });
 });
+
+describe('the index fix of a Prisma project with migrations', () => {
+  before(async () => {
+    await Promise.all([initParsers(), initHostParsers()]);
+  });
+
+  const INIT = [
+    'CREATE TABLE "users" ("id" SERIAL NOT NULL, "email" TEXT NOT NULL, "full_name" TEXT, "org_id" INTEGER NOT NULL, CONSTRAINT "users_pkey" PRIMARY KEY ("id"));',
+    'CREATE TABLE "Post" ("id" SERIAL NOT NULL, "title" TEXT NOT NULL, "published" BOOLEAN NOT NULL DEFAULT false, "score" INTEGER NOT NULL DEFAULT 0, "author_id" INTEGER NOT NULL, "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, CONSTRAINT "Post_pkey" PRIMARY KEY ("id"));',
+    'CREATE UNIQUE INDEX "users_email_key" ON "users"("email");',
+    'CREATE INDEX "Post_author_id_idx" ON "Post"("author_id");',
+    'ALTER TABLE "Post" ADD CONSTRAINT "Post_author_id_fkey" FOREIGN KEY ("author_id") REFERENCES "users"("id") ON DELETE RESTRICT ON UPDATE CASCADE;',
+    '',
+  ].join('\n');
+  const FILES = {
+    'prisma/migrations/migration_lock.toml': 'provider = "postgresql"\n',
+    'prisma/migrations/20240101000000_init/migration.sql': INIT,
+  };
+
+  it('writes a new migration under Prisma’s index name and adds the same @@index to the model', () => {
+    const code = HEADER + 'export async function GET() {\n  return Response.json(await prisma.user.findMany({ where: { orgId: 3 }, take: 10 }));\n}\n';
+    const missing = findings(code, FILES).filter((f) => f.ruleId === 'missing-index');
+    assert.deepEqual(missing.map((f) => [covered(code, f.range), f.fixes.map((x) => x.title)]), [
+      ['orgId: 3', ['Add index on users(org_id) in a new migration and @@index to the User model']],
+    ]);
+    const changes = missing[0]!.fixes[0]!.changes;
+    const created = changes.filter((c) => c.kind === 'create') as { file: string; content: string }[];
+    assert.equal(created.length, 1);
+    assert.match(created[0]!.file, /^\/project\/prisma\/migrations\/\d{14}_add_index_users_org_id\/migration\.sql$/);
+    assert.match(created[0]!.content, /^CREATE INDEX CONCURRENTLY users_org_id_idx ON users \(org_id\);$/m);
+    const schema = applied(SCHEMA, missing[0]!.fixes[0]!, `${ROOT}/prisma/schema.prisma`);
+    assert.equal(schema, SCHEMA.replace('  @@map("users")\n', '  @@map("users")\n  @@index([orgId])\n'));
+  });
+});

@@ -7,6 +7,7 @@
  * query in a SQL file. Names are spelled as the schema spells them; a new
  * index's name collides with no existing one.
  */
+import * as path from 'node:path';
 import type { Dialect, IndexDefinition, MigrationChange } from '../../../../shared/types';
 import type { Catalog, IndexInfo, MigrationSet, TableInfo } from '../catalog/types';
 import { hostLanguageOf, hostSupportOf } from '../host/languages';
@@ -18,7 +19,8 @@ import { createIndexStatement, definitionOf, freeIndexName, indexName } from '..
 import { formatColumns } from '../rules/query-helpers';
 import type { CoreFix, IndexSuggestion } from '../rules/types';
 import type { Span } from '../sql/model';
-import { prismaIndexEdit } from '../prisma/fix';
+import { prismaIndexEdit, prismaTableIndexEdit } from '../prisma/fix';
+import { prismaIndexName } from '../prisma/models';
 import { isPrismaSchema } from '../prisma/schemas';
 
 export interface IndexFixInput {
@@ -71,10 +73,17 @@ export function takenIndexNames(catalog: Catalog): ReadonlySet<string> {
 export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
   const table = input.catalog.getTable(input.suggestion.table);
   const suggestion = spelled(input.suggestion, table);
-  const index = definitionOf(suggestion, freeIndexName(suggestion.name ?? indexName(suggestion), takenIndexNames(input.catalog)));
   const set = owningSet(input.catalog, input.suggestion.table, input.migrations, input.textOf);
+  const setDialect = set && dialectOfSet(set, input.dialect, input.textOf, input.sureDialectOf);
+  // Prisma: the index under the name Prisma Migrate gives the model's @@index, so schema and migrations agree.
+  const prismaName = set?.tool === 'prisma' && !suggestion.name ? prismaIndexName(suggestion.table, suggestion.columns, setDialect!) : undefined;
+  const index = definitionOf(suggestion, freeIndexName(suggestion.name ?? prismaName ?? indexName(suggestion), takenIndexNames(input.catalog)));
   if (set) {
-    const fix = migrationFix(set, { kind: 'createIndex', index }, dialectOfSet(set, input.dialect, input.textOf, input.sureDialectOf), input.now);
+    const fix = migrationFix(set, { kind: 'createIndex', index }, setDialect!, input.now);
+    const schema = set.tool === 'prisma' ? prismaSchemaEdit(set.dir, suggestion, index.name === prismaName ? undefined : index.name, input.textOf) : undefined;
+    if (schema) {
+      return [{ ...fix, changes: [...fix.changes, schema.change], title: `Add index on ${describeIndex(suggestion)} in a new migration and @@index to the ${schema.model} model`, isPreferred: true }];
+    }
     return [{ ...fix, title: `Add index on ${describeIndex(suggestion)} in a new migration`, isPreferred: true }];
   }
   const { dialect } = input;
@@ -111,6 +120,14 @@ export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
       changes: [{ kind: 'edit', file: input.file, edits: [{ span: { start: at, end: at }, newText: statement }] }],
     },
   ];
+}
+
+/** The `@@index` edit in the schema.prisma next to a Prisma migrations folder, for the model of the suggestion's table. */
+function prismaSchemaEdit(migrationsDir: string, suggestion: IndexSuggestion, map: string | undefined, textOf: (file: string) => string | undefined): { model: string; change: CoreFix['changes'][number] } | undefined {
+  const file = path.join(path.dirname(migrationsDir), 'schema.prisma');
+  const text = textOf(file);
+  const found = text === undefined ? undefined : prismaTableIndexEdit(text, suggestion.table, suggestion, map);
+  return found && { model: found.model, change: { kind: 'edit', file, edits: [found.edit] } };
 }
 
 /**

@@ -214,6 +214,11 @@ function joinTables(datamodel: Datamodel, dialect: Dialect, blocks: LocatedBlock
   return out;
 }
 
+/** The name Prisma Migrate gives `@@index([...])` without `map:` (`Table_col_idx`, cut to the provider's limit). */
+export function prismaIndexName(table: string, columns: string[], dialect: Dialect): string {
+  return withSuffix(`${table}_${columns.join('_')}`, '_idx', IDENTIFIER_LIMIT[dialect]);
+}
+
 /** `base` + `suffix`, `base` cut (at a character boundary) so the name fits Prisma's limit in bytes. */
 function withSuffix(base: string, suffix: string, limit: number): string {
   const room = limit - suffix.length;
