@@ -142,9 +142,9 @@ describe('Prisma Client queries (core/prisma/client.ts)', () => {
         "  await prisma.post.findMany({ where: { OR: [{ title: { endsWith: q } }, { authorId: null }], NOT: { published: false } }, orderBy: { createdAt: 'desc' } });\n" +
         '}\n';
       assert.deepEqual(queries(code).map((q) => q.slice(q.indexOf(' → ') + 3)), [
-        'select users | where users.org_id other param, users.full_name ilike param \'%{}%\' | order by email, id desc | limit 20 | offset 40',
-        "select Post | where Post.title like literal 'A%', Post.published eq literal, Post.score range literal, Post.score range literal, Post.id in param, Post.id not_eq literal",
-        "select Post | where Post.title like param '%{}' (or), Post.author_id is_null null (or), Post.published eq literal (or) | order by created_at desc",
+        'select users | where users.org_id eq param, users.full_name ilike param \'%{}%\' | order by email, id desc | limit 20 | offset 40',
+        "select post | where post.title like literal 'A%', post.published eq literal, post.score range literal, post.score range literal, post.id in param, post.id not_eq literal",
+        "select post | where post.title like param '%{}' (or), post.author_id is_null null (or), post.published eq literal (or) | order by created_at desc",
       ]);
     });
 
@@ -158,10 +158,10 @@ describe('Prisma Client queries (core/prisma/client.ts)', () => {
         '  await prisma.user.findMany({ where: { posts: { none: { published: true } } } });\n' +
         '}\n';
       assert.deepEqual(queries(code).map((q) => q.slice(q.indexOf(' → ') + 3)), [
-        'select users | where users.id in subquery | [select Post | columns author_id | where Post.title eq param]',
-        'select Post | where Post.author_id in subquery | [select users | columns id | where users.email eq param]',
-        'select Post | where Post.author_id in subquery | [select users | columns id | where users.org_id eq literal]',
-        'select users | where users.id not_eq subquery | [select Post | columns author_id | where Post.published eq literal]',
+        'select users | where users.id in subquery | [select post | columns author_id | where post.title eq param]',
+        'select post | where post.author_id in subquery | [select users | columns id | where users.email eq param]',
+        'select post | where post.author_id in subquery | [select users | columns id | where users.org_id eq literal]',
+        'select users | where users.id not_eq subquery | [select post | columns author_id | where post.published eq literal]',
       ]);
     });
 
@@ -178,13 +178,13 @@ describe('Prisma Client queries (core/prisma/client.ts)', () => {
         '  await prisma.post.deleteMany();\n' +
         '}\n';
       assert.deepEqual(queries(code).map((q) => q.slice(q.indexOf(' → ') + 3)), [
-        'select users | columns id, full_name | where users.email other param | limit 1',
+        'select users | columns id, full_name | where users.email eq param | limit 1',
         'select users | where users.org_id eq param | limit 1',
-        'select Post | where Post.author_id eq param | aggregate',
-        'select Post | group by author_id',
-        'insert Post',
-        'update Post | where Post.author_id eq param',
-        'delete Post',
+        'select post | where post.author_id eq param | aggregate',
+        'select post | group by author_id',
+        'insert post',
+        'update post | where post.author_id eq param',
+        'delete post',
       ]);
     });
 
@@ -254,8 +254,9 @@ describe('rules and fixes on Prisma Client calls', () => {
       [
         ['unpaginated-query', 'info', 'await prisma.user.findMany({ where: { orgId: orgId } })', ['Add take: 100 to the findMany arguments']],
         ['missing-index', 'warning', 'orgId: orgId', ['Add @@index on users(org_id) to the User model']],
-        ['unpaginated-query', 'warning', 'await prisma.post.findMany({ where: { authorId: user.id, published: true } })', ['Add take: 100 to the findMany arguments']],
+        ['unpaginated-query', 'info', 'await prisma.post.findMany({ where: { authorId: user.id, published: true } })', ['Add take: 100 to the findMany arguments']],
         ['n-plus-one', 'warning', 'await prisma.post.findMany({ where: { authorId: user.id, published: true } })', ['Insert one query for all user rows above the loop (review, then use its rows)']],
+        ['missing-composite-index', 'info', 'authorId: user.id, published: true', ['Add @@index on Post(author_id, published) to the Post model']],
         ['commit-in-loop', 'warning', 'await prisma.post.create({ data: { title, authorId } })', ['Create all of titles with one createMany']],
         ['unpaginated-query', 'info', "await prisma.post.findMany({ where: { title: { contains: 'x' } }, select: { id: true } })", []],
         ['leading-wildcard-like', 'info', "title: { contains: 'x' }", ['Add @@index on Post(title) using gin to the Post model']],
@@ -266,20 +267,56 @@ describe('rules and fixes on Prisma Client calls', () => {
     assert.ok(messages[2]!.includes("paginate (take plus a cursor: take: 100, skip: 1, cursor: { id: lastId }, orderBy: { id: 'asc' }) and return a cursor."));
     assert.equal(
       messages[3],
-      'Query on Post runs once per user of the query on line 7: N+1 round trips (one for the list, one per row), so the time grows with the rows. ' +
+      'Query on post runs once per user of the query on line 7: N+1 round trips (one for the list, one per row), so the time grows with the rows. ' +
         'Fetch them in one query over the collected keys (where: { authorId: { in: keys } }) before the loop and match rows by author_id inside it.',
     );
     assert.equal(
-      messages[4],
-      'INSERT into Post runs once per title of titles: one round trip (and statement) per row. Insert all rows in one statement: ' +
+      messages[5],
+      'INSERT into post runs once per title of titles: one round trip (and statement) per row. Insert all rows in one statement: ' +
         'prisma.post.createMany({ data: items.map(...) }) (nested relation writes become their key fields).',
     );
-    assert.ok(messages[5]!.includes("walk them in chunks (take: 1000 with cursor: { id: lastId }, skip: 1, orderBy: { id: 'asc' }): Prisma Client does not stream"));
+    assert.ok(messages[6]!.includes("walk them in chunks (take: 1000 with cursor: { id: lastId }, skip: 1, orderBy: { id: 'asc' }): Prisma Client does not stream"));
     assert.equal(
-      messages[7],
-      'This DELETE has no WHERE: it deletes every row of Post. If that is not the intent, add the filter (a where built elsewhere or left empty here sends none). ' +
+      messages[8],
+      'This DELETE has no WHERE: it deletes every row of post. If that is not the intent, add the filter (a where built elsewhere or left empty here sends none). ' +
         'It runs in importPosts, which by its name works over every row, where emptying or resetting a table is often the point (info, not error).',
     );
+  });
+
+  it('commit-in-loop: info for updates that set values of their own per item, and in seed scripts', () => {
+    const code =
+      HEADER +
+      'export async function retitle(changes: { id: number; title: string }[], ids: number[]) {\n' +
+      '  await prisma.$transaction(async (tx) => {\n' +
+      '    for (const { id, title } of changes) {\n' +
+      '      await tx.post.update({ where: { id }, data: { title } });\n' +
+      '    }\n' +
+      '  });\n' +
+      '  for (const id of ids) {\n' +
+      '    await prisma.post.update({ where: { id }, data: { published: true } });\n' +
+      '  }\n' +
+      '}\n';
+    assert.deepEqual(
+      findings(code).filter((f) => f.ruleId === 'commit-in-loop').map((f) => [f.severity, covered(code, f.range), f.message]),
+      [
+        [
+          'info',
+          'await tx.post.update({ where: { id }, data: { title } })',
+          'UPDATE of post runs once per item of changes: one round trip (and statement) per row. Update all rows at once: prisma.post.updateMany({ where: { id: { in: ids } }, data }) when the values are the same, else run the updates in one $transaction([...]). ' +
+            '(Each item sets values of its own: Prisma Client has no UPDATE of many rows with different values, so one statement for all means raw SQL ($executeRaw with UPDATE ... FROM UNNEST): worth it only when there are many items.)',
+        ],
+        [
+          'warning',
+          'await prisma.post.update({ where: { id }, data: { published: true } })',
+          'UPDATE of post runs once per id of ids: one round trip (and statement) per row. Update all rows at once: prisma.post.updateMany({ where: { id: { in: ids } }, data }) when the values are the same, else run the updates in one $transaction([...]).',
+        ],
+      ],
+    );
+    const seed = HEADER + 'async function main(titles: string[]) {\n  for (const title of titles) {\n    await prisma.post.create({ data: { title, authorId: 1 } });\n  }\n}\nvoid main([]);\n';
+    const seeded = Workspace.fromFiles({ root: ROOT, config: defaultConfig() }, { 'prisma/schema.prisma': SCHEMA, 'prisma/seed.ts': seed }).analyze(`${ROOT}/prisma/seed.ts`);
+    assert.deepEqual(seeded.filter((f) => f.ruleId === 'commit-in-loop').map((f) => [f.severity, f.message.slice(f.message.indexOf(' (It runs'))]), [
+      ['info', ' (It runs in a seed script (seed.ts): development data written once, usually a handful of rows.)'],
+    ]);
   });
 
   it('writes fixes that compile against the generated client', function () {
@@ -294,7 +331,7 @@ describe('rules and fixes on Prisma Client calls', () => {
       batched.includes(
         '  // QueryLens n-plus-one: one query for every user; use these rows in the loop instead of its query.\n' +
           '  const user_ids = users.map((user) => user.id);\n' +
-          '  const all_Post = await prisma.post.findMany({ where: { authorId: { in: user_ids }, published: true } });\n' +
+          '  const all_post = await prisma.post.findMany({ where: { authorId: { in: user_ids }, published: true } });\n' +
           '  for (const user of users) {\n',
       ),
     );

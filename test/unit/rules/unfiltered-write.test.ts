@@ -78,7 +78,7 @@ describe('unfiltered-write', () => {
   it('is info in a script or seed, where emptying a table is often the point', () => {
     const code = 'export async function clearSessions(prisma: any) {\n  await prisma.session.deleteMany();\n}\n';
     assert.deepEqual(findings(code, 'prisma/seed.ts'), [
-      ['info', 'await prisma.session.deleteMany()', `${message('deletes', 'DELETE', 'sessions')} It runs in a seed file (seed.ts), where emptying or resetting a table is often the point (info, not error).`],
+      ['info', 'await prisma.session.deleteMany()', `${message('deletes', 'DELETE', 'sessions')} It runs in a seed script (seed.ts), where emptying or resetting a table is often the point (info, not error).`],
     ]);
   });
 

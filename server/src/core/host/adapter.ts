@@ -76,6 +76,11 @@ export interface HostAdapter {
   movesCommitAfterLoop?: boolean;
   /** How to batch an INSERT/UPDATE/DELETE run per item (`query`: the one run per item). */
   batchWriteAdvice(dialect: Dialect, kind: string, entity: string, table: string | undefined, query?: HostQuery): string;
+  /**
+   * Why the library cannot write the rows of an INSERT/UPDATE/DELETE run per item in one statement
+   * (a note for the message, which makes the finding info); undefined when it can.
+   */
+  rowWriteNote?(ctx: FileContext, query: HostQuery, loop: LoopContext): string | undefined;
   /** The loop of an INSERT/UPDATE/DELETE run per item (query `index`) rewritten to write all items at once. */
   batchWriteFix?(ctx: FileContext, index: number, loop: LoopContext): CoreFix[];
 

@@ -17,7 +17,7 @@
 import type { BatchSite, BuiltStatement } from '../host/adapter';
 import { hostGrammarOf, hostParser, type SyntaxNode } from '../host/treesitter';
 import type { HostQuery, LoopContext } from '../host/types';
-import { unwrap } from '../host/typescript/syntax';
+import { expressionRoots, unwrap } from '../host/typescript/syntax';
 import type { Predicate, Span } from '../sql/model';
 import { PRISMA_METHODS, prismaCallShape, propertyName, type PrismaCall } from './client';
 
@@ -134,4 +134,16 @@ export function prismaCreateManyEdit(text: string, file: string, query: HostQuer
       `// QueryLens commit-in-loop: one INSERT for all of ${iterable} (createMany writes no relations: their keys go in data).\n` +
       `${indent}${awaited ? 'await ' : ''}${client}.createMany({ data: ${iterable}.map((${head[1]}) => (${body})) });`,
   };
+}
+
+/** Whether the `data` of a Prisma write uses one of the loop's names (each item writes values of its own); undefined when the call is not read. */
+export function prismaDataPerItem(text: string, file: string, query: HostQuery, targets: string[]): boolean | undefined {
+  const found = callAt(text, file, query.span);
+  if (!found?.args || found.args.type !== 'object') return undefined;
+  const data = pairs(found.args).find((p) => p.type === 'pair' && propertyName(p) === 'data');
+  const value = data?.childForFieldName('value');
+  if (!value) return undefined;
+  const names = new Set<string>();
+  expressionRoots(value, names);
+  return targets.some((t) => names.has(t));
 }

@@ -174,8 +174,8 @@ class ArgsReader {
     private readonly kind: StatementKind,
   ) {
     this.q = emptyQuery(kind);
-    this.table = found.model.table;
-    this.q.tables.push({ name: found.model.table, span: spanOf(found.accessor) });
+    this.table = tableName(found.model);
+    this.q.tables.push({ name: this.table, span: spanOf(found.accessor) });
   }
 
   read(): QueryModel | undefined {
@@ -245,10 +245,9 @@ class ArgsReader {
     for (const prop of object.namedChildren) {
       if (prop.type === 'comment') continue;
       if (prop.type !== 'pair') {
-        // `{ ...filter }`, `{ id }`: a condition QueryLens cannot read (a shorthand's value is a variable).
-        this.partial = true;
+        // `{ id }`: a condition on that field's column; `{ ...filter }`: conditions QueryLens cannot read.
         expressionRoots(prop, this.roots);
-        if (prop.type === 'shorthand_property_identifier') this.shorthand(model, q, prop, disjunctive);
+        if (prop.type !== 'shorthand_property_identifier' || !this.shorthand(model, q, prop, disjunctive)) this.partial = true;
         continue;
       }
       const key = propertyName(prop);
@@ -282,16 +281,17 @@ class ArgsReader {
     }
   }
 
-  /** `{ id }`: equality with the variable of that name, when it is a scalar field. */
-  private shorthand(model: HostModel, q: QueryModel, prop: SyntaxNode, disjunctive: boolean): void {
+  /** `{ id }`: equality with the variable of that name, when it is a scalar field (false: it is not). */
+  private shorthand(model: HostModel, q: QueryModel, prop: SyntaxNode, disjunctive: boolean): boolean {
     const field = this.field(model, prop.text);
-    if (!field || field.relation) return;
-    // The variable may hold a filter object (`{ in: ids }`) as well as a value: some condition on the column, unknown which.
-    q.predicates.push({ column: this.column(model, field, prop), op: 'other', valueKind: 'param', disjunctive, span: spanOf(prop) });
+    if (!field || field.relation) return false;
+    // `{ id }` is `{ id: id }`: equality with the variable, as for any variable value (see `condition`).
+    q.predicates.push({ column: this.column(model, field, prop), op: 'eq', valueKind: 'param', disjunctive, span: spanOf(prop) });
+    return true;
   }
 
   private column(model: HostModel, field: ModelField, keyNode: SyntaxNode): ColumnRef {
-    return { table: model.table, column: field.column, span: spanOf(keyNode.type === 'pair' ? (keyNode.childForFieldName('key') ?? keyNode) : keyNode) };
+    return { table: tableName(model), column: field.column, span: spanOf(keyNode.type === 'pair' ? (keyNode.childForFieldName('key') ?? keyNode) : keyNode) };
   }
 
   /** A scalar field's condition: a value (equality) or a filter object. */
@@ -371,8 +371,8 @@ class ArgsReader {
         continue;
       }
       const sub = emptyQuery('select');
-      sub.tables.push({ name: target.table, span: spanOf(prop.childForFieldName('key') ?? prop) });
-      sub.columns.push({ table: target.table, column: relation.references[0]!, span: spanOf(prop.childForFieldName('key') ?? prop) });
+      sub.tables.push({ name: tableName(target), span: spanOf(prop.childForFieldName('key') ?? prop) });
+      sub.columns.push({ table: tableName(target), column: relation.references[0]!, span: spanOf(prop.childForFieldName('key') ?? prop) });
       // `every` is NOT IN (rows that fail the filter): its conditions are negated, none can use an index alone.
       this.where(target, sub, filter, word === 'every');
       q.subqueries.push(sub);
@@ -418,6 +418,15 @@ class ArgsReader {
       this.q.columns.push(this.column(this.found.model, field, prop));
     }
   }
+}
+
+/**
+ * A model's table as the catalog names it (catalog/build.ts `tableKey`: lower case), so the
+ * rules' comparisons of a column's table with a catalog table hold for Prisma's quoted
+ * CamelCase tables (`"Account"`); messages spell it from the catalog.
+ */
+function tableName(model: HostModel): string {
+  return model.table.toLowerCase();
 }
 
 export function propertyName(pair: SyntaxNode): string | undefined {

@@ -20,7 +20,7 @@ import { docsUrl, type Dialect } from '../../../../shared/types';
 import { adapterOf } from '../host/languages';
 import type { HostExtraction, HostQuery, HostWrite, LoopContext } from '../host/types';
 import type { Span } from '../sql/model';
-import { codePath, fixedBound, indentationAt, isBatchLoop, otherAwait, lineEnd, lineStart, smallLoopNote, spanText, startsLine, statementOf } from './host-helpers';
+import { codePath, fixedBound, indentationAt, isBatchLoop, otherAwait, lineEnd, lineStart, seedFile, smallLoopNote, spanText, startsLine, statementOf } from './host-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
 
 const ID = 'commit-in-loop';
@@ -170,6 +170,9 @@ function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number): v
   const small = smallLoopNote(loop);
   const bound = fixedBound(loop);
   const awaits = otherAwait(ctx.text, host, loop);
+  const seed = seedFile(ctx.file);
+  // A reason the library cannot write these rows in one statement (Prisma: an UPDATE of many rows with different values).
+  const unbatchable = adapterOf(host.language).rowWriteNote?.(ctx, query, loop);
   const verb = kind.toUpperCase();
   ctx.report({
     span: query.span,
@@ -178,12 +181,14 @@ function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number): v
       `${loop.iterable ?? 'the loop'}: one round trip (and statement) per row. ${howToBatch(host, query, kind, table, ctx.dialect)}` +
       (small ?? '') +
       fixedNote(bound) +
-      awaitNote(awaits),
+      awaitNote(awaits) +
+      (unbatchable ?? '') +
+      (seed ? ` (It runs in a seed script (${seed}): development data written once, usually a handful of rows.)` : ''),
     explanation:
       `Row-by-row ${verb}s pay network latency and statement overhead for every row; one statement for all rows ` +
       '(a multi-row INSERT, an UPDATE ... FROM a list of values, a DELETE ... WHERE key IN a list, or a bulk API) sends ' +
       'them together and is typically 10-50x faster.',
-    ...(small || bound !== undefined || awaits ? { tentative: true } : {}),
+    ...(small || bound !== undefined || awaits || unbatchable || seed ? { tentative: true } : {}),
     fixes: adapterOf(host.language).batchWriteFix?.(ctx, index, loop) ?? [],
   });
 }

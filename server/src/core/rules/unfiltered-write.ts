@@ -16,13 +16,11 @@
  */
 import { docsUrl } from '../../../../shared/types';
 import type { HostQuery } from '../host/types';
-import { codePath, statementOf } from './host-helpers';
+import { codePath, seedFile, statementOf } from './host-helpers';
 import type { Rule } from './types';
 
 const ID = 'unfiltered-write';
 
-/** Seed scripts (Prisma's `prisma/seed.ts`, a `seeds/` folder): they reset tables on purpose. */
-const SEED_FILE = /[\\/](seeds?(\.[cm]?[jt]sx?|[\\/][^\\/]+)|[^\\/]*\.seed\.[cm]?[jt]sx?)$/i;
 
 export const unfilteredWrite: Rule = {
   meta: {
@@ -42,8 +40,8 @@ export const unfilteredWrite: Rule = {
       const model = statementOf(ctx, index)?.query ?? query.model!;
       const table = model.tables[0]?.name ?? query.entity ?? 'the table';
       const verb = query.statementKind === 'delete' ? 'deletes' : 'updates';
-      const seed = SEED_FILE.exec(ctx.file);
-      const path = seed ? { kind: 'batch' as const, why: `in a seed file (${seed[0].replace(/^[\\/]/, '')})` } : codePath(ctx.file, query);
+      const seed = seedFile(ctx.file);
+      const path = seed ? { kind: 'batch' as const, why: `in a seed script (${seed})` } : codePath(ctx.file, query);
       const batch = path?.kind === 'batch';
       ctx.report({
         span: query.span,

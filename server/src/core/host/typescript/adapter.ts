@@ -8,7 +8,7 @@
 import type { CoreFix } from '../../rules/types';
 import type { HostAdapter } from '../adapter';
 import { batchByKeysFix, batchedLookup, multiRowInsertFix, type TextEdit } from './fixes';
-import { prismaBatchLookup, prismaCreateManyEdit, prismaTakeEdit } from '../../prisma/client-fixes';
+import { prismaBatchLookup, prismaCreateManyEdit, prismaDataPerItem, prismaTakeEdit } from '../../prisma/client-fixes';
 
 export const typescriptAdapter: HostAdapter = {
   awaitSyntax: 'prefix',
@@ -51,6 +51,14 @@ export const typescriptAdapter: HostAdapter = {
     if (kind === 'insert') return `Insert all rows in one statement: one multi-row INSERT into ${t} (VALUES ($1, $2), ($3, $4), ...), postgres.js sql(rows), knex .insert(rows), or INSERT ... SELECT * FROM UNNEST($1::int[], ...).`;
     if (kind === 'update') return 'Update all rows at once: one UPDATE ... WHERE id = ANY($1) when the values are the same, else UPDATE ... FROM UNNEST($1::int[], $2::text[]) AS v(id, value) WHERE t.id = v.id.';
     return 'Bind the keys as one array and delete them at once: DELETE ... WHERE id = ANY($1).';
+  },
+
+  rowWriteNote(ctx, query, loop) {
+    if (query.orm !== 'prisma' || query.statementKind !== 'update' || !prismaDataPerItem(ctx.text, ctx.file, query, loop.targets)) return undefined;
+    return (
+      ' (Each item sets values of its own: Prisma Client has no UPDATE of many rows with different values, so one statement ' +
+      'for all means raw SQL ($executeRaw with UPDATE ... FROM UNNEST): worth it only when there are many items.)'
+    );
   },
 
   batchWriteFix(ctx, index, loop) {
