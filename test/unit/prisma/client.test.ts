@@ -393,4 +393,24 @@ describe('the index fix of a Prisma project with migrations', () => {
     const schema = applied(SCHEMA, missing[0]!.fixes[0]!, `${ROOT}/prisma/schema.prisma`);
     assert.equal(schema, SCHEMA.replace('  @@map("users")\n', '  @@map("users")\n  @@index([orgId])\n'));
   });
+
+  it('offers it to code in another package of an npm workspace that depends on the Prisma package by name', () => {
+    const code = HEADER + 'export async function GET() {\n  return Response.json(await prisma.user.findMany({ where: { orgId: 3 }, take: 10 }));\n}\n';
+    const ws = Workspace.fromFiles({ root: ROOT, config: defaultConfig() }, {
+      'package.json': JSON.stringify({ name: 'root', private: true, workspaces: ['packages/*'] }),
+      'packages/db/package.json': JSON.stringify({ name: '@acme/db', dependencies: { '@prisma/client': '7.0.0' } }),
+      'packages/db/prisma/schema.prisma': SCHEMA,
+      'packages/db/prisma/migrations/migration_lock.toml': FILES['prisma/migrations/migration_lock.toml'],
+      'packages/db/prisma/migrations/20240101000000_init/migration.sql': FILES['prisma/migrations/20240101000000_init/migration.sql'],
+      'packages/api/package.json': JSON.stringify({ name: '@acme/api', dependencies: { '@acme/db': 'workspace:*' } }),
+      'packages/api/src/app.ts': code,
+    });
+    const missing = ws.analyze(`${ROOT}/packages/api/src/app.ts`).filter((f) => f.ruleId === 'missing-index');
+    assert.deepEqual(missing.map((f) => [f.fixes.map((x) => x.title), f.fixes.flatMap((x) => x.changes.map((c) => `${c.kind} ${c.file.replace(/\d{14}/, 'TIMESTAMP')}`))]), [
+      [
+        ['Add index on users(org_id) in a new migration and @@index to the User model'],
+        ['create /project/packages/db/prisma/migrations/TIMESTAMP_add_index_users_org_id/migration.sql', 'edit /project/packages/db/prisma/schema.prisma'],
+      ],
+    ]);
+  });
 });
