@@ -15,12 +15,16 @@
  * - the arguments must be written as an object literal; a variable
  *   (`findMany(args)`) or a spread of the arguments (`{ ...args, where }`, which
  *   may add a `take` or a `where`) leaves the call unread;
- * - in a `where`, a spread, a shorthand or a value that is a variable adds
- *   conditions QueryLens cannot see: they are left out of a read (the rest is
- *   still true: more ANDed conditions); a write (update/delete) whose filter is
- *   not read whole is not read at all (it could look unfiltered);
- * - a key that is not a field of the model (a compound unique `a_b`, a relation
- *   QueryLens cannot key) is left out the same way.
+ * - a `where` that is a variable, or holds a spread or a key that is no field
+ *   (a compound unique `a_b`), has conditions QueryLens cannot see, and they
+ *   may pin a key or use an index: of such a read only the table and its
+ *   limit are kept (no conditions, no order), and whether it returns every row
+ *   is unknown (terminal 'unknown'): it still counts as a query in a loop;
+ * - conditions seen but not modelled (`search`, `has`, a relation filter with
+ *   no single key) are left out of a read (the rest stays true: more ANDed
+ *   conditions, none pins a key);
+ * - a write (update/delete) whose filter is not read whole is not read at all
+ *   (it could look unfiltered).
  *
  * The SQL Prisma sends (its query engine, relationLoadStrategy 'query'):
  * - `findFirst`/`findUnique` (and `OrThrow`) end with LIMIT 1; `count` and
@@ -145,7 +149,8 @@ export function prismaQuery(node: SyntaxNode, _text: string, context: QueryReade
     library: 'prisma',
     model,
     statementKind: kind,
-    terminal,
+    // Unseen conditions may pin the rows (`where: { id: { in: ids } }` built elsewhere): whether every row comes back is unknown.
+    terminal: reader.hidesConditions && terminal === 'all' ? 'unknown' : terminal,
     span: spanOf(node),
     parameterRoots: [...reader.roots],
     entity: found.model.className,
@@ -165,8 +170,10 @@ class ArgsReader {
   readonly roots = new Set<string>();
   private readonly q: QueryModel;
   private readonly table: string;
-  /** A condition of the filter was left out (dynamic). */
-  private partial = false;
+  /** Conditions of the filter QueryLens cannot see (a variable, a spread, a key that is no field): they may pin a key or filter anything. */
+  private hidden = false;
+  /** Conditions it sees but does not model (`search`, `has`, a relation filter it cannot key): ANDed, and they pin no key of the table. */
+  private unmodelled = false;
 
   constructor(
     private readonly found: PrismaCall,
@@ -176,6 +183,10 @@ class ArgsReader {
     this.q = emptyQuery(kind);
     this.table = tableName(found.model);
     this.q.tables.push({ name: this.table, span: spanOf(found.accessor) });
+  }
+
+  get hidesConditions(): boolean {
+    return this.hidden;
   }
 
   read(): QueryModel | undefined {
@@ -194,7 +205,7 @@ class ArgsReader {
           hasWhere = true;
           if (unwrap(value).type !== 'object') {
             if (this.kind !== 'select') return undefined;
-            this.partial = true;
+            this.hidden = true;
             expressionRoots(value, this.roots);
             break;
           }
@@ -226,7 +237,14 @@ class ArgsReader {
       }
     }
     // A write must show its whole filter: one left out could be what narrows it.
-    if ((this.kind === 'update' || this.kind === 'delete') && this.partial) return undefined;
+    if ((this.kind === 'update' || this.kind === 'delete') && (this.hidden || this.unmodelled)) return undefined;
+    if (this.hidden) {
+      // What the rules would conclude from the conditions seen (no index serves them, the sort reads the whole
+      // table, nothing pins a key) the unseen ones can make false: only the table and the limit are certain.
+      this.q.predicates = [];
+      this.q.subqueries = [];
+      this.q.orderBy = [];
+    }
     if (name === 'upsert' && !hasWhere) return undefined;
     if (name.startsWith('findFirst') || name.startsWith('findUnique')) this.q.limit ??= { span: spanOf(method), value: 1 };
     if (name === 'count' || name === 'aggregate') this.q.isAggregate = true;
@@ -247,13 +265,13 @@ class ArgsReader {
       if (prop.type !== 'pair') {
         // `{ id }`: a condition on that field's column; `{ ...filter }`: conditions QueryLens cannot read.
         expressionRoots(prop, this.roots);
-        if (prop.type !== 'shorthand_property_identifier' || !this.shorthand(model, q, prop, disjunctive)) this.partial = true;
+        if (prop.type !== 'shorthand_property_identifier' || !this.shorthand(model, q, prop, disjunctive)) this.hidden = true;
         continue;
       }
       const key = propertyName(prop);
       const value = prop.childForFieldName('value');
       if (!key || !value) {
-        this.partial = true;
+        this.hidden = true;
         continue;
       }
       const v = unwrap(value);
@@ -264,7 +282,7 @@ class ArgsReader {
           const inner = unwrap(item);
           if (inner.type === 'object') this.where(model, q, inner, under);
           else {
-            this.partial = true;
+            this.hidden = true;
             expressionRoots(inner, this.roots);
           }
         }
@@ -272,7 +290,7 @@ class ArgsReader {
       }
       const field = this.field(model, key);
       if (!field) {
-        this.partial = true;
+        this.hidden = true;
         expressionRoots(value, this.roots);
         continue;
       }
@@ -312,7 +330,7 @@ class ArgsReader {
       const key = p.type === 'pair' ? propertyName(p) : undefined;
       const v = p.type === 'pair' ? p.childForFieldName('value') : undefined;
       if (!key || !v) {
-        this.partial = true;
+        this.hidden = true;
         expressionRoots(p, this.roots);
         continue;
       }
@@ -334,7 +352,7 @@ class ArgsReader {
         q.predicates.push({ column, op: insensitive ? 'ilike' : 'like', valueKind: kind, pattern, disjunctive, span });
       } else {
         // `search`, `has`, `path`, ...: a condition QueryLens does not model (left out).
-        this.partial = true;
+        this.unmodelled = true;
       }
     }
   }
@@ -347,7 +365,7 @@ class ArgsReader {
     const relation = field.relation!;
     const target = this.models.find((m) => m.orm === 'prisma' && m.className === relation.target);
     if (!target || relation.columns.length !== 1 || relation.references.length !== 1 || value.type !== 'object') {
-      this.partial = true;
+      this.unmodelled = true;
       expressionRoots(value, this.roots);
       return;
     }
@@ -360,13 +378,13 @@ class ArgsReader {
         ? []
         : [{ word: 'is', filter: value }];
     if (parts.length === 0) {
-      this.partial = true;
+      this.unmodelled = true;
       return;
     }
     for (const { word, filter } of parts) {
       const negated = word === 'none' || word === 'every' || word === 'isNot';
       if (filter.type !== 'object') {
-        this.partial = true;
+        this.unmodelled = true;
         expressionRoots(filter, this.roots);
         continue;
       }
