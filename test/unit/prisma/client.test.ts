@@ -317,6 +317,24 @@ describe('rules and fixes on Prisma Client calls', () => {
         ],
       ],
     );
+    const nested =
+      HEADER +
+      'export async function invite(emails: string[]) {\n' +
+      '  for (const email of emails) {\n' +
+      "    await prisma.user.create({ data: { email, orgId: 1, posts: { create: [{ title: 'Welcome' }] } } });\n" +
+      '  }\n' +
+      '}\n';
+    assert.deepEqual(
+      findings(nested).filter((f) => f.ruleId === 'commit-in-loop').map((f) => [f.severity, f.message.slice(f.message.indexOf(' (Each')), f.fixes.length]),
+      [
+        [
+          'info',
+          ' (Each create also creates related rows (a nested create in its data): createMany writes no relations, so Prisma Client cannot write these in one statement; ' +
+            'batching means createMany per table with keys made up front: worth it only when there are many items.)',
+          0,
+        ],
+      ],
+    );
     const seed = HEADER + 'async function main(titles: string[]) {\n  for (const title of titles) {\n    await prisma.post.create({ data: { title, authorId: 1 } });\n  }\n}\nvoid main([]);\n';
     const seeded = Workspace.fromFiles({ root: ROOT, config: defaultConfig() }, { 'prisma/schema.prisma': SCHEMA, 'prisma/seed.ts': seed }).analyze(`${ROOT}/prisma/seed.ts`);
     assert.deepEqual(seeded.filter((f) => f.ruleId === 'commit-in-loop').map((f) => [f.severity, f.message.slice(f.message.indexOf(' (It runs'))]), [

@@ -147,3 +147,14 @@ export function prismaDataPerItem(text: string, file: string, query: HostQuery, 
   expressionRoots(value, names);
   return targets.some((t) => names.has(t));
 }
+
+/** Keys of a `data` object that create related rows (nested writes): no bulk form writes them. */
+const NESTED_CREATES = /\b(create|createMany|connectOrCreate|upsert)\s*:/;
+
+/** Whether the `data` of a Prisma create also creates related rows (`fields: { createMany: ... }`); undefined when the call is not read. */
+export function prismaNestedCreate(text: string, file: string, query: HostQuery): boolean | undefined {
+  const found = callAt(text, file, query.span);
+  if (!found?.args || found.args.type !== 'object') return undefined;
+  const data = pairs(found.args).find((p) => p.type === 'pair' && propertyName(p) === 'data')?.childForFieldName('value');
+  return data ? NESTED_CREATES.test(data.text) : undefined;
+}

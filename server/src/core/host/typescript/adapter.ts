@@ -8,7 +8,7 @@
 import type { CoreFix } from '../../rules/types';
 import type { HostAdapter } from '../adapter';
 import { batchByKeysFix, batchedLookup, multiRowInsertFix, type TextEdit } from './fixes';
-import { prismaBatchLookup, prismaCreateManyEdit, prismaDataPerItem, prismaTakeEdit } from '../../prisma/client-fixes';
+import { prismaBatchLookup, prismaCreateManyEdit, prismaDataPerItem, prismaNestedCreate, prismaTakeEdit } from '../../prisma/client-fixes';
 
 export const typescriptAdapter: HostAdapter = {
   awaitSyntax: 'prefix',
@@ -54,7 +54,14 @@ export const typescriptAdapter: HostAdapter = {
   },
 
   rowWriteNote(ctx, query, loop) {
-    if (query.orm !== 'prisma' || query.statementKind !== 'update' || !prismaDataPerItem(ctx.text, ctx.file, query, loop.targets)) return undefined;
+    if (query.orm !== 'prisma') return undefined;
+    if (query.statementKind === 'insert' && prismaNestedCreate(ctx.text, ctx.file, query)) {
+      return (
+        ' (Each create also creates related rows (a nested create in its data): createMany writes no relations, so Prisma Client ' +
+        'cannot write these in one statement; batching means createMany per table with keys made up front: worth it only when there are many items.)'
+      );
+    }
+    if (query.statementKind !== 'update' || !prismaDataPerItem(ctx.text, ctx.file, query, loop.targets)) return undefined;
     return (
       ' (Each item sets values of its own: Prisma Client has no UPDATE of many rows with different values, so one statement ' +
       'for all means raw SQL ($executeRaw with UPDATE ... FROM UNNEST): worth it only when there are many items.)'
