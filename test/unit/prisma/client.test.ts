@@ -335,6 +335,34 @@ describe('rules and fixes on Prisma Client calls', () => {
         ],
       ],
     );
+    const more =
+      HEADER +
+      'export async function sync(posts: { id: number; title: string }[], authors: number[]) {\n' +
+      '  for (const post of posts) {\n' +
+      "    await prisma.post.upsert({ where: { id: post.id }, create: { title: post.title, authorId: 1 }, update: { title: post.title } });\n" +
+      '  }\n' +
+      '  for (const author of authors) {\n' +
+      '    const score = author * 2;\n' +
+      '    await prisma.post.updateMany({ where: { authorId: author }, data: { score } });\n' +
+      "    await prisma.post.createMany({ data: [{ title: 'a', authorId: author }] });\n" +
+      '  }\n' +
+      '}\n';
+    assert.deepEqual(
+      findings(more).filter((f) => f.ruleId === 'commit-in-loop').map((f) => [f.severity, covered(more, f.range), f.message.slice(f.message.search(/ \((It is|Each item)/))]),
+      [
+        [
+          'info',
+          "await prisma.post.upsert({ where: { id: post.id }, create: { title: post.title, authorId: 1 }, update: { title: post.title } })",
+          ' (It is an upsert: createMany cannot update the rows that exist and Prisma Client has no bulk upsert, so one statement for all means raw SQL (INSERT ... ON CONFLICT DO UPDATE via $executeRaw): worth it only when there are many items.)',
+        ],
+        [
+          'info',
+          'await prisma.post.updateMany({ where: { authorId: author }, data: { score } })',
+          ' (Each item sets values of its own: Prisma Client has no UPDATE of many rows with different values, so one statement for all means raw SQL ($executeRaw with UPDATE ... FROM UNNEST): worth it only when there are many items.)',
+        ],
+        // createMany in the loop is one INSERT of many rows per item: the batching asked for.
+      ],
+    );
     const seed = HEADER + 'async function main(titles: string[]) {\n  for (const title of titles) {\n    await prisma.post.create({ data: { title, authorId: 1 } });\n  }\n}\nvoid main([]);\n';
     const seeded = Workspace.fromFiles({ root: ROOT, config: defaultConfig() }, { 'prisma/schema.prisma': SCHEMA, 'prisma/seed.ts': seed }).analyze(`${ROOT}/prisma/seed.ts`);
     assert.deepEqual(seeded.filter((f) => f.ruleId === 'commit-in-loop').map((f) => [f.severity, f.message.slice(f.message.indexOf(' (It runs'))]), [

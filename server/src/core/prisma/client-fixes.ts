@@ -17,7 +17,7 @@
 import type { BatchSite, BuiltStatement } from '../host/adapter';
 import { hostGrammarOf, hostParser, type SyntaxNode } from '../host/treesitter';
 import type { HostQuery, LoopContext } from '../host/types';
-import { expressionRoots, unwrap } from '../host/typescript/syntax';
+import { expressionRoots, patternNames, unwrap } from '../host/typescript/syntax';
 import type { Predicate, Span } from '../sql/model';
 import { PRISMA_METHODS, prismaCallShape, propertyName, type PrismaCall } from './client';
 
@@ -29,13 +29,16 @@ export interface PrismaEdit {
 
 /** The Prisma call whose span is `span` in `text`. */
 function callAt(text: string, file: string, span: Span): Omit<PrismaCall, 'model'> | undefined {
-  const tree = hostParser(hostGrammarOf(file) ?? 'typescript').parse(text);
-  let node = tree?.rootNode as unknown as SyntaxNode | undefined;
+  let node = rootOf(text, file);
   // Down the tree to the outermost node that spans exactly the call.
   while (node && !(node.startIndex === span.start && node.endIndex === span.end)) {
     node = node.children.find((c) => c.startIndex <= span.start && c.endIndex >= span.end);
   }
   return node ? prismaCallShape(node) : undefined;
+}
+
+function rootOf(text: string, file: string): SyntaxNode | undefined {
+  return hostParser(hostGrammarOf(file) ?? 'typescript').parse(text)?.rootNode as unknown as SyntaxNode | undefined;
 }
 
 function pairs(object: SyntaxNode): SyntaxNode[] {
@@ -137,7 +140,7 @@ export function prismaCreateManyEdit(text: string, file: string, query: HostQuer
 }
 
 /** Whether the `data` of a Prisma write uses one of the loop's names (each item writes values of its own); undefined when the call is not read. */
-export function prismaDataPerItem(text: string, file: string, query: HostQuery, targets: string[]): boolean | undefined {
+export function prismaDataPerItem(text: string, file: string, query: HostQuery, targets: string[], loop: Span): boolean | undefined {
   const found = callAt(text, file, query.span);
   if (!found?.args || found.args.type !== 'object') return undefined;
   const data = pairs(found.args).find((p) => p.type === 'pair' && propertyName(p) === 'data');
@@ -145,7 +148,14 @@ export function prismaDataPerItem(text: string, file: string, query: HostQuery, 
   if (!value) return undefined;
   const names = new Set<string>();
   expressionRoots(value, names);
-  return targets.some((t) => names.has(t));
+  if (targets.some((t) => names.has(t))) return true;
+  // A value worked out in the loop's body (`const nextReminderAt = f(recipient)`): its own per item.
+  const declared = new Set(
+    (rootOf(text, file)?.descendantsOfType('variable_declarator') ?? [])
+      .filter((d) => d.startIndex >= loop.start && d.endIndex <= loop.end && d.endIndex <= query.span.start)
+      .flatMap((d) => patternNames(d.childForFieldName('name'))),
+  );
+  return [...names].some((n) => declared.has(n));
 }
 
 /** Keys of a `data` object that create related rows (nested writes): no bulk form writes them. */
@@ -157,4 +167,9 @@ export function prismaNestedCreate(text: string, file: string, query: HostQuery)
   if (!found?.args || found.args.type !== 'object') return undefined;
   const data = pairs(found.args).find((p) => p.type === 'pair' && propertyName(p) === 'data')?.childForFieldName('value');
   return data ? NESTED_CREATES.test(data.text) : undefined;
+}
+
+/** The Prisma Client method a query calls (`upsert`), read from the call. */
+export function prismaMethodOf(text: string, file: string, query: HostQuery): string | undefined {
+  return callAt(text, file, query.span)?.method.text;
 }

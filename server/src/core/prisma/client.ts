@@ -154,6 +154,7 @@ export function prismaQuery(node: SyntaxNode, _text: string, context: QueryReade
     span: spanOf(node),
     parameterRoots: [...reader.roots],
     entity: found.model.className,
+    ...(found.method.text.startsWith('createMany') ? { manyRows: true } : {}),
   };
 }
 

@@ -8,7 +8,7 @@
 import type { CoreFix } from '../../rules/types';
 import type { HostAdapter } from '../adapter';
 import { batchByKeysFix, batchedLookup, multiRowInsertFix, type TextEdit } from './fixes';
-import { prismaBatchLookup, prismaCreateManyEdit, prismaDataPerItem, prismaNestedCreate, prismaTakeEdit } from '../../prisma/client-fixes';
+import { prismaBatchLookup, prismaCreateManyEdit, prismaDataPerItem, prismaMethodOf, prismaNestedCreate, prismaTakeEdit } from '../../prisma/client-fixes';
 
 export const typescriptAdapter: HostAdapter = {
   awaitSyntax: 'prefix',
@@ -61,7 +61,10 @@ export const typescriptAdapter: HostAdapter = {
         'cannot write these in one statement; batching means createMany per table with keys made up front: worth it only when there are many items.)'
       );
     }
-    if (query.statementKind !== 'update' || !prismaDataPerItem(ctx.text, ctx.file, query, loop.targets)) return undefined;
+    if (query.statementKind === 'insert' && prismaMethodOf(ctx.text, ctx.file, query) === 'upsert') {
+      return ' (It is an upsert: createMany cannot update the rows that exist and Prisma Client has no bulk upsert, so one statement for all means raw SQL (INSERT ... ON CONFLICT DO UPDATE via $executeRaw): worth it only when there are many items.)';
+    }
+    if (query.statementKind !== 'update' || !prismaDataPerItem(ctx.text, ctx.file, query, loop.targets, loop.span)) return undefined;
     return (
       ' (Each item sets values of its own: Prisma Client has no UPDATE of many rows with different values, so one statement ' +
       'for all means raw SQL ($executeRaw with UPDATE ... FROM UNNEST): worth it only when there are many items.)'
