@@ -363,6 +363,20 @@ describe('rules and fixes on Prisma Client calls', () => {
         // createMany in the loop is one INSERT of many rows per item: the batching asked for.
       ],
     );
+    const returned =
+      HEADER +
+      'export async function add(titles: string[]) {\n' +
+      '  const ids: number[] = [];\n' +
+      '  for (const title of titles) {\n' +
+      '    const post = await prisma.post.create({ data: { title, authorId: 1 } });\n' +
+      '    ids.push(post.id);\n' +
+      '  }\n' +
+      '  return ids;\n' +
+      '}\n';
+    assert.deepEqual(
+      findings(returned).filter((f) => f.ruleId === 'commit-in-loop').map((f) => [f.severity, f.message.slice(f.message.indexOf('Insert all'))]),
+      [['warning', 'Insert all rows in one statement: prisma.post.createManyAndReturn({ data: items.map(...) }) (nested relation writes become their key fields).']],
+    );
     const seed = HEADER + 'async function main(titles: string[]) {\n  for (const title of titles) {\n    await prisma.post.create({ data: { title, authorId: 1 } });\n  }\n}\nvoid main([]);\n';
     const seeded = Workspace.fromFiles({ root: ROOT, config: defaultConfig() }, { 'prisma/schema.prisma': SCHEMA, 'prisma/seed.ts': seed }).analyze(`${ROOT}/prisma/seed.ts`);
     assert.deepEqual(seeded.filter((f) => f.ruleId === 'commit-in-loop').map((f) => [f.severity, f.message.slice(f.message.indexOf(' (It runs'))]), [

@@ -35,7 +35,11 @@ export const typescriptAdapter: HostAdapter = {
     const t = table ?? 'the table';
     if (query?.orm === 'prisma') {
       const model = query.entity ? query.entity.charAt(0).toLowerCase() + query.entity.slice(1) : 'model';
-      if (kind === 'insert') return `Insert all rows in one statement: prisma.${model}.createMany({ data: items.map(...) }) (nested relation writes become their key fields).`;
+      if (kind === 'insert') {
+        // The created row is used (its generated id): createManyAndReturn hands the rows back (PostgreSQL, SQLite, CockroachDB).
+        const call = query.assignedTo ? 'createManyAndReturn' : 'createMany';
+        return `Insert all rows in one statement: prisma.${model}.${call}({ data: items.map(...) }) (nested relation writes become their key fields).`;
+      }
       if (kind === 'update') return `Update all rows at once: prisma.${model}.updateMany({ where: { id: { in: ids } }, data }) when the values are the same, else run the updates in one $transaction([...]).`;
       return `Delete them at once: prisma.${model}.deleteMany({ where: { id: { in: ids } } }).`;
     }
