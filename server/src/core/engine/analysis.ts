@@ -256,8 +256,8 @@ class FileAnalysis {
         let fixes = this.host.migrationFixes.get(key);
         if (fixes) return fixes;
         fixes = make();
-        // Only new-migration fixes hold no position; an edit (a model's Index) must follow the text.
-        if (fixes.every((fix) => fix.migration)) this.host.migrationFixes.set(key, fixes);
+        // Only new-migration fixes hold no position; an edit (a model's Index, Prisma's @@index beside its migration) must follow the text.
+        if (fixes.every((fix) => fix.migration && fix.changes.every((c) => c.kind === 'create'))) this.host.migrationFixes.set(key, fixes);
         return fixes;
       },
       dropIndexFixes: (index) => dropIndexFixes(index, { dialect, catalog, migrations, textOf: (f) => this.host.textOf(f), sureDialectOf: this.host.sureDialectOf, now: new Date() }),

@@ -7,6 +7,7 @@
  * query in a SQL file. Names are spelled as the schema spells them; a new
  * index's name collides with no existing one.
  */
+import * as path from 'node:path';
 import type { Dialect, IndexDefinition, MigrationChange } from '../../../../shared/types';
 import type { Catalog, IndexInfo, MigrationSet, TableInfo } from '../catalog/types';
 import { hostLanguageOf, hostSupportOf } from '../host/languages';
@@ -18,7 +19,8 @@ import { createIndexStatement, definitionOf, freeIndexName, indexName } from '..
 import { formatColumns } from '../rules/query-helpers';
 import type { CoreFix, IndexSuggestion } from '../rules/types';
 import type { Span } from '../sql/model';
-import { prismaIndexEdit } from '../prisma/fix';
+import { prismaIndexEdit, prismaTableIndexEdit } from '../prisma/fix';
+import { prismaIndexName } from '../prisma/models';
 import { isPrismaSchema } from '../prisma/schemas';
 import { drizzleMigrationFix } from '../orm/drizzle/fix';
 
@@ -74,21 +76,26 @@ export function takenIndexNames(catalog: Catalog): ReadonlySet<string> {
 export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
   const table = input.catalog.getTable(input.suggestion.table);
   const suggestion = spelled(input.suggestion, table);
-  const index = definitionOf(suggestion, freeIndexName(suggestion.name ?? indexName(suggestion), takenIndexNames(input.catalog)));
   const set = owningSet(input.catalog, input.suggestion.table, input.migrations, input.textOf);
+  const setDialect = set && dialectOfSet(set, input.dialect, input.textOf, input.sureDialectOf);
+  // Prisma: the index under the name Prisma Migrate gives the model's @@index, so schema and migrations agree.
+  const prismaName = set?.tool === 'prisma' && !suggestion.name ? prismaIndexName(suggestion.table, suggestion.columns, setDialect!) : undefined;
+  const index = definitionOf(suggestion, freeIndexName(suggestion.name ?? prismaName ?? indexName(suggestion), takenIndexNames(input.catalog)));
   if (set?.tool === 'drizzle') {
     // drizzle-kit: the index on the table's definition and the migration drizzle-kit would generate, together (orm/drizzle/fix.ts).
     const schemaFile = input.modelOf?.(input.suggestion.table)?.file;
     const schemaText = schemaFile === undefined ? undefined : input.textOf(schemaFile);
-    const dialect = dialectOfSet(set, input.dialect, input.textOf, input.sureDialectOf);
-    const fix = drizzleMigrationFix(set, index, dialect, input.now, schemaFile !== undefined && schemaText !== undefined ? { file: schemaFile, text: schemaText } : undefined);
+    const fix = drizzleMigrationFix(set, index, setDialect!, input.now, schemaFile !== undefined && schemaText !== undefined ? { file: schemaFile, text: schemaText } : undefined);
     return fix ? [{ ...fix, title: `Add index on ${describeIndex(suggestion)} to its Drizzle table and a new drizzle-kit migration`, isPreferred: true }] : [];
   }
   if (set) {
-    const dialect = dialectOfSet(set, input.dialect, input.textOf, input.sureDialectOf);
-    const fix = migrationFix(set, { kind: 'createIndex', index }, dialect, input.now);
+    const fix = migrationFix(set, { kind: 'createIndex', index }, setDialect!, input.now);
+    const schema = set.tool === 'prisma' ? prismaSchemaEdit(set.dir, suggestion, index.name === prismaName ? undefined : index.name, input.textOf) : undefined;
+    if (schema) {
+      return [{ ...fix, changes: [...fix.changes, schema.change], title: `Add index on ${describeIndex(suggestion)} in a new migration and @@index to the ${schema.model} model`, isPreferred: true }];
+    }
     // TypeORM: the entity declares the index too (named as the migration names it), or `migration:generate` would drop it.
-    const entity = set.tool === 'typeorm' ? entityIndexEdit(input, suggestion, index, dialect) : undefined;
+    const entity = set.tool === 'typeorm' ? entityIndexEdit(input, suggestion, index, setDialect!) : undefined;
     if (entity) return [{ ...fix, changes: [...fix.changes, entity.change], title: `Add index on ${describeIndex(suggestion)} in a new migration and on the ${entity.className} entity`, isPreferred: true }];
     return [{ ...fix, title: `Add index on ${describeIndex(suggestion)} in a new migration`, isPreferred: true }];
   }
@@ -135,6 +142,14 @@ function entityIndexEdit(input: IndexFixInput, s: IndexSuggestion, index: IndexD
   if (!model || text === undefined) return undefined;
   const found = hostSupportOf(model.file)?.adapter.modelIndexEdits?.(text, model.origin, s, index, dialect);
   return found && { className: found.className, change: { kind: 'edit', file: model.file, edits: found.edits } };
+}
+
+/** The `@@index` edit in the schema.prisma next to a Prisma migrations folder, for the model of the suggestion's table. */
+function prismaSchemaEdit(migrationsDir: string, suggestion: IndexSuggestion, map: string | undefined, textOf: (file: string) => string | undefined): { model: string; change: CoreFix['changes'][number] } | undefined {
+  const file = path.join(path.dirname(migrationsDir), 'schema.prisma');
+  const text = textOf(file);
+  const found = text === undefined ? undefined : prismaTableIndexEdit(text, suggestion.table, suggestion, map);
+  return found && { model: found.model, change: { kind: 'edit', file, edits: [found.edit] } };
 }
 
 /**

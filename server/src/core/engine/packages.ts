@@ -41,7 +41,8 @@ export class Packages {
     manifests: Iterable<[string, string]>,
   ) {
     const cargo: [string, string][] = [];
-    for (const [file, text] of manifests) {
+    const all = [...manifests];
+    for (const [file, text] of all) {
       const dir = path.dirname(file);
       if (!this.byDir.has(dir)) this.byDir.set(dir, { dir, dependencies: [] });
       if (path.basename(file) === 'Cargo.toml') cargo.push([dir, text]);
@@ -58,6 +59,17 @@ export class Packages {
         if (target && this.byDir.has(target)) pkg.dependencies.push(target);
       }
       pkg.dialect = cargoDialect(text);
+    }
+    // npm/pnpm/yarn workspaces: a package.json depending on another package of the workspace by its name
+    // (`"@documenso/prisma": "*"`, `workspace:*`) sees that package's schema and migrations.
+    const npm = all.filter(([file]) => path.basename(file) === 'package.json').map(([file, text]) => ({ dir: path.dirname(file), manifest: npmManifest(text) }));
+    const byName = new Map(npm.filter((p) => p.manifest?.name).map((p) => [p.manifest!.name!, p.dir]));
+    for (const { dir, manifest } of npm) {
+      const pkg = this.byDir.get(dir)!;
+      for (const name of Object.keys({ ...manifest?.dependencies, ...manifest?.devDependencies })) {
+        const target = byName.get(name);
+        if (target && target !== dir && !pkg.dependencies.includes(target)) pkg.dependencies.push(target);
+      }
     }
   }
 
@@ -145,4 +157,14 @@ function cargoDialect(text: string): Dialect | undefined {
     if (new RegExp(`^\\s*${crate.replace(/-/g, '[-_]')}\\s*=`, 'm').test(text)) named.add(dialect);
   }
   return named.size === 1 ? [...named][0] : undefined;
+}
+
+/** The parts of a package.json that relate packages: its name and the names it depends on; undefined when it is not JSON. */
+function npmManifest(text: string): { name?: string; dependencies?: Record<string, string>; devDependencies?: Record<string, string> } | undefined {
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return parsed && typeof parsed === 'object' ? (parsed as { name?: string; dependencies?: Record<string, string>; devDependencies?: Record<string, string> }) : undefined;
+  } catch {
+    return undefined;
+  }
 }

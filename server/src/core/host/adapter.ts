@@ -55,8 +55,11 @@ export interface HostAdapter {
   // n-plus-one
   /** The batched lookup named in the message, in the language's SQL binding style (`col = ANY(:keys)`), for PostgreSQL. */
   batchedSqlPredicate(column: string): string;
-  /** The batched ORM lookup named in the message (`Worker.planner_id.in_(keys)`). */
-  batchedOrmPredicate?(entity: string, column: string): string;
+  /**
+   * The batched ORM lookup named in the message (`Worker.planner_id.in_(keys)`), for `query`
+   * whose key condition names `field` as written (undefined: the generic `WHERE col IN (...)`).
+   */
+  batchedOrmPredicate?(entity: string, column: string, query?: HostQuery, field?: string): string | undefined;
   /** The lines above the loop that collect the keys; undefined when the rows cannot be walked twice. */
   collectKeys?(loop: BatchLoop, keys: string): string[] | undefined;
   /** One query over the collected keys, rewritten from a raw SQL query. */
@@ -71,8 +74,13 @@ export interface HostAdapter {
   commitOnceAdvice(dialect: Dialect, receiver: string, items: string, adds: boolean): string;
   /** Whether a commit directly in the loop's body may be moved after the loop (the rule writes the edit). */
   movesCommitAfterLoop?: boolean;
-  /** How to batch an INSERT/UPDATE/DELETE run per item. */
-  batchWriteAdvice(dialect: Dialect, kind: string, entity: string, table: string | undefined): string;
+  /** How to batch an INSERT/UPDATE/DELETE run per item (`query`: the one run per item). */
+  batchWriteAdvice(dialect: Dialect, kind: string, entity: string, table: string | undefined, query?: HostQuery): string;
+  /**
+   * Why the library cannot write the rows of an INSERT/UPDATE/DELETE run per item in one statement
+   * (a note for the message, which makes the finding info); undefined when it can.
+   */
+  rowWriteNote?(ctx: FileContext, query: HostQuery, loop: LoopContext): string | undefined;
   /** The loop of an INSERT/UPDATE/DELETE run per item (query `index`) rewritten to write all items at once. */
   batchWriteFix?(ctx: FileContext, index: number, loop: LoopContext): CoreFix[];
 
@@ -84,10 +92,15 @@ export interface HostAdapter {
   modelIndexEdits?(text: string, origin: number, suggestion: IndexSuggestion, index: IndexDefinition, dialect: Dialect): { className: string; edits: ExtraEdit[] } | undefined;
 
   // unpaginated-query
+  /**
+   * A limit written in the ORM's own terms (Prisma's `take: 100` in the arguments); when absent or
+   * undefined, an ORM query gets `.limit(n)` at its `beforeTerminal`, if it has one.
+   */
+  ormLimitFix?(ctx: FileContext, query: HostQuery, limit: number): CoreFix | undefined;
+  /** How to paginate an ORM query, and how a job walks all its rows, in its terms (`take` plus a `cursor`); undefined: the default advice. */
+  paginationAdvice?(query: HostQuery): { page: string; walk?: string } | undefined;
   /** How a job reads every row without holding them all (`stream them (...)`). */
   streamAdvice: string;
-  /** How to paginate a query of the language's query builders or ORMs, in their terms (unpaginated-query); SQL's keyset advice without it. */
-  ormPageAdvice?: string;
   /** Whether the read already streams its rows (sqlx `.fetch`, SQLAlchemy `yield_per`). */
   streamsRows(text: string, query: HostQuery): boolean;
 }

@@ -109,6 +109,8 @@ export interface HostQuery {
   parameterRoots: string[];
   /** ORM: the mapped class selected (`Worker`). */
   entity?: string;
+  /** TypeScript: the ORM whose call this is (typescript/orms.ts), for fixes written in its terms; absent for knex, Kysely and raw SQL. */
+  orm?: OrmId;
   /** ORM: relationships loaded eagerly through `.options(selectinload(A.rel), joinedload(...), subqueryload(...))`: 'A.rel'. */
   eagerLoads: string[];
   /** Where fixes go: the offset just before the terminal call (`.all()`), for `.limit(...)`/`.options(...)` insertions. */

@@ -9,7 +9,7 @@
  * `Table_col_fkey`, cut to the provider's identifier length.
  */
 import type { Dialect } from '../../../../shared/types';
-import type { HostModel } from '../host/types';
+import type { HostModel, ModelField } from '../host/types';
 import type { ColumnDef, IndexKey, SchemaChange, Span } from '../sql/model';
 import type { AttributeLocation, BlockLocation, FieldLocation } from './locate';
 import type { Datamodel, DmmfIndex, DmmfModel } from './parser';
@@ -98,9 +98,43 @@ export function prismaModels(datamodel: Datamodel, dialect: Dialect, blocks: Loc
       const name = fieldAt(field.name)?.relationMap ?? withSuffix(`${table}_${columns.join('_')}`, '_fkey', limit);
       changes.push({ kind: 'addConstraint', table, constraint: { type: 'foreignKey', fk: { name, columns, refTable: tableOf(field.type), refColumns, span } }, span });
     }
-    out.push({ file: located.file, model: { className: model.name, table, span: block.span, changes, relationships: [], orm: 'prisma' } });
+    out.push({ file: located.file, model: { className: model.name, table, span: block.span, changes, relationships: [], orm: 'prisma', fields: fieldsOf(model, datamodel, spanOf) } });
   }
   out.push(...joinTables(datamodel, dialect, blocks, tableOf, options));
+  return out;
+}
+
+/**
+ * The model's fields as Prisma Client names them: a scalar → its column (after `@map`);
+ * a relation → the related model, whether it is a list, and the key columns on both
+ * sides (the side without `fields:` takes them from the back-relation: its own
+ * columns are the ones the other table references, `references` the other
+ * table's key columns). An implicit many-to-many relation has none (a join table).
+ */
+function fieldsOf(model: DmmfModel, datamodel: Datamodel, spanOf: (name: string) => Span): ModelField[] {
+  const columnOf = (m: DmmfModel | undefined, name: string) => m?.fields.find((f) => f.name === name)?.dbName ?? name;
+  const out: ModelField[] = [];
+  for (const field of model.fields) {
+    const span = spanOf(field.name);
+    if (field.kind !== 'object') {
+      out.push({ name: field.name, column: field.dbName ?? field.name, span });
+      continue;
+    }
+    const target = datamodel.models.find((m) => m.name === field.type);
+    let columns: string[] = [];
+    let references: string[] = [];
+    if (field.relationFromFields?.length) {
+      columns = field.relationFromFields.map((f) => columnOf(model, f));
+      references = (field.relationToFields ?? []).map((f) => columnOf(target, f));
+    } else {
+      const back = target?.fields.find((f) => f.kind === 'object' && f.relationName === field.relationName && f !== field && f.relationFromFields?.length);
+      if (back) {
+        columns = (back.relationToFields ?? []).map((f) => columnOf(model, f));
+        references = (back.relationFromFields ?? []).map((f) => columnOf(target, f));
+      }
+    }
+    out.push({ name: field.name, column: field.name, span, relation: { target: field.type, many: field.isList, columns, references } });
+  }
   return out;
 }
 
@@ -178,6 +212,11 @@ function joinTables(datamodel: Datamodel, dialect: Dialect, blocks: LocatedBlock
     }
   }
   return out;
+}
+
+/** The name Prisma Migrate gives `@@index([...])` without `map:` (`Table_col_idx`, cut to the provider's limit). */
+export function prismaIndexName(table: string, columns: string[], dialect: Dialect): string {
+  return withSuffix(`${table}_${columns.join('_')}`, '_idx', IDENTIFIER_LIMIT[dialect]);
 }
 
 /** `base` + `suffix`, `base` cut (at a character boundary) so the name fits Prisma's limit in bytes. */

@@ -20,7 +20,7 @@ import { docsUrl, type Dialect } from '../../../../shared/types';
 import { adapterOf } from '../host/languages';
 import type { HostExtraction, HostQuery, HostWrite, LoopContext } from '../host/types';
 import type { QueryModel, Span } from '../sql/model';
-import { codePath, fixedBound, indentationAt, isBatchLoop, otherAwait, lineEnd, lineStart, smallLoopNote, spanText, startsLine, statementOf } from './host-helpers';
+import { codePath, fixedBound, indentationAt, isBatchLoop, otherAwait, lineEnd, lineStart, seedFile, smallLoopNote, spanText, startsLine, statementOf } from './host-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
 
 const ID = 'commit-in-loop';
@@ -173,6 +173,9 @@ function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number): v
   // An UPDATE/DELETE whose subquery takes or skips each item's first rows (keep the last 100 rows of each monitor):
   // one statement over all keys would have to rank every key's rows, not just list the keys.
   const perKey = kind !== 'insert' && model !== undefined && limitedSubquery(model);
+  const seed = seedFile(ctx.file);
+  // A reason the library cannot write these rows in one statement (Prisma: an UPDATE of many rows with different values).
+  const unbatchable = adapterOf(host.language).rowWriteNote?.(ctx, query, loop);
   const verb = kind.toUpperCase();
   ctx.report({
     span: query.span,
@@ -185,12 +188,14 @@ function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number): v
         : howToBatch(host, query, kind, table, ctx.dialect)) +
       (small ?? '') +
       fixedNote(bound) +
-      awaitNote(awaits),
+      awaitNote(awaits) +
+      (unbatchable ?? '') +
+      (seed ? ` (It runs in a seed script (${seed}): development data written once, usually a handful of rows.)` : ''),
     explanation:
       `Row-by-row ${verb}s pay network latency and statement overhead for every row; one statement for all rows ` +
       '(a multi-row INSERT, an UPDATE ... FROM a list of values, a DELETE ... WHERE key IN a list, or a bulk API) sends ' +
       'them together and is typically 10-50x faster.',
-    ...(small || bound !== undefined || awaits || perKey ? { tentative: true } : {}),
+    ...(small || bound !== undefined || awaits || perKey || unbatchable || seed ? { tentative: true } : {}),
     fixes: perKey ? [] : (adapterOf(host.language).batchWriteFix?.(ctx, index, loop) ?? []),
   });
 }
@@ -211,5 +216,5 @@ function fixedNote(bound: number | undefined): string {
 }
 
 function howToBatch(host: HostExtraction, query: HostQuery, kind: string, table: string | undefined, dialect: Dialect): string {
-  return adapterOf(host.language).batchWriteAdvice(dialect, kind, query.entity ?? 'Model', table);
+  return adapterOf(host.language).batchWriteAdvice(dialect, kind, query.entity ?? 'Model', table, query);
 }

@@ -273,6 +273,14 @@ export function scheduledJob(at: { functions?: EnclosingFunction[] }): string | 
   return undefined;
 }
 
+/** Seed scripts: a `seed/` or `seeds/` folder, `seed.ts` / `seeds.py` (Prisma's `prisma/seed.ts`), `users.seed.ts`. */
+const SEED_FILE = /(?:^|[\\/])((?:seeds?[\\/].+)|(?:seeds?|[^\\/]+\.seeds?)\.\w+)$/i;
+
+/** The seed script a file is (its path from the `seed` folder or its name), else undefined: development data written once. */
+export function seedFile(file: string): string | undefined {
+  return SEED_FILE.exec(file)?.[1]?.replace(/\\/g, '/');
+}
+
 /** Folders of staff-only tools (an admin panel, a back office). */
 const ADMIN_FOLDERS = new Set(['admin', 'backoffice', 'back-office', 'back_office', 'staff', 'superadmin']);
 

@@ -20,6 +20,7 @@ import { selectStar } from './select-star';
 import { unindexedForeignKey } from './unindexed-foreign-key';
 import { unmigratedModelIndex } from './unmigrated-model-index';
 import { unpaginatedQuery } from './unpaginated-query';
+import { unfilteredWrite } from './unfiltered-write';
 import { filteredVectorSearch } from './filtered-vector-search';
 import { hnswParametersBelowGuide } from './hnsw-parameters-below-guide';
 import { vectorIndexOperatorMismatch } from './vector-index-operator-mismatch';
@@ -38,6 +39,7 @@ export const rules: Rule[] = [
   selectStar,
   nPlusOne,
   commitInLoop,
+  unfilteredWrite,
   unmigratedModelIndex,
   poolWithoutConnectTimeout,
   poolWithoutPrePing,

@@ -74,7 +74,7 @@ function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQue
   const generic = `WHERE ${column} IN (...)`;
   const batched =
     query.kind === 'orm'
-      ? (adapter.batchedOrmPredicate?.(query.entity ?? 'Model', column) ?? generic)
+      ? (adapter.batchedOrmPredicate?.(query.entity ?? 'Model', column, query, key ? spanText(ctx.text, key.column.span) : undefined) ?? generic)
       : ctx.dialect !== 'postgres'
         ? generic
         : adapter.batchedSqlPredicate(column);

@@ -83,10 +83,10 @@ export const unpaginatedQuery: Rule = {
 
 /** What to do, for the path the query is on (host code) or for a query file. */
 function advice(path: CodePath | undefined, hostQuery: HostQuery | undefined, ctx: FileContext): string {
-  const orm = hostQuery?.kind === 'orm' && ctx.host ? adapterOf(ctx.host.language).ormPageAdvice : undefined;
-  const page = orm ? `(${orm})` : '(LIMIT plus a keyset: WHERE id > $last ORDER BY id)';
+  const own = hostQuery && ctx.host ? adapterOf(ctx.host.language).paginationAdvice?.(hostQuery) : undefined;
+  const page = own?.page ?? '(LIMIT plus a keyset: WHERE id > $last ORDER BY id)';
   if (!hostQuery || !ctx.host) return `It gets slower and heavier as the table grows: paginate ${page}, or narrow it to one row by key.`;
-  const stream = adapterOf(ctx.host.language).streamAdvice;
+  const stream = own?.walk ?? adapterOf(ctx.host.language).streamAdvice;
   if (path?.kind === 'request') return `Each request pays for the whole table as it grows: paginate ${page} and return a cursor.`;
   if (path?.kind === 'batch') return `A job that must see every row is right not to truncate it, but it holds them all in memory at once: ${stream}.`;
   return (
@@ -196,6 +196,8 @@ export function addLimitFixes(ctx: FileContext, statement: Statement, limit: num
  */
 function hostLimitFix(ctx: FileContext, statement: Statement, hostQuery: HostQuery, limit = DEFAULT_LIMIT, preferred = false): CoreFix[] {
   if (hostQuery.kind === 'orm') {
+    const own = ctx.host ? adapterOf(ctx.host.language).ormLimitFix?.(ctx, hostQuery, limit) : undefined;
+    if (own) return [{ ...own, isPreferred: preferred }];
     if (hostQuery.beforeTerminal === undefined) return [];
     return [insertion(ctx, `Add .limit(${limit})`, hostQuery.beforeTerminal, `.limit(${limit})`, preferred)];
   }

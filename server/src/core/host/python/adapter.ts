@@ -88,7 +88,7 @@ export const pythonAdapter: HostAdapter = {
     return modelIndexEdits(text, origin, args);
   },
 
-  ormPageAdvice: '.limit(...) plus a keyset: .where(T.id > last_id).order_by(T.id)',
+  paginationAdvice: (query) => (query.kind === 'orm' ? { page: '(.limit(...) plus a keyset: .where(T.id > last_id).order_by(T.id))' } : undefined),
   streamAdvice: 'stream them (.execution_options(yield_per=1000), session.stream_scalars(...)) or walk keyset chunks (WHERE id > :last ORDER BY id LIMIT 1000)',
   streamsRows: (text, query) => /\b(yield_per|stream|stream_scalars|partitions)\b/.test(spanText(text, query.span)),
 };

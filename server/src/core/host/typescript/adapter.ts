@@ -1,6 +1,7 @@
 /**
  * TypeScript and JavaScript driver knowledge for the rules (host/adapter.ts):
- * node-postgres, postgres.js, mysql2, knex.raw, Kysely's `sql`, better-sqlite3.
+ * node-postgres, postgres.js, mysql2, knex.raw, Kysely's `sql`, better-sqlite3,
+ * and the ORMs' calls (`HostQuery.orm`: Prisma Client's, core/prisma/client-fixes.ts).
  * The fixes are written in the library the query already uses (fixes.ts),
  * and compile (tests run `tsc --noEmit` on them).
  */
@@ -9,11 +10,13 @@ import type { HostAdapter } from '../adapter';
 import { batchByKeysFix, batchedLookup, multiRowInsertFix, type TextEdit } from './fixes';
 import { ormBatchQuery, ormModelIndexEdits } from './orms';
 import { drizzleBatchQuery, drizzleIndexEdits } from '../../orm/drizzle/fix';
+import { prismaBatchLookup, prismaCreateManyEdit, prismaDataPerItem, prismaMethodOf, prismaNestedCreate, prismaTakeEdit } from '../../prisma/client-fixes';
 
 export const typescriptAdapter: HostAdapter = {
   awaitSyntax: 'prefix',
 
   batchedSqlPredicate: (column) => `WHERE ${column} = ANY($1)`,
+  batchedOrmPredicate: (_entity, column, query, field) => (query?.orm === 'prisma' ? `where: { ${field ?? column}: { in: keys } }` : undefined),
   collectKeys(loop, keys) {
     // Rows streamed by a cursor can be walked once only; a destructured item (`{ id, org }`) is not re-mapped.
     if (loop.rowsTerminal === 'iterate' || loop.targets.length !== 1) return undefined;
@@ -25,9 +28,11 @@ export const typescriptAdapter: HostAdapter = {
     return statement ? { statement } : undefined;
   },
 
-  // An ORM's query per row: Drizzle's (`eq(t.col, row.x)` → one `inArray(t.col, keys)` query, orm/drizzle/fix.ts), else
-  // TypeORM's (`repo.find({ where: { agent: { id: agent.id } } })`): the ORM writes it over the keys (orms.ts).
+  // An ORM's query per row: Prisma's (one findMany over `{ in: keys }`, prisma/client-fixes.ts), Drizzle's (`eq(t.col, row.x)` →
+  // one `inArray(t.col, keys)` query, orm/drizzle/fix.ts), else TypeORM's (`repo.find({ where: { agent: { id: agent.id } } })`):
+  // the ORM writes it over the keys (orms.ts).
   batchOrmQuery(ctx, query, loopTargets, key, site) {
+    if (query.orm === 'prisma') return prismaBatchLookup(ctx.text, ctx.file, query, loopTargets, key, site);
     const drizzle = drizzleBatchQuery(ctx.text, query, key, site);
     if (drizzle) return drizzle;
     const value = ctx.text.slice(key.column.span.end, key.span.end);
@@ -38,8 +43,18 @@ export const typescriptAdapter: HostAdapter = {
 
   commitOnceAdvice: (dialect) =>
     `Write all items in one transaction and one statement (one multi-row INSERT${dialect === 'postgres' ? ', or = ANY($1) over the keys' : ''}), then COMMIT once.`,
-  batchWriteAdvice(dialect, kind, _entity, table) {
+  batchWriteAdvice(dialect, kind, _entity, table, query) {
     const t = table ?? 'the table';
+    if (query?.orm === 'prisma') {
+      const model = query.entity ? query.entity.charAt(0).toLowerCase() + query.entity.slice(1) : 'model';
+      if (kind === 'insert') {
+        // The created row is used (its generated id): createManyAndReturn hands the rows back (PostgreSQL, SQLite, CockroachDB).
+        const call = query.assignedTo ? 'createManyAndReturn' : 'createMany';
+        return `Insert all rows in one statement: prisma.${model}.${call}({ data: items.map(...) }) (nested relation writes become their key fields).`;
+      }
+      if (kind === 'update') return `Update all rows at once: prisma.${model}.updateMany({ where: { id: { in: ids } }, data }) when the values are the same, else run the updates in one $transaction([...]).`;
+      return `Delete them at once: prisma.${model}.deleteMany({ where: { id: { in: ids } } }).`;
+    }
     if (dialect === 'sqlite') {
       // In-process: the cost per row is the statement and its own transaction, not a round trip.
       if (kind === 'insert') return `Run them in one transaction (better-sqlite3: db.transaction(() => { ... })()), or insert all rows with one multi-row INSERT into ${t}.`;
@@ -54,10 +69,32 @@ export const typescriptAdapter: HostAdapter = {
     return 'Bind the keys as one array and delete them at once: DELETE ... WHERE id = ANY($1).';
   },
 
+  rowWriteNote(ctx, query, loop) {
+    if (query.orm !== 'prisma') return undefined;
+    if (query.statementKind === 'insert' && prismaNestedCreate(ctx.text, ctx.file, query)) {
+      return (
+        ' (Each create also creates related rows (a nested create in its data): createMany writes no relations, so Prisma Client ' +
+        'cannot write these in one statement; batching means createMany per table with keys made up front: worth it only when there are many items.)'
+      );
+    }
+    if (query.statementKind === 'insert' && prismaMethodOf(ctx.text, ctx.file, query) === 'upsert') {
+      return ' (It is an upsert: createMany cannot update the rows that exist and Prisma Client has no bulk upsert, so one statement for all means raw SQL (INSERT ... ON CONFLICT DO UPDATE via $executeRaw): worth it only when there are many items.)';
+    }
+    if (query.statementKind !== 'update' || !prismaDataPerItem(ctx.text, ctx.file, query, loop.targets, loop.span)) return undefined;
+    return (
+      ' (Each item sets values of its own: Prisma Client has no UPDATE of many rows with different values, so one statement ' +
+      'for all means raw SQL ($executeRaw with UPDATE ... FROM UNNEST): worth it only when there are many items.)'
+    );
+  },
+
   batchWriteFix(ctx, index, loop) {
     const host = ctx.host!;
     const query = host.queries[index]!;
-    // The fixes rewrite SQL text: a builder or ORM write (knex, Drizzle) has none.
+    if (query.orm === 'prisma') {
+      const edit = query.statementKind === 'insert' ? prismaCreateManyEdit(ctx.text, ctx.file, query, loop) : undefined;
+      return edit ? [{ title: edit.title, isPreferred: false, changes: [{ kind: 'edit', file: ctx.file, edits: [{ span: edit.span, newText: edit.newText }] }] }] : [];
+    }
+    // The other fixes rewrite SQL text: a builder or ORM write (knex, Drizzle, TypeORM) has none.
     if (query.kind !== 'sql') return [];
     const prepared = query.preparedFrom === undefined ? undefined : host.queries[query.preparedFrom];
     const dialect = (prepared ?? query).sql?.dialect ?? ctx.dialect;
@@ -86,7 +123,17 @@ export const typescriptAdapter: HostAdapter = {
     ormModelIndexEdits('', text, origin, { name: index.name, columns: s.columns, ...(index.method ? { method: index.method } : {}), ...(s.opclass ? { opclass: s.opclass } : {}) })
     ?? drizzleIndexEdits('schema.ts', text, index, origin),
 
-  ormPageAdvice: "a limit plus a keyset, in the query's own builder: knex .where('id', '>', lastId).orderBy('id').limit(n), Kysely .where('id', '>', lastId).orderBy('id').limit(n), Prisma take + cursor, Drizzle .where(gt(t.id, lastId)).orderBy(t.id).limit(n), TypeORM where: { id: MoreThan(lastId) }, order: { id: 'ASC' }, take",
+  ormLimitFix(ctx, query, limit) {
+    const edit = query.orm === 'prisma' ? prismaTakeEdit(ctx.text, ctx.file, query, limit) : undefined;
+    return edit && { title: edit.title, isPreferred: false, changes: [{ kind: 'edit', file: ctx.file, edits: [{ span: edit.span, newText: edit.newText }] }] };
+  },
+  paginationAdvice: (query) =>
+    query.orm === 'prisma'
+      ? { page: "(take plus a cursor: take: 100, skip: 1, cursor: { id: lastId }, orderBy: { id: 'asc' })", walk: "walk them in chunks (take: 1000 with cursor: { id: lastId }, skip: 1, orderBy: { id: 'asc' }): Prisma Client does not stream" }
+      : query.kind === 'orm'
+        ? { page: "(a limit plus a keyset, in the query's own builder: knex or Kysely .where('id', '>', lastId).orderBy('id').limit(n), Drizzle .where(gt(t.id, lastId)).orderBy(t.id).limit(n), TypeORM where: { id: MoreThan(lastId) }, order: { id: 'ASC' }, take: n)" }
+        : undefined,
+
   streamAdvice: 'stream them (pg-cursor / pg-query-stream, postgres.js .cursor(), knex .stream(), better-sqlite3 .iterate()) or walk keyset chunks (WHERE id > $last ORDER BY id LIMIT 1000)',
   streamsRows: (_text, query) => query.terminal === 'iterate',
 };

@@ -47,6 +47,10 @@ export interface BuiltQuery {
   beforeTerminal?: number;
   /** Identifiers used as values (`orgId`, `user.id` → 'user'). */
   parameterRoots: string[];
+  /** ORM: the model queried, by the name code uses (`User` of `prisma.user.findMany`). */
+  entity?: string;
+  /** An INSERT of many rows in one statement (Prisma's `createMany`). */
+  manyRows?: boolean;
 }
 
 /** A method call of the chain: `.where(...)` is { name: 'where', call, args }. */

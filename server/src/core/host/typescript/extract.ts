@@ -349,6 +349,9 @@ class Extraction {
         model: built.model,
         terminal: built.terminal,
         parameterRoots: built.parameterRoots,
+        ...(built.library !== 'knex' && built.library !== 'kysely' ? { orm: built.library } : {}),
+        ...(built.entity ? { entity: built.entity } : {}),
+        ...(built.manyRows ? { manyRows: true } : {}),
         ...(use.assignedTo ? { assignedTo: use.assignedTo } : {}),
         ...(built.beforeTerminal !== undefined ? { beforeTerminal: built.beforeTerminal } : {}),
       }, built.span);

@@ -21,6 +21,7 @@ import type { HostModel, OrmId } from '../types';
 import type { BuiltQuery } from './builders';
 import { typeorm } from '../../orm/typeorm';
 import { drizzle } from '../../orm/drizzle';
+import { mayQueryPrisma, prismaQuery } from '../../prisma/client';
 
 /** What a query reader knows besides the call: the workspace's models (every ORM's), the file. */
 export interface QueryReaderContext {
@@ -51,7 +52,12 @@ export interface TypeScriptOrm {
 }
 
 /** Every ORM of TypeScript/JavaScript code (the list the ORM sessions fill in). */
-export const TYPESCRIPT_ORMS: readonly TypeScriptOrm[] = [typeorm, drizzle];
+export const TYPESCRIPT_ORMS: readonly TypeScriptOrm[] = [
+  typeorm,
+  drizzle,
+  // Prisma's models come from schema.prisma (core/prisma/schemas.ts), not from code.
+  { id: 'prisma', mayQuery: mayQueryPrisma, query: prismaQuery },
+];
 
 /** Whether a file's text may declare a model of some ORM. */
 export function mayDeclareOrmModels(text: string): boolean {

@@ -1,0 +1,101 @@
+/**
+ * unfiltered-write: an ORM or query-builder UPDATE/DELETE with no WHERE, read
+ * through the real TypeScript extractor and Prisma's schema parser, as the
+ * workspace runs it.
+ */
+import assert from 'node:assert/strict';
+import { defaultConfig } from '../../../server/src/core/config/types';
+import { Workspace } from '../../../server/src/core/engine/workspace';
+import { initHostParsers } from '../../../server/src/core/host/treesitter';
+import { initParsers } from '../../../server/src/core/sql/parse';
+
+const SCHEMA = `datasource db {
+  provider = "postgresql"
+}
+
+model Session {
+  id     Int    @id @default(autoincrement())
+  userId Int    @map("user_id")
+  token  String
+
+  @@map("sessions")
+}
+`;
+
+function findings(code: string, file = 'src/sessions.ts'): string[][] {
+  const ws = Workspace.fromFiles({ root: '/project', config: defaultConfig() }, { 'prisma/schema.prisma': SCHEMA, [file]: code });
+  return ws
+    .analyze(`/project/${file}`)
+    .filter((f) => f.ruleId === 'unfiltered-write')
+    .map((f) => {
+      const line = code.split('\n')[f.range.start.line]!;
+      return [f.severity, line.slice(f.range.start.character, f.range.start.line === f.range.end.line ? f.range.end.character : undefined), f.message];
+    });
+}
+
+const message = (verb: string, kind: string, table: string) =>
+  `This ${kind} has no WHERE: it ${verb} every row of ${table}. If that is not the intent, add the filter (a where built elsewhere or left empty here sends none).`;
+
+describe('unfiltered-write', () => {
+  before(async () => {
+    await Promise.all([initParsers(), initHostParsers()]);
+  });
+
+  it('reports Prisma deleteMany() / deleteMany({}) / updateMany without where, naming the table', () => {
+    const code = [
+      'export async function logout(prisma: any) {',
+      '  await prisma.session.deleteMany();',
+      '  await prisma.session.deleteMany({});',
+      "  await prisma.session.updateMany({ data: { token: '' } });",
+      '  await prisma.session.deleteMany({ where: {} });',
+      '}',
+      '',
+    ].join('\n');
+    assert.deepEqual(findings(code), [
+      ['error', 'await prisma.session.deleteMany()', message('deletes', 'DELETE', 'sessions')],
+      ['error', 'await prisma.session.deleteMany({})', message('deletes', 'DELETE', 'sessions')],
+      ['error', "await prisma.session.updateMany({ data: { token: '' } })", message('updates', 'UPDATE', 'sessions')],
+      ['error', 'await prisma.session.deleteMany({ where: {} })', message('deletes', 'DELETE', 'sessions')],
+    ]);
+  });
+
+  it('reports knex and Kysely writes without where', () => {
+    const code = [
+      "import knex from 'knex';",
+      'const db = knex({ client: "pg" });',
+      'export async function clear(k: any) {',
+      "  await db('sessions').del();",
+      "  await k.deleteFrom('sessions').execute();",
+      '}',
+      '',
+    ].join('\n');
+    assert.deepEqual(findings(code).map((f) => f.slice(0, 2)), [
+      ['error', "await db('sessions').del()"],
+      ['error', "await k.deleteFrom('sessions').execute()"],
+    ]);
+  });
+
+  it('is info in a script or seed, where emptying a table is often the point', () => {
+    const code = 'export async function clearSessions(prisma: any) {\n  await prisma.session.deleteMany();\n}\n';
+    assert.deepEqual(findings(code, 'prisma/seed.ts'), [
+      ['info', 'await prisma.session.deleteMany()', `${message('deletes', 'DELETE', 'sessions')} It runs in a seed script (seed.ts), where emptying or resetting a table is often the point (info, not error).`],
+    ]);
+  });
+
+  it('does not report a filtered write, a filter it cannot read, or a chain handed on unexecuted', () => {
+    const code = [
+      'export async function f(prisma: any, knex: any, userId: number, where: any, filter: any) {',
+      '  await prisma.session.deleteMany({ where: { userId } });',
+      '  await prisma.session.delete({ where: { id: 1 } });',
+      '  await prisma.session.deleteMany({ where });',
+      '  await prisma.session.deleteMany({ where: { ...filter } });',
+      '  await prisma.session.updateMany(filter);',
+      "  await knex('sessions').where({ user_id: userId }).del();",
+      "  const q = knex('sessions').del();",
+      '  return q;',
+      '}',
+      '',
+    ].join('\n');
+    assert.deepEqual(findings(code), []);
+  });
+});
