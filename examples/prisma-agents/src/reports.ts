@@ -6,7 +6,7 @@ export async function tasksPerAgent(tenantId: number): Promise<Map<number, numbe
   const agents = await prisma.agent.findMany({ where: { tenantId }, orderBy: { id: 'asc' }, take: 100 });
   const counts = new Map<number, number>();
   for (const agent of agents) {
-    const tasks = await prisma.task.findMany({ where: { agentId: agent.id }, take: 100 });
+    const tasks = await prisma.task.findMany({ where: { agentId: agent.id }, select: { id: true } });
     counts.set(agent.id, tasks.length);
   }
   return counts;
@@ -35,7 +35,7 @@ export async function findTestDocuments() {
   return prisma.document.findMany({ where: { title: { contains: 'test' } }, select: { id: true, title: true }, take: 100 });
 }
 
-// GOOD: `startsWith` is a prefix LIKE.
+// GOOD once documents(title) has an index: `startsWith` is a prefix LIKE, which a B-tree index can serve (QueryLens asks for that index).
 export async function findDocumentsByPrefix(prefix: string) {
   return prisma.document.findMany({ where: { title: { startsWith: prefix } }, select: { id: true, title: true }, take: 100 });
 }

@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
 import * as ts from 'typescript';
+import { loadConfig } from '../../../server/src/core/config/load';
+import { Workspace } from '../../../server/src/core/engine/workspace';
 
 const repo = join(__dirname, '..', '..', '..');
 const example = join(repo, 'examples', 'prisma-agents');
@@ -44,4 +46,27 @@ describe('examples/prisma-agents', function () {
     });
     assert.deepEqual(errors, []);
   });
+
+  it('reports the seed cases, with the fixes in Prisma terms', async () => {
+    const { config } = await loadConfig(example);
+    const workspace = await Workspace.create({ root: example, config });
+    assert.deepEqual(workspace.migrationSets().map((s) => [s.tool, s.migrations.length]), [['prisma', 1]]);
+    const found = ['src/reports.ts', 'src/routes.ts', 'src/taskManager.ts'].flatMap((file) =>
+      workspace.analyze(join(example, file)).map((f) => `${file}:${f.range.start.line + 1} ${f.ruleId} ${f.severity}${f.fixes[0] ? ` [${f.fixes[0].title}]` : ''}`),
+    );
+    assert.deepEqual(found, EXPECTED);
+  });
 });
+
+const EXPECTED = [
+  "src/reports.ts:6 missing-composite-index info [Add index on agents(tenant_id, id) in a new migration and @@index to the Agent model]",
+  "src/reports.ts:9 unpaginated-query info [Add take: 100 to the findMany arguments]",
+  "src/reports.ts:9 n-plus-one warning [Insert one query for all agent rows above the loop (review, then use its rows)]",
+  "src/reports.ts:24 commit-in-loop warning [Create all of titles with one createMany]",
+  "src/reports.ts:35 leading-wildcard-like warning [Add index on documents(title) using gin in a new migration and @@index to the Document model]",
+  "src/reports.ts:40 missing-index warning [Add index on documents(title) in a new migration and @@index to the Document model]",
+  "src/routes.ts:14 unpaginated-query info [Add take: 100 to the findMany arguments]",
+  "src/routes.ts:19 missing-composite-index info [Add index on agents(tenant_id, id) in a new migration and @@index to the Agent model]",
+  "src/taskManager.ts:7 missing-composite-index info [Add index on workers(planner_id, task_status) in a new migration and @@index to the Worker model]",
+  "src/taskManager.ts:15 missing-composite-index info [Add index on workers(planner_id, task_status) in a new migration and @@index to the Worker model]",
+];

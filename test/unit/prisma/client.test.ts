@@ -280,7 +280,7 @@ describe('rules and fixes on Prisma Client calls', () => {
       'INSERT into post runs once per title of titles: one round trip (and statement) per row. Insert all rows in one statement: ' +
         'prisma.post.createMany({ data: items.map(...) }) (nested relation writes become their key fields).',
     );
-    assert.ok(messages[6]!.includes("walk them in chunks (take: 1000 with cursor: { id: lastId }, skip: 1, orderBy: { id: 'asc' }): Prisma Client does not stream"));
+    assert.ok(messages[6]!.includes("walk them in chunks, as Prisma Client does not stream (take: 1000 with cursor: { id: lastId }, skip: 1, orderBy: { id: 'asc' })"));
     assert.equal(
       messages[8],
       'This DELETE has no WHERE: it deletes every row of post. If that is not the intent, add the filter (a where built elsewhere or left empty here sends none). ' +

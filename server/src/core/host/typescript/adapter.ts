@@ -129,7 +129,7 @@ export const typescriptAdapter: HostAdapter = {
   },
   paginationAdvice: (query) =>
     query.orm === 'prisma'
-      ? { page: "(take plus a cursor: take: 100, skip: 1, cursor: { id: lastId }, orderBy: { id: 'asc' })", walk: "walk them in chunks (take: 1000 with cursor: { id: lastId }, skip: 1, orderBy: { id: 'asc' }): Prisma Client does not stream" }
+      ? { page: "(take plus a cursor: take: 100, skip: 1, cursor: { id: lastId }, orderBy: { id: 'asc' })", walk: "walk them in chunks, as Prisma Client does not stream (take: 1000 with cursor: { id: lastId }, skip: 1, orderBy: { id: 'asc' })" }
       : query.kind === 'orm'
         ? { page: "(a limit plus a keyset, in the query's own builder: knex or Kysely .where('id', '>', lastId).orderBy('id').limit(n), Drizzle .where(gt(t.id, lastId)).orderBy(t.id).limit(n), TypeORM where: { id: MoreThan(lastId) }, order: { id: 'ASC' }, take: n)" }
         : undefined,
