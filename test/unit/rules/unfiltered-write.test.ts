@@ -98,4 +98,17 @@ describe('unfiltered-write', () => {
     ].join('\n');
     assert.deepEqual(findings(code), []);
   });
+
+  it("says nothing of a SQLAlchemy update whose filter it reads only in part (a repository's self.model): the filter is there", () => {
+    const code = [
+      'from sqlalchemy import update',
+      '',
+      'class Repository:',
+      '    async def soft_delete(self, session, id):',
+      '        stmt = update(self.model).where(self.model.id == id).values(deleted=True)',
+      '        await session.execute(stmt)',
+      '',
+    ].join('\n');
+    assert.deepEqual(findings(code, 'app/repository.py'), []);
+  });
 });

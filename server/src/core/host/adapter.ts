@@ -101,6 +101,12 @@ export interface HostAdapter {
   paginationAdvice?(query: HostQuery): { page: string; walk?: string } | undefined;
   /** How a job reads every row without holding them all (`stream them (...)`). */
   streamAdvice: string;
+  /**
+   * Whether a builder or ORM write of this language with no predicate surely sends no WHERE: its reader leaves a
+   * write with a filter it cannot read unread (unfiltered-write). SQLAlchemy's reader keeps the readable part of a
+   * filter, so a Python write without predicates may still have one: no such promise there.
+   */
+  readsWritesWhole?(query: HostQuery): boolean;
   /** Whether the read already streams its rows (sqlx `.fetch`, SQLAlchemy `yield_per`). */
   streamsRows(text: string, query: HostQuery): boolean;
 }

@@ -7,14 +7,17 @@
  * elsewhere, a spread that came out empty, a forgotten condition), and it
  * cannot be undone.
  *
- * Only queries whose filter the reader saw whole count: a reader leaves a
- * write with a dynamic filter unread (core/prisma/client.ts, builders.ts), so
- * "no predicate" means none is written. A chain handed on unexecuted (its
+ * Only queries whose filter the reader saw whole count: the readers the
+ * language's adapter vouches for (`readsWritesWhole`) leave a write with a
+ * dynamic filter unread (core/prisma/client.ts, builders.ts), so "no
+ * predicate" means none is written. SQLAlchemy's and TypeORM's readers keep
+ * the readable part of a filter, so their writes are not judged. A chain handed on unexecuted (its
  * caller may add `.where`) is not reported. In a script, seed or job file
  * (host-helpers.ts `codePath`) emptying a table is often the point (resetting
  * data): info, saying so.
  */
 import { docsUrl } from '../../../../shared/types';
+import { adapterOf } from '../host/languages';
 import type { HostQuery } from '../host/types';
 import { codePath, seedFile, statementOf } from './host-helpers';
 import type { Rule } from './types';
@@ -35,8 +38,9 @@ export const unfilteredWrite: Rule = {
   check(ctx) {
     const host = ctx.host;
     if (!host || ctx.migration) return;
+    const adapter = adapterOf(host.language);
     host.queries.forEach((query, index) => {
-      if (!isUnfilteredWrite(query)) return;
+      if (!isUnfilteredWrite(query) || !adapter.readsWritesWhole?.(query)) return;
       const model = statementOf(ctx, index)?.query ?? query.model!;
       const table = model.tables[0]?.name ?? query.entity ?? 'the table';
       const verb = query.statementKind === 'delete' ? 'deletes' : 'updates';
