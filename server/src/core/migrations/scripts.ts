@@ -398,16 +398,21 @@ export function planScriptMigrations(set: MigrationSet, changes: MigrationChange
   return changes.map((change, i) => {
     const postgres = dialect === 'postgres';
     const concurrently = postgres && (set.tool === 'knex' || set.noTransaction === true);
-    const { index } = change;
-    const strip = (s: string) => s.replace(/;$/, '');
-    const create = strip(createIndexStatement(index, dialect, { concurrently }));
-    const drop = strip(dropIndexStatement(index, dialect, { concurrently }));
-    const extensionFirst = postgres && change.kind === 'createIndex' && needsTrigram(index) ? ['CREATE EXTENSION IF NOT EXISTS pg_trgm'] : [];
-    const [up, down] = change.kind === 'createIndex' ? [[...extensionFirst, create], [drop]] : [[drop], [create]];
+    const [up, down] = indexStatements(change, dialect, concurrently);
     const content = set.tool === 'knex' ? knexFile(set, up, down, !concurrently) : kyselyFile(set, up, down, postgres && !concurrently && change.kind === 'createIndex');
     const file = path.join(set.dir, `${prefixes[i]}_${slugOf(change)}${extension}`);
     return { files: [{ file, content }], open: file };
   });
+}
+
+/** A change's up and down statements (no `;`): a trigram index creates pg_trgm first on PostgreSQL; dropping an index is undone by creating it. */
+function indexStatements(change: MigrationChange, dialect: Dialect, concurrently: boolean): [string[], string[]] {
+  const { index } = change;
+  const strip = (s: string) => s.replace(/;$/, '');
+  const create = strip(createIndexStatement(index, dialect, { concurrently }));
+  const drop = strip(dropIndexStatement(index, dialect, { concurrently }));
+  const extensionFirst = dialect === 'postgres' && change.kind === 'createIndex' && needsTrigram(index) ? ['CREATE EXTENSION IF NOT EXISTS pg_trgm'] : [];
+  return change.kind === 'createIndex' ? [[...extensionFirst, create], [drop]] : [[drop], [create]];
 }
 
 function planTypeOrmMigrations(set: MigrationSet, changes: MigrationChange[], dialect: Dialect, now: Date): MigrationPlan[] {
@@ -416,12 +421,7 @@ function planTypeOrmMigrations(set: MigrationSet, changes: MigrationChange[], di
   return changes.map((change, i) => {
     const postgres = dialect === 'postgres';
     const concurrently = postgres && set.noTransaction === true;
-    const { index } = change;
-    const strip = (s: string) => s.replace(/;$/, '');
-    const create = strip(createIndexStatement(index, dialect, { concurrently }));
-    const drop = strip(dropIndexStatement(index, dialect, { concurrently }));
-    const extensionFirst = postgres && change.kind === 'createIndex' && needsTrigram(index) ? ['CREATE EXTENSION IF NOT EXISTS pg_trgm'] : [];
-    const [up, down] = change.kind === 'createIndex' ? [[...extensionFirst, create], [drop]] : [[drop], [create]];
+    const [up, down] = indexStatements(change, dialect, concurrently);
     const name = pascal(slugOf(change));
     const className = `${name}${stamps[i]}`;
     const content = typeOrmFile(set, className, up, down, concurrently, postgres && !concurrently && change.kind === 'createIndex');

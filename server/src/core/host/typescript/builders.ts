@@ -33,6 +33,7 @@ import { emptyQuery, resolveColumns } from '../../sql/build';
 import type { ColumnRef, JoinInfo, Predicate, PredicateOp, QueryModel, Span, StatementKind, TableRef, ValueKind } from '../../sql/model';
 import type { SyntaxNode } from '../treesitter';
 import type { OrmId, Terminal } from '../types';
+import { argsOf, rootOf } from './syntax';
 
 export interface BuiltQuery {
   /** The query builder or ORM that sends it. */
@@ -125,16 +126,6 @@ function splitChain(top: SyntaxNode): { base?: SyntaxNode; steps: Step[] } {
     n = unwrap(fn.childForFieldName('object'));
   }
   return { base: n, steps: steps.reverse() };
-}
-
-function argsOf(call: SyntaxNode): SyntaxNode[] {
-  return (call.childForFieldName('arguments')?.namedChildren ?? []).filter((c) => c.type !== 'comment');
-}
-
-function rootOf(node: SyntaxNode): SyntaxNode {
-  let n = node;
-  while (n.parent) n = n.parent;
-  return n;
 }
 
 /**

@@ -6,6 +6,18 @@ import { type Node, walk } from '../tree';
 
 export { type Node, spanOf, walk, within } from '../tree';
 
+/** A call's arguments, comments left out. */
+export function argsOf(call: Node): Node[] {
+  return (call.childForFieldName('arguments')?.namedChildren ?? []).filter((c) => c.type !== 'comment');
+}
+
+/** The root of the tree a node is in. */
+export function rootOf(node: Node): Node {
+  let n = node;
+  while (n.parent) n = n.parent;
+  return n;
+}
+
 /** Node kinds that only wrap an expression for the type checker or for grouping. */
 const TRANSPARENT = new Set(['parenthesized_expression', 'as_expression', 'satisfies_expression', 'non_null_expression', 'type_assertion']);
 

@@ -32,7 +32,7 @@ import type { HostModel, Terminal } from '../../host/types';
 import { likePattern, sentByParent, type BuiltQuery } from '../../host/typescript/builders';
 import { fileLibraries } from '../../host/typescript/libraries';
 import type { QueryReaderContext } from '../../host/typescript/orms';
-import { expressionRoots, spanOf, unwrap } from '../../host/typescript/syntax';
+import { argsOf, expressionRoots, rootOf, spanOf, unwrap } from '../../host/typescript/syntax';
 
 type Node = SyntaxNode;
 
@@ -524,16 +524,6 @@ function splitChain(top: Node): { base?: Node; steps: Step[] } {
     n = unwrap(fn.childForFieldName('object')!);
   }
   return { base: n, steps: steps.reverse() };
-}
-
-function argsOf(call: Node): Node[] {
-  return (call.childForFieldName('arguments')?.namedChildren ?? []).filter((c) => c.type !== 'comment');
-}
-
-function rootOf(node: Node): Node {
-  let n = node;
-  while (n.parent) n = n.parent;
-  return n;
 }
 
 /** Where `.name(...)` starts: the end of the call it is made on. */

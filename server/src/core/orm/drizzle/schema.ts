@@ -29,7 +29,7 @@ import type { ColumnDef, ForeignKeyDef, IndexKey, SchemaChange } from '../../sql
 import type { SyntaxNode } from '../../host/treesitter';
 import type { HostModel, ModelField } from '../../host/types';
 import { fileLibraries } from '../../host/typescript/libraries';
-import { plainString, spanOf, unwrap } from '../../host/typescript/syntax';
+import { argsOf, plainString, spanOf, unwrap } from '../../host/typescript/syntax';
 
 type Node = SyntaxNode;
 
@@ -396,10 +396,6 @@ function enumNames(root: Node): Map<string, string> {
     if (name !== undefined && variable?.type === 'identifier') out.set(variable.text, name);
   }
   return out;
-}
-
-function argsOf(call: Node): Node[] {
-  return (call.childForFieldName('arguments')?.namedChildren ?? []).filter((c) => c.type !== 'comment');
 }
 
 /** A property key: `name`, `'name'`. */

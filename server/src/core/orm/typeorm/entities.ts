@@ -30,6 +30,7 @@
 import type { ColumnDef, ForeignKeyDef, IndexKey, SchemaChange, Span } from '../../sql/model';
 import type { SyntaxNode } from '../../host/treesitter';
 import type { HostModel, ModelField } from '../../host/types';
+import { argsOf } from '../../host/typescript/syntax';
 import { columnNameOf, defaultIndexName, joinColumnNameOf, tableNameOf } from './naming';
 
 type Node = SyntaxNode;
@@ -373,9 +374,7 @@ export function unwrap(node: Node): Node {
   return n;
 }
 
-export function argsOf(call: Node): Node[] {
-  return (call.childForFieldName('arguments')?.namedChildren ?? []).filter((c) => c.type !== 'comment');
-}
+export { argsOf };
 
 /** A string literal's value, or a template without holes; undefined for anything else. */
 export function stringOf(node: Node | undefined): string | undefined {

@@ -34,6 +34,7 @@ import type { SyntaxNode } from '../../host/treesitter';
 import type { HostModel, Terminal } from '../../host/types';
 import type { BuiltQuery } from '../../host/typescript/builders';
 import type { QueryReaderContext } from '../../host/typescript/orms';
+import { rootOf } from '../../host/typescript/syntax';
 import { argsOf, decoratorsOf, propertiesOf, spanOf, stringOf, unwrap } from './entities';
 
 type Node = SyntaxNode;
@@ -120,12 +121,6 @@ function splitChain(top: Node): { base: Node; steps: Step[] } | undefined {
   }
   if (steps.length === 0) return undefined;
   return { base: n, steps: steps.reverse() };
-}
-
-function rootOf(node: Node): Node {
-  let n = node;
-  while (n.parent) n = n.parent;
-  return n;
 }
 
 // ---------------------------------------------------------------------------------------------
