@@ -17,6 +17,7 @@ import { Workspace } from '../../../server/src/core/engine/workspace';
 import { initHostParsers } from '../../../server/src/core/host/treesitter';
 import type { QueryModel } from '../../../server/src/core/sql/model';
 import { initParsers } from '../../../server/src/core/sql/parse';
+import { compileIn } from '../host/typescript/typecheck';
 
 const ROOT = '/project';
 const APP = `${ROOT}/src/app.ts`;
@@ -106,20 +107,7 @@ function typecheckWithClient(files: Record<string, string>): Record<string, stri
       cwd: dir, encoding: 'utf8', env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: '/bin/true', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
     });
     assert.equal(generated.status, 0, generated.stderr + generated.stdout);
-    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
-    const config = {
-      compilerOptions: { strict: true, noEmit: true, target: 'es2022', module: 'esnext', moduleResolution: 'bundler', allowImportingTsExtensions: true, skipLibCheck: true, types: ['node'] },
-      files: Object.keys(files),
-    };
-    writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(config));
-    const run = spawnSync(process.execPath, [path.join(modules, 'typescript', 'bin', 'tsc'), '-p', '.'], { cwd: dir, encoding: 'utf8' });
-    const errors: Record<string, string[]> = Object.fromEntries(Object.keys(files).map((f) => [f, []]));
-    for (const line of run.stdout.split('\n')) {
-      const m = /^([^(]+)\((\d+),\d+\): error (TS\d+: .*)$/.exec(line.trim());
-      if (m) (errors[m[1]!] ??= []).push(`line ${m[2]}: ${m[3]}`);
-      else if (/error TS/.test(line)) (errors['(config)'] ??= []).push(line.trim());
-    }
-    return errors;
+    return compileIn(dir, files, { module: 'esnext', moduleResolution: 'bundler', allowImportingTsExtensions: true });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

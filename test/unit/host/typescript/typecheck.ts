@@ -15,23 +15,28 @@ export function typecheck(files: Record<string, string>): Record<string, string[
   const dir = mkdtempSync(path.join(tmpdir(), 'ql-tsc-'));
   try {
     symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
-    const config = {
-      compilerOptions: { strict: true, noEmit: true, target: 'es2022', module: 'node16', moduleResolution: 'node16', esModuleInterop: true, skipLibCheck: true, types: ['node'] },
-      files: Object.keys(files),
-    };
-    writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(config));
     // ES modules, as Kysely ships only those.
     writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
-    const run = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], { encoding: 'utf8', cwd: dir });
-    const errors: Record<string, string[]> = Object.fromEntries(Object.keys(files).map((f) => [f, []]));
-    for (const line of run.stdout.split('\n')) {
-      const m = /^([^(]+)\((\d+),\d+\): error (TS\d+: .*)$/.exec(line.trim());
-      if (m) (errors[m[1]!] ??= []).push(`line ${m[2]}: ${m[3]}`);
-      else if (/error TS/.test(line)) (errors['(config)'] ??= []).push(line.trim());
-    }
-    return errors;
+    return compileIn(dir, files, { module: 'node16', moduleResolution: 'node16', esModuleInterop: true });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Writes `files` into `dir` (which already holds what they import) and compiles them with
+ * `tsc -p` (strict, no emit, ES2022, with `options` on top): the errors per file name.
+ */
+export function compileIn(dir: string, files: Record<string, string>, options: Record<string, unknown>): Record<string, string[]> {
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  const config = { compilerOptions: { strict: true, noEmit: true, target: 'es2022', skipLibCheck: true, types: ['node'], ...options }, files: Object.keys(files) };
+  writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(config));
+  const run = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], { encoding: 'utf8', cwd: dir });
+  const errors: Record<string, string[]> = Object.fromEntries(Object.keys(files).map((f) => [f, []]));
+  for (const line of run.stdout.split('\n')) {
+    const m = /^([^(]+)\((\d+),\d+\): error (TS\d+: .*)$/.exec(line.trim());
+    if (m) (errors[m[1]!] ??= []).push(`line ${m[2]}: ${m[3]}`);
+    else if (/error TS/.test(line)) (errors['(config)'] ??= []).push(line.trim());
+  }
+  return errors;
 }
