@@ -33,7 +33,6 @@ export interface TypeScriptOrm {
   id: OrmId;
   /** A cheap test of a file's text: false means the file declares no model of this ORM (it is not parsed for them). */
   mayDeclareModels?(text: string): boolean;
-  /** The models the file declares (tables with their columns, keys and indexes as schema changes; `fields` with the ORM's names). */
   /**
    * The models the file declares (tables with their columns, keys and indexes as schema changes; `fields` with the ORM's names).
    * `workspace`: the workspace's models when the extraction has them (a foreign key to another file's table), else undefined.
