@@ -137,4 +137,11 @@ describe('CLI: explain over an ORM call (examples/prisma-agents)', function () {
     const result = JSON.parse(r.stdout) as ExplainResult;
     assert.deepEqual([result.sql, result.params, result.analyzed, result.rolledBack], [SQL, ['planner-1', 'in_progress'], true, true]);
   });
+
+  it("proves the index the finding on the call's where suggests, from the call's first line", () => {
+    const r = run(dir, 'prove-index', 'src/taskManager.ts:6', '--param', 'planner-1', '--param', 'in_progress', '--format', 'json');
+    assert.equal(r.code, 0, r.stderr);
+    const proof = JSON.parse(r.stdout) as IndexProof;
+    assert.deepEqual([proof.method, proof.index.table, proof.index.columns], ['transaction', 'workers', ['planner_id', 'task_status']]);
+  });
 });
