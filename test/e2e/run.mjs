@@ -15,11 +15,16 @@
 //                 file on disk and that the diagnostic goes away; then the same in TypeScript: open
 //                 src/workers.ts, wait for `commit-in-loop` (a node-postgres INSERT per item), apply the
 //                 one-INSERT fix, save, check the file (it type-checks); before that, the token
-//                 inspector shows the SQL in the call highlighted as SQL (the injection grammar).
+//                 inspector shows the SQL in the call highlighted as SQL (the injection grammar);
+//                 then, in a window of its own, a copy of examples/prisma-agents: open
+//                 src/taskManager.ts, wait for `missing-composite-index` on a Prisma Client call, see the
+//                 Explain CodeLenses over the call, apply the quick fix, check schema.prisma gains the
+//                 @@index and the new Prisma migration creates the index (both exactly), that the finding
+//                 goes, and that the migrations apply on PostgreSQL (test/e2e/prisma.mjs).
 // Screenshots (problems.png, quickfix.png, migration.png, after-fix.png, failure.png,
 // python-n-plus-one.png, python-quickfix.png, python-after-fix.png, python-failure.png, and the same
-// typescript-*.png) and logs (code-server.log, browser-console.log, vscode-logs/, migration-*.sql,
-// python-report.py, typescript-workers.ts) land in test-results/.
+// typescript-*.png, prisma-*.png) and logs (code-server.log, browser-console.log, vscode-logs/, migration-*.sql,
+// python-report.py, typescript-workers.ts, prisma-schema.prisma, prisma-migration-*.sql) land in test-results/.
 //
 // Environment:
 //   QUERYLENS_E2E_CACHE        tool cache (default ~/.cache/querylens-e2e)
@@ -27,7 +32,7 @@
 //   QUERYLENS_E2E_KEEP=1       keep the temp dir (workspace, user data) for inspection
 //   QUERYLENS_E2E_TIMEOUT_MS   how long to wait for each editor-side effect (default 60000)
 //   QUERYLENS_E2E_ONLY         run only these parts, comma-separated: sql, python, typescript, explain,
-//                              dashboard (default: all; `sql` includes applying the migrations on
+//                              dashboard, prisma (default: all; `sql` includes applying the migrations on
 //                              PostgreSQL, and the dashboard expects the migration the `sql` part writes)
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -41,6 +46,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { driveDashboard, runCommand } from './dashboard.mjs';
 import { driveExplain } from './explain.mjs';
+import { drivePrisma, EXPECT_PRISMA } from './prisma.mjs';
 
 // ---------------------------------------------------------------------------------------------
 // What we expect from the extension. Adjust here when the server's wording changes.
@@ -136,6 +142,8 @@ const EXPECT_TS = {
 /** The parts QUERYLENS_E2E_ONLY asks for (all when unset). */
 const ONLY = new Set((process.env.QUERYLENS_E2E_ONLY ?? '').split(',').map((p) => p.trim()).filter(Boolean));
 const wants = (part) => ONLY.size === 0 || ONLY.has(part);
+/** The parts run in the window of the fixture workspace (the Prisma part has a window of its own). */
+const FIRST_WINDOW = ['sql', 'python', 'typescript', 'explain', 'dashboard'];
 
 /** What the .vsix must hold and must not hold (checks .vscodeignore). */
 const VSIX = {
@@ -497,12 +505,13 @@ async function quickOpen(page, text) {
 async function openFile(page, relPath) {
   const name = relPath.split('/').pop();
   await quickOpen(page, relPath);
-  // Wait until the file shows up in the results, then take it.
+  // Wait until the file shows up in the results, then take it. A loaded machine can take long to
+  // search a workspace just opened: the same patience as for every other editor-side effect.
   const row = page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: name }).first();
-  await row.waitFor({ state: 'visible', timeout: 15_000 });
+  await row.waitFor({ state: 'visible', timeout: TIMEOUT });
   await page.keyboard.press('Enter');
-  await page.locator(`.tab[aria-label*="${name}"]`).first().waitFor({ state: 'visible', timeout: 15_000 });
-  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 15_000 });
+  await page.locator(`.tab[aria-label*="${name}"]`).first().waitFor({ state: 'visible', timeout: TIMEOUT });
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: TIMEOUT });
 }
 
 /** Moves the cursor with Ctrl+G to a 1-based line and column. */
@@ -551,7 +560,17 @@ function listMigrations(workspace) {
   return existsSync(dir) ? readdirSync(dir).sort() : [];
 }
 
-async function drive(url, workspace) {
+/** Opens `folder` in the workbench on `page` and waits until the explorer shows it. */
+async function openWorkbench(page, url, folder) {
+  await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`, { waitUntil: 'domcontentloaded' });
+  await page.locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: TIMEOUT });
+  // The explorer shows the workspace once the folder is open.
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: TIMEOUT })
+    .catch(() => log('note: explorer rows not visible (not fatal)'));
+  await page.locator('.monaco-workbench').first().click({ position: { x: 700, y: 400 } }).catch(() => {});
+}
+
+async function drive(url, workspace, prismaWorkspace) {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS,
@@ -559,10 +578,14 @@ async function drive(url, workspace) {
     handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
   });
   cleanups.push(() => browser.close().catch(() => {}));
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   const consoleLines = [];
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') consoleLines.push(`[${m.type()}] ${m.text()}`); });
-  page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
+  const newPage = async () => {
+    const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    p.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') consoleLines.push(`[${m.type()}] ${m.text()}`); });
+    p.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
+    return p;
+  };
+  const page = await newPage();
   cleanups.push(() => writeFileSync(join(results, 'browser-console.log'), consoleLines.join('\n') + '\n'));
   // Errors the workbench logs about QueryLens (e.g. a code action command it cannot run) are
   // notes, like error notifications: the user sees them, but they do not fail the run.
@@ -573,14 +596,7 @@ async function drive(url, workspace) {
   };
 
   try {
-    await phase('workbench ready', async () => {
-      await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded' });
-      await page.locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: TIMEOUT });
-      // The explorer shows the workspace once the folder is open.
-      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: TIMEOUT })
-        .catch(() => log('note: explorer rows not visible (not fatal)'));
-      await page.locator('.monaco-workbench').first().click({ position: { x: 700, y: 400 } }).catch(() => {});
-    });
+    if (FIRST_WINDOW.some(wants)) await phase('workbench ready', () => openWorkbench(page, url, workspace));
 
     if (wants('sql')) await driveSql(page, workspace);
   } catch (e) {
@@ -619,6 +635,23 @@ async function drive(url, workspace) {
     } catch (e) {
       await shot(page, 'dashboard-failure.png');
       softFail(`dashboard: ${e instanceof E2EError ? e.message : e.stack || e}`);
+    }
+    noteConsoleErrors();
+  }
+  // Issue 15: a Prisma finding and its fix, in a window of its own on a copy of examples/prisma-agents.
+  if (wants('prisma')) {
+    // The first window is done: close it, so its extension host and language server stop using the CPU.
+    await page.close().catch(() => {});
+    const prismaPage = await newPage();
+    try {
+      await phase('workbench ready (Prisma example)', () => openWorkbench(prismaPage, url, prismaWorkspace));
+      await drivePrisma(prismaPage, prismaWorkspace, {
+        log, ok, softFail, fail, shot, waitFor, phase, squash, openFile, runCommand, waitRuleRow, waitRuleGone, openQuickFixMenu,
+        timeout: TIMEOUT, results,
+      });
+    } catch (e) {
+      await shot(prismaPage, 'prisma-failure.png');
+      softFail(`prisma: ${e instanceof E2EError ? e.message : e.stack || e}`);
     }
     noteConsoleErrors();
   }
@@ -958,7 +991,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 
 const OUR_OUTPUTS = [
   /^(problems|quickfix|migration|after-fix|failure)\.png$/, /^(python|typescript)-.*\.(png|py|ts)$/, /^code-server\.log$/, /^browser-console\.log$/,
-  /^vscode-logs$/, /^migration-.*\.sql$/, /^explain-.*\.png$/, /^dashboard-.*\.png$/,
+  /^vscode-logs$/, /^migration-.*\.sql$/, /^explain-.*\.png$/, /^dashboard-.*\.png$/, /^prisma-.*\.(png|prisma|sql)$/,
 ];
 
 async function main() {
@@ -971,6 +1004,7 @@ async function main() {
   const extDir = join(runDir, 'extensions');
   const userDataDir = join(runDir, 'user-data');
   const workspace = join(runDir, 'workspace');
+  const prismaWorkspace = join(runDir, 'prisma-agents');
   mkdirSync(extDir, { recursive: true });
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
 
@@ -982,9 +1016,11 @@ async function main() {
   // The TypeScript part's project has its dependencies installed, as a user's would: pg and Node's
   // types for VS Code's TypeScript service and for type-checking the fixed file (QueryLens skips node_modules).
   symlinkSync(join(repo, 'node_modules'), join(workspace, 'node_modules'), 'dir');
+  // The Prisma part's workspace: the example as it is in the repository (no generated client, no node_modules).
+  cpSync(join(repo, EXPECT_PRISMA.example), prismaWorkspace, { recursive: true, filter: (src) => !/\/(node_modules|generated)(\/|$)/.test(src) });
   writeFileSync(join(userDataDir, 'User/settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
   const url = await phase('start code-server', () => startCodeServer({ extDir, userDataDir, workspace }));
-  await drive(url, workspace);
+  await drive(url, workspace, prismaWorkspace);
   if (wants('sql')) await phase('migrations apply on PostgreSQL', () => applyMigrations(workspace));
   if (ext.how !== 'install-extension') softFail('the .vsix did not install with code-server --install-extension (unpacked instead)');
   else ok('the .vsix installs with code-server --install-extension');

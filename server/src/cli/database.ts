@@ -72,7 +72,7 @@ export async function runDbCommand(command: DbCommand): Promise<string> {
       const result: ExplainResult = await service.explain({ ...base, analyze: command.db.analyze });
       return command.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatExplain(result, where);
     }
-    const index = command.db.index ? parseIndex(command.db.index) : suggestedIndexOnLine(workspace, file, command.target.line - 1);
+    const index = command.db.index ? parseIndex(command.db.index) : suggestedIndexAt(workspace, file, command.target.line - 1, query);
     if (!index) throw new UsageError(`no index suggestion at ${where}: pass --index "table(col1, col2)"`);
     const proof: IndexProof = await service.proveIndex({ ...base, index });
     return command.format === 'json' ? `${JSON.stringify(proof, null, 2)}\n` : formatProof(proof, where);
@@ -91,8 +91,16 @@ function queryOnLine(queries: ExplainableQuery[], lines: LineIndex, line: number
   return queries.filter((q) => q.span.start < start && q.span.end >= start).sort((a, b) => a.span.end - a.span.start - (b.span.end - b.span.start))[0];
 }
 
-function suggestedIndexOnLine(workspace: Workspace, file: string, line: number) {
-  return workspace.analyze(file).find((f) => f.index && f.range.start.line <= line && line <= f.range.end.line)?.index;
+/**
+ * The index a finding on the line suggests, else one a finding inside the query suggests: over an
+ * ORM call the line is the call's first, the finding is on its `where` a few lines below.
+ */
+function suggestedIndexAt(workspace: Workspace, file: string, line: number, query: ExplainableQuery) {
+  const findings = workspace.analyze(file).filter((f) => f.index);
+  const onLine = findings.find((f) => f.range.start.line <= line && line <= f.range.end.line);
+  if (onLine) return onLine.index;
+  const lines = new LineIndex(workspace.textOf(file) ?? '');
+  return findings.find((f) => query.span.start <= lines.offsetAt(f.range.start) && lines.offsetAt(f.range.end) <= query.span.end)?.index;
 }
 
 /** `table(col1, col2)`: the index to prove. */

@@ -66,12 +66,31 @@ export interface ServiceOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * Fewer values than the query has parameters: refused with the names of those
+ * left without one (and the columns they are compared with), before anything
+ * reaches the database, which would only say that the bind message supplies
+ * too few. No values at all (`undefined`) is a generic plan, allowed where a
+ * plan is all that is asked.
+ */
+function checkValues(job: QueryJob, given: readonly ParamValue[] | undefined): void {
+  const params = job.query.params;
+  if (given === undefined || given.length >= params.length) return;
+  const missing = params.slice(given.length).map((p) => (p.column ? `${p.name} (${p.column})` : p.name));
+  const takes = `${params.length} value${params.length === 1 ? '' : 's'}`;
+  const was = `${given.length} ${given.length === 1 ? 'was' : 'were'} given`;
+  throw dbError('refused', job.connection.name, `the query takes ${takes} and ${was}: no value for ${missing.join(', ')}`, {
+    advice: 'Give one value per parameter, in order.',
+  });
+}
+
 export class DatabaseService {
   private readonly drivers = new Map<string, OpenDriver>();
 
   constructor(private readonly options: ServiceOptions) {}
 
   async explain(job: QueryJob & { analyze: boolean }): Promise<ExplainResult> {
+    checkValues(job, job.params);
     const driver = await this.driverFor(job, job.query.dialect);
     const catalog = job.workspace.schemaOf(job.file).catalog;
     const raw = await explain(driver, {
@@ -117,6 +136,7 @@ export class DatabaseService {
    * nothing saved; its statistics without the histogram and timeline.
    */
   async benchmark(job: QueryJob & { iterations?: number; warmup?: number }): Promise<BenchmarkSummary> {
+    checkValues(job, job.params ?? []);
     const driver = await this.driverFor(job, job.query.dialect);
     const run = await runBenchmark(driver, {
       sql: job.query.sql,
@@ -139,6 +159,7 @@ export class DatabaseService {
    */
   async benchmarkRun(job: QueryJob & FullBenchmarkOptions, source: { file: string; line: number }): Promise<BenchmarkRun> {
     const config = job.workspace.config().benchmarks;
+    checkValues(job, job.params ?? []);
     const driver = await this.driverFor(job, job.query.dialect);
     const engineRun = await runBenchmark(driver, {
       sql: job.query.sql,
@@ -160,6 +181,7 @@ export class DatabaseService {
   }
 
   async proveIndex(job: QueryJob & { index: IndexToProve | SuggestedIndex }): Promise<IndexProof> {
+    checkValues(job, job.params);
     const driver = await this.driverFor(job, job.query.dialect);
     const index: SuggestedIndex = 'ddl' in job.index ? job.index : { table: job.index.table, columns: job.index.columns, ddl: createIndexSql(job.index, driver.dialect, { concurrently: false }) };
     const raw = await proveIndex(driver, {

@@ -63,35 +63,43 @@ function ignoreAction(finding: Finding, diagnostic: Diagnostic, document: TextDo
 /** Plans fixes that each write a new migration as one chain (core/engine/chain.ts): the files to create. */
 export type ChainMigrations = (fixes: Fix[]) => { file: string; content: string }[];
 
+type Position = TextEdit['range']['start'];
+const compare = (a: Position, b: Position) => a.line - b.line || a.character - b.character;
+
 /**
- * Preferred fixes that only edit this document, without overlapping edits,
- * and the new migrations of those that write one, planned as one chain.
+ * The preferred fix of each finding, each taken whole or left for the next
+ * run: its edits in every file it touches (a Prisma index fix edits
+ * schema.prisma, a TypeORM one its entity, beside the query's own file)
+ * unless one overlaps an edit already taken; the new migrations of those that
+ * write one, planned as one chain. A fix that creates files without planning
+ * a migration is left to its quick fix. The same change asked by two findings
+ * (one index for two queries) is made once.
  */
 function fixAll(findings: Finding[], document: TextDocument, file: string, versionOf: VersionOf, chain?: ChainMigrations): CodeAction | undefined {
-  const edits: TextEdit[] = [];
+  const editsOf = new Map<string, TextEdit[]>();
   const migrations: Fix[] = [];
+  const seen = new Set<string>();
   for (const finding of findings) {
     const fix = finding.fixes.find((f) => f.isPreferred);
-    if (fix?.migration && chain) migrations.push(fix);
-    if (!fix || !fix.changes.every((c) => c.kind === 'edit' && c.file === file)) continue;
-    for (const change of fix.changes) if (change.kind === 'edit') edits.push(...change.edits);
-  }
-  const byStart = edits
-    .map((edit) => ({ edit, start: document.offsetAt(edit.range.start), end: document.offsetAt(edit.range.end) }))
-    .sort((a, b) => a.start - b.start || a.end - b.end);
-  const kept: TextEdit[] = [];
-  let lastEnd = -1;
-  for (const { edit, start, end } of byStart) {
-    if (start < lastEnd) continue; // overlaps a kept edit: the next fix-all run picks it up
-    kept.push(edit);
-    lastEnd = end;
+    if (!fix || (fix.migration && !chain)) continue;
+    const edits = fix.changes.filter((c) => c.kind === 'edit');
+    if (!fix.migration && edits.length !== fix.changes.length) continue;
+    const key = JSON.stringify(fix.migration ?? edits);
+    if (seen.has(key)) continue;
+    const overlaps = edits.some((change) => change.edits.some((edit) => (editsOf.get(change.file) ?? []).some((kept) => compare(edit.range.start, kept.range.end) < 0 && compare(kept.range.start, edit.range.end) < 0)));
+    if (overlaps) continue; // the next fix-all run picks it up
+    seen.add(key);
+    for (const change of edits) editsOf.set(change.file, [...(editsOf.get(change.file) ?? []), ...change.edits]);
+    if (fix.migration) migrations.push(fix);
   }
   const created = migrations.length > 0 && chain ? chain(migrations) : [];
-  if (kept.length === 0 && created.length === 0) return undefined;
+  if (editsOf.size === 0 && created.length === 0) return undefined;
+  // This document's edits first, then the other files' by path; each file's edits in document order.
+  const files = [...editsOf.keys()].sort((a, b) => Number(b === file) - Number(a === file) || (a < b ? -1 : a > b ? 1 : 0));
   const all: Fix = {
     title: 'Fix all QueryLens problems',
     changes: [
-      ...(kept.length > 0 ? [{ kind: 'edit' as const, file, edits: kept }] : []),
+      ...files.map((f) => ({ kind: 'edit' as const, file: f, edits: [...editsOf.get(f)!].sort((a, b) => compare(a.range.start, b.range.start) || compare(a.range.end, b.range.end)) })),
       ...created.map((f) => ({ kind: 'create' as const, file: f.file, content: f.content })),
     ],
   };

@@ -3,7 +3,7 @@
 // and the errors a user gets (no query on the line, missing values, unreachable server).
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
@@ -106,5 +106,42 @@ describe('CLI: explain and prove-index', function () {
     const usage = run(dir, 'explain', 'queries.sql');
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /expected FILE:LINE/);
+  });
+});
+
+describe('CLI: explain over an ORM call (examples/prisma-agents)', function () {
+  this.timeout(120_000);
+  let dir: string;
+
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'querylens-explain-prisma-'));
+    cpSync(path.join(repo, 'examples', 'prisma-agents'), dir, { recursive: true });
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  // src/taskManager.ts:6 is `prisma.worker.findFirst({ where: { plannerId, taskStatus: 'in_progress' }, ... })`.
+  const SQL = 'SELECT workers.worker_id, workers.task_context FROM workers WHERE workers.planner_id = $1 AND workers.task_status = $2 LIMIT 1';
+
+  it('names the parameters left without a value, before asking the database', () => {
+    for (const args of [[], ['--analyze']]) {
+      const r = run(dir, 'explain', 'src/taskManager.ts:6', '--param', 'planner-1', ...args);
+      assert.equal(r.code, 2);
+      assert.equal(r.stdout, '');
+      assert.equal(r.stderr, 'querylens: Connection "embedded": the query takes 2 values and 1 was given: no value for $2 (workers.task_status). Give one value per parameter, in order.\n');
+    }
+  });
+
+  it("explains analyze the SQL Prisma sends with every value, rolled back", () => {
+    const r = run(dir, 'explain', 'src/taskManager.ts:6', '--param', 'planner-1', '--param', 'in_progress', '--analyze', '--format', 'json');
+    assert.equal(r.code, 0, r.stderr);
+    const result = JSON.parse(r.stdout) as ExplainResult;
+    assert.deepEqual([result.sql, result.params, result.analyzed, result.rolledBack], [SQL, ['planner-1', 'in_progress'], true, true]);
+  });
+
+  it("proves the index the finding on the call's where suggests, from the call's first line", () => {
+    const r = run(dir, 'prove-index', 'src/taskManager.ts:6', '--param', 'planner-1', '--param', 'in_progress', '--format', 'json');
+    assert.equal(r.code, 0, r.stderr);
+    const proof = JSON.parse(r.stdout) as IndexProof;
+    assert.deepEqual([proof.method, proof.index.table, proof.index.columns], ['transaction', 'workers', ['planner_id', 'task_status']]);
   });
 });

@@ -108,7 +108,7 @@ describe('planIndexMigration', () => {
     assert.equal(
       plan.files[1].content,
       [
-        '-- Also add this index to its model in schema.prisma (@@index, with map: the name below), or prisma migrate dev will want to drop it.',
+        "-- schema.prisma must declare this index on its model (@@index, with map: when the name below is not Prisma's own), or prisma migrate dev will want to drop it.",
         note,
         'CREATE INDEX CONCURRENTLY idx_workers_name_trgm ON workers USING gin (name gin_trgm_ops);',
         '',

@@ -123,7 +123,7 @@ function stepsOf(set: MigrationSet, change: MigrationChange, dialect: Dialect): 
     const last = steps[steps.length - 1];
     last.up.unshift(
       change.kind === 'createIndex'
-        ? '-- Also add this index to its model in schema.prisma (@@index, with map: the name below), or prisma migrate dev will want to drop it.'
+        ? "-- schema.prisma must declare this index on its model (@@index, with map: when the name below is not Prisma's own), or prisma migrate dev will want to drop it."
         : '-- Also remove this index from its model in schema.prisma, or prisma migrate dev will want to create it again.',
     );
   }

@@ -1,0 +1,206 @@
+/**
+ * The built language server on the ORM examples (examples/prisma-agents,
+ * drizzle-agents, typeorm-agents), copied to a temporary folder: the
+ * Explain / Explain Analyze / Benchmark CodeLenses over the ORM calls, each
+ * rendered to the SQL the ORM sends and explained on the embedded shadow
+ * database (read-only: SELECTs, ANALYZE rolled back), QueryLens's own message
+ * when fewer values than parameters are given, and "Fix all" carrying every
+ * file's edits (schema.prisma's @@index, the TypeORM entity's @Index) beside
+ * the new migrations.
+ */
+import { strict as assert } from 'node:assert';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateFile, TextDocumentEdit, type CodeLens, type Diagnostic, type TextEdit } from 'vscode-languageserver/node';
+import type { ResolvedConnection } from '../../shared/connections';
+import type { ExplainResult } from '../../shared/explain';
+import { BENCHMARK_COMMAND, BenchmarkRequest, EXPLAIN_ANALYZE_COMMAND, EXPLAIN_COMMAND, ExplainRequest, FIX_ALL_KIND, type BenchmarkSummary } from '../../shared/protocol';
+import { REPO, serverPerTest, TestClient, uriOf } from './client';
+
+const EMBEDDED: ResolvedConnection = { name: 'embedded', driver: 'embedded', rowsPerTable: 1000 };
+
+/** A temporary copy of `examples/<name>` (no git: nothing in it counts as shipped). */
+function copyExample(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `querylens-${name}-`));
+  cpSync(join(REPO, 'examples', name), dir, { recursive: true });
+  return dir;
+}
+
+interface ExampleQuery {
+  /** The lenses' range: the ORM call chain, [start line, character, end line, character] (0-based). */
+  range: [number, number, number, number];
+  /** The SQL the ORM sends, as QueryLens renders it. */
+  sql: string;
+}
+
+/** The example's src/taskManager.ts: the TaskManager's lookups of workers (and, in TypeORM's, of agents). */
+interface Example {
+  name: string;
+  queries: ExampleQuery[];
+  /** Values of the first query's parameters (workers of a planner in a task status), for Explain Analyze and Benchmark. */
+  values: (string | number)[];
+}
+
+const FILE = 'src/taskManager.ts';
+/** QueryLens's message for the first query of each example given only its first value. */
+const TOO_FEW = 'Connection "embedded": the query takes 2 values and 1 was given: no value for $2 (workers.task_status). Give one value per parameter, in order.';
+
+const EXAMPLES: Example[] = [
+  {
+    name: 'prisma-agents',
+    queries: [
+      { range: [5, 9, 8, 4], sql: 'SELECT workers.worker_id, workers.task_context FROM workers WHERE workers.planner_id = $1 AND workers.task_status = $2 LIMIT 1' },
+      { range: [13, 9, 16, 4], sql: 'SELECT workers.* FROM workers WHERE workers.planner_id = $1 AND workers.task_status = $2 LIMIT 50' },
+      { range: [21, 9, 21, 58], sql: 'SELECT workers.* FROM workers WHERE workers.worker_id = $1 LIMIT 1' },
+    ],
+    values: ['planner-1', 'in_progress'],
+  },
+  {
+    name: 'drizzle-agents',
+    queries: [
+      { range: [11, 18, 15, 15], sql: 'SELECT workers.worker_id FROM workers WHERE workers.planner_id = $1 AND workers.task_status = $2 LIMIT 1' },
+      { range: [21, 11, 24, 6], sql: 'SELECT workers.* FROM workers WHERE workers.planner_id = $1 AND workers.task_status = ANY($2) LIMIT 100' },
+      { range: [29, 11, 29, 80], sql: 'SELECT workers.* FROM workers WHERE workers.worker_id = $1 LIMIT 1' },
+    ],
+    values: [1, 'pending'],
+  },
+  {
+    name: 'typeorm-agents',
+    queries: [
+      { range: [16, 11, 16, 100], sql: 'SELECT workers.* FROM workers WHERE workers.planner_id = $1 AND workers.task_status = $2 LIMIT 1' },
+      { range: [21, 11, 21, 135], sql: 'SELECT workers.* FROM workers WHERE workers.planner_id = $1 AND workers.task_status = $2 ORDER BY workers.created_at DESC LIMIT 50' },
+      { range: [26, 19, 26, 77], sql: 'SELECT agent.* FROM agent WHERE agent."tenantId" = $1 LIMIT 100' },
+      { range: [29, 24, 29, 78], sql: 'SELECT workers.* FROM workers WHERE workers.agent_id = $1' },
+      { range: [36, 11, 36, 84], sql: 'SELECT workers.* FROM workers WHERE workers.agent_id = ANY($1) LIMIT 1000' },
+    ],
+    values: [1, 'in_progress'],
+  },
+];
+
+const LENSES: [string, string][] = [
+  ['Explain', EXPLAIN_COMMAND],
+  ['Explain Analyze', EXPLAIN_ANALYZE_COMMAND],
+  ['Benchmark', BENCHMARK_COMMAND],
+];
+
+const codes = (diagnostics: Diagnostic[]) => diagnostics.map((d) => d.code);
+
+async function openExample(state: { client?: TestClient }, example: string, file: string) {
+  const root = copyExample(example);
+  const client = (state.client = await TestClient.start(root));
+  const path = join(root, file);
+  const text = readFileSync(path, 'utf8');
+  const uri = await client.open(path, text, 'typescript');
+  return { root, client, path, text, uri };
+}
+
+describe('language server on the ORM examples (built, over stdio)', function () {
+  this.timeout(240_000);
+  const state = serverPerTest();
+
+  for (const example of EXAMPLES) {
+    it(`${example.name}: Explain, Explain Analyze and Benchmark over each ORM call, explained as the SQL the ORM sends`, async function () {
+      const { client, uri } = await openExample(state, example.name, FILE);
+      const lenses = await client.sendRequest<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+      assert.deepEqual(
+        lenses.map((l) => [l.range.start.line, l.range.start.character, l.range.end.line, l.range.end.character, l.command?.title, l.command?.command, l.command?.arguments]),
+        example.queries.flatMap(({ range }) => LENSES.map(([title, command]) => [...range, title, command, [{ uri, position: { line: range[0], character: range[1] } }]])),
+      );
+
+      // Explain without values: the generic plan of the rendered SQL, in a transaction rolled back.
+      for (const query of example.queries) {
+        const position = { line: query.range[0], character: query.range[1] };
+        const result = await client.sendRequest<ExplainResult>(ExplainRequest.method, { uri, position, connection: EMBEDDED, analyze: false });
+        assert.deepEqual([result.sql, result.connection, result.analyzed, result.genericPlan, result.rolledBack], [query.sql, 'embedded', false, true, true]);
+        assert.ok(Array.isArray(result.pgPlan), 'a PostgreSQL JSON plan');
+      }
+
+      // The first query with its values: analyzed (and rolled back), benchmarked; with one value too few, QueryLens says which is missing.
+      const first = { line: example.queries[0]!.range[0], character: example.queries[0]!.range[1] };
+      const analyzed = await client.sendRequest<ExplainResult>(ExplainRequest.method, { uri, position: first, connection: EMBEDDED, analyze: true, params: example.values });
+      assert.deepEqual([analyzed.sql, analyzed.params, analyzed.analyzed, analyzed.genericPlan, analyzed.rolledBack], [example.queries[0]!.sql, example.values, true, false, true]);
+      const bench = await client.sendRequest<BenchmarkSummary>(BenchmarkRequest.method, { uri, position: first, connection: EMBEDDED, params: example.values, iterations: 3, warmup: 0 });
+      // A SELECT is benchmarked as it is (a write would run in a transaction rolled back).
+      assert.deepEqual([bench.sql, bench.iterations, bench.errors, bench.rolledBack], [example.queries[0]!.sql, 3, 0, false]);
+      for (const analyze of [false, true]) {
+        await assert.rejects(
+          client.sendRequest(ExplainRequest.method, { uri, position: first, connection: EMBEDDED, analyze, params: example.values.slice(0, 1) }),
+          (error: Error) => {
+            assert.equal(error.message, TOO_FEW);
+            return true;
+          },
+        );
+      }
+      await assert.rejects(
+        client.sendRequest(BenchmarkRequest.method, { uri, position: first, connection: EMBEDDED, params: example.values.slice(0, 1), iterations: 3 }),
+        (error: Error) => {
+          assert.equal(error.message, TOO_FEW);
+          return true;
+        },
+      );
+    });
+  }
+
+  it("prisma-agents: Fix all adds the @@index to schema.prisma, as the finding's quick fix does, beside the one new migration", async function () {
+    const { root, client, uri, text } = await openExample(state, 'prisma-agents', FILE);
+    const diagnostics = await client.waitForDiagnostics(uri, (d) => codes(d).filter((c) => c === 'missing-composite-index').length === 2);
+    assert.deepEqual(codes(diagnostics), ['missing-composite-index', 'missing-composite-index']);
+    const whole = { start: { line: 0, character: 0 }, end: { line: text.split('\n').length, character: 0 } };
+    const [fixAll, ...more] = await client.codeActions(uri, whole, diagnostics, ['source.fixAll']);
+    assert.equal(more.length, 0);
+    assert.equal(fixAll!.kind, FIX_ALL_KIND);
+    const changes = fixAll!.edit!.documentChanges!;
+    const created = changes.filter(CreateFile.is).map((c) => c.uri);
+    assert.equal(created.length, 1, 'the two findings ask for one index: one migration');
+    const migration = created[0]!;
+    assert.match(migration, /\/prisma\/migrations\/\d{14}_add_index_workers_planner_id_task_status\/migration\.sql$/);
+    const schemaEdit: TextEdit = { range: { start: { line: 71, character: 18 }, end: { line: 71, character: 18 } }, newText: '\n  @@index([plannerId, taskStatus])' };
+    assert.deepEqual(changes, [
+      { textDocument: { uri: uriOf(join(root, 'prisma/schema.prisma')), version: null }, edits: [schemaEdit] },
+      { kind: 'create', uri: migration, options: { ignoreIfExists: false, overwrite: false } },
+      {
+        textDocument: { uri: migration, version: null },
+        edits: [
+          {
+            range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+            newText: [
+              "-- schema.prisma must declare this index on its model (@@index, with map: when the name below is not Prisma's own), or prisma migrate dev will want to drop it.",
+              '-- CONCURRENTLY does not block writes to the table, but cannot run in a transaction block',
+              '-- nor next to another statement: keep it the only statement of this file.',
+              'CREATE INDEX CONCURRENTLY workers_planner_id_task_status_idx ON workers (planner_id, task_status);',
+              '',
+            ].join('\n'),
+          },
+        ],
+      },
+    ]);
+    const schemaLine = readFileSync(join(root, 'prisma/schema.prisma'), 'utf8').split('\n')[71];
+    assert.equal(schemaLine, '  @@map("workers")', 'the edit goes after the last attribute of Worker');
+
+    // The quick fix of one finding makes the same schema edit.
+    const quick = await client.codeActions(uri, diagnostics[0]!.range, [diagnostics[0]!]);
+    const fix = quick.find((a) => a.title === 'Add index on workers(planner_id, task_status) in a new migration and @@index to the Worker model');
+    assert.ok(fix, JSON.stringify(quick.map((a) => a.title)));
+    assert.deepEqual(fix.edit!.documentChanges!.filter(TextDocumentEdit.is).filter((c) => c.textDocument.uri.endsWith('/schema.prisma')), [changes[0]]);
+  });
+
+  it("typeorm-agents: Fix all adds each @Index to the Worker entity beside each new migration", async function () {
+    const { root, client, uri, text } = await openExample(state, 'typeorm-agents', FILE);
+    const diagnostics = await client.waitForDiagnostics(uri, (d) => codes(d).filter((c) => c === 'missing-composite-index').length === 2);
+    const whole = { start: { line: 0, character: 0 }, end: { line: text.split('\n').length, character: 0 } };
+    const [fixAll] = await client.codeActions(uri, whole, diagnostics, ['source.fixAll']);
+    const changes = fixAll!.edit!.documentChanges!;
+    const at = { start: { line: 4, character: 0 }, end: { line: 4, character: 0 } };
+    assert.deepEqual(changes[0], {
+      textDocument: { uri: uriOf(join(root, 'src/entities/worker.ts')), version: null },
+      edits: [
+        { range: at, newText: "@Index('idx_workers_planner_id_task_status', ['plannerId', 'taskStatus'])\n" },
+        { range: at, newText: "@Index('idx_workers_planner_id_task_status_created_at', ['plannerId', 'taskStatus', 'createdAt'])\n" },
+      ],
+    });
+    assert.equal(readFileSync(join(root, 'src/entities/worker.ts'), 'utf8').split('\n')[4], "@Entity('workers')", 'the decorators go above @Entity');
+    const created = changes.filter(CreateFile.is).map((c) => c.uri.slice(c.uri.lastIndexOf('/') + 1).replace(/^\d+-/, ''));
+    assert.deepEqual(created, ['AddIndexWorkersPlannerIdTaskStatus.ts', 'AddIndexWorkersPlannerIdTaskStatusCreatedAt.ts']);
+  });
+});
