@@ -316,7 +316,8 @@ class Reader {
     const create = this.entity.changes.find((c) => c.kind === 'createTable');
     const pk = create?.kind === 'createTable' ? create.primaryKey : undefined;
     if (pk?.length !== 1) return;
-    const many = criteria.type === 'array';
+    // An array, or a name that says it holds keys (`ids`, `claimIds`): TypeORM sends `IN (...)`.
+    const many = criteria.type === 'array' || (criteria.type === 'identifier' && /^(ids|keys)$|[a-z](Ids|IDs|Keys|_ids|_keys)$/.test(criteria.text));
     this.model.predicates.push({ column: { column: pk[0]!, table: this.entity.table, span: spanOf(criteria) }, op: many ? 'in' : 'eq', valueKind: 'param', disjunctive: false, span: spanOf(criteria) });
   }
 
