@@ -78,6 +78,21 @@ export async function backfill(ds: DataSource, users: User[]) {
   for (const user of users) {
     await ds.getRepository(User).update(user.id, { flags: { inDeletion: true } });
   }
+  return ds.getRepository(User).findOneBy({ name: 'ghost' });
+}
+`;
+
+const MENTIONS = `import { DataSource, Like } from 'typeorm';
+import { Claim } from './entities/claim';
+import { User } from './entities/user';
+
+export async function mentions(ds: DataSource) {
+  const claims = await ds.getRepository(Claim).find({ take: 100 });
+  for (const claim of claims) {
+    const user = await ds.getRepository(User).findOne({ where: { name: Like(\`%\${claim.entityId}%\`) } });
+    const other = await ds.getRepository(User).findOne({ where: { email: claim.entityId } });
+    console.log(user, other);
+  }
 }
 `;
 
@@ -95,14 +110,14 @@ describe('TypeORM: the rules judge bounds, batches and scripts', function () {
     const ws = await Workspace.create({ root, config: { ...defaultConfig(), dialect: 'postgres' } });
     return ws
       .analyze(path.join(root, file))
-      .filter((f: Finding) => ['unpaginated-query', 'commit-in-loop'].includes(f.ruleId))
+      .filter((f: Finding) => ['unpaginated-query', 'commit-in-loop', 'missing-index', 'n-plus-one'].includes(f.ruleId))
       .map((f: Finding) => [f.ruleId, f.severity, text.slice(offsetOf(text, f.range.start), offsetOf(text, f.range.end)), f.message]);
   }
 
   it('unpaginated-query: a read pinned to a given list of an indexed key is bounded by it (info); of another column, a warning', async () => {
     const found = await analyze('src/routes.ts', ROUTES);
     assert.deepEqual(
-      found.map(([rule, severity, covered, message]) => [rule, severity, covered, message.includes(' (It reads') ? message.slice(message.indexOf(' (It reads')) : '']),
+      found.filter(([rule]) => rule === 'unpaginated-query').map(([rule, severity, covered, message]) => [rule, severity, covered, message.includes(' (It reads') ? message.slice(message.indexOf(' (It reads')) : '']),
       [
         [
           'unpaginated-query',
@@ -141,11 +156,40 @@ describe('TypeORM: the rules judge bounds, batches and scripts', function () {
     ]);
   });
 
-  it('commit-in-loop: a write per item in a script run by hand (bin/) is info, saying so', async () => {
+  it('commit-in-loop and missing-index: in a script run by hand (bin/) they are info, saying so', async () => {
     const found = await analyze('bin/backfill.ts', BACKFILL);
     assert.deepEqual(
       found.map(([rule, severity, , message]) => [rule, severity, message.slice(message.indexOf(' (It runs'))]),
-      [['commit-in-loop', 'info', ' (It runs in a script run by hand (bin/backfill.ts): it pays per run, not per request, so batching pays off only when it runs over many rows.)']],
+      [
+        ['commit-in-loop', 'info', ' (It runs in a script run by hand (bin/backfill.ts): it pays per run, not per request, so batching pays off only when it runs over many rows.)'],
+        [
+          'missing-index',
+          'info',
+          ' (It runs in a script run by hand (bin/backfill.ts): the scan is paid per run, while an index costs every later write to user: worth it only if the script runs often.)',
+        ],
+      ],
+    );
+  });
+
+  it('n-plus-one: a query per row matching a LIKE pattern made from the row is info (no list of keys fetches them); by a key, a warning', async () => {
+    const found = await analyze('src/mentions.ts', MENTIONS);
+    assert.deepEqual(
+      found.filter(([rule]) => rule === 'n-plus-one').map(([, severity, covered, message]) => [severity, covered, message]),
+      [
+        [
+          'info',
+          'await ds.getRepository(User).findOne({ where: { name: Like(`%${claim.entityId}%`) } })',
+          'Query on user runs once per claim of the query on line 6: N+1 round trips (one for the list, one per row), so the time grows with the rows. ' +
+            'Each query matches name against a pattern made from the row (LIKE), not a key: no list of keys fetches them at once, and one query for all ' +
+            'would join on the pattern, testing every pair: worth it only when the loop is long (info).',
+        ],
+        [
+          'warning',
+          'await ds.getRepository(User).findOne({ where: { email: claim.entityId } })',
+          'Query on user runs once per claim of the query on line 6: N+1 round trips (one for the list, one per row), so the time grows with the rows. ' +
+            'Fetch them in one query over the collected keys (WHERE email IN (...)) before the loop and match rows by email inside it.',
+        ],
+      ],
     );
   });
 });
