@@ -10,7 +10,7 @@
 import { indexCovers, leadingColumns } from '../catalog/build';
 import type { Catalog, IndexInfo, TableInfo } from '../catalog/types';
 import type { ColumnRef, JoinCondition, Predicate, QueryModel, Span, Statement, TableRef } from '../sql/model';
-import { isLowCardinality, isSelectiveKey, narrowingIndex, selectiveFirst, smallTableReason, snake } from './index-judgement';
+import { droppedIndexReason, isLowCardinality, isSelectiveKey, narrowingIndex, selectiveFirst, smallTableReason, snake } from './index-judgement';
 import type { FileContext, IndexSuggestion } from './types';
 import { handRunScript } from './host-helpers';
 
@@ -510,16 +510,18 @@ export function reportIndexNeeds(
       if (need.kind !== kind || !worthIt(need, query)) continue;
       const small = smallTableReason(need.table, ctx.catalog);
       const script = ctx.host ? handRunScript(ctx.file) : undefined;
+      const dropped = droppedIndexReason(need.table, need.suggestion.columns[0]!);
       ctx.report({
         span: need.span,
         message:
           message(need) +
           (small ? ` (${small}.)` : '') +
+          (dropped ? ` (But ${dropped}.)` : '') +
           (script ? ` (It runs in a script run by hand (${script}): the scan is paid per run, while an index costs every later write to ${need.table.name}: worth it only if the script runs often.)` : ''),
         explanation: needExplanation(need),
         fixes: ctx.indexFixes(need.suggestion, statement.span),
         index: need.suggestion,
-        ...(need.narrowedBy || need.fewValuesLead || need.purge || small || script ? { tentative: true } : {}),
+        ...(need.narrowedBy || need.fewValuesLead || need.purge || small || script || dropped ? { tentative: true } : {}),
       });
     }
   }
