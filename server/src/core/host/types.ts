@@ -201,6 +201,11 @@ export interface ModelField {
     columns: string[];
     /** The columns of the target's table they reference (or, on the other side, the target's columns that reference this table). */
     references: string[];
+    /**
+     * A many-to-many side that owns the junction table (TypeORM's `@JoinTable`): the names the code gives it and
+     * its columns (each left out takes the ORM's own naming once the workspace's models are known).
+     */
+    junction?: { table?: string; column?: string; inverseColumn?: string };
   };
 }
 

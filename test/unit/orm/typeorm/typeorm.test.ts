@@ -112,6 +112,60 @@ describe('TypeORM', () => {
     ]);
   });
 
+  it("builds a @ManyToMany's junction table (@JoinTable) as typeorm 1.1.1 names it: columns, keys, indexes; a self-reference's columns get _1 and _2", () => {
+    const naming = new DefaultNamingStrategy();
+    const category = "@Entity()\nexport class Category {\n  @PrimaryGeneratedColumn('uuid') id!: string;\n}\n";
+    const post =
+      '@Entity()\nexport class Post {\n  @PrimaryGeneratedColumn() id!: number;\n' +
+      '  @ManyToMany(() => Category) @JoinTable() categories!: Category[];\n' +
+      "  @ManyToMany(() => Post) @JoinTable({ name: 'post_links', inverseJoinColumn: { name: 'linkedId' } }) links!: Post[];\n" +
+      '  @ManyToMany(() => Post) @JoinTable() related!: Post[];\n' +
+      '  @ManyToMany(() => Category, (c) => c.id) tags!: Category[];\n}\n';
+    const models = modelsOf({ 'category.ts': category, 'post.ts': post });
+    const junctions = models.filter((m) => m.className === '');
+    const shape = (m: HostModel) => {
+      const create = m.changes.find((c) => c.kind === 'createTable')!;
+      assert.equal(create.kind, 'createTable');
+      return {
+        table: m.table,
+        columns: create.kind === 'createTable' ? create.columns.map((c) => [c.name, c.type, c.notNull, c.primaryKey]) : [],
+        primaryKey: create.kind === 'createTable' ? create.primaryKey : [],
+        foreignKeys: create.kind === 'createTable' ? create.foreignKeys.map((fk) => `${fk.columns.join(',')} -> ${fk.refTable}(${fk.refColumns.join(',')})`) : [],
+        indexes: m.changes.filter((c) => c.kind === 'createIndex').map((c) => c.kind === 'createIndex' && `${c.name} (${c.keys.map((k) => k.column).join(', ')})`),
+      };
+    };
+    const table = naming.joinTableName('post', 'category', 'categories', '');
+    const postId = naming.joinTableColumnName('post', 'id', 'id');
+    const categoryId = naming.joinTableInverseColumnName('category', 'id', 'id');
+    const related = naming.joinTableName('post', 'post', 'related', '');
+    const first = naming.joinTableColumnDuplicationPrefix(postId, 1);
+    const second = naming.joinTableColumnDuplicationPrefix(postId, 2);
+    assert.deepEqual(junctions.map(shape), [
+      {
+        table,
+        columns: [[postId, 'integer', true, true], [categoryId, 'uuid', true, true]],
+        primaryKey: [postId, categoryId],
+        foreignKeys: [`${postId} -> post(id)`, `${categoryId} -> category(id)`],
+        indexes: [`${naming.indexName(table, [postId])} (${postId})`, `${naming.indexName(table, [categoryId])} (${categoryId})`],
+      },
+      {
+        table: 'post_links',
+        columns: [[postId, 'integer', true, true], ['linkedId', 'integer', true, true]],
+        primaryKey: [postId, 'linkedId'],
+        foreignKeys: [`${postId} -> post(id)`, 'linkedId -> post(id)'],
+        indexes: [`${naming.indexName('post_links', [postId])} (${postId})`, `${naming.indexName('post_links', ['linkedId'])} (linkedId)`],
+      },
+      {
+        table: related,
+        columns: [[first, 'integer', true, true], [second, 'integer', true, true]],
+        primaryKey: [first, second],
+        foreignKeys: [`${first} -> post(id)`, `${second} -> post(id)`],
+        indexes: [`${naming.indexName(related, [first])} (${first})`, `${naming.indexName(related, [second])} (${second})`],
+      },
+    ]);
+    assert.deepEqual([table, postId, categoryId, related, first], ['post_categories_category', 'postId', 'categoryId', 'post_related_post', 'postId_1']);
+  });
+
   it('follows a SnakeNamingStrategy set in the DataSource options', () => {
     const config = `import { DataSource } from 'typeorm';\nimport { SnakeNamingStrategy } from 'typeorm-naming-strategies';\nexport default new DataSource({ type: 'postgres', namingStrategy: new SnakeNamingStrategy() });\n`;
     const models = modelsOf({ 'base.ts': BASE, 'task.ts': TASK, 'agent.ts': AGENT, 'data-source.ts': config });

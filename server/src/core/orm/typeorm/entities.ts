@@ -15,8 +15,9 @@
  *   nullable), `@VersionColumn` (integer);
  * - relations: `@ManyToOne(() => User)` and `@OneToOne(...)` + `@JoinColumn`
  *   (the owning side) give the join column (`userId`, or `@JoinColumn({ name })`)
- *   and its foreign key; `@OneToMany`, `@ManyToMany` (+ `@JoinTable`: the
- *   junction table) are relation fields;
+ *   and its foreign key; `@OneToMany`, `@ManyToMany` are relation fields, the
+ *   owning `@ManyToMany` side's `@JoinTable` options kept for its junction
+ *   table (built in resolve.ts, where both tables' keys are known);
  * - indexes: `@Index(['a', 'b'])` / `@Index('name', ['a', 'b'], { unique })`
  *   on the class, `@Index()` on a property, `@Unique([...])`; property names
  *   become their columns (a relation's, its join column).
@@ -150,7 +151,9 @@ function readClass(cls: Node): HostModel | undefined {
     const join = decs.find((d) => d.name === 'JoinColumn');
     const owning = rel.name === 'ManyToOne' || (rel.name === 'OneToOne' && join !== undefined);
     if (!owning) {
-      fields.push({ name: property, column: property, span: spanOf(member), relation: { target, many, columns: [], references: [] } });
+      const joinTable = rel.name === 'ManyToMany' ? decs.find((d) => d.name === 'JoinTable') : undefined;
+      const junction = joinTable ? joinTableArgs(joinTable) : undefined;
+      fields.push({ name: property, column: property, span: spanOf(member), relation: { target, many, columns: [], references: [], ...(junction ? { junction } : {}) } });
       continue;
     }
     const joinOptions = join ? joinArgs(join) : {};
@@ -255,6 +258,20 @@ function columnOf(d: Decorator, property: string, tsType: Node | undefined, all:
   const unique = isTrue(props.get('unique')) || all.some((x) => x.name === 'Unique' && x.args.length === 0);
   const def: ColumnDef = { name: column, type: sqlType, notNull: !nullable || primary, primaryKey: primary, unique, span: spanOf(d.node) };
   return { property, ...(given ? { given } : {}), column, def };
+}
+
+/** `@JoinTable()`, `@JoinTable({ name, joinColumn: { name }, inverseJoinColumn: { name } })`: the names the code gives. */
+function joinTableArgs(d: Decorator): { table?: string; column?: string; inverseColumn?: string } {
+  const options = d.args.map(unwrap).find((a) => a.type === 'object');
+  const props = options ? propertiesOf(options) : new Map<string, Node>();
+  const nameIn = (key: string) => {
+    const value = props.get(key) && unwrap(props.get(key)!);
+    return value?.type === 'object' ? stringOf(propertiesOf(value).get('name')) : undefined;
+  };
+  const table = stringOf(props.get('name'));
+  const column = nameIn('joinColumn');
+  const inverseColumn = nameIn('inverseJoinColumn');
+  return { ...(table ? { table } : {}), ...(column ? { column } : {}), ...(inverseColumn ? { inverseColumn } : {}) };
 }
 
 /** `@Index(['a', 'b'])`, `@Index('name', ['a', 'b'], { unique: true })`, `@Index(['a'], { where: '...' })` on the class. */

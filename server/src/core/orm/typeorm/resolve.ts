@@ -14,11 +14,13 @@
  *   entry, `namingStrategy: 'snake'`) renames the columns the code does not
  *   name (`orgId` → `org_id`, join columns `user_id`), and the default index
  *   names with them. A column whose `name` is spelled exactly as its property
- *   is taken for a derived one (renamed too).
+ *   is taken for a derived one (renamed too);
+ * - the owning side of a `@ManyToMany` (`@JoinTable`) gets its junction table,
+ *   a model of its own without a class (`junctionModels`).
  */
 import type { ColumnDef, ForeignKeyDef, SchemaChange } from '../../sql/model';
 import type { HostModel, ModelField } from '../../host/types';
-import { camelCase, defaultIndexName, joinColumnNameOf, snakeCase } from './naming';
+import { camelCase, defaultIndexName, joinColumnNameOf, junctionColumnOf, junctionTableOf, snakeCase, type NamingStrategy } from './naming';
 
 export function resolveTypeOrmModels(models: HostModel[]): HostModel[] {
   const own = models.filter((m) => m.orm === 'typeorm');
@@ -43,7 +45,10 @@ export function resolveTypeOrmModels(models: HostModel[]): HostModel[] {
   const named = snake ? entities.map(snakeNamed) : entities;
   const tables = new Map(named.map((m) => [m.className, m]));
   const resolved = named.map((m) => withForeignKeys(m, tables));
-  return [...models.filter((m) => m.orm !== 'typeorm'), ...resolved];
+  // A table an entity (or another junction) declares already is that one's.
+  const taken = new Set(models.map((m) => m.table));
+  const junctions = resolved.flatMap((m) => junctionModels(m, tables, snake ? 'snake' : 'default')).filter((j) => !taken.has(j.table) && taken.add(j.table));
+  return [...models.filter((m) => m.orm !== 'typeorm'), ...resolved, ...junctions];
 }
 
 function createTableOf(m: HostModel): Extract<SchemaChange, { kind: 'createTable' }> | undefined {
@@ -142,6 +147,61 @@ function oneEach(columns: ColumnDef[]): ColumnDef[] {
     const same = out.findIndex((d) => d.name === c.name);
     if (same < 0) out.push(c);
     else if (!out[same]!.type && c.type) out[same] = { ...c, primaryKey: c.primaryKey || out[same]!.primaryKey };
+  }
+  return out;
+}
+
+/**
+ * The junction tables of an entity's owning `@ManyToMany` sides, as typeorm 1.1.1's JunctionEntityMetadataBuilder
+ * makes them: named `@JoinTable({ name })` or `snakeCase(table_property_otherTable)`; for each primary key column of
+ * either side a column `joinColumn.name` or `camelCase(table_key)` (snake case under a SnakeNamingStrategy; `_1` and
+ * `_2` appended when both sides' names are the same, as for a self-reference), typed as that key, NOT NULL; a primary
+ * key of them all, a foreign key to each side, and an index on each side's columns (TypeORM's default names).
+ * A model without a class: code reaches it through the relation, never by name.
+ */
+function junctionModels(m: HostModel, byClass: Map<string, HostModel>, naming: NamingStrategy): HostModel[] {
+  const own = createTableOf(m);
+  const out: HostModel[] = [];
+  for (const field of m.fields ?? []) {
+    const junction = field.relation?.junction;
+    const target = field.relation ? byClass.get(field.relation.target) : undefined;
+    const other = target && createTableOf(target);
+    if (!junction || !own?.primaryKey?.length || !other?.primaryKey?.length) continue;
+    const table = junction.table ?? junctionTableOf(m.table, field.name, target!.table);
+    const side = (of: string, create: typeof own, given: string | undefined) =>
+      create.primaryKey!.map((key) => ({
+        key,
+        name: given && create.primaryKey!.length === 1 ? given : junctionColumnOf(of, key, naming),
+        type: create.columns.find((c) => c.name === key)?.type ?? '',
+      }));
+    const mine = side(m.table, own, junction.column);
+    const theirs = side(target!.table, other, junction.inverseColumn);
+    for (const a of mine) {
+      for (const b of theirs) {
+        if (a.name !== b.name) continue;
+        a.name += '_1';
+        b.name += '_2';
+      }
+    }
+    const span = field.span ?? m.span;
+    const columns: ColumnDef[] = [...mine, ...theirs].map((c) => ({ name: c.name, type: c.type, notNull: true, primaryKey: true, unique: false, span }));
+    const foreignKey = (cols: typeof mine, refTable: string): ForeignKeyDef => ({ columns: cols.map((c) => c.name), refTable, refColumns: cols.map((c) => c.key), span });
+    const index = (cols: typeof mine): SchemaChange => {
+      const names = cols.map((c) => c.name);
+      const keys = names.map((column) => ({ column }));
+      return { kind: 'createIndex', name: defaultIndexName(table, names), table, keys, unique: false, partial: false, method: 'btree', concurrently: false, ifNotExists: false, span, keywordSpan: span };
+    };
+    const createTable: SchemaChange = {
+      kind: 'createTable',
+      table,
+      columns,
+      primaryKey: columns.map((c) => c.name),
+      uniques: [],
+      foreignKeys: [foreignKey(mine, m.table), foreignKey(theirs, target!.table)],
+      ifNotExists: false,
+      span,
+    };
+    out.push({ className: '', table, span, changes: [createTable, index(mine), index(theirs)], relationships: [], orm: 'typeorm' });
   }
   return out;
 }
