@@ -225,6 +225,11 @@ export interface HostModel {
   tableNaming?: TableNaming;
   /** Python: a class named by a base's rule in another file: its table is '' until resolved (resolveInheritedTables). */
   bases?: string[];
+  /**
+   * TypeORM's embedded entities (`@Column(() => Address, { prefix })`): the class whose columns join this table,
+   * under the prefix (the property's name by default, none when `false`), added when the workspace's models are resolved.
+   */
+  embeds?: { property: string; className: string; prefix?: string | false; span: Span }[];
   /** The ORM of TypeScript code or schema files that declares it (typescript/orms.ts); absent for SQLAlchemy. */
   orm?: OrmId;
   /** Its fields with the ORM's names and their columns (ORMs whose names differ from the columns'). */

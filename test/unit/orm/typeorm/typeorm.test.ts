@@ -166,6 +166,40 @@ describe('TypeORM', () => {
     assert.deepEqual([table, postId, categoryId, related, first], ['post_categories_category', 'postId', 'categoryId', 'post_related_post', 'postId_1']);
   });
 
+  it('adds the columns of embedded entities (@Column(() => Address)) under their prefixes, named as typeorm 1.1.1 does', () => {
+    const naming = new DefaultNamingStrategy();
+    const geo = "export class Geo {\n  @Column('double precision') lat!: number;\n}\n";
+    const address =
+      "export class Address {\n  @Column() city!: string;\n  @Column({ name: 'zip_code' }) postCode!: string;\n  @Column(() => Geo) geo!: Geo;\n}\n";
+    const shop =
+      '@Entity()\nexport class Shop {\n  @PrimaryGeneratedColumn() id!: number;\n  @Column(() => Address) address!: Address;\n' +
+      "  @Column(() => Address, { prefix: 'bill' }) billing!: Address;\n  @Column(() => Geo, { prefix: false }) position!: Geo;\n}\n";
+    const models = modelsOf({ 'geo.ts': geo, 'address.ts': address, 'shop.ts': shop });
+    const found = tableOf(models, 'Shop');
+    const column = (property: string, given: string | undefined, prefixes: string[]) => naming.columnName(property, given as string, prefixes);
+    assert.deepEqual(found.create.kind === 'createTable' && found.create.columns.map((c) => [c.name, c.type]), [
+      ['id', 'integer'],
+      [column('city', undefined, ['address']), 'character varying'],
+      [column('postCode', 'zip_code', ['address']), 'character varying'],
+      [column('lat', undefined, ['address', 'geo']), 'double precision'],
+      [column('city', undefined, ['bill']), 'character varying'],
+      [column('postCode', 'zip_code', ['bill']), 'character varying'],
+      [column('lat', undefined, ['bill', 'geo']), 'double precision'],
+      [column('lat', undefined, []), 'double precision'],
+    ]);
+    assert.deepEqual(
+      found.model.fields?.map((f) => `${f.name}=${f.column}`),
+      ['id=id', 'address.city=addressCity', 'address.postCode=addressZip_code', 'address.geo.lat=addressGeoLat', 'billing.city=billCity', 'billing.postCode=billZip_code', 'billing.geo.lat=billGeoLat', 'position.lat=lat'],
+    );
+    assert.equal(models.some((m) => m.className === 'Address' || m.className === 'Geo'), false);
+    // typeorm-naming-strategies 4.1.0's SnakeNamingStrategy.columnName: snakeCase([...prefixes, ''].join('_')) + (given ?? snakeCase(property)).
+    const config = `import { DataSource } from 'typeorm';\nimport { SnakeNamingStrategy } from 'typeorm-naming-strategies';\nexport default new DataSource({ type: 'postgres', namingStrategy: new SnakeNamingStrategy() });\n`;
+    const snaked = tableOf(modelsOf({ 'geo.ts': geo, 'address.ts': address, 'shop.ts': shop, 'data-source.ts': config }), 'Shop');
+    assert.deepEqual(snaked.create.kind === 'createTable' && snaked.create.columns.map((c) => c.name), [
+      'id', 'address_city', 'address_zip_code', 'address_geo_lat', 'bill_city', 'bill_zip_code', 'bill_geo_lat', 'lat',
+    ]);
+  });
+
   it('follows a SnakeNamingStrategy set in the DataSource options', () => {
     const config = `import { DataSource } from 'typeorm';\nimport { SnakeNamingStrategy } from 'typeorm-naming-strategies';\nexport default new DataSource({ type: 'postgres', namingStrategy: new SnakeNamingStrategy() });\n`;
     const models = modelsOf({ 'base.ts': BASE, 'task.ts': TASK, 'agent.ts': AGENT, 'data-source.ts': config });

@@ -15,6 +15,8 @@
  *   name (`orgId` → `org_id`, join columns `user_id`), and the default index
  *   names with them. A column whose `name` is spelled exactly as its property
  *   is taken for a derived one (renamed too);
+ * - an embedded entity's columns (`@Column(() => Address)`) join the table
+ *   under their prefixed names (`withEmbedded`);
  * - the owning side of a `@ManyToMany` (`@JoinTable`) gets its junction table,
  *   a model of its own without a class (`junctionModels`).
  */
@@ -42,7 +44,7 @@ export function resolveTypeOrmModels(models: HostModel[]): HostModel[] {
     return out;
   };
   const entities = own.filter((m) => m.table !== '').map((m) => withBases(m));
-  const named = snake ? entities.map(snakeNamed) : entities;
+  const named = (snake ? entities.map(snakeNamed) : entities).map((m) => withEmbedded(m, byClass, snake ? 'snake' : 'default'));
   const tables = new Map(named.map((m) => [m.className, m]));
   const resolved = named.map((m) => withForeignKeys(m, tables));
   // A table an entity (or another junction) declares already is that one's.
@@ -204,4 +206,48 @@ function junctionModels(m: HostModel, byClass: Map<string, HostModel>, naming: N
     out.push({ className: '', table, span, changes: [createTable, index(mine), index(theirs)], relationships: [], orm: 'typeorm' });
   }
   return out;
+}
+
+/**
+ * The columns of an entity's embedded entities (`@Column(() => Address, { prefix })`, nested ones too), named as
+ * typeorm 1.1.1's DefaultNamingStrategy.columnName does: `camelCase(prefixes joined by _) + titleCase(name)`
+ * (`address` + `city` → `addressCity`; titleCase lowers the rest: `postCode` → `addressPostcode`), the name itself
+ * with no prefix; typeorm-naming-strategies' SnakeNamingStrategy: `snakeCase(prefixes + '' joined by _)` + the given
+ * name or the snake-cased property (`address_city`). Their fields are named by the path (`address.city`).
+ */
+function withEmbedded(m: HostModel, byClass: Map<string, HostModel>, naming: NamingStrategy): HostModel {
+  if (!m.embeds?.length) return m;
+  const create = createTableOf(m);
+  if (!create) return m;
+  const columns = [...create.columns];
+  const fields = [...(m.fields ?? [])];
+  const add = (owner: HostModel, prefixes: string[], path: string, seen: Set<HostModel>) => {
+    for (const embed of owner.embeds ?? []) {
+      const inner = byClass.get(embed.className);
+      const innerCreate = inner && createTableOf(inner);
+      if (!inner || !innerCreate || seen.has(inner)) continue;
+      const at = [...prefixes, ...(embed.prefix === false ? [] : [embed.prefix ?? embed.property])];
+      const base = `${path}${embed.property}.`;
+      for (const field of inner.fields ?? []) {
+        const column = innerCreate.columns.find((c) => c.name === field.column);
+        if (!column || field.relation) continue;
+        const given = field.column !== field.name ? field.column : undefined;
+        const name = embeddedColumnName(field.name, given, at, naming);
+        if (columns.some((c) => c.name === name)) continue;
+        columns.push({ ...column, name, primaryKey: false, span: embed.span });
+        fields.push({ name: base + field.name, column: name, span: embed.span });
+      }
+      add(inner, at, base, new Set([...seen, inner]));
+    }
+  };
+  add(m, [], '', new Set([m]));
+  const createTable = { ...create, columns };
+  return { ...m, changes: m.changes.map((c) => (c === create ? createTable : c)), fields };
+}
+
+function embeddedColumnName(property: string, given: string | undefined, prefixes: string[], naming: NamingStrategy): string {
+  if (naming === 'snake') return snakeCase([...prefixes, ''].join('_')) + (given ?? snakeCase(property));
+  const name = given ?? property;
+  if (prefixes.length === 0) return name;
+  return camelCase(prefixes.join('_')) + name.replace(/\w\S*/g, (w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase());
 }
