@@ -242,6 +242,43 @@ describe('TypeORM', () => {
     ]);
   });
 
+  it('reads query-builder joins: a relation by its keys (either side), an entity on its condition, with predicates on the joined alias', () => {
+    const agents = AGENT.replace('@Column({ unique: true }) displayName!: string;', '@Column({ unique: true }) displayName!: string;\n  @OneToMany(() => Task, (t) => t.agent) tasks!: Task[];');
+    const models = modelsOf({ 'base.ts': BASE, 'task.ts': TASK, 'agent.ts': agents });
+    const service = [
+      "import { Repository } from 'typeorm';",
+      'export class Tasks {',
+      '  constructor(@InjectRepository(Task) private tasks: Repository<Task>, @InjectRepository(AgentProfile) private agents: Repository<AgentProfile>) {}',
+      "  a(n: string) { return this.tasks.createQueryBuilder('t').leftJoinAndSelect('t.agent', 'a').where('a.displayName = :n', { n }).orderBy('t.createdAt', 'DESC').getMany(); }",
+      "  b(p: number) { return this.agents.createQueryBuilder('a').innerJoin('a.tasks', 't', 't.done = :done', { done: false }).where('t.plannerId = :p', { p }).getMany(); }",
+      "  c(p: number) { return this.tasks.createQueryBuilder('t').innerJoin(AgentProfile, 'x', 'x.id = t.agent AND x.displayName IS NULL').where('t.plannerId = :p', { p }).getMany(); }",
+      "  d() { return this.tasks.createQueryBuilder('t').leftJoin('t.nothing', 'n').getMany(); }",
+      '}',
+    ].join('\n');
+    const extraction = typescript.extract('service.ts', service, { models });
+    const queries = extraction.queries.map((q) => ({
+      tables: q.model?.tables.map((t) => `${t.name} ${t.alias}`),
+      joins: q.model?.joins.map((j) => `${j.kind} ${j.table.name} ${j.table.alias} on ${j.conditions.map((c) => `${c.left.qualifier}.${c.left.column}=${c.right.qualifier}.${c.right.column} (${c.left.table}, ${c.right.table})`).join(' and ')}`),
+      predicates: q.model?.predicates.map((p) => `${p.column.table}.${p.column.column} ${p.op} ${p.valueKind} @${service.slice(p.column.span.start, p.column.span.end)}`),
+      order: q.model?.orderBy.map((o) => `${o.column.table}.${o.column.column}${o.desc ? ' desc' : ''}`),
+    }));
+    assert.deepEqual(queries, [
+      { tables: ['tasks t'], joins: ['left agent_profile a on t.agentId=a.id (tasks, agent_profile)'], predicates: ['agent_profile.displayName eq param @displayName'], order: ['tasks.createdAt desc'] },
+      {
+        tables: ['agent_profile a'],
+        joins: ['inner tasks t on a.id=t.agentId (agent_profile, tasks)'],
+        predicates: ['tasks.done eq param @done', 'tasks.plannerId eq param @plannerId'],
+        order: [],
+      },
+      {
+        tables: ['tasks t'],
+        joins: ['inner agent_profile x on x.id=t.agentId (agent_profile, tasks)'],
+        predicates: ['agent_profile.displayName is_null null @displayName', 'tasks.plannerId eq param @plannerId'],
+        order: [],
+      },
+    ]);
+  });
+
   it('reads a migration class: its name, its raw SQL and createIndex', () => {
     const text = [
       "import { MigrationInterface, QueryRunner, TableIndex } from 'typeorm';",
