@@ -59,6 +59,12 @@ function tableOf(models: HostModel[], className: string) {
   return { model: m, create, indexes: m.changes.filter((c) => c.kind === 'createIndex') };
 }
 
+/** The queries of a service class with these methods, its repositories injected as `constructor` declares them. */
+function serviceQueries(models: HostModel[], imports: string, constructor: string, methods: string[]) {
+  const service = [imports, 'export class Tasks {', `  constructor(${constructor}) {}`, ...methods.map((m) => `  ${m}`), '}'].join('\n');
+  return { service, queries: typescript.extract('service.ts', service, { models }).queries };
+}
+
 describe('TypeORM', () => {
   before(() => Promise.all([initHostParsers(), initParsers()]));
 
@@ -214,19 +220,14 @@ describe('TypeORM', () => {
 
   it('reads repository and query-builder calls on known entities, with the columns TypeORM sends', () => {
     const models = modelsOf({ 'base.ts': BASE, 'task.ts': TASK, 'agent.ts': AGENT });
-    const service = [
-      "import { Repository, In, Like } from 'typeorm';",
-      'export class Tasks {',
-      '  constructor(@InjectRepository(Task) private tasks: Repository<Task>) {}',
-      '  a(p: number) { return this.tasks.find({ where: { plannerId: p, taskStatus: In(["a", "b"]) }, order: { createdAt: "DESC" }, take: 20 }); }',
-      '  b(q: string) { return this.tasks.findOneBy({ title: Like(`%${q}`) }); }',
-      "  c(p: number) { return this.tasks.createQueryBuilder('t').where('t.plannerId = :p', { p }).andWhere('t.done IS NULL').getMany(); }",
-      '  d(id: string) { return this.tasks.delete({ agent: { id } }); }',
-      '  e(x: object) { return this.tasks.find({ where: [{ plannerId: 1 }, { done: true }] }); }',
-      '}',
-    ].join('\n');
-    const extraction = typescript.extract('service.ts', service, { models });
-    const queries = extraction.queries.map((q) => ({
+    const { service, queries: read } = serviceQueries(models, "import { Repository, In, Like } from 'typeorm';", '@InjectRepository(Task) private tasks: Repository<Task>', [
+      'a(p: number) { return this.tasks.find({ where: { plannerId: p, taskStatus: In(["a", "b"]) }, order: { createdAt: "DESC" }, take: 20 }); }',
+      'b(q: string) { return this.tasks.findOneBy({ title: Like(`%${q}`) }); }',
+      "c(p: number) { return this.tasks.createQueryBuilder('t').where('t.plannerId = :p', { p }).andWhere('t.done IS NULL').getMany(); }",
+      'd(id: string) { return this.tasks.delete({ agent: { id } }); }',
+      'e(x: object) { return this.tasks.find({ where: [{ plannerId: 1 }, { done: true }] }); }',
+    ]);
+    const queries = read.map((q) => ({
       kind: q.statementKind,
       terminal: q.terminal,
       tables: q.model?.tables.map((t) => t.name),
@@ -245,18 +246,13 @@ describe('TypeORM', () => {
   it('reads query-builder joins: a relation by its keys (either side), an entity on its condition, with predicates on the joined alias', () => {
     const agents = AGENT.replace('@Column({ unique: true }) displayName!: string;', '@Column({ unique: true }) displayName!: string;\n  @OneToMany(() => Task, (t) => t.agent) tasks!: Task[];');
     const models = modelsOf({ 'base.ts': BASE, 'task.ts': TASK, 'agent.ts': agents });
-    const service = [
-      "import { Repository } from 'typeorm';",
-      'export class Tasks {',
-      '  constructor(@InjectRepository(Task) private tasks: Repository<Task>, @InjectRepository(AgentProfile) private agents: Repository<AgentProfile>) {}',
-      "  a(n: string) { return this.tasks.createQueryBuilder('t').leftJoinAndSelect('t.agent', 'a').where('a.displayName = :n', { n }).orderBy('t.createdAt', 'DESC').getMany(); }",
-      "  b(p: number) { return this.agents.createQueryBuilder('a').innerJoin('a.tasks', 't', 't.done = :done', { done: false }).where('t.plannerId = :p', { p }).getMany(); }",
-      "  c(p: number) { return this.tasks.createQueryBuilder('t').innerJoin(AgentProfile, 'x', 'x.id = t.agent AND x.displayName IS NULL').where('t.plannerId = :p', { p }).getMany(); }",
-      "  d() { return this.tasks.createQueryBuilder('t').leftJoin('t.nothing', 'n').getMany(); }",
-      '}',
-    ].join('\n');
-    const extraction = typescript.extract('service.ts', service, { models });
-    const queries = extraction.queries.map((q) => ({
+    const { service, queries: read } = serviceQueries(models, "import { Repository } from 'typeorm';", '@InjectRepository(Task) private tasks: Repository<Task>, @InjectRepository(AgentProfile) private agents: Repository<AgentProfile>', [
+      "a(n: string) { return this.tasks.createQueryBuilder('t').leftJoinAndSelect('t.agent', 'a').where('a.displayName = :n', { n }).orderBy('t.createdAt', 'DESC').getMany(); }",
+      "b(p: number) { return this.agents.createQueryBuilder('a').innerJoin('a.tasks', 't', 't.done = :done', { done: false }).where('t.plannerId = :p', { p }).getMany(); }",
+      "c(p: number) { return this.tasks.createQueryBuilder('t').innerJoin(AgentProfile, 'x', 'x.id = t.agent AND x.displayName IS NULL').where('t.plannerId = :p', { p }).getMany(); }",
+      "d() { return this.tasks.createQueryBuilder('t').leftJoin('t.nothing', 'n').getMany(); }",
+    ]);
+    const queries = read.map((q) => ({
       tables: q.model?.tables.map((t) => `${t.name} ${t.alias}`),
       joins: q.model?.joins.map((j) => `${j.kind} ${j.table.name} ${j.table.alias} on ${j.conditions.map((c) => `${c.left.qualifier}.${c.left.column}=${c.right.qualifier}.${c.right.column} (${c.left.table}, ${c.right.table})`).join(' and ')}`),
       predicates: q.model?.predicates.map((p) => `${p.column.table}.${p.column.column} ${p.op} ${p.valueKind} @${service.slice(p.column.span.start, p.column.span.end)}`),
