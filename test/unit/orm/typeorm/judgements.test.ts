@@ -96,6 +96,20 @@ export async function mentions(ds: DataSource) {
 }
 `;
 
+const SYNC = `import { DataSource } from 'typeorm';
+import { Claim } from './entities/claim';
+import { User } from './entities/user';
+
+export async function sync(ds: DataSource, customers: { id: string; score: number; gone: boolean }[]) {
+  for (const customer of customers) {
+    await ds.getRepository(User).update({ id: customer.id }, { score: customer.score });
+    if (customer.gone) {
+      await ds.getRepository(Claim).delete({ entityId: customer.id });
+    }
+  }
+}
+`;
+
 function offsetOf(text: string, position: { line: number; character: number }): number {
   return text.split('\n').slice(0, position.line).reduce((n, l) => n + l.length + 1, 0) + position.character;
 }
@@ -154,6 +168,26 @@ describe('TypeORM: the rules judge bounds, batches and scripts', function () {
           `not per row: as many as the groups, worth merging only when they are many.${own}`,
       ],
     ]);
+  });
+
+  it("commit-in-loop: a write beside one whose values are each item's own is info (the loop pays a round trip per item anyway)", async () => {
+    const found = await analyze('src/sync.ts', SYNC);
+    assert.deepEqual(
+      found.filter(([rule]) => rule === 'commit-in-loop').map(([, severity, covered, message]) => [severity, covered, message.slice(message.indexOf(' (Each'))]),
+      [
+        [
+          'info',
+          'await ds.getRepository(User).update({ id: customer.id }, { score: customer.score })',
+          " (Each item sets values of its own: TypeORM's update() writes one set of values to every row it matches, so one statement for all means raw SQL " +
+            '(query() with UPDATE ... FROM UNNEST): worth it only when there are many items.)',
+        ],
+        [
+          'info',
+          'await ds.getRepository(Claim).delete({ entityId: customer.id })',
+          " (Each iteration also runs the UPDATE of user on line 7, whose values are each item's own: it stays one statement per item, so batching this one saves only a share of the loop's round trips.)",
+        ],
+      ],
+    );
   });
 
   it('commit-in-loop and missing-index: in a script run by hand (bin/) they are info, saying so', async () => {
