@@ -127,6 +127,28 @@ ruleTester(missingIndex, {
   ],
   invalid: [
     {
+      name: 'a migration dropped the index on the column (none re-created): info, saying so',
+      schema: tickets('CREATE INDEX tickets_assignee ON tickets (assignee);\nDROP INDEX tickets_assignee;\n'),
+      code: 'SELECT id FROM tickets WHERE assignee = $1',
+      errors: [
+        {
+          message: [
+            'Query filters tickets on assignee, but no index leads with it: every call scans the table. Add an index on tickets(assignee). ' +
+              '(But a migration (schema.sql) dropped tickets_assignee, an index leading with assignee: the project took it away, perhaps on purpose ' +
+              '(unused, or too costly to keep up on writes), so check why before adding one back.)',
+          ],
+          span: 'assignee = $1',
+          tentative: true,
+        },
+      ],
+    },
+    {
+      name: 'dropped and re-created under another name: the index serves it, nothing to report',
+      schema: tickets('CREATE INDEX tickets_assignee ON tickets (assignee);\nDROP INDEX tickets_assignee;\nCREATE INDEX tickets_assignee_status ON tickets (assignee, status);\n'),
+      code: 'SELECT id FROM tickets WHERE assignee = $1 AND board_id = $2 AND number = $3',
+      errors: [],
+    },
+    {
       name: 'a reference list of kinds (a few rows): info, with the reason',
       schema: boards + 'CREATE TABLE ticket_priority (id bigint PRIMARY KEY, board_id bigint REFERENCES boards (id), name text);',
       code: 'SELECT id, name FROM ticket_priority WHERE board_id = $1',

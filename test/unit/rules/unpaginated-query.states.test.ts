@@ -100,3 +100,48 @@ hostRuleTester(unpaginatedQuery, 'rows of one parent pinned through a join', {
     },
   ],
 });
+
+// A read pinned to a list it is given (`= ANY($1)`, issue 15): as many rows as the list holds, when the column is a key.
+const listSchema = schema.replace('started_at timestamptz);', 'started_at timestamptz, email text);') + ' CREATE INDEX jobs_email ON jobs (email); CREATE INDEX jobs_state ON jobs (job_state);';
+
+hostRuleTester(unpaginatedQuery, 'rows pinned to a given list', {
+  valid: [],
+  invalid: [
+    {
+      name: 'email = ANY($1), email indexed: info, bounded by the list',
+      language: 'rust',
+      schema: listSchema,
+      code: handler('email = ANY($1)'),
+      host: rs,
+      output: limited('email = ANY($1)'),
+      errors: [
+        {
+          message: [
+            'Query reads jobs without LIMIT in the request handler jobs_handler',
+            '(It reads only the rows whose email is in the list it is given: as many as the list holds (times the rows per email), not the whole table. This matters only if the list can be long.)',
+          ],
+          span,
+          tentative: true,
+        },
+      ],
+    },
+    {
+      name: 'runner = ANY($1), no index on runner: still a warning',
+      language: 'rust',
+      schema: listSchema,
+      code: handler('runner = ANY($1)'),
+      host: rs,
+      output: limited('runner = ANY($1)'),
+      errors: [{ message: ['Query reads jobs without LIMIT in the request handler jobs_handler, so it returns every matching row. Each request pays for the whole table as it grows'], span }],
+    },
+    {
+      name: 'job_state = ANY($1), indexed but a column of few values: still a warning',
+      language: 'rust',
+      schema: listSchema,
+      code: handler('job_state = ANY($1)'),
+      host: rs,
+      output: limited('job_state = ANY($1)'),
+      errors: [{ message: ['Query reads jobs without LIMIT in the request handler jobs_handler, so it returns every matching row. Each request pays for the whole table as it grows'], span }],
+    },
+  ],
+});

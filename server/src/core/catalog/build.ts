@@ -108,7 +108,7 @@ class CatalogBuilder {
         for (const name of change.tables) if (this.sameSchema(name)) this.dropTable(name);
         return;
       case 'dropIndex':
-        for (const name of change.names) this.dropIndex(name);
+        for (const name of change.names) this.dropIndex(name, origin(change.span));
         return;
       case 'addColumn': {
         const table = this.tableOrStub(change.table, origin(change.span));
@@ -254,11 +254,12 @@ class CatalogBuilder {
     }
   }
 
-  private dropIndex(name: string): void {
+  private dropIndex(name: string, by?: Origin): void {
     const unqualified = tableKey(name);
     for (const table of this.catalog.tables.values()) {
       const at = table.indexes.findIndex((i) => sameName(i.name, unqualified) || sameName(i.name, name));
       if (at >= 0) {
+        if (by) (table.droppedIndexes ??= []).push({ index: table.indexes[at]!, by });
         table.indexes = table.indexes.filter((_, i) => i !== at);
         return;
       }

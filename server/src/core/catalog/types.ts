@@ -66,6 +66,8 @@ export interface TableInfo {
   foreignKeys: ForeignKeyInfo[];
   /** Explicit and implicit (primary key, unique) indexes. */
   indexes: IndexInfo[];
+  /** Indexes a DROP INDEX removed, each with where it was dropped: the project took them away, perhaps on purpose. */
+  droppedIndexes?: { index: IndexInfo; by: Origin }[];
   origin: Origin;
   /**
    * True when no CREATE TABLE was seen: the table exists in the catalog only

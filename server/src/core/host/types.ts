@@ -201,6 +201,11 @@ export interface ModelField {
     columns: string[];
     /** The columns of the target's table they reference (or, on the other side, the target's columns that reference this table). */
     references: string[];
+    /**
+     * A many-to-many side that owns the junction table (TypeORM's `@JoinTable`): the names the code gives it and
+     * its columns (each left out takes the ORM's own naming once the workspace's models are known).
+     */
+    junction?: { table?: string; column?: string; inverseColumn?: string };
   };
 }
 
@@ -220,6 +225,11 @@ export interface HostModel {
   tableNaming?: TableNaming;
   /** Python: a class named by a base's rule in another file: its table is '' until resolved (resolveInheritedTables). */
   bases?: string[];
+  /**
+   * TypeORM's embedded entities (`@Column(() => Address, { prefix })`): the class whose columns join this table,
+   * under the prefix (the property's name by default, none when `false`), added when the workspace's models are resolved.
+   */
+  embeds?: { property: string; className: string; prefix?: string | false; span: Span }[];
   /** The ORM of TypeScript code or schema files that declares it (typescript/orms.ts); absent for SQLAlchemy. */
   orm?: OrmId;
   /** Its fields with the ORM's names and their columns (ORMs whose names differ from the columns'). */

@@ -17,7 +17,7 @@
 import type { BatchSite, BuiltStatement } from '../host/adapter';
 import { hostGrammarOf, hostParser, type SyntaxNode } from '../host/treesitter';
 import type { HostQuery, LoopContext } from '../host/types';
-import { expressionRoots, patternNames, unwrap } from '../host/typescript/syntax';
+import { unwrap, usesLoopValues } from '../host/typescript/syntax';
 import type { Predicate, Span } from '../sql/model';
 import { PRISMA_METHODS, prismaCallShape, propertyName, type PrismaCall } from './client';
 
@@ -146,16 +146,7 @@ export function prismaDataPerItem(text: string, file: string, query: HostQuery, 
   const data = pairs(found.args).find((p) => p.type === 'pair' && propertyName(p) === 'data');
   const value = data?.childForFieldName('value');
   if (!value) return undefined;
-  const names = new Set<string>();
-  expressionRoots(value, names);
-  if (targets.some((t) => names.has(t))) return true;
-  // A value worked out in the loop's body (`const nextReminderAt = f(recipient)`): its own per item.
-  const declared = new Set(
-    (rootOf(text, file)?.descendantsOfType('variable_declarator') ?? [])
-      .filter((d) => d.startIndex >= loop.start && d.endIndex <= loop.end && d.endIndex <= query.span.start)
-      .flatMap((d) => patternNames(d.childForFieldName('name'))),
-  );
-  return [...names].some((n) => declared.has(n));
+  return usesLoopValues(value, targets, loop, query.span.start);
 }
 
 /** Keys of a `data` object that create related rows (nested writes): no bulk form writes them. */

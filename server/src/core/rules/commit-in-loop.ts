@@ -14,13 +14,19 @@
  * others), a session the loop body opens itself, and `flush()` (it sends
  * pending rows inside the same transaction, often to get generated keys).
  * Work per item of one object's own collection (`participant.roles`) is
- * plausible but small: reported at `info`.
+ * plausible but small: reported at `info`. So are a write per group of rows
+ * (`WHERE id IN` the item's list of keys, `listBoundKey`), a write in a script
+ * run by hand (`bin/`, `scripts/`: `handRunScript`), an ORM write whose
+ * items set values of their own, which the ORM cannot send in one call
+ * (the adapter's `rowWriteNote`), and a write beside such a write in the same
+ * loop (the loop pays a round trip per item for that one anyway).
  */
 import { docsUrl, type Dialect } from '../../../../shared/types';
 import { adapterOf } from '../host/languages';
 import type { HostExtraction, HostQuery, HostWrite, LoopContext } from '../host/types';
 import type { QueryModel, Span } from '../sql/model';
-import { codePath, fixedBound, indentationAt, isBatchLoop, otherAwait, lineEnd, lineStart, seedFile, smallLoopNote, spanText, startsLine, statementOf } from './host-helpers';
+import { codePath, fixedBound, handRunScript, indentationAt, isBatchLoop, lineNumber, otherAwait, lineEnd, lineStart, seedFile, smallLoopNote, spanText, startsLine, statementOf } from './host-helpers';
+import { knownTable, listBoundKey } from './query-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
 
 const ID = 'commit-in-loop';
@@ -174,30 +180,58 @@ function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number): v
   // one statement over all keys would have to rank every key's rows, not just list the keys.
   const perKey = kind !== 'insert' && model !== undefined && limitedSubquery(model);
   const seed = seedFile(ctx.file);
+  const script = seed ? undefined : handRunScript(ctx.file);
+  // `UPDATE ... WHERE id IN (the item's ids)`: each iteration writes a group of rows, one statement per group.
+  const writtenTable = model?.tables[0] ? knownTable(ctx.catalog, model.tables[0].name) : undefined;
+  const listed = kind !== 'insert' && model && writtenTable ? listBoundKey(model, writtenTable, ctx.catalog) : undefined;
   // A reason the library cannot write these rows in one statement (Prisma: an UPDATE of many rows with different values).
   const unbatchable = adapterOf(host.language).rowWriteNote?.(ctx, query, loop);
+  const stays = unbatchable ? undefined : unbatchableNeighbour(ctx, host, index, loop);
   const verb = kind.toUpperCase();
   ctx.report({
     span: query.span,
     message:
       `${verb}${table ? ` ${kind === 'insert' ? 'into' : kind === 'update' ? 'of' : 'from'} ${table}` : ''} runs ${perItem(loop)} of ` +
-      `${loop.iterable ?? 'the loop'}: one round trip (and statement) per row. ` +
-      (perKey
-        ? "Its subquery takes or skips each item's first rows (LIMIT, OFFSET), so one statement over all keys would have to rank every key's rows " +
-          '(ROW_NUMBER() OVER (PARTITION BY the key)) rather than list the keys: worth it only when the loop is long (info, no automatic rewrite).'
-        : howToBatch(host, query, kind, table, ctx.dialect)) +
+      `${loop.iterable ?? 'the loop'}: ` +
+      (listed
+        ? `each over the rows whose ${listed} is in a list of the item's own, so one round trip (and statement) per group of rows, not per row: ` +
+          'as many as the groups, worth merging only when they are many.'
+        : 'one round trip (and statement) per row. ' +
+          (perKey
+            ? "Its subquery takes or skips each item's first rows (LIMIT, OFFSET), so one statement over all keys would have to rank every key's rows " +
+              '(ROW_NUMBER() OVER (PARTITION BY the key)) rather than list the keys: worth it only when the loop is long (info, no automatic rewrite).'
+            : howToBatch(host, query, kind, table, ctx.dialect))) +
       (small ?? '') +
       fixedNote(bound) +
       awaitNote(awaits) +
       (unbatchable ?? '') +
-      (seed ? ` (It runs in a seed script (${seed}): development data written once, usually a handful of rows.)` : ''),
+      (stays
+        ? ` (Each iteration also runs ${stays}, whose values are each item's own: it stays one statement per item, so batching this one ` +
+          "saves only a share of the loop's round trips.)"
+        : '') +
+      (seed ? ` (It runs in a seed script (${seed}): development data written once, usually a handful of rows.)` : '') +
+      (script ? ` (It runs in a script run by hand (${script}): it pays per run, not per request, so batching pays off only when it runs over many rows.)` : ''),
     explanation:
       `Row-by-row ${verb}s pay network latency and statement overhead for every row; one statement for all rows ` +
       '(a multi-row INSERT, an UPDATE ... FROM a list of values, a DELETE ... WHERE key IN a list, or a bulk API) sends ' +
       'them together and is typically 10-50x faster.',
-    ...(small || bound !== undefined || awaits || perKey || unbatchable || seed ? { tentative: true } : {}),
+    ...(small || bound !== undefined || awaits || perKey || unbatchable || stays || seed || script || listed ? { tentative: true } : {}),
     fixes: perKey ? [] : (adapterOf(host.language).batchWriteFix?.(ctx, index, loop) ?? []),
   });
+}
+
+/**
+ * Another write in the same loop that the library cannot send for all items at once (its values are each item's own:
+ * the adapter's `rowWriteNote`), as `the UPDATE of user on line 149`: the loop pays a round trip per item for it anyway.
+ */
+function unbatchableNeighbour(ctx: FileContext, host: HostExtraction, index: number, loop: LoopContext): string | undefined {
+  const adapter = adapterOf(host.language);
+  const other = host.queries.find(
+    (q, i) => i !== index && q.loops.length > 0 && innermost(q.loops).span.start === loop.span.start && ROW_WRITES.has(q.statementKind) && adapter.rowWriteNote?.(ctx, q, loop) !== undefined,
+  );
+  if (!other) return undefined;
+  const table = (other.model ?? statementOf(ctx, host.queries.indexOf(other))?.query)?.tables[0]?.name;
+  return `the ${other.statementKind.toUpperCase()}${table ? ` of ${table}` : ''} on line ${lineNumber(ctx.text, other.span.start)}`;
 }
 
 /** Whether a subquery of the statement (at any depth) has a LIMIT or an OFFSET. */

@@ -14,6 +14,7 @@ import type { Statement } from '../sql/model';
 import { adapterOf } from '../host/languages';
 import { lineEnd, lineStart, topLevelItems } from './host-text';
 import type { FileContext } from './types';
+import { snake } from './index-judgement';
 
 export { awaited, indentationAt, lineEnd, lineStart, rewriteLiteral, spanText, startsLine } from './host-text';
 
@@ -107,7 +108,8 @@ export function isBatchLoop(loop: LoopContext): boolean {
   const iterable = (loop.iterable ?? '').trim();
   if (rangeWithStep(iterable)) return true;
   const names = iterable.match(/[A-Za-z_]\w*(?=\s*\()|[A-Za-z_]\w*$/g) ?? [];
-  const words = (name: string) => name.toLowerCase().split('_');
+  // `userIdChunks`, `event_chunk`: camelCase and snake_case names alike.
+  const words = (name: string) => snake(name).split('_');
   return (
     names.some((n) => words(n).some((w) => BATCH_ITERABLE_WORDS.has(w))) ||
     loop.targets.some((t) => words(t).some((w) => BATCH_TARGET_WORDS.has(w)))
@@ -257,7 +259,7 @@ function batchFile(file: string): CodePath | undefined {
   const name = parts[parts.length - 1] ?? '';
   const folders = parts.slice(0, -1);
   const rustBin = folders.some((p, i) => p === 'bin' && folders[i - 1] === 'src');
-  if (BATCH_FILES.test(name) || rustBin || folders.some((p) => BATCH_FOLDERS.has(p))) return { kind: 'batch', why: `in a script or job file (${name})`, by: 'file' };
+  if (BATCH_FILES.test(name) || rustBin || folders.some((p) => BATCH_FOLDERS.has(p)) || handRunScript(file)) return { kind: 'batch', why: `in a script or job file (${name})`, by: 'file' };
   return undefined;
 }
 
@@ -279,6 +281,23 @@ const SEED_FILE = /(?:^|[\\/])((?:seeds?[\\/].+)|(?:seeds?|[^\\/]+\.seeds?)\.\w+
 /** The seed script a file is (its path from the `seed` folder or its name), else undefined: development data written once. */
 export function seedFile(file: string): string | undefined {
   return SEED_FILE.exec(file)?.[1]?.replace(/\\/g, '/');
+}
+
+/** Folders of scripts someone runs by hand: `scripts/`, and `bin/` (Rust's `src/bin/` holds the crate's programs: not one). */
+const HAND_RUN_FOLDERS = new Set(['scripts', 'bin']);
+
+/**
+ * The script run by hand a file is (`bin/backfillClaims.ts`, `scripts/fix_dates.py`), as its path from that
+ * folder; else undefined. Someone runs it once or now and then (a backfill, a repair, an import): what it
+ * does per row, or a scan, costs per run rather than per request, and an index added for it costs every
+ * later write to the table.
+ */
+export function handRunScript(file: string): string | undefined {
+  const parts = file.split(/[\\/]/);
+  for (let i = parts.length - 2; i >= 0; i--) {
+    if (HAND_RUN_FOLDERS.has(parts[i]!) && parts[i - 1] !== 'src') return parts.slice(i).join('/');
+  }
+  return undefined;
 }
 
 /** Folders of staff-only tools (an admin panel, a back office). */

@@ -146,6 +146,20 @@ function runsTable(table: TableInfo, catalog: Catalog): TableInfo | undefined {
   return undefined;
 }
 
+/**
+ * Why adding an index leading with `column` is the project's call: a migration dropped one
+ * (`DROP INDEX` of an index on it, none re-created since), so the project took it away, perhaps on purpose
+ * (unused, or too costly to keep up on writes). A clause for a message, or undefined.
+ */
+export function droppedIndexReason(table: TableInfo, column: string): string | undefined {
+  // Replaced by another index leading with the column: not taken away.
+  if (table.indexes.some((i) => leadingColumns(i)[0] === column)) return undefined;
+  const dropped = [...(table.droppedIndexes ?? [])].reverse().find((d) => leadingColumns(d.index)[0] === column);
+  if (!dropped) return undefined;
+  const file = dropped.by.file.split(/[\\/]/).pop();
+  return `a migration (${file}) dropped ${dropped.index.name}, an index leading with ${column}: the project took it away, perhaps on purpose (unused, or too costly to keep up on writes), so check why before adding one back`;
+}
+
 /** Whether equality on a column leaves the rows of one parent or one key: a foreign key, an id, a unique column. */
 export function isSelectiveKey(table: TableInfo, column: string): boolean {
   if (table.foreignKeys.some((fk) => fk.columns[0] === column)) return true;

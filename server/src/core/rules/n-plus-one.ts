@@ -10,6 +10,11 @@
  * - a lazy SQLAlchemy relationship read on the rows of a multi-row ORM query
  *   inside a loop; the fix (preferred) adds `.options(selectinload(...))` to
  *   that query.
+ *
+ * Info, saying why: a loop over a scope's rows (a few projects), a job on a
+ * timer or a script run by hand (no request waits), a lookup in the table the
+ * loop walks, and a query the row feeds a LIKE pattern rather than a key (no
+ * list of keys fetches those rows at once).
  */
 import { docsUrl } from '../../../../shared/types';
 import type { AttributeAccess, HostExtraction, HostModel, HostQuery } from '../host/types';
@@ -17,7 +22,7 @@ import type { Predicate, QueryModel } from '../sql/model';
 import { languageDataOf } from '../../../../shared/languages';
 import { adapterOf } from '../host/languages';
 import type { BatchSite } from '../host/adapter';
-import { indentationAt, lineStart, rowLoop, rowsSource, scheduledJob, spanText, startsLine, statementOf, type RowLoop } from './host-helpers';
+import { handRunScript, indentationAt, lineStart, rowLoop, rowsSource, scheduledJob, spanText, startsLine, statementOf, type RowLoop } from './host-helpers';
 import { isScopeTable } from './index-judgement';
 import type { CoreFix, FileContext, Rule } from './types';
 
@@ -64,8 +69,11 @@ function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQue
   const selfLookup = !!model?.tables[0] && outer?.tables[0]?.name === model.tables[0].name;
   // The rows of a scope (all projects, all groups): an installation has a few, so the loop runs a few times.
   const scope = outer?.tables[0] && isScopeTable(outer.tables[0].name) ? outer.tables[0].name : undefined;
-  // A job on a timer (a nightly cleanup): no request waits for its round trips.
+  // A job on a timer (a nightly cleanup): no request waits for its round trips. Nor for a script run by hand's.
   const scheduled = scheduledJob(query);
+  const script = scheduled ? undefined : handRunScript(ctx.file);
+  // The row feeds a pattern (`html LIKE '%' || row.url || '%'`), not a key: no list of keys fetches the rows at once.
+  const pattern = key ? undefined : patternFedByRow(ctx, query, index, row);
   // Raw SQL that keeps each key's first rows (ORDER BY ... LIMIT n) or counts them (an aggregate): over all keys,
   // its LIMIT would cut the whole result and its aggregate would add up every key's rows, so the keys' rows must be
   // ranked (or grouped) by key, which the rewrite over an IN list does not do: advice only.
@@ -82,14 +90,18 @@ function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQue
     span: query.span,
     message:
       `Query on ${table} runs once per ${row.target} ${rowsSource(ctx.text, row)}: N+1 round trips (one for the list, ` +
-      `one per row), so the time grows with the rows. Fetch them in one query over the collected keys (${batched}${perKey ?? ''}) ` +
-      `before the loop and match rows by ${column} inside it.` +
+      `one per row), so the time grows with the rows. ` +
+      (pattern
+        ? `Each query matches ${pattern.column.column} against a pattern made from the row (${pattern.op.toUpperCase()}), not a key: no list of keys ` +
+          'fetches them at once, and one query for all would join on the pattern, testing every pair: worth it only when the loop is long (info).'
+        : `Fetch them in one query over the collected keys (${batched}${perKey ?? ''}) before the loop and match rows by ${column} inside it.`) +
       (selfLookup
         ? ` It reads ${table}, the table the loop walks: if the loop changes those rows (a duplicate check before an update), rows fetched before the loop would miss the changes, so check that first (info, no automatic rewrite).`
         : '') +
       (scope ? ` (The loop walks ${scope}, which splits an installation into a few parts: a few round trips, worth batching only if there are many.)` : '') +
-      (scheduled ? ` (It runs in the scheduled job ${scheduled}, which no request waits for: worth batching only if the loop is long.)` : ''),
-    ...(selfLookup || scope || scheduled ? { tentative: true } : {}),
+      (scheduled ? ` (It runs in the scheduled job ${scheduled}, which no request waits for: worth batching only if the loop is long.)` : '') +
+      (script ? ` (It runs in a script run by hand (${script}), which no request waits for: worth batching only if the loop is long.)` : ''),
+    ...(selfLookup || scope || scheduled || script || pattern ? { tentative: true } : {}),
     explanation: [
       `**Loop:** \`${row.target}\` over \`${row.loop.iterable ?? '?'}\``,
       '',
@@ -117,14 +129,24 @@ function perKeyShape(model: QueryModel, column: string): string | undefined {
   return undefined;
 }
 
-/** The predicate fed by the loop variable: ORM, the one whose value mentions it; SQL, the only parameter. */
-function keyPredicate(ctx: FileContext, query: HostQuery, index: number, row: RowLoop): Predicate | undefined {
+/** The predicates the loop variable feeds: ORM, those whose value mentions it; SQL, the only parameter. */
+function rowFed(ctx: FileContext, query: HostQuery, index: number, row: RowLoop): Predicate[] {
   if (query.kind === 'orm') {
     const mentions = (p: Predicate) => new RegExp(`\\b${row.target}\\b`).test(ctx.text.slice(p.column.span.end, p.span.end));
-    return query.model?.predicates.find((p) => !p.disjunctive && p.op === 'eq' && mentions(p));
+    return (query.model?.predicates ?? []).filter((p) => !p.disjunctive && mentions(p));
   }
   const params = (statementOf(ctx, query.preparedFrom ?? index)?.query?.predicates ?? []).filter((p) => p.valueKind === 'param');
-  return params.length === 1 && params[0].op === 'eq' && !params[0].disjunctive ? params[0] : undefined;
+  return params.length === 1 && !params[0]!.disjunctive ? params : [];
+}
+
+/** The key comparison fed by the loop variable (`agent_id = agent.id`): what one query over the collected keys replaces. */
+function keyPredicate(ctx: FileContext, query: HostQuery, index: number, row: RowLoop): Predicate | undefined {
+  return rowFed(ctx, query, index, row).find((p) => p.op === 'eq');
+}
+
+/** A LIKE/ILIKE the loop variable feeds (`html LIKE '%' || row.url || '%'`): a pattern per row, not a key. */
+function patternFedByRow(ctx: FileContext, query: HostQuery, index: number, row: RowLoop): Predicate | undefined {
+  return rowFed(ctx, query, index, row).find((p) => p.op === 'like' || p.op === 'ilike');
 }
 
 /** Where and how the batched query goes: above the loop, collecting the keys from its iterable. */

@@ -10,8 +10,9 @@
 import { indexCovers, leadingColumns } from '../catalog/build';
 import type { Catalog, IndexInfo, TableInfo } from '../catalog/types';
 import type { ColumnRef, JoinCondition, Predicate, QueryModel, Span, Statement, TableRef } from '../sql/model';
-import { isLowCardinality, narrowingIndex, selectiveFirst, smallTableReason, snake } from './index-judgement';
+import { droppedIndexReason, isLowCardinality, isSelectiveKey, narrowingIndex, selectiveFirst, smallTableReason, snake } from './index-judgement';
 import type { FileContext, IndexSuggestion } from './types';
+import { handRunScript } from './host-helpers';
 
 /** A query model together with where it sits in its statement. */
 export interface QueryVisit {
@@ -162,6 +163,27 @@ export function isSingleRowLookup(table: TableInfo, columns: string[]): boolean 
     const cols = leadingColumns(index);
     return cols.length === index.keys.length && cols.every((c) => set.has(c));
   });
+}
+
+/**
+ * The key column a query pins to a list it is given (`id IN (...)`, `email = ANY($1)`; TypeORM `In(emails)`,
+ * Prisma `{ in: ids }`, SQLAlchemy `.in_(ids)` and Drizzle `inArray` all read as one `in` predicate): the
+ * rows are as many as the list holds times the rows per value, a bounded set, not the table. A key is a
+ * column that names rows (a primary, unique or foreign key, an id) or that an index leads with, and not
+ * one of few values (`status IN (...)` reads a share of the table). A list from a subquery is as long as
+ * the subquery's result: undefined.
+ */
+export function listBoundKey(query: QueryModel, table: TableInfo, catalog: Catalog): string | undefined {
+  const listed = query.predicates.find(
+    (p) =>
+      p.op === 'in' &&
+      !p.disjunctive &&
+      (p.valueKind === 'param' || p.valueKind === 'literal') &&
+      columnTable(query, p.column, catalog) === table.name &&
+      !isLowCardinality(table, p.column.column) &&
+      (isSelectiveKey(table, p.column.column) || table.indexes.some((i) => !i.partial && leadingColumns(i)[0] === p.column.column)),
+  );
+  return listed?.column.column;
 }
 
 export function describeIndex(index: IndexInfo): string {
@@ -487,13 +509,19 @@ export function reportIndexNeeds(
     for (const need of catalogIndexNeeds(query, ctx.catalog)) {
       if (need.kind !== kind || !worthIt(need, query)) continue;
       const small = smallTableReason(need.table, ctx.catalog);
+      const script = ctx.host ? handRunScript(ctx.file) : undefined;
+      const dropped = droppedIndexReason(need.table, need.suggestion.columns[0]!);
       ctx.report({
         span: need.span,
-        message: message(need) + (small ? ` (${small}.)` : ''),
+        message:
+          message(need) +
+          (small ? ` (${small}.)` : '') +
+          (dropped ? ` (But ${dropped}.)` : '') +
+          (script ? ` (It runs in a script run by hand (${script}): the scan is paid per run, while an index costs every later write to ${need.table.name}: worth it only if the script runs often.)` : ''),
         explanation: needExplanation(need),
         fixes: ctx.indexFixes(need.suggestion, statement.span),
         index: need.suggestion,
-        ...(need.narrowedBy || need.fewValuesLead || need.purge || small ? { tentative: true } : {}),
+        ...(need.narrowedBy || need.fewValuesLead || need.purge || small || script || dropped ? { tentative: true } : {}),
       });
     }
   }

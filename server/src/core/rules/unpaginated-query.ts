@@ -7,7 +7,8 @@
  * should paginate (warning); a job, script or CLI command that must see every
  * row should stream them or walk keyset chunks, never truncate (info); where
  * the file does not show the path (a repository method), the finding is
- * `info` and says both. A read of the rows in a state work passes through
+ * `info` and says both. A read of the rows whose key is in a list it is given
+ * (`email IN (...)`, `listBoundKey`) is bounded by that list: info, saying so. A read of the rows in a state work passes through
  * (`status = 'in_progress'`) is bounded by the work under way: info, saying so. A read already streamed (sqlx `fetch`, `yield_per`,
  * `stream`) is not reported. Adding LIMIT drops rows silently, so it is never
  * the preferred fix.
@@ -19,7 +20,7 @@ import type { HostQuery } from '../host/types';
 import type { ColumnRef, QueryModel, Statement } from '../sql/model';
 import { codePath, hostQueryOf, returnsAllRows, spanText, type CodePath } from './host-helpers';
 import { isSelectiveKey } from './index-judgement';
-import { columnTable, isSingleRowLookup, knownTable, spanUnion, tableRefs } from './query-helpers';
+import { columnTable, isSingleRowLookup, knownTable, listBoundKey, spanUnion, tableRefs } from './query-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
 
 const ID = 'unpaginated-query';
@@ -54,13 +55,18 @@ export const unpaginatedQuery: Rule = {
       const path = hostQuery ? codePath(ctx.file, hostQuery) : undefined;
       const orm = hostQuery?.kind === 'orm';
       const parent = parentKey(query, first.table, ctx.catalog) ?? pinnedJoin(query, first.table, known.map((k) => k.table), ctx.catalog);
-      const passing = parent ? undefined : transientState(ctx, query, first.table);
+      const listed = parent ? undefined : listBoundKey(query, first.table, ctx.catalog);
+      const passing = parent || listed ? undefined : transientState(ctx, query, first.table);
       ctx.report({
         // An ORM call chain is underlined whole; SQL from its start to the first table.
         span: orm ? statement.span : spanUnion([{ start: statement.span.start, end: statement.span.start }, first.ref.span]),
         message:
           `Query reads ${names} without LIMIT${path ? ` ${path.why}` : ''}, so it returns every matching row. ${advice(path, hostQuery, ctx)}` +
           (parent ? ` (It reads the rows of one ${parent}, often a bounded set: this matters only if one ${parent} can have many.)` : '') +
+          (listed
+            ? ` (It reads only the rows whose ${listed} is in the list it is given: as many as the list holds (times the rows per ${listed}), ` +
+              'not the whole table. This matters only if the list can be long.)'
+            : '') +
           (passing
             ? ` (It reads only the rows whose ${passing.column} is '${passing.value}', a state rows pass through while work on them runs: ` +
               'as many as are in flight at once, not the whole table. This matters only if many can be.)'
@@ -75,7 +81,7 @@ export const unpaginatedQuery: Rule = {
             'silently drops the rest.',
         ].join('\n'),
         fixes: path?.kind === 'batch' ? [] : hostQuery ? hostLimitFix(ctx, statement, hostQuery) : limitFix(ctx, statement),
-        ...((hostQuery && path?.kind !== 'request') || parent || passing ? { tentative: true } : {}),
+        ...((hostQuery && path?.kind !== 'request') || parent || listed || passing ? { tentative: true } : {}),
       });
     }
   },

@@ -59,6 +59,12 @@ function tableOf(models: HostModel[], className: string) {
   return { model: m, create, indexes: m.changes.filter((c) => c.kind === 'createIndex') };
 }
 
+/** The queries of a service class with these methods, its repositories injected as `constructor` declares them. */
+function serviceQueries(models: HostModel[], imports: string, constructor: string, methods: string[]) {
+  const service = [imports, 'export class Tasks {', `  constructor(${constructor}) {}`, ...methods.map((m) => `  ${m}`), '}'].join('\n');
+  return { service, queries: typescript.extract('service.ts', service, { models }).queries };
+}
+
 describe('TypeORM', () => {
   before(() => Promise.all([initHostParsers(), initParsers()]));
 
@@ -112,6 +118,94 @@ describe('TypeORM', () => {
     ]);
   });
 
+  it("builds a @ManyToMany's junction table (@JoinTable) as typeorm 1.1.1 names it: columns, keys, indexes; a self-reference's columns get _1 and _2", () => {
+    const naming = new DefaultNamingStrategy();
+    const category = "@Entity()\nexport class Category {\n  @PrimaryGeneratedColumn('uuid') id!: string;\n}\n";
+    const post =
+      '@Entity()\nexport class Post {\n  @PrimaryGeneratedColumn() id!: number;\n' +
+      '  @ManyToMany(() => Category) @JoinTable() categories!: Category[];\n' +
+      "  @ManyToMany(() => Post) @JoinTable({ name: 'post_links', inverseJoinColumn: { name: 'linkedId' } }) links!: Post[];\n" +
+      '  @ManyToMany(() => Post) @JoinTable() related!: Post[];\n' +
+      '  @ManyToMany(() => Category, (c) => c.id) tags!: Category[];\n}\n';
+    const models = modelsOf({ 'category.ts': category, 'post.ts': post });
+    const junctions = models.filter((m) => m.className === '');
+    const shape = (m: HostModel) => {
+      const create = m.changes.find((c) => c.kind === 'createTable')!;
+      assert.equal(create.kind, 'createTable');
+      return {
+        table: m.table,
+        columns: create.kind === 'createTable' ? create.columns.map((c) => [c.name, c.type, c.notNull, c.primaryKey]) : [],
+        primaryKey: create.kind === 'createTable' ? create.primaryKey : [],
+        foreignKeys: create.kind === 'createTable' ? create.foreignKeys.map((fk) => `${fk.columns.join(',')} -> ${fk.refTable}(${fk.refColumns.join(',')})`) : [],
+        indexes: m.changes.filter((c) => c.kind === 'createIndex').map((c) => c.kind === 'createIndex' && `${c.name} (${c.keys.map((k) => k.column).join(', ')})`),
+      };
+    };
+    const table = naming.joinTableName('post', 'category', 'categories', '');
+    const postId = naming.joinTableColumnName('post', 'id', 'id');
+    const categoryId = naming.joinTableInverseColumnName('category', 'id', 'id');
+    const related = naming.joinTableName('post', 'post', 'related', '');
+    const first = naming.joinTableColumnDuplicationPrefix(postId, 1);
+    const second = naming.joinTableColumnDuplicationPrefix(postId, 2);
+    assert.deepEqual(junctions.map(shape), [
+      {
+        table,
+        columns: [[postId, 'integer', true, true], [categoryId, 'uuid', true, true]],
+        primaryKey: [postId, categoryId],
+        foreignKeys: [`${postId} -> post(id)`, `${categoryId} -> category(id)`],
+        indexes: [`${naming.indexName(table, [postId])} (${postId})`, `${naming.indexName(table, [categoryId])} (${categoryId})`],
+      },
+      {
+        table: 'post_links',
+        columns: [[postId, 'integer', true, true], ['linkedId', 'integer', true, true]],
+        primaryKey: [postId, 'linkedId'],
+        foreignKeys: [`${postId} -> post(id)`, 'linkedId -> post(id)'],
+        indexes: [`${naming.indexName('post_links', [postId])} (${postId})`, `${naming.indexName('post_links', ['linkedId'])} (linkedId)`],
+      },
+      {
+        table: related,
+        columns: [[first, 'integer', true, true], [second, 'integer', true, true]],
+        primaryKey: [first, second],
+        foreignKeys: [`${first} -> post(id)`, `${second} -> post(id)`],
+        indexes: [`${naming.indexName(related, [first])} (${first})`, `${naming.indexName(related, [second])} (${second})`],
+      },
+    ]);
+    assert.deepEqual([table, postId, categoryId, related, first], ['post_categories_category', 'postId', 'categoryId', 'post_related_post', 'postId_1']);
+  });
+
+  it('adds the columns of embedded entities (@Column(() => Address)) under their prefixes, named as typeorm 1.1.1 does', () => {
+    const naming = new DefaultNamingStrategy();
+    const geo = "export class Geo {\n  @Column('double precision') lat!: number;\n}\n";
+    const address =
+      "export class Address {\n  @Column() city!: string;\n  @Column({ name: 'zip_code' }) postCode!: string;\n  @Column(() => Geo) geo!: Geo;\n}\n";
+    const shop =
+      '@Entity()\nexport class Shop {\n  @PrimaryGeneratedColumn() id!: number;\n  @Column(() => Address) address!: Address;\n' +
+      "  @Column(() => Address, { prefix: 'bill' }) billing!: Address;\n  @Column(() => Geo, { prefix: false }) position!: Geo;\n}\n";
+    const models = modelsOf({ 'geo.ts': geo, 'address.ts': address, 'shop.ts': shop });
+    const found = tableOf(models, 'Shop');
+    const column = (property: string, given: string | undefined, prefixes: string[]) => naming.columnName(property, given as string, prefixes);
+    assert.deepEqual(found.create.kind === 'createTable' && found.create.columns.map((c) => [c.name, c.type]), [
+      ['id', 'integer'],
+      [column('city', undefined, ['address']), 'character varying'],
+      [column('postCode', 'zip_code', ['address']), 'character varying'],
+      [column('lat', undefined, ['address', 'geo']), 'double precision'],
+      [column('city', undefined, ['bill']), 'character varying'],
+      [column('postCode', 'zip_code', ['bill']), 'character varying'],
+      [column('lat', undefined, ['bill', 'geo']), 'double precision'],
+      [column('lat', undefined, []), 'double precision'],
+    ]);
+    assert.deepEqual(
+      found.model.fields?.map((f) => `${f.name}=${f.column}`),
+      ['id=id', 'address.city=addressCity', 'address.postCode=addressZip_code', 'address.geo.lat=addressGeoLat', 'billing.city=billCity', 'billing.postCode=billZip_code', 'billing.geo.lat=billGeoLat', 'position.lat=lat'],
+    );
+    assert.equal(models.some((m) => m.className === 'Address' || m.className === 'Geo'), false);
+    // typeorm-naming-strategies 4.1.0's SnakeNamingStrategy.columnName: snakeCase([...prefixes, ''].join('_')) + (given ?? snakeCase(property)).
+    const config = `import { DataSource } from 'typeorm';\nimport { SnakeNamingStrategy } from 'typeorm-naming-strategies';\nexport default new DataSource({ type: 'postgres', namingStrategy: new SnakeNamingStrategy() });\n`;
+    const snaked = tableOf(modelsOf({ 'geo.ts': geo, 'address.ts': address, 'shop.ts': shop, 'data-source.ts': config }), 'Shop');
+    assert.deepEqual(snaked.create.kind === 'createTable' && snaked.create.columns.map((c) => c.name), [
+      'id', 'address_city', 'address_zip_code', 'address_geo_lat', 'bill_city', 'bill_zip_code', 'bill_geo_lat', 'lat',
+    ]);
+  });
+
   it('follows a SnakeNamingStrategy set in the DataSource options', () => {
     const config = `import { DataSource } from 'typeorm';\nimport { SnakeNamingStrategy } from 'typeorm-naming-strategies';\nexport default new DataSource({ type: 'postgres', namingStrategy: new SnakeNamingStrategy() });\n`;
     const models = modelsOf({ 'base.ts': BASE, 'task.ts': TASK, 'agent.ts': AGENT, 'data-source.ts': config });
@@ -126,19 +220,14 @@ describe('TypeORM', () => {
 
   it('reads repository and query-builder calls on known entities, with the columns TypeORM sends', () => {
     const models = modelsOf({ 'base.ts': BASE, 'task.ts': TASK, 'agent.ts': AGENT });
-    const service = [
-      "import { Repository, In, Like } from 'typeorm';",
-      'export class Tasks {',
-      '  constructor(@InjectRepository(Task) private tasks: Repository<Task>) {}',
-      '  a(p: number) { return this.tasks.find({ where: { plannerId: p, taskStatus: In(["a", "b"]) }, order: { createdAt: "DESC" }, take: 20 }); }',
-      '  b(q: string) { return this.tasks.findOneBy({ title: Like(`%${q}`) }); }',
-      "  c(p: number) { return this.tasks.createQueryBuilder('t').where('t.plannerId = :p', { p }).andWhere('t.done IS NULL').getMany(); }",
-      '  d(id: string) { return this.tasks.delete({ agent: { id } }); }',
-      '  e(x: object) { return this.tasks.find({ where: [{ plannerId: 1 }, { done: true }] }); }',
-      '}',
-    ].join('\n');
-    const extraction = typescript.extract('service.ts', service, { models });
-    const queries = extraction.queries.map((q) => ({
+    const { service, queries: read } = serviceQueries(models, "import { Repository, In, Like } from 'typeorm';", '@InjectRepository(Task) private tasks: Repository<Task>', [
+      'a(p: number) { return this.tasks.find({ where: { plannerId: p, taskStatus: In(["a", "b"]) }, order: { createdAt: "DESC" }, take: 20 }); }',
+      'b(q: string) { return this.tasks.findOneBy({ title: Like(`%${q}`) }); }',
+      "c(p: number) { return this.tasks.createQueryBuilder('t').where('t.plannerId = :p', { p }).andWhere('t.done IS NULL').getMany(); }",
+      'd(id: string) { return this.tasks.delete({ agent: { id } }); }',
+      'e(x: object) { return this.tasks.find({ where: [{ plannerId: 1 }, { done: true }] }); }',
+    ]);
+    const queries = read.map((q) => ({
       kind: q.statementKind,
       terminal: q.terminal,
       tables: q.model?.tables.map((t) => t.name),
@@ -151,6 +240,38 @@ describe('TypeORM', () => {
       { kind: 'select', terminal: 'first', tables: ['tasks'], predicates: ['title like param %{q} @title'], order: [], limit: 1 },
       { kind: 'select', terminal: 'all', tables: ['tasks'], predicates: ['plannerId eq param @plannerId', 'done is_null null @done'], order: [], limit: undefined },
       { kind: 'delete', terminal: 'execute', tables: ['tasks'], predicates: ['agentId eq param @agent'], order: [], limit: undefined },
+    ]);
+  });
+
+  it('reads query-builder joins: a relation by its keys (either side), an entity on its condition, with predicates on the joined alias', () => {
+    const agents = AGENT.replace('@Column({ unique: true }) displayName!: string;', '@Column({ unique: true }) displayName!: string;\n  @OneToMany(() => Task, (t) => t.agent) tasks!: Task[];');
+    const models = modelsOf({ 'base.ts': BASE, 'task.ts': TASK, 'agent.ts': agents });
+    const { service, queries: read } = serviceQueries(models, "import { Repository } from 'typeorm';", '@InjectRepository(Task) private tasks: Repository<Task>, @InjectRepository(AgentProfile) private agents: Repository<AgentProfile>', [
+      "a(n: string) { return this.tasks.createQueryBuilder('t').leftJoinAndSelect('t.agent', 'a').where('a.displayName = :n', { n }).orderBy('t.createdAt', 'DESC').getMany(); }",
+      "b(p: number) { return this.agents.createQueryBuilder('a').innerJoin('a.tasks', 't', 't.done = :done', { done: false }).where('t.plannerId = :p', { p }).getMany(); }",
+      "c(p: number) { return this.tasks.createQueryBuilder('t').innerJoin(AgentProfile, 'x', 'x.id = t.agent AND x.displayName IS NULL').where('t.plannerId = :p', { p }).getMany(); }",
+      "d() { return this.tasks.createQueryBuilder('t').leftJoin('t.nothing', 'n').getMany(); }",
+    ]);
+    const queries = read.map((q) => ({
+      tables: q.model?.tables.map((t) => `${t.name} ${t.alias}`),
+      joins: q.model?.joins.map((j) => `${j.kind} ${j.table.name} ${j.table.alias} on ${j.conditions.map((c) => `${c.left.qualifier}.${c.left.column}=${c.right.qualifier}.${c.right.column} (${c.left.table}, ${c.right.table})`).join(' and ')}`),
+      predicates: q.model?.predicates.map((p) => `${p.column.table}.${p.column.column} ${p.op} ${p.valueKind} @${service.slice(p.column.span.start, p.column.span.end)}`),
+      order: q.model?.orderBy.map((o) => `${o.column.table}.${o.column.column}${o.desc ? ' desc' : ''}`),
+    }));
+    assert.deepEqual(queries, [
+      { tables: ['tasks t'], joins: ['left agent_profile a on t.agentId=a.id (tasks, agent_profile)'], predicates: ['agent_profile.displayName eq param @displayName'], order: ['tasks.createdAt desc'] },
+      {
+        tables: ['agent_profile a'],
+        joins: ['inner tasks t on a.id=t.agentId (agent_profile, tasks)'],
+        predicates: ['tasks.done eq param @done', 'tasks.plannerId eq param @plannerId'],
+        order: [],
+      },
+      {
+        tables: ['tasks t'],
+        joins: ['inner agent_profile x on x.id=t.agentId (agent_profile, tasks)'],
+        predicates: ['agent_profile.displayName is_null null @displayName', 'tasks.plannerId eq param @plannerId'],
+        order: [],
+      },
     ]);
   });
 

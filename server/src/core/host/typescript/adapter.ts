@@ -8,7 +8,7 @@
 import type { CoreFix } from '../../rules/types';
 import type { HostAdapter } from '../adapter';
 import { batchByKeysFix, batchedLookup, multiRowInsertFix, type TextEdit } from './fixes';
-import { ormBatchQuery, ormModelIndexEdits } from './orms';
+import { ormBatchQuery, ormModelIndexEdits, ormRowWriteNote } from './orms';
 import { drizzleBatchQuery, drizzleIndexEdits } from '../../orm/drizzle/fix';
 import { prismaBatchLookup, prismaCreateManyEdit, prismaDataPerItem, prismaMethodOf, prismaNestedCreate, prismaTakeEdit } from '../../prisma/client-fixes';
 
@@ -70,7 +70,7 @@ export const typescriptAdapter: HostAdapter = {
   },
 
   rowWriteNote(ctx, query, loop) {
-    if (query.orm !== 'prisma') return undefined;
+    if (query.orm !== 'prisma') return query.orm ? ormRowWriteNote(ctx.file, ctx.text, query, loop) : undefined;
     if (query.statementKind === 'insert' && prismaNestedCreate(ctx.text, ctx.file, query)) {
       return (
         ' (Each create also creates related rows (a nested create in its data): createMany writes no relations, so Prisma Client ' +

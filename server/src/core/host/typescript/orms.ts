@@ -44,6 +44,8 @@ export interface TypeScriptOrm {
   modelIndexEdits?(root: SyntaxNode, text: string, origin: number, index: { name: string; columns: string[]; method?: string; opclass?: string }): { className: string; edits: ExtraEdit[] } | undefined;
   /** n-plus-one: the loop's query (`span`, its key predicate `keySpan` fed by `keyExpression`) as one query over the keys in `keys`, assigned to `rows`. */
   batchQuery?(root: SyntaxNode, text: string, query: { span: { start: number; end: number }; keySpan: { start: number; end: number }; keyExpression: string; loopTargets: string[] }, keys: string, rows: string): { statement: string; importEdit?: ExtraEdit } | undefined;
+  /** commit-in-loop: why this ORM cannot write the loop's rows in one call (each item sets values of its own), as a note for the message. */
+  rowWriteNote?(root: SyntaxNode, query: { span: { start: number; end: number }; statementKind: string }, loop: { targets: string[]; span: { start: number; end: number } }): string | undefined;
   /** A cheap test of a file's text: false means no call of the file is one of this ORM's queries. */
   mayQuery?(text: string): boolean;
   /** One call chain, offered whole (its `await` included, as builders.ts's `builderQuery`) → the query it sends. */
@@ -107,4 +109,12 @@ export function ormBatchQuery(text: string, query: { span: { start: number; end:
     if (built) return built;
   }
   return undefined;
+}
+
+/** commit-in-loop: the note of the ORM that sent a write run per item, on why one call cannot write all items (`TypeScriptOrm.rowWriteNote`). */
+export function ormRowWriteNote(file: string, text: string, query: { span: { start: number; end: number }; statementKind: string; orm?: OrmId }, loop: { targets: string[]; span: { start: number; end: number } }): string | undefined {
+  const orm = TYPESCRIPT_ORMS.find((o) => o.id === query.orm && o.rowWriteNote);
+  if (!orm) return undefined;
+  const root = hostParser(hostGrammarOf(file) ?? 'typescript').parse(text)?.rootNode as unknown as SyntaxNode | undefined;
+  return root ? orm.rowWriteNote!(root, query, loop) : undefined;
 }

@@ -3,6 +3,7 @@
  * three grammars share these node kinds). Offsets are UTF-16 units, like every Span.
  */
 import { type Node, walk } from '../tree';
+import type { Span } from '../../sql/model';
 
 export { type Node, spanOf, walk, within } from '../tree';
 
@@ -152,6 +153,24 @@ export function expressionRoots(node: Node, out = new Set<string>()): Set<string
     if (n.type === 'this') out.add('this');
   });
   return out;
+}
+
+/**
+ * Whether an expression's value is a loop item's own: it uses a name the loop binds (`targets`) or one
+ * declared in the loop's body before `before` (`const next = f(item)`). The judgement of an ORM write per
+ * item that sets values of its own, which no one call for all items can write (Prisma's `data`, TypeORM's
+ * `update(criteria, values)`).
+ */
+export function usesLoopValues(value: Node, targets: string[], loop: Span, before: number): boolean {
+  const names = expressionRoots(value);
+  if (targets.some((t) => names.has(t))) return true;
+  const declared = new Set(
+    rootOf(value)
+      .descendantsOfType('variable_declarator')
+      .filter((d) => d.startIndex >= loop.start && d.endIndex <= loop.end && d.endIndex <= before)
+      .flatMap((d) => patternNames(d.childForFieldName('name'))),
+  );
+  return [...names].some((n) => declared.has(n));
 }
 
 /** Names bound by a declaration or loop pattern: `a`, `[a, b]`, `{ id, name: n }`, `{ ...rest }`. */

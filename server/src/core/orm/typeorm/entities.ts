@@ -12,11 +12,14 @@
  *   character varying, number → integer, boolean → boolean, Date → timestamp
  *   without time zone); `@CreateDateColumn`/`@UpdateDateColumn`/
  *   `@DeleteDateColumn` (timestamp without time zone, the delete column
- *   nullable), `@VersionColumn` (integer);
+ *   nullable), `@VersionColumn` (integer); an embedded entity
+ *   (`@Column(() => Address, { prefix })`) is kept as `embeds`, its columns
+ *   added under their prefixed names in resolve.ts;
  * - relations: `@ManyToOne(() => User)` and `@OneToOne(...)` + `@JoinColumn`
  *   (the owning side) give the join column (`userId`, or `@JoinColumn({ name })`)
- *   and its foreign key; `@OneToMany`, `@ManyToMany` (+ `@JoinTable`: the
- *   junction table) are relation fields;
+ *   and its foreign key; `@OneToMany`, `@ManyToMany` are relation fields, the
+ *   owning `@ManyToMany` side's `@JoinTable` options kept for its junction
+ *   table (built in resolve.ts, where both tables' keys are known);
  * - indexes: `@Index(['a', 'b'])` / `@Index('name', ['a', 'b'], { unique })`
  *   on the class, `@Index()` on a property, `@Unique([...])`; property names
  *   become their columns (a relation's, its join column).
@@ -129,11 +132,17 @@ function readClass(cls: Node): HostModel | undefined {
   /** Property-level `@Index()`, resolved once every column is known. */
   const propertyIndexes: { property: string; decorator: Decorator }[] = [];
 
+  const embeds: NonNullable<HostModel['embeds']> = [];
   for (const { member, property, decorators: decs } of memberDecorators) {
     if (!property || !/^[A-Za-z_$][\w$]*$/.test(property)) continue;
     const type = member.childForFieldName('type')?.namedChildren[0];
     for (const d of decs) if (d.name === 'Index') propertyIndexes.push({ property, decorator: d });
     const columnDec = decs.find((d) => COLUMN_DECORATORS.has(d.name));
+    const embedded = columnDec?.name === 'Column' ? embeddedOf(columnDec, property) : undefined;
+    if (embedded) {
+      embeds.push({ ...embedded, span: spanOf(member) });
+      continue;
+    }
     if (columnDec) {
       const col = columnOf(columnDec, property, type, decs);
       if (!col) continue;
@@ -150,7 +159,9 @@ function readClass(cls: Node): HostModel | undefined {
     const join = decs.find((d) => d.name === 'JoinColumn');
     const owning = rel.name === 'ManyToOne' || (rel.name === 'OneToOne' && join !== undefined);
     if (!owning) {
-      fields.push({ name: property, column: property, span: spanOf(member), relation: { target, many, columns: [], references: [] } });
+      const joinTable = rel.name === 'ManyToMany' ? decs.find((d) => d.name === 'JoinTable') : undefined;
+      const junction = joinTable ? joinTableArgs(joinTable) : undefined;
+      fields.push({ name: property, column: property, span: spanOf(member), relation: { target, many, columns: [], references: [], ...(junction ? { junction } : {}) } });
       continue;
     }
     const joinOptions = join ? joinArgs(join) : {};
@@ -209,7 +220,22 @@ function readClass(cls: Node): HostModel | undefined {
     orm: 'typeorm',
     fields,
     ...(baseName ? { bases: [baseName] } : {}),
+    ...(embeds.length ? { embeds } : {}),
   };
+}
+
+/** `@Column(() => Address)`, `@Column(() => Address, { prefix: 'home' })`, `{ prefix: false }`: an embedded entity's class and prefix. */
+function embeddedOf(d: Decorator, property: string): { property: string; className: string; prefix?: string | false } | undefined {
+  const first = d.args[0] ? unwrap(d.args[0]) : undefined;
+  if (!first || (first.type !== 'arrow_function' && first.type !== 'function_expression')) return undefined;
+  const className = relationTarget(first);
+  if (!className) return undefined;
+  const options = d.args.slice(1).map(unwrap).find((a) => a.type === 'object');
+  const prefix = options ? propertiesOf(options).get('prefix') : undefined;
+  const value = prefix ? unwrap(prefix) : undefined;
+  // `prefix: true` or none: the property's name; `false` or '': none; a string: that one.
+  const given = value?.type === 'false' || stringOf(value) === '' ? false : (stringOf(value) ?? undefined);
+  return { property, className, ...(given !== undefined ? { prefix: given } : {}) };
 }
 
 /**
@@ -228,7 +254,7 @@ function tableColumns(columns: EntityColumn[]): ColumnDef[] {
 
 function columnOf(d: Decorator, property: string, tsType: Node | undefined, all: Decorator[]): EntityColumn | undefined {
   const first = d.args[0] ? unwrap(d.args[0]) : undefined;
-  // `@Column(() => Address)`: an embedded entity's columns (prefixed), not read.
+  // `@Column(() => Address)`: an embedded entity (embeddedOf), its columns added by resolve.ts.
   if (first && (first.type === 'arrow_function' || first.type === 'function_expression')) return undefined;
   const options = d.args.map(unwrap).find((a) => a.type === 'object');
   const props = options ? propertiesOf(options) : new Map<string, Node>();
@@ -255,6 +281,20 @@ function columnOf(d: Decorator, property: string, tsType: Node | undefined, all:
   const unique = isTrue(props.get('unique')) || all.some((x) => x.name === 'Unique' && x.args.length === 0);
   const def: ColumnDef = { name: column, type: sqlType, notNull: !nullable || primary, primaryKey: primary, unique, span: spanOf(d.node) };
   return { property, ...(given ? { given } : {}), column, def };
+}
+
+/** `@JoinTable()`, `@JoinTable({ name, joinColumn: { name }, inverseJoinColumn: { name } })`: the names the code gives. */
+function joinTableArgs(d: Decorator): { table?: string; column?: string; inverseColumn?: string } {
+  const options = d.args.map(unwrap).find((a) => a.type === 'object');
+  const props = options ? propertiesOf(options) : new Map<string, Node>();
+  const nameIn = (key: string) => {
+    const value = props.get(key) && unwrap(props.get(key)!);
+    return value?.type === 'object' ? stringOf(propertiesOf(value).get('name')) : undefined;
+  };
+  const table = stringOf(props.get('name'));
+  const column = nameIn('joinColumn');
+  const inverseColumn = nameIn('inverseJoinColumn');
+  return { ...(table ? { table } : {}), ...(column ? { column } : {}), ...(inverseColumn ? { inverseColumn } : {}) };
 }
 
 /** `@Index(['a', 'b'])`, `@Index('name', ['a', 'b'], { unique: true })`, `@Index(['a'], { where: '...' })` on the class. */

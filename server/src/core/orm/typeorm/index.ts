@@ -6,6 +6,7 @@ import { propertiesOf, readEntities, unwrap } from './entities';
 import { resolveTypeOrmModels } from './resolve';
 import { batchedFind, entityIndexEdits } from './fix';
 import { mayQueryTypeOrm, typeOrmQuery } from './queries';
+import { typeOrmRowWriteNote } from './writes';
 
 const MAY_DECLARE = /@(?:Entity|Column|PrimaryGeneratedColumn|PrimaryColumn|CreateDateColumn|ManyToOne)\b|\bSnakeNamingStrategy\b/;
 
@@ -16,6 +17,7 @@ export const typeorm: TypeScriptOrm = {
   resolve: resolveTypeOrmModels,
   modelIndexEdits: entityIndexEdits,
   batchQuery: (root, text, q, keys, rows) => batchedFind(text, q.span, q.keySpan, q.keyExpression, q.loopTargets, keys, rows, root),
+  rowWriteNote: typeOrmRowWriteNote,
   mayQuery: mayQueryTypeOrm,
   query: typeOrmQuery,
 };

@@ -17,19 +17,21 @@
  * - `createQueryBuilder('u')` on such a repository (or `manager.createQueryBuilder(User, 'u')`)
  *   with `.where('u.orgId = :orgId', {...})`/`.andWhere(...)` (the fragment read
  *   by the SQL parser when it is a plain comparison of a property with a
- *   parameter, else the chain is not read), `.orderBy`/`.addOrderBy`,
+ *   parameter, else the chain is not read), joins of a relation
+ *   (`.leftJoinAndSelect('u.profile', 'p')`, `.innerJoin('u.orders', 'o', 'o.state = :s')`, by the relation's
+ *   keys) or of an entity on its condition (`.innerJoin(Profile, 'p', 'p.userId = u.id')`), `.orderBy`/`.addOrderBy`,
  *   `.take`/`.limit`, `.skip`/`.offset`, and `.getMany()`/`.getOne()`/
  *   `.getCount()`/`.getManyAndCount()`/`.getRawMany()`/`.getRawOne()`/`.execute()`.
  *
  * Property names become their columns through the entity's fields
  * (`HostModel.fields`: TypeORM's naming, `@Column({ name })`). What cannot be
  * rendered faithfully is not read: a `where` array (an OR), a where object
- * that is not a literal, an `orWhere`, `Brackets`, a join, an unknown step. A
+ * that is not a literal, an `orWhere`, `Brackets`, a many-to-many join, an unknown step. A
  * spread inside a where object adds conditions QueryLens leaves out (the rest
  * stays true).
  */
 import { emptyQuery, resolveColumns } from '../../sql/build';
-import type { ColumnRef, Predicate, PredicateOp, QueryModel, Span, StatementKind } from '../../sql/model';
+import type { ColumnRef, JoinCondition, Predicate, PredicateOp, QueryModel, Span, StatementKind } from '../../sql/model';
 import type { SyntaxNode } from '../../host/treesitter';
 import type { HostModel, Terminal } from '../../host/types';
 import type { BuiltQuery } from '../../host/typescript/builders';
@@ -316,7 +318,8 @@ class Reader {
     const create = this.entity.changes.find((c) => c.kind === 'createTable');
     const pk = create?.kind === 'createTable' ? create.primaryKey : undefined;
     if (pk?.length !== 1) return;
-    const many = criteria.type === 'array';
+    // An array, or a name that says it holds keys (`ids`, `claimIds`): TypeORM sends `IN (...)`.
+    const many = criteria.type === 'array' || (criteria.type === 'identifier' && /^(ids|keys)$|[a-z](Ids|IDs|Keys|_ids|_keys)$/.test(criteria.text));
     this.model.predicates.push({ column: { column: pk[0]!, table: this.entity.table, span: spanOf(criteria) }, op: many ? 'in' : 'eq', valueKind: 'param', disjunctive: false, span: spanOf(criteria) });
   }
 
@@ -533,13 +536,15 @@ function queryBuilderChain(chain: { base: Node; steps: Step[] }, program: Node, 
   if (!alias) return undefined;
   const reader = new Reader(model, text);
   reader.model.tables.push({ name: model.table, alias, span: spanOf(create.nameNode) });
-  const fieldOf = (ref: string): { column: string } | undefined => {
+  // The main alias and each joined one (`.leftJoinAndSelect('u.profile', 'p')`) → its entity.
+  const aliases = new Map<string, HostModel>([[alias, model]]);
+  const fieldOf = (ref: string): QbField | undefined => {
     const m = /^(\w+)\.(\w+)$/.exec(ref.trim());
-    if (!m || m[1] !== alias) return undefined;
-    const field = model!.fields?.find((f) => f.name === m[2]);
-    if (!field) return undefined;
-    if (field.relation) return field.relation.columns.length === 1 ? { column: field.relation.columns[0]! } : undefined;
-    return { column: field.column };
+    const owner = m ? aliases.get(m[1]!) : undefined;
+    const field = owner?.fields?.find((f) => f.name === m![2]);
+    if (!owner || !field) return undefined;
+    if (field.relation) return field.relation.columns.length === 1 ? { column: field.relation.columns[0]!, table: owner.table } : undefined;
+    return { column: field.column, table: owner.table };
   };
   let terminal: Terminal = 'unknown';
   let kind: StatementKind = 'select';
@@ -558,10 +563,16 @@ function queryBuilderChain(chain: { base: Node; steps: Step[] }, program: Node, 
         const fragment = step.args[0] ? stringOf(step.args[0]) : undefined;
         if (fragment === undefined) return undefined;
         const start = unwrap(step.args[0]!).startIndex + 1;
-        if (!whereFragment(reader, fragment, start, fieldOf, model.table)) return undefined;
+        if (!whereFragment(reader, fragment, start, fieldOf)) return undefined;
         if (step.args[1]) reader.note(step.args[1]);
         break;
       }
+      case 'leftJoin':
+      case 'leftJoinAndSelect':
+      case 'innerJoin':
+      case 'innerJoinAndSelect':
+        if (!joinStep(reader, step, aliases, byClass, fieldOf)) return undefined;
+        break;
       case 'orderBy':
       case 'addOrderBy': {
         const s = step.args[0] ? unwrap(step.args[0]) : undefined;
@@ -571,7 +582,7 @@ function queryBuilderChain(chain: { base: Node; steps: Step[] }, program: Node, 
         const dir = step.args[1] ? stringOf(step.args[1]) : 'ASC';
         if (dir === undefined) return undefined;
         const dot = ref!.indexOf('.');
-        reader.model.orderBy.push({ column: { column: field.column, table: model.table, qualifier: alias, span: { start: s.startIndex + 2 + dot, end: s.endIndex - 1 } }, desc: /^desc$/i.test(dir) });
+        reader.model.orderBy.push({ column: { column: field.column, table: field.table, qualifier: ref!.slice(0, dot), span: { start: s.startIndex + 2 + dot, end: s.endIndex - 1 } }, desc: /^desc$/i.test(dir) });
         break;
       }
       case 'take':
@@ -598,7 +609,7 @@ function queryBuilderChain(chain: { base: Node; steps: Step[] }, program: Node, 
           if (step.name === 'execute') terminal = 'all';
           break;
         }
-        return undefined; // a join, an orWhere, Brackets, an update/delete builder...: not read
+        return undefined; // an orWhere, Brackets, an update/delete builder...: not read
     }
   }
   if (terminal === 'unknown') return undefined;
@@ -612,12 +623,79 @@ const FRAGMENT_OPS: Record<string, PredicateOp> = { '=': 'eq', '<': 'range', '<=
  * `u.orgId = :orgId AND u.status = :status`, `u.deletedAt IS NULL`, `u.id IN (:...ids)`: ANDed
  * comparisons of an alias's property with a parameter or literal; false for anything else (OR, functions, subqueries).
  */
-function whereFragment(reader: Reader, fragment: string, start: number, fieldOf: (ref: string) => { column: string } | undefined, table: string): boolean {
+/** A property of a query builder's alias: its column and the alias's table. */
+interface QbField {
+  column: string;
+  table: string;
+}
+
+/**
+ * `.leftJoinAndSelect('u.profile', 'p')`, `.innerJoin('u.orders', 'o', 'o.status = :s', { s })`: a relation of a
+ * known alias joined by its keys, as TypeORM joins it: the owning side's join column = the target's referenced
+ * column; a one-to-many side by the target's one join column back to the owner (none or several: not read). The
+ * condition (third argument) is read as a where fragment, its comparisons among the predicates. An entity joined
+ * with its own condition (`.innerJoin(Profile, 'p', 'p.userId = u.id')`) is joined on that condition's column
+ * pairs. A many-to-many relation (its junction table) and anything else are not read: false.
+ */
+function joinStep(reader: Reader, step: Step, aliases: Map<string, HostModel>, byClass: (name: string) => HostModel | undefined, fieldOf: (ref: string) => QbField | undefined): boolean {
+  const [first, second, third, fourth] = step.args.map(unwrap);
+  const alias = second ? stringOf(second) : undefined;
+  if (!first || !alias || aliases.has(alias)) return false;
+  const path = stringOf(first);
+  const conditions: JoinCondition[] = [];
+  const ref = (m: HostModel, qualifier: string, column: string): ColumnRef => ({ column, table: m.table, qualifier, span: spanOf(first) });
+  let target: HostModel | undefined;
+  if (path !== undefined) {
+    const m = /^(\w+)\.(\w+)$/.exec(path);
+    const owner = m ? aliases.get(m[1]!) : undefined;
+    const relation = owner?.fields?.find((f) => f.name === m![2])?.relation;
+    target = relation ? byClass(relation.target) : undefined;
+    if (!owner || !relation || !target) return false;
+    if (relation.columns.length === 1 && relation.references.length === 1) {
+      conditions.push({ left: ref(owner, m![1]!, relation.columns[0]!), right: ref(target, alias, relation.references[0]!) });
+    } else {
+      const back = (target.fields ?? []).filter((f) => f.relation?.target === owner.className && f.relation.columns.length === 1);
+      if (back.length !== 1 || relation.junction) return false;
+      conditions.push({ left: ref(owner, m![1]!, back[0]!.relation!.references[0]!), right: ref(target, alias, back[0]!.relation!.columns[0]!) });
+    }
+  } else if (first.type === 'identifier') {
+    target = byClass(first.text);
+    if (!target || !third) return false;
+  } else return false;
+  aliases.set(alias, target);
+  const tableRef = { name: target.table, alias, span: spanOf(first) };
+  const on = third ? stringOf(third) : undefined;
+  if (third && on === undefined) return false;
+  if (on !== undefined) {
+    const start = third!.startIndex + 1;
+    // Column pairs (`p.userId = u.id`) join; the rest are predicates, as in a where fragment.
+    const rest: string[] = [];
+    for (const part of on.split(/\s+AND\s+/i)) {
+      const pair = /^\s*(\w+\.\w+)\s*=\s*(\w+\.\w+)\s*$/.exec(part);
+      const left = pair ? fieldOf(pair[1]!) : undefined;
+      const right = pair ? fieldOf(pair[2]!) : undefined;
+      if (pair && left && right) {
+        const at = start + on.indexOf(part);
+        const column = (f: QbField, text: string): ColumnRef => ({ column: f.column, table: f.table, qualifier: text.split('.')[0]!, span: { start: at + part.indexOf(text), end: at + part.indexOf(text) + text.length } });
+        conditions.push({ left: column(left, pair[1]!), right: column(right, pair[2]!) });
+      } else rest.push(part);
+    }
+    if (conditions.length === 0) return false;
+    if (rest.length > 0 && !whereFragment(reader, on, start, fieldOf, rest)) return false;
+  }
+  if (fourth) reader.note(fourth);
+  reader.model.joins.push({ table: tableRef, kind: step.name.startsWith('left') ? 'left' : 'inner', conditions });
+  return true;
+}
+
+/** `alias.property <op> :param` comparisons ANDed (only the `parts` given, when given), as predicates; false when one is not of that shape. */
+function whereFragment(reader: Reader, fragment: string, start: number, fieldOf: (ref: string) => QbField | undefined, only?: string[]): boolean {
   const parts = fragment.split(/\s+AND\s+/i);
   let at = 0;
   for (const part of parts) {
     const offset = fragment.indexOf(part, at);
     at = offset + part.length;
+    if (only && !only.includes(part)) continue;
     const m = /^\s*\(?\s*(\w+\.\w+)\s*(=|<>|!=|<=|>=|<|>|\bin\b|\blike\b|\bilike\b|\bis\s+null\b|\bis\s+not\s+null\b)\s*(.*?)\s*\)?\s*$/i.exec(part);
     if (!m) return false;
     const field = fieldOf(m[1]!);
@@ -626,7 +704,7 @@ function whereFragment(reader: Reader, fragment: string, start: number, fieldOf:
     const rhs = m[3]!;
     const refStart = start + offset + part.indexOf(m[1]!);
     const dot = m[1]!.indexOf('.');
-    const column: ColumnRef = { column: field.column, table, qualifier: m[1]!.slice(0, dot), span: { start: refStart + dot + 1, end: refStart + m[1]!.length } };
+    const column: ColumnRef = { column: field.column, table: field.table, qualifier: m[1]!.slice(0, dot), span: { start: refStart + dot + 1, end: refStart + m[1]!.length } };
     const span = { start: start + offset, end: start + offset + part.length };
     if (op === 'is null' || op === 'is not null') {
       if (rhs !== '') return false;

@@ -14,11 +14,15 @@
  *   entry, `namingStrategy: 'snake'`) renames the columns the code does not
  *   name (`orgId` → `org_id`, join columns `user_id`), and the default index
  *   names with them. A column whose `name` is spelled exactly as its property
- *   is taken for a derived one (renamed too).
+ *   is taken for a derived one (renamed too);
+ * - an embedded entity's columns (`@Column(() => Address)`) join the table
+ *   under their prefixed names (`withEmbedded`);
+ * - the owning side of a `@ManyToMany` (`@JoinTable`) gets its junction table,
+ *   a model of its own without a class (`junctionModels`).
  */
 import type { ColumnDef, ForeignKeyDef, SchemaChange } from '../../sql/model';
 import type { HostModel, ModelField } from '../../host/types';
-import { camelCase, defaultIndexName, joinColumnNameOf, snakeCase } from './naming';
+import { camelCase, defaultIndexName, joinColumnNameOf, junctionColumnOf, junctionTableOf, snakeCase, type NamingStrategy } from './naming';
 
 export function resolveTypeOrmModels(models: HostModel[]): HostModel[] {
   const own = models.filter((m) => m.orm === 'typeorm');
@@ -40,10 +44,13 @@ export function resolveTypeOrmModels(models: HostModel[]): HostModel[] {
     return out;
   };
   const entities = own.filter((m) => m.table !== '').map((m) => withBases(m));
-  const named = snake ? entities.map(snakeNamed) : entities;
+  const named = (snake ? entities.map(snakeNamed) : entities).map((m) => withEmbedded(m, byClass, snake ? 'snake' : 'default'));
   const tables = new Map(named.map((m) => [m.className, m]));
   const resolved = named.map((m) => withForeignKeys(m, tables));
-  return [...models.filter((m) => m.orm !== 'typeorm'), ...resolved];
+  // A table an entity (or another junction) declares already is that one's.
+  const taken = new Set(models.map((m) => m.table));
+  const junctions = resolved.flatMap((m) => junctionModels(m, tables, snake ? 'snake' : 'default')).filter((j) => !taken.has(j.table) && taken.add(j.table));
+  return [...models.filter((m) => m.orm !== 'typeorm'), ...resolved, ...junctions];
 }
 
 function createTableOf(m: HostModel): Extract<SchemaChange, { kind: 'createTable' }> | undefined {
@@ -144,4 +151,103 @@ function oneEach(columns: ColumnDef[]): ColumnDef[] {
     else if (!out[same]!.type && c.type) out[same] = { ...c, primaryKey: c.primaryKey || out[same]!.primaryKey };
   }
   return out;
+}
+
+/**
+ * The junction tables of an entity's owning `@ManyToMany` sides, as typeorm 1.1.1's JunctionEntityMetadataBuilder
+ * makes them: named `@JoinTable({ name })` or `snakeCase(table_property_otherTable)`; for each primary key column of
+ * either side a column `joinColumn.name` or `camelCase(table_key)` (snake case under a SnakeNamingStrategy; `_1` and
+ * `_2` appended when both sides' names are the same, as for a self-reference), typed as that key, NOT NULL; a primary
+ * key of them all, a foreign key to each side, and an index on each side's columns (TypeORM's default names).
+ * A model without a class: code reaches it through the relation, never by name.
+ */
+function junctionModels(m: HostModel, byClass: Map<string, HostModel>, naming: NamingStrategy): HostModel[] {
+  const own = createTableOf(m);
+  const out: HostModel[] = [];
+  for (const field of m.fields ?? []) {
+    const junction = field.relation?.junction;
+    const target = field.relation ? byClass.get(field.relation.target) : undefined;
+    const other = target && createTableOf(target);
+    if (!junction || !own?.primaryKey?.length || !other?.primaryKey?.length) continue;
+    const table = junction.table ?? junctionTableOf(m.table, field.name, target!.table);
+    const side = (of: string, create: typeof own, given: string | undefined) =>
+      create.primaryKey!.map((key) => ({
+        key,
+        name: given && create.primaryKey!.length === 1 ? given : junctionColumnOf(of, key, naming),
+        type: create.columns.find((c) => c.name === key)?.type ?? '',
+      }));
+    const mine = side(m.table, own, junction.column);
+    const theirs = side(target!.table, other, junction.inverseColumn);
+    for (const a of mine) {
+      for (const b of theirs) {
+        if (a.name !== b.name) continue;
+        a.name += '_1';
+        b.name += '_2';
+      }
+    }
+    const span = field.span ?? m.span;
+    const columns: ColumnDef[] = [...mine, ...theirs].map((c) => ({ name: c.name, type: c.type, notNull: true, primaryKey: true, unique: false, span }));
+    const foreignKey = (cols: typeof mine, refTable: string): ForeignKeyDef => ({ columns: cols.map((c) => c.name), refTable, refColumns: cols.map((c) => c.key), span });
+    const index = (cols: typeof mine): SchemaChange => {
+      const names = cols.map((c) => c.name);
+      const keys = names.map((column) => ({ column }));
+      return { kind: 'createIndex', name: defaultIndexName(table, names), table, keys, unique: false, partial: false, method: 'btree', concurrently: false, ifNotExists: false, span, keywordSpan: span };
+    };
+    const createTable: SchemaChange = {
+      kind: 'createTable',
+      table,
+      columns,
+      primaryKey: columns.map((c) => c.name),
+      uniques: [],
+      foreignKeys: [foreignKey(mine, m.table), foreignKey(theirs, target!.table)],
+      ifNotExists: false,
+      span,
+    };
+    out.push({ className: '', table, span, changes: [createTable, index(mine), index(theirs)], relationships: [], orm: 'typeorm' });
+  }
+  return out;
+}
+
+/**
+ * The columns of an entity's embedded entities (`@Column(() => Address, { prefix })`, nested ones too), named as
+ * typeorm 1.1.1's DefaultNamingStrategy.columnName does: `camelCase(prefixes joined by _) + titleCase(name)`
+ * (`address` + `city` → `addressCity`; titleCase lowers the rest: `postCode` → `addressPostcode`), the name itself
+ * with no prefix; typeorm-naming-strategies' SnakeNamingStrategy: `snakeCase(prefixes + '' joined by _)` + the given
+ * name or the snake-cased property (`address_city`). Their fields are named by the path (`address.city`).
+ */
+function withEmbedded(m: HostModel, byClass: Map<string, HostModel>, naming: NamingStrategy): HostModel {
+  if (!m.embeds?.length) return m;
+  const create = createTableOf(m);
+  if (!create) return m;
+  const columns = [...create.columns];
+  const fields = [...(m.fields ?? [])];
+  const add = (owner: HostModel, prefixes: string[], path: string, seen: Set<HostModel>) => {
+    for (const embed of owner.embeds ?? []) {
+      const inner = byClass.get(embed.className);
+      const innerCreate = inner && createTableOf(inner);
+      if (!inner || !innerCreate || seen.has(inner)) continue;
+      const at = [...prefixes, ...(embed.prefix === false ? [] : [embed.prefix ?? embed.property])];
+      const base = `${path}${embed.property}.`;
+      for (const field of inner.fields ?? []) {
+        const column = innerCreate.columns.find((c) => c.name === field.column);
+        if (!column || field.relation) continue;
+        const given = field.column !== field.name ? field.column : undefined;
+        const name = embeddedColumnName(field.name, given, at, naming);
+        if (columns.some((c) => c.name === name)) continue;
+        columns.push({ ...column, name, primaryKey: false, span: embed.span });
+        fields.push({ name: base + field.name, column: name, span: embed.span });
+      }
+      add(inner, at, base, new Set([...seen, inner]));
+    }
+  };
+  add(m, [], '', new Set([m]));
+  const createTable = { ...create, columns };
+  return { ...m, changes: m.changes.map((c) => (c === create ? createTable : c)), fields };
+}
+
+function embeddedColumnName(property: string, given: string | undefined, prefixes: string[], naming: NamingStrategy): string {
+  if (naming === 'snake') return snakeCase([...prefixes, ''].join('_')) + (given ?? snakeCase(property));
+  const name = given ?? property;
+  if (prefixes.length === 0) return name;
+  return camelCase(prefixes.join('_')) + name.replace(/\w\S*/g, (w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase());
 }

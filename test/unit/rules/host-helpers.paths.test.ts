@@ -1,0 +1,33 @@
+/**
+ * Where code runs, by its file's place and its loop's names (host-helpers.ts):
+ * a script run by hand sits in a `scripts/` or `bin/` folder (Rust's
+ * `src/bin/` holds the crate's programs, not scripts); a loop over chunks is
+ * batching, whether its names are snake_case or camelCase.
+ */
+import assert from 'node:assert/strict';
+import { codePath, handRunScript, isBatchLoop } from '../../../server/src/core/rules/host-helpers';
+import type { LoopContext } from '../../../server/src/core/host/types';
+
+const loop = (targets: string[], iterable: string): LoopContext => ({ kind: 'for', span: { start: 0, end: 1 }, targets, iterable });
+
+describe('host-helpers: scripts run by hand and batch loops', () => {
+  it('handRunScript: bin/ and scripts/ files, by their path from that folder; not src/bin/ nor other folders', () => {
+    assert.equal(handRunScript('/ws/bin/backfillClaims.ts'), 'bin/backfillClaims.ts');
+    assert.equal(handRunScript('/ws/server/scripts/fix/dates.py'), 'scripts/fix/dates.py');
+    assert.equal(handRunScript('C:\\ws\\bin\\import.js'), 'bin/import.js');
+    assert.equal(handRunScript('/ws/src/bin/tool.rs'), undefined);
+    assert.equal(handRunScript('/ws/src/cron/cleanZombieUsers.ts'), undefined);
+    assert.equal(handRunScript('/ws/src/binary/x.ts'), undefined);
+  });
+
+  it('codePath: a bin/ file is a script (a batch path)', () => {
+    assert.deepEqual(codePath('/ws/bin/backfill.ts', {}), { kind: 'batch', why: 'in a script or job file (backfill.ts)', by: 'file' });
+  });
+
+  it('isBatchLoop: chunks named in camelCase or snake_case; a loop over rows is not one', () => {
+    assert.equal(isBatchLoop(loop(['userChunk'], 'userIdChunks')), true);
+    assert.equal(isBatchLoop(loop(['event_chunk'], 'events')), true);
+    assert.equal(isBatchLoop(loop(['user'], 'userIds')), false);
+    assert.equal(isBatchLoop(loop(['batcher'], 'batchers')), false);
+  });
+});
