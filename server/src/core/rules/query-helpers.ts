@@ -10,7 +10,7 @@
 import { indexCovers, leadingColumns } from '../catalog/build';
 import type { Catalog, IndexInfo, TableInfo } from '../catalog/types';
 import type { ColumnRef, JoinCondition, Predicate, QueryModel, Span, Statement, TableRef } from '../sql/model';
-import { isLowCardinality, narrowingIndex, selectiveFirst, smallTableReason, snake } from './index-judgement';
+import { isLowCardinality, narrowingIndex, selectiveFirst, smallTableReason, snake, wholeTenantWriteReason } from './index-judgement';
 import type { FileContext, IndexSuggestion } from './types';
 
 /** A query model together with where it sits in its statement. */
@@ -243,6 +243,8 @@ export interface IndexNeed {
    * a purge of old rows or a sweep of stale ones, run in the background.
    */
   purge?: 'delete' | 'update';
+  /** An UPDATE or DELETE by a tenant key alone: why its index is a plausible gain only (`wholeTenantWriteReason`). */
+  tenantWrite?: string;
 }
 
 /** The index-usable filters of one table in a query. */
@@ -349,6 +351,8 @@ function filterNeed(query: QueryModel, table: TableInfo, catalog: Catalog): Inde
     if (viaJoin.length > 0 && narrowingIndex(table, viaJoin)) return undefined;
     const need = makeNeed('single', 'filter', table, used, [], [only.span]);
     if ((query.kind === 'delete' || query.kind === 'update') && only.kind === 'range' && filters.length === 1) need.purge = query.kind;
+    const tenantWrite = wholeTenantWriteReason(query.kind, table, filters);
+    if (tenantWrite) need.tenantWrite = tenantWrite;
     return need;
   }
   if (tableServes(table, eqColumns, tail)) return undefined;
@@ -486,7 +490,7 @@ export function reportIndexNeeds(
   for (const { query, statement } of eachQuery(ctx.document.statements)) {
     for (const need of catalogIndexNeeds(query, ctx.catalog)) {
       if (need.kind !== kind || !worthIt(need, query)) continue;
-      const small = smallTableReason(need.table, ctx.catalog);
+      const small = smallTableReason(need.table, ctx.catalog) ?? need.tenantWrite;
       ctx.report({
         span: need.span,
         message: message(need) + (small ? ` (${small}.)` : ''),
