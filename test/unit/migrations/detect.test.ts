@@ -124,6 +124,18 @@ describe('detectMigrations', () => {
     ]);
   });
 
+  it('recognises files named by their number alone (graphile-worker sql/000011.sql) in a plain folder, not elsewhere', () => {
+    const { root, paths } = ws({
+      'sql/000002.sql': '',
+      'sql/000001.sql': '',
+      'sql/000010.sql': '',
+      'reports/1.sql': '',
+    });
+    assert.deepEqual(shape(root, detectMigrations(root, paths)), [
+      { tool: 'plain', dir: 'sql', migrations: [['000001', '', 'sql/000001.sql', undefined], ['000002', '', 'sql/000002.sql', undefined], ['000010', '', 'sql/000010.sql', undefined]] },
+    ]);
+  });
+
   it('reads only the configured folders, and every SQL file in them', () => {
     const { root, paths } = ws({
       'schema/002_b.sql': '',

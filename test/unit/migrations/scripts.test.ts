@@ -234,6 +234,22 @@ describe('readScriptMigration: module forms', () => {
     assert.equal(text.slice(index.keywordSpan.start, index.keywordSpan.end), 'CREATE INDEX');
   });
 
+  it('knex: a template hole the file spells out is its text (a const, a choice between literals); one it does not stays a parameter', () => {
+    const text = `const isMySQL = process.env.DB_CLIENT === 'mysql';
+exports.up = async function (knex) {
+  const ifNotExists = isMySQL ? "" : "IF NOT EXISTS";
+  const table = 'links';
+  await knex.raw(\`CREATE INDEX \${ifNotExists} links_user_id_index ON \${table} (user_id);\`);
+  await knex.raw(\`CREATE INDEX \${isMySQL ? '' : 'IF NOT EXISTS'} links_domain_id_index ON links (domain_id)\`);
+  await knex.raw(\`CREATE INDEX \${process.env.IDX} ON links (address)\`);
+};`;
+    const changes = readScriptMigration('m.js', text)!.changes.map((c) => (c.kind === 'createIndex' ? [c.name, c.table, c.ifNotExists, c.keys.map((k) => k.column)] : c.kind));
+    assert.deepEqual(changes, [
+      ['links_user_id_index', 'links', true, ['user_id']],
+      ['links_domain_id_index', 'links', true, ['domain_id']],
+    ]);
+  });
+
   it('knex: partial indexes from the predicate option, index types', () => {
     const text = `exports.up = (knex) => knex.schema.alterTable('users', (t) => {
   t.index(['email'], 'users_email_live', { predicate: knex.whereNotNull('email') });

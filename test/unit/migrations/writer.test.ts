@@ -82,6 +82,11 @@ describe('planIndexMigration', () => {
     assert.deepEqual(plan.files.map((f) => path.basename(f.file)), ['003-add_index_workers_planner_id_task_status.sql']);
   });
 
+  it('plain, files named by their number alone: the next number alone, same width', () => {
+    const plan = planIndexMigration(set('plain', [['000001.sql'], ['000019.sql']]), seed, 'postgres', now);
+    assert.deepEqual(plan.files.map((f) => path.basename(f.file)), ['000020.sql']);
+  });
+
   it('Flyway: next major version, undo only when the set has undo scripts, each with executeInTransaction=false', () => {
     const flyway = (files: [string, string?][]) => set('flyway', files, (f) => /^V([\d._]+)__/.exec(path.basename(f))![1].replace(/_/g, '.'));
     const plan = planIndexMigration(flyway([['V1__init.sql'], ['V1_2__more.sql']]), seed, 'postgres', now);
@@ -136,6 +141,7 @@ describe('planIndexMigration round trip through detectMigrations', () => {
     flyway: { 'db/migration/V1__init.sql': '', 'db/migration/V1_1__more.sql': '' },
     prisma: { 'prisma/migrations/migration_lock.toml': 'provider = "postgresql"\n', 'prisma/migrations/20240101000000_init/migration.sql': '' },
     plain: { 'sql/001_init.sql': '', 'sql/002-more.sql': '' },
+    'plain, numbers alone': { 'sql/000001.sql': '', 'sql/000002.sql': '' },
   };
   for (const [name, files] of Object.entries(layouts)) {
     it(`${name}: the new migration is detected last in the same set`, () => {

@@ -247,3 +247,47 @@ ruleTester(missingIndex, {
     },
   ],
 });
+
+const tenants =
+  'CREATE TABLE workspaces (id bigint PRIMARY KEY, name text NOT NULL);\n' +
+  'CREATE TABLE shares (id bigint PRIMARY KEY, key text NOT NULL, workspace_id bigint NOT NULL REFERENCES workspaces (id), space_id bigint NOT NULL, org_id bigint);\n';
+
+ruleTester(missingIndex, {
+  valid: [],
+  invalid: [
+    {
+      name: "a DELETE by a tenant key alone (all of one workspace's rows): info, with the reason",
+      schema: tenants,
+      code: 'DELETE FROM shares WHERE workspace_id = $1',
+      errors: [
+        {
+          message: [
+            'Query filters shares on workspace_id, but no index leads with it: every call scans the table. Add an index on shares(workspace_id). ' +
+              '(it deletes every row one workspace has in shares, which happens when a workspace changes a setting or is removed: rarely, ' +
+              'and where there is one workspace every row matches. Worth it when there are many workspaces and the table is large.)',
+          ],
+          span: 'workspace_id = $1',
+          tentative: true,
+        },
+      ],
+    },
+    {
+      name: 'an UPDATE by a tenant key named alone (org_id, no foreign key): info',
+      schema: tenants,
+      code: 'UPDATE shares SET key = $2 WHERE org_id = $1',
+      errors: [{ message: ['(it updates every row one org has in shares'], span: 'org_id = $1', tentative: true }],
+    },
+    {
+      name: 'a read by the tenant key runs on every request: warning',
+      schema: tenants,
+      code: 'SELECT id FROM shares WHERE workspace_id = $1',
+      errors: [{ message: ['Query filters shares on workspace_id, but no index leads with it: every call scans the table. Add an index on shares(workspace_id).'], span: 'workspace_id = $1' }],
+    },
+    {
+      name: 'a DELETE by a key that is no tenant (a space): warning',
+      schema: tenants,
+      code: 'DELETE FROM shares WHERE space_id = $1',
+      errors: [{ message: ['Query filters shares on space_id, but no index leads with it: every call scans the table. Add an index on shares(space_id).'], span: 'space_id = $1' }],
+    },
+  ],
+});

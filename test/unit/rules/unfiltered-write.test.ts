@@ -99,6 +99,25 @@ describe('unfiltered-write', () => {
     assert.deepEqual(findings(code), []);
   });
 
+  it('says nothing of a knex or Kysely write whose filter it cannot read: an object built elsewhere, a computed column, raw SQL, a $if', () => {
+    const code = [
+      "import knex from 'knex';",
+      'const db = knex({ client: "pg" });',
+      'export async function f(k: any, match: any, id: string, slug: boolean, keys: string[]) {',
+      "  await db('sessions').where(match).update({ token: '' });",
+      "  await db('sessions').whereRaw('token = ?', [id]).del();",
+      "  await db('sessions').where(slug ? 'key' : 'id', id).del();",
+      "  await k.updateTable('sessions').set({ token: '' }).where(slug ? 'key' : 'id', 'in', keys).executeTakeFirst();",
+      "  await k.deleteFrom('sessions').where(sql`lower(key)`, '=', id).execute();",
+      "  await k.deleteFrom('sessions').$if(slug, (qb) => qb.where('id', '=', id)).execute();",
+      "  await db('sessions').where(match).andWhere('user_id', 1).del();",
+      "  await db('sessions').where({}).del();",
+      '}',
+      '',
+    ].join('\n');
+    assert.deepEqual(findings(code).map((f) => f.slice(0, 2)), [['error', "await db('sessions').where({}).del()"]]);
+  });
+
   it("says nothing of a SQLAlchemy update whose filter it reads only in part (a repository's self.model): the filter is there", () => {
     const code = [
       'from sqlalchemy import update',

@@ -73,6 +73,11 @@ export function takenIndexNames(catalog: Catalog): ReadonlySet<string> {
   return taken;
 }
 
+/** Whether a CREATE TABLE names its table through a psql variable (`create table :SCHEMA.jobs (`), which the migration runner replaces. */
+export function namedByPsqlVariable(ddl: string | undefined): boolean {
+  return ddl !== undefined && /^\s*create\s+(?:(?:global|local|temp|temporary|unlogged)\s+)*table\s+(?:if\s+not\s+exists\s+)?[^(]*?:['"]?[A-Za-z_]/i.test(ddl);
+}
+
 export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
   const table = input.catalog.getTable(input.suggestion.table);
   const suggestion = spelled(input.suggestion, table);
@@ -89,6 +94,8 @@ export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
     return fix ? [{ ...fix, title: `Add index on ${describeIndex(suggestion)} to its Drizzle table and a new drizzle-kit migration`, isPreferred: true }] : [];
   }
   if (set) {
+    // Names its runner fills in (a psql variable, graphile-worker's `:GRAPHILE_WORKER_SCHEMA.jobs`): a new migration cannot name the table.
+    if (table && namedByPsqlVariable(input.textOf(table.origin.file)?.slice(table.origin.span.start, table.origin.span.end))) return [];
     const fix = migrationFix(set, { kind: 'createIndex', index }, setDialect!, input.now);
     const schema = set.tool === 'prisma' ? prismaSchemaEdit(set.dir, suggestion, index.name === prismaName ? undefined : index.name, input.textOf) : undefined;
     if (schema) {

@@ -127,6 +127,8 @@ export interface HostQuery {
   functions?: EnclosingFunction[];
   /** Python INSERT: the statement writes many rows at once (`executemany`, `execute(stmt, rows)`, `.values([...])`). */
   manyRows?: boolean;
+  /** kind 'orm': the call writes a filter its reader could not read (`.where(match)` with an object built elsewhere, raw SQL): `model` lacks some of its conditions. */
+  unreadFilter?: boolean;
 }
 
 /**

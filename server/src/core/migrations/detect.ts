@@ -9,7 +9,8 @@
  * - golang-migrate: `<n>_<desc>.up.sql` / `.down.sql`, any folder.
  * - sqlx: `<VERSION>_<desc>.sql`, or reversible `<VERSION>_<desc>.up.sql` / `.down.sql`.
  * - drizzle-kit: `<out>/NNNN_<name>.sql` listed by `<out>/meta/_journal.json` (orm/drizzle/migrations.ts).
- * - plain: `001_init.sql`, `0002-add.sql` in a folder named like migrations/migration/db/sql/schema.
+ * - plain: `001_init.sql`, `0002-add.sql`, or the number alone (`000011.sql`, graphile-worker's), in a folder
+ *   named like migrations/migration/db/sql/schema.
  *
  * sqlx and golang-migrate can write the same names. The heuristic: a folder
  * whose versions are all timestamps (14 digits, `YYYYMMDDHHMMSS`, what
@@ -46,7 +47,7 @@ function prismaFolder(dir: string): RegExpExecArray | null {
 }
 const FLYWAY = /^([VU])(\d+(?:[._]\d+)*)__(.+)\.sql$/i;
 const UP_DOWN = /^(\d+)_(.+)\.(up|down)\.sql$/i;
-const NUMBERED = /^(\d+)[_-](.+)\.sql$/i;
+const NUMBERED = /^(\d+)(?:[_-](.+))?\.sql$/i;
 const PLAIN_FOLDERS = new Set(['migrations', 'migration', 'migrate', 'db', 'sql', 'schema', 'database', 'ddl']);
 const TIMESTAMP_DIGITS = 14;
 
@@ -120,7 +121,7 @@ function classifyFolder(dir: string, names: string[], configured: boolean): Migr
   }
   const single: Migration[] = numbered.map((n) => {
     const m = NUMBERED.exec(n)!;
-    return { version: m[1], description: m[2], upFile: path.join(dir, n) };
+    return { version: m[1], description: m[2] ?? '', upFile: path.join(dir, n) };
   });
   if (single.length > 0 && single.every((m) => isTimestamp(m.version)) && numbered.every((n) => /^\d+_/.test(n))) {
     return { tool: 'sqlx', dir, migrations: sortByVersion(single) };

@@ -75,10 +75,12 @@ function nextVersions(set: MigrationSet, now: Date, count: number): string[] {
   return Array.from({ length: count }, (_, i) => String(first + BigInt(i)).padStart(width, '0'));
 }
 
-/** `-` when the set's files are named `0002-add.sql`, else `_`. */
-function separatorOf(set: MigrationSet): string {
+/** A new file's name before `.sql`, as the set names its own: `0003_slug`, `0003-slug` (`0002-add.sql`), or the number alone (`000011.sql`). */
+function baseNameOf(set: MigrationSet, version: string, slug: string): string {
   const last = set.migrations[set.migrations.length - 1];
-  return last && /^\d+-/.test(path.basename(last.upFile)) ? '-' : '_';
+  const name = last ? path.basename(last.upFile) : '';
+  if (/^\d+\.sql$/i.test(name)) return version;
+  return `${version}${/^\d+-/.test(name) ? '-' : '_'}${slug}`;
 }
 
 function usesUpDown(set: MigrationSet): boolean {
@@ -189,7 +191,7 @@ function fileNames(set: MigrationSet, version: string, slug: string): { up: stri
         down: usesUpDown(set) ? path.join(dir, `U${version}__${slug}.sql`) : undefined,
       };
     default: {
-      const base = `${version}${separatorOf(set)}${slug}`;
+      const base = baseNameOf(set, version, slug);
       return usesUpDown(set)
         ? { up: path.join(dir, `${base}.up.sql`), down: path.join(dir, `${base}.down.sql`) }
         : { up: path.join(dir, `${base}.sql`) };

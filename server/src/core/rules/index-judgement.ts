@@ -65,6 +65,37 @@ export function fewValuesReason(table: TableInfo, column: string): FewValues | u
   return undefined;
 }
 
+/** Tables of an installation's tenants: a hosted service has many (each selective), a self-hosted install often one. */
+const TENANT_TABLE_NAMES = new Set(['workspace', 'workspaces', 'tenant', 'tenants', 'organization', 'organizations', 'org', 'orgs']);
+
+/**
+ * The tenant table a column keys into (its foreign key's table, else its name
+ * without `_id`: `workspace_id` → workspace), or undefined when it is no tenant key.
+ */
+export function tenantOf(table: TableInfo, column: string): string | undefined {
+  const target = table.foreignKeys.find((fk) => fk.columns.length === 1 && fk.columns[0] === column)?.refTable ?? /^(.+)_id$/.exec(snake(column))?.[1];
+  return target && TENANT_TABLE_NAMES.has(snake(target)) ? snake(target).replace(/s$/, '') : undefined;
+}
+
+/**
+ * Why an index for an UPDATE or DELETE by a tenant key alone (`DELETE FROM
+ * shares WHERE workspace_id = $1`) is a plausible gain only, or undefined: the
+ * write changes every row one tenant has in the table, which happens when a
+ * tenant changes a setting or leaves, rarely; and on an install with one tenant
+ * every row matches, so no index helps there. Reads by the same key are judged
+ * on their own (they run on every request).
+ */
+export function wholeTenantWriteReason(kind: string, table: TableInfo, filters: { column: string; kind: string }[]): string | undefined {
+  if ((kind !== 'update' && kind !== 'delete') || filters.length !== 1 || filters[0]!.kind !== 'eq') return undefined;
+  const tenant = tenantOf(table, filters[0]!.column);
+  if (!tenant) return undefined;
+  const verb = kind === 'delete' ? 'deletes' : 'updates';
+  return (
+    `it ${verb} every row one ${tenant} has in ${table.name}, which happens when a ${tenant} changes a setting or is removed: rarely, ` +
+    `and where there is one ${tenant} every row matches. Worth it when there are many ${tenant}s and the table is large`
+  );
+}
+
 /** `workspaceId` → `workspace_id`, as Kysely's CamelCasePlugin and knex's snake-case mappers name a column. */
 export function snake(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();

@@ -10,7 +10,7 @@
 import { indexCovers, leadingColumns } from '../catalog/build';
 import type { Catalog, IndexInfo, TableInfo } from '../catalog/types';
 import type { ColumnRef, JoinCondition, Predicate, QueryModel, Span, Statement, TableRef } from '../sql/model';
-import { droppedIndexReason, isLowCardinality, isSelectiveKey, narrowingIndex, selectiveFirst, smallTableReason, snake } from './index-judgement';
+import { droppedIndexReason, isLowCardinality, isSelectiveKey, narrowingIndex, selectiveFirst, smallTableReason, snake, wholeTenantWriteReason } from './index-judgement';
 import type { FileContext, IndexSuggestion } from './types';
 import { handRunScript } from './host-helpers';
 
@@ -265,6 +265,8 @@ export interface IndexNeed {
    * a purge of old rows or a sweep of stale ones, run in the background.
    */
   purge?: 'delete' | 'update';
+  /** An UPDATE or DELETE by a tenant key alone: why its index is a plausible gain only (`wholeTenantWriteReason`). */
+  tenantWrite?: string;
 }
 
 /** The index-usable filters of one table in a query. */
@@ -371,6 +373,8 @@ function filterNeed(query: QueryModel, table: TableInfo, catalog: Catalog): Inde
     if (viaJoin.length > 0 && narrowingIndex(table, viaJoin)) return undefined;
     const need = makeNeed('single', 'filter', table, used, [], [only.span]);
     if ((query.kind === 'delete' || query.kind === 'update') && only.kind === 'range' && filters.length === 1) need.purge = query.kind;
+    const tenantWrite = wholeTenantWriteReason(query.kind, table, filters);
+    if (tenantWrite) need.tenantWrite = tenantWrite;
     return need;
   }
   if (tableServes(table, eqColumns, tail)) return undefined;
@@ -508,7 +512,7 @@ export function reportIndexNeeds(
   for (const { query, statement } of eachQuery(ctx.document.statements)) {
     for (const need of catalogIndexNeeds(query, ctx.catalog)) {
       if (need.kind !== kind || !worthIt(need, query)) continue;
-      const small = smallTableReason(need.table, ctx.catalog);
+      const small = smallTableReason(need.table, ctx.catalog) ?? need.tenantWrite;
       const script = ctx.host ? handRunScript(ctx.file) : undefined;
       const dropped = droppedIndexReason(need.table, need.suggestion.columns[0]!);
       ctx.report({

@@ -9,8 +9,9 @@
  *
  * Only queries whose filter the reader saw whole count: the readers the
  * language's adapter vouches for (`readsWritesWhole`) leave a write with a
- * dynamic filter unread (core/prisma/client.ts, builders.ts), so "no
- * predicate" means none is written. SQLAlchemy's and TypeORM's readers keep
+ * dynamic filter unread (core/prisma/client.ts) or say it has one
+ * (`unreadFilter`: builders.ts's `.where(match)`, `.where(cond ? 'a' : 'b', '=', x)`,
+ * `.whereRaw(..)`), so "no predicate" means none is written. SQLAlchemy's and TypeORM's readers keep
  * the readable part of a filter, so their writes are not judged. A chain handed on unexecuted (its
  * caller may add `.where`) is not reported. In a script, seed or job file
  * (host-helpers.ts `codePath`) emptying a table is often the point (resetting
@@ -70,6 +71,6 @@ export const unfilteredWrite: Rule = {
 function isUnfilteredWrite(query: HostQuery): boolean {
   const model = query.model;
   if (query.kind !== 'orm' || !model || (query.statementKind !== 'delete' && query.statementKind !== 'update')) return false;
-  if (query.terminal === 'unknown') return false;
+  if (query.terminal === 'unknown' || query.unreadFilter) return false;
   return model.predicates.length === 0 && model.equalities.length === 0 && model.joins.length === 0 && model.subqueries.length === 0 && !model.limit;
 }

@@ -70,6 +70,37 @@ describe('host/typescript: statements held by class fields and const objects', (
     assert.deepEqual(extractTypeScript(text, 'store.js').queries[2]!.loops.map((l) => [l.kind, l.iterable]), [['iterator-closure', 'ids']]);
   });
 
+  it('statements made once in the constructor (this.x = ..) and run from methods; not one the class assigns again or only sometimes', () => {
+    const text = [
+      "import Database from 'better-sqlite3';",
+      "import postgres from 'postgres';",
+      "const sql = postgres('postgres://localhost/app');",
+      'export class Store {',
+      '  private findUser: Database.Statement;',
+      '  constructor(db: Database.Database, reset: boolean) {',
+      "    this.findUser = db.prepare('SELECT * FROM users WHERE id = ?');",
+      "    this.teams = sql`SELECT id FROM teams`;",
+      "    this.again = db.prepare('SELECT * FROM orgs WHERE id = ?');",
+      "    if (reset) this.maybe = db.prepare('SELECT * FROM plans WHERE id = ?');",
+      '  }',
+      '  user(id: number) { return this.findUser.get(id); }',
+      '  async teamList() { return await this.teams; }',
+      "  reopen(db: Database.Database) { this.again = db.prepare('SELECT * FROM orgs WHERE name = ?'); }",
+      '  org(id: number) { return this.again.get(id); }',
+      '  plan(id: number) { return this.maybe.get(id); }',
+      '}',
+    ].join('\n');
+    assert.deepEqual(queries(text), [
+      ["db.prepare('SELECT * FROM users WHERE id = ?')", "'SELECT * FROM users WHERE id = ?'", 'unknown', undefined],
+      ["db.prepare('SELECT * FROM orgs WHERE id = ?')", "'SELECT * FROM orgs WHERE id = ?'", 'unknown', undefined],
+      ["db.prepare('SELECT * FROM plans WHERE id = ?')", "'SELECT * FROM plans WHERE id = ?'", 'unknown', undefined],
+      ['this.findUser.get(id)', "'SELECT * FROM users WHERE id = ?'", 'first', 0],
+      ['await this.teams', '`SELECT id FROM teams`', 'all', undefined],
+      // `this.again` is assigned again in reopen(), `this.maybe` only under an `if`: their runs are not read.
+      ["db.prepare('SELECT * FROM orgs WHERE name = ?')", "'SELECT * FROM orgs WHERE name = ?'", 'unknown', undefined],
+    ]);
+  });
+
   it('a property of a const object of queries; not a field the class assigns again, nor one of another class', () => {
     const text = [
       "import { Pool } from 'pg';",

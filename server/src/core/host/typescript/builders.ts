@@ -52,6 +52,8 @@ export interface BuiltQuery {
   entity?: string;
   /** An INSERT of many rows in one statement (Prisma's `createMany`). */
   manyRows?: boolean;
+  /** The chain writes a filter the reader could not read (a where on a computed column, an object built elsewhere, raw SQL): the model's conditions are not all it sends. */
+  unreadFilter?: boolean;
 }
 
 /** A method call of the chain: `.where(...)` is { name: 'where', call, args }. */
@@ -358,6 +360,8 @@ class Builder {
   roots = new Set<string>();
   /** Nothing may be claimed about the predicates' conjunction (an OR at the top level). */
   anyOr = false;
+  /** A filter step was written that added no condition read here (`unreadFilter` of BuiltQuery). */
+  unreadFilter = false;
   constructor(
     kind: StatementKind,
     private readonly program: SyntaxNode,
@@ -513,6 +517,20 @@ class Builder {
     const value = v?.type === 'number' && /^\d+$/.test(v.text) ? Number(v.text) : undefined;
     this.note(v);
     this.model[name] = { span: stepSpan(step), ...(value !== undefined ? { value } : {}) };
+  }
+
+  /**
+   * Reads a filter step with `read`; a step that adds no condition (predicate, implicit join or
+   * subquery) wrote one QueryLens could not read: `.where(match)` with an object built elsewhere,
+   * `.where(cond ? 'a' : 'b', '=', x)`, `.whereRaw(..)`. An empty object (`.where({})`) is read: it writes no condition.
+   */
+  filterStep(step: Step, read: (step: Step) => boolean): boolean {
+    const m = this.model;
+    const before = m.predicates.length + m.equalities.length + m.subqueries.length;
+    const result = read(step);
+    const empty = step.args.length === 1 && unwrap(step.args[0])?.type === 'object' && unwrap(step.args[0])!.namedChildren.length === 0;
+    if (m.predicates.length + m.equalities.length + m.subqueries.length === before && !empty) this.unreadFilter = true;
+    return result;
   }
 
   /** An `orWhere` at the top level: `a AND b OR c` groups as `a OR (b AND c)`; no conjunct is sure. */
@@ -740,7 +758,7 @@ function knexQuery(base: SyntaxNode, steps: Step[], program: SyntaxNode, text: s
         returning = true;
         break;
       default:
-        if (!knexStep(q, step)) return undefined;
+        if (!(isKnexFilter(step.name) ? q.filterStep(step, (st) => knexStep(q, st)) : knexStep(q, step))) return undefined;
     }
     lastEnd = step.call.endIndex;
   }
@@ -751,7 +769,7 @@ function knexQuery(base: SyntaxNode, steps: Step[], program: SyntaxNode, text: s
   const beforeTerminal = kind === 'select' && t !== 'unknown' ? (terminalAt ?? lastEnd) : undefined;
   return {
     library: 'knex', model: q.finish(), statementKind: kind, terminal: t, span: spanOf(base),
-    ...(beforeTerminal !== undefined ? { beforeTerminal } : {}), parameterRoots: [...q.roots],
+    ...(beforeTerminal !== undefined ? { beforeTerminal } : {}), parameterRoots: [...q.roots], ...(q.unreadFilter ? { unreadFilter: true } : {}),
   };
 }
 
@@ -778,6 +796,11 @@ function addSelected(q: Builder, a: SyntaxNode): void {
   }
   const c = q.column(n);
   if (c) q.model.columns.push(c);
+}
+
+/** knex steps that filter rows (`where`, `orWhereIn`, `whereRaw`, `whereExists`, `modify` with its wheres). */
+function isKnexFilter(name: string): boolean {
+  return /^(or|and)?(where|Where)/.test(name) || name === 'modify';
 }
 
 /** One knex method of the chain; false when it is one QueryLens cannot read (the chain is then left alone). */
@@ -1039,14 +1062,14 @@ function kyselyQuery(base: SyntaxNode, steps: Step[], program: SyntaxNode, text:
     }
     if (NOT_SENT.has(step.name)) return undefined;
     if (step.name === 'returning' || step.name === 'returningAll') returning = true;
-    else if (!kyselyStep(q, step)) return undefined;
+    else if (!(KYSELY_FILTERS.has(step.name) ? q.filterStep(step, (st) => kyselyStep(q, st)) : kyselyStep(q, step))) return undefined;
   }
   let t: Terminal = terminal ?? 'unknown';
   if (kind !== 'select' && t !== 'unknown' && !returning) t = 'execute';
   const beforeTerminal = kind === 'select' && terminalAt !== undefined ? terminalAt : undefined;
   return {
     library: 'kysely', model: q.finish(), statementKind: kind, terminal: t, span: spanOf(base),
-    ...(beforeTerminal !== undefined ? { beforeTerminal } : {}), parameterRoots: [...q.roots],
+    ...(beforeTerminal !== undefined ? { beforeTerminal } : {}), parameterRoots: [...q.roots], ...(q.unreadFilter ? { unreadFilter: true } : {}),
   };
 }
 
@@ -1073,6 +1096,9 @@ function isExpressionBuilder(name: SyntaxNode): boolean {
   }
   return false;
 }
+
+/** Kysely steps that filter rows (`$if` may add a where). */
+const KYSELY_FILTERS = new Set(['where', 'whereRef', '$if']);
 
 /** Steps a query may take only sometimes and still be read without them (see `$if`). */
 const SOMETIMES_SAFE = new Set(['where', 'whereRef', 'orderBy', 'select']);

@@ -169,12 +169,12 @@ class Extraction {
         if (found) this.claimed.push(found.query.span);
       }
     }
-    // postgres.js: `const q = sql`...`` run later by `await q`.
+    // postgres.js: `const q = sql`...`` run later by `await q` (or `this.q = sql`...`` in a constructor, by `await this.q`).
     for (const part of parts) {
       this.part = part;
       for (const node of part.awaits) {
         const inner = node.namedChildren[0];
-        if (inner?.type === 'identifier') {
+        if (inner?.type === 'identifier' || inner?.type === 'member_expression') {
           const deferred = this.deferredTag(inner, node);
           if (deferred) this.claimed.push(deferred.query.span);
         }
@@ -280,9 +280,9 @@ class Extraction {
     return this.runAgain(origin, call.node, terminal, roots, call.callee.childForFieldName('object')?.endIndex);
   }
 
-  /** `await q` where `const q = sql`...`` (postgres.js): the query runs here. */
-  private deferredTag(identifier: Node, awaited: Node): Found | undefined {
-    const value = constValue(identifier.text, awaited);
+  /** `await q` where `const q = sql`...`` (postgres.js), `await this.q` where a field holds one: the query runs here. */
+  private deferredTag(held: Node, awaited: Node): Found | undefined {
+    const value = held.type === 'identifier' ? constValue(held.text, awaited) : memberValue(held, this.ctx);
     const made = value ? asCall(unwrap(value)) : undefined;
     const origin = made?.template ? tagOrigin(made, this.ctx) : undefined;
     if (!origin || origin.tag === 'kysely') return undefined;
@@ -352,6 +352,7 @@ class Extraction {
         ...(built.library !== 'knex' && built.library !== 'kysely' ? { orm: built.library } : {}),
         ...(built.entity ? { entity: built.entity } : {}),
         ...(built.manyRows ? { manyRows: true } : {}),
+        ...(built.unreadFilter ? { unreadFilter: true } : {}),
         ...(use.assignedTo ? { assignedTo: use.assignedTo } : {}),
         ...(built.beforeTerminal !== undefined ? { beforeTerminal: built.beforeTerminal } : {}),
       }, built.span);

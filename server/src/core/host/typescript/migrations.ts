@@ -382,7 +382,9 @@ const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f:
 /**
  * A string or template literal as the text it stands for, with the file
  * offset of each character (escapes resolved); `${}` holes become `$1`, `$2`
- * ... (Kysely's `sql` tag and knex bindings send them as parameters).
+ * ... (Kysely's `sql` tag and knex bindings send them as parameters), except
+ * a hole the file spells out as text (`holeText`: kutt's
+ * `` `CREATE INDEX ${ifNotExists} links_user_id_index ON links (user_id)` ``).
  */
 function literalSql(node: Node): EmbeddedSql | undefined {
   if (node.type !== 'string' && node.type !== 'template_string') return undefined;
@@ -391,11 +393,14 @@ function literalSql(node: Node): EmbeddedSql | undefined {
   let holes = 0;
   const source = node.text;
   const base = node.startIndex;
-  const subs = node.namedChildren.filter((c) => c.type === 'template_substitution').map((c) => ({ start: c.startIndex - base, end: c.endIndex - base }));
+  const subs = node.namedChildren
+    .filter((c) => c.type === 'template_substitution')
+    .map((c) => ({ start: c.startIndex - base, end: c.endIndex - base, expression: c.namedChildren.find((e) => e.type !== 'comment') }));
   for (let i = 1; i < source.length - 1; ) {
     const sub = subs.find((s) => s.start === i);
     if (sub) {
-      const placeholder = `$${++holes}`;
+      const spelled = sub.expression ? holeText(sub.expression, 0) : undefined;
+      const placeholder = spelled ?? `$${++holes}`;
       for (let k = 0; k < placeholder.length; k++) offsets.push(base + i);
       text += placeholder;
       i = sub.end;
@@ -427,6 +432,31 @@ function literalSql(node: Node): EmbeddedSql | undefined {
   }
   offsets.push(node.endIndex - 1);
   return { text, offsets, literal: spanOf(node) };
+}
+
+/**
+ * The SQL text a template hole of a migration stands for, when the file spells
+ * it out: a string literal, a `const` holding one, or a choice between such
+ * (`const ifNotExists = isMySQL ? '' : 'IF NOT EXISTS'`: every choice makes the
+ * same object, the first one that writes something is read). A migration's
+ * DDL takes no parameters, so a hole is text the code puts in; one it does not
+ * spell out stays a placeholder (the statement is then usually unreadable).
+ */
+function holeText(expression: Node, hops: number): string | undefined {
+  const n = unwrap(expression);
+  if (hops > 3) return undefined;
+  const literal = stringValue(n);
+  if (literal !== undefined) return literal;
+  if (n.type === 'identifier') {
+    const value = constValue(n.text, n);
+    return value ? holeText(value, hops + 1) : undefined;
+  }
+  if (n.type === 'ternary_expression') {
+    const choices = ['consequence', 'alternative'].map((f) => n.childForFieldName(f)).map((c) => (c ? holeText(c, hops + 1) : undefined));
+    if (choices.some((c) => c === undefined)) return undefined;
+    return choices.find((c) => c!.trim() !== '') ?? '';
+  }
+  return undefined;
 }
 
 /** One link of a call chain: `.name(args)` (args undefined for a property read). */

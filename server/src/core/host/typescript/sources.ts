@@ -141,7 +141,8 @@ const FIELDS = new Set(['public_field_definition', 'field_definition']);
  * assigns it again:
  * - `this.findSql`: a field of the enclosing class (`private readonly findSql = 'SELECT ..'`,
  *   `#sql = ..`, `static readonly LIST = ..` from a static method), `readonly` or never
- *   assigned with `this.findSql = ..` in the class;
+ *   assigned with `this.findSql = ..` in the class; or, without an initialiser, assigned once in the
+ *   class, by a statement of the constructor's own body (`this.findUser = db.prepare('..')`);
  * - `Repo.LIST`: a static field of a class the file declares;
  * - `QUERIES.find`: a property of a `const` object literal (`const QUERIES = { find: 'SELECT ..' }`).
  */
@@ -200,14 +201,31 @@ function classNamed(at: Node, name: string): Node | undefined {
 function fieldValue(body: Node, name: string, isStatic: boolean): Node | undefined {
   const field = body.namedChildren.find((c) => FIELDS.has(c.type) && (c.childForFieldName('name') ?? c.childForFieldName('property'))?.text === name);
   const value = field?.childForFieldName('value');
-  if (!field || !value) return undefined;
-  const modifiers = field.children.map((c) => c.type);
-  if (modifiers.includes('static') !== isStatic) return undefined;
-  if (!modifiers.includes('readonly')) {
-    const escaped = name.replace(/[$#]/g, (c) => `\\${c}`);
-    if (new RegExp(`\\b(?:this|${className(body)})\\.${escaped}\\s*(?:[-+*/%&|^]|\\?\\?|\\|\\||&&)?=(?!=)`).test(body.text)) return undefined;
-  }
+  const modifiers = field?.children.map((c) => c.type) ?? [];
+  if (field && modifiers.includes('static') !== isStatic) return undefined;
+  if (!value) return isStatic ? undefined : constructorValue(body, name);
+  if (!modifiers.includes('readonly') && assignments(body, name) > 0) return undefined;
   return value;
+}
+
+/** How many times the class assigns `this.name` (or `Class.name`): `=`, `+=`, `??=`, ... */
+function assignments(body: Node, name: string): number {
+  const escaped = name.replace(/[$#]/g, (c) => `\\${c}`);
+  return body.text.match(new RegExp(`\\b(?:this|${className(body)})\\.${escaped}\\s*(?:[-+*/%&|^]|\\?\\?|\\|\\||&&)?=(?!=)`, 'g'))?.length ?? 0;
+}
+
+/** `this.name = value` as a statement of the constructor's own body (not under an `if` or a loop), the class's only assignment of it. */
+function constructorValue(body: Node, name: string): Node | undefined {
+  const constructor = body.namedChildren.find((c) => c.type === 'method_definition' && c.childForFieldName('name')?.text === 'constructor');
+  const statements = constructor?.childForFieldName('body')?.namedChildren ?? [];
+  for (const statement of statements) {
+    const assignment = statement.type === 'expression_statement' ? statement.namedChildren[0] : undefined;
+    if (assignment?.type !== 'assignment_expression') continue;
+    const left = assignment.childForFieldName('left');
+    if (left?.type !== 'member_expression' || left.childForFieldName('object')?.type !== 'this' || left.childForFieldName('property')?.text !== name) continue;
+    return assignments(body, name) === 1 ? (assignment.childForFieldName('right') ?? undefined) : undefined;
+  }
+  return undefined;
 }
 
 function className(body: Node): string {
