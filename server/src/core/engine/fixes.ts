@@ -86,7 +86,9 @@ export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
     const schemaFile = input.modelOf?.(input.suggestion.table)?.file;
     const schemaText = schemaFile === undefined ? undefined : input.textOf(schemaFile);
     const fix = drizzleMigrationFix(set, index, setDialect!, input.now, schemaFile !== undefined && schemaText !== undefined ? { file: schemaFile, text: schemaText } : undefined);
-    return fix ? [{ ...fix, title: `Add index on ${describeIndex(suggestion)} to its Drizzle table and a new drizzle-kit migration`, isPreferred: true }] : [];
+    if (!fix) return [];
+    const migration = { set: set.dir, dialect: setDialect!, change: { kind: 'createIndex' as const, index }, model: schemaFile! };
+    return [{ ...fix, title: `Add index on ${describeIndex(suggestion)} to its Drizzle table and a new drizzle-kit migration`, isPreferred: true, migration }];
   }
   if (set) {
     const fix = migrationFix(set, { kind: 'createIndex', index }, setDialect!, input.now);
