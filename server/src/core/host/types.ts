@@ -191,6 +191,8 @@ export interface ModelField {
   name: string;
   column: string;
   span?: Span;
+  /** Drizzle: the column is named by its key (no name written), so a `casing` option renames it (core/orm/drizzle/casing.ts). */
+  keyAsName?: boolean;
   /** A relation field (`author User @relation(fields: [authorId], references: [id])`, `@ManyToOne`, Drizzle `relations`). */
   relation?: {
     /** The related model's `className`. */
@@ -229,6 +231,11 @@ export interface HostModel {
    * entry with no table and no changes that stands for the file configuring it (core/orm/typeorm/resolve.ts).
    */
   namingStrategy?: 'snake';
+  /**
+   * Drizzle: the project's `casing` (`drizzle({ casing: 'snake_case' })`, drizzle-kit's config), on an entry with no
+   * table and no changes that stands for the file setting it (core/orm/drizzle/casing.ts).
+   */
+  casing?: 'snake_case' | 'camelCase';
 }
 
 /** One Alembic revision file. */
