@@ -263,4 +263,6 @@ export interface HostExtraction {
   pools?: HostPool[];
   /** Parse problems of the host file itself (tree-sitter ERROR nodes), reported by nobody for now. */
   errors: { message: string; span: Span }[];
+  /** The file is a command-line program (its top-level code exits when done: typescript/command-line.ts), run by hand or once. */
+  commandLine?: boolean;
 }

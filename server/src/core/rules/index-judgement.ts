@@ -7,6 +7,7 @@
  */
 import { leadingColumns } from '../catalog/build';
 import type { Catalog, IndexInfo, TableInfo } from '../catalog/types';
+import type { QueryModel } from '../sql/model';
 
 /** Column names (or their last word) that hold a few fixed values: states, kinds, roles, flags. */
 const FEW_VALUE_WORDS = new Set([
@@ -36,6 +37,44 @@ const SCOPE_TABLE_NAMES = new Set(['project', 'projects', 'environment', 'enviro
 /** Whether a table is a scope (`SCOPE_TABLE_NAMES`): a loop over all its rows runs a few times. */
 export function isScopeTable(name: string): boolean {
   return SCOPE_TABLE_NAMES.has(snake(name));
+}
+
+/** Tables of tenants: the organizations, teams or workspaces users own or belong to. A hosted service has many; one user, a few. */
+const TENANT_TABLE_NAMES = new Set(['organization', 'organizations', 'org', 'orgs', 'team', 'teams', 'workspace', 'workspaces', 'tenant', 'tenants', 'company', 'companies']);
+/** Columns naming the user a row belongs to (`owner_id`, `user_id`, `created_by`), when no foreign key says so. */
+const USER_COLUMN = /^(owner|user|creator|created_by|owned_by)(_id)?$/;
+const USER_TABLES = new Set(['user', 'users', 'account', 'accounts', 'member', 'members', 'person', 'people']);
+
+/**
+ * The tenants of one user: a query of a tenant table (`TENANT_TABLE_NAMES`)
+ * pinned by equality on a column that points to a user (a foreign key to a
+ * user table, or named `owner_id`, `user_id`, `created_by`). A user owns or
+ * belongs to a few organizations, so a loop over those rows runs a few times,
+ * however many tenants the service has. The column, or undefined.
+ */
+export function userTenantsColumn(query: QueryModel, catalog: Catalog): string | undefined {
+  const table = query.tables[0] && catalog.getTable(query.tables[0].name);
+  if (!table || query.tables.length !== 1 || !TENANT_TABLE_NAMES.has(snake(table.name))) return undefined;
+  const pinned = query.predicates.find((p) => {
+    if (p.op !== 'eq' || p.disjunctive || p.valueKind === 'subquery' || p.valueKind === 'column') return false;
+    const column = p.column.column;
+    if (!table.columns.has(column)) return false;
+    const fk = table.foreignKeys.find((f) => f.columns.length === 1 && f.columns[0] === column);
+    return fk ? USER_TABLES.has(snake(fk.refTable)) : USER_COLUMN.test(snake(column));
+  });
+  return pinned?.column.column;
+}
+
+/** Columns that name one person: their address or login. */
+const PERSON_COLUMN = /^(email|email_address|username|user_name|login)$/;
+
+/**
+ * Whether equality on a column leaves the rows of one person (`email`,
+ * `username`): what one user has (their invitations, their tokens), a
+ * bounded set, though no foreign key or unique constraint says so.
+ */
+export function isPersonKey(column: string): boolean {
+  return PERSON_COLUMN.test(snake(column));
 }
 
 /** Why a column has few distinct values: `text` is a clause for a message; a `scope` is narrowed only as far as one of its rows holds. */

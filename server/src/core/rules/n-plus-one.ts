@@ -17,7 +17,7 @@ import type { Predicate, QueryModel } from '../sql/model';
 import { languageDataOf } from '../../../../shared/languages';
 import { adapterOf } from '../host/languages';
 import type { BatchSite } from '../host/adapter';
-import { indentationAt, lineStart, rowLoop, rowsSource, scheduledJob, spanText, startsLine, statementOf, type RowLoop } from './host-helpers';
+import { indentationAt, lineStart, rowLoop, rowsSource, scheduledJob, spanText, startsLine, statementOf, userTenantsNote, type RowLoop } from './host-helpers';
 import { isScopeTable } from './index-judgement';
 import type { CoreFix, FileContext, Rule } from './types';
 
@@ -64,6 +64,8 @@ function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQue
   const selfLookup = !!model?.tables[0] && outer?.tables[0]?.name === model.tables[0].name;
   // The rows of a scope (all projects, all groups): an installation has a few, so the loop runs a few times.
   const scope = outer?.tables[0] && isScopeTable(outer.tables[0].name) ? outer.tables[0].name : undefined;
+  // The tenants of one user (the organizations a user owns): a few rows.
+  const tenants = scope ? undefined : userTenantsNote(ctx, host, row.loop);
   // A job on a timer (a nightly cleanup): no request waits for its round trips.
   const scheduled = scheduledJob(query);
   // Raw SQL that keeps each key's first rows (ORDER BY ... LIMIT n) or counts them (an aggregate): over all keys,
@@ -88,8 +90,9 @@ function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQue
         ? ` It reads ${table}, the table the loop walks: if the loop changes those rows (a duplicate check before an update), rows fetched before the loop would miss the changes, so check that first (info, no automatic rewrite).`
         : '') +
       (scope ? ` (The loop walks ${scope}, which splits an installation into a few parts: a few round trips, worth batching only if there are many.)` : '') +
+      (tenants ?? '') +
       (scheduled ? ` (It runs in the scheduled job ${scheduled}, which no request waits for: worth batching only if the loop is long.)` : ''),
-    ...(selfLookup || scope || scheduled ? { tentative: true } : {}),
+    ...(selfLookup || scope || tenants || scheduled ? { tentative: true } : {}),
     explanation: [
       `**Loop:** \`${row.target}\` over \`${row.loop.iterable ?? '?'}\``,
       '',
