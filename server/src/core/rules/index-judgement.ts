@@ -136,7 +136,8 @@ function isListName(name: string): boolean {
  * - definitions: another table is named for their runs (`workflow` and
  *   `workflow_instance` pointing to it), so the growing data is there;
  * - parts of definitions: every foreign key points to a table of definitions
- *   (the events a plugin declares), and the table is not the runs' table itself.
+ *   (the events a plugin declares), and the table is not the runs' table itself;
+ * - integrations a tenant sets up by hand (`configuredByTenant`: `sso_provider` of an organization).
  * A table that only belongs to a list of choices (a project) is not small: a
  * project holds a large share of the data.
  * The text ends a message, in parentheses.
@@ -146,6 +147,8 @@ export function smallTableReason(table: TableInfo, catalog: Catalog): string | u
   if (isReferenceTable(table)) return `${table.name} looks like a reference list of kinds, usually a few rows that a scan reads at once: worth it only if it grows`;
   const choices = choicesFlag(table);
   if (choices) return `${table.name} has a boolean ${choices} column, so its rows are choices set up by hand, one of them the default: usually a few rows, and ${scan}`;
+  const configured = configuredByTenant(table);
+  if (configured) return `${table.name} holds the ${configured.what} one ${configured.tenant} sets up by hand: usually a few rows per ${configured.tenant}, and ${scan}`;
   const runs = runsTable(table, catalog);
   if (runs) return `${table.name} holds definitions whose runs are kept in ${runs.name}: usually a few rows set up by hand, and ${scan}`;
   if (!isRunsTable(table.name) && table.foreignKeys.length > 0) {
@@ -156,6 +159,22 @@ export function smallTableReason(table: TableInfo, catalog: Catalog): string | u
     }
   }
   return undefined;
+}
+
+/** Last words of tables of the integrations a tenant connects: its identity, git or DNS providers. */
+const INTEGRATION_WORDS = new Set(['provider', 'providers', 'integration', 'integrations']);
+
+/**
+ * A table of integrations one tenant sets up by hand (`sso_provider` with a
+ * foreign key to `organization`, `team_integrations`): a few per tenant,
+ * connected once in a settings page. What it holds and the tenant, or undefined.
+ */
+export function configuredByTenant(table: TableInfo): { what: string; tenant: string } | undefined {
+  const words = snake(table.name).split('_');
+  const last = words[words.length - 1]!;
+  const tenant = table.foreignKeys.find((fk) => TENANT_TABLE_NAMES.has(snake(fk.refTable)));
+  if (words.length < 2 || !INTEGRATION_WORDS.has(last) || !tenant) return undefined;
+  return { what: `${words.slice(0, -1).join(' ')} ${last.endsWith('s') ? last : `${last}s`}`, tenant: snake(tenant.refTable).replace(/s$/, '') };
 }
 
 /** The boolean column that marks the default row (`default`, `is_default`). */

@@ -16,6 +16,7 @@ import type { SyntaxNode } from '../../host/treesitter';
 import type { HostModel, ModelField } from '../../host/types';
 import { fileLibraries } from '../../host/typescript/libraries';
 import { argsOf, plainString, unwrap } from '../../host/typescript/syntax';
+import { withRelations } from './relations';
 
 const WORDS = /[\da-z]+|[A-Z]+(?![a-z])|[A-Z][\da-z]+/g;
 
@@ -60,13 +61,23 @@ export function drizzleCasingMarkers(root: SyntaxNode): HostModel[] {
   return [];
 }
 
-/** The workspace's Drizzle tables with the casing applied (markers leave the list). */
+/**
+ * The workspace's Drizzle tables once all are known: the casing applied, then
+ * the relations of `relations()` (relations.ts) added; the markers and the
+ * relation entries leave the list.
+ */
 export function resolveDrizzleModels(models: HostModel[]): HostModel[] {
   const own = models.filter((m) => m.orm === 'drizzle');
   if (own.length === 0) return models;
   const casing = own.find((m) => m.casing)?.casing;
-  const tables = own.filter((m) => m.table !== '' || !m.casing);
-  if (!casing) return tables.length === own.length ? models : models.filter((m) => m.orm !== 'drizzle' || !m.casing);
+  const tables = own.filter((m) => m.table !== '');
+  const entries = own.filter((m) => m.table === '' && !m.casing && m.className !== '');
+  const resolved = withRelations(casing ? casedTables(tables, casing) : tables, entries);
+  if (resolved === tables && own.length === tables.length) return models;
+  return [...models.filter((m) => m.orm !== 'drizzle'), ...resolved];
+}
+
+function casedTables(tables: HostModel[], casing: 'snake_case' | 'camelCase'): HostModel[] {
   const convert = casing === 'snake_case' ? toSnakeCase : toCamelCase;
   // Per table, the old column name → the new, for the foreign keys that reference it from other tables.
   const renames = new Map<string, Map<string, string>>();
@@ -75,9 +86,7 @@ export function resolveDrizzleModels(models: HostModel[]): HostModel[] {
     for (const f of m.fields ?? []) if (f.keyAsName && convert(f.name) !== f.column) rename.set(f.column, convert(f.name));
     if (rename.size > 0) renames.set(m.table, rename);
   }
-  if (renames.size === 0) return models.filter((m) => m.orm !== 'drizzle' || !m.casing);
-  const renamed = tables.map((m) => cased(m, renames));
-  return [...models.filter((m) => m.orm !== 'drizzle'), ...renamed];
+  return renames.size === 0 ? tables : tables.map((m) => cased(m, renames));
 }
 
 function cased(m: HostModel, renames: Map<string, Map<string, string>>): HostModel {
