@@ -6,6 +6,7 @@
  */
 import { missingCompositeIndex } from '../../../server/src/core/rules/missing-composite-index';
 import { missingIndex } from '../../../server/src/core/rules/missing-index';
+import { unpaginatedQuery } from '../../../server/src/core/rules/unpaginated-query';
 import { ruleTester } from './harness';
 
 const boards = 'CREATE TABLE boards (id bigint PRIMARY KEY, slug text UNIQUE, owner text);\n';
@@ -258,6 +259,26 @@ ruleTester(missingIndex, {
       errors: [
         { message: ['Query filters payment_provider on code, but no index leads with it: every call scans the table. Add an index on payment_provider(code).'], span: 'code = $1' },
         { message: ['Query filters deployment on code, but no index leads with it: every call scans the table. Add an index on deployment(code).'], span: 'code = $1', start: 'SELECT id FROM payment_provider WHERE code = $1;\nSELECT id FROM deployment WHERE '.length },
+      ],
+    },
+  ],
+});
+
+ruleTester(unpaginatedQuery, {
+  valid: [],
+  invalid: [
+    {
+      name: "every organization's SSO providers: info, they grow only with the organizations that set them up",
+      schema: tenants + 'CREATE TABLE sso_provider (id text PRIMARY KEY, organization_id text REFERENCES organization (id), user_id text REFERENCES "user" (id), domain text);',
+      code: 'SELECT domain FROM sso_provider',
+      output: 'SELECT domain FROM sso_provider LIMIT 100',
+      errors: [
+        {
+          message: ['Query reads sso_provider without LIMIT', '(sso_provider holds the sso providers one organization sets up by hand: a few rows per organization, so it grows only with the organizations that set them up.)'],
+          span: 'SELECT domain FROM sso_provider',
+          fixes: ['Add LIMIT 100'],
+          tentative: true,
+        },
       ],
     },
   ],

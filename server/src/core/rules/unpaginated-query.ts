@@ -18,7 +18,7 @@ import { adapterOf } from '../host/languages';
 import type { HostQuery } from '../host/types';
 import type { ColumnRef, QueryModel, Statement } from '../sql/model';
 import { codePath, hostQueryOf, returnsAllRows, spanText, type CodePath } from './host-helpers';
-import { isPersonKey, isSelectiveKey } from './index-judgement';
+import { configuredByTenant, isPersonKey, isSelectiveKey } from './index-judgement';
 import { columnTable, isSingleRowLookup, knownTable, spanUnion, tableRefs } from './query-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
 
@@ -55,6 +55,8 @@ export const unpaginatedQuery: Rule = {
       const orm = hostQuery?.kind === 'orm';
       const parent = parentKey(query, first.table, ctx.catalog) ?? pinnedJoin(query, first.table, known.map((k) => k.table), ctx.catalog);
       const passing = parent ? undefined : transientState(ctx, query, first.table);
+      // Integrations each tenant sets up by hand (an organization's SSO providers): a few rows per tenant.
+      const configured = parent || passing ? undefined : configuredByTenant(first.table);
       ctx.report({
         // An ORM call chain is underlined whole; SQL from its start to the first table.
         span: orm ? statement.span : spanUnion([{ start: statement.span.start, end: statement.span.start }, first.ref.span]),
@@ -64,6 +66,10 @@ export const unpaginatedQuery: Rule = {
           (passing
             ? ` (It reads only the rows whose ${passing.column} is '${passing.value}', a state rows pass through while work on them runs: ` +
               'as many as are in flight at once, not the whole table. This matters only if many can be.)'
+            : '') +
+          (configured
+            ? ` (${first.table.name} holds the ${configured.what} one ${configured.tenant} sets up by hand: a few rows per ${configured.tenant}, ` +
+              `so it grows only with the ${configured.tenant}s that set them up.)`
             : ''),
         explanation: [
           `**Tables:** ${known.map((k) => `\`${k.table.name}\``).join(', ')}`,
@@ -75,7 +81,7 @@ export const unpaginatedQuery: Rule = {
             'silently drops the rest.',
         ].join('\n'),
         fixes: path?.kind === 'batch' ? [] : hostQuery ? hostLimitFix(ctx, statement, hostQuery) : limitFix(ctx, statement),
-        ...((hostQuery && path?.kind !== 'request') || parent || passing ? { tentative: true } : {}),
+        ...((hostQuery && path?.kind !== 'request') || parent || passing || configured ? { tentative: true } : {}),
       });
     }
   },
