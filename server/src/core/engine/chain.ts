@@ -52,6 +52,7 @@ export function chainMigrationFixes(
     seen.add(key);
     bySet.set(planned.set, [...(bySet.get(planned.set) ?? []), planned]);
   }
+  for (const [dir, planned] of bySet) bySet.set(dir, withoutPrefixes(planned));
   const taken = new Set(takenIndexNames(catalog)); // a copy: the chain's own names are added
   const files: ChainedFiles['files'] = [];
   const edited = new Map<string, string>();
@@ -104,4 +105,19 @@ function applyOffsetEdits(text: string, edits: readonly ExtraEdit[]): string {
   let out = text;
   for (const e of [...edits].sort((a, b) => b.span.start - a.span.start || b.span.end - a.span.end)) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
   return out;
+}
+
+/**
+ * The planned changes without the B-tree indexes whose columns lead another planned one of the same table
+ * (`(application_id)` beside `(application_id, created_at)`): the longer serves both lookups, and the
+ * shorter would be redundant at once.
+ */
+function withoutPrefixes(planned: PlannedMigration[]): PlannedMigration[] {
+  const plain = (p: PlannedMigration) => p.change.kind === 'createIndex' && (p.change.index.method ?? 'btree') === 'btree' && !p.change.index.options && p.change.index.keys.every((k) => !k.opclass);
+  const columns = (p: PlannedMigration) => p.change.index.keys.map((k) => `${k.column}${k.desc ? ' desc' : ''}`);
+  return planned.filter((p) => {
+    if (!plain(p)) return true;
+    const mine = columns(p);
+    return !planned.some((q) => q !== p && plain(q) && q.change.index.table === p.change.index.table && columns(q).length > mine.length && mine.every((c, i) => columns(q)[i] === c));
+  });
 }

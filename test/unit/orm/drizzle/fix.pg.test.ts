@@ -5,8 +5,9 @@
  * drizzle-kit finds nothing left to generate, the edited schema compiles
  * against drizzle-orm's types, and drizzle-orm's migrator runs both migrations
  * on PostgreSQL, where QueryLens reads them back as applied. `check --fix`
- * applies two such fixes on one table as one chain (0001 and 0002, both
- * indexes in the table's callback), which drizzle-kit and the migrator accept too.
+ * applies such fixes on one table as one chain (0001 and 0002, both indexes
+ * in the table's callback; an index whose columns lead another of the chain is
+ * left out), which drizzle-kit and the migrator accept too.
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -193,6 +194,10 @@ describe('Drizzle: check --fix applies the drizzle-kit index fixes as one chain'
 export async function byEmail(email: string) {
   return db.select().from(workers).where(eq(workers.email, email));
 }
+
+export async function ofPlanner(plannerId: number) {
+  return db.select().from(workers).where(eq(workers.plannerId, plannerId));
+}
 `;
   const schema = SCHEMA.replace("  createdAt: timestamp('created_at').defaultNow(),\n", "  createdAt: timestamp('created_at').defaultNow(),\n  email: varchar('email', { length: 255 }),\n");
 
@@ -212,8 +217,15 @@ export async function byEmail(email: string) {
     await admin.end().catch(() => undefined);
   });
 
+  // (planner_id) alone leads (planner_id, task_status): one index serves both lookups, and only that one is written.
   it('writes both migrations, one journal edit and both indexes in the table, which drizzle-kit and its migrator accept', async () => {
     const warnings: string[] = [];
+    const before = await runCheck({ paths: ['.'], cwd: root, fix: false, warn: (m) => warnings.push(m) });
+    assert.deepEqual(before.findings.flatMap((f) => f.fixes.filter((x) => x.isPreferred && x.migration).map((x) => x.title)).sort(), [
+      'Add index on workers(email) to its Drizzle table and a new drizzle-kit migration',
+      'Add index on workers(planner_id) to its Drizzle table and a new drizzle-kit migration',
+      'Add index on workers(planner_id, task_status) to its Drizzle table and a new drizzle-kit migration',
+    ]);
     const report = await runCheck({ paths: ['.'], cwd: root, fix: true, warn: (m) => warnings.push(m) });
     assert.deepEqual(warnings, []);
     assert.deepEqual(report.findings.filter((f) => f.ruleId.startsWith('missing-')).map((f) => f.ruleId), []);
