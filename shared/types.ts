@@ -56,6 +56,11 @@ export interface PlannedMigration {
   set: string;
   dialect: Dialect;
   change: MigrationChange;
+  /**
+   * A drizzle-kit set: the file of the Drizzle table that declares the index too (its `index().on()`),
+   * edited again with the chain so that the schema and the snapshots agree.
+   */
+  model?: string;
 }
 
 export interface Fix {

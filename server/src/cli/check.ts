@@ -122,7 +122,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
 
   if (options.fix) {
     const changed = applyFixes(findings, (file) => workspace.textOf(file));
-    const chained = chainMigrationFixes(preferredFixes(findings), workspace.migrationSets(), workspace.catalog(), new Date());
+    // Planned on the texts the in-file fixes left; a chain's edits of existing files (a drizzle-kit journal, a Drizzle table) join them.
+    const chained = chainMigrationFixes(preferredFixes(findings), workspace.migrationSets(), workspace.catalog(), new Date(), (file) => changed.get(file) ?? workspace.textOf(file));
+    for (const [file, text] of chained.edited) changed.set(file, text);
     const written = changed.size > 0 ? writeFixedFiles(root, changed, options.warn) : [];
     for (const file of written) workspace.setFile(file, changed.get(file)!);
     const created = writeNewFiles(root, chained.files, options.warn);

@@ -6,6 +6,7 @@
  */
 import { missingCompositeIndex } from '../../../server/src/core/rules/missing-composite-index';
 import { missingIndex } from '../../../server/src/core/rules/missing-index';
+import { unpaginatedQuery } from '../../../server/src/core/rules/unpaginated-query';
 import { ruleTester } from './harness';
 
 const boards = 'CREATE TABLE boards (id bigint PRIMARY KEY, slug text UNIQUE, owner text);\n';
@@ -288,6 +289,63 @@ ruleTester(missingIndex, {
       schema: tenants,
       code: 'DELETE FROM shares WHERE space_id = $1',
       errors: [{ message: ['Query filters shares on space_id, but no index leads with it: every call scans the table. Add an index on shares(space_id).'], span: 'space_id = $1' }],
+    },
+  ],
+});
+
+/**
+ * Integrations one tenant sets up by hand (Dokploy's sso_provider): a table
+ * named for providers or integrations with a foreign key to the tenant is a few
+ * rows per tenant, info with the reason; the same name without a tenant, or a
+ * tenant's other rows, stay warnings.
+ */
+const tenantTables = 'CREATE TABLE organization (id text PRIMARY KEY);\nCREATE TABLE "user" (id text PRIMARY KEY);\n';
+ruleTester(missingIndex, {
+  valid: [],
+  invalid: [
+    {
+      name: "an organization's SSO providers (two foreign keys): info, with the reason",
+      schema: tenantTables + 'CREATE TABLE sso_provider (id text PRIMARY KEY, organization_id text REFERENCES organization (id), user_id text REFERENCES "user" (id), issuer text);',
+      code: 'SELECT id FROM sso_provider WHERE issuer = $1',
+      errors: [
+        {
+          message: [
+            'Query filters sso_provider on issuer, but no index leads with it: every call scans the table. Add an index on sso_provider(issuer). ' +
+              '(sso_provider holds the sso providers one organization sets up by hand: usually a few rows per organization, and a scan reads them at once: an index is worth it only if it grows.)',
+          ],
+          span: 'issuer = $1',
+          tentative: true,
+        },
+      ],
+    },
+    {
+      name: 'providers of no tenant (two foreign keys: no reference list either), and a tenant table of other rows: warnings',
+      schema: tenantTables + 'CREATE TABLE wallet (id text PRIMARY KEY);\nCREATE TABLE payment_provider (id text PRIMARY KEY, user_id text REFERENCES "user" (id), wallet_id text REFERENCES wallet (id), code text);\nCREATE TABLE deployment (id text PRIMARY KEY, organization_id text REFERENCES organization (id), code text);',
+      code: 'SELECT id FROM payment_provider WHERE code = $1;\nSELECT id FROM deployment WHERE code = $1;',
+      errors: [
+        { message: ['Query filters payment_provider on code, but no index leads with it: every call scans the table. Add an index on payment_provider(code).'], span: 'code = $1' },
+        { message: ['Query filters deployment on code, but no index leads with it: every call scans the table. Add an index on deployment(code).'], span: 'code = $1', start: 'SELECT id FROM payment_provider WHERE code = $1;\nSELECT id FROM deployment WHERE '.length },
+      ],
+    },
+  ],
+});
+
+ruleTester(unpaginatedQuery, {
+  valid: [],
+  invalid: [
+    {
+      name: "every organization's SSO providers: info, they grow only with the organizations that set them up",
+      schema: tenantTables + 'CREATE TABLE sso_provider (id text PRIMARY KEY, organization_id text REFERENCES organization (id), user_id text REFERENCES "user" (id), domain text);',
+      code: 'SELECT domain FROM sso_provider',
+      output: 'SELECT domain FROM sso_provider LIMIT 100',
+      errors: [
+        {
+          message: ['Query reads sso_provider without LIMIT', '(sso_provider holds the sso providers one organization sets up by hand: a few rows per organization, so it grows only with the organizations that set them up.)'],
+          span: 'SELECT domain FROM sso_provider',
+          fixes: ['Add LIMIT 100'],
+          tentative: true,
+        },
+      ],
     },
   ],
 });

@@ -98,6 +98,9 @@ export const SHIPPED_MODEL_NOTE =
 /** Appended to a query finding in a scripts folder, which is reported at info. */
 export const SCRIPT_NOTE = 'Info, not warning: this is a script (a scripts folder, or a command-line entry file such as manage.py), run by hand or once rather than on a request path.';
 
+/** Appended to a query finding in a command-line program found by its code (host/typescript/command-line.ts), reported at info. */
+export const COMMAND_LINE_NOTE = 'Info, not warning: this file is a command-line program (its top-level code exits when its work is done), run by hand or once rather than on a request path.';
+
 /** Appended to a query finding in a benchmarks folder, which is reported at info. */
 export const BENCHMARK_NOTE = 'Info, not warning: this is a benchmark (a bench or perf folder), run by hand against a test database rather than on a request path.';
 
@@ -279,9 +282,10 @@ class FileAnalysis {
     const inHistory = rule.meta.category === 'schema' && (this.input.migration?.shipped === true || this.input.shippedScript === true);
     // The same of an ORM model committed unchanged: its table exists as it was made (create_all, no migration of it).
     const shippedModel = rule.meta.category === 'schema' && !this.input.migration && (this.input.host !== undefined || this.input.models !== undefined) && this.host.isCommitted?.(this.input.file) === true;
-    const inScripts = (rule.meta.category === 'query' || rule.meta.category === 'config') && this.input.inScripts !== undefined;
+    const commandLine = this.input.inScripts === undefined && this.input.host?.commandLine === true;
+    const inScripts = (rule.meta.category === 'query' || rule.meta.category === 'config') && (this.input.inScripts !== undefined || commandLine);
     const quieter = (report.tentative || inHistory || shippedModel || inScripts) && (severity === 'warning' || severity === 'error');
-    const scriptNote = this.input.inScripts === 'benchmark' ? BENCHMARK_NOTE : SCRIPT_NOTE;
+    const scriptNote = this.input.inScripts === 'benchmark' ? BENCHMARK_NOTE : commandLine ? COMMAND_LINE_NOTE : SCRIPT_NOTE;
     const note = !quieter ? undefined : inHistory ? SHIPPED_SCHEMA_NOTE : shippedModel ? SHIPPED_MODEL_NOTE : inScripts && !report.tentative ? scriptNote : undefined;
     return {
       ruleId: rule.meta.id,

@@ -91,7 +91,9 @@ export function makeIndexFixes(input: IndexFixInput): CoreFix[] {
     const schemaFile = input.modelOf?.(input.suggestion.table)?.file;
     const schemaText = schemaFile === undefined ? undefined : input.textOf(schemaFile);
     const fix = drizzleMigrationFix(set, index, setDialect!, input.now, schemaFile !== undefined && schemaText !== undefined ? { file: schemaFile, text: schemaText } : undefined);
-    return fix ? [{ ...fix, title: `Add index on ${describeIndex(suggestion)} to its Drizzle table and a new drizzle-kit migration`, isPreferred: true }] : [];
+    if (!fix) return [];
+    const migration = { set: set.dir, dialect: setDialect!, change: { kind: 'createIndex' as const, index }, model: schemaFile! };
+    return [{ ...fix, title: `Add index on ${describeIndex(suggestion)} to its Drizzle table and a new drizzle-kit migration`, isPreferred: true, migration }];
   }
   if (set) {
     // Names its runner fills in (a psql variable, graphile-worker's `:GRAPHILE_WORKER_SCHEMA.jobs`): a new migration cannot name the table.

@@ -193,6 +193,8 @@ export interface ModelField {
   name: string;
   column: string;
   span?: Span;
+  /** Drizzle: the column is named by its key (no name written), so a `casing` option renames it (core/orm/drizzle/casing.ts). */
+  keyAsName?: boolean;
   /** A relation field (`author User @relation(fields: [authorId], references: [id])`, `@ManyToOne`, Drizzle `relations`). */
   relation?: {
     /** The related model's `className`. */
@@ -241,6 +243,11 @@ export interface HostModel {
    * entry with no table and no changes that stands for the file configuring it (core/orm/typeorm/resolve.ts).
    */
   namingStrategy?: 'snake';
+  /**
+   * Drizzle: the project's `casing` (`drizzle({ casing: 'snake_case' })`, drizzle-kit's config), on an entry with no
+   * table and no changes that stands for the file setting it (core/orm/drizzle/casing.ts).
+   */
+  casing?: 'snake_case' | 'camelCase';
 }
 
 /** One Alembic revision file. */
@@ -268,4 +275,6 @@ export interface HostExtraction {
   pools?: HostPool[];
   /** Parse problems of the host file itself (tree-sitter ERROR nodes), reported by nobody for now. */
   errors: { message: string; span: Span }[];
+  /** The file is a command-line program (its top-level code exits when done: typescript/command-line.ts), run by hand or once. */
+  commandLine?: boolean;
 }

@@ -25,7 +25,7 @@ import { docsUrl, type Dialect } from '../../../../shared/types';
 import { adapterOf } from '../host/languages';
 import type { HostExtraction, HostQuery, HostWrite, LoopContext } from '../host/types';
 import type { QueryModel, Span } from '../sql/model';
-import { codePath, fixedBound, handRunScript, indentationAt, isBatchLoop, lineNumber, otherAwait, lineEnd, lineStart, seedFile, smallLoopNote, spanText, startsLine, statementOf } from './host-helpers';
+import { codePath, fixedBound, handRunScript, indentationAt, isBatchLoop, lineNumber, otherAwait, lineEnd, lineStart, seedFile, smallLoopNote, spanText, startsLine, statementOf, userTenantsNote } from './host-helpers';
 import { knownTable, listBoundKey } from './query-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
 
@@ -173,7 +173,7 @@ function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number): v
   // INSERT ... SELECT writes many rows in one statement.
   if (kind === 'insert' && model && model.subqueries.some((q) => q !== model && q.tables.length > 0)) return;
   const table = model?.tables[0]?.name;
-  const small = smallLoopNote(loop);
+  const small = smallLoopNote(loop) ?? userTenantsNote(ctx, host, loop);
   const bound = fixedBound(loop);
   const awaits = otherAwait(ctx.text, host, loop);
   // An UPDATE/DELETE whose subquery takes or skips each item's first rows (keep the last 100 rows of each monitor):

@@ -14,7 +14,7 @@ import type { Statement } from '../sql/model';
 import { adapterOf } from '../host/languages';
 import { lineEnd, lineStart, topLevelItems } from './host-text';
 import type { FileContext } from './types';
-import { snake } from './index-judgement';
+import { snake, userTenantsColumn } from './index-judgement';
 
 export { awaited, indentationAt, lineEnd, lineStart, rewriteLiteral, spanText, startsLine } from './host-text';
 
@@ -197,6 +197,20 @@ export function smallLoopNote(loop: LoopContext): string | undefined {
   if (!walksChildCollection(loop)) return undefined;
   const from = loop.ownCollection && loop.ownCollection !== items ? ` comes from ${loop.ownCollection},` : ' is';
   return ` (${items}${from} one object's own collection, likely a handful of items: worth it only if it grows.)`;
+}
+
+/**
+ * The note for a loop over the rows of a query of the tenants one user owns
+ * or belongs to (`userTenantsColumn`: `organization WHERE owner_id = $1`): it
+ * runs a few times. Undefined for other loops.
+ */
+export function userTenantsNote(ctx: FileContext, host: HostExtraction, loop: LoopContext): string | undefined {
+  if (loop.iterableQuery === undefined) return undefined;
+  const rows = host.queries[loop.iterableQuery];
+  const model = rows?.model ?? statementOf(ctx, rows?.preparedFrom ?? loop.iterableQuery)?.query;
+  const column = model ? userTenantsColumn(model, ctx.catalog) : undefined;
+  if (!column) return undefined;
+  return ` (The loop walks the ${model!.tables[0]!.name} rows of one ${column}: a user owns or belongs to a few, so it runs a few times, worth batching only if one can have many.)`;
 }
 
 /** `of the query on line 12` / `of agents.all()`: where the loop's rows come from. */

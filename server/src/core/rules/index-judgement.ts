@@ -7,6 +7,7 @@
  */
 import { leadingColumns } from '../catalog/build';
 import type { Catalog, IndexInfo, TableInfo } from '../catalog/types';
+import type { QueryModel } from '../sql/model';
 
 /** Column names (or their last word) that hold a few fixed values: states, kinds, roles, flags. */
 const FEW_VALUE_WORDS = new Set([
@@ -38,6 +39,47 @@ export function isScopeTable(name: string): boolean {
   return SCOPE_TABLE_NAMES.has(snake(name));
 }
 
+/**
+ * Tables of tenants: the organizations, teams or workspaces users own or belong to. A hosted service has
+ * many (each selective); one user, a few; a self-hosted install often one.
+ */
+const TENANT_TABLE_NAMES = new Set(['organization', 'organizations', 'organisation', 'organisations', 'org', 'orgs', 'team', 'teams', 'workspace', 'workspaces', 'tenant', 'tenants', 'company', 'companies']);
+/** Columns naming the user a row belongs to (`owner_id`, `user_id`, `created_by`), when no foreign key says so. */
+const USER_COLUMN = /^(owner|user|creator|created_by|owned_by)(_id)?$/;
+const USER_TABLES = new Set(['user', 'users', 'account', 'accounts', 'member', 'members', 'person', 'people']);
+
+/**
+ * The tenants of one user: a query of a tenant table (`TENANT_TABLE_NAMES`)
+ * pinned by equality on a column that points to a user (a foreign key to a
+ * user table, or named `owner_id`, `user_id`, `created_by`). A user owns or
+ * belongs to a few organizations, so a loop over those rows runs a few times,
+ * however many tenants the service has. The column, or undefined.
+ */
+export function userTenantsColumn(query: QueryModel, catalog: Catalog): string | undefined {
+  const table = query.tables[0] && catalog.getTable(query.tables[0].name);
+  if (!table || query.tables.length !== 1 || !TENANT_TABLE_NAMES.has(snake(table.name))) return undefined;
+  const pinned = query.predicates.find((p) => {
+    if (p.op !== 'eq' || p.disjunctive || p.valueKind === 'subquery' || p.valueKind === 'column') return false;
+    const column = p.column.column;
+    if (!table.columns.has(column)) return false;
+    const fk = table.foreignKeys.find((f) => f.columns.length === 1 && f.columns[0] === column);
+    return fk ? USER_TABLES.has(snake(fk.refTable)) : USER_COLUMN.test(snake(column));
+  });
+  return pinned?.column.column;
+}
+
+/** Columns that name one person: their address or login. */
+const PERSON_COLUMN = /^(email|email_address|username|user_name|login)$/;
+
+/**
+ * Whether equality on a column leaves the rows of one person (`email`,
+ * `username`): what one user has (their invitations, their tokens), a
+ * bounded set, though no foreign key or unique constraint says so.
+ */
+export function isPersonKey(column: string): boolean {
+  return PERSON_COLUMN.test(snake(column));
+}
+
 /** Why a column has few distinct values: `text` is a clause for a message; a `scope` is narrowed only as far as one of its rows holds. */
 export interface FewValues {
   kind: 'flag' | 'list' | 'scope';
@@ -64,9 +106,6 @@ export function fewValuesReason(table: TableInfo, column: string): FewValues | u
   if (isListName(target)) return { kind: 'list', text: `${column} points into ${target}, a list of kinds (few distinct values)` };
   return undefined;
 }
-
-/** Tables of an installation's tenants: a hosted service has many (each selective), a self-hosted install often one. */
-const TENANT_TABLE_NAMES = new Set(['workspace', 'workspaces', 'tenant', 'tenants', 'organization', 'organizations', 'org', 'orgs']);
 
 /**
  * The tenant table a column keys into (its foreign key's table, else its name
@@ -128,7 +167,8 @@ function isListName(name: string): boolean {
  * - definitions: another table is named for their runs (`workflow` and
  *   `workflow_instance` pointing to it), so the growing data is there;
  * - parts of definitions: every foreign key points to a table of definitions
- *   (the events a plugin declares), and the table is not the runs' table itself.
+ *   (the events a plugin declares), and the table is not the runs' table itself;
+ * - integrations a tenant sets up by hand (`configuredByTenant`: `sso_provider` of an organization).
  * A table that only belongs to a list of choices (a project) is not small: a
  * project holds a large share of the data.
  * The text ends a message, in parentheses.
@@ -138,6 +178,8 @@ export function smallTableReason(table: TableInfo, catalog: Catalog): string | u
   if (isReferenceTable(table)) return `${table.name} looks like a reference list of kinds, usually a few rows that a scan reads at once: worth it only if it grows`;
   const choices = choicesFlag(table);
   if (choices) return `${table.name} has a boolean ${choices} column, so its rows are choices set up by hand, one of them the default: usually a few rows, and ${scan}`;
+  const configured = configuredByTenant(table);
+  if (configured) return `${table.name} holds the ${configured.what} one ${configured.tenant} sets up by hand: usually a few rows per ${configured.tenant}, and ${scan}`;
   const runs = runsTable(table, catalog);
   if (runs) return `${table.name} holds definitions whose runs are kept in ${runs.name}: usually a few rows set up by hand, and ${scan}`;
   if (!isRunsTable(table.name) && table.foreignKeys.length > 0) {
@@ -148,6 +190,22 @@ export function smallTableReason(table: TableInfo, catalog: Catalog): string | u
     }
   }
   return undefined;
+}
+
+/** Last words of tables of the integrations a tenant connects: its identity, git or DNS providers. */
+const INTEGRATION_WORDS = new Set(['provider', 'providers', 'integration', 'integrations']);
+
+/**
+ * A table of integrations one tenant sets up by hand (`sso_provider` with a
+ * foreign key to `organization`, `team_integrations`): a few per tenant,
+ * connected once in a settings page. What it holds and the tenant, or undefined.
+ */
+export function configuredByTenant(table: TableInfo): { what: string; tenant: string } | undefined {
+  const words = snake(table.name).split('_');
+  const last = words[words.length - 1]!;
+  const tenant = table.foreignKeys.find((fk) => TENANT_TABLE_NAMES.has(snake(fk.refTable)));
+  if (words.length < 2 || !INTEGRATION_WORDS.has(last) || !tenant) return undefined;
+  return { what: `${words.slice(0, -1).join(' ')} ${last.endsWith('s') ? last : `${last}s`}`, tenant: snake(tenant.refTable).replace(/s$/, '') };
 }
 
 /** The boolean column that marks the default row (`default`, `is_default`). */

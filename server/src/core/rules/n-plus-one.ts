@@ -22,7 +22,7 @@ import type { Predicate, QueryModel } from '../sql/model';
 import { languageDataOf } from '../../../../shared/languages';
 import { adapterOf } from '../host/languages';
 import type { BatchSite } from '../host/adapter';
-import { handRunScript, indentationAt, lineStart, rowLoop, rowsSource, scheduledJob, spanText, startsLine, statementOf, type RowLoop } from './host-helpers';
+import { handRunScript, indentationAt, lineStart, rowLoop, rowsSource, scheduledJob, spanText, startsLine, statementOf, userTenantsNote, type RowLoop } from './host-helpers';
 import { isScopeTable } from './index-judgement';
 import type { CoreFix, FileContext, Rule } from './types';
 
@@ -69,6 +69,8 @@ function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQue
   const selfLookup = !!model?.tables[0] && outer?.tables[0]?.name === model.tables[0].name;
   // The rows of a scope (all projects, all groups): an installation has a few, so the loop runs a few times.
   const scope = outer?.tables[0] && isScopeTable(outer.tables[0].name) ? outer.tables[0].name : undefined;
+  // The tenants of one user (the organizations a user owns): a few rows.
+  const tenants = scope ? undefined : userTenantsNote(ctx, host, row.loop);
   // A job on a timer (a nightly cleanup): no request waits for its round trips. Nor for a script run by hand's.
   const scheduled = scheduledJob(query);
   const script = scheduled ? undefined : handRunScript(ctx.file);
@@ -99,9 +101,10 @@ function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQue
         ? ` It reads ${table}, the table the loop walks: if the loop changes those rows (a duplicate check before an update), rows fetched before the loop would miss the changes, so check that first (info, no automatic rewrite).`
         : '') +
       (scope ? ` (The loop walks ${scope}, which splits an installation into a few parts: a few round trips, worth batching only if there are many.)` : '') +
+      (tenants ?? '') +
       (scheduled ? ` (It runs in the scheduled job ${scheduled}, which no request waits for: worth batching only if the loop is long.)` : '') +
       (script ? ` (It runs in a script run by hand (${script}), which no request waits for: worth batching only if the loop is long.)` : ''),
-    ...(selfLookup || scope || scheduled || script || pattern ? { tentative: true } : {}),
+    ...(selfLookup || scope || tenants || scheduled || script || pattern ? { tentative: true } : {}),
     explanation: [
       `**Loop:** \`${row.target}\` over \`${row.loop.iterable ?? '?'}\``,
       '',

@@ -19,7 +19,7 @@ import { adapterOf } from '../host/languages';
 import type { HostQuery } from '../host/types';
 import type { ColumnRef, QueryModel, Statement } from '../sql/model';
 import { codePath, hostQueryOf, returnsAllRows, spanText, type CodePath } from './host-helpers';
-import { isSelectiveKey } from './index-judgement';
+import { configuredByTenant, isPersonKey, isSelectiveKey } from './index-judgement';
 import { columnTable, isSingleRowLookup, knownTable, listBoundKey, spanUnion, tableRefs } from './query-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
 
@@ -57,6 +57,8 @@ export const unpaginatedQuery: Rule = {
       const parent = parentKey(query, first.table, ctx.catalog) ?? pinnedJoin(query, first.table, known.map((k) => k.table), ctx.catalog);
       const listed = parent ? undefined : listBoundKey(query, first.table, ctx.catalog);
       const passing = parent || listed ? undefined : transientState(ctx, query, first.table);
+      // Integrations each tenant sets up by hand (an organization's SSO providers): a few rows per tenant.
+      const configured = parent || listed || passing ? undefined : configuredByTenant(first.table);
       ctx.report({
         // An ORM call chain is underlined whole; SQL from its start to the first table.
         span: orm ? statement.span : spanUnion([{ start: statement.span.start, end: statement.span.start }, first.ref.span]),
@@ -70,6 +72,10 @@ export const unpaginatedQuery: Rule = {
           (passing
             ? ` (It reads only the rows whose ${passing.column} is '${passing.value}', a state rows pass through while work on them runs: ` +
               'as many as are in flight at once, not the whole table. This matters only if many can be.)'
+            : '') +
+          (configured
+            ? ` (${first.table.name} holds the ${configured.what} one ${configured.tenant} sets up by hand: a few rows per ${configured.tenant}, ` +
+              `so it grows only with the ${configured.tenant}s that set them up.)`
             : ''),
         explanation: [
           `**Tables:** ${known.map((k) => `\`${k.table.name}\``).join(', ')}`,
@@ -81,7 +87,7 @@ export const unpaginatedQuery: Rule = {
             'silently drops the rest.',
         ].join('\n'),
         fixes: path?.kind === 'batch' ? [] : hostQuery ? hostLimitFix(ctx, statement, hostQuery) : limitFix(ctx, statement),
-        ...((hostQuery && path?.kind !== 'request') || parent || listed || passing ? { tentative: true } : {}),
+        ...((hostQuery && path?.kind !== 'request') || parent || listed || passing || configured ? { tentative: true } : {}),
       });
     }
   },
@@ -119,12 +125,14 @@ function isUnbounded(query: QueryModel): boolean {
 }
 
 /**
- * A selective key (a foreign key, an id) the query pins by equality on its first table: it reads
- * the rows of one parent (with whatever it joins to them).
+ * A selective key (a foreign key, an id) or a person's key (an email: `isPersonKey`) the query pins by
+ * equality to a value on its first table: it reads the rows of one parent or one person (with whatever it joins to them).
  */
 function parentKey(query: QueryModel, table: TableInfo, catalog: Catalog): string | undefined {
   const pinned = query.predicates.find(
-    (p) => p.op === 'eq' && !p.disjunctive && p.valueKind !== 'subquery' && columnTable(query, p.column, catalog) === table.name && isSelectiveKey(table, p.column.column),
+    (p) =>
+      p.op === 'eq' && !p.disjunctive && p.valueKind !== 'subquery' && columnTable(query, p.column, catalog) === table.name &&
+      (isSelectiveKey(table, p.column.column) || isPersonKey(p.column.column)),
   );
   return pinned?.column.column;
 }

@@ -4,7 +4,10 @@
  * table's callback, the 0001 migration, its journal entry and snapshot), then
  * drizzle-kit finds nothing left to generate, the edited schema compiles
  * against drizzle-orm's types, and drizzle-orm's migrator runs both migrations
- * on PostgreSQL, where QueryLens reads them back as applied.
+ * on PostgreSQL, where QueryLens reads them back as applied. `check --fix`
+ * applies such fixes on one table as one chain (0001 and 0002, both indexes
+ * in the table's callback; an index whose columns lead another of the chain is
+ * left out), which drizzle-kit and the migrator accept too.
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -18,6 +21,7 @@ import { LineIndex } from '../../../../server/src/core/engine/lineIndex';
 import { Workspace } from '../../../../server/src/core/engine/workspace';
 import { openDriver } from '../../../../server/src/db/drivers';
 import { migrationsReport } from '../../../../server/src/db/migrations';
+import { runCheck } from '../../../../server/src/cli/check';
 import { PG_URL } from '../../db/fixtures';
 import { typecheck } from '../../host/typescript/typecheck';
 
@@ -70,6 +74,32 @@ function apply(fix: Fix): void {
   }
 }
 
+/** drizzle-orm's migrator on the project's `drizzle` folder (its tracking table in the `tracking` schema). */
+function migrate(root: string, url: string): void {
+  const run = spawnSync(
+    process.execPath,
+    ['-e', "const { drizzle } = require('drizzle-orm/node-postgres'); const { migrate } = require('drizzle-orm/node-postgres/migrator'); const db = drizzle(process.argv[1]); migrate(db, { migrationsFolder: 'drizzle', migrationsSchema: 'tracking' }).then(() => db.$client.end(), (e) => { console.error(e); process.exit(1); });", url],
+    { cwd: root, encoding: 'utf8', timeout: 60_000 },
+  );
+  assert.equal(run.status, 0, run.stderr);
+}
+
+/** A drizzle-kit project in a new folder: the schema, the app, the config, and the 0000 migration drizzle-kit generates. */
+function project(schema: string, app: string): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'ql-drizzle-'));
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+  mkdirSync(path.join(root, 'src'));
+  writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'app', dependencies: { 'drizzle-orm': '0.45.4', pg: '8' } }));
+  writeFileSync(path.join(root, 'src', 'schema.ts'), schema);
+  writeFileSync(path.join(root, 'src', 'app.ts'), app);
+  writeFileSync(
+    path.join(root, 'drizzle.config.ts'),
+    `import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({ dialect: 'postgresql', schema: './src/schema.ts', out: './drizzle', migrations: { schema: 'tracking' } });\n`,
+  );
+  drizzleKit(root, 'generate', '--name', 'init');
+  return root;
+}
+
 describe('Drizzle: the missing-index fix with drizzle-kit migrations', function () {
   this.timeout(180_000);
   const admin = new Client({ connectionString: PG_URL });
@@ -82,17 +112,7 @@ describe('Drizzle: the missing-index fix with drizzle-kit migrations', function 
     } catch {
       this.skip();
     }
-    root = mkdtempSync(path.join(tmpdir(), 'ql-drizzle-'));
-    symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
-    mkdirSync(path.join(root, 'src'));
-    writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'app', dependencies: { 'drizzle-orm': '0.45.4', pg: '8' } }));
-    writeFileSync(path.join(root, 'src', 'schema.ts'), SCHEMA);
-    writeFileSync(path.join(root, 'src', 'app.ts'), APP);
-    writeFileSync(
-      path.join(root, 'drizzle.config.ts'),
-      `import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({ dialect: 'postgresql', schema: './src/schema.ts', out: './drizzle', migrations: { schema: 'tracking' } });\n`,
-    );
-    drizzleKit(root, 'generate', '--name', 'init');
+    root = project(SCHEMA, APP);
     await admin.query(`CREATE DATABASE ${database}`);
   });
 
@@ -139,12 +159,7 @@ describe('Drizzle: the missing-index fix with drizzle-kit migrations', function 
 
     // drizzle-orm's migrator runs both on PostgreSQL.
     const url = PG_URL.replace(/\/[^/]*$/, `/${database}`);
-    const migrate = spawnSync(
-      process.execPath,
-      ['-e', "const { drizzle } = require('drizzle-orm/node-postgres'); const { migrate } = require('drizzle-orm/node-postgres/migrator'); const db = drizzle(process.argv[1]); migrate(db, { migrationsFolder: 'drizzle', migrationsSchema: 'tracking' }).then(() => db.$client.end(), (e) => { console.error(e); process.exit(1); });", url],
-      { cwd: root, encoding: 'utf8', timeout: 60_000 },
-    );
-    assert.equal(migrate.status, 0, migrate.stderr);
+    migrate(root, url);
     const client = new Client({ connectionString: url });
     await client.connect();
     try {
@@ -167,5 +182,78 @@ describe('Drizzle: the missing-index fix with drizzle-kit migrations', function 
     }
     // The query is served now: no missing-index finding is left.
     assert.deepEqual(reloaded.analyze(app).filter((f) => f.ruleId.startsWith('missing-')).map((f) => f.ruleId), []);
+  });
+});
+
+describe('Drizzle: check --fix applies the drizzle-kit index fixes as one chain', function () {
+  this.timeout(240_000);
+  const admin = new Client({ connectionString: PG_URL });
+  let root = '';
+  const database = `drizzle_check_fix_${process.pid}_${Date.now()}`;
+  const app = `${APP}
+export async function byEmail(email: string) {
+  return db.select().from(workers).where(eq(workers.email, email));
+}
+
+export async function ofPlanner(plannerId: number) {
+  return db.select().from(workers).where(eq(workers.plannerId, plannerId));
+}
+`;
+  const schema = SCHEMA.replace("  createdAt: timestamp('created_at').defaultNow(),\n", "  createdAt: timestamp('created_at').defaultNow(),\n  email: varchar('email', { length: 255 }),\n");
+
+  before(async function () {
+    try {
+      await admin.connect();
+    } catch {
+      this.skip();
+    }
+    root = project(schema, app);
+    await admin.query(`CREATE DATABASE ${database}`);
+  });
+
+  after(async () => {
+    if (root) rmSync(root, { recursive: true, force: true });
+    await admin.query(`DROP DATABASE IF EXISTS ${database}`).catch(() => undefined);
+    await admin.end().catch(() => undefined);
+  });
+
+  // (planner_id) alone leads (planner_id, task_status): one index serves both lookups, and only that one is written.
+  it('writes both migrations, one journal edit and both indexes in the table, which drizzle-kit and its migrator accept', async () => {
+    const warnings: string[] = [];
+    const before = await runCheck({ paths: ['.'], cwd: root, fix: false, warn: (m) => warnings.push(m) });
+    assert.deepEqual(before.findings.flatMap((f) => f.fixes.filter((x) => x.isPreferred && x.migration).map((x) => x.title)).sort(), [
+      'Add index on workers(email) to its Drizzle table and a new drizzle-kit migration',
+      'Add index on workers(planner_id) to its Drizzle table and a new drizzle-kit migration',
+      'Add index on workers(planner_id, task_status) to its Drizzle table and a new drizzle-kit migration',
+    ]);
+    const report = await runCheck({ paths: ['.'], cwd: root, fix: true, warn: (m) => warnings.push(m) });
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(report.findings.filter((f) => f.ruleId.startsWith('missing-')).map((f) => f.ruleId), []);
+
+    const fixed = readFileSync(path.join(root, 'src', 'schema.ts'), 'utf8');
+    assert.equal(
+      fixed,
+      schema.replace("import { pgTable, serial, integer, varchar, timestamp } from", "import { pgTable, serial, integer, varchar, timestamp, index } from")
+        .replace(
+          "  email: varchar('email', { length: 255 }),\n});",
+          "  email: varchar('email', { length: 255 }),\n}, (t) => [index('idx_workers_planner_id_task_status').on(t.plannerId, t.taskStatus), index('idx_workers_email').on(t.email)]);",
+        ),
+    );
+    const journal = JSON.parse(readFileSync(path.join(root, 'drizzle', 'meta', '_journal.json'), 'utf8')) as { entries: { idx: number; tag: string }[] };
+    assert.deepEqual(journal.entries.map((e) => [e.idx, e.tag]), [[0, '0000_init'], [1, '0001_add_index_workers_planner_id_task_status'], [2, '0002_add_index_workers_email']]);
+    assert.equal(readFileSync(path.join(root, 'drizzle', '0002_add_index_workers_email.sql'), 'utf8'), 'CREATE INDEX idx_workers_email ON workers (email);\n');
+
+    assert.match(drizzleKit(root, 'generate'), /No schema changes, nothing to migrate/);
+    assert.deepEqual(typecheck({ 'schema.ts': fixed }), { 'schema.ts': [] });
+    const url = PG_URL.replace(/\/[^/]*$/, `/${database}`);
+    migrate(root, url);
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    try {
+      const indexes = (await client.query("SELECT indexname FROM pg_indexes WHERE tablename = 'workers' ORDER BY indexname")).rows.map((r) => r.indexname as string);
+      assert.deepEqual(indexes, ['idx_workers_email', 'idx_workers_planner_id_task_status', 'workers_pkey']);
+    } finally {
+      await client.end();
+    }
   });
 });

@@ -23,6 +23,7 @@ import { type FoundLoop, iteratedVariable, LoopFinder } from './loops';
 import { memberValue, type Origin, RAW_METHODS, rawCallOrigin, type SourceContext, STATEMENT_PASSES, STATEMENT_RUNS, TAG_RUNS, tagOrigin } from './sources';
 import { type BuiltQuery, hearingVerdicts, knexVerdict } from './builders';
 import { ormModels, type QueryReaderContext } from './orms';
+import { topLevelExit } from './command-line';
 import { type FunctionFindings, newWalkId, type WalkCache } from '../walk-cache';
 import { asCall, type Call, enclosingMethodCall, expressionRoots, FUNCTIONS, genericTag, type Node, outerOf, patternNames, spanOf, unwrap, walk, within } from './syntax';
 
@@ -50,6 +51,7 @@ export function extractTypeScript(text: string, file: string, options: TypeScrip
     new Extraction(root, text, file, options, out).run(options.walkCache);
     const pools = extractTypeScriptPools(root, text, file, fileLibraries(root), constValue);
     if (pools.length) out.pools = pools;
+    if (topLevelExit(root, text)) out.commandLine = true;
     out.models = ormModels(root, text, file, options.models);
     if (options.models) out.models = resolvedModels(out.models, options.models);
     out.errors.push(...syntaxErrors(root));

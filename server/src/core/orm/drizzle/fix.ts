@@ -18,6 +18,7 @@ import type { CoreFix } from '../../rules/types';
 import type { Dialect } from '../../../../../shared/types';
 import { planDrizzleMigrations } from './migrations';
 import { drizzleTables, type DrizzleTable } from './schema';
+import { toCamelCase, toSnakeCase } from './casing';
 
 type Node = SyntaxNode;
 
@@ -40,7 +41,8 @@ export function drizzleIndexEdits(file: string, text: string, index: IndexDefini
   if (!param) return undefined;
   const keys: string[] = [];
   for (const key of index.keys) {
-    const field = table.fields.find((f) => f.column === key.column);
+    // A column its key names may be the key under the project's casing (casing.ts): `createdAt` for created_at.
+    const field = table.fields.find((f) => f.column === key.column) ?? table.fields.find((f) => f.keyAsName && (toSnakeCase(f.name) === key.column || toCamelCase(f.name) === key.column));
     if (!field || !/^[A-Za-z_$][\w$]*$/.test(field.name)) return undefined;
     keys.push(`${param}.${field.name}${key.opclass ? `.op(${quote(key.opclass)})` : ''}${key.desc ? '.desc()' : ''}`);
   }

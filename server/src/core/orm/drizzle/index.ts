@@ -1,12 +1,23 @@
-/** Drizzle ORM in the TypeScript ORM list (host/typescript/orms.ts): its tables (schema.ts) and its queries (query.ts). */
+/** Drizzle ORM in the TypeScript ORM list (host/typescript/orms.ts): its tables (schema.ts), its `casing` (casing.ts), its `relations()` (relations.ts) and its queries (query.ts). */
 import type { TypeScriptOrm } from '../../host/typescript/orms';
 import { drizzleQuery, mayQueryDrizzle } from './query';
 import { drizzleModels, mayDeclareDrizzleTables } from './schema';
+import { drizzleCasingMarkers, maySetDrizzleCasing, resolveDrizzleModels } from './casing';
+import { drizzleRelationEntries } from './relations';
+
+function mayDeclareRelations(text: string): boolean {
+  return text.includes('drizzle-orm') && /\brelations\s*\(/.test(text);
+}
 
 export const drizzle: TypeScriptOrm = {
   id: 'drizzle',
-  mayDeclareModels: mayDeclareDrizzleTables,
-  models: (root, _text, _file, workspace) => drizzleModels(root, workspace),
+  mayDeclareModels: (text) => mayDeclareDrizzleTables(text) || maySetDrizzleCasing(text) || mayDeclareRelations(text),
+  models: (root, text, _file, workspace) => [
+    ...(mayDeclareDrizzleTables(text) ? drizzleModels(root, workspace) : []),
+    ...(maySetDrizzleCasing(text) ? drizzleCasingMarkers(root) : []),
+    ...(mayDeclareRelations(text) ? drizzleRelationEntries(root) : []),
+  ],
+  resolve: resolveDrizzleModels,
   mayQuery: mayQueryDrizzle,
   query: drizzleQuery,
 };

@@ -138,7 +138,8 @@ export function planDrizzleMigrations(set: MigrationSet, changes: MigrationChang
   return plans;
 }
 
-function readFile(file: string): string | undefined {
+/** A file of a drizzle-kit folder (a journal, a snapshot) as on disk. */
+export function readFile(file: string): string | undefined {
   return readTextFileSync(file, { maxBytes: 64 * MAX_CONFIG_BYTES }).text;
 }
 

@@ -195,16 +195,28 @@ function relationalQuery(q: Reader, base: Node, steps: Step[], awaited: boolean)
   }
   const options = find.args[0] && unwrap(find.args[0]);
   if (find.args.length > 1 || (options && options.type !== 'object')) return undefined;
-  for (const entry of options?.namedChildren ?? []) {
+  if (options && !readOptions(q, options, model)) return undefined;
+  if (find.name === 'findFirst') q.model.limit = { span: spanOf(find.nameNode), value: 1 };
+  let t: Terminal = terminal ?? (awaited ? 'all' : 'unknown');
+  if (find.name === 'findFirst' && t === 'all') t = 'first';
+  return { library: 'drizzle', model: q.finish(), statementKind: 'select', terminal: t, parameterRoots: [...q.roots] };
+}
+
+/**
+ * The options of `findMany`/`findFirst` (or of a relation in `with`) into `q.model`: false when one
+ * cannot be read (a spread, a shorthand, a `where` QueryLens cannot read at all).
+ */
+function readOptions(q: Reader, options: Node, model: HostModel): boolean {
+  for (const entry of options.namedChildren) {
     if (entry.type === 'comment') continue;
-    if (entry.type !== 'pair') return undefined; // a spread, a shorthand `where`: options QueryLens cannot see
+    if (entry.type !== 'pair') return false; // a spread, a shorthand `where`: options QueryLens cannot see
     const name = entry.childForFieldName('key')?.text;
     const value = entry.childForFieldName('value');
-    if (!value) return undefined;
+    if (!value) return false;
     switch (name) {
       case 'where':
         // Filtered, but QueryLens cannot say how: not the read of every row the model would say.
-        if (q.callbackOrValue(value, model, (body, disjunctive) => q.condition(body, disjunctive)) === 0) return undefined;
+        if (q.callbackOrValue(value, model, (body, disjunctive) => q.condition(body, disjunctive)) === 0) return false;
         break;
       case 'orderBy':
         q.callbackOrValue(value, model, (body) => {
@@ -223,22 +235,21 @@ function relationalQuery(q: Reader, base: Node, steps: Step[], awaited: boolean)
       }
       case 'columns':
         for (const pair of unwrap(value).type === 'object' ? unwrap(value).namedChildren : []) {
-          const field = pair.type === 'pair' && pair.childForFieldName('value')?.text === 'true' ? model.fields?.find((f) => f.name === pair.childForFieldName('key')?.text) : undefined;
+          const field = pair.type === 'pair' && pair.childForFieldName('value')?.text === 'true' ? model.fields?.find((f) => f.name === pair.childForFieldName('key')?.text && !f.relation) : undefined;
           if (field) q.model.columns.push({ table: model.table, column: field.column, span: spanOf(pair) });
         }
         break;
       case 'with':
+        q.loadRelations(value, model);
+        break;
       case 'extras':
         q.note(value);
         break;
       default:
-        return undefined;
+        return false;
     }
   }
-  if (find.name === 'findFirst') q.model.limit = { span: spanOf(find.nameNode), value: 1 };
-  let t: Terminal = terminal ?? (awaited ? 'all' : 'unknown');
-  if (find.name === 'findFirst' && t === 'all') t = 'first';
-  return { library: 'drizzle', model: q.finish(), statementKind: 'select', terminal: t, parameterRoots: [...q.roots] };
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -312,6 +323,43 @@ class Reader {
       this.model.equalities = this.model.equalities.filter((e) => !read.some((p) => p.column === e.left));
     }
     return true;
+  }
+
+  /**
+   * `with: { servers: true, owner: { columns: {...}, with: {...} } }`: each relation of `relations()` is a
+   * subquery on its table that Drizzle runs per row (a lateral join), filtered by the relation's key
+   * columns (the target's foreign key, or the key a `one` references) and by its own options. A relation
+   * QueryLens does not know (no `relations()` read for it) is only noted.
+   */
+  loadRelations(value: Node, parent: HostModel): void {
+    const v = unwrap(value);
+    if (v.type !== 'object') return this.note(value);
+    for (const pair of v.namedChildren) {
+      if (pair.type !== 'pair') {
+        if (pair.type !== 'comment') this.note(pair);
+        continue;
+      }
+      const key = pair.childForFieldName('key')!;
+      const options = pair.childForFieldName('value');
+      const rel = parent.fields?.find((f) => f.name === key.text && f.relation)?.relation;
+      const target = rel && this.modelNamed(rel.target);
+      if (!rel || !target || !options) {
+        if (options) this.note(options);
+        continue;
+      }
+      const outer = this.model;
+      const sub = emptyQuery('select');
+      sub.tables.push({ name: target.table, span: spanOf(key) });
+      for (const column of rel.references) {
+        sub.predicates.push({ column: { table: target.table, qualifier: target.table, column, span: spanOf(key) }, op: 'eq', valueKind: 'param', disjunctive: false, span: spanOf(pair) });
+      }
+      const read = unwrap(options);
+      this.model = sub;
+      if (read.type === 'object') readOptions(this, read, target);
+      else this.note(options);
+      this.model = outer;
+      outer.subqueries.push(sub);
+    }
   }
 
   /** `users.orgId` (or an alias's `u.orgId`, `schema.users.orgId`) → the column the field maps to. */

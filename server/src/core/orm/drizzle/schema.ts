@@ -11,9 +11,8 @@
  * schema's `.table(...)` (`const s = pgSchema('app')`, `pgSchema('app').table`).
  * The model's className is the table's variable, its `fields` the property
  * keys with their columns: a column builder's first string argument, else the
- * key itself (Drizzle's default; a database opened with `casing: 'snake_case'`
- * maps keys otherwise, which a schema file does not show: such columns keep
- * the key, see the report's note). The index callback is read whether it returns
+ * key itself (Drizzle's default; a `casing` option set elsewhere maps such keys
+ * once the workspace's models are known: casing.ts). The index callback is read whether it returns
  * an array (`(t) => [...]`) or the older object (`(t) => ({ ... })`, a block
  * that returns one): `index(name).on(...)`, `uniqueIndex(...)`, `.using(method, ...)`,
  * `.where(...)` (partial), `primaryKey({ columns })`, `unique().on(...)`, `foreignKey({...})`.
@@ -129,7 +128,7 @@ export function drizzleTables(root: Node): DrizzleTable[] {
       if (key === undefined || !column) continue;
       const builder = columnBuilder(column);
       if (!builder) continue;
-      fields.push({ name: key, column: builder.name ?? key, span: spanOf(pair) });
+      fields.push({ name: key, column: builder.name ?? key, span: spanOf(pair), ...(builder.name === undefined ? { keyAsName: true } : {}) });
     }
     out.push({
       variable: name.text, table, ...(schema !== undefined && schema !== 'public' ? { schema } : {}), node: call, columnsNode: columns,
