@@ -40,6 +40,7 @@ model Post {
   authorId  Int      @map("author_id")
   author    User     @relation(fields: [authorId], references: [id])
   createdAt DateTime @default(now()) @map("created_at")
+  meta      Json?
 
   @@index([authorId])
 }
@@ -174,6 +175,15 @@ describe('Prisma Client queries (core/prisma/client.ts)', () => {
         'update post | where post.author_id eq param',
         'delete post',
       ]);
+    });
+
+    it('reads a Json path filter as a condition it does not model: it compares the value at the path, not the column', () => {
+      const code =
+        HEADER +
+        'export async function f(id: string) {\n' +
+        "  await prisma.post.findMany({ where: { authorId: 1, meta: { path: ['documentId'], equals: id } }, take: 10 });\n" +
+        '}\n';
+      assert.deepEqual(queries(code).map((q) => q.slice(q.indexOf(' → ') + 3)), ['select post | where post.author_id eq literal | limit 10']);
     });
 
     it('knows the client by any name: db, this.prisma, a transaction, prisma.client; not Drizzle’s db.query', () => {

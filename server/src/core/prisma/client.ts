@@ -338,6 +338,12 @@ class ArgsReader {
       filter.set(key, unwrap(v));
       expressionRoots(v, this.roots);
     }
+    // A Json field's `path`: its `equals`, `gt`, `string_contains` ... compare the value at that path
+    // (`"payload"#>'{documentId}' = $1`), which no index on the column serves: a condition not modelled.
+    if (filter.has('path')) {
+      this.unmodelled = true;
+      return;
+    }
     const insensitive = filter.get('mode')?.type === 'string' && stringValue(filter.get('mode')!) === 'insensitive';
     for (const [key, v] of filter) {
       const kind = valueKind(v);
