@@ -11,6 +11,7 @@ import { indexCovers, leadingColumns } from '../catalog/build';
 import type { Catalog, IndexInfo, TableInfo } from '../catalog/types';
 import type { ColumnRef, JoinCondition, Predicate, QueryModel, Span, Statement, TableRef } from '../sql/model';
 import { isLowCardinality, narrowingIndex, selectiveFirst, smallTableReason, snake } from './index-judgement';
+import { rareRunReason } from './rare-run';
 import type { FileContext, IndexSuggestion } from './types';
 
 /** A query model together with where it sits in its statement. */
@@ -487,13 +488,14 @@ export function reportIndexNeeds(
     for (const need of catalogIndexNeeds(query, ctx.catalog)) {
       if (need.kind !== kind || !worthIt(need, query)) continue;
       const small = smallTableReason(need.table, ctx.catalog);
+      const rare = rareRunReason(ctx, statement, need.table, need.filters.map((f) => f.column));
       ctx.report({
         span: need.span,
-        message: message(need) + (small ? ` (${small}.)` : ''),
+        message: message(need) + (small ? ` (${small}.)` : '') + (rare ? ` (But ${rare}.)` : ''),
         explanation: needExplanation(need),
         fixes: ctx.indexFixes(need.suggestion, statement.span),
         index: need.suggestion,
-        ...(need.narrowedBy || need.fewValuesLead || need.purge || small ? { tentative: true } : {}),
+        ...(need.narrowedBy || need.fewValuesLead || need.purge || small || rare ? { tentative: true } : {}),
       });
     }
   }
