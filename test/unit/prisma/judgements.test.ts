@@ -43,6 +43,27 @@ model Item {
 
   @@index([userId])
 }
+
+model Webhook {
+  id        Int           @id @default(autoincrement())
+  url       String
+  teamId    Int
+  createdAt DateTime      @default(now())
+  calls     WebhookCall[]
+}
+
+model WebhookCall {
+  id        Int     @id @default(autoincrement())
+  status    Int
+  webhookId Int
+  webhook   Webhook @relation(fields: [webhookId], references: [id])
+}
+
+model Invite {
+  id     Int    @id @default(autoincrement())
+  email  String
+  note   String
+}
 `;
 
 const HEADER = "import { PrismaClient } from '@prisma/client';\n\nconst prisma = new PrismaClient();\n\n";
@@ -124,6 +145,37 @@ describe('rare runs and own collections on Prisma Client code', () => {
         ['warning', ': one round trip (and statement) per row. Insert all rows in one statement: prisma.item.createMany({ data: items.map(...) }) (nested relation writes become their key fields).'],
       ],
     );
+  });
+
+  it('unpaginated: the invitations of one e-mail address are info (the rows of one person); by another column, a warning', () => {
+    const code =
+      HEADER +
+      'export async function GET(request: Request) {\n' +
+      '  const q = new URL(request.url).searchParams.get("q") ?? "";\n' +
+      '  const mine = await prisma.invite.findMany({ where: { email: q } });\n' +
+      '  const noted = await prisma.invite.findMany({ where: { note: q } });\n' +
+      '  return Response.json([mine, noted]);\n' +
+      '}\n';
+    const page = "paginate (take plus a cursor: take: 100, skip: 1, cursor: { id: lastId }, orderBy: { id: 'asc' }) and return a cursor.";
+    assert.deepEqual(findings('src/app.ts', code, 'unpaginated-query'), [
+      [
+        'info',
+        `Query reads invite without LIMIT in the request handler GET (a Request parameter), so it returns every matching row. Each request pays for the whole table as it grows: ${page} ` +
+          '(It reads the rows of one email, often a bounded set: this matters only if one email can have many.)',
+      ],
+      ['warning', `Query reads invite without LIMIT in the request handler GET (a Request parameter), so it returns every matching row. Each request pays for the whole table as it grows: ${page}`],
+    ]);
+  });
+
+  it('a table whose calls another logs (Webhook and its WebhookCall) holds definitions set up by hand: info', () => {
+    const code = HEADER + "export async function hooksOf(teamId: number) {\n  return prisma.webhook.findFirst({ where: { teamId }, orderBy: { createdAt: 'desc' } });\n}\n";
+    assert.deepEqual(findings('src/hooks.ts', code, 'missing-composite-index'), [
+      [
+        'info',
+        'Query filters webhook on teamId and sorts by createdAt, but no index leads with these columns in this order: every call reads all matching rows and sorts them. ' +
+          'Add an index on webhook(teamId, createdAt). (webhook holds definitions whose runs are kept in webhookcall: usually a few rows set up by hand, and a scan reads them at once: an index is worth it only if it grows.)',
+      ],
+    ]);
   });
 
   it('adminFolder: a folder whose first word is admin (admin-router, Remix’s admin+), not a word inside it', () => {

@@ -128,22 +128,38 @@ function choicesFlag(table: TableInfo): string | undefined {
   return undefined;
 }
 
-const RUNS_SUFFIXES = ['_instance', '_instances', '_run', '_runs', '_execution', '_executions'];
+/** Last words of a table of runs: each row one run, call or delivery of a definition (`workflow_instance`, `webhook_call`). */
+const RUNS_SUFFIXES = ['_instance', '_instances', '_run', '_runs', '_execution', '_executions', '_call', '_calls', '_delivery', '_deliveries'];
 
 function isRunsTable(name: string): boolean {
   return RUNS_SUFFIXES.some((suffix) => snake(name).endsWith(suffix));
 }
 
-/** The table holding the runs of `table`'s definitions: named `<table>_instance` (or `_run`, `_execution`) and pointing to it. */
+/**
+ * The table holding the runs of `table`'s definitions: named `<table>_instance` (or `_run`, `_call`, ...) and
+ * pointing to it; also written as one word (`webhookcall`: Prisma's model WebhookCall in a catalog of folded names).
+ */
 function runsTable(table: TableInfo, catalog: Catalog): TableInfo | undefined {
   const base = snake(table.name).replace(/s$/, '');
   for (const suffix of RUNS_SUFFIXES) {
-    const runs = catalog.getTable(base + suffix);
+    const runs = catalog.getTable(base + suffix) ?? catalog.getTable(base + suffix.slice(1));
     if (!runs) continue;
     const key = `${base}_id`;
     if (runs.foreignKeys.some((fk) => fk.refTable.toLowerCase() === table.name) || runs.columns.has(key)) return runs;
   }
   return undefined;
+}
+
+/** Column names that identify a person or an account outside the database: an e-mail address, a user name, a phone number. */
+const IDENTITY_NAMES = /^(e_?mail|email_address|user_?name|login|phone|phone_number)$/;
+
+/**
+ * Whether a column names who a row is about (an e-mail address, a user name): equality on it
+ * leaves the rows of one person (the invitations sent to one address), a set that person's
+ * own actions bound, even where the column is no key of the table.
+ */
+export function isIdentityColumn(column: string): boolean {
+  return IDENTITY_NAMES.test(snake(column));
 }
 
 /** Whether equality on a column leaves the rows of one parent or one key: a foreign key, an id, a unique column. */

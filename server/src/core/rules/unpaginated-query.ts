@@ -18,7 +18,7 @@ import { adapterOf } from '../host/languages';
 import type { HostQuery } from '../host/types';
 import type { ColumnRef, QueryModel, Statement } from '../sql/model';
 import { codePath, hostQueryOf, returnsAllRows, spanText, type CodePath } from './host-helpers';
-import { isSelectiveKey } from './index-judgement';
+import { isIdentityColumn, isSelectiveKey } from './index-judgement';
 import { columnTable, isSingleRowLookup, knownTable, spanUnion, tableRefs } from './query-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
 
@@ -113,12 +113,18 @@ function isUnbounded(query: QueryModel): boolean {
 }
 
 /**
- * A selective key (a foreign key, an id) the query pins by equality on its first table: it reads
- * the rows of one parent (with whatever it joins to them).
+ * A selective key (a foreign key, an id) or a person's identity (an e-mail address) the query pins
+ * by equality on its first table: it reads the rows of one parent or one person (with whatever it
+ * joins to them).
  */
 function parentKey(query: QueryModel, table: TableInfo, catalog: Catalog): string | undefined {
   const pinned = query.predicates.find(
-    (p) => p.op === 'eq' && !p.disjunctive && p.valueKind !== 'subquery' && columnTable(query, p.column, catalog) === table.name && isSelectiveKey(table, p.column.column),
+    (p) =>
+      p.op === 'eq' &&
+      !p.disjunctive &&
+      p.valueKind !== 'subquery' &&
+      columnTable(query, p.column, catalog) === table.name &&
+      (isSelectiveKey(table, p.column.column) || isIdentityColumn(p.column.column)),
   );
   return pinned?.column.column;
 }
