@@ -127,6 +127,12 @@ export interface HostQuery {
   functions?: EnclosingFunction[];
   /** Python INSERT: the statement writes many rows at once (`executemany`, `execute(stmt, rows)`, `.values([...])`). */
   manyRows?: boolean;
+  /**
+   * ORM: the relations of other models that would load this query's rows with theirs, by the
+   * key column they share (Prisma: `include: { posts: true }` on a User query loads the Post rows of
+   * `author_id`, one more query for all users): { column: 'author_id', parent: 'User', relation: 'posts', many: true }.
+   */
+  loadedWith?: { column: string; parent: string; relation: string; many: boolean }[];
 }
 
 /**

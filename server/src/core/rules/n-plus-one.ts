@@ -78,12 +78,15 @@ function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQue
       : ctx.dialect !== 'postgres'
         ? generic
         : adapter.batchedSqlPredicate(column);
+  // The library's own way to load them with the list (Prisma's include), when the loop walks a query's rows.
+  const eager = key && row.rowsOf && !selfLookup ? adapter.eagerLoadAdvice?.(row.rowsOf.query, query, column) : undefined;
   ctx.report({
     span: query.span,
     message:
       `Query on ${table} runs once per ${row.target} ${rowsSource(ctx.text, row)}: N+1 round trips (one for the list, ` +
       `one per row), so the time grows with the rows. Fetch them in one query over the collected keys (${batched}${perKey ?? ''}) ` +
       `before the loop and match rows by ${column} inside it.` +
+      (eager ? ` ${eager}` : '') +
       (selfLookup
         ? ` It reads ${table}, the table the loop walks: if the loop changes those rows (a duplicate check before an update), rows fetched before the loop would miss the changes, so check that first (info, no automatic rewrite).`
         : '') +

@@ -352,6 +352,7 @@ class Extraction {
         ...(built.library !== 'knex' && built.library !== 'kysely' ? { orm: built.library } : {}),
         ...(built.entity ? { entity: built.entity } : {}),
         ...(built.manyRows ? { manyRows: true } : {}),
+        ...(built.loadedWith?.length ? { loadedWith: built.loadedWith } : {}),
         ...(use.assignedTo ? { assignedTo: use.assignedTo } : {}),
         ...(built.beforeTerminal !== undefined ? { beforeTerminal: built.beforeTerminal } : {}),
       }, built.span);
