@@ -488,7 +488,7 @@ export function reportIndexNeeds(
     for (const need of catalogIndexNeeds(query, ctx.catalog)) {
       if (need.kind !== kind || !worthIt(need, query)) continue;
       const small = smallTableReason(need.table, ctx.catalog);
-      const rare = rareRunReason(ctx, statement, need.table, need.filters.map((f) => f.column));
+      const rare = rareRunReason(ctx, statement);
       ctx.report({
         span: need.span,
         message: message(need) + (small ? ` (${small}.)` : '') + (rare ? ` (But ${rare}.)` : ''),
