@@ -40,6 +40,7 @@ model Post {
   authorId  Int      @map("author_id")
   author    User     @relation(fields: [authorId], references: [id])
   createdAt DateTime @default(now()) @map("created_at")
+  meta      Json?
 
   @@index([authorId])
 }
@@ -176,6 +177,15 @@ describe('Prisma Client queries (core/prisma/client.ts)', () => {
       ]);
     });
 
+    it('reads a Json path filter as a condition it does not model: it compares the value at the path, not the column', () => {
+      const code =
+        HEADER +
+        'export async function f(id: string) {\n' +
+        "  await prisma.post.findMany({ where: { authorId: 1, meta: { path: ['documentId'], equals: id } }, take: 10 });\n" +
+        '}\n';
+      assert.deepEqual(queries(code).map((q) => q.slice(q.indexOf(' → ') + 3)), ['select post | where post.author_id eq literal | limit 10']);
+    });
+
     it('knows the client by any name: db, this.prisma, a transaction, prisma.client; not Drizzle’s db.query', () => {
       const code =
         HEADER +
@@ -261,7 +271,9 @@ describe('rules and fixes on Prisma Client calls', () => {
     assert.equal(
       messages[3],
       'Query on post runs once per user of the query on line 7: N+1 round trips (one for the list, one per row), so the time grows with the rows. ' +
-        'Fetch them in one query over the collected keys (where: { authorId: { in: keys } }) before the loop and match rows by author_id inside it.',
+        'Fetch them in one query over the collected keys (where: { authorId: { in: keys } }) before the loop and match rows by author_id inside it. ' +
+        "Prisma Client can also load them with the list: add include: { posts: { where, orderBy, take } } to its query, with this query's other conditions, order and take inside: " +
+        'one more query for all the rows, each row given its own.',
     );
     assert.equal(
       messages[5],
@@ -273,6 +285,35 @@ describe('rules and fixes on Prisma Client calls', () => {
       messages[8],
       'This DELETE has no WHERE: it deletes every row of post. If that is not the intent, add the filter (a where built elsewhere or left empty here sends none). ' +
         'It runs in importPosts, which by its name works over every row, where emptying or resetting a table is often the point (info, not error).',
+    );
+  });
+
+  it('n-plus-one: Prisma’s own load of the rows with the list (include, _count, or in a select), by the relation that holds them', () => {
+    const code =
+      HEADER +
+      'export async function f(orgId: number) {\n' +
+      '  const users = await prisma.user.findMany({ where: { orgId } });\n' +
+      '  for (const user of users) {\n' +
+      '    await prisma.post.findMany({ where: { authorId: user.id } });\n' +
+      '    await prisma.post.count({ where: { authorId: user.id, published: true } });\n' +
+      '  }\n' +
+      '  const named = await prisma.user.findMany({ where: { orgId }, select: { id: true, name: true } });\n' +
+      '  await Promise.all(named.map((u) => prisma.post.count({ where: { authorId: u.id } })));\n' +
+      '  const posts = await prisma.post.findMany({ where: { published: true } });\n' +
+      '  for (const post of posts) await prisma.user.findUnique({ where: { id: post.authorId } });\n' +
+      '  for (const post of posts) await prisma.user.findFirst({ where: { id: post.authorId, orgId } });\n' +
+      '}\n';
+    assert.deepEqual(
+      findings(code).filter((f) => f.ruleId === 'n-plus-one').map((f) => f.message.slice(f.message.indexOf('inside it.') + 'inside it.'.length)),
+      [
+        ' Prisma Client can also load them with the list: add include: { posts: true } to its query: one more query for all the rows, each row given its own.',
+        " Prisma Client can also count them with the list: add include: { _count: { select: { posts: { where: { ... } } } } } to its query, with this count's other conditions in that where.",
+        ' Prisma Client can also count them with the list: add _count: { select: { posts: true } } to its select.',
+        // A lookup of each post's author by its key: the to-one relation author of Post.
+        ' Prisma Client can also load them with the list: add include: { author: true } to its query: one more query for all the rows, each row given its own.',
+        // The author only if of this org: include would drop that condition.
+        '',
+      ],
     );
   });
 

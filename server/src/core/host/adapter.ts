@@ -66,6 +66,12 @@ export interface HostAdapter {
   batchSqlQuery?(ctx: FileContext, query: HostQuery, key: Predicate, site: BatchSite): BuiltStatement | undefined;
   /** One query over the collected keys, rewritten from an ORM query. */
   batchOrmQuery?(ctx: FileContext, query: HostQuery, loopTargets: string[], key: Predicate, site: BatchSite): BuiltStatement | undefined;
+  /**
+   * How the rows `query` reads per row of `outer` would load with `outer`'s rows instead, by
+   * the key `column` (Prisma's `include`), as a sentence for the message; undefined when the
+   * library has no such load or no relation of `outer`'s model matches.
+   */
+  eagerLoadAdvice?(outer: HostQuery, query: HostQuery, column: string): string | undefined;
   /** Loads relationship `path` (`Agent.messages`) with the rows of `query` (SQLAlchemy's selectinload). */
   eagerLoadFix?(ctx: FileContext, query: HostQuery, path: string): CoreFix[];
 

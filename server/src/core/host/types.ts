@@ -129,6 +129,12 @@ export interface HostQuery {
   manyRows?: boolean;
   /** kind 'orm': the call writes a filter its reader could not read (`.where(match)` with an object built elsewhere, raw SQL): `model` lacks some of its conditions. */
   unreadFilter?: boolean;
+  /**
+   * ORM: the relations of other models that would load this query's rows with theirs, by the
+   * key column they share (Prisma: `include: { posts: true }` on a User query loads the Post rows of
+   * `author_id`, one more query for all users): { column: 'author_id', parent: 'User', relation: 'posts', many: true }.
+   */
+  loadedWith?: { column: string; parent: string; relation: string; many: boolean }[];
 }
 
 /**

@@ -164,3 +164,41 @@ export function prismaNestedCreate(text: string, file: string, query: HostQuery)
 export function prismaMethodOf(text: string, file: string, query: HostQuery): string | undefined {
   return callAt(text, file, query.span)?.method.text;
 }
+
+/**
+ * n-plus-one advice: the rows a query reads per row of `outer` loaded with `outer`'s instead, through
+ * the relation of `outer`'s model that holds them (`include: { posts: true }`, or in its `select`; a
+ * count per row is `_count: { select: { posts: true } }`). Prisma sends one more query for all the
+ * rows' keys, as the batched rewrite does, and hands each row its own. Undefined when no one relation
+ * of that model holds them, or `outer` groups (a groupBy has no include).
+ */
+export function prismaIncludeAdvice(outer: HostQuery, query: HostQuery, column: string): string | undefined {
+  const load = query.loadedWith?.find((l) => l.column === column && l.parent === outer.entity);
+  if (!load || outer.model?.groupBy.length) return undefined;
+  const relation = load.relation;
+  // Prisma takes a select or an include, not both: a query that selects its fields loads relations in its select.
+  const into = outer.model?.columns.length ? 'select' : 'include';
+  const model = query.model;
+  const others = (model?.predicates.filter((p) => p.column.column !== column).length ?? 0) > 0;
+  if (model?.isAggregate) {
+    // An aggregate of sums or averages has no such load, and only a list relation is counted.
+    if (query.terminal !== 'scalar' || !load.many) return undefined;
+    return (
+      `Prisma Client can also count them with the list: add ${wrap(into, `_count: { select: { ${relation}: ${others ? '{ where: { ... } }' : 'true'} } }`)}` +
+      `${others ? ", with this count's other conditions in that where" : ''}.`
+    );
+  }
+  // A to-one relation (a post's author) takes no where, orderBy or take: the row's key names its one row,
+  // and a condition beside the key (the author only if active) would be lost.
+  if (!load.many && others) return undefined;
+  const nested = load.many && (others || (model?.orderBy.length ?? 0) > 0 || model?.limit !== undefined);
+  return (
+    `Prisma Client can also load them with the list: add ${wrap(into, `${relation}: ${nested ? '{ where, orderBy, take }' : 'true'}`)}` +
+    `${nested ? ", with this query's other conditions, order and take inside" : ''}: one more query for all the rows, each row given its own.`
+  );
+}
+
+/** `include: { posts: true } to its query`, or `posts: true to its select` (a select names its fields). */
+function wrap(into: 'select' | 'include', entry: string): string {
+  return into === 'include' ? `include: { ${entry} } to its query` : `${entry} to its select`;
+}

@@ -155,7 +155,27 @@ export function prismaQuery(node: SyntaxNode, _text: string, context: QueryReade
     parameterRoots: [...reader.roots],
     entity: found.model.className,
     ...(found.method.text.startsWith('createMany') ? { manyRows: true } : {}),
+    ...(kind === 'select' ? { loadedWith: loadedWith(found.model, model, context.models) } : {}),
   };
+}
+
+/**
+ * The relations that load a read's rows with another model's (`include: { posts: true }` on User
+ * for `post.findMany({ where: { authorId } })`): per column the read pins by equality, each other
+ * model's relation field whose rows are this model's by that key. A model with two such relations
+ * (`author` and `editor` both to User) names neither: which one is meant the key alone says.
+ */
+function loadedWith(model: HostModel, q: QueryModel, models: readonly HostModel[]): NonNullable<BuiltQuery['loadedWith']> {
+  const out: NonNullable<BuiltQuery['loadedWith']> = [];
+  const pinned = new Set(q.predicates.filter((p) => p.op === 'eq' && !p.disjunctive && p.valueKind !== 'subquery').map((p) => p.column.column));
+  for (const column of pinned) {
+    for (const parent of models) {
+      if (parent.orm !== 'prisma') continue;
+      const fields = (parent.fields ?? []).filter((f) => f.relation?.target === model.className && f.relation.references.length === 1 && f.relation.references[0] === column);
+      if (fields.length === 1 && fields[0]!.relation!.columns.length === 1) out.push({ column, parent: parent.className, relation: fields[0]!.name, many: fields[0]!.relation!.many });
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -337,6 +357,12 @@ class ArgsReader {
       }
       filter.set(key, unwrap(v));
       expressionRoots(v, this.roots);
+    }
+    // A Json field's `path`: its `equals`, `gt`, `string_contains` ... compare the value at that path
+    // (`"payload"#>'{documentId}' = $1`), which no index on the column serves: a condition not modelled.
+    if (filter.has('path')) {
+      this.unmodelled = true;
+      return;
     }
     const insensitive = filter.get('mode')?.type === 'string' && stringValue(filter.get('mode')!) === 'insensitive';
     for (const [key, v] of filter) {

@@ -317,9 +317,13 @@ export function handRunScript(file: string): string | undefined {
 /** Folders of staff-only tools (an admin panel, a back office). */
 const ADMIN_FOLDERS = new Set(['admin', 'backoffice', 'back-office', 'back_office', 'staff', 'superadmin']);
 
-/** The admin folder a file sits in (`server-only/admin/`, `backoffice/`): code staff run, not users on every request. */
+/**
+ * The admin folder a file sits in (`server-only/admin/`, `backoffice/`, tRPC's `admin-router/`, a
+ * Remix route folder `admin+/`): code staff run, not users on every request. The folder's first
+ * word counts (`admin-router`, `admin_tools`), not a word inside it (`team-admin` is a team's own page).
+ */
 export function adminFolder(file: string): string | undefined {
-  return file.split(/[\\/]/).slice(0, -1).find((p) => ADMIN_FOLDERS.has(p.toLowerCase()));
+  return file.split(/[\\/]/).slice(0, -1).find((p) => ADMIN_FOLDERS.has(p.toLowerCase()) || ADMIN_FOLDERS.has(p.toLowerCase().replace(/^[_+()]+/, '').split(/[-_+.()]/)[0]!));
 }
 
 function decoratorName(decorator: string): string {

@@ -68,8 +68,8 @@ export function userTenantsColumn(query: QueryModel, catalog: Catalog): string |
   return pinned?.column.column;
 }
 
-/** Columns that name one person: their address or login. */
-const PERSON_COLUMN = /^(email|email_address|username|user_name|login)$/;
+/** Columns that name one person outside the database: their address, login or phone number. */
+const PERSON_COLUMN = /^(e_?mail|email_address|user_?name|login|phone|phone_number)$/;
 
 /**
  * Whether equality on a column leaves the rows of one person (`email`,
@@ -217,17 +217,21 @@ function choicesFlag(table: TableInfo): string | undefined {
   return undefined;
 }
 
-const RUNS_SUFFIXES = ['_instance', '_instances', '_run', '_runs', '_execution', '_executions'];
+/** Last words of a table of runs: each row one run, call or delivery of a definition (`workflow_instance`, `webhook_call`). */
+const RUNS_SUFFIXES = ['_instance', '_instances', '_run', '_runs', '_execution', '_executions', '_call', '_calls', '_delivery', '_deliveries'];
 
 function isRunsTable(name: string): boolean {
   return RUNS_SUFFIXES.some((suffix) => snake(name).endsWith(suffix));
 }
 
-/** The table holding the runs of `table`'s definitions: named `<table>_instance` (or `_run`, `_execution`) and pointing to it. */
+/**
+ * The table holding the runs of `table`'s definitions: named `<table>_instance` (or `_run`, `_call`, ...) and
+ * pointing to it; also written as one word (`webhookcall`: Prisma's model WebhookCall in a catalog of folded names).
+ */
 function runsTable(table: TableInfo, catalog: Catalog): TableInfo | undefined {
   const base = snake(table.name).replace(/s$/, '');
   for (const suffix of RUNS_SUFFIXES) {
-    const runs = catalog.getTable(base + suffix);
+    const runs = catalog.getTable(base + suffix) ?? catalog.getTable(base + suffix.slice(1));
     if (!runs) continue;
     const key = `${base}_id`;
     if (runs.foreignKeys.some((fk) => fk.refTable.toLowerCase() === table.name) || runs.columns.has(key)) return runs;

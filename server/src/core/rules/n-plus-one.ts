@@ -88,6 +88,8 @@ function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQue
       : ctx.dialect !== 'postgres'
         ? generic
         : adapter.batchedSqlPredicate(column);
+  // The library's own way to load them with the list (Prisma's include), when the loop walks a query's rows.
+  const eager = key && row.rowsOf && !selfLookup ? adapter.eagerLoadAdvice?.(row.rowsOf.query, query, column) : undefined;
   ctx.report({
     span: query.span,
     message:
@@ -96,7 +98,7 @@ function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQue
       (pattern
         ? `Each query matches ${pattern.column.column} against a pattern made from the row (${pattern.op.toUpperCase()}), not a key: no list of keys ` +
           'fetches them at once, and one query for all would join on the pattern, testing every pair: worth it only when the loop is long (info).'
-        : `Fetch them in one query over the collected keys (${batched}${perKey ?? ''}) before the loop and match rows by ${column} inside it.`) +
+        : `Fetch them in one query over the collected keys (${batched}${perKey ?? ''}) before the loop and match rows by ${column} inside it.` + (eager ? ` ${eager}` : '')) +
       (selfLookup
         ? ` It reads ${table}, the table the loop walks: if the loop changes those rows (a duplicate check before an update), rows fetched before the loop would miss the changes, so check that first (info, no automatic rewrite).`
         : '') +

@@ -11,6 +11,7 @@ import { indexCovers, leadingColumns } from '../catalog/build';
 import type { Catalog, IndexInfo, TableInfo } from '../catalog/types';
 import type { ColumnRef, JoinCondition, Predicate, QueryModel, Span, Statement, TableRef } from '../sql/model';
 import { droppedIndexReason, isLowCardinality, isSelectiveKey, narrowingIndex, selectiveFirst, smallTableReason, snake, wholeTenantWriteReason } from './index-judgement';
+import { rareRunReason } from './rare-run';
 import type { FileContext, IndexSuggestion } from './types';
 import { handRunScript } from './host-helpers';
 
@@ -515,17 +516,20 @@ export function reportIndexNeeds(
       const small = smallTableReason(need.table, ctx.catalog) ?? need.tenantWrite;
       const script = ctx.host ? handRunScript(ctx.file) : undefined;
       const dropped = droppedIndexReason(need.table, need.suggestion.columns[0]!);
+      // A seed script or a staff tool (rare-run.ts); a script run by hand has its own clause above.
+      const rare = script ? undefined : rareRunReason(ctx, statement);
       ctx.report({
         span: need.span,
         message:
           message(need) +
           (small ? ` (${small}.)` : '') +
           (dropped ? ` (But ${dropped}.)` : '') +
+          (rare ? ` (But ${rare}.)` : '') +
           (script ? ` (It runs in a script run by hand (${script}): the scan is paid per run, while an index costs every later write to ${need.table.name}: worth it only if the script runs often.)` : ''),
         explanation: needExplanation(need),
         fixes: ctx.indexFixes(need.suggestion, statement.span),
         index: need.suggestion,
-        ...(need.narrowedBy || need.fewValuesLead || need.purge || small || script || dropped ? { tentative: true } : {}),
+        ...(need.narrowedBy || need.fewValuesLead || need.purge || small || script || dropped || rare ? { tentative: true } : {}),
       });
     }
   }

@@ -10,7 +10,7 @@ import type { HostAdapter } from '../adapter';
 import { batchByKeysFix, batchedLookup, multiRowInsertFix, type TextEdit } from './fixes';
 import { ormBatchQuery, ormModelIndexEdits, ormRowWriteNote } from './orms';
 import { drizzleBatchQuery, drizzleIndexEdits } from '../../orm/drizzle/fix';
-import { prismaBatchLookup, prismaCreateManyEdit, prismaDataPerItem, prismaMethodOf, prismaNestedCreate, prismaTakeEdit } from '../../prisma/client-fixes';
+import { prismaBatchLookup, prismaCreateManyEdit, prismaIncludeAdvice, prismaDataPerItem, prismaMethodOf, prismaNestedCreate, prismaTakeEdit } from '../../prisma/client-fixes';
 
 export const typescriptAdapter: HostAdapter = {
   awaitSyntax: 'prefix',
@@ -27,6 +27,8 @@ export const typescriptAdapter: HostAdapter = {
     const statement = batchedLookup(ctx.text, query, key.span, query.sql?.dialect ?? ctx.dialect, site.keys, site.rows);
     return statement ? { statement } : undefined;
   },
+
+  eagerLoadAdvice: (outer, query, column) => (outer.orm === 'prisma' && query.orm === 'prisma' ? prismaIncludeAdvice(outer, query, column) : undefined),
 
   // An ORM's query per row: Prisma's (one findMany over `{ in: keys }`, prisma/client-fixes.ts), Drizzle's (`eq(t.col, row.x)` →
   // one `inArray(t.col, keys)` query, orm/drizzle/fix.ts), else TypeORM's (`repo.find({ where: { agent: { id: agent.id } } })`):

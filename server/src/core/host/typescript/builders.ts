@@ -32,7 +32,7 @@
 import { emptyQuery, resolveColumns } from '../../sql/build';
 import type { ColumnRef, JoinInfo, Predicate, PredicateOp, QueryModel, Span, StatementKind, TableRef, ValueKind } from '../../sql/model';
 import type { SyntaxNode } from '../treesitter';
-import type { OrmId, Terminal } from '../types';
+import type { HostQuery, OrmId, Terminal } from '../types';
 import { argsOf, rootOf } from './syntax';
 
 export interface BuiltQuery {
@@ -54,6 +54,8 @@ export interface BuiltQuery {
   manyRows?: boolean;
   /** The chain writes a filter the reader could not read (a where on a computed column, an object built elsewhere, raw SQL): the model's conditions are not all it sends. */
   unreadFilter?: boolean;
+  /** ORM: relations of other models that load this query's rows with theirs (`HostQuery.loadedWith`). */
+  loadedWith?: HostQuery['loadedWith'];
 }
 
 /** A method call of the chain: `.where(...)` is { name: 'where', call, args }. */

@@ -355,6 +355,7 @@ class Extraction {
         ...(built.entity ? { entity: built.entity } : {}),
         ...(built.manyRows ? { manyRows: true } : {}),
         ...(built.unreadFilter ? { unreadFilter: true } : {}),
+        ...(built.loadedWith?.length ? { loadedWith: built.loadedWith } : {}),
         ...(use.assignedTo ? { assignedTo: use.assignedTo } : {}),
         ...(built.beforeTerminal !== undefined ? { beforeTerminal: built.beforeTerminal } : {}),
       }, built.span);
@@ -477,6 +478,10 @@ class Extraction {
       const variable = iteratedVariable(loop.iterable);
       if (!variable) return;
       for (const f of this.newFound) if (f.functionId === functionId && f.query.assignedTo === variable && f.query.span.end <= loop.start) match = f;
+      // A field of one row (`envelope.envelopeItems` of a findFirst with its relation included): that row's own collection.
+      if (match && (match.query.terminal === 'first' || match.query.terminal === 'one') && unwrap(loop.iterable).text.startsWith(`${variable}.`)) {
+        loop.context.ownCollection = unwrap(loop.iterable).text;
+      }
     }
     if (match) loop.context.iterableQuery = this.indexOf.get(match);
   }
