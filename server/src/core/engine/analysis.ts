@@ -4,19 +4,20 @@
  * their reports are reused across edits (statementReports.ts); file-scope
  * rules run on the whole document each time.
  */
-import type { Dialect, Finding, Fix, Severity } from '../../../../shared/types';
+import type { Dialect, Finding, Fix, Position, Severity } from '../../../../shared/types';
 import { SYNTAX_RULE_ID, UNUSED_SUPPRESSION_RULE_ID } from '../../../../shared/types';
 import type { Catalog, MigrationSet } from '../catalog/types';
 import { hostQueryKey } from '../host/walk-cache';
 import type { HostExtraction, HostModel } from '../host/types';
 import type { ServerLimits } from '../config/types';
 import { rules } from '../rules/index';
-import type { CoreFix, FileContext, MigrationPosition, Rule, RuleReport } from '../rules/types';
+import type { CoreFix, FileContext, IndexFixRequest, IndexSuggestion, MigrationPosition, Rule, RuleReport } from '../rules/types';
 import type { ScriptKind } from '../config/scope';
 import type { ParsedDocument, Span, Statement } from '../sql/model';
 import { dropIndexFixes, makeIndexFixes } from './fixes';
 import { LineIndex, lineIndexOf } from './lineIndex';
 import {
+  type IndexFixBuilder,
   placedFindings,
   RecordingCatalog,
   relativeReports,
@@ -130,11 +131,19 @@ class FileAnalysis {
     let perStatement: Finding[][][] | undefined;
     if (this.input.reports) {
       perStatement = [];
-      for (const { cached, byRule, offset } of yield* this.statementReports(this.input.reports, statementRules.map(({ rule }) => rule))) {
+      const reports = this.input.reports;
+      const latest = () => reports.indexFixes!;
+      for (const { cached, byRule, offset } of yield* this.statementReports(reports, statementRules.map(({ rule }) => rule))) {
         yield;
+        if (!cached) {
+          perStatement.push(statementRules.map(({ rule, severity }, slot) => byRule[slot]!.map((report) => this.toFinding(rule, severity, report, offset))));
+          continue;
+        }
+        // Kept for the statement's place: their index fixes are built by whichever analysis reads them (see StatementReportCache).
+        const at = lines.positionAt(offset);
         const convert = () =>
-          statementRules.map(({ rule, severity }, slot) => byRule[slot]!.map((report) => this.toFinding(rule, severity, report, offset)));
-        perStatement.push(cached ? placedFindings(cached, lines.positionAt(offset), convert) : convert());
+          statementRules.map(({ rule, severity }, slot) => byRule[slot]!.map((report) => this.toFinding(rule, severity, report, offset, { at, builder: latest })));
+        perStatement.push(placedFindings(cached, at, reports.analysis, convert));
       }
     }
     for (const { rule, severity } of enabled) {
@@ -172,6 +181,7 @@ class FileAnalysis {
     const { catalog, schemaVersion, layoutVersion, text, file } = this.input;
     const keyOf = this.reuseKeys();
     cache.begin();
+    cache.indexFixes = this.indexFixBuilder;
     const out: { cached?: StatementReports; byRule: RuleReport[][]; offset: number }[] = [];
     for (const statement of this.input.document.statements) {
       yield;
@@ -245,21 +255,7 @@ class FileAnalysis {
       ...(models ? { models } : {}),
       ...(this.host.server ? { server: this.host.server } : {}),
       report,
-      indexFixes: (suggestion, near) => {
-        const make = () =>
-          makeIndexFixes({ suggestion, near, file, dialect, catalog, migrations, textOf: (f) => this.host.textOf(f), sureDialectOf: this.host.sureDialectOf, ...(this.host.modelOf ? { modelOf: this.host.modelOf } : {}), now: new Date() });
-        if (migrations.length === 0) return make();
-        // With migrations the fix is a new migration, whatever `near` and the
-        // positions are; writing it is the costliest part of a finding.
-        const origin = catalog.getTable(suggestion.table)?.origin.file;
-        const key = JSON.stringify([dialect, origin, suggestion]);
-        let fixes = this.host.migrationFixes.get(key);
-        if (fixes) return fixes;
-        fixes = make();
-        // Only new-migration fixes hold no position; an edit (a model's Index, Prisma's @@index beside its migration) must follow the text.
-        if (fixes.every((fix) => fix.migration && fix.changes.every((c) => c.kind === 'create'))) this.host.migrationFixes.set(key, fixes);
-        return fixes;
-      },
+      indexFixes: (suggestion, near) => this.indexFixes(suggestion, near, catalog),
       dropIndexFixes: (index) => dropIndexFixes(index, { dialect, catalog, migrations, textOf: (f) => this.host.textOf(f), sureDialectOf: this.host.sureDialectOf, now: new Date() }),
     };
     try {
@@ -272,8 +268,37 @@ class FileAnalysis {
     }
   }
 
-  /** `offset` moves the report's spans in this file (cached reports are relative to their statement). */
-  private toFinding(rule: Rule, severity: Severity, report: RuleReport, offset: number): Finding {
+  /** The fixes that create `suggestion` (`FileContext.indexFixes`). */
+  private indexFixes(suggestion: IndexSuggestion, near: Span, catalog: Catalog): CoreFix[] {
+    const { file, dialect, migrations } = this.input;
+    const make = () =>
+      makeIndexFixes({ suggestion, near, file, dialect, catalog, migrations, textOf: (f) => this.host.textOf(f), sureDialectOf: this.host.sureDialectOf, ...(this.host.modelOf ? { modelOf: this.host.modelOf } : {}), now: new Date() });
+    if (migrations.length === 0) return make();
+    // With migrations the fix is a new migration, whatever `near` and the
+    // positions are; writing it is the costliest part of a finding.
+    const origin = catalog.getTable(suggestion.table)?.origin.file;
+    const key = JSON.stringify([dialect, origin, suggestion]);
+    let fixes = this.host.migrationFixes.get(key);
+    if (fixes) return fixes;
+    fixes = make();
+    // Only new-migration fixes hold no position; an edit (a model's Index, Prisma's @@index beside its migration) must follow the text.
+    if (fixes.every((fix) => fix.migration && fix.changes.every((c) => c.kind === 'create'))) this.host.migrationFixes.set(key, fixes);
+    return fixes;
+  }
+
+  /** The fixes a report asked for (`RuleReport.indexFixes`), built against this version of the file: see `toFinding`. */
+  private readonly indexFixBuilder: IndexFixBuilder = (request, at) => {
+    const near = at ? shift(request.near, this.input.lines.offsetAt(at)) : request.near;
+    return this.indexFixes(request.suggestion, near, this.input.catalog).filter((fix) => !this.editsShipped(fix)).map((fix) => this.toFix(fix, 0));
+  };
+
+  /**
+   * `offset` moves the report's spans in this file (cached reports are relative to their statement).
+   * The index fixes a report asks for are built when the finding's fixes are first read, by this
+   * analysis, or for a finding kept for a statement's place (`placed`), by the latest analysis of
+   * the file (`placed.builder()`, with the statement at `placed.at`).
+   */
+  private toFinding(rule: Rule, severity: Severity, report: RuleReport, offset: number, placed?: { at: Position; builder: () => IndexFixBuilder }): Finding {
     // A schema finding in shipped history is the schema as it stands, not a change under review:
     // true, but whether it costs anything depends on table sizes and traffic the code does not show.
     const inHistory = rule.meta.category === 'schema' && (this.input.migration?.shipped === true || this.input.shippedScript === true);
@@ -283,16 +308,22 @@ class FileAnalysis {
     const quieter = (report.tentative || inHistory || shippedModel || inScripts) && (severity === 'warning' || severity === 'error');
     const scriptNote = this.input.inScripts === 'benchmark' ? BENCHMARK_NOTE : SCRIPT_NOTE;
     const note = !quieter ? undefined : inHistory ? SHIPPED_SCHEMA_NOTE : shippedModel ? SHIPPED_MODEL_NOTE : inScripts && !report.tentative ? scriptNote : undefined;
-    return {
+    const head = {
       ruleId: rule.meta.id,
       severity: quieter ? 'info' : severity,
       message: note ? `${report.message} ${note}` : report.message,
       file: this.input.file,
       range: this.input.lines.rangeOf(shift(report.span, offset)),
-      fixes: (report.fixes ?? []).filter((fix) => !this.editsShipped(fix)).map((fix) => this.toFix(fix, offset)),
+    } as const;
+    const fixes = report.fixes?.length ? report.fixes.filter((fix) => !this.editsShipped(fix)).map((fix) => this.toFix(fix, offset)) : [];
+    const tail = {
       ...(report.explanation ? { explanation: report.explanation } : {}),
       ...(report.index ? { index: report.index } : {}),
     };
+    const request = report.indexFixes;
+    if (!request) return { ...head, fixes, ...tail };
+    if (!placed) return withIndexFixes(head, fixes, tail, () => this.indexFixBuilder, request, offset === 0 ? undefined : this.input.lines.positionAt(offset));
+    return withIndexFixes(head, fixes, tail, placed.builder, request, placed.at);
   }
 
   /** History is not rewritten: a fix that edits a shipped migration is not offered. */
@@ -333,7 +364,8 @@ class FileAnalysis {
  */
 export function oneWarningPerIndex(findings: Finding[], across?: { relative(file: string): string; schemaOf(file: string): string }): Finding[] {
   const loud = (f: Finding) => f.index !== undefined && (f.severity === 'warning' || f.severity === 'error');
-  const byWidth = findings.filter(loud).sort((a, b) => b.index!.columns.length - a.index!.columns.length || findings.indexOf(a) - findings.indexOf(b));
+  // Widest first; of equal width, first in the file (the sort is stable).
+  const byWidth = findings.filter(loud).sort((a, b) => b.index!.columns.length - a.index!.columns.length);
   const kept: Finding[] = [];
   const servedBy = new Map<Finding, Finding>();
   for (const f of byWidth) {
@@ -348,9 +380,18 @@ export function oneWarningPerIndex(findings: Finding[], across?: { relative(file
     const same = by.index!.columns.length === f.index!.columns.length;
     const where = by.file === f.file || !across ? '' : ` in ${across.relative(by.file)}`;
     const note = `Info, not warning: ${same ? 'the same index' : `the index on ${by.index!.table}(${by.index!.columns.join(', ')})`} is suggested${where} on line ${by.range.start.line + 1} and serves this query too.`;
-    return { ...f, severity: 'info', message: `${f.message} ${note}` };
+    const message = `${f.message} ${note}`;
+    // The same finding said the same way as in the previous version: the same object (the LSP layer keeps its diagnostic).
+    const known = demoted.get(f);
+    if (known?.message === message) return known;
+    const quieter = restated(f, { severity: 'info', message });
+    demoted.set(f, quieter);
+    return quieter;
   });
 }
+
+/** The info copy `oneWarningPerIndex` made of a finding last. */
+const demoted = new WeakMap<Finding, Finding>();
 
 /** Whether the suggested index `wide` serves what `narrow` asks for: same table and kind, and it leads with `narrow`'s columns. */
 function servesToo(wide: NonNullable<Finding['index']>, narrow: NonNullable<Finding['index']>): boolean {
@@ -367,6 +408,37 @@ const RULE_IDS = new Set([SYNTAX_RULE_ID, ...rules.map((rule) => rule.meta.id)])
 /** Whether `id` names a rule a suppression can silence. */
 function isRuleId(id: string): boolean {
   return RULE_IDS.has(id);
+}
+
+/**
+ * A finding whose fixes are `fixes` then the index fixes `request` asks for,
+ * built on first read by `builder()` (and again when it names another
+ * builder: a later version of the file).
+ */
+function withIndexFixes(
+  head: Omit<Finding, 'fixes' | 'explanation' | 'index'>,
+  fixes: Fix[],
+  tail: Pick<Finding, 'explanation' | 'index'>,
+  builder: () => IndexFixBuilder,
+  request: IndexFixRequest,
+  at: Position | undefined,
+): Finding {
+  let built: { by: IndexFixBuilder; fixes: Fix[] } | undefined;
+  return {
+    ...head,
+    get fixes(): Fix[] {
+      const by = builder();
+      if (built?.by !== by) built = { by, fixes: [...fixes, ...by(request, at)] };
+      return built.fixes;
+    },
+    ...tail,
+  };
+}
+
+/** A copy of `finding` with other values, its fixes still built when first read (`withIndexFixes`). */
+function restated(finding: Finding, values: Partial<Finding>): Finding {
+  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(finding)) as Finding;
+  return Object.assign(copy, values);
 }
 
 function shift(span: Span, offset: number): Span {

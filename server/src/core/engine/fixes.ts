@@ -17,7 +17,7 @@ import { providerDialect } from '../migrations/detect';
 import { planMigrations } from '../migrations/writer';
 import { createIndexStatement, definitionOf, freeIndexName, indexName } from '../migrations/sql';
 import { formatColumns } from '../rules/query-helpers';
-import type { CoreFix, IndexSuggestion } from '../rules/types';
+import type { CoreFix, FileContext, IndexSuggestion, RuleReport } from '../rules/types';
 import type { Span } from '../sql/model';
 import { prismaIndexEdit, prismaTableIndexEdit } from '../prisma/fix';
 import { prismaIndexName } from '../prisma/models';
@@ -71,6 +71,17 @@ export function takenIndexNames(catalog: Catalog): ReadonlySet<string> {
     takenByTables.set(tables, (taken = names));
   }
   return taken;
+}
+
+/**
+ * A report with the index fixes it asked for (`RuleReport.indexFixes`) built
+ * into its `fixes` now, as `indexFixes` builds them: what a rule run outside
+ * the engine (a rule's test) reads.
+ */
+export function withBuiltIndexFixes(report: RuleReport, indexFixes: FileContext['indexFixes']): RuleReport {
+  if (!report.indexFixes) return report;
+  const { indexFixes: request, ...rest } = report;
+  return { ...rest, fixes: [...(report.fixes ?? []), ...indexFixes(request.suggestion, request.near)] };
 }
 
 export function makeIndexFixes(input: IndexFixInput): CoreFix[] {

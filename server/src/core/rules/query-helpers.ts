@@ -491,7 +491,7 @@ export function reportIndexNeeds(
         span: need.span,
         message: message(need) + (small ? ` (${small}.)` : ''),
         explanation: needExplanation(need),
-        fixes: ctx.indexFixes(need.suggestion, statement.span),
+        indexFixes: { suggestion: need.suggestion, near: statement.span },
         index: need.suggestion,
         ...(need.narrowedBy || need.fewValuesLead || need.purge || small ? { tentative: true } : {}),
       });
