@@ -19,6 +19,7 @@ import { LineIndex, lineIndexOf } from './lineIndex';
 import {
   type IndexFixBuilder,
   placedFindings,
+  placeFindings,
   RecordingCatalog,
   relativeReports,
   statementContext,
@@ -102,6 +103,9 @@ export const SCRIPT_NOTE = 'Info, not warning: this is a script (a scripts folde
 /** Appended to a query finding in a benchmarks folder, which is reported at info. */
 export const BENCHMARK_NOTE = 'Info, not warning: this is a benchmark (a bench or perf folder), run by hand against a test database rather than on a request path.';
 
+/** Statements whose reports or findings are kept from the previous version, per step (core/steps.ts): one step is one statement's rules otherwise. */
+const STATEMENTS_KEPT_PER_STEP = 64;
+
 class FileAnalysis {
   constructor(
     private readonly input: AnalysisInput,
@@ -128,30 +132,34 @@ class FileAnalysis {
       return severity ? [{ rule, severity }] : [];
     });
     const statementRules = enabled.filter(({ rule }) => rule.scope === 'statement');
-    let perStatement: Finding[][][] | undefined;
+    // The statement rules' findings by rule (its slot in `statementRules`), statement by statement.
+    let bySlot: Finding[][] | undefined;
     if (this.input.reports) {
-      perStatement = [];
+      bySlot = statementRules.map(() => []);
       const reports = this.input.reports;
       const latest = () => reports.indexFixes!;
+      let keptStatements = 0;
       for (const { cached, byRule, offset } of yield* this.statementReports(reports, statementRules.map(({ rule }) => rule))) {
-        yield;
-        if (!cached) {
-          perStatement.push(statementRules.map(({ rule, severity }, slot) => byRule[slot]!.map((report) => this.toFinding(rule, severity, report, offset))));
-          continue;
-        }
         // Kept for the statement's place: their index fixes are built by whichever analysis reads them (see StatementReportCache).
-        const at = lines.positionAt(offset);
-        const convert = () =>
-          statementRules.map(({ rule, severity }, slot) => byRule[slot]!.map((report) => this.toFinding(rule, severity, report, offset, { at, builder: latest })));
-        perStatement.push(placedFindings(cached, at, reports.analysis, convert));
+        const at = cached ? lines.positionAt(offset) : undefined;
+        let made = cached ? placedFindings(cached, at!, reports.analysis) : undefined;
+        if (made) {
+          // Findings kept for a statement's place cost little: a step holds many.
+          if (++keptStatements % STATEMENTS_KEPT_PER_STEP === 0) yield;
+        } else {
+          yield;
+          const placed = at ? { at, builder: latest } : undefined;
+          made = statementRules.map(({ rule, severity }, slot) => byRule[slot]!.map((report) => this.toFinding(rule, severity, report, offset, placed)));
+          if (cached) placeFindings(cached, at!, made);
+        }
+        for (let slot = 0; slot < made.length; slot++) for (const finding of made[slot]!) bySlot[slot]!.push(finding);
       }
     }
     for (const { rule, severity } of enabled) {
       yield;
-      if (rule.scope === 'statement' && perStatement) {
+      if (rule.scope === 'statement' && bySlot) {
         // Rule by rule, statement by statement: the order a whole-file run reports in.
-        const slot = statementRules.findIndex((r) => r.rule === rule);
-        for (const byRule of perStatement) for (const finding of byRule[slot]!) findings.push(finding);
+        for (const finding of bySlot[statementRules.findIndex((r) => r.rule === rule)]!) findings.push(finding);
       } else {
         this.runRule(rule, document, this.input.catalog, (report) => findings.push(this.toFinding(rule, severity, report, 0)));
       }
@@ -164,7 +172,7 @@ class FileAnalysis {
       if (syntaxSeverity) ran.add(SYNTAX_RULE_ID);
       kept.push(...suppressions.unused(unusedSeverity, (id) => ran.has(id), isRuleId));
     }
-    const result = oneWarningPerIndex(kept.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character));
+    const result = oneWarningPerIndex(byPosition(kept));
     addCodeHashes(result, document.statements, text, lines);
     return result;
   }
@@ -183,15 +191,18 @@ class FileAnalysis {
     cache.begin();
     cache.indexFixes = this.indexFixBuilder;
     const out: { cached?: StatementReports; byRule: RuleReport[][]; offset: number }[] = [];
+    let kept = 0;
     for (const statement of this.input.document.statements) {
-      yield;
       const key = keyOf(statement);
       const context = statementContext(statement, text);
       const hit = key !== undefined ? cache.get(key, context, catalog, schemaVersion, layoutVersion) : undefined;
       if (hit) {
+        // Reports kept cost little: a step holds many.
+        if (++kept % STATEMENTS_KEPT_PER_STEP === 0) yield;
         out.push({ cached: hit, byRule: hit.byRule, offset: statement.span.start });
         continue;
       }
+      yield;
       const { reports, failed } = this.runOnStatement(statement, statementRules);
       const relative = failed || key === undefined ? undefined : relativeReports(reports.byRule, statement, file);
       if (!relative) {
@@ -366,32 +377,40 @@ export function oneWarningPerIndex(findings: Finding[], across?: { relative(file
   const loud = (f: Finding) => f.index !== undefined && (f.severity === 'warning' || f.severity === 'error');
   // Widest first; of equal width, first in the file (the sort is stable).
   const byWidth = findings.filter(loud).sort((a, b) => b.index!.columns.length - a.index!.columns.length);
-  const kept: Finding[] = [];
+  // The suggestions kept, by table and kind: only one of the same can serve another (servesToo).
+  const kept = new Map<string, Finding[]>();
   const servedBy = new Map<Finding, Finding>();
   for (const f of byWidth) {
-    const wider = kept.find((k) => servesToo(k.index!, f.index!) && (k.file === f.file || across?.schemaOf(k.file) === across?.schemaOf(f.file)));
+    const kind = indexKind(f.index!);
+    const sameKind = kept.get(kind);
+    const wider = sameKind?.find((k) => servesToo(k.index!, f.index!) && (k.file === f.file || across?.schemaOf(k.file) === across?.schemaOf(f.file)));
     if (wider) servedBy.set(f, wider);
-    else kept.push(f);
+    else if (sameKind) sameKind.push(f);
+    else kept.set(kind, [f]);
   }
   if (servedBy.size === 0) return findings;
   return findings.map((f) => {
     const by = servedBy.get(f);
     if (!by) return f;
+    // Served by the same finding as in the previous version: the same copy (the LSP layer keeps its diagnostic).
+    const known = demoted.get(f);
+    if (!across && known?.by === by) return known.quieter;
     const same = by.index!.columns.length === f.index!.columns.length;
     const where = by.file === f.file || !across ? '' : ` in ${across.relative(by.file)}`;
     const note = `Info, not warning: ${same ? 'the same index' : `the index on ${by.index!.table}(${by.index!.columns.join(', ')})`} is suggested${where} on line ${by.range.start.line + 1} and serves this query too.`;
-    const message = `${f.message} ${note}`;
-    // The same finding said the same way as in the previous version: the same object (the LSP layer keeps its diagnostic).
-    const known = demoted.get(f);
-    if (known?.message === message) return known;
-    const quieter = restated(f, { severity: 'info', message });
-    demoted.set(f, quieter);
+    const quieter = restated(f, { severity: 'info', message: `${f.message} ${note}` });
+    if (!across) demoted.set(f, { by, quieter });
     return quieter;
   });
 }
 
-/** The info copy `oneWarningPerIndex` made of a finding last. */
-const demoted = new WeakMap<Finding, Finding>();
+/** The info copy `oneWarningPerIndex` made of a finding in one file last, and the finding it points at (whose line it names). */
+const demoted = new WeakMap<Finding, { by: Finding; quieter: Finding }>();
+
+/** What an index suggestion must share with one that serves it: table, method, operator class. */
+function indexKind(index: NonNullable<Finding['index']>): string {
+  return `${index.table}\u0000${index.method ?? 'btree'}\u0000${index.opclass ?? ''}`;
+}
 
 /** Whether the suggested index `wide` serves what `narrow` asks for: same table and kind, and it leads with `narrow`'s columns. */
 function servesToo(wide: NonNullable<Finding['index']>, narrow: NonNullable<Finding['index']>): boolean {
@@ -408,6 +427,18 @@ const RULE_IDS = new Set([SYNTAX_RULE_ID, ...rules.map((rule) => rule.meta.id)])
 /** Whether `id` names a rule a suppression can silence. */
 function isRuleId(id: string): boolean {
   return RULE_IDS.has(id);
+}
+
+/** `findings` sorted by where they start; of one start, in the order given. */
+function byPosition(findings: Finding[]): Finding[] {
+  // Each finding's start as one number, read once (findings come in many shapes: slow to read in a comparison).
+  const starts = new Float64Array(findings.length);
+  for (let i = 0; i < findings.length; i++) {
+    const { start } = findings[i]!.range;
+    starts[i] = start.line * 0x1_0000_0000 + start.character;
+  }
+  const order = Array.from(findings.keys()).sort((a, b) => starts[a]! - starts[b]! || a - b);
+  return order.map((i) => findings[i]!);
 }
 
 /**

@@ -53,20 +53,25 @@ function positionKey(at: Position): number {
 }
 
 /**
- * The findings of cached reports for a statement starting at `at`. Their ranges
- * depend only on the statement's text and start position, so a statement an
- * edit did not move (typing within a line moves only that line) keeps its
- * finding objects, and the LSP layer its diagnostics.
+ * The findings made of cached reports for a statement starting at `at`, if
+ * any (`placeFindings`). Their ranges depend only on the statement's text and
+ * start position, so a statement an edit did not move (typing within a line
+ * moves only that line) keeps its finding objects, and the LSP layer its
+ * diagnostics. `analysis` counts the file's analyses (StatementReportCache).
  */
-export function placedFindings(reports: StatementReports, at: Position, analysis: number, make: () => Finding[][]): Finding[][] {
+export function placedFindings(reports: StatementReports, at: Position, analysis: number): Finding[][] | undefined {
   let placed = reports.placed;
   if (!placed) placed = reports.placed = { analysis, current: new Map() };
   else if (placed.analysis !== analysis) reports.placed = placed = { analysis, current: new Map(), previous: placed.current };
   const key = positionKey(at);
-  let findings = placed.current.get(key) ?? placed.previous?.get(key);
-  findings ??= make();
-  placed.current.set(key, findings);
+  const findings = placed.current.get(key) ?? placed.previous?.get(key);
+  if (findings) placed.current.set(key, findings);
   return findings;
+}
+
+/** Keeps the findings made of `reports` at `at` (after `placedFindings` found none there). */
+export function placeFindings(reports: StatementReports, at: Position, findings: Finding[][]): void {
+  reports.placed!.current.set(positionKey(at), findings);
 }
 
 /**
