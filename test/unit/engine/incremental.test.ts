@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
+import type { Finding } from '../../../shared/types';
 import { defaultConfig, type QueryLensConfig } from '../../../server/src/core/config/types';
 import { Workspace } from '../../../server/src/core/engine/workspace';
 import { initParsers, parseDocument } from '../../../server/src/core/sql/parse';
@@ -96,6 +97,28 @@ describe('engine: incremental analysis', () => {
       .flatMap((f) => f.fixes.flatMap((fix) => fix.changes))
       .filter((c) => c.kind === 'edit');
     assert.ok(fixEdits.length > 0, 'the workload has fixes with positions');
+  });
+
+  it('keeps the findings of queries that stay in place, their index fixes following the CREATE TABLE they go after', () => {
+    // Twelve copies of one query: one suggestion stays a warning, the others are info copies pointing at it.
+    const query = 'SELECT id FROM tasks WHERE title = $1 AND account_id = $2 LIMIT 5;\n';
+    const editor = new Editor({ 'app.sql': SCHEMA + query.repeat(12) });
+    const composite = () => editor.ws.analyze(at('app.sql')).filter((f) => f.ruleId === 'missing-composite-index');
+    const insertedAt = (findings: Finding[]) =>
+      findings.map((f) => {
+        const change = f.fixes[0]!.changes[0]!;
+        assert.equal(change.kind, 'edit');
+        return change.kind === 'edit' ? change.edits[0]!.range.start : undefined;
+      });
+    const before = composite();
+    assert.deepEqual(before.map((f) => [f.range.start.line, f.severity]), [[2, 'warning'], ...[3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13].map((line) => [line, 'info'])]);
+    assert.deepEqual(insertedAt(before), Array(12).fill({ line: 1, character: 130 }));
+    // The CREATE TABLE's line grows by one character; the queries below it keep their places.
+    editor.replace('app.sql', 'status text NOT NULL,', 'status  text NOT NULL,');
+    const after = composite();
+    assert.ok(after.every((f, i) => f === before[i]), 'the same finding objects (the language server keeps their diagnostics)');
+    assert.deepEqual(insertedAt(after), Array(12).fill({ line: 1, character: 131 }));
+    assert.deepEqual(insertedAt(before), insertedAt(after));
   });
 
   it('re-runs the statements that read a table whose schema changed, in another file or the same', () => {

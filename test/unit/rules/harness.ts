@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import type { Dialect } from '../../../shared/types';
 import { buildCatalog, type CatalogInput } from '../../../server/src/core/catalog/build';
 import type { MigrationSet } from '../../../server/src/core/catalog/types';
-import { dropIndexFixes, makeIndexFixes } from '../../../server/src/core/engine/fixes';
+import { dropIndexFixes, makeIndexFixes, withBuiltIndexFixes } from '../../../server/src/core/engine/fixes';
 import type { CoreFix, FileContext, MigrationPosition, Rule, RuleReport } from '../../../server/src/core/rules/types';
 import { initParsers, parseDocument } from '../../../server/src/core/sql/parse';
 
@@ -92,7 +92,7 @@ export function runRule(rule: Rule, setup: Setup): { reports: RuleReport[]; file
     catalog,
     migration,
     migrations: sets,
-    report: (r) => reports.push(r),
+    report: (r) => reports.push(withBuiltIndexFixes(r, ctx.indexFixes)),
     indexFixes: (suggestion, near) =>
       makeIndexFixes({
         suggestion,

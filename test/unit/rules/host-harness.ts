@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { LANGUAGES, type HostLanguage } from '../../../shared/languages';
 import type { Dialect } from '../../../shared/types';
 import { buildCatalog, type CatalogInput } from '../../../server/src/core/catalog/build';
-import { makeIndexFixes } from '../../../server/src/core/engine/fixes';
+import { makeIndexFixes, withBuiltIndexFixes } from '../../../server/src/core/engine/fixes';
 import { hostDocument } from '../../../server/src/core/engine/hostDocument';
 import type {
   EmbeddedSql, HostExtraction, HostQuery, HostWrite, LoopContext, AttributeAccess, HostModel,
@@ -66,7 +66,7 @@ export function runHostRule(rule: Rule, setup: HostSetup): { reports: RuleReport
     migrations: [],
     host,
     ...(setup.server ? { server: setup.server } : {}),
-    report: (r) => reports.push(r),
+    report: (r) => reports.push(withBuiltIndexFixes(r, ctx.indexFixes)),
     indexFixes: (suggestion, near) =>
       makeIndexFixes({
         suggestion, near, file, dialect, catalog, migrations: [],

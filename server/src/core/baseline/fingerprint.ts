@@ -39,7 +39,9 @@ const codeHashes = new Map<string, string>();
  */
 export function addCodeHashes(findings: Finding[], statements: readonly Statement[], text: string, lines: LineIndex): void {
   if (findings.every((f) => f.codeHash !== undefined)) return;
-  const spans = statements.map((s) => ({ span: s.span, statement: s })).sort((a, b) => a.span.start - b.span.start || b.span.end - a.span.end);
+  const spans = statements.map((s) => ({ span: s.span, statement: s }));
+  // A SQL file's statements are in order already; a host file's may not be.
+  if (!inOrder(spans)) spans.sort(bySpan);
   const byStatement = new Map<Statement, string>();
   for (const finding of findings) {
     if (finding.codeHash !== undefined) continue;
@@ -52,6 +54,15 @@ export function addCodeHashes(findings: Finding[], statements: readonly Statemen
       finding.codeHash = codeHashOf(linesOf(text, lines, finding.range));
     }
   }
+}
+
+function bySpan(a: { span: Span }, b: { span: Span }): number {
+  return a.span.start - b.span.start || b.span.end - a.span.end;
+}
+
+function inOrder(spans: readonly { span: Span }[]): boolean {
+  for (let i = 1; i < spans.length; i++) if (bySpan(spans[i - 1]!, spans[i]!) > 0) return false;
+  return true;
 }
 
 function innermost(spans: readonly { span: Span; statement: Statement }[], offset: number): Statement | undefined {

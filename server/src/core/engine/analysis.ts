@@ -4,20 +4,22 @@
  * their reports are reused across edits (statementReports.ts); file-scope
  * rules run on the whole document each time.
  */
-import type { Dialect, Finding, Fix, Severity } from '../../../../shared/types';
+import type { Dialect, Finding, Fix, Position, Severity } from '../../../../shared/types';
 import { SYNTAX_RULE_ID, UNUSED_SUPPRESSION_RULE_ID } from '../../../../shared/types';
 import type { Catalog, MigrationSet } from '../catalog/types';
 import { hostQueryKey } from '../host/walk-cache';
 import type { HostExtraction, HostModel } from '../host/types';
 import type { ServerLimits } from '../config/types';
 import { rules } from '../rules/index';
-import type { CoreFix, FileContext, MigrationPosition, Rule, RuleReport } from '../rules/types';
+import type { CoreFix, FileContext, IndexFixRequest, IndexSuggestion, MigrationPosition, Rule, RuleReport } from '../rules/types';
 import type { ScriptKind } from '../config/scope';
 import type { ParsedDocument, Span, Statement } from '../sql/model';
 import { dropIndexFixes, makeIndexFixes } from './fixes';
 import { LineIndex, lineIndexOf } from './lineIndex';
 import {
+  type IndexFixBuilder,
   placedFindings,
+  placeFindings,
   RecordingCatalog,
   relativeReports,
   statementContext,
@@ -104,6 +106,9 @@ export const COMMAND_LINE_NOTE = 'Info, not warning: this file is a command-line
 /** Appended to a query finding in a benchmarks folder, which is reported at info. */
 export const BENCHMARK_NOTE = 'Info, not warning: this is a benchmark (a bench or perf folder), run by hand against a test database rather than on a request path.';
 
+/** Statements whose reports or findings are kept from the previous version, per step (core/steps.ts): one step is one statement's rules otherwise. */
+const STATEMENTS_KEPT_PER_STEP = 64;
+
 class FileAnalysis {
   constructor(
     private readonly input: AnalysisInput,
@@ -130,22 +135,34 @@ class FileAnalysis {
       return severity ? [{ rule, severity }] : [];
     });
     const statementRules = enabled.filter(({ rule }) => rule.scope === 'statement');
-    let perStatement: Finding[][][] | undefined;
+    // The statement rules' findings by rule (its slot in `statementRules`), statement by statement.
+    let bySlot: Finding[][] | undefined;
     if (this.input.reports) {
-      perStatement = [];
-      for (const { cached, byRule, offset } of yield* this.statementReports(this.input.reports, statementRules.map(({ rule }) => rule))) {
-        yield;
-        const convert = () =>
-          statementRules.map(({ rule, severity }, slot) => byRule[slot]!.map((report) => this.toFinding(rule, severity, report, offset)));
-        perStatement.push(cached ? placedFindings(cached, lines.positionAt(offset), convert) : convert());
+      bySlot = statementRules.map(() => []);
+      const reports = this.input.reports;
+      const latest = () => reports.indexFixes!;
+      let keptStatements = 0;
+      for (const { cached, byRule, offset } of yield* this.statementReports(reports, statementRules.map(({ rule }) => rule))) {
+        // Kept for the statement's place: their index fixes are built by whichever analysis reads them (see StatementReportCache).
+        const at = cached ? lines.positionAt(offset) : undefined;
+        let made = cached ? placedFindings(cached, at!, reports.analysis) : undefined;
+        if (made) {
+          // Findings kept for a statement's place cost little: a step holds many.
+          if (++keptStatements % STATEMENTS_KEPT_PER_STEP === 0) yield;
+        } else {
+          yield;
+          const placed = at ? { at, builder: latest } : undefined;
+          made = statementRules.map(({ rule, severity }, slot) => byRule[slot]!.map((report) => this.toFinding(rule, severity, report, offset, placed)));
+          if (cached) placeFindings(cached, at!, made);
+        }
+        for (let slot = 0; slot < made.length; slot++) for (const finding of made[slot]!) bySlot[slot]!.push(finding);
       }
     }
     for (const { rule, severity } of enabled) {
       yield;
-      if (rule.scope === 'statement' && perStatement) {
+      if (rule.scope === 'statement' && bySlot) {
         // Rule by rule, statement by statement: the order a whole-file run reports in.
-        const slot = statementRules.findIndex((r) => r.rule === rule);
-        for (const byRule of perStatement) for (const finding of byRule[slot]!) findings.push(finding);
+        for (const finding of bySlot[statementRules.findIndex((r) => r.rule === rule)]!) findings.push(finding);
       } else {
         this.runRule(rule, document, this.input.catalog, (report) => findings.push(this.toFinding(rule, severity, report, 0)));
       }
@@ -158,7 +175,7 @@ class FileAnalysis {
       if (syntaxSeverity) ran.add(SYNTAX_RULE_ID);
       kept.push(...suppressions.unused(unusedSeverity, (id) => ran.has(id), isRuleId));
     }
-    const result = oneWarningPerIndex(kept.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character));
+    const result = oneWarningPerIndex(byPosition(kept));
     addCodeHashes(result, document.statements, text, lines);
     return result;
   }
@@ -175,16 +192,20 @@ class FileAnalysis {
     const { catalog, schemaVersion, layoutVersion, text, file } = this.input;
     const keyOf = this.reuseKeys();
     cache.begin();
+    cache.indexFixes = this.indexFixBuilder;
     const out: { cached?: StatementReports; byRule: RuleReport[][]; offset: number }[] = [];
+    let kept = 0;
     for (const statement of this.input.document.statements) {
-      yield;
       const key = keyOf(statement);
       const context = statementContext(statement, text);
       const hit = key !== undefined ? cache.get(key, context, catalog, schemaVersion, layoutVersion) : undefined;
       if (hit) {
+        // Reports kept cost little: a step holds many.
+        if (++kept % STATEMENTS_KEPT_PER_STEP === 0) yield;
         out.push({ cached: hit, byRule: hit.byRule, offset: statement.span.start });
         continue;
       }
+      yield;
       const { reports, failed } = this.runOnStatement(statement, statementRules);
       const relative = failed || key === undefined ? undefined : relativeReports(reports.byRule, statement, file);
       if (!relative) {
@@ -248,21 +269,7 @@ class FileAnalysis {
       ...(models ? { models } : {}),
       ...(this.host.server ? { server: this.host.server } : {}),
       report,
-      indexFixes: (suggestion, near) => {
-        const make = () =>
-          makeIndexFixes({ suggestion, near, file, dialect, catalog, migrations, textOf: (f) => this.host.textOf(f), sureDialectOf: this.host.sureDialectOf, ...(this.host.modelOf ? { modelOf: this.host.modelOf } : {}), now: new Date() });
-        if (migrations.length === 0) return make();
-        // With migrations the fix is a new migration, whatever `near` and the
-        // positions are; writing it is the costliest part of a finding.
-        const origin = catalog.getTable(suggestion.table)?.origin.file;
-        const key = JSON.stringify([dialect, origin, suggestion]);
-        let fixes = this.host.migrationFixes.get(key);
-        if (fixes) return fixes;
-        fixes = make();
-        // Only new-migration fixes hold no position; an edit (a model's Index, Prisma's @@index beside its migration) must follow the text.
-        if (fixes.every((fix) => fix.migration && fix.changes.every((c) => c.kind === 'create'))) this.host.migrationFixes.set(key, fixes);
-        return fixes;
-      },
+      indexFixes: (suggestion, near) => this.indexFixes(suggestion, near, catalog),
       dropIndexFixes: (index) => dropIndexFixes(index, { dialect, catalog, migrations, textOf: (f) => this.host.textOf(f), sureDialectOf: this.host.sureDialectOf, now: new Date() }),
     };
     try {
@@ -275,8 +282,37 @@ class FileAnalysis {
     }
   }
 
-  /** `offset` moves the report's spans in this file (cached reports are relative to their statement). */
-  private toFinding(rule: Rule, severity: Severity, report: RuleReport, offset: number): Finding {
+  /** The fixes that create `suggestion` (`FileContext.indexFixes`). */
+  private indexFixes(suggestion: IndexSuggestion, near: Span, catalog: Catalog): CoreFix[] {
+    const { file, dialect, migrations } = this.input;
+    const make = () =>
+      makeIndexFixes({ suggestion, near, file, dialect, catalog, migrations, textOf: (f) => this.host.textOf(f), sureDialectOf: this.host.sureDialectOf, ...(this.host.modelOf ? { modelOf: this.host.modelOf } : {}), now: new Date() });
+    if (migrations.length === 0) return make();
+    // With migrations the fix is a new migration, whatever `near` and the
+    // positions are; writing it is the costliest part of a finding.
+    const origin = catalog.getTable(suggestion.table)?.origin.file;
+    const key = JSON.stringify([dialect, origin, suggestion]);
+    let fixes = this.host.migrationFixes.get(key);
+    if (fixes) return fixes;
+    fixes = make();
+    // Only new-migration fixes hold no position; an edit (a model's Index, Prisma's @@index beside its migration) must follow the text.
+    if (fixes.every((fix) => fix.migration && fix.changes.every((c) => c.kind === 'create'))) this.host.migrationFixes.set(key, fixes);
+    return fixes;
+  }
+
+  /** The fixes a report asked for (`RuleReport.indexFixes`), built against this version of the file: see `toFinding`. */
+  private readonly indexFixBuilder: IndexFixBuilder = (request, at) => {
+    const near = at ? shift(request.near, this.input.lines.offsetAt(at)) : request.near;
+    return this.indexFixes(request.suggestion, near, this.input.catalog).filter((fix) => !this.editsShipped(fix)).map((fix) => this.toFix(fix, 0));
+  };
+
+  /**
+   * `offset` moves the report's spans in this file (cached reports are relative to their statement).
+   * The index fixes a report asks for are built when the finding's fixes are first read, by this
+   * analysis, or for a finding kept for a statement's place (`placed`), by the latest analysis of
+   * the file (`placed.builder()`, with the statement at `placed.at`).
+   */
+  private toFinding(rule: Rule, severity: Severity, report: RuleReport, offset: number, placed?: { at: Position; builder: () => IndexFixBuilder }): Finding {
     // A schema finding in shipped history is the schema as it stands, not a change under review:
     // true, but whether it costs anything depends on table sizes and traffic the code does not show.
     const inHistory = rule.meta.category === 'schema' && (this.input.migration?.shipped === true || this.input.shippedScript === true);
@@ -287,16 +323,22 @@ class FileAnalysis {
     const quieter = (report.tentative || inHistory || shippedModel || inScripts) && (severity === 'warning' || severity === 'error');
     const scriptNote = this.input.inScripts === 'benchmark' ? BENCHMARK_NOTE : commandLine ? COMMAND_LINE_NOTE : SCRIPT_NOTE;
     const note = !quieter ? undefined : inHistory ? SHIPPED_SCHEMA_NOTE : shippedModel ? SHIPPED_MODEL_NOTE : inScripts && !report.tentative ? scriptNote : undefined;
-    return {
+    const head = {
       ruleId: rule.meta.id,
       severity: quieter ? 'info' : severity,
       message: note ? `${report.message} ${note}` : report.message,
       file: this.input.file,
       range: this.input.lines.rangeOf(shift(report.span, offset)),
-      fixes: (report.fixes ?? []).filter((fix) => !this.editsShipped(fix)).map((fix) => this.toFix(fix, offset)),
+    } as const;
+    const fixes = report.fixes?.length ? report.fixes.filter((fix) => !this.editsShipped(fix)).map((fix) => this.toFix(fix, offset)) : [];
+    const tail = {
       ...(report.explanation ? { explanation: report.explanation } : {}),
       ...(report.index ? { index: report.index } : {}),
     };
+    const request = report.indexFixes;
+    if (!request) return { ...head, fixes, ...tail };
+    if (!placed) return withIndexFixes(head, fixes, tail, () => this.indexFixBuilder, request, offset === 0 ? undefined : this.input.lines.positionAt(offset));
+    return withIndexFixes(head, fixes, tail, placed.builder, request, placed.at);
   }
 
   /** History is not rewritten: a fix that edits a shipped migration is not offered. */
@@ -337,23 +379,41 @@ class FileAnalysis {
  */
 export function oneWarningPerIndex(findings: Finding[], across?: { relative(file: string): string; schemaOf(file: string): string }): Finding[] {
   const loud = (f: Finding) => f.index !== undefined && (f.severity === 'warning' || f.severity === 'error');
-  const byWidth = findings.filter(loud).sort((a, b) => b.index!.columns.length - a.index!.columns.length || findings.indexOf(a) - findings.indexOf(b));
-  const kept: Finding[] = [];
+  // Widest first; of equal width, first in the file (the sort is stable).
+  const byWidth = findings.filter(loud).sort((a, b) => b.index!.columns.length - a.index!.columns.length);
+  // The suggestions kept, by table and kind: only one of the same can serve another (servesToo).
+  const kept = new Map<string, Finding[]>();
   const servedBy = new Map<Finding, Finding>();
   for (const f of byWidth) {
-    const wider = kept.find((k) => servesToo(k.index!, f.index!) && (k.file === f.file || across?.schemaOf(k.file) === across?.schemaOf(f.file)));
+    const kind = indexKind(f.index!);
+    const sameKind = kept.get(kind);
+    const wider = sameKind?.find((k) => servesToo(k.index!, f.index!) && (k.file === f.file || across?.schemaOf(k.file) === across?.schemaOf(f.file)));
     if (wider) servedBy.set(f, wider);
-    else kept.push(f);
+    else if (sameKind) sameKind.push(f);
+    else kept.set(kind, [f]);
   }
   if (servedBy.size === 0) return findings;
   return findings.map((f) => {
     const by = servedBy.get(f);
     if (!by) return f;
+    // Served by the same finding as in the previous version: the same copy (the LSP layer keeps its diagnostic).
+    const known = demoted.get(f);
+    if (!across && known?.by === by) return known.quieter;
     const same = by.index!.columns.length === f.index!.columns.length;
     const where = by.file === f.file || !across ? '' : ` in ${across.relative(by.file)}`;
     const note = `Info, not warning: ${same ? 'the same index' : `the index on ${by.index!.table}(${by.index!.columns.join(', ')})`} is suggested${where} on line ${by.range.start.line + 1} and serves this query too.`;
-    return { ...f, severity: 'info', message: `${f.message} ${note}` };
+    const quieter = restated(f, { severity: 'info', message: `${f.message} ${note}` });
+    if (!across) demoted.set(f, { by, quieter });
+    return quieter;
   });
+}
+
+/** The info copy `oneWarningPerIndex` made of a finding in one file last, and the finding it points at (whose line it names). */
+const demoted = new WeakMap<Finding, { by: Finding; quieter: Finding }>();
+
+/** What an index suggestion must share with one that serves it: table, method, operator class. */
+function indexKind(index: NonNullable<Finding['index']>): string {
+  return `${index.table}\u0000${index.method ?? 'btree'}\u0000${index.opclass ?? ''}`;
 }
 
 /** Whether the suggested index `wide` serves what `narrow` asks for: same table and kind, and it leads with `narrow`'s columns. */
@@ -371,6 +431,49 @@ const RULE_IDS = new Set([SYNTAX_RULE_ID, ...rules.map((rule) => rule.meta.id)])
 /** Whether `id` names a rule a suppression can silence. */
 function isRuleId(id: string): boolean {
   return RULE_IDS.has(id);
+}
+
+/** `findings` sorted by where they start; of one start, in the order given. */
+function byPosition(findings: Finding[]): Finding[] {
+  // Each finding's start as one number, read once (findings come in many shapes: slow to read in a comparison).
+  const starts = new Float64Array(findings.length);
+  for (let i = 0; i < findings.length; i++) {
+    const { start } = findings[i]!.range;
+    starts[i] = start.line * 0x1_0000_0000 + start.character;
+  }
+  const order = Array.from(findings.keys()).sort((a, b) => starts[a]! - starts[b]! || a - b);
+  return order.map((i) => findings[i]!);
+}
+
+/**
+ * A finding whose fixes are `fixes` then the index fixes `request` asks for,
+ * built on first read by `builder()` (and again when it names another
+ * builder: a later version of the file).
+ */
+function withIndexFixes(
+  head: Omit<Finding, 'fixes' | 'explanation' | 'index'>,
+  fixes: Fix[],
+  tail: Pick<Finding, 'explanation' | 'index'>,
+  builder: () => IndexFixBuilder,
+  request: IndexFixRequest,
+  at: Position | undefined,
+): Finding {
+  let built: { by: IndexFixBuilder; fixes: Fix[] } | undefined;
+  return {
+    ...head,
+    get fixes(): Fix[] {
+      const by = builder();
+      if (built?.by !== by) built = { by, fixes: [...fixes, ...by(request, at)] };
+      return built.fixes;
+    },
+    ...tail,
+  };
+}
+
+/** A copy of `finding` with other values, its fixes still built when first read (`withIndexFixes`). */
+function restated(finding: Finding, values: Partial<Finding>): Finding {
+  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(finding)) as Finding;
+  return Object.assign(copy, values);
 }
 
 function shift(span: Span, offset: number): Span {

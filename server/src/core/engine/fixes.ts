@@ -17,7 +17,7 @@ import { providerDialect } from '../migrations/detect';
 import { planMigrations } from '../migrations/writer';
 import { createIndexStatement, definitionOf, freeIndexName, indexName } from '../migrations/sql';
 import { formatColumns } from '../rules/query-helpers';
-import type { CoreFix, IndexSuggestion } from '../rules/types';
+import type { CoreFix, FileContext, IndexSuggestion, RuleReport } from '../rules/types';
 import type { Span } from '../sql/model';
 import { prismaIndexEdit, prismaTableIndexEdit } from '../prisma/fix';
 import { prismaIndexName } from '../prisma/models';
@@ -76,6 +76,17 @@ export function takenIndexNames(catalog: Catalog): ReadonlySet<string> {
 /** Whether a CREATE TABLE names its table through a psql variable (`create table :SCHEMA.jobs (`), which the migration runner replaces. */
 export function namedByPsqlVariable(ddl: string | undefined): boolean {
   return ddl !== undefined && /^\s*create\s+(?:(?:global|local|temp|temporary|unlogged)\s+)*table\s+(?:if\s+not\s+exists\s+)?[^(]*?:['"]?[A-Za-z_]/i.test(ddl);
+}
+
+/**
+ * A report with the index fixes it asked for (`RuleReport.indexFixes`) built
+ * into its `fixes` now, as `indexFixes` builds them: what a rule run outside
+ * the engine (a rule's test) reads.
+ */
+export function withBuiltIndexFixes(report: RuleReport, indexFixes: FileContext['indexFixes']): RuleReport {
+  if (!report.indexFixes) return report;
+  const { indexFixes: request, ...rest } = report;
+  return { ...rest, fixes: [...(report.fixes ?? []), ...indexFixes(request.suggestion, request.near)] };
 }
 
 export function makeIndexFixes(input: IndexFixInput): CoreFix[] {

@@ -11,11 +11,11 @@
  * compared by content on reuse, so a schema change (a column typed into a
  * CREATE TABLE) re-runs only the statements that read the changed table.
  */
-import type { Finding, Position } from '../../../../shared/types';
+import type { Finding, Fix, Position } from '../../../../shared/types';
 import type { Catalog, TableInfo } from '../catalog/types';
 import { rebase } from '../sql/chunk';
 import type { Span, Statement } from '../sql/model';
-import type { RuleReport } from '../rules/types';
+import type { IndexFixRequest, RuleReport } from '../rules/types';
 
 /** The context of a statement's reports that does not live in its text: 0 to 3. */
 export function statementContext(statement: Statement, text: string): number {
@@ -32,25 +32,53 @@ export interface StatementReports {
   tables?: Map<string, string>;
   schemaVersion: number;
   layoutVersion: number;
-  /** The findings made of `byRule` at a few start positions the statement had lately. */
-  placed?: { line: number; character: number; findings: Finding[][] }[];
+  /** The findings made of `byRule` at the start positions the statement had in the file's last analyses. */
+  placed?: PlacedFindings;
 }
 
 /**
- * The findings of cached reports for a statement starting at `at`. Their ranges
- * depend only on the statement's text and start position, so a statement an
- * edit did not move (typing within a line moves only that line) keeps its
- * finding objects, and the LSP layer its diagnostics.
+ * Findings by start position (`positionKey`): those placed by the analysis
+ * `analysis`, and by the one before it. A file may hold the same statement
+ * hundreds of times; each keeps its findings while it stays in place.
  */
-export function placedFindings(reports: StatementReports, at: Position, make: () => Finding[][]): Finding[][] {
-  const known = reports.placed?.find((p) => p.line === at.line && p.character === at.character);
-  if (known) return known.findings;
-  const findings = make();
-  // A few positions serve identical statements in one file; more is a statement moving around.
-  if (!reports.placed || reports.placed.length >= 8) reports.placed = [];
-  reports.placed.push({ line: at.line, character: at.character, findings });
+interface PlacedFindings {
+  analysis: number;
+  current: Map<number, Finding[][]>;
+  previous?: Map<number, Finding[][]>;
+}
+
+/** A position as one number (a line has fewer than 2^32 characters, a file fewer than 2^21 lines). */
+function positionKey(at: Position): number {
+  return at.line * 0x1_0000_0000 + at.character;
+}
+
+/**
+ * The findings made of cached reports for a statement starting at `at`, if
+ * any (`placeFindings`). Their ranges depend only on the statement's text and
+ * start position, so a statement an edit did not move (typing within a line
+ * moves only that line) keeps its finding objects, and the LSP layer its
+ * diagnostics. `analysis` counts the file's analyses (StatementReportCache).
+ */
+export function placedFindings(reports: StatementReports, at: Position, analysis: number): Finding[][] | undefined {
+  let placed = reports.placed;
+  if (!placed) placed = reports.placed = { analysis, current: new Map() };
+  else if (placed.analysis !== analysis) reports.placed = placed = { analysis, current: new Map(), previous: placed.current };
+  const key = positionKey(at);
+  const findings = placed.current.get(key) ?? placed.previous?.get(key);
+  if (findings) placed.current.set(key, findings);
   return findings;
 }
+
+/** Keeps the findings made of `reports` at `at` (after `placedFindings` found none there). */
+export function placeFindings(reports: StatementReports, at: Position, findings: Finding[][]): void {
+  reports.placed!.current.set(positionKey(at), findings);
+}
+
+/**
+ * Builds the index fixes a report asked for (`RuleReport.indexFixes`), its
+ * statement starting at `at` (else its `near` is where it is in the file).
+ */
+export type IndexFixBuilder = (request: IndexFixRequest, at?: Position) => Fix[];
 
 /** Reports by statement context (`statementContext`). */
 type ByContext = (StatementReports | undefined)[];
@@ -67,11 +95,23 @@ export class StatementReportCache {
   private used = new Map<string, ByContext>();
   /** An analysis began and has not ended (it may have been stopped half-way). */
   private open = false;
+  /**
+   * The index fixes of findings made from these reports, as the file's latest
+   * analysis builds them: a finding kept for a statement that did not move
+   * serves later versions too, whose catalog and text its fixes must follow.
+   * So a finding's fixes are those of the latest version (read them from its
+   * current findings).
+   */
+  indexFixes?: IndexFixBuilder;
+
+  /** Counts the analyses (`placedFindings`). */
+  analysis = 0;
 
   begin(): void {
     // After an analysis stopped half-way, what it computed is kept for this one.
     if (!this.open) this.used = new Map();
     this.open = true;
+    this.analysis++;
   }
 
   end(): void {
@@ -109,7 +149,7 @@ export function relativeReports(byRule: RuleReport[][], statement: Statement, fi
   const inside = (span: Span) => span.start >= start && span.end <= end;
   for (const reports of byRule) {
     for (const report of reports) {
-      if (!inside(report.span)) return undefined;
+      if (!inside(report.span) || (report.indexFixes && !inside(report.indexFixes.near))) return undefined;
       for (const fix of report.fixes ?? []) {
         for (const change of fix.changes) {
           if (change.kind === 'edit' && (change.file !== file || !change.edits.every((e) => inside(e.span)))) return undefined;

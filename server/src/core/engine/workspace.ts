@@ -330,7 +330,7 @@ export class Workspace {
     const entry = newEntry(text, previous);
     this.entries.set(file, entry);
     if (!previous || (isScriptFile(file) && scriptKind(this.scriptMigrationOf(file, previous)) !== scriptKind(this.scriptMigrationOf(file, entry)))) this.detect();
-    else if ((isKnexfile(file) || MAY_CALL_MIGRATOR.test(text) || MAY_CALL_MIGRATOR.test(previous.text)) && JSON.stringify(this.knexfileSettings(file, previous.text) ?? null) !== JSON.stringify(this.knexfileSettings(file, text) ?? null)) this.detect();
+    else if ((isKnexfile(file) || (hostLanguageOf(file) === 'typescript' && (MAY_CALL_MIGRATOR.test(text) || MAY_CALL_MIGRATOR.test(previous.text)))) && JSON.stringify(this.knexfileSettings(file, previous.text) ?? null) !== JSON.stringify(this.knexfileSettings(file, text) ?? null)) this.detect();
     if (previous?.dialect !== undefined && previous.dialect !== this.dialectOf(file)) {
       // Typing changed the inferred dialect: statements parse (and are checked) differently.
       entry.statementSignatures = new Map();

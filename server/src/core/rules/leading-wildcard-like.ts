@@ -74,13 +74,9 @@ export const leadingWildcardLike: Rule = {
               "(`'abc%'`) can seek into it. A leading `%` or `_` makes the database test every row." +
               (postgres ? ' A `gin_trgm_ops` index indexes three-letter pieces of the value and serves any LIKE/ILIKE pattern.' : ''),
           ].join('\n'),
-          fixes:
-            postgres && table
-              ? ctx.indexFixes(
-                  { table: table.name, columns: [p.column.column], method: 'gin', opclass: 'gin_trgm_ops' },
-                  statement.span,
-                )
-              : [],
+          ...(postgres && table
+            ? { indexFixes: { suggestion: { table: table.name, columns: [p.column.column], method: 'gin', opclass: 'gin_trgm_ops' }, near: statement.span } }
+            : {}),
         });
       }
     }

@@ -527,7 +527,7 @@ export function reportIndexNeeds(
           (rare ? ` (But ${rare}.)` : '') +
           (script ? ` (It runs in a script run by hand (${script}): the scan is paid per run, while an index costs every later write to ${need.table.name}: worth it only if the script runs often.)` : ''),
         explanation: needExplanation(need),
-        fixes: ctx.indexFixes(need.suggestion, statement.span),
+        indexFixes: { suggestion: need.suggestion, near: statement.span },
         index: need.suggestion,
         ...(need.narrowedBy || need.fewValuesLead || need.purge || small || script || dropped || rare ? { tentative: true } : {}),
       });

@@ -38,12 +38,26 @@ export interface IndexSuggestion {
   name?: string;
 }
 
+/** What `FileContext.indexFixes` is asked: the index, and the statement the finding is about. */
+export interface IndexFixRequest {
+  suggestion: IndexSuggestion;
+  near: Span;
+}
+
 export interface RuleReport {
   span: Span;
   message: string;
   /** Markdown for the hover. */
   explanation?: string;
   fixes?: CoreFix[];
+  /**
+   * The fixes that create an index (what `FileContext.indexFixes` returns), after
+   * `fixes`. The engine builds them only when the finding's fixes are read (a code
+   * action, the CLI's output): they point outside the statement (a new migration,
+   * the table's CREATE TABLE), and a statement-scope rule's reports must not, for
+   * the engine to reuse them while the user types.
+   */
+  indexFixes?: IndexFixRequest;
   /** The index the finding suggests, for tools that measure it on a database (issue 4's index proofs). */
   index?: IndexSuggestion;
   /**
@@ -90,6 +104,8 @@ export interface FileContext {
    * The fixes that create `suggestion`: a new migration in the project's own
    * layout (opened after applying), or, without migrations, the CREATE INDEX
    * statement placed after the table's CREATE TABLE (or above `near`).
+   * Built now: a report asks for them with `RuleReport.indexFixes` instead, so
+   * that they are built only when read.
    */
   indexFixes(suggestion: IndexSuggestion, near: Span): CoreFix[];
   /** A new migration dropping the index (DROP INDEX CONCURRENTLY on PostgreSQL), in the set that owns its table. */

@@ -36,7 +36,7 @@ export const unindexedForeignKey: Rule = {
             `${fk.columns.join(', ')}: deleting or re-keying a ${fk.refTable} row, and joining ${fk.refTable} to ` +
             `${table.name}, scans ${table.name}. Add an index on ${cols}.`,
           explanation: explain(table, fk),
-          fixes: ctx.indexFixes({ table: table.name, columns: fk.columns }, fk.origin.span),
+          indexFixes: { suggestion: { table: table.name, columns: fk.columns }, near: fk.origin.span },
         });
       }
     }

@@ -49,7 +49,7 @@ export const unmigratedModelIndex: Rule = {
           ].join('\n'),
           // A Prisma model's index gets the model's name for it, which prisma migrate dev expects; a TypeORM
           // entity's too (`typeorm migration:generate` compares indexes by name).
-          fixes: ctx.indexFixes({ table: table.name, columns: wanted, ...((ctx.models || model.orm === 'typeorm') && change.name ? { name: change.name } : {}) }, change.span),
+          indexFixes: { suggestion: { table: table.name, columns: wanted, ...((ctx.models || model.orm === 'typeorm') && change.name ? { name: change.name } : {}) }, near: change.span },
         });
       }
     }

@@ -50,7 +50,7 @@ export const vectorSearchWithoutIndex: Rule = {
             'and needs no data at build time. IVFFlat (`USING ivfflat (... ) WITH (lists = rows / 1000)`) builds faster; build it after the table is filled. ' +
             `Seed values by dimension: 384 → m 16, ef_construction 64; 768 → 16/128; 1536 → 48/200.`,
         ].join('\n'),
-        fixes: ctx.indexFixes(suggestion, statement.span),
+        indexFixes: { suggestion, near: statement.span },
         index: suggestion,
       });
     }

@@ -59,26 +59,54 @@ export function recordChunks(document: object, chunks: PlacedChunk[]): void {
  * half-way may hand it to the next parse of its file).
  */
 export class PreviousChunks {
-  private readonly byText = new Map<string, PlacedChunk[]>();
+  private readonly byText = new Map<string, SameText>();
 
   constructor(previous: object | undefined) {
     for (const chunk of (previous && placements.get(previous)) ?? []) {
-      const list = this.byText.get(chunk.text);
-      if (list) list.push(chunk);
-      else this.byText.set(chunk.text, [chunk]);
+      const same = this.byText.get(chunk.text);
+      if (same) {
+        same.chunks.push(chunk);
+        same.starts.push(chunk.start);
+      } else this.byText.set(chunk.text, { chunks: [chunk], starts: [chunk.start], taken: [], first: 0 });
     }
   }
 
-  /** The previous results of a chunk with this text (the one at the same start if any), moved to `start`. */
+  /** The previous results of a chunk with this text (the one at the same start if any, else the first left), moved to `start`. */
   take(text: string, start: number, shift: (value: unknown, delta: number) => void): ChunkResult | undefined {
-    const list = this.byText.get(text);
-    if (!list || list.length === 0) return undefined;
-    const i = Math.max(0, list.findIndex((c) => c.start === start));
-    const [chunk] = list.splice(i, 1);
-    shift(chunk!.result, start - chunk!.start);
+    const same = this.byText.get(text);
+    if (!same) return undefined;
+    while (same.first < same.chunks.length && same.taken[same.first]) same.first++;
+    if (same.first === same.chunks.length) return undefined;
+    // A file may hold one statement hundreds of times: the one at `start` is found by bisection.
+    const at = bisect(same.starts, start);
+    const i = at < same.chunks.length && same.starts[at] === start && !same.taken[at] ? at : same.first;
+    same.taken[i] = true;
+    const chunk = same.chunks[i]!;
+    shift(chunk.result, start - chunk.start);
     // The record follows its results: a parse stopped half-way leaves the
     // previous document's chunks consistent for the next parse to take.
-    chunk!.start = start;
-    return chunk!.result;
+    chunk.start = start;
+    return chunk.result;
   }
+}
+
+/** The previous document's chunks of one text, in document order, with their starts then and which were taken. */
+interface SameText {
+  chunks: PlacedChunk[];
+  starts: number[];
+  taken: boolean[];
+  /** No chunk before this one is left. */
+  first: number;
+}
+
+/** The first index of ascending `xs` whose value is at least `x`. */
+function bisect(xs: readonly number[], x: number): number {
+  let low = 0;
+  let high = xs.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (xs[mid]! < x) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
