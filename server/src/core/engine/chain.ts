@@ -113,11 +113,25 @@ function applyOffsetEdits(text: string, edits: readonly ExtraEdit[]): string {
  * shorter would be redundant at once.
  */
 function withoutPrefixes(planned: PlannedMigration[]): PlannedMigration[] {
-  const plain = (p: PlannedMigration) => p.change.kind === 'createIndex' && (p.change.index.method ?? 'btree') === 'btree' && !p.change.index.options && p.change.index.keys.every((k) => !k.opclass);
-  const columns = (p: PlannedMigration) => p.change.index.keys.map((k) => `${k.column}${k.desc ? ' desc' : ''}`);
-  return planned.filter((p) => {
-    if (!plain(p)) return true;
-    const mine = columns(p);
-    return !planned.some((q) => q !== p && plain(q) && q.change.index.table === p.change.index.table && columns(q).length > mine.length && mine.every((c, i) => columns(q)[i] === c));
-  });
+  return planned.filter((p) => !leadsAnother(p, planned));
+}
+
+/** Whether `p` is a plain B-tree index whose columns lead a longer plain one planned on its table in its set. */
+function leadsAnother(p: PlannedMigration, planned: readonly PlannedMigration[]): boolean {
+  const plain = (q: PlannedMigration) => q.change.kind === 'createIndex' && (q.change.index.method ?? 'btree') === 'btree' && !q.change.index.options && q.change.index.keys.every((k) => !k.opclass);
+  const columns = (q: PlannedMigration) => (q.change.kind === 'createIndex' ? q.change.index.keys.map((k) => `${k.column}${k.desc ? ' desc' : ''}`) : []);
+  if (!plain(p) || p.change.kind !== 'createIndex') return false;
+  const mine = columns(p);
+  const table = p.change.index.table;
+  return planned.some((q) => q !== p && q.set === p.set && plain(q) && q.change.kind === 'createIndex' && q.change.index.table === table && columns(q).length > mine.length && mine.every((c, i) => columns(q)[i] === c));
+}
+
+/**
+ * The fixes among `fixes` whose new index the chain leaves out, because another of them plans a longer
+ * index it leads (`withoutPrefixes`): a fix-all takes none of their edits either (a TypeORM `@Index`, a
+ * Prisma `@@index` declared without its migration would have the ORM's tools ask for it again).
+ */
+export function coveredIndexFixes(fixes: readonly Fix[]): Set<Fix> {
+  const planned = fixes.flatMap((f) => (f.migration ? [f.migration] : []));
+  return new Set(fixes.filter((f) => f.migration !== undefined && leadsAnother(f.migration, planned)));
 }
