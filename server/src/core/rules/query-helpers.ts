@@ -57,9 +57,11 @@ export function tableRefs(query: QueryModel): TableRef[] {
  * changes (subqueries are read on their own and left as they are).
  */
 export function withCatalogNames(query: QueryModel, catalog: Catalog): QueryModel {
+  // Most queries name no column in camelCase: nothing to look up, nothing copied.
+  if (!namesAnyCamelColumn(query)) return query;
   let changed = false;
   const named = (column: ColumnRef): ColumnRef => {
-    if (!/[a-z0-9][A-Z]/.test(column.column)) return column;
+    if (!hasCamelHump(column.column)) return column;
     const owner = columnTable(query, column, catalog);
     const table = owner === undefined ? undefined : knownTable(catalog, owner);
     if (!table || table.columns.size === 0 || table.columns.has(column.column)) return column;
@@ -91,6 +93,29 @@ export function withCatalogNames(query: QueryModel, catalog: Catalog): QueryMode
     groupBy: query.groupBy.map(named),
   };
   return changed ? resolved : query;
+}
+
+/** Whether `name` has a lower-case letter or digit followed by an upper-case letter (`/[a-z0-9][A-Z]/`). */
+function hasCamelHump(name: string): boolean {
+  for (let i = 1; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 65 && c <= 90) {
+      const before = name.charCodeAt(i - 1);
+      if ((before >= 97 && before <= 122) || (before >= 48 && before <= 57)) return true;
+    }
+  }
+  return false;
+}
+
+/** Whether any column `withCatalogNames` reads in `query` is named in camelCase. */
+function namesAnyCamelColumn(query: QueryModel): boolean {
+  for (const p of query.predicates) if (hasCamelHump(p.column.column) || (p.valueColumn && hasCamelHump(p.valueColumn.column))) return true;
+  for (const c of query.equalities) if (hasCamelHump(c.left.column) || hasCamelHump(c.right.column)) return true;
+  for (const j of query.joins) for (const c of j.conditions) if (hasCamelHump(c.left.column) || hasCamelHump(c.right.column)) return true;
+  for (const o of query.orderBy) if (hasCamelHump(o.column.column)) return true;
+  for (const c of query.columns) if (hasCamelHump(c.column)) return true;
+  for (const c of query.groupBy) if (hasCamelHump(c.column)) return true;
+  return false;
 }
 
 /**
