@@ -21,13 +21,23 @@ export interface QueryVisit {
   topLevel: boolean;
 }
 
+/** `eachQuery`'s visits of a document's statements, worked out once: several rules walk them. */
+const visitsOf = new WeakMap<readonly Statement[], QueryVisit[]>();
+
 /** Every query model of the statements (the statement's own model and all nested ones). */
-export function* eachQuery(statements: Statement[]): Generator<QueryVisit> {
+export function eachQuery(statements: Statement[]): readonly QueryVisit[] {
+  let visits = visitsOf.get(statements);
+  if (!visits) visitsOf.set(statements, (visits = queryVisits(statements)));
+  return visits;
+}
+
+function queryVisits(statements: Statement[]): QueryVisit[] {
+  const visits: QueryVisit[] = [];
   for (const statement of statements) {
     if (!statement.query) continue;
     if (statement.query.subqueries.length === 0) {
       // Most statements: one query, nothing nested.
-      yield { query: statement.query, statement, topLevel: true };
+      visits.push({ query: statement.query, statement, topLevel: true });
       continue;
     }
     const stack: { query: QueryModel; topLevel: boolean }[] = [{ query: statement.query, topLevel: true }];
@@ -36,12 +46,13 @@ export function* eachQuery(statements: Statement[]): Generator<QueryVisit> {
       const { query, topLevel } = stack.pop()!;
       if (seen.has(query)) continue; // the first UNION arm may be the model itself
       seen.add(query);
-      yield { query, statement, topLevel };
+      visits.push({ query, statement, topLevel });
       for (let i = query.subqueries.length - 1; i >= 0; i--) {
         stack.push({ query: query.subqueries[i], topLevel: false });
       }
     }
   }
+  return visits;
 }
 
 /** All table references of a query: FROM/target tables, then JOINed ones. */
