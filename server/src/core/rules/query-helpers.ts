@@ -23,13 +23,23 @@ export interface QueryVisit {
   topLevel: boolean;
 }
 
+/** `eachQuery`'s visits of a document's statements, worked out once: several rules walk them. */
+const visitsOf = new WeakMap<readonly Statement[], QueryVisit[]>();
+
 /** Every query model of the statements (the statement's own model and all nested ones). */
-export function* eachQuery(statements: Statement[]): Generator<QueryVisit> {
+export function eachQuery(statements: Statement[]): readonly QueryVisit[] {
+  let visits = visitsOf.get(statements);
+  if (!visits) visitsOf.set(statements, (visits = queryVisits(statements)));
+  return visits;
+}
+
+function queryVisits(statements: Statement[]): QueryVisit[] {
+  const visits: QueryVisit[] = [];
   for (const statement of statements) {
     if (!statement.query) continue;
     if (statement.query.subqueries.length === 0) {
       // Most statements: one query, nothing nested.
-      yield { query: statement.query, statement, topLevel: true };
+      visits.push({ query: statement.query, statement, topLevel: true });
       continue;
     }
     const stack: { query: QueryModel; topLevel: boolean }[] = [{ query: statement.query, topLevel: true }];
@@ -38,12 +48,13 @@ export function* eachQuery(statements: Statement[]): Generator<QueryVisit> {
       const { query, topLevel } = stack.pop()!;
       if (seen.has(query)) continue; // the first UNION arm may be the model itself
       seen.add(query);
-      yield { query, statement, topLevel };
+      visits.push({ query, statement, topLevel });
       for (let i = query.subqueries.length - 1; i >= 0; i--) {
         stack.push({ query: query.subqueries[i], topLevel: false });
       }
     }
   }
+  return visits;
 }
 
 /** All table references of a query: FROM/target tables, then JOINed ones. */
@@ -59,9 +70,11 @@ export function tableRefs(query: QueryModel): TableRef[] {
  * changes (subqueries are read on their own and left as they are).
  */
 export function withCatalogNames(query: QueryModel, catalog: Catalog): QueryModel {
+  // Most queries name no column in camelCase: nothing to look up, nothing copied.
+  if (!namesAnyCamelColumn(query)) return query;
   let changed = false;
   const named = (column: ColumnRef): ColumnRef => {
-    if (!/[a-z0-9][A-Z]/.test(column.column)) return column;
+    if (!hasCamelHump(column.column)) return column;
     const owner = columnTable(query, column, catalog);
     const table = owner === undefined ? undefined : knownTable(catalog, owner);
     if (!table || table.columns.size === 0 || table.columns.has(column.column)) return column;
@@ -93,6 +106,29 @@ export function withCatalogNames(query: QueryModel, catalog: Catalog): QueryMode
     groupBy: query.groupBy.map(named),
   };
   return changed ? resolved : query;
+}
+
+/** Whether `name` has a lower-case letter or digit followed by an upper-case letter (`/[a-z0-9][A-Z]/`). */
+function hasCamelHump(name: string): boolean {
+  for (let i = 1; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 65 && c <= 90) {
+      const before = name.charCodeAt(i - 1);
+      if ((before >= 97 && before <= 122) || (before >= 48 && before <= 57)) return true;
+    }
+  }
+  return false;
+}
+
+/** Whether any column `withCatalogNames` reads in `query` is named in camelCase. */
+function namesAnyCamelColumn(query: QueryModel): boolean {
+  for (const p of query.predicates) if (hasCamelHump(p.column.column) || (p.valueColumn && hasCamelHump(p.valueColumn.column))) return true;
+  for (const c of query.equalities) if (hasCamelHump(c.left.column) || hasCamelHump(c.right.column)) return true;
+  for (const j of query.joins) for (const c of j.conditions) if (hasCamelHump(c.left.column) || hasCamelHump(c.right.column)) return true;
+  for (const o of query.orderBy) if (hasCamelHump(o.column.column)) return true;
+  for (const c of query.columns) if (hasCamelHump(c.column)) return true;
+  for (const c of query.groupBy) if (hasCamelHump(c.column)) return true;
+  return false;
 }
 
 /**

@@ -94,10 +94,15 @@ function dialectVotes(text: string): Map<Dialect, number> {
     else if (t === Tok.Backslash) pg += 2; // psql meta-command
     else if (t === Tok.Punct && text.charCodeAt(start) === 58 && text.charCodeAt(pos) === 58) pg++; // :: cast
     else if (t === Tok.Word) {
-      const marked = MARKED_WORDS[pos - start]?.find((m) => wordIs(text, start, pos, m.word));
-      if (marked?.dialect === 'sqlite') sqlite += 2;
-      else if (marked?.dialect === 'mysql') mysql += 2;
-      else if (marked) pg += 2;
+      const candidates = MARKED_WORDS[pos - start];
+      if (!candidates) continue;
+      for (const marked of candidates) {
+        if (!wordIs(text, start, pos, marked.word)) continue;
+        if (marked.dialect === 'sqlite') sqlite += 2;
+        else if (marked.dialect === 'mysql') mysql += 2;
+        else pg += 2;
+        break;
+      }
     }
   }
   return new Map<Dialect, number>([

@@ -169,7 +169,7 @@ export function* parseDocumentSteps(
       const result = reusable.take(chunkText, span.start, shiftInPlace) ?? (incremental
           ? rebase(parseStatement(chunkText, dialect), span.start) // its spans move in place on the next parse: none shared
           : parseStatementAt(chunkText, dialect, span.start));
-      placed.push({ text: chunkText, start: span.start, result });
+      if (incremental) placed.push({ text: chunkText, start: span.start, result });
       if (result.errors.length > 0 && options?.dialectGuessed && readsInAnotherDialect(chunkText, dialect)) {
         // Not surely SQL of the guessed dialect: another database's statement, skipped like a meta-command.
         (doc.unreadable ??= []).push(span);
