@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_RULE_ID, type Finding } from '../../../shared/types';
+import { CONFIG_RULE_ID, type Finding, type Fix } from '../../../shared/types';
 import { loadConfig, unmatchedIncludes } from '../core/config/load';
 import { CONFIG_FILE_NAME, type ConfigProblem } from '../core/config/types';
 import { oneWarningPerIndex } from '../core/engine/analysis';
@@ -17,8 +17,8 @@ import { ChangedFilesError, changedFiles, gitHistory, type ChangedFiles } from '
 import { UsageError, type CacheArgs, type ChangedArgs } from './args';
 import { CachedCheck } from '../cache/cachedCheck';
 import { version } from '../../../package.json';
-import { chainMigrationFixes } from '../core/engine/chain';
-import { applyFixes, preferredFixes, writeFixedFiles, writeNewFiles } from './fix';
+import { chainMigrationFixes, coveredIndexFixes } from '../core/engine/chain';
+import { applyFixes, applyModelEdits, preferredFixes, writeFixedFiles, writeNewFiles } from './fix';
 import { compareFindings, fingerprintsOf, type ChangedSelection, type CheckReport } from './report';
 import { readBaseline, writeBaseline } from './baseline';
 import { workspacePath } from '../core/config/files';
@@ -123,8 +123,16 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   if (options.fix) {
     const changed = applyFixes(findings, (file) => workspace.textOf(file));
     // Planned on the texts the in-file fixes left; a chain's edits of existing files (a drizzle-kit journal, a Drizzle table) join them.
-    const chained = chainMigrationFixes(preferredFixes(findings), workspace.migrationSets(), workspace.catalog(), new Date(), (file) => changed.get(file) ?? workspace.textOf(file));
+    const preferred = preferredFixes(findings);
+    const now = new Date();
+    const chain = (fixes: Fix[]) => chainMigrationFixes(fixes, workspace.migrationSets(), workspace.catalog(), now, (file) => changed.get(file) ?? workspace.textOf(file));
+    let chained = chain(preferred);
+    // The models beside their new migrations (schema.prisma's @@index, a TypeORM entity's @Index), so the ORM's tools agree
+    // with them; a migration whose model edit cannot be made now is left for the next run with it.
+    const models = applyModelEdits(preferred, new Set([...chained.skipped, ...coveredIndexFixes(preferred)]), changed, (file) => workspace.textOf(file));
+    if (models.rejected.size > 0) chained = chain(preferred.filter((fix) => !models.rejected.has(fix)));
     for (const [file, text] of chained.edited) changed.set(file, text);
+    for (const [file, text] of models.changed) changed.set(file, text);
     const written = changed.size > 0 ? writeFixedFiles(root, changed, options.warn) : [];
     for (const file of written) workspace.setFile(file, changed.get(file)!);
     const created = writeNewFiles(root, chained.files, options.warn);

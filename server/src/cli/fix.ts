@@ -19,14 +19,47 @@ interface OffsetEdit {
 
 /** Applies the fixes to the texts; returns the new texts of the files it changed. */
 export function applyFixes(findings: readonly Finding[], textOf: (file: string) => string | undefined): Map<string, string> {
-  const editsByFile = new Map<string, TextEdit[][]>();
-  for (const finding of findings) {
-    const fix = finding.fixes.find((f) => f.isPreferred);
-    if (!fix || fix.changes.length === 0 || !fix.changes.every((c) => c.kind === 'edit')) continue;
+  return applyEdits(preferredFixes(findings).filter((fix) => fix.changes.length > 0 && fix.changes.every((c) => c.kind === 'edit')), textOf);
+}
+
+/**
+ * The edits of existing files that fixes writing a new migration make beside it (Prisma's `@@index` in
+ * schema.prisma, TypeORM's `@Index` on the entity), for those whose migration the chain writes: neither in
+ * `leftOut` (skipped by the chain, or covered by a longer index) nor drizzle-kit's (its chain edits the
+ * table itself). `rejected`: the fixes whose edits cannot be made with the others (a file the in-file fixes
+ * changed, whose positions moved; an edit at a place another took): their migrations must be left for
+ * the next run too, or a model would lack an index its migration creates.
+ */
+export function applyModelEdits(fixes: readonly Fix[], leftOut: ReadonlySet<Fix>, changed: ReadonlyMap<string, string>, textOf: (file: string) => string | undefined): { changed: Map<string, string>; rejected: Set<Fix> } {
+  const rejected = new Set<Fix>();
+  const withEdits: Fix[] = [];
+  const seen = new Set<string>();
+  for (const fix of fixes) {
+    if (!fix.migration || fix.migration.model !== undefined || leftOut.has(fix)) continue;
+    const edits = fix.changes.filter((c) => c.kind === 'edit');
+    if (edits.length === 0) continue;
+    // The same index asked by two findings: its edits once.
+    const key = JSON.stringify(edits);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (edits.some((c) => changed.has(c.file))) rejected.add(fix);
+    else withEdits.push({ ...fix, changes: edits });
+  }
+  const accepted = new Set<Fix>();
+  const result = applyEdits(withEdits, textOf, accepted);
+  for (const fix of withEdits) if (!accepted.has(fix)) rejected.add(fixes.find((f) => f.migration === fix.migration)!);
+  return { changed: result, rejected };
+}
+
+/** Applies each fix's edits (all or nothing within a file) to the texts; returns the new texts of the files it changed. */
+function applyEdits(fixes: readonly Fix[], textOf: (file: string) => string | undefined, accepted?: Set<Fix>): Map<string, string> {
+  const editsByFile = new Map<string, { fix: Fix; edits: TextEdit[] }[]>();
+  for (const fix of fixes) {
+    accepted?.add(fix);
     for (const change of fix.changes) {
       if (change.kind !== 'edit') continue;
       const groups = editsByFile.get(change.file) ?? [];
-      groups.push(change.edits);
+      groups.push({ fix, edits: change.edits });
       editsByFile.set(change.file, groups);
     }
   }
@@ -34,18 +67,24 @@ export function applyFixes(findings: readonly Finding[], textOf: (file: string) 
   const changed = new Map<string, string>();
   for (const [file, groups] of editsByFile) {
     const text = textOf(file);
-    if (text === undefined) continue;
+    if (text === undefined) {
+      for (const { fix } of groups) accepted?.delete(fix);
+      continue;
+    }
     const lines = new LineIndex(text);
-    const accepted: OffsetEdit[] = [];
-    for (const group of groups) {
+    const taken: OffsetEdit[] = [];
+    for (const { fix, edits: group } of groups) {
       const edits = group.map((e) => ({ start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), newText: e.newText }));
       // A fix is all or nothing: skip it when any of its edits touches an accepted one.
-      if (edits.some((e) => accepted.some((a) => overlaps(a, e)))) continue;
-      accepted.push(...edits);
+      if (edits.some((e) => taken.some((a) => overlaps(a, e)))) {
+        accepted?.delete(fix);
+        continue;
+      }
+      taken.push(...edits);
     }
-    accepted.sort((a, b) => b.start - a.start || b.end - a.end);
+    taken.sort((a, b) => b.start - a.start || b.end - a.end);
     let result = text;
-    for (const e of accepted) result = result.slice(0, e.start) + e.newText + result.slice(e.end);
+    for (const e of taken) result = result.slice(0, e.start) + e.newText + result.slice(e.end);
     if (result !== text) changed.set(file, result);
   }
   return changed;

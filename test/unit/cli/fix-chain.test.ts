@@ -7,6 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { alembicProject, emptyRevision } from '../migrations/alembic-cli';
 import { useWorkspaces } from '../migrations/workspace';
@@ -86,5 +87,39 @@ describe('check --fix: new migrations chain', function () {
     assert.equal(concurrent(), 0, 'committed and unchanged');
     fs.appendFileSync(path.join(root, 'migrations/20240102000000_index.sql'), '-- changed\n');
     assert.equal(concurrent(), 1, 'modified in the working tree');
+  });
+
+  it("Prisma and TypeORM: each new migration comes with its model's index (schema.prisma's @@index, the entity's @Index); one that cannot be made beside another waits for the next run", () => {
+    const copy = (name: string) => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ql-fix-${name}-`));
+      fs.cpSync(path.join(repo, 'examples', name), dir, { recursive: true, filter: (src) => !src.includes('node_modules') });
+      return dir;
+    };
+    const prisma = copy('prisma-agents');
+    const typeorm = copy('typeorm-agents');
+    try {
+      const schema = () => fs.readFileSync(path.join(prisma, 'prisma', 'schema.prisma'), 'utf8');
+      const original = schema();
+      const migrations = () => fs.readdirSync(path.join(prisma, 'prisma', 'migrations')).filter((f) => /^\d{14}_add_index/.test(f)).map((f) => f.slice(15)).sort();
+      check(prisma, '--fix');
+      const added = (text: string) => text.split('\n').filter((line) => !original.split('\n').includes(line));
+      // documents(title) is asked twice (a trigram index for LIKE '%..%', a B-tree): both @@index would go after
+      // the same @@map, so the B-tree one and its migration wait for the second run.
+      assert.deepEqual(added(schema()), ['  @@index([tenantId, id])', '  @@index([title(ops: raw("gin_trgm_ops"))], type: Gin)', '  @@index([plannerId, taskStatus])']);
+      assert.deepEqual(migrations(), ['add_index_agents_tenant_id_id', 'add_index_documents_title', 'add_index_workers_planner_id_task_status']);
+      check(prisma, '--fix');
+      assert.deepEqual(added(schema()), ['  @@index([tenantId, id])', '  @@index([title(ops: raw("gin_trgm_ops"))], type: Gin)', '  @@index([title], map: "documents_title_idx_2")', '  @@index([plannerId, taskStatus])']);
+      assert.deepEqual(migrations(), ['add_index_agents_tenant_id_id', 'add_index_documents_title', 'add_index_documents_title', 'add_index_workers_planner_id_task_status']);
+
+      check(typeorm, '--fix');
+      const entity = fs.readFileSync(path.join(typeorm, 'src', 'entities', 'worker.ts'), 'utf8').split('\n');
+      // (planner_id, task_status) leads (planner_id, task_status, created_at): one index, on the entity and in a migration.
+      assert.deepEqual(entity.filter((line) => line.startsWith('@Index(')), ["@Index('idx_workers_planner_id_task_status_created_at', ['plannerId', 'taskStatus', 'createdAt'])"]);
+      const created = fs.readdirSync(path.join(typeorm, 'src', 'migrations')).filter((f) => /^\d+-AddIndex/.test(f)).map((f) => f.replace(/^\d+-/, '')).sort();
+      assert.deepEqual(created, ['AddIndexDocumentsTitle.ts', 'AddIndexWorkersPlannerIdTaskStatusCreatedAt.ts']);
+    } finally {
+      fs.rmSync(prisma, { recursive: true, force: true });
+      fs.rmSync(typeorm, { recursive: true, force: true });
+    }
   });
 });
