@@ -31,23 +31,17 @@ export function applyFixes(findings: readonly Finding[], textOf: (file: string) 
  * the next run too, or a model would lack an index its migration creates.
  */
 export function applyModelEdits(fixes: readonly Fix[], leftOut: ReadonlySet<Fix>, changed: ReadonlyMap<string, string>, textOf: (file: string) => string | undefined): { changed: Map<string, string>; rejected: Set<Fix> } {
-  const rejected = new Set<Fix>();
-  const withEdits: Fix[] = [];
-  const seen = new Set<string>();
+  // The fixes planning one migration (the same index asked by two findings), keyed as the chain keys them: its edits are made once.
+  const byMigration = new Map<string, Fix[]>();
   for (const fix of fixes) {
-    if (!fix.migration || fix.migration.model !== undefined || leftOut.has(fix)) continue;
-    const edits = fix.changes.filter((c) => c.kind === 'edit');
-    if (edits.length === 0) continue;
-    // The same index asked by two findings: its edits once.
-    const key = JSON.stringify(edits);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    if (edits.some((c) => changed.has(c.file))) rejected.add(fix);
-    else withEdits.push({ ...fix, changes: edits });
+    if (!fix.migration || fix.migration.model !== undefined || leftOut.has(fix) || !fix.changes.some((c) => c.kind === 'edit')) continue;
+    const key = JSON.stringify(fix.migration);
+    byMigration.set(key, [...(byMigration.get(key) ?? []), fix]);
   }
+  const firsts = [...byMigration.values()].map((same) => same[0]!);
   const accepted = new Set<Fix>();
-  const result = applyEdits(withEdits, textOf, accepted);
-  for (const fix of withEdits) if (!accepted.has(fix)) rejected.add(fixes.find((f) => f.migration === fix.migration)!);
+  const result = applyEdits(firsts.filter((fix) => !fix.changes.some((c) => c.kind === 'edit' && changed.has(c.file))), textOf, accepted);
+  const rejected = new Set(firsts.filter((fix) => !accepted.has(fix)).flatMap((fix) => byMigration.get(JSON.stringify(fix.migration))!));
   return { changed: result, rejected };
 }
 
