@@ -17,8 +17,8 @@ import { ChangedFilesError, changedFiles, gitHistory, type ChangedFiles } from '
 import { UsageError, type CacheArgs, type ChangedArgs } from './args';
 import { CachedCheck } from '../cache/cachedCheck';
 import { version } from '../../../package.json';
-import { chainMigrationFixes, coveredIndexFixes } from '../core/engine/chain';
-import { applyFixes, applyModelEdits, preferredFixes, writeFixedFiles, writeNewFiles } from './fix';
+import { chainMigrationFixes, coveredIndexFixes, preferredFixes } from '../core/engine/chain';
+import { applyFixes, applyModelEdits, writeFixedFiles, writeNewFiles } from './fix';
 import { compareFindings, fingerprintsOf, type ChangedSelection, type CheckReport } from './report';
 import { readBaseline, writeBaseline } from './baseline';
 import { workspacePath } from '../core/config/files';

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import type { Finding, Fix, TextEdit } from '../../../shared/types';
 import { isWithin } from '../core/config/read';
 import { LineIndex } from '../core/engine/lineIndex';
+import { preferredFixes } from '../core/engine/chain';
 
 interface OffsetEdit {
   start: number;
@@ -124,11 +125,6 @@ export function writeFixedFiles(root: string, changed: Map<string, string>, refu
     written.push(file);
   }
   return written;
-}
-
-/** The preferred fix of each finding. */
-export function preferredFixes(findings: readonly Finding[]): Fix[] {
-  return findings.flatMap((f) => f.fixes.filter((fix) => fix.isPreferred).slice(0, 1));
 }
 
 /** Writes new files; one that exists already is left alone and reported. Returns the files written. */

@@ -15,7 +15,7 @@ import { CONFIG_RULE_ID, SYNTAX_RULE_ID, UNUSED_SUPPRESSION_RULE_ID, type Dialec
 import type { SuggestedIndex } from '../../../shared/explain';
 import { lineCommentOf } from '../core/engine/suppression';
 import { createIndexSql } from '../core/migrations/writer';
-import { coveredIndexFixes } from '../core/engine/chain';
+import { coveredIndexFixes, preferredFixes } from '../core/engine/chain';
 import { FIX_ALL_KIND, OPEN_FILE_COMMAND, PROVE_INDEX_COMMAND, type QueryLocation } from '../../../shared/protocol';
 import { EMBEDDED_CONNECTION } from '../../../shared/connections';
 import { fixToWorkspaceEdit, intersects, SOURCE, sameRange, toDiagnostic, type VersionOf } from './convert';
@@ -81,7 +81,7 @@ function fixAll(findings: Finding[], document: TextDocument, file: string, versi
   const migrations: Fix[] = [];
   const seen = new Set<string>();
   // An index another fix's longer index leads gets no migration in the chain: none of its edits either.
-  const covered = coveredIndexFixes(findings.flatMap((f) => f.fixes.filter((fix) => fix.isPreferred).slice(0, 1)));
+  const covered = coveredIndexFixes(preferredFixes(findings));
   for (const finding of findings) {
     const fix = finding.fixes.find((f) => f.isPreferred);
     if (!fix || (fix.migration && !chain) || covered.has(fix)) continue;

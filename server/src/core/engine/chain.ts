@@ -12,7 +12,7 @@
  * or neither for each index. Those need the files' texts (`textOf`); without
  * them the set's fixes are skipped.
  */
-import type { Fix, MigrationChange, PlannedMigration } from '../../../../shared/types';
+import type { Finding, Fix, MigrationChange, PlannedMigration } from '../../../../shared/types';
 import type { Catalog, MigrationSet } from '../catalog/types';
 import { freeIndexName } from '../migrations/sql';
 import { planMigrations } from '../migrations/writer';
@@ -134,4 +134,9 @@ function leadsAnother(p: PlannedMigration, planned: readonly PlannedMigration[])
 export function coveredIndexFixes(fixes: readonly Fix[]): Set<Fix> {
   const planned = fixes.flatMap((f) => (f.migration ? [f.migration] : []));
   return new Set(fixes.filter((f) => f.migration !== undefined && leadsAnother(f.migration, planned)));
+}
+
+/** The preferred fix of each finding: what Fix all and `check --fix` apply. */
+export function preferredFixes(findings: readonly Finding[]): Fix[] {
+  return findings.flatMap((f) => f.fixes.filter((fix) => fix.isPreferred).slice(0, 1));
 }
