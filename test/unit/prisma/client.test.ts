@@ -336,13 +336,40 @@ describe('rules and fixes on Prisma Client calls', () => {
         [
           'info',
           'await tx.post.update({ where: { id }, data: { title } })',
-          'UPDATE of post runs once per item of changes: one round trip (and statement) per row. Update all rows at once: prisma.post.updateMany({ where: { id: { in: ids } }, data }) when the values are the same, else run the updates in one $transaction([...]). ' +
+          'UPDATE of post runs once per item of changes: one round trip (and statement) per row. Update all rows at once: prisma.post.updateMany({ where: { id: { in: keys } }, data }) when the values are the same, else run the updates in one $transaction([...]). ' +
             '(Each item sets values of its own: Prisma Client has no UPDATE of many rows with different values, so one statement for all means raw SQL ($executeRaw with UPDATE ... FROM UNNEST): worth it only when there are many items.)',
         ],
         [
           'warning',
           'await prisma.post.update({ where: { id }, data: { published: true } })',
           'UPDATE of post runs once per id of ids: one round trip (and statement) per row. Update all rows at once: prisma.post.updateMany({ where: { id: { in: ids } }, data }) when the values are the same, else run the updates in one $transaction([...]).',
+        ],
+      ],
+    );
+    // A transaction per item: the loop around $transaction repeats the statements of its callback or its list, and
+    // the transaction is part of each item's cost, not another round trip that batching would leave.
+    const perItem =
+      HEADER +
+      'export async function archive(ids: number[]) {\n' +
+      '  for (const id of ids) {\n' +
+      '    await prisma.$transaction(async (tx) => {\n' +
+      '      await tx.post.update({ where: { id }, data: { published: false } });\n' +
+      '    });\n' +
+      '    await prisma.$transaction([prisma.post.deleteMany({ where: { authorId: id } })]);\n' +
+      '  }\n' +
+      '}\n';
+    assert.deepEqual(
+      findings(perItem).filter((f) => f.ruleId === 'commit-in-loop').map((f) => [f.severity, covered(perItem, f.range), f.message]),
+      [
+        [
+          'warning',
+          'await tx.post.update({ where: { id }, data: { published: false } })',
+          'UPDATE of post runs once per id of ids: one round trip (and statement) per row. Update all rows at once: prisma.post.updateMany({ where: { id: { in: ids } }, data }) when the values are the same, else run the updates in one $transaction([...]).',
+        ],
+        [
+          'warning',
+          'prisma.post.deleteMany({ where: { authorId: id } })',
+          'DELETE from post runs once per id of ids: one round trip (and statement) per row. Delete them at once: prisma.post.deleteMany({ where: { authorId: { in: ids } } }).',
         ],
       ],
     );

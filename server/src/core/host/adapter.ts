@@ -81,7 +81,7 @@ export interface HostAdapter {
   /** Whether a commit directly in the loop's body may be moved after the loop (the rule writes the edit). */
   movesCommitAfterLoop?: boolean;
   /** How to batch an INSERT/UPDATE/DELETE run per item (`query`: the one run per item). */
-  batchWriteAdvice(dialect: Dialect, kind: string, entity: string, table: string | undefined, query?: HostQuery): string;
+  batchWriteAdvice(dialect: Dialect, kind: string, entity: string, table: string | undefined, query?: HostQuery, key?: { field: string; values: string }): string;
   /**
    * Why the library cannot write the rows of an INSERT/UPDATE/DELETE run per item in one statement
    * (a note for the message, which makes the finding info); undefined when it can.

@@ -21,7 +21,7 @@
  * (the adapter's `rowWriteNote`), and a write beside such a write in the same
  * loop (the loop pays a round trip per item for that one anyway).
  */
-import { docsUrl, type Dialect } from '../../../../shared/types';
+import { docsUrl } from '../../../../shared/types';
 import { adapterOf } from '../host/languages';
 import type { HostExtraction, HostQuery, HostWrite, LoopContext } from '../host/types';
 import type { QueryModel, Span } from '../sql/model';
@@ -200,7 +200,7 @@ function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number): v
           (perKey
             ? "Its subquery takes or skips each item's first rows (LIMIT, OFFSET), so one statement over all keys would have to rank every key's rows " +
               '(ROW_NUMBER() OVER (PARTITION BY the key)) rather than list the keys: worth it only when the loop is long (info, no automatic rewrite).'
-            : howToBatch(host, query, kind, table, ctx.dialect))) +
+            : howToBatch(ctx, host, query, loop, kind, table))) +
       (small ?? '') +
       fixedNote(bound) +
       awaitNote(awaits) +
@@ -249,6 +249,22 @@ function fixedNote(bound: number | undefined): string {
   return bound === undefined ? '' : ` (The loop runs a fixed ${bound} time${bound === 1 ? '' : 's'}, as its code says: the cost does not grow with the data.)`;
 }
 
-function howToBatch(host: HostExtraction, query: HostQuery, kind: string, table: string | undefined, dialect: Dialect): string {
-  return adapterOf(host.language).batchWriteAdvice(dialect, kind, query.entity ?? 'Model', table, query);
+function howToBatch(ctx: FileContext, host: HostExtraction, query: HostQuery, loop: LoopContext, kind: string, table: string | undefined): string {
+  return adapterOf(host.language).batchWriteAdvice(ctx.dialect, kind, query.entity ?? 'Model', table, query, kind === 'insert' ? undefined : writeKey(ctx.text, query, loop));
+}
+
+/**
+ * The one key an ORM's UPDATE/DELETE per item filters on, as the code writes it (`authorId` of
+ * `where: { authorId: id }`), and what to list for all items: the loop's items when the key is the item
+ * itself (`ids` for `id` of `ids`), else `keys`. Undefined for SQL strings and several conditions.
+ */
+function writeKey(text: string, query: HostQuery, loop: LoopContext): { field: string; values: string } | undefined {
+  const equal = query.kind === 'orm' ? query.model?.predicates.filter((p) => p.op === 'eq' && !p.disjunctive) : undefined;
+  if (equal?.length !== 1) return undefined;
+  const predicate = equal[0]!;
+  const field = text.slice(predicate.column.span.start, predicate.column.span.end);
+  if (!/^[A-Za-z_$][\w$]*$/.test(field)) return undefined;
+  const value = text.slice(predicate.column.span.end, predicate.span.end).replace(/^\s*:\s*/, '').trim();
+  const item = loop.targets.length === 1 && (value === loop.targets[0] || (value === '' && field === loop.targets[0]));
+  return { field, values: item && loop.iterable && /^[\w$.]+$/.test(loop.iterable) ? loop.iterable : 'keys' };
 }

@@ -133,12 +133,14 @@ function rangeWithStep(iterable: string): boolean {
 /**
  * The first other call the loop's body awaits (`load_repository(&url).await`,
  * `await client.post(...)`) that is not database work (a query or write
- * QueryLens extracted, or a transaction, connection or statement call: those
+ * QueryLens extracted, or a transaction, connection or statement call, such as
+ * Prisma's `$transaction([...])` or a `.transaction(async (tx) => ...)` around the
+ * statement itself: those
  * are part of the per-item cost): each iteration then waits on more than its
  * statement, so batching the statement alone saves only a share of the loop's
  * time. Undefined when the body awaits nothing else.
  */
-const DATABASE_CALL = /\.(begin|begin_nested|commit|rollback|acquire|get_async|get_conn|connect|flush|close|execute|executemany|fetch\w*|scalars?|query\w*)\s*\([^]*\)$|^sqlx::/;
+const DATABASE_CALL = /\.(begin|begin_nested|commit|rollback|acquire|get_async|get_conn|connect|flush|close|execute|executemany|fetch\w*|scalars?|query\w*)\s*\([^]*\)$|^sqlx::|\.\$?transaction\s*\(/;
 
 export function otherAwait(text: string, host: HostExtraction, loop: LoopContext): string | undefined {
   const spans = [...host.queries.map((q) => q.span), ...host.writes.map((w) => w.span)].filter((s) => s.start >= loop.span.start && s.end <= loop.span.end);

@@ -101,6 +101,23 @@ describe('host/typescript: loops, writes and functions', () => {
     assert.deepEqual(qs[4].functions?.map((fn) => fn.name), ['', 'f']);
   });
 
+  it('sees through a transaction\'s callback, which runs once where it is called: a loop around the call repeats its queries', () => {
+    const text = HEADER + [
+      'export async function f(ids: number[], prisma, knex, db) {',
+      '  for (const id of ids) {',
+      "    await prisma.$transaction(async (tx) => { await pool.query('UPDATE a SET x = 1 WHERE id = $1', [id]); });",
+      "    await knex.transaction(async (trx) => { await pool.query('UPDATE b SET x = 1 WHERE id = $1', [id]); });",
+      "    await db.transaction().execute(async (trx) => { await pool.query('UPDATE c SET x = 1 WHERE id = $1', [id]); });",
+      "    await run(async () => { await pool.query('UPDATE d SET x = 1 WHERE id = $1', [id]); });",
+      '  }',
+      "  await prisma.$transaction(async (tx) => { await pool.query('UPDATE e SET x = 1'); });",
+      '}',
+    ].join('\n');
+    const queries = extractTypeScript(text, 'a.ts').queries;
+    // Another callback (`run(...)`) may run any number of times, or later: it still ends the search.
+    assert.deepEqual(queries.map((q) => [q.sql!.text.slice(7, 8), q.loops.map((l) => l.iterable)]), [['a', ['ids']], ['b', ['ids']], ['c', ['ids']], ['d', []], ['e', []]]);
+  });
+
   it('records INSERTs per item and COMMITs in loops as writes; not the same statements outside loops', () => {
     const text = HEADER + [
       'async function f(client, items) {',

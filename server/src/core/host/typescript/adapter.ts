@@ -45,7 +45,7 @@ export const typescriptAdapter: HostAdapter = {
 
   commitOnceAdvice: (dialect) =>
     `Write all items in one transaction and one statement (one multi-row INSERT${dialect === 'postgres' ? ', or = ANY($1) over the keys' : ''}), then COMMIT once.`,
-  batchWriteAdvice(dialect, kind, _entity, table, query) {
+  batchWriteAdvice(dialect, kind, _entity, table, query, key) {
     const t = table ?? 'the table';
     if (query?.orm === 'prisma') {
       const model = query.entity ? query.entity.charAt(0).toLowerCase() + query.entity.slice(1) : 'model';
@@ -54,8 +54,9 @@ export const typescriptAdapter: HostAdapter = {
         const call = query.assignedTo ? 'createManyAndReturn' : 'createMany';
         return `Insert all rows in one statement: prisma.${model}.${call}({ data: items.map(...) }) (nested relation writes become their key fields).`;
       }
-      if (kind === 'update') return `Update all rows at once: prisma.${model}.updateMany({ where: { id: { in: ids } }, data }) when the values are the same, else run the updates in one $transaction([...]).`;
-      return `Delete them at once: prisma.${model}.deleteMany({ where: { id: { in: ids } } }).`;
+      const where = `where: { ${key?.field ?? 'id'}: { in: ${key?.values ?? 'ids'} } }`;
+      if (kind === 'update') return `Update all rows at once: prisma.${model}.updateMany({ ${where}, data }) when the values are the same, else run the updates in one $transaction([...]).`;
+      return `Delete them at once: prisma.${model}.deleteMany({ ${where} }).`;
     }
     if (dialect === 'sqlite') {
       // In-process: the cost per row is the statement and its own transaction, not a round trip.

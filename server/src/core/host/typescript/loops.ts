@@ -31,6 +31,7 @@ export class LoopFinder {
     for (let parent = node.parent; parent; child = parent, parent = parent.parent) {
       if (FUNCTIONS.has(parent.type)) {
         const loop = this.cached(parent, () => callbackLoop(parent));
+        if (!loop && runsOnceWhereCalled(parent)) continue;
         if (!loop) break;
         found.unshift(loop);
         continue;
@@ -136,6 +137,24 @@ function callbackLoop(fn: Node): FoundLoop | undefined {
   const statement = statementStart(call.node);
   if (statement !== undefined) context.statementStart = statement;
   return { context, iterable: items, start: call.node.startIndex };
+}
+
+/**
+ * A transaction's callback, which the call runs once, there and then: Prisma's
+ * `$transaction(async (tx) => ..)`, knex's, Drizzle's, TypeORM's and Sequelize's
+ * `.transaction(async (trx) => ..)`, Kysely's `db.transaction().execute(async (trx) => ..)`.
+ * A loop around the call repeats the callback's queries, so the search goes on past it.
+ * (better-sqlite3's `db.transaction(fn)` only wraps `fn`; its queries run where the wrapper is called,
+ * which is mostly not inside such a loop.)
+ */
+function runsOnceWhereCalled(fn: Node): boolean {
+  const args = fn.parent;
+  if (args?.type !== 'arguments') return false;
+  const call = asCall(args.parent);
+  if (!call || call.args[call.args.length - 1]?.id !== fn.id) return false;
+  if (call.name === '$transaction' || (call.name === 'transaction' && call.receiver)) return true;
+  const inner = call.name === 'execute' && call.receiver ? asCall(unwrap(call.receiver)) : undefined;
+  return inner?.name === 'transaction' && inner.args.length === 0;
 }
 
 /** Statements that can follow another in a block. */
