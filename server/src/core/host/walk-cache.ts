@@ -15,7 +15,7 @@
  * whether a name is a knex instance) is kept with them as `facts`, checked by
  * the extractor before it takes them over.
  */
-import type { AttributeAccess, HostQuery, HostWrite, LoopContext } from './types';
+import type { AttributeAccess, EmbeddedSql, HostQuery, HostWrite, LoopContext } from './types';
 import { rebase } from '../sql/chunk';
 
 /** A function's findings: file offsets, query indices in the file's `queries`. */
@@ -51,6 +51,20 @@ const queryKeys = new WeakMap<HostQuery, string>();
  */
 export function hostQueryKey(query: HostQuery): string | undefined {
   return queryKeys.get(query);
+}
+
+/** A moved copy's first version (as the extractor made it) and how far the copy lies from it. */
+const origins = new WeakMap<HostQuery, { origin: HostQuery; delta: number }>();
+
+/**
+ * The query as the extractor first made it and how far `query` has moved
+ * from it since (every span and offset of `query` is the origin's plus
+ * `delta`; the rest is the same): `{ origin: query, delta: 0 }` for a query
+ * found in this version. Lets what is computed from a query's positions be
+ * kept for its origin and moved with one addition (core/engine/hostDocument.ts).
+ */
+export function hostQueryOrigin(query: HostQuery): { origin: HostQuery; delta: number } {
+  return origins.get(query) ?? { origin: query, delta: 0 };
 }
 
 function nameQueries(f: FunctionFindings): void {
@@ -112,14 +126,18 @@ function moved(f: FunctionFindings, start: number, firstQuery: number): Function
       if (loop.statementStart !== undefined) loop.statementStart += delta;
     }
   };
-  // `rebase` copies deeply and moves every span; offsets and indices that are plain numbers follow.
-  const queries = rebase(f.queries, delta);
+  const queries = f.queries.map((q) => {
+    const copy = movedQuery(q, delta);
+    const from = origins.get(q);
+    origins.set(copy, { origin: from?.origin ?? q, delta: (from?.delta ?? 0) + delta });
+    return copy;
+  });
   for (const q of queries) {
     loops(q.loops);
     if (q.beforeTerminal !== undefined) q.beforeTerminal += delta;
     if (q.preparedFrom !== undefined) q.preparedFrom += renumber;
-    if (q.sql) q.sql.offsets = q.sql.offsets.map((o) => o + delta);
   }
+  // `rebase` copies deeply and moves every span; offsets and indices that are plain numbers follow.
   const writes = rebase(f.writes, delta);
   for (const w of writes) {
     loops(w.loops);
@@ -128,4 +146,22 @@ function moved(f: FunctionFindings, start: number, firstQuery: number): Function
   const accesses = rebase(f.accesses, delta);
   for (const a of accesses) loops(a.loops);
   return { id: f.id, start, firstQuery, queries, writes, accesses, ...(f.facts ? { facts: f.facts } : {}) };
+}
+
+/**
+ * `rebase(query, delta)` with its SQL's offsets moved too, in one pass: `rebase`
+ * would copy the offsets (one per character of the SQL) number by number.
+ */
+function movedQuery(query: HostQuery, delta: number): HostQuery {
+  const out: Record<string, unknown> = {};
+  for (const key in query) {
+    const value = query[key as keyof HostQuery];
+    if (key === 'sql' && value) {
+      const sql = value as EmbeddedSql;
+      const offsets = new Array<number>(sql.offsets.length);
+      for (let i = 0; i < offsets.length; i++) offsets[i] = sql.offsets[i]! + delta;
+      out.sql = { ...rebase({ ...sql, offsets: undefined }, delta), offsets };
+    } else out[key] = value && typeof value === 'object' ? rebase(value, delta) : value;
+  }
+  return out as unknown as HostQuery;
 }
