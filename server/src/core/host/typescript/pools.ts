@@ -37,7 +37,7 @@ export function extractTypeScriptPools(root: Node, text: string, file: string, l
   if (!knexfile && !POOLING.some((l) => libraries.libraries.has(l)) && !/\brequire\s*\(\s*['"](?:knex|postgres)['"]\s*\)\s*\(/.test(text)) return [];
   const pools: HostPool[] = [];
   const used = new Set<number>();
-  for (const node of root.descendantsOfType(['new_expression', 'call_expression'])) {
+  for (const node of poolCandidates(root, libraries, knexfile)) {
     const found = poolCall(node, libraries);
     if (!found) continue;
     const pool = readPool(node, found, text, constValue);
@@ -52,6 +52,26 @@ export function extractTypeScriptPools(root: Node, text: string, file: string, l
     }
   }
   return pools.sort((a, b) => a.span.start - b.span.start);
+}
+
+const CALLS = ['new_expression', 'call_expression'];
+
+/**
+ * The calls that may make a pool: in a knexfile every one; elsewhere those of
+ * the top-level statements that name a binding of a pool library or call
+ * `require` (a pool call's callee starts with one of them), so that typing in
+ * a large file does not read its thousands of other calls again.
+ */
+function poolCandidates(root: Node, libraries: FileLibraries, knexfile: boolean): Node[] {
+  if (knexfile) return root.descendantsOfType(CALLS);
+  const names = [...libraries.names].filter(([, binding]) => binding.imported !== 'instance').map(([name]) => name);
+  names.push('require');
+  const out: Node[] = [];
+  for (const statement of root.children) {
+    const text = statement.text;
+    if (names.some((name) => text.includes(name))) out.push(...statement.descendantsOfType(CALLS));
+  }
+  return out;
 }
 
 interface PoolCall {
