@@ -11,7 +11,7 @@
 import type { Dialect } from '../../../../shared/types';
 import { spansToFile } from '../host/offsets';
 import type { HostExtraction, HostQuery } from '../host/types';
-import { hostQueryOrigin, movedLazily } from '../host/walk-cache';
+import { hostQueryOrigin } from '../host/walk-cache';
 import { rebase } from '../sql/chunk';
 import type { ParsedDocument, SchemaChange, Span, Statement } from '../sql/model';
 import { parseDocument } from '../sql/parse';
@@ -25,31 +25,27 @@ export function hostDocument(text: string, extraction: HostExtraction, dialect: 
   const document: ParsedDocument = { dialect, statements: [], errors: [], metaCommands: [] };
   extraction.queries.forEach((query, index) => {
     if (query.preparedFrom !== undefined) return; // its SQL is the prepare's statement
-    // A query the walk cache moved holds its SQL and model as first found (`hostQueryOrigin`), moved when read: read here only if needed.
-    const { origin, delta } = hostQueryOrigin(query);
-    if (query.kind === 'sql' && origin.sql) {
-      const sqlDocument = embeddedStatements(origin, origin.sql.dialect ?? dialect);
+    if (query.kind === 'sql' && query.sql) {
+      const sqlDocument = embeddedStatements(query, query.sql.dialect ?? dialect);
       for (const statement of sqlDocument.statements) {
-        const mapped: Statement = delta === 0 ? { ...statement, hostQuery: index } : movedStatement(statement, delta, index);
+        const mapped: Statement = { ...statement, hostQuery: index };
         // In an Alembic revision, `op.execute` DDL is already among the revision's changes.
         if (extraction.alembic || migration) mapped.changes = [];
         document.statements.push(mapped);
       }
       // Embedded SQL is surely SQL only to its author: what the parser cannot read is skipped, not an error.
       if (sqlDocument.unreadable) (document.unreadable ??= []).push(query.span);
-    } else if (query.kind === 'orm' && origin.model) {
-      const statement: Statement = {
+    } else if (query.kind === 'orm' && query.model) {
+      document.statements.push({
         kind: query.statementKind,
         span: query.span,
         text: text.slice(query.span.start, query.span.end),
-        query: origin.model,
+        query: query.model,
         changes: [],
         inTransaction: false,
         hostQuery: index,
         orm: true,
-      };
-      if (delta !== 0) movedLazily(statement, 'query', () => query.model);
-      document.statements.push(statement);
+      });
     }
   });
   for (const model of extraction.models) {
@@ -68,32 +64,19 @@ export function hostDocument(text: string, extraction: HostExtraction, dialect: 
 const embedded = new WeakMap<HostQuery, { dialect: Dialect; statements: Statement[]; unreadable: boolean }>();
 
 /**
- * The statements of a query's SQL, spans in the file, kept for the query as
- * first extracted: a copy the walk cache moved (typing above it) is the same
- * SQL at the same place in its function, its statements these moved.
+ * The statements of a query's SQL, spans in the file. A query the walk cache
+ * moved (typing above it) is the same SQL at the same place in its function:
+ * its statements are those of its first version, moved, not parsed and mapped again.
  */
-function embeddedStatements(origin: HostQuery, dialect: Dialect): { statements: Statement[]; unreadable: boolean } {
+function embeddedStatements(query: HostQuery, dialect: Dialect): { statements: Statement[]; unreadable: boolean } {
+  const { origin, delta } = hostQueryOrigin(query);
   let known = embedded.get(origin);
   if (known?.dialect !== dialect) {
     const sqlDocument = parseDocument(origin.sql!.text, dialect);
     known = { dialect, statements: sqlDocument.statements.map((statement) => spansToFile(statement, origin.sql!)), unreadable: sqlDocument.errors.length > 0 };
     embedded.set(origin, known);
   }
-  return known;
-}
-
-/** `{ ...rebase(statement, delta), hostQuery }`, what holds positions beyond its span (its query model, its schema changes) moved when first read. */
-function movedStatement(statement: Statement, delta: number, hostQuery: number): Statement {
-  const out: Record<string, unknown> = {};
-  for (const key in statement) {
-    const value = statement[key as keyof Statement];
-    if (key === 'span') out.span = rebase(value, delta);
-    else if (Array.isArray(value) && value.length === 0) out[key] = [];
-    else if (value && typeof value === 'object') movedLazily(out, key, () => rebase(value, delta));
-    else out[key] = value;
-  }
-  out.hostQuery = hostQuery;
-  return out as unknown as Statement;
+  return delta === 0 ? known : { statements: rebase(known.statements, delta), unreadable: known.unreadable };
 }
 
 function spanOfChanges(changes: SchemaChange[]): Span {

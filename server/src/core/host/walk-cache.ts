@@ -127,11 +127,9 @@ function moved(f: FunctionFindings, start: number, firstQuery: number): Function
     }
   };
   const queries = f.queries.map((q) => {
+    const copy = movedQuery(q, delta);
     const from = origins.get(q);
-    const origin = from?.origin ?? q;
-    const total = (from?.delta ?? 0) + delta;
-    const copy = movedQuery(q, origin, total, delta);
-    origins.set(copy, { origin, delta: total });
+    origins.set(copy, { origin: from?.origin ?? q, delta: (from?.delta ?? 0) + delta });
     return copy;
   });
   for (const q of queries) {
@@ -150,66 +148,20 @@ function moved(f: FunctionFindings, start: number, firstQuery: number): Function
   return { id: f.id, start, firstQuery, queries, writes, accesses, ...(f.facts ? { facts: f.facts } : {}) };
 }
 
-/** Fields of a host query that hold no position: a moved copy shares them. */
-const POSITIONLESS = new Set<string>(['functions', 'parameterRoots', 'eagerLoads', 'loadedWith']);
-
 /**
- * `rebase(query, delta)`, `origin` being where `query` was first found,
- * `total` off: its SQL and query model (most of what a query holds) are moved
- * when first read (`movedLazily`), from the origin. Typing above a function
- * moves its queries at every keystroke; the engine reads few of them in
- * between (kept rule reports need only their place; host/… hostDocument.ts
- * moves the statements of the origin's SQL itself).
+ * `rebase(query, delta)` with its SQL's offsets moved too, in one pass: `rebase`
+ * would copy the offsets (one per character of the SQL) number by number.
  */
-function movedQuery(query: HostQuery, origin: HostQuery, total: number, delta: number): HostQuery {
+function movedQuery(query: HostQuery, delta: number): HostQuery {
   const out: Record<string, unknown> = {};
   for (const key in query) {
-    // (The model is not read from `query`: that would move a moved copy's.)
-    if (key === 'model' && origin.model) {
-      movedLazily(out, key, () => rebase(origin.model!, total));
-      continue;
-    }
     const value = query[key as keyof HostQuery];
-    if (key === 'sql' && value) out.sql = movedSql(value as EmbeddedSql, origin.sql!, delta, total);
-    else if (POSITIONLESS.has(key)) out[key] = value;
-    else out[key] = value && typeof value === 'object' ? rebase(value, delta) : value;
+    if (key === 'sql' && value) {
+      const sql = value as EmbeddedSql;
+      const offsets = new Array<number>(sql.offsets.length);
+      for (let i = 0; i < offsets.length; i++) offsets[i] = sql.offsets[i]! + delta;
+      out.sql = { ...rebase({ ...sql, offsets: undefined }, delta), offsets };
+    } else out[key] = value && typeof value === 'object' ? rebase(value, delta) : value;
   }
   return out as unknown as HostQuery;
-}
-
-/** `sql` moved by `delta`; its offsets (one per character), read by few, are moved from the origin's when first read. */
-function movedSql(sql: EmbeddedSql, origin: EmbeddedSql, delta: number, total: number): EmbeddedSql {
-  const out: Record<string, unknown> = {};
-  for (const key in sql) {
-    if (key === 'offsets') {
-      movedLazily(out, key, () => {
-        const offsets = new Array<number>(origin.offsets.length);
-        for (let i = 0; i < offsets.length; i++) offsets[i] = origin.offsets[i]! + total;
-        return offsets;
-      });
-      continue;
-    }
-    const value = sql[key as keyof EmbeddedSql];
-    out[key] = value && typeof value === 'object' ? rebase(value, delta) : value;
-  }
-  return out as unknown as EmbeddedSql;
-}
-
-/**
- * Gives `object` the property `key` (enumerable, in its place among the
- * others), whose value `compute` makes when it is first read; set before, it
- * is the value set. For positions most readers never ask for.
- */
-export function movedLazily(object: object, key: string, compute: () => unknown): void {
-  const settle = (value: unknown) => Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
-  Object.defineProperty(object, key, {
-    enumerable: true,
-    configurable: true,
-    get() {
-      const value = compute();
-      settle(value);
-      return value;
-    },
-    set: settle,
-  });
 }

@@ -69,9 +69,8 @@ export const unfilteredWrite: Rule = {
 
 /** An executed ORM/builder UPDATE or DELETE whose model has no condition at all. */
 function isUnfilteredWrite(query: HostQuery): boolean {
-  if (query.kind !== 'orm' || (query.statementKind !== 'delete' && query.statementKind !== 'update')) return false;
   const model = query.model;
-  if (!model) return false;
+  if (query.kind !== 'orm' || !model || (query.statementKind !== 'delete' && query.statementKind !== 'update')) return false;
   if (query.terminal === 'unknown' || query.unreadFilter) return false;
   return model.predicates.length === 0 && model.equalities.length === 0 && model.joins.length === 0 && model.subqueries.length === 0 && !model.limit;
 }
