@@ -28,7 +28,8 @@ export function hostDocument(text: string, extraction: HostExtraction, dialect: 
     if (query.kind === 'sql' && query.sql) {
       const sqlDocument = embeddedStatements(query, query.sql.dialect ?? dialect);
       for (const statement of sqlDocument.statements) {
-        const mapped: Statement = { ...statement, hostQuery: index };
+        const mapped: Statement = sqlDocument.moved ? statement : { ...statement };
+        mapped.hostQuery = index;
         // In an Alembic revision, `op.execute` DDL is already among the revision's changes.
         if (extraction.alembic || migration) mapped.changes = [];
         document.statements.push(mapped);
@@ -68,7 +69,7 @@ const embedded = new WeakMap<HostQuery, { dialect: Dialect; statements: Statemen
  * moved (typing above it) is the same SQL at the same place in its function:
  * its statements are those of its first version, moved, not parsed and mapped again.
  */
-function embeddedStatements(query: HostQuery, dialect: Dialect): { statements: Statement[]; unreadable: boolean } {
+function embeddedStatements(query: HostQuery, dialect: Dialect): { statements: Statement[]; unreadable: boolean; moved?: boolean } {
   const { origin, delta } = hostQueryOrigin(query);
   let known = embedded.get(origin);
   if (known?.dialect !== dialect) {
@@ -76,7 +77,8 @@ function embeddedStatements(query: HostQuery, dialect: Dialect): { statements: S
     known = { dialect, statements: sqlDocument.statements.map((statement) => spansToFile(statement, origin.sql!)), unreadable: sqlDocument.errors.length > 0 };
     embedded.set(origin, known);
   }
-  return delta === 0 ? known : { statements: rebase(known.statements, delta), unreadable: known.unreadable };
+  // Moved, the statements are copies of their own (`moved`); else the kept ones, to be copied before they are changed.
+  return delta === 0 ? known : { statements: rebase(known.statements, delta), unreadable: known.unreadable, moved: true };
 }
 
 function spanOfChanges(changes: SchemaChange[]): Span {

@@ -148,9 +148,13 @@ function moved(f: FunctionFindings, start: number, firstQuery: number): Function
   return { id: f.id, start, firstQuery, queries, writes, accesses, ...(f.facts ? { facts: f.facts } : {}) };
 }
 
+/** Fields of a host query that hold no position (names, roles, strings): a moved copy shares them. */
+const POSITIONLESS = new Set<string>(['functions', 'parameterRoots', 'eagerLoads', 'loadedWith']);
+
 /**
- * `rebase(query, delta)` with its SQL's offsets moved too, in one pass: `rebase`
- * would copy the offsets (one per character of the SQL) number by number.
+ * `rebase(query, delta)` with its SQL's offsets moved too, in one pass (`rebase`
+ * would copy the offsets, one per character of the SQL, number by number), and
+ * what holds no position shared.
  */
 function movedQuery(query: HostQuery, delta: number): HostQuery {
   const out: Record<string, unknown> = {};
@@ -161,7 +165,8 @@ function movedQuery(query: HostQuery, delta: number): HostQuery {
       const offsets = new Array<number>(sql.offsets.length);
       for (let i = 0; i < offsets.length; i++) offsets[i] = sql.offsets[i]! + delta;
       out.sql = { ...rebase({ ...sql, offsets: undefined }, delta), offsets };
-    } else out[key] = value && typeof value === 'object' ? rebase(value, delta) : value;
+    } else if (POSITIONLESS.has(key)) out[key] = value;
+    else out[key] = value && typeof value === 'object' ? rebase(value, delta) : value;
   }
   return out as unknown as HostQuery;
 }
