@@ -40,7 +40,8 @@ export function newWalkId(): string {
   return `walk${++walks}`;
 }
 
-const queryKeys = new WeakMap<HostQuery, string>();
+/** What the cache knows of each query it holds: its key (`hostQueryKey`), its first version and how far it has moved since (`hostQueryOrigin`). */
+const held = new WeakMap<HostQuery, { key: string; origin: HostQuery; delta: number }>();
 
 /**
  * A key that two host queries share only when they came from the same walk of
@@ -50,11 +51,8 @@ const queryKeys = new WeakMap<HostQuery, string>();
  * cache does not hold. Lets the engine reuse rule reports of host statements.
  */
 export function hostQueryKey(query: HostQuery): string | undefined {
-  return queryKeys.get(query);
+  return held.get(query)?.key;
 }
-
-/** A moved copy's first version (as the extractor made it) and how far the copy lies from it. */
-const origins = new WeakMap<HostQuery, { origin: HostQuery; delta: number }>();
 
 /**
  * The query as the extractor first made it and how far `query` has moved
@@ -64,11 +62,12 @@ const origins = new WeakMap<HostQuery, { origin: HostQuery; delta: number }>();
  * kept for its origin and moved with one addition (core/engine/hostDocument.ts).
  */
 export function hostQueryOrigin(query: HostQuery): { origin: HostQuery; delta: number } {
-  return origins.get(query) ?? { origin: query, delta: 0 };
+  return held.get(query) ?? { origin: query, delta: 0 };
 }
 
+/** Names the queries of a walk (`keep`): their own origins. */
 function nameQueries(f: FunctionFindings): void {
-  f.queries.forEach((q, i) => queryKeys.set(q, `${f.id}:${i}`));
+  f.queries.forEach((q, i) => held.set(q, { key: `${f.id}:${i}`, origin: q, delta: 0 }));
 }
 
 export class WalkCache {
@@ -102,7 +101,7 @@ export class WalkCache {
     const known = this.used.get(text) ?? this.entries.get(text);
     if (!known) return undefined;
     let found = known;
-    if (known.start !== start || known.firstQuery !== firstQuery) nameQueries((found = moved(known, start, firstQuery)));
+    if (known.start !== start || known.firstQuery !== firstQuery) found = moved(known, start, firstQuery);
     this.used.set(text, found);
     return found;
   }
@@ -126,10 +125,11 @@ function moved(f: FunctionFindings, start: number, firstQuery: number): Function
       if (loop.statementStart !== undefined) loop.statementStart += delta;
     }
   };
+  // A moved copy keeps its query's key, and its origin (see `hostQueryOrigin`).
   const queries = f.queries.map((q) => {
     const copy = movedQuery(q, delta);
-    const from = origins.get(q);
-    origins.set(copy, { origin: from?.origin ?? q, delta: (from?.delta ?? 0) + delta });
+    const from = held.get(q)!;
+    held.set(copy, { key: from.key, origin: from.origin, delta: from.delta + delta });
     return copy;
   });
   for (const q of queries) {

@@ -143,10 +143,16 @@ class Extraction {
     if (cache && keys) cache.begin(this.cacheContext(keys.context), []);
     const items: (Part | Taken)[] = [];
     const parts: Part[] = [];
+    // The facts the kept functions were read with, asked once each of this tree (most functions share them).
+    const answers = new Map<string, unknown>();
+    const answer = (fact: string) => {
+      if (!answers.has(fact)) answers.set(fact, knexVerdict(fact, this.root));
+      return answers.get(fact);
+    };
     statements.forEach((node, i) => {
       const key = keys?.keys[i];
       const known = key !== undefined ? cache!.peek(key) : undefined;
-      if (key !== undefined && known && (known.facts ?? []).every(([fact, answer]) => knexVerdict(fact, this.root) === answer)) {
+      if (key !== undefined && known && (known.facts ?? []).every(([fact, said]) => answer(fact) === said)) {
         items.push({ node, key });
         return;
       }
