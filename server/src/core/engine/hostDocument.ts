@@ -10,7 +10,9 @@
  */
 import type { Dialect } from '../../../../shared/types';
 import { spansToFile } from '../host/offsets';
-import type { HostExtraction } from '../host/types';
+import type { HostExtraction, HostQuery } from '../host/types';
+import { hostQueryOrigin } from '../host/walk-cache';
+import { rebase } from '../sql/chunk';
 import type { ParsedDocument, SchemaChange, Span, Statement } from '../sql/model';
 import { parseDocument } from '../sql/parse';
 
@@ -24,15 +26,16 @@ export function hostDocument(text: string, extraction: HostExtraction, dialect: 
   extraction.queries.forEach((query, index) => {
     if (query.preparedFrom !== undefined) return; // its SQL is the prepare's statement
     if (query.kind === 'sql' && query.sql) {
-      const sqlDocument = parseDocument(query.sql.text, query.sql.dialect ?? dialect);
+      const sqlDocument = embeddedStatements(query, query.sql.dialect ?? dialect);
       for (const statement of sqlDocument.statements) {
-        const mapped: Statement = { ...spansToFile(statement, query.sql), hostQuery: index };
+        const mapped: Statement = sqlDocument.moved ? statement : { ...statement };
+        mapped.hostQuery = index;
         // In an Alembic revision, `op.execute` DDL is already among the revision's changes.
         if (extraction.alembic || migration) mapped.changes = [];
         document.statements.push(mapped);
       }
       // Embedded SQL is surely SQL only to its author: what the parser cannot read is skipped, not an error.
-      if (sqlDocument.errors.length > 0) (document.unreadable ??= []).push(query.span);
+      if (sqlDocument.unreadable) (document.unreadable ??= []).push(query.span);
     } else if (query.kind === 'orm' && query.model) {
       document.statements.push({
         kind: query.statementKind,
@@ -56,6 +59,26 @@ export function hostDocument(text: string, extraction: HostExtraction, dialect: 
   if (migration && migration.length > 0) document.statements.push(schemaStatement(text, spanOfChanges(migration), migration));
   document.statements.sort((a, b) => a.span.start - b.span.start);
   return document;
+}
+
+/** The statements of a query's SQL in file offsets, by the query as first extracted (see `hostQueryOrigin`), and whether the parser could not read some. */
+const embedded = new WeakMap<HostQuery, { dialect: Dialect; statements: Statement[]; unreadable: boolean }>();
+
+/**
+ * The statements of a query's SQL, spans in the file. A query the walk cache
+ * moved (typing above it) is the same SQL at the same place in its function:
+ * its statements are those of its first version, moved, not parsed and mapped again.
+ */
+function embeddedStatements(query: HostQuery, dialect: Dialect): { statements: Statement[]; unreadable: boolean; moved?: boolean } {
+  const { origin, delta } = hostQueryOrigin(query);
+  let known = embedded.get(origin);
+  if (known?.dialect !== dialect) {
+    const sqlDocument = parseDocument(origin.sql!.text, dialect);
+    known = { dialect, statements: sqlDocument.statements.map((statement) => spansToFile(statement, origin.sql!)), unreadable: sqlDocument.errors.length > 0 };
+    embedded.set(origin, known);
+  }
+  // Moved, the statements are copies of their own (`moved`); else the kept ones, to be copied before they are changed.
+  return delta === 0 ? known : { statements: rebase(known.statements, delta), unreadable: known.unreadable, moved: true };
 }
 
 function spanOfChanges(changes: SchemaChange[]): Span {

@@ -15,7 +15,7 @@
  * whether a name is a knex instance) is kept with them as `facts`, checked by
  * the extractor before it takes them over.
  */
-import type { AttributeAccess, HostQuery, HostWrite, LoopContext } from './types';
+import type { AttributeAccess, EmbeddedSql, HostQuery, HostWrite, LoopContext } from './types';
 import { rebase } from '../sql/chunk';
 
 /** A function's findings: file offsets, query indices in the file's `queries`. */
@@ -40,7 +40,8 @@ export function newWalkId(): string {
   return `walk${++walks}`;
 }
 
-const queryKeys = new WeakMap<HostQuery, string>();
+/** What the cache knows of each query it holds: its key (`hostQueryKey`), its first version and how far it has moved since (`hostQueryOrigin`). */
+const held = new WeakMap<HostQuery, { key: string; origin: HostQuery; delta: number }>();
 
 /**
  * A key that two host queries share only when they came from the same walk of
@@ -50,11 +51,23 @@ const queryKeys = new WeakMap<HostQuery, string>();
  * cache does not hold. Lets the engine reuse rule reports of host statements.
  */
 export function hostQueryKey(query: HostQuery): string | undefined {
-  return queryKeys.get(query);
+  return held.get(query)?.key;
 }
 
+/**
+ * The query as the extractor first made it and how far `query` has moved
+ * from it since (every span and offset of `query` is the origin's plus
+ * `delta`; the rest is the same): `{ origin: query, delta: 0 }` for a query
+ * found in this version. Lets what is computed from a query's positions be
+ * kept for its origin and moved with one addition (core/engine/hostDocument.ts).
+ */
+export function hostQueryOrigin(query: HostQuery): { origin: HostQuery; delta: number } {
+  return held.get(query) ?? { origin: query, delta: 0 };
+}
+
+/** Names the queries of a walk (`keep`): their own origins. */
 function nameQueries(f: FunctionFindings): void {
-  f.queries.forEach((q, i) => queryKeys.set(q, `${f.id}:${i}`));
+  f.queries.forEach((q, i) => held.set(q, { key: `${f.id}:${i}`, origin: q, delta: 0 }));
 }
 
 export class WalkCache {
@@ -88,7 +101,7 @@ export class WalkCache {
     const known = this.used.get(text) ?? this.entries.get(text);
     if (!known) return undefined;
     let found = known;
-    if (known.start !== start || known.firstQuery !== firstQuery) nameQueries((found = moved(known, start, firstQuery)));
+    if (known.start !== start || known.firstQuery !== firstQuery) found = moved(known, start, firstQuery);
     this.used.set(text, found);
     return found;
   }
@@ -112,14 +125,19 @@ function moved(f: FunctionFindings, start: number, firstQuery: number): Function
       if (loop.statementStart !== undefined) loop.statementStart += delta;
     }
   };
-  // `rebase` copies deeply and moves every span; offsets and indices that are plain numbers follow.
-  const queries = rebase(f.queries, delta);
+  // A moved copy keeps its query's key, and its origin (see `hostQueryOrigin`).
+  const queries = f.queries.map((q) => {
+    const copy = movedQuery(q, delta);
+    const from = held.get(q)!;
+    held.set(copy, { key: from.key, origin: from.origin, delta: from.delta + delta });
+    return copy;
+  });
   for (const q of queries) {
     loops(q.loops);
     if (q.beforeTerminal !== undefined) q.beforeTerminal += delta;
     if (q.preparedFrom !== undefined) q.preparedFrom += renumber;
-    if (q.sql) q.sql.offsets = q.sql.offsets.map((o) => o + delta);
   }
+  // `rebase` copies deeply and moves every span; offsets and indices that are plain numbers follow.
   const writes = rebase(f.writes, delta);
   for (const w of writes) {
     loops(w.loops);
@@ -128,4 +146,27 @@ function moved(f: FunctionFindings, start: number, firstQuery: number): Function
   const accesses = rebase(f.accesses, delta);
   for (const a of accesses) loops(a.loops);
   return { id: f.id, start, firstQuery, queries, writes, accesses, ...(f.facts ? { facts: f.facts } : {}) };
+}
+
+/** Fields of a host query that hold no position (names, roles, strings): a moved copy shares them. */
+const POSITIONLESS = new Set<string>(['functions', 'parameterRoots', 'eagerLoads', 'loadedWith']);
+
+/**
+ * `rebase(query, delta)` with its SQL's offsets moved too, in one pass (`rebase`
+ * would copy the offsets, one per character of the SQL, number by number), and
+ * what holds no position shared.
+ */
+function movedQuery(query: HostQuery, delta: number): HostQuery {
+  const out: Record<string, unknown> = {};
+  for (const key in query) {
+    const value = query[key as keyof HostQuery];
+    if (key === 'sql' && value) {
+      const sql = value as EmbeddedSql;
+      const offsets = new Array<number>(sql.offsets.length);
+      for (let i = 0; i < offsets.length; i++) offsets[i] = sql.offsets[i]! + delta;
+      out.sql = { ...rebase({ ...sql, offsets: undefined }, delta), offsets };
+    } else if (POSITIONLESS.has(key)) out[key] = value;
+    else out[key] = value && typeof value === 'object' ? rebase(value, delta) : value;
+  }
+  return out as unknown as HostQuery;
 }

@@ -143,10 +143,16 @@ class Extraction {
     if (cache && keys) cache.begin(this.cacheContext(keys.context), []);
     const items: (Part | Taken)[] = [];
     const parts: Part[] = [];
+    // The facts the kept functions were read with, asked once each of this tree (most functions share them).
+    const answers = new Map<string, unknown>();
+    const answer = (fact: string) => {
+      if (!answers.has(fact)) answers.set(fact, knexVerdict(fact, this.root));
+      return answers.get(fact);
+    };
     statements.forEach((node, i) => {
       const key = keys?.keys[i];
       const known = key !== undefined ? cache!.peek(key) : undefined;
-      if (key !== undefined && known && (known.facts ?? []).every(([fact, answer]) => knexVerdict(fact, this.root) === answer)) {
+      if (key !== undefined && known && (known.facts ?? []).every(([fact, said]) => answer(fact) === said)) {
         items.push({ node, key });
         return;
       }
@@ -525,16 +531,35 @@ function unitKeys(statements: readonly Node[]): { keys: (string | undefined)[]; 
   const context: string[] = [];
   const keys = statements.map((statement) => {
     if (statement.type === 'comment') return undefined;
-    const unit = unitOf(statement);
-    if (!unit) {
-      context.push(statement.text);
+    const read = readUnit(statement);
+    if (!read.unit) {
+      context.push(read.text);
       return undefined;
     }
-    const key = statement.hasError ? undefined : `${context.length}\u0000${statement.text}`;
-    if (unit.names.length) context.push(`\u0000const ${unit.names.join(', ')}`);
+    let key: string | undefined;
+    if (!statement.hasError) {
+      // The same string as the last version's while the statement and what precedes it stay: its hash is known.
+      if (read.key?.at !== context.length) read.key = { at: context.length, key: `${context.length}\u0000${read.text}` };
+      key = read.key.key;
+    }
+    if (read.unit.names.length) context.push(`\u0000const ${read.unit.names.join(', ')}`);
     return key;
   });
   return { keys, context };
+}
+
+/** What `unitKeys` reads of a top-level statement, kept with the statement node (an edit's tree takes the unchanged ones over: treesitter.ts). */
+interface UnitRead {
+  unit: { names: string[] } | undefined;
+  text: string;
+  key?: { at: number; key: string };
+}
+const unitReads = new WeakMap<Node, UnitRead>();
+
+function readUnit(statement: Node): UnitRead {
+  let read = unitReads.get(statement);
+  if (!read) unitReads.set(statement, (read = { unit: unitOf(statement), text: statement.text }));
+  return read;
 }
 
 /** Calls worth reading further (most calls of a file are none of these): tagged templates and the methods that run or end SQL. */

@@ -20,7 +20,7 @@ import {
   proxyNamedIn, type SettingInsertion, urlFacts,
 } from '../pools';
 import { configDialect, type FileLibraries, type Library } from './libraries';
-import { asCall, FUNCTIONS, type Node, plainString, spanOf, unwrap } from './syntax';
+import { asCall, calleeOf, FUNCTIONS, type Node, plainString, spanOf, unwrap } from './syntax';
 
 type ConstValue = (name: string, at: Node) => Node | undefined;
 
@@ -37,7 +37,7 @@ export function extractTypeScriptPools(root: Node, text: string, file: string, l
   if (!knexfile && !POOLING.some((l) => libraries.libraries.has(l)) && !/\brequire\s*\(\s*['"](?:knex|postgres)['"]\s*\)\s*\(/.test(text)) return [];
   const pools: HostPool[] = [];
   const used = new Set<number>();
-  for (const node of root.descendantsOfType(['new_expression', 'call_expression'])) {
+  for (const node of poolCandidates(root, libraries, knexfile)) {
     const found = poolCall(node, libraries);
     if (!found) continue;
     const pool = readPool(node, found, text, constValue);
@@ -54,6 +54,26 @@ export function extractTypeScriptPools(root: Node, text: string, file: string, l
   return pools.sort((a, b) => a.span.start - b.span.start);
 }
 
+const CALLS = ['new_expression', 'call_expression'];
+
+/**
+ * The calls that may make a pool: in a knexfile every one; elsewhere those of
+ * the top-level statements that name a binding of a pool library or call
+ * `require` (a pool call's callee starts with one of them), so that typing in
+ * a large file does not read its thousands of other calls again.
+ */
+function poolCandidates(root: Node, libraries: FileLibraries, knexfile: boolean): Node[] {
+  if (knexfile) return root.descendantsOfType(CALLS);
+  const names = [...libraries.names].filter(([, binding]) => binding.imported !== 'instance').map(([name]) => name);
+  names.push('require');
+  const out: Node[] = [];
+  for (const statement of root.children) {
+    const text = statement.text;
+    if (names.some((name) => text.includes(name))) out.push(...statement.descendantsOfType(CALLS));
+  }
+  return out;
+}
+
 interface PoolCall {
   library: PoolLibrary;
   /** The constructor or factory as written: where findings point. */
@@ -64,23 +84,33 @@ interface PoolCall {
 /** `new Pool(..)`, `postgres(..)`, `knex(..)`, `mysql.createPool(..)`: the library whose pool the node makes. */
 function poolCall(node: Node, libraries: FileLibraries): PoolCall | undefined {
   const isNew = node.type === 'new_expression';
-  const callee = isNew ? node.childForFieldName('constructor') : asCall(node)?.callee;
+  const callee = isNew ? node.childForFieldName('constructor') : calleeOf(node)?.callee;
   if (!callee) return undefined;
-  const args = node.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
+  // The arguments are read only for a call that makes a pool: a file holds thousands of other calls.
+  const args = () => node.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
   const anchor = isNew ? node : callee;
   // require('knex')({...}) / require('postgres')(url)
   if (!isNew && callee.type === 'call_expression') {
     const required = asCall(callee);
     const module = required?.name === 'require' && !required.receiver ? plainString(required.args[0]) : undefined;
-    if (module === 'knex') return { library: 'knex', anchor: callee, args };
-    if (module === 'postgres') return { library: 'postgres.js', anchor: callee, args };
+    if (module === 'knex') return { library: 'knex', anchor: callee, args: args() };
+    if (module === 'postgres') return { library: 'postgres.js', anchor: callee, args: args() };
     return undefined;
   }
-  const parts = unwrap(callee).text.split('.');
-  const binding = libraries.names.get(parts[0]!);
-  if (!binding || binding.imported === 'instance' || parts.length > 2) return undefined;
+  const called = unwrap(callee);
+  // `name.member` names a binding only when `name` is a plain identifier (`a.b.c`, `f().x`, `this.x` never do).
+  if (called.type === 'member_expression') {
+    const object = called.childForFieldName('object');
+    if (object?.type !== 'identifier' || !libraries.names.has(object.text)) return undefined;
+  }
+  const text = called.text;
+  const dot = text.indexOf('.');
+  const binding = libraries.names.get(dot < 0 ? text : text.slice(0, dot));
+  if (!binding || binding.imported === 'instance') return undefined;
+  const parts = text.split('.');
+  if (parts.length > 2) return undefined;
   const name = parts.length === 2 ? parts[1]! : binding.imported;
-  const as = (library: PoolLibrary): PoolCall => ({ library, anchor, args });
+  const as = (library: PoolLibrary): PoolCall => ({ library, anchor, args: args() });
   switch (binding.library) {
     case 'pg':
       return isNew && name === 'Pool' ? as('node-postgres') : undefined;

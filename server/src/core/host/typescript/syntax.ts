@@ -75,7 +75,8 @@ export interface Call {
   run?: Call;
 }
 
-export function asCall(node: Node | null | undefined): Call | undefined {
+/** What a call expression calls (`asCall`'s `callee` and `awaitedInside`), without reading its arguments: for walks that test every call of a file. */
+export function calleeOf(node: Node | null | undefined): { callee: Node; awaitedInside: boolean } | undefined {
   if (!node || node.type !== 'call_expression') return undefined;
   let callee = node.childForFieldName('function');
   if (!callee) return undefined;
@@ -96,10 +97,17 @@ export function asCall(node: Node | null | undefined): Call | undefined {
     }
     callee = unwrap(callee);
   }
-  const argsNode = node.childForFieldName('arguments');
+  return { callee, awaitedInside };
+}
+
+export function asCall(node: Node | null | undefined): Call | undefined {
+  const called = calleeOf(node);
+  if (!called) return undefined;
+  const { callee, awaitedInside } = called;
+  const argsNode = node!.childForFieldName('arguments');
   const template = argsNode?.type === 'template_string' ? argsNode : undefined;
   const args = template ? [] : (argsNode?.namedChildren.filter((a) => a.type !== 'comment') ?? []);
-  const call: Call = { node, callee, args, awaitedInside };
+  const call: Call = { node: node!, callee, args, awaitedInside };
   if (template) call.template = template;
   if (callee.type === 'member_expression') {
     const object = callee.childForFieldName('object');
