@@ -29,7 +29,7 @@ export interface DiagnosticsHost {
   applyPendingEdits(): void;
   /** `file`'s current version was analysed (its schema is known now). */
   analysed?(file: string): void;
-  /** Whether `file`'s workspace is being indexed: only the findings no other file can change are given then (Workspace.earlyFindingsSteps). */
+  /** Whether `file`'s workspace is being indexed: only the findings of its own text are given then (Workspace.syntaxFindingsSteps). */
   indexing?(file: string): boolean;
 }
 
@@ -112,9 +112,9 @@ export class DiagnosticsPublisher {
     if (running) return running.done;
     const run: Run = { file, cancelled: false, done: Promise.resolve(undefined) };
     this.runs.set(file, run);
-    // Early findings are refined when indexing ends (the server invalidates every file then).
+    // Partial findings are dropped when indexing ends (the server invalidates every file then).
     const partial = this.host.indexing?.(file) === true;
-    const steps = partial ? workspace.earlyFindingsSteps(file) : workspace.analyzeSteps(file);
+    const steps = partial ? workspace.syntaxFindingsSteps(file) : workspace.analyzeSteps(file);
     run.done = inSlices(steps, () => run.cancelled).then(
       (findings) => {
         if (this.runs.get(file) === run) this.runs.delete(file);

@@ -105,12 +105,12 @@ export function startServer(connection: Connection): void {
 
   /**
    * (Re)builds one folder's workspace, syncs open buffers into it and
-   * publishes: the open documents' early findings at once (those no other file can change), every finding once
+   * publishes: the open documents' syntax errors at once, every finding once
    * the workspace is indexed (in slices, in the background).
    */
   async function reload(folder: FolderState): Promise<Workspace | undefined> {
     folder.settings = await settings.get(folder.uri);
-    // On the first load, the open documents are shown (their early findings) before the folder is even read.
+    // On the first load, the open documents are shown (their syntax errors) before the folder is even read.
     const preview = (workspace: Workspace) => {
       if (folder.workspace || !folders.has(folder.uri)) return;
       folder.workspace = workspace;
@@ -166,8 +166,8 @@ export function startServer(connection: Connection): void {
 
   /**
    * Reads the folder's workspace for its catalog in slices, the open
-   * documents shown first with the findings no other file can change (findings
-   * that read the catalog could be false against part of it; see earlyFindingsSteps).
+   * documents shown first with what their own text says (findings that read
+   * the catalog could be false against part of it; see syntaxFindingsSteps).
    */
   async function indexFolder(folder: FolderState, workspace: Workspace, progress: (percent: number, message: string) => void): Promise<void> {
     try {

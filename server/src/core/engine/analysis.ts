@@ -89,22 +89,6 @@ export function analyzeFileSteps(input: AnalysisInput, host: AnalysisHost): Step
   return new FileAnalysis(input, host).findings();
 }
 
-/**
- * The findings of a file that cannot change while the rest of the workspace is read: an
- * editor's first findings, before the catalog is complete (Workspace.earlyFindingsSteps).
- * Syntax errors, and the reports of the statement-scope rules (each report depends on its
- * statement only) on the statements `eligible` says the rest of the workspace cannot change,
- * checked against `input.catalog` (empty) and kept only when the rules read nothing of it (no
- * table looked up, none walked), nor the migration sets a file sees (which the catalog
- * decides), nor, when `input.host` may change with other files (`hostFinal` false: code of a
- * language with cross-file models), anything of the extraction but the statement's own query.
- * No file-scope rule, and no unused-suppression finding (the rules that did not run may need
- * the suppression). Each finding is one the full analysis gives too.
- */
-export function earlyFindingsSteps(input: AnalysisInput, host: AnalysisHost, eligible: (statement: Statement) => boolean, hostFinal: boolean): Steps<Finding[]> {
-  return new FileAnalysis(input, host).early(eligible, hostFinal);
-}
-
 /** Appended to a schema finding in a shipped migration, which is reported at info. */
 export const SHIPPED_SCHEMA_NOTE =
   'Info, not warning: this migration has shipped, so this is the schema as it stands rather than a change under review, and what it costs depends on table sizes the code does not show (connect a database for the Index health view).';
@@ -196,45 +180,6 @@ class FileAnalysis {
     return result;
   }
 
-  *early(eligible: (statement: Statement) => boolean, hostFinal: boolean): Steps<Finding[]> {
-    const { file, document, lines, text } = this.input;
-    const suppressions = findSuppressions(file, text, lines);
-    if (suppressions.silencesFile) return [];
-    const findings: Finding[] = [];
-    const syntaxSeverity = this.host.severityFor(SYNTAX_RULE_ID, 'error', file);
-    if (syntaxSeverity) {
-      for (const error of document.errors) findings.push({ ruleId: SYNTAX_RULE_ID, severity: syntaxSeverity, message: error.message, file, range: lines.rangeOf(error.span), fixes: [] });
-    }
-    const shipped = this.input.migration?.shipped === true || this.input.shippedScript === true;
-    const statementRules = rules.flatMap((rule) => {
-      if (rule.scope !== 'statement' || (shipped && (rule.meta.category === 'migration' || rule.meta.category === 'query'))) return [];
-      const severity = this.host.severityFor(rule.meta.id, rule.meta.defaultSeverity, file);
-      return severity ? [{ rule, severity }] : [];
-    });
-    const bySlot: Finding[][] = statementRules.map(() => []);
-    for (const statement of document.statements) {
-      if (!eligible(statement)) continue;
-      yield;
-      const read = { beyond: false };
-      const recording = new RecordingCatalog(this.input.catalog);
-      const single: ParsedDocument = { ...document, statements: [statement] };
-      const seen = { ...this.input, host: this.input.host && !hostFinal ? ownQueryOnly(this.input.host, statement.hostQuery, read) : this.input.host };
-      const byRule = statementRules.map(({ rule }) => {
-        const reports: RuleReport[] = [];
-        const ran = new FileAnalysis(seen, this.host).runRule(rule, single, recording, (r) => reports.push(r), read);
-        return ran ? reports : undefined;
-      });
-      if (read.beyond || recording.looked.size > 0 || recording.walkedAll || byRule.includes(undefined)) continue;
-      statementRules.forEach(({ rule, severity }, slot) => {
-        for (const report of byRule[slot]!) bySlot[slot]!.push(this.toFinding(rule, severity, report, 0));
-      });
-    }
-    for (const slot of bySlot) findings.push(...slot);
-    const result = byPosition(findings.filter((f) => !suppressions.isSuppressed(f.ruleId, f.range.start.line)));
-    addCodeHashes(result, document.statements, text, lines);
-    return result;
-  }
-
   /**
    * The statement-scope rules' reports for each statement, with the offset to
    * add to their spans: reused when the statement's text and what it read did
@@ -309,8 +254,8 @@ class FileAnalysis {
     return { reports: { byRule, tables: recording.reads(), schemaVersion, layoutVersion }, failed };
   }
 
-  /** Runs one rule; false when it threw (reported through `onError`). `read.beyond` is set when it reads the migration sets (early findings). */
-  private runRule(rule: Rule, document: ParsedDocument, catalog: Catalog, report: (r: RuleReport) => void, read?: { beyond: boolean }): boolean {
+  /** Runs one rule; false when it threw (reported through `onError`). */
+  private runRule(rule: Rule, document: ParsedDocument, catalog: Catalog, report: (r: RuleReport) => void): boolean {
     const { file, text, dialect, migration, migrations, host, models } = this.input;
     const ctx: FileContext = {
       file,
@@ -319,10 +264,7 @@ class FileAnalysis {
       document,
       catalog,
       migration,
-      get migrations() {
-        if (read) read.beyond = true;
-        return migrations;
-      },
+      migrations,
       ...(host ? { host } : {}),
       ...(models ? { models } : {}),
       ...(this.host.server ? { server: this.host.server } : {}),
@@ -423,27 +365,6 @@ class FileAnalysis {
       }),
     };
   }
-}
-
-/**
- * The extraction as early findings may read it (`earlyFindingsSteps`): the statement's own
- * query, its language and what its text alone says; reading any other query (their list, a
- * loop's iterated query), the writes, accesses or models sets `read.beyond`.
- */
-function ownQueryOnly(host: HostExtraction, own: number | undefined, read: { beyond: boolean }): HostExtraction {
-  const queries = new Proxy(host.queries, {
-    get(target, property, receiver) {
-      if (typeof property !== 'string' || property !== String(own)) read.beyond = true;
-      return Reflect.get(target, property, receiver);
-    },
-  });
-  return new Proxy(host, {
-    get(target, property, receiver) {
-      if (property === 'queries') return queries;
-      if (property === 'writes' || property === 'accesses' || property === 'models' || property === 'workspaceModels') read.beyond = true;
-      return Reflect.get(target, property, receiver);
-    },
-  });
 }
 
 /**

@@ -10,7 +10,7 @@
  * caller which files' findings may have changed.
  */
 import * as path from 'node:path';
-import type { Dialect, Finding, Severity } from '../../../../shared/types';
+import { SYNTAX_RULE_ID, type Dialect, type Finding, type Severity } from '../../../../shared/types';
 import { buildCatalog, buildCatalogSteps, type CatalogInput, tableKey } from '../catalog/build';
 import type { Catalog, MigrationSet } from '../catalog/types';
 import { ignorePatternMatcher, isAnalysedFile, isExcluded, isScriptMigrationPath, isOrmSchemaFile, isIgnoredByPatterns, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles, workspacePath } from '../config/files';
@@ -22,7 +22,7 @@ import { detectMigrations, migrationPositionOf, providerDialect } from '../migra
 import type { RevisionInfo } from '../migrations/alembic';
 import { firstCheckedHistory, NOTHING_SHIPPED, type MigrationHistory } from '../migrations/history';
 import type { MigrationPosition } from '../rules/types';
-import type { ParsedDocument, SchemaChange, Statement } from '../sql/model';
+import type { ParsedDocument, SchemaChange } from '../sql/model';
 import { otherEngineOf } from '../sql/dialect';
 import { inferDialect, initParsers, parseDocument, parseDocumentSteps, type SyntaxOracle } from '../sql/parse';
 import { hostGrammarOf, initHostParsers } from '../host/treesitter';
@@ -33,7 +33,7 @@ import { hostSupportOf } from '../host/languages';
 import type { HostExtraction, HostModel } from '../host/types';
 import type { HostPool } from '../host/pools';
 import { WalkCache } from '../host/walk-cache';
-import { analyzeFileSteps, earlyFindingsSteps, type AnalysisHost, type AnalysisInput } from './analysis';
+import { analyzeFileSteps, type AnalysisHost } from './analysis';
 import { runSteps, type Steps } from '../steps';
 import { hostDocument, schemaDocument } from './hostDocument';
 import { indexTables, tablesWrittenBy, touchesTables } from './dependents';
@@ -130,7 +130,7 @@ interface FileEntry {
  */
 const PREPARE_ROUNDS = 3;
 
-/** The catalog early findings are checked against: they must read none (`earlyFindingsSteps`). */
+/** The catalog findings that must not read one are checked against (`syntaxFindingsSteps`). */
 const EMPTY_CATALOG: Catalog = buildCatalog([]);
 let editPathCompiled = false;
 
@@ -156,6 +156,8 @@ export class Workspace {
   /** Bumped when the migration sets or the dialect change: every cached statement report is dropped. */
   private layoutVersion = 0;
   private readonly analysisHost: AnalysisHost;
+  /** `analysisHost` with every rule but syntax errors off (`syntaxFindingsSteps`). */
+  private readonly syntaxOnlyHost: AnalysisHost;
   private workspaceDialect?: Dialect;
   /** SQLAlchemy models of every Python file; undefined until needed or after one changed. */
   private models?: HostModel[];
@@ -202,6 +204,10 @@ export class Workspace {
       modelOf: (table) => this.modelOf(table),
       migrationFixes: new Map(),
       ...(options.config.server ? { server: options.config.server } : {}),
+    };
+    this.syntaxOnlyHost = {
+      ...this.analysisHost,
+      severityFor: (ruleId, fallback, file) => (ruleId === SYNTAX_RULE_ID ? this.severityFor(ruleId, fallback, file) : undefined),
     };
   }
 
@@ -971,28 +977,30 @@ export class Workspace {
     }
   }
 
-  private findingSteps(file: string, entry: FileEntry, document: ParsedDocument, catalog: Catalog, early?: { host: HostExtraction | undefined; hostFinal: boolean; eligible: (statement: Statement) => boolean }): Steps<Finding[]> {
+  private findingSteps(file: string, entry: FileEntry, document: ParsedDocument, catalog: Catalog, partial?: { host: HostExtraction | undefined }): Steps<Finding[]> {
     const migration = this.migrationPosition(file);
     const relative = workspacePath(this.root, file);
-    const input: AnalysisInput = {
-      file,
-      text: entry.text,
-      dialect: this.dialectOf(file),
-      document,
-      lines: (entry.lines ??= new LineIndex(entry.text)),
-      catalog,
-      migration,
-      // A committed SQL file in a migrations folder that is no migration set (`db/data-migrations/x.sql`): a one-off script that has run.
-      shippedScript: !migration && file.endsWith('.sql') && isInMigrationsFolder(relative) && this.isShipped(file),
-      inScripts: scriptKindOf(relative),
-      migrations: this.setsSeenBy(file, catalog),
-      host: early ? early.host : entry.host,
-      ...(isPrismaSchema(file) ? { models: this.prismaSchemaOf(file)?.models ?? [] } : {}),
-      reports: this.options.incremental && !early ? entry.statementReports : undefined,
-      schemaVersion: this.schemaVersion,
-      layoutVersion: this.layoutVersion,
-    };
-    return early ? earlyFindingsSteps(input, this.analysisHost, early.eligible, early.hostFinal) : analyzeFileSteps(input, this.analysisHost);
+    return analyzeFileSteps(
+      {
+        file,
+        text: entry.text,
+        dialect: this.dialectOf(file),
+        document,
+        lines: (entry.lines ??= new LineIndex(entry.text)),
+        catalog,
+        migration,
+        // A committed SQL file in a migrations folder that is no migration set (`db/data-migrations/x.sql`): a one-off script that has run.
+        shippedScript: !migration && file.endsWith('.sql') && isInMigrationsFolder(relative) && this.isShipped(file),
+        inScripts: scriptKindOf(relative),
+        migrations: this.setsSeenBy(file, catalog),
+        host: partial ? partial.host : entry.host,
+        ...(isPrismaSchema(file) ? { models: this.prismaSchemaOf(file)?.models ?? [] } : {}),
+        reports: this.options.incremental && !partial ? entry.statementReports : undefined,
+        schemaVersion: this.schemaVersion,
+        layoutVersion: this.layoutVersion,
+      },
+      partial ? this.syntaxOnlyHost : this.analysisHost,
+    );
   }
 
   /**
@@ -1017,40 +1025,28 @@ export class Workspace {
   }
 
   /**
-   * The findings of `file` that no other file can change, for an editor while the workspace is
-   * indexed (analysis.ts, `earlyFindingsSteps`): syntax errors, and the statement-scope rules'
-   * reports that read nothing of the catalog, checked against an empty one. A finding that
-   * reads the catalog (a missing index) could be false against part of it (the index may be in
-   * a migration not read yet), and is given once the catalog is complete. The document must be
-   * the one the full analysis reads, statement for statement: a SQL file's and Rust's are (their
-   * own text, read in the dialect the layout already says); code of a language with cross-file
-   * models (Python, TypeScript) is extracted with its own models only, so of it only raw SQL
-   * outside loops counts (the ORM queries, and the query a loop walks, depend on other files'
-   * models), and its rules may read no other query of the extraction. Nothing is kept but the
-   * parse of a SQL file.
+   * The findings of `file` that depend on its own text only, for an editor
+   * while the workspace is indexed: syntax errors. A finding that reads the
+   * catalog (a missing index) could be false against part of it (the index
+   * may be in a migration not read yet), so none is given here. A Python
+   * file is extracted with the models read so far: the SQL strings it holds
+   * (where syntax errors are) do not depend on other files' models. Nothing is
+   * kept but the parse of a SQL file.
    */
-  *earlyFindingsSteps(file: string): Steps<Finding[] | undefined> {
+  *syntaxFindingsSteps(file: string): Steps<Finding[] | undefined> {
     const entry = this.entries.get(file);
     if (!entry || !this.analyses(file) || this.isTooLarge(entry)) return [];
     let document = entry.document;
     let host = entry.host;
-    const crossFile = hasCrossFileModels(file);
     if (!document && hostLanguageOf(file)) {
       const base = this.baseExtraction(file, entry)!;
-      host = crossFile ? (extractHost(file, entry.text, { dialect: this.options.config.dialect, models: workspaceModelsOf(base.models) }) ?? base) : base;
-      document = hostDocument(entry.text, host, this.entryDialect(file, entry), this.scriptMigrationOf(file, entry)?.changes);
+      host = hasCrossFileModels(file) ? (extractHost(file, entry.text, { dialect: this.options.config.dialect, models: workspaceModelsOf(base.models) }) ?? base) : base;
+      document = hostDocument(entry.text, host, this.entryDialect(file, entry));
       yield;
     }
     document ??= yield* this.parseSteps(file, entry);
     if (!document || this.entries.get(file) !== entry) return undefined;
-    const queries = host?.queries;
-    const eligible = !crossFile
-      ? () => true
-      : (statement: Statement) => {
-          const query = statement.hostQuery === undefined ? undefined : queries?.[statement.hostQuery];
-          return query?.kind === 'sql' && query.loops.length === 0;
-        };
-    return yield* this.findingSteps(file, entry, document, EMPTY_CATALOG, { host, hostFinal: !crossFile, eligible });
+    return yield* this.findingSteps(file, entry, document, EMPTY_CATALOG, { host });
   }
 
   /** How many SQL strings of a host file could not be read as SQL (skipped quietly, not syntax errors). */
