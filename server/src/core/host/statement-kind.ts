@@ -6,22 +6,31 @@
  */
 import type { StatementKind } from '../sql/model';
 
-/** Upper-cased words at parenthesis depth 0, comments and quoted text skipped. */
-function topLevelWords(sql: string, max: number): string[] {
+/**
+ * Upper-cased words at parenthesis depth 0, comments and quoted text skipped.
+ * `inSource`: `sql` is host source and the words of the string literal
+ * opening at `from` are wanted (data-access.ts): an escape (`\n`) is skipped,
+ * a quote ends them, and no more than `end` is read.
+ */
+function topLevelWords(sql: string, max: number, inSource?: { from: number; end: number }): string[] {
   const words: string[] = [];
   let depth = 0;
-  let i = 0;
-  while (i < sql.length && words.length < max) {
+  let i = inSource?.from ?? 0;
+  const end = inSource?.end ?? sql.length;
+  while (i < end && words.length < max) {
     const c = sql[i];
     if (c === '-' && sql[i + 1] === '-') {
       const nl = sql.indexOf('\n', i);
-      i = nl < 0 ? sql.length : nl + 1;
+      i = nl < 0 ? end : nl + 1;
     } else if (c === '/' && sql[i + 1] === '*') {
       const close = sql.indexOf('*/', i + 2);
-      i = close < 0 ? sql.length : close + 2;
+      i = close < 0 ? end : close + 2;
     } else if (c === '\'' || c === '"' || c === '`') {
+      if (inSource) break;
       const close = sql.indexOf(c, i + 1);
-      i = close < 0 ? sql.length : close + 1;
+      i = close < 0 ? end : close + 1;
+    } else if (c === '\\' && inSource) {
+      i += 2;
     } else if (c === '(') {
       depth++;
       i++;
@@ -30,7 +39,7 @@ function topLevelWords(sql: string, max: number): string[] {
       i++;
     } else if (isWordChar(c)) {
       let j = i;
-      while (j < sql.length && isWordChar(sql[j])) j++;
+      while (j < end && isWordChar(sql[j])) j++;
       if (depth === 0) words.push(sql.slice(i, j).toUpperCase());
       i = j;
     } else {
@@ -38,6 +47,11 @@ function topLevelWords(sql: string, max: number): string[] {
     }
   }
   return words;
+}
+
+/** The first top-level word of the string literal whose text starts at `from` of host source, read up to `end` (see `topLevelWords`). */
+export function firstWordOfLiteral(source: string, from: number, end: number): string | undefined {
+  return topLevelWords(source, 1, { from, end })[0];
 }
 
 function isWordChar(c: string): boolean {
@@ -65,12 +79,22 @@ export function statementKindOf(sql: string): StatementKind {
   }
   if (first === 'ALTER') return words[1] === 'TABLE' ? 'alter_table' : 'other_ddl';
   if (first === 'DROP') return 'drop';
-  if (first === 'COMMENT' || first === 'GRANT' || first === 'REVOKE' || first === 'TRUNCATE') return 'other_ddl';
+  if (OTHER_DDL.has(first)) return 'other_ddl';
   return 'other';
 }
+
+const OTHER_DDL = new Set(['COMMENT', 'GRANT', 'REVOKE', 'TRUNCATE']);
+/** Statements `looksLikeSql` takes for SQL though their kind is `other`. */
+const OTHER_SQL = ['EXPLAIN', 'SET', 'SHOW', 'PRAGMA', 'LOCK', 'VACUUM', 'ANALYZE', 'COPY', 'CALL'];
+
+/**
+ * Every word a string `looksLikeSql` may start with (its first word at the top level, upper-cased):
+ * text whose strings start with none of them holds no SQL (host/typescript/data-access.ts).
+ */
+export const SQL_FIRST_WORDS: ReadonlySet<string> = new Set([...Object.keys(MAIN), 'WITH', ...TRANSACTION, 'CREATE', 'ALTER', 'DROP', ...OTHER_DDL, ...OTHER_SQL]);
 
 /** Whether a string passed to an `execute`/`query`-like method is SQL at all. */
 export function looksLikeSql(sql: string): boolean {
   const first = topLevelWords(sql, 1)[0];
-  return first !== undefined && (statementKindOf(sql) !== 'other' || ['EXPLAIN', 'SET', 'SHOW', 'PRAGMA', 'LOCK', 'VACUUM', 'ANALYZE', 'COPY', 'CALL'].includes(first));
+  return first !== undefined && (statementKindOf(sql) !== 'other' || OTHER_SQL.includes(first));
 }

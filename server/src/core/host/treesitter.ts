@@ -313,9 +313,12 @@ interface Parsed {
   byId?: Map<number, SyntaxNode>;
 }
 
-/** Trees kept per language: the latest few texts, and of the older ones the largest (the costliest to parse again). */
-const KEEP = 8;
-const KEEP_LATEST = 4;
+/**
+ * Trees kept per language: the latest few texts, and of the older ones the largest (the
+ * costliest to parse again), for an editor's edits; a one-off run keeps the latest only
+ * (`keepTreesForReuse`).
+ */
+const kept = { trees: 8, latest: 4 };
 
 /**
  * What is left of the budget for flat copies of trees (`keepTreesForReuse`), in
@@ -334,6 +337,9 @@ export function keepTreesForReuse(bytes: number): void {
   // No budget: none kept either (the copies an earlier run kept and never parsed again go).
   if (bytes <= 0) for (const parser of parsers.values()) parser.dropKept();
   flatBudget.left = Math.floor(bytes / 4);
+  // Such a run parses each text once more at most, from its flat copy: the copies (JavaScript objects)
+  // of older trees, the largest kept for an editor (polar's: 160 MB), would only hold memory.
+  Object.assign(kept, bytes > 0 ? { trees: 1, latest: 1 } : { trees: 8, latest: 4 });
 }
 
 /** How many flat copies are kept (see `keepTreesForReuse`), over every grammar. */
@@ -377,10 +383,10 @@ export class HostParser {
     if (!parsed) parsed = this.incremental(text) ?? this.fresh(text, options?.again === true && flatBudget.left > 0);
     if (!parsed) return null;
     this.recent.push(parsed);
-    if (this.recent.length > KEEP) {
+    while (this.recent.length > kept.trees) {
       // A workspace scan parses every file once after the one being typed in: keep the big one.
       let smallest = 0;
-      for (let i = 1; i < this.recent.length - KEEP_LATEST; i++) if (this.recent[i]!.text.length < this.recent[smallest]!.text.length) smallest = i;
+      for (let i = 1; i < this.recent.length - kept.latest; i++) if (this.recent[i]!.text.length < this.recent[smallest]!.text.length) smallest = i;
       this.recent.splice(smallest, 1)[0]!.tree.delete();
     }
     return { rootNode: parsed.root, delete: () => {} };

@@ -91,6 +91,16 @@ const COMPARISONS: Record<string, PredicateOp> = {
   is: 'is_null', 'is not': 'not_eq', 'is distinct from': 'not_eq', 'is not distinct from': 'eq', between: 'range',
 };
 
+/**
+ * Whether a text may hold a chain `builderQuery` reads: a Kysely query start, or a name
+ * `isKnexInstance` may take for knex (the usual names, or knex named in a binding or a type).
+ */
+export function mayBuildQuery(text: string): boolean {
+  return MAY_BUILD.test(text);
+}
+
+const MAY_BUILD = new RegExp(`\\b(?:${[...Object.keys(KYSELY_STARTS), ...KNEX_NAMES, 'Knex'].join('|')})\\b`);
+
 /** The query a knex/Kysely chain sends, given the outermost node of the chain (an `await_expression` or the outermost `call_expression`); undefined when the node is not a builder chain QueryLens can read. */
 export function builderQuery(node: SyntaxNode, text: string): BuiltQuery | undefined {
   let awaited = node.type === 'await_expression';
@@ -1033,7 +1043,8 @@ const KYSELY_TERMINALS: Record<string, Terminal> = {
 };
 
 function kyselyStart(steps: Step[]): StatementKind | undefined {
-  return steps.length ? KYSELY_STARTS[steps[0].name] : undefined;
+  // Own keys only: `t.hasOwnProperty('x')`, `d.toLocaleString('en')` start no query.
+  return steps.length && Object.hasOwn(KYSELY_STARTS, steps[0].name) ? KYSELY_STARTS[steps[0].name] : undefined;
 }
 
 /** `subquery`: the chain is part of another query (`eb.selectFrom(..)`, may end in `.as('x')`, is not executed). */

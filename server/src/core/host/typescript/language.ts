@@ -3,6 +3,7 @@ import type { HostLanguageSupport } from '../languages';
 import type { HostModel } from '../types';
 import { typescriptAdapter } from './adapter';
 import { builderQuery } from './builders';
+import { mayAccessDatabase } from './data-access';
 import { extractTypeScript, type BuilderQuery } from './extract';
 import { packageDialect, TYPESCRIPT_MANIFESTS } from './manifest';
 import { mayDeclareOrmModels, ormQueryReaders, resolveOrmModels } from './orms';
@@ -11,6 +12,8 @@ export const typescript = {
   id: 'typescript',
   // Query builders (knex, Kysely), then the ORMs' query readers: extract.ts offers every call chain that is not raw SQL to `readQuery`.
   extract: (file, text, options) => {
+    // Most files of a web project hold no database access: they are not parsed (data-access.ts).
+    if (!mayAccessDatabase(file, text, options.models)) return { language: 'typescript', queries: [], writes: [], accesses: [], models: [], errors: [] };
     const readers = ormQueryReaders(text);
     const readQuery: BuilderQuery = readers.length === 0
       ? (node, source) => builderQuery(node, source)

@@ -42,6 +42,14 @@ const MODULES: Record<string, ModuleInfo> = {
   slonik: { library: 'slonik', dialect: 'postgres' },
 };
 
+const escaped = (name: string) => name.replace(/[.*+?^$()|[\]\\/{}]/g, '\\$&');
+const NAMES_A_MODULE = new RegExp('[\'"`](?:' + Object.keys(MODULES).map(escaped).join('|') + ')(?:/[^\'"`]*)?[\'"`]');
+
+/** Whether the text has a string naming one of `MODULES` (or a subpath of one): without one, it imports and requires no database library. */
+export function namesDatabaseModule(text: string): boolean {
+  return NAMES_A_MODULE.test(text);
+}
+
 export function moduleInfo(source: string): ModuleInfo | undefined {
   if (Object.hasOwn(MODULES, source)) return MODULES[source];
   const scoped = source.startsWith('@') ? source.split('/').slice(0, 2).join('/') : source.split('/')[0]!;

@@ -30,9 +30,13 @@ const POOLING: Library[] = ['pg', 'postgres', 'knex', 'mysql'];
 /** A knexfile: its object literals with a `client` are knex configurations, one per environment. */
 const KNEXFILE = /^knexfile\.[cm]?[jt]s$/;
 
+export function isKnexfile(file: string): boolean {
+  return KNEXFILE.test(path.basename(file));
+}
+
 /** The pools the file configures. Never throws on odd code: an unknown shape is no pool. */
 export function extractTypeScriptPools(root: Node, text: string, file: string, libraries: FileLibraries, constValue: ConstValue): HostPool[] {
-  const knexfile = KNEXFILE.test(path.basename(file));
+  const knexfile = isKnexfile(file);
   // Most files make no pool: only those that import a pooling library (or call `require('knex')(..)` inline) are walked.
   if (!knexfile && !POOLING.some((l) => libraries.libraries.has(l)) && !/\brequire\s*\(\s*['"](?:knex|postgres)['"]\s*\)\s*\(/.test(text)) return [];
   const pools: HostPool[] = [];

@@ -46,6 +46,17 @@ const AMBIGUOUS: Partial<Record<string, Library[]>> = {
   getAll: ['redbean'], getRow: ['redbean'], getCol: ['redbean'], getCell: ['redbean'], getAssoc: ['redbean'], getAssocRow: ['redbean'],
 };
 
+/**
+ * Whether a text may call one of `RAW_METHODS` that is no other API's too (`db.query(`, `.execute<T>(`, ...):
+ * a method given arguments; the ambiguous ones (`.all(`, `.get(`) are read only in a file that imports a
+ * database library (libraries.ts).
+ */
+export function mayCallRawMethod(text: string): boolean {
+  return RAW_METHOD_NAME.test(text);
+}
+
+const RAW_METHOD_NAME = new RegExp(`\\.\\s*(?:${Object.keys(RAW_METHODS).filter((name) => !Object.hasOwn(AMBIGUOUS, name)).map((name) => name.replace('$', '\\$')).join('|')})\\s*(?:<[\\s\\S]*?>\\s*)?\\(`);
+
 /** What runs a statement made by `prepare` (better-sqlite3, node:sqlite), and what passes it on. */
 export const STATEMENT_RUNS: Record<string, Terminal> = { all: 'all', get: 'first', run: 'execute', iterate: 'iterate' };
 export const STATEMENT_PASSES = new Set(['pluck', 'raw', 'expand', 'bind', 'safeIntegers', 'setReadBigInts', 'setReturnArrays']);

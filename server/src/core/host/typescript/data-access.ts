@@ -1,0 +1,62 @@
+/**
+ * Whether a TypeScript or JavaScript file may hold anything the extraction
+ * reads, from its text alone: most files of a web project (a React app's
+ * components, its tests) hold none, and parsing them is most of a check's time
+ * on such a project (polar's `clients/`: 1,800 files, 2 with a call read as a query).
+ *
+ * Each test is a necessary condition of one of the extraction's entry points,
+ * written beside the lists it reads:
+ * - raw SQL (sources.ts): a string whose first top-level word is one `looksLikeSql` takes, run
+ *   by a raw method or as a tagged template;
+ * - a database library imported or required (libraries.ts): pools, connections, tagged templates;
+ * - a knex or Kysely chain (builders.ts);
+ * - an ORM's models declared (orms.ts), or its queries when the workspace has models of it;
+ * - a knexfile (its pools).
+ * A file failing all of them gets an empty extraction without being parsed.
+ */
+import { firstWordOfLiteral, SQL_FIRST_WORDS } from '../statement-kind';
+import type { HostModel } from '../types';
+import { mayBuildQuery } from './builders';
+import { namesDatabaseModule } from './libraries';
+import { mayCallRawMethod } from './sources';
+import { mayDeclareOrmModels, ormQueryReaders } from './orms';
+import { isKnexfile } from './pools';
+
+export function mayAccessDatabase(file: string, text: string, models?: readonly HostModel[]): boolean {
+  return (
+    mayHoldSql(text) ||
+    namesDatabaseModule(text) ||
+    mayBuildQuery(text) ||
+    mayDeclareOrmModels(text) ||
+    (models !== undefined && models.some((m) => m.orm !== undefined) && ormQueryReaders(text).length > 0) ||
+    isKnexfile(file)
+  );
+}
+
+const QUOTES = /["'`]/g;
+
+/**
+ * Whether some string of the source may be raw SQL that runs (sources.ts): a
+ * string whose first word outside parentheses (comments, escapes,
+ * punctuation and template holes' `${` skipped, as statement-kind.ts's
+ * `topLevelWords` skips them in the decoded text) is one of
+ * `SQL_FIRST_WORDS`, in a file that calls a raw method (`query`, ...) or
+ * as a tagged template (`sql`...``, `$queryRaw`...``). Every quote is
+ * tried, closing ones too: more strings pass than hold SQL, none that does fails.
+ */
+export function mayHoldSql(text: string): boolean {
+  const calls = mayCallRawMethod(text);
+  QUOTES.lastIndex = 0;
+  for (let m = QUOTES.exec(text); m; m = QUOTES.exec(text)) {
+    if (!calls && (m[0] !== '`' || !TAG_BEFORE.test(text.slice(Math.max(0, m.index - 64), m.index)))) continue;
+    const word = firstWordOfLiteral(text, m.index + 1, Math.min(text.length, m.index + 1 + SCAN_LIMIT));
+    if (word !== undefined && SQL_FIRST_WORDS.has(word)) return true;
+  }
+  return false;
+}
+
+/** A tag before a template (`sql`, `tx`, `prisma.$queryRaw`, `sql<Row>`). */
+const TAG_BEFORE = /[\w$>]\s*$/;
+
+/** How far a string's start is scanned for its first word: SQL starts within a few comment lines. */
+const SCAN_LIMIT = 2000;

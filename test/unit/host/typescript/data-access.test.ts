@@ -1,0 +1,80 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { initHostParsers } from '../../../../server/src/core/host/treesitter';
+import { extractTypeScript } from '../../../../server/src/core/host/typescript/extract';
+import { builderQuery } from '../../../../server/src/core/host/typescript/builders';
+import { ormQueryReaders } from '../../../../server/src/core/host/typescript/orms';
+import { mayAccessDatabase, mayHoldSql } from '../../../../server/src/core/host/typescript/data-access';
+import { typescript } from '../../../../server/src/core/host/typescript/language';
+
+const repo = path.resolve(__dirname, '../../../..');
+
+/** The extraction as language.ts makes it, without its data-access test. */
+function fullExtraction(file: string, text: string) {
+  const readers = ormQueryReaders(text);
+  return extractTypeScript(text, file, { builderQuery: (node, source, context) => builderQuery(node, source) ?? readers.map((read) => read(node, source, context)).find(Boolean) });
+}
+
+function codeFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : codeFiles(full);
+    return /\.(ts|tsx|js|mjs|cjs)$/.test(entry.name) ? [full] : [];
+  });
+}
+
+const COMPONENT = `import { useQuery } from '@tanstack/react-query'
+export function Plan({ plan, t }) {
+  const { data } = useQuery({ queryKey: ['plan', plan.id], queryFn: () => api.get(plan.id) })
+  const label = /^(\\w+)-/.exec(plan.slug)?.[1]
+  if (t.hasOwnProperty('account_incurred_transactions')) return null
+  return <Button onClick={() => update(plan)} variant="update">{'Update'} {label} {data?.total.toLocaleString('en', { style: 'currency' })}</Button>
+}
+`;
+
+describe('host/typescript: which files may access a database (data-access.ts)', () => {
+  before(() => initHostParsers());
+
+  it('lets through every example and fixture file the extraction reads something in', () => {
+    const files = [...codeFiles(path.join(repo, 'examples')), ...codeFiles(path.join(repo, 'test/fixtures'))];
+    const read = files.filter((file) => {
+      const x = fullExtraction(file, fs.readFileSync(file, 'utf8'));
+      return x.queries.length > 0 || x.models.length > 0 || (x.pools?.length ?? 0) > 0;
+    });
+    assert.ok(read.length >= 15, `${read.length} files with queries, models or pools`);
+    assert.deepEqual(read.filter((file) => !mayAccessDatabase(file, fs.readFileSync(file, 'utf8'))).map((file) => path.relative(repo, file)), []);
+  });
+
+  it('skips a component with no database access (its strings, regexes and prototype calls)', () => {
+    assert.equal(mayAccessDatabase('app/Plan.tsx', COMPONENT), false);
+    assert.deepEqual(typescript.extract('app/Plan.tsx', COMPONENT, {}), { language: 'typescript', queries: [], writes: [], accesses: [], models: [], errors: [] });
+    assert.deepEqual(fullExtraction('app/Plan.tsx', COMPONENT).queries, [], "t.hasOwnProperty('...') and toLocaleString('en', ...) are no Kysely query starts");
+  });
+
+  it('finds SQL a raw method or a tagged template runs, whatever precedes its first word', () => {
+    const run = (sql: string) => `const q = ${sql};\nexport const f = (db) => db.query(q);\n`;
+    assert.equal(mayHoldSql(run("'\\n  SELECT * FROM users'")), true, 'an escape before the keyword');
+    assert.equal(mayHoldSql(run('`-- the users\n/* all */ select * from users`')), true, 'comments before it');
+    assert.equal(mayHoldSql(run("'(SELECT 1) UNION SELECT 2'")), false, 'its first top-level word is UNION: looksLikeSql says no');
+    assert.equal(mayHoldSql(run("'end'")), true, 'END is a transaction statement');
+    assert.equal(mayHoldSql("const label = 'select a plan';\n"), false, 'no raw method, no tag: a label');
+    assert.equal(mayHoldSql('export const rows = (id) => sql`SELECT * FROM users WHERE id = ${id}`;\n'), true, 'a tag the file does not import');
+    assert.equal(mayHoldSql('await prisma.$queryRaw<Row[]>`UPDATE users SET a = 1`;\n'), true);
+    assert.equal(mayHoldSql('const s = `select ${x}`;\n'), false, 'an untagged template');
+  });
+
+  it('lets through what an import, a builder, an ORM model or a knexfile may hold', () => {
+    assert.equal(mayAccessDatabase('src/a.ts', "import { Pool } from 'pg/lib';\n"), true);
+    assert.equal(mayAccessDatabase('src/a.ts', "import { sql } from '@vercel/postgres';\n"), true);
+    assert.equal(mayAccessDatabase('src/a.ts', 'export const list = () => this.db("users").where({ a: 1 });\n'), true);
+    assert.equal(mayAccessDatabase('src/a.ts', 'export const list = (k) => k.selectFrom("users").selectAll().execute();\n'), true);
+    assert.equal(mayAccessDatabase('src/a.ts', '@Entity()\nexport class User {}\n'), true);
+    assert.equal(mayAccessDatabase('knexfile.js', 'module.exports = { client: process.env.CLIENT };\n'), true);
+    assert.equal(mayAccessDatabase('src/a.js', 'module.exports = { client: process.env.CLIENT };\n'), false);
+    const prismaCall = 'export const users = () => prisma.user.findMany({ where: { a: 1 } });\n';
+    assert.equal(mayAccessDatabase('src/a.ts', prismaCall), false, 'no ORM model in the workspace: no ORM query');
+    const user = { className: 'User', table: 'users', orm: 'prisma' as const, span: { start: 0, end: 0 }, changes: [], relationships: [] };
+    assert.equal(mayAccessDatabase('src/a.ts', prismaCall, [user]), true);
+  });
+});
