@@ -254,6 +254,12 @@ export interface HostModel {
    * table and no changes that stands for the file setting it (core/orm/drizzle/casing.ts).
    */
   casing?: 'snake_case' | 'camelCase';
+  /**
+   * Prisma: the schema's client generator enables the `relationJoins` preview feature on a provider that has it
+   * (PostgreSQL, CockroachDB, MySQL), so Prisma Client loads `include`d relations inside the query's own statement
+   * (relationLoadStrategy 'join', its default then) rather than with one more query per relation.
+   */
+  relationJoins?: true;
 }
 
 /** One Alembic revision file. */
