@@ -135,6 +135,12 @@ export interface HostQuery {
    * `author_id`, one more query for all users): { column: 'author_id', parent: 'User', relation: 'posts', many: true }.
    */
   loadedWith?: { column: string; parent: string; relation: string; many: boolean }[];
+  /**
+   * ORM: a query the ORM sends to load a relation of another query's rows, not one the code writes
+   * (Prisma's `include: { posts: true }` on a User query: { parent: 'User', relation: 'posts' }); its
+   * span is the relation's key in the call.
+   */
+  loadsRelation?: { parent: string; relation: string };
 }
 
 /**

@@ -192,7 +192,7 @@ const LOADS_RELATIONS = new Set(['findMany', 'findFirst', 'findFirstOrThrow', 'f
  * An implicit many-to-many relation (through its `_AToB` table) is not read.
  */
 function relationQueries(loads: RelationLoad[], models: readonly HostModel[], mode: { one: boolean; limited: boolean; join: boolean }, parent: QueryModel, out: BuiltQuery[]): void {
-  for (const { key, field, options } of loads) {
+  for (const { key, field, options, parent: owner } of loads) {
     const relation = field.relation!;
     const target = models.find((m) => m.orm === 'prisma' && m.className === relation.target);
     if (!target || relation.references.length === 0 || relation.references.length !== relation.columns.length) continue;
@@ -218,6 +218,7 @@ function relationQueries(loads: RelationLoad[], models: readonly HostModel[], mo
         span,
         parameterRoots: [...reader.roots],
         entity: target.className,
+        loadsRelation: { parent: owner, relation: field.name },
       });
     }
     relationQueries(reader.loads, models, { one, limited: false, join: mode.join }, model, out);
@@ -257,6 +258,8 @@ interface RelationLoad {
   key: SyntaxNode;
   field: ModelField;
   options?: SyntaxNode;
+  /** The model whose relation it is. */
+  parent: string;
 }
 
 /** Arguments a relation's options may hold besides a call's filter, order and bounds. */
@@ -577,8 +580,8 @@ class ArgsReader {
   private load(prop: SyntaxNode, field: ModelField): void {
     const value = unwrap(prop.childForFieldName('value')!);
     const key = prop.childForFieldName('key')!;
-    if (value.type === 'true') this.loads.push({ key, field });
-    else if (value.type === 'object') this.loads.push({ key, field, options: value });
+    if (value.type === 'true') this.loads.push({ key, field, parent: this.model.className });
+    else if (value.type === 'object') this.loads.push({ key, field, options: value, parent: this.model.className });
   }
 }
 

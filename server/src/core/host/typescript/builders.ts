@@ -58,6 +58,8 @@ export interface BuiltQuery {
   loadedWith?: HostQuery['loadedWith'];
   /** ORM: the queries the same call sends after this one to load relations (Prisma's `include`), each spanning the relation's key. */
   relationQueries?: BuiltQuery[];
+  /** ORM: the query loads a relation of another query's rows (`HostQuery.loadsRelation`). */
+  loadsRelation?: HostQuery['loadsRelation'];
 }
 
 /** A method call of the chain: `.where(...)` is { name: 'where', call, args }. */

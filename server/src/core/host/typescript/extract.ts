@@ -775,6 +775,7 @@ function builtFields(built: BuiltQuery): Omit<HostQuery, 'span' | 'loops' | 'eag
     ...(built.manyRows ? { manyRows: true } : {}),
     ...(built.unreadFilter ? { unreadFilter: true } : {}),
     ...(built.loadedWith?.length ? { loadedWith: built.loadedWith } : {}),
+    ...(built.loadsRelation ? { loadsRelation: built.loadsRelation } : {}),
   };
 }
 
