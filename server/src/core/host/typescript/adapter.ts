@@ -33,7 +33,7 @@ export const typescriptAdapter: HostAdapter = {
   },
 
   eagerLoad(ctx, outer, query, column) {
-    const found = ormOf(query)?.eagerLoad?.(ormSource(ctx.file, ctx.text), outer, query, column);
+    const found = ormOf(query)?.eagerLoad?.(ormSource(ctx.file, ctx.text, ctx.host?.workspaceModels ?? ctx.host?.models), outer, query, column);
     const fix = ormFix(ctx.file, found?.fix);
     return found && { advice: found.advice, ...(fix ? { fix } : {}) };
   },

@@ -37,6 +37,8 @@ export interface OrmSource {
   file: string;
   text: string;
   root(): SyntaxNode | undefined;
+  /** The workspace's models (every ORM's, resolved), when the extraction has them. */
+  models?: readonly HostModel[];
 }
 
 /** A fix in the ORM's terms: edits of the query's own file. */
@@ -99,11 +101,12 @@ export function ormOf(query: { orm?: OrmId } | undefined): TypeScriptOrm | undef
 }
 
 /** A file for the fix hooks, its tree parsed on the first ask (`file` picks the grammar; '' for TypeScript). */
-export function ormSource(file: string, text: string): OrmSource {
+export function ormSource(file: string, text: string, models?: readonly HostModel[]): OrmSource {
   let root: SyntaxNode | undefined | null = null;
   return {
     file,
     text,
+    ...(models ? { models } : {}),
     root: () => {
       if (root === null) root = hostParser(hostGrammarOf(file) ?? 'typescript').parse(text)?.rootNode as unknown as SyntaxNode | undefined;
       return root;

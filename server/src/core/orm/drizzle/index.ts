@@ -5,6 +5,7 @@ import { drizzleModels, mayDeclareDrizzleTables } from './schema';
 import { drizzleCasingMarkers, maySetDrizzleCasing, resolveDrizzleModels } from './casing';
 import { drizzleRelationEntries } from './relations';
 import { drizzleBatchQuery, drizzleIndexEdits } from './fix';
+import { drizzleWithLoad } from './with';
 
 function mayDeclareRelations(text: string): boolean {
   return text.includes('drizzle-orm') && /\brelations\s*\(/.test(text);
@@ -23,4 +24,5 @@ export const drizzle: TypeScriptOrm = {
   query: drizzleQuery,
   modelIndexEdits: (source, origin, index) => drizzleIndexEdits(source.file || 'schema.ts', source.text, index, origin),
   batchQuery: (source, query, key, _loopTargets, site) => drizzleBatchQuery(source.text, query, key, site),
+  eagerLoad: (source, outer, query, column) => drizzleWithLoad(source, source.models ?? [], outer, query, column),
 };
