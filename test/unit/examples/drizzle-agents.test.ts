@@ -84,12 +84,17 @@ describe('examples/drizzle-agents', function () {
       '  const latest = [];\n' +
       '  for (const agent of list) latest.push(await db.query.tasks.findMany({ where: eq(tasks.agentId, agent.id), orderBy: desc(tasks.createdAt), limit: 5 }));\n' +
       '  return latest;\n' +
+      '}\n' +
+      '\n' +
+      'export async function loadedTwice(tenantId: number) {\n' +
+      '  const list = await db.query.agents.findMany({ where: eq(agents.tenantId, tenantId), with: { tasks: true } });\n' +
+      '  for (const agent of list) console.log((await db.select().from(tasks).where(eq(tasks.agentId, agent.id))).length);\n' +
       '}\n';
     await Promise.all([initParsers(), initHostParsers()]);
     const own = (file: string) => readFileSync(path.join(example, 'src', file), 'utf8');
     const workspace = Workspace.fromFiles({ root: example, config: (await loadConfig(example)).config }, { 'src/schema.ts': own('schema.ts'), 'src/db.ts': own('db.ts'), 'src/loops.ts': loops });
     const found = workspace.analyze(path.join(example, 'src/loops.ts')).filter((f) => f.ruleId === 'n-plus-one');
-    assert.deepEqual(found.map((f) => [f.range.start.line + 1, f.message.slice(f.message.indexOf('Drizzle can')), f.fixes.map((x) => x.title)]), [
+    assert.deepEqual(found.map((f) => [f.range.start.line + 1, f.message.slice(f.message.search(/Drizzle can|Its db\.query/)), f.fixes.map((x) => x.title)]), [
       [
         9,
         'Drizzle can also load them with the list: add with: { tasks: true } to its db.query.agents.findMany: each row then holds its tasks, read in the same statement.',
@@ -100,6 +105,12 @@ describe('examples/drizzle-agents', function () {
         18,
         "Drizzle can also load them with the list: add with: { tasks: { where, orderBy, limit } } to its db.query.agents.findMany, with this query's other conditions, order and limit inside: each row then holds its tasks, read in the same statement.",
         [],
+      ],
+      // The list loads them already: the rows are there.
+      [
+        24,
+        "Its db.query.agents.findMany already loads them (with: { tasks: ... }): read each row's tasks instead of this query.",
+        ['Insert one query for all agent rows above the loop (review, then use its rows)'],
       ],
     ]);
     const fix = found[0]!.fixes[1]!;

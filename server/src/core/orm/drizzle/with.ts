@@ -39,6 +39,11 @@ export function drizzleWithLoad(source: OrmSource, models: readonly HostModel[],
   const relations = (parent.fields ?? []).filter((f) => f.relation?.target === child[0]!.className && f.relation.references.length === 1 && f.relation.references[0] === column);
   if (relations.length !== 1) return undefined;
   const relation = relations[0]!;
+  const withEntry = found.options?.namedChildren.find((p) => p.type === 'pair' && p.childForFieldName('key')?.text === 'with');
+  const loads = withEntry && unwrap(withEntry.childForFieldName('value')!);
+  if (loads?.type === 'object' && loads.namedChildren.some((p) => p.type === 'pair' && p.childForFieldName('key')?.text === relation.name)) {
+    return { advice: `Its db.query.${found.key}.findMany already loads them (with: { ${relation.name}: ... }): read each row's ${relation.name} instead of this query.` };
+  }
   const key = model.predicates.find((p) => p.column.column === column && p.op === 'eq');
   const plain = !!key && model.predicates.length === 1 && model.columns.length === 0 && model.joins.length === 0 && model.orderBy.length === 0 && !model.limit && !model.offset && !model.isAggregate && !model.distinct;
   const advice =
@@ -69,7 +74,6 @@ function withFix(text: string, found: { key: string; call: SyntaxNode; options?:
     const existing = found.options.namedChildren.find((p) => p.type === 'pair' && p.childForFieldName('key')?.text === 'with');
     const loads = existing && unwrap(existing.childForFieldName('value')!);
     if (existing && loads?.type !== 'object') return undefined;
-    if (loads?.namedChildren.some((p) => p.type === 'pair' && p.childForFieldName('key')?.text === relation.name)) return undefined;
     edits.push(loads ? appendTo(text, loads, entry) : appendTo(text, found.options, `with: { ${entry} }`));
   }
   edits.push({ span: { ...query.span }, newText: `${value[1]}.${relation.name}` });
