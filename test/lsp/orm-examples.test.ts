@@ -9,10 +9,13 @@
  * the new migrations.
  */
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateFile, TextDocumentEdit, type CodeLens, type Diagnostic, type TextEdit } from 'vscode-languageserver/node';
+import { fileURLToPath } from 'node:url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { CreateFile, TextDocumentEdit, type CodeAction, type CodeLens, type Diagnostic, type TextEdit } from 'vscode-languageserver/node';
 import type { ResolvedConnection } from '../../shared/connections';
 import type { ExplainResult } from '../../shared/explain';
 import { BENCHMARK_COMMAND, BenchmarkRequest, EXPLAIN_ANALYZE_COMMAND, EXPLAIN_COMMAND, ExplainRequest, FIX_ALL_KIND, type BenchmarkSummary } from '../../shared/protocol';
@@ -85,6 +88,17 @@ const LENSES: [string, string][] = [
 ];
 
 const codes = (diagnostics: Diagnostic[]) => diagnostics.map((d) => d.code);
+
+/** Writes a Fix all's changes to the disk, as the editor would: files created, then each file's edits. */
+function applyWorkspaceEdit(changes: NonNullable<NonNullable<CodeAction['edit']>['documentChanges']>): void {
+  for (const change of changes) {
+    if (CreateFile.is(change)) writeFileSync(fileURLToPath(change.uri), '');
+    else if (TextDocumentEdit.is(change)) {
+      const file = fileURLToPath(change.textDocument.uri);
+      writeFileSync(file, TextDocument.applyEdits(TextDocument.create(change.textDocument.uri, 'plaintext', 0, readFileSync(file, 'utf8')), change.edits));
+    }
+  }
+}
 
 async function openExample(state: { client?: TestClient }, example: string, file: string) {
   const root = copyExample(example);
@@ -183,6 +197,50 @@ describe('language server on the ORM examples (built, over stdio)', function () 
     const fix = quick.find((a) => a.title === 'Add index on workers(planner_id, task_status) in a new migration and @@index to the Worker model');
     assert.ok(fix, JSON.stringify(quick.map((a) => a.title)));
     assert.deepEqual(fix.edit!.documentChanges!.filter(TextDocumentEdit.is).filter((c) => c.textDocument.uri.endsWith('/schema.prisma')), [changes[0]]);
+  });
+
+  it('drizzle-agents: Fix all adds the index to the Drizzle table and writes the migration drizzle-kit would, journal and snapshot included', async function () {
+    const { root, client, uri, text } = await openExample(state, 'drizzle-agents', FILE);
+    const diagnostics = await client.waitForDiagnostics(uri, (d) => codes(d).filter((c) => c === 'missing-composite-index').length === 2);
+    const whole = { start: { line: 0, character: 0 }, end: { line: text.split('\n').length, character: 0 } };
+    const [fixAll, ...more] = await client.codeActions(uri, whole, diagnostics, ['source.fixAll']);
+    assert.equal(more.length, 0);
+    assert.equal(fixAll!.kind, FIX_ALL_KIND);
+    const changes = fixAll!.edit!.documentChanges!;
+    const edited = changes.filter(TextDocumentEdit.is);
+    const created = changes.filter(CreateFile.is).map((c) => c.uri.slice(uriOf(root).length + 1));
+    // The two findings ask for one index: one migration, its SQL and snapshot, one journal entry.
+    assert.deepEqual(created, ['drizzle/0001_add_index_workers_planner_id_task_status.sql', 'drizzle/meta/0001_snapshot.json']);
+    const journalEdit = edited.find((c) => c.textDocument.uri.endsWith('/drizzle/meta/_journal.json'))!;
+    // The other files' edits by path, then the new files' contents.
+    assert.deepEqual(edited.map((c) => c.textDocument.uri.slice(uriOf(root).length + 1)), ['drizzle/meta/_journal.json', 'src/schema.ts', ...created]);
+    assert.deepEqual(edited[1]!.edits, [
+      {
+        range: { start: { line: 33, character: 0 }, end: { line: 34, character: 0 } },
+        newText:
+          "}, (t) => [index('workers_planner_id_idx').on(t.plannerId), index('workers_task_status_idx').on(t.taskStatus), " +
+          "index('idx_workers_planner_id_task_status').on(t.plannerId, t.taskStatus)]);\n",
+      },
+    ]);
+    assert.deepEqual(
+      journalEdit.edits.map((e) => ({ ...e, newText: e.newText.replace(/"when": \d+/, '"when": 0') })),
+      [
+        {
+          // Lines inserted after the last entry's `"breakpoints": true`: its closing brace then closes the new one.
+          range: { start: { line: 10, character: 0 }, end: { line: 10, character: 0 } },
+          newText: '    },\n    {\n      "idx": 1,\n      "version": "7",\n      "when": 0,\n      "tag": "0001_add_index_workers_planner_id_task_status",\n      "breakpoints": true\n',
+        },
+      ],
+    );
+    const sql = edited.find((c) => c.textDocument.uri.endsWith('.sql'))!.edits.map((e) => e.newText).join('');
+    assert.equal(sql, 'CREATE INDEX idx_workers_planner_id_task_status ON workers (planner_id, task_status);\n');
+
+    // Applied to the copy, drizzle-kit finds the schema and the migrations in agreement: nothing left to generate.
+    applyWorkspaceEdit(changes);
+    symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'), 'dir');
+    const run = spawnSync(process.execPath, [join(REPO, 'node_modules', 'drizzle-kit', 'bin.cjs'), 'generate'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout + run.stderr, /No schema changes, nothing to migrate/);
   });
 
   it("typeorm-agents: Fix all adds the longer @Index to the Worker entity beside its migration, and not the index it leads", async function () {

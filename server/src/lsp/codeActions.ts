@@ -10,7 +10,7 @@ import {
   type Diagnostic,
   type TextEdit,
 } from 'vscode-languageserver/node';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CONFIG_RULE_ID, SYNTAX_RULE_ID, UNUSED_SUPPRESSION_RULE_ID, type Dialect, type Finding, type Fix } from '../../../shared/types';
 import type { SuggestedIndex } from '../../../shared/explain';
 import { lineCommentOf } from '../core/engine/suppression';
@@ -19,6 +19,7 @@ import { coveredIndexFixes, preferredFixes } from '../core/engine/chain';
 import { FIX_ALL_KIND, OPEN_FILE_COMMAND, PROVE_INDEX_COMMAND, type QueryLocation } from '../../../shared/protocol';
 import { EMBEDDED_CONNECTION } from '../../../shared/connections';
 import { fixToWorkspaceEdit, intersects, SOURCE, sameRange, toDiagnostic, type VersionOf } from './convert';
+import { lineEdits } from './lineEdits';
 
 /** Whether a client that asked for `only` kinds wants actions of `kind` (kinds are hierarchical). */
 function wanted(kind: string, only: string[] | undefined): boolean {
@@ -61,8 +62,16 @@ function ignoreAction(finding: Finding, diagnostic: Diagnostic, document: TextDo
   return action;
 }
 
-/** Plans fixes that each write a new migration as one chain (core/engine/chain.ts): the files to create. */
-export type ChainMigrations = (fixes: Fix[]) => { file: string; content: string }[];
+/** Plans fixes that each write a new migration as one chain (core/engine/chain.ts), for Fix all. */
+export interface ChainMigrations {
+  /** A file's text as the workspace has it (an open document's as the editor does). */
+  textOf(file: string): string | undefined;
+  /**
+   * The chain of `fixes` on the texts `textOf` gives (the in-file fixes' edits made): the files to create, and
+   * the new texts of files it edits (a drizzle-kit journal, the Drizzle tables that declare the indexes).
+   */
+  plan(fixes: Fix[], textOf: (file: string) => string | undefined): { files: { file: string; content: string }[]; edited: ReadonlyMap<string, string> };
+}
 
 type Position = TextEdit['range']['start'];
 const compare = (a: Position, b: Position) => a.line - b.line || a.character - b.character;
@@ -72,9 +81,12 @@ const compare = (a: Position, b: Position) => a.line - b.line || a.character - b
  * run: its edits in every file it touches (a Prisma index fix edits
  * schema.prisma, a TypeORM one its entity, beside the query's own file)
  * unless one overlaps an edit already taken; the new migrations of those that
- * write one, planned as one chain. A fix that creates files without planning
- * a migration is left to its quick fix. The same change asked by two findings
- * (one index for two queries) is made once.
+ * write one, planned as one chain. A drizzle-kit fix's own edits (its table's
+ * `index().on()`, its journal entry) are the chain's to make again, on the
+ * texts the other fixes left: the files it edits get the lines that changed.
+ * A fix that creates files without planning a migration is left to its quick
+ * fix. The same change asked by two findings (one index for two queries) is
+ * made once.
  */
 function fixAll(findings: Finding[], document: TextDocument, file: string, versionOf: VersionOf, chain?: ChainMigrations): CodeAction | undefined {
   const editsOf = new Map<string, TextEdit[]>();
@@ -85,7 +97,8 @@ function fixAll(findings: Finding[], document: TextDocument, file: string, versi
   for (const finding of findings) {
     const fix = finding.fixes.find((f) => f.isPreferred);
     if (!fix || (fix.migration && !chain) || covered.has(fix)) continue;
-    const edits = fix.changes.filter((c) => c.kind === 'edit');
+    // drizzle-kit's (`migration.model`): the chain edits the table and the journal itself.
+    const edits = fix.migration?.model !== undefined ? [] : fix.changes.filter((c) => c.kind === 'edit');
     if (!fix.migration && edits.length !== fix.changes.length) continue;
     const key = JSON.stringify(fix.migration ?? edits);
     if (seen.has(key)) continue;
@@ -95,7 +108,22 @@ function fixAll(findings: Finding[], document: TextDocument, file: string, versi
     for (const change of edits) editsOf.set(change.file, [...(editsOf.get(change.file) ?? []), ...change.edits]);
     if (fix.migration) migrations.push(fix);
   }
-  const created = migrations.length > 0 && chain ? chain(migrations) : [];
+  let created: { file: string; content: string }[] = [];
+  if (migrations.length > 0 && chain) {
+    const base = (f: string) => (f === file ? document.getText() : chain.textOf(f));
+    const withEdits = (f: string) => {
+      const text = base(f);
+      const edits = editsOf.get(f);
+      return text === undefined || !edits ? text : TextDocument.applyEdits(TextDocument.create(f, 'plaintext', 0, text), edits);
+    };
+    const chained = chain.plan(migrations, withEdits);
+    created = chained.files;
+    // The chain's texts hold the other fixes' edits of those files too: the lines that changed replace them.
+    for (const [f, text] of chained.edited) {
+      const before = base(f);
+      if (before !== undefined) editsOf.set(f, lineEdits(before, text));
+    }
+  }
   if (editsOf.size === 0 && created.length === 0) return undefined;
   // This document's edits first, then the other files' by path; each file's edits in document order.
   const files = [...editsOf.keys()].sort((a, b) => Number(b === file) - Number(a === file) || (a < b ? -1 : a > b ? 1 : 0));

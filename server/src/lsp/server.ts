@@ -24,13 +24,13 @@ import { MAX_SOURCE_BYTES, readTextFile } from '../core/config/read';
 import { explainableQueries, explainableQueriesSteps, innermostAt, type ExplainableQuery } from '../core/engine/explainable';
 import type { Workspace } from '../core/engine/workspace';
 import { chainMigrationFixes } from '../core/engine/chain';
-import type { Fix } from '../../../shared/types';
 import { codeLenses } from './codeLens';
 import { DatabaseHandlers } from './database';
 import { registerDashboard } from './dashboard';
 import { EMBEDDED_CONNECTION } from '../../../shared/connections';
 import { defaultSettings } from '../../../shared/settings';
-import { codeActions } from './codeActions';
+import { codeActions, type ChainMigrations } from './codeActions';
+import { readFile as readDrizzleFile } from '../core/orm/drizzle/migrations';
 import { publishConfigProblems } from './configDiagnostics';
 import { DiagnosticsPublisher } from './diagnostics';
 import { baselineWatchPattern, readFolderBaseline } from './baseline';
@@ -407,8 +407,12 @@ export function startServer(connection: Connection): void {
         dialect: folder?.workspace?.dialectOf(file) ?? 'postgres',
       };
       const workspace = folder?.workspace;
-      const chain = workspace
-        ? (fixes: Fix[]) => chainMigrationFixes(fixes, workspace.migrationSets(), workspace.catalog(), new Date()).files
+      const chain: ChainMigrations | undefined = workspace
+        ? {
+            // A drizzle-kit journal is no analysed file: read from the disk.
+            textOf: (f) => workspace.textOf(f) ?? readDrizzleFile(f),
+            plan: (fixes, textOf) => chainMigrationFixes(fixes, workspace.migrationSets(), workspace.catalog(), new Date(), textOf),
+          }
         : undefined;
       const findings = await publisher.currentFindings(file);
       // The document may have changed while its analysis ran: the actions are for the version analysed.

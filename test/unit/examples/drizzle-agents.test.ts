@@ -10,6 +10,8 @@ import * as ts from 'typescript';
 import { loadConfig } from '../../../server/src/core/config/load';
 import { Workspace } from '../../../server/src/core/engine/workspace';
 import { LineIndex } from '../../../server/src/core/engine/lineIndex';
+import { initHostParsers } from '../../../server/src/core/host/treesitter';
+import { initParsers } from '../../../server/src/core/sql/parse';
 import { typecheck } from '../host/typescript/typecheck';
 import { readFileSync } from 'node:fs';
 
@@ -59,6 +61,85 @@ describe('examples/drizzle-agents', function () {
       'src/taskManager.ts:15 missing-composite-index info [Add index on workers(planner_id, task_status) to its Drizzle table and a new drizzle-kit migration]',
       'src/taskManager.ts:23 missing-composite-index info [Add index on workers(planner_id, task_status) to its Drizzle table and a new drizzle-kit migration]',
     ]);
+  });
+
+  it("loads a relation of a relational query's rows with with: { tasks: true } where the loop queries it per row, and the result compiles", async () => {
+    const loops =
+      "import { desc, eq } from 'drizzle-orm';\n" +
+      "import { db } from './db';\n" +
+      "import { agents, tasks } from './schema';\n" +
+      '\n' +
+      'export async function tasksPerAgent(tenantId: number): Promise<Map<number, number>> {\n' +
+      '  const list = await db.query.agents.findMany({ where: eq(agents.tenantId, tenantId) });\n' +
+      '  const counts = new Map<number, number>();\n' +
+      '  for (const agent of list) {\n' +
+      '    const agentTasks = await db.select().from(tasks).where(eq(tasks.agentId, agent.id));\n' +
+      '    counts.set(agent.id, agentTasks.length);\n' +
+      '  }\n' +
+      '  return counts;\n' +
+      '}\n' +
+      '\n' +
+      'export async function latestTasks(tenantId: number) {\n' +
+      '  const list = await db.query.agents.findMany({ where: eq(agents.tenantId, tenantId), limit: 20 });\n' +
+      '  const latest = [];\n' +
+      '  for (const agent of list) latest.push(await db.query.tasks.findMany({ where: eq(tasks.agentId, agent.id), orderBy: desc(tasks.createdAt), limit: 5 }));\n' +
+      '  return latest;\n' +
+      '}\n' +
+      '\n' +
+      'export async function loadedTwice(tenantId: number) {\n' +
+      '  const list = await db.query.agents.findMany({ where: eq(agents.tenantId, tenantId), with: { tasks: true } });\n' +
+      '  for (const agent of list) console.log((await db.select().from(tasks).where(eq(tasks.agentId, agent.id))).length);\n' +
+      '}\n';
+    await Promise.all([initParsers(), initHostParsers()]);
+    const own = (file: string) => readFileSync(path.join(example, 'src', file), 'utf8');
+    const workspace = Workspace.fromFiles({ root: example, config: (await loadConfig(example)).config }, { 'src/schema.ts': own('schema.ts'), 'src/db.ts': own('db.ts'), 'src/loops.ts': loops });
+    const found = workspace.analyze(path.join(example, 'src/loops.ts')).filter((f) => f.ruleId === 'n-plus-one');
+    assert.deepEqual(found.map((f) => [f.range.start.line + 1, f.message.slice(f.message.search(/Drizzle can|Its db\.query/)), f.fixes.map((x) => x.title)]), [
+      [
+        9,
+        'Drizzle can also load them with the list: add with: { tasks: true } to its db.query.agents.findMany: each row then holds its tasks, read in the same statement.',
+        ['Insert one query for all agent rows above the loop (review, then use its rows)', 'Load tasks with the agents rows (with: { tasks: true }) and read agent.tasks in the loop'],
+      ],
+      // Each agent's latest five: over all agents the limit would cut the whole list, so neither rewrite (with takes them inside).
+      [
+        18,
+        "Drizzle can also load them with the list: add with: { tasks: { where, orderBy, limit } } to its db.query.agents.findMany, with this query's other conditions, order and limit inside: each row then holds its tasks, read in the same statement.",
+        [],
+      ],
+      // The list loads them already: the rows are there.
+      [
+        24,
+        "Its db.query.agents.findMany already loads them (with: { tasks: ... }): read each row's tasks instead of this query.",
+        ['Insert one query for all agent rows above the loop (review, then use its rows)'],
+      ],
+    ]);
+    const fix = found[0]!.fixes[1]!;
+    const lines = new LineIndex(loops);
+    const change = fix.changes[0]!;
+    assert.equal(change.kind, 'edit');
+    if (change.kind !== 'edit') return;
+    let fixed = loops;
+    for (const e of [...change.edits].sort((a, b) => lines.offsetAt(b.range.start) - lines.offsetAt(a.range.start))) {
+      fixed = fixed.slice(0, lines.offsetAt(e.range.start)) + e.newText + fixed.slice(lines.offsetAt(e.range.end));
+    }
+    assert.equal(fixed.slice(0, fixed.indexOf('export async function latestTasks')),
+      "import { desc, eq } from 'drizzle-orm';\n" +
+      "import { db } from './db';\n" +
+      "import { agents, tasks } from './schema';\n" +
+      '\n' +
+      'export async function tasksPerAgent(tenantId: number): Promise<Map<number, number>> {\n' +
+      '  const list = await db.query.agents.findMany({ where: eq(agents.tenantId, tenantId), with: { tasks: true } });\n' +
+      '  const counts = new Map<number, number>();\n' +
+      '  for (const agent of list) {\n' +
+      '    const agentTasks = agent.tasks;\n' +
+      '    counts.set(agent.id, agentTasks.length);\n' +
+      '  }\n' +
+      '  return counts;\n' +
+      '}\n' +
+      '\n',
+    );
+    const esm = (code: string) => code.replace(/from '\.\/(\w+)'/g, "from './$1.js'");
+    assert.deepEqual(typecheck({ 'schema.ts': esm(own('schema.ts')), 'db.ts': esm(own('db.ts')), 'loops.ts': esm(fixed) }), { 'schema.ts': [], 'db.ts': [], 'loops.ts': [] });
   });
 
   it('batches the per-agent query with inArray before the loop, and the result compiles', async () => {

@@ -168,6 +168,8 @@ describe('Prisma Client queries (core/prisma/client.ts)', () => {
         '}\n';
       assert.deepEqual(queries(code).map((q) => q.slice(q.indexOf(' → ') + 3)), [
         'select users | columns id, full_name | where users.email eq param | limit 1',
+        // `posts: true` in the select: the posts of that user, with a query of their own (see the include tests below).
+        'select post | where post.author_id eq param',
         'select users | where users.org_id eq param | limit 1',
         'select post | where post.author_id eq param | aggregate',
         'select post | group by author_id',
@@ -222,6 +224,125 @@ describe('Prisma Client queries (core/prisma/client.ts)', () => {
       // Whether it returns every row is unknown too (the unseen part may be `id: { in: ids }`): no unpaginated-query.
       assert.deepEqual(findings(code).map((f) => f.ruleId), []);
     });
+  });
+});
+
+/**
+ * `include` and a `select` of relations, read as the SELECT Prisma Client sends per relation. What Prisma 7.10
+ * sends was read from its query log (`log: [{ emit: 'event', level: 'query' }]`) over examples/prisma-agents's
+ * schema on PostgreSQL 15 (`"public".` left out):
+ *
+ *   agent.findMany({ where: { tenantId: 1 }, include: { tasks: true } })
+ *     SELECT "agents"."id", ... FROM "agents" WHERE "agents"."tenant_id" = $1 OFFSET $2
+ *     SELECT "tasks"."id", ... FROM "tasks" WHERE "tasks"."agent_id" IN ($1,$2) OFFSET $3
+ *   agent.findUnique({ where: { id: 1 }, include: { tasks: { where: { status: 'todo' }, orderBy: { createdAt: 'desc' }, take: 5 } } })
+ *     SELECT ... FROM "tasks" WHERE ("tasks"."status" = $1 AND "tasks"."agent_id" = $2) ORDER BY "tasks"."created_at" DESC LIMIT $3 OFFSET $4
+ *   agent.findMany({ where: { tenantId: 1 }, include: { tasks: { where: { status: 'todo' }, orderBy: { createdAt: 'desc' }, take: 3 } } })
+ *     SELECT ... FROM "tasks" WHERE ("tasks"."status" = $1 AND "tasks"."agent_id" IN ($2,$3)) ORDER BY "tasks"."created_at" DESC OFFSET $4   (take: in memory)
+ *   task.findMany({ where: { status: 'todo' }, include: { agent: true } })
+ *     SELECT ... FROM "agents" WHERE "agents"."id" IN ($1,$2,$3) OFFSET $4
+ *   agent.findFirst({ where: { tenantId: 1 }, include: { planners: { include: { workers: true } } } })
+ *     SELECT ... FROM "planners" WHERE "planners"."agent_id" IN ($1) OFFSET $2
+ *     SELECT ... FROM "workers" WHERE "workers"."planner_id" IN ($1) OFFSET $2
+ *   agent.findMany({ select: { id: true, tasks: { select: { id: true } } } })
+ *     SELECT "agents"."id" FROM "agents" WHERE 1=1 OFFSET $1
+ *     SELECT "tasks"."id", "tasks"."agent_id" FROM "tasks" WHERE "tasks"."agent_id" IN ($1,$2) OFFSET $3
+ *   agent.findMany({ include: { _count: { select: { tasks: true } } } })
+ *     one statement: ... LEFT JOIN (SELECT "agent_id", COUNT(*) ... GROUP BY "agent_id") ... (no query of its own)
+ */
+describe('include and select of relations: the queries Prisma Client sends for them', () => {
+  before(async () => {
+    await Promise.all([initParsers(), initHostParsers()]);
+  });
+
+  it('reads each relation loaded as its own SELECT over the parents’ keys, at the relation’s key, with its own where, orderBy and take', () => {
+    const code =
+      HEADER +
+      'export async function f(orgId: number, id: number, title: string, withPosts: boolean) {\n' +
+      '  await prisma.user.findMany({ where: { orgId }, include: { posts: true } });\n' +
+      "  await prisma.user.findUnique({ where: { id }, include: { posts: { where: { published: true }, orderBy: { createdAt: 'desc' }, take: 5, skip: 1 } } });\n" +
+      "  await prisma.user.findMany({ where: { orgId }, include: { posts: { where: { published: true }, orderBy: { createdAt: 'desc' }, take: 5 } } });\n" +
+      '  await prisma.post.findMany({ where: { title }, include: { author: true } });\n' +
+      '  await prisma.post.findFirst({ where: { title }, select: { id: true, author: { select: { email: true } } } });\n' +
+      '  await prisma.user.findFirst({ where: { orgId }, include: { posts: { include: { author: true } } } });\n' +
+      '  await prisma.user.findMany({ where: { orgId }, include: { posts: false, _count: true } });\n' +
+      '  await prisma.user.findMany({ where: { orgId }, include: { posts: withPosts } });\n' +
+      '}\n';
+    assert.deepEqual(queries(code).map((q) => (q.startsWith('await') ? q.slice(q.indexOf(' → ') + 3) : `  ${q}`)), [
+      'select users | where users.org_id eq param',
+      '  posts → select post | where post.author_id in param',
+      // One user: `author_id = $1`, and the take and skip are its LIMIT and OFFSET.
+      'select users | where users.id eq param | limit 1',
+      '  posts → select post | where post.author_id eq param, post.published eq literal | order by created_at desc | limit 5 | offset 1',
+      // Many users: `author_id IN (...)`, and take keeps each user's first 5 in memory: no LIMIT is sent.
+      'select users | where users.org_id eq param',
+      '  posts → select post | where post.author_id in param, post.published eq literal | order by created_at desc',
+      'select post | where post.title eq param',
+      '  author → select users | where users.id in param',
+      'select post | columns id | where post.title eq param | limit 1',
+      '  author → select users | columns email | where users.id eq param',
+      'select users | where users.org_id eq param | limit 1',
+      '  posts → select post | where post.author_id eq param',
+      // The posts' authors: the keys of every post of that user.
+      '  author → select users | where users.id in param',
+      'select users | where users.org_id eq param',
+      'select users | where users.org_id eq param',
+    ]);
+  });
+
+  it('reads a relation whose options it cannot see as the load of the relation, with its keys only; one with options it does not know is not read', () => {
+    const code =
+      HEADER +
+      'export async function f(orgId: number, postWhere: any, options: any) {\n' +
+      '  await prisma.user.findMany({ where: { orgId }, include: { posts: { where: postWhere } } });\n' +
+      '  await prisma.user.findMany({ where: { orgId }, include: { posts: { ...options } } });\n' +
+      '}\n';
+    assert.deepEqual(queries(code).map((q) => q.slice(q.indexOf(' → ') + 3)), [
+      'select users | where users.org_id eq param',
+      'select post | where post.author_id in param',
+      'select users | where users.org_id eq param',
+    ]);
+    const host = workspace(code).document(APP)!.statements.filter((s) => s.orm);
+    assert.equal(host.length, 3);
+  });
+
+  it('reports a missing index on the relation’s key where the relation is included, with the mapped table and column; not unpaginated-query (the rows of the call’s own)', () => {
+    const schema =
+      'datasource db {\n  provider = "postgresql"\n}\n\n' +
+      'model Team {\n  id      Int      @id @default(autoincrement())\n  name    String\n  members Member[]\n\n  @@map("teams")\n}\n\n' +
+      'model Member {\n  id     Int    @id @default(autoincrement())\n  teamId Int    @map("team_id")\n  email  String\n  team   Team   @relation(fields: [teamId], references: [id])\n\n  @@map("team_members")\n}\n';
+    const code =
+      "import { PrismaClient } from './generated/client.ts';\n\nconst prisma = new PrismaClient({} as never);\n\n" +
+      'export async function team(id: number) {\n' +
+      '  return prisma.team.findUnique({ where: { id }, include: { members: true } });\n' +
+      '}\n';
+    const found = findings(code, { 'prisma/schema.prisma': schema });
+    assert.deepEqual(
+      found.map((f) => [f.ruleId, f.severity, f.range.start.line, f.range.start.character, f.range.end.character, covered(code, f.range), f.message, f.fixes.map((x) => x.title)]),
+      [
+        [
+          'missing-index', 'warning', 5, 60, 67, 'members',
+          'Query filters team_members on team_id, but no index leads with it: every call scans the table. Add an index on team_members(team_id).',
+          ['Add @@index on team_members(team_id) to the Member model'],
+        ],
+      ],
+    );
+  });
+
+  it('relationJoins: the relations are loaded in the rows’ own statement (lateral subqueries), unless relationLoadStrategy says query', () => {
+    const schema = `generator client {\n  provider        = "prisma-client-js"\n  previewFeatures = ["relationJoins"]\n}\n\n${SCHEMA}`;
+    const code =
+      HEADER +
+      'export async function f(orgId: number) {\n' +
+      '  await prisma.user.findMany({ where: { orgId }, include: { posts: { take: 3 } } });\n' +
+      "  await prisma.user.findMany({ where: { orgId }, relationLoadStrategy: 'query', include: { posts: true } });\n" +
+      '}\n';
+    const document = workspace(code, { 'prisma/schema.prisma': schema }).document(APP)!;
+    assert.deepEqual(document.statements.filter((s) => s.query).map((s) => `${code.slice(s.span.start, s.span.end).slice(0, 30)} → ${render(s.query!)}`), [
+      'await prisma.user.findMany({ w → select users | where users.org_id eq param | [select post | where post.author_id in param | limit 3]',
+      "await prisma.user.findMany({ w → select users | where users.org_id eq param",
+      'posts → select post | where post.author_id in param',
+    ]);
   });
 });
 

@@ -68,10 +68,11 @@ export interface HostAdapter {
   batchOrmQuery?(ctx: FileContext, query: HostQuery, loopTargets: string[], key: Predicate, site: BatchSite): BuiltStatement | undefined;
   /**
    * How the rows `query` reads per row of `outer` would load with `outer`'s rows instead, by
-   * the key `column` (Prisma's `include`), as a sentence for the message; undefined when the
-   * library has no such load or no relation of `outer`'s model matches.
+   * the key `column` (Prisma's `include`, Drizzle's `with`): a sentence for the message, and the
+   * fix that adds the load to `outer` when the library can write it; undefined when the library
+   * has no such load or no relation of `outer`'s model matches.
    */
-  eagerLoadAdvice?(outer: HostQuery, query: HostQuery, column: string): string | undefined;
+  eagerLoad?(ctx: FileContext, outer: HostQuery, query: HostQuery, column: string): { advice: string; fix?: CoreFix } | undefined;
   /** Loads relationship `path` (`Agent.messages`) with the rows of `query` (SQLAlchemy's selectinload). */
   eagerLoadFix?(ctx: FileContext, query: HostQuery, path: string): CoreFix[];
 

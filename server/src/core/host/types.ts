@@ -135,6 +135,12 @@ export interface HostQuery {
    * `author_id`, one more query for all users): { column: 'author_id', parent: 'User', relation: 'posts', many: true }.
    */
   loadedWith?: { column: string; parent: string; relation: string; many: boolean }[];
+  /**
+   * ORM: a query the ORM sends to load a relation of another query's rows, not one the code writes
+   * (Prisma's `include: { posts: true }` on a User query: { parent: 'User', relation: 'posts' }); its
+   * span is the relation's key in the call.
+   */
+  loadsRelation?: { parent: string; relation: string };
 }
 
 /**
@@ -254,6 +260,12 @@ export interface HostModel {
    * table and no changes that stands for the file setting it (core/orm/drizzle/casing.ts).
    */
   casing?: 'snake_case' | 'camelCase';
+  /**
+   * Prisma: the schema's client generator enables the `relationJoins` preview feature on a provider that has it
+   * (PostgreSQL, CockroachDB, MySQL), so Prisma Client loads `include`d relations inside the query's own statement
+   * (relationLoadStrategy 'join', its default then) rather than with one more query per relation.
+   */
+  relationJoins?: true;
 }
 
 /** One Alembic revision file. */

@@ -37,9 +37,8 @@
  *   (`author: { is: { name } }` → `"authorId" IN (SELECT "id" FROM "User" WHERE "name" = $1)`,
  *   `posts: { some: {...} }` → `"id" IN (SELECT "authorId" FROM "Post" WHERE ...)`;
  *   `none`/`every`/`isNot` → NOT IN);
- * - `include`/`select` of a relation loads it with one more query over the
- *   parent keys (`WHERE "authorId" IN (...)`), not with the rows' own query:
- *   it changes nothing of the main query's model;
+ * - `include`/`select` of a relation on a read loads it with one more query
+ *   per relation (`relationQueries`), not with the rows' own query;
  * - `take` is the LIMIT, `skip` the OFFSET; a `cursor` alone bounds nothing.
  *
  * A Prisma query is sent whether it is awaited or handed on (a PrismaPromise
@@ -52,7 +51,7 @@ import type { QueryReaderContext } from '../host/typescript/orms';
 import { expressionRoots, spanOf, unwrap } from '../host/typescript/syntax';
 import type { SyntaxNode } from '../host/treesitter';
 import { emptyQuery, resolveColumns } from '../sql/build';
-import type { ColumnRef, PredicateOp, QueryModel, StatementKind, ValueKind } from '../sql/model';
+import type { ColumnRef, Predicate, PredicateOp, QueryModel, Span, StatementKind, ValueKind } from '../sql/model';
 
 /** Prisma Client's model methods: the statement each sends and what the call returns. */
 export const PRISMA_METHODS: Record<string, { kind: StatementKind; terminal: Terminal }> = {
@@ -141,10 +140,17 @@ function isClient(node: SyntaxNode): boolean {
 export function prismaQuery(node: SyntaxNode, _text: string, context: QueryReaderContext): BuiltQuery | undefined {
   const found = prismaCall(node, context.models);
   if (!found) return undefined;
-  const { kind, terminal } = PRISMA_METHODS[found.method.text]!;
-  const reader = new ArgsReader(found, context.models, kind);
-  const model = reader.read();
+  const method = found.method.text;
+  const { kind, terminal } = PRISMA_METHODS[method]!;
+  const reader = new ArgsReader(found.model, context.models, kind, spanOf(found.accessor));
+  const model = reader.read(found.args, method, spanOf(found.method));
   if (!model) return undefined;
+  const relations: BuiltQuery[] = [];
+  if (LOADS_RELATIONS.has(method) && reader.loads.length > 0) {
+    const join = reader.strategy === 'join' || (reader.strategy === undefined && found.model.relationJoins === true);
+    const one = method.startsWith('findUnique') || method.startsWith('findFirst');
+    relationQueries(reader.loads, context.models, { one, limited: method.startsWith('findUnique'), join }, model, relations);
+  }
   return {
     library: 'prisma',
     model,
@@ -154,9 +160,69 @@ export function prismaQuery(node: SyntaxNode, _text: string, context: QueryReade
     span: spanOf(node),
     parameterRoots: [...reader.roots],
     entity: found.model.className,
-    ...(found.method.text.startsWith('createMany') ? { manyRows: true } : {}),
+    ...(method.startsWith('createMany') ? { manyRows: true } : {}),
     ...(kind === 'select' ? { loadedWith: loadedWith(found.model, model, context.models) } : {}),
+    ...(relations.length > 0 ? { relationQueries: relations } : {}),
   };
+}
+
+/** The reads whose `include`/`select` of relations QueryLens reads as the queries they send. */
+const LOADS_RELATIONS = new Set(['findMany', 'findFirst', 'findFirstOrThrow', 'findUnique', 'findUniqueOrThrow']);
+
+/**
+ * `include: { tasks: true }` / `select: { tasks: { where, orderBy, take } }`: the SELECT Prisma Client sends per
+ * relation (relationLoadStrategy 'query', its default), after the rows' own, over the parents' keys, as seen in
+ * its query log (Prisma 7.10, PostgreSQL; test/unit/prisma/client.test.ts):
+ *
+ *     agent.findMany({ where: { tenantId }, include: { tasks: true } })
+ *       SELECT ... FROM "agents" WHERE "agents"."tenant_id" = $1
+ *       SELECT ... FROM "tasks" WHERE "tasks"."agent_id" IN ($1,$2)
+ *     task.findMany({ include: { agent: true } })              → ... FROM "agents" WHERE "agents"."id" IN (...)
+ *     agent.findUnique({ where: { id }, include: { tasks: { where: { status }, orderBy: { createdAt: 'desc' }, take: 5 } } })
+ *       SELECT ... FROM "tasks" WHERE ("tasks"."status" = $1 AND "tasks"."agent_id" = $2) ORDER BY "tasks"."created_at" DESC LIMIT $3
+ *
+ * Each query's table is the relation's model, its key condition the relation's key columns on that table
+ * (spanning the relation's key in the object), with the relation's own `where` and `orderBy`. Below
+ * `findUnique` Prisma compares the key with `=` and sends `take`/`skip` as LIMIT/OFFSET; elsewhere it sends
+ * `IN (...)` and applies `take`/`skip` to each parent's rows in memory (no LIMIT: every related row is read).
+ * Below one row (`findFirst`, or a to-one relation of one) the list holds one key, `IN ($1)`, which
+ * PostgreSQL reads as `= $1`: the model says `eq` there. Nested `include`s are read the same way from their
+ * parent relation's rows. `relationLoadStrategy: 'join'` (the default with the relationJoins preview feature)
+ * loads them in the rows' own statement instead, as lateral subqueries: subqueries of `parent`.
+ * An implicit many-to-many relation (through its `_AToB` table) is not read.
+ */
+function relationQueries(loads: RelationLoad[], models: readonly HostModel[], mode: { one: boolean; limited: boolean; join: boolean }, parent: QueryModel, out: BuiltQuery[]): void {
+  for (const { key, field, options, parent: owner } of loads) {
+    const relation = field.relation!;
+    const target = models.find((m) => m.orm === 'prisma' && m.className === relation.target);
+    if (!target || relation.references.length === 0 || relation.references.length !== relation.columns.length) continue;
+    const span = spanOf(key);
+    const keys = relation.references.map((column): Predicate => ({
+      column: { table: tableName(target), column, span },
+      op: mode.one ? 'eq' : 'in',
+      valueKind: 'param',
+      disjunctive: false,
+      span,
+    }));
+    const reader = new ArgsReader(target, models, 'select', span, { keys, bounded: mode.limited || mode.join });
+    const model = reader.read(options, 'findMany');
+    if (!model) continue;
+    const one = mode.one && !relation.many;
+    if (mode.join) parent.subqueries.push(model);
+    else {
+      out.push({
+        library: 'prisma',
+        model,
+        statementKind: 'select',
+        terminal: reader.hidesConditions ? 'unknown' : one ? 'first' : 'all',
+        span,
+        parameterRoots: [...reader.roots],
+        entity: target.className,
+        loadsRelation: { parent: owner, relation: field.name },
+      });
+    }
+    relationQueries(reader.loads, models, { one, limited: false, join: mode.join }, model, out);
+  }
 }
 
 /**
@@ -187,8 +253,24 @@ const NEUTRAL_ARGS = new Set(['include', 'omit', 'relationLoadStrategy', 'skipDu
 const RANGE = new Set(['gt', 'gte', 'lt', 'lte']);
 const LITERALS = new Set(['string', 'number', 'true', 'false']);
 
+/** A relation an `include` or `select` loads: its key in the object, its field, its options object when not `true`. */
+interface RelationLoad {
+  key: SyntaxNode;
+  field: ModelField;
+  options?: SyntaxNode;
+  /** The model whose relation it is. */
+  parent: string;
+}
+
+/** Arguments a relation's options may hold besides a call's filter, order and bounds. */
+const RELATION_ARGS = new Set(['where', 'orderBy', 'take', 'skip', 'cursor', 'distinct', 'select', 'include', 'omit']);
+
 class ArgsReader {
   readonly roots = new Set<string>();
+  /** The relations `include`/`select` load, each with one more query (relationQueries). */
+  readonly loads: RelationLoad[] = [];
+  /** `relationLoadStrategy` as written. */
+  strategy?: 'join' | 'query';
   private readonly q: QueryModel;
   private readonly table: string;
   /** Conditions of the filter QueryLens cannot see (a variable, a spread, a key that is no field): they may pin a key or filter anything. */
@@ -196,23 +278,29 @@ class ArgsReader {
   /** Conditions it sees but does not model (`search`, `has`, a relation filter it cannot key): ANDed, and they pin no key of the table. */
   private unmodelled = false;
 
+  /**
+   * `relation`: the options of a relation loaded by `include`/`select` (relationQueries): its key conditions,
+   * and whether its `take`/`skip` reach the SQL (`bounded`) rather than each parent's rows in memory.
+   */
   constructor(
-    private readonly found: PrismaCall,
+    private readonly model: HostModel,
     private readonly models: readonly HostModel[],
     private readonly kind: StatementKind,
+    tableSpan: Span,
+    private readonly relation?: { keys: Predicate[]; bounded: boolean },
   ) {
     this.q = emptyQuery(kind);
-    this.table = tableName(found.model);
-    this.q.tables.push({ name: this.table, span: spanOf(found.accessor) });
+    this.table = tableName(model);
+    this.q.tables.push({ name: this.table, span: tableSpan });
+    if (relation) this.q.predicates.push(...relation.keys);
   }
 
   get hidesConditions(): boolean {
     return this.hidden;
   }
 
-  read(): QueryModel | undefined {
-    const { args, method } = this.found;
-    const name = method.text;
+  /** `name`: the method (`findMany`), `nameSpan` where it is written (a `findFirst`'s LIMIT 1). */
+  read(args: SyntaxNode | undefined, name: string, nameSpan?: Span): QueryModel | undefined {
     if (args && args.type !== 'object') return undefined;
     let hasWhere = false;
     for (const prop of args?.namedChildren ?? []) {
@@ -221,6 +309,7 @@ class ArgsReader {
       const key = propertyName(prop);
       const value = prop.childForFieldName('value');
       if (!key || !value) return undefined;
+      if (this.relation && !RELATION_ARGS.has(key)) return undefined;
       switch (key) {
         case 'where':
           hasWhere = true;
@@ -230,20 +319,23 @@ class ArgsReader {
             expressionRoots(value, this.roots);
             break;
           }
-          this.where(this.found.model, this.q, unwrap(value), false);
+          this.where(this.model, this.q, unwrap(value), false);
           break;
         case 'orderBy':
           this.orderBy(unwrap(value));
           break;
         case 'take':
+          if (this.relation && !this.relation.bounded) break;
           this.q.limit = { span: spanOf(prop), ...numberOf(value) };
           expressionRoots(value, this.roots);
           break;
         case 'skip':
+          if (this.relation && !this.relation.bounded) break;
           this.q.offset = { span: spanOf(prop), ...numberOf(value) };
           break;
         case 'distinct':
-          this.q.distinct = true;
+          // A relation's distinct Prisma Client applies in memory.
+          if (!this.relation) this.q.distinct = true;
           break;
         case 'by':
           if (name !== 'groupBy') return undefined;
@@ -252,6 +344,15 @@ class ArgsReader {
         case 'select':
           this.select(unwrap(value));
           break;
+        case 'include':
+          this.include(unwrap(value));
+          break;
+        case 'relationLoadStrategy': {
+          const v = unwrap(value);
+          const strategy = v.type === 'string' ? stringValue(v) : undefined;
+          if (strategy === 'join' || strategy === 'query') this.strategy = strategy;
+          break;
+        }
         default:
           if (!NEUTRAL_ARGS.has(key)) return undefined;
           if (key === 'data' || key === 'create' || key === 'update') expressionRoots(value, this.roots);
@@ -261,13 +362,13 @@ class ArgsReader {
     if ((this.kind === 'update' || this.kind === 'delete') && (this.hidden || this.unmodelled)) return undefined;
     if (this.hidden) {
       // What the rules would conclude from the conditions seen (no index serves them, the sort reads the whole
-      // table, nothing pins a key) the unseen ones can make false: only the table and the limit are certain.
-      this.q.predicates = [];
+      // table, nothing pins a key) the unseen ones can make false: only the table, the limit and a relation's keys are certain.
+      this.q.predicates = [...(this.relation?.keys ?? [])];
       this.q.subqueries = [];
       this.q.orderBy = [];
     }
     if (name === 'upsert' && !hasWhere) return undefined;
-    if (name.startsWith('findFirst') || name.startsWith('findUnique')) this.q.limit ??= { span: spanOf(method), value: 1 };
+    if (name.startsWith('findFirst') || name.startsWith('findUnique')) this.q.limit ??= { span: nameSpan!, value: 1 };
     if (name === 'count' || name === 'aggregate') this.q.isAggregate = true;
     // upsert: INSERT ... ON CONFLICT on its unique where; the where is its conflict target, not a filter of rows.
     if (name === 'upsert') this.q.predicates = [];
@@ -433,11 +534,11 @@ class ArgsReader {
       for (const prop of item.namedChildren) {
         if (prop.type === 'comment') continue;
         const key = prop.type === 'pair' ? propertyName(prop) : undefined;
-        const field = key ? this.field(this.found.model, key) : undefined;
+        const field = key ? this.field(this.model, key) : undefined;
         const direction = prop.type === 'pair' ? unwrap(prop.childForFieldName('value')!) : undefined;
         const dir = direction?.type === 'string' ? stringValue(direction) : direction?.type === 'object' ? sortOf(direction) : undefined;
         if (!field || field.relation || (dir !== 'asc' && dir !== 'desc')) return;
-        this.q.orderBy.push({ column: this.column(this.found.model, field, prop), desc: dir === 'desc' });
+        this.q.orderBy.push({ column: this.column(this.model, field, prop), desc: dir === 'desc' });
       }
     }
   }
@@ -446,22 +547,41 @@ class ArgsReader {
     const items = value.type === 'array' ? value.namedChildren.map(unwrap) : [value];
     for (const item of items) {
       const name = item.type === 'string' ? stringValue(item) : undefined;
-      const field = name ? this.field(this.found.model, name) : undefined;
+      const field = name ? this.field(this.model, name) : undefined;
       if (!field || field.relation) return false;
       this.q.groupBy.push({ table: this.table, column: field.column, span: spanOf(item) });
     }
     return true;
   }
 
-  /** `select: { id: true, name: true }`: the scalar fields selected (relations are loaded by queries of their own). */
+  /** `select: { id: true, name: true, posts: {...} }`: the scalar fields selected; the relations are loaded by queries of their own. */
   private select(value: SyntaxNode): void {
     if (value.type !== 'object') return;
     for (const prop of value.namedChildren) {
       const key = prop.type === 'pair' ? propertyName(prop) : undefined;
-      const field = key ? this.field(this.found.model, key) : undefined;
-      if (!field || field.relation || prop.childForFieldName('value')?.type !== 'true') continue;
-      this.q.columns.push(this.column(this.found.model, field, prop));
+      const field = key ? this.field(this.model, key) : undefined;
+      if (!field) continue;
+      if (field.relation) this.load(prop, field);
+      else if (prop.childForFieldName('value')?.type === 'true') this.q.columns.push(this.column(this.model, field, prop));
     }
+  }
+
+  /** `include: { posts: true, author: { select: {...} } }`: the relations it loads (`_count` is none: a join of the rows' own statement). */
+  private include(value: SyntaxNode): void {
+    if (value.type !== 'object') return;
+    for (const prop of value.namedChildren) {
+      const key = prop.type === 'pair' ? propertyName(prop) : undefined;
+      const field = key ? this.field(this.model, key) : undefined;
+      if (field?.relation) this.load(prop, field);
+    }
+  }
+
+  /** A relation loaded when its value is `true` or an options object; `false`, or a value known only at run time, is left out. */
+  private load(prop: SyntaxNode, field: ModelField): void {
+    const value = unwrap(prop.childForFieldName('value')!);
+    const key = prop.childForFieldName('key')!;
+    if (value.type === 'true') this.loads.push({ key, field, parent: this.model.className });
+    else if (value.type === 'object') this.loads.push({ key, field, options: value, parent: this.model.className });
   }
 }
 

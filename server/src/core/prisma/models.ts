@@ -28,7 +28,7 @@ const IDENTIFIER_LIMIT: Record<Dialect, number> = { postgres: 63, mysql: 64, sql
 const ATTRIBUTE_OF: Record<DmmfIndex['type'], string> = { id: 'id', unique: 'unique', normal: 'index', fulltext: 'fulltext' };
 
 /** Every model of the data model with its file, as HostModel (className: the model's name). */
-export function prismaModels(datamodel: Datamodel, dialect: Dialect, blocks: LocatedBlock[], options: { foreignKeys: boolean }): { file: string; model: HostModel }[] {
+export function prismaModels(datamodel: Datamodel, dialect: Dialect, blocks: LocatedBlock[], options: { foreignKeys: boolean; relationJoins?: boolean }): { file: string; model: HostModel }[] {
   const out: { file: string; model: HostModel }[] = [];
   const limit = IDENTIFIER_LIMIT[dialect];
   const tableOf = (name: string) => {
@@ -98,7 +98,7 @@ export function prismaModels(datamodel: Datamodel, dialect: Dialect, blocks: Loc
       const name = fieldAt(field.name)?.relationMap ?? withSuffix(`${table}_${columns.join('_')}`, '_fkey', limit);
       changes.push({ kind: 'addConstraint', table, constraint: { type: 'foreignKey', fk: { name, columns, refTable: tableOf(field.type), refColumns, span } }, span });
     }
-    out.push({ file: located.file, model: { className: model.name, table, span: block.span, changes, relationships: [], orm: 'prisma', fields: fieldsOf(model, datamodel, spanOf) } });
+    out.push({ file: located.file, model: { className: model.name, table, span: block.span, changes, relationships: [], orm: 'prisma', fields: fieldsOf(model, datamodel, spanOf), ...(options.relationJoins ? { relationJoins: true as const } : {}) } });
   }
   out.push(...joinTables(datamodel, dialect, blocks, tableOf, options));
   return out;

@@ -93,6 +93,8 @@ export interface ReadSchema {
   provider?: string;
   /** Undefined when the schema has errors. */
   datamodel?: Datamodel;
+  /** The preview features its generators enable (`relationJoins`, ...). */
+  previewFeatures?: string[];
   errors: PrismaDiagnostic[];
 }
 
@@ -142,10 +144,11 @@ export function readPrismaSchema(files: PrismaFile[]): ReadSchema {
     // first, and as written when only the attribute made the schema valid (a model without id).
     const unignored = texts.map((f) => ({ file: f.file, text: withoutIgnore(f.text) }));
     const datamodel = (unignored.some((f, i) => f.text !== texts[i]!.text) && datamodelOf(prisma, unignored)) || datamodelOf(prisma, texts, true)!;
-    const config = JSON.parse(prisma.get_config(input)) as { config?: { datasources?: { provider?: string; activeProvider?: string }[] } };
+    const config = JSON.parse(prisma.get_config(input)) as { config?: { datasources?: { provider?: string; activeProvider?: string }[]; generators?: { previewFeatures?: string[] }[] } };
     const source = config.config?.datasources?.[0];
     const provider = source?.activeProvider ?? source?.provider;
-    return { ...(provider ? { provider } : {}), datamodel, errors: [] };
+    const previewFeatures = [...new Set((config.config?.generators ?? []).flatMap((g) => g.previewFeatures ?? []))];
+    return { ...(provider ? { provider } : {}), datamodel, ...(previewFeatures.length ? { previewFeatures } : {}), errors: [] };
   } catch (error) {
     // The schema has errors (or the engine failed): `lint` says where, in each file.
     if (broken) return { errors: [engineError(files, broken)] };

@@ -87,7 +87,9 @@ function readGroup(files: PrismaFile[], fallback: Dialect, key: string): ReadGro
   if (read.datamodel && (read.provider === undefined || dialectOfProvider(read.provider))) {
     const blocks = files.flatMap((f) => locateBlocks(f.text).map((block) => ({ file: f.file, block })));
     const relationMode = files.map((f) => datasourceProperty(f.text, 'relationMode') ?? datasourceProperty(f.text, 'referentialIntegrity')).find((mode) => mode !== undefined);
-    for (const { file, model } of prismaModels(read.datamodel, dialect, blocks, { foreignKeys: relationMode !== 'prisma' })) {
+    // relationJoins exists on PostgreSQL, CockroachDB and MySQL; on SQLite Prisma Client always sends a query per relation.
+    const relationJoins = !!read.previewFeatures?.includes('relationJoins') && dialect !== 'sqlite';
+    for (const { file, model } of prismaModels(read.datamodel, dialect, blocks, { foreignKeys: relationMode !== 'prisma', relationJoins })) {
       const entry = out.get(file);
       if (!entry) continue;
       const text = files.find((f) => f.file === file)!.text;

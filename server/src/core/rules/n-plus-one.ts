@@ -88,8 +88,8 @@ function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQue
       : ctx.dialect !== 'postgres'
         ? generic
         : adapter.batchedSqlPredicate(column);
-  // The library's own way to load them with the list (Prisma's include), when the loop walks a query's rows.
-  const eager = key && row.rowsOf && !selfLookup ? adapter.eagerLoadAdvice?.(row.rowsOf.query, query, column) : undefined;
+  // The library's own way to load them with the list (Prisma's include, Drizzle's with), when the loop walks a query's rows.
+  const eager = key && row.rowsOf && !selfLookup ? adapter.eagerLoad?.(ctx, row.rowsOf.query, query, column) : undefined;
   ctx.report({
     span: query.span,
     message:
@@ -98,7 +98,7 @@ function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQue
       (pattern
         ? `Each query matches ${pattern.column.column} against a pattern made from the row (${pattern.op.toUpperCase()}), not a key: no list of keys ` +
           'fetches them at once, and one query for all would join on the pattern, testing every pair: worth it only when the loop is long (info).'
-        : `Fetch them in one query over the collected keys (${batched}${perKey ?? ''}) before the loop and match rows by ${column} inside it.` + (eager ? ` ${eager}` : '')) +
+        : `Fetch them in one query over the collected keys (${batched}${perKey ?? ''}) before the loop and match rows by ${column} inside it.` + (eager ? ` ${eager.advice}` : '')) +
       (selfLookup
         ? ` It reads ${table}, the table the loop walks: if the loop changes those rows (a duplicate check before an update), rows fetched before the loop would miss the changes, so check that first (info, no automatic rewrite).`
         : '') +
@@ -113,7 +113,7 @@ function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQue
       'Each iteration sends its own query and waits for the answer. With 1,000 rows that is 1,001 round trips; ' +
         'latency, not the database, sets the time. One query over all the keys does the same work in one trip.',
     ].join('\n'),
-    fixes: key && !selfLookup && !perKey ? batchFix(ctx, query, index, row, key) : [],
+    fixes: [...(key && !selfLookup && !perKey ? batchFix(ctx, query, index, row, key) : []), ...(eager?.fix ? [eager.fix] : [])],
   });
 }
 

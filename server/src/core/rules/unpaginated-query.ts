@@ -45,6 +45,9 @@ export const unpaginatedQuery: Rule = {
       // In host code only calls that hand over every row count (`.all()`, `fetch_all`), not `.first()`/`fetch_one`.
       const hostQuery = hostQueryOf(ctx, statement);
       if (hostQuery && (!returnsAllRows(hostQuery, ctx.host!) || streamsRows(ctx, hostQuery))) continue;
+      // A relation the ORM loads with the rows (Prisma's include): as many rows as those rows have, which the call's own
+      // query bounds or not (and is reported for); each include of a list would otherwise be one more info of the same call.
+      if (hostQuery?.loadsRelation) continue;
       const known = tableRefs(query)
         .map((ref) => ({ ref, table: knownTable(ctx.catalog, ref.name) }))
         .filter((t): t is { ref: (typeof t)['ref']; table: TableInfo } => t.table !== undefined);

@@ -56,6 +56,10 @@ export interface BuiltQuery {
   unreadFilter?: boolean;
   /** ORM: relations of other models that load this query's rows with theirs (`HostQuery.loadedWith`). */
   loadedWith?: HostQuery['loadedWith'];
+  /** ORM: the queries the same call sends after this one to load relations (Prisma's `include`), each spanning the relation's key. */
+  relationQueries?: BuiltQuery[];
+  /** ORM: the query loads a relation of another query's rows (`HostQuery.loadsRelation`). */
+  loadsRelation?: HostQuery['loadsRelation'];
 }
 
 /** A method call of the chain: `.where(...)` is { name: 'where', call, args }. */

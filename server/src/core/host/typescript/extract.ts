@@ -352,19 +352,12 @@ class Extraction {
       if (!built) continue;
       const use = useOf(offered, 'knex', false);
       this.add(offered, offered, {
-        kind: 'orm',
-        statementKind: built.statementKind,
-        model: built.model,
-        terminal: built.terminal,
-        parameterRoots: built.parameterRoots,
-        ...(built.library !== 'knex' && built.library !== 'kysely' ? { orm: built.library } : {}),
-        ...(built.entity ? { entity: built.entity } : {}),
-        ...(built.manyRows ? { manyRows: true } : {}),
-        ...(built.unreadFilter ? { unreadFilter: true } : {}),
-        ...(built.loadedWith?.length ? { loadedWith: built.loadedWith } : {}),
+        ...builtFields(built),
         ...(use.assignedTo ? { assignedTo: use.assignedTo } : {}),
         ...(built.beforeTerminal !== undefined ? { beforeTerminal: built.beforeTerminal } : {}),
       }, built.span);
+      // The queries the call sends to load relations (Prisma's include): in the call's loops and functions, at the relation's key.
+      for (const relation of built.relationQueries ?? []) this.add(offered, offered, builtFields(relation), relation.span);
     }
   }
 
@@ -794,11 +787,28 @@ function syntaxErrors(root: Node): HostExtraction['errors'] {
 
 /** The workspace's models as a cache context (an ORM query reads its table and columns there): computed once per models list. */
 const MODEL_KEYS = new WeakMap<readonly HostModel[], string>();
+/** The host query of a builder's or ORM's query, but for what its use in the code says (assignment, terminal insertion). */
+function builtFields(built: BuiltQuery): Omit<HostQuery, 'span' | 'loops' | 'eagerLoads'> {
+  return {
+    kind: 'orm',
+    statementKind: built.statementKind,
+    model: built.model,
+    terminal: built.terminal,
+    parameterRoots: built.parameterRoots,
+    ...(built.library !== 'knex' && built.library !== 'kysely' ? { orm: built.library } : {}),
+    ...(built.entity ? { entity: built.entity } : {}),
+    ...(built.manyRows ? { manyRows: true } : {}),
+    ...(built.unreadFilter ? { unreadFilter: true } : {}),
+    ...(built.loadedWith?.length ? { loadedWith: built.loadedWith } : {}),
+    ...(built.loadsRelation ? { loadsRelation: built.loadsRelation } : {}),
+  };
+}
+
 function modelsKey(models: readonly HostModel[] | undefined): string {
   if (!models || models.length === 0) return '';
   let key = MODEL_KEYS.get(models);
   if (key === undefined) {
-    key = JSON.stringify(models.map((m) => [m.orm, m.className, m.table, m.fields, m.changes]));
+    key = JSON.stringify(models.map((m) => [m.orm, m.className, m.table, m.fields, m.changes, m.relationJoins ?? false]));
     MODEL_KEYS.set(models, key);
   }
   return key;

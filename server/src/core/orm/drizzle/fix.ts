@@ -73,7 +73,7 @@ function returned(fn: Node): Node | undefined {
 }
 
 /** An element added at the end of an array or object literal, in its layout (one per line, or inline). */
-function appendTo(text: string, literal: Node, element: string): ExtraEdit {
+export function appendTo(text: string, literal: Node, element: string): ExtraEdit {
   const items = literal.namedChildren.filter((c) => c.type !== 'comment');
   const close = literal.endIndex - 1;
   const last = items[items.length - 1];
@@ -167,10 +167,12 @@ export function drizzleMigrationFix(set: MigrationSet, index: IndexDefinition, d
  * n-plus-one: a Drizzle query run per row with `eq(t.col, row.x)` becomes one
  * query over the collected keys, `inArray(t.col, keys)`, placed before the loop
  * (`inArray` imported from drizzle-orm when the file does not yet). Not for a
- * query of one row (`.limit(1)`, `findFirst`): over many keys it would still return one.
+ * query of one row (`.limit(1)`, `findFirst`): over many keys it would still return one;
+ * nor for one with a limit, an offset or an aggregate, which it applies to each key's rows.
  */
 export function drizzleBatchQuery(text: string, query: HostQuery, key: Predicate, site: BatchSite): BuiltStatement | undefined {
-  if (query.terminal !== 'all') return undefined;
+  // Each key's first rows (a limit or offset) or its aggregate: over all keys they would bound or add up the whole result.
+  if (query.terminal !== 'all' || query.model?.limit || query.model?.offset || query.model?.isAggregate) return undefined;
   const written = text.slice(key.span.start, key.span.end);
   const call = /^(\w+)\s*\(/.exec(written);
   const drizzleImport = /import\s*\{([^}]*)\}\s*from\s*['"]drizzle-orm['"]/.exec(text);

@@ -4,6 +4,8 @@ import { drizzleQuery, mayQueryDrizzle } from './query';
 import { drizzleModels, mayDeclareDrizzleTables } from './schema';
 import { drizzleCasingMarkers, maySetDrizzleCasing, resolveDrizzleModels } from './casing';
 import { drizzleRelationEntries } from './relations';
+import { drizzleBatchQuery, drizzleIndexEdits } from './fix';
+import { drizzleWithLoad } from './with';
 
 function mayDeclareRelations(text: string): boolean {
   return text.includes('drizzle-orm') && /\brelations\s*\(/.test(text);
@@ -20,4 +22,7 @@ export const drizzle: TypeScriptOrm = {
   resolve: resolveDrizzleModels,
   mayQuery: mayQueryDrizzle,
   query: drizzleQuery,
+  modelIndexEdits: (source, origin, index) => drizzleIndexEdits(source.file || 'schema.ts', source.text, index, origin),
+  batchQuery: (source, query, key, _loopTargets, site) => drizzleBatchQuery(source.text, query, key, site),
+  eagerLoad: (source, outer, query, column) => drizzleWithLoad(source, source.models ?? [], outer, query, column),
 };

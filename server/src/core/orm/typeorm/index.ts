@@ -15,11 +15,23 @@ export const typeorm: TypeScriptOrm = {
   mayDeclareModels: (text) => MAY_DECLARE.test(text),
   models: (root, text) => [...readEntities(root), ...(/\bSnakeNamingStrategy\b/.test(text) ? namingMarker(root) : [])],
   resolve: resolveTypeOrmModels,
-  modelIndexEdits: entityIndexEdits,
-  batchQuery: (root, text, q, keys, rows) => batchedFind(text, q.span, q.keySpan, q.keyExpression, q.loopTargets, keys, rows, root),
-  rowWriteNote: typeOrmRowWriteNote,
   mayQuery: mayQueryTypeOrm,
   query: typeOrmQuery,
+  modelIndexEdits(source, origin, index, s) {
+    const root = source.root();
+    return root && entityIndexEdits(root, source.text, origin, { name: index.name, columns: s.columns, ...(index.method ? { method: index.method } : {}), ...(s.opclass ? { opclass: s.opclass } : {}) });
+  },
+  // `repo.find({ where: { agent: { id: agent.id } } })`: the loop's value in the key condition (`agent.id`) becomes `In(keys)`.
+  batchQuery(source, query, key, loopTargets, site) {
+    const value = source.text.slice(key.column.span.end, key.span.end);
+    const expression = loopTargets.map((t) => new RegExp(`\\b${t}\\b(?:\\.\\w+)*`).exec(value)?.[0]).find((e) => e !== undefined);
+    const root = source.root();
+    return expression && root ? batchedFind(source.text, query.span, key.span, expression, loopTargets, site.keys, site.rows, root) : undefined;
+  },
+  rowWriteNote(source, query, loop) {
+    const root = source.root();
+    return root && typeOrmRowWriteNote(root, query, loop);
+  },
 };
 
 /** `namingStrategy: new SnakeNamingStrategy()` in a DataSource's (or Nest's TypeOrmModule's) options: a marker entry. */
