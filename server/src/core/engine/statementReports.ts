@@ -37,15 +37,21 @@ export interface StatementReports {
 }
 
 /**
- * Findings by start position (`positionKey`): those placed by the analysis
- * `analysis`, and by the one before it. A file may hold the same statement
- * hundreds of times; each keeps its findings while it stays in place.
+ * Findings by start position (`positionKey`), each with the analysis that
+ * last placed or found them: those of the last analysis that read these
+ * reports (`analysis`) and of the one before it (`previous`) serve, older
+ * ones are gone. A file may hold the same statement hundreds of times; each
+ * keeps its findings while it stays in place. Typing reads every statement's
+ * reports at each edit: moving on to a new analysis allocates nothing.
  */
 interface PlacedFindings {
   analysis: number;
-  current: Map<number, Finding[][]>;
-  previous?: Map<number, Finding[][]>;
+  previous: number;
+  byKey: Map<number, { findings: Finding[][]; analysis: number }>;
 }
+
+/** Positions a statement's placed findings may hold before those that no longer serve are dropped. */
+const PLACED_MAX = 8;
 
 /** A position as one number (a line has fewer than 2^32 characters, a file fewer than 2^21 lines). */
 function positionKey(at: Position): number {
@@ -61,17 +67,24 @@ function positionKey(at: Position): number {
  */
 export function placedFindings(reports: StatementReports, at: Position, analysis: number): Finding[][] | undefined {
   let placed = reports.placed;
-  if (!placed) placed = reports.placed = { analysis, current: new Map() };
-  else if (placed.analysis !== analysis) reports.placed = placed = { analysis, current: new Map(), previous: placed.current };
-  const key = positionKey(at);
-  const findings = placed.current.get(key) ?? placed.previous?.get(key);
-  if (findings) placed.current.set(key, findings);
-  return findings;
+  if (!placed) placed = reports.placed = { analysis, previous: -1, byKey: new Map() };
+  else if (placed.analysis !== analysis) {
+    placed.previous = placed.analysis;
+    placed.analysis = analysis;
+  }
+  const entry = placed.byKey.get(positionKey(at));
+  if (!entry || (entry.analysis !== analysis && entry.analysis !== placed.previous)) return undefined;
+  entry.analysis = analysis;
+  return entry.findings;
 }
 
 /** Keeps the findings made of `reports` at `at` (after `placedFindings` found none there). */
 export function placeFindings(reports: StatementReports, at: Position, findings: Finding[][]): void {
-  reports.placed!.current.set(positionKey(at), findings);
+  const placed = reports.placed!;
+  if (placed.byKey.size >= PLACED_MAX) {
+    for (const [key, entry] of placed.byKey) if (entry.analysis !== placed.analysis && entry.analysis !== placed.previous) placed.byKey.delete(key);
+  }
+  placed.byKey.set(positionKey(at), { findings, analysis: placed.analysis });
 }
 
 /**

@@ -72,7 +72,7 @@ export class PreviousChunks {
   }
 
   /** The previous results of a chunk with this text (the one at the same start if any, else the first left), moved to `start`. */
-  take(text: string, start: number, shift: (value: unknown, delta: number) => void): ChunkResult | undefined {
+  take(text: string, start: number, shift: (value: ChunkResult, delta: number) => void): ChunkResult | undefined {
     const same = this.byText.get(text);
     if (!same) return undefined;
     while (same.first < same.chunks.length && same.taken[same.first]) same.first++;

@@ -5,7 +5,7 @@
  */
 import type { Dialect } from '../../../../shared/types';
 import { ChunkCache, PreviousChunks, recordChunks, type PlacedChunk } from './cache';
-import { type ChunkResult, rebase, shiftFresh, shiftInPlace } from './chunk';
+import { type ChunkResult, rebase, shiftFresh, shiftOwned } from './chunk';
 import type { ParsedDocument, Statement } from './model';
 import { parsePgChunk } from './pg/statement';
 import { loadPgWasm } from './pg/wasm';
@@ -166,7 +166,7 @@ export function* parseDocumentSteps(
     for (const span of split.statements) {
       yield;
       const chunkText = source.slice(span.start, span.end);
-      const result = reusable.take(chunkText, span.start, shiftInPlace) ?? (incremental
+      const result = reusable.take(chunkText, span.start, shiftOwned) ?? (incremental
           ? rebase(parseStatement(chunkText, dialect), span.start) // its spans move in place on the next parse: none shared
           : parseStatementAt(chunkText, dialect, span.start));
       if (incremental) placed.push({ text: chunkText, start: span.start, result });
