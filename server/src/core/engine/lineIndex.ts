@@ -15,14 +15,31 @@ export class LineIndex {
 
   positionAt(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
+    const line = this.lineAt(clamped);
+    return { line, character: clamped - this.lineStarts[line]! };
+  }
+
+  /**
+   * `positionAt(offset)` as one number, line × 2^32 + character (a line has
+   * fewer than 2^32 characters, a file fewer than 2^21 lines): a key that
+   * allocates nothing.
+   */
+  positionKeyAt(offset: number): number {
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    const line = this.lineAt(clamped);
+    return line * 0x1_0000_0000 + (clamped - this.lineStarts[line]!);
+  }
+
+  /** The line holding `offset` (within the text). */
+  private lineAt(offset: number): number {
     let low = 0;
     let high = this.lineStarts.length - 1;
     while (low < high) {
       const mid = (low + high + 1) >> 1;
-      if (this.lineStarts[mid]! <= clamped) low = mid;
+      if (this.lineStarts[mid]! <= offset) low = mid;
       else high = mid - 1;
     }
-    return { line: low, character: clamped - this.lineStarts[low]! };
+    return low;
   }
 
   offsetAt(position: Position): number {

@@ -37,54 +37,67 @@ export interface StatementReports {
 }
 
 /**
- * Findings by start position (`positionKey`), each with the analysis that
- * last placed or found them: those of the last analysis that read these
- * reports (`analysis`) and of the one before it (`previous`) serve, older
- * ones are gone. A file may hold the same statement hundreds of times; each
- * keeps its findings while it stays in place. Typing reads every statement's
- * reports at each edit: moving on to a new analysis allocates nothing.
+ * Findings by start position (`LineIndex.positionKeyAt`), each with the
+ * analysis that last placed or found them: those of the last analysis that
+ * read these reports (`analysis`) and of the one before it (`previous`)
+ * serve, older ones are gone. A file may hold the same statement hundreds of
+ * times; each keeps its findings while it stays in place. Typing reads every
+ * statement's reports at each edit: moving on to a new analysis allocates
+ * nothing.
  */
 interface PlacedFindings {
   analysis: number;
   previous: number;
-  byKey: Map<number, { findings: Finding[][]; analysis: number }>;
+  byKey: Map<number, Placed>;
+}
+
+/** A statement's findings at one position, by rule slot, and the slots that hold any. */
+export interface Placed {
+  findings: Finding[][];
+  filled: number[];
+  analysis: number;
 }
 
 /** Positions a statement's placed findings may hold before those that no longer serve are dropped. */
 const PLACED_MAX = 8;
 
-/** A position as one number (a line has fewer than 2^32 characters, a file fewer than 2^21 lines). */
-function positionKey(at: Position): number {
-  return at.line * 0x1_0000_0000 + at.character;
-}
-
 /**
- * The findings made of cached reports for a statement starting at `at`, if
- * any (`placeFindings`). Their ranges depend only on the statement's text and
- * start position, so a statement an edit did not move (typing within a line
- * moves only that line) keeps its finding objects, and the LSP layer its
- * diagnostics. `analysis` counts the file's analyses (StatementReportCache).
+ * The findings made of cached reports for a statement starting at the
+ * position `key` (`LineIndex.positionKeyAt`), if any (`placeFindings`). Their
+ * ranges depend only on the statement's text and start position, so a
+ * statement an edit did not move (typing within a line moves only that line)
+ * keeps its finding objects, and the LSP layer its diagnostics. `analysis`
+ * counts the file's analyses (StatementReportCache).
  */
-export function placedFindings(reports: StatementReports, at: Position, analysis: number): Finding[][] | undefined {
+export function placedFindings(reports: StatementReports, key: number, analysis: number): Placed | undefined {
   let placed = reports.placed;
   if (!placed) placed = reports.placed = { analysis, previous: -1, byKey: new Map() };
   else if (placed.analysis !== analysis) {
     placed.previous = placed.analysis;
     placed.analysis = analysis;
   }
-  const entry = placed.byKey.get(positionKey(at));
+  const entry = placed.byKey.get(key);
   if (!entry || (entry.analysis !== analysis && entry.analysis !== placed.previous)) return undefined;
   entry.analysis = analysis;
-  return entry.findings;
+  return entry;
 }
 
-/** Keeps the findings made of `reports` at `at` (after `placedFindings` found none there). */
-export function placeFindings(reports: StatementReports, at: Position, findings: Finding[][]): void {
+/** Keeps the findings made of `reports` at the position `key` (after `placedFindings` found none there). */
+export function placeFindings(reports: StatementReports, key: number, findings: Finding[][]): Placed {
   const placed = reports.placed!;
   if (placed.byKey.size >= PLACED_MAX) {
-    for (const [key, entry] of placed.byKey) if (entry.analysis !== placed.analysis && entry.analysis !== placed.previous) placed.byKey.delete(key);
+    for (const [k, entry] of placed.byKey) if (entry.analysis !== placed.analysis && entry.analysis !== placed.previous) placed.byKey.delete(k);
   }
-  placed.byKey.set(positionKey(at), { findings, analysis: placed.analysis });
+  const entry = { findings, filled: filledSlots(findings), analysis: placed.analysis };
+  placed.byKey.set(key, entry);
+  return entry;
+}
+
+/** The slots of `findings` that hold any. */
+export function filledSlots(findings: Finding[][]): number[] {
+  const filled: number[] = [];
+  for (let slot = 0; slot < findings.length; slot++) if (findings[slot]!.length > 0) filled.push(slot);
+  return filled;
 }
 
 /**
