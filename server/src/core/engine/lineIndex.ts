@@ -6,6 +6,11 @@ export class LineIndex {
   private readonly lineStarts: number[] = [0];
 
   constructor(private readonly text: string) {
+    if (text.indexOf('\r') < 0) {
+      // Lines end at \n only: found natively (a large file is indexed again at each edit).
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+      return;
+    }
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === 10 /* \n */) this.lineStarts.push(i + 1);

@@ -106,19 +106,24 @@ export function filledSlots(findings: Finding[][]): number[] {
  */
 export type IndexFixBuilder = (request: IndexFixRequest, at?: Position) => Fix[];
 
-/** Reports by statement context (`statementContext`). */
-type ByContext = (StatementReports | undefined)[];
+/** Reports by statement context (`statementContext`), each with the analysis that last used it. */
+interface ByContext {
+  reports: (StatementReports | undefined)[];
+  used: number[];
+}
 
 /**
  * Per-file store of statement reports, by statement text then context (keyed
  * by the text itself: the strings of unchanged statements carry over from the
  * previous parse, so their hashes are already known). `begin` starts an
  * analysis; entries not used by it are dropped at `end`, so the store holds
- * one file version's worth.
+ * one file version's worth. Typing reads every statement's entry at each
+ * edit: that marks it, no new entry is made.
  */
 export class StatementReportCache {
-  private entries = new Map<string, ByContext>();
-  private used = new Map<string, ByContext>();
+  private readonly entries = new Map<string, ByContext>();
+  /** Entries used by this analysis or later stay at `end`: those of the analyses since the last that ended. */
+  private keepFrom = 0;
   /** An analysis began and has not ended (it may have been stopped half-way). */
   private open = false;
   /**
@@ -134,34 +139,44 @@ export class StatementReportCache {
   analysis = 0;
 
   begin(): void {
-    // After an analysis stopped half-way, what it computed is kept for this one.
-    if (!this.open) this.used = new Map();
+    // After an analysis stopped half-way, what it used is kept for this one.
+    if (!this.open) this.keepFrom = this.analysis + 1;
     this.open = true;
     this.analysis++;
   }
 
   end(): void {
-    this.entries = this.used;
+    for (const [text, byContext] of this.entries) {
+      let kept = false;
+      for (let context = 0; context < byContext.reports.length; context++) {
+        if (byContext.reports[context] === undefined) continue;
+        if (byContext.used[context]! >= this.keepFrom) kept = true;
+        else byContext.reports[context] = undefined;
+      }
+      if (!kept) this.entries.delete(text);
+    }
     this.open = false;
   }
 
   /** Reusable reports for the statement, if none of what they depend on changed. */
   get(text: string, context: number, catalog: Catalog, schemaVersion: number, layoutVersion: number): StatementReports | undefined {
-    const hit = this.used.get(text)?.[context] ?? this.entries.get(text)?.[context];
+    const byContext = this.entries.get(text);
+    const hit = byContext?.reports[context];
     if (!hit || hit.layoutVersion !== layoutVersion) return undefined;
     if (hit.schemaVersion !== schemaVersion) {
       if (!hit.tables) return undefined;
       for (const [name, fingerprint] of hit.tables) if (tableFingerprint(catalog, name) !== fingerprint) return undefined;
       hit.schemaVersion = schemaVersion;
     }
-    this.set(text, context, hit);
+    byContext!.used[context] = this.analysis;
     return hit;
   }
 
   set(text: string, context: number, reports: StatementReports): void {
-    let byContext = this.used.get(text);
-    if (!byContext) this.used.set(text, (byContext = []));
-    byContext[context] = reports;
+    let byContext = this.entries.get(text);
+    if (!byContext) this.entries.set(text, (byContext = { reports: [], used: [] }));
+    byContext.reports[context] = reports;
+    byContext.used[context] = this.analysis;
   }
 }
 
