@@ -159,14 +159,17 @@ export function* parseDocumentSteps(
   try {
     // After an edit, only the statements around it are split again: the others are the previous ones (`kept`).
     const previous = incremental?.previous;
-    const { record, kept } = incremental ? splitAfterEdit(text, dialect, previous && splitRecords.get(previous)) : { record: undefined, kept: undefined };
+    const previousSplit = previous && splitRecords.get(previous);
+    const { record, kept } = incremental ? splitAfterEdit(text, dialect, previousSplit) : { record: undefined, kept: undefined };
     const split = record?.split ?? splitStatements(text, dialect);
     doc.errors.push(...split.faults.map(({ message, span }) => ({ message, span })));
     // The parsers get the text as the splitter read it (a NUL byte would end their input).
     const source = readableText(text, split.faults);
     doc.metaCommands = split.metaCommands;
     if (split.copyData.length) doc.copyData = split.copyData;
-    const previousChunks = kept && previous?.dialect === dialect ? placedChunks(previous) : undefined;
+    // The previous chunks, one per statement of the previous split (recorded together), so kept ones are found by index.
+    const chunks = kept && previous?.dialect === dialect ? placedChunks(previous) : undefined;
+    const previousChunks = chunks?.length === previousSplit?.split.statements.length ? chunks : undefined;
     const keptFrom = kept ? split.statements.length - (previousChunks?.length ?? 0) + kept.after : 0;
     // The statements between those kept take a previous chunk of the same text if any (a statement moved by a line).
     const reusable = new PreviousChunks(previous?.dialect === dialect ? previous : undefined, previousChunks && kept ? { from: kept.before, to: kept.after } : undefined);
