@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initParsers, parseDocument } from '../../../server/src/core/sql/parse';
+import { splitAfterEdit, splitStatements, type SplitRecord } from '../../../server/src/core/sql/split/split';
 import { CORPUS } from '../../corpus';
 
 
@@ -67,6 +68,48 @@ SELECT 3`;
     const doc = parseDocument(text, 'postgres');
     assert.deepEqual(doc.errors, []);
     assert.deepEqual(doc.statements.map((s) => s.text), ['COPY t (a, b) FROM stdin', 'SELECT 1']);
+  });
+
+  it('splits again after an edit only around it, as a whole split would (every pg_regress file, random edits)', function () {
+    this.timeout(120_000);
+    let seed = 1;
+    const random = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+    // What typing may insert, the characters that end, open or close what the splitter reads among them.
+    const pieces = [';', "'", '"', '$$', '$f$', '\n', '\\', '\\.\n', '--', '/*', '*/', '(', ')', ' BEGIN ATOMIC ', ' END', ' CASE ', 'COPY t FROM stdin;\n', 'x', ' ', 'CREATE RULE r AS ON INSERT TO t DO (', '\0'];
+    const files = fs.readdirSync(CORPUS).filter((f) => f.endsWith('.sql')).sort();
+    let resumed = 0;
+    for (const f of files) {
+      for (const dialect of ['postgres', 'sqlite'] as const) {
+        let text = fs.readFileSync(path.join(CORPUS, f), 'utf8');
+        let record: SplitRecord | undefined;
+        for (let i = 0; i < 12; i++) {
+          const at = Math.floor(random() * (text.length + 1));
+          const removed = random() < 0.3 ? Math.floor(random() * 40) : 0;
+          const inserted = random() < 0.8 ? pieces[Math.floor(random() * pieces.length)]! : '';
+          text = text.slice(0, at) + inserted + text.slice(at + removed);
+          const { record: next, kept } = splitAfterEdit(text, dialect, record);
+          const where = `${f} (${dialect}), edit ${i} at ${at}`;
+          assert.deepEqual(next.split, splitStatements(text, dialect), where);
+          if (kept) {
+            resumed++;
+            // The statements said to be kept are the previous ones, the same text, moved by the edit's length after it.
+            const olds = record!.split.statements;
+            const news = next.split.statements;
+            const tail = olds.length - kept.after;
+            for (let k = 0; k < kept.before; k++) assert.deepEqual(news[k], olds[k], where);
+            for (let k = 0; k < tail; k++) {
+              const old: { start: number; end: number } = olds[kept.after + k]!;
+              const now = news[news.length - tail + k]!;
+              assert.deepEqual(now, { start: old.start + kept.delta, end: old.end + kept.delta }, where);
+              assert.equal(text.slice(now.start, now.end), record!.text.slice(old.start, old.end), where);
+            }
+          }
+          record = next;
+        }
+      }
+    }
+    // Most edits resume: the test says nothing if every split was a whole one.
+    assert.ok(resumed > files.length * 12, `${resumed} resumed`);
   });
 
   it('parses every pg_regress file without throwing', function () {

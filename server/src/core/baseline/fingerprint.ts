@@ -38,13 +38,14 @@ const codeHashes = new Map<string, string>();
  * in host code, a syntax error), of the lines the finding covers.
  */
 export function addCodeHashes(findings: Finding[], statements: readonly Statement[], text: string, lines: LineIndex): void {
-  if (findings.every((f) => f.codeHash !== undefined)) return;
-  const spans = statements.map((s) => ({ span: s.span, statement: s }));
+  // Typing keeps most findings of a file, hashed already: only the new ones are looked up.
+  let missing: Finding[] | undefined;
+  for (const finding of findings) if (finding.codeHash === undefined) (missing ??= []).push(finding);
+  if (!missing) return;
   // A SQL file's statements are in order already; a host file's may not be.
-  if (!inOrder(spans)) spans.sort(bySpan);
+  const spans = inOrder(statements) ? statements : [...statements].sort(bySpan);
   const byStatement = new Map<Statement, string>();
-  for (const finding of findings) {
-    if (finding.codeHash !== undefined) continue;
+  for (const finding of missing) {
     const statement = innermost(spans, lines.offsetAt(finding.range.start));
     if (statement) {
       let known = byStatement.get(statement);
@@ -65,21 +66,21 @@ function inOrder(spans: readonly { span: Span }[]): boolean {
   return true;
 }
 
-function innermost(spans: readonly { span: Span; statement: Statement }[], offset: number): Statement | undefined {
+function innermost(statements: readonly Statement[], offset: number): Statement | undefined {
   // The last statement starting at or before the offset, then back while earlier ones still enclose it.
   let low = 0;
-  let high = spans.length - 1;
+  let high = statements.length - 1;
   let at = -1;
   while (low <= high) {
     const mid = (low + high) >> 1;
-    if (spans[mid]!.span.start <= offset) {
+    if (statements[mid]!.span.start <= offset) {
       at = mid;
       low = mid + 1;
     } else high = mid - 1;
   }
   for (let i = at; i >= 0; i--) {
-    const { span, statement } = spans[i]!;
-    if (span.end >= offset) return statement;
+    const statement = statements[i]!;
+    if (statement.span.end >= offset) return statement;
     if (i < at - 8) break; // statements do not nest deeper than a few levels
   }
   return undefined;

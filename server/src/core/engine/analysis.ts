@@ -17,6 +17,7 @@ import type { ParsedDocument, Span, Statement } from '../sql/model';
 import { dropIndexFixes, makeIndexFixes } from './fixes';
 import { LineIndex, lineIndexOf } from './lineIndex';
 import {
+  filledSlots,
   type IndexFixBuilder,
   placedFindings,
   placeFindings,
@@ -144,18 +145,18 @@ class FileAnalysis {
       let keptStatements = 0;
       for (const { cached, byRule, offset } of yield* this.statementReports(reports, statementRules.map(({ rule }) => rule))) {
         // Kept for the statement's place: their index fixes are built by whichever analysis reads them (see StatementReportCache).
-        const at = cached ? lines.positionAt(offset) : undefined;
-        let made = cached ? placedFindings(cached, at!, reports.analysis) : undefined;
+        const key = cached ? lines.positionKeyAt(offset) : 0;
+        let made = cached ? placedFindings(cached, key, reports.analysis) : undefined;
         if (made) {
           // Findings kept for a statement's place cost little: a step holds many.
           if (++keptStatements % STATEMENTS_KEPT_PER_STEP === 0) yield;
         } else {
           yield;
-          const placed = at ? { at, builder: latest } : undefined;
-          made = statementRules.map(({ rule, severity }, slot) => byRule[slot]!.map((report) => this.toFinding(rule, severity, report, offset, placed)));
-          if (cached) placeFindings(cached, at!, made);
+          const placed = cached ? { at: lines.positionAt(offset), builder: latest } : undefined;
+          const findings = statementRules.map(({ rule, severity }, slot) => byRule[slot]!.map((report) => this.toFinding(rule, severity, report, offset, placed)));
+          made = cached ? placeFindings(cached, key, findings) : { findings, filled: filledSlots(findings), analysis: 0 };
         }
-        for (let slot = 0; slot < made.length; slot++) for (const finding of made[slot]!) bySlot[slot]!.push(finding);
+        for (const slot of made.filled) for (const finding of made.findings[slot]!) bySlot[slot]!.push(finding);
       }
     }
     for (const { rule, severity } of enabled) {

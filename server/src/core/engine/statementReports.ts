@@ -37,41 +37,67 @@ export interface StatementReports {
 }
 
 /**
- * Findings by start position (`positionKey`): those placed by the analysis
- * `analysis`, and by the one before it. A file may hold the same statement
- * hundreds of times; each keeps its findings while it stays in place.
+ * Findings by start position (`LineIndex.positionKeyAt`), each with the
+ * analysis that last placed or found them: those of the last analysis that
+ * read these reports (`analysis`) and of the one before it (`previous`)
+ * serve, older ones are gone. A file may hold the same statement hundreds of
+ * times; each keeps its findings while it stays in place. Typing reads every
+ * statement's reports at each edit: moving on to a new analysis allocates
+ * nothing.
  */
 interface PlacedFindings {
   analysis: number;
-  current: Map<number, Finding[][]>;
-  previous?: Map<number, Finding[][]>;
+  previous: number;
+  byKey: Map<number, Placed>;
 }
 
-/** A position as one number (a line has fewer than 2^32 characters, a file fewer than 2^21 lines). */
-function positionKey(at: Position): number {
-  return at.line * 0x1_0000_0000 + at.character;
+/** A statement's findings at one position, by rule slot, and the slots that hold any. */
+export interface Placed {
+  findings: Finding[][];
+  filled: number[];
+  analysis: number;
 }
+
+/** Positions a statement's placed findings may hold before those that no longer serve are dropped. */
+const PLACED_MAX = 8;
 
 /**
- * The findings made of cached reports for a statement starting at `at`, if
- * any (`placeFindings`). Their ranges depend only on the statement's text and
- * start position, so a statement an edit did not move (typing within a line
- * moves only that line) keeps its finding objects, and the LSP layer its
- * diagnostics. `analysis` counts the file's analyses (StatementReportCache).
+ * The findings made of cached reports for a statement starting at the
+ * position `key` (`LineIndex.positionKeyAt`), if any (`placeFindings`). Their
+ * ranges depend only on the statement's text and start position, so a
+ * statement an edit did not move (typing within a line moves only that line)
+ * keeps its finding objects, and the LSP layer its diagnostics. `analysis`
+ * counts the file's analyses (StatementReportCache).
  */
-export function placedFindings(reports: StatementReports, at: Position, analysis: number): Finding[][] | undefined {
+export function placedFindings(reports: StatementReports, key: number, analysis: number): Placed | undefined {
   let placed = reports.placed;
-  if (!placed) placed = reports.placed = { analysis, current: new Map() };
-  else if (placed.analysis !== analysis) reports.placed = placed = { analysis, current: new Map(), previous: placed.current };
-  const key = positionKey(at);
-  const findings = placed.current.get(key) ?? placed.previous?.get(key);
-  if (findings) placed.current.set(key, findings);
-  return findings;
+  if (!placed) placed = reports.placed = { analysis, previous: -1, byKey: new Map() };
+  else if (placed.analysis !== analysis) {
+    placed.previous = placed.analysis;
+    placed.analysis = analysis;
+  }
+  const entry = placed.byKey.get(key);
+  if (!entry || (entry.analysis !== analysis && entry.analysis !== placed.previous)) return undefined;
+  entry.analysis = analysis;
+  return entry;
 }
 
-/** Keeps the findings made of `reports` at `at` (after `placedFindings` found none there). */
-export function placeFindings(reports: StatementReports, at: Position, findings: Finding[][]): void {
-  reports.placed!.current.set(positionKey(at), findings);
+/** Keeps the findings made of `reports` at the position `key` (after `placedFindings` found none there). */
+export function placeFindings(reports: StatementReports, key: number, findings: Finding[][]): Placed {
+  const placed = reports.placed!;
+  if (placed.byKey.size >= PLACED_MAX) {
+    for (const [k, entry] of placed.byKey) if (entry.analysis !== placed.analysis && entry.analysis !== placed.previous) placed.byKey.delete(k);
+  }
+  const entry = { findings, filled: filledSlots(findings), analysis: placed.analysis };
+  placed.byKey.set(key, entry);
+  return entry;
+}
+
+/** The slots of `findings` that hold any. */
+export function filledSlots(findings: Finding[][]): number[] {
+  const filled: number[] = [];
+  for (let slot = 0; slot < findings.length; slot++) if (findings[slot]!.length > 0) filled.push(slot);
+  return filled;
 }
 
 /**
@@ -80,19 +106,24 @@ export function placeFindings(reports: StatementReports, at: Position, findings:
  */
 export type IndexFixBuilder = (request: IndexFixRequest, at?: Position) => Fix[];
 
-/** Reports by statement context (`statementContext`). */
-type ByContext = (StatementReports | undefined)[];
+/** Reports by statement context (`statementContext`), each with the analysis that last used it. */
+interface ByContext {
+  reports: (StatementReports | undefined)[];
+  used: number[];
+}
 
 /**
  * Per-file store of statement reports, by statement text then context (keyed
  * by the text itself: the strings of unchanged statements carry over from the
  * previous parse, so their hashes are already known). `begin` starts an
  * analysis; entries not used by it are dropped at `end`, so the store holds
- * one file version's worth.
+ * one file version's worth. Typing reads every statement's entry at each
+ * edit: that marks it, no new entry is made.
  */
 export class StatementReportCache {
-  private entries = new Map<string, ByContext>();
-  private used = new Map<string, ByContext>();
+  private readonly entries = new Map<string, ByContext>();
+  /** Entries used by this analysis or later stay at `end`: those of the analyses since the last that ended. */
+  private keepFrom = 0;
   /** An analysis began and has not ended (it may have been stopped half-way). */
   private open = false;
   /**
@@ -108,34 +139,44 @@ export class StatementReportCache {
   analysis = 0;
 
   begin(): void {
-    // After an analysis stopped half-way, what it computed is kept for this one.
-    if (!this.open) this.used = new Map();
+    // After an analysis stopped half-way, what it used is kept for this one.
+    if (!this.open) this.keepFrom = this.analysis + 1;
     this.open = true;
     this.analysis++;
   }
 
   end(): void {
-    this.entries = this.used;
+    for (const [text, byContext] of this.entries) {
+      let kept = false;
+      for (let context = 0; context < byContext.reports.length; context++) {
+        if (byContext.reports[context] === undefined) continue;
+        if (byContext.used[context]! >= this.keepFrom) kept = true;
+        else byContext.reports[context] = undefined;
+      }
+      if (!kept) this.entries.delete(text);
+    }
     this.open = false;
   }
 
   /** Reusable reports for the statement, if none of what they depend on changed. */
   get(text: string, context: number, catalog: Catalog, schemaVersion: number, layoutVersion: number): StatementReports | undefined {
-    const hit = this.used.get(text)?.[context] ?? this.entries.get(text)?.[context];
+    const byContext = this.entries.get(text);
+    const hit = byContext?.reports[context];
     if (!hit || hit.layoutVersion !== layoutVersion) return undefined;
     if (hit.schemaVersion !== schemaVersion) {
       if (!hit.tables) return undefined;
       for (const [name, fingerprint] of hit.tables) if (tableFingerprint(catalog, name) !== fingerprint) return undefined;
       hit.schemaVersion = schemaVersion;
     }
-    this.set(text, context, hit);
+    byContext!.used[context] = this.analysis;
     return hit;
   }
 
   set(text: string, context: number, reports: StatementReports): void {
-    let byContext = this.used.get(text);
-    if (!byContext) this.used.set(text, (byContext = []));
-    byContext[context] = reports;
+    let byContext = this.entries.get(text);
+    if (!byContext) this.entries.set(text, (byContext = { reports: [], used: [] }));
+    byContext.reports[context] = reports;
+    byContext.used[context] = this.analysis;
   }
 }
 

@@ -3,6 +3,7 @@
  * parses the statements whose text changed. Entries hold statement-relative
  * spans; callers rebase them. Bounded, least-recently-used eviction.
  */
+import { bisect, itself } from './bisect';
 import type { ChunkResult } from './chunk';
 
 export class ChunkCache {
@@ -51,6 +52,22 @@ export function recordChunks(document: object, chunks: PlacedChunk[]): void {
   placements.set(document, chunks);
 }
 
+/** The chunks `document` was assembled from (`recordChunks`), in its order, if it was parsed incrementally. */
+export function placedChunks(document: object): PlacedChunk[] | undefined {
+  return placements.get(document);
+}
+
+/**
+ * A previous chunk's results, moved to `start` in place. The record follows
+ * its results: a parse stopped half-way leaves the previous document's chunks
+ * consistent for the next parse to take.
+ */
+export function takeChunk(chunk: PlacedChunk, start: number, shift: (value: ChunkResult, delta: number) => void): ChunkResult {
+  shift(chunk.result, start - chunk.start);
+  chunk.start = start;
+  return chunk.result;
+}
+
 /**
  * The chunks of a document being replaced, by text. Taking one moves its
  * results to the new start in place: a one-line edit then costs the parse of
@@ -61,8 +78,10 @@ export function recordChunks(document: object, chunks: PlacedChunk[]): void {
 export class PreviousChunks {
   private readonly byText = new Map<string, SameText>();
 
-  constructor(previous: object | undefined) {
-    for (const chunk of (previous && placements.get(previous)) ?? []) {
+  /** `range`: only the chunks from index `from` to `to` (excluded), those the caller does not take by place (`takeChunk`). */
+  constructor(previous: object | undefined, range?: { from: number; to: number }) {
+    const chunks = (previous && placements.get(previous)) ?? [];
+    for (const chunk of range ? chunks.slice(range.from, range.to) : chunks) {
       const same = this.byText.get(chunk.text);
       if (same) {
         same.chunks.push(chunk);
@@ -72,21 +91,16 @@ export class PreviousChunks {
   }
 
   /** The previous results of a chunk with this text (the one at the same start if any, else the first left), moved to `start`. */
-  take(text: string, start: number, shift: (value: unknown, delta: number) => void): ChunkResult | undefined {
+  take(text: string, start: number, shift: (value: ChunkResult, delta: number) => void): ChunkResult | undefined {
     const same = this.byText.get(text);
     if (!same) return undefined;
     while (same.first < same.chunks.length && same.taken[same.first]) same.first++;
     if (same.first === same.chunks.length) return undefined;
     // A file may hold one statement hundreds of times: the one at `start` is found by bisection.
-    const at = bisect(same.starts, start);
+    const at = bisect(same.starts, start, itself);
     const i = at < same.chunks.length && same.starts[at] === start && !same.taken[at] ? at : same.first;
     same.taken[i] = true;
-    const chunk = same.chunks[i]!;
-    shift(chunk.result, start - chunk.start);
-    // The record follows its results: a parse stopped half-way leaves the
-    // previous document's chunks consistent for the next parse to take.
-    chunk.start = start;
-    return chunk.result;
+    return takeChunk(same.chunks[i]!, start, shift);
   }
 }
 
@@ -97,16 +111,4 @@ interface SameText {
   taken: boolean[];
   /** No chunk before this one is left. */
   first: number;
-}
-
-/** The first index of ascending `xs` whose value is at least `x`. */
-function bisect(xs: readonly number[], x: number): number {
-  let low = 0;
-  let high = xs.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (xs[mid]! < x) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }

@@ -45,26 +45,45 @@ export function rebase<T>(value: T, delta: number): T {
   return value;
 }
 
+/** The spans of document-owned values, listed on their first move (`shiftOwned`). */
+const spanLists = new WeakMap<object, Span[]>();
+
 /**
  * Moves every span of `value` by `delta`, in place. Only for values a document
- * owns (made by `rebase`, so no span object is shared): never for cache entries.
+ * owns (made by `rebase`, so no span object is shared): never for cache
+ * entries. Such a value moves at every edit before it, so its spans are
+ * listed on its first move and each later move walks that flat list instead
+ * of the whole tree: its shape must not change afterwards (a parsed chunk's
+ * does not: later passes only set flags and strings on it).
  */
-export function shiftInPlace(value: unknown, delta: number): void {
-  if (delta === 0 || !value || typeof value !== 'object') return;
+export function shiftOwned(value: object, delta: number): void {
+  if (delta === 0) return;
+  let spans = spanLists.get(value);
+  if (!spans) spanLists.set(value, (spans = collectSpans(value, [])));
+  for (let i = 0; i < spans.length; i++) {
+    const span = spans[i]!;
+    span.start += delta;
+    span.end += delta;
+  }
+}
+
+/** The spans of `value`: each object with numeric `start` and `end`, not looked into. */
+function collectSpans(value: unknown, out: Span[]): Span[] {
+  if (!value || typeof value !== 'object') return out;
   if (Array.isArray(value)) {
-    for (const v of value) shiftInPlace(v, delta);
-    return;
+    for (const v of value) collectSpans(v, out);
+    return out;
   }
   const o = value as Record<string, unknown>;
   if (typeof o.start === 'number' && typeof o.end === 'number') {
-    o.start += delta;
-    o.end += delta;
-    return;
+    out.push(o as unknown as Span);
+    return out;
   }
   for (const k in o) {
     const v = o[k];
-    if (v && typeof v === 'object') shiftInPlace(v, delta);
+    if (v && typeof v === 'object') collectSpans(v, out);
   }
+  return out;
 }
 
 /**

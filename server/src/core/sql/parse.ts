@@ -4,14 +4,14 @@
  * synchronous and never throws.
  */
 import type { Dialect } from '../../../../shared/types';
-import { ChunkCache, PreviousChunks, recordChunks, type PlacedChunk } from './cache';
-import { type ChunkResult, rebase, shiftFresh, shiftInPlace } from './chunk';
+import { ChunkCache, PreviousChunks, placedChunks, recordChunks, takeChunk, type PlacedChunk } from './cache';
+import { type ChunkResult, rebase, shiftFresh, shiftOwned } from './chunk';
 import type { ParsedDocument, Statement } from './model';
 import { parsePgChunk } from './pg/statement';
 import { loadPgWasm } from './pg/wasm';
 import { maskPsqlVariables } from './psql';
 import { maskSqliteOnly } from './sqlite-fallback';
-import { readableText, splitStatements } from './split/split';
+import { readableText, splitAfterEdit, splitStatements, type SplitRecord } from './split/split';
 import { parseSqlParserChunk } from './sqlparser/statement';
 import { runSteps, type Steps } from '../steps';
 
@@ -137,6 +137,9 @@ export interface ParseOptions {
   syntaxOracle?: SyntaxOracle;
 }
 
+/** How each incrementally parsed document was split, for the next parse of its file (`splitAfterEdit`). */
+const splitRecords = new WeakMap<ParsedDocument, SplitRecord>();
+
 export function parseDocument(text: string, dialect: Dialect, incremental?: { previous?: ParsedDocument }, options?: ParseOptions): ParsedDocument {
   return runSteps(parseDocumentSteps(text, dialect, incremental, options));
 }
@@ -154,19 +157,30 @@ export function* parseDocumentSteps(
 ): Steps<ParsedDocument> {
   const doc: ParsedDocument = { dialect, statements: [], errors: [], metaCommands: [] };
   try {
-    const split = splitStatements(text, dialect);
+    // After an edit, only the statements around it are split again: the others are the previous ones (`kept`).
+    const previous = incremental?.previous;
+    const previousSplit = previous && splitRecords.get(previous);
+    const { record, kept } = incremental ? splitAfterEdit(text, dialect, previousSplit) : { record: undefined, kept: undefined };
+    const split = record?.split ?? splitStatements(text, dialect);
     doc.errors.push(...split.faults.map(({ message, span }) => ({ message, span })));
     // The parsers get the text as the splitter read it (a NUL byte would end their input).
     const source = readableText(text, split.faults);
     doc.metaCommands = split.metaCommands;
     if (split.copyData.length) doc.copyData = split.copyData;
-    const previous = incremental?.previous;
-    const reusable = new PreviousChunks(previous?.dialect === dialect ? previous : undefined);
+    // The previous chunks, one per statement of the previous split (recorded together), so kept ones are found by index.
+    const chunks = kept && previous?.dialect === dialect ? placedChunks(previous) : undefined;
+    const previousChunks = chunks?.length === previousSplit?.split.statements.length ? chunks : undefined;
+    const keptFrom = kept ? split.statements.length - (previousChunks?.length ?? 0) + kept.after : 0;
+    // The statements between those kept take a previous chunk of the same text if any (a statement moved by a line).
+    const reusable = new PreviousChunks(previous?.dialect === dialect ? previous : undefined, previousChunks && kept ? { from: kept.before, to: kept.after } : undefined);
     const placed: PlacedChunk[] = [];
-    for (const span of split.statements) {
+    for (let i = 0; i < split.statements.length; i++) {
+      const span = split.statements[i]!;
       yield;
-      const chunkText = source.slice(span.start, span.end);
-      const result = reusable.take(chunkText, span.start, shiftInPlace) ?? (incremental
+      // A kept statement has the same text as its previous chunk: neither copied out of the text nor looked up.
+      const same = previousChunks && (i < kept!.before ? previousChunks[i] : i >= keptFrom ? previousChunks[i - keptFrom + kept!.after] : undefined);
+      const chunkText = same ? same.text : source.slice(span.start, span.end);
+      const result = (same ? takeChunk(same, span.start, shiftOwned) : reusable.take(chunkText, span.start, shiftOwned)) ?? (incremental
           ? rebase(parseStatement(chunkText, dialect), span.start) // its spans move in place on the next parse: none shared
           : parseStatementAt(chunkText, dialect, span.start));
       if (incremental) placed.push({ text: chunkText, start: span.start, result });
@@ -184,7 +198,10 @@ export function* parseDocumentSteps(
       doc.statements.push(...result.statements);
       doc.errors.push(...result.errors);
     }
-    if (incremental) recordChunks(doc, placed);
+    if (incremental) {
+      recordChunks(doc, placed);
+      splitRecords.set(doc, record!);
+    }
     markTransactions(doc.statements);
   } catch (e) {
     doc.errors.push({ message: `internal error: ${(e as Error)?.message ?? e}`, span: { start: 0, end: Math.min(1, text.length) } });

@@ -7,6 +7,7 @@
 import type { Dialect } from '../../../../../shared/types';
 import type { Span } from '../model';
 import { Lexer, Tok, isTrivia, wordIs } from './lexer';
+import { bisect, itself } from '../bisect';
 
 export interface SplitResult {
   /** Statement spans: no leading/trailing comments or whitespace, no `;`. */
@@ -49,9 +50,23 @@ const isWord = wordIs;
 
 export function splitStatements(text: string, dialect: Dialect): SplitResult {
   const out: SplitResult = { statements: [], metaCommands: [], copyData: [], faults: nulRuns(text) };
+  splitFrom(text, dialect, 0, out);
+  return out;
+}
+
+/**
+ * Splits `text` from `from`, where nothing is pending (a start of the text
+ * or a resume point), into `out`. `resume`, when given, is told each
+ * position after a statement, a meta-command or COPY data, where the
+ * splitter holds no state but the position (a resume point: what follows
+ * splits the same from there whatever came before); it stops the split
+ * when it returns true.
+ */
+function splitFrom(text: string, dialect: Dialect, from: number, out: SplitResult, resume?: (pos: number) => boolean): void {
   const lx = new Lexer(text, dialect);
   const n = text.length;
-  let pos = 0;
+  let pos = from;
+  let stopped = false;
   let stmtStart = -1; // start of the first token of the pending statement
   let stmtEnd = -1; // end of its last non-trivia token
   let tokenCount = 0;
@@ -74,7 +89,7 @@ export function splitStatements(text: string, dialect: Dialect): SplitResult {
     if (copy) pos = skipCopyData(text, pos, out.copyData);
   };
 
-  while (pos < n) {
+  while (pos < n && !stopped) {
     const tok = lx.next(pos);
     const start = pos;
     pos = lx.end;
@@ -88,6 +103,7 @@ export function splitStatements(text: string, dialect: Dialect): SplitResult {
       finish();
       out.metaCommands.push({ start, end: metaEnd });
       pos = eol;
+      if (resume) stopped = resume(pos);
       continue;
     }
     if (tok === T_PUNCT) {
@@ -97,7 +113,9 @@ export function splitStatements(text: string, dialect: Dialect): SplitResult {
           stmtEnd = pos;
           continue;
         }
+        const ended = stmtStart >= 0;
         finish();
+        if (ended && resume) stopped = resume(pos);
         continue;
       }
       if (c === 40) parenDepth++;
@@ -121,9 +139,107 @@ export function splitStatements(text: string, dialect: Dialect): SplitResult {
       }
     } else prevWordBegin = false;
   }
-  finish();
+  if (!stopped) finish();
   if (out.faults.length > 1) out.faults.sort((a, b) => a.span.start - b.span.start);
-  return out;
+}
+
+/** A split and where it may resume (`splitFrom`): what the next split of the same file after an edit starts from. */
+export interface SplitRecord {
+  text: string;
+  dialect: Dialect;
+  split: SplitResult;
+  /** The resume points, ascending. */
+  resumes: number[];
+}
+
+/**
+ * The split of `text` after an edit of `previous.text`, as `splitStatements`
+ * gives it: only the part from the last resume point before the edit to the
+ * first resume point after it that lines up with one of the previous split
+ * (same text from there on) is split again; the statements before are the
+ * previous ones, those after moved by the edit's length (`delta`).
+ * `kept` says which: the previous split's first `before` statements, and
+ * its statements from index `after` on, come last. Without `previous`
+ * (or with lexical faults either side), the whole text is split.
+ */
+export function splitAfterEdit(text: string, dialect: Dialect, previous: SplitRecord | undefined): { record: SplitRecord; kept?: { before: number; after: number; delta: number } } {
+  if (!previous || previous.dialect !== dialect || previous.split.faults.length > 0 || text.indexOf('\0') >= 0) return { record: splitRecord(text, dialect) };
+  const old = previous.text;
+  const a = commonPrefix(old, text);
+  const b = commonSuffix(old, text, Math.min(old.length, text.length) - a);
+  const delta = text.length - old.length;
+  // The last resume point strictly before the edit: the splitter read up to it no character the edit touched.
+  const fi = bisect(previous.resumes, a, itself) - 1;
+  const from = fi >= 0 ? previous.resumes[fi]! : 0;
+  const unchangedFrom = text.length - b;
+  const out: SplitResult = { statements: [], metaCommands: [], copyData: [], faults: [] };
+  const resumes = previous.resumes.slice(0, fi + 1);
+  let to = -1;
+  splitFrom(text, dialect, from, out, (pos) => {
+    resumes.push(pos);
+    if (pos < unchangedFrom || !has(previous.resumes, pos - delta)) return false;
+    to = pos;
+    return true;
+  });
+  if (out.faults.length > 0) return { record: splitRecord(text, dialect) };
+  const { split } = previous;
+  const after = to < 0 ? split.statements.length : bisect(split.statements, to - delta, startOf);
+  const spliced = (olds: Span[], news: Span[]): Span[] => {
+    const head = olds.slice(0, bisect(olds, from, startOf));
+    for (const span of news) head.push(span);
+    if (to >= 0) for (let i = bisect(olds, to - delta, startOf); i < olds.length; i++) head.push({ start: olds[i]!.start + delta, end: olds[i]!.end + delta });
+    return head;
+  };
+  if (to >= 0) for (let i = bisect(previous.resumes, to - delta + 1, itself); i < previous.resumes.length; i++) resumes.push(previous.resumes[i]! + delta);
+  const next: SplitResult = {
+    statements: spliced(split.statements, out.statements),
+    metaCommands: spliced(split.metaCommands, out.metaCommands),
+    copyData: spliced(split.copyData, out.copyData),
+    faults: [],
+  };
+  return { record: { text, dialect, split: next, resumes }, kept: { before: bisect(split.statements, from, startOf), after, delta } };
+}
+
+/** The whole text split, with its resume points. */
+function splitRecord(text: string, dialect: Dialect): SplitRecord {
+  const split: SplitResult = { statements: [], metaCommands: [], copyData: [], faults: nulRuns(text) };
+  const resumes: number[] = [];
+  splitFrom(text, dialect, 0, split, (pos) => {
+    resumes.push(pos);
+    return false;
+  });
+  return { text, dialect, split, resumes };
+}
+
+/** The length of the longest common prefix of `a` and `b` (halving: compares each character about twice, natively). */
+function commonPrefix(a: string, b: string): number {
+  let low = 0;
+  let high = Math.min(a.length, b.length);
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (a.slice(low, mid) === b.slice(low, mid)) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
+/** The length, at most `max`, of the longest common suffix of `a` and `b`. */
+function commonSuffix(a: string, b: string, max: number): number {
+  let low = 0;
+  let high = max;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (a.slice(a.length - mid, a.length - low) === b.slice(b.length - mid, b.length - low)) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
+const startOf = (span: Span): number => span.start;
+
+function has(xs: readonly number[], x: number): boolean {
+  const i = bisect(xs, x, itself);
+  return i < xs.length && xs[i] === x;
 }
 
 /** Runs of NUL bytes (the lexer reads them as spaces). */
