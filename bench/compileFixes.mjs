@@ -15,6 +15,9 @@
  * One LanguageService per tsconfig (the nearest one above each changed file; JavaScript without a
  * tsconfig gets allowJs/checkJs defaults), whose roots are the config's declaration files and the
  * changed files: each fix is a new version of one or two scripts, so the checks are incremental.
+ * A new checker per program is most of the cost, so fixes that change disjoint files are applied
+ * together and their files checked in one program; a fix whose files gain a diagnostic there is
+ * checked again alone, and only that verdict counts.
  * JavaScript is checked (checkJs) even where the project does not, before and after alike.
  *
  * Real types need the project's dependencies in its checkout (its own package manager, and
@@ -214,17 +217,21 @@ function checkProject(tree, fresh) {
   // The files' diagnostics before any fix, all in one program.
   const before = new Map();
   const unresolved = new Map();
+  /** Whether `d` is a module the checkout cannot resolve (then noted, and not the fix's doing). */
+  const noteUnresolved = (d) => UNRESOLVED.has(d.code) && Boolean(unresolved.set(d.message, (unresolved.get(d.message) ?? 0) + 1));
   for (const abs of services.keys()) {
     const ds = existsSync(abs) ? services.get(abs).diagnostics(abs) : [];
     before.set(abs, ds);
-    for (const d of ds) if (UNRESOLVED.has(d.code)) unresolved.set(d.message, (unresolved.get(d.message) ?? 0) + 1);
+    ds.forEach(noteUnresolved);
   }
+  const errorsBefore = [...before.values()].reduce((n, ds) => n + ds.filter((d) => !UNRESOLVED.has(d.code)).length, 0);
   /** The diagnostics each of `batch` (fixes changing disjoint files) brings to the files it changes, all applied at once. */
   const check = (batch) => {
     const scripts = (fix) => [...fix.files.entries()].filter(([p]) => SCRIPT.test(p)).map(([rel, { text }]) => ({ rel, abs: path.join(tree, rel), text }));
     for (const fix of batch) for (const s of scripts(fix)) services.get(s.abs).set(s.abs, s.text);
     const out = batch.map((fix) => scripts(fix).flatMap((s) => added(before.get(s.abs), services.get(s.abs).diagnostics(s.abs))
-      .filter((d) => !UNRESOLVED.has(d.code)).map((d) => `${s.rel}:${d.line} TS${d.code}: ${d.message}`)));
+      .filter((d) => !noteUnresolved(d))
+      .map((d) => `${s.rel}:${d.line} TS${d.code}: ${d.message}`)));
     for (const fix of batch) for (const s of scripts(fix)) services.get(s.abs).set(s.abs, undefined);
     return out;
   };
@@ -254,7 +261,7 @@ function checkProject(tree, fresh) {
   }
   return {
     project: path.basename(tree), offered, checked: fixes.size, failing: failures.length, realTypes,
-    configs, unresolvedImports: [...unresolved.keys()], failures, cliSeconds: cliMs / 1000, seconds: (Date.now() - started) / 1000,
+    configs, filesChecked: before.size, errorsBefore, unresolvedImports: [...unresolved.keys()], failures, cliSeconds: cliMs / 1000, seconds: (Date.now() - started) / 1000,
   };
 }
 
@@ -272,8 +279,9 @@ for (const tree of args.trees) {
   const r = checkProject(tree, args.fresh);
   reports.push(r);
   console.log(`${r.project}: ${r.checked} fixes checked (${r.offered} offered), failing ${r.failing}, real types: ${r.realTypes ? 'yes' : 'no (no node_modules; unresolved modules ignored)'}, ` +
+    `${r.filesChecked} files changed (${r.errorsBefore} diagnostics in them before any fix, unresolved modules aside), ` +
     `${r.seconds.toFixed(1)}s (CLI ${r.cliSeconds.toFixed(1)}s); tsconfigs: ${r.configs.join(', ')}`);
-  if (r.unresolvedImports.length) console.log(`  unresolved in the changed files (ignored): ${r.unresolvedImports.slice(0, 8).join(' | ')}${r.unresolvedImports.length > 8 ? ` (+${r.unresolvedImports.length - 8})` : ''}`);
+  if (r.unresolvedImports.length) console.log(`  unresolved in the changed files (ignored): ${r.unresolvedImports.slice(0, 8).map((m) => m.slice(0, 110)).join(' | ')}${r.unresolvedImports.length > 8 ? ` (+${r.unresolvedImports.length - 8})` : ''}`);
   for (const f of r.failures) {
     console.log(`  ${f.where}: ${f.title}`);
     for (const d of f.diagnostics) console.log(`    ${d}`);
