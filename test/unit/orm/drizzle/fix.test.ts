@@ -5,7 +5,7 @@
  * against drizzle-orm's type definitions.
  */
 import { strict as assert } from 'node:assert';
-import { drizzleBatchQuery, drizzleIndexEdits } from '../../../../server/src/core/orm/drizzle/fix';
+import { drizzleBatchQuery, drizzleIndexEdits, drizzleInsertAllEdit } from '../../../../server/src/core/orm/drizzle/fix';
 import { extractTypeScript } from '../../../../server/src/core/host/typescript/extract';
 import { typescript } from '../../../../server/src/core/host/typescript/language';
 import { initHostParsers } from '../../../../server/src/core/host/treesitter';
@@ -124,5 +124,78 @@ describe('Drizzle: the index fix on the table', () => {
       importEdit: { span: { start: code.indexOf('eq }') + 2, end: code.indexOf('eq }') + 2 }, newText: ', inArray' },
     });
     assert.equal(drizzleBatchQuery(code, { ...query!, terminal: 'first' }, query!.model!.predicates[0]!, { keys: 'k', rows: 'r' }), undefined);
+  });
+
+  describe('commit-in-loop: one insert().values() over all items', () => {
+    const schema = [
+      "import { pgTable, serial, integer, text } from 'drizzle-orm/pg-core';",
+      "export const documents = pgTable('documents', { id: serial('id').primaryKey(), agentId: integer('agent_id').notNull(), title: text('title').notNull().unique() });",
+      '',
+    ].join('\n');
+    const head = "import type { NodePgDatabase } from 'drizzle-orm/node-postgres';\nimport { documents } from './schema.js';\n";
+    /** The file with the fix of its one write applied, or undefined when none is offered. */
+    function fixedWrite(code: string): string | undefined {
+      const [query] = typescript.extract('app.ts', code, { models: extractTypeScript(schema, 'schema.ts').models }).queries.filter((q) => q.statementKind === 'insert');
+      assert.equal(query?.loops.length, 1);
+      const edit = drizzleInsertAllEdit(code, 'app.ts', query!, query!.loops[0]!);
+      return edit && code.slice(0, edit.span.start) + edit.newText + code.slice(edit.span.end);
+    }
+    const cases = [
+      {
+        name: 'an object of the item (a destructured one), over lines, under a guard for the empty list',
+        before: head + [
+          'export async function importAll(db: NodePgDatabase, agentId: number, items: { title: string }[]): Promise<void> {',
+          '  for (const { title } of items) {',
+          '    await db.insert(documents).values({',
+          '      agentId,',
+          '      title,',
+          '    });',
+          '  }',
+          '}',
+          '',
+        ].join('\n'),
+        after: head + [
+          'export async function importAll(db: NodePgDatabase, agentId: number, items: { title: string }[]): Promise<void> {',
+          '  // QueryLens commit-in-loop: one INSERT for all of items (values() takes no empty list).',
+          '  if (items.length > 0) await db.insert(documents).values(items.map(({ title }) => ({',
+          '    agentId,',
+          '    title,',
+          '  })));',
+          '}',
+          '',
+        ].join('\n'),
+      },
+      {
+        name: 'the item itself, with onConflictDoNothing kept, in a loop without braces',
+        before: head + [
+          'export async function importRows(db: NodePgDatabase, rows: (typeof documents.$inferInsert)[]): Promise<void> {',
+          '  for (const row of rows) await db.insert(documents).values(row).onConflictDoNothing();',
+          '}',
+          '',
+        ].join('\n'),
+        after: head + [
+          'export async function importRows(db: NodePgDatabase, rows: (typeof documents.$inferInsert)[]): Promise<void> {',
+          '  // QueryLens commit-in-loop: one INSERT for all of rows (values() takes no empty list).',
+          '  if (rows.length > 0) await db.insert(documents).values(rows).onConflictDoNothing();',
+          '}',
+          '',
+        ].join('\n'),
+      },
+    ];
+    for (const c of cases) it(c.name, () => assert.equal(fixedWrite(c.before), c.after));
+
+    it('compiles against drizzle-orm (tsc --noEmit)', function () {
+      this.timeout(120_000);
+      const files = { 'schema.ts': schema, ...Object.fromEntries(cases.map((c, i) => [`app${i}.ts`, fixedWrite(c.before)!])) };
+      assert.deepEqual(typecheck(files), Object.fromEntries(Object.keys(files).map((f) => [f, []])));
+    });
+
+    it('offers nothing where the loop does more, uses the row, awaits in the values, or updates on conflict', () => {
+      const loop = (body: string) => head + `export async function f(db: NodePgDatabase, items: { title: string }[], log: (n: number) => void, tr: (s: string) => Promise<string>) {\n  for (const item of items) {\n${body}\n  }\n}\n`;
+      assert.equal(fixedWrite(loop('    await db.insert(documents).values({ agentId: 1, title: item.title });\n    log(1);')), undefined);
+      assert.equal(fixedWrite(loop('    const [row] = await db.insert(documents).values({ agentId: 1, title: item.title }).returning();\n    log(row!.id);')), undefined);
+      assert.equal(fixedWrite(loop('    await db.insert(documents).values({ agentId: 1, title: await tr(item.title) });')), undefined);
+      assert.equal(fixedWrite(loop('    await db.insert(documents).values({ agentId: 1, title: item.title }).onConflictDoUpdate({ target: documents.title, set: { agentId: 1 } });')), undefined);
+    });
   });
 });

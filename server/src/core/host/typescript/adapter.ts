@@ -9,7 +9,9 @@ import type { CoreFix } from '../../rules/types';
 import type { HostAdapter } from '../adapter';
 import { batchByKeysFix, batchedLookup, multiRowInsertFix, type TextEdit } from './fixes';
 import { ormBatchQuery, ormModelIndexEdits, ormRowWriteNote } from './orms';
-import { drizzleBatchQuery, drizzleIndexEdits } from '../../orm/drizzle/fix';
+import { DRIZZLE_INSERT_ADVICE, drizzleBatchQuery, drizzleIndexEdits, drizzleInsertAllEdit } from '../../orm/drizzle/fix';
+import { TYPEORM_INSERT_ADVICE, typeOrmTakeEdit, typeOrmWriteAllEdit } from '../../orm/typeorm/fix';
+import type { OrmEdit } from './loop-write';
 import { prismaBatchLookup, prismaCreateManyEdit, prismaIncludeAdvice, prismaDataPerItem, prismaMethodOf, prismaNestedCreate, prismaTakeEdit } from '../../prisma/client-fixes';
 
 export const typescriptAdapter: HostAdapter = {
@@ -58,6 +60,7 @@ export const typescriptAdapter: HostAdapter = {
       if (kind === 'update') return `Update all rows at once: prisma.${model}.updateMany({ ${where}, data }) when the values are the same, else run the updates in one $transaction([...]).`;
       return `Delete them at once: prisma.${model}.deleteMany({ ${where} }).`;
     }
+    if (kind === 'insert' && (query?.orm === 'typeorm' || query?.orm === 'drizzle')) return query.orm === 'typeorm' ? TYPEORM_INSERT_ADVICE : DRIZZLE_INSERT_ADVICE;
     if (dialect === 'sqlite') {
       // In-process: the cost per row is the statement and its own transaction, not a round trip.
       if (kind === 'insert') return `Run them in one transaction (better-sqlite3: db.transaction(() => { ... })()), or insert all rows with one multi-row INSERT into ${t}.`;
@@ -97,7 +100,9 @@ export const typescriptAdapter: HostAdapter = {
       const edit = query.statementKind === 'insert' ? prismaCreateManyEdit(ctx.text, ctx.file, query, loop) : undefined;
       return edit ? [{ title: edit.title, isPreferred: false, changes: [{ kind: 'edit', file: ctx.file, edits: [{ span: edit.span, newText: edit.newText }] }] }] : [];
     }
-    // The other fixes rewrite SQL text: a builder or ORM write (knex, Drizzle, TypeORM) has none.
+    // TypeORM's insert/save and Drizzle's insert().values() take all items at once (orm/typeorm/fix.ts, orm/drizzle/fix.ts).
+    if (query.orm === 'typeorm' || query.orm === 'drizzle') return editFix(ctx.file, (query.orm === 'typeorm' ? typeOrmWriteAllEdit : drizzleInsertAllEdit)(ctx.text, ctx.file, query, loop));
+    // The other fixes rewrite SQL text: a builder write (knex, Kysely) has none.
     if (query.kind !== 'sql') return [];
     const prepared = query.preparedFrom === undefined ? undefined : host.queries[query.preparedFrom];
     const dialect = (prepared ?? query).sql?.dialect ?? ctx.dialect;
@@ -127,7 +132,7 @@ export const typescriptAdapter: HostAdapter = {
     ?? drizzleIndexEdits('schema.ts', text, index, origin),
 
   ormLimitFix(ctx, query, limit) {
-    const edit = query.orm === 'prisma' ? prismaTakeEdit(ctx.text, ctx.file, query, limit) : undefined;
+    const edit = query.orm === 'prisma' ? prismaTakeEdit(ctx.text, ctx.file, query, limit) : query.orm === 'typeorm' ? typeOrmTakeEdit(ctx.text, ctx.file, query, limit) : undefined;
     return edit && { title: edit.title, isPreferred: false, changes: [{ kind: 'edit', file: ctx.file, edits: [{ span: edit.span, newText: edit.newText }] }] };
   },
   paginationAdvice: (query) =>
@@ -142,3 +147,8 @@ export const typescriptAdapter: HostAdapter = {
   streamAdvice: 'stream them (pg-cursor / pg-query-stream, postgres.js .cursor(), knex .stream(), better-sqlite3 .iterate()) or walk keyset chunks (WHERE id > $last ORDER BY id LIMIT 1000)',
   streamsRows: (_text, query) => query.terminal === 'iterate',
 };
+
+/** An ORM's edit as the one fix of a finding (none without one). */
+function editFix(file: string, edit: OrmEdit | undefined): CoreFix[] {
+  return edit ? [{ title: edit.title, isPreferred: false, changes: [{ kind: 'edit', file, edits: [{ span: edit.span, newText: edit.newText }] }] }] : [];
+}

@@ -9,10 +9,11 @@
  */
 import type { IndexDefinition } from '../../../../../shared/types';
 import type { BatchSite, BuiltStatement, ExtraEdit } from '../../host/adapter';
-import type { HostQuery } from '../../host/types';
-import type { Predicate } from '../../sql/model';
+import type { HostQuery, LoopContext } from '../../host/types';
+import { callOverAll, loneWriteLoop, mappedValues, type OrmEdit } from '../../host/typescript/loop-write';
+import type { Predicate, Span } from '../../sql/model';
 import { hostGrammarOf, hostParser, type SyntaxNode } from '../../host/treesitter';
-import { oneLine, plainString, unwrap } from '../../host/typescript/syntax';
+import { argsOf, oneLine, plainString, unwrap } from '../../host/typescript/syntax';
 import type { MigrationSet } from '../../catalog/types';
 import type { CoreFix } from '../../rules/types';
 import type { Dialect } from '../../../../../shared/types';
@@ -189,3 +190,44 @@ export function drizzleBatchQuery(text: string, query: HostQuery, key: Predicate
   }
   return out;
 }
+
+/** Steps after `.values(...)` that mean the same over many rows (not `onConflictDoUpdate`: one statement cannot update a row twice, as items sharing a key would). */
+const INSERT_STEPS = new Set(['onConflictDoNothing', 'onDuplicateKeyUpdate', 'returning', 'execute']);
+
+/**
+ * commit-in-loop: a loop whose body is one `db.insert(t).values({...})` of the
+ * item and nothing else becomes one INSERT of all items,
+ * `db.insert(t).values(items.map((item) => ({ ... })))`, under
+ * `if (items.length > 0)`: drizzle-orm's `values([])` throws ("values() must
+ * be called with at least one value").
+ */
+export function drizzleInsertAllEdit(text: string, file: string, query: { span: Span }, loop: LoopContext): OrmEdit | undefined {
+  const lone = loneWriteLoop(text, file, query, loop);
+  if (!lone) return undefined;
+  // Down the chain from its last call to `.values(...)`, through the steps allowed after it.
+  let call: SyntaxNode | undefined = lone.call;
+  let name: string | undefined;
+  for (;;) {
+    const fn: SyntaxNode | null | undefined = call?.childForFieldName('function');
+    name = fn?.type === 'member_expression' ? fn.childForFieldName('property')?.text : undefined;
+    if (!call || !fn || name === 'values' || !name || !INSERT_STEPS.has(name)) break;
+    const object: SyntaxNode | null = fn.childForFieldName('object');
+    call = object?.type === 'call_expression' ? object : undefined;
+  }
+  const start = call?.childForFieldName('function')?.childForFieldName('object');
+  const insert = start?.type === 'call_expression' ? start.childForFieldName('function') : undefined;
+  if (!call || name !== 'values' || insert?.type !== 'member_expression' || insert.childForFieldName('property')?.text !== 'insert') return undefined;
+  const args = argsOf(call);
+  const value = args[0];
+  if (args.length !== 1 || !value || value.type === 'spread_element' || unwrap(value).type === 'array') return undefined;
+  const values = mappedValues(text, value, lone);
+  if (!values) return undefined;
+  return {
+    title: `Insert all of ${lone.iterable} with one INSERT`,
+    span: { ...loop.span },
+    newText: `// QueryLens commit-in-loop: one INSERT for all of ${lone.iterable} (values() takes no empty list).\n${lone.indent}if (${lone.iterable}.length > 0) ${callOverAll(text, lone, value, values)}`,
+  };
+}
+
+/** commit-in-loop's advice for an INSERT per item, in Drizzle's terms. */
+export const DRIZZLE_INSERT_ADVICE = 'Insert all rows in one statement: db.insert(table).values(items.map(...)), when items is not empty (values() throws on an empty list).';
