@@ -181,6 +181,24 @@ describe('Drizzle: the index fix on the table', () => {
           '',
         ].join('\n'),
       },
+      {
+        name: 'the item itself, from a readonly array: a copy of it',
+        before: head + [
+          'export async function importRows(db: NodePgDatabase, rows: readonly (typeof documents.$inferInsert)[]): Promise<void> {',
+          '  for (const row of rows) {',
+          '    await db.insert(documents).values(row);',
+          '  }',
+          '}',
+          '',
+        ].join('\n'),
+        after: head + [
+          'export async function importRows(db: NodePgDatabase, rows: readonly (typeof documents.$inferInsert)[]): Promise<void> {',
+          '  // QueryLens commit-in-loop: one INSERT for all of rows (values() takes no empty list).',
+          '  if (rows.length > 0) await db.insert(documents).values([...rows]);',
+          '}',
+          '',
+        ].join('\n'),
+      },
     ];
     for (const c of cases) it(c.name, () => assert.equal(fixedWrite(c.before), c.after));
 
@@ -190,12 +208,18 @@ describe('Drizzle: the index fix on the table', () => {
       assert.deepEqual(typecheck(files), Object.fromEntries(Object.keys(files).map((f) => [f, []])));
     });
 
-    it('offers nothing where the loop does more, uses the row, awaits in the values, or updates on conflict', () => {
+    it('offers nothing where the loop does more, uses the row, awaits in the values, updates on conflict, or walks a Set or pairs', () => {
       const loop = (body: string) => head + `export async function f(db: NodePgDatabase, items: { title: string }[], log: (n: number) => void, tr: (s: string) => Promise<string>) {\n  for (const item of items) {\n${body}\n  }\n}\n`;
       assert.equal(fixedWrite(loop('    await db.insert(documents).values({ agentId: 1, title: item.title });\n    log(1);')), undefined);
       assert.equal(fixedWrite(loop('    const [row] = await db.insert(documents).values({ agentId: 1, title: item.title }).returning();\n    log(row!.id);')), undefined);
       assert.equal(fixedWrite(loop('    await db.insert(documents).values({ agentId: 1, title: await tr(item.title) });')), undefined);
       assert.equal(fixedWrite(loop('    await db.insert(documents).values({ agentId: 1, title: item.title }).onConflictDoUpdate({ target: documents.title, set: { agentId: 1 } });')), undefined);
+      // A Set or a Map's entries have no .map.
+      const set = head + 'export async function f(db: NodePgDatabase, titles: Set<string>) {\n  for (const title of titles) await db.insert(documents).values({ agentId: 1, title });\n}\n';
+      assert.equal(fixedWrite(set), undefined);
+      assert.notEqual(fixedWrite(set.replace('Set<string>', 'string[]')), undefined);
+      const map = head + 'export async function f(db: NodePgDatabase, byAgent: { agentId: number; title: string }[][]) {\n  for (const [first] of byAgent) await db.insert(documents).values({ agentId: first!.agentId, title: first!.title });\n}\n';
+      assert.equal(fixedWrite(map), undefined);
     });
   });
 });

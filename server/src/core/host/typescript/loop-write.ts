@@ -44,6 +44,8 @@ export interface LoneWriteLoop {
   item: string;
   targets: string[];
   iterable: string;
+  /** The iterable is declared a readonly array: passed on as a copy. */
+  readonly?: boolean;
   /** The loop statement's indentation, for the statement that replaces it. */
   indent: string;
 }
@@ -66,8 +68,33 @@ export function loneWriteLoop(text: string, file: string, query: { span: Span },
   const awaited = expression.type === 'await_expression';
   const call = callOf(expression);
   if (!call || ![expression, call].some((n) => n.startIndex === query.span.start && n.endIndex === query.span.end)) return undefined;
+  // `for (const [key, value] of byKey)` walks a Map's entries, most likely; a Set or a Map has no `.map`.
+  if (left.type === 'array_pattern' || declaredAs(statement, right.text) === 'collection') return undefined;
   const lineStart = text.lastIndexOf('\n', statement.startIndex - 1) + 1;
-  return { call, awaited, item: left.text, targets: patternNames(left), iterable: right.text, indent: /^[ \t]*/.exec(text.slice(lineStart))![0] };
+  return {
+    call, awaited, item: left.text, targets: patternNames(left), iterable: right.text, indent: /^[ \t]*/.exec(text.slice(lineStart))![0],
+    ...(declaredAs(statement, right.text) === 'readonly' ? { readonly: true } : {}),
+  };
+}
+
+/**
+ * What the file declares `name` to be, where it shows: a Set, a Map or another iterable
+ * (`new Set(...)`, `: Map<K, V>`), which has no `.map`, or a readonly array, which the
+ * ORMs' array parameters do not take as it is. Undefined when it does not say.
+ */
+function declaredAs(from: SyntaxNode, name: string): 'collection' | 'readonly' | undefined {
+  if (!/^[\w$]+$/.test(name)) return undefined;
+  let root = from;
+  while (root.parent) root = root.parent;
+  for (const d of root.descendantsOfType(['variable_declarator', 'required_parameter', 'optional_parameter'])) {
+    const id = d.childForFieldName(d.type === 'variable_declarator' ? 'name' : 'pattern');
+    if (id?.type !== 'identifier' || id.text !== name || d.startIndex > from.startIndex) continue;
+    const type = d.childForFieldName('type')?.text.replace(/^:\s*/, '') ?? '';
+    const value = d.childForFieldName('value')?.text ?? '';
+    if (/^(Readonly)?(Set|Map|Iterable|AsyncIterable|IterableIterator|Generator)\b/.test(type) || /^new\s+(Set|Map)\b/.test(value)) return 'collection';
+    if (/^(readonly\s|ReadonlyArray\b)/.test(type)) return 'readonly';
+  }
+  return undefined;
 }
 
 /**
@@ -78,7 +105,7 @@ export function loneWriteLoop(text: string, file: string, query: { span: Span },
  */
 export function mappedValues(text: string, value: SyntaxNode, loop: LoneWriteLoop): string | undefined {
   const bare = unwrap(value);
-  if (bare.type === 'identifier' && loop.targets.length === 1 && bare.text === loop.targets[0] && loop.item === bare.text) return loop.iterable;
+  if (bare.type === 'identifier' && loop.targets.length === 1 && bare.text === loop.targets[0] && loop.item === bare.text) return loop.readonly ? `[...${loop.iterable}]` : loop.iterable;
   const names = expressionRoots(value);
   if (!loop.targets.some((t) => names.has(t))) return undefined;
   if (value.descendantsOfType(['await_expression', 'yield_expression']).length > 0) return undefined;
