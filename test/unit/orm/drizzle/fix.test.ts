@@ -2,10 +2,12 @@
  * The missing-index fix on a Drizzle table when the project has no
  * migrations: `index(...).on(...)` in the table's callback (created when
  * absent, `index` imported), in each callback form; the result compiles
- * against drizzle-orm's type definitions.
+ * against drizzle-orm's type definitions. The fixes of queries in Drizzle
+ * code too: the N+1 query over `inArray`, one `insert().values()` over all
+ * items, `limit: 100` in a relational `findMany`.
  */
 import { strict as assert } from 'node:assert';
-import { drizzleBatchQuery, drizzleIndexEdits, drizzleInsertAllEdit } from '../../../../server/src/core/orm/drizzle/fix';
+import { drizzleBatchQuery, drizzleFindManyLimitEdit, drizzleIndexEdits, drizzleInsertAllEdit } from '../../../../server/src/core/orm/drizzle/fix';
 import { extractTypeScript } from '../../../../server/src/core/host/typescript/extract';
 import { typescript } from '../../../../server/src/core/host/typescript/language';
 import { initHostParsers } from '../../../../server/src/core/host/treesitter';
@@ -22,7 +24,7 @@ function fixed(text: string, index: IndexDefinition): string | undefined {
 
 const LOOKUP: IndexDefinition = { name: 'workers_planner_status_idx', table: 'workers', keys: [{ column: 'planner_id' }, { column: 'task_status' }] };
 
-describe('Drizzle: the index fix on the table', () => {
+describe('Drizzle fixes: the index on the table, and the queries', () => {
   before(() => initHostParsers());
 
   const cases: { name: string; before: string; after: string; index?: IndexDefinition }[] = [
@@ -221,5 +223,35 @@ describe('Drizzle: the index fix on the table', () => {
       const map = head + 'export async function f(db: NodePgDatabase, byAgent: { agentId: number; title: string }[][]) {\n  for (const [first] of byAgent) await db.insert(documents).values({ agentId: first!.agentId, title: first!.title });\n}\n';
       assert.equal(fixedWrite(map), undefined);
     });
+  });
+
+  it('unpaginated-query: limit: 100 in the relational findMany config, created when there is none; it compiles', function () {
+    this.timeout(120_000);
+    const schema = "import { pgTable, serial, integer } from 'drizzle-orm/pg-core';\nexport const tasks = pgTable('tasks', { id: serial('id').primaryKey(), agentId: integer('agent_id').notNull() });\n";
+    const code = [
+      "import { eq } from 'drizzle-orm';",
+      "import type { NodePgDatabase } from 'drizzle-orm/node-postgres';",
+      "import * as schema from './schema.js';",
+      'export async function f(db: NodePgDatabase<typeof schema>, agentId: number) {',
+      '  const mine = await db.query.tasks.findMany({',
+      '    where: eq(schema.tasks.agentId, agentId),',
+      '  });',
+      '  const all = await db.query.tasks.findMany();',
+      '  return [mine, all, await db.select().from(schema.tasks)];',
+      '}',
+      '',
+    ].join('\n');
+    const queries = typescript.extract('app.ts', code, { models: extractTypeScript(schema, 'schema.ts').models }).queries;
+    assert.equal(queries.length, 3);
+    const edits = queries.map((q) => drizzleFindManyLimitEdit(code, 'app.ts', q, 100));
+    assert.deepEqual(edits.map((e) => e && [e.title, e.newText]), [
+      ['Add limit: 100 to the findMany config', '\n    limit: 100,'],
+      ['Add limit: 100 to the findMany config', '{ limit: 100 }'],
+      undefined,
+    ]);
+    let fixed = code;
+    for (const e of edits.filter((e) => e !== undefined).sort((a, b) => b.span.start - a.span.start)) fixed = fixed.slice(0, e.span.start) + e.newText + fixed.slice(e.span.end);
+    assert.equal(fixed, code.replace('agentId),\n  });', 'agentId),\n    limit: 100,\n  });').replace('findMany();', 'findMany({ limit: 100 });'));
+    assert.deepEqual(typecheck({ 'schema.ts': schema, 'app.ts': fixed }), { 'schema.ts': [], 'app.ts': [] });
   });
 });

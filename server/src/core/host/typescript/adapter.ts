@@ -9,7 +9,7 @@ import type { CoreFix } from '../../rules/types';
 import type { HostAdapter } from '../adapter';
 import { batchByKeysFix, batchedLookup, multiRowInsertFix, type TextEdit } from './fixes';
 import { ormBatchQuery, ormModelIndexEdits, ormRowWriteNote } from './orms';
-import { DRIZZLE_INSERT_ADVICE, drizzleBatchQuery, drizzleIndexEdits, drizzleInsertAllEdit } from '../../orm/drizzle/fix';
+import { DRIZZLE_INSERT_ADVICE, drizzleBatchQuery, drizzleFindManyLimitEdit, drizzleIndexEdits, drizzleInsertAllEdit } from '../../orm/drizzle/fix';
 import { TYPEORM_INSERT_ADVICE, typeOrmTakeEdit, typeOrmWriteAllEdit } from '../../orm/typeorm/fix';
 import type { OrmEdit } from './loop-write';
 import { prismaBatchLookup, prismaCreateManyEdit, prismaIncludeAdvice, prismaDataPerItem, prismaMethodOf, prismaNestedCreate, prismaTakeEdit } from '../../prisma/client-fixes';
@@ -132,7 +132,7 @@ export const typescriptAdapter: HostAdapter = {
     ?? drizzleIndexEdits('schema.ts', text, index, origin),
 
   ormLimitFix(ctx, query, limit) {
-    const edit = query.orm === 'prisma' ? prismaTakeEdit(ctx.text, ctx.file, query, limit) : query.orm === 'typeorm' ? typeOrmTakeEdit(ctx.text, ctx.file, query, limit) : undefined;
+    const edit = query.orm === 'prisma' ? prismaTakeEdit(ctx.text, ctx.file, query, limit) : query.orm === 'typeorm' ? typeOrmTakeEdit(ctx.text, ctx.file, query, limit) : query.orm === 'drizzle' ? drizzleFindManyLimitEdit(ctx.text, ctx.file, query, limit) : undefined;
     return edit && { title: edit.title, isPreferred: false, changes: [{ kind: 'edit', file: ctx.file, edits: [{ span: edit.span, newText: edit.newText }] }] };
   },
   paginationAdvice: (query) =>

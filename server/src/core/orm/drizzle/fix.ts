@@ -10,7 +10,7 @@
 import type { IndexDefinition } from '../../../../../shared/types';
 import type { BatchSite, BuiltStatement, ExtraEdit } from '../../host/adapter';
 import type { HostQuery, LoopContext } from '../../host/types';
-import { callOverAll, loneWriteLoop, mappedValues, type OrmEdit } from '../../host/typescript/loop-write';
+import { addProperty, callOf, callOverAll, loneWriteLoop, mappedValues, nodeAt, type OrmEdit } from '../../host/typescript/loop-write';
 import type { Predicate, Span } from '../../sql/model';
 import { hostGrammarOf, hostParser, type SyntaxNode } from '../../host/treesitter';
 import { argsOf, oneLine, plainString, unwrap } from '../../host/typescript/syntax';
@@ -231,3 +231,26 @@ export function drizzleInsertAllEdit(text: string, file: string, query: { span: 
 
 /** commit-in-loop's advice for an INSERT per item, in Drizzle's terms. */
 export const DRIZZLE_INSERT_ADVICE = 'Insert all rows in one statement: db.insert(table).values(items.map(...)), when items is not empty (values() throws on an empty list).';
+
+/**
+ * unpaginated-query on the relational API: `limit: n` in the config of
+ * `db.query.t.findMany({...})` (`findMany()` → `findMany({ limit: 100 })`). Undefined
+ * for other calls (a `select()` chain takes `.limit(n)` before its end) and a config
+ * that is not an object literal of the call's own, or spreads one.
+ */
+export function drizzleFindManyLimitEdit(text: string, file: string, query: { span: Span }, limit: number): OrmEdit | undefined {
+  const node = nodeAt(text, file, query.span);
+  const call = node && callOf(node);
+  const fn = call?.childForFieldName('function');
+  const owner = fn?.type === 'member_expression' ? fn.childForFieldName('object') : undefined;
+  const args = call ? argsOf(call) : [];
+  if (!call || fn?.childForFieldName('property')?.text !== 'findMany' || owner?.type !== 'member_expression' || !/\.query$/.test(owner.childForFieldName('object')?.text ?? '') || args.length > 1) return undefined;
+  const title = `Add limit: ${limit} to the findMany config`;
+  const config = args[0] && unwrap(args[0]);
+  if (!config) {
+    const at = call.childForFieldName('arguments')!.startIndex + 1;
+    return { title, span: { start: at, end: at }, newText: `{ limit: ${limit} }` };
+  }
+  const edit = config.type === 'object' ? addProperty(text, config, `limit: ${limit}`) : undefined;
+  return edit && { title, ...edit };
+}
