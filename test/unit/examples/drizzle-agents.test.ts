@@ -55,7 +55,7 @@ describe('examples/drizzle-agents', function () {
       'src/reports.ts:8 unpaginated-query info [Add .limit(100)]',
       'src/reports.ts:11 unpaginated-query info [Add .limit(100)]',
       'src/reports.ts:11 n-plus-one warning [Insert one query for all agent rows above the loop (review, then use its rows)]',
-      'src/reports.ts:30 commit-in-loop warning',
+      'src/reports.ts:30 commit-in-loop warning [Insert all of items with one INSERT]',
       'src/reports.ts:41 leading-wildcard-like warning [Add index on agents(name) using gin to its Drizzle table and a new drizzle-kit migration]',
       "src/routes.ts:12 unpaginated-query info [Add .limit(100)]",
       'src/taskManager.ts:15 missing-composite-index info [Add index on workers(planner_id, task_status) to its Drizzle table and a new drizzle-kit migration]',
@@ -142,27 +142,44 @@ describe('examples/drizzle-agents', function () {
     assert.deepEqual(typecheck({ 'schema.ts': esm(own('schema.ts')), 'db.ts': esm(own('db.ts')), 'loops.ts': esm(fixed) }), { 'schema.ts': [], 'db.ts': [], 'loops.ts': [] });
   });
 
-  it('batches the per-agent query with inArray before the loop, and the result compiles', async () => {
+  /** src/reports.ts with the first fix of its finding of `rule` applied, its text before, and whether the fixed file compiles beside the schema. */
+  async function fixedReports(rule: string): Promise<{ text: string; fixed: string; errors: Record<string, string[]> }> {
     const { config } = await loadConfig(example);
     const workspace = await Workspace.create({ root: example, config });
     const reports = path.join(example, 'src/reports.ts');
-    const fix = workspace.analyze(reports).find((f) => f.ruleId === 'n-plus-one')!.fixes[0]!;
+    const fix = workspace.analyze(reports).find((f) => f.ruleId === rule)!.fixes[0]!;
     const text = readFileSync(reports, 'utf8');
     const lines = new LineIndex(text);
     let fixed = text;
+    assert.equal(fix.changes.length, 1);
     const change = fix.changes[0]!;
-    assert.equal(change.kind, 'edit');
-    if (change.kind !== 'edit') return;
+    if (change.kind !== 'edit') assert.fail(`a ${change.kind} change`);
     for (const e of [...change.edits].reverse()) fixed = fixed.slice(0, lines.offsetAt(e.range.start)) + e.newText + fixed.slice(lines.offsetAt(e.range.end));
+    // The type-check helper compiles ES modules: relative imports spell their extension there.
+    const esm = (code: string) => code.replace(/from '\.\/(\w+)'/g, "from './$1.js'");
+    const source = (file: string) => esm(readFileSync(path.join(example, 'src', file), 'utf8'));
+    return { text, fixed, errors: typecheck({ 'schema.ts': source('schema.ts'), 'db.ts': source('db.ts'), 'reports.ts': esm(fixed) }) };
+  }
+  const compiled = { 'schema.ts': [], 'db.ts': [], 'reports.ts': [] };
+
+  it('batches the per-agent query with inArray before the loop, and the result compiles', async () => {
+    const { fixed, errors } = await fixedReports('n-plus-one');
     assert.ok(fixed.includes(
       '  // QueryLens n-plus-one: one query for every agent; use these rows in the loop instead of its query.\n' +
         '  const agent_ids = list.map((agent) => agent.id);\n' +
         '  const all_tasks = await db.select().from(tasks).where(inArray(tasks.agentId, agent_ids));\n' +
         '  for (const agent of list) {\n',
     ));
-    // The type-check helper compiles ES modules: relative imports spell their extension there.
-    const esm = (code: string) => code.replace(/from '\.\/(\w+)'/g, "from './$1.js'");
-    const source = (file: string) => esm(readFileSync(path.join(example, 'src', file), 'utf8'));
-    assert.deepEqual(typecheck({ 'schema.ts': source('schema.ts'), 'db.ts': source('db.ts'), 'reports.ts': esm(fixed) }), { 'schema.ts': [], 'db.ts': [], 'reports.ts': [] });
+    assert.deepEqual(errors, compiled);
+  });
+
+  it('inserts the documents with one insert().values() over the items, under a guard for none, and the result compiles', async () => {
+    const { text, fixed, errors } = await fixedReports('commit-in-loop');
+    assert.equal(fixed, text.replace(
+      '  for (const item of items) {\n    await db.insert(documents).values({ agentId, title: item.title, body: item.body });\n  }',
+      '  // QueryLens commit-in-loop: one INSERT for all of items (values() takes no empty list).\n' +
+        '  if (items.length > 0) await db.insert(documents).values(items.map((item) => ({ agentId, title: item.title, body: item.body })));',
+    ));
+    assert.deepEqual(errors, compiled);
   });
 });

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import * as ts from 'typescript';
 
 /** The example's compiler options, the files it compiles (relative, sorted) and the compiler's errors. */
-export function typecheckExample(name: string): { options: ts.CompilerOptions; files: string[]; errors: string[] } {
-  const example = join(__dirname, '..', '..', '..', 'examples', name);
+export function typecheckExample(name: string, dir?: string): { options: ts.CompilerOptions; files: string[]; errors: string[] } {
+  // `dir`: a copy of the example (with the fixes applied, say), where its imports resolve as in the repository.
+  const example = dir ?? join(__dirname, '..', '..', '..', 'examples', name);
   const parsed = ts.getParsedCommandLineOfConfigFile(join(example, 'tsconfig.json'), { noEmit: true }, {
     ...ts.sys,
     onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(ts.flattenDiagnosticMessageText(d.messageText, '\n')),

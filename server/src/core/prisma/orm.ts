@@ -5,11 +5,8 @@
  */
 import type { TypeScriptOrm } from '../host/typescript/orms';
 import { mayQueryPrisma, prismaQuery } from './client';
-import { prismaBatchLookup, prismaCreateManyEdit, prismaDataPerItem, prismaIncludeAdvice, prismaMethodOf, prismaNestedCreate, prismaTakeEdit, type PrismaEdit } from './client-fixes';
-
-function asEdit(edit: PrismaEdit | undefined): { title: string; edits: { span: PrismaEdit['span']; newText: string }[] } | undefined {
-  return edit && { title: edit.title, edits: [{ span: edit.span, newText: edit.newText }] };
-}
+import { prismaBatchLookup, prismaCreateManyEdit, prismaDataPerItem, prismaIncludeAdvice, prismaMethodOf, prismaNestedCreate, prismaTakeEdit } from './client-fixes';
+import { asOrmEdit as asEdit } from '../host/typescript/loop-write';
 
 export const prisma: TypeScriptOrm = {
   id: 'prisma',

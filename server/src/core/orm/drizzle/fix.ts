@@ -9,10 +9,11 @@
  */
 import type { IndexDefinition } from '../../../../../shared/types';
 import type { BatchSite, BuiltStatement, ExtraEdit } from '../../host/adapter';
-import type { HostQuery } from '../../host/types';
-import type { Predicate } from '../../sql/model';
+import type { HostQuery, LoopContext } from '../../host/types';
+import { addProperty, callOf, callOverAll, loneWriteLoop, mappedValues, nodeAt, type OrmSpanEdit } from '../../host/typescript/loop-write';
+import type { Predicate, Span } from '../../sql/model';
 import { hostGrammarOf, hostParser, type SyntaxNode } from '../../host/treesitter';
-import { oneLine, plainString, unwrap } from '../../host/typescript/syntax';
+import { argsOf, oneLine, plainString, unwrap } from '../../host/typescript/syntax';
 import type { MigrationSet } from '../../catalog/types';
 import type { CoreFix } from '../../rules/types';
 import type { Dialect } from '../../../../../shared/types';
@@ -190,4 +191,68 @@ export function drizzleBatchQuery(text: string, query: HostQuery, key: Predicate
     out.importEdit = trailing ? { span: { start: end, end }, newText: `${/\n/.test(inner) ? '  ' : ' '}inArray,${/\n/.test(inner) ? '\n' : ' '}` } : { span: { start: at, end: at }, newText: ', inArray' };
   }
   return out;
+}
+
+/** Steps after `.values(...)` that mean the same over many rows (not `onConflictDoUpdate`: one statement cannot update a row twice, as items sharing a key would). */
+const INSERT_STEPS = new Set(['onConflictDoNothing', 'onDuplicateKeyUpdate', 'returning', 'execute']);
+
+/**
+ * commit-in-loop: a loop whose body is one `db.insert(t).values({...})` of the
+ * item and nothing else becomes one INSERT of all items,
+ * `db.insert(t).values(items.map((item) => ({ ... })))`, under
+ * `if (items.length > 0)`: drizzle-orm's `values([])` throws ("values() must
+ * be called with at least one value").
+ */
+export function drizzleInsertAllEdit(text: string, file: string, query: { span: Span }, loop: LoopContext): OrmSpanEdit | undefined {
+  const lone = loneWriteLoop(text, file, query, loop);
+  if (!lone) return undefined;
+  // Down the chain from its last call to `.values(...)`, through the steps allowed after it.
+  let call: SyntaxNode | undefined = lone.call;
+  let name: string | undefined;
+  for (;;) {
+    const fn: SyntaxNode | null | undefined = call?.childForFieldName('function');
+    name = fn?.type === 'member_expression' ? fn.childForFieldName('property')?.text : undefined;
+    if (!call || !fn || name === 'values' || !name || !INSERT_STEPS.has(name)) break;
+    const object: SyntaxNode | null = fn.childForFieldName('object');
+    call = object?.type === 'call_expression' ? object : undefined;
+  }
+  const start = call?.childForFieldName('function')?.childForFieldName('object');
+  const insert = start?.type === 'call_expression' ? start.childForFieldName('function') : undefined;
+  if (!call || name !== 'values' || insert?.type !== 'member_expression' || insert.childForFieldName('property')?.text !== 'insert') return undefined;
+  const args = argsOf(call);
+  const value = args[0];
+  if (args.length !== 1 || !value || value.type === 'spread_element' || unwrap(value).type === 'array') return undefined;
+  const values = mappedValues(text, value, lone);
+  if (!values) return undefined;
+  return {
+    title: `Insert all of ${lone.iterable} with one INSERT`,
+    span: { ...loop.span },
+    newText: `// QueryLens commit-in-loop: one INSERT for all of ${lone.iterable} (values() takes no empty list).\n${lone.indent}if (${lone.iterable}.length > 0) ${callOverAll(text, lone, value, values)}`,
+  };
+}
+
+/** commit-in-loop's advice for an INSERT per item, in Drizzle's terms. */
+export const DRIZZLE_INSERT_ADVICE = 'Insert all rows in one statement: db.insert(table).values(items.map(...)), when items is not empty (values() throws on an empty list).';
+
+/**
+ * unpaginated-query on the relational API: `limit: n` in the config of
+ * `db.query.t.findMany({...})` (`findMany()` → `findMany({ limit: 100 })`). Undefined
+ * for other calls (a `select()` chain takes `.limit(n)` before its end) and a config
+ * that is not an object literal of the call's own, or spreads one.
+ */
+export function drizzleFindManyLimitEdit(text: string, file: string, query: { span: Span }, limit: number): OrmSpanEdit | undefined {
+  const node = nodeAt(text, file, query.span);
+  const call = node && callOf(node);
+  const fn = call?.childForFieldName('function');
+  const owner = fn?.type === 'member_expression' ? fn.childForFieldName('object') : undefined;
+  const args = call ? argsOf(call) : [];
+  if (!call || fn?.childForFieldName('property')?.text !== 'findMany' || owner?.type !== 'member_expression' || !/\.query$/.test(owner.childForFieldName('object')?.text ?? '') || args.length > 1) return undefined;
+  const title = `Add limit: ${limit} to the findMany config`;
+  const config = args[0] && unwrap(args[0]);
+  if (!config) {
+    const at = call.childForFieldName('arguments')!.startIndex + 1;
+    return { title, span: { start: at, end: at }, newText: `{ limit: ${limit} }` };
+  }
+  const edit = config.type === 'object' ? addProperty(text, config, `limit: ${limit}`) : undefined;
+  return edit && { title, ...edit };
 }

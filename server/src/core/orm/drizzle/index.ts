@@ -4,7 +4,8 @@ import { drizzleQuery, mayQueryDrizzle } from './query';
 import { drizzleModels, mayDeclareDrizzleTables } from './schema';
 import { drizzleCasingMarkers, maySetDrizzleCasing, resolveDrizzleModels } from './casing';
 import { drizzleRelationEntries } from './relations';
-import { drizzleBatchQuery, drizzleIndexEdits } from './fix';
+import { DRIZZLE_INSERT_ADVICE, drizzleBatchQuery, drizzleFindManyLimitEdit, drizzleIndexEdits, drizzleInsertAllEdit } from './fix';
+import { asOrmEdit } from '../../host/typescript/loop-write';
 import { drizzleWithLoad } from './with';
 
 function mayDeclareRelations(text: string): boolean {
@@ -25,4 +26,8 @@ export const drizzle: TypeScriptOrm = {
   modelIndexEdits: (source, origin, index) => drizzleIndexEdits(source.file || 'schema.ts', source.text, index, origin),
   batchQuery: (source, query, key, _loopTargets, site) => drizzleBatchQuery(source.text, query, key, site),
   eagerLoad: (source, outer, query, column) => drizzleWithLoad(source, source.models ?? [], outer, query, column),
+  // A loop whose body is one `db.insert(t).values({...})` of the item: one insert of all items; a relational findMany's `limit`.
+  batchWriteAdvice: (kind) => (kind === 'insert' ? DRIZZLE_INSERT_ADVICE : undefined),
+  batchWrite: ({ text, file }, query, loop) => asOrmEdit(drizzleInsertAllEdit(text, file, query, loop)),
+  limit: ({ text, file }, query, limit) => asOrmEdit(drizzleFindManyLimitEdit(text, file, query, limit)),
 };

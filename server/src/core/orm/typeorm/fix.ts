@@ -8,6 +8,10 @@
  * index is no decorator's), so none is offered then.
  */
 import type { ExtraEdit } from '../../host/adapter';
+import type { LoopContext } from '../../host/types';
+import { addProperty, callOf, callOverAll, loneWriteLoop, mappedValues, nodeAt, type OrmSpanEdit } from '../../host/typescript/loop-write';
+import { argsOf, unwrap } from '../../host/typescript/syntax';
+import type { Span } from '../../sql/model';
 import type { SyntaxNode } from '../../host/treesitter';
 import { decoratorsOf, readEntities } from './entities';
 import { snakeCase } from './naming';
@@ -106,3 +110,85 @@ function inImportEdit(root: SyntaxNode): ExtraEdit | undefined | null {
   const last = named?.namedChildren[named.namedChildren.length - 1];
   return last ? { span: { start: last.endIndex, end: last.endIndex }, newText: ', In' } : null;
 }
+
+/** Repository and EntityManager reads of every matching row, and the options form of those that take the where alone. */
+const LISTS: Record<string, { options?: string }> = { find: {}, findAndCount: {}, findBy: { options: 'find' }, findAndCountBy: { options: 'findAndCount' } };
+
+/**
+ * unpaginated-query: `take: limit` in the find options (`find({ where })` →
+ * `find({ where, take: 100 })`, `find()` → `find({ take: 100 })`); a call
+ * given the where alone takes its options form (`findBy(where)` →
+ * `find({ where: where, take: 100 })`). An EntityManager's call
+ * (`manager.find(Agent, {...})`) the same, after its entity. None when the
+ * options are not an object literal of the call's own, or spread one.
+ */
+export function typeOrmTakeEdit(text: string, file: string, query: { span: Span; entity?: string }, limit: number): OrmSpanEdit | undefined {
+  const node = nodeAt(text, file, query.span);
+  const call = node && callOf(node);
+  const fn = call?.childForFieldName('function');
+  const method = fn?.type === 'member_expression' ? fn.childForFieldName('property') : undefined;
+  const list = method && LISTS[method.text];
+  const argsNode = call?.childForFieldName('arguments');
+  if (!call || !method || !list || !argsNode) return undefined;
+  const args = argsOf(call);
+  // An EntityManager's call names the entity first (`Agent`, `'agent'`); a repository's first argument is its options.
+  const first = args[0] && unwrap(args[0]);
+  const managed = args.length === 2 || (first !== undefined && (first.type === 'string' || (first.type === 'identifier' && first.text === query.entity)));
+  const options = args[managed ? 1 : 0];
+  if (args.length > (managed ? 2 : 1) || (managed && !(first!.type === 'string' || first!.type === 'identifier'))) return undefined;
+  const take = `take: ${limit}`;
+  if (list.options) {
+    if (!options || options.type === 'spread_element') return undefined;
+    return {
+      title: `Add ${take} (${method.text}(where) → ${list.options}({ where, ${take} }))`,
+      span: { start: method.startIndex, end: call.endIndex },
+      newText: `${list.options}${text.slice(method.endIndex, options.startIndex)}{ where: ${options.text}, ${take} }${text.slice(options.endIndex, call.endIndex)}`,
+    };
+  }
+  const title = `Add ${take} to the ${method.text} options`;
+  if (!options) {
+    const at = managed ? args[0]!.endIndex : argsNode.startIndex + 1;
+    return { title, span: { start: at, end: at }, newText: managed ? `, { ${take} }` : `{ ${take} }` };
+  }
+  const object = unwrap(options);
+  if (object.type !== 'object') return undefined;
+  const edit = addProperty(text, object, take);
+  return edit && { title, ...edit };
+}
+
+/**
+ * commit-in-loop: a loop whose body is one TypeORM write of the item and
+ * nothing else becomes that write over all items, which TypeORM takes as an
+ * array: `repo.insert(items.map((item) => ({ ... })))` (one INSERT, no
+ * listeners, as before), `repo.save(items.map(...))` (one transaction; its
+ * listeners, cascades and reloads per entity, as before), an EntityManager's
+ * `manager.save(Entity, items.map(...))` the same. Not `upsert`: one
+ * statement over items that share a key fails where one per item did not.
+ * Both take an empty array (they send nothing).
+ */
+export function typeOrmWriteAllEdit(text: string, file: string, query: { span: Span; entity?: string }, loop: LoopContext): OrmSpanEdit | undefined {
+  const lone = loneWriteLoop(text, file, query, loop);
+  const fn = lone?.call.childForFieldName('function');
+  const method = fn?.type === 'member_expression' ? fn.childForFieldName('property')?.text : undefined;
+  if (!lone || (method !== 'insert' && method !== 'save')) return undefined;
+  const args = argsOf(lone.call);
+  // `manager.save(Document, {...})`, `manager.insert('document', {...})`: the entity first; `repo.save(entity, options)`: the entity's values first.
+  const first = args[0] && unwrap(args[0]);
+  const managed = args.length >= 2 && first !== undefined && (method === 'insert' || first.type === 'string' || (first.type === 'identifier' && first.text === query.entity));
+  const value = args[managed ? 1 : 0];
+  if (!value || value.type === 'spread_element' || unwrap(value).type === 'array' || args.length > (managed ? 3 : 2)) return undefined;
+  const values = mappedValues(text, value, lone);
+  if (!values) return undefined;
+  const comment = method === 'insert'
+    ? `// QueryLens commit-in-loop: one INSERT for all of ${lone.iterable}.`
+    : `// QueryLens commit-in-loop: one save for all of ${lone.iterable}, in one transaction (all are saved or none).`;
+  return {
+    title: `${method === 'insert' ? 'Insert' : 'Save'} all of ${lone.iterable} with one ${method}`,
+    span: { ...loop.span },
+    newText: `${comment}\n${lone.indent}${callOverAll(text, lone, value, values)}`,
+  };
+}
+
+/** commit-in-loop's advice for an INSERT per item, in TypeORM's terms. */
+export const TYPEORM_INSERT_ADVICE =
+  'Insert all rows in one call: repository.insert(items.map(...)) sends one INSERT; save(items.map(...)) when its listeners and cascades must run (one transaction).';

@@ -4,7 +4,8 @@ import type { HostModel } from '../../host/types';
 import type { TypeScriptOrm } from '../../host/typescript/orms';
 import { propertiesOf, readEntities, unwrap } from './entities';
 import { resolveTypeOrmModels } from './resolve';
-import { batchedFind, entityIndexEdits } from './fix';
+import { batchedFind, entityIndexEdits, TYPEORM_INSERT_ADVICE, typeOrmTakeEdit, typeOrmWriteAllEdit } from './fix';
+import { asOrmEdit } from '../../host/typescript/loop-write';
 import { mayQueryTypeOrm, typeOrmQuery } from './queries';
 import { typeOrmRowWriteNote } from './writes';
 
@@ -32,6 +33,10 @@ export const typeorm: TypeScriptOrm = {
     const root = source.root();
     return root && typeOrmRowWriteNote(root, query, loop);
   },
+  // `insert`/`save` per item: one call over all items; `find`/`findBy` get `take`.
+  batchWriteAdvice: (kind) => (kind === 'insert' ? TYPEORM_INSERT_ADVICE : undefined),
+  batchWrite: ({ text, file }, query, loop) => asOrmEdit(typeOrmWriteAllEdit(text, file, query, loop)),
+  limit: ({ text, file }, query, limit) => asOrmEdit(typeOrmTakeEdit(text, file, query, limit)),
 };
 
 /** `namingStrategy: new SnakeNamingStrategy()` in a DataSource's (or Nest's TypeOrmModule's) options: a marker entry. */
