@@ -201,6 +201,40 @@ describe('engine: host files parsed incrementally', () => {
     }
   });
 
+  it('parses an edit that breaks the syntax from the error-free version before, copied as faithfully as a fresh parse', () => {
+    // Typing a line character by character breaks the syntax and repairs it. A broken version
+    // is parsed from the last error-free one (kept for the versions after it), not from scratch.
+    hostParser('python').clear();
+    const parser = hostParser('python').parser;
+    const parse = parser.parse.bind(parser);
+    const fromTree: boolean[] = [];
+    parser.parse = ((text, old, options) => {
+      fromTree.push(old != null);
+      return parse(text, old, options);
+    }) as typeof parser.parse;
+    try {
+      const line = '    rows = session.execute(text("SELECT id FROM messages WHERE agent_id = :a"), {"a": 1}).all()\n';
+      const anchor = SERVICE.indexOf('\n\ndef raw(') + 1;
+      hostParser('python').parse(SERVICE);
+      const versions = [SERVICE.replace('    for agent in agents:\n', '    for agent in agents\n'), SERVICE];
+      for (let i = 1; i <= line.length; i += 7) versions.push(SERVICE.slice(0, anchor) + line.slice(0, i) + SERVICE.slice(anchor));
+      versions.push(SERVICE);
+      let broken = 0;
+      for (const text of versions) {
+        fromTree.length = 0;
+        const root = hostParser('python').parse(text)!.rootNode;
+        const where = JSON.stringify(text.slice(anchor, anchor + 40));
+        if (text !== SERVICE) assert.deepEqual(fromTree, [true], `parsed once, from a kept tree: ${where} ${JSON.stringify(fromTree)}`);
+        if (root.hasError) broken++;
+        // The copy compared with web-tree-sitter's fresh parse of the text.
+        assertSameTree('python', text);
+      }
+      assert.ok(broken >= 10, `${broken} versions with syntax errors`);
+    } finally {
+      delete (parser as { parse?: unknown }).parse;
+    }
+  });
+
   it('extracts after a series of edits what a first parse of the same text extracts', () => {
     const texts: Record<string, string> = { 'app/service.py': SERVICE, 'app/models.py': MODELS, 'src/db.rs': RUST };
     const models = extractHost('/p/app/models.py', MODELS)!.models;
