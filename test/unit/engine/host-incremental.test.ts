@@ -99,6 +99,8 @@ function assertSameTree(lang: HostLanguage, text: string): void {
       assert.deepEqual(b.children.map((c) => c!.id), a.children.map(id), `children of ${where}`);
       assert.deepEqual(b.namedChildren.map((c) => c!.id), a.namedChildren.map(id), `named children of ${where}`);
       for (const f of fields) assert.equal(b.childForFieldName(f)?.id ?? null, id(a.childForFieldName(f)) ?? null, `${f} of ${where}`);
+      // Every node's, not only the root's: long nodes and top-level statements keep theirs edit to edit.
+      assert.deepEqual(b.descendantsOfType('call').map((n) => n.id), a.descendantsOfType('call').map(id), `calls in ${where}`);
       a.children.forEach((c, i) => check(c!, b.children[i]!));
     };
     check(real.rootNode, copy);
@@ -197,6 +199,18 @@ describe('engine: host files parsed incrementally', () => {
       const next = edits[i % edits.length]!(text);
       assert.notEqual(next, text, `edit ${i} changed nothing`);
       text = next;
+      assertSameTree('python', text);
+    }
+  });
+
+  it('keeps the answers of long nodes true while a long class is typed in', () => {
+    // One class of many methods (polar's services): every method sits under the edited spine.
+    const methods = Array.from({ length: 40 }, (_, i) => `    def open_${i}(self, session):\n        return session.query(Agent).filter(Agent.status == 'x${i}').limit(50).all()\n`);
+    let text = `from app.models import Agent\n\n\nclass AgentService:\n${methods.join('\n')}\n\nservice = AgentService()\n`;
+    hostParser('python').clear();
+    for (let i = 0; i < 12; i++) {
+      const at = text.indexOf(`'x${(i * 7) % 40}'`);
+      text = i % 3 === 2 ? text.slice(0, at) + text.slice(at).replace('.all()', '.all(') : text.slice(0, at) + ' ' + text.slice(at);
       assertSameTree('python', text);
     }
   });

@@ -117,7 +117,7 @@ export class SyntaxNode {
   hasError = false;
   private named?: readonly SyntaxNode[];
   /**
-   * Answers to `descendantsOfType` by types, kept by the root and its children (a subtree
+   * Answers to `descendantsOfType` by types, kept by the root, its children and long nodes (a subtree
    * taken over by a later copy keeps its children, so its answers stay true; their nodes
    * are moved in place).
    */
@@ -201,23 +201,28 @@ export class SyntaxNode {
   /** This node and its descendants of the given type(s), in document order (like web-tree-sitter's, which includes the node). */
   descendantsOfType(types: string | readonly string[]): SyntaxNode[] {
     const wanted = typeof types === 'string' ? [types] : types;
-    if (this.parent !== null) return collect(this, wanted);
-    // The extractors ask the root for its calls, imports... several times per extraction, and a
-    // file is extracted twice (with and without the workspace's models): the root remembers
-    // its answers. Each top-level statement remembers its own: an edit's copy takes the
-    // unchanged ones over (see `keptStatement`), so typing in one function walks only that one again.
-    const key = wanted.join(' ');
+    // The extractors ask the root and the top-level statements for their calls, imports...
+    // several times per extraction, and a file is extracted twice (with and without the
+    // workspace's models): the root, each top-level statement and each long node remember
+    // their answers. An edit's copy takes the unchanged subtrees over (see `keptStatement`),
+    // answers with them, so typing in one function walks only that one again, also when the
+    // file is one class whose every method sits under the edited spine (polar's services).
+    if (this.parent !== null && this.parent.parent !== null && this.endIndex - this.startIndex < REMEMBER_FROM) return collect(this, wanted);
+    return [...this.remembered(wanted, wanted.join(' '))];
+  }
+
+  /** `descendantsOfType`, kept per key on this node and on its children that qualify (see there). */
+  private remembered(wanted: readonly string[], key: string): SyntaxNode[] {
     let known = this.found?.get(key);
-    if (!known) {
-      known = wanted.includes(this.type) ? [this] : [];
-      for (const statement of this.children) {
-        let below = statement.found?.get(key);
-        if (!below) (statement.found ??= new Map()).set(key, (below = collect(statement, wanted)));
-        for (const n of below) known.push(n);
-      }
-      (this.found ??= new Map()).set(key, known);
+    if (known) return known;
+    known = wanted.includes(this.type) ? [this] : [];
+    const top = this.parent === null;
+    for (const child of this.children) {
+      const below = top || child.endIndex - child.startIndex >= REMEMBER_FROM ? child.remembered(wanted, key) : collect(child, wanted);
+      for (const n of below) known.push(n);
     }
-    return [...known];
+    (this.found ??= new Map()).set(key, known);
+    return known;
   }
 
   walk(): SyntaxCursor {
@@ -238,6 +243,8 @@ function collect(node: SyntaxNode, wanted: readonly string[]): SyntaxNode[] {
 }
 
 const NO_NODES: readonly SyntaxNode[] = [];
+/** A node this long (UTF-16 units) or more remembers its `descendantsOfType` answers. */
+const REMEMBER_FROM = 2048;
 const NO_FIELDS: readonly (string | null)[] = [];
 
 /** A cursor over the copied tree (the part of TreeCursor the extractors use). */
