@@ -99,6 +99,8 @@ function assertSameTree(lang: HostLanguage, text: string): void {
       assert.deepEqual(b.children.map((c) => c!.id), a.children.map(id), `children of ${where}`);
       assert.deepEqual(b.namedChildren.map((c) => c!.id), a.namedChildren.map(id), `named children of ${where}`);
       for (const f of fields) assert.equal(b.childForFieldName(f)?.id ?? null, id(a.childForFieldName(f)) ?? null, `${f} of ${where}`);
+      // Every node's, not only the root's: long nodes and top-level statements keep theirs edit to edit.
+      assert.deepEqual(b.descendantsOfType('call').map((n) => n.id), a.descendantsOfType('call').map(id), `calls in ${where}`);
       a.children.forEach((c, i) => check(c!, b.children[i]!));
     };
     check(real.rootNode, copy);
@@ -198,6 +200,52 @@ describe('engine: host files parsed incrementally', () => {
       assert.notEqual(next, text, `edit ${i} changed nothing`);
       text = next;
       assertSameTree('python', text);
+    }
+  });
+
+  it('keeps the answers of long nodes true while a long class is typed in', () => {
+    // One class of many methods (polar's services): every method sits under the edited spine.
+    const methods = Array.from({ length: 40 }, (_, i) => `    def open_${i}(self, session):\n        return session.query(Agent).filter(Agent.status == 'x${i}').limit(50).all()\n`);
+    let text = `from app.models import Agent\n\n\nclass AgentService:\n${methods.join('\n')}\n\nservice = AgentService()\n`;
+    hostParser('python').clear();
+    for (let i = 0; i < 12; i++) {
+      const at = text.indexOf(`'x${(i * 7) % 40}'`);
+      text = i % 3 === 2 ? text.slice(0, at) + text.slice(at).replace('.all()', '.all(') : text.slice(0, at) + ' ' + text.slice(at);
+      assertSameTree('python', text);
+    }
+  });
+
+  it('parses an edit that breaks the syntax from the error-free version before, copied as faithfully as a fresh parse', () => {
+    // Typing a line character by character breaks the syntax and repairs it. A broken version
+    // is parsed from the last error-free one (kept for the versions after it), not from scratch.
+    hostParser('python').clear();
+    const parser = hostParser('python').parser;
+    const parse = parser.parse.bind(parser);
+    const fromTree: boolean[] = [];
+    parser.parse = ((text, old, options) => {
+      fromTree.push(old != null);
+      return parse(text, old, options);
+    }) as typeof parser.parse;
+    try {
+      const line = '    rows = session.execute(text("SELECT id FROM messages WHERE agent_id = :a"), {"a": 1}).all()\n';
+      const anchor = SERVICE.indexOf('\n\ndef raw(') + 1;
+      hostParser('python').parse(SERVICE);
+      const versions = [SERVICE.replace('    for agent in agents:\n', '    for agent in agents\n'), SERVICE];
+      for (let i = 1; i <= line.length; i += 7) versions.push(SERVICE.slice(0, anchor) + line.slice(0, i) + SERVICE.slice(anchor));
+      versions.push(SERVICE);
+      let broken = 0;
+      for (const text of versions) {
+        fromTree.length = 0;
+        const root = hostParser('python').parse(text)!.rootNode;
+        const where = JSON.stringify(text.slice(anchor, anchor + 40));
+        if (text !== SERVICE) assert.deepEqual(fromTree, [true], `parsed once, from a kept tree: ${where} ${JSON.stringify(fromTree)}`);
+        if (root.hasError) broken++;
+        // The copy compared with web-tree-sitter's fresh parse of the text.
+        assertSameTree('python', text);
+      }
+      assert.ok(broken >= 10, `${broken} versions with syntax errors`);
+    } finally {
+      delete (parser as { parse?: unknown }).parse;
     }
   });
 

@@ -48,7 +48,11 @@ class Scope {
   readonly all: Pending[] = [];
   constructor(readonly parent?: Scope) {}
   isEmpty(): boolean {
-    return this.vars.size === 0 && this.pending.size === 0 && this.strings.size === 0 && this.all.length === 0;
+    return this.holdsOnlyStrings() && this.strings.size === 0;
+  }
+  /** Nothing but string constants (`STATUS = "open"`, an Enum's members): what a function reads of them is a walk-cache fact. */
+  holdsOnlyStrings(): boolean {
+    return this.vars.size === 0 && this.pending.size === 0 && this.all.length === 0;
   }
   lookup<T>(pick: (s: Scope) => T | undefined): T | undefined {
     for (let s: Scope | undefined = this; s; s = s.parent) {
@@ -57,6 +61,14 @@ class Scope {
     }
     return undefined;
   }
+}
+
+/** Prefix of a method's key in the walk cache (a module-level function's is its text). */
+const METHOD_KEY = 'method\0';
+
+/** `fact` answers compared (plain data: arrays, booleans, runners). */
+function sameFact(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 const TEXT_FUNCTIONS = new Set(['text', 'literal_column', 'SQL']);
@@ -89,6 +101,14 @@ export class PythonWalker {
   private readonly sessions = new Set<string>();
   /** Enclosing classes, innermost last: `self.model`, `self.get_all(statement)` (repository.ts). */
   private readonly classes: RepositoryClass[] = [];
+  /** The file's walk cache, while `run` walks with one (and not inside a function or class kept whole). */
+  private cache?: WalkCache;
+  /**
+   * While a function or a method of a module-level class is walked for the cache: what its
+   * walk read of the module's string constants and of that class (the class at `depth` in
+   * `classes`), by `fact` key, kept with its findings.
+   */
+  private reads?: { depth: number; start: number; facts: Map<string, unknown> };
 
   constructor(
     private readonly resolve: ModelResolver,
@@ -107,19 +127,29 @@ export class PythonWalker {
     else {
       const { cache } = reuse;
       cache.begin(JSON.stringify([this.dialect, this.codeDialect ?? null, [...this.sessions].sort(), reuse.context]), reuse.models);
+      this.cache = cache;
       for (const statement of root.namedChildren) this.visitTopLevel(statement, cache);
+      this.cache = undefined;
       cache.end();
     }
     this.flushScope();
   }
 
-  /** A module-level statement; a function is taken over from `cache` when its text is known there. */
-  private visitTopLevel(node: Node, cache: WalkCache): void {
-    // Only with nothing in the module's scope is a function's walk a function of its text.
-    if ((node.type !== 'function_definition' && node.type !== 'decorated_definition') || !this.scope.isEmpty()) return this.visit(node);
+  /**
+   * A module-level statement, or a statement in the body of a module-level class
+   * (`inClass`): a function is taken over from `cache` when its text is known
+   * there (a method also when what it read of its class is still so).
+   */
+  private visitTopLevel(node: Node, cache: WalkCache, inClass = false): void {
+    // Only with nothing in the module's scope but strings (whose reads are facts) is a function's walk a function of its text.
+    if ((node.type !== 'function_definition' && node.type !== 'decorated_definition') || !this.scope.holdsOnlyStrings()) return this.visit(node);
     const text = node.text;
+    // A method's findings are kept apart from a module-level function's of the same text.
+    const key = inClass ? `${METHOD_KEY}${text}` : text;
+    const start = node.startIndex;
     const firstQuery = this.queries.length;
-    const known = cache.take(text, node.startIndex, firstQuery);
+    const facts = cache.peek(key)?.facts;
+    const known = facts && !facts.every(([k, answer]) => sameFact(this.fact(k, start), answer)) ? undefined : cache.take(key, start, firstQuery);
     if (known) {
       this.queries.push(...known.queries);
       this.writes.push(...known.writes);
@@ -128,27 +158,80 @@ export class PythonWalker {
     }
     const writes = this.writes.length;
     const accesses = this.accesses.length;
+    const outerReads = this.reads;
+    const reads = { depth: inClass ? this.classes.length : 0, start, facts: new Map<string, unknown>() };
+    this.reads = reads;
+    // No cache inside what is kept whole (a decorated class's methods go with it).
+    this.cache = undefined;
     this.visit(node);
-    if (!this.scope.isEmpty()) return;
-    cache.keep(text, {
+    this.cache = cache;
+    this.reads = outerReads;
+    if (!this.scope.holdsOnlyStrings()) return;
+    cache.keep(key, {
       id: newWalkId(),
-      start: node.startIndex,
+      start,
       firstQuery,
       queries: this.queries.slice(firstQuery),
       writes: this.writes.slice(writes),
       accesses: this.accesses.slice(accesses),
+      ...(reads.facts.size > 0 ? { facts: [...reads.facts] } : {}),
     });
+  }
+
+  /**
+   * What a function starting at `start` reads of the module's string constants (text, and
+   * where from the function: spans point into it), and a method of the innermost class:
+   * its `model = X` (the same), whether it defines a method, how a method runs the
+   * statement it is given.
+   */
+  private fact(key: string, start: number): unknown {
+    if (key.startsWith('string:')) {
+      let module = this.scope;
+      while (module.parent) module = module.parent;
+      const literal = module.strings.get(key.slice('string:'.length));
+      return literal ? [literal.text, literal.startIndex - start] : null;
+    }
+    const own = this.classes[this.classes.length - 1];
+    if (!own) return null;
+    if (key === 'model') return own.model ? [own.model.text, own.model.startIndex - start] : null;
+    const [kind, name] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+    if (kind === 'has') return own.methods.has(name);
+    return statementRunner(own, name) ?? null;
+  }
+
+  /** The innermost class, as `key` of `fact` reads it: recorded when a method of it is walked for the cache. */
+  private readClass(key: string): RepositoryClass | undefined {
+    const reads = this.reads;
+    if (reads && reads.depth > 0 && reads.depth === this.classes.length && !reads.facts.has(key)) reads.facts.set(key, this.fact(key, reads.start));
+    return this.classes[this.classes.length - 1];
+  }
+
+  /** The string constant a name holds in the scopes of the walk; a read of the module's is recorded for the cache. */
+  private lookupString(name: string): Node | undefined {
+    for (let s: Scope | undefined = this.scope; s; s = s.parent) {
+      const literal = s.strings.get(name);
+      if (!s.parent && this.reads && !this.reads.facts.has(`string:${name}`)) this.reads.facts.set(`string:${name}`, this.fact(`string:${name}`, this.reads.start));
+      if (literal !== undefined) return literal;
+    }
+    return undefined;
   }
 
   private visit(node: Node): void {
     switch (node.type) {
       case 'function_definition':
         return this.visitFunction(node);
-      case 'class_definition':
+      case 'class_definition': {
         this.classes.push(repositoryClass(node));
-        this.children(node);
+        const { cache } = this;
+        // A module-level class: its methods are taken over from the walk cache like functions.
+        const body = cache && this.classes.length === 1 && !this.scope.parent && this.loops.length === 0 ? node.childForFieldName('body') : null;
+        for (const c of node.namedChildren) {
+          if (c !== body) this.visit(c);
+          else for (const statement of c.namedChildren) this.visitTopLevel(statement, cache!, true);
+        }
         this.classes.pop();
         return;
+      }
       case 'for_statement':
         return this.visitFor(node);
       case 'while_statement': {
@@ -365,14 +448,15 @@ export class PythonWalker {
       const kind = first ? STATEMENT_STARTS[first.name] : undefined;
       if (kind && first.args.length) {
         const q = this.newQuery(kind);
-        const model = this.classes[this.classes.length - 1]?.model;
+        const model = first.args.some((a) => unwrap(a).text === 'self.model') ? this.readClass('model')?.model : undefined;
         q.addEntities(first.args.map((a) => (model && unwrap(a).text === 'self.model' ? model : a)));
         return { q, from: 1 };
       }
     }
     if (root.type === 'identifier' && first?.receiver?.id === root.id && isBaseStatement(first.name)) {
       // `self.get_base_statement()` inherited from a repository base, `repository.get_base_statement()`: a select of its model.
-      const own = this.classes[this.classes.length - 1];
+      const own = root.text === 'self' ? this.readClass(`has:${first.name}`) : undefined;
+      if (own && !own.methods.has(first.name)) this.readClass('model');
       const model = root.text === 'self' ? (own && !own.methods.has(first.name) ? own.model?.text : undefined) : this.scope.lookup((s) => s.repositories.get(root.text));
       if (model) {
         const q = this.newQuery('select');
@@ -457,7 +541,7 @@ export class PythonWalker {
     if (arg.type === 'call' && TEXT_FUNCTIONS.has(calleeName(arg) ?? '') && positionalArgs(arg)[0]) {
       this.consumed.add(arg.id);
       const inner = unwrap(positionalArgs(arg)[0]);
-      const literal = inner.type === 'identifier' ? this.scope.lookup((s) => s.strings.get(inner.text)) : inner;
+      const literal = inner.type === 'identifier' ? this.lookupString(inner.text) : inner;
       const sql = literal && isStringLiteral(literal) ? embeddedSql(literal, this.dialect, this.codeDialect) : undefined;
       if (sql) this.emitSql(sql, top, terminal, loops, [...params], bound(sql, literal!));
       return;
@@ -485,7 +569,7 @@ export class PythonWalker {
         } else this.emitSql(pending.sql, top, terminal, loops, [...params]);
         return;
       }
-      const str = this.scope.lookup((s) => s.strings.get(arg.text));
+      const str = this.lookupString(arg.text);
       const sql = str ? embeddedSql(str, this.dialect, this.codeDialect, percent) : undefined;
       if (sql) this.emitSql(sql, top, terminal, loops, [...params]);
     }
@@ -497,14 +581,13 @@ export class PythonWalker {
    */
   private runByRepository(top: Node, chain: Chain): boolean {
     const step = chain.steps[0];
-    const own = this.classes[this.classes.length - 1];
     const receiver = step?.receiver?.text;
     const arg = step?.args[0] ? unwrap(step.args[0]) : undefined;
     if (!receiver || arg?.type !== 'identifier') return false;
     const pending = this.scope.lookup((s) => s.pending.get(arg.text));
     if (pending?.kind !== 'orm') return false;
     const runner =
-      receiver === 'self' ? (own ? statementRunner(own, step.name) : undefined)
+      receiver === 'self' ? this.selfRunner(step.name)
       : this.scope.lookup((s) => s.repositories.get(receiver)) ? conventionalRunner(step.name) : undefined;
     if (pending.consumed || !runner) return false;
     pending.consumed = true;
@@ -512,6 +595,12 @@ export class PythonWalker {
     if (runner.paginates) q.model.limit = { span: spanOf(step.call) };
     this.emitOrm(q, top, runner.terminal, [...this.loops], pending.end);
     return true;
+  }
+
+  /** How `self.<name>(statement)` runs the statement, in the innermost class. */
+  private selfRunner(name: string) {
+    const own = this.readClass(`runner:${name}`);
+    return own ? statementRunner(own, name) : undefined;
   }
 
   /** `text("...")` held in a variable: pending until executed. */
