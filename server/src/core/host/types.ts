@@ -201,6 +201,11 @@ export interface ModelField {
   span?: Span;
   /** Drizzle: the column is named by its key (no name written), so a `casing` option renames it (core/orm/drizzle/casing.ts). */
   keyAsName?: boolean;
+  /**
+   * TypeORM: a column the ORM writes itself (`@PrimaryGeneratedColumn()`'s increment, left out of an INSERT;
+   * `@CreateDateColumn`, `@UpdateDateColumn`, `@DeleteDateColumn`, `@VersionColumn`), for the SQL a write sends.
+   */
+  auto?: 'increment' | 'createDate' | 'updateDate' | 'deleteDate' | 'version';
   /** A relation field (`author User @relation(fields: [authorId], references: [id])`, `@ManyToOne`, Drizzle `relations`). */
   relation?: {
     /** The related model's `className`. */
