@@ -143,6 +143,7 @@ export function renderOrmQuery(model: QueryModel, dialect: Dialect, catalog: Cat
       const column = name(p.column);
       const placeholder = () => bind(typedColumn(p.column, catalog));
       if (p.op === 'is_null') conditions.push(`${column} IS NULL`);
+      else if (p.op === 'not_eq' && p.valueKind === 'null') conditions.push(`${column} IS NOT NULL`);
       else if (p.op === 'in') conditions.push(dialect === 'postgres' ? `${column} = ANY(${placeholder()})` : `${column} IN (${placeholder()})`);
       else if ((p.op === 'like' || p.op === 'ilike') && p.pattern !== undefined) conditions.push(`${column} ${likeOperator(p.op, dialect)} '${p.pattern.replace(/'/g, "''")}'`);
       else if (OPERATORS[p.op]) conditions.push(`${column} ${OPERATORS[p.op]} ${placeholder()}`);
@@ -150,7 +151,7 @@ export function renderOrmQuery(model: QueryModel, dialect: Dialect, catalog: Cat
     return conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
   };
   if (model.kind !== 'select') {
-    if (!model.write || !['insert', 'update', 'delete'].includes(model.kind)) return undefined;
+    if (!model.write || !['insert', 'update', 'delete'].includes(model.kind) || !renderedWhole(model)) return undefined;
     const sql = renderWrite(model.kind, table.name, model.write, where, (column) => bind(typedColumn({ column, table: table.name }, catalog)));
     return sql === undefined ? undefined : { sql, params };
   }
@@ -164,6 +165,15 @@ export function renderOrmQuery(model: QueryModel, dialect: Dialect, catalog: Cat
   if (model.limit) sql += ` LIMIT ${model.limit.value ?? 100}`;
   if (model.offset) sql += ` OFFSET ${model.offset.value ?? 0}`;
   return { sql, params };
+}
+
+/**
+ * Whether every condition of a write renders as it is sent: the WHERE above ANDs plain comparisons with values,
+ * so a write filtered under an OR, through a relation (a subquery) or by anything else is left without a lens.
+ */
+function renderedWhole(model: QueryModel): boolean {
+  if (model.subqueries.length > 0 || model.joins.length > 0 || model.equalities.length > 0) return false;
+  return model.predicates.every((p) => !p.disjunctive && (p.valueKind === 'param' || p.valueKind === 'literal' || p.valueKind === 'null') && (p.op === 'is_null' || p.op === 'in' || OPERATORS[p.op] !== undefined));
 }
 
 /**

@@ -341,12 +341,11 @@ class Reader {
   }
 
   /** `delete(id)`, `delete([id1, id2])`, `remove(entity)`, `whereInIds(ids)`: the primary key. */
-  keyCriteria(criteria: Node): void {
-    const create = this.entity.changes.find((c) => c.kind === 'createTable');
-    const pk = create?.kind === 'createTable' ? create.primaryKey : undefined;
+  keyCriteria(criteria: Node, list = false): void {
+    const pk = this.primaryKey();
     if (pk?.length !== 1) return;
-    // An array, or a name that says it holds keys (`ids`, `claimIds`): TypeORM sends `IN (...)`.
-    const many = criteria.type === 'array' || (criteria.type === 'identifier' && /^(ids|keys)$|[a-z](Ids|IDs|Keys|_ids|_keys)$/.test(criteria.text));
+    // A list (`whereInIds`), an array, or a name that says it holds keys (`ids`, `claimIds`): TypeORM sends `IN (...)`.
+    const many = list || criteria.type === 'array' || (criteria.type === 'identifier' && /^(ids|keys)$|[a-z](Ids|IDs|Keys|_ids|_keys)$/.test(criteria.text));
     this.model.predicates.push({ column: { column: pk[0]!, table: this.entity.table, span: spanOf(criteria) }, op: many ? 'in' : 'eq', valueKind: 'param', disjunctive: false, span: spanOf(criteria) });
   }
 
@@ -714,7 +713,7 @@ function queryBuilderWrite(steps: Step[], qbEntity: HostModel | undefined, byCla
       case 'whereInIds':
         if (kind === 'insert' || !step.args[0]) return undefined;
         reader.note(step.args[0]);
-        reader.keyCriteria(unwrap(step.args[0]));
+        reader.keyCriteria(unwrap(step.args[0]), true);
         break;
       case 'orIgnore':
         onConflict = { sql: 'DO NOTHING' };

@@ -18,7 +18,7 @@
 import type { SyntaxNode } from '../../host/treesitter';
 import type { HostModel, ModelField } from '../../host/types';
 import type { OrmWrite, WrittenValue } from '../../sql/model';
-import { argsOf } from '../../host/typescript/syntax';
+import { entryKey, rowObjects } from '../../host/typescript/write-rows';
 import { stringOf, unwrap } from './entities';
 
 type Node = SyntaxNode;
@@ -58,23 +58,6 @@ export function updateValues(entity: HostModel, set: Node): OrmWrite | undefined
   return { columns, rows: [row] };
 }
 
-function rowObjects(node: Node): Node[] | undefined {
-  if (node.type === 'object') return [node];
-  if (node.type === 'array') {
-    const items = node.namedChildren.filter((c) => c.type !== 'comment').map(unwrap);
-    return items.every((i) => i.type === 'object') ? items : undefined;
-  }
-  // `items.map((item) => ({ ... }))`: as many rows as items, each of this shape.
-  if (node.type === 'call_expression') {
-    const fn = unwrap(node.childForFieldName('function')!);
-    const callback = argsOf(node)[0] && unwrap(argsOf(node)[0]!);
-    if (fn.type !== 'member_expression' || fn.childForFieldName('property')?.text !== 'map' || callback?.type !== 'arrow_function') return undefined;
-    const body = unwrap(callback.childForFieldName('body')!);
-    return body.type === 'object' ? [body] : undefined;
-  }
-  return undefined;
-}
-
 /** Columns an INSERT names: every column field (a relation's one join column included), but an increment key; `only` (property names) when given. */
 function insertedColumns(entity: HostModel, only?: string[]): ModelField[] | undefined {
   const seen = new Set<string>();
@@ -96,9 +79,7 @@ function objectValues(entity: HostModel, object: Node): Map<string, WrittenValue
   const out = new Map<string, WrittenValue>();
   for (const entry of object.namedChildren) {
     if (entry.type === 'comment') continue;
-    const key = entry.type === 'pair' ? entry.childForFieldName('key') : entry.type === 'shorthand_property_identifier' ? entry : null;
-    if (!key) return undefined; // a spread: its keys are unknown
-    const name = stringOf(key) ?? (key.type === 'property_identifier' || key.type === 'shorthand_property_identifier' ? key.text : undefined);
+    const name = entryKey(entry); // none for a spread: its keys are unknown
     const field = name !== undefined ? entity.fields?.find((f) => f.name === name) : undefined;
     if (!field) return undefined;
     const column = field.relation ? (field.relation.columns.length === 1 ? field.relation.columns[0] : undefined) : field.column;
@@ -115,7 +96,9 @@ function writtenValue(entity: HostModel, value: Node): WrittenValue | undefined 
   if (value.type !== 'arrow_function' && value.type !== 'function_expression') return 'param';
   const body = value.childForFieldName('body');
   const sql = body ? stringOf(unwrap(body)) : undefined;
-  return sql === undefined ? undefined : { sql: withColumns(entity, sql) };
+  // `() => ':embedding'` takes a parameter TypeORM binds (`setParameter`): not SQL QueryLens can send as it is.
+  if (sql === undefined || /(^|[^:]):\.{0,3}[A-Za-z_]/.test(sql)) return undefined;
+  return { sql: withColumns(entity, sql) };
 }
 
 /** TypeORM's replacement of property names in SQL it is given (QueryBuilder.replacePropertyNames): a name after ` =(` or at the start, before ` =),` or the end. */
