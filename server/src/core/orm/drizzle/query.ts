@@ -437,7 +437,7 @@ class Reader {
     }
     args.slice(1).forEach((a) => this.note(a));
     const predicateOp = COMPARISONS[op]!;
-    const valueKind: ValueKind = predicateOp === 'is_null' ? 'null' : value ? this.valueKind(value) : 'literal';
+    const valueKind: ValueKind = predicateOp === 'is_null' || op === 'isNotNull' ? 'null' : value ? this.valueKind(value) : 'literal';
     const predicate = { column, op: predicateOp, valueKind, disjunctive, span: spanOf(n) } as QueryModel['predicates'][number];
     if ((predicateOp === 'like' || predicateOp === 'ilike') && value) {
       const pattern = likePattern(value, this.program, this.text);
