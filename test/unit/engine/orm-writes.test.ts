@@ -34,7 +34,7 @@ model User {
   name  String
   posts Post[]
 
-  @@map("users")
+  @@map("user")
 }
 `;
 
@@ -62,6 +62,8 @@ export const posts = pgTable('posts', {
   authorId: integer('author_id').notNull(),
   title: text('title').notNull(),
   createdAt: timestamp('created_at').notNull().defaultNow(),
+  slug: text('slug').notNull().$defaultFn(() => crypto.randomUUID()),
+  updatedAt: timestamp('updated_at').notNull().defaultNow().$onUpdate(() => new Date()),
 });
 `;
 
@@ -91,7 +93,8 @@ describe('ORM writes rendered for Explain', () => {
   it('Prisma Client: each write as the engine sends it, with the values it fills in itself', () => {
     const code = `import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport async function run(email: string, name: string, title: string, userId: number, id: string, authorId: number, data: never, fields: never) {\n${PRISMA_CALLS.map((c) => `  await ${c};`).join('\n')}\n}\n`;
     assert.deepEqual(lensesOf({ 'prisma/schema.prisma': PRISMA, 'src/app.ts': code, 'package.json': '{"dependencies":{"@prisma/client":"7"}}' }, 'src/app.ts', PRISMA_CALLS), [
-      [PRISMA_CALLS[0]!, 'INSERT INTO users (email, name) VALUES ($1, $2) RETURNING *', '$1 users.email text, $2 users.name text'],
+      // \`user\` is a reserved word: quoted.
+      [PRISMA_CALLS[0]!, 'INSERT INTO "user" (email, name) VALUES ($1, $2) RETURNING *', '$1 user.email text, $2 user.name text'],
       [PRISMA_CALLS[1]!, 'INSERT INTO posts (id, title, author_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5) RETURNING *', '$1 posts.id text, $2 posts.title text, $3 posts.author_id integer, $4 posts.created_at timestamp(3), $5 posts.updated_at timestamp(3)'],
       [
         PRISMA_CALLS[2]!,
@@ -103,16 +106,21 @@ describe('ORM writes rendered for Explain', () => {
       [PRISMA_CALLS[5]!, 'DELETE FROM posts WHERE posts.id = $1 RETURNING *', '$1 posts.id text'],
       [PRISMA_CALLS[6]!, 'DELETE FROM posts WHERE posts.author_id = $1', '$1 posts.author_id integer'],
       [PRISMA_CALLS[7]!, 'DELETE FROM posts', ''],
-      [PRISMA_CALLS[8]!, 'INSERT INTO users (email, name) VALUES ($1, $2) ON CONFLICT (email) DO UPDATE SET name = $3 RETURNING *', '$1 users.email text, $2 users.name text, $3 users.name text'],
+      [PRISMA_CALLS[8]!, 'INSERT INTO "user" (email, name) VALUES ($1, $2) ON CONFLICT (email) DO UPDATE SET name = $3 RETURNING *', '$1 user.email text, $2 user.name text, $3 user.name text'],
     ]);
   });
 
   it('Drizzle: every column of an INSERT, DEFAULT where none is given; the filter as read', () => {
     const code = `import { and, eq, isNotNull, sql } from 'drizzle-orm';\nimport { drizzle } from 'drizzle-orm/node-postgres';\nimport { posts } from './schema';\nconst db = drizzle(process.env.DATABASE_URL!);\nexport async function run(authorId: number, title: string, id: number, row: never) {\n${DRIZZLE_CALLS.map((c) => `  await ${c};`).join('\n')}\n}\n`;
     assert.deepEqual(lensesOf({ 'src/schema.ts': DRIZZLE_SCHEMA, 'src/app.ts': code, 'package.json': '{"dependencies":{"drizzle-orm":"0.45.4","pg":"8"}}' }, 'src/app.ts', DRIZZLE_CALLS), [
-      [DRIZZLE_CALLS[0]!, 'INSERT INTO posts (id, author_id, title, created_at) VALUES (DEFAULT, $1, $2, DEFAULT)', '$1 posts.author_id integer, $2 posts.title text'],
-      [DRIZZLE_CALLS[1]!, 'INSERT INTO posts (id, author_id, title, created_at) VALUES (DEFAULT, $1, $2, DEFAULT), (DEFAULT, $3, $4, DEFAULT) ON CONFLICT DO NOTHING', '$1 posts.author_id integer, $2 posts.title text, $3 posts.author_id integer, $4 posts.title text'],
-      [DRIZZLE_CALLS[2]!, 'UPDATE posts SET title = $1 WHERE posts.author_id = $2 AND posts.title IS NOT NULL', '$1 posts.title text, $2 posts.author_id integer'],
+      // drizzle's $defaultFn value (slug) bound in an INSERT, its $onUpdate one (updated_at) in an UPDATE.
+      [DRIZZLE_CALLS[0]!, 'INSERT INTO posts (id, author_id, title, created_at, slug, updated_at) VALUES (DEFAULT, $1, $2, DEFAULT, $3, DEFAULT)', '$1 posts.author_id integer, $2 posts.title text, $3 posts.slug text'],
+      [
+        DRIZZLE_CALLS[1]!,
+        'INSERT INTO posts (id, author_id, title, created_at, slug, updated_at) VALUES (DEFAULT, $1, $2, DEFAULT, $3, DEFAULT), (DEFAULT, $4, $5, DEFAULT, $6, DEFAULT) ON CONFLICT DO NOTHING',
+        '$1 posts.author_id integer, $2 posts.title text, $3 posts.slug text, $4 posts.author_id integer, $5 posts.title text, $6 posts.slug text',
+      ],
+      [DRIZZLE_CALLS[2]!, 'UPDATE posts SET title = $1, updated_at = $2 WHERE posts.author_id = $3 AND posts.title IS NOT NULL', '$1 posts.title text, $2 posts.updated_at timestamp, $3 posts.author_id integer'],
       [DRIZZLE_CALLS[3]!, 'DELETE FROM posts WHERE posts.id = $1 RETURNING *', '$1 posts.id serial'],
       [DRIZZLE_CALLS[4]!, 'DELETE FROM posts', ''],
     ]);

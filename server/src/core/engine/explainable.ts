@@ -10,6 +10,7 @@ import type { Dialect } from '../../../../shared/types';
 import type { QueryParam } from '../../../../shared/explain';
 import type { Catalog } from '../catalog/types';
 import type { OrmWrite, Predicate, QueryModel, Span, Statement, StatementKind, WrittenValue } from '../sql/model';
+import { quoteIdent } from '../migrations/sql';
 import { parseDocument } from '../sql/parse';
 import { statementParams } from '../sql/params';
 import type { Workspace } from './workspace';
@@ -131,6 +132,8 @@ const OPERATORS: Partial<Record<Predicate['op'], string>> = { eq: '=', range: '>
 export function renderOrmQuery(model: QueryModel, dialect: Dialect, catalog: Catalog): { sql: string; params: QueryParam[] } | undefined {
   const table = model.tables[0];
   if (!table) return undefined;
+  // Quoted where the name needs it, a reserved word too (`user`).
+  const quote = (identifier: string) => quoteIdent(identifier, dialect);
   const params: QueryParam[] = [];
   const bind = (info: { column: string; type?: string }) => {
     params.push({ name: dialect === 'postgres' ? `$${params.length + 1}` : '?', ...info });
@@ -152,7 +155,7 @@ export function renderOrmQuery(model: QueryModel, dialect: Dialect, catalog: Cat
   };
   if (model.kind !== 'select') {
     if (!model.write || !['insert', 'update', 'delete'].includes(model.kind) || !renderedWhole(model)) return undefined;
-    const sql = renderWrite(model.kind, table.name, model.write, where, (column) => bind(typedColumn({ column, table: table.name }, catalog)));
+    const sql = renderWrite(model.kind, table.name, model.write, quote, where, (column) => bind(typedColumn({ column, table: table.name }, catalog)));
     return sql === undefined ? undefined : { sql, params };
   }
   const select = model.isAggregate ? 'count(*)' : model.columns.length > 0 ? model.columns.map(name).join(', ') : `${quote(table.name)}.*`;
@@ -181,7 +184,7 @@ function renderedWhole(model: QueryModel): boolean {
  * filter's (the order of their placeholders in the text). Undefined for an
  * INSERT without rows or an UPDATE that sets nothing (no statement to explain).
  */
-function renderWrite(kind: StatementKind, table: string, write: OrmWrite, where: () => string, bind: (column: string) => string): string | undefined {
+function renderWrite(kind: StatementKind, table: string, write: OrmWrite, quote: (identifier: string) => string, where: () => string, bind: (column: string) => string): string | undefined {
   const value = (v: WrittenValue, column: string) => (v === 'param' ? bind(column) : v === 'default' ? 'DEFAULT' : v.sql);
   const returning = write.returning ? ' RETURNING *' : '';
   if (kind === 'delete') return `DELETE FROM ${quote(table)}${where()}${returning}`;
@@ -208,8 +211,4 @@ function renderWrite(kind: StatementKind, table: string, write: OrmWrite, where:
 function likeOperator(op: 'like' | 'ilike', dialect: Dialect): string {
   // SQLite's LIKE is case-insensitive already; it has no ILIKE.
   return op === 'ilike' && dialect === 'postgres' ? 'ILIKE' : 'LIKE';
-}
-
-function quote(identifier: string): string {
-  return /^[a-z_][a-z0-9_]*$/.test(identifier) ? identifier : `"${identifier.replace(/"/g, '""')}"`;
 }

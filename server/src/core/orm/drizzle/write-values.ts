@@ -3,8 +3,8 @@
  * against its `toSQL()`): `db.insert(t).values(..)` names every column of the
  * table, each value given bound and every other one `default`, a VALUES row per
  * object; `db.update(t).set({..})` sets the columns given; `db.delete(t)` sets
- * none. Values drizzle computes itself (`$defaultFn`, `$onUpdate`) are not in
- * QueryLens's models and are left to the column's default. Undefined when the
+ * none. Values drizzle computes itself are bound too: `$defaultFn` in an INSERT,
+ * `$onUpdate` in an UPDATE (ModelField.auto). Undefined when the
  * values cannot be read whole: a variable, a spread, an `sql` value, a key that
  * is no column of the table.
  */
@@ -17,14 +17,16 @@ import { entryKey, rowObjects } from '../../host/typescript/write-rows';
 export function drizzleWrite(kind: StatementKind, table: HostModel | undefined, values: SyntaxNode | undefined): OrmWrite | undefined {
   if (kind === 'delete') return { columns: [], rows: [] };
   if (!table || !values) return undefined;
-  const columns = (table.fields ?? []).filter((f) => !f.relation).map((f) => f.column);
+  const fields = (table.fields ?? []).filter((f) => !f.relation);
   if (kind === 'update') {
     const set = given(table, unwrap(values));
-    return set && set.size > 0 ? { columns: [...set.keys()], rows: [[...set.values()]] } : undefined;
+    if (!set || set.size === 0) return undefined;
+    for (const f of fields) if (f.auto === 'updateDate' && !set.has(f.column)) set.set(f.column, 'param');
+    return { columns: [...set.keys()], rows: [[...set.values()]] };
   }
   const rows = rowObjects(values)?.map((row) => given(table, row));
   if (!rows || rows.length === 0 || rows.some((r) => !r)) return undefined;
-  return { columns, rows: rows.map((r) => columns.map((c): WrittenValue => r!.get(c) ?? 'default')) };
+  return { columns: fields.map((f) => f.column), rows: rows.map((r) => fields.map((f): WrittenValue => r!.get(f.column) ?? (f.auto === 'generated' ? 'param' : 'default'))) };
 }
 
 /** `{ title, agentId: id }` → column → 'param'; undefined when not readable whole. */
