@@ -65,6 +65,8 @@ const EXAMPLES: Example[] = [
       { range: [11, 18, 15, 15], sql: 'SELECT workers.worker_id FROM workers WHERE workers.planner_id = $1 AND workers.task_status = $2 LIMIT 1' },
       { range: [21, 11, 24, 6], sql: 'SELECT workers.* FROM workers WHERE workers.planner_id = $1 AND workers.task_status = ANY($2) LIMIT 100' },
       { range: [29, 11, 29, 80], sql: 'SELECT workers.* FROM workers WHERE workers.worker_id = $1 LIMIT 1' },
+      // A write: drizzle binds the literal too.
+      { range: [34, 4, 34, 128], sql: 'UPDATE workers SET task_status = $1, updated_at = $2 WHERE workers.worker_id = ANY($3)' },
     ],
     values: [1, 'pending'],
   },
@@ -76,6 +78,9 @@ const EXAMPLES: Example[] = [
       { range: [26, 19, 26, 77], sql: 'SELECT agent.* FROM agent WHERE agent."tenantId" = $1 LIMIT 100' },
       { range: [29, 24, 29, 78], sql: 'SELECT workers.* FROM workers WHERE workers.agent_id = $1' },
       { range: [36, 11, 36, 84], sql: 'SELECT workers.* FROM workers WHERE workers.agent_id = ANY($1) LIMIT 1000' },
+      // Writes: TypeORM names every column but the generated key, DEFAULT for those not given.
+      { range: [43, 6, 43, 53], sql: 'INSERT INTO documents (collection_id, title, content) VALUES ($1, $2, DEFAULT)' },
+      { range: [49, 4, 49, 101], sql: 'INSERT INTO documents (collection_id, title, content) VALUES ($1, $2, DEFAULT)' },
     ],
     values: [1, 'in_progress'],
   },
@@ -85,6 +90,41 @@ const LENSES: [string, string][] = [
   ['Explain', EXPLAIN_COMMAND],
   ['Explain Analyze', EXPLAIN_ANALYZE_COMMAND],
   ['Benchmark', BENCHMARK_COMMAND],
+];
+
+/** A write of an example, its lenses' range, the SQL it sends, and values for it. */
+interface ExampleWrite extends ExampleQuery {
+  values: (string | number)[];
+}
+
+/** The writes of each example (all of them but Drizzle's rows built with a spread, whose columns QueryLens cannot see). */
+const WRITES: { name: string; file: string; writes: ExampleWrite[] }[] = [
+  {
+    name: 'prisma-agents',
+    file: 'src/reports.ts',
+    writes: [
+      { range: [23, 4, 23, 67], sql: 'INSERT INTO documents (collection_id, title) VALUES ($1, $2) RETURNING *', values: [7, 'a title'] },
+      { range: [29, 2, 29, 94], sql: 'INSERT INTO documents (collection_id, title) VALUES ($1, $2)', values: [7, 'a title'] },
+    ],
+  },
+  {
+    name: 'drizzle-agents',
+    file: 'src/reports.ts',
+    writes: [{ range: [29, 4, 29, 86], sql: 'INSERT INTO documents (id, agent_id, title, body) VALUES (DEFAULT, $1, $2, $3)', values: [1, 'a title', 'a body'] }],
+  },
+  {
+    name: 'drizzle-agents',
+    file: FILE,
+    writes: [{ range: [34, 4, 34, 128], sql: 'UPDATE workers SET task_status = $1, updated_at = $2 WHERE workers.worker_id = ANY($3)', values: ['completed', '2026-01-01T00:00:00Z', '{1,2,3}'] }],
+  },
+  {
+    name: 'typeorm-agents',
+    file: FILE,
+    writes: [
+      { range: [43, 6, 43, 53], sql: 'INSERT INTO documents (collection_id, title, content) VALUES ($1, $2, DEFAULT)', values: [7, 'a title'] },
+      { range: [49, 4, 49, 101], sql: 'INSERT INTO documents (collection_id, title, content) VALUES ($1, $2, DEFAULT)', values: [7, 'a title'] },
+    ],
+  },
 ];
 
 const codes = (diagnostics: Diagnostic[]) => diagnostics.map((d) => d.code);
@@ -153,6 +193,27 @@ describe('language server on the ORM examples (built, over stdio)', function () 
           return true;
         },
       );
+    });
+  }
+
+  for (const { name, file, writes } of WRITES) {
+    it(`${name}: ${file}'s writes have the three lenses, rendered to the SQL the ORM sends; Explain Analyze and Benchmark run them in a transaction rolled back`, async function () {
+      const { client, uri } = await openExample(state, name, file);
+      const lenses = await client.sendRequest<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+      for (const write of writes) {
+        const position = { line: write.range[0], character: write.range[1] };
+        const over = lenses.filter((l) => l.range.start.line === write.range[0] && l.range.start.character === write.range[1]);
+        assert.deepEqual(
+          over.map((l) => [l.range.end.line, l.range.end.character, l.command?.title, l.command?.command, l.command?.arguments]),
+          LENSES.map(([title, command]) => [write.range[2], write.range[3], title, command, [{ uri, position }]]),
+        );
+        const plain = await client.sendRequest<ExplainResult>(ExplainRequest.method, { uri, position, connection: EMBEDDED, analyze: false });
+        assert.deepEqual([plain.sql, plain.analyzed, plain.genericPlan, plain.rolledBack], [write.sql, false, true, true]);
+        const analyzed = await client.sendRequest<ExplainResult>(ExplainRequest.method, { uri, position, connection: EMBEDDED, analyze: true, params: write.values });
+        assert.deepEqual([analyzed.sql, analyzed.params, analyzed.analyzed, analyzed.rolledBack], [write.sql, write.values, true, true]);
+        const bench = await client.sendRequest<BenchmarkSummary>(BenchmarkRequest.method, { uri, position, connection: EMBEDDED, params: write.values, iterations: 3, warmup: 0 });
+        assert.deepEqual([bench.sql, bench.iterations, bench.errors, bench.rolledBack], [write.sql, 3, 0, true]);
+      }
     });
   }
 

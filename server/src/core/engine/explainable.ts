@@ -9,7 +9,8 @@
 import type { Dialect } from '../../../../shared/types';
 import type { QueryParam } from '../../../../shared/explain';
 import type { Catalog } from '../catalog/types';
-import type { Predicate, QueryModel, Span, Statement, StatementKind } from '../sql/model';
+import type { OrmWrite, Predicate, QueryModel, Span, Statement, StatementKind, WrittenValue } from '../sql/model';
+import { quoteIdent } from '../migrations/sql';
 import { parseDocument } from '../sql/parse';
 import { statementParams } from '../sql/params';
 import type { Workspace } from './workspace';
@@ -103,7 +104,7 @@ function paramColumns(sql: string, dialect: Dialect, catalog: Catalog): { start:
   const visit = (model: QueryModel) => {
     for (const p of model.predicates) {
       if (p.valueKind !== 'param') continue;
-      out.push({ ...p.span, ...typedColumn(p, catalog) });
+      out.push({ ...p.span, ...typedColumn(p.column, catalog) });
     }
     model.subqueries.forEach(visit);
   };
@@ -111,57 +112,103 @@ function paramColumns(sql: string, dialect: Dialect, catalog: Catalog): { start:
   return out;
 }
 
-function typedColumn(p: Predicate, catalog: Catalog): { column: string; type?: string } {
-  const table = p.column.table;
-  const type = table ? catalog.getTable(table)?.columns.get(p.column.column)?.type : undefined;
-  return { column: table ? `${table}.${p.column.column}` : p.column.column, ...(type ? { type } : {}) };
+function typedColumn(ref: { table?: string; column: string }, catalog: Catalog): { column: string; type?: string } {
+  const table = ref.table;
+  const type = table ? catalog.getTable(table)?.columns.get(ref.column)?.type : undefined;
+  return { column: table ? `${table}.${ref.column}` : ref.column, ...(type ? { type } : {}) };
 }
 
 const OPERATORS: Partial<Record<Predicate['op'], string>> = { eq: '=', range: '>=', not_eq: '<>', like: 'LIKE', ilike: 'ILIKE' };
 
 /**
- * The SQL a SQLAlchemy query sends, from its query model: every compared value
- * becomes a bound parameter, as SQLAlchemy binds literals too. The model keeps
- * comparison kinds, not exact operators: a range comparison is rendered `>=`,
- * which the planner treats like any other range. Undefined when the model has
- * no table QueryLens can name.
+ * The SQL an ORM query sends (SQLAlchemy, Prisma, Drizzle, TypeORM), from its
+ * query model: every compared or written value becomes a bound parameter, as
+ * the ORMs bind literals too. The model keeps comparison kinds, not exact
+ * operators: a range comparison is rendered `>=`, which the planner treats
+ * like any other range. A write is rendered only when its reader read all of
+ * it (`QueryModel.write`): its SET or VALUES, and its whole filter. Undefined
+ * when the model has no table QueryLens can name.
  */
 export function renderOrmQuery(model: QueryModel, dialect: Dialect, catalog: Catalog): { sql: string; params: QueryParam[] } | undefined {
   const table = model.tables[0];
-  if (!table || model.kind !== 'select') return undefined;
+  if (!table) return undefined;
+  // Quoted where the name needs it, a reserved word too (`user`).
+  const quote = (identifier: string) => quoteIdent(identifier, dialect);
   const params: QueryParam[] = [];
-  const placeholder = (p: Predicate) => {
-    const info = typedColumn(p, catalog);
+  const bind = (info: { column: string; type?: string }) => {
     params.push({ name: dialect === 'postgres' ? `$${params.length + 1}` : '?', ...info });
     return params[params.length - 1]!.name;
   };
   const name = (column: { table?: string; column: string }) => `${quote(column.table ?? table.name)}.${quote(column.column)}`;
-  const where: string[] = [];
-  for (const p of model.predicates) {
-    const column = name(p.column);
-    if (p.op === 'is_null') where.push(`${column} IS NULL`);
-    else if (p.op === 'in') where.push(dialect === 'postgres' ? `${column} = ANY(${placeholder(p)})` : `${column} IN (${placeholder(p)})`);
-    else if ((p.op === 'like' || p.op === 'ilike') && p.pattern !== undefined) where.push(`${column} ${likeOperator(p.op, dialect)} '${p.pattern.replace(/'/g, "''")}'`);
-    else if (OPERATORS[p.op]) where.push(`${column} ${OPERATORS[p.op]} ${placeholder(p)}`);
+  const where = () => {
+    const conditions: string[] = [];
+    for (const p of model.predicates) {
+      const column = name(p.column);
+      const placeholder = () => bind(typedColumn(p.column, catalog));
+      if (p.op === 'is_null') conditions.push(`${column} IS NULL`);
+      else if (p.op === 'not_eq' && p.valueKind === 'null') conditions.push(`${column} IS NOT NULL`);
+      else if (p.op === 'in') conditions.push(dialect === 'postgres' ? `${column} = ANY(${placeholder()})` : `${column} IN (${placeholder()})`);
+      else if ((p.op === 'like' || p.op === 'ilike') && p.pattern !== undefined) conditions.push(`${column} ${likeOperator(p.op, dialect)} '${p.pattern.replace(/'/g, "''")}'`);
+      else if (OPERATORS[p.op]) conditions.push(`${column} ${OPERATORS[p.op]} ${placeholder()}`);
+    }
+    return conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
+  };
+  if (model.kind !== 'select') {
+    if (!model.write || !['insert', 'update', 'delete'].includes(model.kind) || !renderedWhole(model)) return undefined;
+    const sql = renderWrite(model.kind, table.name, model.write, quote, where, (column) => bind(typedColumn({ column, table: table.name }, catalog)));
+    return sql === undefined ? undefined : { sql, params };
   }
   const select = model.isAggregate ? 'count(*)' : model.columns.length > 0 ? model.columns.map(name).join(', ') : `${quote(table.name)}.*`;
   const joins = model.joins.map((join) => {
     const on = join.conditions.map((c) => `${name(c.left)} = ${name(c.right)}`).join(' AND ');
     return ` ${join.kind === 'left' ? 'LEFT OUTER JOIN' : 'JOIN'} ${quote(join.table.name)}${on ? ` ON ${on}` : ''}`;
   });
-  let sql = `SELECT ${model.distinct ? 'DISTINCT ' : ''}${select} FROM ${quote(table.name)}${joins.join('')}`;
-  if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
+  let sql = `SELECT ${model.distinct ? 'DISTINCT ' : ''}${select} FROM ${quote(table.name)}${joins.join('')}${where()}`;
   if (model.orderBy.length > 0) sql += ` ORDER BY ${model.orderBy.map((o) => `${name(o.column)}${o.desc ? ' DESC' : ''}`).join(', ')}`;
   if (model.limit) sql += ` LIMIT ${model.limit.value ?? 100}`;
   if (model.offset) sql += ` OFFSET ${model.offset.value ?? 0}`;
   return { sql, params };
 }
 
+/**
+ * Whether every condition of a write renders as it is sent: the WHERE above ANDs plain comparisons with values,
+ * so a write filtered under an OR, through a relation (a subquery) or by anything else is left without a lens.
+ */
+function renderedWhole(model: QueryModel): boolean {
+  if (model.subqueries.length > 0 || model.joins.length > 0 || model.equalities.length > 0) return false;
+  return model.predicates.every((p) => !p.disjunctive && (p.valueKind === 'param' || p.valueKind === 'literal' || p.valueKind === 'null') && (p.op === 'is_null' || p.op === 'in' || OPERATORS[p.op] !== undefined));
+}
+
+/**
+ * INSERT / UPDATE / DELETE as the ORM sends it, its values bound before the
+ * filter's (the order of their placeholders in the text). Undefined for an
+ * INSERT without rows or an UPDATE that sets nothing (no statement to explain).
+ */
+function renderWrite(kind: StatementKind, table: string, write: OrmWrite, quote: (identifier: string) => string, where: () => string, bind: (column: string) => string): string | undefined {
+  const value = (v: WrittenValue, column: string) => (v === 'param' ? bind(column) : v === 'default' ? 'DEFAULT' : v.sql);
+  const returning = write.returning ? ' RETURNING *' : '';
+  if (kind === 'delete') return `DELETE FROM ${quote(table)}${where()}${returning}`;
+  if (kind === 'update') {
+    const row = write.rows[0];
+    if (!row || write.columns.length === 0) return undefined;
+    const set = write.columns.map((c, i) => `${quote(c)} = ${value(row[i]!, c)}`).join(', ');
+    return `UPDATE ${quote(table)} SET ${set}${where()}${returning}`;
+  }
+  if (write.rows.length === 0) return undefined;
+  const values = write.columns.length === 0 ? ' DEFAULT VALUES' : ` (${write.columns.map(quote).join(', ')}) VALUES ${write.rows.map((row) => `(${row.map((v, i) => value(v, write.columns[i]!)).join(', ')})`).join(', ')}`;
+  let sql = `INSERT INTO ${quote(table)}${values}`;
+  const conflict = write.onConflict;
+  if (conflict && 'sql' in conflict) sql += ` ON CONFLICT ${conflict.sql}`;
+  else if (conflict) {
+    const target = conflict.target.length > 0 ? ` (${conflict.target.map(quote).join(', ')})` : '';
+    // TypeORM's orUpdate takes the inserted row's values; Prisma's upsert binds its `update` values.
+    const update = conflict.update.map((c) => `${quote(c)} = ${conflict.bound ? bind(c) : `EXCLUDED.${quote(c)}`}`).join(', ');
+    sql += ` ON CONFLICT${target} ${update ? `DO UPDATE SET ${update}` : 'DO NOTHING'}`;
+  }
+  return sql + returning;
+}
+
 function likeOperator(op: 'like' | 'ilike', dialect: Dialect): string {
   // SQLite's LIKE is case-insensitive already; it has no ILIKE.
   return op === 'ilike' && dialect === 'postgres' ? 'ILIKE' : 'LIKE';
-}
-
-function quote(identifier: string): string {
-  return /^[a-z_][a-z0-9_]*$/.test(identifier) ? identifier : `"${identifier.replace(/"/g, '""')}"`;
 }

@@ -207,6 +207,12 @@ export interface ModelField {
   span?: Span;
   /** Drizzle: the column is named by its key (no name written), so a `casing` option renames it (core/orm/drizzle/casing.ts). */
   keyAsName?: boolean;
+  /**
+   * A column the ORM writes itself, for the SQL a write sends: TypeORM's `@PrimaryGeneratedColumn()` increment
+   * (left out of an INSERT), `@CreateDateColumn`, `@UpdateDateColumn`, `@DeleteDateColumn`, `@VersionColumn`;
+   * Prisma's `@updatedAt` ('updateDate') and the defaults its engine generates and binds (`now()`, `cuid()`, `uuid()`: 'generated').
+   */
+  auto?: 'increment' | 'createDate' | 'updateDate' | 'deleteDate' | 'version' | 'generated';
   /** A relation field (`author User @relation(fields: [authorId], references: [id])`, `@ManyToOne`, Drizzle `relations`). */
   relation?: {
     /** The related model's `className`. */

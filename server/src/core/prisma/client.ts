@@ -51,6 +51,7 @@ import type { QueryReaderContext } from '../host/typescript/orms';
 import { expressionRoots, spanOf, unwrap } from '../host/typescript/syntax';
 import type { SyntaxNode } from '../host/treesitter';
 import { emptyQuery, resolveColumns } from '../sql/build';
+import { prismaWrite } from './write-data';
 import type { ColumnRef, Predicate, PredicateOp, QueryModel, Span, StatementKind, ValueKind } from '../sql/model';
 
 /** Prisma Client's model methods: the statement each sends and what the call returns. */
@@ -368,6 +369,12 @@ class ArgsReader {
       this.q.orderBy = [];
     }
     if (name === 'upsert' && !hasWhere) return undefined;
+    if (this.kind !== 'select') {
+      // The SQL a write sends, when its data is read whole too (write-data.ts); an upsert's where is its conflict target.
+      const target = name === 'upsert' && this.q.predicates.every((p) => p.op === 'eq' && !p.disjunctive) ? this.q.predicates.map((p) => p.column.column) : [];
+      const written = prismaWrite(this.model, name, argumentsOf(args), target);
+      if (written) this.q.write = written;
+    }
     if (name.startsWith('findFirst') || name.startsWith('findUnique')) this.q.limit ??= { span: nameSpan!, value: 1 };
     if (name === 'count' || name === 'aggregate') this.q.isAggregate = true;
     // upsert: INSERT ... ON CONFLICT on its unique where; the where is its conflict target, not a filter of rows.
@@ -592,6 +599,17 @@ class ArgsReader {
  */
 function tableName(model: HostModel): string {
   return model.table.toLowerCase();
+}
+
+/** The properties of the arguments object (`data`, `where`, ...) by name. */
+function argumentsOf(args: SyntaxNode | undefined): Map<string, SyntaxNode> {
+  const out = new Map<string, SyntaxNode>();
+  for (const prop of args?.namedChildren ?? []) {
+    const key = prop.type === 'pair' ? propertyName(prop) : undefined;
+    const value = prop.childForFieldName('value');
+    if (key && value) out.set(key, value);
+  }
+  return out;
 }
 
 export function propertyName(pair: SyntaxNode): string | undefined {

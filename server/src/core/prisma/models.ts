@@ -111,13 +111,17 @@ export function prismaModels(datamodel: Datamodel, dialect: Dialect, blocks: Loc
  * columns are the ones the other table references, `references` the other
  * table's key columns). An implicit many-to-many relation has none (a join table).
  */
+/** Defaults Prisma's engine computes and sends (not the database's): `now()`, `cuid()`, `uuid()`, `nanoid()`, `ulid()`. */
+const ENGINE_DEFAULTS = new Set(['now', 'cuid', 'uuid', 'nanoid', 'ulid']);
+
 function fieldsOf(model: DmmfModel, datamodel: Datamodel, spanOf: (name: string) => Span): ModelField[] {
   const columnOf = (m: DmmfModel | undefined, name: string) => m?.fields.find((f) => f.name === name)?.dbName ?? name;
   const out: ModelField[] = [];
   for (const field of model.fields) {
     const span = spanOf(field.name);
     if (field.kind !== 'object') {
-      out.push({ name: field.name, column: field.dbName ?? field.name, span });
+      const auto = field.isUpdatedAt ? 'updateDate' : ENGINE_DEFAULTS.has((field.default as { name?: string } | undefined)?.name ?? '') ? 'generated' : undefined;
+      out.push({ name: field.name, column: field.dbName ?? field.name, span, ...(auto ? { auto } : {}) });
       continue;
     }
     const target = datamodel.models.find((m) => m.name === field.type);

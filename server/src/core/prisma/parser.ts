@@ -46,6 +46,8 @@ export interface DmmfField {
   /** `@db.VarChar(200)` → ['VarChar', ['200']]. */
   nativeType?: [string, string[]] | null;
   default?: unknown;
+  /** `@updatedAt`: Prisma's engine sets it on every write. */
+  isUpdatedAt?: boolean;
   relationName?: string;
   relationFromFields?: string[];
   relationToFields?: string[];

@@ -130,6 +130,30 @@ export interface QueryModel {
   setOp?: 'union' | 'intersect' | 'except';
   /** Whether a FROM-less SELECT (`SELECT 1`). */
   fromless: boolean;
+  /**
+   * An ORM write (host code only; parsed SQL leaves it out): what it sets, read whole. Present
+   * only when its reader saw all the write sends (every value, every condition), so the SQL can
+   * be rendered for Explain (core/engine/explainable.ts); without it an ORM write has no lens.
+   */
+  write?: OrmWrite;
+}
+
+/** A value an ORM write sends: a bound parameter (the ORMs bind literals too), `DEFAULT`, or SQL written in the code (TypeORM's `() => 'now()'`). */
+export type WrittenValue = 'param' | 'default' | { sql: string };
+
+export interface OrmWrite {
+  /** The columns an INSERT or UPDATE writes, in the order the ORM names them (none for a DELETE). */
+  columns: string[];
+  /** Each VALUES row of an INSERT (the one SET list of an UPDATE), in `columns` order. */
+  rows: WrittenValue[][];
+  /**
+   * INSERT ... ON CONFLICT (its target columns; none named: any) DO UPDATE of `update`, or DO NOTHING when
+   * `update` is empty; each updated column set to the inserted row's value, or to a value of its own (`bound`);
+   * or the clause as the code writes it (TypeORM's `.onConflict('("a") DO NOTHING')`).
+   */
+  onConflict?: { target: string[]; update: string[]; bound?: boolean } | { sql: string };
+  /** The call returns the rows written (`RETURNING *`). */
+  returning?: boolean;
 }
 
 /** A column of a CREATE TABLE / ADD COLUMN. */

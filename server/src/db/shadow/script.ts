@@ -13,7 +13,7 @@ import { quoteIdent } from '../../core/migrations/writer';
 import { shadowLayout, type ShadowForeignKey, type ShadowLayout, type ShadowTable } from './layout';
 import { below, stream } from './random';
 import type { ShadowDialect, ShadowOptions, ShadowScript, ShadowSkip, ShadowStatement } from './types';
-import { distinctValue, randomValue, type ValueContext } from './values';
+import { distinctValue, literal, randomValue, type ValueContext } from './values';
 
 /** Bumped when the generated data changes shape, so that shadows built by an older QueryLens are rebuilt. */
 const GENERATOR_VERSION = 1;
@@ -74,6 +74,17 @@ class ScriptWriter {
       }
     }
     for (const table of tables) out.push({ sql: this.fill(table), table: table.name, purpose: 'fill' });
+    // The fill writes serial keys itself: their sequences go past them, so an INSERT explained here (an ORM's
+    // `create`, which leaves the key to its default) takes a free key instead of failing on the first row's.
+    if (this.dialect === 'postgres') {
+      for (const table of tables) {
+        for (const column of table.columns) {
+          if (column.type.family !== 'serial') continue;
+          const sequence = `pg_get_serial_sequence(${literal(this.id(table.name))}, ${literal(column.name)})`;
+          out.push({ sql: `SELECT setval(${sequence}, (SELECT COALESCE(max(${this.id(column.name)}), 0) + 1 FROM ${this.id(table.name)}), false)`, table: table.name, purpose: 'fill' });
+        }
+      }
+    }
     if (this.dialect === 'postgres') {
       for (const table of tables) {
         for (const fk of table.foreignKeys) {

@@ -91,7 +91,7 @@ function mostlyNull(column: string): boolean {
   return /(^|_)(deleted|archived|removed|cancel+ed)_(at|on)$/.test(column.toLowerCase());
 }
 
-function literal(text: string): string {
+export function literal(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 

@@ -106,8 +106,9 @@ export const typescriptAdapter: HostAdapter = {
       ? { page: "(a limit plus a keyset, in the query's own builder: knex or Kysely .where('id', '>', lastId).orderBy('id').limit(n), Drizzle .where(gt(t.id, lastId)).orderBy(t.id).limit(n), TypeORM where: { id: MoreThan(lastId) }, order: { id: 'ASC' }, take: n)" }
       : undefined),
 
-  // knex, Kysely, Prisma Client and Drizzle readers leave a write whose filter they cannot read whole unread; TypeORM's keep part of it.
-  readsWritesWhole: (query) => query.orm !== 'typeorm',
+  // knex, Kysely, Prisma Client and Drizzle readers leave a write whose filter they cannot read whole unread; TypeORM's keep part
+  // of it, and say when they read a write whole (its SQL, `model.write`).
+  readsWritesWhole: (query) => query.orm !== 'typeorm' || query.model?.write !== undefined,
   streamAdvice: 'stream them (pg-cursor / pg-query-stream, postgres.js .cursor(), knex .stream(), better-sqlite3 .iterate()) or walk keyset chunks (WHERE id > $last ORDER BY id LIMIT 1000)',
   streamsRows: (_text, query) => query.terminal === 'iterate',
 };

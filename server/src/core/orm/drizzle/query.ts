@@ -33,6 +33,7 @@ import { likePattern, sentByParent, type BuiltQuery } from '../../host/typescrip
 import { fileLibraries } from '../../host/typescript/libraries';
 import type { QueryReaderContext } from '../../host/typescript/orms';
 import { argsOf, expressionRoots, rootOf, spanOf, unwrap } from '../../host/typescript/syntax';
+import { drizzleWrite } from './write-values';
 
 type Node = SyntaxNode;
 
@@ -96,6 +97,9 @@ function sqlLikeQuery(q: Reader, steps: Step[], awaited: boolean): Omit<BuiltQue
   let lastEnd = steps[start]!.call.endIndex;
   let terminalAt: number | undefined;
   let whereUnread = false;
+  /** What a write sets (`.values(..)`, `.set(..)`), and `.onConflictDoNothing()`. */
+  let written: Node | undefined;
+  let conflict: 'nothing' | 'other' | undefined;
   for (const step of steps.slice(start + 1)) {
     if (terminal !== undefined) {
       if (!['then', 'catch', 'finally'].includes(step.name)) return undefined;
@@ -131,6 +135,7 @@ function sqlLikeQuery(q: Reader, steps: Step[], awaited: boolean): Omit<BuiltQue
           continue;
         }
         step.args.forEach((a) => q.note(a));
+        written = step.args[0];
         break;
       case 'returning':
       case '$returningId':
@@ -159,6 +164,7 @@ function sqlLikeQuery(q: Reader, steps: Step[], awaited: boolean): Omit<BuiltQue
         }
         if (!NEUTRAL.has(step.name)) return undefined;
         step.args.forEach((a) => q.note(a));
+        if (step.name.startsWith('onConflict') || step.name === 'onDuplicateKeyUpdate') conflict = step.name === 'onConflictDoNothing' && step.args.length === 0 ? 'nothing' : 'other';
     }
     lastEnd = step.call.endIndex;
   }
@@ -166,6 +172,11 @@ function sqlLikeQuery(q: Reader, steps: Step[], awaited: boolean): Omit<BuiltQue
   // Filtered by a condition QueryLens cannot read at all (a variable, a ternary): not the query of every row the model would say.
   if (whereUnread && q.model.predicates.length === 0) return undefined;
   if (kind === 'select') q.selected(fields);
+  // The SQL sent, when all of it is read: every condition, every value, no conflict clause but `do nothing`.
+  if (kind !== 'select' && !q.partial && !whereUnread && conflict !== 'other') {
+    const write = drizzleWrite(kind, q.model.tables[0] ? q.modelOfTable(q.model.tables[0].name) : undefined, written);
+    if (write) q.model.write = { ...write, ...(conflict ? { onConflict: { target: [], update: [] } } : {}), ...(returning ? { returning } : {}) };
+  }
   let t: Terminal = terminal ?? (awaited ? 'all' : 'unknown');
   if (kind === 'select' && t === 'all' && q.model.limit?.value === 1) t = 'first';
   if (kind !== 'select' && t !== 'unknown' && !returning) t = 'execute';
@@ -263,6 +274,8 @@ class Reader {
   private readonly operators = new Map<string, string>();
   private readonly hidden = new Set<string>();
   private readonly imported: Set<string>;
+  /** A condition was left out (not read): a write is then not rendered. */
+  partial = false;
 
   constructor(
     private readonly models: HostModel[],
@@ -296,6 +309,11 @@ class Reader {
       if (object.type === 'identifier' && this.imported.has(object.text)) return this.modelNamed(n.childForFieldName('property')?.text ?? '');
     }
     return undefined;
+  }
+
+  /** The model of a table already added. */
+  modelOfTable(table: string): HostModel | undefined {
+    return this.models.find((m) => m.table === table);
   }
 
   addTable(node: Node | undefined): boolean {
@@ -388,6 +406,7 @@ class Reader {
     if (!n) return 0;
     if (n.type !== 'call_expression') {
       this.note(n);
+      this.partial = true;
       return 0;
     }
     const callee = unwrap(n.childForFieldName('function')!);
@@ -400,11 +419,13 @@ class Reader {
     }
     if (!op || !Object.hasOwn(COMPARISONS, op)) {
       this.note(n);
+      this.partial = true;
       return 0;
     }
     const column = this.column(args[0]);
     if (!column) {
       args.forEach((a) => this.note(a));
+      this.partial = true;
       return 0;
     }
     const value = args[1];
@@ -416,7 +437,7 @@ class Reader {
     }
     args.slice(1).forEach((a) => this.note(a));
     const predicateOp = COMPARISONS[op]!;
-    const valueKind: ValueKind = predicateOp === 'is_null' ? 'null' : value ? this.valueKind(value) : 'literal';
+    const valueKind: ValueKind = predicateOp === 'is_null' || op === 'isNotNull' ? 'null' : value ? this.valueKind(value) : 'literal';
     const predicate = { column, op: predicateOp, valueKind, disjunctive, span: spanOf(n) } as QueryModel['predicates'][number];
     if ((predicateOp === 'like' || predicateOp === 'ilike') && value) {
       const pattern = likePattern(value, this.program, this.text);

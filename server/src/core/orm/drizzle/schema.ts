@@ -128,7 +128,9 @@ export function drizzleTables(root: Node): DrizzleTable[] {
       if (key === undefined || !column) continue;
       const builder = columnBuilder(column);
       if (!builder) continue;
-      fields.push({ name: key, column: builder.name ?? key, span: spanOf(pair), ...(builder.name === undefined ? { keyAsName: true } : {}) });
+      // Values drizzle-orm computes itself and binds: `$defaultFn` on INSERT, `$onUpdate` on UPDATE.
+      const auto = builder.steps.some((st) => st.name === '$defaultFn' || st.name === '$default') ? 'generated' : builder.steps.some((st) => st.name === '$onUpdate' || st.name === '$onUpdateFn') ? 'updateDate' : undefined;
+      fields.push({ name: key, column: builder.name ?? key, span: spanOf(pair), ...(builder.name === undefined ? { keyAsName: true } : {}), ...(auto ? { auto } : {}) });
     }
     out.push({
       variable: name.text, table, ...(schema !== undefined && schema !== 'public' ? { schema } : {}), node: call, columnsNode: columns,

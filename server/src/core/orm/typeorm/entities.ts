@@ -147,7 +147,8 @@ function readClass(cls: Node): HostModel | undefined {
       const col = columnOf(columnDec, property, type, decs);
       if (!col) continue;
       columns.push(col);
-      fields.push({ name: property, column: col.column, span: spanOf(member) });
+      const auto = autoOf(columnDec);
+      fields.push({ name: property, column: col.column, span: spanOf(member), ...(auto ? { auto } : {}) });
       if (col.def.primaryKey) primaryKey.push(col.column);
       continue;
     }
@@ -250,6 +251,16 @@ function tableColumns(columns: EntityColumn[]): ColumnDef[] {
     else if (!c.relation) out[same] = { ...c.def, primaryKey: c.def.primaryKey || out[same]!.primaryKey };
   }
   return out;
+}
+
+/** How TypeORM writes the column itself (ModelField.auto): an increment key (the default strategy), the date and version columns. */
+function autoOf(d: Decorator): ModelField['auto'] {
+  if (d.name === 'PrimaryGeneratedColumn') {
+    const strategy = d.args[0] ? stringOf(d.args[0]) : undefined;
+    return strategy === undefined || strategy === 'increment' ? 'increment' : undefined;
+  }
+  const byDecorator: Record<string, ModelField['auto']> = { CreateDateColumn: 'createDate', UpdateDateColumn: 'updateDate', DeleteDateColumn: 'deleteDate', VersionColumn: 'version' };
+  return byDecorator[d.name];
 }
 
 function columnOf(d: Decorator, property: string, tsType: Node | undefined, all: Decorator[]): EntityColumn | undefined {

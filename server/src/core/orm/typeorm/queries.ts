@@ -31,13 +31,14 @@
  * stays true).
  */
 import { emptyQuery, resolveColumns } from '../../sql/build';
-import type { ColumnRef, JoinCondition, Predicate, PredicateOp, QueryModel, Span, StatementKind } from '../../sql/model';
+import type { ColumnRef, JoinCondition, OrmWrite, Predicate, PredicateOp, QueryModel, Span, StatementKind } from '../../sql/model';
 import type { SyntaxNode } from '../../host/treesitter';
 import type { HostModel, Terminal } from '../../host/types';
 import type { BuiltQuery } from '../../host/typescript/builders';
 import type { QueryReaderContext } from '../../host/typescript/orms';
 import { rootOf } from '../../host/typescript/syntax';
-import { argsOf, decoratorsOf, propertiesOf, spanOf, stringOf, unwrap } from './entities';
+import { argsOf, decoratorsOf, propertiesOf, spanOf, stringOf, stringList, unwrap } from './entities';
+import { insertValues, updateValues } from './write-values';
 
 type Node = SyntaxNode;
 
@@ -69,6 +70,9 @@ const OPERATORS: Record<string, PredicateOp> = {
 const QB_TERMINALS: Record<string, Terminal> = {
   getMany: 'all', getOne: 'first', getOneOrFail: 'one', getCount: 'scalar', getManyAndCount: 'all', getRawMany: 'all', getRawOne: 'first', getExists: 'scalar', stream: 'iterate', execute: 'execute',
 };
+
+/** query-builder steps that change nothing QueryLens models (their arguments may hold values). */
+const QB_PASSIVE = new Set(['setParameter', 'setParameters', 'withDeleted', 'cache', 'setLock', 'useTransaction', 'comment', 'callListeners', 'updateEntity']);
 
 export function mayQueryTypeOrm(text: string): boolean {
   return /\btypeorm\b/.test(text) || /\bRepository<|getRepository\(|InjectRepository\(/.test(text);
@@ -253,6 +257,8 @@ function repositoryCall(chain: { base: Node; steps: Step[] }, program: Node, byC
 class Reader {
   model: QueryModel;
   roots = new Set<string>();
+  /** A condition of the filter was left out (a spread, a filter on a relation's other columns): a write is then not rendered. */
+  partial = false;
   constructor(
     private readonly entity: HostModel,
     private readonly text: string,
@@ -309,17 +315,37 @@ class Reader {
         } else this.keyCriteria(criteria);
       } else this.keyCriteria(criteria);
     }
+    // The SQL sent, when all of it is read: `insert(values)`, `save(values)` of a new row (no key given: no SELECT first), `update(criteria, values)`, `delete(criteria)`, `remove(entity)`.
+    const written = this.partial ? undefined : this.written(step.name, args);
+    if (written) this.model.write = written;
     resolveColumns(this.model);
     return { library: 'typeorm', model: this.model, statementKind: kind, terminal: 'execute', parameterRoots: [...this.roots] };
   }
 
-  /** `delete(id)`, `delete([id1, id2])`, `remove(entity)`: the primary key. */
-  private keyCriteria(criteria: Node): void {
+  private written(method: string, args: Node[]): OrmWrite | undefined {
+    if (method === 'insert') return args[0] && insertValues(this.entity, args[0]);
+    if (method === 'save') {
+      const values = args[0] && unwrap(args[0]);
+      const keys = (this.entity.fields ?? []).filter((f) => f.auto === 'increment' || this.primaryKey()?.includes(f.column)).map((f) => f.name);
+      const givesKey = values?.type === 'object' && [...propertiesOf(values).keys()].some((k) => keys.includes(k));
+      return values?.type === 'object' && !givesKey && keys.length > 0 ? insertValues(this.entity, values) : undefined;
+    }
+    if (method === 'update') return args[1] && updateValues(this.entity, args[1]);
+    if (method === 'delete' || method === 'remove') return this.model.predicates.length > 0 ? { columns: [], rows: [] } : undefined;
+    return undefined; // softDelete, restore, softRemove: the delete-date column TypeORM sets
+  }
+
+  private primaryKey(): string[] | undefined {
     const create = this.entity.changes.find((c) => c.kind === 'createTable');
-    const pk = create?.kind === 'createTable' ? create.primaryKey : undefined;
+    return create?.kind === 'createTable' ? create.primaryKey : undefined;
+  }
+
+  /** `delete(id)`, `delete([id1, id2])`, `remove(entity)`, `whereInIds(ids)`: the primary key. */
+  keyCriteria(criteria: Node, list = false): void {
+    const pk = this.primaryKey();
     if (pk?.length !== 1) return;
-    // An array, or a name that says it holds keys (`ids`, `claimIds`): TypeORM sends `IN (...)`.
-    const many = criteria.type === 'array' || (criteria.type === 'identifier' && /^(ids|keys)$|[a-z](Ids|IDs|Keys|_ids|_keys)$/.test(criteria.text));
+    // A list (`whereInIds`), an array, or a name that says it holds keys (`ids`, `claimIds`): TypeORM sends `IN (...)`.
+    const many = list || criteria.type === 'array' || (criteria.type === 'identifier' && /^(ids|keys)$|[a-z](Ids|IDs|Keys|_ids|_keys)$/.test(criteria.text));
     this.model.predicates.push({ column: { column: pk[0]!, table: this.entity.table, span: spanOf(criteria) }, op: many ? 'in' : 'eq', valueKind: 'param', disjunctive: false, span: spanOf(criteria) });
   }
 
@@ -336,6 +362,7 @@ class Reader {
       if (entry.type === 'comment') continue;
       if (entry.type === 'spread_element') {
         this.note(entry);
+        this.partial = true;
         continue;
       }
       const key = entry.type === 'pair' ? entry.childForFieldName('key') : entry.type === 'shorthand_property_identifier' ? entry : null;
@@ -346,12 +373,9 @@ class Reader {
       if (!field) return false;
       if (field.relation) {
         // `user: { id: x }`: the join column on this table; any other filter on the relation joins it (left out).
-        if (field.relation.columns.length !== 1) continue;
-        if (value.type === 'object') {
-          const props = [...propertiesOf(value)];
-          if (props.length === 1 && props[0]![0] === field.relation.references[0]) this.predicate(field.relation.columns[0]!, key, unwrap(props[0]![1]), spanOf(entry));
-          continue;
-        }
+        const props = value.type === 'object' ? [...propertiesOf(value)] : [];
+        if (field.relation.columns.length === 1 && props.length === 1 && props[0]![0] === field.relation.references[0]) this.predicate(field.relation.columns[0]!, key, unwrap(props[0]![1]), spanOf(entry));
+        else this.partial = true;
         continue;
       }
       this.predicate(field.column, key, value, spanOf(entry));
@@ -366,7 +390,7 @@ class Reader {
     if (operatorName(v) === 'Not') {
       not = true;
       const inner = argsOf(v)[0];
-      if (!inner) return;
+      if (!inner) return void (this.partial = true);
       v = unwrap(inner);
     }
     const op = operatorName(v);
@@ -375,7 +399,7 @@ class Reader {
       if (op === 'Raw' || op === 'ArrayContains' || op === 'ArrayContainedBy' || op === 'ArrayOverlap' || op === 'JsonContains') {
         this.note(v);
         predicate = { column: ref, op: 'other', valueKind: 'expression', disjunctive: false, span };
-      } else if (!Object.hasOwn(OPERATORS, op)) return;
+      } else if (!Object.hasOwn(OPERATORS, op)) return void (this.partial = true);
       else {
         const arg = argsOf(v)[0];
         if (arg) this.note(arg);
@@ -386,7 +410,7 @@ class Reader {
         }
       }
     } else if (v.type === 'null') predicate = { column: ref, op: 'is_null', valueKind: 'null', disjunctive: false, span };
-    else if (v.type === 'object' || v.type === 'array') return; // an embedded or JSON filter: not read
+    else if (v.type === 'object' || v.type === 'array') return void (this.partial = true); // an embedded or JSON filter: not read
     else {
       this.note(v);
       predicate = { column: ref, op: 'eq', valueKind: isLiteral(v) ? 'literal' : 'param', disjunctive: false, span };
@@ -527,10 +551,11 @@ function queryBuilderChain(chain: { base: Node; steps: Step[] }, program: Node, 
   if (!model) {
     // `manager.createQueryBuilder(User, 'u')`, `dataSource.createQueryBuilder(User, 'u')`
     const first = create.args[0] && unwrap(create.args[0]);
-    if (first?.type !== 'identifier') return undefined;
-    model = byClass(first.text);
+    if (first?.type === 'identifier') model = byClass(first.text);
     aliasArg = create.args[1];
   }
+  const next = steps[start + 1]?.name;
+  if (next === 'update' || next === 'delete' || next === 'insert') return queryBuilderWrite(steps.slice(start + 1), model, byClass, text);
   if (!model) return undefined;
   const alias = aliasArg ? stringOf(aliasArg) : undefined;
   if (!alias) return undefined;
@@ -592,16 +617,11 @@ function queryBuilderChain(chain: { base: Node; steps: Step[] }, program: Node, 
         if (!step.args[0]) return undefined;
         reader.bound(step.name === 'take' || step.name === 'limit' ? 'limit' : 'offset', step.args[0], { start: step.nameNode.startIndex, end: step.call.endIndex });
         break;
-      case 'setParameter':
-      case 'setParameters':
-      case 'withDeleted':
-      case 'cache':
-      case 'setLock':
-      case 'useTransaction':
-      case 'comment':
-        for (const a of step.args) reader.note(a);
-        break;
       default:
+        if (QB_PASSIVE.has(step.name)) {
+          for (const a of step.args) reader.note(a);
+          break;
+        }
         if (last && Object.hasOwn(QB_TERMINALS, step.name)) {
           terminal = QB_TERMINALS[step.name]!;
           beforeTerminal = step.nameNode.startIndex - 1;
@@ -615,6 +635,115 @@ function queryBuilderChain(chain: { base: Node; steps: Step[] }, program: Node, 
   if (terminal === 'unknown') return undefined;
   resolveColumns(reader.model);
   return { library: 'typeorm', model: reader.model, statementKind: kind, terminal, parameterRoots: [...reader.roots], ...(beforeTerminal !== undefined ? { beforeTerminal } : {}) };
+}
+
+/**
+ * `.update(Entity?).set({...})`, `.delete().from(Entity)`, `.insert().into(Entity, columns?).values(...)` (the entity, when
+ * not named there, the query builder's own: `repo.createQueryBuilder('a').update()`), then `.where`/`.andWhere` (a
+ * fragment of bare property names or quoted column names: TypeORM renames the first and sends the second as they are;
+ * `alias.property` it sends as written, which PostgreSQL cannot resolve, so the chain is not read) or a where object,
+ * `.whereInIds(ids)`, `.orIgnore()`, `.orUpdate([...], [...])`, `.onConflict('...')`, `.returning(...)`, and `.execute()`.
+ * The model's `write` holds what it sets when the values and the filter are read whole.
+ */
+function queryBuilderWrite(steps: Step[], qbEntity: HostModel | undefined, byClass: (name: string) => HostModel | undefined, text: string): Omit<BuiltQuery, 'span'> | undefined {
+  const start = steps[0]!;
+  const kind: StatementKind = start.name === 'update' ? 'update' : start.name === 'delete' ? 'delete' : 'insert';
+  const last = steps[steps.length - 1]!;
+  if (last.name !== 'execute' || steps.length < 2) return undefined;
+  // The entity: the query builder's, or the one `update(Entity)`, `from(Entity)`, `into(Entity)` names.
+  let entity = qbEntity;
+  let tableAt = start.nameNode;
+  let set: Node | undefined;
+  for (const step of steps.slice(0, -1)) {
+    const named = step.args[0] && unwrap(step.args[0]);
+    if ((step === start && kind === 'update') || (step.name === 'from' && kind === 'delete') || (step.name === 'into' && kind === 'insert')) {
+      if (named?.type === 'identifier') {
+        entity = byClass(named.text);
+        if (!entity) return undefined;
+        tableAt = named;
+        if (step === start && step.args[1]) set = step.args[1];
+      } else if (named?.type === 'object' && step === start) set = named;
+      else if (named) return undefined;
+    }
+  }
+  if (!entity) return undefined;
+  const reader = new Reader(entity, text);
+  reader.model = emptyQuery(kind);
+  reader.model.tables.push({ name: entity.table, span: spanOf(tableAt) });
+  const fieldOf = (ref: string): QbField | undefined => {
+    const quoted = /^"(\w+)"$/.exec(ref);
+    const fields = entity!.fields ?? [];
+    const field = quoted ? fields.find((f) => !f.relation && f.column === quoted[1]) : fields.find((f) => f.name === ref) ?? fields.find((f) => !f.relation && f.column === ref);
+    const column = field?.relation ? (field.relation.columns.length === 1 ? field.relation.columns[0] : undefined) : field?.column;
+    return column ? { column, table: entity!.table } : undefined;
+  };
+  let values: Node | undefined;
+  let only: string[] | undefined;
+  let onConflict: OrmWrite['onConflict'];
+  let returning = false;
+  for (const step of steps.slice(1, -1)) {
+    switch (step.name) {
+      case 'from':
+      case 'into':
+        if (step.name === 'into' && step.args[1] && !(only = stringList(step.args[1]))) return undefined;
+        break;
+      case 'set':
+        if (kind !== 'update' || !step.args[0]) return undefined;
+        set = step.args[0];
+        reader.note(step.args[0]);
+        break;
+      case 'values':
+        if (kind !== 'insert' || !step.args[0]) return undefined;
+        values = step.args[0];
+        reader.note(step.args[0]);
+        break;
+      case 'where':
+      case 'andWhere': {
+        if (kind === 'insert' || !step.args[0]) return undefined;
+        const arg = unwrap(step.args[0]);
+        const fragment = stringOf(arg);
+        if (fragment !== undefined) {
+          if (!whereFragment(reader, fragment, arg.startIndex + 1, fieldOf)) return undefined;
+        } else if (arg.type === 'object') {
+          if (!reader.where(arg)) return undefined;
+        } else return undefined;
+        if (step.args[1]) reader.note(step.args[1]);
+        break;
+      }
+      case 'whereInIds':
+        if (kind === 'insert' || !step.args[0]) return undefined;
+        reader.note(step.args[0]);
+        reader.keyCriteria(unwrap(step.args[0]), true);
+        break;
+      case 'orIgnore':
+        onConflict = { sql: 'DO NOTHING' };
+        break;
+      case 'orUpdate': {
+        const update = step.args[0] && stringList(step.args[0]);
+        const target = step.args[1] ? stringList(step.args[1]) : [];
+        if (!update || !target) return undefined;
+        onConflict = { target, update };
+        break;
+      }
+      case 'onConflict': {
+        const clause = step.args[0] && stringOf(step.args[0]);
+        if (clause === undefined) return undefined;
+        onConflict = { sql: clause };
+        break;
+      }
+      case 'returning':
+        returning = true;
+        break;
+      default:
+        if (!QB_PASSIVE.has(step.name)) return undefined; // an orWhere, Brackets, softDelete...: not read
+        for (const a of step.args) reader.note(a);
+    }
+  }
+  if (kind === 'insert' && !values) return undefined;
+  const written = reader.partial ? undefined : kind === 'insert' ? insertValues(entity, values!, only) : kind === 'update' ? set && updateValues(entity, set) : { columns: [], rows: [] };
+  if (written) reader.model.write = { ...written, ...(onConflict ? { onConflict } : {}), ...(returning ? { returning } : {}) };
+  resolveColumns(reader.model);
+  return { library: 'typeorm', model: reader.model, statementKind: kind, terminal: returning ? 'all' : 'execute', entity: entity.className, ...(kind === 'insert' && values && unwrap(values).type !== 'object' ? { manyRows: true } : {}), parameterRoots: [...reader.roots] };
 }
 
 const FRAGMENT_OPS: Record<string, PredicateOp> = { '=': 'eq', '<': 'range', '<=': 'range', '>': 'range', '>=': 'range', '<>': 'not_eq', '!=': 'not_eq', in: 'in', like: 'like', ilike: 'ilike' };
@@ -696,7 +825,8 @@ function whereFragment(reader: Reader, fragment: string, start: number, fieldOf:
     const offset = fragment.indexOf(part, at);
     at = offset + part.length;
     if (only && !only.includes(part)) continue;
-    const m = /^\s*\(?\s*(\w+\.\w+)\s*(=|<>|!=|<=|>=|<|>|\bin\b|\blike\b|\bilike\b|\bis\s+null\b|\bis\s+not\s+null\b)\s*(.*?)\s*\)?\s*$/i.exec(part);
+    // `alias.property`; in a write, a bare property or a quoted column (fieldOf decides which it takes).
+    const m = /^\s*\(?\s*(\w+\.\w+|\w+|"\w+")\s*(=|<>|!=|<=|>=|<|>|\bin\b|\blike\b|\bilike\b|\bis\s+null\b|\bis\s+not\s+null\b)\s*(.*?)\s*\)?\s*$/i.exec(part);
     if (!m) return false;
     const field = fieldOf(m[1]!);
     if (!field) return false;
@@ -704,7 +834,11 @@ function whereFragment(reader: Reader, fragment: string, start: number, fieldOf:
     const rhs = m[3]!;
     const refStart = start + offset + part.indexOf(m[1]!);
     const dot = m[1]!.indexOf('.');
-    const column: ColumnRef = { column: field.column, table: field.table, qualifier: m[1]!.slice(0, dot), span: { start: refStart + dot + 1, end: refStart + m[1]!.length } };
+    const quote = m[1]!.startsWith('"') ? 1 : 0;
+    const column: ColumnRef = {
+      column: field.column, table: field.table, ...(dot >= 0 ? { qualifier: m[1]!.slice(0, dot) } : {}),
+      span: { start: refStart + dot + 1 + quote, end: refStart + m[1]!.length - quote },
+    };
     const span = { start: start + offset, end: start + offset + part.length };
     if (op === 'is null' || op === 'is not null') {
       if (rhs !== '') return false;

@@ -22,7 +22,7 @@ export function typeOrmRowWriteNote(root: SyntaxNode, query: { span: Span; state
   );
 }
 
-/** The values of the `update(criteria, values)` call in `span` (an EntityManager's `update(Entity, criteria, values)` too): its last argument. */
+/** The values of the `update(criteria, values)` call in `span` (an EntityManager's `update(Entity, criteria, values)` too: its last argument), or of a query builder's `.set(values)`. */
 function updateValues(root: SyntaxNode, span: Span): SyntaxNode | undefined {
   let node: SyntaxNode | undefined = root;
   // Down the tree to the smallest node holding the whole call.
@@ -33,5 +33,7 @@ function updateValues(root: SyntaxNode, span: Span): SyntaxNode | undefined {
   }
   const calls = [node, ...node.descendantsOfType('call_expression')].map((n) => asCall(n)).filter((c) => c !== undefined);
   const update = calls.find((c) => c.name === 'update' && c.args.length >= 2);
-  return update?.args[update.args.length - 1];
+  // A query builder's `.update(Entity).set(values)`.
+  const set = calls.find((c) => c.name === 'set' && c.args.length === 1);
+  return update ? update.args[update.args.length - 1] : set?.args[0];
 }
