@@ -115,7 +115,7 @@ function paramColumns(sql: string, dialect: Dialect, catalog: Catalog): { start:
 function typedColumn(ref: { table?: string; column: string }, catalog: Catalog): { column: string; type?: string } {
   const table = ref.table;
   const type = table ? catalog.getTable(table)?.columns.get(ref.column)?.type : undefined;
-  return { column: table ? `${table}.${ref.column}` : ref.column, ...(type ? { type } : {}) };
+  return { column: table ? `${spelledTable(table, catalog)}.${ref.column}` : ref.column, ...(type ? { type } : {}) };
 }
 
 const OPERATORS: Partial<Record<Predicate['op'], string>> = { eq: '=', range: '>=', not_eq: '<>', like: 'LIKE', ilike: 'ILIKE' };
@@ -134,12 +134,14 @@ export function renderOrmQuery(model: QueryModel, dialect: Dialect, catalog: Cat
   if (!table) return undefined;
   // Quoted where the name needs it, a reserved word too (`user`).
   const quote = (identifier: string) => quoteIdent(identifier, dialect);
+  // Readers name tables by the catalog's lower-case key: the SQL writes them as the migrations created them (`"CscSession"`).
+  const tableSql = (name: string) => quote(spelledTable(name, catalog));
   const params: QueryParam[] = [];
   const bind = (info: { column: string; type?: string }) => {
     params.push({ name: dialect === 'postgres' ? `$${params.length + 1}` : '?', ...info });
     return params[params.length - 1]!.name;
   };
-  const name = (column: { table?: string; column: string }) => `${quote(column.table ?? table.name)}.${quote(column.column)}`;
+  const name = (column: { table?: string; column: string }) => `${tableSql(column.table ?? table.name)}.${quote(column.column)}`;
   const where = () => {
     const conditions: string[] = [];
     for (const p of model.predicates) {
@@ -155,19 +157,25 @@ export function renderOrmQuery(model: QueryModel, dialect: Dialect, catalog: Cat
   };
   if (model.kind !== 'select') {
     if (!model.write || !['insert', 'update', 'delete'].includes(model.kind) || !renderedWhole(model)) return undefined;
-    const sql = renderWrite(model.kind, table.name, model.write, quote, where, (column) => bind(typedColumn({ column, table: table.name }, catalog)));
+    const sql = renderWrite(model.kind, spelledTable(table.name, catalog), model.write, quote, where, (column) => bind(typedColumn({ column, table: table.name }, catalog)));
     return sql === undefined ? undefined : { sql, params };
   }
-  const select = model.isAggregate ? 'count(*)' : model.columns.length > 0 ? model.columns.map(name).join(', ') : `${quote(table.name)}.*`;
+  const select = model.isAggregate ? 'count(*)' : model.columns.length > 0 ? model.columns.map(name).join(', ') : `${tableSql(table.name)}.*`;
   const joins = model.joins.map((join) => {
     const on = join.conditions.map((c) => `${name(c.left)} = ${name(c.right)}`).join(' AND ');
-    return ` ${join.kind === 'left' ? 'LEFT OUTER JOIN' : 'JOIN'} ${quote(join.table.name)}${on ? ` ON ${on}` : ''}`;
+    return ` ${join.kind === 'left' ? 'LEFT OUTER JOIN' : 'JOIN'} ${tableSql(join.table.name)}${on ? ` ON ${on}` : ''}`;
   });
-  let sql = `SELECT ${model.distinct ? 'DISTINCT ' : ''}${select} FROM ${quote(table.name)}${joins.join('')}${where()}`;
+  let sql = `SELECT ${model.distinct ? 'DISTINCT ' : ''}${select} FROM ${tableSql(table.name)}${joins.join('')}${where()}`;
   if (model.orderBy.length > 0) sql += ` ORDER BY ${model.orderBy.map((o) => `${name(o.column)}${o.desc ? ' DESC' : ''}`).join(', ')}`;
   if (model.limit) sql += ` LIMIT ${model.limit.value ?? 100}`;
   if (model.offset) sql += ` OFFSET ${model.offset.value ?? 0}`;
   return { sql, params };
+}
+
+/** A table name as its CREATE TABLE spells it, case kept and unqualified like the name read; the name itself when the catalog lacks it. */
+function spelledTable(name: string, catalog: Catalog): string {
+  const spelled = catalog.getTable(name)?.spelled;
+  return spelled === undefined || name.includes('.') ? name : spelled.slice(spelled.lastIndexOf('.') + 1);
 }
 
 /**

@@ -35,7 +35,10 @@ export interface ShadowForeignKey {
 
 export interface ShadowTable {
   info: TableInfo;
+  /** The catalog's key (lower case): reports and `tableRows` name the table by it. */
   name: string;
+  /** The name the migrations create, case kept (`CscSession`): what the shadow's SQL writes, as the queries explained on it do. */
+  sqlName: string;
   rows: number;
   columns: ShadowColumn[];
   /** Columns that hold a distinct value per row (the key columns that need it). */
@@ -68,6 +71,7 @@ export function shadowLayout(catalog: Catalog, options: ShadowOptions): ShadowLa
     const table: ShadowTable = {
       info,
       name: info.name,
+      sqlName: unqualified(info.spelled ?? info.name),
       rows: Math.max(1, Math.floor(options.tableRows?.[info.name] ?? options.rowsPerTable ?? DEFAULT_SHADOW_ROWS)),
       columns: [...info.columns.values()].map((c) => shadowColumn(info.name, c.name, c.type.trim() ? c.type : referencedType(catalog, info, c.name), c.notNull, options, fallbacks)),
       distinct: new Set(),
@@ -88,6 +92,11 @@ export function shadowLayout(catalog: Catalog, options: ShadowOptions): ShadowLa
     for (const fk of t.foreignKeys) if (fk.parent !== t && position.get(fk.parent)! > position.get(t)!) forward.add(fk.info);
   }
   return { tables, forward, skipped, fallbacks };
+}
+
+/** The shadow creates every table in its own schema: the last part of a qualified name. */
+function unqualified(name: string): string {
+  return name.slice(name.lastIndexOf('.') + 1);
 }
 
 /**

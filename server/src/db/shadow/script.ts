@@ -61,7 +61,7 @@ class ScriptWriter {
     if (this.replace) {
       // Children first, before SQLite enforces foreign keys: dropping a parent would check its children's rows.
       const cascade = this.dialect === 'postgres' ? ' CASCADE' : '';
-      for (const table of [...tables].reverse()) out.push({ sql: `DROP TABLE IF EXISTS ${this.id(table.name)}${cascade}`, table: table.name, purpose: 'setup' });
+      for (const table of [...tables].reverse()) out.push({ sql: `DROP TABLE IF EXISTS ${this.tableId(table)}${cascade}`, table: table.name, purpose: 'setup' });
     }
     if (this.dialect === 'sqlite') out.push({ sql: 'PRAGMA foreign_keys = ON', purpose: 'setup' });
     const early = new Set<IndexInfo>();
@@ -80,16 +80,16 @@ class ScriptWriter {
       for (const table of tables) {
         for (const column of table.columns) {
           if (column.type.family !== 'serial') continue;
-          const sequence = `pg_get_serial_sequence(${literal(this.id(table.name))}, ${literal(column.name)})`;
-          out.push({ sql: `SELECT setval(${sequence}, (SELECT COALESCE(max(${this.id(column.name)}), 0) + 1 FROM ${this.id(table.name)}), false)`, table: table.name, purpose: 'fill' });
+          const sequence = `pg_get_serial_sequence(${literal(this.tableId(table))}, ${literal(column.name)})`;
+          out.push({ sql: `SELECT setval(${sequence}, (SELECT COALESCE(max(${this.id(column.name)}), 0) + 1 FROM ${this.tableId(table)}), false)`, table: table.name, purpose: 'fill' });
         }
       }
     }
     if (this.dialect === 'postgres') {
       for (const table of tables) {
         for (const fk of table.foreignKeys) {
-          const name = fk.info.name ?? `${table.name}_${fk.info.columns.join('_')}_fkey`;
-          const sql = `ALTER TABLE ${this.id(table.name)} ADD CONSTRAINT ${this.id(name)} ${this.references(fk)}`;
+          const name = fk.info.name ?? `${table.sqlName}_${fk.info.columns.join('_')}_fkey`;
+          const sql = `ALTER TABLE ${this.tableId(table)} ADD CONSTRAINT ${this.id(name)} ${this.references(fk)}`;
           out.push({ sql, table: table.name, purpose: 'foreign-key', name });
         }
       }
@@ -102,13 +102,17 @@ class ScriptWriter {
         else out.push(this.createIndex(table, index, 'index'));
       }
     }
-    if (this.dialect === 'postgres') for (const table of tables) out.push({ sql: `ANALYZE ${this.id(table.name)}`, table: table.name, purpose: 'analyze' });
+    if (this.dialect === 'postgres') for (const table of tables) out.push({ sql: `ANALYZE ${this.tableId(table)}`, table: table.name, purpose: 'analyze' });
     else out.push({ sql: 'ANALYZE', purpose: 'analyze' });
     return out;
   }
 
   private id(name: string): string {
     return quoteIdent(name, this.dialect);
+  }
+
+  private tableId(table: ShadowTable): string {
+    return this.id(table.sqlName);
   }
 
   private createTable(table: ShadowTable): string {
@@ -126,11 +130,11 @@ class ScriptWriter {
         } else lines.push(`  ${this.references(fk)}`);
       }
     }
-    return `CREATE TABLE ${this.id(table.name)} (\n${lines.join(',\n')}\n)`;
+    return `CREATE TABLE ${this.tableId(table)} (\n${lines.join(',\n')}\n)`;
   }
 
   private references(fk: ShadowForeignKey): string {
-    return `FOREIGN KEY (${this.list(fk.info.columns)}) REFERENCES ${this.id(fk.parent.name)} (${this.list(fk.info.refColumns)})`;
+    return `FOREIGN KEY (${this.list(fk.info.columns)}) REFERENCES ${this.tableId(fk.parent)} (${this.list(fk.info.refColumns)})`;
   }
 
   private list(columns: string[]): string {
@@ -165,7 +169,7 @@ class ScriptWriter {
     // Storage parameters as the schema writes them (HNSW's m, ef_construction; IVFFlat's lists), when they are plain words or numbers.
     const options = Object.entries(index.options ?? {}).filter(([k, v]) => /^\w+$/.test(k) && /^[\w.]+$/.test(v));
     const storage = this.dialect === 'postgres' && options.length ? ` WITH (${options.map(([k, v]) => `${k} = ${v}`).join(', ')})` : '';
-    const sql = `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${this.id(index.name)} ON ${this.id(table.name)}${using} (${keys.join(', ')})${storage}${where}`;
+    const sql = `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${this.id(index.name)} ON ${this.tableId(table)}${using} (${keys.join(', ')})${storage}${where}`;
     return { sql, table: table.name, purpose, name: index.name };
   }
 
@@ -173,9 +177,9 @@ class ScriptWriter {
     const names = table.columns.map((c) => this.id(c.name)).join(', ');
     const values = table.columns.map((c) => this.value(table, c.name, 'ord', 0, c.notNull)).join(',\n  ');
     if (this.dialect === 'postgres') {
-      return `INSERT INTO ${this.id(table.name)} (${names})\nSELECT\n  ${values}\nFROM generate_series(1::bigint, ${table.rows}) AS g(ord)`;
+      return `INSERT INTO ${this.tableId(table)} (${names})\nSELECT\n  ${values}\nFROM generate_series(1::bigint, ${table.rows}) AS g(ord)`;
     }
-    return `INSERT INTO ${this.id(table.name)} (${names})\nWITH RECURSIVE g(ord) AS (SELECT 1 UNION ALL SELECT ord + 1 FROM g WHERE ord < ${table.rows})\nSELECT\n  ${values}\nFROM g`;
+    return `INSERT INTO ${this.tableId(table)} (${names})\nWITH RECURSIVE g(ord) AS (SELECT 1 UNION ALL SELECT ord + 1 FROM g WHERE ord < ${table.rows})\nSELECT\n  ${values}\nFROM g`;
   }
 
   /**
