@@ -21,6 +21,7 @@ import { explain } from './explain';
 import { withJob } from './explain/run';
 import { indexProofOf, proveIndex } from './prove';
 import { createIndexSql } from '../core/migrations/writer';
+import { spelledTableName } from '../core/catalog/build';
 import { pgPlanProblems, sqlitePlanProblems, sqlitePlanTree, summarizePgPlan } from './plan';
 import { buildShadow, shadowSignature, type ShadowOptions, type ShadowReport } from './shadow';
 import type { Driver } from './types';
@@ -188,6 +189,7 @@ export class DatabaseService {
       sql: job.query.sql,
       ...(job.params ? { params: job.params } : {}),
       index,
+      tableName: (table) => spelledTableName(job.workspace.schemaOf(job.file).catalog, table),
       timeoutMs: job.timeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
       ...(job.signal ? { signal: job.signal } : {}),
       readOnlyConnection: job.connection.readOnly === true,

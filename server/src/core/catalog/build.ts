@@ -33,6 +33,15 @@ export function tableKey(name: string): string {
   return (dot < 0 ? name : name.slice(dot + 1)).toLowerCase();
 }
 
+/**
+ * `name` as its CREATE TABLE spells it (`cscsession` → `CscSession`), its qualifier kept: readers and rules
+ * name tables by the lower-case key, SQL sent to a database names them as created. `name` when the catalog lacks it.
+ */
+export function spelledTableName(catalog: Catalog, name: string): string {
+  const spelled = catalog.getTable(name)?.spelled;
+  return spelled === undefined ? name : name.slice(0, name.lastIndexOf('.') + 1) + spelled.slice(spelled.lastIndexOf('.') + 1);
+}
+
 /** The schema a table name is qualified with, lower-case and unquoted; `public` when unqualified. */
 function schemaOf(name: string): string {
   const parts = name.split('.');

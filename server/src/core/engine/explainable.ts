@@ -10,7 +10,8 @@ import type { Dialect } from '../../../../shared/types';
 import type { QueryParam } from '../../../../shared/explain';
 import type { Catalog } from '../catalog/types';
 import type { OrmWrite, Predicate, QueryModel, Span, Statement, StatementKind, WrittenValue } from '../sql/model';
-import { quoteIdent } from '../migrations/sql';
+import { quoteIdent, quoteQualified } from '../migrations/sql';
+import { spelledTableName } from '../catalog/build';
 import { parseDocument } from '../sql/parse';
 import { statementParams } from '../sql/params';
 import type { Workspace } from './workspace';
@@ -115,7 +116,7 @@ function paramColumns(sql: string, dialect: Dialect, catalog: Catalog): { start:
 function typedColumn(ref: { table?: string; column: string }, catalog: Catalog): { column: string; type?: string } {
   const table = ref.table;
   const type = table ? catalog.getTable(table)?.columns.get(ref.column)?.type : undefined;
-  return { column: table ? `${spelledTable(table, catalog)}.${ref.column}` : ref.column, ...(type ? { type } : {}) };
+  return { column: table ? `${spelledTableName(catalog, table)}.${ref.column}` : ref.column, ...(type ? { type } : {}) };
 }
 
 const OPERATORS: Partial<Record<Predicate['op'], string>> = { eq: '=', range: '>=', not_eq: '<>', like: 'LIKE', ilike: 'ILIKE' };
@@ -135,7 +136,7 @@ export function renderOrmQuery(model: QueryModel, dialect: Dialect, catalog: Cat
   // Quoted where the name needs it, a reserved word too (`user`).
   const quote = (identifier: string) => quoteIdent(identifier, dialect);
   // Readers name tables by the catalog's lower-case key: the SQL writes them as the migrations created them (`"CscSession"`).
-  const tableSql = (name: string) => quote(spelledTable(name, catalog));
+  const tableSql = (name: string) => quoteQualified(spelledTableName(catalog, name), dialect);
   const params: QueryParam[] = [];
   const bind = (info: { column: string; type?: string }) => {
     params.push({ name: dialect === 'postgres' ? `$${params.length + 1}` : '?', ...info });
@@ -157,7 +158,7 @@ export function renderOrmQuery(model: QueryModel, dialect: Dialect, catalog: Cat
   };
   if (model.kind !== 'select') {
     if (!model.write || !['insert', 'update', 'delete'].includes(model.kind) || !renderedWhole(model)) return undefined;
-    const sql = renderWrite(model.kind, spelledTable(table.name, catalog), model.write, quote, where, (column) => bind(typedColumn({ column, table: table.name }, catalog)));
+    const sql = renderWrite(model.kind, tableSql(table.name), model.write, quote, where, (column) => bind(typedColumn({ column, table: table.name }, catalog)));
     return sql === undefined ? undefined : { sql, params };
   }
   const select = model.isAggregate ? 'count(*)' : model.columns.length > 0 ? model.columns.map(name).join(', ') : `${tableSql(table.name)}.*`;
@@ -170,12 +171,6 @@ export function renderOrmQuery(model: QueryModel, dialect: Dialect, catalog: Cat
   if (model.limit) sql += ` LIMIT ${model.limit.value ?? 100}`;
   if (model.offset) sql += ` OFFSET ${model.offset.value ?? 0}`;
   return { sql, params };
-}
-
-/** A table name as its CREATE TABLE spells it, case kept and unqualified like the name read; the name itself when the catalog lacks it. */
-function spelledTable(name: string, catalog: Catalog): string {
-  const spelled = catalog.getTable(name)?.spelled;
-  return spelled === undefined || name.includes('.') ? name : spelled.slice(spelled.lastIndexOf('.') + 1);
 }
 
 /**
@@ -191,20 +186,21 @@ function renderedWhole(model: QueryModel): boolean {
  * INSERT / UPDATE / DELETE as the ORM sends it, its values bound before the
  * filter's (the order of their placeholders in the text). Undefined for an
  * INSERT without rows or an UPDATE that sets nothing (no statement to explain).
+ * `table` is the table as the SQL writes it (quoted).
  */
 function renderWrite(kind: StatementKind, table: string, write: OrmWrite, quote: (identifier: string) => string, where: () => string, bind: (column: string) => string): string | undefined {
   const value = (v: WrittenValue, column: string) => (v === 'param' ? bind(column) : v === 'default' ? 'DEFAULT' : v.sql);
   const returning = write.returning ? ' RETURNING *' : '';
-  if (kind === 'delete') return `DELETE FROM ${quote(table)}${where()}${returning}`;
+  if (kind === 'delete') return `DELETE FROM ${table}${where()}${returning}`;
   if (kind === 'update') {
     const row = write.rows[0];
     if (!row || write.columns.length === 0) return undefined;
     const set = write.columns.map((c, i) => `${quote(c)} = ${value(row[i]!, c)}`).join(', ');
-    return `UPDATE ${quote(table)} SET ${set}${where()}${returning}`;
+    return `UPDATE ${table} SET ${set}${where()}${returning}`;
   }
   if (write.rows.length === 0) return undefined;
   const values = write.columns.length === 0 ? ' DEFAULT VALUES' : ` (${write.columns.map(quote).join(', ')}) VALUES ${write.rows.map((row) => `(${row.map((v, i) => value(v, write.columns[i]!)).join(', ')})`).join(', ')}`;
-  let sql = `INSERT INTO ${quote(table)}${values}`;
+  let sql = `INSERT INTO ${table}${values}`;
   const conflict = write.onConflict;
   if (conflict && 'sql' in conflict) sql += ` ON CONFLICT ${conflict.sql}`;
   else if (conflict) {

@@ -90,7 +90,8 @@ export function quoteIdent(name: string, dialect: Dialect): string {
   return dialect === 'mysql' ? '`' + name.replace(/`/g, '``') + '`' : '"' + name.replace(/"/g, '""') + '"';
 }
 
-function quoteQualified(name: string, dialect: Dialect): string {
+/** `schema.table` → each part quoted when it needs it. */
+export function quoteQualified(name: string, dialect: Dialect): string {
   return name.split('.').map((part) => quoteIdent(part, dialect)).join('.');
 }
 

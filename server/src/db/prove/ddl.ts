@@ -27,7 +27,7 @@ export function qualified(name: string): string {
   return name.split('.').map(ident).join('.');
 }
 
-export async function proofIndex(index: SuggestedIndex, dialect: DbDialect, connection: string): Promise<ProofIndex> {
+export async function proofIndex(index: SuggestedIndex, dialect: DbDialect, connection: string, tableName: (table: string) => string = (t) => t): Promise<ProofIndex> {
   await initParsers();
   const name = `querylens_proof_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
   const parsed = index.ddl ? parseDocument(index.ddl, dialect).statements.flatMap((s) => s.changes).find((c) => c.kind === 'createIndex') : undefined;
@@ -46,6 +46,7 @@ export async function proofIndex(index: SuggestedIndex, dialect: DbDialect, conn
     if (dialect === 'postgres' && options.length) storage = ` WITH (${options.map(([k, v]) => `${k} = ${v}`).join(', ')})`;
   }
   if (keys.length === 0) throw dbError('refused', connection, `the suggested index on ${index.table} has no columns`, {});
+  table = tableName(table);
   const parts = keys.map((k) => `${k.column !== undefined ? ident(k.column) : `(${k.expression})`}${k.opclass ? ` ${k.opclass}` : ''}${k.desc ? ' DESC' : ''}`);
   const ddl = `CREATE INDEX ${name} ON ${qualified(table)}${method} (${parts.join(', ')})${storage}${where}`;
   // What runs must itself read as one CREATE INDEX, nothing more.

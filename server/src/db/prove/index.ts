@@ -32,6 +32,8 @@ export interface ProveOptions {
   readOnlyConnection?: boolean;
   /** `auto` (default): HypoPG when installed, else the transaction; `transaction` measures a real index even where HypoPG is. */
   method?: 'auto' | 'transaction';
+  /** The table as the database names it (the schema's `CscSession` for a finding's `cscsession`); as suggested when absent. */
+  tableName?: (table: string) => string;
 }
 
 export interface RawProofSide {
@@ -66,7 +68,7 @@ export interface RawProof {
 export async function proveIndex(driver: Driver, options: ProveOptions): Promise<RawProof> {
   // The proof builds the index in a read-write transaction and runs the statement: it refuses what Explain Analyze refuses.
   const statement = await classifyStatement(options.sql, driver.dialect, driver.name, 'run');
-  const index = await proofIndex(options.index, driver.dialect, driver.name);
+  const index = await proofIndex(options.index, driver.dialect, driver.name, options.tableName);
   const generic = options.params === undefined && statementParams(statement.sql, driver.dialect).length > 0;
   const serverVersion = await driver.serverVersion();
   return withJob(driver, options, async (job) => {
