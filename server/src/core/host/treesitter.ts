@@ -207,7 +207,7 @@ export class SyntaxNode {
     // their answers. An edit's copy takes the unchanged subtrees over (see `keptStatement`),
     // answers with them, so typing in one function walks only that one again, also when the
     // file is one class whose every method sits under the edited spine (polar's services).
-    if (this.parent !== null && this.parent.parent !== null && this.endIndex - this.startIndex < REMEMBER_FROM) return collect(this, wanted);
+    if (!kept.remember || (this.parent !== null && this.parent.parent !== null && this.endIndex - this.startIndex < REMEMBER_FROM)) return collect(this, wanted);
     return [...this.remembered(wanted, wanted.join(' '))];
   }
 
@@ -325,7 +325,7 @@ interface Parsed {
  * costliest to parse again), for an editor's edits; a one-off run keeps the latest only
  * (`keepTreesForReuse`).
  */
-const kept = { trees: 8, latest: 4 };
+const kept = { trees: 8, latest: 4, remember: true };
 
 /**
  * What is left of the budget for flat copies of trees (`keepTreesForReuse`), in
@@ -346,7 +346,8 @@ export function keepTreesForReuse(bytes: number): void {
   flatBudget.left = Math.floor(bytes / 4);
   // Such a run parses each text once more at most, from its flat copy: the copies (JavaScript objects)
   // of older trees, the largest kept for an editor (polar's: 160 MB), would only hold memory.
-  Object.assign(kept, bytes > 0 ? { trees: 1, latest: 1 } : { trees: 8, latest: 4 });
+  // Nor do the remembered `descendantsOfType` answers pay there: they serve the next edit's extraction.
+  Object.assign(kept, bytes > 0 ? { trees: 1, latest: 1, remember: false } : { trees: 8, latest: 4, remember: true });
 }
 
 /** How many flat copies are kept (see `keepTreesForReuse`), over every grammar. */
