@@ -116,12 +116,6 @@ export class SyntaxNode {
   fields: readonly (string | null)[] = NO_FIELDS;
   hasError = false;
   private named?: readonly SyntaxNode[];
-  /**
-   * Answers to `descendantsOfType` by types, kept by the root, its children and long nodes (a subtree
-   * taken over by a later copy keeps its children, so its answers stay true; their nodes
-   * are moved in place).
-   */
-  private found?: Map<string, SyntaxNode[]>;
 
   constructor(
     private readonly source: Source,
@@ -201,28 +195,7 @@ export class SyntaxNode {
   /** This node and its descendants of the given type(s), in document order (like web-tree-sitter's, which includes the node). */
   descendantsOfType(types: string | readonly string[]): SyntaxNode[] {
     const wanted = typeof types === 'string' ? [types] : types;
-    // The extractors ask the root and the top-level statements for their calls, imports...
-    // several times per extraction, and a file is extracted twice (with and without the
-    // workspace's models): the root, each top-level statement and each long node remember
-    // their answers. An edit's copy takes the unchanged subtrees over (see `keptStatement`),
-    // answers with them, so typing in one function walks only that one again, also when the
-    // file is one class whose every method sits under the edited spine (polar's services).
-    if (!kept.remember || (this.parent !== null && this.parent.parent !== null && this.endIndex - this.startIndex < REMEMBER_FROM)) return collect(this, wanted);
-    return [...this.remembered(wanted, wanted.join(' '))];
-  }
-
-  /** `descendantsOfType`, kept per key on this node and on its children that qualify (see there). */
-  private remembered(wanted: readonly string[], key: string): SyntaxNode[] {
-    let known = this.found?.get(key);
-    if (known) return known;
-    known = wanted.includes(this.type) ? [this] : [];
-    const top = this.parent === null;
-    for (const child of this.children) {
-      const below = top || child.endIndex - child.startIndex >= REMEMBER_FROM ? child.remembered(wanted, key) : collect(child, wanted);
-      for (const n of below) known.push(n);
-    }
-    (this.found ??= new Map()).set(key, known);
-    return known;
+    return collect(this, wanted);
   }
 
   walk(): SyntaxCursor {
@@ -243,8 +216,6 @@ function collect(node: SyntaxNode, wanted: readonly string[]): SyntaxNode[] {
 }
 
 const NO_NODES: readonly SyntaxNode[] = [];
-/** A node this long (UTF-16 units) or more remembers its `descendantsOfType` answers. */
-const REMEMBER_FROM = 2048;
 const NO_FIELDS: readonly (string | null)[] = [];
 
 /** A cursor over the copied tree (the part of TreeCursor the extractors use). */
@@ -325,7 +296,7 @@ interface Parsed {
  * costliest to parse again), for an editor's edits; a one-off run keeps the latest only
  * (`keepTreesForReuse`).
  */
-const kept = { trees: 8, latest: 4, remember: true };
+const kept = { trees: 8, latest: 4 };
 
 /**
  * What is left of the budget for flat copies of trees (`keepTreesForReuse`), in
@@ -346,8 +317,7 @@ export function keepTreesForReuse(bytes: number): void {
   flatBudget.left = Math.floor(bytes / 4);
   // Such a run parses each text once more at most, from its flat copy: the copies (JavaScript objects)
   // of older trees, the largest kept for an editor (polar's: 160 MB), would only hold memory.
-  // Nor do the remembered `descendantsOfType` answers pay there: they serve the next edit's extraction.
-  Object.assign(kept, bytes > 0 ? { trees: 1, latest: 1, remember: false } : { trees: 8, latest: 4, remember: true });
+  Object.assign(kept, bytes > 0 ? { trees: 1, latest: 1 } : { trees: 8, latest: 4 });
 }
 
 /** How many flat copies are kept (see `keepTreesForReuse`), over every grammar. */
