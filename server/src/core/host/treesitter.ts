@@ -116,6 +116,12 @@ export class SyntaxNode {
   fields: readonly (string | null)[] = NO_FIELDS;
   hasError = false;
   private named?: readonly SyntaxNode[];
+  /**
+   * Answers to `descendantsOfType` by types, kept by the root and its children (a subtree
+   * taken over by a later copy keeps its children, so its answers stay true; their nodes
+   * are moved in place).
+   */
+  private found?: Map<string, SyntaxNode[]>;
 
   constructor(
     private readonly source: Source,
@@ -195,7 +201,25 @@ export class SyntaxNode {
   /** This node and its descendants of the given type(s), in document order (like web-tree-sitter's, which includes the node). */
   descendantsOfType(types: string | readonly string[]): SyntaxNode[] {
     const wanted = typeof types === 'string' ? [types] : types;
-    return collect(this, wanted);
+    if (this.parent !== null || !kept.remember) return collect(this, wanted);
+    // The extractors ask the root for its calls, imports... several times per extraction, and a
+    // file is extracted twice (with and without the workspace's models): the root remembers
+    // its answers. Each top-level statement remembers its own: an edit's copy takes the
+    // unchanged ones over (see `keptStatement`), so typing in one function walks only that one again.
+    // (Remembering them on every long node too, for the methods of one long class, held polar's
+    // language server 200 MB higher; a one-off run remembers nothing: see the README's cold checks.)
+    const key = wanted.join(' ');
+    let known = this.found?.get(key);
+    if (!known) {
+      known = wanted.includes(this.type) ? [this] : [];
+      for (const statement of this.children) {
+        let below = statement.found?.get(key);
+        if (!below) (statement.found ??= new Map()).set(key, (below = collect(statement, wanted)));
+        for (const n of below) known.push(n);
+      }
+      (this.found ??= new Map()).set(key, known);
+    }
+    return [...known];
   }
 
   walk(): SyntaxCursor {
@@ -296,7 +320,7 @@ interface Parsed {
  * costliest to parse again), for an editor's edits; a one-off run keeps the latest only
  * (`keepTreesForReuse`).
  */
-const kept = { trees: 8, latest: 4 };
+const kept = { trees: 8, latest: 4, remember: true };
 
 /**
  * What is left of the budget for flat copies of trees (`keepTreesForReuse`), in
@@ -317,7 +341,9 @@ export function keepTreesForReuse(bytes: number): void {
   flatBudget.left = Math.floor(bytes / 4);
   // Such a run parses each text once more at most, from its flat copy: the copies (JavaScript objects)
   // of older trees, the largest kept for an editor (polar's: 160 MB), would only hold memory.
-  Object.assign(kept, bytes > 0 ? { trees: 1, latest: 1 } : { trees: 8, latest: 4 });
+  // Nor do remembered `descendantsOfType` answers pay there (they serve an editor's next edit): with them
+  // the trees a check holds on to took polar's cold check from 365 MB to 1.1 GB.
+  Object.assign(kept, bytes > 0 ? { trees: 1, latest: 1, remember: false } : { trees: 8, latest: 4, remember: true });
 }
 
 /** How many flat copies are kept (see `keepTreesForReuse`), over every grammar. */
