@@ -368,6 +368,16 @@ function peerFigures(bin, runs, cliRuns) {
   };
 }
 
+/** (a) and, when postgres-language-server is found, (c) paired with it. */
+async function benchCorpus() {
+  const peerBin = findPeer();
+  const cli = await benchCli(peerBin);
+  const peer = peerBin ? peerFigures(peerBin, cli.peerRuns, cli.timedRuns) : undefined;
+  delete cli.peerRuns;
+  delete cli.timedRuns;
+  return { cli, peer };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 function printTable(rows) {
@@ -399,11 +409,7 @@ async function main() {
   // QUERYLENS_BENCH=corpus runs only (a) and, when installed, (c) paired with it; prints them and writes nothing.
   if (process.env.QUERYLENS_BENCH === 'corpus') {
     if (!existsSync(corpus)) throw new Error(`corpus not found: ${corpus} (set QUERYLENS_CORPUS)`);
-    const peerBin = findPeer();
-    const cli = await benchCli(peerBin);
-    const peer = peerBin ? peerFigures(peerBin, cli.peerRuns, cli.timedRuns) : undefined;
-    delete cli.peerRuns;
-    delete cli.timedRuns;
+    const { cli, peer } = await benchCorpus();
     console.log(JSON.stringify({ cli, peer: peer ?? null }, null, 2));
     return;
   }
@@ -428,11 +434,7 @@ async function main() {
     return;
   }
   if (!existsSync(corpus)) throw new Error(`corpus not found: ${corpus} (set QUERYLENS_CORPUS)`);
-  const peerBin = findPeer();
-  const cli = await benchCli(peerBin);
-  const peer = peerBin ? peerFigures(peerBin, cli.peerRuns, cli.timedRuns) : undefined;
-  delete cli.peerRuns;
-  delete cli.timedRuns;
+  const { cli, peer } = await benchCorpus();
   const incremental = existsSync(serverJs) ? await benchIncremental() : undefined;
   const hostCli = await benchHostCli();
   const hostIncremental = existsSync(serverJs) ? await benchHostIncremental() : undefined;
