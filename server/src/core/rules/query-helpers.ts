@@ -7,7 +7,7 @@
  * query wants; `missing-index` and `missing-composite-index` both read it and
  * each takes the needs of its own kind, so one query is never reported twice.
  */
-import { indexCovers, leadingColumns } from '../catalog/build';
+import { indexCovers, leadingColumns, shownTableName } from '../catalog/build';
 import type { Catalog, IndexInfo, TableInfo } from '../catalog/types';
 import type { ColumnRef, JoinCondition, Predicate, QueryModel, Span, Statement, TableRef } from '../sql/model';
 import { droppedIndexReason, isLowCardinality, isSelectiveKey, narrowingIndex, selectiveFirst, smallTableReason, snake, wholeTenantWriteReason } from './index-judgement';
@@ -236,8 +236,8 @@ export function describeIndex(index: IndexInfo): string {
 
 /** The markdown list of a table's indexes for a hover. */
 export function indexList(table: TableInfo): string {
-  if (table.indexes.length === 0) return `Indexes on \`${table.name}\`: none.`;
-  return [`Indexes on \`${table.name}\`:`, ...table.indexes.map((i) => `- ${describeIndex(i)}`)].join('\n');
+  if (table.indexes.length === 0) return `Indexes on \`${shownTableName(table)}\`: none.`;
+  return [`Indexes on \`${shownTableName(table)}\`:`, ...table.indexes.map((i) => `- ${describeIndex(i)}`)].join('\n');
 }
 
 export function formatColumns(table: string, columns: string[]): string {
@@ -512,7 +512,7 @@ const OPERATOR_WORDS: Record<FilterColumn['kind'], string> = {
 
 /** The hover for an index need: columns with operator kinds, existing indexes, why it is slow. */
 export function needExplanation(need: IndexNeed): string {
-  const lines = [`**Columns QueryLens looked at on \`${need.table.name}\`:**`];
+  const lines = [`**Columns QueryLens looked at on \`${shownTableName(need.table)}\`:**`];
   for (const f of need.filters) lines.push(`- \`${f.column}\` — ${OPERATOR_WORDS[f.kind]}`);
   for (const c of need.order) lines.push(`- \`${c.column}\` — ORDER BY`);
   if (need.join) lines.push(`- \`${need.join.column}\` — JOIN condition (looked up once per outer row)`);
@@ -523,9 +523,16 @@ export function needExplanation(need: IndexNeed): string {
       (need.order.length > 0 ? ' and sorts the result' : '') +
       '. The cost grows with the table, not with the rows returned.',
     '',
-    `Suggested: \`CREATE INDEX ON ${formatColumns(need.suggestion.table, need.suggestion.columns)}\`.`,
+    `Suggested: \`CREATE INDEX ON ${formatColumns(shownTableName(need.table), need.suggestion.columns)}\`.`,
   );
   return lines.join('\n');
+}
+
+/** The need's suggestion, with the table as the schema spells it when that is not the catalog key (another file's note names it). */
+function spelledSuggestion(need: IndexNeed): IndexSuggestion {
+  const table = need.suggestion.table;
+  const spelled = table.slice(0, table.lastIndexOf('.') + 1) + shownTableName(need.table);
+  return spelled === need.suggestion.table ? need.suggestion : { ...need.suggestion, spelled };
 }
 
 /** `indexNeeds` worked out once per query and catalog (a catalog is never changed once built), for the rules that report one kind each. */
@@ -561,10 +568,10 @@ export function reportIndexNeeds(
           (small ? ` (${small}.)` : '') +
           (dropped ? ` (But ${dropped}.)` : '') +
           (rare ? ` (But ${rare}.)` : '') +
-          (script ? ` (It runs in a script run by hand (${script}): the scan is paid per run, while an index costs every later write to ${need.table.name}: worth it only if the script runs often.)` : ''),
+          (script ? ` (It runs in a script run by hand (${script}): the scan is paid per run, while an index costs every later write to ${shownTableName(need.table)}: worth it only if the script runs often.)` : ''),
         explanation: needExplanation(need),
         indexFixes: { suggestion: need.suggestion, near: statement.span },
-        index: need.suggestion,
+        index: spelledSuggestion(need),
         ...(need.narrowedBy || need.fewValuesLead || need.purge || small || script || dropped || rare ? { tentative: true } : {}),
       });
     }

@@ -14,6 +14,7 @@
  * the preferred fix.
  */
 import { docsUrl } from '../../../../shared/types';
+import { shownTableName } from '../catalog/build';
 import type { Catalog, TableInfo } from '../catalog/types';
 import { adapterOf } from '../host/languages';
 import type { HostQuery } from '../host/types';
@@ -54,7 +55,7 @@ export const unpaginatedQuery: Rule = {
       if (known.length === 0) continue;
       if (tableRefs(query).length === 1 && pinsKnownRows(query, known[0].table, ctx.catalog)) continue;
       const first = known[0];
-      const names = known.map((k) => k.table.name).join(', ');
+      const names = known.map((k) => shownTableName(k.table)).join(', ');
       const path = hostQuery ? codePath(ctx.file, hostQuery) : undefined;
       const orm = hostQuery?.kind === 'orm';
       const parent = parentKey(query, first.table, ctx.catalog) ?? pinnedJoin(query, first.table, known.map((k) => k.table), ctx.catalog);
@@ -77,11 +78,11 @@ export const unpaginatedQuery: Rule = {
               'as many as are in flight at once, not the whole table. This matters only if many can be.)'
             : '') +
           (configured
-            ? ` (${first.table.name} holds the ${configured.what} one ${configured.tenant} sets up by hand: a few rows per ${configured.tenant}, ` +
+            ? ` (${shownTableName(first.table)} holds the ${configured.what} one ${configured.tenant} sets up by hand: a few rows per ${configured.tenant}, ` +
               `so it grows only with the ${configured.tenant}s that set them up.)`
             : ''),
         explanation: [
-          `**Tables:** ${known.map((k) => `\`${k.table.name}\``).join(', ')}`,
+          `**Tables:** ${known.map((k) => `\`${shownTableName(k.table)}\``).join(', ')}`,
           '',
           'Nothing bounds the result: no `LIMIT`/`FETCH FIRST`, no aggregate, and the filter does not pin a primary ' +
             'or unique key. Each call transfers and materialises every matching row, which is fine at 100 rows and ' +
