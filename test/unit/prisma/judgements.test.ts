@@ -186,6 +186,33 @@ describe('rare runs and own collections on Prisma Client code', () => {
     ]);
   });
 
+  it('unpaginated: the rows of the one organisation a team belongs to (nested relation filters) are info; of every organisation a user is in, a warning', () => {
+    const schema =
+      'datasource db {\n  provider = "postgresql"\n}\n\n' +
+      'model Organisation {\n  id      String   @id\n  teams   Team[]\n  members Member[]\n  emails  OrganisationEmail[]\n}\n\n' +
+      'model Team {\n  id             Int          @id\n  organisationId String\n  organisation   Organisation @relation(fields: [organisationId], references: [id])\n\n  @@index([organisationId])\n}\n\n' +
+      'model Member {\n  id             Int          @id\n  userId         Int\n  organisationId String\n  organisation   Organisation @relation(fields: [organisationId], references: [id])\n\n  @@index([organisationId])\n}\n\n' +
+      'model OrganisationEmail {\n  id             String       @id\n  email          String       @unique\n  organisationId String\n  organisation   Organisation @relation(fields: [organisationId], references: [id])\n\n  @@index([organisationId])\n}\n';
+    const code =
+      HEADER +
+      'export async function GET(request: Request) {\n' +
+      '  const userId = Number(new URL(request.url).searchParams.get("user"));\n' +
+      '  const teamId = Number(new URL(request.url).searchParams.get("team"));\n' +
+      '  const ofTeam = await prisma.organisationEmail.findMany({ where: { organisation: { members: { some: { userId } }, teams: { some: { id: teamId } } } } });\n' +
+      '  const ofUser = await prisma.organisationEmail.findMany({ where: { organisation: { members: { some: { userId } } } } });\n' +
+      '  return Response.json([ofTeam, ofUser]);\n' +
+      '}\n';
+    const ws = Workspace.fromFiles({ root: ROOT, config: defaultConfig() }, { 'prisma/schema.prisma': schema, 'src/app.ts': code });
+    const found = ws
+      .analyze(`${ROOT}/src/app.ts`)
+      .filter((f) => f.ruleId === 'unpaginated-query')
+      .map((f) => [f.severity, f.message.slice(f.message.indexOf('return a cursor.') + 'return a cursor.'.length)]);
+    assert.deepEqual(found, [
+      ['info', ' (It reads the rows of one organisationId, often a bounded set: this matters only if one organisationId can have many.)'],
+      ['warning', ''],
+    ]);
+  });
+
   it('a table whose calls another logs (Webhook and its WebhookCall) holds definitions set up by hand: info', () => {
     const code = HEADER + "export async function hooksOf(teamId: number) {\n  return prisma.webhook.findFirst({ where: { teamId }, orderBy: { createdAt: 'desc' } });\n}\n";
     assert.deepEqual(findings('src/hooks.ts', code, 'missing-composite-index'), [

@@ -203,6 +203,25 @@ export function isSingleRowLookup(table: TableInfo, columns: string[]): boolean 
 }
 
 /**
+ * Whether a subquery returns at most one row: its one table pinned by a key it compares with a value (`id = $1`),
+ * or takes from a subquery that itself returns at most one row (Prisma's nested relation filters:
+ * `organisation: { teams: { some: { id } } }` reads the one organisation of one team).
+ */
+export function atMostOneRow(query: QueryModel | undefined, catalog: Catalog, depth = 0): boolean {
+  const ref = query && query.tables.length === 1 && query.joins.length === 0 ? query.tables[0] : undefined;
+  const table = ref && depth < 4 ? knownTable(catalog, ref.name) : undefined;
+  if (!query || !table) return false;
+  const pinned = query.predicates.filter(
+    (p) =>
+      !p.disjunctive &&
+      columnTable(query, p.column, catalog) === table.name &&
+      ((p.op === 'eq' && (p.valueKind === 'param' || p.valueKind === 'literal')) ||
+        (p.op === 'in' && p.subquery !== undefined && atMostOneRow(query.subqueries[p.subquery], catalog, depth + 1))),
+  );
+  return pinned.length > 0 && isSingleRowLookup(table, pinned.map((p) => p.column.column));
+}
+
+/**
  * The key column a query pins to a list it is given (`id IN (...)`, `email = ANY($1)`; TypeORM `In(emails)`,
  * Prisma `{ in: ids }`, SQLAlchemy `.in_(ids)` and Drizzle `inArray` all read as one `in` predicate): the
  * rows are as many as the list holds times the rows per value, a bounded set, not the table. A key is a

@@ -21,7 +21,7 @@ import type { HostQuery } from '../host/types';
 import type { ColumnRef, QueryModel, Statement } from '../sql/model';
 import { codePath, hostQueryOf, returnsAllRows, spanText, type CodePath } from './host-helpers';
 import { configuredByTenant, isPersonKey, isSelectiveKey } from './index-judgement';
-import { columnTable, isSingleRowLookup, knownTable, listBoundKey, spanUnion, tableRefs } from './query-helpers';
+import { atMostOneRow, columnTable, isSingleRowLookup, knownTable, listBoundKey, spanUnion, tableRefs } from './query-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
 
 const ID = 'unpaginated-query';
@@ -130,12 +130,15 @@ function isUnbounded(query: QueryModel): boolean {
 
 /**
  * A selective key (a foreign key, an id) or a person's key (an email: `isPersonKey`) the query pins by
- * equality to a value on its first table: it reads the rows of one parent or one person (with whatever it joins to them).
+ * equality to a value on its first table, or to the one row a subquery returns (Prisma: `organisation: { teams: { some: { id } } }`):
+ * it reads the rows of one parent or one person (with whatever it joins to them).
  */
 function parentKey(query: QueryModel, table: TableInfo, catalog: Catalog): string | undefined {
   const pinned = query.predicates.find(
     (p) =>
-      p.op === 'eq' && !p.disjunctive && p.valueKind !== 'subquery' && columnTable(query, p.column, catalog) === table.name &&
+      !p.disjunctive &&
+      ((p.op === 'eq' && p.valueKind !== 'subquery') || (p.op === 'in' && p.subquery !== undefined && atMostOneRow(query.subqueries[p.subquery], catalog))) &&
+      columnTable(query, p.column, catalog) === table.name &&
       (isSelectiveKey(table, p.column.column) || isPersonKey(p.column.column)),
   );
   return pinned?.column.column;
