@@ -86,7 +86,7 @@ export interface Finding {
   /** Markdown shown on hover: the columns, the indexes that exist, why it is slow. */
   explanation?: string;
   /** The index the finding suggests (missing-index, missing-composite-index, vector-search-without-index): what `Prove index` measures. */
-  index?: { table: string; columns: string[]; method?: string; opclass?: string; options?: Record<string, string> };
+  index?: { table: string; columns: string[]; method?: string; opclass?: string; options?: Record<string, string>; spelled?: string };
   /**
    * Hash of the whitespace-collapsed text of the statement (or code) the finding
    * is about: what its fingerprint (core/baseline/fingerprint.ts) is keyed by instead of a line.

@@ -391,20 +391,20 @@ describe('rules and fixes on Prisma Client calls', () => {
     assert.ok(messages[2]!.includes("paginate (take plus a cursor: take: 100, skip: 1, cursor: { id: lastId }, orderBy: { id: 'asc' }) and return a cursor."));
     assert.equal(
       messages[3],
-      'Query on post runs once per user of the query on line 7: N+1 round trips (one for the list, one per row), so the time grows with the rows. ' +
+      'Query on Post runs once per user of the query on line 7: N+1 round trips (one for the list, one per row), so the time grows with the rows. ' +
         'Fetch them in one query over the collected keys (where: { authorId: { in: keys } }) before the loop and match rows by author_id inside it. ' +
         "Prisma Client can also load them with the list: add include: { posts: { where, orderBy, take } } to its query, with this query's other conditions, order and take inside: " +
         'one more query for all the rows, each row given its own.',
     );
     assert.equal(
       messages[5],
-      'INSERT into post runs once per title of titles: one round trip (and statement) per row. Insert all rows in one statement: ' +
+      'INSERT into Post runs once per title of titles: one round trip (and statement) per row. Insert all rows in one statement: ' +
         'prisma.post.createMany({ data: items.map(...) }) (nested relation writes become their key fields).',
     );
     assert.ok(messages[6]!.includes("walk them in chunks, as Prisma Client does not stream (take: 1000 with cursor: { id: lastId }, skip: 1, orderBy: { id: 'asc' })"));
     assert.equal(
       messages[8],
-      'This DELETE has no WHERE: it deletes every row of post. If that is not the intent, add the filter (a where built elsewhere or left empty here sends none). ' +
+      'This DELETE has no WHERE: it deletes every row of Post. If that is not the intent, add the filter (a where built elsewhere or left empty here sends none). ' +
         'It runs in importPosts, which by its name works over every row, where emptying or resetting a table is often the point (info, not error).',
     );
   });
@@ -457,13 +457,13 @@ describe('rules and fixes on Prisma Client calls', () => {
         [
           'info',
           'await tx.post.update({ where: { id }, data: { title } })',
-          'UPDATE of post runs once per item of changes: one round trip (and statement) per row. Update all rows at once: prisma.post.updateMany({ where: { id: { in: keys } }, data }) when the values are the same, else run the updates in one $transaction([...]). ' +
+          'UPDATE of Post runs once per item of changes: one round trip (and statement) per row. Update all rows at once: prisma.post.updateMany({ where: { id: { in: keys } }, data }) when the values are the same, else run the updates in one $transaction([...]). ' +
             '(Each item sets values of its own: Prisma Client has no UPDATE of many rows with different values, so one statement for all means raw SQL ($executeRaw with UPDATE ... FROM UNNEST): worth it only when there are many items.)',
         ],
         [
           'warning',
           'await prisma.post.update({ where: { id }, data: { published: true } })',
-          'UPDATE of post runs once per id of ids: one round trip (and statement) per row. Update all rows at once: prisma.post.updateMany({ where: { id: { in: ids } }, data }) when the values are the same, else run the updates in one $transaction([...]).',
+          'UPDATE of Post runs once per id of ids: one round trip (and statement) per row. Update all rows at once: prisma.post.updateMany({ where: { id: { in: ids } }, data }) when the values are the same, else run the updates in one $transaction([...]).',
         ],
       ],
     );
@@ -485,12 +485,12 @@ describe('rules and fixes on Prisma Client calls', () => {
         [
           'warning',
           'await tx.post.update({ where: { id }, data: { published: false } })',
-          'UPDATE of post runs once per id of ids: one round trip (and statement) per row. Update all rows at once: prisma.post.updateMany({ where: { id: { in: ids } }, data }) when the values are the same, else run the updates in one $transaction([...]).',
+          'UPDATE of Post runs once per id of ids: one round trip (and statement) per row. Update all rows at once: prisma.post.updateMany({ where: { id: { in: ids } }, data }) when the values are the same, else run the updates in one $transaction([...]).',
         ],
         [
           'warning',
           'prisma.post.deleteMany({ where: { authorId: id } })',
-          'DELETE from post runs once per id of ids: one round trip (and statement) per row. Delete them at once: prisma.post.deleteMany({ where: { authorId: { in: ids } } }).',
+          'DELETE from Post runs once per id of ids: one round trip (and statement) per row. Delete them at once: prisma.post.deleteMany({ where: { authorId: { in: ids } } }).',
         ],
       ],
     );

@@ -78,7 +78,7 @@ function findings(file: string, code: string, rule: string): [Finding['severity'
     .map((f) => [f.severity, f.message]);
 }
 
-const SCAN = 'Query filters token on userId, but no index leads with it: every call scans the table. Add an index on token(userId).';
+const SCAN = 'Query filters Token on userId, but no index leads with it: every call scans the table. Add an index on Token(userId).';
 
 describe('rare runs and own collections on Prisma Client code', () => {
   before(async () => {
@@ -86,6 +86,32 @@ describe('rare runs and own collections on Prisma Client code', () => {
   });
 
   const lookup = HEADER + 'export async function tokensOf(userId: number) {\n  return prisma.token.findFirst({ where: { userId } });\n}\n';
+
+  it('messages name a table as the schema does (the model, or its @@map table: AuthSession), not by the catalog key (authsession)', () => {
+    const schema = 'datasource db {\n  provider = "postgresql"\n}\n\nmodel Session {\n  id        Int      @id @default(autoincrement())\n  userId    Int\n  createdAt DateTime @default(now())\n\n  @@map("AuthSession")\n}\n';
+    const code =
+      HEADER +
+      'export async function recent(userId: number) {\n  return prisma.session.findMany({ where: { userId }, orderBy: { createdAt: "desc" }, take: 10 });\n}\n\n' +
+      'export async function any(userId: number) {\n  return prisma.session.findFirst({ where: { userId } });\n}\n';
+    const ws = Workspace.fromFiles({ root: ROOT, config: defaultConfig() }, { 'prisma/schema.prisma': schema, 'src/sessions.ts': code });
+    const found = ws
+      .analyze(`${ROOT}/src/sessions.ts`)
+      .filter((f) => f.ruleId === 'missing-index' || f.ruleId === 'missing-composite-index')
+      .map((f) => [f.ruleId, f.severity, f.message]);
+    assert.deepEqual(found, [
+      [
+        'missing-composite-index',
+        'warning',
+        'Query filters AuthSession on userId and sorts by createdAt, but no index leads with these columns in this order: every call reads all matching rows and sorts them. Add an index on AuthSession(userId, createdAt).',
+      ],
+      [
+        'missing-index',
+        'info',
+        'Query filters AuthSession on userId, but no index leads with it: every call scans the table. Add an index on AuthSession(userId). ' +
+          'Info, not warning: the index on AuthSession(userId, createdAt) is suggested on line 6 and serves this query too.',
+      ],
+    ]);
+  });
 
   it('a lookup on a request path stays a warning', () => {
     assert.deepEqual(findings('src/tokens.ts', lookup, 'missing-index'), [['warning', SCAN]]);
@@ -153,10 +179,37 @@ describe('rare runs and own collections on Prisma Client code', () => {
     assert.deepEqual(findings('src/app.ts', code, 'unpaginated-query'), [
       [
         'info',
-        `Query reads invite without LIMIT in the request handler GET (a Request parameter), so it returns every matching row. Each request pays for the whole table as it grows: ${page} ` +
+        `Query reads Invite without LIMIT in the request handler GET (a Request parameter), so it returns every matching row. Each request pays for the whole table as it grows: ${page} ` +
           '(It reads the rows of one email, often a bounded set: this matters only if one email can have many.)',
       ],
-      ['warning', `Query reads invite without LIMIT in the request handler GET (a Request parameter), so it returns every matching row. Each request pays for the whole table as it grows: ${page}`],
+      ['warning', `Query reads Invite without LIMIT in the request handler GET (a Request parameter), so it returns every matching row. Each request pays for the whole table as it grows: ${page}`],
+    ]);
+  });
+
+  it('unpaginated: the rows of the one organisation a team belongs to (nested relation filters) are info; of every organisation a user is in, a warning', () => {
+    const schema =
+      'datasource db {\n  provider = "postgresql"\n}\n\n' +
+      'model Organisation {\n  id      String   @id\n  teams   Team[]\n  members Member[]\n  emails  OrganisationEmail[]\n}\n\n' +
+      'model Team {\n  id             Int          @id\n  organisationId String\n  organisation   Organisation @relation(fields: [organisationId], references: [id])\n\n  @@index([organisationId])\n}\n\n' +
+      'model Member {\n  id             Int          @id\n  userId         Int\n  organisationId String\n  organisation   Organisation @relation(fields: [organisationId], references: [id])\n\n  @@index([organisationId])\n}\n\n' +
+      'model OrganisationEmail {\n  id             String       @id\n  email          String       @unique\n  organisationId String\n  organisation   Organisation @relation(fields: [organisationId], references: [id])\n\n  @@index([organisationId])\n}\n';
+    const code =
+      HEADER +
+      'export async function GET(request: Request) {\n' +
+      '  const userId = Number(new URL(request.url).searchParams.get("user"));\n' +
+      '  const teamId = Number(new URL(request.url).searchParams.get("team"));\n' +
+      '  const ofTeam = await prisma.organisationEmail.findMany({ where: { organisation: { members: { some: { userId } }, teams: { some: { id: teamId } } } } });\n' +
+      '  const ofUser = await prisma.organisationEmail.findMany({ where: { organisation: { members: { some: { userId } } } } });\n' +
+      '  return Response.json([ofTeam, ofUser]);\n' +
+      '}\n';
+    const ws = Workspace.fromFiles({ root: ROOT, config: defaultConfig() }, { 'prisma/schema.prisma': schema, 'src/app.ts': code });
+    const found = ws
+      .analyze(`${ROOT}/src/app.ts`)
+      .filter((f) => f.ruleId === 'unpaginated-query')
+      .map((f) => [f.severity, f.message.slice(f.message.indexOf('return a cursor.') + 'return a cursor.'.length)]);
+    assert.deepEqual(found, [
+      ['info', ' (It reads the rows of one organisationId, often a bounded set: this matters only if one organisationId can have many.)'],
+      ['warning', ''],
     ]);
   });
 
@@ -165,8 +218,8 @@ describe('rare runs and own collections on Prisma Client code', () => {
     assert.deepEqual(findings('src/hooks.ts', code, 'missing-composite-index'), [
       [
         'info',
-        'Query filters webhook on teamId and sorts by createdAt, but no index leads with these columns in this order: every call reads all matching rows and sorts them. ' +
-          'Add an index on webhook(teamId, createdAt). (webhook holds definitions whose runs are kept in webhookcall: usually a few rows set up by hand, and a scan reads them at once: an index is worth it only if it grows.)',
+        'Query filters Webhook on teamId and sorts by createdAt, but no index leads with these columns in this order: every call reads all matching rows and sorts them. ' +
+          'Add an index on Webhook(teamId, createdAt). (Webhook holds definitions whose runs are kept in WebhookCall: usually a few rows set up by hand, and a scan reads them at once: an index is worth it only if it grows.)',
       ],
     ]);
   });

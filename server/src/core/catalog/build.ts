@@ -38,8 +38,17 @@ export function tableKey(name: string): string {
  * name tables by the lower-case key, SQL sent to a database names them as created. `name` when the catalog lacks it.
  */
 export function spelledTableName(catalog: Catalog, name: string): string {
-  const spelled = catalog.getTable(name)?.spelled;
-  return spelled === undefined ? name : name.slice(0, name.lastIndexOf('.') + 1) + spelled.slice(spelled.lastIndexOf('.') + 1);
+  const table = catalog.getTable(name);
+  return table?.spelled === undefined ? name : name.slice(0, name.lastIndexOf('.') + 1) + shownTableName(table);
+}
+
+/**
+ * A table's name in a message, unqualified, as the user's schema spells it: the CREATE TABLE's (`CscSession`, a
+ * Prisma model's or its `@@map`'s table), not the lower-case catalog key (`cscsession`), which the user never wrote.
+ */
+export function shownTableName(table: TableInfo): string {
+  const spelled = table.spelled;
+  return spelled === undefined ? table.name : spelled.slice(spelled.lastIndexOf('.') + 1);
 }
 
 /** The schema a table name is qualified with, lower-case and unquoted; `public` when unqualified. */

@@ -402,7 +402,7 @@ export function oneWarningPerIndex(findings: Finding[], across?: { relative(file
     if (!across && known?.by === by) return known.quieter;
     const same = by.index!.columns.length === f.index!.columns.length;
     const where = by.file === f.file || !across ? '' : ` in ${across.relative(by.file)}`;
-    const note = `Info, not warning: ${same ? 'the same index' : `the index on ${by.index!.table}(${by.index!.columns.join(', ')})`} is suggested${where} on line ${by.range.start.line + 1} and serves this query too.`;
+    const note = `Info, not warning: ${same ? 'the same index' : `the index on ${by.index!.spelled ?? by.index!.table}(${by.index!.columns.join(', ')})`} is suggested${where} on line ${by.range.start.line + 1} and serves this query too.`;
     const quieter = restated(f, { severity: 'info', message: `${f.message} ${note}` });
     if (!across) demoted.set(f, { by, quieter });
     return quieter;

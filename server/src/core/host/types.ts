@@ -26,6 +26,11 @@ export interface LoopContext {
   targets: string[];
   /** The iterated expression's source text (`agents`, `session.query(Agent).all()`). */
   iterable?: string;
+  /**
+   * A counting loop whose counter moves by more than one each time (`for (let i = 0; i < ids.length; i += 500)`):
+   * each iteration takes a slice of the items (`ids.slice(i, i + 500)`), a batch, not one item.
+   */
+  stepped?: true;
   /** When the iterated value is (a variable holding) the result of an extracted query: its index in `queries`. */
   iterableQuery?: number;
   /**

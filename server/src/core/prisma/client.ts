@@ -529,7 +529,14 @@ class ArgsReader {
       // `every` is NOT IN (rows that fail the filter): its conditions are negated, none can use an index alone.
       this.where(target, sub, filter, word === 'every');
       q.subqueries.push(sub);
-      q.predicates.push({ column: this.column(model, { ...field, column: relation.columns[0]! }, prop), op: negated ? 'not_eq' : 'in', valueKind: 'subquery', disjunctive, span: spanOf(prop) });
+      q.predicates.push({
+        column: this.column(model, { ...field, column: relation.columns[0]! }, prop),
+        op: negated ? 'not_eq' : 'in',
+        valueKind: 'subquery',
+        subquery: q.subqueries.length - 1,
+        disjunctive,
+        span: spanOf(prop),
+      });
     }
   }
 

@@ -22,6 +22,7 @@
  * loop (the loop pays a round trip per item for that one anyway).
  */
 import { docsUrl } from '../../../../shared/types';
+import { spelledTableName } from '../catalog/build';
 import { adapterOf } from '../host/languages';
 import type { HostExtraction, HostQuery, HostWrite, LoopContext } from '../host/types';
 import type { QueryModel, Span } from '../sql/model';
@@ -172,7 +173,8 @@ function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number): v
   const model = query.model ?? statementOf(ctx, index)?.query;
   // INSERT ... SELECT writes many rows in one statement.
   if (kind === 'insert' && model && model.subqueries.some((q) => q !== model && q.tables.length > 0)) return;
-  const table = model?.tables[0]?.name;
+  const written = model?.tables[0]?.name;
+  const table = written === undefined ? undefined : spelledTableName(ctx.catalog, written);
   const small = smallLoopNote(loop) ?? userTenantsNote(ctx, host, loop);
   const bound = fixedBound(loop);
   const awaits = otherAwait(ctx.text, host, loop);
@@ -230,7 +232,8 @@ function unbatchableNeighbour(ctx: FileContext, host: HostExtraction, index: num
     (q, i) => i !== index && q.loops.length > 0 && innermost(q.loops).span.start === loop.span.start && ROW_WRITES.has(q.statementKind) && adapter.rowWriteNote?.(ctx, q, loop) !== undefined,
   );
   if (!other) return undefined;
-  const table = (other.model ?? statementOf(ctx, host.queries.indexOf(other))?.query)?.tables[0]?.name;
+  const written = (other.model ?? statementOf(ctx, host.queries.indexOf(other))?.query)?.tables[0]?.name;
+  const table = written === undefined ? undefined : spelledTableName(ctx.catalog, written);
   return `the ${other.statementKind.toUpperCase()}${table ? ` of ${table}` : ''} on line ${lineNumber(ctx.text, other.span.start)}`;
 }
 

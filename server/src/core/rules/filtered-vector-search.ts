@@ -7,6 +7,7 @@
  * `hnsw.iterative_scan`; a partial index per filter value avoids it too.
  */
 import { docsUrl } from '../../../../shared/types';
+import { shownTableName } from '../catalog/build';
 import { columnTable } from './query-helpers';
 import type { Rule } from './types';
 import { distanceName, operatorServed, similaritySearches, vectorIndexes } from './vector-helpers';
@@ -40,7 +41,7 @@ export const filteredVectorSearch: Rule = {
       ctx.report({
         span: order.span,
         message:
-          `Similarity search filters ${table.name} on ${names} and takes the nearest by ${distanceName(order.operator)} through the ${index.method.toUpperCase()} index ${index.name}: ` +
+          `Similarity search filters ${shownTableName(table)} on ${names} and takes the nearest by ${distanceName(order.operator)} through the ${index.method.toUpperCase()} index ${index.name}: ` +
           `the index hands over ${candidates} and the filter runs after, so it can return fewer rows than the LIMIT. ` +
           `On pgvector 0.8+ run SET ${setting} = relaxed_order (strict_order keeps exact order) before the search, or add a partial index for the filter (... WHERE ${filters[0].column.column} = ...).`,
         explanation:

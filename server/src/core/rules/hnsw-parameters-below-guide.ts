@@ -6,6 +6,7 @@
  * index is declared (CREATE INDEX, op.create_index, a model's Index(...)).
  */
 import { docsUrl } from '../../../../shared/types';
+import { shownTableName } from '../catalog/build';
 import { tablesDeclaringIn } from './query-helpers';
 import type { Rule } from './types';
 import { HNSW_DEFAULTS, seedHnswParameters, vectorType } from './vector-helpers';
@@ -38,7 +39,7 @@ export const hnswParametersBelowGuide: Rule = {
         ctx.report({
           span: index.origin.span,
           message:
-            `HNSW index ${index.name} on ${table.name}.${column} (${dimension} dimensions) is built with m = ${m}, ef_construction = ${ef}${written}; ` +
+            `HNSW index ${index.name} on ${shownTableName(table)}.${column} (${dimension} dimensions) is built with m = ${m}, ef_construction = ${ef}${written}; ` +
             `the seed guide's values for ${dimension} dimensions are m = ${seed.m}, ef_construction = ${seed.ef_construction}: ` +
             'a sparser graph finds fewer of the true nearest neighbours on vectors this wide. ' +
             `Build it WITH (m = ${seed.m}, ef_construction = ${seed.ef_construction}).`,

@@ -9,6 +9,7 @@
  * the extractors. What is read here is layout (line starts, indentation,
  * top-level import lines) and the source text of spans an extractor reported.
  */
+import { spelledTableName } from '../catalog/build';
 import type { EnclosingFunction, HostExtraction, HostQuery, LoopContext, Terminal } from '../host/types';
 import type { Statement } from '../sql/model';
 import { adapterOf } from '../host/languages';
@@ -100,11 +101,12 @@ const BATCH_TARGET_WORDS = new Set(['batch', 'chunk', 'partition', 'page', 'wind
 /**
  * Whether each iteration of the loop handles a batch of rows, not one row: a
  * `while` loop (it walks no collection; its body takes the next batch, as in
- * keyset or LIMIT loops), `range(start, stop, step)`, or an iterable or target
+ * keyset or LIMIT loops), `range(start, stop, step)` or a counter that steps
+ * by more than one (`i += 500`: `stepped`), or an iterable or target
  * that names batches (`batched(...)`, `chunks(...)`, `.chunks(500)`, `for batch in ...`).
  */
 export function isBatchLoop(loop: LoopContext): boolean {
-  if (loop.kind === 'while') return true;
+  if (loop.kind === 'while' || loop.stepped) return true;
   const iterable = (loop.iterable ?? '').trim();
   if (rangeWithStep(iterable)) return true;
   const names = iterable.match(/[A-Za-z_]\w*(?=\s*\()|[A-Za-z_]\w*$/g) ?? [];
@@ -212,7 +214,7 @@ export function userTenantsNote(ctx: FileContext, host: HostExtraction, loop: Lo
   const model = rows?.model ?? statementOf(ctx, rows?.preparedFrom ?? loop.iterableQuery)?.query;
   const column = model ? userTenantsColumn(model, ctx.catalog) : undefined;
   if (!column) return undefined;
-  return ` (The loop walks the ${model!.tables[0]!.name} rows of one ${column}: a user owns or belongs to a few, so it runs a few times, worth batching only if one can have many.)`;
+  return ` (The loop walks the ${spelledTableName(ctx.catalog, model!.tables[0]!.name)} rows of one ${column}: a user owns or belongs to a few, so it runs a few times, worth batching only if one can have many.)`;
 }
 
 /** `of the query on line 12` / `of agents.all()`: where the loop's rows come from. */

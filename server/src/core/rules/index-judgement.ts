@@ -5,7 +5,7 @@
  * rows of one parent), and which existing index already narrows a lookup.
  * The index rules read this instead of proposing every column they see.
  */
-import { leadingColumns } from '../catalog/build';
+import { leadingColumns, shownTableName } from '../catalog/build';
 import type { Catalog, IndexInfo, TableInfo } from '../catalog/types';
 import type { QueryModel } from '../sql/model';
 
@@ -130,7 +130,7 @@ export function wholeTenantWriteReason(kind: string, table: TableInfo, filters: 
   if (!tenant) return undefined;
   const verb = kind === 'delete' ? 'deletes' : 'updates';
   return (
-    `it ${verb} every row one ${tenant} has in ${table.name}, which happens when a ${tenant} changes a setting or is removed: rarely, ` +
+    `it ${verb} every row one ${tenant} has in ${shownTableName(table)}, which happens when a ${tenant} changes a setting or is removed: rarely, ` +
     `and where there is one ${tenant} every row matches. Worth it when there are many ${tenant}s and the table is large`
   );
 }
@@ -175,18 +175,18 @@ function isListName(name: string): boolean {
  */
 export function smallTableReason(table: TableInfo, catalog: Catalog): string | undefined {
   const scan = 'a scan reads them at once: an index is worth it only if it grows';
-  if (isReferenceTable(table)) return `${table.name} looks like a reference list of kinds, usually a few rows that a scan reads at once: worth it only if it grows`;
+  if (isReferenceTable(table)) return `${shownTableName(table)} looks like a reference list of kinds, usually a few rows that a scan reads at once: worth it only if it grows`;
   const choices = choicesFlag(table);
-  if (choices) return `${table.name} has a boolean ${choices} column, so its rows are choices set up by hand, one of them the default: usually a few rows, and ${scan}`;
+  if (choices) return `${shownTableName(table)} has a boolean ${choices} column, so its rows are choices set up by hand, one of them the default: usually a few rows, and ${scan}`;
   const configured = configuredByTenant(table);
-  if (configured) return `${table.name} holds the ${configured.what} one ${configured.tenant} sets up by hand: usually a few rows per ${configured.tenant}, and ${scan}`;
+  if (configured) return `${shownTableName(table)} holds the ${configured.what} one ${configured.tenant} sets up by hand: usually a few rows per ${configured.tenant}, and ${scan}`;
   const runs = runsTable(table, catalog);
-  if (runs) return `${table.name} holds definitions whose runs are kept in ${runs.name}: usually a few rows set up by hand, and ${scan}`;
+  if (runs) return `${shownTableName(table)} holds definitions whose runs are kept in ${shownTableName(runs)}: usually a few rows set up by hand, and ${scan}`;
   if (!isRunsTable(table.name) && table.foreignKeys.length > 0) {
     const parents = table.foreignKeys.map((fk) => catalog.getTable(fk.refTable));
     if (parents.every((p) => p !== undefined && p.name !== table.name && runsTable(p, catalog))) {
-      const names = [...new Set(parents.map((p) => p!.name))].join(' and ');
-      return `every row of ${table.name} belongs to the definitions in ${names}: usually a few rows, and ${scan}`;
+      const names = [...new Set(parents.map((p) => shownTableName(p!)))].join(' and ');
+      return `every row of ${shownTableName(table)} belongs to the definitions in ${names}: usually a few rows, and ${scan}`;
     }
   }
   return undefined;

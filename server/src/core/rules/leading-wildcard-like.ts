@@ -7,6 +7,7 @@
  * `backoffice/` folder): staff search it, not every user's request.
  */
 import { docsUrl } from '../../../../shared/types';
+import { spelledTableName } from '../catalog/build';
 import type { TableInfo } from '../catalog/types';
 import type { Predicate, Span } from '../sql/model';
 import { adminFolder, codePath, hostQueryOf, spanText } from './host-helpers';
@@ -37,7 +38,8 @@ export const leadingWildcardLike: Rule = {
         const table = tableName ? knownTable(ctx.catalog, tableName) : undefined;
         if (postgres && table && hasTrigramIndex(table, p.column.column)) continue;
         if (table && isContainer(table.columns.get(p.column.column)?.type)) continue; // `.contains(x)` on an array/JSON column is `@>`
-        const column = tableName ? `${tableName}.${p.column.column}` : p.column.column;
+        const shown = tableName ? spelledTableName(ctx.catalog, tableName) : undefined;
+        const column = shown ? `${shown}.${p.column.column}` : p.column.column;
         const operator = p.op === 'ilike' ? 'ILIKE' : 'LIKE';
         // ORM code (`Agent.name.contains("x")`): quote the call as written, then the SQL it sends.
         const orm = hostQueryOf(ctx, statement)?.kind === 'orm';
@@ -63,7 +65,7 @@ export const leadingWildcardLike: Rule = {
           : '';
         ctx.report({
           span: p.span,
-          message: `${orm ? `${spanText(ctx.text, p.span)} sends ${what}, which` : what} starts with a wildcard, so no B-tree index can serve it: every call scans ${tableName ?? 'the table'}. ${how}${orNote}${jobNote}${adminNote}`,
+          message: `${orm ? `${spanText(ctx.text, p.span)} sends ${what}, which` : what} starts with a wildcard, so no B-tree index can serve it: every call scans ${shown ?? 'the table'}. ${how}${orNote}${jobNote}${adminNote}`,
           ...(orNote || jobNote || adminNote ? { tentative: true } : {}),
           explanation: [
             `**Column:** \`${column}\` — ${operator} with pattern \`${pattern}\` (leading \`${pattern[0]}\`)`,

@@ -10,7 +10,7 @@
  * status), the gain is plausible, not sure: `info`, with the reason.
  */
 import { docsUrl } from '../../../../shared/types';
-import { leadingColumns } from '../catalog/build';
+import { leadingColumns, shownTableName } from '../catalog/build';
 import { fewValuesReason } from './index-judgement';
 import { formatColumns, listWords, reportIndexNeeds, type IndexNeed } from './query-helpers';
 import type { Rule } from './types';
@@ -33,7 +33,7 @@ export const missingCompositeIndex: Rule = {
 };
 
 function compositeMessage(need: IndexNeed): string {
-  const table = need.table.name;
+  const table = shownTableName(need.table);
   const filterCols = need.filters.map((f) => f.column);
   const orderCols = need.order.map((c) => c.column);
   const what =

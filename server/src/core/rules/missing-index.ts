@@ -4,6 +4,7 @@
  * several columns belong to `missing-composite-index` (see `indexNeeds`).
  */
 import { docsUrl } from '../../../../shared/types';
+import { shownTableName } from '../catalog/build';
 import { isLowCardinality } from './index-judgement';
 import type { QueryModel } from '../sql/model';
 import { formatColumns, reportIndexNeeds, type IndexNeed } from './query-helpers';
@@ -54,7 +55,7 @@ function isFlagFilter(need: IndexNeed): boolean {
 }
 
 function singleMessage(need: IndexNeed): string {
-  const table = need.table.name;
+  const table = shownTableName(need.table);
   const add = `Add an index on ${formatColumns(table, need.suggestion.columns)}.`;
   switch (need.reason) {
     case 'join':

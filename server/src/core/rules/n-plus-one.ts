@@ -17,6 +17,7 @@
  * list of keys fetches those rows at once).
  */
 import { docsUrl } from '../../../../shared/types';
+import { spelledTableName } from '../catalog/build';
 import type { AttributeAccess, HostExtraction, HostModel, HostQuery } from '../host/types';
 import type { Predicate, QueryModel } from '../sql/model';
 import { languageDataOf } from '../../../../shared/languages';
@@ -59,7 +60,8 @@ function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQue
   if (!row || row.rowsOf?.index === index) return;
   // A tokio-postgres execution of a prepared statement: its SQL is the prepare's statement.
   const model = query.model ?? statementOf(ctx, query.preparedFrom ?? index)?.query;
-  const table = model?.tables[0]?.name ?? query.entity ?? 'a table';
+  const written = model?.tables[0]?.name;
+  const table = written !== undefined ? spelledTableName(ctx.catalog, written) : (query.entity ?? 'a table');
   const key = keyPredicate(ctx, query, index, row);
   const column = key ? key.column.column : 'the key column';
   // A per-row lookup in the very table the loop walks is often a check against rows the loop itself
@@ -102,7 +104,7 @@ function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQue
       (selfLookup
         ? ` It reads ${table}, the table the loop walks: if the loop changes those rows (a duplicate check before an update), rows fetched before the loop would miss the changes, so check that first (info, no automatic rewrite).`
         : '') +
-      (scope ? ` (The loop walks ${scope}, which splits an installation into a few parts: a few round trips, worth batching only if there are many.)` : '') +
+      (scope ? ` (The loop walks ${spelledTableName(ctx.catalog, scope)}, which splits an installation into a few parts: a few round trips, worth batching only if there are many.)` : '') +
       (tenants ?? '') +
       (scheduled ? ` (It runs in the scheduled job ${scheduled}, which no request waits for: worth batching only if the loop is long.)` : '') +
       (script ? ` (It runs in a script run by hand (${script}), which no request waits for: worth batching only if the loop is long.)` : ''),

@@ -3,6 +3,7 @@
  * it for the whole build. In a migration, index existing tables CONCURRENTLY.
  */
 import { docsUrl } from '../../../../shared/types';
+import { shownTableName } from '../catalog/build';
 import { concurrentIndexEdit } from '../host/python/concurrent-index';
 import type { Span, Statement } from '../sql/model';
 import type { CoreFix, FileContext, Rule, RuleReport } from './types';
@@ -30,15 +31,15 @@ export const nonConcurrentIndexCreation: Rule = {
         // Unknown tables, and tables created by this very migration, are empty: nothing to lock.
         if (!table || table.origin.order >= migration.order) continue;
         if (ctx.host?.alembic) {
-          ctx.report(alembicReport(ctx.file, ctx.text, change.span, change.keywordSpan, table.name, change.name));
+          ctx.report(alembicReport(ctx.file, ctx.text, change.span, change.keywordSpan, shownTableName(table), change.name));
           continue;
         }
         if (migration.set.tool === 'drizzle') {
-          ctx.report(drizzleReport(change.keywordSpan, table.name, change.name));
+          ctx.report(drizzleReport(change.keywordSpan, shownTableName(table), change.name));
           continue;
         }
         if (migration.set.tool === 'knex' || migration.set.tool === 'kysely' || migration.set.tool === 'typeorm') {
-          ctx.report(scriptReport(migration.set.tool, migration.set.noTransaction === true, change.keywordSpan, table.name, change.name));
+          ctx.report(scriptReport(migration.set.tool, migration.set.noTransaction === true, change.keywordSpan, shownTableName(table), change.name));
           continue;
         }
         const transaction = statement.inTransaction
@@ -47,10 +48,10 @@ export const nonConcurrentIndexCreation: Rule = {
         ctx.report({
           span: change.keywordSpan,
           message:
-            `CREATE INDEX${change.name ? ` ${change.name}` : ''} on existing table ${table.name} without CONCURRENTLY ` +
-            `blocks every write to ${table.name} until the index is built. Use CREATE INDEX CONCURRENTLY.${transaction}`,
+            `CREATE INDEX${change.name ? ` ${change.name}` : ''} on existing table ${shownTableName(table)} without CONCURRENTLY ` +
+            `blocks every write to ${shownTableName(table)} until the index is built. Use CREATE INDEX CONCURRENTLY.${transaction}`,
           explanation: [
-            `**Table:** \`${table.name}\`, created by an earlier migration (\`${table.origin.file}\`).`,
+            `**Table:** \`${shownTableName(table)}\`, created by an earlier migration (\`${table.origin.file}\`).`,
             '',
             'A plain `CREATE INDEX` takes a `SHARE` lock: reads go on, but INSERT, UPDATE and DELETE wait for the ' +
               'whole build, minutes on a large table. `CONCURRENTLY` builds without blocking writes, at the price of ' +

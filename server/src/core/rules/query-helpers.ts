@@ -7,7 +7,7 @@
  * query wants; `missing-index` and `missing-composite-index` both read it and
  * each takes the needs of its own kind, so one query is never reported twice.
  */
-import { indexCovers, leadingColumns } from '../catalog/build';
+import { indexCovers, leadingColumns, shownTableName } from '../catalog/build';
 import type { Catalog, IndexInfo, TableInfo } from '../catalog/types';
 import type { ColumnRef, JoinCondition, Predicate, QueryModel, Span, Statement, TableRef } from '../sql/model';
 import { droppedIndexReason, isLowCardinality, isSelectiveKey, narrowingIndex, selectiveFirst, smallTableReason, snake, wholeTenantWriteReason } from './index-judgement';
@@ -203,6 +203,25 @@ export function isSingleRowLookup(table: TableInfo, columns: string[]): boolean 
 }
 
 /**
+ * Whether a subquery returns at most one row: its one table pinned by a key it compares with a value (`id = $1`),
+ * or takes from a subquery that itself returns at most one row (Prisma's nested relation filters:
+ * `organisation: { teams: { some: { id } } }` reads the one organisation of one team).
+ */
+export function atMostOneRow(query: QueryModel | undefined, catalog: Catalog, depth = 0): boolean {
+  const ref = query && query.tables.length === 1 && query.joins.length === 0 ? query.tables[0] : undefined;
+  const table = ref && depth < 4 ? knownTable(catalog, ref.name) : undefined;
+  if (!query || !table) return false;
+  const pinned = query.predicates.filter(
+    (p) =>
+      !p.disjunctive &&
+      columnTable(query, p.column, catalog) === table.name &&
+      ((p.op === 'eq' && (p.valueKind === 'param' || p.valueKind === 'literal')) ||
+        (p.op === 'in' && p.subquery !== undefined && atMostOneRow(query.subqueries[p.subquery], catalog, depth + 1))),
+  );
+  return pinned.length > 0 && isSingleRowLookup(table, pinned.map((p) => p.column.column));
+}
+
+/**
  * The key column a query pins to a list it is given (`id IN (...)`, `email = ANY($1)`; TypeORM `In(emails)`,
  * Prisma `{ in: ids }`, SQLAlchemy `.in_(ids)` and Drizzle `inArray` all read as one `in` predicate): the
  * rows are as many as the list holds times the rows per value, a bounded set, not the table. A key is a
@@ -236,8 +255,8 @@ export function describeIndex(index: IndexInfo): string {
 
 /** The markdown list of a table's indexes for a hover. */
 export function indexList(table: TableInfo): string {
-  if (table.indexes.length === 0) return `Indexes on \`${table.name}\`: none.`;
-  return [`Indexes on \`${table.name}\`:`, ...table.indexes.map((i) => `- ${describeIndex(i)}`)].join('\n');
+  if (table.indexes.length === 0) return `Indexes on \`${shownTableName(table)}\`: none.`;
+  return [`Indexes on \`${shownTableName(table)}\`:`, ...table.indexes.map((i) => `- ${describeIndex(i)}`)].join('\n');
 }
 
 export function formatColumns(table: string, columns: string[]): string {
@@ -512,7 +531,7 @@ const OPERATOR_WORDS: Record<FilterColumn['kind'], string> = {
 
 /** The hover for an index need: columns with operator kinds, existing indexes, why it is slow. */
 export function needExplanation(need: IndexNeed): string {
-  const lines = [`**Columns QueryLens looked at on \`${need.table.name}\`:**`];
+  const lines = [`**Columns QueryLens looked at on \`${shownTableName(need.table)}\`:**`];
   for (const f of need.filters) lines.push(`- \`${f.column}\` — ${OPERATOR_WORDS[f.kind]}`);
   for (const c of need.order) lines.push(`- \`${c.column}\` — ORDER BY`);
   if (need.join) lines.push(`- \`${need.join.column}\` — JOIN condition (looked up once per outer row)`);
@@ -523,9 +542,16 @@ export function needExplanation(need: IndexNeed): string {
       (need.order.length > 0 ? ' and sorts the result' : '') +
       '. The cost grows with the table, not with the rows returned.',
     '',
-    `Suggested: \`CREATE INDEX ON ${formatColumns(need.suggestion.table, need.suggestion.columns)}\`.`,
+    `Suggested: \`CREATE INDEX ON ${formatColumns(shownTableName(need.table), need.suggestion.columns)}\`.`,
   );
   return lines.join('\n');
+}
+
+/** The need's suggestion, with the table as the schema spells it when that is not the catalog key (another file's note names it). */
+function spelledSuggestion(need: IndexNeed): IndexSuggestion {
+  const table = need.suggestion.table;
+  const spelled = table.slice(0, table.lastIndexOf('.') + 1) + shownTableName(need.table);
+  return spelled === need.suggestion.table ? need.suggestion : { ...need.suggestion, spelled };
 }
 
 /** `indexNeeds` worked out once per query and catalog (a catalog is never changed once built), for the rules that report one kind each. */
@@ -561,10 +587,10 @@ export function reportIndexNeeds(
           (small ? ` (${small}.)` : '') +
           (dropped ? ` (But ${dropped}.)` : '') +
           (rare ? ` (But ${rare}.)` : '') +
-          (script ? ` (It runs in a script run by hand (${script}): the scan is paid per run, while an index costs every later write to ${need.table.name}: worth it only if the script runs often.)` : ''),
+          (script ? ` (It runs in a script run by hand (${script}): the scan is paid per run, while an index costs every later write to ${shownTableName(need.table)}: worth it only if the script runs often.)` : ''),
         explanation: needExplanation(need),
         indexFixes: { suggestion: need.suggestion, near: statement.span },
-        index: need.suggestion,
+        index: spelledSuggestion(need),
         ...(need.narrowedBy || need.fewValuesLead || need.purge || small || script || dropped || rare ? { tentative: true } : {}),
       });
     }

@@ -4,6 +4,7 @@
  * one does, while both slow down every write and take space.
  */
 import { docsUrl } from '../../../../shared/types';
+import { shownTableName } from '../catalog/build';
 import type { IndexInfo, TableInfo } from '../catalog/types';
 import type { IndexKey, Span } from '../sql/model';
 import { describeIndex, indexList, tablesDeclaringIn } from './query-helpers';
@@ -31,7 +32,7 @@ export const redundantIndex: Rule = {
         ctx.report({
           span: index.origin.span,
           message:
-            `Index ${index.name} on ${table.name}(${keyNames(index.keys)}) is redundant: ${cover.name} ` +
+            `Index ${index.name} on ${shownTableName(table)}(${keyNames(index.keys)}) is redundant: ${cover.name} ` +
             `(${keyNames(cover.keys)}) ${same ? 'has the same keys' : 'starts with the same keys'} and serves the same ` +
             `lookups. It only slows down writes and takes space; ${ctx.migration?.shipped ? `drop it in a new migration (DROP INDEX ${index.name}).` : ctx.migration ? 'drop it (this migration has not shipped yet, so it can still be removed here).' : 'drop it.'}`,
           explanation: explain(table, index, cover),

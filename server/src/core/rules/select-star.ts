@@ -4,6 +4,7 @@
  * columns the catalog knows, in declaration order.
  */
 import { docsUrl, type Dialect } from '../../../../shared/types';
+import { shownTableName } from '../catalog/build';
 import { knownTable, tableRefs } from './query-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
 import type { Span } from '../sql/model';
@@ -33,9 +34,9 @@ export const selectStar: Rule = {
         span: query.selectStar,
         message:
           'SELECT * reads and sends every column, including ones added later, and rules out index-only scans. ' +
-          (fixable ? `List the columns you need (${table!.name} has ${columns.length}).` : 'List the columns you need.'),
+          (fixable ? `List the columns you need (${shownTableName(table!)} has ${columns.length}).` : 'List the columns you need.'),
         explanation: table
-          ? `**Columns of \`${table.name}\`:** ${columns.map((c) => `\`${c}\``).join(', ')}\n\nName only the ones the caller reads: less I/O, and an index that contains them can answer without touching the table.`
+          ? `**Columns of \`${shownTableName(table)}\`:** ${columns.map((c) => `\`${c}\``).join(', ')}\n\nName only the ones the caller reads: less I/O, and an index that contains them can answer without touching the table.`
           : 'Name only the columns the caller reads: less I/O, and an index that contains them can answer without touching the table.',
         fixes: fixable ? [columnListFix(ctx, query.selectStar, columns)] : [],
       });

@@ -36,6 +36,8 @@ export interface IndexSuggestion {
   options?: Record<string, string>;
   /** The name the index must get: the one a Prisma model gives it (prisma migrate dev compares names). */
   name?: string;
+  /** The table as the schema spells it (`CscSession`), when not as `table` (the catalog key): what messages name. */
+  spelled?: string;
 }
 
 /** What `FileContext.indexFixes` is asked: the index, and the statement the finding is about. */

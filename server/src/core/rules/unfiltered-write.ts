@@ -18,6 +18,7 @@
  * data): info, saying so.
  */
 import { docsUrl } from '../../../../shared/types';
+import { spelledTableName } from '../catalog/build';
 import { adapterOf } from '../host/languages';
 import type { HostQuery } from '../host/types';
 import { codePath, seedFile, statementOf } from './host-helpers';
@@ -43,7 +44,8 @@ export const unfilteredWrite: Rule = {
     host.queries.forEach((query, index) => {
       if (!isUnfilteredWrite(query) || !adapter.readsWritesWhole?.(query)) return;
       const model = statementOf(ctx, index)?.query ?? query.model!;
-      const table = model.tables[0]?.name ?? query.entity ?? 'the table';
+      const written = model.tables[0]?.name;
+      const table = written !== undefined ? spelledTableName(ctx.catalog, written) : (query.entity ?? 'the table');
       const verb = query.statementKind === 'delete' ? 'deletes' : 'updates';
       const seed = seedFile(ctx.file);
       const path = seed ? { kind: 'batch' as const, why: `in a seed script (${seed})` } : codePath(ctx.file, query);

@@ -6,6 +6,7 @@
  */
 import { docsUrl } from '../../../../shared/types';
 import type { ForeignKeyInfo, TableInfo } from '../catalog/types';
+import { shownTableName, spelledTableName } from '../catalog/build';
 import { formatColumns, indexList, tableServes, tablesDeclaringIn } from './query-helpers';
 import type { Rule } from './types';
 
@@ -28,14 +29,16 @@ export const unindexedForeignKey: Rule = {
       for (const fk of table.foreignKeys) {
         if (fk.origin.file !== ctx.file || fk.columns.length === 0) continue;
         if (tableServes(table, fk.columns)) continue;
-        const cols = formatColumns(table.name, fk.columns);
+        const name = shownTableName(table);
+        const refName = spelledTableName(ctx.catalog, fk.refTable);
+        const cols = formatColumns(name, fk.columns);
         ctx.report({
           span: fk.origin.span,
           message:
-            `Foreign key ${cols} → ${formatColumns(fk.refTable, fk.refColumns)} has no index leading with ` +
-            `${fk.columns.join(', ')}: deleting or re-keying a ${fk.refTable} row, and joining ${fk.refTable} to ` +
-            `${table.name}, scans ${table.name}. Add an index on ${cols}.`,
-          explanation: explain(table, fk),
+            `Foreign key ${cols} → ${formatColumns(refName, fk.refColumns)} has no index leading with ` +
+            `${fk.columns.join(', ')}: deleting or re-keying a ${refName} row, and joining ${refName} to ` +
+            `${name}, scans ${name}. Add an index on ${cols}.`,
+          explanation: explain(table, fk, refName),
           indexFixes: { suggestion: { table: table.name, columns: fk.columns }, near: fk.origin.span },
         });
       }
@@ -43,14 +46,15 @@ export const unindexedForeignKey: Rule = {
   },
 };
 
-function explain(table: TableInfo, fk: ForeignKeyInfo): string {
+function explain(table: TableInfo, fk: ForeignKeyInfo, refName: string): string {
+  const name = shownTableName(table);
   return [
-    `**Foreign key** ${fk.name ? `\`${fk.name}\` ` : ''}\`${formatColumns(table.name, fk.columns)}\` references \`${formatColumns(fk.refTable, fk.refColumns)}\`.`,
+    `**Foreign key** ${fk.name ? `\`${fk.name}\` ` : ''}\`${formatColumns(name, fk.columns)}\` references \`${formatColumns(refName, fk.refColumns)}\`.`,
     '',
     indexList(table),
     '',
     'The referenced side is indexed by its key; the referencing side is not indexed automatically. Each ' +
-      `DELETE or key UPDATE on \`${fk.refTable}\` must find the \`${table.name}\` rows that point at it, and ` +
+      `DELETE or key UPDATE on \`${refName}\` must find the \`${name}\` rows that point at it, and ` +
       'without an index leading with the foreign-key columns (in any order) that is a full scan, often while holding locks.',
   ].join('\n');
 }

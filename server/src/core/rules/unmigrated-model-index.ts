@@ -6,7 +6,7 @@
  * queries are checked without that index; this hint says why, at the model.
  */
 import { docsUrl } from '../../../../shared/types';
-import { leadingColumns } from '../catalog/build';
+import { leadingColumns, shownTableName } from '../catalog/build';
 import type { TableInfo } from '../catalog/types';
 import { formatColumns, indexList } from './query-helpers';
 import type { Rule } from './types';
@@ -34,14 +34,14 @@ export const unmigratedModelIndex: Rule = {
         if (columns.length === 0 || columns.some((c) => c === undefined)) continue;
         const wanted = columns as string[];
         if (hasIndexOn(table, wanted)) continue;
-        const cols = formatColumns(table.name, wanted);
+        const cols = formatColumns(shownTableName(table), wanted);
         ctx.report({
           span: change.span,
           message:
             `Model ${model.className} declares an index on ${cols}, but no migration creates it: the database the ` +
             `migrations build does not have it, and QueryLens checks queries without it. Add a migration for it, or drop it from the model.`,
           explanation: [
-            `**${model.className}** (table \`${table.name}\`) declares ${change.name ? `\`${change.name}\` ` : 'an index '}on \`${cols}\`.`,
+            `**${model.className}** (table \`${shownTableName(table)}\`) declares ${change.name ? `\`${change.name}\` ` : 'an index '}on \`${cols}\`.`,
             '',
             `The table comes from \`${table.origin.file}\`; migrations win over models because they build the real database.`,
             '',

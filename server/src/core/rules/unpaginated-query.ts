@@ -14,13 +14,14 @@
  * the preferred fix.
  */
 import { docsUrl } from '../../../../shared/types';
+import { shownTableName } from '../catalog/build';
 import type { Catalog, TableInfo } from '../catalog/types';
 import { adapterOf } from '../host/languages';
 import type { HostQuery } from '../host/types';
 import type { ColumnRef, QueryModel, Statement } from '../sql/model';
 import { codePath, hostQueryOf, returnsAllRows, spanText, type CodePath } from './host-helpers';
 import { configuredByTenant, isPersonKey, isSelectiveKey } from './index-judgement';
-import { columnTable, isSingleRowLookup, knownTable, listBoundKey, spanUnion, tableRefs } from './query-helpers';
+import { atMostOneRow, columnTable, isSingleRowLookup, knownTable, listBoundKey, spanUnion, tableRefs } from './query-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
 
 const ID = 'unpaginated-query';
@@ -54,7 +55,7 @@ export const unpaginatedQuery: Rule = {
       if (known.length === 0) continue;
       if (tableRefs(query).length === 1 && pinsKnownRows(query, known[0].table, ctx.catalog)) continue;
       const first = known[0];
-      const names = known.map((k) => k.table.name).join(', ');
+      const names = known.map((k) => shownTableName(k.table)).join(', ');
       const path = hostQuery ? codePath(ctx.file, hostQuery) : undefined;
       const orm = hostQuery?.kind === 'orm';
       const parent = parentKey(query, first.table, ctx.catalog) ?? pinnedJoin(query, first.table, known.map((k) => k.table), ctx.catalog);
@@ -77,11 +78,11 @@ export const unpaginatedQuery: Rule = {
               'as many as are in flight at once, not the whole table. This matters only if many can be.)'
             : '') +
           (configured
-            ? ` (${first.table.name} holds the ${configured.what} one ${configured.tenant} sets up by hand: a few rows per ${configured.tenant}, ` +
+            ? ` (${shownTableName(first.table)} holds the ${configured.what} one ${configured.tenant} sets up by hand: a few rows per ${configured.tenant}, ` +
               `so it grows only with the ${configured.tenant}s that set them up.)`
             : ''),
         explanation: [
-          `**Tables:** ${known.map((k) => `\`${k.table.name}\``).join(', ')}`,
+          `**Tables:** ${known.map((k) => `\`${shownTableName(k.table)}\``).join(', ')}`,
           '',
           'Nothing bounds the result: no `LIMIT`/`FETCH FIRST`, no aggregate, and the filter does not pin a primary ' +
             'or unique key. Each call transfers and materialises every matching row, which is fine at 100 rows and ' +
@@ -129,12 +130,15 @@ function isUnbounded(query: QueryModel): boolean {
 
 /**
  * A selective key (a foreign key, an id) or a person's key (an email: `isPersonKey`) the query pins by
- * equality to a value on its first table: it reads the rows of one parent or one person (with whatever it joins to them).
+ * equality to a value on its first table, or to the one row a subquery returns (Prisma: `organisation: { teams: { some: { id } } }`):
+ * it reads the rows of one parent or one person (with whatever it joins to them).
  */
 function parentKey(query: QueryModel, table: TableInfo, catalog: Catalog): string | undefined {
   const pinned = query.predicates.find(
     (p) =>
-      p.op === 'eq' && !p.disjunctive && p.valueKind !== 'subquery' && columnTable(query, p.column, catalog) === table.name &&
+      !p.disjunctive &&
+      ((p.op === 'eq' && p.valueKind !== 'subquery') || (p.op === 'in' && p.subquery !== undefined && atMostOneRow(query.subqueries[p.subquery], catalog))) &&
+      columnTable(query, p.column, catalog) === table.name &&
       (isSelectiveKey(table, p.column.column) || isPersonKey(p.column.column)),
   );
   return pinned?.column.column;

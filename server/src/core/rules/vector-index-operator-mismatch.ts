@@ -4,6 +4,7 @@
  * by `<->` (L2) on that column scans and sorts the whole table.
  */
 import { docsUrl } from '../../../../shared/types';
+import { shownTableName } from '../catalog/build';
 import type { Rule } from './types';
 import { distanceName, opclassFor, operatorServed, similaritySearches, vectorIndexes, vectorType } from './vector-helpers';
 
@@ -33,7 +34,7 @@ export const vectorIndexOperatorMismatch: Rule = {
       ctx.report({
         span: order.span,
         message:
-          `Similarity search orders ${table.name} by ${distanceName(order.operator)} (${order.operator}), but the ${index.method.toUpperCase()} index ${index.name} on ${column} ` +
+          `Similarity search orders ${shownTableName(table)} by ${distanceName(order.operator)} (${order.operator}), but the ${index.method.toUpperCase()} index ${index.name} on ${column} ` +
           `is built with ${opclass}, which serves only ${served ? `${distanceName(served)} (${served})` : 'another operator'}: every search scans and sorts the table. ` +
           `Search with ${served ?? 'the operator the index serves'}, or index ${column} with ${opclassFor(order.operator, type.type)}.`,
         explanation:

@@ -6,6 +6,7 @@
  * (a new migration, CONCURRENTLY on PostgreSQL).
  */
 import { docsUrl } from '../../../../shared/types';
+import { shownTableName } from '../catalog/build';
 import type { IndexSuggestion, Rule } from './types';
 import { distanceName, opclassFor, seedHnswParameters, similaritySearches, vectorIndexes, vectorType } from './vector-helpers';
 
@@ -41,10 +42,10 @@ export const vectorSearchWithoutIndex: Rule = {
       ctx.report({
         span: order.span,
         message:
-          `Similarity search orders ${table.name} by ${distanceName(order.operator)} to ${column}, but no HNSW or IVFFlat index is on ${column}: ` +
+          `Similarity search orders ${shownTableName(table)} by ${distanceName(order.operator)} to ${column}, but no HNSW or IVFFlat index is on ${column}: ` +
           `every search computes the distance to every row. Add an HNSW index: USING hnsw (${column} ${opclass})${withText}.`,
         explanation: [
-          `**Column:** \`${table.name}.${column}\` ${type.type}${type.dimension ? `(${type.dimension})` : ''}`,
+          `**Column:** \`${shownTableName(table)}.${column}\` ${type.type}${type.dimension ? `(${type.dimension})` : ''}`,
           '',
           'HNSW (the seed guides\' choice) builds slower and uses more memory than IVFFlat but answers with better recall and speed, ' +
             'and needs no data at build time. IVFFlat (`USING ivfflat (... ) WITH (lists = rows / 1000)`) builds faster; build it after the table is filled. ' +

@@ -6,6 +6,7 @@
  * fix: a nearest-neighbour search wants the k nearest rows, not all of them.
  */
 import { docsUrl } from '../../../../shared/types';
+import { shownTableName } from '../catalog/build';
 import { addLimitFixes } from './unpaginated-query';
 import type { Rule } from './types';
 import { distanceName, similaritySearches, vectorType } from './vector-helpers';
@@ -30,7 +31,7 @@ export const vectorSearchWithoutLimit: Rule = {
       ctx.report({
         span: order.span,
         message:
-          `Similarity search orders ${table.name} by ${distanceName(order.operator)} to ${order.column.column} without LIMIT: ` +
+          `Similarity search orders ${shownTableName(table)} by ${distanceName(order.operator)} to ${order.column.column} without LIMIT: ` +
           `every call computes the distance to every row and sorts them all, and no vector index can serve it. ` +
           `Add LIMIT ${NEAREST} (as many nearest rows as the caller uses).`,
         explanation:

@@ -62,6 +62,8 @@ export interface Predicate {
   valueKind: ValueKind;
   /** valueKind 'column': the column compared with (`a = b`), when the code names it. */
   valueColumn?: ColumnRef;
+  /** valueKind 'subquery': which of the query's `subqueries` gives the values, when the reader knows (Prisma's relation filters). */
+  subquery?: number;
   /** For LIKE/ILIKE with a string literal: the pattern text, without quotes. */
   pattern?: string;
   /** True when the predicate sits under an OR/NOT (it cannot use an index on its own). */

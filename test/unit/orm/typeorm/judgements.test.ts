@@ -110,6 +110,19 @@ export async function sync(ds: DataSource, customers: { id: string; score: numbe
 }
 `;
 
+const CHUNKS = `import { DataSource } from 'typeorm';
+import { Claim } from './entities/claim';
+
+export async function promote(ds: DataSource, promote: string[], demote: string[]) {
+  for (let index = 0; index < promote.length; index += 500) {
+    await ds.getRepository(Claim).createQueryBuilder().update().set({ entityId: 'x' }).whereInIds(promote.slice(index, index + 500)).execute();
+  }
+  for (let i = 0; i < demote.length; i = i + 1) {
+    await ds.getRepository(Claim).createQueryBuilder().update().set({ entityId: 'y' }).whereInIds([demote[i]]).execute();
+  }
+}
+`;
+
 function offsetOf(text: string, position: { line: number; character: number }): number {
   return text.split('\n').slice(0, position.line).reduce((n, l) => n + l.length + 1, 0) + position.character;
 }
@@ -168,6 +181,14 @@ describe('TypeORM: the rules judge bounds, batches and scripts', function () {
           `not per row: as many as the groups, worth merging only when they are many.${own}`,
       ],
     ]);
+  });
+
+  it('commit-in-loop: a loop whose counter steps by 500 writes a slice of 500 items per iteration, a batch (daily-api); one that steps by one writes per item', async () => {
+    const found = await analyze('src/chunks.ts', CHUNKS);
+    assert.deepEqual(
+      found.map(([rule, severity, covered]) => [rule, severity, covered]),
+      [['commit-in-loop', 'info', "await ds.getRepository(Claim).createQueryBuilder().update().set({ entityId: 'y' }).whereInIds([demote[i]]).execute()"]],
+    );
   });
 
   it("commit-in-loop: a write beside one whose values are each item's own is info (the loop pays a round trip per item anyway)", async () => {

@@ -91,6 +91,7 @@ function statementLoop(node: Node): FoundLoop | undefined {
 function cStyleFor(node: Node): FoundLoop {
   const targets = patternNames(node.childForFieldName('initializer')?.namedChildren.find((c) => c.type === 'variable_declarator')?.childForFieldName('name'));
   const context: LoopContext = { kind: 'for', span: spanOf(node), targets };
+  if (targets.length === 1 && steppedCounter(node.childForFieldName('increment'), targets[0]!)) context.stepped = true;
   const condition = node.childForFieldName('condition');
   const bound = condition?.type === 'binary_expression' ? condition.childForFieldName('right') : undefined;
   let iterable: Node | undefined;
@@ -111,6 +112,28 @@ function cStyleFor(node: Node): FoundLoop {
     }
   }
   return { context, ...(iterable ? { iterable } : {}), start: node.startIndex };
+}
+
+/** Whether the update of a counting loop moves `counter` by something other than one: `i += 500`, `i = i + size`. */
+function steppedCounter(increment: Node | null, counter: string): boolean {
+  if (!increment) return false;
+  const update = unwrap(increment);
+  const left = update.childForFieldName('left')?.text;
+  const right = update.childForFieldName('right');
+  if (left !== counter || !right) return false;
+  const operator = update.childForFieldName('operator')?.text;
+  if (update.type === 'augmented_assignment_expression') return (operator === '+=' || operator === '-=') && !isOne(right);
+  if (update.type !== 'assignment_expression') return false;
+  const sum = unwrap(right);
+  const op = sum.childForFieldName('operator')?.text;
+  if (sum.type !== 'binary_expression' || (op !== '+' && op !== '-')) return false;
+  const [a, b] = [sum.childForFieldName('left'), sum.childForFieldName('right')];
+  const step = a?.text === counter ? b : op === '+' && b?.text === counter ? a : undefined;
+  return !!step && !isOne(step);
+}
+
+function isOne(node: Node): boolean {
+  return unwrap(node).text.trim() === '1';
 }
 
 /** A function passed as the per-item callback of `items.map(..)`, `pMap(items, ..)`: the loop it makes. */
