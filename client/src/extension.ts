@@ -37,9 +37,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   status.show();
 
   const serverModule = context.asAbsolutePath('dist/server.js');
+  // stdio, not Node's IPC channel: the server writes a large file's diagnostics from each one's JSON
+  // kept with it (server/src/lsp/stdio.ts), where IPC would stringify all of them at each publish.
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module: serverModule, transport: TransportKind.stdio },
+    debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const migrationOpener = new MigrationOpener();
   context.subscriptions.push(migrationOpener);

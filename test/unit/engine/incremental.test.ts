@@ -121,6 +121,28 @@ describe('engine: incremental analysis', () => {
     assert.deepEqual(insertedAt(before), insertedAt(after));
   });
 
+  it("keeps a file-scope rule's finding made again the same, its index fix following the text an edit above moved", () => {
+    const editor = new Editor({ 'app.sql': SCHEMA + QUERIES });
+    const foreignKey = () => {
+      const found = editor.ws.analyze(at('app.sql')).filter((f) => f.ruleId === 'unindexed-foreign-key');
+      assert.equal(found.length, 1);
+      return found[0]!;
+    };
+    const first = foreignKey();
+    editor.replace('app.sql', "LIKE '%x'", "LIKE '%y'");
+    assert.equal(foreignKey(), first, 'the same finding object (the language server keeps its diagnostic)');
+    // A character typed on the line above: the foreign key's offsets move, its line and column do not.
+    editor.replace('app.sql', 'email text', 'email  text');
+    assert.equal(foreignKey(), first);
+    const fresh = Workspace.fromFiles({ root: ROOT, config: { ...defaultConfig(), dialect: 'postgres' } }, editor.files);
+    const freshFix = fresh.analyze(at('app.sql')).find((f) => f.ruleId === 'unindexed-foreign-key')!.fixes;
+    assert.deepEqual(first.fixes, freshFix);
+    // Its own statement grows after it: the index fix goes after the longer CREATE TABLE (Editor.replace compares all with a fresh analysis).
+    editor.replace('app.sql', 'title text)', 'title  text)');
+    const change = foreignKey().fixes[0]!.changes[0]!;
+    assert.deepEqual(change.kind === 'edit' ? change.edits[0]!.range.start : undefined, { line: 1, character: 131 });
+  });
+
   it('re-runs the statements that read a table whose schema changed, in another file or the same', () => {
     const editor = new Editor({ 'schema.sql': SCHEMA, 'queries.sql': QUERIES, 'app.sql': SCHEMA.replace(/accounts|tasks/g, 'other_$&') });
     const composite = () => editor.ws.analyze(at('queries.sql')).filter((f) => f.ruleId === 'missing-composite-index');

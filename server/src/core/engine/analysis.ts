@@ -5,7 +5,7 @@
  * rules run on the whole document each time.
  */
 import type { Dialect, Finding, Fix, Position, Severity } from '../../../../shared/types';
-import { SYNTAX_RULE_ID, UNUSED_SUPPRESSION_RULE_ID } from '../../../../shared/types';
+import { sameRange, SYNTAX_RULE_ID, UNUSED_SUPPRESSION_RULE_ID } from '../../../../shared/types';
 import type { Catalog, MigrationSet } from '../catalog/types';
 import { hostQueryKey } from '../host/walk-cache';
 import type { HostExtraction, HostModel } from '../host/types';
@@ -25,6 +25,7 @@ import {
   relativeReports,
   statementContext,
   type StatementReportCache,
+  type KeptFileFinding,
   type StatementReports,
 } from './statementReports';
 import { findSuppressions } from './suppression';
@@ -107,6 +108,14 @@ export const COMMAND_LINE_NOTE = 'Info, not warning: this file is a command-line
 /** Appended to a query finding in a benchmarks folder, which is reported at info. */
 export const BENCHMARK_NOTE = 'Info, not warning: this is a benchmark (a bench or perf folder), run by hand against a test database rather than on a request path.';
 
+/** A file-scope rule's report and the place of its finding in the file's list. */
+interface FileFinding {
+  at: number;
+  /** Its index fix request's `near` relative to where `near` starts (`near`). */
+  report: RuleReport;
+  near: Position | undefined;
+}
+
 /** Statements whose reports or findings are kept from the previous version, per step (core/steps.ts): one step is one statement's rules otherwise. */
 const STATEMENTS_KEPT_PER_STEP = 64;
 
@@ -159,15 +168,29 @@ class FileAnalysis {
         for (const slot of made.filled) for (const finding of made.findings[slot]!) bySlot[slot]!.push(finding);
       }
     }
+    // The file-scope rules' findings that may be kept from the last analysis, with their place in `findings`.
+    const fileScope: FileFinding[] | undefined = this.input.reports ? [] : undefined;
+    const latest = () => this.input.reports!.indexFixes!;
     for (const { rule, severity } of enabled) {
       yield;
       if (rule.scope === 'statement' && bySlot) {
         // Rule by rule, statement by statement: the order a whole-file run reports in.
         for (const finding of bySlot[statementRules.findIndex((r) => r.rule === rule)]!) findings.push(finding);
+      } else if (fileScope) {
+        // Their index fixes are built by the latest analysis, `near` where its start is then (as a kept
+        // statement's): they may serve later versions, where an edit above has moved the offsets.
+        this.runRule(rule, document, this.input.catalog, (original) => {
+          const request = original.indexFixes;
+          const at = request ? lines.positionAt(request.near.start) : undefined;
+          const report = request ? { ...original, indexFixes: { ...request, near: { start: 0, end: request.near.end - request.near.start } } } : original;
+          if (!report.fixes?.length) fileScope.push({ at: findings.length, report, near: at });
+          findings.push(this.toFinding(rule, severity, report, 0, { at, builder: latest }));
+        });
       } else {
         this.runRule(rule, document, this.input.catalog, (report) => findings.push(this.toFinding(rule, severity, report, 0)));
       }
     }
+    if (fileScope) this.keepFileFindings(findings, fileScope, this.input.reports!);
     const kept = findings.filter((f) => !suppressions.isSuppressed(f.ruleId, f.range.start.line));
     // A shipped file is not edited, and the rules it skips cannot tell whether its suppressions still serve.
     const unusedSeverity = shipped ? undefined : this.host.severityFor(UNUSED_SUPPRESSION_RULE_ID, 'info', file);
@@ -179,6 +202,44 @@ class FileAnalysis {
     const result = oneWarningPerIndex(byPosition(kept));
     addCodeHashes(result, document.statements, text, lines);
     return result;
+  }
+
+  /**
+   * Puts back the file-scope findings of the last analysis that are made again the same (rule,
+   * severity, message, range, explanation, index and index fixes asked for, code hash): the file's
+   * foreign keys are checked at each edit, and their findings stay the same objects while they do
+   * not change. Findings with fixes of their own are made anew (a fix may edit another file).
+   */
+  private keepFileFindings(findings: Finding[], fileScope: FileFinding[], reports: StatementReportCache): void {
+    const { document, text, lines } = this.input;
+    const previous = reports.fileFindings;
+    const next = new Map<string, KeptFileFinding>();
+    const same: { at: number; kept: KeptFileFinding }[] = [];
+    for (const { at, report, near } of fileScope) {
+      const finding = findings[at]!;
+      const asks = report.index || report.indexFixes ? JSON.stringify([report.index ?? null, report.indexFixes ?? null, near ?? null]) : '';
+      const made: KeptFileFinding = { finding, explanation: report.explanation, asks };
+      const kept = previous?.get(finding.message);
+      if (
+        kept &&
+        kept.finding.ruleId === finding.ruleId &&
+        kept.finding.severity === finding.severity &&
+        sameRange(kept.finding.range, finding.range) &&
+        kept.explanation === made.explanation &&
+        kept.asks === asks
+      ) {
+        // Each kept finding serves one place (two findings of one message are two objects, as when made).
+        previous!.delete(finding.message);
+        same.push({ at, kept });
+      } else if (!next.has(finding.message)) next.set(finding.message, made);
+    }
+    // The code hash of its statement, whose text may have changed around it.
+    addCodeHashes(same.map(({ at }) => findings[at]!), document.statements, text, lines);
+    for (const { at, kept } of same) {
+      if (findings[at]!.codeHash === kept.finding.codeHash) findings[at] = kept.finding;
+      if (!next.has(kept.finding.message)) next.set(findings[at]!.message, findings[at] === kept.finding ? kept : { ...kept, finding: findings[at]! });
+    }
+    reports.fileFindings = next;
   }
 
   /**
@@ -313,7 +374,7 @@ class FileAnalysis {
    * analysis, or for a finding kept for a statement's place (`placed`), by the latest analysis of
    * the file (`placed.builder()`, with the statement at `placed.at`).
    */
-  private toFinding(rule: Rule, severity: Severity, report: RuleReport, offset: number, placed?: { at: Position; builder: () => IndexFixBuilder }): Finding {
+  private toFinding(rule: Rule, severity: Severity, report: RuleReport, offset: number, placed?: { at?: Position; builder: () => IndexFixBuilder }): Finding {
     // A schema finding in shipped history is the schema as it stands, not a change under review:
     // true, but whether it costs anything depends on table sizes and traffic the code does not show.
     const inHistory = rule.meta.category === 'schema' && (this.input.migration?.shipped === true || this.input.shippedScript === true);

@@ -106,6 +106,14 @@ export function filledSlots(findings: Finding[][]): number[] {
  */
 export type IndexFixBuilder = (request: IndexFixRequest, at?: Position) => Fix[];
 
+/** A file-scope rule's finding and what of its report is not in it (`StatementReportCache.fileFindings`). */
+export interface KeptFileFinding {
+  finding: Finding;
+  explanation: string | undefined;
+  /** The JSON of the report's index and index fix request. */
+  asks: string;
+}
+
 /** Reports by statement context (`statementContext`), each with the analysis that last used it. */
 interface ByContext {
   reports: (StatementReports | undefined)[];
@@ -137,6 +145,13 @@ export class StatementReportCache {
 
   /** Counts the analyses (`placedFindings`). */
   analysis = 0;
+
+  /**
+   * The file-scope rules' findings of the last analysis that ended, by message, with what
+   * they were made of (`FileAnalysis.keepFileFindings`): a finding made again the same is
+   * the same object, so the LSP layer keeps its diagnostic.
+   */
+  fileFindings?: Map<string, KeptFileFinding>;
 
   begin(): void {
     // After an analysis stopped half-way, what it used is kept for this one.
