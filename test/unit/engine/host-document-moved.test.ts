@@ -29,7 +29,7 @@ const HEADER = "import { Pool } from 'pg';\n\nconst pool = new Pool();\n\nexport
 function documents(texts: string[], check: (document: ParsedDocument, text: string, i: number) => void): ParsedDocument[] {
   const cache = new WalkCache();
   return texts.map((text, i) => {
-    const document = hostDocument(text, extractTypeScript(text, 'src/service.ts', { builderQuery, walkCache: cache })!, 'postgresql');
+    const document = hostDocument(text, extractTypeScript(text, 'src/service.ts', { builderQuery, walkCache: cache })!, 'postgres');
     check(document, text, i);
     return document;
   });
@@ -38,7 +38,7 @@ function documents(texts: string[], check: (document: ParsedDocument, text: stri
 /** The document of a fresh extraction of `text`. */
 function freshDocument(text: string): ParsedDocument {
   hostParser('typescript').clear();
-  return hostDocument(text, extractTypeScript(text, 'src/service.ts', { builderQuery })!, 'postgresql');
+  return hostDocument(text, extractTypeScript(text, 'src/service.ts', { builderQuery })!, 'postgres');
 }
 
 /** The text of each statement of `document` from `text`, with the query it belongs to. */

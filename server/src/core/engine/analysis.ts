@@ -107,6 +107,9 @@ export const COMMAND_LINE_NOTE = 'Info, not warning: this file is a command-line
 /** Appended to a query finding in a benchmarks folder, which is reported at info. */
 export const BENCHMARK_NOTE = 'Info, not warning: this is a benchmark (a bench or perf folder), run by hand against a test database rather than on a request path.';
 
+/** The reuse key (`FileAnalysis.reuseKeys`) last made for a host statement, with what it was made of. */
+const reuseKeyOf = new WeakMap<Statement, { query: string; ordinal: number; text: string; key: string }>();
+
 /** Statements whose reports or findings are kept from the previous version, per step (core/steps.ts): one step is one statement's rules otherwise. */
 const STATEMENTS_KEPT_PER_STEP = 64;
 
@@ -168,7 +171,7 @@ class FileAnalysis {
         this.runRule(rule, document, this.input.catalog, (report) => findings.push(this.toFinding(rule, severity, report, 0)));
       }
     }
-    const kept = findings.filter((f) => !suppressions.isSuppressed(f.ruleId, f.range.start.line));
+    const kept = suppressions.none ? findings : findings.filter((f) => !suppressions.isSuppressed(f.ruleId, f.range.start.line));
     // A shipped file is not edited, and the rules it skips cannot tell whether its suppressions still serve.
     const unusedSeverity = shipped ? undefined : this.host.severityFor(UNUSED_SUPPRESSION_RULE_ID, 'info', file);
     if (unusedSeverity) {
@@ -238,7 +241,14 @@ class FileAnalysis {
       seen.set(statement.hostQuery, ordinal + 1);
       const query = queries?.[statement.hostQuery];
       const key = query && hostQueryKey(query);
-      return key === undefined ? undefined : `\u0000${key}:${ordinal}\u0000${statement.text}`;
+      if (key === undefined) return undefined;
+      // A statement of a query moved by an edit is the same object from version to version (core/engine/hostDocument.ts):
+      // it keeps its key's string, whose hash the report cache's lookup then does not compute again.
+      const known = reuseKeyOf.get(statement);
+      if (known && known.query === key && known.ordinal === ordinal && known.text === statement.text) return known.key;
+      const made = `\u0000${key}:${ordinal}\u0000${statement.text}`;
+      reuseKeyOf.set(statement, { query: key, ordinal, text: statement.text, key: made });
+      return made;
     };
   }
 
