@@ -17,9 +17,13 @@ const TASKS = [
   '  return rows;',
   '}',
   '',
+  'export async function projectsOf(accountId: number) {',
+  "  return knex('projects').where({ account_id: accountId }).orderBy('created_at', 'desc').limit(50);",
+  '}',
+  '',
 ].join('\n');
 
-const HEADER = "import { Pool } from 'pg';\n\nconst pool = new Pool();\n\nexport async function first() {\n  const { rows } = await pool.query('SELECT id FROM projects LIMIT 10');\n  return rows;\n}\n\n";
+const HEADER = "import { Pool } from 'pg';\nimport Knex from 'knex';\n\nconst pool = new Pool();\nconst knex = Knex({ client: 'pg' });\n\nexport async function first() {\n  const { rows } = await pool.query('SELECT id FROM projects LIMIT 10');\n  return rows;\n}\n\n";
 
 /**
  * Each version's document, extracted as an edit of the one before with one
@@ -68,6 +72,11 @@ describe('engine/hostDocument: statements of moved queries', () => {
     assert.notEqual(tasks(docs[1]!), tasks(docs[0]!));
     assert.equal(tasks(docs[2]!), tasks(docs[1]!));
     assert.equal(tasks(docs[3]!), tasks(docs[1]!));
+    // A knex chain's statement (its model) moves with its query, from the first move on.
+    const projects = (d: ParsedDocument) => d.statements.find((s) => s.orm && s.text.includes("knex('projects')"))!;
+    assert.ok(projects(docs[0]!));
+    assert.equal(projects(docs[2]!), projects(docs[1]!));
+    assert.equal(projects(docs[3]!), projects(docs[1]!));
     // The first version's statements stay where they were read.
     assert.deepEqual(placed(docs[0]!, v0), placed(freshDocument(v0), v0));
   });

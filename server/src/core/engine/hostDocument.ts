@@ -39,7 +39,14 @@ export function hostDocument(text: string, extraction: HostExtraction, dialect: 
       // Embedded SQL is surely SQL only to its author: what the parser cannot read is skipped, not an error.
       if (sqlDocument.unreadable) (document.unreadable ??= []).push(query.span);
     } else if (query.kind === 'orm' && query.model) {
-      document.statements.push({
+      // A query the walk cache took over (the same object, moved with its span) keeps its statement.
+      const kept = build === undefined ? undefined : ormStatements.get(query);
+      if (kept && kept.span === query.span && kept.query === query.model && kept.kind === query.statementKind) {
+        kept.hostQuery = index;
+        document.statements.push(kept);
+        return;
+      }
+      const statement: Statement = {
         kind: query.statementKind,
         span: query.span,
         text: text.slice(query.span.start, query.span.end),
@@ -48,7 +55,9 @@ export function hostDocument(text: string, extraction: HostExtraction, dialect: 
         inTransaction: false,
         hostQuery: index,
         orm: true,
-      });
+      };
+      if (build !== undefined) ormStatements.set(query, statement);
+      document.statements.push(statement);
     }
   });
   for (const model of extraction.models) {
@@ -62,6 +71,13 @@ export function hostDocument(text: string, extraction: HostExtraction, dialect: 
   document.statements.sort((a, b) => a.span.start - b.span.start);
   return document;
 }
+
+/**
+ * The statement of an ORM query (its model), by query: a query the walk cache
+ * takes over is the same object from version to version, its span moved in
+ * place with it (host/walk-cache.ts), and so is its statement.
+ */
+const ormStatements = new WeakMap<HostQuery, Statement>();
 
 /**
  * The statements of a query's SQL in file offsets, by the query as first
