@@ -116,6 +116,9 @@ interface FileFinding {
   near: Position | undefined;
 }
 
+/** The reuse key (`FileAnalysis.reuseKeys`) last made for a host statement, with what it was made of. */
+const reuseKeyOf = new WeakMap<Statement, { query: string; ordinal: number; text: string; key: string }>();
+
 /** Statements whose reports or findings are kept from the previous version, per step (core/steps.ts): one step is one statement's rules otherwise. */
 const STATEMENTS_KEPT_PER_STEP = 64;
 
@@ -191,7 +194,7 @@ class FileAnalysis {
       }
     }
     if (fileScope) this.keepFileFindings(findings, fileScope, this.input.reports!);
-    const kept = findings.filter((f) => !suppressions.isSuppressed(f.ruleId, f.range.start.line));
+    const kept = suppressions.none ? findings : findings.filter((f) => !suppressions.isSuppressed(f.ruleId, f.range.start.line));
     // A shipped file is not edited, and the rules it skips cannot tell whether its suppressions still serve.
     const unusedSeverity = shipped ? undefined : this.host.severityFor(UNUSED_SUPPRESSION_RULE_ID, 'info', file);
     if (unusedSeverity) {
@@ -299,7 +302,14 @@ class FileAnalysis {
       seen.set(statement.hostQuery, ordinal + 1);
       const query = queries?.[statement.hostQuery];
       const key = query && hostQueryKey(query);
-      return key === undefined ? undefined : `\u0000${key}:${ordinal}\u0000${statement.text}`;
+      if (key === undefined) return undefined;
+      // A statement of a query moved by an edit is the same object from version to version (core/engine/hostDocument.ts):
+      // it keeps its key's string, whose hash the report cache's lookup then does not compute again.
+      const known = reuseKeyOf.get(statement);
+      if (known && known.query === key && known.ordinal === ordinal && known.text === statement.text) return known.key;
+      const made = `\u0000${key}:${ordinal}\u0000${statement.text}`;
+      reuseKeyOf.set(statement, { query: key, ordinal, text: statement.text, key: made });
+      return made;
     };
   }
 

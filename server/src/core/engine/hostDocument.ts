@@ -12,7 +12,7 @@ import type { Dialect } from '../../../../shared/types';
 import { spansToFile } from '../host/offsets';
 import type { HostExtraction, HostQuery } from '../host/types';
 import { hostQueryOrigin } from '../host/walk-cache';
-import { rebase } from '../sql/chunk';
+import { rebase, shiftOwned } from '../sql/chunk';
 import type { ParsedDocument, SchemaChange, Span, Statement } from '../sql/model';
 import { parseDocument } from '../sql/parse';
 
@@ -23,10 +23,12 @@ import { parseDocument } from '../sql/parse';
  */
 export function hostDocument(text: string, extraction: HostExtraction, dialect: Dialect, migration?: SchemaChange[]): ParsedDocument {
   const document: ParsedDocument = { dialect, statements: [], errors: [], metaCommands: [] };
+  // In an Alembic revision or a migration the statements' changes are emptied: no moved statements are kept from one document to the next there.
+  const build = extraction.alembic || migration ? undefined : ++builds;
   extraction.queries.forEach((query, index) => {
     if (query.preparedFrom !== undefined) return; // its SQL is the prepare's statement
     if (query.kind === 'sql' && query.sql) {
-      const sqlDocument = embeddedStatements(query, query.sql.dialect ?? dialect);
+      const sqlDocument = embeddedStatements(query, query.sql.dialect ?? dialect, build);
       for (const statement of sqlDocument.statements) {
         const mapped: Statement = sqlDocument.moved ? statement : { ...statement };
         mapped.hostQuery = index;
@@ -37,7 +39,14 @@ export function hostDocument(text: string, extraction: HostExtraction, dialect: 
       // Embedded SQL is surely SQL only to its author: what the parser cannot read is skipped, not an error.
       if (sqlDocument.unreadable) (document.unreadable ??= []).push(query.span);
     } else if (query.kind === 'orm' && query.model) {
-      document.statements.push({
+      // A query the walk cache took over (the same object, moved with its span) keeps its statement.
+      const kept = build === undefined ? undefined : ormStatements.get(query);
+      if (kept && kept.span === query.span && kept.query === query.model && kept.kind === query.statementKind) {
+        kept.hostQuery = index;
+        document.statements.push(kept);
+        return;
+      }
+      const statement: Statement = {
         kind: query.statementKind,
         span: query.span,
         text: text.slice(query.span.start, query.span.end),
@@ -46,7 +55,9 @@ export function hostDocument(text: string, extraction: HostExtraction, dialect: 
         inTransaction: false,
         hostQuery: index,
         orm: true,
-      });
+      };
+      if (build !== undefined) ormStatements.set(query, statement);
+      document.statements.push(statement);
     }
   });
   for (const model of extraction.models) {
@@ -61,15 +72,35 @@ export function hostDocument(text: string, extraction: HostExtraction, dialect: 
   return document;
 }
 
-/** The statements of a query's SQL in file offsets, by the query as first extracted (see `hostQueryOrigin`), and whether the parser could not read some. */
-const embedded = new WeakMap<HostQuery, { dialect: Dialect; statements: Statement[]; unreadable: boolean }>();
+/**
+ * The statement of an ORM query (its model), by query: a query the walk cache
+ * takes over is the same object from version to version, its span moved in
+ * place with it (host/walk-cache.ts), and so is its statement.
+ */
+const ormStatements = new WeakMap<HostQuery, Statement>();
+
+/**
+ * The statements of a query's SQL in file offsets, by the query as first
+ * extracted (see `hostQueryOrigin`), and whether the parser could not read
+ * some; `lastMoved`: the last moved copy of them, at `delta` from the origin's,
+ * made for the document `build` (`hostDocument`'s count).
+ */
+const embedded = new WeakMap<HostQuery, { dialect: Dialect; statements: Statement[]; unreadable: boolean; lastMoved?: { delta: number; statements: Statement[]; build: number } }>();
+
+/** Counts `hostDocument`'s documents that may keep moved statements (`embedded`). */
+let builds = 0;
 
 /**
  * The statements of a query's SQL, spans in the file. A query the walk cache
  * moved (typing above it) is the same SQL at the same place in its function:
- * its statements are those of its first version, moved, not parsed and mapped again.
+ * its statements are those of its first version, moved, not parsed and mapped
+ * again. With `build` (the document being built), the copy moved for an
+ * earlier document is moved again in place (`shiftOwned`: that document is
+ * replaced, as a SQL document's chunks are), unless the statements change the
+ * schema (a catalog built from that document may hold their positions) or this
+ * document has it already (the same function twice in the file).
  */
-function embeddedStatements(query: HostQuery, dialect: Dialect): { statements: Statement[]; unreadable: boolean; moved?: boolean } {
+function embeddedStatements(query: HostQuery, dialect: Dialect, build: number | undefined): { statements: Statement[]; unreadable: boolean; moved?: boolean } {
   const { origin, delta } = hostQueryOrigin(query);
   let known = embedded.get(origin);
   if (known?.dialect !== dialect) {
@@ -78,7 +109,17 @@ function embeddedStatements(query: HostQuery, dialect: Dialect): { statements: S
     embedded.set(origin, known);
   }
   // Moved, the statements are copies of their own (`moved`); else the kept ones, to be copied before they are changed.
-  return delta === 0 ? known : { statements: rebase(known.statements, delta), unreadable: known.unreadable, moved: true };
+  if (delta === 0) return known;
+  const kept = known.lastMoved;
+  if (build !== undefined && kept && kept.build !== build && known.statements.every((s) => s.changes.length === 0)) {
+    shiftOwned(kept.statements, delta - kept.delta);
+    kept.delta = delta;
+    kept.build = build;
+    return { statements: kept.statements, unreadable: known.unreadable, moved: true };
+  }
+  const statements = rebase(known.statements, delta);
+  if (build !== undefined && !kept) known.lastMoved = { delta, statements, build };
+  return { statements, unreadable: known.unreadable, moved: true };
 }
 
 function spanOfChanges(changes: SchemaChange[]): Span {

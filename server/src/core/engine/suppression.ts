@@ -61,13 +61,18 @@ export class Suppressions {
   }
 
   /** Whether a bare `querylens-ignore-file` silences every finding of the file. */
+  /** No directive at all: nothing is suppressed (`isSuppressed` is false for every finding). */
+  get none(): boolean {
+    return this.byLine.size === 0 && this.fileWide.length === 0;
+  }
+
   get silencesFile(): boolean {
     return this.fileWide.some((d) => d.ids.length === 0);
   }
 
   /** Whether a directive silences `ruleId` at `line`; the directive counts as used. */
   isSuppressed(ruleId: string, line: number): boolean {
-    if (this.byLine.size === 0 && this.fileWide.length === 0) return false; // asked for every finding: nothing to look up in most files
+    if (this.none) return false; // asked for every finding: nothing to look up in most files
     let suppressed = false;
     for (const d of [...this.fileWide, ...(this.byLine.get(line) ?? []), ...(this.byLine.get(line - 1) ?? [])]) {
       if (d.ids.length === 0) {

@@ -16,7 +16,8 @@
  * the extractor before it takes them over.
  */
 import type { AttributeAccess, EmbeddedSql, HostQuery, HostWrite, LoopContext } from './types';
-import { rebase } from '../sql/chunk';
+import { collectSpans, rebase } from '../sql/chunk';
+import type { Span } from '../sql/model';
 
 /** A function's findings: file offsets, query indices in the file's `queries`. */
 export interface FunctionFindings {
@@ -31,6 +32,12 @@ export interface FunctionFindings {
   accesses: AttributeAccess[];
   /** File-wide answers the findings were read with (the extractor's keys and answers), to be the same before they are taken over. */
   facts?: readonly (readonly [string, unknown])[];
+  /**
+   * A moved copy (`moved`): no object of it that holds a position is shared
+   * with another version's findings but the previous one's, so the next move
+   * shifts it in place (`moveInPlace`) instead of copying it again.
+   */
+  owned?: boolean;
 }
 
 let walks = 0;
@@ -98,10 +105,12 @@ export class WalkCache {
 
   /** The findings of a function with this text, at `start` and numbered from `firstQuery`. */
   take(text: string, start: number, firstQuery: number): FunctionFindings | undefined {
-    const known = this.used.get(text) ?? this.entries.get(text);
+    const again = this.used.get(text);
+    const known = again ?? this.entries.get(text);
     if (!known) return undefined;
     let found = known;
-    if (known.start !== start || known.firstQuery !== firstQuery) found = moved(known, start, firstQuery);
+    // A copy the cache owns moves in place, once per walk: a second function of the same text (`again`) gets a copy of its own.
+    if (known.start !== start || known.firstQuery !== firstQuery) found = known.owned && !again ? moveInPlace(known, start, firstQuery) : moved(known, start, firstQuery);
     this.used.set(text, found);
     return found;
   }
@@ -145,7 +154,65 @@ function moved(f: FunctionFindings, start: number, firstQuery: number): Function
   }
   const accesses = rebase(f.accesses, delta);
   for (const a of accesses) loops(a.loops);
-  return { id: f.id, start, firstQuery, queries, writes, accesses, ...(f.facts ? { facts: f.facts } : {}) };
+  return { id: f.id, start, firstQuery, queries, writes, accesses, ...(f.facts ? { facts: f.facts } : {}), owned: true };
+}
+
+/** What `moveInPlace` moves of a moved copy, listed on its first move in place: every span (no object twice) and loop. */
+const movables = new WeakMap<FunctionFindings, { spans: Span[]; loops: LoopContext[] }>();
+
+/**
+ * `moved(f, start, firstQuery)` done on `f` itself: only for a copy `moved`
+ * made (`owned`), whose positions nothing but the previous version of the
+ * file holds, and that version is replaced (as the SQL path's chunks move in
+ * place, core/sql/chunk.ts `shiftOwned`). The queries' origins and what holds
+ * no position are never moved. Typing above a function moves it at every
+ * keystroke: no copy of its queries is made after the first.
+ */
+function moveInPlace(f: FunctionFindings, start: number, firstQuery: number): FunctionFindings {
+  const delta = start - f.start;
+  const renumber = firstQuery - f.firstQuery;
+  let movable = movables.get(f);
+  if (!movable) movables.set(f, (movable = listMovable(f)));
+  if (delta !== 0) {
+    for (const span of movable.spans) {
+      span.start += delta;
+      span.end += delta;
+    }
+  }
+  for (const loop of movable.loops) {
+    if (loop.iterableQuery !== undefined) loop.iterableQuery += renumber;
+    if (loop.statementStart !== undefined) loop.statementStart += delta;
+  }
+  for (const q of f.queries) {
+    held.get(q)!.delta += delta;
+    if (delta !== 0 && q.sql) {
+      const offsets = q.sql.offsets;
+      for (let i = 0; i < offsets.length; i++) offsets[i]! += delta;
+    }
+    if (q.beforeTerminal !== undefined) q.beforeTerminal += delta;
+    if (q.preparedFrom !== undefined) q.preparedFrom += renumber;
+  }
+  for (const w of f.writes) if (w.query !== undefined) w.query += renumber;
+  f.start = start;
+  f.firstQuery = firstQuery;
+  return f;
+}
+
+/** The spans and loops of a moved copy (`moveInPlace`): those `moved` moves, each object once. */
+function listMovable(f: FunctionFindings): { spans: Span[]; loops: LoopContext[] } {
+  const spans: Span[] = [];
+  for (const query of f.queries) {
+    for (const key in query) {
+      if (POSITIONLESS.has(key)) continue;
+      const value = query[key as keyof HostQuery];
+      if (key === 'sql' && value) collectSpans({ ...(value as EmbeddedSql), offsets: undefined }, spans);
+      else collectSpans(value, spans);
+    }
+  }
+  collectSpans(f.writes, spans);
+  collectSpans(f.accesses, spans);
+  const loops = [...f.queries, ...f.writes, ...f.accesses].flatMap((x) => x.loops);
+  return { spans: [...new Set(spans)], loops: [...new Set(loops)] };
 }
 
 /** Fields of a host query that hold no position (names, roles, strings): a moved copy shares them. */

@@ -68,7 +68,7 @@ export function shiftOwned(value: object, delta: number): void {
 }
 
 /** The spans of `value`: each object with numeric `start` and `end`, not looked into. */
-function collectSpans(value: unknown, out: Span[]): Span[] {
+export function collectSpans(value: unknown, out: Span[]): Span[] {
   if (!value || typeof value !== 'object') return out;
   if (Array.isArray(value)) {
     for (const v of value) collectSpans(v, out);

@@ -146,20 +146,38 @@ describe('host/typescript: the extraction cache (typing)', () => {
     const v1 = replaced(SERVICE, 'SELECT id, name FROM projects', 'SELECT id, name, slug FROM projects');
     const v2 = replaced(v1, "const { rows } = await pool.query('SELECT body", "const {  rows } = await pool.query('SELECT body");
     const v3 = replaced(v2, '.limit(50)', '.limit(51)');
-    const [x0, x1, x2, x3] = typing([SERVICE, v1, v2, v3]);
     const overdue = (x: HostExtraction, text: string) => query(x, text, 'UPDATE tasks SET overdue');
-    // An untouched function: the same walk's queries, at their new offsets.
+    // An untouched function: the same walk's queries, at their new offsets (a version holds until the next is read: see below).
+    const [x0, x1] = typing([SERVICE, v1]);
     assert.equal(overdue(x0!, SERVICE).span.start + 6, overdue(x1!, v1).span.start);
     assert.equal(hostQueryKey(overdue(x1!, v1)), hostQueryKey(overdue(x0!, SERVICE)));
     assert.ok(hostQueryKey(overdue(x0!, SERVICE)));
     // The edited function: read again.
     assert.notEqual(hostQueryKey(query(x1!, v1, 'FROM projects')), hostQueryKey(query(x0!, SERVICE, 'FROM projects')));
+    const [, y1, y2, y3] = typing([SERVICE, v1, v2, v3]);
     // A method edited: its class is read again, the functions around it are not.
-    assert.notEqual(hostQueryKey(query(x2!, v2, "selectFrom('comments')")), hostQueryKey(query(x1!, v1, "selectFrom('comments')")));
-    assert.equal(hostQueryKey(query(x2!, v2, "trx('assignments')")), hostQueryKey(query(x1!, v1, "trx('assignments')")));
-    assert.equal(query(x3!, v3, "knex('tasks')").model?.limit?.value, 51);
+    assert.notEqual(hostQueryKey(query(y2!, v2, "selectFrom('comments')")), hostQueryKey(query(y1!, v1, "selectFrom('comments')")));
+    assert.equal(hostQueryKey(query(y2!, v2, "trx('assignments')")), hostQueryKey(query(y1!, v1, "trx('assignments')")));
+    assert.equal(query(y3!, v3, "knex('tasks')").model?.limit?.value, 51);
     // SQL from a module-level const: the function depends on more than its text, and is read every time.
-    assert.equal(hostQueryKey(query(x3!, v3, 'ACTIVE_USERS')), undefined);
+    assert.equal(hostQueryKey(query(y3!, v3, 'ACTIVE_USERS')), undefined);
+  });
+
+  it('moves a function it took over in place from its second move on: no copy of its queries per keystroke above it', () => {
+    const v1 = replaced(SERVICE, 'SELECT id, name FROM projects', 'SELECT id, name, slug FROM projects');
+    const v2 = replaced(v1, 'SELECT id, name, slug FROM projects', 'SELECT id,  name, slug FROM projects');
+    const overdue = (x: HostExtraction, text: string) => query(x, text, 'UPDATE tasks SET overdue');
+    const [x0, x1, x2] = typing([SERVICE, v1, v2]);
+    const first = overdue(x0!, SERVICE);
+    // The first move copies (the query as first read stays where it was read)...
+    assert.ok(!x1!.queries.includes(first));
+    assert.ok(SERVICE.slice(first.span.start, first.span.end).includes('UPDATE tasks SET overdue'));
+    // ...the next moves that copy in place: the same objects, at the place the edit moved them to.
+    const moved = overdue(x2!, v2);
+    assert.ok(x1!.queries.includes(moved));
+    assert.equal(moved.span.start, first.span.start + 7);
+    assert.equal(moved.sql!.offsets[0], first.sql!.offsets[0]! + 7);
+    assert.equal(hostQueryKey(moved), hostQueryKey(first));
   });
 
   it('reads every function again when what they share changes: an import, a module-level const, the knex verdict of a name', () => {
