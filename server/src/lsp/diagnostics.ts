@@ -82,7 +82,7 @@ export class DiagnosticsPublisher {
     if (!workspace || !workspace.includes(file)) return [];
     let findings: Finding[] = [];
     try {
-      findings = workspace.analyze(file);
+      findings = workspace.analyze(file, { readOnce: !this.host.openUri(file) });
     } catch (error) {
       this.logger.error(`QueryLens: analysing ${file} failed: ${describe(error)}`);
     }
@@ -114,7 +114,8 @@ export class DiagnosticsPublisher {
     this.runs.set(file, run);
     // Partial findings are dropped when indexing ends (the server invalidates every file then).
     const partial = this.host.indexing?.(file) === true;
-    const steps = partial ? workspace.syntaxFindingsSteps(file) : workspace.analyzeSteps(file);
+    // A file not open in the editor is not typed in: its syntax tree is not kept (Workspace.analyzeSteps).
+    const steps = partial ? workspace.syntaxFindingsSteps(file) : workspace.analyzeSteps(file, { readOnce: !this.host.openUri(file) });
     run.done = inSlices(steps, () => run.cancelled).then(
       (findings) => {
         if (this.runs.get(file) === run) this.runs.delete(file);

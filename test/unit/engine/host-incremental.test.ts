@@ -4,7 +4,8 @@ import type { Node } from 'web-tree-sitter';
 import { defaultConfig } from '../../../server/src/core/config/types';
 import { Workspace } from '../../../server/src/core/engine/workspace';
 import { extractHost } from '../../../server/src/core/host/extract';
-import { hostParser, initHostParsers, keepTreesForReuse, keptTreeCount, type SyntaxNode } from '../../../server/src/core/host/treesitter';
+import { heldTreeCount, hostParser, initHostParsers, keepTreesForReuse, keptTreeCount, treesNotKept, type SyntaxNode } from '../../../server/src/core/host/treesitter';
+import { runSteps } from '../../../server/src/core/steps';
 import type { HostLanguage } from '../../../server/src/core/host/types';
 import { initParsers } from '../../../server/src/core/sql/parse';
 
@@ -182,6 +183,37 @@ describe('engine: host files parsed incrementally', () => {
     } finally {
       keepTreesForReuse(0);
     }
+  });
+
+  it('keeps no tree of a file read once (indexing, workspace diagnostics), but takes and keeps one held for edits', () => {
+    const clear = () => {
+      for (const lang of ['python', 'rust'] as const) hostParser(lang).clear();
+    };
+    keepTreesForReuse(0); // the editor's policy (an in-process check earlier may have set a one-off run's)
+    clear();
+    const other = heldTreeCount(); // other grammars' trees, held by earlier tests
+    const files = { 'app/models.py': MODELS, 'app/service.py': SERVICE, 'src/lib.rs': RUST };
+    const ws = Workspace.fromFiles({ root: ROOT, config: defaultConfig(), incremental: true }, files);
+    runSteps(ws.indexSteps());
+    for (const file of Object.keys(files)) ws.analyze(at(file), { readOnce: true });
+    assert.equal(heldTreeCount(), other, 'indexing and the analyses of files read once hold no tree');
+    // The file typed in: analysed as usual (its tree held), then read once again: the held tree serves, and stays.
+    const typed = Workspace.fromFiles({ root: ROOT, config: defaultConfig(), incremental: true }, files);
+    runSteps(typed.indexSteps());
+    typed.analyze(at('app/service.py'));
+    assert.equal(heldTreeCount(), other + 1);
+    const held = hostParser('python').parse(SERVICE)!.rootNode;
+    const once = runSteps(treesNotKept((function* () {
+      yield;
+      return hostParser('python').parse(SERVICE)!.rootNode;
+    })()));
+    assert.equal(once, held, 'a held tree is taken');
+    assert.equal(heldTreeCount(), other + 1, 'and stays held');
+    const fresh = runSteps(treesNotKept((function* () {
+      return hostParser('python').parse(MODELS)!.rootNode;
+    })()));
+    assert.notEqual(hostParser('python').parse(MODELS)!.rootNode, fresh, 'a tree read once is not held');
+    clear();
   });
 
   it('keeps the copy faithful over a long series of incremental edits (its node map carried edit to edit)', () => {

@@ -25,7 +25,7 @@ import type { MigrationPosition } from '../rules/types';
 import type { ParsedDocument, SchemaChange } from '../sql/model';
 import { otherEngineOf } from '../sql/dialect';
 import { inferDialect, initParsers, parseDocument, parseDocumentSteps, type SyntaxOracle } from '../sql/parse';
-import { hostGrammarOf, initHostParsers } from '../host/treesitter';
+import { hostGrammarOf, initHostParsers, treesNotKept } from '../host/treesitter';
 import { type KnexfileMigrations, MAY_CALL_MIGRATOR, readKnexfile, readScriptMigration, type ScriptMigration } from '../host/typescript/migrations';
 import { isKnexfile, isScriptFile, type ScriptFileInfo } from '../migrations/scripts';
 import { extractHost, hasCrossFileModels, hostLanguageOf, workspaceModelsOf } from '../host/extract';
@@ -76,6 +76,11 @@ export interface WorkspaceOptions {
   known?: (file: string, text: string) => FileFacts | undefined;
   /** The database's own parser, asked about a statement of a SQL file QueryLens's parsers reject (the hosts give SQLite's). */
   syntaxOracle?: SyntaxOracle;
+}
+
+export interface AnalyzeOptions {
+  /** The file is not being edited (an editor's workspace diagnostics): its syntax tree is not kept for edits (`treesNotKept`). */
+  readOnce?: boolean;
 }
 
 /** What a Python file tells the rest of the workspace: its Alembic revision and its SQLAlchemy models. */
@@ -934,8 +939,8 @@ export class Workspace {
   }
 
   /** All findings of one file (syntax errors included), severities and suppressions applied. */
-  analyze(file: string): Finding[] {
-    return runSteps(this.analyzeSteps(file)) ?? [];
+  analyze(file: string, options?: AnalyzeOptions): Finding[] {
+    return runSteps(this.analyzeSteps(file, options)) ?? [];
   }
 
   /**
@@ -945,7 +950,11 @@ export class Workspace {
    * steps computed so far (parsed statements, rule reports) serves the next
    * analysis. Changes to the schema meanwhile start the analysis over.
    */
-  *analyzeSteps(file: string): Steps<Finding[] | undefined> {
+  analyzeSteps(file: string, options?: AnalyzeOptions): Steps<Finding[] | undefined> {
+    return options?.readOnce ? treesNotKept(this.fileAnalysisSteps(file)) : this.fileAnalysisSteps(file);
+  }
+
+  private *fileAnalysisSteps(file: string): Steps<Finding[] | undefined> {
     const entry = this.entries.get(file);
     if (!entry || !this.analyses(file)) return [];
     if (!entry.document && hasCrossFileModels(file)) yield* this.workspaceModelsSteps();
@@ -954,7 +963,7 @@ export class Workspace {
     if (this.isTooLarge(entry)) return [];
     yield* this.settleSteps();
     if (this.entries.get(file) !== entry) return undefined;
-    if (!(yield* this.catalogSteps())) return yield* this.analyzeSteps(file); // something changed meanwhile
+    if (!(yield* this.catalogSteps())) return yield* this.fileAnalysisSteps(file); // something changed meanwhile
     if (this.entries.get(file) !== entry) return undefined;
     const catalog = this.catalogFor(file);
     const catalogVersion = this.catalogVersion;
@@ -973,7 +982,7 @@ export class Workspace {
       if (current && !finished) continue;
       steps.return(undefined as never);
       if (this.entries.get(file) !== entry) return undefined;
-      return yield* this.analyzeSteps(file); // finished meanwhile (then this returns it), or the schema changed
+      return yield* this.fileAnalysisSteps(file); // finished meanwhile (then this returns it), or the schema changed
     }
   }
 
@@ -1016,7 +1025,12 @@ export class Workspace {
    * server runs them in the background after start-up). `progress` is told
    * how many of the files the catalog may need have been read.
    */
-  *indexSteps(progress?: (read: number, total: number) => void): Steps<void> {
+  indexSteps(progress?: (read: number, total: number) => void): Steps<void> {
+    // Files read for the catalog are not typed in: their syntax trees are not kept for edits.
+    return treesNotKept(this.readAllSteps(progress));
+  }
+
+  private *readAllSteps(progress?: (read: number, total: number) => void): Steps<void> {
     for (;;) {
       yield* this.settleSteps();
       yield* this.readCatalogInputsSteps(progress);

@@ -18,6 +18,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Edit, Language, Parser, type Tree, type TreeCursor } from 'web-tree-sitter';
 import { GRAMMARS, type GrammarId } from '../../../../shared/languages';
+import type { Steps } from '../steps';
 
 /**
  * A tree-sitter grammar (shared/languages.ts): one per host language, except
@@ -346,10 +347,44 @@ export function keepTreesForReuse(bytes: number): void {
   Object.assign(kept, bytes > 0 ? { trees: 1, latest: 1, remember: false } : { trees: 8, latest: 4, remember: true });
 }
 
+/** Above zero while the files parsed are read once, not typed in (`treesNotKept`). */
+let readingOnce = 0;
+
+/**
+ * `steps` (core/steps.ts) with every tree they parse read once: not kept for
+ * an edit to come. For an editor's background reads of files no one types in
+ * (indexing the workspace, workspace diagnostics): kept, each such copy lived
+ * on through the next few parses (and the largest ones through all of them),
+ * long enough for the JavaScript heap to move it to its old generation, where
+ * it stayed as garbage until a full collection; the language server on polar
+ * peaked at 510–620 MB from that alone, 350 MB without. A tree already kept
+ * (the file was parsed for an edit) is still taken, and stays.
+ */
+export function* treesNotKept<T>(steps: Steps<T>): Steps<T> {
+  for (;;) {
+    readingOnce++;
+    let step: IteratorResult<void, T>;
+    try {
+      step = steps.next();
+    } finally {
+      readingOnce--;
+    }
+    if (step.done) return step.value;
+    yield;
+  }
+}
+
 /** How many flat copies are kept (see `keepTreesForReuse`), over every grammar. */
 export function keptTreeCount(): number {
   let count = 0;
   for (const parser of parsers.values()) count += parser.keptCount;
+  return count;
+}
+
+/** How many trees are held for edits to come (the latest texts parsed, see `kept`), over every grammar. */
+export function heldTreeCount(): number {
+  let count = 0;
+  for (const parser of parsers.values()) count += parser.heldCount;
   return count;
 }
 
@@ -372,6 +407,10 @@ export class HostParser {
     return this.flats.size;
   }
 
+  get heldCount(): number {
+    return this.recent.length;
+  }
+
   /**
    * The syntax tree of `text`, as web-tree-sitter would give it (the nodes are
    * `SyntaxNode`s). `again`: the caller will parse the same text again soon.
@@ -383,6 +422,12 @@ export class HostParser {
       this.flats.delete(text);
       flatBudget.left += flat.nodes.length;
       if (!parsed) return { rootNode: rebuild(flat, { text }, this.parser.language!), delete: () => {} };
+    }
+    if (!parsed && readingOnce > 0) {
+      // Read once (`treesNotKept`): copied, and the tree-sitter tree let go at once.
+      const once = this.fresh(text, false);
+      once?.tree.delete();
+      return once ? { rootNode: once.root, delete: () => {} } : null;
     }
     if (!parsed) parsed = this.incremental(text) ?? this.fresh(text, options?.again === true && flatBudget.left > 0);
     if (!parsed) return null;
