@@ -42,6 +42,10 @@ export class LspClient {
       this.waiters.push(waiter);
     });
   }
+  /** Calls `listener(params, at)` on every notification `method`, before a waiter takes it. */
+  listen(method, listener) {
+    (this.listeners ??= []).push({ method, listener });
+  }
   receive(chunk) {
     this.chunks.push(chunk);
     this.chunkBytes += chunk.length;
@@ -68,6 +72,7 @@ export class LspClient {
     if (message.method && message.id !== undefined) {
       this.send({ id: message.id, result: this.onServerRequest(message.method, message.params) });
     } else if (message.method) {
+      for (const { method, listener } of this.listeners ?? []) if (method === message.method) listener(message.params, at);
       const waiter = this.waiters.find((w) => w.method === message.method && w.match(message.params));
       if (waiter) {
         this.waiters = this.waiters.filter((w) => w !== waiter);

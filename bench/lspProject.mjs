@@ -124,15 +124,23 @@ async function main() {
   const byKind = {};
   // The server's CPU over the edits (user + system, all its threads; /proc counts in 10 ms ticks), per edit: less inflated by a loaded machine than wall time.
   const typingFrom = usage(child.pid).cpuSeconds;
+  // And the main thread's alone, per edit (/proc/PID/schedstat, nanoseconds on a CPU).
+  const mainCpuMs = () => Number(readFileSync(`/proc/${child.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  const cpu = [];
+  const cpuByKind = {};
   for (let version = 2; version < EDITS + 2; version++) {
     const edit = nextEdit(text, random, version - 2, state);
     text = edit.text;
     const published = client.waitFor('textDocument/publishDiagnostics', (p) => p.uri === uri && p.version === version, LIMIT_MS);
+    const cpuBefore = mainCpuMs();
     const sent = performance.now();
     client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [edit.change] });
     const { at } = await published;
+    const cpuMs = mainCpuMs() - cpuBefore;
     latencies.push(at - sent);
+    cpu.push(cpuMs);
     (byKind[edit.kind] ??= []).push(at - sent);
+    (cpuByKind[edit.kind] ??= []).push(cpuMs);
   }
   const { peakRssMB, cpuSeconds: typingTo } = usage(child.pid);
   const cpuMeanMs = round(((typingTo - typingFrom) * 1000) / EDITS);
@@ -156,7 +164,14 @@ async function main() {
         hoverDuringStart,
         idleCpuPercentAfter: idleCpuPercent,
         peakRssMB,
-        typing: { debounceMs: 0, ...summary(latencies), serverCpuMeanMs: cpuMeanMs, byKind: Object.fromEntries(Object.entries(byKind).map(([kind, xs]) => [kind, summary(xs)])) },
+        typing: {
+          debounceMs: 0,
+          ...summary(latencies),
+          serverCpuMeanMs: cpuMeanMs,
+          mainThreadCpu: summary(cpu),
+          byKind: Object.fromEntries(Object.entries(byKind).map(([kind, xs]) => [kind, { ...summary(xs), mainThreadCpu: summary(cpuByKind[kind]) }])),
+          ...(process.env.QUERYLENS_BENCH_EVERY_EDIT ? { latenciesMs: latencies.map(round), cpuMs: cpu.map(round) } : {}),
+        },
       },
       null,
       2,

@@ -202,7 +202,9 @@ export class SyntaxNode {
   /** This node and its descendants of the given type(s), in document order (like web-tree-sitter's, which includes the node). */
   descendantsOfType(types: string | readonly string[]): SyntaxNode[] {
     const wanted = typeof types === 'string' ? [types] : types;
-    if (this.parent !== null || !kept.remember) return collect(this, wanted);
+    if (!kept.remember || (this.parent !== null && this.parent.parent !== null)) return collect(this, wanted);
+    // A top-level statement asked itself (the walk's sessions of each statement) shares the answer it keeps for the root's.
+    if (this.parent !== null) return [...this.statementFound(wanted)];
     // The extractors ask the root for its calls, imports... several times per extraction, and a
     // file is extracted twice (with and without the workspace's models): the root remembers
     // its answers. Each top-level statement remembers its own: an edit's copy takes the
@@ -213,14 +215,17 @@ export class SyntaxNode {
     let known = this.found?.get(key);
     if (!known) {
       known = wanted.includes(this.type) ? [this] : [];
-      for (const statement of this.children) {
-        let below = statement.found?.get(key);
-        if (!below) (statement.found ??= new Map()).set(key, (below = collect(statement, wanted)));
-        for (const n of below) known.push(n);
-      }
+      for (const statement of this.children) for (const n of statement.statementFound(wanted, key)) known.push(n);
       (this.found ??= new Map()).set(key, known);
     }
     return [...known];
+  }
+
+  /** A top-level statement's `descendantsOfType`, remembered (not to be changed by the caller). */
+  private statementFound(wanted: readonly string[], key = wanted.join(' ')): readonly SyntaxNode[] {
+    let known = this.found?.get(key);
+    if (!known) (this.found ??= new Map()).set(key, (known = collect(this, wanted)));
+    return known;
   }
 
   walk(): SyntaxCursor {
@@ -518,7 +523,7 @@ export class HostParser {
     this.take((p) => p === old, false);
     old.source.text = text;
     const byId = old.byId ?? reusable(old.root);
-    const reuse: Reuse = { byId, reused: new Set(), created: new Set(), renamed: [], topByFirstChild: topLevelByFirstChild(old.root) };
+    const reuse: Reuse = { byId, reused: new Set(), created: new Set(), renamed: [], topByFirstChild: topLevelByFirstChild(old.root), topByStart: topLevelByStart(old.root) };
     const root = copyTree(tree, old.source, reuse);
     old.tree.delete();
     updateReusable(old.root, reuse);
@@ -612,12 +617,34 @@ interface Reuse {
   renamed: { node: SyntaxNode; oldId: number }[];
   /** The old copy's top-level statements with children, by their first child's id. */
   topByFirstChild: Map<number, SyntaxNode>;
+  /** The old copy's top-level statements with a placement of their own, by start (see `takenPlacement`). */
+  topByStart: Map<number, SyntaxNode>;
 }
 
 function topLevelByFirstChild(root: SyntaxNode): Map<number, SyntaxNode> {
   const out = new Map<number, SyntaxNode>();
   for (const statement of root.children) if (statement.children.length > 0) out.set(statement.children[0]!.id, statement);
   return out;
+}
+
+function topLevelByStart(root: SyntaxNode): Map<number, SyntaxNode> {
+  const out = new Map<number, SyntaxNode>();
+  for (const statement of root.children) if (statement.placement.top === statement) out.set(statement.startIndex, statement);
+  return out;
+}
+
+/**
+ * The placement a top-level statement built anew takes over: that of the old
+ * statement of its type at its start (the one typed in), whose subtrees it takes
+ * over where they did not move. They then keep their offsets: before, they were
+ * moved node by node into the new statement's placement, every node of the
+ * statement at every edit (polar's 3,300-line order/service.py is one class).
+ */
+function takenPlacement(reuse: Reuse, type: string, start: number): Placement | undefined {
+  const old = reuse.topByStart.get(start);
+  if (!old || old.type !== type || reuse.reused.has(old) || old.placement.top !== old) return undefined;
+  reuse.topByStart.delete(start);
+  return old.placement;
 }
 
 /**
@@ -686,8 +713,8 @@ function copyTree(tree: Tree, source: Source, reuse?: Reuse): SyntaxNode {
         if (previous.startIndex !== start || previous.placement !== placement) previous.move(start - previous.startIndex, placement);
         return { node: previous, reused: true };
       }
-      const placement: Placement = atTop || !top ? { by: 0, top: null } : top;
-      const node = new SyntaxNode(source, id, type, start, end, cursor.nodeIsNamed, cursor.nodeIsMissing, placement);
+      const placement: Placement = (atTop && reuse && takenPlacement(reuse, type, start)) || (atTop || !top ? { by: 0, top: null } : top);
+      const node = new SyntaxNode(source, id, type, start - placement.by, end - placement.by, cursor.nodeIsNamed, cursor.nodeIsMissing, placement);
       if (atTop) placement.top = node;
       reuse?.created.add(node);
       // tree-sitter's `hasError` is an error cost (a recovery may leave no ERROR node, a small

@@ -146,12 +146,17 @@ function dialectInCode(root: Node): Dialect | undefined {
 /** Kept per top-level statement: the copy of an edited file takes the unchanged ones over (treesitter.ts). */
 const namedDialects = new WeakMap<Node, { engine?: Dialect; imported?: Dialect }>();
 
+/** What a statement's text holds when it has an import or a `create_engine`/`create_async_engine` call. */
+const NAMES_DIALECT = /import|create_(?:async_)?engine/;
+
 /** The first engine URL's dialect in a statement, and the first imported driver's. */
 function dialectsNamedIn(statement: Node): { engine?: Dialect; imported?: Dialect } {
   const known = namedDialects.get(statement);
   if (known) return known;
   const named: { engine?: Dialect; imported?: Dialect } = {};
   namedDialects.set(statement, named);
+  // Typing in a long class builds its statement anew at each edit: no walk of it when its text names neither.
+  if (!NAMES_DIALECT.test(statement.text)) return named;
   for (const n of statement.descendantsOfType(['call', 'import_statement', 'import_from_statement'])) {
     if (n.type !== 'call') {
       for (const name of n.descendantsOfType('dotted_name')) named.imported ??= DRIVER_MODULES[name.text.split('.')[0]];
