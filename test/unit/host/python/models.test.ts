@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { covered, extractPython, loadParsers, py } from './helpers';
+import { python } from '../../../../server/src/core/host/python/language';
 
 describe('host/python: declarative models', () => {
   loadParsers();
@@ -82,5 +83,61 @@ describe('host/python: declarative models', () => {
     assert.deepEqual([idx.name, idx.unique, idx.keys], ['idx_agents_tenant_slug', true, [{ column: 'tenant_id' }, { column: 'slug' }]]);
     assert.deepEqual(m.relationships.map((r) => [r.attribute, r.target, r.lazy]), [['conversations', 'Conversation', 'selectin']]);
     assert.equal((m as unknown as { columnsByAttribute: Record<string, string> }).columnsByAttribute.tenant_id, 'tenant');
+  });
+});
+
+describe('host/python: which files are read for their models (language.ts mayDefineSchema)', () => {
+  loadParsers();
+
+  const texts: Record<string, string> = {
+    pydantic: py(`
+      class OrderCreate(BaseModel):
+          product_id: int
+          tags: list[str] = []
+    `),
+    service: py(`
+      class OrderService:
+          async def list(self, session):
+              return (await session.execute(select(Order))).scalars().all()
+    `),
+    declarative: py(`
+      class Order(Base):
+          __tablename__ = 'orders'
+          id = Column(Integer, primary_key=True)
+    `),
+    mapped: py(`
+      class Order(RecordModel):
+          product_id: Mapped[int] = mapped_column(ForeignKey('products.id'))
+    `),
+    naming: py(`
+      class Base(DeclarativeBase):
+          @declared_attr.directive
+          def __tablename__(cls) -> str:
+              return cls.__name__.lower()
+    `),
+    revision: py(`
+      revision = 'a1'
+      down_revision = None
+      def upgrade():
+          op.create_index('ix_a', 'a', ['b'])
+    `),
+    engine: py(`
+      from sqlalchemy import create_engine
+      engine = create_engine('sqlite:///x.db', pool_size=5)
+    `),
+  };
+
+  it('skips files whose classes map no table (no __tablename__, Column, mapped_column or Mapped): most classes are no model', () => {
+    assert.equal(python.models.mayDefineSchema(texts.pydantic!), false);
+    assert.equal(python.models.mayDefineSchema(texts.service!), false);
+    for (const name of ['declarative', 'mapped', 'naming', 'revision', 'engine']) assert.equal(python.models.mayDefineSchema(texts[name]!), true, name);
+  });
+
+  it('skips only files whose schema-only extraction is empty', () => {
+    for (const [name, text] of Object.entries(texts)) {
+      const x = extractPython(text, `${name}.py`, { schemaOnly: true });
+      const found = x.models.length > 0 || x.alembic !== undefined || (x.pools?.length ?? 0) > 0;
+      assert.equal(found, python.models.mayDefineSchema(text), name);
+    }
   });
 });

@@ -64,6 +64,14 @@ describe('host/typescript: which files may access a database (data-access.ts)', 
     assert.equal(mayHoldSql('const s = `select ${x}`;\n'), false, 'an untagged template');
   });
 
+  it('reads no quote of a comment line as a string (a generated API client\'s doc comments)', () => {
+    const client = 'export interface paths {\n  /**\n   * Delete User\n   *     **Scopes**: `user:write`\n   */\n  delete: operations[\'users:delete\']\n  // `a:b`\n  update: never\n}\n';
+    assert.equal(mayHoldSql(client), false, 'the backtick closing `user:write` is no tag before DELETE');
+    assert.equal(mayAccessDatabase('src/v1.ts', client), false);
+    assert.equal(mayHoldSql('/* rows */ export const rows = () => sql`SELECT * FROM users`;\n'), true, 'a block comment closed before the tag');
+    assert.equal(mayHoldSql('export const rows = () =>\n  sql`SELECT * FROM users`; // `delete`\n'), true, 'code before a line comment');
+  });
+
   it('lets through what an import, a builder, an ORM model or a knexfile may hold', () => {
     assert.equal(mayAccessDatabase('src/a.ts', "import { Pool } from 'pg/lib';\n"), true);
     assert.equal(mayAccessDatabase('src/a.ts', "import { sql } from '@vercel/postgres';\n"), true);

@@ -36,7 +36,7 @@ export function extractPython(text: string, file: string, options: PythonExtract
     tree = hostParser('python').parse(text, { again: options.schemaOnly === true });
     if (!tree) return out;
     const root = tree.rootNode;
-    const shared = ofTree(root);
+    const shared = ofTree(root, text);
     for (const e of shared.errors) out.errors.push({ message: e.message, span: { ...e.span } });
     const known = foreignModels(options);
     const codeDialect = shared.codeDialect;
@@ -80,12 +80,12 @@ interface TreeFacts {
  */
 const treeFacts = new WeakMap<Node, TreeFacts>();
 
-function ofTree(root: Node): TreeFacts {
+function ofTree(root: Node, text: string): TreeFacts {
   let facts = treeFacts.get(root);
   if (!facts) {
     const errors: HostExtraction['errors'] = [];
     collectErrors(root, errors);
-    treeFacts.set(root, (facts = { errors, codeDialect: dialectInCode(root) }));
+    treeFacts.set(root, (facts = { errors, codeDialect: MAY_NAME_DIALECT.test(text) ? dialectInCode(root) : undefined }));
   }
   return facts;
 }
@@ -131,6 +131,9 @@ const URL_SCHEMES: Record<string, Dialect> = { sqlite: 'sqlite', postgresql: 'po
 const DRIVER_MODULES: Record<string, Dialect> = {
   sqlite3: 'sqlite', aiosqlite: 'sqlite', psycopg2: 'postgres', psycopg: 'postgres', asyncpg: 'postgres', pymysql: 'mysql', MySQLdb: 'mysql', aiomysql: 'mysql',
 };
+
+/** Text without which the code names no dialect (`dialectInCode`): an engine factory's or a driver's name. */
+const MAY_NAME_DIALECT = new RegExp(['create_engine', 'create_async_engine', ...Object.keys(DRIVER_MODULES)].join('|'));
 
 /** The dialect the code names: an engine URL (`create_engine("sqlite:///...")`), else an imported driver. */
 function dialectInCode(root: Node): Dialect | undefined {

@@ -7,8 +7,22 @@ import { extractPython } from './extract';
 import { PYTHON_MANIFESTS, pythonDialect } from './manifest';
 import { resolveInheritedTables } from './models';
 
-/** Words without which a Python file defines no model, no Alembic revision and no engine. */
-const MAY_DEFINE_SCHEMA = new RegExp(['class', 'revision', ...SQLALCHEMY_ENGINE_FACTORIES].map((word) => `\\b${word}\\b`).join('|'));
+/** Words without which a Python file holds no Alembic revision and no engine. */
+const MAY_HOLD_REVISION_OR_ENGINE = new RegExp(['revision', ...SQLALCHEMY_ENGINE_FACTORIES].map((word) => `\\b${word}\\b`).join('|'));
+
+/**
+ * Words without which a class is no model (models.ts `extractModels`): a table name
+ * (`__tablename__`, also a base's naming rule) or mapped columns (`Column(...)`,
+ * `mapped_column(...)`, `Mapped[...]`). Most classes of a project are no model
+ * (polar: 1,156 files with a class, 147 with these words), and each such file was
+ * parsed for its models only to find none.
+ */
+const MAY_MAP_TABLE = /__tablename__|Column|mapped_column|Mapped/;
+
+/** Whether a Python file may define a model, an Alembic revision or an engine (its schema-only extraction is empty otherwise). */
+function mayDefineSchema(text: string): boolean {
+  return MAY_HOLD_REVISION_OR_ENGINE.test(text) || (/\bclass\b/.test(text) && MAY_MAP_TABLE.test(text));
+}
 
 /**
  * The SQLAlchemy models among the workspace's (the ORM models of TypeScript code left out), one
@@ -29,6 +43,6 @@ export const python = {
   extract: (file, text, options) =>
     extractPython(text, file, { dialect: options.dialect, models: sqlalchemyModels(options.models), schemaOnly: options.schemaOnly, walkCache: options.walkCache }),
   adapter: pythonAdapter,
-  models: { mayDefineSchema: (text) => MAY_DEFINE_SCHEMA.test(text), resolve: resolveInheritedTables, migrationTool: 'alembic' },
+  models: { mayDefineSchema, resolve: resolveInheritedTables, migrationTool: 'alembic' },
   manifests: { files: PYTHON_MANIFESTS, dialectOf: pythonDialect },
 } as const satisfies HostLanguageSupport;
