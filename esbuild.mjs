@@ -69,6 +69,9 @@ const builds = [
     entryPoints: { server: 'server/src/lsp/main.ts', cli: 'server/src/cli/main.ts' },
     outdir: 'dist',
     plugins: [sqlParserAsSibling],
+    // `import()` (web-tree-sitter's `import('fs/promises')`) becomes `require`: bin/code-cache.js runs
+    // cli.js as a vm.Script, whose dynamic imports Node 20 cannot serve once its code comes from the cache.
+    supported: { 'dynamic-import': false },
   },
   { ...common, entryPoints: { 'node-sql-parser-mysql': 'node-sql-parser/build/mysql', 'node-sql-parser-sqlite': 'node-sql-parser/build/sqlite' }, outdir: 'dist' },
 ];

@@ -82,9 +82,15 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const baselineFile = options.baseline === undefined ? undefined : path.resolve(options.cwd, options.baseline);
   // Read first: a missing or broken baseline is a usage error, not worth an analysis.
   const known = baselineFile !== undefined && !options.updateBaseline ? await readBaseline(baselineFile, root, options.baseline!) : undefined;
-  const [loaded, , changes] = await Promise.all([loadConfig(root, explicitConfig, { allowOutside: true }), initParsers(), changesSince(root, options.changed)]);
   // A pull request's migrations are committed on its branch: with --changed, shipped means "at the base already".
-  const history = changes?.history ?? (await gitHistory(root));
+  // Otherwise git is asked while the config is read and the parsers load.
+  const [loaded, , changes, committed] = await Promise.all([
+    loadConfig(root, explicitConfig, { allowOutside: true }),
+    initParsers(),
+    changesSince(root, options.changed),
+    options.changed ? undefined : gitHistory(root),
+  ]);
+  const history = changes?.history ?? committed ?? (await gitHistory(root));
   timing.mark('config + parsers');
   const cache = options.cache
     ? await CachedCheck.load({
