@@ -83,14 +83,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   // Read first: a missing or broken baseline is a usage error, not worth an analysis.
   const known = baselineFile !== undefined && !options.updateBaseline ? await readBaseline(baselineFile, root, options.baseline!) : undefined;
   // A pull request's migrations are committed on its branch: with --changed, shipped means "at the base already".
-  // Otherwise git is asked while the config is read and the parsers load.
-  const [loaded, , changes, committed] = await Promise.all([
-    loadConfig(root, explicitConfig, { allowOutside: true }),
-    initParsers(),
-    changesSince(root, options.changed),
-    options.changed ? undefined : gitHistory(root),
-  ]);
-  const history = changes?.history ?? committed ?? (await gitHistory(root));
+  // git is asked while the config is read and the parsers load.
+  const gitFacts = changesSince(root, options.changed).then(async (changes) => ({ changes, history: changes?.history ?? (await gitHistory(root)) }));
+  const [loaded, , { changes, history }] = await Promise.all([loadConfig(root, explicitConfig, { allowOutside: true }), initParsers(), gitFacts]);
   timing.mark('config + parsers');
   const cache = options.cache
     ? await CachedCheck.load({
