@@ -111,8 +111,9 @@ export const BENCHMARK_NOTE = 'Info, not warning: this is a benchmark (a bench o
 /** A file-scope rule's report and the place of its finding in the file's list. */
 interface FileFinding {
   at: number;
-  /** Its index fix request's `near` relative to where `near` starts (`near`). */
+  /** The report, its index fix request's `near` made relative to where that span starts (`near`). */
   report: RuleReport;
+  /** Where the index fix request's `near` starts in this version of the file. */
   near: Position | undefined;
 }
 

@@ -60,12 +60,12 @@ export class Suppressions {
     }
   }
 
-  /** Whether a bare `querylens-ignore-file` silences every finding of the file. */
   /** No directive at all: nothing is suppressed (`isSuppressed` is false for every finding). */
   get none(): boolean {
     return this.byLine.size === 0 && this.fileWide.length === 0;
   }
 
+  /** Whether a bare `querylens-ignore-file` silences every finding of the file. */
   get silencesFile(): boolean {
     return this.fileWide.some((d) => d.ids.length === 0);
   }
