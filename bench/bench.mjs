@@ -125,21 +125,19 @@ async function checkRuns(dir, peerRun) {
   return { runs, peerRuns, seconds: median(runs.map((r) => r.seconds)), report, byRule };
 }
 
-/** (a), and (c) paired with it when `peer` (findPeer's binary) is given. */
-async function benchCli(peer) {
+/** (a), and (c) paired with it when postgres-language-server is found: `{ cli, peer }`. */
+async function benchCorpus() {
+  const peer = findPeer();
   const files = readdirSync(corpus).filter((f) => f.endsWith('.sql')).map((f) => path.join(corpus, f));
   const lines = files.reduce((n, f) => n + readFileSync(f, 'utf8').split('\n').length, 0);
   const statements = await countStatements(files);
   const loadAverage1m = load();
   const peerRun = peer && (() => timed(peer, ['check', corpus], { cwd: path.dirname(corpus) }));
   const { runs, peerRuns, seconds, report, byRule } = await checkRuns(corpus, peerRun);
-  return {
+  const cli = {
     corpus,
     loadAverage1m,
     loadAverage1mAfter: load(),
-    // For peerFigures; taken out before the results are written.
-    peerRuns,
-    timedRuns: runs,
     files: report.files,
     lines,
     statements,
@@ -151,6 +149,7 @@ async function benchCli(peer) {
     findings: report.findings.length,
     findingsByRule: byRule,
   };
+  return { cli, peer: peer ? peerFigures(peer, peerRuns, runs) : undefined };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -390,16 +389,6 @@ function peerFigures(bin, runs, cliRuns) {
     cpuSeconds: cpuMedian(runs),
     peakRssMB: round(Math.max(...runs.map((r) => r.peakRssMB))),
   };
-}
-
-/** (a) and, when postgres-language-server is found, (c) paired with it. */
-async function benchCorpus() {
-  const peerBin = findPeer();
-  const cli = await benchCli(peerBin);
-  const peer = peerBin ? peerFigures(peerBin, cli.peerRuns, cli.timedRuns) : undefined;
-  delete cli.peerRuns;
-  delete cli.timedRuns;
-  return { cli, peer };
 }
 
 // ---------------------------------------------------------------------------------------------
