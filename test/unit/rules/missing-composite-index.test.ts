@@ -6,10 +6,19 @@ import { AGENT_SCHEMA } from './fixtures';
 import { ruleTester, runRule } from './harness';
 
 const schema = AGENT_SCHEMA;
+/** A table filtered on five columns at once (dokploy's webhook lookups): one key, three names, one flag. */
+const WIDE_SCHEMA =
+  'CREATE TABLE githubs (id int PRIMARY KEY);\n' +
+  'CREATE TABLE deploys (id int PRIMARY KEY, github_id int REFERENCES githubs (id), repository text, branch text, label text, auto_deploy boolean);\n';
 const SCHEMA_FIX = (cols: string) => `Add CREATE INDEX on ${cols} after the CREATE TABLE`;
 
 ruleTester(missingCompositeIndex, {
   valid: [
+    {
+      name: 'an index on the three columns a wide filter would be given serves it',
+      schema: WIDE_SCHEMA + 'CREATE INDEX deploys_lookup ON deploys (branch, github_id, repository);',
+      code: 'SELECT id FROM deploys WHERE auto_deploy = true AND repository = $1 AND branch = $2 AND github_id = $3 AND label = $4',
+    },
     { name: 'one filter column is missing-index territory', schema, code: 'SELECT * FROM workers WHERE task_status = $1' },
     {
       name: 'the composite index exists (equality columns in any order)',
@@ -54,6 +63,36 @@ ruleTester(missingCompositeIndex, {
     },
   ],
   invalid: [
+    {
+      name: 'five equality columns: the index takes three, keys first and flags last, the others sift',
+      schema: WIDE_SCHEMA,
+      code: 'SELECT id FROM deploys WHERE auto_deploy = true AND repository = $1 AND branch = $2 AND github_id = $3 AND label = $4',
+      errors: [
+        {
+          message: [
+            'Query filters deploys on github_id, repository, branch, label and auto_deploy, but no index leads with any of these columns: every call ' +
+              'scans the table. Add an index on deploys(github_id, repository, branch). The other columns (label and auto_deploy) only sift the ' +
+              'rows it finds: an index of more than 3 columns seldom pays off.',
+          ],
+          span: 'auto_deploy = true AND repository = $1 AND branch = $2 AND github_id = $3 AND label = $4',
+          fixes: [SCHEMA_FIX('deploys(github_id, repository, branch)')],
+        },
+      ],
+    },
+    {
+      name: 'four equality columns: one column left to sift',
+      schema: WIDE_SCHEMA,
+      code: 'SELECT id FROM deploys WHERE label = $4 AND branch = $2 AND github_id = $3 AND repository = $1',
+      errors: [
+        {
+          message: [
+            'Add an index on deploys(github_id, label, branch). The other column (repository) only sifts the rows it finds: an index of more than 3 columns seldom pays off.',
+          ],
+          span: 'label = $4 AND branch = $2 AND github_id = $3 AND repository = $1',
+          fixes: [SCHEMA_FIX('deploys(github_id, label, branch)')],
+        },
+      ],
+    },
     {
       name: 'seed: pending task of a planner with only single-column indexes',
       schema,

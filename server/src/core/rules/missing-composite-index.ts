@@ -12,7 +12,7 @@
 import { docsUrl } from '../../../../shared/types';
 import { leadingColumns, shownTableName } from '../catalog/build';
 import { fewValuesReason } from './index-judgement';
-import { formatColumns, listWords, reportIndexNeeds, type IndexNeed } from './query-helpers';
+import { formatColumns, listWords, MOST_INDEX_COLUMNS, reportIndexNeeds, type IndexNeed } from './query-helpers';
 import type { Rule } from './types';
 
 const ID = 'missing-composite-index';
@@ -33,6 +33,14 @@ export const missingCompositeIndex: Rule = {
 };
 
 function compositeMessage(need: IndexNeed): string {
+  const sifting = need.sifting
+    ? ` The other ${need.sifting.length > 1 ? `columns (${listWords(need.sifting)}) only sift` : `column (${need.sifting[0]}) only sifts`} the rows it ` +
+      `finds: an index of more than ${MOST_INDEX_COLUMNS} columns seldom pays off.`
+    : '';
+  return whyComposite(need) + sifting;
+}
+
+function whyComposite(need: IndexNeed): string {
   const table = shownTableName(need.table);
   const filterCols = need.filters.map((f) => f.column);
   const orderCols = need.order.map((c) => c.column);

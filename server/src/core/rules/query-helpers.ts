@@ -314,6 +314,11 @@ export interface IndexNeed {
    * plausible gain, not a cure for a scan.
    */
   narrowedBy?: IndexInfo;
+  /**
+   * The filter and ORDER BY columns left out of the suggestion, when the query filters on more equality
+   * columns than an index should take (`MOST_INDEX_COLUMNS`): they sift the rows the suggested index finds.
+   */
+  sifting?: string[];
   /** The suggestion leads with a column of few distinct values (a status, a kind): it pays off only for a rare value. */
   fewValuesLead?: string;
   /**
@@ -370,6 +375,12 @@ function orderColumns(query: QueryModel, table: TableInfo, catalog: Catalog): Co
  * The indexes the query wants and does not have, one need at most per table.
  * Tables not in the catalog are skipped: QueryLens does not guess.
  */
+/**
+ * The most equality columns an index suggestion takes. PostgreSQL's manual (11.3, Multicolumn Indexes): "Indexes
+ * with more than three columns are unlikely to be helpful unless the usage of the table is extremely stylized."
+ */
+export const MOST_INDEX_COLUMNS = 3;
+
 export function indexNeeds(written: QueryModel, catalog: Catalog): IndexNeed[] {
   if (written.fromless) return [];
   const query = withCatalogNames(written, catalog);
@@ -436,11 +447,19 @@ function filterNeed(query: QueryModel, table: TableInfo, catalog: Catalog): Inde
   if (tableServes(table, eqColumns, tail)) return undefined;
   // Filters on columns of few values only (two flags, a status and a kind): no index is worth it.
   if (!range && tail.length === 0 && eqColumns.every((c) => isLowCardinality(table, c))) return undefined;
+  // The most selective equality columns lead; past MOST_INDEX_COLUMNS the rest only sift the rows those find.
+  const leading = eqColumns.slice(0, MOST_INDEX_COLUMNS);
+  const trimmed = eqColumns.length > MOST_INDEX_COLUMNS;
+  if (trimmed && tableServes(table, leading)) return undefined;
   const usedOrder = range ? [] : order.filter((c) => !eqColumns.includes(c.column));
   const need = makeNeed('composite', 'filter', table, used, usedOrder, [
     ...used.map((f) => f.span),
     ...usedOrder.map((c) => c.span),
   ]);
+  if (trimmed) {
+    need.suggestion = { table: table.name, columns: leading };
+    need.sifting = [...eqColumns.slice(MOST_INDEX_COLUMNS), ...(range ? [range.column] : []), ...usedOrder.map((c) => c.column)];
+  }
   const narrowedBy = narrowingIndex(table, [...eqColumns, ...viaJoin]);
   if (narrowedBy) need.narrowedBy = narrowedBy;
   const lead = need.suggestion.columns[0]!;
