@@ -248,6 +248,14 @@ hostRuleTester(commitInLoop, 'TypeScript', {
   ],
 });
 
+// Kysely with its CamelCasePlugin: the code names `workspaceId`, the database (and the migrations) `workspace_id`.
+const camelSchema = `
+CREATE TABLE labels (id uuid PRIMARY KEY, name varchar NOT NULL, type varchar NOT NULL, workspace_id uuid NOT NULL, creator_id uuid);
+CREATE UNIQUE INDEX labels_workspace_id_type_name_unique ON labels (workspace_id, type, name);
+`;
+const KYSELY = "import { Kysely } from 'kysely';\ndeclare const db: Kysely<any>;\n";
+const kysely = { ...base, schema: camelSchema, host: (code: string) => extractTypeScript(code, '/ws/app.ts', { builderQuery }) };
+
 hostRuleTester(unpaginatedQuery, 'TypeScript', {
   valid: [
     { ...base, name: 'LIMIT', code: PG + "app.get('/agents', async (req, res) => res.json((await pool.query('SELECT * FROM agents LIMIT 50')).rows));\n" },
@@ -261,6 +269,31 @@ hostRuleTester(unpaginatedQuery, 'TypeScript', {
       code: PG + "app.get('/agents', async (req, res) => {\n  const { rows } = await pool.query('SELECT * FROM agents');\n  res.json(rows);\n});\n",
       errors: [{ message: ["Query reads agents without LIMIT in the request handler app.get('/agents')", 'Each request pays for the whole table'], span: 'SELECT * FROM agents', fixes: ['Add LIMIT 100'] }],
       output: PG + "app.get('/agents', async (req, res) => {\n  const { rows } = await pool.query('SELECT * FROM agents LIMIT 100');\n  res.json(rows);\n});\n",
+    },
+    {
+      ...base,
+      name: 'every row read, then filtered by the code: the filter belongs in the query, and no LIMIT (it would drop rows the code keeps)',
+      code: PG + "app.get('/agents', async (req, res) => {\n  const { rows } = await pool.query('SELECT * FROM agents');\n  res.json(rows.filter((a) => a.organization_id === req.user.org));\n});\n",
+      errors: [{
+        message: [
+          "Query reads every row of agents in the request handler app.get('/agents'), then the code keeps some of them (`rows.filter(...)` on line 5): " +
+            'each call reads the whole table to return a part of it, and pays more as the table grows. Write that filter into the query, so that the ' +
+            "database returns only the rows kept (and paginate those); a LIMIT before the code's filter would drop rows it keeps.",
+        ],
+        span: 'SELECT * FROM agents',
+        fixes: [],
+      }],
+    },
+    {
+      ...kysely,
+      name: 'a builder read whole, then filtered: the same, underlining the call',
+      code: KYSELY + "export async function find(org: string) {\n  let labels = await db.selectFrom('labels').selectAll().execute();\n  labels = labels.filter((l) => l.workspaceId === org);\n  return labels;\n}\n",
+      errors: [{
+        message: ['Query reads every row of labels, then the code keeps some of them (`labels.filter(...)` on line 5)'],
+        span: "await db.selectFrom('labels').selectAll().execute()",
+        fixes: [],
+        tentative: true,
+      }],
     },
     {
       ...base,
@@ -299,13 +332,6 @@ describe('rules/TypeScript: fixed files compile', function () {
   });
 });
 
-// Kysely with its CamelCasePlugin: the code names `workspaceId`, the database (and the migrations) `workspace_id`.
-const camelSchema = `
-CREATE TABLE labels (id uuid PRIMARY KEY, name varchar NOT NULL, type varchar NOT NULL, workspace_id uuid NOT NULL, creator_id uuid);
-CREATE UNIQUE INDEX labels_workspace_id_type_name_unique ON labels (workspace_id, type, name);
-`;
-const KYSELY = "import { Kysely } from 'kysely';\ndeclare const db: Kysely<any>;\n";
-const kysely = { ...base, schema: camelSchema, host: (code: string) => extractTypeScript(code, '/ws/app.ts', { builderQuery }) };
 
 hostRuleTester(missingCompositeIndex, 'TypeScript (Kysely, camelCase names)', {
   valid: [

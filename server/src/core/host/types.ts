@@ -110,6 +110,11 @@ export interface HostQuery {
   loops: LoopContext[];
   /** Variable the result (or the query object) is assigned to, if any. */
   assignedTo?: string;
+  /**
+   * TypeScript: the `.filter(...)` call on that variable later in its block (`rows.filter((r) => r.orgId === id)`):
+   * the code keeps part of the rows it read, a filter the query could have applied.
+   */
+  filteredAt?: Span;
   /** Identifiers passed as parameters or used in filter values (`pid`, `agent.id` → 'agent'). */
   parameterRoots: string[];
   /** ORM: the mapped class selected (`Worker`). */

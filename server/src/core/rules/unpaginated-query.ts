@@ -63,9 +63,32 @@ export const unpaginatedQuery: Rule = {
       const passing = parent || listed ? undefined : transientState(ctx, query, first.table);
       // Integrations each tenant sets up by hand (an organization's SSO providers): a few rows per tenant.
       const configured = parent || listed || passing ? undefined : configuredByTenant(first.table);
+      // An ORM call chain is underlined whole; SQL from its start to the first table.
+      const span = orm ? statement.span : spanUnion([{ start: statement.span.start, end: statement.span.start }, first.ref.span]);
+      // Every row of the table read, then filtered by the code (`rows.filter(...)`): the filter belongs in the query.
+      const filteredAt = hostQuery?.filteredAt && known.length === 1 && !query.predicates.length ? hostQuery.filteredAt : undefined;
+      if (filteredAt) {
+        const line = ctx.text.slice(0, filteredAt.start).split('\n').length;
+        const call = spanText(ctx.text, filteredAt).split('(')[0]!.replace(/\s+/g, '');
+        ctx.report({
+          span,
+          message:
+            `Query reads every row of ${names}${path ? ` ${path.why}` : ''}, then the code keeps some of them (\`${call}(...)\` on line ${line}): ` +
+            'each call reads the whole table to return a part of it, and pays more as the table grows. Write that filter into the query, ' +
+            'so that the database returns only the rows kept (and paginate those); a LIMIT before the code\'s filter would drop rows it keeps.',
+          explanation: [
+            `**Tables:** \`${names}\``,
+            '',
+            'The query has no filter, so every row crosses from the database to the application, which discards the rows its own ' +
+              'filter rejects. The database can apply the same condition with an index and send only the rows wanted.',
+          ].join('\n'),
+          fixes: [],
+          ...(path?.kind !== 'request' ? { tentative: true } : {}),
+        });
+        continue;
+      }
       ctx.report({
-        // An ORM call chain is underlined whole; SQL from its start to the first table.
-        span: orm ? statement.span : spanUnion([{ start: statement.span.start, end: statement.span.start }, first.ref.span]),
+        span,
         message:
           `Query reads ${names} without LIMIT${path ? ` ${path.why}` : ''}, so it returns every matching row. ${advice(path, hostQuery, ctx)}` +
           (parent ? ` (It reads the rows of one ${parent}, often a bounded set: this matters only if one ${parent} can have many.)` : '') +

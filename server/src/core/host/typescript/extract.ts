@@ -317,6 +317,7 @@ class Extraction {
       terminal: finalTerminal(terminal, use.terminal, statementKind),
       parameterRoots: [...roots],
       ...(use.assignedTo ? { assignedTo: use.assignedTo } : {}),
+      ...(use.filteredAt ? { filteredAt: use.filteredAt } : {}),
       ...(beforeTerminal !== undefined ? { beforeTerminal } : {}),
       ...(bound.length ? { boundPatterns: bound } : {}),
     });
@@ -354,6 +355,7 @@ class Extraction {
       this.add(offered, offered, {
         ...builtFields(built),
         ...(use.assignedTo ? { assignedTo: use.assignedTo } : {}),
+        ...(use.filteredAt ? { filteredAt: use.filteredAt } : {}),
         ...(built.beforeTerminal !== undefined ? { beforeTerminal: built.beforeTerminal } : {}),
       }, built.span);
       // The queries the call sends to load relations (Prisma's include): in the call's loops and functions, at the relation's key.
@@ -595,6 +597,8 @@ interface Use {
   executed: boolean;
   terminal?: Terminal;
   assignedTo?: string;
+  /** The `.filter(...)` call on the variable the rows went to, later in its block (HostQuery.filteredAt). */
+  filteredAt?: Span;
 }
 
 /**
@@ -633,7 +637,10 @@ function useOf(node: Node, library: Library | undefined, awaitedInside: boolean,
         const used = usesOfResult(pattern.text, parent);
         if (used) taken.terminal = used;
       }
-      return { end, executed: awaited || !lazy, ...taken };
+      // `let rows = await db.query.t.findMany()` then `rows.filter(...)`: the code keeps part of what it read.
+      const rows = taken.assignedTo;
+      const filtered = rows && !rows.startsWith('this.') && (awaited || child.type === 'await_expression') ? filterOfResult(rows, parent) : undefined;
+      return { end, executed: awaited || !lazy, ...taken, ...(filtered ? { filteredAt: filtered } : {}) };
     }
     case 'assignment_expression': {
       if (parent.childForFieldName('right')?.id !== child.id) break;
@@ -711,6 +718,23 @@ function usesOfResult(name: string, declarator: Node): Terminal | undefined {
   });
   if (other > 0) return undefined;
   return first > 0 && count === 0 ? 'first' : count > 0 && first === 0 ? 'execute' : undefined;
+}
+
+/** The first `name.filter(...)` call after `declarator` in its block: an array's filter over the rows a query returned. */
+function filterOfResult(name: string, declarator: Node): Span | undefined {
+  let block: Node | null = declarator.parent;
+  while (block && block.type !== 'statement_block' && block.type !== 'program') block = block.parent;
+  let found: Span | undefined;
+  if (block) {
+    walk(block, (n) => {
+      if (found || n.type !== 'identifier' || n.text !== name || n.startIndex < declarator.endIndex) return;
+      const member = n.parent;
+      if (member?.type !== 'member_expression' || member.childForFieldName('object')?.id !== n.id || member.childForFieldName('property')?.text !== 'filter') return;
+      const call = member.parent;
+      if (call?.type === 'call_expression' && call.childForFieldName('function')?.id === member.id) found = spanOf(call);
+    });
+  }
+  return found;
 }
 
 function firstName(pattern: Node): { assignedTo?: string } {
