@@ -81,6 +81,16 @@ describe('engine/hostDocument: statements of moved queries', () => {
     assert.deepEqual(placed(docs[0]!, v0), placed(freshDocument(v0), v0));
   });
 
+  it('keeps the statement of a query an edit below it did not move, from version to version', () => {
+    const v0 = HEADER + TASKS;
+    const v1 = v0.replace('ORDER BY priority', 'ORDER BY  priority');
+    const v2 = v1.replace('ORDER BY  priority', 'ORDER BY   priority');
+    const docs = documents([v0, v1, v2], (document, text) => assert.deepEqual(document, freshDocument(text)));
+    const first = (d: ParsedDocument) => d.statements.find((s) => s.text.includes('FROM projects LIMIT 10'))!;
+    assert.equal(first(docs[1]!), first(docs[0]!));
+    assert.equal(first(docs[2]!), first(docs[0]!));
+  });
+
   it('gives a function written twice statements of its own in one document', () => {
     // The same text twice (a function pasted): the cache holds one entry for both, and both move.
     const v0 = HEADER + TASKS + TASKS;

@@ -318,6 +318,51 @@ describe('engine: host files parsed incrementally', () => {
     }
   });
 
+  it("keeps a query's n-plus-one finding while its function stays in place, and makes it again where the function moves", () => {
+    const service = [
+      "import { Pool } from 'pg';",
+      'const pool = new Pool({ connectionTimeoutMillis: 10_000 });',
+      '',
+      'export async function perAgent(orgId: number) {',
+      "  const { rows: agents } = await pool.query('SELECT id FROM agents WHERE org_id = $1 LIMIT 50', [orgId]);",
+      '  for (const agent of agents) {',
+      "    const { rows } = await pool.query('SELECT body FROM messages WHERE agent_id = $1 LIMIT 20', [agent.id]);",
+      '    console.log(rows.length);',
+      '  }',
+      '}',
+      '',
+      'export async function other(orgId: number) {',
+      "  return pool.query('SELECT id FROM agents WHERE org_id = $1 LIMIT 5', [orgId]);",
+      '}',
+      '',
+    ].join('\n');
+    const files: Record<string, string> = {
+      'src/service.ts': service,
+      'migrations/20240101000000_init.sql': 'CREATE TABLE agents (id bigint PRIMARY KEY, org_id bigint NOT NULL);\nCREATE TABLE messages (id bigint PRIMARY KEY, agent_id bigint, body text);\n',
+    };
+    const config = { ...defaultConfig(), dialect: 'postgres' as const };
+    const ws = Workspace.fromFiles({ root: ROOT, config, incremental: true }, files);
+    const file = at('src/service.ts');
+    const perRow = (w: Workspace) => w.analyze(file).find((f) => f.ruleId === 'n-plus-one')!;
+    const first = perRow(ws);
+    assert.match(first.message, /runs once per agent of the query on line 5\b/);
+    assert.equal(first.range.start.line, 6);
+    const edit = (from: string, to: string) => {
+      files['src/service.ts'] = files['src/service.ts']!.replace(from, to);
+      ws.setFile(file, files['src/service.ts']!);
+      const fresh = Workspace.fromFiles({ root: ROOT, config, incremental: true }, files);
+      assert.equal(JSON.stringify(ws.analyze(file)), JSON.stringify(fresh.analyze(file)), `after ${from} -> ${to}`);
+      return perRow(ws);
+    };
+    // Typing in another function: the same finding, kept.
+    assert.equal(edit('LIMIT 5', 'LIMIT 6'), first);
+    // A line above moves the function: its message names the new line.
+    const moved = edit("import { Pool } from 'pg';\n", "import { Pool } from 'pg';\n\n");
+    assert.notEqual(moved, first);
+    assert.match(moved.message, /of the query on line 6\b/);
+    assert.equal(moved.range.start.line, 7);
+  });
+
   it('gives every file its own tree when several similar files are typed in turn', () => {
     const versions = (base: string) => [0, 1, 2, 3].map((i) => base.replace('limit(50)', `limit(${50 + i})`));
     const a = versions(SERVICE);

@@ -7,7 +7,7 @@
 import type { Dialect, Finding, Fix, Position, Severity } from '../../../../shared/types';
 import { sameRange, SYNTAX_RULE_ID, UNUSED_SUPPRESSION_RULE_ID } from '../../../../shared/types';
 import type { Catalog, MigrationSet } from '../catalog/types';
-import { hostQueryKey } from '../host/walk-cache';
+import { hostQueryFunction, hostQueryKey } from '../host/walk-cache';
 import type { HostExtraction, HostModel } from '../host/types';
 import type { ServerLimits } from '../config/types';
 import { rules } from '../rules/index';
@@ -117,6 +117,24 @@ interface FileFinding {
   near: Position | undefined;
 }
 
+/** Findings a host query made for a file-scope rule (`FileAnalysis.runPerHostQuery`): `findings[from..to)`, to be kept under `key`. */
+interface HostQueryMade {
+  key: string;
+  from: number;
+  to: number;
+  tables: Map<string, string> | undefined;
+}
+
+/** Whether everything a report points at (its span, its fixes' edits) lies in `within` of `file`, and it asks for no index. */
+function pointsWithin(report: RuleReport, within: Span, file: string): boolean {
+  const inside = (span: Span) => span.start >= within.start && span.end <= within.end;
+  if (!inside(report.span) || report.indexFixes || report.index) return false;
+  for (const fix of report.fixes ?? []) {
+    for (const change of fix.changes) if (change.kind !== 'edit' || change.file !== file || !change.edits.every((e) => inside(e.span))) return false;
+  }
+  return true;
+}
+
 /** The reuse key (`FileAnalysis.reuseKeys`) last made for a host statement, with what it was made of. */
 const reuseKeyOf = new WeakMap<Statement, { query: string; ordinal: number; text: string; key: string }>();
 
@@ -174,6 +192,7 @@ class FileAnalysis {
     }
     // The file-scope rules' findings that may be kept from the last analysis, with their place in `findings`.
     const fileScope: FileFinding[] | undefined = this.input.reports ? [] : undefined;
+    const hostQueriesMade: HostQueryMade[] = [];
     const latest = () => this.input.reports!.indexFixes!;
     for (const { rule, severity } of enabled) {
       yield;
@@ -183,18 +202,26 @@ class FileAnalysis {
       } else if (fileScope) {
         // Their index fixes are built by the latest analysis, `near` where its start is then (as a kept
         // statement's): they may serve later versions, where an edit above has moved the offsets.
-        this.runRule(rule, document, this.input.catalog, (original) => {
+        const onReport = (original: RuleReport) => {
           const request = original.indexFixes;
           const at = request ? lines.positionAt(request.near.start) : undefined;
           const report = request ? { ...original, indexFixes: { ...request, near: { start: 0, end: request.near.end - request.near.start } } } : original;
           if (!report.fixes?.length) fileScope.push({ at: findings.length, report, near: at });
           findings.push(this.toFinding(rule, severity, report, 0, { at, builder: latest }));
-        });
+        };
+        if (rule.perHostQuery && this.input.host) this.runPerHostQuery(rule, severity, findings, onReport, hostQueriesMade);
+        else this.runRule(rule, document, this.input.catalog, onReport);
       } else {
         this.runRule(rule, document, this.input.catalog, (report) => findings.push(this.toFinding(rule, severity, report, 0)));
       }
     }
-    if (fileScope) this.keepFileFindings(findings, fileScope, this.input.reports!);
+    if (fileScope) {
+      const reports = this.input.reports!;
+      this.keepFileFindings(findings, fileScope, reports);
+      const { schemaVersion, layoutVersion } = this.input;
+      for (const { key, from, to, tables } of hostQueriesMade) reports.keepHostQuery(key, findings.slice(from, to), tables, schemaVersion, layoutVersion);
+      reports.endHostQueries();
+    }
     const kept = suppressions.none ? findings : findings.filter((f) => !suppressions.isSuppressed(f.ruleId, f.range.start.line));
     // A shipped file is not edited, and the rules it skips cannot tell whether its suppressions still serve.
     const unusedSeverity = shipped ? undefined : this.host.severityFor(UNUSED_SUPPRESSION_RULE_ID, 'info', file);
@@ -327,10 +354,66 @@ class FileAnalysis {
     return { reports: { byRule, tables: recording.reads(), schemaVersion, layoutVersion }, failed };
   }
 
+  /**
+   * A file-scope rule that runs query by query (`Rule.perHostQuery`), with the findings of a
+   * query kept from the last analyses (`StatementReportCache.hostQuery`) while its key, its
+   * function's place (the findings' ranges and the line numbers a message names) and the
+   * catalog tables the rule read stay the same. What a query made now is listed in `made`, to
+   * be kept once the file-scope findings are final (`keepFileFindings`).
+   */
+  private runPerHostQuery(rule: Rule, severity: Severity, findings: Finding[], onReport: (r: RuleReport) => void, made: HostQueryMade[]): void {
+    const { document, catalog, lines, schemaVersion, layoutVersion, file } = this.input;
+    const host = this.input.host!;
+    const cache = this.input.reports!;
+    const { concerns, query: check, rest } = rule.perHostQuery!;
+    // What else a finding is made of (`toFinding`): kept findings serve only where that is the same.
+    const committed = rule.meta.category === 'schema' && this.host.isCommitted?.(file) === true;
+    const context = `${severity}\u0000${this.input.inScripts ?? ''}\u0000${host.commandLine === true}\u0000${committed}`;
+    const queries = host.queries;
+    for (let index = 0; index < queries.length; index++) {
+      const query = queries[index]!;
+      if (!concerns(query)) continue;
+      const within = hostQueryFunction(query);
+      const key = within && `${rule.meta.id}\u0000${hostQueryKey(query)}\u0000${lines.positionKeyAt(within.start)}\u0000${context}`;
+      const kept = key !== undefined ? cache.hostQuery(key, catalog, schemaVersion, layoutVersion) : undefined;
+      if (kept) {
+        for (const finding of kept) findings.push(finding);
+        continue;
+      }
+      const recording = key !== undefined ? new RecordingCatalog(catalog) : catalog;
+      const reports: RuleReport[] = [];
+      let ownFunction = false;
+      // A rule that throws stops there, as its whole-file run would.
+      if (!this.guarded(rule, () => (ownFunction = check(this.ruleContext(document, recording, (r) => reports.push(r)), index)))) return;
+      const from = findings.length;
+      for (const report of reports) onReport(report);
+      if (key !== undefined && ownFunction && reports.every((r) => pointsWithin(r, within!, file))) {
+        made.push({ key, from, to: findings.length, tables: (recording as RecordingCatalog).reads() });
+      }
+    }
+    this.guarded(rule, () => rest(this.ruleContext(document, catalog, onReport)));
+  }
+
   /** Runs one rule; false when it threw (reported through `onError`). */
   private runRule(rule: Rule, document: ParsedDocument, catalog: Catalog, report: (r: RuleReport) => void): boolean {
+    return this.guarded(rule, () => rule.check(this.ruleContext(document, catalog, report)));
+  }
+
+  /** Runs `run` (a rule's check); false when it threw (reported through `onError`). */
+  private guarded(rule: Rule, run: () => void): boolean {
+    try {
+      run();
+      return true;
+    } catch (error) {
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      this.host.onError(`QueryLens rule ${rule.meta.id} failed on ${this.input.file}: ${message}`);
+      return false;
+    }
+  }
+
+  private ruleContext(document: ParsedDocument, catalog: Catalog, report: (r: RuleReport) => void): FileContext {
     const { file, text, dialect, migration, migrations, host, models } = this.input;
-    const ctx: FileContext = {
+    return {
       file,
       text,
       dialect,
@@ -345,14 +428,6 @@ class FileAnalysis {
       indexFixes: (suggestion, near) => this.indexFixes(suggestion, near, catalog),
       dropIndexFixes: (index) => dropIndexFixes(index, { dialect, catalog, migrations, textOf: (f) => this.host.textOf(f), sureDialectOf: this.host.sureDialectOf, now: new Date() }),
     };
-    try {
-      rule.check(ctx);
-      return true;
-    } catch (error) {
-      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      this.host.onError(`QueryLens rule ${rule.meta.id} failed on ${file}: ${message}`);
-      return false;
-    }
   }
 
   /** The fixes that create `suggestion` (`FileContext.indexFixes`). */

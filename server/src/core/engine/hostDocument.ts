@@ -30,7 +30,7 @@ export function hostDocument(text: string, extraction: HostExtraction, dialect: 
     if (query.kind === 'sql' && query.sql) {
       const sqlDocument = embeddedStatements(query, query.sql.dialect ?? dialect, build);
       for (const statement of sqlDocument.statements) {
-        const mapped: Statement = sqlDocument.moved ? statement : { ...statement };
+        const mapped: Statement = sqlDocument.moved ? statement : placedCopy(statement, build);
         mapped.hostQuery = index;
         // In an Alembic revision, `op.execute` DDL is already among the revision's changes.
         if (extraction.alembic || migration) mapped.changes = [];
@@ -86,6 +86,27 @@ const ormStatements = new WeakMap<HostQuery, Statement>();
  * made for the document `build` (`hostDocument`'s count).
  */
 const embedded = new WeakMap<HostQuery, { dialect: Dialect; statements: Statement[]; unreadable: boolean; lastMoved?: { delta: number; statements: Statement[]; build: number } }>();
+
+/**
+ * The copy of a query's statement that a document holds where the query has not moved (it gets
+ * the document's `hostQuery`), by the statement: with `build`, the copy an earlier document
+ * held is taken over (that document is replaced, as with `lastMoved`), so the statement is the
+ * same object from version to version and what is kept for it (its reuse key in
+ * engine/analysis.ts) serves again. Typing below a query left a new copy of it at every edit.
+ */
+function placedCopy(statement: Statement, build: number | undefined): Statement {
+  if (build === undefined) return { ...statement };
+  const known = placedCopies.get(statement);
+  if (known && known.build !== build) {
+    known.build = build;
+    return known.copy;
+  }
+  const copy = { ...statement };
+  if (!known) placedCopies.set(statement, { copy, build });
+  return copy;
+}
+
+const placedCopies = new WeakMap<Statement, { copy: Statement; build: number }>();
 
 /** Counts `hostDocument`'s documents that may keep moved statements (`embedded`). */
 let builds = 0;

@@ -177,14 +177,29 @@ export class StatementReportCache {
   get(text: string, context: number, catalog: Catalog, schemaVersion: number, layoutVersion: number): StatementReports | undefined {
     const byContext = this.entries.get(text);
     const hit = byContext?.reports[context];
-    if (!hit || hit.layoutVersion !== layoutVersion) return undefined;
-    if (hit.schemaVersion !== schemaVersion) {
-      if (!hit.tables) return undefined;
-      for (const [name, fingerprint] of hit.tables) if (tableFingerprint(catalog, name) !== fingerprint) return undefined;
-      hit.schemaVersion = schemaVersion;
-    }
+    if (!hit || !stillRead(hit, catalog, schemaVersion, layoutVersion)) return undefined;
     byContext!.used[context] = this.analysis;
     return hit;
+  }
+
+  /** File-scope rules' findings per host query (`Rule.perHostQuery`), by rule, query key, place and finding context. */
+  private readonly hostQueries = new Map<string, HostQueryFindings>();
+
+  /** The findings kept under `key` (`keepHostQuery`), if none of what they depend on changed. */
+  hostQuery(key: string, catalog: Catalog, schemaVersion: number, layoutVersion: number): Finding[] | undefined {
+    const hit = this.hostQueries.get(key);
+    if (!hit || !stillRead(hit, catalog, schemaVersion, layoutVersion)) return undefined;
+    hit.used = this.analysis;
+    return hit.findings;
+  }
+
+  keepHostQuery(key: string, findings: Finding[], tables: Map<string, string> | undefined, schemaVersion: number, layoutVersion: number): void {
+    this.hostQueries.set(key, { findings, ...(tables ? { tables } : {}), schemaVersion, layoutVersion, used: this.analysis });
+  }
+
+  /** Drops the host queries' findings this analysis did not use: the store holds one version's worth. */
+  endHostQueries(): void {
+    for (const [key, entry] of this.hostQueries) if (entry.used !== this.analysis) this.hostQueries.delete(key);
   }
 
   set(text: string, context: number, reports: StatementReports): void {
@@ -193,6 +208,27 @@ export class StatementReportCache {
     byContext.reports[context] = reports;
     byContext.used[context] = this.analysis;
   }
+}
+
+/** A host query's findings of one file-scope rule (`StatementReportCache.hostQuery`). */
+interface HostQueryFindings {
+  findings: Finding[];
+  /** Catalog tables the rule looked up, with their fingerprint then; undefined when it walked the whole catalog. */
+  tables?: Map<string, string>;
+  schemaVersion: number;
+  layoutVersion: number;
+  used: number;
+}
+
+/** Whether what was computed with `read`'s versions and tables still holds (updating its schema version when the tables did not change). */
+function stillRead(read: { tables?: Map<string, string>; schemaVersion: number; layoutVersion: number }, catalog: Catalog, schemaVersion: number, layoutVersion: number): boolean {
+  if (read.layoutVersion !== layoutVersion) return false;
+  if (read.schemaVersion !== schemaVersion) {
+    if (!read.tables) return false;
+    for (const [name, fingerprint] of read.tables) if (tableFingerprint(catalog, name) !== fingerprint) return false;
+    read.schemaVersion = schemaVersion;
+  }
+  return true;
 }
 
 /**

@@ -75,6 +75,8 @@ export interface HostAdapter {
   eagerLoad?(ctx: FileContext, outer: HostQuery, query: HostQuery, column: string): { advice: string; fix?: CoreFix } | undefined;
   /** Loads relationship `path` (`Agent.messages`) with the rows of `query` (SQLAlchemy's selectinload). */
   eagerLoadFix?(ctx: FileContext, query: HostQuery, path: string): CoreFix[];
+  /** `batchOrmQuery` and `eagerLoad` read the whole file (its models, relations, imports), not only the query's function. */
+  ormHooksReadFile?: boolean;
 
   // commit-in-loop
   /** How to write all items of a loop that commits per item, in one transaction. */

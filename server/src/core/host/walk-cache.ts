@@ -25,6 +25,8 @@ export interface FunctionFindings {
   id: string;
   /** Offset of the function when these were found or last moved. */
   start: number;
+  /** Offset of the function's end then (its text is the key's: the length stays). */
+  end: number;
   /** Index of its first query in the file's `queries`. */
   firstQuery: number;
   queries: HostQuery[];
@@ -47,8 +49,11 @@ export function newWalkId(): string {
   return `walk${++walks}`;
 }
 
-/** What the cache knows of each query it holds: its key (`hostQueryKey`), its first version and how far it has moved since (`hostQueryOrigin`). */
-const held = new WeakMap<HostQuery, { key: string; origin: HostQuery; delta: number }>();
+/**
+ * What the cache knows of each query it holds: its key (`hostQueryKey`), its first version and how far it has
+ * moved since (`hostQueryOrigin`), and the span of its function in that first version (`hostQueryFunction`).
+ */
+const held = new WeakMap<HostQuery, { key: string; origin: HostQuery; delta: number; within: Span }>();
 
 /**
  * A key that two host queries share only when they came from the same walk of
@@ -72,9 +77,21 @@ export function hostQueryOrigin(query: HostQuery): { origin: HostQuery; delta: n
   return held.get(query) ?? { origin: query, delta: 0 };
 }
 
+/**
+ * The span of the function a query the cache holds was found in, in the query's version of the
+ * file (everything in it moves with the query); undefined for a query the cache does not hold.
+ * What a rule reads of the function alone is the same wherever the query's key is
+ * (`hostQueryKey`), relative to this start.
+ */
+export function hostQueryFunction(query: HostQuery): Span | undefined {
+  const known = held.get(query);
+  return known && { start: known.within.start + known.delta, end: known.within.end + known.delta };
+}
+
 /** Names the queries of a walk (`keep`): their own origins. */
 function nameQueries(f: FunctionFindings): void {
-  f.queries.forEach((q, i) => held.set(q, { key: `${f.id}:${i}`, origin: q, delta: 0 }));
+  const within = { start: f.start, end: f.end };
+  f.queries.forEach((q, i) => held.set(q, { key: `${f.id}:${i}`, origin: q, delta: 0, within }));
 }
 
 export class WalkCache {
@@ -138,7 +155,7 @@ function moved(f: FunctionFindings, start: number, firstQuery: number): Function
   const queries = f.queries.map((q) => {
     const copy = movedQuery(q, delta);
     const from = held.get(q)!;
-    held.set(copy, { key: from.key, origin: from.origin, delta: from.delta + delta });
+    held.set(copy, { key: from.key, origin: from.origin, delta: from.delta + delta, within: from.within });
     return copy;
   });
   for (const q of queries) {
@@ -154,7 +171,7 @@ function moved(f: FunctionFindings, start: number, firstQuery: number): Function
   }
   const accesses = rebase(f.accesses, delta);
   for (const a of accesses) loops(a.loops);
-  return { id: f.id, start, firstQuery, queries, writes, accesses, ...(f.facts ? { facts: f.facts } : {}), owned: true };
+  return { id: f.id, start, end: f.end + delta, firstQuery, queries, writes, accesses, ...(f.facts ? { facts: f.facts } : {}), owned: true };
 }
 
 /** What `moveInPlace` moves of a moved copy, listed on its first move in place: every span (no object twice) and loop. */
@@ -194,6 +211,7 @@ function moveInPlace(f: FunctionFindings, start: number, firstQuery: number): Fu
   }
   for (const w of f.writes) if (w.query !== undefined) w.query += renumber;
   f.start = start;
+  f.end += delta;
   f.firstQuery = firstQuery;
   return f;
 }

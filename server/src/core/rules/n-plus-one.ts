@@ -45,19 +45,39 @@ export const nPlusOne: Rule = {
   check(ctx) {
     const host = ctx.host;
     if (!host) return;
-    host.queries.forEach((query, index) => checkQueryInLoop(ctx, host, query, index));
-    const seen = new Set<string>();
-    for (const access of host.accesses) checkLazyAccess(ctx, host, access, seen);
+    host.queries.forEach((query, index) => inLoop(query) && checkQueryInLoop(ctx, host, query, index));
+    lazyAccesses(ctx);
+  },
+  // A query's report reads its function (the loop, the query the loop walks), the catalog and the file's name.
+  perHostQuery: {
+    concerns: inLoop,
+    query: (ctx, index) => checkQueryInLoop(ctx, ctx.host!, ctx.host!.queries[index]!, index),
+    rest: lazyAccesses,
   },
 };
+
+/** Whether a query is one `checkQueryInLoop` may report: a SELECT inside a loop. */
+function inLoop(query: HostQuery): boolean {
+  return query.loops.length > 0 && query.statementKind === 'select';
+}
+
+function lazyAccesses(ctx: FileContext): void {
+  const host = ctx.host;
+  if (!host) return;
+  const seen = new Set<string>();
+  for (const access of host.accesses) checkLazyAccess(ctx, host, access, seen);
+}
 
 // ---------------------------------------------------------------------------
 // A query per row
 
-function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQuery, index: number): void {
-  if (query.loops.length === 0 || query.statementKind !== 'select') return;
+/**
+ * Reports a SELECT inside a loop (`inLoop`) that runs per row; false when what it read reaches
+ * beyond the query's function (an ORM's hooks that read the whole file: `Rule.perHostQuery`).
+ */
+function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQuery, index: number): boolean {
   const row = rowLoop(host, query.loops, query.parameterRoots);
-  if (!row || row.rowsOf?.index === index) return;
+  if (!row || row.rowsOf?.index === index) return true;
   // A tokio-postgres execution of a prepared statement: its SQL is the prepare's statement.
   const model = query.model ?? statementOf(ctx, query.preparedFrom ?? index)?.query;
   const written = model?.tables[0]?.name;
@@ -83,6 +103,8 @@ function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQue
   // ranked (or grouped) by key, which the rewrite over an IN list does not do: advice only.
   const perKey = query.kind === 'sql' && model ? perKeyShape(model, column) : undefined;
   const adapter = adapterOf(host.language);
+  // Only an ORM's query (or its raw SQL) goes through those hooks.
+  const withinFunction = !(adapter.ormHooksReadFile && (query.kind === 'orm' || query.orm !== undefined));
   const generic = `WHERE ${column} IN (...)`;
   const batched =
     query.kind === 'orm'
@@ -117,6 +139,7 @@ function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQue
     ].join('\n'),
     fixes: [...(key && !selfLookup && !perKey ? batchFix(ctx, query, index, row, key) : []), ...(eager?.fix ? [eager.fix] : [])],
   });
+  return withinFunction;
 }
 
 /**

@@ -7,7 +7,7 @@
 import type { Dialect, PlannedMigration, RuleMeta } from '../../../../shared/types';
 import type { Catalog, IndexInfo, MigrationSet } from '../catalog/types';
 import type { ServerLimits } from '../config/types';
-import type { HostExtraction, HostModel } from '../host/types';
+import type { HostExtraction, HostModel, HostQuery } from '../host/types';
 import type { ParsedDocument, Span } from '../sql/model';
 
 /** A fix as a rule builds it: offsets, not line/character. */
@@ -125,4 +125,17 @@ export interface Rule {
    */
   scope: 'statement' | 'file';
   check(ctx: FileContext): void;
+  /**
+   * A file-scope rule over host code whose `check` is `query(ctx, i)` for each of the
+   * extraction's queries in order, then `rest(ctx)`: the language server keeps a query's
+   * findings while its key (host/walk-cache.ts `hostQueryKey`), its function's place and the
+   * catalog tables the rule looked up stay the same, when `query` answered that its reports
+   * read nothing of the file beyond the query's function (and point nowhere outside it).
+   */
+  perHostQuery?: {
+    /** Whether the rule may report the query at all: a cheap test, before any other work. */
+    concerns(query: HostQuery): boolean;
+    query(ctx: FileContext, index: number): boolean;
+    rest(ctx: FileContext): void;
+  };
 }

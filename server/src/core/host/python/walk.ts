@@ -170,6 +170,7 @@ export class PythonWalker {
     cache.keep(key, {
       id: newWalkId(),
       start,
+      end: node.endIndex,
       firstQuery,
       queries: this.queries.slice(firstQuery),
       writes: this.writes.slice(writes),

@@ -41,6 +41,7 @@ export const typescriptAdapter: HostAdapter = {
   // An ORM's query per row, written by its ORM over the keys (orms.ts): Prisma's findMany over `{ in: keys }`, Drizzle's
   // `inArray(t.col, keys)`, TypeORM's `In(keys)`.
   batchOrmQuery: (ctx, query, loopTargets, key, site) => ormOf(query)?.batchQuery?.(ormSource(ctx.file, ctx.text), query, key, loopTargets, site),
+  ormHooksReadFile: true,
 
   commitOnceAdvice: (dialect) =>
     `Write all items in one transaction and one statement (one multi-row INSERT${dialect === 'postgres' ? ', or = ANY($1) over the keys' : ''}), then COMMIT once.`,

@@ -421,7 +421,7 @@ class Extraction {
       const first = firstOf.get(part)!;
       if (cache && part.key !== undefined && this.isSelfContained(part)) {
         const facts = [...part.facts];
-        cache.keep(part.key, { id: newWalkId(), start: part.node.startIndex, firstQuery: first, queries: queries.slice(first, first + part.found.length), writes: own, accesses: [], ...(facts.length ? { facts } : {}) });
+        cache.keep(part.key, { id: newWalkId(), start: part.node.startIndex, end: part.node.endIndex, firstQuery: first, queries: queries.slice(first, first + part.found.length), writes: own, accesses: [], ...(facts.length ? { facts } : {}) });
       }
     }
     this.out.writes = writes;
