@@ -720,10 +720,15 @@ function usesOfResult(name: string, declarator: Node): Terminal | undefined {
   return first > 0 && count === 0 ? 'first' : count > 0 && first === 0 ? 'execute' : undefined;
 }
 
-/** The first `name.filter(...)` call after `declarator` in its block: an array's filter over the rows a query returned. */
+/**
+ * The first `name.filter(...)` call after `declarator` in its block: an array's filter over the rows a query returned.
+ * Inside a function body only: the walk cache keeps a query's findings while its own top-level statement stays, so
+ * a module-level filter in another statement would go unseen when it changes.
+ */
 function filterOfResult(name: string, declarator: Node): Span | undefined {
   let block: Node | null = declarator.parent;
   while (block && block.type !== 'statement_block' && block.type !== 'program') block = block.parent;
+  if (block?.type !== 'statement_block') return undefined;
   let found: Span | undefined;
   if (block) {
     walk(block, (n) => {
