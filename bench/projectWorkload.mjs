@@ -18,6 +18,7 @@ const COMMENT = { '.py': '#', '.rs': '//', '.sql': '--', '.ts': '//', '.js': '//
 const comparable = (report) =>
   JSON.stringify(report.findings)
     .replace(/\d{14}/g, 'TIMESTAMP')
+    .replace(/\d{4}-\d{2}-\d{2}-\d{4}_/g, 'DATE_') // Alembic's file_template with the date (polar: 2026-12-03-1640_add_index_…)
     .replace(/[0-9a-f]{12}/g, 'REV')
     .replace(/Create Date: [0-9 :.-]+/g, 'Create Date: D');
 

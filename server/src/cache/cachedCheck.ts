@@ -12,12 +12,27 @@
  * the catalog signature is the same, so is what each file the catalog reads
  * says of the schema (its schema changes), so that the catalog of a run that
  * re-checks a changed query file is built without parsing the schema again.
+ *
+ * The files are stat'ed before the workspace reads them (`observe`): a file
+ * whose metadata is the one recorded, and was not modified within the
+ * recording's clock tick, is not hashed; when every listed file is so (or
+ * hashes the same, as after a `touch`), and the settings and shipped states
+ * are the same, the run takes the last run's findings whole (`replay`):
+ * no file is read, no parser loaded, no workspace built.
  */
 import type { Finding } from '../../../shared/types';
 import type { SchemaChange } from '../core/sql/model';
 import type { FileFacts, Workspace } from '../core/engine/workspace';
 import { isAnalysedFile, workspacePath } from '../core/config/files';
-import { buildId, CheckCache, hashOf, hashText, type CachedFile, type CheckCacheContent } from './checkCache';
+import { MAX_SOURCE_BYTES, readTextFileSync } from '../core/config/read';
+import { buildId, CheckCache, hashOf, hashText, settingsKey, statOf, type CachedFile, type CheckCacheContent, type LeftFile } from './checkCache';
+
+/**
+ * A file modified less than this long before its metadata was recorded may
+ * change again within the same tick of the file system's clock (coarse
+ * clocks; FAT's 2 s) without its metadata showing it: it is hashed again.
+ */
+const RACY_MARGIN_MS = 2000;
 
 export interface CacheOptions {
   folder: string;
@@ -37,7 +52,26 @@ export interface RunInputs {
   isShipped(file: string): boolean;
 }
 
-/** A run's use of the cache: `known` while the workspace is built, then `begin`, `analyze` in place of `workspace.analyze`, and `save`. */
+/** The last run's results, taken whole: nothing they depend on changed (`CachedCheck.replay`). */
+export interface Replay {
+  /** The files the workspace analyses (Workspace.files()), sorted. */
+  files: string[];
+  /** The listed files it could not read, and why (WorkspaceOptions.onSkipped), in order. */
+  skipped: { file: string; reason: string }[];
+  /** How many files were read to tell them unchanged (their metadata changed, or was recorded too close to their last modification). */
+  read: number;
+  /** A file's findings (before cross-file deduplication); undefined when the last run did not check it. */
+  findingsOf(file: string): Finding[] | undefined;
+  unreadableIn(file: string): number;
+  schemaKeyOf(file: string): string;
+}
+
+/**
+ * A run's use of the cache: `observe` the listed files before the workspace reads
+ * them, `replay` when the run may take the last run's findings whole; else
+ * `known` while the workspace is built, then `begin`, `analyze` in place of
+ * `workspace.analyze`, and `save`.
+ */
 export class CachedCheck {
   private readonly analysed = new Map<string, { findings: Finding[]; unreadable: number }>();
   private readonly hashes = new Map<string, { text: string; hash: string }>();
@@ -45,18 +79,107 @@ export class CachedCheck {
   private workspace?: Workspace;
   private isShipped: (file: string) => boolean = () => false;
   private runKey = '';
+  private settings = '';
+  /** The listed files and their metadata before the run read them (`observe`). */
+  private listed: readonly string[] = [];
+  private readonly stats = new Map<string, { key: string; mtimeNs: bigint }>();
+  private racyFrom = 0n;
+  private readonly previousRacyFrom: bigint;
+  /** Listed files the workspace could not read, and why. */
+  private readonly skipped = new Map<string, string>();
+  /** The texts `begin` saw: the ones read from disk (a fix may replace them later). */
+  private readTexts = new Map<string, string>();
+  /** Set by `begin`: a text hashed from then on may not be the one on disk. */
+  private begun = false;
+  /** What `save` writes after a replay that read files: the last run's cache with their new metadata. */
+  private rewrite?: CheckCacheContent;
 
   private constructor(
     private readonly store: CheckCache,
     private readonly options: CacheOptions,
     private readonly build: string,
     private readonly previous: CheckCacheContent | undefined,
-  ) {}
+  ) {
+    this.previousRacyFrom = previous ? BigInt(previous.racyFrom) : 0n;
+  }
 
   static async load(options: CacheOptions): Promise<CachedCheck> {
     const store = new CheckCache(options.folder);
     const build = buildId(options.version);
     return new CachedCheck(store, options, build, await store.read(build));
+  }
+
+  /**
+   * Records the metadata of the files the run lists, before it reads them
+   * (a file changed between the two is then found changed by the next run).
+   */
+  observe(listed: readonly string[]): void {
+    this.listed = listed;
+    this.racyFrom = BigInt(Date.now() - RACY_MARGIN_MS) * 1_000_000n;
+    for (const file of listed) {
+      const stat = statOf(file);
+      if (stat) this.stats.set(file, stat);
+    }
+  }
+
+  /** Records a listed file the workspace could not read (WorkspaceOptions.onSkipped). */
+  skip(file: string, reason: string): void {
+    this.skipped.set(file, reason);
+  }
+
+  /**
+   * The last run's results when they hold whole: the same QueryLens, root and
+   * configuration, the same listed files (`observe`), each with its recorded
+   * metadata or else the same text, each shipped as it was, and not `--fix`.
+   * When a file had to be read to tell it unchanged, the cache is rewritten
+   * with its new metadata. Undefined when anything differs: the caller builds
+   * the workspace.
+   */
+  replay(inputs: RunInputs): Replay | undefined {
+    const previous = this.previous;
+    this.settings = settingsKey(this.options.root, inputs.configFile, inputs.config);
+    if (!previous || !this.options.readFindings || previous.settings !== this.settings) return undefined;
+    if (Object.keys(previous.files).length + Object.keys(previous.left).length !== this.listed.length) return undefined;
+    let read = 0;
+    let rewrite = false;
+    const skipped: Replay['skipped'] = [];
+    const files: string[] = [];
+    const byFile = new Map<string, CachedFile>();
+    const now: Pick<CheckCacheContent, 'files' | 'left'> = { files: {}, left: {} };
+    for (const file of this.listed) {
+      const name = this.relative(file);
+      const stat = this.stats.get(file);
+      if (!stat) return undefined;
+      const unchanged = (recorded: string | undefined) => recorded === stat.key && stat.mtimeNs < this.previousRacyFrom;
+      const left = previous.left[name];
+      if (left) {
+        if (!unchanged(left.stat)) return undefined; // why it was left out may have changed
+        if (left.skipped !== undefined) skipped.push({ file, reason: left.skipped });
+        now.left[name] = left;
+        continue;
+      }
+      const cached = previous.files[name];
+      if (!cached || (cached.shipped ?? false) !== inputs.isShipped(file)) return undefined;
+      if (!unchanged(cached.stat)) {
+        const text = readTextFileSync(file, { maxBytes: MAX_SOURCE_BYTES }).text;
+        read++;
+        if (text === undefined || hashText(text) !== cached.hash) return undefined;
+        // Recorded anew: its new metadata, or the same out of the racy window now.
+        if (cached.stat !== stat.key || stat.mtimeNs < this.racyFrom) rewrite = true;
+      }
+      now.files[name] = { ...cached, stat: stat.key };
+      byFile.set(file, cached);
+      if (cached.analyses) files.push(file);
+    }
+    if (rewrite) this.rewrite = { ...previous, racyFrom: String(this.racyFrom), ...now };
+    return {
+      files: files.sort(),
+      skipped,
+      read,
+      findingsOf: (file) => byFile.get(file)?.findings,
+      unreadableIn: (file) => byFile.get(file)?.unreadable ?? 0,
+      schemaKeyOf: (file) => byFile.get(file)?.schemaKey ?? '',
+    };
   }
 
   /** What the last run read of this text of a Python file (WorkspaceOptions.known). */
@@ -69,9 +192,12 @@ export class CachedCheck {
   begin(workspace: Workspace, inputs: RunInputs): void {
     this.workspace = workspace;
     this.isShipped = inputs.isShipped;
+    this.settings = settingsKey(this.options.root, inputs.configFile, inputs.config);
     this.runKey = hashOf([workspace.root, inputs.configFile, JSON.stringify(inputs.config), ...workspace.inputFiles().map((file) => this.relative(file))]);
     const previous = this.previous?.runKey === this.runKey && this.options.readFindings ? this.previous : undefined;
     this.reusable = previous ? this.reusableFiles(workspace, previous) : new Map();
+    this.readTexts = new Map(workspace.inputFiles().map((file) => [file, workspace.textOf(file)!]));
+    this.begun = true;
   }
 
   /**
@@ -107,11 +233,18 @@ export class CachedCheck {
 
   /** Writes the cache for the workspace as it is now (after fixes): this run's findings, and those reused. */
   async save(): Promise<void> {
-    const workspace = this.workspace!;
+    const workspace = this.workspace;
+    if (!workspace) {
+      if (this.rewrite) await this.store.write(this.rewrite, this.options.warn);
+      return;
+    }
     const files: Record<string, CachedFile> = {};
+    const left: Record<string, LeftFile> = {};
     const influencing: string[] = [];
     for (const file of workspace.inputFiles()) {
       const text = workspace.textOf(file)!;
+      // The metadata recorded before the file was read, while its text is the one read.
+      const stat = this.readTexts.get(file) === text ? this.stats.get(file)?.key : undefined;
       const hash = this.hashOf(file, text);
       const name = this.relative(file);
       const cached = this.previous?.files[name];
@@ -123,18 +256,35 @@ export class CachedCheck {
       const facts = workspace.factsOf(file);
       const schema = workspace.schemaChangesOf(file) ?? (cached?.hash === hash ? cached.schema : undefined);
       const signals = schema ? workspace.dialectSignalsOf(file) : undefined;
+      const analyses = workspace.analyses(file);
+      const findings = result && analyses ? result.findings : undefined;
       files[name] = {
         hash,
+        ...(stat !== undefined ? { stat } : {}),
         shipped,
         influences,
-        ...(result && workspace.analyses(file) ? { findings: result.findings, unreadable: result.unreadable } : {}),
+        ...(analyses ? { analyses } : {}),
+        ...(findings ? { findings, unreadable: result!.unreadable } : {}),
+        ...(findings?.some((f) => f.index) ? { schemaKey: workspace.schemaKeyOf(file) } : {}),
         ...(facts ? { facts } : {}),
         ...(schema ? { schema } : {}),
         ...(signals ? { signals } : {}),
       };
     }
-    const content: CheckCacheContent = { build: this.build, runKey: this.runKey, catalog: hashOf(influencing), files };
+    // The listed files the workspace did not take (another engine's SQL, unreadable): the same metadata, the same outcome.
+    for (const file of this.listed) {
+      const stat = this.stats.get(file);
+      if (stat && workspace.textOf(file) === undefined) left[this.relative(file)] = { stat: stat.key, ...(this.skipped.has(file) ? { skipped: this.skipped.get(file)! } : {}) };
+    }
+    const content: CheckCacheContent = { build: this.build, runKey: this.runKey, catalog: hashOf(influencing), settings: this.settings, racyFrom: String(this.racyFrom), files, left };
     await this.store.write(content, this.options.warn);
+  }
+
+  /** The last run's entry of a file whose metadata is the one recorded, outside the racy window: its text is the one hashed then. */
+  private unchangedOnDisk(file: string): CachedFile | undefined {
+    const cached = this.previous?.files[this.relative(file)];
+    const stat = this.stats.get(file);
+    return cached?.stat !== undefined && stat !== undefined && cached.stat === stat.key && stat.mtimeNs < this.previousRacyFrom ? cached : undefined;
   }
 
   private relative(file: string): string {
@@ -144,7 +294,8 @@ export class CachedCheck {
   private hashOf(file: string, text: string): string {
     const known = this.hashes.get(file);
     if (known?.text === text) return known.hash;
-    const hash = hashText(text);
+    // Until `begin`, the texts are the ones the workspace read: one whose metadata is unchanged is the text hashed last time.
+    const hash = (!this.begun && this.unchangedOnDisk(file)?.hash) || hashText(text);
     this.hashes.set(file, { text, hash });
     return hash;
   }

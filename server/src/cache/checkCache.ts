@@ -7,7 +7,11 @@
  * and the list of files: `runKey`), and per file by its content hash and
  * whether it has shipped; `catalog` hashes the files that may change other files'
  * findings (schema, models, migrations, manifests), so the caller can tell
- * which cached findings still hold after such a file changed.
+ * which cached findings still hold after such a file changed. Each listed file's
+ * metadata (size, modification and change times, inode), as it was before the
+ * run read the file, lets the next run skip reading and hashing the files whose
+ * metadata is the same (git's index, ESLint's `--cache-strategy metadata`), and
+ * re-check nothing at all when no file, setting or shipped state changed.
  *
  * Written to a temporary file then renamed, so concurrent runs never see half
  * a cache (the last one wins); a cache that cannot be read or parsed, and any
@@ -23,7 +27,7 @@ import { readTextFile } from '../core/config/read';
 import type { FileFacts } from '../core/engine/workspace';
 
 /** Bumped when the cache's layout changes: older caches are then ignored. */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 const CACHE_FILE = 'check.json';
 /** A cache larger than this is not read (a run rewrites it). */
 const MAX_CACHE_BYTES = 512 * 1024 * 1024;
@@ -47,6 +51,18 @@ export interface CachedFile {
   schema?: SchemaChange[];
   /** A SQL file: what its tokens say of its dialect (Workspace.dialectSignalsOf). */
   signals?: DialectSignals;
+  /** The file's metadata (`statOf`) just before the run read the text hashed: absent when the text is not the one read (a fix wrote it). */
+  stat?: string;
+  /** Whether the workspace analyses the file (Workspace.files(), as opposed to the manifests and models it only reads). */
+  analyses?: boolean;
+  /** The schema key of the file (Workspace.schemaKeyOf), kept for the files whose findings suggest an index (oneWarningPerIndex). */
+  schemaKey?: string;
+}
+
+/** A listed file the workspace did not take: another engine's SQL, or a file it could not read (`skipped`: why). */
+export interface LeftFile {
+  stat: string;
+  skipped?: string;
 }
 
 export interface CheckCacheContent {
@@ -54,8 +70,33 @@ export interface CheckCacheContent {
   build: string;
   runKey: string;
   catalog: string;
+  /** The root, the configuration file and the configuration (`settingsKey`): the part of `runKey` known before the files are read. */
+  settings: string;
+  /**
+   * Nanoseconds since the epoch: a file whose modification time is not older than
+   * this may have changed in the same clock tick as its recorded metadata (git's
+   * "racily clean" entries), so its metadata alone does not tell it unchanged.
+   */
+  racyFrom: string;
   /** By path relative to the root, '/'-separated. */
   files: Record<string, CachedFile>;
+  /** The listed files not in `files`, by the same paths. */
+  left: Record<string, LeftFile>;
+}
+
+/** A file's metadata as the cache compares it: size, modification and change times (nanoseconds), inode; undefined for no regular file. */
+export function statOf(file: string): { key: string; mtimeNs: bigint } | undefined {
+  try {
+    const stats = statSync(file, { bigint: true, throwIfNoEntry: false });
+    return stats?.isFile() ? { key: `${stats.size} ${stats.mtimeNs} ${stats.ctimeNs} ${stats.ino}`, mtimeNs: stats.mtimeNs } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The part of the run's key known before the files are listed: the root, the configuration file and the configuration (as loaded). */
+export function settingsKey(root: string, configFile: string, config: unknown): string {
+  return hashOf([root, configFile, JSON.stringify(config)]);
 }
 
 export function hashText(text: string): string {
@@ -99,10 +140,25 @@ export class CheckCache {
     } catch {
       return undefined;
     }
-    if (!isRecord(parsed) || parsed.format !== CACHE_FORMAT || parsed.build !== build || typeof parsed.runKey !== 'string' || typeof parsed.catalog !== 'string' || !isRecord(parsed.files)) return undefined;
+    if (
+      !isRecord(parsed) ||
+      parsed.format !== CACHE_FORMAT ||
+      parsed.build !== build ||
+      typeof parsed.runKey !== 'string' ||
+      typeof parsed.catalog !== 'string' ||
+      typeof parsed.settings !== 'string' ||
+      typeof parsed.racyFrom !== 'string' ||
+      !/^\d+$/.test(parsed.racyFrom) ||
+      !isRecord(parsed.files) ||
+      !isRecord(parsed.left)
+    ) {
+      return undefined;
+    }
     const files: Record<string, CachedFile> = {};
     for (const [name, entry] of Object.entries(parsed.files)) if (isCachedFile(entry)) files[name] = entry;
-    return { build, runKey: parsed.runKey, catalog: parsed.catalog, files };
+    const left: Record<string, LeftFile> = {};
+    for (const [name, entry] of Object.entries(parsed.left)) if (isRecord(entry) && typeof entry.stat === 'string' && (entry.skipped === undefined || typeof entry.skipped === 'string')) left[name] = entry as unknown as LeftFile;
+    return { build, runKey: parsed.runKey, catalog: parsed.catalog, settings: parsed.settings, racyFrom: parsed.racyFrom, files, left };
   }
 
   /** Replaces the cache (atomically: a temporary file renamed over it). Failures are reported, never thrown. */
@@ -131,6 +187,9 @@ function isCachedFile(value: unknown): value is CachedFile {
     typeof value.hash === 'string' &&
     typeof value.influences === 'boolean' &&
     (value.shipped === undefined || typeof value.shipped === 'boolean') &&
+    (value.stat === undefined || typeof value.stat === 'string') &&
+    (value.analyses === undefined || typeof value.analyses === 'boolean') &&
+    (value.schemaKey === undefined || typeof value.schemaKey === 'string') &&
     (value.findings === undefined || (Array.isArray(value.findings) && value.findings.every(isFindingShaped))) &&
     (value.unreadable === undefined || typeof value.unreadable === 'number') &&
     (value.facts === undefined || isFacts(value.facts)) &&

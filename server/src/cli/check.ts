@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_RULE_ID, type Finding, type Fix } from '../../../shared/types';
 import { loadConfig, unmatchedIncludes } from '../core/config/load';
-import { CONFIG_FILE_NAME, type ConfigProblem } from '../core/config/types';
+import { CONFIG_FILE_NAME, type ConfigProblem, type LoadedConfig } from '../core/config/types';
 import { oneWarningPerIndex } from '../core/engine/analysis';
 import { Workspace } from '../core/engine/workspace';
 import { rules } from '../core/rules/index';
@@ -15,7 +15,7 @@ import { keepTreesForReuse } from '../core/host/treesitter';
 import { initParsers } from '../core/sql/parse';
 import { ChangedFilesError, changedFiles, gitHistory, type ChangedFiles } from '../history/git';
 import { UsageError, type CacheArgs, type ChangedArgs } from './args';
-import { CachedCheck } from '../cache/cachedCheck';
+import { CachedCheck, type Replay } from '../cache/cachedCheck';
 import { version } from '../../../package.json';
 import { chainMigrationFixes, coveredIndexFixes, preferredFixes } from '../core/engine/chain';
 import { applyFixes, applyModelEdits, writeFixedFiles, writeNewFiles } from './fix';
@@ -85,10 +85,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   // A pull request's migrations are committed on its branch: with --changed, shipped means "at the base already".
   // git is asked while the config is read and the parsers load.
   const gitFacts = changesSince(root, options.changed).then(async (changes) => ({ changes, history: changes?.history ?? (await gitHistory(root)) }));
-  const [loaded, , { changes, history }] = await Promise.all([loadConfig(root, explicitConfig, { allowOutside: true }), initParsers(), gitFacts]);
-  timing.mark('config + parsers');
-  const cache = options.cache
-    ? await CachedCheck.load({
+  // A run that may take the last run's findings whole (check --cache, unchanged files) loads no parser: the workspace loads them when it is built.
+  const mayReplay = options.cache !== undefined && !options.fix && !options.changed;
+  const cacheLoaded = options.cache
+    ? CachedCheck.load({
         folder: options.cache.location !== undefined ? path.resolve(options.cwd, options.cache.location) : path.join(root, DEFAULT_CACHE_FOLDER),
         root,
         version,
@@ -96,15 +96,36 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
         warn: options.warn,
       })
     : undefined;
-  const workspace = await Workspace.create({
+  const [loaded, , { changes, history }, cache] = await Promise.all([loadConfig(root, explicitConfig, { allowOutside: true }), mayReplay ? undefined : initParsers(), gitFacts, cacheLoaded]);
+  timing.mark(mayReplay ? 'config + cache' : 'config + parsers');
+  const configFile = loaded.file ?? explicitConfig ?? path.join(root, CONFIG_FILE_NAME);
+  const inputs = { configFile, config: loaded.config, isShipped: (file: string) => history.isShipped(file) };
+  const workspaceOptions = {
     ...(cache ? { known: (file: string, text: string) => cache.known(file, text) } : {}),
     root,
     config: loaded.config,
     history,
-    onError: (message) => options.warn(`internal error (analysis goes on): ${message}`),
-    onSkipped: (file, reason) => options.warn(`skipped ${file}: ${reason}`),
+    onError: (message: string) => options.warn(`internal error (analysis goes on): ${message}`),
+    onSkipped: (file: string, reason: string) => {
+      cache?.skip(file, reason);
+      options.warn(`skipped ${file}: ${reason}`);
+    },
     syntaxOracle: sqliteSyntaxOracle(),
-  });
+  };
+  // The cache records each file's metadata before the workspace reads it.
+  const listed = cache ? await Workspace.listFiles(workspaceOptions) : undefined;
+  if (listed) cache!.observe(listed);
+  const replay = mayReplay ? cache!.replay(inputs) : undefined;
+  if (replay) {
+    timing.mark(`scan + stat ${listed!.length} files (${replay.read} read)`);
+    const replayed = replayedReport(replay, loaded, root, targets, options.warn);
+    if (replayed) {
+      timing.mark(`analyse ${replayed.files.length} files (0 not from the cache)`);
+      await cache!.save();
+      return finishReport(replayed.findings, replayed.files, replay.unreadableIn, { root, loaded, configFile, problems: replayed.unmatched, known, baselineFile, options, targets, timing });
+    }
+  }
+  const workspace = await Workspace.create(workspaceOptions, listed);
 
   timing.mark('scan + read');
   const unmatched = unmatchedIncludes(loaded, root, workspace.files());
@@ -112,8 +133,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   let files = selectFiles(workspace.files(), targets, options.warn);
   let changed: ChangedSelection | undefined;
   if (changes) ({ files, changed } = selectChanged(workspace, files, changes, loaded.file ?? explicitConfig));
-  const configFile = loaded.file ?? explicitConfig ?? path.join(root, CONFIG_FILE_NAME);
-  cache?.begin(workspace, { configFile, config: loaded.config, isShipped: (file) => history.isShipped(file) });
+  cache?.begin(workspace, inputs);
   const analyze = (file: string) => (cache ? cache.analyze(file) : workspace.analyze(file));
   // One warning per missing index in the run: the same index wanted in several files is counted once.
   const across = { relative: (file: string) => workspacePath(root, file), schemaOf: (file: string) => workspace.schemaKeyOf(file) };
@@ -142,10 +162,49 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   }
 
   await cache?.save();
-  findings.push(...[...loaded.problems, ...unmatched].map((problem) => configFinding(configFile, problem)));
+  return finishReport(findings, files, (file) => (cache ?? workspace).unreadableIn(file), { root, loaded, configFile, problems: unmatched, known, baselineFile, options, targets, timing, changed });
+}
+
+/**
+ * The report of a run that takes the last run's findings whole (`CachedCheck.replay`):
+ * the same warnings and findings a run building the workspace gives; undefined
+ * when a requested file has no findings in the cache (the last run did not check it).
+ */
+function replayedReport(replay: Replay, loaded: LoadedConfig, root: string, targets: string[], warn: (message: string) => void): { files: string[]; findings: Finding[]; unmatched: ConfigProblem[] } | undefined {
+  const warnings: string[] = [];
+  const files = selectFiles(replay.files, targets, (message) => warnings.push(message));
+  const found = files.map((file) => replay.findingsOf(file));
+  if (found.some((findings) => findings === undefined)) return undefined;
+  for (const { file, reason } of replay.skipped) warn(`skipped ${file}: ${reason}`);
+  const unmatched = unmatchedIncludes(loaded, root, replay.files);
+  for (const problem of unmatched) warn(problem.message);
+  for (const message of warnings) warn(message);
+  const across = { relative: (file: string) => workspacePath(root, file), schemaOf: (file: string) => replay.schemaKeyOf(file) };
+  return { files, findings: oneWarningPerIndex((found as Finding[][]).flat(), across), unmatched };
+}
+
+interface Finishing {
+  root: string;
+  loaded: LoadedConfig;
+  configFile: string;
+  /** The configuration's problems beyond the loader's (`unmatchedIncludes`). */
+  problems: ConfigProblem[];
+  /** The baseline's fingerprints, when one is read. */
+  known: Set<string> | undefined;
+  baselineFile: string | undefined;
+  options: CheckOptions;
+  targets: string[];
+  timing: PhaseTimer;
+  changed?: ChangedSelection;
+}
+
+/** The report of the checked `files`: their findings with the configuration's, sorted, and the baseline's marks (or its update). */
+async function finishReport(findings: Finding[], files: string[], unreadableIn: (file: string) => number, run: Finishing): Promise<CheckReport> {
+  const { root, configFile, known, baselineFile, options, targets, changed } = run;
+  findings.push(...[...run.loaded.problems, ...run.problems].map((problem) => configFinding(configFile, problem)));
   findings.sort(compareFindings);
-  timing.report(options.warn);
-  const unreadable = files.reduce((sum, file) => sum + (cache ?? workspace).unreadableIn(file), 0);
+  run.timing.report(options.warn);
+  const unreadable = files.reduce((sum, file) => sum + unreadableIn(file), 0);
   const report: CheckReport = { root, files: files.length, unreadable, findings, rules: rules.map((r) => r.meta), ...(changed ? { changed } : {}) };
   if (known) report.baselined = fingerprintsOf(report).map((print) => known.has(print));
   if (baselineFile !== undefined && options.updateBaseline) {

@@ -22,7 +22,15 @@ function git(root: string, args: string[]): Promise<string | undefined> {
   });
 }
 
-const absolutePaths = (root: string, list: string) => list.split('\0').filter(Boolean).map((rel) => path.resolve(root, rel));
+const absolutePaths = (root: string, list: string) => {
+  // git's paths under the working folder are already normal ('/'-separated, no '.' or '..'): joined, not resolved one by one.
+  const base = path.resolve(root);
+  const prefix = base.endsWith(path.sep) ? base : base + path.sep;
+  return list
+    .split('\0')
+    .filter(Boolean)
+    .map((rel) => prefix + (path.sep === '/' ? rel : rel.split('/').join(path.sep)));
+};
 
 export interface GitHistory extends MigrationHistory {
   /** Equal for equal facts: tells a caller whether anything shipped (or stopped being shipped) since. */
@@ -43,7 +51,7 @@ export async function gitHistory(root: string): Promise<GitHistory> {
 function shippedHistory(root: string, tracked: string, changed: string): MigrationHistory {
   const modified = new Set(absolutePaths(root, changed));
   const shipped = new Set(absolutePaths(root, tracked).filter((file) => !modified.has(file)));
-  return { isShipped: (file) => shipped.has(path.resolve(file)) };
+  return { isShipped: (file) => shipped.has(file) || shipped.has(path.resolve(file)) };
 }
 
 /** Where a pull request's changes start when no ref is named: the merge base of HEAD with the first of these that exists. */

@@ -29,6 +29,7 @@ export function globProblem(glob: string): string | undefined {
 
 /** The globs of `globs` that match none of `files` (absolute paths under `root`). */
 export function unmatchedGlobs(root: string, files: readonly string[], globs: readonly string[]): string[] {
+  if (globs.length === 0) return [];
   const relative = files.map((file) => workspacePath(root, file));
   return globs.filter((glob) => {
     const matches = globMatcher([glob]);

@@ -216,17 +216,11 @@ export class Workspace {
     };
   }
 
-  /** Scans the root for SQL files (respecting .gitignore, node_modules, excludes) and reads them. */
-  static async create(options: WorkspaceOptions): Promise<Workspace> {
+  /** Scans the root for SQL files (respecting .gitignore, node_modules, excludes) and reads them; `listed`: the scan's files (`listFiles`), when the caller already has them. */
+  static async create(options: WorkspaceOptions, listed?: string[]): Promise<Workspace> {
     const ws = new Workspace(options);
     const [files] = await Promise.all([
-      listWorkspaceFiles(options.root, {
-        include: options.config.include,
-        exclude: options.config.exclude,
-        extraExcludes: options.extraExcludes ?? [],
-        includeTests: options.config.includeTests,
-        ignorePatterns: options.config.ignorePatterns,
-      }),
+      listed ?? Workspace.listFiles(options),
       initParsers(),
     ]);
     // tree-sitter's grammars are loaded for host code (and knex/Kysely migrations) only: a SQL-only workspace never compiles them.
@@ -251,6 +245,17 @@ export class Workspace {
     }
     ws.detect();
     return ws;
+  }
+
+  /** The files `create` reads (the check cache stats them first): `listed` there. */
+  static listFiles(options: Pick<WorkspaceOptions, 'root' | 'config' | 'extraExcludes'>): Promise<string[]> {
+    return listWorkspaceFiles(options.root, {
+      include: options.config.include,
+      exclude: options.config.exclude,
+      extraExcludes: options.extraExcludes ?? [],
+      includeTests: options.config.includeTests,
+      ignorePatterns: options.config.ignorePatterns,
+    });
   }
 
   /**
