@@ -14,7 +14,7 @@ export const typescript = {
   extract: (file, text, options) => {
     // Most files of a web project hold no database access: they are not parsed (data-access.ts).
     if (!mayAccessDatabase(file, text, options.models)) return { language: 'typescript', queries: [], writes: [], accesses: [], models: [], errors: [] };
-    const readers = ormQueryReaders(text);
+    const readers = ormQueryReaders(text, options.models ?? []);
     const readQuery: BuilderQuery = readers.length === 0
       ? (node, source) => builderQuery(node, source)
       : (node, source, context) => builderQuery(node, source) ?? firstOf(readers, (read) => read(node, source, context));
