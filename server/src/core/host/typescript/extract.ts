@@ -21,7 +21,7 @@ import { fileLibraries, type Library } from './libraries';
 import { extractTypeScriptPools } from './pools';
 import { type FoundLoop, iteratedVariable, LoopFinder } from './loops';
 import { memberValue, type Origin, RAW_METHODS, rawCallOrigin, type SourceContext, STATEMENT_PASSES, STATEMENT_RUNS, TAG_RUNS, tagOrigin } from './sources';
-import { type BuiltQuery, hearingVerdicts, knexVerdict } from './builders';
+import { type BuiltQuery, hearingVerdicts, knexVerdict, mayBuildQuery } from './builders';
 import { ormModels, type QueryReaderContext } from './orms';
 import { topLevelExit } from './command-line';
 import { type FunctionFindings, newWalkId, type WalkCache } from '../walk-cache';
@@ -222,7 +222,8 @@ class Extraction {
   /** What every top-level function's findings depend on besides its text and place (see `unitKeys`). */
   private cacheContext(statements: string[]): string {
     const { names, dialect, libraries } = this.ctx.libraries;
-    return JSON.stringify([this.file, this.options.dialect ?? null, !!this.options.builderQuery, [...names], dialect ?? null, [...libraries], modelsKey(this.options.models), statements]);
+    // Builder chains are read only in a text that may hold one (builders.ts): one that starts naming knex reads every function again.
+    return JSON.stringify([this.file, this.options.dialect ?? null, !!this.options.builderQuery, mayBuildQuery(this.text), [...names], dialect ?? null, [...libraries], modelsKey(this.options.models), statements]);
   }
 
   // -------------------------------------------------------------------------------------------
