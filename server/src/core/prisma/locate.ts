@@ -50,7 +50,16 @@ const MAP = /@map\(\s*(?:name\s*:\s*)?"((?:[^"\\]|\\.)*)"/;
 const RELATION_MAP = /@relation\((?:[^()"]|"(?:[^"\\]|\\.)*"|\([^()]*\))*?\bmap\s*:\s*"((?:[^"\\]|\\.)*)"/;
 
 /** The model, view, enum and composite type blocks of one file, in order. */
-export function locateBlocks(text: string): BlockLocation[] {
+export function locateBlocks(text: string): readonly BlockLocation[] {
+  // A schema's index fixes locate its blocks again and again (each fix twice), and the schema is read whole each time.
+  if (located?.text !== text) located = { text, blocks: readBlocks(text) };
+  return located.blocks;
+}
+
+/** The last text `locateBlocks` read, with its blocks (callers only read them). */
+let located: { text: string; blocks: readonly BlockLocation[] } | undefined;
+
+function readBlocks(text: string): BlockLocation[] {
   const masked = withoutComments(text);
   const blocks: BlockLocation[] = [];
   BLOCK.lastIndex = 0;

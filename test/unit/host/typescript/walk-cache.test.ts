@@ -200,6 +200,24 @@ describe('host/typescript: the extraction cache (typing)', () => {
     assert.deepEqual([x[6]!, x[7]!].map((e) => e.queries.length), [11, 12]);
   });
 
+  it('reads every function again when the file starts naming a builder: chains are read only in a file that may hold one', () => {
+    const plain = [
+      "import { Pool } from 'pg';",
+      'const pool = new Pool();',
+      'export async function archived(ids: number[]) {',
+      "  return store('archive').whereIn('id', ids).select('id');",
+      '}',
+      'export async function count() {',
+      "  const { rows } = await pool.query('SELECT count(*) FROM tasks');",
+      '  return rows;',
+      '}',
+      '',
+    ].join('\n');
+    // `store` typed as knex in another function: the first text that names knex (`Knex`).
+    const x = typing([plain, `${plain}export function keep(store: Knex) {}\n`, plain]);
+    assert.deepEqual(x.map((e) => e.queries.length), [1, 2, 1]);
+  });
+
   it('keeps to a fresh read through syntax errors, moved and removed functions and new ones', () => {
     const broken = replaced(SERVICE, "  return projects;\n}", '  return projects;\n');
     const unclosed = replaced(SERVICE, "'SELECT id, title FROM tasks WHERE project_id = $1'", "'SELECT id, title FROM tasks WHERE project_id = $1");

@@ -103,10 +103,19 @@ export function mayBuildQuery(text: string): boolean {
   return MAY_BUILD.test(text);
 }
 
+/** `mayBuildQuery` of the last text asked (a file's calls are offered one by one). */
+let built: { text: string; may: boolean } | undefined;
+function buildsIn(text: string): boolean {
+  if (built?.text !== text) built = { text, may: mayBuildQuery(text) };
+  return built.may;
+}
+
 const MAY_BUILD = new RegExp(`\\b(?:${[...Object.keys(KYSELY_STARTS), ...KNEX_NAMES, 'Knex'].join('|')})\\b`);
 
 /** The query a knex/Kysely chain sends, given the outermost node of the chain (an `await_expression` or the outermost `call_expression`); undefined when the node is not a builder chain QueryLens can read. */
 export function builderQuery(node: SyntaxNode, text: string): BuiltQuery | undefined {
+  // Most files offer every call here (an ORM's project) and name no builder: knex's verdicts would walk their every binding.
+  if (!buildsIn(text)) return undefined;
   let awaited = node.type === 'await_expression';
   const top = unwrap(awaited ? node.namedChildren[0] : node);
   if (!top || top.type !== 'call_expression') return undefined;

@@ -8,30 +8,40 @@
  * written beside the lists it reads:
  * - raw SQL (sources.ts): a string whose first top-level word is one `looksLikeSql` takes, run
  *   by a raw method or as a tagged template;
- * - a database library imported or required (libraries.ts): pools, connections, tagged templates;
+ * - a database library imported or required (libraries.ts): pools, connections, methods other APIs
+ *   have too (`.all(`, `.exec(`); an ORM's import is no test (`IMPORTS_READ`);
  * - a knex or Kysely chain (builders.ts);
- * - an ORM's models declared (orms.ts), or its queries when the workspace has models of it;
+ * - an ORM's models declared (orms.ts), or its queries when the workspace has models of that ORM;
  * - a knexfile (its pools).
  * A file failing all of them gets an empty extraction without being parsed.
  */
 import { firstWordOfLiteral, SQL_FIRST_WORDS } from '../statement-kind';
 import type { HostModel } from '../types';
+import type { Library } from './libraries';
 import { mayBuildQuery } from './builders';
-import { namesDatabaseModule } from './libraries';
+import { LIBRARIES, namesDatabaseModule } from './libraries';
 import { mayCallRawMethod } from './sources';
-import { mayDeclareOrmModels, ormQueryReaders } from './orms';
+import { mayDeclareOrmModels, ormQueryReaders, TYPESCRIPT_ORMS } from './orms';
 import { isKnexfile } from './pools';
 
 export function mayAccessDatabase(file: string, text: string, models?: readonly HostModel[]): boolean {
   return (
     mayHoldSql(text) ||
-    namesDatabaseModule(text) ||
+    namesDatabaseModule(text, IMPORTS_READ) ||
     mayBuildQuery(text) ||
     mayDeclareOrmModels(text) ||
-    (models !== undefined && models.some((m) => m.orm !== undefined) && ormQueryReaders(text).length > 0) ||
+    (models !== undefined && ormQueryReaders(text, models).length > 0) ||
     isKnexfile(file)
   );
 }
+
+/**
+ * The libraries whose import the extraction reads in a file that passes no other test: their pools,
+ * connections and ambiguous methods. An ORM's is left out: its queries and models are read by its own
+ * reader only (orms.ts), whose tests are above, and its raw SQL is `mayHoldSql`'s. (Most of a Prisma
+ * project's files import its generated types and enums: documenso, 324 of 2,094 files, none read.)
+ */
+const IMPORTS_READ: readonly Library[] = LIBRARIES.filter((library) => !TYPESCRIPT_ORMS.some((orm) => orm.id === library));
 
 const QUOTES = /["'`]/g;
 

@@ -21,7 +21,7 @@ import { fileLibraries, type Library } from './libraries';
 import { extractTypeScriptPools } from './pools';
 import { type FoundLoop, iteratedVariable, LoopFinder } from './loops';
 import { memberValue, type Origin, RAW_METHODS, rawCallOrigin, type SourceContext, STATEMENT_PASSES, STATEMENT_RUNS, TAG_RUNS, tagOrigin } from './sources';
-import { type BuiltQuery, hearingVerdicts, knexVerdict } from './builders';
+import { type BuiltQuery, hearingVerdicts, knexVerdict, mayBuildQuery } from './builders';
 import { ormModels, type QueryReaderContext } from './orms';
 import { topLevelExit } from './command-line';
 import { type FunctionFindings, newWalkId, type WalkCache } from '../walk-cache';
@@ -39,13 +39,15 @@ export interface TypeScriptExtractOptions {
   models?: readonly HostModel[];
   /** The file's findings per top-level function, kept from its previous versions (../walk-cache.ts; the language server). */
   walkCache?: WalkCache;
+  /** The same text is extracted again soon (its models first, its queries once every file's models are known): its tree is kept for that (treesitter.ts). */
+  again?: boolean;
 }
 
 /** Everything QueryLens needs from one TypeScript or JavaScript file. Synchronous once `initHostParsers()` has resolved; never throws. */
 export function extractTypeScript(text: string, file: string, options: TypeScriptExtractOptions = {}): HostExtraction {
   const out: HostExtraction = { language: 'typescript', queries: [], writes: [], accesses: [], models: [], errors: [] };
   try {
-    const tree = hostParser(hostGrammarOf(file) ?? 'typescript').parse(text);
+    const tree = hostParser(hostGrammarOf(file) ?? 'typescript').parse(text, { again: options.again === true });
     if (!tree) throw new Error('tree-sitter returned no tree');
     const root = tree.rootNode as unknown as SyntaxNode;
     new Extraction(root, text, file, options, out).run(options.walkCache);
@@ -222,7 +224,8 @@ class Extraction {
   /** What every top-level function's findings depend on besides its text and place (see `unitKeys`). */
   private cacheContext(statements: string[]): string {
     const { names, dialect, libraries } = this.ctx.libraries;
-    return JSON.stringify([this.file, this.options.dialect ?? null, !!this.options.builderQuery, [...names], dialect ?? null, [...libraries], modelsKey(this.options.models), statements]);
+    // Builder chains are read only in a text that may hold one (builders.ts): one that starts naming knex reads every function again.
+    return JSON.stringify([this.file, this.options.dialect ?? null, !!this.options.builderQuery, mayBuildQuery(this.text), [...names], dialect ?? null, [...libraries], modelsKey(this.options.models), statements]);
   }
 
   // -------------------------------------------------------------------------------------------

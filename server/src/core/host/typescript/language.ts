@@ -14,11 +14,12 @@ export const typescript = {
   extract: (file, text, options) => {
     // Most files of a web project hold no database access: they are not parsed (data-access.ts).
     if (!mayAccessDatabase(file, text, options.models)) return { language: 'typescript', queries: [], writes: [], accesses: [], models: [], errors: [] };
-    const readers = ormQueryReaders(text);
+    const readers = ormQueryReaders(text, options.models ?? []);
     const readQuery: BuilderQuery = readers.length === 0
       ? (node, source) => builderQuery(node, source)
       : (node, source, context) => builderQuery(node, source) ?? firstOf(readers, (read) => read(node, source, context));
-    return extractTypeScript(text, file, { dialect: options.dialect, builderQuery: readQuery, walkCache: options.walkCache, ...(options.models ? { models: ormModelsOf(options.models) } : {}) });
+    // A file's own models are read first (`schemaOnly`: the whole extraction, without the workspace's models), then its queries with them.
+    return extractTypeScript(text, file, { dialect: options.dialect, builderQuery: readQuery, walkCache: options.walkCache, again: options.schemaOnly === true, ...(options.models ? { models: ormModelsOf(options.models) } : {}) });
   },
   adapter: typescriptAdapter,
   // The ORMs' models (Drizzle tables, TypeORM entities) are cross-file, as SQLAlchemy's: a file's own are

@@ -42,12 +42,21 @@ const MODULES: Record<string, ModuleInfo> = {
   slonik: { library: 'slonik', dialect: 'postgres' },
 };
 
-const escaped = (name: string) => name.replace(/[.*+?^$()|[\]\\/{}]/g, '\\$&');
-const NAMES_A_MODULE = new RegExp('[\'"`](?:' + Object.keys(MODULES).map(escaped).join('|') + ')(?:/[^\'"`]*)?[\'"`]');
+/** Every library of `MODULES`. */
+export const LIBRARIES: readonly Library[] = [...new Set(Object.values(MODULES).map((m) => m.library))];
 
-/** Whether the text has a string naming one of `MODULES` (or a subpath of one): without one, it imports and requires no database library. */
-export function namesDatabaseModule(text: string): boolean {
-  return NAMES_A_MODULE.test(text);
+const escaped = (name: string) => name.replace(/[.*+?^$()|[\]\\/{}]/g, '\\$&');
+/** `namesDatabaseModule`'s test for each list of libraries. */
+const namingLibraries = new Map<readonly Library[], RegExp>();
+
+/** Whether the text has a string naming a module of one of `libraries` (or a subpath of one): without one, it imports and requires none of them. */
+export function namesDatabaseModule(text: string, libraries: readonly Library[]): boolean {
+  let test = namingLibraries.get(libraries);
+  if (!test) {
+    const names = Object.keys(MODULES).filter((name) => libraries.includes(MODULES[name]!.library));
+    namingLibraries.set(libraries, (test = new RegExp('[\'"`](?:' + names.map(escaped).join('|') + ')(?:/[^\'"`]*)?[\'"`]')));
+  }
+  return test.test(text);
 }
 
 export function moduleInfo(source: string): ModuleInfo | undefined {

@@ -32,6 +32,7 @@ import { parseDocument } from '../../sql/parse';
 import type { ColumnDef, ForeignKeyDef, IndexKey, SchemaChange, Span } from '../../sql/model';
 import { spansToFile } from '../offsets';
 import { hostGrammarOf, hostParser, type SyntaxNode } from '../treesitter';
+import { mayAccessDatabase } from './data-access';
 import { constValue } from './extract';
 import { fileLibraries } from './libraries';
 import { memberValue } from './sources';
@@ -65,7 +66,8 @@ export function readScriptMigration(file: string, text: string, dialect: Dialect
   const grammar = hostGrammarOf(file);
   if (grammar !== 'typescript' && grammar !== 'tsx' && grammar !== 'javascript') return undefined;
   if (!/\bup\b/.test(text)) return undefined;
-  const root = hostParser(grammar).parse(text)?.rootNode as unknown as Node | undefined;
+  // Read when the workspace's migrations are listed; its queries are extracted later (the same text again) when it may send some.
+  const root = hostParser(grammar).parse(text, { again: mayAccessDatabase(file, text) })?.rootNode as unknown as Node | undefined;
   if (!root) return undefined;
   const exported = exportsOf(root);
   const up = exported.functions.get('up');

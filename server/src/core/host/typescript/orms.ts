@@ -134,9 +134,9 @@ export function resolveOrmModels(models: HostModel[]): HostModel[] {
   return TYPESCRIPT_ORMS.reduce((all, orm) => (orm.resolve ? orm.resolve(all) : all), models);
 }
 
-/** The query readers that may read a call of this file. */
-export function ormQueryReaders(text: string): ((node: SyntaxNode, text: string, context: QueryReaderContext) => BuiltQuery | undefined)[] {
-  return TYPESCRIPT_ORMS.filter((orm) => orm.query && (orm.mayQuery?.(text) ?? true)).map((orm) => orm.query!.bind(orm));
+/** The query readers that may read a call of this file: those of the ORMs the workspace has models of (`models`: every ORM's), a reader's only source of tables. */
+export function ormQueryReaders(text: string, models: readonly HostModel[]): ((node: SyntaxNode, text: string, context: QueryReaderContext) => BuiltQuery | undefined)[] {
+  return TYPESCRIPT_ORMS.filter((orm) => orm.query && models.some((m) => m.orm === orm.id) && (orm.mayQuery?.(text) ?? true)).map((orm) => orm.query!.bind(orm));
 }
 
 /** The first ORM's index edit on the model declared at `origin` of the file. */
