@@ -3,6 +3,7 @@ import type { HostLanguageSupport } from '../languages';
 import type { HostModel } from '../types';
 import { SQLALCHEMY_ENGINE_FACTORIES } from '../pools';
 import { pythonAdapter } from './adapter';
+import { mayAccessDatabase } from './data-access';
 import { extractPython } from './extract';
 import { PYTHON_MANIFESTS, pythonDialect } from './manifest';
 import { resolveInheritedTables } from './models';
@@ -38,10 +39,25 @@ function sqlalchemyModels(models: HostModel[] | undefined): HostModel[] | undefi
   return own;
 }
 
+/** The class names of a model list (`sqlalchemyModels`), for `mayAccessDatabase`. */
+const namesByModels = new WeakMap<HostModel[], Set<string>>();
+const NO_NAMES: ReadonlySet<string> = new Set();
+
+function classNames(models: HostModel[] | undefined): ReadonlySet<string> {
+  if (!models) return NO_NAMES;
+  let names = namesByModels.get(models);
+  if (!names) namesByModels.set(models, (names = new Set(models.map((m) => m.className))));
+  return names;
+}
+
 export const python = {
   id: 'python',
-  extract: (file, text, options) =>
-    extractPython(text, file, { dialect: options.dialect, models: sqlalchemyModels(options.models), schemaOnly: options.schemaOnly, walkCache: options.walkCache }),
+  extract: (file, text, options) => {
+    const models = sqlalchemyModels(options.models);
+    // Most files of a project neither define the schema nor access the database: they are not parsed (data-access.ts).
+    if (!options.schemaOnly && !mayDefineSchema(text) && !mayAccessDatabase(text, classNames(models))) return { language: 'python', queries: [], writes: [], accesses: [], models: [], errors: [] };
+    return extractPython(text, file, { dialect: options.dialect, models, schemaOnly: options.schemaOnly, walkCache: options.walkCache });
+  },
   adapter: pythonAdapter,
   models: { mayDefineSchema, resolve: resolveInheritedTables, migrationTool: 'alembic' },
   manifests: { files: PYTHON_MANIFESTS, dialectOf: pythonDialect },

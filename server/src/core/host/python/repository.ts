@@ -37,7 +37,7 @@ const CONVENTIONAL_RUNNERS: Record<string, StatementRunner> = {
 };
 
 /** Methods of repository bases that return a select of the repository's model, unfiltered. */
-const BASE_STATEMENTS = new Set(['get_base_statement']);
+export const BASE_STATEMENTS = new Set(['get_base_statement']);
 
 export function isBaseStatement(method: string): boolean {
   return BASE_STATEMENTS.has(method);

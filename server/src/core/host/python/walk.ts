@@ -71,8 +71,10 @@ function sameFact(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-const TEXT_FUNCTIONS = new Set(['text', 'literal_column', 'SQL']);
-const SESSION_METHODS = new Set(['commit', 'flush', 'query', 'execute', 'scalars', 'scalar', 'add_all', 'refresh', 'rollback', 'merge', 'expunge', 'bulk_save_objects', 'get']);
+/** Calls whose string argument is SQL (`text("...")`). */
+export const TEXT_FUNCTIONS = new Set(['text', 'literal_column', 'SQL']);
+/** Methods whose receiver is taken for a session (`isSession`). */
+export const SESSION_METHODS = new Set(['commit', 'flush', 'query', 'execute', 'scalars', 'scalar', 'add_all', 'refresh', 'rollback', 'merge', 'expunge', 'bulk_save_objects', 'get']);
 
 /** Kept per top-level statement: the copy of an edited file takes the unchanged ones over (treesitter.ts). */
 const sessionsByStatement = new WeakMap<Node, string[]>();
