@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { extractHost } from '../../../../server/src/core/host/extract';
 import { mayAccessDatabase } from '../../../../server/src/core/host/python/data-access';
 import type { HostModel } from '../../../../server/src/core/host/types';
-import { extractPython, loadParsers, py } from './helpers';
+import { extractPython, loadParsers } from './helpers';
 
 /** A model of another file, as the workspace hands it over. */
 const ORDER: HostModel = { className: 'Order', table: 'orders', span: { start: 0, end: 0 }, changes: [], relationships: [] };
