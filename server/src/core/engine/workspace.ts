@@ -153,6 +153,8 @@ export class Workspace {
   private cachedCatalog?: Catalog;
   /** Bumped by every change of a file, the layout or the schema: a catalog built in steps meanwhile is not kept. */
   private changes = 0;
+  /** `ormModelIndex`, and the `changes` it was read at. */
+  private ormModels?: { changes: number; byTable: Map<string, { file: string; origin: number }[]> };
   /** The catalog each package sees (its own schema, its dependencies', its enclosing packages'), by the packages it sees. */
   private readonly packageCatalogs = new Map<string, Catalog>();
   /** Bumped on every catalog build, also when only positions moved: keys whole-file findings. */
@@ -324,13 +326,28 @@ export class Workspace {
   /** A host file's own models, known from an earlier run or extracted. */
   /** The file and position of the TypeScript ORM model (a TypeORM entity, a Drizzle table) that declares `table`, when exactly one does. */
   private modelOf(table: string): { file: string; origin: number } | undefined {
-    const name = tableKey(table);
-    const found: { file: string; origin: number }[] = [];
+    const found = this.ormModelIndex().get(tableKey(table));
+    return found?.length === 1 ? found[0] : undefined;
+  }
+
+  /**
+   * Every TypeScript ORM model of the workspace by its table's key, read once
+   * until a file changes: each index fix asks for its table's model, and
+   * dokploy's 150 of them each read all its 1,000 files again.
+   */
+  private ormModelIndex(): Map<string, { file: string; origin: number }[]> {
+    if (this.ormModels?.changes === this.changes) return this.ormModels.byTable;
+    const byTable = new Map<string, { file: string; origin: number }[]>();
     for (const [file, entry] of this.entries) {
       if (!hasCrossFileModels(file) || !this.analyses(file) || this.isTooLarge(entry) || !(hostSupportOf(file)?.models?.mayDefineSchema(entry.text) ?? false)) continue;
-      for (const m of this.modelsOf(file, entry)) if (m.orm && tableKey(m.table) === name) found.push({ file, origin: m.span.start });
+      for (const m of this.modelsOf(file, entry)) {
+        if (!m.orm) continue;
+        const key = tableKey(m.table);
+        byTable.set(key, [...(byTable.get(key) ?? []), { file, origin: m.span.start }]);
+      }
     }
-    return found.length === 1 ? found[0] : undefined;
+    this.ormModels = { changes: this.changes, byTable };
+    return byTable;
   }
 
   private modelsOf(file: string, entry: FileEntry): HostModel[] {
