@@ -130,7 +130,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   timing.mark('scan + read');
   const unmatched = unmatchedIncludes(loaded, root, workspace.files());
   for (const problem of unmatched) options.warn(problem.message);
-  let files = selectFiles(workspace.files(), targets, options.warn);
+  let files = selectFiles(workspace.files(), targets, options.warn, (file) => workspace.skipReason(file));
   let changed: ChangedSelection | undefined;
   if (changes) ({ files, changed } = selectChanged(workspace, files, changes, loaded.file ?? explicitConfig));
   cache?.begin(workspace, inputs);
@@ -172,7 +172,13 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
  */
 function replayedReport(replay: Replay, loaded: LoadedConfig, root: string, targets: string[], warn: (message: string) => void): { files: string[]; findings: Finding[]; unmatched: ConfigProblem[] } | undefined {
   const warnings: string[] = [];
-  const files = selectFiles(replay.files, targets, (message) => warnings.push(message));
+  // A file named that the last run did not analyse: a full run says why (a default skip, another language).
+  let unknownNamed = false;
+  const files = selectFiles(replay.files, targets, (message) => warnings.push(message), () => {
+    unknownNamed = true;
+    return undefined;
+  });
+  if (unknownNamed) return undefined;
   const found = files.map((file) => replay.findingsOf(file));
   if (found.some((findings) => findings === undefined)) return undefined;
   for (const { file, reason } of replay.skipped) warn(`skipped ${file}: ${reason}`);
@@ -242,15 +248,20 @@ function selectChanged(workspace: Workspace, selected: string[], changes: Change
   return { files: [...own, ...dependents].sort(), changed: { ...about, changed: own.length, ...deleted, dependents: dependents.length } };
 }
 
-/** The workspace's files under the requested targets (a target may be a file or a folder). */
-function selectFiles(all: string[], targets: string[], warn: (message: string) => void): string[] {
+/**
+ * The workspace's files under the requested targets (a target may be a file or a folder). A
+ * file named that the workspace does not analyse is left out with a warning saying why (as
+ * ESLint does for an ignored file): a default skip stays a skip, and says how to read it.
+ */
+function selectFiles(all: string[], targets: string[], warn: (message: string) => void, skipReason: (file: string) => string | undefined): string[] {
   const folders = targets.filter(isDirectory).map((dir) => (dir.endsWith(path.sep) ? dir : dir + path.sep));
   const known = new Set(all);
   const selected = new Set<string>();
   for (const target of targets) {
     if (folders.some((f) => f === target + path.sep)) continue;
     if (known.has(target)) selected.add(target);
-    else warn(`skipped ${target}: ${isRegularFile(target) ? 'not an analysed SQL file (excluded, ignored, or another language)' : 'not a regular file (a named pipe, a device or a socket is never read)'}`);
+    else if (!isRegularFile(target)) warn(`skipped ${target}: not a regular file (a named pipe, a device or a socket is never read)`);
+    else warn(`skipped ${target}: ${skipReason(target) ?? 'not an analysed SQL file (excluded, ignored, or another language)'}`);
   }
   for (const file of all) {
     if (folders.some((folder) => file.startsWith(folder))) selected.add(file);

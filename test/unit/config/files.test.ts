@@ -65,3 +65,47 @@ describe('glob helpers', () => {
     assert.equal(isExcluded('/w', '/elsewhere/legacy/a.sql', ['legacy/**']), false);
   });
 });
+
+describe('listWorkspaceFiles: default skips (config/skipped.ts)', () => {
+  let root = '';
+  before(() => {
+    root = makeWorkspace({
+      'app/models.py': '',
+      'web/app.js': '',
+      'schema.sql': '',
+      '.yarn/releases/yarn-4.16.0.cjs': '',
+      '.yarn/sdks/typescript/lib/tsserver.js': '',
+      '.pnp.cjs': '',
+      '.pnp.loader.mjs': '',
+      'web/vendor.min.js': '',
+      'packages/api/dist/index.js': '',
+      'packages/api/dist/schema.sql': '',
+      '.venv/lib/python3.12/site-packages/sqlalchemy/orm.py': '',
+      'venv/lib/x.py': '',
+      '.tox/py312/lib/y.py': '',
+      '.mypy_cache/3.12/z.py': '',
+      'bower_components/jquery/jquery.js': '',
+    }).root;
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  const rel = (files: string[]) => files.map((f) => path.relative(root, f).split(path.sep).join('/'));
+
+  it("leaves out Yarn's own files, Python environments and caches, build output and minified scripts", async () => {
+    assert.deepEqual(rel(await listWorkspaceFiles(root, { include: [], exclude: [] })), ['app/models.py', 'schema.sql', 'web/app.js']);
+  });
+
+  it('reads what a "!" pattern of ignorePatterns takes back', async () => {
+    const files = await listWorkspaceFiles(root, { include: [], exclude: [], ignorePatterns: ['!.yarn/', '!*.min.js', '!dist/'] });
+    assert.deepEqual(rel(files), [
+      '.yarn/releases/yarn-4.16.0.cjs',
+      '.yarn/sdks/typescript/lib/tsserver.js',
+      'app/models.py',
+      'packages/api/dist/index.js',
+      'packages/api/dist/schema.sql',
+      'schema.sql',
+      'web/app.js',
+      'web/vendor.min.js',
+    ]);
+  });
+});

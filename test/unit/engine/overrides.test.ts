@@ -65,4 +65,20 @@ describe('config: overrides and ignorePatterns', () => {
     const { severities } = await workspace('{ "ignorePatterns": ["schema.sql"] }', { 'q.sql': QUERY });
     assert.deepEqual(severities('q.sql'), ['select-star=info']);
   });
+
+  it('a default skip holds for a file opened in the editor too, unless a "!" pattern takes it back', async () => {
+    const minified = `const q = "SELECT * FROM parcels";module.exports={q,d:[${'0,'.repeat(5_000)}0]};\n`;
+    const files = { '.yarn/releases/yarn.cjs': minified, 'public/app.js': minified, 'app/jobs.js': 'module.exports = {};\n' };
+    const { ws, root, files: listed } = await workspace('{}', files);
+    assert.deepEqual(listed(), ['app/jobs.js', 'schema.sql']);
+    // What the editor asks before it hands the workspace an open document.
+    assert.equal(ws.includes(path.join(root, '.yarn/releases/yarn.cjs')), false);
+    assert.equal(ws.includes(path.join(root, 'public/app.js')), false);
+    assert.equal(ws.includes(path.join(root, 'node_modules/pg/lib/client.js')), false);
+    assert.equal(ws.includes(path.join(root, 'app/new.js')), true);
+    assert.equal(ws.skipReason(path.join(root, 'public/app.js')), 'minified or bundled code, not read by default: a line of 10,059 characters; add "!public/app.js" to "ignorePatterns" in .querylens.json to read it');
+    const back = await workspace('{ "ignorePatterns": ["!.yarn/", "!public/app.js"] }', files);
+    assert.deepEqual(back.files(), ['.yarn/releases/yarn.cjs', 'app/jobs.js', 'public/app.js', 'schema.sql']);
+    assert.equal(back.ws.includes(path.join(back.root, 'public/app.js')), true);
+  });
 });

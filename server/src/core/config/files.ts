@@ -2,9 +2,10 @@
  * Which workspace files QueryLens reads: `.sql` files, the host code that
  * holds SQL and ORM queries (`.py`, `.rs`) and ORM schemas (`.prisma`), plus
  * the files that describe migrations (`migration_lock.toml`) and packages
- * (`Cargo.toml`, `pyproject.toml`, `package.json` ...), minus node_modules,
- * .git, whatever `.gitignore` files (root and nested) ignore, the
- * configured excludes and `ignorePatterns`, and (unless `includeTests`) tests, fixtures and
+ * (`Cargo.toml`, `pyproject.toml`, `package.json` ...), minus what is skipped
+ * by default (node_modules, .git, `.yarn/`, minified scripts: skipped.ts),
+ * whatever `.gitignore` files (root and nested) ignore, the configured
+ * excludes and `ignorePatterns`, and (unless `includeTests`) tests, fixtures and
  * vendored code (scope.ts).
  *
  * `include` globs narrow the analysed files only: the Prisma files are still
@@ -19,6 +20,7 @@ import { MAX_CONFIG_BYTES, readTextFile } from './read';
 import { MANIFESTS } from '../engine/packages';
 import { isInMigrationsFolder, isTestFileName, isTestFolder, isTestPath } from './scope';
 import { isScriptFile } from '../migrations/scripts';
+import { DEFAULT_IGNORE_PATTERNS } from './skipped';
 
 export interface FileListOptions {
   /** Globs relative to the root; when non-empty, only matching analysed files are listed. */
@@ -33,7 +35,6 @@ export interface FileListOptions {
   ignorePatterns?: string[];
 }
 
-const ALWAYS_SKIPPED = new Set(['node_modules', '.git']);
 /** Files read but not analysed: the languages' tool files that describe migrations (shared/languages.ts), and the manifests that make packages (engine/packages.ts). */
 const SCHEMA_FILES = new Set([...TOOL_FILE_NAMES, ...MANIFESTS]);
 
@@ -48,13 +49,28 @@ export function globMatcher(globs: string[]): (relativePath: string) => boolean 
 }
 
 /**
- * A matcher for `ignorePatterns` (.gitignore syntax, root-relative `/`-separated
- * paths, folders with a trailing `/`); never matches with no patterns.
+ * A matcher for what is never read: the default skips (skipped.ts), then
+ * `ignorePatterns` (.gitignore syntax, root-relative `/`-separated paths,
+ * folders with a trailing `/`), whose `!` patterns can take a default back.
  */
 export function ignorePatternMatcher(patterns: string[] | undefined): (relativePath: string, isFolder?: boolean) => boolean {
-  if (!patterns || patterns.length === 0) return () => false;
-  const rules = ignore().add(patterns);
+  const rules = ignore().add(DEFAULT_IGNORE_PATTERNS as string[]).add(patterns ?? []);
   return (p, isFolder = false) => rules.ignores(isFolder ? `${p}/` : p);
+}
+
+/**
+ * Whether a `!` pattern of `ignorePatterns` names a root-relative file path
+ * or one of its folders (`!public/app.js`, `!*.min.js`, `!.yarn/`): such a
+ * file is read whatever its size or line lengths (skipped.ts).
+ */
+export function takenBackMatcher(patterns: string[] | undefined): (relativePath: string) => boolean {
+  if (!patterns?.some((pattern) => pattern.startsWith('!'))) return () => false;
+  const rules = ignore().add(patterns);
+  return (p) => {
+    if (rules.test(p).unignored) return true;
+    const parts = p.split('/');
+    return parts.slice(0, -1).some((_, i) => rules.test(`${parts.slice(0, i + 1).join('/')}/`).unignored);
+  };
 }
 
 /** Whether `ignored` (an `ignorePatternMatcher`) leaves out `file` (absolute, under `root`). */
@@ -156,7 +172,7 @@ export async function listWorkspaceFiles(root: string, options: FileListOptions)
       const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
       const abs = path.join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (ALWAYS_SKIPPED.has(entry.name) || excluded(childRel) || ignoredByPatterns(childRel, true) || ignoredBy(active, childRel, true)) continue;
+        if (ignoredByPatterns(childRel, true) || excluded(childRel) || ignoredBy(active, childRel, true)) continue;
         if (!options.includeTests && isTestFolder(entry.name)) continue;
         subfolders.push(walk(abs, childRel, active));
       } else if (entry.isFile() || entry.isSymbolicLink()) {

@@ -13,7 +13,8 @@ import * as path from 'node:path';
 import { SYNTAX_RULE_ID, type Dialect, type Finding, type Severity } from '../../../../shared/types';
 import { buildCatalog, buildCatalogSteps, type CatalogInput, tableKey } from '../catalog/build';
 import type { Catalog, MigrationSet } from '../catalog/types';
-import { ignorePatternMatcher, isAnalysedFile, isExcluded, isScriptMigrationPath, isOrmSchemaFile, isIgnoredByPatterns, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles, workspacePath } from '../config/files';
+import { ignorePatternMatcher, isAnalysedFile, isExcluded, isScriptMigrationPath, isOrmSchemaFile, isIgnoredByPatterns, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles, takenBackMatcher, workspacePath } from '../config/files';
+import { contentSkipReason, defaultSkipOf } from '../config/skipped';
 import { MAX_SOURCE_BYTES, readTextFile } from '../config/read';
 import { isInMigrationsFolder, scriptKindOf } from '../config/scope';
 import { ruleSettingsOf, type RuleSettings } from '../config/overrides';
@@ -172,8 +173,12 @@ export class Workspace {
   private readonly unsettled = new Set<string>();
   /** Host files `prepareForEdits` has readied. */
   private readonly prepared = new Set<string>();
-  /** `.querylens.json`'s `ignorePatterns`, compiled once. */
+  /** The default skips and `.querylens.json`'s `ignorePatterns`, compiled once. */
   private readonly ignored: (relativePath: string) => boolean;
+  /** Whether a `!` pattern of `ignorePatterns` names a path: read whatever its content (skipped.ts). */
+  private readonly takenBack: (relativePath: string) => boolean;
+  /** Host files left unread for their content (too large, minified), with the reason. */
+  private readonly skippedForContent = new Map<string, string>();
   /** Each file's rule settings: `.querylens.json`'s `rules` and the `overrides` that match it. */
   private readonly ruleSettings: (file: string) => RuleSettings;
   /** The caller's history, cut by `.querylens.json`'s `migrations.checkFrom`. */
@@ -198,6 +203,7 @@ export class Workspace {
     this.root = options.root;
     this.ruleSettings = ruleSettingsOf(options.root, options.config);
     this.ignored = ignorePatternMatcher(options.config.ignorePatterns);
+    this.takenBack = takenBackMatcher(options.config.ignorePatterns);
     this.analysisHost = {
       severityFor: (ruleId, fallback, file) => this.severityFor(ruleId, fallback, file),
       textOf: (file) => this.textOf(file),
@@ -229,6 +235,7 @@ export class Workspace {
     files.forEach((file, i) => {
       const read = reads[i]!;
       if (read.text === undefined) options.onSkipped?.(file, read.error);
+      else if (ws.skipsForContent(file, read.text)) options.onSkipped?.(file, ws.skippedForContent.get(file)!);
       else if (!ws.isOtherEngine(file, read.text)) ws.entries.set(file, newEntry(read.text));
     });
     ws.detect();
@@ -240,7 +247,7 @@ export class Workspace {
     const ws = new Workspace(options);
     for (const [file, text] of Object.entries(files)) {
       const absolute = path.resolve(options.root, file);
-      if (ws.leftOut(absolute) || ws.isOtherEngine(absolute, text)) continue;
+      if (ws.leftOut(absolute) || ws.skipsForContent(absolute, text) || ws.isOtherEngine(absolute, text)) continue;
       ws.entries.set(absolute, newEntry(text));
     }
     ws.detect();
@@ -266,9 +273,32 @@ export class Workspace {
     return file.toLowerCase().endsWith('.sql') && otherEngineOf(path.relative(this.root, file), text) !== undefined;
   }
 
-  /** Test code the config leaves out, or a file its `ignorePatterns` name. */
+  /** Test code the config leaves out, or a file the default skips or its `ignorePatterns` name. */
   private leftOut(file: string): boolean {
     return isLeftOutTest(this.root, file, this.options.config.includeTests) || isIgnoredByPatterns(this.root, file, this.ignored);
+  }
+
+  /** Whether a host file is left unread for its text (skipped.ts), unless a `!` pattern of `ignorePatterns` takes it back; remembers why. */
+  private skipsForContent(file: string, text: string): boolean {
+    const reason = contentSkipReason(file, text);
+    if (reason === undefined || this.takenBack(workspacePath(this.root, file))) return false;
+    this.skippedForContent.set(file, reason);
+    return true;
+  }
+
+  /**
+   * Why a file under the root that is not read was skipped by default (a
+   * folder such as `.yarn/`, a minified script, its size), with the way to
+   * read it; undefined when it was not (excluded, ignored by the project, a test, another language).
+   */
+  skipReason(file: string): string | undefined {
+    const rel = workspacePath(this.root, file);
+    const content = this.skippedForContent.get(file);
+    const rule = content === undefined && !this.entries.has(file) && isIgnoredByPatterns(this.root, file, this.ignored) ? defaultSkipOf(rel) : undefined;
+    if (content !== undefined) return `${content}; add "!${rel}" to "ignorePatterns" in .querylens.json to read it`;
+    if (rule === undefined) return undefined;
+    const folder = rule.endsWith('/');
+    return `${folder ? `in ${rule}` : `a ${rule} file`}, skipped by default; add "!${folder ? rule : rel}" to "ignorePatterns" in .querylens.json to read it`;
   }
 
   /** The `.querylens.json` this workspace was built with. */
@@ -518,8 +548,7 @@ export class Workspace {
     if (this.entries.has(file)) return true;
     const rel = path.relative(this.root, file);
     if (rel.startsWith('..') || path.isAbsolute(rel) || !isWorkspaceFileKind(file, workspacePath(this.root, file))) return false;
-    if (rel.split(path.sep).some((part) => part === 'node_modules' || part === '.git')) return false;
-    if (this.leftOut(file) || this.isOtherEngine(file)) return false;
+    if (this.leftOut(file) || this.skippedForContent.has(file) || this.isOtherEngine(file)) return false;
     const { include, exclude } = this.options.config;
     if (isExcluded(this.root, file, [...exclude, ...(this.options.extraExcludes ?? [])])) return false;
     return include.length === 0 || !isAnalysedFile(file) || isOrmSchemaFile(file) || isExcluded(this.root, file, include);

@@ -152,14 +152,21 @@ interface Snapshot {
   [key: string]: unknown;
 }
 
+/** The last snapshot read, by its text: every index fix of a check plans from the same one (never changed: `snapshotWith` copies). */
+let lastSnapshot: { text: string; snapshot: Snapshot | undefined } | undefined;
+
 function parseSnapshot(text: string | undefined): Snapshot | undefined {
   if (text === undefined) return undefined;
+  if (lastSnapshot?.text === text) return lastSnapshot.snapshot;
+  let snapshot: Snapshot | undefined;
   try {
     const json = JSON.parse(text) as Snapshot;
-    return typeof json.id === 'string' && json.tables && typeof json.tables === 'object' ? json : undefined;
+    snapshot = typeof json.id === 'string' && json.tables && typeof json.tables === 'object' ? json : undefined;
   } catch {
-    return undefined;
+    snapshot = undefined;
   }
+  lastSnapshot = { text, snapshot };
+  return snapshot;
 }
 
 /**
