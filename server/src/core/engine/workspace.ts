@@ -146,6 +146,8 @@ export class Workspace {
   private sets: MigrationSet[] = [];
   /** The files of the knex and Kysely sets: analysed like SQL migrations (their schema changes and migration rules). */
   private scriptMigrations = new Set<string>();
+  /** The revisions of the sets of a host language's migration tool (Alembic's): they define no model. */
+  private revisions = new Set<string>();
   /** What each knexfile of the workspace says of its migrations (their folders and table), read at each detection. */
   private knexfiles = new Map<string, KnexfileMigrations>();
   private layout!: Layout;
@@ -305,6 +307,8 @@ export class Workspace {
 
   private modelsOf(file: string, entry: FileEntry): HostModel[] {
     const known = hasCrossFileModels(file) ? this.options.known?.(file, entry.text) : undefined;
+    // A migration revision's classes are its data migration's helpers, no models (python/extract.ts): it is not parsed for them.
+    if (!known && !entry.base && this.revisions.has(file)) return [];
     return known?.models ?? this.baseExtraction(file, entry)?.models ?? [];
   }
 
@@ -1238,8 +1242,12 @@ export class Workspace {
       const entry = this.entries.get(file);
       if (!entry) return undefined;
       const known = hasCrossFileModels(file) ? this.options.known?.(file, entry.text) : undefined;
-      return known ? known.revision : this.baseExtraction(file, entry)?.alembic;
+      if (known) return known.revision;
+      // Its ids from its text when they are plain: the revision is parsed when its schema is read (or it is typed in).
+      const ids = entry.base ? undefined : hostSupportOf(file)?.models?.revisionIdsOfText?.(entry.text);
+      return ids === undefined ? this.baseExtraction(file, entry)?.alembic : (ids ?? undefined);
     }, (file) => this.entries.get(file)?.text, (file) => this.scriptInfoOf(file));
+    this.revisions = new Set(this.sets.filter((set) => set.tool === hostSupportOf(set.migrations[0]?.upFile ?? '')?.models?.migrationTool).flatMap((set) => set.migrations.map((m) => m.upFile)));
     this.scriptMigrations = new Set(this.sets.filter((set) => set.tool === 'knex' || set.tool === 'kysely' || set.tool === 'typeorm').flatMap((set) => set.migrations.map((m) => m.upFile)));
     this.dropCatalog();
     this.schemaVersion++;

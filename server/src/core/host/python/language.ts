@@ -4,6 +4,7 @@ import type { HostModel } from '../types';
 import { SQLALCHEMY_ENGINE_FACTORIES } from '../pools';
 import { pythonAdapter } from './adapter';
 import { extractPython } from './extract';
+import { revisionIdsOfText } from './alembic';
 import { PYTHON_MANIFESTS, pythonDialect } from './manifest';
 import { resolveInheritedTables } from './models';
 
@@ -43,6 +44,6 @@ export const python = {
   extract: (file, text, options) =>
     extractPython(text, file, { dialect: options.dialect, models: sqlalchemyModels(options.models), schemaOnly: options.schemaOnly, walkCache: options.walkCache }),
   adapter: pythonAdapter,
-  models: { mayDefineSchema, resolve: resolveInheritedTables, migrationTool: 'alembic' },
+  models: { mayDefineSchema, resolve: resolveInheritedTables, migrationTool: 'alembic', revisionIdsOfText },
   manifests: { files: PYTHON_MANIFESTS, dialectOf: pythonDialect },
 } as const satisfies HostLanguageSupport;
