@@ -14,7 +14,7 @@ import { SYNTAX_RULE_ID, type Dialect, type Finding, type Severity } from '../..
 import { buildCatalog, buildCatalogSteps, type CatalogInput, tableKey } from '../catalog/build';
 import type { Catalog, MigrationSet } from '../catalog/types';
 import { ignorePatternMatcher, isAnalysedFile, isExcluded, isScriptMigrationPath, isOrmSchemaFile, isIgnoredByPatterns, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles, workspacePath } from '../config/files';
-import { MAX_SOURCE_BYTES, readTextFile } from '../config/read';
+import { MAX_SOURCE_BYTES, readTextFileSync } from '../config/read';
 import { isInMigrationsFolder, scriptKindOf } from '../config/scope';
 import { ruleSettingsOf, type RuleSettings } from '../config/overrides';
 import type { QueryLensConfig } from '../config/types';
@@ -138,6 +138,8 @@ const PREPARE_ROUNDS = 3;
 /** The catalog findings that must not read one are checked against (`syntaxFindingsSteps`). */
 const EMPTY_CATALOG: Catalog = buildCatalog([]);
 let editPathCompiled = false;
+/** How many files `create` reads between two pauses. */
+const READ_BATCH = 100;
 
 
 export class Workspace {
@@ -233,12 +235,16 @@ export class Workspace {
     ]);
     // tree-sitter's grammars are loaded for host code (and knex/Kysely migrations) only: a SQL-only workspace never compiles them.
     if (files.some((file) => hostLanguageOf(file) || isScriptFile(file))) await initHostParsers();
-    const reads = await Promise.all(files.map((f) => readTextFile(f, { maxBytes: MAX_SOURCE_BYTES })));
-    files.forEach((file, i) => {
-      const read = reads[i]!;
-      if (read.text === undefined) options.onSkipped?.(file, read.error);
-      else if (!ws.isOtherEngine(file, read.text)) ws.entries.set(file, newEntry(read.text));
-    });
+    // Read synchronously, a batch at a time: a promise-based read of each file (open, stat, read, close)
+    // cost polar's 3,123 files 0.5-0.7 s of CPU, these 0.1 s; a pause between batches lets an editor's requests in.
+    for (let at = 0; at < files.length; at += READ_BATCH) {
+      if (at > 0) await new Promise((resolve) => setImmediate(resolve));
+      for (const file of files.slice(at, at + READ_BATCH)) {
+        const read = readTextFileSync(file, { maxBytes: MAX_SOURCE_BYTES });
+        if (read.text === undefined) options.onSkipped?.(file, read.error);
+        else if (!ws.isOtherEngine(file, read.text)) ws.entries.set(file, newEntry(read.text));
+      }
+    }
     ws.detect();
     return ws;
   }
