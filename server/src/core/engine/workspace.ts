@@ -873,6 +873,15 @@ export class Workspace {
   }
 
   /**
+   * Whether the schema an earlier run read is taken (`useKnownSchema`): the
+   * catalog is then built without parsing the files it read, its findings
+   * already those of the whole workspace (an editor need not wait for indexing).
+   */
+  knowsSchema(): boolean {
+    return this.knownSchema !== undefined;
+  }
+
+  /**
    * The schema changes of `file` in its statements' order, for an earlier
    * run's `useKnownSchema`: when the catalog reads the file and its document
    * (or its known schema) is at hand; undefined otherwise, nothing is parsed.
