@@ -139,7 +139,7 @@ export async function loadFolder(
     // The disk state (check --cache's): what the last run read of each unchanged file, its schema while no file the catalog depends on changed.
     const [history, diskState] = await Promise.all([
       gitHistory(folder.root),
-      CachedCheck.load({ folder: join(folder.root, DEFAULT_CACHE_FOLDER), root: folder.root, version, readFindings: true, warn: onError }),
+      CachedCheck.load({ folder: join(folder.root, DEFAULT_CACHE_FOLDER), root: folder.root, version, readFindings: true, findingsUsed: false, warn: onError }),
     ]);
     const workspace = await Workspace.create({ ...options, history, known: (file, text) => diskState.known(file, text) });
     diskState.begin(workspace, { configFile, config, isShipped: (file) => history.isShipped(file) });
