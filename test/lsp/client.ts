@@ -274,7 +274,8 @@ export class TestClient {
     return this.connection.sendRequest(method, params);
   }
 
-  async dispose(): Promise<void> {
+  /** Stops the server; its folders are removed unless `keepFolders` (a next server starts on them). */
+  async dispose({ keepFolders = false } = {}): Promise<void> {
     try {
       await this.connection.sendRequest(ShutdownRequest.type);
       await this.connection.sendNotification(ExitNotification.type);
@@ -283,7 +284,7 @@ export class TestClient {
     }
     this.connection.dispose();
     this.process.kill();
-    for (const root of this.roots) rmSync(root, { recursive: true, force: true });
+    if (!keepFolders) for (const root of this.roots) rmSync(root, { recursive: true, force: true });
   }
 
   /** What the test is still waiting for (printed when a test times out). */

@@ -3,9 +3,13 @@
  * indexes the folder in the background (held here by the test hook
  * ReleaseIndexingNotification), the open file gets what its own text says
  * (syntax errors); findings that read the catalog follow once it is complete.
+ * On a later start, the schema the disk state holds (`.querylens/cache/`,
+ * written once the folder is indexed) is the catalog while no file it was
+ * read from changed: the open file then gets every finding without waiting
+ * for the indexing, the same as after it; a stale one is not used.
  */
 import { strict as assert } from 'node:assert';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import { ReleaseIndexingNotification } from '../../shared/protocol';
@@ -44,6 +48,50 @@ describe('language server: the open file before the workspace', function () {
     assert.equal(client.progress[0], 'begin: Indexing SQL files');
     assert.match(client.progress.at(-2) ?? '', /^report: Indexing folder0: (\d+)\/\1 files$/);
     assert.equal(client.progress.at(-1), 'end');
+  });
+
+  const syntaxError = { code: SYNTAX_RULE_ID, range: { start: { line: 1, character: 0 }, end: { line: 1, character: 5 } } };
+  const unpaginated = { code: 'unpaginated-query', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 31 } } };
+  const missingIndex = { code: 'missing-index', range: { start: { line: 0, character: 38 }, end: { line: 0, character: 47 } } };
+
+  /** A folder a first server indexed (and wrote its disk state for) with `open.sql` open, and that file. */
+  async function indexedOnce(): Promise<{ root: string; file: string }> {
+    const root = copyFixture('lsp-workspace');
+    const file = join(root, 'open.sql');
+    writeFileSync(file, TEXT);
+    const first = (state.client = await TestClient.start(root));
+    const uri = await first.open(file, TEXT);
+    assert.deepEqual(summary(await first.waitForDiagnostics(uri, (d) => d.length > 1)), [unpaginated, missingIndex, syntaxError]);
+    await first.dispose({ keepFolders: true });
+    return { root, file };
+  }
+
+  it('on a later start, gives the open file every finding from the disk state while the indexing is held, the same after it', async function () {
+    const { root, file } = await indexedOnce();
+    const client = (state.client = await TestClient.start(root, {}, HOLD));
+    const uri = await client.open(file, TEXT);
+    // (Its syntax error may come first, from before the folder is read: the disk state is read with it.)
+    const early = await client.waitForDiagnostics(uri, (d) => d.length > 1);
+    assert.deepEqual(summary(early), [unpaginated, missingIndex, syntaxError]);
+
+    await client.releaseIndexing();
+    await client.indexed();
+    await client.change(uri, TEXT); // the same text again: published once more, from the indexed workspace
+    const after = await client.waitForDiagnostics(uri, () => client.diagnosticsVersions.get(uri) === 2);
+    assert.deepEqual(summary(after), summary(early));
+  });
+
+  it('does not take a disk state a migration changed since: syntax errors only until the folder is indexed again', async function () {
+    const { root, file } = await indexedOnce();
+    appendFileSync(join(root, 'migrations/000001_init.up.sql'), '\nCREATE INDEX planners_name_idx ON planners (name);\n');
+    const client = (state.client = await TestClient.start(root, {}, HOLD));
+    const uri = await client.open(file, TEXT);
+    assert.deepEqual(summary(await client.waitForDiagnostics(uri, (d) => d.length > 0)), [syntaxError]);
+
+    await client.releaseIndexing();
+    await client.indexed();
+    // The index the migration now creates: no missing-index, as a first start would say.
+    assert.deepEqual(summary(await client.waitForDiagnostics(uri, (d) => d.length > 1)), [unpaginated, syntaxError]);
   });
 
   it('reads a folder nested in another (multi-root) once: the outer folder leaves its files to it', async function () {

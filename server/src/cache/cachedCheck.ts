@@ -41,6 +41,13 @@ export interface CacheOptions {
   version: string;
   /** `--fix`: the run changes files, so it reads no cached findings (it still writes the cache). */
   readFindings: boolean;
+  /**
+   * False for a caller that takes the schema from the cache but never its
+   * findings (the language server's disk state): when a schema file changed,
+   * the cached findings are dropped without parsing the files that may depend
+   * on it to find which do (`Workspace.dependentsOf`, seconds on polar).
+   */
+  findingsUsed?: boolean;
   warn(message: string): void;
 }
 
@@ -331,7 +338,8 @@ export class CachedCheck {
     if (changedInfluencing.some((file) => !isAnalysedFile(file) || migrations.has(file))) {
       return new Map([...unchanged].map(([file, entry]) => [file, withoutFindings(entry)]));
     }
-    for (const file of workspace.dependentsOf(changedInfluencing)) {
+    const dependents = this.options.findingsUsed === false ? unchanged.keys() : workspace.dependentsOf(changedInfluencing);
+    for (const file of dependents) {
       const entry = unchanged.get(file);
       if (entry) unchanged.set(file, withoutFindings(entry));
     }

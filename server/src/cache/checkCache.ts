@@ -27,6 +27,8 @@ import { readTextFile } from '../core/config/read';
 import type { FileFacts } from '../core/engine/workspace';
 
 /** Bumped when the cache's layout changes: older caches are then ignored. */
+/** Where `check --cache` keeps its files when no `--cache-location` is given, and the language server its disk state: under the workspace root. */
+export const DEFAULT_CACHE_FOLDER = path.join('.querylens', 'cache');
 const CACHE_FORMAT = 3;
 const CACHE_FILE = 'check.json';
 /** A cache larger than this is not read (a run rewrites it). */

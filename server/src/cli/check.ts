@@ -16,6 +16,7 @@ import { initParsers } from '../core/sql/parse';
 import { ChangedFilesError, changedFiles, gitHistory, type ChangedFiles } from '../history/git';
 import { UsageError, type CacheArgs, type ChangedArgs } from './args';
 import { CachedCheck, type Replay } from '../cache/cachedCheck';
+import { DEFAULT_CACHE_FOLDER } from '../cache/checkCache';
 import { version } from '../../../package.json';
 import { chainMigrationFixes, coveredIndexFixes, preferredFixes } from '../core/engine/chain';
 import { applyFixes, applyModelEdits, writeFixedFiles, writeNewFiles } from './fix';
@@ -43,9 +44,6 @@ export interface CheckOptions {
   /** `--cache [--cache-location DIR]`: reuse the findings of the last run where they still hold. */
   cache?: CacheArgs;
 }
-
-/** Where `--cache` keeps its files when no `--cache-location` is given, under the workspace root. */
-export const DEFAULT_CACHE_FOLDER = path.join('.querylens', 'cache');
 
 /** Phase timings for `QUERYLENS_TIMING=1`: where a slow run spends its time. */
 class PhaseTimer {

@@ -139,12 +139,20 @@ export class DiagnosticsPublisher {
     this.findings.set(file, findings);
     const workspace = this.host.folderFor(file)?.workspace;
     try {
-      // Typing usually follows opening: make its first edit as quick as the next ones.
-      if (workspace && this.host.openUri(file)) workspace.prepareForEdits(file);
       this.host.analysed?.(file);
     } catch (error) {
       this.logger.error(`QueryLens: after analysing ${file}: ${describe(error)}`);
     }
+    if (!workspace || !this.host.openUri(file)) return;
+    // Typing usually follows opening: make its first edit as quick as the next ones, once the findings are
+    // published (on polar's service.py this costs about as much as the analysis, and held them back as long).
+    setImmediate(() => {
+      try {
+        if (this.host.folderFor(file)?.workspace === workspace && this.host.openUri(file)) workspace.prepareForEdits(file);
+      } catch (error) {
+        this.logger.error(`QueryLens: after analysing ${file}: ${describe(error)}`);
+      }
+    });
   }
 
   /** Forgets cached findings (they are recomputed when next needed) and stops their analyses. */

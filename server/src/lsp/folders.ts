@@ -16,6 +16,9 @@ import type { FolderBaseline } from './baseline';
 import type { FolderSettings } from './settingsCache';
 import { uriToPath } from './uris';
 import { sqliteSyntaxOracle } from '../db/syntax-oracle';
+import { CachedCheck } from '../cache/cachedCheck';
+import { DEFAULT_CACHE_FOLDER } from '../cache/checkCache';
+import { version } from '../../../package.json';
 
 export interface FolderState {
   uri: string;
@@ -43,6 +46,8 @@ export interface FolderState {
   baseline?: FolderBaseline;
   /** True while its workspace is read in the background for the catalog (see server.ts `indexFolder`). */
   indexing?: boolean;
+  /** The disk state its workspace was built with, until it is written again (server.ts `publishIndexed`). */
+  diskState?: CachedCheck;
 }
 
 let parsersReady: Promise<void> | undefined;
@@ -95,6 +100,8 @@ export interface LoadResult {
   configFile: string;
   config?: QueryLensConfig;
   history?: GitHistory;
+  /** The disk state the workspace was built with, written again once it is indexed (`saveDiskState`). */
+  diskState?: CachedCheck;
   error?: string;
   /** False when a newer load superseded this one. */
   current: boolean;
@@ -129,10 +136,15 @@ export async function loadFolder(
       await initHostParsers();
       if (token === folder.loadToken) onPreview(Workspace.fromFiles(options, {}));
     }
-    const history = await gitHistory(folder.root);
-    const workspace = await Workspace.create({ ...options, history });
+    // The disk state (check --cache's): what the last run read of each unchanged file, its schema while no file the catalog depends on changed.
+    const [history, diskState] = await Promise.all([
+      gitHistory(folder.root),
+      CachedCheck.load({ folder: join(folder.root, DEFAULT_CACHE_FOLDER), root: folder.root, version, readFindings: true, findingsUsed: false, warn: onError }),
+    ]);
+    const workspace = await Workspace.create({ ...options, history, known: (file, text) => diskState.known(file, text) });
+    diskState.begin(workspace, { configFile, config, isShipped: (file) => history.isShipped(file) });
     problems = [...problems, ...unmatchedIncludes(loaded, folder.root, workspace.files())];
-    return { workspace, problems, configFile, config, history, current: token === folder.loadToken };
+    return { workspace, problems, configFile, config, history, diskState, current: token === folder.loadToken };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { problems, configFile, error: message, current: token === folder.loadToken };

@@ -127,8 +127,10 @@ export function startServer(connection: Connection): void {
     folder.configProblems = result.problems;
     folder.configFile = result.configFile;
     folder.rebuildKey = rebuildKey(folder.settings);
+    folder.diskState = result.diskState;
     if (result.error) logger.error(`QueryLens: indexing ${folder.root} failed: ${result.error}`);
     if (!result.workspace) folder.indexing = false;
+    else if (result.workspace.knowsSchema()) showKnownSchema(folder, result.workspace);
     else if (!result.workspace.indexed()) showOpenDocuments(folder, result.workspace);
     else syncOpenDocuments(folder, result.workspace);
     await refreshBaseline(folder);
@@ -153,6 +155,17 @@ export function startServer(connection: Connection): void {
     publisher.schedule([...openByPath.keys()].filter((file) => host.folderFor(file) === folder), 0);
   }
 
+  /**
+   * The workspace took the schema the disk state holds (the last run's, while
+   * no file it depends on changed): its catalog is the whole workspace's
+   * without indexing, so the open documents get every finding at once.
+   */
+  function showKnownSchema(folder: FolderState, workspace: Workspace): void {
+    folder.indexing = false;
+    syncOpenDocuments(folder, workspace);
+    publisher.refresh([...openByPath.keys()].filter((file) => host.folderFor(file) === folder), 0);
+  }
+
   /** Indexes the folder's reloaded workspace (unless a newer load took over) and publishes every finding. */
   async function publishIndexed(folder: FolderState, workspace: Workspace, progress: (percent: number, message: string) => void): Promise<void> {
     if (folder.indexing) await indexFolder(folder, workspace, progress);
@@ -162,6 +175,11 @@ export function startServer(connection: Connection): void {
     publisher.invalidate(files);
     publisher.schedule(files, 0);
     if (capabilities.workspace?.codeLens?.refreshSupport) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    // What the workspace read, for the next start (check --cache's file): once the open documents' findings are out.
+    const diskState = folder.diskState;
+    folder.diskState = undefined;
+    await Promise.all([...openByPath.keys()].filter((file) => host.folderFor(file) === folder).map((file) => publisher.currentFindings(file)));
+    if (folder.workspace === workspace) await diskState?.save();
   }
 
   /**

@@ -15,7 +15,7 @@ import { buildCatalog, buildCatalogSteps, type CatalogInput, tableKey } from '..
 import type { Catalog, MigrationSet } from '../catalog/types';
 import { ignorePatternMatcher, isAnalysedFile, isExcluded, isScriptMigrationPath, isOrmSchemaFile, isIgnoredByPatterns, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles, takenBackMatcher, workspacePath } from '../config/files';
 import { contentSkipReason, defaultSkipOf } from '../config/skipped';
-import { MAX_SOURCE_BYTES, readTextFile } from '../config/read';
+import { MAX_SOURCE_BYTES, readTextFileSync } from '../config/read';
 import { isInMigrationsFolder, scriptKindOf } from '../config/scope';
 import { ruleSettingsOf, type RuleSettings } from '../config/overrides';
 import type { QueryLensConfig } from '../config/types';
@@ -139,6 +139,8 @@ const PREPARE_ROUNDS = 3;
 /** The catalog findings that must not read one are checked against (`syntaxFindingsSteps`). */
 const EMPTY_CATALOG: Catalog = buildCatalog([]);
 let editPathCompiled = false;
+/** How many files `create` reads between two pauses. */
+const READ_BATCH = 100;
 
 
 export class Workspace {
@@ -147,6 +149,8 @@ export class Workspace {
   private sets: MigrationSet[] = [];
   /** The files of the knex and Kysely sets: analysed like SQL migrations (their schema changes and migration rules). */
   private scriptMigrations = new Set<string>();
+  /** The revisions of the sets of a host language's migration tool (Alembic's): they define no model. */
+  private revisions = new Set<string>();
   /** What each knexfile of the workspace says of its migrations (their folders and table), read at each detection. */
   private knexfiles = new Map<string, KnexfileMigrations>();
   private layout!: Layout;
@@ -231,13 +235,17 @@ export class Workspace {
     ]);
     // tree-sitter's grammars are loaded for host code (and knex/Kysely migrations) only: a SQL-only workspace never compiles them.
     if (files.some((file) => hostLanguageOf(file) || isScriptFile(file))) await initHostParsers();
-    const reads = await Promise.all(files.map((f) => readTextFile(f, { maxBytes: MAX_SOURCE_BYTES })));
-    files.forEach((file, i) => {
-      const read = reads[i]!;
-      if (read.text === undefined) options.onSkipped?.(file, read.error);
-      else if (ws.skipsForContent(file, read.text)) options.onSkipped?.(file, ws.skippedForContent.get(file)!);
-      else if (!ws.isOtherEngine(file, read.text)) ws.entries.set(file, newEntry(read.text));
-    });
+    // Read synchronously, a batch at a time: a promise-based read of each file (open, stat, read, close)
+    // cost polar's 3,123 files 0.5-0.7 s of CPU, these 0.1 s; a pause between batches lets an editor's requests in.
+    for (let at = 0; at < files.length; at += READ_BATCH) {
+      if (at > 0) await new Promise((resolve) => setImmediate(resolve));
+      for (const file of files.slice(at, at + READ_BATCH)) {
+        const read = readTextFileSync(file, { maxBytes: MAX_SOURCE_BYTES });
+        if (read.text === undefined) options.onSkipped?.(file, read.error);
+        else if (ws.skipsForContent(file, read.text)) options.onSkipped?.(file, ws.skippedForContent.get(file)!);
+        else if (!ws.isOtherEngine(file, read.text)) ws.entries.set(file, newEntry(read.text));
+      }
+    }
     ws.detect();
     return ws;
   }
@@ -352,6 +360,8 @@ export class Workspace {
 
   private modelsOf(file: string, entry: FileEntry): HostModel[] {
     const known = hasCrossFileModels(file) ? this.options.known?.(file, entry.text) : undefined;
+    // A migration revision's classes are its data migration's helpers, no models (python/extract.ts): it is not parsed for them.
+    if (!known && !entry.base && this.revisions.has(file)) return [];
     return known?.models ?? this.baseExtraction(file, entry)?.models ?? [];
   }
 
@@ -909,6 +919,15 @@ export class Workspace {
   }
 
   /**
+   * Whether the schema an earlier run read is taken (`useKnownSchema`): the
+   * catalog is then built without parsing the files it read, its findings
+   * already those of the whole workspace (an editor need not wait for indexing).
+   */
+  knowsSchema(): boolean {
+    return this.knownSchema !== undefined;
+  }
+
+  /**
    * The schema changes of `file` in its statements' order, for an earlier
    * run's `useKnownSchema`: when the catalog reads the file and its document
    * (or its known schema) is at hand; undefined otherwise, nothing is parsed.
@@ -1284,8 +1303,12 @@ export class Workspace {
       const entry = this.entries.get(file);
       if (!entry) return undefined;
       const known = hasCrossFileModels(file) ? this.options.known?.(file, entry.text) : undefined;
-      return known ? known.revision : this.baseExtraction(file, entry)?.alembic;
+      if (known) return known.revision;
+      // Its ids from its text when they are plain: the revision is parsed when its schema is read (or it is typed in).
+      const ids = entry.base ? undefined : hostSupportOf(file)?.models?.revisionIdsOfText?.(entry.text);
+      return ids === undefined ? this.baseExtraction(file, entry)?.alembic : (ids ?? undefined);
     }, (file) => this.entries.get(file)?.text, (file) => this.scriptInfoOf(file));
+    this.revisions = new Set(this.sets.filter((set) => set.tool === hostSupportOf(set.migrations[0]?.upFile ?? '')?.models?.migrationTool).flatMap((set) => set.migrations.map((m) => m.upFile)));
     this.scriptMigrations = new Set(this.sets.filter((set) => set.tool === 'knex' || set.tool === 'kysely' || set.tool === 'typeorm').flatMap((set) => set.migrations.map((m) => m.upFile)));
     this.dropCatalog();
     this.schemaVersion++;

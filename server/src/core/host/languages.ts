@@ -17,6 +17,7 @@ import { rust } from './rust/language';
 import { typescript } from './typescript/language';
 import type { Dialect } from '../../../../shared/types';
 import type { MigrationTool } from '../catalog/types';
+import type { RevisionInfo } from '../migrations/alembic';
 import type { HostExtraction, HostModel } from './types';
 import type { WalkCache } from './walk-cache';
 
@@ -49,6 +50,13 @@ export interface CrossFileModels {
   resolve(models: HostModel[]): HostModel[];
   /** The migration tool that migrates these models (Alembic): an index fix for a model's table goes into its set. */
   migrationTool?: MigrationTool;
+  /**
+   * The ids of a migration revision (Alembic's) read from its text alone, for
+   * the migration order: null when the text holds none, undefined when it is
+   * not plain enough to tell (the file is extracted then). A revision defines
+   * no model: its schema-only extraction is needed for nothing else.
+   */
+  revisionIdsOfText?(text: string): RevisionInfo | null | undefined;
   /** false: DDL in the language's SQL strings does not write the schema (only its models do); Python's does. */
   ddlInCode?: boolean;
 }

@@ -279,3 +279,46 @@ export function extractAlembic(root: Node, dialect: Dialect): AlembicRevision | 
     changes: reader.changes, indexCreations: reader.indexCreations,
   };
 }
+
+/** A module-level assignment line (`revision = ...`, `down_revision: str | None = ...`): its name and what follows `=`. */
+const MODULE_ASSIGNMENT = /^(revision|down_revision)[ \t]*(?::[^=\n]*)?=(?!=)[ \t]*([^\n]*)$/gm;
+/** `def upgrade(` at module level (decorated or async too: the `def` line starts the line). */
+const UPGRADE_DEF = /^(?:async[ \t]+)?def[ \t]+upgrade[ \t]*\(/m;
+/** A plain string literal: what `stringValue` reads the same without a syntax tree. */
+const PLAIN_STRING = /^(?:"([\w.-]*)"|'([\w.-]*)')$/;
+
+/**
+ * An Alembic revision's identifiers read from its text alone, as `extractAlembic`
+ * reads them from the syntax tree (the migration order needs nothing else, and
+ * parsing every revision for it cost polar's start-up half a second): null when
+ * the text holds no revision (no module-level `revision = '...'` with a
+ * `def upgrade()`), undefined when it is not plain enough to tell (a value that
+ * is no plain string, None or one-line tuple of strings; an id assigned twice):
+ * the file is extracted then.
+ */
+export function revisionIdsOfText(text: string): { revision: string; downRevision: string | string[] | null } | null | undefined {
+  const values = new Map<string, string>();
+  for (const [, name, value] of text.matchAll(MODULE_ASSIGNMENT)) {
+    if (values.has(name!)) return undefined;
+    values.set(name!, value!.replace(/[ \t]+#.*$/, '').trimEnd());
+  }
+  const revisionText = values.get('revision');
+  if (revisionText === undefined) return /^revision\b/m.test(text) ? undefined : null;
+  const revision = plainString(revisionText);
+  if (revision === undefined) return undefined;
+  if (!UPGRADE_DEF.test(text)) return null;
+  const downText = values.get('down_revision');
+  if (downText === undefined || downText === 'None') return { revision, downRevision: null };
+  const single = plainString(downText);
+  if (single !== undefined) return { revision, downRevision: single };
+  const list = /^[([]([^()[\]]*)[)\]]$/.exec(downText)?.[1];
+  if (list === undefined) return undefined;
+  const items = list.split(',').map((item) => item.trim()).filter((item, i, all) => item !== '' || i < all.length - 1);
+  const ids = items.map(plainString);
+  return ids.every((id): id is string => id !== undefined) ? { revision, downRevision: ids } : undefined;
+}
+
+function plainString(text: string): string | undefined {
+  const match = PLAIN_STRING.exec(text);
+  return match ? (match[1] ?? match[2]) : undefined;
+}

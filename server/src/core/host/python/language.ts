@@ -5,6 +5,7 @@ import { SQLALCHEMY_ENGINE_FACTORIES } from '../pools';
 import { pythonAdapter } from './adapter';
 import { mayAccessDatabase } from './data-access';
 import { extractPython } from './extract';
+import { revisionIdsOfText } from './alembic';
 import { PYTHON_MANIFESTS, pythonDialect } from './manifest';
 import { resolveInheritedTables } from './models';
 
@@ -59,6 +60,6 @@ export const python = {
     return extractPython(text, file, { dialect: options.dialect, models, schemaOnly: options.schemaOnly, walkCache: options.walkCache });
   },
   adapter: pythonAdapter,
-  models: { mayDefineSchema, resolve: resolveInheritedTables, migrationTool: 'alembic' },
+  models: { mayDefineSchema, resolve: resolveInheritedTables, migrationTool: 'alembic', revisionIdsOfText },
   manifests: { files: PYTHON_MANIFESTS, dialectOf: pythonDialect },
 } as const satisfies HostLanguageSupport;
