@@ -11,7 +11,7 @@
  */
 import * as path from 'node:path';
 import { SYNTAX_RULE_ID, type Dialect, type Finding, type Severity } from '../../../../shared/types';
-import { buildCatalog, buildCatalogSteps, type CatalogInput, tableKey } from '../catalog/build';
+import { buildCatalog, buildCatalogSteps, type CatalogInput, sameTables, tableKey } from '../catalog/build';
 import type { Catalog, MigrationSet } from '../catalog/types';
 import { ignorePatternMatcher, isAnalysedFile, isExcluded, isScriptMigrationPath, isOrmSchemaFile, isIgnoredByPatterns, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles, workspacePath } from '../config/files';
 import { MAX_SOURCE_BYTES, readTextFile } from '../config/read';
@@ -150,6 +150,8 @@ export class Workspace {
   private knexfiles = new Map<string, KnexfileMigrations>();
   private layout!: Layout;
   private cachedCatalog?: Catalog;
+  /** The document of each file `cachedCatalog` was built from (`catalogFollows`). */
+  private catalogDocuments = new Map<string, ParsedDocument>();
   /** Bumped by every change of a file, the layout or the schema: a catalog built in steps meanwhile is not kept. */
   private changes = 0;
   /** The catalog each package sees (its own schema, its dependencies', its enclosing packages'), by the packages it sees. */
@@ -390,9 +392,33 @@ export class Workspace {
         this.schemaChanged.delete(file);
         // Same schema, but its DDL may have moved: the catalog's positions (which
         // fixes and schema findings point at) must follow the text.
-        if (after !== '') this.dropCatalog();
+        if (after !== '' && !this.catalogFollows(file, entry)) this.dropCatalog();
       }
     }
+  }
+
+  /**
+   * Whether the catalog stays after an edit of a SQL file that left its schema as it was: when
+   * its schema statements are the very ones the catalog was built from (the edit was elsewhere,
+   * or in a statement without schema changes), which the parse moved in place, the catalog's
+   * origins with them. It then stays as a new catalog over the same tables (`sameTables`),
+   * counted as a new build; typing in a 5,000-line file of queries and DDL no longer rebuilds it
+   * at each keystroke. An edit in one of those statements rebuilds it.
+   */
+  private catalogFollows(file: string, entry: FileEntry): boolean {
+    const built = this.cachedCatalog && this.catalogDocuments.get(file);
+    if (!this.cachedCatalog || !built || !entry.document || hostLanguageOf(file) || isPrismaSchema(file)) return false;
+    const before = built.statements.filter((statement) => statement.changes.length > 0);
+    let at = 0;
+    for (const statement of entry.document.statements) {
+      if (statement.changes.length > 0 && before[at++]?.changes !== statement.changes) return false;
+    }
+    if (at !== before.length) return false;
+    this.catalogDocuments.set(file, entry.document);
+    this.cachedCatalog = sameTables(this.cachedCatalog);
+    this.packageCatalogs.clear();
+    this.catalogVersion++;
+    return true;
   }
 
   /**
@@ -582,10 +608,12 @@ export class Workspace {
     yield* this.readCatalogInputsSteps();
     if (this.cachedCatalog) return this.cachedCatalog;
     const before = this.changes;
-    const built = yield* buildCatalogSteps(this.catalogInputs());
+    const inputs = this.catalogInputs();
+    const built = yield* buildCatalogSteps(inputs);
     if (this.cachedCatalog) return this.cachedCatalog; // built meanwhile by a caller that could not wait
     if (this.changes !== before) return undefined;
     this.packageCatalogs.clear();
+    this.catalogDocuments = new Map(inputs.map(({ file, document }) => [file, document]));
     this.cachedCatalog = built;
     this.catalogVersion++;
     return built;
