@@ -150,8 +150,8 @@ export class Workspace {
   private knexfiles = new Map<string, KnexfileMigrations>();
   private layout!: Layout;
   private cachedCatalog?: Catalog;
-  /** The document of each file `cachedCatalog` was built from (`catalogFollows`). */
-  private catalogDocuments = new Map<string, ParsedDocument>();
+  /** The schema changes of each SQL file `cachedCatalog` was built from, statement by statement (`catalogFollows`). */
+  private catalogChanges = new Map<string, SchemaChange[][]>();
   /** Bumped by every change of a file, the layout or the schema: a catalog built in steps meanwhile is not kept. */
   private changes = 0;
   /** The catalog each package sees (its own schema, its dependencies', its enclosing packages'), by the packages it sees. */
@@ -406,15 +406,11 @@ export class Workspace {
    * at each keystroke. An edit in one of those statements rebuilds it.
    */
   private catalogFollows(file: string, entry: FileEntry): boolean {
-    const built = this.cachedCatalog && this.catalogDocuments.get(file);
-    if (!this.cachedCatalog || !built || !entry.document || hostLanguageOf(file) || isPrismaSchema(file)) return false;
-    const before = built.statements.filter((statement) => statement.changes.length > 0);
-    let at = 0;
-    for (const statement of entry.document.statements) {
-      if (statement.changes.length > 0 && before[at++]?.changes !== statement.changes) return false;
-    }
-    if (at !== before.length) return false;
-    this.catalogDocuments.set(file, entry.document);
+    const before = this.catalogChanges.get(file);
+    if (!this.cachedCatalog || !before || !entry.document || !followsEdits(file)) return false;
+    const after = schemaStatementsOf(entry.document);
+    if (after.length !== before.length || after.some((changes, at) => changes !== before[at])) return false;
+    this.catalogChanges.set(file, after);
     this.cachedCatalog = sameTables(this.cachedCatalog);
     this.packageCatalogs.clear();
     this.catalogVersion++;
@@ -613,7 +609,7 @@ export class Workspace {
     if (this.cachedCatalog) return this.cachedCatalog; // built meanwhile by a caller that could not wait
     if (this.changes !== before) return undefined;
     this.packageCatalogs.clear();
-    this.catalogDocuments = new Map(inputs.map(({ file, document }) => [file, document]));
+    this.catalogChanges = new Map(inputs.filter(({ file }) => followsEdits(file)).map(({ file, document }) => [file, schemaStatementsOf(document)]));
     this.cachedCatalog = built;
     this.catalogVersion++;
     return built;
@@ -1328,6 +1324,16 @@ const MAY_BE_SCRIPT_MIGRATION = /\bexports?\b[\s\S]*?\bup\b|\bup\b[\s\S]*?\bexpo
 /** What decides a module's migration set: its tool (a file that becomes or stops being a migration changes the sets). */
 function scriptKind(script: ScriptMigration | undefined): string {
   return script ? `${script.tool} ${script.module} ${script.extension}` : '';
+}
+
+/** A SQL file, whose parse moves the statements an edit did not change in place (`Workspace.catalogFollows`). */
+function followsEdits(file: string): boolean {
+  return !hostLanguageOf(file) && !isPrismaSchema(file);
+}
+
+/** The schema changes of each statement of `document` that has any, in order. */
+function schemaStatementsOf(document: ParsedDocument): SchemaChange[][] {
+  return document.statements.filter((statement) => statement.changes.length > 0).map((statement) => statement.changes);
 }
 
 /** Text without which a host file's SQL strings hold no DDL QueryLens reads (see Workspace.mayWriteSchema). */
