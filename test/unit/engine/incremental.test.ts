@@ -143,6 +143,36 @@ describe('engine: incremental analysis', () => {
     assert.deepEqual(change.kind === 'edit' ? change.edits[0]!.range.start : undefined, { line: 1, character: 131 });
   });
 
+  it('moves the schema findings and index fixes of DDL below an edit, in the file and in the files checked against it', () => {
+    // The catalog is kept across edits that leave its statements as they were (only moved): its positions must follow them.
+    const editor = new Editor({ 'app.sql': QUERIES + SCHEMA, 'queries.sql': QUERIES });
+    const tables = editor.ws.catalog().tables;
+    const foreignKey = () => editor.ws.analyze(at('app.sql')).filter((f) => f.ruleId === 'unindexed-foreign-key');
+    const fixStart = (finding: Finding) => {
+      const change = finding.fixes[0]!.changes[0]!;
+      return change.kind === 'edit' ? change.edits[0]!.range.start : undefined;
+    };
+    const composite = () => editor.ws.analyze(at('queries.sql')).find((f) => f.ruleId === 'missing-composite-index')!;
+    assert.deepEqual(foreignKey().map((f) => f.range), [{ start: { line: 5, character: 43 }, end: { line: 5, character: 94 } }]);
+    assert.deepEqual(fixStart(foreignKey()[0]!), { line: 5, character: 130 });
+    assert.deepEqual(fixStart(composite()), { line: 5, character: 130 });
+    // A line break typed in a query above the DDL: everything below it moves one line down (Editor.replace compares both files with a fresh analysis).
+    editor.replace('app.sql', 'SELECT id, title FROM tasks', 'SELECT id,\n  title FROM tasks');
+    assert.deepEqual(foreignKey().map((f) => f.range), [{ start: { line: 6, character: 43 }, end: { line: 6, character: 94 } }]);
+    assert.deepEqual(fixStart(foreignKey()[0]!), { line: 6, character: 130 });
+    assert.deepEqual(fixStart(composite()), { line: 6, character: 130 });
+    // A character typed in a query on the line above it, then the line break taken out again.
+    editor.replace('app.sql', "email LIKE '%x'", "email  LIKE '%x'");
+    editor.replace('app.sql', 'SELECT id,\n  title FROM tasks', 'SELECT id, title FROM tasks');
+    assert.deepEqual(foreignKey().map((f) => f.range), [{ start: { line: 5, character: 43 }, end: { line: 5, character: 94 } }]);
+    assert.deepEqual(fixStart(composite()), { line: 5, character: 130 });
+    assert.equal(editor.ws.catalog().tables, tables, 'the catalog was not built again');
+    // An edit inside the DDL that keeps the schema, before the foreign key: built again, and still right.
+    editor.replace('app.sql', 'CREATE TABLE tasks (id bigint', 'CREATE TABLE tasks (id  bigint');
+    assert.deepEqual(foreignKey().map((f) => f.range), [{ start: { line: 5, character: 44 }, end: { line: 5, character: 95 } }]);
+    assert.deepEqual(fixStart(composite()), { line: 5, character: 131 });
+  });
+
   it('re-runs the statements that read a table whose schema changed, in another file or the same', () => {
     const editor = new Editor({ 'schema.sql': SCHEMA, 'queries.sql': QUERIES, 'app.sql': SCHEMA.replace(/accounts|tasks/g, 'other_$&') });
     const composite = () => editor.ws.analyze(at('queries.sql')).filter((f) => f.ruleId === 'missing-composite-index');

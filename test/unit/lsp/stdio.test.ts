@@ -19,19 +19,23 @@ const publish = (diagnostics: unknown[], version = 3) => ({
 });
 
 describe('lsp/stdio: the messages the server writes', () => {
-  it('writes a publish as JSON.stringify does, diagnostics kept from an earlier publish included', () => {
-    const kept = [finding('Foreign key tasks(a) → accounts(id) has no index "quoted" \\ here', 1), finding('plain', 2)].map(toDiagnostic);
+  it('writes a publish as JSON.stringify does, each character past ASCII as a \\u escape, diagnostics kept from an earlier publish included', () => {
+    const kept = [finding('Foreign key tasks(a) → accounts(id) has no index "quoted" \\ here', 1), finding('plain 😀 é', 2)].map(toDiagnostic);
     const first = encodeMessage(publish(kept));
-    assert.equal(first.toString('utf8'), JSON.stringify(publish(kept)));
+    const escaped = JSON.stringify(publish(kept)).replace('→', '\\u2192').replace('😀', '\\ud83d\\ude00').replace('é', '\\u00e9');
+    assert.equal(first.toString('latin1'), escaped);
+    assert.deepEqual(JSON.parse(first.toString('utf8')), publish(kept));
     // The next version: the same diagnostic objects, one new, another URI version.
     const next = [kept[0]!, toDiagnostic(finding('new one', 4)), kept[1]!];
-    assert.deepEqual(encodeMessage(publish(next, 4)), Buffer.from(JSON.stringify(publish(next, 4))));
+    assert.deepEqual(JSON.parse(encodeMessage(publish(next, 4)).toString('utf8')), publish(next, 4));
+    assert.ok(encodeMessage(publish(next, 4)).every((byte) => byte < 0x80));
     assert.deepEqual(encodeMessage(publish([], 5)), Buffer.from(JSON.stringify(publish([], 5))));
   });
 
-  it('writes other messages as JSON.stringify does', () => {
+  it('writes other messages as JSON.stringify does, in ASCII', () => {
     const response = { jsonrpc: '2.0', id: 7, result: { contents: { kind: 'markdown', value: 'a → b' } } };
-    assert.deepEqual(encodeMessage(response), Buffer.from(JSON.stringify(response)));
+    assert.equal(encodeMessage(response).toString('latin1'), JSON.stringify(response).replace('→', '\\u2192'));
+    assert.deepEqual(JSON.parse(encodeMessage(response).toString('utf8')), response);
   });
 
   it('a diagnostic carries no data: code actions find its finding by source, code and range', () => {

@@ -62,10 +62,20 @@ function sameName(a: string | undefined, b: string | undefined): boolean {
 }
 
 class CatalogImpl implements Catalog {
-  readonly tables = new Map<string, TableInfo>();
+  constructor(readonly tables = new Map<string, TableInfo>()) {}
   getTable(name: string): TableInfo | undefined {
     return this.tables.get(tableKey(name));
   }
+}
+
+/**
+ * A catalog over the same tables as `catalog`, as another object: what a rebuild from the same
+ * statements would give when only their positions moved, and those moved in the tables already
+ * (their origins are the statements' own spans, which a parse moves in place: see shiftOwned).
+ * The caches keyed by a catalog (fingerprints, index needs) start afresh with it, as after a build.
+ */
+export function sameTables(catalog: Catalog): Catalog {
+  return new CatalogImpl(catalog.tables);
 }
 
 export function buildCatalog(inputs: CatalogInput[]): Catalog {

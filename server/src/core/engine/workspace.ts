@@ -11,7 +11,7 @@
  */
 import * as path from 'node:path';
 import { SYNTAX_RULE_ID, type Dialect, type Finding, type Severity } from '../../../../shared/types';
-import { buildCatalog, buildCatalogSteps, type CatalogInput, tableKey } from '../catalog/build';
+import { buildCatalog, buildCatalogSteps, type CatalogInput, sameTables, tableKey } from '../catalog/build';
 import type { Catalog, MigrationSet } from '../catalog/types';
 import { ignorePatternMatcher, isAnalysedFile, isExcluded, isScriptMigrationPath, isOrmSchemaFile, isIgnoredByPatterns, isLeftOutTest, isWorkspaceFileKind, listWorkspaceFiles, takenBackMatcher, workspacePath } from '../config/files';
 import { contentSkipReason, defaultSkipOf } from '../config/skipped';
@@ -155,6 +155,8 @@ export class Workspace {
   private knexfiles = new Map<string, KnexfileMigrations>();
   private layout!: Layout;
   private cachedCatalog?: Catalog;
+  /** The schema changes of each SQL file `cachedCatalog` was built from, statement by statement (`catalogFollows`). */
+  private catalogChanges = new Map<string, SchemaChange[][]>();
   /** Bumped by every change of a file, the layout or the schema: a catalog built in steps meanwhile is not kept. */
   private changes = 0;
   /** The catalog each package sees (its own schema, its dependencies', its enclosing packages'), by the packages it sees. */
@@ -447,9 +449,29 @@ export class Workspace {
         this.schemaChanged.delete(file);
         // Same schema, but its DDL may have moved: the catalog's positions (which
         // fixes and schema findings point at) must follow the text.
-        if (after !== '') this.dropCatalog();
+        if (after !== '' && !this.catalogFollows(file, entry)) this.dropCatalog();
       }
     }
+  }
+
+  /**
+   * Whether the catalog stays after an edit of a SQL file that left its schema as it was: when
+   * its schema statements are the very ones the catalog was built from (the edit was elsewhere,
+   * or in a statement without schema changes), which the parse moved in place, the catalog's
+   * origins with them. It then stays as a new catalog over the same tables (`sameTables`),
+   * counted as a new build; typing in a 5,000-line file of queries and DDL no longer rebuilds it
+   * at each keystroke. An edit in one of those statements rebuilds it.
+   */
+  private catalogFollows(file: string, entry: FileEntry): boolean {
+    const before = this.catalogChanges.get(file);
+    if (!this.cachedCatalog || !before || !entry.document || !followsEdits(file)) return false;
+    const after = schemaStatementsOf(entry.document);
+    if (after.length !== before.length || after.some((changes, at) => changes !== before[at])) return false;
+    this.catalogChanges.set(file, after);
+    this.cachedCatalog = sameTables(this.cachedCatalog);
+    this.packageCatalogs.clear();
+    this.catalogVersion++;
+    return true;
   }
 
   /**
@@ -638,10 +660,12 @@ export class Workspace {
     yield* this.readCatalogInputsSteps();
     if (this.cachedCatalog) return this.cachedCatalog;
     const before = this.changes;
-    const built = yield* buildCatalogSteps(this.catalogInputs());
+    const inputs = this.catalogInputs();
+    const built = yield* buildCatalogSteps(inputs);
     if (this.cachedCatalog) return this.cachedCatalog; // built meanwhile by a caller that could not wait
     if (this.changes !== before) return undefined;
     this.packageCatalogs.clear();
+    this.catalogChanges = new Map(inputs.filter(({ file }) => followsEdits(file)).map(({ file, document }) => [file, schemaStatementsOf(document)]));
     this.cachedCatalog = built;
     this.catalogVersion++;
     return built;
@@ -1369,6 +1393,16 @@ const MAY_BE_SCRIPT_MIGRATION = /\bexports?\b[\s\S]*?\bup\b|\bup\b[\s\S]*?\bexpo
 /** What decides a module's migration set: its tool (a file that becomes or stops being a migration changes the sets). */
 function scriptKind(script: ScriptMigration | undefined): string {
   return script ? `${script.tool} ${script.module} ${script.extension}` : '';
+}
+
+/** A SQL file, whose parse moves the statements an edit did not change in place (`Workspace.catalogFollows`). */
+function followsEdits(file: string): boolean {
+  return !hostLanguageOf(file) && !isPrismaSchema(file);
+}
+
+/** The schema changes of each statement of `document` that has any, in order. */
+function schemaStatementsOf(document: ParsedDocument): SchemaChange[][] {
+  return document.statements.filter((statement) => statement.changes.length > 0).map((statement) => statement.changes);
 }
 
 /** Text without which a host file's SQL strings hold no DDL QueryLens reads (see Workspace.mayWriteSchema). */
