@@ -371,9 +371,14 @@ class CatalogBuilder {
   }
 
   private findIndex(name: string): IndexInfo | undefined {
+    // Asked at every CREATE INDEX over every index so far: the name is lower-cased once, each index's once.
+    const whole = name.toLowerCase();
+    const unqualified = tableKey(name);
     for (const table of this.catalog.tables.values()) {
-      const found = table.indexes.find((i) => sameName(i.name, name) || sameName(i.name, tableKey(name)));
-      if (found) return found;
+      for (const index of table.indexes) {
+        const own = index.name.toLowerCase();
+        if (own === whole || own === unqualified) return index;
+      }
     }
     return undefined;
   }
