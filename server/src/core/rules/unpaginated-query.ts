@@ -19,7 +19,7 @@ import type { Catalog, TableInfo } from '../catalog/types';
 import { adapterOf } from '../host/languages';
 import type { HostQuery } from '../host/types';
 import type { ColumnRef, QueryModel, Statement } from '../sql/model';
-import { codePath, hostQueryOf, returnsAllRows, spanText, type CodePath } from './host-helpers';
+import { codePath, hostQueryOf, lineNumber, returnsAllRows, spanText, type CodePath } from './host-helpers';
 import { configuredByTenant, isPersonKey, isSelectiveKey } from './index-judgement';
 import { atMostOneRow, columnTable, isSingleRowLookup, knownTable, listBoundKey, spanUnion, tableRefs } from './query-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
@@ -68,12 +68,11 @@ export const unpaginatedQuery: Rule = {
       // Every row of the table read, then filtered by the code (`rows.filter(...)`): the filter belongs in the query.
       const filteredAt = hostQuery?.filteredAt && known.length === 1 && !query.predicates.length ? hostQuery.filteredAt : undefined;
       if (filteredAt) {
-        const line = ctx.text.slice(0, filteredAt.start).split('\n').length;
         const call = spanText(ctx.text, filteredAt).split('(')[0]!.replace(/\s+/g, '');
         ctx.report({
           span,
           message:
-            `Query reads every row of ${names}${path ? ` ${path.why}` : ''}, then the code keeps some of them (\`${call}(...)\` on line ${line}): ` +
+            `Query reads every row of ${names}${path ? ` ${path.why}` : ''}, then the code keeps some of them (\`${call}(...)\` on line ${lineNumber(ctx.text, filteredAt.start)}): ` +
             'each call reads the whole table to return a part of it, and pays more as the table grows. Write that filter into the query, ' +
             'so that the database returns only the rows kept (and paginate those); a LIMIT before the code\'s filter would drop rows it keeps.',
           explanation: [

@@ -733,15 +733,13 @@ function filterOfResult(name: string, declarator: Node): Span | undefined {
   while (block && block.type !== 'statement_block' && block.type !== 'program') block = block.parent;
   if (block?.type !== 'statement_block') return undefined;
   let found: Span | undefined;
-  if (block) {
-    walk(block, (n) => {
-      if (found || n.type !== 'identifier' || n.text !== name || n.startIndex < declarator.endIndex) return;
-      const member = n.parent;
-      if (member?.type !== 'member_expression' || member.childForFieldName('object')?.id !== n.id || member.childForFieldName('property')?.text !== 'filter') return;
-      const call = member.parent;
-      if (call?.type === 'call_expression' && call.childForFieldName('function')?.id === member.id) found = spanOf(call);
-    });
-  }
+  walk(block, (n) => {
+    if (found || n.type !== 'identifier' || n.text !== name || n.startIndex < declarator.endIndex) return;
+    const member = n.parent;
+    if (member?.type !== 'member_expression' || member.childForFieldName('object')?.id !== n.id || member.childForFieldName('property')?.text !== 'filter') return;
+    const call = member.parent;
+    if (call?.type === 'call_expression' && call.childForFieldName('function')?.id === member.id) found = spanOf(call);
+  });
   return found;
 }
 
