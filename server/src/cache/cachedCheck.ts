@@ -157,17 +157,16 @@ export class CachedCheck {
       const name = this.relative(file);
       const stat = this.stats.get(file);
       if (!stat) return undefined;
-      const unchanged = (recorded: string | undefined) => recorded === stat.key && stat.mtimeNs < this.previousRacyFrom;
       const left = previous.left[name];
       if (left) {
-        if (!unchanged(left.stat)) return undefined; // why it was left out may have changed
+        if (!this.sameOnDisk(left.stat, stat)) return undefined; // why it was left out may have changed
         if (left.skipped !== undefined) skipped.push({ file, reason: left.skipped });
         now.left[name] = left;
         continue;
       }
       const cached = previous.files[name];
       if (!cached || (cached.shipped ?? false) !== inputs.isShipped(file)) return undefined;
-      if (!unchanged(cached.stat)) {
+      if (!this.sameOnDisk(cached.stat, stat)) {
         const text = readTextFileSync(file, { maxBytes: MAX_SOURCE_BYTES }).text;
         read++;
         if (text === undefined || hashText(text) !== cached.hash) return undefined;
@@ -291,7 +290,12 @@ export class CachedCheck {
   private unchangedOnDisk(file: string): CachedFile | undefined {
     const cached = this.previous?.files[this.relative(file)];
     const stat = this.stats.get(file);
-    return cached?.stat !== undefined && stat !== undefined && cached.stat === stat.key && stat.mtimeNs < this.previousRacyFrom ? cached : undefined;
+    return stat !== undefined && this.sameOnDisk(cached?.stat, stat) ? cached : undefined;
+  }
+
+  /** Whether a file's metadata now (`observe`) is the one the last run recorded, outside that run's racy window. */
+  private sameOnDisk(recorded: string | undefined, now: { key: string; mtimeNs: bigint }): boolean {
+    return recorded === now.key && now.mtimeNs < this.previousRacyFrom;
   }
 
   private relative(file: string): string {
