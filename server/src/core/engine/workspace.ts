@@ -304,8 +304,9 @@ export class Workspace {
   skipReason(file: string): string | undefined {
     const rel = workspacePath(this.root, file);
     const content = this.skippedForContent.get(file);
-    const rule = content === undefined && !this.entries.has(file) && isIgnoredByPatterns(this.root, file, this.ignored) ? defaultSkipOf(rel) : undefined;
     if (content !== undefined) return `${content}; add "!${rel}" to "ignorePatterns" in .querylens.json to read it`;
+    if (this.entries.has(file) || !isIgnoredByPatterns(this.root, file, this.ignored)) return undefined;
+    const rule = defaultSkipOf(rel);
     if (rule === undefined) return undefined;
     const folder = rule.endsWith('/');
     return `${folder ? `in ${rule}` : `a ${rule} file`}, skipped by default; add "!${folder ? rule : rel}" to "ignorePatterns" in .querylens.json to read it`;
