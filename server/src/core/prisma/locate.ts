@@ -11,6 +11,7 @@
  * without them: Migrate creates ignored fields and models).
  */
 import type { Span } from '../sql/model';
+import { forLastText } from '../last-text';
 
 export interface FieldLocation {
   name: string;
@@ -49,15 +50,11 @@ const UNSUPPORTED = /^Unsupported\(\s*"((?:[^"\\]|\\.)*)"\s*\)(\[\])?(\?)?/;
 const MAP = /@map\(\s*(?:name\s*:\s*)?"((?:[^"\\]|\\.)*)"/;
 const RELATION_MAP = /@relation\((?:[^()"]|"(?:[^"\\]|\\.)*"|\([^()]*\))*?\bmap\s*:\s*"((?:[^"\\]|\\.)*)"/;
 
-/** The model, view, enum and composite type blocks of one file, in order. */
-export function locateBlocks(text: string): readonly BlockLocation[] {
-  // A schema's index fixes locate its blocks again and again (each fix twice), and the schema is read whole each time.
-  if (located?.text !== text) located = { text, blocks: readBlocks(text) };
-  return located.blocks;
-}
-
-/** The last text `locateBlocks` read, with its blocks (callers only read them). */
-let located: { text: string; blocks: readonly BlockLocation[] } | undefined;
+/**
+ * The model, view, enum and composite type blocks of one file, in order. A schema's index fixes
+ * locate its blocks again and again (each fix twice): the last text's are kept (callers only read them).
+ */
+export const locateBlocks: (text: string) => readonly BlockLocation[] = forLastText((text) => readBlocks(text));
 
 function readBlocks(text: string): BlockLocation[] {
   const masked = withoutComments(text);

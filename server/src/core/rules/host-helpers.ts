@@ -16,6 +16,7 @@ import { adapterOf } from '../host/languages';
 import { lineEnd, lineStart, topLevelItems } from './host-text';
 import type { FileContext } from './types';
 import { snake, userTenantsColumn } from './index-judgement';
+import { forLastText } from '../last-text';
 
 export { awaited, indentationAt, lineEnd, lineStart, rewriteLiteral, spanText, startsLine } from './host-text';
 
@@ -338,17 +339,16 @@ function decoratorName(decorator: string): string {
 // Layout
 
 /** Offsets just after each newline of the text last asked about: a file's findings ask it many lines. */
-let newlines: { text: string; after: number[] } | undefined;
+const newlinesOf = forLastText((text) => {
+  const after: number[] = [];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) after.push(i + 1);
+  return after;
+});
 
 /** 1-based line number of `offset`. */
 export function lineNumber(text: string, offset: number): number {
-  if (newlines?.text !== text) {
-    const after: number[] = [];
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) after.push(i + 1);
-    newlines = { text, after };
-  }
   // Lines before `offset`'s: the newlines strictly before it.
-  const { after } = newlines;
+  const after = newlinesOf(text);
   let lo = 0;
   let hi = after.length;
   while (lo < hi) {

@@ -34,6 +34,7 @@ import type { ColumnRef, JoinInfo, Predicate, PredicateOp, QueryModel, Span, Sta
 import type { SyntaxNode } from '../treesitter';
 import type { HostQuery, OrmId, Terminal } from '../types';
 import { argsOf, rootOf } from './syntax';
+import { forLastText } from '../../last-text';
 
 export interface BuiltQuery {
   /** The query builder or ORM that sends it. */
@@ -104,11 +105,7 @@ export function mayBuildQuery(text: string): boolean {
 }
 
 /** `mayBuildQuery` of the last text asked (a file's calls are offered one by one). */
-let built: { text: string; may: boolean } | undefined;
-function buildsIn(text: string): boolean {
-  if (built?.text !== text) built = { text, may: mayBuildQuery(text) };
-  return built.may;
-}
+const buildsIn = forLastText(mayBuildQuery);
 
 const MAY_BUILD = new RegExp(`\\b(?:${[...Object.keys(KYSELY_STARTS), ...KNEX_NAMES, 'Knex'].join('|')})\\b`);
 

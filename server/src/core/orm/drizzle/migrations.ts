@@ -22,6 +22,7 @@ import type { Migration, MigrationSet } from '../../catalog/types';
 import { MAX_CONFIG_BYTES, readTextFileSync } from '../../config/read';
 import type { ExtraEdit } from '../../host/adapter';
 import { createIndexStatement, dropIndexStatement, needsTrigram, slugOf } from '../../migrations/sql';
+import { forLastText } from '../../last-text';
 
 const JOURNAL = path.join('meta', '_journal.json');
 
@@ -152,22 +153,19 @@ interface Snapshot {
   [key: string]: unknown;
 }
 
-/** The last snapshot read, by its text: every index fix of a check plans from the same one (never changed: `snapshotWith` copies). */
-let lastSnapshot: { text: string; snapshot: Snapshot | undefined } | undefined;
-
 function parseSnapshot(text: string | undefined): Snapshot | undefined {
-  if (text === undefined) return undefined;
-  if (lastSnapshot?.text === text) return lastSnapshot.snapshot;
-  let snapshot: Snapshot | undefined;
+  return text === undefined ? undefined : lastSnapshot(text);
+}
+
+/** The snapshot of the last text read: every index fix of a check plans from the same one (never changed: `snapshotWith` copies). */
+const lastSnapshot = forLastText((text): Snapshot | undefined => {
   try {
     const json = JSON.parse(text) as Snapshot;
-    snapshot = typeof json.id === 'string' && json.tables && typeof json.tables === 'object' ? json : undefined;
+    return typeof json.id === 'string' && json.tables && typeof json.tables === 'object' ? json : undefined;
   } catch {
-    snapshot = undefined;
+    return undefined;
   }
-  lastSnapshot = { text, snapshot };
-  return snapshot;
-}
+});
 
 /**
  * The snapshot after the change: PostgreSQL snapshots of version 7 (index
