@@ -3,7 +3,8 @@
  * index wanted by queries of several files is one warning, in the first file;
  * the others are info naming the file and line of the one kept. An index
  * wanted in one file only, or another index, stays a warning, and so does
- * the same index in another package (its own schema: another table).
+ * the same index in another package (its own schema: another table); two
+ * packages that see one schema package (and others) share its tables.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -60,6 +61,32 @@ describe('check: one warning per missing index across files', () => {
     assert.deepEqual(await missingIndexes(dir), [
       'north/queries/desk.sql:1 warning Add an index on tickets(desk_id).',
       'south/queries/desk.sql:1 warning Add an index on tickets(desk_id).',
+    ]);
+  });
+
+  // documenso: packages/auth and packages/lib both depend on @documenso/prisma (the schema) but on other packages
+  // besides (lib on @documenso/email): they see other packages, one schema, so Passkey(credentialId) wanted in
+  // packages/auth/server/routes/passkey.ts:73 is served by Passkey(credentialId, userId) wanted in
+  // packages/lib/server-only/document/is-recipient-authorized.ts:212, and EmailDomain(organisationId) is wanted twice.
+  it('two packages over one schema package, each seeing other packages besides: one schema, one warning', async () => {
+    const dir = writeTree({
+      '.querylens.json': FILES['.querylens.json']!,
+      'package.json': '{ "name": "desk", "workspaces": ["packages/*"] }\n',
+      'packages/db/package.json': '{ "name": "@desk/db" }\n',
+      'packages/db/schema.sql': FILES['db/schema.sql']!,
+      'packages/mail/package.json': '{ "name": "@desk/mail" }\n',
+      'packages/auth/package.json': '{ "name": "@desk/auth", "dependencies": { "@desk/db": "*" } }\n',
+      'packages/auth/queries/desk.sql': FILES['queries/desk.sql']!,
+      'packages/lib/package.json': '{ "name": "@desk/lib", "dependencies": { "@desk/db": "*", "@desk/mail": "*" } }\n',
+      'packages/lib/queries/reports.sql': 'SELECT id FROM tickets WHERE desk_id = $1 AND opened_at > $2 LIMIT 50;\n',
+    });
+    dirs.push(dir);
+    const found = (await runCheck({ paths: ['.'], cwd: dir, fix: false, warn: () => undefined })).findings
+      .filter((f) => f.ruleId.startsWith('missing-'))
+      .map((f) => `${path.relative(dir, f.file)}:${f.range.start.line + 1} ${f.severity} ${f.message.replace(/^.*?(Add an index)/, '$1')}`);
+    assert.deepEqual(found, [
+      'packages/auth/queries/desk.sql:1 info Add an index on tickets(desk_id). Info, not warning: the index on tickets(desk_id, opened_at) is suggested in packages/lib/queries/reports.sql on line 1 and serves this query too.',
+      'packages/lib/queries/reports.sql:1 warning Add an index on tickets(desk_id, opened_at).',
     ]);
   });
 });

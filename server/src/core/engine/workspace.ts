@@ -159,7 +159,9 @@ export class Workspace {
   private catalogChanges = new Map<string, SchemaChange[][]>();
   /** Bumped by every change of a file, the layout or the schema: a catalog built in steps meanwhile is not kept. */
   private changes = 0;
-  /** The catalog each package sees (its own schema, its dependencies', its enclosing packages'), by the packages it sees. */
+  /** The key of the schema each package sees (`schemaKeyOf`), by the packages it sees. */
+  private readonly packageSchemas = new Map<string, string>();
+  /** The catalogs built for `schemaOf`, by schema key: files that see other packages but the same schema share one. */
   private readonly packageCatalogs = new Map<string, Catalog>();
   /** Bumped on every catalog build, also when only positions moved: keys whole-file findings. */
   private catalogVersion = 0;
@@ -471,6 +473,7 @@ export class Workspace {
     this.catalogChanges.set(file, after);
     this.cachedCatalog = sameTables(this.cachedCatalog);
     this.packageCatalogs.clear();
+    this.packageSchemas.clear();
     this.catalogVersion++;
     return true;
   }
@@ -666,6 +669,7 @@ export class Workspace {
     if (this.cachedCatalog) return this.cachedCatalog; // built meanwhile by a caller that could not wait
     if (this.changes !== before) return undefined;
     this.packageCatalogs.clear();
+    this.packageSchemas.clear();
     this.catalogChanges = new Map(inputs.filter(({ file }) => followsEdits(file)).map(({ file, document }) => [file, schemaStatementsOf(document)]));
     this.cachedCatalog = built;
     this.catalogVersion++;
@@ -687,24 +691,45 @@ export class Workspace {
     return this.schemaOf(file).catalog;
   }
 
-  /** The packages whose schema `file` sees, as one key (`schemaOf(file).key`), without building the catalog. */
+  /**
+   * The schema `file` sees, as one key, without building the catalog: '' for the whole workspace's, else the
+   * packages among those it sees that hold the schema's files (its models, migrations and SQL). Two files that
+   * see other packages but the same schema's files (a monorepo's apps over one shared schema package) have one
+   * key: one schema, one catalog. `schemaOf(file).key` is the same, or '' when that catalog is whole after all.
+   */
   schemaKeyOf(file: string): string {
-    return this.layout.visiblePackages(file).join('\n');
+    const visible = this.layout.visiblePackages(file);
+    const seenKey = visible.join('\n');
+    let key = this.packageSchemas.get(seenKey);
+    if (key === undefined) {
+      const seen = new Set(visible);
+      const inputs = this.catalogInputs();
+      const packages = new Set<string>();
+      for (const input of inputs) {
+        const pkg = this.layout.packages.packageOf(input.file);
+        if (seen.has(pkg)) packages.add(pkg);
+      }
+      const all = new Set(inputs.map((input) => this.layout.packages.packageOf(input.file)));
+      // Seeing every package that holds schema files, or none: the whole workspace's catalog (see schemaOf).
+      key = packages.size === all.size || packages.size === 0 ? '' : [...packages].sort().join('\n');
+      this.packageSchemas.set(seenKey, key);
+    }
+    return key;
   }
 
   /**
    * The catalog of `file` (see catalogFor), or the whole workspace's without
-   * a file, with a key naming it: '' for the whole workspace's, else the
-   * packages it holds (a shadow database is built once per key).
+   * a file, with a key naming it (`schemaKeyOf`): '' for the whole workspace's,
+   * else the packages holding its files (a shadow database is built once per key).
    */
   schemaOf(file?: string): { catalog: Catalog; key: string } {
     const whole = this.catalog();
     if (file === undefined) return { catalog: whole, key: '' };
-    const visible = this.layout.visiblePackages(file);
-    const key = visible.join('\n'); // schemaKeyOf(file)
+    const key = this.schemaKeyOf(file);
+    if (key === '') return { catalog: whole, key: '' };
     let catalog = this.packageCatalogs.get(key);
     if (!catalog) {
-      const seen = new Set(visible);
+      const seen = new Set(key.split('\n'));
       const inputs = this.catalogInputs();
       const own = inputs.filter((input) => seen.has(this.layout.packages.packageOf(input.file)));
       own.push(...this.migrationsOfModels(own, inputs));
@@ -712,6 +737,7 @@ export class Workspace {
       if (catalog.tables.size === 0) catalog = whole;
       this.packageCatalogs.set(key, catalog);
     }
+    // Whole after all (its models' migrations hold every table, or it holds none): '' as for the whole workspace.
     return { catalog, key: catalog === whole ? '' : key };
   }
 
@@ -1344,6 +1370,7 @@ export class Workspace {
     const manifests: [string, string][] = [...this.entries].filter(([file]) => isManifest(file)).map(([file, entry]) => [file, entry.text]);
     this.layout = new Layout(new Packages(this.root, manifests), this.sets, (file) => this.signalsOf(file), this.options.config.dialect, dialect);
     this.packageCatalogs.clear();
+    this.packageSchemas.clear();
     this.workspaceDialect = dialect;
     for (const [file, entry] of this.entries) {
       if (entry.dialect === undefined) continue;
