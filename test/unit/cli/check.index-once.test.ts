@@ -89,4 +89,34 @@ describe('check: one warning per missing index across files', () => {
       'packages/lib/queries/reports.sql:1 warning Add an index on tickets(desk_id, opened_at).',
     ]);
   });
+
+  // dokploy: packages/server declares the Drizzle tables and apps/dokploy migrates them (drizzle/) and depends on
+  // packages/server; with the migrations of other packages besides, each sees its own catalog, but the same table
+  // (made by one migration): deployment(backupId) wanted in apps/dokploy/server/api/routers/user.ts:204 and in
+  // packages/server/src/services/compose.ts:141 is one index.
+  it('a library and the app that migrates its Drizzle tables: one table made in one place, one warning', async () => {
+    const journal = JSON.stringify({ version: '7', dialect: 'postgresql', entries: [{ idx: 0, version: '7', when: 1700000000000, tag: '0000_init', breakpoints: true }] });
+    const dir = writeTree({
+      'package.json': JSON.stringify({ private: true, workspaces: ['apps/*', 'packages/*'] }),
+      'packages/server/package.json': JSON.stringify({ name: '@desk/server', dependencies: { 'drizzle-orm': '0.45.4', pg: '8' } }),
+      'packages/server/src/schema.ts':
+        "import { pgTable, serial, integer } from 'drizzle-orm/pg-core';\n" +
+        "export const tickets = pgTable('tickets', {\n  id: serial('id').primaryKey(),\n  deskId: integer('desk_id').notNull(),\n});\n",
+      'packages/server/src/tickets.ts':
+        "import { eq } from 'drizzle-orm';\nimport { drizzle } from 'drizzle-orm/node-postgres';\nimport { tickets } from './schema';\n" +
+        "const db = drizzle(process.env.DATABASE_URL!);\n" +
+        'export const byDesk = (deskId: number) => db.select().from(tickets).where(eq(tickets.deskId, deskId)).limit(10);\n',
+      'apps/web/package.json': JSON.stringify({ name: 'web', dependencies: { '@desk/server': 'workspace:*', 'drizzle-orm': '0.45.4', pg: '8' } }),
+      'apps/web/drizzle/0000_init.sql': 'CREATE TABLE "tickets" (\n\t"id" serial PRIMARY KEY NOT NULL,\n\t"desk_id" integer NOT NULL\n);\n',
+      'apps/web/drizzle/meta/_journal.json': journal,
+      'apps/web/queries/desk.sql': 'SELECT id FROM tickets WHERE desk_id = $1 LIMIT 20;\n',
+      'apps/monitor/package.json': JSON.stringify({ name: 'monitor' }),
+      'apps/monitor/schema.sql': 'CREATE TABLE probes (id bigint PRIMARY KEY, url text NOT NULL);\n',
+    });
+    dirs.push(dir);
+    assert.deepEqual(await missingIndexes(dir), [
+      'apps/web/queries/desk.sql:1 warning Add an index on tickets(desk_id).',
+      'packages/server/src/tickets.ts:5 info Add an index on tickets(desk_id). Info, not warning: the same index is suggested in apps/web/queries/desk.sql on line 1 and serves this query too.',
+    ]);
+  });
 });

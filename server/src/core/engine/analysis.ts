@@ -481,12 +481,18 @@ class FileAnalysis {
     const fixes = report.fixes?.length ? report.fixes.filter((fix) => !this.editsShipped(fix)).map((fix) => this.toFix(fix, offset)) : [];
     const tail = {
       ...(report.explanation ? { explanation: report.explanation } : {}),
-      ...(report.index ? { index: report.index } : {}),
+      ...(report.index ? { index: this.withTableOrigin(report.index) } : {}),
     };
     const request = report.indexFixes;
     if (!request) return { ...head, fixes, ...tail };
     if (!placed) return withIndexFixes(head, fixes, tail, () => this.indexFixBuilder, request, offset === 0 ? undefined : this.input.lines.positionAt(offset));
     return withIndexFixes(head, fixes, tail, placed.builder, request, placed.at);
+  }
+
+  /** `index` with where its table is made (`IndexSuggestion.madeAt`), when the catalog has it. */
+  private withTableOrigin(index: IndexSuggestion): IndexSuggestion {
+    const origin = this.input.catalog.getTable(index.table)?.origin;
+    return origin ? { ...index, madeAt: `${origin.file}:${origin.span.start}` } : index;
   }
 
   /** History is not rewritten: a fix that edits a shipped migration is not offered. */
@@ -535,7 +541,7 @@ export function oneWarningPerIndex(findings: Finding[], across?: { relative(file
   for (const f of byWidth) {
     const kind = indexKind(f.index!);
     const sameKind = kept.get(kind);
-    const wider = sameKind?.find((k) => servesToo(k.index!, f.index!) && (k.file === f.file || across?.schemaOf(k.file) === across?.schemaOf(f.file)));
+    const wider = sameKind?.find((k) => servesToo(k.index!, f.index!) && (k.file === f.file || (across !== undefined && oneTable(k, f, across))));
     if (wider) servedBy.set(f, wider);
     else if (sameKind) sameKind.push(f);
     else kept.set(kind, [f]);
@@ -558,6 +564,16 @@ export function oneWarningPerIndex(findings: Finding[], across?: { relative(file
 
 /** The info copy `oneWarningPerIndex` made of a finding in one file last, and the finding it points at (whose line it names). */
 const demoted = new WeakMap<Finding, { by: Finding; quieter: Finding }>();
+
+/**
+ * Whether two files' suggestions on a table of one name are for one table: made in one place (`madeAt`: a
+ * monorepo's packages that see one schema package through other dependencies each have a catalog, but the
+ * same table), else seen through one schema.
+ */
+function oneTable(a: Finding, b: Finding, across: { schemaOf(file: string): string }): boolean {
+  const [x, y] = [a.index!.madeAt, b.index!.madeAt];
+  return x !== undefined && y !== undefined ? x === y : across.schemaOf(a.file) === across.schemaOf(b.file);
+}
 
 /** What an index suggestion must share with one that serves it: table, method, operator class. */
 function indexKind(index: NonNullable<Finding['index']>): string {

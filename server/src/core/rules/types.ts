@@ -38,6 +38,11 @@ export interface IndexSuggestion {
   name?: string;
   /** The table as the schema spells it (`CscSession`), when not as `table` (the catalog key): what messages name. */
   spelled?: string;
+  /**
+   * Where the table is made (the file and offset of its CREATE TABLE or model), set on findings: suggestions of
+   * files checked against other catalogs are for one table when it is made in one place (`oneWarningPerIndex`).
+   */
+  madeAt?: string;
 }
 
 /** What `FileContext.indexFixes` is asked: the index, and the statement the finding is about. */
