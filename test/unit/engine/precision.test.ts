@@ -48,6 +48,29 @@ describe('precision: one warning per missing index', () => {
     );
     assert.match(ws.analyze(`${ROOT}/db/queries.sql`)[1]!.message, /Info, not warning: the same index is suggested on line 1 and serves this query too\.$/);
   });
+
+  // dokploy's apps/dokploy/pages/api/deploy/github.ts: the push webhook's query wants application(githubId, branch,
+  // repository) (line 234), the pull request's (line 396) the same equality columns in another order.
+  it('the same equality columns in another order: one warning; a sort after them is served only in its place', () => {
+    const schema = 'CREATE TABLE application (id bigint PRIMARY KEY, github_id text, branch text, repository text, owner text, created_at timestamptz);\n';
+    const queries = [
+      'SELECT id FROM application WHERE github_id = $1 AND branch = $2 AND repository = $3 LIMIT 10;',
+      'SELECT id FROM application WHERE repository = $1 AND branch = $2 AND github_id = $3 LIMIT 10;',
+      'SELECT id FROM application WHERE github_id = $1 AND repository = $2 LIMIT 10;',
+      'SELECT id FROM application WHERE branch = $1 AND github_id = $2 ORDER BY created_at LIMIT 10;',
+    ].join('\n');
+    const ws = Workspace.fromFiles({ root: ROOT, config: defaultConfig() }, { 'db/schema.sql': schema, 'db/queries.sql': `${queries}\n` });
+    const found = ws.analyze(`${ROOT}/db/queries.sql`).filter((f) => f.ruleId.startsWith('missing-'));
+    assert.deepEqual(
+      found.map((f) => `${f.range.start.line}: ${f.ruleId}/${f.severity} ${f.message.replace(/^.*?(Add an index|Info)/, '$1')}`),
+      [
+        '0: missing-composite-index/warning Add an index on application(github_id, branch, repository).',
+        '1: missing-composite-index/info Add an index on application(github_id, repository, branch). Info, not warning: the index on application(github_id, branch, repository) is suggested on line 1 and serves this query too.',
+        '2: missing-composite-index/warning Add an index on application(github_id, repository).',
+        '3: missing-composite-index/warning Add an index on application(github_id, branch, created_at).',
+      ],
+    );
+  });
 });
 
 describe('precision: a Python package names its database through its driver', () => {

@@ -553,7 +553,7 @@ export function oneWarningPerIndex(findings: Finding[], across?: { relative(file
     // Served by the same finding as in the previous version: the same copy (the LSP layer keeps its diagnostic).
     const known = demoted.get(f);
     if (!across && known?.by === by) return known.quieter;
-    const same = by.index!.columns.length === f.index!.columns.length;
+    const same = by.index!.columns.length === f.index!.columns.length && by.index!.columns.every((c, i) => f.index!.columns[i] === c);
     const where = by.file === f.file || !across ? '' : ` in ${across.relative(by.file)}`;
     const note = `Info, not warning: ${same ? 'the same index' : `the index on ${by.index!.spelled ?? by.index!.table}(${by.index!.columns.join(', ')})`} is suggested${where} on line ${by.range.start.line + 1} and serves this query too.`;
     const quieter = restated(f, { severity: 'info', message: `${f.message} ${note}` });
@@ -580,13 +580,18 @@ function indexKind(index: NonNullable<Finding['index']>): string {
   return `${index.table}\u0000${index.method ?? 'btree'}\u0000${index.opclass ?? ''}`;
 }
 
-/** Whether the suggested index `wide` serves what `narrow` asks for: same table and kind, and it leads with `narrow`'s columns. */
+/**
+ * Whether the suggested index `wide` serves what `narrow` asks for: same table and kind, and it leads with `narrow`'s
+ * columns; `narrow`'s leading equality columns (`equalities`) in any order.
+ */
 function servesToo(wide: NonNullable<Finding['index']>, narrow: NonNullable<Finding['index']>): boolean {
+  const equalities = narrow.equalities ?? 0;
+  const lead = new Set(wide.columns.slice(0, equalities));
   return (
     wide.table === narrow.table &&
     (wide.method ?? 'btree') === (narrow.method ?? 'btree') &&
     wide.opclass === narrow.opclass &&
-    narrow.columns.every((c, i) => wide.columns[i] === c)
+    narrow.columns.every((c, i) => (i < equalities ? lead.has(c) : wide.columns[i] === c))
   );
 }
 

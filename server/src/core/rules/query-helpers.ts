@@ -460,6 +460,9 @@ function filterNeed(query: QueryModel, table: TableInfo, catalog: Catalog): Inde
     need.suggestion = { table: table.name, columns: leading };
     need.sifting = [...eqColumns.slice(MOST_INDEX_COLUMNS), ...(range ? [range.column] : []), ...usedOrder.map((c) => c.column)];
   }
+  // Its equality columns serve in any order: another suggestion of them in another order serves this query too.
+  const equalities = Math.min(eqColumns.length, need.suggestion.columns.length);
+  if (equalities >= 2) need.suggestion.equalities = equalities;
   const narrowedBy = narrowingIndex(table, [...eqColumns, ...viaJoin]);
   if (narrowedBy) need.narrowedBy = narrowedBy;
   const lead = need.suggestion.columns[0]!;

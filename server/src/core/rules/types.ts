@@ -43,6 +43,11 @@ export interface IndexSuggestion {
    * files checked against other catalogs are for one table when it is made in one place (`oneWarningPerIndex`).
    */
   madeAt?: string;
+  /**
+   * How many of the leading columns are equality columns, when two or more: those serve in any order
+   * (`oneWarningPerIndex`: an index on (a, b) serves a query that wants (b, a) for `a = $1 AND b = $2`).
+   */
+  equalities?: number;
 }
 
 /** What `FileContext.indexFixes` is asked: the index, and the statement the finding is about. */
