@@ -13,6 +13,15 @@ const ROOT = '/py';
 
 const SCHEMA = 'CREATE TABLE visits (id bigint PRIMARY KEY, clinic_ref text NOT NULL, room text, seen_at timestamptz NOT NULL);\n';
 
+/** The index findings of `queries` (one a line) over `schema`: line, rule, severity and the message from its advice on. */
+function indexFindings(schema: string, queries: string[]): string[] {
+  const ws = Workspace.fromFiles({ root: ROOT, config: defaultConfig() }, { 'db/schema.sql': schema, 'db/queries.sql': `${queries.join('\n')}\n` });
+  return ws
+    .analyze(`${ROOT}/db/queries.sql`)
+    .filter((f) => f.ruleId.startsWith('missing-'))
+    .map((f) => `${f.range.start.line}: ${f.ruleId}/${f.severity} ${f.message.replace(/^.*?(Add an index|Info)/, '$1')}`);
+}
+
 describe('precision: one warning per missing index', () => {
   before(async () => {
     await initParsers();
@@ -25,11 +34,9 @@ describe('precision: one warning per missing index', () => {
       'DELETE FROM visits WHERE clinic_ref = $1;',
       'SELECT id FROM visits WHERE clinic_ref = $1 AND room = $2 LIMIT 10;',
       'SELECT id FROM visits WHERE room = $1 LIMIT 10;',
-    ].join('\n');
-    const ws = Workspace.fromFiles({ root: ROOT, config: defaultConfig() }, { 'db/schema.sql': SCHEMA, 'db/queries.sql': `${queries}\n` });
-    const found = ws.analyze(`${ROOT}/db/queries.sql`).filter((f) => f.ruleId.startsWith('missing-'));
+    ];
     assert.deepEqual(
-      found.map((f) => `${f.range.start.line}: ${f.ruleId}/${f.severity} ${f.message.replace(/^.*?(Add an index|Info)/, '$1')}`),
+      indexFindings(SCHEMA, queries),
       [
         '0: missing-index/info Add an index on visits(clinic_ref). Info, not warning: the index on visits(clinic_ref, room) is suggested on line 3 and serves this query too.',
         '1: missing-index/info Add an index on visits(clinic_ref). Info, not warning: the index on visits(clinic_ref, room) is suggested on line 3 and serves this query too.',
@@ -58,11 +65,9 @@ describe('precision: one warning per missing index', () => {
       'SELECT id FROM application WHERE repository = $1 AND branch = $2 AND github_id = $3 LIMIT 10;',
       'SELECT id FROM application WHERE github_id = $1 AND repository = $2 LIMIT 10;',
       'SELECT id FROM application WHERE branch = $1 AND github_id = $2 ORDER BY created_at LIMIT 10;',
-    ].join('\n');
-    const ws = Workspace.fromFiles({ root: ROOT, config: defaultConfig() }, { 'db/schema.sql': schema, 'db/queries.sql': `${queries}\n` });
-    const found = ws.analyze(`${ROOT}/db/queries.sql`).filter((f) => f.ruleId.startsWith('missing-'));
+    ];
     assert.deepEqual(
-      found.map((f) => `${f.range.start.line}: ${f.ruleId}/${f.severity} ${f.message.replace(/^.*?(Add an index|Info)/, '$1')}`),
+      indexFindings(schema, queries),
       [
         '0: missing-composite-index/warning Add an index on application(github_id, branch, repository).',
         '1: missing-composite-index/info Add an index on application(github_id, repository, branch). Info, not warning: the index on application(github_id, branch, repository) is suggested on line 1 and serves this query too.',
