@@ -55,6 +55,26 @@ ruleTester(unpaginatedQuery, {
       output: 'SELECT w.* FROM planners p JOIN workers w ON w.planner_id = p.planner_id WHERE p.planner_id = $1 LIMIT 100;',
     },
     {
+      // dokploy's apps/dokploy/server/api/routers/user.ts:292 (listSessions): the sessions of one organization's members.
+      name: 'a joined table narrowed by a key the query is given: the rows linked to one parent (info)',
+      schema:
+        'CREATE TABLE sessions (id text PRIMARY KEY, user_id text NOT NULL, created_at timestamptz NOT NULL);\n' +
+        'CREATE TABLE members (id text PRIMARY KEY, user_id text NOT NULL, organization_id text NOT NULL);',
+      code: 'SELECT s.id FROM sessions s JOIN members m ON m.user_id = s.user_id AND m.organization_id = $1 ORDER BY s.created_at DESC',
+      errors: [
+        {
+          message: [
+            'Query reads sessions, members without LIMIT, so it returns every matching row. It gets slower and heavier as the table grows: ' +
+              'paginate (LIMIT plus a keyset: WHERE id > $last ORDER BY id), or narrow it to one row by key. ' +
+              '(It reads the rows of one organization_id, often a bounded set: this matters only if one organization_id can have many.)',
+          ],
+          span: 'SELECT s.id FROM sessions',
+          tentative: true,
+        },
+      ],
+      output: 'SELECT s.id FROM sessions s JOIN members m ON m.user_id = s.user_id AND m.organization_id = $1 ORDER BY s.created_at DESC LIMIT 100',
+    },
+    {
       name: 'a partial primary key is not a single-row lookup',
       schema: 'CREATE TABLE memberships (org_id int, user_id int, role text, PRIMARY KEY (org_id, user_id));',
       code: 'SELECT role FROM memberships WHERE org_id = $1',

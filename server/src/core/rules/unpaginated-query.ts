@@ -7,7 +7,8 @@
  * should paginate (warning); a job, script or CLI command that must see every
  * row should stream them or walk keyset chunks, never truncate (info); where
  * the file does not show the path (a repository method), the finding is
- * `info` and says both. A read of the rows whose key is in a list it is given
+ * `info` and says both. A read of the rows of one parent (a key pinned by equality, on its first table or on
+ * a table joined to it) is info, saying so. A read of the rows whose key is in a list it is given
  * (`email IN (...)`, `listBoundKey`) is bounded by that list: info, saying so. A read of the rows in a state work passes through
  * (`status = 'in_progress'`) is bounded by the work under way: info, saying so. A read already streamed (sqlx `fetch`, `yield_per`,
  * `stream`) is not reported. Adding LIMIT drops rows silently, so it is never
@@ -58,7 +59,10 @@ export const unpaginatedQuery: Rule = {
       const names = known.map((k) => shownTableName(k.table)).join(', ');
       const path = hostQuery ? codePath(ctx.file, hostQuery) : undefined;
       const orm = hostQuery?.kind === 'orm';
-      const parent = parentKey(query, first.table, ctx.catalog) ?? pinnedJoin(query, first.table, known.map((k) => k.table), ctx.catalog);
+      const parent =
+        parentKey(query, first.table, ctx.catalog) ??
+        pinnedJoin(query, first.table, known.map((k) => k.table), ctx.catalog) ??
+        keyedJoin(query, first.table, known.map((k) => k.table), ctx.catalog);
       const listed = parent ? undefined : listBoundKey(query, first.table, ctx.catalog);
       const passing = parent || listed ? undefined : transientState(ctx, query, first.table);
       // Integrations each tenant sets up by hand (an organization's SSO providers): a few rows per tenant.
@@ -198,14 +202,40 @@ function pinnedJoin(query: QueryModel, first: TableInfo, tables: TableInfo[], ca
       .filter((p) => p.op === 'eq' && !p.disjunctive && p.valueKind !== 'subquery' && p.valueKind !== 'column' && columnTable(query, p.column, catalog) === other.name)
       .map((p) => p.column.column);
     if (keyed.length === 0 || !isSingleRowLookup(other, keyed)) continue;
-    const sides = (c: { left: ColumnRef; right: ColumnRef }) => [columnTable(query, c.left, catalog), columnTable(query, c.right, catalog)];
-    // An ORM join by relationship (`.join(Plugin)`) names no columns: the first table's foreign key to it links them.
-    const joined = query.joins.some((j) =>
-      j.conditions.length === 0 ? j.table.name === other.name && first.foreignKeys.some((fk) => fk.refTable === other.name) : j.conditions.some((c) => sides(c).includes(first.name) && sides(c).includes(other.name)),
-    );
-    if (joined) return other.name;
+    if (joinedTo(query, first, other, catalog)) return other.name;
   }
   return undefined;
+}
+
+/**
+ * A joined table narrowed by equality on a key to a value the query is given (dokploy's session list:
+ * `JOIN member ON member.user_id = session.user_id AND member.organization_id = $1`) that the first table joins
+ * to: the query reads the rows linked to one parent's rows. The key, for the message.
+ */
+function keyedJoin(query: QueryModel, first: TableInfo, tables: TableInfo[], catalog: Catalog): string | undefined {
+  for (const other of tables) {
+    if (other === first || !joinedTo(query, first, other, catalog)) continue;
+    const keyed = query.predicates.find(
+      (p) =>
+        p.op === 'eq' &&
+        !p.disjunctive &&
+        p.valueKind !== 'subquery' &&
+        p.valueKind !== 'column' &&
+        columnTable(query, p.column, catalog) === other.name &&
+        (isSelectiveKey(other, p.column.column) || isPersonKey(p.column.column)),
+    );
+    if (keyed) return keyed.column.column;
+  }
+  return undefined;
+}
+
+/** Whether a join of the query links `first` and `other` (by a condition naming both, or an ORM join by `first`'s foreign key). */
+function joinedTo(query: QueryModel, first: TableInfo, other: TableInfo, catalog: Catalog): boolean {
+  const sides = (c: { left: ColumnRef; right: ColumnRef }) => [columnTable(query, c.left, catalog), columnTable(query, c.right, catalog)];
+  // An ORM join by relationship (`.join(Plugin)`) names no columns: the first table's foreign key to it links them.
+  return query.joins.some((j) =>
+    j.conditions.length === 0 ? j.table.name === other.name && first.foreignKeys.some((fk) => fk.refTable === other.name) : j.conditions.some((c) => sides(c).includes(first.name) && sides(c).includes(other.name)),
+  );
 }
 
 /**
