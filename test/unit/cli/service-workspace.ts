@@ -1,6 +1,7 @@
 // A small workspace like a real service's: a migration, a SQL file and a Python service
-// (raw SQL in `text()`), with four warnings (the SQL file and the service want different indexes:
-// the same one would be counted once in a run); NEW_QUERY appended to the service adds one more.
+// (raw SQL in `text()`), with four warnings (the SQL file and the service want different indexes, leading
+// with other columns: the same one, or one leading with the same key, would be counted once in a run);
+// NEW_QUERY appended to the service adds one more.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,13 +11,14 @@ CREATE TABLE workers (
     worker_id VARCHAR(32) PRIMARY KEY,
     planner_id VARCHAR(32) NOT NULL REFERENCES planners (planner_id),
     task_status VARCHAR(50) NOT NULL,
-    name TEXT NOT NULL
+    name TEXT NOT NULL,
+    goal_rank INT NOT NULL
 );
 CREATE INDEX idx_workers_task_status ON workers (task_status);
 `;
 
 export const QUERIES = `SELECT worker_id FROM workers WHERE name LIKE '%smith' LIMIT 5;
-SELECT worker_id FROM workers WHERE planner_id = $1 AND name = $2 LIMIT 1;
+SELECT worker_id FROM workers WHERE name = $1 AND goal_rank = $2 LIMIT 1;
 `;
 
 export const SERVICE = `from sqlalchemy import text

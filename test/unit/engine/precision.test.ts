@@ -57,24 +57,50 @@ describe('precision: one warning per missing index', () => {
   });
 
   // dokploy's apps/dokploy/pages/api/deploy/github.ts: the push webhook's query wants application(githubId, branch,
-  // repository) (line 234), the pull request's (line 396) the same equality columns in another order.
+  // repository) (line 234), the pull request's (line 396) the same equality columns in another order. Here without the
+  // key (githubId), which would make the others info anyway (the next case).
   it('the same equality columns in another order: one warning; a sort after them is served only in its place', () => {
-    const schema = 'CREATE TABLE application (id bigint PRIMARY KEY, github_id text, branch text, repository text, owner text, created_at timestamptz);\n';
+    const schema = 'CREATE TABLE application (id bigint PRIMARY KEY, owner text, branch text, repository text, created_at timestamptz);\n';
     const queries = [
-      'SELECT id FROM application WHERE github_id = $1 AND branch = $2 AND repository = $3 LIMIT 10;',
-      'SELECT id FROM application WHERE repository = $1 AND branch = $2 AND github_id = $3 LIMIT 10;',
-      'SELECT id FROM application WHERE github_id = $1 AND repository = $2 LIMIT 10;',
-      'SELECT id FROM application WHERE branch = $1 AND github_id = $2 ORDER BY created_at LIMIT 10;',
+      'SELECT id FROM application WHERE owner = $1 AND branch = $2 AND repository = $3 LIMIT 10;',
+      'SELECT id FROM application WHERE repository = $1 AND branch = $2 AND owner = $3 LIMIT 10;',
+      'SELECT id FROM application WHERE owner = $1 AND repository = $2 LIMIT 10;',
+      'SELECT id FROM application WHERE branch = $1 AND owner = $2 ORDER BY created_at LIMIT 10;',
     ];
     assert.deepEqual(
       indexFindings(schema, queries),
       [
-        '0: missing-composite-index/warning Add an index on application(github_id, branch, repository).',
-        '1: missing-composite-index/info Add an index on application(github_id, repository, branch). Info, not warning: the index on application(github_id, branch, repository) is suggested on line 1 and serves this query too.',
-        '2: missing-composite-index/warning Add an index on application(github_id, repository).',
-        '3: missing-composite-index/warning Add an index on application(github_id, branch, created_at).',
+        '0: missing-composite-index/warning Add an index on application(owner, branch, repository).',
+        '1: missing-composite-index/info Add an index on application(repository, branch, owner). Info, not warning: the index on application(owner, branch, repository) is suggested on line 1 and serves this query too.',
+        '2: missing-composite-index/warning Add an index on application(owner, repository).',
+        '3: missing-composite-index/warning Add an index on application(branch, owner, created_at).',
       ],
     );
+  });
+
+  // dispatch's src/dispatch/participant/service.py: participant(incident_id, service_id) on line 110 and
+  // participant(incident_id, case_id, individual_contact_id) on line 175; dokploy's preview_deployments(applicationId,
+  // createdAt) and (applicationId, pullRequestId); documenso's VerificationToken(userId, identifier, createdAt) and (userId,
+  // identifier, expires). An index on the key narrows the other queries to one parent's rows: one warning.
+  it('two suggestions leading with one key: the widest stays the warning, the other is info (it narrows it as far); not for a lead that is no key', () => {
+    const schema =
+      'CREATE TABLE incident (id bigint PRIMARY KEY);\n' +
+      'CREATE TABLE participant (id bigint PRIMARY KEY, incident_id bigint REFERENCES incident (id), service_id bigint, case_id bigint, ' +
+      'contact_id bigint, name text, created_at timestamptz);\n';
+    const queries = [
+      'SELECT id FROM participant WHERE incident_id = $1 AND service_id = $2 LIMIT 10;',
+      'SELECT id FROM participant WHERE incident_id = $1 AND case_id = $2 AND contact_id = $3 LIMIT 10;',
+      'SELECT id FROM participant WHERE name = $1 AND created_at > $2 LIMIT 10;',
+      'SELECT id FROM participant WHERE name = $1 AND service_id > $2 LIMIT 10;',
+    ];
+    assert.deepEqual(indexFindings(schema, queries), [
+      '0: missing-composite-index/info Add an index on participant(incident_id, service_id). Info, not warning: the index on ' +
+        'participant(incident_id, case_id, contact_id), suggested on line 2, leads with incident_id too and narrows this query to the rows ' +
+        'of one incident_id: add that one first, and this one only if one incident_id has many rows.',
+      '1: missing-composite-index/warning Add an index on participant(incident_id, case_id, contact_id).',
+      '2: missing-composite-index/warning Add an index on participant(name, created_at).',
+      '3: missing-composite-index/warning Add an index on participant(name, service_id).',
+    ]);
   });
 });
 

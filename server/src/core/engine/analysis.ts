@@ -489,10 +489,10 @@ class FileAnalysis {
     return withIndexFixes(head, fixes, tail, placed.builder, request, placed.at);
   }
 
-  /** `index` with where its table is made (`IndexSuggestion.madeAt`), when the catalog has it. */
+  /** `index` with the file its table is made in (`IndexSuggestion.madeAt`), when the catalog has it. */
   private withTableOrigin(index: IndexSuggestion): IndexSuggestion {
     const origin = this.input.catalog.getTable(index.table)?.origin;
-    return origin ? { ...index, madeAt: `${origin.file}:${origin.span.start}` } : index;
+    return origin ? { ...index, madeAt: origin.file } : index;
   }
 
   /** History is not rewritten: a fix that edits a shipped migration is not offered. */
@@ -538,24 +538,35 @@ export function oneWarningPerIndex(findings: Finding[], across?: { relative(file
   // The suggestions kept, by table and kind: only one of the same can serve another (servesToo).
   const kept = new Map<string, Finding[]>();
   const servedBy = new Map<Finding, Finding>();
+  // Suggestions leading with the key another kept suggestion leads with (`keyLead`): that one narrows this query
+  // to the rows of one parent, as an existing index on the key would (narrowingIndex).
+  const narrowedBy = new Map<Finding, Finding>();
   for (const f of byWidth) {
     const kind = indexKind(f.index!);
     const sameKind = kept.get(kind);
-    const wider = sameKind?.find((k) => servesToo(k.index!, f.index!) && (k.file === f.file || (across !== undefined && oneTable(k, f, across))));
+    const oneOf = (k: Finding) => k.file === f.file || (across !== undefined && oneTable(k, f, across));
+    const wider = sameKind?.find((k) => servesToo(k.index!, f.index!) && oneOf(k));
+    const narrower = wider || !f.index!.keyLead ? undefined : sameKind?.find((k) => k.index!.columns[0] === f.index!.columns[0] && oneOf(k));
     if (wider) servedBy.set(f, wider);
+    else if (narrower) narrowedBy.set(f, narrower);
     else if (sameKind) sameKind.push(f);
     else kept.set(kind, [f]);
   }
-  if (servedBy.size === 0) return findings;
+  if (servedBy.size === 0 && narrowedBy.size === 0) return findings;
   return findings.map((f) => {
-    const by = servedBy.get(f);
+    const by = servedBy.get(f) ?? narrowedBy.get(f);
     if (!by) return f;
     // Served by the same finding as in the previous version: the same copy (the LSP layer keeps its diagnostic).
     const known = demoted.get(f);
     if (!across && known?.by === by) return known.quieter;
     const same = by.index!.columns.length === f.index!.columns.length && by.index!.columns.every((c, i) => f.index!.columns[i] === c);
     const where = by.file === f.file || !across ? '' : ` in ${across.relative(by.file)}`;
-    const note = `Info, not warning: ${same ? 'the same index' : `the index on ${by.index!.spelled ?? by.index!.table}(${by.index!.columns.join(', ')})`} is suggested${where} on line ${by.range.start.line + 1} and serves this query too.`;
+    const other = `the index on ${by.index!.spelled ?? by.index!.table}(${by.index!.columns.join(', ')})`;
+    const key = f.index!.columns[0];
+    const note = servedBy.has(f)
+      ? `Info, not warning: ${same ? 'the same index' : other} is suggested${where} on line ${by.range.start.line + 1} and serves this query too.`
+      : `Info, not warning: ${other}, suggested${where} on line ${by.range.start.line + 1}, leads with ${key} too and narrows this query to the rows of one ${key}: ` +
+        `add that one first, and this one only if one ${key} has many rows.`;
     const quieter = restated(f, { severity: 'info', message: `${f.message} ${note}` });
     if (!across) demoted.set(f, { by, quieter });
     return quieter;

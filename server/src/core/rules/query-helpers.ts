@@ -569,11 +569,16 @@ export function needExplanation(need: IndexNeed): string {
   return lines.join('\n');
 }
 
-/** The need's suggestion, with the table as the schema spells it when that is not the catalog key (another file's note names it). */
+/**
+ * The need's suggestion, with the table as the schema spells it when that is not the catalog key (another file's
+ * note names it), and whether it leads with a key (`keyLead`) when it has more columns.
+ */
 function spelledSuggestion(need: IndexNeed): IndexSuggestion {
   const table = need.suggestion.table;
   const spelled = table.slice(0, table.lastIndexOf('.') + 1) + shownTableName(need.table);
-  return spelled === need.suggestion.table ? need.suggestion : { ...need.suggestion, spelled };
+  const lead = need.suggestion.columns[0]!;
+  const keyLead = need.suggestion.columns.length > 1 && isSelectiveKey(need.table, lead) && !isLowCardinality(need.table, lead);
+  return spelled === need.suggestion.table && !keyLead ? need.suggestion : { ...need.suggestion, ...(spelled !== table ? { spelled } : {}), ...(keyLead ? { keyLead } : {}) };
 }
 
 /** `indexNeeds` worked out once per query and catalog (a catalog is never changed once built), for the rules that report one kind each. */

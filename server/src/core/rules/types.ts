@@ -39,8 +39,8 @@ export interface IndexSuggestion {
   /** The table as the schema spells it (`CscSession`), when not as `table` (the catalog key): what messages name. */
   spelled?: string;
   /**
-   * Where the table is made (the file and offset of its CREATE TABLE or model), set on findings: suggestions of
-   * files checked against other catalogs are for one table when it is made in one place (`oneWarningPerIndex`).
+   * The file the table is made in (its CREATE TABLE or model), set on findings: suggestions of files checked
+   * against other catalogs are for one table when it is made in one file (`oneWarningPerIndex`).
    */
   madeAt?: string;
   /**
@@ -48,6 +48,11 @@ export interface IndexSuggestion {
    * (`oneWarningPerIndex`: an index on (a, b) serves a query that wants (b, a) for `a = $1 AND b = $2`).
    */
   equalities?: number;
+  /**
+   * The first column is a key that leaves the rows of one parent (a foreign key, an id; not of few values):
+   * another suggestion leading with it narrows this query as far (`oneWarningPerIndex`).
+   */
+  keyLead?: boolean;
 }
 
 /** What `FileContext.indexFixes` is asked: the index, and the statement the finding is about. */
