@@ -154,6 +154,7 @@ export class SyntaxNode {
   move(delta: number, placement: Placement): void {
     if (this.placement === placement && placement.top === this) {
       placement.by += delta;
+      if (placement.members) shiftMembers(this, delta);
       return;
     }
     const stack: SyntaxNode[] = [this];
@@ -168,7 +169,7 @@ export class SyntaxNode {
     }
   }
 
-  /** The placement of a top-level statement that is its own (see `copyTree`). */
+  /** The placement of a top-level statement or member that is its own (see `copyTree`). */
   ownPlacement(): Placement {
     return this.placement.top === this ? this.placement : { by: 0, top: this };
   }
@@ -202,7 +203,11 @@ export class SyntaxNode {
   /** This node and its descendants of the given type(s), in document order (like web-tree-sitter's, which includes the node). */
   descendantsOfType(types: string | readonly string[]): SyntaxNode[] {
     const wanted = typeof types === 'string' ? [types] : types;
-    if (!kept.remember || (this.parent !== null && this.parent.parent !== null)) return collect(this, wanted);
+    if (!kept.remember) return collect(this, wanted);
+    if (this.parent !== null && this.parent.parent !== null) {
+      // A member of a long class (see `Placement`) remembers its answers as a top-level statement does.
+      return this.placement.top === this && readingOnce === 0 ? [...this.statementFound(wanted)] : collect(this, wanted);
+    }
     // A top-level statement asked itself (the walk's sessions of each statement) shares the answer it keeps for the root's.
     if (this.parent !== null) return [...this.statementFound(wanted)];
     // The extractors ask the root for its calls, imports... several times per extraction, and a
@@ -221,11 +226,23 @@ export class SyntaxNode {
     return [...known];
   }
 
-  /** A top-level statement's `descendantsOfType`, remembered (not to be changed by the caller). */
+  /**
+   * A top-level statement's or a member's `descendantsOfType`, remembered (not to be changed by
+   * the caller). A class's is made of its members' (typing in one method of a long class walks
+   * that method again, not the class): when the tree is held for edits (not read once).
+   */
   private statementFound(wanted: readonly string[], key = wanted.join(' ')): readonly SyntaxNode[] {
     let known = this.found?.get(key);
-    if (!known) (this.found ??= new Map()).set(key, (known = collect(this, wanted)));
+    if (!known) {
+      known = this.placement.members && this.placement.top === this && readingOnce === 0 ? collectByMembers(this, wanted, key) : collect(this, wanted);
+      (this.found ??= new Map()).set(key, known);
+    }
     return known;
+  }
+
+  /** `statementFound` for `collectByMembers`. */
+  memberFound(wanted: readonly string[], key: string): readonly SyntaxNode[] {
+    return this.statementFound(wanted, key);
   }
 
   walk(): SyntaxCursor {
@@ -243,6 +260,64 @@ function collect(node: SyntaxNode, wanted: readonly string[]): SyntaxNode[] {
     for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
   }
   return out;
+}
+
+/** `collect` of a top-level statement with members (see `Placement`): each member's answer is its remembered one. */
+function collectByMembers(statement: SyntaxNode, wanted: readonly string[], key: string): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  const stack: SyntaxNode[] = [statement];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n !== statement && n.placement.top === n) {
+      for (const m of n.memberFound(wanted, key)) out.push(m);
+      continue;
+    }
+    if (wanted.includes(n.type)) out.push(n);
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+  }
+  return out;
+}
+
+/**
+ * Members: the statements in the body of a class that is a top-level statement (or the class
+ * of one: a decorated or exported class). Each gets a placement of its own, like a top-level
+ * statement, so an edit in one method of a long class (polar's 4,200-line subscription
+ * service is one class) moves the methods below it one addition each, not node by node, the
+ * copy takes the unchanged methods over whole, and what is remembered of them stays theirs.
+ */
+const CLASS_TYPES = new Set(['class_definition', 'class_declaration', 'abstract_class_declaration', 'class', 'impl_item']);
+const CLASS_BODY_TYPES = new Set(['block', 'class_body', 'declaration_list']);
+const CLASS_WRAPPER_TYPES = new Set(['decorated_definition', 'export_statement']);
+
+/** Whether a node at `depth` (the root's children: 1) whose ancestors' types below the root are `types` is a member. */
+function isMember(depth: number, type1: string, type2: string, type3: string | undefined): boolean {
+  if (depth === 3) return CLASS_TYPES.has(type1) && CLASS_BODY_TYPES.has(type2);
+  return depth === 4 && CLASS_WRAPPER_TYPES.has(type1) && CLASS_TYPES.has(type2) && CLASS_BODY_TYPES.has(type3!);
+}
+
+/**
+ * Whether the node made under the ancestors `stack` (the root first) gets a placement of its
+ * own: a top-level statement or a member (whose statement is then marked as having members).
+ */
+function ownsPlacement(stack: readonly { node: SyntaxNode }[]): boolean {
+  const depth = stack.length;
+  if (depth === 1) return true;
+  if ((depth !== 3 && depth !== 4) || !isMember(depth, stack[1]!.node.type, stack[2]!.node.type, stack[3]?.node.type)) return false;
+  stack[1]!.node.placement.members = true;
+  return true;
+}
+
+/** Moves the members of a top-level statement moved whole (their placements follow theirs). */
+function shiftMembers(statement: SyntaxNode, delta: number): void {
+  for (const a of statement.children) {
+    for (const b of a.children) {
+      if (b.placement.top === b) {
+        b.placement.by += delta;
+        continue;
+      }
+      for (const c of b.children) if (c.placement.top === c) c.placement.by += delta;
+    }
+  }
 }
 
 const NO_NODES: readonly SyntaxNode[] = [];
@@ -307,8 +382,10 @@ export interface HostTree {
  */
 interface Placement {
   by: number;
-  /** The top-level statement whose nodes share it (null: the root's). */
+  /** The top-level statement or member whose nodes share it (null: the root's). */
   top: SyntaxNode | null;
+  /** A top-level statement's: it has members, with placements of their own (moved with it: `shiftMembers`). */
+  members?: boolean;
 }
 
 /** A parsed text: the real tree (for incremental parsing), its copy, and the shared source. */
@@ -623,13 +700,29 @@ interface Reuse {
 
 function topLevelByFirstChild(root: SyntaxNode): Map<number, SyntaxNode> {
   const out = new Map<number, SyntaxNode>();
-  for (const statement of root.children) if (statement.children.length > 0) out.set(statement.children[0]!.id, statement);
+  for (const statement of ownersOf(root)) if (statement.children.length > 0) out.set(statement.children[0]!.id, statement);
   return out;
 }
 
 function topLevelByStart(root: SyntaxNode): Map<number, SyntaxNode> {
   const out = new Map<number, SyntaxNode>();
-  for (const statement of root.children) if (statement.placement.top === statement) out.set(statement.startIndex, statement);
+  for (const statement of ownersOf(root)) if (statement.placement.top === statement) out.set(statement.startIndex, statement);
+  return out;
+}
+
+/** The top-level statements and their members (see `Placement`). */
+function ownersOf(root: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (const statement of root.children) {
+    out.push(statement);
+    if (!statement.placement.members || statement.placement.top !== statement) continue;
+    for (const a of statement.children) {
+      for (const b of a.children) {
+        if (b.placement.top === b) out.push(b);
+        else for (const c of b.children) if (c.placement.top === c) out.push(c);
+      }
+    }
+  }
   return out;
 }
 
@@ -693,11 +786,16 @@ function copyTree(tree: Tree, source: Source, reuse?: Reuse): SyntaxNode {
   const errors = tree.rootNode.hasError;
   const cursor: TreeCursor = tree.walk();
   try {
-    const make = (atTop = false, top?: Placement): { node: SyntaxNode; reused: boolean } => {
+    // Pre-order walk; `stack` holds the nodes being filled and their children so far.
+    const stack: { node: SyntaxNode; children: SyntaxNode[]; fields: (string | null)[] }[] = [];
+    const make = (): { node: SyntaxNode; reused: boolean } => {
       const id = cursor.nodeId;
       const start = cursor.startIndex;
       const end = cursor.endIndex;
       const type = cursor.nodeType;
+      // A top-level statement or a member: a placement of its own; any other node its parent's (the root: its own).
+      const atTop = stack.length > 0 && ownsPlacement(stack);
+      const top = stack.length > 0 ? stack[stack.length - 1]!.node.placement : undefined;
       let previous = reuse?.byId.get(id);
       if (reuse && atTop && !(previous && previous.type === type)) {
         previous = keptStatement(cursor, reuse, type, start, end);
@@ -708,9 +806,11 @@ function copyTree(tree: Tree, source: Source, reuse?: Reuse): SyntaxNode {
       }
       if (previous && !reuse!.reused.has(previous) && previous.type === type && previous.endIndex - previous.startIndex === end - start) {
         reuse!.reused.add(previous);
-        // A top-level statement keeps (or gets) a placement of its own; a subtree joins its new statement's.
+        // A top-level statement or member keeps (or gets) a placement of its own; a subtree joins its parent's.
         const placement = atTop ? previous.ownPlacement() : top!;
         if (previous.startIndex !== start || previous.placement !== placement) previous.move(start - previous.startIndex, placement);
+        // Left in place, a class (or its body) taken over whole keeps its members' own placements: its statement must move them.
+        else if ((stack.length === 2 || stack.length === 3) && (CLASS_TYPES.has(type) || CLASS_BODY_TYPES.has(type))) stack[1]!.node.placement.members = true;
         return { node: previous, reused: true };
       }
       const placement: Placement = (atTop && reuse && takenPlacement(reuse, type, start)) || (atTop || !top ? { by: 0, top: null } : top);
@@ -730,14 +830,13 @@ function copyTree(tree: Tree, source: Source, reuse?: Reuse): SyntaxNode {
         node.fields = fields;
       }
     };
-    // Pre-order walk; `stack` holds the nodes being filled and their children so far.
-    const stack: { node: SyntaxNode; children: SyntaxNode[]; fields: (string | null)[] }[] = [{ node: root, children: [], fields: [] }];
+    stack.push({ node: root, children: [], fields: [] });
     if (!cursor.gotoFirstChild()) {
       finish(root, [], []);
       return root;
     }
     for (;;) {
-      const { node, reused } = make(stack.length === 1, stack[1]?.node.placement);
+      const { node, reused } = make();
       const top = stack[stack.length - 1]!;
       node.parent = top.node;
       top.children.push(node);
@@ -779,10 +878,11 @@ function copyFresh(tree: Tree, source: Source, { module: m, transfer }: { module
   heap[at + 3] = state[3];
   /** The flat copy's slot of the node made last. */
   let slot = -1;
-  // The root and each top-level statement get a placement of their own, deeper nodes their statement's (see `copyTree`).
-  const make = (field = 0, statement?: Placement): SyntaxNode => {
+  // The root, each top-level statement and each member get a placement of their own, deeper nodes their parent's (see `copyTree`).
+  const make = (field = 0, outer?: Placement): SyntaxNode => {
     const typeId = m._ts_tree_cursor_current_node_type_id_wasm(address);
-    const placement: Placement = statement ?? { by: 0, top: null };
+    const owner = outer === undefined || ownsPlacement(stack);
+    const placement: Placement = owner ? { by: 0, top: null } : outer;
     const node = new SyntaxNode(
       source,
       m._ts_tree_cursor_current_node_id_wasm(address),
@@ -793,7 +893,7 @@ function copyFresh(tree: Tree, source: Source, { module: m, transfer }: { module
       m._ts_tree_cursor_current_node_is_missing_wasm(address) === 1,
       placement,
     );
-    if (stackDepth() === 1) placement.top = node;
+    if (owner && stack.length > 0) placement.top = node;
     if (errors) {
       // The node goes through the transfer buffer too: the cursor is put back after.
       heap = m.HEAP32;
@@ -814,7 +914,6 @@ function copyFresh(tree: Tree, source: Source, { module: m, transfer }: { module
   };
   // Pre-order walk; `stack` holds the nodes being filled, their children so far and their flat slots.
   const stack: { node: SyntaxNode; children: SyntaxNode[]; fields: (string | null)[]; slot: number }[] = [];
-  const stackDepth = () => stack.length;
   try {
     const root = make();
     stack.push({ node: root, children: [], fields: [], slot });
@@ -823,7 +922,7 @@ function copyFresh(tree: Tree, source: Source, { module: m, transfer }: { module
       const top = stack[stack.length - 1]!;
       // An ERROR node has no field map: tree-sitter finds no field child in it, whatever the cursor says.
       const fieldId = top.node.type === 'ERROR' ? -1 : m._ts_tree_cursor_current_field_id_wasm(address);
-      const node = make(fieldId + 1, stack.length === 1 ? undefined : stack[1]!.node.placement);
+      const node = make(fieldId + 1, top.node.placement);
       node.parent = top.node;
       top.children.push(node);
       top.fields.push(fieldId < 0 ? null : (fields[fieldId] ?? null));
@@ -889,10 +988,10 @@ class FlatRecorder {
 function rebuild(flat: FlatTree, source: Source, language: Language): SyntaxNode {
   const { types, fields } = language;
   const a = flat.nodes;
-  // Placements as `copyFresh` gives them: the root's and each top-level statement's own, deeper nodes their statement's.
-  const make = (at: number, statement?: Placement): SyntaxNode => {
+  // Placements as `copyFresh` gives them: the root's, each top-level statement's and each member's own, deeper nodes their parent's.
+  const make = (at: number, outer?: Placement): SyntaxNode => {
     const packed = a[at + 3]!;
-    const placement: Placement = statement ?? { by: 0, top: null };
+    const placement: Placement = outer ?? { by: 0, top: null };
     const node = new SyntaxNode(source, a[at]!, types[packed & 0xffff] || 'ERROR', a[at + 1]!, a[at + 2]!, (packed & (1 << 24)) !== 0, (packed & (1 << 25)) !== 0, placement);
     if ((packed & (1 << 26)) !== 0) node.hasError = true;
     return node;
@@ -902,8 +1001,8 @@ function rebuild(flat: FlatTree, source: Source, language: Language): SyntaxNode
   const stack: { node: SyntaxNode; left: number; children: SyntaxNode[]; fields: (string | null)[] }[] = [{ node: root, left: a[4]!, children: [], fields: [] }];
   for (let at = FLAT_INTS; stack.length > 0; at += FLAT_INTS) {
     const top = stack[stack.length - 1]!;
-    const node = make(at, stack.length === 1 ? undefined : stack[1]!.node.placement);
-    if (stack.length === 1) node.placement.top = node;
+    const node = make(at, ownsPlacement(stack) ? undefined : top.node.placement);
+    if (node.placement.top === null) node.placement.top = node;
     const field = (a[at + 3]! >>> 16) & 0xff;
     node.parent = top.node;
     top.children.push(node);
