@@ -751,13 +751,128 @@ function takenPlacement(reuse: Reuse, type: string, start: number): Placement | 
  * keeps its identity edit after edit, and what is cached on it with it
  * (`descendantsOfType`, the extractors' per-statement answers).
  */
-function keptStatement(cursor: TreeCursor, reuse: Reuse, type: string, start: number, end: number): SyntaxNode | undefined {
-  const children = cursor.currentNode.children;
-  const first = children[0];
-  const old = first ? reuse.topByFirstChild.get(first.id) : undefined;
+function keptStatement(walk: CopyWalk, reuse: Reuse, type: string, start: number, end: number): SyntaxNode | undefined {
+  const children = walk.childIds();
+  const old = children.length > 0 ? reuse.topByFirstChild.get(children[0]!) : undefined;
   if (!old || reuse.reused.has(old) || old.type !== type || old.endIndex - old.startIndex !== end - start) return undefined;
-  if (old.children.length !== children.length || children.some((c, i) => c!.id !== old.children[i]!.id)) return undefined;
+  if (old.children.length !== children.length || children.some((id, i) => id !== old.children[i]!.id)) return undefined;
   return old;
+}
+
+/**
+ * What `copyTree` asks of the node at a tree cursor. With the module at hand (see
+ * `TreeSitterModule`), its cursor functions are called directly, as `copyFresh` calls
+ * them: web-tree-sitter's own cursor copies the cursor in and out of the module at every
+ * call (most of an edit's copy in polar's service.py), and its `children` makes a Node per child.
+ */
+interface CopyWalk {
+  id(): number;
+  type(): string;
+  start(): number;
+  end(): number;
+  isNamed(): boolean;
+  isMissing(): boolean;
+  fieldName(): string | null;
+  hasError(): boolean;
+  /** The ids of the node's children (the cursor stays on the node). */
+  childIds(): number[];
+  gotoFirstChild(): boolean;
+  gotoNextSibling(): boolean;
+  gotoParent(): void;
+  delete(): void;
+}
+
+function cursorWalk(tree: Tree): CopyWalk {
+  const cursor: TreeCursor = tree.walk();
+  return {
+    id: () => cursor.nodeId,
+    type: () => cursor.nodeType,
+    start: () => cursor.startIndex,
+    end: () => cursor.endIndex,
+    isNamed: () => cursor.nodeIsNamed,
+    isMissing: () => cursor.nodeIsMissing,
+    fieldName: () => cursor.currentFieldName ?? null,
+    hasError: () => cursor.currentNode.hasError,
+    childIds: () => cursor.currentNode.children.map((c) => c!.id),
+    gotoFirstChild: () => cursor.gotoFirstChild(),
+    gotoNextSibling: () => cursor.gotoNextSibling(),
+    gotoParent: () => void cursor.gotoParent(),
+    delete: () => cursor.delete(),
+  };
+}
+
+function moduleWalk(tree: Tree, binding: { module: TreeSitterModule; transfer: number }): CopyWalk {
+  const m = binding.module;
+  const { address, cursor } = openCursor(tree, binding);
+  const { types, fields } = tree.language;
+  return {
+    id: () => m._ts_tree_cursor_current_node_id_wasm(address),
+    type: () => types[m._ts_tree_cursor_current_node_type_id_wasm(address)] || 'ERROR',
+    start: () => m._ts_tree_cursor_start_index_wasm(address),
+    end: () => m._ts_tree_cursor_end_index_wasm(address),
+    isNamed: () => m._ts_tree_cursor_current_node_is_named_wasm(address) === 1,
+    isMissing: () => m._ts_tree_cursor_current_node_is_missing_wasm(address) === 1,
+    fieldName: () => {
+      const fieldId = m._ts_tree_cursor_current_field_id_wasm(address);
+      return fieldId < 0 ? null : (fields[fieldId] ?? null);
+    },
+    hasError: () => cursorNodeHasError(binding, address),
+    childIds: () => {
+      const ids: number[] = [];
+      if (m._ts_tree_cursor_goto_first_child_wasm(address) !== 1) return ids;
+      do ids.push(m._ts_tree_cursor_current_node_id_wasm(address));
+      while (m._ts_tree_cursor_goto_next_sibling_wasm(address) === 1);
+      m._ts_tree_cursor_goto_parent_wasm(address);
+      return ids;
+    },
+    gotoFirstChild: () => m._ts_tree_cursor_goto_first_child_wasm(address) === 1,
+    gotoNextSibling: () => m._ts_tree_cursor_goto_next_sibling_wasm(address) === 1,
+    gotoParent: () => void m._ts_tree_cursor_goto_parent_wasm(address),
+    delete: () => closeCursor(binding, cursor),
+  };
+}
+
+/** A cursor at the root of `tree`, in the module's transfer buffer (see `TreeSitterModule`), and the tree's address to call with. */
+function openCursor(tree: Tree, { module: m, transfer }: { module: TreeSitterModule; transfer: number }): { address: number; cursor: TreeCursor } {
+  const cursor: TreeCursor = tree.walk();
+  const state = cursor as unknown as { 0: number; 1: number; 2: number; 3: number };
+  const at = transfer >> 2;
+  const heap = m.HEAP32;
+  heap[at] = state[0];
+  heap[at + 1] = state[1];
+  heap[at + 2] = state[2];
+  heap[at + 3] = state[3];
+  return { address: (tree as unknown as { 0: number })[0], cursor };
+}
+
+/** tree-sitter's `hasError` of the node at the cursor in the transfer buffer (the node goes through the buffer too: the cursor is put back after). */
+function cursorNodeHasError({ module: m, transfer }: { module: TreeSitterModule; transfer: number }, address: number): boolean {
+  const at = transfer >> 2;
+  let heap = m.HEAP32;
+  const c0 = heap[at]!;
+  const c1 = heap[at + 1]!;
+  const c2 = heap[at + 2]!;
+  const c3 = heap[at + 3]!;
+  m._ts_tree_cursor_current_node_wasm(address);
+  const answer = m._ts_node_has_error_wasm(address) === 1;
+  heap = m.HEAP32;
+  heap[at] = c0;
+  heap[at + 1] = c1;
+  heap[at + 2] = c2;
+  heap[at + 3] = c3;
+  return answer;
+}
+
+/** Deletes a cursor of `openCursor`, as the module left it. */
+function closeCursor({ module: m, transfer }: { module: TreeSitterModule; transfer: number }, cursor: TreeCursor): void {
+  const state = cursor as unknown as { 0: number; 1: number; 2: number; 3: number };
+  const at = transfer >> 2;
+  const heap = m.HEAP32;
+  state[0] = heap[at]!;
+  state[1] = heap[at + 1]!;
+  state[2] = heap[at + 2]!;
+  state[3] = heap[at + 3]!;
+  cursor.delete();
 }
 
 /**
@@ -784,15 +899,15 @@ function updateReusable(oldRoot: SyntaxNode, reuse: Reuse): void {
 
 function copyTree(tree: Tree, source: Source, reuse?: Reuse): SyntaxNode {
   const errors = tree.rootNode.hasError;
-  const cursor: TreeCursor = tree.walk();
+  const cursor = binding ? moduleWalk(tree, binding) : cursorWalk(tree);
   try {
     // Pre-order walk; `stack` holds the nodes being filled and their children so far.
     const stack: { node: SyntaxNode; children: SyntaxNode[]; fields: (string | null)[] }[] = [];
     const make = (): { node: SyntaxNode; reused: boolean } => {
-      const id = cursor.nodeId;
-      const start = cursor.startIndex;
-      const end = cursor.endIndex;
-      const type = cursor.nodeType;
+      const id = cursor.id();
+      const start = cursor.start();
+      const end = cursor.end();
+      const type = cursor.type();
       // A top-level statement or a member: a placement of its own; any other node its parent's (the root: its own).
       const atTop = stack.length > 0 && ownsPlacement(stack);
       const top = stack.length > 0 ? stack[stack.length - 1]!.node.placement : undefined;
@@ -814,12 +929,12 @@ function copyTree(tree: Tree, source: Source, reuse?: Reuse): SyntaxNode {
         return { node: previous, reused: true };
       }
       const placement: Placement = (atTop && reuse && takenPlacement(reuse, type, start)) || (atTop || !top ? { by: 0, top: null } : top);
-      const node = new SyntaxNode(source, id, type, start - placement.by, end - placement.by, cursor.nodeIsNamed, cursor.nodeIsMissing, placement);
+      const node = new SyntaxNode(source, id, type, start - placement.by, end - placement.by, cursor.isNamed(), cursor.isMissing(), placement);
       if (atTop) placement.top = node;
       reuse?.created.add(node);
       // tree-sitter's `hasError` is an error cost (a recovery may leave no ERROR node, a small
       // ERROR token stored inline has none): asked of tree-sitter when the tree has errors at all.
-      if (errors) node.hasError = cursor.currentNode.hasError;
+      if (errors) node.hasError = cursor.hasError();
       return { node, reused: false };
     };
     const root = make().node;
@@ -841,7 +956,7 @@ function copyTree(tree: Tree, source: Source, reuse?: Reuse): SyntaxNode {
       node.parent = top.node;
       top.children.push(node);
       // An ERROR node has no field map: tree-sitter finds no field child in it, whatever the cursor says.
-      top.fields.push(top.node.type === 'ERROR' ? null : (cursor.currentFieldName ?? null));
+      top.fields.push(top.node.type === 'ERROR' ? null : cursor.fieldName());
       if (!reused && cursor.gotoFirstChild()) {
         stack.push({ node, children: [], fields: [] });
         continue;
@@ -864,18 +979,11 @@ function copyTree(tree: Tree, source: Source, reuse?: Reuse): SyntaxNode {
  * cursor functions directly (see `TreeSitterModule`): the same nodes, ids,
  * types, fields and error flags, without the marshalling.
  */
-function copyFresh(tree: Tree, source: Source, { module: m, transfer }: { module: TreeSitterModule; transfer: number }, flat?: FlatRecorder): SyntaxNode {
+function copyFresh(tree: Tree, source: Source, binding: { module: TreeSitterModule; transfer: number }, flat?: FlatRecorder): SyntaxNode {
   const errors = tree.rootNode.hasError;
-  const address = (tree as unknown as { 0: number })[0];
+  const m = binding.module;
+  const { address, cursor } = openCursor(tree, binding);
   const { types, fields } = tree.language;
-  const cursor: TreeCursor = tree.walk();
-  const state = cursor as unknown as { 0: number; 1: number; 2: number; 3: number };
-  const at = transfer >> 2;
-  let heap = m.HEAP32;
-  heap[at] = state[0];
-  heap[at + 1] = state[1];
-  heap[at + 2] = state[2];
-  heap[at + 3] = state[3];
   /** The flat copy's slot of the node made last. */
   let slot = -1;
   // The root, each top-level statement and each member get a placement of their own, deeper nodes their parent's (see `copyTree`).
@@ -894,21 +1002,7 @@ function copyFresh(tree: Tree, source: Source, { module: m, transfer }: { module
       placement,
     );
     if (owner && stack.length > 0) placement.top = node;
-    if (errors) {
-      // The node goes through the transfer buffer too: the cursor is put back after.
-      heap = m.HEAP32;
-      const c0 = heap[at]!;
-      const c1 = heap[at + 1]!;
-      const c2 = heap[at + 2]!;
-      const c3 = heap[at + 3]!;
-      m._ts_tree_cursor_current_node_wasm(address);
-      node.hasError = m._ts_node_has_error_wasm(address) === 1;
-      heap = m.HEAP32;
-      heap[at] = c0;
-      heap[at + 1] = c1;
-      heap[at + 2] = c2;
-      heap[at + 3] = c3;
-    }
+    if (errors) node.hasError = cursorNodeHasError(binding, address);
     if (flat) slot = flat.add(node, typeId, field);
     return node;
   };
@@ -940,13 +1034,7 @@ function copyFresh(tree: Tree, source: Source, { module: m, transfer }: { module
       }
     }
   } finally {
-    // The cursor as the module left it, for its `delete()`.
-    heap = m.HEAP32;
-    state[0] = heap[at]!;
-    state[1] = heap[at + 1]!;
-    state[2] = heap[at + 2]!;
-    state[3] = heap[at + 3]!;
-    cursor.delete();
+    closeCursor(binding, cursor);
   }
 }
 
