@@ -288,6 +288,8 @@ describe('engine: host files parsed incrementally', () => {
           if (k === edited && !above) continue;
           unchanged++;
           if (now === old) taken++;
+          // Built anew or not, an unchanged method keeps its placement: what the copy takes over of it moves with one addition.
+          assert.ok(now.placement === old.placement && now.placement.top === now, `${lang}: ${k}'s placement after edit ${i}`);
         }
         assertSameTree(lang, text);
       }

@@ -600,7 +600,16 @@ export class HostParser {
     this.take((p) => p === old, false);
     old.source.text = text;
     const byId = old.byId ?? reusable(old.root);
-    const reuse: Reuse = { byId, reused: new Set(), created: new Set(), renamed: [], topByFirstChild: topLevelByFirstChild(old.root), topByStart: topLevelByStart(old.root) };
+    const { oldEndIndex, newEndIndex } = edit.input;
+    const reuse: Reuse = {
+      byId,
+      reused: new Set(),
+      created: new Set(),
+      renamed: [],
+      topByFirstChild: topLevelByFirstChild(old.root),
+      topByStart: topLevelByStart(old.root),
+      edit: { after: newEndIndex, delta: newEndIndex - oldEndIndex },
+    };
     const root = copyTree(tree, old.source, reuse);
     old.tree.delete();
     updateReusable(old.root, reuse);
@@ -696,6 +705,8 @@ interface Reuse {
   topByFirstChild: Map<number, SyntaxNode>;
   /** The old copy's top-level statements with a placement of their own, by start (see `takenPlacement`). */
   topByStart: Map<number, SyntaxNode>;
+  /** The edit: where its new text ends, and how much longer it made the text. */
+  edit: { after: number; delta: number };
 }
 
 function topLevelByFirstChild(root: SyntaxNode): Map<number, SyntaxNode> {
@@ -727,16 +738,21 @@ function ownersOf(root: SyntaxNode): SyntaxNode[] {
 }
 
 /**
- * The placement a top-level statement built anew takes over: that of the old
- * statement of its type at its start (the one typed in), whose subtrees it takes
- * over where they did not move. They then keep their offsets: before, they were
- * moved node by node into the new statement's placement, every node of the
- * statement at every edit (polar's 3,300-line order/service.py is one class).
+ * The placement a top-level statement or member built anew takes over: that of the
+ * old one of its type at its start (the one typed in), or, below the edit, at its
+ * start before the edit, moved by the edit's length (tree-sitter builds some
+ * unchanged methods of a long Python class anew after an edit above them), whose
+ * subtrees it takes over where they did not move. They then keep their offsets:
+ * before, they were moved node by node into the new statement's placement, every
+ * node of the statement at every edit (polar's 3,300-line order/service.py is one class).
  */
 function takenPlacement(reuse: Reuse, type: string, start: number): Placement | undefined {
-  const old = reuse.topByStart.get(start);
+  const before = start >= reuse.edit.after ? start - reuse.edit.delta : start;
+  const old = reuse.topByStart.get(before);
   if (!old || old.type !== type || reuse.reused.has(old) || old.placement.top !== old) return undefined;
-  reuse.topByStart.delete(start);
+  reuse.topByStart.delete(before);
+  // Its members move with it (a class or body the copy takes over whole keeps them).
+  if (start !== before) old.move(start - before, old.placement);
   return old.placement;
 }
 
