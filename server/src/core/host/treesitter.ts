@@ -265,17 +265,42 @@ function collect(node: SyntaxNode, wanted: readonly string[]): SyntaxNode[] {
 /** `collect` of a top-level statement with members (see `Placement`): each member's answer is its remembered one. */
 function collectByMembers(statement: SyntaxNode, wanted: readonly string[], key: string): SyntaxNode[] {
   const out: SyntaxNode[] = [];
+  walkByMembers(
+    statement,
+    wanted,
+    (n) => out.push(n),
+    (member) => {
+      for (const n of member.memberFound(wanted, key)) out.push(n);
+    },
+  );
+  return out;
+}
+
+/** Walks a statement in document order: `own` gets its nodes of the `wanted` types outside its members, `member` each member (see `Placement`). */
+function walkByMembers(statement: SyntaxNode, wanted: readonly string[], own: (node: SyntaxNode) => void, member: (node: SyntaxNode) => void): void {
   const stack: SyntaxNode[] = [statement];
   while (stack.length) {
     const n = stack.pop()!;
     if (n !== statement && n.placement.top === n) {
-      for (const m of n.memberFound(wanted, key)) out.push(m);
+      member(n);
       continue;
     }
-    if (wanted.includes(n.type)) out.push(n);
+    if (wanted.includes(n.type)) own(n);
     for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
   }
-  return out;
+}
+
+/**
+ * A top-level statement's members (see `Placement`) and its nodes of the `wanted` types outside
+ * them, for an answer an extractor keeps per statement to be made of its members' (the session
+ * receivers of a long class, python/walk.ts): undefined when it has none, or its tree is read once.
+ */
+export function byMembers(statement: SyntaxNode, wanted: readonly string[]): { own: SyntaxNode[]; members: SyntaxNode[] } | undefined {
+  if (!kept.remember || readingOnce > 0 || !statement.placement.members || statement.placement.top !== statement || statement.parent?.parent !== null) return undefined;
+  const own: SyntaxNode[] = [];
+  const members: SyntaxNode[] = [];
+  walkByMembers(statement, wanted, (n) => own.push(n), (m) => members.push(m));
+  return { own, members };
 }
 
 /**

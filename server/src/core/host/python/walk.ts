@@ -17,6 +17,7 @@ import { conventionalRunner, isBaseStatement, type RepositoryClass, repositoryCl
 import type { StatementKind } from '../../sql/model';
 import { looksLikeSql, statementKindOf } from '../statement-kind';
 import { embeddedSql, isStringLiteral } from './sql-strings';
+import { byMembers } from '../treesitter';
 import { newWalkId, type WalkCache } from '../walk-cache';
 
 interface PendingOrm {
@@ -96,22 +97,29 @@ export const TEXT_FUNCTIONS = new Set(['text', 'literal_column', 'SQL']);
 /** Methods whose receiver is taken for a session (`isSession`). */
 export const SESSION_METHODS = new Set(['commit', 'flush', 'query', 'execute', 'scalars', 'scalar', 'add_all', 'refresh', 'rollback', 'merge', 'expunge', 'bulk_save_objects', 'get']);
 
-/** Kept per top-level statement: the copy of an edited file takes the unchanged ones over (treesitter.ts). */
+/** Kept per top-level statement and per member of a long class: the copy of an edited file takes the unchanged ones over (treesitter.ts). */
 const sessionsByStatement = new WeakMap<Node, string[]>();
 
-/** Receivers of session methods (`db` in `db.commit()`) in a statement, in order. */
+/**
+ * Receivers of session methods (`db` in `db.commit()`) in a statement (a class's: those of each of
+ * its members, kept per member, then its own: typing in one method of a long class reads that method).
+ */
 function sessionsIn(statement: Node): string[] {
   let names = sessionsByStatement.get(statement);
   if (!names) {
+    const parts = byMembers(statement, CALL);
     names = [];
-    for (const n of statement.descendantsOfType('call')) {
+    for (const n of parts ? parts.own : statement.descendantsOfType('call')) {
       const fn = n.childForFieldName('function');
       if (fn?.type === 'attribute' && SESSION_METHODS.has(calleeName(n) ?? '')) names.push(fn.childForFieldName('object')!.text);
     }
+    for (const member of parts?.members ?? []) for (const name of sessionsIn(member)) names.push(name);
     sessionsByStatement.set(statement, names);
   }
   return names;
 }
+
+const CALL = ['call'];
 
 export class PythonWalker {
   readonly queries: HostQuery[] = [];
