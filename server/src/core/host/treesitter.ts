@@ -18,6 +18,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Edit, Language, Parser, type Tree, type TreeCursor } from 'web-tree-sitter';
 import { GRAMMARS, type GrammarId } from '../../../../shared/languages';
+import { changedRange } from '../last-text';
 import type { Steps } from '../steps';
 
 /**
@@ -650,25 +651,7 @@ interface TextEdit {
 
 /** The single edit turning `before` into `after`: common prefix and suffix kept. */
 function editBetween(before: string, after: string): TextEdit {
-  const max = Math.min(before.length, after.length);
-  // Binary searches over slice comparisons: native compares, not a character loop in JavaScript.
-  let lo = 0;
-  let hi = max;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (before.slice(lo, mid) === after.slice(lo, mid)) lo = mid;
-    else hi = mid - 1;
-  }
-  const start = lo;
-  lo = 0;
-  hi = max - start;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (before.slice(before.length - mid, before.length - lo) === after.slice(after.length - mid, after.length - lo)) lo = mid;
-    else hi = mid - 1;
-  }
-  const oldEnd = before.length - lo;
-  const newEnd = after.length - lo;
+  const { start, oldEnd, newEnd } = changedRange(before, after);
   const startPosition = pointAt(before, start);
   return {
     size: Math.max(oldEnd - start, newEnd - start),
