@@ -71,6 +71,35 @@ async function main() {
     fs.writeFileSync(path.join(dir, 'migrations', '001_schema.sql'), wl.SCHEMA);
     await session('ts', dir, 'src/service.ts', ts.generateTypeScriptFile(3000), ts.nextTypeScriptEdit, 13, edits, {});
   }
+  // A real project's file (PROJECT=checkout FILE=relative path, e.g. polar's server/polar/subscription/service.py):
+  // spaces typed into its non-blank lines, as bench/lspProject.mjs types them. The checkout is read, not written.
+  if (process.env.PROJECT && process.env.FILE) {
+    const project = path.resolve(process.env.PROJECT);
+    const file = path.join(project, process.env.FILE);
+    const original = fs.readFileSync(file, 'utf8');
+    const ws = await Workspace.create({ root: project, config: defaultConfig(), incremental: true });
+    const fresh = await Workspace.create({ root: project, config: defaultConfig() });
+    const random = wl.prng(13);
+    let text = original;
+    let mismatches = 0;
+    lines.push(`project 0 ${JSON.stringify(ws.analyze(file))}`);
+    for (let i = 1; i <= edits; i++) {
+      const split = text.split('\n');
+      let lineNo;
+      do lineNo = Math.floor(random() * split.length);
+      while (split[lineNo]!.trim() === '');
+      const line = split[lineNo]!;
+      text = wl.applyChange(split, lineNo, wl.spaceEdit(line, lineNo, random, line.length - line.trimStart().length));
+      ws.setFile(file, text);
+      const found = JSON.stringify(ws.analyze(file));
+      lines.push(`project ${i} ${found}`);
+      if (i % 10 === 0) {
+        fresh.setFile(file, text);
+        if (JSON.stringify(fresh.analyze(file)) !== found) mismatches++;
+      }
+    }
+    console.log(`project: ${edits} edits, ${mismatches} versions differ from a fresh analysis`);
+  }
   fs.writeFileSync(out, lines.join("\n").split(tmp).join("/R") + "\n");
   fs.rmSync(tmp, { recursive: true, force: true });
 }

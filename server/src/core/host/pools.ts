@@ -7,6 +7,7 @@
  */
 import type { Dialect } from '../../../../shared/types';
 import type { Span } from '../sql/model';
+import { typedTextTest } from '../last-text';
 
 /** What a pool or its connections are configured with, in neutral names. */
 export type PoolSettingName =
@@ -294,5 +295,8 @@ export function urlFacts(url: string): UrlFacts {
 
 /** A file that names PgBouncer (a comment, a setting, a URL built elsewhere): a proxy sits in front of the server. */
 export function proxyNamedIn(text: string): string | undefined {
-  return /pgbouncer/i.test(text) ? 'a mention of PgBouncer in this file' : undefined;
+  return namesPgBouncer(text) ? 'a mention of PgBouncer in this file' : undefined;
 }
+
+/** Asked at every edit of a file with a pool: a typed version is searched around the edit (`typedTextTest`). */
+const namesPgBouncer = typedTextTest(/pgbouncer/i, 'pgbouncer'.length);

@@ -18,6 +18,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Edit, Language, Parser, type Tree, type TreeCursor } from 'web-tree-sitter';
 import { GRAMMARS, type GrammarId } from '../../../../shared/languages';
+import { changedRange } from '../last-text';
 import type { Steps } from '../steps';
 
 /**
@@ -154,6 +155,7 @@ export class SyntaxNode {
   move(delta: number, placement: Placement): void {
     if (this.placement === placement && placement.top === this) {
       placement.by += delta;
+      if (placement.members) shiftMembers(this, delta);
       return;
     }
     const stack: SyntaxNode[] = [this];
@@ -168,7 +170,7 @@ export class SyntaxNode {
     }
   }
 
-  /** The placement of a top-level statement that is its own (see `copyTree`). */
+  /** The placement of a top-level statement or member that is its own (see `copyTree`). */
   ownPlacement(): Placement {
     return this.placement.top === this ? this.placement : { by: 0, top: this };
   }
@@ -202,7 +204,11 @@ export class SyntaxNode {
   /** This node and its descendants of the given type(s), in document order (like web-tree-sitter's, which includes the node). */
   descendantsOfType(types: string | readonly string[]): SyntaxNode[] {
     const wanted = typeof types === 'string' ? [types] : types;
-    if (!kept.remember || (this.parent !== null && this.parent.parent !== null)) return collect(this, wanted);
+    if (!kept.remember) return collect(this, wanted);
+    if (this.parent !== null && this.parent.parent !== null) {
+      // A member of a long class (see `Placement`) remembers its answers as a top-level statement does.
+      return this.placement.top === this && readingOnce === 0 ? [...this.statementFound(wanted)] : collect(this, wanted);
+    }
     // A top-level statement asked itself (the walk's sessions of each statement) shares the answer it keeps for the root's.
     if (this.parent !== null) return [...this.statementFound(wanted)];
     // The extractors ask the root for its calls, imports... several times per extraction, and a
@@ -221,11 +227,23 @@ export class SyntaxNode {
     return [...known];
   }
 
-  /** A top-level statement's `descendantsOfType`, remembered (not to be changed by the caller). */
+  /**
+   * A top-level statement's or a member's `descendantsOfType`, remembered (not to be changed by
+   * the caller). A class's is made of its members' (typing in one method of a long class walks
+   * that method again, not the class): when the tree is held for edits (not read once).
+   */
   private statementFound(wanted: readonly string[], key = wanted.join(' ')): readonly SyntaxNode[] {
     let known = this.found?.get(key);
-    if (!known) (this.found ??= new Map()).set(key, (known = collect(this, wanted)));
+    if (!known) {
+      known = this.placement.members && this.placement.top === this && readingOnce === 0 ? collectByMembers(this, wanted, key) : collect(this, wanted);
+      (this.found ??= new Map()).set(key, known);
+    }
     return known;
+  }
+
+  /** `statementFound` for `collectByMembers`. */
+  memberFound(wanted: readonly string[], key: string): readonly SyntaxNode[] {
+    return this.statementFound(wanted, key);
   }
 
   walk(): SyntaxCursor {
@@ -243,6 +261,89 @@ function collect(node: SyntaxNode, wanted: readonly string[]): SyntaxNode[] {
     for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
   }
   return out;
+}
+
+/** `collect` of a top-level statement with members (see `Placement`): each member's answer is its remembered one. */
+function collectByMembers(statement: SyntaxNode, wanted: readonly string[], key: string): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  walkByMembers(
+    statement,
+    wanted,
+    (n) => out.push(n),
+    (member) => {
+      for (const n of member.memberFound(wanted, key)) out.push(n);
+    },
+  );
+  return out;
+}
+
+/** Walks a statement in document order: `own` gets its nodes of the `wanted` types outside its members, `member` each member (see `Placement`). */
+function walkByMembers(statement: SyntaxNode, wanted: readonly string[], own: (node: SyntaxNode) => void, member: (node: SyntaxNode) => void): void {
+  const stack: SyntaxNode[] = [statement];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n !== statement && n.placement.top === n) {
+      member(n);
+      continue;
+    }
+    if (wanted.includes(n.type)) own(n);
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+  }
+}
+
+/**
+ * A top-level statement's members (see `Placement`) and its nodes of the `wanted` types outside
+ * them, for an answer an extractor keeps per statement to be made of its members' (the session
+ * receivers of a long class, python/walk.ts): undefined when it has none, or its tree is read once.
+ */
+export function byMembers(statement: SyntaxNode, wanted: readonly string[]): { own: SyntaxNode[]; members: SyntaxNode[] } | undefined {
+  if (!kept.remember || readingOnce > 0 || !statement.placement.members || statement.placement.top !== statement || statement.parent?.parent !== null) return undefined;
+  const own: SyntaxNode[] = [];
+  const members: SyntaxNode[] = [];
+  walkByMembers(statement, wanted, (n) => own.push(n), (m) => members.push(m));
+  return { own, members };
+}
+
+/**
+ * Members: the statements in the body of a class that is a top-level statement (or the class
+ * of one: a decorated or exported class). Each gets a placement of its own, like a top-level
+ * statement, so an edit in one method of a long class (polar's 4,200-line subscription
+ * service is one class) moves the methods below it one addition each, not node by node, the
+ * copy takes the unchanged methods over whole, and what is remembered of them stays theirs.
+ */
+const CLASS_TYPES = new Set(['class_definition', 'class_declaration', 'abstract_class_declaration', 'class', 'impl_item']);
+const CLASS_BODY_TYPES = new Set(['block', 'class_body', 'declaration_list']);
+const CLASS_WRAPPER_TYPES = new Set(['decorated_definition', 'export_statement']);
+
+/** Whether a node at `depth` (the root's children: 1) whose ancestors' types below the root are `types` is a member. */
+function isMember(depth: number, type1: string, type2: string, type3: string | undefined): boolean {
+  if (depth === 3) return CLASS_TYPES.has(type1) && CLASS_BODY_TYPES.has(type2);
+  return depth === 4 && CLASS_WRAPPER_TYPES.has(type1) && CLASS_TYPES.has(type2) && CLASS_BODY_TYPES.has(type3!);
+}
+
+/**
+ * Whether the node made under the ancestors `stack` (the root first) gets a placement of its
+ * own: a top-level statement or a member (whose statement is then marked as having members).
+ */
+function ownsPlacement(stack: readonly { node: SyntaxNode }[]): boolean {
+  const depth = stack.length;
+  if (depth === 1) return true;
+  if ((depth !== 3 && depth !== 4) || !isMember(depth, stack[1]!.node.type, stack[2]!.node.type, stack[3]?.node.type)) return false;
+  stack[1]!.node.placement.members = true;
+  return true;
+}
+
+/** Moves the members of a top-level statement moved whole (their placements follow theirs). */
+function shiftMembers(statement: SyntaxNode, delta: number): void {
+  for (const a of statement.children) {
+    for (const b of a.children) {
+      if (b.placement.top === b) {
+        b.placement.by += delta;
+        continue;
+      }
+      for (const c of b.children) if (c.placement.top === c) c.placement.by += delta;
+    }
+  }
 }
 
 const NO_NODES: readonly SyntaxNode[] = [];
@@ -307,8 +408,10 @@ export interface HostTree {
  */
 interface Placement {
   by: number;
-  /** The top-level statement whose nodes share it (null: the root's). */
+  /** The top-level statement or member whose nodes share it (null: the root's). */
   top: SyntaxNode | null;
+  /** A top-level statement's: it has members, with placements of their own (moved with it: `shiftMembers`). */
+  members?: boolean;
 }
 
 /** A parsed text: the real tree (for incremental parsing), its copy, and the shared source. */
@@ -523,7 +626,16 @@ export class HostParser {
     this.take((p) => p === old, false);
     old.source.text = text;
     const byId = old.byId ?? reusable(old.root);
-    const reuse: Reuse = { byId, reused: new Set(), created: new Set(), renamed: [], topByFirstChild: topLevelByFirstChild(old.root), topByStart: topLevelByStart(old.root) };
+    const { oldEndIndex, newEndIndex } = edit.input;
+    const reuse: Reuse = {
+      byId,
+      reused: new Set(),
+      created: new Set(),
+      renamed: [],
+      topByFirstChild: topLevelByFirstChild(old.root),
+      topByStart: topLevelByStart(old.root),
+      edit: { after: newEndIndex, delta: newEndIndex - oldEndIndex },
+    };
     const root = copyTree(tree, old.source, reuse);
     old.tree.delete();
     updateReusable(old.root, reuse);
@@ -539,25 +651,7 @@ interface TextEdit {
 
 /** The single edit turning `before` into `after`: common prefix and suffix kept. */
 function editBetween(before: string, after: string): TextEdit {
-  const max = Math.min(before.length, after.length);
-  // Binary searches over slice comparisons: native compares, not a character loop in JavaScript.
-  let lo = 0;
-  let hi = max;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (before.slice(lo, mid) === after.slice(lo, mid)) lo = mid;
-    else hi = mid - 1;
-  }
-  const start = lo;
-  lo = 0;
-  hi = max - start;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (before.slice(before.length - mid, before.length - lo) === after.slice(after.length - mid, after.length - lo)) lo = mid;
-    else hi = mid - 1;
-  }
-  const oldEnd = before.length - lo;
-  const newEnd = after.length - lo;
+  const { start, oldEnd, newEnd } = changedRange(before, after);
   const startPosition = pointAt(before, start);
   return {
     size: Math.max(oldEnd - start, newEnd - start),
@@ -619,31 +713,54 @@ interface Reuse {
   topByFirstChild: Map<number, SyntaxNode>;
   /** The old copy's top-level statements with a placement of their own, by start (see `takenPlacement`). */
   topByStart: Map<number, SyntaxNode>;
+  /** The edit: where its new text ends, and how much longer it made the text. */
+  edit: { after: number; delta: number };
 }
 
 function topLevelByFirstChild(root: SyntaxNode): Map<number, SyntaxNode> {
   const out = new Map<number, SyntaxNode>();
-  for (const statement of root.children) if (statement.children.length > 0) out.set(statement.children[0]!.id, statement);
+  for (const statement of ownersOf(root)) if (statement.children.length > 0) out.set(statement.children[0]!.id, statement);
   return out;
 }
 
 function topLevelByStart(root: SyntaxNode): Map<number, SyntaxNode> {
   const out = new Map<number, SyntaxNode>();
-  for (const statement of root.children) if (statement.placement.top === statement) out.set(statement.startIndex, statement);
+  for (const statement of ownersOf(root)) if (statement.placement.top === statement) out.set(statement.startIndex, statement);
+  return out;
+}
+
+/** The top-level statements and their members (see `Placement`). */
+function ownersOf(root: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (const statement of root.children) {
+    out.push(statement);
+    if (!statement.placement.members || statement.placement.top !== statement) continue;
+    for (const a of statement.children) {
+      for (const b of a.children) {
+        if (b.placement.top === b) out.push(b);
+        else for (const c of b.children) if (c.placement.top === c) out.push(c);
+      }
+    }
+  }
   return out;
 }
 
 /**
- * The placement a top-level statement built anew takes over: that of the old
- * statement of its type at its start (the one typed in), whose subtrees it takes
- * over where they did not move. They then keep their offsets: before, they were
- * moved node by node into the new statement's placement, every node of the
- * statement at every edit (polar's 3,300-line order/service.py is one class).
+ * The placement a top-level statement or member built anew takes over: that of the
+ * old one of its type at its start (the one typed in), or, below the edit, at its
+ * start before the edit, moved by the edit's length (tree-sitter builds some
+ * unchanged methods of a long Python class anew after an edit above them), whose
+ * subtrees it takes over where they did not move. They then keep their offsets:
+ * before, they were moved node by node into the new statement's placement, every
+ * node of the statement at every edit (polar's 3,300-line order/service.py is one class).
  */
 function takenPlacement(reuse: Reuse, type: string, start: number): Placement | undefined {
-  const old = reuse.topByStart.get(start);
+  const before = start >= reuse.edit.after ? start - reuse.edit.delta : start;
+  const old = reuse.topByStart.get(before);
   if (!old || old.type !== type || reuse.reused.has(old) || old.placement.top !== old) return undefined;
-  reuse.topByStart.delete(start);
+  reuse.topByStart.delete(before);
+  // Its members move with it (a class or body the copy takes over whole keeps them).
+  if (start !== before) old.move(start - before, old.placement);
   return old.placement;
 }
 
@@ -658,13 +775,128 @@ function takenPlacement(reuse: Reuse, type: string, start: number): Placement | 
  * keeps its identity edit after edit, and what is cached on it with it
  * (`descendantsOfType`, the extractors' per-statement answers).
  */
-function keptStatement(cursor: TreeCursor, reuse: Reuse, type: string, start: number, end: number): SyntaxNode | undefined {
-  const children = cursor.currentNode.children;
-  const first = children[0];
-  const old = first ? reuse.topByFirstChild.get(first.id) : undefined;
+function keptStatement(walk: CopyWalk, reuse: Reuse, type: string, start: number, end: number): SyntaxNode | undefined {
+  const children = walk.childIds();
+  const old = children.length > 0 ? reuse.topByFirstChild.get(children[0]!) : undefined;
   if (!old || reuse.reused.has(old) || old.type !== type || old.endIndex - old.startIndex !== end - start) return undefined;
-  if (old.children.length !== children.length || children.some((c, i) => c!.id !== old.children[i]!.id)) return undefined;
+  if (old.children.length !== children.length || children.some((id, i) => id !== old.children[i]!.id)) return undefined;
   return old;
+}
+
+/**
+ * What `copyTree` asks of the node at a tree cursor. With the module at hand (see
+ * `TreeSitterModule`), its cursor functions are called directly, as `copyFresh` calls
+ * them: web-tree-sitter's own cursor copies the cursor in and out of the module at every
+ * call (most of an edit's copy in polar's service.py), and its `children` makes a Node per child.
+ */
+interface CopyWalk {
+  id(): number;
+  type(): string;
+  start(): number;
+  end(): number;
+  isNamed(): boolean;
+  isMissing(): boolean;
+  fieldName(): string | null;
+  hasError(): boolean;
+  /** The ids of the node's children (the cursor stays on the node). */
+  childIds(): number[];
+  gotoFirstChild(): boolean;
+  gotoNextSibling(): boolean;
+  gotoParent(): void;
+  delete(): void;
+}
+
+function cursorWalk(tree: Tree): CopyWalk {
+  const cursor: TreeCursor = tree.walk();
+  return {
+    id: () => cursor.nodeId,
+    type: () => cursor.nodeType,
+    start: () => cursor.startIndex,
+    end: () => cursor.endIndex,
+    isNamed: () => cursor.nodeIsNamed,
+    isMissing: () => cursor.nodeIsMissing,
+    fieldName: () => cursor.currentFieldName ?? null,
+    hasError: () => cursor.currentNode.hasError,
+    childIds: () => cursor.currentNode.children.map((c) => c!.id),
+    gotoFirstChild: () => cursor.gotoFirstChild(),
+    gotoNextSibling: () => cursor.gotoNextSibling(),
+    gotoParent: () => void cursor.gotoParent(),
+    delete: () => cursor.delete(),
+  };
+}
+
+function moduleWalk(tree: Tree, binding: { module: TreeSitterModule; transfer: number }): CopyWalk {
+  const m = binding.module;
+  const { address, cursor } = openCursor(tree, binding);
+  const { types, fields } = tree.language;
+  return {
+    id: () => m._ts_tree_cursor_current_node_id_wasm(address),
+    type: () => types[m._ts_tree_cursor_current_node_type_id_wasm(address)] || 'ERROR',
+    start: () => m._ts_tree_cursor_start_index_wasm(address),
+    end: () => m._ts_tree_cursor_end_index_wasm(address),
+    isNamed: () => m._ts_tree_cursor_current_node_is_named_wasm(address) === 1,
+    isMissing: () => m._ts_tree_cursor_current_node_is_missing_wasm(address) === 1,
+    fieldName: () => {
+      const fieldId = m._ts_tree_cursor_current_field_id_wasm(address);
+      return fieldId < 0 ? null : (fields[fieldId] ?? null);
+    },
+    hasError: () => cursorNodeHasError(binding, address),
+    childIds: () => {
+      const ids: number[] = [];
+      if (m._ts_tree_cursor_goto_first_child_wasm(address) !== 1) return ids;
+      do ids.push(m._ts_tree_cursor_current_node_id_wasm(address));
+      while (m._ts_tree_cursor_goto_next_sibling_wasm(address) === 1);
+      m._ts_tree_cursor_goto_parent_wasm(address);
+      return ids;
+    },
+    gotoFirstChild: () => m._ts_tree_cursor_goto_first_child_wasm(address) === 1,
+    gotoNextSibling: () => m._ts_tree_cursor_goto_next_sibling_wasm(address) === 1,
+    gotoParent: () => void m._ts_tree_cursor_goto_parent_wasm(address),
+    delete: () => closeCursor(binding, cursor),
+  };
+}
+
+/** A cursor at the root of `tree`, in the module's transfer buffer (see `TreeSitterModule`), and the tree's address to call with. */
+function openCursor(tree: Tree, { module: m, transfer }: { module: TreeSitterModule; transfer: number }): { address: number; cursor: TreeCursor } {
+  const cursor: TreeCursor = tree.walk();
+  const state = cursor as unknown as { 0: number; 1: number; 2: number; 3: number };
+  const at = transfer >> 2;
+  const heap = m.HEAP32;
+  heap[at] = state[0];
+  heap[at + 1] = state[1];
+  heap[at + 2] = state[2];
+  heap[at + 3] = state[3];
+  return { address: (tree as unknown as { 0: number })[0], cursor };
+}
+
+/** tree-sitter's `hasError` of the node at the cursor in the transfer buffer (the node goes through the buffer too: the cursor is put back after). */
+function cursorNodeHasError({ module: m, transfer }: { module: TreeSitterModule; transfer: number }, address: number): boolean {
+  const at = transfer >> 2;
+  let heap = m.HEAP32;
+  const c0 = heap[at]!;
+  const c1 = heap[at + 1]!;
+  const c2 = heap[at + 2]!;
+  const c3 = heap[at + 3]!;
+  m._ts_tree_cursor_current_node_wasm(address);
+  const answer = m._ts_node_has_error_wasm(address) === 1;
+  heap = m.HEAP32;
+  heap[at] = c0;
+  heap[at + 1] = c1;
+  heap[at + 2] = c2;
+  heap[at + 3] = c3;
+  return answer;
+}
+
+/** Deletes a cursor of `openCursor`, as the module left it. */
+function closeCursor({ module: m, transfer }: { module: TreeSitterModule; transfer: number }, cursor: TreeCursor): void {
+  const state = cursor as unknown as { 0: number; 1: number; 2: number; 3: number };
+  const at = transfer >> 2;
+  const heap = m.HEAP32;
+  state[0] = heap[at]!;
+  state[1] = heap[at + 1]!;
+  state[2] = heap[at + 2]!;
+  state[3] = heap[at + 3]!;
+  cursor.delete();
 }
 
 /**
@@ -691,13 +923,18 @@ function updateReusable(oldRoot: SyntaxNode, reuse: Reuse): void {
 
 function copyTree(tree: Tree, source: Source, reuse?: Reuse): SyntaxNode {
   const errors = tree.rootNode.hasError;
-  const cursor: TreeCursor = tree.walk();
+  const cursor = binding ? moduleWalk(tree, binding) : cursorWalk(tree);
   try {
-    const make = (atTop = false, top?: Placement): { node: SyntaxNode; reused: boolean } => {
-      const id = cursor.nodeId;
-      const start = cursor.startIndex;
-      const end = cursor.endIndex;
-      const type = cursor.nodeType;
+    // Pre-order walk; `stack` holds the nodes being filled and their children so far.
+    const stack: { node: SyntaxNode; children: SyntaxNode[]; fields: (string | null)[] }[] = [];
+    const make = (): { node: SyntaxNode; reused: boolean } => {
+      const id = cursor.id();
+      const start = cursor.start();
+      const end = cursor.end();
+      const type = cursor.type();
+      // A top-level statement or a member: a placement of its own; any other node its parent's (the root: its own).
+      const atTop = stack.length > 0 && ownsPlacement(stack);
+      const top = stack.length > 0 ? stack[stack.length - 1]!.node.placement : undefined;
       let previous = reuse?.byId.get(id);
       if (reuse && atTop && !(previous && previous.type === type)) {
         previous = keptStatement(cursor, reuse, type, start, end);
@@ -708,18 +945,20 @@ function copyTree(tree: Tree, source: Source, reuse?: Reuse): SyntaxNode {
       }
       if (previous && !reuse!.reused.has(previous) && previous.type === type && previous.endIndex - previous.startIndex === end - start) {
         reuse!.reused.add(previous);
-        // A top-level statement keeps (or gets) a placement of its own; a subtree joins its new statement's.
+        // A top-level statement or member keeps (or gets) a placement of its own; a subtree joins its parent's.
         const placement = atTop ? previous.ownPlacement() : top!;
         if (previous.startIndex !== start || previous.placement !== placement) previous.move(start - previous.startIndex, placement);
+        // Left in place, a class (or its body) taken over whole keeps its members' own placements: its statement must move them.
+        else if ((stack.length === 2 || stack.length === 3) && (CLASS_TYPES.has(type) || CLASS_BODY_TYPES.has(type))) stack[1]!.node.placement.members = true;
         return { node: previous, reused: true };
       }
       const placement: Placement = (atTop && reuse && takenPlacement(reuse, type, start)) || (atTop || !top ? { by: 0, top: null } : top);
-      const node = new SyntaxNode(source, id, type, start - placement.by, end - placement.by, cursor.nodeIsNamed, cursor.nodeIsMissing, placement);
+      const node = new SyntaxNode(source, id, type, start - placement.by, end - placement.by, cursor.isNamed(), cursor.isMissing(), placement);
       if (atTop) placement.top = node;
       reuse?.created.add(node);
       // tree-sitter's `hasError` is an error cost (a recovery may leave no ERROR node, a small
       // ERROR token stored inline has none): asked of tree-sitter when the tree has errors at all.
-      if (errors) node.hasError = cursor.currentNode.hasError;
+      if (errors) node.hasError = cursor.hasError();
       return { node, reused: false };
     };
     const root = make().node;
@@ -730,19 +969,18 @@ function copyTree(tree: Tree, source: Source, reuse?: Reuse): SyntaxNode {
         node.fields = fields;
       }
     };
-    // Pre-order walk; `stack` holds the nodes being filled and their children so far.
-    const stack: { node: SyntaxNode; children: SyntaxNode[]; fields: (string | null)[] }[] = [{ node: root, children: [], fields: [] }];
+    stack.push({ node: root, children: [], fields: [] });
     if (!cursor.gotoFirstChild()) {
       finish(root, [], []);
       return root;
     }
     for (;;) {
-      const { node, reused } = make(stack.length === 1, stack[1]?.node.placement);
+      const { node, reused } = make();
       const top = stack[stack.length - 1]!;
       node.parent = top.node;
       top.children.push(node);
       // An ERROR node has no field map: tree-sitter finds no field child in it, whatever the cursor says.
-      top.fields.push(top.node.type === 'ERROR' ? null : (cursor.currentFieldName ?? null));
+      top.fields.push(top.node.type === 'ERROR' ? null : cursor.fieldName());
       if (!reused && cursor.gotoFirstChild()) {
         stack.push({ node, children: [], fields: [] });
         continue;
@@ -765,24 +1003,18 @@ function copyTree(tree: Tree, source: Source, reuse?: Reuse): SyntaxNode {
  * cursor functions directly (see `TreeSitterModule`): the same nodes, ids,
  * types, fields and error flags, without the marshalling.
  */
-function copyFresh(tree: Tree, source: Source, { module: m, transfer }: { module: TreeSitterModule; transfer: number }, flat?: FlatRecorder): SyntaxNode {
+function copyFresh(tree: Tree, source: Source, binding: { module: TreeSitterModule; transfer: number }, flat?: FlatRecorder): SyntaxNode {
   const errors = tree.rootNode.hasError;
-  const address = (tree as unknown as { 0: number })[0];
+  const m = binding.module;
+  const { address, cursor } = openCursor(tree, binding);
   const { types, fields } = tree.language;
-  const cursor: TreeCursor = tree.walk();
-  const state = cursor as unknown as { 0: number; 1: number; 2: number; 3: number };
-  const at = transfer >> 2;
-  let heap = m.HEAP32;
-  heap[at] = state[0];
-  heap[at + 1] = state[1];
-  heap[at + 2] = state[2];
-  heap[at + 3] = state[3];
   /** The flat copy's slot of the node made last. */
   let slot = -1;
-  // The root and each top-level statement get a placement of their own, deeper nodes their statement's (see `copyTree`).
-  const make = (field = 0, statement?: Placement): SyntaxNode => {
+  // The root, each top-level statement and each member get a placement of their own, deeper nodes their parent's (see `copyTree`).
+  const make = (field = 0, outer?: Placement): SyntaxNode => {
     const typeId = m._ts_tree_cursor_current_node_type_id_wasm(address);
-    const placement: Placement = statement ?? { by: 0, top: null };
+    const owner = outer === undefined || ownsPlacement(stack);
+    const placement: Placement = owner ? { by: 0, top: null } : outer;
     const node = new SyntaxNode(
       source,
       m._ts_tree_cursor_current_node_id_wasm(address),
@@ -793,28 +1025,13 @@ function copyFresh(tree: Tree, source: Source, { module: m, transfer }: { module
       m._ts_tree_cursor_current_node_is_missing_wasm(address) === 1,
       placement,
     );
-    if (stackDepth() === 1) placement.top = node;
-    if (errors) {
-      // The node goes through the transfer buffer too: the cursor is put back after.
-      heap = m.HEAP32;
-      const c0 = heap[at]!;
-      const c1 = heap[at + 1]!;
-      const c2 = heap[at + 2]!;
-      const c3 = heap[at + 3]!;
-      m._ts_tree_cursor_current_node_wasm(address);
-      node.hasError = m._ts_node_has_error_wasm(address) === 1;
-      heap = m.HEAP32;
-      heap[at] = c0;
-      heap[at + 1] = c1;
-      heap[at + 2] = c2;
-      heap[at + 3] = c3;
-    }
+    if (owner && stack.length > 0) placement.top = node;
+    if (errors) node.hasError = cursorNodeHasError(binding, address);
     if (flat) slot = flat.add(node, typeId, field);
     return node;
   };
   // Pre-order walk; `stack` holds the nodes being filled, their children so far and their flat slots.
   const stack: { node: SyntaxNode; children: SyntaxNode[]; fields: (string | null)[]; slot: number }[] = [];
-  const stackDepth = () => stack.length;
   try {
     const root = make();
     stack.push({ node: root, children: [], fields: [], slot });
@@ -823,7 +1040,7 @@ function copyFresh(tree: Tree, source: Source, { module: m, transfer }: { module
       const top = stack[stack.length - 1]!;
       // An ERROR node has no field map: tree-sitter finds no field child in it, whatever the cursor says.
       const fieldId = top.node.type === 'ERROR' ? -1 : m._ts_tree_cursor_current_field_id_wasm(address);
-      const node = make(fieldId + 1, stack.length === 1 ? undefined : stack[1]!.node.placement);
+      const node = make(fieldId + 1, top.node.placement);
       node.parent = top.node;
       top.children.push(node);
       top.fields.push(fieldId < 0 ? null : (fields[fieldId] ?? null));
@@ -841,13 +1058,7 @@ function copyFresh(tree: Tree, source: Source, { module: m, transfer }: { module
       }
     }
   } finally {
-    // The cursor as the module left it, for its `delete()`.
-    heap = m.HEAP32;
-    state[0] = heap[at]!;
-    state[1] = heap[at + 1]!;
-    state[2] = heap[at + 2]!;
-    state[3] = heap[at + 3]!;
-    cursor.delete();
+    closeCursor(binding, cursor);
   }
 }
 
@@ -889,10 +1100,10 @@ class FlatRecorder {
 function rebuild(flat: FlatTree, source: Source, language: Language): SyntaxNode {
   const { types, fields } = language;
   const a = flat.nodes;
-  // Placements as `copyFresh` gives them: the root's and each top-level statement's own, deeper nodes their statement's.
-  const make = (at: number, statement?: Placement): SyntaxNode => {
+  // Placements as `copyFresh` gives them: the root's, each top-level statement's and each member's own, deeper nodes their parent's.
+  const make = (at: number, outer?: Placement): SyntaxNode => {
     const packed = a[at + 3]!;
-    const placement: Placement = statement ?? { by: 0, top: null };
+    const placement: Placement = outer ?? { by: 0, top: null };
     const node = new SyntaxNode(source, a[at]!, types[packed & 0xffff] || 'ERROR', a[at + 1]!, a[at + 2]!, (packed & (1 << 24)) !== 0, (packed & (1 << 25)) !== 0, placement);
     if ((packed & (1 << 26)) !== 0) node.hasError = true;
     return node;
@@ -902,8 +1113,8 @@ function rebuild(flat: FlatTree, source: Source, language: Language): SyntaxNode
   const stack: { node: SyntaxNode; left: number; children: SyntaxNode[]; fields: (string | null)[] }[] = [{ node: root, left: a[4]!, children: [], fields: [] }];
   for (let at = FLAT_INTS; stack.length > 0; at += FLAT_INTS) {
     const top = stack[stack.length - 1]!;
-    const node = make(at, stack.length === 1 ? undefined : stack[1]!.node.placement);
-    if (stack.length === 1) node.placement.top = node;
+    const node = make(at, ownsPlacement(stack) ? undefined : top.node.placement);
+    if (node.placement.top === null) node.placement.top = node;
     const field = (a[at + 3]! >>> 16) & 0xff;
     node.parent = top.node;
     top.children.push(node);

@@ -5,6 +5,7 @@
  * (and, for Alembic `op.execute`, the SQL core's `initParsers()`) completed.
  */
 import type { Dialect } from '../../../../../shared/types';
+import { typedTextTest } from '../../last-text';
 import { hostParser } from '../treesitter';
 import type { HostExtraction, HostModel } from '../types';
 import { extractAlembic } from './alembic';
@@ -85,7 +86,7 @@ function ofTree(root: Node, text: string): TreeFacts {
   if (!facts) {
     const errors: HostExtraction['errors'] = [];
     collectErrors(root, errors);
-    treeFacts.set(root, (facts = { errors, codeDialect: MAY_NAME_DIALECT.test(text) ? dialectInCode(root) : undefined }));
+    treeFacts.set(root, (facts = { errors, codeDialect: mayNameDialect(text) ? dialectInCode(root) : undefined }));
   }
   return facts;
 }
@@ -133,7 +134,8 @@ const DRIVER_MODULES: Record<string, Dialect> = {
 };
 
 /** Text without which the code names no dialect (`dialectInCode`): an engine factory's or a driver's name. */
-const MAY_NAME_DIALECT = new RegExp(['create_engine', 'create_async_engine', ...Object.keys(DRIVER_MODULES)].join('|'));
+const DIALECT_NAMES = ['create_engine', 'create_async_engine', ...Object.keys(DRIVER_MODULES)];
+const mayNameDialect = typedTextTest(new RegExp(DIALECT_NAMES.join('|')), Math.max(...DIALECT_NAMES.map((name) => name.length)));
 
 /** The dialect the code names: an engine URL (`create_engine("sqlite:///...")`), else an imported driver. */
 function dialectInCode(root: Node): Dialect | undefined {

@@ -1,4 +1,5 @@
 /** Python in the host-language registry (host/languages.ts): SQLAlchemy, Alembic, raw SQL. */
+import { forLastText, typedTextTest } from '../../last-text';
 import type { HostLanguageSupport } from '../languages';
 import type { HostModel } from '../types';
 import { SQLALCHEMY_ENGINE_FACTORIES } from '../pools';
@@ -10,7 +11,9 @@ import { PYTHON_MANIFESTS, pythonDialect } from './manifest';
 import { resolveInheritedTables } from './models';
 
 /** Words without which a Python file holds no Alembic revision and no engine. */
-const MAY_HOLD_REVISION_OR_ENGINE = new RegExp(['revision', ...SQLALCHEMY_ENGINE_FACTORIES].map((word) => `\\b${word}\\b`).join('|'));
+const REVISION_OR_ENGINE = ['revision', ...SQLALCHEMY_ENGINE_FACTORIES];
+const mayHoldRevisionOrEngine = typedTextTest(new RegExp(REVISION_OR_ENGINE.map((word) => `\\b${word}\\b`).join('|')), Math.max(...REVISION_OR_ENGINE.map((word) => word.length)));
+const namesClass = typedTextTest(/\bclass\b/, 'class'.length);
 
 /**
  * Words without which a class is no model (models.ts `extractModels`): a table name
@@ -19,12 +22,15 @@ const MAY_HOLD_REVISION_OR_ENGINE = new RegExp(['revision', ...SQLALCHEMY_ENGINE
  * (polar: 1,156 files with a class, 147 with these words), and each such file was
  * parsed for its models only to find none.
  */
-const MAY_MAP_TABLE = /__tablename__|Column|mapped_column|Mapped/;
+const mayMapTable = typedTextTest(/__tablename__|Column|mapped_column|Mapped/, '__tablename__'.length);
 
-/** Whether a Python file may define a model, an Alembic revision or an engine (its schema-only extraction is empty otherwise). */
-function mayDefineSchema(text: string): boolean {
-  return MAY_HOLD_REVISION_OR_ENGINE.test(text) || (/\bclass\b/.test(text) && MAY_MAP_TABLE.test(text));
-}
+/**
+ * Whether a Python file may define a model, an Alembic revision or an engine (its schema-only
+ * extraction is empty otherwise). Asked twice of each version of a file (its schema-only
+ * extraction, then its whole one); each search of a whole text took most of a millisecond in
+ * polar's service.py: a typed version is searched around the edit (`typedTextTest`).
+ */
+const mayDefineSchema = forLastText((text: string): boolean => mayHoldRevisionOrEngine(text) || (namesClass(text) && mayMapTable(text)));
 
 /**
  * The SQLAlchemy models among the workspace's (the ORM models of TypeScript code left out), one

@@ -11,14 +11,18 @@ import {
 } from '../pools';
 import { type Node, positionalArgs, spanOf, stringValue, unwrap } from './nodes';
 import { literalText } from './sql-strings';
+import { typedTextTest } from '../../last-text';
 
 /** `timeout` in connect_args: sqlite3's lock wait, asyncpg's connect timeout. */
 function timeoutSetting(pool: HostPool): PoolSettingName | undefined {
   return pool.dialect === 'sqlite' ? 'busyTimeout' : pool.driver === 'asyncpg' ? 'connectTimeout' : undefined;
 }
 
+/** Whether a text names an engine factory (a typed version is searched around the edit: `typedTextTest`). */
+const namesEngineFactory = typedTextTest(new RegExp([...SQLALCHEMY_ENGINE_FACTORIES].join('|')), Math.max(...[...SQLALCHEMY_ENGINE_FACTORIES].map((name) => name.length)));
+
 export function extractPythonPools(root: Node, text: string): HostPool[] {
-  if (![...SQLALCHEMY_ENGINE_FACTORIES].some((name) => text.includes(name))) return [];
+  if (!namesEngineFactory(text)) return [];
   const names = sqlalchemyNames(root, text);
   const pools: HostPool[] = [];
   let hooks: ConnectHook[] | undefined;

@@ -17,6 +17,7 @@ import { conventionalRunner, isBaseStatement, type RepositoryClass, repositoryCl
 import type { StatementKind } from '../../sql/model';
 import { looksLikeSql, statementKindOf } from '../statement-kind';
 import { embeddedSql, isStringLiteral } from './sql-strings';
+import { byMembers } from '../treesitter';
 import { newWalkId, type WalkCache } from '../walk-cache';
 
 interface PendingOrm {
@@ -65,6 +66,26 @@ class Scope {
 
 /** Prefix of a method's key in the walk cache (a module-level function's is its text). */
 const METHOD_KEY = 'method\0';
+const FUNCTION_KEY = 'function\0';
+
+/**
+ * The walk cache's key of a function (its text, marked: a method's findings are kept apart
+ * from a module-level function's of the same text), kept with the node: an edit's copy of the
+ * tree takes the unchanged functions and methods over (treesitter.ts), and their key is then the
+ * same string as the last version's, whose hash is known and which the cache's map holds itself
+ * (a new slice of each function's text was hashed and compared in full at every edit). Made by
+ * concatenation, the key becomes a string of its own once the cache's map hashes it: a slice
+ * kept would hold the whole text of its version.
+ */
+function cacheKey(node: Node, inClass: boolean): string {
+  const known = cacheKeys.get(node);
+  if (known?.inClass === inClass) return known.key;
+  const key = `${inClass ? METHOD_KEY : FUNCTION_KEY}${node.text}`;
+  cacheKeys.set(node, { inClass, key });
+  return key;
+}
+
+const cacheKeys = new WeakMap<Node, { inClass: boolean; key: string }>();
 
 /** `fact` answers compared (plain data: arrays, booleans, runners). */
 function sameFact(a: unknown, b: unknown): boolean {
@@ -76,22 +97,29 @@ export const TEXT_FUNCTIONS = new Set(['text', 'literal_column', 'SQL']);
 /** Methods whose receiver is taken for a session (`isSession`). */
 export const SESSION_METHODS = new Set(['commit', 'flush', 'query', 'execute', 'scalars', 'scalar', 'add_all', 'refresh', 'rollback', 'merge', 'expunge', 'bulk_save_objects', 'get']);
 
-/** Kept per top-level statement: the copy of an edited file takes the unchanged ones over (treesitter.ts). */
+/** Kept per top-level statement and per member of a long class: the copy of an edited file takes the unchanged ones over (treesitter.ts). */
 const sessionsByStatement = new WeakMap<Node, string[]>();
 
-/** Receivers of session methods (`db` in `db.commit()`) in a statement, in order. */
+/**
+ * Receivers of session methods (`db` in `db.commit()`) in a statement (a class's: those of each of
+ * its members, kept per member, then its own: typing in one method of a long class reads that method).
+ */
 function sessionsIn(statement: Node): string[] {
   let names = sessionsByStatement.get(statement);
   if (!names) {
+    const parts = byMembers(statement, CALL);
     names = [];
-    for (const n of statement.descendantsOfType('call')) {
+    for (const n of parts ? parts.own : statement.descendantsOfType('call')) {
       const fn = n.childForFieldName('function');
       if (fn?.type === 'attribute' && SESSION_METHODS.has(calleeName(n) ?? '')) names.push(fn.childForFieldName('object')!.text);
     }
+    for (const member of parts?.members ?? []) for (const name of sessionsIn(member)) names.push(name);
     sessionsByStatement.set(statement, names);
   }
   return names;
 }
+
+const CALL = ['call'];
 
 export class PythonWalker {
   readonly queries: HostQuery[] = [];
@@ -145,9 +173,7 @@ export class PythonWalker {
   private visitTopLevel(node: Node, cache: WalkCache, inClass = false): void {
     // Only with nothing in the module's scope but strings (whose reads are facts) is a function's walk a function of its text.
     if ((node.type !== 'function_definition' && node.type !== 'decorated_definition') || !this.scope.holdsOnlyStrings()) return this.visit(node);
-    const text = node.text;
-    // A method's findings are kept apart from a module-level function's of the same text.
-    const key = inClass ? `${METHOD_KEY}${text}` : text;
+    const key = cacheKey(node, inClass);
     const start = node.startIndex;
     const firstQuery = this.queries.length;
     const facts = cache.peek(key)?.facts;

@@ -26,6 +26,7 @@
  */
 import type { ColumnDef, ForeignKeyDef, IndexKey, SchemaChange } from '../../sql/model';
 import type { SyntaxNode } from '../../host/treesitter';
+import { typedTextTest } from '../../last-text';
 import type { HostModel, ModelField } from '../../host/types';
 import { fileLibraries } from '../../host/typescript/libraries';
 import { argsOf, plainString, spanOf, unwrap } from '../../host/typescript/syntax';
@@ -63,8 +64,12 @@ export interface DrizzleTable {
 
 /** A cheap test of a file's text before it is parsed for tables. */
 export function mayDeclareDrizzleTables(text: string): boolean {
-  return text.includes('drizzle-orm') && /\b(pgTable|sqliteTable|mysqlTable|singlestoreTable|pgSchema|mysqlSchema)\b/.test(text);
+  return namesDrizzle(text) && namesTableFunction(text);
 }
+
+// Asked at every edit of a TypeScript file: a typed version is searched around the edit (`typedTextTest`).
+const namesDrizzle = typedTextTest(/drizzle-orm/, 'drizzle-orm'.length);
+const namesTableFunction = typedTextTest(/\b(pgTable|sqliteTable|mysqlTable|singlestoreTable|pgSchema|mysqlSchema)\b/, 'singlestoreTable'.length);
 
 /** The Drizzle tables the file declares, as models. */
 export function drizzleModels(root: Node, workspace: readonly HostModel[] = []): HostModel[] {

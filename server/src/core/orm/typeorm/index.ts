@@ -1,5 +1,6 @@
 /** TypeORM in the TypeScript ORM list (host/typescript/orms.ts): entities, the naming strategy, repository and query-builder calls. */
 import type { SyntaxNode } from '../../host/treesitter';
+import { typedTextTest } from '../../last-text';
 import type { HostModel } from '../../host/types';
 import type { TypeScriptOrm } from '../../host/typescript/orms';
 import { propertiesOf, readEntities, unwrap } from './entities';
@@ -9,11 +10,12 @@ import { asOrmEdit } from '../../host/typescript/loop-write';
 import { mayQueryTypeOrm, typeOrmQuery } from './queries';
 import { typeOrmRowWriteNote } from './writes';
 
-const MAY_DECLARE = /@(?:Entity|Column|PrimaryGeneratedColumn|PrimaryColumn|CreateDateColumn|ManyToOne)\b|\bSnakeNamingStrategy\b/;
+/** Whether a text may declare an entity (a typed version is searched around the edit: `typedTextTest`). */
+const mayDeclare = typedTextTest(/@(?:Entity|Column|PrimaryGeneratedColumn|PrimaryColumn|CreateDateColumn|ManyToOne)\b|\bSnakeNamingStrategy\b/, '@PrimaryGeneratedColumn'.length);
 
 export const typeorm: TypeScriptOrm = {
   id: 'typeorm',
-  mayDeclareModels: (text) => MAY_DECLARE.test(text),
+  mayDeclareModels: (text) => mayDeclare(text),
   models: (root, text) => [...readEntities(root), ...(/\bSnakeNamingStrategy\b/.test(text) ? namingMarker(root) : [])],
   resolve: resolveTypeOrmModels,
   mayQuery: mayQueryTypeOrm,
