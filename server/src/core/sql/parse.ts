@@ -14,6 +14,7 @@ import { maskSqliteOnly } from './sqlite-fallback';
 import { readableText, splitAfterEdit, splitStatements, type SplitRecord } from './split/split';
 import { parseSqlParserChunk } from './sqlparser/statement';
 import { runSteps, type Steps } from '../steps';
+import { warmLexers } from './warm';
 
 export { inferDialect } from './dialect';
 export { splitStatements } from './split/split';
@@ -22,9 +23,13 @@ let ready: Promise<void> | undefined;
 let loaded = false;
 
 export function initParsers(): Promise<void> {
-  ready ??= loadPgWasm().then(() => {
-    loaded = true;
-  });
+  if (!ready) {
+    ready = loadPgWasm().then(() => {
+      loaded = true;
+    });
+    // While the WebAssembly compiles: the lexers meet every branch before the first document (warm.ts).
+    warmLexers();
+  }
   return ready;
 }
 
