@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { Dialect } from '../../../shared/types';
-import { Lexer, Tok } from '../../../server/src/core/sql/split/lexer';
+import { Lexer, Tok, codeAt, tokenize } from '../../../server/src/core/sql/split/lexer';
 import { splitStatements } from '../../../server/src/core/sql/split/split';
 import { WARM_ENDINGS, WARM_SAMPLE, warmLexers } from '../../../server/src/core/sql/warm';
 
@@ -52,5 +52,20 @@ describe('sql/lexer warm-up (warm.ts)', () => {
     warmLexers();
     warmLexers();
     assert.deepEqual(splitStatements(text, 'postgres'), before);
+  });
+
+  it('reads a lookahead past the end of a text as no character (codeAt), as charCodeAt did', () => {
+    assert.equal(codeAt('ab', -1), -1);
+    assert.equal(codeAt('ab', 2), -1);
+    assert.equal(codeAt('ab', 1), 98);
+    const NAMES = new Map<Tok, string>([[Tok.Word, 'Word'], [Tok.Punct, 'Punct'], [Tok.String, 'String']]);
+    const kinds = (text: string): string[] => tokenize(text, 'postgres').map((t) => `${NAMES.get(t.kind) ?? t.kind}:${text.slice(t.start, t.end)}`);
+    assert.deepEqual(kinds('x -'), ['Word:x', 'Punct:-']);
+    assert.deepEqual(kinds('x /'), ['Word:x', 'Punct:/']);
+    assert.deepEqual(kinds('E'), ['Word:E']);
+    assert.deepEqual(kinds('.'), ['Punct:.']);
+    assert.deepEqual(kinds(':'), ['Punct::']);
+    assert.deepEqual(kinds("'a''"), ["String:'a''"]);
+    assert.deepEqual(kinds('/* a *\nx'), ['Word:x']);
   });
 });
