@@ -15,9 +15,10 @@ const MODELLED = new Set<string>([...QUERY_STATEMENT_TYPES, ...DDL_STATEMENT_TYP
 const INSERT_SELECT = Buffer.from('"selectStmt":{"SelectStmt":{"');
 const VALUES_LISTS = Buffer.from('valuesLists"');
 
-function modelled(type: string, json: Buffer): boolean {
+function modelled(type: string, bytes: () => Buffer): boolean {
   if (type === 'InsertStmt') {
     // INSERT ... VALUES and INSERT ... DEFAULT VALUES have no query model (PgQueryBuilder's insert).
+    const json = bytes();
     const at = json.indexOf(INSERT_SELECT);
     return at >= 0 && !json.subarray(at + INSERT_SELECT.length, at + INSERT_SELECT.length + VALUES_LISTS.length).equals(VALUES_LISTS);
   }

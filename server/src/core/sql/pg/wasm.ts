@@ -111,11 +111,12 @@ export interface PgParse {
 
 /**
  * Parses `text` (throws PgSqlError on a syntax error). The tree is decoded only
- * when `wanted(type, json)` holds for the first statement's type (`json`: the
- * tree's bytes, valid during the call only), or when the text holds more than
- * one statement (every caller needs each statement's type then).
+ * when `wanted(type, json)` holds for the first statement's type (`json()`: the
+ * tree's bytes, valid during the call only; a view made when asked, since most
+ * types answer without them), or when the text holds more than one statement
+ * (every caller needs each statement's type then).
  */
-export function parsePg(text: string, wanted: (type: string, json: Buffer) => boolean): PgParse {
+export function parsePg(text: string, wanted: (type: string, json: () => Buffer) => boolean): PgParse {
   const m = module();
   if (text === '') throw new Error('Query cannot be empty');
   const queryPtr = copyIn(m, text);
@@ -131,8 +132,9 @@ export function parsePg(text: string, wanted: (type: string, json: Buffer) => bo
     const end = heap.indexOf(0, treePtr);
     const type = firstType(heap, treePtr, end);
     if (type) {
-      const json = Buffer.from(heap.buffer, treePtr, end - treePtr);
-      if (!wanted(type, json) && json.indexOf(STMT_LOCATION) < 0) return { type };
+      let view: Buffer | undefined;
+      const json = (): Buffer => (view ??= Buffer.from(heap.buffer, treePtr, end - treePtr));
+      if (!wanted(type, json) && json().indexOf(STMT_LOCATION) < 0) return { type };
     }
     const tree = JSON.parse(decoder.decode(heap.subarray(treePtr, end))) as PgTree;
     return { type: type ?? '', tree };
