@@ -37,6 +37,14 @@ describe('sql/postgres WebAssembly calls', () => {
     assert.deepEqual(parsePg('INSERT INTO t VALUES (1)', bySelect), { type: 'InsertStmt' });
   });
 
+  it('says whether a decoded tree holds the probed bytes (a SubLink: a subquery in an expression)', () => {
+    const probe = Buffer.from('"SubLink"');
+    assert.equal(parsePg('SELECT a FROM t WHERE b = 1', () => true, probe).probed, false);
+    assert.equal(parsePg('SELECT a FROM t WHERE b IN (SELECT c FROM u)', () => true, probe).probed, true);
+    assert.equal(parsePg('SELECT (SELECT 1)', () => true, probe).probed, true);
+    assert.equal(parsePg('SELECT a FROM t', () => true).probed, undefined);
+  });
+
   it('decodes the tree when the text holds several statements, whatever the first one', () => {
     const parsed = parsePg('SET x = 1; SELECT 2', never);
     assert.equal(parsed.type, 'VariableSetStmt');
