@@ -26,8 +26,12 @@ function cacheFolder() {
   return path.join(base, 'querylens', 'code-cache');
 }
 
-/** Loads and runs `file` (a CommonJS bundle) as `require(file)` would, with the code cache. */
-function run(file, flags) {
+/**
+ * Loads and runs `file` (a CommonJS bundle) as `require(file)` would, with the code cache.
+ * `siblings`: bundles next to it that it requires as `./name.js` (node-sql-parser's grammars,
+ * loaded only when a statement is read as SQLite or MySQL), run the same way when it does.
+ */
+function run(file, flags, siblings = []) {
   const folder = cacheFolder();
   let source;
   try {
@@ -54,7 +58,14 @@ function run(file, flags) {
   mod.filename = file;
   mod.paths = Module._nodeModulePaths(path.dirname(file));
   Module._cache[file] = mod;
-  script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
+  const plain = Module.createRequire(file);
+  const dir = path.dirname(file);
+  const load = (id) => {
+    const sibling = path.join(dir, id);
+    return Module._cache[sibling]?.exports ?? run(sibling, flags);
+  };
+  const req = siblings.length === 0 ? plain : Object.assign((id) => (siblings.includes(id) ? load(id) : plain(id)), plain);
+  script.runInThisContext().call(mod.exports, mod.exports, req, mod, file, dir);
   mod.loaded = true;
   return mod.exports;
 }

@@ -6,4 +6,4 @@
 // by bench/bench.mjs (README, Benchmark). The language server (dist/server.js) keeps V8's defaults.
 const V8_FLAGS = '--max-inlined-bytecode-size-cumulative=200';
 require('v8').setFlagsFromString(V8_FLAGS);
-require('./code-cache.js').run(require('node:path').join(__dirname, '..', 'dist', 'cli.js'), V8_FLAGS);
+require('./code-cache.js').run(require('node:path').join(__dirname, '..', 'dist', 'cli.js'), V8_FLAGS, ['./node-sql-parser-mysql.js', './node-sql-parser-sqlite.js']);

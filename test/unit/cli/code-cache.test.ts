@@ -45,6 +45,32 @@ describe('CLI: V8 code cache of the bundle', function () {
     assert.deepEqual(readdirSync(folder), files, 'no temporary file left behind');
   });
 
+  it('caches the SQLite and MySQL grammars too, when a run loads them', () => {
+    const sqlite = path.join(dir, 'sqlite-project');
+    mkdirSync(sqlite);
+    writeFileSync(path.join(sqlite, 'sqlite_schema.sql'), 'CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, owner_id INTEGER);\nSELECT * FROM t WHERE owner_id = 1;\n');
+    const folder = path.join(dir, 'cache-sqlite');
+    const run = () => {
+      const r = spawnSync(process.execPath, [cli, 'check', '--format', 'json', '.'], { cwd: sqlite, encoding: 'utf8', env: { ...process.env, GITHUB_WORKSPACE: '', QUERYLENS_CODE_CACHE: folder } });
+      assert.equal(r.stderr, '');
+      return r.stdout;
+    };
+    const first = run();
+    const files = cacheFiles(folder).sort();
+    assert.deepEqual(
+      files.map((f) => f.replace(/-[0-9a-f]{24}\.bin$/, '')),
+      ['cli', 'node-sql-parser-sqlite'],
+    );
+    const written = files.map((f) => statSync(path.join(folder, f)).mtimeMs);
+    assert.match(first, /"ruleId": "select-star"/);
+    assert.equal(run(), first);
+    assert.deepEqual(
+      files.map((f) => statSync(path.join(folder, f)).mtimeMs),
+      written,
+      'both read, neither written again',
+    );
+  });
+
   it('a corrupt cache file is rejected and written anew, with the same findings', () => {
     const folder = path.join(dir, 'cache-b');
     const clean = check(folder);

@@ -31,6 +31,20 @@ describe('sql/postgres WebAssembly calls', () => {
     assert.equal(parsePg('SELECT 1', (type) => type === 'SelectStmt').tree.stmts[0].stmt.SelectStmt.targetList.length, 1);
   });
 
+  it("hands the caller the tree's bytes on request, to decide by more than the type", () => {
+    const bySelect = (_type: string, json: () => Buffer) => json().includes('"selectStmt":{"SelectStmt":{"targetList"');
+    assert.equal(parsePg('INSERT INTO t SELECT 1', bySelect).tree.stmts[0].stmt.InsertStmt.relation.relname, 't');
+    assert.deepEqual(parsePg('INSERT INTO t VALUES (1)', bySelect), { type: 'InsertStmt' });
+  });
+
+  it('says whether a decoded tree holds the probed bytes (a SubLink: a subquery in an expression)', () => {
+    const probe = Buffer.from('"SubLink"');
+    assert.equal(parsePg('SELECT a FROM t WHERE b = 1', () => true, probe).probed, false);
+    assert.equal(parsePg('SELECT a FROM t WHERE b IN (SELECT c FROM u)', () => true, probe).probed, true);
+    assert.equal(parsePg('SELECT (SELECT 1)', () => true, probe).probed, true);
+    assert.equal(parsePg('SELECT a FROM t', () => true).probed, undefined);
+  });
+
   it('decodes the tree when the text holds several statements, whatever the first one', () => {
     const parsed = parsePg('SET x = 1; SELECT 2', never);
     assert.equal(parsed.type, 'VariableSetStmt');

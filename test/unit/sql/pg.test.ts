@@ -109,6 +109,14 @@ describe('sql/postgres queries', () => {
     assert.equal(q.predicates[0].op, 'in');
   });
 
+  it('finds subqueries in the select list, HAVING, SET and EXISTS, and none where the tree has no SubLink', () => {
+    const tablesOf = (text: string) => pg(text).statements[0].query!.subqueries.flatMap((s) => s.tables.map((t) => t.name)).sort();
+    assert.deepEqual(tablesOf('SELECT (SELECT max(b) FROM u) FROM t GROUP BY a HAVING count(*) > (SELECT count(*) FROM v)'), ['u', 'v']);
+    assert.deepEqual(tablesOf('UPDATE t SET a = (SELECT b FROM u) WHERE EXISTS (SELECT 1 FROM v WHERE v.id = t.id)'), ['u', 'v']);
+    assert.deepEqual(tablesOf("SELECT * FROM (SELECT a FROM u) s WHERE s.a = 'SubLink'"), ['u']);
+    assert.deepEqual(tablesOf('SELECT a, b + 1 FROM t WHERE c = 1 AND (d > 2 OR e IS NULL)'), []);
+  });
+
   it('models UPDATE, DELETE and INSERT ... SELECT', () => {
     const u = pg('UPDATE jobs SET state = 1 WHERE id = $1').statements[0];
     assert.equal(u.kind, 'update');

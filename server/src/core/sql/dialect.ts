@@ -1,6 +1,6 @@
 /** Guesses a document's SQL dialect from its tokens (never from text inside strings or comments). */
 import type { Dialect } from '../../../../shared/types';
-import { Lexer, Tok, wordIs } from './split/lexer';
+import { Lexer, Tok, codeAt, wordIs } from './split/lexer';
 
 // Words only one dialect has. VACUUM and WITHOUT (OIDS, TIME ZONE) are PostgreSQL too, so
 // SQLite's WITHOUT ROWID counts through ROWID.
@@ -92,7 +92,7 @@ function dialectVotes(text: string): Map<Dialect, number> {
     if (t === Tok.QuotedIdent && text.charCodeAt(start) === 96) mysql++;
     else if (t === Tok.Param && text.charCodeAt(start) === 36) pg++;
     else if (t === Tok.Backslash) pg += 2; // psql meta-command
-    else if (t === Tok.Punct && text.charCodeAt(start) === 58 && text.charCodeAt(pos) === 58) pg++; // :: cast
+    else if (t === Tok.Punct && text.charCodeAt(start) === 58 && codeAt(text, pos) === 58) pg++; // :: cast
     else if (t === Tok.Word) {
       const candidates = MARKED_WORDS[pos - start];
       if (!candidates) continue;

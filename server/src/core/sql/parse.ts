@@ -14,6 +14,8 @@ import { maskSqliteOnly } from './sqlite-fallback';
 import { readableText, splitAfterEdit, splitStatements, type SplitRecord } from './split/split';
 import { parseSqlParserChunk } from './sqlparser/statement';
 import { runSteps, type Steps } from '../steps';
+import { warmLexers } from './warm';
+import { codeAt } from './split/lexer';
 
 export { inferDialect } from './dialect';
 export { splitStatements } from './split/split';
@@ -22,9 +24,13 @@ let ready: Promise<void> | undefined;
 let loaded = false;
 
 export function initParsers(): Promise<void> {
-  ready ??= loadPgWasm().then(() => {
-    loaded = true;
-  });
+  if (!ready) {
+    ready = loadPgWasm().then(() => {
+      loaded = true;
+    });
+    // While the WebAssembly compiles: the lexers meet every branch before the first document (warm.ts).
+    warmLexers();
+  }
   return ready;
 }
 
@@ -221,12 +227,12 @@ const TRANSACTION_WORDS = new Map<number, string[]>([
 function surelyNoTransactionWord(text: string): boolean {
   let end = 0;
   for (;;) {
-    const c = text.charCodeAt(end) | 32;
+    const c = codeAt(text, end) | 32;
     if (c < 97 || c > 122) break;
     end++;
   }
   if (end === 0) return false; // space, comment, parenthesis...: the regex decides
-  const c = text.charCodeAt(end);
+  const c = codeAt(text, end);
   if ((c >= 48 && c <= 57) || c === 95 || c === 36 || c > 127) return false; // a longer identifier: the regex decides
   const words = TRANSACTION_WORDS.get(end);
   return !words || !words.some((word) => text.slice(0, end).toLowerCase() === word);

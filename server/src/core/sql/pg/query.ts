@@ -16,7 +16,15 @@ export type PgNode = any;
 export const QUERY_STATEMENT_TYPES = ['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt'] as const;
 
 export class PgQueryBuilder {
-  constructor(private readonly st: StatementText) {}
+  /**
+   * `subqueries: false` when the statement's tree holds no SubLink (its JSON says so, parsePg's
+   * `probe`): `subLinks` then has nothing to find and does not walk each expression for one
+   * (271 of the corpus's 20,820 decoded trees hold one).
+   */
+  constructor(
+    private readonly st: StatementText,
+    private readonly subqueries = true,
+  ) {}
 
   /** The model of a whole statement, with column qualifiers resolved. */
   statement(node: PgNode): QueryModel | undefined {
@@ -305,7 +313,7 @@ export class PgQueryBuilder {
 
   /** Adds the SELECTs nested anywhere in an expression as subqueries. */
   subLinks(q: QueryModel, node: PgNode): void {
-    if (!node || typeof node !== 'object') return;
+    if (!this.subqueries || !node || typeof node !== 'object') return;
     if (Array.isArray(node)) {
       for (const n of node) this.subLinks(q, n);
       return;

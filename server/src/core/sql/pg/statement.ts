@@ -14,10 +14,13 @@ const MODELLED = new Set<string>([...QUERY_STATEMENT_TYPES, ...DDL_STATEMENT_TYP
 // `selectStmt` in its tree is its own, and a VALUES list is the first field of the SelectStmt it makes.
 const INSERT_SELECT = Buffer.from('"selectStmt":{"SelectStmt":{"');
 const VALUES_LISTS = Buffer.from('valuesLists"');
+/** A subquery inside an expression (`IN (SELECT ...)`, `EXISTS (...)`, a scalar subquery): its node's key. */
+const SUBLINK = Buffer.from('"SubLink"');
 
-function modelled(type: string, json: Buffer): boolean {
+function modelled(type: string, bytes: () => Buffer): boolean {
   if (type === 'InsertStmt') {
     // INSERT ... VALUES and INSERT ... DEFAULT VALUES have no query model (PgQueryBuilder's insert).
+    const json = bytes();
     const at = json.indexOf(INSERT_SELECT);
     return at >= 0 && !json.subarray(at + INSERT_SELECT.length, at + INSERT_SELECT.length + VALUES_LISTS.length).equals(VALUES_LISTS);
   }
@@ -26,11 +29,13 @@ function modelled(type: string, json: Buffer): boolean {
 
 export function parsePgChunk(text: string): ChunkResult {
   let tree: PgNode;
+  let subqueries: boolean;
   try {
-    const parsed = parsePg(text, modelled);
+    const parsed = parsePg(text, modelled, SUBLINK);
     // One statement with no model: what buildStatement would make of it, without its tree.
     if (!parsed.tree) return { statements: [{ kind: pgKindOf(parsed.type), span: { start: 0, end: text.length }, text, changes: [], inTransaction: false }], errors: [] };
     tree = parsed.tree;
+    subqueries = parsed.probed !== false;
   } catch (e) {
     return { statements: [], errors: [pgError(text, e)] };
   }
@@ -43,15 +48,15 @@ export function parsePgChunk(text: string): ChunkResult {
     const to = raw.stmt_len ? st.at((raw.stmt_location ?? 0) + raw.stmt_len) : text.length;
     const sub = stmts.length === 1 ? st : new StatementText(text.slice(from, to).trim());
     const lead = stmts.length === 1 ? 0 : from + (text.slice(from, to).length - text.slice(from, to).trimStart().length);
-    const s = buildStatement(sub, raw.stmt ?? {});
+    const s = buildStatement(sub, raw.stmt ?? {}, subqueries);
     statements.push(lead ? shift(s, lead) : s);
   }
   return { statements, errors: [] };
 }
 
-function buildStatement(st: StatementText, node: PgNode): Statement {
+function buildStatement(st: StatementText, node: PgNode, subqueries: boolean): Statement {
   const span = { start: 0, end: st.text.length };
-  const q = new PgQueryBuilder(st);
+  const q = new PgQueryBuilder(st, subqueries);
   const statement: Statement = { kind: pgKind(node), span, text: st.text, changes: [], inTransaction: false };
   try {
     const query = q.statement(node);

@@ -107,15 +107,19 @@ export interface PgParse {
   type: string;
   /** The tree (`{ version, stmts: [...] }`); undefined when `wanted(type)` said no and it holds one statement. */
   tree?: PgTree;
+  /** With a tree and a `probe`: whether the tree's JSON holds those bytes. */
+  probed?: boolean;
 }
 
 /**
  * Parses `text` (throws PgSqlError on a syntax error). The tree is decoded only
- * when `wanted(type, json)` holds for the first statement's type (`json`: the
- * tree's bytes, valid during the call only), or when the text holds more than
- * one statement (every caller needs each statement's type then).
+ * when `wanted(type, json)` holds for the first statement's type (`json()`: the
+ * tree's bytes, valid during the call only; a view made when asked, since most
+ * types answer without them), or when the text holds more than one statement
+ * (every caller needs each statement's type then). `probe`: bytes to look for in a
+ * decoded tree's JSON (`probed`), at the cost of a native search instead of a walk.
  */
-export function parsePg(text: string, wanted: (type: string, json: Buffer) => boolean): PgParse {
+export function parsePg(text: string, wanted: (type: string, json: () => Buffer) => boolean, probe?: Buffer): PgParse {
   const m = module();
   if (text === '') throw new Error('Query cannot be empty');
   const queryPtr = copyIn(m, text);
@@ -130,12 +134,11 @@ export function parsePg(text: string, wanted: (type: string, json: Buffer) => bo
     if (!treePtr) throw new Error('No parse tree generated');
     const end = heap.indexOf(0, treePtr);
     const type = firstType(heap, treePtr, end);
-    if (type) {
-      const json = Buffer.from(heap.buffer, treePtr, end - treePtr);
-      if (!wanted(type, json) && json.indexOf(STMT_LOCATION) < 0) return { type };
-    }
-    const tree = JSON.parse(decoder.decode(heap.subarray(treePtr, end))) as PgTree;
-    return { type: type ?? '', tree };
+    let view: Buffer | undefined;
+    const json = (): Buffer => (view ??= Buffer.from(heap.buffer, treePtr, end - treePtr));
+    if (type && !wanted(type, json) && json().indexOf(STMT_LOCATION) < 0) return { type };
+    const tree = JSON.parse(decoder.decode(json())) as PgTree;
+    return probe ? { type: type ?? '', tree, probed: json().indexOf(probe) >= 0 } : { type: type ?? '', tree };
   } finally {
     m._free(queryPtr);
     if (resultPtr) m._wasm_free_parse_result(resultPtr);

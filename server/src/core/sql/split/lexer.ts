@@ -40,6 +40,15 @@ export function isIdentPart(c: number): boolean {
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
+/**
+ * The character code at `i`, or -1 past either end of `s` (where `charCodeAt` gives NaN: the
+ * same for every comparison here). V8's optimised code assumes an index in range at each
+ * `charCodeAt` until one is not, and is then thrown away and compiled again: the lookaheads
+ * (`--`, `/*`, `E'`, `''`, `:name`) read one past the last character at the end of a text.
+ */
+export function codeAt(s: string, i: number): number {
+  return i >= 0 && i < s.length ? s.charCodeAt(i) : -1;
+}
 /** NUL counts as a space: the splitter reports it, and nothing after it is lost (see split.ts). */
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11 || c === 0;
@@ -78,7 +87,7 @@ export class Lexer {
       this.end = i;
       return Tok.Space;
     }
-    if (c === C_DASH && s.charCodeAt(pos + 1) === C_DASH) {
+    if (c === C_DASH && codeAt(s, pos + 1) === C_DASH) {
       const nl = s.indexOf('\n', pos + 2);
       this.end = nl < 0 || nl > n ? n : nl;
       return Tok.LineComment;
@@ -88,7 +97,7 @@ export class Lexer {
       this.end = nl < 0 || nl > n ? n : nl;
       return Tok.LineComment;
     }
-    if (c === C_SLASH && s.charCodeAt(pos + 1) === C_STAR) {
+    if (c === C_SLASH && codeAt(s, pos + 1) === C_STAR) {
       this.end = this.blockComment(pos + 2);
       return Tok.BlockComment;
     }
@@ -96,7 +105,7 @@ export class Lexer {
       this.end = this.quoted(pos + 1, C_SQ, this.dialect === 'mysql');
       return Tok.String;
     }
-    if ((c === 69 || c === 101) && s.charCodeAt(pos + 1) === C_SQ && this.dialect === 'postgres') {
+    if ((c === 69 || c === 101) && codeAt(s, pos + 1) === C_SQ && this.dialect === 'postgres') {
       this.end = this.quoted(pos + 2, C_SQ, true);
       return Tok.String;
     }
@@ -134,7 +143,7 @@ export class Lexer {
       this.end = i;
       return Tok.Word;
     }
-    if (isDigit(c) || (c === 46 && isDigit(s.charCodeAt(pos + 1)))) {
+    if (isDigit(c) || (c === 46 && isDigit(codeAt(s, pos + 1)))) {
       let i = pos + 1;
       while (i < n) {
         const d = s.charCodeAt(i);
@@ -144,7 +153,7 @@ export class Lexer {
       this.end = i;
       return Tok.Number;
     }
-    if (c === 63 /* ? */ || ((c === 58 || c === 64) && isIdentStart(s.charCodeAt(pos + 1)) && s.charCodeAt(pos - 1) !== 58)) {
+    if (c === 63 /* ? */ || ((c === 58 || c === 64) && isIdentStart(codeAt(s, pos + 1)) && codeAt(s, pos - 1) !== 58)) {
       // ?, ?1, :name, @name
       let i = pos + 1;
       while (i < n && isIdentPart(s.charCodeAt(i))) i++;
@@ -166,10 +175,10 @@ export class Lexer {
     let i = from;
     while (i < n) {
       const c = s.charCodeAt(i);
-      if (c === C_STAR && s.charCodeAt(i + 1) === C_SLASH) {
+      if (c === C_STAR && codeAt(s, i + 1) === C_SLASH) {
         i += 2;
         if (--depth === 0) return i;
-      } else if (c === C_SLASH && s.charCodeAt(i + 1) === C_STAR && this.dialect === 'postgres') {
+      } else if (c === C_SLASH && codeAt(s, i + 1) === C_STAR && this.dialect === 'postgres') {
         depth++;
         i += 2;
       } else i++;
@@ -187,7 +196,7 @@ export class Lexer {
     while (i < n) {
       const c = s.charCodeAt(i);
       if (c === q) {
-        if (s.charCodeAt(i + 1) === q) i += 2;
+        if (codeAt(s, i + 1) === q) i += 2;
         else return i + 1;
       } else if (c === C_BS && backslashEscapes) i += 2;
       else i++;
@@ -224,7 +233,7 @@ export class Lexer {
 export function wordIs(text: string, start: number, end: number, upperKeyword: string): boolean {
   if (end - start !== upperKeyword.length) return false;
   for (let i = 0; i < upperKeyword.length; i++) {
-    let c = text.charCodeAt(start + i);
+    let c = codeAt(text, start + i);
     if (c >= 97 && c <= 122) c -= 32;
     if (c !== upperKeyword.charCodeAt(i)) return false;
   }
