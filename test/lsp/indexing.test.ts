@@ -109,6 +109,20 @@ describe('language server: the open file before the workspace', function () {
     assert.ok(published.slice(1).every((diagnostics) => diagnostics.every((d) => !d.message.startsWith('recorded: '))));
   });
 
+  it('an open file left edited (unsaved) at shutdown: the next start still shows the findings recorded of its saved text first', async function () {
+    const { root, file } = await indexedOnce();
+    const second = (state.client = await TestClient.start(root));
+    const opened = await second.open(file, TEXT);
+    await second.change(opened, `${TEXT}SELEC 2;\n`);
+    await second.waitForDiagnostics(opened, (d) => d.length === 4);
+    await second.dispose({ keepFolders: true });
+
+    const client = (state.client = await TestClient.start(root, {}, HOLD));
+    const uri = await client.open(file, TEXT);
+    await client.waitForDiagnostics(uri, (d) => d.length > 0);
+    assert.deepEqual(summary(client.published.find((p) => p.uri === uri)!.diagnostics), [unpaginated, missingIndex, syntaxError]);
+  });
+
   it('on a later start with the open file edited since, shows its syntax errors first, as on a first start', async function () {
     const { root, file } = await indexedOnce();
     const client = (state.client = await TestClient.start(root, {}, HOLD));
@@ -128,6 +142,9 @@ describe('language server: the open file before the workspace', function () {
     const opened = await second.open(file, TEXT);
     await second.waitForDiagnostics(opened, (d) => d.length === 2);
     await second.close(opened);
+    // Another file open at shutdown, whose findings the disk state is written with then.
+    const queries = await second.open(join(root, 'queries.sql'), readFileSync(join(root, 'queries.sql'), 'utf8'));
+    await second.waitForDiagnostics(queries, () => true);
     await second.dispose({ keepFolders: true });
 
     const client = (state.client = await TestClient.start(root, {}, HOLD));

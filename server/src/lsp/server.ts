@@ -20,7 +20,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalyzeWorkspaceRequest, FIX_ALL_KIND, QueryAtRequest, ReleaseIndexingNotification, StatusNotification, type AnalyzeWorkspaceResult, type ServerState } from '../../../shared/protocol';
-import { MAX_SOURCE_BYTES, readTextFile } from '../core/config/read';
+import { MAX_SOURCE_BYTES, readTextFile, readTextFileSync } from '../core/config/read';
 import { explainableQueries, explainableQueriesSteps, innermostAt, type ExplainableQuery } from '../core/engine/explainable';
 import type { Workspace } from '../core/engine/workspace';
 import { chainMigrationFixes } from '../core/engine/chain';
@@ -214,20 +214,34 @@ export function startServer(connection: Connection): void {
     if (folder.workspace === workspace) await saveDiskState(folder);
   }
 
+  /** Per folder, the text of each file whose findings its disk state was last written with. */
+  const recordedTexts = new WeakMap<FolderState, Map<string, string>>();
+
   /**
    * Writes the folder's disk state: what its workspace read, and the findings
    * of its open documents (shown first at the next start while they hold).
+   * At shutdown (`saved`), only when an open document's saved text has
+   * findings it was not written with (opened since): the next start reads the
+   * files on disk, and the last write holds the findings of their texts then.
    */
-  async function saveDiskState(folder: FolderState): Promise<void> {
+  async function saveDiskState(folder: FolderState, saved = false): Promise<void> {
     const { workspace, diskState } = folder;
     if (!workspace || !diskState || folder.indexing) return;
+    const recorded = new Map<string, string>();
+    let news = false;
     // Not those read with a database's tracking tables: the next start reads git's history alone.
     for (const file of folder.tracked ? [] : openFilesOf(folder)) {
       // Findings of the workspace's text of the file (an edit drops them until it is analysed), against the whole catalog.
       const findings = publisher.knownFindings(file);
       const text = workspace.textOf(file);
-      if (findings && text !== undefined && workspace.includes(file) && !workspace.tooLarge(file)) diskState.record(file, text, findings, workspace.unreadableIn(file));
+      if (!findings || text === undefined || !workspace.includes(file) || workspace.tooLarge(file)) continue;
+      if (saved && readTextFileSync(file, { maxBytes: MAX_SOURCE_BYTES }).text !== text) continue;
+      diskState.record(file, text, findings, workspace.unreadableIn(file));
+      recorded.set(file, text);
+      if (recordedTexts.get(folder)?.get(file) !== text) news = true;
     }
+    if (saved && !news) return;
+    recordedTexts.set(folder, recorded);
     await diskState.save();
   }
 
@@ -561,7 +575,7 @@ export function startServer(connection: Connection): void {
   );
   connection.onShutdown(async () => {
     // The findings of the documents opened since the last write, for the next start.
-    await Promise.all([...folders.values()].map((folder) => saveDiskState(folder).catch((error) => logger.error(`QueryLens: writing the disk state of ${folder.root} failed: ${describe(error)}`))));
+    await Promise.all([...folders.values()].map((folder) => saveDiskState(folder, true).catch((error) => logger.error(`QueryLens: writing the disk state of ${folder.root} failed: ${describe(error)}`))));
     await database.close();
   });
   registerDashboard(connection, database, logger);
