@@ -58,11 +58,12 @@ describe('language server: the open file before the workspace', function () {
   const unpaginated = { code: 'unpaginated-query', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 31 } } };
   const missingIndex = { code: 'missing-index', range: { start: { line: 0, character: 38 }, end: { line: 0, character: 47 } } };
 
-  /** A folder a first server indexed (and wrote its disk state for) with `open.sql` open, and that file. */
-  async function indexedOnce(): Promise<{ root: string; file: string }> {
+  /** A folder a first server indexed (and wrote its disk state for) with `open.sql` open, and that file; `more` files in it too. */
+  async function indexedOnce(more: Record<string, string> = {}): Promise<{ root: string; file: string }> {
     const root = copyFixture('lsp-workspace');
     const file = join(root, 'open.sql');
     writeFileSync(file, TEXT);
+    for (const [name, text] of Object.entries(more)) writeFileSync(join(root, name), text);
     const first = (state.client = await TestClient.start(root));
     const uri = await first.open(file, TEXT);
     assert.deepEqual(summary(await first.waitForDiagnostics(uri, (d) => d.length > 1)), [unpaginated, missingIndex, syntaxError]);
@@ -85,20 +86,19 @@ describe('language server: the open file before the workspace', function () {
     assert.deepEqual(summary(after), summary(early));
   });
 
-  it('on a later start, shows the findings the disk state recorded of the open file’s text first (nothing before them), then its analysis’s', async function () {
-    const { root, file } = await indexedOnce();
+  /** Marks the findings the disk state recorded of open.sql (`recorded: …`), to tell them from an analysis's; `edit` changes the rest of it. Returns them. */
+  function markRecorded(root: string, edit?: (content: { catalog: string }) => void): Finding[] {
     const cacheFile = join(root, '.querylens/cache/check.json');
     const content = JSON.parse(readFileSync(cacheFile, 'utf8'));
     const recorded: Finding[] = content.files['open.sql'].findings;
-    assert.deepEqual(
-      recorded.map((finding) => finding.ruleId),
-      ['unpaginated-query', 'missing-index', SYNTAX_RULE_ID],
-    );
-    assert.ok(recorded.every((finding) => finding.fixes.length === 0), 'recorded without their fixes');
-    // Marked, to tell them from the analysis's.
     for (const finding of recorded) finding.message = `recorded: ${finding.message}`;
+    edit?.(content);
     writeFileSync(cacheFile, JSON.stringify(content));
+    return recorded;
+  }
 
+  /** Opens `file` on a new server and asserts that its first publication is the recorded findings, its last the same from its analysis. */
+  async function recordedFirst(root: string, file: string): Promise<void> {
     const client = (state.client = await TestClient.start(root, {}, HOLD));
     const uri = await client.open(file, TEXT);
     await client.waitForDiagnostics(uri, (d) => d.length > 0 && !d[0].message.startsWith('recorded: '));
@@ -106,7 +106,27 @@ describe('language server: the open file before the workspace', function () {
     assert.deepEqual(summary(published[0]), [unpaginated, missingIndex, syntaxError]);
     assert.ok(published[0].every((d) => d.message.startsWith('recorded: ')));
     assert.deepEqual(summary(published.at(-1)!), summary(published[0]));
-    assert.ok(published.slice(1).every((diagnostics) => diagnostics.every((d) => !d.message.startsWith('recorded: '))));
+    assert.ok(published.at(-1)!.every((d) => !d.message.startsWith('recorded: ')));
+  }
+
+  it('on a later start, shows the findings the disk state recorded of the open file’s text first (nothing before them), then its analysis’s', async function () {
+    const { root, file } = await indexedOnce({ 'app.py': 'def hello():\n    return 1\n' });
+    const recorded = markRecorded(root);
+    assert.deepEqual(
+      recorded.map((finding) => finding.ruleId),
+      ['unpaginated-query', 'missing-index', SYNTAX_RULE_ID],
+    );
+    assert.ok(recorded.every((finding) => finding.fixes.length === 0), 'recorded without their fixes');
+    // Code that tells the other files nothing changed since: not every file is as recorded, but the schema is, and the open file.
+    appendFileSync(join(root, 'app.py'), 'print(hello())\n');
+    await recordedFirst(root, file);
+  });
+
+  it('on a later start with every file as the disk state recorded it, shows the findings it recorded of the open file before the folder is read', async function () {
+    const { root, file } = await indexedOnce();
+    // A catalog signature no workspace has: the workspace built from the files does not take the recorded findings.
+    markRecorded(root, (content) => (content.catalog = 'another'));
+    await recordedFirst(root, file);
   });
 
   it('an open file left edited (unsaved) at shutdown: the next start still shows the findings recorded of its saved text first', async function () {

@@ -343,8 +343,13 @@ export class CachedCheck {
     return recorded === now.key && now.mtimeNs < this.previousRacyFrom;
   }
 
+  /** Each file's path relative to the root, asked several times a run of each file (`relative`). */
+  private readonly names = new Map<string, string>();
+
   private relative(file: string): string {
-    return workspacePath(this.options.root, file);
+    let name = this.names.get(file);
+    if (name === undefined) this.names.set(file, (name = workspacePath(this.options.root, file)));
+    return name;
   }
 
   private hashOf(file: string, text: string): string {

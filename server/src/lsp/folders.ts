@@ -19,6 +19,7 @@ import { sqliteSyntaxOracle } from '../db/syntax-oracle';
 import { CachedCheck } from '../cache/cachedCheck';
 import { DEFAULT_CACHE_FOLDER } from '../cache/checkCache';
 import { version } from '../../../package.json';
+import type { Finding } from '../../../shared/types';
 
 export interface FolderState {
   uri: string;
@@ -111,13 +112,16 @@ export interface LoadResult {
  * Builds the folder's workspace (scans and reads every file). `onPreview`, if
  * given, gets at once an empty workspace with the same config, for the open
  * documents to be shown in before the scan and the read are done, and the
- * disk state the workspace will be built with.
+ * disk state the workspace will be built with. `onReplay`, if given, gets
+ * the findings the disk state recorded, after the scan, when every listed
+ * file is as it recorded them (`CachedCheck.replay`): they hold.
  */
 export async function loadFolder(
   folder: FolderState,
   settings: FolderSettings,
   onError: (message: string) => void,
   onPreview?: (workspace: Workspace, diskState: CachedCheck) => void,
+  onReplay?: (diskState: CachedCheck, findingsOf: (file: string) => Finding[] | undefined) => void,
 ): Promise<LoadResult> {
   const token = ++folder.loadToken;
   let configFile = configFileOf(folder.root, settings);
@@ -149,6 +153,10 @@ export async function loadFolder(
     // The disk state records each file's metadata before the workspace reads it: an unchanged one is then not hashed.
     const listed = await Workspace.listFiles(options);
     diskState.observe(listed);
+    // Every file as the last run left it (its metadata, else its text), the same settings and what has shipped:
+    // the findings it recorded hold (check --cache takes them whole then), before a file is read.
+    const replay = onReplay && token === folder.loadToken ? diskState.replay({ configFile, config, isShipped: (file) => shipped.isShipped(file) }) : undefined;
+    if (replay) onReplay!(diskState, (file) => replay.findingsOf(file));
     const known = diskState;
     const workspace = await Workspace.create({ ...options, history: shipped, known: (file, text) => known.known(file, text) }, listed);
     diskState.begin(workspace, { configFile, config, isShipped: (file) => shipped.isShipped(file) });

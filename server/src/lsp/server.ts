@@ -41,6 +41,7 @@ import { PendingEdits } from './pendingEdits';
 import { SettingsCache } from './settingsCache';
 import { inSlices } from './slices';
 import type { CachedCheck } from '../cache/cachedCheck';
+import type { Finding } from '../../../shared/types';
 import { pathToUri, uriToPath } from './uris';
 import { watchedGlobs } from '../../../shared/languages';
 import { SCRIPT_MIGRATION_GLOB } from '../core/config/files';
@@ -127,7 +128,19 @@ export function startServer(connection: Connection): void {
     // A folder nested in this one (multi-root) shows its own files: this one does not read them a second time.
     const nested = [...folders.values()].filter((other) => other !== folder && contains(folder, other.root)).map((other) => relative(folder.root, other.root).split(sep).join('/'));
     const loadSettings = { ...folder.settings, filesExclude: [...folder.settings.filesExclude, ...nested.flatMap((dir) => [dir, `${dir}/**`])] };
-    const result = await loadFolder(folder, loadSettings, (message) => logger.error(`QueryLens: ${message}`), preview);
+    // Every file as the disk state recorded it: the open documents it recorded findings of show them before any file is read.
+    const shown = new Set<string>();
+    const replayed = (diskState: CachedCheck, findingsOf: (file: string) => Finding[] | undefined) => {
+      if (!folders.has(folder.uri)) return;
+      for (const file of openFilesOf(folder)) {
+        const text = documents.get(openByPath.get(file)!)?.getText();
+        const findings = text !== undefined && diskState.recordedFindingsFor(file, text) ? findingsOf(file) : undefined;
+        if (!findings) continue;
+        publisher.show(file, findings);
+        shown.add(file);
+      }
+    };
+    const result = await loadFolder(folder, loadSettings, (message) => logger.error(`QueryLens: ${message}`), preview, replayed);
     if (!result.current || !folders.has(folder.uri)) return undefined;
     folder.workspace = result.workspace;
     folder.history = result.history;
@@ -138,7 +151,7 @@ export function startServer(connection: Connection): void {
     folder.diskState = result.diskState;
     if (result.error) logger.error(`QueryLens: indexing ${folder.root} failed: ${result.error}`);
     if (!result.workspace) folder.indexing = false;
-    else if (result.workspace.knowsSchema()) showKnownSchema(folder, result.workspace, result.diskState);
+    else if (result.workspace.knowsSchema()) showKnownSchema(folder, result.workspace, result.diskState, shown);
     else if (!result.workspace.indexed()) showOpenDocuments(folder, result.workspace);
     else syncOpenDocuments(folder, result.workspace);
     await refreshBaseline(folder);
@@ -184,16 +197,17 @@ export function startServer(connection: Connection): void {
    * no file it depends on changed): its catalog is the whole workspace's
    * without indexing, so the open documents get every finding at once. An
    * open document whose findings the disk state recorded for its text, while
-   * they hold, shows them before it is analysed again.
+   * they hold, shows them before it is analysed again (unless `shown` already,
+   * when every file was as recorded: `loadFolder`'s `onReplay`).
    */
-  function showKnownSchema(folder: FolderState, workspace: Workspace, diskState: CachedCheck | undefined): void {
+  function showKnownSchema(folder: FolderState, workspace: Workspace, diskState: CachedCheck | undefined, shown: ReadonlySet<string>): void {
     folder.indexing = false;
     quietPreviews.delete(folder);
     const open = openFilesOf(folder);
     for (const file of open) {
       // The disk state knows the text on disk, which the workspace read.
       const text = documents.get(openByPath.get(file)!)?.getText();
-      const held = text !== undefined && text === workspace.textOf(file) ? diskState?.heldFindings(file) : undefined;
+      const held = text !== undefined && text === workspace.textOf(file) && !shown.has(file) ? diskState?.heldFindings(file) : undefined;
       if (held) publisher.show(file, held);
     }
     syncOpenDocuments(folder, workspace);
