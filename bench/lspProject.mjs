@@ -5,7 +5,8 @@
 //
 // <project> is a checkout (nothing from it is committed), <file> the file opened (relative to it).
 // More roots make a multi-root workspace (workspace diagnostics on then, as in the issue). Measures:
-// start-up → the file's first diagnostics, → the catalog's (after indexing), hovers sent during
+// start-up → the file's first diagnostics, → the catalog's (what it shows once indexing is over and everything settled,
+// timed from the publication from which it showed that), diagnostics shown meanwhile that those do not hold, hovers sent during
 // start-up (every 250 ms, the slowest answer), the file's publications until typing starts (each with the server's CPU so far), peak RSS (VmHWM), CPU in the 5 s after everything is published (a busy loop shows), and
 // typing: EDITS edits (a space in a line; every tenth takes the colon off an `async for` line and the
 // next puts it back: syntax briefly broken there), each timed from didChange to the publication
@@ -81,11 +82,15 @@ async function main() {
   // The open file's publications until typing starts, each with the server's CPU so far (less inflated by a loaded machine than the wall time).
   const startPublications = [];
   let typingStarted = false;
+  // What each one shows (`keyOf` each diagnostic), to tell when the user sees the findings the file keeps, and any it showed that it does not keep.
+  const shown = [];
+  const keyOf = (d) => JSON.stringify([d.range, d.code, d.severity, d.message]);
   client.listen('textDocument/publishDiagnostics', (p, at) => {
-    if (p.uri === uri && !typingStarted) startPublications.push({ ms: round(at - started), count: p.diagnostics.length, serverCpuMs: round(usage(child.pid).cpuSeconds * 1000) });
+    if (p.uri !== uri || typingStarted) return;
+    startPublications.push({ ms: round(at - started), count: p.diagnostics.length, serverCpuMs: round(usage(child.pid).cpuSeconds * 1000) });
+    shown.push(p.diagnostics.map(keyOf).sort());
   });
-  let readyYet = false;
-  const ready = client.waitFor('querylens/status', (p) => p.state !== 'indexing', LIMIT_MS).then(({ at }) => ((readyYet = true), at));
+  const ready = client.waitFor('querylens/status', (p) => p.state !== 'indexing', LIMIT_MS).then(({ at }) => at);
   await client.request('initialize', {
     processId: process.pid,
     rootUri: pathToFileURL(roots[0]).href,
@@ -110,16 +115,23 @@ async function main() {
   })();
   const firstDiagnostics = await first;
   diagnosticsAt.push({ ms: round(firstDiagnostics.at - started), count: firstDiagnostics.params.diagnostics.length });
-  // The file's findings once its folder's catalog is complete: its second publication (the first, if that came after indexing).
-  const next = readyYet ? undefined : client.waitFor('textDocument/publishDiagnostics', (p) => p.uri === uri, LIMIT_MS);
   const readyAt = await ready;
   indexing = false;
-  const refined = next ? await next : firstDiagnostics;
-  diagnosticsAt.push({ ms: round(refined.at - started), count: refined.params.diagnostics.length });
   const hoverWaits = await hovers;
   const hoverDuringStart = { count: hoverWaits.length, maxMs: round(Math.max(...hoverWaits)) };
   // Let workspace diagnostics and everything queued settle, then watch the CPU for 5 s.
   await new Promise((resolve) => setTimeout(resolve, 2000));
+  // The file's findings once its folder's catalog is complete: what its last publication (before typing) shows.
+  // The user sees them from the first publication after which every one showed the same (the server may
+  // publish them before indexing ends: from its disk state, or findings no part of the catalog can change).
+  const same = (a, b) => a.length === b.length && a.every((key, i) => key === b[i]);
+  const final = shown.at(-1);
+  let from = shown.length - 1;
+  while (from > 0 && same(shown[from - 1], final)) from--;
+  diagnosticsAt.push({ ms: startPublications[from].ms, count: final.length });
+  // Diagnostics shown during start-up that the complete findings do not hold (a false warning flashing): none expected.
+  const finalKeys = new Set(final);
+  const notKept = new Set(shown.flat().filter((key) => !finalKeys.has(key))).size;
   const idleFrom = usage(child.pid);
   await new Promise((resolve) => setTimeout(resolve, 5000));
   const idleCpuPercent = round(((usage(child.pid).cpuSeconds - idleFrom.cpuSeconds) / 5) * 100);
@@ -168,12 +180,13 @@ async function main() {
         firstDiagnosticsMs: diagnosticsAt[0],
         indexedMs: round(readyAt - started),
         refinedDiagnosticsMs: diagnosticsAt[1],
+        shownButNotKept: notKept,
         hoverDuringStart,
         startPublications,
         idleCpuPercentAfter: idleCpuPercent,
         peakRssMB,
-        // Issue 16 item 4 and 5: the open file's findings (its publication once the catalog is complete:
-        // the first one holds syntax errors only while the workspace is indexed) within 1 s, peak memory
+        // Issue 16 item 4 and 5: the open file's findings (those it shows once the catalog is complete)
+        // within 1 s, peak memory
         // under 400 MB, no busy loop after indexing, typing p95 under 25 ms beyond the debounce.
         targets: {
           findingsWithin1s: { value: diagnosticsAt[1].ms, pass: diagnosticsAt[1].ms < 1000 },

@@ -105,7 +105,7 @@ export class TestClient {
   /** The document version the latest diagnostics of each URI were published for. */
   readonly diagnosticsVersions = new Map<string, number | undefined>();
   /** Every publication of diagnostics, in the order they arrived. */
-  readonly published: { uri: string; version: number | undefined; count: number }[] = [];
+  readonly published: { uri: string; version: number | undefined; count: number; diagnostics: Diagnostic[] }[] = [];
   readonly statuses: StatusParams[] = [];
   readonly logs: string[] = [];
   settings: QueryLensSettings = defaultSettings();
@@ -128,7 +128,7 @@ export class TestClient {
     this.connection.onNotification(PublishDiagnosticsNotification.type, ({ uri, version, diagnostics }) => {
       this.diagnostics.set(uri, diagnostics);
       this.diagnosticsVersions.set(uri, version);
-      this.published.push({ uri, version, count: diagnostics.length });
+      this.published.push({ uri, version, count: diagnostics.length, diagnostics });
       this.wake();
     });
     this.connection.onNotification(StatusNotification.type, (status) => {

@@ -81,6 +81,8 @@ export interface Replay {
  */
 export class CachedCheck {
   private readonly analysed = new Map<string, { findings: Finding[]; unreadable: number }>();
+  /** Findings a caller recorded (`record`), with the text they are of. */
+  private readonly recorded = new Map<string, { text: string; findings: Finding[]; unreadable: number }>();
   private readonly hashes = new Map<string, { text: string; hash: string }>();
   private reusable = new Map<string, CachedFile>();
   private workspace?: Workspace;
@@ -194,6 +196,33 @@ export class CachedCheck {
     return cached?.facts && cached.hash === this.hashOf(file, text) ? cached.facts : undefined;
   }
 
+  /**
+   * Whether the last run recorded findings of `file` for this text: a hint,
+   * before the workspace is built, that `heldFindings` may give them.
+   */
+  recordedFindingsFor(file: string, text: string): boolean {
+    const cached = this.previous?.files[this.relative(file)];
+    return cached?.findings !== undefined && cached.hash === hashText(text);
+  }
+
+  /**
+   * The findings the last run recorded of `file`, when they hold for this
+   * workspace (`begin`): the same text, configuration and files, and the same
+   * schema (a language server shows them before it has analysed the file).
+   */
+  heldFindings(file: string): Finding[] | undefined {
+    return this.reusable.get(file)?.findings;
+  }
+
+  /**
+   * Records the findings a caller worked out of `file`'s `text` (the language
+   * server's, of the open files), written by the next `save` while that is
+   * still the workspace's text. Without their fixes: they are shown, never applied.
+   */
+  record(file: string, text: string, findings: Finding[], unreadable: number): void {
+    this.recorded.set(file, { text, findings: findings.map((finding) => ({ ...finding, fixes: [] })), unreadable });
+  }
+
   /** Decides which cached findings hold for this workspace. */
   begin(workspace: Workspace, inputs: RunInputs): void {
     this.workspace = workspace;
@@ -247,7 +276,11 @@ export class CachedCheck {
     const files: Record<string, CachedFile> = {};
     const left: Record<string, LeftFile> = {};
     const influencing: string[] = [];
-    for (const file of workspace.inputFiles()) {
+    // Whether a file that may change others' findings changed since `begin` (an editor's): the last run's findings then no longer hold.
+    const inputs = workspace.inputFiles();
+    let changedSinceBegin = inputs.length !== this.readTexts.size;
+    const kepts: string[] = [];
+    for (const file of inputs) {
       const text = workspace.textOf(file)!;
       // The metadata recorded before the file was read, while its text is the one read.
       const stat = this.readTexts.get(file) === text ? this.stats.get(file)?.key : undefined;
@@ -257,8 +290,13 @@ export class CachedCheck {
       const shipped = this.isShipped(file);
       const influences = cached?.hash === hash ? cached.influences : workspace.influencesOthers(file);
       if (influences) influencing.push(name, hash, String(shipped));
+      const read = this.readTexts.get(file);
+      if (read === undefined || (influences && read !== text)) changedSinceBegin = true;
       const kept = this.reusable.get(file);
-      const result = this.analysed.get(file) ?? (kept?.findings ? { findings: kept.findings, unreadable: kept.unreadable ?? 0 } : undefined);
+      const recorded = this.recorded.get(file);
+      const reused = kept?.findings && read === text ? { findings: kept.findings, unreadable: kept.unreadable ?? 0 } : undefined;
+      const result = this.analysed.get(file) ?? (recorded?.text === text ? recorded : undefined) ?? reused;
+      if (result && result === reused) kepts.push(name);
       const facts = workspace.factsOf(file);
       const schema = workspace.schemaChangesOf(file) ?? (cached?.hash === hash ? cached.schema : undefined);
       const signals = schema ? workspace.dialectSignalsOf(file) : undefined;
@@ -277,6 +315,13 @@ export class CachedCheck {
         ...(signals ? { signals } : {}),
       };
     }
+    if (changedSinceBegin) {
+      for (const name of kepts) {
+        const { findings: _findings, unreadable: _unreadable, schemaKey: _schemaKey, ...rest } = files[name];
+        files[name] = rest;
+      }
+    }
+    this.recorded.clear(); // findings of the workspace as it is now: recorded again for the next write
     // The listed files the workspace did not take (another engine's SQL, unreadable): the same metadata, the same outcome.
     for (const file of this.listed) {
       const stat = this.stats.get(file);
@@ -298,8 +343,13 @@ export class CachedCheck {
     return recorded === now.key && now.mtimeNs < this.previousRacyFrom;
   }
 
+  /** Each file's path relative to the root, asked several times a run of each file (`relative`). */
+  private readonly names = new Map<string, string>();
+
   private relative(file: string): string {
-    return workspacePath(this.options.root, file);
+    let name = this.names.get(file);
+    if (name === undefined) this.names.set(file, (name = workspacePath(this.options.root, file)));
+    return name;
   }
 
   private hashOf(file: string, text: string): string {

@@ -18,7 +18,7 @@
  * entry of the wrong shape, are ignored (and rewritten by the run).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, promises as fs, statSync } from 'node:fs';
+import { existsSync, promises as fs, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../../../shared/types';
 import type { SchemaChange } from '../core/sql/model';
@@ -112,14 +112,19 @@ export function hashOf(parts: readonly string[]): string {
   return hash.digest('base64url');
 }
 
+/** The running bundle's hash, once read (`buildId`). */
+let bundleHash: string | undefined;
+
 /**
- * This QueryLens: its version and its build (the size and time of the running
- * bundle), so that a rebuilt QueryLens does not trust findings of the old one.
+ * This QueryLens: its version and its build (a hash of the running bundle's
+ * content), so that a changed QueryLens does not trust findings of the old
+ * one, while the same code built again (a new time stamp) keeps its cache.
+ * Reading and hashing the bundle costs a few milliseconds, once per process.
  */
 export function buildId(version: string): string {
   try {
-    const stats = statSync(__filename);
-    return `${version} ${stats.size} ${stats.mtimeMs}`;
+    bundleHash ??= createHash('sha256').update(readFileSync(__filename)).digest('base64url');
+    return `${version} ${bundleHash}`;
   } catch {
     return `${version} ${Math.random()}`; // unknown build: never reuse
   }

@@ -31,6 +31,8 @@ export interface DiagnosticsHost {
   analysed?(file: string): void;
   /** Whether `file`'s workspace is being indexed: only the findings of its own text are given then (Workspace.syntaxFindingsSteps). */
   indexing?(file: string): boolean;
+  /** Whether `file`'s folder is being read for the findings its disk state recorded of the open files: none is analysed meanwhile. */
+  awaitingRecorded?(file: string): boolean;
 }
 
 /** One file's analysis in slices; `cancelled` stops it at its next slice. */
@@ -110,6 +112,8 @@ export class DiagnosticsPublisher {
     if (!workspace || !workspace.includes(file)) return [];
     const running = this.runs.get(file);
     if (running) return running.done;
+    // Nothing shown yet, nothing to tell: its analysis would be dropped as soon as the folder is read.
+    if (this.host.awaitingRecorded?.(file) === true) return [];
     const run: Run = { file, cancelled: false, done: Promise.resolve(undefined) };
     this.runs.set(file, run);
     // Partial findings are dropped when indexing ends (the server invalidates every file then).
@@ -153,6 +157,22 @@ export class DiagnosticsPublisher {
         this.logger.error(`QueryLens: after analysing ${file}: ${describe(error)}`);
       }
     });
+  }
+
+  /** The findings of `file` known now (the array `currentFindings` gave while nothing changed since), if any. */
+  knownFindings(file: string): Finding[] | undefined {
+    return this.findings.get(file);
+  }
+
+  /**
+   * Publishes `findings` of the open document `file` now, without keeping them:
+   * findings an earlier run recorded of its text, shown until it is analysed.
+   */
+  show(file: string, findings: Finding[]): void {
+    const folder = this.host.folderFor(file);
+    const uri = this.host.openUri(file);
+    if (!folder?.workspace || uri === undefined || !this.isShown(folder, file) || folder.workspace.tooLarge(file)) return;
+    this.send(uri, file, this.toDiagnostics(folder, findings));
   }
 
   /** Forgets cached findings (they are recomputed when next needed) and stops their analyses. */

@@ -19,6 +19,7 @@ import { sqliteSyntaxOracle } from '../db/syntax-oracle';
 import { CachedCheck } from '../cache/cachedCheck';
 import { DEFAULT_CACHE_FOLDER } from '../cache/checkCache';
 import { version } from '../../../package.json';
+import type { Finding } from '../../../shared/types';
 
 export interface FolderState {
   uri: string;
@@ -46,7 +47,7 @@ export interface FolderState {
   baseline?: FolderBaseline;
   /** True while its workspace is read in the background for the catalog (see server.ts `indexFolder`). */
   indexing?: boolean;
-  /** The disk state its workspace was built with, until it is written again (server.ts `publishIndexed`). */
+  /** The disk state its workspace was built with, written once it is indexed and at shutdown (server.ts `saveDiskState`). */
   diskState?: CachedCheck;
 }
 
@@ -110,13 +111,17 @@ export interface LoadResult {
 /**
  * Builds the folder's workspace (scans and reads every file). `onPreview`, if
  * given, gets at once an empty workspace with the same config, for the open
- * documents to be shown in before the scan and the read are done.
+ * documents to be shown in before the scan and the read are done, and the
+ * disk state the workspace will be built with. `onReplay`, if given, gets
+ * the findings the disk state recorded, after the scan, when every listed
+ * file is as it recorded them (`CachedCheck.replay`): they hold.
  */
 export async function loadFolder(
   folder: FolderState,
   settings: FolderSettings,
   onError: (message: string) => void,
-  onPreview?: (workspace: Workspace) => void,
+  onPreview?: (workspace: Workspace, diskState: CachedCheck) => void,
+  onReplay?: (diskState: CachedCheck, findingsOf: (file: string) => Finding[] | undefined) => void,
 ): Promise<LoadResult> {
   const token = ++folder.loadToken;
   let configFile = configFileOf(folder.root, settings);
@@ -130,21 +135,33 @@ export async function loadFolder(
     // The project's file wins over a user's setting: it is what CI and the CLI see too.
     if (!config.dialect && settings.querylens.dialect !== 'auto') config.dialect = settings.querylens.dialect;
     config.includeTests ??= settings.querylens.includeTests;
-    const onSkipped = (file: string, reason: string) => onError(`skipped ${file}: ${reason}`);
+    let diskState: CachedCheck | undefined;
+    const onSkipped = (file: string, reason: string) => {
+      diskState?.skip(file, reason);
+      onError(`skipped ${file}: ${reason}`);
+    };
     const options = { root: folder.root, config, extraExcludes: settings.filesExclude, onError, onSkipped, incremental: true, maxFileChars: maxFileChars(settings.querylens.maxFileSizeKb), syntaxOracle: sqliteSyntaxOracle() };
+    // The disk state (check --cache's): what the last run read of each unchanged file, its schema while no file the catalog
+    // depends on changed, and the findings it recorded of the files open then. Read first: the preview asks it about the open files.
+    const history = gitHistory(folder.root);
+    diskState = await CachedCheck.load({ folder: join(folder.root, DEFAULT_CACHE_FOLDER), root: folder.root, version, readFindings: true, findingsUsed: false, warn: onError });
     if (onPreview) {
       await initHostParsers();
-      if (token === folder.loadToken) onPreview(Workspace.fromFiles(options, {}));
+      if (token === folder.loadToken) onPreview(Workspace.fromFiles(options, {}), diskState);
     }
-    // The disk state (check --cache's): what the last run read of each unchanged file, its schema while no file the catalog depends on changed.
-    const [history, diskState] = await Promise.all([
-      gitHistory(folder.root),
-      CachedCheck.load({ folder: join(folder.root, DEFAULT_CACHE_FOLDER), root: folder.root, version, readFindings: true, findingsUsed: false, warn: onError }),
-    ]);
-    const workspace = await Workspace.create({ ...options, history, known: (file, text) => diskState.known(file, text) });
-    diskState.begin(workspace, { configFile, config, isShipped: (file) => history.isShipped(file) });
+    const shipped = await history;
+    // The disk state records each file's metadata before the workspace reads it: an unchanged one is then not hashed.
+    const listed = await Workspace.listFiles(options);
+    diskState.observe(listed);
+    // Every file as the last run left it (its metadata, else its text), the same settings and what has shipped:
+    // the findings it recorded hold (check --cache takes them whole then), before a file is read.
+    const replay = onReplay && token === folder.loadToken ? diskState.replay({ configFile, config, isShipped: (file) => shipped.isShipped(file) }) : undefined;
+    if (replay) onReplay!(diskState, (file) => replay.findingsOf(file));
+    const known = diskState;
+    const workspace = await Workspace.create({ ...options, history: shipped, known: (file, text) => known.known(file, text) }, listed);
+    diskState.begin(workspace, { configFile, config, isShipped: (file) => shipped.isShipped(file) });
     problems = [...problems, ...unmatchedIncludes(loaded, folder.root, workspace.files())];
-    return { workspace, problems, configFile, config, history, diskState, current: token === folder.loadToken };
+    return { workspace, problems, configFile, config, history: shipped, diskState, current: token === folder.loadToken };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { problems, configFile, error: message, current: token === folder.loadToken };

@@ -20,7 +20,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalyzeWorkspaceRequest, FIX_ALL_KIND, QueryAtRequest, ReleaseIndexingNotification, StatusNotification, type AnalyzeWorkspaceResult, type ServerState } from '../../../shared/protocol';
-import { MAX_SOURCE_BYTES, readTextFile } from '../core/config/read';
+import { MAX_SOURCE_BYTES, readTextFile, readTextFileSync } from '../core/config/read';
 import { explainableQueries, explainableQueriesSteps, innermostAt, type ExplainableQuery } from '../core/engine/explainable';
 import type { Workspace } from '../core/engine/workspace';
 import { chainMigrationFixes } from '../core/engine/chain';
@@ -40,6 +40,8 @@ import { hover } from './hover';
 import { PendingEdits } from './pendingEdits';
 import { SettingsCache } from './settingsCache';
 import { inSlices } from './slices';
+import type { CachedCheck } from '../cache/cachedCheck';
+import type { Finding } from '../../../shared/types';
 import { pathToUri, uriToPath } from './uris';
 import { watchedGlobs } from '../../../shared/languages';
 import { SCRIPT_MIGRATION_GLOB } from '../core/config/files';
@@ -71,6 +73,10 @@ export function startServer(connection: Connection): void {
       if (others.length > 0) publisher.refresh(others, 0);
     },
     indexing: (file: string) => host.folderFor(file)?.indexing === true,
+    awaitingRecorded: (file: string) => {
+      const folder = host.folderFor(file);
+      return folder !== undefined && folder.indexing === true && quietPreviews.has(folder);
+    },
   };
   const publisher = new DiagnosticsPublisher(connection, host, logger);
   /** Open documents handed to their workspace whose effect on the schema is not known yet. */
@@ -110,16 +116,31 @@ export function startServer(connection: Connection): void {
    */
   async function reload(folder: FolderState): Promise<Workspace | undefined> {
     folder.settings = await settings.get(folder.uri);
-    // On the first load, the open documents are shown (their syntax errors) before the folder is even read.
-    const preview = (workspace: Workspace) => {
+    // On the first load, the open documents are shown (their syntax errors) before the folder is even read,
+    // unless the disk state recorded findings of their texts: those may follow as soon as it is read (showKnownSchema).
+    const preview = (workspace: Workspace, diskState: CachedCheck) => {
       if (folder.workspace || !folders.has(folder.uri)) return;
       folder.workspace = workspace;
-      showOpenDocuments(folder, workspace);
+      const open = openFilesOf(folder);
+      const recorded = open.length > 0 && open.every((file) => diskState.recordedFindingsFor(file, documents.get(openByPath.get(file)!)?.getText() ?? ''));
+      showOpenDocuments(folder, workspace, !recorded);
     };
     // A folder nested in this one (multi-root) shows its own files: this one does not read them a second time.
     const nested = [...folders.values()].filter((other) => other !== folder && contains(folder, other.root)).map((other) => relative(folder.root, other.root).split(sep).join('/'));
     const loadSettings = { ...folder.settings, filesExclude: [...folder.settings.filesExclude, ...nested.flatMap((dir) => [dir, `${dir}/**`])] };
-    const result = await loadFolder(folder, loadSettings, (message) => logger.error(`QueryLens: ${message}`), preview);
+    // Every file as the disk state recorded it: the open documents it recorded findings of show them before any file is read.
+    const shown = new Set<string>();
+    const replayed = (diskState: CachedCheck, findingsOf: (file: string) => Finding[] | undefined) => {
+      if (!folders.has(folder.uri)) return;
+      for (const file of openFilesOf(folder)) {
+        const text = documents.get(openByPath.get(file)!)?.getText();
+        const findings = text !== undefined && diskState.recordedFindingsFor(file, text) ? findingsOf(file) : undefined;
+        if (!findings) continue;
+        publisher.show(file, findings);
+        shown.add(file);
+      }
+    };
+    const result = await loadFolder(folder, loadSettings, (message) => logger.error(`QueryLens: ${message}`), preview, replayed);
     if (!result.current || !folders.has(folder.uri)) return undefined;
     folder.workspace = result.workspace;
     folder.history = result.history;
@@ -130,7 +151,7 @@ export function startServer(connection: Connection): void {
     folder.diskState = result.diskState;
     if (result.error) logger.error(`QueryLens: indexing ${folder.root} failed: ${result.error}`);
     if (!result.workspace) folder.indexing = false;
-    else if (result.workspace.knowsSchema()) showKnownSchema(folder, result.workspace);
+    else if (result.workspace.knowsSchema()) showKnownSchema(folder, result.workspace, result.diskState, shown);
     else if (!result.workspace.indexed()) showOpenDocuments(folder, result.workspace);
     else syncOpenDocuments(folder, result.workspace);
     await refreshBaseline(folder);
@@ -146,24 +167,51 @@ export function startServer(connection: Connection): void {
     }
   }
 
-  /** Hands the open documents to the folder's `workspace`, not indexed yet, and publishes what their own text says. */
-  function showOpenDocuments(folder: FolderState, workspace: Workspace): void {
+  /** The open documents of the folder. */
+  function openFilesOf(folder: FolderState): string[] {
+    return [...openByPath.keys()].filter((file) => host.folderFor(file) === folder);
+  }
+
+  /** Folders whose preview published nothing (`reload`): their open documents are shown when the folder is read. */
+  const quietPreviews = new Set<FolderState>();
+
+  /**
+   * Hands the open documents to the folder's `workspace`, not indexed yet, and
+   * publishes what their own text says (unless not `publish`, then later).
+   */
+  function showOpenDocuments(folder: FolderState, workspace: Workspace, publish = true): void {
     syncOpenDocuments(folder, workspace);
-    if (folder.indexing) return; // shown already, from the preview: the same texts say the same
+    // Shown already, from the preview: the same texts say the same.
+    if (folder.indexing && !quietPreviews.delete(folder)) return;
     folder.indexing = true;
+    if (!publish) {
+      quietPreviews.add(folder);
+      return;
+    }
     publisher.invalidate([...openByPath.keys(), ...publisher.shownFiles()].filter((file) => host.folderFor(file) === folder));
-    publisher.schedule([...openByPath.keys()].filter((file) => host.folderFor(file) === folder), 0);
+    publisher.schedule(openFilesOf(folder), 0);
   }
 
   /**
    * The workspace took the schema the disk state holds (the last run's, while
    * no file it depends on changed): its catalog is the whole workspace's
-   * without indexing, so the open documents get every finding at once.
+   * without indexing, so the open documents get every finding at once. An
+   * open document whose findings the disk state recorded for its text, while
+   * they hold, shows them before it is analysed again (unless `shown` already,
+   * when every file was as recorded: `loadFolder`'s `onReplay`).
    */
-  function showKnownSchema(folder: FolderState, workspace: Workspace): void {
+  function showKnownSchema(folder: FolderState, workspace: Workspace, diskState: CachedCheck | undefined, shown: ReadonlySet<string>): void {
     folder.indexing = false;
+    quietPreviews.delete(folder);
+    const open = openFilesOf(folder);
+    for (const file of open) {
+      // The disk state knows the text on disk, which the workspace read.
+      const text = documents.get(openByPath.get(file)!)?.getText();
+      const held = text !== undefined && text === workspace.textOf(file) && !shown.has(file) ? diskState?.heldFindings(file) : undefined;
+      if (held) publisher.show(file, held);
+    }
     syncOpenDocuments(folder, workspace);
-    publisher.refresh([...openByPath.keys()].filter((file) => host.folderFor(file) === folder), 0);
+    publisher.refresh(open, 0);
   }
 
   /** Indexes the folder's reloaded workspace (unless a newer load took over) and publishes every finding. */
@@ -175,11 +223,40 @@ export function startServer(connection: Connection): void {
     publisher.invalidate(files);
     publisher.schedule(files, 0);
     if (capabilities.workspace?.codeLens?.refreshSupport) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
-    // What the workspace read, for the next start (check --cache's file): once the open documents' findings are out.
-    const diskState = folder.diskState;
-    folder.diskState = undefined;
-    await Promise.all([...openByPath.keys()].filter((file) => host.folderFor(file) === folder).map((file) => publisher.currentFindings(file)));
-    if (folder.workspace === workspace) await diskState?.save();
+    // What the workspace read, for the next start (check --cache's file): once the open documents' findings are out, with them.
+    await Promise.all(openFilesOf(folder).map((file) => publisher.currentFindings(file)));
+    if (folder.workspace === workspace) await saveDiskState(folder);
+  }
+
+  /** Per folder, the text of each file whose findings its disk state was last written with. */
+  const recordedTexts = new WeakMap<FolderState, Map<string, string>>();
+
+  /**
+   * Writes the folder's disk state: what its workspace read, and the findings
+   * of its open documents (shown first at the next start while they hold).
+   * At shutdown (`saved`), only when an open document's saved text has
+   * findings it was not written with (opened since): the next start reads the
+   * files on disk, and the last write holds the findings of their texts then.
+   */
+  async function saveDiskState(folder: FolderState, saved = false): Promise<void> {
+    const { workspace, diskState } = folder;
+    if (!workspace || !diskState || folder.indexing) return;
+    const recorded = new Map<string, string>();
+    let news = false;
+    // Not those read with a database's tracking tables: the next start reads git's history alone.
+    for (const file of folder.tracked ? [] : openFilesOf(folder)) {
+      // Findings of the workspace's text of the file (an edit drops them until it is analysed), against the whole catalog.
+      const findings = publisher.knownFindings(file);
+      const text = workspace.textOf(file);
+      if (!findings || text === undefined || !workspace.includes(file) || workspace.tooLarge(file)) continue;
+      if (saved && readTextFileSync(file, { maxBytes: MAX_SOURCE_BYTES }).text !== text) continue;
+      diskState.record(file, text, findings, workspace.unreadableIn(file));
+      recorded.set(file, text);
+      if (recordedTexts.get(folder)?.get(file) !== text) news = true;
+    }
+    if (saved && !news) return;
+    recordedTexts.set(folder, recorded);
+    await diskState.save();
   }
 
   /**
@@ -318,6 +395,8 @@ export function startServer(connection: Connection): void {
       openByPath.set(file, document.uri);
       const folder = host.folderFor(file);
       if (!folder?.workspace || !accepts(folder, file)) return;
+      // A text the disk state may have no findings of: the open documents show what their own text says meanwhile.
+      if (quietPreviews.delete(folder)) publisher.schedule(openFilesOf(folder), 0);
       // Nothing is parsed here: a burst of edits costs one analysis, of its last version.
       pendingEdits.mark(file);
       publisher.refresh([], debounceOf(folder), file);
@@ -508,7 +587,11 @@ export function startServer(connection: Connection): void {
     },
     logger,
   );
-  connection.onShutdown(() => database.close());
+  connection.onShutdown(async () => {
+    // The findings of the documents opened since the last write, for the next start.
+    await Promise.all([...folders.values()].map((folder) => saveDiskState(folder, true).catch((error) => logger.error(`QueryLens: writing the disk state of ${folder.root} failed: ${describe(error)}`))));
+    await database.close();
+  });
   registerDashboard(connection, database, logger);
 
   connection.onRequest(
