@@ -86,6 +86,31 @@ describe('host/typescript: which files may access a database (data-access.ts)', 
     assert.equal(mayAccessDatabase('src/a.ts', prismaCall, [user]), true);
   });
 
+  it('takes `db` and `trx` for a knex instance only where a chain could start from them', () => {
+    const reads = [
+      "export const f = () => db('users').where({ id: 1 });\n",
+      "export const f = () => trx<User>('users').where({ id: 1 });\n",
+      "export const f = () => (db as any)('users').where({ id: 1 });\n",
+      "export const f = () => db!('users').where({ id: 1 });\n",
+      "export const f = () => db\n  // every user\n  .select('*').from('users');\n",
+      "export class Repo { list() { return this.db.from('users').where({ id: 1 }); } }\n",
+      "export const f = () => db.transaction(async (t) => { await t('users').insert({ id: 1 }); });\n",
+    ];
+    for (const text of reads) {
+      assert.equal(mayAccessDatabase('src/a.ts', text), true, text);
+      assert.equal(fullExtraction('src/a.ts', text).queries.length, 1, text);
+    }
+    const skipped = [
+      "import { db } from '@acme/server/db';\nexport const f = (id: string) => db.user.findMany({ where: { id } });\n",
+      "export async function up(db: Kysely<any>): Promise<void> {\n  await db.schema.alterTable('users').addColumn('a', 'text').execute();\n}\n",
+      "export const open = (name: string) => connect(db, name);\nconst db = 'GeoLite2-City';\nif (db !== undefined) run(db);\n",
+    ];
+    for (const text of skipped) {
+      assert.equal(mayAccessDatabase('src/a.ts', text), false, text);
+      assert.deepEqual(fullExtraction('src/a.ts', text).queries, [], text);
+    }
+  });
+
   it("skips a file that imports only an ORM's types and enums, and an ORM's call shapes when the workspace has no model of that ORM", () => {
     const user = { className: 'User', table: 'users', orm: 'prisma' as const, span: { start: 0, end: 0 }, changes: [], relationships: [] };
     const form = "import { DocumentStatus, type User } from '@prisma/client';\nexport const label = (u: User) => (u.status === DocumentStatus.DRAFT ? 'Draft' : 'Sent');\n";
