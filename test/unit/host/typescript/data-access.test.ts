@@ -64,6 +64,37 @@ describe('host/typescript: which files may access a database (data-access.ts)', 
     assert.equal(mayHoldSql('const s = `select ${x}`;\n'), false, 'an untagged template');
   });
 
+  it('skips tagged templates that never run as SQL: in braces alone, an argument of a plain call, after a method, a keyword or a quote', () => {
+    const skipped = [
+      'export const Pick = ({ t }) => <Select placeholder={t`Select a role`} />;\n',
+      "export const label = (_, msg) => ({ title: _(msg`Delete ${team.name}`), other: t(msg`Update`, 'x') });\n",
+      'export const f = (i18n) => i18n.t`Select all`;\n',
+      'export const g = (start, end) => {\n  return `${start}.....${end}`;\n};\n',
+      "export const role = (r) => match(r).with('ADMIN', () => t`Admin`)\n  .with('MEMBER', () => t`Member`).otherwise(() => null);\n",
+      'export const h = () => { sql`DELETE FROM users` };\n',
+    ];
+    const kept = [
+      'export const a = () => sql`DELETE FROM users`;\n',
+      'export const b = async () => { await sql`DELETE FROM users`; };\n',
+      'export const c = () => { return sql`DELETE FROM users`; };\n',
+      'export const d = () => Promise.all([sql`DELETE FROM users`]);\n',
+      'export const e = () => Promise.all(sql`DELETE FROM users`);\n',
+      'export const f = () => { sql`DELETE FROM users`.then(done); };\n',
+      'export const g = () => log(sql`DELETE FROM users`.then(done));\n',
+      'export const h = async (prisma) => { await prisma.$executeRaw`DELETE FROM users`; };\n',
+      'export const i = async () => { await sql<Row[]>`DELETE FROM users`; };\n',
+      "export const j = () => ({ q: sql`DELETE FROM users` });\nexport const k = async (x) => { await x.q; };\n",
+    ];
+    // Skipped: the extraction reads no query there either. Kept: each may run (three are read here).
+    for (const [text, may] of [...skipped.map((t) => [t, false] as const), ...kept.map((t) => [t, true] as const)]) {
+      assert.equal(mayHoldSql(text), may, text);
+      if (!may) assert.deepEqual(fullExtraction('src/a.tsx', text).queries, [], text);
+    }
+    assert.equal(fullExtraction('src/a.ts', kept[0]!).queries.length, 1);
+    assert.equal(fullExtraction('src/a.ts', kept[4]!).queries.length, 1);
+    assert.equal(fullExtraction('src/a.ts', kept[6]!).queries.length, 1);
+  });
+
   it('reads no quote of a comment line as a string (a generated API client\'s doc comments)', () => {
     const client = 'export interface paths {\n  /**\n   * Delete User\n   *     **Scopes**: `user:write`\n   */\n  delete: operations[\'users:delete\']\n  // `a:b`\n  update: never\n}\n';
     assert.equal(mayHoldSql(client), false, 'the backtick closing `user:write` is no tag before DELETE');

@@ -44,6 +44,7 @@ export function mayAccessDatabase(file: string, text: string, models?: readonly 
 const IMPORTS_READ: readonly Library[] = LIBRARIES.filter((library) => !TYPESCRIPT_ORMS.some((orm) => orm.id === library));
 
 const QUOTES = /["'`]/g;
+const BACKTICKS = /`/g;
 
 /**
  * Whether some string of the source may be raw SQL that runs (sources.ts): a
@@ -51,19 +52,109 @@ const QUOTES = /["'`]/g;
  * punctuation and template holes' `${` skipped, as statement-kind.ts's
  * `topLevelWords` skips them in the decoded text) is one of
  * `SQL_FIRST_WORDS`, in a file that calls a raw method (`query`, ...) or
- * as a tagged template (`sql`...``, `$queryRaw`...``). Every quote is
+ * as a tagged template that may run (`mayRunAsTag`: `sql`...``, `$queryRaw`...``). Every quote is
  * tried, closing ones too: more strings pass than hold SQL, none that does fails.
  */
 export function mayHoldSql(text: string): boolean {
   const calls = mayCallRawMethod(text);
-  QUOTES.lastIndex = 0;
-  for (let m = QUOTES.exec(text); m; m = QUOTES.exec(text)) {
-    if (!calls && (m[0] !== '`' || !TAG_BEFORE.test(text.slice(Math.max(0, m.index - 64), m.index)))) continue;
+  const quotes = calls ? QUOTES : BACKTICKS;
+  quotes.lastIndex = 0;
+  for (let m = quotes.exec(text); m; m = quotes.exec(text)) {
+    if (!calls && !mayRunAsTag(text, m.index)) continue;
     const word = firstWordOfLiteral(text, m.index + 1, Math.min(text.length, m.index + 1 + SCAN_LIMIT));
     if (word !== undefined && SQL_FIRST_WORDS.has(word) && !onCommentLine(text, m.index)) return true;
   }
   return false;
 }
+
+/**
+ * Whether the backtick at `at` may open a tagged template that sources.ts's `tagOrigin` reads and
+ * extract.ts runs: a tag (`[\w$>]` ends it, within 64 characters) that is
+ * - no reserved word (`return `...``: an untagged template), nor a word right after a quote (the end of a template's text);
+ * - no method other than Prisma's `$queryRaw`/`$executeRaw`/`$queryRawUnsafe` (`i18n.t`...``: a tag with a receiver is none of SQL's);
+ * - not alone in braces (`placeholder={t`Select a role`}`, `${msg`...`}`, a block's statement):
+ *   a JSX expression, a hole, or a statement that is no more than the template, all of which leave it unrun;
+ * - not an argument of a plain call (`_(msg`Select all`)`, `t(msg`Delete`, ...)`): only `Promise.all(...)` runs its arguments.
+ * The last two are told only when the template's holes are plain names (`${team.name}`), so that its end is certain.
+ * An i18n library's tags (Lingui's `t`, `msg`) hold English that starts like SQL ("Select a team",
+ * "Delete"): documenso's 67 components and routes with no other database access were parsed for them.
+ */
+function mayRunAsTag(text: string, at: number): boolean {
+  let end = at - 1;
+  const stop = Math.max(0, at - 64);
+  while (end >= stop && WHITESPACE.test(text[end]!)) end--;
+  if (end < stop) return false;
+  if (text[end] === '>') return true; // `sql<Row>`...``
+  let start = end;
+  while (start > 0 && IDENTIFIER_CHAR.test(text[start - 1]!)) start--;
+  if (!IDENTIFIER_CHAR.test(text[end]!)) return false;
+  const tag = text.slice(start, end + 1);
+  // A word right after a quote is no tag (`'a'sql` is no JavaScript): the text ending a template (`t`Owner``).
+  if (RESERVED.has(tag) || QUOTE_CHARS.has(text[start - 1]!)) return false;
+  const before = previousSignificant(text, start);
+  if (before === '.') return PRISMA_TAGS.has(tag);
+  if (before === '{' || (before === '(' && plainCallBefore(text, text.lastIndexOf('(', start - 1)))) {
+    const close = templateEnd(text, at);
+    const after = close === undefined ? undefined : nextSignificant(text, close + 1);
+    if (before === '{' ? after === '}' : after === ')' || after === ',') return false;
+  }
+  return true;
+}
+
+/** Words that are no tag: a template after them is untagged. */
+const RESERVED = new Set(['return', 'typeof', 'case', 'in', 'else', 'do', 'void', 'delete', 'throw', 'instanceof', 'new', 'default', 'extends', 'await', 'yield']);
+/** Words before `(` that make it no call, or a call that may run its arguments. */
+const NOT_PLAIN_CALLS = new Set([
+  'if', 'while', 'for', 'switch', 'catch', 'with', 'return', 'await', 'yield', 'typeof', 'void', 'delete', 'throw', 'case', 'in', 'of',
+  'instanceof', 'new', 'else', 'do', 'function', 'async', 'super', 'import', 'export', 'default', 'extends', 'satisfies', 'as', 'keyof', 'is', 'const', 'let', 'var',
+]);
+const QUOTE_CHARS = new Set(['`', "'", '"']);
+const PRISMA_TAGS = new Set(['$queryRaw', '$executeRaw', '$queryRawUnsafe']);
+const IDENTIFIER_CHAR = /[\w$]/;
+const WHITESPACE = /\s/;
+
+/** Whether the `(` at `open` follows a plain function's name (`_(`, `t(`): no method (`Promise.all(`), no keyword, no generic call. */
+function plainCallBefore(text: string, open: number): boolean {
+  let end = open - 1;
+  while (end >= 0 && WHITESPACE.test(text[end]!)) end--;
+  let start = end;
+  while (start >= 0 && IDENTIFIER_CHAR.test(text[start]!)) start--;
+  if (start === end) return false;
+  const name = text.slice(start + 1, end + 1);
+  return !NOT_PLAIN_CALLS.has(name) && !/\d/.test(name[0]!) && previousSignificant(text, start + 1) !== '.';
+}
+
+/** The character before `at`, spaces skipped. */
+function previousSignificant(text: string, at: number): string | undefined {
+  let i = at - 1;
+  while (i >= 0 && WHITESPACE.test(text[i]!)) i--;
+  return text[i];
+}
+
+/** The character at or after `at`, spaces skipped. */
+function nextSignificant(text: string, at: number): string | undefined {
+  let i = at;
+  while (i < text.length && WHITESPACE.test(text[i]!)) i++;
+  return text[i];
+}
+
+/** The closing backtick of the template opening at `at`, when its holes are plain names (`${user.name}`); else undefined. */
+function templateEnd(text: string, at: number): number | undefined {
+  const limit = Math.min(text.length, at + SCAN_LIMIT);
+  for (let i = at + 1; i < limit; i++) {
+    const c = text[i];
+    if (c === '\\') i++;
+    else if (c === '`') return i;
+    else if (c === '$' && text[i + 1] === '{') {
+      const close = text.indexOf('}', i + 2);
+      if (close < 0 || !PLAIN_HOLE.test(text.slice(i + 2, close))) return undefined;
+      i = close;
+    }
+  }
+  return undefined;
+}
+
+const PLAIN_HOLE = /^\s*[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*\s*$/;
 
 /**
  * Whether the quote at `at` sits on a comment line: one whose text before it starts
@@ -81,9 +172,6 @@ function onCommentLine(text: string, at: number): boolean {
 }
 
 const COMMENT_LINE = /^\s*(?:\/\/|\/\*|\*(?:\s|$))/;
-
-/** A tag before a template (`sql`, `tx`, `prisma.$queryRaw`, `sql<Row>`). */
-const TAG_BEFORE = /[\w$>]\s*$/;
 
 /** How far a string's start is scanned for its first word: SQL starts within a few comment lines. */
 const SCAN_LIMIT = 2000;
