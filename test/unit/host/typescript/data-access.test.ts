@@ -113,7 +113,7 @@ describe('host/typescript: which files may access a database (data-access.ts)', 
     assert.equal(mayAccessDatabase('src/a.js', 'module.exports = { client: process.env.CLIENT };\n'), false);
     const prismaCall = 'export const users = () => prisma.user.findMany({ where: { a: 1 } });\n';
     assert.equal(mayAccessDatabase('src/a.ts', prismaCall), false, 'no ORM model in the workspace: no ORM query');
-    const user = { className: 'User', table: 'users', orm: 'prisma' as const, span: { start: 0, end: 0 }, changes: [], relationships: [] };
+    const user = { className: 'User', table: 'users', orm: 'prisma' as const, span: { start: 0, end: 0 }, changes: [], relationships: [], fields: [] };
     assert.equal(mayAccessDatabase('src/a.ts', prismaCall, [user]), true);
   });
 
@@ -143,14 +143,16 @@ describe('host/typescript: which files may access a database (data-access.ts)', 
   });
 
   it("skips a file that imports only an ORM's types and enums, and an ORM's call shapes when the workspace has no model of that ORM", () => {
-    const user = { className: 'User', table: 'users', orm: 'prisma' as const, span: { start: 0, end: 0 }, changes: [], relationships: [] };
+    const user = { className: 'User', table: 'users', orm: 'prisma' as const, span: { start: 0, end: 0 }, changes: [], relationships: [], fields: [] };
     const form = "import { DocumentStatus, type User } from '@prisma/client';\nexport const label = (u: User) => (u.status === DocumentStatus.DRAFT ? 'Draft' : 'Sent');\n";
     assert.equal(mayAccessDatabase('src/form.tsx', form, [user]), false, 'the Prisma import alone is no query, no pool, no model');
     assert.equal(mayAccessDatabase('src/schema.ts', "import type { InferSelectModel } from 'drizzle-orm';\nexport type Row = InferSelectModel<typeof t>;\n"), false);
     assert.equal(mayAccessDatabase('src/a.ts', "import { Pool } from 'pg';\nimport type { User } from '@prisma/client';\n", [user]), true, 'a driver import still counts (its pools)');
     const entity = { ...user, className: 'Post', table: 'posts', orm: 'typeorm' as const };
     const update = 'export const save = (map: Map<string, number>, key: string) => map.delete(key);\n';
-    assert.equal(mayAccessDatabase('src/a.ts', update, [user]), true, "Prisma's `.delete(` with Prisma models");
+    assert.equal(mayAccessDatabase('src/a.ts', update, [user]), false, "Prisma's `.delete(` with Prisma models, but no model's accessor after a dot: no Prisma call");
+    assert.equal(mayAccessDatabase('src/a.ts', 'export const drop = (tx) => tx.user\n  .delete({ where: { id: 1 } });\n', [user]), true, 'the accessor and the method apart');
+    assert.equal(mayAccessDatabase('src/a.ts', 'export const drop = (map, ctx) => map.delete(ctx.user.id);\n', [user]), true, 'a word after a dot is all the test asks');
     assert.equal(mayAccessDatabase('src/a.ts', update, [entity]), false, "TypeORM's models only: Prisma's reader has no model to read it with");
   });
 });
