@@ -106,6 +106,10 @@ describe('host/typescript: which files may access a database (data-access.ts)', 
   it('lets through what an import, a builder, an ORM model or a knexfile may hold', () => {
     assert.equal(mayAccessDatabase('src/a.ts', "import { Pool } from 'pg/lib';\n"), true);
     assert.equal(mayAccessDatabase('src/a.ts', "import { sql } from '@vercel/postgres';\n"), true);
+    assert.equal(mayAccessDatabase('src/a.js', "const { Pool } = require(/* the driver */ 'pg');\n"), true);
+    assert.equal(mayAccessDatabase('src/a.ts', "import type { Knex } from\n  'knex';\n"), true);
+    const named = "export type Engine = 'postgres' | 'mysql';\nexport const port = (e: Engine) => { switch (e) { case 'mariadb': return 3306; } };\n";
+    assert.equal(mayAccessDatabase('src/a.ts', named), false, 'strings that name a database, imported nowhere');
     assert.equal(mayAccessDatabase('src/a.ts', 'export const list = () => this.db("users").where({ a: 1 });\n'), true);
     assert.equal(mayAccessDatabase('src/a.ts', 'export const list = (k) => k.selectFrom("users").selectAll().execute();\n'), true);
     assert.equal(mayAccessDatabase('src/a.ts', '@Entity()\nexport class User {}\n'), true);

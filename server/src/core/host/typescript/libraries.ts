@@ -49,12 +49,19 @@ const escaped = (name: string) => name.replace(/[.*+?^$()|[\]\\/{}]/g, '\\$&');
 /** `namesDatabaseModule`'s test for each list of libraries. */
 const namingLibraries = new Map<readonly Library[], RegExp>();
 
-/** Whether the text has a string naming a module of one of `libraries` (or a subpath of one): without one, it imports and requires none of them. */
+/**
+ * Whether the text imports or requires a module of one of `libraries` (or a subpath of one): its name
+ * quoted after `from`, `import`, `import(` or `require(` (comments between). `readLibraries` reads
+ * no other (an import statement's source, `require(..)`); a string that only names one
+ * (dokploy's `type: "postgres" | "mysql"`, `case "mariadb":`) is no import.
+ */
 export function namesDatabaseModule(text: string, libraries: readonly Library[]): boolean {
   let test = namingLibraries.get(libraries);
   if (!test) {
     const names = Object.keys(MODULES).filter((name) => libraries.includes(MODULES[name]!.library));
-    namingLibraries.set(libraries, (test = new RegExp('[\'"`](?:' + names.map(escaped).join('|') + ')(?:/[^\'"`]*)?[\'"`]')));
+    const gap = String.raw`(?:\s|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*`;
+    test = new RegExp(String.raw`(?:\bfrom|\bimport|\b(?:import|require)${gap}\()${gap}['"${'`'}](?:${names.map(escaped).join('|')})(?:\/[^'"${'`'}]*)?['"${'`'}]`);
+    namingLibraries.set(libraries, test);
   }
   return test.test(text);
 }
