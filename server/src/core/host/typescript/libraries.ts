@@ -114,6 +114,10 @@ export function fileLibraries(root: Node): FileLibraries {
 function readLibraries(root: Node): FileLibraries {
   const names = new Map<string, Binding>();
   const libraries = new Set<Library>();
+  // Without a database module imported or required, no name is bound, and only a knex or RedBean
+  // configuration call (`configuredDialect`) may tell a dialect: most files need no walk of their tree.
+  const text = root.text;
+  if (!namesDatabaseModule(text, LIBRARIES) && !CONFIGURES.test(text)) return { names, libraries };
   const votes: Dialect[] = [];
   const bind = (pattern: Node | null, info: ModuleInfo, imported: string) => {
     if (!pattern) return;
@@ -176,6 +180,9 @@ function readLibraries(root: Node): FileLibraries {
   if (votes.length) out.dialect = votes[0];
   return out;
 }
+
+/** The calls `configuredDialect` reads: `R.setup(..)`, `knex({ client })`. */
+const CONFIGURES = /\b(?:setup|knex|Knex)\b/;
 
 /**
  * The nodes `readLibraries` reads, in document order: imports, declarators of
