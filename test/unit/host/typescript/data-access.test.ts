@@ -64,7 +64,7 @@ describe('host/typescript: which files may access a database (data-access.ts)', 
     assert.equal(mayHoldSql('const s = `select ${x}`;\n'), false, 'an untagged template');
   });
 
-  it('skips tagged templates that never run as SQL: in braces alone, an argument of a plain call, after a method, a keyword or a quote', () => {
+  it('skips tagged templates that never run as SQL: in braces alone, an argument of a plain call, an operand, a value no name runs later, after a method, a keyword, a quote or a word', () => {
     const skipped = [
       'export const Pick = ({ t }) => <Select placeholder={t`Select a role`} />;\n',
       "export const label = (_, msg) => ({ title: _(msg`Delete ${team.name}`), other: t(msg`Update`, 'x') });\n",
@@ -72,6 +72,11 @@ describe('host/typescript: which files may access a database (data-access.ts)', 
       'export const g = (start, end) => {\n  return `${start}.....${end}`;\n};\n',
       "export const role = (r) => match(r).with('ADMIN', () => t`Admin`)\n  .with('MEMBER', () => t`Member`).otherwise(() => null);\n",
       'export const h = () => { sql`DELETE FROM users` };\n',
+      'export const Pick = ({ c }) => <Select placeholder={c ? t`Inherit` : t`Select a role`} />;\n',
+      'export const logs = (user) => [msg`${user} added a field`]\n  .with(1);\n',
+      'export const Dialog = () => {\n  const deleteMessage = t`delete ${name}`;\n  return deleteMessage;\n};\n',
+      'export const labels = { [Status.DONE]: msg`Update`, title: msg`Select a team` };\n',
+      'export const n = (a) => a - sql`DELETE FROM users`;\n',
     ];
     const kept = [
       'export const a = () => sql`DELETE FROM users`;\n',
@@ -84,6 +89,11 @@ describe('host/typescript: which files may access a database (data-access.ts)', 
       'export const h = async (prisma) => { await prisma.$executeRaw`DELETE FROM users`; };\n',
       'export const i = async () => { await sql<Row[]>`DELETE FROM users`; };\n',
       "export const j = () => ({ q: sql`DELETE FROM users` });\nexport const k = async (x) => { await x.q; };\n",
+      'const q = sql`DELETE FROM users`;\nexport const l = async () => { await q; };\n',
+      'export class M { q = sql`DELETE FROM users`; async run() { await this.q; } }\n',
+      'const q: Sql = sql`DELETE FROM users`;\nexport const n = () => other;\n',
+      'const q = sql`DELETE FROM users`;\nexport const o = () => q.values();\n',
+      'export const p = async function* () { yield* sql`DELETE FROM users`; };\n',
     ];
     // Skipped: the extraction reads no query there either. Kept: each may run (three are read here).
     for (const [text, may] of [...skipped.map((t) => [t, false] as const), ...kept.map((t) => [t, true] as const)]) {
@@ -93,6 +103,8 @@ describe('host/typescript: which files may access a database (data-access.ts)', 
     assert.equal(fullExtraction('src/a.ts', kept[0]!).queries.length, 1);
     assert.equal(fullExtraction('src/a.ts', kept[4]!).queries.length, 1);
     assert.equal(fullExtraction('src/a.ts', kept[6]!).queries.length, 1);
+    assert.equal(fullExtraction('src/a.ts', kept[10]!).queries.length, 1, 'a template held by a name that is awaited');
+    assert.equal(fullExtraction('src/a.ts', kept[13]!).queries.length, 1, 'a template held by a name that is run');
   });
 
   it('reads no quote of a comment line as a string (a generated API client\'s doc comments)', () => {

@@ -20,7 +20,7 @@ import type { HostModel } from '../types';
 import type { Library } from './libraries';
 import { mayBuildQuery } from './builders';
 import { LIBRARIES, namesDatabaseModule } from './libraries';
-import { mayCallRawMethod } from './sources';
+import { mayCallRawMethod, TAG_RUNS } from './sources';
 import { mayDeclareOrmModels, ormQueryReaders, TYPESCRIPT_ORMS } from './orms';
 import { isKnexfile } from './pools';
 
@@ -91,14 +91,81 @@ function mayRunAsTag(text: string, at: number): boolean {
   const tag = text.slice(start, end + 1);
   // A word right after a quote is no tag (`'a'sql` is no JavaScript): the text ending a template (`t`Owner``).
   if (RESERVED.has(tag) || QUOTE_CHARS.has(text[start - 1]!)) return false;
-  const before = previousSignificant(text, start);
+  const at0 = previousIndex(text, start);
+  const before = text[at0];
   if (before === '.') return PRISMA_TAGS.has(tag);
+  const sameLine = !text.slice(at0 + 1, start).includes('\n');
+  if (before !== undefined && sameLine) {
+    // Two words in a row are no JavaScript unless the first is a keyword (`await sql`...``): this is the text ending a template (`msg`${user} added a field``).
+    if (IDENTIFIER_CHAR.test(before) && !KEYWORDS.has(wordEndingAt(text, at0))) return false;
+    // An operand of an operator (`a - sql`...``, `c ? sql`...`` : d`, `!sql`...``): never run, held by no name.
+    if (OPERATORS.has(before)) return false;
+  }
+  if (before === ':' || before === '=') return mayRunLater(text, at0);
   if (before === '{' || (before === '(' && plainCallBefore(text, text.lastIndexOf('(', start - 1)))) {
     const close = templateEnd(text, at);
     const after = close === undefined ? undefined : nextSignificant(text, close + 1);
     if (before === '{' ? after === '}' : after === ')' || after === ',') return false;
   }
   return true;
+}
+
+/**
+ * Whether a template after the `:` or `=` at `at` may run later: held by a name (`const q = sql`...``,
+ * `{ q: sql`...`` }`, `this.q = ...`) that the file awaits or runs (`await q`, `await this.q`, `q.values()`:
+ * extract.ts's deferred runs). An operand of a comparison or of a compound assignment, a computed
+ * key's value or a conditional's branch never runs; a name that is not certain (after a type) may.
+ */
+function mayRunLater(text: string, at: number): boolean {
+  const assign = text[at] === '=';
+  if (assign && OPERATOR_BEFORE_EQUALS.has(text[at - 1]!)) return false;
+  const end = previousIndex(text, at);
+  const last = text[end];
+  if (last === undefined) return true;
+  // A computed key's value (`[k]: msg`...``), a conditional's branch (`c ? f() : t`...``, `c ? t`a` : t`b``).
+  if (!assign && (last === ']' || last === ')' || last === '`')) return false;
+  let name: string;
+  let start: number;
+  if (QUOTE_CHARS.has(last)) {
+    start = text.lastIndexOf(last, end - 1);
+    if (start < 0) return true;
+    name = text.slice(start + 1, end);
+  } else if (IDENTIFIER_CHAR.test(last)) {
+    start = end;
+    while (start > 0 && IDENTIFIER_CHAR.test(text[start - 1]!)) start--;
+    name = text.slice(start, end + 1);
+  } else return true;
+  if (assign) {
+    // `const q = `, `this.q = `, `(placeholder = `, `{ a, b = `: the name is certain (not a type's: `q: Sql = `).
+    const prior = previousIndex(text, start);
+    const c = text[prior];
+    if (!(c === ',' || c === '(' || c === '{' || c === '.' || (c !== undefined && IDENTIFIER_CHAR.test(c) && DECLARES.has(wordEndingAt(text, prior))))) return true;
+  }
+  if (!/^[\w$]+$/.test(name)) return true;
+  const escaped = name.replace(/\$/g, '\\$');
+  return new RegExp(String.raw`\bawait\s*\(?\s*(?:[\w$]+\s*\??\.\s*)*${escaped}(?![\w$])|(?<![\w$])${escaped}\s*\??\.\s*(?:${RUNS})\b`).test(text);
+}
+
+/** What runs a template held by a name (extract.ts's `deferredExecution`): postgres.js's runs and Kysely's `execute`. */
+const RUNS = [...new Set([...Object.keys(TAG_RUNS), 'execute'])].join('|');
+/** `a == sql`, `x += sql`...: a comparison or a compound assignment. */
+const OPERATOR_BEFORE_EQUALS = new Set(['=', '!', '<', '>', '+', '-', '*', '/', '%', '&', '|', '^', '?']);
+const DECLARES = new Set(['const', 'let', 'var']);
+/** Operators whose operand a template may be (not `*`: `yield* sql`...`` runs it; not `/`: a comment may end there). */
+const OPERATORS = new Set(['-', '+', '%', '^', '|', '&', '!', '~', '?']);
+/** Reserved words and TypeScript's contextual keywords: a word before a tag on its line may be one. */
+const KEYWORDS = new Set([
+  'await', 'return', 'yield', 'typeof', 'void', 'delete', 'throw', 'new', 'in', 'of', 'instanceof', 'case', 'else', 'do', 'default', 'extends',
+  'export', 'import', 'from', 'as', 'satisfies', 'async', 'let', 'const', 'var', 'declare', 'keyof', 'is', 'get', 'set', 'static', 'readonly',
+  'public', 'private', 'protected', 'abstract', 'override', 'accessor', 'type', 'interface', 'enum', 'class', 'function', 'if', 'while', 'for',
+  'switch', 'catch', 'with', 'try', 'finally', 'implements', 'namespace', 'module', 'unique', 'infer', 'asserts', 'out', 'using', 'super', 'this',
+]);
+
+/** The word whose last character is at `end`. */
+function wordEndingAt(text: string, end: number): string {
+  let start = end;
+  while (start > 0 && IDENTIFIER_CHAR.test(text[start - 1]!)) start--;
+  return text.slice(start, end + 1);
 }
 
 /** Words that are no tag: a template after them is untagged. */
@@ -121,14 +188,14 @@ function plainCallBefore(text: string, open: number): boolean {
   while (start >= 0 && IDENTIFIER_CHAR.test(text[start]!)) start--;
   if (start === end) return false;
   const name = text.slice(start + 1, end + 1);
-  return !NOT_PLAIN_CALLS.has(name) && !/\d/.test(name[0]!) && previousSignificant(text, start + 1) !== '.';
+  return !NOT_PLAIN_CALLS.has(name) && !/\d/.test(name[0]!) && text[previousIndex(text, start + 1)] !== '.';
 }
 
-/** The character before `at`, spaces skipped. */
-function previousSignificant(text: string, at: number): string | undefined {
+/** The index of the character before `at`, spaces skipped (-1: none). */
+function previousIndex(text: string, at: number): number {
   let i = at - 1;
   while (i >= 0 && WHITESPACE.test(text[i]!)) i--;
-  return text[i];
+  return i;
 }
 
 /** The character at or after `at`, spaces skipped. */
