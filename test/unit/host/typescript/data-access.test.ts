@@ -94,6 +94,9 @@ describe('host/typescript: which files may access a database (data-access.ts)', 
       'const q: Sql = sql`DELETE FROM users`;\nexport const n = () => other;\n',
       'const q = sql`DELETE FROM users`;\nexport const o = () => q.values();\n',
       'export const p = async function* () { yield* sql`DELETE FROM users`; };\n',
+      'export const r = (c) => { switch (c) { case 1: sql`DELETE FROM users`.then(done); } };\n',
+      'export const s = (a) => a - sql`DELETE FROM users`.then(done);\n',
+      'export const t = () => { const rows = sql`DELETE FROM users`.values(); return rows; };\n',
     ];
     // Skipped: the extraction reads no query there either. Kept: each may run (three are read here).
     for (const [text, may] of [...skipped.map((t) => [t, false] as const), ...kept.map((t) => [t, true] as const)]) {
@@ -105,6 +108,8 @@ describe('host/typescript: which files may access a database (data-access.ts)', 
     assert.equal(fullExtraction('src/a.ts', kept[6]!).queries.length, 1);
     assert.equal(fullExtraction('src/a.ts', kept[10]!).queries.length, 1, 'a template held by a name that is awaited');
     assert.equal(fullExtraction('src/a.ts', kept[13]!).queries.length, 1, 'a template held by a name that is run');
+    assert.equal(fullExtraction('src/a.ts', kept[15]!).queries.length, 1, 'run by its .then() after a case label');
+    assert.equal(fullExtraction('src/a.ts', kept[17]!).queries.length, 1, 'run by .values() before the name takes it');
   });
 
   it('reads no quote of a comment line as a string (a generated API client\'s doc comments)', () => {

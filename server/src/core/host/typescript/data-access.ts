@@ -99,9 +99,9 @@ function mayRunAsTag(text: string, at: number): boolean {
     // Two words in a row are no JavaScript unless the first is a keyword (`await sql`...``): this is the text ending a template (`msg`${user} added a field``).
     if (IDENTIFIER_CHAR.test(before) && !KEYWORDS.has(wordEndingAt(text, at0))) return false;
     // An operand of an operator (`a - sql`...``, `c ? sql`...`` : d`, `!sql`...``): never run, held by no name.
-    if (OPERATORS.has(before)) return false;
+    if (OPERATORS.has(before) && endsExpression(text, at)) return false;
   }
-  if (before === ':' || before === '=') return mayRunLater(text, at0);
+  if ((before === ':' || before === '=') && endsExpression(text, at)) return mayRunLater(text, at0);
   if (before === '{' || (before === '(' && plainCallBefore(text, text.lastIndexOf('(', start - 1)))) {
     const close = templateEnd(text, at);
     const after = close === undefined ? undefined : nextSignificant(text, close + 1);
@@ -167,6 +167,19 @@ function wordEndingAt(text: string, end: number): string {
   while (start > 0 && IDENTIFIER_CHAR.test(text[start - 1]!)) start--;
   return text.slice(start, end + 1);
 }
+
+/**
+ * Whether the template opening at `at` ends an expression: nothing but a separator follows it
+ * (`;`, `,`, a closing bracket, `:`), no `.then(..)`, `.values()` or `[0]` that would run it or use its rows.
+ */
+function endsExpression(text: string, at: number): boolean {
+  const close = templateEnd(text, at);
+  if (close === undefined) return false;
+  const next = nextSignificant(text, close + 1);
+  return next === undefined || SEPARATORS.has(next);
+}
+
+const SEPARATORS = new Set([';', ',', ')', '}', ']', ':']);
 
 /** Words that are no tag: a template after them is untagged. */
 const RESERVED = new Set(['return', 'typeof', 'case', 'in', 'else', 'do', 'void', 'delete', 'throw', 'instanceof', 'new', 'default', 'extends', 'await', 'yield']);
