@@ -77,9 +77,26 @@ export const PRISMA_METHODS: Record<string, { kind: StatementKind; terminal: Ter
 
 const METHOD_CALL = new RegExp(`\\.(${Object.keys(PRISMA_METHODS).join('|')})\\s*[(<]`);
 
-/** Whether a file's text may hold a Prisma Client model call (a cheap test). */
-export function mayQueryPrisma(text: string): boolean {
-  return METHOD_CALL.test(text);
+/**
+ * Whether a file's text may hold a Prisma Client model call (a cheap test): one of the methods called,
+ * and the accessor of one of the workspace's models after a dot (`prismaCall` reads no other).
+ * (documenso: `.delete(`, `.update(` and `.count(` of maps, forms and query clients are in 515 of
+ * its 2,093 files; 30 of them name no model's accessor.)
+ */
+export function mayQueryPrisma(text: string, models: readonly HostModel[]): boolean {
+  return METHOD_CALL.test(text) && accessorsOf(models).test(text);
+}
+
+/** `.user`, `. post`: the accessors of the workspace's Prisma models after a dot, kept per models list. */
+const ACCESSORS = new WeakMap<readonly HostModel[], RegExp>();
+function accessorsOf(models: readonly HostModel[]): RegExp {
+  let test = ACCESSORS.get(models);
+  if (!test) {
+    const names = [...new Set(models.filter((m) => m.orm === 'prisma' && m.fields !== undefined).map((m) => lowerFirst(m.className)))];
+    test = names.length === 0 ? /(?!)/ : new RegExp(String.raw`\.(?:\s|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*(?:${names.join('|')})\b`);
+    ACCESSORS.set(models, test);
+  }
+  return test;
 }
 
 /** The Prisma model a call's accessor names (`user` → model User), among the workspace's Prisma models. */

@@ -64,6 +64,54 @@ describe('host/typescript: which files may access a database (data-access.ts)', 
     assert.equal(mayHoldSql('const s = `select ${x}`;\n'), false, 'an untagged template');
   });
 
+  it('skips tagged templates that never run as SQL: in braces alone, an argument of a plain call, an operand, a value no name runs later, after a method, a keyword, a quote or a word', () => {
+    const skipped = [
+      'export const Pick = ({ t }) => <Select placeholder={t`Select a role`} />;\n',
+      "export const label = (_, msg) => ({ title: _(msg`Delete ${team.name}`), other: t(msg`Update`, 'x') });\n",
+      'export const f = (i18n) => i18n.t`Select all`;\n',
+      'export const g = (start, end) => {\n  return `${start}.....${end}`;\n};\n',
+      "export const role = (r) => match(r).with('ADMIN', () => t`Admin`)\n  .with('MEMBER', () => t`Member`).otherwise(() => null);\n",
+      'export const h = () => { sql`DELETE FROM users` };\n',
+      'export const Pick = ({ c }) => <Select placeholder={c ? t`Inherit` : t`Select a role`} />;\n',
+      'export const logs = (user) => [msg`${user} added a field`]\n  .with(1);\n',
+      'export const Dialog = () => {\n  const deleteMessage = t`delete ${name}`;\n  return deleteMessage;\n};\n',
+      'export const labels = { [Status.DONE]: msg`Update`, title: msg`Select a team` };\n',
+      'export const n = (a) => a - sql`DELETE FROM users`;\n',
+    ];
+    const kept = [
+      'export const a = () => sql`DELETE FROM users`;\n',
+      'export const b = async () => { await sql`DELETE FROM users`; };\n',
+      'export const c = () => { return sql`DELETE FROM users`; };\n',
+      'export const d = () => Promise.all([sql`DELETE FROM users`]);\n',
+      'export const e = () => Promise.all(sql`DELETE FROM users`);\n',
+      'export const f = () => { sql`DELETE FROM users`.then(done); };\n',
+      'export const g = () => log(sql`DELETE FROM users`.then(done));\n',
+      'export const h = async (prisma) => { await prisma.$executeRaw`DELETE FROM users`; };\n',
+      'export const i = async () => { await sql<Row[]>`DELETE FROM users`; };\n',
+      "export const j = () => ({ q: sql`DELETE FROM users` });\nexport const k = async (x) => { await x.q; };\n",
+      'const q = sql`DELETE FROM users`;\nexport const l = async () => { await q; };\n',
+      'export class M { q = sql`DELETE FROM users`; async run() { await this.q; } }\n',
+      'const q: Sql = sql`DELETE FROM users`;\nexport const n = () => other;\n',
+      'const q = sql`DELETE FROM users`;\nexport const o = () => q.values();\n',
+      'export const p = async function* () { yield* sql`DELETE FROM users`; };\n',
+      'export const r = (c) => { switch (c) { case 1: sql`DELETE FROM users`.then(done); } };\n',
+      'export const s = (a) => a - sql`DELETE FROM users`.then(done);\n',
+      'export const t = () => { const rows = sql`DELETE FROM users`.values(); return rows; };\n',
+    ];
+    // Skipped: the extraction reads no query there either. Kept: each may run (three are read here).
+    for (const [text, may] of [...skipped.map((t) => [t, false] as const), ...kept.map((t) => [t, true] as const)]) {
+      assert.equal(mayHoldSql(text), may, text);
+      if (!may) assert.deepEqual(fullExtraction('src/a.tsx', text).queries, [], text);
+    }
+    assert.equal(fullExtraction('src/a.ts', kept[0]!).queries.length, 1);
+    assert.equal(fullExtraction('src/a.ts', kept[4]!).queries.length, 1);
+    assert.equal(fullExtraction('src/a.ts', kept[6]!).queries.length, 1);
+    assert.equal(fullExtraction('src/a.ts', kept[10]!).queries.length, 1, 'a template held by a name that is awaited');
+    assert.equal(fullExtraction('src/a.ts', kept[13]!).queries.length, 1, 'a template held by a name that is run');
+    assert.equal(fullExtraction('src/a.ts', kept[15]!).queries.length, 1, 'run by its .then() after a case label');
+    assert.equal(fullExtraction('src/a.ts', kept[17]!).queries.length, 1, 'run by .values() before the name takes it');
+  });
+
   it('reads no quote of a comment line as a string (a generated API client\'s doc comments)', () => {
     const client = 'export interface paths {\n  /**\n   * Delete User\n   *     **Scopes**: `user:write`\n   */\n  delete: operations[\'users:delete\']\n  // `a:b`\n  update: never\n}\n';
     assert.equal(mayHoldSql(client), false, 'the backtick closing `user:write` is no tag before DELETE');
@@ -75,6 +123,10 @@ describe('host/typescript: which files may access a database (data-access.ts)', 
   it('lets through what an import, a builder, an ORM model or a knexfile may hold', () => {
     assert.equal(mayAccessDatabase('src/a.ts', "import { Pool } from 'pg/lib';\n"), true);
     assert.equal(mayAccessDatabase('src/a.ts', "import { sql } from '@vercel/postgres';\n"), true);
+    assert.equal(mayAccessDatabase('src/a.js', "const { Pool } = require(/* the driver */ 'pg');\n"), true);
+    assert.equal(mayAccessDatabase('src/a.ts', "import type { Knex } from\n  'knex';\n"), true);
+    const named = "export type Engine = 'postgres' | 'mysql';\nexport const port = (e: Engine) => { switch (e) { case 'mariadb': return 3306; } };\n";
+    assert.equal(mayAccessDatabase('src/a.ts', named), false, 'strings that name a database, imported nowhere');
     assert.equal(mayAccessDatabase('src/a.ts', 'export const list = () => this.db("users").where({ a: 1 });\n'), true);
     assert.equal(mayAccessDatabase('src/a.ts', 'export const list = (k) => k.selectFrom("users").selectAll().execute();\n'), true);
     assert.equal(mayAccessDatabase('src/a.ts', '@Entity()\nexport class User {}\n'), true);
@@ -82,19 +134,46 @@ describe('host/typescript: which files may access a database (data-access.ts)', 
     assert.equal(mayAccessDatabase('src/a.js', 'module.exports = { client: process.env.CLIENT };\n'), false);
     const prismaCall = 'export const users = () => prisma.user.findMany({ where: { a: 1 } });\n';
     assert.equal(mayAccessDatabase('src/a.ts', prismaCall), false, 'no ORM model in the workspace: no ORM query');
-    const user = { className: 'User', table: 'users', orm: 'prisma' as const, span: { start: 0, end: 0 }, changes: [], relationships: [] };
+    const user = { className: 'User', table: 'users', orm: 'prisma' as const, span: { start: 0, end: 0 }, changes: [], relationships: [], fields: [] };
     assert.equal(mayAccessDatabase('src/a.ts', prismaCall, [user]), true);
   });
 
+  it('takes `db` and `trx` for a knex instance only where a chain could start from them', () => {
+    const reads = [
+      "export const f = () => db('users').where({ id: 1 });\n",
+      "export const f = () => trx<User>('users').where({ id: 1 });\n",
+      "export const f = () => (db as any)('users').where({ id: 1 });\n",
+      "export const f = () => db!('users').where({ id: 1 });\n",
+      "export const f = () => db\n  // every user\n  .select('*').from('users');\n",
+      "export class Repo { list() { return this.db.from('users').where({ id: 1 }); } }\n",
+      "export const f = () => db.transaction(async (t) => { await t('users').insert({ id: 1 }); });\n",
+    ];
+    for (const text of reads) {
+      assert.equal(mayAccessDatabase('src/a.ts', text), true, text);
+      assert.equal(fullExtraction('src/a.ts', text).queries.length, 1, text);
+    }
+    const skipped = [
+      "import { db } from '@acme/server/db';\nexport const f = (id: string) => db.user.findMany({ where: { id } });\n",
+      "export async function up(db: Kysely<any>): Promise<void> {\n  await db.schema.alterTable('users').addColumn('a', 'text').execute();\n}\n",
+      "export const open = (name: string) => connect(db, name);\nconst db = 'GeoLite2-City';\nif (db !== undefined) run(db);\n",
+    ];
+    for (const text of skipped) {
+      assert.equal(mayAccessDatabase('src/a.ts', text), false, text);
+      assert.deepEqual(fullExtraction('src/a.ts', text).queries, [], text);
+    }
+  });
+
   it("skips a file that imports only an ORM's types and enums, and an ORM's call shapes when the workspace has no model of that ORM", () => {
-    const user = { className: 'User', table: 'users', orm: 'prisma' as const, span: { start: 0, end: 0 }, changes: [], relationships: [] };
+    const user = { className: 'User', table: 'users', orm: 'prisma' as const, span: { start: 0, end: 0 }, changes: [], relationships: [], fields: [] };
     const form = "import { DocumentStatus, type User } from '@prisma/client';\nexport const label = (u: User) => (u.status === DocumentStatus.DRAFT ? 'Draft' : 'Sent');\n";
     assert.equal(mayAccessDatabase('src/form.tsx', form, [user]), false, 'the Prisma import alone is no query, no pool, no model');
     assert.equal(mayAccessDatabase('src/schema.ts', "import type { InferSelectModel } from 'drizzle-orm';\nexport type Row = InferSelectModel<typeof t>;\n"), false);
     assert.equal(mayAccessDatabase('src/a.ts', "import { Pool } from 'pg';\nimport type { User } from '@prisma/client';\n", [user]), true, 'a driver import still counts (its pools)');
     const entity = { ...user, className: 'Post', table: 'posts', orm: 'typeorm' as const };
     const update = 'export const save = (map: Map<string, number>, key: string) => map.delete(key);\n';
-    assert.equal(mayAccessDatabase('src/a.ts', update, [user]), true, "Prisma's `.delete(` with Prisma models");
+    assert.equal(mayAccessDatabase('src/a.ts', update, [user]), false, "Prisma's `.delete(` with Prisma models, but no model's accessor after a dot: no Prisma call");
+    assert.equal(mayAccessDatabase('src/a.ts', 'export const drop = (tx) => tx.user\n  .delete({ where: { id: 1 } });\n', [user]), true, 'the accessor and the method apart');
+    assert.equal(mayAccessDatabase('src/a.ts', 'export const drop = (map, ctx) => map.delete(ctx.user.id);\n', [user]), true, 'a word after a dot is all the test asks');
     assert.equal(mayAccessDatabase('src/a.ts', update, [entity]), false, "TypeORM's models only: Prisma's reader has no model to read it with");
   });
 });

@@ -97,8 +97,13 @@ const COMPARISONS: Record<string, PredicateOp> = {
 };
 
 /**
- * Whether a text may hold a chain `builderQuery` reads: a Kysely query start, or a name
- * `isKnexInstance` may take for knex (the usual names, or knex named in a binding or a type).
+ * Whether a text may hold a chain `builderQuery` reads: a Kysely query start, knex named (a
+ * binding `isKnexInstance` takes for knex: `knex(...)`, a `Knex` type), or one of the usual
+ * names used as an instance there (`db('users')`, `trx<User>(..)`, `(db as Knex)(..)`, `db.from(..)`,
+ * `this.db.select(..)`, `db.transaction(..)`, whose callback's parameter or result is one). A
+ * `db` used otherwise (Prisma's `db.user.findMany`, `import { db }`, a Kysely migration's
+ * `up(db)` and `db.schema`) builds no chain read here; a third of some projects' files
+ * (dokploy, docmost, umami) name it so and were parsed for nothing.
  */
 export function mayBuildQuery(text: string): boolean {
   return MAY_BUILD.test(text);
@@ -107,7 +112,14 @@ export function mayBuildQuery(text: string): boolean {
 /** `mayBuildQuery` of the last text asked (a file's calls are offered one by one). */
 const buildsIn = forLastText(mayBuildQuery);
 
-const MAY_BUILD = new RegExp(`\\b(?:${[...Object.keys(KYSELY_STARTS), ...KNEX_NAMES, 'Knex'].join('|')})\\b`);
+/** Spaces and comments between two tokens. */
+const GAP = String.raw`(?:\s|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*`;
+/**
+ * What follows a knex instance's name in a chain's base, up to the call or the start method
+ * (`unwrap`'s wrappers: a closing parenthesis, `!`, `as`, `satisfies`; type arguments; `?.`).
+ */
+const AS_INSTANCE = String.raw`(?:${GAP}[!)])*${GAP}(?:[(<]|as\b|satisfies\b|\?\.${GAP}\(|\??\.${GAP}(?:${[...KNEX_STARTS, 'transaction'].join('|')})\b)`;
+const MAY_BUILD = new RegExp(String.raw`\b(?:${[...Object.keys(KYSELY_STARTS), 'knex', 'Knex'].join('|')})\b|\b(?:${[...KNEX_NAMES].join('|')})\b${AS_INSTANCE}`);
 
 /** The query a knex/Kysely chain sends, given the outermost node of the chain (an `await_expression` or the outermost `call_expression`); undefined when the node is not a builder chain QueryLens can read. */
 export function builderQuery(node: SyntaxNode, text: string): BuiltQuery | undefined {

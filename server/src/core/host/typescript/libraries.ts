@@ -49,12 +49,19 @@ const escaped = (name: string) => name.replace(/[.*+?^$()|[\]\\/{}]/g, '\\$&');
 /** `namesDatabaseModule`'s test for each list of libraries. */
 const namingLibraries = new Map<readonly Library[], RegExp>();
 
-/** Whether the text has a string naming a module of one of `libraries` (or a subpath of one): without one, it imports and requires none of them. */
+/**
+ * Whether the text imports or requires a module of one of `libraries` (or a subpath of one): its name
+ * quoted after `from`, `import`, `import(` or `require(` (comments between). `readLibraries` reads
+ * no other (an import statement's source, `require(..)`); a string that only names one
+ * (dokploy's `type: "postgres" | "mysql"`, `case "mariadb":`) is no import.
+ */
 export function namesDatabaseModule(text: string, libraries: readonly Library[]): boolean {
   let test = namingLibraries.get(libraries);
   if (!test) {
     const names = Object.keys(MODULES).filter((name) => libraries.includes(MODULES[name]!.library));
-    namingLibraries.set(libraries, (test = new RegExp('[\'"`](?:' + names.map(escaped).join('|') + ')(?:/[^\'"`]*)?[\'"`]')));
+    const gap = String.raw`(?:\s|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*`;
+    test = new RegExp(String.raw`(?:\bfrom|\bimport|\b(?:import|require)${gap}\()${gap}['"${'`'}](?:${names.map(escaped).join('|')})(?:\/[^'"${'`'}]*)?['"${'`'}]`);
+    namingLibraries.set(libraries, test);
   }
   return test.test(text);
 }
@@ -107,6 +114,10 @@ export function fileLibraries(root: Node): FileLibraries {
 function readLibraries(root: Node): FileLibraries {
   const names = new Map<string, Binding>();
   const libraries = new Set<Library>();
+  // Without a database module imported or required, no name is bound, and only a knex or RedBean
+  // configuration call (`configuredDialect`) may tell a dialect: most files need no walk of their tree.
+  const text = root.text;
+  if (!namesDatabaseModule(text, LIBRARIES) && !CONFIGURES.test(text)) return { names, libraries };
   const votes: Dialect[] = [];
   const bind = (pattern: Node | null, info: ModuleInfo, imported: string) => {
     if (!pattern) return;
@@ -169,6 +180,9 @@ function readLibraries(root: Node): FileLibraries {
   if (votes.length) out.dialect = votes[0];
   return out;
 }
+
+/** The calls `configuredDialect` reads: `R.setup(..)`, `knex({ client })`. */
+const CONFIGURES = /\b(?:setup|knex|Knex)\b/;
 
 /**
  * The nodes `readLibraries` reads, in document order: imports, declarators of

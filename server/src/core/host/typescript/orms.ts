@@ -63,8 +63,8 @@ export interface TypeScriptOrm {
   models?(root: SyntaxNode, text: string, file: string, workspace?: readonly HostModel[]): HostModel[];
   /** The workspace's models once all are known (every ORM's: an ORM changes only its own), e.g. columns inherited from a base class. */
   resolve?(models: HostModel[]): HostModel[];
-  /** A cheap test of a file's text: false means no call of the file is one of this ORM's queries. */
-  mayQuery?(text: string): boolean;
+  /** A cheap test of a file's text: false means no call of the file is one of this ORM's queries (`models`: the workspace's, every ORM's). */
+  mayQuery?(text: string, models: readonly HostModel[]): boolean;
   /** One call chain, offered whole (its `await` included, as builders.ts's `builderQuery`) → the query it sends. */
   query?(node: SyntaxNode, text: string, context: QueryReaderContext): BuiltQuery | undefined;
 
@@ -136,7 +136,7 @@ export function resolveOrmModels(models: HostModel[]): HostModel[] {
 
 /** The query readers that may read a call of this file: those of the ORMs the workspace has models of (`models`: every ORM's), a reader's only source of tables. */
 export function ormQueryReaders(text: string, models: readonly HostModel[]): ((node: SyntaxNode, text: string, context: QueryReaderContext) => BuiltQuery | undefined)[] {
-  return TYPESCRIPT_ORMS.filter((orm) => orm.query && models.some((m) => m.orm === orm.id) && (orm.mayQuery?.(text) ?? true)).map((orm) => orm.query!.bind(orm));
+  return TYPESCRIPT_ORMS.filter((orm) => orm.query && models.some((m) => m.orm === orm.id) && (orm.mayQuery?.(text, models) ?? true)).map((orm) => orm.query!.bind(orm));
 }
 
 /** The first ORM's index edit on the model declared at `origin` of the file. */
