@@ -95,7 +95,18 @@ export interface Finding {
   /** Markdown shown on hover: the columns, the indexes that exist, why it is slow. */
   explanation?: string;
   /** The index the finding suggests (missing-index, missing-composite-index, vector-search-without-index): what `Prove index` measures. */
-  index?: { table: string; columns: string[]; method?: string; opclass?: string; options?: Record<string, string>; spelled?: string };
+  index?: {
+    table: string;
+    columns: string[];
+    method?: string;
+    opclass?: string;
+    options?: Record<string, string>;
+    spelled?: string;
+    /** Where the table is made, how many leading columns are equalities, whether it leads with a key: what `oneWarningPerIndex` weighs (the core's IndexSuggestion). */
+    madeAt?: string;
+    equalities?: number;
+    keyLead?: boolean;
+  };
   /**
    * Hash of the whitespace-collapsed text of the statement (or code) the finding
    * is about: what its fingerprint (core/baseline/fingerprint.ts) is keyed by instead of a line.

@@ -57,6 +57,8 @@ export class DiagnosticsPublisher {
   private draining = false;
   /** The run the drain waits for, and whether its file was urgent. */
   private drainRun: { run: Run; urgent: boolean } | undefined;
+  /** The findings last published of the files published last, with their diagnostics (`diagnosticsAfter`). */
+  private readonly converted = new Map<string, { findings: Finding[]; diagnostics: Diagnostic[] }>();
 
   constructor(
     private readonly connection: Connection,
@@ -172,7 +174,7 @@ export class DiagnosticsPublisher {
     const folder = this.host.folderFor(file);
     const uri = this.host.openUri(file);
     if (!folder?.workspace || uri === undefined || !this.isShown(folder, file) || folder.workspace.tooLarge(file)) return;
-    this.send(uri, file, this.toDiagnostics(folder, findings));
+    this.send(uri, file, this.toDiagnostics(folder, file, findings));
   }
 
   /** Forgets cached findings (they are recomputed when next needed) and stops their analyses. */
@@ -292,22 +294,27 @@ export class DiagnosticsPublisher {
       return undefined;
     }
     if (Array.isArray(findings)) {
-      this.send(uri, file, this.toDiagnostics(folder, findings));
+      this.send(uri, file, this.toDiagnostics(folder, file, findings));
       return undefined;
     }
     const run = this.runs.get(file);
     if (run) this.drainRun = { run, urgent };
     return findings.then((found) => {
       this.drainRun = undefined;
-      if (found) this.send(this.host.openUri(file) ?? uri, file, this.toDiagnostics(folder, found));
+      if (found) this.send(this.host.openUri(file) ?? uri, file, this.toDiagnostics(folder, file, found));
     });
   }
 
   /** The diagnostics of `findings`, those the folder's baseline holds at the baseline severity. */
-  private toDiagnostics(folder: FolderState, findings: Finding[]): Diagnostic[] {
+  private toDiagnostics(folder: FolderState, file: string, findings: Finding[]): Diagnostic[] {
     const baseline = folder.baseline?.fingerprints;
     const severity = folder.settings?.querylens.baselineSeverity ?? defaultSettings().baselineSeverity;
-    return baseline ? diagnosticsWithBaseline(findings, folder.root, baseline, severity) : findings.map(toDiagnostic);
+    if (baseline) return diagnosticsWithBaseline(findings, folder.root, baseline, severity);
+    const diagnostics = diagnosticsAfter(this.converted.get(file), findings);
+    this.converted.delete(file);
+    this.converted.set(file, { findings, diagnostics });
+    if (this.converted.size > CONVERTED_KEPT) this.converted.delete(this.converted.keys().next().value!);
+    return diagnostics;
   }
 
   private send(uri: string, file: string, diagnostics: Diagnostic[]): void {
@@ -318,6 +325,27 @@ export class DiagnosticsPublisher {
       .sendDiagnostics({ uri, version, diagnostics })
       .catch((error) => this.logger.error(`QueryLens: publishing ${uri} failed: ${describe(error)}`));
   }
+}
+
+/** Files whose last published findings are kept to convert their next ones (typing publishes one file again and again). */
+const CONVERTED_KEPT = 4;
+
+/**
+ * `findings.map(toDiagnostic)`, the findings the last ones (`last`) began and ended with taking
+ * their diagnostics from there: all but the few an edit made, looked up without reading them.
+ */
+export function diagnosticsAfter(last: { findings: Finding[]; diagnostics: Diagnostic[] } | undefined, findings: Finding[]): Diagnostic[] {
+  if (!last) return findings.map(toDiagnostic);
+  const before = last.findings;
+  const most = Math.min(before.length, findings.length);
+  let prefix = 0;
+  while (prefix < most && before[prefix] === findings[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < most - prefix && before[before.length - 1 - suffix] === findings[findings.length - 1 - suffix]) suffix++;
+  const diagnostics = last.diagnostics.slice(0, prefix);
+  for (let i = prefix; i < findings.length - suffix; i++) diagnostics.push(toDiagnostic(findings[i]!));
+  for (let i = before.length - suffix; i < before.length; i++) diagnostics.push(last.diagnostics[i]!);
+  return diagnostics;
 }
 
 function take(set: Set<string>): string | undefined {

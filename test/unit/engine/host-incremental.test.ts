@@ -371,6 +371,46 @@ describe('engine: host files parsed incrementally', () => {
     }
   });
 
+  it("puts the findings of a query's statements that start at one place in the order a fresh analysis does", () => {
+    // One query built once and run three ways: three statements whose findings start where the query does.
+    const models = `from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Conversation(Base):
+    __tablename__ = 'conversations'
+    id = Column(Integer, primary_key=True)
+    channel_id = Column(String(40), nullable=False)
+    thread_id = Column(String(40))
+`;
+    const service = `from app.models import Conversation
+
+
+def by_channel(db_session, channel_id, thread_id=None):
+    conversations = db_session.query(Conversation).filter(Conversation.channel_id == channel_id)
+    if not thread_id:
+        return conversations.first()
+    found = conversations.filter(Conversation.thread_id == thread_id).one_or_none()
+    if not found:
+        return conversations.count()
+    return found
+`;
+    const files: Record<string, string> = { 'app/models.py': models, 'app/service.py': service };
+    const config = { ...defaultConfig(), dialect: 'postgres' as const };
+    const ws = Workspace.fromFiles({ root: ROOT, config, incremental: true }, files);
+    const found = () => ws.analyze(at('app/service.py'));
+    const starts = found().map((f) => `${f.range.start.line}:${f.range.start.character}`);
+    assert.ok(starts.length > new Set(starts).size, 'findings of several statements start at one place');
+    for (const [from, to] of [['thread_id=None', 'thread_id = None'], ['return found', 'return  found'], ['\n    if not found', '\n\n    if not found']]) {
+      files['app/service.py'] = files['app/service.py']!.replace(from!, to!);
+      ws.setFile(at('app/service.py'), files['app/service.py']!);
+      const fresh = Workspace.fromFiles({ root: ROOT, config }, files);
+      assert.deepEqual(found(), fresh.analyze(at('app/service.py')), `after ${from} -> ${to}`);
+    }
+  });
+
   it("keeps a query's n-plus-one finding while its function stays in place, and makes it again where the function moves", () => {
     const service = [
       "import { Pool } from 'pg';",

@@ -143,6 +143,18 @@ describe('engine: incremental analysis', () => {
     assert.deepEqual(change.kind === 'edit' ? change.edits[0]!.range.start : undefined, { line: 1, character: 131 });
   });
 
+  it("writes a foreign key's finding again when the table it references is spelled otherwise or an index comes to serve it", () => {
+    const editor = new Editor({ 'schema.sql': SCHEMA.split('\n')[0]! + '\n', 'app.sql': SCHEMA.split('\n')[1]! + '\n' + QUERIES });
+    const foreignKey = () => editor.ws.analyze(at('app.sql')).filter((f) => f.ruleId === 'unindexed-foreign-key');
+    assert.match(foreignKey()[0]!.message, /→ accounts\(id\)/);
+    editor.replace('app.sql', "LIKE '%x'", "LIKE '%y'");
+    editor.replace('schema.sql', 'CREATE TABLE accounts', 'CREATE TABLE "Accounts"');
+    assert.match(foreignKey()[0]!.message, /→ Accounts\(id\)/);
+    editor.replace('app.sql', "LIKE '%y'", "LIKE '%x'");
+    editor.replace('schema.sql', 'tenant_id bigint NOT NULL);', 'tenant_id bigint NOT NULL);\nCREATE INDEX ON tasks (account_id);');
+    assert.deepEqual(foreignKey(), []);
+  });
+
   it('moves the schema findings and index fixes of DDL below an edit, in the file and in the files checked against it', () => {
     // The catalog is kept across edits that leave its statements as they were (only moved): its positions must follow them.
     const editor = new Editor({ 'app.sql': QUERIES + SCHEMA, 'queries.sql': QUERIES });

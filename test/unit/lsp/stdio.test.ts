@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import type { Diagnostic } from 'vscode-languageserver/node';
 import type { Finding } from '../../../shared/types';
 import { toDiagnostic } from '../../../server/src/lsp/convert';
 import { encodeMessage } from '../../../server/src/lsp/stdio';
@@ -30,6 +31,37 @@ describe('lsp/stdio: the messages the server writes', () => {
     assert.deepEqual(JSON.parse(encodeMessage(publish(next, 4)).toString('utf8')), publish(next, 4));
     assert.ok(encodeMessage(publish(next, 4)).every((byte) => byte < 0x80));
     assert.deepEqual(encodeMessage(publish([], 5)), Buffer.from(JSON.stringify(publish([], 5))));
+  });
+
+  it("writes a file's publish the same when it copies the diagnostics the last one began and ended with", () => {
+    const uri = 'file:///w/typed.sql';
+    const made = Array.from({ length: 8 }, (_, i) => toDiagnostic(finding(`finding ${i} → "${'x'.repeat(i)}"`, i)));
+    const fresh = () => toDiagnostic(finding(`new ${Math.random()}`, 9));
+    const [a, b, c, d, e, f] = made as [Diagnostic, Diagnostic, Diagnostic, Diagnostic, Diagnostic, Diagnostic];
+    const versions: Diagnostic[][] = [
+      made,
+      made, // all of it kept
+      [a, b, fresh(), d, e, f], // one in the middle new
+      [a, b, d, e, f], // one gone
+      [a, b, fresh(), fresh(), d, e, f], // two in its place
+      [a, b, d], // the end gone
+      [a, b, d, e], // one more at the end
+      [fresh(), a, b, d, e], // one more at the start
+      [a, b, d, e], // the start gone
+      [e], // only one kept
+      [],
+      [c],
+      [fresh(), fresh()], // nothing kept
+      [a, a, a], // one diagnostic three times
+      [a, a, b, a],
+    ];
+    let version = 1;
+    for (const diagnostics of versions) {
+      const message = { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri, version: version++, diagnostics } };
+      // Another file published between two of this one's.
+      encodeMessage(publish([fresh(), a], version));
+      assert.equal(encodeMessage(message).toString('latin1'), JSON.stringify(message).replaceAll('→', '\\u2192'), `version ${version - 1}`);
+    }
   });
 
   it('writes other messages as JSON.stringify does, in ASCII', () => {

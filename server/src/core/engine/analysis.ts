@@ -26,6 +26,8 @@ import {
   statementContext,
   type StatementReportCache,
   type KeptFileFinding,
+  type BlockOrder,
+  type Placed,
   type StatementReports,
 } from './statementReports';
 import { findSuppressions } from './suppression';
@@ -169,6 +171,11 @@ class FileAnalysis {
     const statementRules = enabled.filter(({ rule }) => rule.scope === 'statement');
     // The statement rules' findings by rule (its slot in `statementRules`), statement by statement.
     let bySlot: Finding[][] | undefined;
+    // With kept reports and no suppression comment, each statement's findings stay together (its block), to be
+    // put in file order at the end (`assembled`), and `findings` holds the rest; `groups` says where each
+    // statement rule's findings go in the order the rules report in (`allFindings`).
+    const blocks: Placed[] | undefined = this.input.reports && suppressions.none ? [] : undefined;
+    const groups: { slot: number; at: number }[] = [];
     if (this.input.reports) {
       bySlot = statementRules.map(() => []);
       const reports = this.input.reports;
@@ -187,7 +194,9 @@ class FileAnalysis {
           const findings = statementRules.map(({ rule, severity }, slot) => byRule[slot]!.map((report) => this.toFinding(rule, severity, report, offset, placed)));
           made = cached ? placeFindings(cached, key, findings) : { findings, filled: filledSlots(findings), analysis: 0 };
         }
-        for (const slot of made.filled) for (const finding of made.findings[slot]!) bySlot[slot]!.push(finding);
+        if (blocks) {
+          if (made.filled.length > 0) blocks.push(made);
+        } else for (const slot of made.filled) for (const finding of made.findings[slot]!) bySlot[slot]!.push(finding);
       }
     }
     // The file-scope rules' findings that may be kept from the last analysis, with their place in `findings`.
@@ -198,7 +207,9 @@ class FileAnalysis {
       yield;
       if (rule.scope === 'statement' && bySlot) {
         // Rule by rule, statement by statement: the order a whole-file run reports in.
-        for (const finding of bySlot[statementRules.findIndex((r) => r.rule === rule)]!) findings.push(finding);
+        const slot = statementRules.findIndex((r) => r.rule === rule);
+        if (blocks) groups.push({ slot, at: findings.length });
+        else for (const finding of bySlot[slot]!) findings.push(finding);
       } else if (fileScope) {
         // Their index fixes are built by the latest analysis, `near` where its start is then (as a kept
         // statement's): they may serve later versions, where an edit above has moved the offsets.
@@ -230,9 +241,33 @@ class FileAnalysis {
       if (syntaxSeverity) ran.add(SYNTAX_RULE_ID);
       kept.push(...suppressions.unused(unusedSeverity, (id) => ran.has(id), isRuleId));
     }
-    const result = oneWarningPerIndex(byPosition(kept));
+    if (blocks) {
+      const assembled = assembledInOrder(blocks, kept);
+      if (assembled) return this.finished(assembled, blocks);
+    }
+    const result = oneWarningPerIndex(byPosition(blocks ? allFindings(kept, blocks, groups) : kept));
     addCodeHashes(result, document.statements, text, lines);
     return result;
+  }
+
+  /**
+   * `oneWarningPerIndex` and `addCodeHashes` on the findings in file order (`assembledInOrder`),
+   * reading only the findings that may need it: those that suggest an index at warning or
+   * error, and those that may have no code hash yet (all but those of a block hashed before).
+   */
+  private finished({ findings, loud, unhashed }: Assembled, blocks: Placed[]): Finding[] {
+    const { document, text, lines } = this.input;
+    demoteServed(findings, loud);
+    const missing: Finding[] = [];
+    for (const at of unhashed) if (findings[at]!.codeHash === undefined) missing.push(findings[at]!);
+    // A loud finding may be in the list itself or as its quieter copy, which then has the hash: each is read.
+    for (const at of loud) if (findings[at]!.codeHash === undefined) missing.push(findings[at]!);
+    addCodeHashes(missing, document.statements, text, lines);
+    for (const made of blocks) {
+      const order = made.order!;
+      if (!order.hashed) order.hashed = order.findings.every((f, i) => order.loud[i] === 1 || f.codeHash !== undefined);
+    }
+    return findings;
   }
 
   /**
@@ -532,9 +567,23 @@ class FileAnalysis {
  * point at the file and line of the one kept.
  */
 export function oneWarningPerIndex(findings: Finding[], across?: { relative(file: string): string; schemaOf(file: string): string }): Finding[] {
-  const loud = (f: Finding) => f.index !== undefined && (f.severity === 'warning' || f.severity === 'error');
+  const servedBy = servedByWider(findings.filter(loud), across);
+  if (servedBy.size === 0) return findings;
+  return findings.map((f) => {
+    const by = servedBy.get(f);
+    return by ? quieterCopy(f, by, across) : f;
+  });
+}
+
+/** Whether a finding suggests an index at warning or error: those `oneWarningPerIndex` weighs. */
+function loud(f: Finding): boolean {
+  return f.index !== undefined && (f.severity === 'warning' || f.severity === 'error');
+}
+
+/** Of the loud findings (`loud`, in file order), those a wider suggestion serves or one leading with their key narrows, with it. */
+function servedByWider(loudFindings: Finding[], across?: { relative(file: string): string; schemaOf(file: string): string }): Map<Finding, Served> {
   // Widest first; of equal width, first in the file (the sort is stable).
-  const byWidth = findings.filter(loud).sort((a, b) => b.index!.columns.length - a.index!.columns.length);
+  const byWidth = loudFindings.sort((a, b) => b.index!.columns.length - a.index!.columns.length);
   // The suggestions kept, by table and kind: only one of the same can serve another (servesToo).
   const kept = new Map<string, Finding[]>();
   const servedBy = new Map<Finding, Finding>();
@@ -552,25 +601,44 @@ export function oneWarningPerIndex(findings: Finding[], across?: { relative(file
     else if (sameKind) sameKind.push(f);
     else kept.set(kind, [f]);
   }
-  if (servedBy.size === 0 && narrowedBy.size === 0) return findings;
-  return findings.map((f) => {
-    const by = servedBy.get(f) ?? narrowedBy.get(f);
-    if (!by) return f;
-    // Served by the same finding as in the previous version: the same copy (the LSP layer keeps its diagnostic).
-    const known = demoted.get(f);
-    if (!across && known?.by === by) return known.quieter;
-    const same = by.index!.columns.length === f.index!.columns.length && by.index!.columns.every((c, i) => f.index!.columns[i] === c);
-    const where = by.file === f.file || !across ? '' : ` in ${across.relative(by.file)}`;
-    const other = `the index on ${by.index!.spelled ?? by.index!.table}(${by.index!.columns.join(', ')})`;
-    const key = f.index!.columns[0];
-    const note = servedBy.has(f)
-      ? `Info, not warning: ${same ? 'the same index' : other} is suggested${where} on line ${by.range.start.line + 1} and serves this query too.`
-      : `Info, not warning: ${other}, suggested${where} on line ${by.range.start.line + 1}, leads with ${key} too and narrows this query to the rows of one ${key}: ` +
-        `add that one first, and this one only if one ${key} has many rows.`;
-    const quieter = restated(f, { severity: 'info', message: `${f.message} ${note}` });
-    if (!across) demoted.set(f, { by, quieter });
-    return quieter;
-  });
+  const served = new Map<Finding, Served>();
+  for (const [f, by] of servedBy) served.set(f, { by, narrows: false });
+  for (const [f, by] of narrowedBy) served.set(f, { by, narrows: true });
+  return served;
+}
+
+/** The suggestion kept that makes a finding info: one that serves it too, or one that leads with its key (`narrows`). */
+interface Served {
+  by: Finding;
+  narrows: boolean;
+}
+
+/** `f` at info, pointing at the kept suggestion `by` that serves it too or narrows its query to one parent's rows. */
+function quieterCopy(f: Finding, { by, narrows }: Served, across?: { relative(file: string): string }): Finding {
+  // Served by the same finding as in the previous version: the same copy (the LSP layer keeps its diagnostic).
+  const known = demoted.get(f);
+  if (!across && known?.by === by) return known.quieter;
+  const same = by.index!.columns.length === f.index!.columns.length && by.index!.columns.every((c, i) => f.index!.columns[i] === c);
+  const where = by.file === f.file || !across ? '' : ` in ${across.relative(by.file)}`;
+  const other = `the index on ${by.index!.spelled ?? by.index!.table}(${by.index!.columns.join(', ')})`;
+  const key = f.index!.columns[0];
+  const note = !narrows
+    ? `Info, not warning: ${same ? 'the same index' : other} is suggested${where} on line ${by.range.start.line + 1} and serves this query too.`
+    : `Info, not warning: ${other}, suggested${where} on line ${by.range.start.line + 1}, leads with ${key} too and narrows this query to the rows of one ${key}: ` +
+      `add that one first, and this one only if one ${key} has many rows.`;
+  const quieter = restated(f, { severity: 'info', message: `${f.message} ${note}` });
+  if (!across) demoted.set(f, { by, quieter });
+  return quieter;
+}
+
+/** `oneWarningPerIndex` of one file's findings in place, given where its loud ones are (`loud`, in file order). */
+function demoteServed(findings: Finding[], loudAt: number[]): void {
+  const servedBy = servedByWider(loudAt.map((at) => findings[at]!));
+  if (servedBy.size === 0) return;
+  for (const at of loudAt) {
+    const served = servedBy.get(findings[at]!);
+    if (served) findings[at] = quieterCopy(findings[at]!, served);
+  }
 }
 
 /** The info copy `oneWarningPerIndex` made of a finding in one file last, and the finding it points at (whose line it names). */
@@ -617,12 +685,89 @@ function isRuleId(id: string): boolean {
 function byPosition(findings: Finding[]): Finding[] {
   // Each finding's start as one number, read once (findings come in many shapes: slow to read in a comparison).
   const starts = new Float64Array(findings.length);
-  for (let i = 0; i < findings.length; i++) {
-    const { start } = findings[i]!.range;
-    starts[i] = start.line * 0x1_0000_0000 + start.character;
-  }
+  for (let i = 0; i < findings.length; i++) starts[i] = startOf(findings[i]!);
   const order = Array.from(findings.keys()).sort((a, b) => starts[a]! - starts[b]! || a - b);
   return order.map((i) => findings[i]!);
+}
+
+/** Where a finding starts, as one number: line × 2^32 + character. */
+function startOf(finding: Finding): number {
+  const { start } = finding.range;
+  return start.line * 0x1_0000_0000 + start.character;
+}
+
+/** A statement's findings in file order (`BlockOrder`), made once for its kept findings. */
+function blockOrder(made: Placed): BlockOrder {
+  if (made.order) return made.order;
+  const flat: Finding[] = [];
+  // Slot by slot (the rules' order), report by report: the order a whole-file run reports in.
+  for (const slot of made.filled) for (const finding of made.findings[slot]!) flat.push(finding);
+  const findings = byPosition(flat);
+  const starts = new Float64Array(findings.length);
+  const louds = new Uint8Array(findings.length);
+  for (let i = 0; i < findings.length; i++) {
+    starts[i] = startOf(findings[i]!);
+    louds[i] = loud(findings[i]!) ? 1 : 0;
+  }
+  return (made.order = { findings, starts, loud: louds, hashed: false });
+}
+
+/** A file's findings in file order, where its loud ones are (`loud`), and those that may have no code hash. */
+interface Assembled {
+  findings: Finding[];
+  loud: number[];
+  unhashed: number[];
+}
+
+/**
+ * `byPosition` of the whole list (`allFindings`), put together from the statements' blocks (in
+ * statement order) and the other findings (`rest`: syntax errors and file-scope rules', in the
+ * order reported): undefined when a block starts before the one above it ends, or one of the
+ * other findings starts where a block's finding does, where the order of the whole list would
+ * depend on the rules' order (the caller sorts the whole list then).
+ */
+function assembledInOrder(blocks: Placed[], rest: Finding[]): Assembled | undefined {
+  const others = byPosition(rest);
+  const otherStarts = others.map(startOf);
+  const findings: Finding[] = [];
+  const louds: number[] = [];
+  const unhashed: number[] = [];
+  let next = 0;
+  const other = () => {
+    const finding = others[next++]!;
+    (loud(finding) ? louds : unhashed).push(findings.length);
+    findings.push(finding);
+  };
+  let last = -1;
+  for (const made of blocks) {
+    const order = blockOrder(made);
+    const { starts } = order;
+    if (starts[0]! <= last) return undefined;
+    for (let i = 0; i < starts.length; i++) {
+      const start = starts[i]!;
+      while (next < others.length && otherStarts[next]! < start) other();
+      if (next < others.length && otherStarts[next] === start) return undefined;
+      if (order.loud[i]) louds.push(findings.length);
+      else if (!order.hashed) unhashed.push(findings.length);
+      findings.push(order.findings[i]!);
+    }
+    last = starts[starts.length - 1]!;
+  }
+  while (next < others.length) other();
+  return { findings, loud: louds, unhashed };
+}
+
+/** The findings in the order the rules report them: `rest` with each statement rule's findings, block by block, where `groups` puts them. */
+function allFindings(rest: Finding[], blocks: Placed[], groups: { slot: number; at: number }[]): Finding[] {
+  const all: Finding[] = [];
+  let from = 0;
+  for (const { slot, at } of groups) {
+    for (let i = from; i < at; i++) all.push(rest[i]!);
+    from = at;
+    for (const made of blocks) for (const finding of made.findings[slot]!) all.push(finding);
+  }
+  for (let i = from; i < rest.length; i++) all.push(rest[i]!);
+  return all;
 }
 
 /**

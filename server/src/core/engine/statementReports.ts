@@ -56,6 +56,23 @@ export interface Placed {
   findings: Finding[][];
   filled: number[];
   analysis: number;
+  /** Its findings in file order, made when the file's findings are first assembled with them (analysis.ts `blockOrder`). */
+  order?: BlockOrder;
+}
+
+/**
+ * A statement's findings as the file's list orders them (by start, then rule, then report),
+ * with what assembling the list reads of each, kept with the findings: typing assembles the
+ * list of a file's thousands of findings at each edit from the statements' kept findings.
+ */
+export interface BlockOrder {
+  findings: Finding[];
+  /** Each finding's start (line × 2^32 + character). */
+  starts: Float64Array;
+  /** Whether each finding suggests an index at warning or error (`oneWarningPerIndex` weighs those). */
+  loud: Uint8Array;
+  /** Every finding but the loud ones has its code hash (a loud one may be in the list as its quieter copy: `oneWarningPerIndex`). */
+  hashed: boolean;
 }
 
 /** Positions a statement's placed findings may hold before those that no longer serve are dropped. */

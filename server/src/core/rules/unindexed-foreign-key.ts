@@ -29,22 +29,37 @@ export const unindexedForeignKey: Rule = {
       for (const fk of table.foreignKeys) {
         if (fk.origin.file !== ctx.file || fk.columns.length === 0) continue;
         if (tableServes(table, fk.columns)) continue;
-        const name = shownTableName(table);
         const refName = spelledTableName(ctx.catalog, fk.refTable);
-        const cols = formatColumns(name, fk.columns);
+        let words = written.get(fk);
+        if (words?.table !== table || words.refName !== refName) written.set(fk, (words = write(table, fk, refName)));
         ctx.report({
           span: fk.origin.span,
-          message:
-            `Foreign key ${cols} → ${formatColumns(refName, fk.refColumns)} has no index leading with ` +
-            `${fk.columns.join(', ')}: deleting or re-keying a ${refName} row, and joining ${refName} to ` +
-            `${name}, scans ${name}. Add an index on ${cols}.`,
-          explanation: explain(table, fk, refName),
+          message: words.message,
+          explanation: words.explanation,
           indexFixes: { suggestion: { table: table.name, columns: fk.columns }, near: fk.origin.span },
         });
       }
     }
   },
 };
+
+/**
+ * The message and explanation written for a foreign key, with the table and referenced name they
+ * were written for: typing checks the file's foreign keys at each edit, and while the file's schema
+ * statements stay the same the catalog keeps its tables (catalog/build.ts sameTables), whose
+ * content does not change once built.
+ */
+const written = new WeakMap<ForeignKeyInfo, { table: TableInfo; refName: string; message: string; explanation: string }>();
+
+function write(table: TableInfo, fk: ForeignKeyInfo, refName: string): { table: TableInfo; refName: string; message: string; explanation: string } {
+  const name = shownTableName(table);
+  const cols = formatColumns(name, fk.columns);
+  const message =
+    `Foreign key ${cols} → ${formatColumns(refName, fk.refColumns)} has no index leading with ` +
+    `${fk.columns.join(', ')}: deleting or re-keying a ${refName} row, and joining ${refName} to ` +
+    `${name}, scans ${name}. Add an index on ${cols}.`;
+  return { table, refName, message, explanation: explain(table, fk, refName) };
+}
 
 function explain(table: TableInfo, fk: ForeignKeyInfo, refName: string): string {
   const name = shownTableName(table);

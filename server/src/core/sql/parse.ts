@@ -235,7 +235,13 @@ function surelyNoTransactionWord(text: string): boolean {
   const c = codeAt(text, end);
   if ((c >= 48 && c <= 57) || c === 95 || c === 36 || c > 127) return false; // a longer identifier: the regex decides
   const words = TRANSACTION_WORDS.get(end);
-  return !words || !words.some((word) => text.slice(0, end).toLowerCase() === word);
+  return !words || !words.some((word) => startsWithLetters(text, word));
+}
+
+/** Whether `text` starts with `word` (lower-case letters), in any case: compared in place (every statement is asked at each edit). */
+function startsWithLetters(text: string, word: string): boolean {
+  for (let i = 0; i < word.length; i++) if ((text.charCodeAt(i) | 32) !== word.charCodeAt(i)) return false;
+  return true;
 }
 
 /** Sets `inTransaction` on statements between BEGIN/START TRANSACTION and COMMIT/ROLLBACK/END. */
