@@ -111,18 +111,20 @@ interface Source {
  * children, fields, error flags, descendantsOfType and a cursor.
  */
 export class SyntaxNode {
-  parent: SyntaxNode | null = null;
-  children: readonly SyntaxNode[] = NO_NODES;
+  // Set in the constructor, not as class fields: a field's initialiser defines the property
+  // (`Object.defineProperty`), slower than an assignment, and a copy makes a node per token.
+  declare parent: SyntaxNode | null;
+  declare children: readonly SyntaxNode[];
   /** Field name of each child (null when none). */
-  fields: readonly (string | null)[] = NO_FIELDS;
-  hasError = false;
-  private named?: readonly SyntaxNode[];
+  declare fields: readonly (string | null)[];
+  declare hasError: boolean;
+  declare private named: readonly SyntaxNode[] | undefined;
   /**
    * Answers to `descendantsOfType` by types, kept by the root and its children (a subtree
    * taken over by a later copy keeps its children, so its answers stay true; their nodes
    * are moved in place).
    */
-  private found?: Map<string, SyntaxNode[]>;
+  declare private found: Map<string, SyntaxNode[]> | undefined;
 
   constructor(
     private readonly source: Source,
@@ -136,7 +138,14 @@ export class SyntaxNode {
     readonly isMissing: boolean,
     /** Shared by the nodes of one top-level statement (see `Placement`). */
     public placement: Placement,
-  ) {}
+  ) {
+    this.parent = null;
+    this.children = NO_NODES;
+    this.fields = NO_FIELDS;
+    this.hasError = false;
+    this.named = undefined;
+    this.found = undefined;
+  }
 
   get startIndex(): number {
     return this.start + this.placement.by;
@@ -760,15 +769,50 @@ function copyTree(tree: Tree, source: Source, reuse?: Reuse): SyntaxNode {
   }
 }
 
+/** A grammar's node type and field names as dense arrays (web-tree-sitter's have holes): `typeNames[id]`, `fieldNames[id]`. */
+interface GrammarNames {
+  typeNames: string[];
+  fieldNames: (string | null)[];
+  /**
+   * Whether a node of each type is named. tree-sitter's node type is its public symbol, which
+   * its generator picks among the symbols of the same name and kind (named or anonymous), so the
+   * type tells (the same answer as asking each node, on the 17 million nodes of the 13 real projects).
+   */
+  namedTypes: boolean[];
+}
+
+const grammarNames = new WeakMap<Language, GrammarNames>();
+
+function namesOf(language: Language): GrammarNames {
+  let names = grammarNames.get(language);
+  if (!names) {
+    const { types, fields } = language;
+    // `|| 'ERROR'` as before: a symbol without a name (hidden) or out of range (65535, tree-sitter's ERROR).
+    names = {
+      typeNames: Array.from({ length: types.length }, (_, i) => types[i] || 'ERROR'),
+      fieldNames: Array.from({ length: fields.length }, (_, i) => fields[i] ?? null),
+      namedTypes: Array.from({ length: types.length }, (_, i) => language.nodeTypeIsNamed(i)),
+    };
+    grammarNames.set(language, names);
+  }
+  return names;
+}
+
 /**
  * `copyTree` of a fresh parse (nothing to take over), calling the module's
  * cursor functions directly (see `TreeSitterModule`): the same nodes, ids,
- * types, fields and error flags, without the marshalling.
+ * types, fields and error flags, without the marshalling. It runs once per
+ * node of every file read (polar: 1.1 million), so it asks tree-sitter only
+ * what it must (whether a node is named only in a tree with errors, see
+ * `GrammarNames`; whether it is missing only there too: a missing node is an
+ * error), keeps its stacks in parallel arrays, and gives a node
+ * a field array only when one of its children has a field (`childForFieldName`
+ * answers the same from the shared empty one).
  */
 function copyFresh(tree: Tree, source: Source, { module: m, transfer }: { module: TreeSitterModule; transfer: number }, flat?: FlatRecorder): SyntaxNode {
   const errors = tree.rootNode.hasError;
   const address = (tree as unknown as { 0: number })[0];
-  const { types, fields } = tree.language;
+  const { typeNames, fieldNames, namedTypes } = namesOf(tree.language);
   const cursor: TreeCursor = tree.walk();
   const state = cursor as unknown as { 0: number; 1: number; 2: number; 3: number };
   const at = transfer >> 2;
@@ -780,20 +824,20 @@ function copyFresh(tree: Tree, source: Source, { module: m, transfer }: { module
   /** The flat copy's slot of the node made last. */
   let slot = -1;
   // The root and each top-level statement get a placement of their own, deeper nodes their statement's (see `copyTree`).
-  const make = (field = 0, statement?: Placement): SyntaxNode => {
+  const make = (field: number, placement: Placement): SyntaxNode => {
+    // `field`: the field id + 1 as the flat copy keeps it (0: a child of an ERROR node).
     const typeId = m._ts_tree_cursor_current_node_type_id_wasm(address);
-    const placement: Placement = statement ?? { by: 0, top: null };
     const node = new SyntaxNode(
       source,
       m._ts_tree_cursor_current_node_id_wasm(address),
-      types[typeId] || 'ERROR',
+      typeId < typeNames.length ? typeNames[typeId]! : 'ERROR',
       m._ts_tree_cursor_start_index_wasm(address),
       m._ts_tree_cursor_end_index_wasm(address),
-      m._ts_tree_cursor_current_node_is_named_wasm(address) === 1,
-      m._ts_tree_cursor_current_node_is_missing_wasm(address) === 1,
+      // A tree with errors asks each node (an ERROR node's type is out of the grammar's range).
+      errors ? m._ts_tree_cursor_current_node_is_named_wasm(address) === 1 : namedTypes[typeId]!,
+      errors && m._ts_tree_cursor_current_node_is_missing_wasm(address) === 1,
       placement,
     );
-    if (stackDepth() === 1) placement.top = node;
     if (errors) {
       // The node goes through the transfer buffer too: the cursor is put back after.
       heap = m.HEAP32;
@@ -812,31 +856,50 @@ function copyFresh(tree: Tree, source: Source, { module: m, transfer }: { module
     if (flat) slot = flat.add(node, typeId, field);
     return node;
   };
-  // Pre-order walk; `stack` holds the nodes being filled, their children so far and their flat slots.
-  const stack: { node: SyntaxNode; children: SyntaxNode[]; fields: (string | null)[]; slot: number }[] = [];
-  const stackDepth = () => stack.length;
+  // Pre-order walk; the stacks hold the nodes being filled, their children and fields so far (undefined: none yet) and their flat slots.
+  const parents: SyntaxNode[] = [];
+  const children: SyntaxNode[][] = [];
+  const fields: ((string | null)[] | undefined)[] = [];
+  const slots: number[] = [];
   try {
-    const root = make();
-    stack.push({ node: root, children: [], fields: [], slot });
+    const root = make(0, { by: 0, top: null });
     if (m._ts_tree_cursor_goto_first_child_wasm(address) !== 1) return root;
+    parents.push(root);
+    children.push([]);
+    fields.push(undefined);
+    slots.push(slot);
     for (;;) {
-      const top = stack[stack.length - 1]!;
+      const depth = parents.length - 1;
+      const parent = parents[depth]!;
+      const siblings = children[depth]!;
       // An ERROR node has no field map: tree-sitter finds no field child in it, whatever the cursor says.
-      const fieldId = top.node.type === 'ERROR' ? -1 : m._ts_tree_cursor_current_field_id_wasm(address);
-      const node = make(fieldId + 1, stack.length === 1 ? undefined : stack[1]!.node.placement);
-      node.parent = top.node;
-      top.children.push(node);
-      top.fields.push(fieldId < 0 ? null : (fields[fieldId] ?? null));
+      const fieldId = parent.type === 'ERROR' ? -1 : m._ts_tree_cursor_current_field_id_wasm(address);
+      let node: SyntaxNode;
+      if (depth === 0) {
+        const placement: Placement = { by: 0, top: null };
+        node = make(fieldId + 1, placement);
+        placement.top = node;
+      } else node = make(fieldId + 1, parents[1]!.placement);
+      node.parent = parent;
+      const name = fieldId > 0 ? (fieldNames[fieldId] ?? null) : null;
+      const named = fields[depth];
+      if (named) named.push(name);
+      else if (name !== null) fields[depth] = [...siblings.map(() => null), name];
+      siblings.push(node);
       if (m._ts_tree_cursor_goto_first_child_wasm(address) === 1) {
-        stack.push({ node, children: [], fields: [], slot });
+        parents.push(node);
+        children.push([]);
+        fields.push(undefined);
+        slots.push(slot);
         continue;
       }
       while (m._ts_tree_cursor_goto_next_sibling_wasm(address) !== 1) {
-        const done = stack.pop()!;
-        done.node.children = done.children;
-        done.node.fields = done.fields;
-        flat?.setChildCount(done.slot, done.children.length);
-        if (stack.length === 0) return root;
+        const done = parents.pop()!;
+        done.children = children.pop()!;
+        done.fields = fields.pop() ?? NO_FIELDS;
+        const doneSlot = slots.pop()!;
+        flat?.setChildCount(doneSlot, done.children.length);
+        if (parents.length === 0) return root;
         m._ts_tree_cursor_goto_parent_wasm(address);
       }
     }
