@@ -163,6 +163,11 @@ export class Workspace {
   private readonly packageSchemas = new Map<string, string>();
   /** The catalogs built for `schemaOf`, by schema key: files that see other packages but the same schema share one. */
   private readonly packageCatalogs = new Map<string, Catalog>();
+  /**
+   * `catalogInputs()` as `schemaOf` read them for the whole catalog it names, while no file
+   * changed: each package's catalog read them again (polar: 25 times, 0.15-0.2 s of its check).
+   */
+  private packageInputs?: { changes: number; whole: Catalog; inputs: CatalogInput[] };
   /** Bumped on every catalog build, also when only positions moved: keys whole-file findings. */
   private catalogVersion = 0;
   /** Bumped when the catalog's content may have changed: cached statement reports then check their tables. */
@@ -730,7 +735,8 @@ export class Workspace {
     let catalog = this.packageCatalogs.get(key);
     if (!catalog) {
       const seen = new Set(key.split('\n'));
-      const inputs = this.catalogInputs();
+      if (this.packageInputs?.changes !== this.changes || this.packageInputs.whole !== whole) this.packageInputs = { changes: this.changes, whole, inputs: this.catalogInputs() };
+      const { inputs } = this.packageInputs;
       const own = inputs.filter((input) => seen.has(this.layout.packages.packageOf(input.file)));
       own.push(...this.migrationsOfModels(own, inputs));
       catalog = own.length === inputs.length ? whole : buildCatalog(own);

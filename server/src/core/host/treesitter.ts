@@ -112,18 +112,20 @@ interface Source {
  * children, fields, error flags, descendantsOfType and a cursor.
  */
 export class SyntaxNode {
-  parent: SyntaxNode | null = null;
-  children: readonly SyntaxNode[] = NO_NODES;
+  // Set in the constructor, not as class fields: a field's initialiser defines the property
+  // (`Object.defineProperty`), slower than an assignment, and a copy makes a node per token.
+  declare parent: SyntaxNode | null;
+  declare children: readonly SyntaxNode[];
   /** Field name of each child (null when none). */
-  fields: readonly (string | null)[] = NO_FIELDS;
-  hasError = false;
-  private named?: readonly SyntaxNode[];
+  declare fields: readonly (string | null)[];
+  declare hasError: boolean;
+  declare private named: readonly SyntaxNode[] | undefined;
   /**
    * Answers to `descendantsOfType` by types, kept by the root and its children (a subtree
    * taken over by a later copy keeps its children, so its answers stay true; their nodes
    * are moved in place).
    */
-  private found?: Map<string, SyntaxNode[]>;
+  declare private found: Map<string, SyntaxNode[]> | undefined;
 
   constructor(
     private readonly source: Source,
@@ -137,7 +139,14 @@ export class SyntaxNode {
     readonly isMissing: boolean,
     /** Shared by the nodes of one top-level statement (see `Placement`). */
     public placement: Placement,
-  ) {}
+  ) {
+    this.parent = null;
+    this.children = NO_NODES;
+    this.fields = NO_FIELDS;
+    this.hasError = false;
+    this.named = undefined;
+    this.found = undefined;
+  }
 
   get startIndex(): number {
     return this.start + this.placement.by;
@@ -326,10 +335,14 @@ function isMember(depth: number, type1: string, type2: string, type3: string | u
  * own: a top-level statement or a member (whose statement is then marked as having members).
  */
 function ownsPlacement(stack: readonly { node: SyntaxNode }[]): boolean {
-  const depth = stack.length;
+  return ownsPlacementAt(stack.length, stack[1]?.node, stack[2]?.node, stack[3]?.node);
+}
+
+/** `ownsPlacement` given how many ancestors the node has (`depth`) and the three below the root. */
+function ownsPlacementAt(depth: number, statement: SyntaxNode | undefined, body: SyntaxNode | undefined, third: SyntaxNode | undefined): boolean {
   if (depth === 1) return true;
-  if ((depth !== 3 && depth !== 4) || !isMember(depth, stack[1]!.node.type, stack[2]!.node.type, stack[3]?.node.type)) return false;
-  stack[1]!.node.placement.members = true;
+  if ((depth !== 3 && depth !== 4) || !isMember(depth, statement!.type, body!.type, third?.type)) return false;
+  statement!.placement.members = true;
   return true;
 }
 
@@ -998,62 +1011,113 @@ function copyTree(tree: Tree, source: Source, reuse?: Reuse): SyntaxNode {
   }
 }
 
+/** A grammar's node type and field names as dense arrays (web-tree-sitter's have holes): `typeNames[id]`, `fieldNames[id]`. */
+interface GrammarNames {
+  typeNames: string[];
+  fieldNames: (string | null)[];
+  /**
+   * Whether a node of each type is named. tree-sitter's node type is its public symbol, which
+   * its generator picks among the symbols of the same name and kind (named or anonymous), so the
+   * type tells (the same answer as asking each node, on the 17 million nodes of the 13 real projects).
+   */
+  namedTypes: boolean[];
+}
+
+const grammarNames = new WeakMap<Language, GrammarNames>();
+
+function namesOf(language: Language): GrammarNames {
+  let names = grammarNames.get(language);
+  if (!names) {
+    const { types, fields } = language;
+    // `|| 'ERROR'` as before: a symbol without a name (hidden) or out of range (65535, tree-sitter's ERROR).
+    names = {
+      typeNames: Array.from({ length: types.length }, (_, i) => types[i] || 'ERROR'),
+      fieldNames: Array.from({ length: fields.length }, (_, i) => fields[i] ?? null),
+      namedTypes: Array.from({ length: types.length }, (_, i) => language.nodeTypeIsNamed(i)),
+    };
+    grammarNames.set(language, names);
+  }
+  return names;
+}
+
 /**
  * `copyTree` of a fresh parse (nothing to take over), calling the module's
  * cursor functions directly (see `TreeSitterModule`): the same nodes, ids,
- * types, fields and error flags, without the marshalling.
+ * types, fields and error flags, without the marshalling. It runs once per
+ * node of every file read (polar: 1.1 million), so it asks tree-sitter only
+ * what it must (whether a node is named only in a tree with errors, see
+ * `GrammarNames`; whether it is missing only there too: a missing node is an
+ * error), keeps its stacks in parallel arrays, and gives a node
+ * a field array only when one of its children has a field (`childForFieldName`
+ * answers the same from the shared empty one).
  */
 function copyFresh(tree: Tree, source: Source, binding: { module: TreeSitterModule; transfer: number }, flat?: FlatRecorder): SyntaxNode {
   const errors = tree.rootNode.hasError;
   const m = binding.module;
   const { address, cursor } = openCursor(tree, binding);
-  const { types, fields } = tree.language;
+  const { typeNames, fieldNames, namedTypes } = namesOf(tree.language);
   /** The flat copy's slot of the node made last. */
   let slot = -1;
+  // Pre-order walk; the stacks hold the nodes being filled (the root first), their children and fields so far (undefined: none yet) and their flat slots.
+  const parents: SyntaxNode[] = [];
+  const children: SyntaxNode[][] = [];
+  const fields: ((string | null)[] | undefined)[] = [];
+  const slots: number[] = [];
   // The root, each top-level statement and each member get a placement of their own, deeper nodes their parent's (see `copyTree`).
-  const make = (field = 0, outer?: Placement): SyntaxNode => {
+  const make = (field: number, outer?: Placement): SyntaxNode => {
+    // `field`: the field id + 1 as the flat copy keeps it (0: a child of an ERROR node).
     const typeId = m._ts_tree_cursor_current_node_type_id_wasm(address);
-    const owner = outer === undefined || ownsPlacement(stack);
+    const owner = outer === undefined || ownsPlacementAt(parents.length, parents[1], parents[2], parents[3]);
     const placement: Placement = owner ? { by: 0, top: null } : outer;
     const node = new SyntaxNode(
       source,
       m._ts_tree_cursor_current_node_id_wasm(address),
-      types[typeId] || 'ERROR',
+      typeId < typeNames.length ? typeNames[typeId]! : 'ERROR',
       m._ts_tree_cursor_start_index_wasm(address),
       m._ts_tree_cursor_end_index_wasm(address),
-      m._ts_tree_cursor_current_node_is_named_wasm(address) === 1,
-      m._ts_tree_cursor_current_node_is_missing_wasm(address) === 1,
+      // A tree with errors asks each node (an ERROR node's type is out of the grammar's range).
+      errors ? m._ts_tree_cursor_current_node_is_named_wasm(address) === 1 : namedTypes[typeId]!,
+      errors && m._ts_tree_cursor_current_node_is_missing_wasm(address) === 1,
       placement,
     );
-    if (owner && stack.length > 0) placement.top = node;
+    if (owner && parents.length > 0) placement.top = node;
     if (errors) node.hasError = cursorNodeHasError(binding, address);
     if (flat) slot = flat.add(node, typeId, field);
     return node;
   };
-  // Pre-order walk; `stack` holds the nodes being filled, their children so far and their flat slots.
-  const stack: { node: SyntaxNode; children: SyntaxNode[]; fields: (string | null)[]; slot: number }[] = [];
   try {
-    const root = make();
-    stack.push({ node: root, children: [], fields: [], slot });
+    const root = make(0);
     if (m._ts_tree_cursor_goto_first_child_wasm(address) !== 1) return root;
+    parents.push(root);
+    children.push([]);
+    fields.push(undefined);
+    slots.push(slot);
     for (;;) {
-      const top = stack[stack.length - 1]!;
+      const depth = parents.length - 1;
+      const parent = parents[depth]!;
+      const siblings = children[depth]!;
       // An ERROR node has no field map: tree-sitter finds no field child in it, whatever the cursor says.
-      const fieldId = top.node.type === 'ERROR' ? -1 : m._ts_tree_cursor_current_field_id_wasm(address);
-      const node = make(fieldId + 1, top.node.placement);
-      node.parent = top.node;
-      top.children.push(node);
-      top.fields.push(fieldId < 0 ? null : (fields[fieldId] ?? null));
+      const fieldId = parent.type === 'ERROR' ? -1 : m._ts_tree_cursor_current_field_id_wasm(address);
+      const node = make(fieldId + 1, parent.placement);
+      node.parent = parent;
+      const name = fieldId > 0 ? (fieldNames[fieldId] ?? null) : null;
+      const named = fields[depth];
+      if (named) named.push(name);
+      else if (name !== null) fields[depth] = [...siblings.map(() => null), name];
+      siblings.push(node);
       if (m._ts_tree_cursor_goto_first_child_wasm(address) === 1) {
-        stack.push({ node, children: [], fields: [], slot });
+        parents.push(node);
+        children.push([]);
+        fields.push(undefined);
+        slots.push(slot);
         continue;
       }
       while (m._ts_tree_cursor_goto_next_sibling_wasm(address) !== 1) {
-        const done = stack.pop()!;
-        done.node.children = done.children;
-        done.node.fields = done.fields;
-        flat?.setChildCount(done.slot, done.children.length);
-        if (stack.length === 0) return root;
+        const done = parents.pop()!;
+        done.children = children.pop()!;
+        done.fields = fields.pop() ?? NO_FIELDS;
+        flat?.setChildCount(slots.pop()!, done.children.length);
+        if (parents.length === 0) return root;
         m._ts_tree_cursor_goto_parent_wasm(address);
       }
     }

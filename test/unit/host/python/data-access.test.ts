@@ -25,6 +25,10 @@ describe('host/python: files that access no database are not parsed', () => {
     ['an add on a receiver that gets', 'def f(store, o):\n    store.get(o, 1)\n    store.add(o)\n'],
     ['a get by primary key', 'async def f(repo):\n    return await repo.get(\n        Order,  # by id\n        1)\n'],
     ['a get of a parenthesised class', 'def f(s):\n    return s.get((Order), 1)\n'],
+    ['a get of an awaited class', 'async def f(s):\n    return await s.get(await Order, 1)\n'],
+    ["Model.query behind a line continuation", 'def f():\n    return Order \\\n        .query.filter_by(id=1).first()\n'],
+    ["Model.query with a comment before the dot", 'def f():\n    return (Order  # by id\n        .query.filter_by(id=1).first())\n'],
+    ['a 1.x query called across lines', 'def f(db):\n    return (db\n        .query  # the orders\n        (Order).all())\n'],
     ["a repository's base statement", 'class R(Repository):\n    model = Order\n\n    def f(self):\n        statement = self.get_base_statement().where(Order.id == 1)\n        return self.get_all(statement)\n'],
   ];
   for (const [name, text] of accessing) {
@@ -42,6 +46,13 @@ describe('host/python: files that access no database are not parsed', () => {
     ['a get of something else', 'def f(d):\n    return d.get(name, 1)\n'],
     ['a set add', 'def f(seen, x):\n    seen.add(x)\n'],
     ['words in a docstring', '"""Select the orders, update them, get some text."""\n'],
+    // polar's SDK: a model's name imported, a get of something else, and a docstring whose sentence ends before a parameter named query.
+    [
+      'an HTTP client named like the models',
+      'from app.models import (\n    Order,\n)\n\ndef get(self, url, query):\n    """List them.\n\n    Args:\n        url: where.\n        query: Filter by name.\n    """\n    return self._client.get(url, params=query)\n',
+    ],
+    ['a query attribute on something else', 'def f(request):\n    return request.query.get("page", 1)\n'],
+    ['a get whose first argument is no name', 'def f(d):\n    return d.get(Order.id, 1)\n'],
   ];
   for (const [name, text] of quiet) {
     it(`leaves out ${name}`, () => {

@@ -125,12 +125,29 @@ describe('host/python: which files are read for their models (language.ts mayDef
       from sqlalchemy import create_engine
       engine = create_engine('sqlite:///x.db', pool_size=5)
     `),
+    // polar's SDK: the words inside longer names (an export's column enum, a typing helper).
+    longerNames: py(`
+      class OrderExportColumn(StrEnum):
+          id = 'id'
+      class Filter:
+          clause: ColumnExpressionArgument[bool]
+          unmapped_columns: list[str] = []
+          MappedRows = dict
+    `),
+    attributeCallee: py(`
+      class Order(Base):
+          id = sa.Column(sa.Integer, primary_key=True)
+    `),
   };
 
   it('skips files whose classes map no table (no __tablename__, Column, mapped_column or Mapped): most classes are no model', () => {
     assert.equal(python.models.mayDefineSchema(texts.pydantic!), false);
     assert.equal(python.models.mayDefineSchema(texts.service!), false);
-    for (const name of ['declarative', 'mapped', 'naming', 'revision', 'engine']) assert.equal(python.models.mayDefineSchema(texts[name]!), true, name);
+    for (const name of ['declarative', 'mapped', 'naming', 'revision', 'engine', 'attributeCallee']) assert.equal(python.models.mayDefineSchema(texts[name]!), true, name);
+  });
+
+  it('reads the words as whole names: Column, Mapped or mapped_column inside a longer name maps no table', () => {
+    assert.equal(python.models.mayDefineSchema(texts.longerNames!), false);
   });
 
   it('skips only files whose schema-only extraction is empty', () => {
