@@ -348,13 +348,17 @@ function ownsPlacementAt(depth: number, statement: SyntaxNode | undefined, body:
 
 /** Moves the members of a top-level statement moved whole (their placements follow theirs). */
 function shiftMembers(statement: SyntaxNode, delta: number): void {
+  eachMember(statement, (member) => {
+    member.placement.by += delta;
+  });
+}
+
+/** Each member of a top-level statement (see `isMember`: a child of its body, or of the body of the class it wraps). */
+function eachMember(statement: SyntaxNode, visit: (member: SyntaxNode) => void): void {
   for (const a of statement.children) {
     for (const b of a.children) {
-      if (b.placement.top === b) {
-        b.placement.by += delta;
-        continue;
-      }
-      for (const c of b.children) if (c.placement.top === c) c.placement.by += delta;
+      if (b.placement.top === b) visit(b);
+      else for (const c of b.children) if (c.placement.top === c) visit(c);
     }
   }
 }
@@ -747,13 +751,7 @@ function ownersOf(root: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
   for (const statement of root.children) {
     out.push(statement);
-    if (!statement.placement.members || statement.placement.top !== statement) continue;
-    for (const a of statement.children) {
-      for (const b of a.children) {
-        if (b.placement.top === b) out.push(b);
-        else for (const c of b.children) if (c.placement.top === c) out.push(c);
-      }
-    }
+    if (statement.placement.members && statement.placement.top === statement) eachMember(statement, (member) => out.push(member));
   }
   return out;
 }
@@ -841,17 +839,17 @@ function cursorWalk(tree: Tree): CopyWalk {
 function moduleWalk(tree: Tree, binding: { module: TreeSitterModule; transfer: number }): CopyWalk {
   const m = binding.module;
   const { address, cursor } = openCursor(tree, binding);
-  const { types, fields } = tree.language;
+  const { typeNames, fieldNames } = namesOf(tree.language);
   return {
     id: () => m._ts_tree_cursor_current_node_id_wasm(address),
-    type: () => types[m._ts_tree_cursor_current_node_type_id_wasm(address)] || 'ERROR',
+    type: () => typeNames[m._ts_tree_cursor_current_node_type_id_wasm(address)] ?? 'ERROR',
     start: () => m._ts_tree_cursor_start_index_wasm(address),
     end: () => m._ts_tree_cursor_end_index_wasm(address),
     isNamed: () => m._ts_tree_cursor_current_node_is_named_wasm(address) === 1,
     isMissing: () => m._ts_tree_cursor_current_node_is_missing_wasm(address) === 1,
     fieldName: () => {
       const fieldId = m._ts_tree_cursor_current_field_id_wasm(address);
-      return fieldId < 0 ? null : (fields[fieldId] ?? null);
+      return fieldId < 0 ? null : (fieldNames[fieldId] ?? null);
     },
     hasError: () => cursorNodeHasError(binding, address),
     childIds: () => {
