@@ -8,6 +8,7 @@ import type { Dialect } from '../../../../../shared/types';
 import type { Span } from '../model';
 import { Lexer, Tok, isTrivia, wordIs } from './lexer';
 import { bisect, itself } from '../bisect';
+import { changedRange } from '../../last-text';
 
 export interface SplitResult {
   /** Statement spans: no leading/trailing comments or whitespace, no `;`. */
@@ -165,13 +166,11 @@ export interface SplitRecord {
 export function splitAfterEdit(text: string, dialect: Dialect, previous: SplitRecord | undefined): { record: SplitRecord; kept?: { before: number; after: number; delta: number } } {
   if (!previous || previous.dialect !== dialect || previous.split.faults.length > 0 || text.indexOf('\0') >= 0) return { record: splitRecord(text, dialect) };
   const old = previous.text;
-  const a = commonPrefix(old, text);
-  const b = commonSuffix(old, text, Math.min(old.length, text.length) - a);
+  const { start: a, newEnd: unchangedFrom } = changedRange(old, text);
   const delta = text.length - old.length;
   // The last resume point strictly before the edit: the splitter read up to it no character the edit touched.
   const fi = bisect(previous.resumes, a, itself) - 1;
   const from = fi >= 0 ? previous.resumes[fi]! : 0;
-  const unchangedFrom = text.length - b;
   const out: SplitResult = { statements: [], metaCommands: [], copyData: [], faults: [] };
   const resumes = previous.resumes.slice(0, fi + 1);
   let to = -1;
@@ -209,30 +208,6 @@ function splitRecord(text: string, dialect: Dialect): SplitRecord {
     return false;
   });
   return { text, dialect, split, resumes };
-}
-
-/** The length of the longest common prefix of `a` and `b` (halving: compares each character about twice, natively). */
-function commonPrefix(a: string, b: string): number {
-  let low = 0;
-  let high = Math.min(a.length, b.length);
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (a.slice(low, mid) === b.slice(low, mid)) low = mid;
-    else high = mid - 1;
-  }
-  return low;
-}
-
-/** The length, at most `max`, of the longest common suffix of `a` and `b`. */
-function commonSuffix(a: string, b: string, max: number): number {
-  let low = 0;
-  let high = max;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (a.slice(a.length - mid, a.length - low) === b.slice(b.length - mid, b.length - low)) low = mid;
-    else high = mid - 1;
-  }
-  return low;
 }
 
 const startOf = (span: Span): number => span.start;
