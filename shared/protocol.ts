@@ -61,6 +61,8 @@ export namespace ReleaseIndexingNotification {
   export const method = 'querylens/test/releaseIndexing';
   export const type = new NotificationType<void>(method);
   export const HOLD_ENV = 'QUERYLENS_TEST_HOLD_INDEXING';
+  /** Tests only: the server waits this many milliseconds before the disk-state write that follows indexing (to show shutdown waits for it). */
+  export const DISK_WRITE_DELAY_ENV = 'QUERYLENS_TEST_DISK_WRITE_DELAY_MS';
 }
 
 // ---------------------------------------------------------------------------------------------

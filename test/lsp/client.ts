@@ -283,7 +283,10 @@ export class TestClient {
       // The server is already gone: nothing to shut down.
     }
     this.connection.dispose();
+    // The folders go once the process is gone: it may still be writing into them (.querylens/cache).
+    const exited = this.process.exitCode !== null || this.process.signalCode !== null ? Promise.resolve() : new Promise<void>((done) => this.process.once('exit', () => done()));
     this.process.kill();
+    await exited;
     if (!keepFolders) for (const root of this.roots) rmSync(root, { recursive: true, force: true });
   }
 

@@ -11,7 +11,7 @@
  * analysed again (and nothing before them).
  */
 import { strict as assert } from 'node:assert';
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FileChangeType } from 'vscode-languageserver/node';
@@ -67,9 +67,29 @@ describe('language server: the open file before the workspace', function () {
     const first = (state.client = await TestClient.start(root));
     const uri = await first.open(file, TEXT);
     assert.deepEqual(summary(await first.waitForDiagnostics(uri, (d) => d.length > 1)), [unpaginated, missingIndex, syntaxError]);
+    // Shutdown answers once the write after indexing is done (the client ends the process then): nothing half-written is left.
     await first.dispose({ keepFolders: true });
+    assert.deepEqual(readdirSync(join(root, '.querylens/cache')).sort(), ['.gitignore', 'check.json']);
     return { root, file };
   }
+
+  it('answers shutdown once the disk state written after indexing is on disk (the client ends the process then)', async function () {
+    const root = copyFixture('lsp-workspace');
+    const file = join(root, 'open.sql');
+    writeFileSync(file, TEXT);
+    const env = { ...HOLD.env, [ReleaseIndexingNotification.DISK_WRITE_DELAY_ENV]: '2000' };
+    const client = (state.client = await TestClient.start(root, {}, { env, indexed: false }));
+    const uri = await client.open(file, TEXT);
+    await client.releaseIndexing();
+    await client.waitForDiagnostics(uri, (d) => d.length > 1); // indexed; its write waits 2 s
+    // Left unsaved: shutdown's own write has nothing new to record (the next start reads the saved text), so only the first write holds the workspace.
+    await client.change(uri, `${TEXT}-- unsaved\n`);
+    await client.waitForDiagnostics(uri, () => client.diagnosticsVersions.get(uri) === 2);
+    await client.dispose({ keepFolders: true });
+    assert.deepEqual(readdirSync(join(root, '.querylens/cache')).sort(), ['.gitignore', 'check.json']);
+    const written = JSON.parse(readFileSync(join(root, '.querylens/cache/check.json'), 'utf8'));
+    assert.deepEqual(Object.keys(written.files).sort(), ['migrations/000001_init.down.sql', 'migrations/000001_init.up.sql', 'open.sql', 'queries.sql']);
+  });
 
   it('on a later start, gives the open file every finding from the disk state while the indexing is held, the same after it', async function () {
     const { root, file } = await indexedOnce();

@@ -48,6 +48,8 @@ import { SCRIPT_MIGRATION_GLOB } from '../core/config/files';
 
 /** The files whose changes the server hears of: the analysed kinds, the tools' files and the config (shared/languages.ts). */
 const WATCHED_GLOBS = [...watchedGlobs(), SCRIPT_MIGRATION_GLOB];
+/** How long shutdown waits for a disk-state write under way before it answers. */
+const SHUTDOWN_WRITE_WAIT_MS = 5_000;
 
 export function startServer(connection: Connection): void {
   const logger = connection.console;
@@ -224,8 +226,23 @@ export function startServer(connection: Connection): void {
     publisher.schedule(files, 0);
     if (capabilities.workspace?.codeLens?.refreshSupport) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
     // What the workspace read, for the next start (check --cache's file): once the open documents' findings are out, with them.
-    await Promise.all(openFilesOf(folder).map((file) => publisher.currentFindings(file)));
-    if (folder.workspace === workspace) await saveDiskState(folder);
+    await diskWrite(async () => {
+      await Promise.all(openFilesOf(folder).map((file) => publisher.currentFindings(file)));
+      if (folder.workspace === workspace) await saveDiskState(folder);
+    });
+  }
+
+  /** The disk-state writes under way (after indexing), which shutdown lets finish before the process exits. */
+  const diskWrites = new Set<Promise<void>>();
+  async function diskWrite(write: () => Promise<void>): Promise<void> {
+    const delay = Number(process.env[ReleaseIndexingNotification.DISK_WRITE_DELAY_ENV] ?? 0);
+    const pending = delay > 0 ? new Promise((done) => setTimeout(done, delay)).then(write) : write();
+    diskWrites.add(pending);
+    try {
+      await pending;
+    } finally {
+      diskWrites.delete(pending);
+    }
   }
 
   /** Per folder, the text of each file whose findings its disk state was last written with. */
@@ -588,6 +605,8 @@ export function startServer(connection: Connection): void {
     logger,
   );
   connection.onShutdown(async () => {
+    // A write after indexing still under way finishes first (the client ends the process once this answers), bounded.
+    await Promise.race([Promise.allSettled([...diskWrites]), new Promise((done) => setTimeout(done, SHUTDOWN_WRITE_WAIT_MS).unref())]);
     // The findings of the documents opened since the last write, for the next start.
     await Promise.all([...folders.values()].map((folder) => saveDiskState(folder, true).catch((error) => logger.error(`QueryLens: writing the disk state of ${folder.root} failed: ${describe(error)}`))));
     await database.close();
