@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
+import { Writable } from 'node:stream';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import type { Finding } from '../../../shared/types';
 import { toDiagnostic } from '../../../server/src/lsp/convert';
-import { encodeMessage } from '../../../server/src/lsp/stdio';
+import { encodeMessage, StdioMessageWriter } from '../../../server/src/lsp/stdio';
 
 const finding = (message: string, line: number): Finding => ({
   ruleId: 'unindexed-foreign-key',
@@ -75,5 +76,27 @@ describe('lsp/stdio: the messages the server writes', () => {
     assert.equal('data' in diagnostic, false);
     assert.equal(diagnostic.code, 'unindexed-foreign-key');
     assert.equal(diagnostic.source, 'QueryLens');
+  });
+
+  it('writes each message, framed, before the event loop turns: what runs at the next turn (a GC task V8 asked for) runs after it', async () => {
+    const chunks: Buffer[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(Buffer.from(chunk));
+        done();
+      },
+    });
+    const writer = new StdioMessageWriter(stream);
+    const message = publish([toDiagnostic(finding('a → b', 1))], 9);
+    const response = { jsonrpc: '2.0', id: 4, result: null };
+    let turned = false;
+    setImmediate(() => (turned = true));
+    const written = [writer.write(message), writer.write(response)];
+    const bytes = Buffer.concat(chunks).toString('latin1');
+    assert.equal(turned, false);
+    const body = encodeMessage(message).toString('latin1');
+    const second = JSON.stringify(response);
+    assert.equal(bytes, `Content-Length: ${body.length}\r\n\r\n${body}Content-Length: ${second.length}\r\n\r\n${second}`);
+    await Promise.all(written);
   });
 });
