@@ -20,6 +20,10 @@ export class LspClient {
     this.child.stdin.write(Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`), body]));
   }
   request(method, params) {
+    return this.timedRequest(method, params).then(({ result }) => result);
+  }
+  /** `request`, resolving with `{ result, at }`: `at` when the answer was read. */
+  timedRequest(method, params) {
     const id = this.nextId++;
     this.send({ id, method, params });
     return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
@@ -27,20 +31,44 @@ export class LspClient {
   notify(method, params) {
     this.send({ method, params });
   }
-  /** Resolves with the first notification after now for which `match(params)` holds. */
+  /** Resolves with the first notification after now for which `match(params)` holds; `cancel()` on the promise stops waiting. */
   waitFor(method, match, timeoutMs = 30000) {
-    return new Promise((resolve, reject) => {
+    let cancel;
+    const waiting = new Promise((resolve, reject) => {
       const waiter = { method, match, resolve };
+      const stop = () => (this.waiters = this.waiters.filter((w) => w !== waiter));
       const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
+        stop();
         reject(new Error(`timed out waiting for ${method}`));
       }, timeoutMs);
       waiter.resolve = (params) => {
         clearTimeout(timer);
         resolve(params);
       };
+      cancel = () => (clearTimeout(timer), stop());
       this.waiters.push(waiter);
     });
+    waiting.cancel = cancel;
+    return waiting;
+  }
+  /**
+   * Call right after the didChange of `version` of `uri`: resolves once the server has analysed that
+   * version, with `{ at, params }`: its publishDiagnostics, or, when the server leaves that publish
+   * out (the same diagnostics at the same places: the editor shows them already), `params` undefined
+   * and `at` when a hover sent right after the change (at `position`) was answered, which the server
+   * does once the version is analysed. A publish of the version is written before the server reads a
+   * request sent after that answer: a second hover tells a publish left out from one still to come.
+   */
+  async analysed(uri, version, position, timeoutMs = 120000) {
+    let publish;
+    const published = this.waitFor('textDocument/publishDiagnostics', (p) => p.uri === uri && p.version === version, timeoutMs);
+    published.then((p) => (publish = p), () => undefined);
+    const hover = () => this.timedRequest('textDocument/hover', { textDocument: { uri }, position });
+    const answered = await hover();
+    if (!publish) await hover();
+    if (publish) return publish;
+    published.cancel();
+    return { at: answered.at, params: undefined };
   }
   /** Calls `listener(params, at)` on every notification `method`, before a waiter takes it. */
   listen(method, listener) {
@@ -82,7 +110,7 @@ export class LspClient {
       const { resolve, reject } = this.pending.get(message.id);
       this.pending.delete(message.id);
       if (message.error) reject(new Error(message.error.message));
-      else resolve(message.result);
+      else resolve({ result: message.result, at });
     }
   }
 }

@@ -150,11 +150,11 @@ async function main() {
   for (let version = 2; version < EDITS + 2; version++) {
     const edit = nextEdit(text, random, version - 2, state);
     text = edit.text;
-    const published = client.waitFor('textDocument/publishDiagnostics', (p) => p.uri === uri && p.version === version, LIMIT_MS);
     const cpuBefore = mainCpuMs();
     const sent = performance.now();
     client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [edit.change] });
-    const { at } = await published;
+    // Its publish, or the answer to a hover when the server leaves the publish out (the diagnostics the editor shows already).
+    const { at } = await client.analysed(uri, version, edit.change.range.start, LIMIT_MS);
     const cpuMs = mainCpuMs() - cpuBefore;
     latencies.push(at - sent);
     cpu.push(cpuMs);

@@ -16,6 +16,7 @@ import { toDiagnostic } from './convert';
 import type { FolderState } from './folders';
 import { describe, type Logger } from './guard';
 import { tooLargeNotice } from './largeFiles';
+import { ShownDiagnostics } from './shownDiagnostics';
 import { inSlices, SLICE_MS } from './slices';
 
 export interface DiagnosticsHost {
@@ -59,6 +60,8 @@ export class DiagnosticsPublisher {
   private drainRun: { run: Run; urgent: boolean } | undefined;
   /** The findings last published of the files published last, with their diagnostics (`diagnosticsAfter`). */
   private readonly converted = new Map<string, { findings: Finding[]; diagnostics: Diagnostic[] }>();
+  /** What the client shows of each URI, so the same diagnostics are not published again. */
+  readonly shown = new ShownDiagnostics();
 
   constructor(
     private readonly connection: Connection,
@@ -320,6 +323,7 @@ export class DiagnosticsPublisher {
   private send(uri: string, file: string, diagnostics: Diagnostic[]): void {
     if (diagnostics.length > 0) this.nonEmpty.set(file, uri);
     else this.nonEmpty.delete(file);
+    if (this.shown.alreadyShown(file, uri, diagnostics)) return;
     const version = this.host.openVersion(uri);
     void this.connection
       .sendDiagnostics({ uri, version, diagnostics })

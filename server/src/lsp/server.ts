@@ -53,7 +53,15 @@ const SHUTDOWN_WRITE_WAIT_MS = 5_000;
 
 export function startServer(connection: Connection): void {
   const logger = connection.console;
-  const documents = new TextDocuments(TextDocument);
+  // An edit may move the diagnostics the editor shows: then the same ones are published again (ShownDiagnostics).
+  const documents = new TextDocuments({
+    create: TextDocument.create,
+    update: (document, changes, version) => {
+      const file = uriToPath(document.uri);
+      if (file) publisher.shown.edited(file, changes);
+      return TextDocument.update(document, changes, version);
+    },
+  });
   const folders = new Map<string, FolderState>();
   /** Open documents by absolute path (the client's own URI spelling is kept for publishing). */
   const openByPath = new Map<string, string>();
@@ -420,10 +428,17 @@ export function startServer(connection: Connection): void {
     }),
   );
 
+  // The client's diagnostics of a document opened or closed again are published again.
+  documents.onDidOpen(({ document }) => {
+    const file = uriToPath(document.uri);
+    if (file) publisher.shown.forget(file);
+  });
+
   documents.onDidClose(
     guard(logger, 'document close', undefined, async ({ document }) => {
       const file = uriToPath(document.uri);
       if (!file) return;
+      publisher.shown.forget(file);
       openByPath.delete(file);
       pendingEdits.forget(file);
       schemaUnchecked.delete(file);
