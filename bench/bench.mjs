@@ -218,6 +218,17 @@ async function typingSession({ dir, file, languageId, text, next, seed }) {
     }
   };
   const cpu = [];
+  // And the time the server's main thread and this client's spent ready to run but waiting for a CPU (the second
+  // figure of the same files): what a loaded machine adds to the wall latency, which a quiet one would not.
+  const runQueueMs = () => {
+    try {
+      const waited = (stat) => Number(readFileSync(stat, 'utf8').split(' ')[1]) / 1e6;
+      return waited(`/proc/${child.pid}/schedstat`) + waited('/proc/thread-self/schedstat');
+    } catch {
+      return undefined;
+    }
+  };
+  const runQueue = [];
   const byKind = new Map();
   const startup = { latencies: [], cpu: [] };
   let diagnostics = first.params.diagnostics.length;
@@ -231,10 +242,13 @@ async function typingSession({ dir, file, languageId, text, next, seed }) {
     const edit = steady ? next(text, random, n++) : next(text, startupRandom, startup.latencies.length);
     text = edit.text;
     const cpuBefore = cpuMs();
+    const queuedBefore = runQueueMs();
     const sent = performance.now();
     client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [edit.change] });
     const { at: receivedAt, params } = await client.analysed(uri, version, edit.change.range.start);
     const cpuAfter = cpuMs();
+    const queuedAfter = runQueueMs();
+    if (steady && queuedBefore !== undefined && queuedAfter !== undefined) runQueue.push(queuedAfter - queuedBefore);
     const edited = steady ? { latencies, cpu } : startup;
     edited.latencies.push(receivedAt - sent);
     if (cpuBefore !== undefined && cpuAfter !== undefined) edited.cpu.push(cpuAfter - cpuBefore);
@@ -271,6 +285,7 @@ async function typingSession({ dir, file, languageId, text, next, seed }) {
     p95Ms: round(percentile(latencies, 95)),
     maxMs: round(Math.max(...latencies)),
     ...(cpu.length ? { cpuP50Ms: round(percentile(cpu, 50)), cpuP95Ms: round(percentile(cpu, 95)), cpuMeanMs: round(cpu.reduce((a, b) => a + b, 0) / cpu.length) } : {}),
+    ...(runQueue.length ? { runQueueP50Ms: round(percentile(runQueue, 50)), runQueueP95Ms: round(percentile(runQueue, 95)) } : {}),
     diagnosticsAtEnd: diagnostics,
     publishesLeftOut: leftOut,
     byKind: Object.fromEntries([...byKind].map(([kind, xs]) => [kind, summary(xs)])),
@@ -506,6 +521,8 @@ async function main() {
       [`LSP edit -> diagnostics p50 (${EDITS} edits)`, `${incremental.p50Ms} ms`, ''],
       ['LSP edit -> diagnostics p95', `${incremental.p95Ms} ms`, `${checks.incrementalP95.target} ${mark(checks.incrementalP95.pass)} (load ${incremental.loadAverage1m} -> ${incremental.loadAverage1mAfter})`],
       ['LSP edit -> diagnostics max', `${incremental.maxMs} ms`, ''],
+      ...(incremental.runQueueP50Ms !== undefined ? [['  waiting for a CPU (server + client) p50 / p95', `${incremental.runQueueP50Ms} / ${incremental.runQueueP95Ms} ms`, '']] : []),
+      [`  publishes left out (the editor showed them already)`, incremental.publishesLeftOut, ''],
       [`  edits in queries: p50 / max (${incremental.queryEdits.count})`, `${incremental.queryEdits.p50Ms} / ${incremental.queryEdits.maxMs} ms`, ''],
       [`  edits in DDL: p50 / max (${incremental.ddlEdits.count})`, `${incremental.ddlEdits.p50Ms} / ${incremental.ddlEdits.maxMs} ms`, ''],
     );
