@@ -283,15 +283,11 @@ class CatalogBuilder {
   }
 
   private dropIndex(name: string, by?: Origin): void {
-    const unqualified = tableKey(name);
-    for (const table of this.catalog.tables.values()) {
-      const at = table.indexes.findIndex((i) => sameName(i.name, unqualified) || sameName(i.name, name));
-      if (at >= 0) {
-        if (by) (table.droppedIndexes ??= []).push({ index: table.indexes[at]!, by });
-        table.indexes = table.indexes.filter((_, i) => i !== at);
-        return;
-      }
-    }
+    const found = this.indexNamed(name);
+    if (!found) return;
+    const { table, at } = found;
+    if (by) (table.droppedIndexes ??= []).push({ index: table.indexes[at]!, by });
+    table.indexes = table.indexes.filter((_, i) => i !== at);
   }
 
   private dropColumn(table: TableInfo, column: string): void {
@@ -371,13 +367,23 @@ class CatalogBuilder {
   }
 
   private findIndex(name: string): IndexInfo | undefined {
-    // Asked at every CREATE INDEX over every index so far: the name is lower-cased once, each index's once.
+    const at = this.indexNamed(name);
+    return at && at.table.indexes[at.at];
+  }
+
+  /**
+   * Where the index named `name` (qualified or not, in any case) is. Asked at every CREATE and
+   * DROP INDEX over every index so far (scripts create thousands): the name is lower-cased once,
+   * and the indexes are walked by position, with no iterator or closure per table.
+   */
+  private indexNamed(name: string): { table: TableInfo; at: number } | undefined {
     const whole = name.toLowerCase();
     const unqualified = tableKey(name);
     for (const table of this.catalog.tables.values()) {
-      for (const index of table.indexes) {
-        const own = index.name.toLowerCase();
-        if (own === whole || own === unqualified) return index;
+      const indexes = table.indexes;
+      for (let at = 0; at < indexes.length; at++) {
+        const own = indexes[at]!.name.toLowerCase();
+        if (own === whole || own === unqualified) return { table, at };
       }
     }
     return undefined;

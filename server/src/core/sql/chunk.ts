@@ -87,27 +87,43 @@ export function collectSpans(value: unknown, out: Span[]): Span[] {
 }
 
 /**
- * Moves every span of a freshly built chunk result by `delta`, in place: what
+ * Moves every span of a freshly built chunk result by `delta` (>= 0), in place: what
  * `rebase` does without the copy, for a result nothing else holds. Builders
  * may put one span object in several places (a statement's span in its
- * changes), so each object moves once.
+ * changes), so each object moves once: a moved span's `end` is held negative
+ * (`-1 - end`) until the whole result is walked, then set back, so that a
+ * second sight of it is known without a set of the spans moved (one per
+ * statement of a corpus, a few megabytes of garbage).
  */
-export function shiftFresh(value: unknown, delta: number, moved = new Set<object>()): void {
-  if (delta === 0 || !value || typeof value !== 'object') return;
+export function shiftFresh(value: unknown, delta: number): void {
+  if (delta === 0) return;
+  try {
+    shiftMarking(value, delta);
+  } finally {
+    for (let i = 0; i < moved.length; i++) moved[i]!.end = -1 - moved[i]!.end;
+    moved.length = 0;
+  }
+}
+
+/** The spans `shiftMarking` moved (their `end` held negative), until `shiftFresh` sets them back. */
+const moved: Span[] = [];
+
+function shiftMarking(value: unknown, delta: number): void {
+  if (!value || typeof value !== 'object') return;
   if (Array.isArray(value)) {
-    for (const v of value) shiftFresh(v, delta, moved);
+    for (const v of value) shiftMarking(v, delta);
     return;
   }
   const o = value as Record<string, unknown>;
   if (typeof o.start === 'number' && typeof o.end === 'number') {
-    if (moved.has(o)) return;
-    moved.add(o);
+    if (o.end < 0) return; // moved already, through another reference
     o.start += delta;
-    o.end += delta;
+    o.end = -1 - (o.end + delta);
+    moved.push(o as unknown as Span);
     return;
   }
   for (const k in o) {
     const v = o[k];
-    if (v && typeof v === 'object') shiftFresh(v, delta, moved);
+    if (v && typeof v === 'object') shiftMarking(v, delta);
   }
 }

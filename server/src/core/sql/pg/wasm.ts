@@ -153,13 +153,9 @@ function firstType(heap: Uint8Array, ptr: number, end: number): string | undefin
   while (i < limit && heap[i] !== 44 /* , */) i++;
   i++;
   for (let k = 0; k < STMTS_PREFIX.length; k++, i++) if (heap[i] !== STMTS_PREFIX[k]) return undefined;
-  let name = '';
-  for (; i < end; i++) {
-    const c = heap[i]!;
-    if (c === 34 /* " */) return name;
-    name += String.fromCharCode(c);
-  }
-  return undefined;
+  // The name (ASCII) up to its closing quote, read at once: not a string per character.
+  const quote = heap.indexOf(34 /* " */, i);
+  return quote < 0 || quote >= end ? undefined : decoder.decode(heap.subarray(i, quote));
 }
 
 /** libpg-query's `parseSync`: the whole tree. */
