@@ -4,10 +4,11 @@
  * baselined ones; or too many warnings: report.ts checkFails), 2 usage or
  * internal error (the message goes to stderr).
  */
+import { once } from 'node:events';
 import { version } from '../../../package.json';
 import { parseArgs, USAGE, UsageError } from './args';
 import { formatGithub } from './format/github';
-import { formatJson } from './format/json';
+import { formatJsonPieces } from './format/json';
 import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
 import { formatRules } from './format/rules';
@@ -17,10 +18,10 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_FAILURE = 2;
 
-function render(report: CheckReport, format: OutputFormat): string {
+function render(report: CheckReport, format: OutputFormat): string | Iterable<string> {
   switch (format) {
     case 'json':
-      return formatJson(report);
+      return formatJsonPieces(report);
     case 'sarif':
       return formatSarif(report, version);
     case 'github':
@@ -36,6 +37,19 @@ function write(text: string): Promise<void> {
     if (text === '') return resolve();
     process.stdout.write(text, (error) => (error ? reject(error) : resolve()));
   });
+}
+
+/** Writes the pieces in order, each made once the ones before are on their way (waiting while the stream's buffer is full). */
+async function writeAll(text: string | Iterable<string>): Promise<void> {
+  if (typeof text === 'string') return write(text);
+  const pending: Promise<void>[] = [];
+  for (const piece of text) {
+    const written = write(piece);
+    written.catch(() => undefined); // its failure is awaited below
+    pending.push(written);
+    if (process.stdout.writableNeedDrain) await once(process.stdout, 'drain');
+  }
+  await Promise.all(pending);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -66,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
         timing: process.env.QUERYLENS_TIMING === '1',
         warn: (message) => process.stderr.write(`querylens: ${message}\n`),
       });
-      await write(render(report, command.format));
+      await writeAll(render(report, command.format));
       const { fails, tooMany } = checkFails(report, command.maxWarnings);
       if (tooMany) process.stderr.write(`querylens: ${tooMany}\n`);
       return fails ? EXIT_FINDINGS : EXIT_OK;

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Finding, RuleMeta } from '../../../shared/types';
 import { escapeData, escapeProperty, formatGithub } from '../../../server/src/cli/format/github';
-import { formatJson } from '../../../server/src/cli/format/json';
+import { formatJson, formatJsonPieces } from '../../../server/src/cli/format/json';
 import { buildSarif } from '../../../server/src/cli/format/sarif';
 import { formatText } from '../../../server/src/cli/format/text';
 import type { CheckReport } from '../../../server/src/cli/report';
@@ -94,6 +94,18 @@ describe('cli formats (hand-made findings)', () => {
     const marked = JSON.parse(formatJson({ ...report, baselined: [false, true] }));
     assert.equal(marked.baselined, 1);
     assert.deepEqual(marked.findings.map((f: { baselined: boolean }) => f.baselined), [false, true]);
+  });
+
+  it('json: the text of JSON.stringify with two-space indents, written a finding at a time', () => {
+    const changed = { since: 'main', base: 'abc123', changed: 2, dependents: 1 };
+    for (const r of [report, { ...report, findings: [] }, { ...report, baselined: [false, true] }, { ...report, changed }]) {
+      const text = formatJson(r);
+      assert.equal(text, JSON.stringify(JSON.parse(text), null, 2) + '\n');
+      const pieces = [...formatJsonPieces(r)];
+      assert.equal(pieces.join(''), text);
+      // The report's head, each finding, its end: no piece holds two findings.
+      assert.equal(pieces.length, r.findings.length === 0 ? 1 : r.findings.length + 2);
+    }
   });
 
   it('text: 1-based file:line:col lines and a grouped summary', () => {

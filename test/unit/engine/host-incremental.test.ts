@@ -4,7 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import { defaultConfig } from '../../../server/src/core/config/types';
 import { Workspace } from '../../../server/src/core/engine/workspace';
 import { extractHost } from '../../../server/src/core/host/extract';
-import { heldTreeCount, hostParser, initHostParsers, keepTreesForReuse, keptTreeCount, treesNotKept, type SyntaxNode } from '../../../server/src/core/host/treesitter';
+import { fixTree, heldTreeCount, hostParser, initHostParsers, keepTreesForReuse, keptTreeCount, treesNotKept, type SyntaxNode } from '../../../server/src/core/host/treesitter';
 import { runSteps } from '../../../server/src/core/steps';
 import type { HostLanguage } from '../../../server/src/core/host/types';
 import { initParsers } from '../../../server/src/core/sql/parse';
@@ -468,5 +468,22 @@ def by_channel(db_session, channel_id, thread_id=None):
       assert.equal(JSON.stringify(extractHost('/p/a.py', a[i]!)), coldA[i]);
       assert.equal(JSON.stringify(extractHost('/p/b.py', b[i]!)), coldB[i]);
     }
+  });
+
+  it("keeps a fix's tree of a model file as it was parsed while the file is typed in (its copy is no kept tree's)", () => {
+    keepTreesForReuse(0); // the editor's policy
+    hostParser('python').clear();
+    const classes = (root: SyntaxNode) => root.descendantsOfType('class_definition').map((n) => n.text);
+    const before = classes(hostParser('python').parse(MODELS)!.rootNode);
+    const root = fixTree('python', MODELS)!;
+    assert.deepEqual(classes(root), before);
+    // Typed in: the kept tree's nodes go to the edited text's incremental parse.
+    const edited = MODELS.replace("__tablename__ = 'agents'", "__tablename__ = 'agent'");
+    hostParser('python').parse(edited);
+    assert.equal(root.text, MODELS);
+    assert.deepEqual(classes(root), before);
+    assert.equal(fixTree('python', MODELS), root, 'kept for the next fix of the same text');
+    assert.deepEqual(classes(fixTree('python', edited)!), classes(hostParser('python').parse(edited)!.rootNode));
+    hostParser('python').clear();
   });
 });

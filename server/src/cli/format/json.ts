@@ -63,14 +63,39 @@ export function toJsonFinding(root: string, finding: Finding, fingerprint: strin
 }
 
 export function formatJson(report: CheckReport): string {
+  return [...formatJsonPieces(report)].join('');
+}
+
+/**
+ * `formatJson`'s text in pieces, each finding's made when the one before has been taken: a writer
+ * that sends each on holds one finding's text at a time, not the whole report's (dokploy's, with a
+ * drizzle-kit snapshot of 300 KB in each of 153 index fixes, is 46 MB). The text is
+ * `JSON.stringify(report, null, 2)`'s: each finding is written as at its depth in the report.
+ */
+export function* formatJsonPieces(report: CheckReport): Generator<string> {
   const prints = fingerprintsOf(report);
-  const out: JsonReport = {
-    version: 1,
+  const head = {
+    version: 1 as const,
     files: report.files,
     unreadableSql: report.unreadable ?? 0,
     ...(report.changed ? { changed: report.changed } : {}),
-    findings: report.findings.map((f, i) => toJsonFinding(report.root, f, prints[i]!, report.baselined?.[i])),
-    ...(report.baselined ? { baselined: report.baselined.filter(Boolean).length } : {}),
   };
-  return JSON.stringify(out, null, 2) + '\n';
+  const baselined = report.baselined ? { baselined: report.baselined.filter(Boolean).length } : {};
+  if (report.findings.length === 0) {
+    const out: JsonReport = { ...head, findings: [], ...baselined };
+    yield JSON.stringify(out, null, 2) + '\n';
+    return;
+  }
+  const start = JSON.stringify(head, null, 2);
+  yield `${start.slice(0, -2)},\n  "findings": [\n`;
+  for (let i = 0; i < report.findings.length; i++) {
+    const finding = toJsonFinding(report.root, report.findings[i]!, prints[i]!, report.baselined?.[i]);
+    // Inside two arrays, a finding is written at the report's depth of one: `[\n  [\n    {...}\n  ]\n]`.
+    const nested = JSON.stringify([[finding]], null, 2);
+    yield (i === 0 ? '' : ',\n') + nested.slice(NESTED_START.length, -NESTED_END.length);
+  }
+  yield `\n  ]${report.baselined ? `,\n  "baselined": ${baselined.baselined}` : ''}\n}\n`;
 }
+
+const NESTED_START = '[\n  [\n';
+const NESTED_END = '\n  ]\n]';

@@ -3,19 +3,29 @@ import type { Span } from '../sql/model';
 
 /** Converts between UTF-16 offsets and LSP line/character positions of one text. */
 export class LineIndex {
-  private readonly lineStarts: number[] = [0];
+  private starts: number[] | undefined;
 
-  constructor(private readonly text: string) {
+  constructor(private readonly text: string) {}
+
+  /**
+   * Where each line starts, found when first asked: a check makes the index of every file it
+   * analyses, and most files (a web project's components) have no finding to place.
+   */
+  private get lineStarts(): number[] {
+    if (this.starts) return this.starts;
+    const { text } = this;
+    const starts = [0];
     if (text.indexOf('\r') < 0) {
       // Lines end at \n only: found natively (a large file is indexed again at each edit).
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
-      return;
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    } else {
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10 /* \n */) starts.push(i + 1);
+        else if (c === 13 /* \r */ && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+      }
     }
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10 /* \n */) this.lineStarts.push(i + 1);
-      else if (c === 13 /* \r */ && text.charCodeAt(i + 1) !== 10) this.lineStarts.push(i + 1);
-    }
+    return (this.starts = starts);
   }
 
   positionAt(offset: number): Position {
@@ -37,19 +47,21 @@ export class LineIndex {
 
   /** The line holding `offset` (within the text). */
   private lineAt(offset: number): number {
+    const starts = this.lineStarts;
     let low = 0;
-    let high = this.lineStarts.length - 1;
+    let high = starts.length - 1;
     while (low < high) {
       const mid = (low + high + 1) >> 1;
-      if (this.lineStarts[mid]! <= offset) low = mid;
+      if (starts[mid]! <= offset) low = mid;
       else high = mid - 1;
     }
     return low;
   }
 
   offsetAt(position: Position): number {
-    if (position.line >= this.lineStarts.length) return this.text.length;
-    const start = this.lineStarts[Math.max(0, position.line)]!;
+    const starts = this.lineStarts;
+    if (position.line >= starts.length) return this.text.length;
+    const start = starts[Math.max(0, position.line)]!;
     return Math.min(start + position.character, this.text.length);
   }
 

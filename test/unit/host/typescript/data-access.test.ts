@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { initHostParsers } from '../../../../server/src/core/host/treesitter';
 import { extractTypeScript } from '../../../../server/src/core/host/typescript/extract';
 import { builderQuery } from '../../../../server/src/core/host/typescript/builders';
-import { ormQueryReaders } from '../../../../server/src/core/host/typescript/orms';
+import { ormQueryReaders, resolveOrmModels } from '../../../../server/src/core/host/typescript/orms';
+import { typeorm } from '../../../../server/src/core/orm/typeorm';
 import { mayAccessDatabase, mayHoldSql } from '../../../../server/src/core/host/typescript/data-access';
 import { typescript } from '../../../../server/src/core/host/typescript/language';
 
@@ -175,5 +176,25 @@ describe('host/typescript: which files may access a database (data-access.ts)', 
     assert.equal(mayAccessDatabase('src/a.ts', 'export const drop = (tx) => tx.user\n  .delete({ where: { id: 1 } });\n', [user]), true, 'the accessor and the method apart');
     assert.equal(mayAccessDatabase('src/a.ts', 'export const drop = (map, ctx) => map.delete(ctx.user.id);\n', [user]), true, 'a word after a dot is all the test asks');
     assert.equal(mayAccessDatabase('src/a.ts', update, [entity]), false, "TypeORM's models only: Prisma's reader has no model to read it with");
+  });
+
+  it('takes a TypeORM query only where a step of one follows a dot in a file naming an entity', () => {
+    const entityFile = "import { Column, Entity, PrimaryColumn } from 'typeorm';\n@Entity()\nexport class Post {\n  @PrimaryColumn() id: string;\n  @Column() authorId: string;\n}\n";
+    const models = resolveOrmModels(extractTypeScript(entityFile, 'src/entity/Post.ts').models);
+    assert.deepEqual(models.map((m) => m.table), ['post']);
+    const ungated = (text: string) => extractTypeScript(text, 'src/a.ts', { models, builderQuery: (node, source, context) => typeorm.query!(node, source, context) }).queries.length;
+    // Each text, and whether it holds a query (the reader finds one without the test).
+    const cases: [string, boolean][] = [
+      ["import { DataSource } from 'typeorm';\nexport const posts = (con: DataSource, id: string) => con.getRepository(Post).findBy({ authorId: id });\n", true],
+      ["import { DataSource } from 'typeorm';\nexport const posts = (con: DataSource, id: string) =>\n  con.getRepository(Post)\n    // the author's\n    . find({ where: { authorId: id } });\n", true],
+      // Its operators and types only, an entity named.
+      ["import { In, type DataSource } from 'typeorm';\nexport const byIds = (ids: string[]) => ({ where: { id: In(ids) } });\nexport type Posts = Post[];\n", false],
+      // Steps, on no entity of the workspace's.
+      ["import { DataSource } from 'typeorm';\nexport const users = (con: DataSource) => con.getRepository('User').find();\n", false],
+    ];
+    for (const [text, holds] of cases) {
+      assert.equal(mayAccessDatabase('src/a.ts', text, models), holds, text);
+      assert.equal(ungated(text), holds ? 1 : 0, text);
+    }
   });
 });

@@ -10,6 +10,7 @@ import type { CoreFix } from '../../rules/types';
 import type { HostAdapter } from '../adapter';
 import { batchByKeysFix, batchedLookup, multiRowInsertFix, type TextEdit } from './fixes';
 import { ormModelIndexEdits, ormOf, ormSource, type OrmEdit } from './orms';
+import { fixTree } from '../treesitter';
 
 /** An ORM's edit of the query's file as a fix (not preferred: each changes what the code does). */
 function ormFix(file: string, edit: OrmEdit | undefined): CoreFix | undefined {
@@ -98,7 +99,8 @@ export const typescriptAdapter: HostAdapter = {
 
   // An ORM's model: the index declared on it in the ORM's terms (a TypeORM entity's `@Index([...])`, a Drizzle table's index
   // callback: orms.ts); the model's declaration starts at `origin`.
-  modelIndexEdits: (text, origin, s, index) => ormModelIndexEdits(ormSource('', text), origin, index, s),
+  // The model file's tree is `fixTree`'s: the index fixes of one check edit the same few entity files.
+  modelIndexEdits: (text, origin, s, index) => ormModelIndexEdits({ file: '', text, root: () => fixTree('typescript', text) }, origin, index, s),
 
   ormLimitFix: (ctx, query, limit) => ormFix(ctx.file, ormOf(query)?.limit?.(ormSource(ctx.file, ctx.text), query, limit)),
   paginationAdvice: (query) =>

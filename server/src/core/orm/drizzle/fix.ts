@@ -12,7 +12,7 @@ import type { BatchSite, BuiltStatement, ExtraEdit } from '../../host/adapter';
 import type { HostQuery, LoopContext } from '../../host/types';
 import { addProperty, callOf, callOverAll, loneWriteLoop, mappedValues, nodeAt, type OrmSpanEdit } from '../../host/typescript/loop-write';
 import type { Predicate, Span } from '../../sql/model';
-import { hostGrammarOf, hostParser, type SyntaxNode } from '../../host/treesitter';
+import { fixTree, hostGrammarOf, type SyntaxNode } from '../../host/treesitter';
 import { argsOf, oneLine, plainString, unwrap } from '../../host/typescript/syntax';
 import type { MigrationSet } from '../../catalog/types';
 import type { CoreFix } from '../../rules/types';
@@ -28,11 +28,10 @@ type Node = SyntaxNode;
  * `text` (the one whose table call starts at `origin`, when given).
  */
 export function drizzleIndexEdits(file: string, text: string, index: IndexDefinition, origin?: number): { className: string; edits: ExtraEdit[] } | undefined {
-  const tree = hostParser(hostGrammarOf(file) ?? 'typescript').parse(text);
-  if (!tree) return undefined;
-  const root = tree.rootNode as unknown as Node;
+  const root = fixTree(hostGrammarOf(file) ?? 'typescript', text);
+  if (!root) return undefined;
   const bare = index.table.split('.').pop()!;
-  const table = drizzleTables(root).find((t) => (origin === undefined || t.node.startIndex === origin) && t.table === bare);
+  const table = tablesOf(root).find((t) => (origin === undefined || t.node.startIndex === origin) && t.table === bare);
   if (!table) return undefined;
   const importAs = indexImport(root, table);
   if (!importAs) return undefined;
@@ -61,6 +60,15 @@ export function drizzleIndexEdits(file: string, text: string, index: IndexDefini
   else if (body?.type === 'object') edits.push(appendTo(text, body, `${propertyKey(index.name, body)}: ${call}`));
   else return undefined;
   return { className: table.variable, edits };
+}
+
+/** The tables of a schema file's tree (`fixTree`'s, which many index fixes read): found once per tree. */
+const tablesByRoot = new WeakMap<Node, DrizzleTable[]>();
+
+function tablesOf(root: Node): DrizzleTable[] {
+  let tables = tablesByRoot.get(root);
+  if (!tables) tablesByRoot.set(root, (tables = drizzleTables(root)));
+  return tables;
 }
 
 /** The value the callback returns: its expression body, or the one `return` of its block. */
