@@ -14,10 +14,15 @@ import path from 'node:path';
 
 const COMMENT = { '.py': '#', '.rs': '//', '.sql': '--', '.ts': '//', '.js': '//' };
 
-/** Findings as JSON with the random parts of generated migrations (revision ids, dates) masked. */
+/**
+ * Findings as JSON with the random parts of generated migrations masked: drizzle-kit snapshot ids
+ * (UUIDs), timestamps (sqlx/golang-migrate's 14 digits, TypeORM's and drizzle's journal's
+ * milliseconds, 13), Alembic's dated file names and revision ids.
+ */
 const comparable = (report) =>
   JSON.stringify(report.findings)
-    .replace(/\d{14}/g, 'TIMESTAMP')
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'UUID')
+    .replace(/\d{13,}/g, 'TIMESTAMP')
     .replace(/\d{4}-\d{2}-\d{2}-\d{4}_/g, 'DATE_') // Alembic's file_template with the date (polar: 2026-12-03-1640_add_index_…)
     .replace(/[0-9a-f]{12}/g, 'REV')
     .replace(/Create Date: [0-9 :.-]+/g, 'Create Date: D');
