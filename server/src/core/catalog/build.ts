@@ -15,6 +15,7 @@
  * Tables are keyed by their unqualified name; a DROP qualified with another
  * schema than the table's (a clone's) does not drop it.
  */
+import type { Dialect } from '../../../../shared/types';
 import type { ColumnDef, ForeignKeyDef, IndexKey, ParsedDocument, SchemaChange, Span } from '../sql/model';
 import type { Catalog, ColumnInfo, ForeignKeyInfo, IndexInfo, Origin, TableInfo } from './types';
 import { runSteps, type Steps } from '../steps';
@@ -87,6 +88,7 @@ export function* buildCatalogSteps(inputs: CatalogInput[]): Steps<Catalog> {
   const builder = new CatalogBuilder();
   const sorted = [...inputs].sort((a, b) => a.order - b.order);
   for (const input of sorted) {
+    builder.dialect = input.document.dialect;
     for (const statement of input.document.statements) {
       if (statement.changes.length === 0) continue;
       yield;
@@ -100,6 +102,7 @@ export function* buildCatalogSteps(inputs: CatalogInput[]): Steps<Catalog> {
       }
     }
   }
+  builder.indexForeignKeys();
   return builder.catalog;
 }
 
@@ -107,6 +110,25 @@ type Place = { file: string; order: number };
 
 class CatalogBuilder {
   readonly catalog = new CatalogImpl();
+  /** The dialect of the input whose changes are applied. */
+  dialect: Dialect | undefined;
+  /** Foreign keys MySQL's InnoDB backs with an index of its own (`indexForeignKeys`), with that index's name. */
+  private readonly engineIndexed = new Map<ForeignKeyInfo, string>();
+
+  /**
+   * MySQL (InnoDB) needs an index leading with a foreign key's columns and makes one when the table
+   * has none (named after the constraint, else its first column): the foreign keys MySQL DDL made get
+   * it, once every change is applied (an index created later serves instead, as in MySQL).
+   */
+  indexForeignKeys(): void {
+    for (const [fk, name] of this.engineIndexed) {
+      const table = this.catalog.tables.get(fk.table);
+      if (!table || !table.foreignKeys.includes(fk)) continue;
+      const leads = (index: IndexInfo) => !index.partial && fk.columns.every((c, i) => index.keys[i]?.column !== undefined && sameName(index.keys[i]!.column!, c));
+      if (table.indexes.some(leads)) continue;
+      table.indexes.push({ name, table: table.name, keys: fk.columns.map((column) => ({ column })), unique: false, partial: false, method: 'btree', implicit: 'foreignKey', origin: fk.origin });
+    }
+  }
 
   apply(change: SchemaChange, place: Place): void {
     const origin = (span: Span): Origin => ({ file: place.file, span, order: place.order });
@@ -259,6 +281,7 @@ class CatalogBuilder {
       origin,
     };
     table.foreignKeys.push(info);
+    if (this.dialect === 'mysql' && fk.columns.length > 0) this.engineIndexed.set(info, fk.name ?? fk.columns[0]!);
   }
 
   /**

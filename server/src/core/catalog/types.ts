@@ -47,8 +47,8 @@ export interface IndexInfo {
   method: string;
   /** Storage parameters (`WITH (m = 16, ef_construction = 64)`, `lists = 100`), as written. */
   options?: Record<string, string>;
-  /** Implicit indexes back PRIMARY KEY and UNIQUE constraints. */
-  implicit?: 'primaryKey' | 'unique';
+  /** Implicit indexes back PRIMARY KEY and UNIQUE constraints, and in MySQL (InnoDB) a FOREIGN KEY no index leads with. */
+  implicit?: 'primaryKey' | 'unique' | 'foreignKey';
   origin: Origin;
 }
 

@@ -245,7 +245,7 @@ export function listBoundKey(query: QueryModel, table: TableInfo, catalog: Catal
 export function describeIndex(index: IndexInfo): string {
   const keys = index.keys.map((k) => (k.column ?? `(${k.expression ?? '?'})`) + (k.desc ? ' DESC' : '')).join(', ');
   const traits = [
-    index.implicit === 'primaryKey' ? 'primary key' : index.implicit === 'unique' ? 'unique constraint' : undefined,
+    index.implicit === 'primaryKey' ? 'primary key' : index.implicit === 'unique' ? 'unique constraint' : index.implicit === 'foreignKey' ? "MySQL's own, for a foreign key" : undefined,
     index.unique && !index.implicit ? 'unique' : undefined,
     index.partial ? 'partial' : undefined,
     !index.method || index.method === 'btree' ? undefined : index.method,
