@@ -78,6 +78,22 @@ hostRuleTester(commitInLoop, 'hand-built extractions', {
       output: 'def save(session, docs):\n    for doc in docs:\n        session.merge(doc)\n        log(doc)\n    session.commit()\n    return len(docs)\n',
     },
     {
+      name: 'an object built per item is added: no add_all of the items (they are not what is added)',
+      code: 'def load(db, flags):\n    for flag in flags:\n        f = Flags(content=flag)\n        db.session.add(f)\n        db.session.commit()\n',
+      host: (code) => extraction({ writes: writes(code, 'for flag in flags:', 'db.session.commit()', [['add', 'db.session.add(f)'], ['commit', 'db.session.commit()']]) }),
+      errors: [
+        {
+          message: [
+            'db.session.commit() runs once per flag of flags: every item pays a round trip and its own transaction (a durable flush to disk per commit), ' +
+              '10-50x slower than one write for all. Commit once after the loop.',
+          ],
+          span: 'db.session.commit()',
+          fixes: ['Move db.session.commit() after the loop'],
+        },
+      ],
+      output: 'def load(db, flags):\n    for flag in flags:\n        f = Flags(content=flag)\n        db.session.add(f)\n    db.session.commit()\n',
+    },
+    {
       name: 'commit inside a try that re-raises (not isolation): reported, not moved',
       code: 'def save(session, docs):\n    for doc in docs:\n        session.add(doc)\n        try:\n            session.commit()\n        except Exception:\n            session.rollback()\n            raise\n',
       host: (code) => extraction({ writes: writes(code, 'for doc in docs:', 'raise', [['add', 'session.add(doc)'], ['commit', 'session.commit()']]) }),

@@ -5,7 +5,7 @@
  * batching, whether its names are snake_case or camelCase.
  */
 import assert from 'node:assert/strict';
-import { codePath, handRunScript, isBatchLoop } from '../../../server/src/core/rules/host-helpers';
+import { codePath, handRunScript, isBatchLoop, seedFile } from '../../../server/src/core/rules/host-helpers';
 import type { LoopContext } from '../../../server/src/core/host/types';
 
 const loop = (targets: string[], iterable: string): LoopContext => ({ kind: 'for', span: { start: 0, end: 1 }, targets, iterable });
@@ -22,6 +22,17 @@ describe('host-helpers: scripts run by hand and batch loops', () => {
 
   it('codePath: a bin/ file is a script (a batch path)', () => {
     assert.deepEqual(codePath('/ws/bin/backfill.ts', {}), { kind: 'batch', why: 'in a script or job file (backfill.ts)', by: 'file' });
+  });
+
+  it('seedFile and codePath: a seed or populate script (CTFd\'s populate.py) is a script; a module that merely names population is not', () => {
+    assert.equal(seedFile('/ws/populate.py'), 'populate.py');
+    assert.equal(seedFile('/ws/tools/populate_db.py'), 'populate_db.py');
+    assert.equal(seedFile('/ws/prisma/seed.ts'), 'seed.ts');
+    assert.equal(seedFile('/ws/app/population.py'), undefined);
+    assert.equal(seedFile('/ws/app/repopulate.py'), undefined);
+    assert.deepEqual(codePath('/ws/populate.py', {}), { kind: 'batch', why: 'in a script or job file (populate.py)', by: 'file' });
+    assert.deepEqual(codePath('/ws/db/seeds/users.ts', {}), { kind: 'batch', why: 'in a script or job file (users.ts)', by: 'file' });
+    assert.equal(codePath('/ws/app/population.py', {}), undefined);
   });
 
   it('isBatchLoop: chunks named in camelCase or snake_case; a loop over rows is not one', () => {

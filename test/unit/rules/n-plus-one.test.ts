@@ -167,6 +167,24 @@ hostRuleTester(nPlusOne, 'hand-built extractions', {
       output: withSeedOrmFix(seedOrm),
     },
     {
+      name: "in a populate script (CTFd's populate.py: development data): info, saying so",
+      path: 'populate.py',
+      code: seedOrm,
+      host: seedOrmHost,
+      errors: [
+        {
+          message: [
+            'Query on conversations runs once per agent of the query on line 4',
+            ' (It runs in a script run by hand (populate.py), which no request waits for: worth batching only if the loop is long.)',
+          ],
+          span: 'db.execute(\n            select(Conversation).where(Conversation.agent_id == agent.id)\n        )',
+          fixes: ['Insert one query for all agent rows above the loop (review, then use its rows)'],
+          tentative: true,
+        },
+      ],
+      output: withSeedOrmFix(seedOrm),
+    },
+    {
       name: 'raw SQL on PostgreSQL: = ANY(:keys) over the collected keys',
       schema: AGENT_SCHEMA,
       code: rawSql,

@@ -62,6 +62,11 @@ export const commitInLoop: Rule = {
 
 const ROW_WRITES = new Set(['insert', 'update', 'delete']);
 
+/** The object an `add(x)` call adds, as written (`doc`), when it is one name. */
+function addedObject(call: string): string | undefined {
+  return /\.add\(\s*([A-Za-z_]\w*)\s*\)\s*$/.exec(call)?.[1];
+}
+
 function innermost(loops: LoopContext[]): LoopContext {
   return loops[loops.length - 1];
 }
@@ -85,7 +90,10 @@ function checkCommit(ctx: FileContext, host: HostExtraction, write: HostWrite): 
   const add = host.writes.find((w) => w.kind === 'add' && w.loops.length > 0 && innermost(w.loops).span.start === loop.span.start);
   const items = loop.iterable ?? 'items';
   const adapter = adapterOf(host.language);
-  const how = adapter.commitOnceAdvice(ctx.dialect, receiver, items, add !== undefined);
+  // `add_all(items)` only when the loop adds its own items (`for doc in docs: session.add(doc)`): an object built
+  // per item (`session.add(Flag(content=item))`, CTFd's CSV import) is no element of `items`.
+  const addsItems = add !== undefined && loop.targets.length === 1 && addedObject(spanText(ctx.text, add.span)) === loop.targets[0];
+  const how = adapter.commitOnceAdvice(ctx.dialect, receiver, items, addsItems);
   ctx.report({
     span: write.span,
     message:

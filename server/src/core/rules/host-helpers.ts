@@ -278,7 +278,7 @@ function batchFile(file: string): CodePath | undefined {
   const name = parts[parts.length - 1] ?? '';
   const folders = parts.slice(0, -1);
   const rustBin = folders.some((p, i) => p === 'bin' && folders[i - 1] === 'src');
-  if (BATCH_FILES.test(name) || rustBin || folders.some((p) => BATCH_FOLDERS.has(p)) || handRunScript(file)) return { kind: 'batch', why: `in a script or job file (${name})`, by: 'file' };
+  if (BATCH_FILES.test(name) || rustBin || folders.some((p) => BATCH_FOLDERS.has(p)) || handRunScript(file) || seedFile(file)) return { kind: 'batch', why: `in a script or job file (${name})`, by: 'file' };
   return undefined;
 }
 
@@ -295,7 +295,8 @@ export function scheduledJob(at: { functions?: EnclosingFunction[] }): string | 
 }
 
 /** Seed scripts: a `seed/` or `seeds/` folder, `seed.ts` / `seeds.py` (Prisma's `prisma/seed.ts`), `users.seed.ts`. */
-const SEED_FILE = /(?:^|[\\/])((?:seeds?[\\/].+)|(?:seeds?|[^\\/]+\.seeds?)\.\w+)$/i;
+/** A seed folder's file, or a file named for seeding: `seed.ts`, `users.seed.ts`, `populate.py`, `populate_db.py` (CTFd's fake data). */
+const SEED_FILE = /(?:^|[\\/])((?:seeds?[\\/].+)|(?:seeds?|populate(?:[_-][\w-]*)?|[^\\/]+\.seeds?)\.\w+)$/i;
 
 /** The seed script a file is (its path from the `seed` folder or its name), else undefined: development data written once. */
 export function seedFile(file: string): string | undefined {

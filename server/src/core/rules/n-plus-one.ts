@@ -23,7 +23,7 @@ import type { Predicate, QueryModel } from '../sql/model';
 import { languageDataOf } from '../../../../shared/languages';
 import { adapterOf } from '../host/languages';
 import type { BatchSite } from '../host/adapter';
-import { handRunScript, indentationAt, lineStart, rowLoop, rowsSource, scheduledJob, spanText, startsLine, statementOf, userTenantsNote, type RowLoop } from './host-helpers';
+import { handRunScript, indentationAt, lineStart, rowLoop, rowsSource, scheduledJob, seedFile, spanText, startsLine, statementOf, userTenantsNote, type RowLoop } from './host-helpers';
 import { isScopeTable } from './index-judgement';
 import type { CoreFix, FileContext, Rule } from './types';
 
@@ -95,7 +95,8 @@ function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQue
   const tenants = scope ? undefined : userTenantsNote(ctx, host, row.loop);
   // A job on a timer (a nightly cleanup): no request waits for its round trips. Nor for a script run by hand's.
   const scheduled = scheduledJob(query);
-  const script = scheduled ? undefined : handRunScript(ctx.file);
+  // A seed or populate script (development data) too: CTFd's populate.py.
+  const script = scheduled ? undefined : (handRunScript(ctx.file) ?? seedFile(ctx.file));
   // The row feeds a pattern (`html LIKE '%' || row.url || '%'`), not a key: no list of keys fetches the rows at once.
   const pattern = key ? undefined : patternFedByRow(ctx, query, index, row);
   // Raw SQL that keeps each key's first rows (ORDER BY ... LIMIT n) or counts them (an aggregate): over all keys,

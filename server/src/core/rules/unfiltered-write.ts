@@ -21,7 +21,7 @@ import { docsUrl } from '../../../../shared/types';
 import { spelledTableName } from '../catalog/build';
 import { adapterOf } from '../host/languages';
 import type { HostQuery } from '../host/types';
-import { codePath, seedFile, statementOf } from './host-helpers';
+import { codePath, seedFile, spanText, statementOf } from './host-helpers';
 import type { Rule } from './types';
 
 const ID = 'unfiltered-write';
@@ -50,13 +50,17 @@ export const unfilteredWrite: Rule = {
       const seed = seedFile(ctx.file);
       const path = seed ? { kind: 'batch' as const, why: `in a seed script (${seed})` } : codePath(ctx.file, query);
       const batch = path?.kind === 'batch';
+      // Prisma Client's filter is an argument: a call with no `where` at all (`deleteMany()`, `updateMany({ data })`)
+      // did not lose one on the way, it asks for every row (rallly's one-row license table, replaced in a transaction).
+      const asked = !batch && query.orm === 'prisma' && !/\bwhere\b/.test(spanText(ctx.text, query.span));
       ctx.report({
         span: query.span,
         message:
           `This ${query.statementKind.toUpperCase()} has no WHERE: it ${verb} every row of ${table}. ` +
           'If that is not the intent, add the filter (a where built elsewhere or left empty here sends none).' +
-          (batch ? ` It runs ${path.why}, where emptying or resetting a table is often the point (info, not error).` : ''),
-        ...(batch ? { tentative: true } : {}),
+          (batch ? ` It runs ${path.why}, where emptying or resetting a table is often the point (info, not error).` : '') +
+          (asked ? ' The call names no where at all, the way Prisma Client is asked for every row on purpose (a reset, a table of one row): info, not error.' : ''),
+        ...(batch || asked ? { tentative: true } : {}),
         explanation: [
           `**Table:** \`${table}\``,
           '',
