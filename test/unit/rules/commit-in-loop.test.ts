@@ -50,6 +50,16 @@ hostRuleTester(commitInLoop, 'hand-built extractions', {
       host: (code) => extraction({ writes: writes(code, 'for i, doc in enumerate(docs):', 'session.commit()', [['add', 'session.add(doc)'], ['commit', 'session.commit()']]) }),
     },
     {
+      name: "a commit in an except handler runs for the items that fail only (redash's scheduler marks a broken query disabled)",
+      code: 'def refresh(session, queries):\n    for query in queries:\n        try:\n            run(query)\n        except Exception:\n            query.disabled = True\n            session.commit()\n',
+      host: (code) => extraction({ writes: writes(code, 'for query in queries:', 'session.commit()', [['commit', 'session.commit()']]) }),
+    },
+    {
+      name: 'a commit in a JavaScript catch block: the same',
+      code: 'async function refresh(db, queries) {\n  for (const query of queries) {\n    try {\n      await run(query);\n    } catch (error) {\n      await db.commit();\n    }\n  }\n}\n',
+      host: (code) => extraction({ writes: writes(code, 'for (const query of queries) {', 'await db.commit();\n    }\n  }', [['commit', 'db.commit()']]) }),
+    },
+    {
       name: 'add_all and one commit',
       code: 'def save(session, docs):\n    session.add_all(docs)\n    session.commit()\n',
       host: (code) => extraction({ writes: writes(code, undefined, '', [['commit', 'session.commit()']]) }),

@@ -62,6 +62,26 @@ hostRuleTester(unpaginatedQuery, 'request path and batch path', {
   ],
   invalid: [
     {
+      name: "an endpoint in a staff tool (CTFd's admin/ listings): info, saying so, still with the LIMIT fix",
+      path: 'app/admin/tickets.py',
+      code: endpoint,
+      host: py,
+      errors: [
+        {
+          message: [
+            'Query reads tickets without LIMIT in the request handler list_tickets (@router.get), so it returns every matching row. ' +
+              'Each request pays for the whole table as it grows: paginate (.limit(...) plus a keyset: .where(T.id > last_id).order_by(T.id)) and return a cursor. ' +
+              '(It runs in a staff tool (folder admin/): staff open it now and then, not users on every request, and a staff page often lists every row on purpose: ' +
+              'this matters if the table grows large.)',
+          ],
+          span: 'session.execute(select(Ticket).where(Ticket.title == q))',
+          fixes: ['Add .limit(100)'],
+          tentative: true,
+        },
+      ],
+      output: endpoint.replace('Ticket.title == q))', 'Ticket.title == q).limit(100))'),
+    },
+    {
       name: 'an endpoint that returns every ticket of a board: warning, paginate',
       code: endpoint,
       host: py,

@@ -62,11 +62,6 @@ export const commitInLoop: Rule = {
 
 const ROW_WRITES = new Set(['insert', 'update', 'delete']);
 
-/** The object an `add(x)` call adds, as written (`doc`), when it is one name. */
-function addedObject(call: string): string | undefined {
-  return /\.add\(\s*([A-Za-z_]\w*)\s*\)\s*$/.exec(call)?.[1];
-}
-
 function innermost(loops: LoopContext[]): LoopContext {
   return loops[loops.length - 1];
 }
@@ -92,7 +87,7 @@ function checkCommit(ctx: FileContext, host: HostExtraction, write: HostWrite): 
   const adapter = adapterOf(host.language);
   // `add_all(items)` only when the loop adds its own items (`for doc in docs: session.add(doc)`): an object built
   // per item (`session.add(Flag(content=item))`, CTFd's CSV import) is no element of `items`.
-  const addsItems = add !== undefined && loop.targets.length === 1 && addedObject(spanText(ctx.text, add.span)) === loop.targets[0];
+  const addsItems = add !== undefined && loop.targets.length === 1 && add.argument === loop.targets[0] && !/\.add_all\s*\(/.test(spanText(ctx.text, add.span));
   const how = adapter.commitOnceAdvice(ctx.dialect, receiver, items, addsItems);
   ctx.report({
     span: write.span,
@@ -128,7 +123,8 @@ function enclosingBlock(text: string, loop: LoopContext, span: Span): 'body' | '
   for (let at = lineStart(text, span.start) - 1; lineStart(text, at) > loopLine; at = lineStart(text, at) - 1) {
     const line = text.slice(lineStart(text, at), at);
     if (line.trim() === '' || indentationAt(line, 0).length >= depth) continue;
-    return /^\s*(if|elif|else|\}\s*else)\b/.test(line) ? 'conditional' : 'other';
+    // An exception handler (`except`, `catch`) runs for the items that fail only.
+    return /^\s*(if|elif|else|except|\}\s*else|\}?\s*catch)\b/.test(line) ? 'conditional' : 'other';
   }
   return 'body';
 }

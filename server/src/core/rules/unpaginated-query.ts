@@ -20,7 +20,7 @@ import type { Catalog, TableInfo } from '../catalog/types';
 import { adapterOf } from '../host/languages';
 import type { HostQuery } from '../host/types';
 import type { ColumnRef, QueryModel, Statement } from '../sql/model';
-import { codePath, hostQueryOf, lineNumber, returnsAllRows, spanText, type CodePath } from './host-helpers';
+import { adminFolder, codePath, hostQueryOf, lineNumber, returnsAllRows, spanText, type CodePath } from './host-helpers';
 import { configuredByTenant, isPersonKey, isSelectiveKey } from './index-judgement';
 import { atMostOneRow, columnTable, isSingleRowLookup, knownTable, listBoundKey, spanUnion, tableRefs } from './query-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
@@ -67,6 +67,8 @@ export const unpaginatedQuery: Rule = {
       const passing = parent || listed ? undefined : transientState(ctx, query, first.table);
       // Integrations each tenant sets up by hand (an organization's SSO providers): a few rows per tenant.
       const configured = parent || listed || passing ? undefined : configuredByTenant(first.table);
+      // A staff tool's page (CTFd's admin/ listings of challenges, pages, notifications): staff open it now and then.
+      const staff = path?.kind === 'request' ? adminFolder(ctx.file) : undefined;
       // An ORM call chain is underlined whole; SQL from its start to the first table.
       const span = orm ? statement.span : spanUnion([{ start: statement.span.start, end: statement.span.start }, first.ref.span]);
       // Every row of the table read, then filtered by the code (`rows.filter(...)`): the filter belongs in the query.
@@ -106,6 +108,10 @@ export const unpaginatedQuery: Rule = {
           (configured
             ? ` (${shownTableName(first.table)} holds the ${configured.what} one ${configured.tenant} sets up by hand: a few rows per ${configured.tenant}, ` +
               `so it grows only with the ${configured.tenant}s that set them up.)`
+            : '') +
+          (staff
+            ? ` (It runs in a staff tool (folder ${staff}/): staff open it now and then, not users on every request, and a staff page often lists every row on purpose: ` +
+              'this matters if the table grows large.)'
             : ''),
         explanation: [
           `**Tables:** ${known.map((k) => `\`${shownTableName(k.table)}\``).join(', ')}`,
@@ -117,7 +123,7 @@ export const unpaginatedQuery: Rule = {
             'silently drops the rest.',
         ].join('\n'),
         fixes: path?.kind === 'batch' ? [] : hostQuery ? hostLimitFix(ctx, statement, hostQuery) : limitFix(ctx, statement),
-        ...((hostQuery && path?.kind !== 'request') || parent || listed || passing || configured ? { tentative: true } : {}),
+        ...((hostQuery && path?.kind !== 'request') || parent || listed || passing || configured || staff ? { tentative: true } : {}),
       });
     }
   },
