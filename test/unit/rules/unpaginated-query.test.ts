@@ -4,6 +4,9 @@ import { ruleTester } from './harness';
 
 const schema = AGENT_SCHEMA;
 
+const MYSQL_NOTIFICATIONS =
+  'CREATE TABLE users (id integer PRIMARY KEY, name varchar(100) NOT NULL UNIQUE);\nCREATE TABLE notifications (id integer PRIMARY KEY, rx integer NOT NULL, heading text, FOREIGN KEY (rx) REFERENCES users (id));';
+
 ruleTester(unpaginatedQuery, {
   valid: [
     { name: 'LIMIT', schema, code: 'SELECT * FROM workers WHERE planner_id = $1 LIMIT 20' },
@@ -39,6 +42,43 @@ ruleTester(unpaginatedQuery, {
         },
       ],
       output: "SELECT worker_id FROM workers WHERE task_status = 'pending' LIMIT 100;",
+    },
+    {
+      name: "the rows of one parent given by a scalar subquery on a unique key (mCaptcha's unread notifications of one user): info",
+      schema: `${schema}\nCREATE TABLE users (id integer PRIMARY KEY, name text NOT NULL UNIQUE);\nCREATE TABLE notifications (id integer PRIMARY KEY, rx integer NOT NULL REFERENCES users (id), heading text, read boolean);`,
+      code: 'SELECT id, heading FROM notifications WHERE rx = (SELECT id FROM users WHERE name = $1) AND read IS NULL',
+      errors: [{ message: ['(It reads the rows of one rx, often a bounded set: this matters only if one rx can have many.)'], span: 'SELECT id, heading FROM notifications', tentative: true }],
+      output: 'SELECT id, heading FROM notifications WHERE rx = (SELECT id FROM users WHERE name = $1) AND read IS NULL LIMIT 100',
+    },
+    {
+      name: 'PostgreSQL, IN (SELECT ...) on a unique key: info',
+      schema: MYSQL_NOTIFICATIONS,
+      code: 'SELECT id, heading FROM notifications WHERE rx IN (SELECT id FROM users WHERE name = $1)',
+      errors: [{ message: ['(It reads the rows of one rx, often a bounded set: this matters only if one rx can have many.)'], span: 'SELECT id, heading FROM notifications', tentative: true }],
+      output: 'SELECT id, heading FROM notifications WHERE rx IN (SELECT id FROM users WHERE name = $1) LIMIT 100',
+    },
+    {
+      name: 'the same in MySQL (node-sql-parser): info',
+      dialect: 'mysql',
+      schema: MYSQL_NOTIFICATIONS,
+      code: 'SELECT id, heading FROM notifications WHERE rx = (SELECT id FROM users WHERE name = ?)',
+      errors: [{ message: ['(It reads the rows of one rx, often a bounded set: this matters only if one rx can have many.)'], span: 'SELECT id, heading FROM notifications', tentative: true }],
+      output: 'SELECT id, heading FROM notifications WHERE rx = (SELECT id FROM users WHERE name = ?) LIMIT 100',
+    },
+    {
+      name: 'MySQL, IN (SELECT ...) on a unique key: info',
+      dialect: 'mysql',
+      schema: MYSQL_NOTIFICATIONS,
+      code: 'SELECT id, heading FROM notifications WHERE rx IN (SELECT id FROM users WHERE name = ?)',
+      errors: [{ message: ['(It reads the rows of one rx, often a bounded set: this matters only if one rx can have many.)'], span: 'SELECT id, heading FROM notifications', tentative: true }],
+      output: 'SELECT id, heading FROM notifications WHERE rx IN (SELECT id FROM users WHERE name = ?) LIMIT 100',
+    },
+    {
+      name: 'a scalar subquery on a column that is no key pins nothing: warning',
+      schema: `${schema}\nCREATE TABLE users (id integer PRIMARY KEY, name text NOT NULL);\nCREATE TABLE notifications (id integer PRIMARY KEY, rx integer NOT NULL REFERENCES users (id), heading text, read boolean);`,
+      code: 'SELECT id, heading FROM notifications WHERE rx = (SELECT id FROM users WHERE name = $1) AND read IS NULL',
+      errors: [{ message: ['Query reads notifications without LIMIT'], span: 'SELECT id, heading FROM notifications', fixes: ['Add LIMIT 100'] }],
+      output: 'SELECT id, heading FROM notifications WHERE rx = (SELECT id FROM users WHERE name = $1) AND read IS NULL LIMIT 100',
     },
     {
       name: 'LIMIT goes after ORDER BY',

@@ -216,7 +216,7 @@ export function atMostOneRow(query: QueryModel | undefined, catalog: Catalog, de
       !p.disjunctive &&
       columnTable(query, p.column, catalog) === table.name &&
       ((p.op === 'eq' && (p.valueKind === 'param' || p.valueKind === 'literal')) ||
-        (p.op === 'in' && p.subquery !== undefined && atMostOneRow(query.subqueries[p.subquery], catalog, depth + 1))),
+        ((p.op === 'in' || p.op === 'eq') && p.subquery !== undefined && atMostOneRow(query.subqueries[p.subquery], catalog, depth + 1))),
   );
   return pinned.length > 0 && isSingleRowLookup(table, pinned.map((p) => p.column.column));
 }

@@ -169,11 +169,19 @@ function parentKey(query: QueryModel, table: TableInfo, catalog: Catalog): strin
   const pinned = query.predicates.find(
     (p) =>
       !p.disjunctive &&
-      ((p.op === 'eq' && p.valueKind !== 'subquery') || (p.op === 'in' && p.subquery !== undefined && atMostOneRow(query.subqueries[p.subquery], catalog))) &&
+      ((p.op === 'eq' && p.valueKind !== 'subquery') || pinnedBySubquery(p, query, catalog)) &&
       columnTable(query, p.column, catalog) === table.name &&
       (isSelectiveKey(table, p.column.column) || isPersonKey(p.column.column)),
   );
   return pinned?.column.column;
+}
+
+/**
+ * `col IN (SELECT ...)` or `col = (SELECT ...)` whose subquery gives one row at most (a lookup by a unique
+ * key: `rx = (SELECT id FROM users WHERE name = $1)`, mCaptcha's notifications of one user).
+ */
+function pinnedBySubquery(p: QueryModel['predicates'][number], query: QueryModel, catalog: Catalog): boolean {
+  return (p.op === 'in' || p.op === 'eq') && p.subquery !== undefined && atMostOneRow(query.subqueries[p.subquery], catalog);
 }
 
 /** Values of a status column that name work under way: rows hold them only while it runs. */

@@ -263,7 +263,10 @@ export class PgQueryBuilder {
       }
       const p = this.aExpr(node, disjunctive);
       if (p) q.predicates.push(p);
+      const first = q.subqueries.length;
       this.subLinks(q, node);
+      // `col = (SELECT ...)`: the value is the subquery's, the first one its side holds.
+      if (p?.valueKind === 'subquery' && q.subqueries.length > first) p.subquery = first;
       return;
     }
     if (node.NullTest?.arg?.ColumnRef) {
@@ -278,18 +281,23 @@ export class PgQueryBuilder {
       });
       return;
     }
+    let inSubquery: Predicate | undefined;
     if (node.SubLink?.subLinkType === 'ANY_SUBLINK' && node.SubLink.testexpr?.ColumnRef) {
       const l = node.SubLink;
       const op = l.operName?.[0]?.String?.sval;
-      q.predicates.push({
+      inSubquery = {
         column: this.column(l.testexpr.ColumnRef),
         op: !op || op === '=' ? 'in' : 'other',
         valueKind: 'subquery',
         disjunctive,
         span: this.exprSpan(node),
-      });
+      };
+      q.predicates.push(inSubquery);
     }
+    const first = q.subqueries.length;
     this.subLinks(q, node);
+    // `col IN (SELECT ...)`: its subquery is the first one added (the SubLink's own SELECT).
+    if (inSubquery && q.subqueries.length > first) inSubquery.subquery = first;
   }
 
   private opName(e: PgNode): string {

@@ -167,6 +167,7 @@ export class SqlParserQueryBuilder {
       for (const a of notArgs) this.conditions(q, a, true, join);
       return;
     }
+    let bySubquery: Predicate | undefined;
     if (e.type === 'binary_expr') {
       let { left, right } = e;
       if (join && !disjunctive && e.operator === '=' && left?.type === 'column_ref' && right?.type === 'column_ref') {
@@ -184,9 +185,13 @@ export class SqlParserQueryBuilder {
         if (right?.type === 'column_ref') p.valueColumn = this.column(right);
         if (/LIKE|GLOB/i.test(e.operator) && typeof right?.value === 'string' && /string/.test(right.type)) p.pattern = right.value;
         q.predicates.push(p);
+        if (p.valueKind === 'subquery') bySubquery = p;
       }
     }
+    const first = q.subqueries.length;
     this.subqueries(q, e);
+    // `col = (SELECT ...)`, `col IN (SELECT ...)`: the values are the subquery's, the first one added (the column side holds none).
+    if (bySubquery && q.subqueries.length > first) bySubquery.subquery = first;
   }
 
   /** Adds the SELECTs nested anywhere in an expression. */
