@@ -78,6 +78,14 @@ describe('unfiltered-write', () => {
     ]);
   });
 
+  it("says nothing of a knex migration, in a migrations folder of one database's too (wiki.js's migrations-sqlite/)", () => {
+    const code = "exports.up = async knex => {\n  await knex('users').update({\n    email: knex.raw('LOWER(email)')\n  })\n}\nexports.down = knex => { }\n";
+    assert.deepEqual(findings(code, 'server/db/migrations/2.5.128.js'), []);
+    assert.deepEqual(findings(code, 'server/db/migrations-sqlite/2.5.128.js'), []);
+    // The same code outside any migrations folder is no migration: reported.
+    assert.deepEqual(findings(code, 'server/db/upgrades-sqlite/2.5.128.js').map((f) => f.slice(0, 2)), [['error', "await knex('users').update({"]]);
+  });
+
   it('is info in a script or seed, where emptying a table is often the point', () => {
     const code = 'export async function clearSessions(prisma: any) {\n  await prisma.session.deleteMany();\n}\n';
     assert.deepEqual(findings(code, 'prisma/seed.ts'), [

@@ -87,6 +87,22 @@ ALTER TABLE workers RENAME COLUMN note TO notes;`;
     assert.deepEqual(doc.statements.map((s) => s.inTransaction), [false, false, false, false, true, false, false, false]);
   });
 
+  it("reads libSQL's ALTER TABLE ... ALTER COLUMN c TO c <definition> (Turso: drizzle-kit's migrations in openstatus) as the rename it includes", () => {
+    const text =
+      'ALTER TABLE `status_report_update` ALTER COLUMN "status" TO "status" text NOT NULL;--> statement-breakpoint\n' +
+      'ALTER TABLE `page_subscriber` ALTER COLUMN "email" TO "mail" text;\n' +
+      'CREATE UNIQUE INDEX `page_slug_unique` ON `page` (`slug`);';
+    const doc = parseDocument(text, 'sqlite');
+    assert.deepEqual(doc.errors, []);
+    assert.deepEqual(
+      doc.statements.flatMap((s) => s.changes).map((c) => (c.kind === 'renameColumn' ? [c.kind, c.table, c.from, c.to] : [c.kind])),
+      [['renameColumn', 'status_report_update', 'status', 'status'], ['renameColumn', 'page_subscriber', 'email', 'mail'], ['createIndex']],
+    );
+    // Not libSQL's form (no TO): still a syntax error, where it is.
+    const broken = parseDocument('ALTER TABLE `page` ALTER COLUMN "slug" text;', 'sqlite');
+    assert.equal(broken.errors.length, 1);
+  });
+
   it('reads SQLite [name] quoting (uptime-kuma\'s migrations), spans kept', () => {
     const text = 'CREATE TABLE [maintenance] ([id] INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, [user_id] INTEGER REFERENCES [user]([id]));\nCREATE INDEX [monitor_id_index] ON [monitor_maintenance]([monitor_id]);';
     const doc = parseDocument(text, 'sqlite');

@@ -77,8 +77,11 @@ export function scriptKindOf(relativePath: string): ScriptKind | undefined {
   return SCRIPT_FILES.test(name) || folders.some((folder) => SCRIPT_FOLDERS.includes(folder)) ? 'script' : undefined;
 }
 
-/** A folder of migrations or data migrations (`migrations`, `data-migrations`, `data_migration`). */
-const MIGRATION_FOLDER = /(^|[-_])migrations?$/i;
+/**
+ * A folder of migrations or data migrations (`migrations`, `data-migrations`, `data_migration`), or of one
+ * database's migrations (`migrations-sqlite`, `migrations_mysql`: wiki.js runs one of two sets by its database).
+ */
+const MIGRATION_FOLDER = /(^|[-_])migrations?($|[-_])/i;
 
 /** Whether a root-relative, `/`-separated path lies in a migrations or data-migrations folder. */
 export function isInMigrationsFolder(relativePath: string): boolean {

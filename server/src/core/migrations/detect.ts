@@ -104,8 +104,15 @@ export function detectMigrations(root: string, files: string[], configured?: str
     const set = classifyFolder(dir, names.filter((n) => n.toLowerCase().endsWith('.sql')).sort(), !!wanted);
     if (set) sets.push(set);
   }
-  return sets.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+  // A set in a folder named for one database (wiki.js's `migrations-sqlite/` beside `migrations/`) is the other
+  // databases' copy of the schema: applied first, so that the plain set's tables are the catalog's (a later CREATE
+  // TABLE of a table wins).
+  const rank = (set: MigrationSet) => (DATABASE_FOLDER.test(path.basename(set.dir)) ? 0 : 1);
+  return sets.sort((a, b) => rank(a) - rank(b) || (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
 }
+
+/** A migrations folder named for one database: `migrations-sqlite`, `migrations_mysql`, `migrations-pg`. */
+const DATABASE_FOLDER = /[-_](sqlite3?|mysql|mariadb|maria|mssql|postgres|postgresql|pg)$/i;
 
 function classifyFolder(dir: string, names: string[], configured: boolean): MigrationSet | undefined {
   const flyway = names.filter((n) => FLYWAY.test(n));
