@@ -69,6 +69,34 @@ describe('host/python: Alembic revisions and broken files', () => {
     assert.deepEqual([drop.table, drop.column], ['agents', 'legacy']);
   });
 
+  it("reads a table name after a configured prefix (fief's f\"{table_prefix}users\") as the name its models give; other f-strings stay unread", () => {
+    const text = py(`
+      from alembic import op
+      import sqlalchemy as sa
+
+      revision = 'a1'
+      down_revision = None
+
+      def upgrade():
+          table_prefix = op.get_context().opts["table_prefix"]
+          op.create_table(
+              f"{table_prefix}users",
+              sa.Column("tenant_id", sa.Integer(), nullable=False),
+              sa.Column("id", sa.Integer(), nullable=False),
+              sa.ForeignKeyConstraint(["tenant_id"], [f"{table_prefix}tenants.id"], ondelete="CASCADE"),
+              sa.PrimaryKeyConstraint("id"),
+          )
+          op.create_index(op.f(f"ix_{table_prefix}users_email"), f"{table_prefix}users", ["email"], unique=False)
+          op.create_table(f"{schema}.{name}", sa.Column("id", sa.Integer(), nullable=False))
+          op.create_table(f"{tenant}_notes", sa.Column("id", sa.Integer(), nullable=False))
+    `);
+    const changes = extractPython(text, 'versions/a1_initial.py').alembic!.changes;
+    assert.deepEqual(
+      changes.map((c) => (c.kind === 'createTable' ? [c.kind, c.table, c.primaryKey, c.foreignKeys.map((f) => f.refTable)] : c.kind === 'createIndex' ? [c.kind, c.name, c.table] : [c.kind])),
+      [['createTable', 'users', ['id'], ['tenants']], ['createIndex', 'ix_users_email', 'users'], ['createTable', '', undefined, []], ['createTable', '', undefined, []]],
+    );
+  });
+
   it('reads down_revision None and leaves ordinary modules alone', () => {
     const first = revision.split("('def456', 'ghi789')").join('None');
     assert.equal(extractPython(first, 'v.py').alembic?.downRevision, null);

@@ -55,7 +55,7 @@ function columnDef(call: Node): { def: ColumnDef; index: boolean; fk?: ForeignKe
     notNull: primaryKey || kw.get('nullable')?.type === 'false', span: spanOf(call),
   };
   let fk: ForeignKeyDef | undefined;
-  const target = fkCall ? stringValue(positionalArgs(fkCall)[0]) : undefined;
+  const target = fkCall ? nameValue(positionalArgs(fkCall)[0]) : undefined;
   if (target) {
     const { table, column } = refParts(target);
     def.references = { table, column };
@@ -68,8 +68,34 @@ function columnDef(call: Node): { def: ColumnDef; index: boolean; fk?: ForeignKe
 function nameOf(node: Node | undefined): string | undefined {
   if (!node) return undefined;
   const n = unwrap(node);
-  if (n.type === 'call' && calleeName(n) === 'f') return stringValue(positionalArgs(n)[0]);
-  return stringValue(n);
+  if (n.type === 'call' && calleeName(n) === 'f') return nameValue(positionalArgs(n)[0]);
+  return nameValue(n);
+}
+
+/**
+ * A name as written, or the name a configured prefix is put in: fief writes `f"{table_prefix}users"` and
+ * `f"ix_{table_prefix}users_email"` (`table_prefix` from the migration context), where its models name the
+ * table `users` and put the same prefix in when the program runs; read without it (`users`, `ix_users_email`),
+ * the revisions and the models agree. Only interpolations of a name with `prefix` in it are left out.
+ */
+function nameValue(node: Node | undefined | null): string | undefined {
+  const plain = stringValue(node);
+  if (plain !== undefined || !node) return plain;
+  const n = unwrap(node);
+  if (n.type !== 'string') return undefined;
+  const parts = n.namedChildren.filter((c) => c.type === 'interpolation' || c.type === 'string_content');
+  const prefix = (c: Node) => c.type === 'interpolation' && c.namedChildren[0]?.type === 'identifier' && /prefix/i.test(c.namedChildren[0].text);
+  if (!parts.some(prefix) || !parts.every((c) => c.type === 'string_content' || prefix(c))) return undefined;
+  const name = parts.filter((c) => c.type === 'string_content').map((c) => c.text).join('');
+  return /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)?$/.test(name) ? name : undefined;
+}
+
+/** `['t.id']`, `(f"{prefix}t.id",)`, `'t.id'`: `nameValue` of each. */
+function nameList(node: Node | undefined): string[] {
+  const n = node ? unwrap(node) : undefined;
+  if (!n) return [];
+  const items = n.type === 'list' || n.type === 'tuple' ? n.namedChildren : [n];
+  return items.map((c) => nameValue(c)).filter((s): s is string => s !== undefined);
 }
 
 function indexKeys(node: Node | undefined): IndexKey[] {
@@ -122,7 +148,7 @@ class UpgradeReader {
     const args = positionalArgs(call);
     const kw = keywordArgs(call);
     const span = spanOf(call);
-    const str = (n: Node | string | undefined) => (typeof n === 'string' ? n : stringValue(n));
+    const str = (n: Node | string | undefined) => (typeof n === 'string' ? n : nameValue(n));
     // batch_op.add_column(col) has no table argument: it comes from batch_alter_table('t')
     const [tableArg, ...rest]: (Node | string)[] = batchTable !== undefined ? [batchTable, ...args] : args;
     const table = str(tableArg) ?? '';
@@ -148,7 +174,7 @@ class UpgradeReader {
         return;
       }
       case 'create_index': {
-        const idxTable = batchTable ?? stringValue(args[1]) ?? stringValue(kw.get('table_name')) ?? '';
+        const idxTable = batchTable ?? nameValue(args[1]) ?? nameValue(kw.get('table_name')) ?? '';
         const concurrently = isTrue(kw.get('postgresql_concurrently'));
         const where = kw.get('postgresql_where') ?? kw.get('sqlite_where');
         this.changes.push({
@@ -221,7 +247,7 @@ class UpgradeReader {
           uniques.push({ ...(name ? { name } : {}), columns: args.map((a) => stringValue(a) ?? '') });
           break;
         case 'ForeignKeyConstraint': {
-          const refs = stringList(args[1]);
+          const refs = nameList(args[1]);
           foreignKeys.push({
             ...(name ? { name } : {}), columns: stringList(args[0]), refTable: refs[0] ? refParts(refs[0]).table : '',
             refColumns: refs.map((r) => refParts(r).column), span: spanOf(item),
