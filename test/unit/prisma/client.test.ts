@@ -409,6 +409,28 @@ describe('rules and fixes on Prisma Client calls', () => {
     );
   });
 
+  it("n-plus-one through a relation filter with a take per row (linkwarden's fair batch per user): no made-up key column, each row's take kept apart", () => {
+    const code =
+      HEADER +
+      'export async function batch(orgId: number) {\n' +
+      '  const users = await prisma.user.findMany({ where: { orgId }, take: 50 });\n' +
+      '  for (const user of users) {\n' +
+      "    await prisma.post.findMany({ where: { author: { id: user.id } }, orderBy: { id: 'asc' }, take: 5 });\n" +
+      '  }\n' +
+      '}\n';
+    assert.deepEqual(
+      findings(code).filter((f) => f.ruleId === 'n-plus-one').map((f) => [f.severity, f.message, f.fixes.map((x) => x.title)]),
+      [
+        [
+          'warning',
+          'Query on Post runs once per user of the query on line 6: N+1 round trips (one for the list, one per row), so the time grows with the rows. ' +
+            "Fetch them in one query over the collected keys before the loop, keeping each key's first 5 rows apart (a limit over all keys would cut the whole result, not each key's rows) and match the rows inside it.",
+          [],
+        ],
+      ],
+    );
+  });
+
   it('n-plus-one: Prisma’s own load of the rows with the list (include, _count, or in a select), by the relation that holds them', () => {
     const code =
       HEADER +

@@ -22,6 +22,8 @@ describe('host-helpers: scripts run by hand and batch loops', () => {
 
   it('codePath: a bin/ file is a script (a batch path)', () => {
     assert.deepEqual(codePath('/ws/bin/backfill.ts', {}), { kind: 'batch', why: 'in a script or job file (backfill.ts)', by: 'file' });
+    // A worker process's package (linkwarden's apps/worker/), as workers/.
+    assert.deepEqual(codePath('/ws/apps/worker/lib/getLinkBatchFairly.ts', {}), { kind: 'batch', why: 'in a script or job file (getLinkBatchFairly.ts)', by: 'file' });
   });
 
   it('seedFile and codePath: a seed or populate script (CTFd\'s populate.py) is a script; a module that merely names population is not', () => {

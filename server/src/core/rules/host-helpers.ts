@@ -245,7 +245,7 @@ const REQUEST_PARAMETER = /^(axum::extract::|web::)?(Path|Query|Json|Form|State|
 const BATCH_NAME_WORDS = new Set(['main', 'backfill', 'export', 'migrate', 'migration', 'cleanup', 'purge', 'reindex', 'rebuild', 'dump', 'archive', 'seed', 'seeds', 'sync', 'import', 'recompute', 'recalculate']);
 /** Folders and files of scripts, jobs and command-line tools. */
 /** Migration code (Alembic's env.py, revisions) runs once per deploy, like a script. */
-const BATCH_FOLDERS = new Set(['scripts', 'commands', 'jobs', 'tasks', 'workers', 'cron', 'management', 'migrations', 'alembic', 'revisions']);
+const BATCH_FOLDERS = new Set(['scripts', 'commands', 'jobs', 'tasks', 'worker', 'workers', 'cron', 'management', 'migrations', 'alembic', 'revisions']);
 const BATCH_FILES = /^(tasks?|jobs?|cli|worker|workers|scheduled|cron|manage|__main__|main)\.(py|rs)$/;
 
 /**

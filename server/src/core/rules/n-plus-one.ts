@@ -102,7 +102,7 @@ function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQue
   // Raw SQL that keeps each key's first rows (ORDER BY ... LIMIT n) or counts them (an aggregate): over all keys,
   // its LIMIT would cut the whole result and its aggregate would add up every key's rows, so the keys' rows must be
   // ranked (or grouped) by key, which the rewrite over an IN list does not do: advice only.
-  const perKey = query.kind === 'sql' && model ? perKeyShape(model, column) : undefined;
+  const perKey = !model ? undefined : query.kind === 'sql' ? perKeyShape(model, column) : ormPerKeyShape(model);
   const adapter = adapterOf(host.language);
   // Only an ORM's query (or its raw SQL) goes through those hooks.
   const withinFunction = !(adapter.ormHooksReadFile && (query.kind === 'orm' || query.orm !== undefined));
@@ -123,7 +123,10 @@ function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQue
       (pattern
         ? `Each query matches ${pattern.column.column} against a pattern made from the row (${pattern.op.toUpperCase()}), not a key: no list of keys ` +
           'fetches them at once, and one query for all would join on the pattern, testing every pair: worth it only when the loop is long (info).'
-        : `Fetch them in one query over the collected keys (${batched}${perKey ?? ''}) before the loop and match rows by ${column} inside it.` + (eager ? ` ${eager.advice}` : '')) +
+        : !key
+          ? // The row reaches the query other than by a key compared for equality (a relation filter): no batched form to name.
+            `Fetch them in one query over the collected keys before the loop${perKey ?? ''} and match the rows inside it.`
+          : `Fetch them in one query over the collected keys (${batched}${perKey ?? ''}) before the loop and match rows by ${column} inside it.` + (eager ? ` ${eager.advice}` : '')) +
       (selfLookup
         ? ` It reads ${table}, the table the loop walks: if the loop changes those rows (a duplicate check before an update), rows fetched before the loop would miss the changes, so check that first (info, no automatic rewrite).`
         : '') +
@@ -158,6 +161,15 @@ function perKeyShape(model: QueryModel, column: string): string | undefined {
   }
   if (model.isAggregate) return `, GROUP BY ${column}: the aggregate would otherwise add up every key's rows`;
   return undefined;
+}
+
+/**
+ * An ORM query that keeps a number of rows per row of the loop (`take: n`): one query over all keys would cut
+ * the whole result. Not a lookup of one row (`.first()`, `findFirst`): the rows of all keys, matched by key, hold it.
+ */
+function ormPerKeyShape(model: QueryModel): string | undefined {
+  if (!model.limit || model.limit.value === 1) return undefined;
+  return `, keeping each key's first ${model.limit.value ?? 'n'} rows apart (a limit over all keys would cut the whole result, not each key's rows)`;
 }
 
 /** The predicates the loop variable feeds: ORM, those whose value mentions it; SQL, the only parameter. */
