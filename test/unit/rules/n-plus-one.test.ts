@@ -429,8 +429,19 @@ hostRuleTester(nPlusOne, 'Python extractor', {
       code: `${pyModels}\n\ndef f(session, ids):\n    rows = session.execute(select(Conversation).where(Conversation.agent_id.in_(ids))).scalars().all()\n    for row in rows:\n        print(row.id)\n`,
       host: python,
     },
+    {
+      name: "a search that stops at its first match (bunkerweb: the setting of the first service whose prefix matches, then break): once per loop",
+      code: `${pyModels}\n\ndef f(session, name):\n    for agent in session.query(Agent).all():\n        if name.startswith(agent.name):\n            found = session.query(Conversation).filter_by(agent_id=agent.id).first()\n            break\n    return found\n`,
+      host: python,
+    },
   ],
   invalid: [
+    {
+      name: 'a break only under an if of its own after the query: still a query per row',
+      code: `${pyModels}\n\ndef f(session, name):\n    for agent in session.query(Agent).all():\n        found = session.query(Conversation).filter_by(agent_id=agent.id).first()\n        if found:\n            break\n`,
+      host: python,
+      errors: [{ message: ['Query on conversations runs once per agent of the query on line'], span: 'session.query(Conversation).filter_by(agent_id=agent.id).first()' }],
+    },
     {
       name: 'seed: select(Conversation) per agent',
       code: pySeed,

@@ -23,7 +23,7 @@ import type { Predicate, QueryModel } from '../sql/model';
 import { languageDataOf } from '../../../../shared/languages';
 import { adapterOf } from '../host/languages';
 import type { BatchSite } from '../host/adapter';
-import { handRunScript, indentationAt, lineStart, rowLoop, rowsSource, scheduledJob, seedFile, spanText, startsLine, statementOf, userTenantsNote, type RowLoop } from './host-helpers';
+import { handRunScript, indentationAt, lineEnd, lineStart, rowLoop, rowsSource, scheduledJob, seedFile, spanText, startsLine, statementOf, userTenantsNote, type RowLoop } from './host-helpers';
 import { isScopeTable } from './index-judgement';
 import type { CoreFix, FileContext, Rule } from './types';
 
@@ -78,6 +78,8 @@ function lazyAccesses(ctx: FileContext): void {
 function checkQueryInLoop(ctx: FileContext, host: HostExtraction, query: HostQuery, index: number): boolean {
   const row = rowLoop(host, query.loops, query.parameterRoots);
   if (!row || row.rowsOf?.index === index) return true;
+  // A search that stops at its first match (`if ...: row = query(...); break`): the query runs once per loop, not per row.
+  if (query.loops[query.loops.length - 1] === row.loop && leavesLoopAfter(ctx.text, query.span, row.loop.span)) return true;
   // A tokio-postgres execution of a prepared statement: its SQL is the prepare's statement.
   const model = query.model ?? statementOf(ctx, query.preparedFrom ?? index)?.query;
   const written = model?.tables[0]?.name;
@@ -161,6 +163,26 @@ function perKeyShape(model: QueryModel, column: string): string | undefined {
   }
   if (model.isAggregate) return `, GROUP BY ${column}: the aggregate would otherwise add up every key's rows`;
   return undefined;
+}
+
+/**
+ * Whether the statement holding `span` is followed in its own block, before that block ends, by a `break` or
+ * `return` (read from the indentation): then the loop ends the first time it runs, whatever guards the block.
+ */
+function leavesLoopAfter(text: string, span: { start: number; end: number }, loop: { start: number; end: number }): boolean {
+  const depth = indentationAt(text, span.start).length;
+  for (let at = lineEnd(text, span.end) + 1; at < loop.end && at < text.length; at = lineEnd(text, at) + 1) {
+    const line = text.slice(at, lineEnd(text, at));
+    const code = line.trim();
+    if (code === '' || code.startsWith('#') || code.startsWith('//')) continue;
+    const indentation = line.length - line.trimStart().length;
+    if (indentation < depth) return false;
+    // Deeper lines, and the closing brackets of the statement itself (`)` of a call written over lines).
+    if (indentation > depth || /^[)\]}]+[;,)]*$/.test(code)) continue;
+    if (/^(break|return)\b/.test(code)) return true;
+    if (/^continue\b/.test(code)) return false;
+  }
+  return false;
 }
 
 /**
