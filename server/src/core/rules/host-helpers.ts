@@ -246,7 +246,7 @@ const BATCH_NAME_WORDS = new Set(['main', 'backfill', 'export', 'migrate', 'migr
 /** Folders and files of scripts, jobs and command-line tools. */
 /** Migration code (Alembic's env.py, revisions) runs once per deploy, like a script. */
 const BATCH_FOLDERS = new Set(['scripts', 'commands', 'jobs', 'tasks', 'worker', 'workers', 'cron', 'management', 'migrations', 'alembic', 'revisions']);
-const BATCH_FILES = /^(tasks?|jobs?|cli|worker|workers|scheduled|cron|manage|__main__|main)\.(py|rs)$/;
+const BATCH_FILES = /^(tasks?|jobs?|cli|worker|workers|scheduled|cron|manage|migrations?|__main__|main)\.(py|rs)$/;
 
 /**
  * Whether a query runs on a request path (a route handler) or a batch path (a
@@ -297,6 +297,11 @@ export function scheduledJob(at: { functions?: EnclosingFunction[] }): string | 
 /** Seed scripts: a `seed/` or `seeds/` folder, `seed.ts` / `seeds.py` (Prisma's `prisma/seed.ts`), `users.seed.ts`. */
 /** A seed folder's file, or a file named for seeding: `seed.ts`, `users.seed.ts`, `populate.py`, `populate_db.py` (CTFd's fake data). */
 const SEED_FILE = /(?:^|[\\/])((?:seeds?[\\/].+)|(?:seeds?|populate(?:[_-][\w-]*)?|[^\\/]+\.seeds?)\.\w+)$/i;
+
+/** A module of migration code by its name (`migrations.py`, `migration.py`: freqtrade's schema and data upgrades), else undefined. */
+export function migrationModule(file: string): string | undefined {
+  return /(?:^|[\\/])(migrations?\.py)$/.exec(file)?.[1];
+}
 
 /** The seed script a file is (its path from the `seed` folder or its name), else undefined: development data written once. */
 export function seedFile(file: string): string | undefined {
