@@ -18,6 +18,7 @@ import { dropIndexFixes, makeIndexFixes } from './fixes';
 import { LineIndex, lineIndexOf } from './lineIndex';
 import {
   filledSlots,
+  type ServedFindings,
   type IndexFixBuilder,
   placedFindings,
   placeFindings,
@@ -257,7 +258,8 @@ class FileAnalysis {
    */
   private finished({ findings, loud, unhashed }: Assembled, blocks: Placed[]): Finding[] {
     const { document, text, lines } = this.input;
-    demoteServed(findings, loud);
+    const reports = this.input.reports!;
+    reports.served = demoteServed(findings, loud, reports.served);
     const missing: Finding[] = [];
     for (const at of unhashed) if (findings[at]!.codeHash === undefined) missing.push(findings[at]!);
     // A loud finding may be in the list itself or as its quieter copy, which then has the hash: each is read.
@@ -567,7 +569,9 @@ class FileAnalysis {
  * point at the file and line of the one kept.
  */
 export function oneWarningPerIndex(findings: Finding[], across?: { relative(file: string): string; schemaOf(file: string): string }): Finding[] {
-  const servedBy = servedByWider(findings.filter(loud), across);
+  const loudFindings = findings.filter(loud);
+  const servedBy = new Map<Finding, Served>();
+  servedByWider(loudFindings, (i, by, narrows) => servedBy.set(loudFindings[i]!, { by, narrows }), across);
   if (servedBy.size === 0) return findings;
   return findings.map((f) => {
     const by = servedBy.get(f);
@@ -580,31 +584,64 @@ function loud(f: Finding): boolean {
   return f.index !== undefined && (f.severity === 'warning' || f.severity === 'error');
 }
 
-/** Of the loud findings (`loud`, in file order), those a wider suggestion serves or one leading with their key narrows, with it. */
-function servedByWider(loudFindings: Finding[], across?: { relative(file: string): string; schemaOf(file: string): string }): Map<Finding, Served> {
-  // Widest first; of equal width, first in the file (the sort is stable).
-  const byWidth = loudFindings.sort((a, b) => b.index!.columns.length - a.index!.columns.length);
-  // The suggestions kept, by table and kind: only one of the same can serve another (servesToo).
-  const kept = new Map<string, Finding[]>();
-  const servedBy = new Map<Finding, Finding>();
-  // Suggestions leading with the key another kept suggestion leads with (`keyLead`): that one narrows this query
-  // to the rows of one parent, as an existing index on the key would (narrowingIndex).
-  const narrowedBy = new Map<Finding, Finding>();
-  for (const f of byWidth) {
-    const kind = indexKind(f.index!);
-    const sameKind = kept.get(kind);
-    const oneOf = (k: Finding) => k.file === f.file || (across !== undefined && oneTable(k, f, across));
-    const wider = sameKind?.find((k) => servesToo(k.index!, f.index!) && oneOf(k));
-    const narrower = wider || !f.index!.keyLead ? undefined : sameKind?.find((k) => k.index!.columns[0] === f.index!.columns[0] && oneOf(k));
-    if (wider) servedBy.set(f, wider);
-    else if (narrower) narrowedBy.set(f, narrower);
-    else if (sameKind) sameKind.push(f);
-    else kept.set(kind, [f]);
+/**
+ * Of the loud findings (`loud`, in file order), those a wider suggestion serves or one leading with their key
+ * narrows, each told to `served` (by its place in `loudFindings`) with that suggestion. Typing weighs a file's
+ * thousand loud findings at each edit: nothing is allocated per finding but its place in its kind's group.
+ */
+function servedByWider(
+  loudFindings: readonly Finding[],
+  served: (at: number, by: Finding, narrows: boolean) => void,
+  across?: { relative(file: string): string; schemaOf(file: string): string },
+): void {
+  // Only suggestions of one table and kind weigh each other (servesToo): each kind's in file order.
+  const groups = new Map<string, number[]>();
+  for (let i = 0; i < loudFindings.length; i++) {
+    const kind = indexKind(loudFindings[i]!.index!);
+    const group = groups.get(kind);
+    if (group) group.push(i);
+    else groups.set(kind, [i]);
   }
-  const served = new Map<Finding, Served>();
-  for (const [f, by] of servedBy) served.set(f, { by, narrows: false });
-  for (const [f, by] of narrowedBy) served.set(f, { by, narrows: true });
-  return served;
+  // The suggestions kept of the kind: only one of them can serve another.
+  const kept: Finding[] = [];
+  for (const group of groups.values()) {
+    // Widest first; of equal width, first in the file.
+    if (group.length > 1) group.sort((a, b) => loudFindings[b]!.index!.columns.length - loudFindings[a]!.index!.columns.length || a - b);
+    kept.length = 0;
+    for (const at of group) {
+      const f = loudFindings[at]!;
+      const index = f.index!;
+      let wider: Finding | undefined;
+      for (const k of kept) {
+        if (servesToo(k.index!, index) && oneOf(k, f, across)) {
+          wider = k;
+          break;
+        }
+      }
+      if (wider) {
+        served(at, wider, false);
+        continue;
+      }
+      // A suggestion leading with the key another kept suggestion leads with (`keyLead`): that one narrows this query
+      // to the rows of one parent, as an existing index on the key would (narrowingIndex).
+      let narrower: Finding | undefined;
+      if (index.keyLead) {
+        for (const k of kept) {
+          if (k.index!.columns[0] === index.columns[0] && oneOf(k, f, across)) {
+            narrower = k;
+            break;
+          }
+        }
+      }
+      if (narrower) served(at, narrower, true);
+      else kept.push(f);
+    }
+  }
+}
+
+/** Whether the kept suggestion `k` may serve `f`: of one file, or across files (`across`) of one table. */
+function oneOf(k: Finding, f: Finding, across: { schemaOf(file: string): string } | undefined): boolean {
+  return k.file === f.file || (across !== undefined && oneTable(k, f, across));
 }
 
 /** The suggestion kept that makes a finding info: one that serves it too, or one that leads with its key (`narrows`). */
@@ -631,14 +668,28 @@ function quieterCopy(f: Finding, { by, narrows }: Served, across?: { relative(fi
   return quieter;
 }
 
-/** `oneWarningPerIndex` of one file's findings in place, given where its loud ones are (`loud`, in file order). */
-function demoteServed(findings: Finding[], loudAt: number[]): void {
-  const servedBy = servedByWider(loudAt.map((at) => findings[at]!));
-  if (servedBy.size === 0) return;
-  for (const at of loudAt) {
-    const served = servedBy.get(findings[at]!);
-    if (served) findings[at] = quieterCopy(findings[at]!, served);
+/**
+ * `oneWarningPerIndex` of one file's findings in place, given where its loud ones are (`loud`, in file order), and what
+ * it made of the file's last loud ones (`last`): while they are the same findings, in the same order, each is shown as
+ * it was (typing in a query without a loud finding weighs none of the file's hundreds again).
+ */
+function demoteServed(findings: Finding[], loudAt: number[], last: ServedFindings | undefined): ServedFindings {
+  const loudFindings = loudAt.map((at) => findings[at]!);
+  if (last && sameItems(last.loud, loudFindings)) {
+    for (let i = 0; i < loudAt.length; i++) findings[loudAt[i]!] = last.shown[i]!;
+    return last;
   }
+  servedByWider(loudFindings, (i, by, narrows) => {
+    findings[loudAt[i]!] = quieterCopy(loudFindings[i]!, { by, narrows });
+  });
+  return { loud: loudFindings, shown: loudAt.map((at) => findings[at]!) };
+}
+
+/** Whether two lists hold the same objects in the same order. */
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The info copy `oneWarningPerIndex` made of a finding in one file last, and the finding it points at (whose line it names). */
@@ -656,22 +707,34 @@ function oneTable(a: Finding, b: Finding, across: { schemaOf(file: string): stri
 
 /** What an index suggestion must share with one that serves it: table, method, operator class. */
 function indexKind(index: NonNullable<Finding['index']>): string {
-  return `${index.table}\u0000${index.method ?? 'btree'}\u0000${index.opclass ?? ''}`;
+  let kind = kinds.get(index);
+  if (kind === undefined) kinds.set(index, (kind = `${index.table}\u0000${index.method ?? 'btree'}\u0000${index.opclass ?? ''}`));
+  return kind;
 }
+
+/** `indexKind` by suggestion: a kept finding's is weighed again at each edit. */
+const kinds = new WeakMap<NonNullable<Finding['index']>, string>();
 
 /**
  * Whether the suggested index `wide` serves what `narrow` asks for: same table and kind, and it leads with `narrow`'s
  * columns; `narrow`'s leading equality columns (`equalities`) in any order.
  */
 function servesToo(wide: NonNullable<Finding['index']>, narrow: NonNullable<Finding['index']>): boolean {
+  if (wide.table !== narrow.table || (wide.method ?? 'btree') !== (narrow.method ?? 'btree') || wide.opclass !== narrow.opclass) return false;
   const equalities = narrow.equalities ?? 0;
-  const lead = new Set(wide.columns.slice(0, equalities));
-  return (
-    wide.table === narrow.table &&
-    (wide.method ?? 'btree') === (narrow.method ?? 'btree') &&
-    wide.opclass === narrow.opclass &&
-    narrow.columns.every((c, i) => (i < equalities ? lead.has(c) : wide.columns[i] === c))
-  );
+  const lead = Math.min(equalities, wide.columns.length);
+  const columns = narrow.columns;
+  for (let i = 0; i < columns.length; i++) {
+    const c = columns[i];
+    if (i < equalities ? !leadsWith(wide.columns, lead, c!) : wide.columns[i] !== c) return false;
+  }
+  return true;
+}
+
+/** Whether `c` is one of the first `lead` of `columns`. */
+function leadsWith(columns: readonly string[], lead: number, c: string): boolean {
+  for (let j = 0; j < lead; j++) if (columns[j] === c) return true;
+  return false;
 }
 
 const RULE_IDS = new Set([SYNTAX_RULE_ID, ...rules.map((rule) => rule.meta.id)]);

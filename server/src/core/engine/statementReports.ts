@@ -131,6 +131,12 @@ export interface KeptFileFinding {
   asks: string;
 }
 
+/** A file's findings that suggest an index at warning or error (`oneWarningPerIndex` weighs those), in file order, and what each is shown as: itself, or its info copy. */
+export interface ServedFindings {
+  loud: Finding[];
+  shown: Finding[];
+}
+
 /** Reports by statement context (`statementContext`), each with the analysis that last used it. */
 interface ByContext {
   reports: (StatementReports | undefined)[];
@@ -169,6 +175,9 @@ export class StatementReportCache {
    * the same object, so the LSP layer keeps its diagnostic.
    */
   fileFindings?: Map<string, KeptFileFinding>;
+
+  /** The file's loud findings in the last analysis that finished, and what each was shown as (analysis.ts `demoteServed`). */
+  served?: ServedFindings;
 
   begin(): void {
     // After an analysis stopped half-way, what it used is kept for this one.

@@ -223,7 +223,7 @@ const TRANSACTION_WORDS = new Map<number, string[]>([
   [8, ['rollback']],
 ]);
 
-/** Whether `text` starts with a letter and its first word is none of TRANSACTION_WORDS: it neither opens nor closes a transaction. */
+/** Whether `text` starts with a letter and its first word is none of TRANSACTION_WORDS, or with no word at all (a comment): it neither opens nor closes a transaction. */
 function surelyNoTransactionWord(text: string): boolean {
   let end = 0;
   for (;;) {
@@ -231,7 +231,12 @@ function surelyNoTransactionWord(text: string): boolean {
     if (c < 97 || c > 122) break;
     end++;
   }
-  if (end === 0) return false; // space, comment, parenthesis...: the regex decides
+  if (end === 0) {
+    // A comment, a parenthesis...: no word where `markTransactions`' regex (`^\s*(\w+)`) looks for one, so no transaction
+    // word (a statement after a comment reads none: every such one is asked at each edit). Space, a digit, past ASCII: the regex decides.
+    const first = codeAt(text, 0);
+    return first >= 0 && first < 128 && first !== 32 && (first < 9 || first > 13) && (first < 48 || first > 57) && first !== 95;
+  }
   const c = codeAt(text, end);
   if ((c >= 48 && c <= 57) || c === 95 || c === 36 || c > 127) return false; // a longer identifier: the regex decides
   const words = TRANSACTION_WORDS.get(end);
