@@ -32,7 +32,7 @@ import {
   type StatementReports,
 } from './statementReports';
 import { findSuppressions } from './suppression';
-import { addCodeHashes } from '../baseline/fingerprint';
+import { addCodeHashes, codeHashesOf } from '../baseline/fingerprint';
 import { runSteps, type Steps } from '../steps';
 
 /** The file and what of the workspace its analysis reads. */
@@ -118,7 +118,14 @@ interface FileFinding {
   report: RuleReport;
   /** Where the index fix request's `near` starts in this version of the file. */
   near: Position | undefined;
+  /** What the finding says where (`FileAnalysis.findingHead`): what the last analysis's finding is compared with. */
+  head: FindingHead;
+  /** Makes the finding of `head` (when the last analysis's is not kept: `keepFileFindings`). */
+  make: () => Finding;
 }
+
+/** What a finding says where: rule, severity, message, file and range. */
+type FindingHead = Omit<Finding, 'fixes' | 'explanation' | 'index'>;
 
 /** Findings a host query made for a file-scope rule (`FileAnalysis.runPerHostQuery`): `findings[from..to)`, to be kept under `key`. */
 interface HostQueryMade {
@@ -218,8 +225,15 @@ class FileAnalysis {
           const request = original.indexFixes;
           const at = request ? lines.positionAt(request.near.start) : undefined;
           const report = request ? { ...original, indexFixes: { ...request, near: { start: 0, end: request.near.end - request.near.start } } } : original;
-          if (!report.fixes?.length) fileScope.push({ at: findings.length, report, near: at });
-          findings.push(this.toFinding(rule, severity, report, 0, { at, builder: latest }));
+          const placed = { at, builder: latest };
+          if (report.fixes?.length) {
+            findings.push(this.toFinding(rule, severity, report, 0, placed));
+            return;
+          }
+          // Made when the last analysis's finding is not kept (`keepFileFindings`), which puts it in its place.
+          const head = this.findingHead(rule, severity, report, 0);
+          fileScope.push({ at: findings.length, report, near: at, head, make: () => this.fromHead(head, report, [], 0, placed) });
+          findings.push(undefined as unknown as Finding);
         };
         if (rule.perHostQuery && this.input.host) this.runPerHostQuery(rule, severity, findings, onReport, hostQueriesMade);
         else this.runRule(rule, document, this.input.catalog, onReport);
@@ -282,30 +296,43 @@ class FileAnalysis {
     const { document, text, lines } = this.input;
     const previous = reports.fileFindings;
     const next = new Map<string, KeptFileFinding>();
-    const same: { at: number; kept: KeptFileFinding }[] = [];
-    for (const { at, report, near } of fileScope) {
-      const finding = findings[at]!;
+    const same: { entry: FileFinding; kept: KeptFileFinding }[] = [];
+    for (const entry of fileScope) {
+      const { report, near, head } = entry;
       const asks = report.index || report.indexFixes ? JSON.stringify([report.index ?? null, report.indexFixes ?? null, near ?? null]) : '';
-      const made: KeptFileFinding = { finding, explanation: report.explanation, asks };
-      const kept = previous?.get(finding.message);
+      const kept = previous?.get(head.message);
       if (
         kept &&
-        kept.finding.ruleId === finding.ruleId &&
-        kept.finding.severity === finding.severity &&
-        sameRange(kept.finding.range, finding.range) &&
-        kept.explanation === made.explanation &&
+        kept.finding.ruleId === head.ruleId &&
+        kept.finding.severity === head.severity &&
+        sameRange(kept.finding.range, head.range) &&
+        kept.explanation === report.explanation &&
         kept.asks === asks
       ) {
         // Each kept finding serves one place (two findings of one message are two objects, as when made).
-        previous!.delete(finding.message);
-        same.push({ at, kept });
-      } else if (!next.has(finding.message)) next.set(finding.message, made);
+        previous!.delete(head.message);
+        same.push({ entry, kept });
+        continue;
+      }
+      const finding = (findings[entry.at] = entry.make());
+      if (!next.has(finding.message)) next.set(finding.message, { finding, explanation: report.explanation, asks });
     }
     // The code hash of its statement, whose text may have changed around it.
-    addCodeHashes(same.map(({ at }) => findings[at]!), document.statements, text, lines);
-    for (const { at, kept } of same) {
-      if (findings[at]!.codeHash === kept.finding.codeHash) findings[at] = kept.finding;
-      if (!next.has(kept.finding.message)) next.set(findings[at]!.message, findings[at] === kept.finding ? kept : { ...kept, finding: findings[at]! });
+    const hashes = codeHashesOf(
+      same.map(({ entry }) => entry.head.range),
+      document.statements,
+      text,
+      lines,
+    );
+    for (let i = 0; i < same.length; i++) {
+      const { entry, kept } = same[i]!;
+      let finding = kept.finding;
+      if (hashes[i] !== kept.finding.codeHash) {
+        finding = entry.make();
+        finding.codeHash = hashes[i];
+      }
+      findings[entry.at] = finding;
+      if (!next.has(kept.finding.message)) next.set(finding.message, finding === kept.finding ? kept : { ...kept, finding });
     }
     reports.fileFindings = next;
   }
@@ -498,6 +525,13 @@ class FileAnalysis {
    * the file (`placed.builder()`, with the statement at `placed.at`).
    */
   private toFinding(rule: Rule, severity: Severity, report: RuleReport, offset: number, placed?: { at?: Position; builder: () => IndexFixBuilder }): Finding {
+    const head = this.findingHead(rule, severity, report, offset);
+    const fixes = report.fixes?.length ? report.fixes.filter((fix) => !this.editsShipped(fix)).map((fix) => this.toFix(fix, offset)) : [];
+    return this.fromHead(head, report, fixes, offset, placed);
+  }
+
+  /** What the finding of `report` says where: its rule, severity (info where it is quieter), message (with why) and range. */
+  private findingHead(rule: Rule, severity: Severity, report: RuleReport, offset: number): FindingHead {
     // A schema finding in shipped history is the schema as it stands, not a change under review:
     // true, but whether it costs anything depends on table sizes and traffic the code does not show.
     const inHistory = rule.meta.category === 'schema' && (this.input.migration?.shipped === true || this.input.shippedScript === true);
@@ -508,14 +542,17 @@ class FileAnalysis {
     const quieter = (report.tentative || inHistory || shippedModel || inScripts) && (severity === 'warning' || severity === 'error');
     const scriptNote = this.input.inScripts === 'benchmark' ? BENCHMARK_NOTE : commandLine ? COMMAND_LINE_NOTE : SCRIPT_NOTE;
     const note = !quieter ? undefined : inHistory ? SHIPPED_SCHEMA_NOTE : shippedModel ? SHIPPED_MODEL_NOTE : inScripts && !report.tentative ? scriptNote : undefined;
-    const head = {
+    return {
       ruleId: rule.meta.id,
       severity: quieter ? 'info' : severity,
       message: note ? `${report.message} ${note}` : report.message,
       file: this.input.file,
       range: this.input.lines.rangeOf(shift(report.span, offset)),
-    } as const;
-    const fixes = report.fixes?.length ? report.fixes.filter((fix) => !this.editsShipped(fix)).map((fix) => this.toFix(fix, offset)) : [];
+    };
+  }
+
+  /** The finding of `head` (`findingHead`) with its fixes: `fixes`, then the index fixes the report asks for (see `toFinding`). */
+  private fromHead(head: FindingHead, report: RuleReport, fixes: Fix[], offset: number, placed?: { at?: Position; builder: () => IndexFixBuilder }): Finding {
     const tail = {
       ...(report.explanation ? { explanation: report.explanation } : {}),
       ...(report.index ? { index: this.withTableOrigin(report.index) } : {}),
