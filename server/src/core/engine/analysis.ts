@@ -127,6 +127,17 @@ interface FileFinding {
 /** What a finding says where: rule, severity, message, file and range. */
 type FindingHead = Omit<Finding, 'fixes' | 'explanation' | 'index'>;
 
+/**
+ * The statement-scope rules' reports of each statement (`FileAnalysis.statementReports`), in statement order, in
+ * parallel lists (typing reads a large file's 1,700 at each edit): kept ones (`cached`, spans relative to `offset`),
+ * or made on the statement alone (`offset` 0).
+ */
+interface StatementRuns {
+  cached: (StatementReports | undefined)[];
+  byRule: RuleReport[][][];
+  offset: number[];
+}
+
 /** Findings a host query made for a file-scope rule (`FileAnalysis.runPerHostQuery`): `findings[from..to)`, to be kept under `key`. */
 interface HostQueryMade {
   key: string;
@@ -189,7 +200,11 @@ class FileAnalysis {
       const reports = this.input.reports;
       const latest = () => reports.indexFixes!;
       let keptStatements = 0;
-      for (const { cached, byRule, offset } of yield* this.statementReports(reports, statementRules.map(({ rule }) => rule))) {
+      const runs = yield* this.statementReports(reports, statementRules.map(({ rule }) => rule));
+      for (let i = 0; i < runs.offset.length; i++) {
+        const cached = runs.cached[i];
+        const byRule = runs.byRule[i]!;
+        const offset = runs.offset[i]!;
         // Kept for the statement's place: their index fixes are built by whichever analysis reads them (see StatementReportCache).
         const key = cached ? lines.positionKeyAt(offset) : 0;
         let made = cached ? placedFindings(cached, key, reports.analysis) : undefined;
@@ -345,33 +360,40 @@ class FileAnalysis {
   private *statementReports(
     cache: StatementReportCache,
     statementRules: Rule[],
-  ): Steps<{ cached?: StatementReports; byRule: RuleReport[][]; offset: number }[]> {
+  ): Steps<StatementRuns> {
     const { catalog, schemaVersion, layoutVersion, text, file } = this.input;
     const keyOf = this.reuseKeys();
     cache.begin();
     cache.indexFixes = this.indexFixBuilder;
-    const out: { cached?: StatementReports; byRule: RuleReport[][]; offset: number }[] = [];
+    const out: StatementRuns = { cached: [], byRule: [], offset: [] };
+    const add = (cached: StatementReports | undefined, byRule: RuleReport[][], offset: number) => {
+      out.cached.push(cached);
+      out.byRule.push(byRule);
+      out.offset.push(offset);
+    };
+    const { statements } = this.input.document;
     let kept = 0;
-    for (const statement of this.input.document.statements) {
+    for (let i = 0; i < statements.length; i++) {
+      const statement = statements[i]!;
       const key = keyOf(statement);
       const context = statementContext(statement, text);
       const hit = key !== undefined ? cache.get(key, context, catalog, schemaVersion, layoutVersion) : undefined;
       if (hit) {
         // Reports kept cost little: a step holds many.
         if (++kept % STATEMENTS_KEPT_PER_STEP === 0) yield;
-        out.push({ cached: hit, byRule: hit.byRule, offset: statement.span.start });
+        add(hit, hit.byRule, statement.span.start);
         continue;
       }
       yield;
       const { reports, failed } = this.runOnStatement(statement, statementRules);
       const relative = failed || key === undefined ? undefined : relativeReports(reports.byRule, statement, file);
       if (!relative) {
-        out.push({ byRule: reports.byRule, offset: 0 });
+        add(undefined, reports.byRule, 0);
         continue;
       }
       const cached = { ...reports, byRule: relative };
       cache.set(key!, context, cached);
-      out.push({ cached, byRule: relative, offset: statement.span.start });
+      add(cached, relative, statement.span.start);
     }
     cache.end();
     return out;

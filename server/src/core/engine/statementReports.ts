@@ -251,7 +251,8 @@ function stillRead(read: { tables?: Map<string, string>; schemaVersion: number; 
   if (read.layoutVersion !== layoutVersion) return false;
   if (read.schemaVersion !== schemaVersion) {
     if (!read.tables) return false;
-    for (const [name, fingerprint] of read.tables) if (tableFingerprint(catalog, name) !== fingerprint) return false;
+    // Every statement that read a table is asked after a schema change: no entry pair made per table.
+    for (const name of read.tables.keys()) if (tableFingerprint(catalog, name) !== read.tables.get(name)) return false;
     read.schemaVersion = schemaVersion;
   }
   return true;
@@ -314,11 +315,25 @@ export function tableFingerprint(catalog: Catalog, name: string): string {
   let fingerprint = memo.get(name);
   if (fingerprint === undefined) {
     const table = catalog.getTable(name);
-    fingerprint = table ? JSON.stringify(table, withoutPositions) : '';
+    fingerprint = table ? interned(JSON.stringify(table, withoutPositions)) : '';
     memo.set(name, fingerprint);
   }
   return fingerprint;
 }
+
+/**
+ * The one string of each fingerprint made lately: a table's fingerprint in a catalog built again is the same
+ * string as in the last one while the table is the same, and the statements that read it compare it at once.
+ */
+function interned(fingerprint: string): string {
+  const known = fingerprintStrings.get(fingerprint);
+  if (known !== undefined) return known;
+  if (fingerprintStrings.size >= 10_000) fingerprintStrings.clear();
+  fingerprintStrings.set(fingerprint, fingerprint);
+  return fingerprint;
+}
+
+const fingerprintStrings = new Map<string, string>();
 
 function withoutPositions(key: string, value: unknown): unknown {
   if (key === 'span' || key === 'keywordSpan') return undefined;

@@ -93,11 +93,13 @@ function sameStrings(a: readonly string[], b: readonly string[]): boolean {
 function sameIndexes(a: readonly IndexInfo[], b: readonly IndexInfo[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
-    const [x, y] = [a[i]!, b[i]!];
+    const x = a[i]!;
+    const y = b[i]!;
     if (x === y) continue;
     if (x.name !== y.name || x.implicit !== y.implicit || x.unique !== y.unique || x.partial !== y.partial || x.method !== y.method || x.keys.length !== y.keys.length) return false;
     for (let k = 0; k < x.keys.length; k++) {
-      const [p, q] = [x.keys[k]!, y.keys[k]!];
+      const p = x.keys[k]!;
+      const q = y.keys[k]!;
       if (p.column !== q.column || p.expression !== q.expression || p.desc !== q.desc) return false;
     }
   }
