@@ -135,7 +135,7 @@ type FindingHead = Omit<Finding, 'fixes' | 'explanation' | 'index'>;
 interface StatementRuns {
   cached: (StatementReports | undefined)[];
   byRule: RuleReport[][][];
-  offset: number[];
+  offset: Float64Array;
 }
 
 /** Findings a host query made for a file-scope rule (`FileAnalysis.runPerHostQuery`): `findings[from..to)`, to be kept under `key`. */
@@ -365,13 +365,14 @@ class FileAnalysis {
     const keyOf = this.reuseKeys();
     cache.begin();
     cache.indexFixes = this.indexFixBuilder;
-    const out: StatementRuns = { cached: [], byRule: [], offset: [] };
-    const add = (cached: StatementReports | undefined, byRule: RuleReport[][], offset: number) => {
-      out.cached.push(cached);
-      out.byRule.push(byRule);
-      out.offset.push(offset);
-    };
     const { statements } = this.input.document;
+    const out: StatementRuns = { cached: new Array(statements.length), byRule: new Array(statements.length), offset: new Float64Array(statements.length) };
+    let added = 0;
+    const add = (cached: StatementReports | undefined, byRule: RuleReport[][], offset: number) => {
+      out.cached[added] = cached;
+      out.byRule[added] = byRule;
+      out.offset[added++] = offset;
+    };
     let kept = 0;
     for (let i = 0; i < statements.length; i++) {
       const statement = statements[i]!;

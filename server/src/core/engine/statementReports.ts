@@ -187,7 +187,8 @@ export class StatementReportCache {
   }
 
   end(): void {
-    for (const [text, byContext] of this.entries) {
+    // Every entry is looked at, at each edit: no entry pair made for each.
+    this.entries.forEach((byContext, text) => {
       let kept = false;
       for (let context = 0; context < byContext.reports.length; context++) {
         if (byContext.reports[context] === undefined) continue;
@@ -195,7 +196,7 @@ export class StatementReportCache {
         else byContext.reports[context] = undefined;
       }
       if (!kept) this.entries.delete(text);
-    }
+    });
     this.open = false;
   }
 
