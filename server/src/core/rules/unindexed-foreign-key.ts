@@ -29,7 +29,7 @@ export const unindexedForeignKey: Rule = {
     for (const table of tablesDeclaringIn(ctx.catalog, ctx.file)) {
       for (const fk of table.foreignKeys) {
         if (fk.origin.file !== ctx.file || fk.columns.length === 0) continue;
-        if (tableServes(table, fk.columns)) continue;
+        if (servedBy(table, fk)) continue;
         const refName = spelledTableName(ctx.catalog, fk.refTable);
         let words = written.get(fk);
         if (words?.table !== table || words.refName !== refName) {
@@ -50,6 +50,17 @@ export const unindexedForeignKey: Rule = {
     }
   },
 };
+
+/** Whether an index of `table` serves `fk` (`tableServes`), kept for the table it was found for: a catalog's tables do not change once built. */
+function servedBy(table: TableInfo, fk: ForeignKeyInfo): boolean {
+  const known = served.get(fk);
+  if (known?.table === table) return known.serves;
+  const serves = tableServes(table, fk.columns);
+  served.set(fk, { table, serves });
+  return serves;
+}
+
+const served = new WeakMap<ForeignKeyInfo, { table: TableInfo; serves: boolean }>();
 
 /** A foreign key's message and explanation, with what they were written of. */
 interface Words {
