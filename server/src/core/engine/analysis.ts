@@ -647,17 +647,20 @@ function loud(f: Finding): boolean {
 /**
  * Of the loud findings (`loud`, in file order), those a wider suggestion serves or one leading with their key
  * narrows, each told to `served` (by its place in `loudFindings`) with that suggestion. Typing weighs a file's
- * thousand loud findings at each edit: nothing is allocated per finding but its place in its kind's group.
+ * hundreds of loud findings: nothing is allocated per finding but its place in its kind's group. `known`: each
+ * finding's kind (`indexKind`), and the only kinds to weigh.
  */
 function servedByWider(
   loudFindings: readonly Finding[],
   served: (at: number, by: Finding, narrows: boolean) => void,
   across?: { relative(file: string): string; schemaOf(file: string): string },
+  known?: { kinds: readonly string[]; only: ReadonlySet<string> | undefined },
 ): void {
   // Only suggestions of one table and kind weigh each other (servesToo): each kind's in file order.
   const groups = new Map<string, number[]>();
   for (let i = 0; i < loudFindings.length; i++) {
-    const kind = indexKind(loudFindings[i]!.index!);
+    const kind = known ? known.kinds[i]! : indexKind(loudFindings[i]!.index!);
+    if (known?.only && !known.only.has(kind)) continue;
     const group = groups.get(kind);
     if (group) group.push(i);
     else groups.set(kind, [i]);
@@ -731,18 +734,51 @@ function quieterCopy(f: Finding, { by, narrows }: Served, across?: { relative(fi
 /**
  * `oneWarningPerIndex` of one file's findings in place, given where its loud ones are (`loud`, in file order), and what
  * it made of the file's last loud ones (`last`): while they are the same findings, in the same order, each is shown as
- * it was (typing in a query without a loud finding weighs none of the file's hundreds again).
+ * it was (typing in a query without a loud finding weighs none of the file's hundreds again). Else only the kinds
+ * (`indexKind`) of the findings that changed are weighed again: those of the others (before and after the changed
+ * ones, the same findings in the same order) are shown as they were.
  */
 function demoteServed(findings: Finding[], loudAt: number[], last: ServedFindings | undefined): ServedFindings {
-  const loudFindings = loudAt.map((at) => findings[at]!);
-  if (last && sameItems(last.loud, loudFindings)) {
+  const loud = loudAt.map((at) => findings[at]!);
+  if (last && sameItems(last.loud, loud)) {
     for (let i = 0; i < loudAt.length; i++) findings[loudAt[i]!] = last.shown[i]!;
     return last;
   }
-  servedByWider(loudFindings, (i, by, narrows) => {
-    findings[loudAt[i]!] = quieterCopy(loudFindings[i]!, { by, narrows });
-  });
-  return { loud: loudFindings, shown: loudAt.map((at) => findings[at]!) };
+  const n = loud.length;
+  const m = last?.loud.length ?? 0;
+  let prefix = 0;
+  let suffix = 0;
+  if (last) {
+    const most = Math.min(n, m);
+    while (prefix < most && last.loud[prefix] === loud[prefix]) prefix++;
+    while (suffix < most - prefix && last.loud[m - 1 - suffix] === loud[n - 1 - suffix]) suffix++;
+  }
+  // The place in `last` of a finding the edit left, or -1.
+  const before = (i: number) => (i < prefix ? i : i >= n - suffix ? i - n + m : -1);
+  const kinds: string[] = new Array(n);
+  // The kinds to weigh again: those of the findings that changed, gone or new.
+  const changed = last ? new Set<string>() : undefined;
+  for (let j = prefix; j < m - suffix; j++) changed!.add(last!.kinds[j]!);
+  for (let i = 0; i < n; i++) {
+    const j = before(i);
+    kinds[i] = j >= 0 ? last!.kinds[j]! : indexKind(loud[i]!.index!);
+    if (j < 0) changed?.add(kinds[i]!);
+  }
+  if (changed) {
+    for (let i = 0; i < n; i++) {
+      const j = before(i);
+      if (j >= 0 && !changed.has(kinds[i]!)) findings[loudAt[i]!] = last!.shown[j]!;
+    }
+  }
+  servedByWider(
+    loud,
+    (i, by, narrows) => {
+      findings[loudAt[i]!] = quieterCopy(loud[i]!, { by, narrows });
+    },
+    undefined,
+    { kinds, only: changed },
+  );
+  return { loud, kinds, shown: loudAt.map((at) => findings[at]!) };
 }
 
 /** Whether two lists hold the same objects in the same order. */

@@ -134,6 +134,8 @@ export interface KeptFileFinding {
 /** A file's findings that suggest an index at warning or error (`oneWarningPerIndex` weighs those), in file order, and what each is shown as: itself, or its info copy. */
 export interface ServedFindings {
   loud: Finding[];
+  /** Each loud finding's index kind (table, method, operator class): only findings of one kind weigh each other. */
+  kinds: string[];
   shown: Finding[];
 }
 
