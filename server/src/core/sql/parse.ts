@@ -194,7 +194,8 @@ export function* parseDocumentSteps(
       const result = (same ? takeChunk(same, span.start, shiftOwned) : reusable.take(chunkText, span.start, shiftOwned)) ?? (incremental
           ? rebase(parseStatement(chunkText, dialect), span.start) // its spans move in place on the next parse: none shared
           : parseStatementAt(chunkText, dialect, span.start));
-      if (incremental) placed.push({ text: chunkText, start: span.start, result });
+      // A kept chunk is placed already (`takeChunk` moved it here): the same record serves the next parse.
+      if (incremental) placed.push(same ?? { text: chunkText, start: span.start, result });
       if (result.errors.length > 0 && options?.dialectGuessed && readsInAnotherDialect(chunkText, dialect)) {
         // Not surely SQL of the guessed dialect: another database's statement, skipped like a meta-command.
         (doc.unreadable ??= []).push(span);
@@ -206,8 +207,8 @@ export function* parseDocumentSteps(
         (doc.unreadable ??= []).push(span);
         continue;
       }
-      doc.statements.push(...result.statements);
-      doc.errors.push(...result.errors);
+      for (const statement of result.statements) doc.statements.push(statement);
+      for (const error of result.errors) doc.errors.push(error);
     }
     if (incremental) {
       recordChunks(doc, placed);
