@@ -318,25 +318,19 @@ export function tableFingerprint(catalog: Catalog, name: string): string {
   let fingerprint = memo.get(name);
   if (fingerprint === undefined) {
     const table = catalog.getTable(name);
-    fingerprint = table ? interned(JSON.stringify(table, withoutPositions)) : '';
+    fingerprint = table ? JSON.stringify(table, withoutPositions) : '';
+    // The same string as the last one made of a table of that name while it reads the same: a catalog built again
+    // (a schema change) has new tables, and every statement that read one compares its fingerprint at once.
+    const before = latestFingerprints.get(name);
+    if (before === fingerprint) fingerprint = before;
+    else latestFingerprints.set(name, fingerprint);
     memo.set(name, fingerprint);
   }
   return fingerprint;
 }
 
-/**
- * The one string of each fingerprint made lately: a table's fingerprint in a catalog built again is the same
- * string as in the last one while the table is the same, and the statements that read it compare it at once.
- */
-function interned(fingerprint: string): string {
-  const known = fingerprintStrings.get(fingerprint);
-  if (known !== undefined) return known;
-  if (fingerprintStrings.size >= 10_000) fingerprintStrings.clear();
-  fingerprintStrings.set(fingerprint, fingerprint);
-  return fingerprint;
-}
-
-const fingerprintStrings = new Map<string, string>();
+/** The fingerprint last made of a table, by name (`tableFingerprint`). */
+const latestFingerprints = new Map<string, string>();
 
 function withoutPositions(key: string, value: unknown): unknown {
   if (key === 'span' || key === 'keywordSpan') return undefined;
