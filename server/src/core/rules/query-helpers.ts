@@ -638,7 +638,10 @@ export function tablesDeclaringIn(catalog: Catalog, file: string): TableInfo[] {
   if (!byFile) {
     byFile = new Map();
     for (const table of tables.values()) {
-      const files = new Set([...table.indexes.map((i) => i.origin.file), ...table.foreignKeys.map((fk) => fk.origin.file)]);
+      // Its indexes' files, then its foreign keys', once each (a catalog built again at an edit of DDL is read again).
+      const files: string[] = [];
+      for (const index of table.indexes) if (!files.includes(index.origin.file)) files.push(index.origin.file);
+      for (const fk of table.foreignKeys) if (!files.includes(fk.origin.file)) files.push(fk.origin.file);
       for (const f of files) {
         const list = byFile.get(f);
         if (list) list.push(table);

@@ -51,16 +51,24 @@ export const unindexedForeignKey: Rule = {
   },
 };
 
-/** Whether an index of `table` serves `fk` (`tableServes`), kept for the table it was found for: a catalog's tables do not change once built. */
+/**
+ * Whether an index of `table` serves `fk` (`tableServes`), kept for the table it was found for (a catalog's tables do
+ * not change once built), and over a catalog built again for the foreign key at the same span while its columns and
+ * the table's indexes are the same.
+ */
 function servedBy(table: TableInfo, fk: ForeignKeyInfo): boolean {
   const known = served.get(fk);
   if (known?.table === table) return known.serves;
-  const serves = tableServes(table, fk.columns);
-  served.set(fk, { table, serves });
+  const before = servedAt.get(fk.origin.span);
+  const serves = before && sameStrings(before.fk.columns, fk.columns) && sameIndexes(before.table.indexes, table.indexes) ? before.serves : tableServes(table, fk.columns);
+  const now = { table, fk, serves };
+  served.set(fk, now);
+  servedAt.set(fk.origin.span, now);
   return serves;
 }
 
-const served = new WeakMap<ForeignKeyInfo, { table: TableInfo; serves: boolean }>();
+const served = new WeakMap<ForeignKeyInfo, { table: TableInfo; fk: ForeignKeyInfo; serves: boolean }>();
+const servedAt = new WeakMap<Span, { table: TableInfo; fk: ForeignKeyInfo; serves: boolean }>();
 
 /** A foreign key's message and explanation, with what they were written of. */
 interface Words {
