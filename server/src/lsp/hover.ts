@@ -5,7 +5,8 @@ import { docsUrl, type Finding } from '../../../shared/types';
 import { intersects } from './convert';
 
 export function hover(findings: Finding[], position: Position, proofOf: (finding: Finding) => IndexProof | undefined = () => undefined): Hover | null {
-  const here = findings.filter((f) => intersects(f.range, { start: position, end: position }));
+  const at = { start: position, end: position };
+  const here = findings.filter((f) => intersects(f.range, at));
   if (here.length === 0) return null;
   const sections = here.map((f) => {
     const proof = proofOf(f);

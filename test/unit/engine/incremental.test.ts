@@ -121,6 +121,25 @@ describe('engine: incremental analysis', () => {
     assert.deepEqual(insertedAt(before), insertedAt(after));
   });
 
+  it("weighs again only the index suggestions of the kind an edit changed: the other table's info copies stay the same objects", () => {
+    const tasks = 'SELECT id FROM tasks WHERE title = $1 AND account_id = $2 LIMIT 5;\n';
+    const accounts = 'SELECT id FROM accounts WHERE email = $1 AND tenant_id = $2 LIMIT 5;\n';
+    const editor = new Editor({ 'app.sql': SCHEMA + (tasks + accounts).repeat(4) });
+    const suggested = (table: string) => editor.ws.analyze(at('app.sql')).filter((f) => f.index?.table === table);
+    const shown = (findings: Finding[]) => findings.map((f) => `${f.range.start.line}:${f.severity}:${f.index!.columns.join(',')}`);
+    const accountsBefore = suggested('accounts');
+    assert.deepEqual(shown(accountsBefore), ['3:warning:tenant_id,email', '5:info:tenant_id,email', '7:info:tenant_id,email', '9:info:tenant_id,email']);
+    assert.deepEqual(shown(suggested('tasks')), ['2:warning:account_id,title', '4:info:account_id,title', '6:info:account_id,title', '8:info:account_id,title']);
+    // The third tasks query asks for a wider index: it is kept, the others point at it (Editor.replace compares all with a fresh analysis).
+    editor.replace('app.sql', `${tasks}${accounts}${tasks}${accounts}${tasks}`, `${tasks}${accounts}${tasks}${accounts}${tasks.replace('account_id = $2', 'account_id = $2 AND status = $3')}`);
+    assert.deepEqual(shown(suggested('tasks')), ['2:info:account_id,title', '4:info:account_id,title', '6:warning:account_id,title,status', '8:info:account_id,title']);
+    assert.ok(suggested('accounts').every((f, i) => f === accountsBefore[i]), "the accounts suggestions are the same objects (the language server keeps their diagnostics)");
+    // And back: the first one is kept again.
+    editor.replace('app.sql', ' AND status = $3', '');
+    assert.deepEqual(shown(suggested('tasks')), ['2:warning:account_id,title', '4:info:account_id,title', '6:info:account_id,title', '8:info:account_id,title']);
+    assert.ok(suggested('accounts').every((f, i) => f === accountsBefore[i]));
+  });
+
   it("keeps a file-scope rule's finding made again the same, its index fix following the text an edit above moved", () => {
     const editor = new Editor({ 'app.sql': SCHEMA + QUERIES });
     const foreignKey = () => {

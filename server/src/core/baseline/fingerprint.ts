@@ -45,19 +45,28 @@ export function addCodeHashes(findings: Finding[], statements: readonly Statemen
   let missing: Finding[] | undefined;
   for (const finding of findings) if (finding.codeHash === undefined) (missing ??= []).push(finding);
   if (!missing) return;
+  const hashes = codeHashesOf(
+    missing.map((finding) => finding.range),
+    statements,
+    text,
+    lines,
+  );
+  for (let i = 0; i < missing.length; i++) missing[i]!.codeHash = hashes[i];
+}
+
+/** The code hash (`addCodeHashes`) of a finding at each of `ranges`. */
+export function codeHashesOf(ranges: readonly Range[], statements: readonly Statement[], text: string, lines: LineIndex): string[] {
+  if (ranges.length === 0) return [];
   // A SQL file's statements are in order already; a host file's may not be.
   const spans = inOrder(statements) ? statements : [...statements].sort(bySpan);
   const byStatement = new Map<Statement, string>();
-  for (const finding of missing) {
-    const statement = innermost(spans, lines.offsetAt(finding.range.start));
-    if (statement) {
-      let known = byStatement.get(statement);
-      if (known === undefined) byStatement.set(statement, (known = codeHashOf(statement.text)));
-      finding.codeHash = known;
-    } else {
-      finding.codeHash = codeHashOf(linesOf(text, lines, finding.range));
-    }
-  }
+  return ranges.map((range) => {
+    const statement = innermost(spans, lines.offsetAt(range.start));
+    if (!statement) return codeHashOf(linesOf(text, lines, range));
+    let known = byStatement.get(statement);
+    if (known === undefined) byStatement.set(statement, (known = codeHashOf(statement.text)));
+    return known;
+  });
 }
 
 function bySpan(a: { span: Span }, b: { span: Span }): number {

@@ -18,6 +18,7 @@ import { dropIndexFixes, makeIndexFixes } from './fixes';
 import { LineIndex, lineIndexOf } from './lineIndex';
 import {
   filledSlots,
+  type ServedFindings,
   type IndexFixBuilder,
   placedFindings,
   placeFindings,
@@ -31,7 +32,7 @@ import {
   type StatementReports,
 } from './statementReports';
 import { findSuppressions } from './suppression';
-import { addCodeHashes } from '../baseline/fingerprint';
+import { addCodeHashes, codeHashesOf } from '../baseline/fingerprint';
 import { runSteps, type Steps } from '../steps';
 
 /** The file and what of the workspace its analysis reads. */
@@ -117,6 +118,24 @@ interface FileFinding {
   report: RuleReport;
   /** Where the index fix request's `near` starts in this version of the file. */
   near: Position | undefined;
+  /** What the finding says where (`FileAnalysis.findingHead`): what the last analysis's finding is compared with. */
+  head: FindingHead;
+  /** Makes the finding of `head` (when the last analysis's is not kept: `keepFileFindings`). */
+  make: () => Finding;
+}
+
+/** What a finding says where: rule, severity, message, file and range. */
+type FindingHead = Omit<Finding, 'fixes' | 'explanation' | 'index'>;
+
+/**
+ * The statement-scope rules' reports of each statement (`FileAnalysis.statementReports`), in statement order, in
+ * parallel lists (typing reads a large file's 1,700 at each edit): kept ones (`cached`, spans relative to `offset`),
+ * or made on the statement alone (`offset` 0).
+ */
+interface StatementRuns {
+  cached: (StatementReports | undefined)[];
+  byRule: RuleReport[][][];
+  offset: Float64Array;
 }
 
 /** Findings a host query made for a file-scope rule (`FileAnalysis.runPerHostQuery`): `findings[from..to)`, to be kept under `key`. */
@@ -181,7 +200,11 @@ class FileAnalysis {
       const reports = this.input.reports;
       const latest = () => reports.indexFixes!;
       let keptStatements = 0;
-      for (const { cached, byRule, offset } of yield* this.statementReports(reports, statementRules.map(({ rule }) => rule))) {
+      const runs = yield* this.statementReports(reports, statementRules.map(({ rule }) => rule));
+      for (let i = 0; i < runs.offset.length; i++) {
+        const cached = runs.cached[i];
+        const byRule = runs.byRule[i]!;
+        const offset = runs.offset[i]!;
         // Kept for the statement's place: their index fixes are built by whichever analysis reads them (see StatementReportCache).
         const key = cached ? lines.positionKeyAt(offset) : 0;
         let made = cached ? placedFindings(cached, key, reports.analysis) : undefined;
@@ -217,8 +240,15 @@ class FileAnalysis {
           const request = original.indexFixes;
           const at = request ? lines.positionAt(request.near.start) : undefined;
           const report = request ? { ...original, indexFixes: { ...request, near: { start: 0, end: request.near.end - request.near.start } } } : original;
-          if (!report.fixes?.length) fileScope.push({ at: findings.length, report, near: at });
-          findings.push(this.toFinding(rule, severity, report, 0, { at, builder: latest }));
+          const placed = { at, builder: latest };
+          if (report.fixes?.length) {
+            findings.push(this.toFinding(rule, severity, report, 0, placed));
+            return;
+          }
+          // Made when the last analysis's finding is not kept (`keepFileFindings`), which puts it in its place.
+          const head = this.findingHead(rule, severity, report, 0);
+          fileScope.push({ at: findings.length, report, near: at, head, make: () => this.fromHead(head, report, [], 0, placed) });
+          findings.push(undefined as unknown as Finding);
         };
         if (rule.perHostQuery && this.input.host) this.runPerHostQuery(rule, severity, findings, onReport, hostQueriesMade);
         else this.runRule(rule, document, this.input.catalog, onReport);
@@ -257,7 +287,8 @@ class FileAnalysis {
    */
   private finished({ findings, loud, unhashed }: Assembled, blocks: Placed[]): Finding[] {
     const { document, text, lines } = this.input;
-    demoteServed(findings, loud);
+    const reports = this.input.reports!;
+    reports.served = demoteServed(findings, loud, reports.served);
     const missing: Finding[] = [];
     for (const at of unhashed) if (findings[at]!.codeHash === undefined) missing.push(findings[at]!);
     // A loud finding may be in the list itself or as its quieter copy, which then has the hash: each is read.
@@ -280,30 +311,43 @@ class FileAnalysis {
     const { document, text, lines } = this.input;
     const previous = reports.fileFindings;
     const next = new Map<string, KeptFileFinding>();
-    const same: { at: number; kept: KeptFileFinding }[] = [];
-    for (const { at, report, near } of fileScope) {
-      const finding = findings[at]!;
+    const same: { entry: FileFinding; kept: KeptFileFinding }[] = [];
+    for (const entry of fileScope) {
+      const { report, near, head } = entry;
       const asks = report.index || report.indexFixes ? JSON.stringify([report.index ?? null, report.indexFixes ?? null, near ?? null]) : '';
-      const made: KeptFileFinding = { finding, explanation: report.explanation, asks };
-      const kept = previous?.get(finding.message);
+      const kept = previous?.get(head.message);
       if (
         kept &&
-        kept.finding.ruleId === finding.ruleId &&
-        kept.finding.severity === finding.severity &&
-        sameRange(kept.finding.range, finding.range) &&
-        kept.explanation === made.explanation &&
+        kept.finding.ruleId === head.ruleId &&
+        kept.finding.severity === head.severity &&
+        sameRange(kept.finding.range, head.range) &&
+        kept.explanation === report.explanation &&
         kept.asks === asks
       ) {
         // Each kept finding serves one place (two findings of one message are two objects, as when made).
-        previous!.delete(finding.message);
-        same.push({ at, kept });
-      } else if (!next.has(finding.message)) next.set(finding.message, made);
+        previous!.delete(head.message);
+        same.push({ entry, kept });
+        continue;
+      }
+      const finding = (findings[entry.at] = entry.make());
+      if (!next.has(finding.message)) next.set(finding.message, { finding, explanation: report.explanation, asks });
     }
     // The code hash of its statement, whose text may have changed around it.
-    addCodeHashes(same.map(({ at }) => findings[at]!), document.statements, text, lines);
-    for (const { at, kept } of same) {
-      if (findings[at]!.codeHash === kept.finding.codeHash) findings[at] = kept.finding;
-      if (!next.has(kept.finding.message)) next.set(findings[at]!.message, findings[at] === kept.finding ? kept : { ...kept, finding: findings[at]! });
+    const hashes = codeHashesOf(
+      same.map(({ entry }) => entry.head.range),
+      document.statements,
+      text,
+      lines,
+    );
+    for (let i = 0; i < same.length; i++) {
+      const { entry, kept } = same[i]!;
+      let finding = kept.finding;
+      if (hashes[i] !== kept.finding.codeHash) {
+        finding = entry.make();
+        finding.codeHash = hashes[i];
+      }
+      findings[entry.at] = finding;
+      if (!next.has(kept.finding.message)) next.set(finding.message, finding === kept.finding ? kept : { ...kept, finding });
     }
     reports.fileFindings = next;
   }
@@ -316,33 +360,41 @@ class FileAnalysis {
   private *statementReports(
     cache: StatementReportCache,
     statementRules: Rule[],
-  ): Steps<{ cached?: StatementReports; byRule: RuleReport[][]; offset: number }[]> {
+  ): Steps<StatementRuns> {
     const { catalog, schemaVersion, layoutVersion, text, file } = this.input;
     const keyOf = this.reuseKeys();
     cache.begin();
     cache.indexFixes = this.indexFixBuilder;
-    const out: { cached?: StatementReports; byRule: RuleReport[][]; offset: number }[] = [];
+    const { statements } = this.input.document;
+    const out: StatementRuns = { cached: new Array(statements.length), byRule: new Array(statements.length), offset: new Float64Array(statements.length) };
+    let added = 0;
+    const add = (cached: StatementReports | undefined, byRule: RuleReport[][], offset: number) => {
+      out.cached[added] = cached;
+      out.byRule[added] = byRule;
+      out.offset[added++] = offset;
+    };
     let kept = 0;
-    for (const statement of this.input.document.statements) {
+    for (let i = 0; i < statements.length; i++) {
+      const statement = statements[i]!;
       const key = keyOf(statement);
       const context = statementContext(statement, text);
       const hit = key !== undefined ? cache.get(key, context, catalog, schemaVersion, layoutVersion) : undefined;
       if (hit) {
         // Reports kept cost little: a step holds many.
         if (++kept % STATEMENTS_KEPT_PER_STEP === 0) yield;
-        out.push({ cached: hit, byRule: hit.byRule, offset: statement.span.start });
+        add(hit, hit.byRule, statement.span.start);
         continue;
       }
       yield;
       const { reports, failed } = this.runOnStatement(statement, statementRules);
       const relative = failed || key === undefined ? undefined : relativeReports(reports.byRule, statement, file);
       if (!relative) {
-        out.push({ byRule: reports.byRule, offset: 0 });
+        add(undefined, reports.byRule, 0);
         continue;
       }
       const cached = { ...reports, byRule: relative };
       cache.set(key!, context, cached);
-      out.push({ cached, byRule: relative, offset: statement.span.start });
+      add(cached, relative, statement.span.start);
     }
     cache.end();
     return out;
@@ -496,6 +548,13 @@ class FileAnalysis {
    * the file (`placed.builder()`, with the statement at `placed.at`).
    */
   private toFinding(rule: Rule, severity: Severity, report: RuleReport, offset: number, placed?: { at?: Position; builder: () => IndexFixBuilder }): Finding {
+    const head = this.findingHead(rule, severity, report, offset);
+    const fixes = report.fixes?.length ? report.fixes.filter((fix) => !this.editsShipped(fix)).map((fix) => this.toFix(fix, offset)) : [];
+    return this.fromHead(head, report, fixes, offset, placed);
+  }
+
+  /** What the finding of `report` says where: its rule, severity (info where it is quieter), message (with why) and range. */
+  private findingHead(rule: Rule, severity: Severity, report: RuleReport, offset: number): FindingHead {
     // A schema finding in shipped history is the schema as it stands, not a change under review:
     // true, but whether it costs anything depends on table sizes and traffic the code does not show.
     const inHistory = rule.meta.category === 'schema' && (this.input.migration?.shipped === true || this.input.shippedScript === true);
@@ -506,14 +565,17 @@ class FileAnalysis {
     const quieter = (report.tentative || inHistory || shippedModel || inScripts) && (severity === 'warning' || severity === 'error');
     const scriptNote = this.input.inScripts === 'benchmark' ? BENCHMARK_NOTE : commandLine ? COMMAND_LINE_NOTE : SCRIPT_NOTE;
     const note = !quieter ? undefined : inHistory ? SHIPPED_SCHEMA_NOTE : shippedModel ? SHIPPED_MODEL_NOTE : inScripts && !report.tentative ? scriptNote : undefined;
-    const head = {
+    return {
       ruleId: rule.meta.id,
       severity: quieter ? 'info' : severity,
       message: note ? `${report.message} ${note}` : report.message,
       file: this.input.file,
       range: this.input.lines.rangeOf(shift(report.span, offset)),
-    } as const;
-    const fixes = report.fixes?.length ? report.fixes.filter((fix) => !this.editsShipped(fix)).map((fix) => this.toFix(fix, offset)) : [];
+    };
+  }
+
+  /** The finding of `head` (`findingHead`) with its fixes: `fixes`, then the index fixes the report asks for (see `toFinding`). */
+  private fromHead(head: FindingHead, report: RuleReport, fixes: Fix[], offset: number, placed?: { at?: Position; builder: () => IndexFixBuilder }): Finding {
     const tail = {
       ...(report.explanation ? { explanation: report.explanation } : {}),
       ...(report.index ? { index: this.withTableOrigin(report.index) } : {}),
@@ -567,7 +629,9 @@ class FileAnalysis {
  * point at the file and line of the one kept.
  */
 export function oneWarningPerIndex(findings: Finding[], across?: { relative(file: string): string; schemaOf(file: string): string }): Finding[] {
-  const servedBy = servedByWider(findings.filter(loud), across);
+  const loudFindings = findings.filter(loud);
+  const servedBy = new Map<Finding, Served>();
+  servedByWider(loudFindings, (i, by, narrows) => servedBy.set(loudFindings[i]!, { by, narrows }), across);
   if (servedBy.size === 0) return findings;
   return findings.map((f) => {
     const by = servedBy.get(f);
@@ -580,31 +644,67 @@ function loud(f: Finding): boolean {
   return f.index !== undefined && (f.severity === 'warning' || f.severity === 'error');
 }
 
-/** Of the loud findings (`loud`, in file order), those a wider suggestion serves or one leading with their key narrows, with it. */
-function servedByWider(loudFindings: Finding[], across?: { relative(file: string): string; schemaOf(file: string): string }): Map<Finding, Served> {
-  // Widest first; of equal width, first in the file (the sort is stable).
-  const byWidth = loudFindings.sort((a, b) => b.index!.columns.length - a.index!.columns.length);
-  // The suggestions kept, by table and kind: only one of the same can serve another (servesToo).
-  const kept = new Map<string, Finding[]>();
-  const servedBy = new Map<Finding, Finding>();
-  // Suggestions leading with the key another kept suggestion leads with (`keyLead`): that one narrows this query
-  // to the rows of one parent, as an existing index on the key would (narrowingIndex).
-  const narrowedBy = new Map<Finding, Finding>();
-  for (const f of byWidth) {
-    const kind = indexKind(f.index!);
-    const sameKind = kept.get(kind);
-    const oneOf = (k: Finding) => k.file === f.file || (across !== undefined && oneTable(k, f, across));
-    const wider = sameKind?.find((k) => servesToo(k.index!, f.index!) && oneOf(k));
-    const narrower = wider || !f.index!.keyLead ? undefined : sameKind?.find((k) => k.index!.columns[0] === f.index!.columns[0] && oneOf(k));
-    if (wider) servedBy.set(f, wider);
-    else if (narrower) narrowedBy.set(f, narrower);
-    else if (sameKind) sameKind.push(f);
-    else kept.set(kind, [f]);
+/**
+ * Of the loud findings (`loud`, in file order), those a wider suggestion serves or one leading with their key
+ * narrows, each told to `served` (by its place in `loudFindings`) with that suggestion. Typing weighs a file's
+ * hundreds of loud findings: nothing is allocated per finding but its place in its kind's group. `known`: each
+ * finding's kind (`indexKind`), and the only kinds to weigh.
+ */
+function servedByWider(
+  loudFindings: readonly Finding[],
+  served: (at: number, by: Finding, narrows: boolean) => void,
+  across?: { relative(file: string): string; schemaOf(file: string): string },
+  known?: { kinds: readonly string[]; only: ReadonlySet<string> | undefined },
+): void {
+  // Only suggestions of one table and kind weigh each other (servesToo): each kind's in file order.
+  const groups = new Map<string, number[]>();
+  for (let i = 0; i < loudFindings.length; i++) {
+    const kind = known ? known.kinds[i]! : indexKind(loudFindings[i]!.index!);
+    if (known?.only && !known.only.has(kind)) continue;
+    const group = groups.get(kind);
+    if (group) group.push(i);
+    else groups.set(kind, [i]);
   }
-  const served = new Map<Finding, Served>();
-  for (const [f, by] of servedBy) served.set(f, { by, narrows: false });
-  for (const [f, by] of narrowedBy) served.set(f, { by, narrows: true });
-  return served;
+  // The suggestions kept of the kind: only one of them can serve another.
+  const kept: Finding[] = [];
+  for (const group of groups.values()) {
+    // Widest first; of equal width, first in the file.
+    if (group.length > 1) group.sort((a, b) => loudFindings[b]!.index!.columns.length - loudFindings[a]!.index!.columns.length || a - b);
+    kept.length = 0;
+    for (const at of group) {
+      const f = loudFindings[at]!;
+      const index = f.index!;
+      let wider: Finding | undefined;
+      for (const k of kept) {
+        if (servesToo(k.index!, index) && oneOf(k, f, across)) {
+          wider = k;
+          break;
+        }
+      }
+      if (wider) {
+        served(at, wider, false);
+        continue;
+      }
+      // A suggestion leading with the key another kept suggestion leads with (`keyLead`): that one narrows this query
+      // to the rows of one parent, as an existing index on the key would (narrowingIndex).
+      let narrower: Finding | undefined;
+      if (index.keyLead) {
+        for (const k of kept) {
+          if (k.index!.columns[0] === index.columns[0] && oneOf(k, f, across)) {
+            narrower = k;
+            break;
+          }
+        }
+      }
+      if (narrower) served(at, narrower, true);
+      else kept.push(f);
+    }
+  }
+}
+
+/** Whether the kept suggestion `k` may serve `f`: of one file, or across files (`across`) of one table. */
+function oneOf(k: Finding, f: Finding, across: { schemaOf(file: string): string } | undefined): boolean {
+  return k.file === f.file || (across !== undefined && oneTable(k, f, across));
 }
 
 /** The suggestion kept that makes a finding info: one that serves it too, or one that leads with its key (`narrows`). */
@@ -631,14 +731,61 @@ function quieterCopy(f: Finding, { by, narrows }: Served, across?: { relative(fi
   return quieter;
 }
 
-/** `oneWarningPerIndex` of one file's findings in place, given where its loud ones are (`loud`, in file order). */
-function demoteServed(findings: Finding[], loudAt: number[]): void {
-  const servedBy = servedByWider(loudAt.map((at) => findings[at]!));
-  if (servedBy.size === 0) return;
-  for (const at of loudAt) {
-    const served = servedBy.get(findings[at]!);
-    if (served) findings[at] = quieterCopy(findings[at]!, served);
+/**
+ * `oneWarningPerIndex` of one file's findings in place, given where its loud ones are (`loud`, in file order), and what
+ * it made of the file's last loud ones (`last`): while they are the same findings, in the same order, each is shown as
+ * it was (typing in a query without a loud finding weighs none of the file's hundreds again). Else only the kinds
+ * (`indexKind`) of the findings that changed are weighed again: those of the others (before and after the changed
+ * ones, the same findings in the same order) are shown as they were.
+ */
+function demoteServed(findings: Finding[], loudAt: number[], last: ServedFindings | undefined): ServedFindings {
+  const loud = loudAt.map((at) => findings[at]!);
+  if (last && sameItems(last.loud, loud)) {
+    for (let i = 0; i < loudAt.length; i++) findings[loudAt[i]!] = last.shown[i]!;
+    return last;
   }
+  const n = loud.length;
+  const m = last?.loud.length ?? 0;
+  let prefix = 0;
+  let suffix = 0;
+  if (last) {
+    const most = Math.min(n, m);
+    while (prefix < most && last.loud[prefix] === loud[prefix]) prefix++;
+    while (suffix < most - prefix && last.loud[m - 1 - suffix] === loud[n - 1 - suffix]) suffix++;
+  }
+  // The place in `last` of a finding the edit left, or -1.
+  const before = (i: number) => (i < prefix ? i : i >= n - suffix ? i - n + m : -1);
+  const kinds: string[] = new Array(n);
+  // The kinds to weigh again: those of the findings that changed, gone or new.
+  const changed = last ? new Set<string>() : undefined;
+  for (let j = prefix; j < m - suffix; j++) changed!.add(last!.kinds[j]!);
+  for (let i = 0; i < n; i++) {
+    const j = before(i);
+    kinds[i] = j >= 0 ? last!.kinds[j]! : indexKind(loud[i]!.index!);
+    if (j < 0) changed?.add(kinds[i]!);
+  }
+  if (changed) {
+    for (let i = 0; i < n; i++) {
+      const j = before(i);
+      if (j >= 0 && !changed.has(kinds[i]!)) findings[loudAt[i]!] = last!.shown[j]!;
+    }
+  }
+  servedByWider(
+    loud,
+    (i, by, narrows) => {
+      findings[loudAt[i]!] = quieterCopy(loud[i]!, { by, narrows });
+    },
+    undefined,
+    { kinds, only: changed },
+  );
+  return { loud, kinds, shown: loudAt.map((at) => findings[at]!) };
+}
+
+/** Whether two lists hold the same objects in the same order. */
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The info copy `oneWarningPerIndex` made of a finding in one file last, and the finding it points at (whose line it names). */
@@ -656,22 +803,34 @@ function oneTable(a: Finding, b: Finding, across: { schemaOf(file: string): stri
 
 /** What an index suggestion must share with one that serves it: table, method, operator class. */
 function indexKind(index: NonNullable<Finding['index']>): string {
-  return `${index.table}\u0000${index.method ?? 'btree'}\u0000${index.opclass ?? ''}`;
+  let kind = kinds.get(index);
+  if (kind === undefined) kinds.set(index, (kind = `${index.table}\u0000${index.method ?? 'btree'}\u0000${index.opclass ?? ''}`));
+  return kind;
 }
+
+/** `indexKind` by suggestion: a kept finding's is weighed again at each edit. */
+const kinds = new WeakMap<NonNullable<Finding['index']>, string>();
 
 /**
  * Whether the suggested index `wide` serves what `narrow` asks for: same table and kind, and it leads with `narrow`'s
  * columns; `narrow`'s leading equality columns (`equalities`) in any order.
  */
 function servesToo(wide: NonNullable<Finding['index']>, narrow: NonNullable<Finding['index']>): boolean {
+  if (wide.table !== narrow.table || (wide.method ?? 'btree') !== (narrow.method ?? 'btree') || wide.opclass !== narrow.opclass) return false;
   const equalities = narrow.equalities ?? 0;
-  const lead = new Set(wide.columns.slice(0, equalities));
-  return (
-    wide.table === narrow.table &&
-    (wide.method ?? 'btree') === (narrow.method ?? 'btree') &&
-    wide.opclass === narrow.opclass &&
-    narrow.columns.every((c, i) => (i < equalities ? lead.has(c) : wide.columns[i] === c))
-  );
+  const lead = Math.min(equalities, wide.columns.length);
+  const columns = narrow.columns;
+  for (let i = 0; i < columns.length; i++) {
+    const c = columns[i];
+    if (i < equalities ? !leadsWith(wide.columns, lead, c!) : wide.columns[i] !== c) return false;
+  }
+  return true;
+}
+
+/** Whether `c` is one of the first `lead` of `columns`. */
+function leadsWith(columns: readonly string[], lead: number, c: string): boolean {
+  for (let j = 0; j < lead; j++) if (columns[j] === c) return true;
+  return false;
 }
 
 const RULE_IDS = new Set([SYNTAX_RULE_ID, ...rules.map((rule) => rule.meta.id)]);

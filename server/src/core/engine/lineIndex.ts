@@ -12,20 +12,7 @@ export class LineIndex {
    * analyses, and most files (a web project's components) have no finding to place.
    */
   private get lineStarts(): number[] {
-    if (this.starts) return this.starts;
-    const { text } = this;
-    const starts = [0];
-    if (text.indexOf('\r') < 0) {
-      // Lines end at \n only: found natively (a large file is indexed again at each edit).
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    } else {
-      for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (c === 10 /* \n */) starts.push(i + 1);
-        else if (c === 13 /* \r */ && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
-      }
-    }
-    return (this.starts = starts);
+    return (this.starts ??= lineStartsOf(this.text));
   }
 
   positionAt(offset: number): Position {
@@ -77,6 +64,26 @@ export class LineIndex {
   get lineCount(): number {
     return this.lineStarts.length;
   }
+}
+
+/**
+ * Where each line of `text` starts. Apart from the getter, which every position asks (thousands at
+ * each edit of a large file) and which a compiler would otherwise compile without this loop, having
+ * seen it unused, then throw away at the next text.
+ */
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  if (text.indexOf('\r') < 0) {
+    // Lines end at \n only: found natively (a large file is indexed again at each edit).
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  } else {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 /* \n */) starts.push(i + 1);
+      else if (c === 13 /* \r */ && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+    }
+  }
+  return starts;
 }
 
 /** The last few texts' line indexes: the fixes of many findings edit the same other file (its CREATE TABLE). */

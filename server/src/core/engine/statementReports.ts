@@ -131,6 +131,14 @@ export interface KeptFileFinding {
   asks: string;
 }
 
+/** A file's findings that suggest an index at warning or error (`oneWarningPerIndex` weighs those), in file order, and what each is shown as: itself, or its info copy. */
+export interface ServedFindings {
+  loud: Finding[];
+  /** Each loud finding's index kind (table, method, operator class): only findings of one kind weigh each other. */
+  kinds: string[];
+  shown: Finding[];
+}
+
 /** Reports by statement context (`statementContext`), each with the analysis that last used it. */
 interface ByContext {
   reports: (StatementReports | undefined)[];
@@ -170,6 +178,9 @@ export class StatementReportCache {
    */
   fileFindings?: Map<string, KeptFileFinding>;
 
+  /** The file's loud findings in the last analysis that finished, and what each was shown as (analysis.ts `demoteServed`). */
+  served?: ServedFindings;
+
   begin(): void {
     // After an analysis stopped half-way, what it used is kept for this one.
     if (!this.open) this.keepFrom = this.analysis + 1;
@@ -178,7 +189,8 @@ export class StatementReportCache {
   }
 
   end(): void {
-    for (const [text, byContext] of this.entries) {
+    // Every entry is looked at, at each edit: no entry pair made for each.
+    this.entries.forEach((byContext, text) => {
       let kept = false;
       for (let context = 0; context < byContext.reports.length; context++) {
         if (byContext.reports[context] === undefined) continue;
@@ -186,7 +198,7 @@ export class StatementReportCache {
         else byContext.reports[context] = undefined;
       }
       if (!kept) this.entries.delete(text);
-    }
+    });
     this.open = false;
   }
 
@@ -242,7 +254,8 @@ function stillRead(read: { tables?: Map<string, string>; schemaVersion: number; 
   if (read.layoutVersion !== layoutVersion) return false;
   if (read.schemaVersion !== schemaVersion) {
     if (!read.tables) return false;
-    for (const [name, fingerprint] of read.tables) if (tableFingerprint(catalog, name) !== fingerprint) return false;
+    // Every statement that read a table is asked after a schema change: no entry pair made per table.
+    for (const name of read.tables.keys()) if (tableFingerprint(catalog, name) !== read.tables.get(name)) return false;
     read.schemaVersion = schemaVersion;
   }
   return true;
@@ -306,10 +319,18 @@ export function tableFingerprint(catalog: Catalog, name: string): string {
   if (fingerprint === undefined) {
     const table = catalog.getTable(name);
     fingerprint = table ? JSON.stringify(table, withoutPositions) : '';
+    // The same string as the last one made of a table of that name while it reads the same: a catalog built again
+    // (a schema change) has new tables, and every statement that read one compares its fingerprint at once.
+    const before = latestFingerprints.get(name);
+    if (before === fingerprint) fingerprint = before;
+    else latestFingerprints.set(name, fingerprint);
     memo.set(name, fingerprint);
   }
   return fingerprint;
 }
+
+/** The fingerprint last made of a table, by name (`tableFingerprint`). */
+const latestFingerprints = new Map<string, string>();
 
 function withoutPositions(key: string, value: unknown): unknown {
   if (key === 'span' || key === 'keywordSpan') return undefined;

@@ -624,7 +624,8 @@ export function reportIndexNeeds(
   }
 }
 
-const declaredIn = new WeakMap<Catalog, Map<string, TableInfo[]>>();
+/** By the catalog's tables: a catalog over the same tables (catalog/build.ts sameTables, at each edit of a file with DDL) shares them. */
+const declaredIn = new WeakMap<Map<string, TableInfo>, Map<string, TableInfo[]>>();
 
 /**
  * The tables with an index or foreign key declared in `file`. Schema rules
@@ -632,18 +633,22 @@ const declaredIn = new WeakMap<Catalog, Map<string, TableInfo[]>>();
  * keeps a whole-workspace run from walking the whole catalog for every file.
  */
 export function tablesDeclaringIn(catalog: Catalog, file: string): TableInfo[] {
-  let byFile = declaredIn.get(catalog);
+  const tables = catalog.tables;
+  let byFile = declaredIn.get(tables);
   if (!byFile) {
     byFile = new Map();
-    for (const table of catalog.tables.values()) {
-      const files = new Set([...table.indexes.map((i) => i.origin.file), ...table.foreignKeys.map((fk) => fk.origin.file)]);
+    for (const table of tables.values()) {
+      // Its indexes' files, then its foreign keys', once each (a catalog built again at an edit of DDL is read again).
+      const files: string[] = [];
+      for (const index of table.indexes) if (!files.includes(index.origin.file)) files.push(index.origin.file);
+      for (const fk of table.foreignKeys) if (!files.includes(fk.origin.file)) files.push(fk.origin.file);
       for (const f of files) {
         const list = byFile.get(f);
         if (list) list.push(table);
         else byFile.set(f, [table]);
       }
     }
-    declaredIn.set(catalog, byFile);
+    declaredIn.set(tables, byFile);
   }
   return byFile.get(file) ?? [];
 }
