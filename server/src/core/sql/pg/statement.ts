@@ -7,6 +7,7 @@ import { DDL_STATEMENT_TYPES, PgDdlBuilder } from './ddl';
 import { PgQueryBuilder, QUERY_STATEMENT_TYPES, type PgNode } from './query';
 import { StatementText } from '../text';
 import { parsePg } from './wasm';
+import { compactQuery, NO_ITEMS } from '../build';
 
 /** Top-level statement types with a model; the tree of any other statement is not even decoded. */
 const MODELLED = new Set<string>([...QUERY_STATEMENT_TYPES, ...DDL_STATEMENT_TYPES]);
@@ -33,7 +34,7 @@ export function parsePgChunk(text: string): ChunkResult {
   try {
     const parsed = parsePg(text, modelled, SUBLINK);
     // One statement with no model: what buildStatement would make of it, without its tree.
-    if (!parsed.tree) return { statements: [{ kind: pgKindOf(parsed.type), span: { start: 0, end: text.length }, text, changes: [], inTransaction: false }], errors: [] };
+    if (!parsed.tree) return { statements: [{ kind: pgKindOf(parsed.type), span: { start: 0, end: text.length }, text, changes: NO_ITEMS, inTransaction: false }], errors: NO_ITEMS };
     tree = parsed.tree;
     subqueries = parsed.probed !== false;
   } catch (e) {
@@ -41,27 +42,30 @@ export function parsePgChunk(text: string): ChunkResult {
   }
   const st = new StatementText(text);
   const stmts: PgNode[] = tree.stmts ?? [];
+  // One statement (nearly every chunk): its list made to measure.
+  if (stmts.length === 1) return { statements: [buildStatement(st, stmts[0].stmt ?? {}, subqueries)], errors: NO_ITEMS };
   const statements: Statement[] = [];
   for (const raw of stmts) {
     // Offsets of sub-statements (when the splitter left two in one chunk) are bytes too.
     const from = st.at(raw.stmt_location ?? 0);
     const to = raw.stmt_len ? st.at((raw.stmt_location ?? 0) + raw.stmt_len) : text.length;
-    const sub = stmts.length === 1 ? st : new StatementText(text.slice(from, to).trim());
-    const lead = stmts.length === 1 ? 0 : from + (text.slice(from, to).length - text.slice(from, to).trimStart().length);
+    const sub = new StatementText(text.slice(from, to).trim());
+    const lead = from + (text.slice(from, to).length - text.slice(from, to).trimStart().length);
     const s = buildStatement(sub, raw.stmt ?? {}, subqueries);
     statements.push(lead ? shift(s, lead) : s);
   }
-  return { statements, errors: [] };
+  return { statements, errors: NO_ITEMS };
 }
 
 function buildStatement(st: StatementText, node: PgNode, subqueries: boolean): Statement {
   const span = { start: 0, end: st.text.length };
   const q = new PgQueryBuilder(st, subqueries);
-  const statement: Statement = { kind: pgKind(node), span, text: st.text, changes: [], inTransaction: false };
+  const statement: Statement = { kind: pgKind(node), span, text: st.text, changes: NO_ITEMS, inTransaction: false };
   try {
     const query = q.statement(node);
-    if (query) statement.query = query;
-    statement.changes = new PgDdlBuilder(st, q).changes(node, span);
+    if (query) statement.query = compactQuery(query);
+    const changes = new PgDdlBuilder(st, q).changes(node, span);
+    if (changes.length > 0) statement.changes = changes;
   } catch {
     // An unexpected tree shape costs this statement its model, never the document.
   }
