@@ -16,7 +16,7 @@ const MODELLED = new Set<string>([...QUERY_STATEMENT_TYPES, ...DDL_STATEMENT_TYP
 const INSERT_SELECT = Buffer.from('"selectStmt":{"SelectStmt":{"');
 const VALUES_LISTS = Buffer.from('valuesLists"');
 /** A subquery inside an expression (`IN (SELECT ...)`, `EXISTS (...)`, a scalar subquery): its node's key. */
-const SUBLINK = Buffer.from('"SubLink"');
+const SUBLINK = '"SubLink"';
 
 function modelled(type: string, bytes: () => Buffer): boolean {
   if (type === 'InsertStmt') {
