@@ -77,9 +77,27 @@ function parseStatementAt(text: string, dialect: Dialect, start: number): ChunkR
     return rebase(result, start);
   }
   if (seen.size >= SEEN_MAX) seen.clear();
+  const result = parseUncachedAt(text, dialect, start);
+  seen.set(text, { result, start });
+  return result;
+}
+
+/**
+ * `parseUncached` placed at `start` of a document: a PostgreSQL statement that parses is
+ * built there (no walk of its model to move it afterwards); anything else is moved there.
+ */
+function parseUncachedAt(text: string, dialect: Dialect, start: number): ChunkResult {
+  if (dialect === 'postgres' && loaded) {
+    let placed: ChunkResult | undefined;
+    try {
+      placed = parsePgChunk(text, start);
+    } catch {
+      placed = undefined; // parseUncached says what went wrong
+    }
+    if (placed && placed.errors.length === 0) return placed;
+  }
   const result = parseUncached(text, dialect);
   shiftFresh(result, start);
-  seen.set(text, { result, start });
   return result;
 }
 

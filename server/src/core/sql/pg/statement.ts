@@ -28,37 +28,40 @@ function modelled(type: string, bytes: () => Buffer): boolean {
   return MODELLED.has(type);
 }
 
-export function parsePgChunk(text: string): ChunkResult {
+/**
+ * `text`'s statements and syntax error. `base`: where `text` starts in its document, for
+ * statements built in place there (their spans are `base` on); the error's span is the text's own.
+ */
+export function parsePgChunk(text: string, base = 0): ChunkResult {
   let tree: PgNode;
   let subqueries: boolean;
   try {
     const parsed = parsePg(text, modelled, SUBLINK);
     // One statement with no model: what buildStatement would make of it, without its tree.
-    if (!parsed.tree) return { statements: [{ kind: pgKindOf(parsed.type), span: { start: 0, end: text.length }, text, changes: NO_ITEMS, inTransaction: false }], errors: NO_ITEMS };
+    if (!parsed.tree) return { statements: [{ kind: pgKindOf(parsed.type), span: { start: base, end: base + text.length }, text, changes: NO_ITEMS, inTransaction: false }], errors: NO_ITEMS };
     tree = parsed.tree;
     subqueries = parsed.probed !== false;
   } catch (e) {
     return { statements: [], errors: [pgError(text, e)] };
   }
-  const st = new StatementText(text);
   const stmts: PgNode[] = tree.stmts ?? [];
   // One statement (nearly every chunk): its list made to measure.
-  if (stmts.length === 1) return { statements: [buildStatement(st, stmts[0].stmt ?? {}, subqueries)], errors: NO_ITEMS };
+  if (stmts.length === 1) return { statements: [buildStatement(new StatementText(text, 'postgres', true, base), stmts[0].stmt ?? {}, subqueries)], errors: NO_ITEMS };
+  const st = new StatementText(text);
   const statements: Statement[] = [];
   for (const raw of stmts) {
     // Offsets of sub-statements (when the splitter left two in one chunk) are bytes too.
     const from = st.at(raw.stmt_location ?? 0);
     const to = raw.stmt_len ? st.at((raw.stmt_location ?? 0) + raw.stmt_len) : text.length;
-    const sub = new StatementText(text.slice(from, to).trim());
     const lead = from + (text.slice(from, to).length - text.slice(from, to).trimStart().length);
-    const s = buildStatement(sub, raw.stmt ?? {}, subqueries);
-    statements.push(lead ? shift(s, lead) : s);
+    const sub = new StatementText(text.slice(from, to).trim(), 'postgres', true, base + lead);
+    statements.push(buildStatement(sub, raw.stmt ?? {}, subqueries));
   }
   return { statements, errors: NO_ITEMS };
 }
 
 function buildStatement(st: StatementText, node: PgNode, subqueries: boolean): Statement {
-  const span = { start: 0, end: st.text.length };
+  const span = { start: st.base, end: st.base + st.text.length };
   const q = new PgQueryBuilder(st, subqueries);
   const statement: Statement = { kind: pgKind(node), span, text: st.text, changes: NO_ITEMS, inTransaction: false };
   try {
@@ -70,12 +73,6 @@ function buildStatement(st: StatementText, node: PgNode, subqueries: boolean): S
     // An unexpected tree shape costs this statement its model, never the document.
   }
   return statement;
-}
-
-function shift(s: Statement, delta: number): Statement {
-  // Only used for the rare chunk holding several statements.
-  const json = JSON.stringify(s);
-  return JSON.parse(json, (_k, v) => (v && typeof v === 'object' && typeof v.start === 'number' && typeof v.end === 'number' ? { ...v, start: v.start + delta, end: v.end + delta } : v));
 }
 
 function pgError(text: string, e: unknown): SyntaxError {
