@@ -1,6 +1,6 @@
 /** One PostgreSQL statement's text → Statements and at most one SyntaxError (statement-relative spans). */
 import { codePointToUtf16 } from '../bytes';
-import type { Statement, StatementKind, SyntaxError } from '../model';
+import type { QueryModel, SchemaChange, Statement, StatementKind, SyntaxError } from '../model';
 import type { ChunkResult } from '../chunk';
 import { errorSpanAt } from '../chunk';
 import { DDL_STATEMENT_TYPES, PgDdlBuilder } from './ddl';
@@ -63,16 +63,19 @@ export function parsePgChunk(text: string, base = 0): ChunkResult {
 function buildStatement(st: StatementText, node: PgNode, subqueries: boolean): Statement {
   const span = { start: st.base, end: st.base + st.text.length };
   const q = new PgQueryBuilder(st, subqueries);
-  const statement: Statement = { kind: pgKind(node), span, text: st.text, changes: NO_ITEMS, inTransaction: false };
+  const kind = pgKind(node);
+  let query: QueryModel | undefined;
+  let changes: SchemaChange[] = NO_ITEMS;
   try {
-    const query = q.statement(node);
-    if (query) statement.query = compactQuery(query);
-    const changes = new PgDdlBuilder(st, q).changes(node, span);
-    if (changes.length > 0) statement.changes = changes;
+    const built = q.statement(node);
+    if (built) query = compactQuery(built);
+    const made = new PgDdlBuilder(st, q).changes(node, span);
+    if (made.length > 0) changes = made;
   } catch {
     // An unexpected tree shape costs this statement its model, never the document.
   }
-  return statement;
+  // Made whole, its query last as when it was added: no property added afterwards (V8 would give the object a second store for it).
+  return query ? { kind, span, text: st.text, changes, inTransaction: false, query } : { kind, span, text: st.text, changes, inTransaction: false };
 }
 
 function pgError(text: string, e: unknown): SyntaxError {

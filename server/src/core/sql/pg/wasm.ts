@@ -176,9 +176,35 @@ function firstType(heap: Uint8Array, ptr: number, end: number): string | undefin
   while (i < limit && heap[i] !== 44 /* , */) i++;
   i++;
   for (let k = 0; k < STMTS_PREFIX.length; k++, i++) if (heap[i] !== STMTS_PREFIX[k]) return undefined;
-  // The name (ASCII) up to its closing quote, read at once: not a string per character.
+  // The name (ASCII) up to its closing quote: one of a few dozen, each decoded once.
   const quote = heap.indexOf(34 /* " */, i);
-  return quote < 0 || quote >= end ? undefined : decoder.decode(heap.subarray(i, quote));
+  return quote < 0 || quote >= end ? undefined : typeName(heap, i, quote);
+}
+
+/** The node type names read so far, by length and first letters (`typeKey`). */
+const typeNames = new Map<number, string[]>();
+
+function typeKey(heap: Uint8Array, from: number, to: number): number {
+  return (to - from) * 0x10000 + heap[from + 1]! * 0x100 + heap[to - 1]!;
+}
+
+/** The string of the ASCII bytes `heap[from, to)`, a node type's name: the one made before for the same bytes. */
+function typeName(heap: Uint8Array, from: number, to: number): string {
+  if (to - from < 2) return decoder.decode(heap.subarray(from, to));
+  const key = typeKey(heap, from, to);
+  const known = typeNames.get(key);
+  if (known) {
+    for (const name of known) if (sameAscii(heap, from, name)) return name;
+  }
+  const name = decoder.decode(heap.subarray(from, to));
+  if (known) known.push(name);
+  else typeNames.set(key, [name]);
+  return name;
+}
+
+function sameAscii(heap: Uint8Array, from: number, name: string): boolean {
+  for (let k = 0; k < name.length; k++) if (heap[from + k] !== name.charCodeAt(k)) return false;
+  return true;
 }
 
 /** libpg-query's `parseSync`: the whole tree. */
