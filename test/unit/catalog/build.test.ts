@@ -170,6 +170,39 @@ describe('buildCatalog', () => {
     assert.deepEqual(summary(w.indexes).slice(1), ['workers_planner_id_task_status_key(planner_id,task_status) unique unique']);
   });
 
+  it('knows an index by the name a rename gave it, and a table referenced by the name a rename gave it', () => {
+    const c = buildCatalog([
+      {
+        file: 'a',
+        order: 0,
+        document: doc(
+          users,
+          index('users', ['email'], { name: 'by_email' }),
+          { kind: 'renameIndex', from: 'BY_EMAIL', to: 'Users_Email_Idx', span },
+          // The renamed name is taken: this one is a duplicate PostgreSQL would reject (the first kept).
+          index('users', ['id', 'email'], { name: 'users_email_idx' }),
+          // The generated name of an index on users(email) is taken too: the next number is.
+          index('users', ['email'], { unique: true }),
+          { kind: 'renameTable', from: 'users', to: 'accounts', span },
+          table('orders', [col('id', { primaryKey: true }), col('account_id', { references: { table: 'accounts', column: 'id' } })]),
+          table('audits', [col('id', { primaryKey: true }), col('email', { type: 'text', references: { table: 'accounts', column: 'email' } })]),
+          { kind: 'renameColumn', table: 'accounts', from: 'email', to: 'mail', span },
+          { kind: 'dropColumn', table: 'accounts', column: 'mail', span },
+        ),
+      },
+      { file: 'b', order: 1, document: doc({ kind: 'dropTable', tables: ['accounts'], span }) },
+    ]);
+    assert.equal(c.getTable('accounts'), undefined);
+    // Each key pointing at the dropped column went with it, then the one pointing at the dropped table.
+    assert.deepEqual(c.getTable('audits')!.foreignKeys, []);
+    assert.deepEqual(c.getTable('orders')!.foreignKeys, []);
+    const kept = buildCatalog([{ file: 'a', order: 0, document: doc(users, index('users', ['email'], { name: 'by_email' }), { kind: 'renameIndex', from: 'by_email', to: 'Users_Email_Idx', span }, index('users', ['id', 'email'], { name: 'users_email_idx' }), index('users', ['email'], { unique: true })) }]);
+    assert.deepEqual(summary(kept.getTable('users')!.indexes), ['users_pkey(id) unique primaryKey', 'users_email_key(email) unique unique', 'Users_Email_Idx(email)', 'users_email_idx1(email) unique']);
+    // A key made before its table's rename goes with the table under its new name.
+    const renamed = buildCatalog([{ file: 'a', order: 0, document: doc(users, workers, { kind: 'renameTable', from: 'users', to: 'accounts', span }, { kind: 'dropTable', tables: ['accounts'], span }) }]);
+    assert.deepEqual(renamed.getTable('workers')!.foreignKeys, []);
+  });
+
   it('adds columns with inline constraints, sorts inputs by order, and stubs unknown tables', () => {
     const c = buildCatalog([
       { file: 'b', order: 1, document: doc({ kind: 'addColumn', table: 'users', column: col('handle', { unique: true, notNull: true }), span }) },

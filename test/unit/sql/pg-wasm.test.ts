@@ -38,7 +38,7 @@ describe('sql/postgres WebAssembly calls', () => {
   });
 
   it('says whether a decoded tree holds the probed bytes (a SubLink: a subquery in an expression)', () => {
-    const probe = Buffer.from('"SubLink"');
+    const probe = '"SubLink"';
     assert.equal(parsePg('SELECT a FROM t WHERE b = 1', () => true, probe).probed, false);
     assert.equal(parsePg('SELECT a FROM t WHERE b IN (SELECT c FROM u)', () => true, probe).probed, true);
     assert.equal(parsePg('SELECT (SELECT 1)', () => true, probe).probed, true);
@@ -49,6 +49,16 @@ describe('sql/postgres WebAssembly calls', () => {
     const parsed = parsePg('SET x = 1; SELECT 2', never);
     assert.equal(parsed.type, 'VariableSetStmt');
     assert.deepEqual(Object.keys(parsed.tree.stmts[1].stmt), ['SelectStmt']);
+  });
+
+  it('decodes the tree when a statement starts after the text does (its JSON names a stmt_location), and only then', () => {
+    // The key is looked for in the last statement's last bytes: long trees, several statements, numbers of every length.
+    const many = Array.from({ length: 40 }, (_, i) => `SET x${i} = ${'9'.repeat(i + 1)}`).join('; ');
+    assert.deepEqual(Object.keys(parsePg(many, never).tree.stmts[39].stmt), ['VariableSetStmt']);
+    assert.equal(parsePg(`${many};`, never).tree.stmts.length, 40);
+    assert.equal(parsePg('/* first */ SET x = 1', never).tree.stmts[0].stmt_location, 12);
+    assert.deepEqual(parsePg(`SET x = '${'y'.repeat(500)}'`, never), { type: 'VariableSetStmt' });
+    assert.deepEqual(parsePg('SET x = 1;', never), { type: 'VariableSetStmt' });
   });
 
   it('decodes the tree of a text without statements (a comment)', () => {

@@ -136,4 +136,38 @@ describe('sql/postgres queries', () => {
     assert.deepEqual(q.columns.map((c) => c.column), ['Name']);
     assert.equal(q.predicates[0].column.column, 'email');
   });
+
+  it('builds each statement where it stands in the document: the spans of a one-off parse are those of a parse kept for edits', () => {
+    const text = [
+      "-- é, 😀: characters before the statements that take more than one byte",
+      "CREATE TABLE naïve (id bigint PRIMARY KEY, \"é\" varchar(20) NOT NULL REFERENCES other (id), note text);",
+      "CREATE INDEX CONCURRENTLY naïve_é ON naïve (lower(note)) WHERE note IS NOT NULL;",
+      "ALTER TABLE naïve ADD COLUMN tag text UNIQUE, ADD CONSTRAINT fk FOREIGN KEY (tag) REFERENCES tags (name);",
+      "SELECT n.id, count(*) FROM naïve n JOIN tags t USING (tag) WHERE n.\"é\" LIKE '%😀' AND n.note IS NOT NULL AND n.id IN (SELECT id FROM other) GROUP BY n.id ORDER BY n.id DESC OFFSET 5 ROWS FETCH FIRST 10 ROWS ONLY;",
+      "UPDATE naïve SET note = 'x' WHERE id = (SELECT max(id) FROM naïve);",
+      "SELECT 1; SELECT 2;",
+    ].join('\n');
+    const once = pg(text);
+    const kept = parseDocument(text, 'postgres', {});
+    assert.deepEqual(once, kept);
+    const [table, index, alter, select] = once.statements;
+    assert.equal(at(text, table!.span).slice(0, 18), 'CREATE TABLE naïve');
+    const created = table!.changes[0]!;
+    assert.ok(created.kind === 'createTable');
+    assert.deepEqual(created.columns.map((c) => [c.type, at(text, c.span)]), [
+      ['bigint', 'id bigint PRIMARY KEY'],
+      ['varchar(20)', '"é" varchar(20) NOT NULL REFERENCES other (id)'],
+      ['text', 'note text'],
+    ]);
+    const made = index!.changes[0]!;
+    assert.ok(made.kind === 'createIndex');
+    assert.deepEqual([at(text, made.keywordSpan), made.keys[0]!.expression, made.where], ['CREATE INDEX', 'lower(note)', 'note IS NOT NULL']);
+    assert.deepEqual(alter!.changes.map((c) => at(text, c.span).slice(0, 17)), ['ALTER TABLE naïve', 'ALTER TABLE naïve']);
+    const q = select!.query!;
+    assert.deepEqual([...q.tables, ...q.joins.map((j) => j.table)].map((t) => at(text, t.span)), ['naïve', 'tags']);
+    assert.deepEqual(q.predicates.map((p) => at(text, p.span)), ['n."é" LIKE \'%😀\'', 'n.note IS NOT NULL', 'n.id IN (SELECT id FROM other)']);
+    assert.deepEqual([at(text, q.offset?.span), at(text, q.limit?.span)], ['OFFSET 5 ROWS', 'FETCH FIRST 10 ROWS ONLY']);
+    assert.deepEqual(q.orderBy.map((o) => at(text, o.column.span)), ['n.id']);
+    assert.deepEqual(once.statements.slice(-2).map((s) => at(text, s.span)), ['SELECT 1', 'SELECT 2']);
+  });
 });

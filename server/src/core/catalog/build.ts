@@ -127,8 +127,22 @@ class CatalogBuilder {
       const leads = (index: IndexInfo) => !index.partial && fk.columns.every((c, i) => index.keys[i]?.column !== undefined && sameName(index.keys[i]!.column!, c));
       if (table.indexes.some(leads)) continue;
       table.indexes.push({ name, table: table.name, keys: fk.columns.map((column) => ({ column })), unique: false, partial: false, method: 'btree', implicit: 'foreignKey', origin: fk.origin });
+      this.indexNames.add(name.toLowerCase());
     }
   }
+
+  /**
+   * Every name an index of the catalog was given (lower-case), kept when the index goes: a
+   * name not in it names no index, known without a walk of every index (`indexNamed`, asked at
+   * each CREATE INDEX and for each generated name; scripts create thousands).
+   */
+  private readonly indexNames = new Set<string>();
+  /**
+   * Every table a foreign key of the catalog was made to reference, kept when the key goes: a
+   * table not in it is referenced by none, known without a walk of every table (a drop of a
+   * table or column, a column's rename; scripts drop thousands of tables).
+   */
+  private readonly referenced = new Set<string>();
 
   apply(change: SchemaChange, place: Place): void {
     const origin = (span: Span): Origin => ({ file: place.file, span, order: place.order });
@@ -141,6 +155,7 @@ class CatalogBuilder {
         if (this.findIndex(name)) {
           return; // IF NOT EXISTS, or a duplicate PostgreSQL would reject: keep the first.
         }
+        this.indexNames.add(name.toLowerCase());
         table.indexes.push({
           name,
           table: table.name,
@@ -251,6 +266,7 @@ class CatalogBuilder {
     if (table.primaryKey) this.dropConstraint(table, table.primaryKey.name ?? `${table.name}_pkey`);
     const keyName = name ?? `${table.name}_pkey`;
     table.primaryKey = { name: keyName, columns: [...columns], origin };
+    this.indexNames.add(keyName.toLowerCase());
     for (const c of columns) {
       const info = table.columns.get(c);
       if (info) info.notNull = true;
@@ -262,6 +278,7 @@ class CatalogBuilder {
     if (table.uniques.some((u) => sameColumns(u.columns, columns))) return; // UNIQUE inline and in the constraint list
     const keyName = name ?? this.uniqueIndexName(`${table.name}_${columns.join('_')}_key`);
     table.uniques.push({ name: keyName, columns: [...columns], origin });
+    this.indexNames.add(keyName.toLowerCase());
     table.indexes.push(implicitIndex(table, keyName, columns, 'unique', origin));
   }
 
@@ -280,6 +297,7 @@ class CatalogBuilder {
       refColumns,
       origin,
     };
+    this.referenced.add(refTable);
     table.foreignKeys.push(info);
     if (this.dialect === 'mysql' && fk.columns.length > 0) this.engineIndexed.set(info, fk.name ?? fk.columns[0]!);
   }
@@ -296,7 +314,7 @@ class CatalogBuilder {
 
   private dropTable(name: string): void {
     const key = tableKey(name);
-    if (!this.catalog.tables.delete(key)) return;
+    if (!this.catalog.tables.delete(key) || !this.referenced.has(key)) return;
     // Only DROP ... CASCADE succeeds with referencing FKs; it drops them.
     // Scripts drop thousands of tables: look before allocating a filtered copy.
     const pointsHere = (fk: ForeignKeyInfo) => fk.refTable === key;
@@ -321,6 +339,7 @@ class CatalogBuilder {
     table.uniques = table.uniques.filter((u) => !uses(u.columns));
     table.foreignKeys = table.foreignKeys.filter((fk) => !uses(fk.columns));
     const pointsHere = (fk: ForeignKeyInfo) => fk.refTable === table.name && uses(fk.refColumns);
+    if (!this.referenced.has(table.name)) return;
     for (const other of this.catalog.tables.values()) {
       if (other.foreignKeys.some(pointsHere)) other.foreignKeys = other.foreignKeys.filter((fk) => !pointsHere(fk));
     }
@@ -338,6 +357,7 @@ class CatalogBuilder {
     if (table.primaryKey) table.primaryKey.columns = rename(table.primaryKey.columns);
     for (const u of table.uniques) u.columns = rename(u.columns);
     for (const fk of table.foreignKeys) fk.columns = rename(fk.columns);
+    if (!this.referenced.has(table.name)) return;
     for (const other of this.catalog.tables.values()) {
       for (const fk of other.foreignKeys) if (fk.refTable === table.name) fk.refColumns = rename(fk.refColumns);
     }
@@ -352,6 +372,7 @@ class CatalogBuilder {
     table.name = newName;
     table.spelled = to;
     this.catalog.tables.set(newName, table);
+    this.referenced.add(newName);
     for (const index of table.indexes) index.table = newName;
     for (const other of this.catalog.tables.values()) {
       for (const fk of other.foreignKeys) {
@@ -370,6 +391,7 @@ class CatalogBuilder {
       for (const key of [table.primaryKey, ...table.uniques]) if (key && sameName(key.name, index.name)) key.name = to;
     }
     index.name = to;
+    this.indexNames.add(to.toLowerCase());
   }
 
   private dropConstraint(table: TableInfo, name: string): void {
@@ -402,6 +424,7 @@ class CatalogBuilder {
   private indexNamed(name: string): { table: TableInfo; at: number } | undefined {
     const whole = name.toLowerCase();
     const unqualified = tableKey(name);
+    if (!this.indexNames.has(whole) && !this.indexNames.has(unqualified)) return undefined;
     for (const table of this.catalog.tables.values()) {
       const indexes = table.indexes;
       for (let at = 0; at < indexes.length; at++) {

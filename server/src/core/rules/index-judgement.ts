@@ -221,7 +221,8 @@ function choicesFlag(table: TableInfo): string | undefined {
 const RUNS_SUFFIXES = ['_instance', '_instances', '_run', '_runs', '_execution', '_executions', '_call', '_calls', '_delivery', '_deliveries'];
 
 function isRunsTable(name: string): boolean {
-  return RUNS_SUFFIXES.some((suffix) => snake(name).endsWith(suffix));
+  const snaked = snake(name);
+  return RUNS_SUFFIXES.some((suffix) => snaked.endsWith(suffix));
 }
 
 /**

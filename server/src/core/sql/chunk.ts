@@ -2,6 +2,7 @@
 import type { Dialect } from '../../../../shared/types';
 import type { Span, Statement, SyntaxError } from './model';
 import { Lexer, Tok, isTrivia } from './split/lexer';
+import { NO_ITEMS } from './build';
 
 export interface ChunkResult {
   statements: Statement[];
@@ -31,7 +32,7 @@ export function errorSpanAt(text: string, offset: number, dialect: Dialect): Spa
 
 /** A deep copy of a chunk result with every span moved by `delta` (cache entries are shared). */
 export function rebase<T>(value: T, delta: number): T {
-  if (Array.isArray(value)) return value.map((v) => rebase(v, delta)) as T;
+  if (Array.isArray(value)) return (value === NO_ITEMS ? value : value.map((v) => rebase(v, delta))) as T;
   if (value && typeof value === 'object') {
     const o = value as Record<string, unknown>;
     if (typeof o.start === 'number' && typeof o.end === 'number') return { start: o.start + delta, end: o.end + delta } as T;

@@ -50,15 +50,14 @@ export function parseStatement(text: string, dialect: Dialect): ChunkResult {
 }
 
 /**
- * Texts parsed once and not cached: most statements of a corpus occur once, so
- * a statement is cached from its second sight on, and the first parse goes to
- * the document as it is. At the second sight, the cache entry is a copy of
- * that first result moved back to the statement's own offsets, not a second
- * parse: only `markTransactions` changes a parsed statement afterwards (its
- * `inTransaction`, which it sets again in every document, except on the
- * statements that open or close a transaction, which keep their parsed `false`).
- * Only for documents parsed without `incremental` (a one-off run, not the
- * language server), whose statements are not moved in place later.
+ * The texts a one-off parse has read, with their first result (where it was placed): most
+ * statements of a corpus occur once, so the first parse goes to the document as it is, and
+ * each later sight of the same text is a copy of that first result moved to its own place,
+ * not a second parse: only `markTransactions` changes a parsed statement afterwards (its
+ * `inTransaction`, which it sets again in every document, except on the statements that
+ * open or close a transaction, which keep their parsed `false`). Only for documents parsed
+ * without `incremental` (a one-off run, not the language server), whose statements are not
+ * moved in place later.
  */
 const seenOnce = new Map<Dialect, Map<string, { result: ChunkResult; start: number }>>();
 const SEEN_MAX = 100_000;
@@ -70,16 +69,29 @@ function parseStatementAt(text: string, dialect: Dialect, start: number): ChunkR
   if (hit) return rebase(hit, start);
   const seen = seenOnce.get(dialect) ?? seenOnce.set(dialect, new Map()).get(dialect)!;
   const first = seen.get(text);
-  if (first) {
-    seen.delete(text);
-    const result = rebase(first.result, -first.start);
-    cache.set(text, result);
-    return rebase(result, start);
-  }
+  if (first) return rebase(first.result, start - first.start);
   if (seen.size >= SEEN_MAX) seen.clear();
+  const result = parseUncachedAt(text, dialect, start);
+  seen.set(text, { result, start });
+  return result;
+}
+
+/**
+ * `parseUncached` placed at `start` of a document: a PostgreSQL statement that parses is
+ * built there (no walk of its model to move it afterwards); anything else is moved there.
+ */
+function parseUncachedAt(text: string, dialect: Dialect, start: number): ChunkResult {
+  if (dialect === 'postgres' && loaded) {
+    let placed: ChunkResult | undefined;
+    try {
+      placed = parsePgChunk(text, start);
+    } catch {
+      placed = undefined; // parseUncached says what went wrong
+    }
+    if (placed && placed.errors.length === 0) return placed;
+  }
   const result = parseUncached(text, dialect);
   shiftFresh(result, start);
-  seen.set(text, { result, start });
   return result;
 }
 

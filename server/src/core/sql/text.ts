@@ -1,7 +1,9 @@
 /**
  * Positions inside one PostgreSQL statement: converts the parser's byte
  * locations to UTF-16 offsets and finds token ends the AST does not give.
- * All offsets here are relative to the statement text.
+ * All offsets here, taken and given, are `base` plus an offset in the statement
+ * text: `base` is where the statement starts in its document when its model is
+ * built in place (a one-off parse: no move of its spans afterwards), else 0.
  */
 import { byteToUtf16Map, type OffsetMap } from './bytes';
 import { Lexer, Tok, tokenize, wordIs, type Token } from './split/lexer';
@@ -19,13 +21,14 @@ export class StatementText {
     readonly text: string,
     readonly dialect: Dialect = 'postgres',
     bytes = true,
+    readonly base = 0,
   ) {
     this.toUtf16 = bytes ? byteToUtf16Map(text) : (o) => o;
   }
 
   /** Parser location (bytes) → UTF-16 offset in the statement. */
   at(location: number): number {
-    return this.toUtf16(location);
+    return this.toUtf16(location) + this.base;
   }
 
   get tokens(): Token[] {
@@ -33,7 +36,8 @@ export class StatementText {
   }
 
   /** Index of the first token ending after `offset`. */
-  tokenIndexAt(offset: number): number {
+  tokenIndexAt(at: number): number {
+    const offset = at - this.base;
     const t = this.tokens;
     let lo = 0;
     let hi = t.length;
@@ -47,8 +51,8 @@ export class StatementText {
 
   tokenEnd(offset: number): number {
     const lx = new Lexer(this.text, this.dialect);
-    lx.next(offset);
-    return Math.max(lx.end, offset);
+    lx.next(offset - this.base);
+    return Math.max(lx.end + this.base, offset);
   }
 
   /** Span of a dotted name (`s.t`, `a.*`, `"X".y`) starting at `offset`. */
@@ -61,7 +65,7 @@ export class StatementText {
       end = t[i + 2].end;
       i += 2;
     }
-    return { start: offset, end };
+    return { start: offset, end: end + this.base };
   }
 
   /**
@@ -93,7 +97,7 @@ export class StatementText {
       end = t[i].end;
       i++;
     }
-    return { start, end };
+    return { start, end: end + this.base };
   }
 
   /** Extends `end` over the following keywords while they are in `words`. */
@@ -101,7 +105,7 @@ export class StatementText {
     const t = this.tokens;
     for (let i = this.tokenIndexAt(end); i < t.length; i++) {
       if (t[i].kind !== Tok.Word || !words.some((w) => this.is(t[i], w))) break;
-      end = t[i].end;
+      end = t[i].end + this.base;
     }
     return end;
   }
@@ -110,7 +114,7 @@ export class StatementText {
   keywordBefore(offset: number, words: readonly string[]): number | undefined {
     const i = this.tokenIndexAt(offset) - 1;
     const tok = this.tokens[i];
-    if (tok && tok.kind === Tok.Word && words.some((w) => this.is(tok, w))) return tok.start;
+    if (tok && tok.kind === Tok.Word && words.some((w) => this.is(tok, w))) return tok.start + this.base;
     return undefined;
   }
 
@@ -118,7 +122,7 @@ export class StatementText {
   definitionSpan(start: number, stopWords: readonly string[]): Span {
     const toks = this.tokens;
     let i = this.tokenIndexAt(start);
-    const from = toks[i]?.start ?? start;
+    const from = toks[i]?.start ?? start - this.base;
     let end = from;
     let depth = 0;
     for (; i < toks.length; i++) {
@@ -131,7 +135,7 @@ export class StatementText {
       else if (depth === 0 && tok.kind === Tok.Word && stopWords.some((w) => this.is(tok, w))) break;
       end = tok.end;
     }
-    return { start: from, end };
+    return { start: from + this.base, end: end + this.base };
   }
 
   is(tok: Token, upperWord: string): boolean {
@@ -143,6 +147,6 @@ export class StatementText {
   }
 
   slice(span: Span): string {
-    return this.text.slice(span.start, span.end);
+    return this.text.slice(span.start - this.base, span.end - this.base);
   }
 }

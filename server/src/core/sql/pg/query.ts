@@ -342,7 +342,7 @@ export class PgQueryBuilder {
   exprSpan(node: PgNode): Span {
     const r = { min: Infinity, max: -1 };
     locationRange(node, r);
-    if (r.max < 0) return { start: 0, end: 0 };
+    if (r.max < 0) return { start: this.st.base, end: this.st.base };
     const span = this.st.balancedSpan(this.st.at(r.min), this.st.at(r.max));
     // A NullTest's location is its `IS`: take in the `[NOT] NULL` after it.
     if (this.st.keywordBefore(span.end, ['IS'])) span.end = this.st.extendOverWords(span.end, ['NOT', 'NULL', 'TRUE', 'FALSE', 'UNKNOWN']);

@@ -1,12 +1,13 @@
 /** One PostgreSQL statement's text → Statements and at most one SyntaxError (statement-relative spans). */
 import { codePointToUtf16 } from '../bytes';
-import type { Statement, StatementKind, SyntaxError } from '../model';
+import type { QueryModel, SchemaChange, Statement, StatementKind, SyntaxError } from '../model';
 import type { ChunkResult } from '../chunk';
 import { errorSpanAt } from '../chunk';
 import { DDL_STATEMENT_TYPES, PgDdlBuilder } from './ddl';
 import { PgQueryBuilder, QUERY_STATEMENT_TYPES, type PgNode } from './query';
 import { StatementText } from '../text';
 import { parsePg } from './wasm';
+import { compactQuery, NO_ITEMS } from '../build';
 
 /** Top-level statement types with a model; the tree of any other statement is not even decoded. */
 const MODELLED = new Set<string>([...QUERY_STATEMENT_TYPES, ...DDL_STATEMENT_TYPES]);
@@ -15,7 +16,7 @@ const MODELLED = new Set<string>([...QUERY_STATEMENT_TYPES, ...DDL_STATEMENT_TYP
 const INSERT_SELECT = Buffer.from('"selectStmt":{"SelectStmt":{"');
 const VALUES_LISTS = Buffer.from('valuesLists"');
 /** A subquery inside an expression (`IN (SELECT ...)`, `EXISTS (...)`, a scalar subquery): its node's key. */
-const SUBLINK = Buffer.from('"SubLink"');
+const SUBLINK = '"SubLink"';
 
 function modelled(type: string, bytes: () => Buffer): boolean {
   if (type === 'InsertStmt') {
@@ -27,51 +28,54 @@ function modelled(type: string, bytes: () => Buffer): boolean {
   return MODELLED.has(type);
 }
 
-export function parsePgChunk(text: string): ChunkResult {
+/**
+ * `text`'s statements and syntax error. `base`: where `text` starts in its document, for
+ * statements built in place there (their spans are `base` on); the error's span is the text's own.
+ */
+export function parsePgChunk(text: string, base = 0): ChunkResult {
   let tree: PgNode;
   let subqueries: boolean;
   try {
     const parsed = parsePg(text, modelled, SUBLINK);
     // One statement with no model: what buildStatement would make of it, without its tree.
-    if (!parsed.tree) return { statements: [{ kind: pgKindOf(parsed.type), span: { start: 0, end: text.length }, text, changes: [], inTransaction: false }], errors: [] };
+    if (!parsed.tree) return { statements: [{ kind: pgKindOf(parsed.type), span: { start: base, end: base + text.length }, text, changes: NO_ITEMS, inTransaction: false }], errors: NO_ITEMS };
     tree = parsed.tree;
     subqueries = parsed.probed !== false;
   } catch (e) {
     return { statements: [], errors: [pgError(text, e)] };
   }
-  const st = new StatementText(text);
   const stmts: PgNode[] = tree.stmts ?? [];
+  // One statement (nearly every chunk): its list made to measure.
+  if (stmts.length === 1) return { statements: [buildStatement(new StatementText(text, 'postgres', true, base), stmts[0].stmt ?? {}, subqueries)], errors: NO_ITEMS };
+  const st = new StatementText(text);
   const statements: Statement[] = [];
   for (const raw of stmts) {
     // Offsets of sub-statements (when the splitter left two in one chunk) are bytes too.
     const from = st.at(raw.stmt_location ?? 0);
     const to = raw.stmt_len ? st.at((raw.stmt_location ?? 0) + raw.stmt_len) : text.length;
-    const sub = stmts.length === 1 ? st : new StatementText(text.slice(from, to).trim());
-    const lead = stmts.length === 1 ? 0 : from + (text.slice(from, to).length - text.slice(from, to).trimStart().length);
-    const s = buildStatement(sub, raw.stmt ?? {}, subqueries);
-    statements.push(lead ? shift(s, lead) : s);
+    const lead = from + (text.slice(from, to).length - text.slice(from, to).trimStart().length);
+    const sub = new StatementText(text.slice(from, to).trim(), 'postgres', true, base + lead);
+    statements.push(buildStatement(sub, raw.stmt ?? {}, subqueries));
   }
-  return { statements, errors: [] };
+  return { statements, errors: NO_ITEMS };
 }
 
 function buildStatement(st: StatementText, node: PgNode, subqueries: boolean): Statement {
-  const span = { start: 0, end: st.text.length };
+  const span = { start: st.base, end: st.base + st.text.length };
   const q = new PgQueryBuilder(st, subqueries);
-  const statement: Statement = { kind: pgKind(node), span, text: st.text, changes: [], inTransaction: false };
+  const kind = pgKind(node);
+  let query: QueryModel | undefined;
+  let changes: SchemaChange[] = NO_ITEMS;
   try {
-    const query = q.statement(node);
-    if (query) statement.query = query;
-    statement.changes = new PgDdlBuilder(st, q).changes(node, span);
+    const built = q.statement(node);
+    if (built) query = compactQuery(built);
+    const made = new PgDdlBuilder(st, q).changes(node, span);
+    if (made.length > 0) changes = made;
   } catch {
     // An unexpected tree shape costs this statement its model, never the document.
   }
-  return statement;
-}
-
-function shift(s: Statement, delta: number): Statement {
-  // Only used for the rare chunk holding several statements.
-  const json = JSON.stringify(s);
-  return JSON.parse(json, (_k, v) => (v && typeof v === 'object' && typeof v.start === 'number' && typeof v.end === 'number' ? { ...v, start: v.start + delta, end: v.end + delta } : v));
+  // Made whole, its query last as when it was added: no property added afterwards (V8 would give the object a second store for it).
+  return query ? { kind, span, text: st.text, changes, inTransaction: false, query } : { kind, span, text: st.text, changes, inTransaction: false };
 }
 
 function pgError(text: string, e: unknown): SyntaxError {

@@ -99,7 +99,12 @@ function throwIfError(heap: Uint8Array, errorPtr: number): void {
 
 /** `{"version":NNNNNN,"stmts":[{"stmt":{"` — what every tree with statements starts with. */
 const STMTS_PREFIX = encoder.encode('"stmts":[{"stmt":{"');
-const STMT_LOCATION = Buffer.from('"stmt_location"');
+const STMT_LOCATION = encoder.encode('"stmt_location"');
+/**
+ * How far from its end a tree's JSON holds its last statement's `"stmt_location"` key when
+ * it has one: `"stmt_location":N,"stmt_len":M}]}`, each number at most 10 digits.
+ */
+const LAST_STATEMENT_TAIL = 64;
 
 /** What `parsePg` returns: the first statement's node type and, unless skipped, the whole tree. */
 export interface PgParse {
@@ -107,7 +112,7 @@ export interface PgParse {
   type: string;
   /** The tree (`{ version, stmts: [...] }`); undefined when `wanted(type)` said no and it holds one statement. */
   tree?: PgTree;
-  /** With a tree and a `probe`: whether the tree's JSON holds those bytes. */
+  /** With a tree and a `probe`: whether the tree's JSON holds that text. */
   probed?: boolean;
 }
 
@@ -116,10 +121,10 @@ export interface PgParse {
  * when `wanted(type, json)` holds for the first statement's type (`json()`: the
  * tree's bytes, valid during the call only; a view made when asked, since most
  * types answer without them), or when the text holds more than one statement
- * (every caller needs each statement's type then). `probe`: bytes to look for in a
- * decoded tree's JSON (`probed`), at the cost of a native search instead of a walk.
+ * (every caller needs each statement's type then). `probe`: text to look for in a
+ * decoded tree's JSON (`probed`), at the cost of a search of its text instead of a walk.
  */
-export function parsePg(text: string, wanted: (type: string, json: () => Buffer) => boolean, probe?: Buffer): PgParse {
+export function parsePg(text: string, wanted: (type: string, json: () => Buffer) => boolean, probe?: string): PgParse {
   const m = module();
   if (text === '') throw new Error('Query cannot be empty');
   const queryPtr = copyIn(m, text);
@@ -136,13 +141,31 @@ export function parsePg(text: string, wanted: (type: string, json: () => Buffer)
     const type = firstType(heap, treePtr, end);
     let view: Buffer | undefined;
     const json = (): Buffer => (view ??= Buffer.from(heap.buffer, treePtr, end - treePtr));
-    if (type && !wanted(type, json) && json().indexOf(STMT_LOCATION) < 0) return { type };
-    const tree = JSON.parse(decoder.decode(json())) as PgTree;
-    return probe ? { type: type ?? '', tree, probed: json().indexOf(probe) >= 0 } : { type: type ?? '', tree };
+    if (type && !wanted(type, json) && !locatedStatement(heap, treePtr, end)) return { type };
+    const treeJson = decoder.decode(heap.subarray(treePtr, end));
+    const tree = JSON.parse(treeJson) as PgTree;
+    return probe ? { type: type ?? '', tree, probed: treeJson.includes(probe) } : { type: type ?? '', tree };
   } finally {
     m._free(queryPtr);
     if (resultPtr) m._wasm_free_parse_result(resultPtr);
   }
+}
+
+/**
+ * Whether the tree's JSON (`heap[ptr, end)`) holds a `"stmt_location"` key: a statement
+ * that does not start at the text's start, as every statement after the first does. The
+ * statements come in the text's order, so when any has one the last has one, in its last
+ * bytes (`LAST_STATEMENT_TAIL`): only those are read, not the whole tree. (The same bytes
+ * inside the tree, a quoted identifier, only ask for a tree that was not needed.)
+ */
+function locatedStatement(heap: Uint8Array, ptr: number, end: number): boolean {
+  const n = STMT_LOCATION.length;
+  for (let at = end - n; at >= ptr && at >= end - LAST_STATEMENT_TAIL; at--) {
+    let k = 0;
+    while (k < n && heap[at + k] === STMT_LOCATION[k]) k++;
+    if (k === n) return true;
+  }
+  return false;
 }
 
 /** The node type of the first statement in the JSON tree at `ptr`, read from its bytes; undefined for a tree without statements. */
@@ -153,9 +176,35 @@ function firstType(heap: Uint8Array, ptr: number, end: number): string | undefin
   while (i < limit && heap[i] !== 44 /* , */) i++;
   i++;
   for (let k = 0; k < STMTS_PREFIX.length; k++, i++) if (heap[i] !== STMTS_PREFIX[k]) return undefined;
-  // The name (ASCII) up to its closing quote, read at once: not a string per character.
+  // The name (ASCII) up to its closing quote: one of a few dozen, each decoded once.
   const quote = heap.indexOf(34 /* " */, i);
-  return quote < 0 || quote >= end ? undefined : decoder.decode(heap.subarray(i, quote));
+  return quote < 0 || quote >= end ? undefined : typeName(heap, i, quote);
+}
+
+/** The node type names read so far, by length and first letters (`typeKey`). */
+const typeNames = new Map<number, string[]>();
+
+function typeKey(heap: Uint8Array, from: number, to: number): number {
+  return (to - from) * 0x10000 + heap[from + 1]! * 0x100 + heap[to - 1]!;
+}
+
+/** The string of the ASCII bytes `heap[from, to)`, a node type's name: the one made before for the same bytes. */
+function typeName(heap: Uint8Array, from: number, to: number): string {
+  if (to - from < 2) return decoder.decode(heap.subarray(from, to));
+  const key = typeKey(heap, from, to);
+  const known = typeNames.get(key);
+  if (known) {
+    for (const name of known) if (sameAscii(heap, from, name)) return name;
+  }
+  const name = decoder.decode(heap.subarray(from, to));
+  if (known) known.push(name);
+  else typeNames.set(key, [name]);
+  return name;
+}
+
+function sameAscii(heap: Uint8Array, from: number, name: string): boolean {
+  for (let k = 0; k < name.length; k++) if (heap[from + k] !== name.charCodeAt(k)) return false;
+  return true;
 }
 
 /** libpg-query's `parseSync`: the whole tree. */
