@@ -1076,11 +1076,25 @@ export class Workspace {
     return options?.readOnce ? treesNotKept(this.fileAnalysisSteps(file)) : this.fileAnalysisSteps(file);
   }
 
+  /**
+   * Reads `file` as its analysis starts (the workspace's models for code that uses them, then the file's
+   * document), without its findings: nothing of it asks the history (`isShipped`), so a caller can read
+   * the files while the history is still being found out (the CLI, while git answers).
+   */
+  readAhead(file: string): void {
+    const entry = this.entries.get(file);
+    if (entry && this.analyses(file)) runSteps(this.documentSteps(file, entry));
+  }
+
+  private *documentSteps(file: string, entry: FileEntry): Steps<ParsedDocument | undefined> {
+    if (!entry.document && hasCrossFileModels(file)) yield* this.workspaceModelsSteps();
+    return yield* this.parseSteps(file, entry);
+  }
+
   private *fileAnalysisSteps(file: string): Steps<Finding[] | undefined> {
     const entry = this.entries.get(file);
     if (!entry || !this.analyses(file)) return [];
-    if (!entry.document && hasCrossFileModels(file)) yield* this.workspaceModelsSteps();
-    const document = yield* this.parseSteps(file, entry);
+    const document = yield* this.documentSteps(file, entry);
     if (!document || this.entries.get(file) !== entry) return undefined;
     if (this.isTooLarge(entry)) return [];
     yield* this.settleSteps();
