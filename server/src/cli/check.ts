@@ -11,7 +11,7 @@ import { CONFIG_FILE_NAME, type ConfigProblem, type LoadedConfig } from '../core
 import { oneWarningPerIndex } from '../core/engine/analysis';
 import { Workspace } from '../core/engine/workspace';
 import { rules } from '../core/rules/index';
-import { keepTreesForReuse } from '../core/host/treesitter';
+import { initHostParsers, keepTreesForReuse } from '../core/host/treesitter';
 import { initParsers } from '../core/sql/parse';
 import { ChangedFilesError, changedFiles, gitHistory, type ChangedFiles } from '../history/git';
 import type { MigrationHistory } from '../core/migrations/history';
@@ -181,6 +181,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     const written = changed.size > 0 ? writeFixedFiles(root, changed, options.warn) : [];
     for (const file of written) workspace.setFile(file, changed.get(file)!);
     const created = writeNewFiles(root, chained.files, options.warn);
+    // A new file of a language the workspace had none of is read with its grammar (the workspace loaded its languages' only).
+    if (created.length > 0) await initHostParsers();
     for (const file of created) if (workspace.includes(file)) workspace.setFile(file, chained.files.find((f) => f.file === file)!.content);
     if (written.length > 0 || created.length > 0) findings = analyzeAll();
   }

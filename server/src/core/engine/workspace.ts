@@ -27,6 +27,7 @@ import type { ParsedDocument, SchemaChange } from '../sql/model';
 import { otherEngineOf } from '../sql/dialect';
 import { inferDialect, initParsers, parseDocument, parseDocumentSteps, type SyntaxOracle } from '../sql/parse';
 import { hostGrammarOf, initHostParsers, treesNotKept } from '../host/treesitter';
+import { languageDataOf } from '../../../../shared/languages';
 import { type KnexfileMigrations, MAY_CALL_MIGRATOR, readKnexfile, readScriptMigration, type ScriptMigration } from '../host/typescript/migrations';
 import { isKnexfile, isScriptFile, type ScriptFileInfo } from '../migrations/scripts';
 import { extractHost, hasCrossFileModels, hostLanguageOf, workspaceModelsOf } from '../host/extract';
@@ -242,8 +243,10 @@ export class Workspace {
       listed ?? Workspace.listFiles(options),
       initParsers(),
     ]);
-    // tree-sitter's grammars are loaded for host code (and knex/Kysely migrations) only: a SQL-only workspace never compiles them.
-    if (files.some((file) => hostLanguageOf(file) || isScriptFile(file))) await initHostParsers();
+    // tree-sitter's grammars are loaded for host code (and knex/Kysely migrations) only, those of its languages:
+    // a SQL-only workspace never compiles them, a TypeScript one neither Python's nor Rust's.
+    const grammars = new Set(files.flatMap((file) => languageDataOf(file)?.grammars ?? []));
+    if (grammars.size > 0) await initHostParsers([...grammars]);
     // Read synchronously, a batch at a time: a promise-based read of each file (open, stat, read, close)
     // cost polar's 3,123 files 0.5-0.7 s of CPU, these 0.1 s; a pause between batches lets an editor's requests in.
     for (let at = 0; at < files.length; at += READ_BATCH) {

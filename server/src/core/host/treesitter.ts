@@ -69,21 +69,37 @@ interface TreeSitterModule {
 
 let binding: { module: TreeSitterModule; transfer: number } | undefined;
 
-export function initHostParsers(): Promise<void> {
+/**
+ * Loads web-tree-sitter and `grammars` (all of them by default); resolves when they are ready. A
+ * workspace loads those of its files' languages only (a TypeScript project compiles no Python or Rust grammar).
+ */
+export function initHostParsers(grammars: readonly HostGrammar[] = Object.keys(GRAMMARS) as HostGrammar[]): Promise<void> {
   ready ??= (async () => {
     const options = { locateFile: () => locate('runtime') };
     await Parser.init(options);
     const module = options as unknown as TreeSitterModule;
     // `_ts_init` only writes the language versions into the transfer buffer and returns its address.
     if (typeof module._ts_tree_cursor_current_node_id_wasm === 'function' && module.HEAP32 instanceof Int32Array) binding = { module, transfer: module._ts_init() };
-    for (const lang of Object.keys(GRAMMARS) as HostGrammar[]) {
-      const parser = new Parser();
-      parser.setLanguage(await Language.load(locate(lang)));
-      parsers.set(lang, new HostParser(parser));
-    }
   })();
-  return ready;
+  const runtime = ready;
+  return Promise.all(
+    grammars.map((lang) => {
+      let loaded = loading.get(lang);
+      if (!loaded) {
+        loaded = runtime.then(async () => {
+          const parser = new Parser();
+          parser.setLanguage(await Language.load(locate(lang)));
+          parsers.set(lang, new HostParser(parser));
+        });
+        loading.set(lang, loaded);
+      }
+      return loaded;
+    }),
+  ).then(() => undefined);
 }
+
+/** Each grammar's load, once started. */
+const loading = new Map<HostGrammar, Promise<void>>();
 
 /** The parser for `lang`; throws if `initHostParsers()` has not completed. */
 export function hostParser(lang: HostGrammar): HostParser {
