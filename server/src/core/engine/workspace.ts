@@ -162,6 +162,8 @@ export class Workspace {
   private changes = 0;
   /** The key of the schema each package sees (`schemaKeyOf`), by the packages it sees. */
   private readonly packageSchemas = new Map<string, string>();
+  /** `schemaKeyOf` by file (asked for each file and each finding's index), forgotten with `packageSchemas`. */
+  private readonly schemaKeys = new Map<string, string>();
   /** The catalogs built for `schemaOf`, by schema key: files that see other packages but the same schema share one. */
   private readonly packageCatalogs = new Map<string, Catalog>();
   /**
@@ -482,6 +484,7 @@ export class Workspace {
     this.cachedCatalog = sameTables(this.cachedCatalog);
     this.packageCatalogs.clear();
     this.packageSchemas.clear();
+    this.schemaKeys.clear();
     this.catalogVersion++;
     return true;
   }
@@ -678,6 +681,7 @@ export class Workspace {
     if (this.changes !== before) return undefined;
     this.packageCatalogs.clear();
     this.packageSchemas.clear();
+    this.schemaKeys.clear();
     this.catalogChanges = new Map(inputs.filter(({ file }) => followsEdits(file)).map(({ file, document }) => [file, schemaStatementsOf(document)]));
     this.cachedCatalog = built;
     this.catalogVersion++;
@@ -706,6 +710,8 @@ export class Workspace {
    * key: one schema, one catalog. `schemaOf(file).key` is the same, or '' when that catalog is whole after all.
    */
   schemaKeyOf(file: string): string {
+    const known = this.schemaKeys.get(file);
+    if (known !== undefined) return known;
     const visible = this.layout.visiblePackages(file);
     const seenKey = visible.join('\n');
     let key = this.packageSchemas.get(seenKey);
@@ -722,6 +728,7 @@ export class Workspace {
       key = packages.size === all.size || packages.size === 0 ? '' : [...packages].sort().join('\n');
       this.packageSchemas.set(seenKey, key);
     }
+    this.schemaKeys.set(file, key);
     return key;
   }
 
@@ -1394,6 +1401,7 @@ export class Workspace {
     this.layout = new Layout(new Packages(this.root, manifests), this.sets, (file) => this.signalsOf(file), this.options.config.dialect, dialect);
     this.packageCatalogs.clear();
     this.packageSchemas.clear();
+    this.schemaKeys.clear();
     this.workspaceDialect = dialect;
     for (const [file, entry] of this.entries) {
       if (entry.dialect === undefined) continue;
