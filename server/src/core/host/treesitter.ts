@@ -572,6 +572,10 @@ export class HostParser {
   private recent: Parsed[] = [];
   /** Flat copies of trees to be parsed again, by text (see `keepTreesForReuse`). */
   private flats = new Map<string, FlatTree>();
+  /** Texts whose flat copy, once used, stays for `parseOwned` (`forFixes`). */
+  private readonly forFixes = new Set<string>();
+  /** Flat copies kept after their use for `parseOwned`: the model files index fixes edit (`fixTree`). */
+  private readonly fixFlats = new Map<string, FlatTree>();
 
   constructor(readonly parser: Parser) {}
 
@@ -585,14 +589,16 @@ export class HostParser {
 
   /**
    * The syntax tree of `text`, as web-tree-sitter would give it (the nodes are
-   * `SyntaxNode`s). `again`: the caller will parse the same text again soon.
+   * `SyntaxNode`s). `again`: the caller will parse the same text again soon; `forFixes` too, and
+   * index fixes may edit it (a model's file: `fixTree`), so its flat copy stays after that parse.
    */
-  parse(text: string, options?: { again?: boolean }): HostTree | null {
+  parse(text: string, options?: { again?: boolean; forFixes?: boolean }): HostTree | null {
     let parsed = this.take((p) => p.text === text, false);
     const flat = this.flats.get(text);
     if (flat) {
       this.flats.delete(text);
-      flatBudget.left += flat.nodes.length;
+      if (this.forFixes.delete(text)) this.fixFlats.set(text, flat);
+      else flatBudget.left += flat.nodes.length;
       if (!parsed) return { rootNode: rebuild(flat, { text }, this.parser.language!), delete: () => {} };
     }
     if (!parsed && readingOnce > 0) {
@@ -603,6 +609,7 @@ export class HostParser {
     }
     if (!parsed) parsed = this.incremental(text) ?? this.fresh(text, options?.again === true && flatBudget.left > 0);
     if (!parsed) return null;
+    if (options?.forFixes && this.flats.has(text)) this.forFixes.add(text);
     this.recent.push(parsed);
     while (this.recent.length > kept.trees) {
       // A workspace scan parses every file once after the one being typed in: keep the big one.
@@ -620,6 +627,9 @@ export class HostParser {
    * (`fixTree`). A kept copy is not: the incremental parse of an edited text takes its nodes over.
    */
   parseOwned(text: string): SyntaxNode | undefined {
+    // A model file's kept flat copy (dokploy: 34 schema files, 160,000 characters, not parsed a third time).
+    const flat = this.fixFlats.get(text);
+    if (flat) return rebuild(flat, { text }, this.parser.language!);
     const once = this.fresh(text, false);
     once?.tree.delete();
     return once?.root;
@@ -628,6 +638,8 @@ export class HostParser {
   /** Drops the flat copies kept for a parse to come (see `keepTreesForReuse`). */
   dropKept(): void {
     this.flats.clear();
+    this.forFixes.clear();
+    this.fixFlats.clear();
   }
 
   /** Drops every kept tree (tests, and memory). */
