@@ -11,12 +11,12 @@
  * `include` globs narrow the analysed files only: the Prisma files are still
  * listed so that migrations and models are recognised whatever is analysed.
  */
-import * as fs from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import { ANALYSED_EXTENSIONS, ORM_SCHEMA_EXTENSIONS, TOOL_FILE_NAMES } from '../../../../shared/languages';
-import { MAX_CONFIG_BYTES, readTextFileSync } from './read';
+import { MAX_CONFIG_BYTES, readTextFile } from './read';
 import { MANIFESTS } from '../engine/packages';
 import { isInMigrationsFolder, isTestFileName, isTestFolder, isTestPath } from './scope';
 import { isScriptFile } from '../migrations/scripts';
@@ -158,55 +158,51 @@ export async function listWorkspaceFiles(root: string, options: FileListOptions)
       return s.rules.ignores(isDir ? `${inner}/` : inner);
     });
 
-  // Folders are read synchronously, a batch at a time (as Workspace.create reads the files): a promise per
-  // folder, its entries handed over from libuv's threads, cost documenso's 2,800 files more CPU than the reads.
-  const folders: { dir: string; rel: string; scopes: GitignoreScope[] }[] = [{ dir: path.resolve(root), rel: '', scopes: [] }];
-  for (let read = 0; folders.length > 0; read++) {
-    if (read > 0 && read % WALK_BATCH === 0) await new Promise((resolve) => setImmediate(resolve)); // an editor's requests in between
-    const { dir, rel, scopes } = folders.pop()!;
+  async function walk(dir: string, rel: string, scopes: GitignoreScope[]): Promise<void> {
     let entries;
     try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
+      entries = await fsp.readdir(dir, { withFileTypes: true });
     } catch {
-      continue; // unreadable folder: skip it, never fail the scan
+      return; // unreadable folder: skip it, never fail the scan
     }
-    const own = entries.some((e) => e.name === '.gitignore' && e.isFile()) ? readGitignore(path.join(dir, '.gitignore'), rel) : undefined;
+    const own = entries.some((e) => e.name === '.gitignore' && e.isFile()) ? await readGitignore(path.join(dir, '.gitignore'), rel) : undefined;
     const active = own ? [...scopes, own] : scopes;
+    const subfolders: Promise<void>[] = [];
     for (const entry of entries) {
       const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
       const abs = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         if (ignoredByPatterns(childRel, true) || excluded(childRel) || ignoredBy(active, childRel, true)) continue;
         if (!options.includeTests && isTestFolder(entry.name)) continue;
-        folders.push({ dir: abs, rel: childRel, scopes: active });
+        subfolders.push(walk(abs, childRel, active));
       } else if (entry.isFile() || entry.isSymbolicLink()) {
         // Symbolic links to files are read; links to folders are not followed (cycles).
         if (!isWorkspaceFileKind(entry.name, childRel) || excluded(childRel) || ignoredByPatterns(childRel) || ignoredBy(active, childRel, false)) continue;
         if (!options.includeTests && isTestFileName(entry.name)) continue;
         if (isAnalysedFile(entry.name) && !isOrmSchemaFile(entry.name) && !included(childRel)) continue;
-        if (entry.isSymbolicLink() && !isFile(abs)) continue;
+        if (entry.isSymbolicLink() && !(await isFile(abs))) continue;
         found.push(abs);
       }
     }
+    await Promise.all(subfolders);
   }
+
+  await walk(path.resolve(root), '', []);
   return found.sort();
 }
 
-/** Folders read between two pauses of the scan. */
-const WALK_BATCH = 64;
-
-function readGitignore(file: string, dir: string): GitignoreScope | undefined {
+async function readGitignore(file: string, dir: string): Promise<GitignoreScope | undefined> {
   try {
-    const read = readTextFileSync(file, { maxBytes: MAX_CONFIG_BYTES });
+    const read = await readTextFile(file, { maxBytes: MAX_CONFIG_BYTES });
     return read.text === undefined ? undefined : { dir, rules: ignore().add(read.text) };
   } catch {
     return undefined; // a .gitignore the library cannot read ignores nothing
   }
 }
 
-function isFile(file: string): boolean {
+async function isFile(file: string): Promise<boolean> {
   try {
-    return fs.statSync(file).isFile();
+    return (await fsp.stat(file)).isFile();
   } catch {
     return false;
   }
