@@ -11,9 +11,10 @@ import { CONFIG_FILE_NAME, type ConfigProblem, type LoadedConfig } from '../core
 import { oneWarningPerIndex } from '../core/engine/analysis';
 import { Workspace } from '../core/engine/workspace';
 import { rules } from '../core/rules/index';
-import { keepTreesForReuse } from '../core/host/treesitter';
+import { initHostParsers, keepTreesForReuse } from '../core/host/treesitter';
 import { initParsers } from '../core/sql/parse';
 import { ChangedFilesError, changedFiles, gitHistory, type ChangedFiles } from '../history/git';
+import type { MigrationHistory } from '../core/migrations/history';
 import { UsageError, type CacheArgs, type ChangedArgs } from './args';
 import { CachedCheck, type Replay } from '../cache/cachedCheck';
 import { DEFAULT_CACHE_FOLDER } from '../cache/checkCache';
@@ -81,7 +82,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   // Read first: a missing or broken baseline is a usage error, not worth an analysis.
   const known = baselineFile !== undefined && !options.updateBaseline ? await readBaseline(baselineFile, root, options.baseline!) : undefined;
   // A pull request's migrations are committed on its branch: with --changed, shipped means "at the base already".
-  // git is asked while the config is read and the parsers load.
+  // git is asked while the config is read, the parsers load and the files are read.
   const gitFacts = changesSince(root, options.changed).then(async (changes) => ({ changes, history: changes?.history ?? (await gitHistory(root)) }));
   // A run that may take the last run's findings whole (check --cache, unchanged files) loads no parser: the workspace loads them when it is built.
   const mayReplay = options.cache !== undefined && !options.fix && !options.changed;
@@ -94,7 +95,19 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
         warn: options.warn,
       })
     : undefined;
-  const [loaded, , { changes, history }, cache] = await Promise.all([loadConfig(root, explicitConfig, { allowOutside: true }), mayReplay ? undefined : initParsers(), gitFacts, cacheLoaded]);
+  // git's answer is waited for when it is first needed (`--changed`: at once, it decides what is read; else once the
+  // files are read): in a copy of a repository (a container's, a benchmark's) git hashes every tracked file again to
+  // tell that none changed (documenso: 0.5 s), which runs beside the scan. Nothing asks whether a file shipped before.
+  gitFacts.catch(() => undefined); // its failure is reported where it is awaited
+  let facts: Awaited<typeof gitFacts> | undefined;
+  const history: MigrationHistory = {
+    isShipped: (file) => {
+      if (!facts) throw new Error('asked whether a file shipped before git answered');
+      return facts.history.isShipped(file);
+    },
+  };
+  const [loaded, , early, cache] = await Promise.all([loadConfig(root, explicitConfig, { allowOutside: true }), mayReplay ? undefined : initParsers(), options.changed ? gitFacts : undefined, cacheLoaded]);
+  facts = early;
   timing.mark(mayReplay ? 'config + cache' : 'config + parsers');
   const configFile = loaded.file ?? explicitConfig ?? path.join(root, CONFIG_FILE_NAME);
   const inputs = { configFile, config: loaded.config, isShipped: (file: string) => history.isShipped(file) };
@@ -113,6 +126,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   // The cache records each file's metadata before the workspace reads it.
   const listed = cache ? await Workspace.listFiles(workspaceOptions) : undefined;
   if (listed) cache!.observe(listed);
+  if (mayReplay) facts ??= await gitFacts;
   const replay = mayReplay ? cache!.replay(inputs) : undefined;
   if (replay) {
     timing.mark(`scan + stat ${listed!.length} files (${replay.read} read)`);
@@ -129,6 +143,18 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const unmatched = unmatchedIncludes(loaded, root, workspace.files());
   for (const problem of unmatched) options.warn(problem.message);
   let files = selectFiles(workspace.files(), targets, options.warn, (file) => workspace.skipReason(file));
+  if (!facts) {
+    // Until git answers, the files are read as their analysis starts (a run with the cache reads only what it must: none).
+    let answered = false;
+    void gitFacts.finally(() => (answered = true)).catch(() => undefined);
+    for (let at = 0; !cache && !answered && at < files.length; at++) {
+      workspace.readAhead(files[at]!);
+      await new Promise((resolve) => setImmediate(resolve)); // git's answer comes in between
+    }
+    facts = await gitFacts;
+    timing.mark('read ahead + git');
+  }
+  const { changes } = facts;
   let changed: ChangedSelection | undefined;
   if (changes) ({ files, changed } = selectChanged(workspace, files, changes, loaded.file ?? explicitConfig));
   cache?.begin(workspace, inputs);
@@ -155,6 +181,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     const written = changed.size > 0 ? writeFixedFiles(root, changed, options.warn) : [];
     for (const file of written) workspace.setFile(file, changed.get(file)!);
     const created = writeNewFiles(root, chained.files, options.warn);
+    // A new file of a language the workspace had none of is read with its grammar (the workspace loaded its languages' only).
+    if (created.length > 0) await initHostParsers();
     for (const file of created) if (workspace.includes(file)) workspace.setFile(file, chained.files.find((f) => f.file === file)!.content);
     if (written.length > 0 || created.length > 0) findings = analyzeAll();
   }

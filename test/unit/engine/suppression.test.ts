@@ -111,6 +111,18 @@ describe('engine: querylens-ignore-file and unused suppressions', () => {
     );
   });
 
+  it('in a file that gives the rules nothing to read (no query, no statement: no rule runs there), its comments are still checked', () => {
+    const text = `// querylens-ignore-file n-plus-one\nexport function label(name: string): string {\n  // querylens-ignore select-star\n  return name.trim();\n}\n`;
+    assert.deepEqual(
+      analyze('label.ts', text).map((f) => `${f.range.start.line}:${f.range.start.character} ${f.message}`),
+      [
+        '0:25 Unused suppression: n-plus-one reports nothing in this file any more. Remove "n-plus-one" from the comment.',
+        '2:22 Unused suppression: select-star reports nothing on this line or the next any more. Remove "select-star" from the comment.',
+      ],
+    );
+    assert.deepEqual(analyze('plain.ts', 'export const answer = 42;\n'), []);
+  });
+
   it('says nothing of a suppression of a rule that is off, nor when unused-suppression is off; overrides apply to it', () => {
     const text = `-- querylens-ignore unpaginated-query\n${QUERY}`;
     assert.deepEqual(brief(analyze('q.sql', text, { rules: { 'unpaginated-query': 'off' } })), ['1:7-8 select-star', '1:28-40 missing-index']);

@@ -156,6 +156,19 @@ function pointsWithin(report: RuleReport, within: Span, file: string): boolean {
   return true;
 }
 
+/**
+ * Whether a file gives the rules nothing to read: no statement (so no schema change either: the catalog
+ * holds nothing from it), no syntax error, and no query, write, access, model or pool of host code. Every
+ * rule reads one of these (statement rules its statements; file rules its host extraction's lists, its
+ * models or the catalog's tables declared in it), so none reports; only its suppression comments are
+ * checked. documenso: 1,561 of 2,115 files, 0.1 s of rules that found nothing.
+ */
+function nothingToRead({ document, host, models }: AnalysisInput): boolean {
+  if (document.statements.length > 0 || document.errors.length > 0 || (models !== undefined && models.length > 0)) return false;
+  if (!host) return true;
+  return host.queries.length === 0 && host.writes.length === 0 && host.accesses.length === 0 && host.models.length === 0 && !host.pools?.length && host.errors.length === 0;
+}
+
 /** The reuse key (`FileAnalysis.reuseKeys`) last made for a host statement, with what it was made of. */
 const reuseKeyOf = new WeakMap<Statement, { query: string; ordinal: number; text: string; key: string }>();
 
@@ -226,7 +239,8 @@ class FileAnalysis {
     const fileScope: FileFinding[] | undefined = this.input.reports ? [] : undefined;
     const hostQueriesMade: HostQueryMade[] = [];
     const latest = () => this.input.reports!.indexFixes!;
-    for (const { rule, severity } of enabled) {
+    // A run without kept reports (the CLI) skips the rules where they have nothing to read: most files of a web project.
+    for (const { rule, severity } of this.input.reports || !nothingToRead(this.input) ? enabled : []) {
       yield;
       if (rule.scope === 'statement' && bySlot) {
         // Rule by rule, statement by statement: the order a whole-file run reports in.

@@ -51,9 +51,9 @@ export class Suppressions {
     private readonly text: string,
     private readonly lines: LineIndex,
   ) {
-    const codeStart = firstCodeOffset(text, file);
+    let codeStart: number | undefined; // read at the first directive: most files hold none
     for (let at = text.indexOf(DIRECTIVE); at >= 0; at = text.indexOf(DIRECTIVE, at + DIRECTIVE.length)) {
-      const directive = this.read(at, codeStart);
+      const directive = this.read(at, (codeStart ??= firstCodeOffset(text, file)));
       if (!directive) continue;
       if (directive.fileWide) this.fileWide.push(directive);
       else this.byLine.set(directive.line, [...(this.byLine.get(directive.line) ?? []), directive]);

@@ -27,6 +27,7 @@ import type { ParsedDocument, SchemaChange } from '../sql/model';
 import { otherEngineOf } from '../sql/dialect';
 import { inferDialect, initParsers, parseDocument, parseDocumentSteps, type SyntaxOracle } from '../sql/parse';
 import { hostGrammarOf, initHostParsers, treesNotKept } from '../host/treesitter';
+import { languageDataOf } from '../../../../shared/languages';
 import { type KnexfileMigrations, MAY_CALL_MIGRATOR, readKnexfile, readScriptMigration, type ScriptMigration } from '../host/typescript/migrations';
 import { isKnexfile, isScriptFile, type ScriptFileInfo } from '../migrations/scripts';
 import { extractHost, hasCrossFileModels, hostLanguageOf, workspaceModelsOf } from '../host/extract';
@@ -161,6 +162,8 @@ export class Workspace {
   private changes = 0;
   /** The key of the schema each package sees (`schemaKeyOf`), by the packages it sees. */
   private readonly packageSchemas = new Map<string, string>();
+  /** `schemaKeyOf` by file (asked for each file and each finding's index), forgotten with `packageSchemas`. */
+  private readonly schemaKeys = new Map<string, string>();
   /** The catalogs built for `schemaOf`, by schema key: files that see other packages but the same schema share one. */
   private readonly packageCatalogs = new Map<string, Catalog>();
   /**
@@ -242,8 +245,10 @@ export class Workspace {
       listed ?? Workspace.listFiles(options),
       initParsers(),
     ]);
-    // tree-sitter's grammars are loaded for host code (and knex/Kysely migrations) only: a SQL-only workspace never compiles them.
-    if (files.some((file) => hostLanguageOf(file) || isScriptFile(file))) await initHostParsers();
+    // tree-sitter's grammars are loaded for host code (and knex/Kysely migrations) only, those of its languages:
+    // a SQL-only workspace never compiles them, a TypeScript one neither Python's nor Rust's.
+    const grammars = new Set(files.flatMap((file) => languageDataOf(file)?.grammars ?? []));
+    if (grammars.size > 0) await initHostParsers([...grammars]);
     // Read synchronously, a batch at a time: a promise-based read of each file (open, stat, read, close)
     // cost polar's 3,123 files 0.5-0.7 s of CPU, these 0.1 s; a pause between batches lets an editor's requests in.
     for (let at = 0; at < files.length; at += READ_BATCH) {
@@ -479,6 +484,7 @@ export class Workspace {
     this.cachedCatalog = sameTables(this.cachedCatalog);
     this.packageCatalogs.clear();
     this.packageSchemas.clear();
+    this.schemaKeys.clear();
     this.catalogVersion++;
     return true;
   }
@@ -675,6 +681,7 @@ export class Workspace {
     if (this.changes !== before) return undefined;
     this.packageCatalogs.clear();
     this.packageSchemas.clear();
+    this.schemaKeys.clear();
     this.catalogChanges = new Map(inputs.filter(({ file }) => followsEdits(file)).map(({ file, document }) => [file, schemaStatementsOf(document)]));
     this.cachedCatalog = built;
     this.catalogVersion++;
@@ -703,6 +710,8 @@ export class Workspace {
    * key: one schema, one catalog. `schemaOf(file).key` is the same, or '' when that catalog is whole after all.
    */
   schemaKeyOf(file: string): string {
+    const known = this.schemaKeys.get(file);
+    if (known !== undefined) return known;
     const visible = this.layout.visiblePackages(file);
     const seenKey = visible.join('\n');
     let key = this.packageSchemas.get(seenKey);
@@ -719,6 +728,7 @@ export class Workspace {
       key = packages.size === all.size || packages.size === 0 ? '' : [...packages].sort().join('\n');
       this.packageSchemas.set(seenKey, key);
     }
+    this.schemaKeys.set(file, key);
     return key;
   }
 
@@ -1076,11 +1086,25 @@ export class Workspace {
     return options?.readOnce ? treesNotKept(this.fileAnalysisSteps(file)) : this.fileAnalysisSteps(file);
   }
 
+  /**
+   * Reads `file` as its analysis starts (the workspace's models for code that uses them, then the file's
+   * document), without its findings: nothing of it asks the history (`isShipped`), so a caller can read
+   * the files while the history is still being found out (the CLI, while git answers).
+   */
+  readAhead(file: string): void {
+    const entry = this.entries.get(file);
+    if (entry && this.analyses(file)) runSteps(this.documentSteps(file, entry));
+  }
+
+  private *documentSteps(file: string, entry: FileEntry): Steps<ParsedDocument | undefined> {
+    if (!entry.document && hasCrossFileModels(file)) yield* this.workspaceModelsSteps();
+    return yield* this.parseSteps(file, entry);
+  }
+
   private *fileAnalysisSteps(file: string): Steps<Finding[] | undefined> {
     const entry = this.entries.get(file);
     if (!entry || !this.analyses(file)) return [];
-    if (!entry.document && hasCrossFileModels(file)) yield* this.workspaceModelsSteps();
-    const document = yield* this.parseSteps(file, entry);
+    const document = yield* this.documentSteps(file, entry);
     if (!document || this.entries.get(file) !== entry) return undefined;
     if (this.isTooLarge(entry)) return [];
     yield* this.settleSteps();
@@ -1377,6 +1401,7 @@ export class Workspace {
     this.layout = new Layout(new Packages(this.root, manifests), this.sets, (file) => this.signalsOf(file), this.options.config.dialect, dialect);
     this.packageCatalogs.clear();
     this.packageSchemas.clear();
+    this.schemaKeys.clear();
     this.workspaceDialect = dialect;
     for (const [file, entry] of this.entries) {
       if (entry.dialect === undefined) continue;

@@ -69,21 +69,37 @@ interface TreeSitterModule {
 
 let binding: { module: TreeSitterModule; transfer: number } | undefined;
 
-export function initHostParsers(): Promise<void> {
+/**
+ * Loads web-tree-sitter and `grammars` (all of them by default); resolves when they are ready. A
+ * workspace loads those of its files' languages only (a TypeScript project compiles no Python or Rust grammar).
+ */
+export function initHostParsers(grammars: readonly HostGrammar[] = Object.keys(GRAMMARS) as HostGrammar[]): Promise<void> {
   ready ??= (async () => {
     const options = { locateFile: () => locate('runtime') };
     await Parser.init(options);
     const module = options as unknown as TreeSitterModule;
     // `_ts_init` only writes the language versions into the transfer buffer and returns its address.
     if (typeof module._ts_tree_cursor_current_node_id_wasm === 'function' && module.HEAP32 instanceof Int32Array) binding = { module, transfer: module._ts_init() };
-    for (const lang of Object.keys(GRAMMARS) as HostGrammar[]) {
-      const parser = new Parser();
-      parser.setLanguage(await Language.load(locate(lang)));
-      parsers.set(lang, new HostParser(parser));
-    }
   })();
-  return ready;
+  const runtime = ready;
+  return Promise.all(
+    grammars.map((lang) => {
+      let loaded = loading.get(lang);
+      if (!loaded) {
+        loaded = runtime.then(async () => {
+          const parser = new Parser();
+          parser.setLanguage(await Language.load(locate(lang)));
+          parsers.set(lang, new HostParser(parser));
+        });
+        loading.set(lang, loaded);
+      }
+      return loaded;
+    }),
+  ).then(() => undefined);
 }
+
+/** Each grammar's load, once started. */
+const loading = new Map<HostGrammar, Promise<void>>();
 
 /** The parser for `lang`; throws if `initHostParsers()` has not completed. */
 export function hostParser(lang: HostGrammar): HostParser {
@@ -556,6 +572,10 @@ export class HostParser {
   private recent: Parsed[] = [];
   /** Flat copies of trees to be parsed again, by text (see `keepTreesForReuse`). */
   private flats = new Map<string, FlatTree>();
+  /** Texts whose flat copy, once used, stays for `parseOwned` (`forFixes`). */
+  private readonly forFixes = new Set<string>();
+  /** Flat copies kept after their use for `parseOwned`: the model files index fixes edit (`fixTree`). */
+  private readonly fixFlats = new Map<string, FlatTree>();
 
   constructor(readonly parser: Parser) {}
 
@@ -569,14 +589,16 @@ export class HostParser {
 
   /**
    * The syntax tree of `text`, as web-tree-sitter would give it (the nodes are
-   * `SyntaxNode`s). `again`: the caller will parse the same text again soon.
+   * `SyntaxNode`s). `again`: the caller will parse the same text again soon; `forFixes` too, and
+   * index fixes may edit it (a model's file: `fixTree`), so its flat copy stays after that parse.
    */
-  parse(text: string, options?: { again?: boolean }): HostTree | null {
+  parse(text: string, options?: { again?: boolean; forFixes?: boolean }): HostTree | null {
     let parsed = this.take((p) => p.text === text, false);
     const flat = this.flats.get(text);
     if (flat) {
       this.flats.delete(text);
-      flatBudget.left += flat.nodes.length;
+      if (this.forFixes.delete(text)) this.fixFlats.set(text, flat);
+      else flatBudget.left += flat.nodes.length;
       if (!parsed) return { rootNode: rebuild(flat, { text }, this.parser.language!), delete: () => {} };
     }
     if (!parsed && readingOnce > 0) {
@@ -587,6 +609,7 @@ export class HostParser {
     }
     if (!parsed) parsed = this.incremental(text) ?? this.fresh(text, options?.again === true && flatBudget.left > 0);
     if (!parsed) return null;
+    if (options?.forFixes && this.flats.has(text)) this.forFixes.add(text);
     this.recent.push(parsed);
     while (this.recent.length > kept.trees) {
       // A workspace scan parses every file once after the one being typed in: keep the big one.
@@ -604,6 +627,9 @@ export class HostParser {
    * (`fixTree`). A kept copy is not: the incremental parse of an edited text takes its nodes over.
    */
   parseOwned(text: string): SyntaxNode | undefined {
+    // A model file's kept flat copy (dokploy: 34 schema files, 160,000 characters, not parsed a third time).
+    const flat = this.fixFlats.get(text);
+    if (flat) return rebuild(flat, { text }, this.parser.language!);
     const once = this.fresh(text, false);
     once?.tree.delete();
     return once?.root;
@@ -612,6 +638,8 @@ export class HostParser {
   /** Drops the flat copies kept for a parse to come (see `keepTreesForReuse`). */
   dropKept(): void {
     this.flats.clear();
+    this.forFixes.clear();
+    this.fixFlats.clear();
   }
 
   /** Drops every kept tree (tests, and memory). */

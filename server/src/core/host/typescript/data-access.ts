@@ -60,9 +60,10 @@ export function mayHoldSql(text: string): boolean {
   const quotes = calls ? QUOTES : BACKTICKS;
   quotes.lastIndex = 0;
   for (let m = quotes.exec(text); m; m = quotes.exec(text)) {
-    if (!calls && !mayRunAsTag(text, m.index)) continue;
+    // The string's first word first: most strings start with none of SQL's, and whether a template may run is the costlier test.
     const word = firstWordOfLiteral(text, m.index + 1, Math.min(text.length, m.index + 1 + SCAN_LIMIT));
-    if (word !== undefined && SQL_FIRST_WORDS.has(word) && !onCommentLine(text, m.index)) return true;
+    if (word === undefined || !SQL_FIRST_WORDS.has(word)) continue;
+    if ((calls || mayRunAsTag(text, m.index)) && !onCommentLine(text, m.index)) return true;
   }
   return false;
 }

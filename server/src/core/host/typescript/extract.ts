@@ -39,7 +39,10 @@ export interface TypeScriptExtractOptions {
   models?: readonly HostModel[];
   /** The file's findings per top-level function, kept from its previous versions (../walk-cache.ts; the language server). */
   walkCache?: WalkCache;
-  /** The same text is extracted again soon (its models first, its queries once every file's models are known): its tree is kept for that (treesitter.ts). */
+  /**
+   * The same text is extracted again soon (its models first, its queries once every file's models are known): its tree
+   * is kept for that (treesitter.ts), and for the index fixes that edit its models (`fixTree`).
+   */
   again?: boolean;
 }
 
@@ -47,7 +50,7 @@ export interface TypeScriptExtractOptions {
 export function extractTypeScript(text: string, file: string, options: TypeScriptExtractOptions = {}): HostExtraction {
   const out: HostExtraction = { language: 'typescript', queries: [], writes: [], accesses: [], models: [], errors: [] };
   try {
-    const tree = hostParser(hostGrammarOf(file) ?? 'typescript').parse(text, { again: options.again === true });
+    const tree = hostParser(hostGrammarOf(file) ?? 'typescript').parse(text, { again: options.again === true, forFixes: options.again === true });
     if (!tree) throw new Error('tree-sitter returned no tree');
     const root = tree.rootNode as unknown as SyntaxNode;
     new Extraction(root, text, file, options, out).run(options.walkCache);
