@@ -65,6 +65,13 @@ class PhaseTimer {
 /** See `keepTreesForReuse`: polar's 1,000 Python files take about 40 MB. */
 const TREES_KEPT_BYTES = 64 * 2 ** 20;
 
+/** Thrown when a file's reading asks whether a file shipped before git answered (`runCheck`'s read-ahead). */
+class HistoryNotReady extends Error {
+  constructor() {
+    super('asked whether a file shipped before git answered');
+  }
+}
+
 export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const targets = (options.paths.length > 0 ? options.paths : ['.']).map((p) => path.resolve(options.cwd, p));
   for (const target of targets) {
@@ -102,7 +109,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   let facts: Awaited<typeof gitFacts> | undefined;
   const history: MigrationHistory = {
     isShipped: (file) => {
-      if (!facts) throw new Error('asked whether a file shipped before git answered');
+      if (!facts) throw new HistoryNotReady();
       return facts.history.isShipped(file);
     },
   };
@@ -148,7 +155,13 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     let answered = false;
     void gitFacts.finally(() => (answered = true)).catch(() => undefined);
     for (let at = 0; !cache && !answered && at < files.length; at++) {
-      workspace.readAhead(files[at]!);
+      try {
+        workspace.readAhead(files[at]!);
+      } catch (error) {
+        // Reading a file asked whether one shipped: its analysis waits for git like the others (read again then).
+        if (error instanceof HistoryNotReady) break;
+        throw error;
+      }
       await new Promise((resolve) => setImmediate(resolve)); // git's answer comes in between
     }
     facts = await gitFacts;
