@@ -444,7 +444,9 @@ def by_channel(db_session, channel_id, thread_id=None):
       files['src/service.ts'] = files['src/service.ts']!.replace(from, to);
       ws.setFile(file, files['src/service.ts']!);
       const fresh = Workspace.fromFiles({ root: ROOT, config, incremental: true }, files);
-      assert.equal(JSON.stringify(ws.analyze(file)), JSON.stringify(fresh.analyze(file)), `after ${from} -> ${to}`);
+      // The new migrations the index fixes write are named by the clock (to the second): the two analyses may straddle one.
+      const timeless = (findings: unknown) => JSON.stringify(findings).replace(/\b\d{14}(?=_)/g, 'YYYYMMDDHHMMSS');
+      assert.equal(timeless(ws.analyze(file)), timeless(fresh.analyze(file)), `after ${from} -> ${to}`);
       return perRow(ws);
     };
     // Typing in another function: the same finding, kept.
