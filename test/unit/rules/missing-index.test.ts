@@ -15,6 +15,13 @@ ruleTester(missingIndex, {
     { name: 'equality plus ORDER BY belongs to missing-composite-index', schema, code: 'SELECT * FROM routers WHERE status = $1 ORDER BY created_at' },
     { name: 'unknown table: no guessing', schema, code: 'SELECT * FROM events WHERE kind = $1' },
     {
+      name: 'joined by an indexed key to a table its own filter narrows: entered through the join, the filter sifts the joined rows',
+      schema:
+        'CREATE TABLE users (id int PRIMARY KEY, name text UNIQUE); CREATE TABLE notifications (id int PRIMARY KEY, tx int NOT NULL REFERENCES users (id), rx int NOT NULL, heading text);' +
+        ' CREATE INDEX notifications_tx ON notifications (tx);',
+      code: 'SELECT n.heading FROM notifications n JOIN users ON n.tx = users.id WHERE users.name = $1 AND n.rx = $2',
+    },
+    {
       name: 'a boolean flag alone is not worth an index',
       schema: 'CREATE TABLE agents (id int PRIMARY KEY, active boolean NOT NULL);',
       code: 'SELECT id FROM agents WHERE active = true LIMIT 50',
@@ -51,6 +58,14 @@ ruleTester(missingIndex, {
     },
   ],
   invalid: [
+    {
+      name: "joined by an indexed key to a table with no filter of its own (mCaptcha's notifications of one receiver, with their senders): the filter still wants its index",
+      schema:
+        'CREATE TABLE users (id int PRIMARY KEY, name text); CREATE TABLE notifications (id int PRIMARY KEY, tx int NOT NULL REFERENCES users (id), rx int NOT NULL, heading text);' +
+        ' CREATE INDEX notifications_tx ON notifications (tx);',
+      code: 'SELECT n.heading, users.name FROM notifications n JOIN users ON n.tx = users.id WHERE n.rx = $1',
+      errors: [{ message: ['Query filters notifications on rx, but no index leads with it'], span: 'n.rx = $1' }],
+    },
     {
       name: "a correlated subquery's comparison with the outer row's column seeks the inner table once per outer row",
       schema: 'CREATE TABLE payouts (id bigint PRIMARY KEY, status text NOT NULL); CREATE TABLE attempts (id bigint PRIMARY KEY, payout_id bigint NOT NULL);',

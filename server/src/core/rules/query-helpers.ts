@@ -436,8 +436,10 @@ function filterNeed(query: QueryModel, table: TableInfo, catalog: Catalog): Inde
     const only = used[0];
     const isEquality = only.kind === 'eq' || only.kind === 'in';
     if (isEquality ? tableServes(table, [only.column]) : tableServes(table, [], [only.column])) return undefined;
-    // Entered through the join's index: the filter only sorts out the joined rows.
-    if (viaJoin.length > 0 && narrowingIndex(table, viaJoin)) return undefined;
+    // Entered through the join's index: the filter only sorts out the joined rows. Only when another table's own
+    // filters narrow the rows the join starts from: joined to every row of the other table, the index reads them all
+    // (mCaptcha's notifications of one receiver, joined to their senders: the receiver's column wants the index).
+    if (viaJoin.length > 0 && narrowingIndex(table, viaJoin) && othersFiltered(query, table, catalog)) return undefined;
     const need = makeNeed('single', 'filter', table, used, [], [only.span]);
     if ((query.kind === 'delete' || query.kind === 'update') && only.kind === 'range' && filters.length === 1) need.purge = query.kind;
     const tenantWrite = wholeTenantWriteReason(query.kind, table, filters);
@@ -471,6 +473,15 @@ function filterNeed(query: QueryModel, table: TableInfo, catalog: Catalog): Inde
 }
 
 /** Columns of `table` that a join condition (ON, or `a.x = b.y` in WHERE) sets equal to a column of another table. */
+/** Whether another table of the query has a filter of its own (a value, not a column of a joined table). */
+function othersFiltered(query: QueryModel, table: TableInfo, catalog: Catalog): boolean {
+  return query.predicates.some((p) => {
+    if (p.valueKind === 'column') return false;
+    const other = columnTable(query, p.column, catalog);
+    return other !== undefined && other !== table.name;
+  });
+}
+
 function joinEqualityColumns(query: QueryModel, table: TableInfo, catalog: Catalog): string[] {
   const columns: string[] = [];
   for (const conditions of [...query.joins.map((j) => j.conditions), query.equalities]) {
