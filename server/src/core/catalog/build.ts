@@ -124,7 +124,10 @@ class CatalogBuilder {
     for (const [fk, name] of this.engineIndexed) {
       const table = this.catalog.tables.get(fk.table);
       if (!table || !table.foreignKeys.includes(fk)) continue;
-      const leads = (index: IndexInfo) => !index.partial && fk.columns.every((c, i) => index.keys[i]?.column !== undefined && sameName(index.keys[i]!.column!, c));
+      const leads = (index: IndexInfo) => {
+        const lead = leadingColumns(index);
+        return !index.partial && fk.columns.every((c, i) => lead[i] !== undefined && sameName(lead[i]!, c));
+      };
       if (table.indexes.some(leads)) continue;
       table.indexes.push({ name, table: table.name, keys: fk.columns.map((column) => ({ column })), unique: false, partial: false, method: 'btree', implicit: 'foreignKey', origin: fk.origin });
       this.indexNames.add(name.toLowerCase());

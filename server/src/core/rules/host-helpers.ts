@@ -294,8 +294,10 @@ export function scheduledJob(at: { functions?: EnclosingFunction[] }): string | 
   return undefined;
 }
 
-/** Seed scripts: a `seed/` or `seeds/` folder, `seed.ts` / `seeds.py` (Prisma's `prisma/seed.ts`), `users.seed.ts`. */
-/** A seed folder's file, or a file named for seeding: `seed.ts`, `users.seed.ts`, `populate.py`, `populate_db.py` (CTFd's fake data). */
+/**
+ * Seed scripts: a `seed/` or `seeds/` folder, `seed.ts` / `seeds.py` (Prisma's `prisma/seed.ts`), `users.seed.ts`,
+ * and fake-data scripts named `populate.py` / `populate_db.py` (CTFd's).
+ */
 const SEED_FILE = /(?:^|[\\/])((?:seeds?[\\/].+)|(?:seeds?|populate(?:[_-][\w-]*)?|[^\\/]+\.seeds?)\.\w+)$/i;
 
 /** A module of migration code by its name (`migrations.py`, `migration.py`: freqtrade's schema and data upgrades), else undefined. */

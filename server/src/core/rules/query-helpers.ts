@@ -207,6 +207,14 @@ export function isSingleRowLookup(table: TableInfo, columns: string[]): boolean 
  * or takes from a subquery that itself returns at most one row (Prisma's nested relation filters:
  * `organisation: { teams: { some: { id } } }` reads the one organisation of one team).
  */
+/**
+ * `col IN (SELECT ...)` or `col = (SELECT ...)` whose subquery gives one row at most (a lookup by a unique
+ * key: `rx = (SELECT id FROM users WHERE name = $1)`, mCaptcha's notifications of one user).
+ */
+export function pinnedBySubquery(p: Predicate, query: QueryModel, catalog: Catalog, depth = 0): boolean {
+  return (p.op === 'in' || p.op === 'eq') && p.subquery !== undefined && atMostOneRow(query.subqueries[p.subquery], catalog, depth);
+}
+
 export function atMostOneRow(query: QueryModel | undefined, catalog: Catalog, depth = 0): boolean {
   const ref = query && query.tables.length === 1 && query.joins.length === 0 ? query.tables[0] : undefined;
   const table = ref && depth < 4 ? knownTable(catalog, ref.name) : undefined;
@@ -216,7 +224,7 @@ export function atMostOneRow(query: QueryModel | undefined, catalog: Catalog, de
       !p.disjunctive &&
       columnTable(query, p.column, catalog) === table.name &&
       ((p.op === 'eq' && (p.valueKind === 'param' || p.valueKind === 'literal')) ||
-        ((p.op === 'in' || p.op === 'eq') && p.subquery !== undefined && atMostOneRow(query.subqueries[p.subquery], catalog, depth + 1))),
+        pinnedBySubquery(p, query, catalog, depth + 1)),
   );
   return pinned.length > 0 && isSingleRowLookup(table, pinned.map((p) => p.column.column));
 }
@@ -472,7 +480,6 @@ function filterNeed(query: QueryModel, table: TableInfo, catalog: Catalog): Inde
   return need;
 }
 
-/** Columns of `table` that a join condition (ON, or `a.x = b.y` in WHERE) sets equal to a column of another table. */
 /** Whether another table of the query has a filter of its own (a value, not a column of a joined table). */
 function othersFiltered(query: QueryModel, table: TableInfo, catalog: Catalog): boolean {
   return query.predicates.some((p) => {
@@ -482,6 +489,7 @@ function othersFiltered(query: QueryModel, table: TableInfo, catalog: Catalog): 
   });
 }
 
+/** Columns of `table` that a join condition (ON, or `a.x = b.y` in WHERE) sets equal to a column of another table. */
 function joinEqualityColumns(query: QueryModel, table: TableInfo, catalog: Catalog): string[] {
   const columns: string[] = [];
   for (const conditions of [...query.joins.map((j) => j.conditions), query.equalities]) {

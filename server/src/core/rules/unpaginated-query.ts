@@ -22,7 +22,7 @@ import type { HostQuery } from '../host/types';
 import type { ColumnRef, QueryModel, Statement } from '../sql/model';
 import { adminFolder, codePath, hostQueryOf, lineNumber, returnsAllRows, spanText, type CodePath } from './host-helpers';
 import { configuredByTenant, isPersonKey, isSelectiveKey } from './index-judgement';
-import { atMostOneRow, columnTable, isSingleRowLookup, knownTable, listBoundKey, spanUnion, tableRefs } from './query-helpers';
+import { columnTable, isSingleRowLookup, knownTable, listBoundKey, pinnedBySubquery, spanUnion, tableRefs } from './query-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
 
 const ID = 'unpaginated-query';
@@ -174,14 +174,6 @@ function parentKey(query: QueryModel, table: TableInfo, catalog: Catalog): strin
       (isSelectiveKey(table, p.column.column) || isPersonKey(p.column.column)),
   );
   return pinned?.column.column;
-}
-
-/**
- * `col IN (SELECT ...)` or `col = (SELECT ...)` whose subquery gives one row at most (a lookup by a unique
- * key: `rx = (SELECT id FROM users WHERE name = $1)`, mCaptcha's notifications of one user).
- */
-function pinnedBySubquery(p: QueryModel['predicates'][number], query: QueryModel, catalog: Catalog): boolean {
-  return (p.op === 'in' || p.op === 'eq') && p.subquery !== undefined && atMostOneRow(query.subqueries[p.subquery], catalog);
 }
 
 /** Values of a status column that name work under way: rows hold them only while it runs. */

@@ -62,7 +62,7 @@ export interface Predicate {
   valueKind: ValueKind;
   /** valueKind 'column': the column compared with (`a = b`), when the code names it. */
   valueColumn?: ColumnRef;
-  /** valueKind 'subquery': which of the query's `subqueries` gives the values, when the reader knows (PostgreSQL's `= (SELECT ..)` and `IN (SELECT ..)`, Prisma's relation filters). */
+  /** valueKind 'subquery': which of the query's `subqueries` gives the values, when the reader knows (`= (SELECT ..)` and `IN (SELECT ..)` in SQL of either parser, Prisma's relation filters). */
   subquery?: number;
   /** For LIKE/ILIKE with a string literal: the pattern text, without quotes. */
   pattern?: string;

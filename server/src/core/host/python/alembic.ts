@@ -90,14 +90,6 @@ function nameValue(node: Node | undefined | null): string | undefined {
   return /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)?$/.test(name) ? name : undefined;
 }
 
-/** `['t.id']`, `(f"{prefix}t.id",)`, `'t.id'`: `nameValue` of each. */
-function nameList(node: Node | undefined): string[] {
-  const n = node ? unwrap(node) : undefined;
-  if (!n) return [];
-  const items = n.type === 'list' || n.type === 'tuple' ? n.namedChildren : [n];
-  return items.map((c) => nameValue(c)).filter((s): s is string => s !== undefined);
-}
-
 function indexKeys(node: Node | undefined): IndexKey[] {
   const n = node ? unwrap(node) : undefined;
   if (!n) return [];
@@ -247,7 +239,7 @@ class UpgradeReader {
           uniques.push({ ...(name ? { name } : {}), columns: args.map((a) => stringValue(a) ?? '') });
           break;
         case 'ForeignKeyConstraint': {
-          const refs = nameList(args[1]);
+          const refs = stringList(args[1], nameValue);
           foreignKeys.push({
             ...(name ? { name } : {}), columns: stringList(args[0]), refTable: refs[0] ? refParts(refs[0]).table : '',
             refColumns: refs.map((r) => refParts(r).column), span: spanOf(item),

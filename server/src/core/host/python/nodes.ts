@@ -112,14 +112,14 @@ export function stringValue(node: Node | undefined | null): string | undefined {
   return out;
 }
 
-/** `['a', 'b']` / `('a', 'b')` / `'a'` → ['a', 'b']; non-string items skipped. */
-export function stringList(node: Node | undefined | null): string[] {
+/** `['a', 'b']` / `('a', 'b')` / `'a'` → ['a', 'b']; non-string items skipped. `read`: how an item is read (a string by default). */
+export function stringList(node: Node | undefined | null, read: (node: Node) => string | undefined = stringValue): string[] {
   if (!node) return [];
   const n = unwrap(node);
-  const single = stringValue(n);
+  const single = read(n);
   if (single !== undefined) return [single];
   if (n.type !== 'list' && n.type !== 'tuple') return [];
-  return n.namedChildren.map((c) => stringValue(c)).filter((s): s is string => s !== undefined);
+  return n.namedChildren.map((c) => read(c)).filter((s): s is string => s !== undefined);
 }
 
 /** Top-down iteration over a subtree. */

@@ -263,10 +263,8 @@ export class PgQueryBuilder {
       }
       const p = this.aExpr(node, disjunctive);
       if (p) q.predicates.push(p);
-      const first = q.subqueries.length;
-      this.subLinks(q, node);
       // `col = (SELECT ...)`: the value is the subquery's, the first one its side holds.
-      if (p?.valueKind === 'subquery' && q.subqueries.length > first) p.subquery = first;
+      this.subLinksOf(q, node, p?.valueKind === 'subquery' ? p : undefined);
       return;
     }
     if (node.NullTest?.arg?.ColumnRef) {
@@ -294,10 +292,15 @@ export class PgQueryBuilder {
       };
       q.predicates.push(inSubquery);
     }
+    // `col IN (SELECT ...)`: its subquery is the first one added (the SubLink's own SELECT).
+    this.subLinksOf(q, node, inSubquery);
+  }
+
+  /** `subLinks`, and `byValue` (a predicate whose value is a subquery) told which of them is its: the first added. */
+  private subLinksOf(q: QueryModel, node: PgNode, byValue: Predicate | undefined): void {
     const first = q.subqueries.length;
     this.subLinks(q, node);
-    // `col IN (SELECT ...)`: its subquery is the first one added (the SubLink's own SELECT).
-    if (inSubquery && q.subqueries.length > first) inSubquery.subquery = first;
+    if (byValue && q.subqueries.length > first) byValue.subquery = first;
   }
 
   private opName(e: PgNode): string {
