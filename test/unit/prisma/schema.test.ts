@@ -11,6 +11,7 @@ import type { Catalog, TableInfo } from '../../../server/src/core/catalog/types'
 import { defaultConfig } from '../../../server/src/core/config/types';
 import { Workspace } from '../../../server/src/core/engine/workspace';
 import { initHostParsers } from '../../../server/src/core/host/treesitter';
+import { readPrismaSchema } from '../../../server/src/core/prisma/parser';
 import { initParsers } from '../../../server/src/core/sql/parse';
 
 const ROOT = '/project';
@@ -223,6 +224,25 @@ model Note {
     );
     assert.equal(ws.catalog().tables.size, 0);
     assert.doesNotThrow(() => ws.analyze(at('app/queries.sql')));
+  });
+
+  it('reads a schema whose generator enables preview features this Prisma no longer knows (metrics) without error, keeping the others', () => {
+    const generator = 'generator client {\n  provider = "prisma-client-js"\n}\n';
+    for (const list of ['"metrics", "relationJoins"', '"relationJoins", "metrics"', '"metrics"']) {
+      const schema = SCHEMA.replace(generator, `generator client {\n  provider        = "prisma-client-js"\n  previewFeatures = [${list}]\n}\n`);
+      assert.notEqual(schema, SCHEMA);
+      const ws = workspace({ 'prisma/schema.prisma': schema });
+      assert.deepEqual(ws.analyze(at('prisma/schema.prisma')).filter((f) => f.ruleId === 'syntax-error'), [], list);
+      assert.deepEqual([...ws.catalog().tables.keys()].sort(), ['planners', 'workers'], list);
+      assert.deepEqual(readPrismaSchema([{ file: at('prisma/schema.prisma'), text: schema }]).previewFeatures, list.includes('relationJoins') ? ['relationJoins'] : undefined, list);
+    }
+    // The user's own error is still reported where Prisma points, the feature taken out beside it.
+    const broken = SCHEMA.replace(generator, 'generator client {\n  provider        = "prisma-client-js"\n  previewFeatures = ["metrics"]\n}\n').replace('  score      Float\n', '  score      Float @defualt(0)\n');
+    const findings = workspace({ 'prisma/schema.prisma': broken }).analyze(at('prisma/schema.prisma'));
+    assert.deepEqual(
+      findings.map((f) => [f.ruleId, f.message, coveredText(broken, f.range)]),
+      [['syntax-error', 'Prisma schema: Attribute not known: "@defualt".', '@defualt(0)']],
+    );
   });
 
   it('reads a schema valid only with its @@ignore (a table without a unique key) as written, without error', () => {

@@ -80,6 +80,34 @@ ruleTester(missingCompositeIndex, {
       ],
     },
     {
+      name: 'every matching row is returned (no LIMIT) and an index finds them by all the equality columns: info, only their sort is left',
+      schema: tickets('CREATE INDEX tickets_status_archived ON tickets (status, is_archived);\n'),
+      code: "SELECT id FROM tickets WHERE status = 'open' AND is_archived = false ORDER BY created_at",
+      errors: [
+        {
+          message: [
+            'Query filters tickets on status and is_archived and sorts by created_at; the index tickets_status_archived on status and is_archived finds every matching row, and the query returns them all: the new index would spare only their sort. Add an index on tickets(status, is_archived, created_at) only if one status and is_archived has many rows.',
+          ],
+          span: "status = 'open' AND is_archived = false ORDER BY created_at",
+          tentative: true,
+        },
+      ],
+    },
+    {
+      name: 'an index leading with a column of few values narrows by the key after it: info, naming the columns it seeks',
+      schema: tickets('CREATE INDEX tickets_status_board_assignee ON tickets (status, board_id, assignee);\n'),
+      code: "SELECT id FROM tickets WHERE board_id = $1 AND status = 'open' AND assignee = ANY($2::text[]) ORDER BY created_at LIMIT 20",
+      errors: [
+        {
+          message: [
+            'Query filters tickets on board_id, assignee and status and sorts by created_at; the index tickets_status_board_assignee on status, board_id and assignee already narrows it to the rows of one status, board_id and assignee, which are then filtered and sorted. Add an index on tickets(board_id, assignee, status, created_at) only if one status, board_id and assignee has many rows.',
+          ],
+          span: "board_id = $1 AND status = 'open' AND assignee = ANY($2::text[]) ORDER BY created_at",
+          tentative: true,
+        },
+      ],
+    },
+    {
       name: 'narrowed through a join: the message says so',
       schema: tickets('CREATE INDEX tickets_board ON tickets (board_id);\n').replace('    UNIQUE (board_id, number)\n', '    CHECK (number > 0)\n'),
       code: 'SELECT t.id FROM boards b JOIN tickets t ON t.board_id = b.id WHERE b.slug = $1 AND t.assignee = $2 AND t.created_at > $3',

@@ -129,7 +129,7 @@ ruleTester(missingCompositeIndex, {
       code: 'SELECT * FROM planner_messages WHERE agent_id = $1 ORDER BY created_at',
       errors: [
         {
-          message: ['filters planner_messages on agent_id and sorts by created_at', 'which are then filtered and sorted', 'Add an index on planner_messages(agent_id, created_at) only if'],
+          message: ['filters planner_messages on agent_id and sorts by created_at', 'finds every matching row, and the query returns them all: the new index would spare only their sort', 'Add an index on planner_messages(agent_id, created_at) only if'],
           span: 'agent_id = $1 ORDER BY created_at',
           fixes: [SCHEMA_FIX('planner_messages(agent_id, created_at)')],
           explanation: ['`created_at` — ORDER BY'],

@@ -88,6 +88,35 @@ export function withoutDatasourceProperties(text: string, names: string[]): stri
 }
 
 /**
+ * `text` with these names taken out of its generators' `previewFeatures` lists (each name's
+ * string and one comma beside it replaced by spaces: offsets and lines kept). A feature this
+ * engine no longer knows (`metrics`, dropped from Prisma; `multiSchema`, generally available
+ * now) is valid for the Prisma the project runs, and says nothing of its tables.
+ */
+export function withoutPreviewFeatures(text: string, names: ReadonlySet<string>): string {
+  const masked = withoutComments(text);
+  let out = text;
+  const blank = (from: number, to: number) => (out = out.slice(0, from) + out.slice(from, to).replace(/[^\n]/g, ' ') + out.slice(to));
+  const list = /^[ \t]*previewFeatures[ \t]*=[ \t]*\[/gm;
+  for (let m = list.exec(masked); m; m = list.exec(masked)) {
+    const open = m.index + m[0].length - 1;
+    const close = matching(masked, open, '[', ']');
+    const elements = [...masked.slice(open + 1, close).matchAll(/"([^"\\]*)"/g)].map((e) => ({ name: e[1]!, start: open + 1 + e.index!, end: open + 1 + e.index! + e[0].length }));
+    const dropped = elements.filter((e) => names.has(e.name));
+    // A list left empty goes whole (the property with it).
+    if (dropped.length > 0 && dropped.length === elements.length) blank(m.index, close + 1);
+    else {
+      for (const e of dropped) {
+        const after = /^\s*,/.exec(masked.slice(e.end, close));
+        const before = after ? undefined : /,\s*$/.exec(masked.slice(open + 1, e.start));
+        blank(e.start - (before?.[0].length ?? 0), e.end + (after?.[0].length ?? 0));
+      }
+    }
+  }
+  return out;
+}
+
+/**
  * `text` without its `@ignore` and `@@ignore` attributes (replaced by spaces): Prisma's data
  * model leaves ignored fields and models out, but Migrate still creates their columns and tables.
  */

@@ -11,13 +11,15 @@
  * The engine is Prisma 7's: it rejects the datasource's `url`, `directUrl` and
  * `shadowDatabaseUrl` (moved to prisma.config.ts), which every Prisma 5 and 6
  * schema has. Those properties say nothing of the tables, so their lines are
- * blanked before the schema is read; every other error is the user's,
+ * blanked before the schema is read. So are the preview features it no longer
+ * knows (`metrics` in langfuse's and trigger.dev's schemas): valid for the Prisma
+ * the project runs, and no table depends on them. Every other error is the user's,
  * reported with Prisma's message and range. The data model is asked for
  * first (one call for a valid schema); only a schema it rejects is linted.
  */
 import type * as PrismaSchemaWasm from '@prisma/prisma-schema-wasm';
 import type { Span } from '../sql/model';
-import { withoutDatasourceProperties, withoutIgnore } from './locate';
+import { withoutDatasourceProperties, withoutIgnore, withoutPreviewFeatures } from './locate';
 
 /** One file of a schema (a single schema.prisma, or the files of a `prismaSchemaFolder`). */
 export interface PrismaFile {
@@ -100,6 +102,15 @@ export interface ReadSchema {
   errors: PrismaDiagnostic[];
 }
 
+/** What `get_config` answers: a schema's datasource and generators (the known preview features only), and its errors. */
+interface PrismaConfig {
+  config?: { datasources?: { provider?: string; activeProvider?: string }[]; generators?: { previewFeatures?: string[] }[] };
+  errors?: { message?: string }[];
+}
+
+/** `get_config`'s error for a preview feature this engine does not know (see `withoutPreviewFeatures`). */
+const UNKNOWN_PREVIEW_FEATURE = /The preview feature "([^"]+)" is not known/g;
+
 /** The datasource properties Prisma 7 moved to prisma.config.ts (see above). */
 const MOVED_PROPERTIES = ['url', 'directUrl', 'shadowDatabaseUrl'];
 
@@ -133,8 +144,7 @@ interface LintDiagnostic {
  */
 export function readPrismaSchema(files: PrismaFile[]): ReadSchema {
   if (broken) return { errors: [engineError(files, broken)] };
-  const texts = files.map((f) => ({ file: f.file, text: withoutDatasourceProperties(f.text, MOVED_PROPERTIES) }));
-  const input = JSON.stringify({ prismaSchema: texts.map((f) => [f.file, f.text]) });
+  let texts = files.map((f) => ({ file: f.file, text: withoutDatasourceProperties(f.text, MOVED_PROPERTIES) }));
   let prisma: typeof PrismaSchemaWasm;
   try {
     prisma = prismaEngine();
@@ -142,11 +152,13 @@ export function readPrismaSchema(files: PrismaFile[]): ReadSchema {
     return { errors: [engineError(files, firstLine(error))] };
   }
   try {
+    const config = JSON.parse(prisma.get_config(JSON.stringify({ prismaSchema: texts.map((f) => [f.file, f.text]) }))) as PrismaConfig;
+    const unknown = new Set((config.errors ?? []).flatMap((e) => [...(e.message ?? '').matchAll(UNKNOWN_PREVIEW_FEATURE)].map((m) => m[1]!)));
+    if (unknown.size > 0) texts = texts.map((f) => ({ file: f.file, text: withoutPreviewFeatures(f.text, unknown) }));
     // Ignored fields and models are tables and columns Migrate creates: read without `@ignore`
     // first, and as written when only the attribute made the schema valid (a model without id).
     const unignored = texts.map((f) => ({ file: f.file, text: withoutIgnore(f.text) }));
     const datamodel = (unignored.some((f, i) => f.text !== texts[i]!.text) && datamodelOf(prisma, unignored)) || datamodelOf(prisma, texts, true)!;
-    const config = JSON.parse(prisma.get_config(input)) as { config?: { datasources?: { provider?: string; activeProvider?: string }[]; generators?: { previewFeatures?: string[] }[] } };
     const source = config.config?.datasources?.[0];
     const provider = source?.activeProvider ?? source?.provider;
     const previewFeatures = [...new Set((config.config?.generators ?? []).flatMap((g) => g.previewFeatures ?? []))];

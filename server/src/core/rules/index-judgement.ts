@@ -263,16 +263,27 @@ export function isSelectiveKey(table: TableInfo, column: string): boolean {
 
 /**
  * The existing index that already narrows an equality lookup on `columns`
- * by a selective leading column (not a low-cardinality one): the lookup then
- * reads only the rows of one parent or one key, not the table.
+ * by a selective column of the prefix they seek (not only columns of few
+ * values): the lookup then reads only the rows of one parent or one key, not
+ * the table. The index that seeks the most of them, with those columns.
+ * langfuse's comments by (project_id, object_type, object_id): a project holds
+ * a large share of the rows, but the object's key narrows them to a few.
  */
-export function narrowingIndex(table: TableInfo, columns: string[]): IndexInfo | undefined {
-  const set = new Set(columns);
-  return table.indexes.find((index) => {
-    if (index.method && index.method !== 'btree' && index.method !== 'hash') return false;
-    const lead = leadingColumns(index)[0];
-    return lead !== undefined && set.has(lead) && !isLowCardinality(table, lead);
-  });
+export function narrowingIndex(table: TableInfo, columns: string[]): { index: IndexInfo; on: string[] } | undefined {
+  let best: { index: IndexInfo; on: string[] } | undefined;
+  for (const index of table.indexes) {
+    if (index.method && index.method !== 'btree' && index.method !== 'hash') continue;
+    const on = seekPrefix(index, columns);
+    if (on.some((c) => !isLowCardinality(table, c)) && on.length > (best?.on.length ?? 0)) best = { index, on };
+  }
+  return best;
+}
+
+/** The leading columns of `index` that equality on `columns` sets, in the index's order: what a lookup by them seeks. */
+export function seekPrefix(index: IndexInfo, columns: readonly string[]): string[] {
+  const lead = leadingColumns(index);
+  const at = lead.findIndex((c) => !columns.includes(c));
+  return at < 0 ? lead : lead.slice(0, at);
 }
 
 /** Equality columns ordered for an index: keys (foreign keys, ids) first, columns of few values last (stable otherwise). */

@@ -10,7 +10,7 @@
 import { indexCovers, leadingColumns, shownTableName } from '../catalog/build';
 import type { Catalog, IndexInfo, TableInfo } from '../catalog/types';
 import type { ColumnRef, JoinCondition, Predicate, QueryModel, Span, Statement, TableRef } from '../sql/model';
-import { droppedIndexReason, isLowCardinality, isSelectiveKey, narrowingIndex, selectiveFirst, smallTableReason, snake, wholeTenantWriteReason } from './index-judgement';
+import { droppedIndexReason, isLowCardinality, isSelectiveKey, narrowingIndex, seekPrefix, selectiveFirst, smallTableReason, snake, wholeTenantWriteReason } from './index-judgement';
 import { rareRunReason } from './rare-run';
 import type { FileContext, IndexSuggestion } from './types';
 import { handRunScript } from './host-helpers';
@@ -322,6 +322,10 @@ export interface IndexNeed {
    * plausible gain, not a cure for a scan.
    */
   narrowedBy?: IndexInfo;
+  /** The columns of the query `narrowedBy` seeks (its leading ones). */
+  narrowedOn?: string[];
+  /** `narrowedBy` seeks every equality column and the query returns every row it finds (no LIMIT): only their sort is left. */
+  sortOnly?: boolean;
   /**
    * The filter and ORDER BY columns left out of the suggestion, when the query filters on more equality
    * columns than an index should take (`MOST_INDEX_COLUMNS`): they sift the rows the suggested index finds.
@@ -473,8 +477,15 @@ function filterNeed(query: QueryModel, table: TableInfo, catalog: Catalog): Inde
   // Its equality columns serve in any order: another suggestion of them in another order serves this query too.
   const equalities = Math.min(eqColumns.length, need.suggestion.columns.length);
   if (equalities >= 2) need.suggestion.equalities = equalities;
-  const narrowedBy = narrowingIndex(table, [...eqColumns, ...viaJoin]);
-  if (narrowedBy) need.narrowedBy = narrowedBy;
+  // Every matching row is returned (no LIMIT) and an index finds them by all the equality columns: the order
+  // columns would spare only the sort of rows read anyway, whatever columns it seeks.
+  const finding = !range && !query.limit ? table.indexes.find((index) => indexCovers(index, eqColumns, [])) : undefined;
+  const narrowed = finding ? { index: finding, on: seekPrefix(finding, eqColumns) } : narrowingIndex(table, [...eqColumns, ...viaJoin]);
+  if (narrowed) {
+    need.narrowedBy = narrowed.index;
+    need.narrowedOn = narrowed.on;
+    if (finding) need.sortOnly = true;
+  }
   const lead = need.suggestion.columns[0]!;
   if (isLowCardinality(table, lead)) need.fewValuesLead = lead;
   return need;
