@@ -108,6 +108,23 @@ ruleTester(missingCompositeIndex, {
       ],
     },
     {
+      name: "an index on a scope key (a project's) narrows to one project's rows: info, how many that is the code does not show",
+      schema:
+        'CREATE TABLE projects (id bigint PRIMARY KEY, name text);\n' +
+        'CREATE TABLE score_configs (id bigint PRIMARY KEY, project_id bigint NOT NULL REFERENCES projects (id), name text NOT NULL, data_type text NOT NULL);\n' +
+        'CREATE INDEX score_configs_project_id_idx ON score_configs (project_id);\n',
+      code: "SELECT id FROM score_configs WHERE project_id = $1 AND name = $2 AND data_type = 'CATEGORICAL'",
+      errors: [
+        {
+          message: [
+            'Query filters score_configs on name, project_id and data_type; the index score_configs_project_id_idx on project_id already narrows it to the rows of one project_id, which are then filtered. Add an index on score_configs(name, project_id, data_type) only if one project_id has many rows.',
+          ],
+          span: "project_id = $1 AND name = $2 AND data_type = 'CATEGORICAL'",
+          tentative: true,
+        },
+      ],
+    },
+    {
       name: 'narrowed through a join: the message says so',
       schema: tickets('CREATE INDEX tickets_board ON tickets (board_id);\n').replace('    UNIQUE (board_id, number)\n', '    CHECK (number > 0)\n'),
       code: 'SELECT t.id FROM boards b JOIN tickets t ON t.board_id = b.id WHERE b.slug = $1 AND t.assignee = $2 AND t.created_at > $3',

@@ -9,6 +9,11 @@ ruleTester(leadingWildcardLike, {
     { name: 'parameter pattern (unknown)', schema, code: 'SELECT id FROM users WHERE email LIKE $1' },
     { name: 'NOT LIKE is not a lookup', schema, code: "SELECT id FROM users WHERE email NOT LIKE '%@spam.test'" },
     {
+      name: 'open at both ends with fewer than three characters between the wildcards: no index, trigram included, serves it',
+      schema,
+      code: "SELECT count(id) FROM users WHERE email ILIKE '%@%' OR name LIKE '%a_b%'",
+    },
+    {
       name: 'a trigram index exists',
       schema: schema + '\nCREATE INDEX users_email_trgm ON users USING gin (email gin_trgm_ops);',
       code: "SELECT id FROM users WHERE email ILIKE '%bob%'",
@@ -29,6 +34,15 @@ ruleTester(leadingWildcardLike, {
       ],
     },
     {
+      name: 'two characters anchored at the end, or three open at both ends: a trigram serves them',
+      schema,
+      code: "SELECT id FROM users WHERE email LIKE '%io' AND name LIKE '%bob%'",
+      errors: [
+        { message: ["users.email LIKE '%io' starts with a wildcard"], span: "email LIKE '%io'" },
+        { message: ["users.name LIKE '%bob%' starts with a wildcard"], span: "name LIKE '%bob%'" },
+      ],
+    },
+    {
       name: 'ILIKE with leading underscore, alias, in a subquery',
       schema: schema + '\nCREATE TABLE orders (id int PRIMARY KEY, user_id int);',
       code: "SELECT id FROM orders WHERE user_id IN (SELECT u.id FROM users u WHERE u.name ILIKE '_ob')",
@@ -36,10 +50,10 @@ ruleTester(leadingWildcardLike, {
     },
     {
       name: 'schema in the same file: the fix adds pg_trgm and the GIN index',
-      code: "CREATE TABLE users (id int PRIMARY KEY, email text);\nSELECT id FROM users WHERE email LIKE '%x%';\n",
-      errors: [{ message: ['trigram'], span: "email LIKE '%x%'" }],
+      code: "CREATE TABLE users (id int PRIMARY KEY, email text);\nSELECT id FROM users WHERE email LIKE '%xyz%';\n",
+      errors: [{ message: ['trigram'], span: "email LIKE '%xyz%'" }],
       output:
-        "CREATE TABLE users (id int PRIMARY KEY, email text);\nCREATE EXTENSION IF NOT EXISTS pg_trgm;\nCREATE INDEX idx_users_email_trgm ON users USING gin (email gin_trgm_ops);\n\nSELECT id FROM users WHERE email LIKE '%x%';\n",
+        "CREATE TABLE users (id int PRIMARY KEY, email text);\nCREATE EXTENSION IF NOT EXISTS pg_trgm;\nCREATE INDEX idx_users_email_trgm ON users USING gin (email gin_trgm_ops);\n\nSELECT id FROM users WHERE email LIKE '%xyz%';\n",
     },
     {
       name: 'in an OR with another column: info with the reason (one index alone may not remove the scan), both arms reported',

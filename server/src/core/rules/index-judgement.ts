@@ -263,18 +263,20 @@ export function isSelectiveKey(table: TableInfo, column: string): boolean {
 
 /**
  * The existing index that already narrows an equality lookup on `columns`
- * by a selective column of the prefix they seek (not only columns of few
- * values): the lookup then reads only the rows of one parent or one key, not
- * the table. The index that seeks the most of them, with those columns.
- * langfuse's comments by (project_id, object_type, object_id): a project holds
- * a large share of the rows, but the object's key narrows them to a few.
+ * by a selective column of the prefix they seek (not only flags and kinds):
+ * the lookup then reads only the rows of one parent or one key, not the
+ * table. A scope (`project_id`) counts: how many rows one project holds the
+ * code does not show (langfuse's score configs and evaluation rules of one
+ * project are a few; a self-hosted install's one project holds them all). The
+ * index that seeks the most of them, with those columns: langfuse's comments
+ * by (project_id, object_type, object_id) are those of one object.
  */
 export function narrowingIndex(table: TableInfo, columns: string[]): { index: IndexInfo; on: string[] } | undefined {
   let best: { index: IndexInfo; on: string[] } | undefined;
   for (const index of table.indexes) {
     if (index.method && index.method !== 'btree' && index.method !== 'hash') continue;
     const on = seekPrefix(index, columns);
-    if (on.some((c) => !isLowCardinality(table, c)) && on.length > (best?.on.length ?? 0)) best = { index, on };
+    if (on.some((c) => fewValuesReason(table, c)?.kind !== 'flag' && fewValuesReason(table, c)?.kind !== 'list') && on.length > (best?.on.length ?? 0)) best = { index, on };
   }
   return best;
 }

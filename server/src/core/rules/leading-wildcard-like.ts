@@ -33,7 +33,7 @@ export const leadingWildcardLike: Rule = {
       for (const p of query.predicates) {
         // `LIKE $1` where the code binds `format!("%{}%", q)` to $1: that text is the pattern.
         const pattern = p.pattern ?? (p.valueKind === 'param' ? bound.find((b) => within(b.span, p.span))?.pattern : undefined);
-        if (!isLeadingWildcard(p.op, pattern)) continue;
+        if (!isLeadingWildcard(p.op, pattern) || withoutTrigram(pattern)) continue;
         const tableName = columnTable(query, p.column, ctx.catalog);
         const table = tableName ? knownTable(ctx.catalog, tableName) : undefined;
         if (postgres && table && hasTrigramIndex(table, p.column.column)) continue;
@@ -87,6 +87,18 @@ export const leadingWildcardLike: Rule = {
 
 function isLeadingWildcard(op: Predicate['op'], pattern: string | undefined): pattern is string {
   return (op === 'like' || op === 'ilike') && pattern !== undefined && startsWithWildcard(pattern);
+}
+
+/**
+ * Whether a pattern the code spells out whole is open at both ends and holds no three characters
+ * between its wildcards (langfuse's telemetry: `email ILIKE '%@%'`): a trigram index draws no
+ * trigram from it to seek by (pg_trgm pads only the ends a pattern anchors), and full-text search
+ * no word, so no index serves the query: it reads every row by design. A pattern with a hole
+ * (`%{q}%`, a bound value's) may hold any text.
+ */
+function withoutTrigram(pattern: string): boolean {
+  if (pattern.includes('{') || !pattern.startsWith('%') || !/(?<!\\)%$/.test(pattern)) return false;
+  return pattern.split(/(?<!\\)[%_]/).every((run) => run.replace(/\\(.)/g, '$1').length < 3);
 }
 
 function within(inner: Span, outer: Span): boolean {
