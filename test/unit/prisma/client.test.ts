@@ -367,7 +367,7 @@ describe('rules and fixes on Prisma Client calls', () => {
     '  for (const title of titles) {\n' +
     '    await prisma.post.create({ data: { title, authorId } });\n' +
     '  }\n' +
-    "  const hits = await prisma.post.findMany({ where: { title: { contains: 'x' } }, select: { id: true } });\n" +
+    "  const hits = await prisma.post.findMany({ where: { title: { contains: 'xyz' } }, select: { id: true } });\n" +
     '  await prisma.post.deleteMany({});\n' +
     '  return hits;\n' +
     '}\n';
@@ -382,8 +382,8 @@ describe('rules and fixes on Prisma Client calls', () => {
         ['n-plus-one', 'warning', 'await prisma.post.findMany({ where: { authorId: user.id, published: true } })', ['Insert one query for all user rows above the loop (review, then use its rows)']],
         ['missing-composite-index', 'info', 'authorId: user.id, published: true', ['Add @@index on Post(author_id, published) to the Post model']],
         ['commit-in-loop', 'warning', 'await prisma.post.create({ data: { title, authorId } })', ['Create all of titles with one createMany']],
-        ['unpaginated-query', 'info', "await prisma.post.findMany({ where: { title: { contains: 'x' } }, select: { id: true } })", []],
-        ['leading-wildcard-like', 'info', "title: { contains: 'x' }", ['Add @@index on Post(title) using gin to the Post model']],
+        ['unpaginated-query', 'info', "await prisma.post.findMany({ where: { title: { contains: 'xyz' } }, select: { id: true } })", []],
+        ['leading-wildcard-like', 'info', "title: { contains: 'xyz' }", ['Add @@index on Post(title) using gin to the Post model']],
         ['unfiltered-write', 'info', 'await prisma.post.deleteMany({})', []],
       ],
     );
@@ -580,6 +580,12 @@ describe('rules and fixes on Prisma Client calls', () => {
     const seeded = Workspace.fromFiles({ root: ROOT, config: defaultConfig() }, { 'prisma/schema.prisma': SCHEMA, 'prisma/seed.ts': seed }).analyze(`${ROOT}/prisma/seed.ts`);
     assert.deepEqual(seeded.filter((f) => f.ruleId === 'commit-in-loop').map((f) => [f.severity, f.message.slice(f.message.indexOf(' (It runs'))]), [
       ['info', ' (It runs in a seed script (seed.ts): development data written once, usually a handful of rows.)'],
+    ]);
+    // A data migration (formbricks' packages/database/migration/<stamp>_<name>/migration.ts): once per upgrade.
+    const migrationFile = 'packages/database/migration/20260401000002_backfill_titles/migration.ts';
+    const migrated = Workspace.fromFiles({ root: ROOT, config: defaultConfig() }, { 'prisma/schema.prisma': SCHEMA, [migrationFile]: seed }).analyze(`${ROOT}/${migrationFile}`);
+    assert.deepEqual(migrated.filter((f) => f.ruleId === 'commit-in-loop').map((f) => [f.severity, f.message.slice(f.message.indexOf(' (It runs'))]), [
+      ['info', ' (It runs in migration code (migration/20260401000002_backfill_titles/migration.ts): once per upgrade of the schema, so batching pays off only when it runs over many rows.)'],
     ]);
   });
 

@@ -5,7 +5,7 @@
  * batching, whether its names are snake_case or camelCase.
  */
 import assert from 'node:assert/strict';
-import { codePath, handRunScript, isBatchLoop, seedFile } from '../../../server/src/core/rules/host-helpers';
+import { codePath, handRunScript, isBatchLoop, migrationModule, seedFile } from '../../../server/src/core/rules/host-helpers';
 import type { LoopContext } from '../../../server/src/core/host/types';
 
 const loop = (targets: string[], iterable: string): LoopContext => ({ kind: 'for', span: { start: 0, end: 1 }, targets, iterable });
@@ -35,6 +35,16 @@ describe('host-helpers: scripts run by hand and batch loops', () => {
     assert.deepEqual(codePath('/ws/populate.py', {}), { kind: 'batch', why: 'in a script or job file (populate.py)', by: 'file' });
     assert.deepEqual(codePath('/ws/db/seeds/users.ts', {}), { kind: 'batch', why: 'in a script or job file (users.ts)', by: 'file' });
     assert.equal(codePath('/ws/app/population.py', {}), undefined);
+  });
+
+  it("migrationModule and codePath: a migration module or a timestamped migration's file is migration code; a feature named migration is not", () => {
+    assert.equal(migrationModule('/ws/lnbits/core/migrations.py'), 'migrations.py');
+    assert.equal(migrationModule('/ws/packages/database/migration/20260401000002_backfill_workspace_id/migration.ts'), 'migration/20260401000002_backfill_workspace_id/migration.ts');
+    assert.equal(migrationModule('/ws/db/migrations/20240101120000_add_users.ts'), 'migrations/20240101120000_add_users.ts');
+    assert.equal(migrationModule('/ws/apps/web/lib/api/controllers/migration/exportData.ts'), undefined);
+    assert.equal(migrationModule('/ws/app/migration_status.py'), undefined);
+    assert.deepEqual(codePath('/ws/packages/database/migration/20260401000002_backfill_workspace_id/migration.ts', {}), { kind: 'batch', why: 'in a script or job file (migration.ts)', by: 'file' });
+    assert.equal(codePath('/ws/apps/web/lib/api/controllers/migration/exportData.ts', {}), undefined);
   });
 
   it('isBatchLoop: chunks named in camelCase or snake_case; a loop over rows is not one', () => {

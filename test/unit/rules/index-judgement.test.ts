@@ -207,6 +207,12 @@ ruleTester(missingIndex, {
       ],
     },
     {
+      name: "a reference list named in camelCase, quoted (dokploy's webServerSettings): read by the words of its name as created",
+      schema: 'CREATE TABLE "webServerSettings" (id text PRIMARY KEY, created_at timestamptz NOT NULL, domain text);',
+      code: 'SELECT id, domain FROM "webServerSettings" ORDER BY created_at LIMIT 1',
+      errors: [{ message: ['webServerSettings looks like a reference list of kinds, usually a few rows'], span: 'created_at', tentative: true }],
+    },
+    {
       name: 'an association table named for roles is not a reference list: warning',
       schema: boards + 'CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE board_roles (id bigint PRIMARY KEY, board_id bigint REFERENCES boards (id), user_id bigint REFERENCES users (id));',
       code: 'SELECT id FROM board_roles WHERE user_id = $1',

@@ -43,6 +43,26 @@ ruleTester(leadingWildcardLike, {
       ],
     },
     {
+      name: "another filter's index finds the rows first (dub's domains of one program): info, the pattern only sifts them",
+      schema: 'CREATE TABLE domains (id int PRIMARY KEY, program_id int NOT NULL, slug text NOT NULL);\nCREATE INDEX domains_program_id_idx ON domains (program_id);',
+      code: "SELECT id FROM domains WHERE program_id = $1 AND slug LIKE '%.dub.sh'",
+      errors: [
+        {
+          message: [
+            "domains.slug LIKE '%.dub.sh' starts with a wildcard, so no B-tree index can serve it: alone it would scan domains. Add a trigram index: CREATE INDEX ... USING gin (slug gin_trgm_ops) (needs the pg_trgm extension). But the index domains_program_id_idx on program_id already narrows it to the rows of one program_id, which this pattern then sifts: the index pays off only if those rows are many (info, not warning).",
+          ],
+          span: "slug LIKE '%.dub.sh'",
+          tentative: true,
+        },
+      ],
+    },
+    {
+      name: 'reached by its key from the rows of another filtered table: info',
+      schema: schema + '\nCREATE TABLE enrollments (id int PRIMARY KEY, program_id int NOT NULL, user_id int NOT NULL REFERENCES users (id));\nCREATE INDEX enrollments_program_id_idx ON enrollments (program_id);',
+      code: "SELECT e.id FROM enrollments e JOIN users u ON u.id = e.user_id WHERE e.program_id = $1 AND u.email NOT LIKE 'x' AND u.email LIKE '%@acme.test'",
+      errors: [{ message: ['users is reached by its key from the rows another table\'s filters find, which this pattern then sifts'], span: "u.email LIKE '%@acme.test'", tentative: true }],
+    },
+    {
       name: 'ILIKE with leading underscore, alias, in a subquery',
       schema: schema + '\nCREATE TABLE orders (id int PRIMARY KEY, user_id int);',
       code: "SELECT id FROM orders WHERE user_id IN (SELECT u.id FROM users u WHERE u.name ILIKE '_ob')",

@@ -59,6 +59,12 @@ ruleTester(missingIndex, {
   ],
   invalid: [
     {
+      name: "a table created with a quoted mixed-case name (Prisma's raw SQL): its filters are read like any other's",
+      schema: 'CREATE TABLE "OrganisationClaim" (id text PRIMARY KEY, "originalSubscriptionClaimId" text, flags jsonb);',
+      code: 'UPDATE "OrganisationClaim" SET flags = flags || $1::jsonb WHERE "originalSubscriptionClaimId" = $2',
+      errors: [{ message: ['Query filters OrganisationClaim on originalSubscriptionClaimId, but no index leads with it'], span: '"originalSubscriptionClaimId" = $2' }],
+    },
+    {
       name: "joined by an indexed key to a table with no filter of its own (mCaptcha's notifications of one receiver, with their senders): the filter still wants its index",
       schema:
         'CREATE TABLE users (id int PRIMARY KEY, name text); CREATE TABLE notifications (id int PRIMARY KEY, tx int NOT NULL REFERENCES users (id), rx int NOT NULL, heading text);' +

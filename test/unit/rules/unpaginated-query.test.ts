@@ -17,6 +17,11 @@ ruleTester(unpaginatedQuery, {
     { name: 'batched primary key lookup (= ANY)', schema, code: 'SELECT * FROM planners WHERE planner_id = ANY($1)' },
     { name: 'batched primary key lookup (IN list)', schema, code: "SELECT * FROM planners WHERE planner_id IN ('a', 'b')" },
     { name: 'unique key lookup', schema: 'CREATE TABLE users (id int PRIMARY KEY, email text UNIQUE);', code: 'SELECT id FROM users WHERE email = $1' },
+    {
+      name: "primary key lookup of a table created with a quoted mixed-case name (Prisma's raw SQL)",
+      schema: 'CREATE TABLE "Organization" (id text PRIMARY KEY, "featureFlags" jsonb);',
+      code: 'SELECT "featureFlags" FROM "Organization" WHERE "id" = $1 FOR UPDATE',
+    },
     { name: 'INSERT ... SELECT', schema, code: "INSERT INTO planners (planner_id, name) SELECT planner_id, 'x' FROM workers" },
     { name: 'EXISTS and IN subqueries', schema, code: 'SELECT name FROM planners WHERE planner_id = $1 AND EXISTS (SELECT 1 FROM workers)' },
     { name: 'unknown table', schema, code: 'SELECT * FROM events' },

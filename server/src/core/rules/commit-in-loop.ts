@@ -26,7 +26,7 @@ import { spelledTableName } from '../catalog/build';
 import { adapterOf } from '../host/languages';
 import type { HostExtraction, HostQuery, HostWrite, LoopContext } from '../host/types';
 import type { QueryModel, Span } from '../sql/model';
-import { codePath, fixedBound, handRunScript, indentationAt, isBatchLoop, lineNumber, otherAwait, lineEnd, lineStart, seedFile, smallLoopNote, spanText, startsLine, statementOf, userTenantsNote } from './host-helpers';
+import { codePath, fixedBound, handRunScript, indentationAt, isBatchLoop, lineNumber, migrationModule, otherAwait, lineEnd, lineStart, seedFile, smallLoopNote, spanText, startsLine, statementOf, userTenantsNote } from './host-helpers';
 import { knownTable, listBoundKey } from './query-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
 
@@ -187,6 +187,7 @@ function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number): v
   const perKey = kind !== 'insert' && model !== undefined && limitedSubquery(model);
   const seed = seedFile(ctx.file);
   const script = seed ? undefined : handRunScript(ctx.file);
+  const migration = seed || script ? undefined : migrationModule(ctx.file);
   // `UPDATE ... WHERE id IN (the item's ids)`: each iteration writes a group of rows, one statement per group.
   const writtenTable = model?.tables[0] ? knownTable(ctx.catalog, model.tables[0].name) : undefined;
   const listed = kind !== 'insert' && model && writtenTable ? listBoundKey(model, writtenTable, ctx.catalog) : undefined;
@@ -216,12 +217,13 @@ function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number): v
           "saves only a share of the loop's round trips.)"
         : '') +
       (seed ? ` (It runs in a seed script (${seed}): development data written once, usually a handful of rows.)` : '') +
-      (script ? ` (It runs in a script run by hand (${script}): it pays per run, not per request, so batching pays off only when it runs over many rows.)` : ''),
+      (script ? ` (It runs in a script run by hand (${script}): it pays per run, not per request, so batching pays off only when it runs over many rows.)` : '') +
+      (migration ? ` (It runs in migration code (${migration}): once per upgrade of the schema, so batching pays off only when it runs over many rows.)` : ''),
     explanation:
       `Row-by-row ${verb}s pay network latency and statement overhead for every row; one statement for all rows ` +
       '(a multi-row INSERT, an UPDATE ... FROM a list of values, a DELETE ... WHERE key IN a list, or a bulk API) sends ' +
       'them together and is typically 10-50x faster.',
-    ...(small || bound !== undefined || awaits || perKey || unbatchable || stays || seed || script || listed ? { tentative: true } : {}),
+    ...(small || bound !== undefined || awaits || perKey || unbatchable || stays || seed || script || migration || listed ? { tentative: true } : {}),
     fixes: perKey ? [] : (adapterOf(host.language).batchWriteFix?.(ctx, index, loop) ?? []),
   });
 }

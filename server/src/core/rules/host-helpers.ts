@@ -278,7 +278,7 @@ function batchFile(file: string): CodePath | undefined {
   const name = parts[parts.length - 1] ?? '';
   const folders = parts.slice(0, -1);
   const rustBin = folders.some((p, i) => p === 'bin' && folders[i - 1] === 'src');
-  if (BATCH_FILES.test(name) || rustBin || folders.some((p) => BATCH_FOLDERS.has(p)) || handRunScript(file) || seedFile(file)) return { kind: 'batch', why: `in a script or job file (${name})`, by: 'file' };
+  if (BATCH_FILES.test(name) || rustBin || folders.some((p) => BATCH_FOLDERS.has(p)) || handRunScript(file) || seedFile(file) || migrationModule(file)) return { kind: 'batch', why: `in a script or job file (${name})`, by: 'file' };
   return undefined;
 }
 
@@ -300,9 +300,20 @@ export function scheduledJob(at: { functions?: EnclosingFunction[] }): string | 
  */
 const SEED_FILE = /(?:^|[\\/])((?:seeds?[\\/].+)|(?:seeds?|populate(?:[_-][\w-]*)?|[^\\/]+\.seeds?)\.\w+)$/i;
 
-/** A module of migration code by its name (`migrations.py`, `migration.py`: freqtrade's schema and data upgrades), else undefined. */
+/**
+ * Migration code, else undefined: a module by its name (`migrations.py`, `migration.ts`: freqtrade's
+ * schema and data upgrades, lnbits'), or a file of a timestamped migration in a `migration(s)` folder
+ * (formbricks' data migrations, `migration/20260401000002_backfill_workspace_id/migration.ts`; knex's
+ * `migrations/20240101120000_add_users.ts`), as its path from that folder. It runs once per upgrade of
+ * the schema. A feature of that name (linkwarden's `controllers/migration/exportData.ts`, a user's
+ * export) is none.
+ */
 export function migrationModule(file: string): string | undefined {
-  return /(?:^|[\\/])(migrations?\.py)$/.exec(file)?.[1];
+  const parts = file.split(/[\\/]/);
+  const name = parts[parts.length - 1]!;
+  const at = Math.max(parts.lastIndexOf('migration', parts.length - 2), parts.lastIndexOf('migrations', parts.length - 2));
+  if (at >= 0 && parts.slice(at + 1).some((p) => /^\d{8,}/.test(p))) return parts.slice(at).join('/');
+  return /^migrations?\.(py|[cm]?[jt]s)$/.test(name) ? name : undefined;
 }
 
 /** The seed script a file is (its path from the `seed` folder or its name), else undefined: development data written once. */

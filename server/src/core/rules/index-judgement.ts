@@ -149,10 +149,13 @@ const REFERENCE_TABLE_WORDS = new Set([...FEW_VALUE_WORDS, 'severity', 'prioriti
  * others (`user_roles`) is an association, not a list.
  */
 export function isReferenceTable(table: TableInfo): boolean {
-  return table.foreignKeys.length < 2 && isListName(table.name);
+  return table.foreignKeys.length < 2 && isListName(shownTableName(table));
 }
 
-/** A table name whose last word says it lists kinds, roles, severities or settings (`case_type`; one word alone is not enough). */
+/**
+ * A table name whose last word says it lists kinds, roles, severities or settings (`case_type`,
+ * `webServerSettings`: the name as created, whose case the catalog's key folds; one word alone is not enough).
+ */
 function isListName(name: string): boolean {
   const words = snake(name).split('_');
   return words.length > 1 && REFERENCE_TABLE_WORDS.has(words[words.length - 1]!);
@@ -182,7 +185,7 @@ export function smallTableReason(table: TableInfo, catalog: Catalog): string | u
   if (configured) return `${shownTableName(table)} holds the ${configured.what} one ${configured.tenant} sets up by hand: usually a few rows per ${configured.tenant}, and ${scan}`;
   const runs = runsTable(table, catalog);
   if (runs) return `${shownTableName(table)} holds definitions whose runs are kept in ${shownTableName(runs)}: usually a few rows set up by hand, and ${scan}`;
-  if (!isRunsTable(table.name) && table.foreignKeys.length > 0) {
+  if (!isRunsTable(shownTableName(table)) && table.foreignKeys.length > 0) {
     const parents = table.foreignKeys.map((fk) => catalog.getTable(fk.refTable));
     if (parents.every((p) => p !== undefined && p.name !== table.name && runsTable(p, catalog))) {
       const names = [...new Set(parents.map((p) => shownTableName(p!)))].join(' and ');
@@ -201,7 +204,7 @@ const INTEGRATION_WORDS = new Set(['provider', 'providers', 'integration', 'inte
  * connected once in a settings page. What it holds and the tenant, or undefined.
  */
 export function configuredByTenant(table: TableInfo): { what: string; tenant: string } | undefined {
-  const words = snake(table.name).split('_');
+  const words = snake(shownTableName(table)).split('_');
   const last = words[words.length - 1]!;
   const tenant = table.foreignKeys.find((fk) => TENANT_TABLE_NAMES.has(snake(fk.refTable)));
   if (words.length < 2 || !INTEGRATION_WORDS.has(last) || !tenant) return undefined;

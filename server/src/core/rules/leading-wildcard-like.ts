@@ -11,7 +11,7 @@ import { spelledTableName } from '../catalog/build';
 import type { TableInfo } from '../catalog/types';
 import type { Predicate, Span } from '../sql/model';
 import { adminFolder, codePath, hostQueryOf, spanText } from './host-helpers';
-import { columnTable, eachQuery, indexList, knownTable, startsWithWildcard } from './query-helpers';
+import { columnTable, eachQuery, indexList, knownTable, siftedReason, startsWithWildcard } from './query-helpers';
 import type { Rule } from './types';
 
 const ID = 'leading-wildcard-like';
@@ -46,7 +46,7 @@ export const leadingWildcardLike: Rule = {
         const what = `${column} ${operator} '${pattern}'`;
         const how = postgres
           ? `Add a trigram index: CREATE INDEX ... USING gin (${p.column.column} gin_trgm_ops) (needs the pg_trgm extension).`
-          : `Use full-text search (${ctx.dialect === 'sqlite' ? 'an FTS5 table' : 'a FULLTEXT index with MATCH ... AGAINST'}) or anchor the pattern at the start${orm ? ' (.startswith())' : ''}.`;
+          : `Use full-text search (${ctx.dialect === 'sqlite' ? 'an FTS5 table' : 'a FULLTEXT index with MATCH ... AGAINST'}) or anchor the pattern at the start${orm ? ` (${ctx.host?.language === 'python' ? '.startswith()' : 'startsWith'})` : ''}.`;
         // Under an OR with conditions on other columns, the scan goes only when every arm can use an
         // index (a BitmapOr): this column's index alone may change nothing.
         const otherArms = p.disjunctive ? query.predicates.filter((o) => o.disjunctive && o !== p && o.column.column !== p.column.column) : [];
@@ -59,14 +59,16 @@ export const leadingWildcardLike: Rule = {
           path?.kind === 'batch' && !orNote
             ? ` It runs ${path.why}: a scan per run of the job, not per request, so the index pays off only if the job runs often (info, not warning).`
             : '';
-        const admin = !orNote && !jobNote ? adminFolder(ctx.file) : undefined;
+        const sifted = !orNote && !jobNote && table ? siftedReason(query, table, ctx.catalog) : undefined;
+        const siftNote = sifted ? ` But ${sifted}: the index pays off only if those rows are many (info, not warning).` : '';
+        const admin = !orNote && !jobNote && !siftNote ? adminFolder(ctx.file) : undefined;
         const adminNote = admin
           ? ` It runs in a staff tool (folder ${admin}/): searches by staff, not by users on every request, so the index pays off only if they search often (info, not warning).`
           : '';
         ctx.report({
           span: p.span,
-          message: `${orm ? `${spanText(ctx.text, p.span)} sends ${what}, which` : what} starts with a wildcard, so no B-tree index can serve it: every call scans ${shown ?? 'the table'}. ${how}${orNote}${jobNote}${adminNote}`,
-          ...(orNote || jobNote || adminNote ? { tentative: true } : {}),
+          message: `${orm ? `${spanText(ctx.text, p.span)} sends ${what}, which` : what} starts with a wildcard, so no B-tree index can serve it: ${sifted ? 'alone it would scan' : 'every call scans'} ${shown ?? 'the table'}. ${how}${orNote}${jobNote}${siftNote}${adminNote}`,
+          ...(orNote || jobNote || siftNote || adminNote ? { tentative: true } : {}),
           explanation: [
             `**Column:** \`${column}\` — ${operator} with pattern \`${pattern}\` (leading \`${pattern[0]}\`)`,
             '',

@@ -135,9 +135,16 @@ function namesAnyCamelColumn(query: QueryModel): boolean {
  * The real table a column belongs to: the parser's resolution, else the
  * qualifier matched against aliases and names, else the only table of the
  * query, else the only table of the query whose catalog columns include it
- * (when every table of the query is known).
+ * (when every table of the query is known). A table the catalog knows is
+ * named by its key (`TableInfo.name`, what rules compare with): a quoted
+ * `"Organization"` (Prisma's raw SQL) or `public.users` is written otherwise.
  */
 export function columnTable(query: QueryModel, column: ColumnRef, catalog?: Catalog): string | undefined {
+  const name = writtenColumnTable(query, column, catalog);
+  return name === undefined || !catalog ? name : (catalog.getTable(name)?.name ?? name);
+}
+
+function writtenColumnTable(query: QueryModel, column: ColumnRef, catalog?: Catalog): string | undefined {
   if (column.table) return column.table;
   const refs = tableRefs(query);
   if (column.qualifier) {
@@ -491,6 +498,23 @@ function filterNeed(query: QueryModel, table: TableInfo, catalog: Catalog): Inde
   return need;
 }
 
+/**
+ * Why a filter on `table` that no index can serve (a leading-wildcard LIKE) only sifts rows found another
+ * way, as a clause, or undefined: an index finds them by the table's own equality filters (dub's domains
+ * of one program, `programId = $1 AND slug LIKE '%.x'`), or the table is reached by its key from another
+ * table's filtered rows (a relation's row per enrollment of one program).
+ */
+export function siftedReason(query: QueryModel, table: TableInfo, catalog: Catalog): string | undefined {
+  const equality = tableFilters(query, table, catalog).filter((f) => f.kind === 'eq' || f.kind === 'in').map((f) => f.column);
+  const narrowed = narrowingIndex(table, equality);
+  if (narrowed) return `the index ${narrowed.index.name} on ${listWords(narrowed.on)} already narrows it to the rows of one ${listWords(narrowed.on)}, which this pattern then sifts`;
+  const viaJoin = joinEqualityColumns(query, table, catalog);
+  if (viaJoin.length > 0 && isSingleRowLookup(table, viaJoin) && othersFiltered(query, table, catalog)) {
+    return `${shownTableName(table)} is reached by its key from the rows another table's filters find, which this pattern then sifts`;
+  }
+  return undefined;
+}
+
 /** Whether another table of the query has a filter of its own (a value, not a column of a joined table). */
 function othersFiltered(query: QueryModel, table: TableInfo, catalog: Catalog): boolean {
   return query.predicates.some((p) => {
@@ -515,7 +539,7 @@ function joinEqualityColumns(query: QueryModel, table: TableInfo, catalog: Catal
 }
 
 function joinNeed(query: QueryModel, table: TableInfo, catalog: Catalog, driven = false): IndexNeed | undefined {
-  const join = query.joins.find((j) => j.table.name === table.name);
+  const join = query.joins.find((j) => catalog.getTable(j.table.name)?.name === table.name);
   // A table with its own filters is entered through them, not through the join (unless another table drives the query).
   if ((!join && !driven) || (!driven && tableFilters(query, table, catalog).length > 0)) return undefined;
   const columns: ColumnRef[] = [];
@@ -550,7 +574,7 @@ function sideOf(query: QueryModel, column: ColumnRef, ref: TableRef, catalog: Ca
     const q = column.qualifier.toLowerCase();
     return (ref.alias ?? ref.name).toLowerCase() === q || (!ref.alias && ref.name.toLowerCase() === q);
   }
-  return columnTable(query, column, catalog) === ref.name;
+  return columnTable(query, column, catalog) === (catalog.getTable(ref.name)?.name ?? ref.name);
 }
 
 function orderNeed(query: QueryModel, table: TableInfo, catalog: Catalog): IndexNeed | undefined {
