@@ -5,7 +5,7 @@
  * batching, whether its names are snake_case or camelCase.
  */
 import assert from 'node:assert/strict';
-import { codePath, handRunScript, isBatchLoop, migrationModule, seedFile } from '../../../server/src/core/rules/host-helpers';
+import { adminFolder, codePath, handRunScript, isBatchLoop, migrationModule, seedFile } from '../../../server/src/core/rules/host-helpers';
 import type { LoopContext } from '../../../server/src/core/host/types';
 
 const loop = (targets: string[], iterable: string): LoopContext => ({ kind: 'for', span: { start: 0, end: 1 }, targets, iterable });
@@ -45,6 +45,14 @@ describe('host-helpers: scripts run by hand and batch loops', () => {
     assert.equal(migrationModule('/ws/app/migration_status.py'), undefined);
     assert.deepEqual(codePath('/ws/packages/database/migration/20260401000002_backfill_workspace_id/migration.ts', {}), { kind: 'batch', why: 'in a script or job file (migration.ts)', by: 'file' });
     assert.equal(codePath('/ws/apps/web/lib/api/controllers/migration/exportData.ts', {}), undefined);
+  });
+
+  it("adminFolder: a staff folder, or a Remix flat route under /admin (trigger.dev's routes/admin.api.v1.workers.ts); a team's admin page is not", () => {
+    assert.equal(adminFolder('/ws/server/polar/backoffice/customers/endpoints.py'), 'backoffice');
+    assert.equal(adminFolder('/ws/apps/webapp/app/routes/admin.api.v1.workers.ts'), 'admin');
+    assert.equal(adminFolder('/ws/apps/webapp/app/routes/_app.admin.users.tsx'), 'admin');
+    assert.equal(adminFolder('/ws/apps/webapp/app/routes/_app.orgs.$organizationSlug.settings.team.tsx'), undefined);
+    assert.equal(adminFolder('/ws/apps/webapp/app/services/admin.server.ts'), undefined);
   });
 
   it('isBatchLoop: chunks named in camelCase or snake_case; a loop over rows is not one', () => {

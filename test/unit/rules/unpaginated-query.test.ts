@@ -63,6 +63,15 @@ ruleTester(unpaginatedQuery, {
       output: 'SELECT id, heading FROM notifications WHERE rx IN (SELECT id FROM users WHERE name = $1) LIMIT 100',
     },
     {
+      name: "a key in the rows a subquery takes of one parent (a user's organizations, Prisma's `members: { some: { userId } }`): info",
+      schema:
+        'CREATE TABLE users (id int PRIMARY KEY); CREATE TABLE organizations (id int PRIMARY KEY, title text);' +
+        ' CREATE TABLE members (id int PRIMARY KEY, organization_id int NOT NULL REFERENCES organizations (id), user_id int NOT NULL REFERENCES users (id));',
+      code: 'SELECT id, title FROM organizations WHERE id IN (SELECT organization_id FROM members WHERE user_id = $1)',
+      errors: [{ message: ['(It reads the rows of one user_id, often a bounded set: this matters only if one user_id can have many.)'], span: 'SELECT id, title FROM organizations', tentative: true }],
+      output: 'SELECT id, title FROM organizations WHERE id IN (SELECT organization_id FROM members WHERE user_id = $1) LIMIT 100',
+    },
+    {
       name: 'the same in MySQL (node-sql-parser): info',
       dialect: 'mysql',
       schema: MYSQL_NOTIFICATIONS,

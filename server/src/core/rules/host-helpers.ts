@@ -343,11 +343,16 @@ const ADMIN_FOLDERS = new Set(['admin', 'backoffice', 'back-office', 'back_offic
 
 /**
  * The admin folder a file sits in (`server-only/admin/`, `backoffice/`, tRPC's `admin-router/`, a
- * Remix route folder `admin+/`): code staff run, not users on every request. The folder's first
+ * Remix route folder `admin+/`, a Remix flat route `routes/admin.users.tsx`): code staff run, not users on every request. The folder's first
  * word counts (`admin-router`, `admin_tools`), not a word inside it (`team-admin` is a team's own page).
  */
 export function adminFolder(file: string): string | undefined {
-  return file.split(/[\\/]/).slice(0, -1).find((p) => ADMIN_FOLDERS.has(p.toLowerCase()) || ADMIN_FOLDERS.has(p.toLowerCase().replace(/^[_+()]+/, '').split(/[-_+.()]/)[0]!));
+  const parts = file.split(/[\\/]/);
+  const folder = parts.slice(0, -1).find((p) => ADMIN_FOLDERS.has(p.toLowerCase()) || ADMIN_FOLDERS.has(p.toLowerCase().replace(/^[_+()]+/, '').split(/[-_+.()]/)[0]!));
+  if (folder || parts[parts.length - 2] !== 'routes') return folder;
+  // A Remix flat route's file names its URL's segments (trigger.dev's routes/admin.api.v1.workers.ts: /admin/api/v1/workers), pathless layouts (`_app.`) aside.
+  const segment = parts[parts.length - 1]!.split('.').find((p) => !p.startsWith('_'));
+  return segment !== undefined && ADMIN_FOLDERS.has(segment.toLowerCase()) ? segment : undefined;
 }
 
 function decoratorName(decorator: string): string {

@@ -165,7 +165,7 @@ function isUnbounded(query: QueryModel): boolean {
  * equality to a value on its first table, or to the one row a subquery returns (Prisma: `organisation: { teams: { some: { id } } }`):
  * it reads the rows of one parent or one person (with whatever it joins to them).
  */
-function parentKey(query: QueryModel, table: TableInfo, catalog: Catalog): string | undefined {
+function parentKey(query: QueryModel, table: TableInfo, catalog: Catalog, depth = 0): string | undefined {
   const pinned = query.predicates.find(
     (p) =>
       !p.disjunctive &&
@@ -173,7 +173,19 @@ function parentKey(query: QueryModel, table: TableInfo, catalog: Catalog): strin
       columnTable(query, p.column, catalog) === table.name &&
       (isSelectiveKey(table, p.column.column) || isPersonKey(p.column.column)),
   );
-  return pinned?.column.column;
+  if (pinned || depth > 0) return pinned?.column.column;
+  // A key in the rows a subquery takes of one parent (Prisma: `members: { some: { userId } }`, trigger.dev's
+  // organizations of one user): as many rows as that parent links to. One step only: the rows of the rows a
+  // parent links to (the emails of every organisation a user is in) multiply.
+  for (const p of query.predicates) {
+    if (p.disjunctive || (p.op !== 'in' && p.op !== 'eq') || p.valueKind !== 'subquery' || p.subquery === undefined) continue;
+    if (columnTable(query, p.column, catalog) !== table.name || !isSelectiveKey(table, p.column.column)) continue;
+    const sub = query.subqueries[p.subquery];
+    const subTable = sub && sub !== query && sub.tables.length === 1 ? knownTable(catalog, sub.tables[0]!.name) : undefined;
+    const key = subTable && parentKey(sub!, subTable, catalog, depth + 1);
+    if (key) return key;
+  }
+  return undefined;
 }
 
 /** Values of a status column that name work under way: rows hold them only while it runs. */
@@ -240,7 +252,7 @@ function joinedTo(query: QueryModel, first: TableInfo, other: TableInfo, catalog
   const sides = (c: { left: ColumnRef; right: ColumnRef }) => [columnTable(query, c.left, catalog), columnTable(query, c.right, catalog)];
   // An ORM join by relationship (`.join(Plugin)`) names no columns: the first table's foreign key to it links them.
   return query.joins.some((j) =>
-    j.conditions.length === 0 ? j.table.name === other.name && first.foreignKeys.some((fk) => fk.refTable === other.name) : j.conditions.some((c) => sides(c).includes(first.name) && sides(c).includes(other.name)),
+    j.conditions.length === 0 ? catalog.getTable(j.table.name)?.name === other.name && first.foreignKeys.some((fk) => catalog.getTable(fk.refTable)?.name === other.name) : j.conditions.some((c) => sides(c).includes(first.name) && sides(c).includes(other.name)),
   );
 }
 
