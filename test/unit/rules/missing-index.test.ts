@@ -7,8 +7,19 @@ CREATE TABLE routers (router_id text PRIMARY KEY, status text, hostname text, cr
 CREATE TABLE router_planner_links (link_id text PRIMARY KEY, router_id text NOT NULL, planner_id text NOT NULL);
 `;
 
+/** Rules and their assignments to evaluators (langfuse's evaluation rules): a to-one relation from assignments to rules. */
+const RULES_SCHEMA =
+  'CREATE TABLE rules (id text PRIMARY KEY, target text NOT NULL);' +
+  ' CREATE TABLE assignments (id text PRIMARY KEY, evaluator_id text NOT NULL, rule_id text NOT NULL REFERENCES rules (id), note text);' +
+  ' CREATE INDEX assignments_evaluator_id ON assignments (evaluator_id);';
+
 ruleTester(missingIndex, {
   valid: [
+    {
+      name: "a to-one relation filter (Prisma's evaluationRule: { targetObject }) in a query an index narrows: each row looks its parent up by key, the filter sifts",
+      schema: RULES_SCHEMA,
+      code: "SELECT id FROM assignments WHERE evaluator_id = $1 AND rule_id IN (SELECT id FROM rules WHERE target IN ('event', 'experiment'))",
+    },
     { name: 'indexed column', schema, code: 'SELECT worker_id FROM workers WHERE planner_id = $1 LIMIT 10' },
     { name: 'primary key lookup', schema, code: 'SELECT * FROM planners WHERE planner_id = $1' },
     { name: 'two columns belong to missing-composite-index', schema, code: 'SELECT link_id FROM router_planner_links WHERE router_id = $1 AND planner_id = $2' },
@@ -58,6 +69,12 @@ ruleTester(missingIndex, {
     },
   ],
   invalid: [
+    {
+      name: 'a to-one relation filter in a query no index of its own narrows: the parent table is searched by the filter, which wants its index',
+      schema: RULES_SCHEMA,
+      code: "SELECT id FROM assignments WHERE note = $1 AND rule_id IN (SELECT id FROM rules WHERE target = 'event')",
+      errors: [{ message: ['Query filters rules on target, but no index leads with it'], span: "target = 'event'" }],
+    },
     {
       name: "a table created with a quoted mixed-case name (Prisma's raw SQL): its filters are read like any other's",
       schema: 'CREATE TABLE "OrganisationClaim" (id text PRIMARY KEY, "originalSubscriptionClaimId" text, flags jsonb);',

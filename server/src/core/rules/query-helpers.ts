@@ -635,6 +635,39 @@ function spelledSuggestion(need: IndexNeed): IndexSuggestion {
   return spelled === need.suggestion.table && !keyLead ? need.suggestion : { ...need.suggestion, ...(spelled !== table ? { spelled } : {}), ...(keyLead ? { keyLead } : {}) };
 }
 
+/**
+ * The subqueries of a statement whose table the database reaches by its key from rows an index already
+ * finds: `fk IN (SELECT id FROM parent WHERE ...)` (Prisma's filter on a to-one relation,
+ * `evaluationRule: { targetObject: { in } }`) in a query whose own filters an index narrows
+ * (langfuse's assignments of one evaluator): each of those few rows looks its parent up by key, and
+ * the subquery's filters only sift the parents, so an index for them is no need.
+ */
+function reachedByKey(root: QueryModel, catalog: Catalog): ReadonlySet<QueryModel> {
+  let byRoot = reachedByKeyOf.get(catalog);
+  if (!byRoot) reachedByKeyOf.set(catalog, (byRoot = new WeakMap()));
+  const known = byRoot.get(root);
+  if (known) return known;
+  const found = new Set<QueryModel>();
+  for (const { query } of queryVisits([{ query: root } as Statement])) {
+    const table = query.tables.length === 1 ? knownTable(catalog, query.tables[0]!.name) : undefined;
+    if (!table) continue;
+    for (const p of query.predicates) {
+      if (p.disjunctive || (p.op !== 'in' && p.op !== 'eq') || p.valueKind !== 'subquery' || p.subquery === undefined) continue;
+      const sub = query.subqueries[p.subquery];
+      const fk = table.foreignKeys.find((f) => f.columns.length === 1 && f.columns[0] === p.column.column);
+      if (!sub || sub === query || !fk || columnTable(query, p.column, catalog) !== table.name) continue;
+      if (sub.tables.length !== 1 || catalog.getTable(sub.tables[0]!.name)?.name !== catalog.getTable(fk.refTable)?.name) continue;
+      const own = tableFilters(query, table, catalog).filter((f) => (f.kind === 'eq' || f.kind === 'in') && f.column !== p.column.column).map((f) => f.column);
+      if (own.length > 0 && (narrowingIndex(table, own) || isSingleRowLookup(table, own))) found.add(sub);
+    }
+  }
+  byRoot.set(root, found);
+  return found;
+}
+
+/** `reachedByKey` by catalog, then by statement model. */
+const reachedByKeyOf = new WeakMap<Catalog, WeakMap<QueryModel, ReadonlySet<QueryModel>>>();
+
 /** `indexNeeds` worked out once per query and catalog (a catalog is never changed once built), for the rules that report one kind each. */
 const needsByCatalog = new WeakMap<Catalog, WeakMap<QueryModel, IndexNeed[]>>();
 
@@ -653,7 +686,8 @@ export function reportIndexNeeds(
   message: (need: IndexNeed) => string,
   worthIt: (need: IndexNeed, query: QueryModel) => boolean = () => true,
 ): void {
-  for (const { query, statement } of eachQuery(ctx.document.statements)) {
+  for (const { query, statement, topLevel } of eachQuery(ctx.document.statements)) {
+    if (!topLevel && statement.query && reachedByKey(statement.query, ctx.catalog).has(query)) continue;
     for (const need of catalogIndexNeeds(query, ctx.catalog)) {
       if (need.kind !== kind || !worthIt(need, query)) continue;
       const small = smallTableReason(need.table, ctx.catalog) ?? need.tenantWrite;
