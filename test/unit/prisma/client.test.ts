@@ -510,9 +510,10 @@ describe('rules and fixes on Prisma Client calls', () => {
           'UPDATE of Post runs once per id of ids: one round trip (and statement) per row. Update all rows at once: prisma.post.updateMany({ where: { id: { in: ids } }, data }) when the values are the same, else run the updates in one $transaction([...]).',
         ],
         [
-          'warning',
+          // The same loop's second write: one warning per loop.
+          'info',
           'prisma.post.deleteMany({ where: { authorId: id } })',
-          'DELETE from Post runs once per id of ids: one round trip (and statement) per row. Delete them at once: prisma.post.deleteMany({ where: { authorId: { in: ids } } }).',
+          'DELETE from Post runs once per id of ids: one round trip (and statement) per row. Delete them at once: prisma.post.deleteMany({ where: { authorId: { in: ids } } }). Info, not warning: the loop is reported once, at its UPDATE of Post on line 8.',
         ],
       ],
     );

@@ -174,5 +174,21 @@ hostRuleTester(commitInLoop, 'Python extractor', {
       errors: [{ message: ['db.commit() runs once per document of documents', 'db.add_all(documents)'], span: 'db.commit()', fixes: ['Move await db.commit() after the loop'] }],
       output: 'async def save(db, documents):\n    for document in documents:\n        db.add(document)\n    await db.commit()\n',
     },
+    {
+      name: "a loop of two writes is one warning, at its first (midday's deletion of inbox items)",
+      code:
+        'def remove(session, items):\n    for item in items:\n' +
+        '        session.execute(text("DELETE FROM suggestions WHERE inbox_id = :id"), {"id": item.id})\n' +
+        '        session.execute(text("UPDATE inbox SET status = \'deleted\' WHERE id = :id"), {"id": item.id})\n',
+      host: (code) => extractPython(code, '/ws/app.py'),
+      errors: [
+        { message: ['DELETE from suggestions runs once per item of items: one round trip (and statement) per row.'], span: 'session.execute(text("DELETE FROM suggestions WHERE inbox_id = :id"), {"id": item.id})' },
+        {
+          message: ['UPDATE of inbox runs once per item of items', ' Info, not warning: the loop is reported once, at its DELETE from suggestions on line 3.'],
+          span: 'session.execute(text("UPDATE inbox SET status = \'deleted\' WHERE id = :id"), {"id": item.id})',
+          tentative: true,
+        },
+      ],
+    },
   ],
 });

@@ -46,16 +46,17 @@ export const commitInLoop: Rule = {
     const host = ctx.host;
     if (!host) return;
     const reported = new Set<number>();
+    const warned = new Map<number, string>();
     for (const write of host.writes) {
       if (write.loops.length === 0) continue;
       if (write.kind === 'commit') checkCommit(ctx, host, write);
       if (write.kind === 'insert' && write.query !== undefined) {
         reported.add(write.query);
-        checkRowWrite(ctx, host, write.query);
+        checkRowWrite(ctx, host, write.query, warned);
       }
     }
     host.queries.forEach((query, index) => {
-      if (query.loops.length > 0 && ROW_WRITES.has(query.statementKind) && !reported.has(index)) checkRowWrite(ctx, host, index);
+      if (query.loops.length > 0 && ROW_WRITES.has(query.statementKind) && !reported.has(index)) checkRowWrite(ctx, host, index, warned);
     });
   },
 };
@@ -166,7 +167,7 @@ function moveAfterLoop(ctx: FileContext, loop: LoopContext, span: Span): CoreFix
  * iteration is a batch, or (UPDATE/DELETE) the statement does not depend on
  * the item (then it is not a write per row).
  */
-function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number): void {
+function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number, warned: Map<number, string>): void {
   const query = host.queries[index]!;
   const loop = innermost(query.loops);
   if (isBatchLoop(loop)) return;
@@ -195,6 +196,10 @@ function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number): v
   const unbatchable = adapterOf(host.language).rowWriteNote?.(ctx, query, loop);
   const stays = unbatchable ? undefined : unbatchableNeighbour(ctx, host, index, loop);
   const verb = kind.toUpperCase();
+  const tentative = !!(small || bound !== undefined || awaits || perKey || unbatchable || stays || seed || script || migration || listed);
+  // A loop of several writes is one warning, at its first (midday's deletion of inbox items: five writes per item).
+  const first = tentative ? undefined : warned.get(loop.span.start);
+  if (!tentative && !first) warned.set(loop.span.start, `${verb}${table ? ` ${kind === 'insert' ? 'into' : kind === 'update' ? 'of' : 'from'} ${table}` : ''} on line ${lineNumber(ctx.text, query.span.start)}`);
   ctx.report({
     span: query.span,
     message:
@@ -218,12 +223,13 @@ function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number): v
         : '') +
       (seed ? ` (It runs in a seed script (${seed}): development data written once, usually a handful of rows.)` : '') +
       (script ? ` (It runs in a script run by hand (${script}): it pays per run, not per request, so batching pays off only when it runs over many rows.)` : '') +
-      (migration ? ` (It runs in migration code (${migration}): once per upgrade of the schema, so batching pays off only when it runs over many rows.)` : ''),
+      (migration ? ` (It runs in migration code (${migration}): once per upgrade of the schema, so batching pays off only when it runs over many rows.)` : '') +
+      (first ? ` Info, not warning: the loop is reported once, at its ${first}.` : ''),
     explanation:
       `Row-by-row ${verb}s pay network latency and statement overhead for every row; one statement for all rows ` +
       '(a multi-row INSERT, an UPDATE ... FROM a list of values, a DELETE ... WHERE key IN a list, or a bulk API) sends ' +
       'them together and is typically 10-50x faster.',
-    ...(small || bound !== undefined || awaits || perKey || unbatchable || stays || seed || script || migration || listed ? { tentative: true } : {}),
+    ...(tentative || first ? { tentative: true } : {}),
     fixes: perKey ? [] : (adapterOf(host.language).batchWriteFix?.(ctx, index, loop) ?? []),
   });
 }
