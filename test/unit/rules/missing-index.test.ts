@@ -16,6 +16,11 @@ const RULES_SCHEMA =
 ruleTester(missingIndex, {
   valid: [
     {
+      name: "IS NULL seeks like equality: an index on (sent_at, window_ends_at) serves the batches not sent yet whose window ended (midday's)",
+      schema: 'CREATE TABLE batches (id int PRIMARY KEY, sent_at timestamptz, window_ends_at timestamptz NOT NULL);\nCREATE INDEX batches_due ON batches (sent_at, window_ends_at);',
+      code: 'SELECT id FROM batches WHERE sent_at IS NULL AND window_ends_at <= now() LIMIT 100',
+    },
+    {
       name: "a to-one relation filter (Prisma's evaluationRule: { targetObject }) in a query an index narrows: each row looks its parent up by key, the filter sifts",
       schema: RULES_SCHEMA,
       code: "SELECT id FROM assignments WHERE evaluator_id = $1 AND rule_id IN (SELECT id FROM rules WHERE target IN ('event', 'experiment'))",
@@ -69,6 +74,12 @@ ruleTester(missingIndex, {
     },
   ],
   invalid: [
+    {
+      name: 'IS NULL is no column to suggest: a soft-deleted filter beside the one that wants its index',
+      schema: 'CREATE TABLE notes (id int PRIMARY KEY, title text NOT NULL, deleted_at timestamptz);',
+      code: 'SELECT id FROM notes WHERE deleted_at IS NULL AND title = $1',
+      errors: [{ message: ['Query filters notes on title, but no index leads with it: every call scans the table. Add an index on notes(title).'], span: 'title = $1' }],
+    },
     {
       name: 'a to-one relation filter in a query no index of its own narrows: the parent table is searched by the filter, which wants its index',
       schema: RULES_SCHEMA,

@@ -449,12 +449,16 @@ function filterNeed(query: QueryModel, table: TableInfo, catalog: Catalog): Inde
   const used = range ? [...equality, range] : equality;
   if (used.length === 0) return undefined;
   const tail = range ? [range.column] : orderNames;
+  // `col IS NULL` seeks like equality in a B-tree (midday's due batches: `sent_at IS NULL AND window_ends_at <= now()`
+  // on (sent_at, window_ends_at)); it is no column to suggest (a soft-delete's `deleted_at IS NULL` matches most rows).
+  const nulls = query.predicates.filter((p) => p.op === 'is_null' && !p.disjunctive && columnTable(query, p.column, catalog) === table.name).map((p) => p.column.column);
+  const served = (equal: string[], after: string[]) => tableServes(table, equal, after) || (nulls.length > 0 && tableServes(table, [...equal, ...nulls], after));
   const composite = used.length >= 2 || (equality.length >= 1 && tail.length >= 1);
   if (!composite) {
     // One filter column: any index leading with it will do (a hash index serves equality only).
     const only = used[0];
     const isEquality = only.kind === 'eq' || only.kind === 'in';
-    if (isEquality ? tableServes(table, [only.column]) : tableServes(table, [], [only.column])) return undefined;
+    if (isEquality ? served([only.column], []) : served([], [only.column])) return undefined;
     // Entered through the join's index: the filter only sorts out the joined rows. Only when another table's own
     // filters narrow the rows the join starts from: joined to every row of the other table, the index reads them all
     // (mCaptcha's notifications of one receiver, joined to their senders: the receiver's column wants the index).
@@ -465,7 +469,7 @@ function filterNeed(query: QueryModel, table: TableInfo, catalog: Catalog): Inde
     if (tenantWrite) need.tenantWrite = tenantWrite;
     return need;
   }
-  if (tableServes(table, eqColumns, tail)) return undefined;
+  if (served(eqColumns, tail)) return undefined;
   // Filters on columns of few values only (two flags, a status and a kind): no index is worth it.
   if (!range && tail.length === 0 && eqColumns.every((c) => isLowCardinality(table, c))) return undefined;
   // The most selective equality columns lead; past MOST_INDEX_COLUMNS the rest only sift the rows those find.
