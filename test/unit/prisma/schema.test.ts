@@ -327,4 +327,17 @@ model Note {
     const ws = workspace({ 'prisma/schema.prisma': SCHEMA.replace('"postgresql"', '"sqlite"').replace('@db.Uuid', '').replace(' @db.VarChar(120)', '').replace(' @db.Decimal(10, 2)', '').replace('  tags       String[]\n', ''), 'app/q.sql': 'SELECT 1;\n' });
     assert.equal(ws.dialectOf(at('app/q.sql')), 'sqlite');
   });
+
+  it("reads SQL with ? parameters in code that names no driver as the MySQL datasource's (dub's PlanetScale reads), not as SQLite's", () => {
+    const mysql = 'datasource db {\n  provider = "mysql"\n}\n\nmodel Link {\n  id        String @id\n  domain    String\n  key       String\n  shortLink String\n\n  @@unique([domain, key])\n}\n';
+    const code = 'import { conn } from "./connection";\nexport async function get(domain: string, key: string) {\n  const { rows } = await conn.execute("SELECT * FROM Link WHERE domain = ? AND `key` = ?", [domain, key]);\n  return rows;\n}\n';
+    const ws = workspace({ 'prisma/schema.prisma': mysql, 'lib/get.ts': code });
+    assert.equal(ws.dialectOf(at('lib/get.ts')), 'mysql');
+    assert.equal(ws.document(at('lib/get.ts'))!.dialect, 'mysql');
+    // MySQL's quotes are backquotes: in a double-quoted string they fit, in a template literal they would close it.
+    const fixOf = (text: string) =>
+      workspace({ 'prisma/schema.prisma': mysql, 'lib/get.ts': text }).analyze(at('lib/get.ts')).find((f) => f.ruleId === 'select-star')!.fixes.map((f) => f.changes[0]!.kind === 'edit' && f.changes[0]!.edits[0]!.newText);
+    assert.deepEqual(fixOf(code), ['id, domain, `key`, `shortLink`']);
+    assert.deepEqual(fixOf(code.replace('"SELECT * FROM Link WHERE domain = ? AND `key` = ?"', '`SELECT * FROM Link WHERE domain = ? AND \\`key\\` = ?`')), []);
+  });
 });

@@ -5,6 +5,7 @@ import { leadingWildcardLike } from '../../../server/src/core/rules/leading-wild
 import { builderQuery } from '../../../server/src/core/host/typescript/builders';
 import { missingCompositeIndex } from '../../../server/src/core/rules/missing-composite-index';
 import { nPlusOne } from '../../../server/src/core/rules/n-plus-one';
+import { selectStar } from '../../../server/src/core/rules/select-star';
 import { unpaginatedQuery } from '../../../server/src/core/rules/unpaginated-query';
 import { typecheck } from '../host/typescript/typecheck';
 import { applyInFileFixes } from './harness';
@@ -350,6 +351,29 @@ hostRuleTester(missingCompositeIndex, 'TypeScript (Kysely, camelCase names)', {
         message: ['Query filters labels on creator_id and name, but no index leads with any of these columns: every call scans the table. Add an index on labels(creator_id, name).'],
         span: "where('creatorId', '=', creatorId).where('name', '=', name)",
       }],
+    },
+  ],
+});
+
+// dub's PlanetScale reads (`conn.execute("SELECT * FROM Domain ...")`): a quoted column name would close the string.
+const quotedNameSchema = 'CREATE TABLE domains (id bigint PRIMARY KEY, slug text NOT NULL, "expiredUrl" text);';
+hostRuleTester(selectStar, 'TypeScript (a column list in a host string)', {
+  valid: [],
+  invalid: [
+    {
+      ...base,
+      schema: quotedNameSchema,
+      name: 'a double-quoted string: the names that need quotes would close it, so no fix is offered',
+      code: PG + 'export async function bySlug(slug: string) {\n  return pool.query("SELECT * FROM domains WHERE slug = $1", [slug]);\n}\n',
+      errors: [{ message: ['List the columns you need (domains has 3).'], span: '*', fixes: [] }],
+    },
+    {
+      ...base,
+      schema: quotedNameSchema,
+      name: 'a single-quoted string: the list goes in, its quoted name too',
+      code: PG + "export async function bySlug(slug: string) {\n  return pool.query('SELECT * FROM domains WHERE slug = $1', [slug]);\n}\n",
+      errors: [{ message: ['List the columns you need (domains has 3).'], span: '*', fixes: ['Replace * with the column list'] }],
+      output: PG + "export async function bySlug(slug: string) {\n  return pool.query('SELECT id, slug, \"expiredUrl\" FROM domains WHERE slug = $1', [slug]);\n}\n",
     },
   ],
 });

@@ -9,6 +9,7 @@
  * host rules and host-aware fixes can find the code around it.
  */
 import type { Dialect } from '../../../../shared/types';
+import { embeddedDialect } from '../host/extract';
 import { spansToFile } from '../host/offsets';
 import type { HostExtraction, HostQuery } from '../host/types';
 import { hostQueryOrigin } from '../host/walk-cache';
@@ -28,7 +29,7 @@ export function hostDocument(text: string, extraction: HostExtraction, dialect: 
   extraction.queries.forEach((query, index) => {
     if (query.preparedFrom !== undefined) return; // its SQL is the prepare's statement
     if (query.kind === 'sql' && query.sql) {
-      const sqlDocument = embeddedStatements(query, query.sql.dialect ?? dialect, build);
+      const sqlDocument = embeddedStatements(query, embeddedDialect(query.sql, dialect), build);
       for (const statement of sqlDocument.statements) {
         const mapped: Statement = sqlDocument.moved ? statement : placedCopy(statement, build);
         mapped.hostQuery = index;

@@ -63,7 +63,14 @@ export interface EmbeddedSql {
   literal: Span;
   /** Dialect if the code tells (engine URL, sqlx::Sqlite, ...). */
   dialect?: Dialect;
+  /**
+   * `dialect` was read from the SQL's own text (`?` parameters, backquoted names: SQLite's, which MySQL's SQL
+   * has too), not from the code: a workspace on MySQL (a Prisma datasource's provider) reads it as MySQL's
+   * (`embeddedDialect`).
+   */
+  dialectGuessed?: boolean;
 }
+
 
 export type Terminal =
   | 'all' | 'first' | 'one' | 'one_or_none' | 'scalar' | 'scalars' | 'get' | 'count'

@@ -5,9 +5,11 @@
  */
 import { docsUrl, type Dialect } from '../../../../shared/types';
 import { shownTableName } from '../catalog/build';
+import { embeddedDialect } from '../host/extract';
+import { hostQueryOf } from './host-helpers';
 import { knownTable, tableRefs } from './query-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
-import type { Span } from '../sql/model';
+import type { Span, Statement } from '../sql/model';
 
 const ID = 'select-star';
 
@@ -30,6 +32,7 @@ export const selectStar: Rule = {
       const columns = table ? [...table.columns.keys()] : [];
       // A query builder's `*` (`.select('*')`, `.selectAll()`) is host code, not SQL: the SQL column list would not fit there.
       const fixable = !query.setOp && columns.length > 0 && !statement.orm;
+      const fix = fixable ? columnListFix(ctx, statement, query.selectStar, columns) : undefined;
       ctx.report({
         span: query.selectStar,
         message:
@@ -38,17 +41,28 @@ export const selectStar: Rule = {
         explanation: table
           ? `**Columns of \`${shownTableName(table)}\`:** ${columns.map((c) => `\`${c}\``).join(', ')}\n\nName only the ones the caller reads: less I/O, and an index that contains them can answer without touching the table.`
           : 'Name only the columns the caller reads: less I/O, and an index that contains them can answer without touching the table.',
-        fixes: fixable ? [columnListFix(ctx, query.selectStar, columns)] : [],
+        fixes: fix ? [fix] : [],
       });
     }
   },
 };
 
-function columnListFix(ctx: FileContext, star: Span, columns: string[]): CoreFix {
+/**
+ * The column list in place of the `*`, quoted for the SQL's dialect (the code's, for SQL in host code:
+ * dub's PlanetScale queries are MySQL's). None when the SQL sits in a host string whose quote a quoted
+ * name would close (`"SELECT * FROM Domain ..."` in TypeScript, with `"expiredUrl"`): escaping differs
+ * by language and string kind (a raw string keeps the backslash).
+ */
+function columnListFix(ctx: FileContext, statement: Statement, star: Span, columns: string[]): CoreFix | undefined {
   const written = ctx.text.slice(star.start, star.end);
   // Keep the qualifier of `t.*`.
   const qualifier = written.endsWith('*') ? written.slice(0, -1).trimEnd() : '';
-  const list = columns.map((c) => qualifier + quoteIdent(c, ctx.dialect)).join(', ');
+  const sql = hostQueryOf(ctx, statement)?.sql;
+  const list = columns.map((c) => qualifier + quoteIdent(c, sql ? embeddedDialect(sql, ctx.dialect) : ctx.dialect)).join(', ');
+  if (sql) {
+    const quote = /["'`]/.exec(ctx.text.slice(sql.literal.start, sql.literal.end))?.[0];
+    if (quote === undefined || list.includes(quote)) return undefined;
+  }
   return {
     title: 'Replace * with the column list',
     changes: [{ kind: 'edit', file: ctx.file, edits: [{ span: star, newText: list }] }],

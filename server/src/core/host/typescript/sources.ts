@@ -123,12 +123,14 @@ export function rawCallOrigin(call: Call, ctx: SourceContext): Origin | undefine
   if (!decoded || !looksLikeSql(decoded.text)) return undefined;
   // Nothing in the code names the database, but the text does: `?` parameters and backquoted names are not PostgreSQL's
   // (SQLite reads both, and MySQL's too), so the SQL is read as SQLite's rather than left unreadable.
-  const told = dialectOf(call.receiver, library, ctx) ?? (ctx.dialect ? undefined : textDialect(decoded.text));
+  const named = dialectOf(call.receiver, library, ctx);
+  const told = named ?? (ctx.dialect ? undefined : textDialect(decoded.text));
   const style: PlaceholderStyle = { dialect: told ?? ctx.dialect, identifierHoles: true, ...(name === 'raw' ? { knexBindings: true } : {}) };
   const sql = embeddedSql(decoded, style);
   if (!sql) return undefined;
   if (told) sql.dialect = told;
   else delete sql.dialect;
+  if (told && !named) sql.dialectGuessed = true;
   const roots = new Set<string>();
   for (const hole of decoded.holes) expressionRoots(hole.expression, roots);
   for (const arg of [valuesArg, ...call.args.slice(2)]) if (arg && !isCallback(arg)) expressionRoots(arg, roots);
