@@ -79,21 +79,33 @@ const METHOD_CALL = new RegExp(`\\.(${Object.keys(PRISMA_METHODS).join('|')})\\s
 
 /**
  * Whether a file's text may hold a Prisma Client model call (a cheap test): one of the methods called,
- * and the accessor of one of the workspace's models after a dot (`prismaCall` reads no other).
+ * and the accessor of one of the workspace's models after a dot, itself followed by one of the methods
+ * (`.user.findMany`) or by what `prismaCallShape` unwraps first (`.user!`, `(db.user)`, `.user as T`).
  * (documenso: `.delete(`, `.update(` and `.count(` of maps, forms and query clients are in 515 of
- * its 2,093 files; 30 of them name no model's accessor.)
+ * its 2,093 files; 30 of them name no model's accessor; 18 others name one elsewhere
+ * (`session.user.id`, `team.name`), 136 KB parsed for nothing.)
  */
 export function mayQueryPrisma(text: string, models: readonly HostModel[]): boolean {
   return METHOD_CALL.test(text) && accessorsOf(models).test(text);
 }
 
-/** `.user`, `. post`: the accessors of the workspace's Prisma models after a dot, kept per models list. */
+/**
+ * A space or a comment, read one way only: a line comment to its line's end, a block comment to
+ * its first end (a run of `/` matched as comments of any lengths made the test's failures exponential).
+ */
+const TRIVIA = String.raw`(?:\s|\/\/[^\n]*(?:\n|$)|\/\*(?:[^*]|\*(?!\/))*\*\/)`;
+
+/**
+ * `.user.findMany`, `.post` then `.count` on the next line, `.user!.`, `.user).`, `.user as`: the accessors
+ * of the workspace's Prisma models after a dot and before a method (or a wrapper), kept per models list.
+ */
 const ACCESSORS = new WeakMap<readonly HostModel[], RegExp>();
 function accessorsOf(models: readonly HostModel[]): RegExp {
   let test = ACCESSORS.get(models);
   if (!test) {
     const names = [...new Set(models.filter((m) => m.orm === 'prisma' && m.fields !== undefined).map((m) => lowerFirst(m.className)))];
-    test = names.length === 0 ? /(?!)/ : new RegExp(String.raw`\.(?:\s|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*(?:${names.join('|')})\b`);
+    const methods = Object.keys(PRISMA_METHODS).join('|');
+    test = names.length === 0 ? /(?!)/ : new RegExp(String.raw`\.${TRIVIA}*(?:${names.join('|')})\b(?:${TRIVIA}|[!)])*(?:\b(?:as|satisfies)\b|\.${TRIVIA}*(?:${methods})\b)`);
     ACCESSORS.set(models, test);
   }
   return test;
