@@ -79,11 +79,11 @@ const METHOD_CALL = new RegExp(`\\.(${Object.keys(PRISMA_METHODS).join('|')})\\s
 
 /**
  * Whether a file's text may hold a Prisma Client model call (a cheap test): one of the methods called,
- * and the accessor of one of the workspace's models after a dot, itself followed by one of the methods
- * (`.user.findMany`) or by what `prismaCallShape` unwraps first (`.user!`, `(db.user)`, `.user as T`).
+ * and the accessor of one of the workspace's models after a dot, then one of the methods, called
+ * (`.user.findMany(`), or what `prismaCallShape` unwraps first (`.user!`, `(db.user)`, `.user as T`).
  * (documenso: `.delete(`, `.update(` and `.count(` of maps, forms and query clients are in 515 of
- * its 2,093 files; 30 of them name no model's accessor; 18 others name one elsewhere
- * (`session.user.id`, `team.name`), 136 KB parsed for nothing.)
+ * its 2,093 files; 30 of them name no model's accessor; 7 others name one but call no method on it
+ * (`session.user.id`, tRPC's `trpc.team.update.useMutation()`), 111 KB parsed for nothing before.)
  */
 export function mayQueryPrisma(text: string, models: readonly HostModel[]): boolean {
   return METHOD_CALL.test(text) && accessorsOf(models).test(text);
@@ -105,7 +105,11 @@ function accessorsOf(models: readonly HostModel[]): RegExp {
   if (!test) {
     const names = [...new Set(models.filter((m) => m.orm === 'prisma' && m.fields !== undefined).map((m) => lowerFirst(m.className)))];
     const methods = Object.keys(PRISMA_METHODS).join('|');
-    test = names.length === 0 ? /(?!)/ : new RegExp(String.raw`\.${TRIVIA}*(?:${names.join('|')})\b(?:${TRIVIA}|[!)])*(?:\b(?:as|satisfies)\b|\.${TRIVIA}*(?:${methods})\b)`);
+    // Each name (the accessor, then the method) followed by what may stand between it and the next: spaces and
+    // comments, a wrapper `prismaCallShape` unwraps (`!`, `)`, `as T`, `satisfies T`: the rest unread), and for the
+    // method, an optional call (`?.(`, the `?.` is no part of the callee) and its arguments or type arguments.
+    const wrapped = String.raw`(?:${TRIVIA}|[!)])*`;
+    test = names.length === 0 ? /(?!)/ : new RegExp(String.raw`\.${TRIVIA}*(?:${names.join('|')})\b${wrapped}(?:\b(?:as|satisfies)\b|\.${TRIVIA}*(?:${methods})\b${wrapped}(?:\b(?:as|satisfies)\b|(?:\?\.${TRIVIA}*)?[(<\`]))`);
     ACCESSORS.set(models, test);
   }
   return test;

@@ -204,6 +204,8 @@ describe('host/typescript: which files may access a database (data-access.ts)', 
       // A model's accessor elsewhere than before a method (documenso's components: `session.user.id`, `.update(` of a form).
       ['export const drop = (map, ctx) => map.delete(ctx.user.id);\n', false],
       ['export const save = (form, session) => {\n  const user = session.user;\n  return form.update({ name: user.name });\n};\n', false],
+      // A model's accessor and a method of Prisma's, not called: a tRPC client's procedures mirror the models.
+      ['export const useSave = (trpc, form) => {\n  const save = trpc.user.update.useMutation();\n  return () => save.mutate(form.update({}));\n};\n', false],
       // Comments that would run to a method if read as shorter ones are read whole: no call there.
       ['export const f = (session, m) => [session.user //// .findMany\n, m.create()];\n', false],
     ]);
