@@ -152,5 +152,11 @@ describe('detectMigrations', () => {
     assert.deepEqual(['1.10', '1.9', '10', '2', '1'].sort(compareVersions), ['1', '1.9', '1.10', '2', '10']);
     assert.equal(compareVersions('0010', '9'), 1);
     assert.equal(compareVersions('1_1', '1.1'), 0);
+    // Parts that are no number (empty, words) and missing ones come before every number, and equal one another.
+    const cases: [string, string, number][] = [
+      ['20231010120000', '20231010120001', -1], ['0', '00', 0], ['007', '7', 0], ['1', '1.0', -1], ['1.', '1', 0], ['1.a', '1', 0],
+      ['V1', '1', -1], ['', '', 0], ['', '0', -1], ['1..2', '1.0.2', -1], ['99999999999999999999', '100000000000000000000', -1],
+    ];
+    assert.deepEqual(cases.map(([a, b]) => [a, b, compareVersions(a, b), compareVersions(b, a)]), cases.map(([a, b, order]) => [a, b, order, -order || 0]));
   });
 });

@@ -41,6 +41,14 @@ export interface FileDialect {
 export class Layout {
   private readonly setDialects = new Map<MigrationSet, Dialect | undefined>();
   private readonly setOf = new Map<string, MigrationSet>();
+  /**
+   * Each package's dialect (`packageDialect`), asked for every file without a dialect of its own:
+   * it walks the sets and the packages seen (documenso: 2,115 files, 33 ms of a profiled check).
+   */
+  private readonly packageDialects = new Map<string, Dialect | undefined>();
+  private readonly setPackages = new Map<MigrationSet, string>();
+  /** How many `setDialect` calls are deciding (see `packageDialect`). */
+  private deciding = 0;
 
   constructor(
     readonly packages: Packages,
@@ -85,21 +93,35 @@ export class Layout {
    * uses its SQLite dependency's tables).
    */
   private packageDialect(packageDir: string): Dialect | undefined {
+    if (this.packageDialects.has(packageDir)) return this.packageDialects.get(packageDir);
     const own = (dir: string) => this.packages.dialectOf(dir) ?? this.sets.filter((set) => this.packageOfSet(set) === dir).map((set) => this.setDialect(set)).find(Boolean);
     const mine = own(packageDir);
-    if (mine) return mine;
-    const seen = new Set(this.packages.visibleFrom(packageDir).map(own).filter((d): d is Dialect => d !== undefined));
-    return seen.size === 1 ? [...seen][0] : undefined;
+    const seen = mine ? undefined : new Set(this.packages.visibleFrom(packageDir).map(own).filter((d): d is Dialect => d !== undefined));
+    const dialect = mine ?? (seen!.size === 1 ? [...seen!][0] : undefined);
+    // An answer given while a set's dialect is being decided may read that set as undecided: not kept.
+    if (this.deciding === 0) this.packageDialects.set(packageDir, dialect);
+    return dialect;
   }
 
   private packageOfSet(set: MigrationSet): string {
-    return this.packages.packageOf(path.join(set.dir, '_'));
+    let pkg = this.setPackages.get(set);
+    if (pkg === undefined) this.setPackages.set(set, (pkg = this.packages.packageOf(path.join(set.dir, '_'))));
+    return pkg;
   }
 
   /** A set's dialect: Prisma's provider, the set's own SQL, its folder's name, else its package's. */
   private setDialect(set: MigrationSet): Dialect | undefined {
     if (this.setDialects.has(set)) return this.setDialects.get(set);
     this.setDialects.set(set, undefined); // asked again while deciding (through its package): no answer yet
+    this.deciding++;
+    try {
+      return this.decideSetDialect(set);
+    } finally {
+      this.deciding--;
+    }
+  }
+
+  private decideSetDialect(set: MigrationSet): Dialect | undefined {
     let dialect = providerDialect(set);
     if (!dialect && set.tool !== 'alembic') {
       const votes = new Map<Dialect, number>();

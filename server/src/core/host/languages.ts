@@ -33,6 +33,11 @@ export interface HostExtractOptions {
   includeTests?: boolean;
   /** The file's walk findings kept from its previous versions (Python and TypeScript: walk-cache.ts). */
   walkCache?: WalkCache;
+  /**
+   * The language's `models.mayDefineSchema` said no for this text (the workspace asks it first, for the
+   * schema-only extraction): the extraction need not ask again (documenso: 1,950 files, 35 ms of a profiled check).
+   */
+  definesNoSchema?: boolean;
 }
 
 /**

@@ -191,16 +191,51 @@ export function isTimestamp(version: string): boolean {
   return /^\d+$/.test(version) && version.length >= TIMESTAMP_DIGITS;
 }
 
-/** Numeric comparison of dotted versions: `1.10` after `1.9`, `0010` after `9`. */
+/**
+ * Numeric comparison of dotted versions: `1.10` after `1.9`, `0010` after `9`. Part by part (`.` or `_`
+ * between them); a part that is no number, or is missing, comes before every number. Read in place, without
+ * splitting the versions: each index fix compares the set's every version (documenso's check: 27,000
+ * comparisons, which made 18 MB of parts).
+ */
 export function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[._]/);
-  const pb = b.split(/[._]/);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = /^\d+$/.test(pa[i] ?? '') ? BigInt(pa[i]) : -1n;
-    const y = /^\d+$/.test(pb[i] ?? '') ? BigInt(pb[i]) : -1n;
-    if (x !== y) return x < y ? -1 : 1;
+  let i = 0;
+  let j = 0;
+  // A version of n separators has n + 1 parts: one starts at each index up to its length.
+  while (i <= a.length || j <= b.length) {
+    const endA = i <= a.length ? partEnd(a, i) : -1;
+    const endB = j <= b.length ? partEnd(b, j) : -1;
+    const order = compareParts(a, i, endA, b, j, endB);
+    if (order !== 0) return order;
+    i = endA < 0 ? i : endA + 1;
+    j = endB < 0 ? j : endB + 1;
   }
   return 0;
+}
+
+/** Where the part of `version` starting at `from` ends: its next `.` or `_`, else its end. */
+function partEnd(version: string, from: number): number {
+  let at = from;
+  while (at < version.length && version[at] !== '.' && version[at] !== '_') at++;
+  return at;
+}
+
+/** The order of two parts, `[i, endA)` of `a` and `[j, endB)` of `b` (an end below 0: no such part). */
+function compareParts(a: string, i: number, endA: number, b: string, j: number, endB: number): number {
+  const x = endA >= 0 && isNumber(a, i, endA);
+  const y = endB >= 0 && isNumber(b, j, endB);
+  if (!x || !y) return x === y ? 0 : x ? 1 : -1;
+  // Leading zeros aside, the longer number is the larger; of two as long, the first digit that differs tells.
+  while (i < endA - 1 && a[i] === '0') i++;
+  while (j < endB - 1 && b[j] === '0') j++;
+  if (endA - i !== endB - j) return endA - i < endB - j ? -1 : 1;
+  for (; i < endA; i++, j++) if (a[i] !== b[j]) return a[i]! < b[j]! ? -1 : 1;
+  return 0;
+}
+
+function isNumber(text: string, from: number, end: number): boolean {
+  if (end === from) return false;
+  for (let at = from; at < end; at++) if (text[at]! < '0' || text[at]! > '9') return false;
+  return true;
 }
 
 function sortByVersion(migrations: Migration[]): Migration[] {

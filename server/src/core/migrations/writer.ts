@@ -58,8 +58,10 @@ export function utcTimestamp(now: Date): string {
 
 /** The versions of the next `count` migrations of the set, in its own numbering. */
 function nextVersions(set: MigrationSet, now: Date, count: number): string[] {
-  const versions = set.migrations.map((m) => m.version).filter((v) => /^\d+([._]\d+)*$/.test(v));
-  const last = [...versions].sort(compareVersions).pop();
+  // The highest version (of equal ones the last, as a stable sort's last): asked for each index fix, a sort
+  // of the set's versions each time was 200,000 comparisons in documenso's check (167 fixes, 164 migrations).
+  let last: string | undefined;
+  for (const m of set.migrations) if (/^\d+([._]\d+)*$/.test(m.version) && (last === undefined || compareVersions(m.version, last) >= 0)) last = m.version;
   const timestamps = set.tool === 'sqlx' || set.tool === 'prisma' || (last !== undefined && isTimestamp(last));
   let first: bigint;
   let width = 0;

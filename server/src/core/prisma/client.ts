@@ -79,21 +79,37 @@ const METHOD_CALL = new RegExp(`\\.(${Object.keys(PRISMA_METHODS).join('|')})\\s
 
 /**
  * Whether a file's text may hold a Prisma Client model call (a cheap test): one of the methods called,
- * and the accessor of one of the workspace's models after a dot (`prismaCall` reads no other).
+ * and the accessor of one of the workspace's models after a dot, then one of the methods, called
+ * (`.user.findMany(`), or what `prismaCallShape` unwraps first (`.user!`, `(db.user)`, `.user as T`).
  * (documenso: `.delete(`, `.update(` and `.count(` of maps, forms and query clients are in 515 of
- * its 2,093 files; 30 of them name no model's accessor.)
+ * its 2,093 files; 30 of them name no model's accessor; 7 others name one but call no method on it
+ * (`session.user.id`, tRPC's `trpc.team.update.useMutation()`), 111 KB parsed for nothing before.)
  */
 export function mayQueryPrisma(text: string, models: readonly HostModel[]): boolean {
   return METHOD_CALL.test(text) && accessorsOf(models).test(text);
 }
 
-/** `.user`, `. post`: the accessors of the workspace's Prisma models after a dot, kept per models list. */
+/**
+ * A space or a comment, read one way only: a line comment to its line's end, a block comment to
+ * its first end (a run of `/` matched as comments of any lengths made the test's failures exponential).
+ */
+const TRIVIA = String.raw`(?:\s|\/\/[^\n]*(?:\n|$)|\/\*(?:[^*]|\*(?!\/))*\*\/)`;
+
+/**
+ * `.user.findMany`, `.post` then `.count` on the next line, `.user!.`, `.user).`, `.user as`: the accessors
+ * of the workspace's Prisma models after a dot and before a method (or a wrapper), kept per models list.
+ */
 const ACCESSORS = new WeakMap<readonly HostModel[], RegExp>();
 function accessorsOf(models: readonly HostModel[]): RegExp {
   let test = ACCESSORS.get(models);
   if (!test) {
     const names = [...new Set(models.filter((m) => m.orm === 'prisma' && m.fields !== undefined).map((m) => lowerFirst(m.className)))];
-    test = names.length === 0 ? /(?!)/ : new RegExp(String.raw`\.(?:\s|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*(?:${names.join('|')})\b`);
+    const methods = Object.keys(PRISMA_METHODS).join('|');
+    // Each name (the accessor, then the method) followed by what may stand between it and the next: spaces and
+    // comments, a wrapper `prismaCallShape` unwraps (`!`, `)`, `as T`, `satisfies T`: the rest unread), and for the
+    // method, an optional call (`?.(`, the `?.` is no part of the callee) and its arguments or type arguments.
+    const wrapped = String.raw`(?:${TRIVIA}|[!)])*`;
+    test = names.length === 0 ? /(?!)/ : new RegExp(String.raw`\.${TRIVIA}*(?:${names.join('|')})\b${wrapped}(?:\b(?:as|satisfies)\b|\.${TRIVIA}*(?:${methods})\b${wrapped}(?:\b(?:as|satisfies)\b|(?:\?\.${TRIVIA}*)?[(<\`]))`);
     ACCESSORS.set(models, test);
   }
   return test;

@@ -2,10 +2,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initHostParsers } from '../../../../server/src/core/host/treesitter';
-import { extractTypeScript } from '../../../../server/src/core/host/typescript/extract';
+import { extractTypeScript, type BuilderQuery } from '../../../../server/src/core/host/typescript/extract';
+import type { HostModel } from '../../../../server/src/core/host/types';
 import { builderQuery } from '../../../../server/src/core/host/typescript/builders';
 import { ormQueryReaders, resolveOrmModels } from '../../../../server/src/core/host/typescript/orms';
 import { typeorm } from '../../../../server/src/core/orm/typeorm';
+import { prismaQuery } from '../../../../server/src/core/prisma/client';
 import { mayAccessDatabase, mayHoldSql } from '../../../../server/src/core/host/typescript/data-access';
 import { typescript } from '../../../../server/src/core/host/typescript/language';
 
@@ -23,6 +25,17 @@ function codeFiles(dir: string): string[] {
     if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : codeFiles(full);
     return /\.(ts|tsx|js|mjs|cjs)$/.test(entry.name) ? [full] : [];
   });
+}
+
+/**
+ * Each text, and whether it holds a query: the data-access test lets it through, with the workspace's `models`,
+ * exactly when the ORM's reader (`read`, without the test) finds one in it.
+ */
+function gatesAsRead(models: readonly HostModel[], read: BuilderQuery, cases: [string, boolean][]): void {
+  for (const [text, holds] of cases) {
+    assert.equal(mayAccessDatabase('src/a.ts', text, models), holds, text);
+    assert.equal(extractTypeScript(text, 'src/a.ts', { models, builderQuery: read }).queries.length, holds ? 1 : 0, text);
+  }
 }
 
 const COMPONENT = `import { useQuery } from '@tanstack/react-query'
@@ -131,6 +144,9 @@ describe('host/typescript: which files may access a database (data-access.ts)', 
     assert.equal(mayAccessDatabase('src/a.ts', 'export const list = () => this.db("users").where({ a: 1 });\n'), true);
     assert.equal(mayAccessDatabase('src/a.ts', 'export const list = (k) => k.selectFrom("users").selectAll().execute();\n'), true);
     assert.equal(mayAccessDatabase('src/a.ts', '@Entity()\nexport class User {}\n'), true);
+    // The workspace asked `mayDeclareOrmModels` first (HostExtractOptions.definesNoSchema): only the other tests are left.
+    assert.equal(mayAccessDatabase('src/a.ts', '@Entity()\nexport class User {}\n', undefined, true), false);
+    assert.equal(mayAccessDatabase('src/a.ts', '@Entity()\nexport class User {}\nexport const f = (db) => db.query("SELECT 1");\n', undefined, true), true);
     assert.equal(mayAccessDatabase('knexfile.js', 'module.exports = { client: process.env.CLIENT };\n'), true);
     assert.equal(mayAccessDatabase('src/a.js', 'module.exports = { client: process.env.CLIENT };\n'), false);
     const prismaCall = 'export const users = () => prisma.user.findMany({ where: { a: 1 } });\n';
@@ -174,27 +190,38 @@ describe('host/typescript: which files may access a database (data-access.ts)', 
     const update = 'export const save = (map: Map<string, number>, key: string) => map.delete(key);\n';
     assert.equal(mayAccessDatabase('src/a.ts', update, [user]), false, "Prisma's `.delete(` with Prisma models, but no model's accessor after a dot: no Prisma call");
     assert.equal(mayAccessDatabase('src/a.ts', 'export const drop = (tx) => tx.user\n  .delete({ where: { id: 1 } });\n', [user]), true, 'the accessor and the method apart');
-    assert.equal(mayAccessDatabase('src/a.ts', 'export const drop = (map, ctx) => map.delete(ctx.user.id);\n', [user]), true, 'a word after a dot is all the test asks');
     assert.equal(mayAccessDatabase('src/a.ts', update, [entity]), false, "TypeORM's models only: Prisma's reader has no model to read it with");
+  });
+
+  it("takes a Prisma call only where a model's accessor is followed by a method, or by a wrapper the reader looks through", () => {
+    const models = [{ className: 'User', table: 'users', orm: 'prisma' as const, span: { start: 0, end: 0 }, changes: [], relationships: [], fields: [{ name: 'id', column: 'id' }] }];
+    gatesAsRead(models, prismaQuery, [
+      ['export const one = (prisma, id: number) => prisma.user.findUnique({ where: { id } });\n', true],
+      ['export const one = (tx, id: number) => tx.user!\n  // the one\n  .delete({ where: { id } });\n', true],
+      ['export const all = (db) => (db.user as any).findMany();\n', true],
+      ['export const all = (db) => (<any>db.user).count();\n', true],
+      ['export const all = (db) => db /* the client */ . user.findMany();\n', true],
+      // A model's accessor elsewhere than before a method (documenso's components: `session.user.id`, `.update(` of a form).
+      ['export const drop = (map, ctx) => map.delete(ctx.user.id);\n', false],
+      ['export const save = (form, session) => {\n  const user = session.user;\n  return form.update({ name: user.name });\n};\n', false],
+      // A model's accessor and a method of Prisma's, not called: a tRPC client's procedures mirror the models.
+      ['export const useSave = (trpc, form) => {\n  const save = trpc.user.update.useMutation();\n  return () => save.mutate(form.update({}));\n};\n', false],
+      // Comments that would run to a method if read as shorter ones are read whole: no call there.
+      ['export const f = (session, m) => [session.user //// .findMany\n, m.create()];\n', false],
+    ]);
   });
 
   it('takes a TypeORM query only where a step of one follows a dot in a file naming an entity', () => {
     const entityFile = "import { Column, Entity, PrimaryColumn } from 'typeorm';\n@Entity()\nexport class Post {\n  @PrimaryColumn() id: string;\n  @Column() authorId: string;\n}\n";
     const models = resolveOrmModels(extractTypeScript(entityFile, 'src/entity/Post.ts').models);
     assert.deepEqual(models.map((m) => m.table), ['post']);
-    const ungated = (text: string) => extractTypeScript(text, 'src/a.ts', { models, builderQuery: (node, source, context) => typeorm.query!(node, source, context) }).queries.length;
-    // Each text, and whether it holds a query (the reader finds one without the test).
-    const cases: [string, boolean][] = [
+    gatesAsRead(models, (node, source, context) => typeorm.query!(node, source, context), [
       ["import { DataSource } from 'typeorm';\nexport const posts = (con: DataSource, id: string) => con.getRepository(Post).findBy({ authorId: id });\n", true],
       ["import { DataSource } from 'typeorm';\nexport const posts = (con: DataSource, id: string) =>\n  con.getRepository(Post)\n    // the author's\n    . find({ where: { authorId: id } });\n", true],
       // Its operators and types only, an entity named.
       ["import { In, type DataSource } from 'typeorm';\nexport const byIds = (ids: string[]) => ({ where: { id: In(ids) } });\nexport type Posts = Post[];\n", false],
       // Steps, on no entity of the workspace's.
       ["import { DataSource } from 'typeorm';\nexport const users = (con: DataSource) => con.getRepository('User').find();\n", false],
-    ];
-    for (const [text, holds] of cases) {
-      assert.equal(mayAccessDatabase('src/a.ts', text, models), holds, text);
-      assert.equal(ungated(text), holds ? 1 : 0, text);
-    }
+    ]);
   });
 });

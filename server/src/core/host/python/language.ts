@@ -64,7 +64,7 @@ export const python = {
   extract: (file, text, options) => {
     const models = sqlalchemyModels(options.models);
     // Most files of a project neither define the schema nor access the database: they are not parsed (data-access.ts).
-    if (!options.schemaOnly && !mayDefineSchema(text) && !mayAccessDatabase(text, classNames(models))) return { language: 'python', queries: [], writes: [], accesses: [], models: [], errors: [] };
+    if (!options.schemaOnly && (options.definesNoSchema === true || !mayDefineSchema(text)) && !mayAccessDatabase(text, classNames(models))) return { language: 'python', queries: [], writes: [], accesses: [], models: [], errors: [] };
     return extractPython(text, file, { dialect: options.dialect, models, schemaOnly: options.schemaOnly, walkCache: options.walkCache });
   },
   adapter: pythonAdapter,

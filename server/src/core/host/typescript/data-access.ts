@@ -24,12 +24,13 @@ import { mayCallRawMethod, TAG_RUNS } from './sources';
 import { mayDeclareOrmModels, ormQueryReaders, TYPESCRIPT_ORMS } from './orms';
 import { isKnexfile } from './pools';
 
-export function mayAccessDatabase(file: string, text: string, models?: readonly HostModel[]): boolean {
+/** `definesNoSchema`: `mayDeclareOrmModels` said no for this text already (HostExtractOptions). */
+export function mayAccessDatabase(file: string, text: string, models?: readonly HostModel[], definesNoSchema = false): boolean {
   return (
     mayHoldSql(text) ||
     namesDatabaseModule(text, IMPORTS_READ) ||
     mayBuildQuery(text) ||
-    mayDeclareOrmModels(text) ||
+    (!definesNoSchema && mayDeclareOrmModels(text)) ||
     (models !== undefined && ormQueryReaders(text, models).length > 0) ||
     isKnexfile(file)
   );

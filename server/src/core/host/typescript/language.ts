@@ -13,7 +13,7 @@ export const typescript = {
   // Query builders (knex, Kysely), then the ORMs' query readers: extract.ts offers every call chain that is not raw SQL to `readQuery`.
   extract: (file, text, options) => {
     // Most files of a web project hold no database access: they are not parsed (data-access.ts).
-    if (!mayAccessDatabase(file, text, options.models)) return { language: 'typescript', queries: [], writes: [], accesses: [], models: [], errors: [] };
+    if (!mayAccessDatabase(file, text, options.models, options.definesNoSchema)) return { language: 'typescript', queries: [], writes: [], accesses: [], models: [], errors: [] };
     const readers = ormQueryReaders(text, options.models ?? []);
     const readQuery: BuilderQuery = readers.length === 0
       ? (node, source) => builderQuery(node, source)
