@@ -4,6 +4,7 @@
  * `catalogStandIn`): the file is parsed once before the first catalog, not a second time with the
  * workspace's models. Where the whole extraction could differ (a class of another file looked up, DDL
  * in a SQL string, a dialect the code names) the file is extracted in full, and the catalog is the same.
+ * A file whose text names no model (an engine's) is not parsed for the workspace's models at all.
  */
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -196,5 +197,19 @@ def ping(conn):
 `;
     const catalog = catalogReadInFull('app/memberships.py', mysql);
     assert.deepEqual(catalog.getTable('memberships')!.indexes.map((i) => [i.name, i.implicit]), [['memberships_pkey', 'primaryKey'], ['team_id', 'foreignKey']]);
+  });
+
+  it('does not parse a file that names an engine factory and no model for the workspace models: its pool is read when asked for', () => {
+    const engine = `from sqlalchemy import create_engine
+
+engine = create_engine("postgresql://app@localhost/app", pool_pre_ping=True)
+`;
+    const ws = workspace({ ...files, 'app/db.py': engine });
+    const { result: catalog, parses } = parsesOf([engine], () => ws.catalog());
+    assert.deepEqual(parses, [0]);
+    assert.deepEqual([...catalog.tables.keys()], ['accounts', 'teams']);
+    const { result: pools, parses: poolParses } = parsesOf([engine], () => ws.pools());
+    assert.deepEqual(poolParses, [1]);
+    assert.deepEqual(pools.map(({ file, pool }) => [file, pool.library, pool.url?.value]), [[at('app/db.py'), 'sqlalchemy', 'postgresql://app@localhost/app']]);
   });
 });

@@ -379,6 +379,8 @@ export class Workspace {
     const known = hasCrossFileModels(file) ? this.options.known?.(file, entry.text) : undefined;
     // A migration revision's classes are its data migration's helpers, no models (python/extract.ts): it is not parsed for them.
     if (!known && !entry.base && this.revisions.has(file)) return [];
+    // Nor is a file whose text names no model (an engine's, a revision's the migrations do not list).
+    if (!known && !entry.base && hostSupportOf(file)?.models?.mayDefineModels?.(entry.text) === false) return [];
     return known?.models ?? this.baseExtraction(file, entry)?.models ?? [];
   }
 
