@@ -1,9 +1,10 @@
 /**
- * The catalog reads a Python model file or an Alembic revision from its schema-only extraction (the
- * models pass's) when that holds every schema change its whole extraction would (Workspace
- * `catalogStandIn`): the file is parsed once before the first catalog, not a second time with the
- * workspace's models. Where the whole extraction could differ (a class of another file looked up, DDL
- * in a SQL string, a dialect the code names) the file is extracted in full, and the catalog is the same.
+ * The language server's indexing reads a Python model file or an Alembic revision for the catalog from
+ * its schema-only extraction (the models pass's) when that holds every schema change its whole
+ * extraction would (Workspace `catalogStandIn`): the file is parsed once before the first catalog, not
+ * a second time with the workspace's models. Where the whole extraction could differ (a class of
+ * another file looked up, DDL in a SQL string, a dialect the code names) the file is extracted in
+ * full, and the catalog is the same.
  * A file whose text names no model (an engine's) is not parsed for the workspace's models at all.
  */
 import assert from 'node:assert/strict';
@@ -13,6 +14,7 @@ import { defaultConfig } from '../../../server/src/core/config/types';
 import { Workspace } from '../../../server/src/core/engine/workspace';
 import { hostParser, initHostParsers } from '../../../server/src/core/host/treesitter';
 import { initParsers } from '../../../server/src/core/sql/parse';
+import { runSteps } from '../../../server/src/core/steps';
 
 const ROOT = '/project';
 const at = (rel: string) => path.join(ROOT, rel);
@@ -24,6 +26,12 @@ function workspace(files: Record<string, string>): Workspace {
 /** The catalog as text: every table, column, key and index with its origin (file, span, order). */
 function catalogText(catalog: Catalog): string {
   return JSON.stringify([...catalog.tables], (_key, value: unknown) => (value instanceof Map ? [...value] : value));
+}
+
+/** The catalog as the language server's indexing builds it, before any file is analysed (`indexSteps`). */
+function indexedCatalog(ws: Workspace): Catalog {
+  runSteps(ws.indexSteps());
+  return ws.catalog();
 }
 
 /** How many times each of `texts` is given to Python's parser while `run` runs. */
@@ -133,7 +141,7 @@ describe('engine: the catalog reads Python models from their schema-only extract
   function catalogReadInFull(file: string, text: string): Catalog {
     const withFile = { ...files, [file]: text };
     const ws = workspace(withFile);
-    const { result: catalog, parses } = parsesOf([text], () => ws.catalog());
+    const { result: catalog, parses } = parsesOf([text], () => indexedCatalog(ws));
     assert.deepEqual(parses, [2]);
     assert.equal(catalogText(catalog), catalogAfterAnalysing(withFile, [file]));
     return catalog;
@@ -141,7 +149,7 @@ describe('engine: the catalog reads Python models from their schema-only extract
 
   it('parses a model file and a revision once for the catalog, and builds the catalog their documents build', () => {
     const ws = workspace(files);
-    const { result: catalog, parses } = parsesOf([USERS, REVISION], () => ws.catalog());
+    const { result: catalog, parses } = parsesOf([USERS, REVISION], () => indexedCatalog(ws));
     assert.deepEqual(parses, [1, 1]);
     const accounts = catalog.getTable('accounts')!;
     assert.deepEqual([...accounts.columns.keys()], ['account_id', 'email', 'team_id', 'nickname']);
@@ -161,7 +169,7 @@ describe('engine: the catalog reads Python models from their schema-only extract
   it('extracts in full a model whose foreign key names a class of another file: the key references that class table and column', () => {
     const withPosts = { ...files, 'app/posts.py': POSTS };
     const ws = workspace(withPosts);
-    const { result: catalog, parses } = parsesOf([USERS, POSTS], () => ws.catalog());
+    const { result: catalog, parses } = parsesOf([USERS, POSTS], () => indexedCatalog(ws));
     assert.deepEqual(parses, [1, 2]);
     assert.deepEqual(catalog.getTable('posts')!.foreignKeys.map((fk) => [fk.columns, fk.refTable, fk.refColumns]), [[['author_id'], 'accounts', ['account_id']]]);
     assert.equal(catalogText(catalog), catalogAfterAnalysing(withPosts, ['app/users.py', 'app/posts.py', 'alembic/versions/a1_teams.py']));
@@ -205,7 +213,7 @@ def ping(conn):
 engine = create_engine("postgresql://app@localhost/app", pool_pre_ping=True)
 `;
     const ws = workspace({ ...files, 'app/db.py': engine });
-    const { result: catalog, parses } = parsesOf([engine], () => ws.catalog());
+    const { result: catalog, parses } = parsesOf([engine], () => indexedCatalog(ws));
     assert.deepEqual(parses, [0]);
     assert.deepEqual([...catalog.tables.keys()], ['accounts', 'teams']);
     const { result: pools, parses: poolParses } = parsesOf([engine], () => ws.pools());

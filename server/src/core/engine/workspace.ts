@@ -111,6 +111,11 @@ interface FileEntry {
   /** Whether the text matches MAY_HOLD_DDL (asked for every file each time the catalog's inputs are listed). */
   mayHoldDdl?: boolean;
   /**
+   * Whether the text may define a model (CrossFileModels.mayDefineModels), asked once: `modelsOf` is asked for
+   * every file each time the catalog's inputs are listed, and each text test cost polar's check 0.3-0.8 s.
+   */
+  mayDefineModels?: boolean;
+  /**
    * Set by `setFile` until the new text is first read (`settle`): the schema
    * signature the workspace knew before it, undefined when that was never read.
    */
@@ -380,7 +385,7 @@ export class Workspace {
     // A migration revision's classes are its data migration's helpers, no models (python/extract.ts): it is not parsed for them.
     if (!known && !entry.base && this.revisions.has(file)) return [];
     // Nor is a file whose text names no model (an engine's, a revision's the migrations do not list).
-    if (!known && !entry.base && hostSupportOf(file)?.models?.mayDefineModels?.(entry.text) === false) return [];
+    if (!known && !entry.base && !(entry.mayDefineModels ??= hostSupportOf(file)?.models?.mayDefineModels?.(entry.text) ?? true)) return [];
     return known?.models ?? this.baseExtraction(file, entry)?.models ?? [];
   }
 
@@ -961,18 +966,22 @@ export class Workspace {
    * Reads, one file per step (a SQL file one statement per step), what
    * `catalogInputs` reads at once: the Python models, then every file that
    * may change the schema. What is read is kept, so `catalogInputs` then
-   * finds it all parsed.
+   * finds it all parsed. `standIns`: the files are read for the catalog alone (indexing), a Python file
+   * from its schema-only extraction when that says all (`catalogStandIn`), its document made when it
+   * is analysed. Without, for a caller that analyses each file next (check), the document is made at
+   * once (its parse takes the schema-only one's tree over: treesitter.ts `keepTreesForReuse`): a
+   * stand-in would save that caller no parse.
    */
-  private *readCatalogInputsSteps(progress?: (read: number, total: number) => void): Steps<void> {
+  private *readCatalogInputsSteps(progress?: (read: number, total: number) => void, standIns = false): Steps<void> {
     yield* this.workspaceModelsSteps();
     const order = this.migrationOrder();
     const files = this.files().filter((file) => this.mayBeCatalogInput(file, order));
     let read = 0;
     for (const file of files) {
       const entry = this.entries.get(file);
-      if (entry && !entry.document && this.analyses(file) && !this.knownSchemaOf(file, entry)) {
+      if (entry && !entry.document && this.analyses(file) && !this.knownSchemaOf(file, entry) && !this.standInOf(entry)) {
         const parsed = entry.base !== undefined;
-        if (this.catalogStandIn(file, entry)) {
+        if (standIns && this.catalogStandIn(file, entry)) {
           if (!parsed) yield; // an Alembic revision, which the models pass does not parse
         } else yield* this.parseSteps(file, entry);
       }
@@ -1060,7 +1069,7 @@ export class Workspace {
   private catalogDocument(file: string): ParsedDocument | undefined {
     const entry = this.entries.get(file);
     if (!entry || !this.analyses(file)) return undefined;
-    return entry.document ?? this.knownSchemaOf(file, entry) ?? this.catalogStandIn(file, entry) ?? this.document(file);
+    return entry.document ?? this.knownSchemaOf(file, entry) ?? this.standInOf(entry) ?? this.document(file);
   }
 
   /**
@@ -1221,7 +1230,7 @@ export class Workspace {
   private *readAllSteps(progress?: (read: number, total: number) => void): Steps<void> {
     for (;;) {
       yield* this.settleSteps();
-      yield* this.readCatalogInputsSteps(progress);
+      yield* this.readCatalogInputsSteps(progress, true);
       if (yield* this.catalogSteps()) return;
     }
   }
