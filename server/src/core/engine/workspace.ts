@@ -104,10 +104,17 @@ interface FileEntry {
   signals?: DialectSignals;
   /** The file's schema changes as an earlier run read them (`useKnownSchema`), standing in for its document in the catalog. */
   knownSchema?: ParsedDocument;
+  /** A Python file's schema from its schema-only extraction, standing in for its document in the catalog (`catalogStandIn`), with the workspace models it holds for. */
+  standIn?: { models: HostModel[]; document: ParsedDocument };
   /** Schema changes of the file without positions: what the catalog depends on. */
   schemaSignature?: string;
   /** Whether the text matches MAY_HOLD_DDL (asked for every file each time the catalog's inputs are listed). */
   mayHoldDdl?: boolean;
+  /**
+   * Whether the text may define a model (CrossFileModels.mayDefineModels), asked once: `modelsOf` is asked for
+   * every file each time the catalog's inputs are listed, and each text test cost polar's check 0.3-0.8 s.
+   */
+  mayDefineModels?: boolean;
   /**
    * Set by `setFile` until the new text is first read (`settle`): the schema
    * signature the workspace knew before it, undefined when that was never read.
@@ -381,6 +388,8 @@ export class Workspace {
     const known = hasCrossFileModels(file) ? this.options.known?.(file, entry.text) : undefined;
     // A migration revision's classes are its data migration's helpers, no models (python/extract.ts): it is not parsed for them.
     if (!known && !entry.base && this.revisions.has(file)) return [];
+    // Nor is a file whose text names no model (an engine's, a revision's the migrations do not list).
+    if (!known && !entry.base && !(entry.mayDefineModels ??= hostSupportOf(file)?.models?.mayDefineModels?.(entry.text) ?? true)) return [];
     return known?.models ?? this.baseExtraction(file, entry)?.models ?? [];
   }
 
@@ -435,7 +444,7 @@ export class Workspace {
   /** The schema signature the workspace has read of this version of a file; undefined when it never read it. */
   private knownSignature(file: string, entry: FileEntry): string | undefined {
     if (entry.unsettled) return entry.unsettled.before;
-    if (entry.schemaSignature !== undefined || entry.document) return this.signatureOf(file, entry);
+    if (entry.schemaSignature !== undefined || entry.document || this.standInOf(entry)) return this.signatureOf(file, entry);
     return undefined; // never parsed since it was read or its dialect changed: no catalog was built from it
   }
 
@@ -971,16 +980,25 @@ export class Workspace {
    * Reads, one file per step (a SQL file one statement per step), what
    * `catalogInputs` reads at once: the Python models, then every file that
    * may change the schema. What is read is kept, so `catalogInputs` then
-   * finds it all parsed.
+   * finds it all parsed. `standIns`: the files are read for the catalog alone (indexing), a Python file
+   * from its schema-only extraction when that says all (`catalogStandIn`), its document made when it
+   * is analysed. Without, for a caller that analyses each file next (check), the document is made at
+   * once (its parse takes the schema-only one's tree over: treesitter.ts `keepTreesForReuse`): a
+   * stand-in would save that caller no parse.
    */
-  private *readCatalogInputsSteps(progress?: (read: number, total: number) => void): Steps<void> {
+  private *readCatalogInputsSteps(progress?: (read: number, total: number) => void, standIns = false): Steps<void> {
     yield* this.workspaceModelsSteps();
     const order = this.migrationOrder();
     const files = this.files().filter((file) => this.mayBeCatalogInput(file, order));
     let read = 0;
     for (const file of files) {
       const entry = this.entries.get(file);
-      if (entry && !entry.document && this.analyses(file) && !this.knownSchemaOf(file, entry)) yield* this.parseSteps(file, entry);
+      if (entry && !entry.document && this.analyses(file) && !this.knownSchemaOf(file, entry) && !this.standInOf(entry)) {
+        const parsed = entry.base !== undefined;
+        if (standIns && this.catalogStandIn(file, entry)) {
+          if (!parsed) yield; // an Alembic revision, which the models pass does not parse
+        } else yield* this.parseSteps(file, entry);
+      }
       progress?.(++read, files.length);
     }
   }
@@ -1016,7 +1034,7 @@ export class Workspace {
   schemaChangesOf(file: string): SchemaChange[] | undefined {
     const entry = this.entries.get(file);
     if (!entry || !this.analyses(file) || this.isTooLarge(entry)) return undefined;
-    const document = entry.document ?? entry.knownSchema;
+    const document = entry.document ?? entry.knownSchema ?? this.standInOf(entry);
     if (!document || !this.mayBeCatalogInput(file)) return undefined;
     return document.statements.flatMap((statement) => statement.changes);
   }
@@ -1065,7 +1083,40 @@ export class Workspace {
   private catalogDocument(file: string): ParsedDocument | undefined {
     const entry = this.entries.get(file);
     if (!entry || !this.analyses(file)) return undefined;
-    return entry.document ?? this.knownSchemaOf(file, entry) ?? this.document(file);
+    return entry.document ?? this.knownSchemaOf(file, entry) ?? this.standInOf(entry) ?? this.document(file);
+  }
+
+  /**
+   * What the catalog reads of a Python file not analysed yet, built from its schema-only extraction
+   * (the models pass's) when that holds every schema change its whole extraction would: its models
+   * (those with a table), when the workspace models none of the classes they looked up outside the
+   * file (a `ForeignKey(Other.id)`, a base's table naming then resolve in neither), or its Alembic
+   * changes. Undefined, the file extracted in full, when its SQL strings may hold DDL, its code names
+   * a dialect (its SQL strings' then, the file's: `entryDialect`), or the workspace models a class its
+   * models looked up. The file's document, the same schema changes, is built when it is analysed.
+   */
+  private catalogStandIn(file: string, entry: FileEntry): ParsedDocument | undefined {
+    if (!hasCrossFileModels(file) || this.isTooLarge(entry)) return undefined;
+    const base = this.baseExtraction(file, entry);
+    const told = base?.schemaOnly;
+    if (!told || told.namesDialect || this.scriptMigrationOf(file, entry)) return undefined;
+    const models = this.workspaceModels();
+    if (entry.standIn?.models === models) return entry.standIn.document;
+    // A revision's models are none and its SQL strings' DDL is among its Alembic changes (hostDocument): those hold whatever it looked up.
+    if (!base.alembic) {
+      if ((entry.mayHoldDdl ??= MAY_HOLD_DDL.test(entry.text)) || MAY_RENAME_TABLE.test(entry.text)) return undefined;
+      const modelled = classNamesOf(models);
+      if (told.lookedUp.some((name) => modelled.has(name))) return undefined;
+    }
+    // The whole extraction keeps the models with a table only (python/extract.ts).
+    const document = hostDocument(entry.text, { ...base, models: base.models.filter((m) => m.table !== '') }, this.entryDialect(file, entry));
+    entry.standIn = { models, document };
+    return document;
+  }
+
+  /** The stand-in the catalog read of a file (`catalogStandIn`), while the workspace's models are those it holds for. */
+  private standInOf(entry: FileEntry): ParsedDocument | undefined {
+    return entry.standIn && entry.standIn.models === this.models ? entry.standIn.document : undefined;
   }
 
   /** Every SQLAlchemy model of the workspace (cached until a Python file's models change). */
@@ -1193,7 +1244,7 @@ export class Workspace {
   private *readAllSteps(progress?: (read: number, total: number) => void): Steps<void> {
     for (;;) {
       yield* this.settleSteps();
-      yield* this.readCatalogInputsSteps(progress);
+      yield* this.readCatalogInputsSteps(progress, true);
       if (yield* this.catalogSteps()) return;
     }
   }
@@ -1294,7 +1345,7 @@ export class Workspace {
    */
   private signatureOf(file: string, entry: FileEntry): string {
     if (entry.schemaSignature !== undefined) return entry.schemaSignature;
-    const document = this.parse(file, entry);
+    const document = entry.document ?? this.standInOf(entry) ?? this.parse(file, entry);
     const previous = entry.statementSignatures;
     const current = new Map<string, string>();
     const parts: string[] = [];
@@ -1426,6 +1477,7 @@ export class Workspace {
         // The file now reads in another dialect (a new set, manifest or migration): parse it again.
         entry.dialect = undefined;
         entry.document = undefined;
+        entry.standIn = undefined;
         entry.schemaSignature = undefined;
         entry.statementSignatures = new Map();
         entry.findings = undefined;
@@ -1480,6 +1532,18 @@ function schemaStatementsOf(document: ParsedDocument): SchemaChange[][] {
 
 /** Text without which a host file's SQL strings hold no DDL QueryLens reads (see Workspace.mayWriteSchema). */
 const MAY_HOLD_DDL = /\b(?:create|alter|drop)\b[^;]{0,60}?\b(?:table|index)\b/is;
+
+/** MySQL's `RENAME TABLE`, the one schema change MAY_HOLD_DDL misses (`catalogStandIn` must know them all). */
+const MAY_RENAME_TABLE = /\brename\b[^;]{0,60}?\btable\b/is;
+
+/** The class names of a workspace model list, by list (`catalogStandIn` asks for each model file). */
+const classNamesByModels = new WeakMap<HostModel[], Set<string>>();
+
+function classNamesOf(models: HostModel[]): Set<string> {
+  let names = classNamesByModels.get(models);
+  if (!names) classNamesByModels.set(models, (names = new Set(models.map((m) => m.className))));
+  return names;
+}
 
 /**
  * A file's entry; a new version of a file keeps its per-statement caches, and

@@ -51,6 +51,12 @@ export interface CrossFileModels {
    * empty (no model, no migration revision, no pool), so it is not parsed for it.
    */
   mayDefineSchema(text: string): boolean;
+  /**
+   * A cheaper answer for models alone, where the schema-only extraction also reads what no model
+   * is (Python: an Alembic revision, an engine): false means it holds no model. The workspace's
+   * models are then read without parsing the file (its pools and revision are read when asked for).
+   */
+  mayDefineModels?(text: string): boolean;
   /** The workspace's models from the files' own (a table named by a base class in another file filled in). */
   resolve(models: HostModel[]): HostModel[];
   /** The migration tool that migrates these models (Alembic): an index fix for a model's table goes into its set. */

@@ -311,6 +311,15 @@ export interface HostExtraction {
   models: HostModel[];
   /** Set by the engine for Python files: the models of the whole workspace (this file's included). */
   workspaceModels?: HostModel[];
+  /**
+   * Set by Python's schema-only extraction: what its whole extraction (with the workspace's models)
+   * could change of the file's schema. `lookedUp`: the class names its models looked up outside the
+   * file (`ForeignKey(Other.id)`, a base's table naming, a `Mapped[Other]` annotation), none found;
+   * `namesDialect`: its code names a dialect (an engine URL, a driver), which its SQL strings then
+   * give the file. When the workspace models none of `lookedUp` and the code names no dialect, the
+   * whole extraction's models and Alembic changes are these (Workspace `catalogStandIn`).
+   */
+  schemaOnly?: { lookedUp: string[]; namesDialect: boolean };
   alembic?: AlembicRevision;
   /** Connection pools and connection options configured in the file (SQLAlchemy engines, sqlx builders). */
   pools?: HostPool[];

@@ -42,7 +42,8 @@ export function extractPython(text: string, file: string, options: PythonExtract
     const known = foreignModels(options);
     const codeDialect = shared.codeDialect;
     const dialect = options.dialect ?? codeDialect ?? 'postgres';
-    const { models, infos } = extractModels(root, (cls) => known.get(cls));
+    const lookedUp = options.schemaOnly ? new Set<string>() : undefined;
+    const { models, infos } = extractModels(root, (cls) => (lookedUp?.add(cls), known.get(cls)));
     const alembic = extractAlembic(root, dialect);
     // Classes of a revision are helper models for its data migration (often a few columns of
     // the real table): its queries read them, but the schema is what its operations do.
@@ -61,6 +62,7 @@ export function extractPython(text: string, file: string, options: PythonExtract
     const pools = extractPythonPools(root, text);
     if (pools.length) out.pools = pools;
     if (alembic) out.alembic = alembic;
+    if (lookedUp) out.schemaOnly = { lookedUp: [...lookedUp], namesDialect: codeDialect !== undefined };
   } catch (e) {
     out.errors.push({ message: `internal error extracting ${file}: ${(e as Error)?.message ?? e}`, span: { start: 0, end: Math.min(1, text.length) } });
   } finally {
