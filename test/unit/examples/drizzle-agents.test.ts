@@ -56,7 +56,7 @@ describe('examples/drizzle-agents', function () {
       'src/reports.ts:11 unpaginated-query info [Add .limit(100)]',
       'src/reports.ts:11 n-plus-one warning [Insert one query for all agent rows above the loop (review, then use its rows)]',
       'src/reports.ts:30 commit-in-loop warning [Insert all of items with one INSERT]',
-      'src/reports.ts:41 leading-wildcard-like warning [Add index on agents(name) using gin to its Drizzle table and a new drizzle-kit migration]',
+      'src/reports.ts:41 leading-wildcard-like info [Add index on agents(name) using gin to its Drizzle table and a new drizzle-kit migration]',
       "src/routes.ts:12 unpaginated-query info [Add .limit(100)]",
       'src/taskManager.ts:15 missing-composite-index info [Add index on workers(planner_id, task_status) to its Drizzle table and a new drizzle-kit migration]',
       'src/taskManager.ts:23 missing-composite-index info [Add index on workers(planner_id, task_status) to its Drizzle table and a new drizzle-kit migration]',
