@@ -102,7 +102,7 @@ describe('rare runs and own collections on Prisma Client code', () => {
       [
         'missing-composite-index',
         'warning',
-        'Query filters AuthSession on userId and sorts by createdAt, but no index leads with these columns in this order: every call reads all matching rows and sorts them. Add an index on AuthSession(userId, createdAt).',
+        'Query filters AuthSession on userId and sorts by createdAt, but no index leads with any of these columns: every call scans the table and sorts the rows it keeps. Add an index on AuthSession(userId, createdAt).',
       ],
       [
         'missing-index',
@@ -218,7 +218,7 @@ describe('rare runs and own collections on Prisma Client code', () => {
     assert.deepEqual(findings('src/hooks.ts', code, 'missing-composite-index'), [
       [
         'info',
-        'Query filters Webhook on teamId and sorts by createdAt, but no index leads with these columns in this order: every call reads all matching rows and sorts them. ' +
+        'Query filters Webhook on teamId and sorts by createdAt, but no index leads with any of these columns: every call scans the table and sorts the rows it keeps. ' +
           'Add an index on Webhook(teamId, createdAt). (Webhook holds definitions whose runs are kept in WebhookCall: usually a few rows set up by hand, and a scan reads them at once: an index is worth it only if it grows.)',
       ],
     ]);

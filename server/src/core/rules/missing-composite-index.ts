@@ -80,8 +80,8 @@ function whyComposite(need: IndexNeed): string {
     covered.length > 0
       ? `the only index${covered.length > 1 ? 'es' : ''} that appl${covered.length > 1 ? 'y' : 'ies'} (${covered.map((i) => `${i.name} on ${leadingColumns(i)[0]}`).join(', ')}) ` +
         `narrow${covered.length > 1 ? '' : 's'} it only to one value of a column with few values: every call reads all rows with that value${sorts}`
-      : orderCols.length > 0
+      : orderCols.length > 0 && need.table.indexes.some((i) => orderCols.includes(leadingColumns(i)[0] ?? ''))
         ? 'no index leads with these columns in this order: every call reads all matching rows and sorts them'
-        : 'no index leads with any of these columns: every call scans the table';
+        : `no index leads with any of these columns: every call scans the table${orderCols.length > 0 ? ' and sorts the rows it keeps' : ''}`;
   return `${what}, but ${why}. ${add}.`;
 }
