@@ -851,7 +851,7 @@ export class Workspace {
     // Host code: the SQL it sends says which database (engine URL, pool type), else its package's.
     const queries = host ? ((entry.host ?? this.baseExtraction(file, entry))?.queries ?? []) : [];
     // A dialect read from the SQL's text only (`?` parameters) gives way to a workspace on MySQL, whose SQL has them too.
-    const told = (queries.find((q) => q.sql?.dialect && !(q.sql.dialectGuessed && this.workspaceDialect === 'mysql')))?.sql?.dialect;
+    const told = queries.find((q) => q.sql?.dialect && !(q.sql.dialectGuessed && this.workspaceDialect === 'mysql'))?.sql?.dialect;
     const { dialect, sure } = this.layout.dialectOf(file, host, told);
     entry.dialectSure = sure;
     return (entry.dialect = dialect);

@@ -71,7 +71,6 @@ export interface EmbeddedSql {
   dialectGuessed?: boolean;
 }
 
-
 export type Terminal =
   | 'all' | 'first' | 'one' | 'one_or_none' | 'scalar' | 'scalars' | 'get' | 'count'
   | 'fetch_all' | 'fetch_one' | 'fetch_optional' | 'fetch' | 'execute'

@@ -199,11 +199,12 @@ function checkRowWrite(ctx: FileContext, host: HostExtraction, index: number, wa
   const tentative = !!(small || bound !== undefined || awaits || perKey || unbatchable || stays || seed || script || migration || listed);
   // A loop of several writes is one warning, at its first (midday's deletion of inbox items: five writes per item).
   const first = tentative ? undefined : warned.get(loop.span.start);
-  if (!tentative && !first) warned.set(loop.span.start, `${verb}${table ? ` ${kind === 'insert' ? 'into' : kind === 'update' ? 'of' : 'from'} ${table}` : ''} on line ${lineNumber(ctx.text, query.span.start)}`);
+  const write = `${verb}${table ? ` ${kind === 'insert' ? 'into' : kind === 'update' ? 'of' : 'from'} ${table}` : ''}`;
+  if (!tentative && !first) warned.set(loop.span.start, `${write} on line ${lineNumber(ctx.text, query.span.start)}`);
   ctx.report({
     span: query.span,
     message:
-      `${verb}${table ? ` ${kind === 'insert' ? 'into' : kind === 'update' ? 'of' : 'from'} ${table}` : ''} runs ${perItem(loop)} of ` +
+      `${write} runs ${perItem(loop)} of ` +
       `${loop.iterable ?? 'the loop'}: ` +
       (listed
         ? `each over the rows whose ${listed} is in a list of the item's own, so one round trip (and statement) per group of rows, not per row: ` +

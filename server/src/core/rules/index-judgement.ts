@@ -279,9 +279,14 @@ export function narrowingIndex(table: TableInfo, columns: string[]): { index: In
   for (const index of table.indexes) {
     if (index.method && index.method !== 'btree' && index.method !== 'hash') continue;
     const on = seekPrefix(index, columns);
-    if (on.some((c) => fewValuesReason(table, c)?.kind !== 'flag' && fewValuesReason(table, c)?.kind !== 'list') && on.length > (best?.on.length ?? 0)) best = { index, on };
+    if (on.length > (best?.on.length ?? 0) && on.some((c) => narrows(fewValuesReason(table, c)))) best = { index, on };
   }
   return best;
+}
+
+/** Whether equality on a column of these few values (or of many: undefined) narrows a lookup: a scope's does, a flag's or a kind's not. */
+function narrows(few: FewValues | undefined): boolean {
+  return few === undefined || few.kind === 'scope';
 }
 
 /** The leading columns of `index` that equality on `columns` sets, in the index's order: what a lookup by them seeks. */

@@ -51,14 +51,14 @@ function whyComposite(need: IndexNeed): string {
   const add = `Add an index on ${formatColumns(table, need.suggestion.columns)}`;
   const sorts = orderCols.length > 0 ? ' and sorts them' : '';
   if (need.narrowedBy) {
-    const on = need.narrowedOn ?? leadingColumns(need.narrowedBy).slice(0, 1);
+    const { index, on, sortOnly } = need.narrowedBy;
     const by = listWords(on);
     const throughJoin = on.some((c) => !need.filters.some((f) => f.column === c)) ? ', reached through the join,' : '';
-    if (need.sortOnly) {
-      return `${what}; the index ${need.narrowedBy.name} on ${by} finds every matching row, and the query returns them all: the new index would spare only their sort. ${add} only if one ${by} has many rows.`;
+    if (sortOnly) {
+      return `${what}; the index ${index.name} on ${by} finds every matching row, and the query returns them all: the new index would spare only their sort. ${add} only if one ${by} has many rows.`;
     }
     return (
-      `${what}; the index ${need.narrowedBy.name} on ${by}${throughJoin} already narrows it to the rows of one ${by}, which are then ` +
+      `${what}; the index ${index.name} on ${by}${throughJoin} already narrows it to the rows of one ${by}, which are then ` +
       `filtered${orderCols.length > 0 ? ' and sorted' : ''}. ${add} only if one ${by} has many rows.`
     );
   }

@@ -42,19 +42,24 @@ function queryVisits(statements: Statement[]): QueryVisit[] {
       visits.push({ query: statement.query, statement, topLevel: true });
       continue;
     }
-    const stack: { query: QueryModel; topLevel: boolean }[] = [{ query: statement.query, topLevel: true }];
-    const seen = new Set<QueryModel>();
-    while (stack.length > 0) {
-      const { query, topLevel } = stack.pop()!;
-      if (seen.has(query)) continue; // the first UNION arm may be the model itself
-      seen.add(query);
-      visits.push({ query, statement, topLevel });
-      for (let i = query.subqueries.length - 1; i >= 0; i--) {
-        stack.push({ query: query.subqueries[i], topLevel: false });
-      }
-    }
+    for (const query of modelsUnder(statement.query)) visits.push({ query, statement, topLevel: query === statement.query });
   }
   return visits;
+}
+
+/** A statement's model and every one nested in it (CTEs, subqueries, UNION arms), in pre-order, each once. */
+function modelsUnder(root: QueryModel): QueryModel[] {
+  const models: QueryModel[] = [];
+  const stack = [root];
+  const seen = new Set<QueryModel>();
+  while (stack.length > 0) {
+    const query = stack.pop()!;
+    if (seen.has(query)) continue; // the first UNION arm may be the model itself
+    seen.add(query);
+    models.push(query);
+    for (let i = query.subqueries.length - 1; i >= 0; i--) stack.push(query.subqueries[i]);
+  }
+  return models;
 }
 
 /** All table references of a query: FROM/target tables, then JOINed ones. */
@@ -141,7 +146,12 @@ function namesAnyCamelColumn(query: QueryModel): boolean {
  */
 export function columnTable(query: QueryModel, column: ColumnRef, catalog?: Catalog): string | undefined {
   const name = writtenColumnTable(query, column, catalog);
-  return name === undefined || !catalog ? name : (catalog.getTable(name)?.name ?? name);
+  return name === undefined || !catalog ? name : catalogName(catalog, name);
+}
+
+/** A table as the catalog names it (`TableInfo.name`, its key) when the catalog knows it, else as written. */
+export function catalogName(catalog: Catalog, name: string): string {
+  return catalog.getTable(name)?.name ?? name;
 }
 
 function writtenColumnTable(query: QueryModel, column: ColumnRef, catalog?: Catalog): string | undefined {
@@ -328,11 +338,13 @@ export interface IndexNeed {
    * (a foreign key, an id; possibly through a join): the new index is then a
    * plausible gain, not a cure for a scan.
    */
-  narrowedBy?: IndexInfo;
-  /** The columns of the query `narrowedBy` seeks (its leading ones). */
-  narrowedOn?: string[];
-  /** `narrowedBy` seeks every equality column and the query returns every row it finds (no LIMIT): only their sort is left. */
-  sortOnly?: boolean;
+  narrowedBy?: {
+    index: IndexInfo;
+    /** The columns of the query it seeks (its leading ones). */
+    on: string[];
+    /** It seeks every equality column and the query returns every row it finds (no LIMIT): only their sort is left. */
+    sortOnly?: boolean;
+  };
   /**
    * The filter and ORDER BY columns left out of the suggestion, when the query filters on more equality
    * columns than an index should take (`MOST_INDEX_COLUMNS`): they sift the rows the suggested index finds.
@@ -364,6 +376,11 @@ function tableFilters(query: QueryModel, table: TableInfo, catalog: Catalog): Fi
     filters.push({ column: p.column.column, kind, span: p.span, ...(p.valueKind === 'column' ? { toColumn: true } : {}) });
   }
   return filters;
+}
+
+/** The columns of `table` the query sets equal to a value or a list (`tableFilters` of kind eq or in). */
+function equalityColumns(query: QueryModel, table: TableInfo, catalog: Catalog): string[] {
+  return tableFilters(query, table, catalog).filter((f) => f.kind === 'eq' || f.kind === 'in').map((f) => f.column);
 }
 
 function filterKind(p: Predicate): FilterColumn['kind'] | undefined {
@@ -491,12 +508,8 @@ function filterNeed(query: QueryModel, table: TableInfo, catalog: Catalog): Inde
   // Every matching row is returned (no LIMIT) and an index finds them by all the equality columns: the order
   // columns would spare only the sort of rows read anyway, whatever columns it seeks.
   const finding = !range && !query.limit ? table.indexes.find((index) => indexCovers(index, eqColumns, [])) : undefined;
-  const narrowed = finding ? { index: finding, on: seekPrefix(finding, eqColumns) } : narrowingIndex(table, [...eqColumns, ...viaJoin]);
-  if (narrowed) {
-    need.narrowedBy = narrowed.index;
-    need.narrowedOn = narrowed.on;
-    if (finding) need.sortOnly = true;
-  }
+  const narrowed = finding ? { index: finding, on: seekPrefix(finding, eqColumns), sortOnly: true } : narrowingIndex(table, [...eqColumns, ...viaJoin]);
+  if (narrowed) need.narrowedBy = narrowed;
   const lead = need.suggestion.columns[0]!;
   if (isLowCardinality(table, lead)) need.fewValuesLead = lead;
   return need;
@@ -509,8 +522,7 @@ function filterNeed(query: QueryModel, table: TableInfo, catalog: Catalog): Inde
  * table's filtered rows (a relation's row per enrollment of one program).
  */
 export function siftedReason(query: QueryModel, table: TableInfo, catalog: Catalog): string | undefined {
-  const equality = tableFilters(query, table, catalog).filter((f) => f.kind === 'eq' || f.kind === 'in').map((f) => f.column);
-  const narrowed = narrowingIndex(table, equality);
+  const narrowed = narrowingIndex(table, equalityColumns(query, table, catalog));
   if (narrowed) return `the index ${narrowed.index.name} on ${listWords(narrowed.on)} already narrows it to the rows of one ${listWords(narrowed.on)}, which this pattern then sifts`;
   const viaJoin = joinEqualityColumns(query, table, catalog);
   if (viaJoin.length > 0 && isSingleRowLookup(table, viaJoin) && othersFiltered(query, table, catalog)) {
@@ -543,7 +555,7 @@ function joinEqualityColumns(query: QueryModel, table: TableInfo, catalog: Catal
 }
 
 function joinNeed(query: QueryModel, table: TableInfo, catalog: Catalog, driven = false): IndexNeed | undefined {
-  const join = query.joins.find((j) => catalog.getTable(j.table.name)?.name === table.name);
+  const join = query.joins.find((j) => catalogName(catalog, j.table.name) === table.name);
   // A table with its own filters is entered through them, not through the join (unless another table drives the query).
   if ((!join && !driven) || (!driven && tableFilters(query, table, catalog).length > 0)) return undefined;
   const columns: ColumnRef[] = [];
@@ -578,7 +590,7 @@ function sideOf(query: QueryModel, column: ColumnRef, ref: TableRef, catalog: Ca
     const q = column.qualifier.toLowerCase();
     return (ref.alias ?? ref.name).toLowerCase() === q || (!ref.alias && ref.name.toLowerCase() === q);
   }
-  return columnTable(query, column, catalog) === (catalog.getTable(ref.name)?.name ?? ref.name);
+  return columnTable(query, column, catalog) === catalogName(catalog, ref.name);
 }
 
 function orderNeed(query: QueryModel, table: TableInfo, catalog: Catalog): IndexNeed | undefined {
@@ -652,7 +664,7 @@ function reachedByKey(root: QueryModel, catalog: Catalog): ReadonlySet<QueryMode
   const known = byRoot.get(root);
   if (known) return known;
   const found = new Set<QueryModel>();
-  for (const { query } of queryVisits([{ query: root } as Statement])) {
+  for (const query of modelsUnder(root)) {
     const table = query.tables.length === 1 ? knownTable(catalog, query.tables[0]!.name) : undefined;
     if (!table) continue;
     for (const p of query.predicates) {
@@ -660,8 +672,8 @@ function reachedByKey(root: QueryModel, catalog: Catalog): ReadonlySet<QueryMode
       const sub = query.subqueries[p.subquery];
       const fk = table.foreignKeys.find((f) => f.columns.length === 1 && f.columns[0] === p.column.column);
       if (!sub || sub === query || !fk || columnTable(query, p.column, catalog) !== table.name) continue;
-      if (sub.tables.length !== 1 || catalog.getTable(sub.tables[0]!.name)?.name !== catalog.getTable(fk.refTable)?.name) continue;
-      const own = tableFilters(query, table, catalog).filter((f) => (f.kind === 'eq' || f.kind === 'in') && f.column !== p.column.column).map((f) => f.column);
+      if (sub.tables.length !== 1 || catalogName(catalog, sub.tables[0]!.name) !== catalogName(catalog, fk.refTable)) continue;
+      const own = equalityColumns(query, table, catalog).filter((column) => column !== p.column.column);
       if (own.length > 0 && (narrowingIndex(table, own) || isSingleRowLookup(table, own))) found.add(sub);
     }
   }

@@ -58,7 +58,8 @@ function columnListFix(ctx: FileContext, statement: Statement, star: Span, colum
   // Keep the qualifier of `t.*`.
   const qualifier = written.endsWith('*') ? written.slice(0, -1).trimEnd() : '';
   const sql = hostQueryOf(ctx, statement)?.sql;
-  const list = columns.map((c) => qualifier + quoteIdent(c, sql ? embeddedDialect(sql, ctx.dialect) : ctx.dialect)).join(', ');
+  const dialect = sql ? embeddedDialect(sql, ctx.dialect) : ctx.dialect;
+  const list = columns.map((c) => qualifier + quoteIdent(c, dialect)).join(', ');
   if (sql) {
     const quote = /["'`]/.exec(ctx.text.slice(sql.literal.start, sql.literal.end))?.[0];
     if (quote === undefined || list.includes(quote)) return undefined;

@@ -22,7 +22,7 @@ import type { HostQuery } from '../host/types';
 import type { ColumnRef, QueryModel, Statement } from '../sql/model';
 import { adminFolder, codePath, hostQueryOf, lineNumber, returnsAllRows, spanText, type CodePath } from './host-helpers';
 import { configuredByTenant, isPersonKey, isSelectiveKey } from './index-judgement';
-import { columnTable, isSingleRowLookup, knownTable, listBoundKey, pinnedBySubquery, spanUnion, tableRefs } from './query-helpers';
+import { catalogName, columnTable, isSingleRowLookup, knownTable, listBoundKey, pinnedBySubquery, spanUnion, tableRefs } from './query-helpers';
 import type { CoreFix, FileContext, Rule } from './types';
 
 const ID = 'unpaginated-query';
@@ -252,7 +252,7 @@ function joinedTo(query: QueryModel, first: TableInfo, other: TableInfo, catalog
   const sides = (c: { left: ColumnRef; right: ColumnRef }) => [columnTable(query, c.left, catalog), columnTable(query, c.right, catalog)];
   // An ORM join by relationship (`.join(Plugin)`) names no columns: the first table's foreign key to it links them.
   return query.joins.some((j) =>
-    j.conditions.length === 0 ? catalog.getTable(j.table.name)?.name === other.name && first.foreignKeys.some((fk) => catalog.getTable(fk.refTable)?.name === other.name) : j.conditions.some((c) => sides(c).includes(first.name) && sides(c).includes(other.name)),
+    j.conditions.length === 0 ? catalogName(catalog, j.table.name) === other.name && first.foreignKeys.some((fk) => catalogName(catalog, fk.refTable) === other.name) : j.conditions.some((c) => sides(c).includes(first.name) && sides(c).includes(other.name)),
   );
 }
 
